@@ -1,0 +1,116 @@
+namespace Rollouter.Import.Data.Entities;
+
+public enum ImportStatus
+{
+    /// <summary>No Name column mapped yet.</summary>
+    Incomplete = 1,
+    WaitingForApproval = 2,
+    InProgress = 3,
+    Failed = 4,
+    Completed = 5,
+}
+
+/// <summary>One import of one file into one inventory, from upload to its result.</summary>
+public class ClientImport
+{
+    public int Id { get; set; }
+
+    public int RolloutId { get; set; }
+
+    public Rollout Rollout { get; set; } = null!;
+
+    public int InventoryId { get; set; }
+
+    public Inventory Inventory { get; set; } = null!;
+
+    public ImportStatus Status { get; set; } = ImportStatus.Incomplete;
+
+    public required string FileName { get; set; }
+
+    public long FileSize { get; set; }
+
+    /// <summary>Hex SHA-256 of the kept file.</summary>
+    public string? FileSha256 { get; set; }
+
+    /// <summary>Sheet, header row, delimiter, encoding, hidden-row choice (JSON).</summary>
+    public string? ParseOptions { get; set; }
+
+    /// <summary>Column-field mapping and the import-wide settings such as "update existing clients" (JSON).</summary>
+    public string? Mapping { get; set; }
+
+    public int? RowCount { get; set; }
+
+    public int CreatedById { get; set; }
+
+    public User CreatedBy { get; set; } = null!;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public int? ApprovedById { get; set; }
+
+    public User? ApprovedBy { get; set; }
+
+    public DateTimeOffset? ApprovedAt { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Rows checked so far by the running job.</summary>
+    public int RowsChecked { get; set; }
+
+    /// <summary>Rows written so far by the running job.</summary>
+    public int RowsWritten { get; set; }
+
+    public int CreatedCount { get; set; }
+
+    public int UpdatedCount { get; set; }
+
+    public int FailedRowCount { get; set; }
+
+    /// <summary>A problem with the import as a whole (e.g. the client limit), shown above the failed rows.</summary>
+    public string? FailureMessage { get; set; }
+
+    /// <summary>Changes with every status transition so two racing approvals cannot both win.</summary>
+    public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();
+
+    public List<ImportRowError> Errors { get; set; } = [];
+
+    public List<ImportFileChunk> FileChunks { get; set; } = [];
+}
+
+/// <summary>One reason one row failed: the row as the spreadsheet numbers it, the column, the value, the message.</summary>
+public class ImportRowError
+{
+    public long Id { get; set; }
+
+    public int ImportId { get; set; }
+
+    public ClientImport Import { get; set; } = null!;
+
+    public int Row { get; set; }
+
+    /// <summary>Column letter ("C"); null for an error of the row as a whole.</summary>
+    public string? Column { get; set; }
+
+    public string? Header { get; set; }
+
+    public string? Value { get; set; }
+
+    public required string Message { get; set; }
+}
+
+/// <summary>
+/// The kept upload, in chunks, in the database: every instance that shares the database can process any import,
+/// and a file is streamed in and out without being held whole in memory.
+/// </summary>
+public class ImportFileChunk
+{
+    public int ImportId { get; set; }
+
+    public ClientImport Import { get; set; } = null!;
+
+    public int Index { get; set; }
+
+    public required byte[] Data { get; set; }
+}

@@ -1,0 +1,37 @@
+namespace Rollouter.Import.Data.Entities;
+
+public class Inventory
+{
+    public int Id { get; set; }
+
+    public int RolloutId { get; set; }
+
+    public Rollout Rollout { get; set; } = null!;
+
+    public required string Name { get; set; }
+
+    public int WorkflowId { get; set; }
+
+    public Workflow Workflow { get; set; } = null!;
+
+    /// <summary>The inventory's custom fields, in display order.</summary>
+    public List<InventoryCustomField> CustomFields { get; set; } = [];
+
+    /// <summary>The mapping of the last import into this inventory, offered again for the next one (JSON).</summary>
+    public string? LastImportMapping { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public class InventoryCustomField
+{
+    public int InventoryId { get; set; }
+
+    public Inventory Inventory { get; set; } = null!;
+
+    public int CustomFieldId { get; set; }
+
+    public CustomField CustomField { get; set; } = null!;
+
+    public int Position { get; set; }
+}

@@ -1,0 +1,25 @@
+namespace Rollouter.Import.Data.Entities;
+
+/// <summary>An ordered list of statuses; several inventories may share one workflow.</summary>
+public class Workflow
+{
+    public int Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public List<WorkflowStatus> Statuses { get; set; } = [];
+}
+
+public class WorkflowStatus
+{
+    public int Id { get; set; }
+
+    public int WorkflowId { get; set; }
+
+    public Workflow Workflow { get; set; } = null!;
+
+    /// <summary>Unique within the workflow, compared exactly (case-sensitive) by imports.</summary>
+    public required string Name { get; set; }
+
+    public int Position { get; set; }
+}

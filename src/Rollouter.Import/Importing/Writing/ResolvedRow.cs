@@ -1,0 +1,59 @@
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Importing.Writing;
+
+/// <summary>
+/// A row that passed every rule, turned into what the writer stores. Rows are streamed (the file is read again for the
+/// write), never held all at once. For a new client every property is the value to store; for an update
+/// (<see cref="ExistingClientId"/> set) a null property or a missing value key means "leave unchanged".
+/// </summary>
+public sealed record ResolvedRow
+{
+    public required int RowNumber { get; init; }
+
+    /// <summary>Set when "update existing clients" matched this row to a client of the inventory.</summary>
+    public int? ExistingClientId { get; init; }
+
+    public required string Name { get; init; }
+
+    public int? StatusId { get; init; }
+
+    public int? AssigneeId { get; init; }
+
+    public int? ClientUserId { get; init; }
+
+    public string? Description { get; init; }
+
+    public string? Flag { get; init; }
+
+    /// <summary>Custom field values by field id (option names for selections; one element for single values).</summary>
+    public Dictionary<int, string[]> Values { get; init; } = [];
+
+    /// <summary>Existing clients linked to this row's client by an advanced link whose shared fields this row changes.</summary>
+    public IReadOnlyList<LinkedClientUpdate> LinkedUpdates { get; init; } = [];
+}
+
+/// <summary>A shared custom field value the file imposes on a directly linked client ("the file wins").</summary>
+public sealed record LinkedClientUpdate(int ClientId, int CustomFieldId, string[] Value);
+
+/// <summary>What the whole write needs besides the rows.</summary>
+public sealed record WriteContext
+{
+    public required int ImportId { get; init; }
+
+    public required int RolloutId { get; init; }
+
+    public required int InventoryId { get; init; }
+
+    public int? UserId { get; init; }
+
+    /// <summary>Options that rows use and "create option if not exists" allows; created only when the import commits.</summary>
+    public IReadOnlyList<NewOption> OptionsToCreate { get; init; } = [];
+
+    /// <summary>Names for the history: custom field id → field name.</summary>
+    public IReadOnlyDictionary<int, string> FieldNames { get; init; } = new Dictionary<int, string>();
+}
+
+public sealed record NewOption(int CustomFieldId, string Name);
+
+public sealed record WriteResult(int Created, int Updated);
