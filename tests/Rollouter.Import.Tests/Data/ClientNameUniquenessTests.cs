@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Data;
+
+public class ClientNameUniquenessTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Database_RejectsSameNameDifferingOnlyInCase_InOneRollout(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (rollout, inventory, status) = await AddRolloutAsync(database, "A");
+
+        await using (var context = database.CreateContext())
+        {
+            context.Clients.Add(NewClient(rollout, inventory, status, "PC-1"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            context.Clients.Add(NewClient(rollout, inventory, status, "pc-1"));
+            await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            Assert.Equal(["PC-1"], await context.Clients.Select(c => c.Name).ToListAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Database_AllowsSameName_InTwoRollouts(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var a = await AddRolloutAsync(database, "A");
+        var b = await AddRolloutAsync(database, "B");
+
+        await using (var context = database.CreateContext())
+        {
+            context.Clients.Add(NewClient(a.Rollout, a.Inventory, a.Status, "PC-1"));
+            context.Clients.Add(NewClient(b.Rollout, b.Inventory, b.Status, "pc-1"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            Assert.Equal(2, await context.Clients.CountAsync());
+            Assert.All(await context.Clients.ToListAsync(), c => Assert.Equal("pc-1", c.NameKey));
+        }
+    }
+
+    private static Client NewClient(int rolloutId, int inventoryId, int statusId, string name) => new()
+    {
+        RolloutId = rolloutId,
+        InventoryId = inventoryId,
+        StatusId = statusId,
+        Name = name,
+        Values = new Dictionary<int, string[]> { [1] = ["x"] },
+    };
+
+    private static async Task<(int Rollout, int Inventory, int Status)> AddRolloutAsync(TestDatabase database, string id)
+    {
+        await using var context = database.CreateContext();
+        var workflow = await context.Workflows.Include(w => w.Statuses).FirstOrDefaultAsync() ?? new Workflow
+        {
+            Name = "Default",
+            Statuses = [new WorkflowStatus { Name = "New", Position = 0 }],
+        };
+        var rollout = new Rollout { Name = "Rollout " + id, Identifier = id };
+        var inventory = new Inventory { Name = "Laptops", Rollout = rollout, Workflow = workflow };
+        context.Inventories.Add(inventory);
+        await context.SaveChangesAsync();
+        return (rollout.Id, inventory.Id, workflow.Statuses[0].Id);
+    }
+}
