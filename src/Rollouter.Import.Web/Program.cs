@@ -1,25 +1,86 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Security;
+using Serilog;
+
 var builder = WebApplication.CreateBuilder(args);
 
-// Add services to the container.
-builder.Services.AddControllersWithViews();
+var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
+var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
+builder.Services.AddSerilog((services, logger) => logger
+    .ReadFrom.Configuration(builder.Configuration)
+    .ReadFrom.Services(services)
+    .Enrich.FromLogContext()
+    .WriteTo.Console()
+    .WriteTo.File(
+        Path.Combine(dataFolder, "logs", "rollouter-.log"),
+        rollingInterval: RollingInterval.Day,
+        retainedFileCountLimit: 14,
+        outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
+
+builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment.ContentRootPath);
+builder.Services.AddScoped<DatabaseInitializer>();
+builder.Services.AddScoped<DemoSeeder>();
+builder.Services.AddScoped<RolloutAccess>();
+
+builder.Services
+    .AddIdentityCore<User>(o =>
+    {
+        o.User.RequireUniqueEmail = true;
+        o.Password.RequiredLength = 8;
+        o.Lockout.MaxFailedAccessAttempts = 10;
+    })
+    .AddEntityFrameworkStores<RolloutDbContext>()
+    .AddSignInManager()
+    .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
+    .AddDefaultTokenProviders();
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/account/login";
+    o.LogoutPath = "/account/logout";
+    o.AccessDeniedPath = "/account/denied";
+    o.Cookie.Name = "Rollouter.Auth";
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.SlidingExpiration = true;
+    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+});
+builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
+builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
+await using (var scope = app.Services.CreateAsyncScope())
 {
-    app.UseExceptionHandler("/Home/Error");
+    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
+
+if (app.Environment.IsDevelopment())
+{
+    app.UseDeveloperExceptionPage();
+}
+else
+{
+    app.UseExceptionHandler("/error");
+}
+
+app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseSerilogRequestLogging();
 app.UseRouting();
-
+app.UseAuthentication();
 app.UseAuthorization();
-
 app.MapStaticAssets();
+app.MapHealthChecks("/health").AllowAnonymous();
+app.MapControllers();
 
-app.MapControllerRoute(
-    name: "default",
-    pattern: "{controller=Home}/{action=Index}/{id?}")
-    .WithStaticAssets();
+await app.RunAsync();
 
-
-app.Run();
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Web.Models;
+using Rollouter.Import.Web.Security;
+
+namespace Rollouter.Import.Web.Controllers;
+
+public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access) : Controller
+{
+    [HttpGet("")]
+    public IActionResult Home() => RedirectToAction(nameof(Index));
+
+    [HttpGet("rollouts")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    {
+        var rollouts = await access.Visible(User)
+            .OrderBy(r => r.Name)
+            .Select(r => new RolloutListItem(
+                r.Identifier,
+                r.Name,
+                r.Inventories.Count,
+                db.Clients.Count(c => c.RolloutId == r.Id),
+                r.ClientLimit))
+            .ToListAsync(cancellationToken);
+        return View(rollouts);
+    }
+
+    [RolloutScoped]
+    [HttpGet("rollouts/{rollout}")]
+    public async Task<IActionResult> Details(CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var inventories = await db.Inventories
+            .Where(i => i.RolloutId == rollout.Id)
+            .OrderBy(i => i.Name)
+            .Select(i => new InventoryListItem(
+                i.Id, i.Name, i.Workflow.Name, i.CustomFields.Count, db.Clients.Count(c => c.InventoryId == i.Id)))
+            .ToListAsync(cancellationToken);
+        var clientCount = inventories.Sum(i => i.ClientCount);
+        return View(new RolloutDetails(rollout, inventories, clientCount));
+    }
+}

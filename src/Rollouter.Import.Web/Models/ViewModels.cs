@@ -1,0 +1,46 @@
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Models;
+
+public sealed record RolloutListItem(string Identifier, string Name, int InventoryCount, int ClientCount, int? ClientLimit);
+
+public sealed record InventoryListItem(int Id, string Name, string Workflow, int CustomFieldCount, int ClientCount);
+
+public sealed record RolloutDetails(Rollout Rollout, IReadOnlyList<InventoryListItem> Inventories, int ClientCount);
+
+public sealed record ClientRow(
+    int Id,
+    string Name,
+    string Status,
+    string? Assignee,
+    string? ClientUser,
+    string? Description,
+    string? Flag,
+    Dictionary<int, string[]> Values)
+{
+    public string Value(CustomField field) =>
+        Values.TryGetValue(field.Id, out var value) ? string.Join(", ", value) : "";
+}
+
+public sealed record ClientList(
+    Rollout Rollout,
+    Inventory Inventory,
+    IReadOnlyList<CustomField> Fields,
+    IReadOnlyList<ClientRow> Clients,
+    string? Search,
+    int Page,
+    int Pages,
+    int Total);
+
+public sealed record ImportListItem(
+    int Id,
+    ImportStatus Status,
+    string FileName,
+    string Inventory,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    int Created,
+    int Updated,
+    int FailedRows);
+
+public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
