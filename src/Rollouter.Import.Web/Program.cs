@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Rollouter.Import.Data;
@@ -27,6 +28,7 @@ builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment
 builder.Services.AddScoped<DatabaseInitializer>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddScoped<RolloutAccess>();
+builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
 
 builder.Services
     .AddIdentityCore<User>(o =>

@@ -1,15 +1,14 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Models;
 using Rollouter.Import.Web.Security;
 
 namespace Rollouter.Import.Web.Controllers;
 
 /// <summary>Inventory → Import: only rollout managers (or higher) who are members of the rollout.</summary>
-[RolloutScoped]
-[Authorize(Policy = Policies.RolloutManager)]
+[RolloutScoped(MinimumRole = Role.RolloutManager)]
 [Route("rollouts/{rollout}/imports")]
 public sealed class ImportsController(RolloutDbContext db) : Controller
 {

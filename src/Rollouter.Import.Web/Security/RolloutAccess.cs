@@ -27,12 +27,16 @@ public sealed class RolloutAccess(RolloutDbContext db)
 
 /// <summary>
 /// For actions under /rollouts/{rollout}/…: resolves the rollout by identifier and answers 404, as for a rollout that
-/// does not exist, when the user is not allowed to see it. The rollout is then available as <see cref="Current"/>.
+/// does not exist, when the user is not a member; then 403 when the user's role is below <see cref="MinimumRole"/>.
+/// Membership is checked first so that a foreign rollout never reveals that it exists. The rollout is then available
+/// as <see cref="Current"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
 public sealed class RolloutScopedAttribute : Attribute, IAsyncActionFilter
 {
     public const string RouteKey = "rollout";
+
+    public Role MinimumRole { get; init; } = Role.ClientUser;
 
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
@@ -44,6 +48,12 @@ public sealed class RolloutScopedAttribute : Attribute, IAsyncActionFilter
         if (rollout is null)
         {
             context.Result = new NotFoundResult();
+            return;
+        }
+
+        if (!context.HttpContext.User.HasRoleAtLeast(MinimumRole))
+        {
+            context.Result = new ForbidResult();
             return;
         }
 

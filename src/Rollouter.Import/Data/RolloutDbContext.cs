@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -6,8 +7,12 @@ using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Data;
 
-public class RolloutDbContext(DbContextOptions<RolloutDbContext> options) : IdentityUserContext<User, int>(options)
+public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
+    : IdentityUserContext<User, int>(options), IDataProtectionKeyContext
 {
+    /// <summary>Cookie and token keys, shared by every instance that uses this database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Rollout> Rollouts => Set<Rollout>();
     public DbSet<RolloutMember> RolloutMembers => Set<RolloutMember>();
     public DbSet<Workflow> Workflows => Set<Workflow>();

@@ -1,0 +1,119 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Every page checks sign-in, role and rollout membership; a foreign rollout looks like one that does not exist.</summary>
+public abstract class AuthorizationTests(RolloutWebFactory factory)
+{
+    private async Task<(int Laptops, int Servers)> InventoryIdsAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var laptops = await db.Inventories.SingleAsync(i => i.Name == "Laptops");
+        var servers = await db.Inventories.SingleAsync(i => i.Name == "Servers");
+        return (laptops.Id, servers.Id);
+    }
+
+    private async Task<string[]> RolloutPagesAsync(string rollout)
+    {
+        var (laptops, servers) = await InventoryIdsAsync();
+        var inventory = rollout == "W11" ? laptops : servers;
+        return [$"/rollouts/{rollout}", $"/rollouts/{rollout}/inventories/{inventory}", $"/rollouts/{rollout}/imports"];
+    }
+
+    [Fact]
+    public async Task EveryPage_WhenAnonymous_RedirectsToSignIn()
+    {
+        var client = factory.CreateBrowser();
+
+        foreach (var page in (await RolloutPagesAsync("W11")).Append("/rollouts"))
+        {
+            var response = await client.GetAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+        }
+    }
+
+    [Fact]
+    public async Task EveryPageOfForeignRollout_ForRolloutManager_IsNotFound()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        foreach (var page in await RolloutPagesAsync("SRV"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(page)).StatusCode);
+        }
+
+        Assert.DoesNotContain("Server Migration", await client.GetStringAsync("/rollouts"));
+    }
+
+    [Fact]
+    public async Task InventoryOfForeignRollout_UnderOwnRolloutsAddress_IsNotFound()
+    {
+        var (_, servers) = await InventoryIdsAsync();
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/rollouts/W11/inventories/{servers}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryPageOfOwnRollout_ForRolloutManager_Opens()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        foreach (var page in await RolloutPagesAsync("W11"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(page)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Administrator_SeesEveryRollout()
+    {
+        var client = await factory.SignInAsync("admin@demo.test");
+
+        Assert.Contains("Server Migration", await client.GetStringAsync("/rollouts"));
+        foreach (var page in await RolloutPagesAsync("SRV"))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(page)).StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("technician@demo.test")]
+    [InlineData("servicedesk@demo.test")]
+    [InlineData("clientuser@demo.test")]
+    [InlineData("kam@demo.test")]
+    public async Task Imports_BelowRolloutManager_AreForbidden_ButInventoriesOpen(string email)
+    {
+        var client = await factory.SignInAsync(email);
+        var (laptops, _) = await InventoryIdsAsync();
+
+        var imports = await client.GetAsync("/rollouts/W11/imports");
+        Assert.Equal(HttpStatusCode.Redirect, imports.StatusCode);
+        Assert.StartsWith("/account/denied", imports.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/rollouts/W11/inventories/{laptops}")).StatusCode);
+        Assert.DoesNotContain("/rollouts/W11/imports", await client.GetStringAsync("/rollouts/W11"));
+    }
+
+    [Fact]
+    public async Task ForeignRollout_ForTechnician_IsNotFound()
+    {
+        var client = await factory.SignInAsync("technician@demo.test");
+
+        foreach (var page in await RolloutPagesAsync("SRV"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(page)).StatusCode);
+        }
+    }
+}
+
+public sealed class SqliteAuthorizationTests(RolloutWebFactory factory)
+    : AuthorizationTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresAuthorizationTests(PostgresWebFactory factory)
+    : AuthorizationTests(factory), IClassFixture<PostgresWebFactory>;
