@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Importing.Files;
+
+/// <summary>
+/// Keeps an import's file in the database in chunks, so that any instance sharing the database can process any
+/// import, and gives it back as a local file (readers of zip-based workbooks need to seek).
+/// </summary>
+public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
+{
+    public const int ChunkSize = 1024 * 1024;
+
+    /// <summary>Stores <paramref name="content"/> as the import's file; returns its size and SHA-256.</summary>
+    public async Task<(long Size, string Sha256)> SaveAsync(int importId, Stream content, CancellationToken cancellationToken)
+    {
+        await db.ImportFileChunks.Where(c => c.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[ChunkSize];
+        long size = 0;
+        var index = 0;
+        while (true)
+        {
+            var read = await content.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            sha.AppendData(buffer, 0, read);
+            size += read;
+            db.ImportFileChunks.Add(new ImportFileChunk { ImportId = importId, Index = index++, Data = buffer[..read] });
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            if (read < ChunkSize)
+            {
+                break;
+            }
+        }
+
+        return (size, Convert.ToHexStringLower(sha.GetHashAndReset()));
+    }
+
+    /// <summary>Streams the kept file to <paramref name="destination"/>, one chunk in memory at a time.</summary>
+    public async Task CopyToAsync(int importId, Stream destination, CancellationToken cancellationToken)
+    {
+        var count = await db.ImportFileChunks.CountAsync(c => c.ImportId == importId, cancellationToken);
+        for (var index = 0; index < count; index++)
+        {
+            var data = await db.ImportFileChunks
+                .Where(c => c.ImportId == importId && c.Index == index)
+                .Select(c => c.Data)
+                .SingleAsync(cancellationToken);
+            await destination.WriteAsync(data, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The kept file as a local file in the cache folder (written once per content hash), e.g. for an instance that
+    /// did not receive the upload.
+    /// </summary>
+    public async Task<string> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(cacheFolder);
+        var path = Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        await using (var file = File.Create(partial))
+        {
+            await CopyToAsync(import.Id, file, cancellationToken);
+        }
+
+        File.Move(partial, path, overwrite: true);
+        return path;
+    }
+}
