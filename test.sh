@@ -152,22 +152,27 @@ ensure_chromium() {
 # Test results: add the <Counters/> of every .trx file.
 # ---------------------------------------------------------------------------------------------------------
 count_results() {
-    # Prints "total passed failed skipped files". Errors, timeouts and aborts count as failures.
-    find "$RESULTS" -name '*.trx' -type f -print0 2>/dev/null | xargs -0 -r cat | tr '\n' ' ' \
-        | grep -o '<Counters [^>]*>' \
-        | awk '
-            function attr(name,   m) {
-                if (match($0, " " name "=\"[0-9]+\"")) {
-                    m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
-                }
-                return 0
+    # Prints "total passed failed skipped files". Errors, timeouts and aborts count as failures. VSTest leaves
+    # the notExecuted counter at 0 for skipped tests, so skipped tests are counted from their results too.
+    local trx counters skipped
+    find "$RESULTS" -name '*.trx' -type f 2>/dev/null | while IFS= read -r trx; do
+        counters=$(tr '\n' ' ' <"$trx" | grep -o '<Counters [^>]*>' | head -n 1)
+        skipped=$(tr '\n' ' ' <"$trx" | grep -o '<UnitTestResult [^>]*>' | grep -c 'outcome="NotExecuted"')
+        echo "${counters:-<Counters />} skippedResults=\"$skipped\""
+    done | awk '
+        function attr(name,   m) {
+            if (match($0, " " name "=\"[0-9]+\"")) {
+                m = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
             }
-            {
-                files++
-                total += attr("total"); passed += attr("passed"); skipped += attr("notExecuted")
-                failed += attr("failed") + attr("error") + attr("timeout") + attr("aborted")
-            }
-            END { printf "%d %d %d %d %d\n", total, passed, failed, skipped, files }'
+            return 0
+        }
+        {
+            files++
+            total += attr("total"); passed += attr("passed")
+            failed += attr("failed") + attr("error") + attr("timeout") + attr("aborted")
+            s = attr("notExecuted"); if (attr("skippedResults") > s) s = attr("skippedResults"); skipped += s
+        }
+        END { printf "%d %d %d %d %d\n", total, passed, failed, skipped, files }'
 }
 
 # ---------------------------------------------------------------------------------------------------------
