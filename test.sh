@@ -77,9 +77,9 @@ apt_install() {
 # ---------------------------------------------------------------------------------------------------------
 postgres_version() {
     # The newest server installed (Debian 12 ships 15).
-    local dir
-    dir=$(ls -d /usr/lib/postgresql/*/bin/postgres 2>/dev/null | sort -V | tail -n 1)
-    [[ -n $dir ]] && basename "$(dirname "$(dirname "$dir")")"
+    local server
+    server=$(printf '%s\n' /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)
+    [[ -x $server ]] && basename "$(dirname "$(dirname "$server")")"
 }
 
 postgres_answers() { # port
