@@ -110,7 +110,7 @@ ensure_postgres() {
 
     if ! pg_lsclusters -h 2>/dev/null | awk -v v="$version" '$1 == v && $2 == "main" { found = 1 } END { exit !found }'; then
         log "PostgreSQL: creating cluster $version/main"
-        as_root pg_createcluster "$version" main --port 5432 || return 1
+        as_root pg_createcluster --port 5432 "$version" main || return 1
     fi
 
     local port
