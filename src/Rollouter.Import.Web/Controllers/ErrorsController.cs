@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -15,7 +14,8 @@ public sealed class ErrorsController : Controller
     {
         var code = status ?? StatusCodes.Status500InternalServerError;
         Response.StatusCode = code;
-        return View(new ErrorPage(code, Activity.Current?.TraceId.ToString() ?? HttpContext.TraceIdentifier));
+        // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
+        return View(new ErrorPage(code, HttpContext.TraceIdentifier));
     }
 }
 

@@ -181,6 +181,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("InventoryId", "Name");
 
+                    b.HasIndex("InventoryId", "RolloutId");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
@@ -814,12 +816,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasForeignKey("ClientUserId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -830,6 +826,13 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .WithMany()
                         .HasForeignKey("StatusId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
+                        .WithMany()
+                        .HasForeignKey("InventoryId", "RolloutId")
+                        .HasPrincipalKey("Id", "RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Assignee");

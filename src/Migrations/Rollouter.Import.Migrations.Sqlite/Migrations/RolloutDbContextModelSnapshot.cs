@@ -170,6 +170,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("InventoryId", "Name");
 
+                    b.HasIndex("InventoryId", "RolloutId");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
@@ -778,12 +780,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .HasForeignKey("ClientUserId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -794,6 +790,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("StatusId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
+                        .WithMany()
+                        .HasForeignKey("InventoryId", "RolloutId")
+                        .HasPrincipalKey("Id", "RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Assignee");

@@ -117,7 +117,12 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         builder.HasIndex(c => new { c.InventoryId, c.Name });
 
         builder.HasOne(c => c.Rollout).WithMany().HasForeignKey(c => c.RolloutId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne(c => c.Inventory).WithMany().HasForeignKey(c => c.InventoryId).OnDelete(DeleteBehavior.Cascade);
+        // (InventoryId, RolloutId) points at the inventory's own pair, so a client's RolloutId, on which the unique
+        // name index rests, cannot disagree with its inventory.
+        builder.HasOne(c => c.Inventory).WithMany()
+            .HasForeignKey(c => new { c.InventoryId, c.RolloutId })
+            .HasPrincipalKey(i => new { i.Id, i.RolloutId })
+            .OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(c => c.Status).WithMany().HasForeignKey(c => c.StatusId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(c => c.Assignee).WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(c => c.ClientUser).WithMany().HasForeignKey(c => c.ClientUserId)

@@ -262,6 +262,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Inventories", x => x.Id);
+                    table.UniqueConstraint("AK_Inventories_Id_RolloutId", x => new { x.Id, x.RolloutId });
                     table.ForeignKey(
                         name: "FK_Inventories_Rollouts_RolloutId",
                         column: x => x.RolloutId,
@@ -415,10 +416,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
-                        name: "FK_Clients_Inventories_InventoryId",
-                        column: x => x.InventoryId,
+                        name: "FK_Clients_Inventories_InventoryId_RolloutId",
+                        columns: x => new { x.InventoryId, x.RolloutId },
                         principalTable: "Inventories",
-                        principalColumn: "Id",
+                        principalColumns: new[] { "Id", "RolloutId" },
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
                         name: "FK_Clients_Rollouts_RolloutId",
@@ -652,6 +653,11 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "IX_Clients_InventoryId_Name",
                 table: "Clients",
                 columns: new[] { "InventoryId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_RolloutId",
+                table: "Clients",
+                columns: new[] { "InventoryId", "RolloutId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",

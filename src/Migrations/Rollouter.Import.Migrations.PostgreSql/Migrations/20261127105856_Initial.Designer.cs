@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127104415_Initial")]
+    [Migration("20261127105856_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -183,6 +183,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("StatusId");
 
                     b.HasIndex("InventoryId", "Name");
+
+                    b.HasIndex("InventoryId", "RolloutId");
 
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
@@ -816,12 +818,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasForeignKey("ClientUserId")
                         .OnDelete(DeleteBehavior.Restrict);
 
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -832,6 +828,13 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .WithMany()
                         .HasForeignKey("StatusId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
+                        .WithMany()
+                        .HasForeignKey("InventoryId", "RolloutId")
+                        .HasPrincipalKey("Id", "RolloutId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.Navigation("Assignee");
