@@ -6,7 +6,7 @@ namespace Rollouter.Import.Importing.Reading.Xlsx;
 
 /// <summary>Streams the rows of one worksheet part with an <see cref="XmlReader"/>; only shared strings and styles are held.</summary>
 internal sealed class XlsxSheetSource(
-    Func<Stream> openStream, ReaderLimits limits, string part, List<string> sharedStrings, NumberFormat[] formats, bool date1904) : SheetSource
+    Func<Stream> openStream, ReaderLimits limits, string part, SharedStrings sharedStrings, NumberFormat[] formats, bool date1904) : SheetSource
 {
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
@@ -71,6 +71,8 @@ internal sealed class XlsxSheetSource(
 
         throw new XmlException("The worksheet ends before its rows do.");
     }
+
+    public override void Dispose() => sharedStrings.Dispose();
 
     /// <summary>Reads the text of a shared string item or inline string (plain or rich text; phonetic runs left out).</summary>
     internal static string ReadStringItem(XmlReader xml, StringBuilder builder)
@@ -208,13 +210,7 @@ internal sealed class XlsxSheetSource(
             switch (type)
             {
                 case "s":
-                    var index = int.Parse(value!, NumberStyles.None, CultureInfo.InvariantCulture);
-                    if ((uint)index >= (uint)sharedStrings.Count)
-                    {
-                        throw new XmlException($"Cell {ColumnLetters.FromIndex(column)}{row.Number} points to a shared text that does not exist.");
-                    }
-
-                    row.Add(column, sharedStrings[index]);
+                    row.Add(column, sharedStrings[int.Parse(value!, NumberStyles.None, CultureInfo.InvariantCulture)]);
                     break;
                 case "inlineStr":
                     row.Add(column, inline ?? value ?? "");

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Xml;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
@@ -32,9 +31,8 @@ internal static class XlsxWorkbook
         var formats = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/styles", StringComparison.Ordinal)).Target is { } stylesPart && package.Has(stylesPart)
             ? ReadStyles(package, stylesPart)
             : [];
-        var strings = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target is { } stringsPart && package.Has(stringsPart)
-            ? ReadSharedStrings(package, stringsPart)
-            : [];
+        var stringsPart = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target;
+        var strings = new SharedStrings(openStream, limits, stringsPart is not null && package.Has(stringsPart) ? stringsPart : null);
 
         var scan = XlsxSheetScan.Run(package, chosen.Part);
         var source = new XlsxSheetSource(openStream, limits, chosen.Part, strings, formats, date1904);
@@ -138,28 +136,6 @@ internal static class XlsxWorkbook
         }
 
         return [.. formats];
-    }
-
-    private static List<string> ReadSharedStrings(XlsxPackage package, string part)
-    {
-        var strings = new List<string>();
-        using var xml = package.OpenXml(part);
-        var builder = new StringBuilder();
-        var si = xml.NameTable.Add("si");
-        xml.MoveToContent();
-        while (!xml.EOF)
-        {
-            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, si))
-            {
-                strings.Add(XlsxSheetSource.ReadStringItem(xml, builder));
-            }
-            else
-            {
-                xml.Read();
-            }
-        }
-
-        return strings;
     }
 
     private static string DescribeZip(XlsxPackage package)
