@@ -43,7 +43,8 @@ internal static class FileSniffer
 
     private static readonly byte[] EncryptedPackage = Encoding.Unicode.GetBytes("EncryptedPackage");
     private static readonly byte[] EncryptionInfo = Encoding.Unicode.GetBytes("EncryptionInfo");
-    private static readonly byte[] WorkbookStream = Encoding.Unicode.GetBytes("Book");
+    private static readonly byte[] WorkbookStream = Encoding.Unicode.GetBytes("Workbook");
+    private static readonly byte[] BookStream = Encoding.Unicode.GetBytes("Book");
 
     public static SniffedContent Sniff(ReadOnlySpan<byte> head)
     {
@@ -169,7 +170,7 @@ internal static class FileSniffer
                 return OleContent.EncryptedPackage;
             }
 
-            workbook |= span.IndexOf(WorkbookStream) >= 0;
+            workbook |= span.IndexOf(WorkbookStream) >= 0 || span.IndexOf(BookStream) >= 0;
             carry = Math.Min(64, span.Length);
             span[^carry..].CopyTo(buffer);
         }
