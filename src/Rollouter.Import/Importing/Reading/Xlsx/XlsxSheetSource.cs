@@ -94,7 +94,7 @@ internal sealed class XlsxSheetSource(
             {
                 if (xml.LocalName == "t")
                 {
-                    var text = xml.ReadElementContentAsString();
+                    var text = ReadText(xml);
                     if (parts++ == 0)
                     {
                         single = text;
@@ -127,6 +127,62 @@ internal sealed class XlsxSheetSource(
 
         xml.Read();
         return parts <= 1 ? single ?? "" : builder.ToString();
+    }
+
+    /// <summary>
+    /// The text of a simple element (&lt;v&gt;, &lt;t&gt;), leaving the reader after its end tag; the common single text
+    /// node is taken directly, anything else goes through the general (slower) content reader.
+    /// </summary>
+    private static string ReadText(XmlReader xml)
+    {
+        if (xml.IsEmptyElement)
+        {
+            xml.Read();
+            return "";
+        }
+
+        xml.Read();
+        if (xml.NodeType == XmlNodeType.EndElement)
+        {
+            xml.Read();
+            return "";
+        }
+
+        if (xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace)
+        {
+            var value = xml.Value;
+            xml.Read();
+            if (xml.NodeType == XmlNodeType.EndElement)
+            {
+                xml.Read();
+                return value;
+            }
+
+            var builder = new StringBuilder(value);
+            while (xml.NodeType != XmlNodeType.EndElement)
+            {
+                if (xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace or XmlNodeType.CDATA)
+                {
+                    builder.Append(xml.Value);
+                }
+
+                if (!xml.Read())
+                {
+                    throw new XmlException("The worksheet ends inside a value.");
+                }
+            }
+
+            xml.Read();
+            return builder.ToString();
+        }
+
+        return xml.ReadContentAsString() is var rest && xml.NodeType == XmlNodeType.EndElement ? Finish(xml, rest) : rest;
+
+        static string Finish(XmlReader xml, string text)
+        {
+            xml.Read();
+            return text;
+        }
     }
 
     private void ReadCells(XmlReader xml, Names names, RawRow row, StringBuilder builder)
@@ -182,7 +238,7 @@ internal sealed class XlsxSheetSource(
                 {
                     if (ReferenceEquals(xml.LocalName, names.V))
                     {
-                        value = xml.ReadElementContentAsString();
+                        value = ReadText(xml);
                         continue;
                     }
 
