@@ -1,0 +1,48 @@
+namespace Rollouter.Import.Importing.Reading;
+
+/// <summary>Why a file cannot be read. The web layer maps kinds to HTTP: TooLarge → 413, WrongType → 415, others → 400.</summary>
+public enum FileProblemKind
+{
+    /// <summary>The file, its rows or its inflated content exceed a <see cref="ReaderLimits"/> bound (HTTP 413).</summary>
+    TooLarge = 1,
+
+    /// <summary>The content is not a supported spreadsheet or does not match the extension (HTTP 415).</summary>
+    WrongType,
+
+    PasswordProtected,
+
+    /// <summary>Damaged, truncated or malformed content.</summary>
+    Corrupt,
+
+    /// <summary>No content, or every row is empty.</summary>
+    Empty,
+
+    /// <summary>A header row but no data rows below it.</summary>
+    NoDataRows,
+
+    TooManyColumns,
+
+    /// <summary>Bytes that the chosen or detected encoding cannot decode.</summary>
+    InvalidEncoding,
+
+    /// <summary>The parse options name something the file does not have (sheet, header row, encoding, delimiter).</summary>
+    InvalidOption,
+}
+
+/// <summary>A problem with the whole file, with a message a rollout manager understands.</summary>
+public sealed record FileProblem(FileProblemKind Kind, string Message);
+
+/// <summary>
+/// The only exception the readers let escape, and only from <see cref="SpreadsheetFile.ReadRows"/> and
+/// <see cref="SpreadsheetFile.CountRows"/>: a problem found while streaming (a damaged part, too many rows, bytes the
+/// encoding cannot decode). <see cref="ImportFileReader.Open(string, string, ParseOptions?, ReaderLimits?, int)"/> never throws.
+/// </summary>
+public sealed class ImportFileException(FileProblem problem, Exception? inner = null) : Exception(problem.Message, inner)
+{
+    public ImportFileException(FileProblemKind kind, string message, Exception? inner = null)
+        : this(new FileProblem(kind, message), inner)
+    {
+    }
+
+    public FileProblem Problem { get; } = problem;
+}

@@ -1,0 +1,180 @@
+using System.Text;
+
+namespace Rollouter.Import.Importing.Reading;
+
+internal enum SniffedContent
+{
+    Text,
+    Zip,
+    Ole,
+    Pdf,
+    Image,
+    OtherArchive,
+    Html,
+    Rtf,
+    Binary,
+}
+
+internal enum OleContent
+{
+    Workbook,
+    EncryptedPackage,
+    Other,
+}
+
+/// <summary>Tells what a file is from its first bytes, whatever it is named.</summary>
+internal static class FileSniffer
+{
+    public static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    public static ReadOnlySpan<byte> Utf16LeBom => [0xFF, 0xFE];
+
+    public static ReadOnlySpan<byte> Utf16BeBom => [0xFE, 0xFF];
+
+    private static ReadOnlySpan<byte> OleSignature => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G'];
+
+    private static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
+
+    private static ReadOnlySpan<byte> GzipSignature => [0x1F, 0x8B];
+
+    private static ReadOnlySpan<byte> SevenZipSignature => [(byte)'7', (byte)'z', 0xBC, 0xAF];
+
+    private static readonly byte[] EncryptedPackage = Encoding.Unicode.GetBytes("EncryptedPackage");
+    private static readonly byte[] EncryptionInfo = Encoding.Unicode.GetBytes("EncryptionInfo");
+    private static readonly byte[] WorkbookStream = Encoding.Unicode.GetBytes("Workbook");
+    private static readonly byte[] BookStream = Encoding.Unicode.GetBytes("Book");
+
+    public static SniffedContent Sniff(ReadOnlySpan<byte> head)
+    {
+        if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8))
+        {
+            return SniffedContent.Zip;
+        }
+
+        if (head.StartsWith(OleSignature))
+        {
+            return SniffedContent.Ole;
+        }
+
+        if (head.StartsWith("%PDF"u8))
+        {
+            return SniffedContent.Pdf;
+        }
+
+        if (head.StartsWith(PngSignature) || head.StartsWith(JpegSignature) || head.StartsWith("GIF8"u8))
+        {
+            return SniffedContent.Image;
+        }
+
+        if (head.StartsWith("Rar!"u8) || head.StartsWith(GzipSignature) || head.StartsWith(SevenZipSignature))
+        {
+            return SniffedContent.OtherArchive;
+        }
+
+        if (head.StartsWith("{\\rtf"u8))
+        {
+            return SniffedContent.Rtf;
+        }
+
+        if (HasUtf16Bom(head) || LooksLikeUtf16(head))
+        {
+            return SniffedContent.Text;
+        }
+
+        if (head.IndexOf((byte)0) >= 0)
+        {
+            return SniffedContent.Binary;
+        }
+
+        var start = head.StartsWith(FileSniffer.Utf8Bom) ? head[3..] : head;
+        var text = Encoding.Latin1.GetString(start[..Math.Min(start.Length, 512)]).TrimStart().ToLowerInvariant();
+        return text.StartsWith("<!doctype html", StringComparison.Ordinal) || text.StartsWith("<html", StringComparison.Ordinal)
+            ? SniffedContent.Html
+            : SniffedContent.Text;
+    }
+
+    public static string Describe(SniffedContent content) => content switch
+    {
+        SniffedContent.Pdf => "a PDF document",
+        SniffedContent.Image => "an image",
+        SniffedContent.OtherArchive => "a compressed archive (RAR, gzip or 7-Zip)",
+        SniffedContent.Html => "a web page (HTML)",
+        SniffedContent.Rtf => "a Rich Text document",
+        SniffedContent.Zip => "a zip archive",
+        SniffedContent.Ole => "an Office document",
+        SniffedContent.Text => "text",
+        _ => "a binary file of an unknown kind",
+    };
+
+    public static string DescribeText(ReadOnlySpan<byte> head)
+    {
+        var start = head.StartsWith(FileSniffer.Utf8Bom) ? head[3..] : head;
+        var text = Encoding.Latin1.GetString(start[..Math.Min(start.Length, 256)]).TrimStart();
+        return text.StartsWith('<') ? "XML or HTML" : "plain text";
+    }
+
+    public static bool HasUtf16Bom(ReadOnlySpan<byte> head) => head.StartsWith(FileSniffer.Utf16LeBom) || head.StartsWith(FileSniffer.Utf16BeBom);
+
+    /// <summary>UTF-16 without a byte order mark: most ASCII characters leave a zero byte at every other position.</summary>
+    public static bool LooksLikeUtf16(ReadOnlySpan<byte> head) => Utf16ZeroSide(head) is not null;
+
+    /// <summary>True = little endian (zeros at odd offsets), false = big endian, null = not UTF-16.</summary>
+    public static bool? Utf16ZeroSide(ReadOnlySpan<byte> head)
+    {
+        var n = Math.Min(head.Length, 1024) & ~1;
+        if (n < 4)
+        {
+            return null;
+        }
+
+        int evenZeros = 0, oddZeros = 0;
+        for (var i = 0; i < n; i += 2)
+        {
+            if (head[i] == 0)
+            {
+                evenZeros++;
+            }
+
+            if (head[i + 1] == 0)
+            {
+                oddZeros++;
+            }
+        }
+
+        var pairs = n / 2;
+        if (oddZeros > pairs * 0.6 && evenZeros < pairs * 0.1)
+        {
+            return true;
+        }
+
+        return evenZeros > pairs * 0.6 && oddZeros < pairs * 0.1 ? false : null;
+    }
+
+    /// <summary>
+    /// Looks for the stream names of an OLE compound file: an encrypted .xlsx is an OLE file holding EncryptionInfo
+    /// and EncryptedPackage streams; an .xls holds a Workbook (or Book) stream. Scans the directory names wherever they are.
+    /// </summary>
+    public static OleContent ClassifyOle(Stream stream)
+    {
+        var buffer = new byte[1 << 20];
+        var carry = 0;
+        var workbook = false;
+        int n;
+        while ((n = stream.Read(buffer, carry, buffer.Length - carry)) > 0)
+        {
+            var span = buffer.AsSpan(0, carry + n);
+            if (span.IndexOf(EncryptedPackage) >= 0 || span.IndexOf(EncryptionInfo) >= 0)
+            {
+                return OleContent.EncryptedPackage;
+            }
+
+            workbook |= span.IndexOf(WorkbookStream) >= 0 || span.IndexOf(BookStream) >= 0;
+            carry = Math.Min(64, span.Length);
+            span[^carry..].CopyTo(buffer);
+        }
+
+        return workbook ? OleContent.Workbook : OleContent.Other;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Globalization;
+using Rollouter.Import.Importing.Reading.Csv;
+using Rollouter.Import.Importing.Reading.Xls;
+using Rollouter.Import.Importing.Reading.Xlsx;
+
+namespace Rollouter.Import.Importing.Reading;
+
+/// <summary>The outcome of opening an import file: either <see cref="File"/> or <see cref="Problem"/>.</summary>
+public sealed record OpenResult(SpreadsheetFile? File, FileProblem? Problem)
+{
+    public bool Succeeded => File is not null;
+}
+
+/// <summary>
+/// Opens .xlsx, .xlsm, .xls and .csv files for the wizard and the job. The content decides how a file is read, the
+/// extension only what the user meant: a workbook named .xls that is really .xlsx (or the other way round) is read,
+/// any other mismatch is refused with a message saying what the file looks like.
+/// </summary>
+public static class ImportFileReader
+{
+    public const int DefaultSampleSize = 5;
+
+    private static readonly string[] CsvExtensions = [".csv", ".txt", ".tsv"];
+
+    /// <summary>Opens a file on disk. Never throws: problems come back as <see cref="OpenResult.Problem"/>.</summary>
+    public static OpenResult Open(string path, string fileName, ParseOptions? options = null, ReaderLimits? limits = null, int sampleSize = DefaultSampleSize)
+    {
+        try
+        {
+            if (!System.IO.File.Exists(path))
+            {
+                return Fail(FileProblemKind.Corrupt, "The uploaded file could not be found.");
+            }
+
+            return Open(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), null, fileName, options, limits, sampleSize);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new OpenResult(null, ToProblem(ex));
+        }
+    }
+
+    /// <summary>
+    /// Opens a stream. A seekable stream is read in place and must stay open, unused by others, while the result is
+    /// used; a non-seekable one is copied to a temporary file that disposing the result deletes. Never throws.
+    /// </summary>
+    public static OpenResult Open(Stream stream, string fileName, ParseOptions? options = null, ReaderLimits? limits = null, int sampleSize = DefaultSampleSize)
+    {
+        string? temp = null;
+        try
+        {
+            limits ??= ReaderLimits.Default;
+            if (stream.CanSeek)
+            {
+                return Open(() => { stream.Seek(0, SeekOrigin.Begin); return new NonClosingStream(stream); }, null, fileName, options, limits, sampleSize);
+            }
+
+            temp = Path.GetTempFileName();
+            using (var copy = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                var buffer = new byte[1 << 16];
+                long total = 0;
+                int n;
+                while ((n = stream.Read(buffer)) > 0)
+                {
+                    total += n;
+                    if (total > limits.MaxFileBytes)
+                    {
+                        return new OpenResult(null, FileTooLarge(total, limits, exact: false));
+                    }
+
+                    copy.Write(buffer, 0, n);
+                }
+            }
+
+            var path = temp;
+            var result = Open(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), path, fileName, options, limits, sampleSize);
+            if (result.Succeeded)
+            {
+                temp = null;
+            }
+
+            return result;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new OpenResult(null, ToProblem(ex));
+        }
+        finally
+        {
+            if (temp is not null)
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    private static OpenResult Open(Func<Stream> openStream, string? tempFile, string fileName, ParseOptions? options, ReaderLimits? limits, int sampleSize)
+    {
+        options ??= ParseOptions.Detect;
+        limits ??= ReaderLimits.Default;
+        OpenedSheet? opened = null;
+        try
+        {
+            var extension = Path.GetExtension(fileName).ToLowerInvariant();
+            long length;
+            byte[] head;
+            using (var stream = openStream())
+            {
+                length = stream.Length;
+                if (length == 0)
+                {
+                    return Fail(FileProblemKind.Empty, "The file is empty (0 bytes).");
+                }
+
+                if (length > limits.MaxFileBytes)
+                {
+                    return new OpenResult(null, FileTooLarge(length, limits, exact: true));
+                }
+
+                head = new byte[(int)Math.Min(length, 8192)];
+                stream.ReadExactly(head);
+            }
+
+            var content = FileSniffer.Sniff(head);
+            var expectsWorkbook = extension is ".xlsx" or ".xlsm" or ".xls";
+            if (!expectsWorkbook && !CsvExtensions.Contains(extension))
+            {
+                return Fail(FileProblemKind.WrongType,
+                    $"Files of type \"{(extension.Length == 0 ? "(none)" : extension)}\" cannot be imported; use .xlsx, .xlsm, .xls or .csv.");
+            }
+
+            var named = expectsWorkbook ? "an Excel workbook" : "a CSV file";
+            if (content == SniffedContent.Text && expectsWorkbook)
+            {
+                return Fail(FileProblemKind.WrongType, $"The file is named {extension} but holds text ({FileSniffer.DescribeText(head)}), not an Excel workbook; if it is a CSV file, name it .csv.");
+            }
+
+            if (content is SniffedContent.Zip or SniffedContent.Ole && !expectsWorkbook)
+            {
+                return Fail(FileProblemKind.WrongType, $"The file is named {extension} but is {(content == SniffedContent.Zip ? "a zip archive such as an .xlsx workbook" : "an Office document such as an .xls workbook")}, not a CSV file; upload it with its real extension.");
+            }
+
+            switch (content)
+            {
+                case SniffedContent.Zip:
+                    opened = XlsxWorkbook.Open(openStream, options, limits);
+                    break;
+                case SniffedContent.Ole:
+                    using (var stream = openStream())
+                    {
+                        switch (FileSniffer.ClassifyOle(stream))
+                        {
+                            case OleContent.EncryptedPackage:
+                                return Fail(FileProblemKind.PasswordProtected, "The workbook is password-protected; remove the password in Excel (File › Info › Protect Workbook) and upload it again.");
+                            case OleContent.Other:
+                                return Fail(FileProblemKind.WrongType, $"The file is an Office document but not an Excel workbook (perhaps a Word or PowerPoint file), so it cannot be read as {named}.");
+                        }
+                    }
+
+                    opened = XlsWorkbook.Open(openStream, options, limits);
+                    break;
+                case SniffedContent.Text:
+                    opened = CsvSource.Open(openStream, head, length, fileName, options, limits);
+                    break;
+                default:
+                    return Fail(FileProblemKind.WrongType, $"The file is named {extension} but looks like {FileSniffer.Describe(content)}, not {named}.");
+            }
+
+            var file = SpreadsheetFile.Create(opened with { Source = WithTempFile(opened.Source, tempFile) }, fileName, limits, sampleSize);
+            opened = null;
+            return new OpenResult(file, null);
+        }
+        catch (ImportFileException ex)
+        {
+            return new OpenResult(null, ex.Problem);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new OpenResult(null, ToProblem(ex));
+        }
+        finally
+        {
+            opened?.Source.Dispose();
+        }
+    }
+
+    private static SheetSource WithTempFile(SheetSource source, string? tempFile) =>
+        tempFile is null ? source : new TempFileSource(source, tempFile);
+
+    private static FileProblem ToProblem(Exception ex) => ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0).Problem;
+
+    private static OpenResult Fail(FileProblemKind kind, string message) => new(null, new FileProblem(kind, message));
+
+    private static FileProblem FileTooLarge(long length, ReaderLimits limits, bool exact) => new(FileProblemKind.TooLarge,
+        $"The file is {(exact ? "" : "more than ")}{Megabytes(length)}; at most {Megabytes(limits.MaxFileBytes)} can be imported.");
+
+    internal static string Megabytes(long bytes) =>
+        bytes >= 1024 * 1024
+            ? (bytes / (1024.0 * 1024)).ToString(bytes >= 10L * 1024 * 1024 ? "N0" : "N1", CultureInfo.InvariantCulture) + " MB"
+            : (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KB";
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            System.IO.File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private sealed class TempFileSource(SheetSource inner, string path) : SheetSource
+    {
+        public override IEnumerable<RawRow> ReadRaw(int columnCap) => inner.ReadRaw(columnCap);
+
+        public override void Dispose()
+        {
+            inner.Dispose();
+            TryDelete(path);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+namespace Rollouter.Import.Importing.Reading;
+
+/// <summary>A cell as a format reader found it, before limits and labels apply.</summary>
+internal readonly record struct RawCell(int Column, string Text, bool IsError, int Length);
+
+/// <summary>
+/// One row as a format reader produces it. The reader reuses the instance for the next row, so a consumer copies
+/// what it keeps. Only cells left of the reader's column cap are stored; <see cref="MaxColumn"/> still sees all.
+/// </summary>
+internal sealed class RawRow(int columnCap)
+{
+    public int Number { get; private set; }
+
+    public bool Hidden { get; private set; }
+
+    /// <summary>Highest column holding something other than blanks (any column, also beyond the cap); -1 = empty row.</summary>
+    public int MaxColumn { get; private set; } = -1;
+
+    public List<RawCell> Cells { get; } = new(16);
+
+    public int ColumnCap { get; } = columnCap;
+
+    public void Reset(int number, bool hidden)
+    {
+        Number = number;
+        Hidden = hidden;
+        MaxColumn = -1;
+        Cells.Clear();
+    }
+
+    public void Add(int column, string text, bool isError = false, int length = -1)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        if (column > MaxColumn && (isError || !string.IsNullOrWhiteSpace(text)))
+        {
+            MaxColumn = column;
+        }
+
+        if (column < ColumnCap)
+        {
+            Cells.Add(new RawCell(column, text, isError, length < 0 ? text.Length : length));
+        }
+    }
+}
+
+/// <summary>Rows of the chosen sheet of one file, readable again and again (each call opens the file anew).</summary>
+internal abstract class SheetSource : IDisposable
+{
+    /// <summary>Rows in file order with increasing numbers. Empty rows may or may not be produced.</summary>
+    public abstract IEnumerable<RawRow> ReadRaw(int columnCap);
+
+    public virtual void Dispose()
+    {
+    }
+}
+
+/// <summary>What a format reader found when it opened the file.</summary>
+internal sealed record OpenedSheet(
+    SpreadsheetFormat Format,
+    IReadOnlyList<SheetInfo> Sheets,
+    string? Sheet,
+    ParseOptions Options,
+    SheetSource Source)
+{
+    /// <summary>Inclusive row-number ranges hidden in the sheet.</summary>
+    public IReadOnlyList<(int First, int Last)> HiddenRows { get; init; } = [];
+
+    /// <summary>Inclusive zero-based column ranges hidden in the sheet.</summary>
+    public IReadOnlyList<(int First, int Last)> HiddenColumns { get; init; } = [];
+
+    public string? AutoFilterRange { get; init; }
+
+    /// <summary>Whether the auto-filter has criteria (values filtered out), not just filter buttons.</summary>
+    public bool AutoFilterActive { get; init; }
+
+    public IReadOnlyList<string> MergedRanges { get; init; } = [];
+
+    /// <summary>Data rows counted by the format reader while opening (a bound check before streaming), if it knows.</summary>
+    public int? RowsWithValues { get; init; }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Xml;
+
+namespace Rollouter.Import.Importing.Reading.Xlsx;
+
+/// <summary>
+/// The workbook's shared strings, read only as far as cells ask for them: the mapping step, which shows a few rows,
+/// reads a few strings; a full read reads them all once, and later reads reuse them.
+/// </summary>
+internal sealed class SharedStrings(Func<Stream> openStream, ReaderLimits limits, string? part) : IDisposable
+{
+    private readonly List<string> items = [];
+    private readonly StringBuilder builder = new();
+    private XlsxPackage? package;
+    private XmlReader? xml;
+    private string? si;
+    private bool complete = part is null;
+
+    public string this[int index]
+    {
+        get
+        {
+            while (index >= items.Count && !complete)
+            {
+                ReadNext();
+            }
+
+            return (uint)index < (uint)items.Count
+                ? items[index]
+                : throw new XmlException($"A cell points to shared text number {index}, which the workbook does not hold.");
+        }
+    }
+
+    public void Dispose() => Close();
+
+    private void ReadNext()
+    {
+        if (xml is null)
+        {
+            package = new XlsxPackage(openStream(), limits);
+            xml = package.OpenXml(part!);
+            si = xml.NameTable.Add("si");
+            xml.MoveToContent();
+        }
+
+        while (!xml.EOF)
+        {
+            if (xml.NodeType == XmlNodeType.Element && ReferenceEquals(xml.LocalName, si))
+            {
+                items.Add(XlsxSheetSource.ReadStringItem(xml, builder));
+                return;
+            }
+
+            xml.Read();
+        }
+
+        complete = true;
+        Close();
+    }
+
+    private void Close()
+    {
+        xml?.Dispose();
+        package?.Dispose();
+        xml = null;
+        package = null;
+    }
+}

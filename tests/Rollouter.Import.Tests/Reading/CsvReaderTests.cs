@@ -1,0 +1,228 @@
+using System.Text;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+public sealed class CsvReaderTests : IDisposable
+{
+    private const string Umlauts = "Name;Standort\r\nPC-1;Büro Mönchengladbach €\r\nPC-2;Küche\r\n";
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Csv_Windows1252WithUmlauts_DetectedAndDecoded()
+    {
+        using var file = files.Open(files.WriteText("clients.csv", Umlauts, TestFiles.Windows1252, bom: false));
+
+        Assert.Equal("windows-1252", file.Options.Encoding);
+        Assert.Equal(';', file.Options.Delimiter);
+        Assert.Equal("Büro Mönchengladbach €", file.SampleRows[0][1]);
+        Assert.Equal("Küche", file.SampleRows[1][1]);
+    }
+
+    [Theory]
+    [InlineData("utf-8", false)]
+    [InlineData("utf-8", true)]
+    [InlineData("utf-16", true)]
+    [InlineData("utf-16BE", true)]
+    public void Csv_UnicodeEncodings_DetectedAndDecoded(string encodingName, bool bom)
+    {
+        Encoding encoding = encodingName switch
+        {
+            "utf-16" => new UnicodeEncoding(false, true),
+            "utf-16BE" => new UnicodeEncoding(true, true),
+            _ => new UTF8Encoding(true),
+        };
+
+        using var file = files.Open(files.WriteText("clients.csv", Umlauts, encoding, bom));
+
+        Assert.Equal(encodingName, file.Options.Encoding);
+        Assert.Equal("Name", file.Columns[0].Header);
+        Assert.Equal("Büro Mönchengladbach €", file.SampleRows[0][1]);
+    }
+
+    [Theory]
+    [InlineData(',')]
+    [InlineData(';')]
+    [InlineData('\t')]
+    [InlineData('|')]
+    public void Csv_EachDelimiter_Detected(char delimiter)
+    {
+        var text = string.Join("\n", new[] { "Name,Status,Model", "PC-1,New,Model 1", "PC-2,Done,Model 2" }.Select(l => l.Replace(',', delimiter)));
+
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(delimiter, file.Options.Delimiter);
+        Assert.Equal(["Name", "Status", "Model"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(file.SampleRows[1], "PC-2", "Done", "Model 2");
+    }
+
+    [Fact]
+    public void Csv_SemicolonsWithDecimalCommas_DetectsSemicolon()
+    {
+        var text = "Name;Preis;Gewicht\nPC-1;1,5;2,25\nPC-2;3,75;1\nPC-3;10;0,5\n";
+
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(';', file.Options.Delimiter);
+        Assert.Equal("2,25", file.SampleRows[0][2]);
+    }
+
+    [Fact]
+    public void Csv_QuotedFieldsWithDelimitersQuotesAndLineBreaks_ReadAsOneRecordNumberedByRecord()
+    {
+        var text = "Name,Notes,Model\r\nPC-1,\"a, b and \"\"c\"\"\",M1\r\nPC-2,\"line one\r\nline two\nline three\",M2\r\nPC-3,plain,M3\r\n";
+
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(',', file.Options.Delimiter);
+        Assert.Equal("a, b and \"c\"", rows[0][1]);
+        Assert.Equal("line one\r\nline two\nline three", rows[1][1]);
+        Assert.Equal([2, 3, 4], rows.Select(r => r.RowNumber));
+        Assert.Equal("M3", rows[2][2]);
+    }
+
+    [Fact]
+    public void Csv_DelimiterAndEncodingOverridden_UsedInsteadOfDetected()
+    {
+        var text = "Name;Info\nPC-1;a,b\nPC-2;c,d\n";
+        var path = files.WriteText("clients.csv", text, TestFiles.Windows1252, bom: false);
+
+        using var file = files.Open(path, new ParseOptions(Delimiter: ',', Encoding: "windows-1252"));
+
+        Assert.Equal(',', file.Options.Delimiter);
+        Assert.Equal("windows-1252", file.Options.Encoding);
+        Assert.Equal(["Name;Info", "Column B"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1;a", "b");
+    }
+
+    [Fact]
+    public void Csv_ForcedUtf8OnWindows1252Bytes_FailsNamingTheLine()
+    {
+        var path = files.WriteText("clients.csv", Umlauts, TestFiles.Windows1252, bom: false);
+
+        var problem = files.Problem(path, new ParseOptions(Encoding: "utf-8"));
+
+        Assert.Equal(FileProblemKind.InvalidEncoding, problem.Kind);
+        Assert.Contains("line 2", problem.Message);
+    }
+
+    [Fact]
+    public void Csv_ForcedUnknownEncoding_FailsAsInvalidOption()
+    {
+        var path = files.WriteText("clients.csv", Umlauts, new UTF8Encoding(false), bom: false);
+
+        var problem = files.Problem(path, new ParseOptions(Encoding: "klingon"));
+
+        Assert.Equal(FileProblemKind.InvalidOption, problem.Kind);
+        Assert.Contains("klingon", problem.Message);
+    }
+
+    [Fact]
+    public void Csv_ForcedUtf16OnOddByteCount_StreamingFailsWithInvalidEncoding()
+    {
+        var text = "Name,Model\n" + string.Concat(Enumerable.Range(1, 10).Select(i => $"PC-{i},M{i}\n"));
+        var bytes = new UnicodeEncoding(false, false).GetBytes(text);
+        var path = files.Write("clients.csv", [.. bytes, 0xD8]);
+
+        using var file = files.Open(path, new ParseOptions(Encoding: "utf-16"));
+        var error = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
+
+        Assert.Equal(FileProblemKind.InvalidEncoding, error.Problem.Kind);
+        Assert.Contains("after row 11", error.Message);
+    }
+
+    [Fact]
+    public void Csv_EmptyLinesAndLeadingBlankLines_SkippedButCounted()
+    {
+        var text = "\n\nName,Model\nPC-1,M1\n\n,\nPC-2,M2\n\n\n";
+
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(3, file.HeaderRow);
+        Assert.Equal([4, 7], rows.Select(r => r.RowNumber));
+        Assert.Equal(2, file.CountRows());
+    }
+
+    [Fact]
+    public void Csv_BlankAndRepeatedHeaders_LabelledWithColumnLetter()
+    {
+        var text = "Name,,Name,name,Model,,\nPC-1,x,y,z,M1,,\n";
+
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(["Name", "Column B", "Name (C)", "name (D)", "Model"], file.Columns.Select(c => c.Header));
+        Assert.Equal(["A", "B", "C", "D", "E"], file.Columns.Select(c => c.Letter));
+        Assert.Equal(5, file.SampleRows[0].Cells.Length);
+    }
+
+    [Fact]
+    public void Csv_HeaderRowOption_UsesThatRowAndReadsBelowIt()
+    {
+        var text = "Inventory export\nName,Model\nPC-1,M1\n";
+
+        using var detected = files.Open(files.WriteText("a.csv", text, new UTF8Encoding(false), bom: false));
+        using var chosen = files.Open(files.WriteText("b.csv", text, new UTF8Encoding(false), bom: false), new ParseOptions(HeaderRow: 2));
+
+        Assert.Equal(1, detected.HeaderRow);
+        Assert.Equal(["Name", "Model"], chosen.Columns.Select(c => c.Header));
+        Assert.Equal(3, Assert.Single(chosen.ReadRows()).RowNumber);
+    }
+
+    [Fact]
+    public void Csv_UnclosedQuoteLaterInFile_ReadRowsYieldsEarlierRowsThenThrowsImportFileException()
+    {
+        var lines = Enumerable.Range(1, 10).Select(i => $"PC-{i},M{i}").ToList();
+        lines.Add("PC-11,\"never closed");
+        lines.Add("PC-12,M12");
+        var path = files.WriteText("clients.csv", "Name,Model\n" + string.Join("\n", lines), new UTF8Encoding(false), bom: false);
+        using var file = files.Open(path);
+        var seen = new List<int>();
+
+        var error = Assert.Throws<ImportFileException>(() =>
+        {
+            foreach (var row in file.ReadRows())
+            {
+                seen.Add(row.RowNumber);
+            }
+        });
+
+        Assert.Equal(FileProblemKind.Corrupt, error.Problem.Kind);
+        Assert.Contains("Row 12", error.Message);
+        Assert.Equal(Enumerable.Range(2, 10), seen);
+    }
+
+    [Fact]
+    public void Csv_ReadRowsTwice_GivesTheSameRows()
+    {
+        var text = "Name,Model\nPC-1,M1\nPC-2,M2\n";
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false));
+
+        var first = file.ReadRows().Select(r => string.Join("|", r.Cells)).ToList();
+        var second = file.ReadRows().Select(r => string.Join("|", r.Cells)).ToList();
+
+        Assert.Equal(["PC-1|M1", "PC-2|M2"], first);
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Csv_OpenedFromNonSeekableStream_ReadsRows()
+    {
+        var bytes = Encoding.UTF8.GetBytes("Name,Model\nPC-1,M1\n");
+        using var stream = new NonSeekableStream(bytes);
+
+        var result = ImportFileReader.Open(stream, "clients.csv");
+
+        Assert.True(result.Succeeded, result.Problem?.Message);
+        using var file = result.File!;
+        Assert.Equal("M1", Assert.Single(file.ReadRows())[1]);
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}

@@ -1,0 +1,302 @@
+using System.IO.Compression;
+using System.Text;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+public sealed class LimitTests : IDisposable
+{
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Theory]
+    [InlineData("clients.csv")]
+    [InlineData("clients.xlsx")]
+    [InlineData("clients.xls")]
+    public void Open_EmptyFile_FailsAsEmpty(string name)
+    {
+        var problem = files.Problem(files.Write(name, []));
+
+        Assert.Equal(FileProblemKind.Empty, problem.Kind);
+        Assert.Contains("empty", problem.Message);
+    }
+
+    [Fact]
+    public void Open_CsvWithOnlyBlankLines_FailsAsEmpty()
+    {
+        var problem = files.Problem(files.WriteText("clients.csv", "\r\n ,  ,\r\n\r\n", new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.Empty, problem.Kind);
+    }
+
+    [Fact]
+    public void Open_HeaderWithoutRows_FailsAsNoDataRows()
+    {
+        var problem = files.Problem(files.WriteText("clients.csv", "Name,Model\r\n\r\n", new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.NoDataRows, problem.Kind);
+        Assert.Contains("no rows below", problem.Message);
+    }
+
+    [Fact]
+    public void Open_SixHundredColumns_FailsNamingTheCountAndTheLimit()
+    {
+        var header = string.Join(",", Enumerable.Range(1, 600).Select(i => $"Field {i}"));
+        var row = string.Join(",", Enumerable.Range(1, 600).Select(i => $"{i}"));
+
+        var problem = files.Problem(files.WriteText("wide.csv", header + "\n" + row + "\n", new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.TooManyColumns, problem.Kind);
+        Assert.Equal("The file has 600 columns; at most 500 are supported.", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ColumnLimitRaised_ReadsSixHundredColumns()
+    {
+        var header = string.Join(",", Enumerable.Range(1, 600).Select(i => $"Field {i}"));
+        var row = string.Join(",", Enumerable.Range(1, 600).Select(i => $"{i}"));
+
+        using var file = files.Open(files.WriteText("wide.csv", header + "\n" + row + "\n", new UTF8Encoding(false), bom: false),
+            limits: new ReaderLimits { MaxColumns = 1000 });
+
+        Assert.Equal(600, file.Columns.Count);
+        Assert.Equal("W", file.Columns[22].Letter);
+        Assert.Equal("600", file.SampleRows[0][599]);
+    }
+
+    [Fact]
+    public void ReadRows_CellOf40000Characters_IsARowIssueWithTheValueCut()
+    {
+        var huge = new string('x', 40_000);
+        var path = files.WriteText("clients.csv", $"Name,Notes\nPC-1,\"{huge}\"\nPC-2,short\n", new UTF8Encoding(false), bom: false);
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        var issue = Assert.Single(rows[0].Issues);
+        Assert.Equal(1, issue.ColumnIndex);
+        Assert.Equal("cell B2 holds 40,000 characters; at most 32,767 are allowed", issue.Message);
+        Assert.Equal(32_767, rows[0][1]!.Length);
+        Assert.Empty(rows[1].Issues);
+    }
+
+    [Fact]
+    public void ReadRows_MoreRowsThanTheLimit_ThrowsTooLargeAndCountRowsToo()
+    {
+        var text = "Name\n" + string.Join("\n", Enumerable.Range(1, 20).Select(i => $"PC-{i}"));
+        using var file = files.Open(files.WriteText("clients.csv", text, new UTF8Encoding(false), bom: false), limits: new ReaderLimits { MaxRows = 10 });
+
+        var read = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
+        var count = Assert.Throws<ImportFileException>(() => file.CountRows());
+
+        Assert.Equal(FileProblemKind.TooLarge, read.Problem.Kind);
+        Assert.Contains("more than 10 rows", read.Message);
+        Assert.Equal(FileProblemKind.TooLarge, count.Problem.Kind);
+    }
+
+    [Fact]
+    public void Open_FileLargerThanTheLimit_FailsAsTooLarge()
+    {
+        var path = files.WriteText("clients.csv", "Name\n" + new string('x', 5000), new UTF8Encoding(false), bom: false);
+
+        var problem = files.Problem(path, limits: new ReaderLimits { MaxFileBytes = 1024 });
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Contains("at most 1 KB", problem.Message);
+    }
+
+    [Fact]
+    public void Open_PdfNamedXlsx_SaysItIsAPdf()
+    {
+        var problem = files.Problem(files.Write("clients.xlsx", Encoding.ASCII.GetBytes("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains("PDF document", problem.Message);
+    }
+
+    [Fact]
+    public void Open_XlsxNamedCsv_SaysItIsAZipWorkbook()
+    {
+        var workbook = files.RawXlsx("real.xlsx", """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>""");
+        var path = files.Write("clients.csv", File.ReadAllBytes(workbook));
+
+        var problem = files.Problem(path);
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains(".xlsx", problem.Message);
+        Assert.Contains("not a CSV file", problem.Message);
+    }
+
+    [Fact]
+    public void Open_CsvTextNamedXlsx_SaysItIsText()
+    {
+        var problem = files.Problem(files.WriteText("clients.xlsx", "Name,Model\nPC-1,M1\n", new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains("name it .csv", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ZipThatIsNotAWorkbook_SaysZipArchive()
+    {
+        var problem = files.Problem(files.Zip("clients.xlsx", new Dictionary<string, string> { ["readme.txt"] = "hello" }));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains("zip archive", problem.Message);
+    }
+
+    [Fact]
+    public void Open_WordDocumentNamedXlsx_SaysWordDocument()
+    {
+        var problem = files.Problem(files.Zip("clients.xlsx", new Dictionary<string, string>
+        {
+            ["[Content_Types].xml"] = "<Types/>",
+            ["word/document.xml"] = "<document/>",
+        }));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains("Word document", problem.Message);
+    }
+
+    [Fact]
+    public void Open_UnsupportedExtension_FailsAsWrongType()
+    {
+        var problem = files.Problem(files.WriteText("clients.ods", "x", new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains(".ods", problem.Message);
+    }
+
+    [Fact]
+    public void Open_BinaryBytesNamedCsv_FailsAsWrongType()
+    {
+        var problem = files.Problem(files.Write("clients.csv", [0x00, 0x01, 0x02, 0x03, 0x00, 0xFF, 0x10, 0x00, 0x00, 0x00, 0x7F, 0x00]));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+    }
+
+    [Fact]
+    public void Open_EncryptedOfficeFileNamedXlsx_SaysPasswordProtected()
+    {
+        // An encrypted .xlsx is an OLE compound file whose directory names EncryptionInfo and EncryptedPackage streams.
+        var bytes = new byte[4096];
+        new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(bytes, 0);
+        Encoding.Unicode.GetBytes("EncryptionInfo").CopyTo(bytes, 1024);
+        Encoding.Unicode.GetBytes("EncryptedPackage").CopyTo(bytes, 1152);
+
+        var problem = files.Problem(files.Write("clients.xlsx", bytes));
+
+        Assert.Equal(FileProblemKind.PasswordProtected, problem.Kind);
+        Assert.Contains("password-protected", problem.Message);
+    }
+
+    [Fact]
+    public void Open_DamagedOleFileNamedXls_FailsAsCorrupt()
+    {
+        var bytes = new byte[4096];
+        new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(bytes, 0);
+        Encoding.Unicode.GetBytes("Workbook").CopyTo(bytes, 1024);
+
+        var problem = files.Problem(files.Write("clients.xls", bytes));
+
+        Assert.Equal(FileProblemKind.Corrupt, problem.Kind);
+    }
+
+    [Fact]
+    public void Open_TruncatedXlsx_FailsAsCorrupt()
+    {
+        var workbook = File.ReadAllBytes(files.RawXlsx("full.xlsx",
+            string.Concat(Enumerable.Range(1, 200).Select(i => $"""<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>PC-{i}</t></is></c></row>"""))));
+
+        var problem = files.Problem(files.Write("clients.xlsx", workbook[..(workbook.Length / 2)]));
+
+        Assert.Equal(FileProblemKind.Corrupt, problem.Kind);
+        Assert.Contains("damaged or incomplete", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ZipBombByDeclaredRatio_RefusedBeforeInflating()
+    {
+        var path = ZipWithZeros("bomb.xlsx", 50 * 1024 * 1024);
+
+        var problem = files.Problem(path);
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Contains("zip bombs", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ZipPartLargerThanThePerPartLimit_Refused()
+    {
+        var path = ZipWithZeros("big.xlsx", 3 * 1024 * 1024);
+
+        var problem = files.Problem(path, limits: new ReaderLimits { MaxEntryInflatedBytes = 1024 * 1024 });
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Contains("at most 1.0 MB per part", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ZipLargerThanTheTotalLimit_Refused()
+    {
+        var path = ZipWithZeros("big.xlsx", 3 * 1024 * 1024);
+
+        var problem = files.Problem(path, limits: new ReaderLimits { MaxTotalInflatedBytes = 2 * 1024 * 1024 });
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Contains("unpacks to 3.0 MB", problem.Message);
+    }
+
+    [Fact]
+    public void Open_ZipPartInflatingBeyondItsDeclaredSize_RefusedAsTooLargeOrDamaged()
+    {
+        // The sheet declares 100 bytes but inflates to 20 MB: .NET notices the lie (damaged), or the counting stream stops it.
+        var sheet = "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>" + new string(' ', 20 * 1024 * 1024) + "</sheetData></worksheet>";
+        var path = files.RawXlsx("liar.xlsx", "");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            zip.GetEntry("xl/worksheets/sheet1.xml")!.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("xl/worksheets/sheet1.xml").Open());
+            writer.Write(sheet);
+        }
+
+        PatchDeclaredSize(path, "xl/worksheets/sheet1.xml", 100);
+
+        var problem = files.Problem(path, limits: new ReaderLimits { RatioCheckMinBytes = 1024 * 1024 });
+
+        Assert.Contains(problem.Kind, new[] { FileProblemKind.TooLarge, FileProblemKind.Corrupt });
+    }
+
+    private string ZipWithZeros(string name, int size)
+    {
+        var path = files.RawXlsx(name, """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c></row>""");
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        using var stream = zip.CreateEntry("xl/media/padding.bin", CompressionLevel.SmallestSize).Open();
+        stream.Write(new byte[size]);
+        return path;
+    }
+
+    /// <summary>Overwrites the uncompressed size that the zip's local header and central directory declare for a part.</summary>
+    private static void PatchDeclaredSize(string path, string entryName, uint size)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var name = Encoding.ASCII.GetBytes(entryName);
+        for (var i = 0; i + 4 < bytes.Length; i++)
+        {
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 3 && bytes[i + 3] == 4
+                && bytes.AsSpan(i + 30, name.Length).SequenceEqual(name))
+            {
+                BitConverter.GetBytes(size).CopyTo(bytes, i + 22);
+            }
+
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 1 && bytes[i + 3] == 2
+                && i + 46 + name.Length <= bytes.Length && bytes.AsSpan(i + 46, name.Length).SequenceEqual(name))
+            {
+                BitConverter.GetBytes(size).CopyTo(bytes, i + 24);
+            }
+        }
+
+        File.WriteAllBytes(path, bytes);
+    }
+}

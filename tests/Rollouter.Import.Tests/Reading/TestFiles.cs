@@ -1,0 +1,100 @@
+using System.IO.Compression;
+using System.Text;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+/// <summary>Files made in the tests, in a temporary folder deleted afterwards.</summary>
+public sealed class TestFiles : IDisposable
+{
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("reading-tests-").FullName;
+
+    static TestFiles() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    public static Encoding Windows1252 => Encoding.GetEncoding(1252);
+
+    public static void AssertCells(SourceRow row, params string?[] expected) =>
+        Assert.Equal((IEnumerable<string?>)expected, (IEnumerable<string?>)row.Cells);
+
+    public string Path(string fileName) => System.IO.Path.Combine(folder, fileName);
+
+    public string Write(string fileName, byte[] bytes)
+    {
+        var path = Path(fileName);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public string WriteText(string fileName, string text, Encoding encoding, bool bom)
+    {
+        var body = encoding.GetBytes(text);
+        return Write(fileName, bom ? [.. encoding.GetPreamble(), .. body] : body);
+    }
+
+    public SpreadsheetFile Open(string path, ParseOptions? options = null, ReaderLimits? limits = null)
+    {
+        var result = ImportFileReader.Open(path, System.IO.Path.GetFileName(path), options, limits);
+        Assert.True(result.Succeeded, result.Problem?.Message);
+        return result.File!;
+    }
+
+    public FileProblem Problem(string path, ParseOptions? options = null, ReaderLimits? limits = null, string? fileName = null)
+    {
+        var result = ImportFileReader.Open(path, fileName ?? System.IO.Path.GetFileName(path), options, limits);
+        Assert.False(result.Succeeded, "The file opened, but a problem was expected.");
+        result.File?.Dispose();
+        return result.Problem!;
+    }
+
+    /// <summary>A zip with the given parts, stored as they are.</summary>
+    public string Zip(string fileName, IReadOnlyDictionary<string, string> parts)
+    {
+        var path = Path(fileName);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var (name, text) in parts)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+            writer.Write(text);
+        }
+
+        return path;
+    }
+
+    /// <summary>A minimal hand-made .xlsx: one sheet per given sheet XML body, optional shared strings and styles.</summary>
+    public string RawXlsx(
+        string fileName,
+        string sheetData,
+        string[]? sharedStrings = null,
+        string? cellXfs = null,
+        string? numFmts = null,
+        bool date1904 = false,
+        string beforeSheetData = "",
+        string afterSheetData = "",
+        string? sharedStringsXml = null)
+    {
+        var parts = new Dictionary<string, string>
+        {
+            ["[Content_Types].xml"] = """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>""",
+            ["_rels/.rels"] = """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""",
+            ["xl/workbook.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr{(date1904 ? " date1904=\"1\"" : "")}/><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+            ["xl/_rels/workbook.xml.rels"] = """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>""",
+            ["xl/worksheets/sheet1.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}">{beforeSheetData}<sheetData>{sheetData}</sheetData>{afterSheetData}</worksheet>""",
+            ["xl/sharedStrings.xml"] = sharedStringsXml ?? $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">{string.Concat((sharedStrings ?? []).Select(s => $"<si><t>{System.Security.SecurityElement.Escape(s)}</t></si>"))}</sst>""",
+            ["xl/styles.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><numFmts>{numFmts}</numFmts><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs>{cellXfs ?? "<xf numFmtId=\"0\"/>"}</cellXfs></styleSheet>""",
+        };
+        return Zip(fileName, parts);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

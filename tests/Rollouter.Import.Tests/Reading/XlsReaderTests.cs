@@ -1,0 +1,46 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+public sealed class XlsReaderTests : IDisposable
+{
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Xls_TextNumbersDatesHiddenRowsAndMerges_ReadLikeXlsx()
+    {
+        object?[][] rows =
+        [
+            ["Name", "Count", "Installed", "Room"],
+            ["PC-1", 0.1 + 0.2, new DateTime(2024, 3, 15), "A"],
+            ["PC-2", 12345678901234d, new DateTime(2023, 12, 1), null],
+            ["PC-3", 3d, new DateTime(2022, 1, 2), "B"],
+        ];
+        var path = files.Write("clients.xls", BiffWorkbook.Create("Clients", rows, hiddenRows: new HashSet<int> { 2 }, merges: [(1, 2, 3, 3)]));
+
+        using var file = files.Open(path);
+        var all = files.Open(path, new ParseOptions(IncludeHiddenRows: true)).ReadRows().ToList();
+
+        Assert.Equal(SpreadsheetFormat.Xls, file.Format);
+        Assert.Equal("Clients", Assert.Single(file.Sheets).Name);
+        Assert.Equal(["Name", "Count", "Installed", "Room"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "0.3", "2024-03-15", "A");
+        Assert.Equal([2, 4], file.ReadRows().Select(r => r.RowNumber));
+        Assert.Equal("12345678901234", all[1][1]);
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.HiddenRows && w.Message.StartsWith("Row 3 is hidden", StringComparison.Ordinal));
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.MergedCells && w.Message.Contains("D2:D3"));
+    }
+
+    [Fact]
+    public void Xls_NamedXlsx_ReadByContent()
+    {
+        var path = files.Write("clients.xlsx", BiffWorkbook.Create("S", [["Name"], ["PC-1"]]));
+
+        using var file = files.Open(path);
+
+        Assert.Equal(SpreadsheetFormat.Xls, file.Format);
+        Assert.Equal("PC-1", file.SampleRows[0][0]);
+    }
+}

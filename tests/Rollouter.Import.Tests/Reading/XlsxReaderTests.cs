@@ -1,0 +1,339 @@
+using ClosedXML.Excel;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+public sealed class XlsxReaderTests : IDisposable
+{
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Xlsx_HiddenRows_ReportedAsRangesAndSkippedUnlessIncluded()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            for (var r = 2; r <= 25; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+            }
+
+            sheet.Rows(14, 20).Hide();
+            sheet.Row(23).Hide();
+        });
+
+        using var skipping = files.Open(path);
+        using var including = files.Open(path, new ParseOptions(IncludeHiddenRows: true));
+
+        var warning = Assert.Single(skipping.Warnings);
+        Assert.Equal(FileWarningKind.HiddenRows, warning.Kind);
+        Assert.StartsWith("Rows 14–20 and 23 are hidden (8 in all)", warning.Message);
+        Assert.Equal(24 - 8, skipping.ReadRows().Count());
+        Assert.DoesNotContain(skipping.ReadRows(), r => r.RowNumber is >= 14 and <= 20 or 23);
+        Assert.Equal(24, including.ReadRows().Count());
+        Assert.Equal(24, including.CountRows());
+        Assert.True(including.Options.IncludeHiddenRows);
+    }
+
+    [Fact]
+    public void Xlsx_HiddenColumns_ReportedByLetter()
+    {
+        var path = Workbook(sheet =>
+        {
+            string[] headers = ["Name", "Status", "Secret", "Model", "Other"];
+            for (var c = 0; c < headers.Length; c++)
+            {
+                sheet.Cell(1, c + 1).Value = headers[c];
+                sheet.Cell(2, c + 1).Value = $"v{c}";
+            }
+
+            sheet.Columns(3, 4).Hide();
+        });
+
+        using var file = files.Open(path);
+
+        var warning = Assert.Single(file.Warnings);
+        Assert.Equal(FileWarningKind.HiddenColumns, warning.Kind);
+        Assert.StartsWith("Columns C–D are hidden", warning.Message);
+        Assert.Equal("v2", file.SampleRows[0][2]);
+    }
+
+    [Fact]
+    public void Xlsx_ActiveAutoFilter_ReportedWithItsRangeAndFilteredRowsHidden()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            sheet.Cell(1, 2).Value = "Status";
+            for (var r = 2; r <= 6; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+                sheet.Cell(r, 2).Value = r % 2 == 0 ? "New" : "Done";
+            }
+
+            sheet.Range("A1:B6").SetAutoFilter().Column(2).AddFilter("New");
+        });
+
+        using var file = files.Open(path);
+
+        var filter = Assert.Single(file.Warnings, w => w.Kind == FileWarningKind.AutoFilter);
+        Assert.Contains("A1:B6", filter.Message);
+        Assert.Contains("filter is active", filter.Message);
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.HiddenRows && w.Message.Contains("Rows 3 and 5 are hidden"));
+        Assert.All(file.ReadRows(), r => Assert.Equal("New", r[1]));
+    }
+
+    [Fact]
+    public void Xlsx_MergedCells_ReportedAndValueInFirstCell()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            sheet.Cell(1, 2).Value = "Location";
+            sheet.Cell(1, 3).Value = "Model";
+            sheet.Cell(2, 1).Value = "PC-1";
+            sheet.Cell(2, 2).Value = "Hall";
+            sheet.Range("B2:C2").Merge();
+        });
+
+        using var file = files.Open(path);
+
+        var warning = Assert.Single(file.Warnings);
+        Assert.Equal(FileWarningKind.MergedCells, warning.Kind);
+        Assert.Contains("B2:C2", warning.Message);
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "Hall", null);
+    }
+
+    [Fact]
+    public void Xlsx_SeveralSheets_ListedWithHiddenOnesAndFirstVisibleChosen()
+    {
+        var path = files.Path("sheets.xlsx");
+        using (var workbook = new XLWorkbook())
+        {
+            var secret = workbook.AddWorksheet("Secret");
+            secret.Cell(1, 1).Value = "Hidden header";
+            secret.Cell(2, 1).Value = "x";
+            secret.Hide();
+            var clients = workbook.AddWorksheet("Clients");
+            clients.Cell(1, 1).Value = "Name";
+            clients.Cell(2, 1).Value = "PC-1";
+            var rooms = workbook.AddWorksheet("Rooms");
+            rooms.Cell(1, 1).Value = "Room";
+            rooms.Cell(2, 1).Value = "R-1";
+            workbook.SaveAs(path);
+        }
+
+        using var detected = files.Open(path);
+        using var chosen = files.Open(path, new ParseOptions(Sheet: "Rooms"));
+
+        Assert.Equal([new SheetInfo("Secret", true), new SheetInfo("Clients", false), new SheetInfo("Rooms", false)], detected.Sheets);
+        Assert.Equal("Clients", detected.Sheet);
+        Assert.Equal("Clients", detected.Options.Sheet);
+        Assert.Equal("Room", chosen.Columns[0].Header);
+        Assert.Equal("R-1", chosen.SampleRows[0][0]);
+        var problem = files.Problem(path, new ParseOptions(Sheet: "Missing"));
+        Assert.Equal(FileProblemKind.InvalidOption, problem.Kind);
+        Assert.Contains("\"Clients\"", problem.Message);
+    }
+
+    [Fact]
+    public void Xlsx_DatesDateTimesNumbersAndBooleans_ReadAsAPersonReadsThem()
+    {
+        var path = Workbook(sheet =>
+        {
+            string[] headers = ["Date", "DateTime", "Tenth", "Big", "Sum", "Bool", "Text"];
+            for (var c = 0; c < headers.Length; c++)
+            {
+                sheet.Cell(1, c + 1).Value = headers[c];
+            }
+
+            sheet.Cell(2, 1).Value = new DateTime(2024, 3, 15);
+            sheet.Cell(2, 2).Value = new DateTime(2024, 3, 15, 13, 45, 30);
+            sheet.Cell(2, 2).Style.NumberFormat.Format = "dd.mm.yyyy hh:mm:ss";
+            sheet.Cell(2, 3).Value = 0.1;
+            sheet.Cell(2, 4).Value = 12345678901234d;
+            sheet.Cell(2, 5).Value = 0.1 + 0.2;
+            sheet.Cell(2, 6).Value = true;
+            sheet.Cell(2, 7).SetValue("0042");
+        });
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "2024-03-15", "2024-03-15T13:45:30", "0.1", "12345678901234", "0.3", "TRUE", "0042");
+    }
+
+    [Fact]
+    public void Xlsx_EmptyRowsInTheMiddleAndTrailingEmptyRowsAndColumns_Ignored()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(3, 2).Value = "Name";
+            sheet.Cell(3, 3).Value = "Model";
+            sheet.Cell(4, 2).Value = "PC-1";
+            sheet.Cell(7, 3).Value = "M2";
+            sheet.Cell(20, 8).Style.Fill.BackgroundColor = XLColor.Red;
+            sheet.Cell(21, 2).Value = "";
+        });
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(3, file.HeaderRow);
+        Assert.Equal(["Column A", "Name", "Model"], file.Columns.Select(c => c.Header));
+        Assert.Equal([4, 7], rows.Select(r => r.RowNumber));
+        TestFiles.AssertCells(rows[1], null, null, "M2");
+    }
+
+    [Fact]
+    public void Xlsx_ErrorCellsFormulasInlineStringsAndBooleans_FromRawXml()
+    {
+        var path = files.RawXlsx("raw.xlsx",
+            """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2"><f>2*2</f><v>4</v></c><c r="C2" t="e"><f>VLOOKUP(A2,X:Y,2,0)</f><v>#N/A</v></c><c r="D2" t="str"><f>A2&amp;"x"</f><v>PC-1x</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><r><t>P</t></r><r><rPr><b/></rPr><t>C-2</t></r></is></c><c r="B3" t="b"><v>0</v></c><c r="C3" t="e"><v>#REF!</v></c></row>
+            """,
+            sharedStrings: ["Name", "Formula", "Lookup", "Joined"]);
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        TestFiles.AssertCells(rows[0], "PC-1", "4", "#N/A", "PC-1x");
+        var issue = Assert.Single(rows[0].Issues);
+        Assert.Equal(2, issue.ColumnIndex);
+        Assert.Equal("cell C2 holds the Excel error #N/A", issue.Message);
+        TestFiles.AssertCells(rows[1], "PC-2", "FALSE", "#REF!", null);
+        Assert.Equal("cell C3 holds the Excel error #REF!", Assert.Single(rows[1].Issues).Message);
+    }
+
+    [Fact]
+    public void Xlsx_RichSharedStringsWithPhoneticRuns_ConcatenateTheRunsOnly()
+    {
+        var path = files.RawXlsx("rich.xlsx",
+            """<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>""",
+            sharedStringsXml: """<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Name</t></si><si><r><t xml:space="preserve">Büro </t></r><r><rPr><i/></rPr><t>Nord</t></r><rPh sb="0" eb="1"><t>ignored</t></rPh></si></sst>""");
+
+        using var file = files.Open(path);
+
+        Assert.Equal("Büro Nord", file.SampleRows[0][0]);
+    }
+
+    [Fact]
+    public void Xlsx_Date1904SystemAndCustomFormats_ConvertedToIsoDates()
+    {
+        var path = files.RawXlsx("dates.xlsx",
+            """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Built-in</t></is></c><c r="B1" t="inlineStr"><is><t>German</t></is></c><c r="C1" t="inlineStr"><is><t>Stamp</t></is></c><c r="D1" t="inlineStr"><is><t>Time</t></is></c><c r="E1" t="inlineStr"><is><t>Days</t></is></c><c r="F1" t="inlineStr"><is><t>Zip</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>0</v></c><c r="B2" s="2"><v>43905</v></c><c r="C2" s="3"><v>43905.5</v></c><c r="D2" s="4"><v>0.75</v></c><c r="E2" s="5"><v>12.5</v></c><c r="F2" s="6"><v>1234</v></c></row>
+            """,
+            numFmts: """<numFmt numFmtId="164" formatCode="dd\.mm\.yyyy"/><numFmt numFmtId="165" formatCode="[$-407]yyyy-mm-dd hh:mm"/><numFmt numFmtId="166" formatCode="0.0 &quot;days&quot;"/><numFmt numFmtId="167" formatCode="00000"/>""",
+            cellXfs: """<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="21"/><xf numFmtId="166"/><xf numFmtId="167"/>""",
+            date1904: true);
+
+        using var file = files.Open(path);
+
+        // 1904 system: serial 0 is 1 January 1904; 43905 is 1462 days later than in the 1900 system (2020-03-15).
+        TestFiles.AssertCells(file.SampleRows[0], "1904-01-01", "2024-03-16", "2024-03-16T12:00:00", "18:00:00", "12.5", "01234");
+    }
+
+    [Fact]
+    public void Xlsx_1900SystemDates_MatchExcelsCalendar()
+    {
+        var path = files.RawXlsx("dates1900.xlsx",
+            """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>D</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>1</v></c></row>
+            <row r="3"><c r="A3" s="1"><v>61</v></c></row>
+            <row r="4"><c r="A4" s="1"><v>45366</v></c></row>
+            """,
+            cellXfs: """<xf numFmtId="0"/><xf numFmtId="14"/>""");
+
+        using var file = files.Open(path);
+
+        Assert.Equal(["1900-01-01", "1900-03-01", "2024-03-15"], file.ReadRows().Select(r => r[0]));
+    }
+
+    [Fact]
+    public void Xlsx_MissingCellReferencesAndNamespacePrefixes_StillRead()
+    {
+        var path = files.Zip("prefixed.xlsx", new Dictionary<string, string>
+        {
+            ["_rels/.rels"] = """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>""",
+            ["xl/workbook.xml"] = """<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets><x:sheet name="S" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>""",
+            ["xl/_rels/workbook.xml.rels"] = """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>""",
+            ["xl/worksheets/sheet1.xml"] = """<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData><x:row><x:c t="inlineStr"><x:is><x:t>Name</x:t></x:is></x:c><x:c t="inlineStr"><x:is><x:t>Count</x:t></x:is></x:c></x:row><x:row hidden="1"><x:c t="inlineStr"><x:is><x:t>PC-1</x:t></x:is></x:c><x:c><x:v>1.5E-7</x:v></x:c></x:row><x:row><x:c t="inlineStr"><x:is><x:t>PC-2</x:t></x:is></x:c><x:c><x:v>1E+20</x:v></x:c></x:row></x:sheetData></x:worksheet>""",
+        });
+
+        using var file = files.Open(path, new ParseOptions(IncludeHiddenRows: true));
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(["Name", "Count"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(rows[0], "PC-1", "0.00000015");
+        TestFiles.AssertCells(rows[1], "PC-2", "100000000000000000000");
+        Assert.Equal([2, 3], rows.Select(r => r.RowNumber));
+        Assert.StartsWith("Row 2 is hidden", Assert.Single(file.Warnings).Message);
+    }
+
+    [Fact]
+    public void Xlsx_SharedStringIndexOutOfRange_ReadRowsThrowsCorruptNamingTheRow()
+    {
+        var rows = string.Concat(Enumerable.Range(2, 10).Select(i => $"""<row r="{i}"><c r="A{i}" t="s"><v>{(i == 9 ? 99 : 1)}</v></c></row>"""));
+        var path = files.RawXlsx("broken.xlsx", """<row r="1"><c r="A1" t="s"><v>0</v></c></row>""" + rows, sharedStrings: ["Name", "PC"]);
+        using var file = files.Open(path);
+
+        var error = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
+
+        Assert.Equal(FileProblemKind.Corrupt, error.Problem.Kind);
+        Assert.Contains("after row 8", error.Message);
+    }
+
+    [Fact]
+    public void Xlsx_FileNamedXlsButHoldingXlsx_ReadByContent()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            sheet.Cell(2, 1).Value = "PC-1";
+        });
+        var renamed = files.Write("clients.xls", File.ReadAllBytes(path));
+
+        using var file = files.Open(renamed);
+
+        Assert.Equal(SpreadsheetFormat.Xlsx, file.Format);
+        Assert.Equal("PC-1", file.SampleRows[0][0]);
+    }
+
+    [Fact]
+    public void Xlsx_ManyRows_StreamedInOrderAndCounted()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            sheet.Cell(1, 2).Value = "Index";
+            for (var r = 2; r <= 3001; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+                sheet.Cell(r, 2).Value = r;
+            }
+        });
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(3000, rows.Count);
+        Assert.Equal(3000, file.CountRows());
+        Assert.Equal(5, file.SampleRows.Count);
+        Assert.All(rows, r => Assert.Equal(r.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), r[1]));
+    }
+
+    private string Workbook(Action<IXLWorksheet> fill)
+    {
+        var path = files.Path($"book-{Guid.NewGuid():N}.xlsx");
+        using var workbook = new XLWorkbook();
+        fill(workbook.AddWorksheet("Clients"));
+        workbook.SaveAs(path);
+        return path;
+    }
+}
