@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Files;
+
+public class ImportFileStoreTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task SavedFile_ComesBackByteForByte_InChunks(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var import = await AddImportAsync(database);
+        var content = RandomNumberGenerator.GetBytes(ImportFileStore.ChunkSize * 2 + 12345);
+        var cache = Directory.CreateTempSubdirectory().FullName;
+
+        await using (var db = database.CreateContext())
+        {
+            var (size, sha) = await new ImportFileStore(db, cache).SaveAsync(import.Id, new MemoryStream(content), default);
+            Assert.Equal(content.Length, size);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sha);
+            import.FileSha256 = sha;
+            Assert.Equal(3, await db.ImportFileChunks.CountAsync(c => c.ImportId == import.Id));
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var path = await new ImportFileStore(db, cache).GetLocalPathAsync(import, default);
+            Assert.Equal(content, await File.ReadAllBytesAsync(path));
+            Assert.EndsWith(".csv", path);
+        }
+
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Fact]
+    public async Task SavingAgain_ReplacesTheFile()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var import = await AddImportAsync(database);
+        await using var db = database.CreateContext();
+        var store = new ImportFileStore(db, Path.GetTempPath());
+
+        await store.SaveAsync(import.Id, new MemoryStream(new byte[ImportFileStore.ChunkSize + 1]), default);
+        await store.SaveAsync(import.Id, new MemoryStream("Name\nPC-1\n"u8.ToArray()), default);
+
+        var copy = new MemoryStream();
+        await store.CopyToAsync(import.Id, copy, default);
+        Assert.Equal("Name\nPC-1\n"u8.ToArray(), copy.ToArray());
+    }
+
+    private static async Task<ClientImport> AddImportAsync(TestDatabase database)
+    {
+        var rollout = await TestRollout.AddAsync(database, "A");
+        await using var db = database.CreateContext();
+        var user = new User { UserName = "m@x.test", Email = "m@x.test", DisplayName = "M", UserCode = "U-1" };
+        var import = new ClientImport
+        {
+            RolloutId = rollout.RolloutId, InventoryId = rollout.InventoryId, FileName = "clients.csv", CreatedBy = user,
+        };
+        db.Imports.Add(import);
+        await db.SaveChangesAsync();
+        return import;
+    }
+}
