@@ -53,12 +53,13 @@ public sealed record InventoryDefinition
             .Where(s => s.WorkflowId == inventory.WorkflowId)
             .OrderBy(s => s.Position).ThenBy(s => s.Id)
             .ToListAsync(cancellationToken);
-        var fields = await db.InventoryCustomFields.AsNoTracking()
-            .Where(f => f.InventoryId == inventoryId)
+        var fields = (await db.InventoryCustomFields.AsNoTracking()
+                .Where(f => f.InventoryId == inventoryId)
+                .Include(f => f.CustomField).ThenInclude(f => f.Options)
+                .ToListAsync(cancellationToken))
             .OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId)
             .Select(f => f.CustomField)
-            .Include(f => f.Options)
-            .ToListAsync(cancellationToken);
+            .ToList();
         foreach (var field in fields)
         {
             field.Options = [.. field.Options.OrderBy(o => o.Position).ThenBy(o => o.Id)];
