@@ -51,7 +51,7 @@ public static class AutomaticMapping
             ReuseLastMapping(columns, inventory, lastMapping, result, decided, used);
         }
 
-        var targets = Targets(inventory).Where(t => !used.Contains(t.Target)).ToList();
+        var targets = Targets(inventory).ToList();
         var headers = columns.Select(c => Normalize(c.Header)).ToArray();
         for (var stage = ExactStage; stage <= CloseSpellingStage; stage++)
         {
@@ -66,7 +66,8 @@ public static class AutomaticMapping
                 var matches = new List<(Candidate Target, int Distance, UserLookup? Lookup)>();
                 foreach (var target in targets)
                 {
-                    if (!used.Contains(target.Target) && Match(stage, columns[i].Header, headers[i], target) is { } m)
+                    // Used targets still count here: a header as close to a taken target as to a free one is a guess.
+                    if (Match(stage, columns[i].Header, headers[i], target) is { } m)
                     {
                         matches.Add((target, m.Distance, m.Lookup));
                     }
@@ -216,7 +217,8 @@ public static class AutomaticMapping
 
     /// <summary>
     /// A typo, not another word: names of fewer than five letters never match loosely (Name/Game), longer ones allow
-    /// one edit (a swap of neighbours counts as one), nine letters or more two, and the first letter must agree.
+    /// one edit (a swap of neighbours counts as one), nine letters or more two; the first letter and every digit must
+    /// agree ("Color 3" is not a typo of "Color 1").
     /// </summary>
     internal static bool IsCloseSpelling(string normalizedHeader, string normalizedName, out int distance)
     {
@@ -229,6 +231,11 @@ public static class AutomaticMapping
         };
         if (allowed == 0 || normalizedHeader.Length < 4 || normalizedHeader[0] != normalizedName[0] ||
             Math.Abs(normalizedHeader.Length - normalizedName.Length) > allowed)
+        {
+            return false;
+        }
+
+        if (!normalizedHeader.Where(char.IsDigit).SequenceEqual(normalizedName.Where(char.IsDigit)))
         {
             return false;
         }
