@@ -151,4 +151,24 @@ public class NameRuleTests(RulesDatabases databases)
             ],
             result.Errors.Select(e => e.Message));
     }
+
+    [Fact]
+    public async Task Check_FindsRepeatsAmongThousandsOfLongNames()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name");
+        for (var i = 0; i < 3_000; i++)
+        {
+            file.Row(i.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(400, 'x'));
+        }
+
+        file.Row(new string('X', 399) + "7").Row(new string('x', 397) + "123").Row(new string('x', 400));
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal([3002, 3003], result.Errors.Select(e => e.Row));
+        Assert.EndsWith("appears again in row 3002; it is first used in row 9.", result.Errors[0].Message);
+        Assert.EndsWith("appears again in row 3003; it is first used in row 125.", result.Errors[1].Message);
+        Assert.Equal(3_001, result.ToCreate);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class ImportChecker
     private readonly ColumnPlan _name;
     private readonly FieldPlan[] _fields;
     private readonly Dictionary<string, WorkflowStatus> _statuses;
-    private readonly Dictionary<string, ExistingClient> _existing;
+    private readonly Dictionary<string, ExistingClient>.AlternateLookup<ReadOnlySpan<char>> _existing;
     private readonly int _existingCount;
     private readonly Dictionary<int, LinkEnd> _links;
     private readonly List<string> _setupErrors;
@@ -55,7 +55,7 @@ public sealed class ImportChecker
         _columns = columns;
         _name = columns.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
         _fields = fields;
-        _existing = existing;
+        _existing = existing.GetAlternateLookup<ReadOnlySpan<char>>();
         _existingCount = existingCount;
         _links = links;
         _setupErrors = setupErrors;
@@ -149,14 +149,14 @@ public sealed class ImportChecker
 
         var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
             .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
-        var existing = new Dictionary<string, ExistingClient>(StringComparer.Ordinal);
+        var existing = new Dictionary<string, ExistingClient>(NameKeyComparer.Instance);
         var existingCount = 0;
         await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
                            .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken))
         {
             existingCount++;
-            existing.TryAdd(NameKey(client.Name), new ExistingClient(client.Id, client.InventoryId, client.Name));
+            existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
         }
 
         var links = mapping.UpdateExisting
@@ -237,7 +237,7 @@ public sealed class ImportChecker
             return _lastCheck = Result(errors, importErrors, 0, 0, 0, 0, 0);
         }
 
-        var namesInFile = new Dictionary<string, int>(StringComparer.Ordinal);
+        var namesInFile = new NameIndex();
         var buffer = new RowBuffer(_fields.Length);
         int rowCount = 0, emptyRows = 0, toCreate = 0, toUpdate = 0, newClients = 0;
         foreach (var row in rows)
@@ -257,20 +257,16 @@ public sealed class ImportChecker
 
             errors.BeginRow(row.RowNumber);
             ReadRow(row, buffer, errors);
-            if (buffer.NameKey is { } key)
+            if (buffer.Name is not null)
             {
-                if (namesInFile.TryGetValue(key, out var firstRow))
+                if (!namesInFile.TryAdd(buffer.Key, row.RowNumber, out var firstRow))
                 {
                     errors.Add(_name, row[_name.Index],
                         $"Name \"{Shorten(buffer.Name)}\" appears again in row {row.RowNumber}; it is first used in row {firstRow}.");
                 }
-                else
+                else if (buffer.IsNew)
                 {
-                    namesInFile.Add(key, row.RowNumber);
-                    if (buffer.IsNew)
-                    {
-                        newClients++;
-                    }
+                    newClients++;
                 }
             }
 
@@ -507,9 +503,7 @@ public sealed class ImportChecker
         }
 
         buffer.Name = name;
-        var key = NameKey(name);
-        buffer.NameKey = key;
-        if (!_existing.TryGetValue(key, out var existing))
+        if (!_existing.TryGetValue(buffer.SetKey(name), out var existing))
         {
             buffer.IsNew = true;
             return;
@@ -907,7 +901,17 @@ public sealed class ImportChecker
     {
         public string? Name { get; set; }
 
-        public string? NameKey { get; set; }
+        private readonly char[] _key = new char[MaxNameLength];
+        private int _keyLength;
+
+        /// <summary>The name's <see cref="ImportChecker.NameKey"/>, without allocating a string per row.</summary>
+        public ReadOnlySpan<char> Key => _key.AsSpan(0, _keyLength);
+
+        public ReadOnlySpan<char> SetKey(string name)
+        {
+            _keyLength = name.AsSpan().ToLowerInvariant(_key);
+            return Key;
+        }
 
         public ExistingClient? Existing { get; set; }
 
@@ -933,7 +937,8 @@ public sealed class ImportChecker
 
         public void Clear()
         {
-            Name = NameKey = Description = Flag = null;
+            Name = Description = Flag = null;
+            _keyLength = 0;
             Existing = null;
             IsNew = IsUpdate = false;
             StatusId = AssigneeId = ClientUserId = null;
