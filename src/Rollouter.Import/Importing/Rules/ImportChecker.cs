@@ -149,13 +149,13 @@ public sealed class ImportChecker
 
         var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
             .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
-        var existing = new Dictionary<string, ExistingClient>(NameKeyComparer.Instance);
-        var existingCount = 0;
+        // Sized up front: growing a large dictionary leaves its old arrays on the large object heap until a full collection.
+        var existingCount = await db.Clients.CountAsync(c => c.RolloutId == inventory.RolloutId, cancellationToken);
+        var existing = new Dictionary<string, ExistingClient>(existingCount, NameKeyComparer.Instance);
         await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
                            .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken))
         {
-            existingCount++;
             existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
         }
 
@@ -219,7 +219,11 @@ public sealed class ImportChecker
     /// <summary>
     /// Checks every row against every rule and writes nothing: the dry run, and exactly the errors a real run gives.
     /// </summary>
-    public CheckResult Check(IEnumerable<SourceRow> rows, IProgress<int>? progress = null,
+    /// <param name="rows">The file's data rows, streamed.</param>
+    /// <param name="progress">Told the number of rows checked so far, every thousand rows and at the end.</param>
+    /// <param name="expectedRowCount">The file's row count when known (e.g. from the upload); sizes the name index once.</param>
+    /// <param name="cancellationToken">Checked every thousand rows.</param>
+    public CheckResult Check(IEnumerable<SourceRow> rows, IProgress<int>? progress = null, int expectedRowCount = 0,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -237,7 +241,7 @@ public sealed class ImportChecker
             return _lastCheck = Result(errors, importErrors, 0, 0, 0, 0, 0);
         }
 
-        var namesInFile = new NameIndex();
+        var namesInFile = new NameIndex(expectedRowCount);
         var buffer = new RowBuffer(_fields.Length);
         int rowCount = 0, emptyRows = 0, toCreate = 0, toUpdate = 0, newClients = 0;
         foreach (var row in rows)

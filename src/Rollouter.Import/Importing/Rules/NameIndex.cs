@@ -10,10 +10,23 @@ internal sealed class NameIndex
     private const int BlockSize = 1 << 20;
     private const double MaxLoad = 0.7;
 
-    private readonly List<char[]> _blocks = [new char[BlockSize]];
-    private int _blockUsed;
-    private Slot[] _slots = new Slot[1 << 10];
+    private readonly List<char[]> _blocks = [];
+    private int _blockUsed = BlockSize;
+    private Slot[] _slots;
     private int _count;
+
+    /// <param name="expectedCount">How many names will likely come: the table is made big enough once, since every
+    /// growth leaves the old table on the large object heap until a full collection.</param>
+    public NameIndex(int expectedCount = 0)
+    {
+        var capacity = 1 << 10;
+        while (capacity * MaxLoad < Math.Min(expectedCount, 1 << 26))
+        {
+            capacity <<= 1;
+        }
+
+        _slots = new Slot[capacity];
+    }
 
     public int Count => _count;
 
@@ -38,7 +51,7 @@ internal sealed class NameIndex
             index = (index + 1) & mask;
         }
 
-        if (BlockSize - _blockUsed < key.Length)
+        if (_blocks.Count == 0 || BlockSize - _blockUsed < key.Length)
         {
             _blocks.Add(new char[BlockSize]);
             _blockUsed = 0;
