@@ -1,0 +1,95 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rollouter.Import.Importing.Mapping;
+
+/// <summary>
+/// The column-field mapping of an import and its import-wide settings, as stored on the import (JSON), remembered
+/// as the inventory's last mapping and exchanged by the JSON API.
+/// </summary>
+public sealed class ImportMapping
+{
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>"Update existing clients": a row whose Name exists in this inventory updates that client.</summary>
+    public bool UpdateExisting { get; set; }
+
+    public List<ColumnMapping> Columns { get; set; } = [];
+
+    /// <summary>The column mapped to Name, if any; without one the import stays Incomplete.</summary>
+    [JsonIgnore]
+    public ColumnMapping? NameColumn => Columns.FirstOrDefault(c => c.Target == DefaultFields.Name);
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Reads a stored mapping; null or empty text gives an empty mapping.</summary>
+    public static ImportMapping FromJson(string? json) =>
+        string.IsNullOrWhiteSpace(json)
+            ? new ImportMapping()
+            : JsonSerializer.Deserialize<ImportMapping>(json, JsonOptions) ?? new ImportMapping();
+}
+
+/// <summary>What one column of the file is imported into.</summary>
+public sealed class ColumnMapping
+{
+    /// <summary>The column letter as the spreadsheet shows it ("C").</summary>
+    public required string Letter { get; set; }
+
+    /// <summary>The column's header when the mapping was made, so a later file's columns can be matched to it.</summary>
+    public string? Header { get; set; }
+
+    /// <summary>
+    /// A default field (<see cref="DefaultFields"/>: "Name", "Status", "Assignee", "ClientUser", "Description",
+    /// "ClientFlag"), the name of one of the inventory's custom fields, or null: do not import.
+    /// </summary>
+    public string? Target { get; set; }
+
+    /// <summary>For Assignee and Client User: the attribute users are found by; null means <see cref="UserLookup.Email"/>.</summary>
+    public UserLookup? Lookup { get; set; }
+
+    /// <summary>For selections: "Create option if not exists".</summary>
+    public bool CreateOptions { get; set; }
+
+    /// <summary>For multi-selections: what separates the values of a cell; null means <see cref="DefaultSeparator"/>.</summary>
+    public string? Separator { get; set; }
+
+    public const string DefaultSeparator = ";";
+
+    public const UserLookup DefaultLookup = UserLookup.Email;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<UserLookup>))]
+public enum UserLookup
+{
+    Email = 1,
+    Name = 2,
+    UserId = 3,
+}
+
+/// <summary>The targets that are not custom fields, with the names a person sees.</summary>
+public static class DefaultFields
+{
+    public const string Name = "Name";
+    public const string Status = "Status";
+    public const string Assignee = "Assignee";
+    public const string ClientUser = "ClientUser";
+    public const string Description = "Description";
+    public const string ClientFlag = "ClientFlag";
+
+    /// <summary>In the order the wizard shows them, above the divider.</summary>
+    public static IReadOnlyList<string> All { get; } = [Status, Assignee, ClientUser, Name, Description, ClientFlag];
+
+    public static bool IsDefault(string? target) => target is not null && All.Contains(target, StringComparer.Ordinal);
+
+    public static bool IsUser(string? target) => target is Assignee or ClientUser;
+
+    public static string DisplayName(string target) => target switch
+    {
+        ClientUser => "Client User",
+        ClientFlag => "Client flag",
+        _ => target,
+    };
+}

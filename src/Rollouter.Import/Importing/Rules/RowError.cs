@@ -1,0 +1,42 @@
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// One reason one row fails: the row number as the spreadsheet shows it, the column (letter and header; null for a
+/// reason that belongs to no column of the file, such as a required field no column is mapped to), the cell's value
+/// and a message a rollout manager understands.
+/// </summary>
+public sealed record RowError(int Row, string? Column, string? Header, string? Value, string Message);
+
+/// <summary>The outcome of checking every row of a file: the dry run, and the first half of a real run.</summary>
+public sealed record CheckResult
+{
+    /// <summary>The stored errors, sorted by row, then column; at most <see cref="ImportChecker.MaxStoredErrors"/>.</summary>
+    public required IReadOnlyList<RowError> Errors { get; init; }
+
+    /// <summary>Every error found, including those beyond the stored ones.</summary>
+    public required int ErrorCount { get; init; }
+
+    public bool ErrorsTruncated => ErrorCount > Errors.Count;
+
+    /// <summary>Rows with at least one error.</summary>
+    public required int FailedRowCount { get; init; }
+
+    /// <summary>Rows checked; rows whose mapped cells are all empty are skipped and not counted.</summary>
+    public required int RowCount { get; init; }
+
+    public required int EmptyRowCount { get; init; }
+
+    /// <summary>Rows without errors that create a client.</summary>
+    public required int ToCreate { get; init; }
+
+    /// <summary>Rows without errors that update an existing client of the inventory.</summary>
+    public required int ToUpdate { get; init; }
+
+    /// <summary>Options that "Create option if not exists" adds when the import commits, once per field and name.</summary>
+    public required IReadOnlyList<Writing.NewOption> OptionsToCreate { get; init; }
+
+    /// <summary>Problems of the import as a whole (the client limit, an unusable mapping), shown above the rows.</summary>
+    public required IReadOnlyList<string> ImportErrors { get; init; }
+
+    public bool Succeeded => ErrorCount == 0 && ImportErrors.Count == 0;
+}

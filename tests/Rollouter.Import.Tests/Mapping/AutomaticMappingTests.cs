@@ -1,0 +1,155 @@
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+using static Rollouter.Import.Tests.Mapping.MappingTestData;
+
+namespace Rollouter.Import.Tests.Mapping;
+
+public class AutomaticMappingTests
+{
+    [Fact]
+    public void Suggest_MapsTheBenchmarkHeadersExactly()
+    {
+        var columns = Columns("Name", "Status", "Assignee", "Client User", "Description", "Client flag",
+            "Location", "Model", "Software", "Serial", "Department", "Notes");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.Equal(
+            ["Name", "Status", "Assignee", "ClientUser", "Description", "ClientFlag", "Location", "Model", "Software",
+                "Serial", "Department", "Notes"],
+            mapping.Columns.Select(c => c.Target));
+        Assert.Equal(["A", "B", "C"], mapping.Columns.Take(3).Select(c => c.Letter));
+        Assert.Equal(UserLookup.Email, mapping.Columns[2].Lookup);
+        Assert.Equal(UserLookup.Email, mapping.Columns[3].Lookup);
+        Assert.Equal(";", mapping.Columns[8].Separator);
+        Assert.All(mapping.Columns.Where(c => c.Target is not ("Assignee" or "ClientUser")), c => Assert.Null(c.Lookup));
+        Assert.False(mapping.UpdateExisting);
+    }
+
+    [Fact]
+    public void Suggest_IgnoresCaseSpacesAndPunctuation()
+    {
+        var columns = Columns("NAME", "client_user", "Client-Flag", "  model ", "SERIAL", "ClientUser2", "tags.");
+
+        var targets = Targets(AutomaticMapping.Suggest(columns, Inventory()));
+
+        Assert.Equal("Name", targets["NAME"]);
+        Assert.Equal("ClientUser", targets["client_user"]);
+        Assert.Equal("ClientFlag", targets["Client-Flag"]);
+        Assert.Equal("Model", targets["  model "]);
+        Assert.Equal("Serial", targets["SERIAL"]);
+        Assert.Equal("Tags", targets["tags."]);
+        Assert.Null(targets["ClientUser2"]);
+    }
+
+    [Fact]
+    public void Suggest_KnowsCommonAliasesAndTheLookupAHeaderNames()
+    {
+        var columns = Columns("Hostname", "Assigned To", "Owner (Email)", "State", "Flag");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.Equal(["Name", "Assignee", "ClientUser", "Status", "ClientFlag"], mapping.Columns.Select(c => c.Target));
+
+        var byAttribute = AutomaticMapping.Suggest(Columns("Assignee Name", "Client User ID"), Inventory());
+        Assert.Equal([("Assignee", UserLookup.Name), ("ClientUser", UserLookup.UserId)],
+            byAttribute.Columns.Select(c => (c.Target!, c.Lookup!.Value)));
+    }
+
+    [Fact]
+    public void Suggest_MatchesCloseSpellings()
+    {
+        var columns = Columns("Stauts", "Departmnet", "Serail", "Locaton", "Descripton");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.Equal(["Status", "Department", "Serial", "Location", "Description"], mapping.Columns.Select(c => c.Target));
+    }
+
+    [Fact]
+    public void Suggest_DoesNotMatchOtherWordsThatLookAlike()
+    {
+        var columns = Columns("Game", "Vocation", "Serious", "Department Head", "Nr", "Date", "Modes and more", "");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.All(mapping.Columns, c => Assert.Null(c.Target));
+    }
+
+    [Fact]
+    public void Suggest_LeavesAColumnUnmappedWhenTwoTargetsAreEquallyClose()
+    {
+        var inventory = Inventory(
+            new CustomField { Id = 50, Name = "Color 1", Type = CustomFieldType.Input },
+            new CustomField { Id = 51, Name = "Color 2", Type = CustomFieldType.Input });
+
+        var targets = Targets(AutomaticMapping.Suggest(Columns("Color 3", "color-2"), inventory));
+
+        Assert.Null(targets["Color 3"]);
+        Assert.Equal("Color 2", targets["color-2"]);
+    }
+
+    [Fact]
+    public void Suggest_UsesEachTargetOnce_PreferringTheBetterMatch()
+    {
+        var columns = Columns("model", "Model", "Modle");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.Equal([null, "Model", null], mapping.Columns.Select(c => c.Target));
+    }
+
+    [Fact]
+    public void Suggest_PrefersACustomFieldWhoseNameIsTheHeaderOverAnAlias()
+    {
+        var inventory = Inventory(new CustomField { Id = 60, Name = "Owner", Type = CustomFieldType.Input });
+
+        var targets = Targets(AutomaticMapping.Suggest(Columns("Owner", "User"), inventory));
+
+        Assert.Equal("Owner", targets["Owner"]);
+        Assert.Equal("ClientUser", targets["User"]);
+    }
+
+    [Fact]
+    public void Suggest_ReusesTheLastMappingForKnownHeaders()
+    {
+        var last = new ImportMapping
+        {
+            UpdateExisting = true,
+            Columns =
+            [
+                new ColumnMapping { Letter = "A", Header = "Rechner", Target = "Name" },
+                new ColumnMapping { Letter = "B", Header = "Typ", Target = "Model", CreateOptions = true },
+                new ColumnMapping { Letter = "C", Header = "Apps", Target = "Software", Separator = "|", CreateOptions = true },
+                new ColumnMapping { Letter = "D", Header = "Bearbeiter", Target = "Assignee", Lookup = UserLookup.UserId },
+                new ColumnMapping { Letter = "E", Header = "Status", Target = null },
+                new ColumnMapping { Letter = "F", Header = "Gone", Target = "Removed Field" },
+            ],
+        };
+        var columns = Columns("Location", "Status", "apps", "Rechner", "Typ", "Bearbeiter", "Gone");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory(), last);
+
+        Assert.True(mapping.UpdateExisting);
+        Assert.Equal(["Location", null, "Software", "Name", "Model", "Assignee", null], mapping.Columns.Select(c => c.Target));
+        Assert.Equal(("C", "|", true), (mapping.Columns[2].Letter, mapping.Columns[2].Separator, mapping.Columns[2].CreateOptions));
+        Assert.True(mapping.Columns[4].CreateOptions);
+        Assert.Equal(UserLookup.UserId, mapping.Columns[5].Lookup);
+        Assert.Equal(["Location", "Status", "apps", "Rechner", "Typ", "Bearbeiter", "Gone"], mapping.Columns.Select(c => c.Header));
+    }
+
+    [Fact]
+    public void Suggest_TheSuggestionRoundTripsThroughJsonAsTheNextLastMapping()
+    {
+        var columns = Columns("Hostname", "Modell", "Apps");
+        var first = AutomaticMapping.Suggest(columns, Inventory());
+        first.Columns[2].Target = "Software";
+        first.Columns[2].Separator = ",";
+
+        var stored = ImportMapping.FromJson(first.ToJson());
+        var next = AutomaticMapping.Suggest(Columns("Apps", "Hostname", "Modell"), Inventory(), stored);
+
+        Assert.Equal(["Software", "Name", "Model"], next.Columns.Select(c => c.Target));
+        Assert.Equal(",", next.Columns[0].Separator);
+    }
+}

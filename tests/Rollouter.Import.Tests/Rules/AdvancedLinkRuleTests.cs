@@ -1,0 +1,132 @@
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Tests.Rules;
+
+[Collection(RulesDatabaseCollection.Name)]
+public class AdvancedLinkRuleTests(RulesDatabases databases)
+{
+    private static readonly Dictionary<string, string[]> BonnModel1 = new() { ["Location"] = ["Bonn"], ["Model"] = ["Model 1"] };
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Resolve_WhenFileValueDiffersFromLinkedClient_TheFileWinsAndUpdatesTheLinkedClient(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", rollout.Desktops, values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location", "Model", "Serial").UpdateExisting()
+            .Row("PC-A", "Berlin", "Model 1", "SN000000001");
+        var checker = await rollout.CheckerAsync(file);
+
+        var result = checker.Check(file.Rows);
+        var row = Assert.Single(checker.Resolve(file.Rows));
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(1, result.ToUpdate);
+        Assert.Equal(a, row.ExistingClientId);
+        Assert.Equal([(b, database.Fields["Location"], "Berlin")], Describe(row.LinkedUpdates));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Check_WhenLinkedRowsGiveDifferentSharedValues_FailsEachRowNamingTheOther(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location", "Model").UpdateExisting()
+            .Row("PC-A", "Berlin", "Model 2")
+            .Row("PC-X", "Hamburg", "Model 3")
+            .Row("PC-B", "Hamburg", "Model 2");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "Location", "Berlin", "Field \"Location\" is shared with the linked client \"PC-B\" in row 4, which gives \"Hamburg\"; directly linked clients must have the same value."),
+                new RowError(4, "B", "Location", "Hamburg", "Field \"Location\" is shared with the linked client \"PC-A\" in row 2, which gives \"Berlin\"; directly linked clients must have the same value."),
+            ],
+            result.Errors);
+        Assert.Equal((2, 0, 1), (result.FailedRowCount, result.ToUpdate, result.ToCreate));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Resolve_WhenLinkedRowsAgree_NeitherUpdatesTheOtherTwice(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location", "Model").UpdateExisting()
+            .Row("PC-A", "Berlin", "")
+            .Row("PC-B", " Berlin", "Model 2");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+        var rows = checker.Resolve(file.Rows).ToList();
+
+        // Location: both rows set it alike, so neither imposes it on the other. Model: only PC-B's row sets it.
+        Assert.Empty(rows[0].LinkedUpdates);
+        Assert.Equal([(a, database.Fields["Model"], "Model 2")], Describe(rows[1].LinkedUpdates));
+    }
+
+    [Fact]
+    public async Task Resolve_WhenLinkedClientAlreadyHasTheValue_DoesNotUpdateIt()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location", "Model").UpdateExisting().Row("PC-A", "Bonn", "model 1");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+
+        Assert.Empty(Assert.Single(checker.Resolve(file.Rows)).LinkedUpdates);
+    }
+
+    [Fact]
+    public async Task Resolve_ForALinkThatIsNotAdvanced_DoesNotShareValues()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", values: BonnModel1);
+        await rollout.LinkAsync(a, b, database.PlainLinkType);
+        var file = FileSpec.With("Name", "Location").UpdateExisting().Row("PC-A", "Berlin").Row("PC-B", "Hamburg");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+
+        Assert.All(checker.Resolve(file.Rows), r => Assert.Empty(r.LinkedUpdates));
+    }
+
+    [Fact]
+    public async Task Check_WhenFieldIsNotShared_LinkedRowsMayDiffer()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Serial").UpdateExisting().Row("PC-A", "SN000000001").Row("PC-B", "SN000000002");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+
+        Assert.All(checker.Resolve(file.Rows), r => Assert.Empty(r.LinkedUpdates));
+    }
+
+    private static IEnumerable<(int ClientId, int FieldId, string Value)> Describe(IEnumerable<LinkedClientUpdate> updates) =>
+        updates.Select(u => (u.ClientId, u.CustomFieldId, string.Join(";", u.Value)));
+}

@@ -1,0 +1,196 @@
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Tests.Rules;
+
+[Collection(RulesDatabaseCollection.Name)]
+public class CustomFieldRuleTests(RulesDatabases databases)
+{
+    [Fact]
+    public async Task Check_WhenSelectionValueIsNotAnOption_FailsNamingTheField()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model").Row("PC-1", "Model 9").Row("PC-2", "Model 3");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [new RowError(2, "B", "Model", "Model 9", "\"Model 9\" is not an option of field \"Model\"; add it to the field's options or enable \"Create option if not exists\".")],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Resolve_MatchesOptionsIgnoringCaseAndStoresTheirSpelling()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model", "Software").Row("PC-1", " model 3 ", "app 1; App 2");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+        var row = Assert.Single(checker.Resolve(file.Rows));
+
+        Assert.Equal(["Model 3"], row.Values[database.Fields["Model"]]);
+        Assert.Equal(["App 1", "App 2"], row.Values[database.Fields["Software"]]);
+    }
+
+    [Fact]
+    public async Task Check_WithCreateOptions_CollectsEachNewOptionOnce()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model", "Software")
+            .Row("PC-1", "Model 9", "App 1;App 11")
+            .Row("PC-2", "model 9", "app 11;App 12")
+            .Row("PC-3", "Model 10", "App 12");
+        file.Column("Model").CreateOptions = true;
+        file.Column("Software").CreateOptions = true;
+        var checker = await rollout.CheckerAsync(file);
+
+        var result = checker.Check(file.Rows);
+        var rows = checker.Resolve(file.Rows).ToList();
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(
+            [
+                new NewOption(database.Fields["Model"], "Model 9"),
+                new NewOption(database.Fields["Model"], "Model 10"),
+                new NewOption(database.Fields["Software"], "App 11"),
+                new NewOption(database.Fields["Software"], "App 12"),
+            ],
+            result.OptionsToCreate.OrderBy(o => o.CustomFieldId).ThenBy(o => o.Name.Length).ThenBy(o => o.Name));
+        Assert.Equal(["Model 9"], rows[1].Values[database.Fields["Model"]]);
+        Assert.Equal(["App 11", "App 12"], rows[1].Values[database.Fields["Software"]]);
+        Assert.Equal(result.OptionsToCreate, checker.CreateWriteContext(importId: 1, userId: null).OptionsToCreate);
+    }
+
+    [Fact]
+    public async Task Check_WithCreateOptions_FailsAnOptionLongerThanTheDatabaseAllows()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model").Row("PC-1", new string('m', 401));
+        file.Column("Model").CreateOptions = true;
+
+        var result = await rollout.CheckAsync(file);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((2, "B"), (error.Row, error.Column));
+        Assert.EndsWith("is too long for an option of field \"Model\": 401 characters, at most 400.", error.Message);
+        Assert.Empty(result.OptionsToCreate);
+    }
+
+    [Fact]
+    public async Task Check_MultiSelection_SplitsTrimsDropsEmptiesAndDuplicates()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Software", "Tags")
+            .Row("PC-1", " App 1 ;;App 2; app 1 ;", "red | blue|red|")
+            .Row("PC-2", "App 1;Word;Excel", "anything at all")
+            .Row("PC-3", " ; ", "");
+        file.Column("Tags").Separator = "|";
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(3, "B", "Software", "Word", "\"Word\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
+                new RowError(3, "B", "Software", "Excel", "\"Excel\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
+            ],
+            result.Errors);
+
+        var valid = FileSpec.With("Name", "Software", "Tags").Row("PC-1", " App 1 ;;App 2; app 1 ;", "red | blue|red|").Row("PC-3", " ; ", "");
+        valid.Column("Tags").Separator = "|";
+        var checker = await rollout.CheckerAsync(valid);
+        Assert.True(checker.Check(valid.Rows).Succeeded);
+        var rows = checker.Resolve(valid.Rows).ToList();
+        Assert.Equal(["App 1", "App 2"], rows[0].Values[database.Fields["Software"]]);
+        Assert.Equal(["red", "blue"], rows[0].Values[database.Fields["Tags"]]);
+        Assert.Empty(rows[1].Values);
+    }
+
+    [Fact]
+    public async Task Check_WhenRequiredFieldIsEmptyForNewClient_FailsOnItsColumn()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Rack").Row("PC-1", "").Row("PC-2", "R1");
+
+        var result = await rollout.CheckAsync(file, rollout.Desktops);
+
+        Assert.Equal([new RowError(2, "B", "Rack", null, "Field \"Rack\" is required.")], result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenRequiredFieldIsNotMapped_FailsNewClientsWithoutColumn()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        await rollout.AddClientAsync("PC-1", rollout.Desktops);
+        var file = FileSpec.With("Name", "Location").UpdateExisting().Row("PC-1", "Bonn").Row("PC-2", "Berlin");
+
+        var result = await rollout.CheckAsync(file, rollout.Desktops);
+
+        Assert.Equal([new RowError(3, null, null, null, "Field \"Rack\" is required.")], result.Errors);
+        Assert.Equal((0, 1), (result.ToCreate, result.ToUpdate));
+    }
+
+    [Fact]
+    public async Task Check_WhenValueDoesNotMatchPattern_FailsShowingThePattern()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Serial").Row("PC-1", "SN12").Row("PC-2", "SN123456789").Row("PC-3", " SN123456789 ");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [new RowError(2, "B", "Serial", "SN12", "\"SN12\" does not match the pattern of field \"Serial\" (^SN[0-9]{9}$).")],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenPatternTakesTooLong_FailsTheRowInsteadOfHanging()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var value = new string('a', 5000) + "!";
+        var file = FileSpec.With("Name", "Slow").Row("PC-1", value).Row("PC-2", "aaaa");
+
+        var result = await rollout.CheckAsync(file);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((2, "B"), (error.Row, error.Column));
+        Assert.StartsWith("Checking \"aaaa", error.Message);
+        Assert.EndsWith("against the pattern of field \"Slow\" took too long; the value or the pattern needs to be simpler.", error.Message);
+        Assert.Equal(ImportChecker.MaxErrorValueLength, error.Value!.Length);
+    }
+
+    [Fact]
+    public async Task Resolve_ForUpdates_LeavesEmptyCellsOut()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        await rollout.AddClientAsync("PC-1", values: new() { ["Location"] = ["Bonn"] });
+        var file = FileSpec.With("Name", "Location", "Model", "Assignee", "Description").UpdateExisting()
+            .Row("PC-1", "", "Model 2", null, " ");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+        var row = Assert.Single(checker.Resolve(file.Rows));
+
+        Assert.Equal([database.Fields["Model"]], row.Values.Keys);
+        Assert.Equal((null, null, null), (row.AssigneeId, row.Description, row.StatusId));
+    }
+
+    [Fact]
+    public async Task Check_TurnsReaderCellIssuesIntoErrorsOnMappedColumnsOnly()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model", "Unmapped");
+        file.Column("Unmapped").Target = null;
+        file.RowWithIssue(new Importing.Reading.CellIssue(1, "#N/A", "The cell holds the error #N/A."), "PC-1", "#N/A", "x")
+            .RowWithIssue(new Importing.Reading.CellIssue(2, "#DIV/0!", "The cell holds the error #DIV/0!."), "PC-2", "Model 1", "#DIV/0!");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal([new RowError(2, "B", "Model", "#N/A", "The cell holds the error #N/A.")], result.Errors);
+        Assert.Equal(1, result.ToCreate);
+    }
+}

@@ -1,0 +1,156 @@
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+
+namespace Rollouter.Import.Tests.Rules;
+
+[Collection(RulesDatabaseCollection.Name)]
+public class ImportCheckerTests(RulesDatabases databases)
+{
+    [Fact]
+    public async Task Check_WhenNewClientsExceedTheClientLimit_FailsTheImportAsAWhole()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync(clientLimit: 3);
+        await rollout.AddClientAsync("PC-1");
+        await rollout.AddClientAsync("PC-2", rollout.Desktops);
+        var file = FileSpec.With("Name").UpdateExisting().Row("PC-1").Row("PC-3").Row("PC-4");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Empty(result.Errors);
+        Assert.False(result.Succeeded);
+        Assert.Equal(
+            ["The import would exceed the client limit (4 of 3): the rollout holds 2 clients and the file would create 2."],
+            result.ImportErrors);
+    }
+
+    [Fact]
+    public async Task Check_WhenNewClientsFillTheClientLimitExactly_Succeeds()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync(clientLimit: 2);
+        await rollout.AddClientAsync("PC-1");
+
+        var result = await rollout.CheckAsync(FileSpec.With("Name").UpdateExisting().Row("PC-1").Row("PC-2").Row("pc-2"));
+
+        Assert.Empty(result.ImportErrors);
+        Assert.Single(result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_ReportsSeveralErrorsOfOneRowSortedByRowThenColumn()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var columns = Enumerable.Range(0, 28).Select(i => FileSpec.Letter(i)).ToArray();
+        var file = FileSpec.With([.. columns.Select((_, i) => i switch { 0 => "Model", 1 => "Name", 27 => "Status", _ => "x" + i })]);
+        foreach (var column in file.Mapping.Columns.Where(c => c.Target!.StartsWith('x')))
+        {
+            column.Target = null;
+        }
+
+        string?[] Cells(string? model, string? name, string? status)
+        {
+            var cells = new string?[28];
+            (cells[0], cells[1], cells[27]) = (model, name, status);
+            return cells;
+        }
+
+        file.Row(Cells("Model 1", "PC-1", "New")).Row(Cells("Bad", "", "Old")).Row(Cells("Model 1", "PC-1", "Done"));
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal([(3, "A"), (3, "B"), (3, "AB"), (4, "B")], result.Errors.Select(e => (e.Row, e.Column!)));
+        Assert.Equal((2, 1, 3), (result.FailedRowCount, result.ToCreate, result.RowCount));
+    }
+
+    [Fact]
+    public async Task Check_SkipsRowsWhoseMappedCellsAreEmpty()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Location", "Other").Row("PC-1", "Bonn", "").Row(null, " ", "note").Row("PC-2", null, null);
+        file.Column("Other").Target = null;
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal((2, 1, 2), (result.RowCount, result.EmptyRowCount, result.ToCreate));
+    }
+
+    [Fact]
+    public async Task Check_WhenMappingIsInvalid_FailsTheImportWithoutReadingRows()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Location", "Nonsense").Row("Bonn", "x");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                "Column B (\"Nonsense\"): \"Nonsense\" is neither a default field nor a custom field of inventory \"Laptops\".",
+                "No column is mapped to Name: every client needs a name.",
+            ],
+            result.ImportErrors);
+        Assert.Equal(0, result.RowCount);
+    }
+
+    [Fact]
+    public async Task Check_KeepsTheFirstHundredThousandErrorsAndCountsTheRest()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Location");
+        var checker = await rollout.CheckerAsync(file);
+        var rows = Enumerable.Range(2, ImportChecker.MaxStoredErrors + 10).Select(i => new SourceRow(i, [null, "Bonn"], []));
+        var reports = new List<int>();
+
+        var result = checker.Check(rows, new SynchronousProgress(reports.Add));
+
+        Assert.Equal(ImportChecker.MaxStoredErrors, result.Errors.Count);
+        Assert.Equal(ImportChecker.MaxStoredErrors + 10, result.ErrorCount);
+        Assert.True(result.ErrorsTruncated);
+        Assert.Equal(ImportChecker.MaxStoredErrors + 10, result.FailedRowCount);
+        Assert.Equal(ImportChecker.MaxStoredErrors + 10, reports[^1]);
+        Assert.Equal(1_000, reports[0]);
+    }
+
+    [Fact]
+    public async Task Resolve_BeforeASuccessfulCheck_Throws()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Location").Row("", "Bonn");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.Throws<InvalidOperationException>(() => checker.Resolve(file.Rows));
+        Assert.False(checker.Check(file.Rows).Succeeded);
+        Assert.Throws<InvalidOperationException>(() => checker.Resolve(file.Rows));
+    }
+
+    [Fact]
+    public async Task Resolve_WhenTheFileChangedSinceTheCheck_Throws()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model").Row("PC-1", "Model 1");
+        var checker = await rollout.CheckerAsync(file);
+        Assert.True(checker.Check(file.Rows).Succeeded);
+
+        var changed = new[] { new SourceRow(2, ["PC-1", "Model 99"], []) };
+
+        var error = Assert.Throws<InvalidOperationException>(() => checker.Resolve(changed).ToList());
+        Assert.Contains("Row 2", error.Message);
+    }
+
+    [Fact]
+    public async Task CreateWriteContext_NamesTheInventorysFields()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var checker = await rollout.CheckerAsync(FileSpec.With("Name"), rollout.Desktops);
+
+        var context = checker.CreateWriteContext(importId: 7, userId: database.Users["manager"]);
+
+        Assert.Equal((7, rollout.Id, rollout.Desktops), (context.ImportId, context.RolloutId, context.InventoryId));
+        Assert.Equal(["Location", "Model", "Rack"], context.FieldNames.Values.Order());
+    }
+
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

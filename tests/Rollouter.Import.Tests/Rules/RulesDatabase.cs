@@ -1,0 +1,306 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Rules;
+
+[CollectionDefinition(Name)]
+public sealed class RulesDatabaseCollection : ICollectionFixture<RulesDatabases>
+{
+    public const string Name = "Rules database";
+}
+
+/// <summary>
+/// One migrated database per provider for all rule tests, with the global settings (workflow, custom fields, users,
+/// link types) seeded once; each test makes its own rollout, so tests do not see each other's clients.
+/// </summary>
+public sealed class RulesDatabases : IAsyncLifetime
+{
+    private readonly Dictionary<DatabaseProvider, Task<RulesDatabase>> _databases = [];
+    private readonly Lock _lock = new();
+
+    public Task<RulesDatabase> GetAsync(DatabaseProvider provider = DatabaseProvider.Sqlite)
+    {
+        lock (_lock)
+        {
+            if (!_databases.TryGetValue(provider, out var database))
+            {
+                _databases[provider] = database = RulesDatabase.CreateAsync(provider);
+            }
+
+            return database;
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var database in _databases.Values)
+        {
+            await (await database).DisposeAsync();
+        }
+    }
+}
+
+public sealed class RulesDatabase : IAsyncDisposable
+{
+    public const string Workflow = "Standard";
+
+    private int _rollouts;
+
+    private RulesDatabase(TestDatabase database) => Database = database;
+
+    public TestDatabase Database { get; }
+
+    public Dictionary<string, int> Fields { get; } = [];
+
+    public Dictionary<string, int> Statuses { get; } = [];
+
+    /// <summary>Users by their email's local part ("tech", "jane1").</summary>
+    public Dictionary<string, int> Users { get; } = [];
+
+    public int AdvancedLinkType { get; private set; }
+
+    public int PlainLinkType { get; private set; }
+
+    public static async Task<RulesDatabase> CreateAsync(DatabaseProvider provider)
+    {
+        var database = new RulesDatabase(await TestDatabase.CreateAsync(provider));
+        await database.SeedAsync();
+        return database;
+    }
+
+    private async Task SeedAsync()
+    {
+        await using var db = Database.CreateContext();
+        var workflow = new Workflow
+        {
+            Name = Workflow,
+            Statuses = [.. new[] { "New", "Prepared", "Scheduled", "Done" }
+                .Select((s, i) => new WorkflowStatus { Name = s, Position = i })],
+        };
+        db.Workflows.Add(workflow);
+        CustomField Field(string name, CustomFieldType type, IEnumerable<string>? options = null, bool required = false,
+            string? regex = null) => new()
+        {
+            Name = name,
+            Type = type,
+            Required = required,
+            ValidationRegex = regex,
+            Options = [.. (options ?? []).Select((o, i) => new CustomFieldOption { Name = o, Position = i })],
+        };
+        var fields = new[]
+        {
+            Field("Location", CustomFieldType.Input),
+            Field("Model", CustomFieldType.Selection, Enumerable.Range(0, 7).Select(i => $"Model {i}")),
+            Field("Software", CustomFieldType.MultiSelection, Enumerable.Range(0, 10).Select(i => $"App {i}")),
+            Field("Serial", CustomFieldType.Input, regex: "^SN[0-9]{9}$"),
+            Field("Department", CustomFieldType.Selection, Enumerable.Range(0, 40).Select(i => $"Dept {i}")),
+            Field("Notes", CustomFieldType.TextArea),
+            Field("Tags", CustomFieldType.MultiSelectionFree),
+            Field("Rack", CustomFieldType.Input, required: true),
+            Field("Slow", CustomFieldType.Input, regex: "^(a+)+$"),
+        };
+        db.CustomFields.AddRange(fields);
+        User NewUser(string local, string displayName, string code, Role role, bool active = true) => new()
+        {
+            UserName = local + "@test.example",
+            NormalizedUserName = (local + "@test.example").ToUpperInvariant(),
+            Email = local + "@test.example",
+            NormalizedEmail = (local + "@test.example").ToUpperInvariant(),
+            DisplayName = displayName,
+            UserCode = code,
+            Role = role,
+            IsActive = active,
+        };
+        var users = new[]
+        {
+            NewUser("tech", "Tom Tech", "U-0001", Role.Technician),
+            NewUser("manager", "Mia Manager", "U-0002", Role.RolloutManager),
+            NewUser("jane1", "Jane Doe", "U-0003", Role.ClientUser),
+            NewUser("jane2", "Jane Doe", "U-0004", Role.ClientUser),
+            NewUser("carl", "Carl Client", "U-0005", Role.ClientUser),
+            NewUser("desk", "Sam Desk", "U-0006", Role.ServiceDesk),
+            NewUser("old", "Olga Old", "U-0007", Role.Technician, active: false),
+        };
+        db.Users.AddRange(users);
+        var advanced = new ClientLinkType
+        {
+            OutwardName = "replaces",
+            InwardName = "is replaced by",
+            IsAdvanced = true,
+            SharedFields = [new ClientLinkTypeSharedField { CustomField = fields[0] }, new ClientLinkTypeSharedField { CustomField = fields[1] }],
+        };
+        var plain = new ClientLinkType
+        {
+            OutwardName = "relates to",
+            InwardName = "relates to",
+            SharedFields = [new ClientLinkTypeSharedField { CustomField = fields[0] }],
+        };
+        db.ClientLinkTypes.AddRange(advanced, plain);
+        await db.SaveChangesAsync();
+        foreach (var status in workflow.Statuses)
+        {
+            Statuses[status.Name] = status.Id;
+        }
+
+        foreach (var field in fields)
+        {
+            Fields[field.Name] = field.Id;
+        }
+
+        foreach (var user in users)
+        {
+            Users[user.Email![..user.Email!.IndexOf('@', StringComparison.Ordinal)]] = user.Id;
+        }
+
+        AdvancedLinkType = advanced.Id;
+        PlainLinkType = plain.Id;
+    }
+
+    /// <summary>
+    /// A new rollout with inventory "Laptops" (Location, Model, Software, Serial, Department, Notes, Tags, Slow) and
+    /// inventory "Desktops" (Location, Model, Rack: required).
+    /// </summary>
+    public async Task<TestRollout> NewRolloutAsync(int? clientLimit = null)
+    {
+        var number = Interlocked.Increment(ref _rollouts);
+        await using var db = Database.CreateContext();
+        var workflowId = await db.Workflows.Where(w => w.Name == Workflow).Select(w => w.Id).SingleAsync();
+        var rollout = new Rollout { Name = "Rollout " + number, Identifier = "R" + number, ClientLimit = clientLimit };
+        Inventory NewInventory(string name, params string[] fields) => new()
+        {
+            Name = name,
+            Rollout = rollout,
+            WorkflowId = workflowId,
+            CustomFields = [.. fields.Select((f, i) => new InventoryCustomField { CustomFieldId = Fields[f], Position = i })],
+        };
+        var laptops = NewInventory("Laptops", "Location", "Model", "Software", "Serial", "Department", "Notes", "Tags", "Slow");
+        var desktops = NewInventory("Desktops", "Location", "Model", "Rack");
+        db.Inventories.AddRange(laptops, desktops);
+        await db.SaveChangesAsync();
+        return new TestRollout(this, rollout.Id, laptops.Id, desktops.Id);
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+}
+
+public sealed class TestRollout(RulesDatabase database, int id, int laptops, int desktops)
+{
+    public RulesDatabase Database { get; } = database;
+
+    public int Id { get; } = id;
+
+    public int Laptops { get; } = laptops;
+
+    public int Desktops { get; } = desktops;
+
+    public async Task<int> AddClientAsync(string name, int? inventoryId = null, Dictionary<string, string[]>? values = null)
+    {
+        await using var db = Database.Database.CreateContext();
+        var client = new Client
+        {
+            Name = name,
+            RolloutId = Id,
+            InventoryId = inventoryId ?? Laptops,
+            StatusId = Database.Statuses["New"],
+            Values = (values ?? []).ToDictionary(v => Database.Fields[v.Key], v => v.Value),
+        };
+        db.Clients.Add(client);
+        await db.SaveChangesAsync();
+        return client.Id;
+    }
+
+    public async Task LinkAsync(int source, int target, int? linkType = null)
+    {
+        await using var db = Database.Database.CreateContext();
+        var link = new ClientLink
+        {
+            SourceClientId = source,
+            TargetClientId = target,
+            ClientLinkTypeId = linkType ?? Database.AdvancedLinkType,
+        };
+        db.ClientLinks.Add(link);
+        if (link.ClientLinkTypeId == Database.AdvancedLinkType)
+        {
+            db.AdvancedLinkMemberships.AddRange(
+                new AdvancedLinkMembership { ClientId = source, ClientLink = link },
+                new AdvancedLinkMembership { ClientId = target, ClientLink = link });
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public async Task<ImportChecker> CheckerAsync(FileSpec file, int? inventoryId = null)
+    {
+        await using var db = Database.Database.CreateContext();
+        return await ImportChecker.LoadAsync(db, inventoryId ?? Laptops, file.Mapping, file.Columns);
+    }
+
+    public async Task<CheckResult> CheckAsync(FileSpec file, int? inventoryId = null) =>
+        (await CheckerAsync(file, inventoryId)).Check(file.Rows);
+}
+
+/// <summary>A file made in a test: its columns, a mapping of each header to the target of the same name, and its rows.</summary>
+public sealed class FileSpec
+{
+    private FileSpec(IReadOnlyList<SheetColumn> columns, ImportMapping mapping)
+    {
+        Columns = columns;
+        Mapping = mapping;
+    }
+
+    public IReadOnlyList<SheetColumn> Columns { get; }
+
+    public ImportMapping Mapping { get; }
+
+    public List<SourceRow> Rows { get; } = [];
+
+    /// <summary>Columns A, B, … with these headers, each mapped to the target of the same name ("ClientUser", "Model").</summary>
+    public static FileSpec With(params string[] targets)
+    {
+        var columns = targets.Select((t, i) => new SheetColumn(i, Letter(i), t)).ToList();
+        var mapping = new ImportMapping
+        {
+            Columns = [.. columns.Select(c => new ColumnMapping { Letter = c.Letter, Header = c.Header, Target = c.Header })],
+        };
+        return new FileSpec(columns, mapping);
+    }
+
+    public FileSpec UpdateExisting()
+    {
+        Mapping.UpdateExisting = true;
+        return this;
+    }
+
+    public ColumnMapping Column(string target) => Mapping.Columns.Single(c => c.Target == target);
+
+    /// <summary>Adds a row numbered as a spreadsheet would: the header is row 1.</summary>
+    public FileSpec Row(params string?[] cells)
+    {
+        Rows.Add(new SourceRow(Rows.Count + 2, cells, []));
+        return this;
+    }
+
+    public FileSpec RowWithIssue(CellIssue issue, params string?[] cells)
+    {
+        Rows.Add(new SourceRow(Rows.Count + 2, cells, [issue]));
+        return this;
+    }
+
+    public static string Letter(int index)
+    {
+        var letter = "";
+        for (var i = index + 1; i > 0; i = (i - 1) / 26)
+        {
+            letter = (char)('A' + ((i - 1) % 26)) + letter;
+        }
+
+        return letter;
+    }
+}

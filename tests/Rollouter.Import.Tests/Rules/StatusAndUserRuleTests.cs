@@ -1,0 +1,140 @@
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Rules;
+
+namespace Rollouter.Import.Tests.Rules;
+
+[Collection(RulesDatabaseCollection.Name)]
+public class StatusAndUserRuleTests(RulesDatabases databases)
+{
+    [Fact]
+    public async Task Check_WhenStatusIsNotInWorkflow_FailsListingTheStatuses()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Status").Row("PC-1", "Prepard").Row("PC-2", "prepared").Row("PC-3", "Prepared");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "Status", "Prepard", "\"Prepard\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done)."),
+                new RowError(3, "B", "Status", "prepared", "\"prepared\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done)."),
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Resolve_WhenStatusIsEmpty_GivesNewClientsTheFirstStatusAndLeavesUpdatesUnchanged()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        await rollout.AddClientAsync("PC-1");
+        var file = FileSpec.With("Name", "Status").UpdateExisting().Row("PC-1", "").Row("PC-2", null).Row("PC-3", "Done");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+        var rows = checker.Resolve(file.Rows).ToList();
+
+        Assert.Equal([null, database.Statuses["New"], database.Statuses["Done"]], rows.Select(r => r.StatusId));
+    }
+
+    [Fact]
+    public async Task Check_WhenNoUserHasTheEmail_FailsNamingTheEmail()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Assignee", "ClientUser").Row("PC-1", "x@y", "nobody@test.example");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "Assignee", "x@y", "No user with email \"x@y\"."),
+                new RowError(2, "C", "ClientUser", "nobody@test.example", "No user with email \"nobody@test.example\"."),
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Resolve_FindsUsersByEmailIgnoringCase_ByNameAndByUserId()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Assignee", "ClientUser")
+            .Row("PC-1", "TECH@Test.Example", "Carl Client")
+            .Row("PC-2", "manager@test.example", "carl client");
+        file.Column("ClientUser").Lookup = UserLookup.Name;
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.Empty(checker.Check(file.Rows).Errors);
+        var rows = checker.Resolve(file.Rows).ToList();
+
+        Assert.Equal([database.Users["tech"], database.Users["manager"]], rows.Select(r => r.AssigneeId));
+        Assert.Equal([database.Users["carl"], database.Users["carl"]], rows.Select(r => r.ClientUserId));
+
+        var byId = FileSpec.With("Name", "Assignee").Row("PC-3", "U-0001").Row("PC-4", "U-9999");
+        byId.Column("Assignee").Lookup = UserLookup.UserId;
+        var result = await rollout.CheckAsync(byId);
+        Assert.Equal([new RowError(3, "B", "Assignee", "U-9999", "No user with user ID \"U-9999\".")], result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenTwoUsersHaveTheName_FailsAskingForEmailOrUserId()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "ClientUser").Row("PC-1", "Jane Doe").Row("PC-2", "Nobody Here");
+        file.Column("ClientUser").Lookup = UserLookup.Name;
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "ClientUser", "Jane Doe", "2 users are named \"Jane Doe\": use email or user ID."),
+                new RowError(3, "B", "ClientUser", "Nobody Here", "No user named \"Nobody Here\"."),
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenAssigneeIsBelowTechnician_FailsNamingTheRole()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Assignee", "ClientUser")
+            .Row("PC-1", "jane1@test.example", "jane1@test.example")
+            .Row("PC-2", "desk@test.example", "desk@test.example");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "Assignee", "jane1@test.example", "\"jane1@test.example\" is a Client User; an assignee must be a Technician or higher."),
+                new RowError(3, "B", "Assignee", "desk@test.example", "\"desk@test.example\" is a Service Desk user; an assignee must be a Technician or higher."),
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenUserIsDeactivated_DoesNotFindThem()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Assignee").Row("PC-1", "old@test.example");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal([new RowError(2, "B", "Assignee", "old@test.example", "No user with email \"old@test.example\".")], result.Errors);
+    }
+
+    [Fact]
+    public async Task Resolve_KeepsDescriptionAndFlagAsWrittenAndEmptyMeansNone()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Description", "ClientFlag")
+            .Row("PC-1", "Line one\nline two, \"quoted\"", "Broken screen")
+            .Row("PC-2", "", "  ");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.True(checker.Check(file.Rows).Succeeded);
+        var rows = checker.Resolve(file.Rows).ToList();
+
+        Assert.Equal(("Line one\nline two, \"quoted\"", "Broken screen"), (rows[0].Description, rows[0].Flag));
+        Assert.Equal((null, null), (rows[1].Description, rows[1].Flag));
+    }
+}
