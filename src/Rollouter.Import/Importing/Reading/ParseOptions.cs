@@ -18,6 +18,14 @@ public sealed record ParseOptions(
     bool IncludeHiddenRows = false)
 {
     public static readonly ParseOptions Detect = new();
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The options stored on an import; null or empty means "detect everything".</summary>
+    public static ParseOptions FromJson(string? json) =>
+        string.IsNullOrWhiteSpace(json) ? Detect : System.Text.Json.JsonSerializer.Deserialize<ParseOptions>(json, Json) ?? Detect;
 }
 
 /// <summary>Bounds that keep any uploaded file from exhausting the server. Every limit gives a clear message when hit.</summary>

@@ -1,0 +1,225 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Importing;
+
+/// <summary>How far a running import is: rows checked, rows written, of the file's rows.</summary>
+public readonly record struct ImportProgress(int Checked, int Written, int Total);
+
+/// <summary>The result of a dry run, or the reason none could be made (the file can no longer be read).</summary>
+public sealed record DryRunResult(CheckResult? Check, FileProblem? Problem);
+
+/// <summary>
+/// Runs one import from its kept file: opens it with the import's parse options, checks every row against the
+/// mapping (the dry run stops there), then writes all rows in one transaction or none, and records the outcome on
+/// the import. This is the code the background job and the benchmark call; it knows nothing of HTTP or Hangfire.
+/// </summary>
+public sealed class ImportProcessor(
+    RolloutDbContext db,
+    ImportFileStore files,
+    ReaderLimits limits,
+    TimeProvider clock,
+    ILogger<ImportProcessor> logger)
+{
+    /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
+    public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
+    {
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        var opened = await OpenAsync(import, ct);
+        if (opened.Problem is not null)
+        {
+            return new DryRunResult(null, opened.Problem);
+        }
+
+        using var file = opened.File!;
+        try
+        {
+            var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
+            return new DryRunResult(checker.Check(file.ReadRows(), rowsChecked, import.RowCount ?? 0, ct), null);
+        }
+        catch (ImportFileException e)
+        {
+            return new DryRunResult(null, e.Problem);
+        }
+    }
+
+    /// <summary>
+    /// Processes an import whose status is In Progress and leaves it Completed or Failed. Cancellation (the host
+    /// stopping) leaves it In Progress with nothing written, to be run again.
+    /// </summary>
+    public async Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var import = await db.Imports.SingleAsync(i => i.Id == importId, ct);
+        if (import.Status != ImportStatus.InProgress)
+        {
+            logger.LogInformation("Import {ImportId} is {Status}, not In Progress: nothing to run", importId, import.Status);
+            return import;
+        }
+
+        import.StartedAt = clock.GetUtcNow();
+        import.RowsChecked = 0;
+        import.RowsWritten = 0;
+        await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+        await db.SaveChangesAsync(ct);
+
+        try
+        {
+            return await RunCheckedAsync(import, progress, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Import {ImportId} was interrupted; nothing was written and it stays In Progress", importId);
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
+            db.ChangeTracker.Clear();
+            import = await db.Imports.SingleAsync(i => i.Id == importId, CancellationToken.None);
+            return await FinishAsync(import, ImportStatus.Failed,
+                "An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask " +
+                $"your administrator to look for import {importId} in the log.");
+        }
+    }
+
+    private async Task<ClientImport> RunCheckedAsync(
+        ClientImport import, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        var opened = await OpenAsync(import, ct);
+        if (opened.Problem is not null)
+        {
+            return await FinishAsync(import, ImportStatus.Failed, opened.Problem.Message);
+        }
+
+        using var file = opened.File!;
+        var total = import.RowCount ?? 0;
+        var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
+        CheckResult check;
+        try
+        {
+            check = checker.Check(file.ReadRows(),
+                new Reporter(n => progress?.Report(new ImportProgress(n, 0, total))), total, ct);
+        }
+        catch (ImportFileException e)
+        {
+            return await FinishAsync(import, ImportStatus.Failed, e.Problem.Message);
+        }
+
+        import.RowsChecked = check.RowCount;
+        if (!check.Succeeded)
+        {
+            await SaveErrorsAsync(import.Id, check.Errors.Select(e => ToEntity(import.Id, e)), ct);
+            import.FailedRowCount = check.FailedRowCount;
+            var message = check.ImportErrors.Count > 0
+                ? string.Join(" ", check.ImportErrors)
+                : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
+                  "cancelled and no clients have been created or changed.";
+            if (check.ErrorsTruncated)
+            {
+                message += $" The first {check.Errors.Count:N0} of {check.ErrorCount:N0} errors are listed.";
+            }
+
+            return await FinishAsync(import, ImportStatus.Failed, message);
+        }
+
+        var written = check.RowCount;
+        try
+        {
+            var result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
+                checker.Resolve(file.ReadRows(), ct),
+                new Reporter(n => progress?.Report(new ImportProgress(written, n, total))), ct);
+            db.ChangeTracker.Clear();
+            import = await db.Imports.SingleAsync(i => i.Id == import.Id, ct);
+            import.CreatedCount = result.Created;
+            import.UpdatedCount = result.Updated;
+            import.RowsChecked = check.RowCount;
+            import.RowsWritten = check.RowCount;
+            await db.Inventories.Where(i => i.Id == import.InventoryId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, import.Mapping), ct);
+            logger.LogInformation("Import {ImportId} completed: {Created} created, {Updated} updated",
+                import.Id, result.Created, result.Updated);
+            return await FinishAsync(import, ImportStatus.Completed, null);
+        }
+        catch (ClientNameConflictException e)
+        {
+            db.ChangeTracker.Clear();
+            import = await db.Imports.SingleAsync(i => i.Id == import.Id, ct);
+            var nameColumn = checker.Mapping.NameColumn;
+            var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
+            await SaveErrorsAsync(import.Id, e.Conflicts.Select(c => new ImportRowError
+            {
+                ImportId = import.Id,
+                Row = c.RowNumber,
+                Column = nameColumn?.Letter,
+                Header = header,
+                Value = c.Name,
+                Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
+            }), ct);
+            import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
+            return await FinishAsync(import, ImportStatus.Failed,
+                "Another import or user created clients with names from this file while it was being written. " +
+                "The import was cancelled and no clients have been created or changed.");
+        }
+    }
+
+    private async Task<OpenResult> OpenAsync(ClientImport import, CancellationToken ct)
+    {
+        if (import.FileSha256 is null)
+        {
+            return new OpenResult(null, new FileProblem(FileProblemKind.Corrupt, "The import has no file."));
+        }
+
+        var path = await files.GetLocalPathAsync(import, ct);
+        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
+    }
+
+    private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
+
+    private async Task SaveErrorsAsync(int importId, IEnumerable<ImportRowError> errors, CancellationToken ct)
+    {
+        foreach (var chunk in errors.Chunk(5_000))
+        {
+            db.ImportRowErrors.AddRange(chunk);
+            await db.SaveChangesAsync(ct);
+            foreach (var error in chunk)
+            {
+                db.Entry(error).State = EntityState.Detached;
+            }
+        }
+
+        logger.LogInformation("Import {ImportId} recorded its failed rows", importId);
+    }
+
+    private static ImportRowError ToEntity(int importId, RowError error) => new()
+    {
+        ImportId = importId,
+        Row = error.Row,
+        Column = error.Column,
+        Header = error.Header,
+        Value = error.Value,
+        Message = error.Message,
+    };
+
+    private async Task<ClientImport> FinishAsync(ClientImport import, ImportStatus status, string? failure)
+    {
+        import.Status = status;
+        import.FailureMessage = failure;
+        import.FinishedAt = clock.GetUtcNow();
+        import.ConcurrencyStamp = Guid.NewGuid();
+        await db.SaveChangesAsync(CancellationToken.None);
+        return import;
+    }
+
+    /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}
