@@ -36,6 +36,8 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
 {
     protected RolloutDbContext Db { get; } = db;
 
+    protected JsonText Json { get; } = new();
+
     protected DbConnection Connection => Db.Database.GetDbConnection();
 
     protected DbTransaction Transaction =>

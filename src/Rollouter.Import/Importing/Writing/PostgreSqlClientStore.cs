@@ -79,7 +79,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             await WriteNullableAsync(copy, client.ClientUserId, ct);
             await WriteNullableAsync(copy, client.Description, NpgsqlDbType.Text, ct);
             await WriteNullableAsync(copy, client.Flag, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(JsonColumns.Serialize(client.Values), NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(Json.Values(client.Values), NpgsqlDbType.Jsonb, ct);
             await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
             await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
         }
@@ -125,7 +125,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
                 await WriteNullableAsync(copy, client.ClientUserId, ct);
                 await WriteNullableAsync(copy, client.Description, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(copy, client.Flag, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(JsonColumns.Serialize(client.Values), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(Json.Values(client.Values), NpgsqlDbType.Jsonb, ct);
             }
 
             await copy.CompleteAsync(ct);
@@ -156,7 +156,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             await WriteNullableAsync(copy, context.UserId, ct);
             await copy.WriteAsync(context.ImportId, NpgsqlDbType.Integer, ct);
             await copy.WriteAsync(entry.Action.ToString(), NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(JsonColumns.Serialize(entry.Changes), NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(Json.Changes(entry.Changes), NpgsqlDbType.Jsonb, ct);
         }
 
         await copy.CompleteAsync(ct);

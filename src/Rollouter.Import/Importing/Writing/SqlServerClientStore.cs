@@ -81,7 +81,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
             table.Rows.Add(client.Id, context.RolloutId, context.InventoryId, client.Name, client.StatusId,
                 (object?)client.AssigneeId ?? DBNull.Value, (object?)client.ClientUserId ?? DBNull.Value,
                 (object?)client.Description ?? DBNull.Value, (object?)client.Flag ?? DBNull.Value,
-                JsonColumns.Serialize(client.Values), now, now);
+                Json.Values(client.Values), now, now);
         }
 
         await BulkCopyAsync("[Clients]", table, SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints, ct);
@@ -124,7 +124,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         {
             table.Rows.Add(client.Id, client.StatusId, (object?)client.AssigneeId ?? DBNull.Value,
                 (object?)client.ClientUserId ?? DBNull.Value, (object?)client.Description ?? DBNull.Value,
-                (object?)client.Flag ?? DBNull.Value, JsonColumns.Serialize(client.Values));
+                (object?)client.Flag ?? DBNull.Value, Json.Values(client.Values));
         }
 
         await BulkCopyAsync("#client_updates", table, SqlBulkCopyOptions.Default, ct);
@@ -151,7 +151,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         foreach (var entry in entries)
         {
             table.Rows.Add(entry.ClientId, now, (object?)context.UserId ?? DBNull.Value, context.ImportId,
-                entry.Action.ToString(), JsonColumns.Serialize(entry.Changes));
+                entry.Action.ToString(), Json.Changes(entry.Changes));
         }
 
         await BulkCopyAsync("[ClientHistory]", table, SqlBulkCopyOptions.CheckConstraints, ct);

@@ -80,7 +80,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         const int perRow = 8;
         var time = TimeConverter.ConvertToProvider(now);
         await WriteGroupsAsync(clients, rows => InsertClientsCommand(rows, context, time), ref _insertClients,
-            static (parameters, offset, client) =>
+            (parameters, offset, client) =>
             {
                 parameters[offset].Value = client.Id;
                 parameters[offset + 1].Value = client.Name;
@@ -89,7 +89,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 parameters[offset + 4].Value = (object?)client.ClientUserId ?? DBNull.Value;
                 parameters[offset + 5].Value = (object?)client.Description ?? DBNull.Value;
                 parameters[offset + 6].Value = (object?)client.Flag ?? DBNull.Value;
-                parameters[offset + 7].Value = JsonColumns.Serialize(client.Values);
+                parameters[offset + 7].Value = Json.Values(client.Values);
             }, perRow, ct);
     }
 
@@ -130,7 +130,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             p[2].Value = (object?)client.ClientUserId ?? DBNull.Value;
             p[3].Value = (object?)client.Description ?? DBNull.Value;
             p[4].Value = (object?)client.Flag ?? DBNull.Value;
-            p[5].Value = JsonColumns.Serialize(client.Values);
+            p[5].Value = Json.Values(client.Values);
             p[6].Value = client.Id;
             await _update.ExecuteNonQueryAsync(ct);
         }
@@ -142,11 +142,11 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         const int perRow = 3;
         var time = TimeConverter.ConvertToProvider(now);
         await WriteGroupsAsync(entries, rows => InsertHistoryCommand(rows, context, time), ref _insertHistory,
-            static (parameters, offset, entry) =>
+            (parameters, offset, entry) =>
             {
                 parameters[offset].Value = entry.ClientId;
                 parameters[offset + 1].Value = entry.Action.ToString();
-                parameters[offset + 2].Value = JsonColumns.Serialize(entry.Changes);
+                parameters[offset + 2].Value = Json.Changes(entry.Changes);
             }, perRow, ct);
     }
 
