@@ -7,7 +7,8 @@ namespace Rollouter.Import.Importing.Writing;
 
 /// <summary>
 /// PostgreSQL: ids reserved from the identity sequence, clients and history by binary COPY, updates by COPY into a
-/// temporary table and one UPDATE ... FROM.
+/// temporary table and one UPDATE ... FROM. Values go into the COPY buffer synchronously: the importer only touches
+/// the network when its buffer fills, and the async calls cost a sixth of the writer's CPU at a million rows.
 /// </summary>
 internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(db)
 {
@@ -69,19 +70,19 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             """, ct);
         foreach (var client in clients)
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(client.Id, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(context.RolloutId, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(context.InventoryId, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(client.Name, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(client.StatusId, NpgsqlDbType.Integer, ct);
-            await WriteNullableAsync(copy, client.AssigneeId, ct);
-            await WriteNullableAsync(copy, client.ClientUserId, ct);
-            await WriteNullableAsync(copy, client.Description, NpgsqlDbType.Text, ct);
-            await WriteNullableAsync(copy, client.Flag, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(Json.Values(client.Values), NpgsqlDbType.Jsonb, ct);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
+            copy.StartRow();
+            copy.Write(client.Id, NpgsqlDbType.Integer);
+            copy.Write(context.RolloutId, NpgsqlDbType.Integer);
+            copy.Write(context.InventoryId, NpgsqlDbType.Integer);
+            copy.Write(client.Name, NpgsqlDbType.Varchar);
+            copy.Write(client.StatusId, NpgsqlDbType.Integer);
+            WriteNullable(copy, client.AssigneeId);
+            WriteNullable(copy, client.ClientUserId);
+            WriteNullable(copy, client.Description, NpgsqlDbType.Text);
+            WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
+            copy.Write(Json.Values(client.Values), NpgsqlDbType.Jsonb);
+            copy.Write(now, NpgsqlDbType.TimestampTz);
+            copy.Write(now, NpgsqlDbType.TimestampTz);
         }
 
         await copy.CompleteAsync(ct);
@@ -118,14 +119,14 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         {
             foreach (var client in clients)
             {
-                await copy.StartRowAsync(ct);
-                await copy.WriteAsync(client.Id, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(client.StatusId, NpgsqlDbType.Integer, ct);
-                await WriteNullableAsync(copy, client.AssigneeId, ct);
-                await WriteNullableAsync(copy, client.ClientUserId, ct);
-                await WriteNullableAsync(copy, client.Description, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, client.Flag, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(Json.Values(client.Values), NpgsqlDbType.Jsonb, ct);
+                copy.StartRow();
+                copy.Write(client.Id, NpgsqlDbType.Integer);
+                copy.Write(client.StatusId, NpgsqlDbType.Integer);
+                WriteNullable(copy, client.AssigneeId);
+                WriteNullable(copy, client.ClientUserId);
+                WriteNullable(copy, client.Description, NpgsqlDbType.Text);
+                WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
+                copy.Write(Json.Values(client.Values), NpgsqlDbType.Jsonb);
             }
 
             await copy.CompleteAsync(ct);
@@ -150,13 +151,13 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             """, ct);
         foreach (var entry in entries)
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(entry.ClientId, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-            await WriteNullableAsync(copy, context.UserId, ct);
-            await copy.WriteAsync(context.ImportId, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(entry.Action.ToString(), NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(Json.Changes(entry.Changes), NpgsqlDbType.Jsonb, ct);
+            copy.StartRow();
+            copy.Write(entry.ClientId, NpgsqlDbType.Integer);
+            copy.Write(now, NpgsqlDbType.TimestampTz);
+            WriteNullable(copy, context.UserId);
+            copy.Write(context.ImportId, NpgsqlDbType.Integer);
+            copy.Write(entry.Action.ToString(), NpgsqlDbType.Varchar);
+            copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Jsonb);
         }
 
         await copy.CompleteAsync(ct);
@@ -177,9 +178,27 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     public override bool IsNameConflict(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: NameIndex };
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, int? value, CancellationToken ct) =>
-        value is { } v ? copy.WriteAsync(v, NpgsqlDbType.Integer, ct) : copy.WriteNullAsync(ct);
+    private static void WriteNullable(NpgsqlBinaryImporter copy, int? value)
+    {
+        if (value is { } v)
+        {
+            copy.Write(v, NpgsqlDbType.Integer);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
+    }
 
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+    private static void WriteNullable(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, type);
+        }
+    }
 }
