@@ -10,11 +10,14 @@ namespace Rollouter.Import.Importing.Writing;
 
 /// <summary>
 /// SQLite: one immediate (write-locked) transaction, so ids can follow the largest one in use; rows go in through
-/// prepared multi-row INSERT commands that are reused for every group of rows.
+/// prepared INSERT commands (of <see cref="RowsPerInsert"/> rows) reused for the whole write.
 /// </summary>
 internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
 {
-    private const int RowsPerInsert = 100;
+    // Measured at 100,000 rows: 1 row per statement 3.0 s, 10 rows 3.4 s, 100 rows 3.7 s. Microsoft.Data.Sqlite binds
+    // every named parameter by a lookup that grows with the statement's parameter count, which eats what fewer
+    // statement executions save; in-process there is no round trip to save. Kept as a setting to re-measure.
+    private const int RowsPerInsert = 1;
 
     private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
 
