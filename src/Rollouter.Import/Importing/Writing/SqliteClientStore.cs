@@ -31,8 +31,9 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         // IMMEDIATE takes the write lock now: writers queue here, and nothing changes the tables under this one.
         await Db.Database.OpenConnectionAsync(ct);
         var transaction = ((SqliteConnection)Connection).BeginTransaction(deferred: false);
-        return await Db.Database.UseTransactionAsync(transaction, ct)
+        var used = await Db.Database.UseTransactionAsync(transaction, ct)
             ?? throw new InvalidOperationException("EF Core refused the SQLite transaction.");
+        return new OwnedTransaction(used, transaction, Db);
     }
 
     public override Task LockRolloutAsync(int rolloutId, CancellationToken ct) => Task.CompletedTask;
@@ -280,6 +281,40 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             {
                 await command.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// EF Core does not end a transaction it was handed: this one rolls it back (unless committed) when disposed,
+    /// and gives the connection back.
+    /// </summary>
+    private sealed class OwnedTransaction(IDbContextTransaction used, SqliteTransaction transaction, RolloutDbContext db)
+        : IDbContextTransaction
+    {
+        public Guid TransactionId => used.TransactionId;
+
+        public void Commit() => used.Commit();
+
+        public Task CommitAsync(CancellationToken cancellationToken = default) => used.CommitAsync(cancellationToken);
+
+        public void Rollback() => used.Rollback();
+
+        public Task RollbackAsync(CancellationToken cancellationToken = default) => used.RollbackAsync(cancellationToken);
+
+        public void Dispose()
+        {
+            used.Dispose();
+            transaction.Dispose();
+            db.Database.UseTransaction(null);
+            db.Database.CloseConnection();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await used.DisposeAsync();
+            await transaction.DisposeAsync();
+            await db.Database.UseTransactionAsync(null);
+            await db.Database.CloseConnectionAsync();
         }
     }
 }
