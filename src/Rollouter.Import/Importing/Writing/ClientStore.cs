@@ -1,0 +1,144 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Importing.Writing;
+
+/// <summary>The stored state of a client that the writer inserts, loads or updates.</summary>
+internal sealed class ClientState
+{
+    public int Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public int StatusId { get; set; }
+
+    public int? AssigneeId { get; set; }
+
+    public int? ClientUserId { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? Flag { get; set; }
+
+    public Dictionary<int, string[]> Values { get; set; } = [];
+}
+
+internal sealed record HistoryRecord(int ClientId, ClientHistoryAction Action, List<FieldChange> Changes);
+
+/// <summary>
+/// The bulk operations the writer needs, native to one database. All of them run on the context's connection inside
+/// the transaction the writer began. <see cref="For"/> is the one place that picks the implementation.
+/// </summary>
+internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
+{
+    protected RolloutDbContext Db { get; } = db;
+
+    protected JsonText Json { get; } = new();
+
+    protected DbConnection Connection => Db.Database.GetDbConnection();
+
+    protected DbTransaction Transaction =>
+        Db.Database.CurrentTransaction?.GetDbTransaction()
+        ?? throw new InvalidOperationException("The client store runs inside the writer's transaction.");
+
+    public static ClientStore For(RolloutDbContext db) => db.Provider switch
+    {
+        DatabaseProvider.PostgreSql => new PostgreSqlClientStore(db),
+        DatabaseProvider.Sqlite => new SqliteClientStore(db),
+        DatabaseProvider.SqlServer => new SqlServerClientStore(db),
+        _ => throw new NotSupportedException($"No client writer for {db.Provider}."),
+    };
+
+    public virtual async Task<IDbContextTransaction> BeginAsync(CancellationToken ct) =>
+        await Db.Database.BeginTransactionAsync(ct);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Serialises writers into one rollout, so that a loser sees the winner's committed names.</summary>
+    public abstract Task LockRolloutAsync(int rolloutId, CancellationToken ct);
+
+    /// <summary>Adds options that do not exist yet, after the field's last position; existing ones are kept.</summary>
+    public abstract Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct);
+
+    public abstract Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct);
+
+    public abstract Task InsertClientsAsync(
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Loads clients by id and locks them against concurrent edits until the transaction ends.</summary>
+    public abstract Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct);
+
+    public abstract Task UpdateClientsAsync(IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
+
+    public abstract Task InsertHistoryAsync(
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Which of <paramref name="names"/> a client of the rollout holds (case-insensitively), as given.</summary>
+    public abstract Task<List<string>> FindTakenNamesAsync(int rolloutId, IReadOnlyList<string> names, CancellationToken ct);
+
+    /// <summary>True for the unique index on (RolloutId, NameKey) refusing a row.</summary>
+    public abstract bool IsNameConflict(Exception exception);
+
+    protected DbCommand Command(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = Transaction;
+        command.CommandTimeout = 0;
+        return command;
+    }
+
+    /// <summary>A command outside any transaction, for the lookups after a rollback.</summary>
+    protected DbCommand LookupCommand(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    protected static DbParameter Parameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    protected static async Task<List<ClientState>> ReadClientsAsync(DbCommand command, CancellationToken ct)
+    {
+        var clients = new List<ClientState>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            clients.Add(new ClientState
+            {
+                Id = reader.GetInt32(0),
+                Name = reader.GetString(1),
+                StatusId = reader.GetInt32(2),
+                AssigneeId = reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                ClientUserId = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                Description = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Flag = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Values = Data.Configurations.JsonColumns.Deserialize<Dictionary<int, string[]>>(reader.GetString(7)),
+            });
+        }
+
+        return clients;
+    }
+
+    protected static async Task<List<string>> ReadStringsAsync(DbCommand command, CancellationToken ct)
+    {
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}

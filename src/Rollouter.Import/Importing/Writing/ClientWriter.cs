@@ -1,0 +1,413 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Configurations;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Importing.Writing;
+
+/// <summary>
+/// Writes the checked rows of one import in one transaction: the new options, the new clients, the updated clients,
+/// the linked clients the file imposes shared values on, and a history entry for each client — all or nothing.
+/// Rows are streamed in batches; each batch goes to the database in a few bulk statements native to the provider.
+/// </summary>
+public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
+{
+    public const int DefaultBatchSize = 10_000;
+
+    private const int ConflictLookupBatchSize = 1_000;
+
+    /// <summary>
+    /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
+    /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile.
+    /// </summary>
+    public async Task<WriteResult> WriteAsync(
+        RolloutDbContext db,
+        WriteContext context,
+        IEnumerable<ResolvedRow> rows,
+        IProgress<int>? rowsWritten,
+        CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        await using var store = ClientStore.For(db);
+        var history = new HistoryLabels(db, context);
+        var now = DateTimeOffset.UtcNow;
+        var batch = new List<ResolvedRow>(Math.Min(batchSize, 100_000));
+        using var enumerator = rows.GetEnumerator();
+        int created = 0, updated = 0, written = 0;
+
+        try
+        {
+            await using var transaction = await store.BeginAsync(ct);
+            await store.LockRolloutAsync(context.RolloutId, ct);
+            if (context.OptionsToCreate.Count > 0)
+            {
+                await store.CreateOptionsAsync(context.OptionsToCreate, ct);
+            }
+
+            await history.LoadStatusesAsync(ct);
+            while (true)
+            {
+                batch.Clear();
+                while (batch.Count < batchSize && enumerator.MoveNext())
+                {
+                    batch.Add(enumerator.Current);
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                ct.ThrowIfCancellationRequested();
+                var (batchCreated, batchUpdated) = await WriteBatchAsync(store, history, context, batch, now, ct);
+                created += batchCreated;
+                updated += batchUpdated;
+                written += batch.Count;
+                rowsWritten?.Report(written);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+        catch (Exception e) when (store.IsNameConflict(e))
+        {
+            // The transaction is rolled back by now. The names taken can only be in the batch that failed or in rows
+            // not yet read: the rollout lock kept other writers out of the names written before.
+            List<NameConflict> conflicts;
+            await db.Database.OpenConnectionAsync(ct);
+            try
+            {
+                conflicts = await FindConflictsAsync(store, context.RolloutId, batch, enumerator, ct);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
+            throw new ClientNameConflictException(conflicts, e);
+        }
+
+        return new WriteResult(created, updated);
+    }
+
+    private static async Task<(int Created, int Updated)> WriteBatchAsync(
+        ClientStore store,
+        HistoryLabels labels,
+        WriteContext context,
+        List<ResolvedRow> batch,
+        DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var newRows = 0;
+        var updates = new Dictionary<int, PendingUpdate>();
+        foreach (var row in batch)
+        {
+            if (row.ExistingClientId is { } id)
+            {
+                Pending(updates, id).Rows.Add(row);
+            }
+            else
+            {
+                newRows++;
+            }
+
+            foreach (var linked in row.LinkedUpdates)
+            {
+                Pending(updates, linked.ClientId).Linked.Add(linked);
+            }
+        }
+
+        await labels.LoadUsersAsync(batch.SelectMany(r => new[] { r.AssigneeId, r.ClientUserId }), ct);
+        var entries = new List<HistoryRecord>(batch.Count);
+
+        if (newRows > 0)
+        {
+            var ids = await store.ReserveClientIdsAsync(newRows, ct);
+            var clients = new List<ClientState>(newRows);
+            var next = 0;
+            foreach (var row in batch)
+            {
+                if (row.ExistingClientId is not null)
+                {
+                    continue;
+                }
+
+                var client = new ClientState
+                {
+                    Id = ids[next++],
+                    Name = row.Name,
+                    StatusId = row.StatusId ?? throw new InvalidOperationException(
+                        $"Row {row.RowNumber}: a new client needs a status."),
+                    AssigneeId = row.AssigneeId,
+                    ClientUserId = row.ClientUserId,
+                    Description = row.Description,
+                    Flag = row.Flag,
+                    Values = row.Values,
+                };
+                clients.Add(client);
+                entries.Add(new HistoryRecord(client.Id, ClientHistoryAction.Created, labels.InitialValues(client)));
+            }
+
+            await store.InsertClientsAsync(context, clients, now, ct);
+        }
+
+        var updatedRows = 0;
+        if (updates.Count > 0)
+        {
+            var changedClients = new List<ClientState>(updates.Count);
+            var current = await store.LoadForUpdateAsync(updates.Keys, ct);
+            await labels.LoadUsersAsync(current.SelectMany(c => new[] { c.AssigneeId, c.ClientUserId }), ct);
+            foreach (var client in current)
+            {
+                var pending = updates[client.Id];
+                var changes = new List<FieldChange>();
+                foreach (var row in pending.Rows)
+                {
+                    var before = changes.Count;
+                    labels.Apply(client, row, changes);
+                    if (changes.Count > before)
+                    {
+                        updatedRows++;
+                    }
+                }
+
+                foreach (var linked in pending.Linked)
+                {
+                    labels.ApplyValue(client, linked.CustomFieldId, linked.Value, changes);
+                }
+
+                if (changes.Count > 0)
+                {
+                    changedClients.Add(client);
+                    entries.Add(new HistoryRecord(client.Id, ClientHistoryAction.Changed, changes));
+                }
+            }
+
+            if (changedClients.Count > 0)
+            {
+                await store.UpdateClientsAsync(changedClients, now, ct);
+            }
+        }
+
+        if (entries.Count > 0)
+        {
+            await store.InsertHistoryAsync(context, entries, now, ct);
+        }
+
+        return (newRows, updatedRows);
+    }
+
+    private static PendingUpdate Pending(Dictionary<int, PendingUpdate> updates, int clientId)
+    {
+        if (!updates.TryGetValue(clientId, out var pending))
+        {
+            pending = new PendingUpdate();
+            updates.Add(clientId, pending);
+        }
+
+        return pending;
+    }
+
+    private static async Task<List<NameConflict>> FindConflictsAsync(
+        ClientStore store,
+        int rolloutId,
+        List<ResolvedRow> failedBatch,
+        IEnumerator<ResolvedRow> remaining,
+        CancellationToken ct)
+    {
+        var conflicts = new List<NameConflict>();
+        var lookup = new List<ResolvedRow>(ConflictLookupBatchSize);
+
+        async Task FlushAsync()
+        {
+            if (lookup.Count == 0)
+            {
+                return;
+            }
+
+            var taken = new HashSet<string>(
+                await store.FindTakenNamesAsync(rolloutId, lookup.Select(r => r.Name).ToList(), ct),
+                StringComparer.Ordinal);
+            conflicts.AddRange(lookup.Where(r => taken.Contains(r.Name)).Select(r => new NameConflict(r.RowNumber, r.Name)));
+            lookup.Clear();
+        }
+
+        async Task AddAsync(ResolvedRow row)
+        {
+            // Only new clients insert a name; an updated client keeps its own.
+            if (row.ExistingClientId is null)
+            {
+                lookup.Add(row);
+                if (lookup.Count == ConflictLookupBatchSize)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        foreach (var row in failedBatch)
+        {
+            await AddAsync(row);
+        }
+
+        while (remaining.MoveNext())
+        {
+            await AddAsync(remaining.Current);
+        }
+
+        await FlushAsync();
+        return conflicts;
+    }
+
+    private sealed class PendingUpdate
+    {
+        public List<ResolvedRow> Rows { get; } = [];
+
+        public List<LinkedClientUpdate> Linked { get; } = [];
+    }
+
+    /// <summary>
+    /// Turns ids into what a person reads in a client's history: status names, users by email (or display name when
+    /// they have none), custom fields by name, several values joined by "; ".
+    /// </summary>
+    private sealed class HistoryLabels(RolloutDbContext db, WriteContext context)
+    {
+        public const string Status = "Status";
+        public const string Assignee = "Assignee";
+        public const string ClientUser = "Client User";
+        public const string Description = "Description";
+        public const string Flag = "Client flag";
+
+        private readonly Dictionary<int, string> _users = [];
+        private Dictionary<int, string> _statuses = [];
+
+        public async Task LoadStatusesAsync(CancellationToken ct) =>
+            _statuses = await db.WorkflowStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+
+        public async Task LoadUsersAsync(IEnumerable<int?> userIds, CancellationToken ct)
+        {
+            var missing = new HashSet<int>();
+            foreach (var id in userIds)
+            {
+                if (id is { } value && !_users.ContainsKey(value))
+                {
+                    missing.Add(value);
+                }
+            }
+
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            var ids = missing.ToList();
+            var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+                .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(ct);
+            foreach (var user in users)
+            {
+                _users[user.Id] = string.IsNullOrEmpty(user.Email) ? user.DisplayName : user.Email;
+            }
+        }
+
+        public List<FieldChange> InitialValues(ClientState client)
+        {
+            var changes = new List<FieldChange>(6 + client.Values.Count)
+            {
+                new(Status, null, StatusName(client.StatusId)),
+            };
+            AddIfSet(changes, Assignee, UserName(client.AssigneeId));
+            AddIfSet(changes, ClientUser, UserName(client.ClientUserId));
+            AddIfSet(changes, Description, client.Description);
+            AddIfSet(changes, Flag, client.Flag);
+            foreach (var (fieldId, value) in client.Values)
+            {
+                AddIfSet(changes, FieldName(fieldId), Join(value));
+            }
+
+            return changes;
+        }
+
+        /// <summary>Applies what an update row sets (null: unchanged) and records each value that really changes.</summary>
+        public void Apply(ClientState client, ResolvedRow row, List<FieldChange> changes)
+        {
+            if (row.StatusId is { } status && status != client.StatusId)
+            {
+                changes.Add(new FieldChange(Status, StatusName(client.StatusId), StatusName(status)));
+                client.StatusId = status;
+            }
+
+            if (row.AssigneeId is { } assignee && assignee != client.AssigneeId)
+            {
+                changes.Add(new FieldChange(Assignee, UserName(client.AssigneeId), UserName(assignee)));
+                client.AssigneeId = assignee;
+            }
+
+            if (row.ClientUserId is { } clientUser && clientUser != client.ClientUserId)
+            {
+                changes.Add(new FieldChange(ClientUser, UserName(client.ClientUserId), UserName(clientUser)));
+                client.ClientUserId = clientUser;
+            }
+
+            if (row.Description is { } description && !SameText(description, client.Description))
+            {
+                changes.Add(new FieldChange(Description, client.Description, description));
+                client.Description = description;
+            }
+
+            if (row.Flag is { } flag && !SameText(flag, client.Flag))
+            {
+                changes.Add(new FieldChange(Flag, client.Flag, flag));
+                client.Flag = flag;
+            }
+
+            foreach (var (fieldId, value) in row.Values)
+            {
+                ApplyValue(client, fieldId, value, changes);
+            }
+        }
+
+        public void ApplyValue(ClientState client, int fieldId, string[] value, List<FieldChange> changes)
+        {
+            client.Values.TryGetValue(fieldId, out var old);
+            if ((old ?? []).AsSpan().SequenceEqual(value))
+            {
+                return;
+            }
+
+            changes.Add(new FieldChange(FieldName(fieldId), Join(old), Join(value)));
+            if (value.Length == 0)
+            {
+                client.Values.Remove(fieldId);
+            }
+            else
+            {
+                client.Values[fieldId] = value;
+            }
+        }
+
+        private static void AddIfSet(List<FieldChange> changes, string field, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                changes.Add(new FieldChange(field, null, value));
+            }
+        }
+
+        private static bool SameText(string? a, string? b) =>
+            string.IsNullOrEmpty(a) ? string.IsNullOrEmpty(b) : string.Equals(a, b, StringComparison.Ordinal);
+
+        private static string? Join(string[]? value) => value switch
+        {
+            null or [] => null,
+            [var single] => single,
+            _ => string.Join("; ", value),
+        };
+
+        private string StatusName(int id) => _statuses.TryGetValue(id, out var name) ? name : $"#{id}";
+
+        private string? UserName(int? id) => id is not { } value ? null
+            : _users.TryGetValue(value, out var name) ? name : $"#{value}";
+
+        private string FieldName(int fieldId) =>
+            context.FieldNames.TryGetValue(fieldId, out var name) ? name : $"Field #{fieldId}";
+    }
+}

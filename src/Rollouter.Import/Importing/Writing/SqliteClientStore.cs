@@ -1,0 +1,320 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Configurations;
+
+namespace Rollouter.Import.Importing.Writing;
+
+/// <summary>
+/// SQLite: one immediate (write-locked) transaction, so ids can follow the largest one in use; rows go in through
+/// prepared INSERT commands (of <see cref="RowsPerInsert"/> rows) reused for the whole write.
+/// </summary>
+internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
+{
+    // Measured at 100,000 rows: 1 row per statement 3.0 s, 10 rows 3.4 s, 100 rows 3.7 s. Microsoft.Data.Sqlite binds
+    // every named parameter by a lookup that grows with the statement's parameter count, which eats what fewer
+    // statement executions save; in-process there is no round trip to save. Kept as a setting to re-measure.
+    private const int RowsPerInsert = 1;
+
+    private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
+
+    private int _nextId;
+    private SqliteCommand? _insertClients;
+    private SqliteCommand? _insertHistory;
+    private SqliteCommand? _update;
+
+    public override async Task<IDbContextTransaction> BeginAsync(CancellationToken ct)
+    {
+        // IMMEDIATE takes the write lock now: writers queue here, and nothing changes the tables under this one.
+        await Db.Database.OpenConnectionAsync(ct);
+        var transaction = ((SqliteConnection)Connection).BeginTransaction(deferred: false);
+        var used = await Db.Database.UseTransactionAsync(transaction, ct)
+            ?? throw new InvalidOperationException("EF Core refused the SQLite transaction.");
+        return new OwnedTransaction(used, transaction, Db);
+    }
+
+    public override Task LockRolloutAsync(int rolloutId, CancellationToken ct) => Task.CompletedTask;
+
+    public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
+    {
+        await using var command = Command("""
+            INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position")
+            SELECT @field, @name,
+                   COALESCE((SELECT max("Position") FROM "CustomFieldOptions" WHERE "CustomFieldId" = @field), -1) + 1
+            WHERE NOT EXISTS (SELECT 1 FROM "CustomFieldOptions" WHERE "CustomFieldId" = @field AND "Name" = @name)
+            """);
+        var field = Parameter(command, "@field", 0);
+        var name = Parameter(command, "@name", "");
+        command.Prepare();
+        foreach (var option in options)
+        {
+            field.Value = option.CustomFieldId;
+            name.Value = option.Name;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public override async Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct)
+    {
+        if (_nextId == 0)
+        {
+            // AUTOINCREMENT never reuses an id, even of a deleted client: follow sqlite_sequence as well.
+            await using var command = Command("""
+                SELECT max(COALESCE((SELECT max("Id") FROM "Clients"), 0),
+                           COALESCE((SELECT "seq" FROM "sqlite_sequence" WHERE "name" = 'Clients'), 0))
+                """);
+            _nextId = Convert.ToInt32(await command.ExecuteScalarAsync(ct)) + 1;
+        }
+
+        var ids = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = _nextId++;
+        }
+
+        return ids;
+    }
+
+    public override async Task InsertClientsAsync(
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+    {
+        const int perRow = 8;
+        var time = TimeConverter.ConvertToProvider(now);
+        await WriteGroupsAsync(clients, rows => InsertClientsCommand(rows, context, time), ref _insertClients,
+            (parameters, offset, client) =>
+            {
+                parameters[offset].Value = client.Id;
+                parameters[offset + 1].Value = client.Name;
+                parameters[offset + 2].Value = client.StatusId;
+                parameters[offset + 3].Value = (object?)client.AssigneeId ?? DBNull.Value;
+                parameters[offset + 4].Value = (object?)client.ClientUserId ?? DBNull.Value;
+                parameters[offset + 5].Value = (object?)client.Description ?? DBNull.Value;
+                parameters[offset + 6].Value = (object?)client.Flag ?? DBNull.Value;
+                parameters[offset + 7].Value = Json.Values(client.Values);
+            }, perRow, ct);
+    }
+
+    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
+    {
+        await using var command = Command("""
+            SELECT "Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values"
+            FROM "Clients" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))
+            """);
+        Parameter(command, "@ids", JsonColumns.Serialize(ids));
+        return await ReadClientsAsync(command, ct);
+    }
+
+    public override async Task UpdateClientsAsync(
+        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_update is null)
+        {
+            _update = (SqliteCommand)Command("""
+                UPDATE "Clients" SET "StatusId" = @status, "AssigneeId" = @assignee, "ClientUserId" = @clientUser,
+                    "Description" = @description, "Flag" = @flag, "Values" = @values, "UpdatedAt" = @now
+                WHERE "Id" = @id
+                """);
+            foreach (var name in new[] { "@status", "@assignee", "@clientUser", "@description", "@flag", "@values", "@id" })
+            {
+                Parameter(_update, name, null);
+            }
+
+            Parameter(_update, "@now", TimeConverter.ConvertToProvider(now));
+            _update.Prepare();
+        }
+
+        var p = _update.Parameters;
+        foreach (var client in clients)
+        {
+            p[0].Value = client.StatusId;
+            p[1].Value = (object?)client.AssigneeId ?? DBNull.Value;
+            p[2].Value = (object?)client.ClientUserId ?? DBNull.Value;
+            p[3].Value = (object?)client.Description ?? DBNull.Value;
+            p[4].Value = (object?)client.Flag ?? DBNull.Value;
+            p[5].Value = Json.Values(client.Values);
+            p[6].Value = client.Id;
+            await _update.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public override async Task InsertHistoryAsync(
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
+    {
+        const int perRow = 3;
+        var time = TimeConverter.ConvertToProvider(now);
+        await WriteGroupsAsync(entries, rows => InsertHistoryCommand(rows, context, time), ref _insertHistory,
+            (parameters, offset, entry) =>
+            {
+                parameters[offset].Value = entry.ClientId;
+                parameters[offset + 1].Value = entry.Action.ToString();
+                parameters[offset + 2].Value = Json.Changes(entry.Changes);
+            }, perRow, ct);
+    }
+
+    public override async Task<List<string>> FindTakenNamesAsync(
+        int rolloutId, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        await using var command = LookupCommand("""
+            SELECT j."value" FROM json_each(@names) AS j
+            WHERE EXISTS (SELECT 1 FROM "Clients" c WHERE c."RolloutId" = @rollout AND c."NameKey" = lower(j."value"))
+            """);
+        Parameter(command, "@names", JsonColumns.Serialize(names));
+        Parameter(command, "@rollout", rolloutId);
+        return await ReadStringsAsync(command, ct);
+    }
+
+    public override bool IsNameConflict(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 } e
+        && e.Message.Contains("Clients.NameKey", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Runs the full groups through one prepared command of <see cref="RowsPerInsert"/> rows (kept for the whole
+    /// write), and the rest through a command of that size.
+    /// </summary>
+    private Task WriteGroupsAsync<T>(
+        IReadOnlyList<T> items,
+        Func<int, SqliteCommand> create,
+        ref SqliteCommand? full,
+        Action<SqliteParameterCollection, int, T> bind,
+        int perRow,
+        CancellationToken ct)
+    {
+        full ??= create(RowsPerInsert);
+        return WriteGroupsAsync(items, create, full, bind, perRow, ct);
+    }
+
+    private static async Task WriteGroupsAsync<T>(
+        IReadOnlyList<T> items,
+        Func<int, SqliteCommand> create,
+        SqliteCommand full,
+        Action<SqliteParameterCollection, int, T> bind,
+        int perRow,
+        CancellationToken ct)
+    {
+        var index = 0;
+        for (; index + RowsPerInsert <= items.Count; index += RowsPerInsert)
+        {
+            for (var row = 0; row < RowsPerInsert; row++)
+            {
+                bind(full.Parameters, row * perRow, items[index + row]);
+            }
+
+            await full.ExecuteNonQueryAsync(ct);
+        }
+
+        var rest = items.Count - index;
+        if (rest > 0)
+        {
+            await using var partial = create(rest);
+            for (var row = 0; row < rest; row++)
+            {
+                bind(partial.Parameters, row * perRow, items[index + row]);
+            }
+
+            await partial.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private SqliteCommand InsertClientsCommand(int rows, WriteContext context, object? time)
+    {
+        var sql = new StringBuilder("""
+            INSERT INTO "Clients" ("Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
+                                   "Values", "RolloutId", "InventoryId", "CreatedAt", "UpdatedAt") VALUES
+            """);
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "\n" : ",\n").Append('(');
+            for (var column = 0; column < 8; column++)
+            {
+                sql.Append("@p").Append(row * 8 + column).Append(", ");
+            }
+
+            sql.Append("@rollout, @inventory, @now, @now)");
+        }
+
+        var command = (SqliteCommand)Command(sql.ToString());
+        for (var i = 0; i < rows * 8; i++)
+        {
+            Parameter(command, "@p" + i, null);
+        }
+
+        Parameter(command, "@rollout", context.RolloutId);
+        Parameter(command, "@inventory", context.InventoryId);
+        Parameter(command, "@now", time);
+        command.Prepare();
+        return command;
+    }
+
+    private SqliteCommand InsertHistoryCommand(int rows, WriteContext context, object? time)
+    {
+        var sql = new StringBuilder("""
+            INSERT INTO "ClientHistory" ("ClientId", "Action", "Changes", "At", "UserId", "ImportId") VALUES
+            """);
+        for (var row = 0; row < rows; row++)
+        {
+            sql.Append(row == 0 ? "\n" : ",\n")
+                .Append("(@p").Append(row * 3).Append(", @p").Append(row * 3 + 1).Append(", @p").Append(row * 3 + 2)
+                .Append(", @now, @user, @import)");
+        }
+
+        var command = (SqliteCommand)Command(sql.ToString());
+        for (var i = 0; i < rows * 3; i++)
+        {
+            Parameter(command, "@p" + i, null);
+        }
+
+        Parameter(command, "@now", time);
+        Parameter(command, "@user", context.UserId);
+        Parameter(command, "@import", context.ImportId);
+        command.Prepare();
+        return command;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _insertClients, _insertHistory, _update })
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// EF Core does not end a transaction it was handed: this one rolls it back (unless committed) when disposed,
+    /// and gives the connection back.
+    /// </summary>
+    private sealed class OwnedTransaction(IDbContextTransaction used, SqliteTransaction transaction, RolloutDbContext db)
+        : IDbContextTransaction
+    {
+        public Guid TransactionId => used.TransactionId;
+
+        public void Commit() => used.Commit();
+
+        public Task CommitAsync(CancellationToken cancellationToken = default) => used.CommitAsync(cancellationToken);
+
+        public void Rollback() => used.Rollback();
+
+        public Task RollbackAsync(CancellationToken cancellationToken = default) => used.RollbackAsync(cancellationToken);
+
+        public void Dispose()
+        {
+            used.Dispose();
+            transaction.Dispose();
+            db.Database.UseTransaction(null);
+            db.Database.CloseConnection();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await used.DisposeAsync();
+            await transaction.DisposeAsync();
+            await db.Database.UseTransactionAsync(null);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

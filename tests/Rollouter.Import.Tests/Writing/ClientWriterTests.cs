@@ -1,0 +1,321 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Tests.Writing;
+
+public class ClientWriterTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_NewRows_CreatesClientsWithValuesAndCreatedHistory(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var row = new ResolvedRow
+        {
+            RowNumber = 2,
+            Name = "PC-0001",
+            StatusId = s.Done,
+            AssigneeId = s.Tech,
+            ClientUserId = s.Owner,
+            Description = "Front desk",
+            Flag = "Broken screen",
+            Values = new Dictionary<int, string[]> { [s.Location] = ["Berlin"], [s.Software] = ["App 1", "App 2"] },
+        };
+
+        var result = await s.WriteAsync([row, s.NewRow(3, "PC-0002")]);
+
+        Assert.Equal(new WriteResult(2, 0), result);
+        await using var db = s.CreateContext();
+        var client = await db.Clients.Include(c => c.History).SingleAsync(c => c.Name == "PC-0001");
+        Assert.Equal((s.RolloutId, s.InventoryId, s.Done, s.Tech, s.Owner), (client.RolloutId, client.InventoryId,
+            client.StatusId, client.AssigneeId, client.ClientUserId));
+        Assert.Equal(("Front desk", "Broken screen", "pc-0001"), (client.Description, client.Flag, client.NameKey));
+        Assert.Equal(["Berlin"], client.Values[s.Location]);
+        Assert.Equal(["App 1", "App 2"], client.Values[s.Software]);
+        Assert.True(DateTimeOffset.UtcNow - client.CreatedAt < TimeSpan.FromMinutes(1));
+        Assert.Equal(client.CreatedAt, client.UpdatedAt);
+
+        var entry = Assert.Single(client.History);
+        Assert.Equal((ClientHistoryAction.Created, 7, s.Tech), (entry.Action, entry.ImportId, entry.UserId));
+        Assert.Equal(client.CreatedAt, entry.At);
+        Assert.Equal(
+        [
+            new FieldChange("Status", null, "Done"),
+            new FieldChange("Assignee", null, "tech1@example.test"),
+            new FieldChange("Client User", null, "Olga Owner"),
+            new FieldChange("Description", null, "Front desk"),
+            new FieldChange("Client flag", null, "Broken screen"),
+            new FieldChange("Location", null, "Berlin"),
+            new FieldChange("Software", null, "App 1; App 2"),
+        ], entry.Changes);
+
+        var second = await db.Clients.Include(c => c.History).SingleAsync(c => c.Name == "PC-0002");
+        Assert.Equal([new FieldChange("Status", null, "New")], Assert.Single(second.History).Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_UpdateRow_ChangesOnlyGivenFields_AndRecordsOldAndNewValues(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var id = await s.AddClientAsync("PC-0001",
+            new Dictionary<int, string[]> { [s.Location] = ["Berlin"], [s.Model] = ["Model 0"] }, assignee: s.Tech);
+        var row = new ResolvedRow
+        {
+            RowNumber = 2,
+            ExistingClientId = id,
+            Name = "pc-0001",
+            StatusId = s.Done,
+            AssigneeId = s.OtherTech,
+            Description = "Moved",
+            Values = new Dictionary<int, string[]> { [s.Location] = ["Hamburg"], [s.Model] = ["Model 0"] },
+        };
+
+        var result = await s.WriteAsync([row]);
+
+        Assert.Equal(new WriteResult(0, 1), result);
+        await using var db = s.CreateContext();
+        var client = await db.Clients.Include(c => c.History).SingleAsync();
+        Assert.Equal("PC-0001", client.Name);
+        Assert.Equal((s.Done, s.OtherTech, (int?)null, "Moved"), (client.StatusId, client.AssigneeId,
+            client.ClientUserId, client.Description));
+        Assert.Equal(["Hamburg"], client.Values[s.Location]);
+        Assert.Equal(["Model 0"], client.Values[s.Model]);
+        Assert.True(client.UpdatedAt > client.CreatedAt);
+        var entry = Assert.Single(client.History);
+        Assert.Equal((ClientHistoryAction.Changed, 7), (entry.Action, entry.ImportId));
+        Assert.Equal(
+        [
+            new FieldChange("Status", "New", "Done"),
+            new FieldChange("Assignee", "tech1@example.test", "tech2@example.test"),
+            new FieldChange("Description", null, "Moved"),
+            new FieldChange("Location", "Berlin", "Hamburg"),
+        ], entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_UpdateRowThatChangesNothing_IsNotCountedAndGetsNoHistory(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var id = await s.AddClientAsync("PC-0001", new Dictionary<int, string[]> { [s.Location] = ["Berlin"] });
+        DateTimeOffset before;
+        await using (var db = s.CreateContext())
+        {
+            before = (await db.Clients.SingleAsync()).UpdatedAt;
+        }
+
+        var row = new ResolvedRow
+        {
+            RowNumber = 2,
+            ExistingClientId = id,
+            Name = "PC-0001",
+            StatusId = s.New,
+            Description = "",
+            Values = new Dictionary<int, string[]> { [s.Location] = ["Berlin"] },
+        };
+
+        var result = await s.WriteAsync([row, s.NewRow(3, "PC-0002")]);
+
+        Assert.Equal(new WriteResult(1, 0), result);
+        await using (var db = s.CreateContext())
+        {
+            var client = await db.Clients.Include(c => c.History).SingleAsync(c => c.Id == id);
+            Assert.Empty(client.History);
+            Assert.Equal(before, client.UpdatedAt);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_LinkedUpdate_ImposesSharedValueOnLinkedClient_WithChangedHistory(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var linked = await s.AddClientAsync("OLD-PC",
+            new Dictionary<int, string[]> { [s.Location] = ["Berlin"], [s.Model] = ["Model 0"] });
+        var row = s.NewRow(2, "NEW-PC", "Munich") with
+        {
+            LinkedUpdates = [new LinkedClientUpdate(linked, s.Location, ["Munich"])],
+        };
+
+        var result = await s.WriteAsync([row]);
+
+        Assert.Equal(new WriteResult(1, 0), result);
+        await using var db = s.CreateContext();
+        var client = await db.Clients.Include(c => c.History).SingleAsync(c => c.Id == linked);
+        Assert.Equal(["Munich"], client.Values[s.Location]);
+        Assert.Equal(["Model 0"], client.Values[s.Model]);
+        var entry = Assert.Single(client.History);
+        Assert.Equal((ClientHistoryAction.Changed, 7), (entry.Action, entry.ImportId));
+        Assert.Equal([new FieldChange("Location", "Berlin", "Munich")], entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_OptionsToCreate_AreAddedAfterExistingOptions_WhenTheImportCommits(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var context = s.Context with
+        {
+            OptionsToCreate = [new NewOption(s.Model, "Model 9"), new NewOption(s.Software, "App 1"),
+                new NewOption(s.Model, "Model 0"), new NewOption(s.Software, "App 2")],
+        };
+        var row = s.NewRow(2, "PC-0001") with
+        {
+            Values = new Dictionary<int, string[]> { [s.Model] = ["Model 9"], [s.Software] = ["App 1", "App 2"] },
+        };
+
+        await s.WriteAsync([row], context);
+
+        await using var db = s.CreateContext();
+        var options = await db.CustomFieldOptions.OrderBy(o => o.CustomFieldId).ThenBy(o => o.Position)
+            .Select(o => new { o.CustomFieldId, o.Name, o.Position }).ToListAsync();
+        Assert.Equal(
+        [
+            new { CustomFieldId = s.Model, Name = "Model 0", Position = 0 },
+            new { CustomFieldId = s.Model, Name = "Model 1", Position = 1 },
+            new { CustomFieldId = s.Model, Name = "Model 9", Position = 2 },
+            new { CustomFieldId = s.Software, Name = "App 1", Position = 0 },
+            new { CustomFieldId = s.Software, Name = "App 2", Position = 1 },
+        ], options);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_NameTakenMeanwhile_WritesNothing_AndNamesTheConflictingRows(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var existing = await s.AddClientAsync("PC-0001", new Dictionary<int, string[]> { [s.Location] = ["Berlin"] });
+        await s.AddClientAsync("PC-0005");
+        await s.AddClientAsync("PC-0009");
+        var (_, _, optionsBefore) = await s.CountAsync();
+        var context = s.Context with { OptionsToCreate = [new NewOption(s.Model, "Model 9")] };
+        // Rows 2-4 are written in the first batch; "pc-0005" (another case) fails the second; row 10 comes later.
+        var rows = new List<ResolvedRow>
+        {
+            s.NewRow(2, "PC-0002"),
+            s.NewRow(3, "PC-0003"),
+            new() { RowNumber = 4, ExistingClientId = existing, Name = "PC-0001", Values = new() { [s.Location] = ["Rome"] } },
+            s.NewRow(5, "PC-0004"),
+            s.NewRow(6, "pc-0005"),
+            s.NewRow(7, "PC-0006"),
+            s.NewRow(8, "PC-0007"),
+            s.NewRow(9, "PC-0008"),
+            s.NewRow(10, "PC-0009"),
+        };
+
+        var error = await Assert.ThrowsAsync<ClientNameConflictException>(() => s.WriteAsync(rows, context, batchSize: 3));
+
+        Assert.Equal([new NameConflict(6, "pc-0005"), new NameConflict(10, "PC-0009")], error.Conflicts);
+        Assert.Equal((3, 0, optionsBefore), await s.CountAsync());
+        await using var db = s.CreateContext();
+        Assert.Equal(["Berlin"], (await db.Clients.SingleAsync(c => c.Id == existing)).Values[s.Location]);
+        Assert.False(await db.CustomFieldOptions.AnyAsync(o => o.Name == "Model 9"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_ReportsRowsWrittenAfterEachBatch(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var reported = new List<int>();
+
+        var result = await s.WriteAsync(Rows(s, 2_500), batchSize: 1_000, progress: new SynchronousProgress(reported.Add));
+
+        Assert.Equal(new WriteResult(2_500, 0), result);
+        Assert.Equal([1_000, 2_000, 2_500], reported);
+        Assert.Equal((2_500, 2_500, 2), await s.CountAsync());
+        await using var db = s.CreateContext();
+        var last = await db.Clients.SingleAsync(c => c.Name == "PC-0002500");
+        Assert.Equal(["Room 2500"], last.Values[s.Location]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_Cancelled_WritesNothing(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        using var cancellation = new CancellationTokenSource();
+        var context = s.Context with { OptionsToCreate = [new NewOption(s.Model, "Model 9")] };
+
+        IEnumerable<ResolvedRow> CancelAfterFirstBatch()
+        {
+            foreach (var row in Rows(s, 300))
+            {
+                if (row.RowNumber == 150)
+                {
+                    cancellation.Cancel();
+                }
+
+                yield return row;
+            }
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => s.WriteAsync(CancelAfterFirstBatch(), context, batchSize: 100, ct: cancellation.Token));
+
+        Assert.Equal((0, 0, 2), await s.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_TwoWritersRacingForTheSameNames_OneWinsAndTheOtherGetsANameConflict(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var start = new TaskCompletionSource();
+
+        async Task<WriteResult> RaceAsync(int importId)
+        {
+            await start.Task;
+            return await s.WriteAsync(Rows(s, 3_000), s.Context with { ImportId = importId }, batchSize: 500);
+        }
+
+        var first = Task.Run(() => RaceAsync(1));
+        var second = Task.Run(() => RaceAsync(2));
+        start.SetResult();
+        var outcomes = await Task.WhenAll(first.ContinueWith(t => t), second.ContinueWith(t => t));
+
+        var winner = Assert.Single(outcomes, t => t.IsCompletedSuccessfully);
+        Assert.Equal(new WriteResult(3_000, 0), await winner);
+        var loser = Assert.Single(outcomes, t => t.IsFaulted);
+        var conflict = Assert.IsType<ClientNameConflictException>(loser.Exception!.InnerException);
+        Assert.Equal(3_000, conflict.Conflicts.Count);
+        Assert.Equal(new NameConflict(2, "PC-0000001"), conflict.Conflicts[0]);
+        await using var db = s.CreateContext();
+        Assert.Equal(3_000, await db.Clients.CountAsync());
+        Assert.Equal(3_000, await db.Clients.Select(c => c.NameKey).Distinct().CountAsync());
+        Assert.Single(await db.ClientHistory.Select(h => h.ImportId).Distinct().ToListAsync());
+    }
+
+    private static IEnumerable<ResolvedRow> Rows(WriterScenario s, int count)
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            yield return new ResolvedRow
+            {
+                RowNumber = i + 1,
+                Name = $"PC-{i:D7}",
+                StatusId = s.New,
+                AssigneeId = s.Tech,
+                ClientUserId = s.Owner,
+                Description = $"Device {i}, \"quoted\"",
+                Values = new Dictionary<int, string[]>
+                {
+                    [s.Location] = [$"Room {i}"],
+                    [s.Model] = [$"Model {i % 2}"],
+                    [s.Software] = ["App 1", "App 2"],
+                },
+            };
+        }
+    }
+
+    /// <summary>Reports on the calling thread, unlike <see cref="Progress{T}"/>, so the test sees every report at once.</summary>
+    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

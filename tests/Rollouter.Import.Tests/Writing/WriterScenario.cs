@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Writing;
+
+/// <summary>A migrated database with one rollout, an inventory with three custom fields, users and statuses.</summary>
+public sealed class WriterScenario : IAsyncDisposable
+{
+    private WriterScenario(TestDatabase database) => Database = database;
+
+    public TestDatabase Database { get; }
+
+    public int RolloutId { get; private set; }
+
+    public int InventoryId { get; private set; }
+
+    public int New { get; private set; }
+
+    public int Done { get; private set; }
+
+    public int Tech { get; private set; }
+
+    public int OtherTech { get; private set; }
+
+    public int Owner { get; private set; }
+
+    public int Location { get; private set; }
+
+    public int Model { get; private set; }
+
+    public int Software { get; private set; }
+
+    public WriteContext Context => new()
+    {
+        ImportId = 7,
+        RolloutId = RolloutId,
+        InventoryId = InventoryId,
+        UserId = Tech,
+        FieldNames = new Dictionary<int, string> { [Location] = "Location", [Model] = "Model", [Software] = "Software" },
+    };
+
+    public static async Task<WriterScenario> CreateAsync(DatabaseProvider provider)
+    {
+        var scenario = new WriterScenario(await TestDatabase.CreateAsync(provider));
+        await using var db = scenario.Database.CreateContext();
+        var workflow = new Workflow
+        {
+            Name = "Default",
+            Statuses = [new WorkflowStatus { Name = "New", Position = 0 }, new WorkflowStatus { Name = "Done", Position = 1 }],
+        };
+        var location = new CustomField { Name = "Location", Type = CustomFieldType.Input };
+        var model = new CustomField
+        {
+            Name = "Model",
+            Type = CustomFieldType.Selection,
+            Options = [new CustomFieldOption { Name = "Model 0", Position = 0 }, new CustomFieldOption { Name = "Model 1", Position = 1 }],
+        };
+        var software = new CustomField { Name = "Software", Type = CustomFieldType.MultiSelection };
+        var rollout = new Rollout { Name = "Windows 11", Identifier = "W11" };
+        var inventory = new Inventory
+        {
+            Name = "Laptops",
+            Rollout = rollout,
+            Workflow = workflow,
+            CustomFields =
+            [
+                new InventoryCustomField { CustomField = location, Position = 0 },
+                new InventoryCustomField { CustomField = model, Position = 1 },
+                new InventoryCustomField { CustomField = software, Position = 2 },
+            ],
+        };
+        var tech = NewUser("tech1@example.test", "Tina Tech", Role.Technician);
+        var otherTech = NewUser("tech2@example.test", "Tom Tech", Role.Technician);
+        var owner = NewUser(null, "Olga Owner", Role.ClientUser);
+        db.AddRange(inventory, tech, otherTech, owner);
+        await db.SaveChangesAsync();
+        scenario.RolloutId = rollout.Id;
+        scenario.InventoryId = inventory.Id;
+        scenario.New = workflow.Statuses[0].Id;
+        scenario.Done = workflow.Statuses[1].Id;
+        scenario.Tech = tech.Id;
+        scenario.OtherTech = otherTech.Id;
+        scenario.Owner = owner.Id;
+        scenario.Location = location.Id;
+        scenario.Model = model.Id;
+        scenario.Software = software.Id;
+        return scenario;
+    }
+
+    public RolloutDbContext CreateContext() => Database.CreateContext();
+
+    public ResolvedRow NewRow(int rowNumber, string name, string? location = null) => new()
+    {
+        RowNumber = rowNumber,
+        Name = name,
+        StatusId = New,
+        Values = location is null ? [] : new Dictionary<int, string[]> { [Location] = [location] },
+    };
+
+    /// <summary>Adds a client the way the application would, outside any import.</summary>
+    public async Task<int> AddClientAsync(string name, Dictionary<int, string[]>? values = null, int? assignee = null)
+    {
+        await using var db = CreateContext();
+        var client = new Client
+        {
+            RolloutId = RolloutId,
+            InventoryId = InventoryId,
+            Name = name,
+            StatusId = New,
+            AssigneeId = assignee,
+            Values = values ?? [],
+        };
+        db.Clients.Add(client);
+        await db.SaveChangesAsync();
+        return client.Id;
+    }
+
+    public async Task<WriteResult> WriteAsync(
+        IEnumerable<ResolvedRow> rows, WriteContext? context = null, int batchSize = ClientWriter.DefaultBatchSize,
+        IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        await using var db = CreateContext();
+        return await new ClientWriter(batchSize).WriteAsync(db, context ?? Context, rows, progress, ct);
+    }
+
+    public async Task<(int Clients, int History, int Options)> CountAsync()
+    {
+        await using var db = CreateContext();
+        return (await db.Clients.CountAsync(), await db.ClientHistory.CountAsync(), await db.CustomFieldOptions.CountAsync());
+    }
+
+    public ValueTask DisposeAsync() => Database.DisposeAsync();
+
+    private static User NewUser(string? email, string name, Role role) => new()
+    {
+        UserName = email ?? name.Replace(' ', '.'),
+        Email = email,
+        DisplayName = name,
+        UserCode = "U-" + name.Replace(" ", "", StringComparison.Ordinal),
+        Role = role,
+    };
+}
