@@ -31,9 +31,10 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
 
             sha.AppendData(buffer, 0, read);
             size += read;
-            db.ImportFileChunks.Add(new ImportFileChunk { ImportId = importId, Index = index++, Data = buffer[..read] });
+            var chunk = new ImportFileChunk { ImportId = importId, Index = index++, Data = buffer[..read] };
+            db.ImportFileChunks.Add(chunk);
             await db.SaveChangesAsync(cancellationToken);
-            db.ChangeTracker.Clear();
+            db.Entry(chunk).State = EntityState.Detached;
             if (read < ChunkSize)
             {
                 break;

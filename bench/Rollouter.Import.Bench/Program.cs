@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using ClosedXML.Excel;
+using Npgsql;
+using Rollouter.Import.Bench;
+using Rollouter.Import.Data;
+
+var command = args.FirstOrDefault();
+var options = Options(args.Skip(1).ToArray());
+switch (command)
+{
+    case "generate":
+        var rows = int.Parse(options["rows"], CultureInfo.InvariantCulture);
+        var watch = Stopwatch.StartNew();
+        if (options["format"] == "xlsx")
+        {
+            BenchFile.WriteXlsx(options["out"], rows);
+        }
+        else
+        {
+            BenchFile.WriteCsv(options["out"], rows);
+        }
+
+        Console.WriteLine($"generated {options["out"]} ({new FileInfo(options["out"]).Length / 1024 / 1024} MB) in {watch.Elapsed.TotalSeconds:0.0} s");
+        return 0;
+
+    case "closedxml":
+        return ClosedXmlReference(options["file"]);
+
+    case "psqlcopy":
+        return await PsqlCopyReferenceAsync(options["file"], options["connection"]);
+
+    case "import":
+        return await BenchImport.RunAsync(options["file"],
+            DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
+            options.GetValueOrDefault("connection"),
+            options.TryGetValue("rows", out var expected) ? int.Parse(expected, CultureInfo.InvariantCulture) : null);
+
+    default:
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import --option value …");
+        return 2;
+}
+
+static Dictionary<string, string> Options(string[] args)
+{
+    var result = new Dictionary<string, string>();
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        result[args[i].TrimStart('-')] = args[i + 1];
+    }
+
+    return result;
+}
+
+// The reference of the .xlsx target: ClosedXML opening the workbook and reading every cell.
+static int ClosedXmlReference(string file)
+{
+    var watch = Stopwatch.StartNew();
+    long cells = 0;
+    using (var workbook = new XLWorkbook(file))
+    {
+        foreach (var row in workbook.Worksheet(1).RowsUsed())
+        {
+            foreach (var cell in row.CellsUsed())
+            {
+                if (cell.GetString().Length >= 0)
+                {
+                    cells++;
+                }
+            }
+        }
+    }
+
+    var seconds = watch.Elapsed.TotalSeconds;
+    using var process = Process.GetCurrentProcess();
+    Console.WriteLine(FormattableString.Invariant(
+        $"reference=closedxml cells={cells} seconds={seconds:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+    return 0;
+}
+
+// The reference of the .csv target: psql \copy of the same file into a plain 12-column text table.
+static async Task<int> PsqlCopyReferenceAsync(string file, string connection)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connection);
+    var database = "rollouter_copy_" + Guid.NewGuid().ToString("N")[..12];
+    await using (var admin = new NpgsqlConnection(connection))
+    {
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", admin).ExecuteNonQueryAsync();
+    }
+
+    try
+    {
+        var columns = string.Join(", ", BenchFile.Headers.Select((_, i) => $"c{i} text"));
+        var script = $"CREATE TABLE bench_copy ({columns});\n\\copy bench_copy FROM '{file.Replace("'", "''")}' WITH (FORMAT csv, HEADER true)\n";
+        var start = new ProcessStartInfo("psql",
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", builder.Host ?? "127.0.0.1", "-p", builder.Port.ToString(CultureInfo.InvariantCulture),
+             "-U", builder.Username ?? "postgres", "-d", database])
+        {
+            RedirectStandardInput = true,
+        };
+        start.Environment["PGPASSWORD"] = builder.Password ?? "";
+        var watch = Stopwatch.StartNew();
+        using var psql = Process.Start(start)!;
+        await psql.StandardInput.WriteAsync(script);
+        psql.StandardInput.Close();
+        await psql.WaitForExitAsync();
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (psql.ExitCode != 0)
+        {
+            Console.Error.WriteLine("psql \\copy failed");
+            return 1;
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"reference=psql_copy seconds={seconds:0.00}"));
+        return 0;
+    }
+    finally
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(connection);
+        await admin.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin).ExecuteNonQueryAsync();
+    }
+}
