@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -26,7 +25,7 @@ public static class BenchImport
             var importId = await PrepareAsync(database, file, cache);
             await using var db = database.CreateContext();
             var processor = new ImportProcessor(db, new ImportFileStore(db, cache), ReaderLimits.Default,
-                TimeProvider.System, NullLogger<ImportProcessor>.Instance);
+                TimeProvider.System, new StderrLogger<ImportProcessor>());
 
             var watch = Stopwatch.StartNew();
             var import = await processor.RunAsync(importId, null, CancellationToken.None);

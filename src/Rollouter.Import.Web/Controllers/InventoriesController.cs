@@ -39,15 +39,15 @@ public sealed class InventoriesController(RolloutDbContext db) : Controller
         var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
         var clients = await query
-            .OrderBy(c => c.Name)
+            .OrderBy(c => c.NameKey)
             .Skip((page - 1) * PageSize)
             .Take(PageSize)
             .Select(c => new ClientRow(
                 c.Id,
                 c.Name,
-                c.Status.Name,
-                c.Assignee == null ? null : c.Assignee.DisplayName,
-                c.ClientUser == null ? null : c.ClientUser.DisplayName,
+                db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Name).FirstOrDefault() ?? "",
+                db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
+                db.Users.Where(u => u.Id == c.ClientUserId).Select(u => u.DisplayName).FirstOrDefault(),
                 c.Description,
                 c.Flag,
                 c.Values))

@@ -61,7 +61,13 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
         // Values are keyed by field id: save the fields first, all in one transaction.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.CustomFields.AddRange(laptopFields);
+        if (workflow.Id == 0)
+        {
+            db.Workflows.Add(workflow);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        var admin = users["admin@demo.test"];
 
         var rollout = new Rollout
         {
@@ -88,15 +94,15 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
         string[] departments = ["Finance", "HR", "IT", "Sales", "Operations"];
         var laptopClients = Enumerable.Range(1, 40).Select(i => new Client
         {
-            Rollout = rollout,
             Inventory = laptops,
             Name = $"LT-{i:0000}",
-            Status = workflow.Statuses[i % 4],
-            Assignee = i % 3 == 0 ? null : technician,
-            ClientUser = i % 2 == 0 ? clientUser : null,
+            StatusId = workflow.Statuses[i % 4].Id,
+            AssigneeId = i % 3 == 0 ? null : technician.Id,
+            ClientUserId = i % 2 == 0 ? clientUser.Id : null,
             Description = $"Laptop of desk {i}",
             Flag = i % 13 == 0 ? "Docking station missing" : null,
             CreatedAt = now,
+            CreatedById = admin.Id,
             UpdatedAt = now,
             Values = Values(
                 (location, [$"Building {(char)('A' + (i % 3))}, room {100 + i}"]),
@@ -109,12 +115,12 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
         }).ToList();
         var monitorClients = Enumerable.Range(1, 10).Select(i => new Client
         {
-            Rollout = rollout,
             Inventory = monitors,
             Name = $"MON-{i:0000}",
-            Status = workflow.Statuses[0],
-            Assignee = technician,
+            StatusId = workflow.Statuses[0].Id,
+            AssigneeId = technician.Id,
             CreatedAt = now,
+            CreatedById = admin.Id,
             UpdatedAt = now,
             Values = Values(
                 (location, laptopClients[i - 1].Values[location.Id]),
@@ -153,15 +159,6 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
             LinkType = replaces, SourceClient = laptopClients[39], TargetClient = laptopClients[38], CreatedAt = now,
         });
 
-        await db.SaveChangesAsync(cancellationToken);
-        db.ClientHistory.AddRange(laptopClients.Concat(monitorClients).Select(c => new ClientHistoryEntry
-        {
-            Client = c,
-            At = now,
-            UserId = users["admin@demo.test"].Id,
-            Action = ClientHistoryAction.Created,
-            Changes = [new FieldChange("Name", null, c.Name)],
-        }));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

@@ -100,6 +100,7 @@ public sealed class ImportProcessor(
 
         using var file = opened.File!;
         var total = import.RowCount ?? 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
         CheckResult check;
         try
@@ -113,6 +114,9 @@ public sealed class ImportProcessor(
         }
 
         import.RowsChecked = check.RowCount;
+        logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed",
+            import.Id, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
+        watch.Restart();
         if (!check.Succeeded)
         {
             await SaveErrorsAsync(import.Id, check.Errors.Select(e => ToEntity(import.Id, e)), ct);
@@ -143,8 +147,8 @@ public sealed class ImportProcessor(
             import.RowsWritten = check.RowCount;
             await db.Inventories.Where(i => i.Id == import.InventoryId)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, import.Mapping), ct);
-            logger.LogInformation("Import {ImportId} completed: {Created} created, {Updated} updated",
-                import.Id, result.Created, result.Updated);
+            logger.LogInformation("Import {ImportId} wrote {Created} new and {Updated} updated clients in {Seconds:0.00} s",
+                import.Id, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
             return await FinishAsync(import, ImportStatus.Completed, null);
         }
         catch (ClientNameConflictException e)

@@ -39,22 +39,12 @@ public class ClientWriterTests
         Assert.True(DateTimeOffset.UtcNow - client.CreatedAt < TimeSpan.FromMinutes(1));
         Assert.Equal(client.CreatedAt, client.UpdatedAt);
 
-        var entry = Assert.Single(client.History);
-        Assert.Equal((ClientHistoryAction.Created, 7, s.Tech), (entry.Action, entry.ImportId, entry.UserId));
-        Assert.Equal(client.CreatedAt, entry.At);
-        Assert.Equal(
-        [
-            new FieldChange("Status", null, "Done"),
-            new FieldChange("Assignee", null, "tech1@example.test"),
-            new FieldChange("Client User", null, "Olga Owner"),
-            new FieldChange("Description", null, "Front desk"),
-            new FieldChange("Client flag", null, "Broken screen"),
-            new FieldChange("Location", null, "Berlin"),
-            new FieldChange("Software", null, "App 1; App 2"),
-        ], entry.Changes);
+        // The creation is recorded on the client ("created by import #7"), not as a history row per client.
+        Assert.Equal((7, s.Tech), (client.CreatedByImportId, client.CreatedById));
+        Assert.Empty(client.History);
 
         var second = await db.Clients.Include(c => c.History).SingleAsync(c => c.Name == "PC-0002");
-        Assert.Equal([new FieldChange("Status", null, "New")], Assert.Single(second.History).Changes);
+        Assert.Equal((7, s.Tech, s.New), (second.CreatedByImportId, second.CreatedById, second.StatusId));
     }
 
     [Theory]
@@ -228,7 +218,7 @@ public class ClientWriterTests
 
         Assert.Equal(new WriteResult(2_500, 0), result);
         Assert.Equal([1_000, 2_000, 2_500], reported);
-        Assert.Equal((2_500, 2_500, 2), await s.CountAsync());
+        Assert.Equal((2_500, 0, 2), await s.CountAsync());
         await using var db = s.CreateContext();
         var last = await db.Clients.SingleAsync(c => c.Name == "PC-0002500");
         Assert.Equal(["Room 2500"], last.Values[s.Location]);
@@ -288,7 +278,7 @@ public class ClientWriterTests
         await using var db = s.CreateContext();
         Assert.Equal(3_000, await db.Clients.CountAsync());
         Assert.Equal(3_000, await db.Clients.Select(c => c.NameKey).Distinct().CountAsync());
-        Assert.Single(await db.ClientHistory.Select(h => h.ImportId).Distinct().ToListAsync());
+        Assert.Single(await db.Clients.Select(c => c.CreatedByImportId).Distinct().ToListAsync());
     }
 
     private static IEnumerable<ResolvedRow> Rows(WriterScenario s, int count)

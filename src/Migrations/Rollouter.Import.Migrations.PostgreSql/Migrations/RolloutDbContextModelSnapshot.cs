@@ -137,6 +137,12 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
@@ -156,7 +162,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
-                        .HasComputedColumnSql("lower(\"Name\")", true);
+                        .HasComputedColumnSql("lower(\"Name\")", true)
+                        .UseCollation("C");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("integer");
@@ -173,13 +180,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssigneeId");
-
-                    b.HasIndex("ClientUserId");
-
-                    b.HasIndex("StatusId");
-
-                    b.HasIndex("InventoryId", "Name");
+                    b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("InventoryId", "RolloutId");
 
@@ -805,28 +806,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
                 {
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "Assignee")
-                        .WithMany()
-                        .HasForeignKey("AssigneeId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "ClientUser")
-                        .WithMany()
-                        .HasForeignKey("ClientUserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
-                        .WithMany()
-                        .HasForeignKey("RolloutId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.WorkflowStatus", "Status")
-                        .WithMany()
-                        .HasForeignKey("StatusId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
                         .WithMany()
                         .HasForeignKey("InventoryId", "RolloutId")
@@ -834,15 +813,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.Navigation("Assignee");
-
-                    b.Navigation("ClientUser");
-
                     b.Navigation("Inventory");
-
-                    b.Navigation("Rollout");
-
-                    b.Navigation("Status");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>

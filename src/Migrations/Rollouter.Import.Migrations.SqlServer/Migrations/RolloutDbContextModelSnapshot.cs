@@ -137,6 +137,12 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int?>("CreatedById")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("int");
+
                     b.Property<string>("Description")
                         .HasColumnType("nvarchar(max)");
 
@@ -173,13 +179,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssigneeId");
-
-                    b.HasIndex("ClientUserId");
-
-                    b.HasIndex("StatusId");
-
-                    b.HasIndex("InventoryId", "Name");
+                    b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("InventoryId", "RolloutId");
 
@@ -806,28 +806,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
                 {
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "Assignee")
-                        .WithMany()
-                        .HasForeignKey("AssigneeId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "ClientUser")
-                        .WithMany()
-                        .HasForeignKey("ClientUserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
-                        .WithMany()
-                        .HasForeignKey("RolloutId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.WorkflowStatus", "Status")
-                        .WithMany()
-                        .HasForeignKey("StatusId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
                         .WithMany()
                         .HasForeignKey("InventoryId", "RolloutId")
@@ -835,15 +813,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.Navigation("Assignee");
-
-                    b.Navigation("ClientUser");
-
                     b.Navigation("Inventory");
-
-                    b.Navigation("Rollout");
-
-                    b.Navigation("Status");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>

@@ -126,6 +126,12 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
@@ -162,13 +168,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("AssigneeId");
-
-                    b.HasIndex("ClientUserId");
-
-                    b.HasIndex("StatusId");
-
-                    b.HasIndex("InventoryId", "Name");
+                    b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("InventoryId", "RolloutId");
 
@@ -770,28 +770,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
                 {
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "Assignee")
-                        .WithMany()
-                        .HasForeignKey("AssigneeId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "ClientUser")
-                        .WithMany()
-                        .HasForeignKey("ClientUserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
-                        .WithMany()
-                        .HasForeignKey("RolloutId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.WorkflowStatus", "Status")
-                        .WithMany()
-                        .HasForeignKey("StatusId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
-
                     b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
                         .WithMany()
                         .HasForeignKey("InventoryId", "RolloutId")
@@ -799,15 +777,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.Navigation("Assignee");
-
-                    b.Navigation("ClientUser");
-
                     b.Navigation("Inventory");
-
-                    b.Navigation("Rollout");
-
-                    b.Navigation("Status");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>

@@ -110,23 +110,24 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         builder.Property(c => c.Name).HasMaxLength(400);
 
         // The database itself keeps names unique per rollout, ignoring case: a stored, lower-cased copy of the
-        // name carries the unique index on every provider (SQLite's lower() folds ASCII letters only).
-        builder.Property(c => c.NameKey).HasMaxLength(400).HasComputedColumnSql(
+        // name carries the unique index on every provider (SQLite's lower() folds ASCII letters only). It compares
+        // byte-wise on PostgreSQL ("C"), which is all a key needs and makes bulk index inserts cheap.
+        var nameKey = builder.Property(c => c.NameKey).HasMaxLength(400).HasComputedColumnSql(
             provider == DatabaseProvider.SqlServer ? "LOWER([Name])" : "lower(\"Name\")", stored: true);
-        builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
-        builder.HasIndex(c => new { c.InventoryId, c.Name });
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            nameKey.UseCollation("C");
+        }
 
-        builder.HasOne(c => c.Rollout).WithMany().HasForeignKey(c => c.RolloutId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
+        builder.HasIndex(c => new { c.InventoryId, c.NameKey });
+
         // (InventoryId, RolloutId) points at the inventory's own pair, so a client's RolloutId, on which the unique
-        // name index rests, cannot disagree with its inventory.
+        // name index rests, cannot disagree with its inventory. This is the only foreign key a bulk insert checks.
         builder.HasOne(c => c.Inventory).WithMany()
             .HasForeignKey(c => new { c.InventoryId, c.RolloutId })
             .HasPrincipalKey(i => new { i.Id, i.RolloutId })
             .OnDelete(DeleteBehavior.Cascade);
-        builder.HasOne(c => c.Status).WithMany().HasForeignKey(c => c.StatusId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne(c => c.Assignee).WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne(c => c.ClientUser).WithMany().HasForeignKey(c => c.ClientUserId)
-            .OnDelete(DeleteBehavior.Restrict);
         builder.Property(c => c.Values).HasJsonConversion(provider);
         builder.HasMany(c => c.History).WithOne(h => h.Client).HasForeignKey(h => h.ClientId);
     }

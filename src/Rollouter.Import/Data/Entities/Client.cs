@@ -5,10 +5,11 @@ public class Client
 {
     public int Id { get; set; }
 
-    /// <summary>Copied from the inventory so the database can enforce a name unique per rollout.</summary>
+    /// <summary>
+    /// Copied from the inventory (and tied to it by a composite foreign key) so the database can enforce a name unique
+    /// per rollout.
+    /// </summary>
     public int RolloutId { get; set; }
-
-    public Rollout Rollout { get; set; } = null!;
 
     public int InventoryId { get; set; }
 
@@ -19,17 +20,15 @@ public class Client
     /// <summary>Lower-cased <see cref="Name"/>, computed by the database; the unique index is on (RolloutId, NameKey).</summary>
     public string NameKey { get; private set; } = "";
 
-    public int StatusId { get; set; }
+    // Status and users are plain ids, without foreign-key constraints: a constraint costs a lookup and a row lock
+    // per client in a bulk load (31 s instead of 8.6 s for a million clients on PostgreSQL). The importer checks them,
+    // statuses are only removed after their clients are moved, and users are deactivated, never deleted.
 
-    public WorkflowStatus Status { get; set; } = null!;
+    public int StatusId { get; set; }
 
     public int? AssigneeId { get; set; }
 
-    public User? Assignee { get; set; }
-
     public int? ClientUserId { get; set; }
-
-    public User? ClientUser { get; set; }
 
     public string? Description { get; set; }
 
@@ -41,13 +40,21 @@ public class Client
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>Who created the client; the first entry of its history.</summary>
+    public int? CreatedById { get; set; }
+
+    /// <summary>The import that created the client, if one did ("created by import #N").</summary>
+    public int? CreatedByImportId { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Every change after creation: who, when, which import, old and new values.</summary>
     public List<ClientHistoryEntry> History { get; set; } = [];
 }
 
 public enum ClientHistoryAction
 {
+    /// <summary>Recorded for clients created one by one; a bulk import records its creations on the client itself.</summary>
     Created = 1,
     Changed = 2,
 }

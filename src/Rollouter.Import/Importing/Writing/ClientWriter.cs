@@ -143,8 +143,9 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                     Flag = row.Flag,
                     Values = row.Values,
                 };
+                // Creation is recorded on the client itself (CreatedById, CreatedByImportId): one history row per new
+                // client would double what a million-row import writes.
                 clients.Add(client);
-                entries.Add(new HistoryRecord(client.Id, ClientHistoryAction.Created, labels.InitialValues(client)));
             }
 
             await store.InsertClientsAsync(context, clients, now, ct);
@@ -306,24 +307,6 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             {
                 _users[user.Id] = string.IsNullOrEmpty(user.Email) ? user.DisplayName : user.Email;
             }
-        }
-
-        public List<FieldChange> InitialValues(ClientState client)
-        {
-            var changes = new List<FieldChange>(6 + client.Values.Count)
-            {
-                new(Status, null, StatusName(client.StatusId)),
-            };
-            AddIfSet(changes, Assignee, UserName(client.AssigneeId));
-            AddIfSet(changes, ClientUser, UserName(client.ClientUserId));
-            AddIfSet(changes, Description, client.Description);
-            AddIfSet(changes, Flag, client.Flag);
-            foreach (var (fieldId, value) in client.Values)
-            {
-                AddIfSet(changes, FieldName(fieldId), Join(value));
-            }
-
-            return changes;
         }
 
         /// <summary>Applies what an update row sets (null: unchanged) and records each value that really changes.</summary>

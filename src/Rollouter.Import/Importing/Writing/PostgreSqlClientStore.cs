@@ -66,7 +66,8 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     {
         await using var copy = await Npgsql.BeginBinaryImportAsync("""
             COPY "Clients" ("Id", "RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
-                            "Description", "Flag", "Values", "CreatedAt", "UpdatedAt") FROM STDIN (FORMAT BINARY)
+                            "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
+                            "CreatedByImportId") FROM STDIN (FORMAT BINARY)
             """, ct);
         foreach (var client in clients)
         {
@@ -83,6 +84,8 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             copy.Write(Json.Values(client.Values), NpgsqlDbType.Jsonb);
             copy.Write(now, NpgsqlDbType.TimestampTz);
             copy.Write(now, NpgsqlDbType.TimestampTz);
+            WriteNullable(copy, context.UserId);
+            copy.Write(context.ImportId, NpgsqlDbType.Integer);
         }
 
         await copy.CompleteAsync(ct);

@@ -76,12 +76,14 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
         using var table = ClientTable(withKeys: true);
+        table.Columns.Add("CreatedById", typeof(int));
+        table.Columns.Add("CreatedByImportId", typeof(int));
         foreach (var client in clients)
         {
             table.Rows.Add(client.Id, context.RolloutId, context.InventoryId, client.Name, client.StatusId,
                 (object?)client.AssigneeId ?? DBNull.Value, (object?)client.ClientUserId ?? DBNull.Value,
                 (object?)client.Description ?? DBNull.Value, (object?)client.Flag ?? DBNull.Value,
-                Json.Values(client.Values), now, now);
+                Json.Values(client.Values), now, now, (object?)context.UserId ?? DBNull.Value, context.ImportId);
         }
 
         await BulkCopyAsync("[Clients]", table, SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints, ct);

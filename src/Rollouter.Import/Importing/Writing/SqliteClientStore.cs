@@ -222,7 +222,8 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     {
         var sql = new StringBuilder("""
             INSERT INTO "Clients" ("Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
-                                   "Values", "RolloutId", "InventoryId", "CreatedAt", "UpdatedAt") VALUES
+                                   "Values", "RolloutId", "InventoryId", "CreatedAt", "UpdatedAt", "CreatedById",
+                                   "CreatedByImportId") VALUES
             """);
         for (var row = 0; row < rows; row++)
         {
@@ -232,7 +233,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 sql.Append("@p").Append(row * 8 + column).Append(", ");
             }
 
-            sql.Append("@rollout, @inventory, @now, @now)");
+            sql.Append("@rollout, @inventory, @now, @now, @user, @import)");
         }
 
         var command = (SqliteCommand)Command(sql.ToString());
@@ -244,6 +245,8 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         Parameter(command, "@rollout", context.RolloutId);
         Parameter(command, "@inventory", context.InventoryId);
         Parameter(command, "@now", time);
+        Parameter(command, "@user", context.UserId);
+        Parameter(command, "@import", context.ImportId);
         command.Prepare();
         return command;
     }

@@ -299,6 +299,38 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Clients",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RolloutId = table.Column<int>(type: "INTEGER", nullable: false),
+                    InventoryId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false, computedColumnSql: "lower(\"Name\")", stored: true),
+                    StatusId = table.Column<int>(type: "INTEGER", nullable: false),
+                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClientUserId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    Flag = table.Column<string>(type: "TEXT", nullable: true),
+                    Values = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedByImportId = table.Column<int>(type: "INTEGER", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Clients", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Clients_Inventories_InventoryId_RolloutId",
+                        columns: x => new { x.InventoryId, x.RolloutId },
+                        principalTable: "Inventories",
+                        principalColumns: new[] { "Id", "RolloutId" },
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Imports",
                 columns: table => new
                 {
@@ -382,103 +414,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Clients",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RolloutId = table.Column<int>(type: "INTEGER", nullable: false),
-                    InventoryId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    NameKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false, computedColumnSql: "lower(\"Name\")", stored: true),
-                    StatusId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ClientUserId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Description = table.Column<string>(type: "TEXT", nullable: true),
-                    Flag = table.Column<string>(type: "TEXT", nullable: true),
-                    Values = table.Column<string>(type: "TEXT", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Clients", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_Clients_AspNetUsers_AssigneeId",
-                        column: x => x.AssigneeId,
-                        principalTable: "AspNetUsers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Clients_AspNetUsers_ClientUserId",
-                        column: x => x.ClientUserId,
-                        principalTable: "AspNetUsers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Clients_Inventories_InventoryId_RolloutId",
-                        columns: x => new { x.InventoryId, x.RolloutId },
-                        principalTable: "Inventories",
-                        principalColumns: new[] { "Id", "RolloutId" },
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_Clients_Rollouts_RolloutId",
-                        column: x => x.RolloutId,
-                        principalTable: "Rollouts",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_Clients_WorkflowStatuses_StatusId",
-                        column: x => x.StatusId,
-                        principalTable: "WorkflowStatuses",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ImportFileChunks",
-                columns: table => new
-                {
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Index = table.Column<int>(type: "INTEGER", nullable: false),
-                    Data = table.Column<byte[]>(type: "BLOB", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ImportFileChunks", x => new { x.ImportId, x.Index });
-                    table.ForeignKey(
-                        name: "FK_ImportFileChunks_Imports_ImportId",
-                        column: x => x.ImportId,
-                        principalTable: "Imports",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ImportRowErrors",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Row = table.Column<int>(type: "INTEGER", nullable: false),
-                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
-                    Header = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
-                    Value = table.Column<string>(type: "TEXT", nullable: true),
-                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ImportRowErrors", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ImportRowErrors_Imports_ImportId",
-                        column: x => x.ImportId,
-                        principalTable: "Imports",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "ClientHistory",
                 columns: table => new
                 {
@@ -540,6 +475,49 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         principalTable: "Clients",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportFileChunks",
+                columns: table => new
+                {
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Index = table.Column<int>(type: "INTEGER", nullable: false),
+                    Data = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportFileChunks", x => new { x.ImportId, x.Index });
+                    table.ForeignKey(
+                        name: "FK_ImportFileChunks_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportRowErrors",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    Header = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Value = table.Column<string>(type: "TEXT", nullable: true),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportRowErrors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportRowErrors_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -640,19 +618,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Clients_AssigneeId",
+                name: "IX_Clients_InventoryId_NameKey",
                 table: "Clients",
-                column: "AssigneeId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_ClientUserId",
-                table: "Clients",
-                column: "ClientUserId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_Name",
-                table: "Clients",
-                columns: new[] { "InventoryId", "Name" });
+                columns: new[] { "InventoryId", "NameKey" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_RolloutId",
@@ -664,11 +632,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_StatusId",
-                table: "Clients",
-                column: "StatusId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_CustomFieldOptions_CustomFieldId_Name",
@@ -792,6 +755,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "RolloutMembers");
 
             migrationBuilder.DropTable(
+                name: "WorkflowStatuses");
+
+            migrationBuilder.DropTable(
                 name: "ClientLinks");
 
             migrationBuilder.DropTable(
@@ -811,9 +777,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Inventories");
-
-            migrationBuilder.DropTable(
-                name: "WorkflowStatuses");
 
             migrationBuilder.DropTable(
                 name: "Rollouts");
