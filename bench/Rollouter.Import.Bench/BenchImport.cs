@@ -23,6 +23,11 @@ public static class BenchImport
         try
         {
             var importId = await PrepareAsync(database, file, cache);
+            using (var before = Process.GetCurrentProcess())
+            {
+                Console.Error.WriteLine($"  prepared the import (upload, mapping); peak so far {before.PeakWorkingSet64 / 1024 / 1024} MB");
+            }
+
             await using var db = database.CreateContext();
             var processor = new ImportProcessor(db, new ImportFileStore(db, cache), ReaderLimits.Default,
                 TimeProvider.System, new StderrLogger<ImportProcessor>());

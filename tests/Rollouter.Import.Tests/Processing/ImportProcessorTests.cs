@@ -1,0 +1,205 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Tests.Rules;
+
+namespace Rollouter.Import.Tests.Processing;
+
+/// <summary>An import from its kept file to Completed or Failed, as the background job runs it.</summary>
+[Collection(RulesDatabaseCollection.Name)]
+public class ImportProcessorTests(RulesDatabases databases)
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    private const string GoodFile = """
+        Name;Status;Assignee;Model;Software;Serial
+        PC-1;Prepared;tech@test.example;Model 1;App 1, App 2;SN000000001
+        PC-2;;tech@test.example;model 2;App 3;SN000000002
+        """;
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_ValidFile_CreatesEveryClientAndCompletes(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, GoodFile, separator: ",");
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal((ImportStatus.Completed, 2, 0, 0), (import.Status, import.CreatedCount, import.UpdatedCount, import.FailedRowCount));
+        Assert.Null(import.FailureMessage);
+        await using var db = rollout.Database.Database.CreateContext();
+        var clients = await db.Clients.Where(c => c.RolloutId == rollout.Id).OrderBy(c => c.Name).ToListAsync();
+        Assert.Equal(["PC-1", "PC-2"], clients.Select(c => c.Name));
+        Assert.Equal(rollout.Database.Statuses["Prepared"], clients[0].StatusId);
+        Assert.Equal(rollout.Database.Statuses["New"], clients[1].StatusId);
+        Assert.Equal(["App 1", "App 2"], clients[0].Values[rollout.Database.Fields["Software"]]);
+        Assert.Equal(["Model 2"], clients[1].Values[rollout.Database.Fields["Model"]]);
+        Assert.All(clients, c => Assert.Equal(importId, c.CreatedByImportId));
+        var inventory = await db.Inventories.SingleAsync(i => i.Id == rollout.Laptops);
+        Assert.Equal(import.Mapping, inventory.LastImportMapping);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_WhenAnyRowFails_WritesNothingAndRecordsEveryFailingRow(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, """
+            Name;Status;Assignee;Model;Software;Serial
+            PC-1;Prepared;tech@test.example;Model 1;App 1;SN000000001
+            PC-2;Prepard;tech@test.example;Model 1;App 1;SN000000002
+            PC-3;New;nobody@test.example;Model 1;App 1;SN000000003
+            pc-1;New;tech@test.example;Model 1;App 1;SN12
+            """);
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Equal(3, import.FailedRowCount);
+        Assert.Contains("no clients have been created", import.FailureMessage);
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+        var errors = await db.ImportRowErrors.Where(e => e.ImportId == importId).OrderBy(e => e.Row).ThenBy(e => e.Column)
+            .ToListAsync();
+        Assert.Equal(
+            [(3, "B", "Status", "Prepard"), (4, "C", "Assignee", "nobody@test.example"), (5, "A", "Name", "pc-1"), (5, "F", "Serial", "SN12")],
+            errors.Select(e => (e.Row, e.Column, e.Header, e.Value)));
+        Assert.Contains("appears again", errors[2].Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task DryRun_GivesExactlyTheErrorsOfARealRun_AndWritesNothing(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, """
+            Name;Status;Model
+            PC-1;Nope;Model 1
+            PC-2;New;Model 99
+            """);
+        DryRunResult dryRun;
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            dryRun = await Processor(db).CheckAsync(importId, null, default);
+            Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+            Assert.Equal(0, await db.ImportRowErrors.CountAsync(e => e.ImportId == importId));
+        }
+
+        await RunAsync(rollout, importId);
+
+        await using var check = rollout.Database.Database.CreateContext();
+        var stored = await check.ImportRowErrors.Where(e => e.ImportId == importId).OrderBy(e => e.Row).ToListAsync();
+        Assert.Equal(dryRun.Check!.Errors.Select(e => (e.Row, e.Column, e.Value, e.Message)),
+            stored.Select(e => (e.Row, e.Column, e.Value, e.Message)));
+        Assert.Equal(2, stored.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_AfterFailure_WithChangedMapping_Completes(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, """
+            Name;Status;Model
+            PC-1;New;Model 9
+            """);
+        Assert.Equal(ImportStatus.Failed, (await RunAsync(rollout, importId)).Status);
+
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            var import = await db.Imports.SingleAsync(i => i.Id == importId);
+            var mapping = ImportMapping.FromJson(import.Mapping);
+            mapping.Columns.Single(c => c.Target == "Model").CreateOptions = true;
+            import.Mapping = mapping.ToJson();
+            import.Status = ImportStatus.InProgress;
+            await db.SaveChangesAsync();
+        }
+
+        var second = await RunAsync(rollout, importId);
+
+        Assert.Equal((ImportStatus.Completed, 1), (second.Status, second.CreatedCount));
+        await using var after = rollout.Database.Database.CreateContext();
+        Assert.Equal(0, await after.ImportRowErrors.CountAsync(e => e.ImportId == importId));
+        Assert.True(await after.CustomFieldOptions.AnyAsync(o => o.CustomFieldId == rollout.Database.Fields["Model"] && o.Name == "Model 9"));
+    }
+
+    [Fact]
+    public async Task Run_ImportNotInProgress_DoesNothing()
+    {
+        var (rollout, importId) = await PrepareAsync(DatabaseProvider.Sqlite, GoodFile, status: ImportStatus.WaitingForApproval);
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal(ImportStatus.WaitingForApproval, import.Status);
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+    }
+
+    [Fact]
+    public async Task Run_KeptFileNoLongerReadable_FailsWithTheReadersMessage()
+    {
+        var (rollout, importId) = await PrepareAsync(DatabaseProvider.Sqlite, GoodFile);
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            var import = await db.Imports.SingleAsync(i => i.Id == importId);
+            import.FileName = "clients.xlsx";
+            var store = new ImportFileStore(db, Cache);
+            (import.FileSize, import.FileSha256) = await store.SaveAsync(importId, new MemoryStream("%PDF-1.7 not a workbook"u8.ToArray()), default);
+            await db.SaveChangesAsync();
+        }
+
+        var failed = await RunAsync(rollout, importId);
+
+        Assert.Equal(ImportStatus.Failed, failed.Status);
+        Assert.Contains("PDF", failed.FailureMessage);
+    }
+
+    private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-processor-tests");
+
+    private static ImportProcessor Processor(RolloutDbContext db) =>
+        new(db, new ImportFileStore(db, Cache), ReaderLimits.Default, TimeProvider.System, NullLogger<ImportProcessor>.Instance);
+
+    private static async Task<ClientImport> RunAsync(Rules.TestRollout rollout, int importId)
+    {
+        await using var db = rollout.Database.Database.CreateContext();
+        return await Processor(db).RunAsync(importId, null, default);
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> as a new import of the rollout's Laptops, mapped automatically.</summary>
+    private async Task<(Rules.TestRollout Rollout, int ImportId)> PrepareAsync(
+        DatabaseProvider provider, string csv, string? separator = null, ImportStatus status = ImportStatus.InProgress)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        await using var db = database.Database.CreateContext();
+        var import = new ClientImport
+        {
+            RolloutId = rollout.Id,
+            InventoryId = rollout.Laptops,
+            FileName = "clients.csv",
+            CreatedById = database.Users["manager"],
+            ApprovedById = database.Users["manager"],
+        };
+        db.Imports.Add(import);
+        await db.SaveChangesAsync();
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        (import.FileSize, import.FileSha256) = await new ImportFileStore(db, Cache).SaveAsync(import.Id, new MemoryStream(bytes), default);
+        var opened = ImportFileReader.Open(new MemoryStream(bytes), import.FileName);
+        using var file = opened.File!;
+        var mapping = AutomaticMapping.Suggest(file.Columns, await InventoryDefinition.LoadAsync(db, rollout.Laptops), null);
+        if (separator is not null)
+        {
+            mapping.Columns.Single(c => c.Target == "Software").Separator = separator;
+        }
+
+        import.Mapping = mapping.ToJson();
+        import.ParseOptions = file.Options.ToJson();
+        import.RowCount = file.CountRows();
+        import.Status = status;
+        await db.SaveChangesAsync();
+        return (rollout, import.Id);
+    }
+}
