@@ -95,7 +95,7 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
         output.WriteLine($"step {_step:00} {name}: {Page.Url} -> {Path.GetRelativePath(Paths.RepositoryRoot, file)}");
     }
 
-    /// <summary>Signs in through the sign-in form, which <paramref name="path"/> (a page needing sign-in) leads to.</summary>
+    /// <summary>Fills in and sends the sign-in form, on which the page must be (StartAsync a page that needs sign-in).</summary>
     protected async Task SignInAsync(string email, string password = DemoPassword)
     {
         await Expect(Page).ToHaveURLAsync(SignInUrl());
