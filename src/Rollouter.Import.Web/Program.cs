@@ -78,7 +78,8 @@ app.UseSerilogRequestLogging();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapStaticAssets();
+// Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.
+app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapControllers();
 

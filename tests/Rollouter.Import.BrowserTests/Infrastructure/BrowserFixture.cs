@@ -1,0 +1,91 @@
+namespace Rollouter.Import.BrowserTests.Infrastructure;
+
+/// <summary>
+/// One app and one Chromium for every test of the "Browser" collection; each test opens its own browser context
+/// (cookies, storage) through <see cref="BrowserTest"/>.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    /// <summary>Debian's Chromium; Playwright's own browser builds are never downloaded.</summary>
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private AppServer? _app;
+
+    public AppServer App => _app ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync()
+    {
+        // A missing browser fails every test with this message; it never skips them.
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}. Install Debian's package (apt-get install chromium), " +
+                "or run ./test.sh, which installs it. The browser tests never download a browser of their own.");
+        }
+
+        // The app starts (migrations, demo data) while Playwright's driver and Chromium come up.
+        var starting = AppServer.StartAsync();
+        try
+        {
+            _playwright = await Playwright.CreateAsync();
+            _browser = await _playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+                Timeout = 60_000,
+            });
+        }
+        catch
+        {
+            try
+            {
+                _app = await starting;
+            }
+            catch (Exception)
+            {
+                // The browser's failure is the one to report.
+            }
+
+            await DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            _app = await starting;
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+            _browser = null;
+        }
+
+        _playwright?.Dispose();
+        _playwright = null;
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Browser";
+}
