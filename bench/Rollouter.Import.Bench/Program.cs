@@ -36,8 +36,12 @@ switch (command)
             options.GetValueOrDefault("connection"),
             options.TryGetValue("rows", out var expected) ? int.Parse(expected, CultureInfo.InvariantCulture) : null);
 
+    case "process":
+        return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
+            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
+
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import|process --option value …");
         return 2;
 }
 

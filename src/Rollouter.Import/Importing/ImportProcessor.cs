@@ -28,6 +28,9 @@ public sealed class ImportProcessor(
     TimeProvider clock,
     ILogger<ImportProcessor> logger)
 {
+    // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
+    private const int PrefetchRows = 4_096;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
@@ -105,7 +108,7 @@ public sealed class ImportProcessor(
         CheckResult check;
         try
         {
-            check = checker.Check(file.ReadRows(),
+            check = checker.Check(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
                 new Reporter(n => progress?.Report(new ImportProgress(n, 0, total))), total, ct);
         }
         catch (ImportFileException e)
@@ -137,7 +140,7 @@ public sealed class ImportProcessor(
         try
         {
             var result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                checker.Resolve(file.ReadRows(), ct),
+                Prefetch.Ahead(checker.Resolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct), ct), PrefetchRows, ct),
                 new Reporter(n => progress?.Report(new ImportProgress(written, n, total))), ct);
             db.ChangeTracker.Clear();
             import = await db.Imports.SingleAsync(i => i.Id == import.Id, ct);
