@@ -11,7 +11,10 @@ using Rollouter.Import.Tests.Rules;
 
 namespace Rollouter.Import.Tests.Processing;
 
-/// <summary>An import from its kept file to Completed or Failed, as the background job runs it.</summary>
+/// <summary>
+/// An import from its kept file to Completed or Failed, as the background job runs it. The databases (and their global
+/// custom fields) are shared with the rule tests: options these tests create have names no other test uses.
+/// </summary>
 [Collection(RulesDatabaseCollection.Name)]
 public class ImportProcessorTests(RulesDatabases databases)
 {
@@ -79,7 +82,7 @@ public class ImportProcessorTests(RulesDatabases databases)
         var (rollout, importId) = await PrepareAsync(provider, """
             Name;Status;Model
             PC-1;Nope;Model 1
-            PC-2;New;Model 99
+            PC-2;New;Model never created
             """);
         DryRunResult dryRun;
         await using (var db = rollout.Database.Database.CreateContext())
@@ -104,7 +107,7 @@ public class ImportProcessorTests(RulesDatabases databases)
     {
         var (rollout, importId) = await PrepareAsync(provider, """
             Name;Status;Model
-            PC-1;New;Model 9
+            PC-1;New;Model from processor test
             """);
         Assert.Equal(ImportStatus.Failed, (await RunAsync(rollout, importId)).Status);
 
@@ -123,7 +126,7 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.Equal((ImportStatus.Completed, 1), (second.Status, second.CreatedCount));
         await using var after = rollout.Database.Database.CreateContext();
         Assert.Equal(0, await after.ImportRowErrors.CountAsync(e => e.ImportId == importId));
-        Assert.True(await after.CustomFieldOptions.AnyAsync(o => o.CustomFieldId == rollout.Database.Fields["Model"] && o.Name == "Model 9"));
+        Assert.True(await after.CustomFieldOptions.AnyAsync(o => o.CustomFieldId == rollout.Database.Fields["Model"] && o.Name == "Model from processor test"));
     }
 
     [Fact]
