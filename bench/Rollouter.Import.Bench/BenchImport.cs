@@ -78,6 +78,8 @@ public static class BenchImport
 
         var rows = import.CreatedCount + import.UpdatedCount;
         using var process = Process.GetCurrentProcess();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
         return import.Status == ImportStatus.Completed ? 0 : 1;

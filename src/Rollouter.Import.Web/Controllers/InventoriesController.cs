@@ -26,7 +26,7 @@ public sealed class InventoriesController(RolloutDbContext db) : Controller
             return NotFound();
         }
 
-        var query = db.Clients.Where(c => c.InventoryId == inventory.Id);
+        var query = db.Clients.Where(c => c.InventoryId == inventory.Id && c.RolloutId == rollout.Id);
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {

@@ -105,24 +105,34 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-        CheckResult check;
+        int checkedRows = 0;
+        WriteResult result;
         try
         {
-            check = checker.Check(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(n, 0, total))), total, ct);
+            // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
+            // all back, so nothing is written, and the rows are read only once.
+            var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
+                new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, 0, total))), total, ct);
+            result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
+                Prefetch.Ahead(rows, PrefetchRows, ct),
+                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), n, total))), ct);
         }
         catch (ImportFileException e)
         {
-            return await FinishAsync(import, ImportStatus.Failed, e.Problem.Message);
+            return await FinishAsync(await ReloadAsync(import.Id, ct), ImportStatus.Failed, e.Problem.Message);
         }
-
-        import.RowsChecked = check.RowCount;
-        logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed",
-            import.Id, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
-        watch.Restart();
-        if (!check.Succeeded)
+        catch (ClientNameConflictException e)
         {
-            await SaveErrorsAsync(import.Id, check.Errors.Select(e => ToEntity(import.Id, e)), ct);
+            return await NameConflictAsync(import, checker, file, e, ct);
+        }
+        catch (ImportCheckFailedException e)
+        {
+            var check = e.Result;
+            import = await ReloadAsync(import.Id, ct);
+            import.RowsChecked = check.RowCount;
+            logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed",
+                import.Id, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
+            await SaveErrorsAsync(import.Id, check.Errors.Select(error => ToEntity(import.Id, error)), ct);
             import.FailedRowCount = check.FailedRowCount;
             var message = check.ImportErrors.Count > 0
                 ? string.Join(" ", check.ImportErrors)
@@ -136,44 +146,45 @@ public sealed class ImportProcessor(
             return await FinishAsync(import, ImportStatus.Failed, message);
         }
 
-        var written = check.RowCount;
-        try
+        import = await ReloadAsync(import.Id, ct);
+        checkedRows = checker.LastResult!.RowCount;
+        import.CreatedCount = result.Created;
+        import.UpdatedCount = result.Updated;
+        import.RowsChecked = checkedRows;
+        import.RowsWritten = checkedRows;
+        await db.Inventories.Where(i => i.Id == import.InventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, import.Mapping), ct);
+        logger.LogInformation(
+            "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
+            import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
+        return await FinishAsync(import, ImportStatus.Completed, null);
+    }
+
+    private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Imports.SingleAsync(i => i.Id == importId, ct);
+    }
+
+    private async Task<ClientImport> NameConflictAsync(
+        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientNameConflictException e, CancellationToken ct)
+    {
+        import = await ReloadAsync(import.Id, ct);
+        var nameColumn = checker.Mapping.NameColumn;
+        var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
+        await SaveErrorsAsync(import.Id, e.Conflicts.Select(c => new ImportRowError
         {
-            var result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(checker.Resolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct), ct), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(written, n, total))), ct);
-            db.ChangeTracker.Clear();
-            import = await db.Imports.SingleAsync(i => i.Id == import.Id, ct);
-            import.CreatedCount = result.Created;
-            import.UpdatedCount = result.Updated;
-            import.RowsChecked = check.RowCount;
-            import.RowsWritten = check.RowCount;
-            await db.Inventories.Where(i => i.Id == import.InventoryId)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, import.Mapping), ct);
-            logger.LogInformation("Import {ImportId} wrote {Created} new and {Updated} updated clients in {Seconds:0.00} s",
-                import.Id, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
-            return await FinishAsync(import, ImportStatus.Completed, null);
-        }
-        catch (ClientNameConflictException e)
-        {
-            db.ChangeTracker.Clear();
-            import = await db.Imports.SingleAsync(i => i.Id == import.Id, ct);
-            var nameColumn = checker.Mapping.NameColumn;
-            var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-            await SaveErrorsAsync(import.Id, e.Conflicts.Select(c => new ImportRowError
-            {
-                ImportId = import.Id,
-                Row = c.RowNumber,
-                Column = nameColumn?.Letter,
-                Header = header,
-                Value = c.Name,
-                Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
-            }), ct);
-            import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
-            return await FinishAsync(import, ImportStatus.Failed,
-                "Another import or user created clients with names from this file while it was being written. " +
-                "The import was cancelled and no clients have been created or changed.");
-        }
+            ImportId = import.Id,
+            Row = c.RowNumber,
+            Column = nameColumn?.Letter,
+            Header = header,
+            Value = c.Name,
+            Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
+        }), ct);
+        import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
+        return await FinishAsync(import, ImportStatus.Failed,
+            "Another import or user created clients with names from this file while it was being written. " +
+            "The import was cancelled and no clients have been created or changed.");
     }
 
     private async Task<OpenResult> OpenAsync(ClientImport import, CancellationToken ct)

@@ -4,22 +4,36 @@ namespace Rollouter.Import.Importing;
 
 /// <summary>
 /// Runs a sequence's producer (e.g. parsing the file) on another thread, a bounded number of items ahead of the
-/// consumer (checking or writing), so that the two use both cores of the machine.
+/// consumer (checking or writing), so that the two use both cores of the machine. Items cross between the threads in
+/// chunks: handing over single items costs more in waking and spinning than the work itself.
 /// </summary>
 public static class Prefetch
 {
+    private const int ChunkSize = 512;
+
     public static IEnumerable<T> Ahead<T>(IEnumerable<T> source, int capacity, CancellationToken cancellationToken)
     {
-        using var buffer = new BlockingCollection<T>(capacity);
+        using var buffer = new BlockingCollection<List<T>>(Math.Max(2, capacity / ChunkSize));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? failure = null;
         var producer = Task.Factory.StartNew(() =>
         {
             try
             {
+                var chunk = new List<T>(ChunkSize);
                 foreach (var item in source)
                 {
-                    buffer.Add(item, stop.Token);
+                    chunk.Add(item);
+                    if (chunk.Count == ChunkSize)
+                    {
+                        buffer.Add(chunk, stop.Token);
+                        chunk = new List<T>(ChunkSize);
+                    }
+                }
+
+                if (chunk.Count > 0)
+                {
+                    buffer.Add(chunk, stop.Token);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -37,9 +51,12 @@ public static class Prefetch
 
         try
         {
-            foreach (var item in buffer.GetConsumingEnumerable(cancellationToken))
+            foreach (var chunk in buffer.GetConsumingEnumerable(cancellationToken))
             {
-                yield return item;
+                foreach (var item in chunk)
+                {
+                    yield return item;
+                }
             }
 
             producer.Wait(CancellationToken.None);

@@ -146,7 +146,7 @@ public class JsonColumnTests
             }
         }
 
-        Assert.Equal([("ClientHistory.Changes", "jsonb"), ("Clients.Values", "jsonb")], types);
+        Assert.Equal([("ClientHistory.Changes", "json"), ("Clients.Values", "json")], types);
     }
 
     private static void AssertSameValues(Dictionary<int, string[]> expected, Dictionary<int, string[]> actual)

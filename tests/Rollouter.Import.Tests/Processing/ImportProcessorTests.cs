@@ -129,6 +129,33 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.True(await after.CustomFieldOptions.AnyAsync(o => o.CustomFieldId == rollout.Database.Fields["Model"] && o.Name == "Model from processor test"));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_UpdatingALinkedClient_ImposesTheSharedValueOnItsPartner(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var laptop = await rollout.AddClientAsync("LT-1", values: new() { ["Location"] = ["Berlin"] });
+        var monitor = await rollout.AddClientAsync("MON-1", values: new() { ["Location"] = ["Berlin"] });
+        await rollout.LinkAsync(laptop, monitor);
+        var importId = await PrepareAsync(rollout, """
+            Name;Location
+            LT-1;Hamburg
+            """, updateExisting: true);
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal((ImportStatus.Completed, 0, 1), (import.Status, import.CreatedCount, import.UpdatedCount));
+        await using var db = database.Database.CreateContext();
+        var location = database.Fields["Location"];
+        var clients = await db.Clients.Include(c => c.History).Where(c => c.RolloutId == rollout.Id).ToDictionaryAsync(c => c.Name);
+        Assert.Equal(["Hamburg"], clients["LT-1"].Values[location]);
+        Assert.Equal(["Hamburg"], clients["MON-1"].Values[location]);
+        var change = Assert.Single(clients["MON-1"].History);
+        Assert.Equal(importId, change.ImportId);
+        Assert.Equal([new FieldChange("Location", "Berlin", "Hamburg")], change.Changes);
+    }
+
     [Fact]
     public async Task Run_ImportNotInProgress_DoesNothing()
     {
@@ -175,8 +202,14 @@ public class ImportProcessorTests(RulesDatabases databases)
     private async Task<(Rules.TestRollout Rollout, int ImportId)> PrepareAsync(
         DatabaseProvider provider, string csv, string? separator = null, ImportStatus status = ImportStatus.InProgress)
     {
-        var database = await databases.GetAsync(provider);
-        var rollout = await database.NewRolloutAsync();
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        return (rollout, await PrepareAsync(rollout, csv, separator, status));
+    }
+
+    private static async Task<int> PrepareAsync(Rules.TestRollout rollout, string csv, string? separator = null,
+        ImportStatus status = ImportStatus.InProgress, bool updateExisting = false)
+    {
+        var database = rollout.Database;
         await using var db = database.Database.CreateContext();
         var import = new ClientImport
         {
@@ -198,11 +231,12 @@ public class ImportProcessorTests(RulesDatabases databases)
             mapping.Columns.Single(c => c.Target == "Software").Separator = separator;
         }
 
+        mapping.UpdateExisting = updateExisting;
         import.Mapping = mapping.ToJson();
         import.ParseOptions = file.Options.ToJson();
         import.RowCount = file.CountRows();
         import.Status = status;
         await db.SaveChangesAsync();
-        return (rollout, import.Id);
+        return import.Id;
     }
 }

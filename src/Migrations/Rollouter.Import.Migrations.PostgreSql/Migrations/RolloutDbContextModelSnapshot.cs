@@ -176,16 +176,14 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Values")
                         .IsRequired()
-                        .HasColumnType("jsonb");
+                        .HasColumnType("json");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InventoryId", "NameKey");
-
-                    b.HasIndex("InventoryId", "RolloutId");
-
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
+
+                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
 
                     b.ToTable("Clients");
                 });
@@ -208,7 +206,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Changes")
                         .IsRequired()
-                        .HasColumnType("jsonb");
+                        .HasColumnType("json");
 
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");

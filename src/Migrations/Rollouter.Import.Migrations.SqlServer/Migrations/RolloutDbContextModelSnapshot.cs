@@ -179,12 +179,10 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InventoryId", "NameKey");
-
-                    b.HasIndex("InventoryId", "RolloutId");
-
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
+
+                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
 
                     b.ToTable("Clients");
                 });

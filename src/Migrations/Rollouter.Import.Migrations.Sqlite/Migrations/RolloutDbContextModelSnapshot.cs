@@ -168,12 +168,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InventoryId", "NameKey");
-
-                    b.HasIndex("InventoryId", "RolloutId");
-
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
+
+                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
 
                     b.ToTable("Clients");
                 });

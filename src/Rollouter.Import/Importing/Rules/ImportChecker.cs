@@ -46,6 +46,9 @@ public sealed class ImportChecker
     private Dictionary<int, LinkedRow>? _linkedRows;
     private CheckResult? _lastCheck;
 
+    // Filled at the end of a CheckAndResolve pass; the writer reads it after the last row.
+    private readonly List<NewOption> _pendingOptions = [];
+
     private ImportChecker(InventoryDefinition inventory, ImportMapping mapping, ColumnPlan[] columns,
         FieldPlan[] fields, Dictionary<string, ExistingClient> existing, int existingCount,
         Dictionary<int, LinkEnd> links, List<string> setupErrors)
@@ -227,6 +230,34 @@ public sealed class ImportChecker
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        foreach (var _ in Pass(rows, progress, expectedRowCount, resolve: false, cancellationToken))
+        {
+        }
+
+        return _lastCheck!;
+    }
+
+    /// <summary>
+    /// Checks and resolves in one pass over the file, for a write in one transaction: yields each row as the writer
+    /// stores it for as long as no row has failed, keeps checking every row after a failure (to report all of them),
+    /// and at the end yields what the file imposes on linked clients — or throws <see cref="ImportCheckFailedException"/>
+    /// with the full <see cref="CheckResult"/>, so that the writer rolls back. The options to create fill
+    /// <see cref="CreateWriteContext"/>'s list when the pass ends, before the writer creates them.
+    /// </summary>
+    public IEnumerable<ResolvedRow> CheckAndResolve(IEnumerable<SourceRow> rows, IProgress<int>? progress = null,
+        int expectedRowCount = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Pass(rows, progress, expectedRowCount, resolve: true, cancellationToken);
+    }
+
+    /// <summary>The result of the last <see cref="Check"/> or <see cref="CheckAndResolve"/> that ran to its end.</summary>
+    public CheckResult? LastResult => _lastCheck;
+
+    private IEnumerable<ResolvedRow> Pass(IEnumerable<SourceRow> rows, IProgress<int>? progress, int expectedRowCount,
+        bool resolve, CancellationToken cancellationToken)
+    {
+        _pendingOptions.Clear();
         foreach (var field in _fields)
         {
             field.ResetCreatedOptions();
@@ -238,7 +269,13 @@ public sealed class ImportChecker
         _lastCheck = null;
         if (_setupErrors.Count > 0)
         {
-            return _lastCheck = Result(errors, importErrors, 0, 0, 0, 0, 0);
+            _lastCheck = Result(errors, importErrors, 0, 0, 0, 0, 0);
+            if (resolve)
+            {
+                throw new ImportCheckFailedException(_lastCheck);
+            }
+
+            yield break;
         }
 
         var namesInFile = new NameIndex(expectedRowCount);
@@ -293,6 +330,12 @@ public sealed class ImportChecker
             {
                 toCreate++;
             }
+
+            // Once any row has failed nothing will be written: the rest is only checked.
+            if (resolve && errors.Total == 0)
+            {
+                yield return ToResolvedRow(row, buffer, []);
+            }
         }
 
         progress?.Report(rowCount);
@@ -307,7 +350,55 @@ public sealed class ImportChecker
             importErrors.Add($"Workflow \"{_inventory.WorkflowName}\" has no statuses, so no client can be created.");
         }
 
-        return _lastCheck = Result(errors, importErrors, rowCount, emptyRows, toCreate, toUpdate, errors.FailedRows);
+        _lastCheck = Result(errors, importErrors, rowCount, emptyRows, toCreate, toUpdate, errors.FailedRows);
+        if (!resolve)
+        {
+            yield break;
+        }
+
+        if (!_lastCheck.Succeeded)
+        {
+            throw new ImportCheckFailedException(_lastCheck);
+        }
+
+        _pendingOptions.AddRange(_lastCheck.OptionsToCreate);
+        foreach (var linked in LinkedUpdatesOfFile())
+        {
+            yield return linked;
+        }
+    }
+
+    /// <summary>
+    /// The first advanced-link scenario, once the whole file is known: for each file row of a linked client, what
+    /// the file imposes on its partner (unless the partner's own row sets the field), as an update of nothing else.
+    /// </summary>
+    private IEnumerable<ResolvedRow> LinkedUpdatesOfFile()
+    {
+        foreach (var (clientId, row) in _linkedRows!)
+        {
+            if (!_links.TryGetValue(clientId, out var link))
+            {
+                continue;
+            }
+
+            var buffer = new RowBuffer(_fields.Length);
+            for (var i = 0; i < link.SharedFields.Length; i++)
+            {
+                buffer.Values[link.SharedFields[i].Index] = row.Values[i];
+            }
+
+            var updates = LinkedUpdates(buffer, link);
+            if (updates.Count > 0)
+            {
+                yield return new ResolvedRow
+                {
+                    RowNumber = row.Row,
+                    ExistingClientId = clientId,
+                    Name = row.Name,
+                    LinkedUpdates = updates,
+                };
+            }
+        }
     }
 
     /// <summary>
@@ -332,7 +423,7 @@ public sealed class ImportChecker
         RolloutId = _inventory.RolloutId,
         InventoryId = _inventory.InventoryId,
         UserId = userId,
-        OptionsToCreate = _lastCheck?.OptionsToCreate ?? [],
+        OptionsToCreate = _lastCheck is { Succeeded: true } check ? check.OptionsToCreate : _pendingOptions,
         FieldNames = _inventory.CustomFields.ToDictionary(f => f.Id, f => f.Name),
     };
 
@@ -355,36 +446,41 @@ public sealed class ImportChecker
 
             errors.BeginRow(row.RowNumber);
             ReadRow(row, buffer, errors);
-            var values = new Dictionary<int, string[]>();
-            for (var i = 0; i < _fields.Length; i++)
-            {
-                if (buffer.Values[i] is { } value)
-                {
-                    values[_fields[i].Field.Id] = value;
-                }
-            }
-
             IReadOnlyList<LinkedClientUpdate> linkedUpdates = [];
             if (buffer.IsUpdate && _links.TryGetValue(buffer.Existing!.Value.Id, out var link))
             {
                 linkedUpdates = LinkedUpdates(buffer, link);
             }
 
-            yield return new ResolvedRow
-            {
-                RowNumber = row.RowNumber,
-                ExistingClientId = buffer.Existing?.Id,
-                // An update keeps the stored spelling of the name: the name only identifies the client here.
-                Name = buffer.Existing?.Name ?? buffer.Name!,
-                StatusId = buffer.StatusId,
-                AssigneeId = buffer.AssigneeId,
-                ClientUserId = buffer.ClientUserId,
-                Description = buffer.Description,
-                Flag = buffer.Flag,
-                Values = values,
-                LinkedUpdates = linkedUpdates,
-            };
+            yield return ToResolvedRow(row, buffer, linkedUpdates);
         }
+    }
+
+    private ResolvedRow ToResolvedRow(SourceRow row, RowBuffer buffer, IReadOnlyList<LinkedClientUpdate> linkedUpdates)
+    {
+        var values = new Dictionary<int, string[]>();
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            if (buffer.Values[i] is { } value)
+            {
+                values[_fields[i].Field.Id] = value;
+            }
+        }
+
+        return new ResolvedRow
+        {
+            RowNumber = row.RowNumber,
+            ExistingClientId = buffer.Existing?.Id,
+            // An update keeps the stored spelling of the name: the name only identifies the client here.
+            Name = buffer.Existing?.Name ?? buffer.Name!,
+            StatusId = buffer.StatusId,
+            AssigneeId = buffer.AssigneeId,
+            ClientUserId = buffer.ClientUserId,
+            Description = buffer.Description,
+            Flag = buffer.Flag,
+            Values = values,
+            LinkedUpdates = linkedUpdates,
+        };
     }
 
     private bool IsEmpty(SourceRow row)

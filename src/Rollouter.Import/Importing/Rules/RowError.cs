@@ -40,3 +40,13 @@ public sealed record CheckResult
 
     public bool Succeeded => ErrorCount == 0 && ImportErrors.Count == 0;
 }
+
+/// <summary>
+/// Thrown by <see cref="ImportChecker.CheckAndResolve"/> after the last row when any row or the import as a whole
+/// failed, so that a writer consuming the rows rolls back. <see cref="Result"/> holds every error.
+/// </summary>
+public sealed class ImportCheckFailedException(CheckResult result)
+    : Exception($"{result.FailedRowCount} rows failed the check; nothing is written.")
+{
+    public CheckResult Result { get; } = result;
+}

@@ -63,8 +63,6 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// <summary>Adds options that do not exist yet, after the field's last position; existing ones are kept.</summary>
     public abstract Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct);
 
-    public abstract Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct);
-
     public abstract Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
 

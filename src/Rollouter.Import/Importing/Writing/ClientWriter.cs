@@ -39,11 +39,6 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         {
             await using var transaction = await store.BeginAsync(ct);
             await store.LockRolloutAsync(context.RolloutId, ct);
-            if (context.OptionsToCreate.Count > 0)
-            {
-                await store.CreateOptionsAsync(context.OptionsToCreate, ct);
-            }
-
             await history.LoadStatusesAsync(ct);
             while (true)
             {
@@ -64,6 +59,12 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                 updated += batchUpdated;
                 written += batch.Count;
                 rowsWritten?.Report(written);
+            }
+
+            // Last, so that a single pass that checks while it writes has seen every row that needs a new option.
+            if (context.OptionsToCreate.Count > 0)
+            {
+                await store.CreateOptionsAsync(context.OptionsToCreate, ct);
             }
 
             await transaction.CommitAsync(ct);
@@ -121,9 +122,8 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
 
         if (newRows > 0)
         {
-            var ids = await store.ReserveClientIdsAsync(newRows, ct);
+            // New clients take their ids from the database: nothing written later in the import refers to them.
             var clients = new List<ClientState>(newRows);
-            var next = 0;
             foreach (var row in batch)
             {
                 if (row.ExistingClientId is not null)
@@ -133,7 +133,6 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
 
                 var client = new ClientState
                 {
-                    Id = ids[next++],
                     Name = row.Name,
                     StatusId = row.StatusId ?? throw new InvalidOperationException(
                         $"Row {row.RowNumber}: a new client needs a status."),

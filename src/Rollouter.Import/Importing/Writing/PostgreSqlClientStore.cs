@@ -6,7 +6,7 @@ using Rollouter.Import.Data.Configurations;
 namespace Rollouter.Import.Importing.Writing;
 
 /// <summary>
-/// PostgreSQL: ids reserved from the identity sequence, clients and history by binary COPY, updates by COPY into a
+/// PostgreSQL: clients and history by binary COPY, updates by COPY into a
 /// temporary table and one UPDATE ... FROM. Values go into the COPY buffer synchronously: the importer only touches
 /// the network when its buffer fills, and the async calls cost a sixth of the writer's CPU at a million rows.
 /// </summary>
@@ -45,34 +45,17 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    public override async Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct)
-    {
-        await using var command = Command(
-            """SELECT nextval(pg_get_serial_sequence('"Clients"', 'Id'))::integer FROM generate_series(1, @count)""");
-        Parameter(command, "count", count);
-        var ids = new int[count];
-        var i = 0;
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids[i++] = reader.GetInt32(0);
-        }
-
-        return ids;
-    }
-
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
         await using var copy = await Npgsql.BeginBinaryImportAsync("""
-            COPY "Clients" ("Id", "RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
+            COPY "Clients" ("RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
                             "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
                             "CreatedByImportId") FROM STDIN (FORMAT BINARY)
             """, ct);
         foreach (var client in clients)
         {
             copy.StartRow();
-            copy.Write(client.Id, NpgsqlDbType.Integer);
             copy.Write(context.RolloutId, NpgsqlDbType.Integer);
             copy.Write(context.InventoryId, NpgsqlDbType.Integer);
             copy.Write(client.Name, NpgsqlDbType.Varchar);
@@ -81,7 +64,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             WriteNullable(copy, client.ClientUserId);
             WriteNullable(copy, client.Description, NpgsqlDbType.Text);
             WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
-            copy.Write(Json.Values(client.Values), NpgsqlDbType.Jsonb);
+            copy.Write(Json.Values(client.Values), NpgsqlDbType.Json);
             copy.Write(now, NpgsqlDbType.TimestampTz);
             copy.Write(now, NpgsqlDbType.TimestampTz);
             WriteNullable(copy, context.UserId);
@@ -109,7 +92,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             await using var create = Command("""
                 CREATE TEMPORARY TABLE client_updates (
                     "Id" integer PRIMARY KEY, "StatusId" integer NOT NULL, "AssigneeId" integer, "ClientUserId" integer,
-                    "Description" text, "Flag" text, "Values" jsonb NOT NULL) ON COMMIT DROP
+                    "Description" text, "Flag" text, "Values" json NOT NULL) ON COMMIT DROP
                 """);
             await create.ExecuteNonQueryAsync(ct);
             _stagingCreated = true;
@@ -129,7 +112,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
                 WriteNullable(copy, client.ClientUserId);
                 WriteNullable(copy, client.Description, NpgsqlDbType.Text);
                 WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
-                copy.Write(Json.Values(client.Values), NpgsqlDbType.Jsonb);
+                copy.Write(Json.Values(client.Values), NpgsqlDbType.Json);
             }
 
             await copy.CompleteAsync(ct);
@@ -160,7 +143,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             WriteNullable(copy, context.UserId);
             copy.Write(context.ImportId, NpgsqlDbType.Integer);
             copy.Write(entry.Action.ToString(), NpgsqlDbType.Varchar);
-            copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Jsonb);
+            copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Json);
         }
 
         await copy.CompleteAsync(ct);

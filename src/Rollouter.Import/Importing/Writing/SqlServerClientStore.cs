@@ -13,7 +13,6 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
 {
     private const string NameIndex = "IX_Clients_RolloutId_NameKey";
 
-    private int _nextId;
     private bool _stagingCreated;
 
     private SqlConnection Sql => (SqlConnection)Connection;
@@ -48,45 +47,21 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         }
     }
 
-    public override async Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct)
-    {
-        if (_nextId == 0)
-        {
-            // The table lock keeps other inserts out until commit, so explicit ids after the largest one are safe;
-            // SQL Server moves the identity past explicitly inserted values.
-            await using var command = Command(
-                "SELECT COALESCE(MAX([Id]), 0), IDENT_CURRENT('Clients') FROM [Clients] WITH (TABLOCKX, HOLDLOCK)");
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            var max = reader.GetInt32(0);
-            var identity = reader.IsDBNull(1) ? 0 : Convert.ToInt32(reader.GetDecimal(1));
-            _nextId = Math.Max(max, identity) + 1;
-        }
-
-        var ids = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = _nextId++;
-        }
-
-        return ids;
-    }
-
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        using var table = ClientTable(withKeys: true);
+        using var table = ClientTable();
         table.Columns.Add("CreatedById", typeof(int));
         table.Columns.Add("CreatedByImportId", typeof(int));
         foreach (var client in clients)
         {
-            table.Rows.Add(client.Id, context.RolloutId, context.InventoryId, client.Name, client.StatusId,
+            table.Rows.Add(context.RolloutId, context.InventoryId, client.Name, client.StatusId,
                 (object?)client.AssigneeId ?? DBNull.Value, (object?)client.ClientUserId ?? DBNull.Value,
                 (object?)client.Description ?? DBNull.Value, (object?)client.Flag ?? DBNull.Value,
                 Json.Values(client.Values), now, now, (object?)context.UserId ?? DBNull.Value, context.ImportId);
         }
 
-        await BulkCopyAsync("[Clients]", table, SqlBulkCopyOptions.KeepIdentity | SqlBulkCopyOptions.CheckConstraints, ct);
+        await BulkCopyAsync("[Clients]", table, SqlBulkCopyOptions.CheckConstraints, ct);
     }
 
     public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
@@ -174,14 +149,9 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     public override bool IsNameConflict(Exception exception) =>
         exception is SqlException { Number: 2601 or 2627 } e && e.Message.Contains(NameIndex, StringComparison.Ordinal);
 
-    private static DataTable ClientTable(bool withKeys)
+    private static DataTable ClientTable()
     {
         var table = new DataTable();
-        if (withKeys)
-        {
-            table.Columns.Add("Id", typeof(int));
-        }
-
         table.Columns.Add("RolloutId", typeof(int));
         table.Columns.Add("InventoryId", typeof(int));
         table.Columns.Add("Name", typeof(string));

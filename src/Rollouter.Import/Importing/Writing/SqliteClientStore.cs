@@ -21,7 +21,6 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
 
     private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
 
-    private int _nextId;
     private SqliteCommand? _insertClients;
     private SqliteCommand? _insertHistory;
     private SqliteCommand? _update;
@@ -57,43 +56,21 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         }
     }
 
-    public override async Task<int[]> ReserveClientIdsAsync(int count, CancellationToken ct)
-    {
-        if (_nextId == 0)
-        {
-            // AUTOINCREMENT never reuses an id, even of a deleted client: follow sqlite_sequence as well.
-            await using var command = Command("""
-                SELECT max(COALESCE((SELECT max("Id") FROM "Clients"), 0),
-                           COALESCE((SELECT "seq" FROM "sqlite_sequence" WHERE "name" = 'Clients'), 0))
-                """);
-            _nextId = Convert.ToInt32(await command.ExecuteScalarAsync(ct)) + 1;
-        }
-
-        var ids = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = _nextId++;
-        }
-
-        return ids;
-    }
-
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        const int perRow = 8;
+        const int perRow = 7;
         var time = TimeConverter.ConvertToProvider(now);
         await WriteGroupsAsync(clients, rows => InsertClientsCommand(rows, context, time), ref _insertClients,
             (parameters, offset, client) =>
             {
-                parameters[offset].Value = client.Id;
-                parameters[offset + 1].Value = client.Name;
-                parameters[offset + 2].Value = client.StatusId;
-                parameters[offset + 3].Value = (object?)client.AssigneeId ?? DBNull.Value;
-                parameters[offset + 4].Value = (object?)client.ClientUserId ?? DBNull.Value;
-                parameters[offset + 5].Value = (object?)client.Description ?? DBNull.Value;
-                parameters[offset + 6].Value = (object?)client.Flag ?? DBNull.Value;
-                parameters[offset + 7].Value = Json.Values(client.Values);
+                parameters[offset].Value = client.Name;
+                parameters[offset + 1].Value = client.StatusId;
+                parameters[offset + 2].Value = (object?)client.AssigneeId ?? DBNull.Value;
+                parameters[offset + 3].Value = (object?)client.ClientUserId ?? DBNull.Value;
+                parameters[offset + 4].Value = (object?)client.Description ?? DBNull.Value;
+                parameters[offset + 5].Value = (object?)client.Flag ?? DBNull.Value;
+                parameters[offset + 6].Value = Json.Values(client.Values);
             }, perRow, ct);
     }
 
@@ -221,23 +198,23 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     private SqliteCommand InsertClientsCommand(int rows, WriteContext context, object? time)
     {
         var sql = new StringBuilder("""
-            INSERT INTO "Clients" ("Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
+            INSERT INTO "Clients" ("Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
                                    "Values", "RolloutId", "InventoryId", "CreatedAt", "UpdatedAt", "CreatedById",
                                    "CreatedByImportId") VALUES
             """);
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "\n" : ",\n").Append('(');
-            for (var column = 0; column < 8; column++)
+            for (var column = 0; column < 7; column++)
             {
-                sql.Append("@p").Append(row * 8 + column).Append(", ");
+                sql.Append("@p").Append(row * 7 + column).Append(", ");
             }
 
             sql.Append("@rollout, @inventory, @now, @now, @user, @import)");
         }
 
         var command = (SqliteCommand)Command(sql.ToString());
-        for (var i = 0; i < rows * 8; i++)
+        for (var i = 0; i < rows * 7; i++)
         {
             Parameter(command, "@p" + i, null);
         }

@@ -11,7 +11,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127112111_Initial")]
+    [Migration("20261127114144_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -171,12 +171,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("InventoryId", "NameKey");
-
-                    b.HasIndex("InventoryId", "RolloutId");
-
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
+
+                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
 
                     b.ToTable("Clients");
                 });

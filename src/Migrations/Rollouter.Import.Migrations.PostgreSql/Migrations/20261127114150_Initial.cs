@@ -314,7 +314,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     ClientUserId = table.Column<int>(type: "integer", nullable: true),
                     Description = table.Column<string>(type: "text", nullable: true),
                     Flag = table.Column<string>(type: "text", nullable: true),
-                    Values = table.Column<string>(type: "jsonb", nullable: false),
+                    Values = table.Column<string>(type: "json", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CreatedById = table.Column<int>(type: "integer", nullable: true),
                     CreatedByImportId = table.Column<int>(type: "integer", nullable: true),
@@ -425,7 +425,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     UserId = table.Column<int>(type: "integer", nullable: true),
                     ImportId = table.Column<int>(type: "integer", nullable: true),
                     Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Changes = table.Column<string>(type: "jsonb", nullable: false)
+                    Changes = table.Column<string>(type: "json", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -619,14 +619,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_NameKey",
+                name: "IX_Clients_InventoryId_RolloutId_NameKey",
                 table: "Clients",
-                columns: new[] { "InventoryId", "NameKey" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_RolloutId",
-                table: "Clients",
-                columns: new[] { "InventoryId", "RolloutId" });
+                columns: new[] { "InventoryId", "RolloutId", "NameKey" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
