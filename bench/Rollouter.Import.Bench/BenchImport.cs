@@ -27,12 +27,16 @@ public static class BenchImport
         try
         {
             var importId = await PrepareAsync(database, file, cache);
-            var child = new ProcessStartInfo("dotnet",
-                [typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
+            // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
+            var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
+            var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
+                [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
+                 typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
                  "--connection", database.ConnectionString, "--import", importId.ToString(CultureInfo.InvariantCulture),
                  "--cache", cache])
             {
                 RedirectStandardOutput = true,
+                Environment = { ["DOTNET_PerfMapEnabled"] = profile is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = profile is null ? "1" : "0" },
             };
             using var process = Process.Start(child)!;
             var figures = (await process.StandardOutput.ReadToEndAsync()).Trim();
