@@ -458,7 +458,16 @@ public sealed class ImportChecker
 
     private ResolvedRow ToResolvedRow(SourceRow row, RowBuffer buffer, IReadOnlyList<LinkedClientUpdate> linkedUpdates)
     {
-        var values = new Dictionary<int, string[]>();
+        var count = 0;
+        foreach (var value in buffer.Values)
+        {
+            if (value is not null)
+            {
+                count++;
+            }
+        }
+
+        var values = new Dictionary<int, string[]>(count);
         for (var i = 0; i < _fields.Length; i++)
         {
             if (buffer.Values[i] is { } value)
@@ -493,28 +502,46 @@ public sealed class ImportChecker
             }
         }
 
-        foreach (var issue in row.Issues)
+        if (row.Issues.Count > 0)
         {
-            if (Array.Exists(_columns, c => c.Index == issue.ColumnIndex))
+            foreach (var issue in row.Issues)
             {
-                return false;
+                if (MappedColumn(issue.ColumnIndex) is not null)
+                {
+                    return false;
+                }
             }
         }
 
         return true;
     }
 
+    private ColumnPlan? MappedColumn(int index)
+    {
+        foreach (var column in _columns)
+        {
+            if (column.Index == index)
+            {
+                return column;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads one row into <paramref name="buffer"/>, reporting what breaks a rule (in the write pass: throwing).</summary>
     private void ReadRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
     {
         buffer.Clear();
-        foreach (var issue in row.Issues)
+        if (row.Issues.Count > 0)
         {
-            var column = Array.Find(_columns, c => c.Index == issue.ColumnIndex);
-            if (column is not null)
+            foreach (var issue in row.Issues)
             {
-                errors.Add(column, issue.Value, issue.Message);
-                buffer.FailedColumns.Add(column.Index);
+                if (MappedColumn(issue.ColumnIndex) is { } column)
+                {
+                    errors.Add(column, issue.Value, issue.Message);
+                    buffer.FailedColumns.Add(column.Index);
+                }
             }
         }
 
@@ -705,7 +732,7 @@ public sealed class ImportChecker
             {
                 var value = cell.Trim();
                 var option = field.FindOption(value, column.CreateOptions, column, cell, errors);
-                return option is null || !MatchesPattern(field, column, value, cell, errors) ? null : [option];
+                return option is null || !MatchesPattern(field, column, value, cell, errors) ? null : field.Single(option);
             }
             case CustomFieldType.MultiSelection:
             case CustomFieldType.MultiSelectionFree:
@@ -952,6 +979,20 @@ public sealed class ImportChecker
         public Regex? Regex { get; set; }
 
         public IReadOnlyList<NewOption> CreatedOptions => _createdList;
+
+        private readonly Dictionary<string, string[]> _singles = new(StringComparer.Ordinal);
+
+        /// <summary>The one-element value of an option, shared by every row that selects it (values are never modified).</summary>
+        public string[] Single(string option)
+        {
+            if (!_singles.TryGetValue(option, out var single))
+            {
+                single = [option];
+                _singles.Add(option, single);
+            }
+
+            return single;
+        }
 
         public void ResetCreatedOptions()
         {

@@ -117,8 +117,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             }
         }
 
-        await labels.LoadUsersAsync(batch.SelectMany(r => new[] { r.AssigneeId, r.ClientUserId }), ct);
-        var entries = new List<HistoryRecord>(batch.Count);
+        var entries = new List<HistoryRecord>();
 
         if (newRows > 0)
         {
@@ -155,7 +154,8 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         {
             var changedClients = new List<ClientState>(updates.Count);
             var current = await store.LoadForUpdateAsync(updates.Keys, ct);
-            await labels.LoadUsersAsync(current.SelectMany(c => new[] { c.AssigneeId, c.ClientUserId }), ct);
+            // User names are only needed for the history of updates: new clients record no history rows.
+            await labels.LoadUsersAsync(UserIds(updates.Values, current), ct);
             foreach (var client in current)
             {
                 var pending = updates[client.Id];
@@ -194,6 +194,24 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         }
 
         return (newRows, updatedRows);
+    }
+
+    private static IEnumerable<int?> UserIds(IEnumerable<PendingUpdate> updates, List<ClientState> current)
+    {
+        foreach (var pending in updates)
+        {
+            foreach (var row in pending.Rows)
+            {
+                yield return row.AssigneeId;
+                yield return row.ClientUserId;
+            }
+        }
+
+        foreach (var client in current)
+        {
+            yield return client.AssigneeId;
+            yield return client.ClientUserId;
+        }
     }
 
     private static PendingUpdate Pending(Dictionary<int, PendingUpdate> updates, int clientId)

@@ -28,23 +28,39 @@ internal sealed class JsonText
     public string Values(Dictionary<int, string[]> values)
     {
         Start();
+        WriteValues(_writer, values);
+        return Finish();
+    }
+
+    /// <summary>The same bytes as <see cref="Values"/>, appended to <paramref name="output"/>.</summary>
+    public void Values(Dictionary<int, string[]> values, IBufferWriter<byte> output)
+    {
+        _direct ??= new Utf8JsonWriter(output, _writer.Options);
+        _direct.Reset(output);
+        WriteValues(_direct, values);
+        _direct.Flush();
+    }
+
+    private Utf8JsonWriter? _direct;
+
+    private static void WriteValues(Utf8JsonWriter writer, Dictionary<int, string[]> values)
+    {
         Span<char> key = stackalloc char[11];
-        _writer.WriteStartObject();
+        writer.WriteStartObject();
         foreach (var (fieldId, value) in values)
         {
             fieldId.TryFormat(key, out var length, default, System.Globalization.CultureInfo.InvariantCulture);
-            _writer.WritePropertyName(key[..length]);
-            _writer.WriteStartArray();
+            writer.WritePropertyName(key[..length]);
+            writer.WriteStartArray();
             foreach (var item in value)
             {
-                _writer.WriteStringValue(item);
+                writer.WriteStringValue(item);
             }
 
-            _writer.WriteEndArray();
+            writer.WriteEndArray();
         }
 
-        _writer.WriteEndObject();
-        return Finish();
+        writer.WriteEndObject();
     }
 
     public string Changes(List<FieldChange> changes)

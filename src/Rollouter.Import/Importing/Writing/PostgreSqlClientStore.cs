@@ -48,30 +48,54 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        await using var copy = await Npgsql.BeginBinaryImportAsync("""
+        // Raw binary COPY with the rows encoded here: NpgsqlBinaryImporter's per-value calls cost more than the rest
+        // of the write at a million rows.
+        var copy = await Npgsql.BeginRawBinaryCopyAsync("""
             COPY "Clients" ("RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
                             "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
                             "CreatedByImportId") FROM STDIN (FORMAT BINARY)
             """, ct);
-        foreach (var client in clients)
+        try
         {
-            copy.StartRow();
-            copy.Write(context.RolloutId, NpgsqlDbType.Integer);
-            copy.Write(context.InventoryId, NpgsqlDbType.Integer);
-            copy.Write(client.Name, NpgsqlDbType.Varchar);
-            copy.Write(client.StatusId, NpgsqlDbType.Integer);
-            WriteNullable(copy, client.AssigneeId);
-            WriteNullable(copy, client.ClientUserId);
-            WriteNullable(copy, client.Description, NpgsqlDbType.Text);
-            WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
-            copy.Write(Json.Values(client.Values), NpgsqlDbType.Json);
-            copy.Write(now, NpgsqlDbType.TimestampTz);
-            copy.Write(now, NpgsqlDbType.TimestampTz);
-            WriteNullable(copy, context.UserId);
-            copy.Write(context.ImportId, NpgsqlDbType.Integer);
+            var rows = new PgCopyBuffer(copy);
+            foreach (var client in clients)
+            {
+                rows.StartRow(13);
+                rows.WriteInt32(context.RolloutId);
+                rows.WriteInt32(context.InventoryId);
+                rows.WriteText(client.Name);
+                rows.WriteInt32(client.StatusId);
+                rows.WriteInt32(client.AssigneeId);
+                rows.WriteInt32(client.ClientUserId);
+                rows.WriteText(client.Description);
+                rows.WriteText(client.Flag);
+                var json = rows.BeginValue();
+                Json.Values(client.Values, rows);
+                rows.EndValue(json);
+                rows.WriteTimestampTz(now);
+                rows.WriteTimestampTz(now);
+                rows.WriteInt32(context.UserId);
+                rows.WriteInt32(context.ImportId);
+            }
+
+            rows.Complete();
+        }
+        catch
+        {
+            try
+            {
+                await copy.CancelAsync();
+            }
+            catch (Exception)
+            {
+                // The original failure matters; the transaction is rolled back either way.
+            }
+
+            throw;
         }
 
-        await copy.CompleteAsync(ct);
+        // Ends the COPY; the server's errors (such as a name another import took meanwhile) surface here.
+        await copy.DisposeAsync();
     }
 
     public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
