@@ -83,7 +83,7 @@ public static class BenchImport
         var rows = import.CreatedCount + import.UpdatedCount;
         using var process = Process.GetCurrentProcess();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all"));
+            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
         return import.Status == ImportStatus.Completed ? 0 : 1;

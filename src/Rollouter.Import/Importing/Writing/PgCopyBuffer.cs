@@ -12,7 +12,7 @@ namespace Rollouter.Import.Importing.Writing;
 /// </summary>
 internal sealed class PgCopyBuffer : IBufferWriter<byte>
 {
-    private const int FlushAt = 1 << 16;
+    private const int FlushAt = 64 * 1024;
 
     private static readonly byte[] Header = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
@@ -20,15 +20,19 @@ internal sealed class PgCopyBuffer : IBufferWriter<byte>
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly Stream _stream;
-    private byte[] _data = new byte[FlushAt * 2];
+    // Below the large object heap's threshold, and reused by every COPY of a write: a large array per batch would
+    // bring a full garbage collection every few batches.
+    private byte[] _data = new byte[FlushAt + 8 * 1024];
+    private Stream _stream = Stream.Null;
     private int _count;
 
-    public PgCopyBuffer(Stream stream)
+    /// <summary>Starts the rows of one COPY into <paramref name="stream"/>.</summary>
+    public PgCopyBuffer Start(Stream stream)
     {
         _stream = stream;
         Header.CopyTo(_data, 0);
         _count = Header.Length;
+        return this;
     }
 
     public void StartRow(short columns)
@@ -112,6 +116,13 @@ internal sealed class PgCopyBuffer : IBufferWriter<byte>
     {
         _stream.Write(_data, 0, _count);
         _count = 0;
+    }
+
+    /// <summary>Forgets the rows not yet sent (the COPY failed or was cancelled).</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _stream = Stream.Null;
     }
 
     private Span<byte> Reserve(int size)

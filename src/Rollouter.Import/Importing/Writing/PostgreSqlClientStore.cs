@@ -19,6 +19,8 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
 
     private bool _stagingCreated;
 
+    private readonly PgCopyBuffer _copyBuffer = new();
+
     private NpgsqlConnection Npgsql => (NpgsqlConnection)Connection;
 
     public override async Task LockRolloutAsync(int rolloutId, CancellationToken ct)
@@ -57,7 +59,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             """, ct);
         try
         {
-            var rows = new PgCopyBuffer(copy);
+            var rows = _copyBuffer.Start(copy);
             foreach (var client in clients)
             {
                 rows.StartRow(13);
@@ -82,6 +84,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         }
         catch
         {
+            _copyBuffer.Clear();
             try
             {
                 await copy.CancelAsync();
