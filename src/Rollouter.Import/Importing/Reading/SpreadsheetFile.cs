@@ -232,16 +232,15 @@ public sealed class SpreadsheetFile : IDisposable
             }
 
             var text = cell.Text;
-            var reference = ColumnLetters.FromIndex(cell.Column) + raw.Number.ToString(CultureInfo.InvariantCulture);
             if (cell.IsError)
             {
-                (issues ??= []).Add(new CellIssue(cell.Column, text, $"cell {reference} holds the Excel error {text}"));
+                (issues ??= []).Add(new CellIssue(cell.Column, text, $"cell {Reference(cell, raw)} holds the Excel error {text}"));
             }
             else if (cell.Length > Limits.MaxCellLength)
             {
                 text = text[..Math.Min(text.Length, Limits.MaxCellLength)];
                 (issues ??= []).Add(new CellIssue(cell.Column, text[..Math.Min(text.Length, 100)] + "…",
-                    $"cell {reference} holds {cell.Length.ToString("N0", CultureInfo.InvariantCulture)} characters; at most {Limits.MaxCellLength.ToString("N0", CultureInfo.InvariantCulture)} are allowed"));
+                    $"cell {Reference(cell, raw)} holds {cell.Length.ToString("N0", CultureInfo.InvariantCulture)} characters; at most {Limits.MaxCellLength.ToString("N0", CultureInfo.InvariantCulture)} are allowed"));
             }
 
             cells[cell.Column] = text;
@@ -249,6 +248,10 @@ public sealed class SpreadsheetFile : IDisposable
 
         return new SourceRow(raw.Number, cells, issues is null ? [] : issues);
     }
+
+    // Only for a cell with an issue: building it for every cell cost more allocation than the cells themselves.
+    private static string Reference(RawCell cell, RawRow raw) =>
+        ColumnLetters.FromIndex(cell.Column) + raw.Number.ToString(CultureInfo.InvariantCulture);
 
     private static ImportFileException TooManyRows(ReaderLimits limits) => new(FileProblemKind.TooLarge,
         $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows; at most {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} can be imported at once.");
