@@ -26,6 +26,7 @@ public sealed class ImportsApiController(
     /// </summary>
     [HttpPost("rollouts/{id:int}/imports")]
     [DisableRequestSizeLimit]
+    [DisableFormValueModelBinding]
     [Consumes("multipart/form-data")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
