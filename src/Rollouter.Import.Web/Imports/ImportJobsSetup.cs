@@ -38,7 +38,20 @@ public static class ImportJobsSetup
         services.AddScoped<ImportJob>();
         services.AddSingleton<ImportProgressRegistry>();
 
-        // Storage is a DI singleton, never Hangfire's static JobStorage.Current: several apps (tests) share a process.
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        // The processing server with this app's own activator and storage, never Hangfire's static JobActivator.Current
+        // (AddHangfireServer ends up with the last app's one when several apps share a process, as the tests do).
+        services.AddHostedService(sp => new ImportJobServer(sp, new BackgroundJobServerOptions
+        {
+            Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()),
+            WorkerCount = Math.Max(1, settings.Workers),
+            ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}",
+        }));
+        // Storage is a DI singleton registered after AddHangfire (which registers JobStorage.Current, Hangfire's static
+        // one): several apps in one process (the tests) must not share a queue, or one app runs another's jobs.
         var provider = options.Provider;
         var connectionString = DatabaseSetup.ConnectionString(configuration, options, provider, contentRoot);
         services.AddSingleton<JobStorage>(_ => provider switch
@@ -51,15 +64,6 @@ public static class ImportJobsSetup
                 PrepareSchemaIfNecessary = true,
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(configuration)),
-        });
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
-        services.AddHangfireServer(o =>
-        {
-            o.WorkerCount = Math.Max(1, settings.Workers);
-            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
         });
         return services;
     }
@@ -105,4 +109,29 @@ public static class ImportJobsSetup
             return user.Identity?.IsAuthenticated == true && user.IsAdministrator();
         }
     }
+}
+
+/// <summary>Runs Hangfire's processing server for the lifetime of the app.</summary>
+internal sealed class ImportJobServer(IServiceProvider services, BackgroundJobServerOptions options) : IHostedService, IDisposable
+{
+    private BackgroundJobServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _server = new BackgroundJobServer(options, services.GetRequiredService<JobStorage>());
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
+        _server.SendStop();
+        await _server.WaitForShutdownAsync(cancellationToken);
+    }
+
+    public void Dispose() => _server?.Dispose();
 }
