@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Api;
+using Rollouter.Import.Web.Imports;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Security;
 using Serilog;
@@ -53,8 +55,12 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
+builder.Services.AddApiTokens(builder.Configuration, dataFolder);
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
-builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
+    .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
 
 var app = builder.Build();
@@ -63,6 +69,8 @@ await using (var scope = app.Services.CreateAsyncScope())
 {
     await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
 }
+
+await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
 
 if (app.Environment.IsDevelopment())
 {
@@ -73,7 +81,8 @@ else
     app.UseExceptionHandler("/error");
 }
 
-app.UseStatusCodePagesWithReExecute("/error/{0}");
+// The API answers with JSON bodies of its own, never with the error pages.
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePagesWithReExecute("/error/{0}"));
 app.UseSerilogRequestLogging();
 app.UseRouting();
 app.UseAuthentication();
@@ -82,6 +91,8 @@ app.UseAuthorization();
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthChecks("/health").AllowAnonymous();
 app.MapControllers();
+app.MapOpenApi().AllowAnonymous();
+app.MapImportJobsDashboard();
 
 await app.RunAsync();
 

@@ -17,7 +17,8 @@ public static class DatabaseSetup
         return services;
     }
 
-    private static string ConnectionString(
+    /// <summary>The configured provider's connection string; a relative SQLite file is placed in the data folder.</summary>
+    public static string ConnectionString(
         IConfiguration configuration, RolloutOptions options, DatabaseProvider provider, string contentRoot)
     {
         var configured = configuration.GetConnectionString(provider.ToString());

@@ -1,0 +1,267 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>Scripted imports through the JSON API, as the README's curl example does them.</summary>
+public abstract class ImportApiTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<(HttpClient Client, int RolloutId, int LaptopsId)> ManagerAsync()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        return (client, rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"));
+    }
+
+    private async Task<int> ClientCountAsync(params string[] names)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.CountAsync(c => names.Contains(c.Name));
+    }
+
+    [Fact]
+    public async Task ScriptedImport_FromCsv_IsMappedAutomatically_AndCompletesWithTheClients()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        string[] names = [Unique("API"), Unique("API")];
+        var csv = $"Name,Status,Department,Serial number\n{names[0]},New,IT,SN900001\n{names[1]},Prepared,HR,SN900002\n";
+
+        var created = await client.UploadAsync(rolloutId, laptopsId, "laptops.csv", csv);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(created);
+        Assert.Equal("WaitingForApproval", import.Status());
+        Assert.Equal(2, import["rowCount"]!.GetValue<int>());
+        Assert.Equal("Name", import["columns"]![0]!["header"]!.GetValue<string>());
+        Assert.Equal(names[0], import["columns"]![0]!["samples"]![0]!.GetValue<string>());
+        var targets = import["mapping"]!["columns"]!.AsArray().Select(c => c!["target"]?.GetValue<string>()).ToArray();
+        Assert.Equal(new string?[] { "Name", "Status", "Department", "Serial number" }, targets);
+        Assert.Equal($"/api/imports/{import.Id()}", created.Headers.Location!.OriginalString);
+
+        var approved = await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal(2, result["progress"]!["processed"]!.GetValue<int>());
+        Assert.Equal(2, await ClientCountAsync(names));
+    }
+
+    [Fact]
+    public async Task FailingFile_EndsFailed_WithEveryFailedRowListed_AndWritesNothing()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var good = Unique("OK");
+        var csv = $"Name,Status,Department\n{good},New,IT\n{Unique("BAD")},Nope,IT\nLT-0001,New,HR\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "broken.csv", csv));
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            columns = new object[]
+            {
+                new { letter = "A", target = "Name" },
+                new { letter = "B", target = "Status" },
+                new { letter = "C", target = "Department" },
+            },
+        })).StatusCode);
+
+        var check = await ApiTestClient.ReadAsync(await client.PostAsync($"/api/imports/{import.Id()}/check", null));
+        Assert.True(2 == check["failedRows"]!.GetValue<int>(), check.Json());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+
+        Assert.Equal("Failed", result.Status());
+        Assert.Equal(2, result["counts"]!["failedRows"]!.GetValue<int>());
+        var errors = await client.GetJsonAsync($"/api/imports/{import.Id()}/errors?page=1&pageSize=10");
+        Assert.Equal(2, errors["total"]!.GetValue<int>());
+        var items = errors["items"]!.AsArray();
+        Assert.Equal(3, items[0]!["row"]!.GetValue<int>());
+        Assert.Equal("B", items[0]!["column"]!.GetValue<string>());
+        Assert.Equal("Nope", items[0]!["value"]!.GetValue<string>());
+        Assert.Equal(4, items[1]!["row"]!.GetValue<int>());
+        Assert.Equal(0, await ClientCountAsync(good));
+    }
+
+    [Fact]
+    public async Task FailedImport_WithMappingChanged_CanBeApprovedAgain_AndCompletes()
+    {
+        // Monitors: its last mapping (Status not imported) must not change what the Laptops tests get suggested.
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var name = Unique("FIX");
+        var csv = $"Name,Status,Department\n{name},Nope,IT\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "fix.csv", csv));
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(import.Id())).Status());
+
+        var remapped = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            updateExisting = false,
+            columns = new object[]
+            {
+                new { letter = "A", target = "Name" },
+                new { letter = "B", target = (string?)null },
+                new { letter = "C", target = "Department" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, remapped.StatusCode);
+        Assert.Equal("WaitingForApproval", (await ApiTestClient.ReadAsync(remapped)).Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task MappingWithoutName_LeavesImportIncomplete_AndApprovalIsRefused()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var import = await ApiTestClient.ReadAsync(
+            await client.UploadAsync(rolloutId, laptopsId, "x.csv", $"Name,Department\n{Unique("X")},IT\n"));
+
+        var remapped = await ApiTestClient.ReadAsync(await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping",
+            new { columns = new object[] { new { letter = "B", target = "Department" } } }));
+
+        Assert.Equal("Incomplete", remapped.Status());
+        Assert.Contains("Name", remapped["mappingErrors"]![0]!["message"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ApprovingTwiceAtOnce_StartsOneRun()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("TWICE");
+        var import = await ApiTestClient.ReadAsync(
+            await client.UploadAsync(rolloutId, laptopsId, "twice.csv", $"Name,Department\n{name},IT\n"));
+        var other = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+
+        var responses = await Task.WhenAll(
+            client.PostAsync($"/api/imports/{import.Id()}/approve", null),
+            other.PostAsync($"/api/imports/{import.Id()}/approve", null));
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(1, result["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task PdfNamedXlsx_IsRefusedWith415_AndNothingIsStored()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var before = await ImportCountAsync();
+
+        var response = await client.UploadAsync(rolloutId, laptopsId, "inventory.xlsx",
+            Encoding.ASCII.GetBytes("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace((await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>()));
+        Assert.Equal(before, await ImportCountAsync());
+    }
+
+    [Fact]
+    public async Task EmptyFile_IsRefusedWith400()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+
+        var response = await client.UploadAsync(rolloutId, laptopsId, "empty.csv", "");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("error", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ImportOfAnotherRollout_IsNotFound_ForRolloutManager()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var srv = await admin.RolloutIdAsync("SRV");
+        var servers = await admin.InventoryIdAsync(srv, "Servers");
+        var foreign = await ApiTestClient.ReadAsync(
+            await admin.UploadAsync(srv, servers, "servers.csv", $"Name\n{Unique("SRV")}\n"));
+        var (manager, _, _) = await ManagerAsync();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/imports/{foreign.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsync($"/api/imports/{foreign.Id()}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/imports/{foreign.Id()}/errors")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/rollouts/{srv}/inventories")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/inventories/{servers}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await manager.UploadAsync(srv, servers, "servers.csv", $"Name\n{Unique("SRV")}\n")).StatusCode);
+        Assert.DoesNotContain("SRV", (await manager.GetJsonAsync("/api/rollouts")).Json());
+    }
+
+    [Fact]
+    public async Task Technician_IsForbiddenImports_ButSeesInventories()
+    {
+        var (manager, rolloutId, laptopsId) = await ManagerAsync();
+        var import = await ApiTestClient.ReadAsync(
+            await manager.UploadAsync(rolloutId, laptopsId, "t.csv", $"Name\n{Unique("T")}\n"));
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync($"/api/imports/{import.Id()}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await technician.UploadAsync(rolloutId, laptopsId, "t.csv", $"Name\n{Unique("T")}\n")).StatusCode);
+        var inventory = await technician.GetJsonAsync($"/api/inventories/{laptopsId}");
+        Assert.Equal("Laptops", inventory["name"]!.GetValue<string>());
+        Assert.Contains("New", inventory["statuses"]!.Json());
+        Assert.Contains("\"type\":\"Selection\"", inventory["customFields"]!.Json());
+    }
+
+    [Fact]
+    public async Task NoToken_OrACookie_IsUnauthorized()
+    {
+        var anonymous = factory.CreateBrowser();
+        var cookie = await factory.SignInAsync("manager@demo.test");
+
+        foreach (var client in new[] { anonymous, cookie })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/rollouts")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/imports/1/approve", null)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Login_WithWrongPassword_IsRefused()
+    {
+        var response = await factory.CreateBrowser().PostAsJsonAsync("/api/auth/login",
+            new { email = "manager@demo.test", password = "wrong" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("error", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheApi()
+    {
+        var document = await factory.CreateBrowser().GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("/api/imports/{id}/approve", document);
+        Assert.Contains("/api/auth/login", document);
+        Assert.DoesNotContain("\"/rollouts/{rollout}/imports\"", document);
+    }
+
+    private async Task<int> ImportCountAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.CountAsync();
+    }
+}
+
+public sealed class SqliteImportApiTests(RolloutWebFactory factory)
+    : ImportApiTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresImportApiTests(PostgresWebFactory factory)
+    : ImportApiTests(factory), IClassFixture<PostgresWebFactory>;
