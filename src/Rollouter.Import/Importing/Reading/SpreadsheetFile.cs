@@ -47,6 +47,9 @@ public sealed class SpreadsheetFile : IDisposable
     /// <summary>Columns up to the last one with a header or a value in the sample; labels are unique.</summary>
     public IReadOnlyList<SheetColumn> Columns { get; }
 
+    /// <summary>The header row's cells exactly as the file holds them (null for an empty cell), one per column.</summary>
+    public IReadOnlyList<string?> HeaderTexts { get; private set; } = [];
+
     public IReadOnlyList<FileWarning> Warnings { get; private set; } = [];
 
     /// <summary>The first data rows (as <see cref="ReadRows"/> gives them), for the mapping step.</summary>
@@ -178,6 +181,16 @@ public sealed class SpreadsheetFile : IDisposable
         }
 
         var file = new SpreadsheetFile(opened, fileName, limits, headerRow.Value, LabelColumns(header, columnCount));
+        var headerTexts = new string?[columnCount];
+        foreach (var cell in header)
+        {
+            if (cell.Column < columnCount)
+            {
+                headerTexts[cell.Column] = cell.Text;
+            }
+        }
+
+        file.HeaderTexts = headerTexts;
         var sampleRow = new RawRow(columnCount);
         file.SampleRows = samples.Select(s =>
         {
