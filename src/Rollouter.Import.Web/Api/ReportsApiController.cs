@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Mvc;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Reports;
+using Rollouter.Import.Web.Security;
+
+namespace Rollouter.Import.Web.Api;
+
+/// <summary>An import's error report for scripts: Rollout Manager or higher, member of the import's rollout.</summary>
+[Route("api")]
+public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportService imports)
+    : ApiControllerBase(db, access)
+{
+    /// <summary>The failing rows as in the file plus an "Import errors" column (.xlsx); 409 when no row failed.</summary>
+    [HttpGet("imports/{id:int}/error-report")]
+    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, ErrorReport.ContentType)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
+    {
+        var (import, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (report, problem) = await ImportReports.ErrorReportAsync(Db, imports, import!, ct);
+        return report is null ? Error(problem!) : File(report.Content, ErrorReport.ContentType, report.FileName);
+    }
+}

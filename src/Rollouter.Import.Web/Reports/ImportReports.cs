@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Web.Imports;
+
+namespace Rollouter.Import.Web.Reports;
+
+/// <summary>A downloadable workbook: its bytes and the file name to offer.</summary>
+public sealed record Download(byte[] Content, string FileName);
+
+/// <summary>Builds the downloads of the pages and the API: an import's error report and an inventory's template.</summary>
+public static class ImportReports
+{
+    /// <summary>
+    /// The error report of an import: the kept file re-read with the import's parse options, only the rows that have
+    /// row errors. A problem (no failed rows, the file no longer readable) comes back instead.
+    /// </summary>
+    public static async Task<(Download? Report, ImportProblem? Problem)> ErrorReportAsync(RolloutDbContext db,
+        ImportService imports, ClientImport import, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(imports);
+        ArgumentNullException.ThrowIfNull(import);
+        var errors = await db.ImportRowErrors.AsNoTracking()
+            .Where(e => e.ImportId == import.Id)
+            .OrderBy(e => e.Row).ThenBy(e => e.Id)
+            .ToListAsync(ct);
+        if (errors.Count == 0 || import.FileSha256 is null)
+        {
+            return (null, new ImportProblem(StatusCodes.Status409Conflict, $"Import {import.Id} has no failed rows."));
+        }
+
+        var opened = await imports.OpenFileAsync(import, ct);
+        if (opened.File is not { } file)
+        {
+            return (null, ImportProblem.FromFile(opened.Problem!));
+        }
+
+        using (file)
+        {
+            using var output = new MemoryStream();
+            ErrorReport.Write(file, errors, output);
+            return (new Download(output.ToArray(), ErrorReport.FileName(import.FileName)), null);
+        }
+    }
+
+    public static async Task<Download> TemplateAsync(RolloutDbContext db, int inventoryId, CancellationToken ct)
+    {
+        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
+        using var output = new MemoryStream();
+        ImportTemplate.Write(definition, output);
+        return new Download(output.ToArray(), ImportTemplate.FileName(definition.InventoryName));
+    }
+}
