@@ -1,0 +1,156 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using static Rollouter.Import.Tests.Reports.ReportTestData;
+
+namespace Rollouter.Import.Tests.Reports;
+
+/// <summary>The error report of a failed import: what it holds, that nothing in it runs, and that fixed it imports.</summary>
+public sealed class ErrorReportTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private static readonly string[] Header = ["Name", "Status", "Description", "Department", "Serial number"];
+
+    private async Task<(HttpClient Client, int ImportId, string[] Names)> FailedImportAsync()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        string[] names = [Unique("OK"), Unique("BAD1"), Unique("BAD2"), Unique("BAD3"), Unique("BAD4"), Unique("OK")];
+        var csv = $"""
+            Name,Status,Description,Department,Serial number
+            {names[0]},New,fine,IT,SN000001
+            {names[1]},Nope,=1+1,IT,SN000002
+            {names[2]},New,+cmd,IT,SN12
+            {names[3]},New,-2,Nowhere,SN000004
+            {names[4]},Nope,@SUM(A1),IT,bad
+            {names[5]},Prepared,fine,HR,SN000005
+
+            """;
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "laptops.csv", csv));
+        Assert.Equal("WaitingForApproval", import.Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(import.Id())).Status());
+        return (client, import.Id(), names);
+    }
+
+    private static async Task<byte[]> DownloadAsync(HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(ErrorReport.ContentType, response.Content.Headers.ContentType!.MediaType);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    [Fact]
+    public async Task ErrorReport_HoldsOnlyTheFailingRows_UnderTheOriginalHeader_WithAllMessagesInAnErrorsColumn()
+    {
+        var (client, importId, names) = await FailedImportAsync();
+
+        var content = await DownloadAsync(client, $"/api/imports/{importId}/error-report");
+
+        using var workbook = Open(content);
+        var sheet = workbook.Worksheets.First();
+        Assert.Equal([.. Header, ErrorReport.ErrorsHeader], Row(sheet, 1, 6));
+        Assert.Equal(5, sheet.LastRowUsed().RowNumber());
+        Assert.Equal([names[1], "Nope", "=1+1", "IT", "SN000002"], Row(sheet, 2, 5));
+        Assert.Equal([names[2], "New", "+cmd", "IT", "SN12"], Row(sheet, 3, 5));
+        Assert.Equal([names[3], "New", "-2", "Nowhere", "SN000004"], Row(sheet, 4, 5));
+        Assert.Equal([names[4], "Nope", "@SUM(A1)", "IT", "bad"], Row(sheet, 5, 5));
+        Assert.StartsWith("B (Status): ", sheet.Cell(2, 6).GetString());
+        Assert.StartsWith("E (Serial number): ", sheet.Cell(3, 6).GetString());
+        Assert.StartsWith("D (Department): ", sheet.Cell(4, 6).GetString());
+        var both = sheet.Cell(5, 6).GetString();
+        Assert.Matches("^B \\(Status\\): .+; E \\(Serial number\\): .+$", both);
+        Assert.NotEqual(sheet.Cell(2, 1).Style.Fill.BackgroundColor, sheet.Cell(2, 2).Style.Fill.BackgroundColor);
+    }
+
+    [Fact]
+    public async Task ErrorReport_NeutralisesFormulaLikeValues_SoNoneRunsAsAFormula()
+    {
+        var (client, importId, _) = await FailedImportAsync();
+
+        var content = await DownloadAsync(client, $"/api/imports/{importId}/error-report");
+
+        using (var workbook = Open(content))
+        {
+            var sheet = workbook.Worksheets.First();
+            string[] expected = ["=1+1", "+cmd", "-2", "@SUM(A1)"];
+            for (var i = 0; i < expected.Length; i++)
+            {
+                var cell = sheet.Cell(i + 2, 3);
+                Assert.False(cell.HasFormula, $"C{i + 2} is a formula");
+                Assert.Equal(XLDataType.Text, cell.DataType);
+                Assert.Equal(expected[i], cell.GetString());
+                Assert.True(cell.Style.IncludeQuotePrefix, $"C{i + 2} has no quote prefix");
+            }
+        }
+
+        foreach (var part in Parts(content, "xl/worksheets/"))
+        {
+            Assert.DoesNotMatch(new Regex("<(\\w+:)?f[ >/]"), Part(content, part));
+        }
+
+        Assert.Contains("quotePrefix=\"1\"", Part(content, "xl/styles.xml"));
+    }
+
+    [Fact]
+    public async Task ErrorReport_FixedAndUploadedAsANewImport_IsMappedAutomatically_AndCompletes()
+    {
+        var (client, importId, names) = await FailedImportAsync();
+        var content = await DownloadAsync(client, $"/api/imports/{importId}/error-report");
+        using var workbook = Open(content);
+        var sheet = workbook.Worksheets.First();
+        sheet.Cell(2, 2).SetValue("New");
+        sheet.Cell(3, 5).SetValue("SN000003");
+        sheet.Cell(4, 4).SetValue("IT");
+        sheet.Cell(5, 2).SetValue("Scheduled");
+        sheet.Cell(5, 5).SetValue("SN000006");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+
+        var created = await client.UploadAsync(rolloutId, laptops, "laptops-errors.xlsx", Save(workbook));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(created);
+        var targets = import["mapping"]!["columns"]!.AsArray().Select(c => c!["target"]?.GetValue<string>()).ToArray();
+        Assert.Equal(Header.Cast<string?>().Append(null), targets);
+        Assert.Equal("WaitingForApproval", import.Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.True("Completed" == result.Status(), result.Json());
+        Assert.Equal(4, result["counts"]!["created"]!.GetValue<int>());
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var descriptions = await db.Clients.Where(c => names.Contains(c.Name)).OrderBy(c => c.Name)
+            .Select(c => c.Description).ToListAsync();
+        Assert.Equal(["=1+1", "+cmd", "-2", "@SUM(A1)"], descriptions);
+    }
+
+    [Fact]
+    public async Task ErrorReportPage_ForRolloutManager_DownloadsTheReport_BelowIsForbidden_ForeignRolloutIsNotFound()
+    {
+        var (_, importId, _) = await FailedImportAsync();
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var technician = await factory.SignInAsync("technician@demo.test");
+
+        var content = await DownloadAsync(manager, $"/rollouts/W11/imports/{importId}/error-report");
+        using (var workbook = Open(content))
+        {
+            Assert.Equal(5, workbook.Worksheets.First().LastRowUsed().RowNumber());
+        }
+
+        var refused = await technician.GetAsync($"/rollouts/W11/imports/{importId}/error-report");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.StartsWith("/account/denied", refused.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/SRV/imports/{importId}/error-report")).StatusCode);
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/imports/{importId}/error-report")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateBrowser().GetAsync($"/api/imports/{importId}/error-report")).StatusCode);
+    }
+}
