@@ -1,0 +1,70 @@
+using System.Net;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using static Rollouter.Import.Tests.Reports.ReportTestData;
+
+namespace Rollouter.Import.Tests.Reports;
+
+/// <summary>GET /api/inventories/{id}/clients: paging, search, the client's shape, and the membership rules.</summary>
+public sealed class ClientsApiTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    [Fact]
+    public async Task Clients_ArePagedByName_WithTheTotal()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        var first = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?page=1&pageSize=15");
+        var last = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?page=3&pageSize=15");
+
+        Assert.Equal(40, first["total"]!.GetValue<int>());
+        Assert.Equal(15, first["items"]!.AsArray().Count);
+        Assert.Equal("LT-0001", first["items"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal(10, last["items"]!.AsArray().Count);
+        Assert.Equal("LT-0040", last["items"]![9]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Clients_SearchFindsNameOrDescription_AndGiveUsersByEmail_AndMultiSelectionsAsArrays()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        var byName = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?search=lt-0026");
+        var byDescription = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?search=DESK%2026");
+
+        Assert.Equal(1, byName["total"]!.GetValue<int>());
+        Assert.Equal(1, byDescription["total"]!.GetValue<int>());
+        var client = byName["items"]![0]!;
+        Assert.Equal("LT-0026", client["name"]!.GetValue<string>());
+        Assert.Equal("Docking station missing", client["flag"]!.GetValue<string>());
+        Assert.Equal("technician@demo.test", client["assignee"]!.GetValue<string>());
+        Assert.Equal("clientuser@demo.test", client["clientUser"]!.GetValue<string>());
+        Assert.Equal("Laptop of desk 26", client["description"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(client["status"]!.GetValue<string>()));
+        Assert.Equal(["Office", "Teams"], client["values"]!["Software"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal("SN100026", client["values"]!["Serial number"]!.GetValue<string>());
+        Assert.Equal("HR", client["values"]!["Department"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Clients_OfAForeignRollout_AreNotFound_AndWithoutATokenUnauthorized()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var servers = await InventoryIdAsync(factory, "Servers");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        var foreign = await api.GetAsync($"/api/inventories/{servers}/clients");
+        var missing = await api.GetAsync("/api/inventories/999999/clients");
+        var anonymous = await factory.CreateBrowser().GetAsync($"/api/inventories/{laptops}/clients");
+        var cookie = await (await factory.SignInAsync("manager@demo.test")).GetAsync($"/api/inventories/{laptops}/clients");
+
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        Assert.Contains("does not exist", await foreign.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, cookie.StatusCode);
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/inventories/{servers}/clients")).StatusCode);
+    }
+}
