@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Imports;
 
@@ -28,7 +29,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     }
 
     /// <summary>Posts step 1 as a browser does: multipart, the page's antiforgery token first.</summary>
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, int inventoryId, string fileName, byte[] content,
+    internal static async Task<HttpResponseMessage> UploadAsync(HttpClient client, int inventoryId, string fileName, byte[] content,
         bool withToken = true, string rollout = "W11")
     {
         var page = await client.GetStringAsync($"/rollouts/{rollout}/imports/new");
@@ -376,3 +377,31 @@ public sealed class SqliteImportPagesTests(RolloutWebFactory factory)
 
 public sealed class PostgresImportPagesTests(PostgresWebFactory factory)
     : ImportPagesTests(factory), IClassFixture<PostgresWebFactory>;
+
+/// <summary>Step 1 on an installation that accepts 1 KB files.</summary>
+public sealed class ImportPageUploadLimitTests(SmallUploadWebFactory factory) : IClassFixture<SmallUploadWebFactory>
+{
+    [Fact]
+    public async Task FileAboveTheConfiguredLimit_IsRefusedOnTheFormWith413_NamingTheLimit()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        int laptops;
+        using (var scope = factory.Services.CreateScope())
+        {
+            laptops = (await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.SingleAsync(i => i.Name == "Laptops")).Id;
+        }
+
+        var csv = new StringBuilder("Name,Department\n");
+        for (var i = 0; i < 200; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"BIG-{i},IT\n");
+        }
+
+        var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Matches("data-testid=\"upload-error\">[^<]*1 KB", await response.Content.ReadAsStringAsync());
+        var small = await ImportPagesTests.UploadAsync(client, laptops, "small.csv", "Name,Department\nSMALL-1,IT\n"u8.ToArray());
+        Assert.Equal(HttpStatusCode.Redirect, small.StatusCode);
+    }
+}
