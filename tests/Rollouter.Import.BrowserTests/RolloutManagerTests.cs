@@ -59,7 +59,7 @@ public sealed class RolloutManagerTests(BrowserFixture fixture, ITestOutputHelpe
         await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Import" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Imports of Windows 11 Refresh" })).ToBeVisibleAsync();
-        await Expect(Page.GetByText("The import wizard")).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "New Import" })).ToBeVisibleAsync();
         await Step("import");
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

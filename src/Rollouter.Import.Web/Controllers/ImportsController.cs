@@ -1,27 +1,394 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Api;
+using Rollouter.Import.Web.Imports;
 using Rollouter.Import.Web.Models;
 using Rollouter.Import.Web.Security;
 
 namespace Rollouter.Import.Web.Controllers;
 
-/// <summary>Inventory → Import: only rollout managers (or higher) who are members of the rollout.</summary>
+/// <summary>
+/// Inventory → Import and the wizard (upload, column-field mapping, summary and approval): only rollout managers (or
+/// higher) who are members of the rollout. An import of another rollout answers 404.
+/// </summary>
 [RolloutScoped(MinimumRole = Role.RolloutManager)]
 [Route("rollouts/{rollout}/imports")]
-public sealed class ImportsController(RolloutDbContext db) : Controller
+public sealed class ImportsController(
+    RolloutDbContext db,
+    ImportService imports,
+    ImportProcessor processor,
+    ImportProgressRegistry progress,
+    IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
 {
+    private const int SampleCount = 3;
+    private const int MaxCheckErrorsShown = 500;
+
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var imports = await db.Imports
+        var list = await db.Imports
             .Where(i => i.RolloutId == rollout.Id)
             .OrderByDescending(i => i.Id)
             .Select(i => new ImportListItem(i.Id, i.Status, i.FileName, i.Inventory.Name, i.CreatedBy.DisplayName,
-                i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+                i.CreatedAt, i.ApprovedBy != null ? i.ApprovedBy.DisplayName : null, i.ApprovedAt, i.StartedAt,
+                i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
             .ToListAsync(cancellationToken);
-        return View(new ImportList(rollout, imports));
+        return View(new ImportList(rollout, list));
     }
+
+    /// <summary>Step 1: choose the inventory and the file.</summary>
+    [HttpGet("new")]
+    public async Task<IActionResult> New(int? inventoryId, CancellationToken cancellationToken) =>
+        View(await NewImportAsync(inventoryId, null, cancellationToken));
+
+    /// <summary>
+    /// Step 1 posted: the multipart body is streamed section by section (no form binding, no buffering) into the
+    /// import service, as the API does. The antiforgery token, a form field like the others, is validated before the
+    /// import is created. A refused file shows the service's message with its status code.
+    /// </summary>
+    [HttpPost("new")]
+    [DisableRequestSizeLimit]
+    [DisableFormValueModelBinding]
+    [IgnoreAntiforgeryToken]
+    public async Task<IActionResult> Upload(CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        if (Request.ContentLength > imports.MaxFileBytes + 64 * 1024)
+        {
+            return await RefuseUploadAsync(null, StatusCodes.Status413PayloadTooLarge,
+                $"The file is larger than the {imports.MaxFileBytes / (1024 * 1024.0):0.#} MB this installation accepts.",
+                cancellationToken);
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var mediaType)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
+        {
+            return await RefuseUploadAsync(null, StatusCodes.Status400BadRequest, "Choose an inventory and a file.", cancellationToken);
+        }
+
+        var options = antiforgeryOptions.Value;
+        int? inventoryId = null;
+        string? fileName = null;
+        string? token = null;
+        ReceivedUpload? upload = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, Request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                {
+                    continue;
+                }
+
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (disposition.IsFileDisposition() && name == "file")
+                {
+                    fileName = disposition.FileNameStar.HasValue
+                        ? disposition.FileNameStar.Value
+                        : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    if (string.IsNullOrEmpty(fileName))
+                    {
+                        // The browser sends an empty part when no file was chosen.
+                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                        continue;
+                    }
+
+                    upload?.Dispose();
+                    (upload, var problem) = await imports.ReceiveAsync(section.Body, cancellationToken);
+                    if (problem is not null)
+                    {
+                        return await RefuseUploadAsync(inventoryId, problem.StatusCode, problem.Message, cancellationToken);
+                    }
+                }
+                else if (name is "inventoryId" || name == options.FormFieldName)
+                {
+                    using var text = new StreamReader(section.Body);
+                    var value = await text.ReadToEndAsync(cancellationToken);
+                    if (name == "inventoryId")
+                    {
+                        inventoryId = int.TryParse(value, out var id) ? id : null;
+                    }
+                    else
+                    {
+                        token = value;
+                    }
+                }
+                else
+                {
+                    await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                }
+            }
+
+            if (!await IsAntiforgeryTokenValidAsync(token))
+            {
+                return BadRequest();
+            }
+
+            if (inventoryId is null || upload is null)
+            {
+                return await RefuseUploadAsync(inventoryId, StatusCodes.Status400BadRequest,
+                    inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import.", cancellationToken);
+            }
+
+            var result = await imports.CreateAsync(rollout, inventoryId.Value, fileName ?? "upload", upload, User.UserId(),
+                cancellationToken);
+            if (result.Problem is not null)
+            {
+                return await RefuseUploadAsync(inventoryId, result.Problem.StatusCode, result.Problem.Message, cancellationToken);
+            }
+
+            return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Import!.Id}");
+        }
+        finally
+        {
+            upload?.Dispose();
+        }
+    }
+
+    /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        return View(await PageAsync(import, cancellationToken, page: page, column: column,
+            message: TempData["Message"] as string, error: TempData["Error"] as string));
+    }
+
+    /// <summary>Saves the mapping: Incomplete until Name is mapped, then Waiting for Approval.</summary>
+    [HttpPost("{id:int}/mapping")]
+    public async Task<IActionResult> SaveMapping(int id, MappingForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(), cancellationToken);
+        if (result.Problem is not null)
+        {
+            Response.StatusCode = result.Problem.StatusCode;
+            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
+        }
+
+        TempData["Message"] = result.Import!.Status == ImportStatus.Incomplete
+            ? "Mapping saved. The import stays Incomplete until a column is mapped to Name."
+            : "Mapping saved. The import is Waiting for Approval.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>The dry run: every row checked with the saved mapping; nothing is written.</summary>
+    [HttpPost("{id:int}/check")]
+    public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        if (import.Status is not (ImportStatus.WaitingForApproval or ImportStatus.Failed))
+        {
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return View(nameof(Details), await PageAsync(import, cancellationToken, error: import.Status == ImportStatus.Incomplete
+                ? "Map a column to Name and save the mapping before checking."
+                : $"The import is {ImportStatusDisplay.Name(import.Status)}: there is nothing to check."));
+        }
+
+        var result = await processor.CheckAsync(id, null, cancellationToken);
+        if (result.Problem is not null)
+        {
+            Response.StatusCode = ImportProblem.FromFile(result.Problem).StatusCode;
+            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
+        }
+
+        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Check));
+    }
+
+    /// <summary>Approves the import (Waiting for Approval or Failed) and enqueues the job.</summary>
+    [HttpPost("{id:int}/approve")]
+    public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
+        if (result.Problem is not null)
+        {
+            TempData["Error"] = result.Problem.Message;
+        }
+
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    [HttpGet("{id:int}/progress")]
+    public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var total = import.RowCount ?? 0;
+        var running = progress.TryGet(id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        return Json(new
+        {
+            status = import.Status.ToString(),
+            done = import.Status is not ImportStatus.InProgress,
+            @checked = running.Checked,
+            written = running.Written,
+            total = running.Total > 0 ? running.Total : total,
+        });
+    }
+
+    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        return db.Imports.AsNoTracking()
+            .Include(i => i.Inventory)
+            .Include(i => i.CreatedBy)
+            .Include(i => i.ApprovedBy)
+            .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
+    }
+
+    private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
+    {
+        var header = antiforgeryOptions.Value.HeaderName;
+        if (string.IsNullOrEmpty(token) || string.IsNullOrEmpty(header))
+        {
+            return false;
+        }
+
+        // The form field was read from the stream; handing it over as the header keeps the antiforgery service from
+        // reading (and buffering) the form.
+        Request.Headers[header] = token;
+        return await antiforgery.IsRequestValidAsync(HttpContext);
+    }
+
+    private async Task<IActionResult> RefuseUploadAsync(int? inventoryId, int statusCode, string message,
+        CancellationToken cancellationToken)
+    {
+        Response.StatusCode = statusCode;
+        return View(nameof(New), await NewImportAsync(inventoryId, message, cancellationToken));
+    }
+
+    private async Task<NewImport> NewImportAsync(int? inventoryId, string? error, CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var inventories = await db.Inventories.AsNoTracking()
+            .Where(i => i.RolloutId == rollout.Id)
+            .OrderBy(i => i.Name)
+            .ToListAsync(cancellationToken);
+        return new NewImport(rollout, inventories, inventoryId, error);
+    }
+
+    private async Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
+        string? column = null, string? message = null, string? error = null, CheckResult? check = null)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var options = ParseOptions.FromJson(import.ParseOptions);
+        IReadOnlyList<ImportColumn> columns = [];
+        IReadOnlyList<string> warnings = [];
+        IReadOnlyList<MappingIssue> mappingErrors = [];
+        IReadOnlyList<MappingIssue> mappingWarnings = [];
+        SpreadsheetFormat? format = null;
+        string? fileProblem = null;
+        var opened = await imports.OpenFileAsync(import, cancellationToken);
+        if (opened.File is { } file)
+        {
+            using (file)
+            {
+                format = file.Format;
+                options = file.Options;
+                columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
+                    [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
+                warnings = [.. file.Warnings.Select(w => w.Message)];
+                var validation = MappingValidation.Validate(mapping, file.Columns, definition);
+                mappingErrors = validation.Errors;
+                mappingWarnings = validation.Warnings;
+            }
+        }
+        else
+        {
+            fileProblem = opened.Problem?.Message;
+        }
+
+        IReadOnlyList<ImportRowError> errors = [];
+        IReadOnlyList<ErrorColumnCount> counts = [];
+        int total = 0, pages = 1;
+        column = string.IsNullOrWhiteSpace(column) ? null : column.Trim().ToUpperInvariant();
+        if (import.Status == ImportStatus.Failed)
+        {
+            var all = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportId == import.Id);
+            counts = [.. (await all.GroupBy(e => new { e.Column, e.Header })
+                    .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
+                    .ToListAsync(cancellationToken))
+                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnOrder(c.Column))
+                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
+            var filtered = column is null ? all : all.Where(e => e.Column == column);
+            total = await filtered.CountAsync(cancellationToken);
+            pages = Math.Max(1, (total + ImportPage.ErrorPageSize - 1) / ImportPage.ErrorPageSize);
+            page = Math.Clamp(page, 1, pages);
+            errors = await filtered.OrderBy(e => e.Row).ThenBy(e => e.Id)
+                .Skip((page - 1) * ImportPage.ErrorPageSize).Take(ImportPage.ErrorPageSize)
+                .ToListAsync(cancellationToken);
+        }
+
+        if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
+        {
+            check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
+        }
+
+        return new ImportPage
+        {
+            Rollout = rollout,
+            Import = import,
+            Options = options,
+            Format = format,
+            Columns = columns,
+            Warnings = warnings,
+            FileProblem = fileProblem,
+            Mapping = mapping,
+            MappingErrors = mappingErrors,
+            MappingWarnings = mappingWarnings,
+            CustomFields = definition.CustomFields,
+            Message = message,
+            Error = error,
+            Check = check,
+            Errors = errors,
+            ErrorCounts = counts,
+            ErrorTotal = total,
+            ErrorPage = page,
+            ErrorPages = pages,
+            ErrorColumn = column,
+        };
+    }
+
+    private static int ColumnOrder(string letters) => letters.Aggregate(0, (n, c) => (n * 26) + char.ToUpperInvariant(c) - 'A' + 1);
 }

@@ -31,16 +31,3 @@ public sealed record ClientList(
     int Page,
     int Pages,
     int Total);
-
-public sealed record ImportListItem(
-    int Id,
-    ImportStatus Status,
-    string FileName,
-    string Inventory,
-    string CreatedBy,
-    DateTimeOffset CreatedAt,
-    int Created,
-    int Updated,
-    int FailedRows);
-
-public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);

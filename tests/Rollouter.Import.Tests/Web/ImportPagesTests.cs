@@ -1,0 +1,407 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Imports;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>The import wizard in the browser's terms: pages, forms with antiforgery tokens, redirects.</summary>
+public abstract partial class ImportPagesTests(RolloutWebFactory factory)
+{
+    private const string Imports = "/rollouts/W11/imports";
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<int> InventoryIdAsync(string name)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (await db.Inventories.SingleAsync(i => i.Name == name)).Id;
+    }
+
+    /// <summary>Posts step 1 as a browser does: multipart, the page's antiforgery token first.</summary>
+    internal static async Task<HttpResponseMessage> UploadAsync(HttpClient client, int inventoryId, string fileName, byte[] content,
+        bool withToken = true, string rollout = "W11")
+    {
+        var page = await client.GetStringAsync($"/rollouts/{rollout}/imports/new");
+        using var form = new MultipartFormDataContent();
+        if (withToken)
+        {
+            form.Add(new StringContent(RolloutWebFactory.AntiforgeryToken(page)), "__RequestVerificationToken");
+        }
+
+        form.Add(new StringContent(inventoryId.ToString(CultureInfo.InvariantCulture)), "inventoryId");
+        form.Add(new ByteArrayContent(content), "file", fileName);
+        return await client.PostAsync($"/rollouts/{rollout}/imports/new", form);
+    }
+
+    private async Task<(HttpClient Client, string ImportPath)> UploadCsvAsync(string inventory, string csv, string fileName = "laptops.csv")
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var response = await UploadAsync(client, await InventoryIdAsync(inventory), fileName, Encoding.UTF8.GetBytes(csv));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.OriginalString;
+        Assert.Matches(@"^/rollouts/W11/imports/\d+$", location);
+        return (client, location);
+    }
+
+    /// <summary>Polls the page's progress endpoint, as the progress bar does, until the import is no longer In Progress.</summary>
+    private static async Task<JsonElement> WaitUntilDoneAsync(HttpClient client, string importPath)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var progress = await client.GetFromJsonAsync<JsonElement>(importPath + "/progress");
+            if (progress.GetProperty("done").GetBoolean())
+            {
+                return progress;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{importPath} did not finish: {progress}");
+            await Task.Delay(100);
+        }
+    }
+
+    private static string Status(string page) => StatusRegex().Match(page).Groups[1].Value;
+
+    private static string SelectedTarget(string page, string letter)
+    {
+        var row = Regex.Match(page, $"<tr data-letter=\"{letter}\">(.*?)</tr>", RegexOptions.Singleline).Value;
+        return Regex.Match(row, "<option value=\"([^\"]*)\"[^>]*selected=\"selected\"").Groups[1].Value;
+    }
+
+    [Fact]
+    public async Task UploadedCsv_ShowsColumnsAndSuggestedMapping_AndApprovedImportCompletesWithClientsInTheInventory()
+    {
+        string[] names = [Unique("WEB"), Unique("WEB")];
+        var csv = $"Name,Status,Department,Serial number\n{names[0]},New,IT,SN910001\n{names[1]},Prepared,HR,SN910002\n";
+        var (client, path) = await UploadCsvAsync("Laptops", csv);
+
+        var page = await client.GetStringAsync(path);
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.Contains("Waiting for Approval", page);
+        Assert.Contains("The import is ready to be started.", page);
+        Assert.Contains("laptops.csv", page);
+        Assert.Contains("<dd class=\"col-sm-4\" data-testid=\"row-count\">2</dd>", page);
+        Assert.Contains("Comma (,)", page);
+        Assert.Contains(names[0], page);
+        Assert.Equal("Name", SelectedTarget(page, "A"));
+        Assert.Equal("Status", SelectedTarget(page, "B"));
+        Assert.Equal("Department", SelectedTarget(page, "C"));
+        Assert.Equal("Serial number", SelectedTarget(page, "D"));
+        Assert.Contains("<option disabled>──────────</option>", page);
+        Assert.Contains("Do not import", page);
+
+        var approved = await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+
+        page = await client.GetStringAsync(path);
+        Assert.Equal("Completed", Status(page));
+        Assert.Contains("2 clients created, 0 updated", page);
+        Assert.DoesNotContain(">Save mapping<", page);
+        Assert.DoesNotContain(">Approve<", page);
+        var laptops = await InventoryIdAsync("Laptops");
+        Assert.Contains($"/rollouts/W11/inventories/{laptops}", page);
+        var clients = await client.GetStringAsync($"/rollouts/W11/inventories/{laptops}?search={names[1]}");
+        Assert.Contains(names[1], clients);
+        Assert.Contains("SN910002", clients);
+
+        var list = await client.GetStringAsync(Imports);
+        Assert.Contains("New Import", list);
+        Assert.Contains(path, list);
+        Assert.Contains("Completed", list);
+    }
+
+    [Fact]
+    public async Task CompletedImport_IsReadOnly_MappingChangeIsRefused()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department\n{Unique("RO")},IT\n");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            new() { ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "" }, path);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("can no longer be changed", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path)).StatusCode);
+        Assert.Contains("cannot be approved", await client.GetStringAsync(path));
+    }
+
+    [Fact]
+    public async Task SavedMapping_WithoutName_IsIncomplete_AndWithName_IsWaitingForApproval()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name,Description\n{Unique("MAP")},Desk 4\n");
+
+        var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Description",
+        }, path);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = await client.GetStringAsync(path);
+        Assert.Equal("Incomplete", Status(page));
+        Assert.Contains("It is required to import at least the names of the Clients.", page);
+        Assert.Equal("", SelectedTarget(page, "A"));
+        Assert.DoesNotContain(">Approve<", page);
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Description",
+            ["UpdateExisting"] = "true",
+        }, path);
+        page = await client.GetStringAsync(path);
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.Contains("id=\"UpdateExisting\" name=\"UpdateExisting\" value=\"true\" checked=\"checked\"", page);
+        Assert.Contains(">Approve<", page);
+    }
+
+    [Fact]
+    public async Task Check_ListsWhatWouldFail_WithRowColumnValueAndMessage_AndWritesNothing()
+    {
+        var good = Unique("CHK");
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Status,Department\n{good},New,IT\n{Unique("CHK")},Nope,IT\n");
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("1 of 2 rows would fail", page);
+        Assert.Contains("<td>3</td><td>B (Status)</td><td>Nope</td>", page);
+        Assert.Equal("WaitingForApproval", Status(page));
+        using var scope = factory.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.AnyAsync(c => c.Name == good));
+    }
+
+    [Fact]
+    public async Task FailingImport_ListsItsRows_WithCountsPerColumn_AndFilterByColumn_AndCompletesWhenMappingIsFixedAndApprovedAgain()
+    {
+        // Headers of its own, so that the mapping this test leaves as the inventory's last one does not change what the
+        // other tests' files are mapped to.
+        var rows = new StringBuilder("Hostname,State,Dept\n");
+        for (var n = 0; n < 60; n++)
+        {
+            rows.Append(CultureInfo.InvariantCulture, $"{Unique("FAIL")},Nope,IT\n");
+        }
+
+        rows.Append(CultureInfo.InvariantCulture, $"{Unique("FAIL")},New,Nowhere\n");
+        var (client, path) = await UploadCsvAsync("Laptops", rows.ToString(), "broken.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department",
+        }, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+
+        var page = await client.GetStringAsync(path);
+        Assert.Equal("Failed", Status(page));
+        Assert.Contains("61 failed rows", page);
+        Assert.Contains("B (State) <span class=\"badge text-bg-danger\">60</span>", page);
+        Assert.Contains("C (Dept) <span class=\"badge text-bg-danger\">1</span>", page);
+        Assert.Equal(50, ErrorRowRegex().Matches(page).Count);
+        Assert.Contains("Page 1 of 2 (61 errors)", page);
+        Assert.Contains(">Save mapping<", page);
+
+        var second = await client.GetStringAsync(path + "?page=2");
+        Assert.Equal(11, ErrorRowRegex().Matches(second).Count);
+
+        var department = await client.GetStringAsync(path + "?column=C");
+        var errorRows = ErrorRowRegex().Matches(department);
+        Assert.Single(errorRows);
+        Assert.Contains("<td>62</td><td>C (Dept)</td><td>Nowhere</td>", department);
+
+        // Fixed: Status not imported (clients get the workflow's first status), Department's missing option created.
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department", ["Columns[2].CreateOptions"] = "true",
+        }, path);
+        page = await client.GetStringAsync(path);
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.Contains("C (Dept) → <strong>Department</strong>, create options", page);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path)).StatusCode);
+        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Contains("61 clients created, 0 updated", await client.GetStringAsync(path));
+    }
+
+    [Theory]
+    [InlineData("", "empty.csv", HttpStatusCode.BadRequest)]
+    [InlineData("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n", "inventory.xlsx", HttpStatusCode.UnsupportedMediaType)]
+    public async Task RefusedFile_ShowsTheServiceMessageOnTheForm_WithItsStatusCode_AndStoresNothing(string content, string fileName,
+        HttpStatusCode expected)
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        int before;
+        using (var scope = factory.Services.CreateScope())
+        {
+            before = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.CountAsync();
+        }
+
+        var response = await UploadAsync(client, await InventoryIdAsync("Laptops"), fileName, Encoding.UTF8.GetBytes(content));
+
+        Assert.Equal(expected, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        var error = Regex.Match(page, "data-testid=\"upload-error\">([^<]+)<").Groups[1].Value;
+        Assert.False(string.IsNullOrWhiteSpace(error), page);
+        Assert.Contains("enctype=\"multipart/form-data\"", page);
+        using (var scope = factory.Services.CreateScope())
+        {
+            Assert.Equal(before, await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Upload_WithoutAntiforgeryToken_IsRefused()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        var response = await UploadAsync(client, await InventoryIdAsync("Laptops"), "x.csv", "Name\nX\n"u8.ToArray(), withToken: false);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_IntoAnInventoryOfAnotherRollout_IsRefusedOnTheForm()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        var response = await UploadAsync(client, await InventoryIdAsync("Servers"), "x.csv", "Name\nX\n"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not an inventory of rollout W11", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Technician_IsForbidden_OnEveryImportPage()
+    {
+        var (_, path) = await UploadCsvAsync("Monitors", $"Name\n{Unique("TECH")}\n");
+        var technician = await factory.SignInAsync("technician@demo.test");
+
+        foreach (var page in new[] { Imports, Imports + "/new", path, path + "/progress" })
+        {
+            var response = await technician.GetAsync(page);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+            Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(response.Headers.Location)).StatusCode);
+        }
+
+        var denied = await (await technician.GetAsync("/account/denied")).Content.ReadAsStringAsync();
+        foreach (var action in new[] { "/mapping", "/check", "/approve" })
+        {
+            var content = new FormUrlEncodedContent([new("__RequestVerificationToken", RolloutWebFactory.AntiforgeryToken(denied))]);
+            var response = await technician.PostAsync(path + action, content);
+            Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+        }
+
+        var upload = await technician.PostAsync(Imports + "/new", new MultipartFormDataContent
+        {
+            { new StringContent(RolloutWebFactory.AntiforgeryToken(denied)), "__RequestVerificationToken" },
+        });
+        Assert.StartsWith("/account/denied", upload.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task ForeignRollout_AndItsImports_AreNotFound_OnEveryImportPage()
+    {
+        int foreignImport;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var srv = await db.Rollouts.AsNoTracking().SingleAsync(r => r.Identifier == "SRV");
+            var servers = await db.Inventories.SingleAsync(i => i.Name == "Servers");
+            var admin = await db.Users.SingleAsync(u => u.Email == "admin@demo.test");
+            using var file = new MemoryStream(Encoding.UTF8.GetBytes($"Name\n{Unique("SRV")}\n"));
+            var created = await scope.ServiceProvider.GetRequiredService<ImportService>()
+                .CreateAsync(srv, servers.Id, "servers.csv", file, admin.Id, CancellationToken.None);
+            foreignImport = created.Import!.Id;
+        }
+
+        var manager = await factory.SignInAsync("manager@demo.test");
+        foreach (var page in new[]
+                 {
+                     "/rollouts/SRV/imports", "/rollouts/SRV/imports/new", $"/rollouts/SRV/imports/{foreignImport}",
+                     $"/rollouts/SRV/imports/{foreignImport}/progress", $"/rollouts/W11/imports/{foreignImport}",
+                     $"/rollouts/W11/imports/{foreignImport}/progress",
+                 })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync(page)).StatusCode);
+        }
+
+        var token = RolloutWebFactory.AntiforgeryToken(await manager.GetStringAsync(Imports));
+        foreach (var action in new[] { "/mapping", "/check", "/approve" })
+        {
+            foreach (var rollout in new[] { "SRV", "W11" })
+            {
+                var content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
+                var response = await manager.PostAsync($"/rollouts/{rollout}/imports/{foreignImport}{action}", content);
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            }
+        }
+
+        var upload = await manager.PostAsync("/rollouts/SRV/imports/new", new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+        });
+        Assert.Equal(HttpStatusCode.NotFound, upload.StatusCode);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var status = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports
+                .Where(i => i.Id == foreignImport).Select(i => i.Status).SingleAsync();
+            Assert.Equal(ImportStatus.WaitingForApproval, status);
+        }
+    }
+
+    [GeneratedRegex("data-testid=\"import-status\" data-status=\"([A-Za-z]+)\"")]
+    private static partial Regex StatusRegex();
+
+    [GeneratedRegex(@"<tr><td>\d+</td><td>[A-Z]+ \(")]
+    private static partial Regex ErrorRowRegex();
+}
+
+public sealed class SqliteImportPagesTests(RolloutWebFactory factory)
+    : ImportPagesTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresImportPagesTests(PostgresWebFactory factory)
+    : ImportPagesTests(factory), IClassFixture<PostgresWebFactory>;
+
+/// <summary>Step 1 on an installation that accepts 1 KB files.</summary>
+public sealed class ImportPageUploadLimitTests(SmallUploadWebFactory factory) : IClassFixture<SmallUploadWebFactory>
+{
+    [Fact]
+    public async Task FileAboveTheConfiguredLimit_IsRefusedOnTheFormWith413_NamingTheLimit()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        int laptops;
+        using (var scope = factory.Services.CreateScope())
+        {
+            laptops = (await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.SingleAsync(i => i.Name == "Laptops")).Id;
+        }
+
+        var csv = new StringBuilder("Name,Department\n");
+        for (var i = 0; i < 200; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"BIG-{i},IT\n");
+        }
+
+        var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Matches("data-testid=\"upload-error\">[^<]*1 KB", await response.Content.ReadAsStringAsync());
+        var small = await ImportPagesTests.UploadAsync(client, laptops, "small.csv", "Name,Department\nSMALL-1,IT\n"u8.ToArray());
+        Assert.Equal(HttpStatusCode.Redirect, small.StatusCode);
+    }
+}
