@@ -213,6 +213,10 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Contains("C (Dept) <span class=\"badge text-bg-danger\">1</span>", page);
         Assert.Equal(50, ErrorRowRegex().Matches(page).Count);
         Assert.Contains("Page 1 of 2 (61 errors)", page);
+        var report = await client.GetAsync(path + "/error-report");
+        Assert.Contains($"href=\"{path}/error-report\"", page);
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.Content.Headers.ContentType?.MediaType);
         Assert.Contains(">Save mapping<", page);
 
         var second = await client.GetStringAsync(path + "?page=2");
