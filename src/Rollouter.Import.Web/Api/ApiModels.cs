@@ -1,5 +1,6 @@
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Web.Api;
 
@@ -69,7 +70,34 @@ public sealed record ImportDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ApprovedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    ParseOptionsDto? ParseOptions = null);
+
+/// <summary>
+/// How the kept file is read: <c>sheet</c> (workbooks), <c>headerRow</c> (1-based), <c>delimiter</c> (CSV: <c>,</c>
+/// <c>;</c> <c>\t</c> or "tab", <c>|</c>), <c>encoding</c> (CSV: utf-8, utf-16, utf-16BE, windows-1252) and whether
+/// hidden rows are imported. A null value is detected.
+/// </summary>
+public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Delimiter, string? Encoding, bool IncludeHiddenRows)
+{
+    public static ParseOptionsDto From(ParseOptions options) => new(options.Sheet, options.HeaderRow,
+        options.Delimiter?.ToString(), options.Encoding, options.IncludeHiddenRows);
+
+    /// <summary>The options, or the message saying why the delimiter is not one.</summary>
+    public (ParseOptions? Options, string? Error) ToOptions()
+    {
+        char? delimiter = Delimiter switch
+        {
+            null or "" => null,
+            "tab" or "Tab" or "\\t" => '\t',
+            { Length: 1 } d => d[0],
+            _ => (char?)0,
+        };
+        return delimiter == '\0'
+            ? (null, "The delimiter must be a comma, a semicolon, a tab or a vertical bar (|).")
+            : (new ParseOptions(Sheet, HeaderRow, delimiter, Encoding, IncludeHiddenRows), null);
+    }
+}
 
 public sealed record RowErrorDto(int Row, string? Column, string? Header, string? Value, string Message);
 

@@ -133,6 +133,33 @@ public sealed class ImportsApiController(
         return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
     }
 
+    /// <summary>
+    /// Reads the kept file again with other parse options; columns, row count and the suggested mapping follow. A
+    /// problem of the file with these options answers 400 and changes nothing; 409 while In Progress or after Completed.
+    /// </summary>
+    [HttpPut("imports/{id:int}/parse-options")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (_, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (parsed, error) = options.ToOptions();
+        if (parsed is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, error!);
+        }
+
+        var result = await imports.UpdateParseOptionsAsync(id, parsed, User.UserId(), ct);
+        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+    }
+
     /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
@@ -210,6 +237,7 @@ public sealed class ImportsApiController(
     {
         var mapping = ImportMapping.FromJson(import.Mapping);
         IReadOnlyList<ColumnDto> columns = [];
+        ParseOptionsDto? parseOptions = null;
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
@@ -221,6 +249,7 @@ public sealed class ImportsApiController(
                     columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
                         [.. file.SampleRows.Select(r => r[c.Index])]))];
                     warnings.AddRange(file.Warnings.Select(w => w.Message));
+                    parseOptions = ParseOptionsDto.From(file.Options);
                     if (validation is null && import.Status is ImportStatus.Incomplete)
                     {
                         var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
@@ -241,6 +270,6 @@ public sealed class ImportsApiController(
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
     }
 }

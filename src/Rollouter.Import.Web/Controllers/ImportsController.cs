@@ -196,6 +196,40 @@ public sealed class ImportsController(
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
+    /// <summary>
+    /// The file settings (sheet, header row, delimiter, encoding, hidden rows): the kept file is read again with them
+    /// and the mapping suggested anew; a problem with the new settings is shown on the page and changes nothing.
+    /// </summary>
+    [HttpPost("{id:int}/parse-options")]
+    public async Task<IActionResult> SaveParseOptions(int id, ParseOptionsForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        // The form posts the header row of the sheet shown; another sheet with that header row left as it was has its
+        // own header row detected.
+        var options = form.ToOptions();
+        var current = ParseOptions.FromJson(import.ParseOptions);
+        if (options.Sheet is not null && current.Sheet is not null && options.Sheet != current.Sheet && options.HeaderRow == current.HeaderRow)
+        {
+            options = options with { HeaderRow = null };
+        }
+
+        var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
+        if (result.Problem is not null)
+        {
+            Response.StatusCode = result.Problem.StatusCode;
+            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
+        }
+
+        TempData["Message"] = $"File settings saved: {result.Import!.RowCount} rows; the column-field assignment was suggested anew.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
     /// <summary>The dry run: every row checked with the saved mapping; nothing is written.</summary>
     [HttpPost("{id:int}/check")]
     public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
@@ -318,6 +352,7 @@ public sealed class ImportsController(
         IReadOnlyList<MappingIssue> mappingErrors = [];
         IReadOnlyList<MappingIssue> mappingWarnings = [];
         SpreadsheetFormat? format = null;
+        IReadOnlyList<string> sheets = [];
         string? fileProblem = null;
         var opened = await imports.OpenFileAsync(import, cancellationToken);
         if (opened.File is { } file)
@@ -325,6 +360,7 @@ public sealed class ImportsController(
             using (file)
             {
                 format = file.Format;
+                sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
                 options = file.Options;
                 columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
                     [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
@@ -371,6 +407,7 @@ public sealed class ImportsController(
             Import = import,
             Options = options,
             Format = format,
+            Sheets = sheets,
             Columns = columns,
             Warnings = warnings,
             FileProblem = fileProblem,

@@ -252,6 +252,79 @@ public sealed class ImportService(
     }
 
     /// <summary>
+    /// Reads the kept file again with other parse options (sheet, header row, delimiter, encoding, hidden rows) unless
+    /// the import is In Progress or Completed (409). A problem of the file with these options (400, the reader's
+    /// message) changes nothing; otherwise the effective options, the row count and a mapping suggested anew (the
+    /// current one first, so choices survive by header) are stored and the status follows the validation.
+    /// </summary>
+    public async Task<ImportResult> UpdateParseOptionsAsync(int importId, ParseOptions options, int userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var import = await db.Imports.SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (import is null)
+        {
+            return ImportResult.Refused(StatusCodes.Status404NotFound, $"Import {importId} does not exist.");
+        }
+
+        if (!Editable.Contains(import.Status))
+        {
+            return ImportResult.Refused(StatusCodes.Status409Conflict,
+                $"Import {importId} is {import.Status}: its file settings can no longer be changed.");
+        }
+
+        options = options with
+        {
+            Sheet = string.IsNullOrWhiteSpace(options.Sheet) ? null : options.Sheet.Trim(),
+            Encoding = string.IsNullOrWhiteSpace(options.Encoding) ? null : options.Encoding.Trim(),
+        };
+        if (options.HeaderRow is < 1)
+        {
+            return ImportResult.Refused(StatusCodes.Status400BadRequest, "The header row must be a row number of 1 or more.");
+        }
+
+        var path = await files.GetLocalPathAsync(import, ct);
+        var opened = ImportFileReader.Open(path, import.FileName, options, limits);
+        if (opened.Problem is not null)
+        {
+            return new ImportResult(null, ImportProblem.FromFile(opened.Problem));
+        }
+
+        using var spreadsheet = opened.File!;
+        int rowCount;
+        try
+        {
+            rowCount = spreadsheet.CountRows();
+        }
+        catch (ImportFileException e)
+        {
+            return new ImportResult(null, ImportProblem.FromFile(e.Problem));
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, ct);
+        var current = string.IsNullOrWhiteSpace(import.Mapping) ? null : ImportMapping.FromJson(import.Mapping);
+        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, current);
+        var validation = MappingValidation.Validate(mapping, spreadsheet.Columns, definition);
+        import.ParseOptions = spreadsheet.Options.ToJson();
+        import.RowCount = rowCount;
+        import.Mapping = mapping.ToJson();
+        import.Status = validation.Status;
+        import.ConcurrencyStamp = Guid.NewGuid();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ImportResult.Refused(StatusCodes.Status409Conflict,
+                $"Import {importId} was changed meanwhile (approved in another tab?): reload it.");
+        }
+
+        logger.LogInformation("Import {ImportId}: file settings changed by user {UserId} to {Options} ({Rows} rows): {Status}",
+            importId, userId, import.ParseOptions, rowCount, import.Status);
+        return new ImportResult(import, null, validation);
+    }
+
+    /// <summary>
     /// Moves the import from Waiting for Approval or Failed to In Progress in one conditional UPDATE, so that of two
     /// approvals (two tabs, a double click) exactly one wins and enqueues the job; the other gets 409.
     /// </summary>

@@ -47,6 +47,9 @@ public sealed class ImportPage
 
     public SpreadsheetFormat? Format { get; init; }
 
+    /// <summary>The workbook's sheets to choose from (hidden ones left out unless chosen); empty for CSV.</summary>
+    public IReadOnlyList<string> Sheets { get; init; } = [];
+
     public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -90,6 +93,28 @@ public sealed class ImportPage
 
     public string TargetName(string? target) =>
         target is null ? "Do not import" : DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target) : target;
+}
+
+/// <summary>The file settings form as posted; an empty value means "detect it".</summary>
+public sealed class ParseOptionsForm
+{
+    public string? Sheet { get; set; }
+
+    public int? HeaderRow { get; set; }
+
+    /// <summary><c>,</c> <c>;</c> <c>|</c> or "tab".</summary>
+    public string? Delimiter { get; set; }
+
+    public string? Encoding { get; set; }
+
+    public bool IncludeHiddenRows { get; set; }
+
+    public ParseOptions ToOptions() => new(
+        string.IsNullOrWhiteSpace(Sheet) ? null : Sheet,
+        HeaderRow,
+        Delimiter switch { null or "" => null, "tab" => '\t', var d => d[0] },
+        string.IsNullOrWhiteSpace(Encoding) ? null : Encoding,
+        IncludeHiddenRows);
 }
 
 /// <summary>The mapping form as posted: one entry per column, plus "Update existing clients".</summary>

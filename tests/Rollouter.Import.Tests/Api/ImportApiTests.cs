@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -119,6 +120,97 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
 
         Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
         Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    private static string[] Headers(JsonNode import) =>
+        [.. import["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>())];
+
+    [Fact]
+    public async Task ParseOptions_SemicolonCsvForcedToComma_AndBackToSemicolon_ChangesTheColumns()
+    {
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var csv = $"Name;Description\n{Unique("SEMI")};Desk 1\n{Unique("SEMI")};Desk 2\n{Unique("SEMI")};Desk 3\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "semi.csv", csv));
+        Assert.Equal(["Name", "Description"], Headers(import));
+        Assert.Equal(";", import["parseOptions"]!["delimiter"]!.GetValue<string>());
+
+        var comma = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options",
+            new { headerRow = 1, delimiter = ",", encoding = "utf-8", includeHiddenRows = false });
+        Assert.Equal(HttpStatusCode.OK, comma.StatusCode);
+        var changed = await ApiTestClient.ReadAsync(comma);
+        Assert.Equal(["Name;Description"], Headers(changed));
+        Assert.Equal(",", changed["parseOptions"]!["delimiter"]!.GetValue<string>());
+        Assert.Equal(3, changed["rowCount"]!.GetValue<int>());
+
+        var semicolon = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options",
+            new { headerRow = (int?)null, delimiter = ";", encoding = (string?)null, includeHiddenRows = false });
+        Assert.Equal(HttpStatusCode.OK, semicolon.StatusCode);
+        var back = await ApiTestClient.ReadAsync(semicolon);
+        Assert.Equal(["Name", "Description"], Headers(back));
+        Assert.Equal("WaitingForApproval", back.Status());
+        Assert.Equal("Name", back["mapping"]!["columns"]![0]!["target"]!.GetValue<string>());
+        Assert.Equal(1, back["parseOptions"]!["headerRow"]!.GetValue<int>());
+        Assert.Equal("utf-8", back["parseOptions"]!["encoding"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ParseOptions_SecondSheetOfAWorkbook_GivesItsColumnsAndRowCount()
+    {
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var content = Web.ImportPagesTests.TwoSheetWorkbook(Unique("XL"), [Unique("XL"), Unique("XL")]);
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "two.xlsx", content));
+        Assert.Equal("First", import["parseOptions"]!["sheet"]!.GetValue<string>());
+
+        var response = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { sheet = "Second" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var changed = await ApiTestClient.ReadAsync(response);
+        Assert.Equal(["Name", "Serial number", "Room"], Headers(changed));
+        Assert.Equal(2, changed["rowCount"]!.GetValue<int>());
+        Assert.Equal("Second", changed["parseOptions"]!["sheet"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ParseOptions_WithAProblem_Answer400WithTheReadersMessage_AndChangeNothing()
+    {
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var content = Encoding.Latin1.GetBytes($"Name,Description\n{Unique("ENC")},Büro\n");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "enc.csv", content));
+
+        var header = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, header.StatusCode);
+        Assert.Equal("The file has no row 9; choose the row that holds the column names.",
+            (await ApiTestClient.ReadAsync(header))["error"]!.GetValue<string>());
+
+        var encoding = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { encoding = "utf-8" });
+        Assert.Equal(HttpStatusCode.BadRequest, encoding.StatusCode);
+        Assert.Contains("not valid", (await ApiTestClient.ReadAsync(encoding))["error"]!.GetValue<string>());
+
+        var delimiter = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { delimiter = "::" });
+        Assert.Equal(HttpStatusCode.BadRequest, delimiter.StatusCode);
+
+        var after = await client.GetJsonAsync($"/api/imports/{import.Id()}");
+        Assert.Equal(import["parseOptions"]!.Json(), after["parseOptions"]!.Json());
+        Assert.Equal(import["mapping"]!.Json(), after["mapping"]!.Json());
+        Assert.Equal(import.Status(), after.Status());
+    }
+
+    [Fact]
+    public async Task ParseOptions_OfACompletedImport_AreRefusedWith409()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "done.csv",
+            $"Name,Department\n{Unique("DONE")},IT\n"));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+
+        var response = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { delimiter = ";" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("can no longer be changed", (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
     }
 
     [Fact]

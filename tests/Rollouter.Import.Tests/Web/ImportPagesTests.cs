@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Imports;
@@ -367,6 +368,151 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
                 .Where(i => i.Id == foreignImport).Select(i => i.Status).SingleAsync();
             Assert.Equal(ImportStatus.WaitingForApproval, status);
         }
+    }
+
+    private static string[] Headers(string page) =>
+        [.. Regex.Matches(page, "<tr data-letter=\"[A-Z]+\">\\s*<td class=\"fw-bold\">[^\\n]*</td>\\s*<td>([^<]*)</td>")
+            .Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))];
+
+    private static string RowCount(string page) =>
+        Regex.Match(page, "data-testid=\"row-count\">([^<]*)<").Groups[1].Value;
+
+    private async Task<ClientImport> StoredImportAsync(string importPath)
+    {
+        var id = int.Parse(importPath[(importPath.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+        using var scope = factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.AsNoTracking().SingleAsync(i => i.Id == id);
+    }
+
+    [Fact]
+    public async Task FileSettings_SemicolonCsvForcedToComma_AndBackToSemicolon_ChangesTheColumns()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name;Description\n{Unique("SEMI")};Desk 1\n{Unique("SEMI")};Desk 2\n", "semi.csv");
+        var page = await client.GetStringAsync(path);
+        Assert.Contains("data-testid=\"file-settings\"", page);
+        Assert.Contains("<option value=\";\" selected=\"selected\">Semicolon (;)</option>", page);
+        Assert.Equal(["Name", "Description"], Headers(page));
+
+        var comma = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
+        Assert.Equal(HttpStatusCode.Redirect, comma.StatusCode);
+        page = await client.GetStringAsync(path);
+        Assert.Equal(["Name;Description"], Headers(page));
+        Assert.Contains("<option value=\",\" selected=\"selected\">Comma (,)</option>", page);
+        Assert.Equal("Incomplete", Status(page));
+        Assert.Equal("2", RowCount(page));
+
+        var semicolon = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = ";", ["Encoding"] = "utf-8" }, path);
+        Assert.Equal(HttpStatusCode.Redirect, semicolon.StatusCode);
+        page = await client.GetStringAsync(path);
+        Assert.Equal(["Name", "Description"], Headers(page));
+        Assert.Equal("Name", SelectedTarget(page, "A"));
+        Assert.Equal("Description", SelectedTarget(page, "B"));
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.Equal(';', ParseOptions.FromJson((await StoredImportAsync(path)).ParseOptions).Delimiter);
+    }
+
+    internal static byte[] TwoSheetWorkbook(string firstName, string[] secondNames)
+    {
+        using var workbook = new ClosedXML.Excel.XLWorkbook();
+        var first = workbook.AddWorksheet("First");
+        first.Cell(1, 1).Value = "Name";
+        first.Cell(1, 2).Value = "Description";
+        first.Cell(2, 1).Value = firstName;
+        first.Cell(2, 2).Value = "One";
+        var second = workbook.AddWorksheet("Second");
+        second.Cell(1, 1).Value = "Name";
+        second.Cell(1, 2).Value = "Serial number";
+        second.Cell(1, 3).Value = "Room";
+        for (var i = 0; i < secondNames.Length; i++)
+        {
+            second.Cell(i + 2, 1).Value = secondNames[i];
+            second.Cell(i + 2, 2).Value = $"SN-{i}";
+            second.Cell(i + 2, 3).Value = $"R{i}";
+        }
+
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public async Task FileSettings_TwoSheetWorkbook_SwitchedToTheSecondSheet_ShowsItsColumnsAndRowCount()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var content = TwoSheetWorkbook(Unique("XL"), [Unique("XL"), Unique("XL"), Unique("XL")]);
+        var response = await UploadAsync(client, await InventoryIdAsync("Monitors"), "two-sheets.xlsx", content);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var path = response.Headers.Location!.OriginalString;
+        var page = await client.GetStringAsync(path);
+        Assert.Equal(["Name", "Description"], Headers(page));
+        Assert.Equal("1", RowCount(page));
+        Assert.Contains("<option value=\"First\" selected=\"selected\">First</option>", page);
+        Assert.Contains("<option value=\"Second\">Second</option>", page);
+
+        var switched = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["Sheet"] = "Second", ["HeaderRow"] = "1" }, path);
+
+        Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
+        page = await client.GetStringAsync(path);
+        Assert.Equal(["Name", "Serial number", "Room"], Headers(page));
+        Assert.Equal("3", RowCount(page));
+        Assert.Contains("<option value=\"Second\" selected=\"selected\">Second</option>", page);
+        Assert.Equal("Name", SelectedTarget(page, "A"));
+        var stored = await StoredImportAsync(path);
+        Assert.Equal(3, stored.RowCount);
+        Assert.Contains("\"sheet\":\"Second\"", stored.ParseOptions);
+    }
+
+    [Fact]
+    public async Task FileSettings_HeaderRowBeyondTheData_ShowsAClearMessage_AndLeavesTheImportUnchanged()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name,Description\n{Unique("HDR")},Desk\n", "header.csv");
+        var before = await StoredImportAsync(path);
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "50", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"page-error\">The file has no row 50; choose the row that holds the column names.<", page);
+        var after = await StoredImportAsync(path);
+        Assert.Equal(before.ParseOptions, after.ParseOptions);
+        Assert.Equal(before.Mapping, after.Mapping);
+        Assert.Equal(before.RowCount, after.RowCount);
+        Assert.Equal(before.Status, after.Status);
+        Assert.Equal(before.ConcurrencyStamp, after.ConcurrencyStamp);
+    }
+
+    [Fact]
+    public async Task FileSettings_OfACompletedImport_AreRefusedWith409()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department\n{Unique("DONE")},IT\n", "done.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        var before = await StoredImportAsync(path);
+        Assert.DoesNotContain("data-testid=\"file-settings\"", await client.GetStringAsync(path));
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = ";" }, path);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("file settings can no longer be changed", await response.Content.ReadAsStringAsync());
+        Assert.Equal(before.ParseOptions, (await StoredImportAsync(path)).ParseOptions);
+    }
+
+    [Fact]
+    public async Task FileSettings_WithoutAntiforgeryToken_AreRefused()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name;Description\n{Unique("CSRF")};Desk\n", "csrf.csv");
+        var before = await StoredImportAsync(path);
+
+        var response = await client.PostAsync(path + "/parse-options",
+            new FormUrlEncodedContent([new("HeaderRow", "1"), new("Delimiter", ",")]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before.ParseOptions, (await StoredImportAsync(path)).ParseOptions);
     }
 
     [GeneratedRegex("data-testid=\"import-status\" data-status=\"([A-Za-z]+)\"")]
