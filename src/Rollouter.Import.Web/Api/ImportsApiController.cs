@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Net.Http.Headers;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -46,65 +44,30 @@ public sealed class ImportsApiController(
                 $"The upload is larger than the {imports.MaxFileBytes / (1024 * 1024.0):0.#} MB this installation accepts.");
         }
 
-        if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var mediaType)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
+        if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
         {
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        int? inventoryId = null;
-        string? fileName = null;
-        ReceivedUpload? upload = null;
-        try
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId"], skipEmptyFile: false, ct);
+        if (received.Problem is not null)
         {
-            var reader = new MultipartReader(boundary, Request.Body);
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-                {
-                    continue;
-                }
-
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (disposition.IsFileDisposition() && name == "file")
-                {
-                    upload?.Dispose();
-                    (upload, var problem) = await imports.ReceiveAsync(section.Body, ct);
-                    if (problem is not null)
-                    {
-                        return Error(problem);
-                    }
-
-                    fileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                }
-                else if (name == "inventoryId")
-                {
-                    using var text = new StreamReader(section.Body);
-                    inventoryId = int.TryParse(await text.ReadToEndAsync(ct), out var value) ? value : null;
-                }
-                else
-                {
-                    await section.Body.CopyToAsync(Stream.Null, ct);
-                }
-            }
-
-            if (inventoryId is null || upload is null)
-            {
-                return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
-            }
-
-            var result = await imports.CreateAsync(rollout!, inventoryId.Value, fileName ?? "upload", upload, User.UserId(), ct);
-            if (result.Problem is not null)
-            {
-                return Error(result.Problem);
-            }
-
-            return Created($"/api/imports/{result.Import!.Id}", await DescribeAsync(result.Import, result.Validation, ct));
+            return Error(received.Problem);
         }
-        finally
+
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
+        if (inventoryId is null || received.File is null)
         {
-            upload?.Dispose();
+            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
+
+        var result = await imports.CreateAsync(rollout!, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(), ct);
+        if (result.Problem is not null)
+        {
+            return Error(result.Problem);
+        }
+
+        return Created($"/api/imports/{result.Import!.Id}", await DescribeAsync(result.Import, result.Validation, ct));
     }
 
     [HttpGet("imports/{id:int}")]

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -72,90 +70,39 @@ public sealed class ImportsController(
                 cancellationToken);
         }
 
-        if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var mediaType)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
+        if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
         {
             return await RefuseUploadAsync(null, StatusCodes.Status400BadRequest, "Choose an inventory and a file.", cancellationToken);
         }
 
-        var options = antiforgeryOptions.Value;
-        int? inventoryId = null;
-        string? fileName = null;
-        string? token = null;
-        ReceivedUpload? upload = null;
-        try
+        var tokenField = antiforgeryOptions.Value.FormFieldName;
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId", tokenField],
+            skipEmptyFile: true, cancellationToken);
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var id) ? id : null;
+        if (received.Problem is not null)
         {
-            var reader = new MultipartReader(boundary, Request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
-            {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
-                {
-                    continue;
-                }
-
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (disposition.IsFileDisposition() && name == "file")
-                {
-                    fileName = disposition.FileNameStar.HasValue
-                        ? disposition.FileNameStar.Value
-                        : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-                    if (string.IsNullOrEmpty(fileName))
-                    {
-                        // The browser sends an empty part when no file was chosen.
-                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                        continue;
-                    }
-
-                    upload?.Dispose();
-                    (upload, var problem) = await imports.ReceiveAsync(section.Body, cancellationToken);
-                    if (problem is not null)
-                    {
-                        return await RefuseUploadAsync(inventoryId, problem.StatusCode, problem.Message, cancellationToken);
-                    }
-                }
-                else if (name is "inventoryId" || name == options.FormFieldName)
-                {
-                    using var text = new StreamReader(section.Body);
-                    var value = await text.ReadToEndAsync(cancellationToken);
-                    if (name == "inventoryId")
-                    {
-                        inventoryId = int.TryParse(value, out var id) ? id : null;
-                    }
-                    else
-                    {
-                        token = value;
-                    }
-                }
-                else
-                {
-                    await section.Body.CopyToAsync(Stream.Null, cancellationToken);
-                }
-            }
-
-            if (!await IsAntiforgeryTokenValidAsync(token))
-            {
-                return BadRequest();
-            }
-
-            if (inventoryId is null || upload is null)
-            {
-                return await RefuseUploadAsync(inventoryId, StatusCodes.Status400BadRequest,
-                    inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import.", cancellationToken);
-            }
-
-            var result = await imports.CreateAsync(rollout, inventoryId.Value, fileName ?? "upload", upload, User.UserId(),
-                cancellationToken);
-            if (result.Problem is not null)
-            {
-                return await RefuseUploadAsync(inventoryId, result.Problem.StatusCode, result.Problem.Message, cancellationToken);
-            }
-
-            return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Import!.Id}");
+            return await RefuseUploadAsync(inventoryId, received.Problem.StatusCode, received.Problem.Message, cancellationToken);
         }
-        finally
+
+        if (!await IsAntiforgeryTokenValidAsync(received.Fields.GetValueOrDefault(tokenField)))
         {
-            upload?.Dispose();
+            return BadRequest();
         }
+
+        if (inventoryId is null || received.File is null)
+        {
+            return await RefuseUploadAsync(inventoryId, StatusCodes.Status400BadRequest,
+                inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import.", cancellationToken);
+        }
+
+        var result = await imports.CreateAsync(rollout, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(),
+            cancellationToken);
+        if (result.Problem is not null)
+        {
+            return await RefuseUploadAsync(inventoryId, result.Problem.StatusCode, result.Problem.Message, cancellationToken);
+        }
+
+        return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Import!.Id}");
     }
 
     /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
