@@ -384,14 +384,6 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             }
         }
 
-        private static void AddIfSet(List<FieldChange> changes, string field, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                changes.Add(new FieldChange(field, null, value));
-            }
-        }
-
         private static bool SameText(string? a, string? b) =>
             string.IsNullOrEmpty(a) ? string.IsNullOrEmpty(b) : string.Equals(a, b, StringComparison.Ordinal);
 
