@@ -18,8 +18,9 @@ namespace Rollouter.Import.Web.Imports;
 
 /// <summary>
 /// The import services and Hangfire. The one place that chooses Hangfire's storage by database provider:
-/// SQLite → in memory (imports left In Progress are enqueued again at start-up), PostgreSQL → Hangfire.PostgreSql and
+/// SQLite → in memory, PostgreSQL → Hangfire.PostgreSql and
 /// SQL Server → Hangfire.SqlServer on the application's own database, so several instances share the queue.
+/// At start-up, imports left In Progress without a job are enqueued again.
 /// </summary>
 public static class ImportJobsSetup
 {
@@ -69,26 +70,44 @@ public static class ImportJobsSetup
     }
 
     /// <summary>
-    /// On SQLite (in-memory queue) enqueues every import left In Progress by a stop or crash: the write is one
-    /// transaction, so nothing of it was kept, and the job runs it again from the start.
+    /// Enqueues every import left In Progress without a job to run it: on SQLite (in-memory queue) every one after a
+    /// stop or crash; on PostgreSQL and SQL Server (durable queue) those whose job was lost, e.g. a crash between the
+    /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
+    /// runs it again from the start; should two instances enqueue the same import, its lock lets only one run write.
     /// </summary>
     public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
-        if (DatabaseProviders.FromProviderName(db.Database.ProviderName) != DatabaseProvider.Sqlite)
+        var interrupted = await db.Imports.Where(i => i.Status == ImportStatus.InProgress).Select(i => i.Id).ToListAsync(ct);
+        if (interrupted.Count == 0)
         {
             return;
         }
 
+        var queued = ImportsWithJobs(scope.ServiceProvider.GetRequiredService<JobStorage>());
         var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImportJobsSetup));
-        var interrupted = await db.Imports.Where(i => i.Status == ImportStatus.InProgress).Select(i => i.Id).ToListAsync(ct);
-        foreach (var id in interrupted)
+        foreach (var id in interrupted.Where(id => !queued.Contains(id)))
         {
             jobs.Enqueue<ImportJob>(job => job.RunAsync(id, CancellationToken.None));
-            logger.LogWarning("Import {ImportId} was left In Progress; it is run again", id);
+            logger.LogWarning("Import {ImportId} was left In Progress without a job; it is run again", id);
         }
+    }
+
+    /// <summary>The imports that have a job waiting, scheduled (a retry) or running in the storage.</summary>
+    private static HashSet<int> ImportsWithJobs(JobStorage storage)
+    {
+        const int Most = 10_000;
+        var monitoring = storage.GetMonitoringApi();
+        var jobs = monitoring.Queues().SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, Most).Select(j => j.Value?.Job))
+            .Concat(monitoring.FetchedJobs("default", 0, Most).Select(j => j.Value?.Job))
+            .Concat(monitoring.ProcessingJobs(0, Most).Select(j => j.Value?.Job))
+            .Concat(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job));
+        return jobs
+            .Where(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int)
+            .Select(job => (int)job!.Args[0])
+            .ToHashSet();
     }
 
     /// <summary>The Hangfire dashboard at /hangfire, for administrators only.</summary>
