@@ -25,6 +25,26 @@ public sealed record ImportListItem(
 
 public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
 
+/// <summary>An import on the key account managers' review page, with its rollout.</summary>
+public sealed record ReviewListItem(
+    int Id,
+    ImportStatus Status,
+    string RolloutIdentifier,
+    string Rollout,
+    string Inventory,
+    string FileName,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    int Created,
+    int Updated,
+    int FailedRows);
+
+/// <summary>One page of the review list: failed imports first, then the newest.</summary>
+public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total, int Page, int Pages)
+{
+    public const int PageSize = 50;
+}
+
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
 public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
 
@@ -42,6 +62,11 @@ public sealed class ImportPage
     public required Rollout Rollout { get; init; }
 
     public required ClientImport Import { get; init; }
+
+    /// <summary>
+    /// The key account managers' read-only review (under /reviews): no file settings, mapping, check or approval forms.
+    /// </summary>
+    public bool Review { get; init; }
 
     public required ParseOptions Options { get; init; }
 
@@ -82,11 +107,14 @@ public sealed class ImportPage
 
     public string? ErrorColumn { get; init; }
 
-    public bool Editable => Import.Status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    public bool Editable => !Review && Import.Status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
 
-    public bool Approvable => Import.Status is ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    public bool Approvable => !Review && Import.Status is ImportStatus.WaitingForApproval or ImportStatus.Failed;
 
-    public string BasePath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+    /// <summary>The page's address: under /reviews for a review, else the wizard's.</summary>
+    public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;
+
+    public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
