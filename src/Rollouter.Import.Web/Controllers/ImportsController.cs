@@ -127,7 +127,8 @@ public sealed class ImportsController(
             return NotFound();
         }
 
-        var result = await imports.UpdateMappingAsync(id, form.ToMapping(), cancellationToken);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), cancellationToken);
         if (result.Problem is not null)
         {
             Response.StatusCode = result.Problem.StatusCode;

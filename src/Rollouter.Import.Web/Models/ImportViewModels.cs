@@ -152,16 +152,25 @@ public sealed class MappingForm
 
     public List<ColumnForm> Columns { get; set; } = [];
 
-    public ImportMapping ToMapping() => new()
+    /// <summary>
+    /// The mapping the form means. A browser posts every row's options, also those hidden for the chosen target (the
+    /// separator box always holds a value): only the ones that apply to the target are kept — lookup for Assignee and
+    /// Client User, "create option" for selections, separator for multi-selections.
+    /// </summary>
+    public ImportMapping ToMapping(IReadOnlyList<CustomField> customFields) => new()
     {
         UpdateExisting = UpdateExisting,
-        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c => new ColumnMapping
+        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c =>
         {
-            Letter = c.Letter!,
-            Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
-            Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
-            CreateOptions = c.CreateOptions,
-            Separator = string.IsNullOrWhiteSpace(c.Separator) ? null : c.Separator,
+            var field = customFields.FirstOrDefault(f => string.Equals(f.Name, c.Target?.Trim(), StringComparison.OrdinalIgnoreCase));
+            return new ColumnMapping
+            {
+                Letter = c.Letter!,
+                Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
+                Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
+                CreateOptions = c.CreateOptions && field?.HasOptions == true,
+                Separator = string.IsNullOrWhiteSpace(c.Separator) || field?.IsMultiValued != true ? null : c.Separator,
+            };
         })],
     };
 }
