@@ -44,8 +44,12 @@ public abstract class ApiControllerBase(RolloutDbContext db, RolloutAccess acces
             : (null, Error(StatusCodes.Status403Forbidden, "Your role does not allow this."));
     }
 
-    /// <summary>An import of a rollout the caller may manage imports of (Rollout Manager or higher, member).</summary>
-    protected async Task<(ClientImport? Import, IActionResult? Refusal)> ImportAsync(int importId, CancellationToken ct)
+    /// <summary>
+    /// An import of a rollout the caller may manage imports of (Rollout Manager or higher, member); with
+    /// <paramref name="read"/>, a key account manager who is a member may also read it (the review).
+    /// </summary>
+    protected async Task<(ClientImport? Import, IActionResult? Refusal)> ImportAsync(int importId, CancellationToken ct,
+        bool read = false)
     {
         var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
         var visible = import is not null && await access.Visible(User).AnyAsync(r => r.Id == import.RolloutId, ct);
@@ -54,7 +58,7 @@ public abstract class ApiControllerBase(RolloutDbContext db, RolloutAccess acces
             return (null, Error(StatusCodes.Status404NotFound, $"Import {importId} does not exist."));
         }
 
-        return User.HasRoleAtLeast(Role.RolloutManager)
+        return User.HasRoleAtLeast(Role.RolloutManager) || (read && User.IsKeyAccountManager())
             ? (import, null)
             : (null, Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage imports."));
     }

@@ -9,7 +9,10 @@ using Rollouter.Import.Web.Security;
 
 namespace Rollouter.Import.Web.Api;
 
-/// <summary>The import wizard's steps for scripts: Rollout Manager or higher, member of the import's rollout.</summary>
+/// <summary>
+/// The import wizard's steps for scripts: Rollout Manager or higher, member of the import's rollout. Key account
+/// managers who are members may read an import and its failed rows (GET), never change it.
+/// </summary>
 [Route("api")]
 public sealed class ImportsApiController(
     RolloutDbContext db,
@@ -75,7 +78,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct);
+        var (import, refusal) = await ImportAsync(id, ct, read: true);
         return refusal ?? Ok(await DescribeAsync(import!, null, ct));
     }
 
@@ -174,7 +177,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
         CancellationToken ct = default)
     {
-        var (_, refusal) = await ImportAsync(id, ct);
+        var (_, refusal) = await ImportAsync(id, ct, read: true);
         if (refusal is not null)
         {
             return refusal;

@@ -7,7 +7,7 @@ using Rollouter.Import.Web.Security;
 
 namespace Rollouter.Import.Web.Api;
 
-/// <summary>An import's error report for scripts: Rollout Manager or higher, member of the import's rollout.</summary>
+/// <summary>An import's error report for scripts: Rollout Manager or higher, or a key account manager; member of the import's rollout.</summary>
 [Route("api")]
 public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportService imports)
     : ApiControllerBase(db, access)
@@ -19,7 +19,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct);
+        var (import, refusal) = await ImportAsync(id, ct, read: true);
         if (refusal is not null)
         {
             return refusal;

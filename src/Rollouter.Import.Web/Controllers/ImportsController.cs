@@ -25,13 +25,10 @@ public sealed class ImportsController(
     RolloutDbContext db,
     ImportService imports,
     ImportProcessor processor,
-    ImportProgressRegistry progress,
+    ImportsPageBuilder pages,
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
 {
-    private const int SampleCount = 3;
-    private const int MaxCheckErrorsShown = 500;
-
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
@@ -130,7 +127,8 @@ public sealed class ImportsController(
             return NotFound();
         }
 
-        var result = await imports.UpdateMappingAsync(id, form.ToMapping(), cancellationToken);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), cancellationToken);
         if (result.Problem is not null)
         {
             Response.StatusCode = result.Problem.StatusCode;
@@ -234,27 +232,24 @@ public sealed class ImportsController(
             return NotFound();
         }
 
-        var total = import.RowCount ?? 0;
-        var running = progress.TryGet(id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
-        return Json(new
-        {
-            status = import.Status.ToString(),
-            done = import.Status is not ImportStatus.InProgress,
-            @checked = running.Checked,
-            written = running.Written,
-            total = running.Total > 0 ? running.Total : total,
-        });
+        return Json(pages.Progress(import));
     }
 
-    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken)
+    /// <summary>The file as it was uploaded.</summary>
+    [HttpGet("{id:int}/file")]
+    public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
-        var rollout = RolloutScopedAttribute.Current(HttpContext);
-        return db.Imports.AsNoTracking()
-            .Include(i => i.Inventory)
-            .Include(i => i.CreatedBy)
-            .Include(i => i.ApprovedBy)
-            .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
+        var import = await FindAsync(id, cancellationToken);
+        return import is null ? NotFound() : await pages.OriginalFileAsync(import, cancellationToken);
     }
+
+    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
+        pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
+
+    private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
+        string? column = null, string? message = null, string? error = null, CheckResult? check = null) =>
+        pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, page, column,
+            message, error, check);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
     {
@@ -286,93 +281,4 @@ public sealed class ImportsController(
             .ToListAsync(cancellationToken);
         return new NewImport(rollout, inventories, inventoryId, error);
     }
-
-    private async Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
-        string? column = null, string? message = null, string? error = null, CheckResult? check = null)
-    {
-        var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var mapping = ImportMapping.FromJson(import.Mapping);
-        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
-        var options = ParseOptions.FromJson(import.ParseOptions);
-        IReadOnlyList<ImportColumn> columns = [];
-        IReadOnlyList<string> warnings = [];
-        IReadOnlyList<MappingIssue> mappingErrors = [];
-        IReadOnlyList<MappingIssue> mappingWarnings = [];
-        SpreadsheetFormat? format = null;
-        IReadOnlyList<string> sheets = [];
-        string? fileProblem = null;
-        var opened = await imports.OpenFileAsync(import, cancellationToken);
-        if (opened.File is { } file)
-        {
-            using (file)
-            {
-                format = file.Format;
-                sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
-                options = file.Options;
-                columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
-                    [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
-                warnings = [.. file.Warnings.Select(w => w.Message)];
-                var validation = MappingValidation.Validate(mapping, file.Columns, definition);
-                mappingErrors = validation.Errors;
-                mappingWarnings = validation.Warnings;
-            }
-        }
-        else
-        {
-            fileProblem = opened.Problem?.Message;
-        }
-
-        IReadOnlyList<ImportRowError> errors = [];
-        IReadOnlyList<ErrorColumnCount> counts = [];
-        int total = 0, pages = 1;
-        column = string.IsNullOrWhiteSpace(column) ? null : column.Trim().ToUpperInvariant();
-        if (import.Status == ImportStatus.Failed)
-        {
-            var all = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportId == import.Id);
-            counts = [.. (await all.GroupBy(e => new { e.Column, e.Header })
-                    .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
-                    .ToListAsync(cancellationToken))
-                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnOrder(c.Column))
-                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
-            var filtered = column is null ? all : all.Where(e => e.Column == column);
-            total = await filtered.CountAsync(cancellationToken);
-            pages = Math.Max(1, (total + ImportPage.ErrorPageSize - 1) / ImportPage.ErrorPageSize);
-            page = Math.Clamp(page, 1, pages);
-            errors = await filtered.OrderBy(e => e.Row).ThenBy(e => e.Id)
-                .Skip((page - 1) * ImportPage.ErrorPageSize).Take(ImportPage.ErrorPageSize)
-                .ToListAsync(cancellationToken);
-        }
-
-        if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
-        {
-            check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
-        }
-
-        return new ImportPage
-        {
-            Rollout = rollout,
-            Import = import,
-            Options = options,
-            Format = format,
-            Sheets = sheets,
-            Columns = columns,
-            Warnings = warnings,
-            FileProblem = fileProblem,
-            Mapping = mapping,
-            MappingErrors = mappingErrors,
-            MappingWarnings = mappingWarnings,
-            CustomFields = definition.CustomFields,
-            Message = message,
-            Error = error,
-            Check = check,
-            Errors = errors,
-            ErrorCounts = counts,
-            ErrorTotal = total,
-            ErrorPage = page,
-            ErrorPages = pages,
-            ErrorColumn = column,
-        };
-    }
-
-    private static int ColumnOrder(string letters) => letters.Aggregate(0, (n, c) => (n * 26) + char.ToUpperInvariant(c) - 'A' + 1);
 }

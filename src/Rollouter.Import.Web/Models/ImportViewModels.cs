@@ -25,6 +25,26 @@ public sealed record ImportListItem(
 
 public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
 
+/// <summary>An import on the key account managers' review page, with its rollout.</summary>
+public sealed record ReviewListItem(
+    int Id,
+    ImportStatus Status,
+    string RolloutIdentifier,
+    string Rollout,
+    string Inventory,
+    string FileName,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    int Created,
+    int Updated,
+    int FailedRows);
+
+/// <summary>One page of the review list: failed imports first, then the newest.</summary>
+public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total, int Page, int Pages)
+{
+    public const int PageSize = 50;
+}
+
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
 public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
 
@@ -42,6 +62,11 @@ public sealed class ImportPage
     public required Rollout Rollout { get; init; }
 
     public required ClientImport Import { get; init; }
+
+    /// <summary>
+    /// The key account managers' read-only review (under /reviews): no file settings, mapping, check or approval forms.
+    /// </summary>
+    public bool Review { get; init; }
 
     public required ParseOptions Options { get; init; }
 
@@ -82,11 +107,14 @@ public sealed class ImportPage
 
     public string? ErrorColumn { get; init; }
 
-    public bool Editable => Import.Status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    public bool Editable => !Review && Import.Status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
 
-    public bool Approvable => Import.Status is ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    public bool Approvable => !Review && Import.Status is ImportStatus.WaitingForApproval or ImportStatus.Failed;
 
-    public string BasePath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+    /// <summary>The page's address: under /reviews for a review, else the wizard's.</summary>
+    public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;
+
+    public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
@@ -124,16 +152,25 @@ public sealed class MappingForm
 
     public List<ColumnForm> Columns { get; set; } = [];
 
-    public ImportMapping ToMapping() => new()
+    /// <summary>
+    /// The mapping the form means. A browser posts every row's options, also those hidden for the chosen target (the
+    /// separator box always holds a value): only the ones that apply to the target are kept — lookup for Assignee and
+    /// Client User, "create option" for selections, separator for multi-selections.
+    /// </summary>
+    public ImportMapping ToMapping(IReadOnlyList<CustomField> customFields) => new()
     {
         UpdateExisting = UpdateExisting,
-        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c => new ColumnMapping
+        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c =>
         {
-            Letter = c.Letter!,
-            Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
-            Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
-            CreateOptions = c.CreateOptions,
-            Separator = string.IsNullOrWhiteSpace(c.Separator) ? null : c.Separator,
+            var field = customFields.FirstOrDefault(f => string.Equals(f.Name, c.Target?.Trim(), StringComparison.OrdinalIgnoreCase));
+            return new ColumnMapping
+            {
+                Letter = c.Letter!,
+                Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
+                Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
+                CreateOptions = c.CreateOptions && field?.HasOptions == true,
+                Separator = string.IsNullOrWhiteSpace(c.Separator) || field?.IsMultiValued != true ? null : c.Separator,
+            };
         })],
     };
 }

@@ -35,9 +35,13 @@ public sealed class AppServer : IAsyncDisposable
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
     /// <summary>Where the app's whole console output goes: artifacts/browser-tests-app.log.</summary>
-    public static string LogFile => Path.Combine(Paths.Artifacts, "browser-tests-app.log");
+    public static string LogFile => LogFileOf("app");
 
-    public static async Task<AppServer> StartAsync()
+    /// <summary>artifacts/browser-tests-&lt;name&gt;.log: each collection's app writes its own.</summary>
+    public static string LogFileOf(string name) => Path.Combine(Paths.Artifacts, $"browser-tests-{name}.log");
+
+    /// <param name="name">Names the log file (<see cref="LogFileOf"/>): "app" for the Browser collection's app.</param>
+    public static async Task<AppServer> StartAsync(string name = "app")
     {
         var dll = Path.Combine(Paths.WebApp, "Rollouter.Import.Web.dll");
         if (!File.Exists(dll))
@@ -47,7 +51,7 @@ public sealed class AppServer : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Paths.Artifacts);
-        var log = new StreamWriter(LogFile, append: false) { AutoFlush = true };
+        var log = new StreamWriter(LogFileOf(name), append: false) { AutoFlush = true };
         try
         {
             // A free port can be taken between probing and binding; the app then exits at once and we try again.

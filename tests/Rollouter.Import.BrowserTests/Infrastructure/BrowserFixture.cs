@@ -1,10 +1,14 @@
+// One collection at a time: each runs its own app, and two apps and two browsers at once are too much for a small
+// machine.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Rollouter.Import.BrowserTests.Infrastructure;
 
 /// <summary>
 /// One app and one Chromium for every test of the "Browser" collection; each test opens its own browser context
 /// (cookies, storage) through <see cref="BrowserTest"/>.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     /// <summary>Debian's Chromium; Playwright's own browser builds are never downloaded.</summary>
     public const string ChromiumPath = "/usr/bin/chromium";
@@ -17,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture has not started.");
 
+    /// <summary>Names the app's log file, artifacts/browser-tests-&lt;name&gt;.log.</summary>
+    protected virtual string AppName => "app";
+
     public async Task InitializeAsync()
     {
         // A missing browser fails every test with this message; it never skips them.
@@ -28,7 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         // The app starts (migrations, demo data) while Playwright's driver and Chromium come up.
-        var starting = AppServer.StartAsync();
+        var starting = AppServer.StartAsync(AppName);
         try
         {
             _playwright = await Playwright.CreateAsync();
@@ -88,4 +95,19 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
+}
+
+/// <summary>
+/// The wizard's own app (and Chromium): its imports create and change clients, which must not reach the demo data the
+/// "Browser" collection's tests count on. Its log is artifacts/browser-tests-wizard.log.
+/// </summary>
+public sealed class WizardFixture : BrowserFixture
+{
+    protected override string AppName => "wizard";
+}
+
+[CollectionDefinition(Name)]
+public sealed class WizardCollection : ICollectionFixture<WizardFixture>
+{
+    public const string Name = "Wizard";
 }

@@ -6,7 +6,7 @@ using static Rollouter.Import.Tests.Reports.ReportTestData;
 namespace Rollouter.Import.Tests.Reports;
 
 /// <summary>GET /api/inventories/{id}/clients: paging, search, the client's shape, and the membership rules.</summary>
-public sealed class ClientsApiTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+public abstract class ClientsApiTests(RolloutWebFactory factory)
 {
     [Fact]
     public async Task Clients_ArePagedByName_WithTheTotal()
@@ -68,3 +68,9 @@ public sealed class ClientsApiTests(RolloutWebFactory factory) : IClassFixture<R
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/inventories/{servers}/clients")).StatusCode);
     }
 }
+
+public sealed class SqliteClientsApiTests(RolloutWebFactory factory)
+    : ClientsApiTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientsApiTests(PostgresWebFactory factory)
+    : ClientsApiTests(factory), IClassFixture<PostgresWebFactory>;

@@ -12,7 +12,7 @@ using static Rollouter.Import.Tests.Reports.ReportTestData;
 namespace Rollouter.Import.Tests.Reports;
 
 /// <summary>The error report of a failed import: what it holds, that nothing in it runs, and that fixed it imports.</summary>
-public sealed class ErrorReportTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+public abstract class ErrorReportTests(RolloutWebFactory factory)
 {
     private static readonly string[] Header = ["Name", "Status", "Description", "Department", "Serial number"];
 
@@ -154,3 +154,9 @@ public sealed class ErrorReportTests(RolloutWebFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateBrowser().GetAsync($"/api/imports/{importId}/error-report")).StatusCode);
     }
 }
+
+public sealed class SqliteErrorReportTests(RolloutWebFactory factory)
+    : ErrorReportTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresErrorReportTests(PostgresWebFactory factory)
+    : ErrorReportTests(factory), IClassFixture<PostgresWebFactory>;

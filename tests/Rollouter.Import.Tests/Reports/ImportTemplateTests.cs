@@ -10,7 +10,7 @@ using static Rollouter.Import.Tests.Reports.ReportTestData;
 namespace Rollouter.Import.Tests.Reports;
 
 /// <summary>An inventory's import template: headers that map back by themselves, dropdowns, and a filled-in import.</summary>
-public sealed class ImportTemplateTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+public abstract class ImportTemplateTests(RolloutWebFactory factory)
 {
     private async Task<(byte[] Content, InventoryDefinition Laptops)> DownloadAsync(string email = "technician@demo.test")
     {
@@ -125,3 +125,9 @@ public sealed class ImportTemplateTests(RolloutWebFactory factory) : IClassFixtu
         Assert.Equal(HttpStatusCode.NotFound, (await technician.GetAsync($"/rollouts/SRV/inventories/{servers}/template")).StatusCode);
     }
 }
+
+public sealed class SqliteImportTemplateTests(RolloutWebFactory factory)
+    : ImportTemplateTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresImportTemplateTests(PostgresWebFactory factory)
+    : ImportTemplateTests(factory), IClassFixture<PostgresWebFactory>;

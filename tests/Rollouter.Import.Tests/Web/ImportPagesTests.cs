@@ -168,6 +168,37 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Contains(">Approve<", page);
     }
 
+    /// <summary>
+    /// A browser posts every row's options, shown or hidden: the separator box always holds ";", a ticked "create
+    /// option" stays ticked when the target changes. Only what applies to the target is kept.
+    /// </summary>
+    [Fact]
+    public async Task SavedMapping_AsABrowserPostsIt_WithEveryRowsOptions_KeepsOnlyTheOptionsOfEachTarget()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department,Software,Model\n{Unique("FORM")},IT,Office,ThinkPad T14\n");
+        var fields = new Dictionary<string, string>();
+        string[] targets = ["Name", "Department", "Software", "Model"];
+        for (var n = 0; n < targets.Length; n++)
+        {
+            fields[$"Columns[{n}].Letter"] = ((char)('A' + n)).ToString();
+            fields[$"Columns[{n}].Target"] = targets[n];
+            fields[$"Columns[{n}].Lookup"] = "Email";
+            fields[$"Columns[{n}].Separator"] = ";";
+            fields[$"Columns[{n}].CreateOptions"] = "true";
+        }
+
+        var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping", fields, path);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = await client.GetStringAsync(path);
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.DoesNotContain("a value separator applies only", page);
+        var mapping = Importing.Mapping.ImportMapping.FromJson((await StoredImportAsync(path)).Mapping);
+        Assert.Equal([null, null, ";", null], mapping.Columns.Select(c => c.Separator));
+        Assert.Equal([false, true, true, true], mapping.Columns.Select(c => c.CreateOptions));
+        Assert.All(mapping.Columns, c => Assert.Null(c.Lookup));
+    }
+
     [Fact]
     public async Task Check_ListsWhatWouldFail_WithRowColumnValueAndMessage_AndWritesNothing()
     {

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// The key account managers' review: the imports of their rollouts, failed first, each read-only with its file and
+/// error report; everyone else refused, foreign rollouts not found.
+/// </summary>
+public abstract partial class ReviewPagesTests(RolloutWebFactory factory)
+{
+    private const string Kam = "kam@demo.test";
+
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>A failing CSV for Laptops: row 3 has a status that does not exist, row 4 a serial number off the pattern.</summary>
+    private static string FailingLaptops() =>
+        $"Name,Status,Department,Serial number\n{Unique("REV")},New,IT,SN920001\n{Unique("REV")},Nope,IT,SN920002\n{Unique("REV")},New,HR,SN92\n";
+
+    /// <summary>Uploads <paramref name="csv"/> through the API as <paramref name="email"/>, approves it and waits for the result.</summary>
+    private async Task<int> ImportAsync(string email, string rollout, string inventory, string csv, string expected,
+        string fileName = "review.csv")
+    {
+        var client = await ApiTestClient.LoginAsync(factory, email);
+        var rolloutId = await client.RolloutIdAsync(rollout);
+        var inventoryId = await client.InventoryIdAsync(rolloutId, inventory);
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, fileName, csv));
+        Assert.True(import.Status() == "WaitingForApproval", import.ToJsonString());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.True(result.Status() == expected, result.ToJsonString());
+        return import.Id();
+    }
+
+    /// <summary>A new rollout (with an inventory "Desks" on the demo workflow) whose members are the administrator and the key account manager.</summary>
+    private async Task<string> RolloutWithKamAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var identifier = Unique("K").ToUpperInvariant()[..8];
+        var members = await db.Users.Where(u => u.Email == "admin@demo.test" || u.Email == Kam).ToListAsync();
+        var workflow = await db.Workflows.FirstAsync();
+        var rollout = new Rollout
+        {
+            Name = "Review " + identifier,
+            Identifier = identifier,
+            CreatedAt = DateTimeOffset.UtcNow,
+            Members = [.. members.Select(u => new RolloutMember { User = u })],
+        };
+        db.Inventories.Add(new Inventory { Name = "Desks", Rollout = rollout, Workflow = workflow, CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+        return identifier;
+    }
+
+    private static async Task<ImportStatus> StatusAsync(RolloutWebFactory factory, int importId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (await db.Imports.SingleAsync(i => i.Id == importId)).Status;
+    }
+
+    /// <summary>The import ids of the review list's rows, top to bottom, with their status.</summary>
+    private static List<(int Id, string Status)> ListedImports(string page) =>
+        [.. ReviewRowRegex().Matches(page).Select(m => (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value))];
+
+    private static void AssertDenied(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Kam_SeesTheImportsOfAllTheirRollouts_FailedOnesFirst_ThenTheNewest_ButNoneOfOtherRollouts()
+    {
+        var other = await RolloutWithKamAsync();
+        var failed = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed", "broken.csv");
+        var completed = await ImportAsync("manager@demo.test", "W11", "Laptops",
+            $"Name,Department\n{Unique("REV")},IT\n", "Completed", "fine.csv");
+        var desks = await ImportAsync("admin@demo.test", other, "Desks", $"Name\n{Unique("DESK")}\n", "Completed", "desks.csv");
+        var foreign = await ImportAsync("admin@demo.test", "SRV", "Servers", $"Name,Status\n{Unique("SRV")},Nope\n", "Failed", "servers.csv");
+        var kam = await factory.SignInAsync(Kam);
+
+        var response = await kam.GetAsync("/reviews");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<a class=\"nav-link\" href=\"/reviews\">Reviews</a>", page);
+        var listed = ListedImports(page);
+        var ids = listed.Select(l => l.Id).ToList();
+        Assert.Contains(failed, ids);
+        Assert.Contains(completed, ids);
+        Assert.Contains(desks, ids);
+        Assert.DoesNotContain(foreign, ids);
+        Assert.DoesNotContain("Server Migration", page);
+        Assert.Contains($"Review {other}", page);
+        var firstOther = listed.FindIndex(l => l.Status != nameof(ImportStatus.Failed));
+        Assert.True(firstOther > 0, "no failed import listed first");
+        Assert.All(listed.Skip(firstOther), l => Assert.NotEqual(nameof(ImportStatus.Failed), l.Status));
+        Assert.Equal(listed.Take(firstOther).Select(l => l.Id).OrderDescending(), listed.Take(firstOther).Select(l => l.Id));
+        Assert.Equal(listed.Skip(firstOther).Select(l => l.Id).OrderDescending(), listed.Skip(firstOther).Select(l => l.Id));
+        Assert.True(ids.IndexOf(desks) < ids.IndexOf(completed), "newest first among the others");
+        Assert.Contains($"<a href=\"/reviews/W11/imports/{failed}\">broken.csv</a>", page);
+        Assert.Contains($"<a href=\"/reviews/{other}/imports/{desks}\">desks.csv</a>", page);
+        Assert.Contains("Max Manager", page);
+    }
+
+    [Fact]
+    public async Task Kam_OpensAFailedImport_ReadOnly_WithFailedRowsByColumn_AndDownloadsTheFileAndTheErrorReport()
+    {
+        var csv = FailingLaptops();
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", csv, "Failed", "broken.csv");
+        var kam = await factory.SignInAsync(Kam);
+        var path = $"/reviews/W11/imports/{id}";
+
+        var response = await kam.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"import-status\" data-status=\"Failed\"", page);
+        Assert.Contains("Read-only review", page);
+        Assert.Contains("data-testid=\"failed-rows\"", page);
+        Assert.Contains("is not a status of workflow", page);
+        Assert.Contains("does not match", page);
+        Assert.Contains("data-testid=\"mapping-read-only\"", page);
+        Assert.Contains("Serial number", page);
+        Assert.Contains("Comma (,)", page);
+        Assert.DoesNotContain("mapping-form", page);
+        Assert.DoesNotContain("parse-options-form", page);
+        Assert.DoesNotContain(">Save mapping<", page);
+        Assert.DoesNotContain(">Approve<", page);
+        Assert.DoesNotContain(">Check<", page);
+        Assert.DoesNotContain("Open it in the import wizard", page);
+        Assert.DoesNotContain($"/rollouts/W11/imports/{id}", page);
+
+        var byStatus = await kam.GetStringAsync(path + "?column=B");
+        Assert.Contains("is not a status of workflow", byStatus);
+        Assert.DoesNotContain("does not match", byStatus);
+
+        var file = await kam.GetAsync($"{path}/file");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal("broken.csv", file.Content.Headers.ContentDisposition!.FileNameStar ?? file.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal(csv, Encoding.UTF8.GetString(await file.Content.ReadAsByteArrayAsync()));
+
+        var report = await kam.GetAsync($"{path}/error-report");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal(ErrorReport.ContentType, report.Content.Headers.ContentType!.MediaType);
+        using var workbook = new XLWorkbook(new MemoryStream(await report.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(3, workbook.Worksheets.First().LastRowUsed().RowNumber());
+    }
+
+    [Fact]
+    public async Task Kam_PostingApprovalMappingCheckOrFileSettings_IsRefused_AndTheImportStaysAsItWas()
+    {
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
+        var kam = await factory.SignInAsync(Kam);
+        var wizard = $"/rollouts/W11/imports/{id}";
+        var review = $"/reviews/W11/imports/{id}";
+
+        AssertDenied(await kam.GetAsync(wizard));
+        AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/approve", [], review));
+        AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/check", [], review));
+        AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/mapping",
+            new() { ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name" }, review));
+        AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/parse-options", new() { ["HeaderRow"] = "2" }, review));
+        Assert.Equal(HttpStatusCode.Forbidden, (await kam.GetAsync("/account/denied")).StatusCode);
+        Assert.Equal(ImportStatus.Failed, await StatusAsync(factory, id));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await RolloutWebFactory.PostFormAsync(kam, review, [], review)).StatusCode);
+
+        var api = await ApiTestClient.LoginAsync(factory, Kam);
+        Assert.Equal("Failed", (await api.GetJsonAsync($"/api/imports/{id}")).Status());
+        Assert.Equal(2, (await api.GetJsonAsync($"/api/imports/{id}/errors"))["total"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/imports/{id}/error-report")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsync($"/api/imports/{id}/check", null)).StatusCode);
+        using var mapping = new StringContent("{\"updateExisting\":false,\"columns\":[{\"letter\":\"A\",\"target\":\"Name\"}]}",
+            Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.PutAsync($"/api/imports/{id}/mapping", mapping)).StatusCode);
+        Assert.Equal(ImportStatus.Failed, await StatusAsync(factory, id));
+    }
+
+    [Fact]
+    public async Task Kam_OpeningAnImportOfARolloutTheyAreNotAMemberOf_GetsNotFound()
+    {
+        var foreign = await ImportAsync("admin@demo.test", "SRV", "Servers", $"Name,Status\n{Unique("SRV")},Nope\n", "Failed");
+        var kam = await factory.SignInAsync(Kam);
+
+        foreach (var path in new[] { "", "/file", "/error-report", "/progress" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync($"/reviews/SRV/imports/{foreign}{path}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync($"/reviews/W11/imports/{foreign}{path}")).StatusCode);
+        }
+
+        var api = await ApiTestClient.LoginAsync(factory, Kam);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/imports/{foreign}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/imports/{foreign}/error-report")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ServiceDeskWithoutKeyAccountManagement_AndRolloutManager_AreRefusedTheReviews()
+    {
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
+
+        foreach (var email in new[] { "servicedesk@demo.test", "manager@demo.test" })
+        {
+            var client = await factory.SignInAsync(email);
+            AssertDenied(await client.GetAsync("/reviews"));
+            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}"));
+            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}/file"));
+            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}/error-report"));
+            Assert.DoesNotContain("href=\"/reviews\"", await client.GetStringAsync("/rollouts"));
+        }
+
+        var api = await ApiTestClient.LoginAsync(factory, "servicedesk@demo.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/imports/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/imports/{id}/errors")).StatusCode);
+        var anonymous = await factory.CreateBrowser().GetAsync("/reviews");
+        Assert.StartsWith("/account/login", anonymous.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Administrator_ReviewsEveryRollout_AndIsOfferedTheWizard()
+    {
+        var foreign = await ImportAsync("admin@demo.test", "SRV", "Servers", $"Name,Status\n{Unique("SRV")},Nope\n", "Failed");
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var list = await admin.GetStringAsync("/reviews");
+        Assert.Contains(foreign, ListedImports(list).Select(l => l.Id));
+        Assert.Contains("Server Migration", list);
+        var page = await admin.GetStringAsync($"/reviews/SRV/imports/{foreign}");
+        Assert.Contains("Read-only review", page);
+        Assert.DoesNotContain(">Approve<", page);
+        Assert.Contains($"<a class=\"alert-link\" href=\"/rollouts/SRV/imports/{foreign}\">Open it in the import wizard</a>", page);
+    }
+
+    [Fact]
+    public async Task Manager_DownloadsTheUploadedFile_FromTheImportPage_ATechnicianIsRefused()
+    {
+        var csv = $"Name;Department\n{Unique("FILE")};IT\n";
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"),
+            "semicolons.csv", csv));
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/W11/imports/{import.Id()}";
+
+        Assert.Contains($"href=\"{path}/file\">Download the uploaded file</a>", await manager.GetStringAsync(path));
+        var file = await manager.GetAsync(path + "/file");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.Equal(csv, Encoding.UTF8.GetString(await file.Content.ReadAsByteArrayAsync()));
+        Assert.Equal("attachment", file.Content.Headers.ContentDisposition!.DispositionType);
+
+        AssertDenied(await (await factory.SignInAsync("technician@demo.test")).GetAsync(path + "/file"));
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/SRV/imports/{import.Id()}/file")).StatusCode);
+    }
+
+    [GeneratedRegex("<tr data-import=\"(\\d+)\" data-status=\"([A-Za-z]+)\">")]
+    private static partial Regex ReviewRowRegex();
+}
+
+public sealed class SqliteReviewPagesTests(RolloutWebFactory factory)
+    : ReviewPagesTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresReviewPagesTests(PostgresWebFactory factory)
+    : ReviewPagesTests(factory), IClassFixture<PostgresWebFactory>;
