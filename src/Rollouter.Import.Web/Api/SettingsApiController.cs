@@ -11,6 +11,7 @@ namespace Rollouter.Import.Web.Api;
 /// Custom fields and workflows (Rollout Manager or higher), rollouts (created by administrators) and their members
 /// (administrators, or rollout managers who are members; another rollout does not exist: 404).
 /// </summary>
+[SettingsConflictFilter]
 [Route("api")]
 public sealed class SettingsApiController(
     RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts)

@@ -8,6 +8,7 @@ using Rollouter.Import.Web.Settings;
 namespace Rollouter.Import.Web.Api;
 
 /// <summary>Users (Rollout Manager or higher; the pages' rules: only administrators create administrators).</summary>
+[SettingsConflictFilter]
 [Route("api/users")]
 public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access, UserSettings settings)
     : ApiControllerBase(db, access)

@@ -136,8 +136,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         return errors;
     }
 
-    /// <summary>Renames an option, and the value in every client of an inventory that has the field, in one transaction.</summary>
-    public async Task<SettingsErrors> RenameOptionAsync(CustomField field, int optionId, string? name, CancellationToken ct)
+    /// <summary>
+    /// Renames an option, and the value in every client of an inventory that has the field (recorded in their history), in
+    /// one transaction.
+    /// </summary>
+    public async Task<SettingsErrors> RenameOptionAsync(CustomField field, int optionId, string? name, int? actorId,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
         var errors = new SettingsErrors();
@@ -158,10 +162,18 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         var old = option.Name;
         option.Name = clean!;
         await db.SaveChangesAsync(ct);
+        var now = DateTimeOffset.UtcNow;
+        var fieldName = field.Name;
         await ForEachClientWithOptionAsync(field.Id, old, (client, values) =>
         {
-            client.Values[field.Id] = [.. values.Select(v => v == old ? clean! : v)];
-            client.UpdatedAt = DateTimeOffset.UtcNow;
+            string[] renamed = [.. values.Select(v => v == old ? clean! : v)];
+            client.Values[field.Id] = renamed;
+            client.UpdatedAt = now;
+            db.ClientHistory.Add(new ClientHistoryEntry
+            {
+                ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
+                Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed))],
+            });
         }, ct);
         await transaction.CommitAsync(ct);
         return errors;

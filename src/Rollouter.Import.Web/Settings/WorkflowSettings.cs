@@ -132,7 +132,8 @@ public sealed class WorkflowSettings(RolloutDbContext db)
     /// transaction as the removal. Refused while an import into an inventory of this workflow runs, since it may be
     /// writing clients with this status.
     /// </summary>
-    public async Task<SettingsErrors> RemoveStatusAsync(Workflow workflow, int statusId, int? targetStatusId, CancellationToken ct)
+    public async Task<SettingsErrors> RemoveStatusAsync(Workflow workflow, int statusId, int? targetStatusId, int? actorId,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var errors = new SettingsErrors();
@@ -166,8 +167,23 @@ public sealed class WorkflowSettings(RolloutDbContext db)
                 return errors;
             }
 
+            // Each moved client's history records the change, as an edit would.
+            var now = DateTimeOffset.UtcNow;
+            var ids = await db.Clients.Where(c => c.StatusId == statusId).Select(c => c.Id).ToListAsync(ct);
+            foreach (var batch in ids.Chunk(1000))
+            {
+                var entries = batch.Select(id => new ClientHistoryEntry
+                {
+                    ClientId = id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
+                    Changes = [new FieldChange("Status", status.Name, target.Name)],
+                }).ToList();
+                db.ClientHistory.AddRange(entries);
+                await db.SaveChangesAsync(ct);
+                entries.ForEach(e => db.Entry(e).State = EntityState.Detached);
+            }
+
             await db.Clients.Where(c => c.StatusId == statusId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, DateTimeOffset.UtcNow), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), ct);
         }
 
         workflow.Statuses.Remove(status);

@@ -97,6 +97,14 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
         var clients = await factory.WithDbAsync(db => db.Clients.AsNoTracking().Where(c => c.Name.StartsWith("TB-")).OrderBy(c => c.Name)
             .Select(c => c.StatusId).ToListAsync());
         Assert.Equal([statuses[2].Id, statuses[2].Id, statuses[1].Id], clients);
+        var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking().Include(h => h.User)
+            .Where(h => h.Client.Name.StartsWith("TB-")).OrderBy(h => h.Client.Name).ToListAsync());
+        Assert.Equal(2, history.Count);
+        Assert.All(history, h =>
+        {
+            Assert.Equal("manager@demo.test", h.User!.Email);
+            Assert.Equal([new FieldChange("Status", "Waiting", "Done")], h.Changes);
+        });
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
 
     [HttpPost("{id:int}/options/{optionId:int}")]
     public Task<IActionResult> RenameOption(int id, int optionId, string? optionName, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.RenameOptionAsync(f, optionId, optionName, ct),
+        ChangeAsync(id, f => settings.RenameOptionAsync(f, optionId, optionName, User.UserId(), ct),
             "The option was renamed, in the clients' values too.", ct);
 
     [HttpPost("{id:int}/options/{optionId:int}/up")]

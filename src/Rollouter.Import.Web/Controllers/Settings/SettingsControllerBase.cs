@@ -9,6 +9,7 @@ namespace Rollouter.Import.Web.Controllers.Settings;
 /// The settings pages under /settings: Rollout Manager or higher (lower roles get 403); some actions need an
 /// Administrator. Every form is validated on the server and carries an antiforgery token (global filter).
 /// </summary>
+[SettingsConflictFilter]
 [Authorize(Policy = Policies.RolloutManager)]
 public abstract class SettingsControllerBase : Controller
 {

@@ -95,7 +95,7 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
             return NotFound();
         }
 
-        var errors = await settings.RemoveStatusAsync(workflow!, statusId, targetStatusId, ct);
+        var errors = await settings.RemoveStatusAsync(workflow!, statusId, targetStatusId, User.UserId(), ct);
         if (Refused(errors, out _))
         {
             return View(Views + "RemoveStatus.cshtml",
