@@ -17,6 +17,8 @@ public sealed class SettingsApiController(
     RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts)
     : ApiControllerBase(db, access)
 {
+    private readonly RolloutAccess _access = access;
+
     [HttpGet("custom-fields")]
     [ProducesResponseType<IReadOnlyList<CustomFieldDefinitionDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> CustomFields(CancellationToken ct)
@@ -136,10 +138,12 @@ public sealed class SettingsApiController(
             return Error(errors.StatusCode, errors.Message);
         }
 
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
         return Ok(await Db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == id).OrderBy(m => m.User.DisplayName)
             .Select(m => new UserDto(m.User.Id, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role,
                 m.User.IsKeyAccountManager, m.User.IsActive,
-                m.User.Rollouts.OrderBy(r => r.Rollout.Identifier).Select(r => r.Rollout.Identifier).ToList(), null))
+                m.User.Rollouts.Where(r => visible.Contains(r.RolloutId)).OrderBy(r => r.Rollout.Identifier)
+                    .Select(r => r.Rollout.Identifier).ToList(), null))
             .ToListAsync(ct));
     }
 

@@ -13,6 +13,8 @@ namespace Rollouter.Import.Web.Api;
 public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access, UserSettings settings)
     : ApiControllerBase(db, access)
 {
+    private readonly RolloutAccess _access = access;
+
     [HttpGet("")]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
@@ -23,9 +25,12 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage users.");
         }
 
+        // Only rollouts the caller sees are named.
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
         return Ok(await Db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(u => new UserDto(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
-                u.Rollouts.OrderBy(m => m.Rollout.Identifier).Select(m => m.Rollout.Identifier).ToList(), null))
+                u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                    .Select(m => m.Rollout.Identifier).ToList(), null))
             .ToListAsync(ct));
     }
 
@@ -59,7 +64,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return Error(errors.StatusCode, errors.Message);
         }
 
-        var rollouts = await Db.RolloutMembers.Where(m => m.UserId == user!.Id).Select(m => m.Rollout.Identifier)
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var rollouts = await Db.RolloutMembers.Where(m => m.UserId == user!.Id && visible.Contains(m.RolloutId))
+            .Select(m => m.Rollout.Identifier)
             .OrderBy(i => i).ToListAsync(ct);
         var invitation = token is null
             ? null

@@ -11,8 +11,7 @@ public sealed record RolloutChoice(int Id, string Identifier, string Name);
 
 /// <summary>The user form, with what it offers: the roles the editor may give and the rollouts whose members they manage.</summary>
 public sealed record UserPage(
-    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanManage, bool IsSelf,
-    IReadOnlyList<string> OtherRollouts);
+    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanManage, bool IsSelf);
 
 public sealed record InvitationCreated(User User, string Link);
 

@@ -45,6 +45,9 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         var list = (await manager.GetJsonAsync("/api/users")).AsArray();
         Assert.Contains(list, u => u!["userCode"]!.GetValue<string>() == "U-8002" && u["role"]!.GetValue<string>() == "ServiceDesk");
         Assert.DoesNotContain(list, u => u!.AsObject().ContainsKey("invitationUrl"));
+        // Rollouts the manager is not a member of are not named (the administrator is also in SRV).
+        var admin = list.Single(u => u!["email"]!.GetValue<string>() == "admin@demo.test")!;
+        Assert.Equal(["W11"], admin["rollouts"]!.AsArray().Select(r => r!.GetValue<string>()));
     }
 
     [Fact]

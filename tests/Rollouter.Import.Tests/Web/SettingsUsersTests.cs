@@ -129,6 +129,22 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Invitation_ANewLinkFromTheUsersPage_VoidsTheEarlierOne()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (_, created, _) = await manager.SubmitAsync("/settings/users/new", NewUser("Lars Late", "U-7009"));
+        var first = new Uri(InvitationLink().Match(created).Groups[1].Value).PathAndQuery;
+        var id = (await UserAsync("U-7009")).Id;
+
+        var (_, renewed, _) = await manager.SubmitAsync($"/settings/users/{id}/invitation", [], $"/settings/users/{id}");
+        var second = new Uri(InvitationLink().Match(renewed).Groups[1].Value).PathAndQuery;
+
+        Assert.NotEqual(first, second);
+        Assert.Contains("This link is not valid", await factory.CreateBrowser().PageAsync(first));
+        Assert.Contains("lars.late@example.test", await factory.CreateBrowser().PageAsync(second));
+    }
+
+    [Fact]
     public async Task Invitation_WithAForgedToken_IsNotValid()
     {
         var admin = await factory.SignInAsync("admin@demo.test");
@@ -181,6 +197,9 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var deactivated = await RolloutWebFactory.PostFormAsync(manager, $"/settings/users/{admin.Id}/deactivate", [], "/settings/users");
 
         Assert.DoesNotContain("value=\"Administrator\"", form);
+        // The administrator is also a member of SRV, which does not exist for the manager.
+        Assert.DoesNotContain("SRV", await manager.PageAsync("/settings/users"));
+        Assert.DoesNotContain("Server Migration", editPage);
         Assert.Contains("Only administrators change an administrator.", editPage);
         foreach (var response in new[] { created, edited, deactivated })
         {

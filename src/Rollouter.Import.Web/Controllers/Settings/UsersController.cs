@@ -9,17 +9,20 @@ using Rollouter.Import.Web.Settings;
 namespace Rollouter.Import.Web.Controllers.Settings;
 
 [Route("settings/users")]
-public sealed class UsersController(RolloutDbContext db, UserSettings settings) : SettingsControllerBase
+public sealed class UsersController(RolloutDbContext db, RolloutAccess access, UserSettings settings) : SettingsControllerBase
 {
     private const string Views = "~/Views/Settings/Users/";
 
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
+        // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
+        var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(ct);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
                 u.PasswordHash != null,
-                u.Rollouts.OrderBy(m => m.Rollout.Identifier).Select(m => m.Rollout.Identifier).ToList()))
+                u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                    .Select(m => m.Rollout.Identifier).ToList()))
             .ToListAsync(ct);
         return View(Views + "Index.cshtml", users);
     }
@@ -135,6 +138,13 @@ public sealed class UsersController(RolloutDbContext db, UserSettings settings) 
             return Forbid();
         }
 
+        if (user.Id == User.UserId())
+        {
+            // A new link would also end one's own other sessions; one's own password is changed by signing in.
+            ModelState.AddModelError("", "You cannot create a link for yourself.");
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+        }
+
         if (!user.IsActive)
         {
             ModelState.AddModelError("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
@@ -188,13 +198,8 @@ public sealed class UsersController(RolloutDbContext db, UserSettings settings) 
     {
         var manageable = await settings.ManageableRollouts(User).OrderBy(r => r.Name)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
-        var manageableIds = manageable.Select(r => r.Id).ToList();
-        var others = user is null
-            ? []
-            : await db.RolloutMembers.Where(m => m.UserId == user.Id && !manageableIds.Contains(m.RolloutId))
-                .Select(m => m.Rollout.Name).ToListAsync(ct);
         var canManage = user is null || UserSettings.CanManage(User, user);
         return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canManage,
-            user?.Id == User.UserId(), others);
+            user?.Id == User.UserId());
     }
 }
