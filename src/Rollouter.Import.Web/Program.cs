@@ -7,6 +7,7 @@ using Rollouter.Import.Web.Api;
 using Rollouter.Import.Web.Imports;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Security;
+using Rollouter.Import.Web.Settings;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -56,6 +57,7 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
+builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
 builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
     .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

@@ -52,6 +52,72 @@ public sealed class AccountController(SignInManager<User> signIn, ILogger<Accoun
         return RedirectToAction(nameof(Login));
     }
 
+    /// <summary>The invitation link of a new user (or a password reset link): choose a password, then be signed in.</summary>
+    [AllowAnonymous]
+    [HttpGet("invitation")]
+    public async Task<IActionResult> Invitation(int user, string? token)
+    {
+        var invitee = await InviteeAsync(user, token);
+        if (invitee is null)
+        {
+            return View("InvitationInvalid");
+        }
+
+        return View(new InvitationForm { User = user, Token = token!, Email = invitee.Email ?? "" });
+    }
+
+    [AllowAnonymous]
+    [HttpPost("invitation")]
+    public async Task<IActionResult> Invitation(InvitationForm form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var invitee = await InviteeAsync(form.User, form.Token);
+        if (invitee is null)
+        {
+            return View("InvitationInvalid");
+        }
+
+        form.Email = invitee.Email ?? "";
+        if (!ModelState.IsValid)
+        {
+            return View(form);
+        }
+
+        var result = await signIn.UserManager.ResetPasswordAsync(invitee, form.Token, form.Password);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(nameof(InvitationForm.Password), error.Code == "InvalidToken"
+                    ? "This link is invalid or has expired: ask an administrator or rollout manager for a new one."
+                    : error.Description);
+            }
+
+            return View(form);
+        }
+
+        await signIn.SignOutAsync();
+        await signIn.SignInAsync(invitee, isPersistent: false);
+        logger.LogInformation("User {UserId} set a password through an invitation link", invitee.Id);
+        return LocalRedirect("/rollouts");
+    }
+
+    /// <summary>The active user whose link this is, when the token is (still) valid.</summary>
+    private async Task<User?> InviteeAsync(int userId, string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        var users = signIn.UserManager;
+        var user = await users.Users.FirstOrDefaultAsync(u => u.Id == userId, HttpContext.RequestAborted);
+        return user is { IsActive: true } && await users.VerifyUserTokenAsync(user, users.Options.Tokens.PasswordResetTokenProvider,
+            UserManager<User>.ResetPasswordTokenPurpose, token)
+            ? user
+            : null;
+    }
+
     [AllowAnonymous]
     [HttpGet("denied")]
     public IActionResult Denied()
@@ -75,4 +141,24 @@ public sealed class LoginForm
     public bool RememberMe { get; set; }
 
     public string? ReturnUrl { get; set; }
+}
+
+public sealed class InvitationForm
+{
+    public int User { get; set; }
+
+    public string Token { get; set; } = "";
+
+    /// <summary>Shown, not posted back.</summary>
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Choose a password.")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+
+    [Required(ErrorMessage = "Repeat the password.")]
+    [Compare(nameof(Password), ErrorMessage = "The two passwords are not the same.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Repeat the password")]
+    public string ConfirmPassword { get; set; } = "";
 }

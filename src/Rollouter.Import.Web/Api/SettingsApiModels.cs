@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Api;
+
+/// <summary>A user; <c>invitationUrl</c> only in the answer to a creation without password (shown once).</summary>
+public sealed record UserDto(
+    int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
+    IReadOnlyList<string> Rollouts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null);
+
+/// <summary>
+/// A new user. Without <c>password</c> the answer carries an <c>invitationUrl</c> where the user sets one. <c>rolloutIds</c>:
+/// rollouts to add the user to (a rollout manager: among their own).
+/// </summary>
+public sealed record CreateUserRequest(
+    string? DisplayName, string? Email, string? UserCode, Role? Role, bool IsKeyAccountManager, string? Password,
+    IReadOnlyList<int>? RolloutIds);
+
+public sealed record CustomFieldDefinitionDto(
+    int Id, string Name, string? Description, CustomFieldType Type, bool Required, string? Regex, IReadOnlyList<string> Options);
+
+public sealed record CreateCustomFieldRequest(
+    string? Name, string? Description, CustomFieldType? Type, bool Required, string? Regex, IReadOnlyList<string>? Options);
+
+public sealed record WorkflowDto(int Id, string Name, IReadOnlyList<string> Statuses);
+
+public sealed record CreateWorkflowRequest(string? Name, IReadOnlyList<string>? Statuses);
+
+public sealed record CreateRolloutRequest(string? Name, string? Identifier, int? ClientLimit);
+
+public sealed record RolloutCreatedDto(int Id, string Identifier, string Name, int? ClientLimit);
+
+public sealed record AddMemberRequest(int UserId);

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Security;
+
+/// <summary>
+/// Checks the sign-in cookie against the user on every request, as the API does with its tokens: a deactivated (or
+/// deleted) user is signed out at once; a user whose role, name or key account manager flag changed gets a fresh
+/// cookie with the new claims, so a changed role applies at the next click.
+/// </summary>
+public static class ActiveUserCookieCheck
+{
+    public static IServiceCollection AddActiveUserCookieCheck(this IServiceCollection services) =>
+        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        {
+            var previous = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                await previous(context);
+                if (context.Principal is not null)
+                {
+                    await ValidateAsync(context);
+                }
+            };
+        });
+
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        var userId = principal.UserId();
+        var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, context.HttpContext.RequestAborted);
+        if (user is not { IsActive: true })
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
+        }
+
+        if (principal.Role() != user.Role || principal.DisplayName() != user.DisplayName
+            || principal.IsKeyAccountManager() != user.IsKeyAccountManager)
+        {
+            var signIn = context.HttpContext.RequestServices.GetRequiredService<SignInManager<User>>();
+            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
+            context.ShouldRenew = true;
+        }
+    }
+}

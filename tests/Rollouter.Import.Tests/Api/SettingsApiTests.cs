@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>The settings calls of the API: users, custom fields, workflows, rollouts and members, with the pages' rules.</summary>
+public abstract class SettingsApiTests(RolloutWebFactory factory)
+{
+    private static async Task<(HttpStatusCode Status, string Error)> ErrorAsync(HttpResponseMessage response) =>
+        (response.StatusCode, (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
+
+    [Fact]
+    public async Task Users_CreateWithPasswordOrInvitation_AndList()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+
+        var withPassword = await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Anna", email = "api.anna@example.test", userCode = "U-8001", role = "Technician",
+            password = "Str0ng!Password", rolloutIds = new[] { w11 },
+        });
+        var invited = await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Ben", email = "api.ben@example.test", userCode = "U-8002", role = "ServiceDesk", isKeyAccountManager = true,
+        });
+
+        Assert.Equal(HttpStatusCode.Created, withPassword.StatusCode);
+        var anna = await ApiTestClient.ReadAsync(withPassword);
+        Assert.Equal(("U-8001", "Technician", true), (anna["userCode"]!.GetValue<string>(), anna["role"]!.GetValue<string>(), anna["isActive"]!.GetValue<bool>()));
+        Assert.Equal(["W11"], anna["rollouts"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Null(anna["invitationUrl"]);
+        await ApiTestClient.LoginAsync(factory, "api.anna@example.test", "Str0ng!Password");
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        var ben = await ApiTestClient.ReadAsync(invited);
+        Assert.StartsWith("http://localhost/account/invitation?user=", ben["invitationUrl"]!.GetValue<string>());
+        Assert.True(ben["isKeyAccountManager"]!.GetValue<bool>());
+        var page = await factory.CreateBrowser().GetStringAsync(new Uri(ben["invitationUrl"]!.GetValue<string>()).PathAndQuery);
+        Assert.Contains("api.ben@example.test", page);
+
+        var list = (await manager.GetJsonAsync("/api/users")).AsArray();
+        Assert.Contains(list, u => u!["userCode"]!.GetValue<string>() == "U-8002" && u["role"]!.GetValue<string>() == "ServiceDesk");
+        Assert.DoesNotContain(list, u => u!.AsObject().ContainsKey("invitationUrl"));
+        // Rollouts the manager is not a member of are not named (the administrator is also in SRV).
+        var admin = list.Single(u => u!["email"]!.GetValue<string>() == "admin@demo.test")!;
+        Assert.Equal(["W11"], admin["rollouts"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Users_Refusals_AreClearErrors()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+
+        var admin = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Boss", email = "api.boss@example.test", userCode = "U-8003", role = "Administrator", password = "Str0ng!Password",
+        }));
+        var duplicate = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Copy", email = "api.copy@example.test", userCode = "u-0002",
+        }));
+        var weak = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Weak", email = "api.weak@example.test", userCode = "U-8004", password = "weak",
+        }));
+        var missing = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new { email = "not-an-email" }));
+        var forbidden = await ErrorAsync(await technician.GetAsync("/api/users"));
+        var forbiddenCreate = await ErrorAsync(await technician.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Tech", email = "api.tech@example.test", userCode = "U-8005",
+        }));
+
+        Assert.Equal((HttpStatusCode.Forbidden, "Only administrators make someone an Administrator."), admin);
+        Assert.Equal((HttpStatusCode.Conflict, "Another user already has the user ID \"u-0002\"."), duplicate);
+        Assert.Equal(HttpStatusCode.BadRequest, weak.Status);
+        Assert.Contains("Passwords must be at least 8 characters.", weak.Error);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.Contains("Enter the user's name.", missing.Error);
+        Assert.Contains("Enter a valid email address.", missing.Error);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, forbiddenCreate.Status);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email!.StartsWith("api.") && u.UserCode != "U-8001" && u.UserCode != "U-8002")));
+    }
+
+    [Fact]
+    public async Task CustomFields_CreateAndList_WithRefusals()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var created = await manager.PostAsJsonAsync("/api/custom-fields", new
+        {
+            name = "Api Colour", description = "Paint", type = "MultiSelection", required = true, regex = "^[A-Z][a-z]+$",
+            options = new[] { "Red", "Blue" },
+        });
+        var badRegex = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "Api Bad", type = "Input", regex = "[" }));
+        var duplicate = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "MODEL", type = "Input" }));
+        var noType = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "Api Typeless" }));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var field = await ApiTestClient.ReadAsync(created);
+        Assert.Equal("MultiSelection", field["type"]!.GetValue<string>());
+        Assert.Equal(["Red", "Blue"], field["options"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, badRegex.Status);
+        Assert.StartsWith("The pattern is not a valid regular expression: Invalid pattern '[' at offset 1.", badRegex.Error);
+        Assert.Equal((HttpStatusCode.Conflict, "Another custom field is already named \"MODEL\"."), duplicate);
+        Assert.Equal(HttpStatusCode.BadRequest, noType.Status);
+        var list = (await manager.GetJsonAsync("/api/custom-fields")).AsArray();
+        var colour = list.Single(f => f!["name"]!.GetValue<string>() == "Api Colour")!;
+        Assert.Equal(("Paint", true, "^[A-Z][a-z]+$"), (colour["description"]!.GetValue<string>(), colour["required"]!.GetValue<bool>(), colour["regex"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Workflows_CreateWithStatuses_AndList()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var created = await manager.PostAsJsonAsync("/api/workflows", new { name = "Api flow", statuses = new[] { "Todo", "Doing", "Done" } });
+        var empty = await ErrorAsync(await manager.PostAsJsonAsync("/api/workflows", new { name = "Api empty", statuses = Array.Empty<string>() }));
+        var twice = await ErrorAsync(await manager.PostAsJsonAsync("/api/workflows", new { name = "Api twice", statuses = new[] { "A", "a" } }));
+        var taken = await ErrorAsync(await manager.PostAsJsonAsync("/api/workflows", new { name = "Api flow", statuses = new[] { "A" } }));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(["Todo", "Doing", "Done"], (await ApiTestClient.ReadAsync(created))["statuses"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+        Assert.Equal(HttpStatusCode.Conflict, twice.Status);
+        Assert.Equal((HttpStatusCode.Conflict, "Another workflow is already named \"Api flow\"."), taken);
+        var list = (await manager.GetJsonAsync("/api/workflows")).AsArray();
+        Assert.Contains(list, w => w!["name"]!.GetValue<string>() == "Device rollout");
+        Assert.Contains(list, w => w!["name"]!.GetValue<string>() == "Api flow");
+    }
+
+    [Fact]
+    public async Task Rollouts_CreatedByAdministrators_MembersAddedByAdministratorsAndMemberManagers()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var technicianId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync());
+        var managerId = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync());
+
+        var refused = await ErrorAsync(await manager.PostAsJsonAsync("/api/rollouts", new { name = "Api rollout", identifier = "API1" }));
+        var created = await admin.PostAsJsonAsync("/api/rollouts", new { name = "Api rollout", identifier = "API1", clientLimit = 10 });
+        var duplicate = await ErrorAsync(await admin.PostAsJsonAsync("/api/rollouts", new { name = "Again", identifier = "api1" }));
+        var invalid = await ErrorAsync(await admin.PostAsJsonAsync("/api/rollouts", new { name = "Bad", identifier = "a b", clientLimit = -1 }));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rollout = await ApiTestClient.ReadAsync(created);
+        var id = rollout.Id();
+        Assert.Equal(10, rollout["clientLimit"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.Status);
+        Assert.Contains("The identifier is 1 to 32 letters", invalid.Error);
+        Assert.Contains("The client limit is a whole number", invalid.Error);
+
+        // The manager is not a member yet: the rollout does not exist for them.
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync($"/api/rollouts/{id}/members", new { userId = technicianId })).StatusCode);
+        var added = await admin.PostAsJsonAsync($"/api/rollouts/{id}/members", new { userId = managerId });
+        Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        var byManager = await manager.PostAsJsonAsync($"/api/rollouts/{id}/members", new { userId = technicianId });
+        Assert.Equal(HttpStatusCode.OK, byManager.StatusCode);
+        var members = (await ApiTestClient.ReadAsync(byManager)).AsArray().Select(m => m!["displayName"]!.GetValue<string>());
+        Assert.Equal(["Max Manager", "Tina Technician"], members);
+        var unknown = await ErrorAsync(await admin.PostAsJsonAsync($"/api/rollouts/{id}/members", new { userId = 999999 }));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.PostAsJsonAsync($"/api/rollouts/{id}/members", new { userId = technicianId })).StatusCode);
+        Assert.Contains("API1", (await technician.GetStringAsync("/api/rollouts")));
+    }
+
+    [Fact]
+    public async Task SettingsCalls_AreInTheOpenApiDocument_AndNeedAToken()
+    {
+        var document = await factory.CreateBrowser().GetStringAsync("/openapi/v1.json");
+        foreach (var path in new[] { "\"/api/users\"", "\"/api/custom-fields\"", "\"/api/workflows\"", "\"/api/rollouts/{id}/members\"" })
+        {
+            Assert.Contains(path, document);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateBrowser().GetAsync("/api/users")).StatusCode);
+        var cookie = await factory.SignInAsync("admin@demo.test");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await cookie.GetAsync("/api/workflows")).StatusCode);
+    }
+}
+
+public sealed class SqliteSettingsApiTests(RolloutWebFactory factory)
+    : SettingsApiTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSettingsApiTests(PostgresWebFactory factory)
+    : SettingsApiTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,132 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Custom fields of all five types, their options, the pattern check and the type change rule.</summary>
+public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
+{
+    private async Task<(HttpClient Client, int Id)> CreateAsync(Dictionary<string, string> form)
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (status, page, location) = await manager.SubmitAsync("/settings/custom-fields/new", form);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"The custom field {form["Name"]} was created.", page);
+        return (manager, int.Parse(location!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private Task<CustomField> FieldAsync(int id) => factory.WithDbAsync(db =>
+        db.CustomFields.AsNoTracking().Include(f => f.Options.OrderBy(o => o.Position)).SingleAsync(f => f.Id == id));
+
+    [Theory]
+    [InlineData("Input")]
+    [InlineData("TextArea")]
+    [InlineData("Selection")]
+    [InlineData("MultiSelection")]
+    [InlineData("MultiSelectionFree")]
+    public async Task Create_EachType_WithDescriptionRequiredAndPattern(string type)
+    {
+        var hasOptions = type is "Selection" or "MultiSelection";
+        var (manager, id) = await CreateAsync(new()
+        {
+            ["Name"] = "Field " + type, ["Type"] = type, ["Description"] = "About " + type, ["Required"] = "true",
+            ["ValidationRegex"] = "^[A-Z]+$", ["Options"] = hasOptions ? "RED\nGREEN\n" : "",
+        });
+
+        var field = await FieldAsync(id);
+        Assert.Equal(Enum.Parse<CustomFieldType>(type), field.Type);
+        Assert.Equal(("About " + type, true, "^[A-Z]+$"), (field.Description, field.Required, field.ValidationRegex));
+        Assert.Equal(hasOptions ? ["RED", "GREEN"] : [], field.Options.Select(o => o.Name));
+        Assert.Contains("Field " + type, await manager.PageAsync("/settings/custom-fields"));
+    }
+
+    [Theory]
+    [InlineData("Input", "", "Enter the field's name.")]
+    [InlineData("Input", "Location", "Another custom field is already named \"location\".")]
+    [InlineData("Input", "Pattern", "The pattern is not a valid regular expression: Invalid pattern '^[0-9' at offset 5. Unterminated [] set.")]
+    [InlineData("Input", "With options", "A field of type Input has no options.")]
+    [InlineData("Selection", "Twice", "The option \"Red\" appears twice")]
+    public async Task Create_WithBadInput_IsRefusedWithTheMessage(string type, string name, string message)
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var before = await factory.WithDbAsync(db => db.CustomFields.CountAsync());
+
+        var (status, page, _) = await manager.SubmitAsync("/settings/custom-fields/new", new()
+        {
+            ["Name"] = name == "Location" ? "location" : name,
+            ["Type"] = type,
+            ["ValidationRegex"] = name == "Pattern" ? "^[0-9" : "",
+            ["Options"] = name switch { "With options" => "A\nB", "Twice" => "Red\nBlue\nred", _ => "" },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(message, page);
+        Assert.Equal(before, await factory.WithDbAsync(db => db.CustomFields.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Edit_ChangesNameAndPattern_ButTypeOnlyWhereValuesStayValid()
+    {
+        var (manager, id) = await CreateAsync(new() { ["Name"] = "Room", ["Type"] = "Input" });
+        var page = $"/settings/custom-fields/{id}";
+
+        var (_, saved, _) = await manager.SubmitAsync(page, new()
+        {
+            ["Name"] = "Room number", ["Type"] = "TextArea", ["Description"] = "Where", ["ValidationRegex"] = "^[0-9]+$",
+        });
+        var (_, refused, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Room number", ["Type"] = "Selection" });
+        var (_, badPattern, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Room number", ["Type"] = "TextArea", ["ValidationRegex"] = "(" });
+
+        Assert.Contains("The custom field Room number was saved.", saved);
+        Assert.Contains("A Text Area field cannot become Selection", refused);
+        Assert.Contains("The pattern is not a valid regular expression: Invalid pattern '(' at offset 1. Not enough )'s.", badPattern);
+        var field = await FieldAsync(id);
+        Assert.Equal(("Room number", CustomFieldType.TextArea, "^[0-9]+$", "Where"),
+            (field.Name, field.Type, field.ValidationRegex, field.Description));
+        Assert.DoesNotContain("value=\"Selection\"", await manager.PageAsync(page));
+    }
+
+    [Fact]
+    public async Task Options_AreAddedRenamedInTheClientsValuesReorderedAndRemovedWhenUnused()
+    {
+        var (manager, id) = await CreateAsync(new() { ["Name"] = "Colour", ["Type"] = "MultiSelection", ["Options"] = "Red\nBlue" });
+        var options = (await FieldAsync(id)).Options;
+        var status = await factory.WithDbAsync(db => db.WorkflowStatuses.Select(s => new { s.Id, s.WorkflowId }).FirstAsync());
+        await factory.AddInventoryAsync("Painted", status.WorkflowId, [id],
+            ("PT-1", status.Id, new() { [id] = ["Red", "Blue"] }), ("PT-2", status.Id, new() { [id] = ["Red"] }),
+            ("PT-3", status.Id, new() { [id] = ["Blue"] }));
+        var page = $"/settings/custom-fields/{id}";
+
+        var (_, added, _) = await manager.SubmitAsync($"{page}/options", new() { ["OptionName"] = "Green" }, page);
+        var (_, duplicate, _) = await manager.SubmitAsync($"{page}/options", new() { ["OptionName"] = "green" }, page);
+        var (_, renamed, _) = await manager.SubmitAsync($"{page}/options/{options[0].Id}", new() { ["OptionName"] = "Crimson" }, page);
+        var (_, inUse, _) = await manager.SubmitAsync($"{page}/options/{options[1].Id}/remove", [], page);
+        var green = (await FieldAsync(id)).Options.Single(o => o.Name == "Green");
+        await manager.SubmitAsync($"{page}/options/{green.Id}/up", [], page);
+        await manager.SubmitAsync($"{page}/options/{green.Id}/up", [], page);
+
+        Assert.Contains("The option Green was added.", added);
+        Assert.Contains("The field already has the option \"Green\", which differs only by case.", duplicate);
+        Assert.Contains("The option was renamed, in the clients' values too.", renamed);
+        Assert.Contains("2 clients have the option \"Blue\"", inUse);
+        Assert.Equal(["Green", "Crimson", "Blue"], (await FieldAsync(id)).Options.Select(o => o.Name));
+        var values = await factory.WithDbAsync(db => db.Clients.AsNoTracking().Where(c => c.Name.StartsWith("PT-"))
+            .OrderBy(c => c.Name).Select(c => c.Values).ToListAsync());
+        Assert.Equal([["Crimson", "Blue"], ["Crimson"], ["Blue"]], values.Select(v => v[id]));
+        var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking().Where(h => h.Client.Name.StartsWith("PT-"))
+            .OrderBy(h => h.Client.Name).Select(h => h.Changes).ToListAsync());
+        Assert.Equal([[new FieldChange("Colour", "Red; Blue", "Crimson; Blue")], [new FieldChange("Colour", "Red", "Crimson")]], history);
+
+        var (_, removed, _) = await manager.SubmitAsync($"{page}/options/{green.Id}/remove", [], page);
+        Assert.Contains("The option was removed.", removed);
+        Assert.Equal(["Crimson", "Blue"], (await FieldAsync(id)).Options.Select(o => o.Name));
+    }
+}
+
+public sealed class SqliteSettingsCustomFieldsTests(RolloutWebFactory factory)
+    : SettingsCustomFieldsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSettingsCustomFieldsTests(PostgresWebFactory factory)
+    : SettingsCustomFieldsTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,145 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Rollouts: administrators create and edit them; members by administrators and member rollout managers.</summary>
+public abstract class SettingsRolloutsTests(RolloutWebFactory factory)
+{
+    private Task<int> UserIdAsync(string email) =>
+        factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    private Task<int> RolloutIdAsync(string identifier) =>
+        factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == identifier).Select(r => r.Id).SingleAsync());
+
+    [Fact]
+    public async Task Administrator_CreatesARollout_AddsAndRemovesMembers_AndTheMemberSeesIt()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var (status, page, location) = await admin.SubmitAsync("/settings/rollouts/new",
+            new() { ["Name"] = "Printer Swap", ["Identifier"] = "PRN-26", ["ClientLimit"] = "250" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("The rollout Printer Swap was created.", page);
+        var id = await RolloutIdAsync("PRN-26");
+        Assert.Equal($"/settings/rollouts/{id}", location);
+        var technician = await UserIdAsync("technician@demo.test");
+        var (_, added, _) = await admin.SubmitAsync($"/settings/rollouts/{id}/members",
+            new() { ["UserId"] = technician.ToString(System.Globalization.CultureInfo.InvariantCulture) }, location);
+        Assert.Contains("The member was added.", added);
+        Assert.Contains("Tina Technician", added);
+        var tina = await factory.SignInAsync("technician@demo.test");
+        Assert.Contains("Printer Swap", await tina.GetStringAsync("/rollouts"));
+        Assert.Equal(HttpStatusCode.OK, (await tina.GetAsync("/rollouts/PRN-26")).StatusCode);
+
+        await admin.SubmitAsync($"/settings/rollouts/{id}/members/{technician}/remove", [], location);
+
+        Assert.DoesNotContain("Printer Swap", await tina.GetStringAsync("/rollouts"));
+        Assert.Equal(HttpStatusCode.NotFound, (await tina.GetAsync("/rollouts/PRN-26")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Administrator_EditsARollout_AndItsAddressFollowsTheIdentifier()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        await admin.SubmitAsync("/settings/rollouts/new", new() { ["Name"] = "Phones", ["Identifier"] = "PHN" });
+        var id = await RolloutIdAsync("PHN");
+
+        var (_, page, _) = await admin.SubmitAsync($"/settings/rollouts/{id}",
+            new() { ["Name"] = "Phones 2026", ["Identifier"] = "PHN26", ["ClientLimit"] = "" });
+
+        Assert.Contains("The rollout Phones 2026 was saved.", page);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/rollouts/PHN26")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/rollouts/PHN")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("", "W12", "", "Enter the rollout's name.")]
+    [InlineData("Bad", "has space", "", "The identifier is 1 to 32 letters")]
+    [InlineData("Bad", "-dash", "", "The identifier is 1 to 32 letters")]
+    [InlineData("Bad", "ThisIdentifierIsFarTooLongForAnAddress", "", "The identifier is 1 to 32 letters")]
+    [InlineData("Bad", "w11", "", "Another rollout already has the identifier \"w11\".")]
+    [InlineData("Bad", "BAD1", "-1", "The client limit is a whole number, 0 or more")]
+    [InlineData("Bad", "BAD2", "many", "The value 'many' is not valid for Client limit.")]
+    public async Task Create_WithBadInput_ShowsTheMessage_AndCreatesNothing(string name, string identifier, string limit, string message)
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var before = await factory.WithDbAsync(db => db.Rollouts.CountAsync());
+
+        var (status, page, _) = await admin.SubmitAsync("/settings/rollouts/new",
+            new() { ["Name"] = name, ["Identifier"] = identifier, ["ClientLimit"] = limit });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(message, page);
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Rollouts.CountAsync()));
+    }
+
+    [Fact]
+    public async Task ClientLimit_BelowTheRolloutsClients_IsRefused()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var id = await RolloutIdAsync("W11");
+
+        var (_, page, _) = await admin.SubmitAsync($"/settings/rollouts/{id}",
+            new() { ["Name"] = "Windows 11 Refresh", ["Identifier"] = "W11", ["ClientLimit"] = "10" });
+
+        Assert.Contains("The rollout already holds 50 clients: the client limit cannot be lower.", page);
+        Assert.Equal(5000, await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Id == id).Select(r => r.ClientLimit).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task RolloutManager_ManagesMembersOfOwnRollout_ButCreatesAndEditsNothing_AndForeignRolloutsDoNotExist()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var w11 = await RolloutIdAsync("W11");
+        var srv = await RolloutIdAsync("SRV");
+
+        var list = await manager.PageAsync("/settings/rollouts");
+        var page = await manager.PageAsync($"/settings/rollouts/{w11}");
+        var create = await RolloutWebFactory.PostFormAsync(manager, "/settings/rollouts/new",
+            new() { ["Name"] = "Sneaky", ["Identifier"] = "SNK" }, "/settings/rollouts");
+        var edit = await RolloutWebFactory.PostFormAsync(manager, $"/settings/rollouts/{w11}",
+            new() { ["Name"] = "Renamed", ["Identifier"] = "W11" }, "/settings/rollouts");
+
+        Assert.DoesNotContain("Server Migration", list);
+        Assert.DoesNotContain("/settings/rollouts/new", list);
+        Assert.DoesNotContain($"action=\"/settings/rollouts/{w11}\"", page);
+        Assert.Contains($"/settings/rollouts/{w11}/members", page);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/settings/rollouts/{srv}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await RolloutWebFactory.PostFormAsync(manager, $"/settings/rollouts/{srv}/members",
+            new() { ["UserId"] = "1" }, "/settings/rollouts")).StatusCode);
+        foreach (var response in new[] { create, edit })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+        }
+
+        Assert.Equal("Windows 11 Refresh", await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Id == w11).Select(r => r.Name).SingleAsync()));
+        Assert.False(await factory.WithDbAsync(db => db.Rollouts.AnyAsync(r => r.Identifier == "SNK")));
+
+        // A new user the manager created joins W11 through the members page.
+        var newUser = await factory.WithDbAsync(async db =>
+        {
+            var user = new Rollouter.Import.Data.Entities.User
+            {
+                UserName = "nina.new@example.test", Email = "nina.new@example.test", DisplayName = "Nina New", UserCode = "U-7101",
+                Role = Rollouter.Import.Data.Entities.Role.Technician,
+            };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            return user.Id;
+        });
+        var (_, added, _) = await manager.SubmitAsync($"/settings/rollouts/{w11}/members",
+            new() { ["UserId"] = newUser.ToString(System.Globalization.CultureInfo.InvariantCulture) }, $"/settings/rollouts/{w11}");
+        Assert.Contains("The member was added.", added);
+        Assert.True(await factory.WithDbAsync(db => db.RolloutMembers.AnyAsync(m => m.RolloutId == w11 && m.UserId == newUser)));
+    }
+}
+
+public sealed class SqliteSettingsRolloutsTests(RolloutWebFactory factory)
+    : SettingsRolloutsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSettingsRolloutsTests(PostgresWebFactory factory)
+    : SettingsRolloutsTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,297 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Users: create with a password or an invitation link, edit, deactivate, rollouts; who may do what.</summary>
+public abstract class SettingsUsersTests(RolloutWebFactory factory)
+{
+    private const string StrongPassword = "Str0ng!Password";
+
+    private static Dictionary<string, string> NewUser(string name, string code, string role = "Technician",
+        string? password = null) => new()
+    {
+        ["DisplayName"] = name,
+        ["Email"] = name.ToLowerInvariant().Replace(' ', '.') + "@example.test",
+        ["UserCode"] = code,
+        ["Role"] = role,
+        ["Invite"] = password is null ? "true" : "false",
+        ["Password"] = password ?? "",
+        ["ConfirmPassword"] = password ?? "",
+    };
+
+    private Task<User> UserAsync(string code) =>
+        factory.WithDbAsync(db => db.Users.AsNoTracking().Include(u => u.Rollouts).SingleAsync(u => u.UserCode == code));
+
+    [Fact]
+    public async Task Create_WithPassword_ListsTheUser_WhoCanSignIn()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var w11 = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync());
+        var form = NewUser("Paula Password", "U-7001", "RolloutManager", StrongPassword);
+        form["IsKeyAccountManager"] = "true";
+        form["RolloutIds"] = w11.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (status, page, location) = await admin.SubmitAsync("/settings/users/new", form);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Matches("^/settings/users/[0-9]+$", location);
+        Assert.Contains("Paula Password was created", page);
+        var list = await admin.PageAsync("/settings/users");
+        Assert.Matches(new Regex(@"Paula Password</a></td>\s*<td>paula.password@example.test</td>\s*<td><code>U-7001</code></td>\s*<td>Rollout Manager</td>\s*<td>Yes</td>\s*<td>Active</td>\s*<td>W11</td>"), list);
+        var user = await UserAsync("U-7001");
+        Assert.True(user.IsKeyAccountManager);
+        Assert.Equal(Role.RolloutManager, user.Role);
+        var signedIn = await factory.SignInAsync("paula.password@example.test", StrongPassword);
+        Assert.Contains("Windows 11 Refresh", await signedIn.GetStringAsync("/rollouts"));
+    }
+
+    [Fact]
+    public async Task Create_WithWeakOrMissingPassword_ShowsIdentityMessages_AndCreatesNothing()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var (status, weak, _) = await admin.SubmitAsync("/settings/users/new", NewUser("Walter Weak", "U-7002", password: "weakweak"));
+        var missing = NewUser("Walter Weak", "U-7002", password: "x");
+        missing["Password"] = missing["ConfirmPassword"] = "";
+        var (_, none, _) = await admin.SubmitAsync("/settings/users/new", missing);
+        var mismatch = NewUser("Walter Weak", "U-7002", password: StrongPassword);
+        mismatch["ConfirmPassword"] = StrongPassword + "x";
+        var (_, different, _) = await admin.SubmitAsync("/settings/users/new", mismatch);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Passwords must have at least one digit", weak);
+        Assert.Contains("Passwords must have at least one uppercase", weak);
+        Assert.Contains("Enter an initial password, or choose to send an invitation link.", none);
+        Assert.Contains("The two passwords are not the same.", different);
+        Assert.Contains("value=\"Walter Weak\"", weak);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == "U-7002")));
+    }
+
+    [Fact]
+    public async Task Create_WithDuplicateUserIdOrEmail_IsRefused()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var sameCode = NewUser("Dora Duplicate", "u-0001");
+        var (_, codePage, _) = await admin.SubmitAsync("/settings/users/new", sameCode);
+        var sameEmail = NewUser("Dora Duplicate", "U-7003");
+        sameEmail["Email"] = "MANAGER@demo.test";
+        var (_, emailPage, _) = await admin.SubmitAsync("/settings/users/new", sameEmail);
+        var empty = await admin.SubmitAsync("/settings/users/new", new() { ["Invite"] = "true" });
+
+        Assert.Contains("Another user already has the user ID \"u-0001\".", codePage);
+        Assert.Contains("Another user already has the email address MANAGER@demo.test.", emailPage);
+        Assert.Contains("Enter the user's name.", empty.Page);
+        Assert.Contains("Enter the user's email address.", empty.Page);
+        Assert.Contains("Enter a user ID", empty.Page);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.DisplayName == "Dora Duplicate")));
+    }
+
+    [Fact]
+    public async Task Invitation_LinkSetsThePassword_SignsIn_AndWorksOnce()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        var (_, created, _) = await manager.SubmitAsync("/settings/users/new", NewUser("Ivy Invited", "U-7004"));
+        var link = InvitationLink().Match(created).Groups[1].Value;
+        Assert.StartsWith("http://localhost/account/invitation?user=", link);
+        Assert.Contains("Invited", await manager.PageAsync("/settings/users"));
+        var path = new Uri(link).PathAndQuery;
+
+        var invitee = factory.CreateBrowser();
+        var form = await invitee.PageAsync(path);
+        Assert.Contains("ivy.invited@example.test", form);
+        var fields = new Dictionary<string, string>
+        {
+            ["User"] = Regex.Match(path, "user=([0-9]+)").Groups[1].Value,
+            ["Token"] = Uri.UnescapeDataString(Regex.Match(path, "token=([^&]+)").Groups[1].Value),
+            ["Password"] = "short",
+            ["ConfirmPassword"] = "short",
+        };
+        var (_, weak, _) = await invitee.SubmitAsync("/account/invitation", fields, formPage: path);
+        Assert.Contains("Passwords must be at least 8 characters.", weak);
+
+        fields["Password"] = fields["ConfirmPassword"] = StrongPassword;
+        var (status, home, location) = await invitee.SubmitAsync("/account/invitation", fields, formPage: path);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("/rollouts", location);
+        Assert.Contains("Ivy Invited", home);
+
+        Assert.Contains("This link is not valid", await factory.CreateBrowser().PageAsync(path));
+        await factory.SignInAsync("ivy.invited@example.test", StrongPassword);
+    }
+
+    [Fact]
+    public async Task Invitation_ANewLinkFromTheUsersPage_VoidsTheEarlierOne()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (_, created, _) = await manager.SubmitAsync("/settings/users/new", NewUser("Lars Late", "U-7009"));
+        var first = new Uri(InvitationLink().Match(created).Groups[1].Value).PathAndQuery;
+        var id = (await UserAsync("U-7009")).Id;
+
+        var (_, renewed, _) = await manager.SubmitAsync($"/settings/users/{id}/invitation", [], $"/settings/users/{id}");
+        var second = new Uri(InvitationLink().Match(renewed).Groups[1].Value).PathAndQuery;
+
+        Assert.NotEqual(first, second);
+        Assert.Contains("This link is not valid", await factory.CreateBrowser().PageAsync(first));
+        Assert.Contains("lars.late@example.test", await factory.CreateBrowser().PageAsync(second));
+    }
+
+    [Fact]
+    public async Task Invitation_WithAForgedToken_IsNotValid()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        await admin.SubmitAsync("/settings/users/new", NewUser("Fred Forged", "U-7005"));
+        var id = (await UserAsync("U-7005")).Id;
+
+        var page = await factory.CreateBrowser().PageAsync($"/account/invitation?user={id}&token=forged");
+
+        Assert.Contains("This link is not valid", page);
+    }
+
+    [Fact]
+    public async Task Edit_ChangesRoleAndRollouts_AndTheRoleAppliesToTheOpenSession()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        await admin.SubmitAsync("/settings/users/new", NewUser("Eddie Edited", "U-7006", "ClientUser", StrongPassword));
+        var user = await UserAsync("U-7006");
+        var session = await factory.SignInAsync("eddie.edited@example.test", StrongPassword);
+        Assert.DoesNotContain("href=\"/settings\"", await session.GetStringAsync("/rollouts"));
+        var srv = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "SRV").Select(r => r.Id).SingleAsync());
+
+        var (_, page, _) = await admin.SubmitAsync($"/settings/users/{user.Id}", new()
+        {
+            ["DisplayName"] = "Eddie Edited", ["Email"] = "eddie.edited@example.test", ["UserCode"] = "U-7006b",
+            ["Role"] = "RolloutManager", ["RolloutIds"] = srv.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+        Assert.Contains("Eddie Edited was saved.", page);
+        user = await UserAsync("U-7006b");
+        Assert.Equal(Role.RolloutManager, user.Role);
+        Assert.Equal([srv], user.Rollouts.Select(r => r.RolloutId));
+        var rollouts = await session.GetStringAsync("/rollouts");
+        Assert.Contains("href=\"/settings\"", rollouts);
+        Assert.Contains("Server Migration", rollouts);
+    }
+
+    [Fact]
+    public async Task RolloutManager_CannotCreateOrEditAdministrators()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var admin = await factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "admin@demo.test"));
+
+        var form = await manager.PageAsync("/settings/users/new");
+        var created = await RolloutWebFactory.PostFormAsync(manager, "/settings/users/new", NewUser("Adam Upstart", "U-7007", "Administrator", StrongPassword));
+        var editPage = await manager.PageAsync($"/settings/users/{admin.Id}");
+        var edited = await RolloutWebFactory.PostFormAsync(manager, $"/settings/users/{admin.Id}", new()
+        {
+            ["DisplayName"] = "Hacked", ["Email"] = "admin@demo.test", ["UserCode"] = admin.UserCode, ["Role"] = "Technician",
+        });
+        var deactivated = await RolloutWebFactory.PostFormAsync(manager, $"/settings/users/{admin.Id}/deactivate", [], "/settings/users");
+
+        Assert.DoesNotContain("value=\"Administrator\"", form);
+        // The administrator is also a member of SRV, which does not exist for the manager.
+        Assert.DoesNotContain("SRV", await manager.PageAsync("/settings/users"));
+        Assert.DoesNotContain("Server Migration", editPage);
+        Assert.Contains("Only administrators change an administrator.", editPage);
+        foreach (var response in new[] { created, edited, deactivated })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+        }
+
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == "U-7007")));
+        var unchanged = await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == admin.Id));
+        Assert.Equal(("Ada Admin", Role.Administrator, true), (unchanged.DisplayName, unchanged.Role, unchanged.IsActive));
+    }
+
+    [Fact]
+    public async Task NobodyDeactivatesThemselves_NorTheLastActiveAdministrator()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var adminUser = await factory.WithDbAsync(db => db.Users.SingleAsync(u => u.Email == "admin@demo.test"));
+
+        // The page offers no Deactivate button for oneself; a crafted request is refused all the same.
+        Assert.DoesNotContain($"/settings/users/{adminUser.Id}/deactivate", await admin.PageAsync($"/settings/users/{adminUser.Id}"));
+        var self = SettingsTestSupport.Text(await (await RolloutWebFactory.PostFormAsync(admin,
+            $"/settings/users/{adminUser.Id}/deactivate", [], $"/settings/users/{adminUser.Id}")).Content.ReadAsStringAsync());
+        var (_, demoted, _) = await admin.SubmitAsync($"/settings/users/{adminUser.Id}", new()
+        {
+            ["DisplayName"] = "Ada Admin", ["Email"] = "admin@demo.test", ["UserCode"] = adminUser.UserCode, ["Role"] = "RolloutManager",
+        });
+
+        Assert.Contains("You cannot deactivate yourself.", self);
+        Assert.Contains("Ada Admin is the last active administrator", demoted);
+        var unchanged = await factory.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == adminUser.Id));
+        Assert.Equal((Role.Administrator, true), (unchanged.Role, unchanged.IsActive));
+    }
+
+    [Fact]
+    public async Task Deactivated_User_IsSignedOut_LosesApiAccess_CannotSignIn_AndImportsDoNotFindThem()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var w11 = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync());
+        var form = NewUser("Tom Leaving", "U-7008", "Technician", StrongPassword);
+        form["RolloutIds"] = w11.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await admin.SubmitAsync("/settings/users/new", form);
+        var user = await UserAsync("U-7008");
+        var session = await factory.SignInAsync("tom.leaving@example.test", StrongPassword);
+        var api = await ApiTestClient.LoginAsync(factory, "tom.leaving@example.test", StrongPassword);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/rollouts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/rollouts")).StatusCode);
+
+        var (_, page, _) = await admin.SubmitAsync($"/settings/users/{user.Id}/deactivate", [], $"/settings/users/{user.Id}");
+
+        Assert.Contains("Tom Leaving was deactivated", page);
+        var afterwards = await session.GetAsync("/rollouts");
+        Assert.Equal(HttpStatusCode.Redirect, afterwards.StatusCode);
+        Assert.StartsWith("/account/login", afterwards.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/rollouts")).StatusCode);
+        var login = await factory.CreateBrowser().PostAsJsonAsync("/api/auth/login",
+            new { email = "tom.leaving@example.test", password = StrongPassword });
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        var (_, signIn, _) = await factory.CreateBrowser().SubmitAsync("/account/login",
+            new() { ["Email"] = "tom.leaving@example.test", ["Password"] = StrongPassword });
+        Assert.Contains("deactivated", signIn);
+
+        // An import that assigns clients to the deactivated technician by user ID fails on that row.
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var laptops = await manager.InventoryIdAsync(w11, "Laptops");
+        var upload = await manager.UploadAsync(w11, laptops, "leaving.csv",
+            "Name,Department,Assignee\nLT-LEAVE-1,IT,U-7008\nLT-LEAVE-2,IT,U-0003\n");
+        var import = await ApiTestClient.ReadAsync(upload);
+        await manager.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            updateExisting = false,
+            columns = new object[]
+            {
+                new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" },
+                new { letter = "C", target = "Assignee", lookup = "UserId" },
+            },
+        });
+        var check = await ApiTestClient.ReadAsync(await manager.PostAsync($"/api/imports/{import.Id()}/check", null));
+        Assert.Equal(1, check["failedRows"]!.GetValue<int>());
+        var error = check["errors"]!.AsArray().Single()!;
+        Assert.Equal(2, error["row"]!.GetValue<int>());
+        Assert.Contains("U-7008", error["message"]!.GetValue<string>());
+
+        var (_, reactivated, _) = await admin.SubmitAsync($"/settings/users/{user.Id}/reactivate", [], $"/settings/users/{user.Id}");
+        Assert.Contains("Tom Leaving was reactivated", reactivated);
+        await factory.SignInAsync("tom.leaving@example.test", StrongPassword);
+    }
+
+    private static Regex InvitationLink() => new("value=\"(http[^\"]+/account/invitation[^\"]+)\"");
+}
+
+public sealed class SqliteSettingsUsersTests(RolloutWebFactory factory)
+    : SettingsUsersTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSettingsUsersTests(PostgresWebFactory factory)
+    : SettingsUsersTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,146 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Workflows: create, rename; statuses: add, rename, reorder, remove (moving their clients).</summary>
+public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
+{
+    private async Task<(HttpClient Client, int Id)> CreateAsync(string name, string statuses)
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (status, page, location) = await manager.SubmitAsync("/settings/workflows/new",
+            new() { ["Name"] = name, ["Statuses"] = statuses });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"The workflow {name} was created.", page);
+        return (manager, int.Parse(location!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private Task<List<WorkflowStatus>> StatusesAsync(int workflowId) => factory.WithDbAsync(db =>
+        db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == workflowId).OrderBy(s => s.Position).ToListAsync());
+
+    [Fact]
+    public async Task Create_WithStatusesInOrder_IsListed()
+    {
+        var (manager, id) = await CreateAsync("Monitor swap", "Ordered\n  Delivered \n\nInstalled\n");
+
+        Assert.Equal(["Ordered", "Delivered", "Installed"], (await StatusesAsync(id)).Select(s => s.Name));
+        Assert.Contains("Ordered → Delivered → Installed", await manager.PageAsync("/settings/workflows"));
+    }
+
+    [Theory]
+    [InlineData("", "New", "Enter the workflow's name.")]
+    [InlineData("No statuses", " \n ", "Enter at least one status")]
+    [InlineData("Twice", "New\nDone\nnew", "The status \"New\" appears twice")]
+    [InlineData("device ROLLOUT", "New", "Another workflow is already named \"device ROLLOUT\".")]
+    public async Task Create_WithBadInput_IsRefusedWithTheMessage(string name, string statuses, string message)
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var before = await factory.WithDbAsync(db => db.Workflows.CountAsync());
+
+        var (status, page, _) = await manager.SubmitAsync("/settings/workflows/new", new() { ["Name"] = name, ["Statuses"] = statuses });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains(message, page);
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Workflows.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Statuses_AreAddedRenamedAndReordered_AndClientsKeepARenamedStatus()
+    {
+        var (manager, id) = await CreateAsync("Phone swap", "Open\nClosed");
+        var statuses = await StatusesAsync(id);
+        await factory.AddInventoryAsync("Phones", id, [], ("PH-1", statuses[0].Id, []));
+        var page = $"/settings/workflows/{id}";
+
+        var (_, added, _) = await manager.SubmitAsync($"{page}/statuses", new() { ["StatusName"] = "In progress" }, page);
+        var (_, duplicate, _) = await manager.SubmitAsync($"{page}/statuses", new() { ["StatusName"] = "open" }, page);
+        var (_, renamed, _) = await manager.SubmitAsync($"{page}/statuses/{statuses[0].Id}", new() { ["StatusName"] = "New" }, page);
+        var (_, clash, _) = await manager.SubmitAsync($"{page}/statuses/{statuses[0].Id}", new() { ["StatusName"] = "CLOSED" }, page);
+        var (_, empty, _) = await manager.SubmitAsync($"{page}/statuses/{statuses[0].Id}", new() { ["StatusName"] = " " }, page);
+        var inProgress = (await StatusesAsync(id)).Single(s => s.Name == "In progress");
+        await manager.SubmitAsync($"{page}/statuses/{inProgress.Id}/up", [], page);
+        var (_, workflowRenamed, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Phone rollout" });
+
+        Assert.Contains("The status In progress was added.", added);
+        Assert.Contains("The workflow already has the status \"Open\", which differs only by case.", duplicate);
+        Assert.Contains("The status was renamed; its clients keep it.", renamed);
+        Assert.Contains("The workflow already has the status \"Closed\", which differs only by case.", clash);
+        Assert.Contains("Enter the status's name.", empty);
+        Assert.Contains("The workflow was renamed.", workflowRenamed);
+        Assert.Equal(["New", "In progress", "Closed"], (await StatusesAsync(id)).Select(s => s.Name));
+        var client = await factory.WithDbAsync(db => db.Clients.SingleAsync(c => c.Name == "PH-1"));
+        Assert.Equal(statuses[0].Id, client.StatusId);
+        Assert.Equal("Phone rollout", await factory.WithDbAsync(db => db.Workflows.Where(w => w.Id == id).Select(w => w.Name).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task RemovingAStatusInUse_AsksWhereItsClientsGo_ThenMovesThemAndRemovesIt()
+    {
+        var (manager, id) = await CreateAsync("Tablet swap", "Waiting\nReady\nDone");
+        var statuses = await StatusesAsync(id);
+        await factory.AddInventoryAsync("Tablets", id, [],
+            ("TB-1", statuses[0].Id, []), ("TB-2", statuses[0].Id, []), ("TB-3", statuses[1].Id, []));
+        var remove = $"/settings/workflows/{id}/statuses/{statuses[0].Id}/remove";
+
+        var question = await manager.PageAsync(remove);
+        var missing = SettingsTestSupport.Text(await (await RolloutWebFactory.PostFormAsync(manager, remove, [])).Content.ReadAsStringAsync());
+        var (_, done, _) = await manager.SubmitAsync(remove,
+            new() { ["TargetStatusId"] = statuses[2].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Contains("2 clients have this status. Where do they go?", question);
+        Assert.Contains("2 clients have the status \"Waiting\": choose the status they get instead.", missing);
+        Assert.Contains("The status Waiting was removed; its clients now have the status Done.", done);
+        Assert.Equal(["Ready", "Done"], (await StatusesAsync(id)).Select(s => s.Name));
+        var clients = await factory.WithDbAsync(db => db.Clients.AsNoTracking().Where(c => c.Name.StartsWith("TB-")).OrderBy(c => c.Name)
+            .Select(c => c.StatusId).ToListAsync());
+        Assert.Equal([statuses[2].Id, statuses[2].Id, statuses[1].Id], clients);
+        var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking().Include(h => h.User)
+            .Where(h => h.Client.Name.StartsWith("TB-")).OrderBy(h => h.Client.Name).ToListAsync());
+        Assert.Equal(2, history.Count);
+        Assert.All(history, h =>
+        {
+            Assert.Equal("manager@demo.test", h.User!.Email);
+            Assert.Equal([new FieldChange("Status", "Waiting", "Done")], h.Changes);
+        });
+    }
+
+    [Fact]
+    public async Task RemovingAnUnusedStatus_RemovesIt_ButTheLastStatusStays()
+    {
+        var (manager, id) = await CreateAsync("Badge swap", "Only\nExtra");
+        var statuses = await StatusesAsync(id);
+
+        var (_, removed, _) = await manager.SubmitAsync($"/settings/workflows/{id}/statuses/{statuses[1].Id}/remove", []);
+        var last = $"/settings/workflows/{id}/statuses/{statuses[0].Id}/remove";
+        var (_, refused, _) = await manager.SubmitAsync(last, []);
+
+        Assert.Contains("The status Extra was removed.", removed);
+        Assert.Contains("\"Only\" is the workflow's only status: a workflow needs at least one.", refused);
+        Assert.Equal(["Only"], (await StatusesAsync(id)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task MovingAStatusToAnotherWorkflowsStatus_IsRefused()
+    {
+        var (manager, id) = await CreateAsync("Dock swap", "A\nB");
+        var statuses = await StatusesAsync(id);
+        await factory.AddInventoryAsync("Docks", id, [], ("DK-1", statuses[0].Id, []));
+        var foreign = await factory.WithDbAsync(db => db.WorkflowStatuses.Where(s => s.WorkflowId != id).Select(s => s.Id).FirstAsync());
+
+        var (_, page, _) = await manager.SubmitAsync($"/settings/workflows/{id}/statuses/{statuses[0].Id}/remove",
+            new() { ["TargetStatusId"] = foreign.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Contains("choose the status they get instead", page);
+        Assert.Equal(2, (await StatusesAsync(id)).Count);
+        Assert.Equal(statuses[0].Id, await factory.WithDbAsync(db => db.Clients.Where(c => c.Name == "DK-1").Select(c => c.StatusId).SingleAsync()));
+    }
+}
+
+public sealed class SqliteSettingsWorkflowsTests(RolloutWebFactory factory)
+    : SettingsWorkflowsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSettingsWorkflowsTests(PostgresWebFactory factory)
+    : SettingsWorkflowsTests(factory), IClassFixture<PostgresWebFactory>;
