@@ -28,6 +28,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         CloseOutput = false,
     };
 
+    private readonly AsyncBufferedOutput _output;
     private readonly ZipArchive _zip;
     private readonly Stream _sheetStream;
     private readonly XmlWriter _sheet;
@@ -35,8 +36,9 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private int _row;
     private bool _finished;
 
-    private XlsxStreamWriter(ZipArchive zip, Stream sheetStream, XmlWriter sheet)
+    private XlsxStreamWriter(AsyncBufferedOutput output, ZipArchive zip, Stream sheetStream, XmlWriter sheet)
     {
+        _output = output;
         _zip = zip;
         _sheetStream = sheetStream;
         _sheet = sheet;
@@ -48,7 +50,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var zip = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        var buffered = new AsyncBufferedOutput(output);
+        var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
         await PartAsync(zip, "[Content_Types].xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
@@ -78,7 +81,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         // The header row stays in view while scrolling.
         await sheet.WriteRawAsync("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>");
         await sheet.WriteStartElementAsync(null, "sheetData", Main);
-        return new XlsxStreamWriter(zip, stream, sheet);
+        return new XlsxStreamWriter(buffered, zip, stream, sheet);
     }
 
     /// <summary>The header row: bold.</summary>
@@ -144,7 +147,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         await _sheet.DisposeAsync();
         await _sheetStream.DisposeAsync();
         await _zip.DisposeAsync();
-        ct.ThrowIfCancellationRequested();
+        await _output.DrainAsync(ct);
+        await _output.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -155,6 +159,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             _sheet.Dispose();
             await _sheetStream.DisposeAsync();
             await _zip.DisposeAsync();
+            await _output.DisposeAsync();
         }
     }
 
