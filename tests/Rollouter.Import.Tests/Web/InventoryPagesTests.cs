@@ -221,6 +221,29 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task EveryFormOfTheInventoryAndClientPages_CarriesItsOwnAntiforgeryToken()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var lt1 = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync());
+        var forms = 0;
+
+        foreach (var path in new[] { "inventories/new", $"inventories/{laptops}/edit", $"inventories/{laptops}/duplicate",
+                     $"inventories/{laptops}/delete", $"clients/{lt1}?find=LT-000" })
+        {
+            var page = await manager.GetStringAsync($"/rollouts/W11/{path}");
+            foreach (System.Text.RegularExpressions.Match form in System.Text.RegularExpressions.Regex.Matches(page,
+                         "<form method=\"post\" action=\"/rollouts.*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline))
+            {
+                forms++;
+                Assert.Contains("name=\"__RequestVerificationToken\"", form.Value);
+            }
+        }
+
+        Assert.True(forms >= 6, $"{forms} forms");
+    }
+
+    [Fact]
     public async Task ClientList_SortsByColumn_BothWays_AndLinksEachNameToItsPage()
     {
         var technician = await factory.SignInAsync("technician@demo.test");
