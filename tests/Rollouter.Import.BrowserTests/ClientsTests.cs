@@ -26,6 +26,13 @@ public sealed class ClientsTests(BrowserFixture fixture, ITestOutputHelper outpu
         await Expect(Page.GetByTestId("client-count")).ToHaveTextAsync("0 clients");
         await Step("duplicated");
 
+        // The copy's form shows the kept fields ticked, in the original's order.
+        await Page.GetByTestId("edit-inventory").ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Edit {name}" })).ToBeVisibleAsync();
+        var chosen = Page.GetByTestId("field-choices").Locator("tbody tr").Filter(new() { Has = Page.Locator("input[type=checkbox]:checked") });
+        await Expect(chosen.Locator("td:nth-child(3) label")).ToHaveTextAsync(["Location", "Department", "Serial number", "Notes"]);
+        await Step("edit-form-of-the-copy");
+
         await Page.GetByRole(AriaRole.Link, new() { Name = "Windows 11 Refresh" }).First.ClickAsync();
         await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Page.GetByTestId("clients").GetByRole(AriaRole.Link, new() { Name = "LT-0020" }).ClickAsync();
