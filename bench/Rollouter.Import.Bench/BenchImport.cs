@@ -55,6 +55,19 @@ public static class BenchImport
                 return 1;
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_EXPORT") is { Length: > 0 })
+            {
+                // The export of what was imported, in a child process of its own (its peak memory alone).
+                using var export = Process.Start(new ProcessStartInfo("dotnet",
+                    [typeof(BenchImport).Assembly.Location, "export", "--db", provider.ToString(),
+                     "--connection", database.ConnectionString, "--inventory", database.InventoryId.ToString(CultureInfo.InvariantCulture)])
+                {
+                    RedirectStandardOutput = true,
+                })!;
+                Console.WriteLine((await export.StandardOutput.ReadToEndAsync()).Trim());
+                await export.WaitForExitAsync();
+            }
+
             Console.WriteLine(figures);
             return 0;
         }

@@ -40,8 +40,12 @@ switch (command)
         return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
 
+    case "export":
+        return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
+            int.Parse(options["inventory"], CultureInfo.InvariantCulture));
+
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import|process --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import|process|export --option value …");
         return 2;
 }
 

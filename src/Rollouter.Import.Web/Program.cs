@@ -31,6 +31,8 @@ builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment
 builder.Services.AddScoped<DatabaseInitializer>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddScoped<RolloutAccess>();
+builder.Services.AddScoped<Rollouter.Import.Web.Clients.InventoryService>();
+builder.Services.AddScoped<Rollouter.Import.Web.Clients.ClientLinkService>();
 builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
 
 builder.Services

@@ -52,10 +52,11 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
                 : refusal;
         }
 
-        var definition = await InventoryDefinition.LoadAsync(Db, id, ct);
-        return Ok(new InventoryDto(definition.InventoryId, definition.InventoryName,
-            [.. definition.Statuses.Select(s => s.Name)],
-            [.. definition.CustomFields.Select(f => new CustomFieldDto(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex,
-                [.. f.Options.Select(o => o.Name)]))]));
+        return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, ct)));
     }
+
+    internal static InventoryDto ToDto(InventoryDefinition definition) => new(definition.InventoryId, definition.InventoryName,
+        [.. definition.Statuses.Select(s => s.Name)],
+        [.. definition.CustomFields.Select(f => new CustomFieldDto(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex,
+            [.. f.Options.Select(o => o.Name)]))]);
 }

@@ -30,4 +30,12 @@ public sealed record ClientList(
     string? Search,
     int Page,
     int Pages,
-    int Total);
+    int Total,
+    string Sort = ClientList.DefaultSort,
+    bool Descending = false)
+{
+    public const string DefaultSort = "name";
+
+    /// <summary>The columns the list sorts by (custom fields live in a JSON column and are not sortable).</summary>
+    public static readonly IReadOnlyList<string> Sorts = ["name", "status", "assignee", "clientuser", "description", "flag"];
+}

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Exporting;
+
+/// <summary>
+/// Writes a one-sheet .xlsx row by row straight into a stream (also one that cannot seek, such as an HTTP response):
+/// every cell an inline string, so nothing is kept in memory but the current row. Values that Excel would take for a
+/// formula (<c>= + - @</c>) carry its quote prefix; characters XML cannot hold are left out.
+/// </summary>
+public sealed class XlsxStreamWriter : IAsyncDisposable
+{
+    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const int HeaderStyle = 1;
+    private const int QuotedStyle = 2;
+
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Async = true,
+        Encoding = new UTF8Encoding(false),
+        // Line breaks inside values are written as character references, so a reader gets "\r\n" back exactly.
+        NewLineHandling = NewLineHandling.Entitize,
+        CloseOutput = false,
+    };
+
+    private readonly AsyncBufferedOutput _output;
+    private readonly ZipArchive _zip;
+    private readonly Stream _sheetStream;
+    private readonly XmlWriter _sheet;
+    private readonly List<string> _columnNames = [];
+    private int _row;
+    private bool _finished;
+
+    private XlsxStreamWriter(AsyncBufferedOutput output, ZipArchive zip, Stream sheetStream, XmlWriter sheet)
+    {
+        _output = output;
+        _zip = zip;
+        _sheetStream = sheetStream;
+        _sheet = sheet;
+    }
+
+    public int RowsWritten => _row;
+
+    /// <summary>Starts the workbook: the package parts, then the sheet's opening, ready for rows.</summary>
+    public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var buffered = new AsyncBufferedOutput(output);
+        var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        await PartAsync(zip, "[Content_Types].xml", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
+            """, ct);
+        await PartAsync(zip, "_rels/.rels", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+            """, ct);
+        await PartAsync(zip, "xl/workbook.xml", $"""
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{System.Security.SecurityElement.Escape(SheetName(sheetName))}" sheetId="1" r:id="rId1"/></sheets></workbook>
+            """, ct);
+        await PartAsync(zip, "xl/_rels/workbook.xml.rels", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
+            """, ct);
+        // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula).
+        await PartAsync(zip, "xl/styles.xml", $"""
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/></cellXfs></styleSheet>
+            """, ct);
+
+        var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
+        var sheet = XmlWriter.Create(stream, Settings);
+        await sheet.WriteStartDocumentAsync(true);
+        await sheet.WriteStartElementAsync(null, "worksheet", Main);
+        // The header row stays in view while scrolling.
+        await sheet.WriteRawAsync("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>");
+        await sheet.WriteStartElementAsync(null, "sheetData", Main);
+        return new XlsxStreamWriter(buffered, zip, stream, sheet);
+    }
+
+    /// <summary>The header row: bold.</summary>
+    public Task WriteHeaderAsync(IReadOnlyList<string> headers) => WriteRowAsync(headers, HeaderStyle);
+
+    /// <summary>One row; a null or empty value leaves its cell out.</summary>
+    public Task WriteRowAsync(IReadOnlyList<string?> values) => WriteRowAsync(values, 0);
+
+    private async Task WriteRowAsync(IReadOnlyList<string?> values, int style)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        _row++;
+        var rowNumber = _row.ToString(CultureInfo.InvariantCulture);
+        await _sheet.WriteStartElementAsync(null, "row", Main);
+        await _sheet.WriteAttributeStringAsync(null, "r", null, rowNumber);
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            while (_columnNames.Count <= i)
+            {
+                _columnNames.Add(ColumnLetters.FromIndex(_columnNames.Count));
+            }
+
+            await _sheet.WriteStartElementAsync(null, "c", Main);
+            await _sheet.WriteAttributeStringAsync(null, "r", null, _columnNames[i] + rowNumber);
+            var cellStyle = style != 0 ? style : LooksLikeFormula(value) ? QuotedStyle : 0;
+            if (cellStyle != 0)
+            {
+                await _sheet.WriteAttributeStringAsync(null, "s", null, cellStyle.ToString(CultureInfo.InvariantCulture));
+            }
+
+            await _sheet.WriteAttributeStringAsync(null, "t", null, "inlineStr");
+            await _sheet.WriteStartElementAsync(null, "is", Main);
+            await _sheet.WriteStartElementAsync(null, "t", Main);
+            await _sheet.WriteAttributeStringAsync("xml", "space", null, "preserve");
+            await _sheet.WriteStringAsync(XmlSafe(value));
+            await _sheet.WriteEndElementAsync();
+            await _sheet.WriteEndElementAsync();
+            await _sheet.WriteEndElementAsync();
+        }
+
+        await _sheet.WriteEndElementAsync();
+    }
+
+    /// <summary>Ends the sheet and the package; without it, disposing leaves the archive incomplete.</summary>
+    public async Task FinishAsync(CancellationToken ct)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        await _sheet.WriteEndElementAsync();
+        await _sheet.WriteEndElementAsync();
+        await _sheet.WriteEndDocumentAsync();
+        await _sheet.FlushAsync();
+        await _sheet.DisposeAsync();
+        await _sheetStream.DisposeAsync();
+        await _zip.DisposeAsync();
+        await _output.DrainAsync(ct);
+        await _output.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _sheet.Dispose();
+            await _sheetStream.DisposeAsync();
+            await _zip.DisposeAsync();
+            await _output.DisposeAsync();
+        }
+    }
+
+    internal static bool LooksLikeFormula(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@';
+
+    /// <summary>Leaves out what XML 1.0 cannot carry (most control characters, lone surrogates).</summary>
+    internal static string XmlSafe(string value)
+    {
+        var firstBad = -1;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (!IsXmlChar(value, i, out var width))
+            {
+                firstBad = i;
+                break;
+            }
+
+            i += width - 1;
+        }
+
+        if (firstBad < 0)
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(value.Length);
+        builder.Append(value, 0, firstBad);
+        for (var i = firstBad; i < value.Length; i++)
+        {
+            if (IsXmlChar(value, i, out var width))
+            {
+                builder.Append(value, i, width);
+                i += width - 1;
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsXmlChar(string value, int index, out int width)
+    {
+        width = 1;
+        var c = value[index];
+        if (char.IsHighSurrogate(c))
+        {
+            if (index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
+            {
+                width = 2;
+                return true;
+            }
+
+            return false;
+        }
+
+        return XmlConvert.IsXmlChar(c);
+    }
+
+    /// <summary>Excel's rules: at most 31 characters, none of <c>: \ / ? * [ ]</c>.</summary>
+    private static string SheetName(string name)
+    {
+        var cleaned = new string([.. (name ?? "").Where(c => c is not (':' or '\\' or '/' or '?' or '*' or '[' or ']'))]).Trim('\'', ' ');
+        if (cleaned.Length > 31)
+        {
+            cleaned = cleaned[..31];
+        }
+
+        return cleaned.Length == 0 ? "Clients" : XmlSafe(cleaned);
+    }
+
+    private static async Task PartAsync(ZipArchive zip, string name, string content, CancellationToken ct)
+    {
+        await using var stream = await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(ct);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(content), ct);
+    }
+}

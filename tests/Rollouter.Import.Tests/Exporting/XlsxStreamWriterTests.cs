@@ -1,0 +1,58 @@
+using System.IO.Compression;
+using Rollouter.Import.Exporting;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Exporting;
+
+/// <summary>The export's own .xlsx writer, read back by the importer's reader.</summary>
+public sealed class XlsxStreamWriterTests
+{
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<string> headers, params string?[][] rows)
+    {
+        using var output = new MemoryStream();
+        await using (var writer = await XlsxStreamWriter.CreateAsync(output, "Clients", CancellationToken.None))
+        {
+            await writer.WriteHeaderAsync(headers);
+            foreach (var row in rows)
+            {
+                await writer.WriteRowAsync(row);
+            }
+
+            await writer.FinishAsync(CancellationToken.None);
+        }
+
+        return output.ToArray();
+    }
+
+    [Fact]
+    public async Task Values_ComeBackExactly_ThroughTheImportReader_LineBreaksSpacesAndFormulaLookalikesIncluded()
+    {
+        string?[] values = ["LT-1", "two\r\nlines\nand more", "  padded  ", "=SUM(A1:A2)", "+49 30 123", "-5", "@home", "00123", "1.5E3", "Grüße 😀"];
+        var xlsx = await WriteAsync([.. values.Select((_, i) => $"H{i}")], values);
+
+        var opened = ImportFileReader.Open(new MemoryStream(xlsx), "export.xlsx");
+
+        using var file = opened.File ?? throw new InvalidOperationException(opened.Problem!.Message);
+        Assert.Equal(values.Select((_, i) => $"H{i}"), file.Columns.Select(c => c.Header));
+        var row = Assert.Single(file.ReadRows());
+        Assert.Equal(values, Enumerable.Range(0, values.Length).Select(i => row[i]));
+    }
+
+    [Fact]
+    public async Task EmptyCellsAreLeftOut_ControlCharactersDropped_AndFormulaLookalikesCarryTheQuotePrefixStyle()
+    {
+        var xlsx = await WriteAsync(["A", "B", "C", "D"], ["x", null, "bell\u0007here", "=1+1"], ["", "y", null, null]);
+
+        using var zip = new ZipArchive(new MemoryStream(xlsx));
+        var sheet = await new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEndAsync();
+        Assert.Contains("<c r=\"C2\" t=\"inlineStr\"><is><t xml:space=\"preserve\">bellhere</t></is></c>", sheet);
+        Assert.Contains("<c r=\"D2\" s=\"2\" t=\"inlineStr\">", sheet);
+        Assert.DoesNotContain("r=\"B2\"", sheet);
+        Assert.Contains("<row r=\"3\"><c r=\"B3\"", sheet);
+        var styles = await new StreamReader(zip.GetEntry("xl/styles.xml")!.Open()).ReadToEndAsync();
+        Assert.Contains("quotePrefix=\"1\"", styles);
+        var opened = ImportFileReader.Open(new MemoryStream(xlsx), "export.xlsx");
+        using var file = opened.File!;
+        Assert.Equal(2, file.CountRows());
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Exporting;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>The export of an inventory's clients, and the round trip: export → import with "Update existing clients".</summary>
+public abstract class ClientExportTests(RolloutWebFactory factory)
+{
+    private static readonly string[] DefaultHeaders = ["Name", "Status", "Assignee", "Client User", "Description", "Client flag"];
+
+    private static readonly string[] LaptopFields = ["Location", "Model", "Software", "Tags", "Serial number", "Department", "Notes"];
+
+    private async Task<(HttpClient Client, int RolloutId, int LaptopsId)> ManagerAsync()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        return (client, rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"));
+    }
+
+    private static IXLWorksheet Sheet(byte[] xlsx) => new XLWorkbook(new MemoryStream(xlsx)).Worksheet(1);
+
+    private static string Cell(IXLWorksheet sheet, int row, string header)
+    {
+        var column = sheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
+        return sheet.Cell(row, column).GetString();
+    }
+
+    private static int RowOf(IXLWorksheet sheet, string name) =>
+        sheet.Column(1).CellsUsed().Single(c => c.GetString() == name).Address.RowNumber;
+
+    [Fact]
+    public async Task Export_FromThePage_HasTheImportHeaders_UsersByEmail_AndMultiValuesJoinedBySemicolon()
+    {
+        var browser = await factory.SignInAsync("technician@demo.test");
+        var (_, _, laptopsId) = await ManagerAsync();
+
+        var response = await browser.GetAsync($"/rollouts/W11/inventories/{laptopsId}/export");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(XlsxStreamWriter.ContentType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Laptops-clients-", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
+        var sheet = Sheet(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal([.. DefaultHeaders, .. LaptopFields], sheet.Row(1).CellsUsed().Select(c => c.GetString()));
+        Assert.Equal(41, sheet.LastRowUsed()!.RowNumber());
+        Assert.Equal("LT-0001", sheet.Cell(2, 1).GetString());
+        Assert.Equal("LT-0040", sheet.Cell(41, 1).GetString());
+
+        var lt1 = RowOf(sheet, "LT-0001");
+        Assert.Equal("Prepared", Cell(sheet, lt1, "Status"));
+        Assert.Equal("technician@demo.test", Cell(sheet, lt1, "Assignee"));
+        Assert.Equal("", Cell(sheet, lt1, "Client User"));
+        Assert.Equal("Office;VPN;SAP GUI", Cell(sheet, lt1, "Software"));
+        Assert.Equal("SN100001", Cell(sheet, lt1, "Serial number"));
+        var lt7 = RowOf(sheet, "LT-0007");
+        Assert.Equal("Call the user before the visit.\nKeys at reception.", Cell(sheet, lt7, "Notes"));
+        Assert.Equal("Docking station missing", Cell(sheet, RowOf(sheet, "LT-0013"), "Client flag"));
+        Assert.Equal("clientuser@demo.test", Cell(sheet, RowOf(sheet, "LT-0002"), "Client User"));
+    }
+
+    [Fact]
+    public async Task Export_ReadInSmallPages_WritesEveryClientOnce_InNameOrder()
+    {
+        var (_, _, laptopsId) = await ManagerAsync();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var names = await db.Clients.Where(c => c.InventoryId == laptopsId).Select(c => c.Name).ToListAsync();
+        using var output = new MemoryStream();
+
+        var count = await ClientExport.WriteAsync(db, laptopsId, output, CancellationToken.None, pageSize: 3);
+
+        Assert.Equal(names.Count, count);
+        var sheet = Sheet(output.ToArray());
+        var exported = sheet.Column(1).CellsUsed().Skip(1).Select(c => c.GetString()).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal), exported);
+    }
+
+    [Fact]
+    public async Task Export_OfAnotherRollout_IsNotFound_AndWithoutSignIn_IsRefused()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var servers = await db.Inventories.SingleAsync(i => i.Name == "Servers");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/rollouts/SRV/inventories/{servers.Id}/export")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/rollouts/W11/inventories/{servers.Id}/export")).StatusCode);
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/inventories/{servers.Id}/export")).StatusCode);
+        var anonymous = factory.CreateBrowser();
+        var response = await anonymous.GetAsync($"/rollouts/W11/inventories/{servers.Id}/export");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/account/login", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task RoundTrip_ExportImportedUnchanged_UpdatesNothing_AndRecordsNoHistory_ThenAnEditIsOneChange()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var exported = await (await client.GetAsync($"/api/inventories/{laptopsId}/export")).Content.ReadAsByteArrayAsync();
+        var (historyBefore, stampsBefore) = await StateAsync(laptopsId);
+
+        var result = await ImportAsync(client, rolloutId, laptopsId, exported);
+
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(0, result["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+        var (historyAfter, stampsAfter) = await StateAsync(laptopsId);
+        Assert.Equal(historyBefore, historyAfter);
+        Assert.Equal(stampsBefore, stampsAfter);
+
+        // Edit one cell, as a person would in Excel, and import again: exactly that change is recorded.
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        var row = RowOf(sheet, "LT-0005");
+        var before = Cell(sheet, row, "Status");
+        var status = sheet.Row(1).CellsUsed().Single(c => c.GetString() == "Status").Address.ColumnNumber;
+        sheet.Cell(row, status).Value = "Done";
+        using var edited = new MemoryStream();
+        workbook.SaveAs(edited);
+
+        var second = await ImportAsync(client, rolloutId, laptopsId, edited.ToArray());
+
+        Assert.Equal("Completed", second.Status());
+        Assert.Equal(1, second["counts"]!["updated"]!.GetValue<int>());
+        var details = await client.GetJsonAsync($"/api/clients/{await ClientIdAsync("LT-0005")}");
+        Assert.Equal("Done", details["status"]!.GetValue<string>());
+        var change = details["history"]!.AsArray()[0]!;
+        Assert.Equal(second.Id(), change["importId"]!.GetValue<int>());
+        Assert.Equal("Status", change["changes"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(before, change["changes"]![0]!["old"]!.GetValue<string>());
+        Assert.Equal(1, (await StateAsync(laptopsId)).History - historyBefore);
+    }
+
+    /// <summary>Uploads the file, checks that every column mapped by itself, turns on "Update existing clients", approves.</summary>
+    private static async Task<JsonNode> ImportAsync(HttpClient client, int rolloutId, int inventoryId, byte[] xlsx)
+    {
+        var upload = await client.UploadAsync(rolloutId, inventoryId, "export.xlsx", xlsx);
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var import = await ApiTestClient.ReadAsync(upload);
+        var headers = import["columns"]!.AsArray().ToDictionary(c => c!["letter"]!.GetValue<string>(), c => c!["header"]!.GetValue<string>());
+        var columns = import["mapping"]!["columns"]!.AsArray();
+        Assert.Equal(13, columns.Count);
+        Assert.All(columns, c => Assert.Equal(
+            DefaultHeaderTarget(headers[c!["letter"]!.GetValue<string>()]), c["target"]?.GetValue<string>()));
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        mapping["updateExisting"] = true;
+        var put = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.True(result.Status() == "Completed", result.Json());
+        return result;
+    }
+
+    private static string DefaultHeaderTarget(string header) => header switch
+    {
+        "Client User" => "ClientUser",
+        "Client flag" => "ClientFlag",
+        _ => header,
+    };
+
+    private async Task<int> ClientIdAsync(string name)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
+    }
+
+    private async Task<(int History, List<long> Stamps)> StateAsync(int inventoryId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var history = await db.ClientHistory.CountAsync(h => h.Client.InventoryId == inventoryId);
+        var stamps = (await db.Clients.Where(c => c.InventoryId == inventoryId).OrderBy(c => c.Id).Select(c => c.UpdatedAt).ToListAsync())
+            .Select(s => s.UtcTicks).ToList();
+        return (history, stamps);
+    }
+}
+
+public sealed class SqliteClientExportTests(RolloutWebFactory factory)
+    : ClientExportTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientExportTests(PostgresWebFactory factory)
+    : ClientExportTests(factory), IClassFixture<PostgresWebFactory>;

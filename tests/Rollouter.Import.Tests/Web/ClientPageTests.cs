@@ -1,0 +1,196 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>The client page: values, links and history; linking and unlinking by rollout managers.</summary>
+public abstract class ClientPageTests(RolloutWebFactory factory)
+{
+    private async Task<T> DbAsync<T>(Func<RolloutDbContext, Task<T>> query)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+
+    private Task<int> IdAsync(string name) => DbAsync(db => db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
+
+    private Task<int> FieldIdAsync(string name) => DbAsync(db => db.CustomFields.Where(f => f.Name == name).Select(f => f.Id).SingleAsync());
+
+    private Task<int> LinkTypeAsync(bool advanced) => DbAsync(db => db.ClientLinkTypes.Where(t => t.IsAdvanced == advanced).Select(t => t.Id).SingleAsync());
+
+    private Task<string[]> ValueAsync(string client, string field) => DbAsync(async db =>
+    {
+        var fieldId = await db.CustomFields.Where(f => f.Name == field).Select(f => f.Id).SingleAsync();
+        var values = await db.Clients.Where(c => c.Name == client).Select(c => c.Values).SingleAsync();
+        return values.GetValueOrDefault(fieldId) ?? [];
+    });
+
+    private static Task<HttpResponseMessage> LinkAsync(HttpClient browser, int clientId, Dictionary<string, string> form) =>
+        RolloutWebFactory.PostFormAsync(browser, $"/rollouts/W11/clients/{clientId}/links", form, $"/rollouts/W11/clients/{clientId}");
+
+    [Fact]
+    public async Task ClientPage_ShowsEveryValue_LinksReadFromEachSide_AndCreation_ReadOnlyForTechnicians()
+    {
+        var technician = await factory.SignInAsync("technician@demo.test");
+
+        var lt1 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0001")}");
+        var lt39 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0039")}");
+        var lt40 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0040")}");
+        var lt13 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0013")}");
+
+        Assert.Contains("<th scope=\"row\">Location</th>", lt1);
+        Assert.Contains("Building B, room 101", lt1);
+        Assert.Contains("Tina Technician (technician@demo.test)", lt1);
+        Assert.Contains("<span class=\"badge text-bg-light border me-1\">SAP GUI</span>", lt1);
+        Assert.Contains("SN100001", lt1);
+        Assert.Contains($"<em>is used with</em> <a href=\"/rollouts/W11/clients/{await IdAsync("MON-0001")}\">MON-0001</a>", lt1);
+        Assert.Contains("advanced", lt1);
+        Assert.Contains("<em>replaces</em> <a href=\"/rollouts/W11/clients/" + await IdAsync("LT-0039") + "\">LT-0039</a>", lt40);
+        Assert.Contains("<em>is replaced by</em> <a href=\"/rollouts/W11/clients/" + await IdAsync("LT-0040") + "\">LT-0040</a>", lt39);
+        Assert.Contains("data-testid=\"client-flag\">Docking station missing", lt13);
+        Assert.Contains("created", lt1);
+        Assert.Contains("Ada Admin", lt1);
+        Assert.DoesNotContain("data-testid=\"add-link\"", lt1);
+        Assert.DoesNotContain(">Remove</button>", lt1);
+    }
+
+    [Fact]
+    public async Task ClientPage_OfAnotherRollout_IsNotFound_AndTechniciansCannotLink()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var technician = await factory.SignInAsync("technician@demo.test");
+        var lt2 = await IdAsync("LT-0002");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/SRV/clients/{lt2}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/rollouts/SRV/clients/{lt2}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync("/rollouts/W11/clients/999999")).StatusCode);
+        var lt3 = await IdAsync("LT-0003");
+        var refused = await LinkAsync(technician, lt2,
+            new() { ["otherClientId"] = lt3.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
+        Assert.StartsWith("/account/denied", refused.Headers.Location!.PathAndQuery);
+        Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == lt2 && l.TargetClientId == lt3)));
+    }
+
+    [Fact]
+    public async Task Link_FoundByName_ReadsOutwardAndInward_IsRecordedInBothHistories_AndCanBeRemoved()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (lt20, lt21) = (await IdAsync("LT-0020"), await IdAsync("LT-0021"));
+
+        var found = await manager.GetStringAsync($"/rollouts/W11/clients/{lt20}?find=lt-002");
+        Assert.Contains($"value=\"{lt21}\"", found);
+        Assert.DoesNotContain($"id=\"other-{lt20}\"", found);
+        Assert.Contains("is replaced by", found);
+        var response = await LinkAsync(manager, lt20, new() { ["otherClientId"] = lt21.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:in" });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page20 = await manager.GetStringAsync($"/rollouts/W11/clients/{lt20}");
+        var page21 = await manager.GetStringAsync($"/rollouts/W11/clients/{lt21}");
+        Assert.Contains("The link was added.", page20);
+        Assert.Contains("<em>is replaced by</em> <a href=\"/rollouts/W11/clients/" + lt21 + "\">LT-0021</a>", page20);
+        Assert.Contains("<em>replaces</em> <a href=\"/rollouts/W11/clients/" + lt20 + "\">LT-0020</a>", page21);
+        Assert.Contains("<strong>Link</strong>: <span class=\"text-muted\">(empty)</span> → is replaced by LT-0021", page20);
+        Assert.Contains("Max Manager", page20);
+
+        var again = await LinkAsync(manager, lt21, new() { ["otherClientId"] = lt20.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        Assert.Contains("are already linked", await again.Content.ReadAsStringAsync());
+
+        var linkId = await DbAsync(db => db.ClientLinks.Where(l => l.SourceClientId == lt21 && l.TargetClientId == lt20).Select(l => l.Id).SingleAsync());
+        var removed = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{lt20}/links/{linkId}/delete", [], $"/rollouts/W11/clients/{lt20}");
+        Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
+        Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.Id == linkId)));
+        Assert.Contains("<strong>Link</strong>: <span class=\"text-muted\">replaces LT-0020</span> → (empty)",
+            await manager.GetStringAsync($"/rollouts/W11/clients/{lt21}"));
+    }
+
+    [Fact]
+    public async Task AdvancedLink_WhoseClientsDisagree_AsksWhichValueToKeep_ThenWritesItOnTheOtherClient()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        // LT-0010: Building B, room 110, Finance. MON-0005 (as LT-0005): Building C, room 105, Finance.
+        var (lt10, mon5) = (await IdAsync("LT-0010"), await IdAsync("MON-0005"));
+        var location = await FieldIdAsync("Location");
+        var usedWith = $"{await LinkTypeAsync(true)}:out";
+
+        var ask = await LinkAsync(manager, lt10, new() { ["otherClientId"] = mon5.ToString(), ["linkType"] = usedWith });
+
+        Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
+        var choice = await ask.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"conflicts\"", choice);
+        Assert.Contains("<th scope=\"row\">Location</th>", choice);
+        Assert.Contains("Building B, room 110", choice);
+        Assert.Contains("Building C, room 105", choice);
+        Assert.DoesNotContain("<th scope=\"row\">Department</th>", choice);
+        Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == lt10)));
+
+        var linked = await LinkAsync(manager, lt10,
+            new() { ["otherClientId"] = mon5.ToString(), ["linkType"] = usedWith, [$"keep[{location}]"] = "this" });
+
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+        Assert.Equal(["Building B, room 110"], await ValueAsync("MON-0005", "Location"));
+        Assert.Equal(["Building B, room 110"], await ValueAsync("LT-0010", "Location"));
+        Assert.Equal(2, await DbAsync(db => db.AdvancedLinkMemberships.CountAsync(m => m.ClientId == lt10 || m.ClientId == mon5)));
+        Assert.Contains("<strong>Location</strong>: <span class=\"text-muted\">Building C, room 105</span> → Building B, room 110",
+            await manager.GetStringAsync($"/rollouts/W11/clients/{mon5}"));
+
+        // A second advanced link for either client is refused with a clear message.
+        var second = await LinkAsync(manager, await IdAsync("LT-0011"),
+            new() { ["otherClientId"] = mon5.ToString(), ["linkType"] = usedWith, [$"keep[{location}]"] = "this", [$"keep[{await FieldIdAsync("Department")}]"] = "this" });
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        Assert.Contains("&quot;MON-0005&quot; already has an advanced link (to &quot;LT-0010&quot;); a client can have only one.",
+            await second.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Link_ToItself_OrWithoutAClient_IsRefusedWithAMessage()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var lt30 = await IdAsync("LT-0030");
+
+        var self = await LinkAsync(manager, lt30, new() { ["otherClientId"] = lt30.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
+        var none = await LinkAsync(manager, lt30, new() { ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
+        var foreign = await LinkAsync(manager, lt30, new() { ["otherClientId"] = "999999", ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
+
+        Assert.Contains("A client cannot be linked to itself.", await self.Content.ReadAsStringAsync());
+        Assert.Contains("Choose the client to link to.", await none.Content.ReadAsStringAsync());
+        Assert.Contains("No client 999999 in this rollout.", await foreign.Content.ReadAsStringAsync());
+        Assert.All(new[] { self, none, foreign }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task History_ShowsTheImportThatChangedAClient_WithOldAndNewValues()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var upload = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "update.csv",
+            "Name,Status,Serial number\nLT-0025,Done,SN555555\n"));
+        var mapping = System.Text.Json.Nodes.JsonNode.Parse(upload["mapping"]!.ToJsonString())!;
+        mapping["updateExisting"] = true;
+        await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(api, $"/api/imports/{upload.Id()}/mapping", mapping);
+        await api.PostAsync($"/api/imports/{upload.Id()}/approve", null);
+        Assert.Equal("Completed", (await api.WaitForResultAsync(upload.Id())).Status());
+
+        var page = await manager.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0025")}");
+
+        Assert.Contains($"<a href=\"/rollouts/W11/imports/{upload.Id()}\">changed by import #{upload.Id()}</a>", page);
+        Assert.Contains("<strong>Status</strong>: <span class=\"text-muted\">Prepared</span> → Done", page);
+        Assert.Contains("<strong>Serial number</strong>: <span class=\"text-muted\">SN100025</span> → SN555555", page);
+        var technicianPage = await (await factory.SignInAsync("technician@demo.test")).GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0025")}");
+        Assert.Contains($"changed by import #{upload.Id()}", technicianPage);
+        Assert.DoesNotContain($"/imports/{upload.Id()}", technicianPage);
+    }
+}
+
+public sealed class SqliteClientPageTests(RolloutWebFactory factory)
+    : ClientPageTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientPageTests(PostgresWebFactory factory)
+    : ClientPageTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,272 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>Creating, editing, duplicating and deleting inventories on the pages.</summary>
+public abstract class InventoryPagesTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..6]}";
+
+    private async Task<T> DbAsync<T>(Func<RolloutDbContext, Task<T>> query)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+
+    private Task<int> WorkflowIdAsync() => DbAsync(db => db.Workflows.Where(w => w.Name == "Device rollout").Select(w => w.Id).SingleAsync());
+
+    private Task<int> FieldIdAsync(string name) => DbAsync(db => db.CustomFields.Where(f => f.Name == name).Select(f => f.Id).SingleAsync());
+
+    private Task<int> InventoryIdAsync(string name) => DbAsync(db => db.Inventories.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+
+    private Task<List<string>> FieldNamesAsync(int inventoryId) => DbAsync(db => db.InventoryCustomFields
+        .Where(f => f.InventoryId == inventoryId).OrderBy(f => f.Position).Select(f => f.CustomField.Name).ToListAsync());
+
+    private async Task<Dictionary<string, string>> FormAsync(string? name, int? workflowId, params (string Field, int Position)[] fields)
+    {
+        var form = new Dictionary<string, string> { ["Name"] = name ?? "", ["WorkflowId"] = workflowId?.ToString() ?? "" };
+        for (var i = 0; i < fields.Length; i++)
+        {
+            form[$"Fields[{i}].Id"] = (await FieldIdAsync(fields[i].Field)).ToString();
+            form[$"Fields[{i}].Selected"] = "true";
+            form[$"Fields[{i}].Position"] = fields[i].Position.ToString();
+        }
+
+        return form;
+    }
+
+    [Fact]
+    public async Task Create_WithFieldsInTheChosenOrder_OpensTheNewInventory()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = Unique("Docking stations");
+        var form = await FormAsync(name, await WorkflowIdAsync(), ("Location", 2), ("Serial number", 1), ("Department", 3));
+
+        var response = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", form);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = await InventoryIdAsync(name);
+        Assert.Equal($"/rollouts/W11/inventories/{id}", response.Headers.Location!.OriginalString);
+        Assert.Equal(["Serial number", "Location", "Department"], await FieldNamesAsync(id));
+        var page = await manager.GetStringAsync($"/rollouts/W11/inventories/{id}");
+        Assert.Contains("0 clients", page);
+        Assert.Contains(name, await manager.GetStringAsync("/rollouts/W11"));
+    }
+
+    [Fact]
+    public async Task Create_WithoutNameOrWorkflow_OrWithATakenName_ShowsTheMessages_AndCreatesNothing()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var before = await DbAsync(db => db.Inventories.CountAsync());
+
+        var empty = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", await FormAsync("  ", null));
+        var taken = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+            await FormAsync("laptops", await WorkflowIdAsync(), ("Location", 1)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var emptyPage = await empty.Content.ReadAsStringAsync();
+        Assert.Contains("Enter a name.", emptyPage);
+        Assert.Contains("Choose a workflow.", emptyPage);
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        var takenPage = await taken.Content.ReadAsStringAsync();
+        Assert.Contains("This rollout already has an inventory named &quot;Laptops&quot;.", takenPage);
+        Assert.Contains("checked=\"checked\"", takenPage);
+        Assert.Equal(before, await DbAsync(db => db.Inventories.CountAsync()));
+    }
+
+    [Fact]
+    public async Task InventoryPages_AreRefusedToTechnicians_AndDoNotExistForNonMembers()
+    {
+        var technician = await factory.SignInAsync("technician@demo.test");
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var servers = await InventoryIdAsync("Servers");
+        var page = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}");
+
+        foreach (var path in new[] { "new", $"{laptops}/edit", $"{laptops}/duplicate", $"{laptops}/delete" })
+        {
+            var refused = await technician.GetAsync($"/rollouts/W11/inventories/{path}");
+            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+            Assert.StartsWith("/account/denied", refused.Headers.Location!.PathAndQuery);
+            Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/SRV/inventories/{path.Replace(laptops.ToString(), servers.ToString())}")).StatusCode);
+        }
+
+        // A forged post, with a valid token from a page the technician may see, is refused too.
+        var token = RolloutWebFactory.AntiforgeryToken(page);
+        var post = await technician.PostAsync($"/rollouts/W11/inventories/{laptops}/delete",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.StartsWith("/account/denied", post.Headers.Location!.PathAndQuery);
+        Assert.Equal(1, await DbAsync(db => db.Inventories.CountAsync(i => i.Id == laptops)));
+        Assert.DoesNotContain("duplicate-inventory", page);
+        Assert.Contains("data-testid=\"export\"", page);
+    }
+
+    [Fact]
+    public async Task Edit_RenamesAndReordersFields_ButKeepsTheWorkflowOfAnInventoryWithClients()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = Unique("Edited");
+        var workflow = await WorkflowIdAsync();
+        await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", await FormAsync(name, workflow, ("Location", 1), ("Notes", 2)));
+        var id = await InventoryIdAsync(name);
+        var other = await DbAsync(async db =>
+        {
+            var w = new Workflow { Name = Unique("Other workflow"), Statuses = [new WorkflowStatus { Name = "Open", Position = 0 }] };
+            db.Workflows.Add(w);
+            await db.SaveChangesAsync();
+            return w.Id;
+        });
+
+        var renamed = name + " renamed";
+        var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{id}/edit",
+            await FormAsync(renamed, other, ("Notes", 1), ("Model", 2)));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(["Notes", "Model"], await FieldNamesAsync(id));
+        Assert.Equal(renamed, await DbAsync(db => db.Inventories.Where(i => i.Id == id).Select(i => i.Name).SingleAsync()));
+        Assert.Equal(other, await DbAsync(db => db.Inventories.Where(i => i.Id == id).Select(i => i.WorkflowId).SingleAsync()));
+
+        var laptops = await InventoryIdAsync("Laptops");
+        var refused = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/edit",
+            await FormAsync("Laptops", other, ("Location", 1)));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("The workflow cannot change while the inventory has clients (40)", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(7, (await FieldNamesAsync(laptops)).Count);
+        Assert.Contains("cannot change", await manager.GetStringAsync($"/rollouts/W11/inventories/{laptops}/edit"));
+    }
+
+    [Fact]
+    public async Task Duplicate_KeepsWorkflowAndFieldsInOrder_ButNoClients_AndRefusesATakenName()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var form = await manager.GetStringAsync($"/rollouts/W11/inventories/{laptops}/duplicate");
+        Assert.Contains("value=\"Laptops (copy)\"", form);
+        var name = Unique("Laptops 2027");
+
+        var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/duplicate", new() { ["name"] = name });
+        var taken = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/duplicate",
+            new() { ["name"] = "Monitors" }, $"/rollouts/W11/inventories/{laptops}/duplicate");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var copy = await InventoryIdAsync(name);
+        Assert.Equal(await FieldNamesAsync(laptops), await FieldNamesAsync(copy));
+        Assert.Equal(
+            await DbAsync(db => db.Inventories.Where(i => i.Id == laptops).Select(i => i.WorkflowId).SingleAsync()),
+            await DbAsync(db => db.Inventories.Where(i => i.Id == copy).Select(i => i.WorkflowId).SingleAsync()));
+        Assert.Equal(0, await DbAsync(db => db.Clients.CountAsync(c => c.InventoryId == copy)));
+        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
+        Assert.Contains("already has an inventory named &quot;Monitors&quot;", await taken.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Delete_NamesTheClientCount_AndRemovesClientsLinksHistoryAndImports_KeepingTheLinkedClientElsewhere()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = Unique("Doomed");
+        await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+            await FormAsync(name, await WorkflowIdAsync(), ("Location", 1), ("Department", 2)));
+        var id = await InventoryIdAsync(name);
+        var (doomed, monitor) = await DbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == id);
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == inventory.WorkflowId).Select(s => s.Id).FirstAsync();
+            var clients = Enumerable.Range(1, 2).Select(i => new Client
+            {
+                InventoryId = id, RolloutId = inventory.RolloutId, Name = $"{name}-{i}", StatusId = status,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            }).ToList();
+            db.Clients.AddRange(clients);
+            var user = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+            db.Imports.Add(new ClientImport
+            {
+                RolloutId = inventory.RolloutId, InventoryId = id, FileName = "x.csv", CreatedById = user, CreatedAt = DateTimeOffset.UtcNow,
+                Status = ImportStatus.Completed,
+            });
+            await db.SaveChangesAsync();
+            return (clients[0].Id, await db.Clients.Where(c => c.Name == "MON-0010").Select(c => c.Id).SingleAsync());
+        });
+        // An advanced link to a monitor (another inventory), made on the client page, and a plain link inside.
+        var usedWith = await DbAsync(db => db.ClientLinkTypes.Where(t => t.IsAdvanced).Select(t => t.Id).SingleAsync());
+        var replaces = await DbAsync(db => db.ClientLinkTypes.Where(t => !t.IsAdvanced).Select(t => t.Id).SingleAsync());
+        var linked = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{doomed}/links",
+            new() { ["otherClientId"] = monitor.ToString(), ["linkType"] = $"{usedWith}:out", ["keep[" + await FieldIdAsync("Location") + "]"] = "other", ["keep[" + await FieldIdAsync("Department") + "]"] = "other" },
+            $"/rollouts/W11/clients/{doomed}");
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+        await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{doomed}/links",
+            new() { ["otherClientId"] = (doomed + 1).ToString(), ["linkType"] = $"{replaces}:in" }, $"/rollouts/W11/clients/{doomed}");
+        var monitorHistory = await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor));
+
+        var confirm = await manager.GetStringAsync($"/rollouts/W11/inventories/{id}/delete");
+        Assert.Contains("<strong>2 clients</strong>", confirm);
+        Assert.Contains("1 import", confirm);
+        var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{id}/delete", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/rollouts/W11", response.Headers.Location!.OriginalString);
+        Assert.Contains($"Inventory &quot;{name}&quot; was deleted.", await manager.GetStringAsync("/rollouts/W11"));
+        Assert.False(await DbAsync(db => db.Inventories.AnyAsync(i => i.Id == id)));
+        Assert.False(await DbAsync(db => db.Clients.AnyAsync(c => c.InventoryId == id)));
+        Assert.False(await DbAsync(db => db.ClientHistory.AnyAsync(h => h.ClientId == doomed)));
+        Assert.False(await DbAsync(db => db.Imports.AnyAsync(i => i.InventoryId == id)));
+        Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == monitor || l.TargetClientId == monitor)));
+        Assert.False(await DbAsync(db => db.AdvancedLinkMemberships.AnyAsync(m => m.ClientId == monitor)));
+        Assert.Equal(monitorHistory, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor)));
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/W11/inventories/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryFormOfTheInventoryAndClientPages_CarriesItsOwnAntiforgeryToken()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var lt1 = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync());
+        var forms = 0;
+
+        foreach (var path in new[] { "inventories/new", $"inventories/{laptops}/edit", $"inventories/{laptops}/duplicate",
+                     $"inventories/{laptops}/delete", $"clients/{lt1}?find=LT-000" })
+        {
+            var page = await manager.GetStringAsync($"/rollouts/W11/{path}");
+            foreach (System.Text.RegularExpressions.Match form in System.Text.RegularExpressions.Regex.Matches(page,
+                         "<form method=\"post\" action=\"/rollouts.*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline))
+            {
+                forms++;
+                Assert.Contains("name=\"__RequestVerificationToken\"", form.Value);
+            }
+        }
+
+        Assert.True(forms >= 6, $"{forms} forms");
+    }
+
+    [Fact]
+    public async Task ClientList_SortsByColumn_BothWays_AndLinksEachNameToItsPage()
+    {
+        var technician = await factory.SignInAsync("technician@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var lt1 = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync());
+
+        var byName = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=name&dir=desc");
+        var byStatus = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=status");
+        var byStatusDesc = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=status&dir=desc");
+        var byName2 = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}");
+
+        Assert.True(byName.IndexOf(">LT-0040<", StringComparison.Ordinal) < byName.IndexOf(">LT-0039<", StringComparison.Ordinal));
+        // Statuses by the workflow's order: New (LT-0004, LT-0008 …) first, Done (LT-0003 …) last; names break ties.
+        Assert.True(byStatus.IndexOf(">LT-0004<", StringComparison.Ordinal) < byStatus.IndexOf(">LT-0001<", StringComparison.Ordinal));
+        Assert.True(byStatus.IndexOf(">LT-0004<", StringComparison.Ordinal) < byStatus.IndexOf(">LT-0008<", StringComparison.Ordinal));
+        Assert.True(byStatusDesc.IndexOf(">LT-0003<", StringComparison.Ordinal) < byStatusDesc.IndexOf(">LT-0002<", StringComparison.Ordinal));
+        Assert.Contains("aria-sort=\"descending\"", byStatusDesc);
+        Assert.Contains($"href=\"/rollouts/W11/clients/{lt1}\">LT-0001</a>", byName2);
+    }
+}
+
+public sealed class SqliteInventoryPagesTests(RolloutWebFactory factory)
+    : InventoryPagesTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresInventoryPagesTests(PostgresWebFactory factory)
+    : InventoryPagesTests(factory), IClassFixture<PostgresWebFactory>;
