@@ -13,21 +13,21 @@ public sealed record ClientDto(int Id, string Name, string Status, string? Assig
     string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values);
 
 /// <summary>A user of a client: id, name, email.</summary>
-public sealed record UserDto(int Id, string Name, string? Email);
+public sealed record UserRefDto(int Id, string Name, string? Email);
 
 /// <summary>A link as read from this client (<c>reading</c>: the outward name from the source, the inward from the target).</summary>
 public sealed record ClientLinkDto(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId,
     string OtherClientName, string OtherInventory, DateTimeOffset CreatedAt);
 
 /// <summary>One history entry: <c>action</c> Created or Changed, <c>importId</c> when an import made it.</summary>
-public sealed record ClientHistoryDto(DateTimeOffset At, UserDto? User, int? ImportId, string Action,
+public sealed record ClientHistoryDto(DateTimeOffset At, UserRefDto? User, int? ImportId, string Action,
     IReadOnlyList<FieldChangeDto> Changes);
 
 public sealed record FieldChangeDto(string Field, string? Old, string? New);
 
 /// <summary>A client with everything its page shows; custom values by field name (multi-selections as arrays).</summary>
 public sealed record ClientDetailsDto(int Id, string Name, int InventoryId, string Inventory, string Status,
-    UserDto? Assignee, UserDto? ClientUser, string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values,
+    UserRefDto? Assignee, UserRefDto? ClientUser, string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values,
     IReadOnlyList<ClientLinkDto> Links, IReadOnlyList<ClientHistoryDto> History);
 
 /// <summary>
@@ -213,7 +213,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
     private static ClientDetailsDto ToDto(ClientDetails c)
     {
-        static UserDto? U(UserRef? u) => u is null ? null : new UserDto(u.Id, u.Name, u.Email);
+        static UserRefDto? U(UserRef? u) => u is null ? null : new UserRefDto(u.Id, u.Name, u.Email);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var v in c.Values)
         {
