@@ -7,8 +7,8 @@ using Rollouter.Import.Web.Imports;
 
 namespace Rollouter.Import.Web.Reports;
 
-/// <summary>A downloadable workbook: its bytes and the file name to offer.</summary>
-public sealed record Download(byte[] Content, string FileName);
+/// <summary>A downloadable workbook: its content (read from the start; the response disposes it) and the file name to offer.</summary>
+public sealed record Download(Stream Content, string FileName);
 
 /// <summary>Builds the downloads of the pages and the API: an import's error report and an inventory's template.</summary>
 public static class ImportReports
@@ -38,19 +38,32 @@ public static class ImportReports
             return (null, ImportProblem.FromFile(opened.Problem!));
         }
 
+        // Written whole to a temporary file first (deleted when the response closes it): a report that cannot be
+        // finished is an error answer, never half a download, and memory holds only the current row.
         using (file)
         {
-            using var output = new MemoryStream();
-            ErrorReport.Write(file, errors, output);
-            return (new Download(output.ToArray(), ErrorReport.FileName(import.FileName)), null);
+            var output = new FileStream(Path.Combine(Path.GetTempPath(), $"rollouter-report-{Guid.NewGuid():N}.xlsx"),
+                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            try
+            {
+                await ErrorReport.WriteAsync(file, errors, output, ct);
+                output.Position = 0;
+                return (new Download(output, ErrorReport.FileName(import.FileName)), null);
+            }
+            catch
+            {
+                await output.DisposeAsync();
+                throw;
+            }
         }
     }
 
     public static async Task<Download> TemplateAsync(RolloutDbContext db, int inventoryId, CancellationToken ct)
     {
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
-        using var output = new MemoryStream();
+        var output = new MemoryStream();
         ImportTemplate.Write(definition, output);
-        return new Download(output.ToArray(), ImportTemplate.FileName(definition.InventoryName));
+        output.Position = 0;
+        return new Download(output, ImportTemplate.FileName(definition.InventoryName));
     }
 }

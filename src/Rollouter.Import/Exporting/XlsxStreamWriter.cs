@@ -18,6 +18,9 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const int HeaderStyle = 1;
     private const int QuotedStyle = 2;
+    private const int MarkedStyle = 3;
+    private const int MarkedQuotedStyle = 4;
+    private const int WrappedStyle = 5;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -47,7 +50,9 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     public int RowsWritten => _row;
 
     /// <summary>Starts the workbook: the package parts, then the sheet's opening, ready for rows.</summary>
-    public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct)
+    /// <param name="columnWidths">Widths (in characters) of the first columns; null or 0 leaves a column's default.</param>
+    public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct,
+        IReadOnlyList<double?>? columnWidths = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var buffered = new AsyncBufferedOutput(output);
@@ -68,10 +73,11 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
             """, ct);
-        // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula).
+        // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
+        // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell.
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/></cellXfs></styleSheet>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs></styleSheet>
             """, ct);
 
         var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
@@ -80,6 +86,26 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         await sheet.WriteStartElementAsync(null, "worksheet", Main);
         // The header row stays in view while scrolling.
         await sheet.WriteRawAsync("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>");
+        if (columnWidths?.Any(w => w > 0) == true)
+        {
+            await sheet.WriteStartElementAsync(null, "cols", Main);
+            for (var i = 0; i < columnWidths.Count; i++)
+            {
+                if (columnWidths[i] is > 0 and var width)
+                {
+                    var n = (i + 1).ToString(CultureInfo.InvariantCulture);
+                    await sheet.WriteStartElementAsync(null, "col", Main);
+                    await sheet.WriteAttributeStringAsync(null, "min", null, n);
+                    await sheet.WriteAttributeStringAsync(null, "max", null, n);
+                    await sheet.WriteAttributeStringAsync(null, "width", null, width.ToString(CultureInfo.InvariantCulture));
+                    await sheet.WriteAttributeStringAsync(null, "customWidth", null, "1");
+                    await sheet.WriteEndElementAsync();
+                }
+            }
+
+            await sheet.WriteEndElementAsync();
+        }
+
         await sheet.WriteStartElementAsync(null, "sheetData", Main);
         return new XlsxStreamWriter(buffered, zip, stream, sheet);
     }
@@ -90,7 +116,10 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     /// <summary>One row; a null or empty value leaves its cell out.</summary>
     public Task WriteRowAsync(IReadOnlyList<string?> values) => WriteRowAsync(values, 0);
 
-    private async Task WriteRowAsync(IReadOnlyList<string?> values, int style)
+    /// <summary>One row whose cells <paramref name="look"/> marks (by column index) or wraps; empty cells left out.</summary>
+    public Task WriteRowAsync(IReadOnlyList<string?> values, Func<int, CellLook> look) => WriteRowAsync(values, 0, look);
+
+    private async Task WriteRowAsync(IReadOnlyList<string?> values, int style, Func<int, CellLook>? look = null)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         _row++;
@@ -112,7 +141,14 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
 
             await _sheet.WriteStartElementAsync(null, "c", Main);
             await _sheet.WriteAttributeStringAsync(null, "r", null, _columnNames[i] + rowNumber);
-            var cellStyle = style != 0 ? style : LooksLikeFormula(value) ? QuotedStyle : 0;
+            var cellStyle = style != 0 ? style : (look?.Invoke(i) ?? CellLook.Plain, LooksLikeFormula(value)) switch
+            {
+                (CellLook.Marked, true) => MarkedQuotedStyle,
+                (CellLook.Marked, false) => MarkedStyle,
+                (_, true) => QuotedStyle,
+                (CellLook.Wrapped, false) => WrappedStyle,
+                _ => 0,
+            };
             if (cellStyle != 0)
             {
                 await _sheet.WriteAttributeStringAsync(null, "s", null, cellStyle.ToString(CultureInfo.InvariantCulture));
@@ -163,7 +199,9 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         }
     }
 
-    internal static bool LooksLikeFormula(string value) => value.Length > 0 && value[0] is '=' or '+' or '-' or '@';
+    /// <summary>Whether Excel would take the text for a formula (or a DDE call) when typed into a cell.</summary>
+    public static bool LooksLikeFormula(string? value) =>
+        !string.IsNullOrEmpty(value) && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 
     /// <summary>Leaves out what XML 1.0 cannot carry (most control characters, lone surrogates).</summary>
     internal static string XmlSafe(string value)
@@ -234,4 +272,14 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         await using var stream = await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(ct);
         await stream.WriteAsync(Encoding.UTF8.GetBytes(content), ct);
     }
+}
+
+/// <summary>How <see cref="XlsxStreamWriter"/> shows a cell.</summary>
+public enum CellLook
+{
+    Plain,
+    /// <summary>A light red fill: the cell is in error.</summary>
+    Marked,
+    /// <summary>Text wrapped within the column's width.</summary>
+    Wrapped,
 }

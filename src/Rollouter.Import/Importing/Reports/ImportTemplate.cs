@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Exporting;
 using Rollouter.Import.Importing.Mapping;
 
 namespace Rollouter.Import.Importing.Reports;
@@ -52,7 +53,7 @@ public static class ImportTemplate
         for (var i = 0; i < headers.Count; i++)
         {
             var column = i + 1;
-            ErrorReport.SetText(sheet.Cell(1, column), headers[i]);
+            SetText(sheet.Cell(1, column), headers[i]);
             sheet.Column(column).Width = Math.Clamp(headers[i].Length + 4, 14, 40);
             var field = i >= 6 ? inventory.CustomFields[i - 6] : null;
             var note = Note(i, field);
@@ -68,10 +69,10 @@ public static class ImportTemplate
             }
 
             listColumn++;
-            ErrorReport.SetText(lists.Cell(1, listColumn), headers[i]);
+            SetText(lists.Cell(1, listColumn), headers[i]);
             for (var v = 0; v < values.Count; v++)
             {
-                ErrorReport.SetText(lists.Cell(v + 2, listColumn), values[v]);
+                SetText(lists.Cell(v + 2, listColumn), values[v]);
             }
 
             var validation = sheet.Range(2, column, ValidatedRows + 1, column).SetDataValidation();
@@ -98,17 +99,17 @@ public static class ImportTemplate
         header.Style.Fill.BackgroundColor = XLColor.FromArgb(0xDD, 0xEB, 0xF7);
         sheet.SheetView.FreezeRows(1);
 
-        ErrorReport.SetText(help.Cell(1, 1), $"Import template of the inventory \"{inventory.InventoryName}\"");
+        SetText(help.Cell(1, 1), $"Import template of the inventory \"{inventory.InventoryName}\"");
         help.Cell(1, 1).Style.Font.Bold = true;
-        ErrorReport.SetText(help.Cell(2, 1), "Fill in one client per row on the sheet \"Clients\"; keep its header row as it is. "
+        SetText(help.Cell(2, 1), "Fill in one client per row on the sheet \"Clients\"; keep its header row as it is. "
             + "Rows whose Name exists already fail unless the import updates existing clients.");
-        ErrorReport.SetText(help.Cell(4, 1), "Column");
-        ErrorReport.SetText(help.Cell(4, 2), "What it takes");
+        SetText(help.Cell(4, 1), "Column");
+        SetText(help.Cell(4, 2), "What it takes");
         help.Row(4).Style.Font.Bold = true;
         for (var n = 0; n < notes.Count; n++)
         {
-            ErrorReport.SetText(help.Cell(n + 5, 1), notes[n].Header);
-            ErrorReport.SetText(help.Cell(n + 5, 2), notes[n].Note);
+            SetText(help.Cell(n + 5, 1), notes[n].Header);
+            SetText(help.Cell(n + 5, 2), notes[n].Note);
         }
 
         help.Column(1).Width = 24;
@@ -155,5 +156,21 @@ public static class ImportTemplate
         }
 
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Stores the text as text, never as a number, date or formula; a formula-like text gets the quote prefix.</summary>
+    private static void SetText(IXLCell cell, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        cell.SetValue(text);
+        cell.DataType = XLDataType.Text;
+        if (XlsxStreamWriter.LooksLikeFormula(text))
+        {
+            cell.Style.IncludeQuotePrefix = true;
+        }
     }
 }
