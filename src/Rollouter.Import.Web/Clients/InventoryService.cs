@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Web.Clients;
 
@@ -139,6 +140,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock)
         {
             return "An import into this inventory is running; delete the inventory after it has finished.";
         }
+
+        // An import approved meanwhile writes under this lock: wait for its transaction, then delete what it wrote too.
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
 
         var clients = db.Clients.Where(c => c.InventoryId == inventoryId).Select(c => c.Id);
         var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
