@@ -182,21 +182,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
     public async Task MoveOptionAsync(CustomField field, int optionId, int direction, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var ordered = field.Options.OrderBy(o => o.Position).ToList();
-        var index = ordered.FindIndex(o => o.Id == optionId);
-        var other = index + Math.Sign(direction);
-        if (index < 0 || other < 0 || other >= ordered.Count)
+        if (Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
+                o => o.Id == optionId, direction))
         {
-            return;
+            await db.SaveChangesAsync(ct);
         }
-
-        (ordered[index], ordered[other]) = (ordered[other], ordered[index]);
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            ordered[i].Position = i;
-        }
-
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Removes an option no client uses; one in use is refused with the number of clients.</summary>

@@ -107,21 +107,11 @@ public sealed class WorkflowSettings(RolloutDbContext db)
     public async Task MoveStatusAsync(Workflow workflow, int statusId, int direction, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var ordered = workflow.Statuses.OrderBy(s => s.Position).ToList();
-        var index = ordered.FindIndex(s => s.Id == statusId);
-        var other = index + Math.Sign(direction);
-        if (index < 0 || other < 0 || other >= ordered.Count)
+        if (Ordering.MoveOne(workflow.Statuses, s => s.Position, (s, position) => s.Position = position,
+                s => s.Id == statusId, direction))
         {
-            return;
+            await db.SaveChangesAsync(ct);
         }
-
-        (ordered[index], ordered[other]) = (ordered[other], ordered[index]);
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            ordered[i].Position = i;
-        }
-
-        await db.SaveChangesAsync(ct);
     }
 
     public Task<int> ClientCountAsync(int statusId, CancellationToken ct) =>

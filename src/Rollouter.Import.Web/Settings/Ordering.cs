@@ -1,0 +1,29 @@
+namespace Rollouter.Import.Web.Settings;
+
+/// <summary>Moving one item of an ordered list (statuses, options) a place up or down.</summary>
+internal static class Ordering
+{
+    /// <summary>
+    /// Swaps the item <paramref name="isItem"/> finds with its neighbour above (-1) or below (+1) and numbers the list
+    /// 0, 1, 2… again; false when there is no such item or it is already at that end.
+    /// </summary>
+    public static bool MoveOne<T>(IEnumerable<T> items, Func<T, int> position, Action<T, int> setPosition,
+        Func<T, bool> isItem, int direction)
+    {
+        var ordered = items.OrderBy(position).ToList();
+        var index = ordered.FindIndex(i => isItem(i));
+        var other = index + Math.Sign(direction);
+        if (index < 0 || other < 0 || other >= ordered.Count)
+        {
+            return false;
+        }
+
+        (ordered[index], ordered[other]) = (ordered[other], ordered[index]);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            setPosition(ordered[i], i);
+        }
+
+        return true;
+    }
+}
