@@ -39,6 +39,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         {
             await using var transaction = await store.BeginAsync(ct);
             await store.LockRolloutAsync(context.RolloutId, ct);
+            await store.LockInventoryAsync(context.InventoryId, context.RolloutId, ct);
             await history.LoadStatusesAsync(ct);
             while (true)
             {

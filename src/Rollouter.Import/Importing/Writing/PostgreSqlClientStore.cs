@@ -31,6 +31,9 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    protected override string InventoryLockSql =>
+        """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory FOR KEY SHARE""";
+
     public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command("""

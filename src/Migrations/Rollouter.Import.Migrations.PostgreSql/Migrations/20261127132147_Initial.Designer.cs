@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127114150_Initial")]
+    [Migration("20261127132147_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -803,18 +803,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("Client");
 
                     b.Navigation("ClientLink");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId", "RolloutId")
-                        .HasPrincipalKey("Id", "RolloutId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Inventory");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
