@@ -89,6 +89,16 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     public abstract Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Ends the bulk insert a store may keep open across batches (PostgreSQL's COPY). The database's errors about the
+    /// rows inserted since the last end surface here at the latest. The writer calls it before any other statement
+    /// and before the commit.
+    /// </summary>
+    public virtual Task EndInsertAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Drops an open bulk insert without waiting for the database (the write failed and is rolled back).</summary>
+    public virtual Task AbortInsertAsync() => Task.CompletedTask;
+
     /// <summary>Loads clients by id and locks them against concurrent edits until the transaction ends.</summary>
     public abstract Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct);
 
