@@ -471,7 +471,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("bytea")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.HasKey("ImportId", "Index");
 

@@ -502,6 +502,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     ImportId = table.Column<int>(type: "integer", nullable: false),
                     Index = table.Column<int>(type: "integer", nullable: false),
                     Data = table.Column<byte[]>(type: "bytea", nullable: false)
+                        .Annotation("Npgsql:Compression:", "lz4")
                 },
                 constraints: table =>
                 {
