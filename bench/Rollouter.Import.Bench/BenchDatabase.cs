@@ -138,7 +138,7 @@ public sealed class BenchDatabase : IAsyncDisposable
             Directory.Delete(_sqliteFolder, recursive: true);
         }
 
-        if (_postgresDatabase is not null && Environment.GetEnvironmentVariable("XKEEP") is null)
+        if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(_postgresServer);

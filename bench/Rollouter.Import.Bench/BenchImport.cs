@@ -27,7 +27,6 @@ public static class BenchImport
         try
         {
             var importId = await PrepareAsync(database, file, cache);
-            Console.Error.WriteLine($"XPREP {database.ConnectionString} {importId}");
             // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
             var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
             var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
