@@ -224,6 +224,21 @@ public class ClientWriterTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Write_IntoARolloutThatIsNotTheInventorysOwn_WritesNothing(DatabaseProvider provider)
+    {
+        // No foreign key ties a client's rollout to its inventory's (it would be checked row by row): the writer
+        // checks the pair once, under a lock on the inventory.
+        await using var s = await WriterScenario.CreateAsync(provider);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => s.WriteAsync(Rows(s, 10), s.Context with { RolloutId = s.RolloutId + 1 }));
+
+        Assert.Contains($"does not belong to rollout {s.RolloutId + 1}", error.Message);
+        Assert.Equal(0, (await s.CountAsync()).Clients);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Write_ReportsRowsWrittenAfterEachBatch(DatabaseProvider provider)
     {
         await using var s = await WriterScenario.CreateAsync(provider);
