@@ -12,7 +12,7 @@ namespace Rollouter.Import.Importing.Writing;
 /// </summary>
 public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
 {
-    public const int DefaultBatchSize = 2_000;
+    public const int DefaultBatchSize = 1_000;
 
     private const int ConflictLookupBatchSize = 1_000;
 
