@@ -88,13 +88,16 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
         };
         var servers = Inventory(other, "Servers", workflow, [location, serial], now);
         db.AddRange(laptops, monitors, servers);
+        // Clients refer to their inventory and rollout by id.
+        await db.SaveChangesAsync(cancellationToken);
 
         var technician = users["technician@demo.test"];
         var clientUser = users["clientuser@demo.test"];
         string[] departments = ["Finance", "HR", "IT", "Sales", "Operations"];
         var laptopClients = Enumerable.Range(1, 40).Select(i => new Client
         {
-            Inventory = laptops,
+            RolloutId = rollout.Id,
+            InventoryId = laptops.Id,
             Name = $"LT-{i:0000}",
             StatusId = workflow.Statuses[i % 4].Id,
             AssigneeId = i % 3 == 0 ? null : technician.Id,
@@ -115,7 +118,8 @@ public sealed class DemoSeeder(RolloutDbContext db, UserManager<User> userManage
         }).ToList();
         var monitorClients = Enumerable.Range(1, 10).Select(i => new Client
         {
-            Inventory = monitors,
+            RolloutId = rollout.Id,
+            InventoryId = monitors.Id,
             Name = $"MON-{i:0000}",
             StatusId = workflow.Statuses[0].Id,
             AssigneeId = technician.Id,

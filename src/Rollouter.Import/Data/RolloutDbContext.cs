@@ -53,7 +53,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new AdvancedLinkMembershipConfiguration());
         builder.ApplyConfiguration(new ImportConfiguration());
         builder.ApplyConfiguration(new ImportRowErrorConfiguration());
-        builder.ApplyConfiguration(new ImportFileChunkConfiguration());
+        builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

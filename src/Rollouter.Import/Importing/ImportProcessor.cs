@@ -29,7 +29,7 @@ public sealed class ImportProcessor(
     ILogger<ImportProcessor> logger)
 {
     // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
-    private const int PrefetchRows = 4_096;
+    private const int PrefetchRows = 1_024;
 
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)

@@ -102,23 +102,4 @@ public class ConstraintTests
             Assert.Equal(["Rollout W11"], await context.Rollouts.Select(r => r.Name).ToListAsync());
         }
     }
-
-    [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
-    public async Task Database_RejectsClientWhoseRolloutIsNotItsInventorysRollout(DatabaseProvider provider)
-    {
-        await using var database = await TestDatabase.CreateAsync(provider);
-        var a = await TestRollout.AddAsync(database, "A");
-        var b = await TestRollout.AddAsync(database, "B");
-
-        await using var context = database.CreateContext();
-        var client = a.NewClient("PC-1");
-        client.RolloutId = b.RolloutId;
-        context.Clients.Add(client);
-
-        await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
-        await using var check = database.CreateContext();
-        Assert.Equal(0, await check.Clients.CountAsync());
-    }
 }

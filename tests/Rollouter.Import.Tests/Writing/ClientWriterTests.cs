@@ -209,6 +209,36 @@ public class ClientWriterTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Write_NameTakenInAnEarlierBatchOfOnlyNewRows_NamesThatRow(DatabaseProvider provider)
+    {
+        // Batches of only new clients share one bulk insert (PostgreSQL: one COPY), whose error comes at its end.
+        await using var s = await WriterScenario.CreateAsync(provider);
+        await s.AddClientAsync("PC-0003");
+        var rows = Enumerable.Range(2, 9).Select(row => s.NewRow(row, row == 4 ? "pc-0003" : $"PC-{row + 100:0000}")).ToList();
+
+        var error = await Assert.ThrowsAsync<ClientNameConflictException>(() => s.WriteAsync(rows, batchSize: 2));
+
+        Assert.Equal([new NameConflict(4, "pc-0003")], error.Conflicts);
+        Assert.Equal(1, (await s.CountAsync()).Clients);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_IntoARolloutThatIsNotTheInventorysOwn_WritesNothing(DatabaseProvider provider)
+    {
+        // No foreign key ties a client's rollout to its inventory's (it would be checked row by row): the writer
+        // checks the pair once, under a lock on the inventory.
+        await using var s = await WriterScenario.CreateAsync(provider);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => s.WriteAsync(Rows(s, 10), s.Context with { RolloutId = s.RolloutId + 1 }));
+
+        Assert.Contains($"does not belong to rollout {s.RolloutId + 1}", error.Message);
+        Assert.Equal(0, (await s.CountAsync()).Clients);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Write_ReportsRowsWrittenAfterEachBatch(DatabaseProvider provider)
     {
         await using var s = await WriterScenario.CreateAsync(provider);

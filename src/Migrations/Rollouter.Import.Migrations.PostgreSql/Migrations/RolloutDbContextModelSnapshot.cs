@@ -471,7 +471,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<byte[]>("Data")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasColumnType("bytea")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.HasKey("ImportId", "Index");
 
@@ -800,18 +801,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("Client");
 
                     b.Navigation("ClientLink");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId", "RolloutId")
-                        .HasPrincipalKey("Id", "RolloutId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Inventory");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>

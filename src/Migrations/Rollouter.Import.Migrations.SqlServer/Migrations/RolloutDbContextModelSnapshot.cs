@@ -802,18 +802,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("ClientLink");
                 });
 
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId", "RolloutId")
-                        .HasPrincipalKey("Id", "RolloutId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Inventory");
-                });
-
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.Client", "Client")

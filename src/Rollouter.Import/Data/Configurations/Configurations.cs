@@ -120,16 +120,12 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         }
 
         builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
-        // Serves the inventory's client list (ordered by NameKey) and the foreign key below: one index, not two, to
-        // maintain in a bulk load.
+        // Serves the inventory's client list (filtered by inventory, ordered by NameKey) and its count.
         builder.HasIndex(c => new { c.InventoryId, c.RolloutId, c.NameKey });
 
-        // (InventoryId, RolloutId) points at the inventory's own pair, so a client's RolloutId, on which the unique
-        // name index rests, cannot disagree with its inventory. This is the only foreign key a bulk insert checks.
-        builder.HasOne(c => c.Inventory).WithMany()
-            .HasForeignKey(c => new { c.InventoryId, c.RolloutId })
-            .HasPrincipalKey(i => new { i.Id, i.RolloutId })
-            .OnDelete(DeleteBehavior.Cascade);
+        // No foreign key to the inventory (see Client.InventoryId): a constraint is checked row by row, one lookup and
+        // row lock per client in a bulk load. The import writer instead locks the inventory row once per import and
+        // checks that the rollout it writes is the inventory's (ClientStore.LockInventoryAsync).
         builder.Property(c => c.Values).HasJsonConversion(provider);
         builder.HasMany(c => c.History).WithOne(h => h.Client).HasForeignKey(h => h.ClientId);
     }
@@ -232,10 +228,16 @@ internal sealed class ImportRowErrorConfiguration : IEntityTypeConfiguration<Imp
     }
 }
 
-internal sealed class ImportFileChunkConfiguration : IEntityTypeConfiguration<ImportFileChunk>
+internal sealed class ImportFileChunkConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<ImportFileChunk>
 {
     public void Configure(EntityTypeBuilder<ImportFileChunk> builder)
     {
         builder.HasKey(c => new { c.ImportId, c.Index });
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            // The job reads the whole file back before it starts: lz4 unpacks a 165 MB CSV in a fraction of the
+            // 0.4 s the default pglz takes.
+            builder.Property(c => c.Data).UseCompressionMethod("lz4");
+        }
     }
 }

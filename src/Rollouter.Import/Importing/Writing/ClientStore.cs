@@ -60,11 +60,44 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// <summary>Serialises writers into one rollout, so that a loser sees the winner's committed names.</summary>
     public abstract Task LockRolloutAsync(int rolloutId, CancellationToken ct);
 
+    /// <summary>
+    /// What the foreign key from clients to their inventory would check per row, once per import: the inventory exists
+    /// and belongs to <paramref name="rolloutId"/> (so the unique name index per rollout covers its clients), and it
+    /// stays so until the transaction ends (a key-share lock on PostgreSQL, a held shared lock on SQL Server; SQLite's
+    /// write transaction excludes every other writer).
+    /// </summary>
+    public async Task LockInventoryAsync(int inventoryId, int rolloutId, CancellationToken ct)
+    {
+        await using var command = Command(InventoryLockSql);
+        Parameter(command, InventoryParameter, inventoryId);
+        var actual = await command.ExecuteScalarAsync(ct);
+        if (actual is null or DBNull || Convert.ToInt32(actual, System.Globalization.CultureInfo.InvariantCulture) != rolloutId)
+        {
+            throw new InvalidOperationException(
+                $"Inventory {inventoryId} does not exist or does not belong to rollout {rolloutId}; nothing was written.");
+        }
+    }
+
+    /// <summary>Selects the "RolloutId" of the inventory given as <see cref="InventoryParameter"/>, locking it.</summary>
+    protected abstract string InventoryLockSql { get; }
+
+    protected virtual string InventoryParameter => "inventory";
+
     /// <summary>Adds options that do not exist yet, after the field's last position; existing ones are kept.</summary>
     public abstract Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct);
 
     public abstract Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Ends the bulk insert a store may keep open across batches (PostgreSQL's COPY). The database's errors about the
+    /// rows inserted since the last end surface here at the latest. The writer calls it before any other statement
+    /// and before the commit.
+    /// </summary>
+    public virtual Task EndInsertAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Drops an open bulk insert without waiting for the database (the write failed and is rolled back).</summary>
+    public virtual Task AbortInsertAsync() => Task.CompletedTask;
 
     /// <summary>Loads clients by id and locks them against concurrent edits until the transaction ends.</summary>
     public abstract Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct);

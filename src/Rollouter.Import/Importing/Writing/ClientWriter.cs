@@ -12,9 +12,15 @@ namespace Rollouter.Import.Importing.Writing;
 /// </summary>
 public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
 {
-    public const int DefaultBatchSize = 2_000;
+    public const int DefaultBatchSize = 1_000;
 
     private const int ConflictLookupBatchSize = 1_000;
+
+    /// <summary>
+    /// New rows a store may insert in one open bulk insert (one COPY) before the writer ends it: their names are kept
+    /// until then, to name the rows should the database refuse one of them.
+    /// </summary>
+    private const int MaxUnconfirmedRows = 20_000;
 
     /// <summary>
     /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
@@ -33,51 +39,74 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         var now = DateTimeOffset.UtcNow;
         var batch = new List<ResolvedRow>(Math.Min(batchSize, 100_000));
         using var enumerator = rows.GetEnumerator();
+        // New rows of earlier batches in the store's open bulk insert: the database may still refuse them.
+        var unconfirmed = new List<(int RowNumber, string Name)>();
         int created = 0, updated = 0, written = 0;
 
         try
         {
             await using var transaction = await store.BeginAsync(ct);
-            await store.LockRolloutAsync(context.RolloutId, ct);
-            await history.LoadStatusesAsync(ct);
-            while (true)
+            try
             {
-                batch.Clear();
-                while (batch.Count < batchSize && enumerator.MoveNext())
+                await store.LockRolloutAsync(context.RolloutId, ct);
+                await store.LockInventoryAsync(context.InventoryId, context.RolloutId, ct);
+                await history.LoadStatusesAsync(ct);
+                while (true)
                 {
-                    batch.Add(enumerator.Current);
+                    batch.Clear();
+                    while (batch.Count < batchSize && enumerator.MoveNext())
+                    {
+                        batch.Add(enumerator.Current);
+                    }
+
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    ct.ThrowIfCancellationRequested();
+                    var (batchCreated, batchUpdated) =
+                        await WriteBatchAsync(store, history, context, batch, unconfirmed, now, ct);
+                    created += batchCreated;
+                    updated += batchUpdated;
+                    written += batch.Count;
+                    if (unconfirmed.Count >= MaxUnconfirmedRows)
+                    {
+                        await store.EndInsertAsync(ct);
+                        unconfirmed.Clear();
+                    }
+
+                    rowsWritten?.Report(written);
                 }
 
-                if (batch.Count == 0)
+                await store.EndInsertAsync(ct);
+                unconfirmed.Clear();
+
+                // Last, so that a single pass that checks while it writes has seen every row that needs a new option.
+                if (context.OptionsToCreate.Count > 0)
                 {
-                    break;
+                    await store.CreateOptionsAsync(context.OptionsToCreate, ct);
                 }
 
-                ct.ThrowIfCancellationRequested();
-                var (batchCreated, batchUpdated) = await WriteBatchAsync(store, history, context, batch, now, ct);
-                created += batchCreated;
-                updated += batchUpdated;
-                written += batch.Count;
-                rowsWritten?.Report(written);
+                await transaction.CommitAsync(ct);
             }
-
-            // Last, so that a single pass that checks while it writes has seen every row that needs a new option.
-            if (context.OptionsToCreate.Count > 0)
+            catch
             {
-                await store.CreateOptionsAsync(context.OptionsToCreate, ct);
+                // E.g. a row failed its check while a batch was being collected: nothing more goes to the database.
+                await store.AbortInsertAsync();
+                throw;
             }
-
-            await transaction.CommitAsync(ct);
         }
         catch (Exception e) when (store.IsNameConflict(e))
         {
-            // The transaction is rolled back by now. The names taken can only be in the batch that failed or in rows
-            // not yet read: the rollout lock kept other writers out of the names written before.
+            // The transaction is rolled back by now. The names taken can only be in the bulk insert that failed (its
+            // batches' names are kept until it ends), the batch it failed in, or rows not yet read: the rollout lock
+            // kept other writers out of the names written before.
             List<NameConflict> conflicts;
             await db.Database.OpenConnectionAsync(ct);
             try
             {
-                conflicts = await FindConflictsAsync(store, context.RolloutId, batch, enumerator, ct);
+                conflicts = await FindConflictsAsync(store, context.RolloutId, unconfirmed, batch, enumerator, ct);
             }
             finally
             {
@@ -95,6 +124,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         HistoryLabels labels,
         WriteContext context,
         List<ResolvedRow> batch,
+        List<(int RowNumber, string Name)> unconfirmed,
         DateTimeOffset now,
         CancellationToken ct)
     {
@@ -147,11 +177,21 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             }
 
             await store.InsertClientsAsync(context, clients, now, ct);
+            foreach (var row in batch)
+            {
+                if (row.ExistingClientId is null)
+                {
+                    unconfirmed.Add((row.RowNumber, row.Name));
+                }
+            }
         }
 
         var updatedRows = 0;
         if (updates.Count > 0)
         {
+            // The store's open bulk insert ends before any other statement.
+            await store.EndInsertAsync(ct);
+            unconfirmed.Clear();
             var changedClients = new List<ClientState>(updates.Count);
             var current = await store.LoadForUpdateAsync(updates.Keys, ct);
             // User names are only needed for the history of updates: new clients record no history rows.
@@ -228,12 +268,13 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
     private static async Task<List<NameConflict>> FindConflictsAsync(
         ClientStore store,
         int rolloutId,
+        List<(int RowNumber, string Name)> unconfirmed,
         List<ResolvedRow> failedBatch,
         IEnumerator<ResolvedRow> remaining,
         CancellationToken ct)
     {
         var conflicts = new List<NameConflict>();
-        var lookup = new List<ResolvedRow>(ConflictLookupBatchSize);
+        var lookup = new List<NameConflict>(ConflictLookupBatchSize);
 
         async Task FlushAsync()
         {
@@ -245,8 +286,17 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             var taken = new HashSet<string>(
                 await store.FindTakenNamesAsync(rolloutId, lookup.Select(r => r.Name).ToList(), ct),
                 StringComparer.Ordinal);
-            conflicts.AddRange(lookup.Where(r => taken.Contains(r.Name)).Select(r => new NameConflict(r.RowNumber, r.Name)));
+            conflicts.AddRange(lookup.Where(r => taken.Contains(r.Name)));
             lookup.Clear();
+        }
+
+        async Task AddNameAsync(NameConflict row)
+        {
+            lookup.Add(row);
+            if (lookup.Count == ConflictLookupBatchSize)
+            {
+                await FlushAsync();
+            }
         }
 
         async Task AddAsync(ResolvedRow row)
@@ -254,17 +304,24 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             // Only new clients insert a name; an updated client keeps its own.
             if (row.ExistingClientId is null)
             {
-                lookup.Add(row);
-                if (lookup.Count == ConflictLookupBatchSize)
-                {
-                    await FlushAsync();
-                }
+                await AddNameAsync(new NameConflict(row.RowNumber, row.Name));
             }
+        }
+
+        // The rows of the bulk insert that failed (possibly several batches), then the rest of the failed batch.
+        var looked = new HashSet<int>();
+        foreach (var (rowNumber, name) in unconfirmed)
+        {
+            looked.Add(rowNumber);
+            await AddNameAsync(new NameConflict(rowNumber, name));
         }
 
         foreach (var row in failedBatch)
         {
-            await AddAsync(row);
+            if (!looked.Contains(row.RowNumber))
+            {
+                await AddAsync(row);
+            }
         }
 
         while (remaining.MoveNext())

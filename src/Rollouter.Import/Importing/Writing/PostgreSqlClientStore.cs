@@ -21,6 +21,8 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
 
     private readonly PgCopyBuffer _copyBuffer = new();
 
+    private NpgsqlRawCopyStream? _copy;
+
     private NpgsqlConnection Npgsql => (NpgsqlConnection)Connection;
 
     public override async Task LockRolloutAsync(int rolloutId, CancellationToken ct)
@@ -30,6 +32,9 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         Parameter(command, "rollout", rolloutId);
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    protected override string InventoryLockSql =>
+        """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory FOR KEY SHARE""";
 
     public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
     {
@@ -51,15 +56,21 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
         // Raw binary COPY with the rows encoded here: NpgsqlBinaryImporter's per-value calls cost more than the rest
-        // of the write at a million rows.
-        var copy = await Npgsql.BeginRawBinaryCopyAsync("""
-            COPY "Clients" ("RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
-                            "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
-                            "CreatedByImportId") FROM STDIN (FORMAT BINARY)
-            """, ct);
+        // of the write at a million rows. The COPY stays open for the batches that follow (see EndInsertAsync): each
+        // COPY's end waits for the server to catch up, and the next start leaves it idle until the first buffer.
+        if (_copy is null)
+        {
+            _copy = await Npgsql.BeginRawBinaryCopyAsync("""
+                COPY "Clients" ("RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
+                                "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
+                                "CreatedByImportId") FROM STDIN (FORMAT BINARY)
+                """, ct);
+            _copyBuffer.Start(_copy);
+        }
+
         try
         {
-            var rows = _copyBuffer.Start(copy);
+            var rows = _copyBuffer;
             foreach (var client in clients)
             {
                 rows.StartRow(13);
@@ -79,26 +90,60 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
                 rows.WriteInt32(context.UserId);
                 rows.WriteInt32(context.ImportId);
             }
+        }
+        catch
+        {
+            await AbortInsertAsync();
+            throw;
+        }
+    }
 
-            rows.Complete();
+    /// <summary>Ends the open COPY; the server's errors (such as a name another import took meanwhile) surface here.</summary>
+    public override async Task EndInsertAsync(CancellationToken ct)
+    {
+        if (_copy is not { } copy)
+        {
+            return;
+        }
+
+        _copy = null;
+        try
+        {
+            _copyBuffer.Complete();
         }
         catch
         {
             _copyBuffer.Clear();
-            try
-            {
-                await copy.CancelAsync();
-            }
-            catch (Exception)
-            {
-                // The original failure matters; the transaction is rolled back either way.
-            }
-
+            await CancelAsync(copy);
             throw;
         }
 
-        // Ends the COPY; the server's errors (such as a name another import took meanwhile) surface here.
         await copy.DisposeAsync();
+    }
+
+    public override async Task AbortInsertAsync()
+    {
+        if (_copy is not { } copy)
+        {
+            return;
+        }
+
+        _copy = null;
+        _copyBuffer.Clear();
+        await CancelAsync(copy);
+    }
+
+    private static async Task CancelAsync(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            await copy.CancelAsync();
+            await copy.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // The original failure matters; the transaction is rolled back either way.
+        }
     }
 
     public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)

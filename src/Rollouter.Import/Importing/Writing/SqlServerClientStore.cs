@@ -27,6 +27,11 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    protected override string InventoryLockSql =>
+        "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
+
+    protected override string InventoryParameter => "@inventory";
+
     public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command("""

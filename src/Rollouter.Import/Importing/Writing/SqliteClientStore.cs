@@ -37,6 +37,10 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
 
     public override Task LockRolloutAsync(int rolloutId, CancellationToken ct) => Task.CompletedTask;
 
+    protected override string InventoryLockSql => """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory""";
+
+    protected override string InventoryParameter => "@inventory";
+
     public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command("""

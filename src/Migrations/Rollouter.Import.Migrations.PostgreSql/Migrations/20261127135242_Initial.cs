@@ -59,6 +59,32 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Clients",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RolloutId = table.Column<int>(type: "integer", nullable: false),
+                    InventoryId = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    NameKey = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false, computedColumnSql: "lower(\"Name\")", stored: true, collation: "C"),
+                    StatusId = table.Column<int>(type: "integer", nullable: false),
+                    AssigneeId = table.Column<int>(type: "integer", nullable: true),
+                    ClientUserId = table.Column<int>(type: "integer", nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    Flag = table.Column<string>(type: "text", nullable: true),
+                    Values = table.Column<string>(type: "json", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CreatedById = table.Column<int>(type: "integer", nullable: true),
+                    CreatedByImportId = table.Column<int>(type: "integer", nullable: true),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Clients", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CustomFields",
                 columns: table => new
                 {
@@ -180,6 +206,70 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ClientHistory",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClientId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<int>(type: "integer", nullable: true),
+                    ImportId = table.Column<int>(type: "integer", nullable: true),
+                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Changes = table.Column<string>(type: "json", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientHistory", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientHistory_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ClientHistory_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ClientLinks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ClientLinkTypeId = table.Column<int>(type: "integer", nullable: false),
+                    SourceClientId = table.Column<int>(type: "integer", nullable: false),
+                    TargetClientId = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ClientLinks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ClientLinks_ClientLinkTypes_ClientLinkTypeId",
+                        column: x => x.ClientLinkTypeId,
+                        principalTable: "ClientLinkTypes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ClientLinks_Clients_SourceClientId",
+                        column: x => x.SourceClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ClientLinks_Clients_TargetClientId",
+                        column: x => x.TargetClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ClientLinkTypeSharedField",
                 columns: table => new
                 {
@@ -263,7 +353,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Inventories", x => x.Id);
-                    table.UniqueConstraint("AK_Inventories_Id_RolloutId", x => new { x.Id, x.RolloutId });
                     table.ForeignKey(
                         name: "FK_Inventories_Rollouts_RolloutId",
                         column: x => x.RolloutId,
@@ -300,35 +389,27 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Clients",
+                name: "AdvancedLinkMemberships",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RolloutId = table.Column<int>(type: "integer", nullable: false),
-                    InventoryId = table.Column<int>(type: "integer", nullable: false),
-                    Name = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    NameKey = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false, computedColumnSql: "lower(\"Name\")", stored: true, collation: "C"),
-                    StatusId = table.Column<int>(type: "integer", nullable: false),
-                    AssigneeId = table.Column<int>(type: "integer", nullable: true),
-                    ClientUserId = table.Column<int>(type: "integer", nullable: true),
-                    Description = table.Column<string>(type: "text", nullable: true),
-                    Flag = table.Column<string>(type: "text", nullable: true),
-                    Values = table.Column<string>(type: "json", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CreatedById = table.Column<int>(type: "integer", nullable: true),
-                    CreatedByImportId = table.Column<int>(type: "integer", nullable: true),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    ClientId = table.Column<int>(type: "integer", nullable: false),
+                    ClientLinkId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Clients", x => x.Id);
+                    table.PrimaryKey("PK_AdvancedLinkMemberships", x => x.ClientId);
                     table.ForeignKey(
-                        name: "FK_Clients_Inventories_InventoryId_RolloutId",
-                        columns: x => new { x.InventoryId, x.RolloutId },
-                        principalTable: "Inventories",
-                        principalColumns: new[] { "Id", "RolloutId" },
+                        name: "FK_AdvancedLinkMemberships_ClientLinks_ClientLinkId",
+                        column: x => x.ClientLinkId,
+                        principalTable: "ClientLinks",
+                        principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AdvancedLinkMemberships_Clients_ClientId",
+                        column: x => x.ClientId,
+                        principalTable: "Clients",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -415,76 +496,13 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "ClientHistory",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ClientId = table.Column<int>(type: "integer", nullable: false),
-                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    UserId = table.Column<int>(type: "integer", nullable: true),
-                    ImportId = table.Column<int>(type: "integer", nullable: true),
-                    Action = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Changes = table.Column<string>(type: "json", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ClientHistory", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ClientHistory_AspNetUsers_UserId",
-                        column: x => x.UserId,
-                        principalTable: "AspNetUsers",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_ClientHistory_Clients_ClientId",
-                        column: x => x.ClientId,
-                        principalTable: "Clients",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ClientLinks",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ClientLinkTypeId = table.Column<int>(type: "integer", nullable: false),
-                    SourceClientId = table.Column<int>(type: "integer", nullable: false),
-                    TargetClientId = table.Column<int>(type: "integer", nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ClientLinks", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ClientLinks_ClientLinkTypes_ClientLinkTypeId",
-                        column: x => x.ClientLinkTypeId,
-                        principalTable: "ClientLinkTypes",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "FK_ClientLinks_Clients_SourceClientId",
-                        column: x => x.SourceClientId,
-                        principalTable: "Clients",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_ClientLinks_Clients_TargetClientId",
-                        column: x => x.TargetClientId,
-                        principalTable: "Clients",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "ImportFileChunks",
                 columns: table => new
                 {
                     ImportId = table.Column<int>(type: "integer", nullable: false),
                     Index = table.Column<int>(type: "integer", nullable: false),
                     Data = table.Column<byte[]>(type: "bytea", nullable: false)
+                        .Annotation("Npgsql:Compression:", "lz4")
                 },
                 constraints: table =>
                 {
@@ -519,30 +537,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         principalTable: "Imports",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "AdvancedLinkMemberships",
-                columns: table => new
-                {
-                    ClientId = table.Column<int>(type: "integer", nullable: false),
-                    ClientLinkId = table.Column<int>(type: "integer", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_AdvancedLinkMemberships", x => x.ClientId);
-                    table.ForeignKey(
-                        name: "FK_AdvancedLinkMemberships_ClientLinks_ClientLinkId",
-                        column: x => x.ClientLinkId,
-                        principalTable: "ClientLinks",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_AdvancedLinkMemberships_Clients_ClientId",
-                        column: x => x.ClientId,
-                        principalTable: "Clients",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateIndex(

@@ -11,7 +11,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127114144_Initial")]
+    [Migration("20261127135234_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -767,18 +767,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("Client");
 
                     b.Navigation("ClientLink");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", "Inventory")
-                        .WithMany()
-                        .HasForeignKey("InventoryId", "RolloutId")
-                        .HasPrincipalKey("Id", "RolloutId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Inventory");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
