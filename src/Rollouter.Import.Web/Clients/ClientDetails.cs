@@ -40,12 +40,15 @@ public sealed record ClientDetails(
 
     public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken ct)
     {
-        var client = await db.Clients.AsNoTracking().Include(c => c.Inventory)
+        var client = await db.Clients.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == clientId && c.RolloutId == rolloutId, ct);
         if (client is null)
         {
             return null;
         }
+
+        // Clients refer to their inventory by id only (no navigation: no foreign key, see the README's decisions).
+        var inventoryName = await db.Inventories.Where(i => i.Id == client.InventoryId).Select(i => i.Name).FirstAsync(ct);
 
         var status = await db.WorkflowStatuses.Where(s => s.Id == client.StatusId).Select(s => s.Name).FirstOrDefaultAsync(ct);
         var fields = await db.InventoryCustomFields.AsNoTracking().Where(f => f.InventoryId == client.InventoryId)
@@ -60,7 +63,9 @@ public sealed record ClientDetails(
                 l.LinkType.InwardName, l.LinkType.IsAdvanced, l.CreatedAt,
                 OtherId = l.SourceClientId == clientId ? l.TargetClientId : l.SourceClientId,
                 OtherName = l.SourceClientId == clientId ? l.TargetClient.Name : l.SourceClient.Name,
-                OtherInventory = l.SourceClientId == clientId ? l.TargetClient.Inventory.Name : l.SourceClient.Inventory.Name,
+                OtherInventory = db.Inventories
+                    .Where(i => i.Id == (l.SourceClientId == clientId ? l.TargetClient.InventoryId : l.SourceClient.InventoryId))
+                    .Select(i => i.Name).First(),
             })
             .ToListAsync(ct))
             .Select(l => new LinkView(l.Id, l.ClientLinkTypeId, l.FromSource ? l.OutwardName : l.InwardName, l.IsAdvanced,
@@ -91,7 +96,7 @@ public sealed record ClientDetails(
             client.RolloutId,
             client.Name,
             client.InventoryId,
-            client.Inventory.Name,
+            inventoryName,
             status ?? "",
             User(client.AssigneeId),
             User(client.ClientUserId),

@@ -69,7 +69,7 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
             if (result.NeedsChoice)
             {
                 var other = await db.Clients.Where(c => c.Id == otherClientId && c.RolloutId == rollout.Id)
-                    .Select(c => new ClientSearchHit(c.Id, c.Name, c.Inventory.Name)).FirstAsync(ct);
+                    .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
                 var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Label ?? "";
                 return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType!, label, result.Conflicts));
             }
@@ -119,7 +119,7 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
             found = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Id != id && EF.Functions.Like(c.NameKey, pattern, "\\"))
                 .OrderBy(c => c.NameKey)
                 .Take(SearchLimit)
-                .Select(c => new ClientSearchHit(c.Id, c.Name, c.Inventory.Name))
+                .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First()))
                 .ToListAsync(ct);
         }
 
