@@ -12,7 +12,7 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]
-    public async Task Resolve_WhenFileValueDiffersFromLinkedClient_TheFileWinsAndUpdatesTheLinkedClient(DatabaseProvider provider)
+    public async Task CheckAndResolve_WhenFileValueDiffersFromLinkedClient_TheFileWinsAndUpdatesTheLinkedClient(DatabaseProvider provider)
     {
         var database = await databases.GetAsync(provider);
         var rollout = await database.NewRolloutAsync();
@@ -23,13 +23,12 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
             .Row("PC-A", "Berlin", "Model 1", "SN000000001");
         var checker = await rollout.CheckerAsync(file);
 
-        var result = checker.Check(file.Rows);
-        var row = Assert.Single(checker.Resolve(file.Rows));
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
-        Assert.True(result.Succeeded);
-        Assert.Equal(1, result.ToUpdate);
-        Assert.Equal(a, row.ExistingClientId);
-        Assert.Equal([(b, database.Fields["Location"], "Berlin")], Describe(row.LinkedUpdates));
+        Assert.Equal(1, checker.LastResult!.ToUpdate);
+        Assert.Equal(a, rows[0].ExistingClientId);
+        // After the file's rows, what they impose on linked clients.
+        Assert.Equal([(b, database.Fields["Location"], "Berlin")], Describe(rows.SelectMany(r => r.LinkedUpdates)));
     }
 
     [Theory]
@@ -61,7 +60,7 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]
-    public async Task Resolve_WhenLinkedRowsAgree_NeitherUpdatesTheOtherTwice(DatabaseProvider provider)
+    public async Task CheckAndResolve_WhenLinkedRowsAgree_NeitherUpdatesTheOtherTwice(DatabaseProvider provider)
     {
         var database = await databases.GetAsync(provider);
         var rollout = await database.NewRolloutAsync();
@@ -73,16 +72,14 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
             .Row("PC-B", " Berlin", "Model 2");
         var checker = await rollout.CheckerAsync(file);
 
-        Assert.True(checker.Check(file.Rows).Succeeded);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         // Location: both rows set it alike, so neither imposes it on the other. Model: only PC-B's row sets it.
-        Assert.Empty(rows[0].LinkedUpdates);
-        Assert.Equal([(a, database.Fields["Model"], "Model 2")], Describe(rows[1].LinkedUpdates));
+        Assert.Equal([(a, database.Fields["Model"], "Model 2")], Describe(rows.SelectMany(r => r.LinkedUpdates)));
     }
 
     [Fact]
-    public async Task Resolve_WhenLinkedClientAlreadyHasTheValue_DoesNotUpdateIt()
+    public async Task CheckAndResolve_WhenLinkedClientAlreadyHasTheValue_DoesNotUpdateIt()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
         var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
@@ -91,13 +88,11 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
         var file = FileSpec.With("Name", "Location", "Model").UpdateExisting().Row("PC-A", "Bonn", "model 1");
         var checker = await rollout.CheckerAsync(file);
 
-        Assert.True(checker.Check(file.Rows).Succeeded);
-
-        Assert.Empty(Assert.Single(checker.Resolve(file.Rows)).LinkedUpdates);
+        Assert.Empty(Assert.Single(checker.CheckAndResolve(file.Rows)).LinkedUpdates);
     }
 
     [Fact]
-    public async Task Resolve_ForALinkThatIsNotAdvanced_DoesNotShareValues()
+    public async Task CheckAndResolve_ForALinkThatIsNotAdvanced_DoesNotShareValues()
     {
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
@@ -107,9 +102,10 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
         var file = FileSpec.With("Name", "Location").UpdateExisting().Row("PC-A", "Berlin").Row("PC-B", "Hamburg");
         var checker = await rollout.CheckerAsync(file);
 
-        Assert.True(checker.Check(file.Rows).Succeeded);
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
-        Assert.All(checker.Resolve(file.Rows), r => Assert.Empty(r.LinkedUpdates));
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Empty(r.LinkedUpdates));
     }
 
     [Fact]
@@ -122,9 +118,10 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
         var file = FileSpec.With("Name", "Serial").UpdateExisting().Row("PC-A", "SN000000001").Row("PC-B", "SN000000002");
         var checker = await rollout.CheckerAsync(file);
 
-        Assert.True(checker.Check(file.Rows).Succeeded);
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
-        Assert.All(checker.Resolve(file.Rows), r => Assert.Empty(r.LinkedUpdates));
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Empty(r.LinkedUpdates));
     }
 
     private static IEnumerable<(int ClientId, int FieldId, string Value)> Describe(IEnumerable<LinkedClientUpdate> updates) =>

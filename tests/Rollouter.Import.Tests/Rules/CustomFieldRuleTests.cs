@@ -20,7 +20,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_MatchesOptionsIgnoringCaseAndStoresTheirSpelling()
+    public async Task CheckAndResolve_MatchesOptionsIgnoringCaseAndStoresTheirSpelling()
     {
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
@@ -28,7 +28,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         Assert.True(checker.Check(file.Rows).Succeeded);
-        var row = Assert.Single(checker.Resolve(file.Rows));
+        var row = Assert.Single(checker.CheckAndResolve(file.Rows));
 
         Assert.Equal(["Model 3"], row.Values[database.Fields["Model"]]);
         Assert.Equal(["App 1", "App 2"], row.Values[database.Fields["Software"]]);
@@ -48,7 +48,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         var result = checker.Check(file.Rows);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         Assert.Empty(result.Errors);
         Assert.Equal(
@@ -103,7 +103,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
         valid.Column("Tags").Separator = "|";
         var checker = await rollout.CheckerAsync(valid);
         Assert.True(checker.Check(valid.Rows).Succeeded);
-        var rows = checker.Resolve(valid.Rows).ToList();
+        var rows = checker.CheckAndResolve(valid.Rows).ToList();
         Assert.Equal(["App 1", "App 2"], rows[0].Values[database.Fields["Software"]]);
         Assert.Equal(["red", "blue"], rows[0].Values[database.Fields["Tags"]]);
         Assert.Empty(rows[1].Values);
@@ -163,7 +163,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_ForUpdates_LeavesEmptyCellsOut()
+    public async Task CheckAndResolve_ForUpdates_LeavesEmptyCellsOut()
     {
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
@@ -173,7 +173,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         Assert.True(checker.Check(file.Rows).Succeeded);
-        var row = Assert.Single(checker.Resolve(file.Rows));
+        var row = Assert.Single(checker.CheckAndResolve(file.Rows));
 
         Assert.Equal([database.Fields["Model"]], row.Values.Keys);
         Assert.Equal((null, null, null), (row.AssigneeId, row.Description, row.StatusId));

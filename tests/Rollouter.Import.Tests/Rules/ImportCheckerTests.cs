@@ -1,5 +1,6 @@
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Tests.Rules;
 
@@ -111,29 +112,25 @@ public class ImportCheckerTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_BeforeASuccessfulCheck_Throws()
+    public async Task CheckAndResolve_WhenARowFails_YieldsNothingAfterItChecksTheRestAndThrowsWithEveryError()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
-        var file = FileSpec.With("Name", "Location").Row("", "Bonn");
+        var file = FileSpec.With("Name", "Status").Row("PC-1", "New").Row("PC-2", "Shipped").Row("PC-3", "New").Row("PC-4", "Lost");
         var checker = await rollout.CheckerAsync(file);
+        var yielded = new List<ResolvedRow>();
 
-        Assert.Throws<InvalidOperationException>(() => checker.Resolve(file.Rows));
-        Assert.False(checker.Check(file.Rows).Succeeded);
-        Assert.Throws<InvalidOperationException>(() => checker.Resolve(file.Rows));
-    }
+        var failure = Assert.Throws<ImportCheckFailedException>(() =>
+        {
+            foreach (var row in checker.CheckAndResolve(file.Rows))
+            {
+                yielded.Add(row);
+            }
+        });
 
-    [Fact]
-    public async Task Resolve_WhenTheFileChangedSinceTheCheck_Throws()
-    {
-        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
-        var file = FileSpec.With("Name", "Model").Row("PC-1", "Model 1");
-        var checker = await rollout.CheckerAsync(file);
-        Assert.True(checker.Check(file.Rows).Succeeded);
-
-        var changed = new[] { new SourceRow(2, ["PC-1", "Model 99"], []) };
-
-        var error = Assert.Throws<InvalidOperationException>(() => checker.Resolve(changed).ToList());
-        Assert.Contains("Row 2", error.Message);
+        // Row 2 fails: row 3 is still checked but no longer handed to the writer, which will roll back anyway.
+        Assert.Equal([2], yielded.Select(r => r.RowNumber));
+        Assert.Equal([3, 5], failure.Result.Errors.Select(e => e.Row));
+        Assert.Equal(2, failure.Result.FailedRowCount);
     }
 
     [Fact]

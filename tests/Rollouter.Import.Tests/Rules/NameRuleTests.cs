@@ -50,7 +50,7 @@ public class NameRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         var result = checker.Check(file.Rows);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         Assert.Empty(result.Errors);
         Assert.Equal((1, 1), (result.ToCreate, result.ToUpdate));

@@ -23,7 +23,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_WhenStatusIsEmpty_GivesNewClientsTheFirstStatusAndLeavesUpdatesUnchanged()
+    public async Task CheckAndResolve_WhenStatusIsEmpty_GivesNewClientsTheFirstStatusAndLeavesUpdatesUnchanged()
     {
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
@@ -32,7 +32,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         Assert.True(checker.Check(file.Rows).Succeeded);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         Assert.Equal([null, database.Statuses["New"], database.Statuses["Done"]], rows.Select(r => r.StatusId));
     }
@@ -54,7 +54,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_FindsUsersByEmailIgnoringCase_ByNameAndByUserId()
+    public async Task CheckAndResolve_FindsUsersByEmailIgnoringCase_ByNameAndByUserId()
     {
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
@@ -65,7 +65,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         Assert.Empty(checker.Check(file.Rows).Errors);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         Assert.Equal([database.Users["tech"], database.Users["manager"]], rows.Select(r => r.AssigneeId));
         Assert.Equal([database.Users["carl"], database.Users["carl"]], rows.Select(r => r.ClientUserId));
@@ -123,7 +123,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Resolve_KeepsDescriptionAndFlagAsWrittenAndEmptyMeansNone()
+    public async Task CheckAndResolve_KeepsDescriptionAndFlagAsWrittenAndEmptyMeansNone()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
         var file = FileSpec.With("Name", "Description", "ClientFlag")
@@ -132,7 +132,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
         var checker = await rollout.CheckerAsync(file);
 
         Assert.True(checker.Check(file.Rows).Succeeded);
-        var rows = checker.Resolve(file.Rows).ToList();
+        var rows = checker.CheckAndResolve(file.Rows).ToList();
 
         Assert.Equal(("Line one\nline two, \"quoted\"", "Broken screen"), (rows[0].Description, rows[0].Flag));
         Assert.Equal((null, null), (rows[1].Description, rows[1].Flag));

@@ -12,8 +12,8 @@ namespace Rollouter.Import.Importing.Rules;
 /// <summary>
 /// Applies every import rule to a file's rows. <see cref="LoadAsync"/> reads what the rules need from the database
 /// once (statuses, fields, users, the rollout's client names, advanced links); <see cref="Check"/> then streams the
-/// rows and reports every failing one without writing anything (the dry run, and the first pass of a real run);
-/// <see cref="Resolve"/> streams the same rows again and turns them into what the writer stores.
+/// rows and reports every failing one without writing anything (the dry run); <see cref="CheckAndResolve"/> is the real
+/// run's single pass, which also turns the rows into what the writer stores while no row has failed.
 /// Rows are never held: only the names seen so far (to find repeats) and the few rows of linked clients.
 /// </summary>
 public sealed class ImportChecker
@@ -401,21 +401,6 @@ public sealed class ImportChecker
         }
     }
 
-    /// <summary>
-    /// Turns the rows into what the writer stores, streaming. Only after a <see cref="Check"/> of the same rows that
-    /// found no error: a row that fails now means the file changed, and throws.
-    /// </summary>
-    public IEnumerable<ResolvedRow> Resolve(IEnumerable<SourceRow> rows, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rows);
-        if (_lastCheck is not { Succeeded: true })
-        {
-            throw new InvalidOperationException("Resolve needs a Check of the same rows that found no error.");
-        }
-
-        return ResolveRows(rows, cancellationToken);
-    }
-
     /// <summary>What the writer needs besides the rows, from the last successful check.</summary>
     public WriteContext CreateWriteContext(int importId, int? userId) => new()
     {
@@ -426,35 +411,6 @@ public sealed class ImportChecker
         OptionsToCreate = _lastCheck is { Succeeded: true } check ? check.OptionsToCreate : _pendingOptions,
         FieldNames = _inventory.CustomFields.ToDictionary(f => f.Id, f => f.Name),
     };
-
-    private IEnumerable<ResolvedRow> ResolveRows(IEnumerable<SourceRow> rows, CancellationToken cancellationToken)
-    {
-        var buffer = new RowBuffer(_fields.Length);
-        var errors = ErrorCollector.Throwing();
-        var count = 0;
-        foreach (var row in rows)
-        {
-            if (IsEmpty(row))
-            {
-                continue;
-            }
-
-            if (++count % ProgressInterval == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            errors.BeginRow(row.RowNumber);
-            ReadRow(row, buffer, errors);
-            IReadOnlyList<LinkedClientUpdate> linkedUpdates = [];
-            if (buffer.IsUpdate && _links.TryGetValue(buffer.Existing!.Value.Id, out var link))
-            {
-                linkedUpdates = LinkedUpdates(buffer, link);
-            }
-
-            yield return ToResolvedRow(row, buffer, linkedUpdates);
-        }
-    }
 
     private ResolvedRow ToResolvedRow(SourceRow row, RowBuffer buffer, IReadOnlyList<LinkedClientUpdate> linkedUpdates)
     {
@@ -1026,12 +982,6 @@ public sealed class ImportChecker
                 return null;
             }
 
-            if (errors.IsWritePass)
-            {
-                throw new InvalidOperationException(
-                    $"Row {errors.Row}: option \"{value}\" of field \"{Field.Name}\" was not seen by the check; the file changed.");
-            }
-
             _created[value] = value;
             _createdList.Add(new NewOption(Field.Id, value));
             return value;
@@ -1168,13 +1118,9 @@ public sealed class ImportChecker
 
         public int FailedRows { get; private set; }
 
-        public bool IsWritePass { get; private init; }
-
         public bool RowHasErrors => _rowErrors > 0;
 
         public int RowErrorCount => _rowErrors;
-
-        public static ErrorCollector Throwing() => new() { IsWritePass = true };
 
         public void BeginRow(int row)
         {
@@ -1204,11 +1150,6 @@ public sealed class ImportChecker
 
         private void Store(int row, ColumnPlan? column, string? value, string message)
         {
-            if (IsWritePass)
-            {
-                throw new InvalidOperationException($"Row {row} no longer passes the check (the file changed): {message}");
-            }
-
             Total++;
             if (_errors.Count < MaxStoredErrors)
             {
