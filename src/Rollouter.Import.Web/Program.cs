@@ -62,7 +62,8 @@ builder.Services.AddApiTokens(builder.Configuration, dataFolder);
 builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
 builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
-    .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+    .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+    .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = Rollouter.Import.Web.Api.InvalidRequestBody.Response);
 builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
 builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");

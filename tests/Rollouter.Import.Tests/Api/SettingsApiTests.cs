@@ -51,6 +51,29 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ABodyTheApiCannotRead_IsAClearErrorNamingTheField()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var unknownRole = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Boss", email = "api.boss@example.test", userCode = "U-8009", role = "Boss", password = "Str0ng!Password",
+        }));
+        var wrongType = await ErrorAsync(await manager.PostAsJsonAsync("/api/workflows", new { name = 42, statuses = new[] { "New" } }));
+        using var notJson = new StringContent("{ this is not json", System.Text.Encoding.UTF8, "application/json");
+        var broken = await ErrorAsync(await manager.PostAsync("/api/workflows", notJson));
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknownRole.Status);
+        Assert.Equal("The request body is not valid: role: \"Role\" takes one of: ClientUser, ServiceDesk, Technician, RolloutManager, Administrator.",
+            unknownRole.Error);
+        Assert.Equal((HttpStatusCode.BadRequest, "The request body is not valid: name: expected text."), wrongType);
+        Assert.Equal(HttpStatusCode.BadRequest, broken.Status);
+        Assert.StartsWith("The request body is not valid: ", broken.Error);
+        Assert.DoesNotContain("request field", broken.Error);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email == "api.boss@example.test")));
+    }
+
+    [Fact]
     public async Task Users_Refusals_AreClearErrors()
     {
         var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
