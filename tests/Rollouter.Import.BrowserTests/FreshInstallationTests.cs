@@ -172,6 +172,13 @@ public sealed class FreshInstallationTests(FreshInstallationFixture fixture, ITe
         await Expect(Page.GetByTestId("members")).ToContainTextAsync("Tom Technician");
         await Step("rollout-members");
 
+        // From the settings to the rollout itself: empty, and it says what comes next.
+        await Page.GetByTestId("open-rollout").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/rollouts/{Rollout}$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Office Refresh", Level = 1 })).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("no-inventories")).ToContainTextAsync("This rollout has no inventories yet.");
+        await Step("admin-opens-rollout");
+
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
     }
 
