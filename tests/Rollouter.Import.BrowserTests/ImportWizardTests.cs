@@ -16,64 +16,16 @@ namespace Rollouter.Import.BrowserTests;
 /// client and option it creates has a unique name, so the tests do not depend on each other or on their order.
 /// </summary>
 [Collection(WizardCollection.Name)]
-public sealed partial class ImportWizardTests(WizardFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
+public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
-    /// <summary>An import job runs in the background; on a loaded machine give it time.</summary>
-    private const float JobTimeout = 120_000;
-
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
-
-    private ILocator StatusBadge => Page.GetByTestId("import-status");
-
-    private ILocator Target(string letter) => Page.GetByLabel($"Import column {letter} into");
 
     private ILocator CreateOption(string letter) =>
         Page.Locator($"tr[data-letter=\"{letter}\"]").GetByLabel("Create option if not exists");
 
-    /// <summary>Import → New Import → inventory and file → Upload; ends on the new import's page.</summary>
-    private async Task UploadAsync(string inventory, string fileName, byte[] content, string mimeType = "text/csv")
-    {
-        await GoToAsync("/rollouts/W11/imports");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "New Import" }).ClickAsync();
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "New Import" })).ToBeVisibleAsync();
-        await Page.GetByLabel("Inventory").SelectOptionAsync(new SelectOptionValue { Label = inventory });
-        await Page.GetByLabel("File (Excel").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = mimeType, Buffer = content });
-        await Step("upload");
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
-        await Expect(Page).ToHaveURLAsync(ImportPageUrl());
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = $"Import #" })).ToContainTextAsync(fileName);
-    }
-
-    private async Task SaveMappingAsync()
-    {
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Save mapping" }).ClickAsync();
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Mapping saved. The import is Waiting for Approval.");
-        await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "WaitingForApproval");
-    }
-
-    /// <summary>Approves and waits, as the user does, for the page to end on <paramref name="expected"/>.</summary>
-    private async Task ApproveAsync(string expected)
-    {
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        // In Progress shows the live progress bar until the job ends and the page reloads itself; a small file may be
-        // done before the page first shows.
-        var progress = Page.GetByTestId("progress-text").Filter(new() { HasText = "rows checked" });
-        var done = Page.Locator($"[data-testid=import-status][data-status={expected}]");
-        await Expect(progress.Or(done)).ToBeVisibleAsync(new() { Timeout = JobTimeout });
-        await Step("approved");
-        await Expect(StatusBadge).ToHaveAttributeAsync("data-status", expected, new() { Timeout = JobTimeout });
-    }
-
-    /// <summary>The inventory's clients, searched for <paramref name="search"/>; returns the client's row.</summary>
-    private async Task<ILocator> SearchClientAsync(string search)
-    {
-        await Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search clients" }).FillAsync(search);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await Expect(Page).ToHaveURLAsync(new Regex("[?&]search="));
-        var row = Page.GetByTestId("clients").GetByRole(AriaRole.Row).Filter(new() { HasText = search });
-        await Expect(row).ToHaveCountAsync(1);
-        return row;
-    }
+    /// <summary>Upload into the demo rollout W11 (<see cref="BrowserTest.UploadAsync"/>).</summary>
+    private Task UploadAsync(string inventory, string fileName, byte[] content, string mimeType = "text/csv") =>
+        UploadAsync("W11", inventory, fileName, content, mimeType);
 
     [Fact]
     public async Task Manager_ImportsTheFilledInTemplate_SeesTheMappingPrefilled_ApprovesIt_AndFindsTheNewClients()
@@ -358,7 +310,4 @@ public sealed partial class ImportWizardTests(WizardFixture fixture, ITestOutput
             await Task.Delay(250);
         }
     }
-
-    [GeneratedRegex("/rollouts/W11/imports/\\d+$")]
-    private static partial Regex ImportPageUrl();
 }

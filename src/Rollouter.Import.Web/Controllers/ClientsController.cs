@@ -70,7 +70,7 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
             {
                 var other = await db.Clients.Where(c => c.Id == otherClientId && c.RolloutId == rollout.Id)
                     .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
-                var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Label ?? "";
+                var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
                 return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType!, label, result.Conflicts));
             }
 
@@ -133,11 +133,10 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
         var choices = new List<LinkTypeChoice>();
         foreach (var type in types)
         {
-            var advanced = type.IsAdvanced ? " (advanced)" : "";
-            choices.Add(new LinkTypeChoice($"{type.Id}:out", type.OutwardName + advanced, type.IsAdvanced));
+            choices.Add(new LinkTypeChoice($"{type.Id}:out", type.OutwardName, type.IsAdvanced));
             if (!string.Equals(type.InwardName, type.OutwardName, StringComparison.Ordinal))
             {
-                choices.Add(new LinkTypeChoice($"{type.Id}:in", type.InwardName + advanced, type.IsAdvanced));
+                choices.Add(new LinkTypeChoice($"{type.Id}:in", type.InwardName, type.IsAdvanced));
             }
         }
 

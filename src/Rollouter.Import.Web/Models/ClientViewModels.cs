@@ -88,7 +88,11 @@ public sealed record ClientPage(
 public sealed record ClientSearchHit(int Id, string Name, string Inventory);
 
 /// <summary>A link type read in one direction: value "3:out" (this client is the source) or "3:in".</summary>
-public sealed record LinkTypeChoice(string Value, string Label, bool Advanced);
+public sealed record LinkTypeChoice(string Value, string Name, bool Advanced)
+{
+    /// <summary>The choice in the link form's list, which tells advanced types apart.</summary>
+    public string Label => Advanced ? $"{Name} (advanced)" : Name;
+}
 
 /// <summary>The second step of an advanced link: which value to keep for each field the two clients disagree on.</summary>
 public sealed record LinkChoicePage(

@@ -7,8 +7,9 @@ namespace Rollouter.Import.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The real app, published, as its own process on a free loopback port: `dotnet Rollouter.Import.Web.dll --urls …`
-/// in the Production environment with demo data, on SQLite in a temporary data folder. Started once per test
-/// collection; <see cref="DisposeAsync"/> kills it and deletes the folder.
+/// in the Production environment with demo data (or, given an <see cref="InitialAdministrator"/>, as a fresh
+/// installation without demo data), on SQLite in a temporary data folder. Started once per test collection;
+/// <see cref="DisposeAsync"/> kills it and deletes the folder.
 /// </summary>
 public sealed class AppServer : IAsyncDisposable
 {
@@ -41,7 +42,11 @@ public sealed class AppServer : IAsyncDisposable
     public static string LogFileOf(string name) => Path.Combine(Paths.Artifacts, $"browser-tests-{name}.log");
 
     /// <param name="name">Names the log file (<see cref="LogFileOf"/>): "app" for the Browser collection's app.</param>
-    public static async Task<AppServer> StartAsync(string name = "app")
+    /// <param name="administrator">
+    /// Null: the demo data and its accounts. Otherwise a fresh installation: no demo data
+    /// (Rollouter__DemoData=false) and only this first administrator (Rollouter__InitialAdministrator__…).
+    /// </param>
+    public static async Task<AppServer> StartAsync(string name = "app", InitialAdministrator? administrator = null)
     {
         var dll = Path.Combine(Paths.WebApp, "Rollouter.Import.Web.dll");
         if (!File.Exists(dll))
@@ -57,7 +62,7 @@ public sealed class AppServer : IAsyncDisposable
             // A free port can be taken between probing and binding; the app then exits at once and we try again.
             for (var attempt = 1; ; attempt++)
             {
-                var server = Launch(dll, FreeLoopbackPort(), log);
+                var server = Launch(dll, FreeLoopbackPort(), log, administrator);
                 try
                 {
                     await server.WaitUntilHealthyAsync();
@@ -81,7 +86,7 @@ public sealed class AppServer : IAsyncDisposable
         }
     }
 
-    private static AppServer Launch(string dll, int port, StreamWriter log)
+    private static AppServer Launch(string dll, int port, StreamWriter log, InitialAdministrator? administrator)
     {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-browser-").FullName;
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -96,7 +101,13 @@ public sealed class AppServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
-        start.Environment["Rollouter__DemoData"] = "true";
+        start.Environment["Rollouter__DemoData"] = administrator is null ? "true" : "false";
+        if (administrator is not null)
+        {
+            start.Environment["Rollouter__InitialAdministrator__Email"] = administrator.Email;
+            start.Environment["Rollouter__InitialAdministrator__Password"] = administrator.Password;
+        }
+
         start.Environment["Rollouter__DataFolder"] = dataFolder;
         start.Environment["Rollouter__DatabaseProvider"] = "Sqlite";
         start.Environment["ConnectionStrings__Sqlite"] = "Data Source=rollouter.db";
@@ -239,6 +250,9 @@ public sealed class AppServer : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>The first administrator of a fresh installation (Rollouter:InitialAdministrator).</summary>
+    public sealed record InitialAdministrator(string Email, string Password);
 
     private sealed class AppExitedException(string message) : Exception(message);
 }

@@ -24,6 +24,9 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>Names the app's log file, artifacts/browser-tests-&lt;name&gt;.log.</summary>
     protected virtual string AppName => "app";
 
+    /// <summary>Null: the app with demo data; otherwise a fresh installation with only this administrator.</summary>
+    protected virtual AppServer.InitialAdministrator? Administrator => null;
+
     public async Task InitializeAsync()
     {
         // A missing browser fails every test with this message; it never skips them.
@@ -35,7 +38,7 @@ public class BrowserFixture : IAsyncLifetime
         }
 
         // The app starts (migrations, demo data) while Playwright's driver and Chromium come up.
-        var starting = AppServer.StartAsync(AppName);
+        var starting = AppServer.StartAsync(AppName, Administrator);
         try
         {
             _playwright = await Playwright.CreateAsync();
@@ -110,4 +113,24 @@ public sealed class WizardFixture : BrowserFixture
 public sealed class WizardCollection : ICollectionFixture<WizardFixture>
 {
     public const string Name = "Wizard";
+}
+
+/// <summary>
+/// A fresh installation (<see cref="FreshInstallationTests"/>): Production without demo data, only the initial
+/// administrator <see cref="AdministratorEmail"/>. Its log is artifacts/browser-tests-fresh.log.
+/// </summary>
+public sealed class FreshInstallationFixture : BrowserFixture
+{
+    public const string AdministratorEmail = "admin@fresh.test";
+    public const string AdministratorPassword = "Fresh!Admin2026";
+
+    protected override string AppName => "fresh";
+
+    protected override AppServer.InitialAdministrator? Administrator => new(AdministratorEmail, AdministratorPassword);
+}
+
+[CollectionDefinition(Name)]
+public sealed class FreshInstallationCollection : ICollectionFixture<FreshInstallationFixture>
+{
+    public const string Name = "FreshInstallation";
 }

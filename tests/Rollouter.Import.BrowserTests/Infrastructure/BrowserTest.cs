@@ -19,6 +19,7 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
     private const float ActionTimeout = 20_000;
 
     private IBrowserContext? _context;
+    private readonly List<IBrowserContext> _otherContexts = [];
     private IPage? _page;
     private string? _screenshots;
     private int _step;
@@ -30,32 +31,54 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
     public async Task InitializeAsync()
     {
         Assertions.SetDefaultExpectTimeout(ActionTimeout);
-        _context = await fixture.Browser.NewContextAsync(new()
+        (_context, _page) = await OpenContextAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var context in _otherContexts)
+        {
+            await context.CloseAsync();
+        }
+
+        if (_context is not null)
+        {
+            await _context.CloseAsync();
+        }
+    }
+
+    /// <summary>
+    /// A page in another, new browser context (no cookies of <see cref="Page"/>), e.g. a second user opening a link
+    /// they were sent; closed with the test.
+    /// </summary>
+    protected async Task<IPage> NewBrowserContextPageAsync()
+    {
+        var (context, page) = await OpenContextAsync();
+        _otherContexts.Add(context);
+        return page;
+    }
+
+    private async Task<(IBrowserContext Context, IPage Page)> OpenContextAsync()
+    {
+        var context = await fixture.Browser.NewContextAsync(new()
         {
             BaseURL = fixture.App.BaseAddress.ToString(),
             ViewportSize = new() { Width = 1280, Height = 900 },
             Locale = "en-US",
             TimezoneId = "Europe/Berlin",
         });
-        _context.SetDefaultNavigationTimeout(NavigationTimeout);
-        _context.SetDefaultTimeout(ActionTimeout);
-        _page = await _context.NewPageAsync();
-        _page.Console += (_, message) =>
+        context.SetDefaultNavigationTimeout(NavigationTimeout);
+        context.SetDefaultTimeout(ActionTimeout);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
         {
             if (message.Type is "error" or "warning")
             {
                 output.WriteLine($"browser console {message.Type}: {message.Text}");
             }
         };
-        _page.PageError += (_, error) => output.WriteLine($"page error: {error}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_context is not null)
-        {
-            await _context.CloseAsync();
-        }
+        page.PageError += (_, error) => output.WriteLine($"page error: {error}");
+        return (context, page);
     }
 
     /// <summary>
@@ -82,17 +105,21 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
         return response;
     }
 
-    /// <summary>Saves a screenshot of the whole page as &lt;nn&gt;-&lt;name&gt;.png in the test's folder.</summary>
-    protected async Task Step(string name)
+    /// <summary>
+    /// Saves a screenshot of the whole page (<see cref="Page"/>, or <paramref name="page"/> of another browser context)
+    /// as &lt;nn&gt;-&lt;name&gt;.png in the test's folder.
+    /// </summary>
+    protected async Task Step(string name, IPage? page = null)
     {
+        page ??= Page;
         if (_screenshots is null)
         {
             throw new InvalidOperationException("Call StartAsync() first: it names the screenshot folder.");
         }
 
         var file = Path.Combine(_screenshots, $"{++_step:00}-{FileNamePart().Replace(name, "-")}.png");
-        await Page.ScreenshotAsync(new() { Path = file, FullPage = true, Animations = ScreenshotAnimations.Disabled });
-        output.WriteLine($"step {_step:00} {name}: {Page.Url} -> {Path.GetRelativePath(Paths.RepositoryRoot, file)}");
+        await page.ScreenshotAsync(new() { Path = file, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        output.WriteLine($"step {_step:00} {name}: {page.Url} -> {Path.GetRelativePath(Paths.RepositoryRoot, file)}");
     }
 
     /// <summary>Fills in and sends the sign-in form, on which the page must be (StartAsync a page that needs sign-in).</summary>

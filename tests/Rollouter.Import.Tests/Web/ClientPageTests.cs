@@ -123,6 +123,8 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
         var choice = await ask.Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"conflicts\"", choice);
+        // The heading reads as the link will: the type's name, without the list's "(advanced)".
+        Assert.Contains("LT-0010 <em>is used with</em> MON-0005</h1>", choice);
         Assert.Contains("<th scope=\"row\">Location</th>", choice);
         Assert.Contains("Building B, room 110", choice);
         Assert.Contains("Building C, room 105", choice);

@@ -44,6 +44,9 @@ public class ProductionSetupTests(ProductionWebFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
 
         var admin = await factory.SignInAsync("it@customer.example", "Str0ng-Initial!");
-        Assert.Contains("not a member of any rollout", await admin.GetStringAsync("/rollouts"));
+        // No rollouts yet: the page tells the administrator how to set one up.
+        var rollouts = await admin.GetStringAsync("/rollouts");
+        Assert.Contains("There are no rollouts yet.", rollouts);
+        Assert.Contains("href=\"/settings/rollouts/new\"", rollouts);
     }
 }
