@@ -212,12 +212,16 @@ public static class ImportStatusDisplay
         _ => "text-bg-light",
     };
 
-    public static string Explanation(ImportStatus status) => status switch
+    /// <summary>The original product's words for each status; a completed import that changed nothing says so.</summary>
+    public static string Explanation(ImportStatus status, int created = 0, int updated = 0) => status switch
     {
+        ImportStatus.Completed when created == 0 && updated == 0 =>
+            "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.",
         ImportStatus.Incomplete => "The second step (Column-Field assignment) is empty. It is required to import at least the names of the Clients.",
         ImportStatus.WaitingForApproval => "The import is ready to be started. After an approval, your file is processed based on your Column-Field assignment.",
         ImportStatus.InProgress => "Your file is being processed. Depending on the amount of rows, this step can take some time.",
         ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no Clients have been created. Please read below.",
+        ImportStatus.Completed when created == 0 => "The processing was successfully completed and all Clients have been updated.",
         ImportStatus.Completed => "The processing was successfully completed and all Clients have been created.",
         _ => "",
     };
