@@ -7,9 +7,9 @@ namespace Rollouter.Import.Tests.Web;
 /// <summary>Settings are for rollout managers and administrators: every lower role gets 403 and sees no Settings link.</summary>
 public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
 {
-    private async Task<string[]> SettingsPagesAsync()
-    {
-        var (user, rollout, workflow, status, field, option, linkType) = await factory.WithDbAsync(async db => (
+    /// <summary>One of each kind of setting the addresses below name.</summary>
+    private Task<(int User, int Rollout, int Workflow, int Status, int Field, int Option, int LinkType)> IdsAsync() =>
+        factory.WithDbAsync(async db => (
             await db.Users.Select(u => u.Id).FirstAsync(),
             await db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync(),
             await db.Workflows.Select(w => w.Id).FirstAsync(),
@@ -17,6 +17,10 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
             await db.CustomFields.Where(f => f.Name == "Model").Select(f => f.Id).SingleAsync(),
             await db.CustomFieldOptions.Select(o => o.Id).FirstAsync(),
             await db.ClientLinkTypes.Select(t => t.Id).FirstAsync()));
+
+    private async Task<string[]> SettingsPagesAsync()
+    {
+        var (user, rollout, workflow, status, field, option, linkType) = await IdsAsync();
         return
         [
             "/settings", "/settings/users", "/settings/users/new", $"/settings/users/{user}",
@@ -30,14 +34,7 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
 
     private async Task<string[]> SettingsPostsAsync()
     {
-        var (user, rollout, workflow, status, field, option, linkType) = await factory.WithDbAsync(async db => (
-            await db.Users.Select(u => u.Id).FirstAsync(),
-            await db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync(),
-            await db.Workflows.Select(w => w.Id).FirstAsync(),
-            await db.WorkflowStatuses.Select(s => s.Id).FirstAsync(),
-            await db.CustomFields.Where(f => f.Name == "Model").Select(f => f.Id).SingleAsync(),
-            await db.CustomFieldOptions.Select(o => o.Id).FirstAsync(),
-            await db.ClientLinkTypes.Select(t => t.Id).FirstAsync()));
+        var (user, rollout, workflow, status, field, option, linkType) = await IdsAsync();
         return
         [
             "/settings/users/new", $"/settings/users/{user}", $"/settings/users/{user}/deactivate", $"/settings/users/{user}/invitation",
