@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Web.Clients;
@@ -22,7 +23,7 @@ public sealed record InventoryResult(Inventory? Inventory, IReadOnlyDictionary<s
 /// membership; this checks the input. The workflow of an inventory that has clients cannot change (their statuses
 /// belong to it): duplicate the inventory instead.
 /// </summary>
-public sealed class InventoryService(RolloutDbContext db, TimeProvider clock)
+public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null)
 {
     public const int MaxNameLength = 200;
 
@@ -159,6 +160,12 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock)
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        if (files is not null)
+        {
+            // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
+            await files.SweepCacheAsync(CancellationToken.None);
+        }
+
         return null;
     }
 

@@ -71,7 +71,8 @@ public static class ImportJobsSetup
     }
 
     /// <summary>
-    /// Enqueues every import left In Progress without a job to run it: on SQLite (in-memory queue) every one after a
+    /// Sweeps the local file cache of deleted imports, and enqueues every import left In Progress without a job to run
+    /// it: on SQLite (in-memory queue) every one after a
     /// stop or crash; on PostgreSQL and SQL Server (durable queue) those whose job was lost, e.g. a crash between the
     /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
     /// runs it again from the start; should two instances enqueue the same import, its lock lets only one run write.
@@ -80,6 +81,7 @@ public static class ImportJobsSetup
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(ct);
         var interrupted = await db.Imports.Where(i => i.Status == ImportStatus.InProgress).Select(i => i.Id).ToListAsync(ct);
         if (interrupted.Count == 0)
         {

@@ -54,6 +54,34 @@ public class ImportFileStoreTests
         Assert.Equal("Name\nPC-1\n"u8.ToArray(), copy.ToArray());
     }
 
+    [Fact]
+    public async Task SweepingTheCache_RemovesOnlyCopiesOfImportsThatNoLongerExist()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var kept = await AddImportAsync(database);
+        var cache = Directory.CreateTempSubdirectory().FullName;
+        await using var db = database.CreateContext();
+        var store = new ImportFileStore(db, cache);
+        var (_, sha) = await store.SaveAsync(kept.Id, new MemoryStream("Name\nPC-1\n"u8.ToArray()), default);
+        kept.FileSha256 = sha;
+        var keptPath = await store.GetLocalPathAsync(kept, default);
+        var gone = Path.Combine(cache, $"import-{kept.Id + 1000}-{sha}.csv");
+        var goneHalfWritten = gone + "." + Guid.NewGuid().ToString("N") + ".part";
+        var unrelated = Path.Combine(cache, "notes.txt");
+        foreach (var path in new[] { gone, goneHalfWritten, unrelated })
+        {
+            await File.WriteAllTextAsync(path, "x");
+        }
+
+        Assert.Equal(2, await store.SweepCacheAsync(default));
+
+        Assert.True(File.Exists(keptPath));
+        Assert.True(File.Exists(unrelated));
+        Assert.False(File.Exists(gone));
+        Assert.False(File.Exists(goneHalfWritten));
+        Directory.Delete(cache, recursive: true);
+    }
+
     private static async Task<ClientImport> AddImportAsync(TestDatabase database)
     {
         var rollout = await TestRollout.AddAsync(database, "A");

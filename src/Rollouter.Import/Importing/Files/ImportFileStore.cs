@@ -95,4 +95,42 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         File.Move(partial, path, overwrite: true);
         return path;
     }
+
+    /// <summary>
+    /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted);
+    /// returns how many went. Each instance sweeps its own cache: after a deletion and at start-up.
+    /// </summary>
+    public async Task<int> SweepCacheAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(cacheFolder))
+        {
+            return 0;
+        }
+
+        var existing = (await db.Imports.AsNoTracking().Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(cacheFolder, "import-*"))
+        {
+            // "import-{id}-{sha}{extension}", or the same with ".{guid}.part" while it is written.
+            var rest = Path.GetFileName(path)["import-".Length..];
+            var dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var id) || existing.Contains(id))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(path);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // In use or not ours to delete: the next sweep tries again.
+            }
+        }
+
+        return removed;
+    }
 }
