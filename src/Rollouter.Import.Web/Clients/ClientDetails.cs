@@ -17,7 +17,9 @@ public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advan
     string OtherInventory, DateTimeOffset CreatedAt);
 
 /// <summary>One entry of the history: who, when, which import, each field's old and new value.</summary>
-public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes);
+/// <summary>One history entry; <paramref name="ImportExists"/> is false once the import was deleted with its inventory.</summary>
+public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
+    bool ImportExists = true);
 
 /// <summary>Everything the client page and <c>GET /api/clients/{id}</c> show.</summary>
 public sealed record ClientDetails(
@@ -83,12 +85,15 @@ public sealed record ClientDetails(
             .ToDictionaryAsync(u => u.Id, u => new UserRef(u.Id, u.DisplayName, u.Email), ct);
         UserRef? User(int? id) => id is { } value ? users.GetValueOrDefault(value) : null;
 
+        var importIds = history.Select(h => h.ImportId).Append(client.CreatedByImportId).OfType<int>().Distinct().ToList();
+        var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
         var entries = history.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
-            h.Action == ClientHistoryAction.Created, h.Changes)).ToList();
+            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
         if (!history.Any(h => h.Action == ClientHistoryAction.Created))
         {
             // A bulk import records the creation on the client itself.
-            entries.Add(new HistoryView(client.CreatedAt, User(client.CreatedById), client.CreatedByImportId, true, []));
+            entries.Add(new HistoryView(client.CreatedAt, User(client.CreatedById), client.CreatedByImportId, true, [],
+                client.CreatedByImportId is not { } id || imports.Contains(id)));
         }
 
         return new ClientDetails(

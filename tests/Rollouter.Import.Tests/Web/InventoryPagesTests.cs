@@ -172,7 +172,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
             await FormAsync(name, await WorkflowIdAsync(), ("Location", 1), ("Department", 2)));
         var id = await InventoryIdAsync(name);
-        var (doomed, monitor) = await DbAsync(async db =>
+        var (doomed, monitor, importId) = await DbAsync(async db =>
         {
             var inventory = await db.Inventories.SingleAsync(i => i.Id == id);
             var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == inventory.WorkflowId).Select(s => s.Id).FirstAsync();
@@ -183,13 +183,22 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             }).ToList();
             db.Clients.AddRange(clients);
             var user = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
-            db.Imports.Add(new ClientImport
+            var import = new ClientImport
             {
                 RolloutId = inventory.RolloutId, InventoryId = id, FileName = "x.csv", CreatedById = user, CreatedAt = DateTimeOffset.UtcNow,
                 Status = ImportStatus.Completed,
+            };
+            db.Imports.Add(import);
+            await db.SaveChangesAsync();
+            var monitorId = await db.Clients.Where(c => c.Name == "MON-0010").Select(c => c.Id).SingleAsync();
+            // The import changed the monitor through an advanced link: its history names the import.
+            db.ClientHistory.Add(new ClientHistoryEntry
+            {
+                ClientId = monitorId, At = DateTimeOffset.UtcNow, UserId = user, ImportId = import.Id, Action = ClientHistoryAction.Changed,
+                Changes = [new FieldChange("Location", "Bonn", "Berlin")],
             });
             await db.SaveChangesAsync();
-            return (clients[0].Id, await db.Clients.Where(c => c.Name == "MON-0010").Select(c => c.Id).SingleAsync());
+            return (clients[0].Id, monitorId, import.Id);
         });
         // An advanced link to a monitor (another inventory), made on the client page, and a plain link inside.
         var usedWith = await DbAsync(db => db.ClientLinkTypes.Where(t => t.IsAdvanced).Select(t => t.Id).SingleAsync());
@@ -218,6 +227,10 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         Assert.False(await DbAsync(db => db.AdvancedLinkMemberships.AnyAsync(m => m.ClientId == monitor)));
         Assert.Equal(monitorHistory, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor)));
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/W11/inventories/{id}")).StatusCode);
+        // The monitor's history still says which import changed it, without a link to the deleted import.
+        var monitorPage = await manager.GetStringAsync($"/rollouts/W11/clients/{monitor}");
+        Assert.Contains($"changed by import #{importId} <span class=\"text-muted\">(deleted with its inventory)</span>", monitorPage);
+        Assert.DoesNotContain($"/rollouts/W11/imports/{importId}\"", monitorPage);
     }
 
     [Fact]
