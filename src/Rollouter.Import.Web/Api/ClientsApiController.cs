@@ -193,9 +193,12 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return refusal;
         }
 
-        return await links.UnlinkAsync(rolloutId, id, linkId, User.UserId(), ct)
-            ? NoContent()
-            : Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}.");
+        return await links.UnlinkAsync(rolloutId, id, linkId, User.UserId(), ct) switch
+        {
+            UnlinkResult.Removed => NoContent(),
+            UnlinkResult.ImportRunning => Error(StatusCodes.Status409Conflict, ClientLinkService.ImportRunningMessage),
+            _ => Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}."),
+        };
     }
 
     /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>

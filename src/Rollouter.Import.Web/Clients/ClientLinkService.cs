@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Web.Clients;
 
@@ -14,6 +15,13 @@ public enum KeepValue
 /// <summary>A link to make: from <paramref name="ClientId"/>, outward (this client is the source) or inward.</summary>
 public sealed record LinkRequest(int ClientId, int OtherClientId, int LinkTypeId, bool Outward,
     IReadOnlyDictionary<int, KeepValue> Keep);
+
+public enum UnlinkResult
+{
+    Removed = 1,
+    NotFound = 2,
+    ImportRunning = 3,
+}
 
 /// <summary>A shared field the two clients disagree on: the link needs a choice of the value to keep.</summary>
 public sealed record LinkConflict(int FieldId, string FieldName, string? ThisValue, string? OtherValue);
@@ -35,9 +43,21 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
 {
     public const string HistoryField = "Link";
 
+    public const string ImportRunningMessage =
+        "An import into this rollout is running; link or unlink clients once it has finished.";
+
     public async Task<LinkResult> LinkAsync(int rolloutId, LinkRequest request, int userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (await ImportRunningAsync(rolloutId, ct))
+        {
+            return LinkResult.Failed(ImportRunningMessage);
+        }
+
+        // Under the lock an import's writer holds, so that a link and its shared values never interleave with an import
+        // of the rollout (one approved meanwhile waits, and then sees the link).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.ClientId && c.RolloutId == rolloutId, ct);
         if (client is null)
         {
@@ -92,7 +112,6 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var link = new ClientLink
         {
             ClientLinkTypeId = type.Id, SourceClientId = source.Id, TargetClientId = target.Id, CreatedAt = now,
@@ -152,18 +171,25 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
     }
 
     /// <summary>Removes a link of the client, with a history entry on both clients; false when it is not the client's.</summary>
-    public async Task<bool> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
+    /// <summary>Removes the link of the client, unless there is no such link or an import of the rollout runs.</summary>
+    public async Task<UnlinkResult> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
     {
+        if (await ImportRunningAsync(rolloutId, ct))
+        {
+            return UnlinkResult.ImportRunning;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
         var link = await db.ClientLinks.Include(l => l.LinkType).Include(l => l.SourceClient).Include(l => l.TargetClient)
             .FirstOrDefaultAsync(l => l.Id == linkId && (l.SourceClientId == clientId || l.TargetClientId == clientId) &&
                                       l.SourceClient.RolloutId == rolloutId, ct);
         if (link is null)
         {
-            return false;
+            return UnlinkResult.NotFound;
         }
 
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.AdvancedLinkMemberships.Where(m => m.ClientLinkId == link.Id).ExecuteDeleteAsync(ct);
         db.ClientLinks.Remove(link);
         AddHistory(link.SourceClientId, userId, now,
@@ -172,7 +198,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             [new FieldChange(HistoryField, $"{link.LinkType.InwardName} {link.SourceClient.Name}", null)]);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return true;
+        return UnlinkResult.Removed;
     }
 
     /// <summary>The name of the client's advanced link partner, or null without an advanced link.</summary>
@@ -227,4 +253,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         a.Length == b.Length && a.All(v => Array.IndexOf(b, v) >= 0);
 
     private static string? Join(string[]? value) => value is null or [] ? null : string.Join("; ", value);
+
+    private Task<bool> ImportRunningAsync(int rolloutId, CancellationToken ct) =>
+        db.Imports.AnyAsync(i => i.RolloutId == rolloutId && i.Status == ImportStatus.InProgress, ct);
 }

@@ -92,9 +92,13 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        if (!await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct))
+        switch (await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct))
         {
-            return NotFound();
+            case UnlinkResult.NotFound:
+                return NotFound();
+            case UnlinkResult.ImportRunning:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return View("Details", await PageAsync(id, null, ClientLinkService.ImportRunningMessage, null, ct));
         }
 
         TempData["Message"] = "The link was removed.";

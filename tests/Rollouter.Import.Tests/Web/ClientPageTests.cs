@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
@@ -163,6 +164,45 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         Assert.Contains("Choose the client to link to.", await none.Content.ReadAsStringAsync());
         Assert.Contains("No client 999999 in this rollout.", await foreign.Content.ReadAsStringAsync());
         Assert.All(new[] { self, none, foreign }, r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task LinkingOrUnlinking_WhileAnImportOfTheRolloutRuns_IsRefusedWithAMessage_AndChangesNothing()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (lt31, lt32) = (await IdAsync("LT-0031"), await IdAsync("LT-0032"));
+        var plain = await LinkTypeAsync(false);
+        Assert.Equal(HttpStatusCode.Redirect, (await LinkAsync(manager, lt31, new() { ["otherClientId"] = lt32.ToString(), ["linkType"] = $"{plain}:out" })).StatusCode);
+        var linkId = await DbAsync(db => db.ClientLinks.Where(l => l.SourceClientId == lt31 && l.TargetClientId == lt32).Select(l => l.Id).SingleAsync());
+        var running = await DbAsync(async db =>
+        {
+            var laptops = await db.Inventories.SingleAsync(i => i.Name == "Laptops" && i.Rollout.Identifier == "W11");
+            var user = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+            var import = new ClientImport
+            {
+                RolloutId = laptops.RolloutId, InventoryId = laptops.Id, FileName = "running.csv", CreatedById = user,
+                CreatedAt = DateTimeOffset.UtcNow, Status = ImportStatus.InProgress,
+            };
+            db.Imports.Add(import);
+            await db.SaveChangesAsync();
+            return import.Id;
+        });
+        try
+        {
+            var link = await LinkAsync(manager, lt32, new() { ["otherClientId"] = lt31.ToString(), ["linkType"] = $"{plain}:out" });
+            var unlink = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{lt31}/links/{linkId}/delete", [], $"/rollouts/W11/clients/{lt31}");
+
+            Assert.Equal(HttpStatusCode.BadRequest, link.StatusCode);
+            Assert.Contains("An import into this rollout is running", await link.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Conflict, unlink.StatusCode);
+            Assert.Contains("An import into this rollout is running", await unlink.Content.ReadAsStringAsync());
+            Assert.Equal(1, await DbAsync(db => db.ClientLinks.CountAsync(l =>
+                (l.SourceClientId == lt31 || l.TargetClientId == lt31) && (l.SourceClientId == lt32 || l.TargetClientId == lt32))));
+        }
+        finally
+        {
+            await DbAsync(db => db.Imports.Where(i => i.Id == running).ExecuteDeleteAsync());
+        }
     }
 
     [Fact]
