@@ -240,7 +240,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
 
         var page = await client.GetStringAsync(path);
         Assert.Equal("Failed", Status(page));
-        Assert.Contains("61 failed rows", page);
+        Assert.Contains("61 of 61 rows could not be imported", page);
         Assert.Contains("B (State) <span class=\"badge text-bg-danger\">60</span>", page);
         Assert.Contains("C (Dept) <span class=\"badge text-bg-danger\">1</span>", page);
         Assert.Equal(50, ErrorRowRegex().Matches(page).Count);
