@@ -114,7 +114,7 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         await ApproveAsync("Failed");
 
         var failedRows = Page.GetByTestId("failed-rows");
-        await Expect(Page.GetByTestId("failure")).ToContainTextAsync("2 failed rows");
+        await Expect(Page.GetByTestId("failure")).ToContainTextAsync("2 of 2 rows could not be imported");
         await Expect(failedRows.Locator("tbody tr")).ToHaveCountAsync(2);
         await Expect(failedRows).ToContainTextAsync("D (Location)");
         await Expect(failedRows).ToContainTextAsync("does not match the pattern of field");
