@@ -272,6 +272,11 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path)).StatusCode);
         Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
         Assert.Contains("61 clients created, 0 updated", await client.GetStringAsync(path));
+        // The failed run's rows no longer count: the list shows none, and there is no error report any more.
+        var importId = path[(path.LastIndexOf('/') + 1)..];
+        var list = await client.GetStringAsync(path[..path.LastIndexOf('/')]);
+        Assert.Contains($"data-testid=\"failed-rows-{importId}\"></td>", list);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(path + "/error-report")).StatusCode);
     }
 
     [Theory]
