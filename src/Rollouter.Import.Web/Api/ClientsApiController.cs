@@ -76,9 +76,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {
-            var pattern = "%" + EscapeLike(search.ToLowerInvariant()) + "%";
-            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, "\\")
-                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, "\\")));
+            var pattern = NameSearch.Containing(search);
+            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape)
+                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
         }
 
         var total = await query.CountAsync(ct);
@@ -245,7 +245,4 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
         return result;
     }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -14,7 +14,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (.xlsx); 409 when no row failed.</summary>
     [HttpGet("imports/{id:int}/error-report")]
-    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, ErrorReport.ContentType)]
+    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
     [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
@@ -26,6 +26,6 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
         }
 
         var (report, problem) = await ImportReports.ErrorReportAsync(Db, imports, import!, ct);
-        return report is null ? Error(problem!) : File(report.Content, ErrorReport.ContentType, report.FileName);
+        return report is null ? Error(problem!) : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
     }
 }

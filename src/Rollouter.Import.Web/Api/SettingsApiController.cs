@@ -127,11 +127,6 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        if (!await rollouts.CanManageMembersAsync(User, id, ct))
-        {
-            return Error(StatusCodes.Status403Forbidden, "Your role does not allow this.");
-        }
-
         var errors = await rollouts.AddMemberAsync(User, rollout!, request.UserId, ct);
         if (errors.Failed)
         {

@@ -16,8 +16,7 @@ public sealed record FieldValue(int FieldId, string Field, CustomFieldType Type,
 public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId, string OtherClientName,
     string OtherInventory, DateTimeOffset CreatedAt);
 
-/// <summary>One entry of the history: who, when, which import, each field's old and new value.</summary>
-/// <summary>One history entry; <paramref name="ImportExists"/> is false once the import was deleted with its inventory.</summary>
+/// <summary>One entry of the history: who, when, which import (<paramref name="ImportExists"/> false once it was deleted with its inventory), each field's old and new value.</summary>
 public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
     bool ImportExists = true);
 

@@ -170,8 +170,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         return new LinkResult(link, null, []);
     }
 
-    /// <summary>Removes a link of the client, with a history entry on both clients; false when it is not the client's.</summary>
-    /// <summary>Removes the link of the client, unless there is no such link or an import of the rollout runs.</summary>
+    /// <summary>Removes a link of the client, with a history entry on both clients, unless it is not the client's or an import of the rollout runs.</summary>
     public async Task<UnlinkResult> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
     {
         if (await ImportRunningAsync(rolloutId, ct))

@@ -119,8 +119,8 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
         find = find?.Trim();
         if (canManage && !string.IsNullOrEmpty(find))
         {
-            var pattern = "%" + EscapeLike(find.ToLowerInvariant()) + "%";
-            found = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Id != id && EF.Functions.Like(c.NameKey, pattern, "\\"))
+            var pattern = NameSearch.Containing(find);
+            found = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Id != id && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
                 .OrderBy(c => c.NameKey)
                 .Take(SearchLimit)
                 .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First()))
@@ -154,7 +154,4 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
             ? (id, parts[1] == "out")
             : (null, true);
     }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -28,7 +28,7 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportService i
         var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import, ct);
         return report is null
             ? StatusCode(problem!.StatusCode, problem.Message)
-            : File(report.Content, Importing.Reports.ErrorReport.ContentType, report.FileName);
+            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
     }
 
     /// <summary>The inventory's import template; any member of the rollout may download it.</summary>
@@ -43,6 +43,6 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportService i
         }
 
         var template = await ImportReports.TemplateAsync(db, id, ct);
-        return File(template.Content, Importing.Reports.ErrorReport.ContentType, template.FileName);
+        return File(template.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, template.FileName);
     }
 }

@@ -116,7 +116,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             counts = [.. (await all.GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
-                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnOrder(c.Column))
+                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
             var filtered = column is null ? all : all.Where(e => e.Column == column);
             total = await filtered.CountAsync(cancellationToken);
@@ -158,6 +158,4 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             ErrorColumn = column,
         };
     }
-
-    private static int ColumnOrder(string letters) => letters.Aggregate(0, (n, c) => (n * 26) + char.ToUpperInvariant(c) - 'A' + 1);
 }

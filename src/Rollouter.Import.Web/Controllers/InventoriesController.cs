@@ -35,9 +35,9 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {
-            var pattern = "%" + EscapeLike(search.ToLowerInvariant()) + "%";
-            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, "\\")
-                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, "\\")));
+            var pattern = NameSearch.Containing(search);
+            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape)
+                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
         }
 
         sort = ClientList.Sorts.Contains(sort?.ToLowerInvariant()) ? sort!.ToLowerInvariant() : ClientList.DefaultSort;
@@ -273,7 +273,4 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             .Select(f => new FieldOption(f.Id, f.Name, f.Type, f.Required)).ToListAsync(ct);
         return new InventoryEditor(RolloutScopedAttribute.Current(HttpContext), inventory, clientCount, form, workflows, fields, errors);
     }
-
-    private static string EscapeLike(string value) =>
-        value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -87,7 +87,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
         return report is null
             ? StatusCode(problem!.StatusCode, problem.Message)
-            : File(report.Content, Importing.Reports.ErrorReport.ContentType, report.FileName);
+            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
     }
 
     /// <summary>

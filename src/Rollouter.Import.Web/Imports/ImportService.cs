@@ -183,6 +183,7 @@ public sealed class ImportService(
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        files.Adopt(import, upload.Path);
         logger.LogInformation("Import {ImportId} created from {FileName} ({Rows} rows) into inventory {InventoryId}: {Status}",
             import.Id, fileName, rowCount, inventory.Id, import.Status);
         return new ImportResult(import, null, validation);
@@ -339,7 +340,9 @@ public sealed class ImportService(
                 .SetProperty(i => i.ApprovedAt, now)
                 .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
                 .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
+                // A new attempt: what an earlier, failed run found no longer describes it.
                 .SetProperty(i => i.FailureMessage, (string?)null)
+                .SetProperty(i => i.FailedRowCount, 0)
                 .SetProperty(i => i.RowsChecked, 0)
                 .SetProperty(i => i.RowsWritten, 0)
                 .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -10,7 +11,8 @@ namespace Rollouter.Import.Web.Security;
 /// <summary>
 /// Checks the sign-in cookie against the user on every request, as the API does with its tokens: a deactivated (or
 /// deleted) user is signed out at once; a user whose role, name or key account manager flag changed gets a fresh
-/// cookie with the new claims, so a changed role applies at the next click.
+/// cookie with the new claims, so a changed role applies at the next click. One small query per request, none for
+/// anonymous endpoints.
 /// </summary>
 public static class ActiveUserCookieCheck
 {
@@ -21,7 +23,9 @@ public static class ActiveUserCookieCheck
             o.Events.OnValidatePrincipal = async context =>
             {
                 await previous(context);
-                if (context.Principal is not null)
+                // Anonymous endpoints (stylesheets, scripts, /health, the sign-in page) need no user: no query for them.
+                if (context.Principal is not null
+                    && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
                 {
                     await ValidateAsync(context);
                 }
@@ -33,7 +37,9 @@ public static class ActiveUserCookieCheck
         var principal = context.Principal!;
         var userId = principal.UserId();
         var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, context.HttpContext.RequestAborted);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.IsActive, u.Role, u.DisplayName, u.IsKeyAccountManager })
+            .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
         if (user is not { IsActive: true })
         {
             context.RejectPrincipal();
@@ -45,7 +51,14 @@ public static class ActiveUserCookieCheck
             || principal.IsKeyAccountManager() != user.IsKeyAccountManager)
         {
             var signIn = context.HttpContext.RequestServices.GetRequiredService<SignInManager<User>>();
-            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
+            var current = await signIn.UserManager.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (current is null)
+            {
+                context.RejectPrincipal();
+                return;
+            }
+
+            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(current));
             context.ShouldRenew = true;
         }
     }

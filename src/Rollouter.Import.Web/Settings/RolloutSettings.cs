@@ -87,20 +87,6 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         return errors;
     }
 
-    /// <summary>Whether <paramref name="actor"/> may change the members of <paramref name="rolloutId"/>.</summary>
-    public Task<bool> CanManageMembersAsync(ClaimsPrincipal actor, int rolloutId, CancellationToken ct)
-    {
-        if (actor.IsAdministrator())
-        {
-            return Task.FromResult(true);
-        }
-
-        var actorId = actor.UserId();
-        return actor.HasRoleAtLeast(Role.RolloutManager)
-            ? db.RolloutMembers.AnyAsync(m => m.RolloutId == rolloutId && m.UserId == actorId, ct)
-            : Task.FromResult(false);
-    }
-
     public async Task<SettingsErrors> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(rollout);

@@ -51,7 +51,7 @@ public sealed class UserForm
 /// manage every user below Administrator; only administrators give or take the Administrator role. Nobody
 /// deactivates themselves, and the last active administrator stays one.
 /// </summary>
-public sealed class UserSettings(RolloutDbContext db, UserManager<User> users)
+public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
@@ -60,18 +60,6 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users)
     /// <summary>Whether <paramref name="actor"/> may edit <paramref name="target"/> (a rollout manager: no administrator).</summary>
     public static bool CanManage(ClaimsPrincipal actor, User target) =>
         actor.IsAdministrator() || (actor.HasRoleAtLeast(Role.RolloutManager) && target.Role != Role.Administrator);
-
-    /// <summary>The rollouts whose members <paramref name="actor"/> may change: all for administrators, else their own.</summary>
-    public IQueryable<Rollout> ManageableRollouts(ClaimsPrincipal actor)
-    {
-        if (actor.IsAdministrator())
-        {
-            return db.Rollouts;
-        }
-
-        var actorId = actor.UserId();
-        return db.Rollouts.Where(r => r.Members.Any(m => m.UserId == actorId));
-    }
 
     public async Task<(User? User, string? InvitationToken, SettingsErrors Errors)> CreateAsync(
         ClaimsPrincipal actor, UserForm form, CancellationToken ct)
@@ -214,7 +202,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users)
     /// <summary>Sets the user's memberships among the rollouts <paramref name="actor"/> may manage; others stay.</summary>
     private async Task SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds, CancellationToken ct)
     {
-        var manageable = await ManageableRollouts(actor).Select(r => r.Id).ToListAsync(ct);
+        var manageable = await access.Visible(actor).Select(r => r.Id).ToListAsync(ct);
         var wanted = rolloutIds.Intersect(manageable).ToHashSet();
         var current = await db.RolloutMembers.Where(m => m.UserId == userId && manageable.Contains(m.RolloutId)).ToListAsync(ct);
         db.RolloutMembers.RemoveRange(current.Where(m => !wanted.Contains(m.RolloutId)));

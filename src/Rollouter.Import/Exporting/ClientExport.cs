@@ -24,9 +24,6 @@ public static class ClientExport
         return (cleaned.Length == 0 ? "inventory" : cleaned) + $"-clients-{at:yyyy-MM-dd}.xlsx";
     }
 
-    /// <summary>The export's header row: the import template's.</summary>
-    public static IReadOnlyList<string> Headers(InventoryDefinition inventory) => ImportTemplate.Headers(inventory);
-
     /// <summary>Writes the inventory's clients, ordered by name, into <paramref name="output"/>. Returns the client count.</summary>
     public static async Task<int> WriteAsync(RolloutDbContext db, int inventoryId, Stream output, CancellationToken ct,
         int pageSize = DefaultPageSize)
@@ -40,7 +37,7 @@ public static class ClientExport
         var separator = ColumnMapping.DefaultSeparator;
 
         await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, ct);
-        await writer.WriteHeaderAsync(Headers(inventory));
+        await writer.WriteHeaderAsync(ImportTemplate.Headers(inventory));
         var row = new string?[6 + fields.Count];
         var count = 0;
         string? after = null;

@@ -47,8 +47,6 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         _sheet = sheet;
     }
 
-    public int RowsWritten => _row;
-
     /// <summary>Starts the workbook: the package parts, then the sheet's opening, ready for rows.</summary>
     /// <param name="columnWidths">Widths (in characters) of the first columns; null or 0 leaves a column's default.</param>
     public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct,

@@ -69,9 +69,6 @@ public sealed class ImportProcessor(
         import.StartedAt = clock.GetUtcNow();
         import.RowsChecked = 0;
         import.RowsWritten = 0;
-        // What an earlier, failed run found no longer describes this one.
-        import.FailedRowCount = 0;
-        import.FailureMessage = null;
         await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
         await db.SaveChangesAsync(ct);
 

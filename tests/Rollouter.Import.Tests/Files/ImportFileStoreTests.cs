@@ -55,6 +55,31 @@ public class ImportFileStoreTests
     }
 
     [Fact]
+    public async Task AnAdoptedUpload_IsTheCachedCopy_SoTheFileIsNotFetchedBackFromTheDatabase()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var import = await AddImportAsync(database);
+        var cache = Directory.CreateTempSubdirectory().FullName;
+        var upload = Path.Combine(Directory.CreateTempSubdirectory().FullName, "upload.tmp");
+        await File.WriteAllTextAsync(upload, "Name\nPC-1\n");
+        await using var db = database.CreateContext();
+        var store = new ImportFileStore(db, cache);
+        await using (var content = File.OpenRead(upload))
+        {
+            (_, import.FileSha256) = await store.SaveAsync(import.Id, content, default);
+        }
+
+        store.Adopt(import, upload);
+        // Were the copy fetched from the database, it would hold the new content.
+        await store.SaveAsync(import.Id, new MemoryStream("Name\nOTHER\n"u8.ToArray()), default);
+
+        Assert.False(File.Exists(upload));
+        Assert.Equal("Name\nPC-1\n", await File.ReadAllTextAsync(await store.GetLocalPathAsync(import, default)));
+        Assert.Single(Directory.GetFiles(cache));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    [Fact]
     public async Task SweepingTheCache_RemovesOnlyCopiesOfImportsThatNoLongerExist()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

@@ -43,7 +43,7 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
     {
         var response = await client.GetAsync(url);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        Assert.Equal(ErrorReport.ContentType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, response.Content.Headers.ContentType!.MediaType);
         return await response.Content.ReadAsByteArrayAsync();
     }
 

@@ -18,7 +18,7 @@ public abstract class ImportTemplateTests(RolloutWebFactory factory)
         var client = await factory.SignInAsync(email);
         var response = await client.GetAsync($"/rollouts/W11/inventories/{laptops.InventoryId}/template");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(ErrorReport.ContentType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, response.Content.Headers.ContentType!.MediaType);
         return (await response.Content.ReadAsByteArrayAsync(), laptops);
     }
 

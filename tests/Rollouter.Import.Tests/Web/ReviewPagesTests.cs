@@ -152,7 +152,7 @@ public abstract partial class ReviewPagesTests(RolloutWebFactory factory)
 
         var report = await kam.GetAsync($"{path}/error-report");
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
-        Assert.Equal(ErrorReport.ContentType, report.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.Content.Headers.ContentType!.MediaType);
         using var workbook = new XLWorkbook(new MemoryStream(await report.Content.ReadAsByteArrayAsync()));
         Assert.Equal(3, workbook.Worksheets.First().LastRowUsed().RowNumber());
     }

@@ -196,7 +196,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
 
     private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken ct)
     {
-        var manageable = await settings.ManageableRollouts(User).OrderBy(r => r.Name)
+        var manageable = await access.Visible(User).OrderBy(r => r.Name)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
         var canManage = user is null || UserSettings.CanManage(User, user);
         return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canManage,

@@ -80,7 +80,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
     public async Task<string> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(cacheFolder);
-        var path = Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
+        var path = CachePath(import);
         if (File.Exists(path))
         {
             return path;
@@ -95,6 +95,31 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         File.Move(partial, path, overwrite: true);
         return path;
     }
+
+    /// <summary>
+    /// Takes a file this instance already holds (the upload just saved) as the cached copy, so that the import's page
+    /// and job do not fetch it back from the database. Moved under a temporary name first, so that a reader never sees
+    /// half of it; should that fail, the copy is fetched from the database when first needed.
+    /// </summary>
+    public void Adopt(ClientImport import, string localFile)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var path = CachePath(import);
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
+        try
+        {
+            Directory.CreateDirectory(cacheFolder);
+            File.Move(localFile, partial);
+            File.Move(partial, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(partial);
+        }
+    }
+
+    private string CachePath(ClientImport import) =>
+        Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
 
     /// <summary>
     /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted);

@@ -15,8 +15,6 @@ public static class ErrorReport
 {
     public const string ErrorsHeader = "Import errors";
 
-    public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
     /// <summary>"laptops.csv" → "laptops-errors.xlsx".</summary>
     public static string FileName(string importFileName) =>
         (string.IsNullOrWhiteSpace(Path.GetFileNameWithoutExtension(importFileName)) ? "import" : Path.GetFileNameWithoutExtension(importFileName))
@@ -39,7 +37,7 @@ public static class ErrorReport
         var errorColumn = columns.Count;
         var widths = new double?[columns.Count + 1];
         widths[errorColumn] = 80;
-        await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName(file.Sheet), ct, widths);
+        await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", ct, widths);
 
         var header = new string[columns.Count + 1];
         for (var i = 0; i < columns.Count; i++)
@@ -99,16 +97,5 @@ public static class ErrorReport
             var header = e.Header ?? columns.FirstOrDefault(c => c.Letter == e.Column)?.Header;
             return string.IsNullOrEmpty(header) ? $"{e.Column}: {e.Message}" : $"{e.Column} ({header}): {e.Message}";
         }));
-    }
-
-    private static string SheetName(string? original)
-    {
-        if (string.IsNullOrWhiteSpace(original))
-        {
-            return "Clients";
-        }
-
-        var cleaned = new string([.. original.Select(c => c is '[' or ']' or ':' or '*' or '?' or '/' or '\\' ? '_' : c)]).Trim('\'');
-        return cleaned.Length == 0 ? "Clients" : cleaned.Length > 31 ? cleaned[..31] : cleaned;
     }
 }
