@@ -98,11 +98,13 @@ public static class BenchImport
         await db.Imports.AnyAsync(i => i.Id == importId);
         var backend = await ServerBackend.FindAsync(db);
         var backendBefore = backend.CpuSeconds();
+        using var backendProfile = backend.StartProfile(Environment.GetEnvironmentVariable("BENCH_PERF_BACKEND"));
 
         var watch = Stopwatch.StartNew();
         var import = await processor.RunAsync(importId, null, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         var backendCpu = backend.CpuSeconds() - backendBefore;
+        backendProfile?.Stop();
 
         var rows = import.CreatedCount + import.UpdatedCount;
         using var process = Process.GetCurrentProcess();
@@ -179,6 +181,25 @@ public static class BenchImport
             return new ServerBackend(pid);
         }
 
+        /// <summary>
+        /// BENCH_PERF_BACKEND=file records a CPU profile of this backend alone with Linux perf, for the timed part.
+        /// </summary>
+        public BackendProfile? StartProfile(string? file)
+        {
+            if (file is null || pid is null)
+            {
+                return null;
+            }
+
+            var perf = Process.Start(new ProcessStartInfo("perf",
+                ["record", "-F", "999", "-g", "-p", pid.Value.ToString(CultureInfo.InvariantCulture), "-o", file])
+            {
+                RedirectStandardError = true,
+            })!;
+            Thread.Sleep(500); // perf attaches before the import starts
+            return new BackendProfile(perf);
+        }
+
         public double CpuSeconds()
         {
             try
@@ -199,5 +220,31 @@ public static class BenchImport
                 return double.NaN;
             }
         }
+    }
+}
+
+/// <summary>A running <c>perf record</c> of the PostgreSQL backend, stopped as Ctrl+C would.</summary>
+internal sealed class BackendProfile(Process perf) : IDisposable
+{
+    public void Stop()
+    {
+        if (perf.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-INT", perf.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        perf.StandardError.ReadToEnd();
+        perf.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        perf.Dispose();
     }
 }

@@ -46,7 +46,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new InventoryConfiguration());
         builder.ApplyConfiguration(new InventoryCustomFieldConfiguration());
         builder.ApplyConfiguration(new ClientConfiguration(provider));
-        builder.ApplyConfiguration(new ClientHistoryEntryConfiguration(provider));
+        builder.ApplyConfiguration(new ClientHistoryEntryConfiguration());
         builder.ApplyConfiguration(new ClientLinkTypeConfiguration());
         builder.ApplyConfiguration(new ClientLinkTypeSharedFieldConfiguration());
         builder.ApplyConfiguration(new ClientLinkConfiguration());

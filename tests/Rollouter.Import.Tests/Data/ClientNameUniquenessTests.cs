@@ -7,29 +7,63 @@ namespace Rollouter.Import.Tests.Data;
 
 public class ClientNameUniquenessTests
 {
+    // The name key is the application's (Client.KeyOf), so non-ASCII letters differing in case are one name on
+    // SQLite too, whose own lower() folds only ASCII.
     [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.PostgreSql)]
-    public async Task Database_RejectsSameNameDifferingOnlyInCase_InOneRollout(DatabaseProvider provider)
+    [InlineData(DatabaseProvider.Sqlite, "PC-1", "pc-1")]
+    [InlineData(DatabaseProvider.PostgreSql, "PC-1", "pc-1")]
+    [InlineData(DatabaseProvider.Sqlite, "BÜRO-ÄÖ 1", "büro-äö 1")]
+    [InlineData(DatabaseProvider.PostgreSql, "BÜRO-ÄÖ 1", "büro-äö 1")]
+    public async Task Database_RejectsSameNameDifferingOnlyInCase_InOneRollout(
+        DatabaseProvider provider, string first, string second)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         var (rollout, inventory, status) = await AddRolloutAsync(database, "A");
 
         await using (var context = database.CreateContext())
         {
-            context.Clients.Add(NewClient(rollout, inventory, status, "PC-1"));
+            context.Clients.Add(NewClient(rollout, inventory, status, first));
             await context.SaveChangesAsync();
         }
 
         await using (var context = database.CreateContext())
         {
-            context.Clients.Add(NewClient(rollout, inventory, status, "pc-1"));
+            context.Clients.Add(NewClient(rollout, inventory, status, second));
             await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
         }
 
         await using (var context = database.CreateContext())
         {
-            Assert.Equal(["PC-1"], await context.Clients.Select(c => c.Name).ToListAsync());
+            Assert.Equal([first], await context.Clients.Select(c => c.Name).ToListAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task RenamingAClient_KeepsItsKeyInStep(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var (rollout, inventory, status) = await AddRolloutAsync(database, "A");
+        await using (var context = database.CreateContext())
+        {
+            context.Clients.AddRange(NewClient(rollout, inventory, status, "PC-1"), NewClient(rollout, inventory, status, "PC-2"));
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            var client = await context.Clients.SingleAsync(c => c.Name == "PC-2");
+            client.Name = "Pc-Ä3";
+            await context.SaveChangesAsync();
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            Assert.Equal("pc-ä3", await context.Clients.Where(c => c.Name == "Pc-Ä3").Select(c => c.NameKey).SingleAsync());
+            var renamed = await context.Clients.SingleAsync(c => c.Name == "Pc-Ä3");
+            renamed.Name = "pc-1";
+            await Assert.ThrowsAsync<DbUpdateException>(() => context.SaveChangesAsync());
         }
     }
 

@@ -181,10 +181,11 @@ public class ClientWriterTests
         await using var s = await WriterScenario.CreateAsync(provider);
         var existing = await s.AddClientAsync("PC-0001", new Dictionary<int, string[]> { [s.Location] = ["Berlin"] });
         await s.AddClientAsync("PC-0005");
-        await s.AddClientAsync("PC-0009");
+        await s.AddClientAsync("PC-Ä009");
         var (_, _, optionsBefore) = await s.CountAsync();
         var context = s.Context with { OptionsToCreate = [new NewOption(s.Model, "Model 9")] };
-        // Rows 2-4 are written in the first batch; "pc-0005" (another case) fails the second; row 10 comes later.
+        // Rows 2-4 are written in the first batch; "pc-0005" (another case) fails the second; row 10 comes later, and
+        // differs only in the case of a non-ASCII letter (the same name on every provider).
         var rows = new List<ResolvedRow>
         {
             s.NewRow(2, "PC-0002"),
@@ -195,12 +196,12 @@ public class ClientWriterTests
             s.NewRow(7, "PC-0006"),
             s.NewRow(8, "PC-0007"),
             s.NewRow(9, "PC-0008"),
-            s.NewRow(10, "PC-0009"),
+            s.NewRow(10, "pc-ä009"),
         };
 
         var error = await Assert.ThrowsAsync<ClientNameConflictException>(() => s.WriteAsync(rows, context, batchSize: 3));
 
-        Assert.Equal([new NameConflict(6, "pc-0005"), new NameConflict(10, "PC-0009")], error.Conflicts);
+        Assert.Equal([new NameConflict(6, "pc-0005"), new NameConflict(10, "pc-ä009")], error.Conflicts);
         Assert.Equal((3, 0, optionsBefore), await s.CountAsync());
         await using var db = s.CreateContext();
         Assert.Equal(["Berlin"], (await db.Clients.SingleAsync(c => c.Id == existing)).Values[s.Location]);

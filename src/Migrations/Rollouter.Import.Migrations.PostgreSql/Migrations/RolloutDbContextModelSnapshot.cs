@@ -127,6 +127,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+                    NpgsqlPropertyBuilderExtensions.HasIdentityOptions(b.Property<int>("Id"), null, null, null, null, null, 100L);
 
                     b.Property<int?>("AssigneeId")
                         .HasColumnType("integer");
@@ -159,10 +160,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
-                        .HasComputedColumnSql("lower(\"Name\")", true)
                         .UseCollation("C");
 
                     b.Property<int>("RolloutId")
@@ -176,7 +175,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Values")
                         .IsRequired()
-                        .HasColumnType("json");
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -206,7 +205,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Changes")
                         .IsRequired()
-                        .HasColumnType("json");
+                        .HasColumnType("text");
 
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");

@@ -159,10 +159,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)")
-                        .HasComputedColumnSql("LOWER([Name])", true);
+                        .HasColumnType("nvarchar(400)");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("int");

@@ -148,10 +148,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasComputedColumnSql("lower(\"Name\")", true);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("INTEGER");

@@ -859,12 +859,6 @@ public sealed class ImportChecker
         ImportErrors = importErrors,
     };
 
-    /// <summary>
-    /// The key names are compared by, case-insensitively: the invariant lower case, as the database's lower() stores
-    /// it (SQLite folds only ASCII, so this check is the stricter of the two).
-    /// </summary>
-    public static string NameKey(string name) => name.ToLowerInvariant();
-
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     internal static string Shorten(string? value, int max = 100) =>
@@ -995,12 +989,12 @@ public sealed class ImportChecker
         private readonly char[] _key = new char[MaxNameLength];
         private int _keyLength;
 
-        /// <summary>The name's <see cref="ImportChecker.NameKey"/>, without allocating a string per row.</summary>
+        /// <summary>The name's <see cref="Client.KeyOf"/>, without allocating a string per row.</summary>
         public ReadOnlySpan<char> Key => _key.AsSpan(0, _keyLength);
 
         public ReadOnlySpan<char> SetKey(string name)
         {
-            _keyLength = name.AsSpan().ToLowerInvariant(_key);
+            _keyLength = Client.KeyOf(name, _key);
             return Key;
         }
 

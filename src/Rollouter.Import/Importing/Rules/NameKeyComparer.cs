@@ -1,7 +1,9 @@
+using Rollouter.Import.Data.Entities;
+
 namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
-/// Compares client names by their <see cref="ImportChecker.NameKey"/> (invariant lower case) without making the
+/// Compares client names by their <see cref="Client.KeyOf(string)"/> (invariant lower case) without making the
 /// lower-cased strings: a dictionary of a rollout's names keeps each name once, and looks names up from a span.
 /// </summary>
 internal sealed class NameKeyComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<char>, string>
@@ -24,15 +26,15 @@ internal sealed class NameKeyComparer : IEqualityComparer<string>, IAlternateEqu
 
         Span<char> a = alternate.Length <= StackLimit ? stackalloc char[alternate.Length] : new char[alternate.Length];
         Span<char> b = other.Length <= StackLimit ? stackalloc char[other.Length] : new char[other.Length];
-        alternate.ToLowerInvariant(a);
-        other.AsSpan().ToLowerInvariant(b);
+        Client.KeyOf(alternate, a);
+        Client.KeyOf(other, b);
         return a.SequenceEqual(b);
     }
 
     public int GetHashCode(ReadOnlySpan<char> alternate)
     {
         Span<char> lower = alternate.Length <= StackLimit ? stackalloc char[alternate.Length] : new char[alternate.Length];
-        alternate.ToLowerInvariant(lower);
+        Client.KeyOf(alternate, lower);
         return string.GetHashCode(lower);
     }
 

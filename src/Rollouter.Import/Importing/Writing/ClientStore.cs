@@ -107,8 +107,8 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     public abstract Task InsertHistoryAsync(
         WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Which of <paramref name="names"/> a client of the rollout holds (case-insensitively), as given.</summary>
-    public abstract Task<List<string>> FindTakenNamesAsync(int rolloutId, IReadOnlyList<string> names, CancellationToken ct);
+    /// <summary>Which of the name keys (<see cref="Client.KeyOf(string)"/>) a client of the rollout holds.</summary>
+    public abstract Task<List<string>> FindTakenKeysAsync(int rolloutId, IReadOnlyList<string> keys, CancellationToken ct);
 
     /// <summary>True for the unique index on (RolloutId, NameKey) refusing a row.</summary>
     public abstract bool IsNameConflict(Exception exception);

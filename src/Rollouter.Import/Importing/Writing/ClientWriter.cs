@@ -284,9 +284,9 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
             }
 
             var taken = new HashSet<string>(
-                await store.FindTakenNamesAsync(rolloutId, lookup.Select(r => r.Name).ToList(), ct),
+                await store.FindTakenKeysAsync(rolloutId, lookup.Select(r => Client.KeyOf(r.Name)).ToList(), ct),
                 StringComparer.Ordinal);
-            conflicts.AddRange(lookup.Where(r => taken.Contains(r.Name)));
+            conflicts.AddRange(lookup.Where(r => taken.Contains(Client.KeyOf(r.Name))));
             lookup.Clear();
         }
 

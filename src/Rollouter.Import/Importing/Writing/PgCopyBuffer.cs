@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Importing.Writing;
 
@@ -90,6 +91,16 @@ internal sealed class PgCopyBuffer : IBufferWriter<byte>
 
         var span = Reserve(4 + Utf8.GetMaxByteCount(value.Length));
         var length = Utf8.GetBytes(value, span[4..]);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        _count += 4 + length;
+    }
+
+    /// <summary>The name's <see cref="Client.KeyOf(string)"/>, without making it a string.</summary>
+    public void WriteNameKey(string name)
+    {
+        Span<char> key = name.Length <= 512 ? stackalloc char[name.Length] : new char[name.Length];
+        var span = Reserve(4 + Utf8.GetMaxByteCount(name.Length));
+        var length = Utf8.GetBytes(key[..Client.KeyOf(name, key)], span[4..]);
         BinaryPrimitives.WriteInt32BigEndian(span, length);
         _count += 4 + length;
     }

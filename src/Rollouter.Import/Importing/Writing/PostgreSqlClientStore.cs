@@ -61,7 +61,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         if (_copy is null)
         {
             _copy = await Npgsql.BeginRawBinaryCopyAsync("""
-                COPY "Clients" ("RolloutId", "InventoryId", "Name", "StatusId", "AssigneeId", "ClientUserId",
+                COPY "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "AssigneeId", "ClientUserId",
                                 "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
                                 "CreatedByImportId") FROM STDIN (FORMAT BINARY)
                 """, ct);
@@ -73,10 +73,11 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             var rows = _copyBuffer;
             foreach (var client in clients)
             {
-                rows.StartRow(13);
+                rows.StartRow(14);
                 rows.WriteInt32(context.RolloutId);
                 rows.WriteInt32(context.InventoryId);
                 rows.WriteText(client.Name);
+                rows.WriteNameKey(client.Name);
                 rows.WriteInt32(client.StatusId);
                 rows.WriteInt32(client.AssigneeId);
                 rows.WriteInt32(client.ClientUserId);
@@ -149,7 +150,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
     {
         await using var command = Command("""
-            SELECT "Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values"::text
+            SELECT "Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values"
             FROM "Clients" WHERE "Id" = ANY(@ids) ORDER BY "Id" FOR UPDATE
             """);
         Parameter(command, "ids", ids.ToArray());
@@ -164,7 +165,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             await using var create = Command("""
                 CREATE TEMPORARY TABLE client_updates (
                     "Id" integer PRIMARY KEY, "StatusId" integer NOT NULL, "AssigneeId" integer, "ClientUserId" integer,
-                    "Description" text, "Flag" text, "Values" json NOT NULL) ON COMMIT DROP
+                    "Description" text, "Flag" text, "Values" text NOT NULL) ON COMMIT DROP
                 """);
             await create.ExecuteNonQueryAsync(ct);
             _stagingCreated = true;
@@ -184,7 +185,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
                 WriteNullable(copy, client.ClientUserId);
                 WriteNullable(copy, client.Description, NpgsqlDbType.Text);
                 WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
-                copy.Write(Json.Values(client.Values), NpgsqlDbType.Json);
+                copy.Write(Json.Values(client.Values), NpgsqlDbType.Text);
             }
 
             await copy.CompleteAsync(ct);
@@ -215,20 +216,19 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             WriteNullable(copy, context.UserId);
             copy.Write(context.ImportId, NpgsqlDbType.Integer);
             copy.Write(entry.Action.ToString(), NpgsqlDbType.Varchar);
-            copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Json);
+            copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Text);
         }
 
         await copy.CompleteAsync(ct);
     }
 
-    public override async Task<List<string>> FindTakenNamesAsync(
-        int rolloutId, IReadOnlyList<string> names, CancellationToken ct)
+    public override async Task<List<string>> FindTakenKeysAsync(
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {
         await using var command = LookupCommand("""
-            SELECT n.name FROM unnest(@names) AS n(name)
-            WHERE EXISTS (SELECT 1 FROM "Clients" c WHERE c."RolloutId" = @rollout AND c."NameKey" = lower(n.name))
+            SELECT c."NameKey" FROM "Clients" c WHERE c."RolloutId" = @rollout AND c."NameKey" = ANY(@keys)
             """);
-        Parameter(command, "names", names.ToArray());
+        Parameter(command, "keys", keys.ToArray());
         Parameter(command, "rollout", rolloutId);
         return await ReadStringsAsync(command, ct);
     }

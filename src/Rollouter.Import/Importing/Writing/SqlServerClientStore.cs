@@ -2,6 +2,7 @@ using System.Data;
 using Microsoft.Data.SqlClient;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Configurations;
+using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Importing.Writing;
 
@@ -60,7 +61,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         table.Columns.Add("CreatedByImportId", typeof(int));
         foreach (var client in clients)
         {
-            table.Rows.Add(context.RolloutId, context.InventoryId, client.Name, client.StatusId,
+            table.Rows.Add(context.RolloutId, context.InventoryId, client.Name, Client.KeyOf(client.Name), client.StatusId,
                 (object?)client.AssigneeId ?? DBNull.Value, (object?)client.ClientUserId ?? DBNull.Value,
                 (object?)client.Description ?? DBNull.Value, (object?)client.Flag ?? DBNull.Value,
                 Json.Values(client.Values), now, now, (object?)context.UserId ?? DBNull.Value, context.ImportId);
@@ -139,14 +140,14 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         await BulkCopyAsync("[ClientHistory]", table, SqlBulkCopyOptions.CheckConstraints, ct);
     }
 
-    public override async Task<List<string>> FindTakenNamesAsync(
-        int rolloutId, IReadOnlyList<string> names, CancellationToken ct)
+    public override async Task<List<string>> FindTakenKeysAsync(
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {
         await using var command = LookupCommand("""
-            SELECT j.[value] FROM OPENJSON(@names) AS j
-            WHERE EXISTS (SELECT 1 FROM [Clients] c WHERE c.[RolloutId] = @rollout AND c.[NameKey] = LOWER(j.[value]))
+            SELECT c.[NameKey] FROM [Clients] c
+            WHERE c.[RolloutId] = @rollout AND c.[NameKey] IN (SELECT j.[value] FROM OPENJSON(@keys) AS j)
             """);
-        Parameter(command, "@names", JsonColumns.Serialize(names));
+        Parameter(command, "@keys", JsonColumns.Serialize(keys));
         Parameter(command, "@rollout", rolloutId);
         return await ReadStringsAsync(command, ct);
     }
@@ -160,6 +161,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         table.Columns.Add("RolloutId", typeof(int));
         table.Columns.Add("InventoryId", typeof(int));
         table.Columns.Add("Name", typeof(string));
+        table.Columns.Add("NameKey", typeof(string));
         table.Columns.Add("StatusId", typeof(int));
         table.Columns.Add("AssigneeId", typeof(int));
         table.Columns.Add("ClientUserId", typeof(int));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Configurations;
+using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Importing.Writing;
 
@@ -18,6 +19,9 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     // every named parameter by a lookup that grows with the statement's parameter count, which eats what fewer
     // statement executions save; in-process there is no round trip to save. Kept as a setting to re-measure.
     private const int RowsPerInsert = 1;
+
+    /// <summary>The parameters of one client in the insert: name, name key, status, users, description, flag, values.</summary>
+    private const int ClientColumns = 8;
 
     private static readonly DateTimeOffsetToBinaryConverter TimeConverter = new();
 
@@ -63,18 +67,19 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        const int perRow = 7;
+        const int perRow = ClientColumns;
         var time = TimeConverter.ConvertToProvider(now);
         await WriteGroupsAsync(clients, rows => InsertClientsCommand(rows, context, time), ref _insertClients,
             (parameters, offset, client) =>
             {
                 parameters[offset].Value = client.Name;
-                parameters[offset + 1].Value = client.StatusId;
-                parameters[offset + 2].Value = (object?)client.AssigneeId ?? DBNull.Value;
-                parameters[offset + 3].Value = (object?)client.ClientUserId ?? DBNull.Value;
-                parameters[offset + 4].Value = (object?)client.Description ?? DBNull.Value;
-                parameters[offset + 5].Value = (object?)client.Flag ?? DBNull.Value;
-                parameters[offset + 6].Value = Json.Values(client.Values);
+                parameters[offset + 1].Value = Client.KeyOf(client.Name);
+                parameters[offset + 2].Value = client.StatusId;
+                parameters[offset + 3].Value = (object?)client.AssigneeId ?? DBNull.Value;
+                parameters[offset + 4].Value = (object?)client.ClientUserId ?? DBNull.Value;
+                parameters[offset + 5].Value = (object?)client.Description ?? DBNull.Value;
+                parameters[offset + 6].Value = (object?)client.Flag ?? DBNull.Value;
+                parameters[offset + 7].Value = Json.Values(client.Values);
             }, perRow, ct);
     }
 
@@ -135,14 +140,14 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             }, perRow, ct);
     }
 
-    public override async Task<List<string>> FindTakenNamesAsync(
-        int rolloutId, IReadOnlyList<string> names, CancellationToken ct)
+    public override async Task<List<string>> FindTakenKeysAsync(
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {
         await using var command = LookupCommand("""
-            SELECT j."value" FROM json_each(@names) AS j
-            WHERE EXISTS (SELECT 1 FROM "Clients" c WHERE c."RolloutId" = @rollout AND c."NameKey" = lower(j."value"))
+            SELECT c."NameKey" FROM "Clients" c
+            WHERE c."RolloutId" = @rollout AND c."NameKey" IN (SELECT "value" FROM json_each(@keys))
             """);
-        Parameter(command, "@names", JsonColumns.Serialize(names));
+        Parameter(command, "@keys", JsonColumns.Serialize(keys));
         Parameter(command, "@rollout", rolloutId);
         return await ReadStringsAsync(command, ct);
     }
@@ -202,23 +207,23 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     private SqliteCommand InsertClientsCommand(int rows, WriteContext context, object? time)
     {
         var sql = new StringBuilder("""
-            INSERT INTO "Clients" ("Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
+            INSERT INTO "Clients" ("Name", "NameKey", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag",
                                    "Values", "RolloutId", "InventoryId", "CreatedAt", "UpdatedAt", "CreatedById",
                                    "CreatedByImportId") VALUES
             """);
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "\n" : ",\n").Append('(');
-            for (var column = 0; column < 7; column++)
+            for (var column = 0; column < ClientColumns; column++)
             {
-                sql.Append("@p").Append(row * 7 + column).Append(", ");
+                sql.Append("@p").Append(row * ClientColumns + column).Append(", ");
             }
 
             sql.Append("@rollout, @inventory, @now, @now, @user, @import)");
         }
 
         var command = (SqliteCommand)Command(sql.ToString());
-        for (var i = 0; i < rows * 7; i++)
+        for (var i = 0; i < rows * ClientColumns; i++)
         {
             Parameter(command, "@p" + i, null);
         }

@@ -11,7 +11,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127135234_Initial")]
+    [Migration("20261127154903_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -151,10 +151,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
-                        .HasColumnType("TEXT")
-                        .HasComputedColumnSql("lower(\"Name\")", true);
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("INTEGER");

@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127135253_Initial")]
+    [Migration("20261127154915_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -162,10 +162,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)")
-                        .HasComputedColumnSql("LOWER([Name])", true);
+                        .HasColumnType("nvarchar(400)");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("int");

@@ -66,7 +66,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     RolloutId = table.Column<int>(type: "INTEGER", nullable: false),
                     InventoryId = table.Column<int>(type: "INTEGER", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    NameKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false, computedColumnSql: "lower(\"Name\")", stored: true),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
                     StatusId = table.Column<int>(type: "INTEGER", nullable: false),
                     AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
                     ClientUserId = table.Column<int>(type: "INTEGER", nullable: true),

@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127135242_Initial")]
+    [Migration("20261127154909_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -130,6 +130,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+                    NpgsqlPropertyBuilderExtensions.HasIdentityOptions(b.Property<int>("Id"), null, null, null, null, null, 100L);
 
                     b.Property<int?>("AssigneeId")
                         .HasColumnType("integer");
@@ -162,10 +163,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("NameKey")
                         .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)")
-                        .HasComputedColumnSql("lower(\"Name\")", true)
                         .UseCollation("C");
 
                     b.Property<int>("RolloutId")
@@ -179,7 +178,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Values")
                         .IsRequired()
-                        .HasColumnType("json");
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -209,7 +208,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<string>("Changes")
                         .IsRequired()
-                        .HasColumnType("json");
+                        .HasColumnType("text");
 
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");
