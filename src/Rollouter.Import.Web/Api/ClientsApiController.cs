@@ -72,7 +72,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, 1000);
-        var query = Db.Clients.AsNoTracking().Where(c => c.InventoryId == id && c.RolloutId == rolloutId.Value);
+        var query = Db.Clients.AsNoTracking().InInventory(rolloutId.Value, id);
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {

@@ -59,7 +59,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         var (name, fieldIds, errors) = await ValidateAsync(rolloutId, inventoryId, input, ct);
         if (errors.Count == 0 && input.WorkflowId != inventory.WorkflowId)
         {
-            var clients = await db.Clients.CountAsync(c => c.InventoryId == inventoryId, ct);
+            var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct);
             if (clients > 0)
             {
                 errors["WorkflowId"] = $"The workflow cannot change while the inventory has clients ({clients:N0}): " +
@@ -119,8 +119,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     }
 
     /// <summary>How many clients and imports go with the inventory, and whether an import is running.</summary>
-    public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(int inventoryId, CancellationToken ct) =>
-        (await db.Clients.CountAsync(c => c.InventoryId == inventoryId, ct),
+    public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(
+        int rolloutId, int inventoryId, CancellationToken ct) =>
+        (await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct),
             await db.Imports.CountAsync(i => i.InventoryId == inventoryId, ct),
             await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct));
 
@@ -145,14 +146,14 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         // An import approved meanwhile writes under this lock: wait for its transaction, then delete what it wrote too.
         await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
 
-        var clients = db.Clients.Where(c => c.InventoryId == inventoryId).Select(c => c.Id);
+        var clients = db.Clients.InInventory(rolloutId, inventoryId).Select(c => c.Id);
         var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
         // Memberships point at clients with a restricting key: they go first, also the partners' of links leaving the inventory.
         await db.AdvancedLinkMemberships.Where(m => links.Select(l => l.Id).Contains(m.ClientLinkId) || clients.Contains(m.ClientId))
             .ExecuteDeleteAsync(ct);
         await links.ExecuteDeleteAsync(ct);
         await db.ClientHistory.Where(h => clients.Contains(h.ClientId)).ExecuteDeleteAsync(ct);
-        await db.Clients.Where(c => c.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
+        await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(ct);
         var imports = db.Imports.Where(i => i.InventoryId == inventoryId).Select(i => i.Id);
         await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(ct);
         await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(ct);

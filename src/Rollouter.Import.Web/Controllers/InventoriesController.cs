@@ -31,7 +31,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var query = db.Clients.Where(c => c.InventoryId == inventory.Id && c.RolloutId == rollout.Id);
+        var query = db.Clients.InInventory(rollout.Id, inventory.Id);
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {
@@ -216,7 +216,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var (clients, imports, running) = await inventories.DeletionImpactAsync(id, ct);
+        var (clients, imports, running) = await inventories.DeletionImpactAsync(inventory.RolloutId, id, ct);
         return View(new InventoryDeletion(RolloutScopedAttribute.Current(HttpContext), inventory, clients, imports, running, null));
     }
 
@@ -234,7 +234,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var error = await inventories.DeleteAsync(rollout.Id, id, ct);
         if (error is not null)
         {
-            var (clients, imports, running) = await inventories.DeletionImpactAsync(id, ct);
+            var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, ct);
             Response.StatusCode = StatusCodes.Status409Conflict;
             return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running, error));
         }
@@ -261,7 +261,8 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             .FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct);
     }
 
-    private Task<int> ClientCountAsync(int id, CancellationToken ct) => db.Clients.CountAsync(c => c.InventoryId == id, ct);
+    private Task<int> ClientCountAsync(int id, CancellationToken ct) =>
+        db.Clients.InInventory(RolloutScopedAttribute.Current(HttpContext).Id, id).CountAsync(ct);
 
     private async Task<InventoryEditor> EditorAsync(Inventory? inventory, int clientCount, InventoryForm form,
         IReadOnlyDictionary<string, string> errors, CancellationToken ct)

@@ -228,7 +228,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
     }
 
     private IQueryable<Client> ClientsWithField(int fieldId) =>
-        db.Clients.Where(c => db.InventoryCustomFields.Any(f => f.CustomFieldId == fieldId && f.InventoryId == c.InventoryId));
+        db.Clients.Where(c => db.InventoryCustomFields.Any(f =>
+            f.CustomFieldId == fieldId && f.InventoryId == c.InventoryId && f.Inventory.RolloutId == c.RolloutId));
 
     /// <summary>Applies <paramref name="change"/> to every client holding <paramref name="option"/>, 1,000 at a time.</summary>
     private async Task ForEachClientWithOptionAsync(int fieldId, string option, Action<Client, string[]> change,

@@ -44,7 +44,7 @@ public static class ClientExport
         while (true)
         {
             var query = db.Clients.AsNoTracking()
-                .Where(c => c.InventoryId == inventory.InventoryId && c.RolloutId == inventory.RolloutId);
+                .InInventory(inventory.RolloutId, inventory.InventoryId);
             if (after is not null)
             {
                 query = query.Where(c => string.Compare(c.NameKey, after) > 0);

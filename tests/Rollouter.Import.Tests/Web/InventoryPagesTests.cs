@@ -59,6 +59,45 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task RolloutPage_CountsTheClientsOfEachInventory()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (filled, empty) = (Unique("Counted"), Unique("Empty"));
+        foreach (var name in new[] { filled, empty })
+        {
+            await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+                await FormAsync(name, await WorkflowIdAsync(), ("Location", 1)));
+        }
+
+        var id = await InventoryIdAsync(filled);
+        await DbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == id);
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == inventory.WorkflowId).Select(s => s.Id).FirstAsync();
+            db.Clients.AddRange(Enumerable.Range(1, 3).Select(i => new Client
+            {
+                InventoryId = id, RolloutId = inventory.RolloutId, Name = $"{filled}-{i}", StatusId = status,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            }));
+            return await db.SaveChangesAsync();
+        });
+
+        var page = await manager.GetStringAsync("/rollouts/W11");
+
+        Assert.Contains("<td class=\"text-end\">3</td>", Row(page, filled));
+        Assert.Contains("<td class=\"text-end\">0</td>", Row(page, empty));
+    }
+
+    /// <summary>The table row of the page that names <paramref name="name"/>.</summary>
+    private static string Row(string page, string name)
+    {
+        var at = page.IndexOf($">{name}</a>", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"{name} is not on the page");
+        var start = page.LastIndexOf("<tr", at, StringComparison.Ordinal);
+        return page[start..page.IndexOf("</tr>", at, StringComparison.Ordinal)];
+    }
+
+    [Fact]
     public async Task Create_WithoutNameOrWorkflow_OrWithATakenName_ShowsTheMessages_AndCreatesNothing()
     {
         var manager = await factory.SignInAsync("manager@demo.test");

@@ -182,7 +182,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
-                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
 
                     b.ToTable("Clients");
                 });

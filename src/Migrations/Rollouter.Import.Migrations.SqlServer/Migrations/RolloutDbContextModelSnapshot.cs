@@ -180,7 +180,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
-                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
+                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
 
                     b.ToTable("Clients");
                 });

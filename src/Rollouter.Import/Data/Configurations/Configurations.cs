@@ -123,9 +123,23 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
             builder.Property(c => c.Id).HasIdentityOptions(numbersToCache: 100);
         }
 
-        builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
-        // Serves the inventory's client list (filtered by inventory, ordered by NameKey) and its count.
-        builder.HasIndex(c => new { c.InventoryId, c.RolloutId, c.NameKey });
+        // The same index serves an inventory's client list (rollout and inventory, ordered by NameKey), its count and
+        // export: it carries the inventory id, so those read the rollout's part of the index alone (queries by inventory
+        // therefore always name the rollout too). A second index for them cost a fifth of PostgreSQL's work in a
+        // million-row import; a rollout's inventories are few. SQLite cannot carry a column in an index, and keeps one.
+        var unique = builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
+        switch (provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                NpgsqlIndexBuilderExtensions.IncludeProperties(unique, c => c.InventoryId);
+                break;
+            case DatabaseProvider.SqlServer:
+                SqlServerIndexBuilderExtensions.IncludeProperties(unique, c => c.InventoryId);
+                break;
+            default:
+                builder.HasIndex(c => new { c.InventoryId, c.RolloutId, c.NameKey });
+                break;
+        }
 
         // No foreign key to the inventory (see Client.InventoryId): a constraint is checked row by row, one lookup and
         // row lock per client in a bulk load. The import writer instead locks the inventory row once per import and

@@ -614,15 +614,11 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_RolloutId_NameKey",
-                table: "Clients",
-                columns: new[] { "InventoryId", "RolloutId", "NameKey" });
-
-            migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
-                unique: true);
+                unique: true)
+                .Annotation("Npgsql:IndexInclude", new[] { "InventoryId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CustomFieldOptions_CustomFieldId_Name",

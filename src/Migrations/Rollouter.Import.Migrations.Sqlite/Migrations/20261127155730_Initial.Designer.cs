@@ -11,7 +11,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127154903_Initial")]
+    [Migration("20261127155730_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
