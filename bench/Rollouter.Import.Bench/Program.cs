@@ -30,6 +30,9 @@ switch (command)
     case "psqlcopy":
         return await PsqlCopyReferenceAsync(options["file"], options["connection"]);
 
+    case "open":
+        return BenchOpen.Run(options["file"]);
+
     case "import":
         return await BenchImport.RunAsync(options["file"],
             DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
@@ -45,7 +48,7 @@ switch (command)
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|import|process|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|export --option value …");
         return 2;
 }
 

@@ -67,6 +67,18 @@ internal sealed class XlsxSheetScan
                 continue;
             }
 
+            // Cells and their values are nearly all of a sheet's tags: settle the unprefixed ones without parsing.
+            switch (tag[0])
+            {
+                case (byte)'c' when tag.Length == 1 || tag[1] is (byte)' ' or (byte)'/':
+                    continue;
+                case (byte)'v' when tag.Length == 1:
+                    rowHasValue = true;
+                    continue;
+                case (byte)'/' when tag.Length == 2 && tag[1] is (byte)'c' or (byte)'v' or (byte)'f' or (byte)'t':
+                    continue;
+            }
+
             var closing = tag[0] == '/';
             var name = Name(closing ? tag[1..] : tag, out var attributes);
             if (closing)
@@ -97,6 +109,14 @@ internal sealed class XlsxSheetScan
                 {
                     Extend(scan.HiddenRows, number, number);
                 }
+
+                // The row's cells matter only for whether it holds a value: when the whole row is in the buffer and
+                // written plainly, as spreadsheet programs write it, look for a value and jump past it.
+                if (tag[^1] != '/' && SkipRow(buffer.AsSpan(start, end - start)) is var (length, hasValue) && length > 0)
+                {
+                    start += length;
+                    scan.RowsWithValues += hasValue ? 1 : 0;
+                }
             }
             else if (name.SequenceEqual("col"u8))
             {
@@ -124,6 +144,28 @@ internal sealed class XlsxSheetScan
         }
 
         return scan;
+    }
+
+    /// <summary>
+    /// The length of the rest of a row up to and including its <c>&lt;/row&gt;</c>, and whether it holds a value
+    /// (<c>&lt;v&gt;</c> or an inline <c>&lt;is&gt;</c>); length 0 when the tag-by-tag scan must decide: the end is not
+    /// in the buffer, or the row has prefixed names, attributes on values or anything else with a colon.
+    /// </summary>
+    private static (int Length, bool HasValue) SkipRow(ReadOnlySpan<byte> rest)
+    {
+        var close = rest.IndexOf("</row>"u8);
+        if (close < 0)
+        {
+            return (0, false);
+        }
+
+        var row = rest[..close];
+        if (row.Contains((byte)':') || row.IndexOf("<v "u8) >= 0 || row.IndexOf("<is "u8) >= 0)
+        {
+            return (0, false);
+        }
+
+        return (close + "</row>"u8.Length, row.IndexOf("<v>"u8) >= 0 || row.IndexOf("<is>"u8) >= 0);
     }
 
     /// <summary>The local name of a tag (any namespace prefix dropped) and the rest of it.</summary>
