@@ -41,10 +41,9 @@ public sealed class ImportsApiController(
             return refusal;
         }
 
-        if (Request.ContentLength > imports.MaxFileBytes + 64 * 1024)
+        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge,
-                $"The upload is larger than the {imports.MaxFileBytes / (1024 * 1024.0):0.#} MB this installation accepts.");
+            return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
         }
 
         if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
@@ -207,23 +206,20 @@ public sealed class ImportsApiController(
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
-            var opened = await imports.OpenFileAsync(import, ct);
-            if (opened.File is { } file)
+            var (file, problem) = await imports.DescribeFileAsync(import, ct);
+            if (file is not null)
             {
-                using (file)
+                columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
+                    [.. file.SampleRows.Select(r => r[c.Index])]))];
+                warnings.AddRange(file.Warnings.Select(w => w.Message));
+                parseOptions = ParseOptionsDto.From(file.Options);
+                if (validation is null && import.Status is ImportStatus.Incomplete)
                 {
-                    columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
-                        [.. file.SampleRows.Select(r => r[c.Index])]))];
-                    warnings.AddRange(file.Warnings.Select(w => w.Message));
-                    parseOptions = ParseOptionsDto.From(file.Options);
-                    if (validation is null && import.Status is ImportStatus.Incomplete)
-                    {
-                        var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
-                        validation = MappingValidation.Validate(mapping, file.Columns, definition);
-                    }
+                    var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
+                    validation = MappingValidation.Validate(mapping, file.Columns, definition);
                 }
             }
-            else if (opened.Problem is { } problem)
+            else if (problem is not null)
             {
                 warnings.Add(problem.Message);
             }

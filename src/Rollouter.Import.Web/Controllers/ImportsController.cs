@@ -60,11 +60,9 @@ public sealed class ImportsController(
     public async Task<IActionResult> Upload(CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        if (Request.ContentLength > imports.MaxFileBytes + 64 * 1024)
+        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
         {
-            return await RefuseUploadAsync(null, StatusCodes.Status413PayloadTooLarge,
-                $"The file is larger than the {imports.MaxFileBytes / (1024 * 1024.0):0.#} MB this installation accepts.",
-                cancellationToken);
+            return await RefuseUploadAsync(null, StatusCodes.Status413PayloadTooLarge, tooLarge, cancellationToken);
         }
 
         if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)

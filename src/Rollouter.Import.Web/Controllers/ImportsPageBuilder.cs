@@ -85,25 +85,22 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         SpreadsheetFormat? format = null;
         IReadOnlyList<string> sheets = [];
         string? fileProblem = null;
-        var opened = await imports.OpenFileAsync(import, cancellationToken);
-        if (opened.File is { } file)
+        var (file, problem) = await imports.DescribeFileAsync(import, cancellationToken);
+        if (file is not null)
         {
-            using (file)
-            {
-                format = file.Format;
-                sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
-                options = file.Options;
-                columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
-                    [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
-                warnings = [.. file.Warnings.Select(w => w.Message)];
-                var validation = MappingValidation.Validate(mapping, file.Columns, definition);
-                mappingErrors = validation.Errors;
-                mappingWarnings = validation.Warnings;
-            }
+            format = file.Format;
+            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
+            options = file.Options;
+            columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
+                [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
+            warnings = [.. file.Warnings.Select(w => w.Message)];
+            var validation = MappingValidation.Validate(mapping, file.Columns, definition);
+            mappingErrors = validation.Errors;
+            mappingWarnings = validation.Warnings;
         }
         else
         {
-            fileProblem = opened.Problem?.Message;
+            fileProblem = problem?.Message;
         }
 
         IReadOnlyList<ImportRowError> errors = [];

@@ -36,6 +36,7 @@ public static class ImportJobsSetup
             Path.Combine(dataFolder, "import-cache")));
         services.AddScoped<ImportProcessor>();
         services.AddScoped<ImportService>();
+        services.AddSingleton<ImportFileViews>();
         services.AddScoped<Controllers.ImportsPageBuilder>();
         services.AddScoped<ImportJob>();
         services.AddSingleton<ImportProgressRegistry>();

@@ -53,6 +53,7 @@ public sealed class ReceivedUpload(string path, long size) : IDisposable
 public sealed class ImportService(
     RolloutDbContext db,
     ImportFileStore files,
+    ImportFileViews views,
     ReaderLimits limits,
     IOptions<ImportSettings> settings,
     IOptions<RolloutOptions> rolloutOptions,
@@ -64,7 +65,20 @@ public sealed class ImportService(
     private static readonly ImportStatus[] Approvable = [ImportStatus.WaitingForApproval, ImportStatus.Failed];
     private static readonly ImportStatus[] Editable = [ImportStatus.Incomplete, ImportStatus.WaitingForApproval, ImportStatus.Failed];
 
-    public long MaxFileBytes => settings.Value.MaxFileBytes;
+    private long MaxFileBytes => settings.Value.MaxFileBytes;
+
+    /// <summary>Room for the multipart form around the file in a request's declared length.</summary>
+    private const long FormOverheadBytes = 64 * 1024;
+
+    /// <summary>
+    /// The 413 message for a request whose declared length already passes the limit (the page and the API refuse it
+    /// before reading a byte); null when the upload may be read, and <see cref="ReceiveAsync"/> still counts it.
+    /// </summary>
+    public string? RefuseDeclaredLength(long? contentLength) =>
+        contentLength > MaxFileBytes + FormOverheadBytes ? TooLargeMessage : null;
+
+    private string TooLargeMessage =>
+        $"The file is larger than {FormatBytes(MaxFileBytes)}, the largest file this installation accepts.";
 
     /// <summary>
     /// Streams an upload into a temporary file of the data folder, refusing it (413) as soon as it passes the limit;
@@ -88,8 +102,7 @@ public sealed class ImportService(
                 {
                     await file.DisposeAsync();
                     File.Delete(path);
-                    return (null, new ImportProblem(StatusCodes.Status413PayloadTooLarge,
-                        $"The file is larger than {FormatBytes(max)}, the largest file this installation accepts.",
+                    return (null, new ImportProblem(StatusCodes.Status413PayloadTooLarge, TooLargeMessage,
                         FileProblemKind.TooLarge));
                 }
 
@@ -190,12 +203,11 @@ public sealed class ImportService(
     }
 
     /// <summary>Opens an import's kept file as the import reads it (columns, samples, warnings).</summary>
-    public async Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(import);
-        var path = await files.GetLocalPathAsync(import, ct);
-        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
-    }
+    public Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken ct) => files.OpenAsync(import, limits, ct);
+
+    /// <summary>What the mapping step shows of the import's file (<see cref="ImportFileViews"/>: opened once, then kept).</summary>
+    public Task<(ImportFileView? View, FileProblem? Problem)> DescribeFileAsync(ClientImport import, CancellationToken ct) =>
+        views.GetAsync(import, c => OpenFileAsync(import, c), ct);
 
     /// <summary>
     /// Replaces the mapping (headers are taken from the file) unless the import is In Progress or Completed (409); the
@@ -216,13 +228,12 @@ public sealed class ImportService(
                 $"Import {importId} is {import.Status}: its mapping can no longer be changed.");
         }
 
-        var opened = await OpenFileAsync(import, ct);
-        if (opened.Problem is not null)
+        var (spreadsheet, problem) = await DescribeFileAsync(import, ct);
+        if (spreadsheet is null)
         {
-            return new ImportResult(null, ImportProblem.FromFile(opened.Problem));
+            return new ImportResult(null, ImportProblem.FromFile(problem!));
         }
 
-        using var spreadsheet = opened.File!;
         var headers = spreadsheet.Columns.ToDictionary(c => c.Letter, c => c.Header, StringComparer.OrdinalIgnoreCase);
         foreach (var column in mapping.Columns)
         {

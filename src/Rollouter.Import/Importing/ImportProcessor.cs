@@ -35,7 +35,7 @@ public sealed class ImportProcessor(
     public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
         var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
-        var opened = await OpenAsync(import, ct);
+        var opened = await files.OpenAsync(import, limits, ct);
         if (opened.Problem is not null)
         {
             return new DryRunResult(null, opened.Problem);
@@ -95,7 +95,7 @@ public sealed class ImportProcessor(
     private async Task<ClientImport> RunCheckedAsync(
         ClientImport import, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var opened = await OpenAsync(import, ct);
+        var opened = await files.OpenAsync(import, limits, ct);
         if (opened.Problem is not null)
         {
             return await FinishAsync(import, ImportStatus.Failed, opened.Problem.Message);
@@ -185,17 +185,6 @@ public sealed class ImportProcessor(
         return await FinishAsync(import, ImportStatus.Failed,
             "Another import or user created clients with names from this file while it was being written. " +
             "The import was cancelled and no clients have been created or changed.");
-    }
-
-    private async Task<OpenResult> OpenAsync(ClientImport import, CancellationToken ct)
-    {
-        if (import.FileSha256 is null)
-        {
-            return new OpenResult(null, new FileProblem(FileProblemKind.Corrupt, "The import has no file."));
-        }
-
-        var path = await files.GetLocalPathAsync(import, ct);
-        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
     }
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);

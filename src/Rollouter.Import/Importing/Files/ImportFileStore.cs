@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Files;
 
@@ -94,6 +95,22 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
 
         File.Move(partial, path, overwrite: true);
         return path;
+    }
+
+    /// <summary>
+    /// Opens an import's kept file as the import reads it (its parse options, columns, samples, warnings), from the
+    /// local cache; the page, the API and the job all open it here.
+    /// </summary>
+    public async Task<OpenResult> OpenAsync(ClientImport import, ReaderLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.FileSha256 is null)
+        {
+            return new OpenResult(null, new FileProblem(FileProblemKind.Corrupt, "The import has no file."));
+        }
+
+        var path = await GetLocalPathAsync(import, cancellationToken);
+        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
     }
 
     /// <summary>
