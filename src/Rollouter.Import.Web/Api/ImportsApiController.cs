@@ -184,14 +184,9 @@ public sealed class ImportsApiController(
 
         page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, 1000);
-        var query = Db.ImportRowErrors.AsNoTracking().Where(e => e.ImportId == id);
-        if (!string.IsNullOrWhiteSpace(column))
-        {
-            query = query.Where(e => e.Column == column.Trim().ToUpperInvariant());
-        }
-
+        var query = FailedRows.Query(Db, id, column);
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(e => e.Row).ThenBy(e => e.Id)
+        var items = await query
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
             .ToListAsync(ct);

@@ -106,20 +106,19 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         IReadOnlyList<ImportRowError> errors = [];
         IReadOnlyList<ErrorColumnCount> counts = [];
         int total = 0, pages = 1;
-        column = string.IsNullOrWhiteSpace(column) ? null : column.Trim().ToUpperInvariant();
+        column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
-            var all = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportId == import.Id);
-            counts = [.. (await all.GroupBy(e => new { e.Column, e.Header })
+            counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
                 .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
-            var filtered = column is null ? all : all.Where(e => e.Column == column);
+            var filtered = FailedRows.Query(db, import.Id, column);
             total = await filtered.CountAsync(cancellationToken);
             pages = Math.Max(1, (total + ImportPage.ErrorPageSize - 1) / ImportPage.ErrorPageSize);
             page = Math.Clamp(page, 1, pages);
-            errors = await filtered.OrderBy(e => e.Row).ThenBy(e => e.Id)
+            errors = await filtered
                 .Skip((page - 1) * ImportPage.ErrorPageSize).Take(ImportPage.ErrorPageSize)
                 .ToListAsync(cancellationToken);
         }

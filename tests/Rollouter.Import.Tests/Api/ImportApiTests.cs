@@ -89,6 +89,9 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal("B", items[0]!["column"]!.GetValue<string>());
         Assert.Equal("Nope", items[0]!["value"]!.GetValue<string>());
         Assert.Equal(4, items[1]!["row"]!.GetValue<int>());
+        var byName = await client.GetJsonAsync($"/api/imports/{import.Id()}/errors?column=a%20");
+        Assert.Equal(1, byName["total"]!.GetValue<int>());
+        Assert.Equal((4, "A"), (byName["items"]![0]!["row"]!.GetValue<int>(), byName["items"]![0]!["column"]!.GetValue<string>()));
         Assert.Equal(0, await ClientCountAsync(good));
     }
 
