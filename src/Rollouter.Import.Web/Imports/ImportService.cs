@@ -150,34 +150,19 @@ public sealed class ImportService(
         }
 
         fileName = Path.GetFileName(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim());
-        var opened = ImportFileReader.Open(upload.Path, fileName, null, limits);
-        if (opened.Problem is not null)
+        var (read, problem) = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, ct);
+        if (read is null)
         {
-            return new ImportResult(null, ImportProblem.FromFile(opened.Problem));
+            return new ImportResult(null, problem);
         }
 
-        using var spreadsheet = opened.File!;
-        int rowCount;
-        try
-        {
-            rowCount = spreadsheet.CountRows();
-        }
-        catch (ImportFileException e)
-        {
-            return new ImportResult(null, ImportProblem.FromFile(e.Problem));
-        }
-
-        var definition = await InventoryDefinition.LoadAsync(db, inventory.Id, ct);
-        var last = string.IsNullOrWhiteSpace(inventory.LastImportMapping) ? null : ImportMapping.FromJson(inventory.LastImportMapping);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, last);
-        var validation = MappingValidation.Validate(mapping, spreadsheet.Columns, definition);
-
+        var (options, rowCount, mapping, validation) = read;
         var import = new ClientImport
         {
             RolloutId = rollout.Id,
             InventoryId = inventory.Id,
             FileName = fileName,
-            ParseOptions = spreadsheet.Options.ToJson(),
+            ParseOptions = options.ToJson(),
             Mapping = mapping.ToJson(),
             RowCount = rowCount,
             Status = validation.Status,
@@ -295,28 +280,14 @@ public sealed class ImportService(
         }
 
         var path = await files.GetLocalPathAsync(import, ct);
-        var opened = ImportFileReader.Open(path, import.FileName, options, limits);
-        if (opened.Problem is not null)
+        var (read, problem) = await ReadAndMapAsync(path, import.FileName, options, import.InventoryId, import.Mapping, ct);
+        if (read is null)
         {
-            return new ImportResult(null, ImportProblem.FromFile(opened.Problem));
+            return new ImportResult(null, problem);
         }
 
-        using var spreadsheet = opened.File!;
-        int rowCount;
-        try
-        {
-            rowCount = spreadsheet.CountRows();
-        }
-        catch (ImportFileException e)
-        {
-            return new ImportResult(null, ImportProblem.FromFile(e.Problem));
-        }
-
-        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, ct);
-        var current = string.IsNullOrWhiteSpace(import.Mapping) ? null : ImportMapping.FromJson(import.Mapping);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, current);
-        var validation = MappingValidation.Validate(mapping, spreadsheet.Columns, definition);
-        import.ParseOptions = spreadsheet.Options.ToJson();
+        var (used, rowCount, mapping, validation) = read;
+        import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
         import.Status = validation.Status;
@@ -335,6 +306,40 @@ public sealed class ImportService(
             importId, userId, import.ParseOptions, rowCount, import.Status);
         return new ImportResult(import, null, validation);
     }
+
+    /// <summary>
+    /// Reads a file as an import would (every row, for the count and the row limit) and maps it automatically, reusing
+    /// <paramref name="previousMapping"/> (JSON) where its columns still fit: what a new upload and new file settings
+    /// both need. A file the reader refuses gives its problem.
+    /// </summary>
+    private async Task<(FileReading? Read, ImportProblem? Problem)> ReadAndMapAsync(
+        string path, string fileName, ParseOptions? options, int inventoryId, string? previousMapping, CancellationToken ct)
+    {
+        var opened = ImportFileReader.Open(path, fileName, options, limits);
+        if (opened.Problem is not null)
+        {
+            return (null, ImportProblem.FromFile(opened.Problem));
+        }
+
+        using var spreadsheet = opened.File!;
+        int rowCount;
+        try
+        {
+            rowCount = spreadsheet.CountRows();
+        }
+        catch (ImportFileException e)
+        {
+            return (null, ImportProblem.FromFile(e.Problem));
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
+        var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
+        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
+        return (new FileReading(spreadsheet.Options, rowCount, mapping,
+            MappingValidation.Validate(mapping, spreadsheet.Columns, definition)), null);
+    }
+
+    private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation);
 
     /// <summary>
     /// Moves the import from Waiting for Approval or Failed to In Progress in one conditional UPDATE, so that of two
