@@ -135,11 +135,7 @@ public sealed class SettingsApiController(
 
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
         return Ok(await Db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == id).OrderBy(m => m.User.DisplayName)
-            .Select(m => new UserDto(m.User.Id, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role,
-                m.User.IsKeyAccountManager, m.User.IsActive,
-                m.User.Rollouts.Where(r => visible.Contains(r.RolloutId)).OrderBy(r => r.Rollout.Identifier)
-                    .Select(r => r.Rollout.Identifier).ToList(), null))
-            .ToListAsync(ct));
+            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(ct));
     }
 
     private ObjectResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)

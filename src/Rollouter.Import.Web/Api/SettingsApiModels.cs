@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Text.Json.Serialization;
 using Rollouter.Import.Data.Entities;
 
@@ -7,7 +8,14 @@ namespace Rollouter.Import.Web.Api;
 public sealed record UserDto(
     int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
     IReadOnlyList<string> Rollouts,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null)
+{
+    /// <summary>A user as a query gives it, naming only the rollouts among <paramref name="visibleRollouts"/> (ids).</summary>
+    public static Expression<Func<User, UserDto>> Projection(List<int> visibleRollouts) =>
+        u => new UserDto(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
+            u.Rollouts.Where(m => visibleRollouts.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                .Select(m => m.Rollout.Identifier).ToList(), null);
+}
 
 /// <summary>
 /// A new user. Without <c>password</c> the answer carries an <c>invitationUrl</c> where the user sets one. <c>rolloutIds</c>:

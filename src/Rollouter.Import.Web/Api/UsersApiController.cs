@@ -28,10 +28,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         // Only rollouts the caller sees are named.
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
         return Ok(await Db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
-            .Select(u => new UserDto(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
-                u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
-                    .Select(m => m.Rollout.Identifier).ToList(), null))
-            .ToListAsync(ct));
+            .Select(UserDto.Projection(visible)).ToListAsync(ct));
     }
 
     [HttpPost("")]
