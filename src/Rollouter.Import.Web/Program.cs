@@ -72,7 +72,16 @@ var app = builder.Build();
 
 await using (var scope = app.Services.CreateAsyncScope())
 {
-    await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+    try
+    {
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+    }
+    catch (DatabaseVersionException e)
+    {
+        app.Logger.LogCritical("{Message}", e.Message);
+        Environment.ExitCode = 1;
+        return;
+    }
 }
 
 await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);

@@ -17,6 +17,16 @@ public sealed class DatabaseInitializer(
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         logger.LogInformation("Applying migrations for {Provider}", db.Provider);
+        if (await UnknownMigrationsAsync(db, cancellationToken) is { Count: > 0 } unknown)
+        {
+            throw new DatabaseVersionException(
+                $"The database was made by another version of Rollouter.Import: it records the migration " +
+                $"{string.Join(", ", unknown)}, which this version does not have. Until the first release the schema's " +
+                "single migration is made anew when the model changes: delete the database to start anew" +
+                (db.Provider == DatabaseProvider.Sqlite ? $" ({db.Database.GetDbConnection().DataSource})" : "") +
+                ", or run the version that made it.");
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
@@ -32,6 +42,14 @@ public sealed class DatabaseInitializer(
         {
             await EnsureFirstAdministratorAsync(cancellationToken);
         }
+    }
+
+    /// <summary>Migrations the database records that this version does not have (the database is another version's).</summary>
+    public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(RolloutDbContext db, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+        return [.. (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m))];
     }
 
     private async Task EnsureFirstAdministratorAsync(CancellationToken cancellationToken)
@@ -69,3 +87,6 @@ public sealed class DatabaseInitializer(
         logger.LogInformation("Created the first administrator {Email}", configured.Email);
     }
 }
+
+/// <summary>The database cannot be used by this version; the message says what to do.</summary>
+public sealed class DatabaseVersionException(string message) : Exception(message);

@@ -100,6 +100,22 @@ public class MigrationsTests
         }
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task ADatabaseMadeByAnotherVersion_IsRecognisedBeforeMigrating(DatabaseProvider provider)
+    {
+        // E.g. a demo database made before the single Initial migration was made anew.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var context = database.CreateContext();
+        Assert.Empty(await Rollouter.Import.Web.Infrastructure.DatabaseInitializer.UnknownMigrationsAsync(context, default));
+
+        await context.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20260101000000_Initial', '10.0.15')");
+
+        Assert.Equal(["20260101000000_Initial"], await Rollouter.Import.Web.Infrastructure.DatabaseInitializer.UnknownMigrationsAsync(context, default));
+    }
+
     private static async Task<List<string>> TableNamesAsync(RolloutDbContext context) =>
         await context.Database.SqlQueryRaw<string>(context.Provider switch
         {
