@@ -13,7 +13,7 @@ public class Client
 
     // The inventory is a plain id, without a foreign-key constraint, like the status and the users below: the check
     // runs per inserted row, and was about half of PostgreSQL's work in a million-row import (4.5 of 10 CPU seconds).
-    // Inventories are not deleted; one would be removed only after its clients.
+    // An inventory is deleted only together with its clients, under the rollout's write lock (InventoryService).
     public int InventoryId { get; set; }
 
     private string _name = "";
