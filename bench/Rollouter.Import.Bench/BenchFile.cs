@@ -19,15 +19,17 @@ public static class BenchFile
 
     private static readonly string[] Statuses = ["New", "Prepared", "Scheduled", "Done"];
 
-    public static string[] Row(int i) =>
+    /// <param name="i">The row's number, from 1.</param>
+    /// <param name="moved">The same client a week later: the next status and another room (an update of two fields).</param>
+    public static string[] Row(int i, bool moved = false) =>
     [
         $"PC-{i:0000000}",
-        Statuses[i % 4],
+        Statuses[(moved ? i + 1 : i) % 4],
         $"tech{i % 20}@bench.test",
         $"user{i % 5000}@bench.test",
         $"Laptop for desk {i % 977}, floor {i % 9}",
         i % 50 == 0 ? "Check docking station" : "",
-        $"Building {(char)('A' + i % 6)}, room {i % 400}",
+        moved ? $"Building {(char)('A' + (i + 1) % 6)}, room {(i + 7) % 400}" : $"Building {(char)('A' + i % 6)}, room {i % 400}",
         $"Model {i % 7}",
         (i % 3) switch
         {
@@ -46,14 +48,14 @@ public static class BenchFile
         },
     ];
 
-    public static void WriteCsv(string path, int rows)
+    public static void WriteCsv(string path, int rows, bool moved = false)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         writer.Write(string.Join(',', Headers));
         writer.Write("\r\n");
         for (var i = 1; i <= rows; i++)
         {
-            var row = Row(i);
+            var row = Row(i, moved);
             for (var c = 0; c < row.Length; c++)
             {
                 if (c > 0)

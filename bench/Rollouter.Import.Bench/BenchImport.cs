@@ -35,26 +35,13 @@ public static class BenchImport
                 }
             }
 
-            // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
-            var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
-            var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
-                [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
-                 typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
-                 "--connection", database.ConnectionString, "--import", importId.ToString(CultureInfo.InvariantCulture),
-                 "--cache", cache])
-            {
-                RedirectStandardOutput = true,
-                Environment = { ["DOTNET_PerfMapEnabled"] = profile is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = profile is null ? "1" : "0" },
-            };
-            using var process = Process.Start(child)!;
-            var figures = (await process.StandardOutput.ReadToEndAsync()).Trim();
-            await process.WaitForExitAsync();
+            var figures = await RunChildAsync(importId);
 
             await using var verify = database.CreateContext();
             var import = await verify.Imports.SingleAsync(i => i.Id == importId);
             var clients = await verify.Clients.CountAsync(c => c.InventoryId == database.InventoryId);
             var rows = expectedRows ?? import.RowCount;
-            if (process.ExitCode != 0 || import.Status != ImportStatus.Completed || clients != rows)
+            if (figures is null || import.Status != ImportStatus.Completed || clients != rows)
             {
                 var errors = await verify.ImportRowErrors.Where(e => e.ImportId == importId).OrderBy(e => e.Row)
                     .Take(5).Select(e => $"row {e.Row} {e.Column}: {e.Message}").ToListAsync();
@@ -76,8 +63,48 @@ public static class BenchImport
                 await export.WaitForExitAsync();
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_UPDATE") is { Length: > 0 } && expectedRows is { } count)
+            {
+                // The same clients a week later, imported with "Update existing clients": every row changes its
+                // status and location (one history entry each). Printed before the import's own figures.
+                var moved = Path.Combine(cache, "moved.csv");
+                BenchFile.WriteCsv(moved, count, moved: true);
+                var updateId = await PrepareAsync(database, moved, cache, updateExisting: true);
+                var updateFigures = await RunChildAsync(updateId);
+                await using var check = database.CreateContext();
+                var update = await check.Imports.SingleAsync(i => i.Id == updateId);
+                if (updateFigures is null || update.Status != ImportStatus.Completed || update.UpdatedCount != count ||
+                    await check.Clients.CountAsync(c => c.InventoryId == database.InventoryId) != count)
+                {
+                    Console.Error.WriteLine($"update {update.Status}: {update.FailureMessage} updated={update.UpdatedCount} of {count}");
+                    return 1;
+                }
+
+                Console.WriteLine("update " + updateFigures);
+            }
+
             Console.WriteLine(figures);
             return 0;
+
+            // The timed import in a child process of its own; its last line, or null when it failed.
+            async Task<string?> RunChildAsync(int id)
+            {
+                // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
+                var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
+                var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
+                    [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
+                     typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
+                     "--connection", database.ConnectionString, "--import", id.ToString(CultureInfo.InvariantCulture),
+                     "--cache", cache])
+                {
+                    RedirectStandardOutput = true,
+                    Environment = { ["DOTNET_PerfMapEnabled"] = profile is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = profile is null ? "1" : "0" },
+                };
+                using var process = Process.Start(child)!;
+                var output = (await process.StandardOutput.ReadToEndAsync()).Trim();
+                await process.WaitForExitAsync();
+                return process.ExitCode == 0 ? output : null;
+            }
         }
         finally
         {
@@ -121,7 +148,7 @@ public static class BenchImport
         return import.Status == ImportStatus.Completed ? 0 : 1;
     }
 
-    private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache)
+    private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
     {
         await using var db = database.CreateContext();
         var import = new ClientImport
@@ -154,6 +181,7 @@ public static class BenchImport
             throw new InvalidOperationException("Columns not mapped automatically: " + string.Join(", ", unmapped));
         }
 
+        mapping.UpdateExisting = updateExisting;
         import.ParseOptions = spreadsheet.Options.ToJson();
         import.Mapping = mapping.ToJson();
         import.RowCount = spreadsheet.CountRows();

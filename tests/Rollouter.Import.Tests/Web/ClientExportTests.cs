@@ -178,7 +178,7 @@ public abstract class ClientExportTests(RolloutWebFactory factory)
     {
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
-        var history = await db.ClientHistory.CountAsync(h => h.Client.InventoryId == inventoryId);
+        var history = await db.ClientHistory.CountAsync(h => db.Clients.Any(c => c.Id == h.ClientId && c.InventoryId == inventoryId));
         var stamps = (await db.Clients.Where(c => c.InventoryId == inventoryId).OrderBy(c => c.Id).Select(c => c.UpdatedAt).ToListAsync())
             .Select(s => s.UtcTicks).ToList();
         return (history, stamps);

@@ -115,8 +115,9 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         var values = await factory.WithDbAsync(db => db.Clients.AsNoTracking().Where(c => c.Name.StartsWith("PT-"))
             .OrderBy(c => c.Name).Select(c => c.Values).ToListAsync());
         Assert.Equal([["Crimson", "Blue"], ["Crimson"], ["Blue"]], values.Select(v => v[id]));
-        var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking().Where(h => h.Client.Name.StartsWith("PT-"))
-            .OrderBy(h => h.Client.Name).Select(h => h.Changes).ToListAsync());
+        var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking()
+            .Join(db.Clients, h => h.ClientId, c => c.Id, (h, c) => new { c.Name, h.Changes })
+            .Where(h => h.Name.StartsWith("PT-")).OrderBy(h => h.Name).Select(h => h.Changes).ToListAsync());
         Assert.Equal([[new FieldChange("Colour", "Red; Blue", "Crimson; Blue")], [new FieldChange("Colour", "Red", "Crimson")]], history);
 
         var (_, removed, _) = await manager.SubmitAsync($"{page}/options/{green.Id}/remove", [], page);

@@ -222,8 +222,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("ImportId");
 
-                    b.HasIndex("UserId");
-
                     b.ToTable("ClientHistory");
                 });
 
@@ -802,24 +800,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("ClientLink");
                 });
 
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Client", "Client")
-                        .WithMany("History")
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Client");
-
-                    b.Navigation("User");
-                });
-
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.User", "ApprovedBy")
@@ -999,11 +979,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Workflow");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>

@@ -220,8 +220,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("ImportId");
 
-                    b.HasIndex("UserId");
-
                     b.ToTable("ClientHistory");
                 });
 
@@ -800,24 +798,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("ClientLink");
                 });
 
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Client", "Client")
-                        .WithMany("History")
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Client");
-
-                    b.Navigation("User");
-                });
-
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.User", "ApprovedBy")
@@ -997,11 +977,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Workflow");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>

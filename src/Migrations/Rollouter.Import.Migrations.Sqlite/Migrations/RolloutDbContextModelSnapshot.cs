@@ -207,8 +207,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ImportId");
 
-                    b.HasIndex("UserId");
-
                     b.ToTable("ClientHistory");
                 });
 
@@ -764,24 +762,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("ClientLink");
                 });
 
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientHistoryEntry", b =>
-                {
-                    b.HasOne("Rollouter.Import.Data.Entities.Client", "Client")
-                        .WithMany("History")
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Restrict);
-
-                    b.Navigation("Client");
-
-                    b.Navigation("User");
-                });
-
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.User", "ApprovedBy")
@@ -961,11 +941,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Workflow");
-                });
-
-            modelBuilder.Entity("Rollouter.Import.Data.Entities.Client", b =>
-                {
-                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>

@@ -145,7 +145,6 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         // row lock per client in a bulk load. The import writer instead locks the inventory row once per import and
         // checks that the rollout it writes is the inventory's (ClientStore.LockInventoryAsync).
         builder.Property(c => c.Values).HasJsonConversion();
-        builder.HasMany(c => c.History).WithOne(h => h.Client).HasForeignKey(h => h.ClientId);
     }
 }
 
@@ -155,7 +154,6 @@ internal sealed class ClientHistoryEntryConfiguration : IEntityTypeConfiguration
     {
         builder.Property(h => h.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(h => h.Changes).HasJsonConversion();
-        builder.HasOne(h => h.User).WithMany().HasForeignKey(h => h.UserId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(h => h.ClientId);
         builder.HasIndex(h => h.ImportId);
     }

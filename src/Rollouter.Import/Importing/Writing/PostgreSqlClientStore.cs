@@ -17,8 +17,6 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     // An arbitrary constant that keeps this advisory lock apart from others the application might take.
     private const int RolloutWriteLockClass = 0x524F4C;
 
-    private bool _stagingCreated;
-
     private readonly PgCopyBuffer _copyBuffer = new();
 
     private NpgsqlRawCopyStream? _copy;
@@ -160,44 +158,24 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     public override async Task UpdateClientsAsync(
         IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        if (!_stagingCreated)
-        {
-            await using var create = Command("""
-                CREATE TEMPORARY TABLE client_updates (
-                    "Id" integer PRIMARY KEY, "StatusId" integer NOT NULL, "AssigneeId" integer, "ClientUserId" integer,
-                    "Description" text, "Flag" text, "Values" text NOT NULL) ON COMMIT DROP
-                """);
-            await create.ExecuteNonQueryAsync(ct);
-            _stagingCreated = true;
-        }
-
-        await using (var copy = await Npgsql.BeginBinaryImportAsync("""
-            COPY client_updates ("Id", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values")
-            FROM STDIN (FORMAT BINARY)
-            """, ct))
-        {
-            foreach (var client in clients)
-            {
-                copy.StartRow();
-                copy.Write(client.Id, NpgsqlDbType.Integer);
-                copy.Write(client.StatusId, NpgsqlDbType.Integer);
-                WriteNullable(copy, client.AssigneeId);
-                WriteNullable(copy, client.ClientUserId);
-                WriteNullable(copy, client.Description, NpgsqlDbType.Text);
-                WriteNullable(copy, client.Flag, NpgsqlDbType.Text);
-                copy.Write(Json.Values(client.Values), NpgsqlDbType.Text);
-            }
-
-            await copy.CompleteAsync(ct);
-        }
-
+        // One statement per batch, the new values as arrays: no staging table to fill and empty each time, and the
+        // planner joins the few rows through the primary key (a freshly filled staging table looked big enough for a
+        // hash join over every client of the table).
         await using var update = Command("""
             UPDATE "Clients" AS c
-            SET "StatusId" = u."StatusId", "AssigneeId" = u."AssigneeId", "ClientUserId" = u."ClientUserId",
-                "Description" = u."Description", "Flag" = u."Flag", "Values" = u."Values", "UpdatedAt" = @now
-            FROM client_updates AS u WHERE c."Id" = u."Id";
-            TRUNCATE client_updates;
+            SET "StatusId" = u.status, "AssigneeId" = u.assignee, "ClientUserId" = u.client_user,
+                "Description" = u.description, "Flag" = u.flag, "Values" = u.field_values, "UpdatedAt" = @now
+            FROM unnest(@ids, @statuses, @assignees, @clientUsers, @descriptions, @flags, @values)
+                 AS u(id, status, assignee, client_user, description, flag, field_values)
+            WHERE c."Id" = u.id
             """);
+        Parameter(update, "ids", clients.Select(c => c.Id).ToArray());
+        Parameter(update, "statuses", clients.Select(c => c.StatusId).ToArray());
+        Parameter(update, "assignees", clients.Select(c => c.AssigneeId).ToArray());
+        Parameter(update, "clientUsers", clients.Select(c => c.ClientUserId).ToArray());
+        Parameter(update, "descriptions", clients.Select(c => c.Description).ToArray());
+        Parameter(update, "flags", clients.Select(c => c.Flag).ToArray());
+        Parameter(update, "values", clients.Select(c => Json.Values(c.Values)).ToArray());
         Parameter(update, "now", now);
         await update.ExecuteNonQueryAsync(ct);
     }
