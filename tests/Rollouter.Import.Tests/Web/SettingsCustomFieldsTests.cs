@@ -89,6 +89,38 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Edit_ThatMakesStoredValuesInvalid_SaysHowManyClientsHoldOne_AndKeepsThem()
+    {
+        var (manager, id) = await CreateAsync(new() { ["Name"] = "Asset tag", ["Type"] = "MultiSelectionFree" });
+        var status = await factory.WithDbAsync(db => db.WorkflowStatuses.Select(s => new { s.Id, s.WorkflowId }).FirstAsync());
+        await factory.AddInventoryAsync("Tagged", status.WorkflowId, [id],
+            ("AT-1", status.Id, new() { [id] = ["AT-100", "AT-101"] }), ("AT-2", status.Id, new() { [id] = ["AT-200", "old 7"] }),
+            ("AT-3", status.Id, new()));
+        var page = $"/settings/custom-fields/{id}";
+
+        var (_, pattern, _) = await manager.SubmitAsync(page, new()
+        {
+            ["Name"] = "Asset tag", ["Type"] = "MultiSelectionFree", ["ValidationRegex"] = "^AT-[0-9]+$",
+        });
+        var (_, required, _) = await manager.SubmitAsync(page, new()
+        {
+            ["Name"] = "Asset tag", ["Type"] = "MultiSelectionFree", ["ValidationRegex"] = "^AT-[0-9]+$", ["Required"] = "true",
+        });
+        var (_, renamedOnly, _) = await manager.SubmitAsync(page, new()
+        {
+            ["Name"] = "Asset tags", ["Type"] = "MultiSelectionFree", ["ValidationRegex"] = "^AT-[0-9]+$", ["Required"] = "true",
+        });
+
+        // AT-2 has a value the pattern refuses; then AT-3, without a value, breaks the required flag too.
+        Assert.Contains("The custom field Asset tag was saved. 1 client holds a value the new rules refuse", pattern);
+        Assert.Contains("The custom field Asset tag was saved. 2 clients hold a value the new rules refuse", required);
+        Assert.Contains("The custom field Asset tags was saved.", renamedOnly);
+        Assert.DoesNotContain("the new rules refuse", renamedOnly);
+        var kept = await factory.WithDbAsync(db => db.Clients.AsNoTracking().Where(c => c.Name == "AT-2").Select(c => c.Values).SingleAsync());
+        Assert.Equal(["AT-200", "old 7"], kept[id]);
+    }
+
+    [Fact]
     public async Task Options_AreAddedRenamedInTheClientsValuesReorderedAndRemovedWhenUnused()
     {
         var (manager, id) = await CreateAsync(new() { ["Name"] = "Colour", ["Type"] = "MultiSelection", ["Options"] = "Red\nBlue" });

@@ -60,9 +60,16 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
             return NotFound();
         }
 
+        var rulesBefore = (field.Required, field.ValidationRegex);
         if (ModelState.IsValid && !Refused(await settings.UpdateAsync(field, form, ct), out _))
         {
-            Confirm($"The custom field {field.Name} was saved.");
+            var breaking = rulesBefore == (field.Required, field.ValidationRegex)
+                ? 0
+                : await settings.CountClientsBreakingRulesAsync(field, ct);
+            Confirm($"The custom field {field.Name} was saved." + (breaking == 0 ? "" :
+                $" {breaking:N0} {(breaking == 1 ? "client holds" : "clients hold")} a value the new rules refuse " +
+                "(missing, or not matching the pattern): stored values are kept until they are changed, and imports " +
+                "check every value they bring."));
             return RedirectToAction(nameof(Edit), new { id });
         }
 
