@@ -129,7 +129,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         {
             field.Options.Add(new CustomFieldOption
             {
-                Name = clean!, Position = field.Options.Count == 0 ? 0 : field.Options.Max(o => o.Position) + 1,
+                Name = clean!, Position = Ordering.Next(field.Options, o => o.Position),
             });
             await db.SaveChangesAsync(ct);
         }

@@ -1,8 +1,12 @@
 namespace Rollouter.Import.Web.Settings;
 
-/// <summary>Moving one item of an ordered list (statuses, options) a place up or down.</summary>
+/// <summary>Ordered lists (statuses, options): where a new item goes, and moving one a place up or down.</summary>
 internal static class Ordering
 {
+    /// <summary>The position after the last of <paramref name="items"/> (0 for none): where a new item goes.</summary>
+    public static int Next<T>(ICollection<T> items, Func<T, int> position) =>
+        items.Count == 0 ? 0 : items.Max(position) + 1;
+
     /// <summary>
     /// Swaps the item <paramref name="isItem"/> finds with its neighbour above (-1) or below (+1) and numbers the list
     /// 0, 1, 2… again; false when there is no such item or it is already at that end.

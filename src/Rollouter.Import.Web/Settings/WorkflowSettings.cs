@@ -73,7 +73,7 @@ public sealed class WorkflowSettings(RolloutDbContext db)
         {
             workflow.Statuses.Add(new WorkflowStatus
             {
-                Name = clean!, Position = workflow.Statuses.Count == 0 ? 0 : workflow.Statuses.Max(s => s.Position) + 1,
+                Name = clean!, Position = Ordering.Next(workflow.Statuses, s => s.Position),
             });
             await db.SaveChangesAsync(ct);
         }

@@ -96,26 +96,16 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     }
 
     [HttpPost("{id:int}/members")]
-    public async Task<IActionResult> AddMember(int id, int userId, CancellationToken ct)
-    {
-        var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (rollout is null)
-        {
-            return NotFound();
-        }
-
-        var errors = await settings.AddMemberAsync(User, rollout, userId, ct);
-        if (Refused(errors, out var forbidden))
-        {
-            return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), ct);
-        }
-
-        Confirm("The member was added.");
-        return RedirectToAction(nameof(Edit), new { id });
-    }
+    public Task<IActionResult> AddMember(int id, int userId, CancellationToken ct) =>
+        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, ct), "The member was added.", ct);
 
     [HttpPost("{id:int}/members/{userId:int}/remove")]
-    public async Task<IActionResult> RemoveMember(int id, int userId, CancellationToken ct)
+    public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken ct) =>
+        ChangeMembersAsync(id, r => settings.RemoveMemberAsync(User, r, userId, ct), "The member was removed.", ct);
+
+    /// <summary>A change of a visible rollout's members: 404 for another rollout, 403 or the page with the message when refused.</summary>
+    private async Task<IActionResult> ChangeMembersAsync(
+        int id, Func<Rollout, Task<SettingsErrors>> change, string done, CancellationToken ct)
     {
         var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, ct);
         if (rollout is null)
@@ -123,13 +113,12 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
             return NotFound();
         }
 
-        var errors = await settings.RemoveMemberAsync(User, rollout, userId, ct);
-        if (Refused(errors, out var forbidden))
+        if (Refused(await change(rollout), out var forbidden))
         {
             return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), ct);
         }
 
-        Confirm("The member was removed.");
+        Confirm(done);
         return RedirectToAction(nameof(Edit), new { id });
     }
 
