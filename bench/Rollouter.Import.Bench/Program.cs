@@ -33,6 +33,9 @@ switch (command)
     case "open":
         return BenchOpen.Run(options["file"]);
 
+    case "read":
+        return BenchRead.Run(options["file"]);
+
     case "import":
         return await BenchImport.RunAsync(options["file"],
             DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
@@ -48,7 +51,7 @@ switch (command)
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|export --option value …");
         return 2;
 }
 
