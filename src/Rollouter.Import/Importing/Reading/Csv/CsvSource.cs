@@ -11,7 +11,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 
     static CsvSource() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static OpenedSheet Open(Func<Stream> openStream, byte[] head, long length, string fileName, ParseOptions options, ReaderLimits limits)
+    public static WorkbookFile Open(Func<Stream> openStream, byte[] head, long length, string fileName, ParseOptions options, ReaderLimits limits)
     {
         var (name, encoding, preamble) = options.Encoding is null ? DetectEncoding(openStream, head) : ChosenEncoding(options.Encoding, head);
         if (options.Encoding is not null && name == "utf-8" && FindInvalidUtf8(openStream, preamble) is long offset)
@@ -37,8 +37,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         }
 
         var source = new CsvSource(openStream, encoding, preamble, chosen, limits.MaxCellLength);
-        var sheet = new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false);
-        return new OpenedSheet(SpreadsheetFormat.Csv, [sheet], null, options with { Sheet = null, Encoding = name, Delimiter = chosen }, source);
+        return new CsvFile(source, new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false), name, chosen);
     }
 
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
@@ -292,4 +291,17 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 
         return counts;
     }
+}
+
+/// <summary>A CSV file as a workbook of one sheet, named after the file.</summary>
+internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding, char delimiter) : WorkbookFile
+{
+    public override SpreadsheetFormat Format => SpreadsheetFormat.Csv;
+
+    public override IReadOnlyList<SheetInfo> Sheets { get; } = [sheet];
+
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => source.ReadRaw(columnCap);
+
+    public override OpenedSheet Open(int sheet, ParseOptions options) =>
+        new(Format, Sheets, null, options with { Sheet = null, Encoding = encoding, Delimiter = delimiter }, source);
 }
