@@ -8,7 +8,11 @@ namespace Rollouter.Import.Tests.Reading;
 /// </summary>
 public static class BiffWorkbook
 {
-    /// <param name="rows">Cells per row: string, double, or DateTime (stored as a serial with the date format 14); null = empty.</param>
+    /// <summary>A serial date-time stored with the built-in date-time format 22 ("m/d/yy h:mm").</summary>
+    public readonly record struct Stamp(double Serial);
+
+    /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14) or
+    /// <see cref="Stamp"/>; null = empty.</param>
     public static byte[] Create(string sheetName, IReadOnlyList<object?[]> rows, ISet<int>? hiddenRows = null,
         IReadOnlyList<(int Row1, int Row2, int Col1, int Col2)>? merges = null, string streamName = "Workbook")
     {
@@ -37,6 +41,9 @@ public static class BiffWorkbook
                     case DateTime dt:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(1), .. BitConverter.GetBytes(dt.ToOADate())]);
                         break;
+                    case Stamp stamp:
+                        Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(2), .. BitConverter.GetBytes(stamp.Serial)]);
+                        break;
                 }
             }
         }
@@ -53,6 +60,7 @@ public static class BiffWorkbook
         Record(globals, 0x0042, U16(1200));
         Record(globals, 0x00E0, Xf(0));
         Record(globals, 0x00E0, Xf(14));
+        Record(globals, 0x00E0, Xf(22));
         var name = Encoding.Unicode.GetBytes(sheetName);
         var boundSheetRecordLength = 4 + 8 + name.Length;
         var sheetOffset = (int)globals.Length + boundSheetRecordLength + 4; // after this record and the EOF record

@@ -36,6 +36,7 @@ internal static class CellText
         14 or 15 or 16 or 17 or (>= 27 and <= 31) or (>= 34 and <= 36) or (>= 50 and <= 58) => new(NumberFormatKind.Date),
         18 or 19 or 20 or 21 or 32 or 33 or 45 or 46 or 47 => new(NumberFormatKind.Time),
         22 => new(NumberFormatKind.DateTime),
+        9 or 10 => new(NumberFormatKind.Percent),
         _ => NumberFormat.General,
     };
 

@@ -4,9 +4,10 @@ namespace Rollouter.Import.Importing.Reading;
 /// Finds the header among the first rows of a sheet, below what people put above a table: a title (merged across the
 /// columns or not), a logo's empty rows, a date line, "Customer: ACME". Each of the first rows gets a score for how
 /// well it names the table below it: the share of the table's columns it fills, its cells being text rather than
-/// numbers and dates, its values being distinct, and text above columns that hold numbers or dates below. The header
-/// is the first row that scores at least half the best; a row as wide as the rows below it is never passed over, so
-/// a table that starts in its first row keeps it as the header, as before.
+/// numbers and dates, its values being distinct, and text above columns that hold numbers or dates below; a single cell
+/// with an empty row under it (a title) scores half. The header is the first row that scores at least 60 % of the best
+/// (a header that leaves a third of the columns unnamed still is one); a row as wide as the rows below it is never
+/// passed over, so a table that starts in its first row keeps it as the header, as before.
 /// </summary>
 internal static class HeaderDetection
 {
@@ -89,7 +90,7 @@ internal static class HeaderDetection
 
         for (var i = 0; i < count; i++)
         {
-            if (scores[i] >= best * 0.5)
+            if (scores[i] >= best * 0.6)
             {
                 return i;
             }
