@@ -131,7 +131,7 @@ public sealed class CsvReaderTests : IDisposable
         var error = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
 
         Assert.Equal(FileProblemKind.InvalidEncoding, error.Problem.Kind);
-        Assert.Contains("after row 11", error.Message);
+        Assert.Contains("not valid in the chosen encoding", error.Message);
     }
 
     [Fact]
@@ -225,5 +225,20 @@ public sealed class CsvReaderTests : IDisposable
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    [Fact]
+    public void Csv_ExcelSeparatorLine_SetsTheDelimiterAndIsNotARow()
+    {
+        var path = files.WriteText("excel.csv", "sep=;\nName;Model\nPC-1;M1,5\n", new UTF8Encoding(false), bom: false);
+
+        using var file = files.Open(path);
+
+        Assert.Equal(';', file.Options.Delimiter);
+        Assert.Equal(1, file.HeaderRow);
+        Assert.Equal(["Name", "Model"], file.Columns.Select(c => c.Header));
+        var row = Assert.Single(file.ReadRows());
+        Assert.Equal(2, row.RowNumber);
+        TestFiles.AssertCells(row, "PC-1", "M1,5");
     }
 }
