@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Razor;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
-using Rollouter.Import.Web.Api;
-using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Features.Clients;
+using Rollouter.Import.Web.Features.Imports;
+using Rollouter.Import.Web.Features.Inventories;
+using Rollouter.Import.Web.Features.Settings;
 using Rollouter.Import.Web.Infrastructure;
-using Rollouter.Import.Web.Security;
-using Rollouter.Import.Web.Settings;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,8 +34,8 @@ builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment
 builder.Services.AddScoped<DatabaseInitializer>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddScoped<RolloutAccess>();
-builder.Services.AddScoped<Rollouter.Import.Web.Clients.InventoryService>();
-builder.Services.AddScoped<Rollouter.Import.Web.Clients.ClientLinkService>();
+builder.Services.AddScoped<InventoryService>();
+builder.Services.AddScoped<ClientLinkService>();
 builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
 
 builder.Services
@@ -61,9 +64,10 @@ builder.Services.ConfigureApplicationCookie(o =>
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
 builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
+builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
 builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
     .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
-    .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = Rollouter.Import.Web.Api.InvalidRequestBody.Response);
+    .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
 builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
 builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");

@@ -5,7 +5,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
-using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Tests.Jobs;
 

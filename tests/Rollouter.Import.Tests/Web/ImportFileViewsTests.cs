@@ -1,7 +1,7 @@
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Tests.Reading;
-using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Tests.Web;
 

@@ -11,7 +11,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
-using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Tests.Web;
 

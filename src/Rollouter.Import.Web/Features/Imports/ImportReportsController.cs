@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>The workbooks the pages link to: a failed import's error report and an inventory's import template.</summary>
+[Route("rollouts/{rollout}")]
+public sealed class ImportReportsController(RolloutDbContext db, ImportService imports) : Controller
+{
+    /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
+    [HttpGet("imports/{id:int}/error-report")]
+    [RolloutScoped(MinimumRole = Role.RolloutManager)]
+    public async Task<IActionResult> ErrorReport(int id, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import, ct);
+        return report is null
+            ? StatusCode(problem!.StatusCode, problem.Message)
+            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
+    }
+
+    /// <summary>The inventory's import template; any member of the rollout may download it.</summary>
+    [HttpGet("inventories/{id:int}/template")]
+    [RolloutScoped]
+    public async Task<IActionResult> Template(int id, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        if (!await db.Inventories.AnyAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct))
+        {
+            return NotFound();
+        }
+
+        var template = await ImportReports.TemplateAsync(db, id, ct);
+        return File(template.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, template.FileName);
+    }
+}

@@ -1,0 +1,232 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// The import wizard's steps for scripts: Rollout Manager or higher, member of the import's rollout. Key account
+/// managers who are members may read an import and its failed rows (GET), never change it.
+/// </summary>
+[Route("api")]
+public sealed class ImportsApiController(
+    RolloutDbContext db,
+    RolloutAccess access,
+    ImportService imports,
+    ImportProcessor processor,
+    ImportProgressRegistry progress) : ApiControllerBase(db, access)
+{
+    /// <summary>
+    /// Creates an import from a multipart upload with the fields <c>inventoryId</c> and <c>file</c> (in any order). The
+    /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415.
+    /// </summary>
+    [HttpPost("rollouts/{id:int}/imports")]
+    [DisableRequestSizeLimit]
+    [DisableFormValueModelBinding]
+    [Consumes("multipart/form-data")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status415UnsupportedMediaType)]
+    public async Task<IActionResult> Create(int id, CancellationToken ct)
+    {
+        var (rollout, refusal) = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+        }
+
+        if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
+        }
+
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId"], skipEmptyFile: false, ct);
+        if (received.Problem is not null)
+        {
+            return Error(received.Problem);
+        }
+
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
+        if (inventoryId is null || received.File is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
+        }
+
+        var result = await imports.CreateAsync(rollout!, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(), ct);
+        if (result.Problem is not null)
+        {
+            return Error(result.Problem);
+        }
+
+        return Created($"/api/imports/{result.Import!.Id}", await DescribeAsync(result.Import, result.Validation, ct));
+    }
+
+    [HttpGet("imports/{id:int}")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    public async Task<IActionResult> Get(int id, CancellationToken ct)
+    {
+        var (import, refusal) = await ImportAsync(id, ct, read: true);
+        return refusal ?? Ok(await DescribeAsync(import!, null, ct));
+    }
+
+    /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
+    [HttpPut("imports/{id:int}/mapping")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        var (_, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct);
+        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+    }
+
+    /// <summary>
+    /// Reads the kept file again with other parse options; columns, row count and the suggested mapping follow. A
+    /// problem of the file with these options answers 400 and changes nothing; 409 while In Progress or after Completed.
+    /// </summary>
+    [HttpPut("imports/{id:int}/parse-options")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var (_, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (parsed, error) = options.ToOptions();
+        if (parsed is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, error!);
+        }
+
+        var result = await imports.UpdateParseOptionsAsync(id, parsed, User.UserId(), ct);
+        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+    }
+
+    /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
+    [HttpPost("imports/{id:int}/check")]
+    [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Check(int id, CancellationToken ct)
+    {
+        var (import, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (import!.Status == ImportStatus.Incomplete)
+        {
+            return Error(StatusCodes.Status409Conflict, $"Import {id} is Incomplete: map a column to Name first.");
+        }
+
+        var result = await processor.CheckAsync(id, null, ct);
+        if (result.Problem is not null)
+        {
+            return Error(ImportProblem.FromFile(result.Problem));
+        }
+
+        var check = result.Check!;
+        return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
+            [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))]));
+    }
+
+    /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
+    [HttpPost("imports/{id:int}/approve")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    public async Task<IActionResult> Approve(int id, CancellationToken ct)
+    {
+        var (_, refusal) = await ImportAsync(id, ct);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await imports.ApproveAsync(id, User.UserId(), ct);
+        return result.Problem is not null
+            ? Error(result.Problem)
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Import!, null, ct));
+    }
+
+    /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
+    [HttpGet("imports/{id:int}/errors")]
+    [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
+        CancellationToken ct = default)
+    {
+        var (_, refusal) = await ImportAsync(id, ct, read: true);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 1000);
+        var query = FailedRows.Query(Db, id, column);
+        var total = await query.CountAsync(ct);
+        var items = await query
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
+            .ToListAsync(ct);
+        return Ok(new PageDto<RowErrorDto>(total, page, pageSize, items));
+    }
+
+    private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
+    {
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        IReadOnlyList<ColumnDto> columns = [];
+        ParseOptionsDto? parseOptions = null;
+        var warnings = new List<string>();
+        if (import.FileSha256 is not null)
+        {
+            var (file, problem) = await imports.DescribeFileAsync(import, ct);
+            if (file is not null)
+            {
+                columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
+                    [.. file.SampleRows.Select(r => r[c.Index])]))];
+                warnings.AddRange(file.Warnings.Select(w => w.Message));
+                parseOptions = ParseOptionsDto.From(file.Options);
+                if (validation is null && import.Status is ImportStatus.Incomplete)
+                {
+                    var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
+                    validation = MappingValidation.Validate(mapping, file.Columns, definition);
+                }
+            }
+            else if (problem is not null)
+            {
+                warnings.Add(problem.Message);
+            }
+        }
+
+        var total = import.RowCount ?? 0;
+        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
+            import.RowCount, columns, warnings, MappingDto.From(mapping),
+            [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
+            new ProgressDto(running.Checked, running.Written, total),
+            new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+    }
+}

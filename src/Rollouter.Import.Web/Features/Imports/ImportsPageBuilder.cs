@@ -1,0 +1,156 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Features.Errors;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// What the import's page shows, for the wizard (<see cref="ImportsController"/>) and the key account managers'
+/// read-only review (<see cref="ReviewsController"/>) alike: file and detection, mapping, check result, progress,
+/// result and failed rows; plus the progress the bar polls and the download of the kept file. Callers check role and
+/// membership first.
+/// </summary>
+public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService imports, ImportFileStore files,
+    ImportProgressRegistry progress)
+{
+    private const int SampleCount = 3;
+    private const int MaxCheckErrorsShown = 500;
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    /// <summary>The import of <paramref name="rollout"/> with its inventory and users, or null.</summary>
+    public Task<ClientImport?> FindAsync(Rollout rollout, int id, CancellationToken cancellationToken) =>
+        db.Imports.AsNoTracking()
+            .Include(i => i.Inventory)
+            .Include(i => i.CreatedBy)
+            .Include(i => i.ApprovedBy)
+            .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
+
+    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    public object Progress(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var total = import.RowCount ?? 0;
+        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        return new
+        {
+            status = import.Status.ToString(),
+            done = import.Status is not ImportStatus.InProgress,
+            @checked = running.Checked,
+            written = running.Written,
+            total = running.Total > 0 ? running.Total : total,
+        };
+    }
+
+    /// <summary>
+    /// The file as it was uploaded (streamed from the kept copy), under its original name; 404 when the import has no
+    /// file.
+    /// </summary>
+    public async Task<IActionResult> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.FileSha256 is null)
+        {
+            return new NotFoundResult();
+        }
+
+        var path = await files.GetLocalPathAsync(import, cancellationToken);
+        var contentType = ContentTypes.TryGetContentType(import.FileName, out var type) ? type : "application/octet-stream";
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return new FileStreamResult(stream, contentType) { FileDownloadName = import.FileName };
+    }
+
+    public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
+        bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
+        CheckResult? check = null)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(import);
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var options = ParseOptions.FromJson(import.ParseOptions);
+        IReadOnlyList<ImportColumn> columns = [];
+        IReadOnlyList<string> warnings = [];
+        IReadOnlyList<MappingIssue> mappingErrors = [];
+        IReadOnlyList<MappingIssue> mappingWarnings = [];
+        SpreadsheetFormat? format = null;
+        IReadOnlyList<string> sheets = [];
+        string? fileProblem = null;
+        var (file, problem) = await imports.DescribeFileAsync(import, cancellationToken);
+        if (file is not null)
+        {
+            format = file.Format;
+            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
+            options = file.Options;
+            columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
+                [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
+            warnings = [.. file.Warnings.Select(w => w.Message)];
+            var validation = MappingValidation.Validate(mapping, file.Columns, definition);
+            mappingErrors = validation.Errors;
+            mappingWarnings = validation.Warnings;
+        }
+        else
+        {
+            fileProblem = problem?.Message;
+        }
+
+        IReadOnlyList<ImportRowError> errors = [];
+        IReadOnlyList<ErrorColumnCount> counts = [];
+        int total = 0, pages = 1;
+        column = FailedRows.Column(column);
+        if (import.Status == ImportStatus.Failed)
+        {
+            counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
+                    .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
+                    .ToListAsync(cancellationToken))
+                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
+                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
+            var filtered = FailedRows.Query(db, import.Id, column);
+            total = await filtered.CountAsync(cancellationToken);
+            pages = Math.Max(1, (total + ImportPage.ErrorPageSize - 1) / ImportPage.ErrorPageSize);
+            page = Math.Clamp(page, 1, pages);
+            errors = await filtered
+                .Skip((page - 1) * ImportPage.ErrorPageSize).Take(ImportPage.ErrorPageSize)
+                .ToListAsync(cancellationToken);
+        }
+
+        if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
+        {
+            check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
+        }
+
+        return new ImportPage
+        {
+            Rollout = rollout,
+            Import = import,
+            Review = review,
+            Options = options,
+            Format = format,
+            Sheets = sheets,
+            Columns = columns,
+            Warnings = warnings,
+            FileProblem = fileProblem,
+            Mapping = mapping,
+            MappingErrors = mappingErrors,
+            MappingWarnings = mappingWarnings,
+            CustomFields = definition.CustomFields,
+            Message = message,
+            Error = error,
+            Check = check,
+            Errors = errors,
+            ErrorCounts = counts,
+            ErrorTotal = total,
+            ErrorPage = page,
+            ErrorPages = pages,
+            ErrorColumn = column,
+        };
+    }
+}
