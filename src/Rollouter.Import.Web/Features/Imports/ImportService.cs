@@ -318,7 +318,7 @@ public sealed class ImportService(
         var opened = ImportFileReader.Open(path, fileName, options, limits);
         if (opened.Problem is not null)
         {
-            return (null, ImportProblem.FromFile(opened.Problem));
+            return (null, Refuse(opened.Problem, fileName));
         }
 
         using var spreadsheet = opened.File!;
@@ -329,7 +329,7 @@ public sealed class ImportService(
         }
         catch (ImportFileException e)
         {
-            return (null, ImportProblem.FromFile(e.Problem));
+            return (null, Refuse(e.Problem, fileName));
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
@@ -340,6 +340,20 @@ public sealed class ImportService(
     }
 
     private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation);
+
+    /// <summary>
+    /// The refusal of a file. One refused as damaged is logged with what the reader threw (Serilog adds the request's
+    /// RequestId), so that a file Excel opens but the reader cannot is visible to an operator as a reader bug.
+    /// </summary>
+    private ImportProblem Refuse(FileProblem problem, string fileName)
+    {
+        if (problem.Kind == FileProblemKind.Corrupt)
+        {
+            logger.LogWarning(problem.Cause, "File {FileName} refused as damaged: {Message}", fileName, problem.Message);
+        }
+
+        return ImportProblem.FromFile(problem);
+    }
 
     /// <summary>
     /// Moves the import from Waiting for Approval or Failed to In Progress in one conditional UPDATE, so that of two

@@ -198,6 +198,7 @@ public sealed class ImportsApiController(
         var mapping = ImportMapping.FromJson(import.Mapping);
         IReadOnlyList<ColumnDto> columns = [];
         ParseOptionsDto? parseOptions = null;
+        IReadOnlyList<SheetDto>? sheets = null;
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
@@ -208,6 +209,7 @@ public sealed class ImportsApiController(
                     [.. file.SampleRows.Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
+                sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];
                 if (validation is null && import.Status is ImportStatus.Incomplete)
                 {
                     var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
@@ -227,6 +229,6 @@ public sealed class ImportsApiController(
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions, sheets);
     }
 }

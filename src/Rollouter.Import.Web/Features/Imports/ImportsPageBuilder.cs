@@ -82,13 +82,13 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         IReadOnlyList<MappingIssue> mappingErrors = [];
         IReadOnlyList<MappingIssue> mappingWarnings = [];
         SpreadsheetFormat? format = null;
-        IReadOnlyList<string> sheets = [];
+        IReadOnlyList<SheetInfo> sheets = [];
         string? fileProblem = null;
         var (file, problem) = await imports.DescribeFileAsync(import, cancellationToken);
         if (file is not null)
         {
             format = file.Format;
-            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
+            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet)];
             options = file.Options;
             columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
                 [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];

@@ -188,7 +188,7 @@ public static class ImportFileReader
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return new OpenResult(null, ToProblem(ex));
+            return new OpenResult(null, ToProblem(ex, options));
         }
         finally
         {
@@ -221,7 +221,8 @@ public static class ImportFileReader
     private static SheetSource WithTempFile(SheetSource source, string? tempFile) =>
         tempFile is null ? source : new TempFileSource(source, tempFile);
 
-    private static FileProblem ToProblem(Exception ex) => ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0).Problem;
+    private static FileProblem ToProblem(Exception ex, ParseOptions? options = null) =>
+        ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0, encodingChosen: options?.Encoding is not null).Problem;
 
     private static OpenResult Fail(FileProblemKind kind, string message) => new(null, new FileProblem(kind, message));
 

@@ -108,4 +108,7 @@ internal sealed record OpenedSheet(
 
     /// <summary>Data rows counted by the format reader while opening (a bound check before streaming), if it knows.</summary>
     public int? RowsWithValues { get; init; }
+
+    /// <summary>False when the encoding was detected: a message then cannot advise choosing another one at upload.</summary>
+    public bool EncodingChosen { get; init; } = true;
 }

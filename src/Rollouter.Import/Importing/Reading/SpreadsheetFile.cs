@@ -171,7 +171,7 @@ public sealed class SpreadsheetFile : IDisposable
         var wanted = Math.Max(1, sampleSize);
         var readOn = true;
 
-        using (var rows = Guarded(opened.Source.ReadRaw(limits.MaxColumns + 1)).GetEnumerator())
+        using (var rows = Guarded(opened.Source.ReadRaw(limits.MaxColumns + 1), opened.EncodingChosen).GetEnumerator())
         {
             if (options.HeaderRow is int chosen)
             {
@@ -388,7 +388,7 @@ public sealed class SpreadsheetFile : IDisposable
         for (var i = 0; i < columnCount; i++)
         {
             var letter = ColumnLetters.FromIndex(i);
-            var text = texts[i];
+            var text = SheetColumn.Shorten(texts[i]);
             var label = string.IsNullOrEmpty(text) ? $"Column {letter}" : used.Contains(text) ? $"{text} ({letter})" : text;
             used.Add(label);
             columns[i] = new SheetColumn(i, letter, label);
@@ -433,10 +433,12 @@ public sealed class SpreadsheetFile : IDisposable
         ColumnLetters.FromIndex(cell.Column) + raw.Number.ToString(CultureInfo.InvariantCulture);
 
     private static ImportFileException TooManyRows(ReaderLimits limits) => new(FileProblemKind.TooLarge,
-        $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows; at most {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} can be imported at once.");
+        $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows; at most {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} can be imported at once: split it into several files and import them one after the other.");
 
     /// <summary>Turns anything a format reader throws while streaming into an <see cref="ImportFileException"/>.</summary>
-    private static IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows)
+    private IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows) => Guarded(rows, opened.EncodingChosen);
+
+    private static IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows, bool encodingChosen = true)
     {
         IEnumerator<RawRow> enumerator;
         try
@@ -445,7 +447,7 @@ public sealed class SpreadsheetFile : IDisposable
         }
         catch (Exception ex) when (ex is not ImportFileException and not OutOfMemoryException)
         {
-            throw Translate(ex, 0);
+            throw Translate(ex, 0, encodingChosen);
         }
 
         using (enumerator)
@@ -465,7 +467,7 @@ public sealed class SpreadsheetFile : IDisposable
                 }
                 catch (Exception ex) when (ex is not ImportFileException and not OutOfMemoryException)
                 {
-                    throw Translate(ex, last);
+                    throw Translate(ex, last, encodingChosen);
                 }
 
                 last = row.Number;
@@ -474,17 +476,18 @@ public sealed class SpreadsheetFile : IDisposable
         }
     }
 
-    internal static ImportFileException Translate(Exception ex, int lastRow)
+    internal static ImportFileException Translate(Exception ex, int lastRow, bool encodingChosen = true)
     {
         var after = lastRow > 0 ? $" after row {lastRow.ToString(CultureInfo.InvariantCulture)}" : "";
         return ex switch
         {
-            DecoderFallbackException => new ImportFileException(FileProblemKind.InvalidEncoding,
-                $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252).", ex),
+            DecoderFallbackException => new ImportFileException(FileProblemKind.InvalidEncoding, encodingChosen
+                ? $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252)."
+                : $"The file holds bytes{after} that are not valid in the encoding it starts with; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.", ex),
             XmlException or InvalidDataException or EndOfStreamException or FormatException or IOException or ArgumentException
                 or InvalidOperationException or IndexOutOfRangeException or NotSupportedException or ExcelDataReader.Exceptions.ExcelReaderException
-                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}.", ex),
-            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet.", ex),
+                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
+            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
         };
     }
 

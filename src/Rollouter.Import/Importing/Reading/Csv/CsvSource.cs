@@ -291,5 +291,8 @@ internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding
     public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => source.ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options) =>
-        new(Format, Sheets, null, options with { Sheet = null, Encoding = encoding, Delimiter = delimiter }, source);
+        new(Format, Sheets, null, options with { Sheet = null, Encoding = encoding, Delimiter = delimiter }, source)
+        {
+            EncodingChosen = options.Encoding is not null,
+        };
 }
