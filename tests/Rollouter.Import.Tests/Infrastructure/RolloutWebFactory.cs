@@ -35,6 +35,9 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>The app's data folder (uploads, cache, and the log files under logs/).</summary>
+    public string DataFolder => _dataFolder;
+
     /// <summary>Extra configuration a test class needs (e.g. demo data off).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 

@@ -26,10 +26,17 @@ internal static class SheetChoice
                 index = IndexOf(sheets, s => string.Equals(s.Name.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase));
             }
 
-            return index >= 0
-                ? (index, [])
-                : throw new ImportFileException(FileProblemKind.InvalidOption,
+            if (index < 0)
+            {
+                throw new ImportFileException(FileProblemKind.InvalidOption,
                     $"The workbook has no sheet named \"{wanted}\"; its sheets are {string.Join(", ", sheets.Select(s => $"\"{s.Name}\""))}.");
+            }
+
+            // The sheet detection chose, or one behind sheets without a table: the mapping step says so on every visit.
+            var before = Enumerable.Range(0, index).Where(i => !sheets[i].Hidden).ToList();
+            return before.Count > 0 && !sheets[index].Hidden && before.All(i => Rank(workbook, i, options.IncludeHiddenRows, limits) < MaxRank)
+                ? (index, [Passed(sheets, before, index)])
+                : (index, []);
         }
 
         var candidates = Enumerable.Range(0, sheets.Count).Where(i => !sheets[i].Hidden).ToList();
@@ -64,9 +71,14 @@ internal static class SheetChoice
             return (best, []);
         }
 
-        var passed = candidates.TakeWhile(i => i != best).Select(i => $"\"{sheets[i].Name}\"").ToList();
-        return (best, [new FileWarning(FileWarningKind.SheetChosen,
-            $"Sheet \"{sheets[best].Name}\" is read: {(passed.Count == 1 ? "the sheet before it, " + passed[0] + ", holds" : "the sheets before it, " + string.Join(", ", passed) + ", hold")} no table to import. Choose another sheet under File settings if that is wrong.")]);
+        return (best, [Passed(sheets, [.. candidates.TakeWhile(i => i != best)], best)]);
+    }
+
+    private static FileWarning Passed(IReadOnlyList<SheetInfo> sheets, List<int> before, int chosen)
+    {
+        var passed = before.Select(i => $"\"{sheets[i].Name}\"").ToList();
+        return new FileWarning(FileWarningKind.SheetChosen,
+            $"Sheet \"{sheets[chosen].Name}\" is read: {(passed.Count == 1 ? "the sheet before it, " + passed[0] + ", holds" : "the sheets before it, " + string.Join(", ", passed) + ", hold")} no table to import. Choose another sheet under File settings if that is wrong.");
     }
 
     private const int MaxRank = 3;

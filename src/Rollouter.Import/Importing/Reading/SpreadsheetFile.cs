@@ -180,6 +180,7 @@ public sealed class SpreadsheetFile : IDisposable
                     var raw = rows.Current;
                     if (raw.Number < chosen)
                     {
+                        aboveHeader += raw.MaxColumn >= 0 ? 1 : 0;
                         continue;
                     }
 
