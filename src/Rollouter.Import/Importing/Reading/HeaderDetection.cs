@@ -28,8 +28,12 @@ internal static class HeaderDetection
     /// A problem further down (a damaged row, bytes the encoding cannot decode) ends the window where it is found, once
     /// a row was read: it is reported when the rows are streamed, with the rows before it, as without the window.
     /// </remarks>
-    public static List<RowSnapshot> Window(IEnumerable<RawRow> rows)
+    public static List<RowSnapshot> Window(IEnumerable<RawRow> rows) => Window(rows, out _);
+
+    /// <param name="problem">What ended the window early, if something did.</param>
+    public static List<RowSnapshot> Window(IEnumerable<RawRow> rows, out Exception? problem)
     {
+        problem = null;
         var window = new List<RowSnapshot>();
         var read = 0;
         using var enumerator = rows.GetEnumerator();
@@ -42,8 +46,9 @@ internal static class HeaderDetection
                     break;
                 }
             }
-            catch (Exception) when (window.Count > 0)
+            catch (Exception ex) when (window.Count > 0 && ex is not OutOfMemoryException)
             {
+                problem = ex;
                 break;
             }
 

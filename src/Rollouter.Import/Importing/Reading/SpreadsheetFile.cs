@@ -170,6 +170,7 @@ public sealed class SpreadsheetFile : IDisposable
         var aboveHeader = 0;
         var wanted = Math.Max(1, sampleSize);
         var readOn = true;
+        Exception? windowProblem = null;
 
         using (var rows = Guarded(opened.Source.ReadRaw(limits.MaxColumns + 1), opened.EncodingChosen).GetEnumerator())
         {
@@ -200,7 +201,7 @@ public sealed class SpreadsheetFile : IDisposable
             }
             else
             {
-                var window = HeaderDetection.Window(Take(rows));
+                var window = HeaderDetection.Window(Take(rows), out windowProblem);
 
                 // A window that ended early ended at the end of the rows or at a problem that streaming reports.
                 readOn = window.Count == HeaderDetection.WindowRows;
@@ -228,6 +229,12 @@ public sealed class SpreadsheetFile : IDisposable
                     Keep(RowSnapshot.Of(rows.Current));
                 }
             }
+        }
+
+        if (samples.Count == 0 && windowProblem is not null)
+        {
+            // Damage right below the header: the rows cannot be read, which is not the same as there being none.
+            throw windowProblem as ImportFileException ?? Translate(windowProblem, header.Number, opened.EncodingChosen);
         }
 
         if (samples.Count == 0 && hiddenSkipped == 0)
