@@ -31,6 +31,12 @@ public sealed class ImportProcessor(
     // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
     private const int PrefetchRows = 1_024;
 
+    /// <summary>
+    /// Runs of one approval before the import fails instead: an import that brings its server down each time (memory,
+    /// a bug) would otherwise take every instance down in turn.
+    /// </summary>
+    public const int MaxAttempts = 5;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
@@ -66,11 +72,24 @@ public sealed class ImportProcessor(
             return import;
         }
 
-        import.StartedAt = clock.GetUtcNow();
+        // A run again after an interruption starts from the beginning (the interrupted write left nothing) but keeps
+        // the first run's start and counts the attempt.
+        import.StartedAt ??= clock.GetUtcNow();
+        import.Attempt++;
         import.RowsChecked = 0;
         import.RowsWritten = 0;
         await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+        if (import.Attempt > MaxAttempts)
+        {
+            logger.LogError("Import {ImportId} was interrupted {Runs} times; it is not run again", importId, MaxAttempts);
+            return await FinishAsync(import, ImportStatus.Failed,
+                $"The import was interrupted {MaxAttempts} times (the server running it stopped each time); nothing " +
+                "was written. Approve it again to retry, or ask your administrator to look for import " +
+                $"{importId} in the log.");
+        }
+
         await db.SaveChangesAsync(ct);
+        logger.LogInformation("Import {ImportId} starts its run, attempt {Attempt}", importId, import.Attempt);
 
         try
         {
@@ -106,16 +125,20 @@ public sealed class ImportProcessor(
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
         int checkedRows = 0;
+        int writtenRows = 0;
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
-            // all back, so nothing is written, and the rows are read only once.
+            // all back, so nothing is written, and the rows are read only once. Checking and writing report from
+            // their own threads: each report carries the other's latest count, so neither figure ever goes back.
             var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, 0, total))), total, ct);
+                new Reporter(n => progress?.Report(new ImportProgress(
+                    checkedRows = Math.Max(checkedRows, n), Volatile.Read(ref writtenRows), total))), total, ct);
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
                 Prefetch.Ahead(rows, PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), n, total))), ct);
+                new Reporter(n => progress?.Report(new ImportProgress(
+                    Math.Max(Volatile.Read(ref checkedRows), n), writtenRows = n, total))), ct);
         }
         catch (ImportFileException e)
         {

@@ -4,8 +4,9 @@ using Rollouter.Import.Importing;
 namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>
-/// The progress of the imports running in this process, in memory: on SQLite the running import's write transaction
-/// holds the database lock, so the progress endpoint reads it from here rather than from the import's row.
+/// The progress of the imports running in this process, in memory, on SQLite only: there the running import's write
+/// transaction holds the database lock, so the progress endpoint reads it from here rather than from the import's row.
+/// On PostgreSQL and SQL Server the job writes it to the row every second and every instance reads it from there.
 /// </summary>
 public sealed class ImportProgressRegistry
 {

@@ -356,6 +356,9 @@ public sealed class ImportService(
                 .SetProperty(i => i.ApprovedAt, now)
                 .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
                 .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
+                .SetProperty(i => i.Attempt, 0)
+                // The job about to start has this long to take over; after that any instance runs the import.
+                .SetProperty(i => i.LeaseExpiresAt, now + ImportJob.Lease)
                 // A new attempt: what an earlier, failed run found no longer describes it.
                 .SetProperty(i => i.FailureMessage, (string?)null)
                 .SetProperty(i => i.FailedRowCount, 0)

@@ -227,6 +227,7 @@ public sealed class ImportsApiController(
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
+            parseOptions);
     }
 }

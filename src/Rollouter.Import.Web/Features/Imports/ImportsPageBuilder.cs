@@ -33,7 +33,10 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             .Include(i => i.ApprovedBy)
             .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
 
-    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    /// <summary>
+    /// What the progress bar polls: the running import's rows checked and written, of the total, and its attempt. From
+    /// the import's row, the same on every instance; on SQLite (one instance) from the running job in this process.
+    /// </summary>
     public object Progress(ClientImport import)
     {
         ArgumentNullException.ThrowIfNull(import);
@@ -46,6 +49,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             @checked = running.Checked,
             written = running.Written,
             total = running.Total > 0 ? running.Total : total,
+            attempt = import.Attempt,
         };
     }
 
