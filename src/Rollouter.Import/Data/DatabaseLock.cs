@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,9 +22,14 @@ public sealed class DatabaseLock : IAsyncDisposable
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly Func<ValueTask> _release;
+    private readonly DbConnection? _session;
     private int _released;
 
-    private DatabaseLock(Func<ValueTask> release) => _release = release;
+    private DatabaseLock(Func<ValueTask> release, DbConnection? session = null)
+    {
+        _release = release;
+        _session = session;
+    }
 
     /// <summary>Migrating, seeding and preparing the job storage: one starting instance at a time.</summary>
     public static DatabaseLockName StartUp { get; } = new("StartUp", StartUpClass, 0);
@@ -54,11 +60,58 @@ public sealed class DatabaseLock : IAsyncDisposable
         await TryAcquireAsync(db, name, Timeout.InfiniteTimeSpan, ct)
         ?? throw new InvalidOperationException($"The lock {name.Resource} was not taken.");
 
+    /// <summary>
+    /// Whether the lock is still held: false once its session has ended (the server restarted, an administrator or a
+    /// network device ended it), after which another instance may take the lock and its import.
+    /// </summary>
+    public async Task<bool> IsHeldAsync(CancellationToken ct)
+    {
+        if (_session is null)
+        {
+            return Volatile.Read(ref _released) == 0;
+        }
+
+        try
+        {
+            await using var command = _session.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(ct);
+            return true;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
             await _release();
+        }
+    }
+
+    /// <summary>Releases the lock; a session already gone took the lock with it.</summary>
+    private static async ValueTask ReleaseAsync(DbConnection session, DbCommand release)
+    {
+        try
+        {
+            await using (release)
+            {
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException)
+        {
+        }
+        finally
+        {
+            await session.DisposeAsync();
         }
     }
 
@@ -84,21 +137,13 @@ public sealed class DatabaseLock : IAsyncDisposable
                 return null;
             }
 
-            return new DatabaseLock(async () =>
+            return new DatabaseLock(() =>
             {
-                try
-                {
-                    await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@class, @key)", connection);
-                    unlock.Parameters.AddWithValue("class", name.Class);
-                    unlock.Parameters.AddWithValue("key", name.Key);
-                    await unlock.ExecuteScalarAsync(CancellationToken.None);
-                }
-                finally
-                {
-                    // Closing the session releases the lock in any case.
-                    await connection.DisposeAsync();
-                }
-            });
+                var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@class, @key)", connection);
+                unlock.Parameters.AddWithValue("class", name.Class);
+                unlock.Parameters.AddWithValue("key", name.Key);
+                return ReleaseAsync(connection, unlock);
+            }, connection);
         }
         catch
         {
@@ -130,20 +175,12 @@ public sealed class DatabaseLock : IAsyncDisposable
                 }
             }
 
-            return new DatabaseLock(async () =>
+            return new DatabaseLock(() =>
             {
-                try
-                {
-                    await using var release = new SqlCommand(
-                        "EXEC sp_releaseapplock @Resource = @resource, @LockOwner = 'Session'", connection);
-                    release.Parameters.AddWithValue("@resource", name.Resource);
-                    await release.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-                finally
-                {
-                    await connection.DisposeAsync();
-                }
-            });
+                var release = new SqlCommand("EXEC sp_releaseapplock @Resource = @resource, @LockOwner = 'Session'", connection);
+                release.Parameters.AddWithValue("@resource", name.Resource);
+                return ReleaseAsync(connection, release);
+            }, connection);
         }
         catch
         {

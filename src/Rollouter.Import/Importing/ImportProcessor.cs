@@ -124,21 +124,16 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-        int checkedRows = 0;
-        int writtenRows = 0;
+        var running = new RunProgress(progress, total);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
-            // all back, so nothing is written, and the rows are read only once. Checking and writing report from
-            // their own threads: each report carries the other's latest count, so neither figure ever goes back.
+            // all back, so nothing is written, and the rows are read only once.
             var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(
-                    checkedRows = Math.Max(checkedRows, n), Volatile.Read(ref writtenRows), total))), total, ct);
+                new Reporter(running.Checked), total, ct);
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(rows, PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(
-                    Math.Max(Volatile.Read(ref checkedRows), n), writtenRows = n, total))), ct);
+                Prefetch.Ahead(rows, PrefetchRows, ct), new Reporter(running.Written), ct);
         }
         catch (ImportFileException e)
         {
@@ -170,7 +165,7 @@ public sealed class ImportProcessor(
         }
 
         import = await ReloadAsync(import.Id, ct);
-        checkedRows = checker.LastResult!.RowCount;
+        var checkedRows = checker.LastResult!.RowCount;
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
         import.RowsChecked = checkedRows;
@@ -245,6 +240,36 @@ public sealed class ImportProcessor(
         import.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(CancellationToken.None);
         return import;
+    }
+
+    /// <summary>
+    /// The figures of a run, reported by checking and by writing from their own threads: each report carries the
+    /// other's latest count, and one lock around counting and reporting keeps either figure from ever going back.
+    /// </summary>
+    private sealed class RunProgress(IProgress<ImportProgress>? progress, int total)
+    {
+        private readonly Lock _gate = new();
+        private int _checked;
+        private int _written;
+
+        public void Checked(int rows)
+        {
+            lock (_gate)
+            {
+                _checked = Math.Max(_checked, rows);
+                progress?.Report(new ImportProgress(_checked, _written, total));
+            }
+        }
+
+        public void Written(int rows)
+        {
+            lock (_gate)
+            {
+                _written = Math.Max(_written, rows);
+                _checked = Math.Max(_checked, rows);
+                progress?.Report(new ImportProgress(_checked, _written, total));
+            }
+        }
     }
 
     /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -16,8 +16,11 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>An import created through the API and put In Progress without a job, as after a crash.</summary>
-    private async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync()
+    /// <summary>
+    /// An import created through the API and put In Progress without a job, as after a crash. Its lease runs
+    /// <paramref name="leaseLeft"/> from now (by default long enough that no recovery takes it while the test sets up).
+    /// </summary>
+    protected async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync(TimeSpan? leaseLeft = null)
     {
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
@@ -28,10 +31,30 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+        var leaseEnd = DateTimeOffset.UtcNow + (leaseLeft ?? TimeSpan.FromMinutes(10));
         await db.Imports.Where(i => i.Id == import.Id()).ExecuteUpdateAsync(s => s
             .SetProperty(i => i.Status, ImportStatus.InProgress)
-            .SetProperty(i => i.ApprovedById, managerId));
+            .SetProperty(i => i.ApprovedById, managerId)
+            .SetProperty(i => i.LeaseExpiresAt, leaseEnd));
         return (client, import.Id(), name);
+    }
+
+    private Task<IReadOnlyList<int>> LookForInterruptedImportsAsync() =>
+        factory.Services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: false, CancellationToken.None);
+
+    /// <summary>The jobs of the import the storage holds, whatever their state.</summary>
+    private List<string> JobsOf(int importId)
+    {
+        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        return monitoring.EnqueuedJobs("default", 0, 1000).Select(j => (j.Key, j.Value.Job))
+            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.FailedJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Where(j => j.Job?.Type == typeof(ImportJob) && j.Job.Args[0] is int id && id == importId)
+            .Select(j => j.Key)
+            .Distinct()
+            .ToList();
     }
 
     private async Task<int> ClientCountAsync(string name)
@@ -98,15 +121,110 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
 
         await ImportJobsSetup.ResumeInterruptedImportsAsync(Factory.Services);
 
-        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var others = monitoring.EnqueuedJobs("default", 0, 1000).Select(j => (j.Key, j.Value.Job))
-            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Concat(monitoring.FailedJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Where(j => j.Job?.Type == typeof(ImportJob) && j.Job.Args[0] is int id && id == importId && j.Key != retry)
-            .ToList();
-        Assert.Empty(others);
+        Assert.Equal(new[] { retry }, JobsOf(importId));
         jobs.Delete(retry);
+    }
+
+    [Fact]
+    public async Task ImportWhoseLeaseRanOutWithNoRun_IsRunAgainOnce_AndCompletesAsItsSecondAttempt()
+    {
+        var (client, importId, name) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromSeconds(-1));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The run that died had started and counted its attempt.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Attempt, 1));
+        }
+
+        // Several instances look at the same moment (and this one's own look, every few seconds, may come first).
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(LookForInterruptedImportsAsync)));
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["attempt"]!.GetValue<int>());
+        Assert.Equal(1, await ClientCountAsync(name));
+        Assert.Single(JobsOf(importId));
+    }
+
+    [Fact]
+    public async Task ImportWhoseLeaseRanOut_ButWhoseRunHoldsItsLock_IsLeftToThatRun()
+    {
+        var (_, importId, _) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromSeconds(-1));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.ImportRun(importId), CancellationToken.None))
+        {
+            // A run whose database stalled misses its heartbeats but still holds the lock: it is alive.
+            Assert.Empty(await LookForInterruptedImportsAsync());
+            Assert.Empty(JobsOf(importId));
+        }
+
+        await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
+    }
+
+    [Fact]
+    public async Task ImportWithinItsLease_IsLeftAlone_ExceptAtStartUp()
+    {
+        var (client, importId, _) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromMinutes(10));
+
+        Assert.Empty(await LookForInterruptedImportsAsync());
+        Assert.Empty(JobsOf(importId));
+
+        // At start-up a run of this instance's own is gone, and another instance's run would hold the lock.
+        await ImportJobsSetup.ResumeInterruptedImportsAsync(Factory.Services);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(importId)).Status());
+    }
+
+    [Fact]
+    public async Task ApprovingAgainAfterAFailure_StartsTheAttemptsAnew()
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, ImportStatus.Failed)
+                    .SetProperty(i => i.Attempt, 3)
+                    .SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow.AddDays(-1)));
+        }
+
+        var approved = await client.PostAsync($"/api/imports/{importId}/approve", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, approved.StatusCode);
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(1, result["attempt"]!.GetValue<int>());
+        Assert.True(result["startedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddHours(-1));
+    }
+
+    [Fact]
+    public async Task InProgressImport_ShowsItsRowsFigures_AndItsAttempt_OnPageAndApi()
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.RowsChecked, 1)
+                    .SetProperty(i => i.RowsWritten, 1)
+                    .SetProperty(i => i.Attempt, 2));
+        }
+
+        var import = await client.GetJsonAsync($"/api/imports/{importId}");
+        Assert.Equal(2, import["attempt"]!.GetValue<int>());
+        Assert.Equal(1, import["progress"]!["written"]!.GetValue<int>());
+        Assert.Equal(1, import["progress"]!["processed"]!.GetValue<int>());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var page = await browser.GetStringAsync($"/rollouts/W11/imports/{importId}");
+        Assert.Contains("1 written (attempt 2)", page);
+        var bar = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync($"/rollouts/W11/imports/{importId}/progress"))!;
+        Assert.Equal(2, bar["attempt"]!.GetValue<int>());
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
+        }
     }
 }
 
@@ -114,4 +232,37 @@ public sealed class SqliteImportJobTests(RolloutWebFactory factory)
     : ImportJobTests(factory), IClassFixture<RolloutWebFactory>;
 
 public sealed class PostgresImportJobTests(PostgresWebFactory factory)
-    : ImportJobTests(factory), IClassFixture<PostgresWebFactory>;
+    : ImportJobTests(factory), IClassFixture<PostgresWebFactory>
+{
+    [Fact]
+    public async Task RunningImport_ShowsTheFiguresOfItsRow_WhicheverInstanceRunsIt()
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            // What the job running it on another instance wrote with its last heartbeat.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.RowsChecked, 1).SetProperty(i => i.RowsWritten, 0));
+        }
+
+        // A run of this instance reporting other figures (as a run of the same import here would, a second earlier).
+        var registry = Factory.Services.GetRequiredService<ImportProgressRegistry>();
+        registry.Report(importId, new Rollouter.Import.Importing.ImportProgress(1, 1, 1));
+        try
+        {
+            var import = await client.GetJsonAsync($"/api/imports/{importId}");
+            Assert.Equal((1, 0), (import["progress"]!["processed"]!.GetValue<int>(), import["progress"]!["written"]!.GetValue<int>()));
+            var browser = await Factory.SignInAsync("manager@demo.test");
+            var bar = System.Text.Json.Nodes.JsonNode.Parse(
+                await browser.GetStringAsync($"/rollouts/W11/imports/{importId}/progress"))!;
+            Assert.Equal((1, 0), (bar["checked"]!.GetValue<int>(), bar["written"]!.GetValue<int>()));
+        }
+        finally
+        {
+            registry.Remove(importId);
+            await using var scope = Factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
+        }
+    }
+}

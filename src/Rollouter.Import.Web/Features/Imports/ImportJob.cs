@@ -50,14 +50,15 @@ public sealed class ImportJob(
         }
 
         // SQLite: one instance, and the running write transaction blocks every other writer, so the progress stays in
-        // this process. Elsewhere it goes to the row, and every instance shows the row's figures.
+        // this process (the registry). Elsewhere it goes to the row, and every instance shows the row's figures.
         var shared = db.Provider != DatabaseProvider.Sqlite;
-        var progress = new LatestProgress(importId, shared ? null : registry);
+        var progress = new LatestProgress(importId, registry);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = shared ? BeatAsync(importId, progress, stop.Token) : Task.CompletedTask;
+        var heartbeat = shared ? BeatAsync(importId, progress, runLock, run, stop.Token) : Task.CompletedTask;
         try
         {
-            var import = await processor.RunAsync(importId, progress, cancellationToken);
+            var import = await processor.RunAsync(importId, progress, run.Token);
             logger.LogInformation("Import {ImportId} job ended with {Status}", importId, import.Status);
         }
         finally
@@ -70,9 +71,11 @@ public sealed class ImportJob(
 
     /// <summary>
     /// Writes the latest progress and a new lease to the row at once and then every <see cref="HeartbeatInterval"/>,
-    /// through a context of its own, while the import is In Progress.
+    /// through a context of its own, while the import is In Progress. Stops the run should its lock be lost (its
+    /// session ended while this process lives on), as another instance may then take the import.
     /// </summary>
-    private async Task BeatAsync(int importId, LatestProgress progress, CancellationToken ct)
+    private async Task BeatAsync(
+        int importId, LatestProgress progress, DatabaseLock runLock, CancellationTokenSource run, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(HeartbeatInterval, clock);
         var failing = false;
@@ -80,6 +83,14 @@ public sealed class ImportJob(
         {
             try
             {
+                if (!await runLock.IsHeldAsync(ct))
+                {
+                    logger.LogError("Import {ImportId} lost its lock (its database session ended); the run stops, " +
+                                    "writing nothing, and the import is run again", importId);
+                    await run.CancelAsync();
+                    return;
+                }
+
                 var current = progress.Current;
                 var leaseEnd = clock.GetUtcNow() + Lease;
                 await using var scope = scopes.CreateAsyncScope();
@@ -121,7 +132,7 @@ public sealed class ImportJob(
         }
     }
 
-    private sealed class LatestProgress(int importId, ImportProgressRegistry? registry) : IProgress<ImportProgress>
+    private sealed class LatestProgress(int importId, ImportProgressRegistry registry) : IProgress<ImportProgress>
     {
         private ImportProgress _current;
 
@@ -130,7 +141,7 @@ public sealed class ImportJob(
         public void Report(ImportProgress value)
         {
             _current = value;
-            registry?.Report(importId, value);
+            registry.Report(importId, value);
         }
     }
 }

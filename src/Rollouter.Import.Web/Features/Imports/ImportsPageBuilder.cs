@@ -41,7 +41,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
     {
         ArgumentNullException.ThrowIfNull(import);
         var total = import.RowCount ?? 0;
-        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        var running = progress.Of(import);
         return new
         {
             status = import.Status.ToString(),
