@@ -57,8 +57,10 @@ public sealed class RecoveryTests
     {
         await using var database = await PostgresDatabase.CreateAsync();
         var (csv, prefix) = ClientsFile();
-        await using var first = await AppServer.StartAsync("recovery-first", database.AppSettings);
-        await using var second = await AppServer.StartAsync("recovery-second", database.AppSettings);
+        var starting = (AppServer.StartAsync("recovery-first", database.AppSettings),
+            AppServer.StartAsync("recovery-second", database.AppSettings));
+        await using var first = await starting.Item1;
+        await using var second = await starting.Item2;
         using var firstApi = await AppApi.SignInAsync(first, "admin@demo.test");
         using var secondApi = await AppApi.SignInAsync(second, "admin@demo.test");
 

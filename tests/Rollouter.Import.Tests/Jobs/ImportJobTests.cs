@@ -235,6 +235,55 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     : ImportJobTests(factory), IClassFixture<PostgresWebFactory>
 {
     [Fact]
+    public async Task RunWhoseLockSessionEnds_StopsWritingNothing_AndIsRunAgain()
+    {
+        const int rows = 60_000;
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "LOCK-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new System.Text.StringBuilder("Name\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(prefix).Append(i).Append('\n');
+        }
+
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv.ToString()))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var running = await client.GetJsonAsync($"/api/imports/{importId}");
+            Assert.True(running.Status() == "InProgress", $"The import finished before its lock was taken away: {running.Json()}");
+            if (running["progress"]!["written"]!.GetValue<int>() > 0)
+            {
+                break;
+            }
+
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), running.Json());
+            await Task.Delay(100);
+        }
+
+        // The server ends the session that holds the run's lock (restarted, or ended by an administrator) while this
+        // process lives on: another instance could now take the import, so this run must not go on writing.
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            Assert.True(await db.Database.SqlQueryRaw<bool>(
+                "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND classid = {0} AND objid = {1}",
+                DatabaseLock.ImportRun(importId).Class, importId).SingleAsync());
+        }
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["attempt"]!.GetValue<int>());
+        Assert.Equal(rows, result["counts"]!["created"]!.GetValue<int>());
+        await using var check = Factory.Services.CreateAsyncScope();
+        Assert.Equal(rows, await check.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+            .CountAsync(c => c.Name.StartsWith(prefix)));
+    }
+
+    [Fact]
     public async Task RunningImport_ShowsTheFiguresOfItsRow_WhicheverInstanceRunsIt()
     {
         var (client, importId, _) = await InterruptedImportAsync();
