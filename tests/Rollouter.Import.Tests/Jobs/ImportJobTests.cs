@@ -17,7 +17,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>
-    /// An import created through the API and put In Progress without a job, as after a crash. Its lease runs
+    /// An import created through the API and approved without a job, as after a crash. Its lease runs
     /// <paramref name="leaseLeft"/> from now (by default long enough that no recovery takes it while the test sets up).
     /// </summary>
     protected async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync(TimeSpan? leaseLeft = null)
@@ -31,11 +31,9 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), managerId);
         var leaseEnd = DateTimeOffset.UtcNow + (leaseLeft ?? TimeSpan.FromMinutes(10));
-        await db.Imports.Where(i => i.Id == import.Id()).ExecuteUpdateAsync(s => s
-            .SetProperty(i => i.Status, ImportStatus.InProgress)
-            .SetProperty(i => i.ApprovedById, managerId)
-            .SetProperty(i => i.LeaseExpiresAt, leaseEnd));
+        await db.Imports.Where(i => i.Id == import.Id()).ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd));
         return (client, import.Id(), name);
     }
 
@@ -63,7 +61,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         return await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.CountAsync(c => c.Name == name);
     }
 
-    private async Task RunJobAsync(int importId)
+    protected async Task RunJobAsync(int importId)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(importId, CancellationToken.None);
@@ -159,7 +157,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
             Assert.Empty(JobsOf(importId));
         }
 
-        await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
+        await RunJobAsync(importId);
     }
 
     [Fact]
@@ -176,25 +174,30 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
     }
 
     [Fact]
-    public async Task ApprovingAgainAfterAFailure_StartsTheAttemptsAnew()
+    public async Task ApprovingAgainAfterAFailure_StartsTheAttemptsAndTheStartAnew()
     {
-        var (client, importId, _) = await InterruptedImportAsync();
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "failing.csv",
+            $"Name,Department\n{Unique("FAIL")},Nowhere\n"))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var failed = await client.WaitForResultAsync(importId);
+        Assert.Equal(("Failed", 1), (failed.Status(), failed["attempt"]!.GetValue<int>()));
         await using (var scope = factory.Services.CreateAsyncScope())
         {
+            // As if that approval's first runs had been interrupted, long ago.
             await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
                 .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Status, ImportStatus.Failed)
                     .SetProperty(i => i.Attempt, 3)
                     .SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow.AddDays(-1)));
         }
 
-        var approved = await client.PostAsync($"/api/imports/{importId}/approve", null);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, approved.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
 
-        var result = await client.WaitForResultAsync(importId);
-        Assert.Equal("Completed", result.Status());
-        Assert.Equal(1, result["attempt"]!.GetValue<int>());
-        Assert.True(result["startedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddHours(-1));
+        var again = await client.WaitForResultAsync(importId);
+        Assert.Equal(("Failed", 1), (again.Status(), again["attempt"]!.GetValue<int>()));
+        Assert.True(again["startedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddHours(-1));
     }
 
     [Fact]
@@ -220,11 +223,9 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         var bar = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync($"/rollouts/W11/imports/{importId}/progress"))!;
         Assert.Equal(2, bar["attempt"]!.GetValue<int>());
 
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
-        }
+        await RunJobAsync(importId);
+        Assert.Contains("(attempt 3: an interrupted run keeps nothing",
+            await browser.GetStringAsync($"/rollouts/W11/imports/{importId}"));
     }
 }
 
@@ -237,7 +238,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     [Fact]
     public async Task RunWhoseLockSessionEnds_StopsWritingNothing_AndIsRunAgain()
     {
-        const int rows = 60_000;
+        const int rows = 100_000;
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");
@@ -250,28 +251,22 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
 
         var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv.ToString()))).Id();
         Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var running = await client.GetJsonAsync($"/api/imports/{importId}");
-            Assert.True(running.Status() == "InProgress", $"The import finished before its lock was taken away: {running.Json()}");
-            if (running["progress"]!["written"]!.GetValue<int>() > 0)
-            {
-                break;
-            }
-
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), running.Json());
-            await Task.Delay(100);
-        }
-
-        // The server ends the session that holds the run's lock (restarted, or ended by an administrator) while this
-        // process lives on: another instance could now take the import, so this run must not go on writing.
+        // As soon as the run holds its lock, the server ends the session that holds it (restarted, or ended by an
+        // administrator) while this process lives on: another instance could now take the import, so this run must
+        // not go on writing.
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
-            Assert.True(await db.Database.SqlQueryRaw<bool>(
-                "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND classid = {0} AND objid = {1}",
-                DatabaseLock.ImportRun(importId).Class, importId).SingleAsync());
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((await db.Database.SqlQueryRaw<bool>(
+                       "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND classid = {0} AND objid = {1}",
+                       DatabaseLock.ImportRun(importId).Class, importId).ToListAsync()).Count == 0)
+            {
+                var running = await client.GetJsonAsync($"/api/imports/{importId}");
+                Assert.True(running.Status() == "InProgress", $"The import finished before its lock was taken away: {running.Json()}");
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), running.Json());
+                await Task.Delay(20);
+            }
         }
 
         var result = await client.WaitForResultAsync(importId);
@@ -309,9 +304,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
         finally
         {
             registry.Remove(importId);
-            await using var scope = Factory.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.Failed));
+            await RunJobAsync(importId);
         }
     }
 }

@@ -7,7 +7,8 @@ using Rollouter.Import.Importing;
 namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>
-/// The Hangfire job of an approved import. It runs the import while holding the import's <see cref="DatabaseLock"/>,
+/// The Hangfire job of an approved import (<see cref="HangfireImportQueue"/>). It runs the import
+/// (<see cref="ImportLifecycle.RunAsync"/>) while holding the import's <see cref="DatabaseLock"/>,
 /// so however often it is enqueued (a resume, Hangfire fetching a dead worker's job again), one run at a time checks
 /// and writes, and a run after the import finished does nothing (the processor only runs an import In Progress). The
 /// write is one transaction, so a run that dies leaves nothing behind and the next one starts from the beginning.
@@ -17,7 +18,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class ImportJob(
-    ImportProcessor processor,
+    ImportLifecycle lifecycle,
     ImportProgressRegistry registry,
     IServiceScopeFactory scopes,
     RolloutDbContext db,
@@ -26,14 +27,6 @@ public sealed class ImportJob(
 {
     /// <summary>How often a run writes its progress and lease to the import's row (PostgreSQL and SQL Server).</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long an import counts as alive after its last heartbeat, approval or resume. Fifteen missed heartbeats:
-    /// long enough for a stalled database or a long garbage collection, short enough that an import whose instance
-    /// died is run again within about 20 s (<see cref="ImportRecovery.CheckInterval"/> added). A live run keeps its
-    /// lock even when its lease runs out, so a lease too short costs a look, never a second run.
-    /// </summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(15);
 
     /// <summary>How long a job waits for the import's lock before it leaves the import to the run that holds it.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(15);
@@ -58,7 +51,7 @@ public sealed class ImportJob(
         var heartbeat = shared ? BeatAsync(importId, progress, runLock, run, stop.Token) : Task.CompletedTask;
         try
         {
-            var import = await processor.RunAsync(importId, progress, run.Token);
+            var import = await lifecycle.RunAsync(importId, progress, run.Token);
             logger.LogInformation("Import {ImportId} job ended with {Status}", importId, import.Status);
         }
         finally
@@ -92,7 +85,7 @@ public sealed class ImportJob(
                 }
 
                 var current = progress.Current;
-                var leaseEnd = clock.GetUtcNow() + Lease;
+                var leaseEnd = clock.GetUtcNow() + ImportLifecycle.RunLease;
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports
                     .Where(i => i.Id == importId && i.Status == ImportStatus.InProgress)

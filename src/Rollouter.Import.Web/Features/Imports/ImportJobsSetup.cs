@@ -34,8 +34,10 @@ public static class ImportJobsSetup
         services.AddSingleton(ReaderLimits.Default with { MaxFileBytes = settings.MaxFileBytes });
         services.AddScoped(sp => new ImportFileStore(sp.GetRequiredService<RolloutDbContext>(),
             Path.Combine(dataFolder, "import-cache")));
+        services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "uploads"), sp.GetRequiredService<ReaderLimits>()));
         services.AddScoped<ImportProcessor>();
-        services.AddScoped<ImportService>();
+        services.AddScoped<IImportQueue, HangfireImportQueue>();
+        services.AddScoped<ImportLifecycle>();
         services.AddSingleton<ImportFileViews>();
         services.AddScoped<ImportsPageBuilder>();
         services.AddScoped<ImportJob>();

@@ -2,13 +2,14 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>
 /// Runs again, on whichever instance looks first, an import that was left In Progress with no live run: its instance
 /// was killed or crashed, stopped, or lost the job. Every instance looks every <see cref="CheckInterval"/>, and once at
-/// start-up. An import is run again when its lease has run out (<see cref="ImportJob.Lease"/>), no run holds its lock
+/// start-up. An import is run again when its lease has run out (<see cref="ImportLifecycle.RunLease"/>), no run holds its lock
 /// (a live run always does, even when a stalled database kept it from renewing its lease) and no job for it waits in
 /// the queue (enqueued, not yet fetched, or scheduled). Of several instances that find it at once, the one whose update
 /// grants the next lease enqueues the job; should two jobs still meet, the import's lock lets one run and the other
@@ -17,7 +18,6 @@ namespace Rollouter.Import.Web.Features.Imports;
 public sealed class ImportRecovery(
     IServiceScopeFactory scopes,
     JobStorage storage,
-    IBackgroundJobClient jobs,
     TimeProvider clock,
     ILogger<ImportRecovery> logger) : BackgroundService
 {
@@ -80,7 +80,7 @@ public sealed class ImportRecovery(
                 continue;
             }
 
-            var leaseEnd = now + ImportJob.Lease;
+            var leaseEnd = now + ImportLifecycle.RunLease;
             var granted = await db.Imports
                 .Where(i => i.Id == import.Id && i.Status == ImportStatus.InProgress &&
                             (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
@@ -90,7 +90,7 @@ public sealed class ImportRecovery(
                 continue;
             }
 
-            var jobId = jobs.Enqueue<ImportJob>(job => job.RunAsync(import.Id, CancellationToken.None));
+            var jobId = scope.ServiceProvider.GetRequiredService<IImportQueue>().Enqueue(import.Id);
             logger.LogWarning(
                 "Import {ImportId} was In Progress with no run (lease until {LeaseExpiresAt}); job {JobId} runs it again",
                 import.Id, import.LeaseExpiresAt, jobId);
