@@ -86,7 +86,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 {
     try
     {
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        // Hangfire creates its tables when its storage is made: under the start-up lock too.
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
+            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
     }
     catch (DatabaseVersionException e)
     {

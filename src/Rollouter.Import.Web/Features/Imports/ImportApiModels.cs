@@ -56,6 +56,7 @@ public sealed record ImportDto(
     DateTimeOffset? ApprovedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
+    int Attempt,
     ParseOptionsDto? ParseOptions = null,
     IReadOnlyList<SheetDto>? Sheets = null);
 

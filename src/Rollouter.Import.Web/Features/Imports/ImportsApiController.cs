@@ -223,12 +223,13 @@ public sealed class ImportsApiController(
         }
 
         var total = import.RowCount ?? 0;
-        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        var running = progress.Of(import);
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions, sheets);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
+            parseOptions, sheets);
     }
 }

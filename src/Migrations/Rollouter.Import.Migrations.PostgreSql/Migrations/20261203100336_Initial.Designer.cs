@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127165938_Initial")]
+    [Migration("20261203100336_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -242,6 +242,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<int?>("ApprovedById")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -279,6 +282,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("InventoryId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Mapping")
                         .HasColumnType("text");
