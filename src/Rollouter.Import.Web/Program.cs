@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Account;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Features.Inventories;
@@ -43,9 +44,9 @@ builder.Services
     {
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 8;
-        o.Lockout.MaxFailedAccessAttempts = 10;
     })
     .AddEntityFrameworkStores<RolloutDbContext>()
+    .AddUserManager<RolloutUserManager>()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
     .AddDefaultTokenProviders();
@@ -62,6 +63,8 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
+builder.Services.AddSignInThrottle(builder.Configuration);
+builder.Services.AddScoped<PasswordSignIn>();
 builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
@@ -103,6 +106,8 @@ else
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePagesWithReExecute("/error/{0}"));
 app.UseSerilogRequestLogging();
 app.UseRouting();
+// Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.

@@ -109,6 +109,8 @@ public sealed class AppServer : IAsyncDisposable
         }
 
         start.Environment["Rollouter__DataFolder"] = dataFolder;
+        // Every test's browser signs in from 127.0.0.1.
+        start.Environment["Rollouter__SignIn__AttemptsPerAddressPerMinute"] = "100000";
         start.Environment["Rollouter__DatabaseProvider"] = "Sqlite";
         start.Environment["ConnectionStrings__Sqlite"] = "Data Source=rollouter.db";
 
