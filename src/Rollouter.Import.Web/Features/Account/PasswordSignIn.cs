@@ -26,7 +26,8 @@ public sealed record SignInAttempt(SignInVerdict Verdict, User? User = null, Tim
 /// lockout: others' guesses cannot keep the user out of it).
 /// </summary>
 public sealed class PasswordSignIn(
-    UserManager<User> users, SignInManager<User> signIn, SignInThrottle throttle, KnownDevices devices)
+    UserManager<User> users, SignInManager<User> signIn, SignInThrottle throttle, KnownDevices devices,
+    ILogger<PasswordSignIn> logger)
 {
     private static readonly User Nobody = new() { DisplayName = "", UserCode = "" };
 
@@ -43,6 +44,9 @@ public sealed class PasswordSignIn(
         var key = device is null ? "email:" + normalized : $"device:{user!.Id}:{device}";
         if (throttle.Blocked(key) is { } wait)
         {
+            // At most the address limit's rate per client, so an attack cannot flood the log.
+            logger.LogWarning("Sign-in throttled after too many failures for {Email} (known browser: {KnownBrowser})",
+                normalized, device is not null);
             return new SignInAttempt(SignInVerdict.Throttled, RetryAfter: wait);
         }
 
