@@ -5,7 +5,6 @@ namespace Rollouter.Import.Web.Features.Errors;
 
 /// <summary>Friendly error pages: no stack trace, a correlation id to find the request in the log.</summary>
 [AllowAnonymous]
-[IgnoreAntiforgeryToken] // re-executed for a refused form post too, whose token is not this page's business
 [ApiExplorerSettings(IgnoreApi = true)]
 public sealed class ErrorsController : Controller
 {
