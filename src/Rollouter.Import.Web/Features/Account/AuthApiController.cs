@@ -22,8 +22,8 @@ public sealed class AuthApiController(
     [HttpPost("login")]
     [EnableRateLimiting(SignInThrottle.AddressPolicy)]
     [ProducesResponseType<LoginResponse>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status401Unauthorized)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status429TooManyRequests)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> Login(LoginRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -5,11 +5,11 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Infrastructure.Security;
 
-/// <summary>The "Rollouter:SignIn" configuration section: how hard guessing passwords is made (docs/decisions/0011).</summary>
+/// <summary>The "Rollouter:SignIn" configuration section: how hard guessing passwords is made (docs/decisions/0013).</summary>
 public sealed class SignInOptions
 {
     public const string Section = "Rollouter:SignIn";
@@ -136,15 +136,16 @@ public static class SignInThrottleSetup
                     QueueLimit = 0,
                 }));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = async (rejected, ct) =>
+            o.OnRejected = async (rejected, _) =>
             {
                 var wait = RetryAfterOf(rejected.Lease) ?? TimeSpan.FromMinutes(1);
                 var response = rejected.HttpContext.Response;
                 response.Headers.RetryAfter = SignInThrottle.RetryAfterSeconds(wait);
-                if (rejected.HttpContext.Request.Path.StartsWithSegments("/api"))
+                if (ApiProblems.IsApi(rejected.HttpContext.Request))
                 {
-                    await response.WriteAsJsonAsync(new ApiError(
-                        $"Too many sign-in attempts from your address: try again in {SignInThrottle.Describe(wait)}."), ct);
+                    await TypedResults.Problem(ProblemMapping.Details(StatusCodes.Status429TooManyRequests,
+                            $"Too many sign-in attempts from your address: try again in {SignInThrottle.Describe(wait)}."))
+                        .ExecuteAsync(rejected.HttpContext);
                 }
 
                 // A page gets the friendly error page for 429 (status code pages), which reads Retry-After.

@@ -20,7 +20,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     [HttpGet("")]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public async Task<IActionResult> List(CancellationToken ct)
     {
         if (RequireManager() is { } refusal)
@@ -36,8 +36,8 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     [HttpGet("{id:int}")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
         if (RequireManager() is { } refusal)
@@ -50,9 +50,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     [HttpPost("")]
     [ProducesResponseType<UserDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Create(CreateUserRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -84,10 +84,10 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     /// <summary>Changes a user; the role and the rollouts follow the pages' rules.</summary>
     [HttpPut("{id:int}")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -126,21 +126,21 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     [HttpPost("{id:int}/deactivate")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public Task<IActionResult> Deactivate(int id, CancellationToken ct) => SetActiveAsync(id, false, ct);
 
     [HttpPost("{id:int}/reactivate")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public Task<IActionResult> Reactivate(int id, CancellationToken ct) => SetActiveAsync(id, true, ct);
 
     /// <summary>A new invitation or password reset link (earlier ones stop working, and so do the user's sessions and tokens).</summary>
     [HttpPost("{id:int}/invitation")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Invite(int id, CancellationToken ct)
     {
         if (RequireManager() is { } refusal)
@@ -189,9 +189,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             };
     }
 
-    private ObjectResult UserNotFound(int id) => Error(StatusCodes.Status404NotFound, $"User {id} does not exist.");
+    private static IActionResult UserNotFound(int id) => Error(StatusCodes.Status404NotFound, $"User {id} does not exist.");
 
-    private ObjectResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
+    private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
         ? null
         : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage users.");
 }
