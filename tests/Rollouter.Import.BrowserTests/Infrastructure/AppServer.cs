@@ -130,6 +130,8 @@ public sealed class AppServer : IAsyncDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment["Rollouter__DataFolder"] = dataFolder;
+        // Every test's browser signs in from 127.0.0.1.
+        start.Environment["Rollouter__SignIn__AttemptsPerAddressPerMinute"] = "100000";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

@@ -26,6 +26,10 @@ public sealed record CreateUserRequest(
     string? DisplayName, string? Email, string? UserCode, Role? Role, bool IsKeyAccountManager, string? Password,
     IReadOnlyList<int>? RolloutIds);
 
+/// <summary>A change of a user: a field left out (null) keeps its value; <c>rolloutIds</c> replaces the memberships among the caller's rollouts.</summary>
+public sealed record UpdateUserRequest(
+    string? DisplayName, string? Email, string? UserCode, Role? Role, bool? IsKeyAccountManager, IReadOnlyList<int>? RolloutIds);
+
 public sealed record CustomFieldDefinitionDto(
     int Id, string Name, string? Description, CustomFieldType Type, bool Required, string? Regex, IReadOnlyList<string> Options);
 

@@ -12,9 +12,12 @@ public sealed record UserListItem(
 
 public sealed record RolloutChoice(int Id, string Identifier, string Name);
 
-/// <summary>The user form, with what it offers: the roles the editor may give and the rollouts whose members they manage.</summary>
+/// <summary>
+/// The user form, with what it offers: the roles the editor may give, the rollouts whose members they manage, and
+/// whether they may create a link for the user (every rollout of the user is theirs).
+/// </summary>
 public sealed record UserPage(
-    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanManage, bool IsSelf);
+    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanCreateLink, bool IsSelf);
 
 public sealed record InvitationCreated(User User, string Link);
 
