@@ -63,18 +63,18 @@ public sealed record SettingReach(int Inventories, int Clients, int OtherRollout
 public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
 {
     public Task<SettingReach> OfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
-        OfAsync(user, db.Inventories.Where(i => i.WorkflowId == workflowId), ct);
+        OfAsync(user, UsingWorkflow(workflowId), countClients: true, ct);
 
     public Task<SettingReach> OfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
-        OfAsync(user, db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)), ct);
+        OfAsync(user, UsingField(fieldId), countClients: true, ct);
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
     public async Task<SettingsErrors> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
-        Refusal(await OfWorkflowAsync(user, workflowId, ct), "workflow");
+        Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, ct), "workflow");
 
     /// <summary>The refusal when <paramref name="user"/> may not change the field or its options; empty when they may.</summary>
     public async Task<SettingsErrors> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
-        Refusal(await OfFieldAsync(user, fieldId, ct), "custom field");
+        Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, ct), "custom field");
 
     /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
     public async Task<Dictionary<int, SettingReach>> OfWorkflowsAsync(ClaimsPrincipal user, CancellationToken ct)
@@ -107,7 +107,14 @@ public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
         return errors;
     }
 
-    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, CancellationToken ct)
+    private IQueryable<Inventory> UsingWorkflow(int workflowId) => db.Inventories.Where(i => i.WorkflowId == workflowId);
+
+    private IQueryable<Inventory> UsingField(int fieldId) =>
+        db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId));
+
+    /// <summary>The rule needs only the rollouts; the pages also show the clients (a count over their inventories).</summary>
+    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, bool countClients,
+        CancellationToken ct)
     {
         var visible = (await VisibleRolloutIdsAsync(user, ct)).ToHashSet();
         var used = await inventories.AsNoTracking()
@@ -120,7 +127,9 @@ public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
         var rolloutIds = used.Select(i => i.RolloutId).Distinct().ToList();
         var inventoryIds = used.Select(i => i.Id).ToList();
         // Naming the rollouts first lets the database read the rollouts' part of the name index (ClientQueries).
-        var clients = await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), ct);
+        var clients = countClients
+            ? await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), ct)
+            : 0;
         var names = used.Where(i => visible.Contains(i.RolloutId))
             .OrderBy(i => i.RolloutName, StringComparer.CurrentCulture).ThenBy(i => i.Name, StringComparer.CurrentCulture)
             .Select(i => $"{i.RolloutName} / {i.Name}").ToList();

@@ -16,7 +16,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach
 
     private const string SwitchRule =
         "An inventory switches to another workflow only while it has no clients: their statuses belong to its workflow. " +
-        "To start an inventory with clients on the copy, duplicate the inventory after switching an empty one.";
+        "An inventory with clients keeps its workflow; a new or duplicated inventory can start on the copy.";
 
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
