@@ -402,6 +402,37 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task DuplicatingAField_WhileAnImportIntoTheInventoryRuns_RefusesTheSwitch_AndCreatesNothing()
+    {
+        var shared = await SharedAsync();
+        await factory.WithDbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == shared.OwnInventory);
+            db.Imports.Add(new ClientImport
+            {
+                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
+                CreatedById = await db.Users.Where(u => u.Email == Manager).Select(u => u.Id).SingleAsync(),
+            });
+            await db.SaveChangesAsync();
+        });
+        var before = await StateAsync(shared);
+        var fields = await factory.WithDbAsync(db => db.CustomFields.CountAsync());
+        var manager = await factory.SignInAsync(Manager);
+        var duplicate = $"/settings/custom-fields/{shared.Field}/duplicate";
+
+        var offered = await manager.PageAsync(duplicate);
+        var (_, refused, _) = await manager.SubmitAsync(duplicate,
+            new() { ["Name"] = "While running", ["InventoryIds"] = shared.OwnInventory.ToString(CultureInfo.InvariantCulture) });
+
+        Assert.Contains("cannot switch: it has an import running", offered);
+        Assert.Contains("cannot switch to the copy: it has an import running.", refused);
+        Assert.Equal(fields, await factory.WithDbAsync(db => db.CustomFields.CountAsync()));
+        Assert.Equal(before, await StateAsync(shared));
+        Assert.Equal([shared.Field], await factory.WithDbAsync(db =>
+            db.InventoryCustomFields.Where(f => f.InventoryId == shared.OwnInventory).Select(f => f.CustomFieldId).ToListAsync()));
+    }
+
+    [Fact]
     public async Task ApiLists_GiveEachWorkflowAndFieldItsReach_AndWhetherTheCallerMayChangeIt()
     {
         var shared = await SharedAsync();
