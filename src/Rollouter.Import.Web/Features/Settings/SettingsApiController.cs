@@ -19,7 +19,7 @@ namespace Rollouter.Import.Web.Features.Settings;
 [Route("api")]
 public sealed class SettingsApiController(
     RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts,
-    SettingsReach reach)
+    SharedSettingsRule rule)
     : ApiControllerBase(db, access)
 {
     private readonly RolloutAccess _access = access;
@@ -34,7 +34,7 @@ public sealed class SettingsApiController(
         }
 
         var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(ct);
-        var reaches = await reach.OfFieldsAsync(User, ct);
+        var reaches = await rule.ReachOfFieldsAsync(User, ct);
         return Ok(list.Select(f => Describe(f, reaches.GetValueOrDefault(f.Id, SettingReach.None))).ToList());
     }
 
@@ -79,7 +79,7 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        var reaches = await reach.OfWorkflowsAsync(User, ct);
+        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
         var list = await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
             .ToListAsync(ct);

@@ -35,10 +35,10 @@ public sealed class CustomFieldForm
 /// Multi-Selection. Options are unique per field ignoring case; renaming one renames it in every client's values,
 /// and an option that clients use cannot be removed (the count is shown).
 /// Fields are shared by rollouts: every change of an existing field or its options is refused to a rollout manager while
-/// an inventory of a rollout they are not a member of uses the field (<see cref="SettingsReach"/>); creating and
+/// an inventory of a rollout they are not a member of uses the field (<see cref="SharedSettingsRule"/>); creating and
 /// duplicating one is open to them.
 /// </summary>
-public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach)
+public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule)
 {
     public static readonly IReadOnlyList<CustomFieldType> Types = Enum.GetValues<CustomFieldType>();
 
@@ -105,7 +105,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = await reach.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -140,7 +140,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
     public async Task<SettingsErrors> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await reach.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -214,7 +214,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await reach.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (!errors.Failed && Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
                 o => o.Id == optionId, direction))
         {
@@ -228,7 +228,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
     public async Task<SettingsErrors> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await reach.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -333,7 +333,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
     public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var visible = await reach.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         return await db.Inventories.AsNoTracking()
             .Where(i => visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
             .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
@@ -363,7 +363,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
         };
         var errors = new SettingsErrors();
         await CheckAsync(form, 0, errors, ct);
-        var visible = await reach.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         var ids = inventoryIds.Distinct().ToList();
         // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
         var inventories = await db.Inventories.Include(i => i.CustomFields)
@@ -565,7 +565,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SettingsReach reach
     private async Task<(SettingsErrors Errors, CustomFieldOption? Option, string? Clean)> CheckRenameOptionAsync(
         ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken ct)
     {
-        var errors = await reach.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
             return (errors, null, null);

@@ -7,10 +7,10 @@ namespace Rollouter.Import.Web.Features.Settings.CustomFields;
 
 /// <summary>
 /// Custom fields and their options (Rollout Manager or higher). A change of a field that an inventory of a rollout the
-/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SettingsReach"/>).
+/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SharedSettingsRule"/>).
 /// </summary>
 [Route("settings/custom-fields")]
-public sealed class CustomFieldsController(RolloutDbContext db, SettingsReach reach, CustomFieldSettings settings)
+public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRule rule, CustomFieldSettings settings)
     : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/CustomFields/";
@@ -24,7 +24,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SettingsReach re
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
-        var reaches = await reach.OfFieldsAsync(User, ct);
+        var reaches = await rule.ReachOfFieldsAsync(User, ct);
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name)
             .Select(f => new { f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, Options = f.Options.Count })
             .ToListAsync(ct);
@@ -204,5 +204,5 @@ public sealed class CustomFieldsController(RolloutDbContext db, SettingsReach re
     }
 
     private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken ct) =>
-        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await reach.OfFieldAsync(User, field.Id, ct)));
+        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, ct)));
 }

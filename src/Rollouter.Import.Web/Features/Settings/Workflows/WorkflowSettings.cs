@@ -12,10 +12,10 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// are refused too (imports compare exactly, people do not). A workflow keeps at least one status; removing a status
 /// that clients are on moves them to another status of the workflow and removes it in one transaction.
 /// Workflows are shared by rollouts: every change of an existing workflow is refused to a rollout manager while an
-/// inventory of a rollout they are not a member of uses it (<see cref="SettingsReach"/>); creating and duplicating
+/// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
 /// one is open to them.
 /// </summary>
-public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
+public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule)
 {
     public const int NameLength = 200;
 
@@ -59,7 +59,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
     public async Task<SettingsErrors> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await reach.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -78,7 +78,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
     public async Task<SettingsErrors> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await reach.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -102,7 +102,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await reach.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -133,7 +133,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await reach.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (!errors.Failed && Ordering.MoveOne(workflow.Statuses, s => s.Position, (s, position) => s.Position = position,
                 s => s.Id == statusId, direction))
         {
@@ -155,7 +155,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await reach.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
             return errors;
@@ -231,7 +231,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
     public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, Workflow workflow, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var visible = await reach.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         var inventories = await db.Inventories.AsNoTracking()
             .Where(i => i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))
             .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
@@ -259,7 +259,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SettingsReach reach)
         ArgumentNullException.ThrowIfNull(inventoryIds);
         var errors = new SettingsErrors();
         var clean = await CheckNameAsync(name, 0, errors, ct);
-        var visible = await reach.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         var ids = inventoryIds.Distinct().ToList();
         // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
         var inventories = await db.Inventories.Where(i => ids.Contains(i.Id) && i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))

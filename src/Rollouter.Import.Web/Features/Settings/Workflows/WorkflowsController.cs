@@ -7,10 +7,10 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 
 /// <summary>
 /// Workflows and their statuses (Rollout Manager or higher). A change of a workflow that an inventory of a rollout the
-/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SettingsReach"/>).
+/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SharedSettingsRule"/>).
 /// </summary>
 [Route("settings/workflows")]
-public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach, WorkflowSettings settings) : SettingsControllerBase
+public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule rule, WorkflowSettings settings) : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/Workflows/";
 
@@ -21,7 +21,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
-        var reaches = await reach.OfWorkflowsAsync(User, ct);
+        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
         var workflows = await db.Workflows.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
             .ToListAsync(ct);
@@ -87,7 +87,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach
         }
 
         return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
-            await settings.ClientCountAsync(statusId, ct), null, await reach.OfWorkflowAsync(User, id, ct)));
+            await settings.ClientCountAsync(statusId, ct), null, await rule.ReachOfWorkflowAsync(User, id, ct)));
     }
 
     [HttpPost("{id:int}/statuses/{statusId:int}/remove")]
@@ -105,7 +105,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach
         {
             ForbidIf(forbidden);
             return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
-                await settings.ClientCountAsync(statusId, ct), targetStatusId, await reach.OfWorkflowAsync(User, id, ct)));
+                await settings.ClientCountAsync(statusId, ct), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, ct)));
         }
 
         var target = workflow!.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
@@ -186,6 +186,6 @@ public sealed class WorkflowsController(RolloutDbContext db, SettingsReach reach
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         return View(Views + "Edit.cshtml", new WorkflowPage(workflow,
             [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => new StatusItem(s.Id, s.Name, counts.GetValueOrDefault(s.Id)))],
-            await reach.OfWorkflowAsync(User, workflow.Id, ct)));
+            await rule.ReachOfWorkflowAsync(User, workflow.Id, ct)));
     }
 }

@@ -60,12 +60,12 @@ public sealed record SettingReach(int Inventories, int Clients, int OtherRollout
 /// Computes <see cref="SettingReach"/> for the settings pages and the rules services, and refuses a change by someone
 /// whose rollouts the setting outgrows (issue 15; docs/decisions/0010-shared-settings.md).
 /// </summary>
-public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
+public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access)
 {
-    public Task<SettingReach> OfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
+    public Task<SettingReach> ReachOfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
         OfAsync(user, UsingWorkflow(workflowId), countClients: true, ct);
 
-    public Task<SettingReach> OfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
+    public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
         OfAsync(user, UsingField(fieldId), countClients: true, ct);
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
@@ -77,7 +77,7 @@ public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
         Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, ct), "custom field");
 
     /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
-    public async Task<Dictionary<int, SettingReach>> OfWorkflowsAsync(ClaimsPrincipal user, CancellationToken ct)
+    public async Task<Dictionary<int, SettingReach>> ReachOfWorkflowsAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var inventories = await db.Inventories.AsNoTracking()
             .Select(i => new { i.Id, i.RolloutId, SettingId = i.WorkflowId }).ToListAsync(ct);
@@ -85,7 +85,7 @@ public sealed class SettingsReach(RolloutDbContext db, RolloutAccess access)
     }
 
     /// <summary>The reach of every custom field, by id, for the list (without names).</summary>
-    public async Task<Dictionary<int, SettingReach>> OfFieldsAsync(ClaimsPrincipal user, CancellationToken ct)
+    public async Task<Dictionary<int, SettingReach>> ReachOfFieldsAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var uses = await db.InventoryCustomFields.AsNoTracking()
             .Select(f => new { f.InventoryId, f.Inventory.RolloutId, SettingId = f.CustomFieldId }).ToListAsync(ct);
