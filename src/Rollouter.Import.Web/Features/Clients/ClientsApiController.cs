@@ -5,6 +5,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Clients;
 
@@ -40,8 +41,11 @@ public sealed record CreateLinkRequest(int? OtherClientId, int? LinkTypeId, stri
 
 public sealed record LinkConflictDto(string Field, string? This, string? Other);
 
-/// <summary>409 of a link whose clients disagree on shared fields: each needs a <c>keep</c> choice.</summary>
-public sealed record LinkConflictError(string Error, IReadOnlyList<LinkConflictDto> Conflicts);
+/// <summary>409 of a link whose clients disagree on shared fields (problem details with <c>conflicts</c>): each needs a <c>keep</c> choice.</summary>
+public sealed class LinkConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
+{
+    public IReadOnlyList<LinkConflictDto> Conflicts { get; init; } = [];
+}
 
 /// <summary>An inventory's clients and single clients for scripts: any member of the rollout; links: Rollout Manager or higher.</summary>
 [Route("api")]
@@ -54,25 +58,21 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     /// </summary>
     [HttpGet("inventories/{id:int}/clients")]
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Clients(int id, string? search = null, int page = 1, int pageSize = 50,
         CancellationToken ct = default)
     {
-        var rolloutId = await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct);
-        var (_, refusal) = rolloutId is null ? (null, null) : await RolloutAsync(rolloutId.Value, Role.ClientUser, ct);
-        if (rolloutId is null || refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound })
+        var rollout = await RolloutOfAsync(
+            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
+            $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
+            return Refuse(rollout.Problem);
         }
 
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, 1000);
-        var query = Db.Clients.AsNoTracking().InInventory(rolloutId.Value, id);
+        var rolloutId = rollout.Value.Id;
+        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
+        var query = Db.Clients.AsNoTracking().InInventory(rolloutId, id);
         search = search?.Trim();
         if (!string.IsNullOrEmpty(search))
         {
@@ -84,8 +84,8 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         var total = await query.CountAsync(ct);
         var rows = await query
             .OrderBy(c => c.NameKey).ThenBy(c => c.Id)
-            .Skip((page - 1) * pageSize)
-            .Take(pageSize)
+            .Skip(paging.Skip)
+            .Take(paging.PageSize)
             .Select(c => new
             {
                 c.Id,
@@ -101,40 +101,41 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         var fields = (await InventoryDefinition.LoadAsync(Db, id, ct)).CustomFields;
         var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status ?? "", c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
-        return Ok(new PageDto<ClientDto>(total, page, pageSize, items));
+        return Ok(new PageDto<ClientDto>(total, paging.Page, paging.PageSize, items));
     }
 
     /// <summary>The client: default fields, custom values, links and history (newest first).</summary>
     [HttpGet("clients/{id:int}")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Client(int id, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.ClientUser, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        var details = (await ClientDetails.LoadAsync(Db, rolloutId, id, ct))!;
-        return Ok(ToDto(details));
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
     }
 
     /// <summary>Links the client to another client of its rollout (Rollout Manager or higher).</summary>
     [HttpPost("clients/{id:int}/links")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
-    [ProducesResponseType<LinkConflictError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
+        var rolloutId = rollout.Value.Id;
         if (request?.OtherClientId is not { } otherId || request.LinkTypeId is not { } typeId)
         {
             return Error(StatusCodes.Status400BadRequest, "Send {otherClientId, linkTypeId, direction, keep}.");
@@ -166,9 +167,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
         if (result.NeedsChoice)
         {
-            return StatusCode(StatusCodes.Status409Conflict, new LinkConflictError(
-                "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\").",
-                [.. result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue))]));
+            return Refuse(Import.Problem.Conflict(
+                    "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\")."),
+                ("conflicts", result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
         }
 
         if (result.Error is not null)
@@ -176,24 +177,25 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, result.Error);
         }
 
-        var details = (await ClientDetails.LoadAsync(Db, rolloutId, id, ct))!;
-        return Created($"/api/clients/{id}", ToDto(details));
+        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
+            : Created($"/api/clients/{id}", ToDto(details));
     }
 
     /// <summary>Removes a link of the client (Rollout Manager or higher).</summary>
     [HttpDelete("clients/{id:int}/links/{linkId:int}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        return await links.UnlinkAsync(rolloutId, id, linkId, User.UserId(), ct) switch
+        return await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct) switch
         {
             UnlinkResult.Removed => NoContent(),
             UnlinkResult.ImportRunning => Error(StatusCodes.Status409Conflict, ClientLinkService.ImportRunningMessage),
@@ -202,17 +204,10 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     }
 
     /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>
-    private async Task<(int RolloutId, IActionResult? Refusal)> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct)
-    {
-        var rolloutId = await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct);
-        var (_, refusal) = rolloutId is null ? (null, null) : await RolloutAsync(rolloutId.Value, minimum, ct);
-        if (rolloutId is null || refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound })
-        {
-            return (0, Error(StatusCodes.Status404NotFound, $"Client {clientId} does not exist."));
-        }
-
-        return (rolloutId.Value, refusal);
-    }
+    private async Task<Result<Rollout>> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct) =>
+        await RolloutOfAsync(
+            await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
+            $"Client {clientId} does not exist.", minimum, ct);
 
     private static ClientDetailsDto ToDto(ClientDetails c)
     {

@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -17,8 +19,8 @@ namespace Rollouter.Import.Web.Features.Imports;
 public sealed class ImportsApiController(
     RolloutDbContext db,
     RolloutAccess access,
-    ImportService imports,
-    ImportProcessor processor,
+    ImportLifecycle imports,
+    ImportUploads uploads,
     ImportProgressRegistry progress) : ApiControllerBase(db, access)
 {
     /// <summary>
@@ -30,20 +32,20 @@ public sealed class ImportsApiController(
     [DisableFormValueModelBinding]
     [Consumes("multipart/form-data")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status413PayloadTooLarge)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status415UnsupportedMediaType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CancellationToken ct)
     {
-        var (rollout, refusal) = await RolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            return Refuse(tooLarge);
         }
 
         if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
@@ -51,10 +53,10 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId"], skipEmptyFile: false, ct);
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, ct);
         if (received.Problem is not null)
         {
-            return Error(received.Problem);
+            return Refuse(received.Problem);
         }
 
         int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
@@ -63,39 +65,39 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        var result = await imports.CreateAsync(rollout!, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(), ct);
-        if (result.Problem is not null)
+        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), ct);
+        if (result.Failed)
         {
-            return Error(result.Problem);
+            return Refuse(result.Problem);
         }
 
-        return Created($"/api/imports/{result.Import!.Id}", await DescribeAsync(result.Import, result.Validation, ct));
+        var created = result.Value;
+        return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, ct));
     }
 
     [HttpGet("imports/{id:int}")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct, read: true);
-        return refusal ?? Ok(await DescribeAsync(import!, null, ct));
+        var import = await ImportAsync(id, ct, read: true);
+        return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
     }
 
     /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
     [HttpPut("imports/{id:int}/mapping")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        var result = await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct);
-        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct), ct);
     }
 
     /// <summary>
@@ -104,50 +106,45 @@ public sealed class ImportsApiController(
     /// </summary>
     [HttpPut("imports/{id:int}/parse-options")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        var (parsed, error) = options.ToOptions();
-        if (parsed is null)
+        var parsed = options.ToOptions();
+        if (parsed.Failed)
         {
-            return Error(StatusCodes.Status400BadRequest, error!);
+            return Refuse(parsed.Problem);
         }
 
-        var result = await imports.UpdateParseOptionsAsync(id, parsed, User.UserId(), ct);
-        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+        return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), ct), ct);
     }
 
     /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        if (import!.Status == ImportStatus.Incomplete)
+        var result = await imports.CheckAsync(id, ct);
+        if (result.Failed)
         {
-            return Error(StatusCodes.Status409Conflict, $"Import {id} is Incomplete: map a column to Name first.");
+            return Refuse(result.Problem);
         }
 
-        var result = await processor.CheckAsync(id, null, ct);
-        if (result.Problem is not null)
-        {
-            return Error(ImportProblem.FromFile(result.Problem));
-        }
-
-        var check = result.Check!;
+        var check = result.Value;
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
             [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))]));
     }
@@ -155,19 +152,19 @@ public sealed class ImportsApiController(
     /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
     [HttpPost("imports/{id:int}/approve")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, CancellationToken ct)
     {
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
         var result = await imports.ApproveAsync(id, User.UserId(), ct);
-        return result.Problem is not null
-            ? Error(result.Problem)
-            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Import!, null, ct));
+        return result.Failed
+            ? Refuse(result.Problem)
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, ct));
     }
 
     /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
@@ -176,22 +173,24 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
         CancellationToken ct = default)
     {
-        var (_, refusal) = await ImportAsync(id, ct, read: true);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct, read: true);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, 1000);
+        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
         var query = FailedRows.Query(Db, id, column);
         var total = await query.CountAsync(ct);
         var items = await query
-            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Skip(paging.Skip).Take(paging.PageSize)
             .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
             .ToListAsync(ct);
-        return Ok(new PageDto<RowErrorDto>(total, page, pageSize, items));
+        return Ok(new PageDto<RowErrorDto>(total, paging.Page, paging.PageSize, items));
     }
+
+    private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken ct) =>
+        result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, ct));
 
     private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
     {
@@ -201,9 +200,10 @@ public sealed class ImportsApiController(
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
-            var (file, problem) = await imports.DescribeFileAsync(import, ct);
-            if (file is not null)
+            var described = await imports.DescribeFileAsync(import, ct);
+            if (described.Succeeded)
             {
+                var file = described.Value;
                 columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
                     [.. file.SampleRows.Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
@@ -214,9 +214,9 @@ public sealed class ImportsApiController(
                     validation = MappingValidation.Validate(mapping, file.Columns, definition);
                 }
             }
-            else if (problem is not null)
+            else
             {
-                warnings.Add(problem.Message);
+                warnings.Add(described.Problem.Message);
             }
         }
 

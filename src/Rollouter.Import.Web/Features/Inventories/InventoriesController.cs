@@ -6,6 +6,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Inventories;
 
@@ -43,10 +44,11 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var descending = string.Equals(dir, "desc", StringComparison.OrdinalIgnoreCase);
 
         var total = await query.CountAsync(cancellationToken);
-        var pages = Math.Max(1, (total + PageSize - 1) / PageSize);
-        page = Math.Clamp(page, 1, pages);
+        var paging = Paging.Of(page, PageSize).Within(total);
+        var pages = paging.PageCount(total);
+        page = paging.Page;
         var clients = await Sorted(query, sort, descending)
-            .Skip((page - 1) * PageSize)
+            .Skip(paging.Skip)
             .Take(PageSize)
             .Select(c => new ClientRow(
                 c.Id,

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports.Reviews;
 
@@ -14,7 +17,7 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 /// Manager or higher.
 /// </summary>
 [Route("reviews")]
-public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportService imports, ImportsPageBuilder pages)
+public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
     : Controller
 {
     private bool IsReviewer => User.IsKeyAccountManager() || User.IsAdministrator();
@@ -30,16 +33,15 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var visible = access.Visible(User).Select(r => r.Id);
         var query = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
         var total = await query.CountAsync(cancellationToken);
-        var pageCount = Math.Max(1, (total + ReviewList.PageSize - 1) / ReviewList.PageSize);
-        page = Math.Clamp(page, 1, pageCount);
+        var paging = Paging.Of(page, ReviewList.PageSize).Within(total);
         var items = await query
             .OrderBy(i => i.Status == ImportStatus.Failed ? 0 : 1)
             .ThenByDescending(i => i.Id)
-            .Skip((page - 1) * ReviewList.PageSize).Take(ReviewList.PageSize)
+            .Skip(paging.Skip).Take(ReviewList.PageSize)
             .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
                 i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
             .ToListAsync(cancellationToken);
-        return View(new ReviewList(items, total, page, pageCount));
+        return View(new ReviewList(items, total, paging.Page, paging.PageCount(total)));
     }
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
@@ -67,7 +69,13 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
         var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? await pages.OriginalFileAsync(import!, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var file = await pages.OriginalFileAsync(import!, cancellationToken);
+        return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
@@ -81,10 +89,8 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
             return refusal;
         }
 
-        var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
-        return report is null
-            ? StatusCode(problem!.StatusCode, problem.Message)
-            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
+        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
     /// <summary>
