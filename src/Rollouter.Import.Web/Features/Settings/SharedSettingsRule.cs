@@ -58,7 +58,7 @@ public sealed record SettingReach(int Inventories, int Clients, int OtherRollout
 
 /// <summary>
 /// Computes <see cref="SettingReach"/> for the settings pages and the rules services, and refuses a change by someone
-/// whose rollouts the setting outgrows (issue 15; docs/decisions/0012-shared-settings.md).
+/// whose rollouts the setting outgrows (issue 15; docs/decisions/0013-shared-settings.md).
 /// </summary>
 public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access)
 {
