@@ -46,7 +46,7 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         var list = (await manager.GetJsonAsync("/api/users")).AsArray();
         Assert.Contains(list, u => u!["userCode"]!.GetValue<string>() == "U-8002" && u["role"]!.GetValue<string>() == "ServiceDesk");
         Assert.DoesNotContain(list, u => u!.AsObject().ContainsKey("invitationUrl"));
-        // An administrator does not exist for a rollout manager (docs/decisions/0013).
+        // An administrator does not exist for a rollout manager (docs/decisions/0018).
         Assert.DoesNotContain(list, u => u!["email"]!.GetValue<string>() == "admin@demo.test");
     }
 

@@ -8,7 +8,7 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// Browsers a user signed in with before, remembered by a protected cookie that names the user and a random device
 /// id. Failed sign-ins from someone else, for the same email, neither throttle nor lock out such a browser: its
 /// failures are counted for the device alone. So guessing at a user's email from elsewhere cannot keep the user out of
-/// the browser they use (docs/decisions/0014).
+/// the browser they use (docs/decisions/0019).
 /// </summary>
 public sealed class KnownDevices(IDataProtectionProvider protection)
 {

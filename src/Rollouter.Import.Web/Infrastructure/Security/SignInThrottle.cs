@@ -9,7 +9,7 @@ using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Infrastructure.Security;
 
-/// <summary>The "Rollouter:SignIn" configuration section: how hard guessing passwords is made (docs/decisions/0014).</summary>
+/// <summary>The "Rollouter:SignIn" configuration section: how hard guessing passwords is made (docs/decisions/0019).</summary>
 public sealed class SignInOptions
 {
     public const string Section = "Rollouter:SignIn";

@@ -9,7 +9,7 @@ namespace Rollouter.Import.Web.Features.Settings.Users;
 /// Which users someone manages: an administrator every user; a rollout manager the users who belong to at least one
 /// of the manager's rollouts, never an administrator. Every other user does not exist for them (404), as a foreign
 /// rollout does. A rollout manager creates a user into at least one of their rollouts, so a new user is reachable
-/// from the first moment without a second rule (docs/decisions/0013).
+/// from the first moment without a second rule (docs/decisions/0018).
 /// </summary>
 public static class UserAccess
 {
