@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261203100401_Initial")]
+    [Migration("20261203130405_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
