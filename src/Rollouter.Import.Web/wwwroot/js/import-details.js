@@ -38,7 +38,8 @@
                 var percent = Math.round(100 * (progress.checked + progress.written) / (2 * total));
                 bar.style.width = percent + '%';
                 bar.textContent = percent + '%';
-                text.textContent = progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.written + ' written';
+                text.textContent = progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.written + ' written' +
+                    (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : '');
                 setTimeout(poll, 1000);
             })
             .catch(function () { setTimeout(poll, 1000); });
