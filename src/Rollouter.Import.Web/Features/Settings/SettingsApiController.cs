@@ -64,10 +64,10 @@ public sealed class SettingsApiController(
             Required = request.Required,
             ValidationRegex = request.Regex,
         };
-        var (field, errors) = await fields.CreateAsync(form, request.Options ?? [], ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/custom-fields/{field!.Id}", Describe(field, SettingReach.None));
+        var field = await fields.CreateAsync(form, request.Options ?? [], ct);
+        return field.Failed
+            ? Refuse(field.Problem)
+            : Created($"/api/custom-fields/{field.Value.Id}", Describe(field.Value, SettingReach.None));
     }
 
     [HttpGet("workflows")]
@@ -98,11 +98,15 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        var (workflow, errors) = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/workflows/{workflow!.Id}", Describe(workflow.Id, workflow.Name,
-                [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)], SettingReach.None));
+        var created = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
+        if (created.Failed)
+        {
+            return Refuse(created.Problem);
+        }
+
+        var workflow = created.Value;
+        return Created($"/api/workflows/{workflow.Id}", Describe(workflow.Id, workflow.Name,
+            [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)], SettingReach.None));
     }
 
     [HttpPost("rollouts")]
@@ -114,10 +118,14 @@ public sealed class SettingsApiController(
     {
         ArgumentNullException.ThrowIfNull(request);
         var form = new RolloutForm { Name = request.Name ?? "", Identifier = request.Identifier ?? "", ClientLimit = request.ClientLimit };
-        var (rollout, errors) = await rollouts.CreateAsync(User, form, ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/rollouts/{rollout!.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
+        var created = await rollouts.CreateAsync(User, form, ct);
+        if (created.Failed)
+        {
+            return Refuse(created.Problem);
+        }
+
+        var rollout = created.Value;
+        return Created($"/api/rollouts/{rollout.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
     }
 
     /// <summary>Adds a member; the answer lists the rollout's members.</summary>
@@ -135,10 +143,10 @@ public sealed class SettingsApiController(
             return Refuse(rollout.Problem);
         }
 
-        var errors = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
-        if (errors.Failed)
+        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
+        if (added.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(added.Problem);
         }
 
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);

@@ -69,11 +69,11 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
         OfAsync(user, UsingField(fieldId), countClients: true, ct);
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
-    public async Task<SettingsErrors> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
+    public async Task<ProblemList> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
         Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, ct), "workflow");
 
     /// <summary>The refusal when <paramref name="user"/> may not change the field or its options; empty when they may.</summary>
-    public async Task<SettingsErrors> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
+    public async Task<ProblemList> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
         Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, ct), "custom field");
 
     /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
@@ -96,9 +96,9 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
     public Task<List<int>> VisibleRolloutIdsAsync(ClaimsPrincipal user, CancellationToken ct) =>
         access.Visible(user).Select(r => r.Id).ToListAsync(ct);
 
-    private static SettingsErrors Refusal(SettingReach reach, string setting)
+    private static ProblemList Refusal(SettingReach reach, string setting)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!reach.MayChange)
         {
             errors.Forbidden(reach.Refusal(setting));

@@ -61,11 +61,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     public Task<CustomField?> FindAsync(int id, CancellationToken ct) =>
         db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, ct);
 
-    public async Task<(CustomField? Field, SettingsErrors Errors)> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
+    public async Task<Result<CustomField>> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         await CheckAsync(form, 0, errors, ct);
         var names = (options ?? SettingsNames.Lines(form.Options)).Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
         var hasOptions = form.Type is CustomFieldType.Selection or CustomFieldType.MultiSelection;
@@ -84,7 +84,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var field = new CustomField
@@ -98,17 +98,17 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         };
         db.CustomFields.Add(field);
         await db.SaveChangesAsync(ct);
-        return (field, errors);
+        return field;
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(form);
         var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         await CheckAsync(form, field.Id, errors, ct);
@@ -120,7 +120,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         field.Name = form.Name;
@@ -129,7 +129,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         field.Required = form.Required;
         field.ValidationRegex = form.ValidationRegex;
         await db.SaveChangesAsync(ct);
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
@@ -137,13 +137,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// so it follows the rule of every other change. (An import's "Create option if not exists" adds the options its own
     /// file brings, as the original product does.)
     /// </summary>
-    public async Task<SettingsErrors> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
+    public async Task<Result> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
         var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckOption(field, name, 0, errors);
@@ -151,38 +151,44 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             field.Options.Add(new CustomFieldOption
             {
-                Name = clean!, Position = Ordering.Next(field.Options, o => o.Position),
+                Name = clean, Position = Ordering.Next(field.Options, o => o.Position),
             });
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// Renames an option, and the value in every client of an inventory that has the field (recorded in their history), in
     /// one transaction.
     /// </summary>
-    public async Task<SettingsErrors> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
+    public async Task<Result> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
-        if (errors.Failed || clean == option!.Name)
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        if (rename.Failed)
         {
-            return errors;
+            return rename.Problem;
+        }
+
+        var (option, clean) = rename.Value;
+        if (clean == option.Name)
+        {
+            return Result.Success;
         }
 
         var actorId = user.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var old = option.Name;
-        option.Name = clean!;
+        option.Name = clean;
         await db.SaveChangesAsync(ct);
         var now = DateTimeOffset.UtcNow;
         var fieldName = field.Name;
         await ForEachClientWithOptionAsync(field.Id, old, (client, values) =>
         {
-            string[] renamed = [.. values.Select(v => v == old ? clean! : v)];
+            string[] renamed = [.. values.Select(v => v == old ? clean : v)];
             client.Values[field.Id] = renamed;
             client.UpdatedAt = now;
             db.ClientHistory.Add(new ClientHistoryEntry
@@ -192,25 +198,29 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             });
         }, ct);
         await transaction.CommitAsync(ct);
-        return errors;
+        return Result.Success;
     }
 
     /// <summary>
     /// What renaming the option would do: the refusal (the rule, or a bad name), or else how many clients hold the option
     /// and get the new name, so that the page can ask before changing them.
     /// </summary>
-    public async Task<(SettingsErrors Errors, int Clients)> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
+    public async Task<Result<int>> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
         int optionId, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
-        return errors.Failed || clean == option!.Name
-            ? (errors, 0)
-            : (errors, await CountClientsWithOptionAsync(field.Id, option.Name, ct));
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        if (rename.Failed)
+        {
+            return rename.Problem;
+        }
+
+        var (option, clean) = rename.Value;
+        return clean == option.Name ? 0 : await CountClientsWithOptionAsync(field.Id, option.Name, ct);
     }
 
     /// <summary>Moves an option one place up (-1) or down (+1): the order of the dropdowns and the import template.</summary>
-    public async Task<SettingsErrors> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
+    public async Task<Result> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
@@ -221,36 +231,36 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>Removes an option no client uses; one in use is refused with the number of clients.</summary>
-    public async Task<SettingsErrors> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
+    public async Task<Result> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
         var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var used = await CountClientsWithOptionAsync(field.Id, option.Name, ct);
         if (used > 0)
         {
             errors.Invalid("", $"{used:N0} {(used == 1 ? "client has" : "clients have")} the option \"{option.Name}\": change their value first (e.g. by an import with Update existing clients), or rename the option instead.");
-            return errors;
+            return errors.ToResult();
         }
 
         field.Options.Remove(option);
         db.CustomFieldOptions.Remove(option);
         await db.SaveChangesAsync(ct);
-        return errors;
+        return errors.ToResult();
     }
 
     public async Task<int> CountClientsWithOptionAsync(int fieldId, string option, CancellationToken ct)
@@ -351,7 +361,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// values of the original stay, as when a field is taken off an inventory. One transaction: an inventory that
     /// cannot switch refuses the whole, and nothing is created.
     /// </summary>
-    public async Task<(CustomField? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, CustomField field,
+    public async Task<Result<CustomField>> DuplicateAsync(ClaimsPrincipal user, CustomField field,
         string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
@@ -361,7 +371,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Name = name ?? "", Description = field.Description, Type = field.Type, Required = field.Required,
             ValidationRegex = field.ValidationRegex,
         };
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         await CheckAsync(form, 0, errors, ct);
         var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         var ids = inventoryIds.Distinct().ToList();
@@ -376,7 +386,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -394,9 +404,9 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
             if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, ct))
             {
-                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it has an import running.");
                 db.ChangeTracker.Clear();
-                return (null, errors);
+                return Problem.Invalid($"The inventory {inventory.Name} cannot switch to the copy: it has an import running.",
+                    "InventoryIds");
             }
 
             var place = inventory.CustomFields.Single(f => f.CustomFieldId == field.Id);
@@ -413,7 +423,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
 
         await transaction.CommitAsync(ct);
-        return (copy, errors);
+        return copy;
     }
 
     /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/>.</summary>
@@ -503,7 +513,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
     }
 
-    private async Task CheckAsync(CustomFieldForm form, int id, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(CustomFieldForm form, int id, ProblemList errors, CancellationToken ct)
     {
         form.Name = form.Name?.Trim() ?? "";
         form.Description = SettingsNames.Clean(form.Description);
@@ -562,26 +572,28 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
     }
 
-    private async Task<(SettingsErrors Errors, CustomFieldOption? Option, string? Clean)> CheckRenameOptionAsync(
+    /// <summary>The option and its new name (trimmed), if the rename may go ahead.</summary>
+    private async Task<Result<(CustomFieldOption Option, string Name)>> CheckRenameOptionAsync(
         ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken ct)
     {
         var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
         if (errors.Failed)
         {
-            return (errors, null, null);
+            return errors.Problem;
         }
 
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
-            errors.Invalid("", "This option no longer exists.");
-            return (errors, null, null);
+            return Problem.Invalid("This option no longer exists.");
         }
 
-        return (errors, option, CheckOption(field, name, optionId, errors));
+        var clean = CheckOption(field, name, optionId, errors);
+        return errors.ToResult((option, clean));
     }
 
-    private static string? CheckOption(CustomField field, string? name, int optionId, SettingsErrors errors)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private static string CheckOption(CustomField field, string? name, int optionId, ProblemList errors)
     {
         var clean = SettingsNames.Clean(name);
         if (!field.HasOptions)
@@ -604,6 +616,6 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 : $"The field already has the option \"{same.Name}\", which differs only by case.");
         }
 
-        return clean;
+        return clean ?? "";
     }
 }

@@ -42,10 +42,9 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
     {
         if (ModelState.IsValid)
         {
-            var (field, errors) = await settings.CreateAsync(form, null, ct);
-            if (!Refused(errors, out _))
+            if (!Refused(await settings.CreateAsync(form, null, ct), out _, out var field))
             {
-                Confirm($"The custom field {field!.Name} was created.");
+                Confirm($"The custom field {field.Name} was created.");
                 return RedirectToAction(nameof(Edit), new { id = field.Id });
             }
         }
@@ -107,11 +106,11 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         if (!confirmed)
         {
-            var (errors, clients) = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, ct);
-            if (!errors.Failed && clients > 0)
+            var clients = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, ct);
+            if (clients is { Succeeded: true, Value: > 0 } && optionName is not null)
             {
                 return View(Views + "RenameOption.cshtml",
-                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName!.Trim(), clients));
+                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName.Trim(), clients.Value));
             }
         }
 
@@ -148,14 +147,13 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
             return NotFound();
         }
 
-        var (copy, errors) = await settings.DuplicateAsync(User, field, name, inventoryIds ?? [], ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.DuplicateAsync(User, field, name, inventoryIds ?? [], ct), out _, out var copy))
         {
             return await DuplicatePageAsync(field, name ?? "", inventoryIds ?? [], ct);
         }
 
         var switched = inventoryIds?.Length ?? 0;
-        Confirm($"The custom field {copy!.Name} was created as a copy of {field.Name}" + switched switch
+        Confirm($"The custom field {copy.Name} was created as a copy of {field.Name}" + switched switch
         {
             0 => ".",
             1 => "; 1 inventory now uses it, with its clients' values.",
@@ -178,7 +176,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         ValidationRegex = field.ValidationRegex,
     };
 
-    private async Task<IActionResult> ChangeAsync(int id, Func<CustomField, Task<SettingsErrors>> change, string? message,
+    private async Task<IActionResult> ChangeAsync(int id, Func<CustomField, Task<Result>> change, string? message,
         CancellationToken ct)
     {
         var field = await settings.FindAsync(id, ct);

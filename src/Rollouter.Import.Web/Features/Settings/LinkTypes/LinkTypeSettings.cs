@@ -31,21 +31,21 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
     public Task<ClientLinkType?> FindAsync(int id, CancellationToken ct) =>
         db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, ct);
 
-    public async Task<(ClientLinkType? Type, SettingsErrors Errors)> CreateAsync(LinkTypeForm form, CancellationToken ct)
+    public async Task<Result<ClientLinkType>> CreateAsync(LinkTypeForm form, CancellationToken ct)
     {
         var type = new ClientLinkType { OutwardName = "", InwardName = "" };
-        var errors = await SaveAsync(type, form, isNew: true, ct);
-        return (errors.Failed ? null : type, errors);
+        var saved = await SaveAsync(type, form, isNew: true, ct);
+        return saved.Failed ? saved.Problem : type;
     }
 
-    public Task<SettingsErrors> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken ct) =>
+    public Task<Result> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken ct) =>
         SaveAsync(type, form, isNew: false, ct);
 
-    private async Task<SettingsErrors> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken ct)
+    private async Task<Result> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var outward = SettingsNames.Clean(form.OutwardName);
         var inward = SettingsNames.Clean(form.InwardName);
         if (outward is null)
@@ -90,13 +90,13 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
                 "Clients are linked by this type: whether it is advanced can no longer change (create another link type).");
         }
 
-        if (errors.Failed)
+        if (errors.Failed || outward is null || inward is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
-        type.OutwardName = outward!;
-        type.InwardName = inward!;
+        type.OutwardName = outward;
+        type.InwardName = inward;
         type.IsAdvanced = form.IsAdvanced;
         type.SharedFields.RemoveAll(f => !fieldIds.Contains(f.CustomFieldId));
         type.SharedFields.AddRange(fieldIds.Where(id => type.SharedFields.All(f => f.CustomFieldId != id))
@@ -107,6 +107,6 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
         }
 
         await db.SaveChangesAsync(ct);
-        return errors;
+        return Result.Success;
     }
 }

@@ -33,10 +33,9 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
     {
         if (ModelState.IsValid)
         {
-            var (type, errors) = await settings.CreateAsync(form, ct);
-            if (!Refused(errors, out _))
+            if (!Refused(await settings.CreateAsync(form, ct), out _, out var type))
             {
-                Confirm($"The link type {type!.OutwardName} / {type.InwardName} was created.");
+                Confirm($"The link type {type.OutwardName} / {type.InwardName} was created.");
                 return RedirectToAction(nameof(Index));
             }
         }

@@ -31,19 +31,18 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
 {
     public const int IdentifierLength = 32;
 
-    public async Task<(Rollout? Rollout, SettingsErrors Errors)> CreateAsync(ClaimsPrincipal actor, RolloutForm form, CancellationToken ct)
+    public async Task<Result<Rollout>> CreateAsync(ClaimsPrincipal actor, RolloutForm form, CancellationToken ct)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!actor.IsAdministrator())
         {
-            errors.Forbidden("Only administrators create rollouts.");
-            return (null, errors);
+            return Problem.Forbidden("Only administrators create rollouts.");
         }
 
         await CheckAsync(form, 0, errors, ct);
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var rollout = new Rollout
@@ -52,17 +51,17 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         };
         db.Rollouts.Add(rollout);
         await db.SaveChangesAsync(ct);
-        return (rollout, errors);
+        return rollout;
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, Rollout rollout, RolloutForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal actor, Rollout rollout, RolloutForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!actor.IsAdministrator())
         {
             errors.Forbidden("Only administrators edit rollouts.");
-            return errors;
+            return errors.ToResult();
         }
 
         await CheckAsync(form, rollout.Id, errors, ct);
@@ -78,20 +77,20 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         rollout.Name = form.Name;
         rollout.Identifier = form.Identifier;
         rollout.ClientLimit = form.ClientLimit;
         await db.SaveChangesAsync(ct);
-        return errors;
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    public async Task<Result> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         // A rollout manager adds only users they already manage: anyone else is as unknown to them as a user that does not
         // exist (adding a stranger would make them the manager's to edit and to send a reset link to).
         var user = await db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == userId, ct);
@@ -109,18 +108,18 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> RemoveMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    public async Task<Result> RemoveMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var member = await db.RolloutMembers.Include(m => m.User)
             .SingleOrDefaultAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct);
         if (member is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         if (member.User.Role == Role.Administrator && !actor.IsAdministrator())
@@ -137,10 +136,10 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    private async Task CheckAsync(RolloutForm form, int id, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(RolloutForm form, int id, ProblemList errors, CancellationToken ct)
     {
         form.Name = form.Name?.Trim() ?? "";
         form.Identifier = form.Identifier?.Trim() ?? "";

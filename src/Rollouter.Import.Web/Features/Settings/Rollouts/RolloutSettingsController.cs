@@ -37,10 +37,9 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     {
         if (ModelState.IsValid)
         {
-            var (rollout, errors) = await settings.CreateAsync(User, form, ct);
-            if (!Refused(errors, out var forbidden))
+            if (!Refused(await settings.CreateAsync(User, form, ct), out var forbidden, out var rollout))
             {
-                Confirm($"The rollout {rollout!.Name} was created. Add its members below.");
+                Confirm($"The rollout {rollout.Name} was created. Add its members below.");
                 return RedirectToAction(nameof(Edit), new { id = rollout.Id });
             }
 
@@ -78,8 +77,8 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
         if (ModelState.IsValid)
         {
-            var errors = await settings.UpdateAsync(User, rollout, form, ct);
-            if (!Refused(errors, out var forbidden))
+            var result = await settings.UpdateAsync(User, rollout, form, ct);
+            if (!Refused(result, out var forbidden))
             {
                 Confirm($"The rollout {rollout.Name} was saved.");
                 return RedirectToAction(nameof(Edit), new { id });
@@ -104,7 +103,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
     /// <summary>A change of a visible rollout's members: 404 for another rollout, 403 or the page with the message when refused.</summary>
     private async Task<IActionResult> ChangeMembersAsync(
-        int id, Func<Rollout, Task<SettingsErrors>> change, string done, CancellationToken ct)
+        int id, Func<Rollout, Task<Result>> change, string done, CancellationToken ct)
     {
         var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, ct);
         if (rollout is null)

@@ -53,6 +53,9 @@ public sealed class UserForm
 /// rollouts, and creates a link only for a user whose every rollout is theirs. Only administrators give the
 /// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
 /// </summary>
+/// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
+public sealed record CreatedUser(User User, string? InvitationToken);
+
 public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
@@ -67,10 +70,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     public Task<bool> ManagesAsync(ClaimsPrincipal actor, int id, CancellationToken ct) =>
         db.Manageable(actor).AnyAsync(u => u.Id == id, ct);
 
-    public async Task<(User? User, string? InvitationToken, SettingsErrors Errors)> CreateAsync(
+    /// <summary>A new user, with the token of their invitation link when they were invited rather than given a password.</summary>
+    public async Task<Result<CreatedUser>> CreateAsync(
         ClaimsPrincipal actor, UserForm form, CancellationToken ct)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         Normalize(form);
         await CheckAsync(actor, form, null, errors, ct);
         if (!actor.IsAdministrator() && !await access.Visible(actor).AnyAsync(r => form.RolloutIds.Contains(r.Id), ct))
@@ -93,7 +97,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed)
         {
-            return (null, null, errors);
+            return errors.Problem;
         }
 
         var user = new User
@@ -111,19 +115,19 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
-            return (null, null, errors);
+            return errors.Problem ?? Problem.Invalid("The user was not created.");
         }
 
         await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
         await transaction.CommitAsync(ct);
         var token = form.Invite ? await NewInvitationTokenAsync(user) : null;
-        return (user, token, errors);
+        return new CreatedUser(user, token);
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         Normalize(form);
         await CheckAsync(actor, form, user, errors, ct);
         if (user.Role == Role.Administrator && form.Role != Role.Administrator && user.IsActive
@@ -135,7 +139,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         user.DisplayName = form.DisplayName;
@@ -149,22 +153,22 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
-            return errors;
+            return errors.ToResult();
         }
 
         await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
         await transaction.CommitAsync(ct);
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// Deactivates or reactivates. A deactivated user can no longer sign in, and their sessions and tokens end: the new
     /// security stamp also keeps them ended after a reactivation.
     /// </summary>
-    public async Task<SettingsErrors> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken ct)
+    public async Task<Result> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!active && user.Id == actor.UserId())
         {
             errors.Invalid("", "You cannot deactivate yourself.");
@@ -176,24 +180,24 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed || user.IsActive == active)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         user.IsActive = active;
         // Saves the user together with a new stamp when deactivating.
         var result = active ? await users.UpdateAsync(user) : await users.UpdateSecurityStampAsync(user);
         AddIdentityErrors(result, errors);
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// A new invitation (or password reset) link's token for a user <paramref name="actor"/> manages. Opening the link
     /// signs in as the user, so a rollout manager gets one only for a user whose every rollout is theirs.
     /// </summary>
-    public async Task<(string? Token, SettingsErrors Errors)> InvitationAsync(ClaimsPrincipal actor, User user, CancellationToken ct)
+    public async Task<Result<string>> InvitationAsync(ClaimsPrincipal actor, User user, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (user.Id == actor.UserId())
         {
             // A new link would also end one's own sessions; one's own password is changed on the "Your password" page.
@@ -208,7 +212,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             errors.Forbidden($"{user.DisplayName} is also a member of rollouts you do not manage: ask an administrator for the link.");
         }
 
-        return errors.Failed ? (null, errors) : (await NewInvitationTokenAsync(user), errors);
+        return errors.Failed ? errors.Problem : await NewInvitationTokenAsync(user);
     }
 
     /// <summary>
@@ -245,7 +249,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         form.RolloutIds ??= [];
     }
 
-    private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, ProblemList errors, CancellationToken ct)
     {
         if (form.DisplayName.Length == 0)
         {
@@ -289,7 +293,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     private Task<bool> OtherActiveAdministratorsAsync(int userId, CancellationToken ct) =>
         db.Users.AnyAsync(u => u.Id != userId && u.IsActive && u.Role == Role.Administrator, ct);
 
-    public static void AddIdentityErrors(IdentityResult result, SettingsErrors errors)
+    public static void AddIdentityErrors(IdentityResult result, ProblemList errors)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(errors);

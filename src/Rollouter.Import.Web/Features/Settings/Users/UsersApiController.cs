@@ -72,13 +72,14 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             Password = request.Password,
             RolloutIds = [.. request.RolloutIds ?? []],
         };
-        var (user, token, errors) = await settings.CreateAsync(User, form, ct);
-        if (errors.Failed)
+        var created = await settings.CreateAsync(User, form, ct);
+        if (created.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(created.Problem);
         }
 
-        return Created($"/api/users/{user!.Id}", await DescribeAsync(user.Id, token, ct));
+        var (user, token) = created.Value;
+        return Created($"/api/users/{user.Id}", await DescribeAsync(user.Id, token, ct));
     }
 
     /// <summary>Changes a user; the role and the rollouts follow the pages' rules.</summary>
@@ -113,10 +114,10 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
                 ? [.. rollouts]
                 : await Db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(ct),
         };
-        var errors = await settings.UpdateAsync(User, user, form, ct);
-        if (errors.Failed)
+        var updated = await settings.UpdateAsync(User, user, form, ct);
+        if (updated.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(updated.Problem);
         }
 
         // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
@@ -154,8 +155,8 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return UserNotFound(id);
         }
 
-        var (token, errors) = await settings.InvitationAsync(User, user, ct);
-        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, token, ct));
+        var token = await settings.InvitationAsync(User, user, ct);
+        return token.Failed ? Refuse(token.Problem) : Ok(await DescribeAsync(id, token.Value, ct));
     }
 
     private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
@@ -171,8 +172,8 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return UserNotFound(id);
         }
 
-        var errors = await settings.SetActiveAsync(User, user, active, ct);
-        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, null, ct));
+        var changed = await settings.SetActiveAsync(User, user, active, ct);
+        return changed.Failed ? Refuse(changed.Problem) : Ok(await DescribeAsync(id, null, ct));
     }
 
     /// <summary>The user as the caller sees them (only their rollouts named), with the link when one was just made.</summary>

@@ -34,21 +34,21 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         ArgumentNullException.ThrowIfNull(form);
         if (ModelState.IsValid)
         {
-            var (user, token, errors) = await settings.CreateAsync(User, form, ct);
-            if (Refused(errors, out var forbidden))
+            if (Refused(await settings.CreateAsync(User, form, ct), out var forbidden, out var created))
             {
                 if (forbidden)
                 {
                     return Forbid();
                 }
             }
-            else if (token is not null)
+            else if (created is { InvitationToken: { } token, User: var invited })
             {
-                return View(Views + "Invitation.cshtml", new InvitationCreated(user!, InvitationLink(user!.Id, token)));
+                return View(Views + "Invitation.cshtml", new InvitationCreated(invited, InvitationLink(invited.Id, token)));
             }
             else
             {
-                Confirm($"{user!.DisplayName} was created and can sign in with the initial password.");
+                var user = created.User;
+                Confirm($"{user.DisplayName} was created and can sign in with the initial password.");
                 return RedirectToAction(nameof(Edit), new { id = user.Id });
             }
         }
@@ -92,8 +92,8 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         ModelState.Remove(nameof(UserForm.Password));
         if (ModelState.IsValid)
         {
-            var errors = await settings.UpdateAsync(User, user, form, ct);
-            if (!Refused(errors, out var forbidden))
+            var result = await settings.UpdateAsync(User, user, form, ct);
+            if (!Refused(result, out var forbidden))
             {
                 if (await settings.ManagesAsync(User, id, ct))
                 {
@@ -132,13 +132,12 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             return NotFound();
         }
 
-        var (token, errors) = await settings.InvitationAsync(User, user, ct);
-        if (Refused(errors, out var forbidden))
+        if (Refused(await settings.InvitationAsync(User, user, ct), out var forbidden, out var token))
         {
             return forbidden ? Forbid() : View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
         }
 
-        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token!)));
+        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token)));
     }
 
     private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
@@ -149,8 +148,8 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             return NotFound();
         }
 
-        var errors = await settings.SetActiveAsync(User, user, active, ct);
-        if (Refused(errors, out var forbidden))
+        var result = await settings.SetActiveAsync(User, user, active, ct);
+        if (Refused(result, out var forbidden))
         {
             if (forbidden)
             {

@@ -22,10 +22,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     public Task<Workflow?> FindAsync(int id, CancellationToken ct) =>
         db.Workflows.Include(w => w.Statuses.OrderBy(s => s.Position)).SingleOrDefaultAsync(w => w.Id == id, ct);
 
-    public async Task<(Workflow? Workflow, SettingsErrors Errors)> CreateAsync(string? name, IReadOnlyList<string> statuses,
+    public async Task<Result<Workflow>> CreateAsync(string? name, IReadOnlyList<string> statuses,
         CancellationToken ct)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var clean = await CheckNameAsync(name, 0, errors, ct);
         var names = statuses.Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         if (names.Count == 0)
@@ -43,45 +43,45 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var workflow = new Workflow
         {
-            Name = clean!,
+            Name = clean,
             Statuses = [.. names.Select((n, i) => new WorkflowStatus { Name = n, Position = i })],
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync(ct);
-        return (workflow, errors);
+        return workflow;
     }
 
-    public async Task<SettingsErrors> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
+    public async Task<Result> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = await CheckNameAsync(name, workflow.Id, errors, ct);
         if (!errors.Failed)
         {
-            workflow.Name = clean!;
+            workflow.Name = clean;
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
+    public async Task<Result> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckStatusName(workflow, name, 0, errors);
@@ -89,47 +89,47 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         {
             workflow.Statuses.Add(new WorkflowStatus
             {
-                Name = clean!, Position = Ordering.Next(workflow.Statuses, s => s.Position),
+                Name = clean, Position = Ordering.Next(workflow.Statuses, s => s.Position),
             });
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>Renames a status; clients keep it (they reference its id).</summary>
-    public async Task<SettingsErrors> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
+    public async Task<Result> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
             errors.Invalid("", "This status no longer exists.");
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckStatusName(workflow, name, statusId, errors);
         if (!errors.Failed)
         {
-            status.Name = clean!;
+            status.Name = clean;
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// Moves a status one place up (-1) or down (+1). The first status is the one an import gives a client whose Status
     /// cell is empty, so the order matters to every inventory of the workflow.
     /// </summary>
-    public async Task<SettingsErrors> MoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int direction,
+    public async Task<Result> MoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int direction,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
@@ -140,7 +140,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             await db.SaveChangesAsync(ct);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     public Task<int> ClientCountAsync(int statusId, CancellationToken ct) =>
@@ -151,33 +151,33 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     /// transaction as the removal. Refused while an import into an inventory of this workflow runs, since it may be
     /// writing clients with this status.
     /// </summary>
-    public async Task<SettingsErrors> RemoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int? targetStatusId,
+    public async Task<Result> RemoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int? targetStatusId,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var actorId = user.UserId();
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         if (workflow.Statuses.Count == 1)
         {
             errors.Invalid("", $"\"{status.Name}\" is the workflow's only status: a workflow needs at least one.");
-            return errors;
+            return errors.ToResult();
         }
 
         if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflow.Id, ct))
         {
             errors.Invalid("", "An import into an inventory of this workflow is running: remove the status when it has finished.");
-            return errors;
+            return errors.ToResult();
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -189,7 +189,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             {
                 errors.Invalid("TargetStatusId",
                     $"{clients:N0} clients have the status \"{status.Name}\": choose the status they get instead.");
-                return errors;
+                return errors.ToResult();
             }
 
             // Each moved client's history records the change, as an edit would.
@@ -221,7 +221,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
@@ -252,12 +252,12 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     /// inventory's workflow changes only then). All in one transaction: one inventory that cannot switch refuses the
     /// whole, and nothing is created.
     /// </summary>
-    public async Task<(Workflow? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, Workflow workflow,
+    public async Task<Result<Workflow>> DuplicateAsync(ClaimsPrincipal user, Workflow workflow,
         string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(inventoryIds);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var clean = await CheckNameAsync(name, 0, errors, ct);
         var visible = await rule.VisibleRolloutIdsAsync(user, ct);
         var ids = inventoryIds.Distinct().ToList();
@@ -271,13 +271,13 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var copy = new Workflow
         {
-            Name = clean!,
+            Name = clean,
             Statuses = [.. workflow.Statuses.OrderBy(s => s.Position).Select((s, i) => new WorkflowStatus { Name = s.Name, Position = i })],
         };
         db.Workflows.Add(copy);
@@ -288,9 +288,8 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
             if (await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, ct) is { } blocker)
             {
-                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it {blocker}.");
                 db.ChangeTracker.Clear();
-                return (null, errors);
+                return Problem.Invalid($"The inventory {inventory.Name} cannot switch to the copy: it {blocker}.", "InventoryIds");
             }
 
             inventory.WorkflowId = copy.Id;
@@ -298,7 +297,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return (copy, errors);
+        return copy;
     }
 
     /// <summary>Why the inventory cannot switch to another workflow ("has 40 clients"), or null.</summary>
@@ -318,7 +317,8 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         };
     }
 
-    private async Task<string?> CheckNameAsync(string? name, int id, SettingsErrors errors, CancellationToken ct)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private async Task<string> CheckNameAsync(string? name, int id, ProblemList errors, CancellationToken ct)
     {
         var clean = SettingsNames.Clean(name);
         if (clean is null)
@@ -338,10 +338,11 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             }
         }
 
-        return clean;
+        return clean ?? "";
     }
 
-    private static string? CheckStatusName(Workflow workflow, string? name, int statusId, SettingsErrors errors)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private static string CheckStatusName(Workflow workflow, string? name, int statusId, ProblemList errors)
     {
         var clean = SettingsNames.Clean(name);
         if (clean is null)
@@ -360,6 +361,6 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                 : $"The workflow already has the status \"{same.Name}\", which differs only by case.");
         }
 
-        return clean;
+        return clean ?? "";
     }
 }

@@ -37,13 +37,12 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     public async Task<IActionResult> Create(WorkflowCreateForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var (workflow, errors) = await settings.CreateAsync(form.Name, SettingsNames.Lines(form.Statuses), ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.CreateAsync(form.Name, SettingsNames.Lines(form.Statuses), ct), out _, out var workflow))
         {
             return View(Views + "New.cshtml", form);
         }
 
-        Confirm($"The workflow {workflow!.Name} was created.");
+        Confirm($"The workflow {workflow.Name} was created.");
         return RedirectToAction(nameof(Edit), new { id = workflow.Id });
     }
 
@@ -80,13 +79,12 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     public async Task<IActionResult> Remove(int id, int statusId, CancellationToken ct)
     {
         var workflow = await settings.FindAsync(id, ct);
-        var status = workflow?.Statuses.SingleOrDefault(s => s.Id == statusId);
-        if (status is null)
+        if (workflow?.Statuses.SingleOrDefault(s => s.Id == statusId) is not { } status)
         {
             return NotFound();
         }
 
-        return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
+        return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
             await settings.ClientCountAsync(statusId, ct), null, await rule.ReachOfWorkflowAsync(User, id, ct)));
     }
 
@@ -94,21 +92,20 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     public async Task<IActionResult> Remove(int id, int statusId, int? targetStatusId, CancellationToken ct)
     {
         var workflow = await settings.FindAsync(id, ct);
-        var status = workflow?.Statuses.SingleOrDefault(s => s.Id == statusId);
-        if (status is null)
+        if (workflow?.Statuses.SingleOrDefault(s => s.Id == statusId) is not { } status)
         {
             return NotFound();
         }
 
-        var errors = await settings.RemoveStatusAsync(User, workflow!, statusId, targetStatusId, ct);
-        if (Refused(errors, out var forbidden))
+        var result = await settings.RemoveStatusAsync(User, workflow, statusId, targetStatusId, ct);
+        if (Refused(result, out var forbidden))
         {
             ForbidIf(forbidden);
-            return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
+            return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
                 await settings.ClientCountAsync(statusId, ct), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, ct)));
         }
 
-        var target = workflow!.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
+        var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
         Confirm(target is null
             ? $"The status {status.Name} was removed."
             : $"The status {status.Name} was removed; its clients now have the status {target.Name}.");
@@ -134,14 +131,13 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
             return NotFound();
         }
 
-        var (copy, errors) = await settings.DuplicateAsync(User, workflow, name, inventoryIds ?? [], ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.DuplicateAsync(User, workflow, name, inventoryIds ?? [], ct), out _, out var copy))
         {
             return await DuplicatePageAsync(workflow, name ?? "", inventoryIds ?? [], ct);
         }
 
         var switched = inventoryIds?.Length ?? 0;
-        Confirm($"The workflow {copy!.Name} was created as a copy of {workflow.Name}" + switched switch
+        Confirm($"The workflow {copy.Name} was created as a copy of {workflow.Name}" + switched switch
         {
             0 => ".",
             1 => "; 1 inventory now uses it.",
@@ -155,7 +151,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         View("~/Features/Settings/Duplicate.cshtml", new DuplicatePage("workflow", workflow.Name,
             $"/settings/workflows/{workflow.Id}", name, await settings.SwitchChoicesAsync(User, workflow, ct), chosen, SwitchRule));
 
-    private async Task<IActionResult> ChangeAsync(int id, Func<Workflow, Task<SettingsErrors>> change, string? message,
+    private async Task<IActionResult> ChangeAsync(int id, Func<Workflow, Task<Result>> change, string? message,
         CancellationToken ct)
     {
         var workflow = await settings.FindAsync(id, ct);
