@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -35,7 +36,7 @@ public sealed record LinkOutcome(ClientLink? Link, IReadOnlyList<LinkConflict> C
 /// and the link, the memberships and the kept values are written together, with history on both clients. A client has
 /// at most one advanced link (checked here, and guaranteed by the database's key on the membership).
 /// </summary>
-public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
+public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, AuditLog audit)
 {
     public const string HistoryField = "Link";
 
@@ -193,6 +194,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             [new FieldChange(HistoryField, $"{link.LinkType.InwardName} {link.SourceClient.Name}", null)]);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        audit.ClientLinkDeleted(userId, rolloutId, link.Id, link.SourceClientId, link.TargetClientId, link.LinkType.OutwardName);
         return Result.Success;
     }
 

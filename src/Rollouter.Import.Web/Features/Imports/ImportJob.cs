@@ -34,6 +34,8 @@ public sealed class ImportJob(
     [JobDisplayName("Import #{0}")]
     public async Task RunAsync(int importId, CancellationToken cancellationToken)
     {
+        // Every line the run logs, the engine's and EF Core's included, carries the import's id (docs/operations.md).
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
         await using var runLock = await DatabaseLock.TryAcquireAsync(
             db, DatabaseLock.ImportRun(importId), LockWait, cancellationToken);
         if (runLock is null)

@@ -41,7 +41,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
                 || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
         }
 
-        sort = ClientList.Sorts.Contains(sort?.ToLowerInvariant()) ? sort!.ToLowerInvariant() : ClientList.DefaultSort;
+        sort = sort?.ToLowerInvariant() is { } lower && ClientList.Sorts.Contains(lower) ? lower : ClientList.DefaultSort;
         var descending = string.Equals(dir, "desc", StringComparison.OrdinalIgnoreCase);
 
         var total = await query.CountAsync(cancellationToken);
@@ -234,7 +234,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var deleted = await inventories.DeleteAsync(rollout.Id, id, ct);
+        var deleted = await inventories.DeleteAsync(rollout.Id, id, User.UserId(), ct);
         if (deleted.Failed)
         {
             var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, ct);

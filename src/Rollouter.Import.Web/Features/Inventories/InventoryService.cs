@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Files;
@@ -14,7 +15,7 @@ public sealed record InventoryInput(string? Name, int? WorkflowId, IReadOnlyList
 /// membership; this checks the input: a refusal names each wrong field ("Name", "WorkflowId", "CustomFieldIds"). The workflow of an inventory that has clients cannot change (their statuses
 /// belong to it): duplicate the inventory instead.
 /// </summary>
-public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null)
+public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null, AuditLog? audit = null)
 {
     public const int MaxNameLength = 200;
 
@@ -123,7 +124,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     /// Deletes the inventory with its clients, their links (also to clients of other inventories), history, and the
     /// inventory's imports, in one transaction. Refused (a conflict) while one of its imports runs.
     /// </summary>
-    public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, int? actorId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var inventory = await db.Inventories.FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
@@ -141,6 +142,8 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
 
         var clients = db.Clients.InInventory(rolloutId, inventoryId).Select(c => c.Id);
+        var clientCount = await clients.CountAsync(ct);
+        var importIds = await db.Imports.Where(i => i.InventoryId == inventoryId).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
         var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
         // Memberships point at clients with a restricting key: they go first, also the partners' of links leaving the inventory.
         await db.AdvancedLinkMemberships.Where(m => links.Select(l => l.Id).Contains(m.ClientLinkId) || clients.Contains(m.ClientId))
@@ -155,6 +158,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        audit?.InventoryDeleted(actorId, rolloutId, inventoryId, inventory.Name, clientCount, importIds);
         if (files is not null)
         {
             // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
@@ -38,7 +39,7 @@ public sealed class CustomFieldForm
 /// an inventory of a rollout they are not a member of uses the field (<see cref="SharedSettingsRule"/>); creating and
 /// duplicating one is open to them.
 /// </summary>
-public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule)
+public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule, AuditLog audit, TimeProvider clock)
 {
     public static readonly IReadOnlyList<CustomFieldType> Types = Enum.GetValues<CustomFieldType>();
 
@@ -184,7 +185,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         var old = option.Name;
         option.Name = clean;
         await db.SaveChangesAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var fieldName = field.Name;
         await ForEachClientWithOptionAsync(field.Id, old, (client, values) =>
         {
@@ -198,6 +199,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             });
         }, ct);
         await transaction.CommitAsync(ct);
+        audit.OptionRenamed(actorId, field.Id, fieldName, option.Id, old, clean);
         return Result.Success;
     }
 
@@ -443,7 +445,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// <summary>Copies each value of field <paramref name="fieldId"/> of the inventory's clients to the copy, with history; 1,000 at a time.</summary>
     private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var lastId = 0;
         while (true)
         {

@@ -84,7 +84,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         db.ChangeTracker.Clear();
         ForbidIf(forbidden);
-        return await PageAsync((await settings.FindAsync(id, ct))!, form, ct);
+        return await settings.FindAsync(id, ct) is { } fresh ? await PageAsync(fresh, form, ct) : NotFound();
     }
 
     [HttpPost("{id:int}/options")]
@@ -189,8 +189,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         {
             db.ChangeTracker.Clear();
             ForbidIf(forbidden);
-            field = (await settings.FindAsync(id, ct))!;
-            return await PageAsync(field, FormOf(field), ct);
+            return await settings.FindAsync(id, ct) is { } fresh ? await PageAsync(fresh, FormOf(fresh), ct) : NotFound();
         }
 
         if (message is not null)

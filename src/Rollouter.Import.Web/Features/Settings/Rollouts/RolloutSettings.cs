@@ -27,7 +27,7 @@ public sealed class RolloutForm
 /// Rollouts: only administrators create and edit them; members are managed by administrators and by rollout managers
 /// who are members of the rollout themselves.
 /// </summary>
-public sealed partial class RolloutSettings(RolloutDbContext db)
+public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider clock)
 {
     public const int IdentifierLength = 32;
 
@@ -47,7 +47,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
 
         var rollout = new Rollout
         {
-            Name = form.Name, Identifier = form.Identifier, ClientLimit = form.ClientLimit, CreatedAt = DateTimeOffset.UtcNow,
+            Name = form.Name, Identifier = form.Identifier, ClientLimit = form.ClientLimit, CreatedAt = clock.GetUtcNow(),
         };
         db.Rollouts.Add(rollout);
         await db.SaveChangesAsync(ct);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -56,7 +57,7 @@ public sealed class UserForm
 /// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
 public sealed record CreatedUser(User User, string? InvitationToken);
 
-public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
+public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
@@ -111,7 +112,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             EmailConfirmed = true,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = form.Invite ? await users.CreateAsync(user) : await users.CreateAsync(user, form.Password!);
+        // Without an invitation the password was checked above: it is there.
+        var result = form.Invite || form.Password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, form.Password);
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
@@ -146,6 +148,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         user.Email = form.Email;
         user.UserName = form.Email;
         user.UserCode = form.UserCode;
+        var oldRole = user.Role;
         user.Role = form.Role;
         user.IsKeyAccountManager = form.IsKeyAccountManager;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -158,7 +161,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
         await transaction.CommitAsync(ct);
-        return errors.ToResult();
+        if (oldRole != user.Role)
+        {
+            audit.RoleChanged(actor.UserId(), user.Id, user.DisplayName, oldRole.ToString(), user.Role.ToString());
+        }
+
+        return Result.Success;
     }
 
     /// <summary>

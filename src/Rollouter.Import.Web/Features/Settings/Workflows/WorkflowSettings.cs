@@ -15,7 +15,7 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
 /// one is open to them.
 /// </summary>
-public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule)
+public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule, TimeProvider clock)
 {
     public const int NameLength = 200;
 
@@ -193,7 +193,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             }
 
             // Each moved client's history records the change, as an edit would.
-            var now = DateTimeOffset.UtcNow;
+            var now = clock.GetUtcNow();
             var ids = await db.Clients.Where(c => c.StatusId == statusId).Select(c => c.Id).ToListAsync(ct);
             foreach (var batch in ids.Chunk(1000))
             {

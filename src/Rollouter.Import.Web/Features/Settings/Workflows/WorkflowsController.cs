@@ -164,7 +164,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         {
             db.ChangeTracker.Clear();
             ForbidIf(forbidden);
-            return await PageAsync((await settings.FindAsync(id, ct))!, ct);
+            return await settings.FindAsync(id, ct) is { } fresh ? await PageAsync(fresh, ct) : NotFound();
         }
 
         if (message is not null)
