@@ -70,7 +70,7 @@ public sealed class ImportJob(
     /// session ended while this process lives on), as another instance may then take the import.
     /// </summary>
     private async Task BeatAsync(
-        int importId, LatestProgress progress, DatabaseLock runLock, CancellationTokenSource run, CancellationToken ct)
+        int importId, LatestProgress progress, DatabaseLock runLock, CancellationTokenSource run, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(HeartbeatInterval, clock);
         var failing = false;
@@ -78,7 +78,7 @@ public sealed class ImportJob(
         {
             try
             {
-                if (!await runLock.IsHeldAsync(ct))
+                if (!await runLock.IsHeldAsync(cancellationToken))
                 {
                     logger.LogError("Import {ImportId} lost its lock (its database session ended); the run stops, " +
                                     "writing nothing, and the import is run again", importId);
@@ -94,10 +94,10 @@ public sealed class ImportJob(
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(i => i.RowsChecked, current.Checked)
                         .SetProperty(i => i.RowsWritten, current.Written)
-                        .SetProperty(i => i.LeaseExpiresAt, leaseEnd), ct);
+                        .SetProperty(i => i.LeaseExpiresAt, leaseEnd), cancellationToken);
                 failing = false;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -112,16 +112,16 @@ public sealed class ImportJob(
                 failing = true;
             }
         }
-        while (await WaitAsync(timer, ct));
+        while (await WaitAsync(timer, cancellationToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(ct);
+            return await timer.WaitForNextTickAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return false;
         }

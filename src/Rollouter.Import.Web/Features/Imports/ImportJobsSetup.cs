@@ -95,14 +95,14 @@ public static class ImportJobsSetup
     /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
     /// runs it again from the start.
     /// </summary>
-    public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken ct = default)
+    public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using (var scope = services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(cancellationToken);
         }
 
-        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, ct);
+        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, cancellationToken);
     }
 
     /// <summary>The Hangfire dashboard at /hangfire, for administrators only.</summary>

@@ -26,15 +26,15 @@ public sealed class SettingsApiController(
 
     [HttpGet("custom-fields")]
     [ProducesResponseType<IReadOnlyList<CustomFieldDefinitionDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> CustomFields(CancellationToken ct)
+    public async Task<IActionResult> CustomFields(CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(ct);
-        var reaches = await rule.ReachOfFieldsAsync(User, ct);
+        var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        var reaches = await rule.ReachOfFieldsAsync(User, cancellationToken);
         return Ok(list.Select(f => Describe(f, reaches.GetValueOrDefault(f.Id, SettingReach.None))).ToList());
     }
 
@@ -42,7 +42,7 @@ public sealed class SettingsApiController(
     [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -64,7 +64,7 @@ public sealed class SettingsApiController(
             Required = request.Required,
             ValidationRegex = request.Regex,
         };
-        var field = await fields.CreateAsync(form, request.Options ?? [], ct);
+        var field = await fields.CreateAsync(form, request.Options ?? [], cancellationToken);
         return field.Failed
             ? Refuse(field.Problem)
             : Created($"/api/custom-fields/{field.Value.Id}", Describe(field.Value, SettingReach.None));
@@ -72,17 +72,17 @@ public sealed class SettingsApiController(
 
     [HttpGet("workflows")]
     [ProducesResponseType<IReadOnlyList<WorkflowDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Workflows(CancellationToken ct)
+    public async Task<IActionResult> Workflows(CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
+        var reaches = await rule.ReachOfWorkflowsAsync(User, cancellationToken);
         var list = await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return Ok(list.Select(w => Describe(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None))).ToList());
     }
 
@@ -90,7 +90,7 @@ public sealed class SettingsApiController(
     [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -98,7 +98,7 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        var created = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
+        var created = await workflows.CreateAsync(request.Name, request.Statuses ?? [], cancellationToken);
         if (created.Failed)
         {
             return Refuse(created.Problem);
@@ -114,11 +114,11 @@ public sealed class SettingsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var form = new RolloutForm { Name = request.Name ?? "", Identifier = request.Identifier ?? "", ClientLimit = request.ClientLimit };
-        var created = await rollouts.CreateAsync(User, form, ct);
+        var created = await rollouts.CreateAsync(User, form, cancellationToken);
         if (created.Failed)
         {
             return Refuse(created.Problem);
@@ -134,24 +134,24 @@ public sealed class SettingsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
+    public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
+        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, cancellationToken);
         if (added.Failed)
         {
             return Refuse(added.Problem);
         }
 
-        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         return Ok(await Db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == id).OrderBy(m => m.User.DisplayName)
-            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(ct));
+            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 
     private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)

@@ -59,15 +59,15 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         || (from, to) is (CustomFieldType.Input, CustomFieldType.TextArea) or (CustomFieldType.TextArea, CustomFieldType.Input)
             or (CustomFieldType.Selection, CustomFieldType.MultiSelection);
 
-    public Task<CustomField?> FindAsync(int id, CancellationToken ct) =>
-        db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, ct);
+    public Task<CustomField?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
 
     public async Task<Result<CustomField>> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         var errors = new ProblemList();
-        await CheckAsync(form, 0, errors, ct);
+        await CheckAsync(form, 0, errors, cancellationToken);
         var names = (options ?? SettingsNames.Lines(form.Options)).Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
         var hasOptions = form.Type is CustomFieldType.Selection or CustomFieldType.MultiSelection;
         if (!hasOptions && names.Count > 0)
@@ -98,21 +98,21 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Options = [.. names.Select((n, i) => new CustomFieldOption { Name = n, Position = i })],
         };
         db.CustomFields.Add(field);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return field;
     }
 
-    public async Task<Result> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
             return errors.ToResult();
         }
 
-        await CheckAsync(form, field.Id, errors, ct);
+        await CheckAsync(form, field.Id, errors, cancellationToken);
         if (!CanChangeType(field.Type, form.Type))
         {
             errors.Invalid(nameof(CustomFieldForm.Type),
@@ -129,7 +129,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         field.Type = form.Type;
         field.Required = form.Required;
         field.ValidationRegex = form.ValidationRegex;
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return errors.ToResult();
     }
 
@@ -138,10 +138,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// so it follows the rule of every other change. (An import's "Create option if not exists" adds the options its own
     /// file brings, as the original product does.)
     /// </summary>
-    public async Task<Result> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
+    public async Task<Result> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
             return errors.ToResult();
@@ -154,7 +154,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             {
                 Name = clean, Position = Ordering.Next(field.Options, o => o.Position),
             });
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return errors.ToResult();
@@ -165,10 +165,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// one transaction.
     /// </summary>
     public async Task<Result> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var rename = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, cancellationToken);
         if (rename.Failed)
         {
             return rename.Problem;
@@ -181,10 +181,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
 
         var actorId = user.UserId();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var old = option.Name;
         option.Name = clean;
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var fieldName = field.Name;
         await ForEachClientWithOptionAsync(field.Id, old, (client, values) =>
@@ -197,8 +197,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
                 Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed))],
             });
-        }, ct);
-        await transaction.CommitAsync(ct);
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         audit.OptionRenamed(actorId, field.Id, fieldName, option.Id, old, clean);
         return Result.Success;
     }
@@ -208,39 +208,39 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// and get the new name, so that the page can ask before changing them.
     /// </summary>
     public async Task<Result<int>> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
-        int optionId, string? name, CancellationToken ct)
+        int optionId, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var rename = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, cancellationToken);
         if (rename.Failed)
         {
             return rename.Problem;
         }
 
         var (option, clean) = rename.Value;
-        return clean == option.Name ? 0 : await CountClientsWithOptionAsync(field.Id, option.Name, ct);
+        return clean == option.Name ? 0 : await CountClientsWithOptionAsync(field.Id, option.Name, cancellationToken);
     }
 
     /// <summary>Moves an option one place up (-1) or down (+1): the order of the dropdowns and the import template.</summary>
     public async Task<Result> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (!errors.Failed && Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
                 o => o.Id == optionId, direction))
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return errors.ToResult();
     }
 
     /// <summary>Removes an option no client uses; one in use is refused with the number of clients.</summary>
-    public async Task<Result> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
+    public async Task<Result> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
             return errors.ToResult();
@@ -252,7 +252,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             return errors.ToResult();
         }
 
-        var used = await CountClientsWithOptionAsync(field.Id, option.Name, ct);
+        var used = await CountClientsWithOptionAsync(field.Id, option.Name, cancellationToken);
         if (used > 0)
         {
             errors.Invalid("", $"{used:N0} {(used == 1 ? "client has" : "clients have")} the option \"{option.Name}\": change their value first (e.g. by an import with Update existing clients), or rename the option instead.");
@@ -261,14 +261,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         field.Options.Remove(option);
         db.CustomFieldOptions.Remove(option);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return errors.ToResult();
     }
 
-    public async Task<int> CountClientsWithOptionAsync(int fieldId, string option, CancellationToken ct)
+    public async Task<int> CountClientsWithOptionAsync(int fieldId, string option, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var values in ClientsWithField(fieldId).AsNoTracking().Select(c => c.Values).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var values in ClientsWithField(fieldId).AsNoTracking().Select(c => c.Values).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (values.TryGetValue(fieldId, out var value) && value.Contains(option))
             {
@@ -284,7 +284,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// or a value its pattern does not match (each value of a multi-valued field, as an import checks them). Changing
     /// the rules changes no stored value, so the page says how many there are. Reads 1,000 clients at a time.
     /// </summary>
-    public async Task<int> CountClientsBreakingRulesAsync(CustomField field, CancellationToken ct)
+    public async Task<int> CountClientsBreakingRulesAsync(CustomField field, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         Regex? pattern = null;
@@ -327,7 +327,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         while (true)
         {
             var batch = await ClientsWithField(field.Id).AsNoTracking().Where(c => c.Id > lastId).OrderBy(c => c.Id)
-                .Take(1000).Select(c => new { c.Id, c.Values }).ToListAsync(ct);
+                .Take(1000).Select(c => new { c.Id, c.Values }).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return count;
@@ -342,16 +342,16 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// The inventories of <paramref name="user"/>'s rollouts that use the field, each with what keeps it from switching to
     /// a copy: an import into it running.
     /// </summary>
-    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken ct)
+    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         return await db.Inventories.AsNoTracking()
             .Where(i => visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
             .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
             .Select(i => new SwitchChoice(i.Id, i.Rollout.Name + " / " + i.Name,
                 db.Imports.Any(m => m.InventoryId == i.Id && m.Status == ImportStatus.InProgress) ? "has an import running" : null))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -364,7 +364,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// cannot switch refuses the whole, and nothing is created.
     /// </summary>
     public async Task<Result<CustomField>> DuplicateAsync(ClaimsPrincipal user, CustomField field,
-        string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
+        string? name, IReadOnlyList<int> inventoryIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(inventoryIds);
@@ -374,13 +374,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             ValidationRegex = field.ValidationRegex,
         };
         var errors = new ProblemList();
-        await CheckAsync(form, 0, errors, ct);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        await CheckAsync(form, 0, errors, cancellationToken);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         var ids = inventoryIds.Distinct().ToList();
         // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
         var inventories = await db.Inventories.Include(i => i.CustomFields)
             .Where(i => ids.Contains(i.Id) && visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
-            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(ct);
+            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         if (inventories.Count != ids.Count)
         {
             errors.Invalid("InventoryIds", "Only inventories of your rollouts that use this field can switch to the copy.");
@@ -391,7 +391,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             return errors.Problem;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var copy = new CustomField
         {
             Name = form.Name, Description = form.Description, Type = form.Type, Required = form.Required,
@@ -399,12 +399,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Options = [.. field.Options.OrderBy(o => o.Position).Select((o, i) => new CustomFieldOption { Name = o.Name, Position = i })],
         };
         db.CustomFields.Add(copy);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         foreach (var inventory in inventories)
         {
             // An import writes values under this lock: wait for it, so that none is left behind on the original.
-            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
-            if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, ct))
+            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, cancellationToken);
+            if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, cancellationToken))
             {
                 db.ChangeTracker.Clear();
                 return Problem.Invalid($"The inventory {inventory.Name} cannot switch to the copy: it has an import running.",
@@ -417,14 +417,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             inventory.LastImportMapping = MapToCopy(inventory.LastImportMapping, field.Name, copy.Name);
             var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
                 && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
-                    || i.Status == ImportStatus.Failed)).ToListAsync(ct);
+                    || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
             unwritten.ForEach(i => i.Mapping = MapToCopy(i.Mapping, field.Name, copy.Name));
 
-            await db.SaveChangesAsync(ct);
-            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), ct);
+            await db.SaveChangesAsync(cancellationToken);
+            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), cancellationToken);
         }
 
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
         return copy;
     }
 
@@ -443,14 +443,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     }
 
     /// <summary>Copies each value of field <paramref name="fieldId"/> of the inventory's clients to the copy, with history; 1,000 at a time.</summary>
-    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken ct)
+    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var lastId = 0;
         while (true)
         {
             var batch = await db.Clients.InInventory(inventory.RolloutId, inventory.Id).Where(c => c.Id > lastId)
-                .OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+                .OrderBy(c => c.Id).Take(1000).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return;
@@ -472,7 +472,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             }
 
             db.ClientHistory.AddRange(history);
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             lastId = batch[^1].Id;
             // Only the batch goes: the inventories switched next are still tracked.
             foreach (var entry in batch.Cast<object>().Concat(history))
@@ -488,12 +488,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
     /// <summary>Applies <paramref name="change"/> to every client holding <paramref name="option"/>, 1,000 at a time.</summary>
     private async Task ForEachClientWithOptionAsync(int fieldId, string option, Action<Client, string[]> change,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var lastId = 0;
         while (true)
         {
-            var batch = await ClientsWithField(fieldId).Where(c => c.Id > lastId).OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            var batch = await ClientsWithField(fieldId).Where(c => c.Id > lastId).OrderBy(c => c.Id).Take(1000).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return;
@@ -509,13 +509,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 }
             }
 
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             lastId = batch[^1].Id;
         }
     }
 
-    private async Task CheckAsync(CustomFieldForm form, int id, ProblemList errors, CancellationToken ct)
+    private async Task CheckAsync(CustomFieldForm form, int id, ProblemList errors, CancellationToken cancellationToken)
     {
         form.Name = form.Name?.Trim() ?? "";
         form.Description = SettingsNames.Clean(form.Description);
@@ -531,7 +531,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         else
         {
             var upper = form.Name.ToUpperInvariant();
-            if (await db.CustomFields.AnyAsync(f => f.Id != id && f.Name.ToUpper() == upper, ct))
+            if (await db.CustomFields.AnyAsync(f => f.Id != id && f.Name.ToUpper() == upper, cancellationToken))
             {
                 errors.Conflict(nameof(CustomFieldForm.Name), $"Another custom field is already named \"{form.Name}\".");
             }
@@ -576,9 +576,9 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
     /// <summary>The option and its new name (trimmed), if the rename may go ahead.</summary>
     private async Task<Result<(CustomFieldOption Option, string Name)>> CheckRenameOptionAsync(
-        ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken ct)
+        ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken cancellationToken)
     {
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
             return errors.Problem;
