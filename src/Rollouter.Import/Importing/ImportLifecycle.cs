@@ -251,6 +251,55 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>
+    /// Discards an abandoned import where <see cref="ImportStatusRules.CanDiscard"/> allows it: the import, its kept file
+    /// (the chunks and this instance's cached copy) and any failed rows of an earlier run go, in one transaction. The
+    /// status is checked again by a conditional UPDATE inside that transaction, which locks the row: an approval racing
+    /// the discard either wins (and the discard is refused) or finds the import gone.
+    /// </summary>
+    public async Task<Result<ClientImport>> DiscardAsync(int importId, int userId, CancellationToken ct)
+    {
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (import is null)
+        {
+            return NotFound(importId);
+        }
+
+        if (ImportStatusRules.RefuseDiscard(import) is { } refused)
+        {
+            return refused;
+        }
+
+        var discardable = ImportStatusRules.Discardable.ToArray();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var held = await db.Imports
+                .Where(i => i.Id == importId && discardable.Contains(i.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+            if (held == 0)
+            {
+                var now = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+                return now is null ? NotFound(importId)
+                    : ImportStatusRules.RefuseDiscard(now) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+            }
+
+            await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.ImportFileChunks.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.Imports.Where(i => i.Id == importId).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
+        files.Forget(import);
+        logger.LogInformation("Import {ImportId} ({FileName}, {Status}) discarded by user {UserId}",
+            importId, import.FileName, import.Status, userId);
+        return import;
+    }
+
+    /// <summary>
     /// Runs an approved import (what the queued job calls): Completed with every row written, or Failed with nothing
     /// written. An import that is not In Progress is left as it is.
     /// </summary>

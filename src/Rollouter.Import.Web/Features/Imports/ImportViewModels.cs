@@ -26,7 +26,7 @@ public sealed record ImportListItem(
     public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
 }
 
-public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
+public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports, string? Message = null);
 
 /// <summary>An import on the key account managers' review page, with its rollout.</summary>
 public sealed record ReviewListItem(
@@ -126,6 +126,9 @@ public sealed class ImportPage
     public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status);
 
     public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
+
+    /// <summary>An abandoned import can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
+    public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import.Status);
 
     /// <summary>The failed rows as a workbook (the review offers it too).</summary>
     public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);

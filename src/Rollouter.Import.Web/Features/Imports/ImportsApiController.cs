@@ -167,6 +167,26 @@ public sealed class ImportsApiController(
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, ct));
     }
 
+    /// <summary>
+    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its kept file: 204. 409 in any other
+    /// status: a Failed import is kept for its failed rows, a Completed one for its clients' history.
+    /// </summary>
+    [HttpDelete("imports/{id:int}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Discard(int id, CancellationToken ct)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.DiscardAsync(id, User.UserId(), ct);
+        return result.Failed ? Refuse(result.Problem) : NoContent();
+    }
+
     /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]

@@ -8,6 +8,15 @@
         input.addEventListener('click', function () { input.select(); });
     });
 
+    // <form data-confirm="question">: submitted only when the user confirms (e.g. discarding an import).
+    document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+        form.addEventListener('submit', function (event) {
+            if (!window.confirm(form.dataset.confirm)) {
+                event.preventDefault();
+            }
+        });
+    });
+
     // <a data-history-back href="…">: back to the previous page; without a history, the link's own address.
     document.querySelectorAll('[data-history-back]').forEach(function (link) {
         link.addEventListener('click', function (event) {

@@ -135,6 +135,28 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         }
     }
 
+    /// <summary>
+    /// Removes this instance's cached copy of a discarded import's file (other instances' copies go with their next
+    /// sweep). A copy in use stays until the next sweep.
+    /// </summary>
+    public void Forget(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.FileSha256 is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(CachePath(import));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // In use: SweepCacheAsync removes it later.
+        }
+    }
+
     private string CachePath(ClientImport import) =>
         Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
 
