@@ -131,6 +131,39 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
         var technician = await factory.SignInAsync("technician@demo.test");
         Assert.StartsWith("/account/denied", (await technician.GetAsync(path)).Headers.Location!.PathAndQuery);
     }
+
+    [Fact]
+    public async Task TwoColumnsMappedToStatus_AreNamed_AndTheStatusLineDoesNotCallTheMappingEmpty()
+    {
+        var (client, path, _) = await UploadCsvAsync($"Name,Status,State\n{Unique("TWO")},New,New\n");
+
+        var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Status",
+        }, path);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(path));
+
+        Assert.Contains("Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected.", page);
+        Assert.Contains("Columns B (\"Status\") and C (\"State\") are both mapped to Status", page);
+        var explanation = Regex.Match(page, "data-testid=\"status-explanation\">([^<]*)<").Groups[1].Value;
+        Assert.DoesNotContain("empty", explanation);
+        Assert.Contains("The column-field assignment has errors", explanation);
+    }
+
+    [Fact]
+    public async Task Check_ExplainsAPatternWithTheFieldsDescriptionAndAnExistingClientsValue()
+    {
+        var (client, path, _) = await UploadCsvAsync($"Name,Department,Serial number\n{Unique("PAT")},IT,SN12\n");
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+
+        var page = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Matches("\"SN12\" does not match the pattern of field \"Serial number\" \\(\\^SN\\[0-9\\]\\{6\\}\\$\\): "
+            + "Manufacturer serial number, for example \"SN[0-9]{6}\"\\.", page);
+    }
 }
 
 public sealed class SqliteWizardPolishTests(RolloutWebFactory factory)

@@ -146,6 +146,9 @@ public sealed class ImportPage
     public static string ColumnName(string? letter, string? header) =>
         letter is null ? "(row)" : string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
 
+    /// <summary>A column of the saved mapping goes into Name.</summary>
+    public bool NameMapped => Mapping.Columns.Any(c => c.Target == DefaultFields.Name);
+
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
 
@@ -237,9 +240,14 @@ public static class ImportStatusDisplay
         _ => "text-bg-light",
     };
 
-    /// <summary>The original product's words for each status; a completed import that changed nothing says so.</summary>
-    public static string Explanation(ImportStatus status, int created = 0, int updated = 0) => status switch
+    /// <summary>
+    /// The original product's words for each status; a completed import that changed nothing says so, and an
+    /// Incomplete import whose Name is mapped (kept Incomplete by another mapping error) is not called empty.
+    /// </summary>
+    public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false) => status switch
     {
+        ImportStatus.Incomplete when nameMapped =>
+            "The column-field assignment has errors, listed under Step 2: correct them and save the mapping to make the import ready for approval.",
         ImportStatus.Completed when created == 0 && updated == 0 =>
             "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.",
         ImportStatus.Incomplete => "The second step (Column-Field assignment) is empty. It is required to import at least the names of the Clients.",

@@ -133,9 +133,11 @@ public sealed class ImportsController(
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = result.Value.Import.Status == ImportStatus.Incomplete
-            ? "Mapping saved. The import stays Incomplete until a column is mapped to Name."
-            : "Mapping saved. The import is Waiting for Approval.";
+        TempData["Message"] = result.Value.Import.Status != ImportStatus.Incomplete
+            ? "Mapping saved. The import is Waiting for Approval."
+            : result.Value.Validation?.HasName == true
+                ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
+                : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
