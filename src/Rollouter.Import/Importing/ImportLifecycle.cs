@@ -104,9 +104,12 @@ public sealed class ImportLifecycle(
     /// <summary>Opens an import's kept file as the import reads it (columns, samples, warnings).</summary>
     public Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken ct) => files.OpenAsync(import, limits, ct);
 
-    /// <summary>What the mapping step shows of the import's file (<see cref="ImportFileViews"/>: opened once, then kept).</summary>
+    /// <summary>
+    /// What the mapping step shows of the import's file, with its first <see cref="ImportFileView.PreviewRows"/> rows
+    /// (<see cref="ImportFileViews"/>: opened once, then kept).
+    /// </summary>
     public Task<Result<ImportFileView>> DescribeFileAsync(ClientImport import, CancellationToken ct) =>
-        views.GetAsync(import, c => OpenFileAsync(import, c), ct);
+        views.GetAsync(import, c => files.OpenAsync(import, limits, c, ImportFileView.PreviewRows), ct);
 
     /// <summary>
     /// Replaces the mapping (headers are taken from the file) where <see cref="ImportStatusRules.CanEditMapping"/>

@@ -164,6 +164,45 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
         Assert.Matches("\"SN12\" does not match the pattern of field \"Serial number\" \\(\\^SN\\[0-9\\]\\{6\\}\\$\\): "
             + "Manufacturer serial number, for example \"SN[0-9]{6}\"\\.", page);
     }
+
+    [Fact]
+    public async Task MappingStep_ShowsTheFirstTenRowsAsAGrid_WithColumnLettersHeadersAndRowNumbers()
+    {
+        var prefix = Unique("GRID");
+        var csv = new StringBuilder("Name,Department\n");
+        for (var n = 1; n <= 12; n++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}-{n:00},Dept {n}\n");
+        }
+
+        var (client, path, _) = await UploadCsvAsync(csv.ToString());
+        var page = await client.GetStringAsync(path);
+
+        var grid = Regex.Replace(Regex.Match(page, "data-testid=\"preview\".*?</details>", RegexOptions.Singleline).Value, @">\s+<", "><");
+        Assert.Contains("The first 10 rows of the file", grid);
+        Assert.Contains("<th scope=\"col\" class=\"text-center\">A</th><th scope=\"col\" class=\"text-center\">B</th>", grid);
+        Assert.Contains("<th>Name</th><th>Department</th>", grid);
+        Assert.Equal(10, Regex.Matches(grid, "<tr><th scope=\"row\" class=\"text-muted fw-normal\">").Count);
+        Assert.Contains($"<th scope=\"row\" class=\"text-muted fw-normal\">11</th><td>{prefix}-10</td><td>Dept 10</td>", grid);
+        Assert.DoesNotContain($"{prefix}-11", grid);
+    }
+
+    [Fact]
+    public async Task CheckAndTheFailedRowsLinks_LeadBackToTheirCard_NotToTheTopOfThePage()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("ANC")},Nope,IT\n");
+        Assert.Contains($"action=\"{path}/check#check\"", await client.GetStringAsync(path));
+        var checkedPage = await (await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path)).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"check\" data-testid=\"check-result\"", checkedPage);
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await (await ApiTestClient.LoginAsync(factory, "manager@demo.test")).WaitForResultAsync(id)).Status());
+        var failed = await client.GetStringAsync(path);
+
+        Assert.Contains("id=\"failed-rows\" data-testid=\"failed-rows\"", failed);
+        Assert.Contains($"href=\"{path}?page=1&amp;column=B#failed-rows\"", failed);
+        Assert.Contains($"href=\"{path}?page=1#failed-rows\"", failed);
+    }
 }
 
 public sealed class SqliteWizardPolishTests(RolloutWebFactory factory)

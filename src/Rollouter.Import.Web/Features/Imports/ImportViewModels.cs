@@ -1,5 +1,6 @@
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
@@ -51,8 +52,8 @@ public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
 public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
 
-/// <summary>A column of the file with its first sample values.</summary>
-public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples);
+/// <summary>A column of the file (its zero-based <see cref="Index"/> in a row) with its first sample values.</summary>
+public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples, int Index = 0);
 
 /// <summary>Failed rows per column (letter and header), for the filter.</summary>
 public sealed record ErrorColumnCount(string? Column, string? Header, int Count);
@@ -87,6 +88,9 @@ public sealed class ImportPage
         : sheet.Name;
 
     public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
+
+    /// <summary>The file's first rows below the header (at most <see cref="ImportFileView.PreviewRows"/>), as the grid shows them.</summary>
+    public IReadOnlyList<SourceRow> Preview { get; init; } = [];
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -138,13 +142,20 @@ public sealed class ImportPage
 
     public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
-    /// <summary>A page of the failed rows, filtered by a column letter or not.</summary>
+    /// <summary>
+    /// A page of the failed rows, filtered by a column letter or not; the fragment brings the reader back to the failed
+    /// rows instead of the top of the page.
+    /// </summary>
     public string ErrorLink(int page, string? column) =>
-        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column));
+        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column)) + "#failed-rows";
 
     /// <summary>"B (Status)", the letter alone without a header, "(row)" for an error of the whole row.</summary>
     public static string ColumnName(string? letter, string? header) =>
         letter is null ? "(row)" : string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
+
+    /// <summary>A cell as the preview grid shows it: long texts cut, so that one cell does not widen the grid.</summary>
+    public static string Cell(string? value) =>
+        value is null ? "" : value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 79), "…");
 
     /// <summary>A column of the saved mapping goes into Name.</summary>
     public bool NameMapped => Mapping.Columns.Any(c => c.Target == DefaultFields.Name);

@@ -5,6 +5,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -226,7 +227,7 @@ public sealed class ImportsApiController(
             {
                 var file = described.Value;
                 columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
-                    [.. file.SampleRows.Select(r => r[c.Index])]))];
+                    [.. file.SampleRows.Take(ImportFileReader.DefaultSampleSize).Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
                 sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];

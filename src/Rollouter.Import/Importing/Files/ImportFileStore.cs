@@ -101,7 +101,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
     /// Opens an import's kept file as the import reads it (its parse options, columns, samples, warnings), from the
     /// local cache; the page, the API and the job all open it here.
     /// </summary>
-    public async Task<OpenResult> OpenAsync(ClientImport import, ReaderLimits limits, CancellationToken cancellationToken)
+    public async Task<OpenResult> OpenAsync(ClientImport import, ReaderLimits limits, CancellationToken cancellationToken,
+        int sampleSize = ImportFileReader.DefaultSampleSize)
     {
         ArgumentNullException.ThrowIfNull(import);
         if (import.FileSha256 is null)
@@ -110,7 +111,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         }
 
         var path = await GetLocalPathAsync(import, cancellationToken);
-        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
+        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits, sampleSize);
     }
 
     /// <summary>
