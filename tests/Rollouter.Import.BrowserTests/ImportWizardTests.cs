@@ -65,7 +65,7 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
             filled = output.ToArray();
         }
 
-        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Import" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Import", Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports$"));
         await UploadAsync("Laptops", download.SuggestedFilename, filled,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -246,11 +246,12 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
             Assert.Equal(2, workbook.Worksheets.First().LastRowUsed().RowNumber());
         }
 
-        // The wizard's own address refuses a key account manager who is not a rollout manager.
+        // The wizard's own address sends a key account manager who is not a rollout manager to the review.
         var response = await GoToAsync($"/rollouts/W11/imports/{id}");
-        Assert.Equal(403, response?.Status);
-        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
-        await Step("wizard-denied");
+        Assert.Equal(200, response?.Status);
+        await Expect(Page).ToHaveURLAsync(new Regex($"/reviews/W11/imports/{id}$"));
+        await Expect(Page.GetByTestId("review-notice")).ToContainTextAsync("Read-only review");
+        await Step("wizard-sent-to-review");
     }
 
     [Fact]

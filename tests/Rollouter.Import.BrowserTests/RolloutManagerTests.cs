@@ -56,7 +56,7 @@ public sealed class RolloutManagerTests(BrowserFixture fixture, ITestOutputHelpe
             Enumerable.Range(30, 10).Select(i => $"LT-00{i}").ToArray());
         await Step("search-lt-003");
 
-        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Import" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Main).GetByRole(AriaRole.Link, new() { Name = "Import", Exact = true }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Imports of Windows 11 Refresh" })).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "New Import" })).ToBeVisibleAsync();

@@ -104,9 +104,12 @@ public sealed class ImportLifecycle(
     /// <summary>Opens an import's kept file as the import reads it (columns, samples, warnings).</summary>
     public Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken ct) => files.OpenAsync(import, limits, ct);
 
-    /// <summary>What the mapping step shows of the import's file (<see cref="ImportFileViews"/>: opened once, then kept).</summary>
+    /// <summary>
+    /// What the mapping step shows of the import's file, with its first <see cref="ImportFileView.PreviewRows"/> rows
+    /// (<see cref="ImportFileViews"/>: opened once, then kept).
+    /// </summary>
     public Task<Result<ImportFileView>> DescribeFileAsync(ClientImport import, CancellationToken ct) =>
-        views.GetAsync(import, c => OpenFileAsync(import, c), ct);
+        views.GetAsync(import, c => files.OpenAsync(import, limits, c, ImportFileView.PreviewRows), ct);
 
     /// <summary>
     /// Replaces the mapping (headers are taken from the file) where <see cref="ImportStatusRules.CanEditMapping"/>
@@ -247,6 +250,55 @@ public sealed class ImportLifecycle(
 
         var jobId = queue.Enqueue(importId);
         logger.LogInformation("Import {ImportId} approved by user {UserId}; job {JobId} queued", importId, userId, jobId);
+        return import;
+    }
+
+    /// <summary>
+    /// Discards an abandoned import where <see cref="ImportStatusRules.CanDiscard"/> allows it: the import, its kept file
+    /// (the chunks and this instance's cached copy) and any failed rows of an earlier run go, in one transaction. The
+    /// status is checked again by a conditional UPDATE inside that transaction, which locks the row: an approval racing
+    /// the discard either wins (and the discard is refused) or finds the import gone.
+    /// </summary>
+    public async Task<Result<ClientImport>> DiscardAsync(int importId, int userId, CancellationToken ct)
+    {
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (import is null)
+        {
+            return NotFound(importId);
+        }
+
+        if (ImportStatusRules.RefuseDiscard(import) is { } refused)
+        {
+            return refused;
+        }
+
+        var discardable = ImportStatusRules.Discardable.ToArray();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var held = await db.Imports
+                .Where(i => i.Id == importId && discardable.Contains(i.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+            if (held == 0)
+            {
+                var now = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+                return now is null ? NotFound(importId)
+                    : ImportStatusRules.RefuseDiscard(now) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+            }
+
+            await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.ImportFileChunks.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.Imports.Where(i => i.Id == importId).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+
+        foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
+        files.Forget(import);
+        logger.LogInformation("Import {ImportId} ({FileName}, {Status}) discarded by user {UserId}",
+            importId, import.FileName, import.Status, userId);
         return import;
     }
 

@@ -15,7 +15,8 @@ namespace Rollouter.Import.Importing;
 ///                                               └──── approve ──────┘
 /// </code>
 /// Mapping and file settings change while Incomplete, Waiting for Approval or Failed; Check and Approve need Waiting
-/// for Approval or Failed; only an import In Progress runs.
+/// for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting for Approval)
+/// can be discarded, with its file.
 /// </summary>
 public static class ImportStatusRules
 {
@@ -31,6 +32,11 @@ public static class ImportStatusRules
     public static bool CanCheck(ImportStatus status) => Approvable.Contains(status);
 
     public static bool CanApprove(ImportStatus status) => Approvable.Contains(status);
+
+    /// <summary>The statuses of an abandoned import, which can be discarded: nothing of it was ever written.</summary>
+    public static IReadOnlyList<ImportStatus> Discardable { get; } = [ImportStatus.Incomplete, ImportStatus.WaitingForApproval];
+
+    public static bool CanDiscard(ImportStatus status) => Discardable.Contains(status);
 
     /// <summary>Only an approved import runs; a run of any other (a second job, a retry after the end) does nothing.</summary>
     public static bool CanRun(ImportStatus status) => status == ImportStatus.InProgress;
@@ -73,6 +79,9 @@ public static class ImportStatusRules
         ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: map a column to Name first.",
         _ => $"Import {import.Id} is {Name(import.Status)} and cannot be approved.",
     });
+
+    public static Problem? RefuseDiscard(ClientImport import) => CanDiscard(Status(import)) ? null
+        : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: only an Incomplete import or one Waiting for Approval can be discarded.");
 
     public static Problem? RefuseErrorReport(ClientImport import) => CanDownloadErrorReport(import) ? null
         : Problem.Conflict($"Import {import.Id} has no failed rows.");

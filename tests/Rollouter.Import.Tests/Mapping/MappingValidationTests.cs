@@ -53,13 +53,24 @@ public class MappingValidationTests
     }
 
     [Fact]
-    public void Validate_WhenTargetIsMappedTwice_NamesTheFirstColumn()
+    public void Validate_WhenTargetIsMappedTwice_NamesBothColumns()
     {
         var validation = MappingValidation.Validate(Mapping(("A", "Name"), ("B", "Serial"), ("E", "Serial")), File, Inventory());
 
         Assert.Equal(
-            [new MappingIssue("E", "Column E (\"Owner\"): Serial is already mapped from column B (\"Serial\"); a field takes one column.")],
+            [new MappingIssue("E", "Columns B (\"Serial\") and E (\"Owner\") are both mapped to Serial: a field takes one column, so choose \"Do not import\" for all but one.")],
             validation.Errors);
+        Assert.True(validation.HasName);
+    }
+
+    [Fact]
+    public void Validate_WhenThreeColumnsAreMappedToStatus_NamesThemInOneMessage()
+    {
+        var validation = MappingValidation.Validate(Mapping(("A", "Name"), ("B", "Status"), ("C", "Status"), ("E", "Status")), File, Inventory());
+
+        var issue = Assert.Single(validation.Errors);
+        Assert.StartsWith("Columns B (\"Serial\"), C (", issue.Message);
+        Assert.Contains(") and E (\"Owner\") are all mapped to Status:", issue.Message);
     }
 
     [Fact]

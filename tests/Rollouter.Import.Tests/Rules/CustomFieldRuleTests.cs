@@ -20,6 +20,19 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task Check_WhenSelectionValueDiffersFromAnOptionOnlyInSpaces_SuggestsIt()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model").Row("PC-1", "model3");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [new RowError(2, "B", "Model", "model3", "\"model3\" is not an option of field \"Model\". Did you mean \"Model 3\"? Otherwise add it to the field's options or enable \"Create option if not exists\".")],
+            result.Errors);
+    }
+
+    [Fact]
     public async Task CheckAndResolve_MatchesOptionsIgnoringCaseAndStoresTheirSpelling()
     {
         var database = await databases.GetAsync();
@@ -143,6 +156,21 @@ public class CustomFieldRuleTests(RulesDatabases databases)
 
         Assert.Equal(
             [new RowError(2, "B", "Serial", "SN12", "\"SN12\" does not match the pattern of field \"Serial\" (^SN[0-9]{9}$).")],
+            result.Errors);
+    }
+
+    [Fact]
+    public async Task Check_WhenValueDoesNotMatchPattern_ShowsAnExistingClientsValueAsAnExample()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        await rollout.AddClientAsync("PC-OLD-1", values: new() { ["Serial"] = ["not checked then"] });
+        await rollout.AddClientAsync("PC-OLD-2", values: new() { ["Serial"] = ["SN100200300"] });
+        var file = FileSpec.With("Name", "Serial").Row("PC-1", "SN12");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [new RowError(2, "B", "Serial", "SN12", "\"SN12\" does not match the pattern of field \"Serial\" (^SN[0-9]{9}$), for example \"SN100200300\".")],
             result.Errors);
     }
 

@@ -20,7 +20,7 @@ public class ImportCheckerTests(RulesDatabases databases)
         Assert.Empty(result.Errors);
         Assert.False(result.Succeeded);
         Assert.Equal(
-            ["The import would exceed the client limit (4 of 3): the rollout holds 2 clients and the file would create 2."],
+            [$"The import would exceed the client limit (4 of 3): the rollout holds 2 clients and the file would create 2. The limit of 3 clients is set on rollout \"{rollout.Name}\"; an administrator can raise it under Settings → Rollouts → {rollout.Name}."],
             result.ImportErrors);
     }
 

@@ -184,7 +184,7 @@ public sealed class RulesDatabase : IAsyncDisposable
         var desktops = NewInventory("Desktops", "Location", "Model", "Rack");
         db.Inventories.AddRange(laptops, desktops);
         await db.SaveChangesAsync();
-        return new TestRollout(this, rollout.Id, laptops.Id, desktops.Id);
+        return new TestRollout(this, rollout.Id, laptops.Id, desktops.Id) { Name = rollout.Name };
     }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
@@ -195,6 +195,8 @@ public sealed class TestRollout(RulesDatabase database, int id, int laptops, int
     public RulesDatabase Database { get; } = database;
 
     public int Id { get; } = id;
+
+    public string Name { get; init; } = "";
 
     public int Laptops { get; } = laptops;
 

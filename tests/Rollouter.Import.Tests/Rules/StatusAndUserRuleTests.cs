@@ -7,17 +7,20 @@ namespace Rollouter.Import.Tests.Rules;
 public class StatusAndUserRuleTests(RulesDatabases databases)
 {
     [Fact]
-    public async Task Check_WhenStatusIsNotInWorkflow_FailsListingTheStatuses()
+    public async Task Check_WhenStatusIsNotInWorkflow_FailsListingTheStatuses_AndSuggestsOneDifferingOnlyInCaseOrSpaces()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
-        var file = FileSpec.With("Name", "Status").Row("PC-1", "Prepard").Row("PC-2", "prepared").Row("PC-3", "Prepared");
+        var file = FileSpec.With("Name", "Status").Row("PC-1", "Prepard").Row("PC-2", "prepared").Row("PC-3", "Prepared")
+            .Row("PC-4", "new ").Row("PC-5", "Sched uled");
 
         var result = await rollout.CheckAsync(file);
 
         Assert.Equal(
             [
                 new RowError(2, "B", "Status", "Prepard", "\"Prepard\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done)."),
-                new RowError(3, "B", "Status", "prepared", "\"prepared\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done)."),
+                new RowError(3, "B", "Status", "prepared", "\"prepared\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done). Did you mean \"Prepared\"?"),
+                new RowError(5, "B", "Status", "new ", "\"new\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done). Did you mean \"New\"?"),
+                new RowError(6, "B", "Status", "Sched uled", "\"Sched uled\" is not a status of workflow \"Standard\" (New, Prepared, Scheduled, Done). Did you mean \"Scheduled\"?"),
             ],
             result.Errors);
     }

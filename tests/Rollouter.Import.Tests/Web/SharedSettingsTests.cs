@@ -152,7 +152,9 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("is used by 1 rollout you are not a member of, so only an administrator can change it: ask an administrator to make the change", answer);
         Assert.DoesNotContain("Server Migration", answer);
-        Assert.DoesNotContain(DemoSeederIds.Other, answer);
+        // Without the antiforgery tokens: a random token may hold the letters "SRV".
+        Assert.DoesNotContain(DemoSeederIds.Other, System.Text.RegularExpressions.Regex.Replace(
+            answer, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]*\"", ""));
         Assert.Equal(before, await StateAsync(shared));
     }
 

@@ -1,5 +1,6 @@
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
@@ -26,7 +27,7 @@ public sealed record ImportListItem(
     public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
 }
 
-public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
+public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports, string? Message = null);
 
 /// <summary>An import on the key account managers' review page, with its rollout.</summary>
 public sealed record ReviewListItem(
@@ -51,8 +52,8 @@ public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
 public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
 
-/// <summary>A column of the file with its first sample values.</summary>
-public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples);
+/// <summary>A column of the file (its zero-based <see cref="Index"/> in a row) with its first sample values.</summary>
+public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples, int Index = 0);
 
 /// <summary>Failed rows per column (letter and header), for the filter.</summary>
 public sealed record ErrorColumnCount(string? Column, string? Header, int Count);
@@ -87,6 +88,9 @@ public sealed class ImportPage
         : sheet.Name;
 
     public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
+
+    /// <summary>The file's first rows below the header (at most <see cref="ImportFileView.PreviewRows"/>), as the grid shows them.</summary>
+    public IReadOnlyList<SourceRow> Preview { get; init; } = [];
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -127,6 +131,9 @@ public sealed class ImportPage
 
     public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
 
+    /// <summary>An abandoned import can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
+    public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import.Status);
+
     /// <summary>The failed rows as a workbook (the review offers it too).</summary>
     public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);
 
@@ -135,13 +142,23 @@ public sealed class ImportPage
 
     public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
-    /// <summary>A page of the failed rows, filtered by a column letter or not.</summary>
+    /// <summary>
+    /// A page of the failed rows, filtered by a column letter or not; the fragment brings the reader back to the failed
+    /// rows instead of the top of the page.
+    /// </summary>
     public string ErrorLink(int page, string? column) =>
-        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column));
+        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column)) + "#failed-rows";
 
     /// <summary>"B (Status)", the letter alone without a header, "(row)" for an error of the whole row.</summary>
     public static string ColumnName(string? letter, string? header) =>
         letter is null ? "(row)" : string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
+
+    /// <summary>A cell as the preview grid shows it: long texts cut, so that one cell does not widen the grid.</summary>
+    public static string Cell(string? value) =>
+        value is null ? "" : value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 79), "…");
+
+    /// <summary>A column of the saved mapping goes into Name.</summary>
+    public bool NameMapped => Mapping.Columns.Any(c => c.Target == DefaultFields.Name);
 
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
@@ -234,9 +251,14 @@ public static class ImportStatusDisplay
         _ => "text-bg-light",
     };
 
-    /// <summary>The original product's words for each status; a completed import that changed nothing says so.</summary>
-    public static string Explanation(ImportStatus status, int created = 0, int updated = 0) => status switch
+    /// <summary>
+    /// The original product's words for each status; a completed import that changed nothing says so, and an
+    /// Incomplete import whose Name is mapped (kept Incomplete by another mapping error) is not called empty.
+    /// </summary>
+    public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false) => status switch
     {
+        ImportStatus.Incomplete when nameMapped =>
+            "The column-field assignment has errors, listed under Step 2: correct them and save the mapping to make the import ready for approval.",
         ImportStatus.Completed when created == 0 && updated == 0 =>
             "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.",
         ImportStatus.Incomplete => "The second step (Column-Field assignment) is empty. It is required to import at least the names of the Clients.",

@@ -5,6 +5,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -167,6 +168,26 @@ public sealed class ImportsApiController(
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));
     }
 
+    /// <summary>
+    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its kept file: 204. 409 in any other
+    /// status: a Failed import is kept for its failed rows, a Completed one for its clients' history.
+    /// </summary>
+    [HttpDelete("imports/{id:int}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Discard(int id, CancellationToken cancellationToken)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.DiscardAsync(id, User.UserId(), cancellationToken);
+        return result.Failed ? Refuse(result.Problem) : NoContent();
+    }
+
     /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
@@ -206,7 +227,7 @@ public sealed class ImportsApiController(
             {
                 var file = described.Value;
                 columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
-                    [.. file.SampleRows.Select(r => r[c.Index])]))];
+                    [.. file.SampleRows.Take(ImportFileReader.DefaultSampleSize).Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
                 sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];

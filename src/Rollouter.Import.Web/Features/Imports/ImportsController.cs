@@ -9,6 +9,7 @@ using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Features.Imports.Reviews;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -39,7 +40,7 @@ public sealed class ImportsController(
                 i.CreatedAt, i.ApprovedBy != null ? i.ApprovedBy.DisplayName : null, i.ApprovedAt, i.StartedAt,
                 i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
             .ToListAsync(cancellationToken);
-        return View(new ImportList(rollout, list));
+        return View(new ImportList(rollout, list, TempData["Message"] as string));
     }
 
     /// <summary>Step 1: choose the inventory and the file.</summary>
@@ -101,6 +102,7 @@ public sealed class ImportsController(
 
     /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
     [HttpGet("{id:int}")]
+    [ReviewForKeyAccountManagers]
     public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
@@ -131,9 +133,11 @@ public sealed class ImportsController(
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = result.Value.Import.Status == ImportStatus.Incomplete
-            ? "Mapping saved. The import stays Incomplete until a column is mapped to Name."
-            : "Mapping saved. The import is Waiting for Approval.";
+        TempData["Message"] = result.Value.Import.Status != ImportStatus.Incomplete
+            ? "Mapping saved. The import is Waiting for Approval."
+            : result.Value.Validation?.HasName == true
+                ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
+                : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
@@ -206,6 +210,29 @@ public sealed class ImportsController(
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>
+    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its file, after the page asked for
+    /// confirmation; back to the list of imports. Refused (409, on the import's page) in any other status.
+    /// </summary>
+    [HttpPost("{id:int}/discard")]
+    public async Task<IActionResult> Discard(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.DiscardAsync(id, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        TempData["Message"] = $"Import #{id} ({import.FileName}) was discarded with its file.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports");
     }
 
     /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>

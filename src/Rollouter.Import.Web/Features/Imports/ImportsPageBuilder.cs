@@ -79,6 +79,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var options = ParseOptions.FromJson(import.ParseOptions);
         IReadOnlyList<ImportColumn> columns = [];
+        IReadOnlyList<SourceRow> preview = [];
         IReadOnlyList<string> warnings = [];
         IReadOnlyList<MappingIssue> mappingErrors = [];
         IReadOnlyList<MappingIssue> mappingWarnings = [];
@@ -93,7 +94,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet)];
             options = file.Options;
             columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
-                [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
+                [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])], c.Index))];
+            preview = [.. file.SampleRows.Take(ImportFileView.PreviewRows)];
             warnings = [.. file.Warnings.Select(w => w.Message)];
             var validation = MappingValidation.Validate(mapping, file.Columns, definition);
             mappingErrors = validation.Errors;
@@ -138,6 +140,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Format = format,
             Sheets = sheets,
             Columns = columns,
+            Preview = preview,
             Warnings = warnings,
             FileProblem = fileProblem,
             Mapping = mapping,

@@ -8,6 +8,24 @@
         input.addEventListener('click', function () { input.select(); });
     });
 
+    // A page answering a form post whose action names a fragment (the import page's Check posts to ".../check#check"):
+    // Chromium does not scroll to the fragment of a POST's answer, so the reader would land at the top.
+    if (window.location.hash.length > 1) {
+        var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+        if (target && target.getBoundingClientRect().top > window.innerHeight / 2) {
+            target.scrollIntoView();
+        }
+    }
+
+    // <form data-confirm="question">: submitted only when the user confirms (e.g. discarding an import).
+    document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+        form.addEventListener('submit', function (event) {
+            if (!window.confirm(form.dataset.confirm)) {
+                event.preventDefault();
+            }
+        });
+    });
+
     // <a data-history-back href="…">: back to the previous page; without a history, the link's own address.
     document.querySelectorAll('[data-history-back]').forEach(function (link) {
         link.addEventListener('click', function (event) {

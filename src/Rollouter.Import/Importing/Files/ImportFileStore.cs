@@ -101,7 +101,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
     /// Opens an import's kept file as the import reads it (its parse options, columns, samples, warnings), from the
     /// local cache; the page, the API and the job all open it here.
     /// </summary>
-    public async Task<OpenResult> OpenAsync(ClientImport import, ReaderLimits limits, CancellationToken cancellationToken)
+    public async Task<OpenResult> OpenAsync(ClientImport import, ReaderLimits limits, CancellationToken cancellationToken,
+        int sampleSize = ImportFileReader.DefaultSampleSize)
     {
         ArgumentNullException.ThrowIfNull(import);
         if (import.FileSha256 is null)
@@ -110,7 +111,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         }
 
         var path = await GetLocalPathAsync(import, cancellationToken);
-        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits);
+        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits, sampleSize);
     }
 
     /// <summary>
@@ -132,6 +133,28 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             File.Delete(partial);
+        }
+    }
+
+    /// <summary>
+    /// Removes this instance's cached copy of a discarded import's file (other instances' copies go with their next
+    /// sweep). A copy in use stays until the next sweep.
+    /// </summary>
+    public void Forget(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.FileSha256 is null)
+        {
+            return;
+        }
+
+        try
+        {
+            File.Delete(CachePath(import));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // In use: SweepCacheAsync removes it later.
         }
     }
 

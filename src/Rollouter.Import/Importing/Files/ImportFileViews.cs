@@ -63,6 +63,9 @@ public sealed record ImportFileView(
     IReadOnlyList<SourceRow> SampleRows,
     IReadOnlyList<FileWarning> Warnings)
 {
+    /// <summary>The rows the mapping step shows as a grid below the header: enough to recognise the data.</summary>
+    public const int PreviewRows = 10;
+
     public static ImportFileView From(SpreadsheetFile file)
     {
         ArgumentNullException.ThrowIfNull(file);

@@ -15,6 +15,9 @@ public sealed record InventoryDefinition
 
     public int? ClientLimit { get; init; }
 
+    /// <summary>The rollout's name, for messages that point to its settings (the client limit).</summary>
+    public string RolloutName { get; init; } = "";
+
     public required string WorkflowName { get; init; }
 
     /// <summary>The workflow's statuses in order; the first is the status of a new client without one.</summary>
@@ -46,7 +49,7 @@ public sealed record InventoryDefinition
     {
         var inventory = await db.Inventories.AsNoTracking()
             .Where(i => i.Id == inventoryId)
-            .Select(i => new { i.Id, i.Name, i.RolloutId, i.Rollout.ClientLimit, i.WorkflowId, WorkflowName = i.Workflow.Name })
+            .Select(i => new { i.Id, i.Name, i.RolloutId, i.Rollout.ClientLimit, RolloutName = i.Rollout.Name, i.WorkflowId, WorkflowName = i.Workflow.Name })
             .SingleOrDefaultAsync(cancellationToken)
             ?? throw new InvalidOperationException($"Inventory {inventoryId} does not exist.");
         var statuses = await db.WorkflowStatuses.AsNoTracking()
@@ -71,6 +74,7 @@ public sealed record InventoryDefinition
             InventoryName = inventory.Name,
             RolloutId = inventory.RolloutId,
             ClientLimit = inventory.ClientLimit,
+            RolloutName = inventory.RolloutName,
             WorkflowName = inventory.WorkflowName,
             Statuses = statuses,
             CustomFields = fields,

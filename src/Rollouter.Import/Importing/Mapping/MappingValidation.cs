@@ -28,6 +28,7 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
         var byLetter = columns.ToDictionary(c => c.Letter, StringComparer.OrdinalIgnoreCase);
         var seenLetters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var targetColumns = new Dictionary<string, string>(StringComparer.Ordinal);
+        var sharing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
 
         foreach (var column in mapping.Columns)
         {
@@ -62,9 +63,12 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
             var targetName = field?.Name ?? DefaultFields.DisplayName(target);
             if (!targetColumns.TryAdd(target, sheetColumn.Letter))
             {
-                var first = byLetter[targetColumns[target]];
-                errors.Add(new MappingIssue(sheetColumn.Letter,
-                    $"{label}: {targetName} is already mapped from column {first.Letter} (\"{first.Header}\"); a field takes one column."));
+                if (!sharing.TryGetValue(target, out var letters))
+                {
+                    sharing[target] = letters = [targetColumns[target]];
+                }
+
+                letters.Add(sheetColumn.Letter);
             }
 
             if (column.Lookup is { } lookup && !DefaultFields.IsUser(target))
@@ -91,6 +95,16 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
                     errors.Add(new MappingIssue(sheetColumn.Letter, $"{label}: the value separator cannot be empty."));
                 }
             }
+        }
+
+        // One message per field that several columns are mapped to, naming all of them.
+        foreach (var (target, letters) in sharing)
+        {
+            var targetName = inventory.FindField(target)?.Name ?? DefaultFields.DisplayName(target);
+            var named = string.Join(", ", letters.Select(l => $"{l} (\"{byLetter[l].Header}\")").SkipLast(1))
+                + $" and {letters[^1]} (\"{byLetter[letters[^1]].Header}\")";
+            errors.Add(new MappingIssue(letters[1],
+                $"Columns {named} are {(letters.Count == 2 ? "both" : "all")} mapped to {targetName}: a field takes one column, so choose \"Do not import\" for all but one."));
         }
 
         var hasName = targetColumns.ContainsKey(DefaultFields.Name);

@@ -45,6 +45,7 @@ public sealed class ImportChecker
     private Dictionary<int, string> _inventoryNames = [];
     private Dictionary<int, LinkedRow>? _linkedRows;
     private CheckResult? _lastCheck;
+    private Dictionary<string, string>? _statusesByLooseKey;
 
     // Filled at the end of a CheckAndResolve pass; the writer reads it after the last row.
     private readonly List<NewOption> _pendingOptions = [];
@@ -162,6 +163,7 @@ public sealed class ImportChecker
             existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
         }
 
+        await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);
         var links = mapping.UpdateExisting
             ? await LoadLinksAsync(db, inventory, fields, cancellationToken)
             : [];
@@ -170,6 +172,67 @@ public sealed class ImportChecker
             _inventoryNames = inventoryNames,
         };
     }
+
+    /// <summary>
+    /// For each mapped field with a pattern, a value of an existing client of the inventory that matches it: the example a
+    /// failing cell's message shows ("for example "SN100101""). The newest clients are asked, a few dozen rows in one
+    /// query, so that a large inventory costs no more; without a match the message does without.
+    /// </summary>
+    private static async Task LoadPatternExamplesAsync(RolloutDbContext db, InventoryDefinition inventory, FieldPlan[] fields,
+        CancellationToken cancellationToken)
+    {
+        var patterned = fields.Where(f => f.Column is not null && f.Regex is not null).ToList();
+        if (patterned.Count == 0)
+        {
+            return;
+        }
+
+        const int looked = 50;
+        var inventoryId = inventory.InventoryId;
+        var values = await db.Clients.AsNoTracking().Where(c => c.InventoryId == inventoryId)
+            .OrderByDescending(c => c.Id).Take(looked).Select(c => c.Values)
+            .ToListAsync(cancellationToken);
+        foreach (var field in patterned)
+        {
+            field.Example = values
+                .SelectMany(v => v.TryGetValue(field.Field.Id, out var parts) ? parts : [])
+                .FirstOrDefault(v => !string.IsNullOrEmpty(v) && v.Length <= 100 && IsMatchWithin(field.Regex!, v));
+        }
+    }
+
+    private static bool IsMatchWithin(Regex regex, string value)
+    {
+        try
+        {
+            return regex.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A text as loosely as people mistype it: case and every space ignored ("new " and "N ew" are "new"), for
+    /// suggestions in messages only — the rules themselves compare as they always did.
+    /// </summary>
+    internal static string Loose(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                builder.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>"Did you mean "New"?" where the value differs from a valid one only in case or spaces; else "".</summary>
+    private static string DidYouMean(Dictionary<string, string> byLooseKey, string value) =>
+        byLooseKey.TryGetValue(Loose(value), out var meant) && meant != value ? $" Did you mean \"{Shorten(meant)}\"?" : "";
 
     private static async Task<Dictionary<int, LinkEnd>> LoadLinksAsync(RolloutDbContext db, InventoryDefinition inventory,
         FieldPlan[] fields, CancellationToken cancellationToken)
@@ -342,7 +405,7 @@ public sealed class ImportChecker
         if (_inventory.ClientLimit is { } limit && _existingCount + newClients > limit)
         {
             importErrors.Add(string.Create(CultureInfo.InvariantCulture,
-                $"The import would exceed the client limit ({_existingCount + newClients:N0} of {limit:N0}): the rollout holds {_existingCount:N0} clients and the file would create {newClients:N0}."));
+                $"The import would exceed the client limit ({_existingCount + newClients:N0} of {limit:N0}): the rollout holds {_existingCount:N0} clients and the file would create {newClients:N0}. The limit of {limit:N0} clients is set on rollout \"{_inventory.RolloutName}\"; an administrator can raise it under Settings → Rollouts → {_inventory.RolloutName}."));
         }
 
         if (newClients > 0 && _inventory.Statuses.Count == 0)
@@ -630,7 +693,10 @@ public sealed class ImportChecker
             names += ", …";
         }
 
-        errors.Add(column, cell, $"\"{Shorten(value)}\" is not a status of workflow \"{_inventory.WorkflowName}\" ({names}).");
+        // Built at the first failing cell, never for a file whose statuses are right.
+        _statusesByLooseKey ??= _inventory.Statuses.GroupBy(s => Loose(s.Name)).ToDictionary(g => g.Key, g => g.First().Name);
+        errors.Add(column, cell,
+            $"\"{Shorten(value)}\" is not a status of workflow \"{_inventory.WorkflowName}\" ({names}).{DidYouMean(_statusesByLooseKey, value)}");
     }
 
     private static int? ReadUser(ColumnPlan column, string? cell, ErrorCollector errors, bool assignee)
@@ -730,6 +796,24 @@ public sealed class ImportChecker
         }
     }
 
+    /// <summary>
+    /// The pattern, then what it means in people's words where the field has them: its description, and a value of an
+    /// existing client that matches ("for example "SN100101""). Built only for a failing cell.
+    /// </summary>
+    private static string PatternMessage(FieldPlan field, string value)
+    {
+        var message = $"\"{Shorten(value)}\" does not match the pattern of field \"{field.Field.Name}\" ({Shorten(field.Field.ValidationRegex)})";
+        var description = field.Field.Description?.Trim().TrimEnd('.');
+        var example = field.Example is null ? null : $"for example \"{Shorten(field.Example)}\"";
+        return (string.IsNullOrEmpty(description), example is null) switch
+        {
+            (false, false) => $"{message}: {Shorten(description, 300)}, {example}.",
+            (false, true) => $"{message}: {Shorten(description, 300)}.",
+            (true, false) => $"{message}, {example}.",
+            _ => message + ".",
+        };
+    }
+
     private static bool MatchesPattern(FieldPlan field, ColumnPlan column, string value, string cell, ErrorCollector errors)
     {
         if (field.Regex is null)
@@ -744,8 +828,7 @@ public sealed class ImportChecker
                 return true;
             }
 
-            errors.Add(column, cell,
-                $"\"{Shorten(value)}\" does not match the pattern of field \"{field.Field.Name}\" ({Shorten(field.Field.ValidationRegex)}).");
+            errors.Add(column, cell, PatternMessage(field, value));
         }
         catch (RegexMatchTimeoutException)
         {
@@ -928,7 +1011,12 @@ public sealed class ImportChecker
 
         public Regex? Regex { get; set; }
 
+        /// <summary>A value of an existing client that matches <see cref="Regex"/>, shown in the pattern's message.</summary>
+        public string? Example { get; set; }
+
         public IReadOnlyList<NewOption> CreatedOptions => _createdList;
+
+        private Dictionary<string, string>? _optionsByLooseKey;
 
         private readonly Dictionary<string, string[]> _singles = new(StringComparer.Ordinal);
 
@@ -964,8 +1052,11 @@ public sealed class ImportChecker
 
             if (!create)
             {
-                errors.Add(column, cell,
-                    $"\"{Shorten(value)}\" is not an option of field \"{Field.Name}\"; add it to the field's options or enable \"Create option if not exists\".");
+                _optionsByLooseKey ??= Field.Options.GroupBy(o => Loose(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
+                var meant = DidYouMean(_optionsByLooseKey, value);
+                errors.Add(column, cell, meant.Length == 0
+                    ? $"\"{Shorten(value)}\" is not an option of field \"{Field.Name}\"; add it to the field's options or enable \"Create option if not exists\"."
+                    : $"\"{Shorten(value)}\" is not an option of field \"{Field.Name}\".{meant} Otherwise add it to the field's options or enable \"Create option if not exists\".");
                 return null;
             }
 

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// The wizard's rough edges that users hit: New Import from an inventory, discarding an abandoned import, a key
+/// account manager on a wizard address, the first rows as a grid.
+/// </summary>
+public abstract partial class WizardPolishTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<int> InventoryIdAsync(string name)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (await db.Inventories.SingleAsync(i => i.Name == name)).Id;
+    }
+
+    private async Task<(HttpClient Client, string Path, int Id)> UploadCsvAsync(string csv, string fileName = "polish.csv")
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var response = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync("Laptops"), fileName, Encoding.UTF8.GetBytes(csv));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var path = response.Headers.Location!.OriginalString;
+        return (client, path, int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private async Task<(bool Import, int Chunks)> StoredAsync(int importId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (await db.Imports.AnyAsync(i => i.Id == importId), await db.ImportFileChunks.CountAsync(c => c.ImportId == importId));
+    }
+
+    [Fact]
+    public async Task NewImport_FromAnInventorysPage_PreselectsThatInventory()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var monitors = await InventoryIdAsync("Monitors");
+
+        var inventoryPage = await client.GetStringAsync($"/rollouts/W11/inventories/{monitors}");
+        var link = Regex.Match(inventoryPage, "href=\"([^\"]+)\" data-testid=\"new-import\"").Groups[1].Value;
+        Assert.Equal($"/rollouts/W11/imports/new?inventoryId={monitors}", link);
+
+        var newPage = await client.GetStringAsync(link);
+        Assert.Matches($"<option value=\"{monitors}\" selected=\"selected\">Monitors</option>", newPage);
+        Assert.Single(Regex.Matches(newPage, "selected=\"selected\""));
+    }
+
+    [Fact]
+    public async Task AbandonedImport_IsDiscardedFromItsPage_WithItsFile_AndOnlyWithTheFormsToken()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Department\n{Unique("DIS")},IT\n", "abandoned.csv");
+        var page = await client.GetStringAsync(path);
+        Assert.Contains($"action=\"{path}/discard\"", page);
+        Assert.Contains("data-confirm=\"Discard import", page);
+        Assert.True((await StoredAsync(id)).Chunks > 0);
+
+        var withoutToken = await client.PostAsync(path + "/discard", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        Assert.True((await StoredAsync(id)).Import);
+
+        var discarded = await RolloutWebFactory.PostFormAsync(client, path + "/discard", [], path);
+
+        Assert.Equal(HttpStatusCode.Redirect, discarded.StatusCode);
+        Assert.Equal("/rollouts/W11/imports", discarded.Headers.Location!.OriginalString);
+        Assert.Contains($"Import #{id} (abandoned.csv) was discarded with its file.", await client.GetStringAsync("/rollouts/W11/imports"));
+        Assert.Equal((false, 0), await StoredAsync(id));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task FailedImport_OffersNoDiscard_AndRefusesIt_KeepingItsFailedRows()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("DIS")},Nope,IT\n");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal("Failed", (await api.WaitForResultAsync(id)).Status());
+        var page = await client.GetStringAsync(path);
+        Assert.DoesNotContain("/discard", page);
+
+        var refused = await client.PostAsync(path + "/discard",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", RolloutWebFactory.AntiforgeryToken(page))]));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("only an Incomplete import or one Waiting for Approval can be discarded", await refused.Content.ReadAsStringAsync());
+        Assert.True((await StoredAsync(id)).Import);
+        Assert.Equal(HttpStatusCode.Conflict, (await api.DeleteAsync($"/api/imports/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_DeleteDiscardsAWaitingImport_With204_ButNotForAKeyAccountManagerOrATechnician()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await manager.RolloutIdAsync("W11");
+        var laptops = await manager.InventoryIdAsync(rolloutId, "Laptops");
+        var id = (await ApiTestClient.ReadAsync(await manager.UploadAsync(rolloutId, laptops, "api.csv", $"Name\n{Unique("DEL")}\n"))).Id();
+
+        foreach (var email in new[] { "kam@demo.test", "technician@demo.test" })
+        {
+            var other = await ApiTestClient.LoginAsync(factory, email);
+            Assert.Equal(HttpStatusCode.Forbidden, (await other.DeleteAsync($"/api/imports/{id}")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await manager.DeleteAsync($"/api/imports/{id}")).StatusCode);
+        Assert.Equal((false, 0), await StoredAsync(id));
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/imports/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.DeleteAsync($"/api/imports/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task KeyAccountManager_OpeningTheWizardsImportPage_IsSentToItsReview()
+    {
+        var (_, path, id) = await UploadCsvAsync($"Name,Department\n{Unique("KAMW")},IT\n");
+        var kam = await factory.SignInAsync("kam@demo.test");
+
+        var response = await kam.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal($"/reviews/W11/imports/{id}", response.Headers.Location!.OriginalString);
+        Assert.Contains("Read-only review", await kam.GetStringAsync(response.Headers.Location));
+        // Not a key account manager: the wizard still refuses.
+        var technician = await factory.SignInAsync("technician@demo.test");
+        Assert.StartsWith("/account/denied", (await technician.GetAsync(path)).Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task TwoColumnsMappedToStatus_AreNamed_AndTheStatusLineDoesNotCallTheMappingEmpty()
+    {
+        var (client, path, _) = await UploadCsvAsync($"Name,Status,State\n{Unique("TWO")},New,New\n");
+
+        var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Status",
+        }, path);
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(path));
+
+        Assert.Contains("Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected.", page);
+        Assert.Contains("Columns B (\"Status\") and C (\"State\") are both mapped to Status", page);
+        var explanation = Regex.Match(page, "data-testid=\"status-explanation\">([^<]*)<").Groups[1].Value;
+        Assert.DoesNotContain("empty", explanation);
+        Assert.Contains("The column-field assignment has errors", explanation);
+    }
+
+    [Fact]
+    public async Task Check_ExplainsAPatternWithTheFieldsDescriptionAndAnExistingClientsValue()
+    {
+        var (client, path, _) = await UploadCsvAsync($"Name,Department,Serial number\n{Unique("PAT")},IT,SN12\n");
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+
+        var page = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Matches("\"SN12\" does not match the pattern of field \"Serial number\" \\(\\^SN\\[0-9\\]\\{6\\}\\$\\): "
+            + "Manufacturer serial number, for example \"SN[0-9]{6}\"\\.", page);
+    }
+
+    [Fact]
+    public async Task MappingStep_ShowsTheFirstTenRowsAsAGrid_WithColumnLettersHeadersAndRowNumbers()
+    {
+        var prefix = Unique("GRID");
+        var csv = new StringBuilder("Name,Department\n");
+        for (var n = 1; n <= 12; n++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}-{n:00},Dept {n}\n");
+        }
+
+        var (client, path, _) = await UploadCsvAsync(csv.ToString());
+        var page = await client.GetStringAsync(path);
+
+        var grid = Regex.Replace(Regex.Match(page, "data-testid=\"preview\".*?</details>", RegexOptions.Singleline).Value, @">\s+<", "><");
+        Assert.Contains("The first 10 rows of the file", grid);
+        Assert.Contains("<th scope=\"col\" class=\"text-center\">A</th><th scope=\"col\" class=\"text-center\">B</th>", grid);
+        Assert.Contains("<th>Name</th><th>Department</th>", grid);
+        Assert.Equal(10, Regex.Matches(grid, "<tr><th scope=\"row\" class=\"text-muted fw-normal\">").Count);
+        Assert.Contains($"<th scope=\"row\" class=\"text-muted fw-normal\">11</th><td>{prefix}-10</td><td>Dept 10</td>", grid);
+        Assert.DoesNotContain($"{prefix}-11", grid);
+    }
+
+    [Fact]
+    public async Task CheckAndTheFailedRowsLinks_LeadBackToTheirCard_NotToTheTopOfThePage()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("ANC")},Nope,IT\n");
+        Assert.Contains($"action=\"{path}/check#check\"", await client.GetStringAsync(path));
+        var checkedPage = await (await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path)).Content.ReadAsStringAsync();
+        Assert.Contains("id=\"check\" data-testid=\"check-result\"", checkedPage);
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await (await ApiTestClient.LoginAsync(factory, "manager@demo.test")).WaitForResultAsync(id)).Status());
+        var failed = await client.GetStringAsync(path);
+
+        Assert.Contains("id=\"failed-rows\" data-testid=\"failed-rows\"", failed);
+        Assert.Contains($"href=\"{path}?page=1&amp;column=B#failed-rows\"", failed);
+        Assert.Contains($"href=\"{path}?page=1#failed-rows\"", failed);
+    }
+}
+
+public sealed class SqliteWizardPolishTests(RolloutWebFactory factory)
+    : WizardPolishTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresWizardPolishTests(PostgresWebFactory factory)
+    : WizardPolishTests(factory), IClassFixture<PostgresWebFactory>;
