@@ -154,6 +154,7 @@ internal sealed class ClientHistoryEntryConfiguration : IEntityTypeConfiguration
     {
         builder.Property(h => h.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(h => h.Changes).HasJsonConversion();
+        builder.Property(h => h.Corrections).HasNullableJsonConversion();
         builder.HasIndex(h => h.ClientId);
         builder.HasIndex(h => h.ImportId);
     }
@@ -227,6 +228,8 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(i => i.Errors).WithOne(e => e.Import).HasForeignKey(e => e.ImportId);
         builder.HasMany(i => i.FileChunks).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
+        builder.HasMany(i => i.CellCorrections).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
+        builder.HasMany(i => i.Replacements).WithOne(r => r.Import).HasForeignKey(r => r.ImportId);
         builder.HasIndex(i => new { i.RolloutId, i.CreatedAt });
         builder.HasIndex(i => i.Status);
     }
@@ -254,5 +257,27 @@ internal sealed class ImportFileChunkConfiguration(DatabaseProvider provider) : 
             // 0.4 s the default pglz takes.
             builder.Property(c => c.Data).UseCompressionMethod("lz4");
         }
+    }
+}
+
+internal sealed class ImportCellCorrectionConfiguration : IEntityTypeConfiguration<ImportCellCorrection>
+{
+    public void Configure(EntityTypeBuilder<ImportCellCorrection> builder)
+    {
+        builder.Property(c => c.Column).HasMaxLength(8);
+        builder.HasIndex(c => new { c.ImportId, c.Row, c.Column }).IsUnique();
+        builder.HasOne(c => c.By).WithMany().HasForeignKey(c => c.ById).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class ImportValueReplacementConfiguration : IEntityTypeConfiguration<ImportValueReplacement>
+{
+    public void Configure(EntityTypeBuilder<ImportValueReplacement> builder)
+    {
+        builder.Property(r => r.Column).HasMaxLength(8);
+        builder.Property(r => r.From).HasMaxLength(400);
+        builder.Property(r => r.To).HasMaxLength(400);
+        builder.HasIndex(r => new { r.ImportId, r.Column, r.From }).IsUnique();
+        builder.HasOne(r => r.By).WithMany().HasForeignKey(r => r.ById).OnDelete(DeleteBehavior.Restrict);
     }
 }
