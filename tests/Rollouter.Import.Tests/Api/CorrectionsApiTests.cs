@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Api;
@@ -54,6 +57,17 @@ public abstract class CorrectionsApiTests(RolloutWebFactory factory)
         var result = await client.WaitForResultAsync(id);
         Assert.True("Completed" == result.Status(), result.Json());
         Assert.Equal(3, result["counts"]!["created"]!.GetValue<int>());
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var clients = await db.Clients.Where(c => c.CreatedByImportId == id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
+            var page = await factory.SignInAsync("manager@demo.test");
+            var replaced = System.Net.WebUtility.HtmlDecode(await page.GetStringAsync($"/rollouts/W11/clients/{clients[0]}"));
+            var corrected = System.Net.WebUtility.HtmlDecode(await page.GetStringAsync($"/rollouts/W11/clients/{clients[1]}"));
+            Assert.Contains($"created by import #{id}", replaced, StringComparison.Ordinal);
+            Assert.Contains("(value corrected in the browser by Max Manager: 'Shipped' → 'Done' (Status))", replaced, StringComparison.Ordinal);
+            Assert.Contains("value corrected in the browser by Max Manager: 'Nope' → 'Prepared'", corrected, StringComparison.Ordinal);
+        }
 
         var completed = await client.PutAsJsonAsync($"/api/imports/{id}/corrections",
             new { cells = new[] { new { row = 2, column = "B", value = "New" } } });
