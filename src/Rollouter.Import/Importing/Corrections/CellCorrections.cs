@@ -3,6 +3,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Importing.Corrections;
 
@@ -149,8 +150,9 @@ public sealed class CellCorrections
 
     /// <summary>
     /// After a completed run that applied the corrections with recording: one history entry for each client a corrected
-    /// row created or updated ("created by import #N (value corrected in the browser by …: 'Shipped' → 'Done')"). The
-    /// clients are found by name in the rollout, a thousand at a time. Returns the number of entries written.
+    /// row created or updated ("created by import #N (value corrected in the browser by …: 'Shipped' → 'Done')"), in one
+    /// transaction through the writer's bulk insert (a replacement can touch every row). The clients are found by name in
+    /// the rollout, a thousand at a time. Returns the number of entries written.
     /// </summary>
     public async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientImport import, DateTimeOffset now, CancellationToken ct)
     {
@@ -167,30 +169,31 @@ public sealed class CellCorrections
             byKey[Client.KeyOf(row.Name)] = row.Notes;
         }
 
-        var written = 0;
-        foreach (var keys in byKey.Keys.Chunk(1_000))
+        var context = new WriteContext
         {
-            var clients = await db.Clients.AsNoTracking()
-                .Where(c => c.RolloutId == import.RolloutId && keys.Contains(c.NameKey))
-                .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
-                .ToListAsync(ct);
-            var entries = clients.Select(c => new ClientHistoryEntry
+            ImportId = import.Id,
+            RolloutId = import.RolloutId,
+            InventoryId = import.InventoryId,
+            UserId = import.ApprovedById,
+        };
+        var written = 0;
+        await using var store = ClientStore.For(db);
+        await using (var transaction = await store.BeginAsync(ct))
+        {
+            foreach (var keys in byKey.Keys.Chunk(1_000))
             {
-                ClientId = c.Id,
-                At = now,
-                UserId = import.ApprovedById,
-                ImportId = import.Id,
-                Action = c.CreatedByImportId == import.Id ? ClientHistoryAction.Created : ClientHistoryAction.Changed,
-                Corrections = byKey[c.NameKey],
-            }).ToList();
-            db.ClientHistory.AddRange(entries);
-            await db.SaveChangesAsync(ct);
-            foreach (var entry in entries)
-            {
-                db.Entry(entry).State = EntityState.Detached;
+                var clients = await db.Clients.AsNoTracking()
+                    .Where(c => c.RolloutId == import.RolloutId && keys.Contains(c.NameKey))
+                    .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
+                    .ToListAsync(ct);
+                var entries = clients.Select(c => new HistoryRecord(c.Id,
+                    c.CreatedByImportId == import.Id ? ClientHistoryAction.Created : ClientHistoryAction.Changed, [],
+                    byKey[c.NameKey])).ToList();
+                await store.InsertHistoryAsync(context, entries, now, ct);
+                written += entries.Count;
             }
 
-            written += entries.Count;
+            await transaction.CommitAsync(ct);
         }
 
         return written;
