@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Account;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Features.Inventories;
@@ -44,9 +45,9 @@ builder.Services
     {
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 8;
-        o.Lockout.MaxFailedAccessAttempts = 10;
     })
     .AddEntityFrameworkStores<RolloutDbContext>()
+    .AddUserManager<RolloutUserManager>()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
     .AddDefaultTokenProviders();
@@ -64,10 +65,15 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.Cookie.Name = "Rollouter.Auth";
     o.Cookie.HttpOnly = true;
     o.Cookie.SameSite = SameSiteMode.Lax;
+    // Secure whenever the request came over HTTPS (behind a proxy: with the forwarded headers, see docs/operations.md).
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
+builder.Services.AddSignInThrottle(builder.Configuration);
+builder.Services.AddScoped<PasswordSignIn>();
 builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
@@ -86,7 +92,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 {
     try
     {
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        // Hangfire creates its tables when its storage is made: under the start-up lock too.
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
+            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
     }
     catch (DatabaseVersionException e)
     {
@@ -97,6 +105,13 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
+
+// Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
 
 // The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
 // problem details; the pages with the error pages.
@@ -118,8 +133,11 @@ app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
 
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
+app.UseOriginCheck(app.Configuration);
 app.UseSerilogRequestLogging();
 app.UseRouting();
+// Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.

@@ -57,8 +57,13 @@ public sealed record ImportDto(
     DateTimeOffset? ApprovedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
+    int Attempt,
     ParseOptionsDto? ParseOptions = null,
+    IReadOnlyList<SheetDto>? Sheets = null,
     CorrectionCountsDto? Corrections = null);
+
+/// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
+public sealed record SheetDto(string Name, bool Hidden, int? Rows);
 
 /// <summary>How many cells are corrected and how many value replacements the import holds.</summary>
 public sealed record CorrectionCountsDto(int Cells, int Replacements);

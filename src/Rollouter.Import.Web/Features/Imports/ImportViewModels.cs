@@ -87,8 +87,16 @@ public sealed class ImportPage
 
     public SpreadsheetFormat? Format { get; init; }
 
-    /// <summary>The workbook's sheets to choose from (hidden ones left out unless chosen); empty for CSV.</summary>
-    public IReadOnlyList<string> Sheets { get; init; } = [];
+    /// <summary>
+    /// The workbook's sheets to choose from (hidden ones left out unless chosen), each with its rows that hold a value;
+    /// empty for CSV.
+    /// </summary>
+    public IReadOnlyList<SheetInfo> Sheets { get; init; } = [];
+
+    /// <summary>"Clients (1,204 rows)": a sheet as the page lists it.</summary>
+    public static string SheetLabel(SheetInfo sheet) => sheet.Rows is int rows
+        ? $"{sheet.Name} ({rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(rows == 1 ? "row" : "rows")})"
+        : sheet.Name;
 
     public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
 
@@ -166,6 +174,14 @@ public sealed class ImportPage
     public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;
 
     public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+
+    /// <summary>A page of the failed rows, filtered by a column letter or not.</summary>
+    public string ErrorLink(int page, string? column) =>
+        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column));
+
+    /// <summary>"B (Status)", the letter alone without a header, "(row)" for an error of the whole row.</summary>
+    public static string ColumnName(string? letter, string? header) =>
+        letter is null ? "(row)" : string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
 
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
