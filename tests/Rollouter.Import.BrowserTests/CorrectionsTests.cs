@@ -23,7 +23,7 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
     {
         string[] names = [Unique("COR"), Unique("COR"), Unique("COR")];
         var serial = $"SN{Random.Shared.Next(800000, 899999)}";
-        var csv = $"Name,Status,Serial number\n{names[0]},Shipped,SN810001\n{names[1]},Shipped,SN810002\n{names[2]},New,BAD-1\n";
+        var csv = $"Name,Status,Serial number,Department\n{names[0]},Shipped,SN810001,IT\n{names[1]},Shipped,SN810002,IT\n{names[2]},New,BAD-1,HR\n";
         await StartAsync("/rollouts");
         await SignInAsync("manager@demo.test");
         await UploadAsync("W11", "Laptops", "corrections.csv", Encoding.UTF8.GetBytes(csv));
@@ -141,7 +141,7 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
         var location = Unique("Building N");
         await StartAsync("/rollouts");
         await SignInAsync("manager@demo.test");
-        await UploadAsync("W11", "Laptops", "unsaved.csv", Encoding.UTF8.GetBytes($"Name,Somewhere\n{name},{location}\n"));
+        await UploadAsync("W11", "Laptops", "unsaved.csv", Encoding.UTF8.GetBytes($"Name,Somewhere,Department\n{name},{location},IT\n"));
         await Expect(Target("B")).ToHaveValueAsync("");
         await Expect(Page.GetByTestId("mapping-changed")).ToBeHiddenAsync();
 
