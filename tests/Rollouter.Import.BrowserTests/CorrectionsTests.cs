@@ -151,8 +151,9 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
         await Expect(Page.GetByTestId("mapping-changed")).ToContainTextAsync("Check and Approve save it");
         await Step("unsaved-change");
         await ApproveAsync("Completed");
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("it was saved and used");
-        await Expect(Page.GetByTestId("summary")).ToContainTextAsync("Location");
+        // The assignment shown was saved and used: the summary shows it, and the client has the location.
+        await Expect(Page.GetByTestId("summary")).ToContainTextAsync("B (Somewhere) → Location");
+        await Expect(Target("B")).ToHaveValueAsync("Location");
         await Step("completed");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Show the clients of Laptops" }).ClickAsync();
