@@ -210,8 +210,10 @@ public class CorrectionsTests(RulesDatabases databases)
         var manager = rollout.Database.Users["manager"];
         await using var db = rollout.Database.Database.CreateContext();
         var imports = TestImports.Lifecycle(db, Cache);
+        // The option it creates is the shared field's: a name of its own, so the other rules tests never meet it.
+        var model = $"Safe model {Guid.NewGuid():N}";
         var first = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "first.csv",
-            Csv("Rechner;Typ\nSAFE-1;Model 9\n"), manager);
+            Csv($"Rechner;Typ\nSAFE-1;{model}\n"), manager);
         var mapping = ImportMapping.FromJson(first.Import.Mapping);
         mapping.UpdateExisting = true;
         mapping.Columns[0].Target = DefaultFields.Name;
