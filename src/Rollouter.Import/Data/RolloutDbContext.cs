@@ -29,6 +29,8 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     public DbSet<ClientImport> Imports => Set<ClientImport>();
     public DbSet<ImportRowError> ImportRowErrors => Set<ImportRowError>();
     public DbSet<ImportFileChunk> ImportFileChunks => Set<ImportFileChunk>();
+    public DbSet<ImportCellCorrection> ImportCellCorrections => Set<ImportCellCorrection>();
+    public DbSet<ImportValueReplacement> ImportValueReplacements => Set<ImportValueReplacement>();
 
     public DatabaseProvider Provider => DatabaseProviders.FromProviderName(Database.ProviderName);
 
@@ -54,6 +56,8 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ImportConfiguration());
         builder.ApplyConfiguration(new ImportRowErrorConfiguration());
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
+        builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());
+        builder.ApplyConfiguration(new ImportValueReplacementConfiguration());
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

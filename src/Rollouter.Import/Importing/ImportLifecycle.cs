@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
@@ -9,14 +10,18 @@ using Rollouter.Import.Importing.Rules;
 
 namespace Rollouter.Import.Importing;
 
-/// <summary>An import after a step of its life cycle, with the verdict on its mapping when the step made one.</summary>
-public sealed record ImportState(ClientImport Import, MappingValidation? Validation = null);
+/// <summary>
+/// An import after a step of its life cycle, with the verdict on its mapping when the step made one, and the number of
+/// corrections the step removed (new file settings: they named cells of the file as read before).
+/// </summary>
+public sealed record ImportState(ClientImport Import, MappingValidation? Validation = null, int CorrectionsRemoved = 0);
 
 /// <summary>
 /// Every step of an import's life, for the pages, the API, the job, the benchmark and the tests alike:
 /// <list type="number">
 /// <item><see cref="CreateAsync"/>: an upload becomes an import (kept, read, counted, mapped automatically, validated);</item>
 /// <item><see cref="UpdateMappingAsync"/> and <see cref="UpdateParseOptionsAsync"/>: the wizard's mapping and file settings;</item>
+/// <item><see cref="CorrectAsync"/>: cells corrected and values replaced in the browser, stored on the import;</item>
 /// <item><see cref="CheckAsync"/>: the dry run;</item>
 /// <item><see cref="ApproveAsync"/>: In Progress, and queued;</item>
 /// <item><see cref="RunAsync"/>: the queued run (<see cref="ImportProcessor"/>), which leaves it Completed or Failed.</item>
@@ -184,6 +189,8 @@ public sealed class ImportLifecycle(
         }
 
         var (used, rowCount, mapping, validation) = read.Value;
+        KeepImportSettings(ImportMapping.FromJson(import.Mapping), mapping);
+        var removed = used.ToJson() == import.ParseOptions ? 0 : await RemoveCorrectionsAsync(import.Id, ct);
         import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
@@ -191,11 +198,256 @@ public sealed class ImportLifecycle(
         var saved = await SaveAsync(import, validation, ct);
         if (saved.Succeeded)
         {
-            logger.LogInformation("Import {ImportId}: file settings changed by user {UserId} to {Options} ({Rows} rows): {Status}",
-                importId, userId, import.ParseOptions, rowCount, import.Status);
+            logger.LogInformation(
+                "Import {ImportId}: file settings changed by user {UserId} to {Options} ({Rows} rows, {Removed} corrections removed): {Status}",
+                importId, userId, import.ParseOptions, rowCount, removed, import.Status);
+            return saved.Value with { CorrectionsRemoved = removed };
         }
 
         return saved;
+    }
+
+    /// <summary>
+    /// Adds, changes and removes corrections where <see cref="ImportStatusRules.CanCorrect"/> allows it: a cell's value
+    /// (row as the spreadsheet numbers it, column letter; null removes it, the file's own value too) and replacements
+    /// of a value in a column (a null <c>To</c> removes one). The file is never changed; Check and the run read it with
+    /// the corrections applied. A column the file does not have, or a row that is not one of its data rows, refuses the
+    /// whole request (400). Each new cell keeps the file's value as its original, read from the file as far as the last
+    /// row named. The status stays as it is.
+    /// </summary>
+    public async Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, ct);
+        if (found.Failed)
+        {
+            return found.Problem;
+        }
+
+        var import = found.Value;
+        var view = await DescribeFileAsync(import, ct);
+        if (view.Failed)
+        {
+            return view.Problem;
+        }
+
+        var columns = view.Value.Columns;
+        var headerRow = view.Value.Options.HeaderRow ?? 1;
+        var problems = new List<Problem>();
+        var cells = new List<(int Row, string Letter, int Index, string? Value)>();
+        for (var i = 0; i < changes.Cells.Count; i++)
+        {
+            var cell = changes.Cells[i];
+            if (ColumnOf(columns, cell.Column, $"cells[{i}].column") is { } refused)
+            {
+                problems.Add(refused);
+            }
+            else if (cell.Row <= headerRow)
+            {
+                problems.Add(Problem.Invalid(
+                    $"Row {cell.Row} is not a data row of the file: the header is row {headerRow}, the data starts below it.",
+                    $"cells[{i}].row"));
+            }
+            else if (cell.Value?.Length > limits.MaxCellLength)
+            {
+                problems.Add(Problem.Invalid($"The value for row {cell.Row} is longer than {limits.MaxCellLength:N0} characters.",
+                    $"cells[{i}].value"));
+            }
+            else
+            {
+                var letter = cell.Column!.Trim().ToUpperInvariant();
+                cells.Add((cell.Row, letter, columns.First(c => c.Letter == letter).Index, cell.Value));
+            }
+        }
+
+        var replacements = new List<(string Letter, string From, string? To)>();
+        for (var i = 0; i < changes.Replacements.Count; i++)
+        {
+            var replacement = changes.Replacements[i];
+            if (ColumnOf(columns, replacement.Column, $"replacements[{i}].column") is { } refused)
+            {
+                problems.Add(refused);
+            }
+            else if (replacement.From is null)
+            {
+                problems.Add(Problem.Invalid("Say which value to replace (\"from\"; \"\" for empty cells).", $"replacements[{i}].from"));
+            }
+            else if (CellCorrections.Key(replacement.From).Length > CorrectionChanges.MaxReplacementLength
+                     || replacement.To?.Trim().Length > CorrectionChanges.MaxReplacementLength)
+            {
+                problems.Add(Problem.Invalid(
+                    $"A replacement's values are at most {CorrectionChanges.MaxReplacementLength} characters long.", $"replacements[{i}]"));
+            }
+            else
+            {
+                replacements.Add((replacement.Column!.Trim().ToUpperInvariant(), CellCorrections.Key(replacement.From),
+                    replacement.To?.Trim()));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return Problem.Combine(problems);
+        }
+
+        var originals = new Dictionary<int, Dictionary<int, string?>>();
+        var wanted = cells.Where(c => c.Value is not null).GroupBy(c => c.Row)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Index).ToHashSet());
+        if (wanted.Count > 0)
+        {
+            var opened = await OpenFileAsync(import, ct);
+            if (!opened.Succeeded)
+            {
+                return Problem.FromFile(opened.Problem);
+            }
+
+            using var file = opened.File;
+            try
+            {
+                originals = CellCorrections.ReadCells(file, wanted, ct);
+            }
+            catch (ImportFileException e)
+            {
+                return Problem.FromFile(e.Problem);
+            }
+
+            var missing = wanted.Keys.Where(r => !originals.ContainsKey(r)).Order().ToList();
+            if (missing.Count > 0)
+            {
+                return Problem.Invalid(
+                    $"{(missing.Count == 1 ? "Row" : "Rows")} {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")} " +
+                    $"{(missing.Count == 1 ? "is not a data row" : "are not data rows")} of the file (empty, hidden and not imported, or below its last row).",
+                    "cells");
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        var storedCells = (await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(ct))
+            .ToDictionary(c => (c.Row, c.Column));
+        foreach (var (row, letter, index, value) in cells)
+        {
+            storedCells.TryGetValue((row, letter), out var stored);
+            var original = value is null ? null : originals[row][index];
+            if (value is null || value == (original ?? ""))
+            {
+                if (stored is not null)
+                {
+                    db.ImportCellCorrections.Remove(stored);
+                    storedCells.Remove((row, letter));
+                }
+
+                continue;
+            }
+
+            if (stored is null)
+            {
+                stored = new ImportCellCorrection { ImportId = importId, Row = row, Column = letter, Value = value };
+                db.ImportCellCorrections.Add(stored);
+                storedCells[(row, letter)] = stored;
+            }
+
+            (stored.Value, stored.Original, stored.ById, stored.At) = (value, original, userId, now);
+        }
+
+        var storedReplacements = (await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(ct))
+            .ToDictionary(r => (r.Column, r.From));
+        foreach (var (letter, from, to) in replacements)
+        {
+            storedReplacements.TryGetValue((letter, from), out var stored);
+            if (to is null || to == from)
+            {
+                if (stored is not null)
+                {
+                    db.ImportValueReplacements.Remove(stored);
+                    storedReplacements.Remove((letter, from));
+                }
+
+                continue;
+            }
+
+            if (stored is null)
+            {
+                stored = new ImportValueReplacement { ImportId = importId, Column = letter, From = from, To = to };
+                db.ImportValueReplacements.Add(stored);
+                storedReplacements[(letter, from)] = stored;
+            }
+
+            (stored.To, stored.ById, stored.At) = (to, userId, now);
+        }
+
+        if (storedCells.Count > CorrectionChanges.MaxCells || storedReplacements.Count > CorrectionChanges.MaxReplacements)
+        {
+            return Problem.Invalid($"An import holds at most {CorrectionChanges.MaxCells:N0} corrected cells and " +
+                $"{CorrectionChanges.MaxReplacements:N0} replacements; for more, fix the file and upload it as a new import.");
+        }
+
+        Result<ImportState> saved;
+        try
+        {
+            saved = await SaveAsync(import, null, ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request corrected the same cell at the same moment: its correction stands.
+            return Problem.Conflict($"Import {importId} was corrected meanwhile: reload it.");
+        }
+
+        if (saved.Succeeded)
+        {
+            logger.LogInformation(
+                "Import {ImportId}: {Cells} cell and {Replacements} replacement changes by user {UserId}; it holds {CellCount} corrected cells and {ReplacementCount} replacements",
+                importId, cells.Count, replacements.Count, userId, storedCells.Count, storedReplacements.Count);
+        }
+
+        return saved;
+    }
+
+    /// <summary>
+    /// How many cells a replacement of <paramref name="from"/> in <paramref name="column"/> would change, and the first
+    /// rows, before it is applied (the file is read once); cells corrected on their own are left out.
+    /// </summary>
+    public async Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
+        CancellationToken ct)
+    {
+        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, ct);
+        if (found.Failed)
+        {
+            return found.Problem;
+        }
+
+        var import = found.Value;
+        var view = await DescribeFileAsync(import, ct);
+        if (view.Failed)
+        {
+            return view.Problem;
+        }
+
+        if (ColumnOf(view.Value.Columns, column, "column") is { } refused)
+        {
+            return refused;
+        }
+
+        var letter = column!.Trim().ToUpperInvariant();
+        var key = CellCorrections.Key(from);
+        var corrected = (await db.ImportCellCorrections.AsNoTracking()
+            .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(ct)).ToHashSet();
+        var opened = await OpenFileAsync(import, ct);
+        if (!opened.Succeeded)
+        {
+            return Problem.FromFile(opened.Problem);
+        }
+
+        using var file = opened.File;
+        try
+        {
+            var (count, rows) = CellCorrections.CountMatches(file,
+                view.Value.Columns.First(c => c.Letter == letter).Index, key, corrected, 10, ct);
+            return new ReplacementPreview(letter, key, count, rows);
+        }
+        catch (ImportFileException e)
+        {
+            return Problem.FromFile(e.Problem);
+        }
     }
 
     /// <summary>The dry run where <see cref="ImportStatusRules.CanCheck"/> allows it: every row checked, nothing written.</summary>
@@ -338,6 +590,44 @@ public sealed class ImportLifecycle(
     }
 
     private static Problem NotFound(int importId) => Problem.NotFound($"Import {importId} does not exist.");
+
+    /// <summary>Why <paramref name="column"/> names no column of the file; null when it does.</summary>
+    private static Problem? ColumnOf(IReadOnlyList<SheetColumn> columns, string? column, string field)
+    {
+        var letter = column?.Trim().ToUpperInvariant();
+        if (letter is { Length: > 0 } && columns.Any(c => c.Letter == letter))
+        {
+            return null;
+        }
+
+        var range = columns.Count == 0 ? "none" : columns.Count == 1 ? columns[0].Letter : $"{columns[0].Letter}–{columns[^1].Letter}";
+        return Problem.Invalid($"Column \"{column}\" is not a column of the file (its columns: {range}).", field);
+    }
+
+    /// <summary>The corrections of an import, marked for removal with the step's changes.</summary>
+    private async Task<int> RemoveCorrectionsAsync(int importId, CancellationToken ct)
+    {
+        var cells = await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(ct);
+        var replacements = await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(ct);
+        db.ImportCellCorrections.RemoveRange(cells);
+        db.ImportValueReplacements.RemoveRange(replacements);
+        return cells.Count + replacements.Count;
+    }
+
+    /// <summary>
+    /// New file settings suggest the mapping anew, which never ticks "Update existing clients" or "Create option if not
+    /// exists" (<see cref="AutomaticMapping"/>): what the person ticked for this import is kept (by target).
+    /// </summary>
+    private static void KeepImportSettings(ImportMapping current, ImportMapping suggested)
+    {
+        suggested.UpdateExisting = current.UpdateExisting;
+        var ticked = current.Columns.Where(c => c.CreateOptions && c.Target is not null).Select(c => c.Target!)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var column in suggested.Columns)
+        {
+            column.CreateOptions = column.Target is not null && ticked.Contains(column.Target);
+        }
+    }
 
     /// <summary>
     /// Reads a file as an import would (every row, for the count and the row limit) and maps it automatically, reusing

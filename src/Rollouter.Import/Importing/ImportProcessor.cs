@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
@@ -47,8 +48,10 @@ public sealed class ImportProcessor(
         using var file = opened.File;
         try
         {
-            var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-            return checker.Check(file.ReadRows(), rowsChecked, import.RowCount ?? 0, ct);
+            var mapping = ReadMapping(import);
+            var checker = await ImportChecker.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
+            var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
+            return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, ct);
         }
         catch (ImportFileException e)
         {
@@ -120,14 +123,17 @@ public sealed class ImportProcessor(
         using var file = opened.File;
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
+        var mapping = ReadMapping(import);
+        var checker = await ImportChecker.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
+        // The cells corrected in the browser replace the file's between the reader and the checker.
+        var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
         var running = new RunProgress(progress, total);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written, and the rows are read only once.
-            var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
+            var rows = checker.CheckAndResolve(Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, ct),
                 new Reporter(running.Checked), total, ct);
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
                 Prefetch.Ahead(rows, PrefetchRows, ct), new Reporter(running.Written), ct);
@@ -163,16 +169,44 @@ public sealed class ImportProcessor(
 
         import = await ReloadAsync(import.Id, ct);
         var checkedRows = checker.LastResult!.RowCount;
+        var remembered = mapping.ToRemembered().ToJson();
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
         import.RowsChecked = checkedRows;
         import.RowsWritten = checkedRows;
         await db.Inventories.Where(i => i.Id == import.InventoryId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, import.Mapping), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), ct);
         logger.LogInformation(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
             import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
-        return await FinishAsync(import, written: true, null);
+        import = await FinishAsync(import, written: true, null);
+        await RecordCorrectionsAsync(import, corrections);
+        return import;
+    }
+
+    /// <summary>
+    /// The history of each client a corrected row created or changed. After the import's end, on purpose: the clients
+    /// are written and the import is Completed either way, so a problem here is logged, never a failed import.
+    /// </summary>
+    private async Task RecordCorrectionsAsync(ClientImport import, CellCorrections corrections)
+    {
+        if (corrections.CorrectedRowCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var entries = await corrections.RecordHistoryAsync(db, import, clock.GetUtcNow(), CancellationToken.None);
+            logger.LogInformation("Import {ImportId}: {Entries} history entries name the values corrected in the browser",
+                import.Id, entries);
+        }
+        catch (Exception e)
+        {
+            // Completed stays: RunAsync must not turn a written import into a failed one.
+            logger.LogError(e, "Import {ImportId} completed, but its corrections could not be added to the clients' history",
+                import.Id);
+        }
     }
 
     private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)

@@ -14,9 +14,10 @@ namespace Rollouter.Import.Importing;
 ///                                             Failed ◄── run ── In Progress ── run ──► Completed
 ///                                               └──── approve ──────┘
 /// </code>
-/// Mapping and file settings change while Incomplete, Waiting for Approval or Failed; Check and Approve need Waiting
-/// for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting for Approval)
-/// can be discarded, with its file.
+/// Mapping, file settings and corrections change while Incomplete, Waiting for Approval or Failed; Check and Approve
+/// need Waiting for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting
+/// for Approval) can be discarded, with its file. Corrections leave the status as it is: a Failed import stays Failed,
+/// its failed rows the last run's verdict, until it is checked or approved again.
 /// </summary>
 public static class ImportStatusRules
 {
@@ -27,6 +28,9 @@ public static class ImportStatusRules
         status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
 
     public static bool CanChangeFileSettings(ImportStatus status) => CanEditMapping(status);
+
+    /// <summary>Cell corrections and value replacements: whenever the mapping may change, for the same reason.</summary>
+    public static bool CanCorrect(ImportStatus status) => CanEditMapping(status);
 
     /// <summary>The dry run needs a complete mapping and an import that may still be approved.</summary>
     public static bool CanCheck(ImportStatus status) => Approvable.Contains(status);
@@ -66,6 +70,9 @@ public static class ImportStatusRules
 
     public static Problem? RefuseFileSettingsChange(ClientImport import) => CanChangeFileSettings(Status(import)) ? null
         : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: its file settings can no longer be changed.");
+
+    public static Problem? RefuseCorrection(ClientImport import) => CanCorrect(Status(import)) ? null
+        : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: its cells can no longer be corrected.");
 
     public static Problem? RefuseCheck(ClientImport import) => CanCheck(Status(import)) ? null : Problem.Conflict(import.Status switch
     {

@@ -111,7 +111,7 @@ public class AutomaticMappingTests
     }
 
     [Fact]
-    public void Suggest_ReusesTheLastMappingForKnownHeaders()
+    public void Suggest_ReusesTheLastMappingForKnownHeaders_ButNeverUpdateExistingNorCreateOptions()
     {
         var last = new ImportMapping
         {
@@ -130,10 +130,10 @@ public class AutomaticMappingTests
 
         var mapping = AutomaticMapping.Suggest(columns, Inventory(), last);
 
-        Assert.True(mapping.UpdateExisting);
+        Assert.False(mapping.UpdateExisting);
         Assert.Equal(["Location", null, "Software", "Name", "Model", "Assignee", null], mapping.Columns.Select(c => c.Target));
-        Assert.Equal(("C", "|", true), (mapping.Columns[2].Letter, mapping.Columns[2].Separator, mapping.Columns[2].CreateOptions));
-        Assert.True(mapping.Columns[4].CreateOptions);
+        Assert.Equal(("C", "|"), (mapping.Columns[2].Letter, mapping.Columns[2].Separator));
+        Assert.All(mapping.Columns, c => Assert.False(c.CreateOptions));
         Assert.Equal(UserLookup.UserId, mapping.Columns[5].Lookup);
         Assert.Equal(["Location", "Status", "apps", "Rechner", "Typ", "Bearbeiter", "Gone"], mapping.Columns.Select(c => c.Header));
     }
@@ -151,5 +151,36 @@ public class AutomaticMappingTests
 
         Assert.Equal(["Software", "Name", "Model"], next.Columns.Select(c => c.Target));
         Assert.Equal(",", next.Columns[0].Separator);
+    }
+
+    [Fact]
+    public void Suggest_ForAnErrorReport_LeavesItsRowAndErrorsColumnsUnmapped()
+    {
+        var last = new ImportMapping { Columns = [new ColumnMapping { Letter = "A", Header = "Row", Target = "Location" }] };
+        var columns = Columns("Row", "Name", "Status", "Import errors");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory(), last);
+
+        Assert.Equal([null, "Name", "Status", null], mapping.Columns.Select(c => c.Target));
+    }
+
+    [Fact]
+    public void Remembered_KeepsColumnsLookupsAndSeparators_NotTheImportsSettings()
+    {
+        var mapping = new ImportMapping
+        {
+            UpdateExisting = true,
+            Columns =
+            [
+                new ColumnMapping { Letter = "A", Header = "Apps", Target = "Software", Separator = "|", CreateOptions = true },
+                new ColumnMapping { Letter = "B", Header = "Who", Target = "Assignee", Lookup = UserLookup.Name },
+            ],
+        };
+
+        var remembered = mapping.ToRemembered();
+
+        Assert.False(remembered.UpdateExisting);
+        Assert.Equal([("A", "Apps", "Software", null, "|", false), ("B", "Who", "Assignee", UserLookup.Name, null, false)],
+            remembered.Columns.Select(c => (c.Letter, c.Header, c.Target, c.Lookup, c.Separator, c.CreateOptions)));
     }
 }

@@ -73,6 +73,7 @@ public class ImportLifecycleTests(RulesDatabases databases)
         {
             (await lifecycle.UpdateMappingAsync(importId, ImportMapping.FromJson(before.Mapping), default)).Problem,
             (await lifecycle.UpdateParseOptionsAsync(importId, new(HeaderRow: 1), manager, default)).Problem,
+            (await lifecycle.CorrectAsync(importId, new([new(2, "A", "x")], []), manager, default)).Problem,
             (await lifecycle.CheckAsync(importId, default)).Problem,
             (await lifecycle.ApproveAsync(importId, manager, default)).Problem,
         };

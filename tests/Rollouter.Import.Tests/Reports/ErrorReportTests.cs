@@ -48,7 +48,7 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
     }
 
     [Fact]
-    public async Task ErrorReport_HoldsOnlyTheFailingRows_UnderTheOriginalHeader_WithAllMessagesInAnErrorsColumn()
+    public async Task ErrorReport_StartsWithTheRowNumber_HoldsOnlyTheFailingRows_UnderTheOriginalHeader_WithAllMessagesInAnErrorsColumn()
     {
         var (client, importId, names) = await FailedImportAsync();
 
@@ -56,18 +56,18 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
 
         using var workbook = Open(content);
         var sheet = workbook.Worksheets.First();
-        Assert.Equal([.. Header, ErrorReport.ErrorsHeader], Row(sheet, 1, 6));
+        Assert.Equal([ErrorReport.RowHeader, .. Header, ErrorReport.ErrorsHeader], Row(sheet, 1, 7));
         Assert.Equal(5, sheet.LastRowUsed().RowNumber());
-        Assert.Equal([names[1], "Nope", "=1+1", "IT", "SN000002"], Row(sheet, 2, 5));
-        Assert.Equal([names[2], "New", "+cmd", "IT", "SN12"], Row(sheet, 3, 5));
-        Assert.Equal([names[3], "New", "-2", "Nowhere", "SN000004"], Row(sheet, 4, 5));
-        Assert.Equal([names[4], "Nope", "@SUM(A1)", "IT", "bad"], Row(sheet, 5, 5));
-        Assert.StartsWith("B (Status): ", sheet.Cell(2, 6).GetString());
-        Assert.StartsWith("E (Serial number): ", sheet.Cell(3, 6).GetString());
-        Assert.StartsWith("D (Department): ", sheet.Cell(4, 6).GetString());
-        var both = sheet.Cell(5, 6).GetString();
+        Assert.Equal(["3", names[1], "Nope", "=1+1", "IT", "SN000002"], Row(sheet, 2, 6));
+        Assert.Equal(["4", names[2], "New", "+cmd", "IT", "SN12"], Row(sheet, 3, 6));
+        Assert.Equal(["5", names[3], "New", "-2", "Nowhere", "SN000004"], Row(sheet, 4, 6));
+        Assert.Equal(["6", names[4], "Nope", "@SUM(A1)", "IT", "bad"], Row(sheet, 5, 6));
+        Assert.StartsWith("B (Status): ", sheet.Cell(2, 7).GetString());
+        Assert.StartsWith("E (Serial number): ", sheet.Cell(3, 7).GetString());
+        Assert.StartsWith("D (Department): ", sheet.Cell(4, 7).GetString());
+        var both = sheet.Cell(5, 7).GetString();
         Assert.Matches("^B \\(Status\\): .+; E \\(Serial number\\): .+$", both);
-        Assert.NotEqual(sheet.Cell(2, 1).Style.Fill.BackgroundColor, sheet.Cell(2, 2).Style.Fill.BackgroundColor);
+        Assert.NotEqual(sheet.Cell(2, 2).Style.Fill.BackgroundColor, sheet.Cell(2, 3).Style.Fill.BackgroundColor);
     }
 
     [Fact]
@@ -83,11 +83,11 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
             string[] expected = ["=1+1", "+cmd", "-2", "@SUM(A1)"];
             for (var i = 0; i < expected.Length; i++)
             {
-                var cell = sheet.Cell(i + 2, 3);
-                Assert.False(cell.HasFormula, $"C{i + 2} is a formula");
+                var cell = sheet.Cell(i + 2, 4);
+                Assert.False(cell.HasFormula, $"D{i + 2} is a formula");
                 Assert.Equal(XLDataType.Text, cell.DataType);
                 Assert.Equal(expected[i], cell.GetString());
-                Assert.True(cell.Style.IncludeQuotePrefix, $"C{i + 2} has no quote prefix");
+                Assert.True(cell.Style.IncludeQuotePrefix, $"D{i + 2} has no quote prefix");
             }
         }
 
@@ -100,17 +100,17 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
     }
 
     [Fact]
-    public async Task ErrorReport_FixedAndUploadedAsANewImport_IsMappedAutomatically_AndCompletes()
+    public async Task ErrorReport_FixedAndUploadedAsANewImport_IsMappedAutomatically_LeavingRowAndErrorsUnmapped_AndCompletes()
     {
         var (client, importId, names) = await FailedImportAsync();
         var content = await DownloadAsync(client, $"/api/imports/{importId}/error-report");
         using var workbook = Open(content);
         var sheet = workbook.Worksheets.First();
-        sheet.Cell(2, 2).SetValue("New");
-        sheet.Cell(3, 5).SetValue("SN000003");
-        sheet.Cell(4, 4).SetValue("IT");
-        sheet.Cell(5, 2).SetValue("Scheduled");
-        sheet.Cell(5, 5).SetValue("SN000006");
+        sheet.Cell(2, 3).SetValue("New");
+        sheet.Cell(3, 6).SetValue("SN000003");
+        sheet.Cell(4, 5).SetValue("IT");
+        sheet.Cell(5, 3).SetValue("Scheduled");
+        sheet.Cell(5, 6).SetValue("SN000006");
         var rolloutId = await client.RolloutIdAsync("W11");
         var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
 
@@ -119,7 +119,7 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var import = await ApiTestClient.ReadAsync(created);
         var targets = import["mapping"]!["columns"]!.AsArray().Select(c => c!["target"]?.GetValue<string>()).ToArray();
-        Assert.Equal(Header.Cast<string?>().Append(null), targets);
+        Assert.Equal(Header.Cast<string?>().Prepend(null).Append(null), targets);
         Assert.Equal("WaitingForApproval", import.Status());
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
         var result = await client.WaitForResultAsync(import.Id());

@@ -20,6 +20,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
 {
     private const string Imports = "/rollouts/W11/imports";
 
+    /// <summary>The factory, for the other parts of this class (a primary constructor's parameter is in scope in this part only).</summary>
+    private RolloutWebFactory Factory => factory;
+
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
     private async Task<int> InventoryIdAsync(string name)

@@ -210,6 +210,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<int>("ClientId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Corrections")
+                        .HasColumnType("text");
+
                     b.Property<int?>("ImportId")
                         .HasColumnType("integer");
 
@@ -464,6 +467,48 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.ToTable("CustomFieldOptions");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Original")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Row", "Column")
+                        .IsUnique();
+
+                    b.ToTable("ImportCellCorrections");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.Property<int>("ImportId")
@@ -517,6 +562,48 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("ImportId", "Row");
 
                     b.ToTable("ImportRowErrors");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Column", "From")
+                        .IsUnique();
+
+                    b.ToTable("ImportValueReplacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Inventory", b =>
@@ -897,6 +984,25 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("CustomField");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("CellCorrections")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
+
+                    b.Navigation("Import");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
@@ -915,6 +1021,25 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Import");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("Replacements")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
 
                     b.Navigation("Import");
                 });
@@ -989,9 +1114,13 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
+                    b.Navigation("CellCorrections");
+
                     b.Navigation("Errors");
 
                     b.Navigation("FileChunks");
+
+                    b.Navigation("Replacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientLinkType", b =>

@@ -208,6 +208,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<int>("ClientId")
                         .HasColumnType("int");
 
+                    b.Property<string>("Corrections")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int?>("ImportId")
                         .HasColumnType("int");
 
@@ -462,6 +465,48 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.ToTable("CustomFieldOptions");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Original")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Row", "Column")
+                        .IsUnique();
+
+                    b.ToTable("ImportCellCorrections");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.Property<int>("ImportId")
@@ -514,6 +559,48 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("ImportId", "Row");
 
                     b.ToTable("ImportRowErrors");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("int");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Column", "From")
+                        .IsUnique();
+
+                    b.ToTable("ImportValueReplacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Inventory", b =>
@@ -895,6 +982,25 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("CustomField");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("CellCorrections")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
+
+                    b.Navigation("Import");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
@@ -913,6 +1019,25 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Import");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("Replacements")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
 
                     b.Navigation("Import");
                 });
@@ -987,9 +1112,13 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
+                    b.Navigation("CellCorrections");
+
                     b.Navigation("Errors");
 
                     b.Navigation("FileChunks");
+
+                    b.Navigation("Replacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientLinkType", b =>

@@ -195,6 +195,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<int>("ClientId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Corrections")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ImportId")
                         .HasColumnType("INTEGER");
 
@@ -439,6 +442,46 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.ToTable("CustomFieldOptions");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Original")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Row", "Column")
+                        .IsUnique();
+
+                    b.ToTable("ImportCellCorrections");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.Property<int>("ImportId")
@@ -489,6 +532,46 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("ImportId", "Row");
 
                     b.ToTable("ImportRowErrors");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Column")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ImportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ById");
+
+                    b.HasIndex("ImportId", "Column", "From")
+                        .IsUnique();
+
+                    b.ToTable("ImportValueReplacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Inventory", b =>
@@ -859,6 +942,25 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("CustomField");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportCellCorrection", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("CellCorrections")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
+
+                    b.Navigation("Import");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportFileChunk", b =>
                 {
                     b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
@@ -877,6 +979,25 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .HasForeignKey("ImportId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Import");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.ImportValueReplacement", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "By")
+                        .WithMany()
+                        .HasForeignKey("ById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.ClientImport", "Import")
+                        .WithMany("Replacements")
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("By");
 
                     b.Navigation("Import");
                 });
@@ -951,9 +1072,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientImport", b =>
                 {
+                    b.Navigation("CellCorrections");
+
                     b.Navigation("Errors");
 
                     b.Navigation("FileChunks");
+
+                    b.Navigation("Replacements");
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.ClientLinkType", b =>

@@ -17,9 +17,15 @@ public sealed record FieldValue(int FieldId, string Field, CustomFieldType Type,
 public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId, string OtherClientName,
     string OtherInventory, DateTimeOffset CreatedAt);
 
-/// <summary>One entry of the history: who, when, which import (<paramref name="ImportExists"/> false once it was deleted with its inventory), each field's old and new value.</summary>
+/// <summary>
+/// One entry of the history: who, when, which import (<paramref name="ImportExists"/> false once it was deleted with its
+/// inventory), each field's old and new value, and the values of the import's row corrected in the browser.
+/// </summary>
 public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
-    bool ImportExists = true);
+    bool ImportExists = true, IReadOnlyList<CorrectionView>? Corrections = null);
+
+/// <summary>A value of the import's row corrected in the browser: which field (column), by whom, old → new.</summary>
+public sealed record CorrectionView(string Column, string? Field, string? Original, string? Value, UserRef? By, DateTimeOffset At);
 
 /// <summary>Everything the client page and <c>GET /api/clients/{id}</c> show.</summary>
 public sealed record ClientDetails(
@@ -79,6 +85,7 @@ public sealed record ClientDetails(
             .ToListAsync(cancellationToken);
 
         var userIds = history.Select(h => h.UserId)
+            .Concat(history.SelectMany(h => h.Corrections ?? []).Select(c => (int?)c.ById))
             .Append(client.AssigneeId).Append(client.ClientUserId).Append(client.CreatedById)
             .OfType<int>().Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
@@ -87,14 +94,36 @@ public sealed record ClientDetails(
 
         var importIds = history.Select(h => h.ImportId).Append(client.CreatedByImportId).OfType<int>().Distinct().ToList();
         var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
-        var entries = history.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
+        // The corrections of an import's row are an entry of their own, written after the import: shown with the
+        // import's entry ("created by import #N (value corrected in the browser by …)").
+        var notes = history.Where(h => h.Corrections is { Count: > 0 }).ToList();
+        var changes = history.Except(notes).ToList();
+        var entries = changes.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
             h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
-        if (!history.Any(h => h.Action == ClientHistoryAction.Created))
+        if (!changes.Any(h => h.Action == ClientHistoryAction.Created))
         {
             // A bulk import records the creation on the client itself.
             entries.Add(new HistoryView(client.CreatedAt, User(client.CreatedById), client.CreatedByImportId, true, [],
                 client.CreatedByImportId is not { } id || imports.Contains(id)));
         }
+
+        foreach (var note in notes)
+        {
+            var corrections = note.Corrections!.Select(c => new CorrectionView(c.Column, c.Field, c.Original, c.Value, User(c.ById), c.At))
+                .ToList();
+            var index = entries.FindIndex(e => e.ImportId == note.ImportId && e.ImportId is not null && e.Corrections is null);
+            if (index >= 0)
+            {
+                entries[index] = entries[index] with { Corrections = corrections };
+            }
+            else
+            {
+                entries.Add(new HistoryView(note.At, User(note.UserId), note.ImportId, note.Action == ClientHistoryAction.Created, [],
+                    note.ImportId is not { } id || imports.Contains(id), corrections));
+            }
+        }
+
+        entries = [.. entries.OrderByDescending(e => e.At)];
 
         return new ClientDetails(
             client.Id,

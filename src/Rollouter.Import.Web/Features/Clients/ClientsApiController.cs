@@ -20,9 +20,16 @@ public sealed record UserRefDto(int Id, string Name, string? Email);
 public sealed record ClientLinkDto(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId,
     string OtherClientName, string OtherInventory, DateTimeOffset CreatedAt);
 
-/// <summary>One history entry: <c>action</c> Created or Changed, <c>importId</c> when an import made it.</summary>
+/// <summary>
+/// One history entry: <c>action</c> Created or Changed, <c>importId</c> when an import made it, and the values of the
+/// import's row that were corrected in the browser (<c>corrections</c>, null when none).
+/// </summary>
 public sealed record ClientHistoryDto(DateTimeOffset At, UserRefDto? User, int? ImportId, string Action,
-    IReadOnlyList<FieldChangeDto> Changes);
+    IReadOnlyList<FieldChangeDto> Changes, IReadOnlyList<HistoryCorrectionDto>? Corrections = null);
+
+/// <summary>A value corrected in the browser: column letter, field, the file's value, the value imported, by whom, when.</summary>
+public sealed record HistoryCorrectionDto(string Column, string? Field, string? Original, string? Value, UserRefDto? By,
+    DateTimeOffset At);
 
 public sealed record FieldChangeDto(string Field, string? Old, string? New);
 
@@ -211,7 +218,8 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             [.. c.Links.Select(l => new ClientLinkDto(l.Id, l.LinkTypeId, l.Reading, l.Advanced, l.OtherClientId,
                 l.OtherClientName, l.OtherInventory, l.CreatedAt))],
             [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : "Changed",
-                [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New))]))]);
+                [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New))],
+                h.Corrections?.Select(k => new HistoryCorrectionDto(k.Column, k.Field, k.Original, k.Value, U(k.By), k.At)).ToList()))]);
     }
 
     /// <summary>Every custom field of the inventory by name: a string, an array for multi-valued fields, or null.</summary>

@@ -1,4 +1,5 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Web.Infrastructure.Api;
@@ -58,10 +59,44 @@ public sealed record ImportDto(
     DateTimeOffset? FinishedAt,
     int Attempt,
     ParseOptionsDto? ParseOptions = null,
-    IReadOnlyList<SheetDto>? Sheets = null);
+    IReadOnlyList<SheetDto>? Sheets = null,
+    CorrectionCountsDto? Corrections = null);
 
 /// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
 public sealed record SheetDto(string Name, bool Hidden, int? Rows);
+
+/// <summary>How many cells are corrected and how many value replacements the import holds.</summary>
+public sealed record CorrectionCountsDto(int Cells, int Replacements);
+
+/// <summary>
+/// A corrected cell: row as the spreadsheet numbers it, column letter, the value used, the file's value, who corrected
+/// it (display name and id) and when.
+/// </summary>
+public sealed record CellCorrectionDto(int Row, string Column, string? Value, string? Original, string By, DateTimeOffset At,
+    int ById);
+
+/// <summary>Every cell of <c>column</c> whose value is <c>from</c> ("" for empty cells) is read as <c>to</c>.</summary>
+public sealed record ReplacementDto(string Column, string From, string? To, string By, DateTimeOffset At, int ById);
+
+/// <summary>The corrections of an import: <c>GET /api/imports/{id}/corrections</c>.</summary>
+public sealed record CorrectionsDto(IReadOnlyList<CellCorrectionDto> Cells, IReadOnlyList<ReplacementDto> Replacements);
+
+/// <summary>A cell to correct; a null <c>value</c> removes its correction.</summary>
+public sealed record CellChangeDto(int Row, string? Column, string? Value);
+
+/// <summary>A replacement to add or change; a null <c>to</c> removes it.</summary>
+public sealed record ReplacementChangeDto(string? Column, string? From, string? To);
+
+/// <summary>The body of <c>PUT /api/imports/{id}/corrections</c>: what to add, change or remove.</summary>
+public sealed record CorrectionsChangeDto(IReadOnlyList<CellChangeDto>? Cells, IReadOnlyList<ReplacementChangeDto>? Replacements)
+{
+    public CorrectionChanges ToChanges() => new(
+        [.. (Cells ?? []).Select(c => new CellChange(c.Row, c.Column, c.Value))],
+        [.. (Replacements ?? []).Select(r => new ReplacementChange(r.Column, r.From, r.To))]);
+}
+
+/// <summary>What a replacement would change: how many cells, and the first rows.</summary>
+public sealed record ReplacementPreviewDto(string Column, string From, int Cells, IReadOnlyList<int> Rows);
 
 /// <summary>
 /// How the kept file is read: <c>sheet</c> (workbooks), <c>headerRow</c> (1-based), <c>delimiter</c> (CSV: <c>,</c>
@@ -91,4 +126,9 @@ public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Deli
 
 public sealed record RowErrorDto(int Row, string? Column, string? Header, string? Value, string Message);
 
-public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors);
+/// <summary>
+/// A dry run's result; <c>toUpdate</c> counts the rows that update existing clients ("Update existing clients"), and
+/// <c>updatedClients</c> names the first of them.
+/// </summary>
+public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
+    int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null);

@@ -58,6 +58,18 @@ public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<st
 /// <summary>Failed rows per column (letter and header), for the filter.</summary>
 public sealed record ErrorColumnCount(string? Column, string? Header, int Count);
 
+/// <summary>A value that failed in a column, and in how many cells: what "Replace every …" offers.</summary>
+public sealed record FailingValue(string Column, string? Header, string Value, int Count);
+
+/// <summary>One failing cell of the failed rows or the check, with its editor (<c>_CellEditor.cshtml</c>).</summary>
+public sealed record CellEditorView(ImportPage Page, int Row, string? Column, string? Value);
+
+/// <summary>A later import of the same inventory, linked from a failed import's page.</summary>
+public sealed record LaterImport(int Id, ImportStatus Status, string FileName, DateTimeOffset CreatedAt);
+
+/// <summary>A replacement shown before it is applied: how many cells it changes, the first rows.</summary>
+public sealed record ReplacementProposal(string Column, string? Field, string From, string To, int Cells, IReadOnlyList<int> Rows);
+
 /// <summary>The import's page: file, detection, mapping form, check result, progress and result.</summary>
 public sealed class ImportPage
 {
@@ -122,6 +134,34 @@ public sealed class ImportPage
 
     public string? ErrorColumn { get; init; }
 
+    /// <summary>The cells corrected and the values replaced on this import (who, when, old → new).</summary>
+    public CorrectionsDto Corrections { get; init; } = new([], []);
+
+    /// <summary>How each mapped column's failing cells are edited (by column letter).</summary>
+    public IReadOnlyDictionary<string, CellEditor> Editors { get; init; } = new Dictionary<string, CellEditor>();
+
+    /// <summary>The values that failed most often, by column, for "Replace every …".</summary>
+    public IReadOnlyList<FailingValue> FailingValues { get; init; } = [];
+
+    /// <summary>A replacement to confirm (after "Preview").</summary>
+    public ReplacementProposal? Proposal { get; init; }
+
+    /// <summary>The imports of the same inventory made after this one.</summary>
+    public IReadOnlyList<LaterImport> LaterImports { get; init; } = [];
+
+    /// <summary>Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review.</summary>
+    public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status);
+
+    /// <summary>The correction of a cell, if it has one.</summary>
+    public CellCorrectionDto? CorrectionOf(int row, string? column) => column is null ? null
+        : Corrections.Cells.FirstOrDefault(c => c.Row == row && string.Equals(c.Column, column, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The replacement that applies to a cell's value, if any (a cell corrected on its own keeps its correction).</summary>
+    public ReplacementDto? ReplacementOf(string? column, string? value) => column is null ? null
+        : Corrections.Replacements.FirstOrDefault(r => string.Equals(r.Column, column, StringComparison.OrdinalIgnoreCase)
+                                                       && r.From == Importing.Corrections.CellCorrections.Key(value));
+
+    public CellEditor? EditorOf(string? column) => column is not null && Editors.TryGetValue(column, out var editor) ? editor : null;
     /// <summary>The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>.</summary>
     public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status);
 
@@ -192,6 +232,36 @@ public sealed class ParseOptionsForm
 /// <summary>The mapping form as posted: one entry per column, plus "Update existing clients".</summary>
 public sealed class MappingForm
 {
+    /// <summary>
+    /// Whether two mappings import the same way: "Update existing clients", and per column the target and the options
+    /// that apply to it (a user lookup left empty is by email; a separator left empty is ";").
+    /// </summary>
+    public static bool Same(ImportMapping a, ImportMapping b, InventoryDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        ArgumentNullException.ThrowIfNull(definition);
+        if (a.UpdateExisting != b.UpdateExisting)
+        {
+            return false;
+        }
+
+        (string?, UserLookup?, bool, string?) Meaning(ColumnMapping? c)
+        {
+            var target = string.IsNullOrWhiteSpace(c?.Target) ? null : c.Target;
+            var field = definition.FindField(target);
+            return (target,
+                DefaultFields.IsUser(target) ? c!.Lookup ?? ColumnMapping.DefaultLookup : null,
+                field is { HasOptions: true } && c!.CreateOptions,
+                field is { IsMultiValued: true } ? c!.Separator is { Length: > 0 } s ? s : ColumnMapping.DefaultSeparator : null);
+        }
+
+        var letters = a.Columns.Select(c => c.Letter).Union(b.Columns.Select(c => c.Letter), StringComparer.OrdinalIgnoreCase);
+        return letters.All(letter =>
+            Meaning(a.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase))) ==
+            Meaning(b.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase))));
+    }
+
     public bool UpdateExisting { get; set; }
 
     public List<ColumnForm> Columns { get; set; } = [];
@@ -217,6 +287,32 @@ public sealed class MappingForm
             };
         })],
     };
+}
+
+/// <summary>A failing cell corrected on the import's page; <see cref="Remove"/> undoes its correction.</summary>
+public sealed class CellCorrectionForm
+{
+    public int Row { get; set; }
+
+    public string? Column { get; set; }
+
+    /// <summary>The value to use; empty empties the cell.</summary>
+    public string? Value { get; set; }
+
+    public bool Remove { get; set; }
+}
+
+/// <summary>"Replace every <see cref="From"/> in column <see cref="Column"/> with <see cref="To"/>"; <see cref="Remove"/> removes one.</summary>
+public sealed class ReplacementForm
+{
+    public string? Column { get; set; }
+
+    /// <summary>The value replaced; empty stands for empty cells.</summary>
+    public string? From { get; set; }
+
+    public string? To { get; set; }
+
+    public bool Remove { get; set; }
 }
 
 public sealed class ColumnForm

@@ -147,7 +147,57 @@ public sealed class ImportsApiController(
 
         var check = result.Value;
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
-            [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))]));
+            [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))],
+            check.ToCreate, check.ToUpdate, check.UpdatedClients));
+    }
+
+    /// <summary>The cells corrected in the browser (or here) and the value replacements, with who and when.</summary>
+    [HttpGet("imports/{id:int}/corrections")]
+    [ProducesResponseType<CorrectionsDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Corrections(int id, CancellationToken cancellationToken)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
+        return import.Failed ? Refuse(import.Problem) : Ok(await ImportCorrections.LoadAsync(Db, id, cancellationToken));
+    }
+
+    /// <summary>
+    /// Adds, changes or removes corrections (a null cell <c>value</c> or replacement <c>to</c> removes one) and answers
+    /// with the import as <c>GET</c> does; 400 for a row or column the file does not have, 409 while In Progress or
+    /// after Completed.
+    /// </summary>
+    [HttpPut("imports/{id:int}/corrections")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Correct(int id, CorrectionsChangeDto changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        return await DescribedAsync(await imports.CorrectAsync(id, changes.ToChanges(), User.UserId(), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>How many cells a replacement of <c>from</c> in <c>column</c> would change, before it is applied.</summary>
+    [HttpGet("imports/{id:int}/corrections/preview")]
+    [ProducesResponseType<ReplacementPreviewDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> PreviewReplacement(int id, string? column, string? from, CancellationToken cancellationToken)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var preview = await imports.PreviewReplacementAsync(id, column, from, cancellationToken);
+        return preview.Failed
+            ? Refuse(preview.Problem)
+            : Ok(new ReplacementPreviewDto(preview.Value.Column, preview.Value.From, preview.Value.Cells, preview.Value.Rows));
     }
 
     /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
@@ -251,6 +301,6 @@ public sealed class ImportsApiController(
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
-            parseOptions, sheets);
+            parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
@@ -174,39 +175,65 @@ public sealed class ImportsController(
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
-    /// <summary>The dry run: every row checked with the saved mapping; nothing is written.</summary>
+    /// <summary>
+    /// The dry run: every row checked, nothing written. The mapping form posts with it: a mapping changed on the page
+    /// is saved first, so the check checks what the page shows.
+    /// </summary>
     [HttpPost("{id:int}/check")]
-    public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Check(int id, MappingForm form, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(form);
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
             return NotFound();
+        }
+
+        var saved = await SaveShownMappingAsync(import, form, cancellationToken);
+        if (saved.Refusal is not null)
+        {
+            return saved.Refusal;
         }
 
         var result = await imports.CheckAsync(id, cancellationToken);
         if (result.Failed)
         {
-            return await RefuseAsync(import, result.Problem, cancellationToken);
+            return await RefuseAsync(saved.Import, result.Problem, cancellationToken);
         }
 
-        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Value));
+        return View(nameof(Details), await PageAsync(saved.Import, cancellationToken, check: result.Value,
+            message: saved.Changed ? MappingSavedMessage : null));
     }
 
-    /// <summary>Approves the import (Waiting for Approval or Failed) and enqueues the job.</summary>
+    /// <summary>
+    /// Approves the import (Waiting for Approval or Failed) and enqueues the job. The mapping form posts with it: a
+    /// mapping changed on the page is saved first and used, never silently dropped; one that does not import the Name
+    /// yet is saved and the approval refused.
+    /// </summary>
     [HttpPost("{id:int}/approve")]
-    public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Approve(int id, MappingForm form, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(form);
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
             return NotFound();
+        }
+
+        var saved = await SaveShownMappingAsync(import, form, cancellationToken);
+        if (saved.Refusal is not null)
+        {
+            return saved.Refusal;
         }
 
         var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
         if (result.Failed)
         {
             TempData["Error"] = result.Problem.Message;
+        }
+        else if (saved.Changed)
+        {
+            TempData["Message"] = MappingSavedMessage;
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
@@ -235,6 +262,83 @@ public sealed class ImportsController(
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports");
     }
 
+    /// <summary>
+    /// A failing cell corrected in place, or its correction undone (<see cref="CellCorrectionForm.Remove"/>). The file
+    /// stays as uploaded; Check and the next approval read the corrected value.
+    /// </summary>
+    [HttpPost("{id:int}/corrections")]
+    public async Task<IActionResult> Correct(int id, CellCorrectionForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var value = form.Remove ? null : form.Value ?? "";
+        var result = await imports.CorrectAsync(id, new CorrectionChanges([new CellChange(form.Row, form.Column, value)], []),
+            User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        TempData["Message"] = value is null
+            ? $"Row {form.Row}, column {form.Column?.ToUpperInvariant()}: the file's value is used again."
+            : $"Row {form.Row}, column {form.Column?.ToUpperInvariant()} corrected to '{value}'. Check or approve the import again to use it.";
+        return RedirectToImport(id, "corrections");
+    }
+
+    /// <summary>"Replace every 'Shipped' in column B with …": shows how many cells it changes before it is applied.</summary>
+    [HttpPost("{id:int}/replacements/preview")]
+    public async Task<IActionResult> PreviewReplacement(int id, ReplacementForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var preview = await imports.PreviewReplacementAsync(id, form.Column, form.From, cancellationToken);
+        if (preview.Failed)
+        {
+            return await RefuseAsync(import, preview.Problem, cancellationToken);
+        }
+
+        var field = ImportMapping.FromJson(import.Mapping).Columns
+            .FirstOrDefault(c => c.Letter == preview.Value.Column)?.Target;
+        var proposal = new ReplacementProposal(preview.Value.Column, field is null ? null : DefaultFields.IsDefault(field) ? DefaultFields.DisplayName(field) : field,
+            preview.Value.From, (form.To ?? "").Trim(), preview.Value.Cells, preview.Value.Rows);
+        return View(nameof(Details), await PageAsync(import, cancellationToken, proposal: proposal));
+    }
+
+    /// <summary>Applies a replacement after its preview, or removes one (<see cref="ReplacementForm.Remove"/>).</summary>
+    [HttpPost("{id:int}/replacements")]
+    public async Task<IActionResult> Replace(int id, ReplacementForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var to = form.Remove ? null : (form.To ?? "").Trim();
+        var result = await imports.CorrectAsync(id, new CorrectionChanges([], [new ReplacementChange(form.Column, form.From ?? "", to)]),
+            User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        var from = CellCorrections.Key(form.From);
+        TempData["Message"] = to is null
+            ? $"'{from}' in column {form.Column?.ToUpperInvariant()} is no longer replaced."
+            : $"Every '{from}' in column {form.Column?.ToUpperInvariant()} is read as '{to}'. Check or approve the import again to use it.";
+        return RedirectToImport(id, "corrections");
+    }
     /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
     [HttpGet("{id:int}/progress")]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
@@ -262,13 +366,58 @@ public sealed class ImportsController(
         return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
+    private const string MappingSavedMessage =
+        "The column-field assignment shown on the page differed from the saved one: it was saved and used.";
+
+    private RedirectResult RedirectToImport(int id, string? fragment = null) =>
+        Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}" +
+                 (fragment is null ? "" : "#" + fragment));
+
+    /// <summary>
+    /// Saves the mapping the page showed when Check or Approve was clicked, where it differs from the saved one; a form
+    /// without columns (a script, a page without the mapping) changes nothing. A mapping that leaves the import
+    /// Incomplete is saved and refused with its errors.
+    /// </summary>
+    private async Task<(ClientImport Import, bool Changed, IActionResult? Refusal)> SaveShownMappingAsync(
+        ClientImport import, MappingForm form, CancellationToken cancellationToken)
+    {
+        if (form.Columns.Count == 0 || !ImportStatusRules.CanEditMapping(import.Status))
+        {
+            return (import, false, null);
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var shown = form.ToMapping(definition.CustomFields);
+        if (MappingForm.Same(shown, ImportMapping.FromJson(import.Mapping), definition))
+        {
+            return (import, false, null);
+        }
+
+        var result = await imports.UpdateMappingAsync(import.Id, shown, cancellationToken);
+        var current = await FindAsync(import.Id, cancellationToken) ?? import;
+        if (result.Failed)
+        {
+            return (current, false, await RefuseAsync(current, result.Problem, cancellationToken));
+        }
+
+        if (result.Value.Import.Status == ImportStatus.Incomplete)
+        {
+            return (current, true, await RefuseAsync(current, Import.Problem.Invalid(
+                "The column-field assignment shown was saved, but it does not import the Name yet: map a column to Name first."),
+                cancellationToken));
+        }
+
+        return (current, true, null);
+    }
+
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
         pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 
     private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
-        string? column = null, string? message = null, string? error = null, CheckResult? check = null) =>
+        string? column = null, string? message = null, string? error = null, CheckResult? check = null,
+        ReplacementProposal? proposal = null) =>
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, page, column,
-            message, error, check);
+            message, error, check, proposal);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
     {

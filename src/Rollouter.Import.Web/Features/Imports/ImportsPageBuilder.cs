@@ -23,6 +23,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 {
     private const int SampleCount = 3;
     private const int MaxCheckErrorsShown = 500;
+    private const int MaxFailingValues = 20;
+    private const int MaxLaterImports = 10;
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     /// <summary>The import of <paramref name="rollout"/> with its inventory and users, or null.</summary>
@@ -71,7 +73,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
-        CheckResult? check = null)
+        CheckResult? check = null, ReplacementProposal? proposal = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(import);
@@ -108,10 +110,17 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
         IReadOnlyList<ImportRowError> errors = [];
         IReadOnlyList<ErrorColumnCount> counts = [];
+        IReadOnlyList<FailingValue> failingValues = [];
         int total = 0, pages = 1;
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
+            failingValues = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id && e.Column != null)
+                    .GroupBy(e => new { e.Column, e.Header, e.Value })
+                    .Select(g => new { g.Key.Column, g.Key.Header, g.Key.Value, Count = g.Count() })
+                    .OrderByDescending(g => g.Count).Take(MaxFailingValues)
+                    .ToListAsync(cancellationToken))
+                .Select(g => new FailingValue(g.Column!, g.Header, g.Value ?? "", g.Count))];
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
@@ -126,10 +135,24 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                 .ToListAsync(cancellationToken);
         }
 
+        if (check is not null)
+        {
+            failingValues = [.. check.Errors.Where(e => e.Column is not null)
+                .GroupBy(e => (Column: e.Column!, e.Header, Value: e.Value ?? ""))
+                .Select(g => new FailingValue(g.Key.Column, g.Key.Header, g.Key.Value, g.Count()))
+                .OrderByDescending(v => v.Count).Take(MaxFailingValues)];
+        }
+
         if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
         {
             check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
         }
+
+        var later = await db.Imports.AsNoTracking()
+            .Where(i => i.InventoryId == import.InventoryId && i.Id > import.Id)
+            .OrderBy(i => i.Id).Take(MaxLaterImports)
+            .Select(i => new LaterImport(i.Id, i.Status, i.FileName, i.CreatedAt))
+            .ToListAsync(cancellationToken);
 
         return new ImportPage
         {
@@ -156,6 +179,13 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             ErrorPage = page,
             ErrorPages = pages,
             ErrorColumn = column,
+            Corrections = await ImportCorrections.LoadAsync(db, import.Id, cancellationToken),
+            Editors = review || !ImportStatusRules.CanCorrect(import.Status)
+                ? new Dictionary<string, CellEditor>()
+                : await CellEditors.LoadAsync(db, rollout.Id, mapping, definition, cancellationToken),
+            FailingValues = failingValues,
+            Proposal = proposal,
+            LaterImports = later,
         };
     }
 }

@@ -1,4 +1,5 @@
-// The import's page (Features/Imports/Details.cshtml): the mapping form's per-column options, and the progress bar.
+// The import's page (Features/Imports/Details.cshtml): the mapping form's per-column options, the notice that the
+// form differs from the saved mapping, and the progress bar.
 (function () {
     'use strict';
 
@@ -16,6 +17,18 @@
         update(select);
         select.addEventListener('change', function () { update(select); });
     });
+
+    // Check and Approve submit the mapping form, so a change made on the page is saved and used, never dropped. As soon
+    // as the form differs from what was saved, the summary says so (#mapping-changed), next to the buttons.
+    var mappingForm = document.getElementById('mapping-form');
+    var mappingChanged = document.getElementById('mapping-changed');
+    if (mappingForm && mappingChanged) {
+        var state = function () { return new URLSearchParams(new FormData(mappingForm)).toString(); };
+        var saved = state();
+        var compare = function () { mappingChanged.hidden = state() === saved; };
+        mappingForm.addEventListener('change', compare);
+        mappingForm.addEventListener('input', compare);
+    }
 
     // While the import runs: poll its progress (data-progress-url) every second, reload when it is done.
     var card = document.querySelector('[data-progress-url]');

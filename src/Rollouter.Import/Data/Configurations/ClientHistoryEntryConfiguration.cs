@@ -10,6 +10,7 @@ internal sealed class ClientHistoryEntryConfiguration : IEntityTypeConfiguration
     {
         builder.Property(h => h.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(h => h.Changes).HasJsonConversion();
+        builder.Property(h => h.Corrections).HasNullableJsonConversion();
         builder.HasIndex(h => h.ClientId);
         builder.HasIndex(h => h.ImportId);
     }

@@ -22,6 +22,8 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(i => i.Errors).WithOne(e => e.Import).HasForeignKey(e => e.ImportId);
         builder.HasMany(i => i.FileChunks).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
+        builder.HasMany(i => i.CellCorrections).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
+        builder.HasMany(i => i.Replacements).WithOne(r => r.Import).HasForeignKey(r => r.ImportId);
         builder.HasIndex(i => new { i.RolloutId, i.CreatedAt });
         builder.HasIndex(i => i.Status);
     }

@@ -27,6 +27,20 @@ internal static class JsonColumns
         return property.IsRequired();
     }
 
+    /// <summary>As <see cref="HasJsonConversion{T}"/>, for a value that may be absent: null is stored as NULL.</summary>
+    public static PropertyBuilder<T?> HasNullableJsonConversion<T>(this PropertyBuilder<T?> property)
+        where T : class, new()
+    {
+        var comparer = new ValueComparer<T?>(
+            (a, b) => Serialize(a) == Serialize(b),
+            v => v == null ? 0 : Serialize(v).GetHashCode(StringComparison.Ordinal),
+            v => v == null ? null : Deserialize<T>(Serialize(v)));
+        property
+            .HasConversion(v => Serialize(v), v => Deserialize<T>(v))
+            .Metadata.SetValueComparer(comparer);
+        return property.IsRequired(false);
+    }
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
     public static T Deserialize<T>(string json) where T : new() =>

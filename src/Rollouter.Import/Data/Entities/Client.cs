@@ -102,6 +102,12 @@ public class ClientHistoryEntry
     public ClientHistoryAction Action { get; set; }
 
     public List<FieldChange> Changes { get; set; } = [];
+
+    /// <summary>
+    /// The values of the import's row that were corrected in the browser (null for none): an entry of its own, written
+    /// after the import completed, beside the one the writer recorded (the import's entries are shown as one).
+    /// </summary>
+    public List<CorrectionNote>? Corrections { get; set; }
 }
 
 public record FieldChange(string Field, string? Old, string? New);

@@ -91,6 +91,10 @@ public class ClientImport
     public List<ImportRowError> Errors { get; set; } = [];
 
     public List<ImportFileChunk> FileChunks { get; set; } = [];
+
+    public List<ImportCellCorrection> CellCorrections { get; set; } = [];
+
+    public List<ImportValueReplacement> Replacements { get; set; } = [];
 }
 
 /// <summary>One reason one row failed: the row as the spreadsheet numbers it, the column, the value, the message.</summary>

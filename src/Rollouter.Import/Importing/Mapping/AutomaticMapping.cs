@@ -7,7 +7,11 @@ namespace Rollouter.Import.Importing.Mapping;
 /// <summary>
 /// Proposes a mapping for a file's columns: first the inventory's last mapping, for columns whose header it knows,
 /// then by header: exact, then ignoring case, spaces and punctuation, then common aliases, then close spelling.
-/// Each target is used once; a column that could mean two targets equally well is left unmapped.
+/// Each target is used once; a column that could mean two targets equally well is left unmapped. Of the last mapping
+/// only which column goes to which field, the user lookups and the separators are reused: the suggestion always has
+/// "Update existing clients" and "Create option if not exists" unticked. The columns of an error report that are not
+/// the file's (<see cref="Reports.ErrorReport.RowHeader"/>, <see cref="Reports.ErrorReport.ErrorsHeader"/>) are left
+/// unmapped.
 /// </summary>
 public static class AutomaticMapping
 {
@@ -45,6 +49,14 @@ public static class AutomaticMapping
         var result = columns.Select(c => new ColumnMapping { Letter = c.Letter, Header = c.Header }).ToArray();
         var decided = new bool[columns.Count];
         var used = new HashSet<string>(StringComparer.Ordinal);
+
+        // An error report's own columns: the row numbers and the messages are not the file's data.
+        var errorReport = columns.Any(c => c.Header == Reports.ErrorReport.ErrorsHeader);
+        for (var i = 0; i < columns.Count; i++)
+        {
+            decided[i] = columns[i].Header == Reports.ErrorReport.ErrorsHeader
+                         || (errorReport && columns[i].Header == Reports.ErrorReport.RowHeader);
+        }
 
         if (lastMapping is not null)
         {
@@ -112,7 +124,9 @@ public static class AutomaticMapping
             }
         }
 
-        return new ImportMapping { UpdateExisting = lastMapping?.UpdateExisting ?? false, Columns = [.. result] };
+        // "Update existing clients" and "Create option if not exists" are never suggested: the person importing ticks them
+        // for each import (a two-row file once overwrote clients because they were carried over from the last import).
+        return new ImportMapping { Columns = [.. result] };
     }
 
     private static void ReuseLastMapping(IReadOnlyList<SheetColumn> columns, InventoryDefinition inventory,
@@ -164,7 +178,6 @@ public static class AutomaticMapping
                 used.Add(last.Target);
                 result[i].Target = last.Target;
                 result[i].Lookup = DefaultFields.IsUser(last.Target) ? last.Lookup ?? ColumnMapping.DefaultLookup : null;
-                result[i].CreateOptions = field is { HasOptions: true } && last.CreateOptions;
                 result[i].Separator = field is { IsMultiValued: true }
                     ? last.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator
                     : null;

@@ -25,6 +25,22 @@ public sealed class ImportMapping
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>
+    /// What the inventory remembers for its next import: which column goes to which field, the user lookups and the
+    /// separators; never "Update existing clients" or "Create option if not exists", which are decided per import.
+    /// </summary>
+    public ImportMapping ToRemembered() => new()
+    {
+        Columns = [.. Columns.Select(c => new ColumnMapping
+        {
+            Letter = c.Letter,
+            Header = c.Header,
+            Target = c.Target,
+            Lookup = c.Lookup,
+            Separator = c.Separator,
+        })],
+    };
+
     /// <summary>Reads a stored mapping; null or empty text gives an empty mapping.</summary>
     public static ImportMapping FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json)

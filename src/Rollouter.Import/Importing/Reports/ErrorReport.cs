@@ -5,14 +5,19 @@ using Rollouter.Import.Importing.Reading;
 namespace Rollouter.Import.Importing.Reports;
 
 /// <summary>
-/// The error report of a failed import: the failing rows exactly as the file holds them, under the file's own header
-/// row, plus an <see cref="ErrorsHeader"/> column with every message of the row. The erroneous cells are highlighted.
+/// The error report of a failed import: a <see cref="RowHeader"/> column with each row's number in the uploaded file,
+/// then the failing rows exactly as the file holds them, under the file's own header row, plus an
+/// <see cref="ErrorsHeader"/> column with every message of the row. The erroneous cells are highlighted.
 /// Every cell is stored as text, and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
-/// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole. Fixed and uploaded as a new import, it maps and imports like the
-/// original: the header row is unchanged and the automatic mapping leaves <see cref="ErrorsHeader"/> unmapped.
+/// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
+/// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
+/// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
 /// </summary>
 public static class ErrorReport
 {
+    /// <summary>The first column: the row's number in the uploaded file, to find it there.</summary>
+    public const string RowHeader = "Row";
+
     public const string ErrorsHeader = "Import errors";
 
     /// <summary>"laptops.csv" → "laptops-errors.xlsx".</summary>
@@ -34,23 +39,26 @@ public static class ErrorReport
 
         var byRow = errors.GroupBy(e => e.Row).ToDictionary(g => g.Key, g => g.ToList());
         var columns = file.Columns;
-        var errorColumn = columns.Count;
-        var widths = new double?[columns.Count + 1];
+        // The file's column i is the report's i + 1, after the row number.
+        var errorColumn = columns.Count + 1;
+        var widths = new double?[columns.Count + 2];
+        widths[0] = 8;
         widths[errorColumn] = 80;
         await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", ct, widths);
 
-        var header = new string[columns.Count + 1];
+        var header = new string[columns.Count + 2];
+        header[0] = RowHeader;
         for (var i = 0; i < columns.Count; i++)
         {
-            header[i] = i < file.HeaderTexts.Count ? file.HeaderTexts[i] ?? "" : "";
+            header[i + 1] = i < file.HeaderTexts.Count ? file.HeaderTexts[i] ?? "" : "";
         }
 
         header[errorColumn] = ErrorsHeader;
         await writer.WriteHeaderAsync(header);
 
         var written = 0;
-        var values = new string?[columns.Count + 1];
-        var marked = new bool[columns.Count + 1];
+        var values = new string?[columns.Count + 2];
+        var marked = new bool[columns.Count + 2];
         foreach (var row in file.ReadRows())
         {
             ct.ThrowIfCancellationRequested();
@@ -60,16 +68,17 @@ public static class ErrorReport
             }
 
             Array.Clear(marked);
+            values[0] = row.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
             for (var i = 0; i < columns.Count; i++)
             {
-                values[i] = row[i];
+                values[i + 1] = row[i];
             }
 
             foreach (var error in rowErrors)
             {
                 if (error.Column is { Length: > 0 } letter && ColumnLetters.ToIndex(letter) is var index && index >= 0 && index < columns.Count)
                 {
-                    marked[index] = true;
+                    marked[index + 1] = true;
                 }
             }
 

@@ -344,6 +344,7 @@ public sealed class ImportChecker
         var namesInFile = new NameIndex(expectedRowCount);
         var buffer = new RowBuffer(_fields.Length);
         int rowCount = 0, emptyRows = 0, toCreate = 0, toUpdate = 0, newClients = 0;
+        var updatedClients = new List<string>(CheckResult.UpdatedClientsShown);
         foreach (var row in rows)
         {
             if (IsEmpty(row))
@@ -388,6 +389,10 @@ public sealed class ImportChecker
             if (buffer.IsUpdate)
             {
                 toUpdate++;
+                if (updatedClients.Count < CheckResult.UpdatedClientsShown)
+                {
+                    updatedClients.Add(buffer.Existing!.Value.Name);
+                }
             }
             else
             {
@@ -413,7 +418,10 @@ public sealed class ImportChecker
             importErrors.Add($"Workflow \"{_inventory.WorkflowName}\" has no statuses, so no client can be created.");
         }
 
-        _lastCheck = Result(errors, importErrors, rowCount, emptyRows, toCreate, toUpdate, errors.FailedRows);
+        _lastCheck = Result(errors, importErrors, rowCount, emptyRows, toCreate, toUpdate, errors.FailedRows) with
+        {
+            UpdatedClients = updatedClients,
+        };
         if (!resolve)
         {
             yield break;

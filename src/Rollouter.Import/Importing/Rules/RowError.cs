@@ -32,6 +32,11 @@ public sealed record CheckResult
     /// <summary>Rows without errors that update an existing client of the inventory.</summary>
     public required int ToUpdate { get; init; }
 
+    /// <summary>The names of the first existing clients the file updates ("Update existing clients"), at most <see cref="UpdatedClientsShown"/>.</summary>
+    public IReadOnlyList<string> UpdatedClients { get; init; } = [];
+
+    public const int UpdatedClientsShown = 5;
+
     /// <summary>Options that "Create option if not exists" adds when the import commits, once per field and name.</summary>
     public required IReadOnlyList<Writing.NewOption> OptionsToCreate { get; init; }
 

@@ -26,7 +26,13 @@ internal sealed class ClientState
     public Dictionary<int, string[]> Values { get; set; } = [];
 }
 
-internal sealed record HistoryRecord(int ClientId, ClientHistoryAction Action, List<FieldChange> Changes);
+/// <summary>A history entry to insert: the client, what happened, the changes, and the values corrected in the browser (rarely).</summary>
+internal sealed record HistoryRecord(int ClientId, ClientHistoryAction Action, List<FieldChange> Changes,
+    List<CorrectionNote>? Corrections = null)
+{
+    /// <summary>The corrections as their JSON column holds them; null for none.</summary>
+    public string? CorrectionsJson => Corrections is null ? null : Data.Configurations.JsonColumns.Serialize(Corrections);
+}
 
 /// <summary>
 /// The bulk operations the writer needs, native to one database. All of them run on the context's connection inside

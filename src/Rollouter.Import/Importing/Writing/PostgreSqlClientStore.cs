@@ -184,7 +184,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
     {
         await using var copy = await Npgsql.BeginBinaryImportAsync("""
-            COPY "ClientHistory" ("ClientId", "At", "UserId", "ImportId", "Action", "Changes") FROM STDIN (FORMAT BINARY)
+            COPY "ClientHistory" ("ClientId", "At", "UserId", "ImportId", "Action", "Changes", "Corrections") FROM STDIN (FORMAT BINARY)
             """, ct);
         foreach (var entry in entries)
         {
@@ -195,6 +195,14 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             copy.Write(context.ImportId, NpgsqlDbType.Integer);
             copy.Write(entry.Action.ToString(), NpgsqlDbType.Varchar);
             copy.Write(Json.Changes(entry.Changes), NpgsqlDbType.Text);
+            if (entry.CorrectionsJson is { } corrections)
+            {
+                copy.Write(corrections, NpgsqlDbType.Text);
+            }
+            else
+            {
+                copy.WriteNull();
+            }
         }
 
         await copy.CompleteAsync(ct);

@@ -140,7 +140,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         foreach (var entry in entries)
         {
             table.Rows.Add(entry.ClientId, now, (object?)context.UserId ?? DBNull.Value, context.ImportId,
-                entry.Action.ToString(), Json.Changes(entry.Changes));
+                entry.Action.ToString(), Json.Changes(entry.Changes), (object?)entry.CorrectionsJson ?? DBNull.Value);
         }
 
         await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
@@ -203,6 +203,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         table.Columns.Add("ImportId", typeof(int));
         table.Columns.Add("Action", typeof(string));
         table.Columns.Add("Changes", typeof(string));
+        table.Columns.Add("Corrections", typeof(string));
         return table;
     }
 

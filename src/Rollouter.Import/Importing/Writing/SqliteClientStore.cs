@@ -129,7 +129,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     public override async Task InsertHistoryAsync(
         WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
     {
-        const int perRow = 3;
+        const int perRow = 4;
         var time = TimeConverter.ConvertToProvider(now);
         await WriteGroupsAsync(entries, rows => InsertHistoryCommand(rows, context, time), ref _insertHistory,
             (parameters, offset, entry) =>
@@ -137,6 +137,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 parameters[offset].Value = entry.ClientId;
                 parameters[offset + 1].Value = entry.Action.ToString();
                 parameters[offset + 2].Value = Json.Changes(entry.Changes);
+                parameters[offset + 3].Value = (object?)entry.CorrectionsJson ?? DBNull.Value;
             }, perRow, ct);
     }
 
@@ -240,17 +241,17 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     private SqliteCommand InsertHistoryCommand(int rows, WriteContext context, object? time)
     {
         var sql = new StringBuilder("""
-            INSERT INTO "ClientHistory" ("ClientId", "Action", "Changes", "At", "UserId", "ImportId") VALUES
+            INSERT INTO "ClientHistory" ("ClientId", "Action", "Changes", "Corrections", "At", "UserId", "ImportId") VALUES
             """);
         for (var row = 0; row < rows; row++)
         {
             sql.Append(row == 0 ? "\n" : ",\n")
-                .Append("(@p").Append(row * 3).Append(", @p").Append(row * 3 + 1).Append(", @p").Append(row * 3 + 2)
-                .Append(", @now, @user, @import)");
+                .Append("(@p").Append(row * 4).Append(", @p").Append(row * 4 + 1).Append(", @p").Append(row * 4 + 2)
+                .Append(", @p").Append(row * 4 + 3).Append(", @now, @user, @import)");
         }
 
         var command = (SqliteCommand)Command(sql.ToString());
-        for (var i = 0; i < rows * 3; i++)
+        for (var i = 0; i < rows * 4; i++)
         {
             Parameter(command, "@p" + i, null);
         }

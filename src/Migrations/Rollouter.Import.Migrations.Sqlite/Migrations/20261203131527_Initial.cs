@@ -53,7 +53,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     UserId = table.Column<int>(type: "INTEGER", nullable: true),
                     ImportId = table.Column<int>(type: "INTEGER", nullable: true),
                     Action = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Changes = table.Column<string>(type: "TEXT", nullable: false)
+                    Changes = table.Column<string>(type: "TEXT", nullable: false),
+                    Corrections = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -485,6 +486,37 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ImportCellCorrections",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Row = table.Column<int>(type: "INTEGER", nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: false),
+                    Original = table.Column<string>(type: "TEXT", nullable: true),
+                    ById = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportCellCorrections", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportCellCorrections_AspNetUsers_ById",
+                        column: x => x.ById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ImportCellCorrections_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ImportFileChunks",
                 columns: table => new
                 {
@@ -521,6 +553,36 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_ImportRowErrors", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ImportRowErrors_Imports_ImportId",
+                        column: x => x.ImportId,
+                        principalTable: "Imports",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ImportValueReplacements",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ImportId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Column = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    ById = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ImportValueReplacements", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ImportValueReplacements_AspNetUsers_ById",
+                        column: x => x.ById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ImportValueReplacements_Imports_ImportId",
                         column: x => x.ImportId,
                         principalTable: "Imports",
                         principalColumn: "Id",
@@ -619,6 +681,17 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ImportCellCorrections_ById",
+                table: "ImportCellCorrections",
+                column: "ById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportCellCorrections_ImportId_Row_Column",
+                table: "ImportCellCorrections",
+                columns: new[] { "ImportId", "Row", "Column" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ImportRowErrors_ImportId_Row",
                 table: "ImportRowErrors",
                 columns: new[] { "ImportId", "Row" });
@@ -647,6 +720,17 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "IX_Imports_Status",
                 table: "Imports",
                 column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportValueReplacements_ById",
+                table: "ImportValueReplacements",
+                column: "ById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ImportValueReplacements_ImportId_Column_From",
+                table: "ImportValueReplacements",
+                columns: new[] { "ImportId", "Column", "From" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inventories_RolloutId_Name",
@@ -716,10 +800,16 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "ImportCellCorrections");
+
+            migrationBuilder.DropTable(
                 name: "ImportFileChunks");
 
             migrationBuilder.DropTable(
                 name: "ImportRowErrors");
+
+            migrationBuilder.DropTable(
+                name: "ImportValueReplacements");
 
             migrationBuilder.DropTable(
                 name: "InventoryCustomFields");

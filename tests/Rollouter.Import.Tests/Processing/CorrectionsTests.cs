@@ -1,0 +1,282 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Corrections;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Rules;
+
+namespace Rollouter.Import.Tests.Processing;
+
+/// <summary>
+/// Corrections on the import (<see cref="ImportLifecycle.CorrectAsync"/>): cells and replacements stored on the import,
+/// read by Check and the run between the reader and the checker, the file left as uploaded, the history told.
+/// </summary>
+[Collection(RulesDatabaseCollection.Name)]
+public class CorrectionsTests(RulesDatabases databases)
+{
+    private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-corrections-tests");
+
+    private static byte[] Csv(string text) => Encoding.UTF8.GetBytes(text);
+
+    private const string FailingFile = "Name;Status;Location\nFIX-1;Shipped;Hall\nFIX-2;New;Hall\nFIX-3;Shipped;Hall\nFIX-4;Nope;Hall\n";
+
+    /// <summary>A failed import of <see cref="FailingFile"/> (rows 2 and 4 "Shipped", row 5 "Nope": not statuses).</summary>
+    private async Task<(Rules.TestRollout Rollout, int ImportId, byte[] Content)> FailedAsync(string suffix,
+        DatabaseProvider provider = DatabaseProvider.Sqlite)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        var content = Csv(FailingFile.Replace("FIX-", $"FIX{suffix}-", StringComparison.Ordinal));
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var created = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "fix.csv", content, manager);
+        (await imports.ApproveAsync(created.Import.Id, manager, default)).Expect();
+        var run = await imports.RunAsync(created.Import.Id, null, default);
+        Assert.Equal((ImportStatus.Failed, 3), (run.Status, run.FailedRowCount));
+        return (rollout, created.Import.Id, content);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task FailedImport_OneCellCorrectedAndOneValueReplaced_ChecksClean_AndCompletesWithEveryRow(DatabaseProvider provider)
+    {
+        var (rollout, importId, content) = await FailedAsync("A" + provider, provider);
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+
+        var corrected = (await imports.CorrectAsync(importId, new CorrectionChanges(
+            [new CellChange(5, "b", "Scheduled")],
+            [new ReplacementChange("B", " Shipped ", "Done")]), manager, default)).Expect();
+
+        Assert.Equal(ImportStatus.Failed, corrected.Import.Status);
+        var check = (await imports.CheckAsync(importId, default)).Expect();
+        Assert.True(check.Succeeded, string.Join("; ", check.Errors.Select(e => $"{e.Row}{e.Column}: {e.Message}")));
+        (await imports.ApproveAsync(importId, manager, default)).Expect();
+        var done = await imports.RunAsync(importId, null, default);
+
+        Assert.Equal((ImportStatus.Completed, 4), (done.Status, done.CreatedCount));
+        var statuses = await db.Clients.Where(c => c.RolloutId == rollout.Id).OrderBy(c => c.Name)
+            .Join(db.WorkflowStatuses, c => c.StatusId, s => s.Id, (c, s) => s.Name).ToListAsync();
+        Assert.Equal(["Done", "New", "Done", "Scheduled"], statuses);
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), import.FileSha256!.ToLowerInvariant());
+        using var kept = new MemoryStream();
+        await new ImportFileStore(db, Cache).CopyToAsync(importId, kept, default);
+        Assert.Equal(content, kept.ToArray());
+    }
+
+    [Fact]
+    public async Task CompletedImport_EachClientOfACorrectedRow_HasAHistoryEntryNamingTheCorrection()
+    {
+        var (rollout, importId, _) = await FailedAsync("H");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        (await imports.CorrectAsync(importId, new CorrectionChanges([new CellChange(5, "B", "Scheduled")],
+            [new ReplacementChange("B", "Shipped", "Done")]), manager, default)).Expect();
+        (await imports.ApproveAsync(importId, manager, default)).Expect();
+        Assert.Equal(ImportStatus.Completed, (await imports.RunAsync(importId, null, default)).Status);
+
+        var entries = await db.ClientHistory.AsNoTracking().Where(h => h.ImportId == importId).ToListAsync();
+        var names = await db.Clients.Where(c => c.RolloutId == rollout.Id).ToDictionaryAsync(c => c.Id, c => c.Name);
+
+        Assert.Equal(["FIXH-1", "FIXH-3", "FIXH-4"], entries.Select(e => names[e.ClientId]).Order());
+        Assert.All(entries, e => Assert.Equal(ClientHistoryAction.Created, e.Action));
+        var row5 = entries.Single(e => names[e.ClientId] == "FIXH-4").Corrections!.Single();
+        Assert.Equal(("B", "Status", "Nope", "Scheduled", manager), (row5.Column, row5.Field, row5.Original, row5.Value, row5.ById));
+        var row2 = entries.Single(e => names[e.ClientId] == "FIXH-1").Corrections!.Single();
+        Assert.Equal(("Shipped", "Done"), (row2.Original, row2.Value));
+    }
+
+    [Fact]
+    public async Task Correct_AColumnOrRowTheFileDoesNotHave_IsInvalid_AndStoresNothing()
+    {
+        var (rollout, importId, _) = await FailedAsync("I");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+
+        var refusals = new[]
+        {
+            (await imports.CorrectAsync(importId, new([new CellChange(2, "Z", "x")], []), manager, default)).Problem,
+            (await imports.CorrectAsync(importId, new([new CellChange(1, "B", "x")], []), manager, default)).Problem,
+            (await imports.CorrectAsync(importId, new([new CellChange(99, "B", "x")], []), manager, default)).Problem,
+            (await imports.CorrectAsync(importId, new([], [new ReplacementChange("", "Shipped", "Done")]), manager, default)).Problem,
+            (await imports.CorrectAsync(importId, new([], [new ReplacementChange("B", null, "Done")]), manager, default)).Problem,
+        };
+
+        Assert.All(refusals, p => Assert.Equal(ProblemKind.Invalid, p?.Kind));
+        Assert.Contains("Z", refusals[0]!.Message, StringComparison.Ordinal);
+        Assert.Contains("99", refusals[2]!.Message, StringComparison.Ordinal);
+        Assert.False(await db.ImportCellCorrections.AnyAsync(c => c.ImportId == importId));
+        Assert.False(await db.ImportValueReplacements.AnyAsync(r => r.ImportId == importId));
+    }
+
+    [Fact]
+    public async Task Correct_KeepsTheFilesValueAsOriginal_ANullValueOrTheFilesOwnValueRemovesTheCorrection()
+    {
+        var (rollout, importId, _) = await FailedAsync("R");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+
+        (await imports.CorrectAsync(importId, new([new CellChange(2, "B", "Done"), new CellChange(4, "B", "Done")],
+            [new ReplacementChange("C", "Hall", "Lobby")]), manager, default)).Expect();
+        var stored = await db.ImportCellCorrections.AsNoTracking().Where(c => c.ImportId == importId).OrderBy(c => c.Row).ToListAsync();
+        Assert.Equal([(2, "B", "Done", "Shipped"), (4, "B", "Done", "Shipped")],
+            stored.Select(c => (c.Row, c.Column, c.Value, c.Original)));
+
+        (await imports.CorrectAsync(importId, new([new CellChange(2, "B", null), new CellChange(4, "B", "Shipped")],
+            [new ReplacementChange("C", "Hall", null)]), manager, default)).Expect();
+
+        Assert.False(await db.ImportCellCorrections.AnyAsync(c => c.ImportId == importId));
+        Assert.False(await db.ImportValueReplacements.AnyAsync(r => r.ImportId == importId));
+    }
+
+    [Fact]
+    public async Task PreviewReplacement_CountsTheMatchingCells_LeavingOutCellsCorrectedOnTheirOwn()
+    {
+        var (rollout, importId, _) = await FailedAsync("P");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+
+        var before = (await imports.PreviewReplacementAsync(importId, "b", "Shipped", default)).Expect();
+        (await imports.CorrectAsync(importId, new([new CellChange(4, "B", "New")], []), manager, default)).Expect();
+        var after = (await imports.PreviewReplacementAsync(importId, "B", "Shipped", default)).Expect();
+
+        Assert.Equal(("B", "Shipped", 2), (before.Column, before.From, before.Cells));
+        Assert.Equal([2, 4], before.Rows);
+        Assert.Equal(1, after.Cells);
+        Assert.Equal([2], after.Rows);
+        Assert.Equal(ProblemKind.Invalid, (await imports.PreviewReplacementAsync(importId, "Q", "x", default)).Problem?.Kind);
+    }
+
+    [Fact]
+    public async Task Correct_InProgressOrCompleted_IsAConflict_AndChangesNothing()
+    {
+        var (rollout, importId, _) = await FailedAsync("C");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        (await imports.CorrectAsync(importId, new([new CellChange(5, "B", "New")], [new ReplacementChange("B", "Shipped", "Done")]),
+            manager, default)).Expect();
+        (await imports.ApproveAsync(importId, manager, default)).Expect();
+
+        var inProgress = (await imports.CorrectAsync(importId, new([new CellChange(2, "B", "New")], []), manager, default)).Problem;
+        Assert.Equal(ImportStatus.Completed, (await imports.RunAsync(importId, null, default)).Status);
+        var completed = (await imports.CorrectAsync(importId, new([new CellChange(2, "B", "New")], []), manager, default)).Problem;
+
+        Assert.Equal((ProblemKind.Conflict, ProblemKind.Conflict), (inProgress?.Kind, completed?.Kind));
+        Assert.Equal(1, await db.ImportCellCorrections.CountAsync(c => c.ImportId == importId));
+    }
+
+    [Fact]
+    public async Task NewFileSettings_RemoveTheCorrections_WhichNamedCellsOfTheFileAsReadBefore()
+    {
+        var (rollout, importId, _) = await FailedAsync("S");
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        (await imports.CorrectAsync(importId, new([new CellChange(5, "B", "New")], [new ReplacementChange("B", "Shipped", "Done")]),
+            manager, default)).Expect();
+
+        var changed = (await imports.UpdateParseOptionsAsync(importId, new ParseOptions(Delimiter: ','), manager, default)).Expect();
+
+        Assert.Equal(2, changed.CorrectionsRemoved);
+        Assert.False(await db.ImportCellCorrections.AnyAsync(c => c.ImportId == importId));
+    }
+
+    [Fact]
+    public void NoCorrections_HandTheRowsThrough_Untouched()
+    {
+        IEnumerable<SourceRow> rows = [new SourceRow(2, ["a"], [])];
+
+        Assert.Same(rows, CellCorrections.None.Apply(rows, record: true));
+    }
+
+    [Fact]
+    public async Task NextImport_OfAnInventory_StartsWithUpdateExistingAndCreateOptionUnticked_ButKeepsTheColumns()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        // The option it creates is the shared field's: a name of its own, so the other rules tests never meet it.
+        var model = $"Safe model {Guid.NewGuid():N}";
+        var first = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "first.csv",
+            Csv($"Rechner;Typ\nSAFE-1;{model}\n"), manager);
+        var mapping = ImportMapping.FromJson(first.Import.Mapping);
+        mapping.UpdateExisting = true;
+        mapping.Columns[0].Target = DefaultFields.Name;
+        mapping.Columns[1].Target = "Model";
+        mapping.Columns[1].CreateOptions = true;
+        (await imports.UpdateMappingAsync(first.Import.Id, mapping, default)).Expect();
+        (await imports.ApproveAsync(first.Import.Id, manager, default)).Expect();
+        Assert.Equal(ImportStatus.Completed, (await imports.RunAsync(first.Import.Id, null, default)).Status);
+
+        var next = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "next.csv",
+            Csv("Rechner;Typ\nSAFE-1;Model 1\n"), manager);
+
+        var suggested = ImportMapping.FromJson(next.Import.Mapping);
+        Assert.Equal([DefaultFields.Name, "Model"], suggested.Columns.Select(c => c.Target));
+        Assert.False(suggested.UpdateExisting);
+        Assert.All(suggested.Columns, c => Assert.False(c.CreateOptions));
+        var remembered = ImportMapping.FromJson(await db.Inventories.Where(i => i.Id == rollout.Laptops)
+            .Select(i => i.LastImportMapping).SingleAsync());
+        Assert.False(remembered.UpdateExisting || remembered.Columns.Any(c => c.CreateOptions));
+    }
+
+    [Fact]
+    public async Task NewFileSettings_KeepWhatWasTickedForThisImport()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var created = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "ticked.csv",
+            Csv("Name;Model\nTICK-1;Model 9\n"), manager);
+        var mapping = ImportMapping.FromJson(created.Import.Mapping);
+        mapping.UpdateExisting = true;
+        mapping.Columns[1].CreateOptions = true;
+        (await imports.UpdateMappingAsync(created.Import.Id, mapping, default)).Expect();
+
+        var changed = (await imports.UpdateParseOptionsAsync(created.Import.Id, new ParseOptions(HeaderRow: 1, Delimiter: ';'),
+            manager, default)).Expect();
+
+        var kept = ImportMapping.FromJson(changed.Import.Mapping);
+        Assert.True(kept.UpdateExisting);
+        Assert.Equal([false, true], kept.Columns.Select(c => c.CreateOptions));
+    }
+
+    [Fact]
+    public async Task Check_WithUpdateExisting_CountsAndNamesTheExistingClientsTheFileUpdates()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var first = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "first.csv",
+            Csv("Name;Location\nUPD-1;A\nUPD-2;A\n"), manager);
+        (await imports.ApproveAsync(first.Import.Id, manager, default)).Expect();
+        Assert.Equal(ImportStatus.Completed, (await imports.RunAsync(first.Import.Id, null, default)).Status);
+        var next = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "next.csv",
+            Csv("Name;Location\nupd-2;B\nUPD-3;B\nUPD-1;B\n"), manager);
+        var mapping = ImportMapping.FromJson(next.Import.Mapping);
+        mapping.UpdateExisting = true;
+        (await imports.UpdateMappingAsync(next.Import.Id, mapping, default)).Expect();
+
+        var check = (await imports.CheckAsync(next.Import.Id, default)).Expect();
+
+        Assert.Equal((1, 2), (check.ToCreate, check.ToUpdate));
+        Assert.Equal(["UPD-2", "UPD-1"], check.UpdatedClients);
+    }
+}
