@@ -19,7 +19,7 @@ public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advan
 
 /// <summary>One entry of the history: who, when, which import (<paramref name="ImportExists"/> false once it was deleted with its inventory), each field's old and new value.</summary>
 public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
-    bool ImportExists = true);
+    bool ImportExists = true, bool Reverted = false);
 
 /// <summary>Everything the client page and <c>GET /api/clients/{id}</c> show.</summary>
 public sealed record ClientDetails(
@@ -88,7 +88,8 @@ public sealed record ClientDetails(
         var importIds = history.Select(h => h.ImportId).Append(client.CreatedByImportId).OfType<int>().Distinct().ToList();
         var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
         var entries = history.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
-            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
+            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id),
+            h.Action == ClientHistoryAction.Reverted)).ToList();
         if (!history.Any(h => h.Action == ClientHistoryAction.Created))
         {
             // A bulk import records the creation on the client itself.

@@ -6,6 +6,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
 using Rollouter.Import.Web.Infrastructure;
@@ -31,6 +32,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .Include(i => i.Inventory)
             .Include(i => i.CreatedBy)
             .Include(i => i.ApprovedBy)
+            .Include(i => i.RevertedBy)
             .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
 
     /// <summary>
@@ -41,11 +43,25 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     {
         ArgumentNullException.ThrowIfNull(import);
         var total = import.RowCount ?? 0;
+        if (ImportStatusRules.IsReverting(import))
+        {
+            var revert = progress.RevertOf(import.Id);
+            return new
+            {
+                status = import.Status.ToString(),
+                done = false,
+                reverting = true,
+                reverted = revert.Done,
+                total = revert.Total,
+            };
+        }
+
         var running = progress.Of(import);
         return new
         {
             status = import.Status.ToString(),
             done = import.Status is not ImportStatus.InProgress,
+            reverting = false,
             @checked = running.Checked,
             written = running.Written,
             total = running.Total > 0 ? running.Total : total,
@@ -71,7 +87,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
-        CheckResult? check = null)
+        CheckResult? check = null, IReadOnlyList<RevertConflict>? revertConflicts = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(import);
@@ -153,6 +169,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             ErrorPage = page,
             ErrorPages = pages,
             ErrorColumn = column,
+            RevertConflicts = revertConflicts ?? [],
         };
     }
 }
