@@ -289,6 +289,19 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("text");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("RevertRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("integer");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("integer");
 
@@ -319,6 +332,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -444,6 +459,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("integer");
 
                     b.Property<int>("CustomFieldId")
                         .HasColumnType("integer");
@@ -825,6 +843,11 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -836,6 +859,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

@@ -287,6 +287,19 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTimeOffset?>("RevertRequestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("int");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("int");
 
@@ -317,6 +330,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -442,6 +457,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("int");
 
                     b.Property<int>("CustomFieldId")
                         .HasColumnType("int");
@@ -823,6 +841,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -834,6 +857,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

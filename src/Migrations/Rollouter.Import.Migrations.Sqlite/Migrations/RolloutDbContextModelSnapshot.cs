@@ -272,6 +272,19 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevertRequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevertedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("INTEGER");
 
@@ -302,6 +315,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -418,6 +433,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CreatedByImportId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("CustomFieldId")
@@ -787,6 +805,11 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -798,6 +821,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

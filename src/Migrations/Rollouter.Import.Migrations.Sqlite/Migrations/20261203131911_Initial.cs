@@ -288,7 +288,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .Annotation("Sqlite:Autoincrement", true),
                     CustomFieldId = table.Column<int>(type: "INTEGER", nullable: false),
                     Name = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
-                    Position = table.Column<int>(type: "INTEGER", nullable: false)
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedByImportId = table.Column<int>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -428,6 +429,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     UpdatedCount = table.Column<int>(type: "INTEGER", nullable: false),
                     FailedRowCount = table.Column<int>(type: "INTEGER", nullable: false),
                     FailureMessage = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RevertRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevertedById = table.Column<int>(type: "INTEGER", nullable: true),
+                    RevertedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevertFailureMessage = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
                     ConcurrencyStamp = table.Column<Guid>(type: "TEXT", nullable: false)
                 },
                 constraints: table =>
@@ -442,6 +447,12 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     table.ForeignKey(
                         name: "FK_Imports_AspNetUsers_CreatedById",
                         column: x => x.CreatedById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Imports_AspNetUsers_RevertedById",
+                        column: x => x.RevertedById,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -637,6 +648,11 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "IX_Imports_InventoryId",
                 table: "Imports",
                 column: "InventoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_RevertedById",
+                table: "Imports",
+                column: "RevertedById");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_RolloutId_CreatedAt",
