@@ -51,12 +51,13 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             .OrderBy(c => c.Id)
             .Select(c => new { c.Id, c.Name })
             .ToListAsync(ct);
-        var marks = db.ClientHistory
-            .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
+        // An entry of this import's is none of the later ones (a client can have two: its row and a linked client's).
+        var changed = await db.ClientHistory
+            .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed &&
+                        db.ClientHistory.Any(l => l.ClientId == h.ClientId && l.Id > h.Id &&
+                                                  !(l.ImportId == importId && l.Action == ClientHistoryAction.Changed)))
             .GroupBy(h => h.ClientId)
-            .Select(g => new { ClientId = g.Key, Last = g.Max(h => h.Id) });
-        var changed = await marks
-            .Where(m => db.ClientHistory.Any(h => h.ClientId == m.ClientId && h.Id > m.Last))
+            .Select(g => new { ClientId = g.Key, First = g.Min(h => h.Id) })
             .OrderBy(m => m.ClientId)
             .ToListAsync(ct);
         var total = created.Count + changed.Count;
@@ -69,14 +70,14 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         var since = created.Take(MaxConflictsListed).ToDictionary(c => c.Id, _ => 0L);
         foreach (var mark in changed.Take(Math.Max(0, MaxConflictsListed - since.Count)))
         {
-            since[mark.ClientId] = mark.Last;
+            since[mark.ClientId] = mark.First;
         }
 
         var ids = since.Keys.ToList();
         var names = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var later = (await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(ct))
-            .Where(h => h.Id > since[h.ClientId])
+            .Where(h => h.Id > since[h.ClientId] && !(h.ImportId == importId && h.Action == ClientHistoryAction.Changed))
             .OrderBy(h => h.Id)
             .ToList();
         var listed = new List<RevertConflict>();
