@@ -14,7 +14,7 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
 {
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
 
-    /// <summary>Uploads <paramref name="csv"/> into Laptops, saves the suggested mapping and approves it to Completed.</summary>
+    /// <summary>Uploads <paramref name="csv"/> (Department is required in Laptops) into Laptops, saves the suggested mapping and approves it to Completed.</summary>
     private async Task<string> ImportAsync(string fileName, string csv, bool updateExisting = false)
     {
         await UploadAsync("W11", "Laptops", fileName, Encoding.UTF8.GetBytes(csv));
@@ -34,7 +34,7 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         string[] names = [Unique("UNDO"), Unique("UNDO")];
         await StartAsync("/rollouts");
         await SignInAsync("manager@demo.test");
-        await ImportAsync("undo.csv", $"Name,Location\n{names[0]},Building R\n{names[1]},Building R\n");
+        await ImportAsync("undo.csv", $"Name,Department,Location\n{names[0]},IT,Building R\n{names[1]},IT,Building R\n");
         await Expect(Page.GetByTestId("result")).ToContainTextAsync("2 clients created");
         await Step("completed");
 
@@ -62,8 +62,8 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         var name = Unique("KEEP");
         await StartAsync("/rollouts");
         await SignInAsync("manager@demo.test");
-        var first = await ImportAsync("first.csv", $"Name,Location\n{name},Building A\n");
-        await ImportAsync("later.csv", $"Name,Location\n{name},Building B\n", updateExisting: true);
+        var first = await ImportAsync("first.csv", $"Name,Department,Location\n{name},IT,Building A\n");
+        await ImportAsync("later.csv", $"Name,Department,Location\n{name},IT,Building B\n", updateExisting: true);
         await Step("changed-by-a-later-import");
 
         await GoToAsync(first);
