@@ -85,6 +85,41 @@ public static class BenchImport
                 Console.WriteLine("update " + updateFigures);
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_REVERT") == "1")
+            {
+                // The import taken back: asked for as the page does (conflicts checked), then the job's revert in a
+                // child process of its own, timed. Printed before the import's own figures.
+                await using (var ask = database.CreateContext())
+                {
+                    var asked = await Lifecycle(ask, cache).RequestRevertAsync(importId, database.UserId, default);
+                    if (asked.Failed)
+                    {
+                        Console.Error.WriteLine("revert refused: " + asked.Problem.Message);
+                        return 1;
+                    }
+                }
+
+                using var revert = Process.Start(new ProcessStartInfo("dotnet",
+                    [typeof(BenchImport).Assembly.Location, "revert", "--db", provider.ToString(),
+                     "--connection", database.ConnectionString, "--import", importId.ToString(CultureInfo.InvariantCulture),
+                     "--cache", cache])
+                {
+                    RedirectStandardOutput = true,
+                })!;
+                var revertFigures = (await revert.StandardOutput.ReadToEndAsync()).Trim();
+                await revert.WaitForExitAsync();
+                await using var reverted = database.CreateContext();
+                var status = await reverted.Imports.Where(i => i.Id == importId).Select(i => i.Status).SingleAsync();
+                var left = await reverted.Clients.CountAsync(c => c.InventoryId == database.InventoryId);
+                if (revert.ExitCode != 0 || status != ImportStatus.Reverted || left != 0)
+                {
+                    Console.Error.WriteLine($"revert {status}: clients left={left}");
+                    return 1;
+                }
+
+                Console.WriteLine("revert " + revertFigures);
+            }
+
             Console.WriteLine(figures);
             return 0;
 
@@ -147,6 +182,35 @@ public static class BenchImport
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
         return import.Status == ImportStatus.Completed ? 0 : 1;
+    }
+
+    /// <summary>The timed revert, in its own process: the job's revert of an import whose revert was asked for.</summary>
+    public static async Task<int> RevertAsync(DatabaseProvider provider, string connection, int importId, string cache)
+    {
+        var options = new DbContextOptionsBuilder<RolloutDbContext>();
+        options.UseRollouterDatabase(provider, connection);
+        await using var db = new RolloutDbContext(options.Options);
+        var imports = Lifecycle(db, cache);
+        await db.Imports.AnyAsync(i => i.Id == importId);
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+
+        var watch = Stopwatch.StartNew();
+        var result = await imports.RunRevertAsync(importId, null, CancellationToken.None);
+        var seconds = watch.Elapsed.TotalSeconds;
+
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        if (result.Failed)
+        {
+            Console.Error.WriteLine("revert refused: " + result.Problem.Message);
+            return 1;
+        }
+
+        var clients = result.Value.CreatedCount + result.Value.UpdatedCount;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"clients={clients} seconds={seconds:0.00} cpu_s={cpu:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+        return result.Value.Status == ImportStatus.Reverted ? 0 : 1;
     }
 
     private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)

@@ -46,6 +46,10 @@ switch (command)
         return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
 
+    case "revert":
+        return await BenchImport.RevertAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
+            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
+
     case "export":
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
@@ -56,7 +60,7 @@ switch (command)
             options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|export|usercheck --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|export|usercheck --option value …");
         return 2;
 }
 

@@ -34,7 +34,15 @@ public enum ProblemKind
 /// </summary>
 public sealed record Problem(ProblemKind Kind, string Message, string? Field = null)
 {
+    private static readonly IReadOnlyDictionary<string, object?> NoExtensions = new Dictionary<string, object?>();
+
     private IReadOnlyList<Problem>? _reasons;
+
+    /// <summary>
+    /// What a script needs to act on the refusal besides the message (e.g. a revert's <c>conflicts</c>): the web layer
+    /// adds each as a member of the problem details, and a page may show it.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Extensions { get; init; } = NoExtensions;
 
     /// <summary>Every reason of the refusal, each with its field; just this one unless combined.</summary>
     public IReadOnlyList<Problem> Reasons

@@ -8,6 +8,9 @@ public interface IImportQueue
 {
     /// <summary>Queues the run of <paramref name="importId"/>; returns the job's id, if the queue has one.</summary>
     string? Enqueue(int importId);
+
+    /// <summary>Queues the revert of <paramref name="importId"/> (<see cref="ImportLifecycle.RunRevertAsync"/>); returns the job's id.</summary>
+    string? EnqueueRevert(int importId);
 }
 
 /// <summary>A queue that keeps nothing: the caller runs the import itself (the benchmark, tests), or nobody does (as after a crash).</summary>
@@ -16,4 +19,6 @@ public sealed class NoImportQueue : IImportQueue
     public static readonly NoImportQueue Instance = new();
 
     public string? Enqueue(int importId) => null;
+
+    public string? EnqueueRevert(int importId) => null;
 }

@@ -6,6 +6,7 @@ using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 
 namespace Rollouter.Import.Importing;
@@ -24,7 +25,8 @@ public sealed record ImportState(ClientImport Import, MappingValidation? Validat
 /// <item><see cref="CorrectAsync"/>: cells corrected and values replaced in the browser, stored on the import;</item>
 /// <item><see cref="CheckAsync"/>: the dry run;</item>
 /// <item><see cref="ApproveAsync"/>: In Progress, and queued;</item>
-/// <item><see cref="RunAsync"/>: the queued run (<see cref="ImportProcessor"/>), which leaves it Completed or Failed.</item>
+/// <item><see cref="RunAsync"/>: the queued run (<see cref="ImportProcessor"/>), which leaves it Completed or Failed;</item>
+/// <item><see cref="RequestRevertAsync"/> and <see cref="RunRevertAsync"/>: a Completed import taken back, Reverted.</item>
 /// </list>
 /// Whether a step is allowed in the import's status, and which status follows, is decided by
 /// <see cref="ImportStatusRules"/>; nothing else sets an import's status. A new step is one method here: load the
@@ -539,6 +541,8 @@ public sealed class ImportLifecycle(
 
             await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
             await db.ImportFileChunks.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.ImportCellCorrections.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
+            await db.ImportValueReplacements.Where(r => r.ImportId == importId).ExecuteDeleteAsync(ct);
             await db.Imports.Where(i => i.Id == importId).ExecuteDeleteAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -560,6 +564,70 @@ public sealed class ImportLifecycle(
     /// </summary>
     public Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken ct) =>
         processor.RunAsync(importId, progress, ct);
+
+    /// <summary>
+    /// Asks for the revert of a Completed import (<see cref="ImportStatusRules.CanRevert"/>) and queues it. Refused at once,
+    /// with the list (<see cref="RevertConflictsOf"/>), when a client the import created or changed was changed since;
+    /// the queued job looks again under the rollout's lock. Of two requests (two tabs) one wins.
+    /// </summary>
+    public async Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, CancellationToken ct)
+    {
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (import is null)
+        {
+            return NotFound(importId);
+        }
+
+        if (ImportStatusRules.RefuseRevert(import) is { } refused)
+        {
+            return refused;
+        }
+
+        var (clients, conflicts) = await Reverter.FindConflictsAsync(importId, ct);
+        if (clients > 0)
+        {
+            return ImportReverter.Refusal(importId, clients, conflicts);
+        }
+
+        var now = clock.GetUtcNow();
+        var won = await db.Imports
+            .Where(i => i.Id == importId && i.Status == ImportStatus.Completed && i.RevertRequestedAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.RevertRequestedAt, now)
+                .SetProperty(i => i.RevertedById, userId)
+                .SetProperty(i => i.RevertFailureMessage, (string?)null)
+                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+        foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
+        {
+            stale.State = EntityState.Detached;
+        }
+
+        import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        if (won == 0)
+        {
+            return ImportStatusRules.RefuseRevert(import) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+        }
+
+        var jobId = queue.EnqueueRevert(importId);
+        logger.LogInformation("Revert of import {ImportId} asked for by user {UserId}; job {JobId} queued", importId, userId, jobId);
+        return import;
+    }
+
+    /// <summary>
+    /// Runs a revert asked for (what the queued job calls): Reverted, or still Completed with the reason it was refused
+    /// (<see cref="ClientImport.RevertFailureMessage"/>) and nothing changed. Any other import is left as it is.
+    /// </summary>
+    public Task<Result<ClientImport>> RunRevertAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken ct) =>
+        Reverter.RunAsync(importId, progress, ct);
+
+    /// <summary>The clients a refused revert lists (empty for any other problem).</summary>
+    public static IReadOnlyList<RevertConflict> RevertConflictsOf(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return ImportReverter.ConflictsOf(problem);
+    }
+
+    private ImportReverter Reverter => new(db, clock, logger);
 
     /// <summary>The import to change, tracked, unless it does not exist or <paramref name="refuse"/> finds a reason.</summary>
     private async Task<Result<ClientImport>> FindAsync(int importId, Func<ClientImport, Problem?> refuse, CancellationToken ct)

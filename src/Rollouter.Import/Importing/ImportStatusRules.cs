@@ -11,13 +11,14 @@ namespace Rollouter.Import.Importing;
 ///   upload ─► Incomplete ◄──── mapping ────► Waiting for Approval ──┐
 ///                                               ▲                 approve
 ///                                               │ mapping           ▼
-///                                             Failed ◄── run ── In Progress ── run ──► Completed
+///                                             Failed ◄── run ── In Progress ── run ──► Completed ── revert ──► Reverted
 ///                                               └──── approve ──────┘
 /// </code>
 /// Mapping, file settings and corrections change while Incomplete, Waiting for Approval or Failed; Check and Approve
 /// need Waiting for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting
 /// for Approval) can be discarded, with its file. Corrections leave the status as it is: a Failed import stays Failed,
-/// its failed rows the last run's verdict, until it is checked or approved again.
+/// its failed rows the last run's verdict, until it is checked or approved again. Only a Completed import is reverted, once (a Reverted
+/// import is final: nothing more is done to it).
 /// </summary>
 public static class ImportStatusRules
 {
@@ -45,6 +46,16 @@ public static class ImportStatusRules
     /// <summary>Only an approved import runs; a run of any other (a second job, a retry after the end) does nothing.</summary>
     public static bool CanRun(ImportStatus status) => status == ImportStatus.InProgress;
 
+    /// <summary>Only a Completed import is taken back; a Reverted one stays as it is.</summary>
+    public static bool CanRevert(ImportStatus status) => status == ImportStatus.Completed;
+
+    /// <summary>A revert asked for and not yet ended: the import stays Completed until the revert commits.</summary>
+    public static bool IsReverting(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return import.Status == ImportStatus.Completed && import.RevertRequestedAt is not null;
+    }
+
     /// <summary>The failed rows of the last run, as a workbook: a failed import that recorded some.</summary>
     public static bool CanDownloadErrorReport(ClientImport import)
     {
@@ -60,6 +71,8 @@ public static class ImportStatusRules
     }
 
     public static ImportStatus AfterApproval => ImportStatus.InProgress;
+
+    public static ImportStatus AfterRevert => ImportStatus.Reverted;
 
     /// <summary>A run ends Completed when every row was written, else Failed with nothing written.</summary>
     public static ImportStatus AfterRun(bool written) => written ? ImportStatus.Completed : ImportStatus.Failed;
@@ -89,6 +102,14 @@ public static class ImportStatusRules
 
     public static Problem? RefuseDiscard(ClientImport import) => CanDiscard(Status(import)) ? null
         : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: only an Incomplete import or one Waiting for Approval can be discarded.");
+
+    public static Problem? RefuseRevert(ClientImport import) => CanRevert(Status(import))
+        ? IsReverting(import) ? Problem.Conflict($"Import {import.Id} is already being reverted.") : null
+        : Problem.Conflict(import.Status switch
+        {
+            ImportStatus.Reverted => $"Import {import.Id} has already been reverted.",
+            _ => $"Import {import.Id} is {Name(import.Status)}: only a Completed import can be reverted.",
+        });
 
     public static Problem? RefuseErrorReport(ClientImport import) => CanDownloadErrorReport(import) ? null
         : Problem.Conflict($"Import {import.Id} has no failed rows.");

@@ -14,7 +14,25 @@ public class ImportStatusRulesTests
         { ImportStatus.InProgress, false, false, false, true },
         { ImportStatus.Failed, true, true, true, false },
         { ImportStatus.Completed, false, false, false, false },
+        { ImportStatus.Reverted, false, false, false, false },
     };
+
+    [Theory]
+    [InlineData(ImportStatus.Incomplete, false)]
+    [InlineData(ImportStatus.WaitingForApproval, false)]
+    [InlineData(ImportStatus.InProgress, false)]
+    [InlineData(ImportStatus.Failed, false)]
+    [InlineData(ImportStatus.Completed, true)]
+    [InlineData(ImportStatus.Reverted, false)]
+    public void OnlyACompletedImport_CanBeReverted_Once(ImportStatus status, bool revert)
+    {
+        var import = new ClientImport { Id = 42, FileName = "clients.csv", Status = status };
+
+        Assert.Equal(revert, ImportStatusRules.CanRevert(status));
+        Assert.Equal(revert, ImportStatusRules.RefuseRevert(import) is null);
+        import.RevertRequestedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(ProblemKind.Conflict, ImportStatusRules.RefuseRevert(import)?.Kind);
+    }
 
     [Theory]
     [MemberData(nameof(Statuses))]

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
@@ -38,6 +39,30 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         return (await db.Imports.AnyAsync(i => i.Id == importId), await db.ImportFileChunks.CountAsync(c => c.ImportId == importId));
+    }
+
+    [Fact]
+    public async Task DiscardingAnImport_RemovesItsCorrections_Too()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Department\n{Unique("DISC")},IT\n", "corrected.csv");
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var manager = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+            db.ImportCellCorrections.Add(new ImportCellCorrection { ImportId = id, Row = 2, Column = "B", Value = "HR", Original = "IT", ById = manager, At = DateTimeOffset.UtcNow });
+            db.ImportValueReplacements.Add(new ImportValueReplacement { ImportId = id, Column = "B", From = "IT", To = "HR", ById = manager, At = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var discarded = await RolloutWebFactory.PostFormAsync(client, path + "/discard", [], path);
+
+        Assert.Equal(HttpStatusCode.Redirect, discarded.StatusCode);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            Assert.Equal(0, await db.ImportCellCorrections.CountAsync(c => c.ImportId == id));
+            Assert.Equal(0, await db.ImportValueReplacements.CountAsync(r => r.ImportId == id));
+        }
     }
 
     [Fact]

@@ -292,6 +292,19 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("text");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("RevertRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("integer");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("integer");
 
@@ -322,6 +335,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -447,6 +462,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("integer");
 
                     b.Property<int>("CustomFieldId")
                         .HasColumnType("integer");
@@ -912,6 +930,11 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -923,6 +946,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

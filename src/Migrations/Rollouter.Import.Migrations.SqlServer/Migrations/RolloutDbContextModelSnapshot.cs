@@ -290,6 +290,19 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<DateTimeOffset?>("RevertRequestedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("RevertedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("int");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("int");
 
@@ -320,6 +333,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -445,6 +460,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int?>("CreatedByImportId")
+                        .HasColumnType("int");
 
                     b.Property<int>("CustomFieldId")
                         .HasColumnType("int");
@@ -910,6 +928,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -921,6 +944,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

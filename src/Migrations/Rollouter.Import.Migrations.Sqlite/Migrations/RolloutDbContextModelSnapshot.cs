@@ -275,6 +275,19 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<string>("ParseOptions")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevertFailureMessage")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevertRequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RevertedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("RevertedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("RolloutId")
                         .HasColumnType("INTEGER");
 
@@ -305,6 +318,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
+
+                    b.HasIndex("RevertedById");
 
                     b.HasIndex("Status");
 
@@ -421,6 +436,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CreatedByImportId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("CustomFieldId")
@@ -870,6 +888,11 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "RevertedBy")
+                        .WithMany()
+                        .HasForeignKey("RevertedById")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Rollouter.Import.Data.Entities.Rollout", "Rollout")
                         .WithMany()
                         .HasForeignKey("RolloutId")
@@ -881,6 +904,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("CreatedBy");
 
                     b.Navigation("Inventory");
+
+                    b.Navigation("RevertedBy");
 
                     b.Navigation("Rollout");
                 });

@@ -22,7 +22,8 @@ public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advan
 /// inventory), each field's old and new value, and the values of the import's row corrected in the browser.
 /// </summary>
 public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
-    bool ImportExists = true, IReadOnlyList<CorrectionView>? Corrections = null);
+    bool ImportExists = true, IReadOnlyList<CorrectionView>? Corrections = null,
+    bool Reverted = false);
 
 /// <summary>A value of the import's row corrected in the browser: which field (column), by whom, old → new.</summary>
 public sealed record CorrectionView(string Column, string? Field, string? Original, string? Value, UserRef? By, DateTimeOffset At);
@@ -99,7 +100,8 @@ public sealed record ClientDetails(
         var notes = history.Where(h => h.Corrections is { Count: > 0 }).ToList();
         var changes = history.Except(notes).ToList();
         var entries = changes.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
-            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
+            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id),
+            Reverted: h.Action == ClientHistoryAction.Reverted)).ToList();
         if (!changes.Any(h => h.Action == ClientHistoryAction.Created))
         {
             // A bulk import records the creation on the client itself.

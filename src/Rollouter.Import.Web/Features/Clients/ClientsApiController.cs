@@ -217,7 +217,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             c.Description, c.Flag, values,
             [.. c.Links.Select(l => new ClientLinkDto(l.Id, l.LinkTypeId, l.Reading, l.Advanced, l.OtherClientId,
                 l.OtherClientName, l.OtherInventory, l.CreatedAt))],
-            [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : "Changed",
+            [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : h.Reverted ? "Reverted" : "Changed",
                 [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New))],
                 h.Corrections?.Select(k => new HistoryCorrectionDto(k.Column, k.Field, k.Original, k.Value, U(k.By), k.At)).ToList()))]);
     }

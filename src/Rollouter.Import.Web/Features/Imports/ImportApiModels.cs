@@ -60,7 +60,15 @@ public sealed record ImportDto(
     int Attempt,
     ParseOptionsDto? ParseOptions = null,
     IReadOnlyList<SheetDto>? Sheets = null,
-    CorrectionCountsDto? Corrections = null);
+    CorrectionCountsDto? Corrections = null,
+    RevertDto? Revert = null);
+
+/// <summary>
+/// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the
+/// clients <c>done</c> of <c>total</c>; <c>revertedAt</c> once Reverted; <c>failureMessage</c> when the job refused it.
+/// </summary>
+public sealed record RevertDto(bool Running, DateTimeOffset? RequestedAt, DateTimeOffset? RevertedAt, string? FailureMessage,
+    int Done, int Total);
 
 /// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
 public sealed record SheetDto(string Name, bool Hidden, int? Rows);

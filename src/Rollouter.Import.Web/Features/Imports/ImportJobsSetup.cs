@@ -41,6 +41,7 @@ public static class ImportJobsSetup
         services.AddSingleton<ImportFileViews>();
         services.AddScoped<ImportsPageBuilder>();
         services.AddScoped<ImportJob>();
+        services.AddScoped<ImportRevertJob>();
         services.AddSingleton(new ImportProgressRegistry(options.Provider));
         services.AddSingleton<ImportRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<ImportRecovery>());

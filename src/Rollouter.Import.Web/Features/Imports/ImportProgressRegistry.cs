@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Reverting;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -14,6 +15,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 public sealed class ImportProgressRegistry(DatabaseProvider provider)
 {
     private readonly ConcurrentDictionary<int, ImportProgress> _running = new();
+    private readonly ConcurrentDictionary<int, RevertProgress> _reverting = new();
 
     private bool FromRow => provider != DatabaseProvider.Sqlite;
 
@@ -26,6 +28,16 @@ public sealed class ImportProgressRegistry(DatabaseProvider provider)
     }
 
     public void Remove(int importId) => _running.TryRemove(importId, out _);
+
+    /// <summary>
+    /// A running revert's clients done, on every provider: the revert is short (seconds for 100,000 clients), so its
+    /// figures stay in the process that runs it; another instance's page shows the revert without them.
+    /// </summary>
+    public void ReportRevert(int importId, RevertProgress progress) => _reverting[importId] = progress;
+
+    public void RemoveRevert(int importId) => _reverting.TryRemove(importId, out _);
+
+    public RevertProgress RevertOf(int importId) => _reverting.GetValueOrDefault(importId);
 
     /// <summary>The import's rows checked and written, of its rows.</summary>
     public ImportProgress Of(ClientImport import)

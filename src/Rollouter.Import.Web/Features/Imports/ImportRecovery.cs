@@ -97,7 +97,29 @@ public sealed class ImportRecovery(
             resumed.Add(import.Id);
         }
 
+        if (startingUp)
+        {
+            await RequeueRevertsAsync(scope.ServiceProvider, db, cancellationToken);
+        }
+
         return resumed;
+    }
+
+    /// <summary>
+    /// At start-up, queues again the reverts asked for and not ended: one transaction each, so an interrupted one left
+    /// nothing; a job still waiting elsewhere meets this one at the import's lock and finds the import Reverted.
+    /// </summary>
+    private async Task RequeueRevertsAsync(IServiceProvider services, RolloutDbContext db, CancellationToken cancellationToken)
+    {
+        var pending = await db.Imports
+            .Where(i => i.Status == ImportStatus.Completed && i.RevertRequestedAt != null)
+            .Select(i => i.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var importId in pending)
+        {
+            var jobId = services.GetRequiredService<IImportQueue>().EnqueueRevert(importId);
+            logger.LogWarning("The revert of import {ImportId} had not ended; job {JobId} runs it again", importId, jobId);
+        }
     }
 
     /// <summary>

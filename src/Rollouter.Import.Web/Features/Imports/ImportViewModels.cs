@@ -3,6 +3,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -162,6 +163,15 @@ public sealed class ImportPage
                                                        && r.From == Importing.Corrections.CellCorrections.Key(value));
 
     public CellEditor? EditorOf(string? column) => column is not null && Editors.TryGetValue(column, out var editor) ? editor : null;
+
+    /// <summary>The clients changed since the import, when a revert was just refused for them.</summary>
+    public IReadOnlyList<RevertConflict> RevertConflicts { get; init; } = [];
+
+    /// <summary>"Revert this import": a Completed import with no revert running, in the wizard (not the review).</summary>
+    public bool Revertable => !Review && ImportStatusRules.RefuseRevert(Import) is null;
+
+    public bool Reverting => ImportStatusRules.IsReverting(Import);
+
     /// <summary>The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>.</summary>
     public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status);
 
@@ -344,6 +354,7 @@ public static class ImportStatusDisplay
         ImportStatus.InProgress => "text-bg-info",
         ImportStatus.Failed => "text-bg-danger",
         ImportStatus.Completed => "text-bg-success",
+        ImportStatus.Reverted => "text-bg-dark",
         _ => "text-bg-light",
     };
 
@@ -363,6 +374,7 @@ public static class ImportStatusDisplay
         ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no Clients have been created. Please read below.",
         ImportStatus.Completed when created == 0 => "The processing was successfully completed and all Clients have been updated.",
         ImportStatus.Completed => "The processing was successfully completed and all Clients have been created.",
+        ImportStatus.Reverted => "The import was reverted: the Clients it created were deleted and the values it changed were restored.",
         _ => "",
     };
 

@@ -238,6 +238,28 @@ public sealed class ImportsApiController(
         return result.Failed ? Refuse(result.Problem) : NoContent();
     }
 
+    /// <summary>
+    /// Takes a Completed import back: 202 with the import, whose <c>revert.running</c> is true until the job ends (poll
+    /// <c>GET /api/imports/{id}</c> until <c>status</c> is Reverted, or <c>revert.failureMessage</c> says why not). 409
+    /// when the import is not Completed, or with <c>conflicts</c> when a client it created or changed was changed since.
+    /// </summary>
+    [HttpPost("imports/{id:int}/revert")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Revert(int id, CancellationToken cancellationToken)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
+        return result.Failed
+            ? Refuse(result.Problem)
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));
+    }
+
     /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
@@ -301,6 +323,19 @@ public sealed class ImportsApiController(
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
-            parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken));
+            parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
+            Revert(import));
+    }
+
+    private RevertDto? Revert(ClientImport import)
+    {
+        if (import.RevertRequestedAt is null && import.RevertFailureMessage is null)
+        {
+            return null;
+        }
+
+        var running = progress.RevertOf(import.Id);
+        return new RevertDto(ImportStatusRules.IsReverting(import), import.RevertRequestedAt, import.RevertedAt,
+            import.RevertFailureMessage, running.Done, running.Total);
     }
 }

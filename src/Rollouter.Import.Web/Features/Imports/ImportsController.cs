@@ -9,6 +9,7 @@ using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Imports.Reviews;
 using Rollouter.Import.Web.Infrastructure.Problems;
@@ -339,6 +340,31 @@ public sealed class ImportsController(
             : $"Every '{from}' in column {form.Column?.ToUpperInvariant()} is read as '{to}'. Check or approve the import again to use it.";
         return RedirectToImport(id, "corrections");
     }
+    /// <summary>
+    /// "Revert this import": queued, and the page shows its progress; refused, the page lists the clients changed since
+    /// (409) and nothing changes.
+    /// </summary>
+    [HttpPost("{id:int}/revert")]
+    public async Task<IActionResult> Revert(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            Response.StatusCode = result.Problem.StatusCode();
+            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message,
+                revertConflicts: ImportLifecycle.RevertConflictsOf(result.Problem)));
+        }
+
+        TempData["Message"] = "The import is being reverted.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
     /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
     [HttpGet("{id:int}/progress")]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
@@ -415,9 +441,9 @@ public sealed class ImportsController(
 
     private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
         string? column = null, string? message = null, string? error = null, CheckResult? check = null,
-        ReplacementProposal? proposal = null) =>
+        ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null) =>
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, page, column,
-            message, error, check, proposal);
+            message, error, check, proposal, revertConflicts);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
     {

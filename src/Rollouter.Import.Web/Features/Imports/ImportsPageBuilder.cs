@@ -6,6 +6,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
 using Rollouter.Import.Web.Infrastructure;
@@ -33,6 +34,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .Include(i => i.Inventory)
             .Include(i => i.CreatedBy)
             .Include(i => i.ApprovedBy)
+            .Include(i => i.RevertedBy)
             .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
 
     /// <summary>
@@ -43,11 +45,25 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     {
         ArgumentNullException.ThrowIfNull(import);
         var total = import.RowCount ?? 0;
+        if (ImportStatusRules.IsReverting(import))
+        {
+            var revert = progress.RevertOf(import.Id);
+            return new
+            {
+                status = import.Status.ToString(),
+                done = false,
+                reverting = true,
+                reverted = revert.Done,
+                total = revert.Total,
+            };
+        }
+
         var running = progress.Of(import);
         return new
         {
             status = import.Status.ToString(),
             done = import.Status is not ImportStatus.InProgress,
+            reverting = false,
             @checked = running.Checked,
             written = running.Written,
             total = running.Total > 0 ? running.Total : total,
@@ -73,7 +89,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
-        CheckResult? check = null, ReplacementProposal? proposal = null)
+        CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(import);
@@ -186,6 +202,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             FailingValues = failingValues,
             Proposal = proposal,
             LaterImports = later,
+            RevertConflicts = revertConflicts ?? [],
         };
     }
 }

@@ -154,6 +154,8 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         var imports = db.Imports.Where(i => i.InventoryId == inventoryId).Select(i => i.Id);
         await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(cancellationToken);
         await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportCellCorrections.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportValueReplacements.Where(r => imports.Contains(r.ImportId)).ExecuteDeleteAsync(cancellationToken);
         await db.Imports.Where(i => i.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(cancellationToken);

@@ -43,6 +43,11 @@ public static class ProblemMapping
             details.Extensions["field"] = problem.Field;
         }
 
+        foreach (var (name, value) in problem.Extensions)
+        {
+            details.Extensions[name] = value;
+        }
+
         foreach (var (name, value) in extensions)
         {
             details.Extensions[name] = value;

@@ -30,7 +30,7 @@
         mappingForm.addEventListener('input', compare);
     }
 
-    // While the import runs: poll its progress (data-progress-url) every second, reload when it is done.
+    // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done.
     var card = document.querySelector('[data-progress-url]');
     if (!card) {
         return;
@@ -48,6 +48,17 @@
                 }
 
                 var total = Math.max(progress.total, 1);
+                if (progress.reverting) {
+                    var share = Math.round(100 * progress.reverted / total);
+                    bar.style.width = share + '%';
+                    bar.textContent = share + '%';
+                    text.textContent = progress.total > 0
+                        ? progress.reverted + ' of ' + progress.total + ' clients reverted'
+                        : 'The import is being reverted…';
+                    setTimeout(poll, 1000);
+                    return;
+                }
+
                 var percent = Math.round(100 * (progress.checked + progress.written) / (2 * total));
                 bar.style.width = percent + '%';
                 bar.textContent = percent + '%';

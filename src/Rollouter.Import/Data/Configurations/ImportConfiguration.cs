@@ -20,6 +20,9 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(i => i.ApprovedBy).WithMany().HasForeignKey(i => i.ApprovedById)
             .OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(i => i.RevertedBy).WithMany().HasForeignKey(i => i.RevertedById)
+            .OnDelete(DeleteBehavior.Restrict);
+        builder.Property(i => i.RevertFailureMessage).HasMaxLength(4000);
         builder.HasMany(i => i.Errors).WithOne(e => e.Import).HasForeignKey(e => e.ImportId);
         builder.HasMany(i => i.FileChunks).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
         builder.HasMany(i => i.CellCorrections).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);

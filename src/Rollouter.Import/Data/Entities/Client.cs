@@ -78,6 +78,9 @@ public enum ClientHistoryAction
     /// <summary>Recorded for clients created one by one; a bulk import records its creations on the client itself.</summary>
     Created = 1,
     Changed = 2,
+
+    /// <summary>The values an import changed were set back by the revert of that import (<see cref="ClientHistoryEntry.ImportId"/>).</summary>
+    Reverted = 3,
 }
 
 /// <summary>

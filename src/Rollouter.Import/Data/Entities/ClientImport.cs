@@ -8,6 +8,9 @@ public enum ImportStatus
     InProgress = 3,
     Failed = 4,
     Completed = 5,
+
+    /// <summary>A completed import taken back: its clients deleted, the values it changed restored.</summary>
+    Reverted = 6,
 }
 
 /// <summary>One import of one file into one inventory, from upload to its result.</summary>
@@ -84,6 +87,23 @@ public class ClientImport
 
     /// <summary>A problem with the import as a whole (e.g. the client limit), shown above the failed rows.</summary>
     public string? FailureMessage { get; set; }
+
+    /// <summary>
+    /// When a revert of this (Completed) import was asked for and queued; it stays Completed until the revert's job
+    /// commits. Null again when the job refused the revert (<see cref="RevertFailureMessage"/>).
+    /// </summary>
+    public DateTimeOffset? RevertRequestedAt { get; set; }
+
+    /// <summary>Who asked for the revert (and is named in the reverted clients' history).</summary>
+    public int? RevertedById { get; set; }
+
+    public User? RevertedBy { get; set; }
+
+    /// <summary>When the revert committed and the import became Reverted.</summary>
+    public DateTimeOffset? RevertedAt { get; set; }
+
+    /// <summary>Why the last revert's job refused it (a client changed meanwhile); the import stayed Completed.</summary>
+    public string? RevertFailureMessage { get; set; }
 
     /// <summary>Changes with every status transition so two racing approvals cannot both win.</summary>
     public Guid ConcurrencyStamp { get; set; } = Guid.NewGuid();

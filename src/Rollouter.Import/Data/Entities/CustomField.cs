@@ -44,4 +44,10 @@ public class CustomFieldOption
     public required string Name { get; set; }
 
     public int Position { get; set; }
+
+    /// <summary>
+    /// The import that created the option ("Create option if not exists"): a revert of that import removes it again
+    /// when no client uses it any more. A plain id, as on the client.
+    /// </summary>
+    public int? CreatedByImportId { get; set; }
 }

@@ -89,8 +89,11 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
 
     protected virtual string InventoryParameter => "inventory";
 
-    /// <summary>Adds options that do not exist yet, after the field's last position; existing ones are kept.</summary>
-    public abstract Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct);
+    /// <summary>
+    /// Adds options that do not exist yet, after the field's last position, as created by <paramref name="importId"/>
+    /// (a revert of the import removes them again); existing ones are kept.
+    /// </summary>
+    public abstract Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct);
 
     public abstract Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);

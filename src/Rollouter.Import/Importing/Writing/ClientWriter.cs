@@ -85,7 +85,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                 // Last, so that a single pass that checks while it writes has seen every row that needs a new option.
                 if (context.OptionsToCreate.Count > 0)
                 {
-                    await store.CreateOptionsAsync(context.OptionsToCreate, ct);
+                    await store.CreateOptionsAsync(context.ImportId, context.OptionsToCreate, ct);
                 }
 
                 await transaction.CommitAsync(ct);
@@ -346,11 +346,11 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
     /// </summary>
     private sealed class HistoryLabels(RolloutDbContext db, WriteContext context)
     {
-        public const string Status = "Status";
-        public const string Assignee = "Assignee";
-        public const string ClientUser = "Client User";
-        public const string Description = "Description";
-        public const string Flag = "Client flag";
+        private const string Status = ClientHistoryFields.Status;
+        private const string Assignee = ClientHistoryFields.Assignee;
+        private const string ClientUser = ClientHistoryFields.ClientUser;
+        private const string Description = ClientHistoryFields.Description;
+        private const string Flag = ClientHistoryFields.Flag;
 
         private readonly Dictionary<int, string> _users = [];
         private Dictionary<int, string> _statuses = [];
@@ -448,7 +448,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         {
             null or [] => null,
             [var single] => single,
-            _ => string.Join("; ", value),
+            _ => string.Join(ClientHistoryFields.ValueSeparator, value),
         };
 
         private string StatusName(int id) => _statuses.TryGetValue(id, out var name) ? name : $"#{id}";

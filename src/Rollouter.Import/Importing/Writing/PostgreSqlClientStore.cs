@@ -34,19 +34,21 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     protected override string InventoryLockSql =>
         """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory FOR KEY SHARE""";
 
-    public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command("""
-            INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position")
+            INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position", "CreatedByImportId")
             SELECT n.field, n.name,
                    COALESCE((SELECT max(o."Position") FROM "CustomFieldOptions" o WHERE o."CustomFieldId" = n.field), -1)
-                   + row_number() OVER (PARTITION BY n.field ORDER BY n.ord)
+                   + row_number() OVER (PARTITION BY n.field ORDER BY n.ord),
+                   @import
             FROM unnest(@fields, @names) WITH ORDINALITY AS n(field, name, ord)
             WHERE NOT EXISTS (SELECT 1 FROM "CustomFieldOptions" o WHERE o."CustomFieldId" = n.field AND o."Name" = n.name)
             ON CONFLICT ("CustomFieldId", "Name") DO NOTHING
             """);
         Parameter(command, "fields", options.Select(o => o.CustomFieldId).ToArray());
         Parameter(command, "names", options.Select(o => o.Name).ToArray());
+        Parameter(command, "import", importId);
         await command.ExecuteNonQueryAsync(ct);
     }
 

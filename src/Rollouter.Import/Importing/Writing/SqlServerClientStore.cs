@@ -24,10 +24,11 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
 
     internal const string CreateOptionSql = """
-        INSERT INTO [CustomFieldOptions] ([CustomFieldId], [Name], [Position])
+        INSERT INTO [CustomFieldOptions] ([CustomFieldId], [Name], [Position], [CreatedByImportId])
         SELECT @field, @name,
                COALESCE((SELECT MAX([Position]) FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
-                         WHERE [CustomFieldId] = @field), -1) + 1
+                         WHERE [CustomFieldId] = @field), -1) + 1,
+               @import
         WHERE NOT EXISTS (SELECT 1 FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
                           WHERE [CustomFieldId] = @field AND [Name] = @name)
         """;
@@ -74,11 +75,12 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
 
     protected override string InventoryParameter => "@inventory";
 
-    public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command(CreateOptionSql);
         var field = Parameter(command, "@field", 0);
         var name = Parameter(command, "@name", "");
+        Parameter(command, "@import", importId);
         foreach (var option in options)
         {
             field.Value = option.CustomFieldId;

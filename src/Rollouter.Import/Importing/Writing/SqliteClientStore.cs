@@ -45,16 +45,18 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
 
     protected override string InventoryParameter => "@inventory";
 
-    public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
     {
         await using var command = Command("""
-            INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position")
+            INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position", "CreatedByImportId")
             SELECT @field, @name,
-                   COALESCE((SELECT max("Position") FROM "CustomFieldOptions" WHERE "CustomFieldId" = @field), -1) + 1
+                   COALESCE((SELECT max("Position") FROM "CustomFieldOptions" WHERE "CustomFieldId" = @field), -1) + 1,
+                   @import
             WHERE NOT EXISTS (SELECT 1 FROM "CustomFieldOptions" WHERE "CustomFieldId" = @field AND "Name" = @name)
             """);
         var field = Parameter(command, "@field", 0);
         var name = Parameter(command, "@name", "");
+        Parameter(command, "@import", importId);
         command.Prepare();
         foreach (var option in options)
         {

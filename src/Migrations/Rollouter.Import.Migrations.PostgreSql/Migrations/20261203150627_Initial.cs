@@ -291,7 +291,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     CustomFieldId = table.Column<int>(type: "integer", nullable: false),
                     Name = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false)
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    CreatedByImportId = table.Column<int>(type: "integer", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -431,6 +432,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     UpdatedCount = table.Column<int>(type: "integer", nullable: false),
                     FailedRowCount = table.Column<int>(type: "integer", nullable: false),
                     FailureMessage = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RevertRequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevertedById = table.Column<int>(type: "integer", nullable: true),
+                    RevertedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevertFailureMessage = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
                     ConcurrencyStamp = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
@@ -445,6 +450,12 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     table.ForeignKey(
                         name: "FK_Imports_AspNetUsers_CreatedById",
                         column: x => x.CreatedById,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Imports_AspNetUsers_RevertedById",
+                        column: x => x.RevertedById,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -709,6 +720,11 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 name: "IX_Imports_InventoryId",
                 table: "Imports",
                 column: "InventoryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_RevertedById",
+                table: "Imports",
+                column: "RevertedById");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_RolloutId_CreatedAt",

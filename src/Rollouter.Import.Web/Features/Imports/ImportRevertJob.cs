@@ -1,0 +1,50 @@
+using Hangfire;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Reverting;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// The Hangfire job of a revert asked for (<see cref="HangfireImportQueue.EnqueueRevert"/>): it runs
+/// <see cref="ImportLifecycle.RunRevertAsync"/> while holding the import's <see cref="DatabaseLock"/>, as
+/// <see cref="ImportJob"/> does, so a second job for the same import waits and then finds it Reverted. The revert is
+/// one transaction: a job that dies leaves the import Completed with its revert still asked for, and the next start-up
+/// queues it again (<see cref="ImportRecovery"/>). Its progress is kept in this process (<see cref="ImportProgressRegistry"/>).
+/// </summary>
+[AutomaticRetry(Attempts = 0)]
+public sealed class ImportRevertJob(
+    ImportLifecycle lifecycle,
+    ImportProgressRegistry registry,
+    RolloutDbContext db,
+    ILogger<ImportRevertJob> logger)
+{
+    [JobDisplayName("Revert import #{0}")]
+    public async Task RunAsync(int importId, CancellationToken cancellationToken)
+    {
+        await using var runLock = await DatabaseLock.TryAcquireAsync(
+            db, DatabaseLock.ImportRun(importId), ImportJob.LockWait, cancellationToken);
+        if (runLock is null)
+        {
+            logger.LogInformation("Import {ImportId} is reverted by another worker; this job leaves it to that one", importId);
+            return;
+        }
+
+        try
+        {
+            var result = await lifecycle.RunRevertAsync(importId,
+                new Progress(importId, registry), cancellationToken);
+            logger.LogInformation("Revert job of import {ImportId} ended: {Outcome}", importId,
+                result.Succeeded ? result.Value.Status.ToString() : result.Problem.Message);
+        }
+        finally
+        {
+            registry.RemoveRevert(importId);
+        }
+    }
+
+    private sealed class Progress(int importId, ImportProgressRegistry registry) : IProgress<RevertProgress>
+    {
+        public void Report(RevertProgress value) => registry.ReportRevert(importId, value);
+    }
+}

@@ -1,0 +1,327 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Importing.Reverting;
+
+/// <summary>
+/// A client the import created or changed that was changed since (by a later import, a link, a settings change), so
+/// the revert would throw that change away: the field, the value the import left and the value now.
+/// </summary>
+public sealed record RevertConflict(int ClientId, string Name, string Field, string? ImportValue, string? CurrentValue);
+
+/// <summary>How far a running revert is: clients deleted or restored, of the clients the import created or changed.</summary>
+public readonly record struct RevertProgress(int Done, int Total);
+
+/// <summary>
+/// Takes a Completed import back in one transaction, under the rollout's write lock (as the import's writer and the
+/// links take it): the clients it created are deleted, the values it changed (its own history entries' old values,
+/// linked clients' shared values included) are set back, each restored client gets a history entry "reverted import
+/// #N", the options it created that no client uses any more are removed, and the import becomes Reverted. Refused,
+/// changing nothing, when a client it created or changed has a history entry after the import's (see
+/// <see cref="FindConflictsAsync"/>).
+/// </summary>
+internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, ILogger logger)
+{
+    /// <summary>The problem details member that lists the conflicts.</summary>
+    public const string ConflictsMember = "conflicts";
+
+    /// <summary>Conflicts listed at most; the message gives the number of clients.</summary>
+    public const int MaxConflictsListed = 200;
+
+    /// <summary>Field of a conflict whose change left no history entry (its time alone shows it).</summary>
+    public const string UnknownField = "(changed without a history entry)";
+
+    private const int RestoreBatchSize = 500;
+    private const int DeleteBatchSize = 5_000;
+
+    /// <summary>
+    /// The clients the import created or changed that were changed after it. A change is a history entry of the
+    /// client after the import's own (a created client has none of its own: any entry is later), or, for a created
+    /// client, a last change time other than its creation time. Every way of changing a client writes an entry
+    /// (imports, links and unlinks, shared workflow and custom field settings).
+    /// </summary>
+    public async Task<(int Clients, List<RevertConflict> Listed)> FindConflictsAsync(int importId, CancellationToken ct)
+    {
+        var created = await db.Clients.AsNoTracking()
+            .Where(c => c.CreatedByImportId == importId &&
+                        (c.UpdatedAt != c.CreatedAt || db.ClientHistory.Any(h => h.ClientId == c.Id)))
+            .OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Name })
+            .ToListAsync(ct);
+        // An entry of this import's is none of the later ones (a client can have two: its row and a linked client's).
+        var changed = await db.ClientHistory
+            .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed &&
+                        db.ClientHistory.Any(l => l.ClientId == h.ClientId && l.Id > h.Id &&
+                                                  !(l.ImportId == importId && l.Action == ClientHistoryAction.Changed)))
+            .GroupBy(h => h.ClientId)
+            .Select(g => new { ClientId = g.Key, First = g.Min(h => h.Id) })
+            .OrderBy(m => m.ClientId)
+            .ToListAsync(ct);
+        var total = created.Count + changed.Count;
+        if (total == 0)
+        {
+            return (0, []);
+        }
+
+        // Only the clients listed are looked at closer: a refusal names the first ones, and the number.
+        var since = created.Take(MaxConflictsListed).ToDictionary(c => c.Id, _ => 0L);
+        foreach (var mark in changed.Take(Math.Max(0, MaxConflictsListed - since.Count)))
+        {
+            since[mark.ClientId] = mark.First;
+        }
+
+        var ids = since.Keys.ToList();
+        var names = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var later = (await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(ct))
+            .Where(h => h.Id > since[h.ClientId] && !(h.ImportId == importId && h.Action == ClientHistoryAction.Changed))
+            .OrderBy(h => h.Id)
+            .ToList();
+        var listed = new List<RevertConflict>();
+        foreach (var id in ids)
+        {
+            var name = names.GetValueOrDefault(id, $"#{id}");
+            var fields = new List<string>();
+            var first = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var last = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var change in later.Where(h => h.ClientId == id).SelectMany(h => h.Changes))
+            {
+                if (!first.ContainsKey(change.Field))
+                {
+                    fields.Add(change.Field);
+                    first[change.Field] = change.Old;
+                }
+
+                last[change.Field] = change.New;
+            }
+
+            if (fields.Count == 0)
+            {
+                listed.Add(new RevertConflict(id, name, UnknownField, null, null));
+            }
+
+            listed.AddRange(fields.Select(f => new RevertConflict(id, name, f, first[f], last[f])));
+        }
+
+        return (total, listed);
+    }
+
+    /// <summary>The refusal of a revert because of <paramref name="conflicts"/>: a conflict, with the list for scripts and the page.</summary>
+    public static Problem Refusal(int importId, int clients, IReadOnlyList<RevertConflict> conflicts) =>
+        Problem.Conflict($"Import {importId} cannot be reverted: {clients} client{(clients == 1 ? "" : "s")} it created or " +
+                         $"changed {(clients == 1 ? "was" : "were")} changed since (by a later import, a link or a " +
+                         "settings change). Nothing was changed.")
+            with
+            {
+                Extensions = new Dictionary<string, object?> { [ConflictsMember] = conflicts },
+            };
+
+    /// <summary>The conflicts a refusal carries (empty for any other problem).</summary>
+    public static IReadOnlyList<RevertConflict> ConflictsOf(Problem problem) =>
+        problem.Extensions.GetValueOrDefault(ConflictsMember) as IReadOnlyList<RevertConflict> ?? [];
+
+    /// <summary>
+    /// Reverts the import if it is still Completed with a revert asked for; otherwise (a second job, a revert that
+    /// already ended) leaves it as it is. A refusal (a conflict that appeared since the request, a value that can no
+    /// longer be told) rolls everything back, keeps the import Completed and records why.
+    /// </summary>
+    public async Task<Result<ClientImport>> RunAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken ct)
+    {
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        if (!ImportStatusRules.IsReverting(import))
+        {
+            logger.LogInformation("Import {ImportId} is {Status} with no revert waiting: nothing to revert", importId, import.Status);
+            return import;
+        }
+
+        var started = clock.GetTimestamp();
+        Problem? refused;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await RolloutWriteLock.AcquireAsync(db, import.RolloutId, ct);
+            refused = await RevertAsync(import, progress, ct);
+            if (refused is null)
+            {
+                await transaction.CommitAsync(ct);
+            }
+            else
+            {
+                await transaction.RollbackAsync(ct);
+            }
+        }
+
+        db.ChangeTracker.Clear();
+        if (refused is not null)
+        {
+            var listed = ConflictsOf(refused);
+            var message = refused.Message + (listed.Count == 0 ? "" : " " + string.Join("; ", listed.Take(10)
+                .Select(c => $"{c.Name}: {c.Field} \"{c.ImportValue}\" → \"{c.CurrentValue}\"")) + (listed.Count > 10 ? "; …" : ""));
+            await db.Imports.Where(i => i.Id == importId && i.Status == ImportStatus.Completed)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.RevertRequestedAt, (DateTimeOffset?)null)
+                    .SetProperty(i => i.RevertFailureMessage, message.Length > 4000 ? message[..3999] + "…" : message)
+                    .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+            logger.LogWarning("Revert of import {ImportId} refused: {Message}", importId, message);
+            return refused;
+        }
+
+        logger.LogInformation("Import {ImportId} reverted in {Seconds:0.00} s", importId, clock.GetElapsedTime(started).TotalSeconds);
+        return await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+    }
+
+    /// <summary>The revert inside the caller's transaction; the reason it cannot be done, or null when it is.</summary>
+    private async Task<Problem?> RevertAsync(ClientImport import, IProgress<RevertProgress>? progress, CancellationToken ct)
+    {
+        var importId = import.Id;
+        // Under the lock now: what changed between the request and this job counts too.
+        var current = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        if (!ImportStatusRules.IsReverting(current))
+        {
+            return ImportStatusRules.RefuseRevert(current) ?? Problem.Conflict($"Import {importId} is no longer being reverted.");
+        }
+
+        var (conflicting, conflicts) = await FindConflictsAsync(importId, ct);
+        if (conflicting > 0)
+        {
+            return Refusal(importId, conflicting, conflicts);
+        }
+
+        // The import's own entries, oldest first: per client and field, the value before the import's first change
+        // and the one after its last.
+        var entries = await db.ClientHistory.AsNoTracking()
+            .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
+            .OrderBy(h => h.Id)
+            .ToListAsync(ct);
+        var restores = new Dictionary<int, Dictionary<string, (string? Before, string? After)>>();
+        foreach (var entry in entries)
+        {
+            if (!restores.TryGetValue(entry.ClientId, out var fields))
+            {
+                restores[entry.ClientId] = fields = new Dictionary<string, (string? Before, string? After)>(StringComparer.Ordinal);
+            }
+
+            foreach (var change in entry.Changes)
+            {
+                fields[change.Field] = fields.TryGetValue(change.Field, out var known) ? (known.Before, change.New) : (change.Old, change.New);
+            }
+        }
+
+        var createdTotal = await db.Clients.CountAsync(c => c.CreatedByImportId == importId, ct);
+        var total = createdTotal + restores.Count;
+        var done = 0;
+        progress?.Report(new RevertProgress(0, total));
+        var now = clock.GetUtcNow();
+        var userId = current.RevertedById;
+
+        if (restores.Count > 0)
+        {
+            var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f)
+                .Where(f => f.Key is ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser)
+                .Select(f => f.Value.Before), ct);
+            foreach (var chunk in restores.Keys.Order().Chunk(RestoreBatchSize))
+            {
+                var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(ct);
+                foreach (var client in clients)
+                {
+                    var changes = new List<FieldChange>();
+                    foreach (var (field, (before, after)) in restores[client.Id])
+                    {
+                        var problem = labels.Restore(client, field, before);
+                        if (problem is not null)
+                        {
+                            return Problem.Conflict($"Import {importId} cannot be reverted: {problem} (client \"{client.Name}\"). Nothing was changed.");
+                        }
+
+                        changes.Add(new FieldChange(field, after, before));
+                    }
+
+                    client.UpdatedAt = now;
+                    db.ClientHistory.Add(new ClientHistoryEntry
+                    {
+                        ClientId = client.Id, At = now, UserId = userId, ImportId = importId,
+                        Action = ClientHistoryAction.Reverted, Changes = changes,
+                    });
+                }
+
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+                done += chunk.Length;
+                progress?.Report(new RevertProgress(done, total));
+            }
+        }
+
+        // The created clients have no links and no history (either would have been a conflict), so they go alone.
+        while (true)
+        {
+            var deleted = await db.Clients.Where(c => c.CreatedByImportId == importId)
+                .OrderBy(c => c.Id).Take(DeleteBatchSize).ExecuteDeleteAsync(ct);
+            if (deleted == 0)
+            {
+                break;
+            }
+
+            done += deleted;
+            progress?.Report(new RevertProgress(done, total));
+        }
+
+        await RemoveUnusedOptionsAsync(importId, ct);
+
+        var reverted = await db.Imports
+            .Where(i => i.Id == importId && i.Status == ImportStatus.Completed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, ImportStatusRules.AfterRevert)
+                .SetProperty(i => i.RevertedAt, now)
+                .SetProperty(i => i.RevertFailureMessage, (string?)null)
+                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+        return reverted == 1 ? null : Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+    }
+
+    /// <summary>
+    /// Removes the options the import created that no client holds any more, in any inventory that has the field
+    /// (options belong to global fields).
+    /// </summary>
+    private async Task RemoveUnusedOptionsAsync(int importId, CancellationToken ct)
+    {
+        var options = await db.CustomFieldOptions.AsNoTracking().Where(o => o.CreatedByImportId == importId)
+            .Select(o => new { o.Id, o.CustomFieldId, o.Name }).ToListAsync(ct);
+        var unused = new List<int>();
+        foreach (var field in options.GroupBy(o => o.CustomFieldId))
+        {
+            var fieldId = field.Key;
+            var left = field.ToDictionary(o => o.Name, o => o.Id, StringComparer.Ordinal);
+            var inventories = await db.InventoryCustomFields.Where(f => f.CustomFieldId == fieldId)
+                .Select(f => new { f.InventoryId, f.Inventory.RolloutId }).ToListAsync(ct);
+            foreach (var inventory in inventories.TakeWhile(_ => left.Count > 0))
+            {
+                // Queries by inventory name the rollout too: the clients' index starts with it.
+                await foreach (var values in db.Clients.AsNoTracking()
+                                   .Where(c => c.RolloutId == inventory.RolloutId && c.InventoryId == inventory.InventoryId)
+                                   .Select(c => c.Values).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    if (values.TryGetValue(fieldId, out var held))
+                    {
+                        foreach (var value in held)
+                        {
+                            left.Remove(value);
+                        }
+                    }
+
+                    if (left.Count == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            unused.AddRange(left.Values);
+        }
+
+        if (unused.Count > 0)
+        {
+            await db.CustomFieldOptions.Where(o => unused.Contains(o.Id)).ExecuteDeleteAsync(ct);
+        }
+    }
+}

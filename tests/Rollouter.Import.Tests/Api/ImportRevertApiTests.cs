@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>Taking a completed import back: <c>POST /api/imports/{id}/revert</c> and the import page's "Revert this import".</summary>
+public abstract class ImportRevertApiTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<(HttpClient Client, int RolloutId, int LaptopsId)> ManagerAsync()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        return (client, rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"));
+    }
+
+    /// <summary>Uploads, maps Name and Department (updating existing clients or not), approves and waits for Completed.</summary>
+    private static async Task<int> ImportAsync(HttpClient client, int rolloutId, int laptopsId, string csv, bool updateExisting = false)
+    {
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "revert.csv", csv));
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            updateExisting,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        return import.Id();
+    }
+
+    private static async Task<JsonNode> WaitForRevertAsync(HttpClient client, int importId)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var import = await client.GetJsonAsync($"/api/imports/{importId}");
+            if (import["revert"]?["running"]?.GetValue<bool>() != true)
+            {
+                return import;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The revert of import {importId} did not end: {import.Json()}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task<int> ClientCountAsync(params string[] names)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.CountAsync(c => names.Contains(c.Name));
+    }
+
+    [Fact]
+    public async Task Revert_Answers202WithTheImport_ThenItIsReverted_ItsClientsGone_AndListsSayReverted()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        string[] names = [Unique("REV"), Unique("REV")];
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{names[0]},IT\n{names[1]},HR\n");
+
+        var response = await client.PostAsync($"/api/imports/{importId}/revert", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/imports/{importId}", response.Headers.Location!.OriginalString);
+        var accepted = await ApiTestClient.ReadAsync(response);
+        Assert.Equal((importId, "Completed"), (accepted.Id(), accepted.Status()));
+        Assert.NotNull(accepted["revert"]!["requestedAt"]);
+        var reverted = await WaitForRevertAsync(client, importId);
+        Assert.Equal("Reverted", reverted.Status());
+        Assert.NotNull(reverted["revert"]!["revertedAt"]);
+        Assert.Equal(0, await ClientCountAsync(names));
+
+        var page = await factory.SignInAsync("manager@demo.test");
+        var list = await page.GetStringAsync("/rollouts/W11/imports");
+        Assert.Matches($"Reverted</span></td>\\s*<td><a href=\"/rollouts/W11/imports/{importId}\"", list);
+        var details = await page.GetStringAsync($"/rollouts/W11/imports/{importId}");
+        Assert.Contains("data-status=\"Reverted\"", details);
+        Assert.DoesNotContain("data-testid=\"revert\"", details);
+        var review = await (await factory.SignInAsync("kam@demo.test")).GetStringAsync($"/reviews/W11/imports/{importId}");
+        Assert.Contains("data-status=\"Reverted\"", review);
+    }
+
+    [Fact]
+    public async Task Revert_OfAClientChangedByALaterImport_Answers409WithTheConflicts_OnTheApiAndThePage()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("CHG");
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},IT\n");
+        await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},HR\n", updateExisting: true);
+
+        var response = await client.PostAsync($"/api/imports/{importId}/revert", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await ApiTestClient.ReadAsync(response);
+        Assert.Equal(409, problem["status"]!.GetValue<int>());
+        Assert.StartsWith($"Import {importId} cannot be reverted: 1 client", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!.GetValue<string>());
+        var conflict = problem["conflicts"]!.AsArray().Single()!;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var clientId = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+                .Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
+            Assert.Equal((clientId, name, "Department", "IT", "HR"), (conflict["clientId"]!.GetValue<int>(),
+                conflict["name"]!.GetValue<string>(), conflict["field"]!.GetValue<string>(),
+                conflict["importValue"]!.GetValue<string>(), conflict["currentValue"]!.GetValue<string>()));
+        }
+
+        var path = $"/rollouts/W11/imports/{importId}";
+        var form = await RolloutWebFactory.PostFormAsync(await factory.SignInAsync("manager@demo.test"), path + "/revert", [], path);
+        Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
+        var html = await form.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"revert-conflicts\"", html);
+        Assert.Contains(name, html);
+        Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{importId}")).Status());
+        Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task Revert_IsForbiddenToTechniciansAndKeyAccountManagers_AndAnotherRolloutsImportIsNotFound()
+    {
+        var (manager, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("ROLE");
+        var importId = await ImportAsync(manager, rolloutId, laptopsId, $"Name,Department\n{name},IT\n");
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var srv = await admin.RolloutIdAsync("SRV");
+        var foreign = await ApiTestClient.ReadAsync(await admin.UploadAsync(srv, await admin.InventoryIdAsync(srv, "Servers"),
+            "servers.csv", $"Name\n{Unique("SRV")}\n"));
+
+        foreach (var email in new[] { "technician@demo.test", "kam@demo.test" })
+        {
+            var api = await ApiTestClient.LoginAsync(factory, email);
+            Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+            var page = await factory.SignInAsync(email);
+            var denied = await page.PostAsync($"/rollouts/W11/imports/{importId}/revert", new FormUrlEncodedContent([]));
+            Assert.NotEqual(HttpStatusCode.Accepted, denied.StatusCode);
+            Assert.False(denied.IsSuccessStatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsync($"/api/imports/{foreign.Id()}/revert", null)).StatusCode);
+        Assert.Equal("Completed", (await manager.GetJsonAsync($"/api/imports/{importId}")).Status());
+        Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task Revert_Twice_IsAConflict_AndAnImportNotCompletedCannotBeReverted()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{Unique("TWO")},IT\n");
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
+        var waiting = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "w.csv", $"Name\n{Unique("W")}\n"));
+
+        var again = await client.PostAsync($"/api/imports/{importId}/revert", null);
+        var notCompleted = await client.PostAsync($"/api/imports/{waiting.Id()}/revert", null);
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (again.StatusCode, notCompleted.StatusCode));
+        Assert.Equal($"Import {importId} has already been reverted.", (await ApiTestClient.ReadAsync(again))["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+    }
+}
+
+public sealed class SqliteImportRevertApiTests(RolloutWebFactory factory)
+    : ImportRevertApiTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresImportRevertApiTests(PostgresWebFactory factory)
+    : ImportRevertApiTests(factory), IClassFixture<PostgresWebFactory>;

@@ -1,0 +1,229 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reverting;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Rules;
+using TestRollout = Rollouter.Import.Tests.Rules.TestRollout;
+
+namespace Rollouter.Import.Tests.Processing;
+
+/// <summary>
+/// A completed import taken back through <see cref="ImportLifecycle"/>: asked for (checked at once), then run as the job
+/// runs it. The databases and their global fields are shared with the rule tests: options made here have unique names.
+/// </summary>
+[Collection(RulesDatabaseCollection.Name)]
+public class ImportRevertTests(RulesDatabases databases)
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-revert-tests");
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_DeletesTheClientsTheImportCreated_AndTheImportBecomesReverted(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var kept = await rollout.AddClientAsync("KEPT-1");
+        var importId = await ImportAsync(rollout, "Name;Status;Location\nNEW-1;Prepared;Berlin\nNEW-2;;Hamburg\n");
+
+        var asked = await RequestAsync(rollout, importId);
+        Assert.Equal((ImportStatus.Completed, true), (asked.Status, asked.RevertRequestedAt is not null));
+        var reverted = await RunAsync(rollout, importId);
+
+        Assert.Equal(ImportStatus.Reverted, reverted.Status);
+        Assert.NotNull(reverted.RevertedAt);
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Equal([kept], await db.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Id).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_RestoresEveryValueTheImportChanged_WithAHistoryEntry(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var old = await rollout.AddClientAsync("OLD-1", values: new() { ["Location"] = ["Berlin"], ["Software"] = ["App 1", "App 2"] });
+        var importId = await ImportAsync(rollout,
+            "Name;Status;Assignee;Location;Software;Notes\nOLD-1;Prepared;tech@test.example;Hamburg;App 3;checked\nNEW-3;;;Paris;;\n",
+            updateExisting: true);
+        await using (var check = rollout.Database.Database.CreateContext())
+        {
+            var changed = await check.Clients.SingleAsync(c => c.Id == old);
+            Assert.Equal(["Hamburg"], changed.Values[rollout.Database.Fields["Location"]]);
+        }
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var client = await db.Clients.SingleAsync(c => c.Id == old);
+        Assert.Equal(rollout.Database.Statuses["New"], client.StatusId);
+        Assert.Null(client.AssigneeId);
+        Assert.Equal(["Berlin"], client.Values[rollout.Database.Fields["Location"]]);
+        Assert.Equal(["App 1", "App 2"], client.Values[rollout.Database.Fields["Software"]]);
+        Assert.False(client.Values.ContainsKey(rollout.Database.Fields["Notes"]));
+        Assert.False(await db.Clients.AnyAsync(c => c.RolloutId == rollout.Id && c.Name == "NEW-3"));
+        var entry = await db.ClientHistory.Where(h => h.ClientId == old).OrderByDescending(h => h.Id).FirstAsync();
+        Assert.Equal((ClientHistoryAction.Reverted, importId, rollout.Database.Users["manager"]),
+            (entry.Action, entry.ImportId, entry.UserId));
+        Assert.Contains(new FieldChange("Location", "Hamburg", "Berlin"), entry.Changes);
+        Assert.Contains(new FieldChange("Status", "Prepared", "New"), entry.Changes);
+        Assert.Contains(new FieldChange("Assignee", "tech@test.example", null), entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_RestoresTheSharedValueOfALinkedClient(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var source = await rollout.AddClientAsync("SRC-1", values: new() { ["Location"] = ["Berlin"] });
+        var target = await rollout.AddClientAsync("TGT-1", rollout.Desktops, new() { ["Location"] = ["Berlin"], ["Rack"] = ["R1"] });
+        await rollout.LinkAsync(source, target);
+        var importId = await ImportAsync(rollout, "Name;Location\nSRC-1;Munich\n", updateExisting: true);
+        await using (var check = rollout.Database.Database.CreateContext())
+        {
+            Assert.Equal(["Munich"], (await check.Clients.SingleAsync(c => c.Id == target)).Values[rollout.Database.Fields["Location"]]);
+        }
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var location = rollout.Database.Fields["Location"];
+        Assert.Equal(["Berlin"], (await db.Clients.SingleAsync(c => c.Id == source)).Values[location]);
+        Assert.Equal(["Berlin"], (await db.Clients.SingleAsync(c => c.Id == target)).Values[location]);
+        Assert.True(await db.ClientHistory.AnyAsync(h => h.ClientId == target && h.Action == ClientHistoryAction.Reverted));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_RemovesTheOptionsTheImportCreated_UnlessALaterClientUsesThem(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var unused = "Model U-" + Guid.NewGuid().ToString("N")[..8];
+        var used = "Model K-" + Guid.NewGuid().ToString("N")[..8];
+        var importId = await ImportAsync(rollout, $"Name;Model\nOPT-1;{unused}\nOPT-2;{used}\n", createOptions: true);
+        await ImportAsync(rollout, $"Name;Model\nOPT-3;{used}\n");
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var model = rollout.Database.Fields["Model"];
+        var options = await db.CustomFieldOptions.Where(o => o.CustomFieldId == model).Select(o => o.Name).ToListAsync();
+        Assert.DoesNotContain(unused, options);
+        Assert.Contains(used, options);
+        Assert.Equal(["OPT-3"], await db.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Name).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAClientChangedByALaterImport_IsRefusedWithTheConflict_AndChangesNothing(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var importId = await ImportAsync(rollout, "Name;Location\nLATER-1;Berlin\nLATER-2;Bonn\n");
+        var later = await ImportAsync(rollout, "Name;Location\nLATER-1;Paris\n", updateExisting: true);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var refused = await TestImports.Lifecycle(db, Cache).RequestRevertAsync(importId, rollout.Database.Users["manager"], default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        var clientId = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Name == "LATER-1").Select(c => c.Id).SingleAsync();
+        Assert.Equal([new RevertConflict(clientId, "LATER-1", "Location", "Berlin", "Paris")],
+            ImportLifecycle.RevertConflictsOf(refused.Problem!));
+        Assert.StartsWith($"Import {importId} cannot be reverted: 1 client", refused.Problem!.Message, StringComparison.Ordinal);
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal((ImportStatus.Completed, null), (import.Status, import.RevertRequestedAt));
+        Assert.Equal(2, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+        Assert.NotEqual(later, importId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_WhenALinkIsMadeAfterTheRequest_FailsInTheJob_AndTheImportStaysCompleted(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var other = await rollout.AddClientAsync("LINKED-0");
+        var importId = await ImportAsync(rollout, "Name\nLINKED-1\n");
+        await RequestAsync(rollout, importId);
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            // What the client page's link does: the link and an entry on both clients.
+            var created = await db.Clients.SingleAsync(c => c.RolloutId == rollout.Id && c.Name == "LINKED-1");
+            db.ClientLinks.Add(new ClientLink { SourceClientId = created.Id, TargetClientId = other, ClientLinkTypeId = rollout.Database.PlainLinkType });
+            db.ClientHistory.Add(new ClientHistoryEntry
+            {
+                ClientId = created.Id, At = DateTimeOffset.UtcNow, Action = ClientHistoryAction.Changed,
+                Changes = [new FieldChange("Link", null, "relates to LINKED-0")],
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await using var run = rollout.Database.Database.CreateContext();
+        var result = await TestImports.Lifecycle(run, Cache).RunRevertAsync(importId, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, result.Problem?.Kind);
+        var import = await run.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal((ImportStatus.Completed, null), (import.Status, import.RevertRequestedAt));
+        Assert.Contains("LINKED-1: Link", import.RevertFailureMessage, StringComparison.Ordinal);
+        Assert.Equal(2, await run.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+    }
+
+    [Fact]
+    public async Task ARevertedImport_CannotBeRevertedApprovedOrCheckedAgain()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var importId = await ImportAsync(rollout, "Name\nTWICE-1\n");
+        await RequestAsync(rollout, importId);
+        await RunAsync(rollout, importId);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var manager = rollout.Database.Users["manager"];
+        var again = await imports.RequestRevertAsync(importId, manager, default);
+
+        Assert.Equal((ProblemKind.Conflict, $"Import {importId} has already been reverted."), (again.Problem?.Kind, again.Problem?.Message));
+        Assert.Equal(ProblemKind.Conflict, (await imports.ApproveAsync(importId, manager, default)).Problem?.Kind);
+        Assert.Equal(ProblemKind.Conflict, (await imports.CheckAsync(importId, default)).Problem?.Kind);
+        var mapping = ImportMapping.FromJson((await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Mapping);
+        Assert.Equal(ProblemKind.Conflict, (await imports.UpdateMappingAsync(importId, mapping, default)).Problem?.Kind);
+        Assert.Equal(ImportStatus.Reverted, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Status);
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> (headers named as the targets), approves it and runs it to Completed.</summary>
+    private static async Task<int> ImportAsync(TestRollout rollout, string csv, bool updateExisting = false, bool createOptions = false)
+    {
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var created = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "revert.csv",
+            Encoding.UTF8.GetBytes(csv), manager);
+        var mapping = ImportMapping.FromJson(created.Import.Mapping);
+        mapping.UpdateExisting = updateExisting;
+        foreach (var column in mapping.Columns)
+        {
+            column.CreateOptions = createOptions && column.Target == "Model";
+        }
+
+        (await imports.UpdateMappingAsync(created.Import.Id, mapping, default)).Expect();
+        (await imports.ApproveAsync(created.Import.Id, manager, default)).Expect();
+        var done = await imports.RunAsync(created.Import.Id, null, default);
+        Assert.True(done.Status == ImportStatus.Completed, done.FailureMessage);
+        return done.Id;
+    }
+
+    private static async Task<ClientImport> RequestAsync(TestRollout rollout, int importId)
+    {
+        await using var db = rollout.Database.Database.CreateContext();
+        return (await TestImports.Lifecycle(db, Cache).RequestRevertAsync(importId, rollout.Database.Users["manager"], default)).Expect();
+    }
+
+    private static async Task<ClientImport> RunAsync(TestRollout rollout, int importId)
+    {
+        await using var db = rollout.Database.Database.CreateContext();
+        return (await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default)).Expect();
+    }
+}
