@@ -35,6 +35,12 @@ public static class BenchImport
                 }
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_CHECK") is { Length: > 0 })
+            {
+                // The dry run (Check) of the same import, in a process of its own: reading and checking alone.
+                Console.WriteLine("check " + await RunChildAsync(importId, "check"));
+            }
+
             var figures = await RunChildAsync(importId);
 
             await using var verify = database.CreateContext();
@@ -83,11 +89,35 @@ public static class BenchImport
                 Console.WriteLine("update " + updateFigures);
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_FAIL") is { Length: > 0 })
+            {
+                // The same file once more, without "Update existing clients": every row fails (its name exists), and
+                // the import records every failed row. Target: at most twice the time of the successful import.
+                var failingId = await PrepareAsync(database, file, cache);
+                var failing = await RunChildAsync(failingId, "fail");
+                await using var check = database.CreateContext();
+                var failed = await check.Imports.SingleAsync(i => i.Id == failingId);
+                var recorded = await check.ImportRowErrors.CountAsync(e => e.ImportId == failingId);
+                if (failing is null || failed.Status != ImportStatus.Failed || failed.FailedRowCount != import.RowCount ||
+                    recorded != Math.Min(import.RowCount ?? 0, Importing.Rules.ImportChecker.MaxStoredErrors))
+                {
+                    Console.Error.WriteLine($"failing import {failed.Status}: failed={failed.FailedRowCount} recorded={recorded} of {import.RowCount}");
+                    return 1;
+                }
+
+                Console.WriteLine("failing " + failing + string.Create(CultureInfo.InvariantCulture,
+                    $" ratio={Seconds(failing) / Seconds(figures):0.00}"));
+            }
+
             Console.WriteLine(figures);
             return 0;
 
+            static double Seconds(string figures) => double.Parse(
+                figures.Split(' ').Single(f => f.StartsWith("seconds=", StringComparison.Ordinal))["seconds=".Length..],
+                CultureInfo.InvariantCulture);
+
             // The timed import in a child process of its own; its last line, or null when it failed.
-            async Task<string?> RunChildAsync(int id)
+            async Task<string?> RunChildAsync(int id, string mode = "import")
             {
                 // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
                 var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
@@ -95,7 +125,7 @@ public static class BenchImport
                     [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
                      typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
                      "--connection", database.ConnectionString, "--import", id.ToString(CultureInfo.InvariantCulture),
-                     "--cache", cache])
+                     "--cache", cache, "--mode", mode])
                 {
                     RedirectStandardOutput = true,
                     Environment = { ["DOTNET_PerfMapEnabled"] = profile is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = profile is null ? "1" : "0" },
@@ -113,7 +143,9 @@ public static class BenchImport
     }
 
     /// <summary>The timed part, in its own process: the processor's check and write of an approved import.</summary>
-    public static async Task<int> ProcessAsync(DatabaseProvider provider, string connection, int importId, string cache)
+    /// <param name="mode">"import" (must complete), "fail" (must fail: the failing path) or "check" (the dry run).</param>
+    public static async Task<int> ProcessAsync(DatabaseProvider provider, string connection, int importId, string cache,
+        string mode = "import")
     {
         var options = new DbContextOptionsBuilder<RolloutDbContext>();
         options.UseRollouterDatabase(provider, connection);
@@ -127,14 +159,26 @@ public static class BenchImport
         var backendBefore = backend.CpuSeconds();
         using var backendProfile = backend.StartProfile(Environment.GetEnvironmentVariable("BENCH_PERF_BACKEND"));
 
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
+        if (mode == "check")
+        {
+            var dryRun = await processor.CheckAsync(importId, null, CancellationToken.None);
+            var checkSeconds = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rows={dryRun.Check?.RowCount} failed={dryRun.Check?.FailedRowCount} seconds={checkSeconds:0.00} cpu_s={(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+            return dryRun.Check is { Succeeded: true } ? 0 : 1;
+        }
+
         var import = await processor.RunAsync(importId, null, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         var backendCpu = backend.CpuSeconds() - backendBefore;
         backendProfile?.Stop();
+        process.Refresh();
 
-        var rows = import.CreatedCount + import.UpdatedCount;
-        using var process = Process.GetCurrentProcess();
+        var rows = mode == "fail" ? import.FailedRowCount : import.CreatedCount + import.UpdatedCount;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated"));
         if (!double.IsNaN(backendCpu))
@@ -144,8 +188,8 @@ public static class BenchImport
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
-        return import.Status == ImportStatus.Completed ? 0 : 1;
+            $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} cpu_s={(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+        return import.Status == (mode == "fail" ? ImportStatus.Failed : ImportStatus.Completed) ? 0 : 1;
     }
 
     private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)

@@ -41,7 +41,8 @@ switch (command)
 
     case "process":
         return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
-            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
+            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"],
+            options.GetValueOrDefault("mode", "import"));
 
     case "export":
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
