@@ -44,7 +44,7 @@ public sealed class ImportProcessor(
         using var file = opened.File!;
         try
         {
-            var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
+            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
             return new DryRunResult(checker.Check(file.ReadRows(), rowsChecked, import.RowCount ?? 0, ct), null);
         }
         catch (ImportFileException e)
@@ -104,7 +104,7 @@ public sealed class ImportProcessor(
         using var file = opened.File!;
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
+        var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
         int checkedRows = 0;
         WriteResult result;
         try

@@ -239,7 +239,7 @@ public sealed class TestRollout(RulesDatabase database, int id, int laptops, int
     public async Task<ImportChecker> CheckerAsync(FileSpec file, int? inventoryId = null)
     {
         await using var db = Database.Database.CreateContext();
-        return await ImportChecker.LoadAsync(db, inventoryId ?? Laptops, file.Mapping, file.Columns);
+        return await ImportCheckerLoader.LoadAsync(db, inventoryId ?? Laptops, file.Mapping, file.Columns);
     }
 
     public async Task<CheckResult> CheckAsync(FileSpec file, int? inventoryId = null) =>

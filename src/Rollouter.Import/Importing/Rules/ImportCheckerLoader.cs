@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// Reads what the rules need from the database once per check, one query per kind and nothing per row: the
+/// inventory (statuses, fields and options), the active users a user column looks up, the rollout's client names and
+/// inventories, and the advanced links of the inventory's clients.
+/// </summary>
+public static class ImportCheckerLoader
+{
+    private const int MaxHeaderLength = 400;
+
+    public static async Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
+        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(columns);
+        var inventory = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
+        var fields = inventory.CustomFields.Select((f, i) => new FieldPlan(f, i)).ToArray();
+        var validation = MappingValidation.Validate(mapping, columns, inventory);
+        if (!validation.CanApprove)
+        {
+            return ImportChecker.Unusable(inventory, mapping, fields, [.. validation.Errors.Select(e => e.Message)]);
+        }
+
+        var setupErrors = new List<string>();
+        var plans = Plan(mapping, columns, fields, setupErrors);
+        await LoadUsersAsync(db, plans, cancellationToken);
+
+        var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
+            .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
+        // Sized up front: growing a large dictionary leaves its old arrays on the large object heap until a full collection.
+        var existingCount = await db.Clients.CountAsync(c => c.RolloutId == inventory.RolloutId, cancellationToken);
+        var existing = new Dictionary<string, ExistingClient>(existingCount, NameKeyComparer.Instance);
+        await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
+                           .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+                           .WithCancellation(cancellationToken))
+        {
+            existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
+        }
+
+        var links = mapping.UpdateExisting
+            ? await LoadLinksAsync(db, inventory, fields, cancellationToken)
+            : [];
+        var name = plans.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
+        return new ImportChecker(inventory, mapping, [.. plans], fields, setupErrors,
+            new NameRule(name, existing, inventoryNames, inventory.InventoryId, mapping.UpdateExisting),
+            new StatusRule(inventory),
+            new RequiredFieldsRule(fields),
+            new ClientLimitRule(inventory.ClientLimit, existingCount),
+            new AdvancedLinkRule(links));
+    }
+
+    /// <summary>One plan per mapped column; a field's pattern that does not compile is an error of the whole import.</summary>
+    private static List<ColumnPlan> Plan(ImportMapping mapping, IReadOnlyList<SheetColumn> columns, FieldPlan[] fields,
+        List<string> setupErrors)
+    {
+        var sheetColumns = columns.ToDictionary(c => c.Letter, StringComparer.OrdinalIgnoreCase);
+        var plans = new List<ColumnPlan>();
+        foreach (var column in mapping.Columns.Where(c => !string.IsNullOrEmpty(c.Target)))
+        {
+            var sheetColumn = sheetColumns[column.Letter];
+            var plan = new ColumnPlan(sheetColumn.Index, sheetColumn.Letter,
+                ErrorText.Truncate(sheetColumn.Header, MaxHeaderLength),
+                column.Target switch
+                {
+                    DefaultFields.Name => ColumnKind.Name,
+                    DefaultFields.Status => ColumnKind.Status,
+                    DefaultFields.Assignee => ColumnKind.Assignee,
+                    DefaultFields.ClientUser => ColumnKind.ClientUser,
+                    DefaultFields.Description => ColumnKind.Description,
+                    DefaultFields.ClientFlag => ColumnKind.Flag,
+                    _ => ColumnKind.Field,
+                })
+            {
+                Lookup = column.Lookup ?? ColumnMapping.DefaultLookup,
+                CreateOptions = column.CreateOptions,
+                Separator = column.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator,
+            };
+            if (plan.Kind == ColumnKind.Field)
+            {
+                var field = fields.Single(f => f.Field.Name == column.Target);
+                plan.Field = field;
+                field.Column = plan;
+                if (field.Field.ValidationRegex is { Length: > 0 } pattern)
+                {
+                    try
+                    {
+                        field.Pattern = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled,
+                            ImportChecker.RegexTimeout);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        setupErrors.Add($"The pattern of field \"{field.Field.Name}\" ({pattern}) is not a valid regular expression: {e.Message}");
+                    }
+                }
+            }
+
+            plans.Add(plan);
+        }
+
+        return plans;
+    }
+
+    /// <summary>Gives each user column the active users by its lookup, one directory per lookup.</summary>
+    private static async Task LoadUsersAsync(RolloutDbContext db, List<ColumnPlan> plans, CancellationToken cancellationToken)
+    {
+        var userColumns = plans.Where(p => p.Kind is ColumnKind.Assignee or ColumnKind.ClientUser).ToList();
+        if (userColumns.Count == 0)
+        {
+            return;
+        }
+
+        var users = await db.Users.AsNoTracking().Where(u => u.IsActive)
+            .Select(u => new UserRecord(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role))
+            .ToListAsync(cancellationToken);
+        var directories = new Dictionary<UserLookup, UserDirectory>();
+        foreach (var column in userColumns)
+        {
+            if (!directories.TryGetValue(column.Lookup, out var directory))
+            {
+                directories[column.Lookup] = directory = new UserDirectory(users, column.Lookup);
+            }
+
+            column.Users = directory;
+        }
+    }
+
+    /// <summary>The inventory's clients in advanced links whose shared fields the file maps, each with its partner.</summary>
+    private static async Task<Dictionary<int, LinkEnd>> LoadLinksAsync(RolloutDbContext db, InventoryDefinition inventory,
+        FieldPlan[] fields, CancellationToken cancellationToken)
+    {
+        var mapped = fields.Where(f => f.Column is not null).ToDictionary(f => f.Field.Id);
+        var links = new Dictionary<int, LinkEnd>();
+        if (mapped.Count == 0)
+        {
+            return links;
+        }
+
+        var sharedByType = (await db.ClientLinkTypes.AsNoTracking().Where(t => t.IsAdvanced)
+                .Select(t => new { t.Id, Fields = t.SharedFields.Select(f => f.CustomFieldId).ToList() })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(t => t.Id, t => t.Fields.Where(mapped.ContainsKey).Select(id => mapped[id]).ToArray());
+        var typeIds = sharedByType.Where(t => t.Value.Length > 0).Select(t => t.Key).ToList();
+        if (typeIds.Count == 0)
+        {
+            return links;
+        }
+
+        var inventoryId = inventory.InventoryId;
+        var rows = await db.ClientLinks.AsNoTracking()
+            .Where(l => typeIds.Contains(l.ClientLinkTypeId) &&
+                        (l.SourceClient.InventoryId == inventoryId || l.TargetClient.InventoryId == inventoryId))
+            .Select(l => new
+            {
+                l.ClientLinkTypeId,
+                Source = new LinkedClient(l.SourceClientId, l.SourceClient.InventoryId, l.SourceClient.Name, l.SourceClient.Values),
+                Target = new LinkedClient(l.TargetClientId, l.TargetClient.InventoryId, l.TargetClient.Name, l.TargetClient.Values),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var link in rows)
+        {
+            var shared = sharedByType[link.ClientLinkTypeId];
+            if (link.Source.InventoryId == inventoryId)
+            {
+                links.TryAdd(link.Source.Id, new LinkEnd(link.Target, shared));
+            }
+
+            if (link.Target.InventoryId == inventoryId)
+            {
+                links.TryAdd(link.Target.Id, new LinkEnd(link.Source, shared));
+            }
+        }
+
+        return links;
+    }
+}
