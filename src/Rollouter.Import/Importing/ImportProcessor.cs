@@ -10,8 +10,11 @@ using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Importing;
 
-/// <summary>How far a running import is: rows checked, rows written, of the file's rows.</summary>
-public readonly record struct ImportProgress(int Checked, int Written, int Total);
+/// <summary>
+/// How far a running import is: rows checked, rows written, of the file's rows, and the rows failed so far (once one
+/// has failed nothing is written: the rest is checked and each failed row recorded).
+/// </summary>
+public readonly record struct ImportProgress(int Checked, int Written, int Total, int Failed = 0);
 
 /// <summary>The result of a dry run, or the reason none could be made (the file can no longer be read).</summary>
 public sealed record DryRunResult(CheckResult? Check, FileProblem? Problem);
@@ -30,6 +33,9 @@ public sealed class ImportProcessor(
 {
     // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
     private const int PrefetchRows = 1_024;
+
+    // Failed rows are stored in batches of about this many errors while the check goes on.
+    private const int RecordBatch = 5_000;
 
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
@@ -105,17 +111,22 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-        int checkedRows = 0;
+        // The rows are read once: the write takes them first, and should a row fail, the check goes on with the same
+        // enumerator while the write rolls back.
+        using var rows = Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct).GetEnumerator();
+        int checkedRows = 0, writtenRows = 0;
+        CheckPass? pass = null;
+        pass = checker.Start(rows,
+            new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, writtenRows, total, pass!.FailedRowCount))),
+            total, ct);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
-            // all back, so nothing is written, and the rows are read only once.
-            var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, 0, total))), total, ct);
+            // all back, so nothing is written.
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(rows, PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), n, total))), ct);
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct),
+                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), writtenRows = n, total))), ct);
         }
         catch (ImportFileException e)
         {
@@ -125,29 +136,16 @@ public sealed class ImportProcessor(
         {
             return await NameConflictAsync(import, checker, file, e, ct);
         }
-        catch (ImportCheckFailedException e)
+        catch (ImportCheckFailedException)
         {
-            var check = e.Result;
-            import = await ReloadAsync(import.Id, ct);
-            import.RowsChecked = check.RowCount;
-            logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed",
-                import.Id, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
-            await SaveErrorsAsync(import.Id, check.Errors.Select(error => ToEntity(import.Id, error)), ct);
-            import.FailedRowCount = check.FailedRowCount;
-            var message = check.ImportErrors.Count > 0
-                ? string.Join(" ", check.ImportErrors)
-                : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
-                  "cancelled and no clients have been created or changed.";
-            if (check.ErrorsTruncated)
-            {
-                message += $" The first {check.Errors.Count:N0} of {check.ErrorCount:N0} errors are listed.";
-            }
-
-            return await FinishAsync(import, ImportStatus.Failed, message);
+            // Rolled back: nothing was written, and the progress says so from here on.
+            writtenRows = 0;
+            progress?.Report(new ImportProgress(checkedRows = pass.RowCount, 0, total, pass.FailedRowCount));
+            return await RecordFailuresAsync(import.Id, pass, watch, ct);
         }
 
         import = await ReloadAsync(import.Id, ct);
-        checkedRows = checker.LastResult!.RowCount;
+        checkedRows = pass.Result!.RowCount;
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
         import.RowsChecked = checkedRows;
@@ -158,6 +156,48 @@ public sealed class ImportProcessor(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
             import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
         return await FinishAsync(import, ImportStatus.Completed, null);
+    }
+
+    /// <summary>
+    /// After a row failed: checks the rows left and records every failed row in bulk as the check finds them (a batch
+    /// is stored while the next is checked), then fails the import.
+    /// </summary>
+    private async Task<ClientImport> RecordFailuresAsync(int importId, CheckPass pass, System.Diagnostics.Stopwatch watch,
+        CancellationToken ct)
+    {
+        try
+        {
+            await using var recorder = await FailedRowWriter.OpenAsync(db, importId, ct);
+            foreach (var errors in pass.Failures(RecordBatch))
+            {
+                await recorder.AddAsync(errors, ct);
+            }
+
+            await recorder.CompleteAsync();
+        }
+        catch (ImportFileException e)
+        {
+            // The file cannot be read to its end: its problem is the import's, not the rows recorded so far.
+            await db.ImportRowErrors.Where(r => r.ImportId == importId).ExecuteDeleteAsync(ct);
+            return await FinishAsync(await ReloadAsync(importId, ct), ImportStatus.Failed, e.Problem.Message);
+        }
+
+        var check = pass.Result!;
+        var import = await ReloadAsync(importId, ct);
+        import.RowsChecked = check.RowCount;
+        import.FailedRowCount = check.FailedRowCount;
+        logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed, recorded",
+            importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
+        var message = check.ImportErrors.Count > 0
+            ? string.Join(" ", check.ImportErrors)
+            : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
+              "cancelled and no clients have been created or changed.";
+        if (check.ErrorCount > ImportChecker.MaxStoredErrors)
+        {
+            message += $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.";
+        }
+
+        return await FinishAsync(import, ImportStatus.Failed, message);
     }
 
     private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)
@@ -172,15 +212,13 @@ public sealed class ImportProcessor(
         import = await ReloadAsync(import.Id, ct);
         var nameColumn = checker.Mapping.NameColumn;
         var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-        await SaveErrorsAsync(import.Id, e.Conflicts.Select(c => new ImportRowError
+        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, ct))
         {
-            ImportId = import.Id,
-            Row = c.RowNumber,
-            Column = nameColumn?.Letter,
-            Header = header,
-            Value = c.Name,
-            Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
-        }), ct);
+            await recorder.AddAsync([.. e.Conflicts.Select(c => new RowError(c.RowNumber, nameColumn?.Letter, header, c.Name,
+                $"Name \"{c.Name}\" was taken by another import or user while this import was running."))], ct);
+            await recorder.CompleteAsync();
+        }
+
         import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
         return await FinishAsync(import, ImportStatus.Failed,
             "Another import or user created clients with names from this file while it was being written. " +
@@ -188,31 +226,6 @@ public sealed class ImportProcessor(
     }
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
-
-    private async Task SaveErrorsAsync(int importId, IEnumerable<ImportRowError> errors, CancellationToken ct)
-    {
-        foreach (var chunk in errors.Chunk(5_000))
-        {
-            db.ImportRowErrors.AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            foreach (var error in chunk)
-            {
-                db.Entry(error).State = EntityState.Detached;
-            }
-        }
-
-        logger.LogInformation("Import {ImportId} recorded its failed rows", importId);
-    }
-
-    private static ImportRowError ToEntity(int importId, RowError error) => new()
-    {
-        ImportId = importId,
-        Row = error.Row,
-        Column = error.Column,
-        Header = error.Header,
-        Value = error.Value,
-        Message = error.Message,
-    };
 
     private async Task<ClientImport> FinishAsync(ClientImport import, ImportStatus status, string? failure)
     {

@@ -1,14 +1,15 @@
 namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
-/// Collects the errors of one pass row by row: keeps the first <see cref="ImportChecker.MaxStoredErrors"/>, counts
-/// every error and every failed row.
+/// Collects the errors of one pass row by row: keeps the first <see cref="ImportChecker.MaxStoredErrors"/> (until they
+/// are taken, to be recorded), counts every error and every failed row.
 /// </summary>
 internal sealed class ErrorCollector
 {
     private const int MaxMessageLength = 2_000;
 
-    private readonly List<RowError> _errors = [];
+    private List<RowError> _errors = [];
+    private int _stored;
     private int _rowErrors;
 
     public int Row { get; private set; }
@@ -20,6 +21,9 @@ internal sealed class ErrorCollector
     public bool RowHasErrors => _rowErrors > 0;
 
     public int RowErrorCount => _rowErrors;
+
+    /// <summary>Errors kept and not taken yet.</summary>
+    public int Pending => _errors.Count;
 
     public void BeginRow(int row)
     {
@@ -52,18 +56,25 @@ internal sealed class ErrorCollector
     private void Store(int row, ColumnPlan? column, string? value, string message)
     {
         Total++;
-        if (_errors.Count < ImportChecker.MaxStoredErrors)
+        if (_stored < ImportChecker.MaxStoredErrors)
         {
+            _stored++;
             _errors.Add(new RowError(row, column?.Letter, column?.Header,
                 ErrorText.Truncate(value, ImportChecker.MaxErrorValueLength),
                 ErrorText.Truncate(message, MaxMessageLength)!));
         }
     }
 
-    public IReadOnlyList<RowError> Sorted() =>
-    [
-        .. _errors.OrderBy(e => e.Row)
-            .ThenBy(e => e.Column is null ? int.MaxValue : e.Column.Length)
-            .ThenBy(e => e.Column, StringComparer.Ordinal),
-    ];
+    /// <summary>The errors kept so far, sorted by row, then column; the collector keeps none of them.</summary>
+    public IReadOnlyList<RowError> Take()
+    {
+        var taken = _errors;
+        _errors = [];
+        return
+        [
+            .. taken.OrderBy(e => e.Row)
+                .ThenBy(e => e.Column is null ? int.MaxValue : e.Column.Length)
+                .ThenBy(e => e.Column, StringComparer.Ordinal),
+        ];
+    }
 }
