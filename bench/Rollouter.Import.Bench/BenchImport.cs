@@ -119,10 +119,16 @@ public static class BenchImport
             // The timed import in a child process of its own; its last line, or null when it failed.
             async Task<string?> RunChildAsync(int id, string mode = "import")
             {
-                // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
+                // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps);
+                // BENCH_PERF_STAT=1 counts the child's instructions and cycles instead (perf stat, to stderr), a
+                // figure that other work on the machine disturbs far less than CPU seconds.
                 var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
-                var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
-                    [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
+                string[] wrapper = profile is not null ? ["perf", "record", "-F", "499", "-g", "-o", profile]
+                    : Environment.GetEnvironmentVariable("BENCH_PERF_STAT") is { Length: > 0 }
+                        ? ["perf", "stat", "-e", "instructions:u,cycles:u,task-clock"]
+                        : [];
+                var child = new ProcessStartInfo(wrapper.Length == 0 ? "dotnet" : wrapper[0],
+                    [.. wrapper.Skip(1), .. wrapper.Length == 0 ? Array.Empty<string>() : ["dotnet"],
                      typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
                      "--connection", database.ConnectionString, "--import", id.ToString(CultureInfo.InvariantCulture),
                      "--cache", cache, "--mode", mode])
