@@ -123,6 +123,8 @@ public sealed class CheckPass
     {
         while (!_atEnd && _rows.MoveNext())
         {
+            // Every row: a dry run inside a request stops as soon as its client leaves.
+            _cancellationToken.ThrowIfCancellationRequested();
             var row = _rows.Current;
             if (IsEmpty(row))
             {
@@ -130,11 +132,7 @@ public sealed class CheckPass
                 continue;
             }
 
-            if (++_rowCount % ProgressInterval == 0)
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-            }
-
+            _rowCount++;
             _errors.BeginRow(row.RowNumber);
             ReadRow(row);
             _checker.Name.CheckRepeat(row, _buffer, _errors);

@@ -22,7 +22,7 @@ public sealed class ImportChecker
     /// <summary>Longer values are cut in errors: the error report shows the row as the file holds it anyway.</summary>
     public const int MaxErrorValueLength = 1_000;
 
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    public static TimeSpan RegexTimeout => FieldPattern.MatchTimeout;
 
     internal ImportChecker(InventoryDefinition inventory, ImportMapping mapping, ColumnPlan[] columns, FieldPlan[] fields,
         List<string> setupErrors, NameRule name, StatusRule status, RequiredFieldsRule requiredFields,
@@ -75,7 +75,7 @@ public sealed class ImportChecker
     /// <param name="rows">The file's data rows, streamed.</param>
     /// <param name="progress">Told the number of rows checked so far, every thousand rows and at the end.</param>
     /// <param name="expectedRowCount">The file's row count when known (e.g. from the upload); sizes the name index once.</param>
-    /// <param name="cancellationToken">Checked every thousand rows.</param>
+    /// <param name="cancellationToken">Checked before every row.</param>
     public CheckResult Check(IEnumerable<SourceRow> rows, IProgress<int>? progress = null, int expectedRowCount = 0,
         CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Importing.Mapping;
@@ -90,14 +89,16 @@ public static class ImportCheckerLoader
                 field.Column = plan;
                 if (field.Field.ValidationRegex is { Length: > 0 } pattern)
                 {
-                    try
+                    // Saving a field refuses what does not compile here; a pattern stored before that is reported,
+                    // not run with backtracking (a Check would stall on a hostile pattern).
+                    if (FieldPattern.Problem(pattern) is { } problem)
                     {
-                        field.Pattern = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled,
-                            ImportChecker.RegexTimeout);
+                        setupErrors.Add($"Field \"{field.Field.Name}\" has the pattern {pattern}, which the importer cannot use. " +
+                                        $"{problem} Change the pattern under Settings → Custom fields.");
                     }
-                    catch (ArgumentException e)
+                    else
                     {
-                        setupErrors.Add($"The pattern of field \"{field.Field.Name}\" ({pattern}) is not a valid regular expression: {e.Message}");
+                        field.Pattern = FieldPattern.Compile(pattern);
                     }
                 }
             }
