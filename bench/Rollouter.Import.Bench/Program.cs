@@ -44,12 +44,16 @@ switch (command)
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"],
             options.GetValueOrDefault("mode", "import"));
 
+    case "rules":
+        return await BenchRules.RunAsync(options["file"],
+            options.TryGetValue("passes", out var passes) ? int.Parse(passes, CultureInfo.InvariantCulture) : 7);
+
     case "export":
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|rules|export --option value …");
         return 2;
 }
 

@@ -31,7 +31,7 @@ public sealed class CheckPass
         _rows = rows;
         _progress = progress;
         _cancellationToken = cancellationToken;
-        _buffer = new RowBuffer(checker.Fields.Length);
+        _buffer = new RowBuffer(checker.Fields.Length, checker.Columns.Length);
         _importErrors = [.. checker.SetupErrors];
         // A mapping that cannot be used fails the import before any row is read.
         _atEnd = _importErrors.Count > 0;
@@ -204,7 +204,7 @@ public sealed class CheckPass
                 if (MappedColumn(issue.ColumnIndex) is { } column)
                 {
                     errors.Add(column, issue.Value, issue.Message);
-                    buffer.FailedColumns.Add(column.Index);
+                    buffer.Fail(column);
                 }
             }
         }
@@ -212,7 +212,7 @@ public sealed class CheckPass
         _checker.Name.Read(row, buffer, errors);
         foreach (var column in _checker.Columns)
         {
-            if (column.Kind == ColumnKind.Name || buffer.FailedColumns.Contains(column.Index))
+            if (column.Kind == ColumnKind.Name || buffer.HasFailed(column))
             {
                 continue;
             }
@@ -243,7 +243,7 @@ public sealed class CheckPass
 
             if (errors.RowErrorCount > errorsBefore)
             {
-                buffer.FailedColumns.Add(column.Index);
+                buffer.Fail(column);
             }
         }
 

@@ -28,6 +28,9 @@ internal sealed class ColumnPlan(int index, string letter, string? header, Colum
 
     public ColumnKind Kind { get; } = kind;
 
+    /// <summary>The plan's position among the mapped columns (its slot in <see cref="RowBuffer"/>); -1 for none.</summary>
+    public int Ordinal { get; init; } = -1;
+
     public UserLookup Lookup { get; init; }
 
     public bool CreateOptions { get; init; }

@@ -10,18 +10,15 @@ namespace Rollouter.Import.Importing.Rules;
 /// </summary>
 public static class FieldPattern
 {
-    /// <summary>A last guard; no pattern the non-backtracking engine accepts comes near it for a cell's length.</summary>
-    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
-
-    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
-
-    /// <summary>The pattern compiled for the importer (also compiled to IL: it runs once per cell).</summary>
+    /// <summary>
+    /// The pattern as the importer runs it. No match timeout: the engine is linear, a cell's length is bounded by the
+    /// file's, and checking a timeout made each match twice as slow (1,000,000 matches of <c>^SN[0-9]{9}$</c>: 0.17 s
+    /// without, 0.29 s with; compiling to IL gained nothing over the engine's own DFA).
+    /// </summary>
     /// <exception cref="ArgumentException">Not a valid pattern; <see cref="Problem"/> gives the message.</exception>
     /// <exception cref="NotSupportedException">The pattern needs backtracking; <see cref="Problem"/> gives the message.</exception>
-    public static Regex Compile(string pattern) => new(pattern, Options | RegexOptions.Compiled, MatchTimeout);
-
-    /// <summary>The pattern compiled for a few matches (interpreted: no IL to generate).</summary>
-    public static Regex Interpret(string pattern) => new(pattern, Options, MatchTimeout);
+    public static Regex Create(string pattern) =>
+        new(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
 
     /// <summary>Why <paramref name="pattern"/> cannot be a field's pattern, as a person reads it; null when it can.</summary>
     public static string? Problem(string pattern)
@@ -29,7 +26,7 @@ public static class FieldPattern
         ArgumentNullException.ThrowIfNull(pattern);
         try
         {
-            _ = Interpret(pattern);
+            _ = Create(pattern);
             return null;
         }
         catch (NotSupportedException e)

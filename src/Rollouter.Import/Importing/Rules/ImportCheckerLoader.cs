@@ -81,6 +81,7 @@ public static class ImportCheckerLoader
                 Lookup = column.Lookup ?? ColumnMapping.DefaultLookup,
                 CreateOptions = column.CreateOptions,
                 Separator = column.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator,
+                Ordinal = plans.Count,
             };
             if (plan.Kind == ColumnKind.Field)
             {
@@ -98,7 +99,7 @@ public static class ImportCheckerLoader
                     }
                     else
                     {
-                        field.Pattern = FieldPattern.Compile(pattern);
+                        field.Pattern = FieldPattern.Create(pattern);
                     }
                 }
             }

@@ -46,7 +46,7 @@ internal sealed class NameRule
     /// <summary>Reads the row's name into <paramref name="buffer"/>: whether it creates a client or updates one.</summary>
     public void Read(SourceRow row, RowBuffer buffer, ErrorCollector errors)
     {
-        if (buffer.FailedColumns.Contains(Column.Index))
+        if (buffer.HasFailed(Column))
         {
             return;
         }

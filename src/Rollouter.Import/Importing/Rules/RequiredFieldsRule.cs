@@ -21,7 +21,7 @@ internal sealed class RequiredFieldsRule(IReadOnlyList<FieldPlan> fields)
         {
             // A value that failed its own rule is reported once, there.
             if (buffer.Values[field.Index] is not null ||
-                (field.Column is { } failed && buffer.FailedColumns.Contains(failed.Index)))
+                (field.Column is { } failed && buffer.HasFailed(failed)))
             {
                 continue;
             }

@@ -7,10 +7,12 @@ namespace Rollouter.Import.Importing.Rules;
 /// What the rules make of the current row, reused for every row of a pass (a million rows allocate no buffer each):
 /// the name and whether it creates or updates a client, the ids found, the custom field values by field position.
 /// </summary>
-internal sealed class RowBuffer(int fieldCount)
+internal sealed class RowBuffer(int fieldCount, int columnCount)
 {
     private readonly char[] _key = new char[ImportChecker.MaxNameLength];
+    private readonly bool[] _failed = new bool[columnCount];
     private int _keyLength;
+    private int _failedCount;
 
     public string? Name { get; set; }
 
@@ -47,8 +49,17 @@ internal sealed class RowBuffer(int fieldCount)
     /// <summary>Options this row is the first to use ("Create option if not exists"); the writer creates them.</summary>
     public List<NewOption> NewOptions { get; } = [];
 
-    /// <summary>Columns that already failed in this row: no second rule reports the same cell.</summary>
-    public HashSet<int> FailedColumns { get; } = [];
+    /// <summary>Marks a column whose cell failed in this row: no second rule reports the same cell.</summary>
+    public void Fail(ColumnPlan column)
+    {
+        if (column.Ordinal >= 0 && !_failed[column.Ordinal])
+        {
+            _failed[column.Ordinal] = true;
+            _failedCount++;
+        }
+    }
+
+    public bool HasFailed(ColumnPlan column) => _failedCount > 0 && column.Ordinal >= 0 && _failed[column.Ordinal];
 
     public void Clear()
     {
@@ -63,6 +74,10 @@ internal sealed class RowBuffer(int fieldCount)
             NewOptions.Clear();
         }
 
-        FailedColumns.Clear();
+        if (_failedCount > 0)
+        {
+            Array.Clear(_failed);
+            _failedCount = 0;
+        }
     }
 }
