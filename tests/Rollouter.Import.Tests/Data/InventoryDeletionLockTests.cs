@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Tests.Infrastructure;
-using Rollouter.Import.Web.Clients;
+using Rollouter.Import.Web.Features.Inventories;
 
 namespace Rollouter.Import.Tests.Data;
 

@@ -11,7 +11,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
-using Rollouter.Import.Web.Imports;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -365,10 +365,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             var srv = await db.Rollouts.AsNoTracking().SingleAsync(r => r.Identifier == "SRV");
             var servers = await db.Inventories.SingleAsync(i => i.Name == "Servers");
             var admin = await db.Users.SingleAsync(u => u.Email == "admin@demo.test");
-            using var file = new MemoryStream(Encoding.UTF8.GetBytes($"Name\n{Unique("SRV")}\n"));
-            var created = await scope.ServiceProvider.GetRequiredService<ImportService>()
-                .CreateAsync(srv, servers.Id, "servers.csv", file, admin.Id, CancellationToken.None);
-            foreignImport = created.Import!.Id;
+            var created = await TestImports.CreateAsync(scope.ServiceProvider, srv.Id, servers.Id, "servers.csv",
+                Encoding.UTF8.GetBytes($"Name\n{Unique("SRV")}\n"), admin.Id);
+            foreignImport = created.Import.Id;
         }
 
         var manager = await factory.SignInAsync("manager@demo.test");

@@ -5,6 +5,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
 

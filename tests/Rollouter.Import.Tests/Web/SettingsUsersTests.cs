@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
-using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
 

@@ -46,6 +46,6 @@ public static class FieldPattern
     {
         const string marker = "containing: ";
         var at = e.Message.IndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? "some of its constructs" : e.Message[(at + marker.Length)..].TrimEnd('.');
+        return at < 0 ? "some of its constructs" : e.Message[(at + marker.Length)..].TrimEnd('.').Trim('\'');
     }
 }

@@ -22,8 +22,6 @@ public sealed class ImportChecker
     /// <summary>Longer values are cut in errors: the error report shows the row as the file holds it anyway.</summary>
     public const int MaxErrorValueLength = 1_000;
 
-    public static TimeSpan RegexTimeout => TimeSpan.FromMilliseconds(100);
-
     internal ImportChecker(InventoryDefinition inventory, ImportMapping mapping, ColumnPlan[] columns, FieldPlan[] fields,
         List<string> setupErrors, NameRule name, StatusRule status, RequiredFieldsRule requiredFields,
         ClientLimitRule clientLimit, AdvancedLinkRule links)

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Clients;
+
+public sealed record UserRef(int Id, string Name, string? Email);
+
+/// <summary>One custom field of the client's inventory and the client's value(s), empty when it has none.</summary>
+public sealed record FieldValue(int FieldId, string Field, CustomFieldType Type, IReadOnlyList<string> Values)
+{
+    public bool IsMultiValued => Type is CustomFieldType.MultiSelection or CustomFieldType.MultiSelectionFree;
+}
+
+/// <summary>A link as read from this client: "is replaced by" (inward) from the target, the outward name from the source.</summary>
+public sealed record LinkView(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId, string OtherClientName,
+    string OtherInventory, DateTimeOffset CreatedAt);
+
+/// <summary>One entry of the history: who, when, which import (<paramref name="ImportExists"/> false once it was deleted with its inventory), each field's old and new value.</summary>
+public sealed record HistoryView(DateTimeOffset At, UserRef? User, int? ImportId, bool Created, IReadOnlyList<FieldChange> Changes,
+    bool ImportExists = true);
+
+/// <summary>Everything the client page and <c>GET /api/clients/{id}</c> show.</summary>
+public sealed record ClientDetails(
+    int Id,
+    int RolloutId,
+    string Name,
+    int InventoryId,
+    string InventoryName,
+    string Status,
+    UserRef? Assignee,
+    UserRef? ClientUser,
+    string? Description,
+    string? Flag,
+    IReadOnlyList<FieldValue> Values,
+    IReadOnlyList<LinkView> Links,
+    IReadOnlyList<HistoryView> History)
+{
+    /// <summary>The most history entries shown; older ones are left out.</summary>
+    public const int HistoryLimit = 500;
+
+    public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken ct)
+    {
+        var client = await db.Clients.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Id == clientId && c.RolloutId == rolloutId, ct);
+        if (client is null)
+        {
+            return null;
+        }
+
+        // Clients refer to their inventory by id only (no navigation: no foreign key, see the README's decisions).
+        var inventoryName = await db.Inventories.Where(i => i.Id == client.InventoryId).Select(i => i.Name).FirstAsync(ct);
+
+        var status = await db.WorkflowStatuses.Where(s => s.Id == client.StatusId).Select(s => s.Name).FirstOrDefaultAsync(ct);
+        var fields = await db.InventoryCustomFields.AsNoTracking().Where(f => f.InventoryId == client.InventoryId)
+            .OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId)
+            .Select(f => new { f.CustomField.Id, f.CustomField.Name, f.CustomField.Type })
+            .ToListAsync(ct);
+        var links = (await db.ClientLinks.AsNoTracking()
+            .Where(l => l.SourceClientId == clientId || l.TargetClientId == clientId)
+            .Select(l => new
+            {
+                l.Id, l.ClientLinkTypeId, FromSource = l.SourceClientId == clientId, l.LinkType.OutwardName,
+                l.LinkType.InwardName, l.LinkType.IsAdvanced, l.CreatedAt,
+                OtherId = l.SourceClientId == clientId ? l.TargetClientId : l.SourceClientId,
+                OtherName = l.SourceClientId == clientId ? l.TargetClient.Name : l.SourceClient.Name,
+                OtherInventory = db.Inventories
+                    .Where(i => i.Id == (l.SourceClientId == clientId ? l.TargetClient.InventoryId : l.SourceClient.InventoryId))
+                    .Select(i => i.Name).First(),
+            })
+            .ToListAsync(ct))
+            .Select(l => new LinkView(l.Id, l.ClientLinkTypeId, l.FromSource ? l.OutwardName : l.InwardName, l.IsAdvanced,
+                l.OtherId, l.OtherName, l.OtherInventory, l.CreatedAt))
+            .ToList();
+        var history = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId)
+            .OrderByDescending(h => h.At).ThenByDescending(h => h.Id)
+            .Take(HistoryLimit)
+            .ToListAsync(ct);
+
+        var userIds = history.Select(h => h.UserId)
+            .Append(client.AssigneeId).Append(client.ClientUserId).Append(client.CreatedById)
+            .OfType<int>().Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new UserRef(u.Id, u.DisplayName, u.Email), ct);
+        UserRef? User(int? id) => id is { } value ? users.GetValueOrDefault(value) : null;
+
+        var importIds = history.Select(h => h.ImportId).Append(client.CreatedByImportId).OfType<int>().Distinct().ToList();
+        var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
+        var entries = history.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
+            h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
+        if (!history.Any(h => h.Action == ClientHistoryAction.Created))
+        {
+            // A bulk import records the creation on the client itself.
+            entries.Add(new HistoryView(client.CreatedAt, User(client.CreatedById), client.CreatedByImportId, true, [],
+                client.CreatedByImportId is not { } id || imports.Contains(id)));
+        }
+
+        return new ClientDetails(
+            client.Id,
+            client.RolloutId,
+            client.Name,
+            client.InventoryId,
+            inventoryName,
+            status ?? "",
+            User(client.AssigneeId),
+            User(client.ClientUserId),
+            client.Description,
+            string.IsNullOrEmpty(client.Flag) ? null : client.Flag,
+            [.. fields.Select(f => new FieldValue(f.Id, f.Name, f.Type,
+                client.Values.TryGetValue(f.Id, out var value) ? value : []))],
+            [.. links.OrderBy(l => l.Reading, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.OtherClientName, StringComparer.OrdinalIgnoreCase)],
+            entries);
+    }
+}

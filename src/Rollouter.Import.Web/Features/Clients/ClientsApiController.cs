@@ -1,0 +1,243 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
+
+namespace Rollouter.Import.Web.Features.Clients;
+
+/// <summary>One client: users by email, custom field values by field name (multi-selections as arrays).</summary>
+public sealed record ClientDto(int Id, string Name, string Status, string? Assignee, string? ClientUser,
+    string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values);
+
+/// <summary>A user of a client: id, name, email.</summary>
+public sealed record UserRefDto(int Id, string Name, string? Email);
+
+/// <summary>A link as read from this client (<c>reading</c>: the outward name from the source, the inward from the target).</summary>
+public sealed record ClientLinkDto(int Id, int LinkTypeId, string Reading, bool Advanced, int OtherClientId,
+    string OtherClientName, string OtherInventory, DateTimeOffset CreatedAt);
+
+/// <summary>One history entry: <c>action</c> Created or Changed, <c>importId</c> when an import made it.</summary>
+public sealed record ClientHistoryDto(DateTimeOffset At, UserRefDto? User, int? ImportId, string Action,
+    IReadOnlyList<FieldChangeDto> Changes);
+
+public sealed record FieldChangeDto(string Field, string? Old, string? New);
+
+/// <summary>A client with everything its page shows; custom values by field name (multi-selections as arrays).</summary>
+public sealed record ClientDetailsDto(int Id, string Name, int InventoryId, string Inventory, string Status,
+    UserRefDto? Assignee, UserRefDto? ClientUser, string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values,
+    IReadOnlyList<ClientLinkDto> Links, IReadOnlyList<ClientHistoryDto> History);
+
+/// <summary>
+/// A link to another client of the rollout: <c>direction</c> "outward" (default: this client is the source and reads
+/// the outward name) or "inward"; <c>keep</c>, for an advanced link, says by field name which value to keep ("this" or
+/// "other") where the two clients disagree on a shared field.
+/// </summary>
+public sealed record CreateLinkRequest(int? OtherClientId, int? LinkTypeId, string? Direction,
+    IReadOnlyDictionary<string, string>? Keep);
+
+public sealed record LinkConflictDto(string Field, string? This, string? Other);
+
+/// <summary>409 of a link whose clients disagree on shared fields (problem details with <c>conflicts</c>): each needs a <c>keep</c> choice.</summary>
+public sealed class LinkConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
+{
+    public IReadOnlyList<LinkConflictDto> Conflicts { get; init; } = [];
+}
+
+/// <summary>An inventory's clients and single clients for scripts: any member of the rollout; links: Rollout Manager or higher.</summary>
+[Route("api")]
+public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess access, ClientLinkService links)
+    : ApiControllerBase(db, access)
+{
+    /// <summary>
+    /// The inventory's clients by name, <paramref name="pageSize"/> (1–1000) a page; <paramref name="search"/> finds a
+    /// text in the name or the description, ignoring case.
+    /// </summary>
+    [HttpGet("inventories/{id:int}/clients")]
+    [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Clients(int id, string? search = null, int page = 1, int pageSize = 50,
+        CancellationToken ct = default)
+    {
+        var rollout = await RolloutOfAsync(
+            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
+            $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        var rolloutId = rollout.Value.Id;
+        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
+        var query = Db.Clients.AsNoTracking().InInventory(rolloutId, id);
+        search = search?.Trim();
+        if (!string.IsNullOrEmpty(search))
+        {
+            var pattern = NameSearch.Containing(search);
+            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape)
+                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await query
+            .OrderBy(c => c.NameKey).ThenBy(c => c.Id)
+            .Skip(paging.Skip)
+            .Take(paging.PageSize)
+            .Select(c => new
+            {
+                c.Id,
+                c.Name,
+                Status = Db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Name).FirstOrDefault(),
+                Assignee = Db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.Email).FirstOrDefault(),
+                ClientUser = Db.Users.Where(u => u.Id == c.ClientUserId).Select(u => u.Email).FirstOrDefault(),
+                c.Description,
+                c.Flag,
+                c.Values,
+            })
+            .ToListAsync(ct);
+        var fields = (await InventoryDefinition.LoadAsync(Db, id, ct)).CustomFields;
+        var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status ?? "", c.Assignee, c.ClientUser, c.Description,
+            string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
+        return Ok(new PageDto<ClientDto>(total, paging.Page, paging.PageSize, items));
+    }
+
+    /// <summary>The client: default fields, custom values, links and history (newest first).</summary>
+    [HttpGet("clients/{id:int}")]
+    [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Client(int id, CancellationToken ct)
+    {
+        var rollout = await ClientRolloutAsync(id, Role.ClientUser, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
+    }
+
+    /// <summary>Links the client to another client of its rollout (Rollout Manager or higher).</summary>
+    [HttpPost("clients/{id:int}/links")]
+    [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
+    {
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        var rolloutId = rollout.Value.Id;
+        if (request?.OtherClientId is not { } otherId || request.LinkTypeId is not { } typeId)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send {otherClientId, linkTypeId, direction, keep}.");
+        }
+
+        if (request.Direction is not (null or "outward" or "inward"))
+        {
+            return Error(StatusCodes.Status400BadRequest, "The direction is \"outward\" or \"inward\".");
+        }
+
+        var fieldIds = await Db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, f => f.Id, StringComparer.OrdinalIgnoreCase, ct);
+        var keep = new Dictionary<int, KeepValue>();
+        foreach (var (field, value) in request.Keep ?? new Dictionary<string, string>())
+        {
+            if (!fieldIds.TryGetValue(field, out var fieldId))
+            {
+                return Error(StatusCodes.Status400BadRequest, $"No custom field named \"{field}\" (in keep).");
+            }
+
+            if (!Enum.TryParse<KeepValue>(value, ignoreCase: true, out var choice) || !Enum.IsDefined(choice))
+            {
+                return Error(StatusCodes.Status400BadRequest, $"keep.{field} is \"this\" or \"other\".");
+            }
+
+            keep[fieldId] = choice;
+        }
+
+        var result = await links.LinkAsync(rolloutId,
+            new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
+        if (result.NeedsChoice)
+        {
+            return Refuse(Import.Problem.Conflict(
+                    "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\")."),
+                ("conflicts", result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
+        }
+
+        if (result.Error is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, result.Error);
+        }
+
+        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
+            : Created($"/api/clients/{id}", ToDto(details));
+    }
+
+    /// <summary>Removes a link of the client (Rollout Manager or higher).</summary>
+    [HttpDelete("clients/{id:int}/links/{linkId:int}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
+    {
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        return await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct) switch
+        {
+            UnlinkResult.Removed => NoContent(),
+            UnlinkResult.ImportRunning => Error(StatusCodes.Status409Conflict, ClientLinkService.ImportRunningMessage),
+            _ => Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}."),
+        };
+    }
+
+    /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>
+    private async Task<Result<Rollout>> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct) =>
+        await RolloutOfAsync(
+            await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
+            $"Client {clientId} does not exist.", minimum, ct);
+
+    private static ClientDetailsDto ToDto(ClientDetails c)
+    {
+        static UserRefDto? U(UserRef? u) => u is null ? null : new UserRefDto(u.Id, u.Name, u.Email);
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var v in c.Values)
+        {
+            values[v.Field] = v.IsMultiValued ? v.Values : v.Values.Count > 0 ? string.Join(";", v.Values) : null;
+        }
+
+        return new ClientDetailsDto(c.Id, c.Name, c.InventoryId, c.InventoryName, c.Status, U(c.Assignee), U(c.ClientUser),
+            c.Description, c.Flag, values,
+            [.. c.Links.Select(l => new ClientLinkDto(l.Id, l.LinkTypeId, l.Reading, l.Advanced, l.OtherClientId,
+                l.OtherClientName, l.OtherInventory, l.CreatedAt))],
+            [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : "Changed",
+                [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New))]))]);
+    }
+
+    /// <summary>Every custom field of the inventory by name: a string, an array for multi-valued fields, or null.</summary>
+    private static Dictionary<string, object?> Values(Dictionary<int, string[]> values, IReadOnlyList<CustomField> fields)
+    {
+        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            values.TryGetValue(field.Id, out var value);
+            result[field.Name] = field.IsMultiValued
+                ? value ?? []
+                : value is { Length: > 0 } ? string.Join(";", value) : null;
+        }
+
+        return result;
+    }
+}

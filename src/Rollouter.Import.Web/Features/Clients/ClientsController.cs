@@ -1,0 +1,155 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Clients;
+
+/// <summary>
+/// A client's page (any member of the rollout): its values, links and history. Rollout managers and administrators
+/// link it to another client of the rollout and remove links.
+/// </summary>
+[RolloutScoped]
+[Route("rollouts/{rollout}/clients")]
+public sealed class ClientsController(RolloutDbContext db, ClientLinkService links) : Controller
+{
+    public const int SearchLimit = 20;
+
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Details(int id, string? find, CancellationToken ct)
+    {
+        var page = await PageAsync(id, find, TempData["Error"] as string, TempData["Message"] as string, ct);
+        return page is null ? NotFound() : View(page);
+    }
+
+    /// <summary>
+    /// Links the client to another: <paramref name="linkType"/> is "{typeId}:out" (this client reads the outward name)
+    /// or "{typeId}:in"; <paramref name="keep"/> holds, by custom field id, "this" or "other" for each shared field the
+    /// clients disagree on. Without a choice for each, the page asks for it.
+    /// </summary>
+    [HttpPost("{id:int}/links")]
+    [RolloutScoped(MinimumRole = Role.RolloutManager)]
+    public async Task<IActionResult> Link(int id, int? otherClientId, string? linkType, Dictionary<int, string>? keep,
+        CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, ct);
+        if (client is null)
+        {
+            return NotFound();
+        }
+
+        var (typeId, outward) = ParseLinkType(linkType);
+        string? error = null;
+        if (otherClientId is null)
+        {
+            error = "Choose the client to link to.";
+        }
+        else if (typeId is null)
+        {
+            error = "Choose a link type.";
+        }
+
+        var choices = new Dictionary<int, KeepValue>();
+        foreach (var (fieldId, value) in keep ?? [])
+        {
+            if (Enum.TryParse<KeepValue>(value, ignoreCase: true, out var choice) && Enum.IsDefined(choice))
+            {
+                choices[fieldId] = choice;
+            }
+        }
+
+        if (error is null)
+        {
+            var result = await links.LinkAsync(rollout.Id,
+                new LinkRequest(id, otherClientId!.Value, typeId!.Value, outward, choices), User.UserId(), ct);
+            if (result.NeedsChoice)
+            {
+                var other = await db.Clients.Where(c => c.Id == otherClientId && c.RolloutId == rollout.Id)
+                    .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
+                var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
+                return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType!, label, result.Conflicts));
+            }
+
+            if (result.Error is null)
+            {
+                TempData["Message"] = "The link was added.";
+                return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
+            }
+
+            error = result.Error;
+        }
+
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return View("Details", await PageAsync(id, null, error, null, ct));
+    }
+
+    [HttpPost("{id:int}/links/{linkId:int}/delete")]
+    [RolloutScoped(MinimumRole = Role.RolloutManager)]
+    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        switch (await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct))
+        {
+            case UnlinkResult.NotFound:
+                return NotFound();
+            case UnlinkResult.ImportRunning:
+                Response.StatusCode = StatusCodes.Status409Conflict;
+                return View("Details", await PageAsync(id, null, ClientLinkService.ImportRunningMessage, null, ct));
+        }
+
+        TempData["Message"] = "The link was removed.";
+        return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
+    }
+
+    private async Task<ClientPage?> PageAsync(int id, string? find, string? error, string? message, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, ct);
+        if (client is null)
+        {
+            return null;
+        }
+
+        var canManage = User.HasRoleAtLeast(Role.RolloutManager);
+        IReadOnlyList<ClientSearchHit> found = [];
+        find = find?.Trim();
+        if (canManage && !string.IsNullOrEmpty(find))
+        {
+            var pattern = NameSearch.Containing(find);
+            found = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Id != id && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
+                .OrderBy(c => c.NameKey)
+                .Take(SearchLimit)
+                .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First()))
+                .ToListAsync(ct);
+        }
+
+        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(ct) : [], error, message);
+    }
+
+    /// <summary>Every link type in both readings; a type whose two names are the same is offered once.</summary>
+    private async Task<IReadOnlyList<LinkTypeChoice>> LinkTypesAsync(CancellationToken ct)
+    {
+        var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName).ToListAsync(ct);
+        var choices = new List<LinkTypeChoice>();
+        foreach (var type in types)
+        {
+            choices.Add(new LinkTypeChoice($"{type.Id}:out", type.OutwardName, type.IsAdvanced));
+            if (!string.Equals(type.InwardName, type.OutwardName, StringComparison.Ordinal))
+            {
+                choices.Add(new LinkTypeChoice($"{type.Id}:in", type.InwardName, type.IsAdvanced));
+            }
+        }
+
+        return choices;
+    }
+
+    private static (int? TypeId, bool Outward) ParseLinkType(string? value)
+    {
+        var parts = (value ?? "").Split(':');
+        return parts.Length == 2 && int.TryParse(parts[0], out var id) && parts[1] is "out" or "in"
+            ? (id, parts[1] == "out")
+            : (null, true);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Rollouter.Import.Web.Features.Errors;
+
+/// <summary>Friendly error pages: no stack trace, a correlation id to find the request in the log.</summary>
+[AllowAnonymous]
+[ApiExplorerSettings(IgnoreApi = true)]
+public sealed class ErrorsController : Controller
+{
+    [Route("error")]
+    [Route("error/{status:int}")]
+    public IActionResult Error(int? status)
+    {
+        var code = status ?? StatusCodes.Status500InternalServerError;
+        Response.StatusCode = code;
+        // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
+        return View(new ErrorPage(code, HttpContext.TraceIdentifier));
+    }
+}
+
+public sealed record ErrorPage(int Status, string CorrelationId)
+{
+    public string Title => Status switch
+    {
+        404 => "Page not found",
+        403 => "Access denied",
+        400 => "Bad request",
+        413 => "File too large",
+        _ => "Something went wrong",
+    };
+
+    public string Message => Status switch
+    {
+        404 => "This page does not exist, or you are not allowed to see it.",
+        403 => "You are not allowed to do this.",
+        400 => "The request could not be understood. Go back and try again.",
+        413 => "The upload is larger than this installation accepts.",
+        _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
+             "If it keeps happening, give your administrator the correlation id below.",
+    };
+}

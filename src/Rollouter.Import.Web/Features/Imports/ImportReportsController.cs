@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>The workbooks the pages link to: a failed import's error report and an inventory's import template.</summary>
+[Route("rollouts/{rollout}")]
+public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle imports) : Controller
+{
+    /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
+    [HttpGet("imports/{id:int}/error-report")]
+    [RolloutScoped(MinimumRole = Role.RolloutManager)]
+    public async Task<IActionResult> ErrorReport(int id, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var report = await ImportReports.ErrorReportAsync(db, imports, import, ct);
+        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
+    }
+
+    /// <summary>The inventory's import template; any member of the rollout may download it.</summary>
+    [HttpGet("inventories/{id:int}/template")]
+    [RolloutScoped]
+    public async Task<IActionResult> Template(int id, CancellationToken ct)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        if (!await db.Inventories.AnyAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct))
+        {
+            return NotFound();
+        }
+
+        return (await ImportReports.TemplateAsync(db, id, ct)).ToResult();
+    }
+}

@@ -1,0 +1,242 @@
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Features.Errors;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+public sealed record ImportListItem(
+    int Id,
+    ImportStatus Status,
+    string FileName,
+    string Inventory,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    string? ApprovedBy,
+    DateTimeOffset? ApprovedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    int Created,
+    int Updated,
+    int FailedRows)
+{
+    public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
+}
+
+public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports);
+
+/// <summary>An import on the key account managers' review page, with its rollout.</summary>
+public sealed record ReviewListItem(
+    int Id,
+    ImportStatus Status,
+    string RolloutIdentifier,
+    string Rollout,
+    string Inventory,
+    string FileName,
+    string CreatedBy,
+    DateTimeOffset CreatedAt,
+    int Created,
+    int Updated,
+    int FailedRows);
+
+/// <summary>One page of the review list: failed imports first, then the newest.</summary>
+public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total, int Page, int Pages)
+{
+    public const int PageSize = 50;
+}
+
+/// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
+public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
+
+/// <summary>A column of the file with its first sample values.</summary>
+public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples);
+
+/// <summary>Failed rows per column (letter and header), for the filter.</summary>
+public sealed record ErrorColumnCount(string? Column, string? Header, int Count);
+
+/// <summary>The import's page: file, detection, mapping form, check result, progress and result.</summary>
+public sealed class ImportPage
+{
+    public const int ErrorPageSize = 50;
+
+    public required Rollout Rollout { get; init; }
+
+    public required ClientImport Import { get; init; }
+
+    /// <summary>
+    /// The key account managers' read-only review (under /reviews): no file settings, mapping, check or approval forms.
+    /// </summary>
+    public bool Review { get; init; }
+
+    public required ParseOptions Options { get; init; }
+
+    public SpreadsheetFormat? Format { get; init; }
+
+    /// <summary>The workbook's sheets to choose from (hidden ones left out unless chosen); empty for CSV.</summary>
+    public IReadOnlyList<string> Sheets { get; init; } = [];
+
+    public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
+
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    public string? FileProblem { get; init; }
+
+    public required ImportMapping Mapping { get; init; }
+
+    public IReadOnlyList<MappingIssue> MappingErrors { get; init; } = [];
+
+    public IReadOnlyList<MappingIssue> MappingWarnings { get; init; } = [];
+
+    public required IReadOnlyList<CustomField> CustomFields { get; init; }
+
+    public string? Message { get; init; }
+
+    public string? Error { get; init; }
+
+    public CheckResult? Check { get; init; }
+
+    public IReadOnlyList<ImportRowError> Errors { get; init; } = [];
+
+    public IReadOnlyList<ErrorColumnCount> ErrorCounts { get; init; } = [];
+
+    public int ErrorTotal { get; init; }
+
+    public int ErrorPage { get; init; } = 1;
+
+    public int ErrorPages { get; init; } = 1;
+
+    public string? ErrorColumn { get; init; }
+
+    /// <summary>The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>.</summary>
+    public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status);
+
+    public bool FileSettingsEditable => !Review && ImportStatusRules.CanChangeFileSettings(Import.Status);
+
+    public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status);
+
+    public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
+
+    /// <summary>The failed rows as a workbook (the review offers it too).</summary>
+    public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);
+
+    /// <summary>The page's address: under /reviews for a review, else the wizard's.</summary>
+    public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;
+
+    public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+
+    public ColumnMapping? MappingOf(string letter) =>
+        Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
+
+    public string TargetName(string? target) =>
+        target is null ? "Do not import" : DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target) : target;
+}
+
+/// <summary>The file settings form as posted; an empty value means "detect it".</summary>
+public sealed class ParseOptionsForm
+{
+    public string? Sheet { get; set; }
+
+    public int? HeaderRow { get; set; }
+
+    /// <summary><c>,</c> <c>;</c> <c>|</c> or "tab".</summary>
+    public string? Delimiter { get; set; }
+
+    public string? Encoding { get; set; }
+
+    public bool IncludeHiddenRows { get; set; }
+
+    public ParseOptions ToOptions() => new(
+        string.IsNullOrWhiteSpace(Sheet) ? null : Sheet,
+        HeaderRow,
+        Delimiter switch { null or "" => null, "tab" => '\t', var d => d[0] },
+        string.IsNullOrWhiteSpace(Encoding) ? null : Encoding,
+        IncludeHiddenRows);
+}
+
+/// <summary>The mapping form as posted: one entry per column, plus "Update existing clients".</summary>
+public sealed class MappingForm
+{
+    public bool UpdateExisting { get; set; }
+
+    public List<ColumnForm> Columns { get; set; } = [];
+
+    /// <summary>
+    /// The mapping the form means. A browser posts every row's options, also those hidden for the chosen target (the
+    /// separator box always holds a value): only the ones that apply to the target are kept — lookup for Assignee and
+    /// Client User, "create option" for selections, separator for multi-selections.
+    /// </summary>
+    public ImportMapping ToMapping(IReadOnlyList<CustomField> customFields) => new()
+    {
+        UpdateExisting = UpdateExisting,
+        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c =>
+        {
+            var field = customFields.FirstOrDefault(f => string.Equals(f.Name, c.Target?.Trim(), StringComparison.OrdinalIgnoreCase));
+            return new ColumnMapping
+            {
+                Letter = c.Letter!,
+                Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
+                Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
+                CreateOptions = c.CreateOptions && field?.HasOptions == true,
+                Separator = string.IsNullOrWhiteSpace(c.Separator) || field?.IsMultiValued != true ? null : c.Separator,
+            };
+        })],
+    };
+}
+
+public sealed class ColumnForm
+{
+    public string? Letter { get; set; }
+
+    public string? Target { get; set; }
+
+    public UserLookup? Lookup { get; set; }
+
+    public bool CreateOptions { get; set; }
+
+    public string? Separator { get; set; }
+}
+
+/// <summary>Status names, badge colours and the seed's explanations.</summary>
+public static class ImportStatusDisplay
+{
+    /// <summary>The order the default fields are offered in, above the divider.</summary>
+    public static IReadOnlyList<string> DefaultTargets { get; } =
+        [DefaultFields.Name, DefaultFields.Status, DefaultFields.Assignee, DefaultFields.ClientUser, DefaultFields.Description, DefaultFields.ClientFlag];
+
+    public static string Name(ImportStatus status) => ImportStatusRules.Name(status);
+
+    public static string Badge(ImportStatus status) => status switch
+    {
+        ImportStatus.Incomplete => "text-bg-secondary",
+        ImportStatus.WaitingForApproval => "text-bg-warning",
+        ImportStatus.InProgress => "text-bg-info",
+        ImportStatus.Failed => "text-bg-danger",
+        ImportStatus.Completed => "text-bg-success",
+        _ => "text-bg-light",
+    };
+
+    /// <summary>The original product's words for each status; a completed import that changed nothing says so.</summary>
+    public static string Explanation(ImportStatus status, int created = 0, int updated = 0) => status switch
+    {
+        ImportStatus.Completed when created == 0 && updated == 0 =>
+            "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.",
+        ImportStatus.Incomplete => "The second step (Column-Field assignment) is empty. It is required to import at least the names of the Clients.",
+        ImportStatus.WaitingForApproval => "The import is ready to be started. After an approval, your file is processed based on your Column-Field assignment.",
+        ImportStatus.InProgress => "Your file is being processed. Depending on the amount of rows, this step can take some time.",
+        ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no Clients have been created. Please read below.",
+        ImportStatus.Completed when created == 0 => "The processing was successfully completed and all Clients have been updated.",
+        ImportStatus.Completed => "The processing was successfully completed and all Clients have been created.",
+        _ => "",
+    };
+
+    public static string Duration(TimeSpan? duration) => duration switch
+    {
+        null => "",
+        { TotalSeconds: < 60 } d => $"{d.TotalSeconds:0.#} s",
+        { TotalHours: < 1 } d => $"{(int)d.TotalMinutes} min {d.Seconds} s",
+        var d => $"{(int)d.Value.TotalHours} h {d.Value.Minutes} min",
+    };
+}

@@ -1,0 +1,234 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Infrastructure;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// The import wizard's steps for scripts: Rollout Manager or higher, member of the import's rollout. Key account
+/// managers who are members may read an import and its failed rows (GET), never change it.
+/// </summary>
+[Route("api")]
+public sealed class ImportsApiController(
+    RolloutDbContext db,
+    RolloutAccess access,
+    ImportLifecycle imports,
+    ImportUploads uploads,
+    ImportProgressRegistry progress) : ApiControllerBase(db, access)
+{
+    /// <summary>
+    /// Creates an import from a multipart upload with the fields <c>inventoryId</c> and <c>file</c> (in any order). The
+    /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415.
+    /// </summary>
+    [HttpPost("rollouts/{id:int}/imports")]
+    [DisableRequestSizeLimit]
+    [DisableFormValueModelBinding]
+    [Consumes("multipart/form-data")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    public async Task<IActionResult> Create(int id, CancellationToken ct)
+    {
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        {
+            return Refuse(tooLarge);
+        }
+
+        if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
+        }
+
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, ct);
+        if (received.Problem is not null)
+        {
+            return Refuse(received.Problem);
+        }
+
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
+        if (inventoryId is null || received.File is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
+        }
+
+        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), ct);
+        if (result.Failed)
+        {
+            return Refuse(result.Problem);
+        }
+
+        var created = result.Value;
+        return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, ct));
+    }
+
+    [HttpGet("imports/{id:int}")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(int id, CancellationToken ct)
+    {
+        var import = await ImportAsync(id, ct, read: true);
+        return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
+    }
+
+    /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
+    [HttpPut("imports/{id:int}/mapping")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct), ct);
+    }
+
+    /// <summary>
+    /// Reads the kept file again with other parse options; columns, row count and the suggested mapping follow. A
+    /// problem of the file with these options answers 400 and changes nothing; 409 while In Progress or after Completed.
+    /// </summary>
+    [HttpPut("imports/{id:int}/parse-options")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var parsed = options.ToOptions();
+        if (parsed.Failed)
+        {
+            return Refuse(parsed.Problem);
+        }
+
+        return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), ct), ct);
+    }
+
+    /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
+    [HttpPost("imports/{id:int}/check")]
+    [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Check(int id, CancellationToken ct)
+    {
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.CheckAsync(id, ct);
+        if (result.Failed)
+        {
+            return Refuse(result.Problem);
+        }
+
+        var check = result.Value;
+        return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
+            [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))]));
+    }
+
+    /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
+    [HttpPost("imports/{id:int}/approve")]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Approve(int id, CancellationToken ct)
+    {
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.ApproveAsync(id, User.UserId(), ct);
+        return result.Failed
+            ? Refuse(result.Problem)
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, ct));
+    }
+
+    /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
+    [HttpGet("imports/{id:int}/errors")]
+    [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
+        CancellationToken ct = default)
+    {
+        var import = await ImportAsync(id, ct, read: true);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
+        var query = FailedRows.Query(Db, id, column);
+        var total = await query.CountAsync(ct);
+        var items = await query
+            .Skip(paging.Skip).Take(paging.PageSize)
+            .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
+            .ToListAsync(ct);
+        return Ok(new PageDto<RowErrorDto>(total, paging.Page, paging.PageSize, items));
+    }
+
+    private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken ct) =>
+        result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, ct));
+
+    private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
+    {
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        IReadOnlyList<ColumnDto> columns = [];
+        ParseOptionsDto? parseOptions = null;
+        var warnings = new List<string>();
+        if (import.FileSha256 is not null)
+        {
+            var described = await imports.DescribeFileAsync(import, ct);
+            if (described.Succeeded)
+            {
+                var file = described.Value;
+                columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
+                    [.. file.SampleRows.Select(r => r[c.Index])]))];
+                warnings.AddRange(file.Warnings.Select(w => w.Message));
+                parseOptions = ParseOptionsDto.From(file.Options);
+                if (validation is null && import.Status is ImportStatus.Incomplete)
+                {
+                    var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
+                    validation = MappingValidation.Validate(mapping, file.Columns, definition);
+                }
+            }
+            else
+            {
+                warnings.Add(described.Problem.Message);
+            }
+        }
+
+        var total = import.RowCount ?? 0;
+        var running = progress.TryGet(import.Id, out var live)
+            ? live
+            : new ImportProgress(import.RowsChecked, import.RowsWritten, total, import.FailedRowCount);
+        return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
+            import.RowCount, columns, warnings, MappingDto.From(mapping),
+            [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
+            new ProgressDto(running.Checked, running.Written, total, running.Failed),
+            new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+    }
+}

@@ -1,0 +1,282 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// Inventory → Import and the wizard (upload, column-field mapping, summary and approval): only rollout managers (or
+/// higher) who are members of the rollout. An import of another rollout answers 404.
+/// </summary>
+[RolloutScoped(MinimumRole = Role.RolloutManager)]
+[Route("rollouts/{rollout}/imports")]
+public sealed class ImportsController(
+    RolloutDbContext db,
+    ImportLifecycle imports,
+    ImportUploads uploads,
+    ImportsPageBuilder pages,
+    IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
+{
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var list = await db.Imports
+            .Where(i => i.RolloutId == rollout.Id)
+            .OrderByDescending(i => i.Id)
+            .Select(i => new ImportListItem(i.Id, i.Status, i.FileName, i.Inventory.Name, i.CreatedBy.DisplayName,
+                i.CreatedAt, i.ApprovedBy != null ? i.ApprovedBy.DisplayName : null, i.ApprovedAt, i.StartedAt,
+                i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+            .ToListAsync(cancellationToken);
+        return View(new ImportList(rollout, list));
+    }
+
+    /// <summary>Step 1: choose the inventory and the file.</summary>
+    [HttpGet("new")]
+    public async Task<IActionResult> New(int? inventoryId, CancellationToken cancellationToken) =>
+        View(await NewImportAsync(inventoryId, null, cancellationToken));
+
+    /// <summary>
+    /// Step 1 posted: the multipart body is streamed section by section (no form binding, no buffering) into the
+    /// import service, as the API does. The antiforgery token, a form field like the others, is validated before the
+    /// import is created. A refused file shows the service's message with its status code.
+    /// </summary>
+    [HttpPost("new")]
+    [DisableRequestSizeLimit]
+    [DisableFormValueModelBinding]
+    [IgnoreAntiforgeryToken]
+    public async Task<IActionResult> Upload(CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        {
+            return await RefuseUploadAsync(null, tooLarge, cancellationToken);
+        }
+
+        if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
+        {
+            return await RefuseUploadAsync(null, Import.Problem.Invalid("Choose an inventory and a file."), cancellationToken);
+        }
+
+        var tokenField = antiforgeryOptions.Value.FormFieldName;
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId", tokenField],
+            skipEmptyFile: true, cancellationToken);
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var id) ? id : null;
+        if (received.Problem is not null)
+        {
+            return await RefuseUploadAsync(inventoryId, received.Problem, cancellationToken);
+        }
+
+        if (!await IsAntiforgeryTokenValidAsync(received.Fields.GetValueOrDefault(tokenField)))
+        {
+            return BadRequest();
+        }
+
+        if (inventoryId is null || received.File is null)
+        {
+            return await RefuseUploadAsync(inventoryId, Import.Problem.Invalid(
+                inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import."), cancellationToken);
+        }
+
+        var result = await imports.CreateAsync(rollout.Id, inventoryId.Value, received.FileName, received.File, User.UserId(),
+            cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseUploadAsync(inventoryId, result.Problem, cancellationToken);
+        }
+
+        return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Value.Import.Id}");
+    }
+
+    /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        return View(await PageAsync(import, cancellationToken, page: page, column: column,
+            message: TempData["Message"] as string, error: TempData["Error"] as string));
+    }
+
+    /// <summary>Saves the mapping: Incomplete until Name is mapped, then Waiting for Approval.</summary>
+    [HttpPost("{id:int}/mapping")]
+    public async Task<IActionResult> SaveMapping(int id, MappingForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        TempData["Message"] = result.Value.Import.Status == ImportStatus.Incomplete
+            ? "Mapping saved. The import stays Incomplete until a column is mapped to Name."
+            : "Mapping saved. The import is Waiting for Approval.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>
+    /// The file settings (sheet, header row, delimiter, encoding, hidden rows): the kept file is read again with them
+    /// and the mapping suggested anew; a problem with the new settings is shown on the page and changes nothing.
+    /// </summary>
+    [HttpPost("{id:int}/parse-options")]
+    public async Task<IActionResult> SaveParseOptions(int id, ParseOptionsForm form, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        // The form posts the header row of the sheet shown; another sheet with that header row left as it was has its
+        // own header row detected.
+        var options = form.ToOptions();
+        var current = ParseOptions.FromJson(import.ParseOptions);
+        if (options.Sheet is not null && current.Sheet is not null && options.Sheet != current.Sheet && options.HeaderRow == current.HeaderRow)
+        {
+            options = options with { HeaderRow = null };
+        }
+
+        var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        TempData["Message"] = $"File settings saved: {result.Value.Import.RowCount} rows; the column-field assignment was suggested anew.";
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>The dry run: every row checked with the saved mapping; nothing is written.</summary>
+    [HttpPost("{id:int}/check")]
+    public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.CheckAsync(id, cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Value));
+    }
+
+    /// <summary>Approves the import (Waiting for Approval or Failed) and enqueues the job.</summary>
+    [HttpPost("{id:int}/approve")]
+    public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            TempData["Error"] = result.Problem.Message;
+        }
+
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+    }
+
+    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    [HttpGet("{id:int}/progress")]
+    public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        return Json(pages.Progress(import));
+    }
+
+    /// <summary>The file as it was uploaded.</summary>
+    [HttpGet("{id:int}/file")]
+    public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var file = await pages.OriginalFileAsync(import, cancellationToken);
+        return file.Succeeded ? file.Value.ToResult() : NotFound();
+    }
+
+    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
+        pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
+
+    private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
+        string? column = null, string? message = null, string? error = null, CheckResult? check = null) =>
+        pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, page, column,
+            message, error, check);
+
+    private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
+    {
+        var header = antiforgeryOptions.Value.HeaderName;
+        if (string.IsNullOrEmpty(token) || string.IsNullOrEmpty(header))
+        {
+            return false;
+        }
+
+        // The form field was read from the stream; handing it over as the header keeps the antiforgery service from
+        // reading (and buffering) the form.
+        Request.Headers[header] = token;
+        return await antiforgery.IsRequestValidAsync(HttpContext);
+    }
+
+    private async Task<IActionResult> RefuseUploadAsync(int? inventoryId, Problem problem, CancellationToken cancellationToken)
+    {
+        Response.StatusCode = problem.StatusCode();
+        return View(nameof(New), await NewImportAsync(inventoryId, problem.Message, cancellationToken));
+    }
+
+    /// <summary>The import's page again, with the reason the step was refused and its status code.</summary>
+    private async Task<IActionResult> RefuseAsync(ClientImport import, Problem problem, CancellationToken cancellationToken)
+    {
+        Response.StatusCode = problem.StatusCode();
+        return View(nameof(Details), await PageAsync(import, cancellationToken, error: problem.Message));
+    }
+
+    private async Task<NewImport> NewImportAsync(int? inventoryId, string? error, CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var inventories = await db.Inventories.AsNoTracking()
+            .Where(i => i.RolloutId == rollout.Id)
+            .OrderBy(i => i.Name)
+            .ToListAsync(cancellationToken);
+        return new NewImport(rollout, inventories, inventoryId, error);
+    }
+}

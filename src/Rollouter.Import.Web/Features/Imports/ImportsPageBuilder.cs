@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Web.Features.Errors;
+using Rollouter.Import.Web.Infrastructure;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// What the import's page shows, for the wizard (<see cref="ImportsController"/>) and the key account managers'
+/// read-only review (<see cref="ReviewsController"/>) alike: file and detection, mapping, check result, progress,
+/// result and failed rows; plus the progress the bar polls and the download of the kept file. Callers check role and
+/// membership first.
+/// </summary>
+public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle imports, ImportFileStore files,
+    ImportProgressRegistry progress)
+{
+    private const int SampleCount = 3;
+    private const int MaxCheckErrorsShown = 500;
+    private static readonly FileExtensionContentTypeProvider ContentTypes = new();
+
+    /// <summary>The import of <paramref name="rollout"/> with its inventory and users, or null.</summary>
+    public Task<ClientImport?> FindAsync(Rollout rollout, int id, CancellationToken cancellationToken) =>
+        db.Imports.AsNoTracking()
+            .Include(i => i.Inventory)
+            .Include(i => i.CreatedBy)
+            .Include(i => i.ApprovedBy)
+            .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
+
+    /// <summary>What the progress bar polls: the running import's rows checked, written and failed, of the total.</summary>
+    public object Progress(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var total = import.RowCount ?? 0;
+        var running = progress.TryGet(import.Id, out var live)
+            ? live
+            : new ImportProgress(import.RowsChecked, import.RowsWritten, total, import.FailedRowCount);
+        return new
+        {
+            status = import.Status.ToString(),
+            done = import.Status is not ImportStatus.InProgress,
+            @checked = running.Checked,
+            written = running.Written,
+            failed = running.Failed,
+            total = running.Total > 0 ? running.Total : total,
+        };
+    }
+
+    /// <summary>The file as it was uploaded (streamed from the kept copy), under its original name.</summary>
+    public async Task<Result<Download>> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.FileSha256 is null)
+        {
+            return Problem.NotFound($"Import {import.Id} has no file.");
+        }
+
+        var path = await files.GetLocalPathAsync(import, cancellationToken);
+        var contentType = ContentTypes.TryGetContentType(import.FileName, out var type) ? type : "application/octet-stream";
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
+            FileOptions.Asynchronous | FileOptions.SequentialScan);
+        return new Download(stream, import.FileName, contentType);
+    }
+
+    public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
+        bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
+        CheckResult? check = null)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        ArgumentNullException.ThrowIfNull(import);
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        var options = ParseOptions.FromJson(import.ParseOptions);
+        IReadOnlyList<ImportColumn> columns = [];
+        IReadOnlyList<string> warnings = [];
+        IReadOnlyList<MappingIssue> mappingErrors = [];
+        IReadOnlyList<MappingIssue> mappingWarnings = [];
+        SpreadsheetFormat? format = null;
+        IReadOnlyList<string> sheets = [];
+        string? fileProblem = null;
+        var described = await imports.DescribeFileAsync(import, cancellationToken);
+        if (described.Succeeded)
+        {
+            var file = described.Value;
+            format = file.Format;
+            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
+            options = file.Options;
+            columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
+                [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];
+            warnings = [.. file.Warnings.Select(w => w.Message)];
+            var validation = MappingValidation.Validate(mapping, file.Columns, definition);
+            mappingErrors = validation.Errors;
+            mappingWarnings = validation.Warnings;
+        }
+        else
+        {
+            fileProblem = described.Problem.Message;
+        }
+
+        IReadOnlyList<ImportRowError> errors = [];
+        IReadOnlyList<ErrorColumnCount> counts = [];
+        int total = 0, pages = 1;
+        column = FailedRows.Column(column);
+        if (import.Status == ImportStatus.Failed)
+        {
+            counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
+                    .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
+                    .ToListAsync(cancellationToken))
+                .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
+                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
+            var filtered = FailedRows.Query(db, import.Id, column);
+            total = await filtered.CountAsync(cancellationToken);
+            var paging = Paging.Of(page, ImportPage.ErrorPageSize).Within(total);
+            (page, pages) = (paging.Page, paging.PageCount(total));
+            errors = await filtered
+                .Skip(paging.Skip).Take(ImportPage.ErrorPageSize)
+                .ToListAsync(cancellationToken);
+        }
+
+        if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
+        {
+            check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
+        }
+
+        return new ImportPage
+        {
+            Rollout = rollout,
+            Import = import,
+            Review = review,
+            Options = options,
+            Format = format,
+            Sheets = sheets,
+            Columns = columns,
+            Warnings = warnings,
+            FileProblem = fileProblem,
+            Mapping = mapping,
+            MappingErrors = mappingErrors,
+            MappingWarnings = mappingWarnings,
+            CustomFields = definition.CustomFields,
+            Message = message,
+            Error = error,
+            Check = check,
+            Errors = errors,
+            ErrorCounts = counts,
+            ErrorTotal = total,
+            ErrorPage = page,
+            ErrorPages = pages,
+            ErrorColumn = column,
+        };
+    }
+}

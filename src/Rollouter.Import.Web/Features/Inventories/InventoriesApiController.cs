@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Exporting;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Features.Rollouts;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Inventories;
+
+/// <summary>A new inventory: a name unique in the rollout, a workflow, custom fields in order (ids).</summary>
+public sealed record CreateInventoryRequest(string? Name, int? WorkflowId, IReadOnlyList<int>? CustomFieldIds);
+
+/// <summary>Inventories for scripts: create one (Rollout Manager or higher), export its clients (any member).</summary>
+[Route("api")]
+public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess access, InventoryService inventories,
+    TimeProvider clock) : ApiControllerBase(db, access)
+{
+    [HttpPost("rollouts/{id:int}/inventories")]
+    [ProducesResponseType<InventoryDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Create(int id, CreateInventoryRequest? request, CancellationToken ct)
+    {
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        if (request is null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Send {name, workflowId, customFieldIds}.");
+        }
+
+        var result = await inventories.CreateAsync(rollout.Value.Id,
+            new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), ct);
+        if (!result.Succeeded)
+        {
+            return Error(StatusCodes.Status400BadRequest, string.Join(" ", result.Errors.Values));
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(Db, result.Inventory!.Id, ct);
+        return Created($"/api/inventories/{definition.InventoryId}", RolloutsApiController.ToDto(definition));
+    }
+
+    /// <summary>The inventory's clients as .xlsx (streamed), headers as the importer maps them: see the README.</summary>
+    [HttpGet("inventories/{id:int}/export")]
+    [Produces(XlsxStreamWriter.ContentType, "application/json")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Export(int id, CancellationToken ct)
+    {
+        var inventory = await Db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        var rollout = await RolloutOfAsync(inventory?.RolloutId, $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed || inventory is null)
+        {
+            return Refuse(rollout.Problem ?? Import.Problem.NotFound($"Inventory {id} does not exist."));
+        }
+
+        await InventoriesController.StreamExportAsync(HttpContext, Db, inventory, clock, ct);
+        return new EmptyResult();
+    }
+}

@@ -1,0 +1,247 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Web.Features.Inventories;
+
+/// <summary>What an inventory is made of: a name, a workflow and an ordered choice of custom fields.</summary>
+public sealed record InventoryInput(string? Name, int? WorkflowId, IReadOnlyList<int>? CustomFieldIds);
+
+/// <summary>The outcome of a change: the inventory, or the messages by form field ("Name", "WorkflowId", "CustomFieldIds").</summary>
+public sealed record InventoryResult(Inventory? Inventory, IReadOnlyDictionary<string, string> Errors)
+{
+    public bool Succeeded => Inventory is not null && Errors.Count == 0;
+
+    public static InventoryResult Failed(string field, string message) =>
+        new(null, new Dictionary<string, string> { [field] = message });
+}
+
+/// <summary>
+/// Creates, edits, duplicates and deletes inventories, for the pages and the API alike. The callers check role and
+/// membership; this checks the input. The workflow of an inventory that has clients cannot change (their statuses
+/// belong to it): duplicate the inventory instead.
+/// </summary>
+public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null)
+{
+    public const int MaxNameLength = 200;
+
+    public async Task<InventoryResult> CreateAsync(int rolloutId, InventoryInput input, CancellationToken ct)
+    {
+        var (name, fieldIds, errors) = await ValidateAsync(rolloutId, null, input, ct);
+        if (errors.Count > 0)
+        {
+            return new InventoryResult(null, errors);
+        }
+
+        var inventory = new Inventory
+        {
+            RolloutId = rolloutId,
+            Name = name!,
+            WorkflowId = input.WorkflowId!.Value,
+            CreatedAt = clock.GetUtcNow(),
+            CustomFields = [.. fieldIds.Select((id, i) => new InventoryCustomField { CustomFieldId = id, Position = i })],
+        };
+        db.Inventories.Add(inventory);
+        return await SaveAsync(inventory, ct);
+    }
+
+    public async Task<InventoryResult> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken ct)
+    {
+        var inventory = await db.Inventories.Include(i => i.CustomFields)
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+        if (inventory is null)
+        {
+            return InventoryResult.Failed("Name", $"Inventory {inventoryId} does not exist.");
+        }
+
+        var (name, fieldIds, errors) = await ValidateAsync(rolloutId, inventoryId, input, ct);
+        if (errors.Count == 0 && input.WorkflowId != inventory.WorkflowId)
+        {
+            var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct);
+            if (clients > 0)
+            {
+                errors["WorkflowId"] = $"The workflow cannot change while the inventory has clients ({clients:N0}): " +
+                    "their statuses belong to the current workflow. Duplicate the inventory to start with another workflow.";
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new InventoryResult(null, errors);
+        }
+
+        inventory.Name = name!;
+        inventory.WorkflowId = input.WorkflowId!.Value;
+        // Values of a field taken away stay on the clients (keyed by field id) and come back if the field is added again.
+        var existing = inventory.CustomFields.ToDictionary(f => f.CustomFieldId);
+        foreach (var gone in inventory.CustomFields.Where(f => !fieldIds.Contains(f.CustomFieldId)).ToList())
+        {
+            inventory.CustomFields.Remove(gone);
+        }
+
+        for (var i = 0; i < fieldIds.Count; i++)
+        {
+            if (existing.TryGetValue(fieldIds[i], out var field))
+            {
+                field.Position = i;
+            }
+            else
+            {
+                inventory.CustomFields.Add(new InventoryCustomField { CustomFieldId = fieldIds[i], Position = i });
+            }
+        }
+
+        return await SaveAsync(inventory, ct);
+    }
+
+    /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients.</summary>
+    public async Task<InventoryResult> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken ct)
+    {
+        var source = await db.Inventories.AsNoTracking().Include(i => i.CustomFields)
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+        if (source is null)
+        {
+            return InventoryResult.Failed("Name", $"Inventory {inventoryId} does not exist.");
+        }
+
+        var fieldIds = source.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomFieldId).ToList();
+        var result = await CreateAsync(rolloutId, new InventoryInput(name, source.WorkflowId, fieldIds), ct);
+        if (result.Succeeded && source.LastImportMapping is not null)
+        {
+            // The same columns map the same way into the copy.
+            result.Inventory!.LastImportMapping = source.LastImportMapping;
+            await db.SaveChangesAsync(ct);
+        }
+
+        return result;
+    }
+
+    /// <summary>How many clients and imports go with the inventory, and whether an import is running.</summary>
+    public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(
+        int rolloutId, int inventoryId, CancellationToken ct) =>
+        (await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct),
+            await db.Imports.CountAsync(i => i.InventoryId == inventoryId, ct),
+            await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct));
+
+    /// <summary>
+    /// Deletes the inventory with its clients, their links (also to clients of other inventories), history, and the
+    /// inventory's imports, in one transaction. Refused (a message) while one of its imports runs.
+    /// </summary>
+    public async Task<string?> DeleteAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var inventory = await db.Inventories.FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+        if (inventory is null)
+        {
+            return $"Inventory {inventoryId} does not exist.";
+        }
+
+        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct))
+        {
+            return "An import into this inventory is running; delete the inventory after it has finished.";
+        }
+
+        // An import approved meanwhile writes under this lock: wait for its transaction, then delete what it wrote too.
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
+
+        var clients = db.Clients.InInventory(rolloutId, inventoryId).Select(c => c.Id);
+        var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
+        // Memberships point at clients with a restricting key: they go first, also the partners' of links leaving the inventory.
+        await db.AdvancedLinkMemberships.Where(m => links.Select(l => l.Id).Contains(m.ClientLinkId) || clients.Contains(m.ClientId))
+            .ExecuteDeleteAsync(ct);
+        await links.ExecuteDeleteAsync(ct);
+        await db.ClientHistory.Where(h => clients.Contains(h.ClientId)).ExecuteDeleteAsync(ct);
+        await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(ct);
+        var imports = db.Imports.Where(i => i.InventoryId == inventoryId).Select(i => i.Id);
+        await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(ct);
+        await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
+        await db.Imports.Where(i => i.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
+        await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
+        await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        if (files is not null)
+        {
+            // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
+            await files.SweepCacheAsync(CancellationToken.None);
+        }
+
+        return null;
+    }
+
+    private async Task<(string? Name, List<int> FieldIds, Dictionary<string, string> Errors)> ValidateAsync(
+        int rolloutId, int? inventoryId, InventoryInput input, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string>();
+        var name = input.Name?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors["Name"] = "Enter a name.";
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            errors["Name"] = $"The name is too long: {name.Length} characters, at most {MaxNameLength}.";
+        }
+        else
+        {
+            var names = await db.Inventories.Where(i => i.RolloutId == rolloutId && i.Id != (inventoryId ?? 0))
+                .Select(i => i.Name).ToListAsync(ct);
+            if (names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
+            {
+                errors["Name"] = $"This rollout already has an inventory named \"{taken}\".";
+            }
+        }
+
+        if (input.WorkflowId is not { } workflowId)
+        {
+            errors["WorkflowId"] = "Choose a workflow.";
+        }
+        else if (!await db.Workflows.AnyAsync(w => w.Id == workflowId, ct))
+        {
+            errors["WorkflowId"] = $"Workflow {workflowId} does not exist.";
+        }
+        else if (!await db.WorkflowStatuses.AnyAsync(s => s.WorkflowId == workflowId, ct))
+        {
+            errors["WorkflowId"] = "This workflow has no statuses yet; clients need one.";
+        }
+
+        var fieldIds = new List<int>();
+        foreach (var id in input.CustomFieldIds ?? [])
+        {
+            if (fieldIds.Contains(id))
+            {
+                errors["CustomFieldIds"] = "A custom field can be chosen once.";
+            }
+
+            fieldIds.Add(id);
+        }
+
+        if (fieldIds.Count > 0)
+        {
+            var known = await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(ct);
+            var unknown = fieldIds.Except(known).ToList();
+            if (unknown.Count > 0)
+            {
+                errors["CustomFieldIds"] = $"No custom field with id {string.Join(", ", unknown)}.";
+            }
+        }
+
+        return (name, fieldIds, errors);
+    }
+
+    private async Task<InventoryResult> SaveAsync(Inventory inventory, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return new InventoryResult(inventory, new Dictionary<string, string>());
+        }
+        catch (DbUpdateException)
+        {
+            // Another request took the name meanwhile (the unique index on rollout and name).
+            db.ChangeTracker.Clear();
+            return InventoryResult.Failed("Name", $"This rollout already has an inventory named \"{inventory.Name}\".");
+        }
+    }
+}

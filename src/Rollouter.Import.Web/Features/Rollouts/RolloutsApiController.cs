@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Features.Inventories;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Rollouts;
+
+/// <summary>Rollouts and inventories the caller is a member of (administrators: all).</summary>
+[Route("api")]
+public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess access) : ApiControllerBase(db, access)
+{
+    private readonly RolloutAccess _access = access;
+
+    [HttpGet("rollouts")]
+    public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken ct) =>
+        await _access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
+            .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
+
+    [HttpGet("rollouts/{id:int}/inventories")]
+    [ProducesResponseType<IReadOnlyList<InventoryListItemDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Inventories(int id, CancellationToken ct)
+    {
+        var rollout = await RolloutAsync(id, Role.ClientUser, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        return Ok(await Db.Inventories.AsNoTracking().Where(i => i.RolloutId == rollout.Value.Id).OrderBy(i => i.Name)
+            .Select(i => new InventoryListItemDto(i.Id, i.Name)).ToListAsync(ct));
+    }
+
+    [HttpGet("inventories/{id:int}")]
+    [ProducesResponseType<InventoryDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Inventory(int id, CancellationToken ct)
+    {
+        var rollout = await RolloutOfAsync(
+            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
+            $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, ct)));
+    }
+
+    internal static InventoryDto ToDto(InventoryDefinition definition) => new(definition.InventoryId, definition.InventoryName,
+        [.. definition.Statuses.Select(s => s.Name)],
+        [.. definition.CustomFields.Select(f => new CustomFieldDto(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex,
+            [.. f.Options.Select(o => o.Name)]))]);
+}

@@ -1,0 +1,112 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Features.Settings.LinkTypes;
+
+public sealed class LinkTypeForm
+{
+    [Required(ErrorMessage = "Enter the outward name (e.g. \"replaces\").")]
+    [Display(Name = "Outward name")]
+    public string OutwardName { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter the inward name (e.g. \"is replaced by\").")]
+    [Display(Name = "Inward name")]
+    public string InwardName { get; set; } = "";
+
+    [Display(Name = "Advanced (linked clients share fields)")]
+    public bool IsAdvanced { get; set; }
+
+    public List<int> SharedFieldIds { get; set; } = [];
+}
+
+/// <summary>
+/// Client link types (administrators only). The outward name is unique ignoring case. Shared fields belong to advanced
+/// types only. Whether a type is advanced cannot change once links of it exist: a client has at most one advanced link,
+/// which existing plain links could break.
+/// </summary>
+public sealed class LinkTypeSettings(RolloutDbContext db)
+{
+    public Task<ClientLinkType?> FindAsync(int id, CancellationToken ct) =>
+        db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, ct);
+
+    public async Task<(ClientLinkType? Type, SettingsErrors Errors)> CreateAsync(LinkTypeForm form, CancellationToken ct)
+    {
+        var type = new ClientLinkType { OutwardName = "", InwardName = "" };
+        var errors = await SaveAsync(type, form, isNew: true, ct);
+        return (errors.Failed ? null : type, errors);
+    }
+
+    public Task<SettingsErrors> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken ct) =>
+        SaveAsync(type, form, isNew: false, ct);
+
+    private async Task<SettingsErrors> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(form);
+        var errors = new SettingsErrors();
+        var outward = SettingsNames.Clean(form.OutwardName);
+        var inward = SettingsNames.Clean(form.InwardName);
+        if (outward is null)
+        {
+            errors.Invalid(nameof(LinkTypeForm.OutwardName), "Enter the outward name (e.g. \"replaces\").");
+        }
+        else if (outward.Length > 200)
+        {
+            errors.Invalid(nameof(LinkTypeForm.OutwardName), "The outward name can have at most 200 characters.");
+        }
+        else
+        {
+            var upper = outward.ToUpperInvariant();
+            if (await db.ClientLinkTypes.AnyAsync(t => t.Id != type.Id && t.OutwardName.ToUpper() == upper, ct))
+            {
+                errors.Conflict(nameof(LinkTypeForm.OutwardName), $"Another link type is already named \"{outward}\".");
+            }
+        }
+
+        if (inward is null)
+        {
+            errors.Invalid(nameof(LinkTypeForm.InwardName), "Enter the inward name (e.g. \"is replaced by\").");
+        }
+        else if (inward.Length > 200)
+        {
+            errors.Invalid(nameof(LinkTypeForm.InwardName), "The inward name can have at most 200 characters.");
+        }
+
+        var fieldIds = (form.SharedFieldIds ?? []).Distinct().ToList();
+        if (!form.IsAdvanced && fieldIds.Count > 0)
+        {
+            errors.Invalid(nameof(LinkTypeForm.SharedFieldIds), "Only advanced link types share fields: tick \"Advanced\" or choose no field.");
+        }
+        else if (fieldIds.Count > 0 && await db.CustomFields.CountAsync(f => fieldIds.Contains(f.Id), ct) != fieldIds.Count)
+        {
+            errors.Invalid(nameof(LinkTypeForm.SharedFieldIds), "A chosen custom field no longer exists.");
+        }
+
+        if (!isNew && type.IsAdvanced != form.IsAdvanced && await db.ClientLinks.AnyAsync(l => l.ClientLinkTypeId == type.Id, ct))
+        {
+            errors.Invalid(nameof(LinkTypeForm.IsAdvanced),
+                "Clients are linked by this type: whether it is advanced can no longer change (create another link type).");
+        }
+
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
+        type.OutwardName = outward!;
+        type.InwardName = inward!;
+        type.IsAdvanced = form.IsAdvanced;
+        type.SharedFields.RemoveAll(f => !fieldIds.Contains(f.CustomFieldId));
+        type.SharedFields.AddRange(fieldIds.Where(id => type.SharedFields.All(f => f.CustomFieldId != id))
+            .Select(id => new ClientLinkTypeSharedField { CustomFieldId = id }));
+        if (isNew)
+        {
+            db.ClientLinkTypes.Add(type);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return errors;
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings.LinkTypes;
+
+/// <summary>Client link types: administrators only.</summary>
+[Route("settings/link-types")]
+[Authorize(Policy = Policies.Administrator)]
+public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings settings) : SettingsControllerBase
+{
+    private const string Views = "~/Features/Settings/LinkTypes/";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken ct)
+    {
+        var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName)
+            .Select(t => new LinkTypeListItem(t.Id, t.OutwardName, t.InwardName, t.IsAdvanced,
+                t.SharedFields.OrderBy(f => f.CustomField.Name).Select(f => f.CustomField.Name).ToList(),
+                db.ClientLinks.Count(l => l.ClientLinkTypeId == t.Id)))
+            .ToListAsync(ct);
+        return View(Views + "Index.cshtml", types);
+    }
+
+    [HttpGet("new")]
+    public async Task<IActionResult> New(CancellationToken ct) => await PageAsync(null, new LinkTypeForm(), ct);
+
+    [HttpPost("new")]
+    public async Task<IActionResult> Create(LinkTypeForm form, CancellationToken ct)
+    {
+        if (ModelState.IsValid)
+        {
+            var (type, errors) = await settings.CreateAsync(form, ct);
+            if (!Refused(errors, out _))
+            {
+                Confirm($"The link type {type!.OutwardName} / {type.InwardName} was created.");
+                return RedirectToAction(nameof(Index));
+            }
+        }
+
+        return await PageAsync(null, form, ct);
+    }
+
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    {
+        var type = await settings.FindAsync(id, ct);
+        return type is null
+            ? NotFound()
+            : await PageAsync(type, new LinkTypeForm
+            {
+                OutwardName = type.OutwardName,
+                InwardName = type.InwardName,
+                IsAdvanced = type.IsAdvanced,
+                SharedFieldIds = [.. type.SharedFields.Select(f => f.CustomFieldId)],
+            }, ct);
+    }
+
+    [HttpPost("{id:int}")]
+    public async Task<IActionResult> Update(int id, LinkTypeForm form, CancellationToken ct)
+    {
+        var type = await settings.FindAsync(id, ct);
+        if (type is null)
+        {
+            return NotFound();
+        }
+
+        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(type, form, ct), out _))
+        {
+            Confirm($"The link type {type.OutwardName} / {type.InwardName} was saved.");
+            return RedirectToAction(nameof(Index));
+        }
+
+        return await PageAsync(type, form, ct);
+    }
+
+    private async Task<IActionResult> PageAsync(ClientLinkType? type, LinkTypeForm form, CancellationToken ct)
+    {
+        var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name).ToListAsync(ct);
+        var links = type is null ? 0 : await db.ClientLinks.CountAsync(l => l.ClientLinkTypeId == type.Id, ct);
+        return View(Views + "Edit.cshtml", new LinkTypePage(type, form, fields, links));
+    }
+}

@@ -1,0 +1,180 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings.Rollouts;
+
+public sealed class RolloutForm
+{
+    [Required(ErrorMessage = "Enter the rollout's name.")]
+    [StringLength(200, ErrorMessage = "The name can have at most 200 characters.")]
+    public string Name { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter an identifier (short, used in addresses, e.g. W11).")]
+    public string Identifier { get; set; } = "";
+
+    [Range(0, int.MaxValue, ErrorMessage = "The client limit is a whole number, 0 or more (empty: no limit).")]
+    [Display(Name = "Client limit")]
+    public int? ClientLimit { get; set; }
+}
+
+/// <summary>
+/// Rollouts: only administrators create and edit them; members are managed by administrators and by rollout managers
+/// who are members of the rollout themselves.
+/// </summary>
+public sealed partial class RolloutSettings(RolloutDbContext db)
+{
+    public const int IdentifierLength = 32;
+
+    public async Task<(Rollout? Rollout, SettingsErrors Errors)> CreateAsync(ClaimsPrincipal actor, RolloutForm form, CancellationToken ct)
+    {
+        var errors = new SettingsErrors();
+        if (!actor.IsAdministrator())
+        {
+            errors.Forbidden("Only administrators create rollouts.");
+            return (null, errors);
+        }
+
+        await CheckAsync(form, 0, errors, ct);
+        if (errors.Failed)
+        {
+            return (null, errors);
+        }
+
+        var rollout = new Rollout
+        {
+            Name = form.Name, Identifier = form.Identifier, ClientLimit = form.ClientLimit, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Rollouts.Add(rollout);
+        await db.SaveChangesAsync(ct);
+        return (rollout, errors);
+    }
+
+    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, Rollout rollout, RolloutForm form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        var errors = new SettingsErrors();
+        if (!actor.IsAdministrator())
+        {
+            errors.Forbidden("Only administrators edit rollouts.");
+            return errors;
+        }
+
+        await CheckAsync(form, rollout.Id, errors, ct);
+        if (form.ClientLimit is int limit && !errors.Failed)
+        {
+            var count = await db.Clients.CountAsync(c => c.RolloutId == rollout.Id, ct);
+            if (count > limit)
+            {
+                errors.Invalid(nameof(RolloutForm.ClientLimit),
+                    $"The rollout already holds {count:N0} clients: the client limit cannot be lower.");
+            }
+        }
+
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
+        rollout.Name = form.Name;
+        rollout.Identifier = form.Identifier;
+        rollout.ClientLimit = form.ClientLimit;
+        await db.SaveChangesAsync(ct);
+        return errors;
+    }
+
+    public async Task<SettingsErrors> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        var errors = new SettingsErrors();
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
+        if (user is null)
+        {
+            errors.Invalid("UserId", "Choose a user to add.");
+        }
+        else if (!user.IsActive)
+        {
+            errors.Invalid("UserId", $"{user.DisplayName} is deactivated: reactivate the user first.");
+        }
+        else if (user.Role == Role.Administrator && !actor.IsAdministrator())
+        {
+            errors.Forbidden("Only administrators change an administrator's rollouts.");
+        }
+        else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct))
+        {
+            db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = userId });
+            await db.SaveChangesAsync(ct);
+        }
+
+        return errors;
+    }
+
+    public async Task<SettingsErrors> RemoveMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        var errors = new SettingsErrors();
+        var member = await db.RolloutMembers.Include(m => m.User)
+            .SingleOrDefaultAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct);
+        if (member is null)
+        {
+            return errors;
+        }
+
+        if (member.User.Role == Role.Administrator && !actor.IsAdministrator())
+        {
+            errors.Forbidden("Only administrators change an administrator's rollouts.");
+        }
+        else if (userId == actor.UserId() && !actor.IsAdministrator())
+        {
+            errors.Invalid("", "You cannot remove yourself from the rollout: ask an administrator.");
+        }
+        else
+        {
+            db.RolloutMembers.Remove(member);
+            await db.SaveChangesAsync(ct);
+        }
+
+        return errors;
+    }
+
+    private async Task CheckAsync(RolloutForm form, int id, SettingsErrors errors, CancellationToken ct)
+    {
+        form.Name = form.Name?.Trim() ?? "";
+        form.Identifier = form.Identifier?.Trim() ?? "";
+        if (form.Name.Length == 0)
+        {
+            errors.Invalid(nameof(RolloutForm.Name), "Enter the rollout's name.");
+        }
+        else if (form.Name.Length > 200)
+        {
+            errors.Invalid(nameof(RolloutForm.Name), "The name can have at most 200 characters.");
+        }
+
+        if (!IdentifierPattern().IsMatch(form.Identifier))
+        {
+            errors.Invalid(nameof(RolloutForm.Identifier),
+                $"The identifier is 1 to {IdentifierLength} letters (A–Z), digits, '-' or '_', starting with a letter or digit, e.g. W11.");
+        }
+        else
+        {
+            // Addresses compare the identifier exactly; identifiers differing only by case are still refused.
+            var upper = form.Identifier.ToUpperInvariant();
+            if (await db.Rollouts.AnyAsync(r => r.Id != id && r.Identifier.ToUpper() == upper, ct))
+            {
+                errors.Conflict(nameof(RolloutForm.Identifier), $"Another rollout already has the identifier \"{form.Identifier}\".");
+            }
+        }
+
+        if (form.ClientLimit < 0)
+        {
+            errors.Invalid(nameof(RolloutForm.ClientLimit), "The client limit is a whole number, 0 or more (empty: no limit).");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+    private static partial Regex IdentifierPattern();
+}

@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings.Rollouts;
+
+/// <summary>
+/// Rollouts: administrators create and edit them and manage every rollout's members; a rollout manager manages the
+/// members of the rollouts they belong to (others do not exist for them: 404).
+/// </summary>
+[Route("settings/rollouts")]
+public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess access, RolloutSettings settings)
+    : SettingsControllerBase
+{
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken ct)
+    {
+        var rollouts = await access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
+            .Select(r => new RolloutSettingsItem(r.Id, r.Identifier, r.Name, r.ClientLimit, r.Members.Count,
+                db.Clients.Count(c => c.RolloutId == r.Id)))
+            .ToListAsync(ct);
+        return View("~/Features/Settings/Rollouts/Index.cshtml", rollouts);
+    }
+
+    [Authorize(Policy = Policies.Administrator)]
+    [HttpGet("new")]
+    public IActionResult New() => View("~/Features/Settings/Rollouts/Edit.cshtml",
+        new RolloutSettingsPage(null, new RolloutForm(), true, [], []));
+
+    [Authorize(Policy = Policies.Administrator)]
+    [HttpPost("new")]
+    public async Task<IActionResult> Create(RolloutForm form, CancellationToken ct)
+    {
+        if (ModelState.IsValid)
+        {
+            var (rollout, errors) = await settings.CreateAsync(User, form, ct);
+            if (!Refused(errors, out var forbidden))
+            {
+                Confirm($"The rollout {rollout!.Name} was created. Add its members below.");
+                return RedirectToAction(nameof(Edit), new { id = rollout.Id });
+            }
+
+            if (forbidden)
+            {
+                return Forbid();
+            }
+        }
+
+        return View("~/Features/Settings/Rollouts/Edit.cshtml", new RolloutSettingsPage(null, form, true, [], []));
+    }
+
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    {
+        var rollout = await access.Visible(User).AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (rollout is null)
+        {
+            return NotFound();
+        }
+
+        var form = new RolloutForm { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
+        return await PageAsync(rollout, form, ct);
+    }
+
+    [Authorize(Policy = Policies.Administrator)]
+    [HttpPost("{id:int}")]
+    public async Task<IActionResult> Update(int id, RolloutForm form, CancellationToken ct)
+    {
+        var rollout = await db.Rollouts.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (rollout is null)
+        {
+            return NotFound();
+        }
+
+        if (ModelState.IsValid)
+        {
+            var errors = await settings.UpdateAsync(User, rollout, form, ct);
+            if (!Refused(errors, out var forbidden))
+            {
+                Confirm($"The rollout {rollout.Name} was saved.");
+                return RedirectToAction(nameof(Edit), new { id });
+            }
+
+            if (forbidden)
+            {
+                return Forbid();
+            }
+        }
+
+        return await PageAsync(rollout, form, ct);
+    }
+
+    [HttpPost("{id:int}/members")]
+    public Task<IActionResult> AddMember(int id, int userId, CancellationToken ct) =>
+        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, ct), "The member was added.", ct);
+
+    [HttpPost("{id:int}/members/{userId:int}/remove")]
+    public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken ct) =>
+        ChangeMembersAsync(id, r => settings.RemoveMemberAsync(User, r, userId, ct), "The member was removed.", ct);
+
+    /// <summary>A change of a visible rollout's members: 404 for another rollout, 403 or the page with the message when refused.</summary>
+    private async Task<IActionResult> ChangeMembersAsync(
+        int id, Func<Rollout, Task<SettingsErrors>> change, string done, CancellationToken ct)
+    {
+        var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (rollout is null)
+        {
+            return NotFound();
+        }
+
+        if (Refused(await change(rollout), out var forbidden))
+        {
+            return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), ct);
+        }
+
+        Confirm(done);
+        return RedirectToAction(nameof(Edit), new { id });
+    }
+
+    private static RolloutForm FormOf(Rollout rollout) =>
+        new() { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
+
+    private async Task<IActionResult> PageAsync(Rollout rollout, RolloutForm form, CancellationToken ct)
+    {
+        var members = await db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == rollout.Id)
+            .OrderBy(m => m.User.DisplayName)
+            .Select(m => new MemberItem(m.UserId, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role, m.User.IsActive))
+            .ToListAsync(ct);
+        var memberIds = members.Select(m => m.Id).ToList();
+        var isAdministrator = User.IsAdministrator();
+        var candidates = await db.Users.AsNoTracking()
+            .Where(u => u.IsActive && !memberIds.Contains(u.Id) && (isAdministrator || u.Role != Role.Administrator))
+            .OrderBy(u => u.DisplayName)
+            .Select(u => new UserChoice(u.Id, u.DisplayName, u.Email, u.Role))
+            .ToListAsync(ct);
+        // Settings are for rollout managers and administrators, and the rollout is one they see: they manage its members.
+        return View("~/Features/Settings/Rollouts/Edit.cshtml",
+            new RolloutSettingsPage(rollout, form, User.IsAdministrator(), members, candidates, CanManageMembers: true));
+    }
+}

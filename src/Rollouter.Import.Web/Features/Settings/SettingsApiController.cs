@@ -1,0 +1,150 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Settings.CustomFields;
+using Rollouter.Import.Web.Features.Settings.Rollouts;
+using Rollouter.Import.Web.Features.Settings.Workflows;
+using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings;
+
+/// <summary>
+/// Custom fields and workflows (Rollout Manager or higher), rollouts (created by administrators) and their members
+/// (administrators, or rollout managers who are members; another rollout does not exist: 404).
+/// </summary>
+[SettingsConflictFilter]
+[Route("api")]
+public sealed class SettingsApiController(
+    RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts)
+    : ApiControllerBase(db, access)
+{
+    private readonly RolloutAccess _access = access;
+
+    [HttpGet("custom-fields")]
+    [ProducesResponseType<IReadOnlyList<CustomFieldDefinitionDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> CustomFields(CancellationToken ct)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(ct);
+        return Ok(list.Select(Describe).ToList());
+    }
+
+    [HttpPost("custom-fields")]
+    [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request.Type is null)
+        {
+            return Error(StatusCodes.Status400BadRequest,
+                "Give the type: Input, TextArea, Selection, MultiSelection or MultiSelectionFree.");
+        }
+
+        var form = new CustomFieldForm
+        {
+            Name = request.Name ?? "",
+            Description = request.Description,
+            Type = request.Type.Value,
+            Required = request.Required,
+            ValidationRegex = request.Regex,
+        };
+        var (field, errors) = await fields.CreateAsync(form, request.Options ?? [], ct);
+        return errors.Failed
+            ? Error(errors.StatusCode, errors.Message)
+            : Created($"/api/custom-fields/{field!.Id}", Describe(field));
+    }
+
+    [HttpGet("workflows")]
+    [ProducesResponseType<IReadOnlyList<WorkflowDto>>(StatusCodes.Status200OK)]
+    public async Task<IActionResult> Workflows(CancellationToken ct)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        return Ok(await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
+            .Select(w => new WorkflowDto(w.Id, w.Name, w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList()))
+            .ToListAsync(ct));
+    }
+
+    [HttpPost("workflows")]
+    [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var (workflow, errors) = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
+        return errors.Failed
+            ? Error(errors.StatusCode, errors.Message)
+            : Created($"/api/workflows/{workflow!.Id}",
+                new WorkflowDto(workflow.Id, workflow.Name, [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)]));
+    }
+
+    [HttpPost("rollouts")]
+    [ProducesResponseType<RolloutCreatedDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var form = new RolloutForm { Name = request.Name ?? "", Identifier = request.Identifier ?? "", ClientLimit = request.ClientLimit };
+        var (rollout, errors) = await rollouts.CreateAsync(User, form, ct);
+        return errors.Failed
+            ? Error(errors.StatusCode, errors.Message)
+            : Created($"/api/rollouts/{rollout!.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
+    }
+
+    /// <summary>Adds a member; the answer lists the rollout's members.</summary>
+    [HttpPost("rollouts/{id:int}/members")]
+    [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        var errors = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
+        if (errors.Failed)
+        {
+            return Error(errors.StatusCode, errors.Message);
+        }
+
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        return Ok(await Db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == id).OrderBy(m => m.User.DisplayName)
+            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(ct));
+    }
+
+    private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
+        ? null
+        : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators change settings.");
+
+    private static CustomFieldDefinitionDto Describe(CustomField f) => new(f.Id, f.Name, f.Description, f.Type, f.Required,
+        f.ValidationRegex, [.. f.Options.OrderBy(o => o.Position).Select(o => o.Name)]);
+}

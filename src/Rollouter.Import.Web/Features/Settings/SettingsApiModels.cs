@@ -1,0 +1,43 @@
+using System.Linq.Expressions;
+using System.Text.Json.Serialization;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings;
+
+/// <summary>A user; <c>invitationUrl</c> only in the answer to a creation without password (shown once).</summary>
+public sealed record UserDto(
+    int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
+    IReadOnlyList<string> Rollouts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null)
+{
+    /// <summary>A user as a query gives it, naming only the rollouts among <paramref name="visibleRollouts"/> (ids).</summary>
+    public static Expression<Func<User, UserDto>> Projection(List<int> visibleRollouts) =>
+        u => new UserDto(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
+            u.Rollouts.Where(m => visibleRollouts.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                .Select(m => m.Rollout.Identifier).ToList(), null);
+}
+
+/// <summary>
+/// A new user. Without <c>password</c> the answer carries an <c>invitationUrl</c> where the user sets one. <c>rolloutIds</c>:
+/// rollouts to add the user to (a rollout manager: among their own).
+/// </summary>
+public sealed record CreateUserRequest(
+    string? DisplayName, string? Email, string? UserCode, Role? Role, bool IsKeyAccountManager, string? Password,
+    IReadOnlyList<int>? RolloutIds);
+
+public sealed record CustomFieldDefinitionDto(
+    int Id, string Name, string? Description, CustomFieldType Type, bool Required, string? Regex, IReadOnlyList<string> Options);
+
+public sealed record CreateCustomFieldRequest(
+    string? Name, string? Description, CustomFieldType? Type, bool Required, string? Regex, IReadOnlyList<string>? Options);
+
+public sealed record WorkflowDto(int Id, string Name, IReadOnlyList<string> Statuses);
+
+public sealed record CreateWorkflowRequest(string? Name, IReadOnlyList<string>? Statuses);
+
+public sealed record CreateRolloutRequest(string? Name, string? Identifier, int? ClientLimit);
+
+public sealed record RolloutCreatedDto(int Id, string Identifier, string Name, int? ClientLimit);
+
+public sealed record AddMemberRequest(int UserId);

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Rollouter.Import.Web.Features.Settings.Users;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings;
+
+/// <summary>
+/// The settings pages under /settings: Rollout Manager or higher (lower roles get 403); some actions need an
+/// Administrator. Every form is validated on the server and carries an antiforgery token (global filter).
+/// </summary>
+[SettingsConflictFilter]
+[Authorize(Policy = Policies.RolloutManager)]
+public abstract class SettingsControllerBase : Controller
+{
+    public const string MessageKey = "SettingsMessage";
+
+    /// <summary>A confirmation shown once on the next page.</summary>
+    protected void Confirm(string message) => TempData[MessageKey] = message;
+
+    /// <summary>
+    /// Whether the change was refused; the reasons go into the model state for the validation summary. A refusal by role
+    /// sets <paramref name="forbidden"/> (answer 403: the page never offers it).
+    /// </summary>
+    protected bool Refused(SettingsErrors errors, out bool forbidden)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        forbidden = errors.StatusCode == StatusCodes.Status403Forbidden;
+        errors.CopyTo(ModelState);
+        return errors.Failed;
+    }
+}
+
+[Route("settings")]
+public sealed class SettingsController : SettingsControllerBase
+{
+    [HttpGet("")]
+    public IActionResult Index() => RedirectToAction(nameof(UsersController.Index), "Users");
+}

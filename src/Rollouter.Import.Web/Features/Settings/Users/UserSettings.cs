@@ -1,0 +1,289 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings.Users;
+
+/// <summary>What a user page and <c>POST /api/users</c> send.</summary>
+public sealed class UserForm
+{
+    [Required(ErrorMessage = "Enter the user's name.")]
+    [StringLength(200, ErrorMessage = "The name can have at most 200 characters.")]
+    [Display(Name = "Name")]
+    public string DisplayName { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter the user's email address.")]
+    [EmailAddress(ErrorMessage = "Enter a valid email address.")]
+    [StringLength(256, ErrorMessage = "The email address can have at most 256 characters.")]
+    public string Email { get; set; } = "";
+
+    [Required(ErrorMessage = "Enter a user ID (the one imports can look the user up by, e.g. U-0042).")]
+    [StringLength(50, ErrorMessage = "The user ID can have at most 50 characters.")]
+    [Display(Name = "User ID")]
+    public string UserCode { get; set; } = "";
+
+    public Role Role { get; set; } = Role.Technician;
+
+    [Display(Name = "Key account manager")]
+    public bool IsKeyAccountManager { get; set; }
+
+    /// <summary>On creation: send an invitation link instead of setting a password.</summary>
+    public bool Invite { get; set; } = true;
+
+    [DataType(DataType.Password)]
+    [Display(Name = "Initial password")]
+    public string? Password { get; set; }
+
+    [DataType(DataType.Password)]
+    [Display(Name = "Repeat the password")]
+    public string? ConfirmPassword { get; set; }
+
+    /// <summary>Rollouts the user is a member of (only those the editor may manage are changed).</summary>
+    public List<int> RolloutIds { get; set; } = [];
+}
+
+/// <summary>
+/// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. Rollout managers
+/// manage every user below Administrator; only administrators give or take the Administrator role. Nobody
+/// deactivates themselves, and the last active administrator stays one.
+/// </summary>
+public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
+{
+    /// <summary>Roles <paramref name="actor"/> may give.</summary>
+    public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
+        [.. Enum.GetValues<Role>().Where(r => r != Role.Administrator || actor.IsAdministrator()).OrderDescending()];
+
+    /// <summary>Whether <paramref name="actor"/> may edit <paramref name="target"/> (a rollout manager: no administrator).</summary>
+    public static bool CanManage(ClaimsPrincipal actor, User target) =>
+        actor.IsAdministrator() || (actor.HasRoleAtLeast(Role.RolloutManager) && target.Role != Role.Administrator);
+
+    public async Task<(User? User, string? InvitationToken, SettingsErrors Errors)> CreateAsync(
+        ClaimsPrincipal actor, UserForm form, CancellationToken ct)
+    {
+        var errors = new SettingsErrors();
+        Normalize(form);
+        await CheckAsync(actor, form, null, errors, ct);
+        if (!form.Invite)
+        {
+            if (string.IsNullOrEmpty(form.Password))
+            {
+                errors.Invalid(nameof(UserForm.Password), "Enter an initial password, or choose to send an invitation link.");
+            }
+            else if (form.ConfirmPassword is not null && form.ConfirmPassword != form.Password)
+            {
+                errors.Invalid(nameof(UserForm.ConfirmPassword), "The two passwords are not the same.");
+            }
+        }
+
+        if (errors.Failed)
+        {
+            return (null, null, errors);
+        }
+
+        var user = new User
+        {
+            DisplayName = form.DisplayName,
+            Email = form.Email,
+            UserName = form.Email,
+            UserCode = form.UserCode,
+            Role = form.Role,
+            IsKeyAccountManager = form.IsKeyAccountManager,
+            EmailConfirmed = true,
+        };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = form.Invite ? await users.CreateAsync(user) : await users.CreateAsync(user, form.Password!);
+        if (!result.Succeeded)
+        {
+            AddIdentityErrors(result, errors);
+            return (null, null, errors);
+        }
+
+        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
+        await transaction.CommitAsync(ct);
+        var token = form.Invite ? await InvitationTokenAsync(user) : null;
+        return (user, token, errors);
+    }
+
+    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var errors = new SettingsErrors();
+        Normalize(form);
+        if (!CanManage(actor, user))
+        {
+            errors.Forbidden("Only administrators change an administrator.");
+            return errors;
+        }
+
+        await CheckAsync(actor, form, user, errors, ct);
+        if (user.Role == Role.Administrator && form.Role != Role.Administrator && user.IsActive
+            && !await OtherActiveAdministratorsAsync(user.Id, ct))
+        {
+            errors.Invalid(nameof(UserForm.Role),
+                $"{user.DisplayName} is the last active administrator: make someone else an administrator first.");
+        }
+
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
+        user.DisplayName = form.DisplayName;
+        user.Email = form.Email;
+        user.UserName = form.Email;
+        user.UserCode = form.UserCode;
+        user.Role = form.Role;
+        user.IsKeyAccountManager = form.IsKeyAccountManager;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            AddIdentityErrors(result, errors);
+            return errors;
+        }
+
+        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
+        await transaction.CommitAsync(ct);
+        return errors;
+    }
+
+    /// <summary>Deactivates or reactivates; a deactivated user can no longer sign in, and their sessions and tokens end.</summary>
+    public async Task<SettingsErrors> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var errors = new SettingsErrors();
+        if (!CanManage(actor, user))
+        {
+            errors.Forbidden("Only administrators deactivate or reactivate an administrator.");
+        }
+        else if (!active && user.Id == actor.UserId())
+        {
+            errors.Invalid("", "You cannot deactivate yourself.");
+        }
+        else if (!active && user.Role == Role.Administrator && !await OtherActiveAdministratorsAsync(user.Id, ct))
+        {
+            errors.Invalid("", $"{user.DisplayName} is the last active administrator and stays active.");
+        }
+
+        if (errors.Failed || user.IsActive == active)
+        {
+            return errors;
+        }
+
+        user.IsActive = active;
+        var result = await users.UpdateAsync(user);
+        if (result.Succeeded && !active)
+        {
+            // Ends the user's cookie sessions at the next request (the cookie check also reads IsActive).
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        AddIdentityErrors(result, errors);
+        return errors;
+    }
+
+    /// <summary>
+    /// A password-reset token for the invitation link. Changing the security stamp first makes every earlier link of this
+    /// user invalid; setting the password changes it again, so a link works once.
+    /// </summary>
+    public async Task<string> InvitationTokenAsync(User user)
+    {
+        await users.UpdateSecurityStampAsync(user);
+        return await users.GeneratePasswordResetTokenAsync(user);
+    }
+
+    public static string InvitationPath(int userId, string token) =>
+        $"/account/invitation?user={userId}&token={Uri.EscapeDataString(token)}";
+
+    /// <summary>Sets the user's memberships among the rollouts <paramref name="actor"/> may manage; others stay.</summary>
+    private async Task SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds, CancellationToken ct)
+    {
+        var manageable = await access.Visible(actor).Select(r => r.Id).ToListAsync(ct);
+        var wanted = rolloutIds.Intersect(manageable).ToHashSet();
+        var current = await db.RolloutMembers.Where(m => m.UserId == userId && manageable.Contains(m.RolloutId)).ToListAsync(ct);
+        db.RolloutMembers.RemoveRange(current.Where(m => !wanted.Contains(m.RolloutId)));
+        db.RolloutMembers.AddRange(wanted.Where(id => current.All(m => m.RolloutId != id))
+            .Select(id => new RolloutMember { RolloutId = id, UserId = userId }));
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static void Normalize(UserForm form)
+    {
+        form.DisplayName = form.DisplayName?.Trim() ?? "";
+        form.Email = form.Email?.Trim() ?? "";
+        form.UserCode = form.UserCode?.Trim() ?? "";
+        form.RolloutIds ??= [];
+    }
+
+    private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, SettingsErrors errors, CancellationToken ct)
+    {
+        if (form.DisplayName.Length == 0)
+        {
+            errors.Invalid(nameof(UserForm.DisplayName), "Enter the user's name.");
+        }
+
+        if (form.Email.Length == 0 || !new EmailAddressAttribute().IsValid(form.Email))
+        {
+            errors.Invalid(nameof(UserForm.Email), "Enter a valid email address.");
+        }
+
+        if (form.UserCode.Length == 0)
+        {
+            errors.Invalid(nameof(UserForm.UserCode), "Enter a user ID (the one imports can look the user up by, e.g. U-0042).");
+        }
+
+        if (!Enum.IsDefined(form.Role))
+        {
+            errors.Invalid(nameof(UserForm.Role), "Choose a role.");
+        }
+        else if (form.Role == Role.Administrator && !actor.IsAdministrator() && existing?.Role != Role.Administrator)
+        {
+            errors.Forbidden("Only administrators make someone an Administrator.");
+        }
+
+        var id = existing?.Id ?? 0;
+        // Imports look users up by user ID ignoring case, so "u-7" and "U-7" would be the same user ID.
+        var code = form.UserCode.ToUpperInvariant();
+        if (form.UserCode.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.UserCode.ToUpper() == code, ct))
+        {
+            errors.Conflict(nameof(UserForm.UserCode), $"Another user already has the user ID \"{form.UserCode}\".");
+        }
+
+        var email = users.NormalizeEmail(form.Email);
+        if (form.Email.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == email, ct))
+        {
+            errors.Conflict(nameof(UserForm.Email), $"Another user already has the email address {form.Email}.");
+        }
+    }
+
+    private Task<bool> OtherActiveAdministratorsAsync(int userId, CancellationToken ct) =>
+        db.Users.AnyAsync(u => u.Id != userId && u.IsActive && u.Role == Role.Administrator, ct);
+
+    public static void AddIdentityErrors(IdentityResult result, SettingsErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(errors);
+        foreach (var error in result.Errors)
+        {
+            var field = error.Code switch
+            {
+                _ when error.Code.StartsWith("Password", StringComparison.Ordinal) => nameof(UserForm.Password),
+                _ when error.Code.Contains("Email", StringComparison.Ordinal) => nameof(UserForm.Email),
+                _ when error.Code.Contains("UserName", StringComparison.Ordinal) => nameof(UserForm.Email),
+                _ => "",
+            };
+            if (error.Code is "DuplicateEmail" or "DuplicateUserName")
+            {
+                errors.Conflict(field, error.Description);
+            }
+            else
+            {
+                errors.Invalid(field, error.Description);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings.Users;
+
+[Route("settings/users")]
+public sealed class UsersController(RolloutDbContext db, RolloutAccess access, UserSettings settings) : SettingsControllerBase
+{
+    private const string Views = "~/Features/Settings/Users/";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken ct)
+    {
+        // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
+        var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
+                u.PasswordHash != null,
+                u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                    .Select(m => m.Rollout.Identifier).ToList()))
+            .ToListAsync(ct);
+        return View(Views + "Index.cshtml", users);
+    }
+
+    [HttpGet("new")]
+    public async Task<IActionResult> New(CancellationToken ct) => View(Views + "Edit.cshtml", await PageAsync(null, new UserForm(), ct));
+
+    [HttpPost("new")]
+    public async Task<IActionResult> Create(UserForm form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (ModelState.IsValid)
+        {
+            var (user, token, errors) = await settings.CreateAsync(User, form, ct);
+            if (Refused(errors, out var forbidden))
+            {
+                if (forbidden)
+                {
+                    return Forbid();
+                }
+            }
+            else if (token is not null)
+            {
+                return View(Views + "Invitation.cshtml", new InvitationCreated(user!, InvitationLink(user!.Id, token)));
+            }
+            else
+            {
+                Confirm($"{user!.DisplayName} was created and can sign in with the initial password.");
+                return RedirectToAction(nameof(Edit), new { id = user.Id });
+            }
+        }
+
+        form.Password = form.ConfirmPassword = null;
+        return View(Views + "Edit.cshtml", await PageAsync(null, form, ct));
+    }
+
+    [HttpGet("{id:int}")]
+    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var form = new UserForm
+        {
+            DisplayName = user.DisplayName,
+            Email = user.Email ?? "",
+            UserCode = user.UserCode,
+            Role = user.Role,
+            IsKeyAccountManager = user.IsKeyAccountManager,
+            RolloutIds = await db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(ct),
+        };
+        return View(Views + "Edit.cshtml", await PageAsync(user, form, ct));
+    }
+
+    [HttpPost("{id:int}")]
+    public async Task<IActionResult> Update(int id, UserForm form, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        if (!UserSettings.CanManage(User, user))
+        {
+            return Forbid();
+        }
+
+        // No password on editing: the invitation link sets one.
+        ModelState.Remove(nameof(UserForm.Password));
+        if (ModelState.IsValid)
+        {
+            var errors = await settings.UpdateAsync(User, user, form, ct);
+            if (!Refused(errors, out var forbidden))
+            {
+                Confirm($"{user.DisplayName} was saved.");
+                return RedirectToAction(nameof(Edit), new { id });
+            }
+
+            if (forbidden)
+            {
+                return Forbid();
+            }
+
+            await db.Entry(user).ReloadAsync(ct);
+        }
+
+        return View(Views + "Edit.cshtml", await PageAsync(user, form, ct));
+    }
+
+    [HttpPost("{id:int}/deactivate")]
+    public Task<IActionResult> Deactivate(int id, CancellationToken ct) => SetActiveAsync(id, false, ct);
+
+    [HttpPost("{id:int}/reactivate")]
+    public Task<IActionResult> Reactivate(int id, CancellationToken ct) => SetActiveAsync(id, true, ct);
+
+    /// <summary>A new invitation link (earlier ones stop working); also how a forgotten password is reset.</summary>
+    [HttpPost("{id:int}/invitation")]
+    public async Task<IActionResult> Invite(int id, CancellationToken ct)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        if (!UserSettings.CanManage(User, user))
+        {
+            return Forbid();
+        }
+
+        if (user.Id == User.UserId())
+        {
+            // A new link would also end one's own other sessions; one's own password is changed by signing in.
+            ModelState.AddModelError("", "You cannot create a link for yourself.");
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+        }
+
+        if (!user.IsActive)
+        {
+            ModelState.AddModelError("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+        }
+
+        var token = await settings.InvitationTokenAsync(user);
+        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token)));
+    }
+
+    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var errors = await settings.SetActiveAsync(User, user, active, ct);
+        if (Refused(errors, out var forbidden))
+        {
+            if (forbidden)
+            {
+                return Forbid();
+            }
+
+            await db.Entry(user).ReloadAsync(ct);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+        }
+
+        Confirm(active
+            ? $"{user.DisplayName} was reactivated and can sign in again."
+            : $"{user.DisplayName} was deactivated: they can no longer sign in, and imports no longer find them.");
+        return RedirectToAction(nameof(Edit), new { id });
+    }
+
+    private UserForm FormOf(User user) => new()
+    {
+        DisplayName = user.DisplayName,
+        Email = user.Email ?? "",
+        UserCode = user.UserCode,
+        Role = user.Role,
+        IsKeyAccountManager = user.IsKeyAccountManager,
+        RolloutIds = [.. db.RolloutMembers.Where(m => m.UserId == user.Id).Select(m => m.RolloutId)],
+    };
+
+    private string InvitationLink(int userId, string token) =>
+        $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(userId, token)}";
+
+    private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken ct)
+    {
+        var manageable = await access.Visible(User).OrderBy(r => r.Name)
+            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
+        var canManage = user is null || UserSettings.CanManage(User, user);
+        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canManage,
+            user?.Id == User.UserId());
+    }
+}

@@ -1,0 +1,93 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Rollouter.Import.Web.Infrastructure.Problems;
+
+namespace Rollouter.Import.Web.Infrastructure.Api;
+
+/// <summary>
+/// The API's answer to a body it cannot read (not JSON, a value of the wrong type, an unknown enum name): 400 problem
+/// details like every other refusal, naming the field and, for an enum, the names it takes.
+/// </summary>
+public static partial class InvalidRequestBody
+{
+    public static IActionResult Response(ActionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var body = context.ActionDescriptor.Parameters
+            .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType;
+        return ProblemMapping.ToApiResult(ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body)));
+    }
+
+    public static string Message(ModelStateDictionary modelState, Type? bodyType = null)
+    {
+        ArgumentNullException.ThrowIfNull(modelState);
+        var failed = modelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
+        // A body that cannot be read also leaves its parameter unbound ("The request field is required."): name only
+        // what the JSON reader found, when it found something.
+        if (failed.Any(entry => entry.Key.StartsWith('$')))
+        {
+            failed.RemoveAll(entry => !entry.Key.StartsWith('$'));
+        }
+
+        var problems = failed
+            .SelectMany(entry => entry.Value!.Errors.Select(error => Describe(entry.Key, error, bodyType)))
+            .Distinct()
+            .ToList();
+        return problems.Count == 0
+            ? "The request body is not valid."
+            : "The request body is not valid: " + string.Join("; ", problems);
+    }
+
+    private static string Describe(string key, ModelError error, Type? bodyType)
+    {
+        var message = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage;
+        // System.Text.Json adds where it stopped reading ("Path: $.role | LineNumber: 0 | BytePositionInLine: 20.").
+        message = JsonPosition().Replace(message, "").Trim();
+        if (message.Contains("could not be converted", StringComparison.Ordinal) && TypeAt(bodyType, key) is { } type)
+        {
+            message = type.IsEnum
+                ? $"\"{type.Name}\" takes one of: {string.Join(", ", Enum.GetNames(type))}."
+                : $"expected {Expected(type)}.";
+        }
+
+        var field = key.TrimStart('$', '.');
+        return field.Length == 0 || field == "request" ? message : $"{field}: {message}";
+    }
+
+    private static string Expected(Type type) => type switch
+    {
+        _ when type == typeof(string) => "text",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(int) || type == typeof(long) => "a whole number",
+        _ when type == typeof(decimal) || type == typeof(double) => "a number",
+        _ when type != typeof(string) && type.IsAssignableTo(typeof(System.Collections.IEnumerable)) => "a list",
+        _ => "an object",
+    };
+
+    /// <summary>The type (nullable unwrapped) of the body's property at a JSON path such as <c>$.columns[0].lookup</c>.</summary>
+    private static Type? TypeAt(Type? type, string path)
+    {
+        foreach (var segment in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            var name = segment.Split('[')[0];
+            type = type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType;
+            if (segment.Contains('[') && type is not null)
+            {
+                type = type.IsArray ? type.GetElementType()
+                    : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+            }
+        }
+
+        return type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+    }
+
+    [GeneratedRegex(@"\s*Path: .*$")]
+    private static partial Regex JsonPosition();
+}

@@ -1,0 +1,125 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Infrastructure.Security;
+
+/// <summary>
+/// Bearer tokens of the JSON API: HMAC-SHA256 JWTs signed with <c>Rollouter:Api:SigningKey</c> (base64, at least 32
+/// bytes), or, when that is not configured, with a key generated once and kept in the data folder (several instances
+/// must then be given the same key by configuration).
+/// </summary>
+public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
+{
+    public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>The default scheme: <see cref="Scheme"/> under /api, the sign-in cookie everywhere else.</summary>
+    public const string PathScheme = "BearerUnderApiElseCookie";
+    public const string Issuer = "Rollouter.Import";
+    public const string Audience = "Rollouter.Import.Api";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    public string Create(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + Lifetime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.Name, user.Email ?? user.UserName ?? ""),
+                new Claim(ClaimTypes.Role, user.Role.ToString()),
+                new Claim(RolloutClaims.DisplayNameClaim, user.DisplayName),
+                .. user.IsKeyAccountManager ? [new Claim(RolloutClaims.KeyAccountManagerClaim, "true")] : Array.Empty<Claim>(),
+            ]),
+        });
+    }
+
+    public static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder)
+    {
+        var configured = configuration["Rollouter:Api:SigningKey"];
+        byte[] bytes;
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            bytes = Convert.FromBase64String(configured.Trim());
+        }
+        else
+        {
+            var path = Path.Combine(dataFolder, "api-signing-key");
+            if (!File.Exists(path))
+            {
+                Directory.CreateDirectory(dataFolder);
+                var partial = path + "." + Guid.NewGuid().ToString("N");
+                File.WriteAllText(partial, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+                try
+                {
+                    File.Move(partial, path, overwrite: false);
+                }
+                catch (IOException)
+                {
+                    File.Delete(partial); // another instance wrote it first
+                }
+            }
+
+            bytes = Convert.FromBase64String(File.ReadAllText(path).Trim());
+        }
+
+        return bytes.Length < 32
+            ? throw new InvalidOperationException("Rollouter:Api:SigningKey must be at least 32 bytes (base64).")
+            : new SymmetricSecurityKey(bytes);
+    }
+}
+
+public static class ApiTokenSetup
+{
+    /// <summary>Registers the bearer scheme; a token of a user deactivated since it was issued is refused.</summary>
+    public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
+        string dataFolder)
+    {
+        var key = ApiTokens.LoadKey(configuration, dataFolder);
+        services.AddSingleton(sp => new ApiTokens(key, sp.GetRequiredService<TimeProvider>()));
+        services.AddAuthentication().AddJwtBearer(ApiTokens.Scheme, o =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = ApiTokens.Issuer,
+                ValidAudience = ApiTokens.Audience,
+                IssuerSigningKey = key,
+                ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                NameClaimType = ClaimTypes.Name,
+                RoleClaimType = ClaimTypes.Role,
+                ClockSkew = TimeSpan.FromMinutes(1),
+            };
+            o.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = async context =>
+                {
+                    var userId = context.Principal?.UserId() ?? 0;
+                    var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
+                    var user = await db.Users.AsNoTracking()
+                        .Where(u => u.Id == userId)
+                        .Select(u => new { u.IsActive, u.Role })
+                        .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+                    if (user is not { IsActive: true } || user.Role.ToString() != context.Principal!.Role()?.ToString())
+                    {
+                        context.Fail("The user is deactivated or their role changed; sign in again.");
+                    }
+                },
+            };
+        });
+        return services;
+    }
+}

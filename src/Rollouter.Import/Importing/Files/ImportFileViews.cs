@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Caching.Memory;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Files;
+
+/// <summary>
+/// What the import's page and the API show of an import's kept file, opened once per file and parse options and then
+/// kept in memory (at most 64 MB of them, each for 10 minutes after its last use). A script polling an import's state,
+/// or a page reloaded while a large import runs, no longer reads the file again each time: opening a million-row
+/// .xlsx scans the whole sheet for hidden rows and merged cells.
+/// </summary>
+public sealed class ImportFileViews : IDisposable
+{
+    private const long SizeLimit = 64L * 1024 * 1024;
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
+
+    /// <summary>The view of the import's file, or the reader's problem with it (cached alike).</summary>
+    public async Task<Result<ImportFileView>> GetAsync(
+        ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        ArgumentNullException.ThrowIfNull(open);
+        var key = (import.Id, import.FileSha256, import.ParseOptions);
+        if (_cache.TryGetValue(key, out Result<ImportFileView>? known) && known is not null)
+        {
+            return known;
+        }
+
+        var opened = await open(ct);
+        Result<ImportFileView> result;
+        if (opened.Succeeded)
+        {
+            using (opened.File)
+            {
+                result = ImportFileView.From(opened.File);
+            }
+        }
+        else
+        {
+            result = Problem.FromFile(opened.Problem);
+        }
+
+        _cache.Set(key, result, new MemoryCacheEntryOptions
+        {
+            Size = result.Value?.EstimatedBytes ?? 1024,
+            SlidingExpiration = TimeSpan.FromMinutes(10),
+        });
+        return result;
+    }
+
+    public void Dispose() => _cache.Dispose();
+}
+
+/// <summary>An import's file as the mapping step shows it: format, sheets, options, columns, sample rows, warnings.</summary>
+public sealed record ImportFileView(
+    SpreadsheetFormat Format,
+    IReadOnlyList<SheetInfo> Sheets,
+    string? Sheet,
+    ParseOptions Options,
+    IReadOnlyList<SheetColumn> Columns,
+    IReadOnlyList<SourceRow> SampleRows,
+    IReadOnlyList<FileWarning> Warnings)
+{
+    public static ImportFileView From(SpreadsheetFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new ImportFileView(file.Format, file.Sheets, file.Sheet, file.Options, file.Columns, file.SampleRows,
+            file.Warnings);
+    }
+
+    /// <summary>About the memory the view holds: its texts, two bytes a character, and some for each object.</summary>
+    public long EstimatedBytes =>
+        1024 + 2L * (Columns.Sum(c => 64 + c.Header.Length) +
+                     SampleRows.Sum(r => r.Cells.Sum(c => 16 + (c?.Length ?? 0))) +
+                     Warnings.Sum(w => 64 + w.Message.Length));
+}
