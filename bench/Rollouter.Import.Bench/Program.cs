@@ -44,6 +44,11 @@ switch (command)
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"],
             options.GetValueOrDefault("mode", "import"));
 
+    case "viaapp":
+        return await BenchViaApp.RunAsync(options["file"], options["connection"], options["app"],
+            int.Parse(options["rows"], CultureInfo.InvariantCulture),
+            options.TryGetValue("import-seconds", out var importSeconds) ? double.Parse(importSeconds, CultureInfo.InvariantCulture) : 0);
+
     case "rules":
         return await BenchRules.RunAsync(options["file"],
             options.TryGetValue("passes", out var passes) ? int.Parse(passes, CultureInfo.InvariantCulture) : 7);
@@ -53,7 +58,7 @@ switch (command)
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|rules|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|viaapp|rules|export --option value …");
         return 2;
 }
 
