@@ -3,9 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
-using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Clients;
 
@@ -62,15 +62,13 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     public async Task<IActionResult> Clients(int id, string? search = null, int page = 1, int pageSize = 50,
         CancellationToken ct = default)
     {
-        var rollout = await RolloutOfAsync(
-            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
-            $"Inventory {id} does not exist.", Role.ClientUser, ct);
-        if (rollout.Failed)
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        if (inventory.Failed)
         {
-            return Refuse(rollout.Problem);
+            return Refuse(inventory.Problem);
         }
 
-        var rolloutId = rollout.Value.Id;
+        var rolloutId = inventory.Value.RolloutId;
         var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
         var query = Db.Clients.AsNoTracking().InInventory(rolloutId, id);
         search = search?.Trim();
@@ -110,7 +108,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Client(int id, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.ClientUser, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -129,7 +127,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -189,7 +187,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -202,12 +200,6 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             _ => Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}."),
         };
     }
-
-    /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>
-    private async Task<Result<Rollout>> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct) =>
-        await RolloutOfAsync(
-            await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
-            $"Client {clientId} does not exist.", minimum, ct);
 
     private static ClientDetailsDto ToDto(ClientDetails c)
     {

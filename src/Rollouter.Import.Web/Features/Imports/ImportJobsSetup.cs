@@ -126,18 +126,21 @@ public static class ImportJobsSetup
     public static IEndpointConventionBuilder MapImportJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new AdministratorDashboardFilter()],
+            Authorization = [],
+            AsyncAuthorization = [new AdministratorDashboardFilter()],
             AppPath = "/",
             DisplayStorageConnectionString = false,
         });
 
-    /// <summary>Lets only a signed-in administrator (cookie) open the dashboard.</summary>
-    private sealed class AdministratorDashboardFilter : IDashboardAuthorizationFilter
+    /// <summary>Lets only a signed-in administrator (cookie) open the dashboard: <see cref="Policies.Administrator"/>.</summary>
+    private sealed class AdministratorDashboardFilter : IDashboardAsyncAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context)
+        public async Task<bool> AuthorizeAsync(DashboardContext context)
         {
-            var user = context.GetHttpContext().User;
-            return user.Identity?.IsAuthenticated == true && user.IsAdministrator();
+            var http = context.GetHttpContext();
+            return http.User.Identity?.IsAuthenticated == true && (await http.RequestServices
+                .GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>()
+                .AuthorizeAsync(http.User, null, Policies.Administrator)).Succeeded;
         }
     }
 }

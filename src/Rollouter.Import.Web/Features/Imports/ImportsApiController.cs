@@ -5,9 +5,9 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
-using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -37,7 +37,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CancellationToken ct)
     {
-        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -80,7 +80,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct, read: true);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
         return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
     }
 
@@ -91,7 +91,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -111,7 +111,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -132,7 +132,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -155,7 +155,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -173,7 +173,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
         CancellationToken ct = default)
     {
-        var import = await ImportAsync(id, ct, read: true);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);

@@ -124,7 +124,7 @@ public sealed class SettingsApiController(
     public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);

@@ -1,11 +1,12 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
-using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports.Reviews;
 
@@ -20,16 +21,10 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
     : Controller
 {
-    private bool IsReviewer => User.IsKeyAccountManager() || User.IsAdministrator();
-
     [HttpGet("")]
+    [Authorize(Policy = Policies.Reviewer)]
     public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
     {
-        if (!IsReviewer)
-        {
-            return Forbid();
-        }
-
         var visible = access.Visible(User).Select(r => r.Id);
         var query = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
         var total = await query.CountAsync(cancellationToken);
@@ -46,65 +41,54 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
     [HttpGet("{rollout}/imports/{id:int}")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? View("~/Features/Imports/Details.cshtml", await pages.PageAsync(RolloutScopedAttribute.Current(HttpContext),
-            import!, cancellationToken, review: true, page: page, column: column));
+        var import = await FindAsync(id, cancellationToken);
+        return import is null ? NotFound() : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
+            RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, page: page, column: column));
     }
 
     /// <summary>What the page's progress bar polls while the import runs.</summary>
     [HttpGet("{rollout}/imports/{id:int}/progress")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? Json(pages.Progress(import!));
+        var import = await FindAsync(id, cancellationToken);
+        return import is null ? NotFound() : Json(pages.Progress(import));
     }
 
     /// <summary>The file as it was uploaded.</summary>
     [HttpGet("{rollout}/imports/{id:int}/file")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        if (refusal is not null)
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
         {
-            return refusal;
+            return NotFound();
         }
 
-        var file = await pages.OriginalFileAsync(import!, cancellationToken);
+        var file = await pages.OriginalFileAsync(import, cancellationToken);
         return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
     [HttpGet("{rollout}/imports/{id:int}/error-report")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        if (refusal is not null)
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
         {
-            return refusal;
+            return NotFound();
         }
 
-        var report = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
-    /// <summary>
-    /// The import of the current rollout (whose membership <see cref="RolloutScopedAttribute"/> checked: 404), for a
-    /// key account manager or administrator (else 403).
-    /// </summary>
-    private async Task<(ClientImport? Import, IActionResult? Refusal)> ImportAsync(int id, CancellationToken cancellationToken)
-    {
-        if (!IsReviewer)
-        {
-            return (null, Forbid());
-        }
-
-        var import = await pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
-        return import is null ? (null, NotFound()) : (import, null);
-    }
+    /// <summary>The import of the rollout <see cref="RolloutScopedAttribute"/> let the reviewer into, or null.</summary>
+    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
+        pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 }
