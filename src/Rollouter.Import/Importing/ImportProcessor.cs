@@ -34,6 +34,12 @@ public sealed class ImportProcessor(
     // Failed rows are stored in batches of about this many errors while the check goes on.
     private const int RecordBatch = 5_000;
 
+    /// <summary>
+    /// Runs of one approval before the import fails instead: an import that brings its server down each time (memory,
+    /// a bug) would otherwise take every instance down in turn.
+    /// </summary>
+    public const int MaxAttempts = 5;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
@@ -69,11 +75,24 @@ public sealed class ImportProcessor(
             return import;
         }
 
-        import.StartedAt = clock.GetUtcNow();
+        // A run again after an interruption starts from the beginning (the interrupted write left nothing) but keeps
+        // the first run's start and counts the attempt.
+        import.StartedAt ??= clock.GetUtcNow();
+        import.Attempt++;
         import.RowsChecked = 0;
         import.RowsWritten = 0;
         await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+        if (import.Attempt > MaxAttempts)
+        {
+            logger.LogError("Import {ImportId} was interrupted {Runs} times; it is not run again", importId, MaxAttempts);
+            return await FailAsync(import,
+                $"The import was interrupted {MaxAttempts} times (the server running it stopped each time); nothing " +
+                "was written. Approve it again to retry, or ask your administrator to look for import " +
+                $"{importId} in the log.");
+        }
+
         await db.SaveChangesAsync(ct);
+        logger.LogInformation("Import {ImportId} starts its run, attempt {Attempt}", importId, import.Attempt);
 
         try
         {
@@ -111,19 +130,16 @@ public sealed class ImportProcessor(
         // The rows are read once: the write takes them first, and should a row fail, the check goes on with the same
         // enumerator while the write rolls back.
         using var rows = Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct).GetEnumerator();
-        int checkedRows = 0, writtenRows = 0;
+        var running = new RunProgress(progress, total);
         CheckPass? pass = null;
-        pass = checker.Start(rows,
-            new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, writtenRows, total, pass!.FailedRowCount))),
-            total, ct);
+        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass!.FailedRowCount)), total, ct);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written.
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), writtenRows = n, total))), ct);
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct), new Reporter(running.Written), ct);
         }
         catch (ImportFileException e)
         {
@@ -136,13 +152,12 @@ public sealed class ImportProcessor(
         catch (ImportCheckFailedException)
         {
             // Rolled back: nothing was written, and the progress says so from here on.
-            writtenRows = 0;
-            progress?.Report(new ImportProgress(checkedRows = pass.RowCount, 0, total, pass.FailedRowCount));
+            running.RolledBack(pass.RowCount, pass.FailedRowCount);
             return await RecordFailuresAsync(import.Id, pass, watch, ct);
         }
 
         import = await ReloadAsync(import.Id, ct);
-        checkedRows = pass.Result!.RowCount;
+        var checkedRows = pass.Result!.RowCount;
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
         import.RowsChecked = checkedRows;
@@ -241,5 +256,50 @@ public sealed class ImportProcessor(
     private sealed class Reporter(Action<int> report) : IProgress<int>
     {
         public void Report(int value) => report(value);
+    }
+
+    /// <summary>
+    /// The figures of a run, reported by checking and by writing from their own threads: each report carries the
+    /// other's latest count, and one lock around counting and reporting keeps either figure from ever going back while
+    /// the write goes on. Once a row failed the write is rolled back: written is 0 from then on, and the failed rows
+    /// are counted as the check goes on.
+    /// </summary>
+    private sealed class RunProgress(IProgress<ImportProgress>? progress, int total)
+    {
+        private readonly Lock _gate = new();
+        private int _checked;
+        private int _written;
+        private int _failed;
+
+        public void Checked(int rows, int failed)
+        {
+            lock (_gate)
+            {
+                _checked = Math.Max(_checked, rows);
+                _failed = Math.Max(_failed, failed);
+                progress?.Report(new ImportProgress(_checked, _written, total, _failed));
+            }
+        }
+
+        public void Written(int rows)
+        {
+            lock (_gate)
+            {
+                _written = Math.Max(_written, rows);
+                _checked = Math.Max(_checked, rows);
+                progress?.Report(new ImportProgress(_checked, _written, total, _failed));
+            }
+        }
+
+        public void RolledBack(int checkedRows, int failed)
+        {
+            lock (_gate)
+            {
+                _written = 0;
+                _checked = Math.Max(_checked, checkedRows);
+                _failed = Math.Max(_failed, failed);
+                progress?.Report(new ImportProgress(_checked, 0, total, _failed));
+            }
+        }
     }
 }

@@ -237,6 +237,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<int?>("ApprovedById")
                         .HasColumnType("int");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -274,6 +277,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.Property<int>("InventoryId")
                         .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Mapping")
                         .HasColumnType("nvarchar(max)");

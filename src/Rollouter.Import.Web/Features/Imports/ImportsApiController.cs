@@ -197,6 +197,7 @@ public sealed class ImportsApiController(
         var mapping = ImportMapping.FromJson(import.Mapping);
         IReadOnlyList<ColumnDto> columns = [];
         ParseOptionsDto? parseOptions = null;
+        IReadOnlyList<SheetDto>? sheets = null;
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
@@ -208,6 +209,7 @@ public sealed class ImportsApiController(
                     [.. file.SampleRows.Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
+                sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];
                 if (validation is null && import.Status is ImportStatus.Incomplete)
                 {
                     var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
@@ -221,14 +223,13 @@ public sealed class ImportsApiController(
         }
 
         var total = import.RowCount ?? 0;
-        var running = progress.TryGet(import.Id, out var live)
-            ? live
-            : new ImportProgress(import.RowsChecked, import.RowsWritten, total, import.FailedRowCount);
+        var running = progress.Of(import);
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total, running.Failed),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
+            parseOptions, sheets);
     }
 }
