@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
@@ -161,6 +162,8 @@ public static class BenchImport
 
         // Building EF Core's model and opening the first connection happen once per process, not per import.
         await db.Imports.AnyAsync(i => i.Id == importId);
+        var jitMethodsBefore = JitInfo.GetCompiledMethodCount();
+        var jitBefore = JitInfo.GetCompilationTime();
         var backend = await ServerBackend.FindAsync(db);
         var backendBefore = backend.CpuSeconds();
         using var backendProfile = backend.StartProfile(Environment.GetEnvironmentVariable("BENCH_PERF_BACKEND"));
@@ -188,7 +191,7 @@ public static class BenchImport
 
         var rows = mode == "fail" ? import.FailedRowCount : import.CreatedCount + import.UpdatedCount;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated"));
+            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated; JIT during the import: {JitInfo.GetCompiledMethodCount() - jitMethodsBefore} methods, {(JitInfo.GetCompilationTime() - jitBefore).TotalSeconds:0.00} s"));
         if (!double.IsNaN(backendCpu))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
