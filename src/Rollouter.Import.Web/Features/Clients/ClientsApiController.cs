@@ -60,9 +60,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Clients(int id, string? search = null, int page = 1, int pageSize = 50,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
-        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (inventory.Failed)
         {
             return Refuse(inventory.Problem);
@@ -79,7 +79,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
                 || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
         }
 
-        var total = await query.CountAsync(ct);
+        var total = await query.CountAsync(cancellationToken);
         var rows = await query
             .OrderBy(c => c.NameKey).ThenBy(c => c.Id)
             .Skip(paging.Skip)
@@ -95,8 +95,8 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
                 c.Flag,
                 c.Values,
             })
-            .ToListAsync(ct);
-        var fields = (await InventoryDefinition.LoadAsync(Db, id, ct)).CustomFields;
+            .ToListAsync(cancellationToken);
+        var fields = (await InventoryDefinition.LoadAsync(Db, id, cancellationToken)).CustomFields;
         var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status ?? "", c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
         return Ok(new PageDto<ClientDto>(total, paging.Page, paging.PageSize, items));
@@ -106,15 +106,15 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [HttpGet("clients/{id:int}")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Client(int id, CancellationToken ct)
+    public async Task<IActionResult> Client(int id, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, ct);
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
     }
 
@@ -125,9 +125,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
+    public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -144,7 +144,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, "The direction is \"outward\" or \"inward\".");
         }
 
-        var fieldIds = await Db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, f => f.Id, StringComparer.OrdinalIgnoreCase, ct);
+        var fieldIds = await Db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, f => f.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var keep = new Dictionary<int, KeepValue>();
         foreach (var (field, value) in request.Keep ?? new Dictionary<string, string>())
         {
@@ -162,7 +162,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         }
 
         var result = await links.LinkAsync(rolloutId,
-            new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
+            new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
@@ -175,7 +175,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
                 ("conflicts", result.Value.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
         }
 
-        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
+        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
             : Created($"/api/clients/{id}", ToDto(details));
     }
@@ -185,15 +185,15 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
+    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var removed = await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct);
+        var removed = await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), cancellationToken);
         return removed.Succeeded ? NoContent() : Refuse(removed.Problem);
     }
 
