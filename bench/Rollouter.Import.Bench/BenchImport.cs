@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
@@ -35,6 +36,12 @@ public static class BenchImport
                 {
                     File.Delete(cachedFile);
                 }
+            }
+
+            if (Environment.GetEnvironmentVariable("BENCH_CHECK") is { Length: > 0 })
+            {
+                // The dry run (Check) of the same import, in a process of its own: reading and checking alone.
+                Console.WriteLine("check " + await RunChildAsync(importId, "check"));
             }
 
             var figures = await RunChildAsync(importId);
@@ -85,6 +92,26 @@ public static class BenchImport
                 Console.WriteLine("update " + updateFigures);
             }
 
+            if (Environment.GetEnvironmentVariable("BENCH_FAIL") is { Length: > 0 })
+            {
+                // The same file once more, without "Update existing clients": every row fails (its name exists), and
+                // the import records every failed row. Target: at most twice the time of the successful import.
+                var failingId = await PrepareAsync(database, file, cache);
+                var failing = await RunChildAsync(failingId, "fail");
+                await using var check = database.CreateContext();
+                var failed = await check.Imports.SingleAsync(i => i.Id == failingId);
+                var recorded = await check.ImportRowErrors.CountAsync(e => e.ImportId == failingId);
+                if (failing is null || failed.Status != ImportStatus.Failed || failed.FailedRowCount != import.RowCount ||
+                    recorded != Math.Min(import.RowCount ?? 0, Importing.Rules.ImportChecker.MaxStoredErrors))
+                {
+                    Console.Error.WriteLine($"failing import {failed.Status}: failed={failed.FailedRowCount} recorded={recorded} of {import.RowCount}");
+                    return 1;
+                }
+
+                Console.WriteLine("failing " + failing + string.Create(CultureInfo.InvariantCulture,
+                    $" ratio={Seconds(failing) / Seconds(figures):0.00}"));
+            }
+
             if (Environment.GetEnvironmentVariable("BENCH_REVERT") == "1")
             {
                 // The import taken back: asked for as the page does (conflicts checked), then the job's revert in a
@@ -123,16 +150,26 @@ public static class BenchImport
             Console.WriteLine(figures);
             return 0;
 
+            static double Seconds(string figures) => double.Parse(
+                figures.Split(' ').Single(f => f.StartsWith("seconds=", StringComparison.Ordinal))["seconds=".Length..],
+                CultureInfo.InvariantCulture);
+
             // The timed import in a child process of its own; its last line, or null when it failed.
-            async Task<string?> RunChildAsync(int id)
+            async Task<string?> RunChildAsync(int id, string mode = "import")
             {
-                // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps).
+                // BENCH_PERF_RECORD=file records a CPU profile of the import with Linux perf (symbols via perf maps);
+                // BENCH_PERF_STAT=1 counts the child's instructions and cycles instead (perf stat, to stderr), a
+                // figure that other work on the machine disturbs far less than CPU seconds.
                 var profile = Environment.GetEnvironmentVariable("BENCH_PERF_RECORD");
-                var child = new ProcessStartInfo(profile is null ? "dotnet" : "perf",
-                    [.. profile is null ? Array.Empty<string>() : ["record", "-F", "499", "-g", "-o", profile, "dotnet"],
+                string[] wrapper = profile is not null ? ["perf", "record", "-F", "499", "-g", "-o", profile]
+                    : Environment.GetEnvironmentVariable("BENCH_PERF_STAT") is { Length: > 0 }
+                        ? ["perf", "stat", "-e", "instructions:u,cycles:u,task-clock"]
+                        : [];
+                var child = new ProcessStartInfo(wrapper.Length == 0 ? "dotnet" : wrapper[0],
+                    [.. wrapper.Skip(1), .. wrapper.Length == 0 ? Array.Empty<string>() : ["dotnet"],
                      typeof(BenchImport).Assembly.Location, "process", "--db", provider.ToString(),
                      "--connection", database.ConnectionString, "--import", id.ToString(CultureInfo.InvariantCulture),
-                     "--cache", cache])
+                     "--cache", cache, "--mode", mode])
                 {
                     RedirectStandardOutput = true,
                     Environment = { ["DOTNET_PerfMapEnabled"] = profile is null ? "0" : "1", ["DOTNET_EnableWriteXorExecute"] = profile is null ? "1" : "0" },
@@ -150,7 +187,9 @@ public static class BenchImport
     }
 
     /// <summary>The timed part, in its own process: the processor's check and write of an approved import.</summary>
-    public static async Task<int> ProcessAsync(DatabaseProvider provider, string connection, int importId, string cache)
+    /// <param name="mode">"import" (must complete), "fail" (must fail: the failing path) or "check" (the dry run).</param>
+    public static async Task<int> ProcessAsync(DatabaseProvider provider, string connection, int importId, string cache,
+        string mode = "import")
     {
         var options = new DbContextOptionsBuilder<RolloutDbContext>();
         options.UseRollouterDatabase(provider, connection);
@@ -159,20 +198,36 @@ public static class BenchImport
 
         // Building EF Core's model and opening the first connection happen once per process, not per import.
         await db.Imports.AnyAsync(i => i.Id == importId);
+        var jitMethodsBefore = JitInfo.GetCompiledMethodCount();
+        var jitBefore = JitInfo.GetCompilationTime();
         var backend = await ServerBackend.FindAsync(db);
         var backendBefore = backend.CpuSeconds();
         using var backendProfile = backend.StartProfile(Environment.GetEnvironmentVariable("BENCH_PERF_BACKEND"));
 
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
+        if (mode == "check")
+        {
+            // The processor's dry run itself: the import is approved already, which the wizard's Check refuses.
+            var dryRun = await new ImportProcessor(db, new ImportFileStore(db, cache), ReaderLimits.Default,
+                TimeProvider.System, new StderrLogger<ImportProcessor>()).CheckAsync(importId, null, CancellationToken.None);
+            var checkSeconds = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"rows={dryRun.Value?.RowCount} failed={dryRun.Value?.FailedRowCount} seconds={checkSeconds:0.00} cpu_s={(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+            return dryRun.Value is { Succeeded: true } ? 0 : 1;
+        }
+
         var import = await imports.RunAsync(importId, null, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         var backendCpu = backend.CpuSeconds() - backendBefore;
         backendProfile?.Stop();
+        process.Refresh();
 
-        var rows = import.CreatedCount + import.UpdatedCount;
-        using var process = Process.GetCurrentProcess();
+        var rows = mode == "fail" ? import.FailedRowCount : import.CreatedCount + import.UpdatedCount;
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated"));
+            $"  the importing process used {process.TotalProcessorTime.TotalSeconds:0.0} s of CPU in all; GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), {GC.GetTotalPauseDuration().TotalSeconds:0.00} s paused, {GC.GetTotalAllocatedBytes() / 1024 / 1024:N0} MB allocated; JIT during the import: {JitInfo.GetCompiledMethodCount() - jitMethodsBefore} methods, {(JitInfo.GetCompilationTime() - jitBefore).TotalSeconds:0.00} s"));
         if (!double.IsNaN(backendCpu))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -180,8 +235,8 @@ public static class BenchImport
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
-        return import.Status == ImportStatus.Completed ? 0 : 1;
+            $"rows={rows} seconds={seconds:0.00} rows_per_s={rows / seconds:0} cpu_s={(process.TotalProcessorTime - cpuBefore).TotalSeconds:0.00} peak_mb={process.PeakWorkingSet64 / 1024 / 1024}"));
+        return import.Status == (mode == "fail" ? ImportStatus.Failed : ImportStatus.Completed) ? 0 : 1;
     }
 
     /// <summary>The timed revert, in its own process: the job's revert of an import whose revert was asked for.</summary>

@@ -44,7 +44,17 @@ switch (command)
 
     case "process":
         return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
-            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
+            int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"],
+            options.GetValueOrDefault("mode", "import"));
+
+    case "viaapp":
+        return await BenchViaApp.RunAsync(options["file"], options["connection"], options["app"],
+            int.Parse(options["rows"], CultureInfo.InvariantCulture),
+            options.TryGetValue("import-seconds", out var importSeconds) ? double.Parse(importSeconds, CultureInfo.InvariantCulture) : 0);
+
+    case "rules":
+        return await BenchRules.RunAsync(options["file"],
+            options.TryGetValue("passes", out var passes) ? int.Parse(passes, CultureInfo.InvariantCulture) : 7);
 
     case "revert":
         return await BenchImport.RevertAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
@@ -60,7 +70,7 @@ switch (command)
             options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|export|usercheck --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|viaapp|rules|export|usercheck --option value …");
         return 2;
 }
 

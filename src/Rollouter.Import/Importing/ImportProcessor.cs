@@ -11,8 +11,11 @@ using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Importing;
 
-/// <summary>How far a running import is: rows checked, rows written, of the file's rows.</summary>
-public readonly record struct ImportProgress(int Checked, int Written, int Total);
+/// <summary>
+/// How far a running import is: rows checked, rows written, of the file's rows, and the rows failed so far (once one
+/// has failed nothing is written: the rest is checked and each failed row recorded).
+/// </summary>
+public readonly record struct ImportProgress(int Checked, int Written, int Total, int Failed = 0);
 
 /// <summary>
 /// Runs one import from its kept file: opens it with the import's parse options, checks every row against the
@@ -28,6 +31,9 @@ public sealed class ImportProcessor(
 {
     // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
     private const int PrefetchRows = 1_024;
+
+    // Failed rows are stored in batches of about this many errors while the check goes on.
+    private const int RecordBatch = 5_000;
 
     /// <summary>
     /// Runs of one approval before the import fails instead: an import that brings its server down each time (memory,
@@ -49,7 +55,7 @@ public sealed class ImportProcessor(
         try
         {
             var mapping = ReadMapping(import);
-            var checker = await ImportChecker.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
+            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
             var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
             return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, ct);
         }
@@ -124,19 +130,22 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var mapping = ReadMapping(import);
-        var checker = await ImportChecker.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
+        var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
         // The cells corrected in the browser replace the file's between the reader and the checker.
         var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
+        // The rows are read once: the write takes them first, and should a row fail, the check goes on with the same
+        // enumerator while the write rolls back.
+        using var rows = Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, ct).GetEnumerator();
         var running = new RunProgress(progress, total);
+        CheckPass? pass = null;
+        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass!.FailedRowCount)), total, ct);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
-            // all back, so nothing is written, and the rows are read only once.
-            var rows = checker.CheckAndResolve(Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, ct),
-                new Reporter(running.Checked), total, ct);
+            // all back, so nothing is written.
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(rows, PrefetchRows, ct), new Reporter(running.Written), ct);
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct), new Reporter(running.Written), ct);
         }
         catch (ImportFileException e)
         {
@@ -146,29 +155,15 @@ public sealed class ImportProcessor(
         {
             return await NameConflictAsync(import, checker, file, e, ct);
         }
-        catch (ImportCheckFailedException e)
+        catch (ImportCheckFailedException)
         {
-            var check = e.Result;
-            import = await ReloadAsync(import.Id, ct);
-            import.RowsChecked = check.RowCount;
-            logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed",
-                import.Id, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
-            await SaveErrorsAsync(import.Id, check.Errors.Select(error => ToEntity(import.Id, error)), ct);
-            import.FailedRowCount = check.FailedRowCount;
-            var message = check.ImportErrors.Count > 0
-                ? string.Join(" ", check.ImportErrors)
-                : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
-                  "cancelled and no clients have been created or changed.";
-            if (check.ErrorsTruncated)
-            {
-                message += $" The first {check.Errors.Count:N0} of {check.ErrorCount:N0} errors are listed.";
-            }
-
-            return await FailAsync(import, message);
+            // Rolled back: nothing was written, and the progress says so from here on.
+            running.RolledBack(pass.RowCount, pass.FailedRowCount);
+            return await RecordFailuresAsync(import.Id, pass, watch, ct);
         }
 
         import = await ReloadAsync(import.Id, ct);
-        var checkedRows = checker.LastResult!.RowCount;
+        var checkedRows = pass.Result!.RowCount;
         var remembered = mapping.ToRemembered().ToJson();
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
@@ -209,6 +204,48 @@ public sealed class ImportProcessor(
         }
     }
 
+    /// <summary>
+    /// After a row failed: checks the rows left and records every failed row in bulk as the check finds them (a batch
+    /// is stored while the next is checked), then fails the import.
+    /// </summary>
+    private async Task<ClientImport> RecordFailuresAsync(int importId, CheckPass pass, System.Diagnostics.Stopwatch watch,
+        CancellationToken ct)
+    {
+        try
+        {
+            await using var recorder = await FailedRowWriter.OpenAsync(db, importId, ct);
+            foreach (var errors in pass.Failures(RecordBatch))
+            {
+                await recorder.AddAsync(errors, ct);
+            }
+
+            await recorder.CompleteAsync();
+        }
+        catch (ImportFileException e)
+        {
+            // The file cannot be read to its end: its problem is the import's, not the rows recorded so far.
+            await db.ImportRowErrors.Where(r => r.ImportId == importId).ExecuteDeleteAsync(ct);
+            return await FailAsync(await ReloadAsync(importId, ct), e.Problem.Message);
+        }
+
+        var check = pass.Result!;
+        var import = await ReloadAsync(importId, ct);
+        import.RowsChecked = check.RowCount;
+        import.FailedRowCount = check.FailedRowCount;
+        logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed, recorded",
+            importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
+        var message = check.ImportErrors.Count > 0
+            ? string.Join(" ", check.ImportErrors)
+            : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
+              "cancelled and no clients have been created or changed.";
+        if (check.ErrorCount > ImportChecker.MaxStoredErrors)
+        {
+            message += $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.";
+        }
+
+        return await FailAsync(import, message);
+    }
+
     private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
@@ -221,15 +258,13 @@ public sealed class ImportProcessor(
         import = await ReloadAsync(import.Id, ct);
         var nameColumn = checker.Mapping.NameColumn;
         var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-        await SaveErrorsAsync(import.Id, e.Conflicts.Select(c => new ImportRowError
+        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, ct))
         {
-            ImportId = import.Id,
-            Row = c.RowNumber,
-            Column = nameColumn?.Letter,
-            Header = header,
-            Value = c.Name,
-            Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
-        }), ct);
+            await recorder.AddAsync([.. e.Conflicts.Select(c => new RowError(c.RowNumber, nameColumn?.Letter, header, c.Name,
+                $"Name \"{c.Name}\" was taken by another import or user while this import was running."))], ct);
+            await recorder.CompleteAsync();
+        }
+
         import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
         return await FailAsync(import,
             "Another import or user created clients with names from this file while it was being written. " +
@@ -237,31 +272,6 @@ public sealed class ImportProcessor(
     }
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
-
-    private async Task SaveErrorsAsync(int importId, IEnumerable<ImportRowError> errors, CancellationToken ct)
-    {
-        foreach (var chunk in errors.Chunk(5_000))
-        {
-            db.ImportRowErrors.AddRange(chunk);
-            await db.SaveChangesAsync(ct);
-            foreach (var error in chunk)
-            {
-                db.Entry(error).State = EntityState.Detached;
-            }
-        }
-
-        logger.LogInformation("Import {ImportId} recorded its failed rows", importId);
-    }
-
-    private static ImportRowError ToEntity(int importId, RowError error) => new()
-    {
-        ImportId = importId,
-        Row = error.Row,
-        Column = error.Column,
-        Header = error.Header,
-        Value = error.Value,
-        Message = error.Message,
-    };
 
     private Task<ClientImport> FailAsync(ClientImport import, string failure) => FinishAsync(import, written: false, failure);
 
@@ -276,22 +286,32 @@ public sealed class ImportProcessor(
         return import;
     }
 
+    /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
     /// <summary>
     /// The figures of a run, reported by checking and by writing from their own threads: each report carries the
-    /// other's latest count, and one lock around counting and reporting keeps either figure from ever going back.
+    /// other's latest count, and one lock around counting and reporting keeps either figure from ever going back while
+    /// the write goes on. Once a row failed the write is rolled back: written is 0 from then on, and the failed rows
+    /// are counted as the check goes on.
     /// </summary>
     private sealed class RunProgress(IProgress<ImportProgress>? progress, int total)
     {
         private readonly Lock _gate = new();
         private int _checked;
         private int _written;
+        private int _failed;
 
-        public void Checked(int rows)
+        public void Checked(int rows, int failed)
         {
             lock (_gate)
             {
                 _checked = Math.Max(_checked, rows);
-                progress?.Report(new ImportProgress(_checked, _written, total));
+                _failed = Math.Max(_failed, failed);
+                progress?.Report(new ImportProgress(_checked, _written, total, _failed));
             }
         }
 
@@ -301,14 +321,19 @@ public sealed class ImportProcessor(
             {
                 _written = Math.Max(_written, rows);
                 _checked = Math.Max(_checked, rows);
-                progress?.Report(new ImportProgress(_checked, _written, total));
+                progress?.Report(new ImportProgress(_checked, _written, total, _failed));
             }
         }
-    }
 
-    /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Reporter(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
+        public void RolledBack(int checkedRows, int failed)
+        {
+            lock (_gate)
+            {
+                _written = 0;
+                _checked = Math.Max(_checked, checkedRows);
+                _failed = Math.Max(_failed, failed);
+                progress?.Report(new ImportProgress(_checked, 0, total, _failed));
+            }
+        }
     }
 }

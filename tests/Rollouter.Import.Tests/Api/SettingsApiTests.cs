@@ -123,6 +123,7 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
             options = new[] { "Red", "Blue" },
         });
         var badRegex = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "Api Bad", type = "Input", regex = "[" }));
+        var backtracking = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "Api Slow", type = "Input", regex = @"^(a|aa)\1$" }));
         var duplicate = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "MODEL", type = "Input" }));
         var noType = await ErrorAsync(await manager.PostAsJsonAsync("/api/custom-fields", new { name = "Api Typeless" }));
 
@@ -132,6 +133,8 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         Assert.Equal(["Red", "Blue"], field["options"]!.AsArray().Select(o => o!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.BadRequest, badRegex.Status);
         Assert.StartsWith("The pattern is not a valid regular expression: Invalid pattern '[' at offset 1.", badRegex.Error);
+        Assert.Equal(HttpStatusCode.BadRequest, backtracking.Status);
+        Assert.StartsWith("The pattern needs backtracking, which can make checking one value take very long: backreference", backtracking.Error);
         Assert.Equal((HttpStatusCode.Conflict, "Another custom field is already named \"MODEL\"."), duplicate);
         Assert.Equal(HttpStatusCode.BadRequest, noType.Status);
         var list = (await manager.GetJsonAsync("/api/custom-fields")).AsArray();

@@ -161,6 +161,35 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.Equal([new FieldChange("Location", "Berlin", "Hamburg")], change.Changes);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_WhenEveryRowFails_RecordsTheFailedRowsWhileTheRestIsChecked_AndTheProgressMoves(DatabaseProvider provider)
+    {
+        var csv = new StringBuilder("Name;Status\n");
+        for (var i = 1; i <= 12_000; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"PC-{i};Lost\n");
+        }
+
+        var (rollout, importId) = await PrepareAsync(provider, csv.ToString());
+        await using var observer = rollout.Database.Database.CreateContext();
+        var reports = new List<(ImportProgress Progress, int Recorded)>();
+        var progress = new SynchronousProgress<ImportProgress>(p =>
+            reports.Add((p, p.Checked == 11_000 ? observer.ImportRowErrors.Count(e => e.ImportId == importId) : -1)));
+
+        var import = await RunAsync(rollout, importId, progress);
+
+        Assert.Equal((ImportStatus.Failed, 12_000), (import.Status, import.FailedRowCount));
+        Assert.Equal(12_000, await observer.ImportRowErrors.CountAsync(e => e.ImportId == importId && e.Column == "B"));
+        // Nothing is written once a row failed, and the rows checked and failed keep counting up to the last.
+        Assert.All(reports, r => Assert.Equal(0, r.Progress.Written));
+        Assert.Equal(reports.Select(r => r.Progress.Checked).Order(), reports.Select(r => r.Progress.Checked));
+        Assert.Subset(reports.Select(r => r.Progress.Checked).ToHashSet(), Enumerable.Range(1, 12).Select(i => i * 1_000).ToHashSet());
+        Assert.Equal(reports.Select(r => r.Progress.Checked), reports.Select(r => r.Progress.Failed));
+        // Failed rows are stored in batches of 5,000 while the rest is checked, not after the last row.
+        Assert.InRange(reports.First(r => r.Progress.Checked == 11_000).Recorded, 5_000, 10_000);
+    }
+
     [Fact]
     public async Task Run_ImportNotInProgress_DoesNothing()
     {
@@ -291,10 +320,16 @@ public class ImportProcessorTests(RulesDatabases databases)
 
     private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-processor-tests");
 
-    private static async Task<ClientImport> RunAsync(Rules.TestRollout rollout, int importId)
+    private static async Task<ClientImport> RunAsync(Rules.TestRollout rollout, int importId,
+        IProgress<ImportProgress>? progress = null)
     {
         await using var db = rollout.Database.Database.CreateContext();
-        return await TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default);
+        return await TestImports.Lifecycle(db, Cache).RunAsync(importId, progress, default);
+    }
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     /// <summary>

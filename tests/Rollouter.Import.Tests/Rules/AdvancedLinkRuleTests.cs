@@ -23,9 +23,9 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
             .Row("PC-A", "Berlin", "Model 1", "SN000000001");
         var checker = await rollout.CheckerAsync(file);
 
-        var rows = checker.CheckAndResolve(file.Rows).ToList();
+        var (rows, result) = checker.Resolve(file.Rows);
 
-        Assert.Equal(1, checker.LastResult!.ToUpdate);
+        Assert.Equal(1, result.ToUpdate);
         Assert.Equal(a, rows[0].ExistingClientId);
         // After the file's rows, what they impose on linked clients.
         Assert.Equal([(b, database.Fields["Location"], "Berlin")], Describe(rows.SelectMany(r => r.LinkedUpdates)));

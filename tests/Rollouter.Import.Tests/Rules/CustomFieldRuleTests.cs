@@ -1,3 +1,4 @@
+using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Importing.Writing;
 
@@ -74,7 +75,11 @@ public class CustomFieldRuleTests(RulesDatabases databases)
             result.OptionsToCreate.OrderBy(o => o.CustomFieldId).ThenBy(o => o.Name.Length).ThenBy(o => o.Name));
         Assert.Equal(["Model 9"], rows[1].Values[database.Fields["Model"]]);
         Assert.Equal(["App 11", "App 12"], rows[1].Values[database.Fields["Software"]]);
-        Assert.Equal(result.OptionsToCreate, checker.CreateWriteContext(importId: 1, userId: null).OptionsToCreate);
+        // Each new option travels to the writer with the first row that uses it.
+        Assert.Equal(
+            [[new NewOption(database.Fields["Model"], "Model 9"), new NewOption(database.Fields["Software"], "App 11")],
+             [new NewOption(database.Fields["Software"], "App 12")], [new NewOption(database.Fields["Model"], "Model 10")]],
+            rows.Select(r => r.NewOptions));
     }
 
     [Fact]
@@ -175,19 +180,68 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task Check_WhenPatternTakesTooLong_FailsTheRowInsteadOfHanging()
+    public async Task Check_WithAPatternThatBacktracksCatastrophically_ReportsEveryCellAsNotMatching()
     {
+        // ^(a+)+$ against "aaaa…a!" cost a backtracking engine 100 ms per cell, then a "took too long" error: the
+        // importer's engine does not backtrack, and answers at once whatever the pattern.
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
-        var value = new string('a', 5000) + "!";
-        var file = FileSpec.With("Name", "Slow").Row("PC-1", value).Row("PC-2", "aaaa");
+        var file = FileSpec.With("Name", "Slow");
+        for (var i = 1; i <= 50; i++)
+        {
+            file.Row($"PC-{i}", new string('a', 40) + "!");
+        }
+
+        file.Row("PC-51", new string('a', 5000) + "!").Row("PC-52", "aaaa");
 
         var result = await rollout.CheckAsync(file);
 
-        var error = Assert.Single(result.Errors);
-        Assert.Equal((2, "B"), (error.Row, error.Column));
-        Assert.StartsWith("Checking \"aaaa", error.Message);
-        Assert.EndsWith("against the pattern of field \"Slow\" took too long; the value or the pattern needs to be simpler.", error.Message);
-        Assert.Equal(ImportChecker.MaxErrorValueLength, error.Value!.Length);
+        Assert.Equal(51, result.FailedRowCount);
+        Assert.All(result.Errors, e => Assert.EndsWith("does not match the pattern of field \"Slow\" (^(a+)+$).", e.Message));
+        Assert.Equal(ImportChecker.MaxErrorValueLength, result.Errors[^1].Value!.Length);
+    }
+
+    [Fact]
+    public async Task Check_WhenAStoredPatternNeedsBacktracking_FailsTheImportNamingTheField()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Pair").Row("PC-1", "aa");
+
+        var result = await rollout.CheckAsync(file);
+
+        var error = Assert.Single(result.ImportErrors);
+        Assert.StartsWith(@"Field ""Pair"" has the pattern ^(\w)\1$, which the importer cannot use. The pattern needs backtracking", error);
+        Assert.Contains("backreference", error);
+        Assert.EndsWith("Change the pattern under Settings → Custom fields.", error);
+        Assert.Equal(0, result.RowCount);
+    }
+
+    [Fact]
+    public async Task Check_WhenTheRequestIsCancelled_StopsAtTheNextRow()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Name", "Serial");
+        var checker = await rollout.CheckerAsync(file);
+        using var cancellation = new CancellationTokenSource();
+        var read = 0;
+        IEnumerable<SourceRow> Rows()
+        {
+            for (var i = 2; i < 10_000; i++)
+            {
+                read++;
+                yield return new SourceRow(i, [$"PC-{i}", "SN123456789"], []);
+            }
+        }
+
+        Assert.Throws<OperationCanceledException>(() => checker.Check(Rows(),
+            new Progress(checkedRows => cancellation.Cancel()), cancellationToken: cancellation.Token));
+
+        // Cancelled when the first thousand rows were reported: one row more was read, no more.
+        Assert.Equal(1_001, read);
+    }
+
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     [Fact]

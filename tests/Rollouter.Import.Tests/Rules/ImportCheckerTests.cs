@@ -112,25 +112,44 @@ public class ImportCheckerTests(RulesDatabases databases)
     }
 
     [Fact]
-    public async Task CheckAndResolve_WhenARowFails_YieldsNothingAfterItChecksTheRestAndThrowsWithEveryError()
+    public async Task ResolvedRows_WhenARowFails_StopAtThatRow_AndFailuresChecksTheRestGivingEveryError()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
         var file = FileSpec.With("Name", "Status").Row("PC-1", "New").Row("PC-2", "Shipped").Row("PC-3", "New").Row("PC-4", "Lost");
         var checker = await rollout.CheckerAsync(file);
+        using var source = file.Rows.GetEnumerator();
+        var pass = checker.Start(source);
         var yielded = new List<ResolvedRow>();
 
-        var failure = Assert.Throws<ImportCheckFailedException>(() =>
+        Assert.Throws<ImportCheckFailedException>(() =>
         {
-            foreach (var row in checker.CheckAndResolve(file.Rows))
+            foreach (var row in pass.ResolvedRows())
             {
                 yielded.Add(row);
             }
         });
+        // Row 3 fails: the writer, which will roll back, gets nothing more; the rest is checked with the same rows.
+        var batches = pass.Failures(batchSize: 1).ToList();
 
-        // Row 2 fails: row 3 is still checked but no longer handed to the writer, which will roll back anyway.
         Assert.Equal([2], yielded.Select(r => r.RowNumber));
-        Assert.Equal([3, 5], failure.Result.Errors.Select(e => e.Row));
-        Assert.Equal(2, failure.Result.FailedRowCount);
+        Assert.Equal([[3], [5]], batches.Select(b => b.Select(e => e.Row)));
+        Assert.Equal((4, 2, 2), (pass.Result!.RowCount, pass.Result.FailedRowCount, pass.Result.ErrorCount));
+        Assert.Empty(pass.Result.Errors);
+    }
+
+    [Fact]
+    public async Task Failures_GivesTheErrorsOfWholeRowsInBatches_EachSortedByRowAndColumn()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var file = FileSpec.With("Status", "Name").Row("Shipped", "").Row("New", "PC-1").Row("Lost", "PC-1");
+        var checker = await rollout.CheckerAsync(file);
+        using var source = file.Rows.GetEnumerator();
+        var pass = checker.Start(source);
+
+        var batches = pass.Failures(batchSize: 1).ToList();
+
+        Assert.Equal([[(2, "A"), (2, "B")], [(4, "A"), (4, "B")]], batches.Select(b => b.Select(e => (e.Row, e.Column!))));
+        Assert.Equal(2, pass.Result!.FailedRowCount);
     }
 
     [Fact]

@@ -46,6 +46,7 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
     [InlineData("Input", "", "Enter the field's name.")]
     [InlineData("Input", "Location", "Another custom field is already named \"location\".")]
     [InlineData("Input", "Pattern", "The pattern is not a valid regular expression: Invalid pattern '^[0-9' at offset 5. Unterminated [] set.")]
+    [InlineData("Input", "Backtracking", "The pattern needs backtracking, which can make checking one value take very long: backreference")]
     [InlineData("Input", "With options", "A field of type Input has no options.")]
     [InlineData("Selection", "Twice", "The option \"Red\" appears twice")]
     public async Task Create_WithBadInput_IsRefusedWithTheMessage(string type, string name, string message)
@@ -57,7 +58,7 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         {
             ["Name"] = name == "Location" ? "location" : name,
             ["Type"] = type,
-            ["ValidationRegex"] = name == "Pattern" ? "^[0-9" : "",
+            ["ValidationRegex"] = name switch { "Pattern" => "^[0-9", "Backtracking" => @"^(\w+)-\1$", _ => "" },
             ["Options"] = name switch { "With options" => "A\nB", "Twice" => "Red\nBlue\nred", _ => "" },
         });
 
@@ -78,10 +79,12 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         });
         var (_, refused, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Room number", ["Type"] = "Selection" });
         var (_, badPattern, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Room number", ["Type"] = "TextArea", ["ValidationRegex"] = "(" });
+        var (_, lookahead, _) = await manager.SubmitAsync(page, new() { ["Name"] = "Room number", ["Type"] = "TextArea", ["ValidationRegex"] = "^(?=.*[0-9]).+$" });
 
         Assert.Contains("The custom field Room number was saved.", saved);
         Assert.Contains("A Text Area field cannot become Selection", refused);
         Assert.Contains("The pattern is not a valid regular expression: Invalid pattern '(' at offset 1. Not enough )'s.", badPattern);
+        Assert.Contains("The pattern needs backtracking, which can make checking one value take very long: positive lookahead", lookahead);
         var field = await FieldAsync(id);
         Assert.Equal(("Room number", CustomFieldType.TextArea, "^[0-9]+$", "Where"),
             (field.Name, field.Type, field.ValidationRegex, field.Description));

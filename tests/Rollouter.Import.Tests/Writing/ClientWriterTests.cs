@@ -149,17 +149,18 @@ public class ClientWriterTests
     public async Task Write_OptionsToCreate_AreAddedAfterExistingOptions_WhenTheImportCommits(DatabaseProvider provider)
     {
         await using var s = await WriterScenario.CreateAsync(provider);
-        var context = s.Context with
-        {
-            OptionsToCreate = [new NewOption(s.Model, "Model 9"), new NewOption(s.Software, "App 1"),
-                new NewOption(s.Model, "Model 0"), new NewOption(s.Software, "App 2")],
-        };
         var row = s.NewRow(2, "PC-0001") with
         {
             Values = new Dictionary<int, string[]> { [s.Model] = ["Model 9"], [s.Software] = ["App 1", "App 2"] },
+            NewOptions = [new NewOption(s.Model, "Model 9"), new NewOption(s.Software, "App 1"), new NewOption(s.Model, "Model 0")],
+        };
+        var next = s.NewRow(3, "PC-0002") with
+        {
+            Values = new Dictionary<int, string[]> { [s.Software] = ["App 2"] },
+            NewOptions = [new NewOption(s.Software, "App 2")],
         };
 
-        await s.WriteAsync([row], context);
+        await s.WriteAsync([row, next], batchSize: 1);
 
         await using var db = s.CreateContext();
         var options = await db.CustomFieldOptions.OrderBy(o => o.CustomFieldId).ThenBy(o => o.Position)
@@ -183,12 +184,11 @@ public class ClientWriterTests
         await s.AddClientAsync("PC-0005");
         await s.AddClientAsync("PC-Ä009");
         var (_, _, optionsBefore) = await s.CountAsync();
-        var context = s.Context with { OptionsToCreate = [new NewOption(s.Model, "Model 9")] };
         // Rows 2-4 are written in the first batch; "pc-0005" (another case) fails the second; row 10 comes later, and
         // differs only in the case of a non-ASCII letter (the same name on every provider).
         var rows = new List<ResolvedRow>
         {
-            s.NewRow(2, "PC-0002"),
+            s.NewRow(2, "PC-0002") with { NewOptions = [new NewOption(s.Model, "Model 9")] },
             s.NewRow(3, "PC-0003"),
             new() { RowNumber = 4, ExistingClientId = existing, Name = "PC-0001", Values = new() { [s.Location] = ["Rome"] } },
             s.NewRow(5, "PC-0004"),
@@ -199,7 +199,7 @@ public class ClientWriterTests
             s.NewRow(10, "pc-ä009"),
         };
 
-        var error = await Assert.ThrowsAsync<ClientNameConflictException>(() => s.WriteAsync(rows, context, batchSize: 3));
+        var error = await Assert.ThrowsAsync<ClientNameConflictException>(() => s.WriteAsync(rows, batchSize: 3));
 
         Assert.Equal([new NameConflict(6, "pc-0005"), new NameConflict(10, "pc-ä009")], error.Conflicts);
         Assert.Equal((3, 0, optionsBefore), await s.CountAsync());
@@ -261,11 +261,9 @@ public class ClientWriterTests
     {
         await using var s = await WriterScenario.CreateAsync(provider);
         using var cancellation = new CancellationTokenSource();
-        var context = s.Context with { OptionsToCreate = [new NewOption(s.Model, "Model 9")] };
-
         IEnumerable<ResolvedRow> CancelAfterFirstBatch()
         {
-            foreach (var row in Rows(s, 300))
+            foreach (var row in Rows(s, 300).Select(r => r.RowNumber == 2 ? r with { NewOptions = [new NewOption(s.Model, "Model 9")] } : r))
             {
                 if (row.RowNumber == 150)
                 {
@@ -277,7 +275,7 @@ public class ClientWriterTests
         }
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => s.WriteAsync(CancelAfterFirstBatch(), context, batchSize: 100, ct: cancellation.Token));
+            () => s.WriteAsync(CancelAfterFirstBatch(), batchSize: 100, ct: cancellation.Token));
 
         Assert.Equal((0, 0, 2), await s.CountAsync());
     }

@@ -34,7 +34,11 @@ public sealed record MappingDto(bool UpdateExisting, IReadOnlyList<ColumnMapping
     };
 }
 
-public sealed record ProgressDto(int Processed, int Written, int Total);
+/// <summary>
+/// A running import: rows checked ("processed"), written, of the total, and failed so far; once a row has failed
+/// nothing is written, and the rest is checked to list every failed row.
+/// </summary>
+public sealed record ProgressDto(int Processed, int Written, int Total, int Failed);
 
 public sealed record CountsDto(int Created, int Updated, int FailedRows);
 

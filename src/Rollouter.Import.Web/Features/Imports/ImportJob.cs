@@ -94,6 +94,7 @@ public sealed class ImportJob(
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(i => i.RowsChecked, current.Checked)
                         .SetProperty(i => i.RowsWritten, current.Written)
+                        .SetProperty(i => i.FailedRowCount, current.Failed)
                         .SetProperty(i => i.LeaseExpiresAt, leaseEnd), cancellationToken);
                 failing = false;
             }

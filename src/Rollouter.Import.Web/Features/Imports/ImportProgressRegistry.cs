@@ -39,12 +39,12 @@ public sealed class ImportProgressRegistry(DatabaseProvider provider)
 
     public RevertProgress RevertOf(int importId) => _reverting.GetValueOrDefault(importId);
 
-    /// <summary>The import's rows checked and written, of its rows.</summary>
+    /// <summary>The import's rows checked, written and failed, of its rows.</summary>
     public ImportProgress Of(ClientImport import)
     {
         ArgumentNullException.ThrowIfNull(import);
         return !FromRow && _running.TryGetValue(import.Id, out var live)
             ? live
-            : new ImportProgress(import.RowsChecked, import.RowsWritten, import.RowCount ?? 0);
+            : new ImportProgress(import.RowsChecked, import.RowsWritten, import.RowCount ?? 0, import.FailedRowCount);
     }
 }

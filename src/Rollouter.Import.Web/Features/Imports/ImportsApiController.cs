@@ -320,7 +320,7 @@ public sealed class ImportsApiController(
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
-            new ProgressDto(running.Checked, running.Written, total),
+            new ProgressDto(running.Checked, running.Written, total, running.Failed),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),

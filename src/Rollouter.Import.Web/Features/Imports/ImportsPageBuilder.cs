@@ -38,7 +38,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
 
     /// <summary>
-    /// What the progress bar polls: the running import's rows checked and written, of the total, and its attempt. From
+    /// What the progress bar polls: the running import's rows checked, written and failed, of the total, and its attempt. From
     /// the import's row, the same on every instance; on SQLite (one instance) from the running job in this process.
     /// </summary>
     public object Progress(ClientImport import)
@@ -66,6 +66,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             reverting = false,
             @checked = running.Checked,
             written = running.Written,
+            failed = running.Failed,
             total = running.Total > 0 ? running.Total : total,
             attempt = import.Attempt,
         };

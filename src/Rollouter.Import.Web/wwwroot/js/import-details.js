@@ -59,10 +59,15 @@
                     return;
                 }
 
-                var percent = Math.round(100 * (progress.checked + progress.written) / (2 * total));
+                // Once a row failed nothing is written: what is left is checking the rest.
+                var percent = progress.failed > 0
+                    ? Math.round(100 * progress.checked / total)
+                    : Math.round(100 * (progress.checked + progress.written) / (2 * total));
                 bar.style.width = percent + '%';
                 bar.textContent = percent + '%';
-                text.textContent = progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.written + ' written' +
+                text.textContent = (progress.failed > 0
+                    ? progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.failed + ' failed; nothing will be written'
+                    : progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.written + ' written') +
                     (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : '');
                 setTimeout(poll, 1000);
             })

@@ -10,7 +10,10 @@ public sealed record RowError(int Row, string? Column, string? Header, string? V
 /// <summary>The outcome of checking every row of a file: the dry run, and the first half of a real run.</summary>
 public sealed record CheckResult
 {
-    /// <summary>The stored errors, sorted by row, then column; at most <see cref="ImportChecker.MaxStoredErrors"/>.</summary>
+    /// <summary>
+    /// The stored errors, sorted by row, then column; at most <see cref="ImportChecker.MaxStoredErrors"/>. Empty after
+    /// a real run's <see cref="CheckPass.Failures"/>, which gave them as they were found.
+    /// </summary>
     public required IReadOnlyList<RowError> Errors { get; init; }
 
     /// <summary>Every error found, including those beyond the stored ones.</summary>
@@ -47,11 +50,8 @@ public sealed record CheckResult
 }
 
 /// <summary>
-/// Thrown by <see cref="ImportChecker.CheckAndResolve"/> after the last row when any row or the import as a whole
-/// failed, so that a writer consuming the rows rolls back. <see cref="Result"/> holds every error.
+/// Thrown by <see cref="CheckPass.ResolvedRows"/> when a row fails, or after the last row when the import as a whole
+/// fails, so that a writer consuming the rows rolls back: nothing may be written. <see cref="CheckPass.Failures"/> then
+/// checks the rest and gives every error.
 /// </summary>
-public sealed class ImportCheckFailedException(CheckResult result)
-    : Exception($"{result.FailedRowCount} rows failed the check; nothing is written.")
-{
-    public CheckResult Result { get; } = result;
-}
+public sealed class ImportCheckFailedException() : Exception("The file failed the check; nothing is written.");

@@ -116,6 +116,12 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     public abstract Task InsertHistoryAsync(
         WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Stores failed rows of an import in one bulk statement native to the database, outside any write transaction
+    /// (the write has been rolled back): the failing path records its rows as fast as a successful one writes clients.
+    /// </summary>
+    public abstract Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct);
+
     /// <summary>Which of the name keys (<see cref="Client.KeyOf(string)"/>) a client of the rollout holds.</summary>
     public abstract Task<List<string>> FindTakenKeysAsync(int rolloutId, IReadOnlyList<string> keys, CancellationToken ct);
 

@@ -41,6 +41,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         using var enumerator = rows.GetEnumerator();
         // New rows of earlier batches in the store's open bulk insert: the database may still refuse them.
         var unconfirmed = new List<(int RowNumber, string Name)>();
+        var newOptions = new List<NewOption>();
         int created = 0, updated = 0, written = 0;
 
         try
@@ -56,7 +57,12 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                     batch.Clear();
                     while (batch.Count < batchSize && enumerator.MoveNext())
                     {
-                        batch.Add(enumerator.Current);
+                        var row = enumerator.Current;
+                        batch.Add(row);
+                        if (row.NewOptions.Count > 0)
+                        {
+                            newOptions.AddRange(row.NewOptions);
+                        }
                     }
 
                     if (batch.Count == 0)
@@ -82,10 +88,10 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                 await store.EndInsertAsync(ct);
                 unconfirmed.Clear();
 
-                // Last, so that a single pass that checks while it writes has seen every row that needs a new option.
-                if (context.OptionsToCreate.Count > 0)
+                // Once, after the last row: one statement, and the open bulk insert of new clients is not interrupted.
+                if (newOptions.Count > 0)
                 {
-                    await store.CreateOptionsAsync(context.ImportId, context.OptionsToCreate, ct);
+                    await store.CreateOptionsAsync(context.ImportId, newOptions, ct);
                 }
 
                 await transaction.CommitAsync(ct);

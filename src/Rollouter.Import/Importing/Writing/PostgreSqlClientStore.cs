@@ -210,6 +210,35 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         await copy.CompleteAsync(ct);
     }
 
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    {
+        await using var copy = await Npgsql.BeginRawBinaryCopyAsync("""
+            COPY "ImportRowErrors" ("ImportId", "Row", "Column", "Header", "Value", "Message") FROM STDIN (FORMAT BINARY)
+            """, ct);
+        var rows = _copyBuffer.Start(copy);
+        try
+        {
+            foreach (var error in errors)
+            {
+                rows.StartRow(6);
+                rows.WriteInt32(importId);
+                rows.WriteInt32(error.Row);
+                rows.WriteText(error.Column);
+                rows.WriteText(error.Header);
+                rows.WriteText(error.Value);
+                rows.WriteText(error.Message);
+            }
+
+            rows.Complete();
+        }
+        catch
+        {
+            rows.Clear();
+            await CancelAsync(copy);
+            throw;
+        }
+    }
+
     public override async Task<List<string>> FindTakenKeysAsync(
         int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {

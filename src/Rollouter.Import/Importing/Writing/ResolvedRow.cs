@@ -31,6 +31,12 @@ public sealed record ResolvedRow
 
     /// <summary>Existing clients linked to this row's client by an advanced link whose shared fields this row changes.</summary>
     public IReadOnlyList<LinkedClientUpdate> LinkedUpdates { get; init; } = [];
+
+    /// <summary>
+    /// Options that this row is the first to use and "Create option if not exists" allows: the writer creates them in
+    /// the same transaction, once every row is written.
+    /// </summary>
+    public IReadOnlyList<NewOption> NewOptions { get; init; } = [];
 }
 
 /// <summary>A shared custom field value the file imposes on a directly linked client ("the file wins").</summary>
@@ -46,9 +52,6 @@ public sealed record WriteContext
     public required int InventoryId { get; init; }
 
     public int? UserId { get; init; }
-
-    /// <summary>Options that rows use and "create option if not exists" allows; created only when the import commits.</summary>
-    public IReadOnlyList<NewOption> OptionsToCreate { get; init; } = [];
 
     /// <summary>Names for the history: custom field id → field name.</summary>
     public IReadOnlyDictionary<int, string> FieldNames { get; init; } = new Dictionary<int, string>();

@@ -148,6 +148,34 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
     }
 
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    {
+        using var table = new DataTable();
+        table.Columns.Add("ImportId", typeof(int));
+        table.Columns.Add("Row", typeof(int));
+        table.Columns.Add("Column", typeof(string));
+        table.Columns.Add("Header", typeof(string));
+        table.Columns.Add("Value", typeof(string));
+        table.Columns.Add("Message", typeof(string));
+        foreach (var error in errors)
+        {
+            table.Rows.Add(importId, error.Row, (object?)error.Column ?? DBNull.Value,
+                (object?)error.Header ?? DBNull.Value, (object?)error.Value ?? DBNull.Value, error.Message);
+        }
+
+        using var copy = new SqlBulkCopy(Sql, SqlBulkCopyOptions.CheckConstraints, null)
+        {
+            DestinationTableName = "[ImportRowErrors]",
+            BulkCopyTimeout = 0,
+        };
+        foreach (DataColumn column in table.Columns)
+        {
+            copy.ColumnMappings.Add(column.ColumnName, column.ColumnName);
+        }
+
+        await copy.WriteToServerAsync(table, ct);
+    }
+
     public override async Task<List<string>> FindTakenKeysAsync(
         int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {

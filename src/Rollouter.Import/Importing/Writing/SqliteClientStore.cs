@@ -143,6 +143,37 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             }, perRow, ct);
     }
 
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    {
+        // One transaction per batch: SQLite commits (and syncs) once, not once per row.
+        var connection = (SqliteConnection)Connection;
+        await using var transaction = connection.BeginTransaction();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO "ImportRowErrors" ("ImportId", "Row", "Column", "Header", "Value", "Message")
+            VALUES (@import, @row, @column, @header, @value, @message)
+            """;
+        command.Parameters.AddWithValue("@import", importId);
+        var row = command.Parameters.Add("@row", SqliteType.Integer);
+        var column = command.Parameters.Add("@column", SqliteType.Text);
+        var header = command.Parameters.Add("@header", SqliteType.Text);
+        var value = command.Parameters.Add("@value", SqliteType.Text);
+        var message = command.Parameters.Add("@message", SqliteType.Text);
+        command.Prepare();
+        foreach (var error in errors)
+        {
+            row.Value = error.Row;
+            column.Value = (object?)error.Column ?? DBNull.Value;
+            header.Value = (object?)error.Header ?? DBNull.Value;
+            value.Value = (object?)error.Value ?? DBNull.Value;
+            message.Value = error.Message;
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
     public override async Task<List<string>> FindTakenKeysAsync(
         int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {

@@ -287,18 +287,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     public async Task<int> CountClientsBreakingRulesAsync(CustomField field, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        Regex? pattern = null;
-        if (field.ValidationRegex is { Length: > 0 } text)
-        {
-            try
-            {
-                pattern = new Regex(text, RegexOptions.CultureInvariant, ImportChecker.RegexTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // A stored pattern is valid (CheckAsync); should it not be, the importer reports it.
-            }
-        }
+        // A stored pattern compiles as the importer runs it (CheckAsync); one stored before that is not counted here,
+        // and the importer reports it.
+        var pattern = field.ValidationRegex is { Length: > 0 } text && FieldPattern.Problem(text) is null
+            ? FieldPattern.Create(text)
+            : null;
 
         if (!field.Required && pattern is null)
         {
@@ -312,14 +305,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 return field.Required;
             }
 
-            try
-            {
-                return pattern is not null && values.Any(v => !pattern.IsMatch(v));
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return true;
-            }
+            return pattern is not null && values.Any(v => !pattern.IsMatch(v));
         }
 
         var count = 0;
@@ -553,24 +539,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             {
                 errors.Invalid(nameof(CustomFieldForm.ValidationRegex), "The pattern can have at most 1,000 characters.");
             }
-            else if (RegexProblem(pattern) is { } problem)
+            else if (FieldPattern.Problem(pattern) is { } problem)
             {
-                errors.Invalid(nameof(CustomFieldForm.ValidationRegex), $"The pattern is not a valid regular expression: {problem}");
+                // Compiled as the importer runs it: a pattern that needs backtracking could stall every import's check.
+                errors.Invalid(nameof(CustomFieldForm.ValidationRegex), problem);
             }
-        }
-    }
-
-    /// <summary>The parser's message when <paramref name="pattern"/> is not a valid .NET regular expression.</summary>
-    public static string? RegexProblem(string pattern)
-    {
-        try
-        {
-            _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return e.Message;
         }
     }
 

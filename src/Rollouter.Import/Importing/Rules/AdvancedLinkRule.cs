@@ -1,0 +1,156 @@
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Writing;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>A client at the other end of an advanced link, with its stored custom field values.</summary>
+internal sealed record LinkedClient(int Id, int InventoryId, string Name, Dictionary<int, string[]> Values);
+
+/// <summary>A client of this inventory in an advanced link: its partner and the shared fields the file maps.</summary>
+internal sealed record LinkEnd(LinkedClient Partner, FieldPlan[] SharedFields);
+
+/// <summary>
+/// Custom fields shared by an active advanced link, for rows that update a linked client of this inventory:
+/// <list type="bullet">
+/// <item>the file's value differs from the linked client's: the file wins, and the linked client is updated too;</item>
+/// <item>two rows of the file for directly linked clients give different values: each of them fails.</item>
+/// </list>
+/// Only the rows of linked clients are remembered (row number, name and their shared values).
+/// </summary>
+internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
+{
+    private Dictionary<int, LinkedRow> _rows = [];
+
+    public void BeginPass() => _rows = [];
+
+    /// <summary>
+    /// The second scenario: two rows of the file for directly linked clients must agree on each shared field they both
+    /// set. The earlier row is remembered until its partner comes.
+    /// </summary>
+    /// <returns>1 when the partner's earlier row, until now counted as good, fails now; else 0.</returns>
+    public int CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    {
+        if (!buffer.IsUpdate || !links.TryGetValue(buffer.Existing!.Value.Id, out var link))
+        {
+            return 0;
+        }
+
+        var newlyFailed = 0;
+        var values = new string[]?[link.SharedFields.Length];
+        for (var i = 0; i < link.SharedFields.Length; i++)
+        {
+            values[i] = buffer.Values[link.SharedFields[i].Index];
+        }
+
+        var current = new LinkedRow(row.RowNumber, buffer.Name!, values);
+        if (_rows.TryGetValue(link.Partner.Id, out var partner))
+        {
+            for (var i = 0; i < link.SharedFields.Length; i++)
+            {
+                if (values[i] is not { } mine || partner.Values[i] is not { } theirs || SameValue(mine, theirs))
+                {
+                    continue;
+                }
+
+                var field = link.SharedFields[i];
+                var column = field.Column!;
+                errors.Add(column, Display(mine, column),
+                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(partner.Name)}\" in row {partner.Row}, which gives \"{ErrorText.Shorten(Display(theirs, column))}\"; directly linked clients must have the same value.");
+                errors.AddToEarlierRow(partner.Row, column, Display(theirs, column),
+                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(current.Name)}\" in row {row.RowNumber}, which gives \"{ErrorText.Shorten(Display(mine, column))}\"; directly linked clients must have the same value.",
+                    rowAlreadyFailed: partner.Failed);
+                newlyFailed += partner.Failed ? 0 : 1;
+                partner.Failed = true;
+            }
+        }
+
+        current.Failed = errors.RowHasErrors;
+        _rows[buffer.Existing.Value.Id] = current;
+        return newlyFailed;
+    }
+
+    /// <summary>
+    /// The first scenario, once the whole file is known: for each file row of a linked client, what the file imposes
+    /// on its partner (unless the partner's own row sets the field), as an update of nothing else.
+    /// </summary>
+    public IEnumerable<ResolvedRow> UpdatesOfFile()
+    {
+        foreach (var (clientId, row) in _rows)
+        {
+            if (!links.TryGetValue(clientId, out var link))
+            {
+                continue;
+            }
+
+            var updates = Updates(row, link);
+            if (updates.Count > 0)
+            {
+                yield return new ResolvedRow
+                {
+                    RowNumber = row.Row,
+                    ExistingClientId = clientId,
+                    Name = row.Name,
+                    LinkedUpdates = updates,
+                };
+            }
+        }
+    }
+
+    private List<LinkedClientUpdate> Updates(LinkedRow row, LinkEnd link)
+    {
+        var updates = new List<LinkedClientUpdate>();
+        var partnerRow = _rows.GetValueOrDefault(link.Partner.Id);
+        for (var i = 0; i < link.SharedFields.Length; i++)
+        {
+            var field = link.SharedFields[i];
+            if (row.Values[i] is not { } value || partnerRow?.Values[i] is not null)
+            {
+                // Nothing imposed, or the partner's own row sets the field (to the same value, or the check failed).
+                continue;
+            }
+
+            if (link.Partner.Values.TryGetValue(field.Field.Id, out var current) && SameValue(current, value))
+            {
+                continue;
+            }
+
+            updates.Add(new LinkedClientUpdate(link.Partner.Id, field.Field.Id, value));
+        }
+
+        return updates;
+    }
+
+    private static bool SameValue(string[] a, string[] b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        // Multi-selections are sets: the order of the values does not matter.
+        foreach (var value in a)
+        {
+            if (Array.IndexOf(b, value) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Display(string[] value, ColumnPlan column) =>
+        string.Join(column.Field!.Field.IsMultiValued ? column.Separator : "", value);
+
+    private sealed class LinkedRow(int row, string name, string[]?[] values)
+    {
+        public int Row { get; } = row;
+
+        public string Name { get; } = name;
+
+        /// <summary>The row's values of the link's shared fields, in the order of <see cref="LinkEnd.SharedFields"/>.</summary>
+        public string[]?[] Values { get; } = values;
+
+        public bool Failed { get; set; }
+    }
+}

@@ -1,0 +1,45 @@
+using Rollouter.Import.Importing.Mapping;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>What a mapped column of the file goes into.</summary>
+internal enum ColumnKind
+{
+    Name,
+    Status,
+    Assignee,
+    ClientUser,
+    Description,
+    Flag,
+    Field,
+}
+
+/// <summary>One mapped column of the file: where it is, what it goes into, and the mapping's choices for it.</summary>
+internal sealed class ColumnPlan(int index, string letter, string? header, ColumnKind kind)
+{
+    /// <summary>Stands for a Name column the mapping lacks (the mapping check reports that before any row).</summary>
+    public static readonly ColumnPlan Unmapped = new(-1, "", null, ColumnKind.Name);
+
+    public int Index { get; } = index;
+
+    public string Letter { get; } = letter;
+
+    public string? Header { get; } = header;
+
+    public ColumnKind Kind { get; } = kind;
+
+    /// <summary>The plan's position among the mapped columns (its slot in <see cref="RowBuffer"/>); -1 for none.</summary>
+    public int Ordinal { get; init; } = -1;
+
+    public UserLookup Lookup { get; init; }
+
+    public bool CreateOptions { get; init; }
+
+    public string Separator { get; init; } = ColumnMapping.DefaultSeparator;
+
+    /// <summary>The custom field of a <see cref="ColumnKind.Field"/> column.</summary>
+    public FieldPlan? Field { get; set; }
+
+    /// <summary>The users an Assignee or Client User column looks up, by its <see cref="Lookup"/>.</summary>
+    public UserDirectory? Users { get; set; }
+}

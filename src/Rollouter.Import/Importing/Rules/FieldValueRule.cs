@@ -1,0 +1,133 @@
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// A custom field's value: for a selection each value is one of the field's options (its stored spelling), or a new
+/// option when the column may create options; multi-selections are split at the column's separator; where the field
+/// has a pattern, each value must match it.
+/// </summary>
+internal static class FieldValueRule
+{
+    /// <returns>The value to store, or null for an empty cell or an error.</returns>
+    public static string[]? Read(ColumnPlan column, string? cell, RowBuffer buffer, ErrorCollector errors)
+    {
+        if (string.IsNullOrWhiteSpace(cell))
+        {
+            return null;
+        }
+
+        var field = column.Field!;
+        switch (field.Field.Type)
+        {
+            case CustomFieldType.Selection:
+            {
+                var value = cell.Trim();
+                var option = FindOption(field, column, value, cell, buffer, errors);
+                return option is null || !MatchesPattern(field, column, value, cell, errors) ? null : field.Single(option);
+            }
+            case CustomFieldType.MultiSelection:
+            case CustomFieldType.MultiSelectionFree:
+            {
+                var parts = cell.Split(column.Separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length == 0)
+                {
+                    return null;
+                }
+
+                var count = 0;
+                var failed = false;
+                foreach (var part in parts)
+                {
+                    var value = field.Field.Type == CustomFieldType.MultiSelectionFree
+                        ? part
+                        : FindOption(field, column, part, part, buffer, errors);
+                    if (value is null || !MatchesPattern(field, column, part, part, errors))
+                    {
+                        failed = true;
+                        continue;
+                    }
+
+                    if (Array.IndexOf(parts, value, 0, count) < 0)
+                    {
+                        parts[count++] = value;
+                    }
+                }
+
+                return failed ? null : count == parts.Length ? parts : parts[..count];
+            }
+            case CustomFieldType.TextArea:
+                return MatchesPattern(field, column, cell, cell, errors) ? [cell] : null;
+            default:
+            {
+                var value = cell.Trim();
+                return MatchesPattern(field, column, value, cell, errors) ? [value] : null;
+            }
+        }
+    }
+
+    /// <summary>The option's stored spelling, or a new option (once per name and pass) when the column may create options.</summary>
+    private static string? FindOption(FieldPlan field, ColumnPlan column, string value, string cell, RowBuffer buffer,
+        ErrorCollector errors)
+    {
+        if (field.TryFind(value, out var option))
+        {
+            return option;
+        }
+
+        if (!column.CreateOptions)
+        {
+            field.OptionsByLooseKey ??= field.Field.Options.GroupBy(o => ErrorText.Loose(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
+            var meant = ErrorText.DidYouMean(field.OptionsByLooseKey, value);
+            errors.Add(column, cell, meant.Length == 0
+                ? $"\"{ErrorText.Shorten(value)}\" is not an option of field \"{field.Field.Name}\"; add it to the field's options or enable \"Create option if not exists\"."
+                : $"\"{ErrorText.Shorten(value)}\" is not an option of field \"{field.Field.Name}\".{meant} Otherwise add it to the field's options or enable \"Create option if not exists\".");
+            return null;
+        }
+
+        if (value.Length > ImportChecker.MaxOptionLength)
+        {
+            errors.Add(column, cell,
+                $"\"{ErrorText.Shorten(value)}\" is too long for an option of field \"{field.Field.Name}\": {value.Length} characters, at most {ImportChecker.MaxOptionLength}.");
+            return null;
+        }
+
+        buffer.NewOptions.Add(field.Create(value));
+        return value;
+    }
+
+    private static bool MatchesPattern(FieldPlan field, ColumnPlan column, string value, string cell, ErrorCollector errors)
+    {
+        if (field.Pattern is null)
+        {
+            return true;
+        }
+
+        // The engine does not backtrack (FieldPattern): no value takes long, whatever the pattern.
+        if (field.Pattern.IsMatch(value))
+        {
+            return true;
+        }
+
+        errors.Add(column, cell, PatternMessage(field, value));
+        return false;
+    }
+
+    /// <summary>
+    /// The pattern, then what it means in people's words where the field has them: its description, and a value of an
+    /// existing client that matches ("for example "SN100101""). Built only for a failing cell.
+    /// </summary>
+    private static string PatternMessage(FieldPlan field, string value)
+    {
+        var message = $"\"{ErrorText.Shorten(value)}\" does not match the pattern of field \"{field.Field.Name}\" ({ErrorText.Shorten(field.Field.ValidationRegex)})";
+        var description = field.Field.Description?.Trim().TrimEnd('.');
+        var example = field.Example is null ? null : $"for example \"{ErrorText.Shorten(field.Example)}\"";
+        return (string.IsNullOrEmpty(description), example is null) switch
+        {
+            (false, false) => $"{message}: {ErrorText.Shorten(description, 300)}, {example}.",
+            (false, true) => $"{message}: {ErrorText.Shorten(description, 300)}.",
+            (true, false) => $"{message}, {example}.",
+            _ => message + ".",
+        };
+    }
+}

@@ -1,0 +1,213 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// Reads what the rules need from the database once per check, one query per kind and nothing per row: the
+/// inventory (statuses, fields and options), the active users a user column looks up, the rollout's client names and
+/// inventories, and the advanced links of the inventory's clients.
+/// </summary>
+public static class ImportCheckerLoader
+{
+    private const int MaxHeaderLength = 400;
+
+    public static async Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
+        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(columns);
+        var inventory = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
+        var fields = inventory.CustomFields.Select((f, i) => new FieldPlan(f, i)).ToArray();
+        var validation = MappingValidation.Validate(mapping, columns, inventory);
+        if (!validation.CanApprove)
+        {
+            return ImportChecker.Unusable(inventory, mapping, fields, [.. validation.Errors.Select(e => e.Message)]);
+        }
+
+        var setupErrors = new List<string>();
+        var plans = Plan(mapping, columns, fields, setupErrors);
+        await LoadUsersAsync(db, plans, cancellationToken);
+
+        var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
+            .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
+        // Sized up front: growing a large dictionary leaves its old arrays on the large object heap until a full collection.
+        var existingCount = await db.Clients.CountAsync(c => c.RolloutId == inventory.RolloutId, cancellationToken);
+        var existing = new Dictionary<string, ExistingClient>(existingCount, NameKeyComparer.Instance);
+        await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
+                           .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+                           .WithCancellation(cancellationToken))
+        {
+            existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
+        }
+
+        await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);
+        var links = mapping.UpdateExisting
+            ? await LoadLinksAsync(db, inventory, fields, cancellationToken)
+            : [];
+        var name = plans.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
+        return new ImportChecker(inventory, mapping, [.. plans], fields, setupErrors,
+            new NameRule(name, existing, inventoryNames, inventory.InventoryId, mapping.UpdateExisting),
+            new StatusRule(inventory),
+            new RequiredFieldsRule(fields),
+            new ClientLimitRule(inventory.ClientLimit, existingCount, inventory.RolloutName),
+            new AdvancedLinkRule(links));
+    }
+
+    /// <summary>One plan per mapped column; a field's pattern that does not compile is an error of the whole import.</summary>
+    private static List<ColumnPlan> Plan(ImportMapping mapping, IReadOnlyList<SheetColumn> columns, FieldPlan[] fields,
+        List<string> setupErrors)
+    {
+        var sheetColumns = columns.ToDictionary(c => c.Letter, StringComparer.OrdinalIgnoreCase);
+        var plans = new List<ColumnPlan>();
+        foreach (var column in mapping.Columns.Where(c => !string.IsNullOrEmpty(c.Target)))
+        {
+            var sheetColumn = sheetColumns[column.Letter];
+            var plan = new ColumnPlan(sheetColumn.Index, sheetColumn.Letter,
+                ErrorText.Truncate(sheetColumn.Header, MaxHeaderLength),
+                column.Target switch
+                {
+                    DefaultFields.Name => ColumnKind.Name,
+                    DefaultFields.Status => ColumnKind.Status,
+                    DefaultFields.Assignee => ColumnKind.Assignee,
+                    DefaultFields.ClientUser => ColumnKind.ClientUser,
+                    DefaultFields.Description => ColumnKind.Description,
+                    DefaultFields.ClientFlag => ColumnKind.Flag,
+                    _ => ColumnKind.Field,
+                })
+            {
+                Lookup = column.Lookup ?? ColumnMapping.DefaultLookup,
+                CreateOptions = column.CreateOptions,
+                Separator = column.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator,
+                Ordinal = plans.Count,
+            };
+            if (plan.Kind == ColumnKind.Field)
+            {
+                var field = fields.Single(f => f.Field.Name == column.Target);
+                plan.Field = field;
+                field.Column = plan;
+                if (field.Field.ValidationRegex is { Length: > 0 } pattern)
+                {
+                    // Saving a field refuses what does not compile here; a pattern stored before that is reported,
+                    // not run with backtracking (a Check would stall on a hostile pattern).
+                    if (FieldPattern.Problem(pattern) is { } problem)
+                    {
+                        setupErrors.Add($"Field \"{field.Field.Name}\" has the pattern {pattern}, which the importer cannot use. " +
+                                        $"{problem} Change the pattern under Settings → Custom fields.");
+                    }
+                    else
+                    {
+                        field.Pattern = FieldPattern.Create(pattern);
+                    }
+                }
+            }
+
+            plans.Add(plan);
+        }
+
+        return plans;
+    }
+
+    /// <summary>Gives each user column the active users by its lookup, one directory per lookup.</summary>
+    private static async Task LoadUsersAsync(RolloutDbContext db, List<ColumnPlan> plans, CancellationToken cancellationToken)
+    {
+        var userColumns = plans.Where(p => p.Kind is ColumnKind.Assignee or ColumnKind.ClientUser).ToList();
+        if (userColumns.Count == 0)
+        {
+            return;
+        }
+
+        var users = await db.Users.AsNoTracking().Where(u => u.IsActive)
+            .Select(u => new UserRecord(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role))
+            .ToListAsync(cancellationToken);
+        var directories = new Dictionary<UserLookup, UserDirectory>();
+        foreach (var column in userColumns)
+        {
+            if (!directories.TryGetValue(column.Lookup, out var directory))
+            {
+                directories[column.Lookup] = directory = new UserDirectory(users, column.Lookup);
+            }
+
+            column.Users = directory;
+        }
+    }
+
+    /// <summary>The inventory's clients in advanced links whose shared fields the file maps, each with its partner.</summary>
+    /// <summary>
+    /// For each mapped field with a pattern, a value of an existing client of the inventory that matches it: the example a
+    /// failing cell's message shows ("for example "SN100101""). The newest clients are asked, a few dozen rows in one
+    /// query, so that a large inventory costs no more; without a match the message does without.
+    /// </summary>
+    private static async Task LoadPatternExamplesAsync(RolloutDbContext db, InventoryDefinition inventory, FieldPlan[] fields,
+        CancellationToken cancellationToken)
+    {
+        var patterned = fields.Where(f => f.Column is not null && f.Pattern is not null).ToList();
+        if (patterned.Count == 0)
+        {
+            return;
+        }
+
+        const int looked = 50;
+        var inventoryId = inventory.InventoryId;
+        var values = await db.Clients.AsNoTracking().Where(c => c.InventoryId == inventoryId)
+            .OrderByDescending(c => c.Id).Take(looked).Select(c => c.Values)
+            .ToListAsync(cancellationToken);
+        foreach (var field in patterned)
+        {
+            field.Example = values
+                .SelectMany(v => v.TryGetValue(field.Field.Id, out var parts) ? parts : [])
+                .FirstOrDefault(v => !string.IsNullOrEmpty(v) && v.Length <= 100 && field.Pattern!.IsMatch(v));
+        }
+    }
+
+    private static async Task<Dictionary<int, LinkEnd>> LoadLinksAsync(RolloutDbContext db, InventoryDefinition inventory,
+        FieldPlan[] fields, CancellationToken cancellationToken)
+    {
+        var mapped = fields.Where(f => f.Column is not null).ToDictionary(f => f.Field.Id);
+        var links = new Dictionary<int, LinkEnd>();
+        if (mapped.Count == 0)
+        {
+            return links;
+        }
+
+        var sharedByType = (await db.ClientLinkTypes.AsNoTracking().Where(t => t.IsAdvanced)
+                .Select(t => new { t.Id, Fields = t.SharedFields.Select(f => f.CustomFieldId).ToList() })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(t => t.Id, t => t.Fields.Where(mapped.ContainsKey).Select(id => mapped[id]).ToArray());
+        var typeIds = sharedByType.Where(t => t.Value.Length > 0).Select(t => t.Key).ToList();
+        if (typeIds.Count == 0)
+        {
+            return links;
+        }
+
+        var inventoryId = inventory.InventoryId;
+        var rows = await db.ClientLinks.AsNoTracking()
+            .Where(l => typeIds.Contains(l.ClientLinkTypeId) &&
+                        (l.SourceClient.InventoryId == inventoryId || l.TargetClient.InventoryId == inventoryId))
+            .Select(l => new
+            {
+                l.ClientLinkTypeId,
+                Source = new LinkedClient(l.SourceClientId, l.SourceClient.InventoryId, l.SourceClient.Name, l.SourceClient.Values),
+                Target = new LinkedClient(l.TargetClientId, l.TargetClient.InventoryId, l.TargetClient.Name, l.TargetClient.Values),
+            })
+            .ToListAsync(cancellationToken);
+        foreach (var link in rows)
+        {
+            var shared = sharedByType[link.ClientLinkTypeId];
+            if (link.Source.InventoryId == inventoryId)
+            {
+                links.TryAdd(link.Source.Id, new LinkEnd(link.Target, shared));
+            }
+
+            if (link.Target.InventoryId == inventoryId)
+            {
+                links.TryAdd(link.Target.Id, new LinkEnd(link.Source, shared));
+            }
+        }
+
+        return links;
+    }
+}

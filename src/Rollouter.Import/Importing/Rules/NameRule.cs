@@ -1,0 +1,110 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>A client of the rollout that holds a name, as the name rule looks it up.</summary>
+internal readonly record struct ExistingClient(int Id, int InventoryId, string Name);
+
+/// <summary>
+/// Name: required, at most <see cref="ImportChecker.MaxNameLength"/> characters, unique per rollout ignoring case
+/// (<see cref="Data.Entities.Client.KeyOf(string)"/>, the unique index's definition) unless "Update existing clients"
+/// matches a client of this inventory, and used once in the file.
+/// </summary>
+internal sealed class NameRule
+{
+    private readonly Dictionary<string, ExistingClient>.AlternateLookup<ReadOnlySpan<char>> _existing;
+    private readonly IReadOnlyDictionary<int, string> _inventoryNames;
+    private readonly int _inventoryId;
+    private readonly bool _updateExisting;
+    private NameIndex _namesInFile = new();
+
+    /// <param name="column">The Name column.</param>
+    /// <param name="existing">The rollout's clients by name key (<see cref="NameKeyComparer"/>).</param>
+    /// <param name="inventoryNames">The rollout's inventories, to name the one that holds a name already.</param>
+    public NameRule(ColumnPlan column, Dictionary<string, ExistingClient> existing,
+        IReadOnlyDictionary<int, string> inventoryNames, int inventoryId, bool updateExisting)
+    {
+        Column = column;
+        _existing = existing.GetAlternateLookup<ReadOnlySpan<char>>();
+        _inventoryNames = inventoryNames;
+        _inventoryId = inventoryId;
+        _updateExisting = updateExisting;
+    }
+
+    public ColumnPlan Column { get; }
+
+    /// <summary>Rows of this pass with a valid name that is new to the rollout and to the file.</summary>
+    public int NewClients { get; private set; }
+
+    /// <param name="expectedRowCount">The file's row count when known: sizes the index of the file's names once.</param>
+    public void BeginPass(int expectedRowCount)
+    {
+        _namesInFile = new NameIndex(expectedRowCount);
+        NewClients = 0;
+    }
+
+    /// <summary>Reads the row's name into <paramref name="buffer"/>: whether it creates a client or updates one.</summary>
+    public void Read(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    {
+        if (buffer.HasFailed(Column))
+        {
+            return;
+        }
+
+        var cell = row[Column.Index];
+        var name = cell?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            errors.Add(Column, ErrorText.NullIfEmpty(cell), "Name is required.");
+            return;
+        }
+
+        if (name.Length > ImportChecker.MaxNameLength)
+        {
+            errors.Add(Column, cell, $"Name is too long: {name.Length} characters, at most {ImportChecker.MaxNameLength}.");
+            return;
+        }
+
+        buffer.Name = name;
+        if (!_existing.TryGetValue(buffer.SetKey(name), out var existing))
+        {
+            buffer.IsNew = true;
+            return;
+        }
+
+        if (existing.InventoryId != _inventoryId)
+        {
+            errors.Add(Column, cell,
+                $"Name \"{ErrorText.Shorten(name)}\" already exists in this rollout (inventory \"{_inventoryNames.GetValueOrDefault(existing.InventoryId)}\").");
+        }
+        else if (!_updateExisting)
+        {
+            errors.Add(Column, cell,
+                $"Name \"{ErrorText.Shorten(name)}\" already exists in this inventory; enable \"Update existing clients\" to update it.");
+        }
+        else
+        {
+            buffer.Existing = existing;
+            buffer.IsUpdate = true;
+        }
+    }
+
+    /// <summary>A name used again in the file fails the later row; the first use counts as a new client if it is one.</summary>
+    public void CheckRepeat(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    {
+        if (buffer.Name is null)
+        {
+            return;
+        }
+
+        if (!_namesInFile.TryAdd(buffer.Key, row.RowNumber, out var firstRow))
+        {
+            errors.Add(Column, row[Column.Index],
+                $"Name \"{ErrorText.Shorten(buffer.Name)}\" appears again in row {row.RowNumber}; it is first used in row {firstRow}.");
+        }
+        else if (buffer.IsNew)
+        {
+            NewClients++;
+        }
+    }
+}

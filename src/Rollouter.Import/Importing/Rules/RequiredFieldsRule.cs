@@ -1,0 +1,40 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// A required custom field must have a value for a new client, whether or not the file maps it. (Updates leave
+/// unmapped and empty cells unchanged, so they cannot empty a field.)
+/// </summary>
+internal sealed class RequiredFieldsRule(IReadOnlyList<FieldPlan> fields)
+{
+    private readonly FieldPlan[] _required = [.. fields.Where(f => f.Field.Required)];
+
+    public void Check(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    {
+        if (!buffer.IsNew)
+        {
+            return;
+        }
+
+        foreach (var field in _required)
+        {
+            // A value that failed its own rule is reported once, there.
+            if (buffer.Values[field.Index] is not null ||
+                (field.Column is { } failed && buffer.HasFailed(failed)))
+            {
+                continue;
+            }
+
+            var message = $"Field \"{field.Field.Name}\" is required.";
+            if (field.Column is { } column)
+            {
+                errors.Add(column, ErrorText.NullIfEmpty(row[column.Index]), message);
+            }
+            else
+            {
+                errors.Add(null, null, message);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+
+namespace Rollouter.Import.Importing.Rules;
+
+/// <summary>
+/// Assignee and Client User: exactly one active user found by the column's lookup (name, email or user ID, ignoring
+/// case); an assignee must be a Technician or higher.
+/// </summary>
+internal static class UserRule
+{
+    /// <returns>The user's id, or null for an empty cell or an error.</returns>
+    public static int? Read(ColumnPlan column, string? cell, ErrorCollector errors, bool assignee)
+    {
+        var value = cell?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        var found = column.Users!.Find(value, out var user);
+        if (found == 0)
+        {
+            errors.Add(column, cell, column.Lookup switch
+            {
+                UserLookup.Name => $"No user named \"{ErrorText.Shorten(value)}\".",
+                UserLookup.UserId => $"No user with user ID \"{ErrorText.Shorten(value)}\".",
+                _ => $"No user with email \"{ErrorText.Shorten(value)}\".",
+            });
+            return null;
+        }
+
+        if (found > 1)
+        {
+            errors.Add(column, cell, column.Lookup switch
+            {
+                UserLookup.Name => $"{found} users are named \"{ErrorText.Shorten(value)}\": use email or user ID.",
+                UserLookup.UserId => $"{found} users have a user ID \"{ErrorText.Shorten(value)}\" differing only in case: write it exactly.",
+                _ => $"{found} users have email \"{ErrorText.Shorten(value)}\": use user ID.",
+            });
+            return null;
+        }
+
+        if (assignee && user.Role < Role.Technician)
+        {
+            var role = user.Role == Role.ClientUser ? "a Client User" : $"a {user.Role.DisplayName()} user";
+            errors.Add(column, cell, $"\"{ErrorText.Shorten(value)}\" is {role}; an assignee must be a Technician or higher.");
+            return null;
+        }
+
+        return user.Id;
+    }
+}
