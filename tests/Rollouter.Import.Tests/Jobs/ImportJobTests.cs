@@ -238,7 +238,10 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     [Fact]
     public async Task RunWhoseLockSessionEnds_StopsWritingNothing_AndIsRunAgain()
     {
-        const int rows = 100_000;
+        // Enough rows that the write outlasts the heartbeat (1 s) that notices the lost lock: since the single-pass
+        // write, 100,000 rows could commit on a quiet machine before the run learnt of it (still once: the lease keeps
+        // other instances away until it runs out).
+        const int rows = 400_000;
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");
