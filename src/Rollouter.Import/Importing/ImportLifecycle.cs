@@ -539,11 +539,7 @@ public sealed class ImportLifecycle(
                     : ImportStatusRules.RefuseDiscard(now) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
             }
 
-            await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
-            await db.ImportFileChunks.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
-            await db.ImportCellCorrections.Where(c => c.ImportId == importId).ExecuteDeleteAsync(ct);
-            await db.ImportValueReplacements.Where(r => r.ImportId == importId).ExecuteDeleteAsync(ct);
-            await db.Imports.Where(i => i.Id == importId).ExecuteDeleteAsync(ct);
+            await DeleteImportsAsync(db, db.Imports.Where(i => i.Id == importId), ct);
             await transaction.CommitAsync(ct);
         }
 
@@ -730,6 +726,21 @@ public sealed class ImportLifecycle(
     }
 
     private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation);
+
+    /// <summary>
+    /// Deletes the imports and everything stored with them (failed rows, file chunks, corrections), inside the caller's
+    /// transaction: the one list of an import's tables, for discarding an import and deleting an inventory alike.
+    /// </summary>
+    public static async Task DeleteImportsAsync(RolloutDbContext db, IQueryable<ClientImport> imports, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var ids = imports.Select(i => i.Id);
+        await db.ImportRowErrors.Where(e => ids.Contains(e.ImportId)).ExecuteDeleteAsync(ct);
+        await db.ImportFileChunks.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
+        await db.ImportCellCorrections.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
+        await db.ImportValueReplacements.Where(r => ids.Contains(r.ImportId)).ExecuteDeleteAsync(ct);
+        await imports.ExecuteDeleteAsync(ct);
+    }
 
     /// <summary>
     /// The refusal of a file. One refused as damaged is logged with what the reader threw (in the web app Serilog adds

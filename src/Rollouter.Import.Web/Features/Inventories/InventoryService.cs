@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
 
@@ -151,12 +152,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await links.ExecuteDeleteAsync(cancellationToken);
         await db.ClientHistory.Where(h => clients.Contains(h.ClientId)).ExecuteDeleteAsync(cancellationToken);
         await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(cancellationToken);
-        var imports = db.Imports.Where(i => i.InventoryId == inventoryId).Select(i => i.Id);
-        await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(cancellationToken);
-        await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
-        await db.ImportCellCorrections.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
-        await db.ImportValueReplacements.Where(r => imports.Contains(r.ImportId)).ExecuteDeleteAsync(cancellationToken);
-        await db.Imports.Where(i => i.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
+        await ImportLifecycle.DeleteImportsAsync(db, db.Imports.Where(i => i.InventoryId == inventoryId), cancellationToken);
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
