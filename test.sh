@@ -149,8 +149,27 @@ ensure_chromium() {
 }
 
 # ---------------------------------------------------------------------------------------------------------
-# Test results: add the <Counters/> of every .trx file.
+# Test results
 # ---------------------------------------------------------------------------------------------------------
+# Names of the tests that failed, with the first lines of their messages, so that a CI log's tail says which.
+list_failures() {
+    find "$RESULTS" -name '*.trx' -type f 2>/dev/null | while IFS= read -r trx; do
+        perl -0777 -ne '
+            while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/sg) {
+                my ($attrs, $body) = ($1, $2 // "");
+                next unless $attrs =~ /outcome="(Failed|Error|Timeout|Aborted)"/;
+                my ($name) = $attrs =~ /testName="([^"]*)"/;
+                my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+                $message //= "";
+                for ($name, $message) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&#xD;//g; s/&#xA;/\n/g; s/&amp;/&/g; }
+                my @lines = grep { /\S/ } split /\n/, $message;
+                print "FAILED $name\n";
+                print "    $_\n" for @lines[0 .. ($#lines < 7 ? $#lines : 7)];
+            }' "$trx"
+    done
+}
+
+# Add the <Counters/> of every .trx file.
 count_results() {
     # Prints "total passed failed skipped files". Errors, timeouts and aborts count as failures. VSTest leaves
     # the notExecuted counter at 0 for skipped tests, so skipped tests are counted from their results too.
@@ -223,5 +242,8 @@ else
     fi
 fi
 
+if [[ $failed -gt 0 ]]; then
+    list_failures
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
