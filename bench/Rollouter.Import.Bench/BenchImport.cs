@@ -148,7 +148,7 @@ public static class BenchImport
         return import.Status == ImportStatus.Completed ? 0 : 1;
     }
 
-    private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
+    internal static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
     {
         await using var db = database.CreateContext();
         var import = new ClientImport

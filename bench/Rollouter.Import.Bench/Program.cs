@@ -43,12 +43,23 @@ switch (command)
         return await BenchImport.ProcessAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
 
+    case "load":
+        return await Rollouter.Import.Bench.Load.LoadBenchmark.RunAsync(new Rollouter.Import.Bench.Load.LoadOptions(
+            int.Parse(options["clients"], CultureInfo.InvariantCulture),
+            int.Parse(options["users"], CultureInfo.InvariantCulture),
+            int.Parse(options["seconds"], CultureInfo.InvariantCulture),
+            DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
+            options.GetValueOrDefault("connection"),
+            options["app"],
+            int.Parse(options.GetValueOrDefault("import-rows", "100000"), CultureInfo.InvariantCulture),
+            options.GetValueOrDefault("app-log", "artifacts/load-app.log")));
+
     case "export":
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|load|export --option value …");
         return 2;
 }
 
