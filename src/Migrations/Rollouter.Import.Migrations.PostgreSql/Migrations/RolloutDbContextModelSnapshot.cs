@@ -20,6 +20,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -147,6 +148,12 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
+                    b.Property<string>("DescriptionKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasComputedColumnSql("left(\"Description\", 200)", true);
+
                     b.Property<string>("Flag")
                         .HasColumnType("text");
 
@@ -183,6 +190,19 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .IsUnique();
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
+
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
+                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
+
+                    b.HasIndex(new[] { "NameKey", "Description" }, "IX_Clients_Search");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "NameKey", "Description" }, "IX_Clients_Search"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "NameKey", "Description" }, "IX_Clients_Search"), new[] { "gin_trgm_ops", "gin_trgm_ops" });
 
                     b.ToTable("Clients");
                 });
@@ -314,9 +334,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -508,7 +528,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -520,6 +540,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ClientCount")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -691,8 +714,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -702,6 +723,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

@@ -146,6 +146,12 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("DescriptionKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasComputedColumnSql("CAST(LEFT([Description], 200) AS nvarchar(200))", false);
+
                     b.Property<string>("Flag")
                         .HasColumnType("nvarchar(max)");
 
@@ -181,6 +187,14 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
+
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
+                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
 
                     b.ToTable("Clients");
                 });
@@ -312,9 +326,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -505,7 +519,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -517,6 +531,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ClientCount")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -688,8 +705,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -700,6 +715,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

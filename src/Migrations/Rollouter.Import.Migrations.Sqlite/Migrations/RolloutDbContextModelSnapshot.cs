@@ -135,6 +135,12 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DescriptionKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasComputedColumnSql("substr(\"Description\", 1, 200)", false);
+
                     b.Property<string>("Flag")
                         .HasColumnType("TEXT");
 
@@ -169,7 +175,15 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
+                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
+
                     b.HasIndex("InventoryId", "RolloutId", "NameKey");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
 
                     b.ToTable("Clients");
                 });
@@ -297,9 +311,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -480,7 +494,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -489,6 +503,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -657,8 +674,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -668,6 +683,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
@@ -59,7 +60,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         var (name, fieldIds, errors) = await ValidateAsync(rolloutId, inventoryId, input, ct);
         if (errors.Count == 0 && input.WorkflowId != inventory.WorkflowId)
         {
-            var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct);
+            var clients = inventory.ClientCount;
             if (clients > 0)
             {
                 errors["WorkflowId"] = $"The workflow cannot change while the inventory has clients ({clients:N0}): " +
@@ -121,7 +122,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     /// <summary>How many clients and imports go with the inventory, and whether an import is running.</summary>
     public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(
         int rolloutId, int inventoryId, CancellationToken ct) =>
-        (await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct),
+        (await db.Inventories.Where(i => i.Id == inventoryId && i.RolloutId == rolloutId).Select(i => i.ClientCount).FirstOrDefaultAsync(ct),
             await db.Imports.CountAsync(i => i.InventoryId == inventoryId, ct),
             await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct));
 
@@ -161,6 +162,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
+        await ClientSortIndexes.UpdateAsync(db, inventoryId, [], CancellationToken.None);
         if (files is not null)
         {
             // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
@@ -235,7 +237,6 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         try
         {
             await db.SaveChangesAsync(ct);
-            return new InventoryResult(inventory, new Dictionary<string, string>());
         }
         catch (DbUpdateException)
         {
@@ -243,5 +244,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             db.ChangeTracker.Clear();
             return InventoryResult.Failed("Name", $"This rollout already has an inventory named \"{inventory.Name}\".");
         }
+
+        // The list sorts by each of the inventory's custom fields through an index of its own.
+        await ClientSortIndexes.UpdateAsync(db, inventory.Id, [.. inventory.CustomFields.Select(f => f.CustomFieldId)], ct);
+        return new InventoryResult(inventory, new Dictionary<string, string>());
     }
 }

@@ -11,7 +11,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.UserCode).HasMaxLength(50);
         builder.HasIndex(u => u.UserCode).IsUnique();
-        builder.HasIndex(u => u.DisplayName);
+        // The client list sorted by assignee or client user walks users in this order (ClientPages).
+        builder.HasIndex(u => new { u.DisplayName, u.Id });
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(32);
     }
 }
@@ -145,6 +146,37 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         // row lock per client in a bulk load. The import writer instead locks the inventory row once per import and
         // checks that the rollout it writes is the inventory's (ClientStore.LockInventoryAsync).
         builder.Property(c => c.Values).HasJsonConversion();
+
+        // The client list's sorts page by keyset (ClientPages): each walks one of these indexes from the cursor, so a
+        // page costs the same at the start and a million clients further on. Custom fields get an index per inventory
+        // and field on PostgreSQL and SQLite, created with the inventory's fields (ClientSortIndexes).
+        var descriptionKey = builder.Property(c => c.DescriptionKey).HasMaxLength(Client.DescriptionKeyLength);
+        switch (provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                descriptionKey.HasComputedColumnSql($"left(\"Description\", {Client.DescriptionKeyLength})", stored: true);
+                break;
+            case DatabaseProvider.SqlServer:
+                descriptionKey.HasComputedColumnSql($"CAST(LEFT([Description], {Client.DescriptionKeyLength}) AS nvarchar({Client.DescriptionKeyLength}))", stored: false);
+                break;
+            default:
+                descriptionKey.HasComputedColumnSql($"substr(\"Description\", 1, {Client.DescriptionKeyLength})", stored: false);
+                break;
+        }
+
+        builder.HasIndex(c => new { c.InventoryId, c.StatusId, c.Id });
+        builder.HasIndex(c => new { c.InventoryId, c.AssigneeId, c.Id });
+        builder.HasIndex(c => new { c.InventoryId, c.ClientUserId, c.Id });
+        builder.HasIndex(c => new { c.InventoryId, c.DescriptionKey, c.Id });
+
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            // The search by a text anywhere in the name or the description (LIKE / ILIKE '%text%'): trigrams (pg_trgm,
+            // enabled by the migration) find the few matching clients without reading the others.
+            NpgsqlIndexBuilderExtensions.HasOperators(
+                NpgsqlIndexBuilderExtensions.HasMethod(builder.HasIndex(c => new { c.NameKey, c.Description }, "IX_Clients_Search"), "gin"),
+                "gin_trgm_ops", "gin_trgm_ops");
+        }
     }
 }
 
@@ -227,8 +259,9 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasMany(i => i.Errors).WithOne(e => e.Import).HasForeignKey(e => e.ImportId);
         builder.HasMany(i => i.FileChunks).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
-        builder.HasIndex(i => new { i.RolloutId, i.CreatedAt });
-        builder.HasIndex(i => i.Status);
+        // The imports lists page by keyset on the id, newest first (per rollout; the reviews: failed ones first).
+        builder.HasIndex(i => new { i.RolloutId, i.Id });
+        builder.HasIndex(i => new { i.Status, i.Id });
     }
 }
 
@@ -239,7 +272,8 @@ internal sealed class ImportRowErrorConfiguration : IEntityTypeConfiguration<Imp
         builder.Property(e => e.Column).HasMaxLength(8);
         builder.Property(e => e.Header).HasMaxLength(400);
         builder.Property(e => e.Message).HasMaxLength(2000);
-        builder.HasIndex(e => new { e.ImportId, e.Row });
+        // The failed rows page by keyset on (row, id).
+        builder.HasIndex(e => new { e.ImportId, e.Row, e.Id });
     }
 }
 

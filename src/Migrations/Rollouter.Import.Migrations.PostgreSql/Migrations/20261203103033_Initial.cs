@@ -12,6 +12,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
             migrationBuilder.CreateTable(
                 name: "AspNetUsers",
                 columns: table => new
@@ -91,6 +94,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     AssigneeId = table.Column<int>(type: "integer", nullable: true),
                     ClientUserId = table.Column<int>(type: "integer", nullable: true),
                     Description = table.Column<string>(type: "text", nullable: true),
+                    DescriptionKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, computedColumnSql: "left(\"Description\", 200)", stored: true),
                     Flag = table.Column<string>(type: "text", nullable: true),
                     Values = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -337,7 +341,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     WorkflowId = table.Column<int>(type: "integer", nullable: false),
                     LastImportMapping = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClientCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -549,9 +554,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AspNetUsers_DisplayName",
+                name: "IX_AspNetUsers_DisplayName_Id",
                 table: "AspNetUsers",
-                column: "DisplayName");
+                columns: new[] { "DisplayName", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_UserCode",
@@ -597,11 +602,38 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_AssigneeId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "AssigneeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_ClientUserId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "ClientUserId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_DescriptionKey_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "DescriptionKey", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_StatusId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "StatusId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
                 unique: true)
                 .Annotation("Npgsql:IndexInclude", new[] { "InventoryId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_Search",
+                table: "Clients",
+                columns: new[] { "NameKey", "Description" })
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops", "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CustomFieldOptions_CustomFieldId_Name",
@@ -616,9 +648,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRowErrors_ImportId_Row",
+                name: "IX_ImportRowErrors_ImportId_Row_Id",
                 table: "ImportRowErrors",
-                columns: new[] { "ImportId", "Row" });
+                columns: new[] { "ImportId", "Row", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_ApprovedById",
@@ -636,14 +668,14 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "InventoryId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_RolloutId_CreatedAt",
+                name: "IX_Imports_RolloutId_Id",
                 table: "Imports",
-                columns: new[] { "RolloutId", "CreatedAt" });
+                columns: new[] { "RolloutId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_Status",
+                name: "IX_Imports_Status_Id",
                 table: "Imports",
-                column: "Status");
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inventories_RolloutId_Name",

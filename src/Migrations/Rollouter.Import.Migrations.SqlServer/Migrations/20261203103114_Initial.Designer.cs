@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261127165946_Initial")]
+    [Migration("20261203103114_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -149,6 +149,12 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("DescriptionKey")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasComputedColumnSql("CAST(LEFT([Description], 200) AS nvarchar(200))", false);
+
                     b.Property<string>("Flag")
                         .HasColumnType("nvarchar(max)");
 
@@ -184,6 +190,14 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
+
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
+                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
 
                     b.ToTable("Clients");
                 });
@@ -315,9 +329,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -508,7 +522,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -520,6 +534,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasColumnType("int");
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ClientCount")
+                        .HasColumnType("int");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
@@ -691,8 +708,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -703,6 +718,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

@@ -89,6 +89,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     AssigneeId = table.Column<int>(type: "int", nullable: true),
                     ClientUserId = table.Column<int>(type: "int", nullable: true),
                     Description = table.Column<string>(type: "nvarchar(max)", nullable: true),
+                    DescriptionKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, computedColumnSql: "CAST(LEFT([Description], 200) AS nvarchar(200))", stored: false),
                     Flag = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     Values = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -335,7 +336,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     WorkflowId = table.Column<int>(type: "int", nullable: false),
                     LastImportMapping = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ClientCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -546,9 +548,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AspNetUsers_DisplayName",
+                name: "IX_AspNetUsers_DisplayName_Id",
                 table: "AspNetUsers",
-                column: "DisplayName");
+                columns: new[] { "DisplayName", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_UserCode",
@@ -595,6 +597,26 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_AssigneeId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "AssigneeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_ClientUserId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "ClientUserId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_DescriptionKey_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "DescriptionKey", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_StatusId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "StatusId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
@@ -614,9 +636,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRowErrors_ImportId_Row",
+                name: "IX_ImportRowErrors_ImportId_Row_Id",
                 table: "ImportRowErrors",
-                columns: new[] { "ImportId", "Row" });
+                columns: new[] { "ImportId", "Row", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_ApprovedById",
@@ -634,14 +656,14 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "InventoryId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_RolloutId_CreatedAt",
+                name: "IX_Imports_RolloutId_Id",
                 table: "Imports",
-                columns: new[] { "RolloutId", "CreatedAt" });
+                columns: new[] { "RolloutId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_Status",
+                name: "IX_Imports_Status_Id",
                 table: "Imports",
-                column: "Status");
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inventories_RolloutId_Name",
