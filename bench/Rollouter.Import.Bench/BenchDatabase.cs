@@ -2,7 +2,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rollouter.Import.Data;
-using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Bench;
@@ -107,8 +106,6 @@ public sealed class BenchDatabase : IAsyncDisposable
         db.Users.AddRange(Enumerable.Range(0, 5000)
             .Select(i => User($"user{i}@bench.test", $"User {i}", $"B-U{i}", Role.ClientUser)));
         await db.SaveChangesAsync();
-        // The inventory's fields' sort indexes, which the app makes with an inventory's fields: the import maintains them.
-        await ClientSortIndexes.UpdateAsync(db, inventory.Id, [.. inventory.CustomFields.Select(f => f.CustomFieldId)], default);
         InventoryId = inventory.Id;
         RolloutId = rollout.Id;
         UserId = manager.Id;

@@ -179,7 +179,7 @@ public sealed partial class VirtualUser(LoadSession session, LoadSite site, Rand
         {
             0 => site.ListPath + "?from=" + Uri.EscapeDataString(RandomName()),
             1 when _pageLinks.Count > 0 => _pageLinks[random.Next(_pageLinks.Count)],
-            _ => site.ListPath + "?last=1&" + SortQuery(),
+            _ => site.ListPath + "?last=true&" + SortQuery(),
         };
     }
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
-using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure;
@@ -43,9 +42,6 @@ public sealed class DatabaseInitializer(
         {
             await EnsureFirstAdministratorAsync(cancellationToken);
         }
-
-        // The custom fields' sort indexes live outside the migrations; a database from before them gets them here.
-        await ClientSortIndexes.UpdateAllAsync(db, cancellationToken);
     }
 
     /// <summary>Migrations the database records that this version does not have (the database is another version's).</summary>

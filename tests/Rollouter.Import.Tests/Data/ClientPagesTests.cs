@@ -61,7 +61,6 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
         db.AddRange(Inventory, other);
         db.Users.AddRange(users);
         await db.SaveChangesAsync();
-        await ClientSortIndexes.UpdateAsync(db, Inventory.Id, [location.Id, software.Id], default);
         Location = location.Id;
         Software = software.Id;
         foreach (var s in workflow.Statuses)
@@ -185,12 +184,14 @@ public abstract class ClientPagesTests(ClientPagesData data)
     };
 
     private async Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search = null,
-        int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size)
+        int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size,
+        int? clients = null)
     {
+        clients ??= data.Clients.Count;
         await using var db = data.Database.CreateContext();
         var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
         return await new ClientPages(db) { Bound = bound, Statements = statements }.LoadAsync(
-            new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, statuses, sort, descending, search, position, size),
+            new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size),
             default);
     }
 
@@ -328,9 +329,42 @@ public abstract class ClientPagesTests(ClientPagesData data)
         Assert.Equal(data.Expected(new ClientSort(ClientSortColumn.Status), true).Skip(skip).Take(Size), page.Rows.Select(r => r.Id));
     }
 
+    public static TheoryData<string, bool> IndexedSorts()
+    {
+        var sorts = new TheoryData<string, bool>();
+        foreach (var sort in new[] { "name", "status", "assignee", "clientuser" })
+        {
+            sorts.Add(sort, false);
+            sorts.Add(sort, true);
+        }
+
+        return sorts;
+    }
+
     [Theory]
-    [MemberData(nameof(Sorts))]
-    public async Task EverySort_ReadsAnIndex_NeverTheWholeTable_NorSortsTheClients(string key, bool descending)
+    [InlineData("description")]
+    [InlineData("location")]
+    public async Task SortsWithoutAnIndex_OfAListTooLong_GiveTheNameSortAndSaySo(string key)
+    {
+        var sort = Sort(key);
+
+        var refused = await PageAsync(sort, true, ClientPosition.Last, clients: ClientPages.SortBound + 1);
+        var searched = await PageAsync(sort, true, ClientPosition.First, "same", clients: ClientPages.SortBound + 1);
+        var walkedSearch = await PageAsync(sort, true, ClientPosition.First, "same", bound: 2, clients: ClientPages.SortBound + 1);
+        var allowed = await PageAsync(sort, true, ClientPosition.First, clients: ClientPages.SortBound);
+
+        Assert.Equal((sort, ClientSort.Name), (refused.SortRefused, refused.Sort));
+        Assert.Equal(data.Expected(ClientSort.Name, false).Take(Size), refused.Rows.Select(r => r.Id));
+        // A search that counted what it found sorts it whatever the inventory's size; one that found more does not.
+        Assert.Equal((null, sort), (searched.SortRefused, searched.Sort));
+        Assert.Equal(data.Expected(sort, true, c => c.Description == "same").Take(Size), searched.Rows.Select(r => r.Id));
+        Assert.Equal(sort, walkedSearch.SortRefused);
+        Assert.Equal((null, sort), (allowed.SortRefused, allowed.Sort));
+    }
+
+    [Theory]
+    [MemberData(nameof(IndexedSorts))]
+    public async Task IndexedSorts_ReadAnIndex_NeverTheWholeTable_NorSortTheClients(string key, bool descending)
     {
         var sort = Sort(key);
         var statements = new List<(string, (string, object?)[])>();

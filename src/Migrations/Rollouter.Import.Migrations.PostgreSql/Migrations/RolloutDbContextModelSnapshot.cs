@@ -148,12 +148,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
-                    b.Property<string>("DescriptionKey")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasComputedColumnSql("left(\"Description\", 200)", true);
-
                     b.Property<string>("Flag")
                         .HasColumnType("text");
 
@@ -194,8 +188,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 
                     b.HasIndex("InventoryId", "ClientUserId", "Id");
-
-                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
 
                     b.HasIndex("InventoryId", "StatusId", "Id");
 

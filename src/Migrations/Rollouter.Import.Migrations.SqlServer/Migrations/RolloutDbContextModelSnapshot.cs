@@ -146,12 +146,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("nvarchar(max)");
 
-                    b.Property<string>("DescriptionKey")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)")
-                        .HasComputedColumnSql("CAST(LEFT([Description], 200) AS nvarchar(200))", false);
-
                     b.Property<string>("Flag")
                         .HasColumnType("nvarchar(max)");
 
@@ -191,8 +185,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 
                     b.HasIndex("InventoryId", "ClientUserId", "Id");
-
-                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
 
                     b.HasIndex("InventoryId", "StatusId", "Id");
 

@@ -135,12 +135,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<string>("Description")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("DescriptionKey")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT")
-                        .HasComputedColumnSql("substr(\"Description\", 1, 200)", false);
-
                     b.Property<string>("Flag")
                         .HasColumnType("TEXT");
 
@@ -178,8 +172,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 
                     b.HasIndex("InventoryId", "ClientUserId", "Id");
-
-                    b.HasIndex("InventoryId", "DescriptionKey", "Id");
 
                     b.HasIndex("InventoryId", "RolloutId", "NameKey");
 

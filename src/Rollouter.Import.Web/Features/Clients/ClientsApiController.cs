@@ -86,6 +86,11 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         }
 
         var result = await ClientListQuery.PageAsync(Db, inventory, choice, pageSize, ct);
+        if (result.SortRefused is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort!, inventory.ClientCount));
+        }
+
         var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, ct);
         var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status, c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();

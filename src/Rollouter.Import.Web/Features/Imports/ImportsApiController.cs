@@ -4,6 +4,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -170,10 +171,14 @@ public sealed class ImportsApiController(
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Import!, null, ct));
     }
 
-    /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
+    /// <summary>
+    /// The failed rows of the last run, by row and column; <c>column</c> (a letter) filters. Pages by keyset: <c>next</c>
+    /// of an answer is the <c>after</c> of the next page; <c>page</c> still works.
+    /// </summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
+    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
+    public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
         CancellationToken ct = default)
     {
         var (_, refusal) = await ImportAsync(id, ct, read: true);
@@ -182,15 +187,36 @@ public sealed class ImportsApiController(
             return refusal;
         }
 
-        page = Math.Max(1, page);
         pageSize = Math.Clamp(pageSize, 1, 1000);
-        var query = FailedRows.Query(Db, id, column);
-        var total = await query.CountAsync(ct);
-        var items = await query
-            .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
-            .ToListAsync(ct);
-        return Ok(new PageDto<RowErrorDto>(total, page, pageSize, items));
+        if (after is not null && page is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Give after or page, not both.");
+        }
+
+        var total = await FailedRows.Query(Db, id, column).CountAsync(ct);
+        List<ImportRowError> rows;
+        string? next;
+        if (page is > 1)
+        {
+            // At most 100,000 failed rows are kept: skipping to any page of them stays bounded.
+            var read = await FailedRows.Query(Db, id, column).Skip((page.Value - 1) * pageSize).Take(pageSize + 1).ToListAsync(ct);
+            rows = [.. read.Take(pageSize)];
+            next = read.Count > pageSize ? FailedRows.Cursor(rows[^1]) : null;
+        }
+        else
+        {
+            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), pageSize, ct);
+            if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
+            {
+                return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
+            }
+
+            rows = [.. keyset.Items];
+            next = keyset.Next;
+        }
+
+        var items = rows.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message)).ToList();
+        return Ok(new PageDto<RowErrorDto>(total, after is null ? page ?? 1 : null, pageSize, items, next));
     }
 
     private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)

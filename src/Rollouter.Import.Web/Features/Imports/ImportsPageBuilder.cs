@@ -9,6 +9,7 @@ using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -69,7 +70,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
     }
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
-        bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
+        bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
         CheckResult? check = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
@@ -102,24 +103,21 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             fileProblem = problem?.Message;
         }
 
-        IReadOnlyList<ImportRowError> errors = [];
+        var errors = new KeysetPage<ImportRowError>([], null, null);
         IReadOnlyList<ErrorColumnCount> counts = [];
-        int total = 0, pages = 1;
+        var total = 0;
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
+            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): their counts per column are bounded.
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
                 .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
-            var filtered = FailedRows.Query(db, import.Id, column);
-            total = await filtered.CountAsync(cancellationToken);
-            pages = Math.Max(1, (total + ImportPage.ErrorPageSize - 1) / ImportPage.ErrorPageSize);
-            page = Math.Clamp(page, 1, pages);
-            errors = await filtered
-                .Skip((page - 1) * ImportPage.ErrorPageSize).Take(ImportPage.ErrorPageSize)
-                .ToListAsync(cancellationToken);
+            total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Count);
+            errors = await FailedRows.PageAsync(db, import.Id, column, rows ?? ListPosition.First, ImportPage.ErrorPageSize,
+                cancellationToken);
         }
 
         if (check is not null && check.Errors.Count > MaxCheckErrorsShown)
@@ -145,11 +143,11 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
             Message = message,
             Error = error,
             Check = check,
-            Errors = errors,
+            Errors = errors.Items,
             ErrorCounts = counts,
             ErrorTotal = total,
-            ErrorPage = page,
-            ErrorPages = pages,
+            ErrorsBefore = errors.Previous,
+            ErrorsAfter = errors.Next,
             ErrorColumn = column,
         };
     }

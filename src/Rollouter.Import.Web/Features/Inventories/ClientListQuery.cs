@@ -108,9 +108,14 @@ public static class ClientListQuery
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(choice);
         var statuses = inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id).ToList();
-        return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, statuses, choice.Sort,
+        return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, inventory.ClientCount, statuses, choice.Sort,
             choice.Descending, choice.Search, choice.Position, size), ct);
     }
+
+    /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>
+    public static string SortRefusal(string sort, int clients) =>
+        $"Sorting by {sort} works for lists of up to {ClientPages.SortBound:N0} clients, and this inventory holds {clients:N0}: " +
+        $"search first (a search that finds up to {ClientPages.SearchBound:N0} clients sorts by any column).";
 
     /// <summary>The page's clients in the page's order: users by display name (<paramref name="byEmail"/>: by email).</summary>
     public static async Task<List<ClientRow>> RowsAsync(RolloutDbContext db, ClientListPage page, bool byEmail, CancellationToken ct)

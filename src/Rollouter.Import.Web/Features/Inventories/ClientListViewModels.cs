@@ -42,6 +42,18 @@ public sealed record ClientList(
 
     public string BasePath => $"/rollouts/{Rollout.Identifier}/inventories/{Inventory.Id}";
 
+    /// <summary>
+    /// Whether the list is short enough for the sorts without an index (description, custom fields): the inventory's
+    /// clients, or those a counted search found.
+    /// </summary>
+    public bool OffersEverySort => Inventory.ClientCount <= ClientPages.SortBound || (Page.Found is not null && !Page.FoundMore);
+
+    /// <summary>The sort the address asked for and the list could not do (too many clients), with the reason.</summary>
+    public string? SortNotice => Page.SortRefused is { } refused
+        ? ClientListQuery.SortRefusal(refused.Column == ClientSortColumn.CustomField
+            ? Fields.FirstOrDefault(f => f.Id == refused.FieldId)?.Name ?? refused.Key : "description", Inventory.ClientCount)
+        : null;
+
     public bool IsSearch => !string.IsNullOrEmpty(Search);
 
     /// <summary>The list's address in <paramref name="sort"/> and direction, with the search, plus <paramref name="position"/>.</summary>
@@ -73,7 +85,7 @@ public sealed record ClientList(
 
     public string FirstLink => Link(Sort.Key, Descending);
 
-    public string LastLink => Link(Sort.Key, Descending, "last=1");
+    public string LastLink => Link(Sort.Key, Descending, "last=true");
 
     public string? PreviousLink => Page.HasPrevious && Page.FirstCursor is { } cursor
         ? Link(Sort.Key, Descending, "before=" + cursor.Encode(Sort)) : null;

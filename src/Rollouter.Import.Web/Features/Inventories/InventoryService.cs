@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
-using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
@@ -162,7 +161,6 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
-        await ClientSortIndexes.UpdateAsync(db, inventoryId, [], CancellationToken.None);
         if (files is not null)
         {
             // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
@@ -245,8 +243,6 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             return InventoryResult.Failed("Name", $"This rollout already has an inventory named \"{inventory.Name}\".");
         }
 
-        // The list sorts by each of the inventory's custom fields through an index of its own.
-        await ClientSortIndexes.UpdateAsync(db, inventory.Id, [.. inventory.CustomFields.Select(f => f.CustomFieldId)], ct);
         return new InventoryResult(inventory, new Dictionary<string, string>());
     }
 }

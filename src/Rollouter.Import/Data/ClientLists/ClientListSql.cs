@@ -1,5 +1,4 @@
 using System.Globalization;
-using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Data.ClientLists;
 
@@ -11,7 +10,8 @@ namespace Rollouter.Import.Data.ClientLists;
 /// </summary>
 internal abstract class ClientListSql
 {
-    public const int KeyLength = Client.DescriptionKeyLength;
+    /// <summary>The length of a text sort key (the cursor carries it).</summary>
+    public const int KeyLength = 200;
 
     public static ClientListSql For(DatabaseProvider provider) => provider switch
     {
@@ -27,6 +27,9 @@ internal abstract class ClientListSql
     /// </summary>
     /// <param name="values">The values column, e.g. <c>c."Values"</c>.</param>
     public abstract string FieldKey(string values, int fieldId);
+
+    /// <summary>The description's sort key: its first <see cref="KeyLength"/> characters.</summary>
+    public abstract string DescriptionKey { get; }
 
     /// <summary>The search's condition on the client <c>c</c>, with the pattern of <see cref="NameSearch"/> as @pattern.</summary>
     public abstract string Search { get; }
@@ -57,10 +60,12 @@ internal abstract class ClientListSql
     {
         // The text between '"12":["' and the next '"': the first value as the JSON text holds it (JsonColumns writes
         // letters as they are; only quotes, backslashes and control characters are escaped, so such values sort by
-        // their escaped text). Two string searches, no JSON parsing: the index on it is maintained for every client an
-        // import writes, where casting the text to jsonb cost more than the rest of the row.
+        // their escaped text). Two string searches instead of parsing the JSON: a third of the time of a cast to jsonb
+        // over the 50,000 clients a sort by a field reads at most.
         public override string FieldKey(string values, int fieldId) =>
             $"NULLIF(left(split_part(split_part({values}, '\"{Number(fieldId)}\":[\"', 2), '\"', 1), {Number(KeyLength)}), '')";
+
+        public override string DescriptionKey => $"left(c.\"Description\", {Number(KeyLength)})";
 
         // LIKE on the lower-case name key and ILIKE on the description: both use the trigram index IX_Clients_Search.
         public override string Search => """(c."NameKey" LIKE @pattern OR c."Description" ILIKE @pattern)""";
@@ -86,6 +91,8 @@ internal abstract class ClientListSql
         public override string FieldKey(string values, int fieldId) =>
             $"NULLIF(substr(json_extract({values}, '$.\"{Number(fieldId)}\"[0]'), 1, {Number(KeyLength)}), '')";
 
+        public override string DescriptionKey => $"substr(c.\"Description\", 1, {Number(KeyLength)})";
+
         // SQLite's LIKE ignores the case of ASCII letters, lower() folds them too: as the list always searched.
         public override string Search => """(c."NameKey" LIKE @pattern ESCAPE '\' OR lower(c."Description") LIKE @pattern ESCAPE '\')""";
 
@@ -107,6 +114,8 @@ internal abstract class ClientListSql
     {
         public override string FieldKey(string values, int fieldId) =>
             $"NULLIF(LEFT(JSON_VALUE({values}, '$.\"{Number(fieldId)}\"[0]'), {Number(KeyLength)}), '')";
+
+        public override string DescriptionKey => $"LEFT(c.\"Description\", {Number(KeyLength)})";
 
         public override string Search => """(c."NameKey" LIKE @pattern ESCAPE '\' OR LOWER(c."Description") LIKE @pattern ESCAPE '\')""";
 

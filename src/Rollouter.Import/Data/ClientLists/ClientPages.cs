@@ -38,10 +38,12 @@ public abstract record ClientPosition
 }
 
 /// <summary>What the list shows: an inventory's clients in a sort, optionally those a search finds.</summary>
+/// <param name="Clients">The inventory's client count (<see cref="Entities.Inventory.ClientCount"/>).</param>
 /// <param name="StatusOrder">The inventory's workflow's status ids in the workflow's order (the status sort).</param>
 public sealed record ClientListRequest(
     int RolloutId,
     int InventoryId,
+    int Clients,
     IReadOnlyList<int> StatusOrder,
     ClientSort Sort,
     bool Descending,
@@ -54,10 +56,11 @@ public sealed record ClientListRow(int Id, string? Key);
 /// <summary>
 /// One page: its clients' ids (and sort keys) in order, whether pages come before and after it, and for a search the
 /// number of clients found: at most <see cref="ClientPages.SearchBound"/>, with <see cref="FoundMore"/> when it found
-/// more ("1,000+").
+/// more ("1,000+"). <see cref="SortRefused"/>: the list was too long for the sort asked for (a description or custom
+/// field sort of more than <see cref="ClientPages.SortBound"/> clients), so the page is the name sort's first.
 /// </summary>
 public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyList<ClientListRow> Rows, bool HasPrevious, bool HasNext,
-    int? Found, bool FoundMore)
+    int? Found, bool FoundMore, ClientSort? SortRefused = null)
 {
     public ClientCursor? FirstCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[0].Key, Rows[0].Id);
 
@@ -72,9 +75,10 @@ public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyL
 /// <item>status: the workflow's statuses in order, each one's clients from the index on (inventory, status, id);</item>
 /// <item>assignee, client user: users by (name, id), each one's clients from the index on (inventory, user, id), in one
 /// statement (a lateral join on PostgreSQL, CROSS APPLY on SQL Server, a CROSS JOIN loop on SQLite);</item>
-/// <item>description: the index on (inventory, description key, id);</item>
-/// <item>a custom field: an index per inventory and field on its first value (PostgreSQL and SQLite,
-/// <see cref="ClientSortIndexes"/>); SQL Server reads the inventory's clients for it.</item>
+/// <item>description and custom fields (a field's first value): no index (each would cost an import as much as the
+/// rest of the row): the database orders the inventory's clients for each page, which this allows only for lists of up
+/// to <see cref="SortBound"/> clients: an inventory that small, or a search that found no more than
+/// <see cref="SearchBound"/>.</item>
 /// </list>
 /// Clients without a value come after the others (before them, descending). A search first looks for up to
 /// <see cref="SearchBound"/> + 1 clients (through the trigram index on PostgreSQL): when it finds no more than the bound,
@@ -85,6 +89,9 @@ public sealed class ClientPages(RolloutDbContext db)
 {
     /// <summary>A search counts its clients up to this many; beyond, the list says "1,000+".</summary>
     public const int SearchBound = 1_000;
+
+    /// <summary>The most clients a list sorted by description or a custom field may hold (read whole for each page).</summary>
+    public const int SortBound = 50_000;
 
     /// <summary>The most rows the API's <c>page=</c> may skip.</summary>
     public const int MaxOffset = 10_000;
@@ -107,18 +114,23 @@ public sealed class ClientPages(RolloutDbContext db)
         try
         {
             int? found = null;
-            IRows rows = new Walk(this, request, pattern);
+            List<int>? matches = null;
             if (pattern is not null)
             {
-                var matches = await MatchesAsync(request.InventoryId, pattern, ct);
+                matches = await MatchesAsync(request.InventoryId, pattern, ct);
                 found = Math.Min(matches.Count, Bound);
-                if (matches.Count <= Bound)
-                {
-                    rows = await Found.LoadAsync(this, request, matches, ct);
-                }
             }
 
-            return await PageAsync(request, rows, found, found is not null && rows is Walk, ct);
+            var counted = matches is not null && matches.Count <= Bound;
+            ClientSort? refused = null;
+            if (request.Sort.IsBounded && !counted && request.Clients > SortBound)
+            {
+                refused = request.Sort;
+                request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
+            }
+
+            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, pattern);
+            return await PageAsync(request, rows, found, found is not null && !counted, ct) with { SortRefused = refused };
         }
         finally
         {
@@ -263,10 +275,10 @@ public sealed class ClientPages(RolloutDbContext db)
         public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct) =>
             request.Sort.Column switch
             {
-                ClientSortColumn.Name => ColumnAsync("c.\"NameKey\"", nullable: false, after, descending, count, ct),
-                ClientSortColumn.Description => ColumnAsync("c.\"DescriptionKey\"", nullable: true, after, descending, count, ct),
-                ClientSortColumn.CustomField => ColumnAsync(_sql.FieldKey("c.\"Values\"", request.Sort.FieldId), nullable: true, after,
-                    descending, count, ct),
+                ClientSortColumn.Name => NameAsync(after, descending, count, ct),
+                ClientSortColumn.Description => BoundedAsync(_sql.DescriptionKey, after, descending, count, ct),
+                ClientSortColumn.CustomField => BoundedAsync(_sql.FieldKey("c.\"Values\"", request.Sort.FieldId), after, descending,
+                    count, ct),
                 ClientSortColumn.Status => StatusAsync(after, descending, count, ct),
                 ClientSortColumn.Assignee => UsersAsync("AssigneeId", after, descending, count, ct),
                 _ => UsersAsync("ClientUserId", after, descending, count, ct),
@@ -281,70 +293,65 @@ public sealed class ClientPages(RolloutDbContext db)
             pattern is null ? more : [.. more, ("pattern", pattern)];
 
         /// <summary>
-        /// A sort by a column or expression of the client: the rest of the cursor's key (same key, further ids), the keys
-        /// after it, then the clients without a key (first when descending). Every key is text, so "&gt;= ''" is every
-        /// key: unlike IS NOT NULL, a range that SQLite starts after the nulls its indexes keep first.
+        /// By name, through the unique index on (rollout, name key): the names after the cursor's. A jump to a name
+        /// (a cursor of id 0, or the highest id descending) includes the client of that very name.
         /// </summary>
-        private async Task<List<ClientListRow>> ColumnAsync(string key, bool nullable, ClientCursor? after, bool descending,
-            int count, CancellationToken ct)
+        private async Task<List<ClientListRow>> NameAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
         {
             var rows = new List<ClientListRow>();
             var direction = ClientListSql.Direction(descending);
             var op = descending ? "<" : ">";
-            // A unique key (the name) needs no id to order by, and its index has none.
-            var order = nullable ? $"{key} {direction}, c.\"Id\" {direction}" : $"{key} {direction}";
 
-            async Task AddAsync(string condition, string orderBy, params (string, object?)[] parameters)
+            async Task AddAsync(string condition, params (string, object?)[] parameters)
             {
                 var rest = count - rows.Count;
                 if (rest > 0)
                 {
                     rows.AddRange(await pages.ReadAsync($"""
-                        {_sql.Select(rest)} c."Id", {key} FROM "Clients" c
+                        {_sql.Select(rest)} c."Id", c."NameKey" FROM "Clients" c
                         WHERE {Where} AND {condition}
-                        ORDER BY {orderBy}
+                        ORDER BY c."NameKey" {direction}
                         {_sql.Limit(rest)}
                         """, ct, Parameters(parameters)));
                 }
             }
 
-            Task NullsAsync(int? afterId) => nullable
-                ? AddAsync(afterId is null ? $"{key} IS NULL" : $"{key} IS NULL AND c.\"Id\" {op} @id", $"c.\"Id\" {direction}",
-                    ("id", afterId))
-                : Task.CompletedTask;
-
-            if (after is null)
+            if (after?.Key is null)
             {
-                if (descending)
-                {
-                    await NullsAsync(null);
-                }
-
-                await AddAsync($"{key} >= ''", order);
-                if (!descending)
-                {
-                    await NullsAsync(null);
-                }
-            }
-            else if (after.Key is null)
-            {
-                await NullsAsync(after.Id);
-                if (descending)
-                {
-                    await AddAsync($"{key} >= ''", order);
-                }
+                await AddAsync("1 = 1");
             }
             else
             {
-                await AddAsync($"{key} = @key AND c.\"Id\" {op} @id", $"c.\"Id\" {direction}", ("key", after.Key), ("id", after.Id));
-                await AddAsync($"{key} {op} @key", order, ("key", after.Key));
-                if (!descending)
-                {
-                    await NullsAsync(null);
-                }
+                await AddAsync($"c.\"NameKey\" = @key AND c.\"Id\" {op} @id", ("key", after.Key), ("id", after.Id));
+                await AddAsync($"c.\"NameKey\" {op} @key", ("key", after.Key));
             }
 
             return rows;
+        }
+
+        /// <summary>
+        /// A sort by a text without an index (description, custom field; lists of up to <see cref="SortBound"/>
+        /// clients): one statement in which the database orders the inventory's clients and keeps the page's (a top-N
+        /// sort, in memory of the page's size).
+        /// </summary>
+        private Task<List<ClientListRow>> BoundedAsync(string key, ClientCursor? after, bool descending, int count, CancellationToken ct)
+        {
+            var direction = ClientListSql.Direction(descending);
+            var op = descending ? "<" : ">";
+            var (condition, parameters) = after switch
+            {
+                null => ("1 = 1", Array.Empty<(string, object?)>()),
+                { Key: null } when descending => ($"(({key} IS NULL AND c.\"Id\" < @id) OR {key} IS NOT NULL)", [("id", after.Id)]),
+                { Key: null } => ($"{key} IS NULL AND c.\"Id\" > @id", [("id", after.Id)]),
+                _ when descending => ($"(({key} = @key AND c.\"Id\" < @id) OR {key} < @key)", [("key", after.Key), ("id", after.Id)]),
+                _ => ($"(({key} = @key AND c.\"Id\" > @id) OR {key} > @key OR {key} IS NULL)", [("key", after.Key), ("id", after.Id)]),
+            };
+            return pages.ReadAsync($"""
+                {_sql.Select(count)} c."Id", {key} FROM "Clients" c
+                WHERE {Where} AND {condition}
+                ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END {direction}, {key} {direction}, c."Id" {direction}
+                {_sql.Limit(count)}
+                """, ct, Parameters(parameters));
         }
 
         /// <summary>Statuses in the workflow's order, each one's clients by id.</summary>
@@ -478,7 +485,7 @@ public sealed class ClientPages(RolloutDbContext db)
                     "s.\"Position\", s.\"Id\", c.\"Id\""),
                 ClientSortColumn.Assignee or ClientSortColumn.ClientUser => UserOrder(request.Sort.Column == ClientSortColumn.Assignee
                     ? "AssigneeId" : "ClientUserId"),
-                ClientSortColumn.Description => Nullable("c.\"DescriptionKey\""),
+                ClientSortColumn.Description => Nullable(sql.DescriptionKey),
                 _ => Nullable(sql.FieldKey("c.\"Values\"", request.Sort.FieldId)),
             };
             var list = await pages.ReadAsync($"""

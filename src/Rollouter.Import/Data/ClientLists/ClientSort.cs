@@ -21,6 +21,9 @@ public sealed record ClientSort(ClientSortColumn Column, int FieldId = 0)
 {
     public static readonly ClientSort Name = new(ClientSortColumn.Name);
 
+    /// <summary>A sort without an index of its own: only lists of up to <see cref="ClientPages.SortBound"/> clients.</summary>
+    public bool IsBounded => Column is ClientSortColumn.Description or ClientSortColumn.CustomField;
+
     public string Key => Column switch
     {
         ClientSortColumn.CustomField => "f" + FieldId.ToString(CultureInfo.InvariantCulture),

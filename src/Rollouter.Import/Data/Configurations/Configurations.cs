@@ -147,32 +147,19 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         // checks that the rollout it writes is the inventory's (ClientStore.LockInventoryAsync).
         builder.Property(c => c.Values).HasJsonConversion();
 
-        // The client list's sorts page by keyset (ClientPages): each walks one of these indexes from the cursor, so a
-        // page costs the same at the start and a million clients further on. Custom fields get an index per inventory
-        // and field on PostgreSQL and SQLite, created with the inventory's fields (ClientSortIndexes).
-        var descriptionKey = builder.Property(c => c.DescriptionKey).HasMaxLength(Client.DescriptionKeyLength);
-        switch (provider)
-        {
-            case DatabaseProvider.PostgreSql:
-                descriptionKey.HasComputedColumnSql($"left(\"Description\", {Client.DescriptionKeyLength})", stored: true);
-                break;
-            case DatabaseProvider.SqlServer:
-                descriptionKey.HasComputedColumnSql($"CAST(LEFT([Description], {Client.DescriptionKeyLength}) AS nvarchar({Client.DescriptionKeyLength}))", stored: false);
-                break;
-            default:
-                descriptionKey.HasComputedColumnSql($"substr(\"Description\", 1, {Client.DescriptionKeyLength})", stored: false);
-                break;
-        }
-
+        // The client list pages by keyset (ClientPages): the sorts by status, assignee and client user each walk one of
+        // these from the cursor, so a page costs the same at the start and a million clients further on. Each costs an
+        // import about 1.6 CPU seconds of PostgreSQL's per million clients; description and custom fields, whose text
+        // indexes would cost 4 s each, sort lists of up to 50,000 clients instead (docs/decisions/0010).
         builder.HasIndex(c => new { c.InventoryId, c.StatusId, c.Id });
         builder.HasIndex(c => new { c.InventoryId, c.AssigneeId, c.Id });
         builder.HasIndex(c => new { c.InventoryId, c.ClientUserId, c.Id });
-        builder.HasIndex(c => new { c.InventoryId, c.DescriptionKey, c.Id });
 
         if (provider == DatabaseProvider.PostgreSql)
         {
             // The search by a text anywhere in the name or the description (LIKE / ILIKE '%text%'): trigrams (pg_trgm,
-            // enabled by the migration) find the few matching clients without reading the others.
+            // enabled by the migration) find the few matching clients without reading the others. The dearest index of
+            // an import: about 15 CPU seconds of PostgreSQL's per million clients (docs/decisions/0011).
             NpgsqlIndexBuilderExtensions.HasOperators(
                 NpgsqlIndexBuilderExtensions.HasMethod(builder.HasIndex(c => new { c.NameKey, c.Description }, "IX_Clients_Search"), "gin"),
                 "gin_trgm_ops", "gin_trgm_ops");

@@ -56,15 +56,6 @@ public class Client
 
     public string? Description { get; set; }
 
-    /// <summary>
-    /// The first <see cref="DescriptionKeyLength"/> characters of <see cref="Description"/>, computed by the database:
-    /// what the client list sorts by. A whole description could be too long for an index entry (PostgreSQL refuses
-    /// entries over 2,700 bytes, SQL Server cannot index nvarchar(max)).
-    /// </summary>
-    public string? DescriptionKey { get; private set; }
-
-    public const int DescriptionKeyLength = 200;
-
     /// <summary>A red note shown on top of the client; null or empty means no flag.</summary>
     public string? Flag { get; set; }
 

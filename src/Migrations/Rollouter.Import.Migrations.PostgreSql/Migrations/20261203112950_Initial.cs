@@ -94,7 +94,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     AssigneeId = table.Column<int>(type: "integer", nullable: true),
                     ClientUserId = table.Column<int>(type: "integer", nullable: true),
                     Description = table.Column<string>(type: "text", nullable: true),
-                    DescriptionKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true, computedColumnSql: "left(\"Description\", 200)", stored: true),
                     Flag = table.Column<string>(type: "text", nullable: true),
                     Values = table.Column<string>(type: "text", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -610,11 +609,6 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 name: "IX_Clients_InventoryId_ClientUserId_Id",
                 table: "Clients",
                 columns: new[] { "InventoryId", "ClientUserId", "Id" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_DescriptionKey_Id",
-                table: "Clients",
-                columns: new[] { "InventoryId", "DescriptionKey", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_StatusId_Id",

@@ -89,7 +89,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
                     ClientUserId = table.Column<int>(type: "INTEGER", nullable: true),
                     Description = table.Column<string>(type: "TEXT", nullable: true),
-                    DescriptionKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true, computedColumnSql: "substr(\"Description\", 1, 200)", stored: false),
                     Flag = table.Column<string>(type: "TEXT", nullable: true),
                     Values = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -604,11 +603,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 name: "IX_Clients_InventoryId_ClientUserId_Id",
                 table: "Clients",
                 columns: new[] { "InventoryId", "ClientUserId", "Id" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_DescriptionKey_Id",
-                table: "Clients",
-                columns: new[] { "InventoryId", "DescriptionKey", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_RolloutId_NameKey",

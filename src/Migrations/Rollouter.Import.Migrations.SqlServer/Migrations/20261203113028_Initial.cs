@@ -89,7 +89,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     AssigneeId = table.Column<int>(type: "int", nullable: true),
                     ClientUserId = table.Column<int>(type: "int", nullable: true),
                     Description = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    DescriptionKey = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true, computedColumnSql: "CAST(LEFT([Description], 200) AS nvarchar(200))", stored: false),
                     Flag = table.Column<string>(type: "nvarchar(max)", nullable: true),
                     Values = table.Column<string>(type: "nvarchar(max)", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
@@ -605,11 +604,6 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 name: "IX_Clients_InventoryId_ClientUserId_Id",
                 table: "Clients",
                 columns: new[] { "InventoryId", "ClientUserId", "Id" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_DescriptionKey_Id",
-                table: "Clients",
-                columns: new[] { "InventoryId", "DescriptionKey", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_StatusId_Id",
