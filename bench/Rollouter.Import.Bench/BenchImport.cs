@@ -11,8 +11,9 @@ using Rollouter.Import.Importing.Reading;
 namespace Rollouter.Import.Bench;
 
 /// <summary>
-/// Imports the bench file into a fresh database as the wizard and the job would: upload (kept in the database),
-/// automatic mapping, approval, then <see cref="ImportProcessor.RunAsync"/> — the timed part, check and write.
+/// Imports the bench file into a fresh database through the import's life cycle, as the wizard and the job do: upload
+/// (kept in the database), automatic mapping, approval, then <see cref="ImportLifecycle.RunAsync"/> — the timed part,
+/// check and write.
 /// </summary>
 public static class BenchImport
 {
@@ -118,8 +119,7 @@ public static class BenchImport
         var options = new DbContextOptionsBuilder<RolloutDbContext>();
         options.UseRollouterDatabase(provider, connection);
         await using var db = new RolloutDbContext(options.Options);
-        var processor = new ImportProcessor(db, new ImportFileStore(db, cache), ReaderLimits.Default,
-            TimeProvider.System, new StderrLogger<ImportProcessor>());
+        var imports = Lifecycle(db, cache);
 
         // Building EF Core's model and opening the first connection happen once per process, not per import.
         await db.Imports.AnyAsync(i => i.Id == importId);
@@ -128,7 +128,7 @@ public static class BenchImport
         using var backendProfile = backend.StartProfile(Environment.GetEnvironmentVariable("BENCH_PERF_BACKEND"));
 
         var watch = Stopwatch.StartNew();
-        var import = await processor.RunAsync(importId, null, CancellationToken.None);
+        var import = await imports.RunAsync(importId, null, CancellationToken.None);
         var seconds = watch.Elapsed.TotalSeconds;
         var backendCpu = backend.CpuSeconds() - backendBefore;
         backendProfile?.Stop();
@@ -151,45 +151,63 @@ public static class BenchImport
     internal static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
     {
         await using var db = database.CreateContext();
-        var import = new ClientImport
-        {
-            RolloutId = database.RolloutId,
-            InventoryId = database.InventoryId,
-            FileName = Path.GetFileName(file),
-            CreatedById = database.UserId,
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        db.Imports.Add(import);
-        await db.SaveChangesAsync();
+        var imports = Lifecycle(db, cache);
 
+        // The upload as the wizard receives it (a copy of the bench file), kept in the database and, as the instance's
+        // local cached copy, where the job finds it. BENCH_COLD_CACHE=1 empties the cache first, as for a job that runs
+        // on another instance and fetches the file from the database (about a second more here).
+        var uploads = new ImportUploads(Path.Combine(cache, "uploads"), ReaderLimits.Default);
+        Result<ReceivedUpload> received;
         await using (var content = File.OpenRead(file))
         {
-            (import.FileSize, import.FileSha256) = await new ImportFileStore(db, cache).SaveAsync(import.Id, content, default);
+            received = await uploads.ReceiveAsync(content, default);
         }
 
-        // The mapping step opens the kept file through the store (ImportService.OpenFileAsync), which leaves it in the
-        // instance's local cache, where the job finds it. BENCH_COLD_CACHE=1 empties the cache first, as for a job
-        // that runs on another instance and fetches the file from the database (about a second more here).
-        var cached = await new ImportFileStore(db, cache).GetLocalPathAsync(import, default);
-        var opened = ImportFileReader.Open(cached, import.FileName);
-        using var spreadsheet = opened.File ?? throw new InvalidOperationException(opened.Problem!.Message);
-        var inventory = await InventoryDefinition.LoadAsync(db, database.InventoryId, default);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, inventory, null);
+        if (received.Failed)
+        {
+            throw new InvalidOperationException(received.Problem.Message);
+        }
+
+        using var upload = received.Value;
+        var created = await imports.CreateAsync(database.RolloutId, database.InventoryId, Path.GetFileName(file), upload,
+            database.UserId, default);
+        if (created.Failed)
+        {
+            throw new InvalidOperationException(created.Problem.Message);
+        }
+
+        var import = created.Value.Import;
+        var mapping = ImportMapping.FromJson(import.Mapping);
         var unmapped = mapping.Columns.Where(c => c.Target is null).Select(c => c.Header).ToList();
         if (unmapped.Count > 0)
         {
             throw new InvalidOperationException("Columns not mapped automatically: " + string.Join(", ", unmapped));
         }
 
-        mapping.UpdateExisting = updateExisting;
-        import.ParseOptions = spreadsheet.Options.ToJson();
-        import.Mapping = mapping.ToJson();
-        import.RowCount = spreadsheet.CountRows();
-        import.Status = ImportStatus.InProgress;
-        import.ApprovedById = database.UserId;
-        import.ApprovedAt = DateTimeOffset.UtcNow;
-        await db.SaveChangesAsync();
-        return import.Id;
+        if (updateExisting)
+        {
+            mapping.UpdateExisting = true;
+            var changed = await imports.UpdateMappingAsync(import.Id, mapping, default);
+            if (changed.Failed)
+            {
+                throw new InvalidOperationException(changed.Problem.Message);
+            }
+        }
+
+        // Approved with nothing queued: the child process runs it.
+        var approved = await imports.ApproveAsync(import.Id, database.UserId, default);
+        return approved.Succeeded ? import.Id : throw new InvalidOperationException(approved.Problem.Message);
+    }
+
+    private static readonly ImportFileViews Views = new();
+
+    /// <summary>The import's life cycle over <paramref name="db"/>, with no queue: the bench runs an approved import itself.</summary>
+    private static ImportLifecycle Lifecycle(RolloutDbContext db, string cache)
+    {
+        var files = new ImportFileStore(db, cache);
+        return new ImportLifecycle(db, files, Views, ReaderLimits.Default,
+            new ImportProcessor(db, files, ReaderLimits.Default, TimeProvider.System, new StderrLogger<ImportProcessor>()),
+            NoImportQueue.Instance, TimeProvider.System, new StderrLogger<ImportLifecycle>());
     }
 
     /// <summary>

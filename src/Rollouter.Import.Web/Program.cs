@@ -10,6 +10,7 @@ using Rollouter.Import.Web.Features.Inventories;
 using Rollouter.Import.Web.Features.Settings;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 using Serilog;
 
@@ -49,7 +50,12 @@ builder.Services
     .AddSignInManager()
     .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
     .AddDefaultTokenProviders();
-builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+// The API (under /api) signs in with bearer tokens, the pages with the cookie; one default scheme picks by path, so
+// that an unknown API address with a valid token is a 404, not a redirect to the sign-in page.
+builder.Services.AddAuthentication(ApiTokens.PathScheme)
+    .AddPolicyScheme(ApiTokens.PathScheme, "Bearer token under /api, else the cookie", o => o.ForwardDefaultSelector =
+        context => ApiProblems.IsApi(context.Request) ? ApiTokens.Scheme : IdentityConstants.ApplicationScheme);
+builder.Services.AddAuthentication().AddIdentityCookies();
 builder.Services.ConfigureApplicationCookie(o =>
 {
     o.LoginPath = "/account/login";
@@ -68,6 +74,8 @@ builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.
 builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
     .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
     .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+    ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response.StatusCode));
 builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
 builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
 builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
@@ -90,17 +98,26 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
 
-if (app.Environment.IsDevelopment())
+// The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
+// problem details; the pages with the error pages.
+app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
 {
-    app.UseDeveloperExceptionPage();
-}
-else
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
 {
-    app.UseExceptionHandler("/error");
-}
+    if (app.Environment.IsDevelopment())
+    {
+        pages.UseDeveloperExceptionPage();
+    }
+    else
+    {
+        pages.UseExceptionHandler("/error");
+    }
 
-// The API answers with JSON bodies of its own, never with the error pages.
-app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), a => a.UseStatusCodePagesWithReExecute("/error/{0}"));
+    pages.UseStatusCodePagesWithReExecute("/error/{0}");
+});
 app.UseSerilogRequestLogging();
 app.UseRouting();
 app.UseAuthentication();

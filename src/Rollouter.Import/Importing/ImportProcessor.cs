@@ -13,9 +13,6 @@ namespace Rollouter.Import.Importing;
 /// <summary>How far a running import is: rows checked, rows written, of the file's rows.</summary>
 public readonly record struct ImportProgress(int Checked, int Written, int Total);
 
-/// <summary>The result of a dry run, or the reason none could be made (the file can no longer be read).</summary>
-public sealed record DryRunResult(CheckResult? Check, FileProblem? Problem);
-
 /// <summary>
 /// Runs one import from its kept file: opens it with the import's parse options, checks every row against the
 /// mapping (the dry run stops there), then writes all rows in one transaction or none, and records the outcome on
@@ -32,24 +29,24 @@ public sealed class ImportProcessor(
     private const int PrefetchRows = 1_024;
 
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
-    public async Task<DryRunResult> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
+    public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
         var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
         var opened = await files.OpenAsync(import, limits, ct);
-        if (opened.Problem is not null)
+        if (!opened.Succeeded)
         {
-            return new DryRunResult(null, opened.Problem);
+            return Problem.FromFile(opened.Problem);
         }
 
-        using var file = opened.File!;
+        using var file = opened.File;
         try
         {
             var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-            return new DryRunResult(checker.Check(file.ReadRows(), rowsChecked, import.RowCount ?? 0, ct), null);
+            return checker.Check(file.ReadRows(), rowsChecked, import.RowCount ?? 0, ct);
         }
         catch (ImportFileException e)
         {
-            return new DryRunResult(null, e.Problem);
+            return Problem.FromFile(e.Problem);
         }
     }
 
@@ -60,7 +57,7 @@ public sealed class ImportProcessor(
     public async Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var import = await db.Imports.SingleAsync(i => i.Id == importId, ct);
-        if (import.Status != ImportStatus.InProgress)
+        if (!ImportStatusRules.CanRun(import.Status))
         {
             logger.LogInformation("Import {ImportId} is {Status}, not In Progress: nothing to run", importId, import.Status);
             return import;
@@ -86,7 +83,7 @@ public sealed class ImportProcessor(
             logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
             db.ChangeTracker.Clear();
             import = await db.Imports.SingleAsync(i => i.Id == importId, CancellationToken.None);
-            return await FinishAsync(import, ImportStatus.Failed,
+            return await FailAsync(import,
                 "An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask " +
                 $"your administrator to look for import {importId} in the log.");
         }
@@ -96,12 +93,12 @@ public sealed class ImportProcessor(
         ClientImport import, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var opened = await files.OpenAsync(import, limits, ct);
-        if (opened.Problem is not null)
+        if (!opened.Succeeded)
         {
-            return await FinishAsync(import, ImportStatus.Failed, opened.Problem.Message);
+            return await FailAsync(import, opened.Problem.Message);
         }
 
-        using var file = opened.File!;
+        using var file = opened.File;
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
@@ -119,7 +116,7 @@ public sealed class ImportProcessor(
         }
         catch (ImportFileException e)
         {
-            return await FinishAsync(await ReloadAsync(import.Id, ct), ImportStatus.Failed, e.Problem.Message);
+            return await FailAsync(await ReloadAsync(import.Id, ct), e.Problem.Message);
         }
         catch (ClientNameConflictException e)
         {
@@ -143,7 +140,7 @@ public sealed class ImportProcessor(
                 message += $" The first {check.Errors.Count:N0} of {check.ErrorCount:N0} errors are listed.";
             }
 
-            return await FinishAsync(import, ImportStatus.Failed, message);
+            return await FailAsync(import, message);
         }
 
         import = await ReloadAsync(import.Id, ct);
@@ -157,7 +154,7 @@ public sealed class ImportProcessor(
         logger.LogInformation(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
             import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
-        return await FinishAsync(import, ImportStatus.Completed, null);
+        return await FinishAsync(import, written: true, null);
     }
 
     private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)
@@ -182,7 +179,7 @@ public sealed class ImportProcessor(
             Message = $"Name \"{c.Name}\" was taken by another import or user while this import was running.",
         }), ct);
         import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
-        return await FinishAsync(import, ImportStatus.Failed,
+        return await FailAsync(import,
             "Another import or user created clients with names from this file while it was being written. " +
             "The import was cancelled and no clients have been created or changed.");
     }
@@ -214,9 +211,12 @@ public sealed class ImportProcessor(
         Message = error.Message,
     };
 
-    private async Task<ClientImport> FinishAsync(ClientImport import, ImportStatus status, string? failure)
+    private Task<ClientImport> FailAsync(ClientImport import, string failure) => FinishAsync(import, written: false, failure);
+
+    /// <summary>Ends the run in the status <see cref="ImportStatusRules.AfterRun"/> gives: Completed, or Failed with nothing written.</summary>
+    private async Task<ClientImport> FinishAsync(ClientImport import, bool written, string? failure)
     {
-        import.Status = status;
+        import.Status = ImportStatusRules.AfterRun(written);
         import.FailureMessage = failure;
         import.FinishedAt = clock.GetUtcNow();
         import.ConcurrencyStamp = Guid.NewGuid();

@@ -348,6 +348,39 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.DoesNotContain("\"/rollouts/{rollout}/imports\"", document);
     }
 
+    [Fact]
+    public async Task Check_OfAnImportInProgressOrCompleted_IsAConflict_AsOnThePage()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var page = await factory.SignInAsync("manager@demo.test");
+        var completed = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "done.csv",
+            $"Name,Status,Department,Serial number\n{Unique("DONE")},New,IT,SN900003\n"));
+        await client.PostAsync($"/api/imports/{completed.Id()}/approve", null);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(completed.Id())).Status());
+        var running = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "running.csv",
+            $"Name,Status,Department,Serial number\n{Unique("RUN")},New,IT,SN900004\n"));
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, running.Id(), managerId);
+
+        foreach (var (id, status) in new[] { (completed.Id(), "Completed"), (running.Id(), "In Progress") })
+        {
+            var api = await client.PostAsync($"/api/imports/{id}/check", null);
+            var path = $"/rollouts/W11/imports/{id}";
+            var form = await RolloutWebFactory.PostFormAsync(page, path + "/check", [], path);
+
+            Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (api.StatusCode, form.StatusCode));
+            var message = (await ApiTestClient.ReadAsync(api))["detail"]!.GetValue<string>();
+            Assert.Equal($"Import {id} is {status}: there is nothing to check.", message);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(message), await form.Content.ReadAsStringAsync());
+        }
+
+        var run = await scope.ServiceProvider.GetRequiredService<Rollouter.Import.Importing.ImportLifecycle>()
+            .RunAsync(running.Id(), null, CancellationToken.None);
+        Assert.Equal(Rollouter.Import.Data.Entities.ImportStatus.Completed, run.Status);
+    }
+
     private async Task<int> ImportCountAsync()
     {
         using var scope = factory.Services.CreateScope();

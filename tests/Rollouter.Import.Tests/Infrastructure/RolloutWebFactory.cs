@@ -128,13 +128,16 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         create.ExecuteNonQuery();
     }
 
-    /// <summary>/test/throw fails on purpose, to see what a user is shown when something breaks.</summary>
+    /// <summary>
+    /// /test/throw and /api/test/throw fail on purpose, to see what a user (or a script) is shown when something breaks.
+    /// </summary>
     private sealed class ThrowingEndpoint : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             next(app);
             app.Map("/test/throw", a => a.Run(_ => throw new InvalidOperationException("Secret internal detail")));
+            app.Map("/api/test/throw", a => a.Run(_ => throw new InvalidOperationException("Secret internal detail")));
         };
     }
 }

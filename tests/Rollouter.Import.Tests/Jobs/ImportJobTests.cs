@@ -16,7 +16,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>An import created through the API and put In Progress without a job, as after a crash.</summary>
+    /// <summary>An import created through the API and approved without a job, as after a crash.</summary>
     private async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync()
     {
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
@@ -28,9 +28,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
-        await db.Imports.Where(i => i.Id == import.Id()).ExecuteUpdateAsync(s => s
-            .SetProperty(i => i.Status, ImportStatus.InProgress)
-            .SetProperty(i => i.ApprovedById, managerId));
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), managerId);
         return (client, import.Id(), name);
     }
 

@@ -1,4 +1,5 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
 using static Rollouter.Import.Tests.Mapping.MappingTestData;
 
@@ -27,7 +28,7 @@ public class MappingValidationTests
         Assert.Empty(validation.Errors);
         Assert.Empty(validation.Warnings);
         Assert.True(validation.CanApprove);
-        Assert.Equal(ImportStatus.WaitingForApproval, validation.Status);
+        Assert.Equal(ImportStatus.WaitingForApproval, ImportStatusRules.AfterMapping(validation));
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public class MappingValidationTests
         var validation = MappingValidation.Validate(Mapping(("B", "Serial")), File, Inventory());
 
         Assert.False(validation.HasName);
-        Assert.Equal(ImportStatus.Incomplete, validation.Status);
+        Assert.Equal(ImportStatus.Incomplete, ImportStatusRules.AfterMapping(validation));
         Assert.Equal([new MappingIssue(null, "No column is mapped to Name: every client needs a name.")], validation.Errors);
     }
 
@@ -48,7 +49,7 @@ public class MappingValidationTests
         Assert.Equal(
             [new MappingIssue("B", "Column B (\"Serial\"): \"Serial Number\" is neither a default field nor a custom field of inventory \"Laptops\".")],
             validation.Errors);
-        Assert.Equal(ImportStatus.Incomplete, validation.Status);
+        Assert.Equal(ImportStatus.Incomplete, ImportStatusRules.AfterMapping(validation));
     }
 
     [Fact]

@@ -7,6 +7,8 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Rules;
 
 namespace Rollouter.Import.Tests.Processing;
@@ -83,20 +85,22 @@ public class ImportProcessorTests(RulesDatabases databases)
             Name;Status;Model
             PC-1;Nope;Model 1
             PC-2;New;Model never created
-            """);
-        DryRunResult dryRun;
+            """, approve: false);
+        CheckResult dryRun;
         await using (var db = rollout.Database.Database.CreateContext())
         {
-            dryRun = await Processor(db).CheckAsync(importId, null, default);
+            var imports = TestImports.Lifecycle(db, Cache);
+            dryRun = (await imports.CheckAsync(importId, default)).Expect();
             Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
             Assert.Equal(0, await db.ImportRowErrors.CountAsync(e => e.ImportId == importId));
+            (await imports.ApproveAsync(importId, rollout.Database.Users["manager"], default)).Expect();
         }
 
         await RunAsync(rollout, importId);
 
         await using var check = rollout.Database.Database.CreateContext();
         var stored = await check.ImportRowErrors.Where(e => e.ImportId == importId).OrderBy(e => e.Row).ToListAsync();
-        Assert.Equal(dryRun.Check!.Errors.Select(e => (e.Row, e.Column, e.Value, e.Message)),
+        Assert.Equal(dryRun.Errors.Select(e => (e.Row, e.Column, e.Value, e.Message)),
             stored.Select(e => (e.Row, e.Column, e.Value, e.Message)));
         Assert.Equal(2, stored.Count);
     }
@@ -113,12 +117,12 @@ public class ImportProcessorTests(RulesDatabases databases)
 
         await using (var db = rollout.Database.Database.CreateContext())
         {
-            var import = await db.Imports.SingleAsync(i => i.Id == importId);
+            var imports = TestImports.Lifecycle(db, Cache);
+            var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
             var mapping = ImportMapping.FromJson(import.Mapping);
             mapping.Columns.Single(c => c.Target == "Model").CreateOptions = true;
-            import.Mapping = mapping.ToJson();
-            import.Status = ImportStatus.InProgress;
-            await db.SaveChangesAsync();
+            (await imports.UpdateMappingAsync(importId, mapping, default)).Expect();
+            (await imports.ApproveAsync(importId, rollout.Database.Users["manager"], default)).Expect();
         }
 
         var second = await RunAsync(rollout, importId);
@@ -160,7 +164,7 @@ public class ImportProcessorTests(RulesDatabases databases)
     [Fact]
     public async Task Run_ImportNotInProgress_DoesNothing()
     {
-        var (rollout, importId) = await PrepareAsync(DatabaseProvider.Sqlite, GoodFile, status: ImportStatus.WaitingForApproval);
+        var (rollout, importId) = await PrepareAsync(DatabaseProvider.Sqlite, GoodFile, approve: false);
 
         var import = await RunAsync(rollout, importId);
 
@@ -190,54 +194,46 @@ public class ImportProcessorTests(RulesDatabases databases)
 
     private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-processor-tests");
 
-    private static ImportProcessor Processor(RolloutDbContext db) =>
-        new(db, new ImportFileStore(db, Cache), ReaderLimits.Default, TimeProvider.System, NullLogger<ImportProcessor>.Instance);
-
     private static async Task<ClientImport> RunAsync(Rules.TestRollout rollout, int importId)
     {
         await using var db = rollout.Database.Database.CreateContext();
-        return await Processor(db).RunAsync(importId, null, default);
+        return await TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default);
     }
 
-    /// <summary>Uploads <paramref name="csv"/> as a new import of the rollout's Laptops, mapped automatically.</summary>
+    /// <summary>
+    /// Uploads <paramref name="csv"/> as a new import of the rollout's Laptops, mapped automatically, and approves it
+    /// (nothing queued: the test runs it) unless <paramref name="approve"/> is false.
+    /// </summary>
     private async Task<(Rules.TestRollout Rollout, int ImportId)> PrepareAsync(
-        DatabaseProvider provider, string csv, string? separator = null, ImportStatus status = ImportStatus.InProgress)
+        DatabaseProvider provider, string csv, string? separator = null, bool approve = true)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
-        return (rollout, await PrepareAsync(rollout, csv, separator, status));
+        return (rollout, await PrepareAsync(rollout, csv, separator, approve));
     }
 
     private static async Task<int> PrepareAsync(Rules.TestRollout rollout, string csv, string? separator = null,
-        ImportStatus status = ImportStatus.InProgress, bool updateExisting = false)
+        bool approve = true, bool updateExisting = false)
     {
         var database = rollout.Database;
+        var manager = database.Users["manager"];
         await using var db = database.Database.CreateContext();
-        var import = new ClientImport
-        {
-            RolloutId = rollout.Id,
-            InventoryId = rollout.Laptops,
-            FileName = "clients.csv",
-            CreatedById = database.Users["manager"],
-            ApprovedById = database.Users["manager"],
-        };
-        db.Imports.Add(import);
-        await db.SaveChangesAsync();
-        var bytes = Encoding.UTF8.GetBytes(csv);
-        (import.FileSize, import.FileSha256) = await new ImportFileStore(db, Cache).SaveAsync(import.Id, new MemoryStream(bytes), default);
-        var opened = ImportFileReader.Open(new MemoryStream(bytes), import.FileName);
-        using var file = opened.File!;
-        var mapping = AutomaticMapping.Suggest(file.Columns, await InventoryDefinition.LoadAsync(db, rollout.Laptops), null);
+        var imports = TestImports.Lifecycle(db, Cache);
+        var created = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "clients.csv",
+            Encoding.UTF8.GetBytes(csv), manager);
+        var importId = created.Import.Id;
+        var mapping = ImportMapping.FromJson(created.Import.Mapping);
         if (separator is not null)
         {
             mapping.Columns.Single(c => c.Target == "Software").Separator = separator;
         }
 
         mapping.UpdateExisting = updateExisting;
-        import.Mapping = mapping.ToJson();
-        import.ParseOptions = file.Options.ToJson();
-        import.RowCount = file.CountRows();
-        import.Status = status;
-        await db.SaveChangesAsync();
-        return import.Id;
+        (await imports.UpdateMappingAsync(importId, mapping, default)).Expect();
+        if (approve)
+        {
+            (await imports.ApproveAsync(importId, manager, default)).Expect();
+        }
+
+        return importId;
     }
 }

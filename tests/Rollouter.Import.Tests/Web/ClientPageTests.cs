@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
@@ -174,19 +175,14 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         var plain = await LinkTypeAsync(false);
         Assert.Equal(HttpStatusCode.Redirect, (await LinkAsync(manager, lt31, new() { ["otherClientId"] = lt32.ToString(), ["linkType"] = $"{plain}:out" })).StatusCode);
         var linkId = await DbAsync(db => db.ClientLinks.Where(l => l.SourceClientId == lt31 && l.TargetClientId == lt32).Select(l => l.Id).SingleAsync());
-        var running = await DbAsync(async db =>
-        {
-            var laptops = await db.Inventories.SingleAsync(i => i.Name == "Laptops" && i.Rollout.Identifier == "W11");
-            var user = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
-            var import = new ClientImport
-            {
-                RolloutId = laptops.RolloutId, InventoryId = laptops.Id, FileName = "running.csv", CreatedById = user,
-                CreatedAt = DateTimeOffset.UtcNow, Status = ImportStatus.InProgress,
-            };
-            db.Imports.Add(import);
-            await db.SaveChangesAsync();
-            return import.Id;
-        });
+        var (laptops, user) = await DbAsync(async db => (
+            await db.Inventories.SingleAsync(i => i.Name == "Laptops" && i.Rollout.Identifier == "W11"),
+            await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync()));
+        using var scope = factory.Services.CreateScope();
+        // Approved, its job not started yet: In Progress. Its one row fails, so running it at the end writes nothing.
+        var running = (await TestImports.CreateAsync(scope.ServiceProvider, laptops.RolloutId, laptops.Id, "running.csv",
+            "Name;Status\nRUNNING-1;No such status\n"u8.ToArray(), user)).Import.Id;
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, running, user);
         try
         {
             var link = await LinkAsync(manager, lt32, new() { ["otherClientId"] = lt31.ToString(), ["linkType"] = $"{plain}:out" });
@@ -201,7 +197,8 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         }
         finally
         {
-            await DbAsync(db => db.Imports.Where(i => i.Id == running).ExecuteDeleteAsync());
+            Assert.Equal(ImportStatus.Failed, (await scope.ServiceProvider.GetRequiredService<ImportLifecycle>()
+                .RunAsync(running, null, CancellationToken.None)).Status);
         }
     }
 

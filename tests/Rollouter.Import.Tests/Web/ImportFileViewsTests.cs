@@ -1,7 +1,8 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Reading;
-using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -27,15 +28,15 @@ public sealed class ImportFileViewsTests : IDisposable
         var second = await views.GetAsync(import, Open, default);
 
         Assert.Equal(1, opened);
-        Assert.Same(first.View, second.View);
-        Assert.Equal(["Name", "Status"], first.View!.Columns.Select(c => c.Header));
-        Assert.Equal(["PC-1", "PC-2"], first.View.SampleRows.Select(r => r[0]));
+        Assert.Same(first.Value, second.Value);
+        Assert.Equal(["Name", "Status"], first.Expect().Columns.Select(c => c.Header));
+        Assert.Equal(["PC-1", "PC-2"], first.Expect().SampleRows.Select(r => r[0]));
 
         import.ParseOptions = new ParseOptions(HeaderRow: 2).ToJson();
         var reread = await views.GetAsync(import, Open, default);
 
         Assert.Equal(2, opened);
-        Assert.Equal(["PC-1", "New"], reread.View!.Columns.Select(c => c.Header));
+        Assert.Equal(["PC-1", "New"], reread.Expect().Columns.Select(c => c.Header));
     }
 
     [Fact]
@@ -51,11 +52,12 @@ public sealed class ImportFileViewsTests : IDisposable
             return Task.FromResult(ImportFileReader.Open(empty, import.FileName));
         }
 
-        var (view, problem) = await views.GetAsync(import, Open, default);
-        await views.GetAsync(import, Open, default);
+        var first = await views.GetAsync(import, Open, default);
+        var again = await views.GetAsync(import, Open, default);
 
-        Assert.Null(view);
-        Assert.Equal(FileProblemKind.Empty, problem!.Kind);
+        Assert.True(first.Failed);
+        Assert.Equal(ProblemKind.Invalid, first.Problem.Kind);
+        Assert.Same(first.Problem, again.Problem);
         Assert.Equal(1, opened);
 
         import.FileSha256 = "two";

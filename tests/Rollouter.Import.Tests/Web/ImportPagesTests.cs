@@ -367,10 +367,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             var srv = await db.Rollouts.AsNoTracking().SingleAsync(r => r.Identifier == "SRV");
             var servers = await db.Inventories.SingleAsync(i => i.Name == "Servers");
             var admin = await db.Users.SingleAsync(u => u.Email == "admin@demo.test");
-            using var file = new MemoryStream(Encoding.UTF8.GetBytes($"Name\n{Unique("SRV")}\n"));
-            var created = await scope.ServiceProvider.GetRequiredService<ImportService>()
-                .CreateAsync(srv, servers.Id, "servers.csv", file, admin.Id, CancellationToken.None);
-            foreignImport = created.Import!.Id;
+            var created = await TestImports.CreateAsync(scope.ServiceProvider, srv.Id, servers.Id, "servers.csv",
+                Encoding.UTF8.GetBytes($"Name\n{Unique("SRV")}\n"), admin.Id);
+            foreignImport = created.Import.Id;
         }
 
         var manager = await factory.SignInAsync("manager@demo.test");

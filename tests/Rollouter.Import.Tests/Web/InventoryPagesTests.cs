@@ -222,12 +222,9 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             }).ToList();
             db.Clients.AddRange(clients);
             var user = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
-            var import = new ClientImport
-            {
-                RolloutId = inventory.RolloutId, InventoryId = id, FileName = "x.csv", CreatedById = user, CreatedAt = DateTimeOffset.UtcNow,
-                Status = ImportStatus.Completed,
-            };
-            db.Imports.Add(import);
+            using var scope = factory.Services.CreateScope();
+            var import = (await TestImports.CreateAsync(scope.ServiceProvider, inventory.RolloutId, id, "x.csv",
+                System.Text.Encoding.UTF8.GetBytes($"Name\n{name}-3\n"), user)).Import;
             await db.SaveChangesAsync();
             var monitorId = await db.Clients.Where(c => c.Name == "MON-0010").Select(c => c.Id).SingleAsync();
             // The import changed the monitor through an advanced link: its history names the import.

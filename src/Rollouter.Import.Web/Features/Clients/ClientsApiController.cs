@@ -4,6 +4,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Features.Inventories;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -41,8 +42,11 @@ public sealed record CreateLinkRequest(int? OtherClientId, int? LinkTypeId, stri
 
 public sealed record LinkConflictDto(string Field, string? This, string? Other);
 
-/// <summary>409 of a link whose clients disagree on shared fields: each needs a <c>keep</c> choice.</summary>
-public sealed record LinkConflictError(string Error, IReadOnlyList<LinkConflictDto> Conflicts);
+/// <summary>409 of a link whose clients disagree on shared fields (problem details with <c>conflicts</c>): each needs a <c>keep</c> choice.</summary>
+public sealed class LinkConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetails
+{
+    public IReadOnlyList<LinkConflictDto> Conflicts { get; init; } = [];
+}
 
 /// <summary>An inventory's clients and single clients for scripts: any member of the rollout; links: Rollout Manager or higher.</summary>
 [Route("api")]
@@ -58,34 +62,30 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     /// </summary>
     [HttpGet("inventories/{id:int}/clients")]
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
         string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken ct = default)
     {
-        var rolloutId = await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct);
-        var (_, refusal) = rolloutId is null ? (null, null) : await RolloutAsync(rolloutId.Value, Role.ClientUser, ct);
-        if (rolloutId is null || refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound })
+        var rollout = await RolloutOfAsync(
+            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
+            $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
+            return Refuse(rollout.Problem);
         }
 
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var inventory = (await ClientListQuery.InventoryAsync(Db, rolloutId.Value, id, ct))!;
+        var inventory = (await ClientListQuery.InventoryAsync(Db, rollout.Value.Id, id, ct))!;
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
-        pageSize = Math.Clamp(pageSize, 1, 1000);
-        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from, page, pageSize),
-            [.. fields.Select(f => f.Id)]);
+        var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
+        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
+            page is null ? null : paging.Page, paging.PageSize), [.. fields.Select(f => f.Id)]);
         if (choice.Error is not null)
         {
             return Error(StatusCodes.Status400BadRequest, choice.Error);
         }
 
-        var result = await ClientListQuery.PageAsync(Db, inventory, choice, pageSize, ct);
+        var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, ct);
         if (result.SortRefused is not null)
         {
             return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort!, inventory.ClientCount));
@@ -96,41 +96,42 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
         var total = result.Found ?? inventory.ClientCount;
         var next = result.HasNext && result.LastCursor is { } cursor ? cursor.Encode(result.Sort) : null;
-        return Ok(new PageDto<ClientDto>(total, after is null && from is null ? page ?? 1 : null,
-            pageSize, items, next, !result.FoundMore));
+        return Ok(new PageDto<ClientDto>(total, after is null && from is null ? paging.Page : null, paging.PageSize, items, next,
+            !result.FoundMore));
     }
 
     /// <summary>The client: default fields, custom values, links and history (newest first).</summary>
     [HttpGet("clients/{id:int}")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Client(int id, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.ClientUser, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        var details = (await ClientDetails.LoadAsync(Db, rolloutId, id, ct))!;
-        return Ok(ToDto(details));
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
     }
 
     /// <summary>Links the client to another client of its rollout (Rollout Manager or higher).</summary>
     [HttpPost("clients/{id:int}/links")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
-    [ProducesResponseType<LinkConflictError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
+        var rolloutId = rollout.Value.Id;
         if (request?.OtherClientId is not { } otherId || request.LinkTypeId is not { } typeId)
         {
             return Error(StatusCodes.Status400BadRequest, "Send {otherClientId, linkTypeId, direction, keep}.");
@@ -162,9 +163,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
         if (result.NeedsChoice)
         {
-            return StatusCode(StatusCodes.Status409Conflict, new LinkConflictError(
-                "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\").",
-                [.. result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue))]));
+            return Refuse(Import.Problem.Conflict(
+                    "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\")."),
+                ("conflicts", result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
         }
 
         if (result.Error is not null)
@@ -172,24 +173,25 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, result.Error);
         }
 
-        var details = (await ClientDetails.LoadAsync(Db, rolloutId, id, ct))!;
-        return Created($"/api/clients/{id}", ToDto(details));
+        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
+        return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
+            : Created($"/api/clients/{id}", ToDto(details));
     }
 
     /// <summary>Removes a link of the client (Rollout Manager or higher).</summary>
     [HttpDelete("clients/{id:int}/links/{linkId:int}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
-        var (rolloutId, refusal) = await ClientRolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        return await links.UnlinkAsync(rolloutId, id, linkId, User.UserId(), ct) switch
+        return await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct) switch
         {
             UnlinkResult.Removed => NoContent(),
             UnlinkResult.ImportRunning => Error(StatusCodes.Status409Conflict, ClientLinkService.ImportRunningMessage),
@@ -198,17 +200,10 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     }
 
     /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>
-    private async Task<(int RolloutId, IActionResult? Refusal)> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct)
-    {
-        var rolloutId = await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct);
-        var (_, refusal) = rolloutId is null ? (null, null) : await RolloutAsync(rolloutId.Value, minimum, ct);
-        if (rolloutId is null || refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound })
-        {
-            return (0, Error(StatusCodes.Status404NotFound, $"Client {clientId} does not exist."));
-        }
-
-        return (rolloutId.Value, refusal);
-    }
+    private async Task<Result<Rollout>> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct) =>
+        await RolloutOfAsync(
+            await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
+            $"Client {clientId} does not exist.", minimum, ct);
 
     private static ClientDetailsDto ToDto(ClientDetails c)
     {

@@ -69,7 +69,7 @@ public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Deli
         options.Delimiter?.ToString(), options.Encoding, options.IncludeHiddenRows);
 
     /// <summary>The options, or the message saying why the delimiter is not one.</summary>
-    public (ParseOptions? Options, string? Error) ToOptions()
+    public Result<ParseOptions> ToOptions()
     {
         char? delimiter = Delimiter switch
         {
@@ -79,8 +79,8 @@ public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Deli
             _ => (char?)0,
         };
         return delimiter == '\0'
-            ? (null, "The delimiter must be a comma, a semicolon, a tab or a vertical bar (|).")
-            : (new ParseOptions(Sheet, HeaderRow, delimiter, Encoding, IncludeHiddenRows), null);
+            ? Problem.Invalid("The delimiter must be a comma, a semicolon, a tab or a vertical bar (|).", "delimiter")
+            : new ParseOptions(Sheet, HeaderRow, delimiter, Encoding, IncludeHiddenRows);
     }
 }
 

@@ -8,13 +8,13 @@ using Rollouter.Import.Importing;
 namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>
-/// The Hangfire job of an approved import. Idempotent: the processor does nothing unless the import is In Progress,
+/// The Hangfire job of an approved import (<see cref="HangfireImportQueue"/>). Idempotent: the run does nothing unless the import is In Progress,
 /// and a run writes all rows in one transaction or none, so a retry after a crash or a second enqueue never writes
 /// twice. A distributed lock per import keeps two workers (or instances) from running the same import at once.
 /// </summary>
 [AutomaticRetry(Attempts = 5)]
 public sealed class ImportJob(
-    ImportProcessor processor,
+    ImportLifecycle lifecycle,
     ImportProgressRegistry registry,
     JobStorage storage,
     IServiceScopeFactory scopes,
@@ -37,7 +37,7 @@ public sealed class ImportJob(
         var writer = persistProgress ? WriteProgressAsync(importId, progress, stop.Token) : Task.CompletedTask;
         try
         {
-            var import = await processor.RunAsync(importId, progress, cancellationToken);
+            var import = await lifecycle.RunAsync(importId, progress, cancellationToken);
             logger.LogInformation("Import {ImportId} job ended with {Status}", importId, import.Status);
         }
         finally

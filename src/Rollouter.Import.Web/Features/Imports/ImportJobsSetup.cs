@@ -34,8 +34,10 @@ public static class ImportJobsSetup
         services.AddSingleton(ReaderLimits.Default with { MaxFileBytes = settings.MaxFileBytes });
         services.AddScoped(sp => new ImportFileStore(sp.GetRequiredService<RolloutDbContext>(),
             Path.Combine(dataFolder, "import-cache")));
+        services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "uploads"), sp.GetRequiredService<ReaderLimits>()));
         services.AddScoped<ImportProcessor>();
-        services.AddScoped<ImportService>();
+        services.AddScoped<IImportQueue, HangfireImportQueue>();
+        services.AddScoped<ImportLifecycle>();
         services.AddSingleton<ImportFileViews>();
         services.AddScoped<ImportsPageBuilder>();
         services.AddScoped<ImportJob>();
@@ -90,11 +92,11 @@ public static class ImportJobsSetup
         }
 
         var queued = ImportsWithJobs(scope.ServiceProvider.GetRequiredService<JobStorage>());
-        var jobs = scope.ServiceProvider.GetRequiredService<IBackgroundJobClient>();
+        var queue = scope.ServiceProvider.GetRequiredService<IImportQueue>();
         var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImportJobsSetup));
         foreach (var id in interrupted.Where(id => !queued.Contains(id)))
         {
-            jobs.Enqueue<ImportJob>(job => job.RunAsync(id, CancellationToken.None));
+            queue.Enqueue(id);
             logger.LogWarning("Import {ImportId} was left In Progress without a job; it is run again", id);
         }
     }

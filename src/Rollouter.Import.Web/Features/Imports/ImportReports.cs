@@ -1,41 +1,55 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Exporting;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reports;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
-/// <summary>A downloadable workbook: its content (read from the start; the response disposes it) and the file name to offer.</summary>
-public sealed record Download(Stream Content, string FileName);
+/// <summary>A download: its content (read from the start; the response disposes it), the file name to offer, its type.</summary>
+public sealed record Download(Stream Content, string FileName, string ContentType = XlsxStreamWriter.ContentType)
+{
+    /// <summary>The answer that streams it, pages and API alike.</summary>
+    public Microsoft.AspNetCore.Mvc.FileStreamResult ToResult() => new(Content, ContentType) { FileDownloadName = FileName };
+}
 
 /// <summary>Builds the downloads of the pages and the API: an import's error report and an inventory's template.</summary>
 public static class ImportReports
 {
     /// <summary>
-    /// The error report of an import: the kept file re-read with the import's parse options, only the rows that have
-    /// row errors. A problem (no failed rows, the file no longer readable) comes back instead.
+    /// The error report of an import (where <see cref="ImportStatusRules.CanDownloadErrorReport"/> allows it): the
+    /// kept file re-read with the import's parse options, only the rows that have row errors. A problem (no failed
+    /// rows, the file no longer readable) comes back instead.
     /// </summary>
-    public static async Task<(Download? Report, ImportProblem? Problem)> ErrorReportAsync(RolloutDbContext db,
-        ImportService imports, ClientImport import, CancellationToken ct)
+    public static async Task<Result<Download>> ErrorReportAsync(RolloutDbContext db, ImportLifecycle imports,
+        ClientImport import, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(imports);
         ArgumentNullException.ThrowIfNull(import);
+        if (ImportStatusRules.RefuseErrorReport(import) is { } refused)
+        {
+            return refused;
+        }
+
         var errors = await db.ImportRowErrors.AsNoTracking()
             .Where(e => e.ImportId == import.Id)
             .OrderBy(e => e.Row).ThenBy(e => e.Id)
             .ToListAsync(ct);
-        if (errors.Count == 0 || import.FileSha256 is null)
+        if (errors.Count == 0)
         {
-            return (null, new ImportProblem(StatusCodes.Status409Conflict, $"Import {import.Id} has no failed rows."));
+            return Problem.Conflict($"Import {import.Id} has no failed rows.");
         }
 
         var opened = await imports.OpenFileAsync(import, ct);
-        if (opened.File is not { } file)
+        if (!opened.Succeeded)
         {
-            return (null, ImportProblem.FromFile(opened.Problem!));
+            return Problem.FromFile(opened.Problem);
         }
+
+        var file = opened.File;
 
         // Written whole to a temporary file first (deleted when the response closes it): a report that cannot be
         // finished is an error answer, never half a download, and memory holds only the current row.
@@ -47,7 +61,7 @@ public static class ImportReports
             {
                 await ErrorReport.WriteAsync(file, errors, output, ct);
                 output.Position = 0;
-                return (new Download(output, ErrorReport.FileName(import.FileName)), null);
+                return new Download(output, ErrorReport.FileName(import.FileName));
             }
             catch
             {

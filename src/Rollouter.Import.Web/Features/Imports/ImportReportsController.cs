@@ -2,14 +2,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
-using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>The workbooks the pages link to: a failed import's error report and an inventory's import template.</summary>
 [Route("rollouts/{rollout}")]
-public sealed class ImportReportsController(RolloutDbContext db, ImportService imports) : Controller
+public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle imports) : Controller
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
     [HttpGet("imports/{id:int}/error-report")]
@@ -23,10 +24,8 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportService i
             return NotFound();
         }
 
-        var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import, ct);
-        return report is null
-            ? StatusCode(problem!.StatusCode, problem.Message)
-            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import, ct);
+        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
     /// <summary>The inventory's import template; any member of the rollout may download it.</summary>
@@ -40,7 +39,6 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportService i
             return NotFound();
         }
 
-        var template = await ImportReports.TemplateAsync(db, id, ct);
-        return File(template.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, template.FileName);
+        return (await ImportReports.TemplateAsync(db, id, ct)).ToResult();
     }
 }

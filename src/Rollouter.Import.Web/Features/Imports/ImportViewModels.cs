@@ -1,4 +1,5 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
@@ -122,9 +123,17 @@ public sealed class ImportPage
 
     public string? ErrorColumn { get; init; }
 
-    public bool Editable => !Review && Import.Status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    /// <summary>The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>.</summary>
+    public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status);
 
-    public bool Approvable => !Review && Import.Status is ImportStatus.WaitingForApproval or ImportStatus.Failed;
+    public bool FileSettingsEditable => !Review && ImportStatusRules.CanChangeFileSettings(Import.Status);
+
+    public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status);
+
+    public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
+
+    /// <summary>The failed rows as a workbook (the review offers it too).</summary>
+    public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);
 
     /// <summary>The page's address: under /reviews for a review, else the wizard's.</summary>
     public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;
@@ -210,12 +219,7 @@ public static class ImportStatusDisplay
     public static IReadOnlyList<string> DefaultTargets { get; } =
         [DefaultFields.Name, DefaultFields.Status, DefaultFields.Assignee, DefaultFields.ClientUser, DefaultFields.Description, DefaultFields.ClientFlag];
 
-    public static string Name(ImportStatus status) => status switch
-    {
-        ImportStatus.WaitingForApproval => "Waiting for Approval",
-        ImportStatus.InProgress => "In Progress",
-        _ => status.ToString(),
-    };
+    public static string Name(ImportStatus status) => ImportStatusRules.Name(status);
 
     public static string Badge(ImportStatus status) => status switch
     {

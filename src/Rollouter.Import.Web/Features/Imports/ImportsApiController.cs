@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
@@ -18,8 +19,8 @@ namespace Rollouter.Import.Web.Features.Imports;
 public sealed class ImportsApiController(
     RolloutDbContext db,
     RolloutAccess access,
-    ImportService imports,
-    ImportProcessor processor,
+    ImportLifecycle imports,
+    ImportUploads uploads,
     ImportProgressRegistry progress) : ApiControllerBase(db, access)
 {
     /// <summary>
@@ -31,20 +32,20 @@ public sealed class ImportsApiController(
     [DisableFormValueModelBinding]
     [Consumes("multipart/form-data")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status413PayloadTooLarge)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status415UnsupportedMediaType)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CancellationToken ct)
     {
-        var (rollout, refusal) = await RolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
         {
-            return Error(StatusCodes.Status413PayloadTooLarge, tooLarge);
+            return Refuse(tooLarge);
         }
 
         if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
@@ -52,10 +53,10 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId"], skipEmptyFile: false, ct);
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, ct);
         if (received.Problem is not null)
         {
-            return Error(received.Problem);
+            return Refuse(received.Problem);
         }
 
         int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
@@ -64,39 +65,39 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        var result = await imports.CreateAsync(rollout!, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(), ct);
-        if (result.Problem is not null)
+        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), ct);
+        if (result.Failed)
         {
-            return Error(result.Problem);
+            return Refuse(result.Problem);
         }
 
-        return Created($"/api/imports/{result.Import!.Id}", await DescribeAsync(result.Import, result.Validation, ct));
+        var created = result.Value;
+        return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, ct));
     }
 
     [HttpGet("imports/{id:int}")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct, read: true);
-        return refusal ?? Ok(await DescribeAsync(import!, null, ct));
+        var import = await ImportAsync(id, ct, read: true);
+        return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
     }
 
     /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
     [HttpPut("imports/{id:int}/mapping")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        var result = await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct);
-        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct), ct);
     }
 
     /// <summary>
@@ -105,50 +106,45 @@ public sealed class ImportsApiController(
     /// </summary>
     [HttpPut("imports/{id:int}/parse-options")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        var (parsed, error) = options.ToOptions();
-        if (parsed is null)
+        var parsed = options.ToOptions();
+        if (parsed.Failed)
         {
-            return Error(StatusCodes.Status400BadRequest, error!);
+            return Refuse(parsed.Problem);
         }
 
-        var result = await imports.UpdateParseOptionsAsync(id, parsed, User.UserId(), ct);
-        return result.Problem is not null ? Error(result.Problem) : Ok(await DescribeAsync(result.Import!, result.Validation, ct));
+        return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), ct), ct);
     }
 
     /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        if (import!.Status == ImportStatus.Incomplete)
+        var result = await imports.CheckAsync(id, ct);
+        if (result.Failed)
         {
-            return Error(StatusCodes.Status409Conflict, $"Import {id} is Incomplete: map a column to Name first.");
+            return Refuse(result.Problem);
         }
 
-        var result = await processor.CheckAsync(id, null, ct);
-        if (result.Problem is not null)
-        {
-            return Error(ImportProblem.FromFile(result.Problem));
-        }
-
-        var check = result.Check!;
+        var check = result.Value;
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
             [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))]));
     }
@@ -156,19 +152,19 @@ public sealed class ImportsApiController(
     /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
     [HttpPost("imports/{id:int}/approve")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, CancellationToken ct)
     {
-        var (_, refusal) = await ImportAsync(id, ct);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
         var result = await imports.ApproveAsync(id, User.UserId(), ct);
-        return result.Problem is not null
-            ? Error(result.Problem)
-            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Import!, null, ct));
+        return result.Failed
+            ? Refuse(result.Problem)
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, ct));
     }
 
     /// <summary>
@@ -177,17 +173,17 @@ public sealed class ImportsApiController(
     /// </summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
         CancellationToken ct = default)
     {
-        var (_, refusal) = await ImportAsync(id, ct, read: true);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct, read: true);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        pageSize = Math.Clamp(pageSize, 1, 1000);
+        var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         if (after is not null && page is not null)
         {
             return Error(StatusCodes.Status400BadRequest, "Give after or page, not both.");
@@ -196,16 +192,16 @@ public sealed class ImportsApiController(
         var total = await FailedRows.Query(Db, id, column).CountAsync(ct);
         List<ImportRowError> rows;
         string? next;
-        if (page is > 1)
+        if (paging.Page > 1)
         {
-            // At most 100,000 failed rows are kept: skipping to any page of them stays bounded.
-            var read = await FailedRows.Query(Db, id, column).Skip((page.Value - 1) * pageSize).Take(pageSize + 1).ToListAsync(ct);
-            rows = [.. read.Take(pageSize)];
-            next = read.Count > pageSize ? FailedRows.Cursor(rows[^1]) : null;
+            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): skipping to any page stays bounded.
+            var read = await FailedRows.Query(Db, id, column).Skip(paging.Skip).Take(paging.PageSize + 1).ToListAsync(ct);
+            rows = [.. read.Take(paging.PageSize)];
+            next = read.Count > paging.PageSize ? FailedRows.Cursor(rows[^1]) : null;
         }
         else
         {
-            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), pageSize, ct);
+            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, ct);
             if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
             {
                 return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
@@ -216,8 +212,11 @@ public sealed class ImportsApiController(
         }
 
         var items = rows.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message)).ToList();
-        return Ok(new PageDto<RowErrorDto>(total, after is null ? page ?? 1 : null, pageSize, items, next));
+        return Ok(new PageDto<RowErrorDto>(total, after is null ? paging.Page : null, paging.PageSize, items, next));
     }
+
+    private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken ct) =>
+        result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, ct));
 
     private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
     {
@@ -227,9 +226,10 @@ public sealed class ImportsApiController(
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
-            var (file, problem) = await imports.DescribeFileAsync(import, ct);
-            if (file is not null)
+            var described = await imports.DescribeFileAsync(import, ct);
+            if (described.Succeeded)
             {
+                var file = described.Value;
                 columns = [.. file.Columns.Select(c => new ColumnDto(c.Letter, c.Header,
                     [.. file.SampleRows.Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
@@ -240,9 +240,9 @@ public sealed class ImportsApiController(
                     validation = MappingValidation.Validate(mapping, file.Columns, definition);
                 }
             }
-            else if (problem is not null)
+            else
             {
-                warnings.Add(problem.Message);
+                warnings.Add(described.Problem.Message);
             }
         }
 

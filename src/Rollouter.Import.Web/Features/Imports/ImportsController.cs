@@ -7,9 +7,11 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -22,8 +24,8 @@ namespace Rollouter.Import.Web.Features.Imports;
 [Route("rollouts/{rollout}/imports")]
 public sealed class ImportsController(
     RolloutDbContext db,
-    ImportService imports,
-    ImportProcessor processor,
+    ImportLifecycle imports,
+    ImportUploads uploads,
     ImportsPageBuilder pages,
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
@@ -75,23 +77,23 @@ public sealed class ImportsController(
     public async Task<IActionResult> Upload(CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        if (imports.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
+        if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
         {
-            return await RefuseUploadAsync(null, StatusCodes.Status413PayloadTooLarge, tooLarge, cancellationToken);
+            return await RefuseUploadAsync(null, tooLarge, cancellationToken);
         }
 
         if (MultipartUpload.Boundary(Request.ContentType) is not { } boundary)
         {
-            return await RefuseUploadAsync(null, StatusCodes.Status400BadRequest, "Choose an inventory and a file.", cancellationToken);
+            return await RefuseUploadAsync(null, Import.Problem.Invalid("Choose an inventory and a file."), cancellationToken);
         }
 
         var tokenField = antiforgeryOptions.Value.FormFieldName;
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, imports, ["inventoryId", tokenField],
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId", tokenField],
             skipEmptyFile: true, cancellationToken);
         int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var id) ? id : null;
         if (received.Problem is not null)
         {
-            return await RefuseUploadAsync(inventoryId, received.Problem.StatusCode, received.Problem.Message, cancellationToken);
+            return await RefuseUploadAsync(inventoryId, received.Problem, cancellationToken);
         }
 
         if (!await IsAntiforgeryTokenValidAsync(received.Fields.GetValueOrDefault(tokenField)))
@@ -101,18 +103,18 @@ public sealed class ImportsController(
 
         if (inventoryId is null || received.File is null)
         {
-            return await RefuseUploadAsync(inventoryId, StatusCodes.Status400BadRequest,
-                inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import.", cancellationToken);
+            return await RefuseUploadAsync(inventoryId, Import.Problem.Invalid(
+                inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import."), cancellationToken);
         }
 
-        var result = await imports.CreateAsync(rollout, inventoryId.Value, received.FileName ?? "upload", received.File, User.UserId(),
+        var result = await imports.CreateAsync(rollout.Id, inventoryId.Value, received.FileName, received.File, User.UserId(),
             cancellationToken);
-        if (result.Problem is not null)
+        if (result.Failed)
         {
-            return await RefuseUploadAsync(inventoryId, result.Problem.StatusCode, result.Problem.Message, cancellationToken);
+            return await RefuseUploadAsync(inventoryId, result.Problem, cancellationToken);
         }
 
-        return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Import!.Id}");
+        return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Value.Import.Id}");
     }
 
     /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
@@ -143,13 +145,12 @@ public sealed class ImportsController(
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), cancellationToken);
-        if (result.Problem is not null)
+        if (result.Failed)
         {
-            Response.StatusCode = result.Problem.StatusCode;
-            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
+            return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = result.Import!.Status == ImportStatus.Incomplete
+        TempData["Message"] = result.Value.Import.Status == ImportStatus.Incomplete
             ? "Mapping saved. The import stays Incomplete until a column is mapped to Name."
             : "Mapping saved. The import is Waiting for Approval.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
@@ -179,13 +180,12 @@ public sealed class ImportsController(
         }
 
         var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
-        if (result.Problem is not null)
+        if (result.Failed)
         {
-            Response.StatusCode = result.Problem.StatusCode;
-            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
+            return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = $"File settings saved: {result.Import!.RowCount} rows; the column-field assignment was suggested anew.";
+        TempData["Message"] = $"File settings saved: {result.Value.Import.RowCount} rows; the column-field assignment was suggested anew.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
@@ -199,22 +199,13 @@ public sealed class ImportsController(
             return NotFound();
         }
 
-        if (import.Status is not (ImportStatus.WaitingForApproval or ImportStatus.Failed))
+        var result = await imports.CheckAsync(id, cancellationToken);
+        if (result.Failed)
         {
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return View(nameof(Details), await PageAsync(import, cancellationToken, error: import.Status == ImportStatus.Incomplete
-                ? "Map a column to Name and save the mapping before checking."
-                : $"The import is {ImportStatusDisplay.Name(import.Status)}: there is nothing to check."));
+            return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        var result = await processor.CheckAsync(id, null, cancellationToken);
-        if (result.Problem is not null)
-        {
-            Response.StatusCode = ImportProblem.FromFile(result.Problem).StatusCode;
-            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message));
-        }
-
-        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Check));
+        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Value));
     }
 
     /// <summary>Approves the import (Waiting for Approval or Failed) and enqueues the job.</summary>
@@ -228,7 +219,7 @@ public sealed class ImportsController(
         }
 
         var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
-        if (result.Problem is not null)
+        if (result.Failed)
         {
             TempData["Error"] = result.Problem.Message;
         }
@@ -254,7 +245,13 @@ public sealed class ImportsController(
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
-        return import is null ? NotFound() : await pages.OriginalFileAsync(import, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
+        var file = await pages.OriginalFileAsync(import, cancellationToken);
+        return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
@@ -279,11 +276,17 @@ public sealed class ImportsController(
         return await antiforgery.IsRequestValidAsync(HttpContext);
     }
 
-    private async Task<IActionResult> RefuseUploadAsync(int? inventoryId, int statusCode, string message,
-        CancellationToken cancellationToken)
+    private async Task<IActionResult> RefuseUploadAsync(int? inventoryId, Problem problem, CancellationToken cancellationToken)
     {
-        Response.StatusCode = statusCode;
-        return View(nameof(New), await NewImportAsync(inventoryId, message, cancellationToken));
+        Response.StatusCode = problem.StatusCode();
+        return View(nameof(New), await NewImportAsync(inventoryId, problem.Message, cancellationToken));
+    }
+
+    /// <summary>The import's page again, with the reason the step was refused and its status code.</summary>
+    private async Task<IActionResult> RefuseAsync(ClientImport import, Problem problem, CancellationToken cancellationToken)
+    {
+        Response.StatusCode = problem.StatusCode();
+        return View(nameof(Details), await PageAsync(import, cancellationToken, error: problem.Message));
     }
 
     private async Task<NewImport> NewImportAsync(int? inventoryId, string? error, CancellationToken cancellationToken)

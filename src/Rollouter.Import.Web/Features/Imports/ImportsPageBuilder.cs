@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -19,7 +18,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// result and failed rows; plus the progress the bar polls and the download of the kept file. Callers check role and
 /// membership first.
 /// </summary>
-public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService imports, ImportFileStore files,
+public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle imports, ImportFileStore files,
     ImportProgressRegistry progress)
 {
     private const int SampleCount = 3;
@@ -50,23 +49,20 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         };
     }
 
-    /// <summary>
-    /// The file as it was uploaded (streamed from the kept copy), under its original name; 404 when the import has no
-    /// file.
-    /// </summary>
-    public async Task<IActionResult> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
+    /// <summary>The file as it was uploaded (streamed from the kept copy), under its original name.</summary>
+    public async Task<Result<Download>> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
         if (import.FileSha256 is null)
         {
-            return new NotFoundResult();
+            return Problem.NotFound($"Import {import.Id} has no file.");
         }
 
         var path = await files.GetLocalPathAsync(import, cancellationToken);
         var contentType = ContentTypes.TryGetContentType(import.FileName, out var type) ? type : "application/octet-stream";
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return new FileStreamResult(stream, contentType) { FileDownloadName = import.FileName };
+        return new Download(stream, import.FileName, contentType);
     }
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
@@ -85,9 +81,10 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         SpreadsheetFormat? format = null;
         IReadOnlyList<string> sheets = [];
         string? fileProblem = null;
-        var (file, problem) = await imports.DescribeFileAsync(import, cancellationToken);
-        if (file is not null)
+        var described = await imports.DescribeFileAsync(import, cancellationToken);
+        if (described.Succeeded)
         {
+            var file = described.Value;
             format = file.Format;
             sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
             options = file.Options;
@@ -100,7 +97,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportService import
         }
         else
         {
-            fileProblem = problem?.Message;
+            fileProblem = described.Problem.Message;
         }
 
         var errors = new KeysetPage<ImportRowError>([], null, null);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -23,7 +24,7 @@ public sealed class MultipartUpload : IDisposable
     public string? FileName { get; private set; }
 
     /// <summary>The file was refused (too large) while receiving it; reading stopped there.</summary>
-    public ImportProblem? Problem { get; private set; }
+    public Problem? Problem { get; private set; }
 
     /// <summary>The text fields read before the end (or before the problem).</summary>
     public IReadOnlyDictionary<string, string> Fields => fields;
@@ -39,10 +40,10 @@ public sealed class MultipartUpload : IDisposable
     /// Reads <paramref name="body"/>. <paramref name="skipEmptyFile"/>: a file part without a file name (what a browser
     /// sends when no file was chosen) is drained instead of received.
     /// </summary>
-    public static async Task<MultipartUpload> ReadAsync(Stream body, string boundary, ImportService imports,
+    public static async Task<MultipartUpload> ReadAsync(Stream body, string boundary, ImportUploads uploads,
         IReadOnlyCollection<string> fieldNames, bool skipEmptyFile, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(imports);
+        ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(fieldNames);
         var result = new MultipartUpload();
         try
@@ -70,11 +71,14 @@ public sealed class MultipartUpload : IDisposable
                     result.File?.Dispose();
                     result.File = null;
                     result.FileName = fileName;
-                    (result.File, result.Problem) = await imports.ReceiveAsync(section.Body, ct);
-                    if (result.Problem is not null)
+                    var received = await uploads.ReceiveAsync(section.Body, ct);
+                    if (received.Failed)
                     {
+                        result.Problem = received.Problem;
                         return result;
                     }
+
+                    result.File = received.Value;
                 }
                 else if (name is not null && fieldNames.Contains(name))
                 {

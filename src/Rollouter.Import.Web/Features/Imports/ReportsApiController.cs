@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Rollouter.Import.Data;
-using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -8,23 +8,23 @@ namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>An import's error report for scripts: Rollout Manager or higher, or a key account manager; member of the import's rollout.</summary>
 [Route("api")]
-public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportService imports)
+public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports)
     : ApiControllerBase(db, access)
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (.xlsx); 409 when no row failed.</summary>
     [HttpGet("imports/{id:int}/error-report")]
     [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
     {
-        var (import, refusal) = await ImportAsync(id, ct, read: true);
-        if (refusal is not null)
+        var import = await ImportAsync(id, ct, read: true);
+        if (import.Failed)
         {
-            return refusal;
+            return Refuse(import.Problem);
         }
 
-        var (report, problem) = await ImportReports.ErrorReportAsync(Db, imports, import!, ct);
-        return report is null ? Error(problem!) : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
+        var report = await ImportReports.ErrorReportAsync(Db, imports, import.Value, ct);
+        return report.Succeeded ? report.Value.ToResult() : Refuse(report.Problem);
     }
 }

@@ -20,15 +20,15 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
 {
     [HttpPost("rollouts/{id:int}/inventories")]
     [ProducesResponseType<InventoryDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CreateInventoryRequest? request, CancellationToken ct)
     {
-        var (rollout, refusal) = await RolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
         if (request is null)
@@ -36,7 +36,7 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
             return Error(StatusCodes.Status400BadRequest, "Send {name, workflowId, customFieldIds}.");
         }
 
-        var result = await inventories.CreateAsync(rollout!.Id,
+        var result = await inventories.CreateAsync(rollout.Value.Id,
             new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), ct);
         if (!result.Succeeded)
         {
@@ -51,19 +51,14 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     [HttpGet("inventories/{id:int}/export")]
     [Produces(XlsxStreamWriter.ContentType, "application/json")]
     [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Export(int id, CancellationToken ct)
     {
         var inventory = await Db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
-        var (_, refusal) = inventory is null ? (null, null) : await RolloutAsync(inventory.RolloutId, Role.ClientUser, ct);
-        if (inventory is null || refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound })
+        var rollout = await RolloutOfAsync(inventory?.RolloutId, $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed || inventory is null)
         {
-            return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
-        }
-
-        if (refusal is not null)
-        {
-            return refusal;
+            return Refuse(rollout.Problem ?? Import.Problem.NotFound($"Inventory {id} does not exist."));
         }
 
         await InventoriesController.StreamExportAsync(HttpContext, Db, inventory, clock, ct);

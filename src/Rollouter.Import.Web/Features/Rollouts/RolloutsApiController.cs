@@ -22,36 +22,30 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
 
     [HttpGet("rollouts/{id:int}/inventories")]
     [ProducesResponseType<IReadOnlyList<InventoryListItemDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Inventories(int id, CancellationToken ct)
     {
-        var (rollout, refusal) = await RolloutAsync(id, Role.ClientUser, ct);
-        if (refusal is not null)
+        var rollout = await RolloutAsync(id, Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        return Ok(await Db.Inventories.AsNoTracking().Where(i => i.RolloutId == rollout!.Id).OrderBy(i => i.Name)
+        return Ok(await Db.Inventories.AsNoTracking().Where(i => i.RolloutId == rollout.Value.Id).OrderBy(i => i.Name)
             .Select(i => new InventoryListItemDto(i.Id, i.Name)).ToListAsync(ct));
     }
 
     [HttpGet("inventories/{id:int}")]
     [ProducesResponseType<InventoryDto>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Inventory(int id, CancellationToken ct)
     {
-        var rolloutId = await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct);
-        if (rolloutId is null)
+        var rollout = await RolloutOfAsync(
+            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
+            $"Inventory {id} does not exist.", Role.ClientUser, ct);
+        if (rollout.Failed)
         {
-            return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
-        }
-
-        var (_, refusal) = await RolloutAsync(rolloutId.Value, Role.ClientUser, ct);
-        if (refusal is not null)
-        {
-            return refusal is ObjectResult { StatusCode: StatusCodes.Status404NotFound }
-                ? Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.")
-                : refusal;
+            return Refuse(rollout.Problem);
         }
 
         return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, ct)));

@@ -37,8 +37,8 @@ public sealed class SettingsApiController(
 
     [HttpPost("custom-fields")]
     [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -83,8 +83,8 @@ public sealed class SettingsApiController(
 
     [HttpPost("workflows")]
     [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -102,9 +102,9 @@ public sealed class SettingsApiController(
 
     [HttpPost("rollouts")]
     [ProducesResponseType<RolloutCreatedDto>(StatusCodes.Status201Created)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,19 +118,19 @@ public sealed class SettingsApiController(
     /// <summary>Adds a member; the answer lists the rollout's members.</summary>
     [HttpPost("rollouts/{id:int}/members")]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status400BadRequest)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status403Forbidden)]
-    [ProducesResponseType<ApiError>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (rollout, refusal) = await RolloutAsync(id, Role.RolloutManager, ct);
-        if (refusal is not null)
+        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        if (rollout.Failed)
         {
-            return refusal;
+            return Refuse(rollout.Problem);
         }
 
-        var errors = await rollouts.AddMemberAsync(User, rollout!, request.UserId, ct);
+        var errors = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
         if (errors.Failed)
         {
             return Error(errors.StatusCode, errors.Message);
@@ -141,7 +141,7 @@ public sealed class SettingsApiController(
             .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(ct));
     }
 
-    private ObjectResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
+    private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
         ? null
         : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators change settings.");
 

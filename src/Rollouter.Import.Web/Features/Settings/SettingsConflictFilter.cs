@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
-using Rollouter.Import.Web.Infrastructure.Api;
+using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Features.Settings;
 
 /// <summary>
 /// The settings check names before saving, but two people saving the same name at the same moment both pass the check;
 /// the database's unique index then refuses the second. That refusal becomes a 409 with a clear message (a page, or
-/// <c>{error}</c> for the API) instead of an error page.
+/// problem details for the API) instead of an error page.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilter
@@ -28,7 +28,7 @@ public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilte
         context.ExceptionHandled = true;
         if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
         {
-            context.Result = new ObjectResult(new ApiError(Message)) { StatusCode = StatusCodes.Status409Conflict };
+            context.Result = ProblemMapping.ToApiResult(ProblemMapping.Details(StatusCodes.Status409Conflict, Message));
             return;
         }
 

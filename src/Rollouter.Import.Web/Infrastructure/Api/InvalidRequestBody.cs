@@ -2,12 +2,13 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
 /// <summary>
-/// The API's answer to a body it cannot read (not JSON, a value of the wrong type, an unknown enum name): 400 with
-/// <c>{error}</c> like every other refusal, naming the field and, for an enum, the names it takes.
+/// The API's answer to a body it cannot read (not JSON, a value of the wrong type, an unknown enum name): 400 problem
+/// details like every other refusal, naming the field and, for an enum, the names it takes.
 /// </summary>
 public static partial class InvalidRequestBody
 {
@@ -16,7 +17,7 @@ public static partial class InvalidRequestBody
         ArgumentNullException.ThrowIfNull(context);
         var body = context.ActionDescriptor.Parameters
             .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType;
-        return new BadRequestObjectResult(new ApiError(Message(context.ModelState, body)));
+        return ProblemMapping.ToApiResult(ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body)));
     }
 
     public static string Message(ModelStateDictionary modelState, Type? bodyType = null)

@@ -17,6 +17,9 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
 {
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
+
+    /// <summary>The default scheme: <see cref="Scheme"/> under /api, the sign-in cookie everywhere else.</summary>
+    public const string PathScheme = "BearerUnderApiElseCookie";
     public const string Issuer = "Rollouter.Import";
     public const string Audience = "Rollouter.Import.Api";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);

@@ -13,10 +13,8 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
 {
     public bool HasName { get; init; }
 
+    /// <summary>A Name column is mapped and the mapping holds no error (see <see cref="ImportStatusRules.AfterMapping"/>).</summary>
     public bool CanApprove => HasName && Errors.Count == 0;
-
-    /// <summary>Incomplete until a Name column is mapped and the mapping holds no error.</summary>
-    public ImportStatus Status => CanApprove ? ImportStatus.WaitingForApproval : ImportStatus.Incomplete;
 
     /// <summary>Checks a mapping against the file's columns and the inventory's fields.</summary>
     public static MappingValidation Validate(ImportMapping mapping, IReadOnlyList<SheetColumn> columns,

@@ -8,6 +8,8 @@ namespace Rollouter.Import.Importing.Reading;
 /// <summary>The outcome of opening an import file: either <see cref="File"/> or <see cref="Problem"/>.</summary>
 public sealed record OpenResult(SpreadsheetFile? File, FileProblem? Problem)
 {
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(File))]
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(Problem))]
     public bool Succeeded => File is not null;
 }
 

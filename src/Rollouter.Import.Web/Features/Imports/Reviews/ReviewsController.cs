@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports.Reviews;
@@ -16,7 +18,7 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 /// Manager or higher.
 /// </summary>
 [Route("reviews")]
-public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportService imports, ImportsPageBuilder pages)
+public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
     : Controller
 {
     private bool IsReviewer => User.IsKeyAccountManager() || User.IsAdministrator();
@@ -94,7 +96,13 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
         var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? await pages.OriginalFileAsync(import!, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var file = await pages.OriginalFileAsync(import!, cancellationToken);
+        return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
@@ -108,10 +116,8 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
             return refusal;
         }
 
-        var (report, problem) = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
-        return report is null
-            ? StatusCode(problem!.StatusCode, problem.Message)
-            : File(report.Content, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, report.FileName);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
+        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
 
-namespace Rollouter.Import.Web.Features.Imports;
+namespace Rollouter.Import.Importing.Files;
 
 /// <summary>
 /// What the import's page and the API show of an import's kept file, opened once per file and parse options and then
@@ -16,34 +16,35 @@ public sealed class ImportFileViews : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
-    public async Task<(ImportFileView? View, FileProblem? Problem)> GetAsync(
+    /// <summary>The view of the import's file, or the reader's problem with it (cached alike).</summary>
+    public async Task<Result<ImportFileView>> GetAsync(
         ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(import);
         ArgumentNullException.ThrowIfNull(open);
         var key = (import.Id, import.FileSha256, import.ParseOptions);
-        if (_cache.TryGetValue(key, out (ImportFileView?, FileProblem?) known))
+        if (_cache.TryGetValue(key, out Result<ImportFileView>? known) && known is not null)
         {
             return known;
         }
 
         var opened = await open(ct);
-        (ImportFileView? View, FileProblem? Problem) result;
-        if (opened.File is { } file)
+        Result<ImportFileView> result;
+        if (opened.Succeeded)
         {
-            using (file)
+            using (opened.File)
             {
-                result = (ImportFileView.From(file), null);
+                result = ImportFileView.From(opened.File);
             }
         }
         else
         {
-            result = (null, opened.Problem);
+            result = Problem.FromFile(opened.Problem);
         }
 
         _cache.Set(key, result, new MemoryCacheEntryOptions
         {
-            Size = result.View?.EstimatedBytes ?? 1024,
+            Size = result.Value?.EstimatedBytes ?? 1024,
             SlidingExpiration = TimeSpan.FromMinutes(10),
         });
         return result;

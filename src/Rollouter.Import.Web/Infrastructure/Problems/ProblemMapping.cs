@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Rollouter.Import.Web.Infrastructure.Problems;
+
+/// <summary>
+/// The one place that turns a service's <see cref="Problem"/> into HTTP: a status code per kind, RFC 9457 problem
+/// details for the API (<c>application/problem+json</c>, the message in <c>detail</c> and, for scripts written before,
+/// also in <c>error</c>), and model-state errors for the pages.
+/// </summary>
+public static class ProblemMapping
+{
+    /// <summary>The member that repeats <c>detail</c>, kept for scripts that read <c>{error}</c>.</summary>
+    public const string ErrorMember = "error";
+
+    public static int StatusCode(ProblemKind kind) => kind switch
+    {
+        ProblemKind.NotFound => StatusCodes.Status404NotFound,
+        ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
+        ProblemKind.Conflict => StatusCodes.Status409Conflict,
+        ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ProblemKind.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static int StatusCode(this Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return StatusCode(problem.Kind);
+    }
+
+    /// <summary>
+    /// The API's answer to <paramref name="problem"/>; <paramref name="extensions"/> adds members a script needs to
+    /// act on it (e.g. <c>conflicts</c>).
+    /// </summary>
+    public static IActionResult ToApiResult(this Problem problem, params (string Name, object? Value)[] extensions)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        var details = Details(problem.StatusCode(), problem.Message);
+        if (problem.Field is not null)
+        {
+            details.Extensions["field"] = problem.Field;
+        }
+
+        foreach (var (name, value) in extensions)
+        {
+            details.Extensions[name] = value;
+        }
+
+        return ToApiResult(details);
+    }
+
+    /// <summary>Writes <paramref name="details"/> as <c>application/problem+json</c>, past content negotiation and [Produces].</summary>
+    public static IActionResult ToApiResult(ProblemDetails details) => new ProblemDetailsResult(details);
+
+    /// <summary>Problem details for <paramref name="status"/> with <paramref name="message"/> in detail and error.</summary>
+    public static ProblemDetails Details(int status, string message)
+    {
+        var details = new ProblemDetails
+        {
+            Status = status,
+            Title = ReasonPhrases.GetReasonPhrase(status),
+            Detail = message,
+        };
+        details.Extensions[ErrorMember] = message;
+        return details;
+    }
+
+    /// <summary>
+    /// Completes problem details made by ASP.NET Core itself (an unknown API path, a method not allowed, an unhandled
+    /// exception, a refused token): a detail in words, repeated in <c>error</c>.
+    /// </summary>
+    public static void Complete(ProblemDetails details, int status)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        details.Detail ??= status switch
+        {
+            StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token from POST /api/auth/login.",
+            StatusCodes.Status403Forbidden => "Your role does not allow this.",
+            StatusCodes.Status404NotFound => "There is nothing at this address.",
+            StatusCodes.Status405MethodNotAllowed => "This address does not take this method.",
+            >= 500 => "Something went wrong on the server; the error was logged.",
+            _ => details.Title ?? ReasonPhrases.GetReasonPhrase(status),
+        };
+        details.Extensions[ErrorMember] = details.Detail;
+    }
+
+    /// <summary>
+    /// Puts the problem's reasons into a page's model state, each under its field (prefixed, e.g. "Form.") or the
+    /// whole form's key, and sets the page's status code.
+    /// </summary>
+    public static void AddTo(this Problem problem, ModelStateDictionary modelState, HttpResponse response, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(modelState);
+        ArgumentNullException.ThrowIfNull(response);
+        foreach (var reason in problem.Reasons)
+        {
+            modelState.AddModelError(string.IsNullOrEmpty(reason.Field) ? "" : prefix + reason.Field, reason.Message);
+        }
+
+        response.StatusCode = problem.StatusCode();
+    }
+
+    /// <summary>Writes problem details whatever the request accepts, past MVC's content negotiation and [Produces].</summary>
+    private sealed class ProblemDetailsResult(ProblemDetails details) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            return TypedResults.Problem(details).ExecuteAsync(context.HttpContext);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Importing.Files;
+
+/// <summary>An upload received into a temporary file, size-limited; deleted when disposed (unless adopted meanwhile).</summary>
+public sealed class ReceivedUpload(string path, long size) : IDisposable
+{
+    public string Path { get; } = path;
+
+    public long Size { get; } = size;
+
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>
+/// Receives uploads into temporary files of <paramref name="folder"/>, for the upload page and the API alike: streamed,
+/// never held in memory, and refused as soon as they pass the size limit (<see cref="ReaderLimits.MaxFileBytes"/>).
+/// </summary>
+public sealed class ImportUploads(string folder, ReaderLimits limits)
+{
+    /// <summary>Room for the multipart form around the file in a request's declared length.</summary>
+    private const long FormOverheadBytes = 64 * 1024;
+
+    /// <summary>
+    /// The refusal of a request whose declared length already passes the limit (refused before reading a byte); null
+    /// when the upload may be read, and <see cref="ReceiveAsync"/> still counts it.
+    /// </summary>
+    public Problem? RefuseDeclaredLength(long? contentLength) =>
+        contentLength > limits.MaxFileBytes + FormOverheadBytes ? Problem.TooLarge(TooLargeMessage) : null;
+
+    private string TooLargeMessage =>
+        $"The file is larger than {FormatBytes(limits.MaxFileBytes)}, the largest file this installation accepts.";
+
+    public async Task<Result<ReceivedUpload>> ReceiveAsync(Stream upload, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, Guid.NewGuid().ToString("N") + ".upload");
+        var max = limits.MaxFileBytes;
+        long size = 0;
+        var buffer = new byte[81_920];
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        {
+            int read;
+            while ((read = await upload.ReadAsync(buffer, ct)) > 0)
+            {
+                size += read;
+                if (size > max)
+                {
+                    await file.DisposeAsync();
+                    File.Delete(path);
+                    return Problem.TooLarge(TooLargeMessage);
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+
+        return new ReceivedUpload(path, size);
+    }
+
+    private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
+        ? $"{bytes / (1024.0 * 1024):0.#} MB"
+        : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+}

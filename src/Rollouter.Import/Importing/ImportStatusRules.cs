@@ -1,0 +1,93 @@
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
+
+namespace Rollouter.Import.Importing;
+
+/// <summary>
+/// The one place that decides what may be done to an import in each status and which status follows. The life cycle
+/// (<see cref="ImportLifecycle"/>), the processor, the pages and the API all ask here, so a page never offers what the
+/// API refuses, nor the other way round.
+/// <code>
+///   upload ─► Incomplete ◄──── mapping ────► Waiting for Approval ──┐
+///                                               ▲                 approve
+///                                               │ mapping           ▼
+///                                             Failed ◄── run ── In Progress ── run ──► Completed
+///                                               └──── approve ──────┘
+/// </code>
+/// Mapping and file settings change while Incomplete, Waiting for Approval or Failed; Check and Approve need Waiting
+/// for Approval or Failed; only an import In Progress runs.
+/// </summary>
+public static class ImportStatusRules
+{
+    /// <summary>The statuses an approval moves on from, for the one conditional UPDATE that lets one of two racing approvals win.</summary>
+    public static IReadOnlyList<ImportStatus> Approvable { get; } = [ImportStatus.WaitingForApproval, ImportStatus.Failed];
+
+    public static bool CanEditMapping(ImportStatus status) =>
+        status is ImportStatus.Incomplete or ImportStatus.WaitingForApproval or ImportStatus.Failed;
+
+    public static bool CanChangeFileSettings(ImportStatus status) => CanEditMapping(status);
+
+    /// <summary>The dry run needs a complete mapping and an import that may still be approved.</summary>
+    public static bool CanCheck(ImportStatus status) => Approvable.Contains(status);
+
+    public static bool CanApprove(ImportStatus status) => Approvable.Contains(status);
+
+    /// <summary>Only an approved import runs; a run of any other (a second job, a retry after the end) does nothing.</summary>
+    public static bool CanRun(ImportStatus status) => status == ImportStatus.InProgress;
+
+    /// <summary>The failed rows of the last run, as a workbook: a failed import that recorded some.</summary>
+    public static bool CanDownloadErrorReport(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return import.Status == ImportStatus.Failed && import.FailedRowCount > 0 && import.FileSha256 is not null;
+    }
+
+    /// <summary>After a mapping is saved (or suggested): Incomplete until Name is mapped and the mapping holds no error.</summary>
+    public static ImportStatus AfterMapping(MappingValidation validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        return validation.CanApprove ? ImportStatus.WaitingForApproval : ImportStatus.Incomplete;
+    }
+
+    public static ImportStatus AfterApproval => ImportStatus.InProgress;
+
+    /// <summary>A run ends Completed when every row was written, else Failed with nothing written.</summary>
+    public static ImportStatus AfterRun(bool written) => written ? ImportStatus.Completed : ImportStatus.Failed;
+
+    /// <summary>Why the mapping cannot change now; null when it can.</summary>
+    public static Problem? RefuseMappingChange(ClientImport import) => CanEditMapping(Status(import)) ? null
+        : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: its mapping can no longer be changed.");
+
+    public static Problem? RefuseFileSettingsChange(ClientImport import) => CanChangeFileSettings(Status(import)) ? null
+        : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: its file settings can no longer be changed.");
+
+    public static Problem? RefuseCheck(ClientImport import) => CanCheck(Status(import)) ? null : Problem.Conflict(import.Status switch
+    {
+        ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: map a column to Name and save the mapping before checking.",
+        _ => $"Import {import.Id} is {Name(import.Status)}: there is nothing to check.",
+    });
+
+    public static Problem? RefuseApproval(ClientImport import) => CanApprove(Status(import)) ? null : Problem.Conflict(import.Status switch
+    {
+        ImportStatus.InProgress => $"Import {import.Id} is already In Progress.",
+        ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: map a column to Name first.",
+        _ => $"Import {import.Id} is {Name(import.Status)} and cannot be approved.",
+    });
+
+    public static Problem? RefuseErrorReport(ClientImport import) => CanDownloadErrorReport(import) ? null
+        : Problem.Conflict($"Import {import.Id} has no failed rows.");
+
+    /// <summary>The status as people read it ("Waiting for Approval").</summary>
+    public static string Name(ImportStatus status) => status switch
+    {
+        ImportStatus.WaitingForApproval => "Waiting for Approval",
+        ImportStatus.InProgress => "In Progress",
+        _ => status.ToString(),
+    };
+
+    private static ImportStatus Status(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return import.Status;
+    }
+}

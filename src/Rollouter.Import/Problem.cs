@@ -1,0 +1,91 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import;
+
+/// <summary>
+/// What kind of "no" a problem is. The web layer maps each kind to one HTTP status in one place
+/// (Infrastructure/Problems): NotFound 404, Forbidden 403, Invalid 400, Conflict 409, TooLarge 413, UnsupportedType 415.
+/// </summary>
+public enum ProblemKind
+{
+    /// <summary>The input breaks a rule.</summary>
+    Invalid = 1,
+
+    /// <summary>The thing does not exist, or the caller may not know that it does.</summary>
+    NotFound,
+
+    /// <summary>The caller's role does not allow it.</summary>
+    Forbidden,
+
+    /// <summary>The request is fine but the state of the thing refuses it (an import In Progress, a name taken).</summary>
+    Conflict,
+
+    /// <summary>The upload or its content passes a size limit.</summary>
+    TooLarge,
+
+    /// <summary>The upload is not a file the importer reads.</summary>
+    UnsupportedType,
+}
+
+/// <summary>
+/// Why a request was refused, in words a rollout manager understands. <see cref="Field"/> names the form field or
+/// request member at fault (null for the request as a whole). A form checked as a whole may be refused for several
+/// reasons at once: <see cref="Combine"/> keeps each one in <see cref="Reasons"/>.
+/// </summary>
+public sealed record Problem(ProblemKind Kind, string Message, string? Field = null)
+{
+    private IReadOnlyList<Problem>? _reasons;
+
+    /// <summary>Every reason of the refusal, each with its field; just this one unless combined.</summary>
+    public IReadOnlyList<Problem> Reasons
+    {
+        get => _reasons ?? [this];
+        private init => _reasons = value;
+    }
+
+    public static Problem Invalid(string message, string? field = null) => new(ProblemKind.Invalid, message, field);
+
+    public static Problem NotFound(string message) => new(ProblemKind.NotFound, message);
+
+    public static Problem Forbidden(string message) => new(ProblemKind.Forbidden, message);
+
+    public static Problem Conflict(string message, string? field = null) => new(ProblemKind.Conflict, message, field);
+
+    public static Problem TooLarge(string message) => new(ProblemKind.TooLarge, message);
+
+    /// <summary>A file the readers refuse: too large, not a spreadsheet, or otherwise unreadable.</summary>
+    public static Problem FromFile(FileProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new(problem.Kind switch
+        {
+            FileProblemKind.TooLarge => ProblemKind.TooLarge,
+            FileProblemKind.WrongType => ProblemKind.UnsupportedType,
+            _ => ProblemKind.Invalid,
+        }, problem.Message);
+    }
+
+    /// <summary>
+    /// One problem of several reasons (a form with more than one wrong field): the kind is the gravest (Forbidden before
+    /// Conflict before the rest), the message every reason's in turn.
+    /// </summary>
+    public static Problem Combine(IReadOnlyList<Problem> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        if (reasons.Count == 0)
+        {
+            throw new ArgumentException("A combined problem needs at least one reason.", nameof(reasons));
+        }
+
+        if (reasons.Count == 1)
+        {
+            return reasons[0];
+        }
+
+        var all = reasons.SelectMany(r => r.Reasons).ToList();
+        var kind = all.Any(r => r.Kind == ProblemKind.Forbidden) ? ProblemKind.Forbidden
+            : all.Any(r => r.Kind == ProblemKind.Conflict) ? ProblemKind.Conflict
+            : all[0].Kind;
+        return new Problem(kind, string.Join(" ", all.Select(r => r.Message))) { Reasons = all };
+    }
+}

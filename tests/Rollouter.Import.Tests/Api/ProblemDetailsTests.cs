@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>
+/// Every error of the API is RFC 9457 problem details (application/problem+json, the message in <c>detail</c>) that
+/// keeps the message in <c>error</c> for the scripts written before: the API's own refusals and ASP.NET Core's alike.
+/// </summary>
+public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(body) ?? throw new InvalidOperationException("No body");
+        Assert.Equal((int)status, problem["status"]!.GetValue<int>());
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.False(string.IsNullOrWhiteSpace(detail));
+        Assert.Equal(detail, problem["error"]!.GetValue<string>());
+        return problem;
+    }
+
+    [Fact]
+    public async Task ARefusal_IsProblemDetails_WithTheMessageInDetailAndInError()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var problem = await ProblemAsync(await client.GetAsync("/api/imports/987654"), HttpStatusCode.NotFound);
+
+        Assert.Equal("Import 987654 does not exist.", problem["detail"]!.GetValue<string>());
+        Assert.Equal("Not Found", problem["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnUnknownApiAddress_WithAValidToken_IsNotFound_NotTheSignInPage()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        await ProblemAsync(await client.GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound);
+        await ProblemAsync(await client.GetAsync("/api/imports/1/no-such-step"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task AnUnknownApiAddress_WithoutAToken_IsUnauthorized_NotARedirect()
+    {
+        var problem = await ProblemAsync(await factory.CreateBrowser().GetAsync("/api/no-such-thing"), HttpStatusCode.Unauthorized);
+
+        Assert.Contains("/api/auth/login", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AMethodTheAddressDoesNotTake_IsMethodNotAllowed()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        await ProblemAsync(await client.DeleteAsync("/api/rollouts"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task AnUnhandledException_IsProblemDetails_WithoutItsInternals()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var response = await client.GetAsync("/api/test/throw");
+
+        await ProblemAsync(response, HttpStatusCode.InternalServerError);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Secret internal detail", body);
+        Assert.DoesNotContain("InvalidOperationException", body);
+    }
+
+    [Fact]
+    public async Task ABodyThatIsNotJson_IsABadRequest_NamingWhatIsWrong()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        using var content = new StringContent("{ not json", Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+        var problem = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/inventories", content),
+            HttpStatusCode.BadRequest);
+
+        Assert.StartsWith("The request body is not valid", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AnUploadThatIsNotASpreadsheet_IsUnsupportedMediaType()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+
+        var response = await client.UploadAsync(rolloutId, laptops, "clients.xlsx", "%PDF-1.7 not a workbook"u8.ToArray());
+
+        await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+}
