@@ -34,6 +34,9 @@ internal abstract class ClientListSql
     /// <summary>The search's condition on the client <c>c</c>, with the pattern of <see cref="NameSearch"/> as @pattern.</summary>
     public abstract string Search { get; }
 
+    /// <summary>The inventory's clients, for a search that reads them until it has found enough (no index of its own).</summary>
+    public virtual string SearchedInventory(int inventoryId) => $"c.\"InventoryId\" = {Number(inventoryId)}";
+
     /// <summary><c>SELECT</c> of at most <paramref name="rows"/> rows, with <see cref="Limit"/> at the end of the statement.</summary>
     public virtual string Select(int rows) => "SELECT";
 
@@ -92,6 +95,10 @@ internal abstract class ClientListSql
             $"NULLIF(substr(json_extract({values}, '$.\"{Number(fieldId)}\"[0]'), 1, {Number(KeyLength)}), '')";
 
         public override string DescriptionKey => $"substr(c.\"Description\", 1, {Number(KeyLength)})";
+
+        // "+" keeps SQLite from reading the clients through an index on the inventory (a lookup per client): reading the
+        // table in order took a third of the CPU time for 200,000 clients (0.14 s instead of 0.45 s).
+        public override string SearchedInventory(int inventoryId) => $"+c.\"InventoryId\" = {Number(inventoryId)}";
 
         // SQLite's LIKE ignores the case of ASCII letters, lower() folds them too: as the list always searched.
         public override string Search => """(c."NameKey" LIKE @pattern ESCAPE '\' OR lower(c."Description") LIKE @pattern ESCAPE '\')""";

@@ -77,13 +77,13 @@ public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyL
 /// statement (a lateral join on PostgreSQL, CROSS APPLY on SQL Server, a CROSS JOIN loop on SQLite);</item>
 /// <item>description and custom fields (a field's first value): no index (each would cost an import as much as the
 /// rest of the row): the database orders the inventory's clients for each page, which this allows only for lists of up
-/// to <see cref="SortBound"/> clients: an inventory that small, or a search that found no more than
-/// <see cref="SearchBound"/>.</item>
+/// to <see cref="SortBound"/> clients: an inventory that small, or a search that collected what it found (up to
+/// 5,000).</item>
 /// </list>
-/// Clients without a value come after the others (before them, descending). A search first looks for up to
-/// <see cref="SearchBound"/> + 1 clients (through the trigram index on PostgreSQL): when it finds no more than the bound,
-/// the page is taken from those; otherwise matches are at least that frequent and the sort's walk, filtered by the
-/// search, fills a page soon.
+/// Clients without a value come after the others (before them, descending). A search first collects up to 5,001
+/// matching clients (through the trigram index on PostgreSQL) and shows their number up to <see cref="SearchBound"/>:
+/// when it finds no more than 5,000, the page is cut from those, ordered by the database; otherwise matches are frequent
+/// enough (over 0.5 % of a million) that the sort's walk, filtered by the search, fills a page soon.
 /// </summary>
 public sealed class ClientPages(RolloutDbContext db)
 {
@@ -100,8 +100,12 @@ public sealed class ClientPages(RolloutDbContext db)
 
     private RolloutDbContext Db => db;
 
-    /// <summary>The search's bound (tests lower it to reach the walk with a few clients).</summary>
-    internal int Bound { get; init; } = SearchBound;
+    /// <summary>
+    /// How many clients a search collects before it walks the sort's index instead: more than it shows counted, since
+    /// a sort's walk filtered by a search that finds 0.1 % of a million clients reads 50,000 of them for a page, where
+    /// ordering 5,000 collected ones costs a few milliseconds. Tests lower it to reach the walk with a few clients.
+    /// </summary>
+    internal int Bound { get; init; } = 5_000;
 
     /// <summary>When set, every statement run with its parameters (tests explain them).</summary>
     internal List<(string Sql, (string Name, object? Value)[] Parameters)>? Statements { get; init; }
@@ -114,11 +118,13 @@ public sealed class ClientPages(RolloutDbContext db)
         try
         {
             int? found = null;
+            var foundMore = false;
             List<int>? matches = null;
             if (pattern is not null)
             {
                 matches = await MatchesAsync(request.InventoryId, pattern, ct);
-                found = Math.Min(matches.Count, Bound);
+                var shown = Math.Min(Bound, SearchBound);
+                (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
             }
 
             var counted = matches is not null && matches.Count <= Bound;
@@ -130,7 +136,7 @@ public sealed class ClientPages(RolloutDbContext db)
             }
 
             IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, pattern);
-            return await PageAsync(request, rows, found, found is not null && !counted, ct) with { SortRefused = refused };
+            return await PageAsync(request, rows, found, foundMore, ct) with { SortRefused = refused };
         }
         finally
         {
@@ -209,7 +215,7 @@ public sealed class ClientPages(RolloutDbContext db)
     {
         await using var command = Command($"""
             {_sql.Select(Bound + 1)} c."Id" FROM "Clients" c
-            WHERE c."InventoryId" = {ClientListSql.Number(inventoryId)} AND {_sql.Search}
+            WHERE {_sql.SearchedInventory(inventoryId)} AND {_sql.Search}
             {_sql.Limit(Bound + 1)}
             """, ("pattern", pattern));
         var ids = new List<int>();
@@ -465,7 +471,7 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     /// <summary>
-    /// The clients a search found (no more than <see cref="SearchBound"/>), all of them in the sort's order as the
+    /// The clients a search found (no more than <see cref="Bound"/>), all of them in the sort's order as the
     /// database orders them; a page is cut from that list where its cursor's client stands.
     /// </summary>
     private sealed class Found(List<ClientListRow> ordered) : IRows
