@@ -42,6 +42,12 @@ public sealed class LoadApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Rollouter__DemoData"] = "false";
         start.Environment["Rollouter__DataFolder"] = data;
+        if (Environment.GetEnvironmentVariable("BENCH_PERF_APP") is { Length: > 0 })
+        {
+            start.Environment["DOTNET_PerfMapEnabled"] = "1";
+            start.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        }
+
         if (database.Provider == DatabaseProvider.PostgreSql)
         {
             start.Environment["Rollouter__DatabaseProvider"] = "PostgreSql";

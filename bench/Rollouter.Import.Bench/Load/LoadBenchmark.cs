@@ -52,7 +52,10 @@ public static class LoadBenchmark
             Console.WriteLine("import idle " + idle);
             site.PolledImportId = idle.ImportId;
 
-            // Warm-up: every request kind a few times from one user (JIT, caches), not measured.
+            // Warm-up, not measured: every request kind a few times, then every user for half the run (at most 30 s), so
+            // that the run meets the app as it runs for hours: its code compiled by the JIT's second tier (in a profile of
+            // a 30 s run after 5 s of warm-up, the tiered compilation thread still took a fifth of the app's CPU), its
+            // caches and connection pools filled.
             var warmUp = new VirtualUser(sessions[0], site, new Random(1));
             foreach (var kind in Enum.GetValues<RequestKind>())
             {
@@ -62,7 +65,19 @@ public static class LoadBenchmark
                 }
             }
 
+            using (var warm = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Min(30, options.Seconds / 2.0))))
+            {
+                await Task.WhenAll(sessions.Select((session, i) =>
+                    new VirtualUser(session, site, new Random(500 + i)).RunAsync(new LoadFigures(), warm.Token)));
+            }
+
             var figures = new LoadFigures();
+            // BENCH_PERF_APP=file records a CPU profile of the app during the run (JIT'd frames named through perf maps).
+            using var profile = Environment.GetEnvironmentVariable("BENCH_PERF_APP") is { Length: > 0 } perfFile
+                ? new BackendProfile(Process.Start(new ProcessStartInfo("perf",
+                    ["record", "-F", "499", "-g", "-p", app.ProcessId.ToString(CultureInfo.InvariantCulture), "-o", perfFile])
+                    { RedirectStandardError = true })!)
+                : null;
             var cpuBefore = app.CpuSeconds();
             var watch = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
@@ -77,6 +92,7 @@ public static class LoadBenchmark
             await Task.WhenAll(users);
             var elapsed = watch.Elapsed.TotalSeconds;
             var cpu = app.CpuSeconds() - cpuBefore;
+            profile?.Stop();
             var loaded = await concurrent;
 
             figures.Print(Console.Out);
