@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure;
@@ -28,6 +29,7 @@ public sealed class DatabaseInitializer(
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        await ClientSearchIndex.EnsureAsync(db, cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             // Readers keep working while an import writes.

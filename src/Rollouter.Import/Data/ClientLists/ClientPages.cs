@@ -113,16 +113,16 @@ public sealed class ClientPages(RolloutDbContext db)
     public async Task<ClientListPage> LoadAsync(ClientListRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var pattern = string.IsNullOrWhiteSpace(request.Search) ? null : NameSearch.Containing(request.Search.Trim());
+        var search = string.IsNullOrWhiteSpace(request.Search) ? null : request.Search.Trim();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             int? found = null;
             var foundMore = false;
             List<int>? matches = null;
-            if (pattern is not null)
+            if (search is not null)
             {
-                matches = await MatchesAsync(request.InventoryId, pattern, ct);
+                matches = await MatchesAsync(request.InventoryId, search, ct);
                 var shown = Math.Min(Bound, SearchBound);
                 (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
             }
@@ -135,7 +135,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
             }
 
-            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, pattern);
+            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, search);
             return await PageAsync(request, rows, found, foundMore, ct) with { SortRefused = refused };
         }
         finally
@@ -211,13 +211,13 @@ public sealed class ClientPages(RolloutDbContext db)
         list.Count > size ? list[..size] : list;
 
     /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
-    private async Task<List<int>> MatchesAsync(int inventoryId, string pattern, CancellationToken ct)
+    private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken ct)
     {
         await using var command = Command($"""
             {_sql.Select(Bound + 1)} c."Id" FROM "Clients" c
-            WHERE {_sql.SearchedInventory(inventoryId)} AND {_sql.Search}
+            WHERE {_sql.SearchedInventory(inventoryId)} AND {_sql.Search(search)}
             {_sql.Limit(Bound + 1)}
-            """, ("pattern", pattern));
+            """, [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -271,12 +271,12 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     /// <summary>Every client of the inventory (or those the search finds among them), read by walking the sort's index.</summary>
-    private sealed class Walk(ClientPages pages, ClientListRequest request, string? pattern) : IRows
+    private sealed class Walk(ClientPages pages, ClientListRequest request, string? search) : IRows
     {
         private readonly ClientListSql _sql = pages._sql;
         private readonly string _inventory = ClientListSql.Number(request.InventoryId);
 
-        private string Filter => pattern is null ? "1 = 1" : _sql.Search;
+        private string Filter => search is null ? "1 = 1" : _sql.Search(search);
 
         public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct) =>
             request.Sort.Column switch
@@ -296,7 +296,7 @@ public sealed class ClientPages(RolloutDbContext db)
             : $"c.\"InventoryId\" = {_inventory} AND {Filter}";
 
         private (string, object?)[] Parameters(params (string, object?)[] more) =>
-            pattern is null ? more : [.. more, ("pattern", pattern)];
+            search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)];
 
         /// <summary>
         /// By name, through the unique index on (rollout, name key): the names after the cursor's. A jump to a name
