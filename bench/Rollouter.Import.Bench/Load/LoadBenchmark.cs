@@ -78,6 +78,10 @@ public static class LoadBenchmark
                     ["record", "-F", "499", "-g", "-p", app.ProcessId.ToString(CultureInfo.InvariantCulture), "-o", perfFile])
                     { RedirectStandardError = true })!)
                 : null;
+            var databaseCpu = new DatabaseCpu(database);
+            await databaseCpu.StartAsync();
+            var loadBefore = DatabaseCpu.LoadAverage();
+            var toolBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             var cpuBefore = app.CpuSeconds();
             var watch = Stopwatch.StartNew();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
@@ -92,12 +96,19 @@ public static class LoadBenchmark
             await Task.WhenAll(users);
             var elapsed = watch.Elapsed.TotalSeconds;
             var cpu = app.CpuSeconds() - cpuBefore;
+            var toolCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - toolBefore;
+            var dbCpu = await databaseCpu.SecondsAsync();
+            var loadAfter = DatabaseCpu.LoadAverage();
             profile?.Stop();
             var loaded = await concurrent;
 
             figures.Print(Console.Out);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"requests={figures.Total} seconds={elapsed:0.0} throughput={figures.Total / elapsed:0.0}/s errors={figures.Errors} app_cpu_s={cpu:0.0} app_peak_mb={app.PeakMegabytes()}"));
+            // CPU per request: what a request cost the app (and PostgreSQL's backends), whatever the machine's load; the
+            // measured part includes the concurrent import's share.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"cpu app_ms_per_request={cpu * 1000 / Math.Max(1, figures.Total):0.0} db_cpu_s={(dbCpu is { } d ? d.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} db_ms_per_request={(dbCpu is { } e ? (e * 1000 / Math.Max(1, figures.Total)).ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} load_tool_cpu_s={toolCpu:0.0} loadavg_start={loadBefore} loadavg_end={loadAfter}"));
             Console.WriteLine("import under load " + loaded + string.Create(CultureInfo.InvariantCulture,
                 $" ratio={loaded.Seconds / idle.Seconds:0.00}"));
             return 0;
