@@ -80,4 +80,33 @@ public class ClientCountTests
 
         Assert.Equal((1, 1), await CountsAsync(s));
     }
+
+    /// <summary>
+    /// What a bulk removal (a revert) does: delete the clients and call <see cref="ClientCounts.AddAsync"/> with minus
+    /// their number in the same transaction: the count follows the commit, and stays as it was when the removal rolls back.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ABulkRemoval_CountsInItsTransaction_AndNotWhenItRollsBack(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        await s.WriteAsync([s.NewRow(2, "PC-0001"), s.NewRow(3, "PC-0002"), s.NewRow(4, "PC-0003")]);
+
+        async Task RemoveAsync(string name, bool commit)
+        {
+            await using var db = s.CreateContext();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var removed = await db.Clients.Where(c => c.InventoryId == s.InventoryId && c.Name == name).ExecuteDeleteAsync();
+            await ClientCounts.AddAsync(db, s.InventoryId, -removed, default);
+            if (commit)
+            {
+                await transaction.CommitAsync();
+            }
+        }
+
+        await RemoveAsync("PC-0001", commit: false);
+        Assert.Equal((3, 3), await CountsAsync(s));
+        await RemoveAsync("PC-0002", commit: true);
+        Assert.Equal((2, 2), await CountsAsync(s));
+    }
 }
