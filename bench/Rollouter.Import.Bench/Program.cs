@@ -33,6 +33,9 @@ switch (command)
     case "open":
         return BenchOpen.Run(options["file"]);
 
+    case "read":
+        return BenchRead.Run(options["file"]);
+
     case "import":
         return await BenchImport.RunAsync(options["file"],
             DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
@@ -58,8 +61,13 @@ switch (command)
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
 
+    case "usercheck":
+        return await BenchUserCheck.RunAsync(DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
+            options.GetValueOrDefault("connection"),
+            options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
+
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|import|process|load|export --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|load|export|usercheck --option value …");
         return 2;
 }
 

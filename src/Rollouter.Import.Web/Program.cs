@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Account;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Features.Inventories;
@@ -44,9 +45,9 @@ builder.Services
     {
         o.User.RequireUniqueEmail = true;
         o.Password.RequiredLength = 8;
-        o.Lockout.MaxFailedAccessAttempts = 10;
     })
     .AddEntityFrameworkStores<RolloutDbContext>()
+    .AddUserManager<RolloutUserManager>()
     .AddSignInManager()
     .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
     .AddDefaultTokenProviders();
@@ -68,6 +69,8 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
+builder.Services.AddSignInThrottle(builder.Configuration);
+builder.Services.AddScoped<PasswordSignIn>();
 builder.Services.AddRollouterSettings();
 builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
 builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
@@ -86,7 +89,9 @@ await using (var scope = app.Services.CreateAsyncScope())
 {
     try
     {
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync();
+        // Hangfire creates its tables when its storage is made: under the start-up lock too.
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
+            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
     }
     catch (DatabaseVersionException e)
     {
@@ -120,6 +125,8 @@ app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
 });
 app.UseSerilogRequestLogging();
 app.UseRouting();
+// Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.

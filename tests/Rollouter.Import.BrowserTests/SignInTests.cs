@@ -27,7 +27,7 @@ public sealed class SignInTests(BrowserFixture fixture, ITestOutputHelper output
         await SignInAsync("manager@demo.test", "Wrong!2026");
 
         await Expect(Page.GetByRole(AriaRole.Alert))
-            .ToContainTextAsync("The email or password is not correct, or the account is deactivated.");
+            .ToContainTextAsync("The email or password is not correct, or the account is deactivated or locked for a few minutes after failed sign-ins.");
         await Expect(Page).ToHaveURLAsync(SignInUrl());
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Rollouter" })).ToBeVisibleAsync();
         await Expect(Page.GetByLabel("Email")).ToHaveValueAsync("manager@demo.test");

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
@@ -7,7 +9,11 @@ using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure;
 
-/// <summary>Runs before the app serves requests: applies migrations, then seeds demo data or the first administrator.</summary>
+/// <summary>
+/// Runs before the app serves requests: applies migrations, then seeds demo data or the first administrator. All of it
+/// under the database's start-up lock (<see cref="DatabaseLock.StartUp"/>), so instances that start at the same moment
+/// on an empty database take turns: the first migrates and seeds, the others find it done.
+/// </summary>
 public sealed class DatabaseInitializer(
     RolloutDbContext db,
     UserManager<User> users,
@@ -15,7 +21,46 @@ public sealed class DatabaseInitializer(
     IOptions<RolloutOptions> options,
     ILogger<DatabaseInitializer> logger)
 {
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    /// <param name="alsoUnderLock">What else must not run on two instances at once (Hangfire creating its tables).</param>
+    /// <param name="cancellationToken">Stops waiting for the lock and the work.</param>
+    public async Task InitializeAsync(Action? alsoUnderLock = null, CancellationToken cancellationToken = default)
+    {
+        await EnsureDatabaseExistsAsync(cancellationToken);
+        await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.StartUp, cancellationToken))
+        {
+            await MigrateAndSeedAsync(cancellationToken);
+            alsoUnderLock?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// The lock lives in the database, so the database must exist first; of two instances creating it at once, the
+    /// one that finds it made by the other goes on.
+    /// </summary>
+    private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (!await creator.ExistsAsync(cancellationToken))
+            {
+                throw;
+            }
+
+            logger.LogInformation("The database was created by another instance");
+        }
+    }
+
+    private async Task MigrateAndSeedAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Applying migrations for {Provider}", db.Provider);
         if (await UnknownMigrationsAsync(db, cancellationToken) is { Count: > 0 } unknown)

@@ -36,6 +36,15 @@ public sealed class ImportLifecycle(
     ILogger<ImportLifecycle> logger)
 {
     /// <summary>
+    /// How long an import In Progress counts as alive after its approval, its resume or its run's last heartbeat
+    /// (every second, on PostgreSQL and SQL Server). Fifteen missed heartbeats: long enough for a stalled database or a
+    /// long pause, short enough that an import whose instance died is run again within about 20 s (the web app looks
+    /// every 5 s). A live run keeps its lock even when its lease runs out, so a lease too short costs a look, never a
+    /// second run.
+    /// </summary>
+    public static readonly TimeSpan RunLease = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Opens the received file (a file the reader refuses stores nothing and returns its problem), keeps it with a new
     /// import of <paramref name="userId"/>, counts its rows, and applies the suggested mapping (the inventory's last
     /// one first). The import is Incomplete until Name is mapped, then Waiting for Approval.
@@ -210,6 +219,9 @@ public sealed class ImportLifecycle(
                 .SetProperty(i => i.ApprovedAt, now)
                 .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
                 .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
+                .SetProperty(i => i.Attempt, 0)
+                // The run about to start has this long to take over; after that any instance runs the import.
+                .SetProperty(i => i.LeaseExpiresAt, now + RunLease)
                 // A new attempt: what an earlier, failed run found no longer describes it.
                 .SetProperty(i => i.FailureMessage, (string?)null)
                 .SetProperty(i => i.FailedRowCount, 0)
@@ -286,7 +298,7 @@ public sealed class ImportLifecycle(
         var opened = ImportFileReader.Open(path, fileName, options, limits);
         if (!opened.Succeeded)
         {
-            return Problem.FromFile(opened.Problem);
+            return Refuse(opened.Problem, fileName);
         }
 
         using var spreadsheet = opened.File;
@@ -297,7 +309,7 @@ public sealed class ImportLifecycle(
         }
         catch (ImportFileException e)
         {
-            return Problem.FromFile(e.Problem);
+            return Refuse(e.Problem, fileName);
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
@@ -308,4 +320,18 @@ public sealed class ImportLifecycle(
     }
 
     private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation);
+
+    /// <summary>
+    /// The refusal of a file. One refused as damaged is logged with what the reader threw (in the web app Serilog adds
+    /// the request's RequestId), so that a file Excel opens but the reader cannot is visible to an operator as a reader bug.
+    /// </summary>
+    private Problem Refuse(FileProblem problem, string fileName)
+    {
+        if (problem.Kind == FileProblemKind.Corrupt)
+        {
+            logger.LogWarning(problem.Cause, "File {FileName} refused as damaged: {Message}", fileName, problem.Message);
+        }
+
+        return Problem.FromFile(problem);
+    }
 }

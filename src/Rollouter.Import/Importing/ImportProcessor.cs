@@ -28,6 +28,12 @@ public sealed class ImportProcessor(
     // Reading, checking or resolving, and writing each run on their own thread, this many rows apart at most.
     private const int PrefetchRows = 1_024;
 
+    /// <summary>
+    /// Runs of one approval before the import fails instead: an import that brings its server down each time (memory,
+    /// a bug) would otherwise take every instance down in turn.
+    /// </summary>
+    public const int MaxAttempts = 5;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
     {
@@ -63,11 +69,24 @@ public sealed class ImportProcessor(
             return import;
         }
 
-        import.StartedAt = clock.GetUtcNow();
+        // A run again after an interruption starts from the beginning (the interrupted write left nothing) but keeps
+        // the first run's start and counts the attempt.
+        import.StartedAt ??= clock.GetUtcNow();
+        import.Attempt++;
         import.RowsChecked = 0;
         import.RowsWritten = 0;
         await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+        if (import.Attempt > MaxAttempts)
+        {
+            logger.LogError("Import {ImportId} was interrupted {Runs} times; it is not run again", importId, MaxAttempts);
+            return await FailAsync(import,
+                $"The import was interrupted {MaxAttempts} times (the server running it stopped each time); nothing " +
+                "was written. Approve it again to retry, or ask your administrator to look for import " +
+                $"{importId} in the log.");
+        }
+
         await db.SaveChangesAsync(ct);
+        logger.LogInformation("Import {ImportId} starts its run, attempt {Attempt}", importId, import.Attempt);
 
         try
         {
@@ -102,17 +121,16 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var checker = await ImportChecker.LoadAsync(db, import.InventoryId, ReadMapping(import), file.Columns, ct);
-        int checkedRows = 0;
+        var running = new RunProgress(progress, total);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written, and the rows are read only once.
             var rows = checker.CheckAndResolve(Prefetch.Ahead(file.ReadRows(), PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(checkedRows = n, 0, total))), total, ct);
+                new Reporter(running.Checked), total, ct);
             result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(rows, PrefetchRows, ct),
-                new Reporter(n => progress?.Report(new ImportProgress(Math.Max(checkedRows, n), n, total))), ct);
+                Prefetch.Ahead(rows, PrefetchRows, ct), new Reporter(running.Written), ct);
         }
         catch (ImportFileException e)
         {
@@ -144,7 +162,7 @@ public sealed class ImportProcessor(
         }
 
         import = await ReloadAsync(import.Id, ct);
-        checkedRows = checker.LastResult!.RowCount;
+        var checkedRows = checker.LastResult!.RowCount;
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
         import.RowsChecked = checkedRows;
@@ -222,6 +240,36 @@ public sealed class ImportProcessor(
         import.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(CancellationToken.None);
         return import;
+    }
+
+    /// <summary>
+    /// The figures of a run, reported by checking and by writing from their own threads: each report carries the
+    /// other's latest count, and one lock around counting and reporting keeps either figure from ever going back.
+    /// </summary>
+    private sealed class RunProgress(IProgress<ImportProgress>? progress, int total)
+    {
+        private readonly Lock _gate = new();
+        private int _checked;
+        private int _written;
+
+        public void Checked(int rows)
+        {
+            lock (_gate)
+            {
+                _checked = Math.Max(_checked, rows);
+                progress?.Report(new ImportProgress(_checked, _written, total));
+            }
+        }
+
+        public void Written(int rows)
+        {
+            lock (_gate)
+            {
+                _written = Math.Max(_written, rows);
+                _checked = Math.Max(_checked, rows);
+                progress?.Report(new ImportProgress(_checked, _written, total));
+            }
+        }
     }
 
     /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>

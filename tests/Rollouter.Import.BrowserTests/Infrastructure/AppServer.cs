@@ -8,8 +8,10 @@ namespace Rollouter.Import.BrowserTests.Infrastructure;
 /// <summary>
 /// The real app, published, as its own process on a free loopback port: `dotnet Rollouter.Import.Web.dll --urls …`
 /// in the Production environment with demo data (or, given an <see cref="InitialAdministrator"/>, as a fresh
-/// installation without demo data), on SQLite in a temporary data folder. Started once per test collection;
-/// <see cref="DisposeAsync"/> kills it and deletes the folder.
+/// installation without demo data), on SQLite in a temporary data folder, or with the settings a test gives (a
+/// PostgreSQL database several instances share). The browser tests start one per test collection; the recovery tests
+/// start several and kill them as a crash would (<see cref="KillAsync"/>). <see cref="DisposeAsync"/> kills it and
+/// deletes the folder.
 /// </summary>
 public sealed class AppServer : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class AppServer : IAsyncDisposable
     private readonly Process _process;
     private readonly string _dataFolder;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _allOutput = new();
     private readonly StreamWriter _log;
 
     private AppServer(Process process, string dataFolder, Uri baseAddress, StreamWriter log)
@@ -35,6 +38,9 @@ public sealed class AppServer : IAsyncDisposable
     /// <summary>The app's console output (the last lines), for failure messages.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
+    /// <summary>Whether the app has written a line holding this text to its console.</summary>
+    public bool HasWritten(string text) => _allOutput.Any(line => line.Contains(text, StringComparison.Ordinal));
+
     /// <summary>Where the app's whole console output goes: artifacts/browser-tests-app.log.</summary>
     public static string LogFile => LogFileOf("app");
 
@@ -46,7 +52,29 @@ public sealed class AppServer : IAsyncDisposable
     /// Null: the demo data and its accounts. Otherwise a fresh installation: no demo data
     /// (Rollouter__DemoData=false) and only this first administrator (Rollouter__InitialAdministrator__…).
     /// </param>
-    public static async Task<AppServer> StartAsync(string name = "app", InitialAdministrator? administrator = null)
+    public static Task<AppServer> StartAsync(string name = "app", InitialAdministrator? administrator = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Rollouter__DemoData"] = administrator is null ? "true" : "false",
+            ["Rollouter__DatabaseProvider"] = "Sqlite",
+            ["ConnectionStrings__Sqlite"] = "Data Source=rollouter.db",
+        };
+        if (administrator is not null)
+        {
+            settings["Rollouter__InitialAdministrator__Email"] = administrator.Email;
+            settings["Rollouter__InitialAdministrator__Password"] = administrator.Password;
+        }
+
+        return StartAsync(name, settings);
+    }
+
+    /// <param name="name">Names the log file (<see cref="LogFileOf"/>).</param>
+    /// <param name="settings">
+    /// Environment variables of the app (configuration keys with "__"), e.g. the database provider and connection
+    /// string; each instance has a data folder of its own for its logs and file cache.
+    /// </param>
+    public static async Task<AppServer> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
     {
         var dll = Path.Combine(Paths.WebApp, "Rollouter.Import.Web.dll");
         if (!File.Exists(dll))
@@ -62,7 +90,7 @@ public sealed class AppServer : IAsyncDisposable
             // A free port can be taken between probing and binding; the app then exits at once and we try again.
             for (var attempt = 1; ; attempt++)
             {
-                var server = Launch(dll, FreeLoopbackPort(), log, administrator);
+                var server = Launch(dll, FreeLoopbackPort(), log, settings);
                 try
                 {
                     await server.WaitUntilHealthyAsync();
@@ -86,7 +114,7 @@ public sealed class AppServer : IAsyncDisposable
         }
     }
 
-    private static AppServer Launch(string dll, int port, StreamWriter log, InitialAdministrator? administrator)
+    private static AppServer Launch(string dll, int port, StreamWriter log, IReadOnlyDictionary<string, string> settings)
     {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-browser-").FullName;
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -101,16 +129,13 @@ public sealed class AppServer : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment.Remove("ASPNETCORE_URLS");
-        start.Environment["Rollouter__DemoData"] = administrator is null ? "true" : "false";
-        if (administrator is not null)
-        {
-            start.Environment["Rollouter__InitialAdministrator__Email"] = administrator.Email;
-            start.Environment["Rollouter__InitialAdministrator__Password"] = administrator.Password;
-        }
-
         start.Environment["Rollouter__DataFolder"] = dataFolder;
-        start.Environment["Rollouter__DatabaseProvider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Sqlite"] = "Data Source=rollouter.db";
+        // Every test's browser signs in from 127.0.0.1.
+        start.Environment["Rollouter__SignIn__AttemptsPerAddressPerMinute"] = "100000";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new AppServer(process, dataFolder, baseAddress, log);
@@ -137,6 +162,7 @@ public sealed class AppServer : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        _allOutput.Enqueue(line);
         while (_output.Count > MaxOutputLines && _output.TryDequeue(out _))
         {
         }
@@ -202,6 +228,15 @@ public sealed class AppServer : IAsyncDisposable
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private void KillOnExit(object? sender, EventArgs e) => Kill();
+
+    /// <summary>Ends the app as a crash does (SIGKILL, as `kill -9`: no shutdown, nothing flushed) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        Record($"--- {DateTimeOffset.Now:O} killed by the test");
+        Kill();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+    }
 
     private void Kill()
     {

@@ -55,4 +55,22 @@ public sealed class XlsxStreamWriterTests
         using var file = opened.File!;
         Assert.Equal(2, file.CountRows());
     }
+
+    [Fact]
+    public async Task PercentageImportedAsShown_ExportedAndImportedAgain_StaysTheSameValue()
+    {
+        // A cell holding 0.125 in a "0%" format imports as "12.5%"; the export writes that text; importing it gives it back.
+        using var files = new Reading.TestFiles();
+        var original = files.RawXlsx("percent.xlsx",
+            """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Share</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" s="1"><v>0.125</v></c></row>""",
+            cellXfs: """<xf numFmtId="0"/><xf numFmtId="9"/>""");
+        using var imported = files.Open(original);
+        var value = Assert.Single(imported.ReadRows())[1];
+
+        var exported = await WriteAsync(["Name", "Share"], ["PC-1", value]);
+        using var reimported = ImportFileReader.Open(new MemoryStream(exported), "export.xlsx").File!;
+
+        Assert.Equal("12.5%", value);
+        Assert.Equal(value, Assert.Single(reimported.ReadRows())[1]);
+    }
 }

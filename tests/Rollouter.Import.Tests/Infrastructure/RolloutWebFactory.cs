@@ -35,6 +35,9 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>The app's data folder (uploads, cache, and the log files under logs/).</summary>
+    public string DataFolder => _dataFolder;
+
     /// <summary>Extra configuration a test class needs (e.g. demo data off).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
@@ -51,6 +54,8 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
                 new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer) { Database = _postgresDatabase }.ToString());
         }
 
+        // Every test signs in from the same (test server) address; the classes that test the limit set their own.
+        builder.UseSetting("Rollouter:SignIn:AttemptsPerAddressPerMinute", "100000");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

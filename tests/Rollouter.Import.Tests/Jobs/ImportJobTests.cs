@@ -16,8 +16,11 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>An import created through the API and approved without a job, as after a crash.</summary>
-    private async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync()
+    /// <summary>
+    /// An import created through the API and approved without a job, as after a crash. Its lease runs
+    /// <paramref name="leaseLeft"/> from now (by default long enough that no recovery takes it while the test sets up).
+    /// </summary>
+    protected async Task<(HttpClient Client, int ImportId, string Name)> InterruptedImportAsync(TimeSpan? leaseLeft = null)
     {
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
@@ -29,7 +32,27 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
         await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), managerId);
+        var leaseEnd = DateTimeOffset.UtcNow + (leaseLeft ?? TimeSpan.FromMinutes(10));
+        await db.Imports.Where(i => i.Id == import.Id()).ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd));
         return (client, import.Id(), name);
+    }
+
+    private Task<IReadOnlyList<int>> LookForInterruptedImportsAsync() =>
+        factory.Services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: false, CancellationToken.None);
+
+    /// <summary>The jobs of the import the storage holds, whatever their state.</summary>
+    private List<string> JobsOf(int importId)
+    {
+        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        return monitoring.EnqueuedJobs("default", 0, 1000).Select(j => (j.Key, j.Value.Job))
+            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.FailedJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
+            .Where(j => j.Job?.Type == typeof(ImportJob) && j.Job.Args[0] is int id && id == importId)
+            .Select(j => j.Key)
+            .Distinct()
+            .ToList();
     }
 
     private async Task<int> ClientCountAsync(string name)
@@ -38,7 +61,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         return await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.CountAsync(c => c.Name == name);
     }
 
-    private async Task RunJobAsync(int importId)
+    protected async Task RunJobAsync(int importId)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(importId, CancellationToken.None);
@@ -96,15 +119,113 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
 
         await ImportJobsSetup.ResumeInterruptedImportsAsync(Factory.Services);
 
-        var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var others = monitoring.EnqueuedJobs("default", 0, 1000).Select(j => (j.Key, j.Value.Job))
-            .Concat(monitoring.ProcessingJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Concat(monitoring.SucceededJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Concat(monitoring.FailedJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Where(j => j.Job?.Type == typeof(ImportJob) && j.Job.Args[0] is int id && id == importId && j.Key != retry)
-            .ToList();
-        Assert.Empty(others);
+        Assert.Equal(new[] { retry }, JobsOf(importId));
         jobs.Delete(retry);
+    }
+
+    [Fact]
+    public async Task ImportWhoseLeaseRanOutWithNoRun_IsRunAgainOnce_AndCompletesAsItsSecondAttempt()
+    {
+        var (client, importId, name) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromSeconds(-1));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // The run that died had started and counted its attempt.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Attempt, 1));
+        }
+
+        // Several instances look at the same moment (and this one's own look, every few seconds, may come first).
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(LookForInterruptedImportsAsync)));
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["attempt"]!.GetValue<int>());
+        Assert.Equal(1, await ClientCountAsync(name));
+        Assert.Single(JobsOf(importId));
+    }
+
+    [Fact]
+    public async Task ImportWhoseLeaseRanOut_ButWhoseRunHoldsItsLock_IsLeftToThatRun()
+    {
+        var (_, importId, _) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromSeconds(-1));
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.ImportRun(importId), CancellationToken.None))
+        {
+            // A run whose database stalled misses its heartbeats but still holds the lock: it is alive.
+            Assert.Empty(await LookForInterruptedImportsAsync());
+            Assert.Empty(JobsOf(importId));
+        }
+
+        await RunJobAsync(importId);
+    }
+
+    [Fact]
+    public async Task ImportWithinItsLease_IsLeftAlone_ExceptAtStartUp()
+    {
+        var (client, importId, _) = await InterruptedImportAsync(leaseLeft: TimeSpan.FromMinutes(10));
+
+        Assert.Empty(await LookForInterruptedImportsAsync());
+        Assert.Empty(JobsOf(importId));
+
+        // At start-up a run of this instance's own is gone, and another instance's run would hold the lock.
+        await ImportJobsSetup.ResumeInterruptedImportsAsync(Factory.Services);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(importId)).Status());
+    }
+
+    [Fact]
+    public async Task ApprovingAgainAfterAFailure_StartsTheAttemptsAndTheStartAnew()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "failing.csv",
+            $"Name,Department\n{Unique("FAIL")},Nowhere\n"))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var failed = await client.WaitForResultAsync(importId);
+        Assert.Equal(("Failed", 1), (failed.Status(), failed["attempt"]!.GetValue<int>()));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            // As if that approval's first runs had been interrupted, long ago.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Attempt, 3)
+                    .SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow.AddDays(-1)));
+        }
+
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+
+        var again = await client.WaitForResultAsync(importId);
+        Assert.Equal(("Failed", 1), (again.Status(), again["attempt"]!.GetValue<int>()));
+        Assert.True(again["startedAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddHours(-1));
+    }
+
+    [Fact]
+    public async Task InProgressImport_ShowsItsRowsFigures_AndItsAttempt_OnPageAndApi()
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.RowsChecked, 1)
+                    .SetProperty(i => i.RowsWritten, 1)
+                    .SetProperty(i => i.Attempt, 2));
+        }
+
+        var import = await client.GetJsonAsync($"/api/imports/{importId}");
+        Assert.Equal(2, import["attempt"]!.GetValue<int>());
+        Assert.Equal(1, import["progress"]!["written"]!.GetValue<int>());
+        Assert.Equal(1, import["progress"]!["processed"]!.GetValue<int>());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var page = await browser.GetStringAsync($"/rollouts/W11/imports/{importId}");
+        Assert.Contains("1 written (attempt 2)", page);
+        var bar = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync($"/rollouts/W11/imports/{importId}/progress"))!;
+        Assert.Equal(2, bar["attempt"]!.GetValue<int>());
+
+        await RunJobAsync(importId);
+        Assert.Contains("(attempt 3: an interrupted run keeps nothing",
+            await browser.GetStringAsync($"/rollouts/W11/imports/{importId}"));
     }
 }
 
@@ -112,4 +233,78 @@ public sealed class SqliteImportJobTests(RolloutWebFactory factory)
     : ImportJobTests(factory), IClassFixture<RolloutWebFactory>;
 
 public sealed class PostgresImportJobTests(PostgresWebFactory factory)
-    : ImportJobTests(factory), IClassFixture<PostgresWebFactory>;
+    : ImportJobTests(factory), IClassFixture<PostgresWebFactory>
+{
+    [Fact]
+    public async Task RunWhoseLockSessionEnds_StopsWritingNothing_AndIsRunAgain()
+    {
+        const int rows = 100_000;
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "LOCK-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new System.Text.StringBuilder("Name\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(prefix).Append(i).Append('\n');
+        }
+
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv.ToString()))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        // As soon as the run holds its lock, the server ends the session that holds it (restarted, or ended by an
+        // administrator) while this process lives on: another instance could now take the import, so this run must
+        // not go on writing.
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while ((await db.Database.SqlQueryRaw<bool>(
+                       "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND classid = {0} AND objid = {1}",
+                       DatabaseLock.ImportRun(importId).Class, importId).ToListAsync()).Count == 0)
+            {
+                var running = await client.GetJsonAsync($"/api/imports/{importId}");
+                Assert.True(running.Status() == "InProgress", $"The import finished before its lock was taken away: {running.Json()}");
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), running.Json());
+                await Task.Delay(20);
+            }
+        }
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["attempt"]!.GetValue<int>());
+        Assert.Equal(rows, result["counts"]!["created"]!.GetValue<int>());
+        await using var check = Factory.Services.CreateAsyncScope();
+        Assert.Equal(rows, await check.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+            .CountAsync(c => c.Name.StartsWith(prefix)));
+    }
+
+    [Fact]
+    public async Task RunningImport_ShowsTheFiguresOfItsRow_WhicheverInstanceRunsIt()
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            // What the job running it on another instance wrote with its last heartbeat.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.RowsChecked, 1).SetProperty(i => i.RowsWritten, 0));
+        }
+
+        // A run of this instance reporting other figures (as a run of the same import here would, a second earlier).
+        var registry = Factory.Services.GetRequiredService<ImportProgressRegistry>();
+        registry.Report(importId, new Rollouter.Import.Importing.ImportProgress(1, 1, 1));
+        try
+        {
+            var import = await client.GetJsonAsync($"/api/imports/{importId}");
+            Assert.Equal((1, 0), (import["progress"]!["processed"]!.GetValue<int>(), import["progress"]!["written"]!.GetValue<int>()));
+            var browser = await Factory.SignInAsync("manager@demo.test");
+            var bar = System.Text.Json.Nodes.JsonNode.Parse(
+                await browser.GetStringAsync($"/rollouts/W11/imports/{importId}/progress"))!;
+            Assert.Equal((1, 0), (bar["checked"]!.GetValue<int>(), bar["written"]!.GetValue<int>()));
+        }
+        finally
+        {
+            registry.Remove(importId);
+            await RunJobAsync(importId);
+        }
+    }
+}

@@ -192,6 +192,103 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.Contains("PDF", failed.FailureMessage);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_ProgressNeverGoesBack_WhileRowsAreCheckedAndWritten(DatabaseProvider provider)
+    {
+        // Enough rows that writing reports several batches before checking reports its last row.
+        const int rows = 10_000;
+        var csv = new StringBuilder("Name;Location\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append("PROGRESS-").Append(i).Append(";Room ").Append(i % 50).Append('\n');
+        }
+
+        var (rollout, importId) = await PrepareAsync(provider, csv.ToString());
+        var reports = new RecordedProgress();
+
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            Assert.Equal(ImportStatus.Completed, (await TestImports.Lifecycle(db, Cache).RunAsync(importId, reports, default)).Status);
+        }
+
+        var seen = reports.All;
+        Assert.Contains(seen, p => p.Written > 0 && p.Written < rows);
+        Assert.All(seen.Zip(seen.Skip(1)), pair =>
+        {
+            Assert.True(pair.Second.Written >= pair.First.Written, $"written went back: {pair.First} then {pair.Second}");
+            Assert.True(pair.Second.Checked >= pair.First.Checked, $"checked went back: {pair.First} then {pair.Second}");
+        });
+        Assert.Equal(new ImportProgress(rows, rows, rows), seen[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_AfterAnInterruptedRun_KeepsTheFirstStart_AndCountsTheAttempt(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, GoodFile, separator: ",");
+        var firstStart = new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero);
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            // What a run that died in its write leaves: In Progress, started, its attempt counted, nothing written.
+            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.StartedAt, firstStart)
+                .SetProperty(i => i.Attempt, 1)
+                .SetProperty(i => i.RowsChecked, 1));
+        }
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal((ImportStatus.Completed, 2, 2), (import.Status, import.CreatedCount, import.Attempt));
+        Assert.Equal(firstStart, import.StartedAt);
+        Assert.True(import.FinishedAt > firstStart);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_AfterTheLastAllowedAttemptWasInterrupted_FailsWritingNothing(DatabaseProvider provider)
+    {
+        var (rollout, importId) = await PrepareAsync(provider, GoodFile, separator: ",");
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow)
+                .SetProperty(i => i.Attempt, ImportProcessor.MaxAttempts));
+        }
+
+        var import = await RunAsync(rollout, importId);
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Contains($"interrupted {ImportProcessor.MaxAttempts} times", import.FailureMessage);
+        await using var check = rollout.Database.Database.CreateContext();
+        Assert.Equal(0, await check.Clients.CountAsync(c => c.RolloutId == rollout.Id));
+    }
+
+    /// <summary>Every report, in the order the processor made them, whichever thread made them.</summary>
+    private sealed class RecordedProgress : IProgress<ImportProgress>
+    {
+        private readonly List<ImportProgress> _reports = [];
+
+        public IReadOnlyList<ImportProgress> All
+        {
+            get
+            {
+                lock (_reports)
+                {
+                    return [.. _reports];
+                }
+            }
+        }
+
+        public void Report(ImportProgress value)
+        {
+            lock (_reports)
+            {
+                _reports.Add(value);
+            }
+        }
+    }
+
     private static readonly string Cache = Path.Combine(Path.GetTempPath(), "rollouter-processor-tests");
 
     private static async Task<ClientImport> RunAsync(Rules.TestRollout rollout, int importId)

@@ -90,7 +90,7 @@ public sealed class CsvReaderTests : IDisposable
         var text = "Name;Info\nPC-1;a,b\nPC-2;c,d\n";
         var path = files.WriteText("clients.csv", text, TestFiles.Windows1252, bom: false);
 
-        using var file = files.Open(path, new ParseOptions(Delimiter: ',', Encoding: "windows-1252"));
+        using var file = files.Open(path, new ParseOptions(HeaderRow: 1, Delimiter: ',', Encoding: "windows-1252"));
 
         Assert.Equal(',', file.Options.Delimiter);
         Assert.Equal("windows-1252", file.Options.Encoding);
@@ -131,7 +131,7 @@ public sealed class CsvReaderTests : IDisposable
         var error = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
 
         Assert.Equal(FileProblemKind.InvalidEncoding, error.Problem.Kind);
-        Assert.Contains("after row 11", error.Message);
+        Assert.Contains("not valid in the chosen encoding", error.Message);
     }
 
     [Fact]
@@ -165,11 +165,12 @@ public sealed class CsvReaderTests : IDisposable
         var text = "Inventory export\nName,Model\nPC-1,M1\n";
 
         using var detected = files.Open(files.WriteText("a.csv", text, new UTF8Encoding(false), bom: false));
-        using var chosen = files.Open(files.WriteText("b.csv", text, new UTF8Encoding(false), bom: false), new ParseOptions(HeaderRow: 2));
+        using var chosen = files.Open(files.WriteText("b.csv", text, new UTF8Encoding(false), bom: false), new ParseOptions(HeaderRow: 1));
 
-        Assert.Equal(1, detected.HeaderRow);
-        Assert.Equal(["Name", "Model"], chosen.Columns.Select(c => c.Header));
-        Assert.Equal(3, Assert.Single(chosen.ReadRows()).RowNumber);
+        Assert.Equal(2, detected.HeaderRow);
+        Assert.Equal(["Name", "Model"], detected.Columns.Select(c => c.Header));
+        Assert.Equal(["Inventory export", "Column B"], chosen.Columns.Select(c => c.Header));
+        Assert.Equal([2, 3], chosen.ReadRows().Select(r => r.RowNumber));
     }
 
     [Fact]
@@ -224,5 +225,20 @@ public sealed class CsvReaderTests : IDisposable
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    [Fact]
+    public void Csv_ExcelSeparatorLine_SetsTheDelimiterAndIsNotARow()
+    {
+        var path = files.WriteText("excel.csv", "sep=;\nName;Model\nPC-1;M1,5\n", new UTF8Encoding(false), bom: false);
+
+        using var file = files.Open(path);
+
+        Assert.Equal(';', file.Options.Delimiter);
+        Assert.Equal(1, file.HeaderRow);
+        Assert.Equal(["Name", "Model"], file.Columns.Select(c => c.Header));
+        var row = Assert.Single(file.ReadRows());
+        Assert.Equal(2, row.RowNumber);
+        TestFiles.AssertCells(row, "PC-1", "M1,5");
     }
 }

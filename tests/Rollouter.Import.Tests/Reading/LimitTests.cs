@@ -48,7 +48,7 @@ public sealed class LimitTests : IDisposable
         var problem = files.Problem(files.WriteText("wide.csv", header + "\n" + row + "\n", new UTF8Encoding(false), bom: false));
 
         Assert.Equal(FileProblemKind.TooManyColumns, problem.Kind);
-        Assert.Equal("The file has 600 columns; at most 500 are supported.", problem.Message);
+        Assert.StartsWith("The file has 600 columns; at most 500 are supported. Delete the columns", problem.Message);
     }
 
     [Fact]
@@ -177,19 +177,30 @@ public sealed class LimitTests : IDisposable
     }
 
     [Fact]
-    public void Open_EncryptedOfficeFileNamedXlsx_SaysPasswordProtected()
+    public void Open_WorkbookEncryptedWithAPassword_SaysPasswordProtectedAndHowToRemoveIt()
     {
-        // An encrypted .xlsx is an OLE compound file whose directory names EncryptionInfo and EncryptedPackage streams.
-        var bytes = new byte[4096];
-        new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(bytes, 0);
-        Encoding.Unicode.GetBytes("EncryptionInfo").CopyTo(bytes, 1024);
-        Encoding.Unicode.GetBytes("EncryptedPackage").CopyTo(bytes, 1152);
+        var path = files.Write("clients.xlsx", OfficeEncryption.Encrypt(SmallXlsx(), "secret"));
 
-        var problem = files.Problem(files.Write("clients.xlsx", bytes));
+        var problem = files.Problem(path);
 
         Assert.Equal(FileProblemKind.PasswordProtected, problem.Kind);
-        Assert.Contains("password-protected", problem.Message);
+        Assert.Contains("remove the password", problem.Message);
     }
+
+    [Fact]
+    public void Open_WorkbookEncryptedWithExcelsDefaultPassword_IsReadAsExcelOpensIt()
+    {
+        var path = files.Write("protected.xlsx", OfficeEncryption.Encrypt(SmallXlsx(), OfficeEncryption.DefaultPassword));
+
+        using var file = files.Open(path);
+
+        Assert.Equal(["Name", "Model"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(Assert.Single(file.ReadRows()), "PC-1", "T14");
+    }
+
+    private byte[] SmallXlsx() => File.ReadAllBytes(files.RawXlsx("plain.xlsx",
+        """<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>""",
+        sharedStrings: ["Name", "Model", "PC-1", "T14"]));
 
     [Fact]
     public void Open_DamagedOleFileNamedXls_FailsAsCorrupt()

@@ -87,6 +87,18 @@ public sealed class TestFiles : IDisposable
         return Zip(fileName, parts);
     }
 
+    /// <summary>A hand-made .ods: the given tables (<c>table:table</c> elements) and automatic styles in content.xml.</summary>
+    public string Ods(string fileName, string tables, string automaticStyles = "", string afterTables = "", string mimeType = "application/vnd.oasis.opendocument.spreadsheet")
+    {
+        const string Namespaces = """xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" """;
+        return Zip(fileName, new Dictionary<string, string>
+        {
+            ["mimetype"] = mimeType,
+            ["META-INF/manifest.xml"] = """<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>""",
+            ["content.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><office:document-content {Namespaces}><office:automatic-styles>{automaticStyles}</office:automatic-styles><office:body><office:spreadsheet>{tables}{afterTables}</office:spreadsheet></office:body></office:document-content>""",
+        });
+    }
+
     public void Dispose()
     {
         try

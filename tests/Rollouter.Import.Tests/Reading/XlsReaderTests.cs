@@ -43,4 +43,18 @@ public sealed class XlsReaderTests : IDisposable
         Assert.Equal(SpreadsheetFormat.Xls, file.Format);
         Assert.Equal("PC-1", file.SampleRows[0][0]);
     }
+
+    [Theory]
+    [InlineData("WORKBOOK")]
+    [InlineData("BOOK")]
+    [InlineData("Book")]
+    public void Xls_WorkbookStreamNamedInOtherCapitals_IsReadAsAWorkbook(string streamName)
+    {
+        var path = files.Write("legacy.xls", BiffWorkbook.Create("S", [["Name"], ["PC-1"]], streamName: streamName));
+
+        using var file = files.Open(path);
+
+        Assert.Equal(SpreadsheetFormat.Xls, file.Format);
+        Assert.Equal("PC-1", file.SampleRows[0][0]);
+    }
 }

@@ -128,7 +128,7 @@ public sealed class XlsxReaderTests : IDisposable
         using var detected = files.Open(path);
         using var chosen = files.Open(path, new ParseOptions(Sheet: "Rooms"));
 
-        Assert.Equal([new SheetInfo("Secret", true), new SheetInfo("Clients", false), new SheetInfo("Rooms", false)], detected.Sheets);
+        Assert.Equal([new SheetInfo("Secret", true, 2), new SheetInfo("Clients", false, 2), new SheetInfo("Rooms", false, 2)], detected.Sheets);
         Assert.Equal("Clients", detected.Sheet);
         Assert.Equal("Clients", detected.Options.Sheet);
         Assert.Equal("Room", chosen.Columns[0].Header);
@@ -305,16 +305,25 @@ public sealed class XlsxReaderTests : IDisposable
     }
 
     [Fact]
-    public void Xlsx_SharedStringIndexOutOfRange_ReadRowsThrowsCorruptNamingTheRow()
+    public void Xlsx_SharedStringCellWithEmptyInvalidOrMissingIndex_ReadsAsAnEmptyCell()
     {
-        var rows = string.Concat(Enumerable.Range(2, 10).Select(i => $"""<row r="{i}"><c r="A{i}" t="s"><v>{(i == 9 ? 99 : 1)}</v></c></row>"""));
-        var path = files.RawXlsx("broken.xlsx", """<row r="1"><c r="A1" t="s"><v>0</v></c></row>""" + rows, sharedStrings: ["Name", "PC"]);
+        // Excel opens these cells as empty ones; the file is not damaged.
+        var path = files.RawXlsx("odd-strings.xlsx",
+            """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>
+            <row r="2"><c r="A2" t="s"><v/></c><c r="B2" t="s"><v>1</v></c></row>
+            <row r="3"><c r="A3" t="s"><v>x</v></c><c r="B3" t="s"><v>99</v></c></row>
+            <row r="4"><c r="A4" t="s"><v>2</v></c><c r="B4" t="s"><v></v></c></row>
+            """,
+            sharedStrings: ["Name", "Model", "PC-4"]);
+
         using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
 
-        var error = Assert.Throws<ImportFileException>(() => file.ReadRows().ToList());
-
-        Assert.Equal(FileProblemKind.Corrupt, error.Problem.Kind);
-        Assert.Contains("after row 8", error.Message);
+        Assert.Equal(2, file.CountRows());
+        TestFiles.AssertCells(rows[0], null, "Model");
+        TestFiles.AssertCells(rows[1], "PC-4", null);
+        Assert.Equal([2, 4], rows.Select(r => r.RowNumber));
     }
 
     [Fact]

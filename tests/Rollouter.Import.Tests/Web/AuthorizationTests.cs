@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -98,6 +99,62 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
         Assert.StartsWith("/account/denied", imports.Headers.Location!.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/rollouts/W11/inventories/{laptops}")).StatusCode);
         Assert.DoesNotContain("/rollouts/W11/imports", await client.GetStringAsync("/rollouts/W11"));
+    }
+
+    [Theory]
+    [InlineData("technician@demo.test", "W11", "Forbidden")]
+    [InlineData("technician@demo.test", "SRV", "NotFound")]
+    [InlineData("kam@demo.test", "W11", "Forbidden")]
+    [InlineData("manager@demo.test", "W11", "Allowed")]
+    [InlineData("manager@demo.test", "SRV", "NotFound")]
+    [InlineData("admin@demo.test", "SRV", "Allowed")]
+    public async Task OneRule_DecidesPagesAndApiAlike_MembershipBeforeRole(string email, string rollout, string expected)
+    {
+        var page = await factory.SignInAsync(email);
+        var api = await Api.ApiTestClient.LoginAsync(factory, email);
+        var rolloutId = await DbAsync(db => db.Rollouts.Where(r => r.Identifier == rollout).Select(r => r.Id).SingleAsync());
+
+        // The same requirement (a member who is a rollout manager or higher) behind a page and an API call.
+        var onPage = await page.GetAsync($"/rollouts/{rollout}/imports");
+        var onApi = await api.PostAsync($"/api/rollouts/{rolloutId}/inventories",
+            new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        var byRule = await DbAsync(async db =>
+        {
+            using var scope = factory.Services.CreateScope();
+            var principal = await PrincipalAsync(scope.ServiceProvider, email);
+            var access = scope.ServiceProvider.GetRequiredService<RolloutAccess>();
+            var result = await access.RolloutAsync(principal, rolloutId, RolloutRequirement.Manager, CancellationToken.None);
+            return result.Succeeded ? "Allowed" : result.Problem.Kind.ToString();
+        });
+
+        Assert.Equal(expected, byRule);
+        Assert.Equal(expected, onPage.StatusCode switch
+        {
+            HttpStatusCode.OK => "Allowed",
+            HttpStatusCode.NotFound => "NotFound",
+            HttpStatusCode.Redirect when onPage.Headers.Location!.PathAndQuery.StartsWith("/account/denied", StringComparison.Ordinal) => "Forbidden",
+            var other => other.ToString(),
+        });
+        Assert.Equal(expected, onApi.StatusCode switch
+        {
+            HttpStatusCode.BadRequest => "Allowed", // past the rule, refused for its empty body
+            HttpStatusCode.NotFound => "NotFound",
+            HttpStatusCode.Forbidden => "Forbidden",
+            var other => other.ToString(),
+        });
+    }
+
+    private async Task<T> DbAsync<T>(Func<RolloutDbContext, Task<T>> query)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+
+    private static async Task<System.Security.Claims.ClaimsPrincipal> PrincipalAsync(IServiceProvider services, string email)
+    {
+        var users = services.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Rollouter.Import.Data.Entities.User>>();
+        var factory = services.GetRequiredService<Microsoft.AspNetCore.Identity.IUserClaimsPrincipalFactory<Rollouter.Import.Data.Entities.User>>();
+        return await factory.CreateAsync(await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email));
     }
 
     [Fact]

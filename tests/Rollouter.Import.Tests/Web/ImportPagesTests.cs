@@ -485,8 +485,8 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var page = await client.GetStringAsync(path);
         Assert.Equal(["Name", "Description"], Headers(page));
         Assert.Equal("1", RowCount(page));
-        Assert.Contains("<option value=\"First\" selected=\"selected\">First</option>", page);
-        Assert.Contains("<option value=\"Second\">Second</option>", page);
+        Assert.Contains("<option value=\"First\" selected=\"selected\">First (2 rows)</option>", page);
+        Assert.Contains("<option value=\"Second\">Second (4 rows)</option>", page);
 
         var switched = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
             new() { ["Sheet"] = "Second", ["HeaderRow"] = "1" }, path);
@@ -495,7 +495,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         page = await client.GetStringAsync(path);
         Assert.Equal(["Name", "Serial number", "Room"], Headers(page));
         Assert.Equal("3", RowCount(page));
-        Assert.Contains("<option value=\"Second\" selected=\"selected\">Second</option>", page);
+        Assert.Contains("<option value=\"Second\" selected=\"selected\">Second (4 rows)</option>", page);
         Assert.Equal("Name", SelectedTarget(page, "A"));
         var stored = await StoredImportAsync(path);
         Assert.Equal(3, stored.RowCount);

@@ -26,8 +26,9 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
             "/settings", "/settings/users", "/settings/users/new", $"/settings/users/{user}",
             "/settings/rollouts", "/settings/rollouts/new", $"/settings/rollouts/{rollout}",
             "/settings/workflows", "/settings/workflows/new", $"/settings/workflows/{workflow}",
-            $"/settings/workflows/{workflow}/statuses/{status}/remove",
+            $"/settings/workflows/{workflow}/statuses/{status}/remove", $"/settings/workflows/{workflow}/duplicate",
             "/settings/custom-fields", "/settings/custom-fields/new", $"/settings/custom-fields/{field}",
+            $"/settings/custom-fields/{field}/duplicate",
             "/settings/link-types", "/settings/link-types/new", $"/settings/link-types/{linkType}",
         ];
     }
@@ -42,9 +43,10 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
             $"/settings/rollouts/{rollout}/members/{user}/remove",
             "/settings/workflows/new", $"/settings/workflows/{workflow}", $"/settings/workflows/{workflow}/statuses",
             $"/settings/workflows/{workflow}/statuses/{status}", $"/settings/workflows/{workflow}/statuses/{status}/up",
-            $"/settings/workflows/{workflow}/statuses/{status}/remove",
+            $"/settings/workflows/{workflow}/statuses/{status}/remove", $"/settings/workflows/{workflow}/duplicate",
             "/settings/custom-fields/new", $"/settings/custom-fields/{field}", $"/settings/custom-fields/{field}/options",
-            $"/settings/custom-fields/{field}/options/{option}/remove",
+            $"/settings/custom-fields/{field}/options/{option}", $"/settings/custom-fields/{field}/options/{option}/up",
+            $"/settings/custom-fields/{field}/options/{option}/remove", $"/settings/custom-fields/{field}/duplicate",
             "/settings/link-types/new", $"/settings/link-types/{linkType}",
         ];
     }

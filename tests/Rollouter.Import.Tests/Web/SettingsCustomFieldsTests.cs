@@ -133,7 +133,10 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
 
         var (_, added, _) = await manager.SubmitAsync($"{page}/options", new() { ["OptionName"] = "Green" }, page);
         var (_, duplicate, _) = await manager.SubmitAsync($"{page}/options", new() { ["OptionName"] = "green" }, page);
-        var (_, renamed, _) = await manager.SubmitAsync($"{page}/options/{options[0].Id}", new() { ["OptionName"] = "Crimson" }, page);
+        var (_, question, _) = await manager.SubmitAsync($"{page}/options/{options[0].Id}", new() { ["OptionName"] = "Crimson" }, page);
+        var unchanged = (await FieldAsync(id)).Options.Select(o => o.Name).ToList();
+        var (_, renamed, _) = await manager.SubmitAsync($"{page}/options/{options[0].Id}",
+            new() { ["OptionName"] = "Crimson", ["Confirmed"] = "true" }, page);
         var (_, inUse, _) = await manager.SubmitAsync($"{page}/options/{options[1].Id}/remove", [], page);
         var green = (await FieldAsync(id)).Options.Single(o => o.Name == "Green");
         await manager.SubmitAsync($"{page}/options/{green.Id}/up", [], page);
@@ -141,6 +144,8 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
 
         Assert.Contains("The option Green was added.", added);
         Assert.Contains("The field already has the option \"Green\", which differs only by case.", duplicate);
+        Assert.Contains("2 clients have the option “Red”: their values change to “Crimson”", question);
+        Assert.Equal(["Red", "Blue", "Green"], unchanged);
         Assert.Contains("The option was renamed, in the clients' values too.", renamed);
         Assert.Contains("2 clients have the option \"Blue\"", inUse);
         Assert.Equal(["Green", "Crimson", "Blue"], (await FieldAsync(id)).Options.Select(o => o.Name));

@@ -119,22 +119,23 @@ public abstract class SettingsRolloutsTests(RolloutWebFactory factory)
         Assert.Equal("Windows 11 Refresh", await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Id == w11).Select(r => r.Name).SingleAsync()));
         Assert.False(await factory.WithDbAsync(db => db.Rollouts.AnyAsync(r => r.Identifier == "SNK")));
 
-        // A new user the manager created joins W11 through the members page.
-        var newUser = await factory.WithDbAsync(async db =>
+        // A user of W11 joins another rollout of the manager's through its members page (users of other rollouts are
+        // not offered: UserAccessTests).
+        var second = await factory.WithDbAsync(async db =>
         {
-            var user = new Rollouter.Import.Data.Entities.User
-            {
-                UserName = "nina.new@example.test", Email = "nina.new@example.test", DisplayName = "Nina New", UserCode = "U-7101",
-                Role = Rollouter.Import.Data.Entities.Role.Technician,
-            };
-            db.Users.Add(user);
+            var rollout = new Rollouter.Import.Data.Entities.Rollout { Name = "Second Wave", Identifier = "W12", CreatedAt = DateTimeOffset.UtcNow };
+            db.Rollouts.Add(rollout);
             await db.SaveChangesAsync();
-            return user.Id;
+            var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+            db.RolloutMembers.Add(new Rollouter.Import.Data.Entities.RolloutMember { RolloutId = rollout.Id, UserId = managerId });
+            await db.SaveChangesAsync();
+            return rollout.Id;
         });
-        var (_, added, _) = await manager.SubmitAsync($"/settings/rollouts/{w11}/members",
-            new() { ["UserId"] = newUser.ToString(System.Globalization.CultureInfo.InvariantCulture) }, $"/settings/rollouts/{w11}");
+        var technician = await factory.WithDbAsync(db => db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync());
+        var (_, added, _) = await manager.SubmitAsync($"/settings/rollouts/{second}/members",
+            new() { ["UserId"] = technician.ToString(System.Globalization.CultureInfo.InvariantCulture) }, $"/settings/rollouts/{second}");
         Assert.Contains("The member was added.", added);
-        Assert.True(await factory.WithDbAsync(db => db.RolloutMembers.AnyAsync(m => m.RolloutId == w11 && m.UserId == newUser)));
+        Assert.True(await factory.WithDbAsync(db => db.RolloutMembers.AnyAsync(m => m.RolloutId == second && m.UserId == technician)));
     }
 }
 

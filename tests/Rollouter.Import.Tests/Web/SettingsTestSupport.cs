@@ -37,6 +37,28 @@ public static class SettingsTestSupport
         return (response.StatusCode, Text(await response.Content.ReadAsStringAsync()), location);
     }
 
+    /// <summary>
+    /// Presses the submit button of the form in <paramref name="html"/> (a page already shown, such as a question a post
+    /// answered with) that posts to <paramref name="url"/>: its hidden fields, antiforgery token included, are sent as
+    /// they are. Follows a redirect; returns the final status and decoded page.
+    /// </summary>
+    public static async Task<(HttpStatusCode Status, string Page)> ConfirmAsync(this HttpClient client, string html, string url)
+    {
+        var form = Regex.Match(html, $"<form[^>]*action=\"{Regex.Escape(url)}\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, $"the page has no form posting to {url}");
+        var hidden = Regex.Matches(form.Groups[1].Value, "<input[^>]*type=\"hidden\"[^>]*>")
+            .Select(input => (Name: Regex.Match(input.Value, "name=\"([^\"]*)\"").Groups[1].Value,
+                Value: Regex.Match(input.Value, "value=\"([^\"]*)\"").Groups[1].Value))
+            .Select(f => new KeyValuePair<string, string>(f.Name, f.Value));
+        var response = await client.PostAsync(url, new FormUrlEncodedContent(hidden));
+        if (response.StatusCode == HttpStatusCode.Redirect)
+        {
+            response = await client.GetAsync(response.Headers.Location!.OriginalString);
+        }
+
+        return (response.StatusCode, Text(await response.Content.ReadAsStringAsync()));
+    }
+
     public static async Task<string> PageAsync(this HttpClient client, string url) => Text(await client.GetStringAsync(url));
 
     public static async Task<T> WithDbAsync<T>(this RolloutWebFactory factory, Func<RolloutDbContext, Task<T>> work)

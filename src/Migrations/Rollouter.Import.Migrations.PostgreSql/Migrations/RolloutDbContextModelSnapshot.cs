@@ -251,6 +251,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<int?>("ApprovedById")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uuid");
@@ -288,6 +291,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.Property<int>("InventoryId")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Mapping")
                         .HasColumnType("text");

@@ -243,6 +243,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<int?>("ApprovedById")
                         .HasColumnType("int");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("int");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
@@ -280,6 +283,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.Property<int>("InventoryId")
                         .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Mapping")
                         .HasColumnType("nvarchar(max)");

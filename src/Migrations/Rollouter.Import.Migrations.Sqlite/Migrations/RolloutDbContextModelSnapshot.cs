@@ -228,6 +228,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<int?>("ApprovedById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -264,6 +267,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("InventoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Mapping")

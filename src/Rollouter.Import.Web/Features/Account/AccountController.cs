@@ -2,47 +2,54 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<User> signIn, ILogger<AccountController> logger) : Controller
+public sealed class AccountController(
+    SignInManager<User> signIn, PasswordSignIn passwords, KnownDevices devices, ILogger<AccountController> logger) : Controller
 {
+    /// <summary>The one answer to an unknown email, a wrong password, a deactivated or a locked-out account.</summary>
+    public const string Refused =
+        "The email or password is not correct, or the account is deactivated or locked for a few minutes after failed sign-ins.";
+
     [AllowAnonymous]
     [HttpGet("login")]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
 
     [AllowAnonymous]
     [HttpPost("login")]
+    [EnableRateLimiting(SignInThrottle.AddressPolicy)]
     public async Task<IActionResult> Login(LoginForm form)
     {
+        ArgumentNullException.ThrowIfNull(form);
         if (!ModelState.IsValid)
         {
             return View(form);
         }
 
-        var user = await signIn.UserManager.Users.FirstOrDefaultAsync(
-            u => u.NormalizedEmail == signIn.UserManager.NormalizeEmail(form.Email), HttpContext.RequestAborted);
-        if (user is { IsActive: true })
+        var attempt = await passwords.CheckAsync(HttpContext, form.Email, form.Password, knownDevices: true);
+        switch (attempt.Verdict)
         {
-            var result = await signIn.PasswordSignInAsync(user, form.Password, form.RememberMe, lockoutOnFailure: true);
-            if (result.Succeeded)
-            {
-                logger.LogInformation("User {UserId} signed in", user.Id);
+            case SignInVerdict.Succeeded:
+                await signIn.SignInAsync(attempt.User!, form.RememberMe);
+                devices.Remember(HttpContext, attempt.User!.Id);
+                logger.LogInformation("User {UserId} signed in", attempt.User.Id);
                 return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
-            }
-
-            if (result.IsLockedOut)
-            {
-                ModelState.AddModelError("", "Too many failed attempts: this account is locked for a few minutes.");
+            case SignInVerdict.Throttled:
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = SignInThrottle.RetryAfterSeconds(attempt.RetryAfter);
+                ModelState.AddModelError("", "Too many failed sign-ins for this email address: try again in "
+                    + $"{SignInThrottle.Describe(attempt.RetryAfter)}. A browser you signed in with before is not held up.");
                 return View(form);
-            }
+            default:
+                ModelState.AddModelError("", Refused);
+                return View(form);
         }
-
-        ModelState.AddModelError("", "The email or password is not correct, or the account is deactivated.");
-        return View(form);
     }
 
     [HttpPost("logout")]
@@ -96,10 +103,50 @@ public sealed class AccountController(SignInManager<User> signIn, ILogger<Accoun
             return View(form);
         }
 
+        // The new password changed the security stamp: every other session and API token of the user has ended.
         await signIn.SignOutAsync();
         await signIn.SignInAsync(invitee, isPersistent: false);
+        devices.Remember(HttpContext, invitee.Id);
         logger.LogInformation("User {UserId} set a password through an invitation link", invitee.Id);
         return LocalRedirect("/rollouts");
+    }
+
+    [HttpGet("password")]
+    public IActionResult Password() => View(new PasswordForm());
+
+    /// <summary>Changes one's own password: this session goes on, every other session and API token of the user ends.</summary>
+    [HttpPost("password")]
+    public async Task<IActionResult> Password(PasswordForm form)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        if (!ModelState.IsValid)
+        {
+            return View(form);
+        }
+
+        var user = await signIn.UserManager.GetUserAsync(User);
+        if (user is null)
+        {
+            return Challenge();
+        }
+
+        var result = await signIn.UserManager.ChangePasswordAsync(user, form.CurrentPassword, form.NewPassword);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(error.Code == "PasswordMismatch" ? nameof(PasswordForm.CurrentPassword) : nameof(PasswordForm.NewPassword),
+                    error.Code == "PasswordMismatch" ? "The current password is not correct." : error.Description);
+            }
+
+            return View(form);
+        }
+
+        // A new cookie with the new security stamp; the old stamp in every other cookie and token no longer matches.
+        await signIn.RefreshSignInAsync(user);
+        logger.LogInformation("User {UserId} changed their password", user.Id);
+        TempData["PasswordChanged"] = "Your password was changed. You were signed out everywhere else, and your API tokens stopped working.";
+        return RedirectToAction(nameof(Password));
     }
 
     /// <summary>The active user whose link this is, when the token is (still) valid.</summary>
@@ -141,6 +188,25 @@ public sealed class LoginForm
     public bool RememberMe { get; set; }
 
     public string? ReturnUrl { get; set; }
+}
+
+public sealed class PasswordForm
+{
+    [Required(ErrorMessage = "Enter your current password.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Current password")]
+    public string CurrentPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Choose a new password.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "New password")]
+    public string NewPassword { get; set; } = "";
+
+    [Required(ErrorMessage = "Repeat the new password.")]
+    [Compare(nameof(NewPassword), ErrorMessage = "The two passwords are not the same.")]
+    [DataType(DataType.Password)]
+    [Display(Name = "Repeat the new password")]
+    public string ConfirmPassword { get; set; } = "";
 }
 
 public sealed class InvitationForm

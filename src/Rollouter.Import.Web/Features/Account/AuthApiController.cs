@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Api;
@@ -8,39 +8,43 @@ using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Account;
 
-/// <summary>Signs a script in: email and password give a bearer token. No self-registration.</summary>
+/// <summary>
+/// Signs a script in: email and password give a bearer token. No self-registration. Throttled as the sign-in page is:
+/// per client address (429 before the body is read) and per email (429 after too many failures); every refusal is the
+/// same 401.
+/// </summary>
 [Route("api/auth")]
 public sealed class AuthApiController(
-    RolloutDbContext db, RolloutAccess access, UserManager<User> users, SignInManager<User> signIn, ApiTokens tokens)
+    RolloutDbContext db, RolloutAccess access, PasswordSignIn passwords, ApiTokens tokens, TimeProvider clock)
     : ApiControllerBase(db, access)
 {
     [AllowAnonymous]
     [HttpPost("login")]
+    [EnableRateLimiting(SignInThrottle.AddressPolicy)]
     [ProducesResponseType<LoginResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     public async Task<IActionResult> Login(LoginRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var refused = Error(StatusCodes.Status401Unauthorized, "Wrong email or password, or the account is deactivated.");
+        var refused = Error(StatusCodes.Status401Unauthorized,
+            "Wrong email or password, or the account is deactivated or locked for a few minutes after failed sign-ins.");
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
             return refused;
         }
 
-        var user = await users.FindByEmailAsync(request.Email.Trim());
-        if (user is null || !user.IsActive)
+        var attempt = await passwords.CheckAsync(HttpContext, request.Email, request.Password, knownDevices: false);
+        switch (attempt.Verdict)
         {
-            return refused;
+            case SignInVerdict.Succeeded:
+                return Ok(new LoginResponse(tokens.Create(attempt.User!), clock.GetUtcNow() + ApiTokens.Lifetime));
+            case SignInVerdict.Throttled:
+                Response.Headers.RetryAfter = SignInThrottle.RetryAfterSeconds(attempt.RetryAfter);
+                return Error(StatusCodes.Status429TooManyRequests,
+                    $"Too many failed sign-ins for this email address: try again in {SignInThrottle.Describe(attempt.RetryAfter)}.");
+            default:
+                return refused;
         }
-
-        var result = await signIn.CheckPasswordSignInAsync(user, request.Password, lockoutOnFailure: true);
-        if (result.IsLockedOut)
-        {
-            return Error(StatusCodes.Status401Unauthorized, "The account is locked after too many failed sign-ins; try again later.");
-        }
-
-        return result.Succeeded
-            ? Ok(new LoginResponse(tokens.Create(user), DateTimeOffset.UtcNow + ApiTokens.Lifetime))
-            : refused;
     }
 }

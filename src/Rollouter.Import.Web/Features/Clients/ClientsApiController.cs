@@ -67,15 +67,13 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
         string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken ct = default)
     {
-        var rollout = await RolloutOfAsync(
-            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
-            $"Inventory {id} does not exist.", Role.ClientUser, ct);
-        if (rollout.Failed)
+        var access = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        if (access.Failed)
         {
-            return Refuse(rollout.Problem);
+            return Refuse(access.Problem);
         }
 
-        var inventory = (await ClientListQuery.InventoryAsync(Db, rollout.Value.Id, id, ct))!;
+        var inventory = (await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, ct))!;
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
@@ -106,7 +104,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Client(int id, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.ClientUser, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -125,7 +123,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -185,7 +183,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
-        var rollout = await ClientRolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -198,12 +196,6 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             _ => Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}."),
         };
     }
-
-    /// <summary>The client's rollout if the caller is a member with at least <paramref name="minimum"/>; else 404/403.</summary>
-    private async Task<Result<Rollout>> ClientRolloutAsync(int clientId, Role minimum, CancellationToken ct) =>
-        await RolloutOfAsync(
-            await Db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
-            $"Client {clientId} does not exist.", minimum, ct);
 
     private static ClientDetailsDto ToDto(ClientDetails c)
     {

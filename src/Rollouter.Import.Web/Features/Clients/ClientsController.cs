@@ -12,7 +12,7 @@ namespace Rollouter.Import.Web.Features.Clients;
 /// </summary>
 [RolloutScoped]
 [Route("rollouts/{rollout}/clients")]
-public sealed class ClientsController(RolloutDbContext db, ClientLinkService links) : Controller
+public sealed class ClientsController(RolloutDbContext db, RolloutAccess access, ClientLinkService links) : Controller
 {
     public const int SearchLimit = 20;
 
@@ -112,7 +112,7 @@ public sealed class ClientsController(RolloutDbContext db, ClientLinkService lin
             return null;
         }
 
-        var canManage = User.HasRoleAtLeast(Role.RolloutManager);
+        var canManage = await access.AllowsAsync(User, rollout, RolloutRequirement.Manager);
         IReadOnlyList<ClientSearchHit> found = [];
         find = find?.Trim();
         if (canManage && !string.IsNullOrEmpty(find))

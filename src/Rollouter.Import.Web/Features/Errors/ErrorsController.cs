@@ -15,11 +15,12 @@ public sealed class ErrorsController : Controller
         var code = status ?? StatusCodes.Status500InternalServerError;
         Response.StatusCode = code;
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
-        return View(new ErrorPage(code, HttpContext.TraceIdentifier));
+        return View(new ErrorPage(code, HttpContext.TraceIdentifier,
+            int.TryParse(Response.Headers.RetryAfter, out var seconds) ? seconds : null));
     }
 }
 
-public sealed record ErrorPage(int Status, string CorrelationId)
+public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfterSeconds = null)
 {
     public string Title => Status switch
     {
@@ -27,6 +28,7 @@ public sealed record ErrorPage(int Status, string CorrelationId)
         403 => "Access denied",
         400 => "Bad request",
         413 => "File too large",
+        429 => "Too many sign-in attempts",
         _ => "Something went wrong",
     };
 
@@ -36,6 +38,7 @@ public sealed record ErrorPage(int Status, string CorrelationId)
         403 => "You are not allowed to do this.",
         400 => "The request could not be understood. Go back and try again.",
         413 => "The upload is larger than this installation accepts.",
+        429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
              "If it keeps happening, give your administrator the correlation id below.",
     };

@@ -56,7 +56,12 @@ public sealed record ImportDto(
     DateTimeOffset? ApprovedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    ParseOptionsDto? ParseOptions = null);
+    int Attempt,
+    ParseOptionsDto? ParseOptions = null,
+    IReadOnlyList<SheetDto>? Sheets = null);
+
+/// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
+public sealed record SheetDto(string Name, bool Hidden, int? Rows);
 
 /// <summary>
 /// How the kept file is read: <c>sheet</c> (workbooks), <c>headerRow</c> (1-based), <c>delimiter</c> (CSV: <c>,</c>

@@ -20,7 +20,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// The import services and Hangfire. The one place that chooses Hangfire's storage by database provider:
 /// SQLite → in memory, PostgreSQL → Hangfire.PostgreSql and
 /// SQL Server → Hangfire.SqlServer on the application's own database, so several instances share the queue.
-/// At start-up, imports left In Progress without a job are enqueued again.
+/// Imports left In Progress with no live run are run again (<see cref="ImportRecovery"/>).
 /// </summary>
 public static class ImportJobsSetup
 {
@@ -41,7 +41,9 @@ public static class ImportJobsSetup
         services.AddSingleton<ImportFileViews>();
         services.AddScoped<ImportsPageBuilder>();
         services.AddScoped<ImportJob>();
-        services.AddSingleton<ImportProgressRegistry>();
+        services.AddSingleton(new ImportProgressRegistry(options.Provider));
+        services.AddSingleton<ImportRecovery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportRecovery>());
 
         services.AddHangfire(config => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -59,14 +61,27 @@ public static class ImportJobsSetup
         // one): several apps in one process (the tests) must not share a queue, or one app runs another's jobs.
         var provider = options.Provider;
         var connectionString = DatabaseSetup.ConnectionString(configuration, options, provider, contentRoot);
+        // A job whose worker died is handed out again once its invisibility timeout passes; the timeout slides (the
+        // live worker renews it), so it can be short without a long import being handed out twice. ImportRecovery
+        // resumes such an import sooner still; whichever job comes second finds it running or finished.
+        var invisibilityTimeout = TimeSpan.FromMinutes(1);
+        var postgreSqlOptions = new PostgreSqlStorageOptions
+        {
+            PrepareSchemaIfNecessary = true,
+            InvisibilityTimeout = invisibilityTimeout,
+            UseSlidingInvisibilityTimeout = true,
+            // Another instance's enqueue wakes this one's workers within this time (its own wake them at once).
+            QueuePollInterval = TimeSpan.FromSeconds(2),
+        };
         services.AddSingleton<JobStorage>(_ => provider switch
         {
             DatabaseProvider.Sqlite => new InMemoryStorage(new InMemoryStorageOptions()),
-            DatabaseProvider.PostgreSql => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString,
-                new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true }),
+            DatabaseProvider.PostgreSql => new PostgreSqlStorage(
+                new NpgsqlConnectionFactory(connectionString, postgreSqlOptions), postgreSqlOptions),
             DatabaseProvider.SqlServer => new SqlServerStorage(connectionString, new SqlServerStorageOptions
             {
                 PrepareSchemaIfNecessary = true,
+                SlidingInvisibilityTimeout = invisibilityTimeout,
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(configuration)),
         });
@@ -74,64 +89,41 @@ public static class ImportJobsSetup
     }
 
     /// <summary>
-    /// Sweeps the local file cache of deleted imports, and enqueues every import left In Progress without a job to run
-    /// it: on SQLite (in-memory queue) every one after a
-    /// stop or crash; on PostgreSQL and SQL Server (durable queue) those whose job was lost, e.g. a crash between the
+    /// At start-up: sweeps the local file cache of deleted imports, and runs again every import left In Progress with
+    /// no live run and no waiting job (<see cref="ImportRecovery"/>): on SQLite (in-memory queue) every one after a stop
+    /// or crash; on PostgreSQL and SQL Server those whose instance died with the job, or that lost the job between the
     /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
-    /// runs it again from the start; should two instances enqueue the same import, its lock lets only one run write.
+    /// runs it again from the start.
     /// </summary>
     public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken ct = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
-        await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(ct);
-        var interrupted = await db.Imports.Where(i => i.Status == ImportStatus.InProgress).Select(i => i.Id).ToListAsync(ct);
-        if (interrupted.Count == 0)
+        await using (var scope = services.CreateAsyncScope())
         {
-            return;
+            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(ct);
         }
 
-        var queued = ImportsWithJobs(scope.ServiceProvider.GetRequiredService<JobStorage>());
-        var queue = scope.ServiceProvider.GetRequiredService<IImportQueue>();
-        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImportJobsSetup));
-        foreach (var id in interrupted.Where(id => !queued.Contains(id)))
-        {
-            queue.Enqueue(id);
-            logger.LogWarning("Import {ImportId} was left In Progress without a job; it is run again", id);
-        }
-    }
-
-    /// <summary>The imports that have a job waiting, scheduled (a retry) or running in the storage.</summary>
-    private static HashSet<int> ImportsWithJobs(JobStorage storage)
-    {
-        const int Most = 10_000;
-        var monitoring = storage.GetMonitoringApi();
-        var jobs = monitoring.Queues().SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, Most).Select(j => j.Value?.Job))
-            .Concat(monitoring.FetchedJobs("default", 0, Most).Select(j => j.Value?.Job))
-            .Concat(monitoring.ProcessingJobs(0, Most).Select(j => j.Value?.Job))
-            .Concat(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job));
-        return jobs
-            .Where(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int)
-            .Select(job => (int)job!.Args[0])
-            .ToHashSet();
+        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, ct);
     }
 
     /// <summary>The Hangfire dashboard at /hangfire, for administrators only.</summary>
     public static IEndpointConventionBuilder MapImportJobsDashboard(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new AdministratorDashboardFilter()],
+            Authorization = [],
+            AsyncAuthorization = [new AdministratorDashboardFilter()],
             AppPath = "/",
             DisplayStorageConnectionString = false,
         });
 
-    /// <summary>Lets only a signed-in administrator (cookie) open the dashboard.</summary>
-    private sealed class AdministratorDashboardFilter : IDashboardAuthorizationFilter
+    /// <summary>Lets only a signed-in administrator (cookie) open the dashboard: <see cref="Policies.Administrator"/>.</summary>
+    private sealed class AdministratorDashboardFilter : IDashboardAsyncAuthorizationFilter
     {
-        public bool Authorize(DashboardContext context)
+        public async Task<bool> AuthorizeAsync(DashboardContext context)
         {
-            var user = context.GetHttpContext().User;
-            return user.Identity?.IsAuthenticated == true && user.IsAdministrator();
+            var http = context.GetHttpContext();
+            return http.User.Identity?.IsAuthenticated == true && (await http.RequestServices
+                .GetRequiredService<Microsoft.AspNetCore.Authorization.IAuthorizationService>()
+                .AuthorizeAsync(http.User, null, Policies.Administrator)).Succeeded;
         }
     }
 }

@@ -85,8 +85,16 @@ public sealed class ImportPage
 
     public SpreadsheetFormat? Format { get; init; }
 
-    /// <summary>The workbook's sheets to choose from (hidden ones left out unless chosen); empty for CSV.</summary>
-    public IReadOnlyList<string> Sheets { get; init; } = [];
+    /// <summary>
+    /// The workbook's sheets to choose from (hidden ones left out unless chosen), each with its rows that hold a value;
+    /// empty for CSV.
+    /// </summary>
+    public IReadOnlyList<SheetInfo> Sheets { get; init; } = [];
+
+    /// <summary>"Clients (1,204 rows)": a sheet as the page lists it.</summary>
+    public static string SheetLabel(SheetInfo sheet) => sheet.Rows is int rows
+        ? $"{sheet.Name} ({rows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(rows == 1 ? "row" : "rows")})"
+        : sheet.Name;
 
     public IReadOnlyList<ImportColumn> Columns { get; init; } = [];
 

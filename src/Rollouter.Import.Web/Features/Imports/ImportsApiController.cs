@@ -37,7 +37,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CancellationToken ct)
     {
-        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -80,7 +80,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct, read: true);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
         return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
     }
 
@@ -91,7 +91,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -111,7 +111,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -132,7 +132,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -155,7 +155,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -177,7 +177,7 @@ public sealed class ImportsApiController(
     public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
         CancellationToken ct = default)
     {
-        var import = await ImportAsync(id, ct, read: true);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -223,6 +223,7 @@ public sealed class ImportsApiController(
         var mapping = ImportMapping.FromJson(import.Mapping);
         IReadOnlyList<ColumnDto> columns = [];
         ParseOptionsDto? parseOptions = null;
+        IReadOnlyList<SheetDto>? sheets = null;
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
@@ -234,6 +235,7 @@ public sealed class ImportsApiController(
                     [.. file.SampleRows.Select(r => r[c.Index])]))];
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
+                sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];
                 if (validation is null && import.Status is ImportStatus.Incomplete)
                 {
                     var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
@@ -247,12 +249,13 @@ public sealed class ImportsApiController(
         }
 
         var total = import.RowCount ?? 0;
-        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        var running = progress.Of(import);
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
             new ProgressDto(running.Checked, running.Written, total),
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
-            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, parseOptions);
+            import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
+            parseOptions, sheets);
     }
 }

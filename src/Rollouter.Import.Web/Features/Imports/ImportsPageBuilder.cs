@@ -33,12 +33,15 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .Include(i => i.ApprovedBy)
             .SingleOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
 
-    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    /// <summary>
+    /// What the progress bar polls: the running import's rows checked and written, of the total, and its attempt. From
+    /// the import's row, the same on every instance; on SQLite (one instance) from the running job in this process.
+    /// </summary>
     public object Progress(ClientImport import)
     {
         ArgumentNullException.ThrowIfNull(import);
         var total = import.RowCount ?? 0;
-        var running = progress.TryGet(import.Id, out var live) ? live : new ImportProgress(import.RowsChecked, import.RowsWritten, total);
+        var running = progress.Of(import);
         return new
         {
             status = import.Status.ToString(),
@@ -46,6 +49,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             @checked = running.Checked,
             written = running.Written,
             total = running.Total > 0 ? running.Total : total,
+            attempt = import.Attempt,
         };
     }
 
@@ -79,14 +83,14 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         IReadOnlyList<MappingIssue> mappingErrors = [];
         IReadOnlyList<MappingIssue> mappingWarnings = [];
         SpreadsheetFormat? format = null;
-        IReadOnlyList<string> sheets = [];
+        IReadOnlyList<SheetInfo> sheets = [];
         string? fileProblem = null;
         var described = await imports.DescribeFileAsync(import, cancellationToken);
         if (described.Succeeded)
         {
             var file = described.Value;
             format = file.Format;
-            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet).Select(s => s.Name)];
+            sheets = [.. file.Sheets.Where(s => !s.Hidden || s.Name == file.Sheet)];
             options = file.Options;
             columns = [.. file.Columns.Select(c => new ImportColumn(c.Letter, c.Header,
                 [.. file.SampleRows.Take(SampleCount).Select(r => r[c.Index])]))];

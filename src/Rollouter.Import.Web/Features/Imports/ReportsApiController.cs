@@ -18,7 +18,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
     {
-        var import = await ImportAsync(id, ct, read: true);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
         if (import.Failed)
         {
             return Refuse(import.Problem);

@@ -25,7 +25,7 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CreateInventoryRequest? request, CancellationToken ct)
     {
-        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -54,14 +54,13 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Export(int id, CancellationToken ct)
     {
-        var inventory = await Db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
-        var rollout = await RolloutOfAsync(inventory?.RolloutId, $"Inventory {id} does not exist.", Role.ClientUser, ct);
-        if (rollout.Failed || inventory is null)
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        if (inventory.Failed)
         {
-            return Refuse(rollout.Problem ?? Import.Problem.NotFound($"Inventory {id} does not exist."));
+            return Refuse(inventory.Problem);
         }
 
-        await InventoriesController.StreamExportAsync(HttpContext, Db, inventory, clock, ct);
+        await InventoriesController.StreamExportAsync(HttpContext, Db, inventory.Value, clock, ct);
         return new EmptyResult();
     }
 }

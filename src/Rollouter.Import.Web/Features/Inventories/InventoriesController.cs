@@ -5,6 +5,8 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
+using Rollouter.Import.Web.Features.Clients;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Inventories;

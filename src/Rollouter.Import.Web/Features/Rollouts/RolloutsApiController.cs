@@ -13,11 +13,9 @@ namespace Rollouter.Import.Web.Features.Rollouts;
 [Route("api")]
 public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess access) : ApiControllerBase(db, access)
 {
-    private readonly RolloutAccess _access = access;
-
     [HttpGet("rollouts")]
     public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken ct) =>
-        await _access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
+        await Access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
             .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
 
     [HttpGet("rollouts/{id:int}/inventories")]
@@ -25,7 +23,7 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Inventories(int id, CancellationToken ct)
     {
-        var rollout = await RolloutAsync(id, Role.ClientUser, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Member, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -40,12 +38,10 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Inventory(int id, CancellationToken ct)
     {
-        var rollout = await RolloutOfAsync(
-            await Db.Inventories.Where(i => i.Id == id).Select(i => (int?)i.RolloutId).SingleOrDefaultAsync(ct),
-            $"Inventory {id} does not exist.", Role.ClientUser, ct);
-        if (rollout.Failed)
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        if (inventory.Failed)
         {
-            return Refuse(rollout.Problem);
+            return Refuse(inventory.Problem);
         }
 
         return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, ct)));

@@ -11,13 +11,15 @@ using Rollouter.Import.Web.Infrastructure.Security;
 namespace Rollouter.Import.Web.Features.Settings;
 
 /// <summary>
-/// Custom fields and workflows (Rollout Manager or higher), rollouts (created by administrators) and their members
+/// Custom fields and workflows (Rollout Manager or higher: listed with their reach, and created; the API changes no
+/// existing one, so the rule of shared settings has nothing to refuse here), rollouts (created by administrators) and their members
 /// (administrators, or rollout managers who are members; another rollout does not exist: 404).
 /// </summary>
 [SettingsConflictFilter]
 [Route("api")]
 public sealed class SettingsApiController(
-    RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts)
+    RolloutDbContext db, RolloutAccess access, CustomFieldSettings fields, WorkflowSettings workflows, RolloutSettings rollouts,
+    SharedSettingsRule rule)
     : ApiControllerBase(db, access)
 {
     private readonly RolloutAccess _access = access;
@@ -32,7 +34,8 @@ public sealed class SettingsApiController(
         }
 
         var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(ct);
-        return Ok(list.Select(Describe).ToList());
+        var reaches = await rule.ReachOfFieldsAsync(User, ct);
+        return Ok(list.Select(f => Describe(f, reaches.GetValueOrDefault(f.Id, SettingReach.None))).ToList());
     }
 
     [HttpPost("custom-fields")]
@@ -64,7 +67,7 @@ public sealed class SettingsApiController(
         var (field, errors) = await fields.CreateAsync(form, request.Options ?? [], ct);
         return errors.Failed
             ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/custom-fields/{field!.Id}", Describe(field));
+            : Created($"/api/custom-fields/{field!.Id}", Describe(field, SettingReach.None));
     }
 
     [HttpGet("workflows")]
@@ -76,9 +79,11 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        return Ok(await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
-            .Select(w => new WorkflowDto(w.Id, w.Name, w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList()))
-            .ToListAsync(ct));
+        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
+        var list = await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
+            .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
+            .ToListAsync(ct);
+        return Ok(list.Select(w => Describe(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None))).ToList());
     }
 
     [HttpPost("workflows")]
@@ -96,8 +101,8 @@ public sealed class SettingsApiController(
         var (workflow, errors) = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
         return errors.Failed
             ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/workflows/{workflow!.Id}",
-                new WorkflowDto(workflow.Id, workflow.Name, [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)]));
+            : Created($"/api/workflows/{workflow!.Id}", Describe(workflow.Id, workflow.Name,
+                [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)], SettingReach.None));
     }
 
     [HttpPost("rollouts")]
@@ -124,7 +129,7 @@ public sealed class SettingsApiController(
     public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rollout = await RolloutAsync(id, Role.RolloutManager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -145,6 +150,10 @@ public sealed class SettingsApiController(
         ? null
         : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators change settings.");
 
-    private static CustomFieldDefinitionDto Describe(CustomField f) => new(f.Id, f.Name, f.Description, f.Type, f.Required,
-        f.ValidationRegex, [.. f.Options.OrderBy(o => o.Position).Select(o => o.Name)]);
+    private static CustomFieldDefinitionDto Describe(CustomField f, SettingReach reach) => new(f.Id, f.Name, f.Description,
+        f.Type, f.Required, f.ValidationRegex, [.. f.Options.OrderBy(o => o.Position).Select(o => o.Name)],
+        reach.Inventories, reach.Clients, reach.MayChange);
+
+    private static WorkflowDto Describe(int id, string name, IReadOnlyList<string> statuses, SettingReach reach) =>
+        new(id, name, statuses, reach.Inventories, reach.Clients, reach.MayChange);
 }

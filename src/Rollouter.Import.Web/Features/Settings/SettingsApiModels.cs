@@ -26,13 +26,23 @@ public sealed record CreateUserRequest(
     string? DisplayName, string? Email, string? UserCode, Role? Role, bool IsKeyAccountManager, string? Password,
     IReadOnlyList<int>? RolloutIds);
 
+/// <summary>A change of a user: a field left out (null) keeps its value; <c>rolloutIds</c> replaces the memberships among the caller's rollouts.</summary>
+public sealed record UpdateUserRequest(
+    string? DisplayName, string? Email, string? UserCode, Role? Role, bool? IsKeyAccountManager, IReadOnlyList<int>? RolloutIds);
+
+/// <summary>
+/// A custom field; <c>inventories</c> and <c>clients</c>: how many use it (in every rollout), <c>changeable</c>: whether the
+/// caller may change it (every inventory using it is in one of their rollouts, or they are an administrator).
+/// </summary>
 public sealed record CustomFieldDefinitionDto(
-    int Id, string Name, string? Description, CustomFieldType Type, bool Required, string? Regex, IReadOnlyList<string> Options);
+    int Id, string Name, string? Description, CustomFieldType Type, bool Required, string? Regex, IReadOnlyList<string> Options,
+    int Inventories, int Clients, bool Changeable);
 
 public sealed record CreateCustomFieldRequest(
     string? Name, string? Description, CustomFieldType? Type, bool Required, string? Regex, IReadOnlyList<string>? Options);
 
-public sealed record WorkflowDto(int Id, string Name, IReadOnlyList<string> Statuses);
+/// <summary>A workflow; <c>inventories</c>, <c>clients</c> and <c>changeable</c> as for a custom field.</summary>
+public sealed record WorkflowDto(int Id, string Name, IReadOnlyList<string> Statuses, int Inventories, int Clients, bool Changeable);
 
 public sealed record CreateWorkflowRequest(string? Name, IReadOnlyList<string>? Statuses);
 

@@ -29,6 +29,18 @@ public abstract class SettingsControllerBase : Controller
         errors.CopyTo(ModelState);
         return errors.Failed;
     }
+
+    /// <summary>
+    /// Answers 403 when <paramref name="forbidden"/>, for a refusal the page shows itself (a shared setting that reaches
+    /// rollouts the user is not a member of), as the API answers it.
+    /// </summary>
+    protected void ForbidIf(bool forbidden)
+    {
+        if (forbidden)
+        {
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+    }
 }
 
 [Route("settings")]

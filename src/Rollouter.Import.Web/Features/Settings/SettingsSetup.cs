@@ -21,6 +21,7 @@ public static class SettingsSetup
         services.AddScoped<WorkflowSettings>();
         services.AddScoped<CustomFieldSettings>();
         services.AddScoped<LinkTypeSettings>();
+        services.AddScoped<SharedSettingsRule>();
         services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = InvitationLifetime);
         services.AddActiveUserCookieCheck();
         return services;

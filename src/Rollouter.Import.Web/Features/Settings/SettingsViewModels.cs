@@ -12,9 +12,12 @@ public sealed record UserListItem(
 
 public sealed record RolloutChoice(int Id, string Identifier, string Name);
 
-/// <summary>The user form, with what it offers: the roles the editor may give and the rollouts whose members they manage.</summary>
+/// <summary>
+/// The user form, with what it offers: the roles the editor may give, the rollouts whose members they manage, and
+/// whether they may create a link for the user (every rollout of the user is theirs).
+/// </summary>
 public sealed record UserPage(
-    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanManage, bool IsSelf);
+    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool CanCreateLink, bool IsSelf);
 
 public sealed record InvitationCreated(User User, string Link);
 
@@ -28,11 +31,11 @@ public sealed record RolloutSettingsPage(
     Rollout? Rollout, RolloutForm Form, bool CanEdit, IReadOnlyList<MemberItem> Members, IReadOnlyList<UserChoice> Candidates,
     bool CanManageMembers = false);
 
-public sealed record WorkflowListItem(int Id, string Name, IReadOnlyList<string> Statuses, int Inventories);
+public sealed record WorkflowListItem(int Id, string Name, IReadOnlyList<string> Statuses, SettingReach Reach);
 
 public sealed record StatusItem(int Id, string Name, int Clients);
 
-public sealed record WorkflowPage(Workflow Workflow, IReadOnlyList<StatusItem> Statuses, IReadOnlyList<string> Inventories);
+public sealed record WorkflowPage(Workflow Workflow, IReadOnlyList<StatusItem> Statuses, SettingReach Reach);
 
 public sealed class WorkflowCreateForm
 {
@@ -42,12 +45,26 @@ public sealed class WorkflowCreateForm
     public string Statuses { get; set; } = "";
 }
 
-public sealed record RemoveStatusPage(Workflow Workflow, WorkflowStatus Status, int Clients, int? TargetStatusId);
+public sealed record RemoveStatusPage(Workflow Workflow, WorkflowStatus Status, int Clients, int? TargetStatusId, SettingReach Reach);
 
 public sealed record CustomFieldListItem(
-    int Id, string Name, CustomFieldType Type, bool Required, string? ValidationRegex, int Options, int Inventories);
+    int Id, string Name, CustomFieldType Type, bool Required, string? ValidationRegex, int Options, SettingReach Reach);
 
-public sealed record CustomFieldPage(CustomField? Field, CustomFieldForm Form, IReadOnlyList<string> Inventories);
+public sealed record CustomFieldPage(CustomField? Field, CustomFieldForm Form, SettingReach Reach);
+
+/// <summary>The question before an option is renamed in clients' values: how many clients it changes.</summary>
+public sealed record RenameOptionPage(CustomField Field, CustomFieldOption Option, string NewName, int Clients);
+
+/// <summary>An inventory that may switch to a copy of its workflow or field, or <see cref="Blocker"/>: why it may not.</summary>
+public sealed record SwitchChoice(int InventoryId, string Name, string? Blocker);
+
+/// <summary>
+/// "Duplicate" of a workflow or custom field (<see cref="Setting"/>: "workflow", "custom field"): the copy's name and the
+/// inventories of the user's rollouts to switch to it.
+/// </summary>
+public sealed record DuplicatePage(
+    string Setting, string OriginalName, string Path, string Name, IReadOnlyList<SwitchChoice> Inventories,
+    IReadOnlyCollection<int> Chosen, string SwitchRule);
 
 public sealed record LinkTypeListItem(int Id, string OutwardName, string InwardName, bool IsAdvanced, IReadOnlyList<string> SharedFields, int Links);
 

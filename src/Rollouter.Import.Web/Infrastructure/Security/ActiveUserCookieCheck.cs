@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 
@@ -10,37 +11,41 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 
 /// <summary>
 /// Checks the sign-in cookie against the user on every request, as the API does with its tokens: a deactivated (or
-/// deleted) user is signed out at once; a user whose role, name or key account manager flag changed gets a fresh
-/// cookie with the new claims, so a changed role applies at the next click. One small query per request, none for
-/// anonymous endpoints.
+/// deleted) user, or a cookie issued before the user's security stamp changed (a new password, a reset or invitation
+/// link, a deactivation), is signed out at once; a user whose role, name or key account manager flag changed gets a
+/// fresh cookie with the new claims, so a changed role applies at the next click. One small query per request, none
+/// for anonymous endpoints.
 /// </summary>
 public static class ActiveUserCookieCheck
 {
+    /// <summary>
+    /// Replaces Identity's own security stamp validator, which re-reads the user every 30 minutes: this check reads the
+    /// stamp in the query it makes anyway, so a changed stamp applies at the next request on every instance.
+    /// </summary>
     public static IServiceCollection AddActiveUserCookieCheck(this IServiceCollection services) =>
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
-        {
-            var previous = o.Events.OnValidatePrincipal;
             o.Events.OnValidatePrincipal = async context =>
             {
-                await previous(context);
                 // Anonymous endpoints (stylesheets, scripts, /health, the sign-in page) need no user: no query for them.
                 if (context.Principal is not null
                     && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
                 {
                     await ValidateAsync(context);
                 }
-            };
-        });
+            });
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
         var userId = principal.UserId();
-        var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
+        var services = context.HttpContext.RequestServices;
+        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var db = services.GetRequiredService<RolloutDbContext>();
         var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.IsActive, u.Role, u.DisplayName, u.IsKeyAccountManager })
+            .Select(u => new { u.IsActive, u.SecurityStamp, u.Role, u.DisplayName, u.IsKeyAccountManager })
             .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (user is not { IsActive: true })
+        if (user is not { IsActive: true } || user.SecurityStamp is null
+            || !string.Equals(principal.FindFirst(stampClaim)?.Value, user.SecurityStamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
@@ -50,7 +55,7 @@ public static class ActiveUserCookieCheck
         if (principal.Role() != user.Role || principal.DisplayName() != user.DisplayName
             || principal.IsKeyAccountManager() != user.IsKeyAccountManager)
         {
-            var signIn = context.HttpContext.RequestServices.GetRequiredService<SignInManager<User>>();
+            var signIn = services.GetRequiredService<SignInManager<User>>();
             var current = await signIn.UserManager.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (current is null)
             {

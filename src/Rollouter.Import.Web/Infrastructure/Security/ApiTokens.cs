@@ -12,7 +12,8 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// <summary>
 /// Bearer tokens of the JSON API: HMAC-SHA256 JWTs signed with <c>Rollouter:Api:SigningKey</c> (base64, at least 32
 /// bytes), or, when that is not configured, with a key generated once and kept in the data folder (several instances
-/// must then be given the same key by configuration).
+/// must then be given the same key by configuration). A token names the user's security stamp (as a hash): a new
+/// password, a reset or invitation link or a deactivation changes the stamp and ends every token issued before.
 /// </summary>
 public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
 {
@@ -22,7 +23,15 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
     public const string PathScheme = "BearerUnderApiElseCookie";
     public const string Issuer = "Rollouter.Import";
     public const string Audience = "Rollouter.Import.Api";
+    public const string StampClaim = "rollouter:stamp";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// What a token carries of the security stamp: a hash, because a token is only signed, not encrypted, and the stamp
+    /// itself also keys Identity's one-time codes.
+    /// </summary>
+    public static string StampOf(string? securityStamp) =>
+        Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(securityStamp ?? "")));
 
     public string Create(User user)
     {
@@ -42,6 +51,7 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
                 new Claim(ClaimTypes.Name, user.Email ?? user.UserName ?? ""),
                 new Claim(ClaimTypes.Role, user.Role.ToString()),
                 new Claim(RolloutClaims.DisplayNameClaim, user.DisplayName),
+                new Claim(StampClaim, StampOf(user.SecurityStamp)),
                 .. user.IsKeyAccountManager ? [new Claim(RolloutClaims.KeyAccountManagerClaim, "true")] : Array.Empty<Claim>(),
             ]),
         });
@@ -84,7 +94,11 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
 
 public static class ApiTokenSetup
 {
-    /// <summary>Registers the bearer scheme; a token of a user deactivated since it was issued is refused.</summary>
+    /// <summary>
+    /// Registers the bearer scheme. Every request re-reads the user (one small query, no cache: a change applies at once on
+    /// every instance): a token is refused when the user was deactivated, their role changed, or their security stamp
+    /// changed since it was issued.
+    /// </summary>
     public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
         string dataFolder)
     {
@@ -107,15 +121,18 @@ public static class ApiTokenSetup
             {
                 OnTokenValidated = async context =>
                 {
-                    var userId = context.Principal?.UserId() ?? 0;
+                    var principal = context.Principal!;
+                    var userId = principal.UserId();
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
                     var user = await db.Users.AsNoTracking()
                         .Where(u => u.Id == userId)
-                        .Select(u => new { u.IsActive, u.Role })
+                        .Select(u => new { u.IsActive, u.Role, u.SecurityStamp })
                         .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-                    if (user is not { IsActive: true } || user.Role.ToString() != context.Principal!.Role()?.ToString())
+                    if (user is not { IsActive: true, SecurityStamp: not null } || user.Role != principal.Role()
+                        || !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(user.SecurityStamp),
+                            StringComparison.Ordinal))
                     {
-                        context.Fail("The user is deactivated or their role changed; sign in again.");
+                        context.Fail("The user is deactivated, their role changed or their password was changed; sign in again.");
                     }
                 },
             };

@@ -1,17 +1,23 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure.Security;
 
-/// <summary>Which rollouts a user may see: administrators all, everyone else the ones they are a member of.</summary>
-public sealed class RolloutAccess(RolloutDbContext db)
+/// <summary>
+/// Finds what a request is about (a rollout, an import, an inventory, a client) and asks the one authorization
+/// (<see cref="RolloutRequirement"/>, <see cref="RolloutAuthorizationHandler"/>) whether the user may do it: not a
+/// member of its rollout is "does not exist" (404, named after the thing asked for), a role too low is 403. Pages
+/// (<see cref="RolloutScopedAttribute"/>) and the API alike.
+/// </summary>
+public sealed class RolloutAccess(RolloutDbContext db, IAuthorizationService authorization)
 {
+    /// <summary>Which rollouts a user may see: administrators all, everyone else the ones they are a member of.</summary>
     public IQueryable<Rollout> Visible(ClaimsPrincipal user)
     {
+        ArgumentNullException.ThrowIfNull(user);
         if (user.IsAdministrator())
         {
             return db.Rollouts;
@@ -21,52 +27,85 @@ public sealed class RolloutAccess(RolloutDbContext db)
         return db.Rollouts.Where(r => r.Members.Any(m => m.UserId == userId));
     }
 
-    public Task<Rollout?> FindAsync(ClaimsPrincipal user, string identifier, CancellationToken cancellationToken) =>
-        Visible(user).FirstOrDefaultAsync(r => r.Identifier == identifier, cancellationToken);
-}
+    /// <summary>Whether the user may do what <paramref name="requirement"/> names in <paramref name="rollout"/>.</summary>
+    public async Task<bool> AllowsAsync(ClaimsPrincipal user, Rollout rollout, RolloutRequirement requirement) =>
+        (await authorization.AuthorizeAsync(user, rollout, requirement)).Succeeded;
 
-/// <summary>
-/// For actions under /rollouts/{rollout}/…: resolves the rollout by identifier and answers 404, as for a rollout that
-/// does not exist, when the user is not a member; then 403 when the user's role is below <see cref="MinimumRole"/>.
-/// Membership is checked first so that a foreign rollout never reveals that it exists. The rollout is then available
-/// as <see cref="Current"/>.
-/// </summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-public sealed class RolloutScopedAttribute : Attribute, IAsyncActionFilter
-{
-    public const string RouteKey = "rollout";
+    /// <summary>Whether the user's role allows it in the rollouts they belong to (navigation, lists across rollouts).</summary>
+    public async Task<bool> AllowsAsync(ClaimsPrincipal user, RolloutRequirement requirement) =>
+        (await authorization.AuthorizeAsync(user, null, requirement)).Succeeded;
 
-    public Role MinimumRole { get; init; } = Role.ClientUser;
+    /// <summary>The rollout with this identifier (the pages' addresses), if the user may do this in it.</summary>
+    public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, string identifier, RolloutRequirement requirement,
+        CancellationToken ct) =>
+        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Identifier == identifier, ct),
+            requirement, $"Rollout {identifier} does not exist.");
 
-    public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
+    /// <summary>The rollout with this id (the API's addresses), if the user may do this in it.</summary>
+    public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, int rolloutId, RolloutRequirement requirement,
+        CancellationToken ct) =>
+        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, ct),
+            requirement, $"Rollout {rolloutId} does not exist.");
+
+    /// <summary>An import, if the user may do this in its rollout.</summary>
+    public async Task<Result<ClientImport>> ImportAsync(ClaimsPrincipal user, int importId, RolloutRequirement requirement,
+        CancellationToken ct)
     {
-        var identifier = context.RouteData.Values[RouteKey] as string;
-        var access = context.HttpContext.RequestServices.GetRequiredService<RolloutAccess>();
-        var rollout = identifier is null
-            ? null
-            : await access.FindAsync(context.HttpContext.User, identifier, context.HttpContext.RequestAborted);
-        if (rollout is null)
+        var notFound = $"Import {importId} does not exist.";
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        if (import is null)
         {
-            context.Result = new NotFoundResult();
-            return;
+            return Problem.NotFound(notFound);
         }
 
-        if (!context.HttpContext.User.HasRoleAtLeast(MinimumRole))
-        {
-            context.Result = new ForbidResult();
-            return;
-        }
-
-        context.HttpContext.Items[typeof(Rollout)] = rollout;
-        if (context.Controller is Controller controller)
-        {
-            controller.ViewData["Rollout"] = rollout;
-        }
-
-        await next();
+        var rollout = await OfAsync(user, import.RolloutId, requirement, notFound, ct);
+        return rollout.Failed ? rollout.Problem : import;
     }
 
-    public static Rollout Current(HttpContext httpContext) =>
-        httpContext.Items[typeof(Rollout)] as Rollout
-        ?? throw new InvalidOperationException("The action is not [RolloutScoped].");
+    /// <summary>An inventory, if the user may do this in its rollout.</summary>
+    public async Task<Result<Inventory>> InventoryAsync(ClaimsPrincipal user, int inventoryId, RolloutRequirement requirement,
+        CancellationToken ct)
+    {
+        var notFound = $"Inventory {inventoryId} does not exist.";
+        var inventory = await db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == inventoryId, ct);
+        if (inventory is null)
+        {
+            return Problem.NotFound(notFound);
+        }
+
+        var rollout = await OfAsync(user, inventory.RolloutId, requirement, notFound, ct);
+        return rollout.Failed ? rollout.Problem : inventory;
+    }
+
+    /// <summary>The rollout of a client, if the user may do this in it.</summary>
+    public async Task<Result<Rollout>> ClientRolloutAsync(ClaimsPrincipal user, int clientId, RolloutRequirement requirement,
+        CancellationToken ct) =>
+        await OfAsync(user, await db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
+            requirement, $"Client {clientId} does not exist.", ct);
+
+    private async Task<Result<Rollout>> OfAsync(ClaimsPrincipal user, int? rolloutId, RolloutRequirement requirement,
+        string notFound, CancellationToken ct) =>
+        await AuthorizeAsync(user, rolloutId is null ? null
+            : await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, ct), requirement, notFound);
+
+    private async Task<Result<Rollout>> AuthorizeAsync(ClaimsPrincipal user, Rollout? rollout, RolloutRequirement requirement,
+        string notFound)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (rollout is null)
+        {
+            return Problem.NotFound(notFound);
+        }
+
+        var result = await authorization.AuthorizeAsync(user, rollout, requirement);
+        if (result.Succeeded)
+        {
+            return rollout;
+        }
+
+        var reasons = result.Failure?.FailureReasons ?? [];
+        return reasons.Any(r => r is RolloutAuthorizationHandler.NotMemberReason) || !reasons.Any()
+            ? Problem.NotFound(notFound)
+            : Problem.Forbidden(reasons.First().Message);
+    }
 }

@@ -52,9 +52,23 @@ public class ClientImport
 
     public DateTimeOffset? ApprovedAt { get; set; }
 
+    /// <summary>When the first run of this approval started; a run again after an interruption keeps it.</summary>
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>
+    /// Runs started for this approval: 1 for the first, one more each time an interrupted run (a crash, a stopped
+    /// server) is run again from the start. Approval sets it back to 0.
+    /// </summary>
+    public int Attempt { get; set; }
+
+    /// <summary>
+    /// Until when the import's run counts as alive without another sign of life: the running job moves it forward
+    /// with every heartbeat, approval and a resume grant it to the job about to start. Once it has passed and no run
+    /// holds the import's lock, any instance runs the import again.
+    /// </summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
 
     /// <summary>Rows checked so far by the running job.</summary>
     public int RowsChecked { get; set; }

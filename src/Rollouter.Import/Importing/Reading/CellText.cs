@@ -11,9 +11,15 @@ internal enum NumberFormatKind : byte
 
     /// <summary>An integer shown with leading zeros ("00000"), such as a postcode.</summary>
     ZeroPadded,
+
+    /// <summary>A percent format ("0%", "0.00%"): 0.5 reads "50%".</summary>
+    Percent,
+
+    /// <summary>An elapsed-time format ("[h]:mm:ss", "[mm]:ss"): 1.5 days read "36:00:00"; the code is in <see cref="NumberFormat.Code"/>.</summary>
+    Elapsed,
 }
 
-internal readonly record struct NumberFormat(NumberFormatKind Kind, int Digits = 0)
+internal readonly record struct NumberFormat(NumberFormatKind Kind, int Digits = 0, string? Code = null)
 {
     public static readonly NumberFormat General = new(NumberFormatKind.Number);
 }
@@ -30,13 +36,14 @@ internal static class CellText
         14 or 15 or 16 or 17 or (>= 27 and <= 31) or (>= 34 and <= 36) or (>= 50 and <= 58) => new(NumberFormatKind.Date),
         18 or 19 or 20 or 21 or 32 or 33 or 45 or 46 or 47 => new(NumberFormatKind.Time),
         22 => new(NumberFormatKind.DateTime),
+        9 or 10 => new(NumberFormatKind.Percent),
         _ => NumberFormat.General,
     };
 
     /// <summary>Classifies a format code by its first section: d/y (and m without h/s) mean a date, h/s a time.</summary>
     public static NumberFormat Classify(string code)
     {
-        bool date = false, time = false, month = false, zeros = true;
+        bool date = false, time = false, month = false, zeros = true, elapsed = false, percent = false;
         var digits = 0;
         for (var i = 0; i < code.Length; i++)
         {
@@ -56,7 +63,7 @@ internal static class CellText
                     var inside = end < 0 ? "" : code[(i + 1)..end].ToLowerInvariant();
                     if (inside.Length > 0 && inside.Trim('h', 'm', 's').Length == 0)
                     {
-                        time = true;
+                        elapsed = true;
                     }
 
                     i = end < 0 ? code.Length : end;
@@ -68,6 +75,10 @@ internal static class CellText
                     continue;
                 case '0':
                     digits++;
+                    continue;
+                case '%':
+                    percent = true;
+                    zeros = false;
                     continue;
             }
 
@@ -96,6 +107,18 @@ internal static class CellText
         if (zeros && digits > 1)
         {
             return new(NumberFormatKind.ZeroPadded, digits);
+        }
+
+        if (elapsed && !date)
+        {
+            var end = code.IndexOf(';', StringComparison.Ordinal);
+            return new(NumberFormatKind.Elapsed, Code: end < 0 ? code : code[..end]);
+        }
+
+        time |= elapsed;
+        if (percent && !date && !time)
+        {
+            return new(NumberFormatKind.Percent);
         }
 
         date |= month && !time;
@@ -150,13 +173,128 @@ internal static class CellText
                 };
             case NumberFormatKind.ZeroPadded when value >= 0 && value < 1e15 && value == Math.Floor(value):
                 return ((long)value).ToString(new string('0', format.Digits), CultureInfo.InvariantCulture);
+            case NumberFormatKind.Percent when double.IsFinite(value):
+                // The value as Excel shows it, with every digit it holds: 0.125 in a "0%" cell is "12.5%", not "13%".
+                return Number(value * 100) + "%";
+            case NumberFormatKind.Elapsed when double.IsFinite(value) && Math.Abs(value) < 1e9:
+                return Elapsed(value, format.Code ?? "[h]:mm:ss");
             default:
                 return Number(value);
         }
     }
 
     public static string Date(DateTime value, bool withTime) =>
-        value.ToString(withTime ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        RoundToSecond(value).ToString(withTime ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// To the nearest second, as Excel shows a time: 15:59:59.9996 is 16:00:00 whether the workbook stores a serial
+    /// number (.xlsx, .xls) or an ISO date-time (Strict .xlsx, .ods).
+    /// </summary>
+    public static DateTime RoundToSecond(DateTime value)
+    {
+        var ticks = (value.Ticks + (TimeSpan.TicksPerSecond / 2)) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond;
+        return ticks > DateTime.MaxValue.Ticks ? value : new DateTime(ticks, value.Kind);
+    }
+
+    /// <summary>
+    /// A duration in days as an elapsed-time format shows it: the unit in brackets counts the whole duration, the
+    /// others what is left ("[h]:mm:ss" of 1.5 is "36:00:00", "[mm]:ss" is "2160:00"); seconds are rounded to the
+    /// decimals the format shows.
+    /// </summary>
+    public static string Elapsed(double days, string code)
+    {
+        // The units the code shows, in order, with their widths; everything else is copied as written.
+        var parts = new List<(char Unit, int Width, bool Total, string Literal)>();
+        var decimals = 0;
+        for (var i = 0; i < code.Length; i++)
+        {
+            var c = code[i];
+            switch (c)
+            {
+                case '[':
+                    var end = code.IndexOf(']', i + 1);
+                    var inside = end < 0 ? "" : code[(i + 1)..end].ToLowerInvariant();
+                    if (inside.Length > 0 && inside.Trim('h', 'm', 's').Length == 0)
+                    {
+                        parts.Add((inside[0], inside.Length, true, ""));
+                    }
+
+                    i = end < 0 ? code.Length : end;
+                    continue;
+                case '"':
+                    var close = code.IndexOf('"', i + 1);
+                    parts.Add(('\0', 0, false, close < 0 ? code[(i + 1)..] : code[(i + 1)..close]));
+                    i = close < 0 ? code.Length : close;
+                    continue;
+                case '\\' when i + 1 < code.Length:
+                    parts.Add(('\0', 0, false, code[++i].ToString()));
+                    continue;
+                case '_' or '*':
+                    i++;
+                    continue;
+                case '.' when i + 1 < code.Length && code[i + 1] == '0':
+                    while (i + 1 < code.Length && code[i + 1] == '0')
+                    {
+                        decimals++;
+                        i++;
+                    }
+
+                    continue;
+            }
+
+            var lower = char.ToLowerInvariant(c);
+            if (lower is 'h' or 'm' or 's')
+            {
+                var width = 1;
+                while (i + 1 < code.Length && char.ToLowerInvariant(code[i + 1]) == lower)
+                {
+                    width++;
+                    i++;
+                }
+
+                parts.Add((lower, width, false, ""));
+            }
+            else
+            {
+                parts.Add(('\0', 0, false, c.ToString()));
+            }
+        }
+
+        decimals = Math.Min(decimals, 3);
+        var scale = Math.Pow(10, decimals);
+        var total = Math.Round(Math.Abs(days) * 86400 * scale) / scale;
+        var totalUnit = parts.FirstOrDefault(p => p.Total).Unit;
+        var builder = new System.Text.StringBuilder(days < 0 && total > 0 ? "-" : "");
+        foreach (var (unit, width, isTotal, literal) in parts)
+        {
+            if (unit == '\0')
+            {
+                builder.Append(literal);
+                continue;
+            }
+
+            var whole = Math.Floor(total);
+            var value = unit switch
+            {
+                'h' => Math.Floor(whole / 3600),
+                'm' => totalUnit == 'h' || (totalUnit != 'm' && parts.Any(p => p.Unit == 'h')) ? Math.Floor(whole / 60) % 60 : Math.Floor(whole / 60),
+                _ => totalUnit == 's' ? whole : whole % 60,
+            };
+            if (unit == 'h' && !isTotal && totalUnit != 'h')
+            {
+                value %= 24;
+            }
+
+            builder.Append(((long)value).ToString(new string('0', width), CultureInfo.InvariantCulture));
+            if (unit == 's' && decimals > 0)
+            {
+                var fraction = (long)Math.Round((total - whole) * scale);
+                builder.Append('.').Append(fraction.ToString(new string('0', decimals), CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
 
     /// <summary>An Excel serial date (1900 system with its phantom 29 February 1900, or 1904 system), to the second.</summary>
     public static bool TryDate(double serial, bool date1904, out DateTime value)

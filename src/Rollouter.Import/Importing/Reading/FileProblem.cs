@@ -29,8 +29,14 @@ public enum FileProblemKind
     InvalidOption,
 }
 
-/// <summary>A problem with the whole file, with a message a rollout manager understands.</summary>
-public sealed record FileProblem(FileProblemKind Kind, string Message);
+/// <summary>
+/// A problem with the whole file, with a message a rollout manager understands. <see cref="Cause"/> is what a format
+/// reader threw, when it threw: the web layer logs it for a file refused as damaged, so that a reader bug shows.
+/// </summary>
+public sealed record FileProblem(FileProblemKind Kind, string Message)
+{
+    public Exception? Cause { get; init; }
+}
 
 /// <summary>
 /// The only exception the readers let escape, and only from <see cref="SpreadsheetFile.ReadRows"/> and
@@ -44,5 +50,5 @@ public sealed class ImportFileException(FileProblem problem, Exception? inner = 
     {
     }
 
-    public FileProblem Problem { get; } = problem;
+    public FileProblem Problem { get; } = inner is null || problem.Cause is not null ? problem : problem with { Cause = inner };
 }

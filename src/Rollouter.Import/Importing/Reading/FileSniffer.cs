@@ -152,6 +152,38 @@ internal static class FileSniffer
         return evenZeros > pairs * 0.6 && oddZeros < pairs * 0.1 ? false : null;
     }
 
+    /// <summary>Whether <paramref name="span"/> holds <paramref name="name"/> (UTF-16, ASCII letters) in any case.</summary>
+    private static bool ContainsIgnoringCase(ReadOnlySpan<byte> span, byte[] name)
+    {
+        var first = name[0];
+        var rest = span;
+        while (true)
+        {
+            var at = rest.IndexOfAny(ToUpper(first), ToLower(first));
+            if (at < 0 || at + name.Length > rest.Length)
+            {
+                return false;
+            }
+
+            var match = true;
+            for (var i = 0; i < name.Length && match; i++)
+            {
+                match = ToLower(rest[at + i]) == ToLower(name[i]);
+            }
+
+            if (match)
+            {
+                return true;
+            }
+
+            rest = rest[(at + 1)..];
+        }
+
+        static byte ToLower(byte b) => b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b | 0x20) : b;
+
+        static byte ToUpper(byte b) => b is >= (byte)'a' and <= (byte)'z' ? (byte)(b & ~0x20) : b;
+    }
+
     /// <summary>
     /// Looks for the stream names of an OLE compound file: an encrypted .xlsx is an OLE file holding EncryptionInfo
     /// and EncryptedPackage streams; an .xls holds a Workbook (or Book) stream. Scans the directory names wherever they are.
@@ -170,7 +202,8 @@ internal static class FileSniffer
                 return OleContent.EncryptedPackage;
             }
 
-            workbook |= span.IndexOf(WorkbookStream) >= 0 || span.IndexOf(BookStream) >= 0;
+            // Stream names compare without case, as Excel compares them: some writers name the stream WORKBOOK or BOOK.
+            workbook |= ContainsIgnoringCase(span, WorkbookStream) || ContainsIgnoringCase(span, BookStream);
             carry = Math.Min(64, span.Length);
             span[^carry..].CopyTo(buffer);
         }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Rollouter.Import.Importing.Reading.Csv;
+using Rollouter.Import.Importing.Reading.Ods;
 using Rollouter.Import.Importing.Reading.Xls;
+using Rollouter.Import.Importing.Reading.Xlsb;
 using Rollouter.Import.Importing.Reading.Xlsx;
 
 namespace Rollouter.Import.Importing.Reading;
@@ -14,15 +16,20 @@ public sealed record OpenResult(SpreadsheetFile? File, FileProblem? Problem)
 }
 
 /// <summary>
-/// Opens .xlsx, .xlsm, .xls and .csv files for the wizard and the job. The content decides how a file is read, the
-/// extension only what the user meant: a workbook named .xls that is really .xlsx (or the other way round) is read,
-/// any other mismatch is refused with a message saying what the file looks like.
+/// Opens .xlsx, .xlsm, .xls, .xlsb, .ods and .csv files for the wizard and the job. The content decides how a file is
+/// read, the extension only what the user meant: a workbook named .xls that is really .xlsx (or the other way round) is
+/// read, any other mismatch is refused with a message saying what the file looks like.
 /// </summary>
 public static class ImportFileReader
 {
     public const int DefaultSampleSize = 5;
 
     private static readonly string[] CsvExtensions = [".csv", ".txt", ".tsv"];
+
+    private static readonly string[] WorkbookExtensions = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"];
+
+    /// <summary>The file types the reader takes, as messages name them.</summary>
+    public const string SupportedTypes = ".xlsx, .xlsm, .xls, .xlsb, .ods or .csv";
 
     /// <summary>Opens a file on disk. Never throws: problems come back as <see cref="OpenResult.Problem"/>.</summary>
     public static OpenResult Open(string path, string fileName, ParseOptions? options = null, ReaderLimits? limits = null, int sampleSize = DefaultSampleSize)
@@ -101,6 +108,7 @@ public static class ImportFileReader
     {
         options ??= ParseOptions.Detect;
         limits ??= ReaderLimits.Default;
+        WorkbookFile? workbook = null;
         OpenedSheet? opened = null;
         try
         {
@@ -125,17 +133,17 @@ public static class ImportFileReader
             }
 
             var content = FileSniffer.Sniff(head);
-            var expectsWorkbook = extension is ".xlsx" or ".xlsm" or ".xls";
+            var expectsWorkbook = WorkbookExtensions.Contains(extension);
             if (!expectsWorkbook && !CsvExtensions.Contains(extension))
             {
                 return Fail(FileProblemKind.WrongType,
-                    $"Files of type \"{(extension.Length == 0 ? "(none)" : extension)}\" cannot be imported; use .xlsx, .xlsm, .xls or .csv.");
+                    $"Files of type \"{(extension.Length == 0 ? "(none)" : extension)}\" cannot be imported; use {SupportedTypes}.");
             }
 
-            var named = expectsWorkbook ? "an Excel workbook" : "a CSV file";
+            var named = expectsWorkbook ? "a workbook" : "a CSV file";
             if (content == SniffedContent.Text && expectsWorkbook)
             {
-                return Fail(FileProblemKind.WrongType, $"The file is named {extension} but holds text ({FileSniffer.DescribeText(head)}), not an Excel workbook; if it is a CSV file, name it .csv.");
+                return Fail(FileProblemKind.WrongType, $"The file is named {extension} but holds text ({FileSniffer.DescribeText(head)}), not a workbook; if it is a CSV file, name it .csv.");
             }
 
             if (content is SniffedContent.Zip or SniffedContent.Ole && !expectsWorkbook)
@@ -146,30 +154,33 @@ public static class ImportFileReader
             switch (content)
             {
                 case SniffedContent.Zip:
-                    opened = XlsxWorkbook.Open(openStream, options, limits);
+                    workbook = OpenZip(openStream, limits);
                     break;
                 case SniffedContent.Ole:
                     using (var stream = openStream())
                     {
-                        switch (FileSniffer.ClassifyOle(stream))
+                        var ole = FileSniffer.ClassifyOle(stream);
+                        if (ole == OleContent.Other)
                         {
-                            case OleContent.EncryptedPackage:
-                                return Fail(FileProblemKind.PasswordProtected, "The workbook is password-protected; remove the password in Excel (File › Info › Protect Workbook) and upload it again.");
-                            case OleContent.Other:
-                                return Fail(FileProblemKind.WrongType, $"The file is an Office document but not an Excel workbook (perhaps a Word or PowerPoint file), so it cannot be read as {named}.");
+                            return Fail(FileProblemKind.WrongType, $"The file is an Office document but not an Excel workbook (perhaps a Word or PowerPoint file), so it cannot be read as {named}.");
                         }
+
+                        // An encrypted package is an .xlsx inside: ExcelDataReader opens it with Excel's default
+                        // password, as Excel opens a workbook that was only protected against changes.
+                        workbook = XlsWorkbook.Open(openStream, ole == OleContent.EncryptedPackage ? SpreadsheetFormat.Xlsx : SpreadsheetFormat.Xls, limits);
                     }
 
-                    opened = XlsWorkbook.Open(openStream, options, limits);
                     break;
                 case SniffedContent.Text:
-                    opened = CsvSource.Open(openStream, head, length, fileName, options, limits);
+                    workbook = CsvSource.Open(openStream, head, length, fileName, options, limits);
                     break;
                 default:
                     return Fail(FileProblemKind.WrongType, $"The file is named {extension} but looks like {FileSniffer.Describe(content)}, not {named}.");
             }
 
-            var file = SpreadsheetFile.Create(opened with { Source = WithTempFile(opened.Source, tempFile) }, fileName, limits, sampleSize);
+            var (sheet, warnings) = SheetChoice.Choose(workbook, options, limits);
+            opened = workbook.Open(sheet, options);
+            var file = SpreadsheetFile.Create(opened with { Source = WithTempFile(opened.Source, tempFile) }, fileName, limits, sampleSize, warnings);
             opened = null;
             return new OpenResult(file, null);
         }
@@ -179,18 +190,41 @@ public static class ImportFileReader
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return new OpenResult(null, ToProblem(ex));
+            return new OpenResult(null, ToProblem(ex, options));
         }
         finally
         {
             opened?.Source.Dispose();
+            workbook?.Dispose();
         }
+    }
+
+    /// <summary>A zip-based workbook: .xlsx/.xlsm (Transitional or Strict), .xlsb or .ods, by what the zip holds.</summary>
+    private static WorkbookFile OpenZip(Func<Stream> openStream, ReaderLimits limits)
+    {
+        using var package = new XlsxPackage(openStream(), limits);
+        var workbookPart = package.Relationships("").Values.FirstOrDefault(r => r.Type.EndsWith("/officeDocument", StringComparison.Ordinal)).Target
+            ?? "xl/workbook.xml";
+        if (package.Has(workbookPart))
+        {
+            return workbookPart.EndsWith(".bin", StringComparison.OrdinalIgnoreCase)
+                ? XlsbWorkbook.Open(openStream, package, workbookPart, limits)
+                : XlsxWorkbook.Open(openStream, package, workbookPart, limits);
+        }
+
+        if (OdsWorkbook.IsOds(package))
+        {
+            return OdsWorkbook.Open(openStream, package, limits);
+        }
+
+        throw new ImportFileException(FileProblemKind.WrongType, $"The file is {XlsxWorkbook.DescribeZip(package)}, not a workbook.");
     }
 
     private static SheetSource WithTempFile(SheetSource source, string? tempFile) =>
         tempFile is null ? source : new TempFileSource(source, tempFile);
 
-    private static FileProblem ToProblem(Exception ex) => ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0).Problem;
+    private static FileProblem ToProblem(Exception ex, ParseOptions? options = null) =>
+        ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0, encodingChosen: options?.Encoding is not null).Problem;
 
     private static OpenResult Fail(FileProblemKind kind, string message) => new(null, new FileProblem(kind, message));
 

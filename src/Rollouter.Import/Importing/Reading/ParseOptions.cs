@@ -5,17 +5,26 @@ namespace Rollouter.Import.Importing.Reading;
 /// <see cref="SpreadsheetFile.Options"/> holds the same record with every detected value filled in, so storing that
 /// record makes the background job read the file exactly as the wizard showed it.
 /// </summary>
-/// <param name="Sheet">Worksheet name (workbooks only); null = the first visible sheet.</param>
-/// <param name="HeaderRow">Row number of the header as the spreadsheet shows it (1-based); null = first non-empty row.</param>
+/// <param name="Sheet">Worksheet name (workbooks only); null = the first visible sheet that holds a table (a header
+/// with rows below it), so that cover sheets, empty and header-only sheets are passed over.</param>
+/// <param name="HeaderRow">Row number of the header as the spreadsheet shows it (1-based); null = detected among the
+/// first rows, below titles, logos and "Customer: …" lines (see <see cref="HeaderDetection"/>).</param>
 /// <param name="Delimiter">CSV only: one of <c>,</c> <c>;</c> tab <c>|</c>; null = detect.</param>
 /// <param name="Encoding">CSV only: "utf-8", "utf-16" (little endian), "utf-16BE" or "windows-1252"; null = detect.</param>
 /// <param name="IncludeHiddenRows">Whether rows hidden in the workbook (also rows hidden by a filter) are imported.</param>
+/// <param name="ColumnCount">Found, never chosen: the columns up to the widest data row, as the counting pass
+/// (<see cref="SpreadsheetFile.CountRows"/>) found them; null before it ran. Stored so that the mapping step and the
+/// job offer and read the columns that only rows far below the header fill.</param>
+/// <param name="UnnamedColumns">Found with <paramref name="ColumnCount"/>: each column that holds values but has no
+/// header, with the first row that fills it (for the warning "Column K has values from row 37 on but no header").</param>
 public sealed record ParseOptions(
     string? Sheet = null,
     int? HeaderRow = null,
     char? Delimiter = null,
     string? Encoding = null,
-    bool IncludeHiddenRows = false)
+    bool IncludeHiddenRows = false,
+    int? ColumnCount = null,
+    IReadOnlyList<UnnamedColumn>? UnnamedColumns = null)
 {
     public static readonly ParseOptions Detect = new();
 
@@ -27,6 +36,9 @@ public sealed record ParseOptions(
     public static ParseOptions FromJson(string? json) =>
         string.IsNullOrWhiteSpace(json) ? Detect : System.Text.Json.JsonSerializer.Deserialize<ParseOptions>(json, Json) ?? Detect;
 }
+
+/// <summary>A column that holds values but has no header: its zero-based index and the first row that fills it.</summary>
+public sealed record UnnamedColumn(int Index, int FirstRow);
 
 /// <summary>Bounds that keep any uploaded file from exhausting the server. Every limit gives a clear message when hit.</summary>
 public sealed record ReaderLimits

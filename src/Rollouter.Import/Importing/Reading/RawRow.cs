@@ -47,6 +47,33 @@ internal sealed class RawRow(int columnCap)
     }
 }
 
+/// <summary>A row kept beyond the reader's next row: for header detection and the sample.</summary>
+internal sealed record RowSnapshot(int Number, bool Hidden, int MaxColumn, RawCell[] Cells)
+{
+    public static RowSnapshot Of(RawRow row) => new(row.Number, row.Hidden, row.MaxColumn, [.. row.Cells]);
+}
+
+/// <summary>
+/// What a format reader offers once it has opened a file: its sheets, the rows of any of them from the top (so that
+/// the sheet holding the data can be chosen by its first rows), and the opening of the chosen one for reading.
+/// </summary>
+internal abstract class WorkbookFile : IDisposable
+{
+    public abstract SpreadsheetFormat Format { get; }
+
+    public abstract IReadOnlyList<SheetInfo> Sheets { get; }
+
+    /// <summary>The rows of sheet <paramref name="sheet"/> from the top, streamed: a caller reads as far as it needs.</summary>
+    public abstract IEnumerable<RawRow> Rows(int sheet, int columnCap);
+
+    /// <summary>Opens one sheet for reading, with what the mapping step warns about; the result owns its source.</summary>
+    public abstract OpenedSheet Open(int sheet, ParseOptions options);
+
+    public virtual void Dispose()
+    {
+    }
+}
+
 /// <summary>Rows of the chosen sheet of one file, readable again and again (each call opens the file anew).</summary>
 internal abstract class SheetSource : IDisposable
 {
@@ -81,4 +108,7 @@ internal sealed record OpenedSheet(
 
     /// <summary>Data rows counted by the format reader while opening (a bound check before streaming), if it knows.</summary>
     public int? RowsWithValues { get; init; }
+
+    /// <summary>False when the encoding was detected: a message then cannot advise choosing another one at upload.</summary>
+    public bool EncodingChosen { get; init; } = true;
 }

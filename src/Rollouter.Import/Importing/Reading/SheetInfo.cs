@@ -5,10 +5,19 @@ public enum SpreadsheetFormat
     Xlsx = 1,
     Xls,
     Csv,
+
+    /// <summary>Excel's binary workbook (.xlsb).</summary>
+    Xlsb,
+
+    /// <summary>OpenDocument spreadsheet (.ods), LibreOffice's own format.</summary>
+    Ods,
 }
 
-/// <summary>A worksheet of a workbook (a CSV file has one, named after the file).</summary>
-public sealed record SheetInfo(string Name, bool Hidden);
+/// <summary>
+/// A worksheet of a workbook (a CSV file has one, named after the file). <paramref name="Rows"/>: the rows that hold
+/// a value, the header and hidden rows included; null where only reading the whole file would tell (CSV).
+/// </summary>
+public sealed record SheetInfo(string Name, bool Hidden, int? Rows = null);
 
 public enum FileWarningKind
 {
@@ -16,6 +25,18 @@ public enum FileWarningKind
     HiddenColumns,
     AutoFilter,
     MergedCells,
+
+    /// <summary>Columns that hold values but have no header ("Column K has values from row 37 on but no header").</summary>
+    UnnamedColumns,
+
+    /// <summary>Every row below the header is hidden: nothing is imported until hidden rows are included.</summary>
+    NoVisibleRows,
+
+    /// <summary>The sheet was chosen behind others that hold no table (a cover sheet, an empty or header-only sheet).</summary>
+    SheetChosen,
+
+    /// <summary>The header was found below other rows (a title, a date line), which are not imported.</summary>
+    RowsAboveHeader,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

@@ -1,7 +1,18 @@
 namespace Rollouter.Import.Importing.Reading;
 
-/// <summary>A column of the chosen sheet: zero-based index, letter as the spreadsheet shows it ("A", "AB"), header text.</summary>
-public sealed record SheetColumn(int Index, string Letter, string Header);
+/// <summary>
+/// A column of the chosen sheet: zero-based index, letter as the spreadsheet shows it ("A", "AB"), header text (at
+/// most <see cref="MaxHeaderLength"/> characters: the mapping step, the API and the stored mapping show a header, not a
+/// cell's worth of text; the error report keeps the file's own cell).
+/// </summary>
+public sealed record SheetColumn(int Index, string Letter, string Header)
+{
+    public const int MaxHeaderLength = 256;
+
+    /// <summary>A header cut to <see cref="MaxHeaderLength"/> characters, the last of them "…"; null stays null.</summary>
+    public static string? Shorten(string? header) =>
+        header is null || header.Length <= MaxHeaderLength ? header : header[..(MaxHeaderLength - 1)].TrimEnd() + "…";
+}
 
 /// <summary>
 /// One data row as the file holds it. <see cref="RowNumber"/> is the number the spreadsheet shows (1-based, header

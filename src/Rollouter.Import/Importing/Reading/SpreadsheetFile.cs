@@ -11,20 +11,27 @@ namespace Rollouter.Import.Importing.Reading;
 public sealed class SpreadsheetFile : IDisposable
 {
     private readonly SheetSource source;
-    private readonly int width;
+    private readonly OpenedSheet opened;
+    private readonly RowSnapshot header;
+    private readonly int minimumWidth;
+    private readonly IReadOnlyList<FileWarning> openingWarnings;
+    private int width;
 
-    private SpreadsheetFile(OpenedSheet opened, string fileName, ReaderLimits limits, int headerRow, IReadOnlyList<SheetColumn> columns)
+    private SpreadsheetFile(OpenedSheet opened, string fileName, ReaderLimits limits, RowSnapshot header, int minimumWidth,
+        IReadOnlyList<FileWarning> openingWarnings)
     {
+        this.opened = opened;
+        this.header = header;
+        this.minimumWidth = minimumWidth;
+        this.openingWarnings = openingWarnings;
         source = opened.Source;
         FileName = fileName;
         Limits = limits;
         Format = opened.Format;
         Sheets = opened.Sheets;
         Sheet = opened.Sheet;
-        HeaderRow = headerRow;
-        Options = opened.Options with { HeaderRow = headerRow };
-        Columns = columns;
-        width = columns.Count;
+        HeaderRow = header.Number;
+        Options = opened.Options with { HeaderRow = header.Number };
     }
 
     public string FileName { get; }
@@ -42,10 +49,14 @@ public sealed class SpreadsheetFile : IDisposable
     public int HeaderRow { get; }
 
     /// <summary>The options as used, every detected value filled in: store these on the import.</summary>
-    public ParseOptions Options { get; }
+    public ParseOptions Options { get; private set; }
 
-    /// <summary>Columns up to the last one with a header or a value in the sample; labels are unique.</summary>
-    public IReadOnlyList<SheetColumn> Columns { get; }
+    /// <summary>
+    /// Columns up to the last one with a header or a value in the sample, or (after <see cref="CountRows"/>, or when
+    /// <see cref="ParseOptions.ColumnCount"/> was given) in any data row; a column without a header is "Column K".
+    /// Labels are unique.
+    /// </summary>
+    public IReadOnlyList<SheetColumn> Columns { get; private set; } = [];
 
     /// <summary>The header row's cells exactly as the file holds them (null for an empty cell), one per column.</summary>
     public IReadOnlyList<string?> HeaderTexts { get; private set; } = [];
@@ -80,117 +91,204 @@ public sealed class SpreadsheetFile : IDisposable
         }
     }
 
-    /// <summary>Counts the rows <see cref="ReadRows"/> gives, streaming the file. Throws only <see cref="ImportFileException"/>.</summary>
+    /// <summary>
+    /// Counts the rows <see cref="ReadRows"/> gives, streaming the file, and finds every column that holds a value in
+    /// any of them: afterwards <see cref="Columns"/>, <see cref="HeaderTexts"/>, <see cref="Options"/> (its
+    /// <see cref="ParseOptions.ColumnCount"/> and <see cref="ParseOptions.UnnamedColumns"/>, to be stored) and
+    /// <see cref="Warnings"/> include the columns that only rows far below the header fill. Throws only
+    /// <see cref="ImportFileException"/>.
+    /// </summary>
     public int CountRows()
     {
         var count = 0;
-        foreach (var raw in Guarded(source.ReadRaw(0)))
+        var include = Options.IncludeHiddenRows;
+        var named = Named(header, Limits.MaxColumns + 1);
+        var known = Math.Max(minimumWidth, header.MaxColumn + 1);
+
+        // Columns without a header inside the known width whose first value is still to be found; while there are
+        // none, a row narrower than the known width needs no look at its cells (nearly every row of nearly every file).
+        var unnamed = new SortedDictionary<int, int>();
+        var open = Enumerable.Range(0, known).Count(c => !named[c]);
+        foreach (var raw in Guarded(source.ReadRaw(Limits.MaxColumns + 1)))
         {
-            if (raw.Number > HeaderRow && IsData(raw, Options.IncludeHiddenRows) && ++count > Limits.MaxRows)
+            if (raw.Number <= HeaderRow || !IsData(raw, include))
+            {
+                continue;
+            }
+
+            if (++count > Limits.MaxRows)
             {
                 throw TooManyRows(Limits);
             }
+
+            if (raw.MaxColumn < known && open == 0)
+            {
+                continue;
+            }
+
+            if (raw.MaxColumn >= Limits.MaxColumns)
+            {
+                throw TooWide(raw.MaxColumn + 1, raw.Number);
+            }
+
+            if (raw.MaxColumn >= known)
+            {
+                open += Enumerable.Range(known, raw.MaxColumn + 1 - known).Count(c => !named[c]);
+                known = raw.MaxColumn + 1;
+            }
+
+            foreach (var cell in raw.Cells)
+            {
+                if (!named[cell.Column] && !unnamed.ContainsKey(cell.Column) && (cell.IsError || !string.IsNullOrWhiteSpace(cell.Text)))
+                {
+                    unnamed[cell.Column] = raw.Number;
+                    open--;
+                }
+            }
         }
 
+        Options = Options with
+        {
+            ColumnCount = known,
+            UnnamedColumns = [.. unnamed.Select(u => new UnnamedColumn(u.Key, u.Value))],
+        };
+        Describe(known);
         return count;
     }
 
     public void Dispose() => source.Dispose();
 
-    internal static SpreadsheetFile Create(OpenedSheet opened, string fileName, ReaderLimits limits, int sampleSize)
+    internal static SpreadsheetFile Create(OpenedSheet opened, string fileName, ReaderLimits limits, int sampleSize,
+        IReadOnlyList<FileWarning>? openingWarnings = null)
     {
         var options = opened.Options;
         var include = options.IncludeHiddenRows;
-        int? headerRow = null;
-        RawCell[] header = [];
-        var headerWidth = 0;
-        var samples = new List<(int Number, int MaxColumn, RawCell[] Cells)>();
+        var where = opened.Sheet is null ? "The file" : $"Sheet \"{opened.Sheet}\"";
+        RowSnapshot? header = null;
+        var samples = new List<RowSnapshot>();
         var hiddenSkipped = 0;
+        var aboveHeader = 0;
+        var wanted = Math.Max(1, sampleSize);
+        var readOn = true;
+        Exception? windowProblem = null;
 
-        foreach (var raw in Guarded(opened.Source.ReadRaw(limits.MaxColumns + 1)))
+        using (var rows = Guarded(opened.Source.ReadRaw(limits.MaxColumns + 1), opened.EncodingChosen).GetEnumerator())
         {
-            if (headerRow is null)
+            if (options.HeaderRow is int chosen)
             {
-                if (options.HeaderRow is int wanted)
+                while (header is null && rows.MoveNext())
                 {
-                    if (raw.Number < wanted)
+                    var raw = rows.Current;
+                    if (raw.Number < chosen)
                     {
+                        aboveHeader += raw.MaxColumn >= 0 ? 1 : 0;
                         continue;
                     }
 
-                    if (raw.Number > wanted || raw.MaxColumn < 0)
+                    if (raw.Number > chosen || raw.MaxColumn < 0)
                     {
                         throw new ImportFileException(FileProblemKind.InvalidOption,
-                            $"Row {wanted} is empty, so it cannot be the header row; choose the row that holds the column names.");
+                            $"Row {chosen} is empty, so it cannot be the header row; choose the row that holds the column names.");
+                    }
+
+                    header = RowSnapshot.Of(raw);
+                }
+
+                if (header is null)
+                {
+                    throw new ImportFileException(FileProblemKind.InvalidOption, $"{where} has no row {chosen}; choose the row that holds the column names.");
+                }
+            }
+            else
+            {
+                var window = HeaderDetection.Window(Take(rows), out windowProblem);
+
+                // A window that ended early ended at the end of the rows or at a problem that streaming reports.
+                readOn = window.Count == HeaderDetection.WindowRows;
+                var index = HeaderDetection.FindHeader(window);
+                if (index < 0)
+                {
+                    throw new ImportFileException(FileProblemKind.Empty, $"{where} holds no data: every row is empty.");
+                }
+
+                header = window[index];
+                aboveHeader = index;
+                foreach (var row in window.Skip(index + 1))
+                {
+                    if (samples.Count < wanted)
+                    {
+                        Keep(row);
                     }
                 }
-                else if (raw.MaxColumn < 0)
+            }
+
+            while (readOn && samples.Count < wanted && rows.MoveNext())
+            {
+                if (rows.Current.MaxColumn >= 0)
                 {
-                    continue;
+                    Keep(RowSnapshot.Of(rows.Current));
                 }
-
-                headerRow = raw.Number;
-                header = [.. raw.Cells];
-                headerWidth = raw.MaxColumn + 1;
-                continue;
-            }
-
-            if (raw.MaxColumn < 0)
-            {
-                continue;
-            }
-
-            if (raw.Hidden && !include)
-            {
-                hiddenSkipped++;
-                continue;
-            }
-
-            samples.Add((raw.Number, raw.MaxColumn, [.. raw.Cells]));
-            if (samples.Count >= Math.Max(1, sampleSize))
-            {
-                break;
             }
         }
 
-        var where = opened.Sheet is null ? "The file" : $"Sheet \"{opened.Sheet}\"";
-        if (headerRow is null)
+        if (samples.Count == 0 && windowProblem is not null)
         {
-            throw options.HeaderRow is int wanted
-                ? new ImportFileException(FileProblemKind.InvalidOption, $"{where} has no row {wanted}; choose the row that holds the column names.")
-                : new ImportFileException(FileProblemKind.Empty, $"{where} holds no data: every row is empty.");
+            // Damage right below the header: the rows cannot be read, which is not the same as there being none.
+            throw windowProblem as ImportFileException ?? Translate(windowProblem, header.Number, opened.EncodingChosen);
         }
 
-        if (samples.Count == 0)
+        if (samples.Count == 0 && hiddenSkipped == 0)
         {
-            throw new ImportFileException(FileProblemKind.NoDataRows, hiddenSkipped > 0
-                ? $"{where} has a header (row {headerRow}) but every row below it is hidden; include hidden rows to import them."
-                : $"{where} has a header (row {headerRow}) but no rows below it.");
+            throw new ImportFileException(FileProblemKind.NoDataRows, $"{where} has a header (row {header.Number}) but no rows below it.");
         }
 
-        var columnCount = Math.Max(headerWidth, samples.Max(s => s.MaxColumn + 1));
+        var minimumWidth = samples.Count == 0 ? 0 : samples.Max(s => s.MaxColumn + 1);
+        var columnCount = Math.Max(Math.Max(header.MaxColumn + 1, minimumWidth), options.ColumnCount ?? 0);
         if (columnCount > limits.MaxColumns)
         {
             throw new ImportFileException(FileProblemKind.TooManyColumns,
-                $"{where} has {columnCount.ToString("N0", CultureInfo.InvariantCulture)} columns; at most {limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} are supported.");
+                $"{where} has {columnCount.ToString("N0", CultureInfo.InvariantCulture)} columns; at most {limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} are supported. Delete the columns that hold nothing to import, or copy the columns to import into a new sheet, and upload it again.");
         }
 
-        if (opened.RowsWithValues is int rows && rows - 1 > limits.MaxRows)
+        if (opened.RowsWithValues is int counted && counted - 1 > limits.MaxRows)
         {
             throw TooManyRows(limits);
         }
 
-        var file = new SpreadsheetFile(opened, fileName, limits, headerRow.Value, LabelColumns(header, columnCount));
-        var headerTexts = new string?[columnCount];
-        foreach (var cell in header)
+        var warnings = new List<FileWarning>(openingWarnings ?? []);
+        if (aboveHeader > 0)
         {
-            if (cell.Column < columnCount)
-            {
-                headerTexts[cell.Column] = cell.Text;
-            }
+            warnings.Add(new FileWarning(FileWarningKind.RowsAboveHeader,
+                $"The header is row {header.Number}: the rows above it (a title or notes) are not imported; choose another header row under File settings if that is wrong."));
         }
 
-        file.HeaderTexts = headerTexts;
+        if (samples.Count == 0)
+        {
+            warnings.Add(new FileWarning(FileWarningKind.NoVisibleRows,
+                $"Every row below the header (row {header.Number}) is hidden, so nothing would be imported: tick \"Include hidden rows\" under File settings to import them."));
+        }
+
+        if (options.UnnamedColumns is null)
+        {
+            // Until the counting pass has looked at every row, the sample tells which columns without a header hold values.
+            var named = Named(header, columnCount);
+            var found = new SortedDictionary<int, int>();
+            foreach (var sample in samples)
+            {
+                foreach (var cell in sample.Cells)
+                {
+                    if (cell.Column < columnCount && !named[cell.Column] && !found.ContainsKey(cell.Column) && (cell.IsError || !string.IsNullOrWhiteSpace(cell.Text)))
+                    {
+                        found[cell.Column] = sample.Number;
+                    }
+                }
+            }
+
+            options = options with { UnnamedColumns = [.. found.Select(f => new UnnamedColumn(f.Key, f.Value))] };
+        }
+
+        var file = new SpreadsheetFile(opened with { Options = options }, fileName, limits, header, minimumWidth, warnings);
+        file.Describe(columnCount);
         var sampleRow = new RawRow(columnCount);
         file.SampleRows = samples.Select(s =>
         {
@@ -202,9 +300,85 @@ public sealed class SpreadsheetFile : IDisposable
 
             return file.ToSourceRow(sampleRow);
         }).ToList();
-        file.Warnings = DescribeWarnings(opened, headerRow.Value, columnCount);
         return file;
+
+        void Keep(RowSnapshot row)
+        {
+            if (row.Hidden && !include)
+            {
+                hiddenSkipped++;
+            }
+            else
+            {
+                samples.Add(row);
+            }
+        }
     }
+
+    /// <summary>The rest of an enumerator, as an enumerable that leaves it open for reading on.</summary>
+    private static IEnumerable<RawRow> Take(IEnumerator<RawRow> rows)
+    {
+        while (rows.MoveNext())
+        {
+            yield return rows.Current;
+        }
+    }
+
+    /// <summary>Sets the columns, header texts and warnings for <paramref name="columnCount"/> columns.</summary>
+    private void Describe(int columnCount)
+    {
+        width = columnCount;
+        Columns = LabelColumns(header.Cells, columnCount);
+        var headerTexts = new string?[columnCount];
+        foreach (var cell in header.Cells)
+        {
+            if (cell.Column < columnCount)
+            {
+                headerTexts[cell.Column] = cell.Text;
+            }
+        }
+
+        HeaderTexts = headerTexts;
+        var warnings = new List<FileWarning>(openingWarnings);
+        warnings.AddRange(DescribeWarnings(opened, HeaderRow, columnCount));
+        if (Options.UnnamedColumns is { Count: > 0 } unnamed)
+        {
+            warnings.Add(new FileWarning(FileWarningKind.UnnamedColumns, DescribeUnnamed(unnamed)));
+        }
+
+        Warnings = warnings;
+    }
+
+    private static string DescribeUnnamed(IReadOnlyList<UnnamedColumn> unnamed)
+    {
+        string One(UnnamedColumn c) => $"{ColumnLetters.FromIndex(c.Index)} from row {c.FirstRow.ToString(CultureInfo.InvariantCulture)} on";
+        if (unnamed.Count == 1)
+        {
+            var c = unnamed[0];
+            return $"Column {ColumnLetters.FromIndex(c.Index)} has values from row {c.FirstRow.ToString(CultureInfo.InvariantCulture)} on but no header; it is offered as \"Column {ColumnLetters.FromIndex(c.Index)}\".";
+        }
+
+        var shown = unnamed.Take(10).Select(One).ToList();
+        var more = unnamed.Count > 10 ? $" and {unnamed.Count - 10} more" : "";
+        return $"Columns {string.Join(", ", shown)}{more} have values but no header; each is offered as \"Column\" and its letter.";
+    }
+
+    private static bool[] Named(RowSnapshot header, int columns)
+    {
+        var named = new bool[columns];
+        foreach (var cell in header.Cells)
+        {
+            if (cell.Column < columns && !string.IsNullOrWhiteSpace(cell.Text))
+            {
+                named[cell.Column] = true;
+            }
+        }
+
+        return named;
+    }
+
+    private ImportFileException TooWide(int columns, int row) => new(FileProblemKind.TooManyColumns,
+        $"{(Sheet is null ? "The file" : $"Sheet \"{Sheet}\"")} has a value in column {ColumnLetters.FromIndex(columns - 1)} of row {row.ToString(CultureInfo.InvariantCulture)}; at most {Limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} columns (up to {ColumnLetters.FromIndex(Limits.MaxColumns - 1)}) are supported. Delete what is beyond column {ColumnLetters.FromIndex(Limits.MaxColumns - 1)}, or copy the columns to import into a new sheet, and upload it again.");
 
     internal static IReadOnlyList<SheetColumn> LabelColumns(IReadOnlyList<RawCell> header, int columnCount)
     {
@@ -222,7 +396,7 @@ public sealed class SpreadsheetFile : IDisposable
         for (var i = 0; i < columnCount; i++)
         {
             var letter = ColumnLetters.FromIndex(i);
-            var text = texts[i];
+            var text = SheetColumn.Shorten(texts[i]);
             var label = string.IsNullOrEmpty(text) ? $"Column {letter}" : used.Contains(text) ? $"{text} ({letter})" : text;
             used.Add(label);
             columns[i] = new SheetColumn(i, letter, label);
@@ -267,10 +441,12 @@ public sealed class SpreadsheetFile : IDisposable
         ColumnLetters.FromIndex(cell.Column) + raw.Number.ToString(CultureInfo.InvariantCulture);
 
     private static ImportFileException TooManyRows(ReaderLimits limits) => new(FileProblemKind.TooLarge,
-        $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows; at most {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} can be imported at once.");
+        $"The file has more than {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} rows; at most {limits.MaxRows.ToString("N0", CultureInfo.InvariantCulture)} can be imported at once: split it into several files and import them one after the other.");
 
     /// <summary>Turns anything a format reader throws while streaming into an <see cref="ImportFileException"/>.</summary>
-    private static IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows)
+    private IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows) => Guarded(rows, opened.EncodingChosen);
+
+    private static IEnumerable<RawRow> Guarded(IEnumerable<RawRow> rows, bool encodingChosen = true)
     {
         IEnumerator<RawRow> enumerator;
         try
@@ -279,7 +455,7 @@ public sealed class SpreadsheetFile : IDisposable
         }
         catch (Exception ex) when (ex is not ImportFileException and not OutOfMemoryException)
         {
-            throw Translate(ex, 0);
+            throw Translate(ex, 0, encodingChosen);
         }
 
         using (enumerator)
@@ -299,7 +475,7 @@ public sealed class SpreadsheetFile : IDisposable
                 }
                 catch (Exception ex) when (ex is not ImportFileException and not OutOfMemoryException)
                 {
-                    throw Translate(ex, last);
+                    throw Translate(ex, last, encodingChosen);
                 }
 
                 last = row.Number;
@@ -308,17 +484,18 @@ public sealed class SpreadsheetFile : IDisposable
         }
     }
 
-    internal static ImportFileException Translate(Exception ex, int lastRow)
+    internal static ImportFileException Translate(Exception ex, int lastRow, bool encodingChosen = true)
     {
         var after = lastRow > 0 ? $" after row {lastRow.ToString(CultureInfo.InvariantCulture)}" : "";
         return ex switch
         {
-            DecoderFallbackException => new ImportFileException(FileProblemKind.InvalidEncoding,
-                $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252).", ex),
+            DecoderFallbackException => new ImportFileException(FileProblemKind.InvalidEncoding, encodingChosen
+                ? $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252)."
+                : $"The file holds bytes{after} that are not valid in the encoding it starts with; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.", ex),
             XmlException or InvalidDataException or EndOfStreamException or FormatException or IOException or ArgumentException
                 or InvalidOperationException or IndexOutOfRangeException or NotSupportedException or ExcelDataReader.Exceptions.ExcelReaderException
-                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}.", ex),
-            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet.", ex),
+                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
+            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
         };
     }
 

@@ -8,11 +8,54 @@ namespace Rollouter.Import.Importing.Writing;
 
 /// <summary>
 /// SQL Server: SqlBulkCopy for clients and history, a temporary staging table and one UPDATE ... FROM for updates.
-/// Not tested: there is no SQL Server on the development machine.
+/// No SQL Server runs on the development machines: every statement below is a constant ending in "Sql", and every
+/// table SqlBulkCopy fills comes from a method ending in "Table", so that a test parses each statement with SQL
+/// Server's own parser (ScriptDom) and checks each table and column it names against the SQL Server model
+/// (SqlServerScriptTests).
 /// </summary>
 internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db)
 {
-    private const string NameIndex = "IX_Clients_RolloutId_NameKey";
+    internal const string NameIndex = "IX_Clients_RolloutId_NameKey";
+
+    internal const string LockRolloutSql =
+        "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1";
+
+    internal const string LockInventorySql =
+        "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
+
+    internal const string CreateOptionSql = """
+        INSERT INTO [CustomFieldOptions] ([CustomFieldId], [Name], [Position])
+        SELECT @field, @name,
+               COALESCE((SELECT MAX([Position]) FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
+                         WHERE [CustomFieldId] = @field), -1) + 1
+        WHERE NOT EXISTS (SELECT 1 FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
+                          WHERE [CustomFieldId] = @field AND [Name] = @name)
+        """;
+
+    internal const string LoadForUpdateSql = """
+        SELECT [Id], [Name], [StatusId], [AssigneeId], [ClientUserId], [Description], [Flag], [Values]
+        FROM [Clients] WITH (UPDLOCK, ROWLOCK)
+        WHERE [Id] IN (SELECT CAST([value] AS int) FROM OPENJSON(@ids))
+        """;
+
+    /// <summary>The staging table of updated clients: a column of <c>Clients</c> each.</summary>
+    internal const string CreateUpdateStagingSql = """
+        CREATE TABLE #client_updates ([Id] int PRIMARY KEY, [StatusId] int NOT NULL, [AssigneeId] int NULL,
+            [ClientUserId] int NULL, [Description] nvarchar(max) NULL, [Flag] nvarchar(max) NULL,
+            [Values] nvarchar(max) NOT NULL)
+        """;
+
+    internal const string UpdateFromStagingSql = """
+        UPDATE c SET [StatusId] = u.[StatusId], [AssigneeId] = u.[AssigneeId], [ClientUserId] = u.[ClientUserId],
+            [Description] = u.[Description], [Flag] = u.[Flag], [Values] = u.[Values], [UpdatedAt] = @now
+        FROM [Clients] AS c INNER JOIN #client_updates AS u ON c.[Id] = u.[Id];
+        TRUNCATE TABLE #client_updates;
+        """;
+
+    internal const string FindTakenKeysSql = """
+        SELECT c.[NameKey] FROM [Clients] c
+        WHERE c.[RolloutId] = @rollout AND c.[NameKey] IN (SELECT j.[value] FROM OPENJSON(@keys) AS j)
+        """;
 
     private bool _stagingCreated;
 
@@ -22,27 +65,18 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
 
     public override async Task LockRolloutAsync(int rolloutId, CancellationToken ct)
     {
-        await using var command = Command(
-            "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1");
+        await using var command = Command(LockRolloutSql);
         Parameter(command, "@resource", $"Rollouter.ClientWrite.{rolloutId}");
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    protected override string InventoryLockSql =>
-        "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
+    protected override string InventoryLockSql => LockInventorySql;
 
     protected override string InventoryParameter => "@inventory";
 
     public override async Task CreateOptionsAsync(IReadOnlyList<NewOption> options, CancellationToken ct)
     {
-        await using var command = Command("""
-            INSERT INTO [CustomFieldOptions] ([CustomFieldId], [Name], [Position])
-            SELECT @field, @name,
-                   COALESCE((SELECT MAX([Position]) FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
-                             WHERE [CustomFieldId] = @field), -1) + 1
-            WHERE NOT EXISTS (SELECT 1 FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
-                              WHERE [CustomFieldId] = @field AND [Name] = @name)
-            """);
+        await using var command = Command(CreateOptionSql);
         var field = Parameter(command, "@field", 0);
         var name = Parameter(command, "@name", "");
         foreach (var option in options)
@@ -56,9 +90,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     public override async Task InsertClientsAsync(
         WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
     {
-        using var table = ClientTable();
-        table.Columns.Add("CreatedById", typeof(int));
-        table.Columns.Add("CreatedByImportId", typeof(int));
+        using var table = ClientsTable();
         foreach (var client in clients)
         {
             table.Rows.Add(context.RolloutId, context.InventoryId, client.Name, Client.KeyOf(client.Name), client.StatusId,
@@ -67,16 +99,12 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                 Json.Values(client.Values), now, now, (object?)context.UserId ?? DBNull.Value, context.ImportId);
         }
 
-        await BulkCopyAsync("[Clients]", table, SqlBulkCopyOptions.CheckConstraints, ct);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
     }
 
     public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
     {
-        await using var command = Command("""
-            SELECT [Id], [Name], [StatusId], [AssigneeId], [ClientUserId], [Description], [Flag], [Values]
-            FROM [Clients] WITH (UPDLOCK, ROWLOCK)
-            WHERE [Id] IN (SELECT CAST([value] AS int) FROM OPENJSON(@ids))
-            """);
+        await using var command = Command(LoadForUpdateSql);
         Parameter(command, "@ids", JsonColumns.Serialize(ids));
         return await ReadClientsAsync(command, ct);
     }
@@ -86,23 +114,12 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     {
         if (!_stagingCreated)
         {
-            await using var create = Command("""
-                CREATE TABLE #client_updates ([Id] int PRIMARY KEY, [StatusId] int NOT NULL, [AssigneeId] int NULL,
-                    [ClientUserId] int NULL, [Description] nvarchar(max) NULL, [Flag] nvarchar(max) NULL,
-                    [Values] nvarchar(max) NOT NULL)
-                """);
+            await using var create = Command(CreateUpdateStagingSql);
             await create.ExecuteNonQueryAsync(ct);
             _stagingCreated = true;
         }
 
-        using var table = new DataTable();
-        table.Columns.Add("Id", typeof(int));
-        table.Columns.Add("StatusId", typeof(int));
-        table.Columns.Add("AssigneeId", typeof(int));
-        table.Columns.Add("ClientUserId", typeof(int));
-        table.Columns.Add("Description", typeof(string));
-        table.Columns.Add("Flag", typeof(string));
-        table.Columns.Add("Values", typeof(string));
+        using var table = UpdatesTable();
         foreach (var client in clients)
         {
             table.Rows.Add(client.Id, client.StatusId, (object?)client.AssigneeId ?? DBNull.Value,
@@ -110,13 +127,8 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                 (object?)client.Flag ?? DBNull.Value, Json.Values(client.Values));
         }
 
-        await BulkCopyAsync("#client_updates", table, SqlBulkCopyOptions.Default, ct);
-        await using var update = Command("""
-            UPDATE c SET [StatusId] = u.[StatusId], [AssigneeId] = u.[AssigneeId], [ClientUserId] = u.[ClientUserId],
-                [Description] = u.[Description], [Flag] = u.[Flag], [Values] = u.[Values], [UpdatedAt] = @now
-            FROM [Clients] AS c INNER JOIN #client_updates AS u ON c.[Id] = u.[Id];
-            TRUNCATE TABLE #client_updates;
-            """);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.Default, ct);
+        await using var update = Command(UpdateFromStagingSql);
         Parameter(update, "@now", now);
         await update.ExecuteNonQueryAsync(ct);
     }
@@ -124,29 +136,20 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     public override async Task InsertHistoryAsync(
         WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
     {
-        using var table = new DataTable();
-        table.Columns.Add("ClientId", typeof(int));
-        table.Columns.Add("At", typeof(DateTimeOffset));
-        table.Columns.Add("UserId", typeof(int));
-        table.Columns.Add("ImportId", typeof(int));
-        table.Columns.Add("Action", typeof(string));
-        table.Columns.Add("Changes", typeof(string));
+        using var table = HistoryTable();
         foreach (var entry in entries)
         {
             table.Rows.Add(entry.ClientId, now, (object?)context.UserId ?? DBNull.Value, context.ImportId,
                 entry.Action.ToString(), Json.Changes(entry.Changes));
         }
 
-        await BulkCopyAsync("[ClientHistory]", table, SqlBulkCopyOptions.CheckConstraints, ct);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
     }
 
     public override async Task<List<string>> FindTakenKeysAsync(
         int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
     {
-        await using var command = LookupCommand("""
-            SELECT c.[NameKey] FROM [Clients] c
-            WHERE c.[RolloutId] = @rollout AND c.[NameKey] IN (SELECT j.[value] FROM OPENJSON(@keys) AS j)
-            """);
+        await using var command = LookupCommand(FindTakenKeysSql);
         Parameter(command, "@keys", JsonColumns.Serialize(keys));
         Parameter(command, "@rollout", rolloutId);
         return await ReadStringsAsync(command, ct);
@@ -155,9 +158,10 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     public override bool IsNameConflict(Exception exception) =>
         exception is SqlException { Number: 2601 or 2627 } e && e.Message.Contains(NameIndex, StringComparison.Ordinal);
 
-    private static DataTable ClientTable()
+    /// <summary>New clients for SqlBulkCopy into <c>Clients</c>: the table's name is the destination, columns map by name.</summary>
+    internal static DataTable ClientsTable()
     {
-        var table = new DataTable();
+        var table = new DataTable("[Clients]");
         table.Columns.Add("RolloutId", typeof(int));
         table.Columns.Add("InventoryId", typeof(int));
         table.Columns.Add("Name", typeof(string));
@@ -170,14 +174,44 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         table.Columns.Add("Values", typeof(string));
         table.Columns.Add("CreatedAt", typeof(DateTimeOffset));
         table.Columns.Add("UpdatedAt", typeof(DateTimeOffset));
+        table.Columns.Add("CreatedById", typeof(int));
+        table.Columns.Add("CreatedByImportId", typeof(int));
         return table;
     }
 
-    private async Task BulkCopyAsync(string destination, DataTable table, SqlBulkCopyOptions options, CancellationToken ct)
+    /// <summary>Updated clients for SqlBulkCopy into the staging table <see cref="CreateUpdateStagingSql"/> creates.</summary>
+    internal static DataTable UpdatesTable()
+    {
+        var table = new DataTable("#client_updates");
+        table.Columns.Add("Id", typeof(int));
+        table.Columns.Add("StatusId", typeof(int));
+        table.Columns.Add("AssigneeId", typeof(int));
+        table.Columns.Add("ClientUserId", typeof(int));
+        table.Columns.Add("Description", typeof(string));
+        table.Columns.Add("Flag", typeof(string));
+        table.Columns.Add("Values", typeof(string));
+        return table;
+    }
+
+    /// <summary>History entries for SqlBulkCopy into <c>ClientHistory</c>.</summary>
+    internal static DataTable HistoryTable()
+    {
+        var table = new DataTable("[ClientHistory]");
+        table.Columns.Add("ClientId", typeof(int));
+        table.Columns.Add("At", typeof(DateTimeOffset));
+        table.Columns.Add("UserId", typeof(int));
+        table.Columns.Add("ImportId", typeof(int));
+        table.Columns.Add("Action", typeof(string));
+        table.Columns.Add("Changes", typeof(string));
+        return table;
+    }
+
+    /// <summary>Copies <paramref name="table"/> into the table its name names, mapping the columns by name.</summary>
+    private async Task BulkCopyAsync(DataTable table, SqlBulkCopyOptions options, CancellationToken ct)
     {
         using var copy = new SqlBulkCopy(Sql, options, SqlTransaction)
         {
-            DestinationTableName = destination,
+            DestinationTableName = table.TableName,
             BulkCopyTimeout = 0,
             BatchSize = 0,
         };

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -21,21 +22,15 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
     : Controller
 {
-    private bool IsReviewer => User.IsKeyAccountManager() || User.IsAdministrator();
-
     /// <summary>
     /// The imports to review, 50 a page by keyset: failed ones first, then the others, each group newest first. The
     /// cursor is the group (0 failed, 1 other) and the id: "0.123".
     /// </summary>
     [HttpGet("")]
+    [Authorize(Policy = Policies.Reviewer)]
     public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
         CancellationToken cancellationToken = default)
     {
-        if (!IsReviewer)
-        {
-            return Forbid();
-        }
-
         var visible = access.Visible(User).Select(r => r.Id);
         var page = await KeysetPage<ReviewListItem>.ReadAsync(new ListPosition(after, before, last), ReviewList.PageSize,
             i => (i.Status == ImportStatus.Failed ? "0." : "1.") + i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
@@ -72,66 +67,56 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
     [HttpGet("{rollout}/imports/{id:int}")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null,
         bool last = false, CancellationToken cancellationToken = default)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? View("~/Features/Imports/Details.cshtml", await pages.PageAsync(RolloutScopedAttribute.Current(HttpContext),
-            import!, cancellationToken, review: true, rows: new ListPosition(after, before, last), column: column));
+        var import = await FindAsync(id, cancellationToken);
+        return import is null ? NotFound() : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
+            RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
+            column: column));
     }
 
     /// <summary>What the page's progress bar polls while the import runs.</summary>
     [HttpGet("{rollout}/imports/{id:int}/progress")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        return refusal ?? Json(pages.Progress(import!));
+        var import = await FindAsync(id, cancellationToken);
+        return import is null ? NotFound() : Json(pages.Progress(import));
     }
 
     /// <summary>The file as it was uploaded.</summary>
     [HttpGet("{rollout}/imports/{id:int}/file")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        if (refusal is not null)
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
         {
-            return refusal;
+            return NotFound();
         }
 
-        var file = await pages.OriginalFileAsync(import!, cancellationToken);
+        var file = await pages.OriginalFileAsync(import, cancellationToken);
         return file.Succeeded ? file.Value.ToResult() : NotFound();
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
     [HttpGet("{rollout}/imports/{id:int}/error-report")]
-    [RolloutScoped]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
     {
-        var (import, refusal) = await ImportAsync(id, cancellationToken);
-        if (refusal is not null)
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
         {
-            return refusal;
+            return NotFound();
         }
 
-        var report = await ImportReports.ErrorReportAsync(db, imports, import!, cancellationToken);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
-    /// <summary>
-    /// The import of the current rollout (whose membership <see cref="RolloutScopedAttribute"/> checked: 404), for a
-    /// key account manager or administrator (else 403).
-    /// </summary>
-    private async Task<(ClientImport? Import, IActionResult? Refusal)> ImportAsync(int id, CancellationToken cancellationToken)
-    {
-        if (!IsReviewer)
-        {
-            return (null, Forbid());
-        }
-
-        var import = await pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
-        return import is null ? (null, NotFound()) : (import, null);
-    }
+    /// <summary>The import of the rollout <see cref="RolloutScopedAttribute"/> let the reviewer into, or null.</summary>
+    private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
+        pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 }

@@ -1,9 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.CustomFields;
 
@@ -30,8 +34,11 @@ public sealed class CustomFieldForm
 /// importer compiles it). The type changes only where every stored value stays valid: Input ↔ Text Area and Selection →
 /// Multi-Selection. Options are unique per field ignoring case; renaming one renames it in every client's values,
 /// and an option that clients use cannot be removed (the count is shown).
+/// Fields are shared by rollouts: every change of an existing field or its options is refused to a rollout manager while
+/// an inventory of a rollout they are not a member of uses the field (<see cref="SharedSettingsRule"/>); creating and
+/// duplicating one is open to them.
 /// </summary>
-public sealed class CustomFieldSettings(RolloutDbContext db)
+public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule)
 {
     public static readonly IReadOnlyList<CustomFieldType> Types = Enum.GetValues<CustomFieldType>();
 
@@ -94,11 +101,16 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         return (field, errors);
     }
 
-    public async Task<SettingsErrors> UpdateAsync(CustomField field, CustomFieldForm form, CancellationToken ct)
+    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         await CheckAsync(form, field.Id, errors, ct);
         if (!CanChangeType(field.Type, form.Type))
         {
@@ -120,10 +132,20 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         return errors;
     }
 
-    public async Task<SettingsErrors> AddOptionAsync(CustomField field, string? name, CancellationToken ct)
+    /// <summary>
+    /// Adds an option. It changes no client, but every import into an inventory with the field accepts it from then on,
+    /// so it follows the rule of every other change. (An import's "Create option if not exists" adds the options its own
+    /// file brings, as the original product does.)
+    /// </summary>
+    public async Task<SettingsErrors> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         var clean = CheckOption(field, name, 0, errors);
         if (!errors.Failed)
         {
@@ -141,24 +163,17 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
     /// Renames an option, and the value in every client of an inventory that has the field (recorded in their history), in
     /// one transaction.
     /// </summary>
-    public async Task<SettingsErrors> RenameOptionAsync(CustomField field, int optionId, string? name, int? actorId,
+    public async Task<SettingsErrors> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = new SettingsErrors();
-        var option = field.Options.SingleOrDefault(o => o.Id == optionId);
-        if (option is null)
-        {
-            errors.Invalid("", "This option no longer exists.");
-            return errors;
-        }
-
-        var clean = CheckOption(field, name, optionId, errors);
-        if (errors.Failed || clean == option.Name)
+        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        if (errors.Failed || clean == option!.Name)
         {
             return errors;
         }
 
+        var actorId = user.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var old = option.Name;
         option.Name = clean!;
@@ -180,21 +195,45 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         return errors;
     }
 
-    public async Task MoveOptionAsync(CustomField field, int optionId, int direction, CancellationToken ct)
+    /// <summary>
+    /// What renaming the option would do: the refusal (the rule, or a bad name), or else how many clients hold the option
+    /// and get the new name, so that the page can ask before changing them.
+    /// </summary>
+    public async Task<(SettingsErrors Errors, int Clients)> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
+        int optionId, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        if (Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
+        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
+        return errors.Failed || clean == option!.Name
+            ? (errors, 0)
+            : (errors, await CountClientsWithOptionAsync(field.Id, option.Name, ct));
+    }
+
+    /// <summary>Moves an option one place up (-1) or down (+1): the order of the dropdowns and the import template.</summary>
+    public async Task<SettingsErrors> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        if (!errors.Failed && Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
                 o => o.Id == optionId, direction))
         {
             await db.SaveChangesAsync(ct);
         }
+
+        return errors;
     }
 
     /// <summary>Removes an option no client uses; one in use is refused with the number of clients.</summary>
-    public async Task<SettingsErrors> RemoveOptionAsync(CustomField field, int optionId, CancellationToken ct)
+    public async Task<SettingsErrors> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
@@ -284,6 +323,150 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
 
             count += batch.Count(c => Breaks(c.Values.GetValueOrDefault(field.Id)));
             lastId = batch[^1].Id;
+        }
+    }
+
+    /// <summary>
+    /// The inventories of <paramref name="user"/>'s rollouts that use the field, each with what keeps it from switching to
+    /// a copy: an import into it running.
+    /// </summary>
+    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        return await db.Inventories.AsNoTracking()
+            .Where(i => visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
+            .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
+            .Select(i => new SwitchChoice(i.Id, i.Rollout.Name + " / " + i.Name,
+                db.Imports.Any(m => m.InventoryId == i.Id && m.Status == ImportStatus.InProgress) ? "has an import running" : null))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// A new field like <paramref name="field"/> (description, type, required flag, pattern, options in order) under
+    /// <paramref name="name"/>, and <paramref name="inventoryIds"/> switched to it: each of those inventories (of the
+    /// user's rollouts, using the field, no import into it running) then has the copy at the original's place instead
+    /// of the original, each of its clients' values of the original is copied to the copy with a history entry, and its
+    /// remembered mapping and not yet written imports map to the copy where they mapped to the original. The clients'
+    /// values of the original stay, as when a field is taken off an inventory. One transaction: an inventory that
+    /// cannot switch refuses the whole, and nothing is created.
+    /// </summary>
+    public async Task<(CustomField? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, CustomField field,
+        string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        ArgumentNullException.ThrowIfNull(inventoryIds);
+        var form = new CustomFieldForm
+        {
+            Name = name ?? "", Description = field.Description, Type = field.Type, Required = field.Required,
+            ValidationRegex = field.ValidationRegex,
+        };
+        var errors = new SettingsErrors();
+        await CheckAsync(form, 0, errors, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var ids = inventoryIds.Distinct().ToList();
+        // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
+        var inventories = await db.Inventories.Include(i => i.CustomFields)
+            .Where(i => ids.Contains(i.Id) && visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
+            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(ct);
+        if (inventories.Count != ids.Count)
+        {
+            errors.Invalid("InventoryIds", "Only inventories of your rollouts that use this field can switch to the copy.");
+        }
+
+        if (errors.Failed)
+        {
+            return (null, errors);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var copy = new CustomField
+        {
+            Name = form.Name, Description = form.Description, Type = form.Type, Required = form.Required,
+            ValidationRegex = form.ValidationRegex,
+            Options = [.. field.Options.OrderBy(o => o.Position).Select((o, i) => new CustomFieldOption { Name = o.Name, Position = i })],
+        };
+        db.CustomFields.Add(copy);
+        await db.SaveChangesAsync(ct);
+        foreach (var inventory in inventories)
+        {
+            // An import writes values under this lock: wait for it, so that none is left behind on the original.
+            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
+            if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, ct))
+            {
+                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it has an import running.");
+                db.ChangeTracker.Clear();
+                return (null, errors);
+            }
+
+            var place = inventory.CustomFields.Single(f => f.CustomFieldId == field.Id);
+            inventory.CustomFields.Remove(place);
+            inventory.CustomFields.Add(new InventoryCustomField { CustomFieldId = copy.Id, Position = place.Position });
+            inventory.LastImportMapping = MapToCopy(inventory.LastImportMapping, field.Name, copy.Name);
+            var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
+                && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
+                    || i.Status == ImportStatus.Failed)).ToListAsync(ct);
+            unwritten.ForEach(i => i.Mapping = MapToCopy(i.Mapping, field.Name, copy.Name));
+
+            await db.SaveChangesAsync(ct);
+            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return (copy, errors);
+    }
+
+    /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/>.</summary>
+    private static string? MapToCopy(string? json, string original, string copy)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        var mapping = ImportMapping.FromJson(json);
+        var columns = mapping.Columns.Where(c => c.Target == original).ToList();
+        columns.ForEach(c => c.Target = copy);
+        return columns.Count == 0 ? json : mapping.ToJson();
+    }
+
+    /// <summary>Copies each value of field <paramref name="fieldId"/> of the inventory's clients to the copy, with history; 1,000 at a time.</summary>
+    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var lastId = 0;
+        while (true)
+        {
+            var batch = await db.Clients.InInventory(inventory.RolloutId, inventory.Id).Where(c => c.Id > lastId)
+                .OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var history = new List<ClientHistoryEntry>();
+            foreach (var client in batch.Where(c => c.Values.TryGetValue(fieldId, out var v) && v.Length > 0))
+            {
+                var values = client.Values[fieldId];
+                client.Values[copy.Id] = [.. values];
+                client.UpdatedAt = now;
+                // The dictionary is changed in place; tell EF Core the JSON column changed.
+                db.Entry(client).Property(c => c.Values).IsModified = true;
+                history.Add(new ClientHistoryEntry
+                {
+                    ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
+                    Changes = [new FieldChange(copy.Name, null, string.Join("; ", values))],
+                });
+            }
+
+            db.ClientHistory.AddRange(history);
+            await db.SaveChangesAsync(ct);
+            lastId = batch[^1].Id;
+            // Only the batch goes: the inventories switched next are still tracked.
+            foreach (var entry in batch.Cast<object>().Concat(history))
+            {
+                db.Entry(entry).State = EntityState.Detached;
+            }
         }
     }
 
@@ -377,6 +560,25 @@ public sealed class CustomFieldSettings(RolloutDbContext db)
         {
             return e.Message;
         }
+    }
+
+    private async Task<(SettingsErrors Errors, CustomFieldOption? Option, string? Clean)> CheckRenameOptionAsync(
+        ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken ct)
+    {
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        if (errors.Failed)
+        {
+            return (errors, null, null);
+        }
+
+        var option = field.Options.SingleOrDefault(o => o.Id == optionId);
+        if (option is null)
+        {
+            errors.Invalid("", "This option no longer exists.");
+            return (errors, null, null);
+        }
+
+        return (errors, option, CheckOption(field, name, optionId, errors));
     }
 
     private static string? CheckOption(CustomField field, string? name, int optionId, SettingsErrors errors)

@@ -2,29 +2,40 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
-using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.CustomFields;
 
-/// <summary>Custom fields and their options (Rollout Manager or higher).</summary>
+/// <summary>
+/// Custom fields and their options (Rollout Manager or higher). A change of a field that an inventory of a rollout the
+/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SharedSettingsRule"/>).
+/// </summary>
 [Route("settings/custom-fields")]
-public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess access, CustomFieldSettings settings)
+public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRule rule, CustomFieldSettings settings)
     : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/CustomFields/";
 
+    private const string SwitchRule =
+        "A switched inventory has the copy where it had the original. Each of its clients' values of the original is " +
+        "copied to the copy, with a history entry, and the mapping its next import is offered maps to the copy. The " +
+        "values of the original stay on the clients, as when a field is taken off an inventory. Link types that share " +
+        "the original do not share the copy: an administrator can add it to them.";
+
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
+        var reaches = await rule.ReachOfFieldsAsync(User, ct);
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name)
-            .Select(f => new CustomFieldListItem(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, f.Options.Count,
-                db.InventoryCustomFields.Count(i => i.CustomFieldId == f.Id)))
+            .Select(f => new { f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, Options = f.Options.Count })
             .ToListAsync(ct);
-        return View(Views + "Index.cshtml", fields);
+        return View(Views + "Index.cshtml", fields
+            .Select(f => new CustomFieldListItem(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, f.Options,
+                reaches.GetValueOrDefault(f.Id, SettingReach.None)))
+            .ToList());
     }
 
     [HttpGet("new")]
-    public IActionResult New() => View(Views + "Edit.cshtml", new CustomFieldPage(null, new CustomFieldForm(), []));
+    public IActionResult New() => View(Views + "Edit.cshtml", new CustomFieldPage(null, new CustomFieldForm(), SettingReach.None));
 
     [HttpPost("new")]
     public async Task<IActionResult> Create(CustomFieldForm form, CancellationToken ct)
@@ -39,7 +50,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
             }
         }
 
-        return View(Views + "Edit.cshtml", new CustomFieldPage(null, form, []));
+        return View(Views + "Edit.cshtml", new CustomFieldPage(null, form, SettingReach.None));
     }
 
     [HttpGet("{id:int}")]
@@ -59,7 +70,8 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
         }
 
         var rulesBefore = (field.Required, field.ValidationRegex);
-        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(field, form, ct), out _))
+        var forbidden = false;
+        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(User, field, form, ct), out forbidden))
         {
             var breaking = rulesBefore == (field.Required, field.ValidationRegex)
                 ? 0
@@ -72,29 +84,90 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
         }
 
         db.ChangeTracker.Clear();
+        ForbidIf(forbidden);
         return await PageAsync((await settings.FindAsync(id, ct))!, form, ct);
     }
 
     [HttpPost("{id:int}/options")]
     public Task<IActionResult> AddOption(int id, string? optionName, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.AddOptionAsync(f, optionName, ct), $"The option {optionName?.Trim()} was added.", ct);
+        ChangeAsync(id, f => settings.AddOptionAsync(User, f, optionName, ct), $"The option {optionName?.Trim()} was added.", ct);
 
+    /// <summary>
+    /// Renames an option, in its clients' values too. When clients hold it, the first post asks first, naming how many
+    /// clients change; the answer posts again with <paramref name="confirmed"/>.
+    /// </summary>
     [HttpPost("{id:int}/options/{optionId:int}")]
-    public Task<IActionResult> RenameOption(int id, int optionId, string? optionName, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.RenameOptionAsync(f, optionId, optionName, User.UserId(), ct),
+    public async Task<IActionResult> RenameOption(int id, int optionId, string? optionName, bool confirmed, CancellationToken ct)
+    {
+        var field = await settings.FindAsync(id, ct);
+        if (field is null)
+        {
+            return NotFound();
+        }
+
+        if (!confirmed)
+        {
+            var (errors, clients) = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, ct);
+            if (!errors.Failed && clients > 0)
+            {
+                return View(Views + "RenameOption.cshtml",
+                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName!.Trim(), clients));
+            }
+        }
+
+        return await ChangeAsync(id, f => settings.RenameOptionAsync(User, f, optionId, optionName, ct),
             "The option was renamed, in the clients' values too.", ct);
+    }
 
     [HttpPost("{id:int}/options/{optionId:int}/up")]
     public Task<IActionResult> MoveUp(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, async f => { await settings.MoveOptionAsync(f, optionId, -1, ct); return new SettingsErrors(); }, null, ct);
+        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, -1, ct), null, ct);
 
     [HttpPost("{id:int}/options/{optionId:int}/down")]
     public Task<IActionResult> MoveDown(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, async f => { await settings.MoveOptionAsync(f, optionId, 1, ct); return new SettingsErrors(); }, null, ct);
+        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, 1, ct), null, ct);
 
     [HttpPost("{id:int}/options/{optionId:int}/remove")]
     public Task<IActionResult> RemoveOption(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.RemoveOptionAsync(f, optionId, ct), "The option was removed.", ct);
+        ChangeAsync(id, f => settings.RemoveOptionAsync(User, f, optionId, ct), "The option was removed.", ct);
+
+    /// <summary>A copy of the field to change freely, and which of the user's inventories switch to it.</summary>
+    [HttpGet("{id:int}/duplicate")]
+    public async Task<IActionResult> Duplicate(int id, CancellationToken ct)
+    {
+        var field = await settings.FindAsync(id, ct);
+        return field is null ? NotFound() : await DuplicatePageAsync(field, $"{field.Name} (copy)", [], ct);
+    }
+
+    [HttpPost("{id:int}/duplicate")]
+    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken ct)
+    {
+        var field = await settings.FindAsync(id, ct);
+        if (field is null)
+        {
+            return NotFound();
+        }
+
+        var (copy, errors) = await settings.DuplicateAsync(User, field, name, inventoryIds ?? [], ct);
+        if (Refused(errors, out _))
+        {
+            return await DuplicatePageAsync(field, name ?? "", inventoryIds ?? [], ct);
+        }
+
+        var switched = inventoryIds?.Length ?? 0;
+        Confirm($"The custom field {copy!.Name} was created as a copy of {field.Name}" + switched switch
+        {
+            0 => ".",
+            1 => "; 1 inventory now uses it, with its clients' values.",
+            _ => $"; {switched} inventories now use it, with their clients' values.",
+        });
+        return RedirectToAction(nameof(Edit), new { id = copy.Id });
+    }
+
+    private async Task<IActionResult> DuplicatePageAsync(CustomField field, string name, IReadOnlyCollection<int> chosen,
+        CancellationToken ct) =>
+        View("~/Features/Settings/Duplicate.cshtml", new DuplicatePage("custom field", field.Name,
+            $"/settings/custom-fields/{field.Id}", name, await settings.SwitchChoicesAsync(User, field, ct), chosen, SwitchRule));
 
     private static CustomFieldForm FormOf(CustomField field) => new()
     {
@@ -114,9 +187,10 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
             return NotFound();
         }
 
-        if (Refused(await change(field), out _))
+        if (Refused(await change(field), out var forbidden))
         {
             db.ChangeTracker.Clear();
+            ForbidIf(forbidden);
             field = (await settings.FindAsync(id, ct))!;
             return await PageAsync(field, FormOf(field), ct);
         }
@@ -130,7 +204,5 @@ public sealed class CustomFieldsController(RolloutDbContext db, RolloutAccess ac
     }
 
     private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken ct) =>
-        View(Views + "Edit.cshtml", new CustomFieldPage(field, form,
-            await InventoryUsage.NamesAsync(db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == field.Id)),
-                access, User, ct)));
+        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, ct)));
 }

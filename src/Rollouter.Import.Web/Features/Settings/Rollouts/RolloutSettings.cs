@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Rollouts;
@@ -91,7 +92,9 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         var errors = new SettingsErrors();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
+        // A rollout manager adds only users they already manage: anyone else is as unknown to them as a user that does not
+        // exist (adding a stranger would make them the manager's to edit and to send a reset link to).
+        var user = await db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == userId, ct);
         if (user is null)
         {
             errors.Invalid("UserId", "Choose a user to add.");
@@ -99,10 +102,6 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         else if (!user.IsActive)
         {
             errors.Invalid("UserId", $"{user.DisplayName} is deactivated: reactivate the user first.");
-        }
-        else if (user.Role == Role.Administrator && !actor.IsAdministrator())
-        {
-            errors.Forbidden("Only administrators change an administrator's rollouts.");
         }
         else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct))
         {

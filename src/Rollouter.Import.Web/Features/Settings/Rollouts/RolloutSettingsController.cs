@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Rollouts;
@@ -130,9 +131,9 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
             .Select(m => new MemberItem(m.UserId, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role, m.User.IsActive))
             .ToListAsync(ct);
         var memberIds = members.Select(m => m.Id).ToList();
-        var isAdministrator = User.IsAdministrator();
-        var candidates = await db.Users.AsNoTracking()
-            .Where(u => u.IsActive && !memberIds.Contains(u.Id) && (isAdministrator || u.Role != Role.Administrator))
+        // A rollout manager adds only users of their other rollouts (Users/UserAccess); others are not named.
+        var candidates = await db.Manageable(User).AsNoTracking()
+            .Where(u => u.IsActive && !memberIds.Contains(u.Id))
             .OrderBy(u => u.DisplayName)
             .Select(u => new UserChoice(u.Id, u.DisplayName, u.Email, u.Role))
             .ToListAsync(ct);

@@ -47,9 +47,11 @@ public sealed class UserForm
 }
 
 /// <summary>
-/// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. Rollout managers
-/// manage every user below Administrator; only administrators give or take the Administrator role. Nobody
-/// deactivates themselves, and the last active administrator stays one.
+/// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. A rollout manager
+/// manages only the users of their rollouts, never an administrator (<see cref="UserAccess"/>: callers find the user
+/// through <see cref="FindAsync"/>, which answers null for anyone else), creates users into at least one of their
+/// rollouts, and creates a link only for a user whose every rollout is theirs. Only administrators give the
+/// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
 /// </summary>
 public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
 {
@@ -57,9 +59,13 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
         [.. Enum.GetValues<Role>().Where(r => r != Role.Administrator || actor.IsAdministrator()).OrderDescending()];
 
-    /// <summary>Whether <paramref name="actor"/> may edit <paramref name="target"/> (a rollout manager: no administrator).</summary>
-    public static bool CanManage(ClaimsPrincipal actor, User target) =>
-        actor.IsAdministrator() || (actor.HasRoleAtLeast(Role.RolloutManager) && target.Role != Role.Administrator);
+    /// <summary>The user if <paramref name="actor"/> manages them; null, as for a user that does not exist, otherwise.</summary>
+    public Task<User?> FindAsync(ClaimsPrincipal actor, int id, CancellationToken ct) =>
+        db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == id, ct);
+
+    /// <summary>Whether <paramref name="actor"/> still manages the user, e.g. after taking them out of their rollouts.</summary>
+    public Task<bool> ManagesAsync(ClaimsPrincipal actor, int id, CancellationToken ct) =>
+        db.Manageable(actor).AnyAsync(u => u.Id == id, ct);
 
     public async Task<(User? User, string? InvitationToken, SettingsErrors Errors)> CreateAsync(
         ClaimsPrincipal actor, UserForm form, CancellationToken ct)
@@ -67,6 +73,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         var errors = new SettingsErrors();
         Normalize(form);
         await CheckAsync(actor, form, null, errors, ct);
+        if (!actor.IsAdministrator() && !await access.Visible(actor).AnyAsync(r => form.RolloutIds.Contains(r.Id), ct))
+        {
+            // A rollout manager manages the users of their rollouts: a user outside all of them would be out of reach at once.
+            errors.Invalid(nameof(UserForm.RolloutIds), "Choose at least one of your rollouts for the user.");
+        }
+
         if (!form.Invite)
         {
             if (string.IsNullOrEmpty(form.Password))
@@ -104,7 +116,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
         await transaction.CommitAsync(ct);
-        var token = form.Invite ? await InvitationTokenAsync(user) : null;
+        var token = form.Invite ? await NewInvitationTokenAsync(user) : null;
         return (user, token, errors);
     }
 
@@ -113,12 +125,6 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         ArgumentNullException.ThrowIfNull(user);
         var errors = new SettingsErrors();
         Normalize(form);
-        if (!CanManage(actor, user))
-        {
-            errors.Forbidden("Only administrators change an administrator.");
-            return errors;
-        }
-
         await CheckAsync(actor, form, user, errors, ct);
         if (user.Role == Role.Administrator && form.Role != Role.Administrator && user.IsActive
             && !await OtherActiveAdministratorsAsync(user.Id, ct))
@@ -151,16 +157,15 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         return errors;
     }
 
-    /// <summary>Deactivates or reactivates; a deactivated user can no longer sign in, and their sessions and tokens end.</summary>
+    /// <summary>
+    /// Deactivates or reactivates. A deactivated user can no longer sign in, and their sessions and tokens end: the new
+    /// security stamp also keeps them ended after a reactivation.
+    /// </summary>
     public async Task<SettingsErrors> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(user);
         var errors = new SettingsErrors();
-        if (!CanManage(actor, user))
-        {
-            errors.Forbidden("Only administrators deactivate or reactivate an administrator.");
-        }
-        else if (!active && user.Id == actor.UserId())
+        if (!active && user.Id == actor.UserId())
         {
             errors.Invalid("", "You cannot deactivate yourself.");
         }
@@ -175,22 +180,43 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         }
 
         user.IsActive = active;
-        var result = await users.UpdateAsync(user);
-        if (result.Succeeded && !active)
-        {
-            // Ends the user's cookie sessions at the next request (the cookie check also reads IsActive).
-            await users.UpdateSecurityStampAsync(user);
-        }
-
+        // Saves the user together with a new stamp when deactivating.
+        var result = active ? await users.UpdateAsync(user) : await users.UpdateSecurityStampAsync(user);
         AddIdentityErrors(result, errors);
         return errors;
     }
 
     /// <summary>
-    /// A password-reset token for the invitation link. Changing the security stamp first makes every earlier link of this
-    /// user invalid; setting the password changes it again, so a link works once.
+    /// A new invitation (or password reset) link's token for a user <paramref name="actor"/> manages. Opening the link
+    /// signs in as the user, so a rollout manager gets one only for a user whose every rollout is theirs.
     /// </summary>
-    public async Task<string> InvitationTokenAsync(User user)
+    public async Task<(string? Token, SettingsErrors Errors)> InvitationAsync(ClaimsPrincipal actor, User user, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var errors = new SettingsErrors();
+        if (user.Id == actor.UserId())
+        {
+            // A new link would also end one's own sessions; one's own password is changed on the "Your password" page.
+            errors.Invalid("", "You cannot create a link for yourself: change your password on the \"Your password\" page.");
+        }
+        else if (!user.IsActive)
+        {
+            errors.Invalid("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
+        }
+        else if (!await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, actor).AnyAsync(ct))
+        {
+            errors.Forbidden($"{user.DisplayName} is also a member of rollouts you do not manage: ask an administrator for the link.");
+        }
+
+        return errors.Failed ? (null, errors) : (await NewInvitationTokenAsync(user), errors);
+    }
+
+    /// <summary>
+    /// A password-reset token for the invitation link. Changing the security stamp first makes every earlier link of this
+    /// user invalid (and ends the user's sessions and API tokens); setting the password changes it again, so a link works
+    /// once.
+    /// </summary>
+    private async Task<string> NewInvitationTokenAsync(User user)
     {
         await users.UpdateSecurityStampAsync(user);
         return await users.GeneratePasswordResetTokenAsync(user);
@@ -240,7 +266,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         {
             errors.Invalid(nameof(UserForm.Role), "Choose a role.");
         }
-        else if (form.Role == Role.Administrator && !actor.IsAdministrator() && existing?.Role != Role.Administrator)
+        else if (form.Role == Role.Administrator && !actor.IsAdministrator())
         {
             errors.Forbidden("Only administrators make someone an Administrator.");
         }

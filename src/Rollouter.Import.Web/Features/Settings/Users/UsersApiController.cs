@@ -7,7 +7,10 @@ using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Users;
 
-/// <summary>Users (Rollout Manager or higher; the pages' rules: only administrators create administrators).</summary>
+/// <summary>
+/// Users (Rollout Manager or higher), with the pages' rules: a rollout manager sees and manages only the users of their
+/// rollouts, never an administrator (any other user: 404); only administrators create administrators.
+/// </summary>
 [SettingsConflictFilter]
 [Route("api/users")]
 public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access, UserSettings settings)
@@ -20,15 +23,29 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     public async Task<IActionResult> List(CancellationToken ct)
     {
-        if (!User.HasRoleAtLeast(Role.RolloutManager))
+        if (RequireManager() is { } refusal)
         {
-            return Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage users.");
+            return refusal;
         }
 
         // Only rollouts the caller sees are named.
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
-        return Ok(await Db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        return Ok(await Db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(UserDto.Projection(visible)).ToListAsync(ct));
+    }
+
+    [HttpGet("{id:int}")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Get(int id, CancellationToken ct)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        return await DescribeAsync(id, null, ct) is { } user ? Ok(user) : UserNotFound(id);
     }
 
     [HttpPost("")]
@@ -39,9 +56,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     public async Task<IActionResult> Create(CreateUserRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!User.HasRoleAtLeast(Role.RolloutManager))
+        if (RequireManager() is { } refusal)
         {
-            return Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage users.");
+            return refusal;
         }
 
         var form = new UserForm
@@ -61,14 +78,120 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return Error(errors.StatusCode, errors.Message);
         }
 
-        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
-        var rollouts = await Db.RolloutMembers.Where(m => m.UserId == user!.Id && visible.Contains(m.RolloutId))
-            .Select(m => m.Rollout.Identifier)
-            .OrderBy(i => i).ToListAsync(ct);
-        var invitation = token is null
-            ? null
-            : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(user!.Id, token)}";
-        return Created($"/api/users/{user!.Id}", new UserDto(user.Id, user.DisplayName, user.Email, user.UserCode, user.Role,
-            user.IsKeyAccountManager, user.IsActive, rollouts, invitation));
+        return Created($"/api/users/{user!.Id}", await DescribeAsync(user.Id, token, ct));
     }
+
+    /// <summary>Changes a user; the role and the rollouts follow the pages' rules.</summary>
+    [HttpPut("{id:int}")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var user = await settings.FindAsync(User, id, ct);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var form = new UserForm
+        {
+            DisplayName = request.DisplayName ?? user.DisplayName,
+            Email = request.Email ?? user.Email ?? "",
+            UserCode = request.UserCode ?? user.UserCode,
+            Role = request.Role ?? user.Role,
+            IsKeyAccountManager = request.IsKeyAccountManager ?? user.IsKeyAccountManager,
+            RolloutIds = request.RolloutIds is { } rollouts
+                ? [.. rollouts]
+                : await Db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(ct),
+        };
+        var errors = await settings.UpdateAsync(User, user, form, ct);
+        if (errors.Failed)
+        {
+            return Error(errors.StatusCode, errors.Message);
+        }
+
+        // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
+        return Ok(await DescribeAsync(id, null, ct) ?? new UserDto(user.Id, user.DisplayName, user.Email, user.UserCode,
+            user.Role, user.IsKeyAccountManager, user.IsActive, []));
+    }
+
+    [HttpPost("{id:int}/deactivate")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public Task<IActionResult> Deactivate(int id, CancellationToken ct) => SetActiveAsync(id, false, ct);
+
+    [HttpPost("{id:int}/reactivate")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public Task<IActionResult> Reactivate(int id, CancellationToken ct) => SetActiveAsync(id, true, ct);
+
+    /// <summary>A new invitation or password reset link (earlier ones stop working, and so do the user's sessions and tokens).</summary>
+    [HttpPost("{id:int}/invitation")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Invite(int id, CancellationToken ct)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var user = await settings.FindAsync(User, id, ct);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var (token, errors) = await settings.InvitationAsync(User, user, ct);
+        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, token, ct));
+    }
+
+    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var user = await settings.FindAsync(User, id, ct);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var errors = await settings.SetActiveAsync(User, user, active, ct);
+        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, null, ct));
+    }
+
+    /// <summary>The user as the caller sees them (only their rollouts named), with the link when one was just made.</summary>
+    private async Task<UserDto?> DescribeAsync(int id, string? invitationToken, CancellationToken ct)
+    {
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var user = await Db.Manageable(User).AsNoTracking().Where(u => u.Id == id).Select(UserDto.Projection(visible))
+            .SingleOrDefaultAsync(ct);
+        return user is null || invitationToken is null
+            ? user
+            : user with
+            {
+                InvitationUrl = $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(id, invitationToken)}",
+            };
+    }
+
+    private static IActionResult UserNotFound(int id) => Error(StatusCodes.Status404NotFound, $"User {id} does not exist.");
+
+    private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
+        ? null
+        : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators manage users.");
 }

@@ -16,7 +16,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     {
         // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
         var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(ct);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        var users = await db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
                 u.PasswordHash != null,
                 u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
@@ -60,7 +60,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Edit(int id, CancellationToken ct)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
+        var user = await db.Manageable(User).AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
         if (user is null)
         {
             return NotFound();
@@ -82,15 +82,10 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     public async Task<IActionResult> Update(int id, UserForm form, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        var user = await settings.FindAsync(User, id, ct);
         if (user is null)
         {
             return NotFound();
-        }
-
-        if (!UserSettings.CanManage(User, user))
-        {
-            return Forbid();
         }
 
         // No password on editing: the invitation link sets one.
@@ -100,8 +95,14 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             var errors = await settings.UpdateAsync(User, user, form, ct);
             if (!Refused(errors, out var forbidden))
             {
-                Confirm($"{user.DisplayName} was saved.");
-                return RedirectToAction(nameof(Edit), new { id });
+                if (await settings.ManagesAsync(User, id, ct))
+                {
+                    Confirm($"{user.DisplayName} was saved.");
+                    return RedirectToAction(nameof(Edit), new { id });
+                }
+
+                Confirm($"{user.DisplayName} was saved and is no longer in any of your rollouts.");
+                return RedirectToAction(nameof(Index));
             }
 
             if (forbidden)
@@ -125,37 +126,24 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     [HttpPost("{id:int}/invitation")]
     public async Task<IActionResult> Invite(int id, CancellationToken ct)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        var user = await settings.FindAsync(User, id, ct);
         if (user is null)
         {
             return NotFound();
         }
 
-        if (!UserSettings.CanManage(User, user))
+        var (token, errors) = await settings.InvitationAsync(User, user, ct);
+        if (Refused(errors, out var forbidden))
         {
-            return Forbid();
+            return forbidden ? Forbid() : View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
         }
 
-        if (user.Id == User.UserId())
-        {
-            // A new link would also end one's own other sessions; one's own password is changed by signing in.
-            ModelState.AddModelError("", "You cannot create a link for yourself.");
-            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
-        }
-
-        if (!user.IsActive)
-        {
-            ModelState.AddModelError("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
-            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
-        }
-
-        var token = await settings.InvitationTokenAsync(user);
-        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token)));
+        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token!)));
     }
 
     private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
     {
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        var user = await settings.FindAsync(User, id, ct);
         if (user is null)
         {
             return NotFound();
@@ -196,8 +184,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     {
         var manageable = await access.Visible(User).OrderBy(r => r.Name)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
-        var canManage = user is null || UserSettings.CanManage(User, user);
-        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canManage,
-            user?.Id == User.UserId());
+        var canLink = user is not null && await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, User).AnyAsync(ct);
+        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canLink, user?.Id == User.UserId());
     }
 }

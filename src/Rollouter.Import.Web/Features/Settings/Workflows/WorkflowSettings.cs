@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Workflows;
 
@@ -8,8 +11,11 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// Workflows and their ordered statuses. Status names are unique within a workflow, and names that differ only by case
 /// are refused too (imports compare exactly, people do not). A workflow keeps at least one status; removing a status
 /// that clients are on moves them to another status of the workflow and removes it in one transaction.
+/// Workflows are shared by rollouts: every change of an existing workflow is refused to a rollout manager while an
+/// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
+/// one is open to them.
 /// </summary>
-public sealed class WorkflowSettings(RolloutDbContext db)
+public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule)
 {
     public const int NameLength = 200;
 
@@ -50,10 +56,15 @@ public sealed class WorkflowSettings(RolloutDbContext db)
         return (workflow, errors);
     }
 
-    public async Task<SettingsErrors> RenameAsync(Workflow workflow, string? name, CancellationToken ct)
+    public async Task<SettingsErrors> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         var clean = await CheckNameAsync(name, workflow.Id, errors, ct);
         if (!errors.Failed)
         {
@@ -64,10 +75,15 @@ public sealed class WorkflowSettings(RolloutDbContext db)
         return errors;
     }
 
-    public async Task<SettingsErrors> AddStatusAsync(Workflow workflow, string? name, CancellationToken ct)
+    public async Task<SettingsErrors> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         var clean = CheckStatusName(workflow, name, 0, errors);
         if (!errors.Failed)
         {
@@ -82,10 +98,16 @@ public sealed class WorkflowSettings(RolloutDbContext db)
     }
 
     /// <summary>Renames a status; clients keep it (they reference its id).</summary>
-    public async Task<SettingsErrors> RenameStatusAsync(Workflow workflow, int statusId, string? name, CancellationToken ct)
+    public async Task<SettingsErrors> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
@@ -103,15 +125,22 @@ public sealed class WorkflowSettings(RolloutDbContext db)
         return errors;
     }
 
-    /// <summary>Moves a status one place up (-1) or down (+1).</summary>
-    public async Task MoveStatusAsync(Workflow workflow, int statusId, int direction, CancellationToken ct)
+    /// <summary>
+    /// Moves a status one place up (-1) or down (+1). The first status is the one an import gives a client whose Status
+    /// cell is empty, so the order matters to every inventory of the workflow.
+    /// </summary>
+    public async Task<SettingsErrors> MoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int direction,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        if (Ordering.MoveOne(workflow.Statuses, s => s.Position, (s, position) => s.Position = position,
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        if (!errors.Failed && Ordering.MoveOne(workflow.Statuses, s => s.Position, (s, position) => s.Position = position,
                 s => s.Id == statusId, direction))
         {
             await db.SaveChangesAsync(ct);
         }
+
+        return errors;
     }
 
     public Task<int> ClientCountAsync(int statusId, CancellationToken ct) =>
@@ -122,11 +151,17 @@ public sealed class WorkflowSettings(RolloutDbContext db)
     /// transaction as the removal. Refused while an import into an inventory of this workflow runs, since it may be
     /// writing clients with this status.
     /// </summary>
-    public async Task<SettingsErrors> RemoveStatusAsync(Workflow workflow, int statusId, int? targetStatusId, int? actorId,
+    public async Task<SettingsErrors> RemoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int? targetStatusId,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = new SettingsErrors();
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        if (errors.Failed)
+        {
+            return errors;
+        }
+
+        var actorId = user.UserId();
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
@@ -187,6 +222,100 @@ public sealed class WorkflowSettings(RolloutDbContext db)
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return errors;
+    }
+
+    /// <summary>
+    /// The inventories of <paramref name="user"/>'s rollouts that use the workflow, each with what keeps it from switching
+    /// to a copy: clients (their statuses belong to this workflow), or an import into it running.
+    /// </summary>
+    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, Workflow workflow, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var inventories = await db.Inventories.AsNoTracking()
+            .Where(i => i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))
+            .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
+            .Select(i => new { i.Id, i.RolloutId, Name = i.Rollout.Name + " / " + i.Name }).ToListAsync(ct);
+        var choices = new List<SwitchChoice>();
+        foreach (var inventory in inventories)
+        {
+            choices.Add(new SwitchChoice(inventory.Id, inventory.Name,
+                await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, ct)));
+        }
+
+        return choices;
+    }
+
+    /// <summary>
+    /// A new workflow with the same statuses in the same order, and <paramref name="inventoryIds"/> switched to it: only
+    /// inventories of <paramref name="user"/>'s rollouts that use <paramref name="workflow"/> and have no clients (an
+    /// inventory's workflow changes only then). All in one transaction: one inventory that cannot switch refuses the
+    /// whole, and nothing is created.
+    /// </summary>
+    public async Task<(Workflow? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, Workflow workflow,
+        string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(inventoryIds);
+        var errors = new SettingsErrors();
+        var clean = await CheckNameAsync(name, 0, errors, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var ids = inventoryIds.Distinct().ToList();
+        // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
+        var inventories = await db.Inventories.Where(i => ids.Contains(i.Id) && i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))
+            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(ct);
+        if (inventories.Count != ids.Count)
+        {
+            errors.Invalid("InventoryIds", "Only inventories of your rollouts that use this workflow can switch to the copy.");
+        }
+
+        if (errors.Failed)
+        {
+            return (null, errors);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var copy = new Workflow
+        {
+            Name = clean!,
+            Statuses = [.. workflow.Statuses.OrderBy(s => s.Position).Select((s, i) => new WorkflowStatus { Name = s.Name, Position = i })],
+        };
+        db.Workflows.Add(copy);
+        await db.SaveChangesAsync(ct);
+        foreach (var inventory in inventories)
+        {
+            // An import writes clients under this lock: wait for it, then count what it wrote.
+            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
+            if (await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, ct) is { } blocker)
+            {
+                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it {blocker}.");
+                db.ChangeTracker.Clear();
+                return (null, errors);
+            }
+
+            inventory.WorkflowId = copy.Id;
+        }
+
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return (copy, errors);
+    }
+
+    /// <summary>Why the inventory cannot switch to another workflow ("has 40 clients"), or null.</summary>
+    private async Task<string?> SwitchBlockerAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    {
+        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct))
+        {
+            return "has an import running";
+        }
+
+        var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct);
+        return clients switch
+        {
+            0 => null,
+            1 => "has a client, whose status belongs to this workflow",
+            _ => $"has {clients:N0} clients, whose statuses belong to this workflow",
+        };
     }
 
     private async Task<string?> CheckNameAsync(string? name, int id, SettingsErrors errors, CancellationToken ct)

@@ -2,25 +2,32 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
-using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Workflows;
 
-/// <summary>Workflows and their statuses (Rollout Manager or higher).</summary>
+/// <summary>
+/// Workflows and their statuses (Rollout Manager or higher). A change of a workflow that an inventory of a rollout the
+/// manager is not a member of uses is refused with 403 and the page saying so (<see cref="SharedSettingsRule"/>).
+/// </summary>
 [Route("settings/workflows")]
-public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess access, WorkflowSettings settings) : SettingsControllerBase
+public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule rule, WorkflowSettings settings) : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/Workflows/";
+
+    private const string SwitchRule =
+        "An inventory switches to another workflow only while it has no clients: their statuses belong to its workflow. " +
+        "An inventory with clients keeps its workflow; a new or duplicated inventory can start on the copy.";
 
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct)
     {
+        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
         var workflows = await db.Workflows.AsNoTracking().OrderBy(w => w.Name)
-            .Select(w => new WorkflowListItem(w.Id, w.Name,
-                w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList(),
-                db.Inventories.Count(i => i.WorkflowId == w.Id)))
+            .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
             .ToListAsync(ct);
-        return View(Views + "Index.cshtml", workflows);
+        return View(Views + "Index.cshtml", workflows
+            .Select(w => new WorkflowListItem(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None)))
+            .ToList());
     }
 
     [HttpGet("new")]
@@ -49,26 +56,26 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
 
     [HttpPost("{id:int}")]
     public Task<IActionResult> Rename(int id, string? name, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.RenameAsync(w, name, ct), "The workflow was renamed.", ct);
+        ChangeAsync(id, w => settings.RenameAsync(User, w, name, ct), "The workflow was renamed.", ct);
 
     [HttpPost("{id:int}/statuses")]
     public Task<IActionResult> AddStatus(int id, string? statusName, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.AddStatusAsync(w, statusName, ct), $"The status {statusName?.Trim()} was added.", ct);
+        ChangeAsync(id, w => settings.AddStatusAsync(User, w, statusName, ct), $"The status {statusName?.Trim()} was added.", ct);
 
     [HttpPost("{id:int}/statuses/{statusId:int}")]
     public Task<IActionResult> RenameStatus(int id, int statusId, string? statusName, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.RenameStatusAsync(w, statusId, statusName, ct),
+        ChangeAsync(id, w => settings.RenameStatusAsync(User, w, statusId, statusName, ct),
             "The status was renamed; its clients keep it.", ct);
 
     [HttpPost("{id:int}/statuses/{statusId:int}/up")]
     public Task<IActionResult> MoveUp(int id, int statusId, CancellationToken ct) =>
-        ChangeAsync(id, async w => { await settings.MoveStatusAsync(w, statusId, -1, ct); return new SettingsErrors(); }, null, ct);
+        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, -1, ct), null, ct);
 
     [HttpPost("{id:int}/statuses/{statusId:int}/down")]
     public Task<IActionResult> MoveDown(int id, int statusId, CancellationToken ct) =>
-        ChangeAsync(id, async w => { await settings.MoveStatusAsync(w, statusId, 1, ct); return new SettingsErrors(); }, null, ct);
+        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, 1, ct), null, ct);
 
-    /// <summary>Asks where the status's clients go before removing it.</summary>
+    /// <summary>Asks where the status's clients go before removing it, naming how many there are.</summary>
     [HttpGet("{id:int}/statuses/{statusId:int}/remove")]
     public async Task<IActionResult> Remove(int id, int statusId, CancellationToken ct)
     {
@@ -79,8 +86,8 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
             return NotFound();
         }
 
-        return View(Views + "RemoveStatus.cshtml",
-            new RemoveStatusPage(workflow!, status, await settings.ClientCountAsync(statusId, ct), null));
+        return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
+            await settings.ClientCountAsync(statusId, ct), null, await rule.ReachOfWorkflowAsync(User, id, ct)));
     }
 
     [HttpPost("{id:int}/statuses/{statusId:int}/remove")]
@@ -93,11 +100,12 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
             return NotFound();
         }
 
-        var errors = await settings.RemoveStatusAsync(workflow!, statusId, targetStatusId, User.UserId(), ct);
-        if (Refused(errors, out _))
+        var errors = await settings.RemoveStatusAsync(User, workflow!, statusId, targetStatusId, ct);
+        if (Refused(errors, out var forbidden))
         {
-            return View(Views + "RemoveStatus.cshtml",
-                new RemoveStatusPage(workflow!, status, await settings.ClientCountAsync(statusId, ct), targetStatusId));
+            ForbidIf(forbidden);
+            return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
+                await settings.ClientCountAsync(statusId, ct), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, ct)));
         }
 
         var target = workflow!.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
@@ -106,6 +114,46 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
             : $"The status {status.Name} was removed; its clients now have the status {target.Name}.");
         return RedirectToAction(nameof(Edit), new { id });
     }
+
+    /// <summary>A copy of the workflow to change freely, and which of the user's inventories switch to it.</summary>
+    [HttpGet("{id:int}/duplicate")]
+    public async Task<IActionResult> Duplicate(int id, CancellationToken ct)
+    {
+        var workflow = await settings.FindAsync(id, ct);
+        return workflow is null
+            ? NotFound()
+            : await DuplicatePageAsync(workflow, $"{workflow.Name} (copy)", [], ct);
+    }
+
+    [HttpPost("{id:int}/duplicate")]
+    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken ct)
+    {
+        var workflow = await settings.FindAsync(id, ct);
+        if (workflow is null)
+        {
+            return NotFound();
+        }
+
+        var (copy, errors) = await settings.DuplicateAsync(User, workflow, name, inventoryIds ?? [], ct);
+        if (Refused(errors, out _))
+        {
+            return await DuplicatePageAsync(workflow, name ?? "", inventoryIds ?? [], ct);
+        }
+
+        var switched = inventoryIds?.Length ?? 0;
+        Confirm($"The workflow {copy!.Name} was created as a copy of {workflow.Name}" + switched switch
+        {
+            0 => ".",
+            1 => "; 1 inventory now uses it.",
+            _ => $"; {switched} inventories now use it.",
+        });
+        return RedirectToAction(nameof(Edit), new { id = copy.Id });
+    }
+
+    private async Task<IActionResult> DuplicatePageAsync(Workflow workflow, string name, IReadOnlyCollection<int> chosen,
+        CancellationToken ct) =>
+        View("~/Features/Settings/Duplicate.cshtml", new DuplicatePage("workflow", workflow.Name,
+            $"/settings/workflows/{workflow.Id}", name, await settings.SwitchChoicesAsync(User, workflow, ct), chosen, SwitchRule));
 
     private async Task<IActionResult> ChangeAsync(int id, Func<Workflow, Task<SettingsErrors>> change, string? message,
         CancellationToken ct)
@@ -116,9 +164,10 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
             return NotFound();
         }
 
-        if (Refused(await change(workflow), out _))
+        if (Refused(await change(workflow), out var forbidden))
         {
             db.ChangeTracker.Clear();
+            ForbidIf(forbidden);
             return await PageAsync((await settings.FindAsync(id, ct))!, ct);
         }
 
@@ -135,9 +184,8 @@ public sealed class WorkflowsController(RolloutDbContext db, RolloutAccess acces
         var statusIds = workflow.Statuses.Select(s => s.Id).ToList();
         var counts = await db.Clients.Where(c => statusIds.Contains(c.StatusId)).GroupBy(c => c.StatusId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var inventories = await InventoryUsage.NamesAsync(db.Inventories.Where(i => i.WorkflowId == workflow.Id), access, User, ct);
         return View(Views + "Edit.cshtml", new WorkflowPage(workflow,
             [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => new StatusItem(s.Id, s.Name, counts.GetValueOrDefault(s.Id)))],
-            inventories));
+            await rule.ReachOfWorkflowAsync(User, workflow.Id, ct)));
     }
 }

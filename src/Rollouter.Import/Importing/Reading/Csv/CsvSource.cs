@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using CsvHelper;
 
 namespace Rollouter.Import.Importing.Reading.Csv;
 
@@ -11,7 +12,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 
     static CsvSource() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static OpenedSheet Open(Func<Stream> openStream, byte[] head, long length, string fileName, ParseOptions options, ReaderLimits limits)
+    public static WorkbookFile Open(Func<Stream> openStream, byte[] head, long length, string fileName, ParseOptions options, ReaderLimits limits)
     {
         var (name, encoding, preamble) = options.Encoding is null ? DetectEncoding(openStream, head) : ChosenEncoding(options.Encoding, head);
         if (options.Encoding is not null && name == "utf-8" && FindInvalidUtf8(openStream, preamble) is long offset)
@@ -32,25 +33,99 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         }
         else
         {
-            var (sample, complete) = SampleText(openStream, encoding, preamble, length);
-            chosen = DetectDelimiter(sample, complete);
+            chosen = DetectDelimiter(openStream, encoding, preamble, length);
         }
 
         var source = new CsvSource(openStream, encoding, preamble, chosen, limits.MaxCellLength);
-        var sheet = new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false);
-        return new OpenedSheet(SpreadsheetFormat.Csv, [sheet], null, options with { Sheet = null, Encoding = name, Delimiter = chosen }, source);
+        return new CsvFile(source, new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false), name, chosen);
     }
 
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
         using var stream = openStream();
         stream.Position = preambleLength;
-        using var text = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-        var records = new CsvRecordReader(text, delimiter, maxCellLength);
-        var row = new RawRow(columnCap);
-        while (records.Read(row))
+        var unterminated = false;
+        var options = Options(delimiter) with
         {
+            OnMalformedRecord = record => unterminated |= record.Reason == CsvMalformedReason.UnterminatedQuote,
+        };
+
+        // UTF-8 (checked byte by byte when the file was opened) is parsed as it is; other encodings through a strict
+        // decoder, so that bytes the encoding cannot decode stop the read instead of turning into replacement characters.
+        using var reader = encoding is UTF8Encoding
+            ? CsvReader.Create(stream, options)
+            : CsvReader.Create(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16), options);
+        var row = new RawRow(columnCap);
+        var number = 0;
+        while (Read(reader, number))
+        {
+            number++;
+            if (unterminated)
+            {
+                throw new ImportFileException(FileProblemKind.Corrupt,
+                    $"Row {number} opens a quoted value whose closing quote is missing, so the rest of the file would be one cell; check the quotes in row {number}.");
+            }
+
+            var record = reader.Current;
+            if (number == 1 && IsSeparatorHint(record.RawRecord))
+            {
+                // Excel's "sep=;" line names the delimiter and is not shown as a row: the header below it is row 1.
+                number = 0;
+                continue;
+            }
+
+            row.Reset(number, false);
+            for (var i = 0; i < record.FieldCount; i++)
+            {
+                var field = record[i];
+                if (field.IsEmpty)
+                {
+                    continue;
+                }
+
+                var text = field.ToString();
+                row.Add(i, text.Length <= maxCellLength ? text : text[..maxCellLength], false, text.Length);
+            }
+
             yield return row;
+        }
+    }
+
+    /// <summary>
+    /// CsvHelper's reader as this importer reads CSV: no header (the importer finds it), empty lines kept (a spreadsheet
+    /// shows them as rows, so row numbers match), malformed quotes recovered as Excel does, and records bounded so that a
+    /// quote that is never closed cannot make one record of a whole large file.
+    /// </summary>
+    private static CsvReaderOptions Options(char? separator) => new()
+    {
+        Separator = separator,
+        HasHeader = false,
+        Mode = CsvMode.Rfc4180,
+        SkipEmptyLines = false,
+        DetectSeparatorHint = false,
+        AllowLineBreaksInQuotes = true,
+        MalformedData = CsvMalformedDataHandling.Recover,
+        MaxRecordSize = MaxRecordBytes,
+        PoolStrings = true,
+    };
+
+    /// <summary>The largest record read: 500 columns of 32,767 characters of 3 UTF-8 bytes each, and then some.</summary>
+    private const int MaxRecordBytes = 64 * 1024 * 1024;
+
+    private static bool IsSeparatorHint(ReadOnlySpan<byte> record) =>
+        record.Length == 5 && record.StartsWith("sep="u8) && Delimiters.Contains((char)record[4]);
+
+    private static bool Read(CsvReader reader, int number)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (CsvFormatException ex)
+        {
+            var row = number + 1;
+            throw new ImportFileException(FileProblemKind.Corrupt,
+                $"Row {row} is longer than {MaxRecordBytes / 1024 / 1024} MB, which no spreadsheet row is: probably a quoted value whose closing quote is missing; check the quotes in row {row}.", ex);
         }
     }
 
@@ -182,114 +257,42 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         return line;
     }
 
-    private static (string Text, bool Complete) SampleText(Func<Stream> openStream, Encoding encoding, int preamble, long length)
+    /// <summary>
+    /// CsvHelper's choice among , ; tab and | from the first records (a file of one column gets a comma). It looks at
+    /// the first 64 KB as this reader decodes them, so that a problem further down is reported when the rows are read.
+    /// </summary>
+    private static char DetectDelimiter(Func<Stream> openStream, Encoding encoding, int preamble, long length)
     {
         using var stream = openStream();
         stream.Position = preamble;
         var bytes = new byte[(int)Math.Min(length - preamble, 64 * 1024)];
         stream.ReadExactly(bytes);
-        var decoder = encoding.GetDecoder();
         var chars = new char[encoding.GetMaxCharCount(bytes.Length)];
-        var count = decoder.GetChars(bytes, 0, bytes.Length, chars, 0, flush: false);
-        return (new string(chars, 0, count), bytes.Length == length - preamble);
-    }
-
-    /// <summary>
-    /// The candidate that splits the first records into the same number (more than one) of fields most consistently;
-    /// ties go to more fields, then to the order , ; tab |. Quotes are respected. A file with one column gets a comma.
-    /// </summary>
-    internal static char DetectDelimiter(string sample, bool complete = true)
-    {
-        var best = ',';
-        var bestScore = (Consistency: 0.0, Fields: 0);
-        foreach (var candidate in Delimiters)
+        var count = encoding.GetDecoder().GetChars(bytes, 0, bytes.Length, chars, 0, flush: false);
+        using var reader = CsvReader.FromText(new string(chars, 0, count), Options(null) with { DetectSeparatorHint = true });
+        try
         {
-            var counts = CountFields(sample, candidate, 30, complete);
-            if (counts.Count == 0)
-            {
-                continue;
-            }
-
-            var mode = counts.GroupBy(c => c).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First();
-            if (mode.Key < 2)
-            {
-                continue;
-            }
-
-            var score = ((double)mode.Count() / counts.Count, mode.Key);
-            if (score.Item1 > bestScore.Consistency || (score.Item1 == bestScore.Consistency && score.Key > bestScore.Fields))
-            {
-                best = candidate;
-                bestScore = score;
-            }
+            return reader.Separator is char separator && Delimiters.Contains(separator) ? separator : ',';
         }
-
-        return best;
-    }
-
-    private static List<int> CountFields(string text, char delimiter, int maxRecords, bool complete)
-    {
-        var counts = new List<int>();
-        var fields = 1;
-        var inQuotes = false;
-        var blank = true;
-        for (var i = 0; i < text.Length && counts.Count < maxRecords; i++)
+        catch (CsvFormatException)
         {
-            var c = text[i];
-            if (inQuotes)
-            {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        i++;
-                    }
-                    else
-                    {
-                        inQuotes = false;
-                    }
-                }
-
-                continue;
-            }
-
-            if (c == '"')
-            {
-                inQuotes = true;
-                blank = false;
-            }
-            else if (c == delimiter)
-            {
-                fields++;
-                blank = false;
-            }
-            else if (c is '\n' or '\r')
-            {
-                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                if (!blank)
-                {
-                    counts.Add(fields);
-                }
-
-                fields = 1;
-                blank = true;
-            }
-            else if (!char.IsWhiteSpace(c))
-            {
-                blank = false;
-            }
+            return ',';
         }
-
-        // The last record counts only when the sample holds the whole file (no cut mid-record).
-        if (!blank && !inQuotes && complete && counts.Count < maxRecords)
-        {
-            counts.Add(fields);
-        }
-
-        return counts;
     }
+}
+
+/// <summary>A CSV file as a workbook of one sheet, named after the file.</summary>
+internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding, char delimiter) : WorkbookFile
+{
+    public override SpreadsheetFormat Format => SpreadsheetFormat.Csv;
+
+    public override IReadOnlyList<SheetInfo> Sheets { get; } = [sheet];
+
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => source.ReadRaw(columnCap);
+
+    public override OpenedSheet Open(int sheet, ParseOptions options) =>
+        new(Format, Sheets, null, options with { Sheet = null, Encoding = encoding, Delimiter = delimiter }, source)
+        {
+            EncodingChosen = options.Encoding is not null,
+        };
 }

@@ -2,37 +2,65 @@ using System.Globalization;
 using System.Text;
 using ExcelDataReader;
 using ExcelDataReader.Exceptions;
-using Rollouter.Import.Importing.Reading.Xlsx;
 
 namespace Rollouter.Import.Importing.Reading.Xls;
 
 /// <summary>
-/// Legacy .xls workbooks through ExcelDataReader (which streams them). Hidden rows come from a zero row height,
-/// hidden columns from a zero column width, merged cells from the sheet; ExcelDataReader 3.6 does not expose
-/// auto-filters or error cells (an error cell reads as empty).
+/// Workbooks read through ExcelDataReader, which streams them: legacy .xls (BIFF, also encrypted with Excel's default
+/// password, which Excel opens without asking), and workbooks in an encrypted package. Hidden rows come from a zero
+/// row height, hidden columns from a zero column width, merged cells from the sheet; ExcelDataReader 3.6 does not
+/// expose auto-filters or error cells (an error cell reads as empty). Opening reads every sheet once, for its rows
+/// with values and its hidden rows.
 /// </summary>
-internal static class XlsWorkbook
+internal sealed class XlsWorkbook : WorkbookFile
 {
+    private readonly Func<Stream> openStream;
+    private readonly SheetFacts[] facts;
+
     static XlsWorkbook() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static OpenedSheet Open(Func<Stream> openStream, ParseOptions options, ReaderLimits limits)
+    private XlsWorkbook(Func<Stream> openStream, SpreadsheetFormat format, SheetFacts[] facts)
+    {
+        this.openStream = openStream;
+        this.facts = facts;
+        Format = format;
+        Sheets = [.. facts.Select(f => new SheetInfo(f.Name, f.Hidden, f.RowsWithValues))];
+    }
+
+    public override SpreadsheetFormat Format { get; }
+
+    public override IReadOnlyList<SheetInfo> Sheets { get; }
+
+    public static XlsWorkbook Open(Func<Stream> openStream, SpreadsheetFormat format, ReaderLimits limits)
     {
         using var reader = CreateReader(openStream);
-        var sheets = new List<(string Name, bool Hidden, string Part)>();
+        var facts = new List<SheetFacts>();
         do
         {
-            sheets.Add((reader.Name, reader.VisibleState is "hidden" or "veryhidden", sheets.Count.ToString(CultureInfo.InvariantCulture)));
+            facts.Add(ReadFacts(reader, limits));
         }
         while (reader.NextResult());
 
-        var chosen = XlsxWorkbook.ChooseSheet(sheets, options.Sheet);
-        var index = int.Parse(chosen.Part, CultureInfo.InvariantCulture);
-        reader.Reset();
-        for (var i = 0; i < index; i++)
-        {
-            reader.NextResult();
-        }
+        return new XlsWorkbook(openStream, format, [.. facts]);
+    }
 
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new XlsSheetSource(openStream, sheet).ReadRaw(columnCap);
+
+    public override OpenedSheet Open(int sheet, ParseOptions options)
+    {
+        var f = facts[sheet];
+        return new OpenedSheet(Format, Sheets, f.Name, options with { Sheet = f.Name, Delimiter = null, Encoding = null },
+            new XlsSheetSource(openStream, sheet))
+        {
+            HiddenRows = f.HiddenRows,
+            HiddenColumns = f.HiddenColumns,
+            MergedRanges = f.MergedRanges,
+            RowsWithValues = f.RowsWithValues,
+        };
+    }
+
+    private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits)
+    {
         var hiddenRows = new List<(int First, int Last)>();
         var rowsWithValues = 0;
         var number = 0;
@@ -80,40 +108,36 @@ internal static class XlsWorkbook
         var merged = (reader.MergeCells ?? [])
             .Select(m => $"{ColumnLetters.FromIndex(m.FromColumn)}{m.FromRow + 1}:{ColumnLetters.FromIndex(m.ToColumn)}{m.ToRow + 1}")
             .ToList();
-
-        return new OpenedSheet(
-            SpreadsheetFormat.Xls,
-            sheets.Select(s => new SheetInfo(s.Name, s.Hidden)).ToList(),
-            chosen.Name,
-            options with { Sheet = chosen.Name, Delimiter = null, Encoding = null },
-            new XlsSheetSource(openStream, index))
-        {
-            HiddenRows = hiddenRows,
-            HiddenColumns = hiddenColumns,
-            MergedRanges = merged,
-            RowsWithValues = rowsWithValues,
-        };
+        return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged);
     }
 
+    /// <summary>
+    /// A reader over the file. Without a password ExcelDataReader tries Excel's default one ("VelvetSweatshop"), as
+    /// Excel does: a workbook that was only write-protected opens; one that asks for a password is refused.
+    /// </summary>
     internal static IExcelDataReader CreateReader(Func<Stream> openStream)
     {
         var stream = openStream();
         try
         {
-            return ExcelReaderFactory.CreateBinaryReader(stream, new ExcelReaderConfiguration { FallbackEncoding = Encoding.GetEncoding(1252) });
+            return ExcelReaderFactory.CreateReader(stream, new ExcelReaderConfiguration { FallbackEncoding = Encoding.GetEncoding(1252) });
         }
         catch (InvalidPasswordException ex)
         {
             stream.Dispose();
             throw new ImportFileException(FileProblemKind.PasswordProtected,
-                "The workbook is password-protected; remove the password in Excel (File › Info › Protect Workbook) and upload it again.", ex);
+                "The workbook is protected by a password; open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password, empty the box) and upload it again.", ex);
         }
         catch (Exception ex) when (ex is ExcelReaderException or InvalidDataException or IOException or NotSupportedException or ArgumentException)
         {
             stream.Dispose();
-            throw new ImportFileException(FileProblemKind.Corrupt, "The file is damaged or not an Excel workbook: it cannot be read as .xls.", ex);
+            throw new ImportFileException(FileProblemKind.Corrupt,
+                "The file is damaged: it cannot be read as an Excel workbook. If Excel opens it, save it again there (File › Save As, Excel Workbook .xlsx) and upload that copy.", ex);
         }
     }
+
+    private sealed record SheetFacts(
+        string Name, bool Hidden, int RowsWithValues, List<(int First, int Last)> HiddenRows, List<(int First, int Last)> HiddenColumns, List<string> MergedRanges);
 
     private sealed class XlsSheetSource(Func<Stream> openStream, int index) : SheetSource
     {
@@ -137,8 +161,9 @@ internal static class XlsWorkbook
                         null => null,
                         string s => s,
                         bool b => b ? "TRUE" : "FALSE",
-                        DateTime d => FormatDate(d, reader.GetNumberFormatString(c)),
-                        double d => CellText.Format(d, Classify(reader.GetNumberFormatString(c)), false),
+                        DateTime d => CellText.Format(d.ToOADate(), Classify(reader.GetNumberFormatString(c), date: true), false),
+                        TimeSpan t => CellText.Format(t.TotalDays, Classify(reader.GetNumberFormatString(c), date: true), false),
+                        double d => CellText.Format(d, Classify(reader.GetNumberFormatString(c), date: false), false),
                         IConvertible other => other.ToString(CultureInfo.InvariantCulture),
                         var other => other.ToString(),
                     };
@@ -152,13 +177,16 @@ internal static class XlsWorkbook
             }
         }
 
-        private static NumberFormat Classify(string? code) => code is null ? NumberFormat.General : CellText.Classify(code);
-
-        private static string FormatDate(DateTime value, string? code) => Classify(code).Kind switch
+        /// <summary>
+        /// The cell's format as this reader understands it. ExcelDataReader gives a date for any format it takes for
+        /// one: a value it gave as a date is shown as a date even when the format code says nothing this reader knows.
+        /// </summary>
+        private static NumberFormat Classify(string? code, bool date)
         {
-            NumberFormatKind.Time => value.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
-            NumberFormatKind.DateTime => CellText.Date(value, true),
-            _ => CellText.Date(value, value.TimeOfDay != TimeSpan.Zero),
-        };
+            var format = code is null ? NumberFormat.General : CellText.Classify(code);
+            return date && format.Kind is NumberFormatKind.Number or NumberFormatKind.ZeroPadded or NumberFormatKind.Percent
+                ? new NumberFormat(NumberFormatKind.Date)
+                : format;
+        }
     }
 }

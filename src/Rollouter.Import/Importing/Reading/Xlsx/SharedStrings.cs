@@ -16,19 +16,16 @@ internal sealed class SharedStrings(Func<Stream> openStream, ReaderLimits limits
     private string? si;
     private bool complete = part is null;
 
-    public string this[int index]
+    /// <summary>The text of item <paramref name="index"/>; false when the workbook holds no such item.</summary>
+    public bool TryGet(int index, out string text)
     {
-        get
+        while (index >= items.Count && !complete)
         {
-            while (index >= items.Count && !complete)
-            {
-                ReadNext();
-            }
-
-            return (uint)index < (uint)items.Count
-                ? items[index]
-                : throw new XmlException($"A cell points to shared text number {index}, which the workbook does not hold.");
+            ReadNext();
         }
+
+        text = (uint)index < (uint)items.Count ? items[index] : "";
+        return (uint)index < (uint)items.Count;
     }
 
     public void Dispose() => Close();

@@ -4,9 +4,13 @@ using System.Xml;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
 
-/// <summary>Streams the rows of one worksheet part with an <see cref="XmlReader"/>; only shared strings and styles are held.</summary>
+/// <summary>
+/// Streams the rows of one worksheet part with an <see cref="XmlReader"/>; only shared strings and styles are held.
+/// The shared strings are the workbook's, disposed with this source when it <paramref name="ownsSharedStrings"/>.
+/// </summary>
 internal sealed class XlsxSheetSource(
-    Func<Stream> openStream, ReaderLimits limits, string part, SharedStrings sharedStrings, NumberFormat[] formats, bool date1904) : SheetSource
+    Func<Stream> openStream, ReaderLimits limits, string part, SharedStrings sharedStrings, NumberFormat[] formats, bool date1904,
+    bool ownsSharedStrings = true) : SheetSource
 {
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
@@ -72,7 +76,13 @@ internal sealed class XlsxSheetSource(
         throw new XmlException("The worksheet ends before its rows do.");
     }
 
-    public override void Dispose() => sharedStrings.Dispose();
+    public override void Dispose()
+    {
+        if (ownsSharedStrings)
+        {
+            sharedStrings.Dispose();
+        }
+    }
 
     /// <summary>Reads the text of a shared string item or inline string (plain or rich text; phonetic runs left out).</summary>
     internal static string ReadStringItem(XmlReader xml, StringBuilder builder)
@@ -266,7 +276,12 @@ internal sealed class XlsxSheetSource(
             switch (type)
             {
                 case "s":
-                    row.Add(column, sharedStrings[int.Parse(value!, NumberStyles.None, CultureInfo.InvariantCulture)]);
+                    // Excel opens a cell whose index is empty or points past the shared strings as an empty cell.
+                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && sharedStrings.TryGet(index, out var shared))
+                    {
+                        row.Add(column, shared);
+                    }
+
                     break;
                 case "inlineStr":
                     row.Add(column, inline ?? value ?? "");
@@ -313,6 +328,7 @@ internal sealed class XlsxSheetSource(
             return value;
         }
 
+        date = CellText.RoundToSecond(date);
         return format.Kind == NumberFormatKind.Time
             ? date.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
             : CellText.Date(date, date.TimeOfDay != TimeSpan.Zero || format.Kind == NumberFormatKind.DateTime);

@@ -2,24 +2,44 @@ using System.Xml;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
 
-/// <summary>Opens an .xlsx/.xlsm workbook: sheets, styles and shared strings, then a bounded scan of the chosen sheet.</summary>
-internal static class XlsxWorkbook
+/// <summary>
+/// An .xlsx/.xlsm workbook (Transitional or Strict): sheets, styles and shared strings, and one fast scan of each
+/// worksheet (rows with values, hidden rows and columns, filters, merged cells) when it is opened.
+/// </summary>
+internal sealed class XlsxWorkbook : WorkbookFile
 {
     private const string RelationshipsNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     private const string StrictRelationshipsNamespace = "http://purl.oclc.org/ooxml/officeDocument/relationships";
 
-    public static OpenedSheet Open(Func<Stream> openStream, ParseOptions options, ReaderLimits limits)
+    private readonly Func<Stream> openStream;
+    private readonly ReaderLimits limits;
+    private readonly List<(string Name, bool Hidden, string Part)> sheets;
+    private readonly XlsxSheetScan[] scans;
+    private readonly NumberFormat[] formats;
+    private readonly bool date1904;
+    private SharedStrings? strings;
+
+    private XlsxWorkbook(Func<Stream> openStream, ReaderLimits limits, List<(string Name, bool Hidden, string Part)> sheets,
+        XlsxSheetScan[] scans, NumberFormat[] formats, bool date1904, SharedStrings strings)
     {
-        using var package = new XlsxPackage(openStream(), limits);
-        var workbookPart = package.Relationships("").Values.FirstOrDefault(r => r.Type.EndsWith("/officeDocument", StringComparison.Ordinal)).Target
-            ?? "xl/workbook.xml";
-        if (!package.Has(workbookPart))
-        {
-            throw new ImportFileException(FileProblemKind.WrongType, $"The file is {DescribeZip(package)}, not an Excel workbook.");
-        }
+        this.openStream = openStream;
+        this.limits = limits;
+        this.sheets = sheets;
+        this.scans = scans;
+        this.formats = formats;
+        this.date1904 = date1904;
+        this.strings = strings;
+        Sheets = [.. sheets.Select((s, i) => new SheetInfo(s.Name, s.Hidden, scans[i].RowsWithValues))];
+    }
 
+    public override SpreadsheetFormat Format => SpreadsheetFormat.Xlsx;
+
+    public override IReadOnlyList<SheetInfo> Sheets { get; }
+
+    /// <summary>Opens the package: the zip checked against bombs, the workbook, styles, and every worksheet scanned.</summary>
+    public static XlsxWorkbook Open(Func<Stream> openStream, XlsxPackage package, string workbookPart, ReaderLimits limits)
+    {
         package.CheckDeclaredSizes();
-
         var rels = package.Relationships(workbookPart);
         var (sheets, date1904) = ReadWorkbook(package, workbookPart, rels);
         if (sheets.Count == 0)
@@ -27,21 +47,25 @@ internal static class XlsxWorkbook
             throw new ImportFileException(FileProblemKind.Empty, "The workbook has no worksheets.");
         }
 
-        var chosen = ChooseSheet(sheets, options.Sheet);
         var formats = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/styles", StringComparison.Ordinal)).Target is { } stylesPart && package.Has(stylesPart)
             ? ReadStyles(package, stylesPart)
             : [];
         var stringsPart = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target;
         var strings = new SharedStrings(openStream, limits, stringsPart is not null && package.Has(stringsPart) ? stringsPart : null);
+        var scans = sheets.Select(s => package.Has(s.Part) ? XlsxSheetScan.Run(package, s.Part) : new XlsxSheetScan()).ToArray();
+        return new XlsxWorkbook(openStream, limits, sheets, scans, formats, date1904, strings);
+    }
 
-        var scan = XlsxSheetScan.Run(package, chosen.Part);
-        var source = new XlsxSheetSource(openStream, limits, chosen.Part, strings, formats, date1904);
-        return new OpenedSheet(
-            SpreadsheetFormat.Xlsx,
-            sheets.Select(s => new SheetInfo(s.Name, s.Hidden)).ToList(),
-            chosen.Name,
-            options with { Sheet = chosen.Name, Delimiter = null, Encoding = null },
-            source)
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) =>
+        new XlsxSheetSource(openStream, limits, sheets[sheet].Part, strings!, formats, date1904, ownsSharedStrings: false).ReadRaw(columnCap);
+
+    public override OpenedSheet Open(int sheet, ParseOptions options)
+    {
+        var (name, _, part) = sheets[sheet];
+        var scan = scans[sheet];
+        var source = new XlsxSheetSource(openStream, limits, part, strings!, formats, date1904);
+        strings = null;
+        return new OpenedSheet(Format, Sheets, name, options with { Sheet = name, Delimiter = null, Encoding = null }, source)
         {
             HiddenRows = scan.HiddenRows,
             HiddenColumns = scan.HiddenColumns,
@@ -52,24 +76,7 @@ internal static class XlsxWorkbook
         };
     }
 
-    internal static (string Name, bool Hidden, string Part) ChooseSheet(List<(string Name, bool Hidden, string Part)> sheets, string? wanted)
-    {
-        if (wanted is null)
-        {
-            return sheets.FirstOrDefault(s => !s.Hidden) is { Name: not null } visible ? visible : sheets[0];
-        }
-
-        var match = sheets.FirstOrDefault(s => s.Name == wanted);
-        if (match.Name is null)
-        {
-            match = sheets.FirstOrDefault(s => string.Equals(s.Name.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase));
-        }
-
-        return match.Name is not null
-            ? match
-            : throw new ImportFileException(FileProblemKind.InvalidOption,
-                $"The workbook has no sheet named \"{wanted}\"; its sheets are {string.Join(", ", sheets.Select(s => $"\"{s.Name}\""))}.");
-    }
+    public override void Dispose() => strings?.Dispose();
 
     private static (List<(string Name, bool Hidden, string Part)>, bool Date1904) ReadWorkbook(
         XlsxPackage package, string workbookPart, Dictionary<string, (string Target, string Type)> rels)
@@ -138,7 +145,7 @@ internal static class XlsxWorkbook
         return [.. formats];
     }
 
-    private static string DescribeZip(XlsxPackage package)
+    internal static string DescribeZip(XlsxPackage package)
     {
         var parts = package.PartNames.ToList();
         if (parts.Any(p => p.StartsWith("word/", StringComparison.OrdinalIgnoreCase)))

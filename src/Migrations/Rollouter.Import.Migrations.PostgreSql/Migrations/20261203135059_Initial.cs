@@ -426,6 +426,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     ApprovedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     FinishedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Attempt = table.Column<int>(type: "integer", nullable: false),
+                    LeaseExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RowsChecked = table.Column<int>(type: "integer", nullable: false),
                     RowsWritten = table.Column<int>(type: "integer", nullable: false),
                     CreatedCount = table.Column<int>(type: "integer", nullable: false),

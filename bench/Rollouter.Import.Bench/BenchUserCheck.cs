@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+
+namespace Rollouter.Import.Bench;
+
+/// <summary>
+/// What the per-request user check costs: the query the cookie check and the bearer token validation make on every
+/// request (a new DbContext, one row by primary key), with the security stamp and, for comparison, without it as
+/// before. Rounds alternate the variants so that a busy machine slows both alike; CPU time of this process per query,
+/// the median of the rounds.
+/// </summary>
+public static class BenchUserCheck
+{
+    public static async Task<int> RunAsync(DatabaseProvider provider, string? connection, int queries)
+    {
+        await using var database = await BenchDatabase.CreateAsync(provider, connection);
+        var userId = database.UserId;
+        var variants = new (string Name, Func<RolloutDbContext, Task<bool>> Query)[]
+        {
+            ("cookie check, before (4 columns)", async db => await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.IsActive, u.Role, u.DisplayName, u.IsKeyAccountManager }).SingleOrDefaultAsync() is not null),
+            ("cookie check, with the stamp (5 columns)", async db => await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.IsActive, u.SecurityStamp, u.Role, u.DisplayName, u.IsKeyAccountManager }).SingleOrDefaultAsync() is not null),
+            ("token check, before (2 columns)", async db => await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                .Select(u => new { u.IsActive, u.Role }).SingleOrDefaultAsync() is not null),
+            ("token check, with the stamp and its hash (3 columns)", async db =>
+            {
+                var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                    .Select(u => new { u.IsActive, u.Role, u.SecurityStamp }).SingleOrDefaultAsync();
+                return SHA256.HashData(Encoding.UTF8.GetBytes(user?.SecurityStamp ?? "")).Length > 0;
+            }),
+        };
+
+        const int rounds = 7;
+        var perQuery = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        var process = Process.GetCurrentProcess();
+        for (var round = -1; round < rounds; round++)
+        {
+            foreach (var (name, query) in variants)
+            {
+                var count = round < 0 ? Math.Min(queries, 500) : queries; // the first round warms up
+                process.Refresh();
+                var before = process.TotalProcessorTime;
+                for (var i = 0; i < count; i++)
+                {
+                    await using var db = database.CreateContext();
+                    if (!await query(db))
+                    {
+                        throw new InvalidOperationException("The bench user is missing.");
+                    }
+                }
+
+                process.Refresh();
+                if (round >= 0)
+                {
+                    perQuery[name].Add((process.TotalProcessorTime - before).TotalMicroseconds / count);
+                }
+            }
+        }
+
+        foreach (var (name, values) in perQuery)
+        {
+            values.Sort();
+            Console.WriteLine($"{name}: {values[values.Count / 2]:0} us CPU per request (rounds {values[0]:0}-{values[^1]:0})");
+        }
+
+        return 0;
+    }
+}

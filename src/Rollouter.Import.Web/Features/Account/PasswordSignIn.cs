@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Account;
+
+public enum SignInVerdict
+{
+    Succeeded,
+
+    /// <summary>Unknown email, wrong password, deactivated or locked out: one answer for all, so none of them is told apart.</summary>
+    Refused,
+
+    /// <summary>Too many failed sign-ins for the email (or this browser): 429, try again after <see cref="SignInAttempt.RetryAfter"/>.</summary>
+    Throttled,
+}
+
+public sealed record SignInAttempt(SignInVerdict Verdict, User? User = null, TimeSpan RetryAfter = default);
+
+/// <summary>
+/// Checks an email and password for the sign-in page and the API. Every refusal costs one password hash, whatever its
+/// reason (a dummy hash for an unknown email, a deactivated or a locked-out user), and answers alike. Failures are
+/// throttled per email, or per known browser when this browser signed in as the user before (it then also ignores the
+/// lockout: others' guesses cannot keep the user out of it).
+/// </summary>
+public sealed class PasswordSignIn(
+    UserManager<User> users, SignInManager<User> signIn, SignInThrottle throttle, KnownDevices devices,
+    ILogger<PasswordSignIn> logger)
+{
+    private static readonly User Nobody = new() { DisplayName = "", UserCode = "" };
+
+    /// <summary>A hash of a random password, made once with the installation's hasher, for refusals that have no user's hash.</summary>
+    private static string? _dummyHash;
+
+    /// <param name="knownDevices">Whether a browser's known-device cookie counts (the page); the API has none.</param>
+    public async Task<SignInAttempt> CheckAsync(HttpContext context, string email, string password, bool knownDevices)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var normalized = users.NormalizeEmail(email.Trim());
+        var user = await users.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, context.RequestAborted);
+        var device = user is not null && knownDevices ? devices.DeviceOf(context, user.Id) : null;
+        var key = device is null ? "email:" + normalized : $"device:{user!.Id}:{device}";
+        if (throttle.Blocked(key) is { } wait)
+        {
+            // At most the address limit's rate per client, so an attack cannot flood the log.
+            logger.LogWarning("Sign-in throttled after too many failures for {Email} (known browser: {KnownBrowser})",
+                normalized, device is not null);
+            return new SignInAttempt(SignInVerdict.Throttled, RetryAfter: wait);
+        }
+
+        var succeeded = false;
+        if (user is not { IsActive: true })
+        {
+            HashDummy(password);
+        }
+        else if (device is not null)
+        {
+            succeeded = await users.CheckPasswordAsync(user, password);
+            if (!succeeded)
+            {
+                // Still one failure towards the lockout, which binds other browsers and the API only.
+                await users.AccessFailedAsync(user);
+            }
+            else if (await users.GetAccessFailedCountAsync(user) > 0)
+            {
+                await users.ResetAccessFailedCountAsync(user);
+            }
+        }
+        else
+        {
+            var lockedBefore = await users.IsLockedOutAsync(user);
+            var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+            succeeded = result.Succeeded;
+            if (lockedBefore || result.IsNotAllowed)
+            {
+                // Identity refuses these before it hashes: hash anyway, so the time does not tell.
+                HashDummy(password);
+            }
+        }
+
+        if (succeeded)
+        {
+            return new SignInAttempt(SignInVerdict.Succeeded, user);
+        }
+
+        throttle.Failed(key);
+        return new SignInAttempt(SignInVerdict.Refused);
+    }
+
+    private void HashDummy(string password)
+    {
+        _dummyHash ??= users.PasswordHasher.HashPassword(Nobody, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+        users.PasswordHasher.VerifyHashedPassword(Nobody, _dummyHash, password);
+    }
+}

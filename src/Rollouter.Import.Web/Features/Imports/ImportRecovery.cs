@@ -1,0 +1,118 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+
+namespace Rollouter.Import.Web.Features.Imports;
+
+/// <summary>
+/// Runs again, on whichever instance looks first, an import that was left In Progress with no live run: its instance
+/// was killed or crashed, stopped, or lost the job. Every instance looks every <see cref="CheckInterval"/>, and once at
+/// start-up. An import is run again when its lease has run out (<see cref="ImportLifecycle.RunLease"/>), no run holds its lock
+/// (a live run always does, even when a stalled database kept it from renewing its lease) and no job for it waits in
+/// the queue (enqueued, not yet fetched, or scheduled). Of several instances that find it at once, the one whose update
+/// grants the next lease enqueues the job; should two jobs still meet, the import's lock lets one run and the other
+/// finds the import finished.
+/// </summary>
+public sealed class ImportRecovery(
+    IServiceScopeFactory scopes,
+    JobStorage storage,
+    TimeProvider clock,
+    ILogger<ImportRecovery> logger) : BackgroundService
+{
+    /// <summary>How often every instance looks for interrupted imports.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CheckInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await ResumeAsync(startingUp: false, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogWarning(e, "Looking for interrupted imports failed; the next look is in {Seconds} s",
+                        CheckInterval.TotalSeconds);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Enqueues a job for every interrupted import and returns their ids. At start-up the leases are not waited for:
+    /// a run this instance had before it stopped is gone, and another instance's live run holds its lock.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> ResumeAsync(bool startingUp, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var now = clock.GetUtcNow();
+        var candidates = await db.Imports
+            .Where(i => i.Status == ImportStatus.InProgress &&
+                        (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
+            .Select(i => new { i.Id, i.LeaseExpiresAt })
+            .ToListAsync(ct);
+        HashSet<int>? waiting = null;
+        var resumed = new List<int>();
+        foreach (var import in candidates)
+        {
+            await using (var runLock = await DatabaseLock.TryAcquireAsync(
+                             db, DatabaseLock.ImportRun(import.Id), TimeSpan.Zero, ct))
+            {
+                if (runLock is null)
+                {
+                    continue;
+                }
+            }
+
+            waiting ??= ImportsWithWaitingJobs();
+            if (waiting.Contains(import.Id))
+            {
+                continue;
+            }
+
+            var leaseEnd = now + ImportLifecycle.RunLease;
+            var granted = await db.Imports
+                .Where(i => i.Id == import.Id && i.Status == ImportStatus.InProgress &&
+                            (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd), ct);
+            if (granted == 0)
+            {
+                continue;
+            }
+
+            var jobId = scope.ServiceProvider.GetRequiredService<IImportQueue>().Enqueue(import.Id);
+            logger.LogWarning(
+                "Import {ImportId} was In Progress with no run (lease until {LeaseExpiresAt}); job {JobId} runs it again",
+                import.Id, import.LeaseExpiresAt, jobId);
+            resumed.Add(import.Id);
+        }
+
+        return resumed;
+    }
+
+    /// <summary>
+    /// The imports whose job waits for a worker: enqueued and not yet fetched, or scheduled. A job a worker fetched is
+    /// not counted: its worker may have died with it (Hangfire hands it out again only after its invisibility timeout).
+    /// </summary>
+    private HashSet<int> ImportsWithWaitingJobs()
+    {
+        const int Most = 10_000;
+        var monitoring = storage.GetMonitoringApi();
+        return monitoring.Queues()
+            .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, Most).Select(j => j.Value?.Job))
+            .Concat(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job))
+            .Where(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int)
+            .Select(job => (int)job!.Args[0])
+            .ToHashSet();
+    }
+}

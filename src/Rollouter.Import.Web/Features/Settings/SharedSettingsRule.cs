@@ -1,0 +1,151 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Features.Settings;
+
+/// <summary>
+/// How far a change of a shared workflow or custom field reaches: the inventories that use it, their clients, and how
+/// many of the rollouts those inventories belong to the viewer is not a member of (none for administrators, who see
+/// every rollout). <see cref="InventoryNames"/> names only inventories of the viewer's rollouts, and only on a
+/// setting's own page.
+/// </summary>
+public sealed record SettingReach(int Inventories, int Clients, int OtherRollouts, IReadOnlyList<string> InventoryNames)
+{
+    public static readonly SettingReach None = new(0, 0, 0, []);
+
+    /// <summary>
+    /// The rule of shared settings: a rollout manager changes a workflow, a custom field or an option only while every
+    /// inventory using it belongs to a rollout they are a member of; administrators change anything.
+    /// </summary>
+    public bool MayChange => OtherRollouts == 0;
+
+    /// <summary>"used by 2 rollouts you are not a member of": their count, never their names.</summary>
+    public string OtherRolloutsText => OtherRollouts == 1
+        ? "used by 1 rollout you are not a member of"
+        : $"used by {OtherRollouts:N0} rollouts you are not a member of";
+
+    /// <summary>"Used by 3 inventories with 50 clients: …", naming the inventories of the viewer's rollouts only.</summary>
+    public string Summary
+    {
+        get
+        {
+            if (Inventories == 0)
+            {
+                return "Used by no inventory.";
+            }
+
+            var text = $"Used by {Count(Inventories, "inventory", "inventories")} with {Count(Clients, "client", "clients")}";
+            if (OtherRollouts == 0)
+            {
+                return InventoryNames.Count == 0 ? text + "." : $"{text}: {string.Join(", ", InventoryNames)}.";
+            }
+
+            return text + "." + (InventoryNames.Count == 0 ? "" : $" Of your rollouts: {string.Join(", ", InventoryNames)}.")
+                + $" It is {OtherRolloutsText}.";
+        }
+    }
+
+    public static string Count(int count, string one, string many) => count == 1 ? $"1 {one}" : $"{count:N0} {many}";
+
+    /// <summary>Why the viewer may not change the setting (<paramref name="setting"/>: "workflow", "custom field").</summary>
+    public string Refusal(string setting) =>
+        $"This {setting} is {OtherRolloutsText}, so only an administrator can change it: ask an administrator to make " +
+        $"the change, or duplicate the {setting} and switch your inventories to the copy.";
+}
+
+/// <summary>
+/// Computes <see cref="SettingReach"/> for the settings pages and the rules services, and refuses a change by someone
+/// whose rollouts the setting outgrows (issue 15; docs/decisions/0021-shared-settings.md).
+/// </summary>
+public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access)
+{
+    public Task<SettingReach> ReachOfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
+        OfAsync(user, UsingWorkflow(workflowId), countClients: true, ct);
+
+    public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
+        OfAsync(user, UsingField(fieldId), countClients: true, ct);
+
+    /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
+    public async Task<SettingsErrors> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
+        Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, ct), "workflow");
+
+    /// <summary>The refusal when <paramref name="user"/> may not change the field or its options; empty when they may.</summary>
+    public async Task<SettingsErrors> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
+        Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, ct), "custom field");
+
+    /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
+    public async Task<Dictionary<int, SettingReach>> ReachOfWorkflowsAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var inventories = await db.Inventories.AsNoTracking()
+            .Select(i => new { i.Id, i.RolloutId, SettingId = i.WorkflowId }).ToListAsync(ct);
+        return await ByIdAsync(user, inventories.Select(i => (i.Id, i.RolloutId, i.SettingId)), ct);
+    }
+
+    /// <summary>The reach of every custom field, by id, for the list (without names).</summary>
+    public async Task<Dictionary<int, SettingReach>> ReachOfFieldsAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var uses = await db.InventoryCustomFields.AsNoTracking()
+            .Select(f => new { f.InventoryId, f.Inventory.RolloutId, SettingId = f.CustomFieldId }).ToListAsync(ct);
+        return await ByIdAsync(user, uses.Select(u => (u.InventoryId, u.RolloutId, u.SettingId)), ct);
+    }
+
+    /// <summary>The ids of the rollouts whose inventories <paramref name="user"/> may switch to a copy.</summary>
+    public Task<List<int>> VisibleRolloutIdsAsync(ClaimsPrincipal user, CancellationToken ct) =>
+        access.Visible(user).Select(r => r.Id).ToListAsync(ct);
+
+    private static SettingsErrors Refusal(SettingReach reach, string setting)
+    {
+        var errors = new SettingsErrors();
+        if (!reach.MayChange)
+        {
+            errors.Forbidden(reach.Refusal(setting));
+        }
+
+        return errors;
+    }
+
+    private IQueryable<Inventory> UsingWorkflow(int workflowId) => db.Inventories.Where(i => i.WorkflowId == workflowId);
+
+    private IQueryable<Inventory> UsingField(int fieldId) =>
+        db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId));
+
+    /// <summary>The rule needs only the rollouts; the pages also show the clients (a count over their inventories).</summary>
+    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, bool countClients,
+        CancellationToken ct)
+    {
+        var visible = (await VisibleRolloutIdsAsync(user, ct)).ToHashSet();
+        var used = await inventories.AsNoTracking()
+            .Select(i => new { i.Id, i.RolloutId, RolloutName = i.Rollout.Name, i.Name }).ToListAsync(ct);
+        if (used.Count == 0)
+        {
+            return SettingReach.None;
+        }
+
+        var rolloutIds = used.Select(i => i.RolloutId).Distinct().ToList();
+        var inventoryIds = used.Select(i => i.Id).ToList();
+        // Naming the rollouts first lets the database read the rollouts' part of the name index (ClientQueries).
+        var clients = countClients
+            ? await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), ct)
+            : 0;
+        var names = used.Where(i => visible.Contains(i.RolloutId))
+            .OrderBy(i => i.RolloutName, StringComparer.CurrentCulture).ThenBy(i => i.Name, StringComparer.CurrentCulture)
+            .Select(i => $"{i.RolloutName} / {i.Name}").ToList();
+        return new SettingReach(used.Count, clients, rolloutIds.Count(id => !visible.Contains(id)), names);
+    }
+
+    private async Task<Dictionary<int, SettingReach>> ByIdAsync(ClaimsPrincipal user,
+        IEnumerable<(int InventoryId, int RolloutId, int SettingId)> uses, CancellationToken ct)
+    {
+        var visible = (await VisibleRolloutIdsAsync(user, ct)).ToHashSet();
+        // One pass over the clients' name index, which carries the inventory id.
+        var clients = await db.Clients.GroupBy(c => new { c.RolloutId, c.InventoryId })
+            .Select(g => new { g.Key.InventoryId, Count = g.Count() })
+            .ToDictionaryAsync(g => g.InventoryId, g => g.Count, ct);
+        return uses.GroupBy(u => u.SettingId).ToDictionary(g => g.Key, g => new SettingReach(
+            g.Count(), g.Sum(u => clients.GetValueOrDefault(u.InventoryId)),
+            g.Select(u => u.RolloutId).Distinct().Count(id => !visible.Contains(id)), []));
+    }
+}

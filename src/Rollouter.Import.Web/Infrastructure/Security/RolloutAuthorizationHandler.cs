@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Infrastructure.Security;
+
+/// <summary>
+/// Decides a <see cref="RolloutRequirement"/> (bitwarden/server's resource-based style): with a <see cref="Rollout"/>
+/// as the resource, the user must be a member (administrators are members of all) — else it fails with
+/// <see cref="NotMemberReason"/>, which callers answer with 404 — and then have the role. Without a rollout (a page
+/// that lists what the user's rollouts hold, such as the reviews), only the role counts. Scoped: a request asks about
+/// its rollout's membership once.
+/// </summary>
+public sealed class RolloutAuthorizationHandler(RolloutDbContext db) : AuthorizationHandler<RolloutRequirement>
+{
+    private readonly Dictionary<int, bool> _membership = [];
+
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RolloutRequirement requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requirement);
+        if (context.Resource is Rollout rollout && !await IsMemberAsync(context, rollout.Id))
+        {
+            context.Fail(new NotMemberReason(this));
+            return;
+        }
+
+        if (!requirement.RoleAllows(context.User))
+        {
+            context.Fail(new AuthorizationFailureReason(this, requirement.Refusal));
+            return;
+        }
+
+        context.Succeed(requirement);
+    }
+
+    private async Task<bool> IsMemberAsync(AuthorizationHandlerContext context, int rolloutId)
+    {
+        if (context.User.IsAdministrator())
+        {
+            return true;
+        }
+
+        if (!_membership.TryGetValue(rolloutId, out var member))
+        {
+            var userId = context.User.UserId();
+            _membership[rolloutId] = member =
+                await db.RolloutMembers.AnyAsync(m => m.RolloutId == rolloutId && m.UserId == userId);
+        }
+
+        return member;
+    }
+
+    /// <summary>The user is not a member of the rollout: it does not exist for them.</summary>
+    public sealed class NotMemberReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Not a member of the rollout.");
+}

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Infrastructure.Security;
+
+/// <summary>
+/// Identity's user manager with its lockout read on the application's clock (<see cref="TimeProvider"/>), as the rest
+/// of the app is, instead of <see cref="DateTimeOffset.UtcNow"/>: the lockout window can then be shown to end in a test.
+/// The rule is Identity's own: <see cref="IdentityOptions.Lockout"/> failures in a row lock the account for its window,
+/// and the count starts again.
+/// </summary>
+public sealed class RolloutUserManager(
+    IUserStore<User> store,
+    IOptions<IdentityOptions> optionsAccessor,
+    IPasswordHasher<User> passwordHasher,
+    IEnumerable<IUserValidator<User>> userValidators,
+    IEnumerable<IPasswordValidator<User>> passwordValidators,
+    ILookupNormalizer keyNormalizer,
+    IdentityErrorDescriber errors,
+    IServiceProvider services,
+    ILogger<UserManager<User>> logger,
+    TimeProvider clock)
+    : UserManager<User>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors,
+        services, logger)
+{
+    public override Task<bool> IsLockedOutAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return Task.FromResult(user.LockoutEnabled && user.LockoutEnd >= clock.GetUtcNow());
+    }
+
+    public override Task<IdentityResult> AccessFailedAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        user.AccessFailedCount++;
+        if (user.AccessFailedCount >= Options.Lockout.MaxFailedAccessAttempts)
+        {
+            user.LockoutEnd = clock.GetUtcNow() + Options.Lockout.DefaultLockoutTimeSpan;
+            user.AccessFailedCount = 0;
+        }
+
+        return UpdateUserAsync(user);
+    }
+}

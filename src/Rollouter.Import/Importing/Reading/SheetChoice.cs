@@ -1,0 +1,132 @@
+namespace Rollouter.Import.Importing.Reading;
+
+/// <summary>
+/// Which sheet of a workbook is read: the one the options name, or else the first visible sheet that holds a table
+/// (a header with a row below it that would be imported). Sheets are passed over when they are empty, hold one row (a
+/// title, or a header without rows), or look like a cover page: named "Read me", "Instructions" and the like, or
+/// holding sentences in one column. When no sheet holds a table, the first one with rows is read, and the mapping step
+/// says why nothing is imported (every row hidden, say), so that File settings can fix it.
+/// </summary>
+internal static class SheetChoice
+{
+    private static readonly string[] CoverNames =
+    [
+        "readme", "read me", "instruction", "help", "cover", "info", "about", "notes", "legend", "contents", "changelog",
+        "anleitung", "hinweis", "deckblatt", "legende", "inhalt", "erläuterung", "erlaeuterung",
+    ];
+
+    public static (int Sheet, IReadOnlyList<FileWarning> Warnings) Choose(WorkbookFile workbook, ParseOptions options, ReaderLimits limits)
+    {
+        var sheets = workbook.Sheets;
+        if (options.Sheet is { } wanted)
+        {
+            var index = IndexOf(sheets, s => s.Name == wanted);
+            if (index < 0)
+            {
+                index = IndexOf(sheets, s => string.Equals(s.Name.Trim(), wanted.Trim(), StringComparison.OrdinalIgnoreCase));
+            }
+
+            if (index < 0)
+            {
+                throw new ImportFileException(FileProblemKind.InvalidOption,
+                    $"The workbook has no sheet named \"{wanted}\"; its sheets are {string.Join(", ", sheets.Select(s => $"\"{s.Name}\""))}.");
+            }
+
+            // The sheet detection chose, or one behind sheets without a table: the mapping step says so on every visit.
+            var before = Enumerable.Range(0, index).Where(i => !sheets[i].Hidden).ToList();
+            return before.Count > 0 && !sheets[index].Hidden && before.All(i => Rank(workbook, i, options.IncludeHiddenRows, limits) < MaxRank)
+                ? (index, [Passed(sheets, before, index)])
+                : (index, []);
+        }
+
+        var candidates = Enumerable.Range(0, sheets.Count).Where(i => !sheets[i].Hidden).ToList();
+        if (candidates.Count == 0)
+        {
+            candidates = [.. Enumerable.Range(0, sheets.Count)];
+        }
+
+        if (candidates.Count == 1)
+        {
+            return (candidates[0], []);
+        }
+
+        var best = candidates[0];
+        var bestRank = -1;
+        foreach (var i in candidates)
+        {
+            var rank = Rank(workbook, i, options.IncludeHiddenRows, limits);
+            if (rank > bestRank)
+            {
+                (best, bestRank) = (i, rank);
+            }
+
+            if (rank == MaxRank)
+            {
+                break;
+            }
+        }
+
+        if (best == candidates[0])
+        {
+            return (best, []);
+        }
+
+        return (best, [Passed(sheets, [.. candidates.TakeWhile(i => i != best)], best)]);
+    }
+
+    private static FileWarning Passed(IReadOnlyList<SheetInfo> sheets, List<int> before, int chosen)
+    {
+        var passed = before.Select(i => $"\"{sheets[i].Name}\"").ToList();
+        return new FileWarning(FileWarningKind.SheetChosen,
+            $"Sheet \"{sheets[chosen].Name}\" is read: {(passed.Count == 1 ? "the sheet before it, " + passed[0] + ", holds" : "the sheets before it, " + string.Join(", ", passed) + ", hold")} no table to import. Choose another sheet under File settings if that is wrong.");
+    }
+
+    private const int MaxRank = 3;
+
+    /// <summary>3: a table; 2: a table on a cover-like sheet; 1: rows but no table (all hidden, say); 0: nothing.</summary>
+    private static int Rank(WorkbookFile workbook, int sheet, bool includeHidden, ReaderLimits limits)
+    {
+        if (workbook.Sheets[sheet].Rows is 0)
+        {
+            return 0;
+        }
+
+        var window = HeaderDetection.Window(workbook.Rows(sheet, limits.MaxColumns + 1));
+        if (window.Count == 0)
+        {
+            return 0;
+        }
+
+        var (hasTable, _) = HeaderDetection.Table(window, includeHidden);
+        if (!hasTable)
+        {
+            return window.Count > 1 ? 1 : 0;
+        }
+
+        return IsCoverName(workbook.Sheets[sheet].Name) || IsProse(window) ? 2 : 3;
+    }
+
+    private static bool IsCoverName(string name)
+    {
+        var normal = name.Trim().ToLowerInvariant().Replace('_', ' ').Replace('-', ' ');
+        return CoverNames.Any(c => normal.StartsWith(c, StringComparison.Ordinal));
+    }
+
+    /// <summary>Sentences down one column: every row holds one cell, and some of them are long.</summary>
+    private static bool IsProse(List<RowSnapshot> window) =>
+        window.All(r => r.Cells.Count(c => !string.IsNullOrWhiteSpace(c.Text)) <= 1)
+        && window.Any(r => r.Cells.Any(c => c.Text.Length > 40));
+
+    private static int IndexOf(IReadOnlyList<SheetInfo> sheets, Func<SheetInfo, bool> match)
+    {
+        for (var i = 0; i < sheets.Count; i++)
+        {
+            if (match(sheets[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

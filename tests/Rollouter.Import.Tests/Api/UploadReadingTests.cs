@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text;
+using ClosedXML.Excel;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Reading;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>What the upload step says about a file: sheets and their rows, headers the page can show, refusals an operator can trace.</summary>
+public sealed class UploadReadingTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    [Fact]
+    public async Task Upload_OfAWorkbookWithSeveralSheets_ListsTheSheetsWithTheirRowCounts_InTheApiAndOnThePage()
+    {
+        var (client, rolloutId, laptops) = await ManagerAsync();
+        var name = $"SHEETS-{Guid.NewGuid().ToString("N")[..8]}";
+        byte[] content;
+        using (var workbook = new XLWorkbook())
+        {
+            workbook.AddWorksheet("Read me").Cell(1, 1).Value = "Fill in the sheet Clients.";
+            var clients = workbook.AddWorksheet("Clients");
+            clients.Cell(1, 1).Value = "Name";
+            clients.Cell(1, 2).Value = "Department";
+            for (var r = 2; r <= 1201; r++)
+            {
+                clients.Cell(r, 1).Value = $"{name}-{r}";
+                clients.Cell(r, 2).Value = "IT";
+            }
+
+            using var stream = new MemoryStream();
+            workbook.SaveAs(stream);
+            content = stream.ToArray();
+        }
+
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "sheets.xlsx", content));
+
+        var sheets = import["sheets"]!.AsArray().Select(s => (s!["name"]!.GetValue<string>(), s["rows"]!.GetValue<int>())).ToList();
+        Assert.Equal([("Read me", 1), ("Clients", 1201)], sheets);
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var page = await browser.GetStringAsync($"/rollouts/W11/imports/{import.Id()}");
+        Assert.Contains("Read me (1 row), Clients (1,201 rows)", page);
+    }
+
+    [Fact]
+    public async Task Upload_WithAHeaderOfAHundredThousandCharacters_ShowsItShortened()
+    {
+        var (client, rolloutId, laptops) = await ManagerAsync();
+        var csv = $"Name,{new string('x', 100_000)}\nLONG-{Guid.NewGuid().ToString("N")[..8]},a\n";
+
+        var created = await client.UploadAsync(rolloutId, laptops, "long.csv", csv);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(await client.GetAsync(created.Headers.Location));
+        var header = import["columns"]![1]!["header"]!.GetValue<string>();
+        Assert.Equal(256, header.Length);
+        Assert.EndsWith("x…", header);
+        Assert.True(import.Json().Length < 10_000, $"The import's JSON is {import.Json().Length} characters.");
+    }
+
+    [Fact]
+    public async Task Upload_OfADamagedWorkbook_IsRefusedSayingWhatToDo_AndTheServerLogsWhy()
+    {
+        var (client, rolloutId, laptops) = await ManagerAsync();
+        using var files = new TestFiles();
+        var path = files.RawXlsx("damaged.xlsx", """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></c></row>""");
+
+        var refused = await client.UploadAsync(rolloutId, laptops, "damaged.xlsx", await File.ReadAllBytesAsync(path));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var message = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("damaged", message);
+        Assert.Contains("save it again there", message);
+        var log = await LogAsync("File damaged.xlsx refused as damaged");
+        var line = Assert.Single(log.Split('\n'), l => l.Contains("File damaged.xlsx refused as damaged", StringComparison.Ordinal));
+        Assert.Contains("\"RequestId\":", line);
+        Assert.Contains("System.Xml.XmlException", log);
+    }
+
+    /// <summary>
+    /// The app's log files once they hold <paramref name="expected"/>: the file sink writes from the request's thread,
+    /// but on a loaded machine the line may reach the file after the response (a flaky read in a full run).
+    /// </summary>
+    private async Task<string> LogAsync(string expected)
+    {
+        var log = "";
+        for (var attempt = 0; attempt < 50 && !log.Contains(expected, StringComparison.Ordinal); attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(200);
+            }
+
+            log = string.Concat(Directory.GetFiles(Path.Combine(factory.DataFolder, "logs")).Select(ReadShared));
+        }
+
+        return log;
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private async Task<(HttpClient Client, int RolloutId, int LaptopsId)> ManagerAsync()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        return (client, rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"));
+    }
+}

@@ -1,0 +1,104 @@
+using Rollouter.Import.Importing.Reading;
+
+namespace Rollouter.Import.Tests.Reading;
+
+public sealed class OdsReaderTests : IDisposable
+{
+    private const string Styles =
+        """
+        <number:time-style style:name="N1" number:truncate-on-overflow="false"><number:hours/><number:text>:</number:text><number:minutes number:style="long"/><number:text>:</number:text><number:seconds number:style="long"/></number:time-style>
+        <number:number-style style:name="N2"><number:number number:decimal-places="0" number:min-integer-digits="5"/></number:number-style>
+        <style:style style:name="duration" style:family="table-cell" style:data-style-name="N1"/>
+        <style:style style:name="zip" style:family="table-cell" style:data-style-name="N2"/>
+        <style:style style:name="hiddenTable" style:family="table"><style:table-properties table:display="false"/></style:style>
+        """;
+
+    private readonly TestFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Ods_TypedValuesRepeatedCellsAndRows_ReadAsTheSpreadsheetShowsThem()
+    {
+        var path = files.Ods("clients.ods",
+            """
+            <table:table table:name="Clients">
+              <table:table-column table:number-columns-repeated="16384"/>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Count</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Installed</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Uptime</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Progress</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Zip</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Ok</text:p></table:table-cell>
+                <table:table-cell table:number-columns-repeated="16377"/>
+              </table:table-row>
+              <table:table-row table:number-rows-repeated="2">
+                <table:table-cell office:value-type="string"><text:p>PC<text:s text:c="2"/>1</text:p></table:table-cell>
+                <table:table-cell office:value-type="float" office:value="0.30000000000000004"><text:p>0.3</text:p></table:table-cell>
+                <table:table-cell office:value-type="date" office:date-value="2024-03-15T15:59:59.9996"><text:p>15.03.24</text:p></table:table-cell>
+                <table:table-cell table:style-name="duration" office:value-type="time" office:time-value="PT36H00M00S"><text:p>36:00:00</text:p></table:table-cell>
+                <table:table-cell office:value-type="percentage" office:value="0.5"><text:p>50%</text:p></table:table-cell>
+                <table:table-cell table:style-name="zip" office:value-type="float" office:value="1234"><text:p>01234</text:p></table:table-cell>
+                <table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell>
+                <table:table-cell table:number-columns-repeated="16377"/>
+              </table:table-row>
+              <table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+            </table:table>
+            """,
+            Styles);
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(SpreadsheetFormat.Ods, file.Format);
+        Assert.Equal(["Name", "Count", "Installed", "Uptime", "Progress", "Zip", "Ok"], file.Columns.Select(c => c.Header));
+        Assert.Equal([2, 3], rows.Select(r => r.RowNumber));
+        TestFiles.AssertCells(rows[1], "PC  1", "0.3", "2024-03-15T16:00:00", "36:00:00", "50%", "01234", "TRUE");
+        Assert.Equal(2, file.CountRows());
+        Assert.Equal(3, Assert.Single(file.Sheets).Rows);
+    }
+
+    [Fact]
+    public void Ods_HiddenRowsColumnsSheetsMergesAndFilter_WarnedLikeXlsx()
+    {
+        var path = files.Ods("hidden.ods",
+            """
+            <table:table table:name="Secret" table:style-name="hiddenTable"><table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>y</text:p></table:table-cell></table:table-row></table:table>
+            <table:table table:name="Clients">
+              <table:table-column/><table:table-column table:visibility="collapse"/>
+              <table:table-row><table:table-cell office:value-type="string" table:number-columns-spanned="2"><text:p>Name</text:p></table:table-cell><table:covered-table-cell/></table:table-row>
+              <table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>
+              <table:table-row table:visibility="collapse" table:number-rows-repeated="2"><table:table-cell office:value-type="string"><text:p>PC-2</text:p></table:table-cell></table:table-row>
+              <table:table-row table:visibility="filter"><table:table-cell office:value-type="string"><text:p>PC-5</text:p></table:table-cell></table:table-row>
+              <table:table-row><table:table-cell office:value-type="string"><text:p>PC-6</text:p></table:table-cell></table:table-row>
+            </table:table>
+            """,
+            Styles,
+            afterTables: """<table:database-ranges><table:database-range table:name="__Anonymous_Sheet_DB__1" table:target-range-address="Clients.A1:Clients.B6" table:display-filter-buttons="true"><table:filter><table:filter-condition table:field-number="0" table:value="PC-1" table:operator="="/></table:filter></table:database-range></table:database-ranges>""");
+
+        using var file = files.Open(path);
+        using var including = files.Open(path, new ParseOptions(IncludeHiddenRows: true));
+
+        Assert.Equal([new SheetInfo("Secret", true, 2), new SheetInfo("Clients", false, 6)], file.Sheets);
+        Assert.Equal("Clients", file.Sheet);
+        Assert.Equal([2, 6], file.ReadRows().Select(r => r.RowNumber));
+        Assert.Equal([2, 3, 4, 5, 6], including.ReadRows().Select(r => r.RowNumber));
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.HiddenRows && w.Message.StartsWith("Rows 3–5 are hidden", StringComparison.Ordinal));
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.HiddenColumns && w.Message.StartsWith("Column B is hidden", StringComparison.Ordinal));
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.MergedCells && w.Message.Contains("A1:B1"));
+        Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.AutoFilter && w.Message.Contains("A1:B6") && w.Message.Contains("active"));
+    }
+
+    [Fact]
+    public void OpenDocumentTextNamedOds_RefusedAsNotASpreadsheet()
+    {
+        var path = files.Ods("letter.ods", "", mimeType: "application/vnd.oasis.opendocument.text");
+
+        var problem = files.Problem(path);
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Contains("not a spreadsheet", problem.Message);
+    }
+}
