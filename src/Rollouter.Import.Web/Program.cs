@@ -65,9 +65,12 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.Cookie.Name = "Rollouter.Auth";
     o.Cookie.HttpOnly = true;
     o.Cookie.SameSite = SameSiteMode.Lax;
+    // Secure whenever the request came over HTTPS (behind a proxy: with the forwarded headers, see docs/operations.md).
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 builder.Services.AddApiTokens(builder.Configuration, dataFolder);
 builder.Services.AddSignInThrottle(builder.Configuration);
 builder.Services.AddScoped<PasswordSignIn>();
@@ -103,6 +106,13 @@ await using (var scope = app.Services.CreateAsyncScope())
 
 await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
 
+// Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 // The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
 // problem details; the pages with the error pages.
 app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
@@ -123,6 +133,7 @@ app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
 
     pages.UseStatusCodePagesWithReExecute("/error/{0}");
 });
+app.UseOriginCheck(app.Configuration);
 app.UseSerilogRequestLogging();
 app.UseRouting();
 // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.

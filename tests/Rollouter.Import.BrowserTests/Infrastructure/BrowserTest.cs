@@ -20,6 +20,7 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
 
     private IBrowserContext? _context;
     private readonly List<IBrowserContext> _otherContexts = [];
+    private readonly List<string> _policyViolations = [];
     private IPage? _page;
     private string? _screenshots;
     private int _step;
@@ -45,6 +46,9 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
         {
             await _context.CloseAsync();
         }
+
+        // The app's Content-Security-Policy allows no inline script, style or handler: whatever it refused is a bug.
+        Assert.True(_policyViolations.Count == 0, "The Content-Security-Policy refused: " + string.Join(" | ", _policyViolations));
     }
 
     /// <summary>
@@ -75,6 +79,13 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
             if (message.Type is "error" or "warning")
             {
                 output.WriteLine($"browser console {message.Type}: {message.Text}");
+                if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                {
+                    lock (_policyViolations)
+                    {
+                        _policyViolations.Add($"{page.Url}: {message.Text}");
+                    }
+                }
             }
         };
         page.PageError += (_, error) => output.WriteLine($"page error: {error}");

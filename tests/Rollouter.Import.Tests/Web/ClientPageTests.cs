@@ -188,7 +188,7 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
             var link = await LinkAsync(manager, lt32, new() { ["otherClientId"] = lt31.ToString(), ["linkType"] = $"{plain}:out" });
             var unlink = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{lt31}/links/{linkId}/delete", [], $"/rollouts/W11/clients/{lt31}");
 
-            Assert.Equal(HttpStatusCode.BadRequest, link.StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, link.StatusCode);
             Assert.Contains("An import into this rollout is running", await link.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Conflict, unlink.StatusCode);
             Assert.Contains("An import into this rollout is running", await unlink.Content.ReadAsStringAsync());

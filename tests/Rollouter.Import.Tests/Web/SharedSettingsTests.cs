@@ -411,6 +411,8 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
             db.Imports.Add(new ClientImport
             {
                 RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
+                // A live worker's lease: without one the recovery check (every 5 s) takes the import for interrupted and runs it.
+                LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
                 CreatedById = await db.Users.Where(u => u.Email == Manager).Select(u => u.Id).SingleAsync(),
             });
             await db.SaveChangesAsync();

@@ -16,26 +16,22 @@ public enum KeepValue
 public sealed record LinkRequest(int ClientId, int OtherClientId, int LinkTypeId, bool Outward,
     IReadOnlyDictionary<int, KeepValue> Keep);
 
-public enum UnlinkResult
-{
-    Removed = 1,
-    NotFound = 2,
-    ImportRunning = 3,
-}
-
 /// <summary>A shared field the two clients disagree on: the link needs a choice of the value to keep.</summary>
 public sealed record LinkConflict(int FieldId, string FieldName, string? ThisValue, string? OtherValue);
 
-public sealed record LinkResult(ClientLink? Link, string? Error, IReadOnlyList<LinkConflict> Conflicts)
+/// <summary>
+/// A link made, or the shared fields the clients disagree on when the request did not say which value to keep for
+/// each: then nothing was written and the caller asks (<see cref="NeedsChoice"/>).
+/// </summary>
+public sealed record LinkOutcome(ClientLink? Link, IReadOnlyList<LinkConflict> Conflicts)
 {
-    public bool NeedsChoice => Link is null && Error is null && Conflicts.Count > 0;
-
-    public static LinkResult Failed(string error) => new(null, error, []);
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(Link))]
+    public bool NeedsChoice => Link is null;
 }
 
 /// <summary>
 /// Links two clients of one rollout and removes links. An advanced link type shares custom fields: where the two
-/// clients disagree on one that both inventories have, the caller chooses the value to keep (<see cref="LinkResult.NeedsChoice"/>),
+/// clients disagree on one that both inventories have, the caller chooses the value to keep (<see cref="LinkOutcome.NeedsChoice"/>),
 /// and the link, the memberships and the kept values are written together, with history on both clients. A client has
 /// at most one advanced link (checked here, and guaranteed by the database's key on the membership).
 /// </summary>
@@ -46,12 +42,12 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
     public const string ImportRunningMessage =
         "An import into this rollout is running; link or unlink clients once it has finished.";
 
-    public async Task<LinkResult> LinkAsync(int rolloutId, LinkRequest request, int userId, CancellationToken ct)
+    public async Task<Result<LinkOutcome>> LinkAsync(int rolloutId, LinkRequest request, int userId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (await ImportRunningAsync(rolloutId, ct))
         {
-            return LinkResult.Failed(ImportRunningMessage);
+            return Problem.Conflict(ImportRunningMessage);
         }
 
         // Under the lock an import's writer holds, so that a link and its shared values never interleave with an import
@@ -61,25 +57,25 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.ClientId && c.RolloutId == rolloutId, ct);
         if (client is null)
         {
-            return LinkResult.Failed($"Client {request.ClientId} does not exist.");
+            return Problem.NotFound($"Client {request.ClientId} does not exist.");
         }
 
         if (request.OtherClientId == client.Id)
         {
-            return LinkResult.Failed("A client cannot be linked to itself.");
+            return Problem.Invalid("A client cannot be linked to itself.", "otherClientId");
         }
 
         var other = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.OtherClientId && c.RolloutId == rolloutId, ct);
         if (other is null)
         {
-            return LinkResult.Failed($"No client {request.OtherClientId} in this rollout.");
+            return Problem.Invalid($"No client {request.OtherClientId} in this rollout.", "otherClientId");
         }
 
         var type = await db.ClientLinkTypes.AsNoTracking().Include(t => t.SharedFields).ThenInclude(f => f.CustomField)
             .FirstOrDefaultAsync(t => t.Id == request.LinkTypeId, ct);
         if (type is null)
         {
-            return LinkResult.Failed($"Link type {request.LinkTypeId} does not exist.");
+            return Problem.Invalid($"Link type {request.LinkTypeId} does not exist.", "linkTypeId");
         }
 
         var (source, target) = request.Outward ? (client, other) : (other, client);
@@ -87,7 +83,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
                 ((l.SourceClientId == source.Id && l.TargetClientId == target.Id) ||
                  (l.SourceClientId == target.Id && l.TargetClientId == source.Id)), ct))
         {
-            return LinkResult.Failed($"\"{client.Name}\" and \"{other.Name}\" are already linked by \"{type.OutwardName}\".");
+            return Problem.Invalid($"\"{client.Name}\" and \"{other.Name}\" are already linked by \"{type.OutwardName}\".");
         }
 
         var conflicts = new List<LinkConflict>();
@@ -98,7 +94,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
                 var partner = await AdvancedPartnerAsync(taken.Id, ct);
                 if (partner is not null)
                 {
-                    return LinkResult.Failed($"\"{taken.Name}\" already has an advanced link (to \"{partner}\"); " +
+                    return Problem.Invalid($"\"{taken.Name}\" already has an advanced link (to \"{partner}\"); " +
                         "a client can have only one. Remove that link first.");
                 }
             }
@@ -107,7 +103,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             var unchosen = conflicts.Where(c => !request.Keep.ContainsKey(c.FieldId)).ToList();
             if (unchosen.Count > 0)
             {
-                return new LinkResult(null, null, unchosen);
+                return new LinkOutcome(null, unchosen);
             }
         }
 
@@ -163,19 +159,19 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         {
             // Another request gave one of the clients an advanced link meanwhile: the membership's key refused it.
             db.ChangeTracker.Clear();
-            return LinkResult.Failed($"\"{client.Name}\" or \"{other.Name}\" has just been given an advanced link; a client can have only one.");
+            return Problem.Invalid($"\"{client.Name}\" or \"{other.Name}\" has just been given an advanced link; a client can have only one.");
         }
 
         await transaction.CommitAsync(ct);
-        return new LinkResult(link, null, []);
+        return new LinkOutcome(link, []);
     }
 
     /// <summary>Removes a link of the client, with a history entry on both clients, unless it is not the client's or an import of the rollout runs.</summary>
-    public async Task<UnlinkResult> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
+    public async Task<Result> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
     {
         if (await ImportRunningAsync(rolloutId, ct))
         {
-            return UnlinkResult.ImportRunning;
+            return Problem.Conflict(ImportRunningMessage);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -185,7 +181,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
                                       l.SourceClient.RolloutId == rolloutId, ct);
         if (link is null)
         {
-            return UnlinkResult.NotFound;
+            return Problem.NotFound($"Client {clientId} has no link {linkId}.");
         }
 
         var now = clock.GetUtcNow();
@@ -197,7 +193,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             [new FieldChange(HistoryField, $"{link.LinkType.InwardName} {link.SourceClient.Name}", null)]);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return UnlinkResult.Removed;
+        return Result.Success;
     }
 
     /// <summary>The name of the client's advanced link partner, or null without an advanced link.</summary>

@@ -159,16 +159,16 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
         var result = await links.LinkAsync(rolloutId,
             new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
-        if (result.NeedsChoice)
+        if (result.Failed)
+        {
+            return Refuse(result.Problem);
+        }
+
+        if (result.Value.NeedsChoice)
         {
             return Refuse(Import.Problem.Conflict(
                     "The clients disagree on shared fields: say in keep which value to keep for each (\"this\" or \"other\")."),
-                ("conflicts", result.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
-        }
-
-        if (result.Error is not null)
-        {
-            return Error(StatusCodes.Status400BadRequest, result.Error);
+                ("conflicts", result.Value.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
         }
 
         var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
@@ -189,12 +189,8 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Refuse(rollout.Problem);
         }
 
-        return await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct) switch
-        {
-            UnlinkResult.Removed => NoContent(),
-            UnlinkResult.ImportRunning => Error(StatusCodes.Status409Conflict, ClientLinkService.ImportRunningMessage),
-            _ => Error(StatusCodes.Status404NotFound, $"Client {id} has no link {linkId}."),
-        };
+        var removed = await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct);
+        return removed.Succeeded ? NoContent() : Refuse(removed.Problem);
     }
 
     private static ClientDetailsDto ToDto(ClientDetails c)

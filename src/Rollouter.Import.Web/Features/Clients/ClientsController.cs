@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Clients;
@@ -41,14 +42,11 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         }
 
         var (typeId, outward) = ParseLinkType(linkType);
-        string? error = null;
-        if (otherClientId is null)
+        if (otherClientId is not { } otherId || typeId is not { } type || linkType is null)
         {
-            error = "Choose the client to link to.";
-        }
-        else if (typeId is null)
-        {
-            error = "Choose a link type.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View("Details", await PageAsync(id, null,
+                otherClientId is null ? "Choose the client to link to." : "Choose a link type.", null, ct));
         }
 
         var choices = new Dictionary<int, KeepValue>();
@@ -60,29 +58,23 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             }
         }
 
-        if (error is null)
+        var result = await links.LinkAsync(rollout.Id, new LinkRequest(id, otherId, type, outward, choices), User.UserId(), ct);
+        if (result.Failed)
         {
-            var result = await links.LinkAsync(rollout.Id,
-                new LinkRequest(id, otherClientId!.Value, typeId!.Value, outward, choices), User.UserId(), ct);
-            if (result.NeedsChoice)
-            {
-                var other = await db.Clients.Where(c => c.Id == otherClientId && c.RolloutId == rollout.Id)
-                    .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
-                var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
-                return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType!, label, result.Conflicts));
-            }
-
-            if (result.Error is null)
-            {
-                TempData["Message"] = "The link was added.";
-                return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
-            }
-
-            error = result.Error;
+            Response.StatusCode = result.Problem.StatusCode();
+            return View("Details", await PageAsync(id, null, result.Problem.Message, null, ct));
         }
 
-        Response.StatusCode = StatusCodes.Status400BadRequest;
-        return View("Details", await PageAsync(id, null, error, null, ct));
+        if (result.Value.NeedsChoice)
+        {
+            var other = await db.Clients.Where(c => c.Id == otherId && c.RolloutId == rollout.Id)
+                .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
+            var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
+            return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType, label, result.Value.Conflicts));
+        }
+
+        TempData["Message"] = "The link was added.";
+        return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 
     [HttpPost("{id:int}/links/{linkId:int}/delete")]
@@ -90,13 +82,16 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        switch (await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct))
+        var removed = await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct);
+        if (removed.Failed)
         {
-            case UnlinkResult.NotFound:
+            if (removed.Problem.Kind == ProblemKind.NotFound)
+            {
                 return NotFound();
-            case UnlinkResult.ImportRunning:
-                Response.StatusCode = StatusCodes.Status409Conflict;
-                return View("Details", await PageAsync(id, null, ClientLinkService.ImportRunningMessage, null, ct));
+            }
+
+            Response.StatusCode = removed.Problem.StatusCode();
+            return View("Details", await PageAsync(id, null, removed.Problem.Message, null, ct));
         }
 
         TempData["Message"] = "The link was removed.";

@@ -148,6 +148,14 @@ public sealed class ImportPage
 
     public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
+    /// <summary>The failed rows from their start, filtered by a column letter or not (the pager adds its position).</summary>
+    public string ErrorLink(string? column) =>
+        BasePath + (column is null ? "" : "?column=" + Uri.EscapeDataString(column));
+
+    /// <summary>"B (Status)", the letter alone without a header, "(row)" for an error of the whole row.</summary>
+    public static string ColumnName(string? letter, string? header) =>
+        letter is null ? "(row)" : string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
+
     public ColumnMapping? MappingOf(string letter) =>
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
 

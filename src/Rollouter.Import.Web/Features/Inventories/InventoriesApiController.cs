@@ -38,12 +38,12 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
 
         var result = await inventories.CreateAsync(rollout.Value.Id,
             new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), ct);
-        if (!result.Succeeded)
+        if (result.Failed)
         {
-            return Error(StatusCodes.Status400BadRequest, string.Join(" ", result.Errors.Values));
+            return Refuse(result.Problem);
         }
 
-        var definition = await InventoryDefinition.LoadAsync(Db, result.Inventory!.Id, ct);
+        var definition = await InventoryDefinition.LoadAsync(Db, result.Value.Id, ct);
         return Created($"/api/inventories/{definition.InventoryId}", RolloutsApiController.ToDto(definition));
     }
 

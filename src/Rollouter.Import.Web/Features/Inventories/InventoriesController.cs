@@ -7,6 +7,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Inventories;
@@ -90,12 +91,12 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var result = await inventories.CreateAsync(rollout.Id,
             new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), ct);
-        if (!result.Succeeded)
+        if (result.Failed)
         {
-            return Invalid(await EditorAsync(null, 0, form, result.Errors, ct));
+            return Invalid(await EditorAsync(null, 0, form, result.Problem.ByField(), ct), result.Problem);
         }
 
-        return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Inventory!.Id}");
+        return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Value.Id}");
     }
 
     [HttpGet("{id:int}/edit")]
@@ -131,9 +132,10 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
         var result = await inventories.UpdateAsync(rollout.Id, id,
             new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), ct);
-        if (!result.Succeeded)
+        if (result.Failed)
         {
-            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, ct), form, result.Errors, ct));
+            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, ct), form, result.Problem.ByField(), ct),
+                result.Problem);
         }
 
         return Redirect($"/rollouts/{rollout.Identifier}/inventories/{id}");
@@ -161,13 +163,13 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         }
 
         var result = await inventories.DuplicateAsync(rollout.Id, id, name, ct);
-        if (!result.Succeeded)
+        if (result.Failed)
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Duplicate", new InventoryDuplicate(rollout, inventory, name, string.Join(" ", result.Errors.Values)));
+            Response.StatusCode = result.Problem.StatusCode();
+            return View("Duplicate", new InventoryDuplicate(rollout, inventory, name, result.Problem.Message));
         }
 
-        return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Inventory!.Id}");
+        return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Value.Id}");
     }
 
     [HttpGet("{id:int}/delete")]
@@ -195,26 +197,21 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var error = await inventories.DeleteAsync(rollout.Id, id, ct);
-        if (error is not null)
+        var deleted = await inventories.DeleteAsync(rollout.Id, id, ct);
+        if (deleted.Failed)
         {
             var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, ct);
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running, error));
+            Response.StatusCode = deleted.Problem.StatusCode();
+            return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running, deleted.Problem.Message));
         }
 
         TempData["Message"] = $"Inventory \"{inventory.Name}\" was deleted.";
         return Redirect($"/rollouts/{rollout.Identifier}");
     }
 
-    private ViewResult Invalid(InventoryEditor editor)
+    private ViewResult Invalid(InventoryEditor editor, Problem problem)
     {
-        foreach (var (key, message) in editor.Errors)
-        {
-            ModelState.AddModelError(key, message);
-        }
-
-        Response.StatusCode = StatusCodes.Status400BadRequest;
+        problem.AddTo(ModelState, Response);
         return View("Edit", editor);
     }
 

@@ -9,37 +9,29 @@ namespace Rollouter.Import.Web.Features.Inventories;
 /// <summary>What an inventory is made of: a name, a workflow and an ordered choice of custom fields.</summary>
 public sealed record InventoryInput(string? Name, int? WorkflowId, IReadOnlyList<int>? CustomFieldIds);
 
-/// <summary>The outcome of a change: the inventory, or the messages by form field ("Name", "WorkflowId", "CustomFieldIds").</summary>
-public sealed record InventoryResult(Inventory? Inventory, IReadOnlyDictionary<string, string> Errors)
-{
-    public bool Succeeded => Inventory is not null && Errors.Count == 0;
-
-    public static InventoryResult Failed(string field, string message) =>
-        new(null, new Dictionary<string, string> { [field] = message });
-}
-
 /// <summary>
 /// Creates, edits, duplicates and deletes inventories, for the pages and the API alike. The callers check role and
-/// membership; this checks the input. The workflow of an inventory that has clients cannot change (their statuses
+/// membership; this checks the input: a refusal names each wrong field ("Name", "WorkflowId", "CustomFieldIds"). The workflow of an inventory that has clients cannot change (their statuses
 /// belong to it): duplicate the inventory instead.
 /// </summary>
 public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null)
 {
     public const int MaxNameLength = 200;
 
-    public async Task<InventoryResult> CreateAsync(int rolloutId, InventoryInput input, CancellationToken ct)
+    public async Task<Result<Inventory>> CreateAsync(int rolloutId, InventoryInput input, CancellationToken ct)
     {
-        var (name, fieldIds, errors) = await ValidateAsync(rolloutId, null, input, ct);
-        if (errors.Count > 0)
+        var valid = await ValidateAsync(rolloutId, null, input, ct);
+        if (valid.Failed)
         {
-            return new InventoryResult(null, errors);
+            return valid.Problem;
         }
 
+        var (name, workflowId, fieldIds) = valid.Value;
         var inventory = new Inventory
         {
             RolloutId = rolloutId,
-            Name = name!,
-            WorkflowId = input.WorkflowId!.Value,
+            Name = name,
+            WorkflowId = workflowId,
             CreatedAt = clock.GetUtcNow(),
             CustomFields = [.. fieldIds.Select((id, i) => new InventoryCustomField { CustomFieldId = id, Position = i })],
         };
@@ -47,33 +39,35 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         return await SaveAsync(inventory, ct);
     }
 
-    public async Task<InventoryResult> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken ct)
+    public async Task<Result<Inventory>> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken ct)
     {
         var inventory = await db.Inventories.Include(i => i.CustomFields)
             .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
         if (inventory is null)
         {
-            return InventoryResult.Failed("Name", $"Inventory {inventoryId} does not exist.");
+            return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
-        var (name, fieldIds, errors) = await ValidateAsync(rolloutId, inventoryId, input, ct);
-        if (errors.Count == 0 && input.WorkflowId != inventory.WorkflowId)
+        var valid = await ValidateAsync(rolloutId, inventoryId, input, ct);
+        if (valid.Failed)
+        {
+            return valid.Problem;
+        }
+
+        var (name, workflowId, fieldIds) = valid.Value;
+        if (workflowId != inventory.WorkflowId)
         {
             var clients = inventory.ClientCount;
             if (clients > 0)
             {
-                errors["WorkflowId"] = $"The workflow cannot change while the inventory has clients ({clients:N0}): " +
-                    "their statuses belong to the current workflow. Duplicate the inventory to start with another workflow.";
+                return Problem.Invalid($"The workflow cannot change while the inventory has clients ({clients:N0}): " +
+                    "their statuses belong to the current workflow. Duplicate the inventory to start with another workflow.",
+                    "WorkflowId");
             }
         }
 
-        if (errors.Count > 0)
-        {
-            return new InventoryResult(null, errors);
-        }
-
-        inventory.Name = name!;
-        inventory.WorkflowId = input.WorkflowId!.Value;
+        inventory.Name = name;
+        inventory.WorkflowId = workflowId;
         // Values of a field taken away stay on the clients (keyed by field id) and come back if the field is added again.
         var existing = inventory.CustomFields.ToDictionary(f => f.CustomFieldId);
         foreach (var gone in inventory.CustomFields.Where(f => !fieldIds.Contains(f.CustomFieldId)).ToList())
@@ -97,13 +91,13 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     }
 
     /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients.</summary>
-    public async Task<InventoryResult> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken ct)
+    public async Task<Result<Inventory>> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken ct)
     {
         var source = await db.Inventories.AsNoTracking().Include(i => i.CustomFields)
             .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
         if (source is null)
         {
-            return InventoryResult.Failed("Name", $"Inventory {inventoryId} does not exist.");
+            return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
         var fieldIds = source.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomFieldId).ToList();
@@ -111,7 +105,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         if (result.Succeeded && source.LastImportMapping is not null)
         {
             // The same columns map the same way into the copy.
-            result.Inventory!.LastImportMapping = source.LastImportMapping;
+            result.Value.LastImportMapping = source.LastImportMapping;
             await db.SaveChangesAsync(ct);
         }
 
@@ -127,20 +121,20 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
 
     /// <summary>
     /// Deletes the inventory with its clients, their links (also to clients of other inventories), history, and the
-    /// inventory's imports, in one transaction. Refused (a message) while one of its imports runs.
+    /// inventory's imports, in one transaction. Refused (a conflict) while one of its imports runs.
     /// </summary>
-    public async Task<string?> DeleteAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var inventory = await db.Inventories.FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
         if (inventory is null)
         {
-            return $"Inventory {inventoryId} does not exist.";
+            return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
         if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct))
         {
-            return "An import into this inventory is running; delete the inventory after it has finished.";
+            return Problem.Conflict("An import into this inventory is running; delete the inventory after it has finished.");
         }
 
         // An import approved meanwhile writes under this lock: wait for its transaction, then delete what it wrote too.
@@ -167,11 +161,13 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             await files.SweepCacheAsync(CancellationToken.None);
         }
 
-        return null;
+        return Result.Success;
     }
 
-    private async Task<(string? Name, List<int> FieldIds, Dictionary<string, string> Errors)> ValidateAsync(
-        int rolloutId, int? inventoryId, InventoryInput input, CancellationToken ct)
+    private sealed record ValidInput(string Name, int WorkflowId, List<int> FieldIds);
+
+    /// <summary>The input made valid, or every reason it is not (one per field).</summary>
+    private async Task<Result<ValidInput>> ValidateAsync(int rolloutId, int? inventoryId, InventoryInput input, CancellationToken ct)
     {
         var errors = new Dictionary<string, string>();
         var name = input.Name?.Trim();
@@ -227,22 +223,26 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             }
         }
 
-        return (name, fieldIds, errors);
+        if (errors.Count > 0 || string.IsNullOrEmpty(name) || input.WorkflowId is not { } chosen)
+        {
+            return Problem.Combine([.. errors.Select(e => Problem.Invalid(e.Value, e.Key))]);
+        }
+
+        return new ValidInput(name, chosen, fieldIds);
     }
 
-    private async Task<InventoryResult> SaveAsync(Inventory inventory, CancellationToken ct)
+    private async Task<Result<Inventory>> SaveAsync(Inventory inventory, CancellationToken ct)
     {
         try
         {
             await db.SaveChangesAsync(ct);
+            return inventory;
         }
         catch (DbUpdateException)
         {
             // Another request took the name meanwhile (the unique index on rollout and name).
             db.ChangeTracker.Clear();
-            return InventoryResult.Failed("Name", $"This rollout already has an inventory named \"{inventory.Name}\".");
+            return Problem.Invalid($"This rollout already has an inventory named \"{inventory.Name}\".", "Name");
         }
-
-        return new InventoryResult(inventory, new Dictionary<string, string>());
     }
 }

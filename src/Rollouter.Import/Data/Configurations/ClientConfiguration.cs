@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Data.Configurations;
+
+internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<Client>
+{
+    public void Configure(EntityTypeBuilder<Client> builder)
+    {
+        builder.Property(c => c.Name).HasMaxLength(400);
+
+        // The database itself keeps names unique per rollout, ignoring case: the lower-cased copy of the name that the
+        // application stores (Client.KeyOf) carries the unique index on every provider. It is not a computed column:
+        // computing it was a tenth of PostgreSQL's work in a million-row import. It compares byte-wise on PostgreSQL
+        // ("C"), which is all a key needs and makes bulk index inserts cheap.
+        var nameKey = builder.Property(c => c.NameKey).HasMaxLength(400).IsRequired();
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            nameKey.UseCollation("C");
+
+            // Each backend takes 100 ids at a time from the sequence instead of one: nextval() was a twentieth of a
+            // million-row import's work. A backend's unused ids are skipped when it ends, so ids can have gaps.
+            builder.Property(c => c.Id).HasIdentityOptions(numbersToCache: 100);
+        }
+
+        // The same index serves an inventory's client list (rollout and inventory, ordered by NameKey), its count and
+        // export: it carries the inventory id, so those read the rollout's part of the index alone (queries by inventory
+        // therefore always name the rollout too). A second index for them cost a fifth of PostgreSQL's work in a
+        // million-row import; a rollout's inventories are few. SQLite cannot carry a column in an index, and keeps one.
+        var unique = builder.HasIndex(c => new { c.RolloutId, c.NameKey }).IsUnique();
+        switch (provider)
+        {
+            case DatabaseProvider.PostgreSql:
+                NpgsqlIndexBuilderExtensions.IncludeProperties(unique, c => c.InventoryId);
+                break;
+            case DatabaseProvider.SqlServer:
+                SqlServerIndexBuilderExtensions.IncludeProperties(unique, c => c.InventoryId);
+                break;
+            default:
+                builder.HasIndex(c => new { c.InventoryId, c.RolloutId, c.NameKey });
+                break;
+        }
+
+        // No foreign key to the inventory (see Client.InventoryId): a constraint is checked row by row, one lookup and
+        // row lock per client in a bulk load. The import writer instead locks the inventory row once per import and
+        // checks that the rollout it writes is the inventory's (ClientStore.LockInventoryAsync).
+        builder.Property(c => c.Values).HasJsonConversion();
+
+        // The client list pages by keyset (ClientPages): the sorts by status, assignee and client user each walk one of
+        // these from the cursor, so a page costs the same at the start and a million clients further on. Each costs an
+        // import about 1.6 CPU seconds of PostgreSQL's per million clients; description and custom fields, whose text
+        // indexes would cost 4 s each, sort lists of up to 50,000 clients instead (docs/decisions/0023).
+        builder.HasIndex(c => new { c.InventoryId, c.StatusId, c.Id });
+        builder.HasIndex(c => new { c.InventoryId, c.AssigneeId, c.Id });
+        builder.HasIndex(c => new { c.InventoryId, c.ClientUserId, c.Id });
+
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            // The search by a text anywhere in the name or the description (LIKE / ILIKE '%text%'): trigrams (pg_trgm,
+            // enabled by the migration) find the few matching clients without reading the others. The dearest index of
+            // an import: about 15 CPU seconds of PostgreSQL's per million clients (docs/decisions/0024).
+            NpgsqlIndexBuilderExtensions.HasOperators(
+                NpgsqlIndexBuilderExtensions.HasMethod(builder.HasIndex(c => new { c.NameKey, c.Description }, "IX_Clients_Search"), "gin"),
+                "gin_trgm_ops", "gin_trgm_ops");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// Every response carries the security headers; pages hold no inline script, style or handler (so the
+/// Content-Security-Policy can forbid them); over HTTPS cookies are Secure and HSTS is sent; a form posted from another
+/// site is refused even with a valid antiforgery token.
+/// </summary>
+public sealed partial class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private HttpClient Https() => factory.CreateClient(new WebApplicationFactoryClientOptions
+    {
+        BaseAddress = new Uri("https://rollouter.test"),
+        AllowAutoRedirect = false,
+        HandleCookies = true,
+    });
+
+    private static void AssertHeaders(HttpResponseMessage response, string what)
+    {
+        string Header(string name) => response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
+        var policy = Header("Content-Security-Policy");
+        Assert.True(policy.Contains("script-src 'self'", StringComparison.Ordinal), $"{what}: CSP is \"{policy}\"");
+        Assert.Contains("style-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe", policy);
+        Assert.Equal(("nosniff", "DENY", "same-origin"),
+            (Header("X-Content-Type-Options"), Header("X-Frame-Options"), Header("Referrer-Policy")));
+    }
+
+    [Fact]
+    public async Task EveryResponse_CarriesTheSecurityHeaders_PagesFilesErrorsAndApi()
+    {
+        var anonymous = factory.CreateBrowser();
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var api = await Api.ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        foreach (var (client, path) in new[]
+                 {
+                     (anonymous, "/account/login"), (anonymous, "/css/site.css"), (anonymous, "/js/site.js"),
+                     (anonymous, "/health"), (anonymous, "/rollouts"), (manager, "/rollouts/W11"),
+                     (manager, "/no-such-page"), (manager, "/test/throw"), (api, "/api/rollouts"), (api, "/api/no-such-thing"),
+                     (api, "/api/test/throw"),
+                 })
+        {
+            AssertHeaders(await client.GetAsync(path), path);
+        }
+    }
+
+    [Fact]
+    public async Task NoPage_HoldsAnInlineScriptStyleOrHandler()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var kam = await factory.SignInAsync("kam@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var (laptops, client, failed) = await ExamplesAsync();
+        var pages = new List<(HttpClient, string)>
+        {
+            (factory.CreateBrowser(), "/account/login"), (manager, "/rollouts"), (manager, "/rollouts/W11"),
+            (manager, $"/rollouts/W11/inventories/{laptops}"), (manager, $"/rollouts/W11/inventories/{laptops}/edit"),
+            (manager, "/rollouts/W11/inventories/new"), (manager, $"/rollouts/W11/inventories/{laptops}/duplicate"),
+            (manager, $"/rollouts/W11/clients/{client}"), (manager, "/rollouts/W11/imports"),
+            (manager, "/rollouts/W11/imports/new"), (manager, $"/rollouts/W11/imports/{failed}"),
+            (kam, "/reviews"), (kam, $"/reviews/W11/imports/{failed}"), (admin, "/settings/users"),
+            (admin, "/settings/users/new"), (admin, "/settings/custom-fields"), (admin, "/settings/workflows"),
+            (admin, "/settings/rollouts"), (admin, "/settings/link-types"), (manager, "/no-such-page"),
+        };
+
+        foreach (var (browser, path) in pages)
+        {
+            var response = await browser.GetAsync(path);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode}");
+            foreach (var (kind, pattern) in new[] { ("script", InlineScript()), ("style", InlineStyle()), ("handler", InlineHandler()) })
+            {
+                var found = pattern.Match(html);
+                Assert.False(found.Success, $"{path} has an inline {kind}: …{Around(html, found.Index)}…");
+            }
+
+            Assert.DoesNotContain("javascript:", html, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task OverHttps_CookiesAreSecure_AndHstsIsSent_OverHttpNeither()
+    {
+        var https = Https();
+        var login = await https.GetAsync("/account/login");
+        Assert.True(login.Headers.Contains("Strict-Transport-Security"));
+        Assert.All(login.Headers.GetValues("Set-Cookie"), c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
+        var token = RolloutWebFactory.AntiforgeryToken(await login.Content.ReadAsStringAsync());
+        var signIn = await https.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = "manager@demo.test", ["Password"] = Rollouter.Import.Web.Infrastructure.DemoSeeder.Password,
+            ["__RequestVerificationToken"] = token,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        var auth = Assert.Single(signIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("Rollouter.Auth=", StringComparison.Ordinal));
+        Assert.Contains("secure", auth, StringComparison.OrdinalIgnoreCase);
+
+        var http = await factory.CreateBrowser().GetAsync("/account/login");
+        Assert.False(http.Headers.Contains("Strict-Transport-Security"));
+        Assert.All(http.Headers.GetValues("Set-Cookie"), c => Assert.DoesNotContain("secure", c, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    public async Task AFormPostedFromAnotherSite_IsRefused_EvenWithAValidToken(string header, string value)
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = $"Cross-site {Guid.NewGuid():N}"[..24];
+        var page = await manager.GetStringAsync("/rollouts/W11/inventories/new");
+        var workflow = Regex.Match(page, "name=\"WorkflowId\"[^>]*value=\"(\\d+)\"|<option value=\"(\\d+)\"");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/rollouts/W11/inventories/new")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Name"] = name, ["WorkflowId"] = workflow.Groups[1].Success ? workflow.Groups[1].Value : workflow.Groups[2].Value,
+                ["__RequestVerificationToken"] = RolloutWebFactory.AntiforgeryToken(page),
+            }),
+        };
+        post.Headers.Add(header, value);
+
+        var response = await manager.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        using var scope = factory.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.AnyAsync(i => i.Name == name));
+    }
+
+    [Fact]
+    public async Task AFormPostedFromTheAppItself_PassesTheOriginCheck()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var page = await manager.GetStringAsync("/rollouts/W11/imports");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/logout")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = RolloutWebFactory.AntiforgeryToken(page),
+            }),
+        };
+        post.Headers.Add("Origin", "http://localhost");
+        post.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        var response = await manager.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    private async Task<(int Laptops, int Client, int FailedImport)> ExamplesAsync()
+    {
+        var api = await Api.ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await Api.ApiTestClient.RolloutIdAsync(api, "W11");
+        var laptops = await Api.ApiTestClient.InventoryIdAsync(api, rolloutId, "Laptops");
+        var import = await Api.ApiTestClient.ReadAsync(await Api.ApiTestClient.UploadAsync(api, rolloutId, laptops, "csp.csv",
+            $"Name,Status\nCSP-{Guid.NewGuid():N},No such status\n"));
+        var id = Api.ApiTestClient.Id(import);
+        await api.PostAsync($"/api/imports/{id}/approve", null);
+        await Api.ApiTestClient.WaitForResultAsync(api, id);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (laptops, await db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync(), id);
+    }
+
+    private static string Around(string html, int index) =>
+        html[Math.Max(0, index - 120)..Math.Min(html.Length, index + 120)];
+
+    [GeneratedRegex(@"<script(?![^>]*\ssrc=)[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineScript();
+
+    [GeneratedRegex(@"<style[\s>]|\sstyle\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineStyle();
+
+    [GeneratedRegex(@"\son[a-z]+\s*=\s*[""']", RegexOptions.IgnoreCase)]
+    private static partial Regex InlineHandler();
+}
