@@ -13,141 +13,159 @@ using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Microsoft.Extensions.Options;
+using Rollouter.Import.Auditing;
 using Serilog;
 
-var builder = WebApplication.CreateBuilder(args);
-
-var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
-var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
-builder.Services.AddSerilog((services, logger) => logger
-    .ReadFrom.Configuration(builder.Configuration)
-    .ReadFrom.Services(services)
-    .Enrich.FromLogContext()
-    .WriteTo.Console()
-    .WriteTo.File(
-        Path.Combine(dataFolder, "logs", "rollouter-.log"),
-        rollingInterval: RollingInterval.Day,
-        retainedFileCountLimit: 14,
-        outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
-
-builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section);
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment.ContentRootPath);
-builder.Services.AddScoped<DatabaseInitializer>();
-builder.Services.AddScoped<DemoSeeder>();
-builder.Services.AddScoped<RolloutAccess>();
-builder.Services.AddScoped<InventoryService>();
-builder.Services.AddScoped<ClientLinkService>();
-builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
-
-builder.Services
-    .AddIdentityCore<User>(o =>
-    {
-        o.User.RequireUniqueEmail = true;
-        o.Password.RequiredLength = 8;
-    })
-    .AddEntityFrameworkStores<RolloutDbContext>()
-    .AddUserManager<RolloutUserManager>()
-    .AddSignInManager()
-    .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
-    .AddDefaultTokenProviders();
-// The API (under /api) signs in with bearer tokens, the pages with the cookie; one default scheme picks by path, so
-// that an unknown API address with a valid token is a 404, not a redirect to the sign-in page.
-builder.Services.AddAuthentication(ApiTokens.PathScheme)
-    .AddPolicyScheme(ApiTokens.PathScheme, "Bearer token under /api, else the cookie", o => o.ForwardDefaultSelector =
-        context => ApiProblems.IsApi(context.Request) ? ApiTokens.Scheme : IdentityConstants.ApplicationScheme);
-builder.Services.AddAuthentication().AddIdentityCookies();
-builder.Services.ConfigureApplicationCookie(o =>
+// Until the app's own logger exists (made from the configuration's Serilog section), what start-up says, and why it
+// failed, goes to the console.
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
 {
-    o.LoginPath = "/account/login";
-    o.LogoutPath = "/account/logout";
-    o.AccessDeniedPath = "/account/denied";
-    o.Cookie.Name = "Rollouter.Auth";
-    o.Cookie.HttpOnly = true;
-    o.Cookie.SameSite = SameSiteMode.Lax;
-    // Secure whenever the request came over HTTPS (behind a proxy: with the forwarded headers, see docs/operations.md).
-    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-    o.SlidingExpiration = true;
-    o.ExpireTimeSpan = TimeSpan.FromHours(8);
-});
-builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
-builder.Services.AddApiTokens(builder.Configuration, dataFolder);
-builder.Services.AddSignInThrottle(builder.Configuration);
-builder.Services.AddScoped<PasswordSignIn>();
-builder.Services.AddRollouterSettings();
-builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
-builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
-builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
-    .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
-    .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-    ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response.StatusCode));
-builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
-builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
-builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
+    var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
+    var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
+    var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
+    builder.AddRollouterLogging(dataFolder);
 
-await using (var scope = app.Services.CreateAsyncScope())
-{
-    try
+    builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<AuditLog>();
+    builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment.ContentRootPath);
+    builder.Services.AddScoped<DatabaseInitializer>();
+    builder.Services.AddScoped<DemoSeeder>();
+    builder.Services.AddScoped<RolloutAccess>();
+    builder.Services.AddScoped<InventoryService>();
+    builder.Services.AddScoped<ClientLinkService>();
+    builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
+
+    builder.Services
+        .AddIdentityCore<User>(o =>
+        {
+            o.User.RequireUniqueEmail = true;
+            o.Password.RequiredLength = 8;
+        })
+        .AddEntityFrameworkStores<RolloutDbContext>()
+        .AddUserManager<RolloutUserManager>()
+        .AddSignInManager()
+        .AddClaimsPrincipalFactory<RolloutClaimsPrincipalFactory>()
+        .AddDefaultTokenProviders();
+    // The API (under /api) signs in with bearer tokens, the pages with the cookie; one default scheme picks by path, so
+    // that an unknown API address with a valid token is a 404, not a redirect to the sign-in page.
+    builder.Services.AddAuthentication(ApiTokens.PathScheme)
+        .AddPolicyScheme(ApiTokens.PathScheme, "Bearer token under /api, else the cookie", o => o.ForwardDefaultSelector =
+            context => ApiProblems.IsApi(context.Request) ? ApiTokens.Scheme : IdentityConstants.ApplicationScheme);
+    builder.Services.AddAuthentication().AddIdentityCookies();
+    builder.Services.ConfigureApplicationCookie(o =>
     {
-        // Hangfire creates its tables when its storage is made: under the start-up lock too.
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
-            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
-    }
-    catch (DatabaseVersionException e)
+        o.LoginPath = "/account/login";
+        o.LogoutPath = "/account/logout";
+        o.AccessDeniedPath = "/account/denied";
+        o.Cookie.Name = "Rollouter.Auth";
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Lax;
+        // Secure whenever the request came over HTTPS (behind a proxy: with the forwarded headers, see docs/operations.md).
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.SlidingExpiration = true;
+        o.ExpireTimeSpan = TimeSpan.FromHours(8);
+    });
+    builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+    builder.Services.AddApiTokens(builder.Configuration, dataFolder);
+    builder.Services.AddSignInThrottle(builder.Configuration);
+    builder.Services.AddScoped<PasswordSignIn>();
+    builder.Services.AddRollouterSettings();
+    builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
+    builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
+    builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
+        .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+        .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
+    builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response.StatusCode));
+    builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+    builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
+    builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
+
+    var app = builder.Build();
+
+    // A bad setting stops the start here, saying which and why, before the database is touched.
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+
+    await using (var scope = app.Services.CreateAsyncScope())
     {
-        app.Logger.LogCritical("{Message}", e.Message);
-        Environment.ExitCode = 1;
-        return;
+        try
+        {
+            // Hangfire creates its tables when its storage is made: under the start-up lock too.
+            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
+                alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
+        }
+        catch (DatabaseVersionException e)
+        {
+            app.Logger.LogCritical("{Message}", e.Message);
+            Environment.ExitCode = 1;
+            return;
+        }
     }
+
+    await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
+
+    // Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
+    app.UseSecurityHeaders();
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseHsts();
+    }
+
+    // The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
+    // problem details; the pages with the error pages.
+    app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
+    {
+        api.UseExceptionHandler();
+        api.UseStatusCodePages();
+    });
+    app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
+    {
+        if (app.Environment.IsDevelopment())
+        {
+            pages.UseDeveloperExceptionPage();
+        }
+        else
+        {
+            pages.UseExceptionHandler("/error");
+        }
+
+        pages.UseStatusCodePagesWithReExecute("/error/{0}");
+    });
+    app.UseOriginCheck(app.Configuration);
+    // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
+    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
+    app.UseRouting();
+    // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
+    app.UseRateLimiter();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapHealthChecks("/health").AllowAnonymous();
+    app.MapControllers();
+    app.MapOpenApi().AllowAnonymous();
+    app.MapImportJobsDashboard();
+
+    await app.RunAsync();
 }
-
-await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
-
-// Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
-app.UseSecurityHeaders();
-if (!app.Environment.IsDevelopment())
+catch (OptionsValidationException e)
 {
-    app.UseHsts();
+    Log.Fatal("Rollouter.Import did not start: its configuration is not valid. {Failures}", string.Join(" ", e.Failures));
+    Environment.ExitCode = 1;
 }
-
-// The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
-// problem details; the pages with the error pages.
-app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
+catch (Exception e) when (e is not HostAbortedException)
 {
-    api.UseExceptionHandler();
-    api.UseStatusCodePages();
-});
-app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
+    Log.Fatal(e, "Rollouter.Import did not start");
+    throw;
+}
+finally
 {
-    if (app.Environment.IsDevelopment())
-    {
-        pages.UseDeveloperExceptionPage();
-    }
-    else
-    {
-        pages.UseExceptionHandler("/error");
-    }
-
-    pages.UseStatusCodePagesWithReExecute("/error/{0}");
-});
-app.UseOriginCheck(app.Configuration);
-app.UseSerilogRequestLogging();
-app.UseRouting();
-// Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
-app.UseRateLimiter();
-app.UseAuthentication();
-app.UseAuthorization();
-// Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.
-app.MapStaticAssets().AllowAnonymous();
-app.MapHealthChecks("/health").AllowAnonymous();
-app.MapControllers();
-app.MapOpenApi().AllowAnonymous();
-app.MapImportJobsDashboard();
-
-await app.RunAsync();
+    await Log.CloseAndFlushAsync();
+}
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -92,11 +92,11 @@ public sealed class DatabaseInitializer(
     }
 
     /// <summary>Migrations the database records that this version does not have (the database is another version's).</summary>
-    public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(RolloutDbContext db, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(RolloutDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
-        return [.. (await db.Database.GetAppliedMigrationsAsync(ct)).Where(m => !known.Contains(m))];
+        return [.. (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m))];
     }
 
     private async Task EnsureFirstAdministratorAsync(CancellationToken cancellationToken)

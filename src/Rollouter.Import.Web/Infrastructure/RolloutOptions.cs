@@ -1,13 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using Rollouter.Import.Data;
 
 namespace Rollouter.Import.Web.Infrastructure;
 
-/// <summary>The "Rollouter" configuration section.</summary>
+/// <summary>The "Rollouter" configuration section, checked at start-up.</summary>
 public sealed class RolloutOptions
 {
     public const string Section = "Rollouter";
 
     /// <summary>Where the SQLite database, logs and other local files live; relative to the content root.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Rollouter:DataFolder must name a folder.")]
     public string DataFolder { get; set; } = "data";
 
     /// <summary>Sqlite (default), PostgreSql or SqlServer.</summary>

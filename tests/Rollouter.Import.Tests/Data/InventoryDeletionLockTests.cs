@@ -28,7 +28,7 @@ public sealed class InventoryDeletionLockTests
 
         await using var deleter = database.CreateContext();
         var deletion = new InventoryService(deleter, TimeProvider.System)
-            .DeleteAsync(rollout.RolloutId, rollout.InventoryId, CancellationToken.None);
+            .DeleteAsync(rollout.RolloutId, rollout.InventoryId, null, CancellationToken.None);
         var finishedEarly = await Task.WhenAny(deletion, Task.Delay(TimeSpan.FromSeconds(1))) == deletion;
 
         await writing.CommitAsync();

@@ -35,10 +35,10 @@ public sealed class AccountController(
         var attempt = await passwords.CheckAsync(HttpContext, form.Email, form.Password, knownDevices: true);
         switch (attempt.Verdict)
         {
-            case SignInVerdict.Succeeded:
-                await signIn.SignInAsync(attempt.User!, form.RememberMe);
-                devices.Remember(HttpContext, attempt.User!.Id);
-                logger.LogInformation("User {UserId} signed in", attempt.User.Id);
+            case SignInVerdict.Succeeded when attempt.User is { } user:
+                await signIn.SignInAsync(user, form.RememberMe);
+                devices.Remember(HttpContext, user.Id);
+                logger.LogInformation("User {UserId} signed in", user.Id);
                 return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
             case SignInVerdict.Throttled:
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;

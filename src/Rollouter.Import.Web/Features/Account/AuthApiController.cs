@@ -37,8 +37,8 @@ public sealed class AuthApiController(
         var attempt = await passwords.CheckAsync(HttpContext, request.Email, request.Password, knownDevices: false);
         switch (attempt.Verdict)
         {
-            case SignInVerdict.Succeeded:
-                return Ok(new LoginResponse(tokens.Create(attempt.User!), clock.GetUtcNow() + ApiTokens.Lifetime));
+            case SignInVerdict.Succeeded when attempt.User is { } user:
+                return Ok(new LoginResponse(tokens.Create(user), clock.GetUtcNow() + ApiTokens.Lifetime));
             case SignInVerdict.Throttled:
                 Response.Headers.RetryAfter = SignInThrottle.RetryAfterSeconds(attempt.RetryAfter);
                 return Error(StatusCodes.Status429TooManyRequests,

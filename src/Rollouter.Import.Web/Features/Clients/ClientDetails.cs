@@ -40,23 +40,23 @@ public sealed record ClientDetails(
     /// <summary>The most history entries shown; older ones are left out.</summary>
     public const int HistoryLimit = 500;
 
-    public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken ct)
+    public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken cancellationToken)
     {
         var client = await db.Clients.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.Id == clientId && c.RolloutId == rolloutId, ct);
+            .FirstOrDefaultAsync(c => c.Id == clientId && c.RolloutId == rolloutId, cancellationToken);
         if (client is null)
         {
             return null;
         }
 
         // Clients refer to their inventory by id only (no navigation: no foreign key, see the README's decisions).
-        var inventoryName = await db.Inventories.Where(i => i.Id == client.InventoryId).Select(i => i.Name).FirstAsync(ct);
+        var inventoryName = await db.Inventories.Where(i => i.Id == client.InventoryId).Select(i => i.Name).FirstAsync(cancellationToken);
 
-        var status = await db.WorkflowStatuses.Where(s => s.Id == client.StatusId).Select(s => s.Name).FirstOrDefaultAsync(ct);
+        var status = await db.WorkflowStatuses.Where(s => s.Id == client.StatusId).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken);
         var fields = await db.InventoryCustomFields.AsNoTracking().Where(f => f.InventoryId == client.InventoryId)
             .OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId)
             .Select(f => new { f.CustomField.Id, f.CustomField.Name, f.CustomField.Type })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         var links = (await db.ClientLinks.AsNoTracking()
             .Where(l => l.SourceClientId == clientId || l.TargetClientId == clientId)
             .Select(l => new
@@ -69,24 +69,24 @@ public sealed record ClientDetails(
                     .Where(i => i.Id == (l.SourceClientId == clientId ? l.TargetClient.InventoryId : l.SourceClient.InventoryId))
                     .Select(i => i.Name).First(),
             })
-            .ToListAsync(ct))
+            .ToListAsync(cancellationToken))
             .Select(l => new LinkView(l.Id, l.ClientLinkTypeId, l.FromSource ? l.OutwardName : l.InwardName, l.IsAdvanced,
                 l.OtherId, l.OtherName, l.OtherInventory, l.CreatedAt))
             .ToList();
         var history = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId)
             .OrderByDescending(h => h.At).ThenByDescending(h => h.Id)
             .Take(HistoryLimit)
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
 
         var userIds = history.Select(h => h.UserId)
             .Append(client.AssigneeId).Append(client.ClientUserId).Append(client.CreatedById)
             .OfType<int>().Distinct().ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => new UserRef(u.Id, u.DisplayName, u.Email), ct);
+            .ToDictionaryAsync(u => u.Id, u => new UserRef(u.Id, u.DisplayName, u.Email), cancellationToken);
         UserRef? User(int? id) => id is { } value ? users.GetValueOrDefault(value) : null;
 
         var importIds = history.Select(h => h.ImportId).Append(client.CreatedByImportId).OfType<int>().Distinct().ToList();
-        var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(ct)).ToHashSet();
+        var imports = (await db.Imports.Where(i => importIds.Contains(i.Id)).Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
         var entries = history.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
             h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id))).ToList();
         if (!history.Any(h => h.Action == ClientHistoryAction.Created))

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -35,26 +36,26 @@ public sealed record LinkOutcome(ClientLink? Link, IReadOnlyList<LinkConflict> C
 /// and the link, the memberships and the kept values are written together, with history on both clients. A client has
 /// at most one advanced link (checked here, and guaranteed by the database's key on the membership).
 /// </summary>
-public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
+public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, AuditLog audit)
 {
     public const string HistoryField = "Link";
 
     public const string ImportRunningMessage =
         "An import into this rollout is running; link or unlink clients once it has finished.";
 
-    public async Task<Result<LinkOutcome>> LinkAsync(int rolloutId, LinkRequest request, int userId, CancellationToken ct)
+    public async Task<Result<LinkOutcome>> LinkAsync(int rolloutId, LinkRequest request, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (await ImportRunningAsync(rolloutId, ct))
+        if (await ImportRunningAsync(rolloutId, cancellationToken))
         {
             return Problem.Conflict(ImportRunningMessage);
         }
 
         // Under the lock an import's writer holds, so that a link and its shared values never interleave with an import
         // of the rollout (one approved meanwhile waits, and then sees the link).
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
-        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.ClientId && c.RolloutId == rolloutId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
+        var client = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.ClientId && c.RolloutId == rolloutId, cancellationToken);
         if (client is null)
         {
             return Problem.NotFound($"Client {request.ClientId} does not exist.");
@@ -65,14 +66,14 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             return Problem.Invalid("A client cannot be linked to itself.", "otherClientId");
         }
 
-        var other = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.OtherClientId && c.RolloutId == rolloutId, ct);
+        var other = await db.Clients.FirstOrDefaultAsync(c => c.Id == request.OtherClientId && c.RolloutId == rolloutId, cancellationToken);
         if (other is null)
         {
             return Problem.Invalid($"No client {request.OtherClientId} in this rollout.", "otherClientId");
         }
 
         var type = await db.ClientLinkTypes.AsNoTracking().Include(t => t.SharedFields).ThenInclude(f => f.CustomField)
-            .FirstOrDefaultAsync(t => t.Id == request.LinkTypeId, ct);
+            .FirstOrDefaultAsync(t => t.Id == request.LinkTypeId, cancellationToken);
         if (type is null)
         {
             return Problem.Invalid($"Link type {request.LinkTypeId} does not exist.", "linkTypeId");
@@ -81,7 +82,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         var (source, target) = request.Outward ? (client, other) : (other, client);
         if (await db.ClientLinks.AnyAsync(l => l.ClientLinkTypeId == type.Id &&
                 ((l.SourceClientId == source.Id && l.TargetClientId == target.Id) ||
-                 (l.SourceClientId == target.Id && l.TargetClientId == source.Id)), ct))
+                 (l.SourceClientId == target.Id && l.TargetClientId == source.Id)), cancellationToken))
         {
             return Problem.Invalid($"\"{client.Name}\" and \"{other.Name}\" are already linked by \"{type.OutwardName}\".");
         }
@@ -91,7 +92,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         {
             foreach (var taken in new[] { client, other })
             {
-                var partner = await AdvancedPartnerAsync(taken.Id, ct);
+                var partner = await AdvancedPartnerAsync(taken.Id, cancellationToken);
                 if (partner is not null)
                 {
                     return Problem.Invalid($"\"{taken.Name}\" already has an advanced link (to \"{partner}\"); " +
@@ -99,7 +100,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
                 }
             }
 
-            conflicts = await ConflictsAsync(type, client, other, ct);
+            conflicts = await ConflictsAsync(type, client, other, cancellationToken);
             var unchosen = conflicts.Where(c => !request.Keep.ContainsKey(c.FieldId)).ToList();
             if (unchosen.Count > 0)
             {
@@ -141,7 +142,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         if (type.IsAdvanced)
         {
             db.AdvancedLinkMemberships.AddRange(
@@ -153,7 +154,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
         AddHistory(other.Id, userId, now, otherChanges);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -162,48 +163,49 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             return Problem.Invalid($"\"{client.Name}\" or \"{other.Name}\" has just been given an advanced link; a client can have only one.");
         }
 
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
         return new LinkOutcome(link, []);
     }
 
     /// <summary>Removes a link of the client, with a history entry on both clients, unless it is not the client's or an import of the rollout runs.</summary>
-    public async Task<Result> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken ct)
+    public async Task<Result> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken cancellationToken)
     {
-        if (await ImportRunningAsync(rolloutId, ct))
+        if (await ImportRunningAsync(rolloutId, cancellationToken))
         {
             return Problem.Conflict(ImportRunningMessage);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
         var link = await db.ClientLinks.Include(l => l.LinkType).Include(l => l.SourceClient).Include(l => l.TargetClient)
             .FirstOrDefaultAsync(l => l.Id == linkId && (l.SourceClientId == clientId || l.TargetClientId == clientId) &&
-                                      l.SourceClient.RolloutId == rolloutId, ct);
+                                      l.SourceClient.RolloutId == rolloutId, cancellationToken);
         if (link is null)
         {
             return Problem.NotFound($"Client {clientId} has no link {linkId}.");
         }
 
         var now = clock.GetUtcNow();
-        await db.AdvancedLinkMemberships.Where(m => m.ClientLinkId == link.Id).ExecuteDeleteAsync(ct);
+        await db.AdvancedLinkMemberships.Where(m => m.ClientLinkId == link.Id).ExecuteDeleteAsync(cancellationToken);
         db.ClientLinks.Remove(link);
         AddHistory(link.SourceClientId, userId, now,
             [new FieldChange(HistoryField, $"{link.LinkType.OutwardName} {link.TargetClient.Name}", null)]);
         AddHistory(link.TargetClientId, userId, now,
             [new FieldChange(HistoryField, $"{link.LinkType.InwardName} {link.SourceClient.Name}", null)]);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        audit.ClientLinkDeleted(userId, rolloutId, link.Id, link.SourceClientId, link.TargetClientId, link.LinkType.OutwardName);
         return Result.Success;
     }
 
     /// <summary>The name of the client's advanced link partner, or null without an advanced link.</summary>
-    public async Task<string?> AdvancedPartnerAsync(int clientId, CancellationToken ct) =>
+    public async Task<string?> AdvancedPartnerAsync(int clientId, CancellationToken cancellationToken) =>
         await db.AdvancedLinkMemberships.Where(m => m.ClientId == clientId)
             .Select(m => m.ClientLink.SourceClientId == clientId ? m.ClientLink.TargetClient.Name : m.ClientLink.SourceClient.Name)
-            .FirstOrDefaultAsync(ct);
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The shared fields both clients' inventories have and on which their values differ.</summary>
-    private async Task<List<LinkConflict>> ConflictsAsync(ClientLinkType type, Client client, Client other, CancellationToken ct)
+    private async Task<List<LinkConflict>> ConflictsAsync(ClientLinkType type, Client client, Client other, CancellationToken cancellationToken)
     {
         var sharedIds = type.SharedFields.Select(f => f.CustomFieldId).ToList();
         var inBoth = await db.InventoryCustomFields
@@ -211,7 +213,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
             .GroupBy(f => f.CustomFieldId)
             .Where(g => g.Count() == (client.InventoryId == other.InventoryId ? 1 : 2))
             .Select(g => g.Key)
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         var conflicts = new List<LinkConflict>();
         foreach (var shared in type.SharedFields.OrderBy(f => f.CustomField.Name, StringComparer.OrdinalIgnoreCase))
         {
@@ -249,6 +251,6 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock)
 
     private static string? Join(string[]? value) => value is null or [] ? null : string.Join("; ", value);
 
-    private Task<bool> ImportRunningAsync(int rolloutId, CancellationToken ct) =>
-        db.Imports.AnyAsync(i => i.RolloutId == rolloutId && i.Status == ImportStatus.InProgress, ct);
+    private Task<bool> ImportRunningAsync(int rolloutId, CancellationToken cancellationToken) =>
+        db.Imports.AnyAsync(i => i.RolloutId == rolloutId && i.Status == ImportStatus.InProgress, cancellationToken);
 }

@@ -65,15 +65,15 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
-        string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken ct = default)
+        string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken cancellationToken = default)
     {
-        var access = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        var access = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (access.Failed)
         {
             return Refuse(access.Problem);
         }
 
-        var inventory = (await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, ct))!;
+        var inventory = (await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, cancellationToken))!;
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
@@ -83,13 +83,13 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, choice.Error);
         }
 
-        var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, ct);
+        var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, cancellationToken);
         if (result.SortRefused is not null)
         {
             return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort!, inventory.ClientCount));
         }
 
-        var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, ct);
+        var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, cancellationToken);
         var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status, c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
         var total = result.Found ?? inventory.ClientCount;
@@ -102,15 +102,15 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [HttpGet("clients/{id:int}")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Client(int id, CancellationToken ct)
+    public async Task<IActionResult> Client(int id, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, ct);
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
     }
 
@@ -121,9 +121,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<LinkConflictProblem>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken ct)
+    public async Task<IActionResult> Link(int id, CreateLinkRequest? request, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -140,7 +140,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, "The direction is \"outward\" or \"inward\".");
         }
 
-        var fieldIds = await Db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, f => f.Id, StringComparer.OrdinalIgnoreCase, ct);
+        var fieldIds = await Db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, f => f.Id, StringComparer.OrdinalIgnoreCase, cancellationToken);
         var keep = new Dictionary<int, KeepValue>();
         foreach (var (field, value) in request.Keep ?? new Dictionary<string, string>())
         {
@@ -158,7 +158,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         }
 
         var result = await links.LinkAsync(rolloutId,
-            new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), ct);
+            new LinkRequest(id, otherId, typeId, request.Direction != "inward", keep), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
@@ -171,7 +171,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
                 ("conflicts", result.Value.Conflicts.Select(c => new LinkConflictDto(c.FieldName, c.ThisValue, c.OtherValue)).ToList()));
         }
 
-        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, ct);
+        var details = await ClientDetails.LoadAsync(Db, rolloutId, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
             : Created($"/api/clients/{id}", ToDto(details));
     }
@@ -181,15 +181,15 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
+    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken cancellationToken)
     {
-        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var removed = await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), ct);
+        var removed = await links.UnlinkAsync(rollout.Value.Id, id, linkId, User.UserId(), cancellationToken);
         return removed.Succeeded ? NoContent() : Refuse(removed.Problem);
     }
 

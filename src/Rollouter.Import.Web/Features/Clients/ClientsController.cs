@@ -18,9 +18,9 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     public const int SearchLimit = 20;
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Details(int id, string? find, CancellationToken ct)
+    public async Task<IActionResult> Details(int id, string? find, CancellationToken cancellationToken)
     {
-        var page = await PageAsync(id, find, TempData["Error"] as string, TempData["Message"] as string, ct);
+        var page = await PageAsync(id, find, TempData["Error"] as string, TempData["Message"] as string, cancellationToken);
         return page is null ? NotFound() : View(page);
     }
 
@@ -32,10 +32,10 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     [HttpPost("{id:int}/links")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
     public async Task<IActionResult> Link(int id, int? otherClientId, string? linkType, Dictionary<int, string>? keep,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, ct);
+        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken);
         if (client is null)
         {
             return NotFound();
@@ -46,7 +46,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return View("Details", await PageAsync(id, null,
-                otherClientId is null ? "Choose the client to link to." : "Choose a link type.", null, ct));
+                otherClientId is null ? "Choose the client to link to." : "Choose a link type.", null, cancellationToken));
         }
 
         var choices = new Dictionary<int, KeepValue>();
@@ -58,18 +58,18 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             }
         }
 
-        var result = await links.LinkAsync(rollout.Id, new LinkRequest(id, otherId, type, outward, choices), User.UserId(), ct);
+        var result = await links.LinkAsync(rollout.Id, new LinkRequest(id, otherId, type, outward, choices), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             Response.StatusCode = result.Problem.StatusCode();
-            return View("Details", await PageAsync(id, null, result.Problem.Message, null, ct));
+            return View("Details", await PageAsync(id, null, result.Problem.Message, null, cancellationToken));
         }
 
         if (result.Value.NeedsChoice)
         {
             var other = await db.Clients.Where(c => c.Id == otherId && c.RolloutId == rollout.Id)
-                .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(ct);
-            var label = (await LinkTypesAsync(ct)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
+                .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(cancellationToken);
+            var label = (await LinkTypesAsync(cancellationToken)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
             return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType, label, result.Value.Conflicts));
         }
 
@@ -79,10 +79,10 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
 
     [HttpPost("{id:int}/links/{linkId:int}/delete")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken ct)
+    public async Task<IActionResult> Unlink(int id, int linkId, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var removed = await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), ct);
+        var removed = await links.UnlinkAsync(rollout.Id, id, linkId, User.UserId(), cancellationToken);
         if (removed.Failed)
         {
             if (removed.Problem.Kind == ProblemKind.NotFound)
@@ -91,17 +91,17 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             }
 
             Response.StatusCode = removed.Problem.StatusCode();
-            return View("Details", await PageAsync(id, null, removed.Problem.Message, null, ct));
+            return View("Details", await PageAsync(id, null, removed.Problem.Message, null, cancellationToken));
         }
 
         TempData["Message"] = "The link was removed.";
         return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 
-    private async Task<ClientPage?> PageAsync(int id, string? find, string? error, string? message, CancellationToken ct)
+    private async Task<ClientPage?> PageAsync(int id, string? find, string? error, string? message, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, ct);
+        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken);
         if (client is null)
         {
             return null;
@@ -117,16 +117,16 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
                 .OrderBy(c => c.NameKey)
                 .Take(SearchLimit)
                 .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First()))
-                .ToListAsync(ct);
+                .ToListAsync(cancellationToken);
         }
 
-        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(ct) : [], error, message);
+        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], error, message);
     }
 
     /// <summary>Every link type in both readings; a type whose two names are the same is offered once.</summary>
-    private async Task<IReadOnlyList<LinkTypeChoice>> LinkTypesAsync(CancellationToken ct)
+    private async Task<IReadOnlyList<LinkTypeChoice>> LinkTypesAsync(CancellationToken cancellationToken)
     {
-        var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName).ToListAsync(ct);
+        var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName).ToListAsync(cancellationToken);
         var choices = new List<LinkTypeChoice>();
         foreach (var type in types)
         {

@@ -28,7 +28,7 @@ public static class FailedRows
     }
 
     public static Task<KeysetPage<ImportRowError>> PageAsync(RolloutDbContext db, int importId, string? column, ListPosition position,
-        int size, CancellationToken ct) =>
+        int size, CancellationToken cancellationToken) =>
         KeysetPage<ImportRowError>.ReadAsync(position, size, Cursor, async (read, count) =>
         {
             var errors = Filtered(db, importId, column);
@@ -48,7 +48,7 @@ public static class FailedRows
             var ordered = read.Forward
                 ? errors.OrderBy(e => e.Row).ThenBy(e => e.Id)
                 : errors.OrderByDescending(e => e.Row).ThenByDescending(e => e.Id);
-            return await ordered.Take(count).ToListAsync(ct);
+            return await ordered.Take(count).ToListAsync(cancellationToken);
         });
 
     private static IQueryable<ImportRowError> Filtered(RolloutDbContext db, int importId, string? column)

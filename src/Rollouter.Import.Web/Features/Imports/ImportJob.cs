@@ -34,6 +34,8 @@ public sealed class ImportJob(
     [JobDisplayName("Import #{0}")]
     public async Task RunAsync(int importId, CancellationToken cancellationToken)
     {
+        // Every line the run logs, the engine's and EF Core's included, carries the import's id (docs/operations.md).
+        using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
         await using var runLock = await DatabaseLock.TryAcquireAsync(
             db, DatabaseLock.ImportRun(importId), LockWait, cancellationToken);
         if (runLock is null)
@@ -68,7 +70,7 @@ public sealed class ImportJob(
     /// session ended while this process lives on), as another instance may then take the import.
     /// </summary>
     private async Task BeatAsync(
-        int importId, LatestProgress progress, DatabaseLock runLock, CancellationTokenSource run, CancellationToken ct)
+        int importId, LatestProgress progress, DatabaseLock runLock, CancellationTokenSource run, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(HeartbeatInterval, clock);
         var failing = false;
@@ -76,7 +78,7 @@ public sealed class ImportJob(
         {
             try
             {
-                if (!await runLock.IsHeldAsync(ct))
+                if (!await runLock.IsHeldAsync(cancellationToken))
                 {
                     logger.LogError("Import {ImportId} lost its lock (its database session ended); the run stops, " +
                                     "writing nothing, and the import is run again", importId);
@@ -92,10 +94,10 @@ public sealed class ImportJob(
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(i => i.RowsChecked, current.Checked)
                         .SetProperty(i => i.RowsWritten, current.Written)
-                        .SetProperty(i => i.LeaseExpiresAt, leaseEnd), ct);
+                        .SetProperty(i => i.LeaseExpiresAt, leaseEnd), cancellationToken);
                 failing = false;
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -110,16 +112,16 @@ public sealed class ImportJob(
                 failing = true;
             }
         }
-        while (await WaitAsync(timer, ct));
+        while (await WaitAsync(timer, cancellationToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
         try
         {
-            return await timer.WaitForNextTickAsync(ct);
+            return await timer.WaitForNextTickAsync(cancellationToken);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return false;
         }

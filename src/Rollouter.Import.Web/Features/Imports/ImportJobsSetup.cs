@@ -30,7 +30,7 @@ public static class ImportJobsSetup
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
         var settings = configuration.GetSection(ImportSettings.Section).Get<ImportSettings>() ?? new ImportSettings();
         var dataFolder = options.ResolveDataFolder(contentRoot);
-        services.AddOptions<ImportSettings>().BindConfiguration(ImportSettings.Section);
+        services.AddOptions<ImportSettings>().BindConfiguration(ImportSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(ReaderLimits.Default with { MaxFileBytes = settings.MaxFileBytes });
         services.AddScoped(sp => new ImportFileStore(sp.GetRequiredService<RolloutDbContext>(),
             Path.Combine(dataFolder, "import-cache")));
@@ -95,14 +95,14 @@ public static class ImportJobsSetup
     /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
     /// runs it again from the start.
     /// </summary>
-    public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken ct = default)
+    public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using (var scope = services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(cancellationToken);
         }
 
-        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, ct);
+        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, cancellationToken);
     }
 
     /// <summary>The Hangfire dashboard at /hangfire, for administrators only.</summary>

@@ -51,7 +51,7 @@ public sealed class ImportRecovery(
     /// Enqueues a job for every interrupted import and returns their ids. At start-up the leases are not waited for:
     /// a run this instance had before it stopped is gone, and another instance's live run holds its lock.
     /// </summary>
-    public async Task<IReadOnlyList<int>> ResumeAsync(bool startingUp, CancellationToken ct)
+    public async Task<IReadOnlyList<int>> ResumeAsync(bool startingUp, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
@@ -60,13 +60,13 @@ public sealed class ImportRecovery(
             .Where(i => i.Status == ImportStatus.InProgress &&
                         (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
             .Select(i => new { i.Id, i.LeaseExpiresAt })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         HashSet<int>? waiting = null;
         var resumed = new List<int>();
         foreach (var import in candidates)
         {
             await using (var runLock = await DatabaseLock.TryAcquireAsync(
-                             db, DatabaseLock.ImportRun(import.Id), TimeSpan.Zero, ct))
+                             db, DatabaseLock.ImportRun(import.Id), TimeSpan.Zero, cancellationToken))
             {
                 if (runLock is null)
                 {
@@ -84,7 +84,7 @@ public sealed class ImportRecovery(
             var granted = await db.Imports
                 .Where(i => i.Id == import.Id && i.Status == ImportStatus.InProgress &&
                             (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd), cancellationToken);
             if (granted == 0)
             {
                 continue;

@@ -24,7 +24,7 @@ public static class ImportReports
     /// rows, the file no longer readable) comes back instead.
     /// </summary>
     public static async Task<Result<Download>> ErrorReportAsync(RolloutDbContext db, ImportLifecycle imports,
-        ClientImport import, CancellationToken ct)
+        ClientImport import, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(imports);
@@ -37,13 +37,13 @@ public static class ImportReports
         var errors = await db.ImportRowErrors.AsNoTracking()
             .Where(e => e.ImportId == import.Id)
             .OrderBy(e => e.Row).ThenBy(e => e.Id)
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         if (errors.Count == 0)
         {
             return Problem.Conflict($"Import {import.Id} has no failed rows.");
         }
 
-        var opened = await imports.OpenFileAsync(import, ct);
+        var opened = await imports.OpenFileAsync(import, cancellationToken);
         if (!opened.Succeeded)
         {
             return Problem.FromFile(opened.Problem);
@@ -59,7 +59,7 @@ public static class ImportReports
                 FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
-                await ErrorReport.WriteAsync(file, errors, output, ct);
+                await ErrorReport.WriteAsync(file, errors, output, cancellationToken);
                 output.Position = 0;
                 return new Download(output, ErrorReport.FileName(import.FileName));
             }
@@ -71,9 +71,9 @@ public static class ImportReports
         }
     }
 
-    public static async Task<Download> TemplateAsync(RolloutDbContext db, int inventoryId, CancellationToken ct)
+    public static async Task<Download> TemplateAsync(RolloutDbContext db, int inventoryId, CancellationToken cancellationToken)
     {
-        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
+        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var output = new MemoryStream();
         ImportTemplate.Write(definition, output);
         output.Position = 0;

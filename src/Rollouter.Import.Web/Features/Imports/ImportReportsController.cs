@@ -15,30 +15,30 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
     /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
     [HttpGet("imports/{id:int}/error-report")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> ErrorReport(int id, CancellationToken ct)
+    public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct);
+        var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
         if (import is null)
         {
             return NotFound();
         }
 
-        var report = await ImportReports.ErrorReportAsync(db, imports, import, ct);
+        var report = await ImportReports.ErrorReportAsync(db, imports, import, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
     /// <summary>The inventory's import template; any member of the rollout may download it.</summary>
     [HttpGet("inventories/{id:int}/template")]
     [RolloutScoped]
-    public async Task<IActionResult> Template(int id, CancellationToken ct)
+    public async Task<IActionResult> Template(int id, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        if (!await db.Inventories.AnyAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct))
+        if (!await db.Inventories.AnyAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken))
         {
             return NotFound();
         }
 
-        return (await ImportReports.TemplateAsync(db, id, ct)).ToResult();
+        return (await ImportReports.TemplateAsync(db, id, cancellationToken)).ToResult();
     }
 }

@@ -1,13 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Rollouter.Import.Web.Features.Imports;
 
-/// <summary>The "Rollouter:Imports" configuration section.</summary>
+/// <summary>The "Rollouter:Imports" configuration section, checked at start-up.</summary>
 public sealed class ImportSettings
 {
     public const string Section = "Rollouter:Imports";
 
     /// <summary>Largest upload accepted; a larger one is refused with 413 before anything is stored.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Rollouter:Imports:MaxFileBytes must be a positive number of bytes.")]
     public long MaxFileBytes { get; set; } = 200L * 1024 * 1024;
 
     /// <summary>Hangfire workers of this instance, i.e. imports it runs at the same time.</summary>
+    [Range(1, 64, ErrorMessage = "Rollouter:Imports:Workers must be between {1} and {2}.")]
     public int Workers { get; set; } = 2;
 }

@@ -35,9 +35,9 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    public async Task<IActionResult> Create(int id, CancellationToken ct)
+    public async Task<IActionResult> Create(int id, CancellationToken cancellationToken)
     {
-        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -53,7 +53,7 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, ct);
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, cancellationToken);
         if (received.Problem is not null)
         {
             return Refuse(received.Problem);
@@ -65,39 +65,39 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), ct);
+        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
         }
 
         var created = result.Value;
-        return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, ct));
+        return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, cancellationToken));
     }
 
     [HttpGet("imports/{id:int}")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Get(int id, CancellationToken ct)
+    public async Task<IActionResult> Get(int id, CancellationToken cancellationToken)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
-        return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, ct));
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
+        return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, cancellationToken));
     }
 
     /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
     [HttpPut("imports/{id:int}/mapping")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken ct)
+    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
         }
 
-        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), ct), ct);
+        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -108,10 +108,10 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken ct)
+    public async Task<IActionResult> UpdateParseOptions(int id, ParseOptionsDto options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -123,22 +123,22 @@ public sealed class ImportsApiController(
             return Refuse(parsed.Problem);
         }
 
-        return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), ct), ct);
+        return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), cancellationToken), cancellationToken);
     }
 
     /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Check(int id, CancellationToken ct)
+    public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
         }
 
-        var result = await imports.CheckAsync(id, ct);
+        var result = await imports.CheckAsync(id, cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
@@ -153,18 +153,18 @@ public sealed class ImportsApiController(
     [HttpPost("imports/{id:int}/approve")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Approve(int id, CancellationToken ct)
+    public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
         }
 
-        var result = await imports.ApproveAsync(id, User.UserId(), ct);
+        var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
         return result.Failed
             ? Refuse(result.Problem)
-            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, ct));
+            : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));
     }
 
     /// <summary>
@@ -175,9 +175,9 @@ public sealed class ImportsApiController(
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
@@ -189,19 +189,19 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Give after or page, not both.");
         }
 
-        var total = await FailedRows.Query(Db, id, column).CountAsync(ct);
+        var total = await FailedRows.Query(Db, id, column).CountAsync(cancellationToken);
         List<ImportRowError> rows;
         string? next;
         if (paging.Page > 1)
         {
             // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): skipping to any page stays bounded.
-            var read = await FailedRows.Query(Db, id, column).Skip(paging.Skip).Take(paging.PageSize + 1).ToListAsync(ct);
+            var read = await FailedRows.Query(Db, id, column).Skip(paging.Skip).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
             rows = [.. read.Take(paging.PageSize)];
             next = read.Count > paging.PageSize ? FailedRows.Cursor(rows[^1]) : null;
         }
         else
         {
-            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, ct);
+            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, cancellationToken);
             if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
             {
                 return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
@@ -215,10 +215,10 @@ public sealed class ImportsApiController(
         return Ok(new PageDto<RowErrorDto>(total, after is null ? paging.Page : null, paging.PageSize, items, next));
     }
 
-    private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken ct) =>
-        result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, ct));
+    private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken cancellationToken) =>
+        result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, cancellationToken));
 
-    private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
+    private async Task<ImportDto> DescribeAsync(ClientImport import, MappingValidation? validation, CancellationToken cancellationToken)
     {
         var mapping = ImportMapping.FromJson(import.Mapping);
         IReadOnlyList<ColumnDto> columns = [];
@@ -227,7 +227,7 @@ public sealed class ImportsApiController(
         var warnings = new List<string>();
         if (import.FileSha256 is not null)
         {
-            var described = await imports.DescribeFileAsync(import, ct);
+            var described = await imports.DescribeFileAsync(import, cancellationToken);
             if (described.Succeeded)
             {
                 var file = described.Value;
@@ -238,7 +238,7 @@ public sealed class ImportsApiController(
                 sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];
                 if (validation is null && import.Status is ImportStatus.Incomplete)
                 {
-                    var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, ct);
+                    var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, cancellationToken);
                     validation = MappingValidation.Validate(mapping, file.Columns, definition);
                 }
             }

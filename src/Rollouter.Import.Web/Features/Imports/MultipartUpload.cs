@@ -41,7 +41,7 @@ public sealed class MultipartUpload : IDisposable
     /// sends when no file was chosen) is drained instead of received.
     /// </summary>
     public static async Task<MultipartUpload> ReadAsync(Stream body, string boundary, ImportUploads uploads,
-        IReadOnlyCollection<string> fieldNames, bool skipEmptyFile, CancellationToken ct)
+        IReadOnlyCollection<string> fieldNames, bool skipEmptyFile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(fieldNames);
@@ -49,7 +49,7 @@ public sealed class MultipartUpload : IDisposable
         try
         {
             var reader = new MultipartReader(boundary, body);
-            while (await reader.ReadNextSectionAsync(ct) is { } section)
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
                 {
@@ -64,14 +64,14 @@ public sealed class MultipartUpload : IDisposable
                         : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                     if (skipEmptyFile && string.IsNullOrEmpty(fileName))
                     {
-                        await section.Body.CopyToAsync(Stream.Null, ct);
+                        await section.Body.CopyToAsync(Stream.Null, cancellationToken);
                         continue;
                     }
 
                     result.File?.Dispose();
                     result.File = null;
                     result.FileName = fileName;
-                    var received = await uploads.ReceiveAsync(section.Body, ct);
+                    var received = await uploads.ReceiveAsync(section.Body, cancellationToken);
                     if (received.Failed)
                     {
                         result.Problem = received.Problem;
@@ -83,11 +83,11 @@ public sealed class MultipartUpload : IDisposable
                 else if (name is not null && fieldNames.Contains(name))
                 {
                     using var text = new StreamReader(section.Body);
-                    result.fields[name] = await text.ReadToEndAsync(ct);
+                    result.fields[name] = await text.ReadToEndAsync(cancellationToken);
                 }
                 else
                 {
-                    await section.Body.CopyToAsync(Stream.Null, ct);
+                    await section.Body.CopyToAsync(Stream.Null, cancellationToken);
                 }
             }
 

@@ -16,15 +16,15 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
     [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> ErrorReportFile(int id, CancellationToken ct)
+    public async Task<IActionResult> ErrorReportFile(int id, CancellationToken cancellationToken)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, ct);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);
         }
 
-        var report = await ImportReports.ErrorReportAsync(Db, imports, import.Value, ct);
+        var report = await ImportReports.ErrorReportAsync(Db, imports, import.Value, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : Refuse(report.Problem);
     }
 }

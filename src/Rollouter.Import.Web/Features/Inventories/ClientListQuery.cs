@@ -92,24 +92,24 @@ public static class ClientListQuery
     }
 
     /// <summary>The inventory with its workflow's statuses and its custom fields in order.</summary>
-    public static Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken ct)
+    public static Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         return db.Inventories.AsNoTracking()
             .Include(i => i.Workflow).ThenInclude(w => w.Statuses)
             .Include(i => i.CustomFields.OrderBy(f => f.Position)).ThenInclude(f => f.CustomField)
             .AsSingleQuery()
-            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
     }
 
     public static Task<ClientListPage> PageAsync(RolloutDbContext db, Inventory inventory, ClientListChoice choice, int size,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(choice);
         var statuses = inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id).ToList();
         return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, inventory.ClientCount, statuses, choice.Sort,
-            choice.Descending, choice.Search, choice.Position, size), ct);
+            choice.Descending, choice.Search, choice.Position, size), cancellationToken);
     }
 
     /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>
@@ -118,7 +118,7 @@ public static class ClientListQuery
         $"search first (a search that finds up to {ClientPages.SearchBound:N0} clients sorts by any column).";
 
     /// <summary>The page's clients in the page's order: users by display name (<paramref name="byEmail"/>: by email).</summary>
-    public static async Task<List<ClientRow>> RowsAsync(RolloutDbContext db, ClientListPage page, bool byEmail, CancellationToken ct)
+    public static async Task<List<ClientRow>> RowsAsync(RolloutDbContext db, ClientListPage page, bool byEmail, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(page);
@@ -139,7 +139,7 @@ public static class ClientListQuery
                 c.Description,
                 c.Flag,
                 c.Values))
-            .ToDictionaryAsync(c => c.Id, ct);
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
         return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
     }
 }

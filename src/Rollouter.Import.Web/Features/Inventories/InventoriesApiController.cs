@@ -23,9 +23,9 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Create(int id, CreateInventoryRequest? request, CancellationToken ct)
+    public async Task<IActionResult> Create(int id, CreateInventoryRequest? request, CancellationToken cancellationToken)
     {
-        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
@@ -37,13 +37,13 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
         }
 
         var result = await inventories.CreateAsync(rollout.Value.Id,
-            new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), ct);
+            new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
         }
 
-        var definition = await InventoryDefinition.LoadAsync(Db, result.Value.Id, ct);
+        var definition = await InventoryDefinition.LoadAsync(Db, result.Value.Id, cancellationToken);
         return Created($"/api/inventories/{definition.InventoryId}", RolloutsApiController.ToDto(definition));
     }
 
@@ -52,15 +52,15 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     [Produces(XlsxStreamWriter.ContentType, "application/json")]
     [ProducesResponseType(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Export(int id, CancellationToken ct)
+    public async Task<IActionResult> Export(int id, CancellationToken cancellationToken)
     {
-        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (inventory.Failed)
         {
             return Refuse(inventory.Problem);
         }
 
-        await InventoriesController.StreamExportAsync(HttpContext, Db, inventory.Value, clock, ct);
+        await InventoriesController.StreamExportAsync(HttpContext, Db, inventory.Value, clock, cancellationToken);
         return new EmptyResult();
     }
 }

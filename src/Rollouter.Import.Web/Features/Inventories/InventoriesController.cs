@@ -81,19 +81,19 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
     [HttpGet("new")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> New(CancellationToken ct) =>
-        View("Edit", await EditorAsync(null, 0, new InventoryForm(), new Dictionary<string, string>(), ct));
+    public async Task<IActionResult> New(CancellationToken cancellationToken) =>
+        View("Edit", await EditorAsync(null, 0, new InventoryForm(), new Dictionary<string, string>(), cancellationToken));
 
     [HttpPost("new")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Create(InventoryForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(InventoryForm form, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var result = await inventories.CreateAsync(rollout.Id,
-            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), ct);
+            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
         if (result.Failed)
         {
-            return Invalid(await EditorAsync(null, 0, form, result.Problem.ByField(), ct), result.Problem);
+            return Invalid(await EditorAsync(null, 0, form, result.Problem.ByField(), cancellationToken), result.Problem);
         }
 
         return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Value.Id}");
@@ -101,9 +101,9 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
     [HttpGet("{id:int}/edit")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
@@ -116,25 +116,25 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             Fields = [.. inventory.CustomFields.OrderBy(f => f.Position).Select((f, i) =>
                 new InventoryFieldChoice { Id = f.CustomFieldId, Selected = true, Position = i + 1 })],
         };
-        return View(await EditorAsync(inventory, await ClientCountAsync(id, ct), form, new Dictionary<string, string>(), ct));
+        return View(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, new Dictionary<string, string>(), cancellationToken));
     }
 
     [HttpPost("{id:int}/edit")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Update(int id, InventoryForm form, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, InventoryForm form, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
         }
 
         var result = await inventories.UpdateAsync(rollout.Id, id,
-            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), ct);
+            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
         if (result.Failed)
         {
-            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, ct), form, result.Problem.ByField(), ct),
+            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, result.Problem.ByField(), cancellationToken),
                 result.Problem);
         }
 
@@ -143,9 +143,9 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
     [HttpGet("{id:int}/duplicate")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Duplicate(int id, CancellationToken ct)
+    public async Task<IActionResult> Duplicate(int id, CancellationToken cancellationToken)
     {
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         return inventory is null
             ? NotFound()
             : View(new InventoryDuplicate(RolloutScopedAttribute.Current(HttpContext), inventory, $"{inventory.Name} (copy)", null));
@@ -153,16 +153,16 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
     [HttpPost("{id:int}/duplicate")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> DuplicatePost(int id, string? name, CancellationToken ct)
+    public async Task<IActionResult> DuplicatePost(int id, string? name, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
         }
 
-        var result = await inventories.DuplicateAsync(rollout.Id, id, name, ct);
+        var result = await inventories.DuplicateAsync(rollout.Id, id, name, cancellationToken);
         if (result.Failed)
         {
             Response.StatusCode = result.Problem.StatusCode();
@@ -174,33 +174,33 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
     [HttpGet("{id:int}/delete")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> Delete(int id, CancellationToken ct)
+    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
     {
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
         }
 
-        var (clients, imports, running) = await inventories.DeletionImpactAsync(inventory.RolloutId, id, ct);
+        var (clients, imports, running) = await inventories.DeletionImpactAsync(inventory.RolloutId, id, cancellationToken);
         return View(new InventoryDeletion(RolloutScopedAttribute.Current(HttpContext), inventory, clients, imports, running, null));
     }
 
     [HttpPost("{id:int}/delete")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
-    public async Task<IActionResult> DeletePost(int id, CancellationToken ct)
+    public async Task<IActionResult> DeletePost(int id, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var inventory = await FindAsync(id, ct);
+        var inventory = await FindAsync(id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
         }
 
-        var deleted = await inventories.DeleteAsync(rollout.Id, id, ct);
+        var deleted = await inventories.DeleteAsync(rollout.Id, id, User.UserId(), cancellationToken);
         if (deleted.Failed)
         {
-            var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, ct);
+            var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, cancellationToken);
             Response.StatusCode = deleted.Problem.StatusCode();
             return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running, deleted.Problem.Message));
         }
@@ -215,25 +215,25 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         return View("Edit", editor);
     }
 
-    private Task<Inventory?> FindAsync(int id, CancellationToken ct)
+    private Task<Inventory?> FindAsync(int id, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         return db.Inventories.AsNoTracking().Include(i => i.CustomFields)
-            .FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, ct);
+            .FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
     }
 
-    private Task<int> ClientCountAsync(int id, CancellationToken ct) =>
+    private Task<int> ClientCountAsync(int id, CancellationToken cancellationToken) =>
         db.Inventories.Where(i => i.Id == id && i.RolloutId == RolloutScopedAttribute.Current(HttpContext).Id)
-            .Select(i => i.ClientCount).FirstOrDefaultAsync(ct);
+            .Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken);
 
     private async Task<InventoryEditor> EditorAsync(Inventory? inventory, int clientCount, InventoryForm form,
-        IReadOnlyDictionary<string, string> errors, CancellationToken ct)
+        IReadOnlyDictionary<string, string> errors, CancellationToken cancellationToken)
     {
-        var workflows = (await db.Workflows.AsNoTracking().Include(w => w.Statuses).OrderBy(w => w.Name).ToListAsync(ct))
+        var workflows = (await db.Workflows.AsNoTracking().Include(w => w.Statuses).OrderBy(w => w.Name).ToListAsync(cancellationToken))
             .Select(w => new WorkflowOption(w.Id, w.Name, [.. w.Statuses.OrderBy(s => s.Position).Select(s => s.Name)]))
             .ToList();
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name)
-            .Select(f => new FieldOption(f.Id, f.Name, f.Type, f.Required)).ToListAsync(ct);
+            .Select(f => new FieldOption(f.Id, f.Name, f.Type, f.Required)).ToListAsync(cancellationToken);
         return new InventoryEditor(RolloutScopedAttribute.Current(HttpContext), inventory, clientCount, form, workflows, fields, errors);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Files;
@@ -14,13 +15,13 @@ public sealed record InventoryInput(string? Name, int? WorkflowId, IReadOnlyList
 /// membership; this checks the input: a refusal names each wrong field ("Name", "WorkflowId", "CustomFieldIds"). The workflow of an inventory that has clients cannot change (their statuses
 /// belong to it): duplicate the inventory instead.
 /// </summary>
-public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null)
+public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null, AuditLog? audit = null)
 {
     public const int MaxNameLength = 200;
 
-    public async Task<Result<Inventory>> CreateAsync(int rolloutId, InventoryInput input, CancellationToken ct)
+    public async Task<Result<Inventory>> CreateAsync(int rolloutId, InventoryInput input, CancellationToken cancellationToken)
     {
-        var valid = await ValidateAsync(rolloutId, null, input, ct);
+        var valid = await ValidateAsync(rolloutId, null, input, cancellationToken);
         if (valid.Failed)
         {
             return valid.Problem;
@@ -36,19 +37,19 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             CustomFields = [.. fieldIds.Select((id, i) => new InventoryCustomField { CustomFieldId = id, Position = i })],
         };
         db.Inventories.Add(inventory);
-        return await SaveAsync(inventory, ct);
+        return await SaveAsync(inventory, cancellationToken);
     }
 
-    public async Task<Result<Inventory>> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken ct)
+    public async Task<Result<Inventory>> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken cancellationToken)
     {
         var inventory = await db.Inventories.Include(i => i.CustomFields)
-            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
         if (inventory is null)
         {
             return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
-        var valid = await ValidateAsync(rolloutId, inventoryId, input, ct);
+        var valid = await ValidateAsync(rolloutId, inventoryId, input, cancellationToken);
         if (valid.Failed)
         {
             return valid.Problem;
@@ -87,26 +88,26 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             }
         }
 
-        return await SaveAsync(inventory, ct);
+        return await SaveAsync(inventory, cancellationToken);
     }
 
     /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients.</summary>
-    public async Task<Result<Inventory>> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken ct)
+    public async Task<Result<Inventory>> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken cancellationToken)
     {
         var source = await db.Inventories.AsNoTracking().Include(i => i.CustomFields)
-            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
         if (source is null)
         {
             return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
         var fieldIds = source.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomFieldId).ToList();
-        var result = await CreateAsync(rolloutId, new InventoryInput(name, source.WorkflowId, fieldIds), ct);
+        var result = await CreateAsync(rolloutId, new InventoryInput(name, source.WorkflowId, fieldIds), cancellationToken);
         if (result.Succeeded && source.LastImportMapping is not null)
         {
             // The same columns map the same way into the copy.
             result.Value.LastImportMapping = source.LastImportMapping;
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return result;
@@ -114,47 +115,50 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
 
     /// <summary>How many clients and imports go with the inventory, and whether an import is running.</summary>
     public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(
-        int rolloutId, int inventoryId, CancellationToken ct) =>
-        (await db.Inventories.Where(i => i.Id == inventoryId && i.RolloutId == rolloutId).Select(i => i.ClientCount).FirstOrDefaultAsync(ct),
-            await db.Imports.CountAsync(i => i.InventoryId == inventoryId, ct),
-            await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct));
+        int rolloutId, int inventoryId, CancellationToken cancellationToken) =>
+        (await db.Inventories.Where(i => i.Id == inventoryId && i.RolloutId == rolloutId).Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken),
+            await db.Imports.CountAsync(i => i.InventoryId == inventoryId, cancellationToken),
+            await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken));
 
     /// <summary>
     /// Deletes the inventory with its clients, their links (also to clients of other inventories), history, and the
     /// inventory's imports, in one transaction. Refused (a conflict) while one of its imports runs.
     /// </summary>
-    public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, int? actorId, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var inventory = await db.Inventories.FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var inventory = await db.Inventories.FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
         if (inventory is null)
         {
             return Problem.NotFound($"Inventory {inventoryId} does not exist.");
         }
 
-        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct))
+        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken))
         {
             return Problem.Conflict("An import into this inventory is running; delete the inventory after it has finished.");
         }
 
         // An import approved meanwhile writes under this lock: wait for its transaction, then delete what it wrote too.
-        await RolloutWriteLock.AcquireAsync(db, rolloutId, ct);
+        await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
 
         var clients = db.Clients.InInventory(rolloutId, inventoryId).Select(c => c.Id);
+        var clientCount = await clients.CountAsync(cancellationToken);
+        var importIds = await db.Imports.Where(i => i.InventoryId == inventoryId).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken);
         var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
         // Memberships point at clients with a restricting key: they go first, also the partners' of links leaving the inventory.
         await db.AdvancedLinkMemberships.Where(m => links.Select(l => l.Id).Contains(m.ClientLinkId) || clients.Contains(m.ClientId))
-            .ExecuteDeleteAsync(ct);
-        await links.ExecuteDeleteAsync(ct);
-        await db.ClientHistory.Where(h => clients.Contains(h.ClientId)).ExecuteDeleteAsync(ct);
-        await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(ct);
+            .ExecuteDeleteAsync(cancellationToken);
+        await links.ExecuteDeleteAsync(cancellationToken);
+        await db.ClientHistory.Where(h => clients.Contains(h.ClientId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(cancellationToken);
         var imports = db.Imports.Where(i => i.InventoryId == inventoryId).Select(i => i.Id);
-        await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(ct);
-        await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
-        await db.Imports.Where(i => i.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
-        await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(ct);
-        await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.ImportRowErrors.Where(e => imports.Contains(e.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportFileChunks.Where(c => imports.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Imports.Where(i => i.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
+        await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
+        await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        audit?.InventoryDeleted(actorId, rolloutId, inventoryId, inventory.Name, clientCount, importIds);
         if (files is not null)
         {
             // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
@@ -167,7 +171,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     private sealed record ValidInput(string Name, int WorkflowId, List<int> FieldIds);
 
     /// <summary>The input made valid, or every reason it is not (one per field).</summary>
-    private async Task<Result<ValidInput>> ValidateAsync(int rolloutId, int? inventoryId, InventoryInput input, CancellationToken ct)
+    private async Task<Result<ValidInput>> ValidateAsync(int rolloutId, int? inventoryId, InventoryInput input, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
         var name = input.Name?.Trim();
@@ -182,7 +186,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         else
         {
             var names = await db.Inventories.Where(i => i.RolloutId == rolloutId && i.Id != (inventoryId ?? 0))
-                .Select(i => i.Name).ToListAsync(ct);
+                .Select(i => i.Name).ToListAsync(cancellationToken);
             if (names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
             {
                 errors["Name"] = $"This rollout already has an inventory named \"{taken}\".";
@@ -193,11 +197,11 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         {
             errors["WorkflowId"] = "Choose a workflow.";
         }
-        else if (!await db.Workflows.AnyAsync(w => w.Id == workflowId, ct))
+        else if (!await db.Workflows.AnyAsync(w => w.Id == workflowId, cancellationToken))
         {
             errors["WorkflowId"] = $"Workflow {workflowId} does not exist.";
         }
-        else if (!await db.WorkflowStatuses.AnyAsync(s => s.WorkflowId == workflowId, ct))
+        else if (!await db.WorkflowStatuses.AnyAsync(s => s.WorkflowId == workflowId, cancellationToken))
         {
             errors["WorkflowId"] = "This workflow has no statuses yet; clients need one.";
         }
@@ -215,7 +219,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
 
         if (fieldIds.Count > 0)
         {
-            var known = await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(ct);
+            var known = await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(cancellationToken);
             var unknown = fieldIds.Except(known).ToList();
             if (unknown.Count > 0)
             {
@@ -231,11 +235,11 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         return new ValidInput(name, chosen, fieldIds);
     }
 
-    private async Task<Result<Inventory>> SaveAsync(Inventory inventory, CancellationToken ct)
+    private async Task<Result<Inventory>> SaveAsync(Inventory inventory, CancellationToken cancellationToken)
     {
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             return inventory;
         }
         catch (DbUpdateException)

@@ -14,37 +14,37 @@ namespace Rollouter.Import.Web.Features.Rollouts;
 public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess access) : ApiControllerBase(db, access)
 {
     [HttpGet("rollouts")]
-    public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken ct) =>
+    public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken cancellationToken) =>
         await Access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
-            .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
+            .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
 
     [HttpGet("rollouts/{id:int}/inventories")]
     [ProducesResponseType<IReadOnlyList<InventoryListItemDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Inventories(int id, CancellationToken ct)
+    public async Task<IActionResult> Inventories(int id, CancellationToken cancellationToken)
     {
-        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Member, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
         return Ok(await Db.Inventories.AsNoTracking().Where(i => i.RolloutId == rollout.Value.Id).OrderBy(i => i.Name)
-            .Select(i => new InventoryListItemDto(i.Id, i.Name)).ToListAsync(ct));
+            .Select(i => new InventoryListItemDto(i.Id, i.Name)).ToListAsync(cancellationToken));
     }
 
     [HttpGet("inventories/{id:int}")]
     [ProducesResponseType<InventoryDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Inventory(int id, CancellationToken ct)
+    public async Task<IActionResult> Inventory(int id, CancellationToken cancellationToken)
     {
-        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, ct);
+        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (inventory.Failed)
         {
             return Refuse(inventory.Problem);
         }
 
-        return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, ct)));
+        return Ok(ToDto(await InventoryDefinition.LoadAsync(Db, id, cancellationToken)));
     }
 
     internal static InventoryDto ToDto(InventoryDefinition definition) => new(definition.InventoryId, definition.InventoryName,

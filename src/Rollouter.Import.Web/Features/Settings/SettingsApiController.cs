@@ -26,15 +26,15 @@ public sealed class SettingsApiController(
 
     [HttpGet("custom-fields")]
     [ProducesResponseType<IReadOnlyList<CustomFieldDefinitionDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> CustomFields(CancellationToken ct)
+    public async Task<IActionResult> CustomFields(CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(ct);
-        var reaches = await rule.ReachOfFieldsAsync(User, ct);
+        var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        var reaches = await rule.ReachOfFieldsAsync(User, cancellationToken);
         return Ok(list.Select(f => Describe(f, reaches.GetValueOrDefault(f.Id, SettingReach.None))).ToList());
     }
 
@@ -42,7 +42,7 @@ public sealed class SettingsApiController(
     [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateCustomField(CreateCustomFieldRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -64,25 +64,25 @@ public sealed class SettingsApiController(
             Required = request.Required,
             ValidationRegex = request.Regex,
         };
-        var (field, errors) = await fields.CreateAsync(form, request.Options ?? [], ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/custom-fields/{field!.Id}", Describe(field, SettingReach.None));
+        var field = await fields.CreateAsync(form, request.Options ?? [], cancellationToken);
+        return field.Failed
+            ? Refuse(field.Problem)
+            : Created($"/api/custom-fields/{field.Value.Id}", Describe(field.Value, SettingReach.None));
     }
 
     [HttpGet("workflows")]
     [ProducesResponseType<IReadOnlyList<WorkflowDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Workflows(CancellationToken ct)
+    public async Task<IActionResult> Workflows(CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
+        var reaches = await rule.ReachOfWorkflowsAsync(User, cancellationToken);
         var list = await Db.Workflows.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return Ok(list.Select(w => Describe(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None))).ToList());
     }
 
@@ -90,7 +90,7 @@ public sealed class SettingsApiController(
     [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateWorkflow(CreateWorkflowRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -98,11 +98,15 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        var (workflow, errors) = await workflows.CreateAsync(request.Name, request.Statuses ?? [], ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/workflows/{workflow!.Id}", Describe(workflow.Id, workflow.Name,
-                [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)], SettingReach.None));
+        var created = await workflows.CreateAsync(request.Name, request.Statuses ?? [], cancellationToken);
+        if (created.Failed)
+        {
+            return Refuse(created.Problem);
+        }
+
+        var workflow = created.Value;
+        return Created($"/api/workflows/{workflow.Id}", Describe(workflow.Id, workflow.Name,
+            [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Name)], SettingReach.None));
     }
 
     [HttpPost("rollouts")]
@@ -110,14 +114,18 @@ public sealed class SettingsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken ct)
+    public async Task<IActionResult> CreateRollout(CreateRolloutRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var form = new RolloutForm { Name = request.Name ?? "", Identifier = request.Identifier ?? "", ClientLimit = request.ClientLimit };
-        var (rollout, errors) = await rollouts.CreateAsync(User, form, ct);
-        return errors.Failed
-            ? Error(errors.StatusCode, errors.Message)
-            : Created($"/api/rollouts/{rollout!.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
+        var created = await rollouts.CreateAsync(User, form, cancellationToken);
+        if (created.Failed)
+        {
+            return Refuse(created.Problem);
+        }
+
+        var rollout = created.Value;
+        return Created($"/api/rollouts/{rollout.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
     }
 
     /// <summary>Adds a member; the answer lists the rollout's members.</summary>
@@ -126,24 +134,24 @@ public sealed class SettingsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken ct)
+    public async Task<IActionResult> AddMember(int id, AddMemberRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, ct);
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var errors = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, ct);
-        if (errors.Failed)
+        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, cancellationToken);
+        if (added.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(added.Problem);
         }
 
-        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         return Ok(await Db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == id).OrderBy(m => m.User.DisplayName)
-            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(ct));
+            .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 
     private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Rollouter.Import.Web.Features.Settings.Users;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings;
@@ -22,12 +24,25 @@ public abstract class SettingsControllerBase : Controller
     /// Whether the change was refused; the reasons go into the model state for the validation summary. A refusal by role
     /// sets <paramref name="forbidden"/> (answer 403: the page never offers it).
     /// </summary>
-    protected bool Refused(SettingsErrors errors, out bool forbidden)
+    protected bool Refused(Result result, out bool forbidden)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        forbidden = errors.StatusCode == StatusCodes.Status403Forbidden;
-        errors.CopyTo(ModelState);
-        return errors.Failed;
+        ArgumentNullException.ThrowIfNull(result);
+        return Refused(result.Problem, out forbidden);
+    }
+
+    /// <summary>As <see cref="Refused(Result, out bool)"/>, with the value when it was not refused.</summary>
+    protected bool Refused<T>(Result<T> result, out bool forbidden, [NotNullWhen(false)] out T? value)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        value = result.Value;
+        return Refused(result.Problem, out forbidden);
+    }
+
+    private bool Refused(Problem? problem, out bool forbidden)
+    {
+        forbidden = problem?.Kind == ProblemKind.Forbidden;
+        problem?.AddTo(ModelState);
+        return problem is not null;
     }
 
     /// <summary>

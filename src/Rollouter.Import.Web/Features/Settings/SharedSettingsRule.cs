@@ -62,43 +62,43 @@ public sealed record SettingReach(int Inventories, int Clients, int OtherRollout
 /// </summary>
 public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access)
 {
-    public Task<SettingReach> ReachOfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
-        OfAsync(user, UsingWorkflow(workflowId), countClients: true, ct);
+    public Task<SettingReach> ReachOfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken cancellationToken) =>
+        OfAsync(user, UsingWorkflow(workflowId), countClients: true, cancellationToken);
 
-    public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
-        OfAsync(user, UsingField(fieldId), countClients: true, ct);
+    public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken cancellationToken) =>
+        OfAsync(user, UsingField(fieldId), countClients: true, cancellationToken);
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
-    public async Task<SettingsErrors> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken ct) =>
-        Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, ct), "workflow");
+    public async Task<ProblemList> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken cancellationToken) =>
+        Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, cancellationToken), "workflow");
 
     /// <summary>The refusal when <paramref name="user"/> may not change the field or its options; empty when they may.</summary>
-    public async Task<SettingsErrors> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken ct) =>
-        Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, ct), "custom field");
+    public async Task<ProblemList> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken cancellationToken) =>
+        Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, cancellationToken), "custom field");
 
     /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
-    public async Task<Dictionary<int, SettingReach>> ReachOfWorkflowsAsync(ClaimsPrincipal user, CancellationToken ct)
+    public async Task<Dictionary<int, SettingReach>> ReachOfWorkflowsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var inventories = await db.Inventories.AsNoTracking()
-            .Select(i => new { i.Id, i.RolloutId, SettingId = i.WorkflowId }).ToListAsync(ct);
-        return await ByIdAsync(user, inventories.Select(i => (i.Id, i.RolloutId, i.SettingId)), ct);
+            .Select(i => new { i.Id, i.RolloutId, SettingId = i.WorkflowId }).ToListAsync(cancellationToken);
+        return await ByIdAsync(user, inventories.Select(i => (i.Id, i.RolloutId, i.SettingId)), cancellationToken);
     }
 
     /// <summary>The reach of every custom field, by id, for the list (without names).</summary>
-    public async Task<Dictionary<int, SettingReach>> ReachOfFieldsAsync(ClaimsPrincipal user, CancellationToken ct)
+    public async Task<Dictionary<int, SettingReach>> ReachOfFieldsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var uses = await db.InventoryCustomFields.AsNoTracking()
-            .Select(f => new { f.InventoryId, f.Inventory.RolloutId, SettingId = f.CustomFieldId }).ToListAsync(ct);
-        return await ByIdAsync(user, uses.Select(u => (u.InventoryId, u.RolloutId, u.SettingId)), ct);
+            .Select(f => new { f.InventoryId, f.Inventory.RolloutId, SettingId = f.CustomFieldId }).ToListAsync(cancellationToken);
+        return await ByIdAsync(user, uses.Select(u => (u.InventoryId, u.RolloutId, u.SettingId)), cancellationToken);
     }
 
     /// <summary>The ids of the rollouts whose inventories <paramref name="user"/> may switch to a copy.</summary>
-    public Task<List<int>> VisibleRolloutIdsAsync(ClaimsPrincipal user, CancellationToken ct) =>
-        access.Visible(user).Select(r => r.Id).ToListAsync(ct);
+    public Task<List<int>> VisibleRolloutIdsAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        access.Visible(user).Select(r => r.Id).ToListAsync(cancellationToken);
 
-    private static SettingsErrors Refusal(SettingReach reach, string setting)
+    private static ProblemList Refusal(SettingReach reach, string setting)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!reach.MayChange)
         {
             errors.Forbidden(reach.Refusal(setting));
@@ -114,11 +114,11 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
 
     /// <summary>The rule needs only the rollouts; the pages also show the clients (a count over their inventories).</summary>
     private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, bool countClients,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
-        var visible = (await VisibleRolloutIdsAsync(user, ct)).ToHashSet();
+        var visible = (await VisibleRolloutIdsAsync(user, cancellationToken)).ToHashSet();
         var used = await inventories.AsNoTracking()
-            .Select(i => new { i.Id, i.RolloutId, RolloutName = i.Rollout.Name, i.Name }).ToListAsync(ct);
+            .Select(i => new { i.Id, i.RolloutId, RolloutName = i.Rollout.Name, i.Name }).ToListAsync(cancellationToken);
         if (used.Count == 0)
         {
             return SettingReach.None;
@@ -128,7 +128,7 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
         var inventoryIds = used.Select(i => i.Id).ToList();
         // Naming the rollouts first lets the database read the rollouts' part of the name index (ClientQueries).
         var clients = countClients
-            ? await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), ct)
+            ? await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), cancellationToken)
             : 0;
         var names = used.Where(i => visible.Contains(i.RolloutId))
             .OrderBy(i => i.RolloutName, StringComparer.CurrentCulture).ThenBy(i => i.Name, StringComparer.CurrentCulture)
@@ -137,13 +137,13 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
     }
 
     private async Task<Dictionary<int, SettingReach>> ByIdAsync(ClaimsPrincipal user,
-        IEnumerable<(int InventoryId, int RolloutId, int SettingId)> uses, CancellationToken ct)
+        IEnumerable<(int InventoryId, int RolloutId, int SettingId)> uses, CancellationToken cancellationToken)
     {
-        var visible = (await VisibleRolloutIdsAsync(user, ct)).ToHashSet();
+        var visible = (await VisibleRolloutIdsAsync(user, cancellationToken)).ToHashSet();
         // One pass over the clients' name index, which carries the inventory id.
         var clients = await db.Clients.GroupBy(c => new { c.RolloutId, c.InventoryId })
             .Select(g => new { g.Key.InventoryId, Count = g.Count() })
-            .ToDictionaryAsync(g => g.InventoryId, g => g.Count, ct);
+            .ToDictionaryAsync(g => g.InventoryId, g => g.Count, cancellationToken);
         return uses.GroupBy(u => u.SettingId).ToDictionary(g => g.Key, g => new SettingReach(
             g.Count(), g.Sum(u => clients.GetValueOrDefault(u.InventoryId)),
             g.Select(u => u.RolloutId).Distinct().Count(id => !visible.Contains(id)), []));

@@ -92,15 +92,23 @@ public static class ProblemMapping
     /// </summary>
     public static void AddTo(this Problem problem, ModelStateDictionary modelState, HttpResponse response, string prefix = "")
     {
+        ArgumentNullException.ThrowIfNull(response);
+        problem.AddTo(modelState, prefix);
+        response.StatusCode = problem.StatusCode();
+    }
+
+    /// <summary>
+    /// Puts the problem's reasons into a page's model state, each under its field (prefixed) or the whole form's key,
+    /// for a page that shows the form again as it was (its status code unchanged).
+    /// </summary>
+    public static void AddTo(this Problem problem, ModelStateDictionary modelState, string prefix = "")
+    {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(modelState);
-        ArgumentNullException.ThrowIfNull(response);
         foreach (var reason in problem.Reasons)
         {
             modelState.AddModelError(string.IsNullOrEmpty(reason.Field) ? "" : prefix + reason.Field, reason.Message);
         }
-
-        response.StatusCode = problem.StatusCode();
     }
 
     /// <summary>The reasons by field (the whole form's under ""), for forms that mark each wrong field.</summary>

@@ -37,56 +37,56 @@ public sealed class RolloutAccess(RolloutDbContext db, IAuthorizationService aut
 
     /// <summary>The rollout with this identifier (the pages' addresses), if the user may do this in it.</summary>
     public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, string identifier, RolloutRequirement requirement,
-        CancellationToken ct) =>
-        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Identifier == identifier, ct),
+        CancellationToken cancellationToken) =>
+        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Identifier == identifier, cancellationToken),
             requirement, $"Rollout {identifier} does not exist.");
 
     /// <summary>The rollout with this id (the API's addresses), if the user may do this in it.</summary>
     public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, int rolloutId, RolloutRequirement requirement,
-        CancellationToken ct) =>
-        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, ct),
+        CancellationToken cancellationToken) =>
+        await AuthorizeAsync(user, await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, cancellationToken),
             requirement, $"Rollout {rolloutId} does not exist.");
 
     /// <summary>An import, if the user may do this in its rollout.</summary>
     public async Task<Result<ClientImport>> ImportAsync(ClaimsPrincipal user, int importId, RolloutRequirement requirement,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var notFound = $"Import {importId} does not exist.";
-        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
             return Problem.NotFound(notFound);
         }
 
-        var rollout = await OfAsync(user, import.RolloutId, requirement, notFound, ct);
+        var rollout = await OfAsync(user, import.RolloutId, requirement, notFound, cancellationToken);
         return rollout.Failed ? rollout.Problem : import;
     }
 
     /// <summary>An inventory, if the user may do this in its rollout.</summary>
     public async Task<Result<Inventory>> InventoryAsync(ClaimsPrincipal user, int inventoryId, RolloutRequirement requirement,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var notFound = $"Inventory {inventoryId} does not exist.";
-        var inventory = await db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == inventoryId, ct);
+        var inventory = await db.Inventories.AsNoTracking().SingleOrDefaultAsync(i => i.Id == inventoryId, cancellationToken);
         if (inventory is null)
         {
             return Problem.NotFound(notFound);
         }
 
-        var rollout = await OfAsync(user, inventory.RolloutId, requirement, notFound, ct);
+        var rollout = await OfAsync(user, inventory.RolloutId, requirement, notFound, cancellationToken);
         return rollout.Failed ? rollout.Problem : inventory;
     }
 
     /// <summary>The rollout of a client, if the user may do this in it.</summary>
     public async Task<Result<Rollout>> ClientRolloutAsync(ClaimsPrincipal user, int clientId, RolloutRequirement requirement,
-        CancellationToken ct) =>
-        await OfAsync(user, await db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(ct),
-            requirement, $"Client {clientId} does not exist.", ct);
+        CancellationToken cancellationToken) =>
+        await OfAsync(user, await db.Clients.Where(c => c.Id == clientId).Select(c => (int?)c.RolloutId).SingleOrDefaultAsync(cancellationToken),
+            requirement, $"Client {clientId} does not exist.", cancellationToken);
 
     private async Task<Result<Rollout>> OfAsync(ClaimsPrincipal user, int? rolloutId, RolloutRequirement requirement,
-        string notFound, CancellationToken ct) =>
+        string notFound, CancellationToken cancellationToken) =>
         await AuthorizeAsync(user, rolloutId is null ? null
-            : await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, ct), requirement, notFound);
+            : await db.Rollouts.AsNoTracking().FirstOrDefaultAsync(r => r.Id == rolloutId, cancellationToken), requirement, notFound);
 
     private async Task<Result<Rollout>> AuthorizeAsync(ClaimsPrincipal user, Rollout? rollout, RolloutRequirement requirement,
         string notFound)

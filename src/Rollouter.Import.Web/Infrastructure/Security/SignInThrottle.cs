@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -15,18 +16,23 @@ public sealed class SignInOptions
     public const string Section = "Rollouter:SignIn";
 
     /// <summary>Sign-in attempts (page and API) one client address may make in a burst; one more every 60 s / this.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Rollouter:SignIn:AttemptsPerAddressPerMinute must be 1 or more.")]
     public int AttemptsPerAddressPerMinute { get; set; } = 30;
 
     /// <summary>Failed sign-ins one email address (or one known browser) may have in a burst.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Rollouter:SignIn:FailuresPerEmail must be 1 or more.")]
     public int FailuresPerEmail { get; set; } = 5;
 
     /// <summary>After the burst, one more failed sign-in per email address is allowed every this long.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Rollouter:SignIn:FailureRefill must be between 1 second and 1 day.")]
     public TimeSpan FailureRefill { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Identity's lockout: this many failures in a row lock the account for <see cref="LockoutWindow"/>.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Rollouter:SignIn:LockoutFailures must be 1 or more.")]
     public int LockoutFailures { get; set; } = 10;
 
     /// <summary>Short, and never for a browser the user signed in with before (<see cref="KnownDevices"/>).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Rollouter:SignIn:LockoutWindow must be between 1 second and 1 day.")]
     public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(5);
 }
 
@@ -116,7 +122,7 @@ public static class SignInThrottleSetup
     public static IServiceCollection AddSignInThrottle(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
-        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<KnownDevices>();
         services.Configure<IdentityOptions>(o =>

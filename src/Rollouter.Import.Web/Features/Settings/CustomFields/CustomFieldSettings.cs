@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
@@ -38,7 +39,7 @@ public sealed class CustomFieldForm
 /// an inventory of a rollout they are not a member of uses the field (<see cref="SharedSettingsRule"/>); creating and
 /// duplicating one is open to them.
 /// </summary>
-public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule)
+public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule, AuditLog audit, TimeProvider clock)
 {
     public static readonly IReadOnlyList<CustomFieldType> Types = Enum.GetValues<CustomFieldType>();
 
@@ -58,15 +59,15 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         || (from, to) is (CustomFieldType.Input, CustomFieldType.TextArea) or (CustomFieldType.TextArea, CustomFieldType.Input)
             or (CustomFieldType.Selection, CustomFieldType.MultiSelection);
 
-    public Task<CustomField?> FindAsync(int id, CancellationToken ct) =>
-        db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, ct);
+    public Task<CustomField?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
 
-    public async Task<(CustomField? Field, SettingsErrors Errors)> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
-        CancellationToken ct)
+    public async Task<Result<CustomField>> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var errors = new SettingsErrors();
-        await CheckAsync(form, 0, errors, ct);
+        var errors = new ProblemList();
+        await CheckAsync(form, 0, errors, cancellationToken);
         var names = (options ?? SettingsNames.Lines(form.Options)).Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
         var hasOptions = form.Type is CustomFieldType.Selection or CustomFieldType.MultiSelection;
         if (!hasOptions && names.Count > 0)
@@ -84,7 +85,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var field = new CustomField
@@ -97,21 +98,21 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Options = [.. names.Select((n, i) => new CustomFieldOption { Name = n, Position = i })],
         };
         db.CustomFields.Add(field);
-        await db.SaveChangesAsync(ct);
-        return (field, errors);
+        await db.SaveChangesAsync(cancellationToken);
+        return field;
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal user, CustomField field, CustomFieldForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
-        await CheckAsync(form, field.Id, errors, ct);
+        await CheckAsync(form, field.Id, errors, cancellationToken);
         if (!CanChangeType(field.Type, form.Type))
         {
             errors.Invalid(nameof(CustomFieldForm.Type),
@@ -120,7 +121,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         field.Name = form.Name;
@@ -128,8 +129,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         field.Type = form.Type;
         field.Required = form.Required;
         field.ValidationRegex = form.ValidationRegex;
-        await db.SaveChangesAsync(ct);
-        return errors;
+        await db.SaveChangesAsync(cancellationToken);
+        return errors.ToResult();
     }
 
     /// <summary>
@@ -137,13 +138,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// so it follows the rule of every other change. (An import's "Create option if not exists" adds the options its own
     /// file brings, as the original product does.)
     /// </summary>
-    public async Task<SettingsErrors> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken ct)
+    public async Task<Result> AddOptionAsync(ClaimsPrincipal user, CustomField field, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckOption(field, name, 0, errors);
@@ -151,38 +152,44 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             field.Options.Add(new CustomFieldOption
             {
-                Name = clean!, Position = Ordering.Next(field.Options, o => o.Position),
+                Name = clean, Position = Ordering.Next(field.Options, o => o.Position),
             });
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// Renames an option, and the value in every client of an inventory that has the field (recorded in their history), in
     /// one transaction.
     /// </summary>
-    public async Task<SettingsErrors> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
-        CancellationToken ct)
+    public async Task<Result> RenameOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, string? name,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
-        if (errors.Failed || clean == option!.Name)
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, cancellationToken);
+        if (rename.Failed)
         {
-            return errors;
+            return rename.Problem;
+        }
+
+        var (option, clean) = rename.Value;
+        if (clean == option.Name)
+        {
+            return Result.Success;
         }
 
         var actorId = user.UserId();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var old = option.Name;
-        option.Name = clean!;
-        await db.SaveChangesAsync(ct);
-        var now = DateTimeOffset.UtcNow;
+        option.Name = clean;
+        await db.SaveChangesAsync(cancellationToken);
+        var now = clock.GetUtcNow();
         var fieldName = field.Name;
         await ForEachClientWithOptionAsync(field.Id, old, (client, values) =>
         {
-            string[] renamed = [.. values.Select(v => v == old ? clean! : v)];
+            string[] renamed = [.. values.Select(v => v == old ? clean : v)];
             client.Values[field.Id] = renamed;
             client.UpdatedAt = now;
             db.ClientHistory.Add(new ClientHistoryEntry
@@ -190,73 +197,78 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
                 Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed))],
             });
-        }, ct);
-        await transaction.CommitAsync(ct);
-        return errors;
+        }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        audit.OptionRenamed(actorId, field.Id, fieldName, option.Id, old, clean);
+        return Result.Success;
     }
 
     /// <summary>
     /// What renaming the option would do: the refusal (the rule, or a bad name), or else how many clients hold the option
     /// and get the new name, so that the page can ask before changing them.
     /// </summary>
-    public async Task<(SettingsErrors Errors, int Clients)> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
-        int optionId, string? name, CancellationToken ct)
+    public async Task<Result<int>> RenameOptionImpactAsync(ClaimsPrincipal user, CustomField field,
+        int optionId, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var (errors, option, clean) = await CheckRenameOptionAsync(user, field, optionId, name, ct);
-        return errors.Failed || clean == option!.Name
-            ? (errors, 0)
-            : (errors, await CountClientsWithOptionAsync(field.Id, option.Name, ct));
+        var rename = await CheckRenameOptionAsync(user, field, optionId, name, cancellationToken);
+        if (rename.Failed)
+        {
+            return rename.Problem;
+        }
+
+        var (option, clean) = rename.Value;
+        return clean == option.Name ? 0 : await CountClientsWithOptionAsync(field.Id, option.Name, cancellationToken);
     }
 
     /// <summary>Moves an option one place up (-1) or down (+1): the order of the dropdowns and the import template.</summary>
-    public async Task<SettingsErrors> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
-        CancellationToken ct)
+    public async Task<Result> MoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, int direction,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (!errors.Failed && Ordering.MoveOne(field.Options, o => o.Position, (o, position) => o.Position = position,
                 o => o.Id == optionId, direction))
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>Removes an option no client uses; one in use is refused with the number of clients.</summary>
-    public async Task<SettingsErrors> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken ct)
+    public async Task<Result> RemoveOptionAsync(ClaimsPrincipal user, CustomField field, int optionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
-        var used = await CountClientsWithOptionAsync(field.Id, option.Name, ct);
+        var used = await CountClientsWithOptionAsync(field.Id, option.Name, cancellationToken);
         if (used > 0)
         {
             errors.Invalid("", $"{used:N0} {(used == 1 ? "client has" : "clients have")} the option \"{option.Name}\": change their value first (e.g. by an import with Update existing clients), or rename the option instead.");
-            return errors;
+            return errors.ToResult();
         }
 
         field.Options.Remove(option);
         db.CustomFieldOptions.Remove(option);
-        await db.SaveChangesAsync(ct);
-        return errors;
+        await db.SaveChangesAsync(cancellationToken);
+        return errors.ToResult();
     }
 
-    public async Task<int> CountClientsWithOptionAsync(int fieldId, string option, CancellationToken ct)
+    public async Task<int> CountClientsWithOptionAsync(int fieldId, string option, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var values in ClientsWithField(fieldId).AsNoTracking().Select(c => c.Values).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var values in ClientsWithField(fieldId).AsNoTracking().Select(c => c.Values).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
             if (values.TryGetValue(fieldId, out var value) && value.Contains(option))
             {
@@ -272,7 +284,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// or a value its pattern does not match (each value of a multi-valued field, as an import checks them). Changing
     /// the rules changes no stored value, so the page says how many there are. Reads 1,000 clients at a time.
     /// </summary>
-    public async Task<int> CountClientsBreakingRulesAsync(CustomField field, CancellationToken ct)
+    public async Task<int> CountClientsBreakingRulesAsync(CustomField field, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         Regex? pattern = null;
@@ -315,7 +327,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         while (true)
         {
             var batch = await ClientsWithField(field.Id).AsNoTracking().Where(c => c.Id > lastId).OrderBy(c => c.Id)
-                .Take(1000).Select(c => new { c.Id, c.Values }).ToListAsync(ct);
+                .Take(1000).Select(c => new { c.Id, c.Values }).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return count;
@@ -330,16 +342,16 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// The inventories of <paramref name="user"/>'s rollouts that use the field, each with what keeps it from switching to
     /// a copy: an import into it running.
     /// </summary>
-    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken ct)
+    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, CustomField field, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         return await db.Inventories.AsNoTracking()
             .Where(i => visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
             .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
             .Select(i => new SwitchChoice(i.Id, i.Rollout.Name + " / " + i.Name,
                 db.Imports.Any(m => m.InventoryId == i.Id && m.Status == ImportStatus.InProgress) ? "has an import running" : null))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>
@@ -351,8 +363,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// values of the original stay, as when a field is taken off an inventory. One transaction: an inventory that
     /// cannot switch refuses the whole, and nothing is created.
     /// </summary>
-    public async Task<(CustomField? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, CustomField field,
-        string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
+    public async Task<Result<CustomField>> DuplicateAsync(ClaimsPrincipal user, CustomField field,
+        string? name, IReadOnlyList<int> inventoryIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(inventoryIds);
@@ -361,14 +373,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Name = name ?? "", Description = field.Description, Type = field.Type, Required = field.Required,
             ValidationRegex = field.ValidationRegex,
         };
-        var errors = new SettingsErrors();
-        await CheckAsync(form, 0, errors, ct);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var errors = new ProblemList();
+        await CheckAsync(form, 0, errors, cancellationToken);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         var ids = inventoryIds.Distinct().ToList();
         // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
         var inventories = await db.Inventories.Include(i => i.CustomFields)
             .Where(i => ids.Contains(i.Id) && visible.Contains(i.RolloutId) && i.CustomFields.Any(f => f.CustomFieldId == field.Id))
-            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(ct);
+            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         if (inventories.Count != ids.Count)
         {
             errors.Invalid("InventoryIds", "Only inventories of your rollouts that use this field can switch to the copy.");
@@ -376,10 +388,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var copy = new CustomField
         {
             Name = form.Name, Description = form.Description, Type = form.Type, Required = form.Required,
@@ -387,16 +399,16 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             Options = [.. field.Options.OrderBy(o => o.Position).Select((o, i) => new CustomFieldOption { Name = o.Name, Position = i })],
         };
         db.CustomFields.Add(copy);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         foreach (var inventory in inventories)
         {
             // An import writes values under this lock: wait for it, so that none is left behind on the original.
-            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
-            if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, ct))
+            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, cancellationToken);
+            if (await db.Imports.AnyAsync(i => i.InventoryId == inventory.Id && i.Status == ImportStatus.InProgress, cancellationToken))
             {
-                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it has an import running.");
                 db.ChangeTracker.Clear();
-                return (null, errors);
+                return Problem.Invalid($"The inventory {inventory.Name} cannot switch to the copy: it has an import running.",
+                    "InventoryIds");
             }
 
             var place = inventory.CustomFields.Single(f => f.CustomFieldId == field.Id);
@@ -405,15 +417,15 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             inventory.LastImportMapping = MapToCopy(inventory.LastImportMapping, field.Name, copy.Name);
             var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
                 && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
-                    || i.Status == ImportStatus.Failed)).ToListAsync(ct);
+                    || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
             unwritten.ForEach(i => i.Mapping = MapToCopy(i.Mapping, field.Name, copy.Name));
 
-            await db.SaveChangesAsync(ct);
-            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), ct);
+            await db.SaveChangesAsync(cancellationToken);
+            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), cancellationToken);
         }
 
-        await transaction.CommitAsync(ct);
-        return (copy, errors);
+        await transaction.CommitAsync(cancellationToken);
+        return copy;
     }
 
     /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/>.</summary>
@@ -431,14 +443,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     }
 
     /// <summary>Copies each value of field <paramref name="fieldId"/> of the inventory's clients to the copy, with history; 1,000 at a time.</summary>
-    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken ct)
+    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var lastId = 0;
         while (true)
         {
             var batch = await db.Clients.InInventory(inventory.RolloutId, inventory.Id).Where(c => c.Id > lastId)
-                .OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+                .OrderBy(c => c.Id).Take(1000).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return;
@@ -460,7 +472,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             }
 
             db.ClientHistory.AddRange(history);
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             lastId = batch[^1].Id;
             // Only the batch goes: the inventories switched next are still tracked.
             foreach (var entry in batch.Cast<object>().Concat(history))
@@ -476,12 +488,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
     /// <summary>Applies <paramref name="change"/> to every client holding <paramref name="option"/>, 1,000 at a time.</summary>
     private async Task ForEachClientWithOptionAsync(int fieldId, string option, Action<Client, string[]> change,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var lastId = 0;
         while (true)
         {
-            var batch = await ClientsWithField(fieldId).Where(c => c.Id > lastId).OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            var batch = await ClientsWithField(fieldId).Where(c => c.Id > lastId).OrderBy(c => c.Id).Take(1000).ToListAsync(cancellationToken);
             if (batch.Count == 0)
             {
                 return;
@@ -497,13 +509,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 }
             }
 
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
             lastId = batch[^1].Id;
         }
     }
 
-    private async Task CheckAsync(CustomFieldForm form, int id, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(CustomFieldForm form, int id, ProblemList errors, CancellationToken cancellationToken)
     {
         form.Name = form.Name?.Trim() ?? "";
         form.Description = SettingsNames.Clean(form.Description);
@@ -519,7 +531,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         else
         {
             var upper = form.Name.ToUpperInvariant();
-            if (await db.CustomFields.AnyAsync(f => f.Id != id && f.Name.ToUpper() == upper, ct))
+            if (await db.CustomFields.AnyAsync(f => f.Id != id && f.Name.ToUpper() == upper, cancellationToken))
             {
                 errors.Conflict(nameof(CustomFieldForm.Name), $"Another custom field is already named \"{form.Name}\".");
             }
@@ -562,26 +574,28 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
     }
 
-    private async Task<(SettingsErrors Errors, CustomFieldOption? Option, string? Clean)> CheckRenameOptionAsync(
-        ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken ct)
+    /// <summary>The option and its new name (trimmed), if the rename may go ahead.</summary>
+    private async Task<Result<(CustomFieldOption Option, string Name)>> CheckRenameOptionAsync(
+        ClaimsPrincipal user, CustomField field, int optionId, string? name, CancellationToken cancellationToken)
     {
-        var errors = await rule.RefusalForFieldAsync(user, field.Id, ct);
+        var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
-            return (errors, null, null);
+            return errors.Problem;
         }
 
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
-            errors.Invalid("", "This option no longer exists.");
-            return (errors, null, null);
+            return Problem.Invalid("This option no longer exists.");
         }
 
-        return (errors, option, CheckOption(field, name, optionId, errors));
+        var clean = CheckOption(field, name, optionId, errors);
+        return errors.ToResult((option, clean));
     }
 
-    private static string? CheckOption(CustomField field, string? name, int optionId, SettingsErrors errors)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private static string CheckOption(CustomField field, string? name, int optionId, ProblemList errors)
     {
         var clean = SettingsNames.Clean(name);
         if (!field.HasOptions)
@@ -604,6 +618,6 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 : $"The field already has the option \"{same.Name}\", which differs only by case.");
         }
 
-        return clean;
+        return clean ?? "";
     }
 }

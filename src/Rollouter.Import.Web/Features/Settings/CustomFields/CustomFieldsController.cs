@@ -22,12 +22,12 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         "the original do not share the copy: an administrator can add it to them.";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
-        var reaches = await rule.ReachOfFieldsAsync(User, ct);
+        var reaches = await rule.ReachOfFieldsAsync(User, cancellationToken);
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name)
             .Select(f => new { f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, Options = f.Options.Count })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return View(Views + "Index.cshtml", fields
             .Select(f => new CustomFieldListItem(f.Id, f.Name, f.Type, f.Required, f.ValidationRegex, f.Options,
                 reaches.GetValueOrDefault(f.Id, SettingReach.None)))
@@ -38,14 +38,13 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
     public IActionResult New() => View(Views + "Edit.cshtml", new CustomFieldPage(null, new CustomFieldForm(), SettingReach.None));
 
     [HttpPost("new")]
-    public async Task<IActionResult> Create(CustomFieldForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(CustomFieldForm form, CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {
-            var (field, errors) = await settings.CreateAsync(form, null, ct);
-            if (!Refused(errors, out _))
+            if (!Refused(await settings.CreateAsync(form, null, cancellationToken), out _, out var field))
             {
-                Confirm($"The custom field {field!.Name} was created.");
+                Confirm($"The custom field {field.Name} was created.");
                 return RedirectToAction(nameof(Edit), new { id = field.Id });
             }
         }
@@ -54,16 +53,16 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
-        return field is null ? NotFound() : await PageAsync(field, FormOf(field), ct);
+        var field = await settings.FindAsync(id, cancellationToken);
+        return field is null ? NotFound() : await PageAsync(field, FormOf(field), cancellationToken);
     }
 
     [HttpPost("{id:int}")]
-    public async Task<IActionResult> Update(int id, CustomFieldForm form, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, CustomFieldForm form, CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
+        var field = await settings.FindAsync(id, cancellationToken);
         if (field is null)
         {
             return NotFound();
@@ -71,11 +70,11 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         var rulesBefore = (field.Required, field.ValidationRegex);
         var forbidden = false;
-        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(User, field, form, ct), out forbidden))
+        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(User, field, form, cancellationToken), out forbidden))
         {
             var breaking = rulesBefore == (field.Required, field.ValidationRegex)
                 ? 0
-                : await settings.CountClientsBreakingRulesAsync(field, ct);
+                : await settings.CountClientsBreakingRulesAsync(field, cancellationToken);
             Confirm($"The custom field {field.Name} was saved." + (breaking == 0 ? "" :
                 $" {breaking:N0} {(breaking == 1 ? "client holds" : "clients hold")} a value the new rules refuse " +
                 "(missing, or not matching the pattern): stored values are kept until they are changed, and imports " +
@@ -85,21 +84,21 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         db.ChangeTracker.Clear();
         ForbidIf(forbidden);
-        return await PageAsync((await settings.FindAsync(id, ct))!, form, ct);
+        return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, form, cancellationToken) : NotFound();
     }
 
     [HttpPost("{id:int}/options")]
-    public Task<IActionResult> AddOption(int id, string? optionName, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.AddOptionAsync(User, f, optionName, ct), $"The option {optionName?.Trim()} was added.", ct);
+    public Task<IActionResult> AddOption(int id, string? optionName, CancellationToken cancellationToken) =>
+        ChangeAsync(id, f => settings.AddOptionAsync(User, f, optionName, cancellationToken), $"The option {optionName?.Trim()} was added.", cancellationToken);
 
     /// <summary>
     /// Renames an option, in its clients' values too. When clients hold it, the first post asks first, naming how many
     /// clients change; the answer posts again with <paramref name="confirmed"/>.
     /// </summary>
     [HttpPost("{id:int}/options/{optionId:int}")]
-    public async Task<IActionResult> RenameOption(int id, int optionId, string? optionName, bool confirmed, CancellationToken ct)
+    public async Task<IActionResult> RenameOption(int id, int optionId, string? optionName, bool confirmed, CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
+        var field = await settings.FindAsync(id, cancellationToken);
         if (field is null)
         {
             return NotFound();
@@ -107,55 +106,54 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         if (!confirmed)
         {
-            var (errors, clients) = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, ct);
-            if (!errors.Failed && clients > 0)
+            var clients = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, cancellationToken);
+            if (clients is { Succeeded: true, Value: > 0 } && optionName is not null)
             {
                 return View(Views + "RenameOption.cshtml",
-                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName!.Trim(), clients));
+                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName.Trim(), clients.Value));
             }
         }
 
-        return await ChangeAsync(id, f => settings.RenameOptionAsync(User, f, optionId, optionName, ct),
-            "The option was renamed, in the clients' values too.", ct);
+        return await ChangeAsync(id, f => settings.RenameOptionAsync(User, f, optionId, optionName, cancellationToken),
+            "The option was renamed, in the clients' values too.", cancellationToken);
     }
 
     [HttpPost("{id:int}/options/{optionId:int}/up")]
-    public Task<IActionResult> MoveUp(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, -1, ct), null, ct);
+    public Task<IActionResult> MoveUp(int id, int optionId, CancellationToken cancellationToken) =>
+        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, -1, cancellationToken), null, cancellationToken);
 
     [HttpPost("{id:int}/options/{optionId:int}/down")]
-    public Task<IActionResult> MoveDown(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, 1, ct), null, ct);
+    public Task<IActionResult> MoveDown(int id, int optionId, CancellationToken cancellationToken) =>
+        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, 1, cancellationToken), null, cancellationToken);
 
     [HttpPost("{id:int}/options/{optionId:int}/remove")]
-    public Task<IActionResult> RemoveOption(int id, int optionId, CancellationToken ct) =>
-        ChangeAsync(id, f => settings.RemoveOptionAsync(User, f, optionId, ct), "The option was removed.", ct);
+    public Task<IActionResult> RemoveOption(int id, int optionId, CancellationToken cancellationToken) =>
+        ChangeAsync(id, f => settings.RemoveOptionAsync(User, f, optionId, cancellationToken), "The option was removed.", cancellationToken);
 
     /// <summary>A copy of the field to change freely, and which of the user's inventories switch to it.</summary>
     [HttpGet("{id:int}/duplicate")]
-    public async Task<IActionResult> Duplicate(int id, CancellationToken ct)
+    public async Task<IActionResult> Duplicate(int id, CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
-        return field is null ? NotFound() : await DuplicatePageAsync(field, $"{field.Name} (copy)", [], ct);
+        var field = await settings.FindAsync(id, cancellationToken);
+        return field is null ? NotFound() : await DuplicatePageAsync(field, $"{field.Name} (copy)", [], cancellationToken);
     }
 
     [HttpPost("{id:int}/duplicate")]
-    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken ct)
+    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
+        var field = await settings.FindAsync(id, cancellationToken);
         if (field is null)
         {
             return NotFound();
         }
 
-        var (copy, errors) = await settings.DuplicateAsync(User, field, name, inventoryIds ?? [], ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.DuplicateAsync(User, field, name, inventoryIds ?? [], cancellationToken), out _, out var copy))
         {
-            return await DuplicatePageAsync(field, name ?? "", inventoryIds ?? [], ct);
+            return await DuplicatePageAsync(field, name ?? "", inventoryIds ?? [], cancellationToken);
         }
 
         var switched = inventoryIds?.Length ?? 0;
-        Confirm($"The custom field {copy!.Name} was created as a copy of {field.Name}" + switched switch
+        Confirm($"The custom field {copy.Name} was created as a copy of {field.Name}" + switched switch
         {
             0 => ".",
             1 => "; 1 inventory now uses it, with its clients' values.",
@@ -165,9 +163,9 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
     }
 
     private async Task<IActionResult> DuplicatePageAsync(CustomField field, string name, IReadOnlyCollection<int> chosen,
-        CancellationToken ct) =>
+        CancellationToken cancellationToken) =>
         View("~/Features/Settings/Duplicate.cshtml", new DuplicatePage("custom field", field.Name,
-            $"/settings/custom-fields/{field.Id}", name, await settings.SwitchChoicesAsync(User, field, ct), chosen, SwitchRule));
+            $"/settings/custom-fields/{field.Id}", name, await settings.SwitchChoicesAsync(User, field, cancellationToken), chosen, SwitchRule));
 
     private static CustomFieldForm FormOf(CustomField field) => new()
     {
@@ -178,10 +176,10 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         ValidationRegex = field.ValidationRegex,
     };
 
-    private async Task<IActionResult> ChangeAsync(int id, Func<CustomField, Task<SettingsErrors>> change, string? message,
-        CancellationToken ct)
+    private async Task<IActionResult> ChangeAsync(int id, Func<CustomField, Task<Result>> change, string? message,
+        CancellationToken cancellationToken)
     {
-        var field = await settings.FindAsync(id, ct);
+        var field = await settings.FindAsync(id, cancellationToken);
         if (field is null)
         {
             return NotFound();
@@ -191,8 +189,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         {
             db.ChangeTracker.Clear();
             ForbidIf(forbidden);
-            field = (await settings.FindAsync(id, ct))!;
-            return await PageAsync(field, FormOf(field), ct);
+            return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, FormOf(fresh), cancellationToken) : NotFound();
         }
 
         if (message is not null)
@@ -203,6 +200,6 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         return RedirectToAction(nameof(Edit), new { id });
     }
 
-    private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken ct) =>
-        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, ct)));
+    private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken cancellationToken) =>
+        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, cancellationToken)));
 }

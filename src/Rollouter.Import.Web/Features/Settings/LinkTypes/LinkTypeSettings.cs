@@ -28,24 +28,24 @@ public sealed class LinkTypeForm
 /// </summary>
 public sealed class LinkTypeSettings(RolloutDbContext db)
 {
-    public Task<ClientLinkType?> FindAsync(int id, CancellationToken ct) =>
-        db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, ct);
+    public Task<ClientLinkType?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
 
-    public async Task<(ClientLinkType? Type, SettingsErrors Errors)> CreateAsync(LinkTypeForm form, CancellationToken ct)
+    public async Task<Result<ClientLinkType>> CreateAsync(LinkTypeForm form, CancellationToken cancellationToken)
     {
         var type = new ClientLinkType { OutwardName = "", InwardName = "" };
-        var errors = await SaveAsync(type, form, isNew: true, ct);
-        return (errors.Failed ? null : type, errors);
+        var saved = await SaveAsync(type, form, isNew: true, cancellationToken);
+        return saved.Failed ? saved.Problem : type;
     }
 
-    public Task<SettingsErrors> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken ct) =>
-        SaveAsync(type, form, isNew: false, ct);
+    public Task<Result> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken cancellationToken) =>
+        SaveAsync(type, form, isNew: false, cancellationToken);
 
-    private async Task<SettingsErrors> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken ct)
+    private async Task<Result> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(form);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var outward = SettingsNames.Clean(form.OutwardName);
         var inward = SettingsNames.Clean(form.InwardName);
         if (outward is null)
@@ -59,7 +59,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
         else
         {
             var upper = outward.ToUpperInvariant();
-            if (await db.ClientLinkTypes.AnyAsync(t => t.Id != type.Id && t.OutwardName.ToUpper() == upper, ct))
+            if (await db.ClientLinkTypes.AnyAsync(t => t.Id != type.Id && t.OutwardName.ToUpper() == upper, cancellationToken))
             {
                 errors.Conflict(nameof(LinkTypeForm.OutwardName), $"Another link type is already named \"{outward}\".");
             }
@@ -79,24 +79,24 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
         {
             errors.Invalid(nameof(LinkTypeForm.SharedFieldIds), "Only advanced link types share fields: tick \"Advanced\" or choose no field.");
         }
-        else if (fieldIds.Count > 0 && await db.CustomFields.CountAsync(f => fieldIds.Contains(f.Id), ct) != fieldIds.Count)
+        else if (fieldIds.Count > 0 && await db.CustomFields.CountAsync(f => fieldIds.Contains(f.Id), cancellationToken) != fieldIds.Count)
         {
             errors.Invalid(nameof(LinkTypeForm.SharedFieldIds), "A chosen custom field no longer exists.");
         }
 
-        if (!isNew && type.IsAdvanced != form.IsAdvanced && await db.ClientLinks.AnyAsync(l => l.ClientLinkTypeId == type.Id, ct))
+        if (!isNew && type.IsAdvanced != form.IsAdvanced && await db.ClientLinks.AnyAsync(l => l.ClientLinkTypeId == type.Id, cancellationToken))
         {
             errors.Invalid(nameof(LinkTypeForm.IsAdvanced),
                 "Clients are linked by this type: whether it is advanced can no longer change (create another link type).");
         }
 
-        if (errors.Failed)
+        if (errors.Failed || outward is null || inward is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
-        type.OutwardName = outward!;
-        type.InwardName = inward!;
+        type.OutwardName = outward;
+        type.InwardName = inward;
         type.IsAdvanced = form.IsAdvanced;
         type.SharedFields.RemoveAll(f => !fieldIds.Contains(f.CustomFieldId));
         type.SharedFields.AddRange(fieldIds.Where(id => type.SharedFields.All(f => f.CustomFieldId != id))
@@ -106,7 +106,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
             db.ClientLinkTypes.Add(type);
         }
 
-        await db.SaveChangesAsync(ct);
-        return errors;
+        await db.SaveChangesAsync(cancellationToken);
+        return Result.Success;
     }
 }

@@ -15,39 +15,38 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
     private const string Views = "~/Features/Settings/LinkTypes/";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
         var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName)
             .Select(t => new LinkTypeListItem(t.Id, t.OutwardName, t.InwardName, t.IsAdvanced,
                 t.SharedFields.OrderBy(f => f.CustomField.Name).Select(f => f.CustomField.Name).ToList(),
                 db.ClientLinks.Count(l => l.ClientLinkTypeId == t.Id)))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return View(Views + "Index.cshtml", types);
     }
 
     [HttpGet("new")]
-    public async Task<IActionResult> New(CancellationToken ct) => await PageAsync(null, new LinkTypeForm(), ct);
+    public async Task<IActionResult> New(CancellationToken cancellationToken) => await PageAsync(null, new LinkTypeForm(), cancellationToken);
 
     [HttpPost("new")]
-    public async Task<IActionResult> Create(LinkTypeForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(LinkTypeForm form, CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {
-            var (type, errors) = await settings.CreateAsync(form, ct);
-            if (!Refused(errors, out _))
+            if (!Refused(await settings.CreateAsync(form, cancellationToken), out _, out var type))
             {
-                Confirm($"The link type {type!.OutwardName} / {type.InwardName} was created.");
+                Confirm($"The link type {type.OutwardName} / {type.InwardName} was created.");
                 return RedirectToAction(nameof(Index));
             }
         }
 
-        return await PageAsync(null, form, ct);
+        return await PageAsync(null, form, cancellationToken);
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var type = await settings.FindAsync(id, ct);
+        var type = await settings.FindAsync(id, cancellationToken);
         return type is null
             ? NotFound()
             : await PageAsync(type, new LinkTypeForm
@@ -56,31 +55,31 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
                 InwardName = type.InwardName,
                 IsAdvanced = type.IsAdvanced,
                 SharedFieldIds = [.. type.SharedFields.Select(f => f.CustomFieldId)],
-            }, ct);
+            }, cancellationToken);
     }
 
     [HttpPost("{id:int}")]
-    public async Task<IActionResult> Update(int id, LinkTypeForm form, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, LinkTypeForm form, CancellationToken cancellationToken)
     {
-        var type = await settings.FindAsync(id, ct);
+        var type = await settings.FindAsync(id, cancellationToken);
         if (type is null)
         {
             return NotFound();
         }
 
-        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(type, form, ct), out _))
+        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(type, form, cancellationToken), out _))
         {
             Confirm($"The link type {type.OutwardName} / {type.InwardName} was saved.");
             return RedirectToAction(nameof(Index));
         }
 
-        return await PageAsync(type, form, ct);
+        return await PageAsync(type, form, cancellationToken);
     }
 
-    private async Task<IActionResult> PageAsync(ClientLinkType? type, LinkTypeForm form, CancellationToken ct)
+    private async Task<IActionResult> PageAsync(ClientLinkType? type, LinkTypeForm form, CancellationToken cancellationToken)
     {
-        var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name).ToListAsync(ct);
-        var links = type is null ? 0 : await db.ClientLinks.CountAsync(l => l.ClientLinkTypeId == type.Id, ct);
+        var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken);
+        var links = type is null ? 0 : await db.ClientLinks.CountAsync(l => l.ClientLinkTypeId == type.Id, cancellationToken);
         return View(Views + "Edit.cshtml", new LinkTypePage(type, form, fields, links));
     }
 }

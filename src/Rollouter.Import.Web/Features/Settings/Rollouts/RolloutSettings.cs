@@ -27,48 +27,47 @@ public sealed class RolloutForm
 /// Rollouts: only administrators create and edit them; members are managed by administrators and by rollout managers
 /// who are members of the rollout themselves.
 /// </summary>
-public sealed partial class RolloutSettings(RolloutDbContext db)
+public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider clock)
 {
     public const int IdentifierLength = 32;
 
-    public async Task<(Rollout? Rollout, SettingsErrors Errors)> CreateAsync(ClaimsPrincipal actor, RolloutForm form, CancellationToken ct)
+    public async Task<Result<Rollout>> CreateAsync(ClaimsPrincipal actor, RolloutForm form, CancellationToken cancellationToken)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!actor.IsAdministrator())
         {
-            errors.Forbidden("Only administrators create rollouts.");
-            return (null, errors);
+            return Problem.Forbidden("Only administrators create rollouts.");
         }
 
-        await CheckAsync(form, 0, errors, ct);
+        await CheckAsync(form, 0, errors, cancellationToken);
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var rollout = new Rollout
         {
-            Name = form.Name, Identifier = form.Identifier, ClientLimit = form.ClientLimit, CreatedAt = DateTimeOffset.UtcNow,
+            Name = form.Name, Identifier = form.Identifier, ClientLimit = form.ClientLimit, CreatedAt = clock.GetUtcNow(),
         };
         db.Rollouts.Add(rollout);
-        await db.SaveChangesAsync(ct);
-        return (rollout, errors);
+        await db.SaveChangesAsync(cancellationToken);
+        return rollout;
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, Rollout rollout, RolloutForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal actor, Rollout rollout, RolloutForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!actor.IsAdministrator())
         {
             errors.Forbidden("Only administrators edit rollouts.");
-            return errors;
+            return errors.ToResult();
         }
 
-        await CheckAsync(form, rollout.Id, errors, ct);
+        await CheckAsync(form, rollout.Id, errors, cancellationToken);
         if (form.ClientLimit is int limit && !errors.Failed)
         {
-            var count = await db.Clients.CountAsync(c => c.RolloutId == rollout.Id, ct);
+            var count = await db.Clients.CountAsync(c => c.RolloutId == rollout.Id, cancellationToken);
             if (count > limit)
             {
                 errors.Invalid(nameof(RolloutForm.ClientLimit),
@@ -78,23 +77,23 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         rollout.Name = form.Name;
         rollout.Identifier = form.Identifier;
         rollout.ClientLimit = form.ClientLimit;
-        await db.SaveChangesAsync(ct);
-        return errors;
+        await db.SaveChangesAsync(cancellationToken);
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    public async Task<Result> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         // A rollout manager adds only users they already manage: anyone else is as unknown to them as a user that does not
         // exist (adding a stranger would make them the manager's to edit and to send a reset link to).
-        var user = await db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == userId, ct);
+        var user = await db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
             errors.Invalid("UserId", "Choose a user to add.");
@@ -103,24 +102,24 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         {
             errors.Invalid("UserId", $"{user.DisplayName} is deactivated: reactivate the user first.");
         }
-        else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct))
+        else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, cancellationToken))
         {
             db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = userId });
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> RemoveMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken ct)
+    public async Task<Result> RemoveMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rollout);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         var member = await db.RolloutMembers.Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, ct);
+            .SingleOrDefaultAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, cancellationToken);
         if (member is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         if (member.User.Role == Role.Administrator && !actor.IsAdministrator())
@@ -134,13 +133,13 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         else
         {
             db.RolloutMembers.Remove(member);
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    private async Task CheckAsync(RolloutForm form, int id, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(RolloutForm form, int id, ProblemList errors, CancellationToken cancellationToken)
     {
         form.Name = form.Name?.Trim() ?? "";
         form.Identifier = form.Identifier?.Trim() ?? "";
@@ -162,7 +161,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db)
         {
             // Addresses compare the identifier exactly; identifiers differing only by case are still refused.
             var upper = form.Identifier.ToUpperInvariant();
-            if (await db.Rollouts.AnyAsync(r => r.Id != id && r.Identifier.ToUpper() == upper, ct))
+            if (await db.Rollouts.AnyAsync(r => r.Id != id && r.Identifier.ToUpper() == upper, cancellationToken))
             {
                 errors.Conflict(nameof(RolloutForm.Identifier), $"Another rollout already has the identifier \"{form.Identifier}\".");
             }

@@ -17,12 +17,12 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     : SettingsControllerBase
 {
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
         var rollouts = await access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
             .Select(r => new RolloutSettingsItem(r.Id, r.Identifier, r.Name, r.ClientLimit, r.Members.Count,
                 r.Inventories.Sum(i => i.ClientCount)))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return View("~/Features/Settings/Rollouts/Index.cshtml", rollouts);
     }
 
@@ -33,14 +33,13 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
     [Authorize(Policy = Policies.Administrator)]
     [HttpPost("new")]
-    public async Task<IActionResult> Create(RolloutForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(RolloutForm form, CancellationToken cancellationToken)
     {
         if (ModelState.IsValid)
         {
-            var (rollout, errors) = await settings.CreateAsync(User, form, ct);
-            if (!Refused(errors, out var forbidden))
+            if (!Refused(await settings.CreateAsync(User, form, cancellationToken), out var forbidden, out var rollout))
             {
-                Confirm($"The rollout {rollout!.Name} was created. Add its members below.");
+                Confirm($"The rollout {rollout.Name} was created. Add its members below.");
                 return RedirectToAction(nameof(Edit), new { id = rollout.Id });
             }
 
@@ -54,23 +53,23 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var rollout = await access.Visible(User).AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        var rollout = await access.Visible(User).AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rollout is null)
         {
             return NotFound();
         }
 
         var form = new RolloutForm { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
-        return await PageAsync(rollout, form, ct);
+        return await PageAsync(rollout, form, cancellationToken);
     }
 
     [Authorize(Policy = Policies.Administrator)]
     [HttpPost("{id:int}")]
-    public async Task<IActionResult> Update(int id, RolloutForm form, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, RolloutForm form, CancellationToken cancellationToken)
     {
-        var rollout = await db.Rollouts.SingleOrDefaultAsync(r => r.Id == id, ct);
+        var rollout = await db.Rollouts.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rollout is null)
         {
             return NotFound();
@@ -78,8 +77,8 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
         if (ModelState.IsValid)
         {
-            var errors = await settings.UpdateAsync(User, rollout, form, ct);
-            if (!Refused(errors, out var forbidden))
+            var result = await settings.UpdateAsync(User, rollout, form, cancellationToken);
+            if (!Refused(result, out var forbidden))
             {
                 Confirm($"The rollout {rollout.Name} was saved.");
                 return RedirectToAction(nameof(Edit), new { id });
@@ -91,22 +90,22 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
             }
         }
 
-        return await PageAsync(rollout, form, ct);
+        return await PageAsync(rollout, form, cancellationToken);
     }
 
     [HttpPost("{id:int}/members")]
-    public Task<IActionResult> AddMember(int id, int userId, CancellationToken ct) =>
-        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, ct), "The member was added.", ct);
+    public Task<IActionResult> AddMember(int id, int userId, CancellationToken cancellationToken) =>
+        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, cancellationToken), "The member was added.", cancellationToken);
 
     [HttpPost("{id:int}/members/{userId:int}/remove")]
-    public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken ct) =>
-        ChangeMembersAsync(id, r => settings.RemoveMemberAsync(User, r, userId, ct), "The member was removed.", ct);
+    public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken cancellationToken) =>
+        ChangeMembersAsync(id, r => settings.RemoveMemberAsync(User, r, userId, cancellationToken), "The member was removed.", cancellationToken);
 
     /// <summary>A change of a visible rollout's members: 404 for another rollout, 403 or the page with the message when refused.</summary>
     private async Task<IActionResult> ChangeMembersAsync(
-        int id, Func<Rollout, Task<SettingsErrors>> change, string done, CancellationToken ct)
+        int id, Func<Rollout, Task<Result>> change, string done, CancellationToken cancellationToken)
     {
-        var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, ct);
+        var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rollout is null)
         {
             return NotFound();
@@ -114,7 +113,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
         if (Refused(await change(rollout), out var forbidden))
         {
-            return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), ct);
+            return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), cancellationToken);
         }
 
         Confirm(done);
@@ -124,19 +123,19 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     private static RolloutForm FormOf(Rollout rollout) =>
         new() { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
 
-    private async Task<IActionResult> PageAsync(Rollout rollout, RolloutForm form, CancellationToken ct)
+    private async Task<IActionResult> PageAsync(Rollout rollout, RolloutForm form, CancellationToken cancellationToken)
     {
         var members = await db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == rollout.Id)
             .OrderBy(m => m.User.DisplayName)
             .Select(m => new MemberItem(m.UserId, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role, m.User.IsActive))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         var memberIds = members.Select(m => m.Id).ToList();
         // A rollout manager adds only users of their other rollouts (Users/UserAccess); others are not named.
         var candidates = await db.Manageable(User).AsNoTracking()
             .Where(u => u.IsActive && !memberIds.Contains(u.Id))
             .OrderBy(u => u.DisplayName)
             .Select(u => new UserChoice(u.Id, u.DisplayName, u.Email, u.Role))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         // Settings are for rollout managers and administrators, and the rollout is one they see: they manage its members.
         return View("~/Features/Settings/Rollouts/Edit.cshtml",
             new RolloutSettingsPage(rollout, form, User.IsAdministrator(), members, candidates, CanManageMembers: true));

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -53,27 +54,31 @@ public sealed class UserForm
 /// rollouts, and creates a link only for a user whose every rollout is theirs. Only administrators give the
 /// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
 /// </summary>
-public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access)
+/// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
+public sealed record CreatedUser(User User, string? InvitationToken);
+
+public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
         [.. Enum.GetValues<Role>().Where(r => r != Role.Administrator || actor.IsAdministrator()).OrderDescending()];
 
     /// <summary>The user if <paramref name="actor"/> manages them; null, as for a user that does not exist, otherwise.</summary>
-    public Task<User?> FindAsync(ClaimsPrincipal actor, int id, CancellationToken ct) =>
-        db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == id, ct);
+    public Task<User?> FindAsync(ClaimsPrincipal actor, int id, CancellationToken cancellationToken) =>
+        db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
 
     /// <summary>Whether <paramref name="actor"/> still manages the user, e.g. after taking them out of their rollouts.</summary>
-    public Task<bool> ManagesAsync(ClaimsPrincipal actor, int id, CancellationToken ct) =>
-        db.Manageable(actor).AnyAsync(u => u.Id == id, ct);
+    public Task<bool> ManagesAsync(ClaimsPrincipal actor, int id, CancellationToken cancellationToken) =>
+        db.Manageable(actor).AnyAsync(u => u.Id == id, cancellationToken);
 
-    public async Task<(User? User, string? InvitationToken, SettingsErrors Errors)> CreateAsync(
-        ClaimsPrincipal actor, UserForm form, CancellationToken ct)
+    /// <summary>A new user, with the token of their invitation link when they were invited rather than given a password.</summary>
+    public async Task<Result<CreatedUser>> CreateAsync(
+        ClaimsPrincipal actor, UserForm form, CancellationToken cancellationToken)
     {
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         Normalize(form);
-        await CheckAsync(actor, form, null, errors, ct);
-        if (!actor.IsAdministrator() && !await access.Visible(actor).AnyAsync(r => form.RolloutIds.Contains(r.Id), ct))
+        await CheckAsync(actor, form, null, errors, cancellationToken);
+        if (!actor.IsAdministrator() && !await access.Visible(actor).AnyAsync(r => form.RolloutIds.Contains(r.Id), cancellationToken))
         {
             // A rollout manager manages the users of their rollouts: a user outside all of them would be out of reach at once.
             errors.Invalid(nameof(UserForm.RolloutIds), "Choose at least one of your rollouts for the user.");
@@ -93,7 +98,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed)
         {
-            return (null, null, errors);
+            return errors.Problem;
         }
 
         var user = new User
@@ -106,28 +111,29 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             IsKeyAccountManager = form.IsKeyAccountManager,
             EmailConfirmed = true,
         };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var result = form.Invite ? await users.CreateAsync(user) : await users.CreateAsync(user, form.Password!);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Without an invitation the password was checked above: it is there.
+        var result = form.Invite || form.Password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, form.Password);
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
-            return (null, null, errors);
+            return errors.Problem ?? Problem.Invalid("The user was not created.");
         }
 
-        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
-        await transaction.CommitAsync(ct);
+        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         var token = form.Invite ? await NewInvitationTokenAsync(user) : null;
-        return (user, token, errors);
+        return new CreatedUser(user, token);
     }
 
-    public async Task<SettingsErrors> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken ct)
+    public async Task<Result> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         Normalize(form);
-        await CheckAsync(actor, form, user, errors, ct);
+        await CheckAsync(actor, form, user, errors, cancellationToken);
         if (user.Role == Role.Administrator && form.Role != Role.Administrator && user.IsActive
-            && !await OtherActiveAdministratorsAsync(user.Id, ct))
+            && !await OtherActiveAdministratorsAsync(user.Id, cancellationToken))
         {
             errors.Invalid(nameof(UserForm.Role),
                 $"{user.DisplayName} is the last active administrator: make someone else an administrator first.");
@@ -135,65 +141,71 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         user.DisplayName = form.DisplayName;
         user.Email = form.Email;
         user.UserName = form.Email;
         user.UserCode = form.UserCode;
+        var oldRole = user.Role;
         user.Role = form.Role;
         user.IsKeyAccountManager = form.IsKeyAccountManager;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var result = await users.UpdateAsync(user);
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
-            return errors;
+            return errors.ToResult();
         }
 
-        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, ct);
-        await transaction.CommitAsync(ct);
-        return errors;
+        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (oldRole != user.Role)
+        {
+            audit.RoleChanged(actor.UserId(), user.Id, user.DisplayName, oldRole.ToString(), user.Role.ToString());
+        }
+
+        return Result.Success;
     }
 
     /// <summary>
     /// Deactivates or reactivates. A deactivated user can no longer sign in, and their sessions and tokens end: the new
     /// security stamp also keeps them ended after a reactivation.
     /// </summary>
-    public async Task<SettingsErrors> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken ct)
+    public async Task<Result> SetActiveAsync(ClaimsPrincipal actor, User user, bool active, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (!active && user.Id == actor.UserId())
         {
             errors.Invalid("", "You cannot deactivate yourself.");
         }
-        else if (!active && user.Role == Role.Administrator && !await OtherActiveAdministratorsAsync(user.Id, ct))
+        else if (!active && user.Role == Role.Administrator && !await OtherActiveAdministratorsAsync(user.Id, cancellationToken))
         {
             errors.Invalid("", $"{user.DisplayName} is the last active administrator and stays active.");
         }
 
         if (errors.Failed || user.IsActive == active)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         user.IsActive = active;
         // Saves the user together with a new stamp when deactivating.
         var result = active ? await users.UpdateAsync(user) : await users.UpdateSecurityStampAsync(user);
         AddIdentityErrors(result, errors);
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// A new invitation (or password reset) link's token for a user <paramref name="actor"/> manages. Opening the link
     /// signs in as the user, so a rollout manager gets one only for a user whose every rollout is theirs.
     /// </summary>
-    public async Task<(string? Token, SettingsErrors Errors)> InvitationAsync(ClaimsPrincipal actor, User user, CancellationToken ct)
+    public async Task<Result<string>> InvitationAsync(ClaimsPrincipal actor, User user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        var errors = new SettingsErrors();
+        var errors = new ProblemList();
         if (user.Id == actor.UserId())
         {
             // A new link would also end one's own sessions; one's own password is changed on the "Your password" page.
@@ -203,12 +215,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         {
             errors.Invalid("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
         }
-        else if (!await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, actor).AnyAsync(ct))
+        else if (!await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, actor).AnyAsync(cancellationToken))
         {
             errors.Forbidden($"{user.DisplayName} is also a member of rollouts you do not manage: ask an administrator for the link.");
         }
 
-        return errors.Failed ? (null, errors) : (await NewInvitationTokenAsync(user), errors);
+        return errors.Failed ? errors.Problem : await NewInvitationTokenAsync(user);
     }
 
     /// <summary>
@@ -226,15 +238,15 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         $"/account/invitation?user={userId}&token={Uri.EscapeDataString(token)}";
 
     /// <summary>Sets the user's memberships among the rollouts <paramref name="actor"/> may manage; others stay.</summary>
-    private async Task SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds, CancellationToken ct)
+    private async Task SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds, CancellationToken cancellationToken)
     {
-        var manageable = await access.Visible(actor).Select(r => r.Id).ToListAsync(ct);
+        var manageable = await access.Visible(actor).Select(r => r.Id).ToListAsync(cancellationToken);
         var wanted = rolloutIds.Intersect(manageable).ToHashSet();
-        var current = await db.RolloutMembers.Where(m => m.UserId == userId && manageable.Contains(m.RolloutId)).ToListAsync(ct);
+        var current = await db.RolloutMembers.Where(m => m.UserId == userId && manageable.Contains(m.RolloutId)).ToListAsync(cancellationToken);
         db.RolloutMembers.RemoveRange(current.Where(m => !wanted.Contains(m.RolloutId)));
         db.RolloutMembers.AddRange(wanted.Where(id => current.All(m => m.RolloutId != id))
             .Select(id => new RolloutMember { RolloutId = id, UserId = userId }));
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private static void Normalize(UserForm form)
@@ -245,7 +257,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         form.RolloutIds ??= [];
     }
 
-    private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, SettingsErrors errors, CancellationToken ct)
+    private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, ProblemList errors, CancellationToken cancellationToken)
     {
         if (form.DisplayName.Length == 0)
         {
@@ -274,22 +286,22 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         var id = existing?.Id ?? 0;
         // Imports look users up by user ID ignoring case, so "u-7" and "U-7" would be the same user ID.
         var code = form.UserCode.ToUpperInvariant();
-        if (form.UserCode.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.UserCode.ToUpper() == code, ct))
+        if (form.UserCode.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.UserCode.ToUpper() == code, cancellationToken))
         {
             errors.Conflict(nameof(UserForm.UserCode), $"Another user already has the user ID \"{form.UserCode}\".");
         }
 
         var email = users.NormalizeEmail(form.Email);
-        if (form.Email.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == email, ct))
+        if (form.Email.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == email, cancellationToken))
         {
             errors.Conflict(nameof(UserForm.Email), $"Another user already has the email address {form.Email}.");
         }
     }
 
-    private Task<bool> OtherActiveAdministratorsAsync(int userId, CancellationToken ct) =>
-        db.Users.AnyAsync(u => u.Id != userId && u.IsActive && u.Role == Role.Administrator, ct);
+    private Task<bool> OtherActiveAdministratorsAsync(int userId, CancellationToken cancellationToken) =>
+        db.Users.AnyAsync(u => u.Id != userId && u.IsActive && u.Role == Role.Administrator, cancellationToken);
 
-    public static void AddIdentityErrors(IdentityResult result, SettingsErrors errors)
+    public static void AddIdentityErrors(IdentityResult result, ProblemList errors)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(errors);

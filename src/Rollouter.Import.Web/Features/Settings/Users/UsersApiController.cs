@@ -21,7 +21,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [HttpGet("")]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> List(CancellationToken ct)
+    public async Task<IActionResult> List(CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
@@ -29,23 +29,23 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         }
 
         // Only rollouts the caller sees are named.
-        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         return Ok(await Db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
-            .Select(UserDto.Projection(visible)).ToListAsync(ct));
+            .Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 
     [HttpGet("{id:int}")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Get(int id, CancellationToken ct)
+    public async Task<IActionResult> Get(int id, CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        return await DescribeAsync(id, null, ct) is { } user ? Ok(user) : UserNotFound(id);
+        return await DescribeAsync(id, null, cancellationToken) is { } user ? Ok(user) : UserNotFound(id);
     }
 
     [HttpPost("")]
@@ -53,7 +53,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Create(CreateUserRequest request, CancellationToken ct)
+    public async Task<IActionResult> Create(CreateUserRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -72,13 +72,14 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             Password = request.Password,
             RolloutIds = [.. request.RolloutIds ?? []],
         };
-        var (user, token, errors) = await settings.CreateAsync(User, form, ct);
-        if (errors.Failed)
+        var created = await settings.CreateAsync(User, form, cancellationToken);
+        if (created.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(created.Problem);
         }
 
-        return Created($"/api/users/{user!.Id}", await DescribeAsync(user.Id, token, ct));
+        var (user, token) = created.Value;
+        return Created($"/api/users/{user.Id}", await DescribeAsync(user.Id, token, cancellationToken));
     }
 
     /// <summary>Changes a user; the role and the rollouts follow the pages' rules.</summary>
@@ -88,7 +89,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, UpdateUserRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (RequireManager() is { } refusal)
@@ -96,7 +97,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return refusal;
         }
 
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return UserNotFound(id);
@@ -111,16 +112,16 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             IsKeyAccountManager = request.IsKeyAccountManager ?? user.IsKeyAccountManager,
             RolloutIds = request.RolloutIds is { } rollouts
                 ? [.. rollouts]
-                : await Db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(ct),
+                : await Db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(cancellationToken),
         };
-        var errors = await settings.UpdateAsync(User, user, form, ct);
-        if (errors.Failed)
+        var updated = await settings.UpdateAsync(User, user, form, cancellationToken);
+        if (updated.Failed)
         {
-            return Error(errors.StatusCode, errors.Message);
+            return Refuse(updated.Problem);
         }
 
         // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
-        return Ok(await DescribeAsync(id, null, ct) ?? new UserDto(user.Id, user.DisplayName, user.Email, user.UserCode,
+        return Ok(await DescribeAsync(id, null, cancellationToken) ?? new UserDto(user.Id, user.DisplayName, user.Email, user.UserCode,
             user.Role, user.IsKeyAccountManager, user.IsActive, []));
     }
 
@@ -128,12 +129,12 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public Task<IActionResult> Deactivate(int id, CancellationToken ct) => SetActiveAsync(id, false, ct);
+    public Task<IActionResult> Deactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, false, cancellationToken);
 
     [HttpPost("{id:int}/reactivate")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public Task<IActionResult> Reactivate(int id, CancellationToken ct) => SetActiveAsync(id, true, ct);
+    public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
 
     /// <summary>A new invitation or password reset link (earlier ones stop working, and so do the user's sessions and tokens).</summary>
     [HttpPost("{id:int}/invitation")]
@@ -141,46 +142,46 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Invite(int id, CancellationToken ct)
+    public async Task<IActionResult> Invite(int id, CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return UserNotFound(id);
         }
 
-        var (token, errors) = await settings.InvitationAsync(User, user, ct);
-        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, token, ct));
+        var token = await settings.InvitationAsync(User, user, cancellationToken);
+        return token.Failed ? Refuse(token.Problem) : Ok(await DescribeAsync(id, token.Value, cancellationToken));
     }
 
-    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
+    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
             return refusal;
         }
 
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return UserNotFound(id);
         }
 
-        var errors = await settings.SetActiveAsync(User, user, active, ct);
-        return errors.Failed ? Error(errors.StatusCode, errors.Message) : Ok(await DescribeAsync(id, null, ct));
+        var changed = await settings.SetActiveAsync(User, user, active, cancellationToken);
+        return changed.Failed ? Refuse(changed.Problem) : Ok(await DescribeAsync(id, null, cancellationToken));
     }
 
     /// <summary>The user as the caller sees them (only their rollouts named), with the link when one was just made.</summary>
-    private async Task<UserDto?> DescribeAsync(int id, string? invitationToken, CancellationToken ct)
+    private async Task<UserDto?> DescribeAsync(int id, string? invitationToken, CancellationToken cancellationToken)
     {
-        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         var user = await Db.Manageable(User).AsNoTracking().Where(u => u.Id == id).Select(UserDto.Projection(visible))
-            .SingleOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(cancellationToken);
         return user is null || invitationToken is null
             ? user
             : user with

@@ -12,55 +12,55 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     private const string Views = "~/Features/Settings/Users/";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
         // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
-        var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(ct);
+        var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         var users = await db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
                 u.PasswordHash != null,
                 u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
                     .Select(m => m.Rollout.Identifier).ToList()))
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return View(Views + "Index.cshtml", users);
     }
 
     [HttpGet("new")]
-    public async Task<IActionResult> New(CancellationToken ct) => View(Views + "Edit.cshtml", await PageAsync(null, new UserForm(), ct));
+    public async Task<IActionResult> New(CancellationToken cancellationToken) => View(Views + "Edit.cshtml", await PageAsync(null, new UserForm(), cancellationToken));
 
     [HttpPost("new")]
-    public async Task<IActionResult> Create(UserForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(UserForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (ModelState.IsValid)
         {
-            var (user, token, errors) = await settings.CreateAsync(User, form, ct);
-            if (Refused(errors, out var forbidden))
+            if (Refused(await settings.CreateAsync(User, form, cancellationToken), out var forbidden, out var created))
             {
                 if (forbidden)
                 {
                     return Forbid();
                 }
             }
-            else if (token is not null)
+            else if (created is { InvitationToken: { } token, User: var invited })
             {
-                return View(Views + "Invitation.cshtml", new InvitationCreated(user!, InvitationLink(user!.Id, token)));
+                return View(Views + "Invitation.cshtml", new InvitationCreated(invited, InvitationLink(invited.Id, token)));
             }
             else
             {
-                Confirm($"{user!.DisplayName} was created and can sign in with the initial password.");
+                var user = created.User;
+                Confirm($"{user.DisplayName} was created and can sign in with the initial password.");
                 return RedirectToAction(nameof(Edit), new { id = user.Id });
             }
         }
 
         form.Password = form.ConfirmPassword = null;
-        return View(Views + "Edit.cshtml", await PageAsync(null, form, ct));
+        return View(Views + "Edit.cshtml", await PageAsync(null, form, cancellationToken));
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var user = await db.Manageable(User).AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
+        var user = await db.Manageable(User).AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
         {
             return NotFound();
@@ -73,16 +73,16 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             UserCode = user.UserCode,
             Role = user.Role,
             IsKeyAccountManager = user.IsKeyAccountManager,
-            RolloutIds = await db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(ct),
+            RolloutIds = await db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(cancellationToken),
         };
-        return View(Views + "Edit.cshtml", await PageAsync(user, form, ct));
+        return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken));
     }
 
     [HttpPost("{id:int}")]
-    public async Task<IActionResult> Update(int id, UserForm form, CancellationToken ct)
+    public async Task<IActionResult> Update(int id, UserForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return NotFound();
@@ -92,10 +92,10 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         ModelState.Remove(nameof(UserForm.Password));
         if (ModelState.IsValid)
         {
-            var errors = await settings.UpdateAsync(User, user, form, ct);
-            if (!Refused(errors, out var forbidden))
+            var result = await settings.UpdateAsync(User, user, form, cancellationToken);
+            if (!Refused(result, out var forbidden))
             {
-                if (await settings.ManagesAsync(User, id, ct))
+                if (await settings.ManagesAsync(User, id, cancellationToken))
                 {
                     Confirm($"{user.DisplayName} was saved.");
                     return RedirectToAction(nameof(Edit), new { id });
@@ -110,55 +110,54 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
                 return Forbid();
             }
 
-            await db.Entry(user).ReloadAsync(ct);
+            await db.Entry(user).ReloadAsync(cancellationToken);
         }
 
-        return View(Views + "Edit.cshtml", await PageAsync(user, form, ct));
+        return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken));
     }
 
     [HttpPost("{id:int}/deactivate")]
-    public Task<IActionResult> Deactivate(int id, CancellationToken ct) => SetActiveAsync(id, false, ct);
+    public Task<IActionResult> Deactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, false, cancellationToken);
 
     [HttpPost("{id:int}/reactivate")]
-    public Task<IActionResult> Reactivate(int id, CancellationToken ct) => SetActiveAsync(id, true, ct);
+    public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
 
     /// <summary>A new invitation link (earlier ones stop working); also how a forgotten password is reset.</summary>
     [HttpPost("{id:int}/invitation")]
-    public async Task<IActionResult> Invite(int id, CancellationToken ct)
+    public async Task<IActionResult> Invite(int id, CancellationToken cancellationToken)
     {
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return NotFound();
         }
 
-        var (token, errors) = await settings.InvitationAsync(User, user, ct);
-        if (Refused(errors, out var forbidden))
+        if (Refused(await settings.InvitationAsync(User, user, cancellationToken), out var forbidden, out var token))
         {
-            return forbidden ? Forbid() : View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+            return forbidden ? Forbid() : View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
         }
 
-        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token!)));
+        return View(Views + "Invitation.cshtml", new InvitationCreated(user, InvitationLink(user.Id, token)));
     }
 
-    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken ct)
+    private async Task<IActionResult> SetActiveAsync(int id, bool active, CancellationToken cancellationToken)
     {
-        var user = await settings.FindAsync(User, id, ct);
+        var user = await settings.FindAsync(User, id, cancellationToken);
         if (user is null)
         {
             return NotFound();
         }
 
-        var errors = await settings.SetActiveAsync(User, user, active, ct);
-        if (Refused(errors, out var forbidden))
+        var result = await settings.SetActiveAsync(User, user, active, cancellationToken);
+        if (Refused(result, out var forbidden))
         {
             if (forbidden)
             {
                 return Forbid();
             }
 
-            await db.Entry(user).ReloadAsync(ct);
-            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), ct));
+            await db.Entry(user).ReloadAsync(cancellationToken);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
         }
 
         Confirm(active
@@ -180,11 +179,11 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     private string InvitationLink(int userId, string token) =>
         $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(userId, token)}";
 
-    private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken ct)
+    private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken cancellationToken)
     {
         var manageable = await access.Visible(User).OrderBy(r => r.Name)
-            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(ct);
-        var canLink = user is not null && await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, User).AnyAsync(ct);
+            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var canLink = user is not null && await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, User).AnyAsync(cancellationToken);
         return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canLink, user?.Id == User.UserId());
     }
 }

@@ -15,18 +15,18 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
 /// one is open to them.
 /// </summary>
-public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule)
+public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule, TimeProvider clock)
 {
     public const int NameLength = 200;
 
-    public Task<Workflow?> FindAsync(int id, CancellationToken ct) =>
-        db.Workflows.Include(w => w.Statuses.OrderBy(s => s.Position)).SingleOrDefaultAsync(w => w.Id == id, ct);
+    public Task<Workflow?> FindAsync(int id, CancellationToken cancellationToken) =>
+        db.Workflows.Include(w => w.Statuses.OrderBy(s => s.Position)).SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
 
-    public async Task<(Workflow? Workflow, SettingsErrors Errors)> CreateAsync(string? name, IReadOnlyList<string> statuses,
-        CancellationToken ct)
+    public async Task<Result<Workflow>> CreateAsync(string? name, IReadOnlyList<string> statuses,
+        CancellationToken cancellationToken)
     {
-        var errors = new SettingsErrors();
-        var clean = await CheckNameAsync(name, 0, errors, ct);
+        var errors = new ProblemList();
+        var clean = await CheckNameAsync(name, 0, errors, cancellationToken);
         var names = statuses.Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
         if (names.Count == 0)
         {
@@ -43,45 +43,45 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
         var workflow = new Workflow
         {
-            Name = clean!,
+            Name = clean,
             Statuses = [.. names.Select((n, i) => new WorkflowStatus { Name = n, Position = i })],
         };
         db.Workflows.Add(workflow);
-        await db.SaveChangesAsync(ct);
-        return (workflow, errors);
+        await db.SaveChangesAsync(cancellationToken);
+        return workflow;
     }
 
-    public async Task<SettingsErrors> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
+    public async Task<Result> RenameAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
-        var clean = await CheckNameAsync(name, workflow.Id, errors, ct);
+        var clean = await CheckNameAsync(name, workflow.Id, errors, cancellationToken);
         if (!errors.Failed)
         {
-            workflow.Name = clean!;
-            await db.SaveChangesAsync(ct);
+            workflow.Name = clean;
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    public async Task<SettingsErrors> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken ct)
+    public async Task<Result> AddStatusAsync(ClaimsPrincipal user, Workflow workflow, string? name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckStatusName(workflow, name, 0, errors);
@@ -89,99 +89,99 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         {
             workflow.Statuses.Add(new WorkflowStatus
             {
-                Name = clean!, Position = Ordering.Next(workflow.Statuses, s => s.Position),
+                Name = clean, Position = Ordering.Next(workflow.Statuses, s => s.Position),
             });
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>Renames a status; clients keep it (they reference its id).</summary>
-    public async Task<SettingsErrors> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
-        CancellationToken ct)
+    public async Task<Result> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
             errors.Invalid("", "This status no longer exists.");
-            return errors;
+            return errors.ToResult();
         }
 
         var clean = CheckStatusName(workflow, name, statusId, errors);
         if (!errors.Failed)
         {
-            status.Name = clean!;
-            await db.SaveChangesAsync(ct);
+            status.Name = clean;
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
     /// <summary>
     /// Moves a status one place up (-1) or down (+1). The first status is the one an import gives a client whose Status
     /// cell is empty, so the order matters to every inventory of the workflow.
     /// </summary>
-    public async Task<SettingsErrors> MoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int direction,
-        CancellationToken ct)
+    public async Task<Result> MoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int direction,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, cancellationToken);
         if (!errors.Failed && Ordering.MoveOne(workflow.Statuses, s => s.Position, (s, position) => s.Position = position,
                 s => s.Id == statusId, direction))
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        return errors;
+        return errors.ToResult();
     }
 
-    public Task<int> ClientCountAsync(int statusId, CancellationToken ct) =>
-        db.Clients.CountAsync(c => c.StatusId == statusId, ct);
+    public Task<int> ClientCountAsync(int statusId, CancellationToken cancellationToken) =>
+        db.Clients.CountAsync(c => c.StatusId == statusId, cancellationToken);
 
     /// <summary>
     /// Removes a status. Clients on it go to <paramref name="targetStatusId"/> (required when there are any), in the same
     /// transaction as the removal. Refused while an import into an inventory of this workflow runs, since it may be
     /// writing clients with this status.
     /// </summary>
-    public async Task<SettingsErrors> RemoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int? targetStatusId,
-        CancellationToken ct)
+    public async Task<Result> RemoveStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, int? targetStatusId,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, ct);
+        var errors = await rule.RefusalForWorkflowAsync(user, workflow.Id, cancellationToken);
         if (errors.Failed)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         var actorId = user.UserId();
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
-            return errors;
+            return errors.ToResult();
         }
 
         if (workflow.Statuses.Count == 1)
         {
             errors.Invalid("", $"\"{status.Name}\" is the workflow's only status: a workflow needs at least one.");
-            return errors;
+            return errors.ToResult();
         }
 
-        if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflow.Id, ct))
+        if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflow.Id, cancellationToken))
         {
             errors.Invalid("", "An import into an inventory of this workflow is running: remove the status when it has finished.");
-            return errors;
+            return errors.ToResult();
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var clients = await ClientCountAsync(statusId, ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var clients = await ClientCountAsync(statusId, cancellationToken);
         if (clients > 0)
         {
             var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId && s.Id != statusId);
@@ -189,12 +189,12 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             {
                 errors.Invalid("TargetStatusId",
                     $"{clients:N0} clients have the status \"{status.Name}\": choose the status they get instead.");
-                return errors;
+                return errors.ToResult();
             }
 
             // Each moved client's history records the change, as an edit would.
-            var now = DateTimeOffset.UtcNow;
-            var ids = await db.Clients.Where(c => c.StatusId == statusId).Select(c => c.Id).ToListAsync(ct);
+            var now = clock.GetUtcNow();
+            var ids = await db.Clients.Where(c => c.StatusId == statusId).Select(c => c.Id).ToListAsync(cancellationToken);
             foreach (var batch in ids.Chunk(1000))
             {
                 var entries = batch.Select(id => new ClientHistoryEntry
@@ -203,12 +203,12 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                     Changes = [new FieldChange("Status", status.Name, target.Name)],
                 }).ToList();
                 db.ClientHistory.AddRange(entries);
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(cancellationToken);
                 entries.ForEach(e => db.Entry(e).State = EntityState.Detached);
             }
 
             await db.Clients.Where(c => c.StatusId == statusId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         }
 
         workflow.Statuses.Remove(status);
@@ -219,28 +219,28 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             s.Position = position++;
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return errors;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return errors.ToResult();
     }
 
     /// <summary>
     /// The inventories of <paramref name="user"/>'s rollouts that use the workflow, each with what keeps it from switching
     /// to a copy: clients (their statuses belong to this workflow), or an import into it running.
     /// </summary>
-    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, Workflow workflow, CancellationToken ct)
+    public async Task<IReadOnlyList<SwitchChoice>> SwitchChoicesAsync(ClaimsPrincipal user, Workflow workflow, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         var inventories = await db.Inventories.AsNoTracking()
             .Where(i => i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))
             .OrderBy(i => i.Rollout.Name).ThenBy(i => i.Name)
-            .Select(i => new { i.Id, i.RolloutId, Name = i.Rollout.Name + " / " + i.Name }).ToListAsync(ct);
+            .Select(i => new { i.Id, i.RolloutId, Name = i.Rollout.Name + " / " + i.Name }).ToListAsync(cancellationToken);
         var choices = new List<SwitchChoice>();
         foreach (var inventory in inventories)
         {
             choices.Add(new SwitchChoice(inventory.Id, inventory.Name,
-                await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, ct)));
+                await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, cancellationToken)));
         }
 
         return choices;
@@ -252,18 +252,18 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     /// inventory's workflow changes only then). All in one transaction: one inventory that cannot switch refuses the
     /// whole, and nothing is created.
     /// </summary>
-    public async Task<(Workflow? Copy, SettingsErrors Errors)> DuplicateAsync(ClaimsPrincipal user, Workflow workflow,
-        string? name, IReadOnlyList<int> inventoryIds, CancellationToken ct)
+    public async Task<Result<Workflow>> DuplicateAsync(ClaimsPrincipal user, Workflow workflow,
+        string? name, IReadOnlyList<int> inventoryIds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         ArgumentNullException.ThrowIfNull(inventoryIds);
-        var errors = new SettingsErrors();
-        var clean = await CheckNameAsync(name, 0, errors, ct);
-        var visible = await rule.VisibleRolloutIdsAsync(user, ct);
+        var errors = new ProblemList();
+        var clean = await CheckNameAsync(name, 0, errors, cancellationToken);
+        var visible = await rule.VisibleRolloutIdsAsync(user, cancellationToken);
         var ids = inventoryIds.Distinct().ToList();
         // Ordered by rollout, so that two copies made at once take the rollouts' write locks in the same order.
         var inventories = await db.Inventories.Where(i => ids.Contains(i.Id) && i.WorkflowId == workflow.Id && visible.Contains(i.RolloutId))
-            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(ct);
+            .OrderBy(i => i.RolloutId).ThenBy(i => i.Id).ToListAsync(cancellationToken);
         if (inventories.Count != ids.Count)
         {
             errors.Invalid("InventoryIds", "Only inventories of your rollouts that use this workflow can switch to the copy.");
@@ -271,45 +271,44 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         if (errors.Failed)
         {
-            return (null, errors);
+            return errors.Problem;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var copy = new Workflow
         {
-            Name = clean!,
+            Name = clean,
             Statuses = [.. workflow.Statuses.OrderBy(s => s.Position).Select((s, i) => new WorkflowStatus { Name = s.Name, Position = i })],
         };
         db.Workflows.Add(copy);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         foreach (var inventory in inventories)
         {
             // An import writes clients under this lock: wait for it, then count what it wrote.
-            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, ct);
-            if (await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, ct) is { } blocker)
+            await RolloutWriteLock.AcquireAsync(db, inventory.RolloutId, cancellationToken);
+            if (await SwitchBlockerAsync(inventory.RolloutId, inventory.Id, cancellationToken) is { } blocker)
             {
-                errors.Invalid("InventoryIds", $"The inventory {inventory.Name} cannot switch to the copy: it {blocker}.");
                 db.ChangeTracker.Clear();
-                return (null, errors);
+                return Problem.Invalid($"The inventory {inventory.Name} cannot switch to the copy: it {blocker}.", "InventoryIds");
             }
 
             inventory.WorkflowId = copy.Id;
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return (copy, errors);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return copy;
     }
 
     /// <summary>Why the inventory cannot switch to another workflow ("has 40 clients"), or null.</summary>
-    private async Task<string?> SwitchBlockerAsync(int rolloutId, int inventoryId, CancellationToken ct)
+    private async Task<string?> SwitchBlockerAsync(int rolloutId, int inventoryId, CancellationToken cancellationToken)
     {
-        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, ct))
+        if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken))
         {
             return "has an import running";
         }
 
-        var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(ct);
+        var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(cancellationToken);
         return clients switch
         {
             0 => null,
@@ -318,7 +317,8 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         };
     }
 
-    private async Task<string?> CheckNameAsync(string? name, int id, SettingsErrors errors, CancellationToken ct)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private async Task<string> CheckNameAsync(string? name, int id, ProblemList errors, CancellationToken cancellationToken)
     {
         var clean = SettingsNames.Clean(name);
         if (clean is null)
@@ -332,16 +332,17 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         else
         {
             var upper = clean.ToUpperInvariant();
-            if (await db.Workflows.AnyAsync(w => w.Id != id && w.Name.ToUpper() == upper, ct))
+            if (await db.Workflows.AnyAsync(w => w.Id != id && w.Name.ToUpper() == upper, cancellationToken))
             {
                 errors.Conflict("Name", $"Another workflow is already named \"{clean}\".");
             }
         }
 
-        return clean;
+        return clean ?? "";
     }
 
-    private static string? CheckStatusName(Workflow workflow, string? name, int statusId, SettingsErrors errors)
+    /// <summary>The trimmed name (blank when refused as blank).</summary>
+    private static string CheckStatusName(Workflow workflow, string? name, int statusId, ProblemList errors)
     {
         var clean = SettingsNames.Clean(name);
         if (clean is null)
@@ -360,6 +361,6 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                 : $"The workflow already has the status \"{same.Name}\", which differs only by case.");
         }
 
-        return clean;
+        return clean ?? "";
     }
 }

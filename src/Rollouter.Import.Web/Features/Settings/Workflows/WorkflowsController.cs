@@ -19,12 +19,12 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         "An inventory with clients keeps its workflow; a new or duplicated inventory can start on the copy.";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken ct)
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
     {
-        var reaches = await rule.ReachOfWorkflowsAsync(User, ct);
+        var reaches = await rule.ReachOfWorkflowsAsync(User, cancellationToken);
         var workflows = await db.Workflows.AsNoTracking().OrderBy(w => w.Name)
             .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         return View(Views + "Index.cshtml", workflows
             .Select(w => new WorkflowListItem(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None)))
             .ToList());
@@ -34,81 +34,78 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     public IActionResult New() => View(Views + "New.cshtml", new WorkflowCreateForm());
 
     [HttpPost("new")]
-    public async Task<IActionResult> Create(WorkflowCreateForm form, CancellationToken ct)
+    public async Task<IActionResult> Create(WorkflowCreateForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        var (workflow, errors) = await settings.CreateAsync(form.Name, SettingsNames.Lines(form.Statuses), ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.CreateAsync(form.Name, SettingsNames.Lines(form.Statuses), cancellationToken), out _, out var workflow))
         {
             return View(Views + "New.cshtml", form);
         }
 
-        Confirm($"The workflow {workflow!.Name} was created.");
+        Confirm($"The workflow {workflow.Name} was created.");
         return RedirectToAction(nameof(Edit), new { id = workflow.Id });
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken ct)
+    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
-        return workflow is null ? NotFound() : await PageAsync(workflow, ct);
+        var workflow = await settings.FindAsync(id, cancellationToken);
+        return workflow is null ? NotFound() : await PageAsync(workflow, cancellationToken);
     }
 
     [HttpPost("{id:int}")]
-    public Task<IActionResult> Rename(int id, string? name, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.RenameAsync(User, w, name, ct), "The workflow was renamed.", ct);
+    public Task<IActionResult> Rename(int id, string? name, CancellationToken cancellationToken) =>
+        ChangeAsync(id, w => settings.RenameAsync(User, w, name, cancellationToken), "The workflow was renamed.", cancellationToken);
 
     [HttpPost("{id:int}/statuses")]
-    public Task<IActionResult> AddStatus(int id, string? statusName, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.AddStatusAsync(User, w, statusName, ct), $"The status {statusName?.Trim()} was added.", ct);
+    public Task<IActionResult> AddStatus(int id, string? statusName, CancellationToken cancellationToken) =>
+        ChangeAsync(id, w => settings.AddStatusAsync(User, w, statusName, cancellationToken), $"The status {statusName?.Trim()} was added.", cancellationToken);
 
     [HttpPost("{id:int}/statuses/{statusId:int}")]
-    public Task<IActionResult> RenameStatus(int id, int statusId, string? statusName, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.RenameStatusAsync(User, w, statusId, statusName, ct),
-            "The status was renamed; its clients keep it.", ct);
+    public Task<IActionResult> RenameStatus(int id, int statusId, string? statusName, CancellationToken cancellationToken) =>
+        ChangeAsync(id, w => settings.RenameStatusAsync(User, w, statusId, statusName, cancellationToken),
+            "The status was renamed; its clients keep it.", cancellationToken);
 
     [HttpPost("{id:int}/statuses/{statusId:int}/up")]
-    public Task<IActionResult> MoveUp(int id, int statusId, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, -1, ct), null, ct);
+    public Task<IActionResult> MoveUp(int id, int statusId, CancellationToken cancellationToken) =>
+        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, -1, cancellationToken), null, cancellationToken);
 
     [HttpPost("{id:int}/statuses/{statusId:int}/down")]
-    public Task<IActionResult> MoveDown(int id, int statusId, CancellationToken ct) =>
-        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, 1, ct), null, ct);
+    public Task<IActionResult> MoveDown(int id, int statusId, CancellationToken cancellationToken) =>
+        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, 1, cancellationToken), null, cancellationToken);
 
     /// <summary>Asks where the status's clients go before removing it, naming how many there are.</summary>
     [HttpGet("{id:int}/statuses/{statusId:int}/remove")]
-    public async Task<IActionResult> Remove(int id, int statusId, CancellationToken ct)
+    public async Task<IActionResult> Remove(int id, int statusId, CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
-        var status = workflow?.Statuses.SingleOrDefault(s => s.Id == statusId);
-        if (status is null)
+        var workflow = await settings.FindAsync(id, cancellationToken);
+        if (workflow?.Statuses.SingleOrDefault(s => s.Id == statusId) is not { } status)
         {
             return NotFound();
         }
 
-        return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
-            await settings.ClientCountAsync(statusId, ct), null, await rule.ReachOfWorkflowAsync(User, id, ct)));
+        return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
+            await settings.ClientCountAsync(statusId, cancellationToken), null, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
     }
 
     [HttpPost("{id:int}/statuses/{statusId:int}/remove")]
-    public async Task<IActionResult> Remove(int id, int statusId, int? targetStatusId, CancellationToken ct)
+    public async Task<IActionResult> Remove(int id, int statusId, int? targetStatusId, CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
-        var status = workflow?.Statuses.SingleOrDefault(s => s.Id == statusId);
-        if (status is null)
+        var workflow = await settings.FindAsync(id, cancellationToken);
+        if (workflow?.Statuses.SingleOrDefault(s => s.Id == statusId) is not { } status)
         {
             return NotFound();
         }
 
-        var errors = await settings.RemoveStatusAsync(User, workflow!, statusId, targetStatusId, ct);
-        if (Refused(errors, out var forbidden))
+        var result = await settings.RemoveStatusAsync(User, workflow, statusId, targetStatusId, cancellationToken);
+        if (Refused(result, out var forbidden))
         {
             ForbidIf(forbidden);
-            return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow!, status,
-                await settings.ClientCountAsync(statusId, ct), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, ct)));
+            return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
+                await settings.ClientCountAsync(statusId, cancellationToken), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
         }
 
-        var target = workflow!.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
+        var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
         Confirm(target is null
             ? $"The status {status.Name} was removed."
             : $"The status {status.Name} was removed; its clients now have the status {target.Name}.");
@@ -117,31 +114,30 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
 
     /// <summary>A copy of the workflow to change freely, and which of the user's inventories switch to it.</summary>
     [HttpGet("{id:int}/duplicate")]
-    public async Task<IActionResult> Duplicate(int id, CancellationToken ct)
+    public async Task<IActionResult> Duplicate(int id, CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
+        var workflow = await settings.FindAsync(id, cancellationToken);
         return workflow is null
             ? NotFound()
-            : await DuplicatePageAsync(workflow, $"{workflow.Name} (copy)", [], ct);
+            : await DuplicatePageAsync(workflow, $"{workflow.Name} (copy)", [], cancellationToken);
     }
 
     [HttpPost("{id:int}/duplicate")]
-    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken ct)
+    public async Task<IActionResult> Duplicate(int id, string? name, int[]? inventoryIds, CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
+        var workflow = await settings.FindAsync(id, cancellationToken);
         if (workflow is null)
         {
             return NotFound();
         }
 
-        var (copy, errors) = await settings.DuplicateAsync(User, workflow, name, inventoryIds ?? [], ct);
-        if (Refused(errors, out _))
+        if (Refused(await settings.DuplicateAsync(User, workflow, name, inventoryIds ?? [], cancellationToken), out _, out var copy))
         {
-            return await DuplicatePageAsync(workflow, name ?? "", inventoryIds ?? [], ct);
+            return await DuplicatePageAsync(workflow, name ?? "", inventoryIds ?? [], cancellationToken);
         }
 
         var switched = inventoryIds?.Length ?? 0;
-        Confirm($"The workflow {copy!.Name} was created as a copy of {workflow.Name}" + switched switch
+        Confirm($"The workflow {copy.Name} was created as a copy of {workflow.Name}" + switched switch
         {
             0 => ".",
             1 => "; 1 inventory now uses it.",
@@ -151,14 +147,14 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     }
 
     private async Task<IActionResult> DuplicatePageAsync(Workflow workflow, string name, IReadOnlyCollection<int> chosen,
-        CancellationToken ct) =>
+        CancellationToken cancellationToken) =>
         View("~/Features/Settings/Duplicate.cshtml", new DuplicatePage("workflow", workflow.Name,
-            $"/settings/workflows/{workflow.Id}", name, await settings.SwitchChoicesAsync(User, workflow, ct), chosen, SwitchRule));
+            $"/settings/workflows/{workflow.Id}", name, await settings.SwitchChoicesAsync(User, workflow, cancellationToken), chosen, SwitchRule));
 
-    private async Task<IActionResult> ChangeAsync(int id, Func<Workflow, Task<SettingsErrors>> change, string? message,
-        CancellationToken ct)
+    private async Task<IActionResult> ChangeAsync(int id, Func<Workflow, Task<Result>> change, string? message,
+        CancellationToken cancellationToken)
     {
-        var workflow = await settings.FindAsync(id, ct);
+        var workflow = await settings.FindAsync(id, cancellationToken);
         if (workflow is null)
         {
             return NotFound();
@@ -168,7 +164,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         {
             db.ChangeTracker.Clear();
             ForbidIf(forbidden);
-            return await PageAsync((await settings.FindAsync(id, ct))!, ct);
+            return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, cancellationToken) : NotFound();
         }
 
         if (message is not null)
@@ -179,13 +175,13 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         return RedirectToAction(nameof(Edit), new { id });
     }
 
-    private async Task<IActionResult> PageAsync(Workflow workflow, CancellationToken ct)
+    private async Task<IActionResult> PageAsync(Workflow workflow, CancellationToken cancellationToken)
     {
         var statusIds = workflow.Statuses.Select(s => s.Id).ToList();
         var counts = await db.Clients.Where(c => statusIds.Contains(c.StatusId)).GroupBy(c => c.StatusId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         return View(Views + "Edit.cshtml", new WorkflowPage(workflow,
             [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => new StatusItem(s.Id, s.Name, counts.GetValueOrDefault(s.Id)))],
-            await rule.ReachOfWorkflowAsync(User, workflow.Id, ct)));
+            await rule.ReachOfWorkflowAsync(User, workflow.Id, cancellationToken)));
     }
 }

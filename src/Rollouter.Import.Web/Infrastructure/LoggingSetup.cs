@@ -1,0 +1,40 @@
+using Serilog;
+
+namespace Rollouter.Import.Web.Infrastructure;
+
+/// <summary>
+/// Serilog, its sinks and levels from the configuration's <c>Serilog</c> section (appsettings.json: the console and a
+/// daily file; docs/operations.md). A relative file path there is placed in the data folder, as the SQLite database is,
+/// not wherever the process happened to start. Without any sink configured the app still writes to the console.
+/// </summary>
+public static class LoggingSetup
+{
+    public const string Section = "Serilog";
+
+    public static WebApplicationBuilder AddRollouterLogging(this WebApplicationBuilder builder, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var sinks = configuration.GetSection(Section + ":WriteTo");
+        foreach (var sink in sinks.GetChildren())
+        {
+            var path = sink["Args:path"];
+            if (!string.IsNullOrWhiteSpace(path) && !Path.IsPathRooted(path))
+            {
+                configuration[sink.Path + ":Args:path"] = Path.Combine(dataFolder, path);
+            }
+        }
+
+        var anySink = sinks.GetChildren().Any();
+        // The static logger stays the bootstrap one: several apps in one process (the tests) each get a logger of their own.
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            if (!anySink)
+            {
+                logger.WriteTo.Console();
+            }
+        }, preserveStaticLogger: true);
+        return builder;
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace Rollouter.Import.Auditing;
+
+/// <summary>
+/// The audit trail: changes that destroy or rename data, or change who may do what, written as structured log events
+/// under the category <see cref="Category"/> (docs/operations.md, "Audit events"). Each event says who
+/// (<c>ActorId</c>, the user's id; null for the system), what (the event's name: <c>EventId.Name</c>) and which
+/// (the ids and names involved), so that an operator can route the category to a store of its own and answer "who
+/// deleted this inventory?" without reading the application's other lines.
+/// </summary>
+public sealed partial class AuditLog(ILoggerFactory loggers)
+{
+    /// <summary>The logger category of every audit event.</summary>
+    public const string Category = "Audit";
+
+    private readonly ILogger _logger = loggers.CreateLogger(Category);
+
+    /// <summary>An inventory was deleted, with its clients, their links and history, and its imports.</summary>
+    public void InventoryDeleted(int? actorId, int rolloutId, int inventoryId, string inventoryName, int clients,
+        IReadOnlyList<int> importIds) =>
+        LogInventoryDeleted(_logger, actorId, inventoryId, inventoryName, rolloutId, clients, importIds.Count, importIds);
+
+    /// <summary>A link between two clients was removed.</summary>
+    public void ClientLinkDeleted(int? actorId, int rolloutId, int linkId, int sourceClientId, int targetClientId, string linkType) =>
+        LogClientLinkDeleted(_logger, actorId, linkId, linkType, sourceClientId, targetClientId, rolloutId);
+
+    /// <summary>A user's role changed.</summary>
+    public void RoleChanged(int? actorId, int userId, string userName, string oldRole, string newRole) =>
+        LogRoleChanged(_logger, actorId, userId, userName, oldRole, newRole);
+
+    /// <summary>An option of a custom field was renamed, in the clients' values too.</summary>
+    public void OptionRenamed(int? actorId, int fieldId, string fieldName, int optionId, string oldName, string newName) =>
+        LogOptionRenamed(_logger, actorId, fieldId, fieldName, optionId, oldName, newName);
+
+    /// <summary>
+    /// A completed import was reverted: the clients it created are gone and the values it changed are back. For the
+    /// revert's run (ImportLifecycle) to call once it has committed.
+    /// </summary>
+    public void ImportReverted(int? actorId, int rolloutId, int inventoryId, int importId, int clientsRemoved, int clientsRestored) =>
+        LogImportReverted(_logger, actorId, importId, inventoryId, rolloutId, clientsRemoved, clientsRestored);
+
+    [LoggerMessage(EventId = 9001, EventName = "InventoryDeleted", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} deleted inventory {InventoryId} ({InventoryName}) of rollout {RolloutId}, with {ClientCount} clients and {ImportCount} imports {ImportIds}")]
+    private static partial void LogInventoryDeleted(ILogger logger, int? actorId, int inventoryId, string inventoryName,
+        int rolloutId, int clientCount, int importCount, IReadOnlyList<int> importIds);
+
+    [LoggerMessage(EventId = 9002, EventName = "ClientLinkDeleted", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} deleted link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]
+    private static partial void LogClientLinkDeleted(ILogger logger, int? actorId, int linkId, string linkType,
+        int sourceClientId, int targetClientId, int rolloutId);
+
+    [LoggerMessage(EventId = 9003, EventName = "RoleChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed the role of user {UserId} ({UserName}) from {OldRole} to {NewRole}")]
+    private static partial void LogRoleChanged(ILogger logger, int? actorId, int userId, string userName, string oldRole,
+        string newRole);
+
+    [LoggerMessage(EventId = 9004, EventName = "OptionRenamed", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} renamed option {OptionId} of custom field {FieldId} ({FieldName}) from {OldName} to {NewName}")]
+    private static partial void LogOptionRenamed(ILogger logger, int? actorId, int fieldId, string fieldName, int optionId,
+        string oldName, string newName);
+
+    [LoggerMessage(EventId = 9005, EventName = "ImportReverted", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} reverted import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ClientsRemoved} clients removed, {ClientsRestored} restored")]
+    private static partial void LogImportReverted(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
+        int clientsRemoved, int clientsRestored);
+}

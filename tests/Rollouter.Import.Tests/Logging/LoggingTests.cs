@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Features.Imports;
+using Serilog.Events;
+
+namespace Rollouter.Import.Tests.Logging;
+
+/// <summary>
+/// What an operator reads in the logs: every line of an import's job names the import, and the changes that destroy
+/// or rename data, or change a role, are audit events (category "Audit": who, what, which).
+/// </summary>
+public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture<LogCapturingWebFactory>
+{
+    private IReadOnlyList<LogEvent> Audit(string eventName) =>
+        [.. factory.Logs.Events.Where(e => CapturedLogEvents.Category(e) == "Audit" && EventName(e) == eventName)];
+
+    private static string? EventName(LogEvent e) =>
+        e.Properties.TryGetValue("EventId", out var id) && id is StructureValue s
+            ? s.Properties.FirstOrDefault(p => p.Name == "Name")?.Value is ScalarValue { Value: string name } ? name : null
+            : null;
+
+    private async Task<T> DbAsync<T>(Func<RolloutDbContext, Task<T>> query)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+
+    private Task<int> UserIdAsync(string email) => DbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    [Fact]
+    public async Task EveryLineOfAnImportsJob_NamesTheImport_EvenTheDatabaseCommands()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var name = $"LOG-{Guid.NewGuid().ToString("N")[..8]}";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "log.csv", $"Name,Department\n{name},IT\n"));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), await UserIdAsync("manager@demo.test"));
+        }
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(import.Id(), CancellationToken.None);
+        }
+
+        Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{import.Id()}")).Status());
+        var ofThisImport = factory.Logs.Events.Where(e => Equals(CapturedLogEvents.Value(e, "ImportId"), import.Id())).ToList();
+        // EF Core's command lines say nothing of imports themselves: only the job's scope can have named the import.
+        Assert.Contains(ofThisImport, e => CapturedLogEvents.Category(e) == "Microsoft.EntityFrameworkCore.Database.Command");
+        Assert.Contains(ofThisImport, e => e.RenderMessage().Contains("job ended with Completed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ChangingAUsersRole_IsAnAuditEvent_WithWhoWhomAndBothRoles()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var technician = await UserIdAsync("technician@demo.test");
+
+        var changed = await admin.PutAsJsonAsync($"/api/users/{technician}", new { role = "ServiceDesk" });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var audit = Assert.Single(Audit("RoleChanged"), e => Equals(CapturedLogEvents.Value(e, "UserId"), technician));
+        Assert.Equal(await UserIdAsync("admin@demo.test"), CapturedLogEvents.Value(audit, "ActorId"));
+        Assert.Equal("Technician", CapturedLogEvents.Value(audit, "OldRole"));
+        Assert.Equal("ServiceDesk", CapturedLogEvents.Value(audit, "NewRole"));
+
+        // Saving the same role again changes no role: no event.
+        await admin.PutAsJsonAsync($"/api/users/{technician}", new { role = "ServiceDesk", displayName = "Tina T." });
+        Assert.Single(Audit("RoleChanged"), e => Equals(CapturedLogEvents.Value(e, "UserId"), technician));
+    }
+
+    [Fact]
+    public async Task DeletingAnInventory_IsAnAuditEvent_WithItsClientAndImportCounts()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var workflow = await DbAsync(db => db.Workflows.Select(w => w.Id).FirstAsync());
+        var created = await ApiTestClient.ReadAsync(await api.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories",
+            new { name = $"Doomed {Guid.NewGuid():N}"[..20], workflowId = workflow, customFieldIds = Array.Empty<int>() }));
+        var inventoryId = created.Id();
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, inventoryId, "doomed.csv", "Name\nDOOMED-1\nDOOMED-2\n"));
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        var deleted = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{inventoryId}/delete", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        var audit = Assert.Single(Audit("InventoryDeleted"), e => Equals(CapturedLogEvents.Value(e, "InventoryId"), inventoryId));
+        Assert.Equal(await UserIdAsync("manager@demo.test"), CapturedLogEvents.Value(audit, "ActorId"));
+        Assert.Equal(rolloutId, CapturedLogEvents.Value(audit, "RolloutId"));
+        Assert.Equal(1, CapturedLogEvents.Value(audit, "ImportCount"));
+        Assert.Contains(import.Id().ToString(System.Globalization.CultureInfo.InvariantCulture), audit.RenderMessage());
+    }
+
+    [Fact]
+    public async Task RenamingAnOption_IsAnAuditEvent_WithTheOldAndNewName()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var fieldName = $"Colour {Guid.NewGuid():N}"[..20];
+        var field = await ApiTestClient.ReadAsync(await admin.PostAsJsonAsync("/api/custom-fields",
+            new { name = fieldName, type = "Selection", options = new[] { "Red", "Blue" } }));
+        var optionId = await DbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == field.Id() && o.Name == "Red").Select(o => o.Id).SingleAsync());
+        var manager = await factory.SignInAsync("admin@demo.test");
+
+        var renamed = await RolloutWebFactory.PostFormAsync(manager, $"/settings/custom-fields/{field.Id()}/options/{optionId}",
+            new() { ["optionName"] = "Crimson", ["confirmed"] = "true" }, $"/settings/custom-fields/{field.Id()}");
+
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        var audit = Assert.Single(Audit("OptionRenamed"), e => Equals(CapturedLogEvents.Value(e, "OptionId"), optionId));
+        Assert.Equal(await UserIdAsync("admin@demo.test"), CapturedLogEvents.Value(audit, "ActorId"));
+        Assert.Equal(fieldName, CapturedLogEvents.Value(audit, "FieldName"));
+        Assert.Equal("Red", CapturedLogEvents.Value(audit, "OldName"));
+        Assert.Equal("Crimson", CapturedLogEvents.Value(audit, "NewName"));
+    }
+}
