@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Bench;
@@ -73,6 +74,8 @@ public sealed class BenchDatabase : IAsyncDisposable
     {
         await using var db = CreateContext();
         await db.Database.MigrateAsync();
+        // SQLite's search index, made by the app at start-up outside the migrations: the import maintains it.
+        await ClientSearchIndex.EnsureAsync(db, default);
         var now = DateTimeOffset.UtcNow;
         var workflow = new Workflow
         {

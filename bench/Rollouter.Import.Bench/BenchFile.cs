@@ -48,12 +48,13 @@ public static class BenchFile
         },
     ];
 
-    public static void WriteCsv(string path, int rows, bool moved = false)
+    /// <param name="first">The number of the first row: files with other clients of the same rollout start further on.</param>
+    public static void WriteCsv(string path, int rows, bool moved = false, int first = 1)
     {
         using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         writer.Write(string.Join(',', Headers));
         writer.Write("\r\n");
-        for (var i = 1; i <= rows; i++)
+        for (var i = first; i < first + rows; i++)
         {
             var row = Row(i, moved);
             for (var c = 0; c < row.Length; c++)

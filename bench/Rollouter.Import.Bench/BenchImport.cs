@@ -268,7 +268,7 @@ public static class BenchImport
         return result.Value.Status == ImportStatus.Reverted ? 0 : 1;
     }
 
-    private static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
+    internal static async Task<int> PrepareAsync(BenchDatabase database, string file, string cache, bool updateExisting = false)
     {
         await using var db = database.CreateContext();
         var imports = Lifecycle(db, cache);

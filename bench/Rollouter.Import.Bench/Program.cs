@@ -60,6 +60,17 @@ switch (command)
         return await BenchImport.RevertAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["import"], CultureInfo.InvariantCulture), options["cache"]);
 
+    case "load":
+        return await Rollouter.Import.Bench.Load.LoadBenchmark.RunAsync(new Rollouter.Import.Bench.Load.LoadOptions(
+            int.Parse(options["clients"], CultureInfo.InvariantCulture),
+            int.Parse(options["users"], CultureInfo.InvariantCulture),
+            int.Parse(options["seconds"], CultureInfo.InvariantCulture),
+            DatabaseProviders.Parse(options["db"] == "postgres" ? "PostgreSql" : options["db"]),
+            options.GetValueOrDefault("connection"),
+            options["app"],
+            int.Parse(options.GetValueOrDefault("import-rows", "100000"), CultureInfo.InvariantCulture),
+            options.GetValueOrDefault("app-log", "artifacts/load-app.log")));
+
     case "export":
         return await BenchExport.RunAsync(DatabaseProviders.Parse(options["db"]), options["connection"],
             int.Parse(options["inventory"], CultureInfo.InvariantCulture));
@@ -70,7 +81,7 @@ switch (command)
             options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|viaapp|rules|export|usercheck --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|load|viaapp|rules|export|usercheck --option value …");
         return 2;
 }
 

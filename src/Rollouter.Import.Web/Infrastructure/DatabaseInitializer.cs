@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure;
@@ -73,6 +74,7 @@ public sealed class DatabaseInitializer(
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        await ClientSearchIndex.EnsureAsync(db, cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
             // Readers keep working while an import writes.

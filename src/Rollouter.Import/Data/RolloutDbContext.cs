@@ -38,6 +38,12 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     {
         base.OnModelCreating(builder);
         var provider = Provider;
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            // Trigram indexes for the client search (IX_Clients_Search).
+            builder.HasPostgresExtension("pg_trgm");
+        }
+
         builder.ApplyConfiguration(new UserConfiguration());
         builder.ApplyConfiguration(new RolloutConfiguration());
         builder.ApplyConfiguration(new RolloutMemberConfiguration());
@@ -58,6 +64,78 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
         builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());
         builder.ApplyConfiguration(new ImportValueReplacementConfiguration());
+    }
+
+    /// <summary>
+    /// Saves, and keeps the inventories' client counts in the same transaction (<see cref="ClientCounts"/>) when the
+    /// save adds or removes clients, e.g. the demo data or a client created on its own.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var counted = CountedClients();
+        if (counted.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            foreach (var (inventoryId, difference) in ClientCountDifferences(counted))
+            {
+                await ClientCounts.AddAsync(this, inventoryId, difference, cancellationToken);
+            }
+
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return saved;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        CountedClients().Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>The clients this save adds, removes or moves to another inventory, with their inventories before.</summary>
+    private List<(Client Client, EntityState State, int? InventoryBefore)> CountedClients() =>
+    [
+        .. ChangeTracker.Entries<Client>()
+            .Where(e => e.State is EntityState.Added or EntityState.Deleted
+                || (e.State == EntityState.Modified && e.Property(c => c.InventoryId).IsModified))
+            .Select(e => (e.Entity, e.State, e.State == EntityState.Added ? (int?)null : e.Property(c => c.InventoryId).OriginalValue)),
+    ];
+
+    // Read after the save: an added client's inventory id is final only then.
+    private static IEnumerable<(int InventoryId, int Difference)> ClientCountDifferences(
+        List<(Client Client, EntityState State, int? InventoryBefore)> counted)
+    {
+        var differences = new Dictionary<int, int>();
+        foreach (var (client, state, before) in counted)
+        {
+            if (before is { } removedFrom)
+            {
+                differences[removedFrom] = differences.GetValueOrDefault(removedFrom) - 1;
+            }
+
+            if (state != EntityState.Deleted)
+            {
+                differences[client.InventoryId] = differences.GetValueOrDefault(client.InventoryId) + 1;
+            }
+        }
+
+        return differences.Select(d => (d.Key, d.Value));
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

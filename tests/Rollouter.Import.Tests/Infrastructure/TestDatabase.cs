@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 
 namespace Rollouter.Import.Tests.Infrastructure;
 
@@ -79,6 +80,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             await using var context = database.CreateContext();
             await context.Database.MigrateAsync();
+            await ClientSearchIndex.EnsureAsync(context, default);
         }
 
         return database;

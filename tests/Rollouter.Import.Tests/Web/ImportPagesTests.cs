@@ -247,15 +247,17 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Contains("B (State) <span class=\"badge text-bg-danger\">60</span>", page);
         Assert.Contains("C (Dept) <span class=\"badge text-bg-danger\">1</span>", page);
         Assert.Equal(50, ErrorRowRegex().Matches(page).Count);
-        Assert.Contains("Page 1 of 2 (61 errors)", page);
+        Assert.Contains("61 failed rows", page);
         var report = await client.GetAsync(path + "/error-report");
         Assert.Contains($"href=\"{path}/error-report\"", page);
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.Content.Headers.ContentType?.MediaType);
         Assert.Contains(">Save mapping<", page);
 
-        var second = await client.GetStringAsync(path + "?page=2");
+        var next = System.Text.RegularExpressions.Regex.Match(page, "href=\"([^\"]*)\" data-testid=\"errors-next\"").Groups[1].Value;
+        var second = await client.GetStringAsync(System.Net.WebUtility.HtmlDecode(next));
         Assert.Equal(11, ErrorRowRegex().Matches(second).Count);
+        Assert.Contains("data-testid=\"errors-previous\"", second);
 
         var department = await client.GetStringAsync(path + "?column=C");
         var errorRows = ErrorRowRegex().Matches(department);

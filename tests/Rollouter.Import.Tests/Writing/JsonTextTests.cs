@@ -5,7 +5,8 @@ namespace Rollouter.Import.Tests.Writing;
 
 public class JsonTextTests
 {
-    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    // The column serializer's own options: letters stay as they are (the custom-field sorts read the stored text).
+    private static readonly JsonSerializerOptions Web = Rollouter.Import.Data.Configurations.JsonColumns.Options;
 
     [Fact]
     public void Values_AreWrittenExactlyAsTheColumnSerializerWritesThem()

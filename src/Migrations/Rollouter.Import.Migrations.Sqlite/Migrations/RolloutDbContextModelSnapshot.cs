@@ -169,7 +169,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
                     b.HasIndex("InventoryId", "RolloutId", "NameKey");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
 
                     b.ToTable("Clients");
                 });
@@ -321,9 +327,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RevertedById");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -547,7 +553,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -596,6 +602,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -764,8 +773,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -775,6 +782,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

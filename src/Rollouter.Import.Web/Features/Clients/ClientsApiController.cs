@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
-using Rollouter.Import.Importing.Mapping;
+using Rollouter.Import.Web.Features.Inventories;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -60,53 +61,48 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     : ApiControllerBase(db, access)
 {
     /// <summary>
-    /// The inventory's clients by name, <paramref name="pageSize"/> (1–1000) a page; <paramref name="search"/> finds a
-    /// text in the name or the description, ignoring case.
+    /// The inventory's clients, <paramref name="pageSize"/> (1–1000) a page, by keyset: <c>next</c> of an answer is the
+    /// <c>after</c> of the next page. <paramref name="sort"/>: name (default), status, assignee, clientuser,
+    /// description or f&lt;id&gt; of a custom field; <paramref name="dir"/> asc or desc; <paramref name="search"/> finds a
+    /// text in the name or the description, ignoring case (counted up to 1,000); <paramref name="from"/> starts at a name.
+    /// <paramref name="page"/> still works within the first 10,000 clients.
     /// </summary>
     [HttpGet("inventories/{id:int}/clients")]
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Clients(int id, string? search = null, int page = 1, int pageSize = 50,
-        CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
+        string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken cancellationToken = default)
     {
-        var inventory = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
-        if (inventory.Failed)
+        var access = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
+        if (access.Failed)
         {
-            return Refuse(inventory.Problem);
+            return Refuse(access.Problem);
         }
 
-        var rolloutId = inventory.Value.RolloutId;
-        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
-        var query = Db.Clients.AsNoTracking().InInventory(rolloutId, id);
-        search = search?.Trim();
-        if (!string.IsNullOrEmpty(search))
+        var inventory = (await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, cancellationToken))!;
+        var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
+        var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
+        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
+            page is null ? null : paging.Page, paging.PageSize), [.. fields.Select(f => f.Id)]);
+        if (choice.Error is not null)
         {
-            var pattern = NameSearch.Containing(search);
-            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape)
-                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
+            return Error(StatusCodes.Status400BadRequest, choice.Error);
         }
 
-        var total = await query.CountAsync(cancellationToken);
-        var rows = await query
-            .OrderBy(c => c.NameKey).ThenBy(c => c.Id)
-            .Skip(paging.Skip)
-            .Take(paging.PageSize)
-            .Select(c => new
-            {
-                c.Id,
-                c.Name,
-                Status = Db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Name).FirstOrDefault(),
-                Assignee = Db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.Email).FirstOrDefault(),
-                ClientUser = Db.Users.Where(u => u.Id == c.ClientUserId).Select(u => u.Email).FirstOrDefault(),
-                c.Description,
-                c.Flag,
-                c.Values,
-            })
-            .ToListAsync(cancellationToken);
-        var fields = (await InventoryDefinition.LoadAsync(Db, id, cancellationToken)).CustomFields;
-        var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status ?? "", c.Assignee, c.ClientUser, c.Description,
+        var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, cancellationToken);
+        if (result.SortRefused is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort!, inventory.ClientCount));
+        }
+
+        var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, cancellationToken);
+        var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status, c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
-        return Ok(new PageDto<ClientDto>(total, paging.Page, paging.PageSize, items));
+        var total = result.Found ?? inventory.ClientCount;
+        var next = result.HasNext && result.LastCursor is { } cursor ? cursor.Encode(result.Sort) : null;
+        return Ok(new PageDto<ClientDto>(total, after is null && from is null ? paging.Page : null, paging.PageSize, items, next,
+            !result.FoundMore));
     }
 
     /// <summary>The client: default fields, custom values, links and history (newest first).</summary>

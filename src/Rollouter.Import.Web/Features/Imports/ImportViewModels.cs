@@ -6,6 +6,7 @@ using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -28,7 +29,13 @@ public sealed record ImportListItem(
     public TimeSpan? Duration => StartedAt is { } start && FinishedAt is { } end ? end - start : null;
 }
 
-public sealed record ImportList(Rollout Rollout, IReadOnlyList<ImportListItem> Imports, string? Message = null);
+/// <summary>A page of the rollout's imports, newest first.</summary>
+public sealed record ImportList(Rollout Rollout, KeysetPage<ImportListItem> Page, string? Message = null)
+{
+    public const int PageSize = 50;
+
+    public IReadOnlyList<ImportListItem> Imports => Page.Items;
+}
 
 /// <summary>An import on the key account managers' review page, with its rollout.</summary>
 public sealed record ReviewListItem(
@@ -45,9 +52,12 @@ public sealed record ReviewListItem(
     int FailedRows);
 
 /// <summary>One page of the review list: failed imports first, then the newest.</summary>
-public sealed record ReviewList(IReadOnlyList<ReviewListItem> Imports, int Total, int Page, int Pages)
+/// <summary>A page of the imports a key account manager reviews: failed ones first, then the others, newest first.</summary>
+public sealed record ReviewList(KeysetPage<ReviewListItem> Page)
 {
     public const int PageSize = 50;
+
+    public IReadOnlyList<ReviewListItem> Imports => Page.Items;
 }
 
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
@@ -127,11 +137,14 @@ public sealed class ImportPage
 
     public IReadOnlyList<ErrorColumnCount> ErrorCounts { get; init; } = [];
 
+    /// <summary>The failed rows of the column filter (all columns without one).</summary>
     public int ErrorTotal { get; init; }
 
-    public int ErrorPage { get; init; } = 1;
+    /// <summary>The cursor of the Previous link of the failed rows (before=), null on the first page.</summary>
+    public string? ErrorsBefore { get; init; }
 
-    public int ErrorPages { get; init; } = 1;
+    /// <summary>The cursor of the Next link of the failed rows (after=), null on the last page.</summary>
+    public string? ErrorsAfter { get; init; }
 
     public string? ErrorColumn { get; init; }
 
@@ -192,12 +205,17 @@ public sealed class ImportPage
 
     public string WizardPath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
 
+    /// <summary>The failed rows from their start, filtered by a column letter or not (the pager adds its position).</summary>
+    public string ErrorPath(string? column) =>
+        BasePath + (column is null ? "" : "?column=" + Uri.EscapeDataString(column));
+
     /// <summary>
-    /// A page of the failed rows, filtered by a column letter or not; the fragment brings the reader back to the failed
-    /// rows instead of the top of the page.
+    /// The failed rows filtered by a column letter or not; the fragment brings the reader back to the failed rows
+    /// instead of the top of the page.
     /// </summary>
-    public string ErrorLink(int page, string? column) =>
-        $"{BasePath}?page={page}" + (column is null ? "" : "&column=" + Uri.EscapeDataString(column)) + "#failed-rows";
+    public string ErrorLink(string? column) => ErrorPath(column) + "#" + FailedRowsAnchor;
+
+    public const string FailedRowsAnchor = "failed-rows";
 
     /// <summary>"B (Status)", the letter alone without a header, "(row)" for an error of the whole row.</summary>
     public static string ColumnName(string? letter, string? header) =>

@@ -260,10 +260,14 @@ public sealed class ImportsApiController(
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));
     }
 
-    /// <summary>The failed rows of the last run, by row and column; <c>column</c> (a letter) filters.</summary>
+    /// <summary>
+    /// The failed rows of the last run, by row and column; <c>column</c> (a letter) filters. Pages by keyset: <c>next</c>
+    /// of an answer is the <c>after</c> of the next page; <c>page</c> still works.
+    /// </summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
-    public async Task<IActionResult> Errors(int id, int page = 1, int pageSize = 50, string? column = null,
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
         CancellationToken cancellationToken = default)
     {
         var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
@@ -272,14 +276,36 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        var paging = Paging.Of(page, pageSize, PageDto.MaxPageSize);
-        var query = FailedRows.Query(Db, id, column);
-        var total = await query.CountAsync(cancellationToken);
-        var items = await query
-            .Skip(paging.Skip).Take(paging.PageSize)
-            .Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))
-            .ToListAsync(cancellationToken);
-        return Ok(new PageDto<RowErrorDto>(total, paging.Page, paging.PageSize, items));
+        var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
+        if (after is not null && page is not null)
+        {
+            return Error(StatusCodes.Status400BadRequest, "Give after or page, not both.");
+        }
+
+        var total = await FailedRows.Query(Db, id, column).CountAsync(cancellationToken);
+        List<ImportRowError> rows;
+        string? next;
+        if (paging.Page > 1)
+        {
+            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): skipping to any page stays bounded.
+            var read = await FailedRows.Query(Db, id, column).Skip(paging.Skip).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
+            rows = [.. read.Take(paging.PageSize)];
+            next = read.Count > paging.PageSize ? FailedRows.Cursor(rows[^1]) : null;
+        }
+        else
+        {
+            var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, cancellationToken);
+            if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
+            {
+                return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
+            }
+
+            rows = [.. keyset.Items];
+            next = keyset.Next;
+        }
+
+        var items = rows.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message)).ToList();
+        return Ok(new PageDto<RowErrorDto>(total, after is null ? paging.Page : null, paging.PageSize, items, next));
     }
 
     private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -12,6 +13,7 @@ using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Imports.Reviews;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -31,18 +33,34 @@ public sealed class ImportsController(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
 {
+    /// <summary>The rollout's imports, newest first, 50 a page by keyset on the id.</summary>
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
+        CancellationToken cancellationToken = default)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var list = await db.Imports
-            .Where(i => i.RolloutId == rollout.Id)
-            .OrderByDescending(i => i.Id)
-            .Select(i => new ImportListItem(i.Id, i.Status, i.FileName, i.Inventory.Name, i.CreatedBy.DisplayName,
-                i.CreatedAt, i.ApprovedBy != null ? i.ApprovedBy.DisplayName : null, i.ApprovedAt, i.StartedAt,
-                i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
-            .ToListAsync(cancellationToken);
-        return View(new ImportList(rollout, list, TempData["Message"] as string));
+        var page = await KeysetPage<ImportListItem>.ReadAsync(new ListPosition(after, before, last), ImportList.PageSize,
+            i => i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
+            {
+                var imports = db.Imports.Where(i => i.RolloutId == rollout.Id);
+                if (read.Cursor is not null)
+                {
+                    if (!int.TryParse(read.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                    {
+                        return null;
+                    }
+
+                    imports = read.Forward ? imports.Where(i => i.Id < id) : imports.Where(i => i.Id > id);
+                }
+
+                return await (read.Forward ? imports.OrderByDescending(i => i.Id) : imports.OrderBy(i => i.Id))
+                    .Take(count)
+                    .Select(i => new ImportListItem(i.Id, i.Status, i.FileName, i.Inventory.Name, i.CreatedBy.DisplayName,
+                        i.CreatedAt, i.ApprovedBy != null ? i.ApprovedBy.DisplayName : null, i.ApprovedAt, i.StartedAt,
+                        i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+                    .ToListAsync(cancellationToken);
+            });
+        return View(new ImportList(rollout, page, TempData["Message"] as string));
     }
 
     /// <summary>Step 1: choose the inventory and the file.</summary>
@@ -105,7 +123,8 @@ public sealed class ImportsController(
     /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
     [HttpGet("{id:int}")]
     [ReviewForKeyAccountManagers]
-    public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null, bool last = false,
+        CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
@@ -113,7 +132,7 @@ public sealed class ImportsController(
             return NotFound();
         }
 
-        return View(await PageAsync(import, cancellationToken, page: page, column: column,
+        return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
             message: TempData["Message"] as string, error: TempData["Error"] as string));
     }
 
@@ -439,10 +458,10 @@ public sealed class ImportsController(
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
         pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 
-    private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, int page = 1,
+    private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, ListPosition? rows = null,
         string? column = null, string? message = null, string? error = null, CheckResult? check = null,
         ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null) =>
-        pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, page, column,
+        pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, rows, column,
             message, error, check, proposal, revertConflicts);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)

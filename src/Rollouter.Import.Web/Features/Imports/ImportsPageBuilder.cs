@@ -89,7 +89,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     }
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
-        bool review = false, int page = 1, string? column = null, string? message = null, string? error = null,
+        bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
         CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
@@ -125,10 +125,10 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             fileProblem = described.Problem.Message;
         }
 
-        IReadOnlyList<ImportRowError> errors = [];
+        var errors = new KeysetPage<ImportRowError>([], null, null);
         IReadOnlyList<ErrorColumnCount> counts = [];
         IReadOnlyList<FailingValue> failingValues = [];
-        int total = 0, pages = 1;
+        var total = 0;
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
@@ -138,18 +138,15 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                     .OrderByDescending(g => g.Count).Take(MaxFailingValues)
                     .ToListAsync(cancellationToken))
                 .Select(g => new FailingValue(g.Column!, g.Header, g.Value ?? "", g.Count))];
+            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): their counts per column are bounded.
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
                 .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
-            var filtered = FailedRows.Query(db, import.Id, column);
-            total = await filtered.CountAsync(cancellationToken);
-            var paging = Paging.Of(page, ImportPage.ErrorPageSize).Within(total);
-            (page, pages) = (paging.Page, paging.PageCount(total));
-            errors = await filtered
-                .Skip(paging.Skip).Take(ImportPage.ErrorPageSize)
-                .ToListAsync(cancellationToken);
+            total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Count);
+            errors = await FailedRows.PageAsync(db, import.Id, column, rows ?? ListPosition.First, ImportPage.ErrorPageSize,
+                cancellationToken);
         }
 
         if (check is not null)
@@ -190,11 +187,11 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Message = message,
             Error = error,
             Check = check,
-            Errors = errors,
+            Errors = errors.Items,
             ErrorCounts = counts,
             ErrorTotal = total,
-            ErrorPage = page,
-            ErrorPages = pages,
+            ErrorsBefore = errors.Previous,
+            ErrorsAfter = errors.Next,
             ErrorColumn = column,
             Corrections = await ImportCorrections.LoadAsync(db, import.Id, cancellationToken),
             Editors = review || !ImportStatusRules.CanCorrect(import.Status)

@@ -1,3 +1,4 @@
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Features.Inventories;
@@ -16,20 +17,85 @@ public sealed record ClientRow(
         Values.TryGetValue(field.Id, out var value) ? string.Join(", ", value) : "";
 }
 
+/// <summary>
+/// A page of an inventory's clients. <see cref="Total"/> is the inventory's count, or what a search found (at most
+/// <see cref="ClientPages.SearchBound"/>, "1,000+" when <see cref="TotalIsAtLeast"/>). Pages are reached by keyset
+/// cursors: First, Previous (before the first row), Next (after the last), Last.
+/// </summary>
 public sealed record ClientList(
     Rollout Rollout,
     Inventory Inventory,
     IReadOnlyList<CustomField> Fields,
     IReadOnlyList<ClientRow> Clients,
     string? Search,
-    int Page,
-    int Pages,
+    ClientSort Sort,
+    bool Descending,
     int Total,
-    string Sort = ClientList.DefaultSort,
-    bool Descending = false)
+    bool TotalIsAtLeast,
+    ClientListPage Page)
 {
     public const string DefaultSort = "name";
 
-    /// <summary>The columns the list sorts by (custom fields live in a JSON column and are not sortable).</summary>
-    public static readonly IReadOnlyList<string> Sorts = ["name", "status", "assignee", "clientuser", "description", "flag"];
+    /// <summary>The default columns the list sorts by, with their headers; each custom field sorts too (f&lt;id&gt;).</summary>
+    public static readonly IReadOnlyList<(string Sort, string Label)> Columns =
+        [("name", "Name"), ("status", "Status"), ("assignee", "Assignee"), ("clientuser", "Client User"), ("description", "Description")];
+
+    public string BasePath => $"/rollouts/{Rollout.Identifier}/inventories/{Inventory.Id}";
+
+    /// <summary>
+    /// Whether the list is short enough for the sorts without an index (description, custom fields): the inventory's
+    /// clients, or those a counted search found.
+    /// </summary>
+    public bool OffersEverySort => Inventory.ClientCount <= ClientPages.SortBound || (Page.Found is not null && !Page.FoundMore);
+
+    /// <summary>The sort the address asked for and the list could not do (too many clients), with the reason.</summary>
+    public string? SortNotice => Page.SortRefused is { } refused
+        ? ClientListQuery.SortRefusal(refused.Column == ClientSortColumn.CustomField
+            ? Fields.FirstOrDefault(f => f.Id == refused.FieldId)?.Name ?? refused.Key : "description", Inventory.ClientCount)
+        : null;
+
+    public bool IsSearch => !string.IsNullOrEmpty(Search);
+
+    /// <summary>The list's address in <paramref name="sort"/> and direction, with the search, plus <paramref name="position"/>.</summary>
+    public string Link(string sort, bool descending, string? position = null)
+    {
+        var query = new List<string>();
+        if (IsSearch)
+        {
+            query.Add("search=" + Uri.EscapeDataString(Search!));
+        }
+
+        if (sort != DefaultSort || descending)
+        {
+            query.Add("sort=" + Uri.EscapeDataString(sort));
+        }
+
+        if (descending)
+        {
+            query.Add("dir=desc");
+        }
+
+        if (position is not null)
+        {
+            query.Add(position);
+        }
+
+        return query.Count == 0 ? BasePath : BasePath + "?" + string.Join("&", query);
+    }
+
+    public string FirstLink => Link(Sort.Key, Descending);
+
+    public string LastLink => Link(Sort.Key, Descending, "last=true");
+
+    public string? PreviousLink => Page.HasPrevious && Page.FirstCursor is { } cursor
+        ? Link(Sort.Key, Descending, "before=" + cursor.Encode(Sort)) : null;
+
+    public string? NextLink => Page.HasNext && Page.LastCursor is { } cursor
+        ? Link(Sort.Key, Descending, "after=" + cursor.Encode(Sort)) : null;
+
+    /// <summary>A header links to its own sort; the sorted column's link turns the direction round.</summary>
+    public string SortLink(string sort) => Link(sort, Sort.Key == sort && !Descending);
+
+    public string CountText => (TotalIsAtLeast ? $"{Total:N0}+" : Total.ToString("N0")) + (Total == 1 && !TotalIsAtLeast ? " client" : " clients")
+        + (IsSearch ? $" matching “{Search}”" : "");
 }

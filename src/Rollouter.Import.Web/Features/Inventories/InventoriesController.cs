@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
 using Rollouter.Import.Web.Features.Clients;
@@ -17,73 +18,35 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 {
     public const int PageSize = 50;
 
-    /// <summary>The inventory's clients: paged, searchable by name or description, sortable, custom fields as columns.</summary>
+    /// <summary>
+    /// The inventory's clients, 50 a page by keyset (First, Previous, Next, Last, a jump to a name), searchable by name or
+    /// description, sortable by every column, custom fields included.
+    /// </summary>
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Clients(int id, string? search, int page = 1, string? sort = null, string? dir = null,
-        CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Clients(int id, string? search, string? sort = null, string? dir = null, string? after = null,
+        string? before = null, bool last = false, string? from = null, CancellationToken cancellationToken = default)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var inventory = await db.Inventories
-            .Include(i => i.Workflow)
-            .Include(i => i.CustomFields.OrderBy(f => f.Position)).ThenInclude(f => f.CustomField)
-            .FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
+        var inventory = await ClientListQuery.InventoryAsync(db, rollout.Id, id, cancellationToken);
         if (inventory is null)
         {
             return NotFound();
         }
 
-        var query = db.Clients.InInventory(rollout.Id, inventory.Id);
-        search = search?.Trim();
-        if (!string.IsNullOrEmpty(search))
+        var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
+        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, before, last, from, null, PageSize),
+            [.. fields.Select(f => f.Id)]);
+        if (choice.Error is not null)
         {
-            var pattern = NameSearch.Containing(search);
-            query = query.Where(c => EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape)
-                || (c.Description != null && EF.Functions.Like(c.Description.ToLower(), pattern, NameSearch.Escape)));
+            // A link from another sort or an edited address: the list's start, as a person following it would expect.
+            choice = choice with { Position = ClientPosition.First, Error = null };
         }
 
-        sort = sort?.ToLowerInvariant() is { } lower && ClientList.Sorts.Contains(lower) ? lower : ClientList.DefaultSort;
-        var descending = string.Equals(dir, "desc", StringComparison.OrdinalIgnoreCase);
-
-        var total = await query.CountAsync(cancellationToken);
-        var paging = Paging.Of(page, PageSize).Within(total);
-        var pages = paging.PageCount(total);
-        page = paging.Page;
-        var clients = await Sorted(query, sort, descending)
-            .Skip(paging.Skip)
-            .Take(PageSize)
-            .Select(c => new ClientRow(
-                c.Id,
-                c.Name,
-                db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Name).FirstOrDefault() ?? "",
-                db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault(),
-                db.Users.Where(u => u.Id == c.ClientUserId).Select(u => u.DisplayName).FirstOrDefault(),
-                c.Description,
-                c.Flag,
-                c.Values))
-            .ToListAsync(cancellationToken);
-        var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
-        return View(new ClientList(rollout, inventory, fields, clients, search, page, pages, total, sort, descending));
-    }
-
-    /// <summary>
-    /// Orders by the chosen column, then by name. Status orders by the workflow's order, users by display name; custom
-    /// fields are not offered (their values are one JSON column, which SQLite and PostgreSQL cannot order alike).
-    /// </summary>
-    private IOrderedQueryable<Client> Sorted(IQueryable<Client> query, string sort, bool descending)
-    {
-        IOrderedQueryable<Client> Order<TKey>(System.Linq.Expressions.Expression<Func<Client, TKey>> key) =>
-            descending ? query.OrderByDescending(key) : query.OrderBy(key);
-
-        var ordered = sort switch
-        {
-            "status" => Order(c => db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Position).FirstOrDefault()),
-            "assignee" => Order(c => db.Users.Where(u => u.Id == c.AssigneeId).Select(u => u.DisplayName).FirstOrDefault()),
-            "clientuser" => Order(c => db.Users.Where(u => u.Id == c.ClientUserId).Select(u => u.DisplayName).FirstOrDefault()),
-            "description" => Order(c => c.Description),
-            "flag" => Order(c => c.Flag),
-            _ => Order(c => c.NameKey),
-        };
-        return sort == ClientList.DefaultSort ? ordered : descending ? ordered.ThenByDescending(c => c.NameKey) : ordered.ThenBy(c => c.NameKey);
+        var page = await ClientListQuery.PageAsync(db, inventory, choice, PageSize, cancellationToken);
+        var clients = await ClientListQuery.RowsAsync(db, page, byEmail: false, cancellationToken);
+        var total = page.Found ?? inventory.ClientCount;
+        return View(new ClientList(rollout, inventory, fields, clients, choice.Search, choice.Sort, choice.Descending, total,
+            page.FoundMore, page));
     }
 
     /// <summary>
@@ -260,7 +223,8 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
     }
 
     private Task<int> ClientCountAsync(int id, CancellationToken cancellationToken) =>
-        db.Clients.InInventory(RolloutScopedAttribute.Current(HttpContext).Id, id).CountAsync(cancellationToken);
+        db.Inventories.Where(i => i.Id == id && i.RolloutId == RolloutScopedAttribute.Current(HttpContext).Id)
+            .Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken);
 
     private async Task<InventoryEditor> EditorAsync(Inventory? inventory, int clientCount, InventoryForm form,
         IReadOnlyDictionary<string, string> errors, CancellationToken cancellationToken)

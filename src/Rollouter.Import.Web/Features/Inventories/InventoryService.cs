@@ -59,7 +59,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         var (name, workflowId, fieldIds) = valid.Value;
         if (workflowId != inventory.WorkflowId)
         {
-            var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(cancellationToken);
+            var clients = inventory.ClientCount;
             if (clients > 0)
             {
                 return Problem.Invalid($"The workflow cannot change while the inventory has clients ({clients:N0}): " +
@@ -117,7 +117,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     /// <summary>How many clients and imports go with the inventory, and whether an import is running.</summary>
     public async Task<(int Clients, int Imports, bool ImportRunning)> DeletionImpactAsync(
         int rolloutId, int inventoryId, CancellationToken cancellationToken) =>
-        (await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(cancellationToken),
+        (await db.Inventories.Where(i => i.Id == inventoryId && i.RolloutId == rolloutId).Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken),
             await db.Imports.CountAsync(i => i.InventoryId == inventoryId, cancellationToken),
             await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken));
 

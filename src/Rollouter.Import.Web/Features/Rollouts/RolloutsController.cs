@@ -19,7 +19,7 @@ public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access
                 r.Identifier,
                 r.Name,
                 r.Inventories.Count,
-                db.Clients.Count(c => c.RolloutId == r.Id),
+                r.Inventories.Sum(i => i.ClientCount),
                 r.ClientLimit))
             .ToListAsync(cancellationToken);
         return View(rollouts);
@@ -30,17 +30,11 @@ public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access
     public async Task<IActionResult> Details(CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        // One pass over the rollout's clients for all counts (see ClientQueries.InInventory).
-        var counts = await db.Clients.Where(c => c.RolloutId == rollout.Id).GroupBy(c => c.InventoryId)
-            .Select(g => new { InventoryId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.InventoryId, g => g.Count, cancellationToken);
-        var inventories = (await db.Inventories
+        var inventories = await db.Inventories
             .Where(i => i.RolloutId == rollout.Id)
             .OrderBy(i => i.Name)
-            .Select(i => new { i.Id, i.Name, Workflow = i.Workflow.Name, Fields = i.CustomFields.Count })
-            .ToListAsync(cancellationToken))
-            .Select(i => new InventoryListItem(i.Id, i.Name, i.Workflow, i.Fields, counts.GetValueOrDefault(i.Id)))
-            .ToList();
+            .Select(i => new InventoryListItem(i.Id, i.Name, i.Workflow.Name, i.CustomFields.Count, i.ClientCount))
+            .ToListAsync(cancellationToken);
         var clientCount = inventories.Sum(i => i.ClientCount);
         return View(new RolloutDetails(rollout, inventories, clientCount));
     }

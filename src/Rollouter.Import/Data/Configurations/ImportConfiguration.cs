@@ -27,7 +27,8 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
         builder.HasMany(i => i.FileChunks).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
         builder.HasMany(i => i.CellCorrections).WithOne(c => c.Import).HasForeignKey(c => c.ImportId);
         builder.HasMany(i => i.Replacements).WithOne(r => r.Import).HasForeignKey(r => r.ImportId);
-        builder.HasIndex(i => new { i.RolloutId, i.CreatedAt });
-        builder.HasIndex(i => i.Status);
+        // The imports lists page by keyset on the id, newest first (per rollout; the reviews: failed ones first).
+        builder.HasIndex(i => new { i.RolloutId, i.Id });
+        builder.HasIndex(i => new { i.Status, i.Id });
     }
 }

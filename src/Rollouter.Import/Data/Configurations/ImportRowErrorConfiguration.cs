@@ -11,6 +11,7 @@ internal sealed class ImportRowErrorConfiguration : IEntityTypeConfiguration<Imp
         builder.Property(e => e.Column).HasMaxLength(8);
         builder.Property(e => e.Header).HasMaxLength(400);
         builder.Property(e => e.Message).HasMaxLength(2000);
-        builder.HasIndex(e => new { e.ImportId, e.Row });
+        // The failed rows page by keyset on (row, id).
+        builder.HasIndex(e => new { e.ImportId, e.Row, e.Id });
     }
 }

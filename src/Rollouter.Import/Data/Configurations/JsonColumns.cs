@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -12,7 +13,12 @@ namespace Rollouter.Import.Data.Configurations;
 /// </summary>
 internal static class JsonColumns
 {
-    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    // Letters stay as they are, only quotes, backslashes and control characters are escaped: PostgreSQL's sort key of a
+    // custom field is the value's text as stored (ClientListSql.FieldKey). The text never goes into HTML as it is.
+    internal static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static PropertyBuilder<T> HasJsonConversion<T>(this PropertyBuilder<T> property)
         where T : class, new()

@@ -11,7 +11,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.UserCode).HasMaxLength(50);
         builder.HasIndex(u => u.UserCode).IsUnique();
-        builder.HasIndex(u => u.DisplayName);
+        // The client list sorted by assignee or client user walks users in this order (ClientPages).
+        builder.HasIndex(u => new { u.DisplayName, u.Id });
         builder.Property(u => u.Role).HasConversion<string>().HasMaxLength(32);
     }
 }

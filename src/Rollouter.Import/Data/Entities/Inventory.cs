@@ -21,6 +21,13 @@ public class Inventory
     public string? LastImportMapping { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// How many clients the inventory holds, kept in the transaction of every write of clients (the import writer, the
+    /// context's own saves, a revert: <see cref="ClientCounts"/>), so that a list of a million clients need not count
+    /// them.
+    /// </summary>
+    public int ClientCount { get; set; }
 }
 
 public class InventoryCustomField

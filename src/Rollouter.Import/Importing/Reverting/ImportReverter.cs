@@ -254,6 +254,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         }
 
         // The created clients have no links and no history (either would have been a conflict), so they go alone.
+        var removed = 0;
         while (true)
         {
             var deleted = await db.Clients.Where(c => c.CreatedByImportId == importId)
@@ -263,11 +264,15 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                 break;
             }
 
+            removed += deleted;
             done += deleted;
             progress?.Report(new RevertProgress(done, total));
         }
 
         await RemoveUnusedOptionsAsync(importId, ct);
+
+        // Last before the commit: on PostgreSQL it locks the inventory's row until then.
+        await ClientCounts.AddAsync(db, current.InventoryId, -removed, ct);
 
         var reverted = await db.Imports
             .Where(i => i.Id == importId && i.Status == ImportStatus.Completed)

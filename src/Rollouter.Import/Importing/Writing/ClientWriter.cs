@@ -94,6 +94,8 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                     await store.CreateOptionsAsync(context.ImportId, newOptions, ct);
                 }
 
+                // The inventory's client count commits with the clients; last, as it locks the inventory row.
+                await ClientCounts.AddAsync(db, context.InventoryId, created, ct);
                 await transaction.CommitAsync(ct);
             }
             catch

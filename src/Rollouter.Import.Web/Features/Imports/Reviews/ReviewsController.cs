@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -21,32 +22,59 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
     : Controller
 {
+    /// <summary>
+    /// The imports to review, 50 a page by keyset: failed ones first, then the others, each group newest first. The
+    /// cursor is the group (0 failed, 1 other) and the id: "0.123".
+    /// </summary>
     [HttpGet("")]
     [Authorize(Policy = Policies.Reviewer)]
-    public async Task<IActionResult> Index(int page = 1, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
+        CancellationToken cancellationToken = default)
     {
         var visible = access.Visible(User).Select(r => r.Id);
-        var query = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
-        var total = await query.CountAsync(cancellationToken);
-        var paging = Paging.Of(page, ReviewList.PageSize).Within(total);
-        var items = await query
-            .OrderBy(i => i.Status == ImportStatus.Failed ? 0 : 1)
-            .ThenByDescending(i => i.Id)
-            .Skip(paging.Skip).Take(ReviewList.PageSize)
-            .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
-                i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
-            .ToListAsync(cancellationToken);
-        return View(new ReviewList(items, total, paging.Page, paging.PageCount(total)));
+        var page = await KeysetPage<ReviewListItem>.ReadAsync(new ListPosition(after, before, last), ReviewList.PageSize,
+            i => (i.Status == ImportStatus.Failed ? "0." : "1.") + i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
+            {
+                var imports = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
+                if (read.Cursor is not null)
+                {
+                    if (read.Cursor.Split('.') is not [var group and ("0" or "1"), var number]
+                        || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                    {
+                        return null;
+                    }
+
+                    var failed = group == "0";
+                    imports = read.Forward
+                        ? failed
+                            ? imports.Where(i => (i.Status == ImportStatus.Failed && i.Id < id) || i.Status != ImportStatus.Failed)
+                            : imports.Where(i => i.Status != ImportStatus.Failed && i.Id < id)
+                        : failed
+                            ? imports.Where(i => i.Status == ImportStatus.Failed && i.Id > id)
+                            : imports.Where(i => i.Status == ImportStatus.Failed || i.Id > id);
+                }
+
+                var ordered = read.Forward
+                    ? imports.OrderBy(i => i.Status == ImportStatus.Failed ? 0 : 1).ThenByDescending(i => i.Id)
+                    : imports.OrderByDescending(i => i.Status == ImportStatus.Failed ? 0 : 1).ThenBy(i => i.Id);
+                return await ordered.Take(count)
+                    .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
+                        i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+                    .ToListAsync(cancellationToken);
+            });
+        return View(new ReviewList(page));
     }
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
     [HttpGet("{rollout}/imports/{id:int}")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
-    public async Task<IActionResult> Details(int id, int page = 1, string? column = null, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null,
+        bool last = false, CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
         return import is null ? NotFound() : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
-            RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, page: page, column: column));
+            RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
+            column: column));
     }
 
     /// <summary>What the page's progress bar polls while the import runs.</summary>

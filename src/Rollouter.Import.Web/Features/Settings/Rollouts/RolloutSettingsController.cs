@@ -21,7 +21,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     {
         var rollouts = await access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
             .Select(r => new RolloutSettingsItem(r.Id, r.Identifier, r.Name, r.ClientLimit, r.Members.Count,
-                db.Clients.Count(c => c.RolloutId == r.Id)))
+                r.Inventories.Sum(i => i.ClientCount)))
             .ToListAsync(cancellationToken);
         return View("~/Features/Settings/Rollouts/Index.cshtml", rollouts);
     }

@@ -1,4 +1,4 @@
-namespace Rollouter.Import.Web.Features.Clients;
+namespace Rollouter.Import.Data;
 
 /// <summary>
 /// The LIKE pattern of a search by name (the lower-case <c>NameKey</c>) or description: the text anywhere, its own

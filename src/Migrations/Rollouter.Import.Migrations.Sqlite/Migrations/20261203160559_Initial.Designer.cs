@@ -11,7 +11,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261203150614_Initial")]
+    [Migration("20261203160559_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -172,7 +172,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
+                    b.HasIndex("InventoryId", "AssigneeId", "Id");
+
+                    b.HasIndex("InventoryId", "ClientUserId", "Id");
+
                     b.HasIndex("InventoryId", "RolloutId", "NameKey");
+
+                    b.HasIndex("InventoryId", "StatusId", "Id");
 
                     b.ToTable("Clients");
                 });
@@ -324,9 +330,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RevertedById");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("RolloutId", "Id");
 
-                    b.HasIndex("RolloutId", "CreatedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Imports");
                 });
@@ -550,7 +556,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ImportId", "Row");
+                    b.HasIndex("ImportId", "Row", "Id");
 
                     b.ToTable("ImportRowErrors");
                 });
@@ -599,6 +605,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClientCount")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
@@ -767,8 +776,6 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DisplayName");
-
                     b.HasIndex("NormalizedEmail")
                         .HasDatabaseName("EmailIndex");
 
@@ -778,6 +785,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("UserCode")
                         .IsUnique();
+
+                    b.HasIndex("DisplayName", "Id");
 
                     b.ToTable("AspNetUsers", (string)null);
                 });

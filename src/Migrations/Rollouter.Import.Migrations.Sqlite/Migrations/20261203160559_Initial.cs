@@ -337,7 +337,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     WorkflowId = table.Column<int>(type: "INTEGER", nullable: false),
                     LastImportMapping = table.Column<string>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClientCount = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -621,9 +622,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AspNetUsers_DisplayName",
+                name: "IX_AspNetUsers_DisplayName_Id",
                 table: "AspNetUsers",
-                column: "DisplayName");
+                columns: new[] { "DisplayName", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_UserCode",
@@ -669,9 +670,24 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_AssigneeId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "AssigneeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_ClientUserId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "ClientUserId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "InventoryId", "RolloutId", "NameKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_StatusId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "StatusId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
@@ -703,9 +719,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRowErrors_ImportId_Row",
+                name: "IX_ImportRowErrors_ImportId_Row_Id",
                 table: "ImportRowErrors",
-                columns: new[] { "ImportId", "Row" });
+                columns: new[] { "ImportId", "Row", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_ApprovedById",
@@ -728,14 +744,14 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 column: "RevertedById");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_RolloutId_CreatedAt",
+                name: "IX_Imports_RolloutId_Id",
                 table: "Imports",
-                columns: new[] { "RolloutId", "CreatedAt" });
+                columns: new[] { "RolloutId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_Status",
+                name: "IX_Imports_Status_Id",
                 table: "Imports",
-                column: "Status");
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ImportValueReplacements_ById",

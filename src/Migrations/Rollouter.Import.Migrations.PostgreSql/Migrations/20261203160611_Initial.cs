@@ -12,6 +12,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
             migrationBuilder.CreateTable(
                 name: "AspNetUsers",
                 columns: table => new
@@ -339,7 +342,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     WorkflowId = table.Column<int>(type: "integer", nullable: false),
                     LastImportMapping = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClientCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -624,9 +628,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AspNetUsers_DisplayName",
+                name: "IX_AspNetUsers_DisplayName_Id",
                 table: "AspNetUsers",
-                column: "DisplayName");
+                columns: new[] { "DisplayName", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_UserCode",
@@ -672,11 +676,33 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_AssigneeId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "AssigneeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_ClientUserId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "ClientUserId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_StatusId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "StatusId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
                 unique: true)
                 .Annotation("Npgsql:IndexInclude", new[] { "InventoryId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_Search",
+                table: "Clients",
+                columns: new[] { "NameKey", "Description" })
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops", "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CustomFieldOptions_CustomFieldId_Name",
@@ -702,9 +728,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRowErrors_ImportId_Row",
+                name: "IX_ImportRowErrors_ImportId_Row_Id",
                 table: "ImportRowErrors",
-                columns: new[] { "ImportId", "Row" });
+                columns: new[] { "ImportId", "Row", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_ApprovedById",
@@ -727,14 +753,14 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                 column: "RevertedById");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_RolloutId_CreatedAt",
+                name: "IX_Imports_RolloutId_Id",
                 table: "Imports",
-                columns: new[] { "RolloutId", "CreatedAt" });
+                columns: new[] { "RolloutId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_Status",
+                name: "IX_Imports_Status_Id",
                 table: "Imports",
-                column: "Status");
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ImportValueReplacements_ById",

@@ -337,7 +337,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
                     WorkflowId = table.Column<int>(type: "int", nullable: false),
                     LastImportMapping = table.Column<string>(type: "nvarchar(max)", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ClientCount = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -621,9 +622,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "NormalizedEmail");
 
             migrationBuilder.CreateIndex(
-                name: "IX_AspNetUsers_DisplayName",
+                name: "IX_AspNetUsers_DisplayName_Id",
                 table: "AspNetUsers",
-                column: "DisplayName");
+                columns: new[] { "DisplayName", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_UserCode",
@@ -670,6 +671,21 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "CustomFieldId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_AssigneeId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "AssigneeId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_ClientUserId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "ClientUserId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Clients_InventoryId_StatusId_Id",
+                table: "Clients",
+                columns: new[] { "InventoryId", "StatusId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Clients_RolloutId_NameKey",
                 table: "Clients",
                 columns: new[] { "RolloutId", "NameKey" },
@@ -700,9 +716,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_ImportRowErrors_ImportId_Row",
+                name: "IX_ImportRowErrors_ImportId_Row_Id",
                 table: "ImportRowErrors",
-                columns: new[] { "ImportId", "Row" });
+                columns: new[] { "ImportId", "Row", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Imports_ApprovedById",
@@ -725,14 +741,14 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                 column: "RevertedById");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_RolloutId_CreatedAt",
+                name: "IX_Imports_RolloutId_Id",
                 table: "Imports",
-                columns: new[] { "RolloutId", "CreatedAt" });
+                columns: new[] { "RolloutId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Imports_Status",
+                name: "IX_Imports_Status_Id",
                 table: "Imports",
-                column: "Status");
+                columns: new[] { "Status", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_ImportValueReplacements_ById",

@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Web.Features.Inventories;
+
+/// <summary>The query string of a client list (page and API) as it was asked for; <see cref="Read"/> checks it.</summary>
+public sealed record ClientListArguments(
+    string? Search,
+    string? Sort,
+    string? Dir,
+    string? After,
+    string? Before,
+    bool Last,
+    string? From,
+    int? Page,
+    int PageSize);
+
+/// <summary>The arguments understood: the sort, its direction and where the page starts; or what is wrong with them.</summary>
+public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error);
+
+/// <summary>
+/// An inventory's client list for the page and the API alike: reads the arguments, loads the page by keyset
+/// (<see cref="ClientPages"/>) and then the page's clients with their status and users.
+/// </summary>
+public static class ClientListQuery
+{
+    /// <summary>The arguments as a sort and a position. A jump to a name (<c>from</c>) sorts by name.</summary>
+    public static ClientListChoice Read(ClientListArguments arguments, IReadOnlyCollection<int> fieldIds)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var search = string.IsNullOrWhiteSpace(arguments.Search) ? null : arguments.Search.Trim();
+        var from = string.IsNullOrWhiteSpace(arguments.From) ? null : arguments.From.Trim();
+        var sort = ClientSort.Parse(from is null ? arguments.Sort : null, fieldIds);
+        var descending = string.Equals(arguments.Dir, "desc", StringComparison.OrdinalIgnoreCase);
+        string? error = null;
+        if (sort is null)
+        {
+            error = $"There is no sort \"{arguments.Sort}\": name, status, assignee, clientuser, description, or f<id> of one of " +
+                "the inventory's custom fields.";
+            sort = ClientSort.Name;
+        }
+        else if (!string.IsNullOrEmpty(arguments.Dir) && !descending && !string.Equals(arguments.Dir, "asc", StringComparison.OrdinalIgnoreCase))
+        {
+            error = "dir is asc or desc.";
+        }
+
+        var position = ClientPosition.First;
+        var starts = new[] { arguments.After, arguments.Before, from }.Count(s => !string.IsNullOrEmpty(s))
+            + (arguments.Last ? 1 : 0) + (arguments.Page > 1 ? 1 : 0);
+        if (starts > 1)
+        {
+            error ??= "Give one of after, before, last, from and page.";
+        }
+        else if (from is not null)
+        {
+            position = ClientPosition.FromName(from);
+            descending = false;
+        }
+        else if (!string.IsNullOrEmpty(arguments.After) || !string.IsNullOrEmpty(arguments.Before))
+        {
+            var cursor = ClientCursor.Decode(arguments.After ?? arguments.Before, sort);
+            if (cursor is null)
+            {
+                error ??= $"{(arguments.After is not null ? "after" : "before")} is not a position in this list sorted by {sort.Key}: " +
+                    "take next from an answer of the same sort.";
+            }
+            else
+            {
+                position = arguments.After is not null ? ClientPosition.After(cursor) : ClientPosition.Before(cursor);
+            }
+        }
+        else if (arguments.Last)
+        {
+            position = ClientPosition.Last;
+        }
+        else if (arguments.Page is > 1 and var page)
+        {
+            var skip = (long)(page - 1) * arguments.PageSize;
+            if (skip > ClientPages.MaxOffset)
+            {
+                error ??= $"page reaches the first {ClientPages.MaxOffset:N0} clients at most: follow next (after=) to go further.";
+            }
+            else
+            {
+                position = ClientPosition.Skip((int)skip);
+            }
+        }
+
+        return new ClientListChoice(sort, descending, search, position, error);
+    }
+
+    /// <summary>The inventory with its workflow's statuses and its custom fields in order.</summary>
+    public static Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Inventories.AsNoTracking()
+            .Include(i => i.Workflow).ThenInclude(w => w.Statuses)
+            .Include(i => i.CustomFields.OrderBy(f => f.Position)).ThenInclude(f => f.CustomField)
+            .AsSingleQuery()
+            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
+    }
+
+    public static Task<ClientListPage> PageAsync(RolloutDbContext db, Inventory inventory, ClientListChoice choice, int size,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(choice);
+        var statuses = inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id).ToList();
+        return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, inventory.ClientCount, statuses, choice.Sort,
+            choice.Descending, choice.Search, choice.Position, size), cancellationToken);
+    }
+
+    /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>
+    public static string SortRefusal(string sort, int clients) =>
+        $"Sorting by {sort} works for lists of up to {ClientPages.SortBound:N0} clients, and this inventory holds {clients:N0}: " +
+        $"search first (a search that finds up to {ClientPages.SearchBound:N0} clients sorts by any column).";
+
+    /// <summary>The page's clients in the page's order: users by display name (<paramref name="byEmail"/>: by email).</summary>
+    public static async Task<List<ClientRow>> RowsAsync(RolloutDbContext db, ClientListPage page, bool byEmail, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(page);
+        var ids = page.Rows.Select(r => r.Id).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = await db.Clients.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new ClientRow(
+                c.Id,
+                c.Name,
+                db.WorkflowStatuses.Where(s => s.Id == c.StatusId).Select(s => s.Name).FirstOrDefault() ?? "",
+                db.Users.Where(u => u.Id == c.AssigneeId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
+                db.Users.Where(u => u.Id == c.ClientUserId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
+                c.Description,
+                c.Flag,
+                c.Values))
+            .ToDictionaryAsync(c => c.Id, cancellationToken);
+        return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
+    }
+}

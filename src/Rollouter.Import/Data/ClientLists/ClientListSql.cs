@@ -1,0 +1,166 @@
+using System.Globalization;
+
+namespace Rollouter.Import.Data.ClientLists;
+
+/// <summary>
+/// The SQL of the client list that differs between databases: row limits, a custom field's sort key, the search, and
+/// the walk over users in name order. <see cref="For"/> is the one place that picks a provider's.
+/// Ids of inventories, fields and statuses are written into the SQL as numbers, never taken from text: PostgreSQL
+/// and SQLite match a partial index (<c>WHERE "InventoryId" = 5</c>) or an expression index only against literals.
+/// </summary>
+internal abstract class ClientListSql
+{
+    /// <summary>The length of a text sort key (the cursor carries it).</summary>
+    public const int KeyLength = 200;
+
+    public static ClientListSql For(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.PostgreSql => new PostgreSql(),
+        DatabaseProvider.Sqlite => new Sqlite(),
+        DatabaseProvider.SqlServer => new SqlServer(),
+        _ => throw new NotSupportedException($"No client list for {provider}."),
+    };
+
+    /// <summary>
+    /// A custom field's sort key: its first value, at most <see cref="KeyLength"/> characters; null without one (or an
+    /// empty one).
+    /// </summary>
+    /// <param name="values">The values column, e.g. <c>c."Values"</c>.</param>
+    public abstract string FieldKey(string values, int fieldId);
+
+    /// <summary>The description's sort key: its first <see cref="KeyLength"/> characters.</summary>
+    public abstract string DescriptionKey { get; }
+
+    /// <summary>
+    /// The search's condition on the client <c>c</c> for <paramref name="text"/>, with the pattern of
+    /// <see cref="NameSearch"/> as @pattern (and what <see cref="SearchParameters"/> adds).
+    /// </summary>
+    public abstract string Search(string text);
+
+    /// <summary>The search's parameters besides @pattern.</summary>
+    public virtual (string Name, object? Value)[] SearchParameters(string text) => [];
+
+    /// <summary>The inventory's clients, for a search that reads them until it has found enough (no index of its own).</summary>
+    public virtual string SearchedInventory(int inventoryId) => $"c.\"InventoryId\" = {Number(inventoryId)}";
+
+    /// <summary><c>SELECT</c> of at most <paramref name="rows"/> rows, with <see cref="Limit"/> at the end of the statement.</summary>
+    public virtual string Select(int rows) => "SELECT";
+
+    public virtual string Limit(int rows) => "LIMIT " + Number(rows);
+
+    /// <summary>
+    /// Clients in the order of their user (<paramref name="userColumn"/>: "AssigneeId" or "ClientUserId") by name,
+    /// then their id: users walked in order of ("DisplayName", "Id") from the index, each user's clients from the
+    /// index on (inventory, user, id), until the page is full. <paramref name="userBound"/> is a condition on the
+    /// user <c>u</c> (or "1 = 1"); <paramref name="filter"/> one on the client <c>c</c>. Selects the client's and the
+    /// user's id.
+    /// </summary>
+    public abstract string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows);
+
+    /// <summary>(a, b) compared with (@a, @b) in the order of a list, as an index walk can use it.</summary>
+    public virtual string After(string a, string b, string aValue, string bValue, bool descending) =>
+        $"({a}, {b}) {(descending ? "<" : ">")} ({aValue}, {bValue})";
+
+    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Direction(bool descending) => descending ? "DESC" : "ASC";
+
+    private sealed class PostgreSql : ClientListSql
+    {
+        // The text between '"12":["' and the next '"': the first value as the JSON text holds it (JsonColumns writes
+        // letters as they are; only quotes, backslashes and control characters are escaped, so such values sort by
+        // their escaped text). Two string searches instead of parsing the JSON: a third of the time of a cast to jsonb
+        // over the 50,000 clients a sort by a field reads at most.
+        public override string FieldKey(string values, int fieldId) =>
+            $"NULLIF(left(split_part(split_part({values}, '\"{Number(fieldId)}\":[\"', 2), '\"', 1), {Number(KeyLength)}), '')";
+
+        public override string DescriptionKey => $"left(c.\"Description\", {Number(KeyLength)})";
+
+        // LIKE on the lower-case name key and ILIKE on the description: both use the trigram index IX_Clients_Search.
+        public override string Search(string text) => """(c."NameKey" LIKE @pattern OR c."Description" ILIKE @pattern)""";
+
+        public override string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows)
+        {
+            var direction = Direction(descending);
+            return $"""
+                SELECT t."Id", u."Id" FROM "AspNetUsers" u
+                CROSS JOIN LATERAL (
+                    SELECT c."Id" FROM "Clients" c
+                    WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" = u."Id" AND {filter}
+                    ORDER BY c."Id" {direction} LIMIT {Number(rows)}) t
+                WHERE {userBound}
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, t."Id" {direction}
+                LIMIT {Number(rows)}
+                """;
+        }
+    }
+
+    private sealed class Sqlite : ClientListSql
+    {
+        public override string FieldKey(string values, int fieldId) =>
+            $"NULLIF(substr(json_extract({values}, '$.\"{Number(fieldId)}\"[0]'), 1, {Number(KeyLength)}), '')";
+
+        public override string DescriptionKey => $"substr(c.\"Description\", 1, {Number(KeyLength)})";
+
+        // "+" keeps SQLite from reading the clients through an index on the inventory (a lookup per client): reading the
+        // table in order took a third of the CPU time for 200,000 clients (0.14 s instead of 0.45 s).
+        public override string SearchedInventory(int inventoryId) => $"+c.\"InventoryId\" = {Number(inventoryId)}";
+
+        // The trigram FTS5 index (ClientSearchIndex) from 3 characters on; shorter texts read the clients: SQLite's LIKE
+        // ignores the case of ASCII letters, lower() folds them too.
+        public override string Search(string text) => ClientSearchIndex.Query(text) is null
+            ? """(c."NameKey" LIKE @pattern ESCAPE '\' OR lower(c."Description") LIKE @pattern ESCAPE '\')"""
+            : """c."Id" IN (SELECT rowid FROM "ClientSearch" WHERE "ClientSearch" MATCH @match)""";
+
+        public override (string Name, object? Value)[] SearchParameters(string text) => [("match", ClientSearchIndex.Query(text))];
+
+        // CROSS JOIN makes the users the outer loop (SQLite keeps the order of a CROSS JOIN); the index on (inventory,
+        // user, id) hands each user's clients over in id order, so no sort is needed and the walk stops when full.
+        public override string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows)
+        {
+            var direction = Direction(descending);
+            return $"""
+                SELECT c."Id", u."Id" FROM "AspNetUsers" u CROSS JOIN "Clients" c
+                WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" = u."Id" AND {userBound} AND {filter}
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}
+                LIMIT {Number(rows)}
+                """;
+        }
+    }
+
+    private sealed class SqlServer : ClientListSql
+    {
+        public override string FieldKey(string values, int fieldId) =>
+            $"NULLIF(LEFT(JSON_VALUE({values}, '$.\"{Number(fieldId)}\"[0]'), {Number(KeyLength)}), '')";
+
+        public override string DescriptionKey => $"LEFT(c.\"Description\", {Number(KeyLength)})";
+
+        public override string Search(string text) =>
+            """(c."NameKey" LIKE @pattern ESCAPE '\' OR LOWER(c."Description") LIKE @pattern ESCAPE '\')""";
+
+        public override string Select(int rows) => $"SELECT TOP ({Number(rows)})";
+
+        public override string Limit(int rows) => "";
+
+        // No row values in SQL Server.
+        public override string After(string a, string b, string aValue, string bValue, bool descending)
+        {
+            var op = descending ? "<" : ">";
+            return $"({a} {op} {aValue} OR ({a} = {aValue} AND {b} {op} {bValue}))";
+        }
+
+        public override string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows)
+        {
+            var direction = Direction(descending);
+            return $"""
+                SELECT TOP ({Number(rows)}) t."Id", u."Id" FROM "AspNetUsers" u
+                CROSS APPLY (
+                    SELECT TOP ({Number(rows)}) c."Id" FROM "Clients" c
+                    WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" = u."Id" AND {filter}
+                    ORDER BY c."Id" {direction}) t
+                WHERE {userBound}
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, t."Id" {direction}
+                """;
+        }
+    }
+}

@@ -1,0 +1,539 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Data.ClientLists;
+
+/// <summary>Where a page of the client list starts.</summary>
+public abstract record ClientPosition
+{
+    public static readonly ClientPosition First = new FirstPage();
+    public static readonly ClientPosition Last = new LastPage();
+
+    /// <summary>The clients after the cursor's (Next).</summary>
+    public static ClientPosition After(ClientCursor cursor) => new AfterCursor(cursor);
+
+    /// <summary>The clients before the cursor's (Previous); the first page when fewer than a page are left.</summary>
+    public static ClientPosition Before(ClientCursor cursor) => new BeforeCursor(cursor);
+
+    /// <summary>In the name sort: from the first client whose name is the text or comes after it (before, descending).</summary>
+    public static ClientPosition FromName(string name) => new FromText(name);
+
+    /// <summary>The API's <c>page=</c>: the rows after the first <paramref name="rows"/>, at most <see cref="ClientPages.MaxOffset"/>.</summary>
+    public static ClientPosition Skip(int rows) => new Offset(rows);
+
+    internal sealed record FirstPage : ClientPosition;
+
+    internal sealed record LastPage : ClientPosition;
+
+    internal sealed record AfterCursor(ClientCursor Cursor) : ClientPosition;
+
+    internal sealed record BeforeCursor(ClientCursor Cursor) : ClientPosition;
+
+    internal sealed record FromText(string Name) : ClientPosition;
+
+    internal sealed record Offset(int Rows) : ClientPosition;
+}
+
+/// <summary>What the list shows: an inventory's clients in a sort, optionally those a search finds.</summary>
+/// <param name="Clients">The inventory's client count (<see cref="Entities.Inventory.ClientCount"/>).</param>
+/// <param name="StatusOrder">The inventory's workflow's status ids in the workflow's order (the status sort).</param>
+public sealed record ClientListRequest(
+    int RolloutId,
+    int InventoryId,
+    int Clients,
+    IReadOnlyList<int> StatusOrder,
+    ClientSort Sort,
+    bool Descending,
+    string? Search,
+    ClientPosition Position,
+    int Size);
+
+public sealed record ClientListRow(int Id, string? Key);
+
+/// <summary>
+/// One page: its clients' ids (and sort keys) in order, whether pages come before and after it, and for a search the
+/// number of clients found: at most <see cref="ClientPages.SearchBound"/>, with <see cref="FoundMore"/> when it found
+/// more ("1,000+"). <see cref="SortRefused"/>: the list was too long for the sort asked for (a description or custom
+/// field sort of more than <see cref="ClientPages.SortBound"/> clients), so the page is the name sort's first.
+/// </summary>
+public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyList<ClientListRow> Rows, bool HasPrevious, bool HasNext,
+    int? Found, bool FoundMore, ClientSort? SortRefused = null)
+{
+    public ClientCursor? FirstCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[0].Key, Rows[0].Id);
+
+    public ClientCursor? LastCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[^1].Key, Rows[^1].Id);
+}
+
+/// <summary>
+/// The client list's pages by keyset: a page starts after the sort key and id of the last client of the page before,
+/// and each sort reads an index from there (see docs/performance.md, "Lists"), so page 20,000 costs what page 1 costs.
+/// <list type="bullet">
+/// <item>name: the unique index on (rollout, name key);</item>
+/// <item>status: the workflow's statuses in order, each one's clients from the index on (inventory, status, id);</item>
+/// <item>assignee, client user: users by (name, id), each one's clients from the index on (inventory, user, id), in one
+/// statement (a lateral join on PostgreSQL, CROSS APPLY on SQL Server, a CROSS JOIN loop on SQLite);</item>
+/// <item>description and custom fields (a field's first value): no index (each would cost an import as much as the
+/// rest of the row): the database orders the inventory's clients for each page, which this allows only for lists of up
+/// to <see cref="SortBound"/> clients: an inventory that small, or a search that collected what it found (up to
+/// 5,000).</item>
+/// </list>
+/// Clients without a value come after the others (before them, descending). A search first collects up to 5,001
+/// matching clients (through the trigram index on PostgreSQL) and shows their number up to <see cref="SearchBound"/>:
+/// when it finds no more than 5,000, the page is cut from those, ordered by the database; otherwise matches are frequent
+/// enough (over 0.5 % of a million) that the sort's walk, filtered by the search, fills a page soon.
+/// </summary>
+public sealed class ClientPages(RolloutDbContext db)
+{
+    /// <summary>A search counts its clients up to this many; beyond, the list says "1,000+".</summary>
+    public const int SearchBound = 1_000;
+
+    /// <summary>The most clients a list sorted by description or a custom field may hold (read whole for each page).</summary>
+    public const int SortBound = 50_000;
+
+    /// <summary>The most rows the API's <c>page=</c> may skip.</summary>
+    public const int MaxOffset = 10_000;
+
+    private readonly ClientListSql _sql = ClientListSql.For(db.Provider);
+
+    private RolloutDbContext Db => db;
+
+    /// <summary>
+    /// How many clients a search collects before it walks the sort's index instead: more than it shows counted, since
+    /// a sort's walk filtered by a search that finds 0.1 % of a million clients reads 50,000 of them for a page, where
+    /// ordering 5,000 collected ones costs a few milliseconds. Tests lower it to reach the walk with a few clients.
+    /// </summary>
+    internal int Bound { get; init; } = 5_000;
+
+    /// <summary>When set, every statement run with its parameters (tests explain them).</summary>
+    internal List<(string Sql, (string Name, object? Value)[] Parameters)>? Statements { get; init; }
+
+    public async Task<ClientListPage> LoadAsync(ClientListRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var search = string.IsNullOrWhiteSpace(request.Search) ? null : request.Search.Trim();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            int? found = null;
+            var foundMore = false;
+            List<int>? matches = null;
+            if (search is not null)
+            {
+                matches = await MatchesAsync(request.InventoryId, search, ct);
+                var shown = Math.Min(Bound, SearchBound);
+                (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
+            }
+
+            var counted = matches is not null && matches.Count <= Bound;
+            ClientSort? refused = null;
+            if (request.Sort.IsBounded && !counted && request.Clients > SortBound)
+            {
+                refused = request.Sort;
+                request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
+            }
+
+            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, search);
+            return await PageAsync(request, rows, found, foundMore, ct) with { SortRefused = refused };
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<ClientListPage> PageAsync(ClientListRequest request, IRows rows, int? found, bool foundMore,
+        CancellationToken ct)
+    {
+        var size = request.Size;
+        var descending = request.Descending;
+        ClientListPage Page(List<ClientListRow> list, bool previous, bool next) =>
+            new(request.Sort, descending, list, previous, next, found, foundMore);
+
+        switch (request.Position)
+        {
+            case ClientPosition.AfterCursor(var cursor):
+            {
+                var list = await rows.FetchAsync(cursor, descending, size + 1, ct);
+                return Page(Trim(list, size), true, list.Count > size);
+            }
+
+            case ClientPosition.BeforeCursor(var cursor):
+            {
+                var list = await rows.FetchAsync(cursor, !descending, size + 1, ct);
+                if (list.Count <= size)
+                {
+                    // Fewer than a page before it: the first page, full and as the First link shows it.
+                    goto default;
+                }
+
+                list = Trim(list, size);
+                list.Reverse();
+                return Page(list, true, true);
+            }
+
+            case ClientPosition.LastPage:
+            {
+                var list = await rows.FetchAsync(null, !descending, size + 1, ct);
+                var previous = list.Count > size;
+                list = Trim(list, size);
+                list.Reverse();
+                return Page(list, previous, false);
+            }
+
+            case ClientPosition.FromText(var name):
+            {
+                // At the name itself: the rows with this key from the lowest id on (or down from the highest).
+                var at = new ClientCursor(Client.KeyOf(name), descending ? int.MaxValue : 0);
+                var list = await rows.FetchAsync(at, descending, size + 1, ct);
+                return Page(Trim(list, size), true, list.Count > size);
+            }
+
+            case ClientPosition.Offset(var skip) when skip > 0:
+            {
+                skip = Math.Min(skip, MaxOffset);
+                var list = await rows.FetchAsync(null, descending, skip + size + 1, ct);
+                var next = list.Count > skip + size;
+                return Page([.. list.Skip(skip).Take(size)], true, next);
+            }
+
+            default:
+            {
+                var list = await rows.FetchAsync(null, descending, size + 1, ct);
+                return Page(Trim(list, size), false, list.Count > size);
+            }
+        }
+    }
+
+    private static List<ClientListRow> Trim(List<ClientListRow> list, int size) =>
+        list.Count > size ? list[..size] : list;
+
+    /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
+    private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken ct)
+    {
+        await using var command = Command($"""
+            {_sql.Select(Bound + 1)} c."Id" FROM "Clients" c
+            WHERE {_sql.SearchedInventory(inventoryId)} AND {_sql.Search(search)}
+            {_sql.Limit(Bound + 1)}
+            """, [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
+        var ids = new List<int>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            ids.Add(reader.GetInt32(0));
+        }
+
+        return ids;
+    }
+
+    private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        Statements?.Add((sql, parameters.Where(p => p.Value is not null).ToArray()));
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        // A statement names only the parameters it was given a value for.
+        foreach (var (name, value) in parameters.Where(p => p.Value is not null))
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>Reads (client id, sort key) rows; the key column may be a number (a status or user id) or text.</summary>
+    private async Task<List<ClientListRow>> ReadAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        var rows = new List<ClientListRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new ClientListRow(reader.GetInt32(0),
+                reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
+    }
+
+    private interface IRows
+    {
+        /// <summary>
+        /// Up to <paramref name="count"/> rows after <paramref name="after"/> (from the start when null), in the sort's
+        /// order or, when <paramref name="descending"/>, its reverse.
+        /// </summary>
+        Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct);
+    }
+
+    /// <summary>Every client of the inventory (or those the search finds among them), read by walking the sort's index.</summary>
+    private sealed class Walk(ClientPages pages, ClientListRequest request, string? search) : IRows
+    {
+        private readonly ClientListSql _sql = pages._sql;
+        private readonly string _inventory = ClientListSql.Number(request.InventoryId);
+
+        private string Filter => search is null ? "1 = 1" : _sql.Search(search);
+
+        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct) =>
+            request.Sort.Column switch
+            {
+                ClientSortColumn.Name => NameAsync(after, descending, count, ct),
+                ClientSortColumn.Description => BoundedAsync(_sql.DescriptionKey, after, descending, count, ct),
+                ClientSortColumn.CustomField => BoundedAsync(_sql.FieldKey("c.\"Values\"", request.Sort.FieldId), after, descending,
+                    count, ct),
+                ClientSortColumn.Status => StatusAsync(after, descending, count, ct),
+                ClientSortColumn.Assignee => UsersAsync("AssigneeId", after, descending, count, ct),
+                _ => UsersAsync("ClientUserId", after, descending, count, ct),
+            };
+
+        private string Where => request.Sort.Column == ClientSortColumn.Name
+            // Through the unique index on (rollout, name key), which carries the inventory (ClientQueries.InInventory).
+            ? $"c.\"RolloutId\" = {ClientListSql.Number(request.RolloutId)} AND c.\"InventoryId\" = {_inventory} AND {Filter}"
+            : $"c.\"InventoryId\" = {_inventory} AND {Filter}";
+
+        private (string, object?)[] Parameters(params (string, object?)[] more) =>
+            search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)];
+
+        /// <summary>
+        /// By name, through the unique index on (rollout, name key): the names after the cursor's. A jump to a name
+        /// (a cursor of id 0, or the highest id descending) includes the client of that very name.
+        /// </summary>
+        private async Task<List<ClientListRow>> NameAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        {
+            var rows = new List<ClientListRow>();
+            var direction = ClientListSql.Direction(descending);
+            var op = descending ? "<" : ">";
+
+            async Task AddAsync(string condition, params (string, object?)[] parameters)
+            {
+                var rest = count - rows.Count;
+                if (rest > 0)
+                {
+                    rows.AddRange(await pages.ReadAsync($"""
+                        {_sql.Select(rest)} c."Id", c."NameKey" FROM "Clients" c
+                        WHERE {Where} AND {condition}
+                        ORDER BY c."NameKey" {direction}
+                        {_sql.Limit(rest)}
+                        """, ct, Parameters(parameters)));
+                }
+            }
+
+            if (after?.Key is null)
+            {
+                await AddAsync("1 = 1");
+            }
+            else
+            {
+                await AddAsync($"c.\"NameKey\" = @key AND c.\"Id\" {op} @id", ("key", after.Key), ("id", after.Id));
+                await AddAsync($"c.\"NameKey\" {op} @key", ("key", after.Key));
+            }
+
+            return rows;
+        }
+
+        /// <summary>
+        /// A sort by a text without an index (description, custom field; lists of up to <see cref="SortBound"/>
+        /// clients): one statement in which the database orders the inventory's clients and keeps the page's (a top-N
+        /// sort, in memory of the page's size).
+        /// </summary>
+        private Task<List<ClientListRow>> BoundedAsync(string key, ClientCursor? after, bool descending, int count, CancellationToken ct)
+        {
+            var direction = ClientListSql.Direction(descending);
+            var op = descending ? "<" : ">";
+            var (condition, parameters) = after switch
+            {
+                null => ("1 = 1", Array.Empty<(string, object?)>()),
+                { Key: null } when descending => ($"(({key} IS NULL AND c.\"Id\" < @id) OR {key} IS NOT NULL)", [("id", after.Id)]),
+                { Key: null } => ($"{key} IS NULL AND c.\"Id\" > @id", [("id", after.Id)]),
+                _ when descending => ($"(({key} = @key AND c.\"Id\" < @id) OR {key} < @key)", [("key", after.Key), ("id", after.Id)]),
+                _ => ($"(({key} = @key AND c.\"Id\" > @id) OR {key} > @key OR {key} IS NULL)", [("key", after.Key), ("id", after.Id)]),
+            };
+            return pages.ReadAsync($"""
+                {_sql.Select(count)} c."Id", {key} FROM "Clients" c
+                WHERE {Where} AND {condition}
+                ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END {direction}, {key} {direction}, c."Id" {direction}
+                {_sql.Limit(count)}
+                """, ct, Parameters(parameters));
+        }
+
+        /// <summary>Statuses in the workflow's order, each one's clients by id.</summary>
+        private async Task<List<ClientListRow>> StatusAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        {
+            var statuses = descending ? request.StatusOrder.Reverse().ToList() : [.. request.StatusOrder];
+            var start = 0;
+            int? afterId = null;
+            if (after is not null && int.TryParse(after.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var status)
+                && statuses.IndexOf(status) is var index and >= 0)
+            {
+                start = index;
+                afterId = after.Id;
+            }
+
+            var rows = new List<ClientListRow>();
+            var direction = ClientListSql.Direction(descending);
+            for (var i = start; i < statuses.Count && rows.Count < count; i++)
+            {
+                var rest = count - rows.Count;
+                var bounded = i == start && afterId is not null;
+                var idBound = bounded ? $" AND c.\"Id\" {(descending ? "<" : ">")} @id" : "";
+                rows.AddRange(await pages.ReadAsync($"""
+                    {_sql.Select(rest)} c."Id", c."StatusId" FROM "Clients" c
+                    WHERE {Where} AND c."StatusId" = {ClientListSql.Number(statuses[i])}{idBound}
+                    ORDER BY c."Id" {direction}
+                    {_sql.Limit(rest)}
+                    """, ct, Parameters(("id", bounded ? afterId : null))));
+            }
+
+            return rows;
+        }
+
+        /// <summary>Users by (name, id), each one's clients by id; then the clients without one.</summary>
+        private async Task<List<ClientListRow>> UsersAsync(string column, ClientCursor? after, bool descending, int count,
+            CancellationToken ct)
+        {
+            var rows = new List<ClientListRow>();
+            var direction = ClientListSql.Direction(descending);
+            var op = descending ? "<" : ">";
+
+            async Task NullsAsync(int? afterId)
+            {
+                var rest = count - rows.Count;
+                if (rest > 0)
+                {
+                    var idBound = afterId is null ? "" : $" AND c.\"Id\" {op} @id";
+                    rows.AddRange(await pages.ReadAsync($"""
+                        {_sql.Select(rest)} c."Id", c."{column}" FROM "Clients" c
+                        WHERE {Where} AND c."{column}" IS NULL{idBound}
+                        ORDER BY c."Id" {direction}
+                        {_sql.Limit(rest)}
+                        """, ct, Parameters(("id", afterId))));
+                }
+            }
+
+            async Task InOrderAsync(string userBound, params (string, object?)[] parameters)
+            {
+                var rest = count - rows.Count;
+                if (rest > 0)
+                {
+                    rows.AddRange(await pages.ReadAsync(
+                        _sql.UsersInOrder(column, request.InventoryId, userBound, Filter, descending, rest), ct,
+                        Parameters(parameters)));
+                }
+            }
+
+            int? user = after?.Key is { } key && int.TryParse(key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id)
+                ? id : null;
+            if (after is null || (after.Key is not null && user is null))
+            {
+                if (descending)
+                {
+                    await NullsAsync(null);
+                }
+
+                await InOrderAsync("1 = 1");
+                if (!descending)
+                {
+                    await NullsAsync(null);
+                }
+            }
+            else if (user is null)
+            {
+                await NullsAsync(after.Id);
+                if (descending)
+                {
+                    await InOrderAsync("1 = 1");
+                }
+            }
+            else
+            {
+                var rest = count - rows.Count;
+                rows.AddRange(await pages.ReadAsync($"""
+                    {_sql.Select(rest)} c."Id", c."{column}" FROM "Clients" c
+                    WHERE {Where} AND c."{column}" = {ClientListSql.Number(user.Value)} AND c."Id" {op} @id
+                    ORDER BY c."Id" {direction}
+                    {_sql.Limit(rest)}
+                    """, ct, Parameters(("id", after.Id))));
+                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+                await InOrderAsync(name is null ? "1 = 1" : _sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending),
+                    ("name", name), ("user", name is null ? null : user));
+                if (!descending)
+                {
+                    await NullsAsync(null);
+                }
+            }
+
+            return rows;
+        }
+    }
+
+    /// <summary>
+    /// The clients a search found (no more than <see cref="Bound"/>), all of them in the sort's order as the
+    /// database orders them; a page is cut from that list where its cursor's client stands.
+    /// </summary>
+    private sealed class Found(List<ClientListRow> ordered) : IRows
+    {
+        public static async Task<Found> LoadAsync(ClientPages pages, ClientListRequest request, List<int> ids, CancellationToken ct)
+        {
+            if (ids.Count == 0)
+            {
+                return new Found([]);
+            }
+
+            var sql = pages._sql;
+            var (key, join, order) = request.Sort.Column switch
+            {
+                ClientSortColumn.Name => ("c.\"NameKey\"", "", "c.\"NameKey\""),
+                ClientSortColumn.Status => ("c.\"StatusId\"", "JOIN \"WorkflowStatuses\" s ON s.\"Id\" = c.\"StatusId\"",
+                    "s.\"Position\", s.\"Id\", c.\"Id\""),
+                ClientSortColumn.Assignee or ClientSortColumn.ClientUser => UserOrder(request.Sort.Column == ClientSortColumn.Assignee
+                    ? "AssigneeId" : "ClientUserId"),
+                ClientSortColumn.Description => Nullable(sql.DescriptionKey),
+                _ => Nullable(sql.FieldKey("c.\"Values\"", request.Sort.FieldId)),
+            };
+            var list = await pages.ReadAsync($"""
+                SELECT c."Id", {key} FROM "Clients" c {join}
+                WHERE c."InventoryId" = {ClientListSql.Number(request.InventoryId)}
+                  AND c."Id" IN ({string.Join(", ", ids.Select(ClientListSql.Number))})
+                ORDER BY {order}
+                """, ct);
+            return new Found(list);
+
+            static (string, string, string) Nullable(string key) =>
+                (key, "", $"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}, c.\"Id\"");
+
+            static (string, string, string) UserOrder(string column) =>
+                ($"c.\"{column}\"", $"LEFT JOIN \"AspNetUsers\" u ON u.\"Id\" = c.\"{column}\"",
+                    "CASE WHEN u.\"Id\" IS NULL THEN 1 ELSE 0 END, u.\"DisplayName\", u.\"Id\", c.\"Id\"");
+        }
+
+        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        {
+            IEnumerable<ClientListRow> rows = descending ? Enumerable.Reverse(ordered) : ordered;
+            if (after is not null)
+            {
+                var index = ordered.FindIndex(r => r.Id == after.Id);
+                rows = index >= 0
+                    ? descending ? ordered.Take(index).Reverse() : ordered.Skip(index + 1)
+                    // The cursor's client is no longer among those found (or the position is a name): by its key.
+                    : rows.SkipWhile(r => Compare(r, after) * (descending ? -1 : 1) <= 0);
+            }
+
+            return Task.FromResult(rows.Take(count).ToList());
+        }
+
+        private static int Compare(ClientListRow row, ClientCursor cursor)
+        {
+            if (row.Key is null || cursor.Key is null)
+            {
+                return row.Key is null == cursor.Key is null ? row.Id.CompareTo(cursor.Id) : row.Key is null ? 1 : -1;
+            }
+
+            var byKey = string.CompareOrdinal(row.Key, cursor.Key);
+            return byKey != 0 ? byKey : row.Id.CompareTo(cursor.Id);
+        }
+    }
+}

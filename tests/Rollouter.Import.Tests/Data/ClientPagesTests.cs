@@ -1,0 +1,437 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Data;
+
+/// <summary>
+/// An inventory whose clients tie and lack values in every sort: ids out of name order, statuses with equal and no
+/// clients, two users of the same name, empty and missing descriptions, two descriptions alike in their first 200
+/// characters, custom field values missing or empty; and clients of another inventory of the same rollout.
+/// </summary>
+public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+
+    public Inventory Inventory { get; private set; } = null!;
+
+    public List<Client> Clients { get; } = [];
+
+    public Dictionary<int, (int Position, int Id)> Statuses { get; } = [];
+
+    public Dictionary<int, string> Users { get; } = [];
+
+    public int Location { get; private set; }
+
+    public int Software { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(provider);
+        await using var db = Database.CreateContext();
+        var workflow = new Workflow
+        {
+            Name = "Flow",
+            // Positions not in id order, and one status no client has.
+            Statuses =
+            [
+                new WorkflowStatus { Name = "Done", Position = 3 },
+                new WorkflowStatus { Name = "New", Position = 0 },
+                new WorkflowStatus { Name = "Unused", Position = 1 },
+                new WorkflowStatus { Name = "Prepared", Position = 2 },
+            ],
+        };
+        var location = new CustomField { Name = "Location", Type = CustomFieldType.Input };
+        var software = new CustomField { Name = "Software", Type = CustomFieldType.MultiSelectionFree };
+        var rollout = new Rollout { Name = "Paging", Identifier = "PAGE" };
+        Inventory = new Inventory
+        {
+            Name = "Laptops",
+            Rollout = rollout,
+            Workflow = workflow,
+            CustomFields = [new() { CustomField = location, Position = 0 }, new() { CustomField = software, Position = 1 }],
+        };
+        var other = new Inventory { Name = "Monitors", Rollout = rollout, Workflow = workflow };
+        User Person(string name, string code) => new() { UserName = code, DisplayName = name, UserCode = code, Role = Role.Technician };
+        User[] users = [Person("Bert", "U-B1"), Person("Anna", "U-A"), Person("Bert", "U-B2"), Person("Carl", "U-C")];
+        db.AddRange(Inventory, other);
+        db.Users.AddRange(users);
+        await db.SaveChangesAsync();
+        Location = location.Id;
+        Software = software.Id;
+        foreach (var s in workflow.Statuses)
+        {
+            Statuses[s.Id] = (s.Position, s.Id);
+        }
+
+        foreach (var u in users)
+        {
+            Users[u.Id] = u.DisplayName;
+        }
+
+        var statusIds = workflow.Statuses.Where(s => s.Name != "Unused").Select(s => s.Id).ToArray();
+        var longText = new string('x', 200);
+        string?[] descriptions = ["same", null, "", "alpha", "same", longText + "b", longText + "a", "Zulu", "same", null];
+        string?[] locations = ["Berlin", null, "", "Äpfelhof", "Berlin", "Rome", null, "Athens", "Berlin", "rome"];
+        int?[] people = [users[0].Id, users[1].Id, null, users[2].Id, users[0].Id, null, users[2].Id, users[1].Id];
+        // Names in an order other than the ids': the 23 clients get ids in the order of this list.
+        var numbers = Enumerable.Range(1, 23).OrderBy(i => (i * 7) % 23).ToList();
+        foreach (var (number, i) in numbers.Select((n, i) => (n, i)))
+        {
+            var values = new Dictionary<int, string[]>();
+            if (locations[i % locations.Length] is { } place)
+            {
+                values[location.Id] = [place];
+            }
+
+            if (i % 3 != 0)
+            {
+                values[software.Id] = i % 2 == 0 ? ["Word", "Excel"] : ["Excel"];
+            }
+
+            var client = new Client
+            {
+                RolloutId = rollout.Id,
+                InventoryId = Inventory.Id,
+                Name = $"PC-{number:00}",
+                StatusId = statusIds[i % statusIds.Length],
+                AssigneeId = people[i % people.Length],
+                ClientUserId = people[(i + 3) % people.Length],
+                Description = descriptions[i % descriptions.Length],
+                Values = values,
+            };
+            db.Clients.Add(client);
+            await db.SaveChangesAsync();
+            Clients.Add(client);
+        }
+
+        db.Clients.AddRange(Enumerable.Range(1, 5).Select(i => new Client
+        {
+            RolloutId = rollout.Id,
+            InventoryId = other.Id,
+            Name = $"MON-{i}",
+            StatusId = statusIds[0],
+            Description = "same",
+        }));
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    /// <summary>The order the list promises, computed here: key, then id; clients without a key last.</summary>
+    public List<int> Expected(ClientSort sort, bool descending, Func<Client, bool>? filter = null)
+    {
+        var clients = Clients.Where(filter ?? (_ => true));
+        IOrderedEnumerable<Client> ordered = sort.Column switch
+        {
+            ClientSortColumn.Name => clients.OrderBy(c => c.NameKey, StringComparer.Ordinal),
+            ClientSortColumn.Status => clients.OrderBy(c => Statuses[c.StatusId]),
+            ClientSortColumn.Assignee => ByUser(clients, c => c.AssigneeId),
+            ClientSortColumn.ClientUser => ByUser(clients, c => c.ClientUserId),
+            ClientSortColumn.Description => ByText(clients, c => c.Description is null ? null : c.Description[..Math.Min(200, c.Description.Length)]),
+            _ => ByText(clients, c => c.Values.TryGetValue(sort.FieldId, out var v) && v[0].Length > 0 ? v[0] : null),
+        };
+        var ids = ordered.ThenBy(c => c.Id).Select(c => c.Id).ToList();
+        if (descending)
+        {
+            ids.Reverse();
+        }
+
+        return ids;
+    }
+
+    private IOrderedEnumerable<Client> ByUser(IEnumerable<Client> clients, Func<Client, int?> user) =>
+        clients.OrderBy(c => user(c) is null).ThenBy(c => user(c) is { } id ? Users[id] : "", StringComparer.Ordinal)
+            .ThenBy(c => user(c) ?? 0);
+
+    private static IOrderedEnumerable<Client> ByText(IEnumerable<Client> clients, Func<Client, string?> key) =>
+        clients.OrderBy(c => key(c) is null).ThenBy(c => key(c) ?? "", StringComparer.Ordinal);
+}
+
+public sealed class SqliteClientPagesData() : ClientPagesData(DatabaseProvider.Sqlite);
+
+public sealed class PostgresClientPagesData() : ClientPagesData(DatabaseProvider.PostgreSql);
+
+/// <summary>
+/// The client list's keyset pages (ClientPages) on a real database: every sort, both directions, forward and back,
+/// searched or not, hold each client once in the promised order; and each statement of a page reads an index.
+/// </summary>
+public abstract class ClientPagesTests(ClientPagesData data)
+{
+    private const int Size = 4;
+
+    public static TheoryData<string, bool> Sorts()
+    {
+        var sorts = new TheoryData<string, bool>();
+        foreach (var sort in new[] { "name", "status", "assignee", "clientuser", "description", "location", "software" })
+        {
+            sorts.Add(sort, false);
+            sorts.Add(sort, true);
+        }
+
+        return sorts;
+    }
+
+    private ClientSort Sort(string key) => key switch
+    {
+        "location" => new ClientSort(ClientSortColumn.CustomField, data.Location),
+        "software" => new ClientSort(ClientSortColumn.CustomField, data.Software),
+        _ => ClientSort.Parse(key, [])!,
+    };
+
+    private async Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search = null,
+        int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size,
+        int? clients = null)
+    {
+        clients ??= data.Clients.Count;
+        await using var db = data.Database.CreateContext();
+        var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
+        return await new ClientPages(db) { Bound = bound, Statements = statements }.LoadAsync(
+            new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size),
+            default);
+    }
+
+    /// <summary>Next from the first page to the last, then Previous from the last page back to the first.</summary>
+    private async Task<(List<int> Forward, List<List<int>> Backward)> WalkAsync(ClientSort sort, bool descending, string? search = null,
+        int bound = ClientPages.SearchBound)
+    {
+        var forward = new List<int>();
+        var page = await PageAsync(sort, descending, ClientPosition.First, search, bound);
+        Assert.False(page.HasPrevious);
+        while (true)
+        {
+            forward.AddRange(page.Rows.Select(r => r.Id));
+            if (!page.HasNext)
+            {
+                break;
+            }
+
+            Assert.Equal(Size, page.Rows.Count);
+            page = await PageAsync(sort, descending, ClientPosition.After(page.LastCursor!), search, bound);
+        }
+
+        var backward = new List<List<int>>();
+        page = await PageAsync(sort, descending, ClientPosition.Last, search, bound);
+        Assert.False(page.HasNext);
+        while (true)
+        {
+            backward.Add([.. page.Rows.Select(r => r.Id)]);
+            if (!page.HasPrevious)
+            {
+                break;
+            }
+
+            page = await PageAsync(sort, descending, ClientPosition.Before(page.FirstCursor!), search, bound);
+        }
+
+        return (forward, backward);
+    }
+
+    private static void AssertBackward(List<int> expected, List<List<int>> backward)
+    {
+        // Each page is a run of the list; the last one reached is the first page, full; together they hold every client.
+        foreach (var page in backward)
+        {
+            var start = expected.IndexOf(page[0]);
+            Assert.Equal(expected.Skip(start).Take(page.Count), page);
+        }
+
+        Assert.Equal(expected.Take(Size), backward[^1]);
+        Assert.Equal(expected.ToHashSet(), backward.SelectMany(p => p).ToHashSet());
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task EverySort_PagesForwardAndBack_HoldEachClientOnce_InOrder_WithTiesByIdAndEmptyValuesLast(string key, bool descending)
+    {
+        var sort = Sort(key);
+        var expected = data.Expected(sort, descending);
+
+        var (forward, backward) = await WalkAsync(sort, descending);
+
+        Assert.Equal(expected, forward);
+        AssertBackward(expected, backward);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task EverySort_AfterTheLastClient_IsAnEmptyPageWithoutNext(string key, bool descending)
+    {
+        var sort = Sort(key);
+        var last = await PageAsync(sort, descending, ClientPosition.Last);
+
+        var after = await PageAsync(sort, descending, ClientPosition.After(last.LastCursor!));
+
+        Assert.Equal(data.Expected(sort, descending)[^1], last.Rows[^1].Id);
+        Assert.Empty(after.Rows);
+        Assert.False(after.HasNext);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task EverySort_Searched_PagesThroughTheClientsFound_WhetherCountedOrWalked(string key, bool descending)
+    {
+        var sort = Sort(key);
+        // In descriptions of the inventory (and of its neighbour, which do not count), ignoring case; and in names.
+        var same = data.Expected(sort, descending, c => c.Description == "same");
+        var pc1 = data.Expected(sort, descending, c => c.Name.StartsWith("PC-1", StringComparison.Ordinal));
+
+        var (counted, countedBack) = await WalkAsync(sort, descending, "SAME");
+        var (walked, walkedBack) = await WalkAsync(sort, descending, "SAME", bound: 2);
+        var (names, namesBack) = await WalkAsync(sort, descending, "pc-1", bound: 3);
+
+        // Both ways of reading a search give the same pages: all found clients counted, or more than the bound walked.
+        Assert.Equal(same, counted);
+        Assert.Equal(same, walked);
+        Assert.Equal(pc1, names);
+        AssertBackward(same, countedBack);
+        AssertBackward(same, walkedBack);
+        AssertBackward(pc1, namesBack);
+    }
+
+    [Fact]
+    public async Task Search_CountsUpToTheBound_ThenSaysMore()
+    {
+        var counted = await PageAsync(ClientSort.Name, false, ClientPosition.First, "same");
+        var bounded = await PageAsync(ClientSort.Name, false, ClientPosition.First, "same", bound: 2);
+        var none = await PageAsync(ClientSort.Name, false, ClientPosition.First, "%");
+
+        Assert.Equal((data.Clients.Count(c => c.Description == "same"), false), (counted.Found, counted.FoundMore));
+        Assert.Equal((2, true), (bounded.Found, bounded.FoundMore));
+        Assert.Equal((0, false, 0), (none.Found, none.FoundMore, none.Rows.Count));
+    }
+
+    [Fact]
+    public async Task FromAName_StartsAtTheFirstClientWithThatNameOrAfter()
+    {
+        var at = await PageAsync(ClientSort.Name, false, ClientPosition.FromName("pc-07"));
+        var between = await PageAsync(ClientSort.Name, false, ClientPosition.FromName("PC-075"));
+        var searched = await PageAsync(ClientSort.Name, false, ClientPosition.FromName("PC-0"), "same");
+
+        Assert.Equal(["PC-07", "PC-08", "PC-09", "PC-10"], Names(at));
+        Assert.Equal(["PC-08", "PC-09", "PC-10", "PC-11"], Names(between));
+        Assert.True(at.HasPrevious && at.HasNext);
+        Assert.Equal(data.Expected(ClientSort.Name, false, c => c.Description == "same").Take(Size), searched.Rows.Select(r => r.Id));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(21)]
+    public async Task Skip_GivesTheRowsAfterThatMany(int skip)
+    {
+        var page = await PageAsync(new ClientSort(ClientSortColumn.Status), true, ClientPosition.Skip(skip));
+
+        Assert.Equal(data.Expected(new ClientSort(ClientSortColumn.Status), true).Skip(skip).Take(Size), page.Rows.Select(r => r.Id));
+    }
+
+    public static TheoryData<string, bool> IndexedSorts()
+    {
+        var sorts = new TheoryData<string, bool>();
+        foreach (var sort in new[] { "name", "status", "assignee", "clientuser" })
+        {
+            sorts.Add(sort, false);
+            sorts.Add(sort, true);
+        }
+
+        return sorts;
+    }
+
+    [Theory]
+    [InlineData("description")]
+    [InlineData("location")]
+    public async Task SortsWithoutAnIndex_OfAListTooLong_GiveTheNameSortAndSaySo(string key)
+    {
+        var sort = Sort(key);
+
+        var refused = await PageAsync(sort, true, ClientPosition.Last, clients: ClientPages.SortBound + 1);
+        var searched = await PageAsync(sort, true, ClientPosition.First, "same", clients: ClientPages.SortBound + 1);
+        var walkedSearch = await PageAsync(sort, true, ClientPosition.First, "same", bound: 2, clients: ClientPages.SortBound + 1);
+        var allowed = await PageAsync(sort, true, ClientPosition.First, clients: ClientPages.SortBound);
+
+        Assert.Equal((sort, ClientSort.Name), (refused.SortRefused, refused.Sort));
+        Assert.Equal(data.Expected(ClientSort.Name, false).Take(Size), refused.Rows.Select(r => r.Id));
+        // A search that counted what it found sorts it whatever the inventory's size; one that found more does not.
+        Assert.Equal((null, sort), (searched.SortRefused, searched.Sort));
+        Assert.Equal(data.Expected(sort, true, c => c.Description == "same").Take(Size), searched.Rows.Select(r => r.Id));
+        Assert.Equal(sort, walkedSearch.SortRefused);
+        Assert.Equal((null, sort), (allowed.SortRefused, allowed.Sort));
+    }
+
+    [Theory]
+    [MemberData(nameof(IndexedSorts))]
+    public async Task IndexedSorts_ReadAnIndex_NeverTheWholeTable_NorSortTheClients(string key, bool descending)
+    {
+        var sort = Sort(key);
+        var statements = new List<(string, (string, object?)[])>();
+        var first = await PageAsync(sort, descending, ClientPosition.First, statements: statements, size: 3);
+        var middle = await PageAsync(sort, descending, ClientPosition.After(first.LastCursor!), statements: statements, size: 8);
+        await PageAsync(sort, descending, ClientPosition.After(middle.LastCursor!), statements: statements, size: 20);
+        await PageAsync(sort, descending, ClientPosition.Last, statements: statements, size: 3);
+
+        Assert.NotEmpty(statements);
+        foreach (var (sql, parameters) in statements)
+        {
+            var plan = await PlanAsync(sql, parameters);
+            Assert.True(UsesIndexes(plan), $"{sql}\n{plan}");
+        }
+    }
+
+    private string[] Names(ClientListPage page) =>
+        [.. page.Rows.Select(r => data.Clients.Single(c => c.Id == r.Id).Name)];
+
+    private async Task<string> PlanAsync(string sql, (string Name, object? Value)[] parameters)
+    {
+        await using var db = data.Database.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        if (data.Database.Provider == DatabaseProvider.PostgreSql)
+        {
+            // Without these the planner reads a table of 28 rows whole, as it should; with them, only a missing index
+            // leaves it no other way.
+            await using var off = connection.CreateCommand();
+            off.CommandText = "SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off";
+            await off.ExecuteNonQueryAsync();
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = (data.Database.Provider == DatabaseProvider.PostgreSql ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(data.Database.Provider == DatabaseProvider.PostgreSql ? 0 : 3));
+        }
+
+        return string.Join("\n", lines);
+    }
+
+    protected abstract bool UsesIndexes(string plan);
+}
+
+public sealed class SqliteClientPagesTests(SqliteClientPagesData data) : ClientPagesTests(data), IClassFixture<SqliteClientPagesData>
+{
+    // "SCAN c" alone is a full scan of the clients; "USE TEMP B-TREE" a sort.
+    protected override bool UsesIndexes(string plan) =>
+        !plan.Split('\n').Any(line => line.Trim() == "SCAN c") && !plan.Contains("TEMP B-TREE", StringComparison.Ordinal);
+}
+
+public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : ClientPagesTests(data), IClassFixture<PostgresClientPagesData>
+{
+    // A sequential scan or a sort of the clients; an incremental sort orders one user's page of clients only.
+    protected override bool UsesIndexes(string plan) =>
+        !plan.Contains("Seq Scan on \"Clients\"", StringComparison.Ordinal)
+        && !plan.Split('\n').Any(line => line.TrimStart(' ', '-', '>').StartsWith("Sort  (", StringComparison.Ordinal));
+}

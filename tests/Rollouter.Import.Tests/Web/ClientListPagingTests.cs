@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// The client list of an inventory with 1,120 clients, on the page (First / Previous / Next / Last, a jump to a name,
+/// sorts by custom fields, "1,000+" found) and in the API (after= and next, page= within its bound).
+/// </summary>
+public abstract partial class ClientListPagingTests(RolloutWebFactory factory)
+{
+    private const int Clients = 1_120;
+    private static readonly SemaphoreSlim Seeding = new(1, 1);
+
+    /// <summary>
+    /// The inventory "Paging" of W11 (made once per app): PC-0001 … PC-1120, "Office" in the descriptions of all
+    /// but the first 100, a Location (the custom field) counting down.
+    /// </summary>
+    private async Task<(int Inventory, int Location)> PagingAsync()
+    {
+        await Seeding.WaitAsync();
+        try
+        {
+            using var scope = factory.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var location = await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync();
+            if (await db.Inventories.Where(i => i.Name == "Paging").Select(i => (int?)i.Id).SingleOrDefaultAsync() is { } existing)
+            {
+                return (existing, location);
+            }
+
+            var manager = await factory.SignInAsync("manager@demo.test");
+            var workflow = await db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
+            using var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+                new Dictionary<string, string>
+                {
+                    ["Name"] = "Paging", ["WorkflowId"] = workflow.ToString(),
+                    ["Fields[0].Id"] = location.ToString(), ["Fields[0].Selected"] = "true", ["Fields[0].Position"] = "1",
+                });
+            var inventory = await db.Inventories.SingleAsync(i => i.Name == "Paging");
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
+            db.Clients.AddRange(Enumerable.Range(1, Clients).Select(i => new Client
+            {
+                RolloutId = inventory.RolloutId,
+                InventoryId = inventory.Id,
+                Name = $"PC-{i:0000}",
+                StatusId = status,
+                Description = i <= 100 ? $"Desk {i}" : $"Office {i}",
+                Values = new Dictionary<int, string[]> { [location] = [$"Room {Clients - i:0000}"] },
+            }));
+            await db.SaveChangesAsync();
+            return (inventory.Id, location);
+        }
+        finally
+        {
+            Seeding.Release();
+        }
+    }
+
+    private static List<string> Names(string page) =>
+        [.. NameCell().Matches(page).Select(m => m.Groups[1].Value)];
+
+    private static string? Link(string page, string testId)
+    {
+        var match = Regex.Match(page, $"<li class=\"page-item \"><a class=\"page-link\" href=\"([^\"]*)\" data-testid=\"{testId}\"");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    [Fact]
+    public async Task Page_FirstNextLastPreviousFirst_WalkTheListFiftyAtATime()
+    {
+        var (inventory, _) = await PagingAsync();
+        var browser = await factory.SignInAsync("technician@demo.test");
+
+        var first = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}");
+        var second = await browser.GetStringAsync(Link(first, "page-next")!);
+        var last = await browser.GetStringAsync(Link(second, "page-last")!);
+        var beforeLast = await browser.GetStringAsync(Link(last, "page-previous")!);
+        var backToFirst = await browser.GetStringAsync(Link(beforeLast, "page-first")!);
+
+        Assert.Contains("1,120 clients", first);
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"PC-{i:0000}"), Names(first));
+        Assert.Null(Link(first, "page-previous"));
+        Assert.Equal(Enumerable.Range(51, 50).Select(i => $"PC-{i:0000}"), Names(second));
+        Assert.Equal(Enumerable.Range(1071, 50).Select(i => $"PC-{i:0000}"), Names(last));
+        Assert.Null(Link(last, "page-next"));
+        Assert.Equal(Enumerable.Range(1021, 50).Select(i => $"PC-{i:0000}"), Names(beforeLast));
+        Assert.Equal(Names(first), Names(backToFirst));
+    }
+
+    [Fact]
+    public async Task Page_JumpToAName_StartsThere_AndAStrangeCursorShowsTheFirstPage()
+    {
+        var (inventory, _) = await PagingAsync();
+        var browser = await factory.SignInAsync("technician@demo.test");
+
+        var jumped = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?from=pc-0700");
+        var previous = await browser.GetStringAsync(Link(jumped, "page-previous")!);
+        var strange = await browser.GetAsync($"/rollouts/W11/inventories/{inventory}?after=not-a-cursor&sort=status");
+
+        Assert.Equal(Enumerable.Range(700, 50).Select(i => $"PC-{i:0000}"), Names(jumped));
+        Assert.Equal(Enumerable.Range(650, 50).Select(i => $"PC-{i:0000}"), Names(previous));
+        Assert.Equal(HttpStatusCode.OK, strange.StatusCode);
+        Assert.Equal("PC-0001", Names(await strange.Content.ReadAsStringAsync())[0]);
+    }
+
+    [Fact]
+    public async Task Page_SortsByACustomField_AndCountsASearchUpToAThousand()
+    {
+        var (inventory, location) = await PagingAsync();
+        var browser = await factory.SignInAsync("technician@demo.test");
+
+        var byRoom = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort=f{location}");
+        var office = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?search=office");
+        var desk = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?search=desk&sort=f{location}&dir=desc");
+
+        // Room 0000 is PC-1120's; the header of the field links to its sort.
+        Assert.Equal("PC-1120", Names(byRoom)[0]);
+        Assert.Contains($"data-testid=\"sort-f{location}\">Location</a>", byRoom);
+        Assert.Contains("1,000+ clients matching", WebUtility.HtmlDecode(office));
+        Assert.Contains("100 clients matching", desk);
+        Assert.Equal("PC-0001", Names(desk)[0]);
+    }
+
+    [Fact]
+    public async Task Api_NextWalksEveryClientOnce_InTheSortAskedFor()
+    {
+        var (inventory, location) = await PagingAsync();
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+
+        var names = new List<string>();
+        string? next = null;
+        var answers = 0;
+        do
+        {
+            var page = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?sort=f{location}&dir=desc&pageSize=300"
+                + (next is null ? "" : "&after=" + Uri.EscapeDataString(next)));
+            Assert.Equal(Clients, page["total"]!.GetValue<int>());
+            Assert.True(page["totalExact"]!.GetValue<bool>());
+            names.AddRange(page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+            next = page["next"]?.GetValue<string>();
+            answers++;
+        }
+        while (next is not null);
+
+        Assert.Equal(4, answers);
+        Assert.Equal(Enumerable.Range(1, Clients).Select(i => $"PC-{i:0000}"), names);
+    }
+
+    [Fact]
+    public async Task Api_PageIsBounded_AndWrongArgumentsAreRefusedClearly()
+    {
+        var (inventory, _) = await PagingAsync();
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var path = $"/api/inventories/{inventory}/clients";
+
+        var third = await api.GetJsonAsync($"{path}?page=3&pageSize=100");
+        var beyond = await api.GetAsync($"{path}?page=102&pageSize=100");
+        var cursor = await api.GetAsync($"{path}?after=bm90IGEgY3Vyc29y");
+        var sort = await api.GetAsync($"{path}?sort=serial");
+        var search = await api.GetJsonAsync($"{path}?search=office&pageSize=5");
+        var from = await api.GetJsonAsync($"{path}?from=PC-1118");
+
+        Assert.Equal("PC-0201", third["items"]![0]!["name"]!.GetValue<string>());
+        Assert.Equal(3, third["page"]!.GetValue<int>());
+        Assert.NotNull(third["next"]);
+        Assert.Equal(HttpStatusCode.BadRequest, beyond.StatusCode);
+        Assert.Contains("after=", await beyond.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, cursor.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, sort.StatusCode);
+        Assert.Contains("no sort", await sort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((1000, false), (search["total"]!.GetValue<int>(), search["totalExact"]!.GetValue<bool>()));
+        Assert.Equal(["PC-1118", "PC-1119", "PC-1120"], from["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Null(from["next"]);
+    }
+
+    [GeneratedRegex("<a href=\"/rollouts/W11/clients/\\d+\">([^<]+)</a>")]
+    private static partial Regex NameCell();
+}
+
+public sealed class SqliteClientListPagingTests(RolloutWebFactory factory)
+    : ClientListPagingTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientListPagingTests(PostgresWebFactory factory)
+    : ClientListPagingTests(factory), IClassFixture<PostgresWebFactory>;
