@@ -68,6 +68,41 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>
+    /// Holds the inventory's row as an UPDATE would, until disposed: an import into it writes every row, then waits at
+    /// the end of its transaction, where it adds its clients to the inventory's count. A test can thus end an app
+    /// "during the write" on any machine, however fast: the write cannot commit before the hold ends.
+    /// </summary>
+    public async Task<IAsyncDisposable> HoldInventoryAsync(string rollout, string inventory)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT i."Id" FROM "Inventories" i JOIN "Rollouts" r ON r."Id" = i."RolloutId"
+            WHERE r."Identifier" = @rollout AND i."Name" = @inventory FOR NO KEY UPDATE OF i
+            """, connection, transaction);
+        command.Parameters.AddWithValue("rollout", rollout);
+        command.Parameters.AddWithValue("inventory", inventory);
+        if (await command.ExecuteScalarAsync() is null)
+        {
+            await connection.DisposeAsync();
+            throw new InvalidOperationException($"No inventory \"{inventory}\" in rollout {rollout}.");
+        }
+
+        return new Hold(connection, transaction);
+    }
+
+    private sealed class Hold(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

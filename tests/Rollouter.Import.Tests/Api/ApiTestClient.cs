@@ -60,18 +60,22 @@ public static class ApiTestClient
     }
 
     /// <summary>Polls the import until it is Completed or Failed (at most a minute).</summary>
-    public static async Task<JsonNode> WaitForResultAsync(this HttpClient client, int importId)
+    public static Task<JsonNode> WaitForResultAsync(this HttpClient client, int importId) =>
+        client.WaitForAsync(importId, i => i.Status() is "Completed" or "Failed", TimeSpan.FromMinutes(1));
+
+    /// <summary>Polls the import (<c>GET /api/imports/{id}</c>) until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task<JsonNode> WaitForAsync(this HttpClient client, int importId, Func<JsonNode, bool> until, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             var import = await client.GetJsonAsync($"/api/imports/{importId}");
-            if (import["status"]!.GetValue<string>() is "Completed" or "Failed")
+            if (until(import))
             {
                 return import;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"Import {importId} did not finish: {import.ToJsonString()}");
+            Assert.True(waited.Elapsed < timeout, $"Import {importId} did not get there within {timeout}: {import.ToJsonString()}");
             await Task.Delay(100);
         }
     }

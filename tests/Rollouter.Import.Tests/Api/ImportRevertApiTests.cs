@@ -34,21 +34,8 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         return import.Id();
     }
 
-    private static async Task<JsonNode> WaitForRevertAsync(HttpClient client, int importId)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var import = await client.GetJsonAsync($"/api/imports/{importId}");
-            if (import["revert"]?["running"]?.GetValue<bool>() != true)
-            {
-                return import;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The revert of import {importId} did not end: {import.Json()}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task<JsonNode> WaitForRevertAsync(HttpClient client, int importId) =>
+        client.WaitForAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
 
     private async Task<int> ClientCountAsync(params string[] names)
     {
@@ -75,6 +62,13 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         Assert.Equal("Reverted", reverted.Status());
         Assert.NotNull(reverted["revert"]!["revertedAt"]);
         Assert.Equal(0, await ClientCountAsync(names));
+        using (var scope = factory.Services.CreateScope())
+        {
+            // The count the client list shows is kept on the inventory: the revert took its clients off it.
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            Assert.Equal(await db.Clients.CountAsync(c => c.InventoryId == laptopsId),
+                await db.Inventories.Where(i => i.Id == laptopsId).Select(i => i.ClientCount).SingleAsync());
+        }
 
         var page = await factory.SignInAsync("manager@demo.test");
         var list = await page.GetStringAsync("/rollouts/W11/imports");

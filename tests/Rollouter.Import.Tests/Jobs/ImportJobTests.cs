@@ -238,10 +238,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     [Fact]
     public async Task RunWhoseLockSessionEnds_StopsWritingNothing_AndIsRunAgain()
     {
-        // Enough rows that the write outlasts the heartbeat (1 s) that notices the lost lock: since the single-pass
-        // write, 100,000 rows could commit on a quiet machine before the run learnt of it (still once: the lease keeps
-        // other instances away until it runs out).
-        const int rows = 400_000;
+        const int rows = 20_000;
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");
@@ -253,13 +250,26 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
         }
 
         var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv.ToString()))).Id();
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
-        // As soon as the run holds its lock, the server ends the session that holds it (restarted, or ended by an
-        // administrator) while this process lives on: another instance could now take the import, so this run must
-        // not go on writing.
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            // The inventory's row held as an UPDATE would hold it: the run writes every row, then waits at the end of its
+            // transaction (where it adds to the inventory's client count), so it cannot commit before the test lets go,
+            // however fast the machine.
+            await using var hold = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await hold.OpenAsync();
+            await using var holding = await hold.BeginTransactionAsync();
+            await using (var select = new Npgsql.NpgsqlCommand(
+                             "SELECT 1 FROM \"Inventories\" WHERE \"Id\" = @id FOR NO KEY UPDATE", hold, holding))
+            {
+                select.Parameters.AddWithValue("id", servers);
+                Assert.Equal(1, await select.ExecuteScalarAsync());
+            }
+
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+            // As soon as the run holds its lock, the server ends the session that holds it (restarted, or ended by an
+            // administrator) while this process lives on: another instance could now take the import, so this run must
+            // not go on writing.
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while ((await db.Database.SqlQueryRaw<bool>(
                        "SELECT pg_terminate_backend(pid) AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND classid = {0} AND objid = {1}",
@@ -270,6 +280,13 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
                 Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), running.Json());
                 await Task.Delay(20);
             }
+
+            // The run learns of it with its next heartbeat and gives up; the import is run again. Only then the hold ends:
+            // had the first run gone on, it could have committed now.
+            var again = await client.WaitForAsync(importId, i => i["attempt"]!.GetValue<int>() >= 2, TimeSpan.FromMinutes(1));
+            Assert.Equal("InProgress", again.Status());
+            Assert.Equal(0, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
+            await holding.RollbackAsync();
         }
 
         var result = await client.WaitForResultAsync(importId);
