@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Rollouter.Import.BrowserTests.Infrastructure;
+using Rollouter.Import.Testing;
 using Xunit.Abstractions;
 
 namespace Rollouter.Import.BrowserTests;
@@ -298,17 +299,14 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         created.EnsureSuccessStatusCode();
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
         (await http.PostAsync($"api/imports/{id}/approve", null)).EnsureSuccessStatusCode();
-        var deadline = DateTime.UtcNow.AddMilliseconds(JobTimeout);
-        while (true)
-        {
-            var status = (await http.GetFromJsonAsync<JsonElement>($"api/imports/{id}")).GetProperty("status").GetString();
-            if (status == "Failed")
+        await ImportWaiting.WaitForImportAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            async () => (await http.GetFromJsonAsync<JsonElement>($"api/imports/{id}")).GetProperty("status").GetString(),
+            status =>
             {
-                return id;
-            }
-
-            Assert.True(status is "InProgress" or "WaitingForApproval" && DateTime.UtcNow < deadline, $"Import {id} is {status}");
-            await Task.Delay(250);
-        }
+                Assert.True(status is "InProgress" or "WaitingForApproval" or "Failed", $"Import {id} is {status}");
+                return status == "Failed";
+            },
+            TimeSpan.FromMilliseconds(JobTimeout), status => $"status {status}", TimeSpan.FromMilliseconds(250));
+        return id;
     }
 }

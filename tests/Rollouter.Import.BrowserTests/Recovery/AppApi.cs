@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Rollouter.Import.BrowserTests.Infrastructure;
+using Rollouter.Import.Testing;
 
 namespace Rollouter.Import.BrowserTests.Recovery;
 
@@ -62,22 +62,8 @@ public sealed class AppApi : IDisposable
     public Task<JsonNode> ImportAsync(int importId) => GetAsync($"api/imports/{importId}");
 
     /// <summary>Asks until the import satisfies the condition; fails when <paramref name="within"/> has passed.</summary>
-    public async Task<JsonNode> WaitForAsync(int importId, Func<JsonNode, bool> condition, TimeSpan within, string what)
-    {
-        var waited = Stopwatch.StartNew();
-        JsonNode import;
-        while (!condition(import = await ImportAsync(importId)))
-        {
-            if (waited.Elapsed > within)
-            {
-                Assert.Fail($"Import {importId} was not {what} within {within.TotalSeconds:0} s: {Describe(import)}");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-
-        return import;
-    }
+    public Task<JsonNode> WaitForImportAsync(int importId, Func<JsonNode, bool> condition, TimeSpan within, string what) =>
+        ImportWaiting.WaitForImportAsync($"{importId} ({what})", () => ImportAsync(importId), condition, within, Describe, PollInterval);
 
     public static string Describe(JsonNode import) =>
         $"status {import["status"]}, progress {import["progress"]?.ToJsonString()}, attempt {import["attempt"]}, " +

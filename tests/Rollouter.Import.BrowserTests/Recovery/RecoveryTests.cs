@@ -53,7 +53,7 @@ public sealed class RecoveryTests
         var restart = Stopwatch.StartNew();
         await using var restarted = await AppServer.StartAsync("recovery-single-restart", database.AppSettings);
         using var again = await AppApi.SignInAsync(restarted, "admin@demo.test");
-        var done = await again.WaitForAsync(importId, i => i["status"]!.GetValue<string>() != "InProgress",
+        var done = await again.WaitForImportAsync(importId, i => i["status"]!.GetValue<string>() != "InProgress",
             Promise - restart.Elapsed, "finished after the restart");
 
         await AssertCompletedOnceAsync(database, prefix, done, beforeTheCrash);
@@ -92,7 +92,7 @@ public sealed class RecoveryTests
         }
 
         await AssertNothingWrittenAsync(database, prefix, importId);
-        var done = await survivorApi.WaitForAsync(importId, i => i["status"]!.GetValue<string>() != "InProgress",
+        var done = await survivorApi.WaitForImportAsync(importId, i => i["status"]!.GetValue<string>() != "InProgress",
             Promise - crash.Elapsed, "finished by the other instance after the crash");
         await AssertCompletedOnceAsync(database, prefix, done, beforeTheCrash);
         Assert.True(survivor.HasWritten($"Import {importId} starts its run, attempt 2"), survivor.RecentOutput);
@@ -145,7 +145,7 @@ public sealed class RecoveryTests
 
     /// <summary>Waits until the import has written rows, as its row shows them; fails when it finished first.</summary>
     private static Task<JsonNode> WaitUntilWritingAsync(AppApi api, int importId) =>
-        api.WaitForAsync(importId, import =>
+        api.WaitForImportAsync(importId, import =>
         {
             Assert.True(import["status"]!.GetValue<string>() == "InProgress",
                 $"The import finished before the test could interrupt it: {AppApi.Describe(import)}");

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rollouter.Import.Testing;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure;
 
@@ -59,26 +60,22 @@ public static class ApiTestClient
         return await client.PostAsync($"/api/rollouts/{rolloutId}/imports", form);
     }
 
-    /// <summary>Polls the import until it is Completed or Failed (at most a minute).</summary>
+    /// <summary>Waits until the import is Completed or Failed (at most a minute).</summary>
     public static Task<JsonNode> WaitForResultAsync(this HttpClient client, int importId) =>
-        client.WaitForAsync(importId, i => i.Status() is "Completed" or "Failed", TimeSpan.FromMinutes(1));
+        client.WaitForImportAsync(importId, i => i.Status() is "Completed" or "Failed", TimeSpan.FromMinutes(1));
 
-    /// <summary>Polls the import (<c>GET /api/imports/{id}</c>) until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task<JsonNode> WaitForAsync(this HttpClient client, int importId, Func<JsonNode, bool> until, TimeSpan timeout)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var import = await client.GetJsonAsync($"/api/imports/{importId}");
-            if (until(import))
-            {
-                return import;
-            }
+    /// <summary>Asks for the import (<c>GET /api/imports/{id}</c>) until <paramref name="until"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static Task<JsonNode> WaitForImportAsync(this HttpClient client, int importId, Func<JsonNode, bool> until, TimeSpan timeout) =>
+        ImportWaiting.WaitForImportAsync(importId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            () => client.GetJsonAsync($"/api/imports/{importId}"), until, timeout, import => import.ToJsonString());
 
-            Assert.True(waited.Elapsed < timeout, $"Import {importId} did not get there within {timeout}: {import.ToJsonString()}");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>
+    /// Asks the import page's progress endpoint, as the page's progress bar does, until the import is no longer In Progress
+    /// (at most a minute); its last answer (<c>done</c>, <c>status</c>, …).
+    /// </summary>
+    public static Task<JsonElement> WaitForImportAsync(this HttpClient client, string importPath) =>
+        ImportWaiting.WaitForImportAsync(importPath, () => client.GetFromJsonAsync<JsonElement>(importPath + "/progress"),
+            progress => progress.GetProperty("done").GetBoolean(), TimeSpan.FromMinutes(1), progress => progress.ToString());
 
     public static string Status(this JsonNode import) => import["status"]!.GetValue<string>();
 

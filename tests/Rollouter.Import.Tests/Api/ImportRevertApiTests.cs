@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -35,7 +36,7 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
     }
 
     private static Task<JsonNode> WaitForRevertAsync(HttpClient client, int importId) =>
-        client.WaitForAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+        client.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
 
     private async Task<int> ClientCountAsync(params string[] names)
     {
@@ -71,13 +72,14 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         }
 
         var page = await factory.SignInAsync("manager@demo.test");
-        var list = await page.GetStringAsync("/rollouts/W11/imports");
-        Assert.Matches($"Reverted</span></td>\\s*<td><a href=\"/rollouts/W11/imports/{importId}\"", list);
-        var details = await page.GetStringAsync($"/rollouts/W11/imports/{importId}");
-        Assert.Contains("data-status=\"Reverted\"", details);
-        Assert.DoesNotContain("data-testid=\"revert\"", details);
-        var review = await (await factory.SignInAsync("kam@demo.test")).GetStringAsync($"/reviews/W11/imports/{importId}");
-        Assert.Contains("data-status=\"Reverted\"", review);
+        var list = await page.GetPageAsync("/rollouts/W11/imports");
+        var row = Assert.Single(list.QuerySelectorAll("tbody tr"), r => r.Links().Contains($"/rollouts/W11/imports/{importId}"));
+        Assert.Equal("Reverted", row.Children[1].One(".badge").NormalizedText());
+        var details = await page.GetPageAsync($"/rollouts/W11/imports/{importId}");
+        Assert.Equal("Reverted", details.TestId("import-status").GetAttribute("data-status"));
+        Assert.False(details.HasTestId("revert"));
+        var review = await (await factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{importId}");
+        Assert.Equal("Reverted", review.TestId("import-status").GetAttribute("data-status"));
     }
 
     [Fact]
@@ -109,9 +111,8 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         var path = $"/rollouts/W11/imports/{importId}";
         var form = await RolloutWebFactory.PostFormAsync(await factory.SignInAsync("manager@demo.test"), path + "/revert", [], path);
         Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
-        var html = await form.Content.ReadAsStringAsync();
-        Assert.Contains("data-testid=\"revert-conflicts\"", html);
-        Assert.Contains(name, html);
+        var html = await form.ReadPageAsync();
+        Assert.Contains(name, html.TestId("revert-conflicts").NormalizedText());
         Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{importId}")).Status());
         Assert.Equal(1, await ClientCountAsync(name));
     }

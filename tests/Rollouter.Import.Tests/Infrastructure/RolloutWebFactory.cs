@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -94,9 +93,7 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
     }
 
     public static string AntiforgeryToken(string html) =>
-        Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"") is { Success: true } m
-            ? m.Groups[1].Value
-            : throw new InvalidOperationException("The page has no antiforgery token.");
+        HtmlPage.Parse(html).AntiforgeryToken();
 
     protected override void Dispose(bool disposing)
     {

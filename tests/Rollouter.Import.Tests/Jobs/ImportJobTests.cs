@@ -283,7 +283,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
 
             // The run learns of it with its next heartbeat and gives up; the import is run again. Only then the hold ends:
             // had the first run gone on, it could have committed now.
-            var again = await client.WaitForAsync(importId, i => i["attempt"]!.GetValue<int>() >= 2, TimeSpan.FromMinutes(1));
+            var again = await client.WaitForImportAsync(importId, i => i["attempt"]!.GetValue<int>() >= 2, TimeSpan.FromMinutes(1));
             Assert.Equal("InProgress", again.Status());
             Assert.Equal(0, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
             await holding.RollbackAsync();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -64,14 +63,11 @@ public abstract partial class ClientListPagingTests(RolloutWebFactory factory)
         }
     }
 
+    /// <summary>The clients the page lists (each name links to its client page), in order.</summary>
     private static List<string> Names(string page) =>
-        [.. NameCell().Matches(page).Select(m => m.Groups[1].Value)];
+        [.. HtmlPage.Parse(page).QuerySelectorAll("a[href^='/rollouts/W11/clients/']").Select(a => a.NormalizedText())];
 
-    private static string? Link(string page, string testId)
-    {
-        var match = Regex.Match(page, $"<li class=\"page-item \"><a class=\"page-link\" href=\"([^\"]*)\" data-testid=\"{testId}\"");
-        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
-    }
+    private static string? Link(string page, string testId) => HtmlPage.Parse(page).PagerLink(testId);
 
     [Fact]
     public async Task Page_FirstNextLastPreviousFirst_WalkTheListFiftyAtATime()
@@ -123,7 +119,7 @@ public abstract partial class ClientListPagingTests(RolloutWebFactory factory)
 
         // Room 0000 is PC-1120's; the header of the field links to its sort.
         Assert.Equal("PC-1120", Names(byRoom)[0]);
-        Assert.Contains($"data-testid=\"sort-f{location}\">Location</a>", byRoom);
+        Assert.Equal("Location", HtmlPage.Parse(byRoom).TestId($"sort-f{location}").NormalizedText());
         Assert.Contains("1,000+ clients matching", WebUtility.HtmlDecode(office));
         Assert.Contains("100 clients matching", desk);
         Assert.Equal("PC-0001", Names(desk)[0]);
@@ -180,9 +176,6 @@ public abstract partial class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Equal(["PC-1118", "PC-1119", "PC-1120"], from["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
         Assert.Null(from["next"]);
     }
-
-    [GeneratedRegex("<a href=\"/rollouts/W11/clients/\\d+\">([^<]+)</a>")]
-    private static partial Regex NameCell();
 }
 
 public sealed class SqliteClientListPagingTests(RolloutWebFactory factory)

@@ -6,6 +6,8 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -31,6 +33,20 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         return values.GetValueOrDefault(fieldId) ?? [];
     });
 
+    /// <summary>The value a field's row shows (the row headed by <paramref name="field"/>), or null when there is no such row.</summary>
+    private static string? Field(IParentNode page, string field) =>
+        page.QuerySelectorAll("tr").FirstOrDefault(r => r.QuerySelector("th[scope=row]")?.NormalizedText() == field)?.QuerySelector("td")?.NormalizedText();
+
+    /// <summary>The client's links as the page reads them: "LT-0040 replaces LT-0039", with the other client's page.</summary>
+    private static IReadOnlyList<(string Reading, string Other, string? Href)> Links(IDocument page) =>
+        [.. page.QuerySelectorAll("[data-testid=client-links] li").Select(li =>
+            (li.One("em").NormalizedText(), li.One("a").NormalizedText(), li.One("a").GetAttribute("href")))];
+
+    /// <summary>The history's changes: field, old value (muted) and new value.</summary>
+    private static IReadOnlyList<(string Field, string Old, string New)> Changes(IDocument page) =>
+        [.. page.QuerySelectorAll("li").Where(li => li.FirstElementChild is { LocalName: "strong" }).Select(li =>
+            (li.One("strong").NormalizedText(), li.One("span.text-muted").NormalizedText(), li.NormalizedText()[(li.NormalizedText().LastIndexOf(" → ", StringComparison.Ordinal) + 3)..]))];
+
     private static Task<HttpResponseMessage> LinkAsync(HttpClient browser, int clientId, Dictionary<string, string> form) =>
         RolloutWebFactory.PostFormAsync(browser, $"/rollouts/W11/clients/{clientId}/links", form, $"/rollouts/W11/clients/{clientId}");
 
@@ -39,25 +55,25 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
     {
         var technician = await factory.SignInAsync("technician@demo.test");
 
-        var lt1 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0001")}");
-        var lt39 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0039")}");
-        var lt40 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0040")}");
-        var lt13 = await technician.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0013")}");
+        var lt1 = await technician.GetPageAsync($"/rollouts/W11/clients/{await IdAsync("LT-0001")}");
+        var lt39 = await technician.GetPageAsync($"/rollouts/W11/clients/{await IdAsync("LT-0039")}");
+        var lt40 = await technician.GetPageAsync($"/rollouts/W11/clients/{await IdAsync("LT-0040")}");
+        var lt13 = await technician.GetPageAsync($"/rollouts/W11/clients/{await IdAsync("LT-0013")}");
 
-        Assert.Contains("<th scope=\"row\">Location</th>", lt1);
-        Assert.Contains("Building B, room 101", lt1);
-        Assert.Contains("Tina Technician (technician@demo.test)", lt1);
-        Assert.Contains("<span class=\"badge text-bg-light border me-1\">SAP GUI</span>", lt1);
-        Assert.Contains("SN100001", lt1);
-        Assert.Contains($"<em>is used with</em> <a href=\"/rollouts/W11/clients/{await IdAsync("MON-0001")}\">MON-0001</a>", lt1);
-        Assert.Contains("advanced", lt1);
-        Assert.Contains("<em>replaces</em> <a href=\"/rollouts/W11/clients/" + await IdAsync("LT-0039") + "\">LT-0039</a>", lt40);
-        Assert.Contains("<em>is replaced by</em> <a href=\"/rollouts/W11/clients/" + await IdAsync("LT-0040") + "\">LT-0040</a>", lt39);
-        Assert.Contains("data-testid=\"client-flag\">Docking station missing", lt13);
-        Assert.Contains("created", lt1);
-        Assert.Contains("Ada Admin", lt1);
-        Assert.DoesNotContain("data-testid=\"add-link\"", lt1);
-        Assert.DoesNotContain(">Remove</button>", lt1);
+        Assert.NotNull(Field(lt1, "Location"));
+        Assert.Contains("Building B, room 101", lt1.Body!.NormalizedText());
+        Assert.Contains("Tina Technician (technician@demo.test)", lt1.Body!.NormalizedText());
+        Assert.Contains(lt1.QuerySelectorAll("span.badge"), badge => badge.NormalizedText() == "SAP GUI" && badge.Closest("td") is not null);
+        Assert.Contains("SN100001", lt1.Body!.NormalizedText());
+        Assert.Contains(("is used with", "MON-0001", $"/rollouts/W11/clients/{await IdAsync("MON-0001")}"), Links(lt1));
+        Assert.Contains("advanced", lt1.TestId("client-links").NormalizedText());
+        Assert.Contains(("replaces", "LT-0039", $"/rollouts/W11/clients/{await IdAsync("LT-0039")}"), Links(lt40));
+        Assert.Contains(("is replaced by", "LT-0040", $"/rollouts/W11/clients/{await IdAsync("LT-0040")}"), Links(lt39));
+        Assert.StartsWith("Docking station missing", lt13.TestId("client-flag").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains("created", lt1.Body!.NormalizedText());
+        Assert.Contains("Ada Admin", lt1.Body!.NormalizedText());
+        Assert.False(lt1.HasTestId("add-link"));
+        Assert.DoesNotContain("Remove", lt1.Actions());
     }
 
     [Fact]
@@ -84,20 +100,21 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         var manager = await factory.SignInAsync("manager@demo.test");
         var (lt20, lt21) = (await IdAsync("LT-0020"), await IdAsync("LT-0021"));
 
-        var found = await manager.GetStringAsync($"/rollouts/W11/clients/{lt20}?find=lt-002");
-        Assert.Contains($"value=\"{lt21}\"", found);
-        Assert.DoesNotContain($"id=\"other-{lt20}\"", found);
-        Assert.Contains("is replaced by", found);
+        var found = await manager.GetPageAsync($"/rollouts/W11/clients/{lt20}?find=lt-002");
+        var candidates = found.TestId("add-link").QuerySelectorAll<IHtmlInputElement>("input[name=otherClientId]").Select(i => i.Value).ToList();
+        Assert.Contains($"{lt21}", candidates);
+        Assert.DoesNotContain($"{lt20}", candidates);
+        Assert.Contains("is replaced by", found.TestId("add-link").NormalizedText());
         var response = await LinkAsync(manager, lt20, new() { ["otherClientId"] = lt21.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:in" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var page20 = await manager.GetStringAsync($"/rollouts/W11/clients/{lt20}");
-        var page21 = await manager.GetStringAsync($"/rollouts/W11/clients/{lt21}");
-        Assert.Contains("The link was added.", page20);
-        Assert.Contains("<em>is replaced by</em> <a href=\"/rollouts/W11/clients/" + lt21 + "\">LT-0021</a>", page20);
-        Assert.Contains("<em>replaces</em> <a href=\"/rollouts/W11/clients/" + lt20 + "\">LT-0020</a>", page21);
-        Assert.Contains("<strong>Link</strong>: <span class=\"text-muted\">(empty)</span> → is replaced by LT-0021", page20);
-        Assert.Contains("Max Manager", page20);
+        var page20 = await manager.GetPageAsync($"/rollouts/W11/clients/{lt20}");
+        var page21 = await manager.GetPageAsync($"/rollouts/W11/clients/{lt21}");
+        Assert.Contains("The link was added.", page20.Body!.NormalizedText());
+        Assert.Contains(("is replaced by", "LT-0021", $"/rollouts/W11/clients/{lt21}"), Links(page20));
+        Assert.Contains(("replaces", "LT-0020", $"/rollouts/W11/clients/{lt20}"), Links(page21));
+        Assert.Contains(("Link", "(empty)", "is replaced by LT-0021"), Changes(page20));
+        Assert.Contains("Max Manager", page20.Body!.NormalizedText());
 
         var again = await LinkAsync(manager, lt21, new() { ["otherClientId"] = lt20.ToString(), ["linkType"] = $"{await LinkTypeAsync(false)}:out" });
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
@@ -107,8 +124,7 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         var removed = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{lt20}/links/{linkId}/delete", [], $"/rollouts/W11/clients/{lt20}");
         Assert.Equal(HttpStatusCode.Redirect, removed.StatusCode);
         Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.Id == linkId)));
-        Assert.Contains("<strong>Link</strong>: <span class=\"text-muted\">replaces LT-0020</span> → (empty)",
-            await manager.GetStringAsync($"/rollouts/W11/clients/{lt21}"));
+        Assert.Contains(("Link", "replaces LT-0020", "(empty)"), Changes(await manager.GetPageAsync($"/rollouts/W11/clients/{lt21}")));
     }
 
     [Fact]
@@ -123,14 +139,15 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         var ask = await LinkAsync(manager, lt10, new() { ["otherClientId"] = mon5.ToString(), ["linkType"] = usedWith });
 
         Assert.Equal(HttpStatusCode.OK, ask.StatusCode);
-        var choice = await ask.Content.ReadAsStringAsync();
-        Assert.Contains("data-testid=\"conflicts\"", choice);
+        var choice = await ask.ReadPageAsync();
+        var conflicts = choice.TestId("conflicts");
         // The heading reads as the link will: the type's name, without the list's "(advanced)".
-        Assert.Contains("LT-0010 <em>is used with</em> MON-0005</h1>", choice);
-        Assert.Contains("<th scope=\"row\">Location</th>", choice);
-        Assert.Contains("Building B, room 110", choice);
-        Assert.Contains("Building C, room 105", choice);
-        Assert.DoesNotContain("<th scope=\"row\">Department</th>", choice);
+        var heading = choice.One("h1");
+        Assert.Equal(("LT-0010 is used with MON-0005", "is used with"), (heading.NormalizedText(), heading.One("em").NormalizedText()));
+        Assert.Contains("Location", conflicts.Texts("th[scope=row]"));
+        Assert.Contains("Building B, room 110", conflicts.NormalizedText());
+        Assert.Contains("Building C, room 105", conflicts.NormalizedText());
+        Assert.DoesNotContain("Department", conflicts.Texts("th[scope=row]"));
         Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == lt10)));
 
         var linked = await LinkAsync(manager, lt10,
@@ -140,8 +157,8 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         Assert.Equal(["Building B, room 110"], await ValueAsync("MON-0005", "Location"));
         Assert.Equal(["Building B, room 110"], await ValueAsync("LT-0010", "Location"));
         Assert.Equal(2, await DbAsync(db => db.AdvancedLinkMemberships.CountAsync(m => m.ClientId == lt10 || m.ClientId == mon5)));
-        Assert.Contains("<strong>Location</strong>: <span class=\"text-muted\">Building C, room 105</span> → Building B, room 110",
-            await manager.GetStringAsync($"/rollouts/W11/clients/{mon5}"));
+        Assert.Contains(("Location", "Building C, room 105", "Building B, room 110"),
+            Changes(await manager.GetPageAsync($"/rollouts/W11/clients/{mon5}")));
 
         // A second advanced link for either client is refused with a clear message.
         var second = await LinkAsync(manager, await IdAsync("LT-0011"),
@@ -217,11 +234,11 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         await api.PostAsync($"/api/imports/{upload.Id()}/approve", null);
         Assert.Equal("Completed", (await api.WaitForResultAsync(upload.Id())).Status());
 
-        var page = await manager.GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0025")}");
+        var page = await manager.GetPageAsync($"/rollouts/W11/clients/{await IdAsync("LT-0025")}");
 
-        Assert.Contains($"<a href=\"/rollouts/W11/imports/{upload.Id()}\">changed by import #{upload.Id()}</a>", page);
-        Assert.Contains("<strong>Status</strong>: <span class=\"text-muted\">Prepared</span> → Done", page);
-        Assert.Contains("<strong>Serial number</strong>: <span class=\"text-muted\">SN100025</span> → SN555555", page);
+        Assert.Equal($"/rollouts/W11/imports/{upload.Id()}", page.Link($"changed by import #{upload.Id()}").GetAttribute("href"));
+        Assert.Contains(("Status", "Prepared", "Done"), Changes(page));
+        Assert.Contains(("Serial number", "SN100025", "SN555555"), Changes(page));
         var technicianPage = await (await factory.SignInAsync("technician@demo.test")).GetStringAsync($"/rollouts/W11/clients/{await IdAsync("LT-0025")}");
         Assert.Contains($"changed by import #{upload.Id()}", technicianPage);
         Assert.DoesNotContain($"/imports/{upload.Id()}", technicianPage);

@@ -1,5 +1,7 @@
+using AngleSharp.Dom;
 using System.Net;
 using System.Text;
+using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
@@ -17,26 +19,29 @@ public abstract partial class ImportPagesTests
             ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
         }, path);
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
-        Assert.Equal("Failed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
         var later = await UploadAsync(client, await InventoryIdAsync("Laptops"), "fixed.csv",
             Encoding.UTF8.GetBytes($"Machine,Phase\n{Unique("WAY")},New\n"));
         var laterPath = later.Headers.Location!.OriginalString;
         var laterId = laterPath[(laterPath.LastIndexOf('/') + 1)..];
         var id = path[(path.LastIndexOf('/') + 1)..];
 
-        var page = WebUtility.HtmlDecode(await client.GetStringAsync(path));
-        var review = WebUtility.HtmlDecode(await (await Factory.SignInAsync("kam@demo.test")).GetStringAsync($"/reviews/W11/imports/{id}"));
+        var page = await client.GetPageAsync(path);
+        var review = await (await Factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
 
-        var correct = page.IndexOf("Correct the failing cells below", StringComparison.Ordinal);
-        var mapping = page.IndexOf("Change the <a class=\"alert-link\" href=\"#mapping\">column-field assignment</a> and approve again", StringComparison.Ordinal);
-        var newFile = page.IndexOf("Fix the whole file and upload it as a", StringComparison.Ordinal);
-        Assert.True(correct > 0 && correct < mapping && mapping < newFile, $"{correct} < {mapping} < {newFile}");
-        Assert.DoesNotContain("Fix them in the file and upload it as a new import", page, StringComparison.Ordinal);
-        Assert.Contains("data-testid=\"cell-editor\" data-row=\"2\" data-column=\"B\"", page, StringComparison.Ordinal);
-        Assert.Contains($"<a class=\"ms-2\" href=\"{laterPath}\">#{laterId} fixed.csv</a>", page, StringComparison.Ordinal);
-        Assert.Contains($"<a class=\"ms-2\" href=\"/reviews/W11/imports/{laterId}\">#{laterId} fixed.csv</a>", review, StringComparison.Ordinal);
-        Assert.DoesNotContain("data-testid=\"recovery\"", review, StringComparison.Ordinal);
-        Assert.DoesNotContain("data-testid=\"cell-editor\"", review, StringComparison.Ordinal);
+        var ways = page.TestId("recovery").QuerySelectorAll("li").ToList();
+        Assert.Equal(["recovery-correct", "recovery-mapping", "recovery-new-file"], ways.Select(w => w.GetAttribute("data-testid")));
+        Assert.StartsWith("Correct the failing cells below", ways[0].NormalizedText(), StringComparison.Ordinal);
+        Assert.StartsWith("Change the column-field assignment and approve again", ways[1].NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal(("column-field assignment", "#mapping"), (ways[1].One("a").NormalizedText(), ways[1].One("a").GetAttribute("href")));
+        Assert.StartsWith("Fix the whole file and upload it as a", ways[2].NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Fix them in the file and upload it as a new import", page.Body!.NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains(page.QuerySelectorAll("[data-testid=cell-editor]"),
+            editor => editor.GetAttribute("data-row") == "2" && editor.GetAttribute("data-column") == "B");
+        Assert.Equal(laterPath, page.TestId("later-imports").Link($"#{laterId} fixed.csv").GetAttribute("href"));
+        Assert.Equal($"/reviews/W11/imports/{laterId}", review.TestId("later-imports").Link($"#{laterId} fixed.csv").GetAttribute("href"));
+        Assert.False(review.HasTestId("recovery"));
+        Assert.False(review.HasTestId("cell-editor"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(laterPath)).StatusCode);
     }
 }

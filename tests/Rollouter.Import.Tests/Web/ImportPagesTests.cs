@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -54,34 +55,22 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var response = await UploadAsync(client, await InventoryIdAsync(inventory), fileName, Encoding.UTF8.GetBytes(csv));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.OriginalString;
-        Assert.Matches(@"^/rollouts/W11/imports/\d+$", location);
+        Assert.True(location.StartsWith("/rollouts/W11/imports/", StringComparison.Ordinal)
+                    && int.TryParse(location["/rollouts/W11/imports/".Length..], CultureInfo.InvariantCulture, out _), location);
         return (client, location);
     }
 
-    /// <summary>Polls the page's progress endpoint, as the progress bar does, until the import is no longer In Progress.</summary>
-    private static async Task<JsonElement> WaitUntilDoneAsync(HttpClient client, string importPath)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var progress = await client.GetFromJsonAsync<JsonElement>(importPath + "/progress");
-            if (progress.GetProperty("done").GetBoolean())
-            {
-                return progress;
-            }
+    private static string? Status(IDocument page) => page.TestId("import-status").GetAttribute("data-status");
 
-            Assert.True(DateTime.UtcNow < deadline, $"{importPath} did not finish: {progress}");
-            await Task.Delay(100);
-        }
-    }
+    /// <summary>What column <paramref name="letter"/> is mapped to, as the page's mapping table selects it.</summary>
+    private static string? SelectedTarget(IDocument page, string letter) =>
+        MappingRow(page, letter).One("select[name$='.Target']").SelectedOption()?.Value;
 
-    private static string Status(string page) => StatusRegex().Match(page).Groups[1].Value;
+    private static IElement MappingRow(IDocument page, string letter) =>
+        page.TestId("mapping").One($"tr[data-letter='{letter}']");
 
-    private static string SelectedTarget(string page, string letter)
-    {
-        var row = Regex.Match(page, $"<tr data-letter=\"{letter}\">(.*?)</tr>", RegexOptions.Singleline).Value;
-        return Regex.Match(row, "<option value=\"([^\"]*)\"[^>]*selected=\"selected\"").Groups[1].Value;
-    }
+    /// <summary>The rows the failed rows card lists on this page.</summary>
+    private static IReadOnlyList<string> FailedRows(IDocument page) => page.TestId("failed-rows-table").Rows();
 
     [Fact]
     public async Task UploadedCsv_ShowsColumnsAndSuggestedMapping_AndApprovedImportCompletesWithClientsInTheInventory()
@@ -90,40 +79,41 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var csv = $"Name,Status,Department,Serial number\n{names[0]},New,IT,SN910001\n{names[1]},Prepared,HR,SN910002\n";
         var (client, path) = await UploadCsvAsync("Laptops", csv);
 
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
         Assert.Equal("WaitingForApproval", Status(page));
-        Assert.Contains("Waiting for Approval", page);
-        Assert.Contains("The import is ready to be started.", page);
-        Assert.Contains("laptops.csv", page);
-        Assert.Contains("<dd class=\"col-sm-4\" data-testid=\"row-count\">2</dd>", page);
-        Assert.Contains("Comma (,)", page);
-        Assert.Contains(names[0], page);
+        Assert.Equal("Waiting for Approval", page.TestId("import-status").NormalizedText());
+        Assert.Contains("The import is ready to be started.", page.Body!.NormalizedText());
+        Assert.Contains("laptops.csv", page.Body!.NormalizedText());
+        Assert.Equal("2", RowCount(page));
+        Assert.Contains("Comma (,)", page.Body!.NormalizedText());
+        Assert.Contains(names[0], page.TestId("mapping").NormalizedText());
         Assert.Equal("Name", SelectedTarget(page, "A"));
         Assert.Equal("Status", SelectedTarget(page, "B"));
         Assert.Equal("Department", SelectedTarget(page, "C"));
         Assert.Equal("Serial number", SelectedTarget(page, "D"));
-        Assert.Contains("<option disabled>──────────</option>", page);
-        Assert.Contains("Do not import", page);
+        var targets = MappingRow(page, "A").QuerySelectorAll<IHtmlOptionElement>("select[name$='.Target'] option").ToList();
+        Assert.Contains(targets, o => o.IsDisabled && o.NormalizedText() == "──────────");
+        Assert.Contains(targets, o => o.Value == "" && o.NormalizedText() == "Do not import");
 
         var approved = await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
-        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
 
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal("Completed", Status(page));
-        Assert.Contains("2 clients created, 0 updated", page);
-        Assert.DoesNotContain(">Save mapping<", page);
-        Assert.DoesNotContain(">Approve<", page);
+        Assert.Contains("2 clients created, 0 updated", page.Body!.NormalizedText());
+        Assert.DoesNotContain("Save mapping", page.Actions());
+        Assert.DoesNotContain("Approve", page.Actions());
         var laptops = await InventoryIdAsync("Laptops");
-        Assert.Contains($"/rollouts/W11/inventories/{laptops}", page);
+        Assert.Contains($"/rollouts/W11/inventories/{laptops}", page.Links());
         var clients = await client.GetStringAsync($"/rollouts/W11/inventories/{laptops}?search={names[1]}");
         Assert.Contains(names[1], clients);
         Assert.Contains("SN910002", clients);
 
-        var list = await client.GetStringAsync(Imports);
-        Assert.Contains("New Import", list);
-        Assert.Contains(path, list);
-        Assert.Contains("Completed", list);
+        var list = await client.GetPageAsync(Imports);
+        Assert.Contains("New Import", list.Actions());
+        var listed = Assert.Single(list.QuerySelectorAll("tbody tr"), row => row.Links().Contains(path));
+        Assert.Contains("Completed", listed.NormalizedText());
     }
 
     [Fact]
@@ -131,7 +121,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     {
         var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department\n{Unique("RO")},IT\n");
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
-        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
 
         var response = await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
             new() { ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "" }, path);
@@ -153,11 +143,11 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Description",
         }, path);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
         Assert.Equal("Incomplete", Status(page));
-        Assert.Contains("It is required to import at least the names of the Clients.", page);
+        Assert.Contains("It is required to import at least the names of the Clients.", page.Body!.NormalizedText());
         Assert.Equal("", SelectedTarget(page, "A"));
-        Assert.DoesNotContain(">Approve<", page);
+        Assert.DoesNotContain("Approve", page.Actions());
 
         await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
         {
@@ -165,10 +155,12 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Description",
             ["UpdateExisting"] = "true",
         }, path);
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal("WaitingForApproval", Status(page));
-        Assert.Contains("id=\"UpdateExisting\" name=\"UpdateExisting\" value=\"true\" checked=\"checked\"", page);
-        Assert.Contains(">Approve<", page);
+        var updateExisting = (IHtmlInputElement)page.One("#UpdateExisting");
+        Assert.Equal(("UpdateExisting", "true"), (updateExisting.Name, updateExisting.Value));
+        Assert.True(updateExisting.HasAttribute("checked"));
+        Assert.Contains("Approve", page.Actions());
     }
 
     /// <summary>
@@ -193,9 +185,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping", fields, path);
 
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
         Assert.Equal("WaitingForApproval", Status(page));
-        Assert.DoesNotContain("a value separator applies only", page);
+        Assert.DoesNotContain("a value separator applies only", page.Body!.NormalizedText());
         var mapping = Importing.Mapping.ImportMapping.FromJson((await StoredImportAsync(path)).Mapping);
         Assert.Equal([null, null, ";", null], mapping.Columns.Select(c => c.Separator));
         Assert.Equal([false, true, true, true], mapping.Columns.Select(c => c.CreateOptions));
@@ -211,9 +203,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = await response.Content.ReadAsStringAsync();
-        Assert.Contains("1 of 2 rows would fail", page);
-        Assert.Contains("<td>3</td><td>B (Status)</td><td>Nope</td>", page);
+        var page = await response.ReadPageAsync();
+        Assert.Contains("1 of 2 rows would fail", page.TestId("check-result").NormalizedText());
+        Assert.Contains(page.TestId("check-errors").Rows(), row => row.StartsWith("3 | B (Status) | Nope |", StringComparison.Ordinal));
         Assert.Equal("WaitingForApproval", Status(page));
         using var scope = factory.Services.CreateScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.AnyAsync(c => c.Name == good));
@@ -239,30 +231,29 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department",
         }, path);
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
-        Assert.Equal("Failed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
 
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
         Assert.Equal("Failed", Status(page));
-        Assert.Contains("61 of 61 rows could not be imported", page);
-        Assert.Contains("B (State) <span class=\"badge text-bg-danger\">60</span>", page);
-        Assert.Contains("C (Dept) <span class=\"badge text-bg-danger\">1</span>", page);
-        Assert.Equal(50, ErrorRowRegex().Matches(page).Count);
-        Assert.Contains("61 failed rows", page);
+        Assert.Contains("61 of 61 rows could not be imported", page.Body!.NormalizedText());
+        var columns = page.TestId("error-columns");
+        Assert.Equal("60", columns.Link("B (State) 60").One(".badge.text-bg-danger").NormalizedText());
+        Assert.Equal("1", columns.Link("C (Dept) 1").One(".badge.text-bg-danger").NormalizedText());
+        Assert.Equal(50, FailedRows(page).Count);
+        Assert.Contains("61 failed rows", page.TestId("failed-rows").NormalizedText());
         var report = await client.GetAsync(path + "/error-report");
-        Assert.Contains($"href=\"{path}/error-report\"", page);
+        Assert.Contains($"{path}/error-report", page.Links());
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", report.Content.Headers.ContentType?.MediaType);
-        Assert.Contains(">Save mapping<", page);
+        Assert.Contains("Save mapping", page.Actions());
 
-        var next = System.Text.RegularExpressions.Regex.Match(page, "href=\"([^\"]*)\" data-testid=\"errors-next\"").Groups[1].Value;
-        var second = await client.GetStringAsync(System.Net.WebUtility.HtmlDecode(next));
-        Assert.Equal(11, ErrorRowRegex().Matches(second).Count);
-        Assert.Contains("data-testid=\"errors-previous\"", second);
+        var second = await client.GetPageAsync(page.Href("errors-next"));
+        Assert.Equal(11, FailedRows(second).Count);
+        Assert.True(second.TestId("errors-previous").IsFollowable());
 
-        var department = await client.GetStringAsync(path + "?column=C");
-        var errorRows = ErrorRowRegex().Matches(department);
-        Assert.Single(errorRows);
-        Assert.Contains("<td>62</td><td>C (Dept)</td><td>Nowhere</td>", department);
+        var department = await client.GetPageAsync(path + "?column=C");
+        var errorRow = Assert.Single(FailedRows(department));
+        Assert.StartsWith("62 | C (Dept) | Nowhere |", errorRow, StringComparison.Ordinal);
 
         // Fixed: Status not imported (clients get the workflow's first status), Department's missing option created.
         await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
@@ -271,16 +262,17 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "",
             ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department", ["Columns[2].CreateOptions"] = "true",
         }, path);
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal("WaitingForApproval", Status(page));
-        Assert.Contains("C (Dept) → <strong>Department</strong>, create options", page);
+        Assert.Contains(page.QuerySelectorAll("li"),
+            li => li.NormalizedText() == "C (Dept) → Department, create options" && li.One("strong").NormalizedText() == "Department");
         Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path)).StatusCode);
-        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
         Assert.Contains("61 clients created, 0 updated", await client.GetStringAsync(path));
         // The failed run's rows no longer count: the list shows none, and there is no error report any more.
         var importId = path[(path.LastIndexOf('/') + 1)..];
-        var list = await client.GetStringAsync(path[..path.LastIndexOf('/')]);
-        Assert.Contains($"data-testid=\"failed-rows-{importId}\"></td>", list);
+        var list = await client.GetPageAsync(path[..path.LastIndexOf('/')]);
+        Assert.Equal("", list.TestId($"failed-rows-{importId}").TextContent);
         Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync(path + "/error-report")).StatusCode);
     }
 
@@ -300,10 +292,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var response = await UploadAsync(client, await InventoryIdAsync("Laptops"), fileName, Encoding.UTF8.GetBytes(content));
 
         Assert.Equal(expected, response.StatusCode);
-        var page = await response.Content.ReadAsStringAsync();
-        var error = Regex.Match(page, "data-testid=\"upload-error\">([^<]+)<").Groups[1].Value;
-        Assert.False(string.IsNullOrWhiteSpace(error), page);
-        Assert.Contains("enctype=\"multipart/form-data\"", page);
+        var page = await response.ReadPageAsync();
+        Assert.False(string.IsNullOrWhiteSpace(page.TestId("upload-error").NormalizedText()), page.Source.Text);
+        Assert.Equal("multipart/form-data", page.TestId("upload-form").GetAttribute("enctype"));
         using (var scope = factory.Services.CreateScope())
         {
             Assert.Equal(before, await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.CountAsync());
@@ -410,12 +401,15 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         }
     }
 
-    private static string[] Headers(string page) =>
-        [.. Regex.Matches(page, "<tr data-letter=\"[A-Z]+\">\\s*<td class=\"fw-bold\">[^\\n]*</td>\\s*<td>([^<]*)</td>")
-            .Select(m => WebUtility.HtmlDecode(m.Groups[1].Value))];
+    /// <summary>The column headers the mapping table shows, in order.</summary>
+    private static string[] Headers(IDocument page) =>
+        [.. page.TestId("mapping").QuerySelectorAll("tbody tr[data-letter]").Select(row => row.Children[1].NormalizedText())];
 
-    private static string RowCount(string page) =>
-        Regex.Match(page, "data-testid=\"row-count\">([^<]*)<").Groups[1].Value;
+    private static string RowCount(IDocument page) => page.TestId("row-count").NormalizedText();
+
+    /// <summary>The file settings' choice in <paramref name="field"/> (Delimiter, Sheet, …): its value and text.</summary>
+    private static (string Value, string Text)? FileSetting(IDocument page, string field) =>
+        page.TestId("file-settings").One($"select[name='{field}']").SelectedOption() is { } option ? (option.Value, option.NormalizedText()) : null;
 
     private async Task<ClientImport> StoredImportAsync(string importPath)
     {
@@ -428,24 +422,23 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     public async Task FileSettings_SemicolonCsvForcedToComma_AndBackToSemicolon_ChangesTheColumns()
     {
         var (client, path) = await UploadCsvAsync("Monitors", $"Name;Description\n{Unique("SEMI")};Desk 1\n{Unique("SEMI")};Desk 2\n", "semi.csv");
-        var page = await client.GetStringAsync(path);
-        Assert.Contains("data-testid=\"file-settings\"", page);
-        Assert.Contains("<option value=\";\" selected=\"selected\">Semicolon (;)</option>", page);
+        var page = await client.GetPageAsync(path);
+        Assert.Equal((";", "Semicolon (;)"), FileSetting(page, "Delimiter"));
         Assert.Equal(["Name", "Description"], Headers(page));
 
         var comma = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
             new() { ["HeaderRow"] = "1", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
         Assert.Equal(HttpStatusCode.Redirect, comma.StatusCode);
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal(["Name;Description"], Headers(page));
-        Assert.Contains("<option value=\",\" selected=\"selected\">Comma (,)</option>", page);
+        Assert.Equal((",", "Comma (,)"), FileSetting(page, "Delimiter"));
         Assert.Equal("Incomplete", Status(page));
         Assert.Equal("2", RowCount(page));
 
         var semicolon = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
             new() { ["HeaderRow"] = "1", ["Delimiter"] = ";", ["Encoding"] = "utf-8" }, path);
         Assert.Equal(HttpStatusCode.Redirect, semicolon.StatusCode);
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal(["Name", "Description"], Headers(page));
         Assert.Equal("Name", SelectedTarget(page, "A"));
         Assert.Equal("Description", SelectedTarget(page, "B"));
@@ -485,20 +478,20 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var response = await UploadAsync(client, await InventoryIdAsync("Monitors"), "two-sheets.xlsx", content);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var path = response.Headers.Location!.OriginalString;
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
         Assert.Equal(["Name", "Description"], Headers(page));
         Assert.Equal("1", RowCount(page));
-        Assert.Contains("<option value=\"First\" selected=\"selected\">First (2 rows)</option>", page);
-        Assert.Contains("<option value=\"Second\">Second (4 rows)</option>", page);
+        Assert.Equal(("First", "First (2 rows)"), FileSetting(page, "Sheet"));
+        Assert.Equal(["First (2 rows)", "Second (4 rows)"], page.TestId("file-settings").Texts("select[name='Sheet'] option"));
 
         var switched = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
             new() { ["Sheet"] = "Second", ["HeaderRow"] = "1" }, path);
 
         Assert.Equal(HttpStatusCode.Redirect, switched.StatusCode);
-        page = await client.GetStringAsync(path);
+        page = await client.GetPageAsync(path);
         Assert.Equal(["Name", "Serial number", "Room"], Headers(page));
         Assert.Equal("3", RowCount(page));
-        Assert.Contains("<option value=\"Second\" selected=\"selected\">Second (4 rows)</option>", page);
+        Assert.Equal(("Second", "Second (4 rows)"), FileSetting(page, "Sheet"));
         Assert.Equal("Name", SelectedTarget(page, "A"));
         var stored = await StoredImportAsync(path);
         Assert.Equal(3, stored.RowCount);
@@ -515,8 +508,8 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             new() { ["HeaderRow"] = "50", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var page = await response.Content.ReadAsStringAsync();
-        Assert.Contains("data-testid=\"page-error\">The file has no row 50; choose the row that holds the column names.<", page);
+        var page = await response.ReadPageAsync();
+        Assert.Equal("The file has no row 50; choose the row that holds the column names.", page.TestId("page-error").NormalizedText());
         var after = await StoredImportAsync(path);
         Assert.Equal(before.ParseOptions, after.ParseOptions);
         Assert.Equal(before.Mapping, after.Mapping);
@@ -530,9 +523,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     {
         var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department\n{Unique("DONE")},IT\n", "done.csv");
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
-        Assert.Equal("Completed", (await WaitUntilDoneAsync(client, path)).GetProperty("status").GetString());
+        Assert.Equal("Completed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
         var before = await StoredImportAsync(path);
-        Assert.DoesNotContain("data-testid=\"file-settings\"", await client.GetStringAsync(path));
+        Assert.False((await client.GetPageAsync(path)).HasTestId("file-settings"));
 
         var response = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
             new() { ["HeaderRow"] = "1", ["Delimiter"] = ";" }, path);
@@ -554,12 +547,6 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(before.ParseOptions, (await StoredImportAsync(path)).ParseOptions);
     }
-
-    [GeneratedRegex("data-testid=\"import-status\" data-status=\"([A-Za-z]+)\"")]
-    private static partial Regex StatusRegex();
-
-    [GeneratedRegex(@"<tr><td>\d+</td><td>[A-Z]+ \(")]
-    private static partial Regex ErrorRowRegex();
 }
 
 public sealed class SqliteImportPagesTests(RolloutWebFactory factory)
@@ -590,7 +577,7 @@ public sealed class ImportPageUploadLimitTests(SmallUploadWebFactory factory) : 
         var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", Encoding.UTF8.GetBytes(csv.ToString()));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Matches("data-testid=\"upload-error\">[^<]*1 KB", await response.Content.ReadAsStringAsync());
+        Assert.Contains("1 KB", (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());
         var small = await ImportPagesTests.UploadAsync(client, laptops, "small.csv", "Name,Department\nSMALL-1,IT\n"u8.ToArray());
         Assert.Equal(HttpStatusCode.Redirect, small.StatusCode);
     }

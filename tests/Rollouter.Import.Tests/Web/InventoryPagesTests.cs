@@ -1,4 +1,5 @@
 using System.Net;
+using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -82,19 +83,10 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             return await db.SaveChangesAsync();
         });
 
-        var page = await manager.GetStringAsync("/rollouts/W11");
+        var page = await manager.GetPageAsync("/rollouts/W11");
 
-        Assert.Contains("<td class=\"text-end\">3</td>", Row(page, filled));
-        Assert.Contains("<td class=\"text-end\">0</td>", Row(page, empty));
-    }
-
-    /// <summary>The table row of the page that names <paramref name="name"/>.</summary>
-    private static string Row(string page, string name)
-    {
-        var at = page.IndexOf($">{name}</a>", StringComparison.Ordinal);
-        Assert.True(at >= 0, $"{name} is not on the page");
-        var start = page.LastIndexOf("<tr", at, StringComparison.Ordinal);
-        return page[start..page.IndexOf("</tr>", at, StringComparison.Ordinal)];
+        Assert.Equal("3", page.RowOf(filled).Cell("Clients"));
+        Assert.Equal("0", page.RowOf(empty).Cell("Clients"));
     }
 
     [Fact]
@@ -112,9 +104,9 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         Assert.Contains("Enter a name.", emptyPage);
         Assert.Contains("Choose a workflow.", emptyPage);
         Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
-        var takenPage = await taken.Content.ReadAsStringAsync();
-        Assert.Contains("This rollout already has an inventory named &quot;Laptops&quot;.", takenPage);
-        Assert.Contains("checked=\"checked\"", takenPage);
+        var takenPage = await taken.ReadPageAsync();
+        Assert.Contains("This rollout already has an inventory named \"Laptops\".", takenPage.Body!.NormalizedText());
+        Assert.True(takenPage.One($"#field-{await FieldIdAsync("Location")}").HasAttribute("checked"), "The ticked field stays ticked.");
         Assert.Equal(before, await DbAsync(db => db.Inventories.CountAsync()));
     }
 
@@ -142,7 +134,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         Assert.StartsWith("/account/denied", post.Headers.Location!.PathAndQuery);
         Assert.Equal(1, await DbAsync(db => db.Inventories.CountAsync(i => i.Id == laptops)));
         Assert.DoesNotContain("duplicate-inventory", page);
-        Assert.Contains("data-testid=\"export\"", page);
+        Assert.True(HtmlPage.Parse(page).HasTestId("export"));
     }
 
     [Fact]
@@ -184,8 +176,8 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
     {
         var manager = await factory.SignInAsync("manager@demo.test");
         var laptops = await InventoryIdAsync("Laptops");
-        var form = await manager.GetStringAsync($"/rollouts/W11/inventories/{laptops}/duplicate");
-        Assert.Contains("value=\"Laptops (copy)\"", form);
+        var form = await manager.GetPageAsync($"/rollouts/W11/inventories/{laptops}/duplicate");
+        Assert.Equal("Laptops (copy)", form.FieldValue("name"));
         var name = Unique("Laptops 2027");
 
         var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/duplicate", new() { ["name"] = name });
@@ -247,9 +239,9 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             new() { ["otherClientId"] = (doomed + 1).ToString(), ["linkType"] = $"{replaces}:in" }, $"/rollouts/W11/clients/{doomed}");
         var monitorHistory = await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor));
 
-        var confirm = await manager.GetStringAsync($"/rollouts/W11/inventories/{id}/delete");
-        Assert.Contains("<strong>2 clients</strong>", confirm);
-        Assert.Contains("1 import", confirm);
+        var confirm = await manager.GetPageAsync($"/rollouts/W11/inventories/{id}/delete");
+        Assert.Contains("2 clients", confirm.Texts("strong"));
+        Assert.Contains("1 import", confirm.Body!.NormalizedText());
         var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{id}/delete", []);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -264,9 +256,11 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         Assert.Equal(monitorHistory, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor)));
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/W11/inventories/{id}")).StatusCode);
         // The monitor's history still says which import changed it, without a link to the deleted import.
-        var monitorPage = await manager.GetStringAsync($"/rollouts/W11/clients/{monitor}");
-        Assert.Contains($"changed by import #{importId} <span class=\"text-muted\">(deleted with its inventory)</span>", monitorPage);
-        Assert.DoesNotContain($"/rollouts/W11/imports/{importId}\"", monitorPage);
+        var monitorPage = await manager.GetPageAsync($"/rollouts/W11/clients/{monitor}");
+        Assert.Contains(monitorPage.QuerySelectorAll("td"), td =>
+            td.NormalizedText().StartsWith($"changed by import #{importId} (deleted with its inventory)", StringComparison.Ordinal)
+            && td.QuerySelector("span.text-muted")?.NormalizedText() == "(deleted with its inventory)");
+        Assert.DoesNotContain($"/rollouts/W11/imports/{importId}", monitorPage.Links());
     }
 
     [Fact]
@@ -280,12 +274,11 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         foreach (var path in new[] { "inventories/new", $"inventories/{laptops}/edit", $"inventories/{laptops}/duplicate",
                      $"inventories/{laptops}/delete", $"clients/{lt1}?find=LT-000" })
         {
-            var page = await manager.GetStringAsync($"/rollouts/W11/{path}");
-            foreach (System.Text.RegularExpressions.Match form in System.Text.RegularExpressions.Regex.Matches(page,
-                         "<form method=\"post\" action=\"/rollouts.*?</form>", System.Text.RegularExpressions.RegexOptions.Singleline))
+            var page = await manager.GetPageAsync($"/rollouts/W11/{path}");
+            foreach (var form in page.QuerySelectorAll("form[method=post][action^='/rollouts']"))
             {
                 forms++;
-                Assert.Contains("name=\"__RequestVerificationToken\"", form.Value);
+                Assert.True(form.Has("input[name=__RequestVerificationToken]"), $"{path}: the form posting to {form.GetAttribute("action")} has no token");
             }
         }
 
@@ -299,18 +292,29 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         var laptops = await InventoryIdAsync("Laptops");
         var lt1 = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync());
 
-        var byName = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=name&dir=desc");
-        var byStatus = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=status");
-        var byStatusDesc = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}?sort=status&dir=desc");
-        var byName2 = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}");
+        var byName = Names(await technician.GetPageAsync($"/rollouts/W11/inventories/{laptops}?sort=name&dir=desc"));
+        var byStatus = Names(await technician.GetPageAsync($"/rollouts/W11/inventories/{laptops}?sort=status"));
+        var byStatusDescPage = await technician.GetPageAsync($"/rollouts/W11/inventories/{laptops}?sort=status&dir=desc");
+        var byStatusDesc = Names(byStatusDescPage);
+        var byName2 = await technician.GetPageAsync($"/rollouts/W11/inventories/{laptops}");
 
-        Assert.True(byName.IndexOf(">LT-0040<", StringComparison.Ordinal) < byName.IndexOf(">LT-0039<", StringComparison.Ordinal));
+        Assert.True(Before(byName, "LT-0040", "LT-0039"));
         // Statuses by the workflow's order: New (LT-0004, LT-0008 …) first, Done (LT-0003 …) last; names break ties.
-        Assert.True(byStatus.IndexOf(">LT-0004<", StringComparison.Ordinal) < byStatus.IndexOf(">LT-0001<", StringComparison.Ordinal));
-        Assert.True(byStatus.IndexOf(">LT-0004<", StringComparison.Ordinal) < byStatus.IndexOf(">LT-0008<", StringComparison.Ordinal));
-        Assert.True(byStatusDesc.IndexOf(">LT-0003<", StringComparison.Ordinal) < byStatusDesc.IndexOf(">LT-0002<", StringComparison.Ordinal));
-        Assert.Contains("aria-sort=\"descending\"", byStatusDesc);
-        Assert.Contains($"href=\"/rollouts/W11/clients/{lt1}\">LT-0001</a>", byName2);
+        Assert.True(Before(byStatus, "LT-0004", "LT-0001"));
+        Assert.True(Before(byStatus, "LT-0004", "LT-0008"));
+        Assert.True(Before(byStatusDesc, "LT-0003", "LT-0002"));
+        Assert.Equal("descending", byStatusDescPage.TestId("sort-status").Closest("th")!.GetAttribute("aria-sort"));
+        Assert.Equal($"/rollouts/W11/clients/{lt1}", byName2.RowOf("LT-0001").One("a").GetAttribute("href"));
+    }
+
+    /// <summary>The clients the list shows, in its order.</summary>
+    private static List<string> Names(IDocument page) => [.. page.QuerySelectorAll("tbody tr").Select(tr => tr.One("a").NormalizedText())];
+
+    private static bool Before(List<string> names, string first, string second)
+    {
+        var (a, b) = (names.IndexOf(first), names.IndexOf(second));
+        Assert.True(a >= 0 && b >= 0, $"{first} and {second} are not both listed: {string.Join(", ", names)}");
+        return a < b;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -77,11 +76,7 @@ public abstract partial class KeysetListsTests(RolloutWebFactory factory)
         return await read(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
     }
 
-    private static string? Link(string page, string testId)
-    {
-        var match = Regex.Match(page, $"<li class=\"page-item \"><a class=\"page-link\" href=\"([^\"]*)\" data-testid=\"{testId}\"");
-        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
-    }
+    private static string? Link(string page, string testId) => HtmlPage.Parse(page).PagerLink(testId);
 
     /// <summary>First, Next to the end; then Last, Previous to the start. Each page's items, in page order.</summary>
     private static async Task<(List<int> Forward, List<List<int>> Backward)> WalkAsync(HttpClient client, string path, string testId,
@@ -135,7 +130,7 @@ public abstract partial class KeysetListsTests(RolloutWebFactory factory)
             .Select(i => i.Id).ToListAsync());
 
         var walk = await WalkAsync(manager, "/rollouts/W11/imports", "imports",
-            page => ImportRow().Matches(page).Select(m => int.Parse(m.Groups[1].Value)));
+            page => HtmlPage.Parse(page).QuerySelectorAll("tbody tr").Select(row => int.Parse(row.Children[0].NormalizedText())));
 
         AssertWalk(expected, walk, 50);
     }
@@ -150,7 +145,7 @@ public abstract partial class KeysetListsTests(RolloutWebFactory factory)
             .OrderBy(i => i.Status == ImportStatus.Failed ? 0 : 1).ThenByDescending(i => i.Id).Select(i => i.Id).ToListAsync());
 
         var walk = await WalkAsync(kam, "/reviews", "reviews",
-            page => ReviewRow().Matches(page).Select(m => int.Parse(m.Groups[1].Value)));
+            page => HtmlPage.Parse(page).QuerySelectorAll("tbody tr[data-import]").Select(row => int.Parse(row.GetAttribute("data-import")!)));
 
         Assert.True(expected.Count > 100);
         AssertWalk(expected, walk, 50);
@@ -166,7 +161,7 @@ public abstract partial class KeysetListsTests(RolloutWebFactory factory)
             .Select(e => e.Message).ToListAsync());
 
         var walk = await WalkAsync(manager, $"/rollouts/W11/imports/{id}", "errors",
-            page => FailedRow().Matches(page).Select(m => expected.IndexOf(WebUtility.HtmlDecode(m.Groups[1].Value))));
+            page => HtmlPage.Parse(page).TestId("failed-rows-table").QuerySelectorAll("tbody tr").Select(row => expected.IndexOf(row.Children[3].NormalizedText())));
         var messages = new List<string>();
         string? next = null;
         do
@@ -184,15 +179,6 @@ public abstract partial class KeysetListsTests(RolloutWebFactory factory)
         Assert.Equal(expected.Skip(14).Take(7), byPage["items"]!.AsArray().Select(e => e!["message"]!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/imports/{id}/errors?after=nonsense")).StatusCode);
     }
-
-    [GeneratedRegex("<tr>\\s*<td>(\\d+)</td>\\s*<td><span class=\"badge")]
-    private static partial Regex ImportRow();
-
-    [GeneratedRegex("<tr data-import=\"(\\d+)\"")]
-    private static partial Regex ReviewRow();
-
-    [GeneratedRegex("<tr><td>\\d+</td><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td></tr>")]
-    private static partial Regex FailedRow();
 }
 
 public sealed class SqliteKeysetListsTests(RolloutWebFactory factory) : KeysetListsTests(factory), IClassFixture<RolloutWebFactory>;

@@ -28,7 +28,7 @@ public class OperationsTests(RolloutWebFactory factory) : IClassFixture<RolloutW
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Contains("Something went wrong", page);
-        var id = System.Text.RegularExpressions.Regex.Match(page, "data-testid=\"correlation-id\">([^<]*)<").Groups[1].Value;
+        var id = HtmlPage.Parse(page).TestId("correlation-id").NormalizedText();
         Assert.True(id.Length > 8, page);
         Assert.DoesNotContain("Secret internal detail", page);
         Assert.DoesNotContain("InvalidOperationException", page);

@@ -46,8 +46,8 @@ public class ProductionSetupTests(ProductionWebFactory factory) : IClassFixture<
 
         var admin = await factory.SignInAsync("it@customer.example", "Str0ng-Initial!");
         // No rollouts yet: the page tells the administrator how to set one up.
-        var rollouts = await admin.GetStringAsync("/rollouts");
-        Assert.Contains("There are no rollouts yet.", rollouts);
-        Assert.Contains("href=\"/settings/rollouts/new\"", rollouts);
+        var rollouts = await admin.GetPageAsync("/rollouts");
+        Assert.Contains("There are no rollouts yet.", rollouts.Body!.NormalizedText());
+        Assert.Contains("/settings/rollouts/new", rollouts.Links());
     }
 }

@@ -71,7 +71,7 @@ public abstract class SessionEndTests(RolloutWebFactory factory)
         var admin = await factory.SignInAsync("admin@demo.test");
 
         var (_, linkPage, _) = await admin.SubmitAsync($"/settings/users/{id}/invitation", [], $"/settings/users/{id}");
-        var link = new Uri(Regex.Match(linkPage, "value=\"(http[^\"]+/account/invitation[^\"]+)\"").Groups[1].Value).PathAndQuery;
+        var link = new Uri(SettingsTestSupport.InvitationLink(linkPage)).PathAndQuery;
 
         await AssertSignedOutAsync(before);
         Assert.Equal(HttpStatusCode.Unauthorized, (await tokenBefore.GetAsync("/api/rollouts")).StatusCode);
@@ -80,12 +80,9 @@ public abstract class SessionEndTests(RolloutWebFactory factory)
         var meanwhile = await factory.SignInAsync(email, Password);
         var tokenMeanwhile = await ApiTestClient.LoginAsync(factory, email, Password);
         var invitee = factory.CreateBrowser();
-        var (_, home, location) = await invitee.SubmitAsync("/account/invitation", new()
-        {
-            ["User"] = Regex.Match(link, "user=([0-9]+)").Groups[1].Value,
-            ["Token"] = Uri.UnescapeDataString(Regex.Match(link, "token=([^&]+)").Groups[1].Value),
-            ["Password"] = NewPassword, ["ConfirmPassword"] = NewPassword,
-        }, formPage: link);
+        var fields = SettingsTestSupport.InvitationFields(link);
+        fields["Password"] = fields["ConfirmPassword"] = NewPassword;
+        var (_, home, location) = await invitee.SubmitAsync("/account/invitation", fields, formPage: link);
 
         Assert.Equal("/rollouts", location);
         Assert.Contains("Windows 11 Refresh", home);

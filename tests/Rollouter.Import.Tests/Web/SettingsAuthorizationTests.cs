@@ -89,7 +89,7 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
     {
         var client = await factory.SignInAsync(email);
 
-        Assert.Contains("<a class=\"nav-link\" href=\"/settings\">Settings</a>", await client.GetStringAsync("/rollouts"));
+        Assert.Contains(("Settings", "/settings"), (await client.GetPageAsync("/rollouts")).NavigationLinks());
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/settings")).StatusCode);
         foreach (var page in new[] { "/settings/users", "/settings/users/new", "/settings/rollouts", "/settings/workflows",
                      "/settings/workflows/new", "/settings/custom-fields", "/settings/custom-fields/new" })

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
@@ -22,9 +21,9 @@ public static class SettingsTestSupport
         this HttpClient client, string url, Dictionary<string, string> fields, string? formPage = null)
     {
         var html = await client.GetStringAsync(formPage ?? url);
-        var form = Regex.Match(html, $"<form[^>]*action=\"{Regex.Escape(url)}\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
-        Assert.True(form.Success, $"{formPage ?? url} has no form posting to {url}");
-        var token = RolloutWebFactory.AntiforgeryToken(form.Groups[1].Value);
+        var form = HtmlPage.Parse(html).FindForm(url);
+        Assert.True(form is not null, $"{formPage ?? url} has no form posting to {url}");
+        var token = form.AntiforgeryToken();
         var response = await client.PostAsync(url,
             new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
         string? location = null;
@@ -44,19 +43,26 @@ public static class SettingsTestSupport
     /// </summary>
     public static async Task<(HttpStatusCode Status, string Page)> ConfirmAsync(this HttpClient client, string html, string url)
     {
-        var form = Regex.Match(html, $"<form[^>]*action=\"{Regex.Escape(url)}\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
-        Assert.True(form.Success, $"the page has no form posting to {url}");
-        var hidden = Regex.Matches(form.Groups[1].Value, "<input[^>]*type=\"hidden\"[^>]*>")
-            .Select(input => (Name: Regex.Match(input.Value, "name=\"([^\"]*)\"").Groups[1].Value,
-                Value: Regex.Match(input.Value, "value=\"([^\"]*)\"").Groups[1].Value))
-            .Select(f => new KeyValuePair<string, string>(f.Name, f.Value));
-        var response = await client.PostAsync(url, new FormUrlEncodedContent(hidden));
+        var form = HtmlPage.Parse(html).FindForm(url);
+        Assert.True(form is not null, $"the page has no form posting to {url}");
+        var response = await client.PostAsync(url, new FormUrlEncodedContent(form.HiddenFields()));
         if (response.StatusCode == HttpStatusCode.Redirect)
         {
             response = await client.GetAsync(response.Headers.Location!.OriginalString);
         }
 
         return (response.StatusCode, Text(await response.Content.ReadAsStringAsync()));
+    }
+
+    /// <summary>The invitation or reset link a page shows for copying (an absolute address).</summary>
+    public static string InvitationLink(string page) =>
+        HtmlPage.Parse(page).TestId("invitation-link").GetAttribute("value") ?? throw new Xunit.Sdk.XunitException("The invitation link has no value.");
+
+    /// <summary>The user and token an invitation link (<c>/account/invitation?user=…&amp;token=…</c>) carries, as its form posts them.</summary>
+    public static Dictionary<string, string> InvitationFields(string link)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(new Uri(new Uri("http://localhost"), link).Query);
+        return new() { ["User"] = query["user"].ToString(), ["Token"] = query["token"].ToString() };
     }
 
     public static async Task<string> PageAsync(this HttpClient client, string url) => Text(await client.GetStringAsync(url));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
@@ -49,10 +48,14 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var (status, page, location) = await admin.SubmitAsync("/settings/users/new", form);
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Matches("^/settings/users/[0-9]+$", location);
+        Assert.True(location is not null && location.StartsWith("/settings/users/", StringComparison.Ordinal)
+                    && int.TryParse(location["/settings/users/".Length..], System.Globalization.CultureInfo.InvariantCulture, out _), location);
         Assert.Contains("Paula Password was created", page);
         var list = await admin.PageAsync("/settings/users");
-        Assert.Matches(new Regex(@"Paula Password</a></td>\s*<td>paula.password@example.test</td>\s*<td><code>U-7001</code></td>\s*<td>Rollout Manager</td>\s*<td>Yes</td>\s*<td>Active</td>\s*<td>W11</td>"), list);
+        var listed = HtmlPage.Parse(list).RowOf("Paula Password");
+        Assert.Equal("Paula Password | paula.password@example.test | U-7001 | Rollout Manager | Yes | Active | W11",
+            string.Join(" | ", listed.Children.Select(cell => cell.NormalizedText())));
+        Assert.Equal("U-7001", listed.One("code").NormalizedText());
         var user = await UserAsync("U-7001");
         Assert.True(user.IsKeyAccountManager);
         Assert.Equal(Role.RolloutManager, user.Role);
@@ -78,7 +81,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         Assert.Contains("Passwords must have at least one uppercase", weak);
         Assert.Contains("Enter an initial password, or choose to send an invitation link.", none);
         Assert.Contains("The two passwords are not the same.", different);
-        Assert.Contains("value=\"Walter Weak\"", weak);
+        Assert.Equal("Walter Weak", HtmlPage.Parse(weak).FieldValue("DisplayName"));
         Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == "U-7002")));
     }
 
@@ -108,7 +111,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var manager = await factory.SignInAsync("manager@demo.test");
 
         var (_, created, _) = await manager.SubmitAsync("/settings/users/new", await InW11Async(NewUser("Ivy Invited", "U-7004")));
-        var link = InvitationLink().Match(created).Groups[1].Value;
+        var link = SettingsTestSupport.InvitationLink(created);
         Assert.StartsWith("http://localhost/account/invitation?user=", link);
         Assert.Contains("Invited", await manager.PageAsync("/settings/users"));
         var path = new Uri(link).PathAndQuery;
@@ -116,13 +119,8 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var invitee = factory.CreateBrowser();
         var form = await invitee.PageAsync(path);
         Assert.Contains("ivy.invited@example.test", form);
-        var fields = new Dictionary<string, string>
-        {
-            ["User"] = Regex.Match(path, "user=([0-9]+)").Groups[1].Value,
-            ["Token"] = Uri.UnescapeDataString(Regex.Match(path, "token=([^&]+)").Groups[1].Value),
-            ["Password"] = "short",
-            ["ConfirmPassword"] = "short",
-        };
+        var fields = SettingsTestSupport.InvitationFields(path);
+        fields["Password"] = fields["ConfirmPassword"] = "short";
         var (_, weak, _) = await invitee.SubmitAsync("/account/invitation", fields, formPage: path);
         Assert.Contains("Passwords must be at least 8 characters.", weak);
 
@@ -141,11 +139,11 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     {
         var manager = await factory.SignInAsync("manager@demo.test");
         var (_, created, _) = await manager.SubmitAsync("/settings/users/new", await InW11Async(NewUser("Lars Late", "U-7009")));
-        var first = new Uri(InvitationLink().Match(created).Groups[1].Value).PathAndQuery;
+        var first = new Uri(SettingsTestSupport.InvitationLink(created)).PathAndQuery;
         var id = (await UserAsync("U-7009")).Id;
 
         var (_, renewed, _) = await manager.SubmitAsync($"/settings/users/{id}/invitation", [], $"/settings/users/{id}");
-        var second = new Uri(InvitationLink().Match(renewed).Groups[1].Value).PathAndQuery;
+        var second = new Uri(SettingsTestSupport.InvitationLink(renewed)).PathAndQuery;
 
         Assert.NotEqual(first, second);
         Assert.Contains("This link is not valid", await factory.CreateBrowser().PageAsync(first));
@@ -171,7 +169,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         await admin.SubmitAsync("/settings/users/new", NewUser("Eddie Edited", "U-7006", "ClientUser", StrongPassword));
         var user = await UserAsync("U-7006");
         var session = await factory.SignInAsync("eddie.edited@example.test", StrongPassword);
-        Assert.DoesNotContain("href=\"/settings\"", await session.GetStringAsync("/rollouts"));
+        Assert.DoesNotContain("/settings", (await session.GetPageAsync("/rollouts")).Links());
         var srv = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "SRV").Select(r => r.Id).SingleAsync());
 
         var (_, page, _) = await admin.SubmitAsync($"/settings/users/{user.Id}", new()
@@ -184,9 +182,9 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         user = await UserAsync("U-7006b");
         Assert.Equal(Role.RolloutManager, user.Role);
         Assert.Equal([srv], user.Rollouts.Select(r => r.RolloutId));
-        var rollouts = await session.GetStringAsync("/rollouts");
-        Assert.Contains("href=\"/settings\"", rollouts);
-        Assert.Contains("Server Migration", rollouts);
+        var rollouts = await session.GetPageAsync("/rollouts");
+        Assert.Contains("/settings", rollouts.Links());
+        Assert.Contains("Server Migration", rollouts.Body!.NormalizedText());
     }
 
     [Fact]
@@ -205,7 +203,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         }, "/settings/users");
         var deactivated = await RolloutWebFactory.PostFormAsync(manager, $"/settings/users/{admin.Id}/deactivate", [], "/settings/users");
 
-        Assert.DoesNotContain("value=\"Administrator\"", form);
+        Assert.DoesNotContain("Administrator", HtmlPage.Parse(form).One("select[name=Role]").OptionValues());
         // An administrator does not exist for a rollout manager, even one in the manager's rollout.
         Assert.DoesNotContain("admin@demo.test", await manager.PageAsync("/settings/users"));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
@@ -294,8 +292,6 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         Assert.Contains("Tom Leaving was reactivated", reactivated);
         await factory.SignInAsync("tom.leaving@example.test", StrongPassword);
     }
-
-    private static Regex InvitationLink() => new("value=\"(http[^\"]+/account/invitation[^\"]+)\"");
 }
 
 public sealed class SqliteSettingsUsersTests(RolloutWebFactory factory)

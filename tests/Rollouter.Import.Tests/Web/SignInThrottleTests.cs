@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
@@ -65,9 +64,8 @@ internal static class SignInAnswers
     public static async Task<(HttpStatusCode Status, string Message)> PageAsync(HttpClient browser, string email, string password)
     {
         var response = await RolloutWebFactory.PostFormAsync(browser, "/account/login", new() { ["Email"] = email, ["Password"] = password });
-        var html = await response.Content.ReadAsStringAsync();
-        var summary = Regex.Match(html, "validation-summary-errors[^>]*>(.*?)</div>", RegexOptions.Singleline);
-        return (response.StatusCode, SettingsTestSupport.Text(Regex.Replace(summary.Groups[1].Value, "<[^>]+>", "")).Trim());
+        var summary = (await response.ReadPageAsync()).QuerySelector(".validation-summary-errors");
+        return (response.StatusCode, summary?.TextContent.Trim() ?? "");
     }
 
     /// <summary>The status and body, without the problem's <c>traceId</c>, which names the request.</summary>

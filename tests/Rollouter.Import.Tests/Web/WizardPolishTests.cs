@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -71,22 +70,22 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
         var client = await factory.SignInAsync("manager@demo.test");
         var monitors = await InventoryIdAsync("Monitors");
 
-        var inventoryPage = await client.GetStringAsync($"/rollouts/W11/inventories/{monitors}");
-        var link = Regex.Match(inventoryPage, "href=\"([^\"]+)\" data-testid=\"new-import\"").Groups[1].Value;
+        var inventoryPage = await client.GetPageAsync($"/rollouts/W11/inventories/{monitors}");
+        var link = inventoryPage.Href("new-import");
         Assert.Equal($"/rollouts/W11/imports/new?inventoryId={monitors}", link);
 
-        var newPage = await client.GetStringAsync(link);
-        Assert.Matches($"<option value=\"{monitors}\" selected=\"selected\">Monitors</option>", newPage);
-        Assert.Single(Regex.Matches(newPage, "selected=\"selected\""));
+        var newPage = await client.GetPageAsync(link);
+        var selected = Assert.Single(newPage.QuerySelectorAll("option[selected]"));
+        Assert.Equal((monitors.ToString(System.Globalization.CultureInfo.InvariantCulture), "Monitors"),
+            (selected.GetAttribute("value"), selected.NormalizedText()));
     }
 
     [Fact]
     public async Task AbandonedImport_IsDiscardedFromItsPage_WithItsFile_AndOnlyWithTheFormsToken()
     {
         var (client, path, id) = await UploadCsvAsync($"Name,Department\n{Unique("DIS")},IT\n", "abandoned.csv");
-        var page = await client.GetStringAsync(path);
-        Assert.Contains($"action=\"{path}/discard\"", page);
-        Assert.Contains("data-confirm=\"Discard import", page);
+        var page = await client.GetPageAsync(path);
+        Assert.StartsWith($"Discard import #{id} (abandoned.csv)?", page.Form($"{path}/discard").GetAttribute("data-confirm"), StringComparison.Ordinal);
         Assert.True((await StoredAsync(id)).Chunks > 0);
 
         var withoutToken = await client.PostAsync(path + "/discard", new FormUrlEncodedContent([]));
@@ -169,11 +168,11 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
             ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Status",
         }, path);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
-        var page = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(path));
+        var page = await client.GetPageAsync(path);
 
-        Assert.Contains("Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected.", page);
-        Assert.Contains("Columns B (\"Status\") and C (\"State\") are both mapped to Status", page);
-        var explanation = Regex.Match(page, "data-testid=\"status-explanation\">([^<]*)<").Groups[1].Value;
+        Assert.Contains("Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected.", page.Body!.NormalizedText());
+        Assert.Contains("Columns B (\"Status\") and C (\"State\") are both mapped to Status", page.Body!.NormalizedText());
+        var explanation = page.TestId("status-explanation").NormalizedText();
         Assert.DoesNotContain("empty", explanation);
         Assert.Contains("The column-field assignment has errors", explanation);
     }
@@ -185,9 +184,9 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
 
         var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
 
-        var page = System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        Assert.Matches("\"SN12\" does not match the pattern of field \"Serial number\" \\(\\^SN\\[0-9\\]\\{6\\}\\$\\): "
-            + "Manufacturer serial number, for example \"SN[0-9]{6}\"\\.", page);
+        var page = await response.ReadPageAsync();
+        Assert.Contains("\"SN12\" does not match the pattern of field \"Serial number\" (^SN[0-9]{6}$): "
+            + "Manufacturer serial number, for example \"SN[0-9]{6}\".", page.TestId("check-errors").NormalizedText());
     }
 
     [Fact]
@@ -201,32 +200,35 @@ public abstract partial class WizardPolishTests(RolloutWebFactory factory)
         }
 
         var (client, path, _) = await UploadCsvAsync(csv.ToString());
-        var page = await client.GetStringAsync(path);
+        var page = await client.GetPageAsync(path);
 
-        var grid = Regex.Replace(Regex.Match(page, "data-testid=\"preview\".*?</details>", RegexOptions.Singleline).Value, @">\s+<", "><");
-        Assert.Contains("The first 10 rows of the file", grid);
-        Assert.Contains("<th scope=\"col\" class=\"text-center\">A</th><th scope=\"col\" class=\"text-center\">B</th>", grid);
-        Assert.Contains("<th>Name</th><th>Department</th>", grid);
-        Assert.Equal(10, Regex.Matches(grid, "<tr><th scope=\"row\" class=\"text-muted fw-normal\">").Count);
-        Assert.Contains($"<th scope=\"row\" class=\"text-muted fw-normal\">11</th><td>{prefix}-10</td><td>Dept 10</td>", grid);
-        Assert.DoesNotContain($"{prefix}-11", grid);
+        var grid = page.TestId("preview");
+        Assert.Equal("The first 10 rows of the file", grid.One("summary").NormalizedText());
+        var head = grid.QuerySelectorAll("thead tr").ToList();
+        Assert.Equal(["A", "B"], head[0].Texts("th[scope=col].text-center"));
+        Assert.Equal(["Name", "Department"], head[1].Texts("th:not([scope])"));
+        var rows = grid.QuerySelectorAll("tbody tr").ToList();
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows, row => Assert.Equal("row", row.Children[0].GetAttribute("scope")));
+        Assert.Equal($"11 | {prefix}-10 | Dept 10", grid.Rows()[^1]);
+        Assert.DoesNotContain($"{prefix}-11", grid.NormalizedText());
     }
 
     [Fact]
     public async Task CheckAndTheFailedRowsLinks_LeadBackToTheirCard_NotToTheTopOfThePage()
     {
         var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("ANC")},Nope,IT\n");
-        Assert.Contains($"action=\"{path}/check#check\"", await client.GetStringAsync(path));
-        var checkedPage = await (await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path)).Content.ReadAsStringAsync();
-        Assert.Contains("id=\"check\" data-testid=\"check-result\"", checkedPage);
+        Assert.Equal($"{path}/check#check", (await client.GetPageAsync(path)).TestId("check").GetAttribute("formaction"));
+        var checkedPage = await (await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path)).ReadPageAsync();
+        Assert.Equal("check", checkedPage.TestId("check-result").Id);
 
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
         Assert.Equal("Failed", (await (await ApiTestClient.LoginAsync(factory, "manager@demo.test")).WaitForResultAsync(id)).Status());
-        var failed = await client.GetStringAsync(path);
+        var failed = await client.GetPageAsync(path);
 
-        Assert.Contains("id=\"failed-rows\" data-testid=\"failed-rows\"", failed);
-        Assert.Contains($"href=\"{path}?column=B#failed-rows\"", failed);
-        Assert.Contains($"href=\"{path}#failed-rows\"", failed);
+        Assert.Equal("failed-rows", failed.TestId("failed-rows").Id);
+        Assert.Contains($"{path}?column=B#failed-rows", failed.Links());
+        Assert.Contains($"{path}#failed-rows", failed.Links());
     }
 }
 
