@@ -62,11 +62,13 @@ public abstract class CorrectionsApiTests(RolloutWebFactory factory)
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
             var clients = await db.Clients.Where(c => c.CreatedByImportId == id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
             var page = await factory.SignInAsync("manager@demo.test");
-            var replaced = System.Net.WebUtility.HtmlDecode(await page.GetStringAsync($"/rollouts/W11/clients/{clients[0]}"));
-            var corrected = System.Net.WebUtility.HtmlDecode(await page.GetStringAsync($"/rollouts/W11/clients/{clients[1]}"));
-            Assert.Contains($"created by import #{id}", replaced, StringComparison.Ordinal);
-            Assert.Contains("(value corrected in the browser by Max Manager: 'Shipped' → 'Done' (Status))", replaced, StringComparison.Ordinal);
-            Assert.Contains("value corrected in the browser by Max Manager: 'Nope' → 'Prepared'", corrected, StringComparison.Ordinal);
+            var replaced = await page.GetPageAsync($"/rollouts/W11/clients/{clients[0]}");
+            var corrected = await page.GetPageAsync($"/rollouts/W11/clients/{clients[1]}");
+            Assert.Contains($"created by import #{id}", replaced.Body!.NormalizedText(), StringComparison.Ordinal);
+            Assert.Contains("(value corrected in the browser by Max Manager: 'Shipped' → 'Done' (Status))",
+                replaced.Texts("[data-testid=history-corrections]"));
+            Assert.Contains("value corrected in the browser by Max Manager: 'Nope' → 'Prepared'",
+                corrected.TestId("history-corrections").NormalizedText(), StringComparison.Ordinal);
         }
 
         var completed = await client.PutAsJsonAsync($"/api/imports/{id}/corrections",

@@ -117,9 +117,9 @@ public abstract class ImportTemplateTests(RolloutWebFactory factory)
         var servers = await InventoryIdAsync(factory, "Servers");
         var technician = await factory.SignInAsync("clientuser@demo.test");
 
-        var page = await technician.GetStringAsync($"/rollouts/W11/inventories/{laptops}");
+        var page = await technician.GetPageAsync($"/rollouts/W11/inventories/{laptops}");
 
-        Assert.Contains($"/rollouts/W11/inventories/{laptops}/template", page, StringComparison.Ordinal);
+        Assert.Equal($"/rollouts/W11/inventories/{laptops}/template", page.Href("download-template"));
         Assert.Equal(HttpStatusCode.OK, (await technician.GetAsync($"/rollouts/W11/inventories/{laptops}/template")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await technician.GetAsync($"/rollouts/W11/inventories/{servers}/template")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await technician.GetAsync($"/rollouts/SRV/inventories/{servers}/template")).StatusCode);

@@ -1,4 +1,6 @@
 using System.Net;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
@@ -6,8 +8,6 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
-using AngleSharp.Dom;
-using AngleSharp.Html.Dom;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -164,8 +164,8 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         var second = await LinkAsync(manager, await IdAsync("LT-0011"),
             new() { ["otherClientId"] = mon5.ToString(), ["linkType"] = usedWith, [$"keep[{location}]"] = "this", [$"keep[{await FieldIdAsync("Department")}]"] = "this" });
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
-        Assert.Contains("&quot;MON-0005&quot; already has an advanced link (to &quot;LT-0010&quot;); a client can have only one.",
-            await second.Content.ReadAsStringAsync());
+        Assert.Contains("\"MON-0005\" already has an advanced link (to \"LT-0010\"); a client can have only one.",
+            (await second.ReadPageAsync()).Body!.NormalizedText());
     }
 
     [Fact]

@@ -1,6 +1,6 @@
-using AngleSharp.Dom;
 using System.Net;
 using System.Text;
+using AngleSharp.Dom;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 

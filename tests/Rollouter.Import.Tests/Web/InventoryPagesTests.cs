@@ -192,7 +192,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             await DbAsync(db => db.Inventories.Where(i => i.Id == copy).Select(i => i.WorkflowId).SingleAsync()));
         Assert.Equal(0, await DbAsync(db => db.Clients.CountAsync(c => c.InventoryId == copy)));
         Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
-        Assert.Contains("already has an inventory named &quot;Monitors&quot;", await taken.Content.ReadAsStringAsync());
+        Assert.Contains("already has an inventory named \"Monitors\"", (await taken.ReadPageAsync()).Body!.NormalizedText());
     }
 
     [Fact]
@@ -246,7 +246,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/rollouts/W11", response.Headers.Location!.OriginalString);
-        Assert.Contains($"Inventory &quot;{name}&quot; was deleted.", await manager.GetStringAsync("/rollouts/W11"));
+        Assert.Contains($"Inventory \"{name}\" was deleted.", (await manager.GetPageAsync("/rollouts/W11")).Body!.NormalizedText());
         Assert.False(await DbAsync(db => db.Inventories.AnyAsync(i => i.Id == id)));
         Assert.False(await DbAsync(db => db.Clients.AnyAsync(c => c.InventoryId == id)));
         Assert.False(await DbAsync(db => db.ClientHistory.AnyAsync(h => h.ClientId == doomed)));
