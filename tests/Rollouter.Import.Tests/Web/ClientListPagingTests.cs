@@ -13,7 +13,7 @@ namespace Rollouter.Import.Tests.Web;
 /// The client list of an inventory with 1,120 clients, on the page (First / Previous / Next / Last, a jump to a name,
 /// sorts by custom fields, "1,000+" found) and in the API (after= and next, page= within its bound).
 /// </summary>
-public abstract partial class ClientListPagingTests(RolloutWebFactory factory)
+public abstract class ClientListPagingTests(RolloutWebFactory factory)
 {
     private const int Clients = 1_120;
     private static readonly SemaphoreSlim Seeding = new(1, 1);

@@ -13,7 +13,7 @@ namespace Rollouter.Import.Tests.Web;
 /// imports, the key account manager's reviews (failed ones first), an import's failed rows. Each page holds every item
 /// once, in order, forward and back.
 /// </summary>
-public abstract partial class KeysetListsTests(RolloutWebFactory factory)
+public abstract class KeysetListsTests(RolloutWebFactory factory)
 {
     private const int Imports = 130;
     private const int FailedRows = 130;

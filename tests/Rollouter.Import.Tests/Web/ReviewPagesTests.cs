@@ -16,7 +16,7 @@ namespace Rollouter.Import.Tests.Web;
 /// The key account managers' review: the imports of their rollouts, failed first, each read-only with its file and
 /// error report; everyone else refused, foreign rollouts not found.
 /// </summary>
-public abstract partial class ReviewPagesTests(RolloutWebFactory factory)
+public abstract class ReviewPagesTests(RolloutWebFactory factory)
 {
     private const string Kam = "kam@demo.test";
 

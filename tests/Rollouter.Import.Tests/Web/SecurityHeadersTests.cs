@@ -12,7 +12,7 @@ namespace Rollouter.Import.Tests.Web;
 /// Content-Security-Policy can forbid them); over HTTPS cookies are Secure and HSTS is sent; a form posted from another
 /// site is refused even with a valid antiforgery token.
 /// </summary>
-public sealed partial class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+public sealed class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
 {
     private HttpClient Https() => factory.CreateClient(new WebApplicationFactoryClientOptions
     {

@@ -13,7 +13,7 @@ namespace Rollouter.Import.Tests.Web;
 /// The wizard's rough edges that users hit: New Import from an inventory, discarding an abandoned import, a key
 /// account manager on a wizard address, the first rows as a grid.
 /// </summary>
-public abstract partial class WizardPolishTests(RolloutWebFactory factory)
+public abstract class WizardPolishTests(RolloutWebFactory factory)
 {
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
