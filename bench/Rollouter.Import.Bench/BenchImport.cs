@@ -77,7 +77,7 @@ public static class BenchImport
                 // The same clients a week later, imported with "Update existing clients": every row changes its
                 // status and location (one history entry each). Printed before the import's own figures.
                 var moved = Path.Combine(cache, "moved.csv");
-                BenchFile.WriteCsv(moved, count, moved: true);
+                BenchData.WriteCsv(moved, count, moved: true);
                 var updateId = await PrepareAsync(database, moved, cache, updateExisting: true);
                 var updateFigures = await RunChildAsync(updateId);
                 await using var check = database.CreateContext();

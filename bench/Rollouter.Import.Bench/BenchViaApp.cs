@@ -145,8 +145,8 @@ public static class BenchViaApp
 
     private static async Task WaitUntilUpAsync(HttpClient http, Process process)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
+        var waiting = Stopwatch.StartNew();
+        while (waiting.Elapsed < TimeSpan.FromMinutes(3))
         {
             if (process.HasExited)
             {

@@ -14,11 +14,11 @@ switch (command)
         var watch = Stopwatch.StartNew();
         if (options["format"] == "xlsx")
         {
-            BenchFile.WriteXlsx(options["out"], rows);
+            BenchData.File(rows).WriteXlsx(options["out"]);
         }
         else
         {
-            BenchFile.WriteCsv(options["out"], rows);
+            BenchData.WriteCsv(options["out"], rows);
         }
 
         Console.WriteLine($"generated {options["out"]} ({new FileInfo(options["out"]).Length / 1024 / 1024} MB) in {watch.Elapsed.TotalSeconds:0.0} s");
@@ -135,7 +135,7 @@ static async Task<int> PsqlCopyReferenceAsync(string file, string connection)
 
     try
     {
-        var columns = string.Join(", ", BenchFile.Headers.Select((_, i) => $"c{i} text"));
+        var columns = string.Join(", ", BenchData.Headers.Select((_, i) => $"c{i} text"));
         var script = $"CREATE TABLE bench_copy ({columns});\n\\copy bench_copy FROM '{file.Replace("'", "''")}' WITH (FORMAT csv, HEADER true)\n";
         var start = new ProcessStartInfo("psql",
             ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", builder.Host ?? "127.0.0.1", "-p", builder.Port.ToString(CultureInfo.InvariantCulture),

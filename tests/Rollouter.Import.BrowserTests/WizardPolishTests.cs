@@ -17,13 +17,10 @@ public sealed class WizardPolishTests(WizardFixture fixture, ITestOutputHelper o
     /// <summary>60 rows whose status does not exist and one whose department does not: a long Check and failed-rows list.</summary>
     private static string FailingCsv()
     {
-        var csv = new StringBuilder("Name,Status,Department\n");
-        for (var n = 0; n < 60; n++)
-        {
-            csv.Append(Unique("POL")).Append(",Nope,IT\n");
-        }
-
-        return csv.Append(Unique("POL")).Append(",New,Nowhere\n").ToString();
+        return new ClientFile("Name", "Status", "Department")
+            .Rows(60, _ => [Unique("POL"), "Nope", "IT"])
+            .Row(Unique("POL"), "New", "Nowhere")
+            .ToCsv();
     }
 
     /// <summary>

@@ -32,8 +32,8 @@ public static class LoadBenchmark
             var setup = await SeedAsync(database, options, work);
             var idleFile = Path.Combine(work, "idle.csv");
             var loadFile = Path.Combine(work, "load.csv");
-            BenchFile.WriteCsv(idleFile, options.ImportRows, first: options.Clients + 1);
-            BenchFile.WriteCsv(loadFile, options.ImportRows, first: options.Clients + options.ImportRows + 1);
+            BenchData.WriteCsv(idleFile, options.ImportRows, first: options.Clients + 1);
+            BenchData.WriteCsv(loadFile, options.ImportRows, first: options.Clients + options.ImportRows + 1);
 
             await using var app = await LoadApp.StartAsync(options, database, work);
             Console.WriteLine($"app pid={app.ProcessId} {app.BaseAddress}");
@@ -134,7 +134,7 @@ public static class LoadBenchmark
     private static async Task<LoadSetup> SeedAsync(BenchDatabase database, LoadOptions options, string work)
     {
         var file = Path.Combine(work, "seed.csv");
-        BenchFile.WriteCsv(file, options.Clients);
+        BenchData.WriteCsv(file, options.Clients);
         var cache = Directory.CreateTempSubdirectory("rollouter-load-files-").FullName;
         try
         {
@@ -168,7 +168,7 @@ public static class LoadBenchmark
             RolloutId = inventory.RolloutId,
             Name = name,
             WorkflowId = inventory.WorkflowId,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = TimeProvider.System.GetUtcNow(),
             CustomFields = [.. inventory.CustomFields.Select(f => new InventoryCustomField { CustomFieldId = f.CustomFieldId, Position = f.Position })],
         };
         var idle = Empty("Incoming (idle)");
@@ -177,17 +177,7 @@ public static class LoadBenchmark
 
         var hasher = new PasswordHasher<User>();
         var users = Enumerable.Range(0, options.Users).Select(i => $"load{i}@bench.test").Prepend("load-manager@bench.test")
-            .Select((email, i) => new User
-            {
-                UserName = email,
-                NormalizedUserName = email.ToUpperInvariant(),
-                Email = email,
-                NormalizedEmail = email.ToUpperInvariant(),
-                DisplayName = $"Load user {i}",
-                UserCode = $"L-{i}",
-                Role = Role.RolloutManager,
-                SecurityStamp = Guid.NewGuid().ToString("N"),
-            }).ToList();
+            .Select((email, i) => TestSettings.User(email, $"Load user {i}", $"L-{i}", Role.RolloutManager)).ToList();
         // One hash for every user (the hash carries its salt and no user): hashing costs 0.1 s each.
         var hash = hasher.HashPassword(users[0], Password);
         foreach (var user in users)

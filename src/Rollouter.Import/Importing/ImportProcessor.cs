@@ -144,7 +144,7 @@ public sealed class ImportProcessor(
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written.
-            result = await new ClientWriter().WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
+            result = await new ClientWriter(clock).WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
                 Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct), new Reporter(running.Written), ct);
         }
         catch (ImportFileException e)

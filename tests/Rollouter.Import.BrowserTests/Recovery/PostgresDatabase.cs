@@ -4,47 +4,20 @@ namespace Rollouter.Import.BrowserTests.Recovery;
 
 /// <summary>
 /// An empty database on the PostgreSQL server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on
-/// 127.0.0.1), for app processes to share; dropped at the end. A missing server fails the test, never skips it.
+/// 127.0.0.1), for app processes to share (they migrate it); dropped at the end. A missing server fails the test,
+/// never skips it.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private const string DefaultServer = "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
+    private readonly TestDatabase _database;
 
-    private readonly string _name;
+    private PostgresDatabase(TestDatabase database) => _database = database;
 
-    private PostgresDatabase(string name, string connectionString)
-    {
-        _name = name;
-        ConnectionString = connectionString;
-    }
+    public string ConnectionString => _database.ConnectionString;
 
-    public string ConnectionString { get; }
-
-    private static string Server =>
-        Environment.GetEnvironmentVariable("ROLLOUTER_TEST_POSTGRES") is { Length: > 0 } value ? value : DefaultServer;
-
-    public static async Task<PostgresDatabase> CreateAsync()
-    {
-        var name = "rollouter_process_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(Server))
-        {
-            try
-            {
-                await connection.OpenAsync();
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException(
-                    $"These tests need PostgreSQL at '{Server}' (set ROLLOUTER_TEST_POSTGRES); ./test.sh installs and " +
-                    $"starts one. {e.Message}", e);
-            }
-
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new PostgresDatabase(name, new NpgsqlConnectionStringBuilder(Server) { Database = name }.ToString());
-    }
+    public static async Task<PostgresDatabase> CreateAsync() =>
+        new(await TestDatabase.CreateAsync(Rollouter.Import.Data.DatabaseProvider.PostgreSql,
+            new TestDatabaseOptions { Migrate = false, Purpose = "process" }));
 
     /// <summary>The app's settings for this database, with the demo data.</summary>
     public IReadOnlyDictionary<string, string> AppSettings => new Dictionary<string, string>
@@ -103,12 +76,5 @@ public sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(Server);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 using Rollouter.Import.BrowserTests.Infrastructure;
 
@@ -133,14 +132,8 @@ public sealed class RecoveryTests
     private static (string Csv, string Prefix) ClientsFile()
     {
         var prefix = "K" + Guid.NewGuid().ToString("N")[..8] + "-";
-        var csv = new StringBuilder("Name,Location\n", Rows * 32);
-        for (var i = 1; i <= Rows; i++)
-        {
-            csv.Append(prefix).Append(i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
-                .Append(",Room ").Append(i % 500).Append('\n');
-        }
-
-        return (csv.ToString(), prefix);
+        var csv = new ClientFile("Name", "Location").Rows(Rows, i => [$"{prefix}{i:D6}", $"Room {i % 500}"]).ToCsv();
+        return (csv, prefix);
     }
 
     /// <summary>Waits until the import has written rows, as its row shows them; fails when it finished first.</summary>

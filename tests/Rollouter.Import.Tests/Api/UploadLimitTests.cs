@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Api;
@@ -19,13 +18,9 @@ public sealed class UploadLimitTests(SmallUploadWebFactory factory) : IClassFixt
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
         var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
-        var csv = new StringBuilder("Name,Department\n");
-        for (var i = 0; i < 200; i++)
-        {
-            csv.Append("BIG-").Append(i).Append(",IT\n");
-        }
+        var csv = new ClientFile("Name", "Department").Rows(200, i => [$"BIG-{i}", "IT"], first: 0).ToCsv();
 
-        var response = await client.UploadAsync(rolloutId, laptops, "big.csv", csv.ToString());
+        var response = await client.UploadAsync(rolloutId, laptops, "big.csv", csv);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("1 KB", (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());

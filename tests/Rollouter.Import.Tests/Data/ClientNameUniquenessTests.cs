@@ -102,15 +102,10 @@ public class ClientNameUniquenessTests
     private static async Task<(int Rollout, int Inventory, int Status)> AddRolloutAsync(TestDatabase database, string id)
     {
         await using var context = database.CreateContext();
-        var workflow = await context.Workflows.Include(w => w.Statuses).FirstOrDefaultAsync() ?? new Workflow
-        {
-            Name = "Default",
-            Statuses = [new WorkflowStatus { Name = "New", Position = 0 }],
-        };
-        var rollout = new Rollout { Name = "Rollout " + id, Identifier = id };
-        var inventory = new Inventory { Name = "Laptops", Rollout = rollout, Workflow = workflow };
-        context.Inventories.Add(inventory);
-        await context.SaveChangesAsync();
-        return (rollout.Id, inventory.Id, workflow.Statuses[0].Id);
+        var builder = new RolloutBuilder("Rollout " + id, id).WithInventory("Laptops");
+        var workflow = await context.Workflows.Select(w => (int?)w.Id).FirstOrDefaultAsync();
+        var rollout = await (workflow is { } existing ? builder.WithWorkflow(existing) : builder.WithWorkflow("Default", "New"))
+            .SaveAsync(context);
+        return (rollout.RolloutId, rollout.InventoryId, rollout.Statuses["New"]);
     }
 }

@@ -45,22 +45,18 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
                 new WorkflowStatus { Name = "Prepared", Position = 2 },
             ],
         };
-        var location = new CustomField { Name = "Location", Type = CustomFieldType.Input };
-        var software = new CustomField { Name = "Software", Type = CustomFieldType.MultiSelectionFree };
-        var rollout = new Rollout { Name = "Paging", Identifier = "PAGE" };
-        Inventory = new Inventory
-        {
-            Name = "Laptops",
-            Rollout = rollout,
-            Workflow = workflow,
-            CustomFields = [new() { CustomField = location, Position = 0 }, new() { CustomField = software, Position = 1 }],
-        };
-        var other = new Inventory { Name = "Monitors", Rollout = rollout, Workflow = workflow };
-        User Person(string name, string code) => new() { UserName = code, DisplayName = name, UserCode = code, Role = Role.Technician };
+        var location = TestSettings.Field("Location", CustomFieldType.Input);
+        var software = TestSettings.Field("Software", CustomFieldType.MultiSelectionFree);
+        User Person(string name, string code) => TestSettings.User(code, null, name, code, Role.Technician);
         User[] users = [Person("Bert", "U-B1"), Person("Anna", "U-A"), Person("Bert", "U-B2"), Person("Carl", "U-C")];
-        db.AddRange(Inventory, other);
-        db.Users.AddRange(users);
-        await db.SaveChangesAsync();
+        var rollout = await new RolloutBuilder("Paging", "PAGE")
+            .WithWorkflow(workflow)
+            .WithInventory("Laptops", location, software)
+            .WithInventory("Monitors")
+            .WithUsers(users)
+            .SaveAsync(db);
+        Inventory = rollout.Inventories[0];
+        var other = rollout.Inventories[1];
         Location = location.Id;
         Software = software.Id;
         foreach (var s in workflow.Statuses)
@@ -95,7 +91,7 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
 
             var client = new Client
             {
-                RolloutId = rollout.Id,
+                RolloutId = rollout.RolloutId,
                 InventoryId = Inventory.Id,
                 Name = $"PC-{number:00}",
                 StatusId = statusIds[i % statusIds.Length],
@@ -111,7 +107,7 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
 
         db.Clients.AddRange(Enumerable.Range(1, 5).Select(i => new Client
         {
-            RolloutId = rollout.Id,
+            RolloutId = rollout.RolloutId,
             InventoryId = other.Id,
             Name = $"MON-{i}",
             StatusId = statusIds[0],

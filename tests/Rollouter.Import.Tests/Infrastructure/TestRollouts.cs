@@ -8,16 +8,8 @@ public sealed record TestRollout(int RolloutId, int InventoryId, int StatusId)
     public static async Task<TestRollout> AddAsync(TestDatabase database, string identifier)
     {
         await using var context = database.CreateContext();
-        var workflow = new Workflow
-        {
-            Name = "Workflow " + identifier,
-            Statuses = [new WorkflowStatus { Name = "New", Position = 0 }],
-        };
-        var rollout = new Rollout { Name = "Rollout " + identifier, Identifier = identifier };
-        var inventory = new Inventory { Name = "Laptops", Rollout = rollout, Workflow = workflow };
-        context.Inventories.Add(inventory);
-        await context.SaveChangesAsync();
-        return new TestRollout(rollout.Id, inventory.Id, workflow.Statuses[0].Id);
+        var rollout = await new RolloutBuilder("Rollout " + identifier, identifier).WithInventory("Laptops").SaveAsync(context);
+        return new TestRollout(rollout.RolloutId, rollout.InventoryId, rollout.Statuses["New"]);
     }
 
     public Client NewClient(string name, Dictionary<int, string[]>? values = null) => new()

@@ -243,13 +243,9 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");
         var prefix = "LOCK-" + Guid.NewGuid().ToString("N")[..8] + "-";
-        var csv = new System.Text.StringBuilder("Name\n");
-        for (var i = 0; i < rows; i++)
-        {
-            csv.Append(prefix).Append(i).Append('\n');
-        }
+        var csv = new ClientFile("Name").Rows(rows, i => [prefix + i], first: 0).ToCsv();
 
-        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv.ToString()))).Id();
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lock.csv", csv))).Id();
         await using (var scope = Factory.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();

@@ -165,13 +165,9 @@ public class ImportProcessorTests(RulesDatabases databases)
     [MemberData(nameof(Providers))]
     public async Task Run_WhenEveryRowFails_RecordsTheFailedRowsWhileTheRestIsChecked_AndTheProgressMoves(DatabaseProvider provider)
     {
-        var csv = new StringBuilder("Name;Status\n");
-        for (var i = 1; i <= 12_000; i++)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"PC-{i};Lost\n");
-        }
+        var csv = new ClientFile("Name", "Status").Rows(12_000, i => [$"PC-{i}", "Lost"]).ToCsv(';');
 
-        var (rollout, importId) = await PrepareAsync(provider, csv.ToString());
+        var (rollout, importId) = await PrepareAsync(provider, csv);
         await using var observer = rollout.Database.Database.CreateContext();
         var reports = new List<(ImportProgress Progress, int Recorded)>();
         var progress = new SynchronousProgress<ImportProgress>(p =>
@@ -227,13 +223,9 @@ public class ImportProcessorTests(RulesDatabases databases)
     {
         // Enough rows that writing reports several batches before checking reports its last row.
         const int rows = 10_000;
-        var csv = new StringBuilder("Name;Location\n");
-        for (var i = 0; i < rows; i++)
-        {
-            csv.Append("PROGRESS-").Append(i).Append(";Room ").Append(i % 50).Append('\n');
-        }
+        var csv = new ClientFile("Name", "Location").Rows(rows, i => [$"PROGRESS-{i}", $"Room {i % 50}"], first: 0).ToCsv(';');
 
-        var (rollout, importId) = await PrepareAsync(provider, csv.ToString());
+        var (rollout, importId) = await PrepareAsync(provider, csv);
         var reports = new RecordedProgress();
 
         await using (var db = rollout.Database.Database.CreateContext())

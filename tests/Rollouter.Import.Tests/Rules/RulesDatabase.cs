@@ -78,48 +78,20 @@ public sealed class RulesDatabase : IAsyncDisposable
     private async Task SeedAsync()
     {
         await using var db = Database.CreateContext();
-        var workflow = new Workflow
-        {
-            Name = Workflow,
-            Statuses = [.. new[] { "New", "Prepared", "Scheduled", "Done" }
-                .Select((s, i) => new WorkflowStatus { Name = s, Position = i })],
-        };
+        var workflow = TestSettings.Workflow(Workflow, BenchData.Statuses);
         db.Workflows.Add(workflow);
-        CustomField Field(string name, CustomFieldType type, IEnumerable<string>? options = null, bool required = false,
-            string? regex = null) => new()
-        {
-            Name = name,
-            Type = type,
-            Required = required,
-            ValidationRegex = regex,
-            Options = [.. (options ?? []).Select((o, i) => new CustomFieldOption { Name = o, Position = i })],
-        };
-        var fields = new[]
-        {
-            Field("Location", CustomFieldType.Input),
-            Field("Model", CustomFieldType.Selection, Enumerable.Range(0, 7).Select(i => $"Model {i}")),
-            Field("Software", CustomFieldType.MultiSelection, Enumerable.Range(0, 10).Select(i => $"App {i}")),
-            Field("Serial", CustomFieldType.Input, regex: "^SN[0-9]{9}$"),
-            Field("Department", CustomFieldType.Selection, Enumerable.Range(0, 40).Select(i => $"Dept {i}")),
-            Field("Notes", CustomFieldType.TextArea),
-            Field("Tags", CustomFieldType.MultiSelectionFree),
-            Field("Rack", CustomFieldType.Input, required: true),
-            Field("Slow", CustomFieldType.Input, regex: "^(a+)+$"),
+        CustomField[] fields =
+        [
+            .. BenchData.Fields(),
+            TestSettings.Field("Tags", CustomFieldType.MultiSelectionFree),
+            TestSettings.Field("Rack", CustomFieldType.Input, required: true),
+            TestSettings.Field("Slow", CustomFieldType.Input, pattern: "^(a+)+$"),
             // Needs backtracking: stored before such patterns were refused when a field is saved.
-            Field("Pair", CustomFieldType.Input, regex: @"^(\w)\1$"),
-        };
+            TestSettings.Field("Pair", CustomFieldType.Input, pattern: @"^(\w)\1$"),
+        ];
         db.CustomFields.AddRange(fields);
-        User NewUser(string local, string displayName, string code, Role role, bool active = true) => new()
-        {
-            UserName = local + "@test.example",
-            NormalizedUserName = (local + "@test.example").ToUpperInvariant(),
-            Email = local + "@test.example",
-            NormalizedEmail = (local + "@test.example").ToUpperInvariant(),
-            DisplayName = displayName,
-            UserCode = code,
-            Role = role,
-            IsActive = active,
-        };
+        User NewUser(string local, string displayName, string code, Role role, bool active = true) =>
+            TestSettings.User(local + "@test.example", displayName, code, role, active);
         var users = new[]
         {
             NewUser("tech", "Tom Tech", "U-0001", Role.Technician),
@@ -174,19 +146,17 @@ public sealed class RulesDatabase : IAsyncDisposable
         var number = Interlocked.Increment(ref _rollouts);
         await using var db = Database.CreateContext();
         var workflowId = await db.Workflows.Where(w => w.Name == Workflow).Select(w => w.Id).SingleAsync();
-        var rollout = new Rollout { Name = "Rollout " + number, Identifier = "R" + number, ClientLimit = clientLimit };
-        Inventory NewInventory(string name, params string[] fields) => new()
+        int[] FieldIds(params string[] names) => [.. names.Select(f => Fields[f])];
+        var rollout = await new RolloutBuilder("Rollout " + number, "R" + number)
+            .WithClientLimit(clientLimit)
+            .WithWorkflow(workflowId)
+            .WithInventory("Laptops", FieldIds("Location", "Model", "Software", "Serial", "Department", "Notes", "Tags", "Slow", "Pair"))
+            .WithInventory("Desktops", FieldIds("Location", "Model", "Rack"))
+            .SaveAsync(db);
+        return new TestRollout(this, rollout.RolloutId, rollout.Inventory("Laptops"), rollout.Inventory("Desktops"))
         {
-            Name = name,
-            Rollout = rollout,
-            WorkflowId = workflowId,
-            CustomFields = [.. fields.Select((f, i) => new InventoryCustomField { CustomFieldId = Fields[f], Position = i })],
+            Name = rollout.Rollout.Name,
         };
-        var laptops = NewInventory("Laptops", "Location", "Model", "Software", "Serial", "Department", "Notes", "Tags", "Slow", "Pair");
-        var desktops = NewInventory("Desktops", "Location", "Model", "Rack");
-        db.Inventories.AddRange(laptops, desktops);
-        await db.SaveChangesAsync();
-        return new TestRollout(this, rollout.Id, laptops.Id, desktops.Id) { Name = rollout.Name };
     }
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();

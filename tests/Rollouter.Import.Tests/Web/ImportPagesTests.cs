@@ -216,14 +216,10 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     {
         // Headers of its own, so that the mapping this test leaves as the inventory's last one does not change what the
         // other tests' files are mapped to.
-        var rows = new StringBuilder("Hostname,State,Dept\n");
-        for (var n = 0; n < 60; n++)
-        {
-            rows.Append(CultureInfo.InvariantCulture, $"{Unique("FAIL")},Nope,IT\n");
-        }
-
-        rows.Append(CultureInfo.InvariantCulture, $"{Unique("FAIL")},New,Nowhere\n");
-        var (client, path) = await UploadCsvAsync("Laptops", rows.ToString(), "broken.csv");
+        var rows = new ClientFile("Hostname", "State", "Dept")
+            .Rows(60, _ => [Unique("FAIL"), "Nope", "IT"])
+            .Row(Unique("FAIL"), "New", "Nowhere");
+        var (client, path) = await UploadCsvAsync("Laptops", rows.ToCsv(), "broken.csv");
         await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
         {
             ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
@@ -568,13 +564,9 @@ public sealed class ImportPageUploadLimitTests(SmallUploadWebFactory factory) : 
             laptops = (await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.SingleAsync(i => i.Name == "Laptops")).Id;
         }
 
-        var csv = new StringBuilder("Name,Department\n");
-        for (var i = 0; i < 200; i++)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"BIG-{i},IT\n");
-        }
+        var csv = new ClientFile("Name", "Department").Rows(200, i => [$"BIG-{i}", "IT"], first: 0).ToCsvBytes();
 
-        var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+        var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", csv);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("1 KB", (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());

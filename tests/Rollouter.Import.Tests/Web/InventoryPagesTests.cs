@@ -147,7 +147,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         var id = await InventoryIdAsync(name);
         var other = await DbAsync(async db =>
         {
-            var w = new Workflow { Name = Unique("Other workflow"), Statuses = [new WorkflowStatus { Name = "Open", Position = 0 }] };
+            var w = TestSettings.Workflow(Unique("Other workflow"), "Open");
             db.Workflows.Add(w);
             await db.SaveChangesAsync();
             return w.Id;

@@ -31,16 +31,8 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
 
     private Task<Shared> SharedAsync(string otherRollout = DemoSeederIds.Other) => factory.WithDbAsync(async db =>
     {
-        var workflow = new Workflow
-        {
-            Name = Unique("Flow"),
-            Statuses = [.. new[] { "A", "B", "C" }.Select((n, i) => new WorkflowStatus { Name = n, Position = i })],
-        };
-        var field = new CustomField
-        {
-            Name = Unique("Colour"), Type = CustomFieldType.Selection,
-            Options = [.. new[] { "Red", "Blue", "Green" }.Select((n, i) => new CustomFieldOption { Name = n, Position = i })],
-        };
+        var workflow = TestSettings.Workflow(Unique("Flow"), "A", "B", "C");
+        var field = TestSettings.Field(Unique("Colour"), CustomFieldType.Selection, ["Red", "Blue", "Green"]);
         db.AddRange(workflow, field);
         await db.SaveChangesAsync();
         var inventories = new List<int>();
@@ -270,8 +262,8 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         var manager = await factory.SignInAsync(Manager);
         var (workflow, field) = await factory.WithDbAsync(async db =>
         {
-            var w = new Workflow { Name = Unique("Unused"), Statuses = [new WorkflowStatus { Name = "Only", Position = 0 }] };
-            var f = new CustomField { Name = Unique("Unused"), Type = CustomFieldType.Input };
+            var w = TestSettings.Workflow(Unique("Unused"), "Only");
+            var f = TestSettings.Field(Unique("Unused"), CustomFieldType.Input);
             db.AddRange(w, f);
             await db.SaveChangesAsync();
             return (w.Id, f.Id);

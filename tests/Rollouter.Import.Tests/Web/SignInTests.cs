@@ -56,11 +56,7 @@ public class SignInTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFa
         using (var scope = factory.Services.CreateScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-            var user = new User
-            {
-                UserName = "gone@demo.test", Email = "gone@demo.test", DisplayName = "Gone", UserCode = "U-9001",
-                Role = Role.Technician, IsActive = false,
-            };
+            var user = TestSettings.User("gone@demo.test", "Gone", "U-9001", Role.Technician, active: false);
             Assert.True((await users.CreateAsync(user, DemoSeeder.Password)).Succeeded);
         }
 

@@ -81,11 +81,7 @@ internal static class SignInAnswers
     {
         using var scope = factory.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
-        var user = new User
-        {
-            UserName = email, Email = email, DisplayName = "Gone", UserCode = "U-G" + Guid.NewGuid().ToString("N")[..10],
-            Role = Role.Technician, IsActive = false,
-        };
+        var user = TestSettings.User(email, "Gone", "U-G" + Guid.NewGuid().ToString("N")[..10], Role.Technician, active: false);
         Assert.True((await users.CreateAsync(user, DemoSeeder.Password)).Succeeded);
         return factory.CreateBrowser();
     }

@@ -195,13 +195,9 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
     public async Task MappingStep_ShowsTheFirstTenRowsAsAGrid_WithColumnLettersHeadersAndRowNumbers()
     {
         var prefix = Unique("GRID");
-        var csv = new StringBuilder("Name,Department\n");
-        for (var n = 1; n <= 12; n++)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{prefix}-{n:00},Dept {n}\n");
-        }
+        var csv = new ClientFile("Name", "Department").Rows(12, n => [$"{prefix}-{n:00}", $"Dept {n}"]).ToCsv();
 
-        var (client, path, _) = await UploadCsvAsync(csv.ToString());
+        var (client, path, _) = await UploadCsvAsync(csv);
         var page = await client.GetPageAsync(path);
 
         var grid = page.TestId("preview");

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -85,6 +86,34 @@ public class ClientWriterTests
             new FieldChange("Description", null, "Moved"),
             new FieldChange("Location", "Berlin", "Hamburg"),
         ], entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_StampsCreatedUpdatedAndHistoryWithTheJobsClock(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var id = await s.AddClientAsync("PC-0001", new Dictionary<int, string[]> { [s.Location] = ["Berlin"] });
+        var jobTime = new DateTimeOffset(2031, 5, 4, 10, 30, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(jobTime);
+        var update = new ResolvedRow
+        {
+            RowNumber = 2,
+            ExistingClientId = id,
+            Name = "PC-0001",
+            StatusId = s.Done,
+            Values = new Dictionary<int, string[]> { [s.Location] = ["Hamburg"] },
+        };
+
+        await s.WriteAsync([update, s.NewRow(3, "PC-0002")], clock: clock);
+
+        await using var db = s.CreateContext();
+        var created = await db.Clients.SingleAsync(c => c.Name == "PC-0002");
+        Assert.Equal((jobTime, jobTime), (created.CreatedAt, created.UpdatedAt));
+        var updated = await db.Clients.SingleAsync(c => c.Id == id);
+        Assert.Equal(jobTime, updated.UpdatedAt);
+        Assert.NotEqual(jobTime, updated.CreatedAt);
+        Assert.Equal(jobTime, Assert.Single(await HistoryAsync(db, id)).At);
     }
 
     [Theory]

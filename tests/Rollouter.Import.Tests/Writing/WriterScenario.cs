@@ -46,44 +46,22 @@ public sealed class WriterScenario : IAsyncDisposable
     {
         var scenario = new WriterScenario(await TestDatabase.CreateAsync(provider));
         await using var db = scenario.Database.CreateContext();
-        var workflow = new Workflow
-        {
-            Name = "Default",
-            Statuses = [new WorkflowStatus { Name = "New", Position = 0 }, new WorkflowStatus { Name = "Done", Position = 1 }],
-        };
-        var location = new CustomField { Name = "Location", Type = CustomFieldType.Input };
-        var model = new CustomField
-        {
-            Name = "Model",
-            Type = CustomFieldType.Selection,
-            Options = [new CustomFieldOption { Name = "Model 0", Position = 0 }, new CustomFieldOption { Name = "Model 1", Position = 1 }],
-        };
-        var software = new CustomField { Name = "Software", Type = CustomFieldType.MultiSelection };
-        var rollout = new Rollout { Name = "Windows 11", Identifier = "W11" };
-        var inventory = new Inventory
-        {
-            Name = "Laptops",
-            Rollout = rollout,
-            Workflow = workflow,
-            CustomFields =
-            [
-                new InventoryCustomField { CustomField = location, Position = 0 },
-                new InventoryCustomField { CustomField = model, Position = 1 },
-                new InventoryCustomField { CustomField = software, Position = 2 },
-            ],
-        };
-        var tech = NewUser("tech1@example.test", "Tina Tech", Role.Technician);
-        var otherTech = NewUser("tech2@example.test", "Tom Tech", Role.Technician);
-        var owner = NewUser(null, "Olga Owner", Role.ClientUser);
-        db.AddRange(inventory, tech, otherTech, owner);
-        await db.SaveChangesAsync();
-        scenario.RolloutId = rollout.Id;
-        scenario.InventoryId = inventory.Id;
-        scenario.New = workflow.Statuses[0].Id;
-        scenario.Done = workflow.Statuses[1].Id;
-        scenario.Tech = tech.Id;
-        scenario.OtherTech = otherTech.Id;
-        scenario.Owner = owner.Id;
+        var location = TestSettings.Field("Location", CustomFieldType.Input);
+        var model = TestSettings.Field("Model", CustomFieldType.Selection, ["Model 0", "Model 1"]);
+        var software = TestSettings.Field("Software", CustomFieldType.MultiSelection);
+        var rollout = await new RolloutBuilder("Windows 11", "W11")
+            .WithWorkflow("Default", "New", "Done")
+            .WithInventory("Laptops", location, model, software)
+            .WithUsers(
+                NewUser("tech1@example.test", "Tina Tech", Role.Technician),
+                NewUser("tech2@example.test", "Tom Tech", Role.Technician),
+                NewUser(null, "Olga Owner", Role.ClientUser))
+            .SaveAsync(db);
+        scenario.RolloutId = rollout.RolloutId;
+        scenario.InventoryId = rollout.InventoryId;
+        scenario.New = rollout.Statuses["New"];
+        scenario.Done = rollout.Statuses["Done"];
+        (scenario.Tech, scenario.OtherTech, scenario.Owner) = (rollout.Users[0].Id, rollout.Users[1].Id, rollout.Users[2].Id);
         scenario.Location = location.Id;
         scenario.Model = model.Id;
         scenario.Software = software.Id;
@@ -120,10 +98,10 @@ public sealed class WriterScenario : IAsyncDisposable
 
     public async Task<WriteResult> WriteAsync(
         IEnumerable<ResolvedRow> rows, WriteContext? context = null, int batchSize = ClientWriter.DefaultBatchSize,
-        IProgress<int>? progress = null, CancellationToken ct = default)
+        IProgress<int>? progress = null, CancellationToken ct = default, TimeProvider? clock = null)
     {
         await using var db = CreateContext();
-        return await new ClientWriter(batchSize).WriteAsync(db, context ?? Context, rows, progress, ct);
+        return await new ClientWriter(clock ?? TimeProvider.System, batchSize).WriteAsync(db, context ?? Context, rows, progress, ct);
     }
 
     public async Task<(int Clients, int History, int Options)> CountAsync()
@@ -134,12 +112,6 @@ public sealed class WriterScenario : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Database.DisposeAsync();
 
-    private static User NewUser(string? email, string name, Role role) => new()
-    {
-        UserName = email ?? name.Replace(' ', '.'),
-        Email = email,
-        DisplayName = name,
-        UserCode = "U-" + name.Replace(" ", "", StringComparison.Ordinal),
-        Role = role,
-    };
+    private static User NewUser(string? email, string name, Role role) =>
+        TestSettings.User(email ?? name.Replace(' ', '.'), email, name, "U-" + name.Replace(" ", "", StringComparison.Ordinal), role);
 }

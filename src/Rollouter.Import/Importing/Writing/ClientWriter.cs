@@ -9,8 +9,9 @@ namespace Rollouter.Import.Importing.Writing;
 /// Writes the checked rows of one import in one transaction: the new options, the new clients, the updated clients,
 /// the linked clients the file imposes shared values on, and a history entry for each client — all or nothing.
 /// Rows are streamed in batches; each batch goes to the database in a few bulk statements native to the provider.
+/// The clock stamps the clients' CreatedAt/UpdatedAt and their history entries: the job's, so a test can fix it.
 /// </summary>
-public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
+public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWriter.DefaultBatchSize)
 {
     public const int DefaultBatchSize = 1_000;
 
@@ -36,7 +37,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         await using var store = ClientStore.For(db);
         var history = new HistoryLabels(db, context);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var batch = new List<ResolvedRow>(Math.Min(batchSize, 100_000));
         using var enumerator = rows.GetEnumerator();
         // New rows of earlier batches in the store's open bulk insert: the database may still refuse them.

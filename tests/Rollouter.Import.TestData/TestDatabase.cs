@@ -4,12 +4,12 @@ using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 
-namespace Rollouter.Import.Tests.Infrastructure;
+namespace Rollouter.Import.TestData;
 
 /// <summary>
-/// A fresh, migrated database for one test or fixture: a temporary SQLite file, or a new database on the PostgreSQL
-/// server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1). A missing server fails the
-/// test; it is never skipped.
+/// A fresh, migrated database for one test, fixture or benchmark run: a temporary SQLite file, or a new database on the
+/// PostgreSQL server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1) or by the caller.
+/// A missing server fails the test; it is never skipped.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
@@ -17,13 +17,16 @@ public sealed class TestDatabase : IAsyncDisposable
     public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres";
 
     private readonly string? _sqliteFolder;
+    private readonly string? _postgresServer;
     private readonly string? _postgresDatabase;
 
-    private TestDatabase(DatabaseProvider provider, string connectionString, string? sqliteFolder, string? postgresDatabase)
+    private TestDatabase(DatabaseProvider provider, string connectionString, string? sqliteFolder, string? postgresServer,
+        string? postgresDatabase)
     {
         Provider = provider;
         ConnectionString = connectionString;
         _sqliteFolder = sqliteFolder;
+        _postgresServer = postgresServer;
         _postgresDatabase = postgresDatabase;
         var options = new DbContextOptionsBuilder<RolloutDbContext>();
         options.UseRollouterDatabase(provider, connectionString);
@@ -39,20 +42,27 @@ public sealed class TestDatabase : IAsyncDisposable
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : DefaultPostgres;
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true)
+    public static Task<TestDatabase> CreateAsync(DatabaseProvider provider, bool migrate = true) =>
+        CreateAsync(provider, new TestDatabaseOptions { Migrate = migrate });
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, TestDatabaseOptions options)
     {
         TestDatabase database;
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
-                var folder = Directory.CreateTempSubdirectory("rollouter-test-").FullName;
+                var folder = Directory.CreateTempSubdirectory($"rollouter-{options.Purpose}-").FullName;
                 database = new TestDatabase(provider,
-                    new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "test.db"), Pooling = false }
-                        .ToString(), folder, null);
+                    new SqliteConnectionStringBuilder
+                    {
+                        DataSource = Path.Combine(folder, $"{options.Purpose}.db"),
+                        Pooling = options.SqlitePooling,
+                    }.ToString(), folder, null, null);
                 break;
             case DatabaseProvider.PostgreSql:
-                var name = "rollouter_test_" + Guid.NewGuid().ToString("N")[..16];
-                await using (var connection = new NpgsqlConnection(PostgresServer))
+                var server = options.PostgresServer ?? PostgresServer;
+                var name = $"rollouter_{options.Purpose}_" + Guid.NewGuid().ToString("N")[..16];
+                await using (var connection = new NpgsqlConnection(server))
                 {
                     try
                     {
@@ -61,8 +71,8 @@ public sealed class TestDatabase : IAsyncDisposable
                     catch (Exception e)
                     {
                         throw new InvalidOperationException(
-                            $"These tests need PostgreSQL at '{PostgresServer}' (set {PostgresVariable}); " +
-                            $"./test.sh installs and starts one. {e.Message}", e);
+                            $"This needs PostgreSQL at '{server}' (set {PostgresVariable}, or --connection for the " +
+                            $"bench); ./test.sh installs and starts one. {e.Message}", e);
                     }
 
                     await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
@@ -70,16 +80,17 @@ public sealed class TestDatabase : IAsyncDisposable
                 }
 
                 database = new TestDatabase(provider,
-                    new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ToString(), null, name);
+                    new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString(), null, server, name);
                 break;
             default:
                 throw new NotSupportedException($"No test server for {provider} on this machine.");
         }
 
-        if (migrate)
+        if (options.Migrate)
         {
             await using var context = database.CreateContext();
             await context.Database.MigrateAsync();
+            // SQLite's search index, made by the app at start-up outside the migrations: the import maintains it.
             await ClientSearchIndex.EnsureAsync(context, default);
         }
 
@@ -105,10 +116,27 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(PostgresServer);
+            await using var connection = new NpgsqlConnection(_postgresServer);
             await connection.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
     }
+}
+
+public sealed record TestDatabaseOptions
+{
+    public bool Migrate { get; init; } = true;
+
+    /// <summary>Npgsql connection string of the server to create the database on; default: <see cref="TestDatabase.PostgresServer"/>.</summary>
+    public string? PostgresServer { get; init; }
+
+    /// <summary>
+    /// Tests turn SQLite's pooling off so that a test's file can be deleted at once; the bench keeps it on, as the
+    /// app has it.
+    /// </summary>
+    public bool SqlitePooling { get; init; }
+
+    /// <summary>Part of the database's and the temporary folder's name ("test", "bench"), to tell leftovers apart.</summary>
+    public string Purpose { get; init; } = "test";
 }

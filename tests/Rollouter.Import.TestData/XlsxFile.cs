@@ -3,78 +3,21 @@ using System.IO.Compression;
 using System.Security;
 using System.Text;
 
-namespace Rollouter.Import.Bench;
+namespace Rollouter.Import.TestData;
 
 /// <summary>
-/// Writes the benchmark's file: exactly the 12 columns of issue #3, streamed, so that a million rows need no memory.
-/// The .xlsx is written as Excel writes it (shared strings), the worst case for readers that load it whole.
+/// Streams one sheet to an .xlsx as Excel writes it (every text in shared strings): the worst case for readers that
+/// load the file whole, and what the bench has always measured.
 /// </summary>
-public static class BenchFile
+internal static class XlsxFile
 {
-    public static readonly string[] Headers =
-    [
-        "Name", "Status", "Assignee", "Client User", "Description", "Client flag",
-        "Location", "Model", "Software", "Serial", "Department", "Notes",
-    ];
-
-    private static readonly string[] Statuses = ["New", "Prepared", "Scheduled", "Done"];
-
-    /// <param name="i">The row's number, from 1.</param>
-    /// <param name="moved">The same client a week later: the next status and another room (an update of two fields).</param>
-    public static string[] Row(int i, bool moved = false) =>
-    [
-        $"PC-{i:0000000}",
-        Statuses[(moved ? i + 1 : i) % 4],
-        $"tech{i % 20}@bench.test",
-        $"user{i % 5000}@bench.test",
-        $"Laptop for desk {i % 977}, floor {i % 9}",
-        i % 50 == 0 ? "Check docking station" : "",
-        moved ? $"Building {(char)('A' + (i + 1) % 6)}, room {(i + 7) % 400}" : $"Building {(char)('A' + i % 6)}, room {i % 400}",
-        $"Model {i % 7}",
-        (i % 3) switch
-        {
-            0 => $"App {i % 10}",
-            1 => $"App {i % 10};App {(i + 3) % 10}",
-            _ => $"App {i % 10};App {(i + 1) % 10};App {(i + 5) % 10}",
-        },
-        $"SN{i % 1_000_000_000:000000000}",
-        $"Dept {i % 40}",
-        (i % 4) switch
-        {
-            0 => "",
-            1 => "Fragile, handle with care",
-            2 => $"User says \"urgent\", call {i % 100}",
-            _ => "Two lines:\nkeys at reception",
-        },
-    ];
-
-    /// <param name="first">The number of the first row: files with other clients of the same rollout start further on.</param>
-    public static void WriteCsv(string path, int rows, bool moved = false, int first = 1)
+    public static void Write(string path, string sheetName, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
     {
-        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
-        writer.Write(string.Join(',', Headers));
-        writer.Write("\r\n");
-        for (var i = first; i < first + rows; i++)
-        {
-            var row = Row(i, moved);
-            for (var c = 0; c < row.Length; c++)
-            {
-                if (c > 0)
-                {
-                    writer.Write(',');
-                }
-
-                writer.Write(Quote(row[c]));
-            }
-
-            writer.Write("\r\n");
-        }
+        using var output = new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        Write(output, sheetName, headers, rows);
     }
 
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-
-    public static void WriteXlsx(string path, int rows)
+    public static void Write(Stream output, string sheetName, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
     {
         var strings = new Dictionary<string, int>();
         var order = new List<string>();
@@ -90,7 +33,7 @@ public static class BenchFile
             return index;
         }
 
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         Entry(zip, "[Content_Types].xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
@@ -99,9 +42,9 @@ public static class BenchFile
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
             """);
-        Entry(zip, "xl/workbook.xml", """
+        Entry(zip, "xl/workbook.xml", $$"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Clients" sheetId="1" r:id="rId1"/></sheets></workbook>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{{SecurityElement.Escape(sheetName)}}" sheetId="1" r:id="rId1"/></sheets></workbook>
             """);
         Entry(zip, "xl/_rels/workbook.xml.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -116,10 +59,11 @@ public static class BenchFile
                    new UTF8Encoding(false), 1 << 16))
         {
             sheet.Write("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""");
-            WriteRow(sheet, 1, Headers, Index);
-            for (var i = 1; i <= rows; i++)
+            WriteRow(sheet, 1, headers, Index);
+            var rowNumber = 1;
+            foreach (var row in rows)
             {
-                WriteRow(sheet, i + 1, Row(i), Index);
+                WriteRow(sheet, ++rowNumber, row, Index);
             }
 
             sheet.Write("</sheetData></worksheet>");
@@ -138,12 +82,12 @@ public static class BenchFile
         shared.Write("</sst>");
     }
 
-    private static void WriteRow(TextWriter sheet, int rowNumber, string[] cells, Func<string, int> index)
+    private static void WriteRow(TextWriter sheet, int rowNumber, IReadOnlyList<string> cells, Func<string, int> index)
     {
         sheet.Write("<row r=\"");
         sheet.Write(rowNumber.ToString(CultureInfo.InvariantCulture));
         sheet.Write("\">");
-        for (var c = 0; c < cells.Length; c++)
+        for (var c = 0; c < cells.Count; c++)
         {
             if (cells[c].Length == 0)
             {
@@ -151,7 +95,7 @@ public static class BenchFile
             }
 
             sheet.Write("<c r=\"");
-            sheet.Write((char)('A' + c));
+            sheet.Write(ColumnLetter(c));
             sheet.Write(rowNumber.ToString(CultureInfo.InvariantCulture));
             sheet.Write("\" t=\"s\"><v>");
             sheet.Write(index(cells[c]).ToString(CultureInfo.InvariantCulture));
@@ -165,5 +109,16 @@ public static class BenchFile
     {
         using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
         writer.Write(content);
+    }
+
+    private static string ColumnLetter(int index)
+    {
+        var letter = "";
+        for (var i = index + 1; i > 0; i = (i - 1) / 26)
+        {
+            letter = (char)('A' + ((i - 1) % 26)) + letter;
+        }
+
+        return letter;
     }
 }
