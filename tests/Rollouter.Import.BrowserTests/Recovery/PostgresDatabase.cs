@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace Rollouter.Import.BrowserTests.Recovery;
@@ -25,7 +26,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public static async Task<PostgresDatabase> CreateAsync()
     {
-        var name = "rollouter_process_" + Guid.NewGuid().ToString("N")[..16];
+        // Stamped like the other test projects' databases, whose next run drops what a crashed run left behind.
+        var name = string.Create(CultureInfo.InvariantCulture,
+            $"rollouter_process_{DateTime.UtcNow:yyyyMMddHHmmss}_{Guid.NewGuid().ToString("N")[..8]}");
         await using (var connection = new NpgsqlConnection(Server))
         {
             try

@@ -8,8 +8,8 @@ namespace Rollouter.Import.Tests.Infrastructure;
 
 /// <summary>
 /// A fresh, migrated database for one test or fixture: a temporary SQLite file, or a new database on the PostgreSQL
-/// server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1). A missing server fails the
-/// test; it is never skipped.
+/// server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1), copied from a migrated template
+/// (<see cref="PostgresTemplates"/>). A missing server fails the test; it is never skipped.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
@@ -51,27 +51,22 @@ public sealed class TestDatabase : IAsyncDisposable
                         .ToString(), folder, null);
                 break;
             case DatabaseProvider.PostgreSql:
-                var name = "rollouter_test_" + Guid.NewGuid().ToString("N")[..16];
-                await using (var connection = new NpgsqlConnection(PostgresServer))
+                var name = PostgresTemplates.NewName("test");
+                if (migrate)
                 {
-                    try
-                    {
-                        await connection.OpenAsync();
-                    }
-                    catch (Exception e)
-                    {
-                        throw new InvalidOperationException(
-                            $"These tests need PostgreSQL at '{PostgresServer}' (set {PostgresVariable}); " +
-                            $"./test.sh installs and starts one. {e.Message}", e);
-                    }
-
+                    // Migrated once per test process, copied here (PostgresTemplates).
+                    await Task.Run(() => PostgresTemplates.CreateMigrated(name));
+                }
+                else
+                {
+                    await using var connection = PostgresTemplates.OpenServer();
                     await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
                     await create.ExecuteNonQueryAsync();
                 }
 
                 database = new TestDatabase(provider,
                     new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name }.ToString(), null, name);
-                break;
+                return database;
             default:
                 throw new NotSupportedException($"No test server for {provider} on this machine.");
         }
@@ -105,10 +100,7 @@ public sealed class TestDatabase : IAsyncDisposable
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(PostgresServer);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await Task.Run(() => PostgresTemplates.Drop(_postgresDatabase));
         }
     }
 }
