@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,7 +17,7 @@ namespace Rollouter.Import.Tests.Infrastructure;
 /// database anew (figures: docs/decisions/0032-postgres-template-database.md).
 /// <para>
 /// Every name carries its creation time (<c>rollouter_&lt;kind&gt;_yyyyMMddHHmmss_…</c>): the templates are dropped
-/// when the process ends, the databases by their fixtures, and what a crashed run left behind is dropped by the next
+/// after the last test, the databases by their fixtures, and what a crashed run left behind is dropped by the next
 /// run once it is older than <see cref="LeftoverAge"/> (other runs on the same server may still use younger ones).
 /// </para>
 /// </summary>
@@ -27,6 +28,7 @@ public static partial class PostgresTemplates
 
     private static readonly Lazy<string> Schema = new(CreateSchemaTemplate);
     private static readonly Lazy<string> Demo = new(CreateDemoTemplate);
+    private static readonly ConcurrentBag<string> Made = [];
 
     /// <summary>
     /// A new name for a database of this kind (test, web, tpl), stamped with the time, so that leftovers can be told by
@@ -133,18 +135,19 @@ public static partial class PostgresTemplates
         Execute(connection, $"CREATE DATABASE \"{name}\"");
     }
 
-    /// <summary>The templates go when the test process ends; if it crashes, the next run's <see cref="DropLeftovers"/> does it.</summary>
-    private static void Register(string template) => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    private static void Register(string template) => Made.Add(template);
+
+    /// <summary>
+    /// Drops the templates this process made; called once the last test has run (<see cref="TestRunFramework"/>). If the
+    /// process crashes first, the next run's <see cref="DropLeftovers"/> does it.
+    /// </summary>
+    public static void DropTemplates()
     {
-        try
+        while (Made.TryTake(out var template))
         {
             Drop(template);
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-        {
-            // The server went first; the next run drops the template by its age.
-        }
-    };
+    }
 
     /// <summary>Short and stable for one set of migrations: a template never outlives the schema it was made with.</summary>
     private static string SchemaVersion()
