@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure;
@@ -24,7 +25,40 @@ public sealed class PostgresTemplatesTests(PostgresWebFactory factory) : IClassF
     }
 
     [Fact]
-    public void Leftovers_AreTheStampedDatabasesOlderThanARun_NotYoungerOnesNorOthers()
+    public async Task DropLeftovers_DropsATemplateWhoseRunIsGone_AndKeepsTheTemplatesOfThisRun()
+    {
+        _ = factory.Server; // this run's templates exist, and a copy of the demo template is in use
+        var crashedRuns = PostgresTemplates.NewName("tpl") + "_0e8a313e";
+        await using (var connection = PostgresTemplates.OpenServer())
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{crashedRuns}\"", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        PostgresTemplates.DropLeftovers();
+
+        var databases = await DatabasesAsync();
+        Assert.DoesNotContain(crashedRuns, databases);
+        Assert.Equal(2, PostgresTemplates.Templates.Count);
+        Assert.All(PostgresTemplates.Templates, template => Assert.Contains(template, databases));
+    }
+
+    private static async Task<List<string>> DatabasesAsync()
+    {
+        await using var connection = PostgresTemplates.OpenServer();
+        await using var list = new NpgsqlCommand("SELECT datname FROM pg_database", connection);
+        await using var reader = await list.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public void Leftovers_AreTheStampedTestDatabasesOlderThanARun_NotYoungerOnesNorTemplatesNorOthers()
     {
         var now = new DateTime(2026, 12, 3, 16, 0, 0, DateTimeKind.Utc);
 
@@ -39,8 +73,9 @@ public sealed class PostgresTemplatesTests(PostgresWebFactory factory) : IClassF
             "rollouter",
         ], now);
 
-        Assert.Equal(["rollouter_tpl_20261203120000_0e8a313e_9aa308e9_demo", "rollouter_web_20261203135959_0123abcd"],
-            leftovers);
+        Assert.Equal(["rollouter_web_20261203135959_0123abcd"], leftovers);
+        Assert.True(PostgresTemplates.IsTemplate("rollouter_tpl_20261203120000_0e8a313e_9aa308e9_demo"));
+        Assert.False(PostgresTemplates.IsTemplate("rollouter_web_20261203135959_0123abcd"));
     }
 
     [Fact]

@@ -17,8 +17,10 @@ namespace Rollouter.Import.Tests.Infrastructure;
 /// database anew (figures: docs/decisions/0032-postgres-template-database.md).
 /// <para>
 /// Every name carries its creation time (<c>rollouter_&lt;kind&gt;_yyyyMMddHHmmss_…</c>): the templates are dropped
-/// after the last test, the databases by their fixtures, and what a crashed run left behind is dropped by the next
-/// run once it is older than <see cref="LeftoverAge"/> (other runs on the same server may still use younger ones).
+/// after the last test, the databases by their fixtures. What a crashed or killed run left behind goes at the next
+/// run's start: a template once the process that made it is gone (it holds an advisory lock named after the template
+/// for as long as it lives), a test database once it is older than <see cref="LeftoverAge"/> (other runs on the same
+/// server may still use younger ones).
 /// </para>
 /// </summary>
 public static partial class PostgresTemplates
@@ -29,6 +31,11 @@ public static partial class PostgresTemplates
     private static readonly Lazy<string> Schema = new(CreateSchemaTemplate);
     private static readonly Lazy<string> Demo = new(CreateDemoTemplate);
     private static readonly ConcurrentBag<string> Made = [];
+
+    /// <summary>The templates this process made and has not dropped yet.</summary>
+    public static IReadOnlyCollection<string> Templates => [.. Made];
+    private static readonly Lock OwnerGate = new();
+    private static NpgsqlConnection? _owner;
 
     /// <summary>
     /// A new name for a database of this kind (test, web, tpl), stamped with the time, so that leftovers can be told by
@@ -77,10 +84,7 @@ public static partial class PostgresTemplates
 
     private static string CreateSchemaTemplate()
     {
-        using (var connection = OpenServer())
-        {
-            DropLeftovers(connection);
-        }
+        DropLeftovers();
 
         var name = NewName("tpl") + "_" + SchemaVersion();
         CreatePlain(name);
@@ -135,18 +139,41 @@ public static partial class PostgresTemplates
         Execute(connection, $"CREATE DATABASE \"{name}\"");
     }
 
-    private static void Register(string template) => Made.Add(template);
+    /// <summary>The lock says "in use" to other runs' <see cref="DropLeftovers"/>; it goes with this process's connection.</summary>
+    private static void Register(string template)
+    {
+        lock (OwnerGate)
+        {
+            if (_owner is null)
+            {
+                _owner = new NpgsqlConnection(
+                    new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer) { Pooling = false }.ToString());
+                _owner.Open();
+            }
+
+            Execute(_owner, $"SELECT pg_advisory_lock({OwnerLock(template)})");
+        }
+
+        Made.Add(template);
+    }
+
+    private static long OwnerLock(string template) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(template)));
 
     /// <summary>
-    /// Drops the templates this process made; called once the last test has run (<see cref="TestRunFramework"/>). If the
-    /// process crashes first, the next run's <see cref="DropLeftovers"/> does it.
+    /// Drops the templates this process made, once the last test has run (<see cref="TestRunFramework"/>). A drop takes
+    /// seconds on a busy server and the test host may be ended first: then the next run's <see cref="DropLeftovers"/>
+    /// drops them, as it does after a crash.
     /// </summary>
     public static void DropTemplates()
     {
+        var templates = new List<string>();
         while (Made.TryTake(out var template))
         {
-            Drop(template);
+            templates.Add(template);
         }
+
+        Parallel.ForEach(templates, Drop);
     }
 
     /// <summary>Short and stable for one set of migrations: a template never outlives the schema it was made with.</summary>
@@ -162,14 +189,16 @@ public static partial class PostgresTemplates
     /// <summary>Databases of the tests (and their templates) that a crashed or killed run left behind.</summary>
     public static IReadOnlyList<string> Leftovers(IEnumerable<string> databases, DateTime now) =>
     [
-        .. databases.Where(d => StampedName().Match(d) is { Success: true } m
+        .. databases.Where(d => StampedName().Match(d) is { Success: true } m && m.Groups["kind"].Value != "tpl"
             && DateTime.TryParseExact(m.Groups["stamp"].Value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var created)
             && now - created > LeftoverAge),
     ];
 
-    private static void DropLeftovers(NpgsqlConnection connection)
+    /// <summary>Drops what earlier runs left behind (see the class's summary); called before this run makes its templates.</summary>
+    public static void DropLeftovers()
     {
+        using var connection = OpenServer();
         var databases = new List<string>();
         using (var list = new NpgsqlCommand("SELECT datname FROM pg_database WHERE datname LIKE 'rollouter\\_%'", connection))
         using (var reader = list.ExecuteReader())
@@ -184,6 +213,16 @@ public static partial class PostgresTemplates
         {
             Execute(connection, $"DROP DATABASE IF EXISTS \"{leftover}\" WITH (FORCE)");
         }
+
+        foreach (var template in databases.Where(IsTemplate))
+        {
+            using var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({OwnerLock(template)})", connection);
+            if (tryLock.ExecuteScalar() is true)
+            {
+                Execute(connection, $"DROP DATABASE IF EXISTS \"{template}\" WITH (FORCE)");
+                Execute(connection, $"SELECT pg_advisory_unlock({OwnerLock(template)})");
+            }
+        }
     }
 
     private static void Execute(NpgsqlConnection connection, string sql)
@@ -192,6 +231,10 @@ public static partial class PostgresTemplates
         command.ExecuteNonQuery();
     }
 
-    [GeneratedRegex(@"^rollouter_(tpl|test|web|process)_(?<stamp>\d{14})_[0-9a-f]{8}")]
+    /// <summary>A template of this or an earlier run; whether its run is over, its owner lock says.</summary>
+    public static bool IsTemplate(string database) =>
+        StampedName().Match(database) is { Success: true } m && m.Groups["kind"].Value == "tpl";
+
+    [GeneratedRegex(@"^rollouter_(?<kind>tpl|test|web|process)_(?<stamp>\d{14})_[0-9a-f]{8}")]
     private static partial Regex StampedName();
 }
