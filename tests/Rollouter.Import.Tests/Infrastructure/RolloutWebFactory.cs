@@ -20,6 +20,7 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("rollouter-web-").FullName;
     private readonly string? _postgresDatabase;
+    private bool _postgresDatabaseCreated;
 
     /// <summary>False on the template itself, which exists already and outlives the app.</summary>
     private readonly bool _ownsDatabase;
@@ -63,7 +64,8 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Rollouter:DatabaseProvider", Provider.ToString());
         if (_postgresDatabase is not null)
         {
-            if (_ownsDatabase)
+            // Once per factory: a host that failed to start is built again by the next test, on the same database.
+            if (_ownsDatabase && !_postgresDatabaseCreated)
             {
                 var demoData = !Settings.TryGetValue("Rollouter:DemoData", out var setting)
                     || string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase);
@@ -75,6 +77,8 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
                 {
                     PostgresTemplates.CreateMigrated(_postgresDatabase);
                 }
+
+                _postgresDatabaseCreated = true;
             }
 
             builder.UseSetting("ConnectionStrings:PostgreSql",

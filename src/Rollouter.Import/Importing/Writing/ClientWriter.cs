@@ -52,6 +52,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
                 await store.LockRolloutAsync(context.RolloutId, ct);
                 await store.LockInventoryAsync(context.InventoryId, context.RolloutId, ct);
                 await history.LoadStatusesAsync(ct);
+                await store.StartInsertsAsync(ct);
                 while (true)
                 {
                     batch.Clear();
@@ -87,6 +88,7 @@ public sealed class ClientWriter(int batchSize = ClientWriter.DefaultBatchSize)
 
                 await store.EndInsertAsync(ct);
                 unconfirmed.Clear();
+                await store.FinishAsync(ct);
 
                 // Once, after the last row: one statement, and the open bulk insert of new clients is not interrupted.
                 if (newOptions.Count > 0)
