@@ -9,9 +9,13 @@ internal static class TestProcessSettings
     /// The suite starts dozens of app hosts at once; each would watch its appsettings files for changes, one inotify
     /// instance per file, and Linux allows 128 per user: past that a host cannot start ("The configured user limit (128)
     /// on the number of inotify instances has been reached"), as happened with other test runs on the same machine.
-    /// Tests never change those files, so the hosts do not watch them.
+    /// Tests never change those files, so the hosts do not watch them; the watchers that remain (the static files' versions
+    /// behind the layout's links) poll instead of using inotify.
     /// </summary>
     [ModuleInitializer]
-    internal static void Initialize() =>
+    internal static void Initialize()
+    {
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+    }
 }
