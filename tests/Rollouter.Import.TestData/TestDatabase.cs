@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -8,8 +9,9 @@ namespace Rollouter.Import.TestData;
 
 /// <summary>
 /// A fresh, migrated database for one test, fixture or benchmark run: a temporary SQLite file, or a new database on the
-/// PostgreSQL server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1) or by the caller.
-/// A missing server fails the test; it is never skipped.
+/// PostgreSQL server named by ROLLOUTER_TEST_POSTGRES (default: postgres/postgres on 127.0.0.1) or by the caller, copied
+/// from a migrated template where the process keeps one (<see cref="CopyMigratedPostgres"/>). A missing server fails
+/// the test; it is never skipped.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
@@ -39,6 +41,12 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public DbContextOptions<RolloutDbContext> Options { get; }
 
+    /// <summary>
+    /// Set by a test process that keeps a migrated PostgreSQL template (the unit tests' <c>PostgresTemplates</c>):
+    /// creates the named database on <see cref="PostgresServer"/> as a copy of it, instead of migrating a new one.
+    /// </summary>
+    public static Func<string, Task>? CopyMigratedPostgres { get; set; }
+
     public static string PostgresServer =>
         Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } value ? value : DefaultPostgres;
 
@@ -61,7 +69,16 @@ public sealed class TestDatabase : IAsyncDisposable
                 break;
             case DatabaseProvider.PostgreSql:
                 var server = options.PostgresServer ?? PostgresServer;
-                var name = $"rollouter_{options.Purpose}_" + Guid.NewGuid().ToString("N")[..16];
+                // Stamped with the time, so that a test run can tell what a crashed run left behind by its age.
+                var name = $"rollouter_{options.Purpose}_{DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}_" +
+                    Guid.NewGuid().ToString("N")[..8];
+                if (options.Migrate && options.PostgresServer is null && CopyMigratedPostgres is { } copy)
+                {
+                    await copy(name);
+                    return new TestDatabase(provider,
+                        new NpgsqlConnectionStringBuilder(server) { Database = name }.ToString(), null, server, name);
+                }
+
                 await using (var connection = new NpgsqlConnection(server))
                 {
                     try

@@ -11,14 +11,18 @@ using Rollouter.Import.Web.Infrastructure;
 namespace Rollouter.Import.Tests.Infrastructure;
 
 /// <summary>
-/// The whole web app on a fresh database (a temporary SQLite data folder, or a new PostgreSQL database), in the
-/// Production environment with demo data switched on, as a user would run it.
+/// The whole web app on a fresh database (a temporary SQLite data folder, or a new PostgreSQL database copied from a
+/// template that already holds the demo data, see <see cref="PostgresTemplates"/>), in the Production environment with
+/// demo data switched on, as a user would run it.
 /// </summary>
 public class RolloutWebFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("rollouter-web-").FullName;
     private readonly string? _postgresDatabase;
     private bool _postgresDatabaseCreated;
+
+    /// <summary>False on the template itself, which exists already and outlives the app.</summary>
+    private readonly bool _ownsDatabase;
 
     public RolloutWebFactory() : this(DatabaseProvider.Sqlite)
     {
@@ -29,9 +33,19 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         Provider = provider;
         if (provider == DatabaseProvider.PostgreSql)
         {
-            _postgresDatabase = "rollouter_web_" + Guid.NewGuid().ToString("N")[..16];
+            _postgresDatabase = PostgresTemplates.NewName("web");
+            _ownsDatabase = true;
         }
     }
+
+    private RolloutWebFactory(string postgresDatabase)
+    {
+        Provider = DatabaseProvider.PostgreSql;
+        _postgresDatabase = postgresDatabase;
+    }
+
+    /// <summary>The app on an existing PostgreSQL database, which its start migrates and seeds; left in place.</summary>
+    internal static RolloutWebFactory OnTemplate(string postgresDatabase) => new(postgresDatabase);
 
     public DatabaseProvider Provider { get; }
 
@@ -50,9 +64,19 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         if (_postgresDatabase is not null)
         {
             // Once per factory: a host that failed to start is built again by the next test, on the same database.
-            if (!_postgresDatabaseCreated)
+            if (_ownsDatabase && !_postgresDatabaseCreated)
             {
-                CreatePostgresDatabase(_postgresDatabase);
+                var demoData = !Settings.TryGetValue("Rollouter:DemoData", out var setting)
+                    || string.Equals(setting, "true", StringComparison.OrdinalIgnoreCase);
+                if (demoData)
+                {
+                    PostgresTemplates.CreateWithDemoData(_postgresDatabase);
+                }
+                else
+                {
+                    PostgresTemplates.CreateMigrated(_postgresDatabase);
+                }
+
                 _postgresDatabaseCreated = true;
             }
 
@@ -122,19 +146,11 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
-            using var connection = new NpgsqlConnection(TestDatabase.PostgresServer);
-            connection.Open();
-            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-            drop.ExecuteNonQuery();
+            if (_ownsDatabase)
+            {
+                PostgresTemplates.Drop(_postgresDatabase);
+            }
         }
-    }
-
-    private static void CreatePostgresDatabase(string name)
-    {
-        using var connection = new NpgsqlConnection(TestDatabase.PostgresServer);
-        connection.Open();
-        using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        create.ExecuteNonQuery();
     }
 
     /// <summary>

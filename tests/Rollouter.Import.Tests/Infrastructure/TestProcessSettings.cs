@@ -17,5 +17,7 @@ internal static class TestProcessSettings
     {
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
         Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+        // PostgreSQL test databases are copies of a template migrated once per process (decision 0033).
+        TestDatabase.CopyMigratedPostgres = name => Task.Run(() => PostgresTemplates.CreateMigrated(name));
     }
 }
