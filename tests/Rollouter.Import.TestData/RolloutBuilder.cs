@@ -87,7 +87,7 @@ public sealed class RolloutBuilder(string name, string identifier)
         return this;
     }
 
-    public async Task<SeededRollout> SaveAsync(RolloutDbContext db, CancellationToken ct = default)
+    public async Task<SeededRollout> SaveAsync(RolloutDbContext db, CancellationToken cancellationToken = default)
     {
         var rollout = new Rollout { Name = name, Identifier = identifier, ClientLimit = _clientLimit, CreatedAt = _createdAt };
         var workflow = _workflowId is null ? _workflow ?? TestSettings.Workflow("Workflow " + identifier, "New") : null;
@@ -116,10 +116,10 @@ public sealed class RolloutBuilder(string name, string identifier)
 
         db.Inventories.AddRange(_inventories);
         db.Users.AddRange(_users);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         var statuses = workflow is not null
             ? [.. workflow.Statuses]
-            : await db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == _workflowId).ToListAsync(ct);
+            : await db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == _workflowId).ToListAsync(cancellationToken);
         return new SeededRollout(rollout, [.. _inventories], workflow?.Id ?? _workflowId!.Value, statuses, [.. _users]);
     }
 }

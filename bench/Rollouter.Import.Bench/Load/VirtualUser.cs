@@ -105,7 +105,7 @@ public sealed partial class VirtualUser(LoadSession session, LoadSite site, Rand
     }
 
     /// <summary>Sends one request of the kind; the error, or null when the answer was a success.</summary>
-    public async Task<string?> SendAsync(RequestKind kind, CancellationToken ct)
+    public async Task<string?> SendAsync(RequestKind kind, CancellationToken cancellationToken)
     {
         var (client, path) = kind switch
         {
@@ -120,8 +120,8 @@ public sealed partial class VirtualUser(LoadSession session, LoadSite site, Rand
             RequestKind.ImportStatus => (session.Api, $"/api/imports/{site.PolledImportId}"),
             _ => (session.Browser, $"/rollouts/{site.Setup.RolloutIdentifier}/clients/{site.Setup.ClientIds[random.Next(site.Setup.ClientIds.Count)]}"),
         };
-        using var response = await client.GetAsync(path, ct);
-        var body = await response.Content.ReadAsStringAsync(ct);
+        using var response = await client.GetAsync(path, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             return $"{(int)response.StatusCode} {path}";

@@ -15,13 +15,13 @@ public static class ClientCounts
     /// Adds <paramref name="difference"/> to the inventory's count, in the context's current transaction. Call it last
     /// before the commit: on PostgreSQL it locks the inventory row until then.
     /// </summary>
-    public static async Task AddAsync(RolloutDbContext db, int inventoryId, int difference, CancellationToken ct)
+    public static async Task AddAsync(RolloutDbContext db, int inventoryId, int difference, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (difference != 0)
         {
             await db.Inventories.Where(i => i.Id == inventoryId)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClientCount, i => i.ClientCount + difference), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClientCount, i => i.ClientCount + difference), cancellationToken);
         }
     }
 }

@@ -42,29 +42,29 @@ public sealed class DatabaseLock : IAsyncDisposable
     /// as long as it takes); null when another holder kept it that long.
     /// </summary>
     public static async Task<DatabaseLock?> TryAcquireAsync(
-        RolloutDbContext db, DatabaseLockName name, TimeSpan wait, CancellationToken ct)
+        RolloutDbContext db, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var connectionString = db.Database.GetConnectionString()
             ?? throw new InvalidOperationException("The database lock needs the context's connection string.");
         return db.Provider switch
         {
-            DatabaseProvider.PostgreSql => await PostgreSqlAsync(connectionString, name, wait, ct),
-            DatabaseProvider.SqlServer => await SqlServerAsync(connectionString, name, wait, ct),
-            _ => await InProcessAsync(new SqliteConnectionStringBuilder(connectionString).DataSource, name, wait, ct),
+            DatabaseProvider.PostgreSql => await PostgreSqlAsync(connectionString, name, wait, cancellationToken),
+            DatabaseProvider.SqlServer => await SqlServerAsync(connectionString, name, wait, cancellationToken),
+            _ => await InProcessAsync(new SqliteConnectionStringBuilder(connectionString).DataSource, name, wait, cancellationToken),
         };
     }
 
     /// <summary>Takes the lock, waiting as long as it takes.</summary>
-    public static async Task<DatabaseLock> AcquireAsync(RolloutDbContext db, DatabaseLockName name, CancellationToken ct) =>
-        await TryAcquireAsync(db, name, Timeout.InfiniteTimeSpan, ct)
+    public static async Task<DatabaseLock> AcquireAsync(RolloutDbContext db, DatabaseLockName name, CancellationToken cancellationToken) =>
+        await TryAcquireAsync(db, name, Timeout.InfiniteTimeSpan, cancellationToken)
         ?? throw new InvalidOperationException($"The lock {name.Resource} was not taken.");
 
     /// <summary>
     /// Whether the lock is still held: false once its session has ended (the server restarted, an administrator or a
     /// network device ended it), after which another instance may take the lock and its import.
     /// </summary>
-    public async Task<bool> IsHeldAsync(CancellationToken ct)
+    public async Task<bool> IsHeldAsync(CancellationToken cancellationToken)
     {
         if (_session is null)
         {
@@ -75,7 +75,7 @@ public sealed class DatabaseLock : IAsyncDisposable
         {
             await using var command = _session.CreateCommand();
             command.CommandText = "SELECT 1";
-            await command.ExecuteScalarAsync(ct);
+            await command.ExecuteScalarAsync(cancellationToken);
             return true;
         }
         catch (DbException)
@@ -116,21 +116,21 @@ public sealed class DatabaseLock : IAsyncDisposable
     }
 
     private static async Task<DatabaseLock?> PostgreSqlAsync(
-        string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken ct)
+        string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
         // Not pooled: the lock lives and dies with this session, never with a pooled one that outlives Dispose.
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }
             .ToString());
         try
         {
-            await connection.OpenAsync(ct);
+            await connection.OpenAsync(cancellationToken);
             var taken = await RetryAsync(wait, async () =>
             {
                 await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@class, @key)", connection);
                 command.Parameters.AddWithValue("class", name.Class);
                 command.Parameters.AddWithValue("key", name.Key);
-                return (bool)(await command.ExecuteScalarAsync(ct))!;
-            }, ct);
+                return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+            }, cancellationToken);
             if (!taken)
             {
                 await connection.DisposeAsync();
@@ -153,12 +153,12 @@ public sealed class DatabaseLock : IAsyncDisposable
     }
 
     private static async Task<DatabaseLock?> SqlServerAsync(
-        string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken ct)
+        string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
         var connection = new SqlConnection(new SqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
         try
         {
-            await connection.OpenAsync(ct);
+            await connection.OpenAsync(cancellationToken);
             await using (var command = new SqlCommand(
                 "DECLARE @result int; EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', " +
                 "@LockOwner = 'Session', @LockTimeout = @timeout; SELECT @result;", connection))
@@ -168,7 +168,7 @@ public sealed class DatabaseLock : IAsyncDisposable
                     wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Min(int.MaxValue, wait.TotalMilliseconds));
                 command.CommandTimeout = 0;
                 // 0 granted, 1 granted after waiting; negative: timed out, cancelled or refused.
-                if ((int)(await command.ExecuteScalarAsync(ct))! < 0)
+                if ((int)(await command.ExecuteScalarAsync(cancellationToken))! < 0)
                 {
                     await connection.DisposeAsync();
                     return null;
@@ -190,13 +190,13 @@ public sealed class DatabaseLock : IAsyncDisposable
     }
 
     private static async Task<DatabaseLock?> InProcessAsync(
-        string database, DatabaseLockName name, TimeSpan wait, CancellationToken ct)
+        string database, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
         var key = $"{Path.GetFullPath(database)}|{name.Resource}";
         var gate = InProcessGate.Enter(key);
         try
         {
-            if (!await gate.Semaphore.WaitAsync(wait, ct))
+            if (!await gate.Semaphore.WaitAsync(wait, cancellationToken))
             {
                 InProcessGate.Leave(key, gate);
                 return null;
@@ -217,7 +217,7 @@ public sealed class DatabaseLock : IAsyncDisposable
     }
 
     /// <summary>Tries every <see cref="RetryInterval"/> until taken or <paramref name="wait"/> has passed.</summary>
-    private static async Task<bool> RetryAsync(TimeSpan wait, Func<Task<bool>> attempt, CancellationToken ct)
+    private static async Task<bool> RetryAsync(TimeSpan wait, Func<Task<bool>> attempt, CancellationToken cancellationToken)
     {
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
@@ -232,7 +232,7 @@ public sealed class DatabaseLock : IAsyncDisposable
                 return false;
             }
 
-            await Task.Delay(RetryInterval, ct);
+            await Task.Delay(RetryInterval, cancellationToken);
         }
     }
 

@@ -25,18 +25,18 @@ public static class ClientExport
     }
 
     /// <summary>Writes the inventory's clients, ordered by name, into <paramref name="output"/>. Returns the client count.</summary>
-    public static async Task<int> WriteAsync(RolloutDbContext db, int inventoryId, Stream output, CancellationToken ct,
+    public static async Task<int> WriteAsync(RolloutDbContext db, int inventoryId, Stream output, CancellationToken cancellationToken,
         int pageSize = DefaultPageSize)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var inventory = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
+        var inventory = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var statuses = inventory.Statuses.ToDictionary(s => s.Id, s => s.Name);
         var users = new Dictionary<int, string?>();
         var fields = inventory.CustomFields;
         var separator = ColumnMapping.DefaultSeparator;
 
-        await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, ct);
+        await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, cancellationToken);
         await writer.WriteHeaderAsync(ImportTemplate.Headers(inventory));
         var row = new string?[6 + fields.Count];
         var count = 0;
@@ -57,7 +57,7 @@ public static class ClientExport
                 {
                     c.NameKey, c.Name, c.StatusId, c.AssigneeId, c.ClientUserId, c.Description, c.Flag, c.Values,
                 })
-                .ToListAsync(ct);
+                .ToListAsync(cancellationToken);
             if (page.Count == 0)
             {
                 break;
@@ -68,7 +68,7 @@ public static class ClientExport
             if (missing.Count > 0)
             {
                 foreach (var user in await db.Users.AsNoTracking().Where(u => missing.Contains(u.Id))
-                             .Select(u => new { u.Id, u.Email }).ToListAsync(ct))
+                             .Select(u => new { u.Id, u.Email }).ToListAsync(cancellationToken))
                 {
                     users[user.Id] = user.Email;
                 }
@@ -106,7 +106,7 @@ public static class ClientExport
             }
         }
 
-        await writer.FinishAsync(ct);
+        await writer.FinishAsync(cancellationToken);
         return count;
     }
 }

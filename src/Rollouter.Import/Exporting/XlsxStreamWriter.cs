@@ -49,36 +49,36 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
 
     /// <summary>Starts the workbook: the package parts, then the sheet's opening, ready for rows.</summary>
     /// <param name="columnWidths">Widths (in characters) of the first columns; null or 0 leaves a column's default.</param>
-    public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken ct,
+    public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken cancellationToken,
         IReadOnlyList<double?>? columnWidths = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var buffered = new AsyncBufferedOutput(output);
-        var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, ct);
+        var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
         await PartAsync(zip, "[Content_Types].xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
-            """, ct);
+            """, cancellationToken);
         await PartAsync(zip, "_rels/.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """, ct);
+            """, cancellationToken);
         await PartAsync(zip, "xl/workbook.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{System.Security.SecurityElement.Escape(SheetName(sheetName))}" sheetId="1" r:id="rId1"/></sheets></workbook>
-            """, ct);
+            """, cancellationToken);
         await PartAsync(zip, "xl/_rels/workbook.xml.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
-            """, ct);
+            """, cancellationToken);
         // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
         // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell.
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs></styleSheet>
-            """, ct);
+            """, cancellationToken);
 
-        var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(ct);
+        var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(cancellationToken);
         var sheet = XmlWriter.Create(stream, Settings);
         await sheet.WriteStartDocumentAsync(true);
         await sheet.WriteStartElementAsync(null, "worksheet", Main);
@@ -166,7 +166,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     }
 
     /// <summary>Ends the sheet and the package; without it, disposing leaves the archive incomplete.</summary>
-    public async Task FinishAsync(CancellationToken ct)
+    public async Task FinishAsync(CancellationToken cancellationToken)
     {
         if (_finished)
         {
@@ -181,7 +181,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         await _sheet.DisposeAsync();
         await _sheetStream.DisposeAsync();
         await _zip.DisposeAsync();
-        await _output.DrainAsync(ct);
+        await _output.DrainAsync(cancellationToken);
         await _output.DisposeAsync();
     }
 
@@ -265,10 +265,10 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         return cleaned.Length == 0 ? "Clients" : XmlSafe(cleaned);
     }
 
-    private static async Task PartAsync(ZipArchive zip, string name, string content, CancellationToken ct)
+    private static async Task PartAsync(ZipArchive zip, string name, string content, CancellationToken cancellationToken)
     {
-        await using var stream = await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(ct);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(content), ct);
+        await using var stream = await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(cancellationToken);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken);
     }
 }
 

@@ -57,21 +57,21 @@ public sealed class ImportLifecycle(
     /// one first). The import is Incomplete until Name is mapped, then Waiting for Approval.
     /// </summary>
     public async Task<Result<ImportState>> CreateAsync(int rolloutId, int inventoryId, string? fileName, ReceivedUpload upload,
-        int userId, CancellationToken ct)
+        int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         var inventory = await db.Inventories.AsNoTracking()
             .Where(i => i.Id == inventoryId && i.RolloutId == rolloutId)
             .Select(i => new { i.Id, i.LastImportMapping })
-            .SingleOrDefaultAsync(ct);
+            .SingleOrDefaultAsync(cancellationToken);
         if (inventory is null)
         {
-            var rollout = await db.Rollouts.Where(r => r.Id == rolloutId).Select(r => r.Identifier).SingleOrDefaultAsync(ct);
+            var rollout = await db.Rollouts.Where(r => r.Id == rolloutId).Select(r => r.Identifier).SingleOrDefaultAsync(cancellationToken);
             return Problem.Invalid($"Inventory {inventoryId} is not an inventory of rollout {rollout}.", "inventoryId");
         }
 
         fileName = Path.GetFileName(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim());
-        var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, ct);
+        var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, cancellationToken);
         if (read.Failed)
         {
             return read.Problem;
@@ -92,16 +92,16 @@ public sealed class ImportLifecycle(
         };
 
         // The import and its file are stored together or not at all.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Imports.Add(import);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         await using (var content = File.OpenRead(upload.Path))
         {
-            (import.FileSize, import.FileSha256) = await files.SaveAsync(import.Id, content, ct);
+            (import.FileSize, import.FileSha256) = await files.SaveAsync(import.Id, content, cancellationToken);
         }
 
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         files.Adopt(import, upload.Path);
         logger.LogInformation("Import {ImportId} created from {FileName} ({Rows} rows) into inventory {InventoryId}: {Status}",
             import.Id, fileName, rowCount, inventory.Id, import.Status);
@@ -109,30 +109,30 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>Opens an import's kept file as the import reads it (columns, samples, warnings).</summary>
-    public Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken ct) => files.OpenAsync(import, limits, ct);
+    public Task<OpenResult> OpenFileAsync(ClientImport import, CancellationToken cancellationToken) => files.OpenAsync(import, limits, cancellationToken);
 
     /// <summary>
     /// What the mapping step shows of the import's file, with its first <see cref="ImportFileView.PreviewRows"/> rows
     /// (<see cref="ImportFileViews"/>: opened once, then kept).
     /// </summary>
-    public Task<Result<ImportFileView>> DescribeFileAsync(ClientImport import, CancellationToken ct) =>
-        views.GetAsync(import, c => files.OpenAsync(import, limits, c, ImportFileView.PreviewRows), ct);
+    public Task<Result<ImportFileView>> DescribeFileAsync(ClientImport import, CancellationToken cancellationToken) =>
+        views.GetAsync(import, c => files.OpenAsync(import, limits, c, ImportFileView.PreviewRows), cancellationToken);
 
     /// <summary>
     /// Replaces the mapping (headers are taken from the file) where <see cref="ImportStatusRules.CanEditMapping"/>
     /// allows it; the status follows the validation, whose errors come back with the import.
     /// </summary>
-    public async Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, CancellationToken ct)
+    public async Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseMappingChange, ct);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseMappingChange, cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
         }
 
         var import = found.Value;
-        var file = await DescribeFileAsync(import, ct);
+        var file = await DescribeFileAsync(import, cancellationToken);
         if (file.Failed)
         {
             return file.Problem;
@@ -149,11 +149,11 @@ public sealed class ImportLifecycle(
             }
         }
 
-        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, ct);
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var validation = MappingValidation.Validate(mapping, file.Value.Columns, definition);
         import.Mapping = mapping.ToJson();
         import.Status = ImportStatusRules.AfterMapping(validation);
-        return await SaveAsync(import, validation, ct);
+        return await SaveAsync(import, validation, cancellationToken);
     }
 
     /// <summary>
@@ -163,10 +163,10 @@ public sealed class ImportLifecycle(
     /// (the current one first, so choices survive by header) are stored and the status follows the validation.
     /// </summary>
     public async Task<Result<ImportState>> UpdateParseOptionsAsync(int importId, ParseOptions options, int userId,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseFileSettingsChange, ct);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseFileSettingsChange, cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
@@ -183,8 +183,8 @@ public sealed class ImportLifecycle(
         }
 
         var import = found.Value;
-        var path = await files.GetLocalPathAsync(import, ct);
-        var read = await ReadAndMapAsync(path, import.FileName, options, import.InventoryId, import.Mapping, ct);
+        var path = await files.GetLocalPathAsync(import, cancellationToken);
+        var read = await ReadAndMapAsync(path, import.FileName, options, import.InventoryId, import.Mapping, cancellationToken);
         if (read.Failed)
         {
             return read.Problem;
@@ -192,12 +192,12 @@ public sealed class ImportLifecycle(
 
         var (used, rowCount, mapping, validation) = read.Value;
         KeepImportSettings(ImportMapping.FromJson(import.Mapping), mapping);
-        var removed = used.ToJson() == import.ParseOptions ? 0 : await RemoveCorrectionsAsync(import.Id, ct);
+        var removed = used.ToJson() == import.ParseOptions ? 0 : await RemoveCorrectionsAsync(import.Id, cancellationToken);
         import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
         import.Status = ImportStatusRules.AfterMapping(validation);
-        var saved = await SaveAsync(import, validation, ct);
+        var saved = await SaveAsync(import, validation, cancellationToken);
         if (saved.Succeeded)
         {
             logger.LogInformation(
@@ -217,17 +217,17 @@ public sealed class ImportLifecycle(
     /// whole request (400). Each new cell keeps the file's value as its original, read from the file as far as the last
     /// row named. The status stays as it is.
     /// </summary>
-    public async Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, CancellationToken ct)
+    public async Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, ct);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
         }
 
         var import = found.Value;
-        var view = await DescribeFileAsync(import, ct);
+        var view = await DescribeFileAsync(import, cancellationToken);
         if (view.Failed)
         {
             return view.Problem;
@@ -297,7 +297,7 @@ public sealed class ImportLifecycle(
             .ToDictionary(g => g.Key, g => g.Select(c => c.Index).ToHashSet());
         if (wanted.Count > 0)
         {
-            var opened = await OpenFileAsync(import, ct);
+            var opened = await OpenFileAsync(import, cancellationToken);
             if (!opened.Succeeded)
             {
                 return Problem.FromFile(opened.Problem);
@@ -306,7 +306,7 @@ public sealed class ImportLifecycle(
             using var file = opened.File;
             try
             {
-                originals = CellCorrections.ReadCells(file, wanted, ct);
+                originals = CellCorrections.ReadCells(file, wanted, cancellationToken);
             }
             catch (ImportFileException e)
             {
@@ -324,7 +324,7 @@ public sealed class ImportLifecycle(
         }
 
         var now = clock.GetUtcNow();
-        var storedCells = (await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(ct))
+        var storedCells = (await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(cancellationToken))
             .ToDictionary(c => (c.Row, c.Column));
         foreach (var (row, letter, index, value) in cells)
         {
@@ -351,7 +351,7 @@ public sealed class ImportLifecycle(
             (stored.Value, stored.Original, stored.ById, stored.At) = (value, original, userId, now);
         }
 
-        var storedReplacements = (await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(ct))
+        var storedReplacements = (await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(cancellationToken))
             .ToDictionary(r => (r.Column, r.From));
         foreach (var (letter, from, to) in replacements)
         {
@@ -386,7 +386,7 @@ public sealed class ImportLifecycle(
         Result<ImportState> saved;
         try
         {
-            saved = await SaveAsync(import, null, ct);
+            saved = await SaveAsync(import, null, cancellationToken);
         }
         catch (DbUpdateException)
         {
@@ -409,16 +409,16 @@ public sealed class ImportLifecycle(
     /// rows, before it is applied (the file is read once); cells corrected on their own are left out.
     /// </summary>
     public async Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, ct);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
         }
 
         var import = found.Value;
-        var view = await DescribeFileAsync(import, ct);
+        var view = await DescribeFileAsync(import, cancellationToken);
         if (view.Failed)
         {
             return view.Problem;
@@ -432,8 +432,8 @@ public sealed class ImportLifecycle(
         var letter = column!.Trim().ToUpperInvariant();
         var key = CellCorrections.Key(from);
         var corrected = (await db.ImportCellCorrections.AsNoTracking()
-            .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(ct)).ToHashSet();
-        var opened = await OpenFileAsync(import, ct);
+            .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(cancellationToken)).ToHashSet();
+        var opened = await OpenFileAsync(import, cancellationToken);
         if (!opened.Succeeded)
         {
             return Problem.FromFile(opened.Problem);
@@ -443,7 +443,7 @@ public sealed class ImportLifecycle(
         try
         {
             var (count, rows) = CellCorrections.CountMatches(file,
-                view.Value.Columns.First(c => c.Letter == letter).Index, key, corrected, 10, ct);
+                view.Value.Columns.First(c => c.Letter == letter).Index, key, corrected, 10, cancellationToken);
             return new ReplacementPreview(letter, key, count, rows);
         }
         catch (ImportFileException e)
@@ -453,10 +453,10 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>The dry run where <see cref="ImportStatusRules.CanCheck"/> allows it: every row checked, nothing written.</summary>
-    public async Task<Result<CheckResult>> CheckAsync(int importId, CancellationToken ct)
+    public async Task<Result<CheckResult>> CheckAsync(int importId, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCheck, ct);
-        return found.Failed ? found.Problem : await processor.CheckAsync(importId, null, ct);
+        var found = await FindAsync(importId, ImportStatusRules.RefuseCheck, cancellationToken);
+        return found.Failed ? found.Problem : await processor.CheckAsync(importId, null, cancellationToken);
     }
 
     /// <summary>
@@ -464,7 +464,7 @@ public sealed class ImportLifecycle(
     /// conditional UPDATE, so that of two approvals (two tabs, a double click) exactly one wins and queues the run; the
     /// other is refused.
     /// </summary>
-    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken ct)
+    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var approvable = ImportStatusRules.Approvable.ToArray();
@@ -484,14 +484,14 @@ public sealed class ImportLifecycle(
                 .SetProperty(i => i.FailedRowCount, 0)
                 .SetProperty(i => i.RowsChecked, 0)
                 .SetProperty(i => i.RowsWritten, 0)
-                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
         // The UPDATE went past the change tracker: a copy tracked by an earlier step of this unit of work is stale now.
         foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
         {
             stale.State = EntityState.Detached;
         }
 
-        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
             return NotFound(importId);
@@ -513,9 +513,9 @@ public sealed class ImportLifecycle(
     /// status is checked again by a conditional UPDATE inside that transaction, which locks the row: an approval racing
     /// the discard either wins (and the discard is refused) or finds the import gone.
     /// </summary>
-    public async Task<Result<ClientImport>> DiscardAsync(int importId, int userId, CancellationToken ct)
+    public async Task<Result<ClientImport>> DiscardAsync(int importId, int userId, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
             return NotFound(importId);
@@ -527,20 +527,20 @@ public sealed class ImportLifecycle(
         }
 
         var discardable = ImportStatusRules.Discardable.ToArray();
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var held = await db.Imports
                 .Where(i => i.Id == importId && discardable.Contains(i.Status))
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
             if (held == 0)
             {
-                var now = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+                var now = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
                 return now is null ? NotFound(importId)
                     : ImportStatusRules.RefuseDiscard(now) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
             }
 
-            await DeleteImportsAsync(db, db.Imports.Where(i => i.Id == importId), ct);
-            await transaction.CommitAsync(ct);
+            await DeleteImportsAsync(db, db.Imports.Where(i => i.Id == importId), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
@@ -558,17 +558,17 @@ public sealed class ImportLifecycle(
     /// Runs an approved import (what the queued job calls): Completed with every row written, or Failed with nothing
     /// written. An import that is not In Progress is left as it is.
     /// </summary>
-    public Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken ct) =>
-        processor.RunAsync(importId, progress, ct);
+    public Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken cancellationToken) =>
+        processor.RunAsync(importId, progress, cancellationToken);
 
     /// <summary>
     /// Asks for the revert of a Completed import (<see cref="ImportStatusRules.CanRevert"/>) and queues it. Refused at once,
     /// with the list (<see cref="RevertConflictsOf"/>), when a client the import created or changed was changed since;
     /// the queued job looks again under the rollout's lock. Of two requests (two tabs) one wins.
     /// </summary>
-    public async Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, CancellationToken ct)
+    public async Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
             return NotFound(importId);
@@ -579,7 +579,7 @@ public sealed class ImportLifecycle(
             return refused;
         }
 
-        var (clients, conflicts) = await Reverter.FindConflictsAsync(importId, ct);
+        var (clients, conflicts) = await Reverter.FindConflictsAsync(importId, cancellationToken);
         if (clients > 0)
         {
             return ImportReverter.Refusal(importId, clients, conflicts);
@@ -592,13 +592,13 @@ public sealed class ImportLifecycle(
                 .SetProperty(i => i.RevertRequestedAt, now)
                 .SetProperty(i => i.RevertedById, userId)
                 .SetProperty(i => i.RevertFailureMessage, (string?)null)
-                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
         foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
         {
             stale.State = EntityState.Detached;
         }
 
-        import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         if (won == 0)
         {
             return ImportStatusRules.RefuseRevert(import) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
@@ -613,8 +613,8 @@ public sealed class ImportLifecycle(
     /// Runs a revert asked for (what the queued job calls): Reverted, or still Completed with the reason it was refused
     /// (<see cref="ClientImport.RevertFailureMessage"/>) and nothing changed. Any other import is left as it is.
     /// </summary>
-    public Task<Result<ClientImport>> RunRevertAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken ct) =>
-        Reverter.RunAsync(importId, progress, ct);
+    public Task<Result<ClientImport>> RunRevertAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken cancellationToken) =>
+        Reverter.RunAsync(importId, progress, cancellationToken);
 
     /// <summary>The clients a refused revert lists (empty for any other problem).</summary>
     public static IReadOnlyList<RevertConflict> RevertConflictsOf(Problem problem)
@@ -626,9 +626,9 @@ public sealed class ImportLifecycle(
     private ImportReverter Reverter => new(db, clock, logger);
 
     /// <summary>The import to change, tracked, unless it does not exist or <paramref name="refuse"/> finds a reason.</summary>
-    private async Task<Result<ClientImport>> FindAsync(int importId, Func<ClientImport, Problem?> refuse, CancellationToken ct)
+    private async Task<Result<ClientImport>> FindAsync(int importId, Func<ClientImport, Problem?> refuse, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.SingleOrDefaultAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
             return NotFound(importId);
@@ -638,12 +638,12 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>Saves a changed import, unless another request changed it since it was read (an approval in another tab).</summary>
-    private async Task<Result<ImportState>> SaveAsync(ClientImport import, MappingValidation? validation, CancellationToken ct)
+    private async Task<Result<ImportState>> SaveAsync(ClientImport import, MappingValidation? validation, CancellationToken cancellationToken)
     {
         import.ConcurrencyStamp = Guid.NewGuid();
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -669,10 +669,10 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>The corrections of an import, marked for removal with the step's changes.</summary>
-    private async Task<int> RemoveCorrectionsAsync(int importId, CancellationToken ct)
+    private async Task<int> RemoveCorrectionsAsync(int importId, CancellationToken cancellationToken)
     {
-        var cells = await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(ct);
-        var replacements = await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(ct);
+        var cells = await db.ImportCellCorrections.Where(c => c.ImportId == importId).ToListAsync(cancellationToken);
+        var replacements = await db.ImportValueReplacements.Where(r => r.ImportId == importId).ToListAsync(cancellationToken);
         db.ImportCellCorrections.RemoveRange(cells);
         db.ImportValueReplacements.RemoveRange(replacements);
         return cells.Count + replacements.Count;
@@ -699,7 +699,7 @@ public sealed class ImportLifecycle(
     /// both need. A file the reader refuses gives its problem.
     /// </summary>
     private async Task<Result<FileReading>> ReadAndMapAsync(
-        string path, string fileName, ParseOptions? options, int inventoryId, string? previousMapping, CancellationToken ct)
+        string path, string fileName, ParseOptions? options, int inventoryId, string? previousMapping, CancellationToken cancellationToken)
     {
         var opened = ImportFileReader.Open(path, fileName, options, limits);
         if (!opened.Succeeded)
@@ -718,7 +718,7 @@ public sealed class ImportLifecycle(
             return Refuse(e.Problem, fileName);
         }
 
-        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, ct);
+        var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
         var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
         return new FileReading(spreadsheet.Options, rowCount, mapping,
@@ -731,15 +731,15 @@ public sealed class ImportLifecycle(
     /// Deletes the imports and everything stored with them (failed rows, file chunks, corrections), inside the caller's
     /// transaction: the one list of an import's tables, for discarding an import and deleting an inventory alike.
     /// </summary>
-    public static async Task DeleteImportsAsync(RolloutDbContext db, IQueryable<ClientImport> imports, CancellationToken ct)
+    public static async Task DeleteImportsAsync(RolloutDbContext db, IQueryable<ClientImport> imports, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var ids = imports.Select(i => i.Id);
-        await db.ImportRowErrors.Where(e => ids.Contains(e.ImportId)).ExecuteDeleteAsync(ct);
-        await db.ImportFileChunks.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
-        await db.ImportCellCorrections.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(ct);
-        await db.ImportValueReplacements.Where(r => ids.Contains(r.ImportId)).ExecuteDeleteAsync(ct);
-        await imports.ExecuteDeleteAsync(ct);
+        await db.ImportRowErrors.Where(e => ids.Contains(e.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportFileChunks.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportCellCorrections.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportValueReplacements.Where(r => ids.Contains(r.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await imports.ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>

@@ -42,10 +42,10 @@ public sealed class ImportProcessor(
     public const int MaxAttempts = 5;
 
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
-    public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken ct)
+    public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
-        var opened = await files.OpenAsync(import, limits, ct);
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
+        var opened = await files.OpenAsync(import, limits, cancellationToken);
         if (!opened.Succeeded)
         {
             return Problem.FromFile(opened.Problem);
@@ -55,9 +55,9 @@ public sealed class ImportProcessor(
         try
         {
             var mapping = ReadMapping(import);
-            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
-            var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
-            return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, ct);
+            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken);
+            var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
+            return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, cancellationToken);
         }
         catch (ImportFileException e)
         {
@@ -69,9 +69,9 @@ public sealed class ImportProcessor(
     /// Processes an import whose status is In Progress and leaves it Completed or Failed. Cancellation (the host
     /// stopping) leaves it In Progress with nothing written, to be run again.
     /// </summary>
-    public async Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken ct)
+    public async Task<ClientImport> RunAsync(int importId, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.SingleAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.SingleAsync(i => i.Id == importId, cancellationToken);
         if (!ImportStatusRules.CanRun(import.Status))
         {
             logger.LogInformation("Import {ImportId} is {Status}, not In Progress: nothing to run", importId, import.Status);
@@ -84,7 +84,7 @@ public sealed class ImportProcessor(
         import.Attempt++;
         import.RowsChecked = 0;
         import.RowsWritten = 0;
-        await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(ct);
+        await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
         if (import.Attempt > MaxAttempts)
         {
             logger.LogError("Import {ImportId} was interrupted {Runs} times; it is not run again", importId, MaxAttempts);
@@ -94,14 +94,14 @@ public sealed class ImportProcessor(
                 $"{importId} in the log.");
         }
 
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Import {ImportId} starts its run, attempt {Attempt}", importId, import.Attempt);
 
         try
         {
-            return await RunCheckedAsync(import, progress, ct);
+            return await RunCheckedAsync(import, progress, cancellationToken);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Import {ImportId} was interrupted; nothing was written and it stays In Progress", importId);
             throw;
@@ -118,9 +118,9 @@ public sealed class ImportProcessor(
     }
 
     private async Task<ClientImport> RunCheckedAsync(
-        ClientImport import, IProgress<ImportProgress>? progress, CancellationToken ct)
+        ClientImport import, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
-        var opened = await files.OpenAsync(import, limits, ct);
+        var opened = await files.OpenAsync(import, limits, cancellationToken);
         if (!opened.Succeeded)
         {
             return await FailAsync(import, opened.Problem.Message);
@@ -130,39 +130,39 @@ public sealed class ImportProcessor(
         var total = import.RowCount ?? 0;
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var mapping = ReadMapping(import);
-        var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, ct);
+        var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken);
         // The cells corrected in the browser replace the file's between the reader and the checker.
-        var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, ct);
+        var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
         // The rows are read once: the write takes them first, and should a row fail, the check goes on with the same
         // enumerator while the write rolls back.
-        using var rows = Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, ct).GetEnumerator();
+        using var rows = Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, cancellationToken).GetEnumerator();
         var running = new RunProgress(progress, total);
         CheckPass? pass = null;
-        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass!.FailedRowCount)), total, ct);
+        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass!.FailedRowCount)), total, cancellationToken);
         WriteResult result;
         try
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written.
             result = await new ClientWriter(clock).WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, ct), new Reporter(running.Written), ct);
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken);
         }
         catch (ImportFileException e)
         {
-            return await FailAsync(await ReloadAsync(import.Id, ct), e.Problem.Message);
+            return await FailAsync(await ReloadAsync(import.Id, cancellationToken), e.Problem.Message);
         }
         catch (ClientNameConflictException e)
         {
-            return await NameConflictAsync(import, checker, file, e, ct);
+            return await NameConflictAsync(import, checker, file, e, cancellationToken);
         }
         catch (ImportCheckFailedException)
         {
             // Rolled back: nothing was written, and the progress says so from here on.
             running.RolledBack(pass.RowCount, pass.FailedRowCount);
-            return await RecordFailuresAsync(import.Id, pass, watch, ct);
+            return await RecordFailuresAsync(import.Id, pass, watch, cancellationToken);
         }
 
-        import = await ReloadAsync(import.Id, ct);
+        import = await ReloadAsync(import.Id, cancellationToken);
         var checkedRows = pass.Result!.RowCount;
         var remembered = mapping.ToRemembered().ToJson();
         import.CreatedCount = result.Created;
@@ -170,7 +170,7 @@ public sealed class ImportProcessor(
         import.RowsChecked = checkedRows;
         import.RowsWritten = checkedRows;
         await db.Inventories.Where(i => i.Id == import.InventoryId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
         logger.LogInformation(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
             import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
@@ -209,14 +209,14 @@ public sealed class ImportProcessor(
     /// is stored while the next is checked), then fails the import.
     /// </summary>
     private async Task<ClientImport> RecordFailuresAsync(int importId, CheckPass pass, System.Diagnostics.Stopwatch watch,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         try
         {
-            await using var recorder = await FailedRowWriter.OpenAsync(db, importId, ct);
+            await using var recorder = await FailedRowWriter.OpenAsync(db, importId, cancellationToken);
             foreach (var errors in pass.Failures(RecordBatch))
             {
-                await recorder.AddAsync(errors, ct);
+                await recorder.AddAsync(errors, cancellationToken);
             }
 
             await recorder.CompleteAsync();
@@ -224,12 +224,12 @@ public sealed class ImportProcessor(
         catch (ImportFileException e)
         {
             // The file cannot be read to its end: its problem is the import's, not the rows recorded so far.
-            await db.ImportRowErrors.Where(r => r.ImportId == importId).ExecuteDeleteAsync(ct);
-            return await FailAsync(await ReloadAsync(importId, ct), e.Problem.Message);
+            await db.ImportRowErrors.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+            return await FailAsync(await ReloadAsync(importId, cancellationToken), e.Problem.Message);
         }
 
         var check = pass.Result!;
-        var import = await ReloadAsync(importId, ct);
+        var import = await ReloadAsync(importId, cancellationToken);
         import.RowsChecked = check.RowCount;
         import.FailedRowCount = check.FailedRowCount;
         logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed, recorded",
@@ -246,22 +246,22 @@ public sealed class ImportProcessor(
         return await FailAsync(import, message);
     }
 
-    private async Task<ClientImport> ReloadAsync(int importId, CancellationToken ct)
+    private async Task<ClientImport> ReloadAsync(int importId, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        return await db.Imports.SingleAsync(i => i.Id == importId, ct);
+        return await db.Imports.SingleAsync(i => i.Id == importId, cancellationToken);
     }
 
     private async Task<ClientImport> NameConflictAsync(
-        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientNameConflictException e, CancellationToken ct)
+        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientNameConflictException e, CancellationToken cancellationToken)
     {
-        import = await ReloadAsync(import.Id, ct);
+        import = await ReloadAsync(import.Id, cancellationToken);
         var nameColumn = checker.Mapping.NameColumn;
         var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, ct))
+        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
         {
             await recorder.AddAsync([.. e.Conflicts.Select(c => new RowError(c.RowNumber, nameColumn?.Letter, header, c.Name,
-                $"Name \"{c.Name}\" was taken by another import or user while this import was running."))], ct);
+                $"Name \"{c.Name}\" was taken by another import or user while this import was running."))], cancellationToken);
             await recorder.CompleteAsync();
         }
 

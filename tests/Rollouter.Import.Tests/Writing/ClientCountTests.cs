@@ -45,7 +45,7 @@ public class ClientCountTests
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            s.WriteAsync([s.NewRow(2, "PC-0004")], ct: cancelled.Token));
+            s.WriteAsync([s.NewRow(2, "PC-0004")], cancellationToken: cancelled.Token));
 
         Assert.Equal((1, 1), await CountsAsync(s));
     }

@@ -304,7 +304,7 @@ public class ClientWriterTests
         }
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => s.WriteAsync(CancelAfterFirstBatch(), batchSize: 100, ct: cancellation.Token));
+            () => s.WriteAsync(CancelAfterFirstBatch(), batchSize: 100, cancellationToken: cancellation.Token));
 
         Assert.Equal((0, 0, 2), await s.CountAsync());
     }

@@ -98,10 +98,10 @@ public sealed class WriterScenario : IAsyncDisposable
 
     public async Task<WriteResult> WriteAsync(
         IEnumerable<ResolvedRow> rows, WriteContext? context = null, int batchSize = ClientWriter.DefaultBatchSize,
-        IProgress<int>? progress = null, CancellationToken ct = default, TimeProvider? clock = null)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
         await using var db = CreateContext();
-        return await new ClientWriter(clock ?? TimeProvider.System, batchSize).WriteAsync(db, context ?? Context, rows, progress, ct);
+        return await new ClientWriter(clock ?? TimeProvider.System, batchSize).WriteAsync(db, context ?? Context, rows, progress, cancellationToken);
     }
 
     public async Task<(int Clients, int History, int Options)> CountAsync()

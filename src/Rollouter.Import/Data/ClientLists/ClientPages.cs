@@ -110,11 +110,11 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>When set, every statement run with its parameters (tests explain them).</summary>
     internal List<(string Sql, (string Name, object? Value)[] Parameters)>? Statements { get; init; }
 
-    public async Task<ClientListPage> LoadAsync(ClientListRequest request, CancellationToken ct)
+    public async Task<ClientListPage> LoadAsync(ClientListRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var search = string.IsNullOrWhiteSpace(request.Search) ? null : request.Search.Trim();
-        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             int? found = null;
@@ -122,7 +122,7 @@ public sealed class ClientPages(RolloutDbContext db)
             List<int>? matches = null;
             if (search is not null)
             {
-                matches = await MatchesAsync(request.InventoryId, search, ct);
+                matches = await MatchesAsync(request.InventoryId, search, cancellationToken);
                 var shown = Math.Min(Bound, SearchBound);
                 (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
             }
@@ -135,8 +135,8 @@ public sealed class ClientPages(RolloutDbContext db)
                 request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
             }
 
-            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, ct) : new Walk(this, request, search);
-            return await PageAsync(request, rows, found, foundMore, ct) with { SortRefused = refused };
+            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, cancellationToken) : new Walk(this, request, search);
+            return await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
         }
         finally
         {
@@ -145,7 +145,7 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     private static async Task<ClientListPage> PageAsync(ClientListRequest request, IRows rows, int? found, bool foundMore,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var size = request.Size;
         var descending = request.Descending;
@@ -156,13 +156,13 @@ public sealed class ClientPages(RolloutDbContext db)
         {
             case ClientPosition.AfterCursor(var cursor):
             {
-                var list = await rows.FetchAsync(cursor, descending, size + 1, ct);
+                var list = await rows.FetchAsync(cursor, descending, size + 1, cancellationToken);
                 return Page(Trim(list, size), true, list.Count > size);
             }
 
             case ClientPosition.BeforeCursor(var cursor):
             {
-                var list = await rows.FetchAsync(cursor, !descending, size + 1, ct);
+                var list = await rows.FetchAsync(cursor, !descending, size + 1, cancellationToken);
                 if (list.Count <= size)
                 {
                     // Fewer than a page before it: the first page, full and as the First link shows it.
@@ -176,7 +176,7 @@ public sealed class ClientPages(RolloutDbContext db)
 
             case ClientPosition.LastPage:
             {
-                var list = await rows.FetchAsync(null, !descending, size + 1, ct);
+                var list = await rows.FetchAsync(null, !descending, size + 1, cancellationToken);
                 var previous = list.Count > size;
                 list = Trim(list, size);
                 list.Reverse();
@@ -187,21 +187,21 @@ public sealed class ClientPages(RolloutDbContext db)
             {
                 // At the name itself: the rows with this key from the lowest id on (or down from the highest).
                 var at = new ClientCursor(Client.KeyOf(name), descending ? int.MaxValue : 0);
-                var list = await rows.FetchAsync(at, descending, size + 1, ct);
+                var list = await rows.FetchAsync(at, descending, size + 1, cancellationToken);
                 return Page(Trim(list, size), true, list.Count > size);
             }
 
             case ClientPosition.Offset(var skip) when skip > 0:
             {
                 skip = Math.Min(skip, MaxOffset);
-                var list = await rows.FetchAsync(null, descending, skip + size + 1, ct);
+                var list = await rows.FetchAsync(null, descending, skip + size + 1, cancellationToken);
                 var next = list.Count > skip + size;
                 return Page([.. list.Skip(skip).Take(size)], true, next);
             }
 
             default:
             {
-                var list = await rows.FetchAsync(null, descending, size + 1, ct);
+                var list = await rows.FetchAsync(null, descending, size + 1, cancellationToken);
                 return Page(Trim(list, size), false, list.Count > size);
             }
         }
@@ -211,7 +211,7 @@ public sealed class ClientPages(RolloutDbContext db)
         list.Count > size ? list[..size] : list;
 
     /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
-    private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken ct)
+    private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken cancellationToken)
     {
         await using var command = Command($"""
             {_sql.Select(Bound + 1)} c."Id" FROM "Clients" c
@@ -219,8 +219,8 @@ public sealed class ClientPages(RolloutDbContext db)
             {_sql.Limit(Bound + 1)}
             """, [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
         var ids = new List<int>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             ids.Add(reader.GetInt32(0));
         }
@@ -247,12 +247,12 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     /// <summary>Reads (client id, sort key) rows; the key column may be a number (a status or user id) or text.</summary>
-    private async Task<List<ClientListRow>> ReadAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    private async Task<List<ClientListRow>> ReadAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(sql, parameters);
         var rows = new List<ClientListRow>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new ClientListRow(reader.GetInt32(0),
                 reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture)));
@@ -267,7 +267,7 @@ public sealed class ClientPages(RolloutDbContext db)
         /// Up to <paramref name="count"/> rows after <paramref name="after"/> (from the start when null), in the sort's
         /// order or, when <paramref name="descending"/>, its reverse.
         /// </summary>
-        Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct);
+        Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken);
     }
 
     /// <summary>Every client of the inventory (or those the search finds among them), read by walking the sort's index.</summary>
@@ -278,16 +278,16 @@ public sealed class ClientPages(RolloutDbContext db)
 
         private string Filter => search is null ? "1 = 1" : _sql.Search(search);
 
-        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct) =>
+        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken) =>
             request.Sort.Column switch
             {
-                ClientSortColumn.Name => NameAsync(after, descending, count, ct),
-                ClientSortColumn.Description => BoundedAsync(_sql.DescriptionKey, after, descending, count, ct),
+                ClientSortColumn.Name => NameAsync(after, descending, count, cancellationToken),
+                ClientSortColumn.Description => BoundedAsync(_sql.DescriptionKey, after, descending, count, cancellationToken),
                 ClientSortColumn.CustomField => BoundedAsync(_sql.FieldKey("c.\"Values\"", request.Sort.FieldId), after, descending,
-                    count, ct),
-                ClientSortColumn.Status => StatusAsync(after, descending, count, ct),
-                ClientSortColumn.Assignee => UsersAsync("AssigneeId", after, descending, count, ct),
-                _ => UsersAsync("ClientUserId", after, descending, count, ct),
+                    count, cancellationToken),
+                ClientSortColumn.Status => StatusAsync(after, descending, count, cancellationToken),
+                ClientSortColumn.Assignee => UsersAsync("AssigneeId", after, descending, count, cancellationToken),
+                _ => UsersAsync("ClientUserId", after, descending, count, cancellationToken),
             };
 
         private string Where => request.Sort.Column == ClientSortColumn.Name
@@ -302,7 +302,7 @@ public sealed class ClientPages(RolloutDbContext db)
         /// By name, through the unique index on (rollout, name key): the names after the cursor's. A jump to a name
         /// (a cursor of id 0, or the highest id descending) includes the client of that very name.
         /// </summary>
-        private async Task<List<ClientListRow>> NameAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        private async Task<List<ClientListRow>> NameAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             var rows = new List<ClientListRow>();
             var direction = ClientListSql.Direction(descending);
@@ -318,7 +318,7 @@ public sealed class ClientPages(RolloutDbContext db)
                         WHERE {Where} AND {condition}
                         ORDER BY c."NameKey" {direction}
                         {_sql.Limit(rest)}
-                        """, ct, Parameters(parameters)));
+                        """, cancellationToken, Parameters(parameters)));
                 }
             }
 
@@ -340,7 +340,7 @@ public sealed class ClientPages(RolloutDbContext db)
         /// clients): one statement in which the database orders the inventory's clients and keeps the page's (a top-N
         /// sort, in memory of the page's size).
         /// </summary>
-        private Task<List<ClientListRow>> BoundedAsync(string key, ClientCursor? after, bool descending, int count, CancellationToken ct)
+        private Task<List<ClientListRow>> BoundedAsync(string key, ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             var direction = ClientListSql.Direction(descending);
             var op = descending ? "<" : ">";
@@ -357,11 +357,11 @@ public sealed class ClientPages(RolloutDbContext db)
                 WHERE {Where} AND {condition}
                 ORDER BY CASE WHEN {key} IS NULL THEN 1 ELSE 0 END {direction}, {key} {direction}, c."Id" {direction}
                 {_sql.Limit(count)}
-                """, ct, Parameters(parameters));
+                """, cancellationToken, Parameters(parameters));
         }
 
         /// <summary>Statuses in the workflow's order, each one's clients by id.</summary>
-        private async Task<List<ClientListRow>> StatusAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        private async Task<List<ClientListRow>> StatusAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             var statuses = descending ? request.StatusOrder.Reverse().ToList() : [.. request.StatusOrder];
             var start = 0;
@@ -385,7 +385,7 @@ public sealed class ClientPages(RolloutDbContext db)
                     WHERE {Where} AND c."StatusId" = {ClientListSql.Number(statuses[i])}{idBound}
                     ORDER BY c."Id" {direction}
                     {_sql.Limit(rest)}
-                    """, ct, Parameters(("id", bounded ? afterId : null))));
+                    """, cancellationToken, Parameters(("id", bounded ? afterId : null))));
             }
 
             return rows;
@@ -393,7 +393,7 @@ public sealed class ClientPages(RolloutDbContext db)
 
         /// <summary>Users by (name, id), each one's clients by id; then the clients without one.</summary>
         private async Task<List<ClientListRow>> UsersAsync(string column, ClientCursor? after, bool descending, int count,
-            CancellationToken ct)
+            CancellationToken cancellationToken)
         {
             var rows = new List<ClientListRow>();
             var direction = ClientListSql.Direction(descending);
@@ -410,7 +410,7 @@ public sealed class ClientPages(RolloutDbContext db)
                         WHERE {Where} AND c."{column}" IS NULL{idBound}
                         ORDER BY c."Id" {direction}
                         {_sql.Limit(rest)}
-                        """, ct, Parameters(("id", afterId))));
+                        """, cancellationToken, Parameters(("id", afterId))));
                 }
             }
 
@@ -420,7 +420,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 if (rest > 0)
                 {
                     rows.AddRange(await pages.ReadAsync(
-                        _sql.UsersInOrder(column, request.InventoryId, userBound, Filter, descending, rest), ct,
+                        _sql.UsersInOrder(column, request.InventoryId, userBound, Filter, descending, rest), cancellationToken,
                         Parameters(parameters)));
                 }
             }
@@ -456,8 +456,8 @@ public sealed class ClientPages(RolloutDbContext db)
                     WHERE {Where} AND c."{column}" = {ClientListSql.Number(user.Value)} AND c."Id" {op} @id
                     ORDER BY c."Id" {direction}
                     {_sql.Limit(rest)}
-                    """, ct, Parameters(("id", after.Id))));
-                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(ct);
+                    """, cancellationToken, Parameters(("id", after.Id))));
+                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
                 await InOrderAsync(name is null ? "1 = 1" : _sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending),
                     ("name", name), ("user", name is null ? null : user));
                 if (!descending)
@@ -476,7 +476,7 @@ public sealed class ClientPages(RolloutDbContext db)
     /// </summary>
     private sealed class Found(List<ClientListRow> ordered) : IRows
     {
-        public static async Task<Found> LoadAsync(ClientPages pages, ClientListRequest request, List<int> ids, CancellationToken ct)
+        public static async Task<Found> LoadAsync(ClientPages pages, ClientListRequest request, List<int> ids, CancellationToken cancellationToken)
         {
             if (ids.Count == 0)
             {
@@ -499,7 +499,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 WHERE c."InventoryId" = {ClientListSql.Number(request.InventoryId)}
                   AND c."Id" IN ({string.Join(", ", ids.Select(ClientListSql.Number))})
                 ORDER BY {order}
-                """, ct);
+                """, cancellationToken);
             return new Found(list);
 
             static (string, string, string) Nullable(string key) =>
@@ -510,7 +510,7 @@ public sealed class ClientPages(RolloutDbContext db)
                     "CASE WHEN u.\"Id\" IS NULL THEN 1 ELSE 0 END, u.\"DisplayName\", u.\"Id\", c.\"Id\"");
         }
 
-        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken ct)
+        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             IEnumerable<ClientListRow> rows = descending ? Enumerable.Reverse(ordered) : ordered;
             if (after is not null)

@@ -36,7 +36,7 @@ public static class ClientSearchIndex
         """;
 
     /// <summary>Makes the search index of a SQLite database if it has none (and fills it); nothing on other databases.</summary>
-    public static async Task EnsureAsync(RolloutDbContext db, CancellationToken ct)
+    public static async Task EnsureAsync(RolloutDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Provider != DatabaseProvider.Sqlite)
@@ -45,11 +45,11 @@ public static class ClientSearchIndex
         }
 
         var exists = await db.Database.SqlQueryRaw<int>(
-            """SELECT count(*) AS "Value" FROM sqlite_master WHERE type = 'table' AND name = 'ClientSearch'""").SingleAsync(ct) > 0;
-        await db.Database.ExecuteSqlRawAsync(Ddl, ct);
+            """SELECT count(*) AS "Value" FROM sqlite_master WHERE type = 'table' AND name = 'ClientSearch'""").SingleAsync(cancellationToken) > 0;
+        await db.Database.ExecuteSqlRawAsync(Ddl, cancellationToken);
         if (!exists)
         {
-            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ClientSearch" ("ClientSearch") VALUES ('rebuild')""", ct);
+            await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ClientSearch" ("ClientSearch") VALUES ('rebuild')""", cancellationToken);
         }
     }
 
@@ -60,24 +60,24 @@ public static class ClientSearchIndex
     /// clients in one statement and restores the trigger. Measured on 200,000 clients: 12.6 CPU seconds through the
     /// trigger, row by row, 2.1 s in one statement (docs/performance.md).
     /// </summary>
-    public static async Task<long?> SuspendInsertTriggerAsync(DbCommand command, CancellationToken ct)
+    public static async Task<long?> SuspendInsertTriggerAsync(DbCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.CommandText = """SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'Clients_Search_Insert'""";
-        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
             return null;
         }
 
         command.CommandText = """SELECT coalesce(max("Id"), 0) FROM "Clients" """;
-        var highest = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        var highest = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         command.CommandText = """DROP TRIGGER "Clients_Search_Insert" """;
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         return highest;
     }
 
     /// <summary>Indexes the clients inserted after <paramref name="highest"/> and restores the insert trigger.</summary>
-    public static async Task IndexClientsAfterAsync(DbCommand command, long highest, CancellationToken ct)
+    public static async Task IndexClientsAfterAsync(DbCommand command, long highest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         // New rowids are above the highest one at the start: SQLite gives max + 1, and no other writer ran since.
@@ -89,10 +89,10 @@ public static class ClientSearchIndex
         parameter.ParameterName = "@highest";
         parameter.Value = highest;
         command.Parameters.Add(parameter);
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
         command.Parameters.Clear();
         command.CommandText = InsertTrigger;
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>

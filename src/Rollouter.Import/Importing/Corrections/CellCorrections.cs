@@ -42,13 +42,13 @@ public sealed class CellCorrections
     /// left out); <see cref="None"/> when it has none, after two small queries.
     /// </summary>
     public static async Task<CellCorrections> LoadAsync(RolloutDbContext db, int importId, IReadOnlyList<SheetColumn> columns,
-        ImportMapping mapping, CancellationToken ct)
+        ImportMapping mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(mapping);
-        var cells = await db.ImportCellCorrections.AsNoTracking().Where(c => c.ImportId == importId).ToListAsync(ct);
-        var replacements = await db.ImportValueReplacements.AsNoTracking().Where(r => r.ImportId == importId).ToListAsync(ct);
+        var cells = await db.ImportCellCorrections.AsNoTracking().Where(c => c.ImportId == importId).ToListAsync(cancellationToken);
+        var replacements = await db.ImportValueReplacements.AsNoTracking().Where(r => r.ImportId == importId).ToListAsync(cancellationToken);
         if (cells.Count == 0 && replacements.Count == 0)
         {
             return None;
@@ -154,7 +154,7 @@ public sealed class CellCorrections
     /// transaction through the writer's bulk insert (a replacement can touch every row). The clients are found by name in
     /// the rollout, a thousand at a time. Returns the number of entries written.
     /// </summary>
-    public async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientImport import, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientImport import, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(import);
@@ -178,22 +178,22 @@ public sealed class CellCorrections
         };
         var written = 0;
         await using var store = ClientStore.For(db);
-        await using (var transaction = await store.BeginAsync(ct))
+        await using (var transaction = await store.BeginAsync(cancellationToken))
         {
             foreach (var keys in byKey.Keys.Chunk(1_000))
             {
                 var clients = await db.Clients.AsNoTracking()
                     .Where(c => c.RolloutId == import.RolloutId && keys.Contains(c.NameKey))
                     .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
-                    .ToListAsync(ct);
+                    .ToListAsync(cancellationToken);
                 var entries = clients.Select(c => new HistoryRecord(c.Id,
                     c.CreatedByImportId == import.Id ? ClientHistoryAction.Created : ClientHistoryAction.Changed, [],
                     byKey[c.NameKey])).ToList();
-                await store.InsertHistoryAsync(context, entries, now, ct);
+                await store.InsertHistoryAsync(context, entries, now, cancellationToken);
                 written += entries.Count;
             }
 
-            await transaction.CommitAsync(ct);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return written;
@@ -205,7 +205,7 @@ public sealed class CellCorrections
     /// empty, hidden and not imported, or past the end).
     /// </summary>
     public static Dictionary<int, Dictionary<int, string?>> ReadCells(SpreadsheetFile file, IReadOnlyDictionary<int, HashSet<int>> wanted,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(wanted);
@@ -223,7 +223,7 @@ public sealed class CellCorrections
                 break;
             }
 
-            ct.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             if (wanted.TryGetValue(row.RowNumber, out var indexes))
             {
                 found[row.RowNumber] = indexes.ToDictionary(i => i, i => row[i]);
@@ -239,7 +239,7 @@ public sealed class CellCorrections
     /// wins); the first <paramref name="sample"/> row numbers are kept.
     /// </summary>
     public static (int Cells, IReadOnlyList<int> Rows) CountMatches(SpreadsheetFile file, int index, string from,
-        IReadOnlySet<int> correctedRows, int sample, CancellationToken ct)
+        IReadOnlySet<int> correctedRows, int sample, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(correctedRows);
@@ -249,7 +249,7 @@ public sealed class CellCorrections
         {
             if ((count & 1023) == 0)
             {
-                ct.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
             }
 
             if (string.Equals(Key(row[index]), from, StringComparison.Ordinal) && !correctedRows.Contains(row.RowNumber))

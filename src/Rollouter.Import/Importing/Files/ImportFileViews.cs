@@ -18,7 +18,7 @@ public sealed class ImportFileViews : IDisposable
 
     /// <summary>The view of the import's file, or the reader's problem with it (cached alike).</summary>
     public async Task<Result<ImportFileView>> GetAsync(
-        ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken ct)
+        ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
         ArgumentNullException.ThrowIfNull(open);
@@ -28,7 +28,7 @@ public sealed class ImportFileViews : IDisposable
             return known;
         }
 
-        var opened = await open(ct);
+        var opened = await open(cancellationToken);
         Result<ImportFileView> result;
         if (opened.Succeeded)
         {

@@ -40,7 +40,7 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
     private string TooLargeMessage =>
         $"The file is larger than {FormatBytes(limits.MaxFileBytes)}, the largest file this installation accepts.";
 
-    public async Task<Result<ReceivedUpload>> ReceiveAsync(Stream upload, CancellationToken ct)
+    public async Task<Result<ReceivedUpload>> ReceiveAsync(Stream upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         Directory.CreateDirectory(folder);
@@ -51,7 +51,7 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
         await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
         {
             int read;
-            while ((read = await upload.ReadAsync(buffer, ct)) > 0)
+            while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 size += read;
                 if (size > max)
@@ -61,7 +61,7 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
                     return Problem.TooLarge(TooLargeMessage);
                 }
 
-                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
         }
 

@@ -31,7 +31,7 @@ public static class ErrorReport
     /// whatever the number of failed rows. Returns the number of rows written.
     /// </summary>
     public static async Task<int> WriteAsync(SpreadsheetFile file, IEnumerable<ImportRowError> errors, Stream output,
-        CancellationToken ct = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(errors);
@@ -44,7 +44,7 @@ public static class ErrorReport
         var widths = new double?[columns.Count + 2];
         widths[0] = 8;
         widths[errorColumn] = 80;
-        await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", ct, widths);
+        await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", cancellationToken, widths);
 
         var header = new string[columns.Count + 2];
         header[0] = RowHeader;
@@ -61,7 +61,7 @@ public static class ErrorReport
         var marked = new bool[columns.Count + 2];
         foreach (var row in file.ReadRows())
         {
-            ct.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             if (!byRow.TryGetValue(row.RowNumber, out var rowErrors))
             {
                 continue;
@@ -87,7 +87,7 @@ public static class ErrorReport
             written++;
         }
 
-        await writer.FinishAsync(ct);
+        await writer.FinishAsync(cancellationToken);
         return written;
     }
 

@@ -43,14 +43,14 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// client, a last change time other than its creation time. Every way of changing a client writes an entry
     /// (imports, links and unlinks, shared workflow and custom field settings).
     /// </summary>
-    public async Task<(int Clients, List<RevertConflict> Listed)> FindConflictsAsync(int importId, CancellationToken ct)
+    public async Task<(int Clients, List<RevertConflict> Listed)> FindConflictsAsync(int importId, CancellationToken cancellationToken)
     {
         var created = await db.Clients.AsNoTracking()
             .Where(c => c.CreatedByImportId == importId &&
                         (c.UpdatedAt != c.CreatedAt || db.ClientHistory.Any(h => h.ClientId == c.Id)))
             .OrderBy(c => c.Id)
             .Select(c => new { c.Id, c.Name })
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         // An entry of this import's is none of the later ones (a client can have two: its row and a linked client's).
         var changed = await db.ClientHistory
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed &&
@@ -59,7 +59,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             .GroupBy(h => h.ClientId)
             .Select(g => new { ClientId = g.Key, First = g.Min(h => h.Id) })
             .OrderBy(m => m.ClientId)
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         var total = created.Count + changed.Count;
         if (total == 0)
         {
@@ -75,8 +75,8 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
 
         var ids = since.Keys.ToList();
         var names = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
-        var later = (await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(ct))
+            .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        var later = (await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(cancellationToken))
             .Where(h => h.Id > since[h.ClientId] && !(h.ImportId == importId && h.Action == ClientHistoryAction.Changed))
             .OrderBy(h => h.Id)
             .ToList();
@@ -128,9 +128,9 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// already ended) leaves it as it is. A refusal (a conflict that appeared since the request, a value that can no
     /// longer be told) rolls everything back, keeps the import Completed and records why.
     /// </summary>
-    public async Task<Result<ClientImport>> RunAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken ct)
+    public async Task<Result<ClientImport>> RunAsync(int importId, IProgress<RevertProgress>? progress, CancellationToken cancellationToken)
     {
-        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         if (!ImportStatusRules.IsReverting(import))
         {
             logger.LogInformation("Import {ImportId} is {Status} with no revert waiting: nothing to revert", importId, import.Status);
@@ -139,17 +139,17 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
 
         var started = clock.GetTimestamp();
         Problem? refused;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await RolloutWriteLock.AcquireAsync(db, import.RolloutId, ct);
-            refused = await RevertAsync(import, progress, ct);
+            await RolloutWriteLock.AcquireAsync(db, import.RolloutId, cancellationToken);
+            refused = await RevertAsync(import, progress, cancellationToken);
             if (refused is null)
             {
-                await transaction.CommitAsync(ct);
+                await transaction.CommitAsync(cancellationToken);
             }
             else
             {
-                await transaction.RollbackAsync(ct);
+                await transaction.RollbackAsync(cancellationToken);
             }
         }
 
@@ -163,27 +163,27 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.RevertRequestedAt, (DateTimeOffset?)null)
                     .SetProperty(i => i.RevertFailureMessage, message.Length > 4000 ? message[..3999] + "…" : message)
-                    .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+                    .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
             logger.LogWarning("Revert of import {ImportId} refused: {Message}", importId, message);
             return refused;
         }
 
         logger.LogInformation("Import {ImportId} reverted in {Seconds:0.00} s", importId, clock.GetElapsedTime(started).TotalSeconds);
-        return await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        return await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
     }
 
     /// <summary>The revert inside the caller's transaction; the reason it cannot be done, or null when it is.</summary>
-    private async Task<Problem?> RevertAsync(ClientImport import, IProgress<RevertProgress>? progress, CancellationToken ct)
+    private async Task<Problem?> RevertAsync(ClientImport import, IProgress<RevertProgress>? progress, CancellationToken cancellationToken)
     {
         var importId = import.Id;
         // Under the lock now: what changed between the request and this job counts too.
-        var current = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, ct);
+        var current = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         if (!ImportStatusRules.IsReverting(current))
         {
             return ImportStatusRules.RefuseRevert(current) ?? Problem.Conflict($"Import {importId} is no longer being reverted.");
         }
 
-        var (conflicting, conflicts) = await FindConflictsAsync(importId, ct);
+        var (conflicting, conflicts) = await FindConflictsAsync(importId, cancellationToken);
         if (conflicting > 0)
         {
             return Refusal(importId, conflicting, conflicts);
@@ -194,7 +194,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         var entries = await db.ClientHistory.AsNoTracking()
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
             .OrderBy(h => h.Id)
-            .ToListAsync(ct);
+            .ToListAsync(cancellationToken);
         var restores = new Dictionary<int, Dictionary<string, (string? Before, string? After)>>();
         foreach (var entry in entries)
         {
@@ -209,7 +209,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             }
         }
 
-        var createdTotal = await db.Clients.CountAsync(c => c.CreatedByImportId == importId, ct);
+        var createdTotal = await db.Clients.CountAsync(c => c.CreatedByImportId == importId, cancellationToken);
         var total = createdTotal + restores.Count;
         var done = 0;
         progress?.Report(new RevertProgress(0, total));
@@ -220,10 +220,10 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f)
                 .Where(f => f.Key is ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser)
-                .Select(f => f.Value.Before), ct);
+                .Select(f => f.Value.Before), cancellationToken);
             foreach (var chunk in restores.Keys.Order().Chunk(RestoreBatchSize))
             {
-                var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(ct);
+                var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken);
                 foreach (var client in clients)
                 {
                     var changes = new List<FieldChange>();
@@ -246,7 +246,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                     });
                 }
 
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
                 done += chunk.Length;
                 progress?.Report(new RevertProgress(done, total));
@@ -258,7 +258,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         while (true)
         {
             var deleted = await db.Clients.Where(c => c.CreatedByImportId == importId)
-                .OrderBy(c => c.Id).Take(DeleteBatchSize).ExecuteDeleteAsync(ct);
+                .OrderBy(c => c.Id).Take(DeleteBatchSize).ExecuteDeleteAsync(cancellationToken);
             if (deleted == 0)
             {
                 break;
@@ -269,10 +269,10 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             progress?.Report(new RevertProgress(done, total));
         }
 
-        await RemoveUnusedOptionsAsync(importId, ct);
+        await RemoveUnusedOptionsAsync(importId, cancellationToken);
 
         // Last before the commit: on PostgreSQL it locks the inventory's row until then.
-        await ClientCounts.AddAsync(db, current.InventoryId, -removed, ct);
+        await ClientCounts.AddAsync(db, current.InventoryId, -removed, cancellationToken);
 
         var reverted = await db.Imports
             .Where(i => i.Id == importId && i.Status == ImportStatus.Completed)
@@ -280,7 +280,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                 .SetProperty(i => i.Status, ImportStatusRules.AfterRevert)
                 .SetProperty(i => i.RevertedAt, now)
                 .SetProperty(i => i.RevertFailureMessage, (string?)null)
-                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), ct);
+                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
         return reverted == 1 ? null : Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
     }
 
@@ -288,23 +288,23 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// Removes the options the import created that no client holds any more, in any inventory that has the field
     /// (options belong to global fields).
     /// </summary>
-    private async Task RemoveUnusedOptionsAsync(int importId, CancellationToken ct)
+    private async Task RemoveUnusedOptionsAsync(int importId, CancellationToken cancellationToken)
     {
         var options = await db.CustomFieldOptions.AsNoTracking().Where(o => o.CreatedByImportId == importId)
-            .Select(o => new { o.Id, o.CustomFieldId, o.Name }).ToListAsync(ct);
+            .Select(o => new { o.Id, o.CustomFieldId, o.Name }).ToListAsync(cancellationToken);
         var unused = new List<int>();
         foreach (var field in options.GroupBy(o => o.CustomFieldId))
         {
             var fieldId = field.Key;
             var left = field.ToDictionary(o => o.Name, o => o.Id, StringComparer.Ordinal);
             var inventories = await db.InventoryCustomFields.Where(f => f.CustomFieldId == fieldId)
-                .Select(f => new { f.InventoryId, f.Inventory.RolloutId }).ToListAsync(ct);
+                .Select(f => new { f.InventoryId, f.Inventory.RolloutId }).ToListAsync(cancellationToken);
             foreach (var inventory in inventories.TakeWhile(_ => left.Count > 0))
             {
                 // Queries by inventory name the rollout too: the clients' index starts with it.
                 await foreach (var values in db.Clients.AsNoTracking()
                                    .Where(c => c.RolloutId == inventory.RolloutId && c.InventoryId == inventory.InventoryId)
-                                   .Select(c => c.Values).AsAsyncEnumerable().WithCancellation(ct))
+                                   .Select(c => c.Values).AsAsyncEnumerable().WithCancellation(cancellationToken))
                 {
                     if (values.TryGetValue(fieldId, out var held))
                     {
@@ -326,7 +326,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
 
         if (unused.Count > 0)
         {
-            await db.CustomFieldOptions.Where(o => unused.Contains(o.Id)).ExecuteDeleteAsync(ct);
+            await db.CustomFieldOptions.Where(o => unused.Contains(o.Id)).ExecuteDeleteAsync(cancellationToken);
         }
     }
 }

@@ -29,12 +29,12 @@ internal sealed class RevertLabels
     }
 
     /// <summary>Loads the statuses, fields and the users that <paramref name="userLabels"/> name (null: not one user).</summary>
-    public static async Task<RevertLabels> LoadAsync(RolloutDbContext db, IEnumerable<string?> userLabels, CancellationToken ct)
+    public static async Task<RevertLabels> LoadAsync(RolloutDbContext db, IEnumerable<string?> userLabels, CancellationToken cancellationToken)
     {
-        var workflows = await db.Inventories.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.WorkflowId, ct);
-        var statuses = (await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(ct))
+        var workflows = await db.Inventories.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.WorkflowId, cancellationToken);
+        var statuses = (await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(cancellationToken))
             .ToDictionary(s => (s.WorkflowId, s.Name), s => s.Id);
-        var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, StringComparer.Ordinal, ct);
+        var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, StringComparer.Ordinal, cancellationToken);
         var labels = userLabels.OfType<string>().Where(l => !IsId(l, out _)).Distinct(StringComparer.Ordinal).ToList();
         var users = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var chunk in labels.Chunk(500))
@@ -43,7 +43,7 @@ internal sealed class RevertLabels
             var found = await db.Users.AsNoTracking()
                 .Where(u => normalized.Contains(u.NormalizedEmail!) || chunk.Contains(u.DisplayName))
                 .Select(u => new { u.Id, u.NormalizedEmail, u.DisplayName })
-                .ToListAsync(ct);
+                .ToListAsync(cancellationToken);
             foreach (var label in chunk)
             {
                 var byEmail = found.Where(u => u.NormalizedEmail == label.ToUpperInvariant()).ToList();

@@ -58,13 +58,13 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
         _ => throw new NotSupportedException($"No client writer for {db.Provider}."),
     };
 
-    public virtual async Task<IDbContextTransaction> BeginAsync(CancellationToken ct) =>
-        await Db.Database.BeginTransactionAsync(ct);
+    public virtual async Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken) =>
+        await Db.Database.BeginTransactionAsync(cancellationToken);
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Serialises writers into one rollout, so that a loser sees the winner's committed names.</summary>
-    public abstract Task LockRolloutAsync(int rolloutId, CancellationToken ct);
+    public abstract Task LockRolloutAsync(int rolloutId, CancellationToken cancellationToken);
 
     /// <summary>
     /// What the foreign key from clients to their inventory would check per row, once per import: the inventory exists
@@ -72,11 +72,11 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// stays so until the transaction ends (a key-share lock on PostgreSQL, a held shared lock on SQL Server; SQLite's
     /// write transaction excludes every other writer).
     /// </summary>
-    public async Task LockInventoryAsync(int inventoryId, int rolloutId, CancellationToken ct)
+    public async Task LockInventoryAsync(int inventoryId, int rolloutId, CancellationToken cancellationToken)
     {
         await using var command = Command(InventoryLockSql);
         Parameter(command, InventoryParameter, inventoryId);
-        var actual = await command.ExecuteScalarAsync(ct);
+        var actual = await command.ExecuteScalarAsync(cancellationToken);
         if (actual is null or DBNull || Convert.ToInt32(actual, System.Globalization.CultureInfo.InvariantCulture) != rolloutId)
         {
             throw new InvalidOperationException(
@@ -93,49 +93,49 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// Adds options that do not exist yet, after the field's last position, as created by <paramref name="importId"/>
     /// (a revert of the import removes them again); existing ones are kept.
     /// </summary>
-    public abstract Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct);
+    public abstract Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken cancellationToken);
 
     public abstract Task InsertClientsAsync(
-        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the bulk insert a store may keep open across batches (PostgreSQL's COPY). The database's errors about the
     /// rows inserted since the last end surface here at the latest. The writer calls it before any other statement
     /// and before the commit.
     /// </summary>
-    public virtual Task EndInsertAsync(CancellationToken ct) => Task.CompletedTask;
+    public virtual Task EndInsertAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// In the writer's transaction, before the first row: a store may defer work to <see cref="FinishAsync"/> (SQLite
     /// suspends its search index's insert trigger). Whoever calls it calls <see cref="FinishAsync"/> before committing.
     /// </summary>
-    public virtual Task StartInsertsAsync(CancellationToken ct) => Task.CompletedTask;
+    public virtual Task StartInsertsAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// After the last row and the last <see cref="EndInsertAsync"/>, before the commit: what a store deferred to the end
     /// of the write (SQLite's search index of the new clients).
     /// </summary>
-    public virtual Task FinishAsync(CancellationToken ct) => Task.CompletedTask;
+    public virtual Task FinishAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Drops an open bulk insert without waiting for the database (the write failed and is rolled back).</summary>
     public virtual Task AbortInsertAsync() => Task.CompletedTask;
 
     /// <summary>Loads clients by id and locks them against concurrent edits until the transaction ends.</summary>
-    public abstract Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct);
+    public abstract Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken);
 
-    public abstract Task UpdateClientsAsync(IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct);
+    public abstract Task UpdateClientsAsync(IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken);
 
     public abstract Task InsertHistoryAsync(
-        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct);
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores failed rows of an import in one bulk statement native to the database, outside any write transaction
     /// (the write has been rolled back): the failing path records its rows as fast as a successful one writes clients.
     /// </summary>
-    public abstract Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct);
+    public abstract Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken cancellationToken);
 
     /// <summary>Which of the name keys (<see cref="Client.KeyOf(string)"/>) a client of the rollout holds.</summary>
-    public abstract Task<List<string>> FindTakenKeysAsync(int rolloutId, IReadOnlyList<string> keys, CancellationToken ct);
+    public abstract Task<List<string>> FindTakenKeysAsync(int rolloutId, IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     /// <summary>True for the unique index on (RolloutId, NameKey) refusing a row.</summary>
     public abstract bool IsNameConflict(Exception exception);
@@ -166,11 +166,11 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
         return parameter;
     }
 
-    protected static async Task<List<ClientState>> ReadClientsAsync(DbCommand command, CancellationToken ct)
+    protected static async Task<List<ClientState>> ReadClientsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var clients = new List<ClientState>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             clients.Add(new ClientState
             {
@@ -188,11 +188,11 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
         return clients;
     }
 
-    protected static async Task<List<string>> ReadStringsAsync(DbCommand command, CancellationToken ct)
+    protected static async Task<List<string>> ReadStringsAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var values = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
             values.Add(reader.GetString(0));
         }

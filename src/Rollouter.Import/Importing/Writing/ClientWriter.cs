@@ -32,7 +32,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         WriteContext context,
         IEnumerable<ResolvedRow> rows,
         IProgress<int>? rowsWritten,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         await using var store = ClientStore.For(db);
@@ -47,13 +47,13 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
         try
         {
-            await using var transaction = await store.BeginAsync(ct);
+            await using var transaction = await store.BeginAsync(cancellationToken);
             try
             {
-                await store.LockRolloutAsync(context.RolloutId, ct);
-                await store.LockInventoryAsync(context.InventoryId, context.RolloutId, ct);
-                await history.LoadStatusesAsync(ct);
-                await store.StartInsertsAsync(ct);
+                await store.LockRolloutAsync(context.RolloutId, cancellationToken);
+                await store.LockInventoryAsync(context.InventoryId, context.RolloutId, cancellationToken);
+                await history.LoadStatusesAsync(cancellationToken);
+                await store.StartInsertsAsync(cancellationToken);
                 while (true)
                 {
                     batch.Clear();
@@ -72,34 +72,34 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                         break;
                     }
 
-                    ct.ThrowIfCancellationRequested();
+                    cancellationToken.ThrowIfCancellationRequested();
                     var (batchCreated, batchUpdated) =
-                        await WriteBatchAsync(store, history, context, batch, unconfirmed, now, ct);
+                        await WriteBatchAsync(store, history, context, batch, unconfirmed, now, cancellationToken);
                     created += batchCreated;
                     updated += batchUpdated;
                     written += batch.Count;
                     if (unconfirmed.Count >= MaxUnconfirmedRows)
                     {
-                        await store.EndInsertAsync(ct);
+                        await store.EndInsertAsync(cancellationToken);
                         unconfirmed.Clear();
                     }
 
                     rowsWritten?.Report(written);
                 }
 
-                await store.EndInsertAsync(ct);
+                await store.EndInsertAsync(cancellationToken);
                 unconfirmed.Clear();
-                await store.FinishAsync(ct);
+                await store.FinishAsync(cancellationToken);
 
                 // Once, after the last row: one statement, and the open bulk insert of new clients is not interrupted.
                 if (newOptions.Count > 0)
                 {
-                    await store.CreateOptionsAsync(context.ImportId, newOptions, ct);
+                    await store.CreateOptionsAsync(context.ImportId, newOptions, cancellationToken);
                 }
 
                 // The inventory's client count commits with the clients; last, as it locks the inventory row.
-                await ClientCounts.AddAsync(db, context.InventoryId, created, ct);
-                await transaction.CommitAsync(ct);
+                await ClientCounts.AddAsync(db, context.InventoryId, created, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
             }
             catch
             {
@@ -114,10 +114,10 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             // batches' names are kept until it ends), the batch it failed in, or rows not yet read: the rollout lock
             // kept other writers out of the names written before.
             List<NameConflict> conflicts;
-            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                conflicts = await FindConflictsAsync(store, context.RolloutId, unconfirmed, batch, enumerator, ct);
+                conflicts = await FindConflictsAsync(store, context.RolloutId, unconfirmed, batch, enumerator, cancellationToken);
             }
             finally
             {
@@ -137,7 +137,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         List<ResolvedRow> batch,
         List<(int RowNumber, string Name)> unconfirmed,
         DateTimeOffset now,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var newRows = 0;
         var updates = new Dictionary<int, PendingUpdate>();
@@ -187,7 +187,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 clients.Add(client);
             }
 
-            await store.InsertClientsAsync(context, clients, now, ct);
+            await store.InsertClientsAsync(context, clients, now, cancellationToken);
             foreach (var row in batch)
             {
                 if (row.ExistingClientId is null)
@@ -201,12 +201,12 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         if (updates.Count > 0)
         {
             // The store's open bulk insert ends before any other statement.
-            await store.EndInsertAsync(ct);
+            await store.EndInsertAsync(cancellationToken);
             unconfirmed.Clear();
             var changedClients = new List<ClientState>(updates.Count);
-            var current = await store.LoadForUpdateAsync(updates.Keys, ct);
+            var current = await store.LoadForUpdateAsync(updates.Keys, cancellationToken);
             // User names are only needed for the history of updates: new clients record no history rows.
-            await labels.LoadUsersAsync(UserIds(updates.Values, current), ct);
+            await labels.LoadUsersAsync(UserIds(updates.Values, current), cancellationToken);
             foreach (var client in current)
             {
                 var pending = updates[client.Id];
@@ -235,13 +235,13 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
             if (changedClients.Count > 0)
             {
-                await store.UpdateClientsAsync(changedClients, now, ct);
+                await store.UpdateClientsAsync(changedClients, now, cancellationToken);
             }
         }
 
         if (entries.Count > 0)
         {
-            await store.InsertHistoryAsync(context, entries, now, ct);
+            await store.InsertHistoryAsync(context, entries, now, cancellationToken);
         }
 
         return (newRows, updatedRows);
@@ -282,7 +282,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         List<(int RowNumber, string Name)> unconfirmed,
         List<ResolvedRow> failedBatch,
         IEnumerator<ResolvedRow> remaining,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var conflicts = new List<NameConflict>();
         var lookup = new List<NameConflict>(ConflictLookupBatchSize);
@@ -295,7 +295,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             }
 
             var taken = new HashSet<string>(
-                await store.FindTakenKeysAsync(rolloutId, lookup.Select(r => Client.KeyOf(r.Name)).ToList(), ct),
+                await store.FindTakenKeysAsync(rolloutId, lookup.Select(r => Client.KeyOf(r.Name)).ToList(), cancellationToken),
                 StringComparer.Ordinal);
             conflicts.AddRange(lookup.Where(r => taken.Contains(Client.KeyOf(r.Name))));
             lookup.Clear();
@@ -366,10 +366,10 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         private readonly Dictionary<int, string> _users = [];
         private Dictionary<int, string> _statuses = [];
 
-        public async Task LoadStatusesAsync(CancellationToken ct) =>
-            _statuses = await db.WorkflowStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        public async Task LoadStatusesAsync(CancellationToken cancellationToken) =>
+            _statuses = await db.WorkflowStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
 
-        public async Task LoadUsersAsync(IEnumerable<int?> userIds, CancellationToken ct)
+        public async Task LoadUsersAsync(IEnumerable<int?> userIds, CancellationToken cancellationToken)
         {
             var missing = new HashSet<int>();
             foreach (var id in userIds)
@@ -387,7 +387,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
             var ids = missing.ToList();
             var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
-                .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(ct);
+                .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(cancellationToken);
             foreach (var user in users)
             {
                 _users[user.Id] = string.IsNullOrEmpty(user.Email) ? user.DisplayName : user.Email;

@@ -24,17 +24,17 @@ internal sealed class FailedRowWriter : IAsyncDisposable
         _store = ClientStore.For(db);
     }
 
-    public static async Task<FailedRowWriter> OpenAsync(RolloutDbContext db, int importId, CancellationToken ct)
+    public static async Task<FailedRowWriter> OpenAsync(RolloutDbContext db, int importId, CancellationToken cancellationToken)
     {
-        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         return new FailedRowWriter(db, importId);
     }
 
     /// <summary>Starts sending <paramref name="errors"/> once the batch before is stored.</summary>
-    public async Task AddAsync(IReadOnlyList<RowError> errors, CancellationToken ct)
+    public async Task AddAsync(IReadOnlyList<RowError> errors, CancellationToken cancellationToken)
     {
         await _sending;
-        _sending = _store.InsertRowErrorsAsync(_importId, errors, ct);
+        _sending = _store.InsertRowErrorsAsync(_importId, errors, cancellationToken);
     }
 
     /// <summary>Waits until every batch is stored.</summary>

@@ -23,18 +23,18 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
 
     private NpgsqlConnection Npgsql => (NpgsqlConnection)Connection;
 
-    public override async Task LockRolloutAsync(int rolloutId, CancellationToken ct)
+    public override async Task LockRolloutAsync(int rolloutId, CancellationToken cancellationToken)
     {
         await using var command = Command("SELECT pg_advisory_xact_lock(@class, @rollout)");
         Parameter(command, "class", RolloutWriteLockClass);
         Parameter(command, "rollout", rolloutId);
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override string InventoryLockSql =>
         """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory FOR KEY SHARE""";
 
-    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken cancellationToken)
     {
         await using var command = Command("""
             INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position", "CreatedByImportId")
@@ -49,11 +49,11 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         Parameter(command, "fields", options.Select(o => o.CustomFieldId).ToArray());
         Parameter(command, "names", options.Select(o => o.Name).ToArray());
         Parameter(command, "import", importId);
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task InsertClientsAsync(
-        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Raw binary COPY with the rows encoded here: NpgsqlBinaryImporter's per-value calls cost more than the rest
         // of the write at a million rows. The COPY stays open for the batches that follow (see EndInsertAsync): each
@@ -64,7 +64,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
                 COPY "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "AssigneeId", "ClientUserId",
                                 "Description", "Flag", "Values", "CreatedAt", "UpdatedAt", "CreatedById",
                                 "CreatedByImportId") FROM STDIN (FORMAT BINARY)
-                """, ct);
+                """, cancellationToken);
             _copyBuffer.Start(_copy);
         }
 
@@ -100,7 +100,7 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     }
 
     /// <summary>Ends the open COPY; the server's errors (such as a name another import took meanwhile) surface here.</summary>
-    public override async Task EndInsertAsync(CancellationToken ct)
+    public override async Task EndInsertAsync(CancellationToken cancellationToken)
     {
         if (_copy is not { } copy)
         {
@@ -147,18 +147,18 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         }
     }
 
-    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
+    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         await using var command = Command("""
             SELECT "Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values"
             FROM "Clients" WHERE "Id" = ANY(@ids) ORDER BY "Id" FOR UPDATE
             """);
         Parameter(command, "ids", ids.ToArray());
-        return await ReadClientsAsync(command, ct);
+        return await ReadClientsAsync(command, cancellationToken);
     }
 
     public override async Task UpdateClientsAsync(
-        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // One statement per batch, the new values as arrays: no staging table to fill and empty each time, and the
         // planner joins the few rows through the primary key (a freshly filled staging table looked big enough for a
@@ -179,15 +179,15 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
         Parameter(update, "flags", clients.Select(c => c.Flag).ToArray());
         Parameter(update, "values", clients.Select(c => Json.Values(c.Values)).ToArray());
         Parameter(update, "now", now);
-        await update.ExecuteNonQueryAsync(ct);
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task InsertHistoryAsync(
-        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var copy = await Npgsql.BeginBinaryImportAsync("""
             COPY "ClientHistory" ("ClientId", "At", "UserId", "ImportId", "Action", "Changes", "Corrections") FROM STDIN (FORMAT BINARY)
-            """, ct);
+            """, cancellationToken);
         foreach (var entry in entries)
         {
             copy.StartRow();
@@ -207,14 +207,14 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
             }
         }
 
-        await copy.CompleteAsync(ct);
+        await copy.CompleteAsync(cancellationToken);
     }
 
-    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken cancellationToken)
     {
         await using var copy = await Npgsql.BeginRawBinaryCopyAsync("""
             COPY "ImportRowErrors" ("ImportId", "Row", "Column", "Header", "Value", "Message") FROM STDIN (FORMAT BINARY)
-            """, ct);
+            """, cancellationToken);
         var rows = _copyBuffer.Start(copy);
         try
         {
@@ -240,14 +240,14 @@ internal sealed class PostgreSqlClientStore(RolloutDbContext db) : ClientStore(d
     }
 
     public override async Task<List<string>> FindTakenKeysAsync(
-        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await using var command = LookupCommand("""
             SELECT c."NameKey" FROM "Clients" c WHERE c."RolloutId" = @rollout AND c."NameKey" = ANY(@keys)
             """);
         Parameter(command, "keys", keys.ToArray());
         Parameter(command, "rollout", rolloutId);
-        return await ReadStringsAsync(command, ct);
+        return await ReadStringsAsync(command, cancellationToken);
     }
 
     public override bool IsNameConflict(Exception exception) =>

@@ -10,7 +10,7 @@ namespace Rollouter.Import.Importing.Writing;
 public static class RolloutWriteLock
 {
     /// <summary>Waits for the lock; the caller's transaction must be open and releases it when it ends.</summary>
-    public static async Task AcquireAsync(RolloutDbContext db, int rolloutId, CancellationToken ct)
+    public static async Task AcquireAsync(RolloutDbContext db, int rolloutId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         if (db.Database.CurrentTransaction is null)
@@ -19,6 +19,6 @@ public static class RolloutWriteLock
         }
 
         await using var store = ClientStore.For(db);
-        await store.LockRolloutAsync(rolloutId, ct);
+        await store.LockRolloutAsync(rolloutId, cancellationToken);
     }
 }

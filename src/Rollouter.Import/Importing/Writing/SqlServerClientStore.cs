@@ -64,18 +64,18 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
 
     private SqlTransaction SqlTransaction => (SqlTransaction)Transaction;
 
-    public override async Task LockRolloutAsync(int rolloutId, CancellationToken ct)
+    public override async Task LockRolloutAsync(int rolloutId, CancellationToken cancellationToken)
     {
         await using var command = Command(LockRolloutSql);
         Parameter(command, "@resource", $"Rollouter.ClientWrite.{rolloutId}");
-        await command.ExecuteNonQueryAsync(ct);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     protected override string InventoryLockSql => LockInventorySql;
 
     protected override string InventoryParameter => "@inventory";
 
-    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken cancellationToken)
     {
         await using var command = Command(CreateOptionSql);
         var field = Parameter(command, "@field", 0);
@@ -85,12 +85,12 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         {
             field.Value = option.CustomFieldId;
             name.Value = option.Name;
-            await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     public override async Task InsertClientsAsync(
-        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var table = ClientsTable();
         foreach (var client in clients)
@@ -101,23 +101,23 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                 Json.Values(client.Values), now, now, (object?)context.UserId ?? DBNull.Value, context.ImportId);
         }
 
-        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, cancellationToken);
     }
 
-    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
+    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         await using var command = Command(LoadForUpdateSql);
         Parameter(command, "@ids", JsonColumns.Serialize(ids));
-        return await ReadClientsAsync(command, ct);
+        return await ReadClientsAsync(command, cancellationToken);
     }
 
     public override async Task UpdateClientsAsync(
-        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (!_stagingCreated)
         {
             await using var create = Command(CreateUpdateStagingSql);
-            await create.ExecuteNonQueryAsync(ct);
+            await create.ExecuteNonQueryAsync(cancellationToken);
             _stagingCreated = true;
         }
 
@@ -129,14 +129,14 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                 (object?)client.Flag ?? DBNull.Value, Json.Values(client.Values));
         }
 
-        await BulkCopyAsync(table, SqlBulkCopyOptions.Default, ct);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.Default, cancellationToken);
         await using var update = Command(UpdateFromStagingSql);
         Parameter(update, "@now", now);
-        await update.ExecuteNonQueryAsync(ct);
+        await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async Task InsertHistoryAsync(
-        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var table = HistoryTable();
         foreach (var entry in entries)
@@ -145,10 +145,10 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                 entry.Action.ToString(), Json.Changes(entry.Changes), (object?)entry.CorrectionsJson ?? DBNull.Value);
         }
 
-        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, ct);
+        await BulkCopyAsync(table, SqlBulkCopyOptions.CheckConstraints, cancellationToken);
     }
 
-    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken cancellationToken)
     {
         using var table = new DataTable();
         table.Columns.Add("ImportId", typeof(int));
@@ -173,16 +173,16 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
             copy.ColumnMappings.Add(column.ColumnName, column.ColumnName);
         }
 
-        await copy.WriteToServerAsync(table, ct);
+        await copy.WriteToServerAsync(table, cancellationToken);
     }
 
     public override async Task<List<string>> FindTakenKeysAsync(
-        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await using var command = LookupCommand(FindTakenKeysSql);
         Parameter(command, "@keys", JsonColumns.Serialize(keys));
         Parameter(command, "@rollout", rolloutId);
-        return await ReadStringsAsync(command, ct);
+        return await ReadStringsAsync(command, cancellationToken);
     }
 
     public override bool IsNameConflict(Exception exception) =>
@@ -238,7 +238,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     }
 
     /// <summary>Copies <paramref name="table"/> into the table its name names, mapping the columns by name.</summary>
-    private async Task BulkCopyAsync(DataTable table, SqlBulkCopyOptions options, CancellationToken ct)
+    private async Task BulkCopyAsync(DataTable table, SqlBulkCopyOptions options, CancellationToken cancellationToken)
     {
         using var copy = new SqlBulkCopy(Sql, options, SqlTransaction)
         {
@@ -251,6 +251,6 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
             copy.ColumnMappings.Add(column.ColumnName, column.ColumnName);
         }
 
-        await copy.WriteToServerAsync(table, ct);
+        await copy.WriteToServerAsync(table, cancellationToken);
     }
 }

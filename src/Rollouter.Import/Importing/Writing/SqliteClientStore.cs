@@ -33,40 +33,40 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     /// <summary>The highest client id before this write while the search index's insert trigger is suspended.</summary>
     private long? _indexedUpTo;
 
-    public override async Task<IDbContextTransaction> BeginAsync(CancellationToken ct)
+    public override async Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
     {
         // IMMEDIATE takes the write lock now: writers queue here, and nothing changes the tables under this one.
-        await Db.Database.OpenConnectionAsync(ct);
+        await Db.Database.OpenConnectionAsync(cancellationToken);
         var transaction = ((SqliteConnection)Connection).BeginTransaction(deferred: false);
-        var used = await Db.Database.UseTransactionAsync(transaction, ct)
+        var used = await Db.Database.UseTransactionAsync(transaction, cancellationToken)
             ?? throw new InvalidOperationException("EF Core refused the SQLite transaction.");
         return new OwnedTransaction(used, transaction, Db);
     }
 
     /// <summary>The new clients go to the search index in one statement, not row by row through its trigger.</summary>
-    public override async Task StartInsertsAsync(CancellationToken ct)
+    public override async Task StartInsertsAsync(CancellationToken cancellationToken)
     {
         await using var command = Command("");
-        _indexedUpTo = await ClientSearchIndex.SuspendInsertTriggerAsync(command, ct);
+        _indexedUpTo = await ClientSearchIndex.SuspendInsertTriggerAsync(command, cancellationToken);
     }
 
-    public override async Task FinishAsync(CancellationToken ct)
+    public override async Task FinishAsync(CancellationToken cancellationToken)
     {
         if (_indexedUpTo is { } highest)
         {
             await using var command = Command("");
-            await ClientSearchIndex.IndexClientsAfterAsync(command, highest, ct);
+            await ClientSearchIndex.IndexClientsAfterAsync(command, highest, cancellationToken);
             _indexedUpTo = null;
         }
     }
 
-    public override Task LockRolloutAsync(int rolloutId, CancellationToken ct) => Task.CompletedTask;
+    public override Task LockRolloutAsync(int rolloutId, CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected override string InventoryLockSql => """SELECT "RolloutId" FROM "Inventories" WHERE "Id" = @inventory""";
 
     protected override string InventoryParameter => "@inventory";
 
-    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken ct)
+    public override async Task CreateOptionsAsync(int importId, IReadOnlyList<NewOption> options, CancellationToken cancellationToken)
     {
         await using var command = Command("""
             INSERT INTO "CustomFieldOptions" ("CustomFieldId", "Name", "Position", "CreatedByImportId")
@@ -83,12 +83,12 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         {
             field.Value = option.CustomFieldId;
             name.Value = option.Name;
-            await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     public override async Task InsertClientsAsync(
-        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const int perRow = ClientColumns;
         var time = TimeConverter.ConvertToProvider(now);
@@ -103,21 +103,21 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 parameters[offset + 5].Value = (object?)client.Description ?? DBNull.Value;
                 parameters[offset + 6].Value = (object?)client.Flag ?? DBNull.Value;
                 parameters[offset + 7].Value = Json.Values(client.Values);
-            }, perRow, ct);
+            }, perRow, cancellationToken);
     }
 
-    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken ct)
+    public override async Task<List<ClientState>> LoadForUpdateAsync(IReadOnlyCollection<int> ids, CancellationToken cancellationToken)
     {
         await using var command = Command("""
             SELECT "Id", "Name", "StatusId", "AssigneeId", "ClientUserId", "Description", "Flag", "Values"
             FROM "Clients" WHERE "Id" IN (SELECT "value" FROM json_each(@ids))
             """);
         Parameter(command, "@ids", JsonColumns.Serialize(ids));
-        return await ReadClientsAsync(command, ct);
+        return await ReadClientsAsync(command, cancellationToken);
     }
 
     public override async Task UpdateClientsAsync(
-        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken ct)
+        IReadOnlyList<ClientState> clients, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (_update is null)
         {
@@ -145,12 +145,12 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             p[4].Value = (object?)client.Flag ?? DBNull.Value;
             p[5].Value = Json.Values(client.Values);
             p[6].Value = client.Id;
-            await _update.ExecuteNonQueryAsync(ct);
+            await _update.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     public override async Task InsertHistoryAsync(
-        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken ct)
+        WriteContext context, IReadOnlyList<HistoryRecord> entries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const int perRow = 4;
         var time = TimeConverter.ConvertToProvider(now);
@@ -161,10 +161,10 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 parameters[offset + 1].Value = entry.Action.ToString();
                 parameters[offset + 2].Value = Json.Changes(entry.Changes);
                 parameters[offset + 3].Value = (object?)entry.CorrectionsJson ?? DBNull.Value;
-            }, perRow, ct);
+            }, perRow, cancellationToken);
     }
 
-    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken ct)
+    public override async Task InsertRowErrorsAsync(int importId, IReadOnlyList<Rules.RowError> errors, CancellationToken cancellationToken)
     {
         // One transaction per batch: SQLite commits (and syncs) once, not once per row.
         var connection = (SqliteConnection)Connection;
@@ -189,14 +189,14 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             header.Value = (object?)error.Header ?? DBNull.Value;
             value.Value = (object?)error.Value ?? DBNull.Value;
             message.Value = error.Message;
-            await command.ExecuteNonQueryAsync(ct);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(ct);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public override async Task<List<string>> FindTakenKeysAsync(
-        int rolloutId, IReadOnlyList<string> keys, CancellationToken ct)
+        int rolloutId, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         await using var command = LookupCommand("""
             SELECT c."NameKey" FROM "Clients" c
@@ -204,7 +204,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
             """);
         Parameter(command, "@keys", JsonColumns.Serialize(keys));
         Parameter(command, "@rollout", rolloutId);
-        return await ReadStringsAsync(command, ct);
+        return await ReadStringsAsync(command, cancellationToken);
     }
 
     public override bool IsNameConflict(Exception exception) =>
@@ -221,10 +221,10 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         ref SqliteCommand? full,
         Action<SqliteParameterCollection, int, T> bind,
         int perRow,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         full ??= create(RowsPerInsert);
-        return WriteGroupsAsync(items, create, full, bind, perRow, ct);
+        return WriteGroupsAsync(items, create, full, bind, perRow, cancellationToken);
     }
 
     private static async Task WriteGroupsAsync<T>(
@@ -233,7 +233,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         SqliteCommand full,
         Action<SqliteParameterCollection, int, T> bind,
         int perRow,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var index = 0;
         for (; index + RowsPerInsert <= items.Count; index += RowsPerInsert)
@@ -243,7 +243,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 bind(full.Parameters, row * perRow, items[index + row]);
             }
 
-            await full.ExecuteNonQueryAsync(ct);
+            await full.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var rest = items.Count - index;
@@ -255,7 +255,7 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
                 bind(partial.Parameters, row * perRow, items[index + row]);
             }
 
-            await partial.ExecuteNonQueryAsync(ct);
+            await partial.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
