@@ -19,6 +19,7 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
 {
     private readonly string _dataFolder = Directory.CreateTempSubdirectory("rollouter-web-").FullName;
     private readonly string? _postgresDatabase;
+    private bool _postgresDatabaseCreated;
 
     public RolloutWebFactory() : this(DatabaseProvider.Sqlite)
     {
@@ -49,7 +50,13 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         builder.UseSetting("Rollouter:DatabaseProvider", Provider.ToString());
         if (_postgresDatabase is not null)
         {
-            CreatePostgresDatabase(_postgresDatabase);
+            // Once per factory: a host that failed to start is built again by the next test, on the same database.
+            if (!_postgresDatabaseCreated)
+            {
+                CreatePostgresDatabase(_postgresDatabase);
+                _postgresDatabaseCreated = true;
+            }
+
             builder.UseSetting("ConnectionStrings:PostgreSql",
                 new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer) { Database = _postgresDatabase }.ToString());
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Rollouter.Import.Data.ClientLists;
@@ -13,12 +14,16 @@ public static class ClientSearchIndex
 {
     public const string Table = "ClientSearch";
 
-    private const string Ddl = """
-        CREATE VIRTUAL TABLE IF NOT EXISTS "ClientSearch" USING fts5("NameKey", "Description", content='Clients',
-            content_rowid='Id', tokenize='trigram');
+    private const string InsertTrigger = """
         CREATE TRIGGER IF NOT EXISTS "Clients_Search_Insert" AFTER INSERT ON "Clients" BEGIN
             INSERT INTO "ClientSearch" (rowid, "NameKey", "Description") VALUES (new."Id", new."NameKey", new."Description");
         END;
+        """;
+
+    private const string Ddl = """
+        CREATE VIRTUAL TABLE IF NOT EXISTS "ClientSearch" USING fts5("NameKey", "Description", content='Clients',
+            content_rowid='Id', tokenize='trigram');
+        """ + InsertTrigger + """
         CREATE TRIGGER IF NOT EXISTS "Clients_Search_Delete" AFTER DELETE ON "Clients" BEGIN
             INSERT INTO "ClientSearch" ("ClientSearch", rowid, "NameKey", "Description")
                 VALUES ('delete', old."Id", old."NameKey", old."Description");
@@ -46,6 +51,48 @@ public static class ClientSearchIndex
         {
             await db.Database.ExecuteSqlRawAsync("""INSERT INTO "ClientSearch" ("ClientSearch") VALUES ('rebuild')""", ct);
         }
+    }
+
+    /// <summary>
+    /// For a bulk insert of clients in the caller's SQLite write transaction (<paramref name="command"/> runs in it): drops the insert trigger (in the transaction,
+    /// so a rollback restores it; the write lock keeps every other writer out meanwhile) and returns the highest client id
+    /// so far, or null when the database has no search index. <see cref="IndexClientsAfterAsync"/> then indexes the new
+    /// clients in one statement and restores the trigger. Measured on 200,000 clients: 12.6 CPU seconds through the
+    /// trigger, row by row, 2.1 s in one statement (docs/performance.md).
+    /// </summary>
+    public static async Task<long?> SuspendInsertTriggerAsync(DbCommand command, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.CommandText = """SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'Clients_Search_Insert'""";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        command.CommandText = """SELECT coalesce(max("Id"), 0) FROM "Clients" """;
+        var highest = Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = """DROP TRIGGER "Clients_Search_Insert" """;
+        await command.ExecuteNonQueryAsync(ct);
+        return highest;
+    }
+
+    /// <summary>Indexes the clients inserted after <paramref name="highest"/> and restores the insert trigger.</summary>
+    public static async Task IndexClientsAfterAsync(DbCommand command, long highest, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        // New rowids are above the highest one at the start: SQLite gives max + 1, and no other writer ran since.
+        command.CommandText = """
+            INSERT INTO "ClientSearch" (rowid, "NameKey", "Description")
+            SELECT "Id", "NameKey", "Description" FROM "Clients" WHERE "Id" > @highest
+            """;
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@highest";
+        parameter.Value = highest;
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(ct);
+        command.Parameters.Clear();
+        command.CommandText = InsertTrigger;
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>

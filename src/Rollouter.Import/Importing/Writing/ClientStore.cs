@@ -105,6 +105,18 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// </summary>
     public virtual Task EndInsertAsync(CancellationToken ct) => Task.CompletedTask;
 
+    /// <summary>
+    /// In the writer's transaction, before the first row: a store may defer work to <see cref="FinishAsync"/> (SQLite
+    /// suspends its search index's insert trigger). Whoever calls it calls <see cref="FinishAsync"/> before committing.
+    /// </summary>
+    public virtual Task StartInsertsAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// After the last row and the last <see cref="EndInsertAsync"/>, before the commit: what a store deferred to the end
+    /// of the write (SQLite's search index of the new clients).
+    /// </summary>
+    public virtual Task FinishAsync(CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Drops an open bulk insert without waiting for the database (the write failed and is rolled back).</summary>
     public virtual Task AbortInsertAsync() => Task.CompletedTask;
 

@@ -53,6 +53,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 await store.LockRolloutAsync(context.RolloutId, ct);
                 await store.LockInventoryAsync(context.InventoryId, context.RolloutId, ct);
                 await history.LoadStatusesAsync(ct);
+                await store.StartInsertsAsync(ct);
                 while (true)
                 {
                     batch.Clear();
@@ -88,6 +89,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
                 await store.EndInsertAsync(ct);
                 unconfirmed.Clear();
+                await store.FinishAsync(ct);
 
                 // Once, after the last row: one statement, and the open bulk insert of new clients is not interrupted.
                 if (newOptions.Count > 0)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Configurations;
 using Rollouter.Import.Data.Entities;
 
@@ -29,6 +30,9 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
     private SqliteCommand? _insertHistory;
     private SqliteCommand? _update;
 
+    /// <summary>The highest client id before this write while the search index's insert trigger is suspended.</summary>
+    private long? _indexedUpTo;
+
     public override async Task<IDbContextTransaction> BeginAsync(CancellationToken ct)
     {
         // IMMEDIATE takes the write lock now: writers queue here, and nothing changes the tables under this one.
@@ -37,6 +41,23 @@ internal sealed class SqliteClientStore(RolloutDbContext db) : ClientStore(db)
         var used = await Db.Database.UseTransactionAsync(transaction, ct)
             ?? throw new InvalidOperationException("EF Core refused the SQLite transaction.");
         return new OwnedTransaction(used, transaction, Db);
+    }
+
+    /// <summary>The new clients go to the search index in one statement, not row by row through its trigger.</summary>
+    public override async Task StartInsertsAsync(CancellationToken ct)
+    {
+        await using var command = Command("");
+        _indexedUpTo = await ClientSearchIndex.SuspendInsertTriggerAsync(command, ct);
+    }
+
+    public override async Task FinishAsync(CancellationToken ct)
+    {
+        if (_indexedUpTo is { } highest)
+        {
+            await using var command = Command("");
+            await ClientSearchIndex.IndexClientsAfterAsync(command, highest, ct);
+            _indexedUpTo = null;
+        }
     }
 
     public override Task LockRolloutAsync(int rolloutId, CancellationToken ct) => Task.CompletedTask;
