@@ -42,6 +42,9 @@ public sealed class LoadApp : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Rollouter__DemoData"] = "false";
         start.Environment["Rollouter__DataFolder"] = data;
+        // Every virtual user signs in twice (a browser session and an API token) from the same loopback address: more than
+        // the 30 attempts a minute the app allows one address by default.
+        start.Environment["Rollouter__SignIn__AttemptsPerAddressPerMinute"] = "100000";
         if (Environment.GetEnvironmentVariable("BENCH_PERF_APP") is { Length: > 0 })
         {
             start.Environment["DOTNET_PerfMapEnabled"] = "1";
