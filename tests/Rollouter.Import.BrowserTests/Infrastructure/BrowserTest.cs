@@ -129,7 +129,26 @@ public abstract partial class BrowserTest(BrowserFixture fixture, ITestOutputHel
         }
 
         var file = Path.Combine(_screenshots, $"{++_step:00}-{FileNamePart().Replace(name, "-")}.png");
-        await page.ScreenshotAsync(new() { Path = file, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        try
+        {
+            await page.ScreenshotAsync(new() { Path = file, FullPage = true, Animations = ScreenshotAnimations.Disabled, Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // A page that navigates while it is captured (the import page reloads when its progress bar ends) can leave
+            // Chromium's capture waiting: once more on the loaded page. A screenshot is a record of the step, not a check.
+            await page.WaitForLoadStateAsync(LoadState.Load);
+            try
+            {
+                await page.ScreenshotAsync(new() { Path = file, FullPage = true, Animations = ScreenshotAnimations.Disabled, Timeout = 20_000 });
+            }
+            catch (TimeoutException e)
+            {
+                output.WriteLine($"step {_step:00} {name}: no screenshot ({e.Message.Split('\n')[0]})");
+                return;
+            }
+        }
+
         output.WriteLine($"step {_step:00} {name}: {page.Url} -> {Path.GetRelativePath(Paths.RepositoryRoot, file)}");
     }
 
