@@ -30,7 +30,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
     /// <returns>1 when the partner's earlier row, until now counted as good, fails now; else 0.</returns>
     public int CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
     {
-        if (!buffer.IsUpdate || !links.TryGetValue(buffer.Existing!.Value.Id, out var link))
+        if (!buffer.IsUpdate || !links.TryGetValue(buffer.Existing.Value.Id, out var link))
         {
             return 0;
         }
@@ -42,7 +42,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
             values[i] = buffer.Values[link.SharedFields[i].Index];
         }
 
-        var current = new LinkedRow(row.RowNumber, buffer.Name!, values);
+        var current = new LinkedRow(row.RowNumber, buffer.Name, values);
         if (_rows.TryGetValue(link.Partner.Id, out var partner))
         {
             for (var i = 0; i < link.SharedFields.Length; i++)
@@ -53,11 +53,11 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                 }
 
                 var field = link.SharedFields[i];
-                var column = field.Column!;
-                errors.Add(column, Display(mine, column),
-                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(partner.Name)}\" in row {partner.Row}, which gives \"{ErrorText.Shorten(Display(theirs, column))}\"; directly linked clients must have the same value.");
-                errors.AddToEarlierRow(partner.Row, column, Display(theirs, column),
-                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(current.Name)}\" in row {row.RowNumber}, which gives \"{ErrorText.Shorten(Display(mine, column))}\"; directly linked clients must have the same value.",
+                var column = field.MappedColumn;
+                errors.Add(column, Display(mine, field, column),
+                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(partner.Name)}\" in row {partner.Row}, which gives \"{ErrorText.Shorten(Display(theirs, field, column))}\"; directly linked clients must have the same value.");
+                errors.AddToEarlierRow(partner.Row, column, Display(theirs, field, column),
+                    $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(current.Name)}\" in row {row.RowNumber}, which gives \"{ErrorText.Shorten(Display(mine, field, column))}\"; directly linked clients must have the same value.",
                     rowAlreadyFailed: partner.Failed);
                 newlyFailed += partner.Failed ? 0 : 1;
                 partner.Failed = true;
@@ -139,8 +139,8 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
         return true;
     }
 
-    private static string Display(string[] value, ColumnPlan column) =>
-        string.Join(column.Field!.Field.IsMultiValued ? column.Separator : "", value);
+    private static string Display(string[] value, FieldPlan field, ColumnPlan column) =>
+        string.Join(field.Field.IsMultiValued ? column.Separator : "", value);
 
     private sealed class LinkedRow(int row, string name, string[]?[] values)
     {

@@ -243,8 +243,11 @@ public sealed class CheckPass
                     buffer.Flag = string.IsNullOrWhiteSpace(cell) ? null : cell;
                     break;
                 case ColumnKind.Field:
-                    buffer.Values[column.Field!.Index] = FieldValueRule.Read(column, cell, buffer, errors);
+                {
+                    var field = column.Field;
+                    buffer.Values[field.Index] = FieldValueRule.Read(column, field, cell, buffer, errors);
                     break;
+                }
             }
 
             if (errors.RowErrorCount > errorsBefore)
@@ -287,7 +290,7 @@ public sealed class CheckPass
             RowNumber = row.RowNumber,
             ExistingClientId = buffer.Existing?.Id,
             // An update keeps the stored spelling of the name: the name only identifies the client here.
-            Name = buffer.Existing?.Name ?? buffer.Name!,
+            Name = buffer.Existing?.Name ?? buffer.Name ?? throw new InvalidOperationException($"Row {row.RowNumber} has no name, yet no error."),
             StatusId = buffer.StatusId,
             AssigneeId = buffer.AssigneeId,
             ClientUserId = buffer.ClientUserId,

@@ -17,6 +17,9 @@ internal enum ColumnKind
 /// <summary>One mapped column of the file: where it is, what it goes into, and the mapping's choices for it.</summary>
 internal sealed class ColumnPlan(int index, string letter, string? header, ColumnKind kind)
 {
+    private FieldPlan? _field;
+    private UserDirectory? _users;
+
     /// <summary>Stands for a Name column the mapping lacks (the mapping check reports that before any row).</summary>
     public static readonly ColumnPlan Unmapped = new(-1, "", null, ColumnKind.Name);
 
@@ -37,9 +40,24 @@ internal sealed class ColumnPlan(int index, string letter, string? header, Colum
 
     public string Separator { get; init; } = ColumnMapping.DefaultSeparator;
 
-    /// <summary>The custom field of a <see cref="ColumnKind.Field"/> column.</summary>
-    public FieldPlan? Field { get; set; }
+    /// <summary>The custom field of a <see cref="ColumnKind.Field"/> column (the loader sets it with the plan).</summary>
+    public FieldPlan Field
+    {
+        get => _field ?? NotLoaded<FieldPlan>(nameof(Field));
+        set => _field = value;
+    }
 
-    /// <summary>The users an Assignee or Client User column looks up, by its <see cref="Lookup"/>.</summary>
-    public UserDirectory? Users { get; set; }
+    /// <summary>
+    /// The users an Assignee or Client User column looks up, by its <see cref="Lookup"/> (the loader sets them before
+    /// the first row).
+    /// </summary>
+    public UserDirectory Users
+    {
+        get => _users ?? NotLoaded<UserDirectory>(nameof(Users));
+        set => _users = value;
+    }
+
+    // Out of line, so that the getters stay small enough to inline in the per-cell loop.
+    private T NotLoaded<T>(string member) =>
+        throw new InvalidOperationException($"Column {Letter} has no {member}: the checker's loader sets it.");
 }

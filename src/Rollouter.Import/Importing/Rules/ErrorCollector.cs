@@ -61,7 +61,7 @@ internal sealed class ErrorCollector
             _stored++;
             _errors.Add(new RowError(row, column?.Letter, column?.Header,
                 ErrorText.Truncate(value, ImportChecker.MaxErrorValueLength),
-                ErrorText.Truncate(message, MaxMessageLength)!));
+                ErrorText.Truncate(message, MaxMessageLength)));
         }
     }
 

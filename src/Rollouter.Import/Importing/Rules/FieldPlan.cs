@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -35,6 +36,10 @@ internal sealed class FieldPlan
     /// <summary>The column the mapping puts into this field, if any.</summary>
     public ColumnPlan? Column { get; set; }
 
+    /// <summary>The column of a field the loader found mapped (shared fields of advanced links are).</summary>
+    public ColumnPlan MappedColumn =>
+        Column ?? throw new InvalidOperationException($"Field \"{Field.Name}\" is not mapped to a column.");
+
     public Regex? Pattern { get; set; }
 
     /// <summary>A value of an existing client that matches <see cref="Pattern"/>, shown in the pattern's message.</summary>
@@ -50,9 +55,9 @@ internal sealed class FieldPlan
     /// The option's stored spelling: exact first, then ignoring case (so "model 3" is stored as "Model 3" and no
     /// near-duplicate option appears), then the options added by earlier rows of this pass.
     /// </summary>
-    public bool TryFind(string value, out string option) =>
-        _exact.TryGetValue(value, out option!) || _ignoringCase.TryGetValue(value, out option!) ||
-        _created.TryGetValue(value, out option!);
+    public bool TryFind(string value, [NotNullWhen(true)] out string? option) =>
+        _exact.TryGetValue(value, out option) || _ignoringCase.TryGetValue(value, out option) ||
+        _created.TryGetValue(value, out option);
 
     /// <summary>Adds <paramref name="value"/> as a new option of this pass (the caller found no option by that name).</summary>
     public NewOption Create(string value)

@@ -10,14 +10,13 @@ namespace Rollouter.Import.Importing.Rules;
 internal static class FieldValueRule
 {
     /// <returns>The value to store, or null for an empty cell or an error.</returns>
-    public static string[]? Read(ColumnPlan column, string? cell, RowBuffer buffer, ErrorCollector errors)
+    public static string[]? Read(ColumnPlan column, FieldPlan field, string? cell, RowBuffer buffer, ErrorCollector errors)
     {
         if (string.IsNullOrWhiteSpace(cell))
         {
             return null;
         }
 
-        var field = column.Field!;
         switch (field.Field.Type)
         {
             case CustomFieldType.Selection:

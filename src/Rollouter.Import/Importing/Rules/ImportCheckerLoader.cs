@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Importing.Mapping;
@@ -144,7 +145,15 @@ public static class ImportCheckerLoader
     private static async Task LoadPatternExamplesAsync(RolloutDbContext db, InventoryDefinition inventory, FieldPlan[] fields,
         CancellationToken cancellationToken)
     {
-        var patterned = fields.Where(f => f.Column is not null && f.Pattern is not null).ToList();
+        var patterned = new List<(FieldPlan Field, Regex Pattern)>();
+        foreach (var field in fields)
+        {
+            if (field is { Column: not null, Pattern: { } pattern })
+            {
+                patterned.Add((field, pattern));
+            }
+        }
+
         if (patterned.Count == 0)
         {
             return;
@@ -155,11 +164,11 @@ public static class ImportCheckerLoader
         var values = await db.Clients.AsNoTracking().Where(c => c.InventoryId == inventoryId)
             .OrderByDescending(c => c.Id).Take(looked).Select(c => c.Values)
             .ToListAsync(cancellationToken);
-        foreach (var field in patterned)
+        foreach (var (field, pattern) in patterned)
         {
             field.Example = values
                 .SelectMany(v => v.TryGetValue(field.Field.Id, out var parts) ? parts : [])
-                .FirstOrDefault(v => !string.IsNullOrEmpty(v) && v.Length <= 100 && field.Pattern!.IsMatch(v));
+                .FirstOrDefault(v => !string.IsNullOrEmpty(v) && v.Length <= 100 && pattern.IsMatch(v));
         }
     }
 

@@ -85,7 +85,6 @@ internal sealed class NameRule
         else
         {
             buffer.Existing = existing;
-            buffer.IsUpdate = true;
         }
     }
 

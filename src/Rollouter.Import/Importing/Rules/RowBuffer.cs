@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
 
@@ -30,8 +31,12 @@ internal sealed class RowBuffer(int fieldCount, int columnCount)
     /// <summary>The name is valid and new: the row creates a client.</summary>
     public bool IsNew { get; set; }
 
-    /// <summary>The name is that of a client of this inventory and "Update existing clients" is on.</summary>
-    public bool IsUpdate { get; set; }
+    /// <summary>
+    /// The name is that of a client of this inventory and "Update existing clients" is on: the name rule sets
+    /// <see cref="Existing"/> only then.
+    /// </summary>
+    [MemberNotNullWhen(true, nameof(Name), nameof(Existing))]
+    public bool IsUpdate => Name is not null && Existing.HasValue;
 
     public int? StatusId { get; set; }
 
@@ -66,7 +71,7 @@ internal sealed class RowBuffer(int fieldCount, int columnCount)
         Name = Description = Flag = null;
         _keyLength = 0;
         Existing = null;
-        IsNew = IsUpdate = false;
+        IsNew = false;
         StatusId = AssigneeId = ClientUserId = null;
         Array.Clear(Values);
         if (NewOptions.Count > 0)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 
@@ -15,8 +16,9 @@ internal sealed class UserDirectory
     public UserDirectory(IEnumerable<UserRecord> users, UserLookup lookup)
     {
         _lookup = lookup;
-        foreach (var group in users.Where(u => !string.IsNullOrWhiteSpace(Key(u)))
-                     .GroupBy(u => Key(u)!.Trim(), StringComparer.OrdinalIgnoreCase))
+        // Users without the attribute fall into the group of the empty key, which no cell looks up.
+        foreach (var group in users.GroupBy(u => Key(u)?.Trim() ?? "", StringComparer.OrdinalIgnoreCase)
+                     .Where(g => g.Key.Length > 0))
         {
             _users[group.Key] = [.. group];
         }
@@ -29,13 +31,14 @@ internal sealed class UserDirectory
         _ => user.Email,
     };
 
-    /// <summary>How many users the value names; <paramref name="user"/> is set when exactly one.</summary>
-    public int Find(string value, out UserRecord user)
+    /// <summary>Whether the value names exactly one user; <paramref name="found"/> is how many it names.</summary>
+    public bool TryFind(string value, [NotNullWhen(true)] out UserRecord? user, out int found)
     {
-        user = null!;
+        user = null;
         if (!_users.TryGetValue(value, out var matches))
         {
-            return 0;
+            found = 0;
+            return false;
         }
 
         if (matches.Length > 1)
@@ -43,13 +46,15 @@ internal sealed class UserDirectory
             var exact = matches.Where(u => string.Equals(Key(u)?.Trim(), value, StringComparison.Ordinal)).ToList();
             if (exact.Count != 1 || _lookup == UserLookup.Name)
             {
-                return matches.Length;
+                found = matches.Length;
+                return false;
             }
 
             matches = [exact[0]];
         }
 
         user = matches[0];
-        return 1;
+        found = 1;
+        return true;
     }
 }

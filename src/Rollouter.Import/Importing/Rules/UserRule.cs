@@ -18,24 +18,15 @@ internal static class UserRule
             return null;
         }
 
-        var found = column.Users!.Find(value, out var user);
-        if (found == 0)
+        if (!column.Users.TryFind(value, out var user, out var found))
         {
-            errors.Add(column, cell, column.Lookup switch
+            errors.Add(column, cell, (found, column.Lookup) switch
             {
-                UserLookup.Name => $"No user named \"{ErrorText.Shorten(value)}\".",
-                UserLookup.UserId => $"No user with user ID \"{ErrorText.Shorten(value)}\".",
-                _ => $"No user with email \"{ErrorText.Shorten(value)}\".",
-            });
-            return null;
-        }
-
-        if (found > 1)
-        {
-            errors.Add(column, cell, column.Lookup switch
-            {
-                UserLookup.Name => $"{found} users are named \"{ErrorText.Shorten(value)}\": use email or user ID.",
-                UserLookup.UserId => $"{found} users have a user ID \"{ErrorText.Shorten(value)}\" differing only in case: write it exactly.",
+                (0, UserLookup.Name) => $"No user named \"{ErrorText.Shorten(value)}\".",
+                (0, UserLookup.UserId) => $"No user with user ID \"{ErrorText.Shorten(value)}\".",
+                (0, _) => $"No user with email \"{ErrorText.Shorten(value)}\".",
+                (_, UserLookup.Name) => $"{found} users are named \"{ErrorText.Shorten(value)}\": use email or user ID.",
+                (_, UserLookup.UserId) => $"{found} users have a user ID \"{ErrorText.Shorten(value)}\" differing only in case: write it exactly.",
                 _ => $"{found} users have email \"{ErrorText.Shorten(value)}\": use user ID.",
             });
             return null;
