@@ -20,11 +20,11 @@ public class ClientImport
 
     public int RolloutId { get; set; }
 
-    public Rollout Rollout { get; set; } = null!;
+    public Rollout Rollout { get => field ?? throw Navigation.NotLoaded(this, nameof(Rollout)); set; }
 
     public int InventoryId { get; set; }
 
-    public Inventory Inventory { get; set; } = null!;
+    public Inventory Inventory { get => field ?? throw Navigation.NotLoaded(this, nameof(Inventory)); set; }
 
     public ImportStatus Status { get; set; } = ImportStatus.Incomplete;
 
@@ -45,7 +45,7 @@ public class ClientImport
 
     public int CreatedById { get; set; }
 
-    public User CreatedBy { get; set; } = null!;
+    public User CreatedBy { get => field ?? throw Navigation.NotLoaded(this, nameof(CreatedBy)); set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -124,7 +124,7 @@ public class ImportRowError
 
     public int ImportId { get; set; }
 
-    public ClientImport Import { get; set; } = null!;
+    public ClientImport Import { get => field ?? throw Navigation.NotLoaded(this, nameof(Import)); set; }
 
     public int Row { get; set; }
 
@@ -146,7 +146,7 @@ public class ImportFileChunk
 {
     public int ImportId { get; set; }
 
-    public ClientImport Import { get; set; } = null!;
+    public ClientImport Import { get => field ?? throw Navigation.NotLoaded(this, nameof(Import)); set; }
 
     public int Index { get; set; }
 

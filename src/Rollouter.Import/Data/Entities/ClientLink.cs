@@ -19,11 +19,11 @@ public class ClientLinkTypeSharedField
 {
     public int ClientLinkTypeId { get; set; }
 
-    public ClientLinkType ClientLinkType { get; set; } = null!;
+    public ClientLinkType ClientLinkType { get => field ?? throw Navigation.NotLoaded(this, nameof(ClientLinkType)); set; }
 
     public int CustomFieldId { get; set; }
 
-    public CustomField CustomField { get; set; } = null!;
+    public CustomField CustomField { get => field ?? throw Navigation.NotLoaded(this, nameof(CustomField)); set; }
 }
 
 public class ClientLink
@@ -32,16 +32,16 @@ public class ClientLink
 
     public int ClientLinkTypeId { get; set; }
 
-    public ClientLinkType LinkType { get; set; } = null!;
+    public ClientLinkType LinkType { get => field ?? throw Navigation.NotLoaded(this, nameof(LinkType)); set; }
 
     /// <summary>The client the outward name reads from ("SourceClient replaces TargetClient").</summary>
     public int SourceClientId { get; set; }
 
-    public Client SourceClient { get; set; } = null!;
+    public Client SourceClient { get => field ?? throw Navigation.NotLoaded(this, nameof(SourceClient)); set; }
 
     public int TargetClientId { get; set; }
 
-    public Client TargetClient { get; set; } = null!;
+    public Client TargetClient { get => field ?? throw Navigation.NotLoaded(this, nameof(TargetClient)); set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }
@@ -54,9 +54,9 @@ public class AdvancedLinkMembership
 {
     public int ClientId { get; set; }
 
-    public Client Client { get; set; } = null!;
+    public Client Client { get => field ?? throw Navigation.NotLoaded(this, nameof(Client)); set; }
 
     public int ClientLinkId { get; set; }
 
-    public ClientLink ClientLink { get; set; } = null!;
+    public ClientLink ClientLink { get => field ?? throw Navigation.NotLoaded(this, nameof(ClientLink)); set; }
 }

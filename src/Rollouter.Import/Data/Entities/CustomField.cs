@@ -39,7 +39,7 @@ public class CustomFieldOption
 
     public int CustomFieldId { get; set; }
 
-    public CustomField CustomField { get; set; } = null!;
+    public CustomField CustomField { get => field ?? throw Navigation.NotLoaded(this, nameof(CustomField)); set; }
 
     public required string Name { get; set; }
 

@@ -10,7 +10,7 @@ public class ImportCellCorrection
 
     public int ImportId { get; set; }
 
-    public ClientImport Import { get; set; } = null!;
+    public ClientImport Import { get => field ?? throw Navigation.NotLoaded(this, nameof(Import)); set; }
 
     /// <summary>The row as the spreadsheet numbers it (as the failed rows and the error report do).</summary>
     public int Row { get; set; }
@@ -26,7 +26,7 @@ public class ImportCellCorrection
 
     public int ById { get; set; }
 
-    public User By { get; set; } = null!;
+    public User By { get => field ?? throw Navigation.NotLoaded(this, nameof(By)); set; }
 
     public DateTimeOffset At { get; set; }
 }
@@ -41,7 +41,7 @@ public class ImportValueReplacement
 
     public int ImportId { get; set; }
 
-    public ClientImport Import { get; set; } = null!;
+    public ClientImport Import { get => field ?? throw Navigation.NotLoaded(this, nameof(Import)); set; }
 
     public required string Column { get; set; }
 
@@ -52,7 +52,7 @@ public class ImportValueReplacement
 
     public int ById { get; set; }
 
-    public User By { get; set; } = null!;
+    public User By { get => field ?? throw Navigation.NotLoaded(this, nameof(By)); set; }
 
     public DateTimeOffset At { get; set; }
 }

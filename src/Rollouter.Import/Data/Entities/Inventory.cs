@@ -6,13 +6,13 @@ public class Inventory
 
     public int RolloutId { get; set; }
 
-    public Rollout Rollout { get; set; } = null!;
+    public Rollout Rollout { get => field ?? throw Navigation.NotLoaded(this, nameof(Rollout)); set; }
 
     public required string Name { get; set; }
 
     public int WorkflowId { get; set; }
 
-    public Workflow Workflow { get; set; } = null!;
+    public Workflow Workflow { get => field ?? throw Navigation.NotLoaded(this, nameof(Workflow)); set; }
 
     /// <summary>The inventory's custom fields, in display order.</summary>
     public List<InventoryCustomField> CustomFields { get; set; } = [];
@@ -34,11 +34,11 @@ public class InventoryCustomField
 {
     public int InventoryId { get; set; }
 
-    public Inventory Inventory { get; set; } = null!;
+    public Inventory Inventory { get => field ?? throw Navigation.NotLoaded(this, nameof(Inventory)); set; }
 
     public int CustomFieldId { get; set; }
 
-    public CustomField CustomField { get; set; } = null!;
+    public CustomField CustomField { get => field ?? throw Navigation.NotLoaded(this, nameof(CustomField)); set; }
 
     public int Position { get; set; }
 }

@@ -23,9 +23,9 @@ public class RolloutMember
 {
     public int RolloutId { get; set; }
 
-    public Rollout Rollout { get; set; } = null!;
+    public Rollout Rollout { get => field ?? throw Navigation.NotLoaded(this, nameof(Rollout)); set; }
 
     public int UserId { get; set; }
 
-    public User User { get; set; } = null!;
+    public User User { get => field ?? throw Navigation.NotLoaded(this, nameof(User)); set; }
 }

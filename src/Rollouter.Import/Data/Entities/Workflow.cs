@@ -16,7 +16,7 @@ public class WorkflowStatus
 
     public int WorkflowId { get; set; }
 
-    public Workflow Workflow { get; set; } = null!;
+    public Workflow Workflow { get => field ?? throw Navigation.NotLoaded(this, nameof(Workflow)); set; }
 
     /// <summary>Unique within the workflow, compared exactly (case-sensitive) by imports.</summary>
     public required string Name { get; set; }
