@@ -129,7 +129,7 @@ public sealed class DatabaseLock : IAsyncDisposable
                 await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@class, @key)", connection);
                 command.Parameters.AddWithValue("class", name.Class);
                 command.Parameters.AddWithValue("key", name.Key);
-                return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+                return Scalar<bool>(await command.ExecuteScalarAsync(cancellationToken), "pg_try_advisory_lock");
             }, cancellationToken);
             if (!taken)
             {
@@ -152,6 +152,15 @@ public sealed class DatabaseLock : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The value a lock function returned. ADO.NET types every scalar as a nullable object; these functions always
+    /// return one, so anything else is the server's error, said plainly.
+    /// </summary>
+    private static T Scalar<T>(object? value, string function) where T : struct =>
+        value is T typed
+            ? typed
+            : throw new InvalidOperationException($"{function} returned {value ?? "NULL"}, not a {typeof(T).Name}.");
+
     private static async Task<DatabaseLock?> SqlServerAsync(
         string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
@@ -168,7 +177,7 @@ public sealed class DatabaseLock : IAsyncDisposable
                     wait == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Min(int.MaxValue, wait.TotalMilliseconds));
                 command.CommandTimeout = 0;
                 // 0 granted, 1 granted after waiting; negative: timed out, cancelled or refused.
-                if ((int)(await command.ExecuteScalarAsync(cancellationToken))! < 0)
+                if (Scalar<int>(await command.ExecuteScalarAsync(cancellationToken), "sp_getapplock") < 0)
                 {
                     await connection.DisposeAsync();
                     return null;

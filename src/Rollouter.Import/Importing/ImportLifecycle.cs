@@ -240,9 +240,10 @@ public sealed class ImportLifecycle(
         for (var i = 0; i < changes.Cells.Count; i++)
         {
             var cell = changes.Cells[i];
-            if (ColumnOf(columns, cell.Column, $"cells[{i}].column") is { } refused)
+            var target = ColumnOf(columns, cell.Column, $"cells[{i}].column");
+            if (target.Failed)
             {
-                problems.Add(refused);
+                problems.Add(target.Problem);
             }
             else if (cell.Row <= headerRow)
             {
@@ -257,8 +258,7 @@ public sealed class ImportLifecycle(
             }
             else
             {
-                var letter = cell.Column!.Trim().ToUpperInvariant();
-                cells.Add((cell.Row, letter, columns.First(c => c.Letter == letter).Index, cell.Value));
+                cells.Add((cell.Row, target.Value.Letter, target.Value.Index, cell.Value));
             }
         }
 
@@ -266,9 +266,10 @@ public sealed class ImportLifecycle(
         for (var i = 0; i < changes.Replacements.Count; i++)
         {
             var replacement = changes.Replacements[i];
-            if (ColumnOf(columns, replacement.Column, $"replacements[{i}].column") is { } refused)
+            var target = ColumnOf(columns, replacement.Column, $"replacements[{i}].column");
+            if (target.Failed)
             {
-                problems.Add(refused);
+                problems.Add(target.Problem);
             }
             else if (replacement.From is null)
             {
@@ -282,7 +283,7 @@ public sealed class ImportLifecycle(
             }
             else
             {
-                replacements.Add((replacement.Column!.Trim().ToUpperInvariant(), CellCorrections.Key(replacement.From),
+                replacements.Add((target.Value.Letter, CellCorrections.Key(replacement.From),
                     replacement.To?.Trim()));
             }
         }
@@ -424,12 +425,13 @@ public sealed class ImportLifecycle(
             return view.Problem;
         }
 
-        if (ColumnOf(view.Value.Columns, column, "column") is { } refused)
+        var target = ColumnOf(view.Value.Columns, column, "column");
+        if (target.Failed)
         {
-            return refused;
+            return target.Problem;
         }
 
-        var letter = column!.Trim().ToUpperInvariant();
+        var letter = target.Value.Letter;
         var key = CellCorrections.Key(from);
         var corrected = (await db.ImportCellCorrections.AsNoTracking()
             .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(cancellationToken)).ToHashSet();
@@ -655,13 +657,13 @@ public sealed class ImportLifecycle(
 
     private static Problem NotFound(int importId) => Problem.NotFound($"Import {importId} does not exist.");
 
-    /// <summary>Why <paramref name="column"/> names no column of the file; null when it does.</summary>
-    private static Problem? ColumnOf(IReadOnlyList<SheetColumn> columns, string? column, string field)
+    /// <summary>The column of the file that <paramref name="column"/> names (a letter), or why it names none.</summary>
+    private static Result<SheetColumn> ColumnOf(IReadOnlyList<SheetColumn> columns, string? column, string field)
     {
         var letter = column?.Trim().ToUpperInvariant();
-        if (letter is { Length: > 0 } && columns.Any(c => c.Letter == letter))
+        if (letter is { Length: > 0 } && columns.FirstOrDefault(c => c.Letter == letter) is { } found)
         {
-            return null;
+            return found;
         }
 
         var range = columns.Count == 0 ? "none" : columns.Count == 1 ? columns[0].Letter : $"{columns[0].Letter}–{columns[^1].Letter}";
@@ -685,7 +687,7 @@ public sealed class ImportLifecycle(
     private static void KeepImportSettings(ImportMapping current, ImportMapping suggested)
     {
         suggested.UpdateExisting = current.UpdateExisting;
-        var ticked = current.Columns.Where(c => c.CreateOptions && c.Target is not null).Select(c => c.Target!)
+        var ticked = current.Columns.Where(c => c.CreateOptions).Select(c => c.Target).OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
         foreach (var column in suggested.Columns)
         {

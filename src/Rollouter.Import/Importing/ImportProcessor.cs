@@ -138,7 +138,8 @@ public sealed class ImportProcessor(
         using var rows = Prefetch.Ahead(corrections.Apply(file.ReadRows(), record: true), PrefetchRows, cancellationToken).GetEnumerator();
         var running = new RunProgress(progress, total);
         CheckPass? pass = null;
-        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass!.FailedRowCount)), total, cancellationToken);
+        // The pass reports its first rows only after Start has returned it.
+        pass = checker.Start(rows, new Reporter(n => running.Checked(n, pass?.FailedRowCount ?? 0)), total, cancellationToken);
         WriteResult result;
         try
         {
@@ -163,7 +164,7 @@ public sealed class ImportProcessor(
         }
 
         import = await ReloadAsync(import.Id, cancellationToken);
-        var checkedRows = pass.Result!.RowCount;
+        var checkedRows = pass.Result.RowCount;
         var remembered = mapping.ToRemembered().ToJson();
         import.CreatedCount = result.Created;
         import.UpdatedCount = result.Updated;
@@ -228,7 +229,7 @@ public sealed class ImportProcessor(
             return await FailAsync(await ReloadAsync(importId, cancellationToken), e.Problem.Message);
         }
 
-        var check = pass.Result!;
+        var check = pass.Result;
         var import = await ReloadAsync(importId, cancellationToken);
         import.RowsChecked = check.RowCount;
         import.FailedRowCount = check.FailedRowCount;

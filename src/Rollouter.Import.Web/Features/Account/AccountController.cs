@@ -64,13 +64,13 @@ public sealed class AccountController(
     [HttpGet("invitation")]
     public async Task<IActionResult> Invitation(int user, string? token)
     {
-        var invitee = await InviteeAsync(user, token);
-        if (invitee is null)
+        // InviteeAsync finds no one without a token.
+        if (token is null || await InviteeAsync(user, token) is not { } invitee)
         {
             return View("InvitationInvalid");
         }
 
-        return View(new InvitationForm { User = user, Token = token!, Email = invitee.Email ?? "" });
+        return View(new InvitationForm { User = user, Token = token, Email = invitee.Email ?? "" });
     }
 
     [AllowAnonymous]

@@ -41,7 +41,7 @@ public sealed class PasswordSignIn(
         var normalized = users.NormalizeEmail(email.Trim());
         var user = await users.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, context.RequestAborted);
         var device = user is not null && knownDevices ? devices.DeviceOf(context, user.Id) : null;
-        var key = device is null ? "email:" + normalized : $"device:{user!.Id}:{device}";
+        var key = user is not null && device is not null ? $"device:{user.Id}:{device}" : "email:" + normalized;
         if (throttle.Blocked(key) is { } wait)
         {
             // At most the address limit's rate per client, so an attack cannot flood the log.

@@ -111,7 +111,7 @@ public sealed record ClientDetails(
 
         foreach (var note in notes)
         {
-            var corrections = note.Corrections!.Select(c => new CorrectionView(c.Column, c.Field, c.Original, c.Value, User(c.ById), c.At))
+            var corrections = (note.Corrections ?? []).Select(c => new CorrectionView(c.Column, c.Field, c.Original, c.Value, User(c.ById), c.At))
                 .ToList();
             var index = entries.FindIndex(e => e.ImportId == note.ImportId && e.ImportId is not null && e.Corrections is null);
             if (index >= 0)

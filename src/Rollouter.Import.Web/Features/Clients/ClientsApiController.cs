@@ -80,7 +80,13 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Refuse(access.Problem);
         }
 
-        var inventory = (await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, cancellationToken))!;
+        var inventory = await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, cancellationToken);
+        if (inventory is null)
+        {
+            // Deleted since the access check.
+            return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
+        }
+
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
@@ -91,9 +97,10 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         }
 
         var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, cancellationToken);
-        if (result.SortRefused is not null)
+        if (result.SortRefused is { } refused)
         {
-            return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort!, inventory.ClientCount));
+            // Only a sort the request names can be refused.
+            return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort ?? refused.Key, inventory.ClientCount));
         }
 
         var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, cancellationToken);

@@ -47,9 +47,13 @@ public static class CellEditors
         ArgumentNullException.ThrowIfNull(definition);
         var editors = new Dictionary<string, CellEditor>(StringComparer.OrdinalIgnoreCase);
         List<(string Name, string? Email, string Code, Role Role)>? members = null;
-        foreach (var column in mapping.Columns.Where(c => c.Target is not null))
+        foreach (var column in mapping.Columns)
         {
-            var target = column.Target!;
+            if (column.Target is not { } target)
+            {
+                continue;
+            }
+
             var field = definition.FindField(target);
             var label = DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target) : target;
             if (target == DefaultFields.Status)

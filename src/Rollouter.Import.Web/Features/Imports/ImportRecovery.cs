@@ -133,8 +133,8 @@ public sealed class ImportRecovery(
         return monitoring.Queues()
             .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, Most).Select(j => j.Value?.Job))
             .Concat(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job))
-            .Where(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int)
-            .Select(job => (int)job!.Args[0])
+            .Select(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int importId ? importId : (int?)null)
+            .OfType<int>()
             .ToHashSet();
     }
 }

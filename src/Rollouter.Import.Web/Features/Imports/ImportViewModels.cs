@@ -276,12 +276,17 @@ public sealed class MappingForm
 
         (string?, UserLookup?, bool, string?) Meaning(ColumnMapping? c)
         {
-            var target = string.IsNullOrWhiteSpace(c?.Target) ? null : c.Target;
+            if (c is null || string.IsNullOrWhiteSpace(c.Target))
+            {
+                return (null, null, false, null);
+            }
+
+            var target = c.Target;
             var field = definition.FindField(target);
             return (target,
-                DefaultFields.IsUser(target) ? c!.Lookup ?? ColumnMapping.DefaultLookup : null,
-                field is { HasOptions: true } && c!.CreateOptions,
-                field is { IsMultiValued: true } ? c!.Separator is { Length: > 0 } s ? s : ColumnMapping.DefaultSeparator : null);
+                DefaultFields.IsUser(target) ? c.Lookup ?? ColumnMapping.DefaultLookup : null,
+                field is { HasOptions: true } && c.CreateOptions,
+                field is { IsMultiValued: true } ? c.Separator is { Length: > 0 } s ? s : ColumnMapping.DefaultSeparator : null);
         }
 
         var letters = a.Columns.Select(c => c.Letter).Union(b.Columns.Select(c => c.Letter), StringComparer.OrdinalIgnoreCase);
@@ -302,18 +307,23 @@ public sealed class MappingForm
     public ImportMapping ToMapping(IReadOnlyList<CustomField> customFields) => new()
     {
         UpdateExisting = UpdateExisting,
-        Columns = [.. Columns.Where(c => !string.IsNullOrWhiteSpace(c.Letter)).Select(c =>
+        Columns = [.. Columns.Select(c =>
         {
+            if (string.IsNullOrWhiteSpace(c.Letter))
+            {
+                return null;
+            }
+
             var field = customFields.FirstOrDefault(f => string.Equals(f.Name, c.Target?.Trim(), StringComparison.OrdinalIgnoreCase));
             return new ColumnMapping
             {
-                Letter = c.Letter!,
+                Letter = c.Letter,
                 Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
                 Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
                 CreateOptions = c.CreateOptions && field?.HasOptions == true,
                 Separator = string.IsNullOrWhiteSpace(c.Separator) || field?.IsMultiValued != true ? null : c.Separator,
             };
-        })],
+        }).OfType<ColumnMapping>()],
     };
 }
 

@@ -137,7 +137,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                     .Select(g => new { g.Key.Column, g.Key.Header, g.Key.Value, Count = g.Count() })
                     .OrderByDescending(g => g.Count).Take(MaxFailingValues)
                     .ToListAsync(cancellationToken))
-                .Select(g => new FailingValue(g.Column!, g.Header, g.Value ?? "", g.Count))];
+                .Select(g => g.Column is { } letter ? new FailingValue(letter, g.Header, g.Value ?? "", g.Count) : null)
+                .OfType<FailingValue>()];
             // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): their counts per column are bounded.
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
@@ -151,9 +152,11 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
         if (check is not null)
         {
-            failingValues = [.. check.Errors.Where(e => e.Column is not null)
-                .GroupBy(e => (Column: e.Column!, e.Header, Value: e.Value ?? ""))
-                .Select(g => new FailingValue(g.Key.Column, g.Key.Header, g.Key.Value, g.Count()))
+            // Errors of the import as a whole (no column) have no failing value.
+            failingValues = [.. check.Errors
+                .GroupBy(e => (e.Column, e.Header, Value: e.Value ?? ""))
+                .Select(g => g.Key.Column is { } letter ? new FailingValue(letter, g.Key.Header, g.Key.Value, g.Count()) : null)
+                .OfType<FailingValue>()
                 .OrderByDescending(v => v.Count).Take(MaxFailingValues)];
         }
 

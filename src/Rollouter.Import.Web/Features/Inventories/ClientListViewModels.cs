@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
@@ -54,6 +55,7 @@ public sealed record ClientList(
             ? Fields.FirstOrDefault(f => f.Id == refused.FieldId)?.Name ?? refused.Key : "description", Inventory.ClientCount)
         : null;
 
+    [MemberNotNullWhen(true, nameof(Search))]
     public bool IsSearch => !string.IsNullOrEmpty(Search);
 
     /// <summary>The list's address in <paramref name="sort"/> and direction, with the search, plus <paramref name="position"/>.</summary>
@@ -62,7 +64,7 @@ public sealed record ClientList(
         var query = new List<string>();
         if (IsSearch)
         {
-            query.Add("search=" + Uri.EscapeDataString(Search!));
+            query.Add("search=" + Uri.EscapeDataString(Search));
         }
 
         if (sort != DefaultSort || descending)

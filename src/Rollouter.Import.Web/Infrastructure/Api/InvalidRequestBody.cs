@@ -23,16 +23,24 @@ public static partial class InvalidRequestBody
     public static string Message(ModelStateDictionary modelState, Type? bodyType = null)
     {
         ArgumentNullException.ThrowIfNull(modelState);
-        var failed = modelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
+        var failed = new List<(string Key, ModelStateEntry Entry)>();
+        foreach (var (key, entry) in modelState)
+        {
+            if (entry is { Errors.Count: > 0 })
+            {
+                failed.Add((key, entry));
+            }
+        }
+
         // A body that cannot be read also leaves its parameter unbound ("The request field is required."): name only
         // what the JSON reader found, when it found something.
-        if (failed.Any(entry => entry.Key.StartsWith('$')))
+        if (failed.Any(failure => failure.Key.StartsWith('$')))
         {
-            failed.RemoveAll(entry => !entry.Key.StartsWith('$'));
+            failed.RemoveAll(failure => !failure.Key.StartsWith('$'));
         }
 
         var problems = failed
-            .SelectMany(entry => entry.Value!.Errors.Select(error => Describe(entry.Key, error, bodyType)))
+            .SelectMany(failure => failure.Entry.Errors.Select(error => Describe(failure.Key, error, bodyType)))
             .Distinct()
             .ToList();
         return problems.Count == 0

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -27,16 +28,15 @@ public static class ActiveUserCookieCheck
             o.Events.OnValidatePrincipal = async context =>
             {
                 // Anonymous endpoints (stylesheets, scripts, /health, the sign-in page) need no user: no query for them.
-                if (context.Principal is not null
+                if (context.Principal is { } principal
                     && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
                 {
-                    await ValidateAsync(context);
+                    await ValidateAsync(context, principal);
                 }
             });
 
-    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
     {
-        var principal = context.Principal!;
         var userId = principal.UserId();
         var services = context.HttpContext.RequestServices;
         var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;

@@ -121,7 +121,9 @@ public static class ApiTokenSetup
             {
                 OnTokenValidated = async context =>
                 {
-                    var principal = context.Principal!;
+                    // JwtBearer sets the principal before this event; the type says "maybe" for the other events.
+                    var principal = context.Principal ?? throw new InvalidOperationException(
+                        "JwtBearer raised OnTokenValidated without the token's principal.");
                     var userId = principal.UserId();
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
                     var user = await db.Users.AsNoTracking()

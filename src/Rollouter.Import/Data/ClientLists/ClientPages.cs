@@ -127,15 +127,16 @@ public sealed class ClientPages(RolloutDbContext db)
                 (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
             }
 
-            var counted = matches is not null && matches.Count <= Bound;
+            // The clients found, when they are few enough to be paged in memory.
+            var counted = matches?.Count <= Bound ? matches : null;
             ClientSort? refused = null;
-            if (request.Sort.IsBounded && !counted && request.Clients > SortBound)
+            if (request.Sort.IsBounded && counted is null && request.Clients > SortBound)
             {
                 refused = request.Sort;
                 request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
             }
 
-            IRows rows = counted ? await Found.LoadAsync(this, request, matches!, cancellationToken) : new Walk(this, request, search);
+            IRows rows = counted is not null ? await Found.LoadAsync(this, request, counted, cancellationToken) : new Walk(this, request, search);
             return await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
         }
         finally

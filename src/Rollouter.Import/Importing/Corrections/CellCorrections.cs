@@ -56,7 +56,7 @@ public sealed class CellCorrections
 
         var indexes = columns.ToDictionary(c => c.Letter, c => c.Index, StringComparer.OrdinalIgnoreCase);
         var fields = mapping.Columns.Where(c => c.Target is not null)
-            .ToDictionary(c => c.Letter, c => DefaultFields.IsDefault(c.Target) ? DefaultFields.DisplayName(c.Target!) : c.Target,
+            .ToDictionary(c => c.Letter, c => DefaultFields.IsDefault(c.Target) ? DefaultFields.DisplayName(c.Target) : c.Target,
                 StringComparer.OrdinalIgnoreCase);
         var fixes = cells
             .Where(c => indexes.ContainsKey(c.Column))
@@ -90,15 +90,16 @@ public sealed class CellCorrections
             return rows;
         }
 
-        if (record)
+        if (!record)
         {
-            _corrected = [];
+            return ApplyEach(rows, corrected: null);
         }
 
-        return ApplyEach(rows, record);
+        _corrected = [];
+        return ApplyEach(rows, _corrected);
     }
 
-    private IEnumerable<SourceRow> ApplyEach(IEnumerable<SourceRow> rows, bool record)
+    private IEnumerable<SourceRow> ApplyEach(IEnumerable<SourceRow> rows, Dictionary<int, CorrectedRow>? corrected)
     {
         foreach (var row in rows)
         {
@@ -133,18 +134,19 @@ public sealed class CellCorrections
                 }
             }
 
-            if (cells is null)
+            // The three are set together: a row no correction changed goes on as it is.
+            if (cells is null || notes is null || changed is null)
             {
                 yield return row;
                 continue;
             }
 
-            if (record && _nameIndex >= 0 && cells[_nameIndex]?.Trim() is { Length: > 0 } name)
+            if (corrected is not null && _nameIndex >= 0 && cells[_nameIndex]?.Trim() is { Length: > 0 } name)
             {
-                _corrected![row.RowNumber] = new CorrectedRow(name, notes!);
+                corrected[row.RowNumber] = new CorrectedRow(name, notes);
             }
 
-            yield return new SourceRow(row.RowNumber, cells, Without(row.Issues, changed!));
+            yield return new SourceRow(row.RowNumber, cells, Without(row.Issues, changed));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -98,9 +99,9 @@ public static class DefaultFields
     /// <summary>In the order the wizard shows them, above the divider.</summary>
     public static IReadOnlyList<string> All { get; } = [Status, Assignee, ClientUser, Name, Description, ClientFlag];
 
-    public static bool IsDefault(string? target) => target is not null && All.Contains(target, StringComparer.Ordinal);
+    public static bool IsDefault([NotNullWhen(true)] string? target) => target is not null && All.Contains(target, StringComparer.Ordinal);
 
-    public static bool IsUser(string? target) => target is Assignee or ClientUser;
+    public static bool IsUser([NotNullWhen(true)] string? target) => target is Assignee or ClientUser;
 
     public static string DisplayName(string target) => target switch
     {

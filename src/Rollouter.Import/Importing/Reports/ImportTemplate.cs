@@ -56,7 +56,7 @@ public static class ImportTemplate
             SetText(sheet.Cell(1, column), headers[i]);
             sheet.Column(column).Width = Math.Clamp(headers[i].Length + 4, 14, 40);
             var field = i >= 6 ? inventory.CustomFields[i - 6] : null;
-            var note = Note(i, field);
+            var note = field is null ? DefaultNote(i) : FieldNote(field);
             notes.Add((headers[i], note));
             sheet.Cell(1, column).Comment.AddText(note);
 
@@ -118,25 +118,20 @@ public static class ImportTemplate
         workbook.SaveAs(output);
     }
 
-    private static string Note(int index, CustomField? field)
+    private static string DefaultNote(int index) => index switch
     {
-        switch (index)
-        {
-            case 0:
-                return "Required. The client's name, unique in the rollout (case is ignored).";
-            case 1:
-                return "Optional. One of the workflow's statuses, exactly as listed; empty = the first status.";
-            case 2:
-                return "Optional. The assigned technician's email address.";
-            case 3:
-                return "Optional. The client user's email address.";
-            case 4:
-                return "Optional. Free text.";
-            case 5:
-                return "Optional. A red note shown on top of the client.";
-        }
+        0 => "Required. The client's name, unique in the rollout (case is ignored).",
+        1 => "Optional. One of the workflow's statuses, exactly as listed; empty = the first status.",
+        2 => "Optional. The assigned technician's email address.",
+        3 => "Optional. The client user's email address.",
+        4 => "Optional. Free text.",
+        5 => "Optional. A red note shown on top of the client.",
+        _ => throw new ArgumentOutOfRangeException(nameof(index), index, "The default columns are the first six."),
+    };
 
-        var parts = new List<string> { field!.Required ? "Required." : "Optional." };
+    private static string FieldNote(CustomField field)
+    {
+        var parts = new List<string> { field.Required ? "Required." : "Optional." };
         parts.Add(field.Type switch
         {
             CustomFieldType.Selection => "One of the listed options.",

@@ -39,9 +39,10 @@ internal sealed class RevertLabels
         var users = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var chunk in labels.Chunk(500))
         {
-            var normalized = chunk.Select(l => l.ToUpperInvariant()).ToList();
+            // string?, as the column is: the query needs no '!' and its SQL stays the same.
+            var normalized = chunk.Select(string? (l) => l.ToUpperInvariant()).ToList();
             var found = await db.Users.AsNoTracking()
-                .Where(u => normalized.Contains(u.NormalizedEmail!) || chunk.Contains(u.DisplayName))
+                .Where(u => normalized.Contains(u.NormalizedEmail) || chunk.Contains(u.DisplayName))
                 .Select(u => new { u.Id, u.NormalizedEmail, u.DisplayName })
                 .ToListAsync(cancellationToken);
             foreach (var label in chunk)

@@ -22,6 +22,7 @@ public sealed class CheckPass
     private readonly List<string> _importErrors;
     private readonly RowBuffer _buffer;
     private int _rowCount, _emptyRows, _toCreate, _toUpdate;
+    private CheckResult? _result;
     private readonly List<string> _updatedClients = new(CheckResult.UpdatedClientsShown);
     private bool _atEnd;
 
@@ -51,8 +52,12 @@ public sealed class CheckPass
     /// <summary>Rows with at least one error so far.</summary>
     public int FailedRowCount => _errors.FailedRows;
 
-    /// <summary>Set once the last row is checked (<see cref="ErrorCollector.Pending"/> errors then still included).</summary>
-    public CheckResult? Result { get; private set; }
+    /// <summary>
+    /// The pass's result, once the last row is checked (<see cref="ErrorCollector.Pending"/> errors then still
+    /// included): after <see cref="ResolvedRows"/> or <see cref="Failures"/> went to their end.
+    /// </summary>
+    public CheckResult Result =>
+        _result ?? throw new InvalidOperationException("The pass has rows left to check: its result comes after the last.");
 
     /// <summary>
     /// Yields each row as the writer stores it, for a write in one transaction, and after the last row what the file
@@ -170,7 +175,7 @@ public sealed class CheckPass
     /// <summary>The rules of the import as a whole, once every row is checked.</summary>
     private CheckResult Finish()
     {
-        if (Result is { } result)
+        if (_result is { } result)
         {
             return result;
         }
@@ -182,7 +187,7 @@ public sealed class CheckPass
             _checker.Status.CheckCanCreate(_checker.Name.NewClients, _importErrors);
         }
 
-        return Result = new CheckResult
+        return _result = new CheckResult
         {
             Errors = _errors.Take(),
             ErrorCount = _errors.Total,

@@ -34,8 +34,15 @@ internal sealed class SharedStrings(Func<Stream> openStream, ReaderLimits limits
     {
         if (xml is null)
         {
+            if (part is null)
+            {
+                // A workbook without shared strings: there is nothing to read (TryGet does not ask then).
+                complete = true;
+                return;
+            }
+
             package = new XlsxPackage(openStream(), limits);
-            xml = package.OpenXml(part!);
+            xml = package.OpenXml(part);
             si = xml.NameTable.Add("si");
             xml.MoveToContent();
         }

@@ -34,6 +34,10 @@ internal sealed class XlsxWorkbook : WorkbookFile
 
     public override SpreadsheetFormat Format => SpreadsheetFormat.Xlsx;
 
+    /// <summary>The shared strings, until <see cref="Open(int, ParseOptions)"/> hands them to the sheet it opens.</summary>
+    private SharedStrings Strings => strings ??
+        throw new InvalidOperationException("The workbook's shared strings went to the sheet opened from it: open the workbook again.");
+
     public override IReadOnlyList<SheetInfo> Sheets { get; }
 
     /// <summary>Opens the package: the zip checked against bombs, the workbook, styles, and every worksheet scanned.</summary>
@@ -57,13 +61,13 @@ internal sealed class XlsxWorkbook : WorkbookFile
     }
 
     public override IEnumerable<RawRow> Rows(int sheet, int columnCap) =>
-        new XlsxSheetSource(openStream, limits, sheets[sheet].Part, strings!, formats, date1904, ownsSharedStrings: false).ReadRaw(columnCap);
+        new XlsxSheetSource(openStream, limits, sheets[sheet].Part, Strings, formats, date1904, ownsSharedStrings: false).ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options)
     {
         var (name, _, part) = sheets[sheet];
         var scan = scans[sheet];
-        var source = new XlsxSheetSource(openStream, limits, part, strings!, formats, date1904);
+        var source = new XlsxSheetSource(openStream, limits, part, Strings, formats, date1904);
         strings = null;
         return new OpenedSheet(Format, Sheets, name, options with { Sheet = name, Delimiter = null, Encoding = null }, source)
         {
