@@ -377,6 +377,26 @@ public abstract class ClientPagesTests(ClientPagesData data)
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NameSort_ReadsTheInventorysOwnNames_NotThoseOfTheRolloutsOtherInventories(bool descending)
+    {
+        // Walking the rollout's unique name index instead, the last page of a large inventory read past every name of
+        // the rollout's other inventories that sorts after its own (130 ms at a million clients plus 200,000 others).
+        var statements = new List<(string, (string, object?)[])>();
+        var first = await PageAsync(ClientSort.Name, descending, ClientPosition.First, statements: statements, size: 3);
+        await PageAsync(ClientSort.Name, descending, ClientPosition.After(first.LastCursor!), statements: statements, size: 3);
+        await PageAsync(ClientSort.Name, descending, ClientPosition.Last, statements: statements, size: 3);
+
+        Assert.NotEmpty(statements);
+        foreach (var (sql, parameters) in statements)
+        {
+            var plan = await PlanAsync(sql, parameters);
+            Assert.False(plan.Contains("IX_Clients_RolloutId_NameKey", StringComparison.Ordinal), $"{sql}\n{plan}");
+        }
+    }
+
     private string[] Names(ClientListPage page) =>
         [.. page.Rows.Select(r => data.Clients.Single(c => c.Id == r.Id).Name)];
 

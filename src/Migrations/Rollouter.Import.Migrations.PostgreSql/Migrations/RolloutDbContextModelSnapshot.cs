@@ -180,10 +180,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InventoryId", "NameKey");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
 
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 

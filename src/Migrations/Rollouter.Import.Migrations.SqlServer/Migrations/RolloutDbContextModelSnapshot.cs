@@ -177,10 +177,10 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InventoryId", "NameKey");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
-
-                    SqlServerIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
 
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 

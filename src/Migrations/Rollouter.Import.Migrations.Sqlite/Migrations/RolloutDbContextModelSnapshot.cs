@@ -166,14 +166,14 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InventoryId", "NameKey");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
 
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 
                     b.HasIndex("InventoryId", "ClientUserId", "Id");
-
-                    b.HasIndex("InventoryId", "RolloutId", "NameKey");
 
                     b.HasIndex("InventoryId", "StatusId", "Id");
 

@@ -291,16 +291,14 @@ public sealed class ClientPages(RolloutDbContext db)
                 _ => UsersAsync("ClientUserId", after, descending, count, cancellationToken),
             };
 
-        private string Where => request.Sort.Column == ClientSortColumn.Name
-            // Through the unique index on (rollout, name key), which carries the inventory (ClientQueries.InInventory).
-            ? $"c.\"RolloutId\" = {ClientListSql.Number(request.RolloutId)} AND c.\"InventoryId\" = {_inventory} AND {Filter}"
-            : $"c.\"InventoryId\" = {_inventory} AND {Filter}";
+        // By name through the index on (inventory, name key): the rollout's other inventories are not read.
+        private string Where => $"c.\"InventoryId\" = {_inventory} AND {Filter}";
 
         private (string, object?)[] Parameters(params (string, object?)[] more) =>
             search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)];
 
         /// <summary>
-        /// By name, through the unique index on (rollout, name key): the names after the cursor's. A jump to a name
+        /// By name, through the index on (inventory, name key): the names after the cursor's. A jump to a name
         /// (a cursor of id 0, or the highest id descending) includes the client of that very name.
         /// </summary>
         private async Task<List<ClientListRow>> NameAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)

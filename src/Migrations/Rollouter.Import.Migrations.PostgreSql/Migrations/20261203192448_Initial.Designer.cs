@@ -12,7 +12,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(RolloutDbContext))]
-    [Migration("20261203160611_Initial")]
+    [Migration("20261203192448_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -183,10 +183,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("InventoryId", "NameKey");
+
                     b.HasIndex("RolloutId", "NameKey")
                         .IsUnique();
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("RolloutId", "NameKey"), new[] { "InventoryId" });
 
                     b.HasIndex("InventoryId", "AssigneeId", "Id");
 

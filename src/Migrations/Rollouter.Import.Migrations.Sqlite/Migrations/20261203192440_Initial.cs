@@ -680,9 +680,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                 columns: new[] { "InventoryId", "ClientUserId", "Id" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_Clients_InventoryId_RolloutId_NameKey",
+                name: "IX_Clients_InventoryId_NameKey",
                 table: "Clients",
-                columns: new[] { "InventoryId", "RolloutId", "NameKey" });
+                columns: new[] { "InventoryId", "NameKey" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Clients_InventoryId_StatusId_Id",
