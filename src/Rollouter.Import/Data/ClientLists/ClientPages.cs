@@ -214,11 +214,8 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
     private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken cancellationToken)
     {
-        await using var command = Command($"""
-            {_sql.Select(Bound + 1)} c."Id" FROM "Clients" c
-            WHERE {_sql.SearchedInventory(inventoryId)} AND {_sql.Search(search)}
-            {_sql.Limit(Bound + 1)}
-            """, [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
+        await using var command = Command(_sql.Matches(inventoryId, search, Bound + 1),
+            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -277,7 +274,7 @@ public sealed class ClientPages(RolloutDbContext db)
         private readonly ClientListSql _sql = pages._sql;
         private readonly string _inventory = ClientListSql.Number(request.InventoryId);
 
-        private string Filter => search is null ? "1 = 1" : _sql.Search(search);
+        private string Filter => search is null ? "1 = 1" : _sql.SearchEach(search);
 
         public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken) =>
             request.Sort.Column switch
@@ -295,7 +292,7 @@ public sealed class ClientPages(RolloutDbContext db)
         private string Where => $"c.\"InventoryId\" = {_inventory} AND {Filter}";
 
         private (string, object?)[] Parameters(params (string, object?)[] more) =>
-            search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)];
+            search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchEachParameters(search)];
 
         /// <summary>
         /// By name, through the index on (inventory, name key): the names after the cursor's. A jump to a name
