@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
@@ -329,6 +330,41 @@ public abstract class ClientPagesTests(ClientPagesData data)
             var plan = await PlanAsync(sql, parameters);
             Assert.True(UsesIndexes(plan), $"{sql}\n{plan}");
         }
+    }
+
+    [Fact]
+    public async Task ASearchThatFoundMany_IsRememberedForAMinute_UntilTheInventoryGainsOrLosesClients()
+    {
+        // The next page of "floor 3" among a million clients need not collect 5,001 matches again to say "1,000+".
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var memory = new BroadSearchMemory(time);
+        await using var db = data.Database.CreateContext();
+        var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
+        async Task<(ClientListPage Page, bool Collected)> SearchAsync(ClientPosition position, string text = "same", int? clients = null)
+        {
+            var statements = new List<(string, (string, object?)[])>();
+            var page = await new ClientPages(db) { Bound = 2, BroadSearches = memory, Statements = statements }.LoadAsync(
+                new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients ?? data.Clients.Count, statuses,
+                    ClientSort.Name, false, text, position, 2), default);
+            return (page, statements.Any(s => !s.Item1.Contains("ORDER BY", StringComparison.Ordinal)));
+        }
+
+        var first = await SearchAsync(ClientPosition.First);
+        var next = await SearchAsync(ClientPosition.After(first.Page.LastCursor!), "SAME");
+        var fewer = await SearchAsync(ClientPosition.First, "Übergabe");
+        var fewerAgain = await SearchAsync(ClientPosition.First, "Übergabe");
+        var otherCount = await SearchAsync(ClientPosition.First, clients: data.Clients.Count + 1);
+        time.Advance(BroadSearchMemory.Duration);
+        var later = await SearchAsync(ClientPosition.First);
+
+        var same = data.Expected(ClientSort.Name, false, c => c.Description == "same");
+        Assert.Equal((true, (int?)2, true), (first.Collected, first.Page.Found, first.Page.FoundMore));
+        Assert.Equal((false, (int?)2, true), (next.Collected, next.Page.Found, next.Page.FoundMore));
+        Assert.Equal(same.Skip(2).Take(2), next.Page.Rows.Select(r => r.Id));
+        // Searches that found no more than the bound are collected each time: they are cut from what they found.
+        Assert.Equal((true, true, false), (fewer.Collected, fewerAgain.Collected, fewerAgain.Page.FoundMore));
+        Assert.True(otherCount.Collected);
+        Assert.True(later.Collected);
     }
 
     [Fact]

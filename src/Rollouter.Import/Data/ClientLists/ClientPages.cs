@@ -107,6 +107,18 @@ public sealed class ClientPages(RolloutDbContext db)
     /// </summary>
     internal int Bound { get; init; } = 5_000;
 
+    /// <summary>
+    /// Searches that found more than <see cref="Bound"/> clients, remembered for <see cref="BroadSearchMemory"/>: the
+    /// next pages of such a search (or the same search again) walk the sort at once instead of collecting 5,001
+    /// matches again only to show "1,000+" (44 ms of PostgreSQL's CPU for "floor 3" among a million clients). Keyed by
+    /// the database, the inventory, its client count (so an import, a delete or a revert forgets them) and the text.
+    /// The pages themselves are always read afresh: what an edit within the minute can leave behind is "1,000+" where
+    /// the search now finds 1,000 or fewer.
+    /// </summary>
+    internal BroadSearchMemory BroadSearches { get; init; } = SharedBroadSearches;
+
+    private static readonly BroadSearchMemory SharedBroadSearches = new();
+
     /// <summary>When set, every statement run with its parameters (tests explain them).</summary>
     internal List<(string Sql, (string Name, object? Value)[] Parameters)>? Statements { get; init; }
 
@@ -122,9 +134,22 @@ public sealed class ClientPages(RolloutDbContext db)
             List<int>? matches = null;
             if (search is not null)
             {
-                matches = await MatchesAsync(request.InventoryId, search, cancellationToken);
                 var shown = Math.Min(Bound, SearchBound);
-                (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
+                var broad = new BroadSearch(db.Database.GetConnectionString() ?? "", request.InventoryId, request.Clients, Bound,
+                    search.ToLowerInvariant());
+                if (BroadSearches.Remember(broad))
+                {
+                    (found, foundMore) = (shown, true);
+                }
+                else
+                {
+                    matches = await MatchesAsync(request.InventoryId, search, cancellationToken);
+                    (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
+                    if (matches.Count > Bound)
+                    {
+                        BroadSearches.Add(broad);
+                    }
+                }
             }
 
             // The clients found, when they are few enough to be paged in memory.
@@ -531,5 +556,47 @@ public sealed class ClientPages(RolloutDbContext db)
             var byKey = string.CompareOrdinal(row.Key, cursor.Key);
             return byKey != 0 ? byKey : row.Id.CompareTo(cursor.Id);
         }
+    }
+}
+
+/// <summary>A search of an inventory (see <see cref="BroadSearchMemory"/>).</summary>
+internal sealed record BroadSearch(string Database, int InventoryId, int Clients, int Bound, string Text);
+
+/// <summary>The searches that found many clients lately: each for a minute, at most 10,000 of them.</summary>
+internal sealed class BroadSearchMemory(TimeProvider? time = null)
+{
+    public static readonly TimeSpan Duration = TimeSpan.FromMinutes(1);
+
+    private const int Most = 10_000;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BroadSearch, DateTimeOffset> _until = new();
+
+    /// <summary>Whether the search found many clients within the last minute.</summary>
+    public bool Remember(BroadSearch search)
+    {
+        if (!_until.TryGetValue(search, out var until))
+        {
+            return false;
+        }
+
+        if (until > _time.GetUtcNow())
+        {
+            return true;
+        }
+
+        _until.TryRemove(search, out _);
+        return false;
+    }
+
+    public void Add(BroadSearch search)
+    {
+        if (_until.Count >= Most)
+        {
+            _until.Clear();
+        }
+
+        _until[search] = _time.GetUtcNow() + Duration;
     }
 }
