@@ -99,12 +99,6 @@ internal abstract class ClientListSql
         // LIKE on the lower-case name key and ILIKE on the description: both use the trigram index IX_Clients_Search.
         public override string Search(string text) => """(c."NameKey" LIKE @pattern OR c."Description" ILIKE @pattern)""";
 
-        // The same test, written so that the trigram index cannot serve it ("|| ''"): given an indexable condition, the
-        // planner read every match of "floor 3" through the trigram index (111,000 of a million clients) and sorted
-        // them for a page by status, 121 ms a page under load, where walking the sort's index reads a few hundred.
-        public override string SearchEach(string text) =>
-            """((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)""";
-
         public override string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows)
         {
             var direction = Direction(descending);
