@@ -239,8 +239,12 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
     private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken cancellationToken)
     {
-        await using var command = Command(_sql.Matches(inventoryId, search, Bound + 1),
-            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search)]);
+        var anchor = db.Provider == DatabaseProvider.PostgreSql
+            ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
+            : null;
+        await using var command = Command(_sql.Matches(inventoryId, search, Bound + 1, anchor is not null),
+            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search),
+             ("anchor", anchor is null ? null : NameSearch.Containing(anchor))]);
         var ids = new List<int>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
