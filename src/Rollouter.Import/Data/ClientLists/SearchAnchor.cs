@@ -40,7 +40,7 @@ public static class SearchAnchor
         foreach (var word in Words(lower))
         {
             var share = names.Share(word) + descriptions.Share(word);
-            if (share < bestShare || (share == bestShare && word.Length > best!.Length))
+            if (best is null || share < bestShare || (share == bestShare && word.Length > best.Length))
             {
                 (best, bestShare) = (word, share);
             }
