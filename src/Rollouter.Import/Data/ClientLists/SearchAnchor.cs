@@ -5,7 +5,7 @@ using System.Globalization;
 namespace Rollouter.Import.Data.ClientLists;
 
 /// <summary>
-/// The part of a search text PostgreSQL's trigram index is asked for (decision 0034): the rarest word of 3 letters or
+/// The part of a search text PostgreSQL's trigram index is asked for (decision 0035): the rarest word of 3 letters or
 /// digits or more, when the table's statistics say it is rare; the whole text is then checked on the clients that
 /// index finds. A text's words that every client has ("pc", "desk", "floor") make the index read the whole posting list
 /// of each of their trigrams (2,211 index pages for "desk 512, floor" among a million clients, 37 ms; 10 ms for
@@ -80,7 +80,8 @@ public static class SearchAnchor
         var key = connection.ConnectionString;
         if (!Statistics.TryGetValue(key, out var statistics) || DateTimeOffset.UtcNow - statistics.Read > StatisticsAge)
         {
-            var (names, descriptions) = await ReadAsync(connection, cancellationToken);
+            // Statistics that cannot be read leave the search as it was, never failing it.
+            var (names, descriptions) = await ReadOrNoneAsync(connection, cancellationToken);
             statistics = (DateTimeOffset.UtcNow, names, descriptions);
             Statistics[key] = statistics;
         }
@@ -90,6 +91,19 @@ public static class SearchAnchor
 
     /// <summary>Forgets the statistics read (tests that analyze a table and want them read again).</summary>
     public static void Forget() => Statistics.Clear();
+
+    private static async Task<(ColumnSample? Names, ColumnSample? Descriptions)> ReadOrNoneAsync(DbConnection connection,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(connection, cancellationToken);
+        }
+        catch (DbException)
+        {
+            return (null, null);
+        }
+    }
 
     private static async Task<(ColumnSample? Names, ColumnSample? Descriptions)> ReadAsync(DbConnection connection, CancellationToken cancellationToken)
     {
