@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Rollouter.Import.Data.ClientLists;
 
 namespace Rollouter.Import.Tests.Data;
@@ -31,6 +32,16 @@ public class SearchAnchorTests
     [InlineData("512")]              // rare, but the whole text: nothing to gain
     public void NoAnchor_WhenNoWordIsRare_OrTheWordIsTheWholeText(string text) =>
         Assert.Null(SearchAnchor.Choose(text, Names, Descriptions));
+
+    [Fact]
+    public async Task StatisticsThatCannotBeRead_LeaveTheSearchAsItWas()
+    {
+        // A database without pg_stats stands for one whose statistics the user may not read: no anchor, no failure.
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+
+        Assert.Null(await SearchAnchor.ChooseAsync(connection, "desk 512, floor", default));
+    }
 
     [Fact]
     public void NoAnchor_WithoutStatistics() =>

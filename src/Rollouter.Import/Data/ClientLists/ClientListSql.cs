@@ -53,10 +53,13 @@ internal abstract class ClientListSql
     /// <summary>The inventory's clients, for a search that reads them until it has found enough (no index of its own).</summary>
     public virtual string SearchedInventory(int inventoryId) => $"c.\"InventoryId\" = {Number(inventoryId)}";
 
+    /// <summary>Whether <see cref="Matches"/> can ask the index for the text's rarest word (<see cref="SearchAnchor"/>).</summary>
+    public virtual bool Anchors => false;
+
     /// <summary>
     /// The ids of up to <paramref name="rows"/> clients of the inventory that <see cref="Search"/> finds, in no order
-    /// (with @pattern and <see cref="SearchParameters"/>). <paramref name="anchored"/>: PostgreSQL only, @anchor is the
-    /// pattern of the text's rarest word (<see cref="SearchAnchor"/>).
+    /// (with @pattern and <see cref="SearchParameters"/>). <paramref name="anchored"/> (only where <see cref="Anchors"/>):
+    /// @anchor is the pattern of the text's rarest word.
     /// </summary>
     public virtual string Matches(int inventoryId, string text, int rows, bool anchored = false) => $"""
         {Select(rows)} c."Id" FROM "Clients" c
@@ -99,6 +102,8 @@ internal abstract class ClientListSql
 
         // LIKE on the lower-case name key and ILIKE on the description: both use the trigram index IX_Clients_Search.
         public override string Search(string text) => """(c."NameKey" LIKE @pattern OR c."Description" ILIKE @pattern)""";
+
+        public override bool Anchors => true;
 
         // Anchored: the trigram index is asked for the rarest word only; the whole text is checked on what it finds,
         // written so that the index cannot serve it ("|| ''"), or the planner would hand the index every trigram again.

@@ -239,7 +239,7 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
     private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken cancellationToken)
     {
-        var anchor = db.Provider == DatabaseProvider.PostgreSql
+        var anchor = _sql.Anchors
             ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
             : null;
         await using var command = Command(_sql.Matches(inventoryId, search, Bound + 1, anchor is not null),
