@@ -42,7 +42,7 @@ public sealed class ImportChecker
     internal static ImportChecker Unusable(InventoryDefinition inventory, ImportMapping mapping, FieldPlan[] fields,
         List<string> errors) =>
         new(inventory, mapping, [], fields, errors,
-            new NameRule(ColumnPlan.Unmapped, [], new Dictionary<int, string>(), inventory.InventoryId, false),
+            new NameRule(ColumnPlan.Unmapped, new ExistingNames(), new Dictionary<int, string>(), inventory.InventoryId, false),
             new StatusRule(inventory), new RequiredFieldsRule(fields), new ClientLimitRule(null, 0),
             new AdvancedLinkRule([]));
 

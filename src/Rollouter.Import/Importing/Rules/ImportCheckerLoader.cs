@@ -35,14 +35,14 @@ public static class ImportCheckerLoader
 
         var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
             .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
-        // Sized up front: growing a large dictionary leaves its old arrays on the large object heap until a full collection.
+        // Sized up front: growing a large array leaves the old one on the large object heap until a full collection.
         var existingCount = await db.Clients.CountAsync(c => c.RolloutId == inventory.RolloutId, cancellationToken);
-        var existing = new Dictionary<string, ExistingClient>(existingCount, NameKeyComparer.Instance);
+        var existing = new ExistingNames(existingCount);
         await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
                            .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken))
         {
-            existing.TryAdd(client.Name, new ExistingClient(client.Id, client.InventoryId, client.Name));
+            existing.TryAdd(client.Id, client.InventoryId, client.Name);
         }
 
         await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);

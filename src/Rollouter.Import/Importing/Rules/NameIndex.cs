@@ -3,15 +3,14 @@ namespace Rollouter.Import.Importing.Rules;
 /// <summary>
 /// The name keys seen so far in a file, each with the row it first appeared in. A million names cost about 50 MB
 /// here rather than twice that as a dictionary of strings: the keys' characters are packed into large shared blocks
-/// and the table holds only numbers, so the garbage collector sees a few dozen objects instead of a million.
+/// (<see cref="CharBlocks"/>) and the table holds only numbers, so the garbage collector sees a few dozen objects
+/// instead of a million.
 /// </summary>
 internal sealed class NameIndex
 {
-    private const int BlockSize = 1 << 20;
     private const double MaxLoad = 0.7;
 
-    private readonly List<char[]> _blocks = [];
-    private int _blockUsed = BlockSize;
+    private readonly CharBlocks _chars = new();
     private Slot[] _slots;
     private int _count;
 
@@ -42,7 +41,7 @@ internal sealed class NameIndex
         {
             ref var slot = ref _slots[index];
             if (slot.Hash == hash && slot.Length == key.Length &&
-                _blocks[slot.Block].AsSpan(slot.Offset, slot.Length).SequenceEqual(key))
+                _chars.Get(slot.Block, slot.Offset, slot.Length).SequenceEqual(key))
             {
                 firstRow = slot.Row;
                 return false;
@@ -51,15 +50,8 @@ internal sealed class NameIndex
             index = (index + 1) & mask;
         }
 
-        if (_blocks.Count == 0 || BlockSize - _blockUsed < key.Length)
-        {
-            _blocks.Add(new char[BlockSize]);
-            _blockUsed = 0;
-        }
-
-        key.CopyTo(_blocks[^1].AsSpan(_blockUsed));
-        _slots[index] = new Slot(hash, row, _blockUsed, (ushort)(_blocks.Count - 1), (ushort)key.Length);
-        _blockUsed += key.Length;
+        var (block, offset) = _chars.Append(key);
+        _slots[index] = new Slot(hash, row, offset, block, (ushort)key.Length);
         if (++_count > _slots.Length * MaxLoad)
         {
             Grow();

@@ -12,20 +12,20 @@ internal readonly record struct ExistingClient(int Id, int InventoryId, string N
 /// </summary>
 internal sealed class NameRule
 {
-    private readonly Dictionary<string, ExistingClient>.AlternateLookup<ReadOnlySpan<char>> _existing;
+    private readonly ExistingNames _existing;
     private readonly IReadOnlyDictionary<int, string> _inventoryNames;
     private readonly int _inventoryId;
     private readonly bool _updateExisting;
     private NameIndex _namesInFile = new();
 
     /// <param name="column">The Name column.</param>
-    /// <param name="existing">The rollout's clients by name key (<see cref="NameKeyComparer"/>).</param>
+    /// <param name="existing">The rollout's clients by name key.</param>
     /// <param name="inventoryNames">The rollout's inventories, to name the one that holds a name already.</param>
-    public NameRule(ColumnPlan column, Dictionary<string, ExistingClient> existing,
+    public NameRule(ColumnPlan column, ExistingNames existing,
         IReadOnlyDictionary<int, string> inventoryNames, int inventoryId, bool updateExisting)
     {
         Column = column;
-        _existing = existing.GetAlternateLookup<ReadOnlySpan<char>>();
+        _existing = existing;
         _inventoryNames = inventoryNames;
         _inventoryId = inventoryId;
         _updateExisting = updateExisting;
