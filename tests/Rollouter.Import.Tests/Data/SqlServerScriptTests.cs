@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Importing.Writing;
 
 namespace Rollouter.Import.Tests.Data;
@@ -83,6 +84,22 @@ public sealed class SqlServerScriptTests
         Assert.True(names.Problems.Count == 0, $"{name} names what the SQL Server model lacks:\n" + string.Join("\n", names.Problems)
             + "\n" + sql);
         Assert.True(names.Objects > 0, $"{name} names no table or procedure: the check saw nothing");
+    }
+
+    [Theory]
+    [InlineData(ClientSortColumn.Name)]
+    [InlineData(ClientSortColumn.Status)]
+    [InlineData(ClientSortColumn.Assignee)]
+    [InlineData(ClientSortColumn.ClientUser)]
+    [InlineData(ClientSortColumn.Description)]
+    [InlineData(ClientSortColumn.CustomField)]
+    public void TheStatementCollectingASearchsClients_ParsesForEverySort(ClientSortColumn column)
+    {
+        var sql = ClientPages.FoundSql(ClientListSql.For(DatabaseProvider.SqlServer), 3, new ClientSort(column, 12), "pc 7",
+            5_001, anchored: false);
+
+        Parse(sql, "the statement collecting a search's clients");
+        Assert.Contains("SELECT TOP (5001)", sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -57,12 +57,12 @@ internal abstract class ClientListSql
     public virtual bool Anchors => false;
 
     /// <summary>
-    /// The ids of up to <paramref name="rows"/> clients of the inventory that <see cref="Search"/> finds, in no order
-    /// (with @pattern and <see cref="SearchParameters"/>). <paramref name="anchored"/> (only where <see cref="Anchors"/>):
-    /// @anchor is the pattern of the text's rarest word.
+    /// Up to <paramref name="rows"/> clients of the inventory that <see cref="Search"/> finds, in no order (with @pattern
+    /// and <see cref="SearchParameters"/>): their id and the <paramref name="column"/> of <c>c</c> named. <paramref
+    /// name="anchored"/> (only where <see cref="Anchors"/>): @anchor is the pattern of the text's rarest word.
     /// </summary>
-    public virtual string Matches(int inventoryId, string text, int rows, bool anchored = false) => $"""
-        {Select(rows)} c."Id" FROM "Clients" c
+    public virtual string Matches(int inventoryId, string text, int rows, string column, bool anchored = false) => $"""
+        {Select(rows)} c."Id", c."{column}" FROM "Clients" c
         WHERE {SearchedInventory(inventoryId)} AND {Search(text)}
         {Limit(rows)}
         """;
@@ -107,10 +107,10 @@ internal abstract class ClientListSql
 
         // Anchored: the trigram index is asked for the rarest word only; the whole text is checked on what it finds,
         // written so that the index cannot serve it ("|| ''"), or the planner would hand the index every trigram again.
-        public override string Matches(int inventoryId, string text, int rows, bool anchored = false) => !anchored
-            ? base.Matches(inventoryId, text, rows)
+        public override string Matches(int inventoryId, string text, int rows, string column, bool anchored = false) => !anchored
+            ? base.Matches(inventoryId, text, rows, column)
             : $"""
-                SELECT c."Id" FROM "Clients" c
+                SELECT c."Id", c."{column}" FROM "Clients" c
                 WHERE c."InventoryId" = {Number(inventoryId)}
                   AND (c."NameKey" LIKE @anchor OR c."Description" ILIKE @anchor)
                   AND ((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)
@@ -155,10 +155,10 @@ internal abstract class ClientListSql
         // The FTS5 table read first, in its own order, each match's client looked up by id until enough are found
         // (CROSS JOIN keeps that order): "c.Id IN (SELECT rowid …)" collected every match first, 26 ms instead of 8 for
         // the 22,000 clients of 200,000 that "floor 3" finds (docs/performance.md).
-        public override string Matches(int inventoryId, string text, int rows, bool anchored = false) => ClientSearchIndex.Query(text) is null
-            ? base.Matches(inventoryId, text, rows)
+        public override string Matches(int inventoryId, string text, int rows, string column, bool anchored = false) => ClientSearchIndex.Query(text) is null
+            ? base.Matches(inventoryId, text, rows, column)
             : $"""
-                SELECT c."Id" FROM "ClientSearch" s CROSS JOIN "Clients" c
+                SELECT c."Id", c."{column}" FROM "ClientSearch" s CROSS JOIN "Clients" c
                 WHERE s."ClientSearch" MATCH @match AND c."Id" = s.rowid AND c."InventoryId" = {Number(inventoryId)}
                 LIMIT {Number(rows)}
                 """;

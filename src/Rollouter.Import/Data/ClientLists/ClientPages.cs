@@ -119,6 +119,9 @@ public sealed class ClientPages(RolloutDbContext db)
 
     private static readonly BroadSearchMemory SharedBroadSearches = new();
 
+    /// <summary>The comment that starts the statement collecting a search's clients (in the statistics of statements too).</summary>
+    internal const string FoundComment = "/* the clients a search found */";
+
     /// <summary>When set, every statement run with its parameters (tests explain them).</summary>
     internal List<(string Sql, (string Name, object? Value)[] Parameters)>? Statements { get; init; }
 
@@ -131,7 +134,8 @@ public sealed class ClientPages(RolloutDbContext db)
         {
             int? found = null;
             var foundMore = false;
-            List<int>? matches = null;
+            // The clients found in the sort's order, when they are few enough to be paged in memory.
+            List<ClientListRow>? counted = null;
             if (search is not null)
             {
                 var shown = Math.Min(Bound, SearchBound);
@@ -143,17 +147,19 @@ public sealed class ClientPages(RolloutDbContext db)
                 }
                 else
                 {
-                    matches = await MatchesAsync(request.InventoryId, search, cancellationToken);
-                    (found, foundMore) = (Math.Min(matches.Count, shown), matches.Count > shown);
-                    if (matches.Count > Bound)
+                    var ordered = await FoundAsync(request, search, cancellationToken);
+                    (found, foundMore) = (Math.Min(ordered.Count, shown), ordered.Count > shown);
+                    if (ordered.Count > Bound)
                     {
                         BroadSearches.Add(broad);
+                    }
+                    else
+                    {
+                        counted = ordered;
                     }
                 }
             }
 
-            // The clients found, when they are few enough to be paged in memory.
-            var counted = matches?.Count <= Bound ? matches : null;
             ClientSort? refused = null;
             if (request.Sort.IsBounded && counted is null && request.Clients > SortBound)
             {
@@ -161,7 +167,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 request = request with { Sort = ClientSort.Name, Descending = false, Position = ClientPosition.First };
             }
 
-            IRows rows = counted is not null ? await Found.LoadAsync(this, request, counted, cancellationToken) : new Walk(this, request, search);
+            IRows rows = counted is not null ? new Found(counted) : new Walk(this, request, search);
             return await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
         }
         finally
@@ -236,23 +242,48 @@ public sealed class ClientPages(RolloutDbContext db)
     private static List<ClientListRow> Trim(List<ClientListRow> list, int size) =>
         list.Count > size ? list[..size] : list;
 
-    /// <summary>The ids of up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in no order.</summary>
-    private async Task<List<int>> MatchesAsync(int inventoryId, string search, CancellationToken cancellationToken)
+    /// <summary>
+    /// Up to <see cref="Bound"/> + 1 clients of the inventory the search finds, in the sort's order: one statement
+    /// collects them (the trigram index on PostgreSQL, FTS5 on SQLite, asked for the text's rarest word where the
+    /// provider can say it) and orders them, without sending their ids back and forth.
+    /// </summary>
+    private async Task<List<ClientListRow>> FoundAsync(ClientListRequest request, string search, CancellationToken cancellationToken)
     {
         var anchor = _sql.Anchors
             ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
             : null;
-        await using var command = Command(_sql.Matches(inventoryId, search, Bound + 1, anchor is not null),
+        return await ReadAsync(FoundSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null), cancellationToken,
             [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search),
              ("anchor", anchor is null ? null : NameSearch.Containing(anchor))]);
-        var ids = new List<int>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetInt32(0));
-        }
+    }
 
-        return ids;
+    /// <summary>The statement of <see cref="FoundAsync"/>: up to <paramref name="rows"/> clients found, in the sort's order.</summary>
+    internal static string FoundSql(ClientListSql sql, int inventoryId, ClientSort sort, string search, int rows, bool anchored)
+    {
+        var (column, key, join, order) = sort.Column switch
+        {
+            ClientSortColumn.Name => ("NameKey", "c.\"NameKey\"", "", "c.\"NameKey\""),
+            ClientSortColumn.Status => ("StatusId", "c.\"StatusId\"", "JOIN \"WorkflowStatuses\" s ON s.\"Id\" = c.\"StatusId\"",
+                "s.\"Position\", s.\"Id\", c.\"Id\""),
+            ClientSortColumn.Assignee => UserOrder("AssigneeId"),
+            ClientSortColumn.ClientUser => UserOrder("ClientUserId"),
+            ClientSortColumn.Description => Nullable("Description", sql.DescriptionKey),
+            _ => Nullable("Values", sql.FieldKey("c.\"Values\"", sort.FieldId)),
+        };
+        return $"""
+            {FoundComment}
+            SELECT c."Id", {key} FROM (
+            {sql.Matches(inventoryId, search, rows, column, anchored)}
+            ) c {join}
+            ORDER BY {order}
+            """;
+
+        static (string, string, string, string) Nullable(string column, string key) =>
+            (column, key, "", $"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}, c.\"Id\"");
+
+        static (string, string, string, string) UserOrder(string column) =>
+            (column, $"c.\"{column}\"", $"LEFT JOIN \"AspNetUsers\" u ON u.\"Id\" = c.\"{column}\"",
+                "CASE WHEN u.\"Id\" IS NULL THEN 1 ELSE 0 END, u.\"DisplayName\", u.\"Id\", c.\"Id\"");
     }
 
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
@@ -501,40 +532,6 @@ public sealed class ClientPages(RolloutDbContext db)
     /// </summary>
     private sealed class Found(List<ClientListRow> ordered) : IRows
     {
-        public static async Task<Found> LoadAsync(ClientPages pages, ClientListRequest request, List<int> ids, CancellationToken cancellationToken)
-        {
-            if (ids.Count == 0)
-            {
-                return new Found([]);
-            }
-
-            var sql = pages._sql;
-            var (key, join, order) = request.Sort.Column switch
-            {
-                ClientSortColumn.Name => ("c.\"NameKey\"", "", "c.\"NameKey\""),
-                ClientSortColumn.Status => ("c.\"StatusId\"", "JOIN \"WorkflowStatuses\" s ON s.\"Id\" = c.\"StatusId\"",
-                    "s.\"Position\", s.\"Id\", c.\"Id\""),
-                ClientSortColumn.Assignee or ClientSortColumn.ClientUser => UserOrder(request.Sort.Column == ClientSortColumn.Assignee
-                    ? "AssigneeId" : "ClientUserId"),
-                ClientSortColumn.Description => Nullable(sql.DescriptionKey),
-                _ => Nullable(sql.FieldKey("c.\"Values\"", request.Sort.FieldId)),
-            };
-            var list = await pages.ReadAsync($"""
-                SELECT c."Id", {key} FROM "Clients" c {join}
-                WHERE c."InventoryId" = {ClientListSql.Number(request.InventoryId)}
-                  AND c."Id" IN ({string.Join(", ", ids.Select(ClientListSql.Number))})
-                ORDER BY {order}
-                """, cancellationToken);
-            return new Found(list);
-
-            static (string, string, string) Nullable(string key) =>
-                (key, "", $"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}, c.\"Id\"");
-
-            static (string, string, string) UserOrder(string column) =>
-                ($"c.\"{column}\"", $"LEFT JOIN \"AspNetUsers\" u ON u.\"Id\" = c.\"{column}\"",
-                    "CASE WHEN u.\"Id\" IS NULL THEN 1 ELSE 0 END, u.\"DisplayName\", u.\"Id\", c.\"Id\"");
-        }
-
         public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             IEnumerable<ClientListRow> rows = descending ? Enumerable.Reverse(ordered) : ordered;
