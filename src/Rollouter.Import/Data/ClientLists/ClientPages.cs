@@ -436,10 +436,14 @@ public sealed class ClientPages(RolloutDbContext db)
                 var rest = count - rows.Count;
                 var bounded = i == start && afterId is not null;
                 var idBound = bounded ? $" AND c.\"Id\" {(descending ? "<" : ">")} @id" : "";
+                var statusId = ClientListSql.Number(statuses[i]);
+                // The status as a range of one, ordered by (status, id): "= status" ordered by id let PostgreSQL walk the
+                // primary key instead and read past the other inventories' newer clients (54 ms for the first page of a
+                // search that found many, 0.9 ms through the index on (inventory, status, id)).
                 rows.AddRange(await pages.ReadAsync($"""
                     {_sql.Select(rest)} c."Id", c."StatusId" FROM "Clients" c
-                    WHERE {Where} AND c."StatusId" = {ClientListSql.Number(statuses[i])}{idBound}
-                    ORDER BY c."Id" {direction}
+                    WHERE {Where} AND c."StatusId" BETWEEN {statusId} AND {statusId}{idBound}
+                    ORDER BY c."StatusId" {direction}, c."Id" {direction}
                     {_sql.Limit(rest)}
                     """, cancellationToken, Parameters(("id", bounded ? afterId : null))));
             }
