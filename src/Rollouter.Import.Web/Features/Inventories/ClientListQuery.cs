@@ -91,15 +91,41 @@ public static class ClientListQuery
         return new ClientListChoice(sort, descending, search, position, error);
     }
 
-    /// <summary>The inventory with its workflow's statuses and its custom fields in order.</summary>
-    public static Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The inventory with its workflow's statuses and its custom fields in order, without its remembered mapping: three
+    /// plain queries by key. One query joining statuses and fields gave a row for each pair (24 for 8 statuses and 3
+    /// fields, each with the inventory's mapping) and cost PostgreSQL 0.3 ms of planning on every list request.
+    /// </summary>
+    public static async Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
-        return db.Inventories.AsNoTracking()
-            .Include(i => i.Workflow).ThenInclude(w => w.Statuses)
-            .Include(i => i.CustomFields.OrderBy(f => f.Position)).ThenInclude(f => f.CustomField)
-            .AsSingleQuery()
-            .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
+        var inventory = await db.Inventories.AsNoTracking()
+            .Where(i => i.Id == inventoryId && i.RolloutId == rolloutId)
+            .Select(i => new Inventory
+            {
+                Id = i.Id,
+                RolloutId = i.RolloutId,
+                Name = i.Name,
+                WorkflowId = i.WorkflowId,
+                CreatedAt = i.CreatedAt,
+                ClientCount = i.ClientCount,
+                Workflow = new Workflow { Id = i.Workflow.Id, Name = i.Workflow.Name },
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (inventory is null)
+        {
+            return null;
+        }
+
+        var workflow = inventory.Workflow;
+        workflow.Statuses = await db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == workflow.Id)
+            .ToListAsync(cancellationToken);
+        workflow.Statuses.ForEach(s => s.Workflow = workflow);
+        inventory.CustomFields = await db.InventoryCustomFields.AsNoTracking().Include(f => f.CustomField)
+            .Where(f => f.InventoryId == inventory.Id).OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId)
+            .ToListAsync(cancellationToken);
+        inventory.CustomFields.ForEach(f => f.Inventory = inventory);
+        return inventory;
     }
 
     public static Task<ClientListPage> PageAsync(RolloutDbContext db, Inventory inventory, ClientListChoice choice, int size,
