@@ -186,20 +186,27 @@ public abstract class ClientPagesTests(ClientPagesData data)
 
     private protected async Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search = null,
         int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size,
-        int? clients = null)
+        int? clients = null, (int Looked, ManyUsersMemory Memory)? users = null)
     {
         clients ??= data.Clients.Count;
         await using var db = data.Database.CreateContext();
         var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
-        return await new ClientPages(db) { Bound = bound, Statements = statements }.LoadAsync(
+        var pages = users is var (looked, memory)
+            ? new ClientPages(db) { Bound = bound, Statements = statements, UsersLooked = looked, ManyUsers = memory }
+            : new ClientPages(db) { Bound = bound, Statements = statements };
+        return await pages.LoadAsync(
             new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size),
             default);
     }
 
     /// <summary>Next from the first page to the last, then Previous from the last page back to the first.</summary>
     private async Task<(List<int> Forward, List<List<int>> Backward)> WalkAsync(ClientSort sort, bool descending, string? search = null,
-        int bound = ClientPages.SearchBound)
+        int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null,
+        (int Looked, ManyUsersMemory Memory)? users = null)
     {
+        Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search, int bound) =>
+            this.PageAsync(sort, descending, position, search, bound, statements, users: users);
+
         var forward = new List<int>();
         var page = await PageAsync(sort, descending, ClientPosition.First, search, bound);
         Assert.False(page.HasPrevious);
@@ -402,6 +409,36 @@ public abstract class ClientPagesTests(ClientPagesData data)
         var page = await PageAsync(new ClientSort(ClientSortColumn.Status), true, ClientPosition.Skip(skip));
 
         Assert.Equal(data.Expected(new ClientSort(ClientSortColumn.Status), true).Skip(skip).Take(Size), page.Rows.Select(r => r.Id));
+    }
+
+    [Theory]
+    [InlineData("assignee", false)]
+    [InlineData("assignee", true)]
+    [InlineData("clientuser", false)]
+    [InlineData("clientuser", true)]
+    public async Task UserSorts_WalkOnlyTheUsersOfTheInventorysClients_OrEveryUserWhenThereAreMany(string key, bool descending)
+    {
+        // Walking every user in name order read 5,000 client users, nobody's assignee, before the first technician
+        // (12 ms a page among a million clients); with the inventory's few users found first the walk reads only them.
+        var sort = Sort(key);
+        var users = data.Clients.Select(c => key == "assignee" ? c.AssigneeId : c.ClientUserId).OfType<int>().Distinct().Order().ToList();
+        var expected = data.Expected(sort, descending);
+        var few = new List<(string, (string, object?)[])>();
+        var many = new List<(string, (string, object?)[])>();
+        var manyMemory = new ManyUsersMemory();
+
+        var (fewForward, fewBackward) = await WalkAsync(sort, descending, statements: few, users: (users.Count, new ManyUsersMemory()));
+        var (manyForward, manyBackward) = await WalkAsync(sort, descending, statements: many, users: (users.Count - 1, manyMemory));
+
+        Assert.Equal(expected, fewForward);
+        AssertBackward(expected, fewBackward);
+        Assert.Equal(expected, manyForward);
+        AssertBackward(expected, manyBackward);
+        var among = $"+u.\"Id\" IN ({string.Join(", ", users)})";
+        Assert.Contains(few, s => s.Item1.Contains(among, StringComparison.Ordinal));
+        Assert.DoesNotContain(many, s => s.Item1.Contains("+u.\"Id\" IN (", StringComparison.Ordinal));
+        // An inventory found to have more users than looked for is remembered: looked for once, not on every page.
+        Assert.Single(many, s => s.Item1.StartsWith("WITH RECURSIVE", StringComparison.Ordinal));
     }
 
     public static TheoryData<string, bool> IndexedSorts()

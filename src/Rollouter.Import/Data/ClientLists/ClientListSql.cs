@@ -81,6 +81,24 @@ internal abstract class ClientListSql
     /// </summary>
     public abstract string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows);
 
+    /// <summary>
+    /// The distinct users of <paramref name="userColumn"/> among the inventory's clients, up to <paramref name="most"/>
+    /// + 1 of them: one step down the index on (inventory, user, id) per user, each from the last one found (a loose
+    /// index scan). Null where the provider has none (SQL Server allows no subquery in a recursive query).
+    /// </summary>
+    public virtual string? UsersOf(string userColumn, int inventoryId, int most) => $"""
+        WITH RECURSIVE found(id, n) AS (
+            SELECT (SELECT c."{userColumn}" FROM "Clients" c
+                    WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" IS NOT NULL
+                    ORDER BY c."{userColumn}" LIMIT 1), 1
+            UNION ALL
+            SELECT (SELECT c."{userColumn}" FROM "Clients" c
+                    WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" > found.id
+                    ORDER BY c."{userColumn}" LIMIT 1), found.n + 1
+            FROM found WHERE found.id IS NOT NULL AND found.n <= {Number(most)})
+        SELECT id FROM found WHERE id IS NOT NULL
+        """;
+
     /// <summary>(a, b) compared with (@a, @b) in the order of a list, as an index walk can use it.</summary>
     public virtual string After(string a, string b, string aValue, string bValue, bool descending) =>
         $"({a}, {b}) {(descending ? "<" : ">")} ({aValue}, {bValue})";
@@ -198,6 +216,8 @@ internal abstract class ClientListSql
 
     private sealed class SqlServer : ClientListSql
     {
+        public override string? UsersOf(string userColumn, int inventoryId, int most) => null;
+
         public override string FieldKey(string values, int fieldId) =>
             $"NULLIF(LEFT(JSON_VALUE({values}, '$.\"{Number(fieldId)}\"[0]'), {Number(KeyLength)}), '')";
 

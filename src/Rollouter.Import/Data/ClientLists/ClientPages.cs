@@ -119,6 +119,19 @@ public sealed class ClientPages(RolloutDbContext db)
 
     private static readonly BroadSearchMemory SharedBroadSearches = new();
 
+    /// <summary>
+    /// How many distinct users a sort by assignee or client user looks for first (<see cref="ClientListSql.UsersOf"/>):
+    /// with no more than these, the walk of users in name order reads only them. Walking every user in name order
+    /// and asking each for its clients read the 5,000 client users, nobody's assignee, before the first technician
+    /// (12 ms for a page by assignee descending among a million clients, 1.3 ms with the 20 assignees found first).
+    /// An inventory found to have more is remembered for <see cref="ManyUsersMemory"/> and walked as before.
+    /// </summary>
+    internal int UsersLooked { get; init; } = 100;
+
+    internal ManyUsersMemory ManyUsers { get; init; } = SharedManyUsers;
+
+    private static readonly ManyUsersMemory SharedManyUsers = new();
+
     /// <summary>The comment that starts the statement collecting a search's clients (in the statistics of statements too).</summary>
     internal const string FoundComment = "/* the clients a search found */";
 
@@ -284,6 +297,39 @@ public sealed class ClientPages(RolloutDbContext db)
         static (string, string, string, string) UserOrder(string column) =>
             (column, $"c.\"{column}\"", $"LEFT JOIN \"AspNetUsers\" u ON u.\"Id\" = c.\"{column}\"",
                 "CASE WHEN u.\"Id\" IS NULL THEN 1 ELSE 0 END, u.\"DisplayName\", u.\"Id\", c.\"Id\"");
+    }
+
+    /// <summary>
+    /// A condition on the user <c>u</c>: among the users of <paramref name="column"/> in the inventory's clients when
+    /// there are no more than <see cref="UsersLooked"/> of them, else "1 = 1".
+    /// </summary>
+    private async Task<string> UsersWithClientsAsync(string column, int inventoryId, CancellationToken cancellationToken)
+    {
+        var key = new UserColumn(db.Database.GetConnectionString() ?? "", inventoryId, column);
+        if (_sql.UsersOf(column, inventoryId, UsersLooked) is not { } sql || ManyUsers.Remember(key))
+        {
+            return "1 = 1";
+        }
+
+        await using var command = Command(sql);
+        var ids = new List<int>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (ids.Count > UsersLooked)
+        {
+            ManyUsers.Add(key);
+            return "1 = 1";
+        }
+
+        // "+u.Id": a condition SQLite checks on each user of the walk in name order, not a way to read users by id
+        // (after which it sorted every client of theirs); PostgreSQL reads it as u.Id.
+        return ids.Count == 0 ? "1 = 0" : $"+u.\"Id\" IN ({string.Join(", ", ids.Select(ClientListSql.Number))})";
     }
 
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
@@ -474,14 +520,16 @@ public sealed class ClientPages(RolloutDbContext db)
                 }
             }
 
+            string? users = null;
             async Task InOrderAsync(string userBound, params (string, object?)[] parameters)
             {
                 var rest = count - rows.Count;
                 if (rest > 0)
                 {
+                    users ??= await pages.UsersWithClientsAsync(column, request.InventoryId, cancellationToken);
                     rows.AddRange(await pages.ReadAsync(
-                        _sql.UsersInOrder(column, request.InventoryId, userBound, Filter, descending, rest), cancellationToken,
-                        Parameters(parameters)));
+                        _sql.UsersInOrder(column, request.InventoryId, $"{userBound} AND {users}", Filter, descending, rest),
+                        cancellationToken, Parameters(parameters)));
                 }
             }
 
@@ -568,20 +616,36 @@ public sealed class ClientPages(RolloutDbContext db)
 internal sealed record BroadSearch(string Database, int InventoryId, int Clients, int Bound, string Text);
 
 /// <summary>The searches that found many clients lately: each for a minute, at most 10,000 of them.</summary>
-internal sealed class BroadSearchMemory(TimeProvider? time = null)
+internal sealed class BroadSearchMemory(TimeProvider? time = null) : Recollection<BroadSearch>(Duration, time)
 {
     public static readonly TimeSpan Duration = TimeSpan.FromMinutes(1);
+}
 
+/// <summary>A user column of an inventory (its assignees or client users) in a database.</summary>
+internal sealed record UserColumn(string Database, int InventoryId, string Column);
+
+/// <summary>
+/// The user columns whose inventory has many distinct users lately (more than <see cref="ClientPages.UsersLooked"/>):
+/// each for five minutes, at most 10,000 of them.
+/// </summary>
+internal sealed class ManyUsersMemory(TimeProvider? time = null) : Recollection<UserColumn>(Duration, time)
+{
+    public static readonly TimeSpan Duration = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Facts remembered for a while: each for <paramref name="duration"/>, at most 10,000 of them.</summary>
+internal abstract class Recollection<TKey>(TimeSpan duration, TimeProvider? time) where TKey : notnull
+{
     private const int Most = 10_000;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<BroadSearch, DateTimeOffset> _until = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TKey, DateTimeOffset> _until = new();
 
-    /// <summary>Whether the search found many clients within the last minute.</summary>
-    public bool Remember(BroadSearch search)
+    /// <summary>Whether <paramref name="key"/> was added within the duration.</summary>
+    public bool Remember(TKey key)
     {
-        if (!_until.TryGetValue(search, out var until))
+        if (!_until.TryGetValue(key, out var until))
         {
             return false;
         }
@@ -591,17 +655,17 @@ internal sealed class BroadSearchMemory(TimeProvider? time = null)
             return true;
         }
 
-        _until.TryRemove(search, out _);
+        _until.TryRemove(key, out _);
         return false;
     }
 
-    public void Add(BroadSearch search)
+    public void Add(TKey key)
     {
         if (_until.Count >= Most)
         {
             _until.Clear();
         }
 
-        _until[search] = _time.GetUtcNow() + Duration;
+        _until[key] = _time.GetUtcNow() + duration;
     }
 }
