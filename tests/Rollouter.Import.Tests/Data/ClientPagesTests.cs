@@ -629,8 +629,9 @@ public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : Cli
         var expected = data.Expected(ClientSort.Name, false, c => c.Description?.Contains("übergabe alpha", StringComparison.OrdinalIgnoreCase) == true);
         Assert.NotEmpty(expected);
         Assert.Equal(expected, page.Rows.Select(r => r.Id));
-        var (sql, parameters) = Assert.Single(statements, s => s.Item2.Any(p => p.Item1 == "anchor"));
-        Assert.Equal("%übergabe%", parameters.Single(p => p.Item1 == "anchor").Item2);
+        var (sql, parameters) = Assert.Single(statements, s => s.Item2.Any(p => p.Item1 == "descriptionAnchor"));
+        Assert.Equal("%übergabe%", parameters.Single(p => p.Item1 == "descriptionAnchor").Item2);
+        Assert.Equal("%übergabe%", parameters.Single(p => p.Item1 == "nameAnchor").Item2);
         // Planned without the inventory's condition (whose index a table this small prefers) and without reading the
         // table whole: what the trigram index is asked for is the word alone.
         var plan = await PlanAsync(sql.Replace($"c.\"InventoryId\" = {data.Inventory.Id}", "1 = 1", StringComparison.Ordinal),

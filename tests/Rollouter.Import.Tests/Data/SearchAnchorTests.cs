@@ -18,15 +18,24 @@ public class SearchAnchorTests
         [.. Enumerable.Range(0, 101).Select(i => $"Laptop for desk {i * 7 % 977}, floor {i % 9}")]);
 
     [Theory]
-    [InlineData("desk 512, floor", "512")]
-    [InlineData("PC-01234", "01234")]
-    [InlineData("pc-0123456", "0123456")]
-    [InlineData("no such client 5", "client")]
-    public void TheRarestWord_IsAnchor(string text, string anchor) =>
-        Assert.Equal(anchor, SearchAnchor.Choose(text, Names, Descriptions));
+    [InlineData("desk 512, floor", "floor", "512")] // "desk" and "floor" are in no name: the longer; "512" in a thousand
+    [InlineData("PC-01234", "01234", "01234")]
+    [InlineData("pc-0123456", "0123456", "0123456")]
+    [InlineData("no such client 5", "client", "client")]
+    public void EachColumnsRarestWord_IsItsAnchor(string text, string name, string description) =>
+        Assert.Equal(new SearchAnchors(name, description), SearchAnchor.Choose(text, Names, Descriptions));
+
+    [Fact]
+    public void AWordCommonInTheNamesOnly_IsNotTheNamesAnchor()
+    {
+        // Every name holds "pc" and a number; "0512" is in many names but in no description, "desk" in no name.
+        var names = new ColumnSample(0, [], [], [.. Enumerable.Range(0, 101).Select(i => $"pc-0512{i:000}")]);
+
+        Assert.Equal(new SearchAnchors("desk", "0512"), SearchAnchor.Choose("desk 0512", names, Descriptions));
+    }
 
     [Theory]
-    [InlineData("floor 3")]          // every client's description has "floor"; "3" is too short for a trigram
+    [InlineData("floor 3")]          // every client's description has "floor" (the names do not: one column is enough)
     [InlineData("laptop")]           // common, and the whole text anyway
     [InlineData("pc-1")]             // no word of 3 characters
     [InlineData("512")]              // rare, but the whole text: nothing to gain

@@ -59,7 +59,8 @@ internal abstract class ClientListSql
     /// <summary>
     /// Up to <paramref name="rows"/> clients of the inventory that <see cref="Search"/> finds, in no order (with @pattern
     /// and <see cref="SearchParameters"/>): their id and the <paramref name="column"/> of <c>c</c> named. <paramref
-    /// name="anchored"/> (only where <see cref="Anchors"/>): @anchor is the pattern of the text's rarest word.
+    /// name="anchored"/> (only where <see cref="Anchors"/>): @nameAnchor and @descriptionAnchor are the patterns of the
+    /// text's rarest word in each column.
     /// </summary>
     public virtual string Matches(int inventoryId, string text, int rows, string column, bool anchored = false) => $"""
         {Select(rows)} c."Id", c."{column}" FROM "Clients" c
@@ -130,7 +131,7 @@ internal abstract class ClientListSql
             : $"""
                 SELECT c."Id", c."{column}" FROM "Clients" c
                 WHERE c."InventoryId" = {Number(inventoryId)}
-                  AND (c."NameKey" LIKE @anchor OR c."Description" ILIKE @anchor)
+                  AND (c."NameKey" LIKE @nameAnchor OR c."Description" ILIKE @descriptionAnchor)
                   AND ((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)
                 LIMIT {Number(rows)}
                 """;

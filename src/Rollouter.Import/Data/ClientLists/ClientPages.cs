@@ -267,7 +267,8 @@ public sealed class ClientPages(RolloutDbContext db)
             : null;
         return await ReadAsync(FoundSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null), cancellationToken,
             [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search),
-             ("anchor", anchor is null ? null : NameSearch.Containing(anchor))]);
+             ("nameAnchor", anchor is null ? null : NameSearch.Containing(anchor.Name)),
+             ("descriptionAnchor", anchor is null ? null : NameSearch.Containing(anchor.Description))]);
     }
 
     /// <summary>The statement of <see cref="FoundAsync"/>: up to <paramref name="rows"/> clients found, in the sort's order.</summary>

@@ -5,9 +5,9 @@ using System.Globalization;
 namespace Rollouter.Import.Data.ClientLists;
 
 /// <summary>
-/// The part of a search text PostgreSQL's trigram index is asked for (decision 0035): the rarest word of 3 letters or
-/// digits or more, when the table's statistics say it is rare; the whole text is then checked on the clients that
-/// index finds. A text's words that every client has ("pc", "desk", "floor") make the index read the whole posting list
+/// The part of a search text PostgreSQL's trigram index is asked for (decision 0035): in each column (name key,
+/// description), its rarest word of 3 letters or digits or more, when the table's statistics say it is rare there; the
+/// whole text is then checked on the clients that index finds. A text's words that every client has ("pc", "desk", "floor") make the index read the whole posting list
 /// of each of their trigrams (2,211 index pages for "desk 512, floor" among a million clients, 37 ms; 10 ms for
 /// "PC-01234"), where the rare word alone reads a few (9 ms and under 1 ms). Exact: a client whose name or description
 /// holds the text holds each of its words.
@@ -23,10 +23,12 @@ public static class SearchAnchor
     private static readonly ConcurrentDictionary<string, (DateTimeOffset Read, ColumnSample? Names, ColumnSample? Descriptions)> Statistics = new();
 
     /// <summary>
-    /// The word of <paramref name="text"/> to ask the index for, or null: no word of 3 characters or more, none rare
-    /// enough, the text is that word alone, or no statistics.
+    /// The words of <paramref name="text"/> to ask the index for, one per column (each column's rarest: the name's and
+    /// the description's words are not the same, "desk" is in no name and "512" in a thousand names' numbers), or null:
+    /// no word of 3 characters or more, a column without a word rare enough, the text is that word alone, or no
+    /// statistics.
     /// </summary>
-    public static string? Choose(string text, ColumnSample? names, ColumnSample? descriptions)
+    public static SearchAnchors? Choose(string text, ColumnSample? names, ColumnSample? descriptions)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (names is null || descriptions is null)
@@ -35,11 +37,19 @@ public static class SearchAnchor
         }
 
         var lower = text.ToLowerInvariant();
+        return Rarest(lower, names) is { } name && Rarest(lower, descriptions) is { } description
+            ? new SearchAnchors(name, description)
+            : null;
+    }
+
+    /// <summary>The column's rarest word of <paramref name="lower"/> when it is rare enough and not the whole text.</summary>
+    private static string? Rarest(string lower, ColumnSample column)
+    {
         string? best = null;
         var bestShare = double.MaxValue;
         foreach (var word in Words(lower))
         {
-            var share = names.Share(word) + descriptions.Share(word);
+            var share = column.Share(word);
             if (best is null || share < bestShare || (share == bestShare && word.Length > best.Length))
             {
                 (best, bestShare) = (word, share);
@@ -73,8 +83,8 @@ public static class SearchAnchor
         }
     }
 
-    /// <summary>The word to ask PostgreSQL's trigram index for, from the statistics of "Clients" (read every 5 minutes).</summary>
-    public static async Task<string?> ChooseAsync(DbConnection connection, string text, CancellationToken cancellationToken)
+    /// <summary>The words to ask PostgreSQL's trigram index for, from the statistics of "Clients" (read every 5 minutes).</summary>
+    public static async Task<SearchAnchors?> ChooseAsync(DbConnection connection, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var key = connection.ConnectionString;
@@ -135,6 +145,9 @@ public static class SearchAnchor
         return (names, descriptions);
     }
 }
+
+/// <summary>The word of a search text the trigram index is asked for in the name key, and the one in the description.</summary>
+public sealed record SearchAnchors(string Name, string Description);
 
 /// <summary>
 /// What PostgreSQL's statistics say of a column's values: its most common values with their shares, and a histogram of
