@@ -512,10 +512,11 @@ public sealed class ClientPages(RolloutDbContext db)
                 if (rest > 0)
                 {
                     var idBound = afterId is null ? "" : $" AND c.\"Id\" {op} @id";
+                    // Ordered by (user, id) like the status walk: only the index on (inventory, user, id) gives that order.
                     rows.AddRange(await pages.ReadAsync($"""
                         {_sql.Select(rest)} c."Id", c."{column}" FROM "Clients" c
                         WHERE {Where} AND c."{column}" IS NULL{idBound}
-                        ORDER BY c."Id" {direction}
+                        ORDER BY c."{column}" {direction}, c."Id" {direction}
                         {_sql.Limit(rest)}
                         """, cancellationToken, Parameters(("id", afterId))));
                 }
