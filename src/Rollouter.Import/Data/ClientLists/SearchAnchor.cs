@@ -7,10 +7,10 @@ namespace Rollouter.Import.Data.ClientLists;
 /// <summary>
 /// The part of a search text PostgreSQL's trigram index is asked for (decision 0035): in each column (name key,
 /// description), its rarest word of 3 letters or digits or more, when the table's statistics say it is rare there; the
-/// whole text is then checked on the clients that index finds. A text's words that every client has ("pc", "desk", "floor") make the index read the whole posting list
-/// of each of their trigrams (2,211 index pages for "desk 512, floor" among a million clients, 37 ms; 10 ms for
-/// "PC-01234"), where the rare word alone reads a few (9 ms and under 1 ms). Exact: a client whose name or description
-/// holds the text holds each of its words.
+/// whole text is then checked on the clients that index finds. A text's words that every client has ("pc", "desk",
+/// "floor") make the index read the whole posting list of each of their trigrams (2,211 index pages for "desk 512,
+/// floor" among a million clients, 37 ms; 10 ms for "PC-01234"), where the rare word alone reads a few (9 ms and under
+/// 1 ms). Exact: a client whose name or description holds the text holds each of its words.
 /// </summary>
 public static class SearchAnchor
 {

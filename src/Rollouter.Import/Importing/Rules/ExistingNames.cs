@@ -5,8 +5,9 @@ namespace Rollouter.Import.Importing.Rules;
 /// <summary>
 /// The rollout's clients by name key (<see cref="Client.KeyOf(string)"/>, the unique index's definition), as the name
 /// rule looks them up. Each name is kept as stored, its characters packed into shared blocks (<see cref="CharBlocks"/>),
-/// with its client's id and inventory in one array of numbers: 1,200,000 names cost about 60 MB here against 117 MB as a
-/// dictionary of strings, and the garbage collector sees a few dozen objects instead of a million. A check of 100,000
+/// with its client's id and inventory in one array of numbers: 1,200,000 names of 10 characters cost 58 MB here against
+/// 108 MB as a dictionary of strings (measured alone), and the garbage collector sees a few dozen objects instead of a
+/// million. A check of 100,000
 /// rows loads every name of the rollout once, so this is most of what an import holds beside its rows.
 /// </summary>
 internal sealed class ExistingNames
