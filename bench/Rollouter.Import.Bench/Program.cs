@@ -30,6 +30,9 @@ switch (command)
     case "psqlcopy":
         return await PsqlCopyReferenceAsync(options["file"], options["connection"], options.GetValueOrDefault("indexed") == "yes");
 
+    case "sqlitefloor":
+        return await BenchSqliteFloor.RunAsync(int.Parse(options["rows"], CultureInfo.InvariantCulture));
+
     case "open":
         return BenchOpen.Run(options["file"]);
 
@@ -81,7 +84,7 @@ switch (command)
             options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
 
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|open|read|import|process|revert|load|viaapp|rules|export|usercheck --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|sqlitefloor|open|read|import|process|revert|load|viaapp|rules|export|usercheck --option value …");
         return 2;
 }
 
