@@ -130,7 +130,12 @@ public sealed class TestDatabase : IAsyncDisposable
             }
         }
 
-        if (_postgresDatabase is not null)
+        // BENCH_KEEP_DATABASE=1 leaves a PostgreSQL database in place to be looked at (the bench's, after a run).
+        if (_postgresDatabase is not null && Environment.GetEnvironmentVariable("BENCH_KEEP_DATABASE") == "1")
+        {
+            await Console.Error.WriteLineAsync($"kept database {_postgresDatabase}");
+        }
+        else if (_postgresDatabase is not null)
         {
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(_postgresServer);

@@ -103,7 +103,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort ?? refused.Key, inventory.ClientCount));
         }
 
-        var rows = await ClientListQuery.RowsAsync(Db, result, byEmail: true, cancellationToken);
+        var rows = await ClientListQuery.RowsAsync(Db, inventory, result, byEmail: true, cancellationToken);
         var items = rows.Select(c => new ClientDto(c.Id, c.Name, c.Status, c.Assignee, c.ClientUser, c.Description,
             string.IsNullOrEmpty(c.Flag) ? null : c.Flag, Values(c.Values, fields))).ToList();
         var total = result.Found ?? inventory.ClientCount;

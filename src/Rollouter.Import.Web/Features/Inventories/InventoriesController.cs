@@ -43,7 +43,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         }
 
         var page = await ClientListQuery.PageAsync(db, inventory, choice, PageSize, cancellationToken);
-        var clients = await ClientListQuery.RowsAsync(db, page, byEmail: false, cancellationToken);
+        var clients = await ClientListQuery.RowsAsync(db, inventory, page, byEmail: false, cancellationToken);
         var total = page.Found ?? inventory.ClientCount;
         return View(new ClientList(rollout, inventory, fields, clients, choice.Search, choice.Sort, choice.Descending, total,
             page.FoundMore, page));
