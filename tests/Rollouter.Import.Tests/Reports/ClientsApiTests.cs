@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using static Rollouter.Import.Tests.Reports.ReportTestData;
@@ -45,6 +48,28 @@ public abstract class ClientsApiTests(RolloutWebFactory factory)
         Assert.Equal(["Office", "Teams"], client["values"]!["Software"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("SN100026", client["values"]!["Serial number"]!.GetValue<string>());
         Assert.Equal("HR", client["values"]!["Department"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Clients_NameEachClientsOwnStatus()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+        Dictionary<string, string> expected;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            expected = await db.Clients.Where(c => c.InventoryId == laptops)
+                .Join(db.WorkflowStatuses, c => c.StatusId, s => s.Id, (c, s) => new { c.Name, Status = s.Name })
+                .ToDictionaryAsync(c => c.Name, c => c.Status);
+        }
+
+        var page = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?pageSize=100");
+
+        var shown = page["items"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["status"]!.GetValue<string>());
+        Assert.Equal(40, shown.Count);
+        Assert.Equal(expected.OrderBy(c => c.Key), shown.OrderBy(c => c.Key));
+        Assert.True(shown.Values.Distinct().Count() > 1, "the demo's clients are on several statuses");
     }
 
     [Fact]

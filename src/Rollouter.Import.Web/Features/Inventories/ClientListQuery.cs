@@ -174,18 +174,9 @@ public static class ClientListQuery
                 c.Values,
             })
             .ToListAsync(cancellationToken);
+        // A client's status is always one of its inventory's workflow: the workflow cannot change while the inventory
+        // has clients, and a status is removed only after its clients have moved to another.
         var statuses = inventory.Workflow.Statuses.ToDictionary(s => s.Id, s => s.Name);
-        var missing = found.Select(c => c.StatusId).Where(id => !statuses.ContainsKey(id)).Distinct().ToList();
-        if (missing.Count > 0)
-        {
-            // Not the inventory's workflow: no import or edit writes such a status, but the page names what is there.
-            foreach (var status in await db.WorkflowStatuses.AsNoTracking().Where(s => missing.Contains(s.Id))
-                         .Select(s => new { s.Id, s.Name }).ToListAsync(cancellationToken))
-            {
-                statuses[status.Id] = status.Name;
-            }
-        }
-
         var rows = found.ToDictionary(c => c.Id, c => new ClientRow(c.Id, c.Name, statuses.GetValueOrDefault(c.StatusId, ""),
             c.Assignee, c.ClientUser, c.Description, c.Flag, c.Values));
         return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
