@@ -40,7 +40,7 @@ public static class DatabaseProviders
     {
         DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
             o => o.MigrationsAssembly(MigrationsAssembly(provider))),
-        DatabaseProvider.PostgreSql => options.UseNpgsql(connectionString,
+        DatabaseProvider.PostgreSql => options.UseNpgsql(PostgreSqlConnectionString.ForApplication(connectionString),
             o => o.MigrationsAssembly(MigrationsAssembly(provider))),
         DatabaseProvider.SqlServer => options.UseSqlServer(connectionString,
             o => o.MigrationsAssembly(MigrationsAssembly(provider))),

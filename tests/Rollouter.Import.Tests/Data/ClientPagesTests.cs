@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -517,10 +518,14 @@ public abstract class ClientPagesTests(ClientPagesData data)
         [.. page.Rows.Select(r => data.Clients.Single(c => c.Id == r.Id).Name)];
 
     private protected async Task<string> PlanAsync(string sql, (string Name, object? Value)[] parameters,
-        string postgresSettings = "SET enable_seqscan = off; SET enable_sort = off; SET enable_bitmapscan = off")
+        string postgresSettings = "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
     {
         await using var db = data.Database.CreateContext();
         await db.Database.OpenConnectionAsync();
+        // PostgreSQL's settings end with this transaction (rolled back): the pooled connection keeps no session state.
+        await using var transaction = data.Database.Provider == DatabaseProvider.PostgreSql
+            ? await db.Database.BeginTransactionAsync()
+            : null;
         var connection = db.Database.GetDbConnection();
         if (data.Database.Provider == DatabaseProvider.PostgreSql)
         {
@@ -613,6 +618,47 @@ public sealed class SqliteClientPagesTests(SqliteClientPagesData data) : ClientP
 public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : ClientPagesTests(data), IClassFixture<PostgresClientPagesData>
 {
     [Fact]
+    public async Task OnAConnectionThatPreparesStatements_APagesStatementsArePlannedForTheirValues_AndEfsLookupsOnce()
+    {
+        // The application's connections prepare what they run often (PostgreSqlConnectionString), and PostgreSQL may
+        // then plan a prepared statement once for any values. The list's walks and collections must never get such a
+        // generic plan (decisions 0035, 0036); EF's small lookups should, as that saves their planning on each request.
+        await using var db = data.Database.CreateContext();
+        Assert.True(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxAutoPrepare > 0);
+        // One connection for every page and for the check: prepared statements belong to a connection.
+        await db.Database.OpenConnectionAsync();
+        var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
+        var clients = data.Clients.OrderBy(c => c.NameKey, StringComparer.Ordinal).ToList();
+        for (var i = 0; i < 15; i++)
+        {
+            // Each time from another client: the walk's cursor is a parameter.
+            var after = new ClientCursor(clients[i].NameKey, clients[i].Id);
+            var page = await new ClientPages(db).LoadAsync(new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id,
+                data.Clients.Count, statuses, ClientSort.Name, false, null, ClientPosition.After(after), 2), default);
+            Assert.Equal(clients.Skip(i + 1).Take(2).Select(c => c.Id), page.Rows.Select(r => r.Id));
+            Assert.NotNull(await db.Inventories.AsNoTracking().FirstOrDefaultAsync(v => v.Id == data.Inventory.Id));
+        }
+
+        var prepared = await db.Database.SqlQueryRaw<PreparedStatement>("""
+            SELECT statement AS "Sql", cardinality(parameter_types) AS "Parameters", generic_plans AS "Generic",
+                   custom_plans AS "Custom"
+            FROM pg_prepared_statements
+            """).ToListAsync();
+        // The list's statements (written `"Clients" c`; EF writes `"Clients" AS c`) that take values: one without any
+        // has only the plan of its own constants, which PostgreSQL counts as generic.
+        var walks = prepared.Where(p => p.Parameters > 0 && Regex.IsMatch(p.Sql, @"FROM ""Clients"" c\s+WHERE")).ToList();
+        Assert.NotEmpty(walks);
+        Assert.All(walks, w => Assert.True(w.Generic == 0, w.Sql));
+        Assert.Contains(walks, w => w.Custom >= 6);
+        var lookup = Assert.Single(prepared, p => p.Sql.Contains("FROM \"Inventories\"", StringComparison.Ordinal));
+        Assert.True(lookup.Generic > 0, $"{lookup.Generic} generic plans of {lookup.Sql}");
+        // The setting ended with the page: the connection's later statements are planned as PostgreSQL chooses.
+        Assert.Equal("auto", await db.Database.SqlQueryRaw<string>("SELECT current_setting('plan_cache_mode') AS \"Value\"").SingleAsync());
+    }
+
+    private sealed record PreparedStatement(string Sql, int Parameters, long Generic, long Custom);
+
+    [Fact]
     public async Task ASearch_AsksTheTrigramIndexForItsRarestWord_AndChecksTheWholeTextOnWhatItFinds()
     {
         // Every client's description has "floor" and every name "pc": asked for every trigram of "desk 512, floor", the
@@ -635,7 +681,7 @@ public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : Cli
         // Planned without the inventory's condition (whose index a table this small prefers) and without reading the
         // table whole: what the trigram index is asked for is the word alone.
         var plan = await PlanAsync(sql.Replace($"c.\"InventoryId\" = {data.Inventory.Id}", "1 = 1", StringComparison.Ordinal),
-            parameters, "SET enable_seqscan = off");
+            parameters, "SET LOCAL enable_seqscan = off");
         Assert.Contains("Index Cond: (\"Description\" ~~* '%übergabe%'::text)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("Index Cond: (\"Description\" ~~* '%übergabe alpha%'::text)", plan, StringComparison.Ordinal);
     }

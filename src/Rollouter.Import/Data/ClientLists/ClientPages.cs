@@ -145,6 +145,7 @@ public sealed class ClientPages(RolloutDbContext db)
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            await using var plans = await PlansForTheirValuesAsync(cancellationToken);
             int? found = null;
             var foundMore = false;
             // The clients found in the sort's order, when they are few enough to be paged in memory.
@@ -181,7 +182,13 @@ public sealed class ClientPages(RolloutDbContext db)
             }
 
             IRows rows = counted is not null ? new Found(counted) : new Walk(this, request, search);
-            return await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
+            var page = await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
+            if (plans is not null)
+            {
+                await plans.CommitAsync(cancellationToken);
+            }
+
+            return page;
         }
         finally
         {
@@ -331,6 +338,28 @@ public sealed class ClientPages(RolloutDbContext db)
         // "+u.Id": a condition SQLite checks on each user of the walk in name order, not a way to read users by id
         // (after which it sorted every client of theirs); PostgreSQL reads it as u.Id.
         return ids.Count == 0 ? "1 = 0" : $"+u.\"Id\" IN ({string.Join(", ", ids.Select(ClientListSql.Number))})";
+    }
+
+    /// <summary>
+    /// On PostgreSQL, the page's statements are planned for their values each time, also where the connection prepares
+    /// them (<see cref="PostgreSqlConnectionString"/>): a generic plan, chosen once for any search text, cursor or
+    /// anchor, is what decisions 0035 and 0036 keep these walks and collections from (a broad search's walk planned
+    /// without its text's selectivity sorted every match: 222 ms instead of 0.5 ms). <c>SET LOCAL</c> ends with the
+    /// transaction opened for it (the page only reads; committed once it is read), so nothing is left on the pooled
+    /// connection. Inside a caller's transaction the setting lasts until that transaction ends. Null elsewhere.
+    /// </summary>
+    private async Task<IDbContextTransaction?> PlansForTheirValuesAsync(CancellationToken cancellationToken)
+    {
+        if (db.Provider != DatabaseProvider.PostgreSql)
+        {
+            return null;
+        }
+
+        var transaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", cancellationToken);
+        return transaction;
     }
 
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
