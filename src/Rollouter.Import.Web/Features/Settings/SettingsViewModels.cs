@@ -3,6 +3,7 @@ using Rollouter.Import.Web.Features.Settings.CustomFields;
 using Rollouter.Import.Web.Features.Settings.LinkTypes;
 using Rollouter.Import.Web.Features.Settings.Rollouts;
 using Rollouter.Import.Web.Features.Settings.Users;
+using Rollouter.Import.Web.Features.Settings.Workflows;
 
 namespace Rollouter.Import.Web.Features.Settings;
 
@@ -33,7 +34,14 @@ public sealed record RolloutSettingsPage(
 
 public sealed record WorkflowListItem(int Id, string Name, IReadOnlyList<string> Statuses, SettingReach Reach);
 
-public sealed record StatusItem(int Id, string Name, int Clients);
+/// <summary>A status on its workflow's page; <paramref name="Clients"/> is counted up to <see cref="WorkflowSettings.StatusCountBound"/> + 1.</summary>
+public sealed record StatusItem(int Id, string Name, int Clients)
+{
+    /// <summary>"250", or "10,000+" beyond the bound.</summary>
+    public string ClientsText => Clients > WorkflowSettings.StatusCountBound
+        ? $"{WorkflowSettings.StatusCountBound:N0}+"
+        : Clients.ToString("N0", System.Globalization.CultureInfo.CurrentCulture);
+}
 
 public sealed record WorkflowPage(Workflow Workflow, IReadOnlyList<StatusItem> Statuses, SettingReach Reach);
 

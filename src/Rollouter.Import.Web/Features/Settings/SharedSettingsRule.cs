@@ -63,33 +63,33 @@ public sealed record SettingReach(int Inventories, int Clients, int OtherRollout
 public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access)
 {
     public Task<SettingReach> ReachOfWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken cancellationToken) =>
-        OfAsync(user, UsingWorkflow(workflowId), countClients: true, cancellationToken);
+        OfAsync(user, UsingWorkflow(workflowId), cancellationToken);
 
     public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken cancellationToken) =>
-        OfAsync(user, UsingField(fieldId), countClients: true, cancellationToken);
+        OfAsync(user, UsingField(fieldId), cancellationToken);
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
     public async Task<ProblemList> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken cancellationToken) =>
-        Refusal(await OfAsync(user, UsingWorkflow(workflowId), countClients: false, cancellationToken), "workflow");
+        Refusal(await OfAsync(user, UsingWorkflow(workflowId), cancellationToken), "workflow");
 
     /// <summary>The refusal when <paramref name="user"/> may not change the field or its options; empty when they may.</summary>
     public async Task<ProblemList> RefusalForFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken cancellationToken) =>
-        Refusal(await OfAsync(user, UsingField(fieldId), countClients: false, cancellationToken), "custom field");
+        Refusal(await OfAsync(user, UsingField(fieldId), cancellationToken), "custom field");
 
     /// <summary>The reach of every workflow, by id, for the list (without names).</summary>
     public async Task<Dictionary<int, SettingReach>> ReachOfWorkflowsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var inventories = await db.Inventories.AsNoTracking()
-            .Select(i => new { i.Id, i.RolloutId, SettingId = i.WorkflowId }).ToListAsync(cancellationToken);
-        return await ByIdAsync(user, inventories.Select(i => (i.Id, i.RolloutId, i.SettingId)), cancellationToken);
+            .Select(i => new { i.RolloutId, SettingId = i.WorkflowId, i.ClientCount }).ToListAsync(cancellationToken);
+        return await ByIdAsync(user, inventories.Select(i => (i.RolloutId, i.SettingId, i.ClientCount)), cancellationToken);
     }
 
     /// <summary>The reach of every custom field, by id, for the list (without names).</summary>
     public async Task<Dictionary<int, SettingReach>> ReachOfFieldsAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var uses = await db.InventoryCustomFields.AsNoTracking()
-            .Select(f => new { f.InventoryId, f.Inventory.RolloutId, SettingId = f.CustomFieldId }).ToListAsync(cancellationToken);
-        return await ByIdAsync(user, uses.Select(u => (u.InventoryId, u.RolloutId, u.SettingId)), cancellationToken);
+            .Select(f => new { f.Inventory.RolloutId, SettingId = f.CustomFieldId, f.Inventory.ClientCount }).ToListAsync(cancellationToken);
+        return await ByIdAsync(user, uses.Select(u => (u.RolloutId, u.SettingId, u.ClientCount)), cancellationToken);
     }
 
     /// <summary>The ids of the rollouts whose inventories <paramref name="user"/> may switch to a copy.</summary>
@@ -112,40 +112,33 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
     private IQueryable<Inventory> UsingField(int fieldId) =>
         db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId));
 
-    /// <summary>The rule needs only the rollouts; the pages also show the clients (a count over their inventories).</summary>
-    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, bool countClients,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The rule needs only the rollouts; the pages also show the clients, from the counts kept with the inventories
+    /// (<see cref="Inventory.ClientCount"/>), so that a settings page costs the same with a million clients as with ten.
+    /// </summary>
+    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, CancellationToken cancellationToken)
     {
         var visible = (await VisibleRolloutIdsAsync(user, cancellationToken)).ToHashSet();
         var used = await inventories.AsNoTracking()
-            .Select(i => new { i.Id, i.RolloutId, RolloutName = i.Rollout.Name, i.Name }).ToListAsync(cancellationToken);
+            .Select(i => new { i.RolloutId, RolloutName = i.Rollout.Name, i.Name, i.ClientCount }).ToListAsync(cancellationToken);
         if (used.Count == 0)
         {
             return SettingReach.None;
         }
 
         var rolloutIds = used.Select(i => i.RolloutId).Distinct().ToList();
-        var inventoryIds = used.Select(i => i.Id).ToList();
-        // Naming the rollouts first lets the database read the rollouts' part of the name index (ClientQueries).
-        var clients = countClients
-            ? await db.Clients.CountAsync(c => rolloutIds.Contains(c.RolloutId) && inventoryIds.Contains(c.InventoryId), cancellationToken)
-            : 0;
         var names = used.Where(i => visible.Contains(i.RolloutId))
             .OrderBy(i => i.RolloutName, StringComparer.CurrentCulture).ThenBy(i => i.Name, StringComparer.CurrentCulture)
             .Select(i => $"{i.RolloutName} / {i.Name}").ToList();
-        return new SettingReach(used.Count, clients, rolloutIds.Count(id => !visible.Contains(id)), names);
+        return new SettingReach(used.Count, used.Sum(i => i.ClientCount), rolloutIds.Count(id => !visible.Contains(id)), names);
     }
 
     private async Task<Dictionary<int, SettingReach>> ByIdAsync(ClaimsPrincipal user,
-        IEnumerable<(int InventoryId, int RolloutId, int SettingId)> uses, CancellationToken cancellationToken)
+        IEnumerable<(int RolloutId, int SettingId, int Clients)> uses, CancellationToken cancellationToken)
     {
         var visible = (await VisibleRolloutIdsAsync(user, cancellationToken)).ToHashSet();
-        // One pass over the clients' name index, which carries the inventory id.
-        var clients = await db.Clients.GroupBy(c => new { c.RolloutId, c.InventoryId })
-            .Select(g => new { g.Key.InventoryId, Count = g.Count() })
-            .ToDictionaryAsync(g => g.InventoryId, g => g.Count, cancellationToken);
         return uses.GroupBy(u => u.SettingId).ToDictionary(g => g.Key, g => new SettingReach(
-            g.Count(), g.Sum(u => clients.GetValueOrDefault(u.InventoryId)),
+            g.Count(), g.Sum(u => u.Clients),
             g.Select(u => u.RolloutId).Distinct().Count(id => !visible.Contains(id)), []));
     }
 }

@@ -143,8 +143,54 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         return errors.ToResult();
     }
 
-    public Task<int> ClientCountAsync(int statusId, CancellationToken cancellationToken) =>
-        db.Clients.CountAsync(c => c.StatusId == statusId, cancellationToken);
+    /// <summary>The workflow's page counts each status's clients up to this many, and shows "10,000+" beyond.</summary>
+    public const int StatusCountBound = 10_000;
+
+    /// <summary>
+    /// The clients on each status of <paramref name="workflow"/>, counted up to <see cref="StatusCountBound"/> + 1: the
+    /// status index of the workflow's inventories (decision 0029) is read for at most that many clients a status, so the
+    /// page costs the same with a million clients as with ten.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, int>> StatusCountsAsync(Workflow workflow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var inventories = await db.Inventories.AsNoTracking().Where(i => i.WorkflowId == workflow.Id)
+            .Select(i => new { i.Id, i.ClientCount }).ToListAsync(cancellationToken);
+        var inventoryIds = inventories.Select(i => i.Id).ToList();
+        var statusIds = workflow.Statuses.Select(s => s.Id).ToList();
+        if (inventories.Sum(i => (long)i.ClientCount) <= StatusCountBound)
+        {
+            // Few enough clients to count them all at once, exactly.
+            return await db.Clients.Where(c => inventoryIds.Contains(c.InventoryId) && statusIds.Contains(c.StatusId))
+                .GroupBy(c => c.StatusId).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        }
+
+        var counts = new Dictionary<int, int>();
+        foreach (var statusId in statusIds)
+        {
+            counts[statusId] = await ClientsOn(inventoryIds, statusId).Take(StatusCountBound + 1).CountAsync(cancellationToken);
+        }
+
+        return counts;
+    }
+
+    /// <summary>How many clients have the status, exactly: what removing it moves (read through the status index).</summary>
+    public async Task<int> ClientCountAsync(Workflow workflow, int statusId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        return await ClientsOn(await InventoryIdsAsync(workflow.Id, cancellationToken), statusId).CountAsync(cancellationToken);
+    }
+
+    private Task<List<int>> InventoryIdsAsync(int workflowId, CancellationToken cancellationToken) =>
+        db.Inventories.Where(i => i.WorkflowId == workflowId).Select(i => i.Id).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The clients on a status, looked up in the inventories that use its workflow: only their clients can have it (an
+    /// inventory with clients keeps its workflow), and naming them lets the database use their status index.
+    /// </summary>
+    private IQueryable<Client> ClientsOn(List<int> inventoryIds, int statusId) =>
+        db.Clients.Where(c => inventoryIds.Contains(c.InventoryId) && c.StatusId == statusId);
 
     /// <summary>
     /// Removes a status. Clients on it go to <paramref name="targetStatusId"/> (required when there are any), in the same
@@ -181,7 +227,8 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var clients = await ClientCountAsync(statusId, cancellationToken);
+        var inventoryIds = await InventoryIdsAsync(workflow.Id, cancellationToken);
+        var clients = await ClientsOn(inventoryIds, statusId).CountAsync(cancellationToken);
         if (clients > 0)
         {
             var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId && s.Id != statusId);
@@ -194,7 +241,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
             // Each moved client's history records the change, as an edit would.
             var now = clock.GetUtcNow();
-            var ids = await db.Clients.Where(c => c.StatusId == statusId).Select(c => c.Id).ToListAsync(cancellationToken);
+            var ids = await ClientsOn(inventoryIds, statusId).Select(c => c.Id).ToListAsync(cancellationToken);
             foreach (var batch in ids.Chunk(1000))
             {
                 var entries = batch.Select(id => new ClientHistoryEntry
@@ -207,7 +254,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                 entries.ForEach(e => db.Entry(e).State = EntityState.Detached);
             }
 
-            await db.Clients.Where(c => c.StatusId == statusId)
+            await ClientsOn(inventoryIds, statusId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), cancellationToken);
         }
 
@@ -308,7 +355,9 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             return "has an import running";
         }
 
-        var clients = await db.Clients.InInventory(rolloutId, inventoryId).CountAsync(cancellationToken);
+        // The count kept with the inventory, committed with the clients of any import that held the lock.
+        var clients = await db.Inventories.Where(i => i.Id == inventoryId && i.RolloutId == rolloutId)
+            .Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken);
         return clients switch
         {
             0 => null,

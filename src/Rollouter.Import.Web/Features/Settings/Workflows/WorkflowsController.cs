@@ -85,7 +85,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         }
 
         return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
-            await settings.ClientCountAsync(statusId, cancellationToken), null, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
+            await settings.ClientCountAsync(workflow, statusId, cancellationToken), null, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
     }
 
     [HttpPost("{id:int}/statuses/{statusId:int}/remove")]
@@ -102,7 +102,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
         {
             ForbidIf(forbidden);
             return View(Views + "RemoveStatus.cshtml", new RemoveStatusPage(workflow, status,
-                await settings.ClientCountAsync(statusId, cancellationToken), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
+                await settings.ClientCountAsync(workflow, statusId, cancellationToken), targetStatusId, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
         }
 
         var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId);
@@ -177,9 +177,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
 
     private async Task<IActionResult> PageAsync(Workflow workflow, CancellationToken cancellationToken)
     {
-        var statusIds = workflow.Statuses.Select(s => s.Id).ToList();
-        var counts = await db.Clients.Where(c => statusIds.Contains(c.StatusId)).GroupBy(c => c.StatusId)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var counts = await settings.StatusCountsAsync(workflow, cancellationToken);
         return View(Views + "Edit.cshtml", new WorkflowPage(workflow,
             [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => new StatusItem(s.Id, s.Name, counts.GetValueOrDefault(s.Id)))],
             await rule.ReachOfWorkflowAsync(User, workflow.Id, cancellationToken)));
