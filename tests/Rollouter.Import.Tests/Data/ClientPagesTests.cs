@@ -187,14 +187,14 @@ public abstract class ClientPagesTests(ClientPagesData data)
 
     private protected async Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search = null,
         int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size,
-        int? clients = null, (int Looked, ManyUsersMemory Memory)? users = null)
+        int? clients = null, (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000)
     {
         clients ??= data.Clients.Count;
         await using var db = data.Database.CreateContext();
         var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
         var pages = users is var (looked, memory)
-            ? new ClientPages(db) { Bound = bound, Statements = statements, UsersLooked = looked, ManyUsers = memory }
-            : new ClientPages(db) { Bound = bound, Statements = statements };
+            ? new ClientPages(db) { Bound = bound, Statements = statements, UsersLooked = looked, ManyUsers = memory, WalkBound = walkBound }
+            : new ClientPages(db) { Bound = bound, Statements = statements, WalkBound = walkBound };
         return await pages.LoadAsync(
             new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size),
             default);
@@ -203,10 +203,10 @@ public abstract class ClientPagesTests(ClientPagesData data)
     /// <summary>Next from the first page to the last, then Previous from the last page back to the first.</summary>
     private async Task<(List<int> Forward, List<List<int>> Backward)> WalkAsync(ClientSort sort, bool descending, string? search = null,
         int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null,
-        (int Looked, ManyUsersMemory Memory)? users = null)
+        (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000)
     {
         Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search, int bound) =>
-            this.PageAsync(sort, descending, position, search, bound, statements, users: users);
+            this.PageAsync(sort, descending, position, search, bound, statements, users: users, walkBound: walkBound);
 
         var forward = new List<int>();
         var page = await PageAsync(sort, descending, ClientPosition.First, search, bound);
@@ -292,14 +292,22 @@ public abstract class ClientPagesTests(ClientPagesData data)
         var (counted, countedBack) = await WalkAsync(sort, descending, "SAME");
         var (walked, walkedBack) = await WalkAsync(sort, descending, "SAME", bound: 2);
         var (names, namesBack) = await WalkAsync(sort, descending, "pc-1", bound: 3);
+        // A walk that reads one client before it asks the search's index for the rest of the page (where it does).
+        var (sought, soughtBack) = await WalkAsync(sort, descending, "SAME", bound: 2, walkBound: 1);
+        var (soughtNames, soughtNamesBack) = await WalkAsync(sort, descending, "pc-1", bound: 3, walkBound: 2);
 
-        // Both ways of reading a search give the same pages: all found clients counted, or more than the bound walked.
+        // Every way of reading a search gives the same pages: all found clients counted, or more than the bound walked,
+        // or walked in part and found by the index.
         Assert.Equal(same, counted);
         Assert.Equal(same, walked);
         Assert.Equal(pc1, names);
+        Assert.Equal(same, sought);
+        Assert.Equal(pc1, soughtNames);
         AssertBackward(same, countedBack);
         AssertBackward(same, walkedBack);
         AssertBackward(pc1, namesBack);
+        AssertBackward(same, soughtBack);
+        AssertBackward(pc1, soughtNamesBack);
     }
 
     [Theory]

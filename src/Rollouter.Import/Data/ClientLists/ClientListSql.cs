@@ -68,6 +68,13 @@ internal abstract class ClientListSql
         {Limit(rows)}
         """;
 
+    /// <summary>
+    /// Whether a broad search's walk reads at most <see cref="ClientPages.WalkBound"/> clients and then asks the search's
+    /// index (PostgreSQL). SQLite would sort the bounded walk's clients, reading all of them for every page; SQL Server
+    /// has no index to ask. Both walk on until they have a page.
+    /// </summary>
+    public virtual bool Seeks => false;
+
     /// <summary><c>SELECT</c> of at most <paramref name="rows"/> rows, with <see cref="Limit"/> at the end of the statement.</summary>
     public virtual string Select(int rows) => "SELECT";
 
@@ -135,6 +142,8 @@ internal abstract class ClientListSql
                   AND ((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)
                 LIMIT {Number(rows)}
                 """;
+
+        public override bool Seeks => true;
 
         public override string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows)
         {

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Data;
+
+/// <summary>
+/// A broad search whose matches come together at the end of a sort (the start of many names, the newest clients of a
+/// status): the walk must not read every client before them (issue 13: a list costs the same wherever its page is).
+/// PostgreSQL, whose walk reads at most <see cref="ClientPages.WalkBound"/> clients and then asks the trigram index.
+/// </summary>
+public sealed class ClusteredSearchTests : IAsyncLifetime
+{
+    private const int Others = 30_000;
+    private const int Matches = 600;
+    private const int WalkBound = 2_000;
+
+    private TestDatabase _database = null!;
+    private Inventory _inventory = null!;
+    private List<int> _statusOrder = [];
+
+    public async Task InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await using var db = _database.CreateContext();
+        var workflow = new Workflow { Name = "Flow", Statuses = [new() { Name = "New", Position = 0 }, new() { Name = "Done", Position = 1 }] };
+        var rollout = await new RolloutBuilder("Clustered", "CLU").WithWorkflow(workflow).WithInventory("Laptops").SaveAsync(db);
+        _inventory = rollout.Inventories[0];
+        _statusOrder = [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Id)];
+        // 30,000 clients "AA-…" first, then 600 "ZZ-…": last by name and, being the newest, last of their status by id.
+        var noValues = "{}";
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "Description", "Values", "CreatedAt", "UpdatedAt")
+            SELECT {rollout.RolloutId}, {_inventory.Id}, n, lower(n), {_statusOrder[0]}, 'desk ' || g, {noValues}, now(), now()
+            FROM generate_series(1, {Others + Matches}) g,
+                 LATERAL (SELECT CASE WHEN g <= {Others} THEN 'AA-' || lpad(g::text, 6, '0') ELSE 'ZZ-' || lpad(g::text, 6, '0') END AS n) x
+            """);
+        await db.Database.ExecuteSqlRawAsync("""VACUUM ANALYZE "Clients" """);
+    }
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("status")]
+    [InlineData("assignee")]
+    public async Task ASearchWhoseMatchesComeLast_ReadsAtMostTheWalkBound_ThenFindsTheRestThroughTheIndex(string key)
+    {
+        var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        var page = await PageAsync(ClientSort.Parse(key, []) ?? ClientSort.Name, "zz-", statements);
+
+        var expected = Enumerable.Range(Others + 1, 20).Select(i => $"zz-{i:D6}").ToList();
+        var names = await NamesAsync(page.Rows.Select(r => r.Id));
+        Assert.Equal(expected, names);
+        Assert.True(page.HasNext);
+        // What the page's statements read of the clients' table: the walk's 2,000, the look 2,000 ahead, the index's
+        // 600 matches; not the 30,000 clients before them.
+        var read = 0L;
+        foreach (var (sql, parameters) in statements)
+        {
+            read += await RowsReadAsync(sql, parameters);
+        }
+
+        Assert.InRange(read, Matches, 3 * WalkBound + 2 * Matches);
+    }
+
+    private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements)
+    {
+        await using var db = _database.CreateContext();
+        var pages = new ClientPages(db) { Bound = 100, WalkBound = WalkBound, Statements = statements, BroadSearches = new() };
+        return await pages.LoadAsync(new ClientListRequest(_inventory.RolloutId, _inventory.Id, Others + Matches, _statusOrder, sort,
+            false, search, ClientPosition.First, 20), default);
+    }
+
+    private async Task<List<string>> NamesAsync(IEnumerable<int> ids)
+    {
+        await using var db = _database.CreateContext();
+        var list = ids.ToList();
+        var names = await db.Clients.Where(c => list.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.NameKey);
+        return [.. list.Select(id => names[id])];
+    }
+
+    /// <summary>The rows the statement's scans of "Clients" read (returned and filtered out), from EXPLAIN ANALYZE.</summary>
+    private async Task<long> RowsReadAsync(string sql, (string Name, object? Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var json = (string?)await command.ExecuteScalarAsync() ?? "[]";
+        using var plan = JsonDocument.Parse(json);
+        return Read(plan.RootElement[0].GetProperty("Plan"));
+
+        static long Read(JsonElement node)
+        {
+            var own = 0L;
+            if (node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "Clients")
+            {
+                double Number(string property) => node.TryGetProperty(property, out var v) ? v.GetDouble() : 0;
+                own = (long)((Number("Actual Rows") + Number("Rows Removed by Filter") + Number("Rows Removed by Index Recheck"))
+                    * Math.Max(1, Number("Actual Loops")));
+            }
+
+            return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Read) : 0);
+        }
+    }
+}
