@@ -83,7 +83,9 @@ public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyL
 /// Clients without a value come after the others (before them, descending). A search first collects up to 5,001
 /// matching clients (through the trigram index on PostgreSQL) and shows their number up to <see cref="SearchBound"/>:
 /// when it finds no more than 5,000, the page is cut from those, ordered by the database; otherwise matches are frequent
-/// enough (over 0.5 % of a million) that the sort's walk, filtered by the search, fills a page soon.
+/// enough (over 0.5 % of a million) that the sort's walk, filtered by the search, fills a page soon when they are
+/// spread. When they come together further on (the start of many names), the walk stops after <see cref="WalkBound"/>
+/// clients on PostgreSQL and the trigram index finds the page's matches (decision 0039).
 /// </summary>
 public sealed class ClientPages(RolloutDbContext db)
 {
