@@ -68,6 +68,27 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
         Assert.InRange(read, Matches, 3 * WalkBound + 2 * Matches);
     }
 
+    [Fact]
+    public async Task TheLinkSearchForNamesThatComeLast_ReadsAtMostTheWalkBound_AndFindsTheFirstByName_ButTheClientItself()
+    {
+        var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        await using var db = _database.CreateContext();
+        var itself = await db.Clients.Where(c => c.NameKey == $"zz-{Others + 2:D6}").Select(c => c.Id).SingleAsync();
+        var pages = new ClientPages(db) { WalkBound = WalkBound, Statements = statements };
+
+        var ids = await pages.NamedAsync(_inventory.RolloutId, "ZZ-", itself, 20, default);
+
+        var expected = Enumerable.Range(Others + 1, 21).Where(i => i != Others + 2).Select(i => $"zz-{i:D6}").ToList();
+        Assert.Equal(expected, await NamesAsync(ids));
+        var read = 0L;
+        foreach (var (sql, parameters) in statements)
+        {
+            read += await RowsReadAsync(sql, parameters);
+        }
+
+        Assert.InRange(read, Matches, 2 * (WalkBound + 1) + Matches);
+    }
+
     private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements)
     {
         await using var db = _database.CreateContext();

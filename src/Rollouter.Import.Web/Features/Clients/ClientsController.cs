@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -112,12 +113,11 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         find = find?.Trim();
         if (canManage && !string.IsNullOrEmpty(find))
         {
-            var pattern = NameSearch.Containing(find);
-            found = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Id != id && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
-                .OrderBy(c => c.NameKey)
-                .Take(SearchLimit)
+            var ids = await new ClientPages(db).NamedAsync(rollout.Id, find, id, SearchLimit, cancellationToken);
+            var hits = await db.Clients.Where(c => ids.Contains(c.Id))
                 .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First()))
-                .ToListAsync(cancellationToken);
+                .ToDictionaryAsync(h => h.Id, cancellationToken);
+            found = [.. ids.Where(hits.ContainsKey).Select(i => hits[i])];
         }
 
         return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], error, message);

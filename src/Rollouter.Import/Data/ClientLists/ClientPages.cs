@@ -406,6 +406,108 @@ public sealed class ClientPages(RolloutDbContext db)
         return rows;
     }
 
+    /// <summary>
+    /// The first <paramref name="count"/> clients of the rollout (but <paramref name="except"/>) whose name contains
+    /// <paramref name="text"/>, by name: the client page's search for a client to link. The walk of the rollout's
+    /// name index is bounded on PostgreSQL as the list's is (<see cref="AlongAsync"/>): "pc-05" among a million
+    /// clients read the 500,000 names before its first match.
+    /// </summary>
+    public async Task<List<int>> NamedAsync(int rolloutId, string text, int except, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var pattern = NameSearch.Containing(text);
+        if (!_sql.Seeks)
+        {
+            return await db.Clients.Where(c => c.RolloutId == rolloutId && c.Id != except && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
+                .OrderBy(c => c.NameKey)
+                .Take(count)
+                .Select(c => c.Id)
+                .ToListAsync(cancellationToken);
+        }
+
+        const string named = "c.\"NameKey\" LIKE @pattern";
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var plans = await PlansForTheirValuesAsync(cancellationToken);
+            var rows = await AlongAsync(new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
+                "c.\"Id\" <> @except", "c.\"NameKey\"", new Sought(named, named, [("pattern", pattern)]),
+                "(c.\"NameKey\" || '') COLLATE \"C\""), count, [("except", except)], cancellationToken);
+            if (plans is not null)
+            {
+                await plans.CommitAsync(cancellationToken);
+            }
+
+            return [.. rows.Select(r => r.Id)];
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Clients along an index: those <paramref name="Scope"/> selects (a condition on the client <c>c</c> an index
+    /// starts with) and <paramref name="Condition"/>, id and <paramref name="Key"/>, in <paramref name="Order"/>.
+    /// <paramref name="SeekOrder"/>: the same order written so that no index walk can give it; null: no seek.
+    /// </summary>
+    private sealed record Stretch(string Scope, string Key, string Condition, string Order, Sought? Search, string? SeekOrder);
+
+    /// <summary>
+    /// A search along a <see cref="Stretch"/>: <paramref name="Filter"/> checked on each client walked, <paramref
+    /// name="Seek"/> the same as the search's index answers it, both with <paramref name="Parameters"/>.
+    /// </summary>
+    private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters);
+
+    /// <summary>
+    /// The next <paramref name="rest"/> clients along the stretch's index. A broad search's walk assumes its matches
+    /// are spread; on PostgreSQL (<see cref="ClientListSql.Seeks"/>) it reads at most <see cref="WalkBound"/>
+    /// clients, and when their matches do not fill the page and more clients follow (a look that many clients ahead),
+    /// the search's index finds the matches from the same position, in the stretch's seek order.
+    /// </summary>
+    private async Task<List<ClientListRow>> AlongAsync(Stretch stretch, int rest, (string, object?)[] parameters,
+        CancellationToken cancellationToken)
+    {
+        var (scope, key, condition, order, search, seekOrder) = stretch;
+        if (search is null || seekOrder is null || !_sql.Seeks)
+        {
+            return await ReadAsync($"""
+                {_sql.Select(rest)} c."Id", {key} FROM "Clients" c
+                WHERE {scope} AND {search?.Filter ?? "1 = 1"} AND {condition}
+                ORDER BY {order}
+                {_sql.Limit(rest)}
+                """, cancellationToken, [.. parameters, .. search?.Parameters ?? []]);
+        }
+
+        var along = $"""
+            FROM "Clients" c
+            WHERE {scope} AND {condition}
+            ORDER BY {order}
+            """;
+        var walked = await ReadAsync($"""
+            SELECT c."Id", {key} FROM (
+                SELECT c."Id", c."NameKey", c."Description", c."StatusId", c."AssigneeId", c."ClientUserId" {along}
+                LIMIT {ClientListSql.Number(WalkBound)}) c
+            WHERE {search.Filter}
+            ORDER BY {order}
+            LIMIT {ClientListSql.Number(rest)}
+            """, cancellationToken, [.. parameters, .. search.Parameters]);
+        if (walked.Count == rest || (await ReadAsync($"""
+                SELECT 0, NULL {along}
+                LIMIT 1 OFFSET {ClientListSql.Number(WalkBound)}
+                """, cancellationToken, parameters)).Count == 0)
+        {
+            return walked;
+        }
+
+        return await ReadAsync($"""
+            SELECT c."Id", {key} FROM "Clients" c
+            WHERE {scope} AND {condition} AND {search.Seek}
+            ORDER BY {seekOrder}
+            LIMIT {ClientListSql.Number(rest)}
+            """, cancellationToken, [.. parameters, .. search.Parameters]);
+    }
+
     private interface IRows
     {
         /// <summary>
@@ -476,54 +578,13 @@ public sealed class ClientPages(RolloutDbContext db)
         }
 
         /// <summary>
-        /// The next <paramref name="rest"/> clients (id and <paramref name="key"/>) along an index: <c>WHERE</c> the
-        /// inventory, the search and <paramref name="condition"/>, in <paramref name="order"/>. A broad search's walk
-        /// assumes its matches are spread; on PostgreSQL (<see cref="ClientListSql.Seeks"/>) it reads at most
-        /// <see cref="WalkBound"/> clients, and when their matches do not fill the page and more clients follow (a look
-        /// that many clients ahead), the trigram index finds the matches from the same position, ordered by
-        /// <paramref name="seekOrder"/>: the same order written so that no index walk can give it. Null: no seek.
+        /// The next <paramref name="rest"/> clients along an index (<see cref="ClientPages.AlongAsync"/>): those of the
+        /// inventory the search finds, with <paramref name="condition"/>, in <paramref name="order"/>.
         /// </summary>
-        private async Task<List<ClientListRow>> AlongAsync(string key, string condition, string order, string? seekOrder,
-            int rest, (string, object?)[] parameters, CancellationToken cancellationToken)
-        {
-            if (search is null || seekOrder is null || !_sql.Seeks)
-            {
-                return await pages.ReadAsync($"""
-                    {_sql.Select(rest)} c."Id", {key} FROM "Clients" c
-                    WHERE {Where} AND {condition}
-                    ORDER BY {order}
-                    {_sql.Limit(rest)}
-                    """, cancellationToken, Parameters(parameters));
-            }
-
-            var along = $"""
-                FROM "Clients" c
-                WHERE c."InventoryId" = {_inventory} AND {condition}
-                ORDER BY {order}
-                """;
-            var walked = await pages.ReadAsync($"""
-                SELECT c."Id", {key} FROM (
-                    SELECT c."Id", c."NameKey", c."Description", c."StatusId", c."AssigneeId", c."ClientUserId" {along}
-                    LIMIT {ClientListSql.Number(pages.WalkBound)}) c
-                WHERE {Filter}
-                ORDER BY {order}
-                LIMIT {ClientListSql.Number(rest)}
-                """, cancellationToken, Parameters(parameters));
-            if (walked.Count == rest || (await pages.ReadAsync($"""
-                    SELECT 0, NULL {along}
-                    LIMIT 1 OFFSET {ClientListSql.Number(pages.WalkBound)}
-                    """, cancellationToken, parameters)).Count == 0)
-            {
-                return walked;
-            }
-
-            return await pages.ReadAsync($"""
-                SELECT c."Id", {key} FROM "Clients" c
-                WHERE c."InventoryId" = {_inventory} AND {condition} AND {_sql.Search(search)}
-                ORDER BY {seekOrder}
-                LIMIT {ClientListSql.Number(rest)}
-                """, cancellationToken, Parameters(parameters));
-        }
+        private Task<List<ClientListRow>> AlongAsync(string key, string condition, string order, string? seekOrder,
+            int rest, (string, object?)[] parameters, CancellationToken cancellationToken) =>
+            pages.AlongAsync(new Stretch($"c.\"InventoryId\" = {_inventory}", key, condition, order,
+                search is null ? null : new Sought(Filter, _sql.Search(search), Parameters()), seekOrder), rest, parameters, cancellationToken);
 
         /// <summary>
         /// A sort by a text without an index (description, custom field; lists of up to <see cref="SortBound"/>
