@@ -1,6 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Rules;
 
@@ -22,6 +25,24 @@ public class ImportCheckerTests(RulesDatabases databases)
         Assert.Equal(
             [$"The import would exceed the client limit (4 of 3): the rollout holds 2 clients and the file would create 2. The limit of 3 clients is set on rollout \"{rollout.Name}\"; an administrator can raise it under Settings → Rollouts → {rollout.Name}."],
             result.ImportErrors);
+    }
+
+    [Fact]
+    public async Task Load_CountsNoClients_AndChecksTheLimitAgainstTheClientsItReads()
+    {
+        var rules = await databases.GetAsync();
+        var rollout = await rules.NewRolloutAsync(clientLimit: 2);
+        // Added without raising the inventory's kept count, which therefore says 0: the limit is checked against the
+        // clients the check reads anyway (their names), not against the kept count, and no statement counts them.
+        await rollout.AddClientAsync("PC-1");
+        var file = FileSpec.With("Name").Row("PC-2").Row("PC-3");
+        var log = new StatementLog();
+        await using var db = new RolloutDbContext(new DbContextOptionsBuilder<RolloutDbContext>(rules.Database.Options).AddInterceptors(log).Options);
+
+        var result = (await ImportCheckerLoader.LoadAsync(db, rollout.Laptops, file.Mapping, file.Columns)).Check(file.Rows);
+
+        Assert.Contains("the rollout holds 1 clients and the file would create 2", Assert.Single(result.ImportErrors), StringComparison.Ordinal);
+        Assert.DoesNotContain(log.ReadingClients, s => s.Contains("COUNT(", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

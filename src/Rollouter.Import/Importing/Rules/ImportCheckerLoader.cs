@@ -33,16 +33,21 @@ public static class ImportCheckerLoader
         var plans = Plan(mapping, columns, fields, setupErrors);
         await LoadUsersAsync(db, plans, cancellationToken);
 
-        var inventoryNames = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
-            .ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
-        // Sized up front: growing a large array leaves the old one on the large object heap until a full collection.
-        var existingCount = await db.Clients.CountAsync(c => c.RolloutId == inventory.RolloutId, cancellationToken);
-        var existing = new ExistingNames(existingCount);
+        var inventories = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
+            .Select(i => new { i.Id, i.Name, i.ClientCount })
+            .ToListAsync(cancellationToken);
+        var inventoryNames = inventories.ToDictionary(i => i.Id, i => i.Name);
+        // Sized up front, from the inventories' kept counts rather than a count of the rollout's clients (tens of
+        // milliseconds among a million): growing a large array leaves the old one on the large object heap until a full
+        // collection. The client limit is checked against the clients read.
+        var existing = new ExistingNames(inventories.Sum(i => i.ClientCount));
+        var existingCount = 0;
         await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
                            .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
                            .WithCancellation(cancellationToken))
         {
             existing.TryAdd(client.Id, client.InventoryId, client.Name);
+            existingCount++;
         }
 
         await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);
