@@ -16,7 +16,7 @@ namespace Rollouter.Import.Tests.Data;
 public sealed class ClusteredSearchTests : IAsyncLifetime
 {
     private const int Others = 30_000;
-    private const int Matches = 600;
+    private const int Matches = 1_500;
     private const int WalkBound = 2_000;
 
     private TestDatabase _database = null!;
@@ -31,7 +31,7 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
         var rollout = await new RolloutBuilder("Clustered", "CLU").WithWorkflow(workflow).WithInventory("Laptops").SaveAsync(db);
         _inventory = rollout.Inventories[0];
         _statusOrder = [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Id)];
-        // 30,000 clients "AA-…" first, then 600 "ZZ-…": last by name and, being the newest, last of their status by id.
+        // 30,000 clients "AA-…" first, then 1,500 "ZZ-…": last by name and, being the newest, last of their status by id.
         var noValues = "{}";
         await db.Database.ExecuteSqlAsync($"""
             INSERT INTO "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "Description", "Values", "CreatedAt", "UpdatedAt")
@@ -58,7 +58,7 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
         Assert.Equal(expected, names);
         Assert.True(page.HasNext);
         // What the page's statements read of the clients' table: the walk's 2,000, the look 2,000 ahead, the index's
-        // 600 matches; not the 30,000 clients before them.
+        // 1,500 matches; not the 30,000 clients before them.
         var read = 0L;
         foreach (var (sql, parameters) in statements)
         {
@@ -87,6 +87,21 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
         }
 
         Assert.InRange(read, Matches, 2 * (WalkBound + 1) + Matches);
+    }
+
+    [Fact]
+    public async Task TheLinkSearchForATextRareInNames_AsksTheIndexAtOnce()
+    {
+        var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        await using var db = _database.CreateContext();
+        var pages = new ClientPages(db) { WalkBound = WalkBound, Statements = statements };
+
+        var ids = await pages.NamedAsync(_inventory.RolloutId, $"zz-{Others + 5:D6}", 0, 20, default);
+
+        Assert.Equal([$"zz-{Others + 5:D6}"], await NamesAsync(ids));
+        // One statement, through the trigram index: not the walk of 2,000 names and the look ahead.
+        var (sql, parameters) = Assert.Single(statements);
+        Assert.InRange(await RowsReadAsync(sql, parameters), 1, 10);
     }
 
     private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements)

@@ -408,9 +408,10 @@ public sealed class ClientPages(RolloutDbContext db)
 
     /// <summary>
     /// The first <paramref name="count"/> clients of the rollout (but <paramref name="except"/>) whose name contains
-    /// <paramref name="text"/>, by name: the client page's search for a client to link. The walk of the rollout's
-    /// name index is bounded on PostgreSQL as the list's is (<see cref="AlongAsync"/>): "pc-05" among a million
-    /// clients read the 500,000 names before its first match.
+    /// <paramref name="text"/>, by name: the client page's search for a client to link. On PostgreSQL, a text the
+    /// statistics say is rare in names is asked of the trigram index at once (its matches sorted); another walks the
+    /// rollout's name index, bounded as the list's walk is (<see cref="AlongAsync"/>): "pc-05" among a million clients
+    /// read the 500,000 names before its first match.
     /// </summary>
     public async Task<List<int>> NamedAsync(int rolloutId, string text, int except, int count, CancellationToken cancellationToken)
     {
@@ -430,9 +431,13 @@ public sealed class ClientPages(RolloutDbContext db)
         try
         {
             await using var plans = await PlansForTheirValuesAsync(cancellationToken);
-            var rows = await AlongAsync(new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
+            var stretch = new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
                 "c.\"Id\" <> @except", "c.\"NameKey\"", new Sought(named, named, [("pattern", pattern)]),
-                "(c.\"NameKey\" || '') COLLATE \"C\""), count, [("except", except)], cancellationToken);
+                "(c.\"NameKey\" || '') COLLATE \"C\"");
+            (string, object?)[] parameters = [("except", except)];
+            var rows = await SearchAnchor.RareInNamesAsync(db.Database.GetDbConnection(), text, cancellationToken)
+                ? await SeekAsync(stretch, count, parameters, cancellationToken)
+                : await AlongAsync(stretch, count, parameters, cancellationToken);
             if (plans is not null)
             {
                 await plans.CommitAsync(cancellationToken);
@@ -500,12 +505,21 @@ public sealed class ClientPages(RolloutDbContext db)
             return walked;
         }
 
-        return await ReadAsync($"""
-            SELECT c."Id", {key} FROM "Clients" c
-            WHERE {scope} AND {condition} AND {search.Seek}
-            ORDER BY {seekOrder}
-            LIMIT {ClientListSql.Number(rest)}
-            """, cancellationToken, [.. parameters, .. search.Parameters]);
+        return await SeekAsync(stretch, rest, parameters, cancellationToken);
+    }
+
+    /// <summary>The next <paramref name="rest"/> clients of the stretch its search's index finds, in its seek order.</summary>
+    private Task<List<ClientListRow>> SeekAsync(Stretch stretch, int rest, (string, object?)[] parameters, CancellationToken cancellationToken)
+    {
+        var (scope, key, condition, _, search, seekOrder) = stretch;
+        return search is null || seekOrder is null
+            ? throw new ArgumentException("A stretch without a search or seek order has nothing to seek.", nameof(stretch))
+            : ReadAsync($"""
+                SELECT c."Id", {key} FROM "Clients" c
+                WHERE {scope} AND {condition} AND {search.Seek}
+                ORDER BY {seekOrder}
+                LIMIT {ClientListSql.Number(rest)}
+                """, cancellationToken, [.. parameters, .. search.Parameters]);
     }
 
     private interface IRows

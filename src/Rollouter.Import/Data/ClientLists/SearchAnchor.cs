@@ -86,6 +86,24 @@ public static class SearchAnchor
     /// <summary>The words to ask PostgreSQL's trigram index for, from the statistics of "Clients" (read every 5 minutes).</summary>
     public static async Task<SearchAnchors?> ChooseAsync(DbConnection connection, string text, CancellationToken cancellationToken)
     {
+        var (names, descriptions) = await StatisticsAsync(connection, cancellationToken);
+        return Choose(text, names, descriptions);
+    }
+
+    /// <summary>
+    /// Whether the statistics say that at most <see cref="RareShare"/> of the clients have a name holding
+    /// <paramref name="text"/> (false without statistics).
+    /// </summary>
+    public static async Task<bool> RareInNamesAsync(DbConnection connection, string text, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var (names, _) = await StatisticsAsync(connection, cancellationToken);
+        return names is not null && names.Share(text.ToLowerInvariant()) <= RareShare;
+    }
+
+    private static async Task<(ColumnSample? Names, ColumnSample? Descriptions)> StatisticsAsync(DbConnection connection,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(connection);
         var key = connection.ConnectionString;
         if (!Statistics.TryGetValue(key, out var statistics) || DateTimeOffset.UtcNow - statistics.Read > StatisticsAge)
@@ -96,7 +114,7 @@ public static class SearchAnchor
             Statistics[key] = statistics;
         }
 
-        return Choose(text, statistics.Names, statistics.Descriptions);
+        return (statistics.Names, statistics.Descriptions);
     }
 
     /// <summary>Forgets the statistics read (tests that analyze a table and want them read again).</summary>
