@@ -4,6 +4,7 @@ using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Data;
@@ -18,6 +19,8 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     private const int Others = 30_000;
     private const int Matches = 1_500;
     private const int WalkBound = 2_000;
+
+    private static readonly ClientSort Assignee = ClientSort.Parse("assignee", []) ?? throw new InvalidOperationException();
 
     private TestDatabase _database = null!;
     private Inventory _inventory = null!;
@@ -69,6 +72,37 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ByAssignee_AUserWithManyClientsBeforeTheMatches_IsWalkedBounded_ThenTheNextUsersFollow()
+    {
+        // Alice (first by name) holds the 30,000 clients without a match, Bob the 1,500 matches: the walk of Alice's
+        // clients stops after 2,000, the index finds none of hers, and the page is Bob's first 20.
+        await using (var db = _database.CreateContext())
+        {
+            db.Users.AddRange(TestSettings.User("alice@test", "Alice", "AL", Role.Technician), TestSettings.User("bob@test", "Bob", "BO", Role.Technician));
+            await db.SaveChangesAsync();
+            var alice = await db.Users.Where(u => u.DisplayName == "Alice").Select(u => u.Id).SingleAsync();
+            var bob = await db.Users.Where(u => u.DisplayName == "Bob").Select(u => u.Id).SingleAsync();
+            await db.Database.ExecuteSqlAsync($"""UPDATE "Clients" SET "AssigneeId" = CASE WHEN "NameKey" LIKE 'aa-%' THEN {alice} ELSE {bob} END""");
+            await db.Database.ExecuteSqlRawAsync("""VACUUM ANALYZE "Clients" """);
+        }
+
+        var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        var page = await PageAsync(Assignee, "zz-", statements);
+        var next = await PageAsync(Assignee, "zz-", [], ClientPosition.After(page.LastCursor ?? throw new InvalidOperationException()));
+
+        Assert.Equal(Enumerable.Range(Others + 1, 20).Select(i => $"zz-{i:D6}"), await NamesAsync(page.Rows.Select(r => r.Id)));
+        Assert.Equal(Enumerable.Range(Others + 21, 20).Select(i => $"zz-{i:D6}"), await NamesAsync(next.Rows.Select(r => r.Id)));
+        var read = 0L;
+        foreach (var (sql, parameters) in statements)
+        {
+            read += await RowsReadAsync(sql, parameters);
+        }
+
+        // Alice's walk twice (with the users, then alone) and the looks past it; Bob's 1,500; not Alice's 30,000.
+        Assert.InRange(read, Matches, 7 * (WalkBound + 1) + 2 * Matches);
+    }
+
+    [Fact]
     public async Task TheLinkSearchForNamesThatComeLast_ReadsAtMostTheWalkBound_AndFindsTheFirstByName_ButTheClientItself()
     {
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
@@ -104,12 +138,16 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
         Assert.InRange(await RowsReadAsync(sql, parameters), 1, 10);
     }
 
-    private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements)
+    private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements,
+        ClientPosition? position = null)
     {
         await using var db = _database.CreateContext();
-        var pages = new ClientPages(db) { Bound = 100, WalkBound = WalkBound, Statements = statements, BroadSearches = new() };
+        var pages = new ClientPages(db)
+        {
+            Bound = 100, WalkBound = WalkBound, Statements = statements, BroadSearches = new(), ManyUsers = new(),
+        };
         return await pages.LoadAsync(new ClientListRequest(_inventory.RolloutId, _inventory.Id, Others + Matches, _statusOrder, sort,
-            false, search, ClientPosition.First, 20), default);
+            false, search, position ?? ClientPosition.First, 20), default);
     }
 
     private async Task<List<string>> NamesAsync(IEnumerable<int> ids)

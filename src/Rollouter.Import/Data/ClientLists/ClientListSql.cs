@@ -90,6 +90,16 @@ internal abstract class ClientListSql
     public abstract string UsersInOrder(string userColumn, int inventoryId, string userBound, string filter, bool descending, int rows);
 
     /// <summary>
+    /// <see cref="UsersInOrder"/> for a broad search where the walk is bounded (<see cref="Seeks"/>): each user's walk
+    /// reads at most <paramref name="walkBound"/> of their clients. Selects the client's id (null for a user whose walk
+    /// found none), the user's id, and whether the user has more clients than the walk read ("cut": asked only where
+    /// it found fewer than <paramref name="rows"/>); a user cut before filling the page lists every client the walk
+    /// found of it, or a row of its own. Null where the walk is not bounded.
+    /// </summary>
+    public virtual string? UsersInOrderBounded(string userColumn, int inventoryId, string userBound, string filter, bool descending,
+        int rows, int walkBound) => null;
+
+    /// <summary>
     /// The distinct users of <paramref name="userColumn"/> among the inventory's clients, up to <paramref name="most"/>
     /// + 1 of them: one step down the index on (inventory, user, id) per user, each from the last one found (a loose
     /// index scan). Null where the provider has none (SQL Server allows no subquery in a recursive query).
@@ -156,6 +166,35 @@ internal abstract class ClientListSql
                     ORDER BY c."Id" {direction} LIMIT {Number(rows)}) t
                 WHERE {userBound}
                 ORDER BY u."DisplayName" {direction}, u."Id" {direction}, t."Id" {direction}
+                LIMIT {Number(rows)}
+                """;
+        }
+
+        // The walk of each user's clients in a subquery with its LIMIT, the search checked on what it read; the look
+        // past it (OFFSET, index only) only for a user whose walk found less than a page. The walk takes the user as
+        // a range of one, ordered by (user, id), which only the index on (inventory, user, id) gives (as the status
+        // walk does): with "= u.Id" ordered by id, the LIMIT made PostgreSQL walk the primary key through every client.
+        public override string UsersInOrderBounded(string userColumn, int inventoryId, string userBound, string filter, bool descending,
+            int rows, int walkBound)
+        {
+            var direction = Direction(descending);
+            var inventory = Number(inventoryId);
+            var more = $"""
+                EXISTS (SELECT 1 FROM "Clients" k WHERE k."InventoryId" = {inventory} AND k."{userColumn}" = u."Id" OFFSET {Number(walkBound)})
+                """;
+            return $"""
+                SELECT m."Id", u."Id", CASE WHEN coalesce(m."Found", 0) < {Number(rows)} THEN {more} ELSE false END
+                FROM "AspNetUsers" u
+                LEFT JOIN LATERAL (
+                    SELECT f."Id", count(*) OVER () AS "Found" FROM (
+                        SELECT c."Id" FROM (
+                            SELECT c."Id", c."{userColumn}", c."NameKey", c."Description" FROM "Clients" c
+                            WHERE c."InventoryId" = {inventory} AND c."{userColumn}" BETWEEN u."Id" AND u."Id"
+                            ORDER BY c."{userColumn}" {direction}, c."Id" {direction} LIMIT {Number(walkBound)}) c
+                        WHERE {filter}
+                        ORDER BY c."{userColumn}" {direction}, c."Id" {direction} LIMIT {Number(rows)}) f) m ON true
+                WHERE {userBound} AND (m."Id" IS NOT NULL OR {more})
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, m."Id" {direction}
                 LIMIT {Number(rows)}
                 """;
         }

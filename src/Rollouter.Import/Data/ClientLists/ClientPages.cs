@@ -522,6 +522,21 @@ public sealed class ClientPages(RolloutDbContext db)
                 """, cancellationToken, [.. parameters, .. search.Parameters]);
     }
 
+    /// <summary>Reads the rows of <see cref="ClientListSql.UsersInOrderBounded"/>: client (or none), user, cut.</summary>
+    private async Task<List<(int? Client, int User, bool Cut)>> ReadUsersAsync(string sql, CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(sql, parameters);
+        var rows = new List<(int?, int, bool)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.GetInt32(1), !reader.IsDBNull(2) && reader.GetBoolean(2)));
+        }
+
+        return rows;
+    }
+
     private interface IRows
     {
         /// <summary>
@@ -665,29 +680,69 @@ public sealed class ClientPages(RolloutDbContext db)
             var direction = ClientListSql.Direction(descending);
             var op = descending ? "<" : ">";
 
-            async Task NullsAsync(int? afterId)
+            // The clients of one user (or of none: "IS NULL"), after an id: ordered by (user, id) like the status walk,
+            // an order only the index on (inventory, user, id) gives.
+            async Task OfAsync(string user, int? afterId)
             {
                 var rest = count - rows.Count;
                 if (rest > 0)
                 {
                     var idBound = afterId is null ? "" : $" AND c.\"Id\" {op} @id";
-                    // Ordered by (user, id) like the status walk: only the index on (inventory, user, id) gives that order.
-                    rows.AddRange(await AlongAsync($"c.\"{column}\"", $"c.\"{column}\" IS NULL{idBound}",
+                    rows.AddRange(await AlongAsync($"c.\"{column}\"", $"c.\"{column}\" {user}{idBound}",
                         $"c.\"{column}\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", rest,
                         [("id", afterId)], cancellationToken));
                 }
+            }
+
+            Task NullsAsync(int? afterId) => OfAsync("IS NULL", afterId);
+
+            Task UserAsync(int user, int? afterId) =>
+                OfAsync($"BETWEEN {ClientListSql.Number(user)} AND {ClientListSql.Number(user)}", afterId);
+
+            // The users after this one in the walk's order.
+            async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user)
+            {
+                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                return name is null
+                    ? ("1 = 1", [])
+                    : (_sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending), [("name", name), ("user", user)]);
             }
 
             string? users = null;
             async Task InOrderAsync(string userBound, params (string, object?)[] parameters)
             {
                 var rest = count - rows.Count;
-                if (rest > 0)
+                if (rest <= 0)
                 {
-                    users ??= await pages.UsersWithClientsAsync(column, request.InventoryId, cancellationToken);
+                    return;
+                }
+
+                users ??= await pages.UsersWithClientsAsync(column, request.InventoryId, cancellationToken);
+                var bounded = search is null ? null
+                    : _sql.UsersInOrderBounded(column, request.InventoryId, $"{userBound} AND {users}", Filter, descending, rest, pages.WalkBound);
+                if (bounded is null)
+                {
                     rows.AddRange(await pages.ReadAsync(
                         _sql.UsersInOrder(column, request.InventoryId, $"{userBound} AND {users}", Filter, descending, rest),
                         cancellationToken, Parameters(parameters)));
+                    return;
+                }
+
+                // Each user's walk read at most WalkBound of their clients: a user with more whose walk found less than
+                // the page still needs is walked again alone, where the index finds the rest, and the users after it follow.
+                var found = await pages.ReadUsersAsync(bounded, cancellationToken, Parameters(parameters));
+                foreach (var group in found.GroupBy(f => f.User))
+                {
+                    var matches = group.Where(f => f.Client is not null).Select(f => new ClientListRow(f.Client ?? 0, ClientListSql.Number(group.Key)));
+                    if (group.Any(f => f.Cut) && group.Count(f => f.Client is not null) < count - rows.Count)
+                    {
+                        await UserAsync(group.Key, null);
+                        var (after, afterParameters) = await AfterAsync(group.Key);
+                        await InOrderAsync(after, afterParameters);
+                        return;
+                    }
+
+                    rows.AddRange(matches.Take(count - rows.Count));
                 }
             }
 
@@ -716,16 +771,9 @@ public sealed class ClientPages(RolloutDbContext db)
             }
             else
             {
-                var rest = count - rows.Count;
-                rows.AddRange(await pages.ReadAsync($"""
-                    {_sql.Select(rest)} c."Id", c."{column}" FROM "Clients" c
-                    WHERE {Where} AND c."{column}" = {ClientListSql.Number(user.Value)} AND c."Id" {op} @id
-                    ORDER BY c."Id" {direction}
-                    {_sql.Limit(rest)}
-                    """, cancellationToken, Parameters(("id", after.Id))));
-                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
-                await InOrderAsync(name is null ? "1 = 1" : _sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending),
-                    ("name", name), ("user", name is null ? null : user));
+                await UserAsync(user.Value, after.Id);
+                var (bound, parameters) = await AfterAsync(user.Value);
+                await InOrderAsync(bound, parameters);
                 if (!descending)
                 {
                     await NullsAsync(null);
