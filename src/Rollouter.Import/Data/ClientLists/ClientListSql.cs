@@ -171,7 +171,8 @@ internal abstract class ClientListSql
         }
 
         // The walk of each user's clients in a subquery with its LIMIT, the search checked on what it read; the look
-        // past it (OFFSET, index only) only for a user whose walk found less than a page. The walk takes the user as
+        // past it (OFFSET, index only, once: "OFFSET 0" keeps it from being copied into the WHERE) only for a user whose
+        // walk found less than a page. The walk takes the user as
         // a range of one, ordered by (user, id), which only the index on (inventory, user, id) gives (as the status
         // walk does): with "= u.Id" ordered by id, the LIMIT made PostgreSQL walk the primary key through every client.
         public override string UsersInOrderBounded(string userColumn, int inventoryId, string userBound, string filter, bool descending,
@@ -183,7 +184,7 @@ internal abstract class ClientListSql
                 EXISTS (SELECT 1 FROM "Clients" k WHERE k."InventoryId" = {inventory} AND k."{userColumn}" = u."Id" OFFSET {Number(walkBound)})
                 """;
             return $"""
-                SELECT m."Id", u."Id", CASE WHEN coalesce(m."Found", 0) < {Number(rows)} THEN {more} ELSE false END
+                SELECT m."Id", u."Id", k."Cut"
                 FROM "AspNetUsers" u
                 LEFT JOIN LATERAL (
                     SELECT f."Id", count(*) OVER () AS "Found" FROM (
@@ -193,7 +194,9 @@ internal abstract class ClientListSql
                             ORDER BY c."{userColumn}" {direction}, c."Id" {direction} LIMIT {Number(walkBound)}) c
                         WHERE {filter}
                         ORDER BY c."{userColumn}" {direction}, c."Id" {direction} LIMIT {Number(rows)}) f) m ON true
-                WHERE {userBound} AND (m."Id" IS NOT NULL OR {more})
+                CROSS JOIN LATERAL (
+                    SELECT CASE WHEN coalesce(m."Found", 0) < {Number(rows)} THEN {more} ELSE false END AS "Cut" OFFSET 0) k
+                WHERE {userBound} AND (m."Id" IS NOT NULL OR k."Cut")
                 ORDER BY u."DisplayName" {direction}, u."Id" {direction}, m."Id" {direction}
                 LIMIT {Number(rows)}
                 """;

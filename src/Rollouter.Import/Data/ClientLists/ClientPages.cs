@@ -610,10 +610,17 @@ public sealed class ClientPages(RolloutDbContext db)
         /// The next <paramref name="rest"/> clients along an index (<see cref="ClientPages.AlongAsync"/>): those of the
         /// inventory the search finds, with <paramref name="condition"/>, in <paramref name="order"/>.
         /// </summary>
+        /// <paramref name="seek"/>: the walk is known to find too few (a user cut before filling the page): straight
+        /// to the search's index.
         private Task<List<ClientListRow>> AlongAsync(string key, string condition, string order, string? seekOrder,
-            int rest, (string, object?)[] parameters, CancellationToken cancellationToken) =>
-            pages.AlongAsync(new Stretch($"c.\"InventoryId\" = {_inventory}", key, condition, order,
-                search is null ? null : new Sought(Filter, _sql.Search(search), Parameters()), seekOrder), rest, parameters, cancellationToken);
+            int rest, (string, object?)[] parameters, CancellationToken cancellationToken, bool seek = false)
+        {
+            var stretch = new Stretch($"c.\"InventoryId\" = {_inventory}", key, condition, order,
+                search is null ? null : new Sought(Filter, _sql.Search(search), Parameters()), seekOrder);
+            return seek && stretch.Search is not null && _sql.Seeks
+                ? pages.SeekAsync(stretch, rest, parameters, cancellationToken)
+                : pages.AlongAsync(stretch, rest, parameters, cancellationToken);
+        }
 
         /// <summary>
         /// A sort by a text without an index (description, custom field; lists of up to <see cref="SortBound"/>
@@ -682,7 +689,7 @@ public sealed class ClientPages(RolloutDbContext db)
 
             // The clients of one user (or of none: "IS NULL"), after an id: ordered by (user, id) like the status walk,
             // an order only the index on (inventory, user, id) gives.
-            async Task OfAsync(string user, int? afterId)
+            async Task OfAsync(string user, int? afterId, bool seek = false)
             {
                 var rest = count - rows.Count;
                 if (rest > 0)
@@ -690,14 +697,14 @@ public sealed class ClientPages(RolloutDbContext db)
                     var idBound = afterId is null ? "" : $" AND c.\"Id\" {op} @id";
                     rows.AddRange(await AlongAsync($"c.\"{column}\"", $"c.\"{column}\" {user}{idBound}",
                         $"c.\"{column}\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", rest,
-                        [("id", afterId)], cancellationToken));
+                        [("id", afterId)], cancellationToken, seek));
                 }
             }
 
             Task NullsAsync(int? afterId) => OfAsync("IS NULL", afterId);
 
-            Task UserAsync(int user, int? afterId) =>
-                OfAsync($"BETWEEN {ClientListSql.Number(user)} AND {ClientListSql.Number(user)}", afterId);
+            Task UserAsync(int user, int? afterId, bool seek = false) =>
+                OfAsync($"BETWEEN {ClientListSql.Number(user)} AND {ClientListSql.Number(user)}", afterId, seek);
 
             // The users after this one in the walk's order.
             async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user)
@@ -728,15 +735,15 @@ public sealed class ClientPages(RolloutDbContext db)
                     return;
                 }
 
-                // Each user's walk read at most WalkBound of their clients: a user with more whose walk found less than
-                // the page still needs is walked again alone, where the index finds the rest, and the users after it follow.
+                // Each user's walk read at most WalkBound of their clients: for a user with more, whose walk found less
+                // than the page still needs, the index finds that user's matches, and the users after it follow.
                 var found = await pages.ReadUsersAsync(bounded, cancellationToken, Parameters(parameters));
                 foreach (var group in found.GroupBy(f => f.User))
                 {
                     var matches = group.Where(f => f.Client is not null).Select(f => new ClientListRow(f.Client ?? 0, ClientListSql.Number(group.Key)));
                     if (group.Any(f => f.Cut) && group.Count(f => f.Client is not null) < count - rows.Count)
                     {
-                        await UserAsync(group.Key, null);
+                        await UserAsync(group.Key, null, seek: true);
                         var (after, afterParameters) = await AfterAsync(group.Key);
                         await InOrderAsync(after, afterParameters);
                         return;
