@@ -75,6 +75,25 @@ internal abstract class ClientListSql
     /// </summary>
     public virtual bool Seeks => false;
 
+    /// <summary>
+    /// Whether a broad search's walk for <paramref name="text"/> is bounded by a look <see cref="ClientPages.WalkBound"/>
+    /// clients ahead and then walks only up to that client, before it asks the search's index (SQLite, where the FTS5
+    /// table answers the text: 3 characters or more).
+    /// </summary>
+    public virtual bool LooksFirst(string text) => false;
+
+    /// <summary>
+    /// Up to <paramref name="rows"/> clients with <paramref name="scope"/> and <paramref name="condition"/> that the
+    /// search's index finds (<paramref name="seek"/>), in <paramref name="order"/>: written <paramref name="seekOrder"/>
+    /// where the order alone would let the database walk the order's index instead. Their id and <paramref name="key"/>.
+    /// </summary>
+    public virtual string Seek(string scope, string key, string condition, string seek, string order, string seekOrder, int rows) => $"""
+        SELECT c."Id", {key} FROM "Clients" c
+        WHERE {scope} AND {condition} AND {seek}
+        ORDER BY {seekOrder}
+        LIMIT {Number(rows)}
+        """;
+
     /// <summary><c>SELECT</c> of at most <paramref name="rows"/> rows, with <see cref="Limit"/> at the end of the statement.</summary>
     public virtual string Select(int rows) => "SELECT";
 
@@ -116,6 +135,14 @@ internal abstract class ClientListSql
             FROM found WHERE found.id IS NOT NULL AND found.n <= {Number(most)})
         SELECT id FROM found WHERE id IS NOT NULL
         """;
+
+    /// <summary>
+    /// <paramref name="column"/> (a status or user id) is <paramref name="value"/>, as a condition the walk of the
+    /// index on (inventory, that column, id) can use in the order of (column, id): a range of one by default, since
+    /// "= value" ordered by id let PostgreSQL walk the primary key instead and read past the other inventories' newer
+    /// clients (54 ms for the first page of a search that found many, 0.9 ms through the index).
+    /// </summary>
+    public virtual string OneValue(string column, int value) => $"{column} BETWEEN {Number(value)} AND {Number(value)}";
 
     /// <summary>(a, b) compared with (@a, @b) in the order of a list, as an index walk can use it.</summary>
     public virtual string After(string a, string b, string aValue, string bValue, bool descending) =>
@@ -221,6 +248,20 @@ internal abstract class ClientListSql
             : """c."Id" IN (SELECT rowid FROM "ClientSearch" WHERE "ClientSearch" MATCH @match)""";
 
         public override (string Name, object? Value)[] SearchParameters(string text) => [("match", ClientSearchIndex.Query(text))];
+
+        public override bool LooksFirst(string text) => ClientSearchIndex.Query(text) is not null;
+
+        // Equal, so that an id bound after it is part of the index's range: after a range on the column SQLite checks
+        // the id on every entry of the status or user (a walk bounded by an id read them all).
+        public override string OneValue(string column, int value) => $"{column} = {Number(value)}";
+
+        // The FTS5 table first (a CROSS JOIN keeps SQLite's order), each match's client by id, then sorted.
+        public override string Seek(string scope, string key, string condition, string seek, string order, string seekOrder, int rows) => $"""
+            SELECT c."Id", {key} FROM "ClientSearch" CROSS JOIN "Clients" c ON c."Id" = "ClientSearch".rowid
+            WHERE "ClientSearch" MATCH @match AND {scope} AND {condition}
+            ORDER BY {order}
+            LIMIT {Number(rows)}
+            """;
 
         // The FTS5 table read first, in its own order, each match's client looked up by id until enough are found
         // (CROSS JOIN keeps that order): "c.Id IN (SELECT rowid …)" collected every match first, 26 ms instead of 8 for

@@ -432,8 +432,8 @@ public sealed class ClientPages(RolloutDbContext db)
         {
             await using var plans = await PlansForTheirValuesAsync(cancellationToken);
             var stretch = new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
-                "c.\"Id\" <> @except", "c.\"NameKey\"", new Sought(named, named, [("pattern", pattern)]),
-                "(c.\"NameKey\" || '') COLLATE \"C\"");
+                "c.\"Id\" <> @except", "c.\"NameKey\"", new Sought(named, named, [("pattern", pattern)], LooksFirst: false),
+                "(c.\"NameKey\" || '') COLLATE \"C\"", "c.\"NameKey\"", Descending: false, "IX_Clients_RolloutId_NameKey");
             (string, object?)[] parameters = [("except", except)];
             var rows = await SearchAnchor.RareInNamesAsync(db.Database.GetDbConnection(), text, cancellationToken)
                 ? await SeekAsync(stretch, count, parameters, cancellationToken)
@@ -455,33 +455,63 @@ public sealed class ClientPages(RolloutDbContext db)
     /// Clients along an index: those <paramref name="Scope"/> selects (a condition on the client <c>c</c> an index
     /// starts with) and <paramref name="Condition"/>, id and <paramref name="Key"/>, in <paramref name="Order"/>.
     /// <paramref name="SeekOrder"/>: the same order written so that no index walk can give it; null: no seek.
+    /// <paramref name="Edge"/>: the column of the order that goes on along the stretch (the name key, or the id where
+    /// the order's first column is one value), <paramref name="Descending"/> its direction; <paramref name="Index"/>
+    /// the index the stretch is read along.
     /// </summary>
-    private sealed record Stretch(string Scope, string Key, string Condition, string Order, Sought? Search, string? SeekOrder);
+    private sealed record Stretch(string Scope, string Key, string Condition, string Order, Sought? Search, string? SeekOrder,
+        string Edge, bool Descending, string Index);
 
     /// <summary>
     /// A search along a <see cref="Stretch"/>: <paramref name="Filter"/> checked on each client walked, <paramref
     /// name="Seek"/> the same as the search's index answers it, both with <paramref name="Parameters"/>.
+    /// <paramref name="LooksFirst"/>: the walk is bounded by a look ahead (<see cref="ClientListSql.LooksFirst"/>).
     /// </summary>
-    private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters);
+    private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters, bool LooksFirst);
+
+    private const string IdColumn = "c.\"Id\"";
 
     /// <summary>
     /// The next <paramref name="rest"/> clients along the stretch's index. A broad search's walk assumes its matches
-    /// are spread; on PostgreSQL (<see cref="ClientListSql.Seeks"/>) it reads at most <see cref="WalkBound"/>
-    /// clients, and when their matches do not fill the page and more clients follow (a look that many clients ahead),
-    /// the search's index finds the matches from the same position, in the stretch's seek order.
+    /// are spread; on PostgreSQL (<see cref="ClientListSql.Seeks"/>) and SQLite (<see cref="ClientListSql.LooksFirst"/>)
+    /// it reads at most <see cref="WalkBound"/> clients, and when their matches do not fill the page and more clients
+    /// follow, the search's index finds the matches from the same position, in the stretch's seek order.
     /// </summary>
     private async Task<List<ClientListRow>> AlongAsync(Stretch stretch, int rest, (string, object?)[] parameters,
         CancellationToken cancellationToken)
     {
-        var (scope, key, condition, order, search, seekOrder) = stretch;
-        if (search is null || seekOrder is null || !_sql.Seeks)
+        var (scope, key, condition, order, search, seekOrder, edge, descending, index) = stretch;
+        string Plain(string bound, string indexed = "") => $"""
+            {_sql.Select(rest)} c."Id", {key} FROM "Clients" c{indexed}
+            WHERE {scope} AND {search?.Filter ?? "1 = 1"} AND {condition}{bound}
+            ORDER BY {order}
+            {_sql.Limit(rest)}
+            """;
+        if (search is null || seekOrder is null || !(_sql.Seeks || search.LooksFirst))
         {
-            return await ReadAsync($"""
-                {_sql.Select(rest)} c."Id", {key} FROM "Clients" c
-                WHERE {scope} AND {search?.Filter ?? "1 = 1"} AND {condition}
+            return await ReadAsync(Plain(""), cancellationToken, [.. parameters, .. search?.Parameters ?? []]);
+        }
+
+        if (search.LooksFirst)
+        {
+            // The client WalkBound clients ahead (index only), then the walk up to it: SQLite sorts what a subquery
+            // with a LIMIT gives, reading all of it for every page, where a spread search's walk stops after a few.
+            // Along the stretch's index by name: with the edge on the id, SQLite chose to read the table by id instead.
+            var ahead = await ReadAsync($"""
+                SELECT c."Id", {edge} FROM "Clients" c
+                WHERE {scope} AND {condition}
                 ORDER BY {order}
-                {_sql.Limit(rest)}
-                """, cancellationToken, [.. parameters, .. search?.Parameters ?? []]);
+                LIMIT 1 OFFSET {ClientListSql.Number(WalkBound)}
+                """, cancellationToken, parameters);
+            if (ahead.Count == 0)
+            {
+                return await ReadAsync(Plain(""), cancellationToken, [.. parameters, .. search.Parameters]);
+            }
+
+            object? at = edge == IdColumn ? ahead[0].Id : ahead[0].Key;
+            var walkedUpTo = await ReadAsync(Plain($" AND {edge} {(descending ? ">=" : "<=")} @edge", $" INDEXED BY \"{index}\""), cancellationToken,
+                [.. parameters, .. search.Parameters, ("edge", at)]);
+            return walkedUpTo.Count == rest ? walkedUpTo : await SeekAsync(stretch, rest, parameters, cancellationToken);
         }
 
         var along = $"""
@@ -511,15 +541,11 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>The next <paramref name="rest"/> clients of the stretch its search's index finds, in its seek order.</summary>
     private Task<List<ClientListRow>> SeekAsync(Stretch stretch, int rest, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
-        var (scope, key, condition, _, search, seekOrder) = stretch;
+        var (scope, key, condition, order, search, seekOrder, _, _, _) = stretch;
         return search is null || seekOrder is null
             ? throw new ArgumentException("A stretch without a search or seek order has nothing to seek.", nameof(stretch))
-            : ReadAsync($"""
-                SELECT c."Id", {key} FROM "Clients" c
-                WHERE {scope} AND {condition} AND {search.Seek}
-                ORDER BY {seekOrder}
-                LIMIT {ClientListSql.Number(rest)}
-                """, cancellationToken, [.. parameters, .. search.Parameters]);
+            : ReadAsync(_sql.Seek(scope, key, condition, search.Seek, order, seekOrder, rest), cancellationToken,
+                [.. parameters, .. search.Parameters]);
     }
 
     /// <summary>Reads the rows of <see cref="ClientListSql.UsersInOrderBounded"/>: client (or none), user, cut.</summary>
@@ -589,7 +615,8 @@ public sealed class ClientPages(RolloutDbContext db)
                 if (rest > 0)
                 {
                     rows.AddRange(await AlongAsync("c.\"NameKey\"", condition, $"c.\"NameKey\" {direction}",
-                        range ? $"(c.\"NameKey\" || '') COLLATE \"C\" {direction}" : null, rest, parameters, cancellationToken));
+                        range ? $"(c.\"NameKey\" || '') COLLATE \"C\" {direction}" : null, "c.\"NameKey\"", descending, rest, parameters,
+                        cancellationToken));
                 }
             }
 
@@ -613,10 +640,13 @@ public sealed class ClientPages(RolloutDbContext db)
         /// <paramref name="seek"/>: the walk is known to find too few (a user cut before filling the page): straight
         /// to the search's index.
         private Task<List<ClientListRow>> AlongAsync(string key, string condition, string order, string? seekOrder,
-            int rest, (string, object?)[] parameters, CancellationToken cancellationToken, bool seek = false)
+            string edge, bool descending, int rest, (string, object?)[] parameters, CancellationToken cancellationToken, bool seek = false)
         {
+            // The index on (inventory, the key's column[, id]).
+            var index = "IX_Clients_InventoryId_" + key[3..^1] + (edge == IdColumn ? "_Id" : "");
             var stretch = new Stretch($"c.\"InventoryId\" = {_inventory}", key, condition, order,
-                search is null ? null : new Sought(Filter, _sql.Search(search), Parameters()), seekOrder);
+                search is null ? null : new Sought(Filter, _sql.Search(search), Parameters(), _sql.LooksFirst(search)), seekOrder,
+                edge, descending, index);
             return seek && stretch.Search is not null && _sql.Seeks
                 ? pages.SeekAsync(stretch, rest, parameters, cancellationToken)
                 : pages.AlongAsync(stretch, rest, parameters, cancellationToken);
@@ -667,12 +697,9 @@ public sealed class ClientPages(RolloutDbContext db)
                 var rest = count - rows.Count;
                 var bounded = i == start && afterId is not null;
                 var idBound = bounded ? $" AND c.\"Id\" {(descending ? "<" : ">")} @id" : "";
-                var statusId = ClientListSql.Number(statuses[i]);
-                // The status as a range of one, ordered by (status, id): "= status" ordered by id let PostgreSQL walk the
-                // primary key instead and read past the other inventories' newer clients (54 ms for the first page of a
-                // search that found many, 0.9 ms through the index on (inventory, status, id)).
-                rows.AddRange(await AlongAsync("c.\"StatusId\"", $"c.\"StatusId\" BETWEEN {statusId} AND {statusId}{idBound}",
-                    $"c.\"StatusId\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", rest,
+                // Ordered by (status, id), the status as a range of one where the database needs it (ClientListSql.OneValue).
+                rows.AddRange(await AlongAsync("c.\"StatusId\"", $"{_sql.OneValue("c.\"StatusId\"", statuses[i])}{idBound}",
+                    $"c.\"StatusId\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", IdColumn, descending, rest,
                     [("id", bounded ? afterId : null)], cancellationToken));
             }
 
@@ -689,22 +716,21 @@ public sealed class ClientPages(RolloutDbContext db)
 
             // The clients of one user (or of none: "IS NULL"), after an id: ordered by (user, id) like the status walk,
             // an order only the index on (inventory, user, id) gives.
-            async Task OfAsync(string user, int? afterId, bool seek = false)
+            async Task OfAsync(string whose, int? afterId, bool seek = false)
             {
                 var rest = count - rows.Count;
                 if (rest > 0)
                 {
                     var idBound = afterId is null ? "" : $" AND c.\"Id\" {op} @id";
-                    rows.AddRange(await AlongAsync($"c.\"{column}\"", $"c.\"{column}\" {user}{idBound}",
-                        $"c.\"{column}\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", rest,
-                        [("id", afterId)], cancellationToken, seek));
+                    rows.AddRange(await AlongAsync($"c.\"{column}\"", $"{whose}{idBound}",
+                        $"c.\"{column}\" {direction}, c.\"Id\" {direction}", $"c.\"Id\" + 0 {direction}", IdColumn, descending,
+                        rest, [("id", afterId)], cancellationToken, seek));
                 }
             }
 
-            Task NullsAsync(int? afterId) => OfAsync("IS NULL", afterId);
+            Task NullsAsync(int? afterId) => OfAsync($"c.\"{column}\" IS NULL", afterId);
 
-            Task UserAsync(int user, int? afterId, bool seek = false) =>
-                OfAsync($"BETWEEN {ClientListSql.Number(user)} AND {ClientListSql.Number(user)}", afterId, seek);
+            Task UserAsync(int user, int? afterId, bool seek = false) => OfAsync(_sql.OneValue($"c.\"{column}\"", user), afterId, seek);
 
             // The users after this one in the walk's order.
             async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user)
