@@ -14,38 +14,11 @@ namespace Rollouter.Import.Tests.Data;
 /// status): the walk must not read every client before them (issue 13: a list costs the same wherever its page is).
 /// PostgreSQL, whose walk reads at most <see cref="ClientPages.WalkBound"/> clients and then asks the trigram index.
 /// </summary>
-public sealed class ClusteredSearchTests : IAsyncLifetime
+public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.PostgreSql)
 {
-    private const int Others = 30_000;
-    private const int Matches = 1_500;
     private const int WalkBound = 2_000;
 
     private static readonly ClientSort Assignee = ClientSort.Parse("assignee", []) ?? throw new InvalidOperationException();
-
-    private TestDatabase _database = null!;
-    private Inventory _inventory = null!;
-    private List<int> _statusOrder = [];
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(DatabaseProvider.PostgreSql);
-        await using var db = _database.CreateContext();
-        var workflow = new Workflow { Name = "Flow", Statuses = [new() { Name = "New", Position = 0 }, new() { Name = "Done", Position = 1 }] };
-        var rollout = await new RolloutBuilder("Clustered", "CLU").WithWorkflow(workflow).WithInventory("Laptops").SaveAsync(db);
-        _inventory = rollout.Inventories[0];
-        _statusOrder = [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Id)];
-        // 30,000 clients "AA-…" first, then 1,500 "ZZ-…": last by name and, being the newest, last of their status by id.
-        var noValues = "{}";
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "Description", "Values", "CreatedAt", "UpdatedAt")
-            SELECT {rollout.RolloutId}, {_inventory.Id}, n, lower(n), {_statusOrder[0]}, 'desk ' || g, {noValues}, now(), now()
-            FROM generate_series(1, {Others + Matches}) g,
-                 LATERAL (SELECT CASE WHEN g <= {Others} THEN 'AA-' || lpad(g::text, 6, '0') ELSE 'ZZ-' || lpad(g::text, 6, '0') END AS n) x
-            """);
-        await db.Database.ExecuteSqlRawAsync("""VACUUM ANALYZE "Clients" """);
-    }
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Theory]
     [InlineData("name")]
@@ -76,7 +49,7 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     {
         // Alice (first by name) holds the 30,000 clients without a match, Bob the 1,500 matches: the walk of Alice's
         // clients stops after 2,000, the index finds none of hers, and the page is Bob's first 20.
-        await using (var db = _database.CreateContext())
+        await using (var db = Database.CreateContext())
         {
             db.Users.AddRange(TestSettings.User("alice@test", "Alice", "AL", Role.Technician), TestSettings.User("bob@test", "Bob", "BO", Role.Technician));
             await db.SaveChangesAsync();
@@ -106,11 +79,11 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     public async Task TheLinkSearchForNamesThatComeLast_ReadsAtMostTheWalkBound_AndFindsTheFirstByName_ButTheClientItself()
     {
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         var itself = await db.Clients.Where(c => c.NameKey == $"zz-{Others + 2:D6}").Select(c => c.Id).SingleAsync();
         var pages = new ClientPages(db) { WalkBound = WalkBound, Statements = statements };
 
-        var ids = await pages.NamedAsync(_inventory.RolloutId, "ZZ-", itself, 20, default);
+        var ids = await pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default);
 
         var expected = Enumerable.Range(Others + 1, 21).Where(i => i != Others + 2).Select(i => $"zz-{i:D6}").ToList();
         Assert.Equal(expected, await NamesAsync(ids));
@@ -127,10 +100,10 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     public async Task TheLinkSearchForATextRareInNames_AsksTheIndexAtOnce()
     {
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         var pages = new ClientPages(db) { WalkBound = WalkBound, Statements = statements };
 
-        var ids = await pages.NamedAsync(_inventory.RolloutId, $"zz-{Others + 5:D6}", 0, 20, default);
+        var ids = await pages.NamedAsync(Inventory.RolloutId, $"zz-{Others + 5:D6}", 0, 20, default);
 
         Assert.Equal([$"zz-{Others + 5:D6}"], await NamesAsync(ids));
         // One statement, through the trigram index: not the walk of 2,000 names and the look ahead.
@@ -141,27 +114,19 @@ public sealed class ClusteredSearchTests : IAsyncLifetime
     private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements,
         ClientPosition? position = null)
     {
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         var pages = new ClientPages(db)
         {
             Bound = 100, WalkBound = WalkBound, Statements = statements, BroadSearches = new(), ManyUsers = new(),
         };
-        return await pages.LoadAsync(new ClientListRequest(_inventory.RolloutId, _inventory.Id, Others + Matches, _statusOrder, sort,
+        return await pages.LoadAsync(new ClientListRequest(Inventory.RolloutId, Inventory.Id, Others + Matches, StatusOrder, sort,
             false, search, position ?? ClientPosition.First, 20), default);
-    }
-
-    private async Task<List<string>> NamesAsync(IEnumerable<int> ids)
-    {
-        await using var db = _database.CreateContext();
-        var list = ids.ToList();
-        var names = await db.Clients.Where(c => list.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.NameKey);
-        return [.. list.Select(id => names[id])];
     }
 
     /// <summary>The rows the statement's scans of "Clients" read (returned and filtered out), from EXPLAIN ANALYZE.</summary>
     private async Task<long> RowsReadAsync(string sql, (string Name, object? Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(_database.ConnectionString);
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, connection);
         foreach (var (name, value) in parameters)

@@ -13,36 +13,9 @@ namespace Rollouter.Import.Tests.Data;
 /// counted in SQLite's virtual machine instructions (a progress handler called on each), against the same page read
 /// by a walk without a bound.
 /// </summary>
-public sealed class SqliteClusteredSearchTests : IAsyncLifetime
+public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProvider.Sqlite)
 {
-    private const int Others = 30_000;
-    private const int Matches = 1_500;
     private const int WalkBound = 1_000;
-
-    private TestDatabase _database = null!;
-    private Inventory _inventory = null!;
-    private List<int> _statusOrder = [];
-
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var db = _database.CreateContext();
-        var workflow = new Workflow { Name = "Flow", Statuses = [new() { Name = "New", Position = 0 }, new() { Name = "Done", Position = 1 }] };
-        var rollout = await new RolloutBuilder("Clustered", "CLU").WithWorkflow(workflow).WithInventory("Laptops").SaveAsync(db);
-        _inventory = rollout.Inventories[0];
-        _statusOrder = [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Id)];
-        var noValues = "{}";
-        // 30,000 clients "AA-…" first, then 1,500 "ZZ-…": last by name and, being the newest, last of their status by id.
-        await db.Database.ExecuteSqlAsync($"""
-            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {Others + Matches})
-            INSERT INTO "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "Description", "Values", "CreatedAt", "UpdatedAt")
-            SELECT {rollout.RolloutId}, {_inventory.Id}, x, lower(x), {_statusOrder[0]}, 'desk ' || n, {noValues}, datetime('now'), datetime('now')
-            FROM (SELECT n, CASE WHEN n <= {Others} THEN 'AA-' ELSE 'ZZ-' END || printf('%06d', n) AS x FROM g)
-            """);
-        await db.Database.ExecuteSqlRawAsync("ANALYZE");
-    }
-
-    public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Theory]
     [InlineData("name")]
@@ -66,7 +39,7 @@ public sealed class SqliteClusteredSearchTests : IAsyncLifetime
 
     private async Task<(ClientListPage Page, long Steps)> PageAsync(ClientSort sort, int walkBound)
     {
-        await using var db = _database.CreateContext();
+        await using var db = Database.CreateContext();
         await db.Database.OpenConnectionAsync();
         var pages = new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = new() };
         // Once, so that the search is known to find many and the page walks (as every page after the first does).
@@ -79,13 +52,5 @@ public sealed class SqliteClusteredSearchTests : IAsyncLifetime
     }
 
     private ClientListRequest Request(ClientSort sort) =>
-        new(_inventory.RolloutId, _inventory.Id, Others + Matches, _statusOrder, sort, false, "zz-", ClientPosition.First, 20);
-
-    private async Task<List<string>> NamesAsync(IEnumerable<int> ids)
-    {
-        await using var db = _database.CreateContext();
-        var list = ids.ToList();
-        var names = await db.Clients.Where(c => list.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.NameKey);
-        return [.. list.Select(id => names[id])];
-    }
+        new(Inventory.RolloutId, Inventory.Id, Others + Matches, StatusOrder, sort, false, "zz-", ClientPosition.First, 20);
 }

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Data;
+
+/// <summary>
+/// An inventory whose broad search's matches come together at the end of every sort: 30,000 clients "AA-…" first,
+/// then 1,500 "ZZ-…", last by name and, being the newest, last of their status by id. A database of its own per test.
+/// </summary>
+public abstract class ClusteredClients(DatabaseProvider provider) : IAsyncLifetime
+{
+    protected const int Others = 30_000;
+    protected const int Matches = 1_500;
+
+    protected TestDatabase Database { get; private set; } = null!;
+
+    protected Inventory Inventory { get; private set; } = null!;
+
+    protected List<int> StatusOrder { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync(provider);
+        await using var db = Database.CreateContext();
+        var workflow = new Workflow { Name = "Flow", Statuses = [new() { Name = "New", Position = 0 }, new() { Name = "Done", Position = 1 }] };
+        var rollout = await new RolloutBuilder("Clustered", "CLU").WithWorkflow(workflow).WithInventory("Laptops").SaveAsync(db);
+        Inventory = rollout.Inventories[0];
+        StatusOrder = [.. workflow.Statuses.OrderBy(s => s.Position).Select(s => s.Id)];
+        var noValues = "{}";
+        var now = DateTime.UtcNow;
+        // The name's number padded to 6 digits in SQL both databases read.
+        await db.Database.ExecuteSqlAsync($"""
+            WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {Others + Matches})
+            INSERT INTO "Clients" ("RolloutId", "InventoryId", "Name", "NameKey", "StatusId", "Description", "Values", "CreatedAt", "UpdatedAt")
+            SELECT {rollout.RolloutId}, {Inventory.Id}, x, lower(x), {StatusOrder[0]}, 'desk ' || n, {noValues}, {now}, {now}
+            FROM (SELECT n, CASE WHEN n <= {Others} THEN 'AA-' ELSE 'ZZ-' END || substr('00000' || n, length('00000' || n) - 5) AS x FROM g) numbered
+            """);
+        await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.PostgreSql ? """VACUUM ANALYZE "Clients" """ : "ANALYZE");
+    }
+
+    public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    /// <summary>The name keys of the clients, in the order of <paramref name="ids"/>.</summary>
+    protected async Task<List<string>> NamesAsync(IEnumerable<int> ids)
+    {
+        await using var db = Database.CreateContext();
+        var list = ids.ToList();
+        var names = await db.Clients.Where(c => list.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.NameKey);
+        return [.. list.Select(id => names[id])];
+    }
+}
