@@ -635,10 +635,10 @@ public sealed class ClientPages(RolloutDbContext db)
 
         /// <summary>
         /// The next <paramref name="rest"/> clients along an index (<see cref="ClientPages.AlongAsync"/>): those of the
-        /// inventory the search finds, with <paramref name="condition"/>, in <paramref name="order"/>.
+        /// inventory the search finds, with <paramref name="condition"/>, in <paramref name="order"/>. <paramref
+        /// name="seek"/>: the walk is known to find too few (a user cut before filling the page): straight to the
+        /// search's index.
         /// </summary>
-        /// <paramref name="seek"/>: the walk is known to find too few (a user cut before filling the page): straight
-        /// to the search's index.
         private Task<List<ClientListRow>> AlongAsync(string key, string condition, string order, string? seekOrder,
             string edge, bool descending, int rest, (string, object?)[] parameters, CancellationToken cancellationToken, bool seek = false)
         {
