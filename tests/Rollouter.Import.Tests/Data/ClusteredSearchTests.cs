@@ -76,6 +76,37 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
     }
 
     [Fact]
+    public async Task ASearchWhoseMatchesComeLast_AsksTheIndexForItsRarestWordOnly()
+    {
+        // "zz-0314": 100 clients after 31,400 names. Of its trigrams, those of "-0" ("  0", " 03") are in every name;
+        // those of its rarest word, "0314", in a few hundred.
+        var anchored = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+        var plain = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
+
+        var page = await PageAsync(ClientSort.Name, "zz-0314", anchored, bound: 10);
+        var unanchored = await PageAsync(ClientSort.Name, "zz-0314", plain, bound: 10, anchors: false);
+
+        var expected = Enumerable.Range(31_400, 20).Select(i => $"zz-{i:D6}").ToList();
+        Assert.Equal(expected, await NamesAsync(page.Rows.Select(r => r.Id)));
+        Assert.Equal(expected, await NamesAsync(unanchored.Rows.Select(r => r.Id)));
+        var pages = 0L;
+        foreach (var (sql, parameters) in anchored)
+        {
+            pages += await SearchIndexPagesAsync(sql, parameters);
+        }
+
+        var pagesUnanchored = 0L;
+        foreach (var (sql, parameters) in plain)
+        {
+            pagesUnanchored += await SearchIndexPagesAsync(sql, parameters);
+        }
+
+        // 20 pages of the index against 42 for the look that asks it for every trigram (the common ones grow with the
+        // clients: 2,211 pages for "desk 512, floor" among a million, decision 0035).
+        Assert.InRange(pages * 3 / 2, 1, pagesUnanchored);
+    }
+
+    [Fact]
     public async Task TheLinkSearchForNamesThatComeLast_ReadsAtMostTheWalkBound_AndFindsTheFirstByName_ButTheClientItself()
     {
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
@@ -112,12 +143,12 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
     }
 
     private async Task<ClientListPage> PageAsync(ClientSort sort, string search, List<(string, (string, object?)[])> statements,
-        ClientPosition? position = null)
+        ClientPosition? position = null, int bound = 100, bool anchors = true)
     {
         await using var db = Database.CreateContext();
         var pages = new ClientPages(db)
         {
-            Bound = 100, WalkBound = WalkBound, Statements = statements, BroadSearches = new(), ManyUsers = new(),
+            Bound = bound, WalkBound = WalkBound, Statements = statements, BroadSearches = new(), ManyUsers = new(), AnchorsWalks = anchors,
         };
         return await pages.LoadAsync(new ClientListRequest(Inventory.RolloutId, Inventory.Id, Others + Matches, StatusOrder, sort,
             false, search, position ?? ClientPosition.First, 20), default);
@@ -126,16 +157,7 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
     /// <summary>The rows the statement's scans of "Clients" read (returned and filtered out), from EXPLAIN ANALYZE.</summary>
     private async Task<long> RowsReadAsync(string sql, (string Name, object? Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(Database.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var json = (string?)await command.ExecuteScalarAsync() ?? "[]";
-        using var plan = JsonDocument.Parse(json);
+        using var plan = await ExplainAsync(sql, parameters);
         return Read(plan.RootElement[0].GetProperty("Plan"));
 
         static long Read(JsonElement node)
@@ -150,5 +172,36 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
 
             return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Read) : 0);
         }
+    }
+
+    /// <summary>The pages of the search's trigram index (IX_Clients_Search) the statement read, from EXPLAIN BUFFERS.</summary>
+    private async Task<long> SearchIndexPagesAsync(string sql, (string Name, object? Value)[] parameters)
+    {
+        using var plan = await ExplainAsync(sql, parameters);
+        return Read(plan.RootElement[0].GetProperty("Plan"));
+
+        static long Read(JsonElement node)
+        {
+            var own = 0L;
+            if (node.TryGetProperty("Index Name", out var index) && index.GetString() == "IX_Clients_Search")
+            {
+                own = node.GetProperty("Shared Hit Blocks").GetInt64() + node.GetProperty("Shared Read Blocks").GetInt64();
+            }
+
+            return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Read) : 0);
+        }
+    }
+
+    private async Task<JsonDocument> ExplainAsync(string sql, (string Name, object? Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return JsonDocument.Parse((string?)await command.ExecuteScalarAsync() ?? "[]");
     }
 }

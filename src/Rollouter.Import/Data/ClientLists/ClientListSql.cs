@@ -57,6 +57,12 @@ internal abstract class ClientListSql
     public virtual bool Anchors => false;
 
     /// <summary>
+    /// Where <see cref="Anchors"/>: the search as a condition that asks the index for @nameAnchor and
+    /// @descriptionAnchor (the patterns of the text's rarest word in each column) and checks @pattern on what it finds.
+    /// </summary>
+    public virtual string AnchoredSearch => throw new NotSupportedException("No anchored search here.");
+
+    /// <summary>
     /// Up to <paramref name="rows"/> clients of the inventory that <see cref="Search"/> finds, in no order (with @pattern
     /// and <see cref="SearchParameters"/>): their id and the <paramref name="column"/> of <c>c</c> named. <paramref
     /// name="anchored"/> (only where <see cref="Anchors"/>): @nameAnchor and @descriptionAnchor are the patterns of the
@@ -168,15 +174,18 @@ internal abstract class ClientListSql
 
         public override bool Anchors => true;
 
-        // Anchored: the trigram index is asked for the rarest word only; the whole text is checked on what it finds,
-        // written so that the index cannot serve it ("|| ''"), or the planner would hand the index every trigram again.
+        // The trigram index is asked for the rarest word only; the whole text is checked on what it finds, written so
+        // that the index cannot serve it ("|| ''"), or the planner would hand the index every trigram again.
+        public override string AnchoredSearch => """
+            (c."NameKey" LIKE @nameAnchor OR c."Description" ILIKE @descriptionAnchor)
+              AND ((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)
+            """;
+
         public override string Matches(int inventoryId, string text, int rows, string column, bool anchored = false) => !anchored
             ? base.Matches(inventoryId, text, rows, column)
             : $"""
                 SELECT c."Id", c."{column}" FROM "Clients" c
-                WHERE c."InventoryId" = {Number(inventoryId)}
-                  AND (c."NameKey" LIKE @nameAnchor OR c."Description" ILIKE @descriptionAnchor)
-                  AND ((c."NameKey" || '') LIKE @pattern OR (c."Description" || '') ILIKE @pattern)
+                WHERE c."InventoryId" = {Number(inventoryId)} AND {AnchoredSearch}
                 LIMIT {Number(rows)}
                 """;
 
