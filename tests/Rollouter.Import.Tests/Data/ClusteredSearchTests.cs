@@ -155,41 +155,34 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
     }
 
     /// <summary>The rows the statement's scans of "Clients" read (returned and filtered out), from EXPLAIN ANALYZE.</summary>
-    private async Task<long> RowsReadAsync(string sql, (string Name, object? Value)[] parameters)
-    {
-        using var plan = await ExplainAsync(sql, parameters);
-        return Read(plan.RootElement[0].GetProperty("Plan"));
-
-        static long Read(JsonElement node)
+    private Task<long> RowsReadAsync(string sql, (string Name, object? Value)[] parameters) =>
+        SumOverPlanAsync(sql, parameters, node =>
         {
-            var own = 0L;
-            if (node.TryGetProperty("Relation Name", out var relation) && relation.GetString() == "Clients")
+            if (!node.TryGetProperty("Relation Name", out var relation) || relation.GetString() != "Clients")
             {
-                double Number(string property) => node.TryGetProperty(property, out var v) ? v.GetDouble() : 0;
-                own = (long)((Number("Actual Rows") + Number("Rows Removed by Filter") + Number("Rows Removed by Index Recheck"))
-                    * Math.Max(1, Number("Actual Loops")));
+                return 0;
             }
 
-            return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Read) : 0);
-        }
-    }
+            double Number(string property) => node.TryGetProperty(property, out var v) ? v.GetDouble() : 0;
+            return (long)((Number("Actual Rows") + Number("Rows Removed by Filter") + Number("Rows Removed by Index Recheck"))
+                * Math.Max(1, Number("Actual Loops")));
+        });
 
     /// <summary>The pages of the search's trigram index (IX_Clients_Search) the statement read, from EXPLAIN BUFFERS.</summary>
-    private async Task<long> SearchIndexPagesAsync(string sql, (string Name, object? Value)[] parameters)
+    private Task<long> SearchIndexPagesAsync(string sql, (string Name, object? Value)[] parameters) =>
+        SumOverPlanAsync(sql, parameters, node =>
+            node.TryGetProperty("Index Name", out var index) && index.GetString() == "IX_Clients_Search"
+                ? node.GetProperty("Shared Hit Blocks").GetInt64() + node.GetProperty("Shared Read Blocks").GetInt64()
+                : 0);
+
+    /// <summary><paramref name="own"/> of every node of the statement's plan, added up.</summary>
+    private async Task<long> SumOverPlanAsync(string sql, (string Name, object? Value)[] parameters, Func<JsonElement, long> own)
     {
         using var plan = await ExplainAsync(sql, parameters);
-        return Read(plan.RootElement[0].GetProperty("Plan"));
+        return Sum(plan.RootElement[0].GetProperty("Plan"));
 
-        static long Read(JsonElement node)
-        {
-            var own = 0L;
-            if (node.TryGetProperty("Index Name", out var index) && index.GetString() == "IX_Clients_Search")
-            {
-                own = node.GetProperty("Shared Hit Blocks").GetInt64() + node.GetProperty("Shared Read Blocks").GetInt64();
-            }
-
-            return own + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Read) : 0);
-        }
+        long Sum(JsonElement node) =>
+            own(node) + (node.TryGetProperty("Plans", out var children) ? children.EnumerateArray().Sum(Sum) : 0);
     }
 
     private async Task<JsonDocument> ExplainAsync(string sql, (string Name, object? Value)[] parameters)
