@@ -292,10 +292,13 @@ public sealed class ClientPages(RolloutDbContext db)
             ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
             : null;
         return await ReadAsync(FoundSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null), cancellationToken,
-            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search),
-             ("nameAnchor", anchor is null ? null : NameSearch.Containing(anchor.Name)),
-             ("descriptionAnchor", anchor is null ? null : NameSearch.Containing(anchor.Description))]);
+            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search), .. AnchorParameters(anchor)]);
     }
+
+    /// <summary>@nameAnchor and @descriptionAnchor of <see cref="ClientListSql.AnchoredSearch"/> (no values without anchors).</summary>
+    private static (string, object?)[] AnchorParameters(SearchAnchors? anchor) =>
+        [("nameAnchor", anchor is null ? null : NameSearch.Containing(anchor.Name)),
+         ("descriptionAnchor", anchor is null ? null : NameSearch.Containing(anchor.Description))];
 
     /// <summary>The statement of <see cref="FoundAsync"/>: up to <paramref name="rows"/> clients found, in the sort's order.</summary>
     internal static string FoundSql(ClientListSql sql, int inventoryId, ClientSort sort, string search, int rows, bool anchored)
@@ -658,7 +661,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 search is null ? null : anchor is null
                     ? new Sought(Filter, _sql.Search(search), Parameters(), _sql.LooksFirst(search))
                     : new Sought(Filter, _sql.AnchoredSearch, Parameters(), _sql.LooksFirst(search),
-                        [("nameAnchor", NameSearch.Containing(anchor.Name)), ("descriptionAnchor", NameSearch.Containing(anchor.Description))]),
+                        AnchorParameters(anchor)),
                 seekOrder,
                 edge, descending, index);
             return seek && stretch.Search is not null && _sql.Seeks
