@@ -125,6 +125,28 @@ internal abstract class ClientListSql
         int rows, int walkBound) => null;
 
     /// <summary>
+    /// Where a search's walk is bounded by a look ahead (<see cref="LooksFirst"/>), the users' walk
+    /// (<see cref="UsersInOrder"/>) looks first: the client <paramref name="walkBound"/> clients ahead in the walk and
+    /// its user (index only; none when the walk has fewer). Null where the users' walk does not look ahead.
+    /// </summary>
+    public virtual string? UsersAhead(string userColumn, int inventoryId, string userBound, bool descending, int walkBound) => null;
+
+    /// <summary>
+    /// The conditions that stop the users' walk at the client <c>@edge</c> of the user <c>@edgeUser</c>
+    /// (<see cref="UsersAhead"/>): one on the user <c>u</c> and one on the client <c>c</c>, each a range of their
+    /// index.
+    /// </summary>
+    public virtual (string Users, string Clients) UsersUpTo(bool descending) =>
+        throw new NotSupportedException("Only where the users' walk looks ahead (UsersAhead).");
+
+    /// <summary>
+    /// The first <paramref name="rows"/> clients the search's index finds after the client <c>@edge</c> of the user
+    /// <c>@edgeUser</c> in the users' walk (<see cref="UsersAhead"/>), sorted: the client's and the user's id.
+    /// </summary>
+    public virtual string UsersSought(string userColumn, int inventoryId, string userBound, bool descending, int rows) =>
+        throw new NotSupportedException("Only where the users' walk looks ahead (UsersAhead).");
+
+    /// <summary>
     /// The distinct users of <paramref name="userColumn"/> among the inventory's clients, up to <paramref name="most"/>
     /// + 1 of them: one step down the index on (inventory, user, id) per user, each from the last one found (a loose
     /// index scan). Null where the provider has none (SQL Server allows no subquery in a recursive query).
@@ -310,6 +332,44 @@ internal abstract class ClientListSql
             return $"""
                 SELECT c."Id", u."Id" FROM "AspNetUsers" u CROSS JOIN "Clients" c
                 WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" = u."Id" AND {userBound} AND {filter}
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}
+                LIMIT {Number(rows)}
+                """;
+        }
+
+        // The walk with no search, index only (the index on the users' names and ids, and the one on (inventory, user,
+        // id)): about 0.3 ms for 10,000 clients.
+        public override string? UsersAhead(string userColumn, int inventoryId, string userBound, bool descending, int walkBound)
+        {
+            var direction = Direction(descending);
+            return $"""
+                SELECT c."Id", u."Id" FROM "AspNetUsers" u CROSS JOIN "Clients" c
+                WHERE c."InventoryId" = {Number(inventoryId)} AND c."{userColumn}" = u."Id" AND {userBound}
+                ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}
+                LIMIT 1 OFFSET {Number(walkBound)}
+                """;
+        }
+
+        // The users up to the edge's (its name read once), and of the edge's user the clients up to the edge: for any
+        // other user the bound is past every id. Both are ranges of the walk's indexes, so the walk stops at the edge.
+        public override (string Users, string Clients) UsersUpTo(bool descending) => descending
+            ? ("""(u."DisplayName", u."Id") >= ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)""",
+                """c."Id" >= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 0 END""")
+            : ("""(u."DisplayName", u."Id") <= ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)""",
+                """c."Id" <= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 2147483647 END""");
+
+        // The FTS5 table's matches (a CROSS JOIN from it, as Seek), each one's client and user, after the edge, sorted.
+        public override string UsersSought(string userColumn, int inventoryId, string userBound, bool descending, int rows)
+        {
+            var direction = Direction(descending);
+            var op = descending ? "<" : ">";
+            return $"""
+                SELECT c."Id", u."Id" FROM "ClientSearch" CROSS JOIN "Clients" c ON c."Id" = "ClientSearch".rowid
+                CROSS JOIN "AspNetUsers" u
+                WHERE "ClientSearch" MATCH @match AND c."InventoryId" = {Number(inventoryId)} AND u."Id" = c."{userColumn}"
+                  AND {userBound}
+                  AND ((u."DisplayName", u."Id") {op} ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)
+                       OR (u."Id" = @edgeUser AND c."Id" {op} @edge))
                 ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}
                 LIMIT {Number(rows)}
                 """;

@@ -768,6 +768,13 @@ public sealed class ClientPages(RolloutDbContext db)
                 }
 
                 users ??= await pages.UsersWithClientsAsync(column, request.InventoryId, cancellationToken);
+                if (search is not null && _sql.LooksFirst(search)
+                    && _sql.UsersAhead(column, request.InventoryId, $"{userBound} AND {users}", descending, pages.WalkBound) is { } look)
+                {
+                    await LookedAheadAsync(look, $"{userBound} AND {users}", rest, parameters);
+                    return;
+                }
+
                 var bounded = search is null ? null
                     : _sql.UsersInOrderBounded(column, request.InventoryId, $"{userBound} AND {users}", Filter, descending, rest, pages.WalkBound);
                 if (bounded is null)
@@ -793,6 +800,32 @@ public sealed class ClientPages(RolloutDbContext db)
                     }
 
                     rows.AddRange(matches.Take(count - rows.Count));
+                }
+            }
+
+            // SQLite: the client WalkBound clients ahead in the walk (index only), the walk up to it, and when that
+            // found too few, the search's index from there on (as AlongAsync bounds the other walks).
+            async Task LookedAheadAsync(string look, string userBound, int rest, (string, object?)[] parameters)
+            {
+                var ahead = await pages.ReadAsync(look, cancellationToken, parameters);
+                if (ahead.Count == 0)
+                {
+                    rows.AddRange(await pages.ReadAsync(_sql.UsersInOrder(column, request.InventoryId, userBound, Filter, descending, rest),
+                        cancellationToken, Parameters(parameters)));
+                    return;
+                }
+
+                (string, object?)[] edge = [.. parameters, ("edgeUser", int.Parse(ahead[0].Key ?? "0", CultureInfo.InvariantCulture)),
+                    ("edge", ahead[0].Id)];
+                var (usersUpTo, clientsUpTo) = _sql.UsersUpTo(descending);
+                var walked = await pages.ReadAsync(
+                    _sql.UsersInOrder(column, request.InventoryId, $"{userBound} AND {usersUpTo}", $"{Filter} AND {clientsUpTo}", descending, rest),
+                    cancellationToken, Parameters(edge));
+                rows.AddRange(walked);
+                if (walked.Count < rest)
+                {
+                    rows.AddRange(await pages.ReadAsync(_sql.UsersSought(column, request.InventoryId, userBound, descending, rest - walked.Count),
+                        cancellationToken, Parameters(edge)));
                 }
             }
 
