@@ -69,18 +69,51 @@ public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProv
         Assert.InRange(steps * 5, 0, stepsUnbounded);
     }
 
+    [Fact]
+    public async Task TheLinkSearchForNamesThatComeLast_WalksUpToTheBound_AndFindsTheFirstByName_ButTheClientItself()
+    {
+        await using var db = Database.CreateContext();
+        var itself = await db.Clients.Where(c => c.NameKey == $"zz-{Others + 2:D6}").Select(c => c.Id).SingleAsync();
+
+        var (ids, steps) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), WalkBound);
+        var (unbounded, stepsUnbounded) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), 1_000_000);
+        var (inDescriptions, _) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "desk 3", itself, 20, default), WalkBound);
+
+        var expected = Enumerable.Range(Others + 1, 21).Where(i => i != Others + 2).Select(i => $"zz-{i:D6}").ToList();
+        Assert.Equal(expected, await NamesAsync(ids));
+        Assert.Equal(expected, await NamesAsync(unbounded));
+        // The FTS5 table holds descriptions too; the link search looks in names only.
+        Assert.Empty(inDescriptions);
+        // Without a bound, the walk reads the 30,000 names before the matches.
+        Assert.InRange(steps * 5, 0, stepsUnbounded);
+    }
+
     private async Task<(ClientListPage Page, long Steps)> PageAsync(ClientSort sort, int walkBound, ClientPosition? position = null)
     {
         await using var db = Database.CreateContext();
-        await db.Database.OpenConnectionAsync();
-        var pages = new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = new() };
+        var memory = new BroadSearchMemory();
         // Once, so that the search is known to find many and the page walks (as every page after the first does).
-        await pages.LoadAsync(Request(sort, position), default);
+        await new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = memory }.LoadAsync(Request(sort, position), default);
+        return await StepsAsync(db, pages => pages.LoadAsync(Request(sort, position), default), walkBound, memory);
+    }
+
+    /// <summary>What <paramref name="read"/> gives, and the virtual machine instructions SQLite ran for it.</summary>
+    private static async Task<(T Result, long Steps)> StepsAsync<T>(RolloutDbContext db, Func<ClientPages, Task<T>> read, int walkBound,
+        BroadSearchMemory? memory = null)
+    {
+        await db.Database.OpenConnectionAsync();
+        var pages = new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = memory ?? new() };
         var steps = 0L;
-        SQLitePCL.raw.sqlite3_progress_handler(((SqliteConnection)db.Database.GetDbConnection()).Handle, 1, _ => { steps++; return 0; }, null);
-        var page = await pages.LoadAsync(Request(sort, position), default);
-        SQLitePCL.raw.sqlite3_progress_handler(((SqliteConnection)db.Database.GetDbConnection()).Handle, 0, null, null);
-        return (page, steps);
+        var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle;
+        SQLitePCL.raw.sqlite3_progress_handler(handle, 1, _ => { steps++; return 0; }, null);
+        try
+        {
+            return (await read(pages), steps);
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_progress_handler(handle, 0, null, null);
+        }
     }
 
     private ClientListRequest Request(ClientSort sort, ClientPosition? position) =>

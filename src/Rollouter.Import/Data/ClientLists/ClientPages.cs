@@ -422,13 +422,14 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <paramref name="text"/>, by name: the client page's search for a client to link. On PostgreSQL, a text the
     /// statistics say is rare in names is asked of the trigram index at once (its matches sorted); another walks the
     /// rollout's name index, bounded as the list's walk is (<see cref="AlongAsync"/>): "pc-05" among a million clients
-    /// read the 500,000 names before its first match.
+    /// read the 500,000 names before its first match. SQLite walks the same way, bounded by a look ahead, then asks its
+    /// FTS5 table for the text in names.
     /// </summary>
     public async Task<List<int>> NamedAsync(int rolloutId, string text, int except, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
         var pattern = NameSearch.Containing(text);
-        if (!_sql.Seeks)
+        if (!_sql.Seeks && !_sql.LooksFirst(text))
         {
             return await db.Clients.Where(c => c.RolloutId == rolloutId && c.Id != except && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
                 .OrderBy(c => c.NameKey)
@@ -437,16 +438,22 @@ public sealed class ClientPages(RolloutDbContext db)
                 .ToListAsync(cancellationToken);
         }
 
-        const string named = "c.\"NameKey\" LIKE @pattern";
+        // PostgreSQL's LIKE escapes with a backslash by default, SQLite's only when told.
+        var named = _sql.Seeks ? "c.\"NameKey\" LIKE @pattern" : "c.\"NameKey\" LIKE @pattern ESCAPE '\\'";
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var plans = await PlansForTheirValuesAsync(cancellationToken);
+            // SQLite's FTS5 table holds names and descriptions: asked for the text in names, each client found is
+            // checked as the walk checks it (the table folds two letters LIKE does not: ClientListSql.SearchEach).
+            var search = _sql.Seeks
+                ? new Sought(named, named, [("pattern", pattern)], LooksFirst: false)
+                : new Sought(named, named, [("pattern", pattern), ("match", ClientSearchIndex.NameQuery(text))], LooksFirst: true, Recheck: named);
             var stretch = new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
-                "c.\"Id\" <> @except", "c.\"NameKey\"", new Sought(named, named, [("pattern", pattern)], LooksFirst: false),
+                "c.\"Id\" <> @except", "c.\"NameKey\"", search,
                 "(c.\"NameKey\" || '') COLLATE \"C\"", "c.\"NameKey\"", Descending: false, "IX_Clients_RolloutId_NameKey");
             (string, object?)[] parameters = [("except", except)];
-            var rows = await SearchAnchor.RareInNamesAsync(db.Database.GetDbConnection(), text, cancellationToken)
+            var rows = _sql.Seeks && await SearchAnchor.RareInNamesAsync(db.Database.GetDbConnection(), text, cancellationToken)
                 ? await SeekAsync(stretch, count, parameters, cancellationToken)
                 : await AlongAsync(stretch, count, parameters, cancellationToken);
             if (plans is not null)
@@ -477,10 +484,11 @@ public sealed class ClientPages(RolloutDbContext db)
     /// A search along a <see cref="Stretch"/>: <paramref name="Filter"/> checked on each client walked, <paramref
     /// name="Seek"/> the same as the search's index answers it, both with <paramref name="Parameters"/>.
     /// <paramref name="LooksFirst"/>: the walk is bounded by a look ahead (<see cref="ClientListSql.LooksFirst"/>).
-    /// <paramref name="SeekParameters"/>: more parameters of <paramref name="Seek"/> alone.
+    /// <paramref name="SeekParameters"/>: more parameters of <paramref name="Seek"/> alone. <paramref name="Recheck"/>: a
+    /// condition on each client the index finds, where the index may find more than the filter.
     /// </summary>
     private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters, bool LooksFirst,
-        (string, object?)[]? SeekParameters = null);
+        (string, object?)[]? SeekParameters = null, string? Recheck = null);
 
     private const string IdColumn = "c.\"Id\"";
 
@@ -557,7 +565,8 @@ public sealed class ClientPages(RolloutDbContext db)
         var (scope, key, condition, order, search, seekOrder, _, _, _) = stretch;
         return search is null || seekOrder is null
             ? throw new ArgumentException("A stretch without a search or seek order has nothing to seek.", nameof(stretch))
-            : ReadAsync(_sql.Seek(scope, key, condition, search.Seek, order, seekOrder, rest), cancellationToken,
+            : ReadAsync(_sql.Seek(scope, key, search.Recheck is null ? condition : $"{condition} AND {search.Recheck}", search.Seek, order,
+                    seekOrder, rest), cancellationToken,
                 [.. parameters, .. search.Parameters, .. search.SeekParameters ?? []]);
     }
 

@@ -104,4 +104,7 @@ public static class ClientSearchIndex
         ArgumentNullException.ThrowIfNull(text);
         return text.Length >= 3 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
     }
+
+    /// <summary>The FTS5 query of a search text in names alone (<see cref="Query"/> with a column filter).</summary>
+    public static string? NameQuery(string text) => Query(text) is { } query ? "{NameKey} : " + query : null;
 }
