@@ -78,10 +78,16 @@ public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProv
         var (ids, steps) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), WalkBound);
         var (unbounded, stepsUnbounded) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), 1_000_000);
         var (inDescriptions, _) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "desk 3", itself, 20, default), WalkBound);
+        // With more matches than the link search sorts (1,500 against 1,000), the walk goes on past the bound instead.
+        var (walkedOn, stepsWalkedOn) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), WalkBound,
+            linkSeekBound: 1_000);
 
         var expected = Enumerable.Range(Others + 1, 21).Where(i => i != Others + 2).Select(i => $"zz-{i:D6}").ToList();
         Assert.Equal(expected, await NamesAsync(ids));
         Assert.Equal(expected, await NamesAsync(unbounded));
+        Assert.Equal(expected, await NamesAsync(walkedOn));
+        // It reads the 30,000 names: more than twice the work of sorting the FTS5 table's 1,500 matches.
+        Assert.InRange(stepsWalkedOn, steps * 2, long.MaxValue);
         // The FTS5 table holds descriptions too; the link search looks in names only.
         Assert.Empty(inDescriptions);
         // Without a bound, the walk reads the 30,000 names before the matches.
@@ -99,10 +105,10 @@ public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProv
 
     /// <summary>What <paramref name="read"/> gives, and the virtual machine instructions SQLite ran for it.</summary>
     private static async Task<(T Result, long Steps)> StepsAsync<T>(RolloutDbContext db, Func<ClientPages, Task<T>> read, int walkBound,
-        BroadSearchMemory? memory = null)
+        BroadSearchMemory? memory = null, int linkSeekBound = 20_000)
     {
         await db.Database.OpenConnectionAsync();
-        var pages = new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = memory ?? new() };
+        var pages = new ClientPages(db) { Bound = 100, WalkBound = walkBound, BroadSearches = memory ?? new(), LinkSeekBound = linkSeekBound };
         var steps = 0L;
         var handle = ((SqliteConnection)db.Database.GetDbConnection()).Handle;
         SQLitePCL.raw.sqlite3_progress_handler(handle, 1, _ => { steps++; return 0; }, null);

@@ -125,6 +125,13 @@ internal abstract class ClientListSql
         int rows, int walkBound) => null;
 
     /// <summary>
+    /// Where a search's walk is bounded by a look ahead (<see cref="LooksFirst"/>): a row where the search's index finds
+    /// more than <paramref name="count"/> clients for <c>@match</c> (in the whole database).
+    /// </summary>
+    public virtual string ManyMatches(int count) =>
+        throw new NotSupportedException("Only where a search's walk looks ahead (LooksFirst).");
+
+    /// <summary>
     /// Where a search's walk is bounded by a look ahead (<see cref="LooksFirst"/>), the users' walk
     /// (<see cref="UsersInOrder"/>) looks first: the client <paramref name="walkBound"/> clients ahead in the walk and
     /// its user (index only; none when the walk has fewer). Null where the users' walk does not look ahead.
@@ -281,6 +288,11 @@ internal abstract class ClientListSql
         public override (string Name, object? Value)[] SearchParameters(string text) => [("match", ClientSearchIndex.Query(text))];
 
         public override bool LooksFirst(string text) => ClientSearchIndex.Query(text) is not null;
+
+        // Read from the FTS5 table alone (no client): about 2 ms for 20,000 matches.
+        public override string ManyMatches(int count) => $"""
+            SELECT rowid, NULL FROM "ClientSearch" WHERE "ClientSearch" MATCH @match LIMIT 1 OFFSET {Number(count)}
+            """;
 
         // Equal, so that an id bound after it is part of the index's range: after a range on the column SQLite checks
         // the id on every entry of the status or user (a walk bounded by an id read them all).

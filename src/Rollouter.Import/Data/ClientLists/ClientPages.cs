@@ -119,6 +119,12 @@ public sealed class ClientPages(RolloutDbContext db)
     internal int WalkBound { get; init; } = 10_000;
 
     /// <summary>
+    /// SQLite: the most matches in names the search for a client to link sorts (<see cref="NamedAsync"/>); with more,
+    /// its walk goes on. Each costs about three names walked (docs/performance.md).
+    /// </summary>
+    internal int LinkSeekBound { get; init; } = 20_000;
+
+    /// <summary>
     /// Searches that found more than <see cref="Bound"/> clients, remembered for <see cref="BroadSearchMemory"/>: the
     /// next pages of such a search (or the same search again) walk the sort at once instead of collecting 5,001
     /// matches again only to show "1,000+" (44 ms of PostgreSQL's CPU for "floor 3" among a million clients). Keyed by
@@ -448,7 +454,8 @@ public sealed class ClientPages(RolloutDbContext db)
             // checked as the walk checks it (the table folds two letters LIKE does not: ClientListSql.SearchEach).
             var search = _sql.Seeks
                 ? new Sought(named, named, [("pattern", pattern)], LooksFirst: false)
-                : new Sought(named, named, [("pattern", pattern), ("match", ClientSearchIndex.NameQuery(text))], LooksFirst: true, Recheck: named);
+                : new Sought(named, named, [("pattern", pattern), ("match", ClientSearchIndex.NameQuery(text))], LooksFirst: true, Recheck: named,
+                    Many: _sql.ManyMatches(LinkSeekBound));
             var stretch = new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
                 "c.\"Id\" <> @except", "c.\"NameKey\"", search,
                 "(c.\"NameKey\" || '') COLLATE \"C\"", "c.\"NameKey\"", Descending: false, "IX_Clients_RolloutId_NameKey");
@@ -485,10 +492,11 @@ public sealed class ClientPages(RolloutDbContext db)
     /// name="Seek"/> the same as the search's index answers it, both with <paramref name="Parameters"/>.
     /// <paramref name="LooksFirst"/>: the walk is bounded by a look ahead (<see cref="ClientListSql.LooksFirst"/>).
     /// <paramref name="SeekParameters"/>: more parameters of <paramref name="Seek"/> alone. <paramref name="Recheck"/>: a
-    /// condition on each client the index finds, where the index may find more than the filter.
+    /// condition on each client the index finds, where the index may find more than the filter. <paramref name="Many"/>:
+    /// a statement that gives a row where the index finds more than a walk of every client would read at the same cost.
     /// </summary>
     private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters, bool LooksFirst,
-        (string, object?)[]? SeekParameters = null, string? Recheck = null);
+        (string, object?)[]? SeekParameters = null, string? Recheck = null, string? Many = null);
 
     private const string IdColumn = "c.\"Id\"";
 
@@ -532,7 +540,20 @@ public sealed class ClientPages(RolloutDbContext db)
             object? at = edge == IdColumn ? ahead[0].Id : ahead[0].Key;
             var walkedUpTo = await ReadAsync(Plain($" AND {edge} {(descending ? ">=" : "<=")} @edge", $" INDEXED BY \"{index}\""), cancellationToken,
                 [.. parameters, .. search.Parameters, ("edge", at)]);
-            return walkedUpTo.Count == rest ? walkedUpTo : await SeekAsync(stretch, rest, parameters, cancellationToken);
+            if (walkedUpTo.Count == rest)
+            {
+                return walkedUpTo;
+            }
+
+            // Where the index finds so many that sorting them costs more than the walk of every client (a name's
+            // check, not a whole search's), the walk goes on past the edge.
+            if (search.Many is { } many && (await ReadAsync(many, cancellationToken, search.Parameters)).Count > 0)
+            {
+                return [.. walkedUpTo, .. await ReadAsync(Plain($" AND {edge} {(descending ? "<" : ">")} @edge", $" INDEXED BY \"{index}\""),
+                    cancellationToken, [.. parameters, .. search.Parameters, ("edge", at)])];
+            }
+
+            return await SeekAsync(stretch, rest, parameters, cancellationToken);
         }
 
         var along = $"""
