@@ -81,11 +81,17 @@ public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProv
         // With more matches than the link search sorts (1,500 against 1,000), the walk goes on past the bound instead.
         var (walkedOn, stepsWalkedOn) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), WalkBound,
             linkSeekBound: 1_000);
+        // A bound that ends among the matches: the walk finds the first few, the index or the walk past it the rest.
+        var (straddled, _) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), Others + 5);
+        var (straddledWalkedOn, _) = await StepsAsync(db, pages => pages.NamedAsync(Inventory.RolloutId, "ZZ-", itself, 20, default), Others + 5,
+            linkSeekBound: 1_000);
 
         var expected = Enumerable.Range(Others + 1, 21).Where(i => i != Others + 2).Select(i => $"zz-{i:D6}").ToList();
         Assert.Equal(expected, await NamesAsync(ids));
         Assert.Equal(expected, await NamesAsync(unbounded));
         Assert.Equal(expected, await NamesAsync(walkedOn));
+        Assert.Equal(expected, await NamesAsync(straddled));
+        Assert.Equal(expected, await NamesAsync(straddledWalkedOn));
         // It reads the 30,000 names: more than twice the work of sorting the FTS5 table's 1,500 matches.
         Assert.InRange(stepsWalkedOn, steps * 2, long.MaxValue);
         // The FTS5 table holds descriptions too; the link search looks in names only.

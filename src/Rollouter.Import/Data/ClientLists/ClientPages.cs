@@ -455,7 +455,7 @@ public sealed class ClientPages(RolloutDbContext db)
             var search = _sql.Seeks
                 ? new Sought(named, named, [("pattern", pattern)], LooksFirst: false)
                 : new Sought(named, named, [("pattern", pattern), ("match", ClientSearchIndex.NameQuery(text))], LooksFirst: true, Recheck: named,
-                    Many: _sql.ManyMatches(LinkSeekBound));
+                    SeekMost: LinkSeekBound);
             var stretch = new Stretch($"c.\"RolloutId\" = {ClientListSql.Number(rolloutId)}", "c.\"NameKey\"",
                 "c.\"Id\" <> @except", "c.\"NameKey\"", search,
                 "(c.\"NameKey\" || '') COLLATE \"C\"", "c.\"NameKey\"", Descending: false, "IX_Clients_RolloutId_NameKey");
@@ -492,11 +492,12 @@ public sealed class ClientPages(RolloutDbContext db)
     /// name="Seek"/> the same as the search's index answers it, both with <paramref name="Parameters"/>.
     /// <paramref name="LooksFirst"/>: the walk is bounded by a look ahead (<see cref="ClientListSql.LooksFirst"/>).
     /// <paramref name="SeekParameters"/>: more parameters of <paramref name="Seek"/> alone. <paramref name="Recheck"/>: a
-    /// condition on each client the index finds, where the index may find more than the filter. <paramref name="Many"/>:
-    /// a statement that gives a row where the index finds more than a walk of every client would read at the same cost.
+    /// condition on each client the index finds, where the index may find more than the filter. <paramref
+    /// name="SeekMost"/>: where a look ahead bounds the walk, the most matches of the index worth sorting (more cost
+    /// more than the walk of every client: the walk then goes on).
     /// </summary>
     private sealed record Sought(string Filter, string Seek, (string, object?)[] Parameters, bool LooksFirst,
-        (string, object?)[]? SeekParameters = null, string? Recheck = null, string? Many = null);
+        (string, object?)[]? SeekParameters = null, string? Recheck = null, int? SeekMost = null);
 
     private const string IdColumn = "c.\"Id\"";
 
@@ -510,11 +511,11 @@ public sealed class ClientPages(RolloutDbContext db)
         CancellationToken cancellationToken)
     {
         var (scope, key, condition, order, search, seekOrder, edge, descending, index) = stretch;
-        string Plain(string bound, string indexed = "") => $"""
-            {_sql.Select(rest)} c."Id", {key} FROM "Clients" c{indexed}
+        string Plain(string bound, string indexed = "", int? rows = null) => $"""
+            {_sql.Select(rows ?? rest)} c."Id", {key} FROM "Clients" c{indexed}
             WHERE {scope} AND {search?.Filter ?? "1 = 1"} AND {condition}{bound}
             ORDER BY {order}
-            {_sql.Limit(rest)}
+            {_sql.Limit(rows ?? rest)}
             """;
         if (search is null || seekOrder is null || !(_sql.Seeks || search.LooksFirst))
         {
@@ -547,13 +548,10 @@ public sealed class ClientPages(RolloutDbContext db)
 
             // Where the index finds so many that sorting them costs more than the walk of every client (a name's
             // check, not a whole search's), the walk goes on past the edge.
-            if (search.Many is { } many && (await ReadAsync(many, cancellationToken, search.Parameters)).Count > 0)
-            {
-                return [.. walkedUpTo, .. await ReadAsync(Plain($" AND {edge} {(descending ? "<" : ">")} @edge", $" INDEXED BY \"{index}\""),
-                    cancellationToken, [.. parameters, .. search.Parameters, ("edge", at)])];
-            }
-
-            return await SeekAsync(stretch, rest, parameters, cancellationToken);
+            var sought = await SeekAsync(stretch, rest, parameters, cancellationToken, search.SeekMost);
+            return sought is not [{ Id: -1 }] ? sought
+                : [.. walkedUpTo, .. await ReadAsync(Plain($" AND {edge} {(descending ? "<" : ">")} @edge", $" INDEXED BY \"{index}\"",
+                    rest - walkedUpTo.Count), cancellationToken, [.. parameters, .. search.Parameters, ("edge", at)])];
         }
 
         var along = $"""
@@ -580,14 +578,18 @@ public sealed class ClientPages(RolloutDbContext db)
         return await SeekAsync(stretch, rest, parameters, cancellationToken);
     }
 
-    /// <summary>The next <paramref name="rest"/> clients of the stretch its search's index finds, in its seek order.</summary>
-    private Task<List<ClientListRow>> SeekAsync(Stretch stretch, int rest, (string, object?)[] parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next <paramref name="rest"/> clients of the stretch its search's index finds, in its seek order; with
+    /// <paramref name="most"/>, one row of id -1 instead where the index finds more (<see cref="ClientListSql.Seek"/>).
+    /// </summary>
+    private Task<List<ClientListRow>> SeekAsync(Stretch stretch, int rest, (string, object?)[] parameters, CancellationToken cancellationToken,
+        int? most = null)
     {
         var (scope, key, condition, order, search, seekOrder, _, _, _) = stretch;
         return search is null || seekOrder is null
             ? throw new ArgumentException("A stretch without a search or seek order has nothing to seek.", nameof(stretch))
             : ReadAsync(_sql.Seek(scope, key, search.Recheck is null ? condition : $"{condition} AND {search.Recheck}", search.Seek, order,
-                    seekOrder, rest), cancellationToken,
+                    seekOrder, rest, most), cancellationToken,
                 [.. parameters, .. search.Parameters, .. search.SeekParameters ?? []]);
     }
 
