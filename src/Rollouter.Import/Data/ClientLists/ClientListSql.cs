@@ -293,8 +293,7 @@ internal abstract class ClientListSql
 
         // The FTS5 table first (a CROSS JOIN keeps SQLite's order), each match's client by id, then sorted. With a most,
         // the table's matches (up to one more) are read once into a temporary table: counted, then either the row -1
-        // (the count a constant condition checked before either loop) or the page, each client looked up by id ("IN":
-        // joined with the temporary table, SQLite 3.40 built a Bloom filter over every client first, 30 ms).
+        // (the count a constant condition checked before either loop) or the page.
         public override string Seek(string scope, string key, string condition, string seek, string order, string seekOrder, int rows,
             int? most = null) => most is not { } bound
             ? $"""
@@ -308,8 +307,8 @@ internal abstract class ClientListSql
                 SELECT * FROM (SELECT -1, NULL WHERE (SELECT count(*) FROM m) > {Number(bound)})
                 UNION ALL
                 SELECT * FROM (
-                    SELECT c."Id", {key} FROM "Clients" c
-                    WHERE c."Id" IN (SELECT "Id" FROM m) AND (SELECT count(*) FROM m) <= {Number(bound)} AND {scope} AND {condition}
+                    SELECT c."Id", {key} FROM m CROSS JOIN "Clients" c ON c."Id" = m."Id"
+                    WHERE (SELECT count(*) FROM m) <= {Number(bound)} AND {scope} AND {condition}
                     ORDER BY {order}
                     LIMIT {Number(rows)})
                 """;
