@@ -74,18 +74,21 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
         string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken cancellationToken = default)
     {
-        var access = await Access.InventoryAsync(User, id, RolloutRequirement.Member, cancellationToken);
+        // The inventory read once, as the list needs it, and the access checked on its rollout before anything else.
+        var inventory = await ClientListQuery.HeadAsync(Db, null, id, cancellationToken);
+        var access = await Access.InventoryRolloutAsync(User, inventory, id, RolloutRequirement.Member, cancellationToken);
         if (access.Failed)
         {
             return Refuse(access.Problem);
         }
 
-        var inventory = await ClientListQuery.InventoryAsync(Db, access.Value.RolloutId, id, cancellationToken);
         if (inventory is null)
         {
-            // Deleted since the access check.
+            // Not reached: without an inventory the access fails ("does not exist").
             return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
         }
+
+        await ClientListQuery.CompleteAsync(Db, inventory, cancellationToken);
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);

@@ -98,9 +98,29 @@ public static class ClientListQuery
     /// </summary>
     public static async Task<Inventory?> InventoryAsync(RolloutDbContext db, int rolloutId, int inventoryId, CancellationToken cancellationToken)
     {
+        var inventory = await HeadAsync(db, rolloutId, inventoryId, cancellationToken);
+        if (inventory is not null)
+        {
+            await CompleteAsync(db, inventory, cancellationToken);
+        }
+
+        return inventory;
+    }
+
+    /// <summary>
+    /// The first part of <see cref="InventoryAsync"/>: the inventory and its workflow, without statuses and fields (of
+    /// any rollout where <paramref name="rolloutId"/> is null: for the caller to check the user's access to it first).
+    /// </summary>
+    public static Task<Inventory?> HeadAsync(RolloutDbContext db, int? rolloutId, int inventoryId, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(db);
-        var inventory = await db.Inventories.AsNoTracking()
-            .Where(i => i.Id == inventoryId && i.RolloutId == rolloutId)
+        var inventories = db.Inventories.AsNoTracking().Where(i => i.Id == inventoryId);
+        if (rolloutId is { } rollout)
+        {
+            inventories = inventories.Where(i => i.RolloutId == rollout);
+        }
+
+        return inventories
             .Select(i => new Inventory
             {
                 Id = i.Id,
@@ -112,11 +132,13 @@ public static class ClientListQuery
                 Workflow = new Workflow { Id = i.Workflow.Id, Name = i.Workflow.Name },
             })
             .FirstOrDefaultAsync(cancellationToken);
-        if (inventory is null)
-        {
-            return null;
-        }
+    }
 
+    /// <summary>The second part of <see cref="InventoryAsync"/>: the workflow's statuses and the custom fields in order.</summary>
+    public static async Task CompleteAsync(RolloutDbContext db, Inventory inventory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(inventory);
         var workflow = inventory.Workflow;
         workflow.Statuses = await db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == workflow.Id)
             .ToListAsync(cancellationToken);
@@ -125,7 +147,6 @@ public static class ClientListQuery
             .Where(f => f.InventoryId == inventory.Id).OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId)
             .ToListAsync(cancellationToken);
         inventory.CustomFields.ForEach(f => f.Inventory = inventory);
-        return inventory;
     }
 
     public static Task<ClientListPage> PageAsync(RolloutDbContext db, Inventory inventory, ClientListChoice choice, int size,

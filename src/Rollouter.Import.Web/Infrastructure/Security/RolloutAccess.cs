@@ -77,6 +77,14 @@ public sealed class RolloutAccess(RolloutDbContext db, IAuthorizationService aut
         return rollout.Failed ? rollout.Problem : inventory;
     }
 
+    /// <summary>
+    /// The rollout of an inventory the caller has read already (<paramref name="inventory"/>; null: none with the id
+    /// <paramref name="inventoryId"/>), if the user may do this in it.
+    /// </summary>
+    public Task<Result<Rollout>> InventoryRolloutAsync(ClaimsPrincipal user, Inventory? inventory, int inventoryId, RolloutRequirement requirement,
+        CancellationToken cancellationToken) =>
+        OfAsync(user, inventory?.RolloutId, requirement, $"Inventory {inventoryId} does not exist.", cancellationToken);
+
     /// <summary>The rollout of a client, if the user may do this in it.</summary>
     public async Task<Result<Rollout>> ClientRolloutAsync(ClaimsPrincipal user, int clientId, RolloutRequirement requirement,
         CancellationToken cancellationToken) =>
