@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Data;
@@ -41,6 +42,21 @@ public abstract class ClusteredClients(DatabaseProvider provider) : IAsyncLifeti
     }
 
     public async Task DisposeAsync() => await Database.DisposeAsync();
+
+    /// <summary>
+    /// Two technicians: Alice (first by name) assigned the 30,000 clients without a match, Bob the 1,500 matches; the
+    /// statistics renewed.
+    /// </summary>
+    protected async Task AssignAliceAndBobAsync()
+    {
+        await using var db = Database.CreateContext();
+        db.Users.AddRange(TestSettings.User("alice@test", "Alice", "AL", Role.Technician), TestSettings.User("bob@test", "Bob", "BO", Role.Technician));
+        await db.SaveChangesAsync();
+        var alice = await db.Users.Where(u => u.DisplayName == "Alice").Select(u => u.Id).SingleAsync();
+        var bob = await db.Users.Where(u => u.DisplayName == "Bob").Select(u => u.Id).SingleAsync();
+        await db.Database.ExecuteSqlAsync($"""UPDATE "Clients" SET "AssigneeId" = CASE WHEN "NameKey" LIKE 'aa-%' THEN {alice} ELSE {bob} END""");
+        await db.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.PostgreSql ? """VACUUM ANALYZE "Clients" """ : "ANALYZE");
+    }
 
     /// <summary>The name keys of the clients, in the order of <paramref name="ids"/>.</summary>
     protected async Task<List<string>> NamesAsync(IEnumerable<int> ids)

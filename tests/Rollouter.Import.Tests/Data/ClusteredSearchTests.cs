@@ -3,8 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
-using Rollouter.Import.Data.Entities;
-using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Data;
@@ -49,15 +47,7 @@ public sealed class ClusteredSearchTests() : ClusteredClients(DatabaseProvider.P
     {
         // Alice (first by name) holds the 30,000 clients without a match, Bob the 1,500 matches: the walk of Alice's
         // clients stops after 2,000, the index finds none of hers, and the page is Bob's first 20.
-        await using (var db = Database.CreateContext())
-        {
-            db.Users.AddRange(TestSettings.User("alice@test", "Alice", "AL", Role.Technician), TestSettings.User("bob@test", "Bob", "BO", Role.Technician));
-            await db.SaveChangesAsync();
-            var alice = await db.Users.Where(u => u.DisplayName == "Alice").Select(u => u.Id).SingleAsync();
-            var bob = await db.Users.Where(u => u.DisplayName == "Bob").Select(u => u.Id).SingleAsync();
-            await db.Database.ExecuteSqlAsync($"""UPDATE "Clients" SET "AssigneeId" = CASE WHEN "NameKey" LIKE 'aa-%' THEN {alice} ELSE {bob} END""");
-            await db.Database.ExecuteSqlRawAsync("""VACUUM ANALYZE "Clients" """);
-        }
+        await AssignAliceAndBobAsync();
 
         var statements = new List<(string Sql, (string Name, object? Value)[] Parameters)>();
         var page = await PageAsync(Assignee, "zz-", statements);

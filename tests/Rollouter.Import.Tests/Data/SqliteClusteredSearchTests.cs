@@ -2,8 +2,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
-using Rollouter.Import.Data.Entities;
-using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Data;
@@ -43,15 +41,7 @@ public sealed class SqliteClusteredSearchTests() : ClusteredClients(DatabaseProv
     {
         // Alice (first by name) holds the 30,000 clients without a match, Bob the 1,500 matches: the users' walk looks
         // 1,000 clients ahead (Alice's), walks up to there, and the FTS5 table finds the rest of the page: Bob's first 20.
-        await using (var db = Database.CreateContext())
-        {
-            db.Users.AddRange(TestSettings.User("alice@test", "Alice", "AL", Role.Technician), TestSettings.User("bob@test", "Bob", "BO", Role.Technician));
-            await db.SaveChangesAsync();
-            var alice = await db.Users.Where(u => u.DisplayName == "Alice").Select(u => u.Id).SingleAsync();
-            var bob = await db.Users.Where(u => u.DisplayName == "Bob").Select(u => u.Id).SingleAsync();
-            await db.Database.ExecuteSqlAsync($"""UPDATE "Clients" SET "AssigneeId" = CASE WHEN "NameKey" LIKE 'aa-%' THEN {alice} ELSE {bob} END""");
-            await db.Database.ExecuteSqlRawAsync("ANALYZE");
-        }
+        await AssignAliceAndBobAsync();
 
         var sort = ClientSort.Parse("assignee", []) ?? ClientSort.Name;
 
