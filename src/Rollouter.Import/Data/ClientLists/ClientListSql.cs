@@ -369,13 +369,14 @@ internal abstract class ClientListSql
                 """;
         }
 
-        // The users up to the edge's (its name read once), and of the edge's user the clients up to the edge: for any
-        // other user the bound is past every id. Both are ranges of the walk's indexes, so the walk stops at the edge.
+        // The edge's user in the walk's order: its name (read once: no column of the walk's rows) and id.
+        private const string EdgeUser = """((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)""";
+
+        // The users up to the edge's, and of the edge's user the clients up to the edge: for any other user the bound is
+        // past every id. Both are ranges of the walk's indexes, so the walk stops at the edge.
         public override (string Users, string Clients) UsersUpTo(bool descending) => descending
-            ? ("""(u."DisplayName", u."Id") >= ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)""",
-                """c."Id" >= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 0 END""")
-            : ("""(u."DisplayName", u."Id") <= ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)""",
-                """c."Id" <= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 2147483647 END""");
+            ? ($"""(u."DisplayName", u."Id") >= {EdgeUser}""", """c."Id" >= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 0 END""")
+            : ($"""(u."DisplayName", u."Id") <= {EdgeUser}""", """c."Id" <= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 2147483647 END""");
 
         // The FTS5 table's matches (a CROSS JOIN from it, as Seek), each one's client and user, after the edge, sorted.
         public override string UsersSought(string userColumn, int inventoryId, string userBound, bool descending, int rows)
@@ -387,7 +388,7 @@ internal abstract class ClientListSql
                 CROSS JOIN "AspNetUsers" u
                 WHERE "ClientSearch" MATCH @match AND c."InventoryId" = {Number(inventoryId)} AND u."Id" = c."{userColumn}"
                   AND {userBound}
-                  AND ((u."DisplayName", u."Id") {op} ((SELECT e."DisplayName" FROM "AspNetUsers" e WHERE e."Id" = @edgeUser), @edgeUser)
+                  AND ((u."DisplayName", u."Id") {op} {EdgeUser}
                        OR (u."Id" = @edgeUser AND c."Id" {op} @edge))
                 ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}
                 LIMIT {Number(rows)}
