@@ -40,12 +40,12 @@ public static class BenchData
                 .Select(i => TestSettings.User($"user{i}@bench.test", $"User {i}", $"B-U{i}", Role.ClientUser)))
             .Prepend(TestSettings.User("manager@bench.test", "Bench Manager", "B-MANAGER", Role.RolloutManager));
 
-    /// <summary>Rollout "Bench" (BENCH) with inventory "Bench", its workflow, fields and users.</summary>
+    /// <summary>Rollout "Bench" (BENCH) with inventory "Bench", its workflow, fields and users (its members).</summary>
     public static RolloutBuilder Rollout(DateTimeOffset createdAt) => new RolloutBuilder("Bench", "BENCH")
         .CreatedAt(createdAt)
         .WithWorkflow("Bench", Statuses)
         .WithInventory("Bench", Fields())
-        .WithUsers(Users());
+        .WithMembers(Users());
 
     /// <summary>The file: <paramref name="rows"/> rows numbered from <paramref name="first"/>.</summary>
     /// <param name="first">Files with other clients of the same rollout start further on.</param>

@@ -10,7 +10,7 @@ namespace Rollouter.Import.TestData;
 /// var w11 = await new RolloutBuilder("Windows 11", "W11")
 ///     .WithWorkflow("Default", "New", "Done")
 ///     .WithInventory("Laptops", TestSettings.Field("Location", CustomFieldType.Input))
-///     .WithUsers(TestSettings.User("tech@example.test", "Tina Tech", "U-1", Role.Technician))
+///     .WithMembers(TestSettings.User("tech@example.test", "Tina Tech", "U-1", Role.Technician))
 ///     .SaveAsync(db);
 /// </code>
 /// Without a workflow the inventories get one of their own with the single status "New".
@@ -19,6 +19,7 @@ public sealed class RolloutBuilder(string name, string identifier)
 {
     private readonly List<Inventory> _inventories = [];
     private readonly List<User> _users = [];
+    private readonly List<User> _members = [];
     private Workflow? _workflow;
     private int? _workflowId;
     private int? _clientLimit;
@@ -74,6 +75,18 @@ public sealed class RolloutBuilder(string name, string identifier)
         return this;
     }
 
+    /// <summary>
+    /// Users written with the rollout and made its members, in this order: the people an import may name as assignee or
+    /// client user.
+    /// </summary>
+    public RolloutBuilder WithMembers(params IEnumerable<User> users)
+    {
+        var added = users.ToList();
+        _users.AddRange(added);
+        _members.AddRange(added);
+        return this;
+    }
+
     public RolloutBuilder WithClientLimit(int? clientLimit)
     {
         _clientLimit = clientLimit;
@@ -89,7 +102,14 @@ public sealed class RolloutBuilder(string name, string identifier)
 
     public async Task<SeededRollout> SaveAsync(RolloutDbContext db, CancellationToken cancellationToken = default)
     {
-        var rollout = new Rollout { Name = name, Identifier = identifier, ClientLimit = _clientLimit, CreatedAt = _createdAt };
+        var rollout = new Rollout
+        {
+            Name = name,
+            Identifier = identifier,
+            ClientLimit = _clientLimit,
+            CreatedAt = _createdAt,
+            Members = [.. _members.Select(u => new RolloutMember { User = u })],
+        };
         var workflow = _workflowId is null ? _workflow ?? TestSettings.Workflow("Workflow " + identifier, "New") : null;
         foreach (var inventory in _inventories)
         {

@@ -64,6 +64,9 @@ public sealed class RulesDatabase : IAsyncDisposable
     /// <summary>Users by their email's local part ("tech", "jane1").</summary>
     public Dictionary<string, int> Users { get; } = [];
 
+    /// <summary>The seeded users (by <see cref="Users"/>' key) that no rollout has as a member.</summary>
+    public static readonly string[] NonMembers = ["outsider", "admin"];
+
     public int AdvancedLinkType { get; private set; }
 
     public int PlainLinkType { get; private set; }
@@ -101,6 +104,9 @@ public sealed class RulesDatabase : IAsyncDisposable
             NewUser("carl", "Carl Client", "U-0005", Role.ClientUser),
             NewUser("desk", "Sam Desk", "U-0006", Role.ServiceDesk),
             NewUser("old", "Olga Old", "U-0007", Role.Technician, active: false),
+            // Active, but members of no rollout: an import must not find them (NewRolloutAsync leaves them out).
+            NewUser("outsider", "Otto Outsider", "U-0008", Role.Technician),
+            NewUser("admin", "Ada Admin", "U-0009", Role.Administrator),
         };
         db.Users.AddRange(users);
         var advanced = new ClientLinkType
@@ -138,7 +144,7 @@ public sealed class RulesDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// A new rollout with inventory "Laptops" (Location, Model, Software, Serial, Department, Notes, Tags, Slow, Pair) and
+    /// A new rollout, every seeded user but <see cref="NonMembers"/> its member, with inventory "Laptops" (Location, Model, Software, Serial, Department, Notes, Tags, Slow, Pair) and
     /// inventory "Desktops" (Location, Model, Rack: required).
     /// </summary>
     public async Task<TestRollout> NewRolloutAsync(int? clientLimit = null)
@@ -153,6 +159,9 @@ public sealed class RulesDatabase : IAsyncDisposable
             .WithInventory("Laptops", FieldIds("Location", "Model", "Software", "Serial", "Department", "Notes", "Tags", "Slow", "Pair"))
             .WithInventory("Desktops", FieldIds("Location", "Model", "Rack"))
             .SaveAsync(db);
+        db.RolloutMembers.AddRange(Users.Where(u => !NonMembers.Contains(u.Key))
+            .Select(u => new RolloutMember { RolloutId = rollout.RolloutId, UserId = u.Value }));
+        await db.SaveChangesAsync();
         return new TestRollout(this, rollout.RolloutId, rollout.Inventory("Laptops"), rollout.Inventory("Desktops"))
         {
             Name = rollout.Rollout.Name,

@@ -50,8 +50,8 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
 
         Assert.Equal(
             [
-                new RowError(2, "B", "Assignee", "x@y", "No user with email \"x@y\"."),
-                new RowError(2, "C", "ClientUser", "nobody@test.example", "No user with email \"nobody@test.example\"."),
+                new RowError(2, "B", "Assignee", "x@y", "No user with email \"x@y\" in this rollout."),
+                new RowError(2, "C", "ClientUser", "nobody@test.example", "No user with email \"nobody@test.example\" in this rollout."),
             ],
             result.Errors);
     }
@@ -76,7 +76,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
         var byId = FileSpec.With("Name", "Assignee").Row("PC-3", "U-0001").Row("PC-4", "U-9999");
         byId.Column("Assignee").Lookup = UserLookup.UserId;
         var result = await rollout.CheckAsync(byId);
-        Assert.Equal([new RowError(3, "B", "Assignee", "U-9999", "No user with user ID \"U-9999\".")], result.Errors);
+        Assert.Equal([new RowError(3, "B", "Assignee", "U-9999", "No user with user ID \"U-9999\" in this rollout.")], result.Errors);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
         Assert.Equal(
             [
                 new RowError(2, "B", "ClientUser", "Jane Doe", "2 users are named \"Jane Doe\": use email or user ID."),
-                new RowError(3, "B", "ClientUser", "Nobody Here", "No user named \"Nobody Here\"."),
+                new RowError(3, "B", "ClientUser", "Nobody Here", "No user named \"Nobody Here\" in this rollout."),
             ],
             result.Errors);
     }
@@ -115,6 +115,30 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task Check_WhenTheUserIsNoMemberOfTheRollout_DoesNotFindThem_ByAnyLookup()
+    {
+        // Otto is an active technician and Ada an administrator, members of no rollout: an import neither assigns them
+        // nor tells that they exist.
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var byEmail = FileSpec.With("Name", "Assignee", "ClientUser").Row("PC-1", "outsider@test.example", "admin@test.example");
+        var byName = FileSpec.With("Name", "Assignee").Row("PC-1", "Ada Admin");
+        byName.Column("Assignee").Lookup = UserLookup.Name;
+        var byCode = FileSpec.With("Name", "ClientUser").Row("PC-1", "U-0008");
+        byCode.Column("ClientUser").Lookup = UserLookup.UserId;
+
+        Assert.Equal(
+            [
+                new RowError(2, "B", "Assignee", "outsider@test.example", "No user with email \"outsider@test.example\" in this rollout."),
+                new RowError(2, "C", "ClientUser", "admin@test.example", "No user with email \"admin@test.example\" in this rollout."),
+            ],
+            (await rollout.CheckAsync(byEmail)).Errors);
+        Assert.Equal([new RowError(2, "B", "Assignee", "Ada Admin", "No user named \"Ada Admin\" in this rollout.")],
+            (await rollout.CheckAsync(byName)).Errors);
+        Assert.Equal([new RowError(2, "B", "ClientUser", "U-0008", "No user with user ID \"U-0008\" in this rollout.")],
+            (await rollout.CheckAsync(byCode)).Errors);
+    }
+
+    [Fact]
     public async Task Check_WhenUserIsDeactivated_DoesNotFindThem()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
@@ -122,7 +146,7 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
 
         var result = await rollout.CheckAsync(file);
 
-        Assert.Equal([new RowError(2, "B", "Assignee", "old@test.example", "No user with email \"old@test.example\".")], result.Errors);
+        Assert.Equal([new RowError(2, "B", "Assignee", "old@test.example", "No user with email \"old@test.example\" in this rollout.")], result.Errors);
     }
 
     [Fact]

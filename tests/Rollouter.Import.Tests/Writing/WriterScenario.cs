@@ -52,7 +52,7 @@ public sealed class WriterScenario : IAsyncDisposable
         var rollout = await new RolloutBuilder("Windows 11", "W11")
             .WithWorkflow("Default", "New", "Done")
             .WithInventory("Laptops", location, model, software)
-            .WithUsers(
+            .WithMembers(
                 NewUser("tech1@example.test", "Tina Tech", Role.Technician),
                 NewUser("tech2@example.test", "Tom Tech", Role.Technician),
                 NewUser(null, "Olga Owner", Role.ClientUser))

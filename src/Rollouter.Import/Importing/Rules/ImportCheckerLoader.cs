@@ -31,7 +31,7 @@ public static class ImportCheckerLoader
 
         var setupErrors = new List<string>();
         var plans = Plan(mapping, columns, fields, setupErrors);
-        await LoadUsersAsync(db, plans, cancellationToken);
+        await LoadUsersAsync(db, inventory.RolloutId, plans, cancellationToken);
 
         var inventories = await db.Inventories.AsNoTracking().Where(i => i.RolloutId == inventory.RolloutId)
             .Select(i => new { i.Id, i.Name, i.ClientCount })
@@ -117,8 +117,13 @@ public static class ImportCheckerLoader
         return plans;
     }
 
-    /// <summary>Gives each user column the active users by its lookup, one directory per lookup.</summary>
-    private static async Task LoadUsersAsync(RolloutDbContext db, List<ColumnPlan> plans, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives each user column the rollout's active members by its lookup, one directory per lookup. A user outside the
+    /// rollout is not found, as in the failed rows' editor: an import neither assigns nor reveals users the rollout's
+    /// managers do not manage (decision 0018).
+    /// </summary>
+    private static async Task LoadUsersAsync(RolloutDbContext db, int rolloutId, List<ColumnPlan> plans,
+        CancellationToken cancellationToken)
     {
         var userColumns = plans.Where(p => p.Kind is ColumnKind.Assignee or ColumnKind.ClientUser).ToList();
         if (userColumns.Count == 0)
@@ -126,8 +131,8 @@ public static class ImportCheckerLoader
             return;
         }
 
-        var users = await db.Users.AsNoTracking().Where(u => u.IsActive)
-            .Select(u => new UserRecord(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role))
+        var users = await db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == rolloutId && m.User.IsActive)
+            .Select(m => new UserRecord(m.User.Id, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role))
             .ToListAsync(cancellationToken);
         var directories = new Dictionary<UserLookup, UserDirectory>();
         foreach (var column in userColumns)

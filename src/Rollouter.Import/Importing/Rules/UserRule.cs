@@ -4,8 +4,8 @@ using Rollouter.Import.Importing.Mapping;
 namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
-/// Assignee and Client User: exactly one active user found by the column's lookup (name, email or user ID, ignoring
-/// case); an assignee must be a Technician or higher.
+/// Assignee and Client User: exactly one active member of the rollout found by the column's lookup (name, email or user
+/// ID, ignoring case); an assignee must be a Technician or higher. A user outside the rollout reads as no user at all.
 /// </summary>
 internal static class UserRule
 {
@@ -22,9 +22,9 @@ internal static class UserRule
         {
             errors.Add(column, cell, (found, column.Lookup) switch
             {
-                (0, UserLookup.Name) => $"No user named \"{ErrorText.Shorten(value)}\".",
-                (0, UserLookup.UserId) => $"No user with user ID \"{ErrorText.Shorten(value)}\".",
-                (0, _) => $"No user with email \"{ErrorText.Shorten(value)}\".",
+                (0, UserLookup.Name) => $"No user named \"{ErrorText.Shorten(value)}\" in this rollout.",
+                (0, UserLookup.UserId) => $"No user with user ID \"{ErrorText.Shorten(value)}\" in this rollout.",
+                (0, _) => $"No user with email \"{ErrorText.Shorten(value)}\" in this rollout.",
                 (_, UserLookup.Name) => $"{found} users are named \"{ErrorText.Shorten(value)}\": use email or user ID.",
                 (_, UserLookup.UserId) => $"{found} users have a user ID \"{ErrorText.Shorten(value)}\" differing only in case: write it exactly.",
                 _ => $"{found} users have email \"{ErrorText.Shorten(value)}\": use user ID.",
