@@ -11,6 +11,43 @@ public static class NameSearch
     public static string Containing(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return "%" + text.ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        return AsWritten(text.ToLowerInvariant());
+    }
+
+    /// <summary>The LIKE pattern of a value containing <paramref name="text"/> exactly as written (no case folded).</summary>
+    public static string AsWritten(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> in each spelling of its letters' cases, lower case first: "ün" gives "ün", "Ün", "üN", "ÜN".
+    /// For a LIKE that folds ASCII letters only (SQLite's), the spellings that differ in other letters; one spelling for
+    /// an ASCII text. Meant for short texts: a text of n such letters has 2^n spellings.
+    /// </summary>
+    public static IReadOnlyList<string> Spellings(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var spellings = new List<string> { text.ToLowerInvariant() };
+        for (var i = 0; i < text.Length; i++)
+        {
+            var lower = char.ToLowerInvariant(text[i]);
+            var upper = char.ToUpperInvariant(text[i]);
+            if (lower == upper || char.IsAscii(lower) && char.IsAscii(upper))
+            {
+                continue;
+            }
+
+            var count = spellings.Count;
+            for (var j = 0; j < count; j++)
+            {
+                var chars = spellings[j].ToCharArray();
+                chars[i] = upper;
+                spellings.Add(new string(chars));
+            }
+        }
+
+        return spellings;
     }
 }

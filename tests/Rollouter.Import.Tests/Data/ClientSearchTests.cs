@@ -58,4 +58,37 @@ public class ClientSearchTests
         Assert.Equal(["Office-PC-17"], await FindAsync(database, rollout, "FICE-pc"));
         Assert.Empty(await FindAsync(database, rollout, "laptop"));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Search_OfOneOrTwoCharacters_IgnoresTheCaseOfEveryLetter_AndCountsCharactersNotUtf16Units(DatabaseProvider provider)
+    {
+        // Below three characters no index serves the search; SQLite's LIKE folds ASCII letters only, and "😀p" is two
+        // characters in three UTF-16 units, which the FTS5 table (trigrams) would find nothing for.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var rollout = await TestRollout.AddAsync(database, "S");
+        await using (var db = database.CreateContext())
+        {
+            var unal = rollout.NewClient("PC-1");
+            unal.Description = "Ünal's desk";
+            var ecole = rollout.NewClient("PC-2");
+            ecole.Description = "ÉCOLE normale";
+            var mixed = rollout.NewClient("PC-3");
+            mixed.Description = "naÏve";
+            db.Clients.AddRange(unal, ecole, mixed, rollout.NewClient("emoji😀pc"), rollout.NewClient("PC-4"));
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(["PC-1"], await FindAsync(database, rollout, "ü"));
+        Assert.Equal(["PC-1"], await FindAsync(database, rollout, "Ün"));
+        Assert.Equal(["PC-2"], await FindAsync(database, rollout, "éc"));
+        Assert.Equal(["PC-3"], await FindAsync(database, rollout, "aï"));
+        Assert.Equal(["PC-3"], await FindAsync(database, rollout, "ÏV"));
+        Assert.Equal(["emoji😀pc"], await FindAsync(database, rollout, "😀p"));
+        Assert.Equal(["emoji😀pc"], await FindAsync(database, rollout, "😀PC"));
+
+        await using var context = database.CreateContext();
+        var linkable = await new ClientPages(context).NamedAsync(rollout.RolloutId, "😀P", except: 0, count: 10, default);
+        Assert.Equal(["emoji😀pc"], await context.Clients.Where(c => linkable.Contains(c.Id)).Select(c => c.Name).ToListAsync());
+    }
 }

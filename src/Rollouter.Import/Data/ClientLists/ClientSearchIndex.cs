@@ -98,11 +98,32 @@ public static class ClientSearchIndex
     /// <summary>
     /// The FTS5 query of a search text: the text as one phrase (its quotes doubled), which the trigram tokenizer matches
     /// anywhere in a value, ignoring case. Needs 3 characters at least (one trigram); shorter searches read the clients.
+    /// Characters are Unicode code points, as the tokenizer counts them: "😀p" is two (three UTF-16 units), and the table
+    /// finds nothing for it.
     /// </summary>
     public static string? Query(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length >= 3 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
+        return HasTrigram(text) ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
+    }
+
+    private static bool HasTrigram(string text)
+    {
+        if (text.Length < 3)
+        {
+            return false;
+        }
+
+        var characters = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            if (++characters == 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The FTS5 query of a search text in names alone (<see cref="Query"/> with a column filter).</summary>
