@@ -8,6 +8,22 @@ public static class NameSearch
 {
     public const string Escape = "\\";
 
+    /// <summary>
+    /// A typed or pasted search text as searched: without control characters (a NUL, which PostgreSQL refuses in a
+    /// parameter and SQLite ends a string at; a tab or line break pasted with it), trimmed; null when nothing is left.
+    /// </summary>
+    public static string? Clean(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var cleaned = text.Any(char.IsControl) ? new string([.. text.Where(c => !char.IsControl(c))]) : text;
+        cleaned = cleaned.Trim();
+        return cleaned.Length == 0 ? null : cleaned;
+    }
+
     public static string Containing(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
@@ -148,6 +149,75 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
 
         Assert.Equal(4, answers);
         Assert.Equal(Enumerable.Range(1, Clients).Select(i => $"PC-{i:0000}"), names);
+    }
+
+    [Fact]
+    public async Task ASearchWithControlCharacters_SearchesTheTextWithoutThem_OnThePageTheApiAndTheLinkSearch()
+    {
+        // A NUL ended SQLite's string (500) and PostgreSQL refuses it in a parameter (500); a pasted tab is noise.
+        var (inventory, _) = await PagingAsync();
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var client = await ClientIdAsync("PC-0007");
+
+        var page = await manager.GetAsync($"/rollouts/W11/inventories/{inventory}?search=%00desk%207%09");
+        var items = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?search=Desk%20%0097&sort=status");
+        var from = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?from=PC-11%0019");
+        var nothing = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?search=%00");
+        var link = await manager.GetAsync($"/rollouts/W11/clients/{client}?find=PC-000%009");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(["PC-0007", "PC-0070", "PC-0071", "PC-0072"], Names(await page.Content.ReadAsStringAsync())[..4]);
+        Assert.Equal(["PC-0097"], items["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal("PC-1119", from["items"]!.AsArray()[0]!["name"]!.GetValue<string>());
+        Assert.Equal(Clients, nothing["total"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, link.StatusCode);
+        Assert.Contains("PC-0009", await link.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASortWithoutAnIndex_RefusedForALargeInventory_NamesTheSearchThatSortsByAnyColumn()
+    {
+        // The refusal said "a search that finds up to 1,000 clients sorts by any column", but a search sorts what it
+        // collected itself: up to 5,000.
+        var (pagingId, _) = await PagingAsync();
+        int inventory, sorted;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var paging = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == pagingId);
+            var large = new Inventory { RolloutId = paging.RolloutId, Name = "Large " + Guid.NewGuid().ToString("N")[..6], WorkflowId = paging.WorkflowId };
+            db.Inventories.Add(large);
+            await db.SaveChangesAsync();
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == paging.WorkflowId).Select(s => s.Id).FirstAsync();
+            db.Clients.AddRange(Enumerable.Range(1, 3).Select(i => new Client
+            {
+                RolloutId = large.RolloutId, InventoryId = large.Id, Name = $"{large.Name}-{i}", StatusId = status,
+                Description = $"Shelf {4 - i}",
+            }));
+            await db.SaveChangesAsync();
+            // As if it held more clients than a description sort may read whole: the count kept with the inventory.
+            await db.Inventories.Where(i => i.Id == large.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.ClientCount, ClientPages.SortBound + 1));
+            inventory = large.Id;
+            sorted = new ClientPages(db).Bound;
+        }
+
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var refused = await api.GetAsync($"/api/inventories/{inventory}/clients?sort=description");
+        var searched = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?sort=description&search=shelf");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"a search that finds up to {sorted:N0} clients sorts by any column",
+            await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(["Shelf 1", "Shelf 2", "Shelf 3"],
+            searched["items"]!.AsArray().Select(c => c!["description"]!.GetValue<string>()));
+    }
+
+    private async Task<int> ClientIdAsync(string name)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
     }
 
     [Fact]

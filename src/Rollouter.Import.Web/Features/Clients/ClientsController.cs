@@ -110,7 +110,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
 
         var canManage = await access.AllowsAsync(User, rollout, RolloutRequirement.Manager);
         IReadOnlyList<ClientSearchHit> found = [];
-        find = find?.Trim();
+        find = NameSearch.Clean(find);
         if (canManage && !string.IsNullOrEmpty(find))
         {
             var ids = await new ClientPages(db).NamedAsync(rollout.Id, find, id, SearchLimit, cancellationToken);

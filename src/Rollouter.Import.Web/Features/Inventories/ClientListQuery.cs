@@ -30,8 +30,8 @@ public static class ClientListQuery
     public static ClientListChoice Read(ClientListArguments arguments, IReadOnlyCollection<int> fieldIds)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var search = string.IsNullOrWhiteSpace(arguments.Search) ? null : arguments.Search.Trim();
-        var from = string.IsNullOrWhiteSpace(arguments.From) ? null : arguments.From.Trim();
+        var search = NameSearch.Clean(arguments.Search);
+        var from = NameSearch.Clean(arguments.From);
         var sort = ClientSort.Parse(from is null ? arguments.Sort : null, fieldIds);
         var descending = string.Equals(arguments.Dir, "desc", StringComparison.OrdinalIgnoreCase);
         string? error = null;
@@ -162,7 +162,7 @@ public static class ClientListQuery
     /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>
     public static string SortRefusal(string sort, int clients) =>
         $"Sorting by {sort} works for lists of up to {ClientPages.SortBound:N0} clients, and this inventory holds {clients:N0}: " +
-        $"search first (a search that finds up to {ClientPages.SearchBound:N0} clients sorts by any column).";
+        $"search first (a search that finds up to {ClientPages.SortedSearchBound:N0} clients sorts by any column).";
 
     /// <summary>
     /// The page's clients in the page's order: users by display name (<paramref name="byEmail"/>: by email), each status

@@ -92,6 +92,12 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>A search counts its clients up to this many; beyond, the list says "1,000+".</summary>
     public const int SearchBound = 1_000;
 
+    /// <summary>
+    /// The most clients a search collects and sorts itself (so by any column, in an inventory of any size); beyond, the
+    /// sort's walk pages it.
+    /// </summary>
+    public const int SortedSearchBound = 5_000;
+
     /// <summary>The most clients a list sorted by description or a custom field may hold (read whole for each page).</summary>
     public const int SortBound = 50_000;
 
@@ -107,7 +113,7 @@ public sealed class ClientPages(RolloutDbContext db)
     /// a sort's walk filtered by a search that finds 0.1 % of a million clients reads 50,000 of them for a page, where
     /// ordering 5,000 collected ones costs a few milliseconds. Tests lower it to reach the walk with a few clients.
     /// </summary>
-    internal int Bound { get; init; } = 5_000;
+    internal int Bound { get; init; } = SortedSearchBound;
 
     /// <summary>
     /// How many clients a broad search's walk (by name, by status, of the clients without a user) reads on PostgreSQL
@@ -161,7 +167,7 @@ public sealed class ClientPages(RolloutDbContext db)
     public async Task<ClientListPage> LoadAsync(ClientListRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var search = string.IsNullOrWhiteSpace(request.Search) ? null : request.Search.Trim();
+        var search = NameSearch.Clean(request.Search);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
