@@ -268,6 +268,32 @@ public abstract class ClientPagesTests(ClientPagesData data)
 
     [Theory]
     [MemberData(nameof(Sorts))]
+    public async Task EverySort_ASearchsNext_AfterAClientTheSearchNoLongerFinds_GoesOnFromWhereThatClientStands(string key, bool descending)
+    {
+        // A page's last client edited out of the search before Next: the clients the search finds that come after it
+        // in the sort, never the earlier ones again. The cursor's key is a status or user id for those sorts, not what
+        // they are ordered by (the workflow's order, the user's name).
+        var sort = Sort(key);
+        var all = new List<ClientListRow>();
+        var page = await PageAsync(sort, descending, ClientPosition.First, size: 100);
+        all.AddRange(page.Rows);
+        var order = all.Select(r => r.Id).ToList();
+        Assert.Equal(data.Expected(sort, descending), order);
+        var same = data.Clients.Where(c => c.Description == "same").Select(c => c.Id).ToHashSet();
+
+        foreach (var outside in all.Where(r => !same.Contains(r.Id)))
+        {
+            var next = await PageAsync(sort, descending, ClientPosition.After(new ClientCursor(outside.Key, outside.Id)), "same", size: 100);
+
+            var expected = order.Skip(order.IndexOf(outside.Id) + 1).Where(same.Contains).ToList();
+            Assert.True(expected.SequenceEqual(next.Rows.Select(r => r.Id)),
+                $"after {data.Clients.Single(c => c.Id == outside.Id).Name}: expected [{string.Join(", ", expected)}], " +
+                $"got [{string.Join(", ", next.Rows.Select(r => r.Id))}]");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
     public async Task EverySort_AfterTheLastClient_IsAnEmptyPageWithoutNext(string key, bool descending)
     {
         var sort = Sort(key);

@@ -176,6 +176,7 @@ public sealed class ClientPages(RolloutDbContext db)
             var foundMore = false;
             // The clients found in the sort's order, when they are few enough to be paged in memory.
             List<ClientListRow>? counted = null;
+            SearchAnchors? foundAnchor = null;
             if (search is not null)
             {
                 var shown = Math.Min(Bound, SearchBound);
@@ -187,7 +188,7 @@ public sealed class ClientPages(RolloutDbContext db)
                 }
                 else
                 {
-                    var ordered = await FoundAsync(request, search, cancellationToken);
+                    (var ordered, foundAnchor) = await FoundAsync(request, search, cancellationToken);
                     (found, foundMore) = (Math.Min(ordered.Count, shown), ordered.Count > shown);
                     if (ordered.Count > Bound)
                     {
@@ -212,7 +213,9 @@ public sealed class ClientPages(RolloutDbContext db)
             var anchor = counted is null && search is not null && _sql.Anchors && AnchorsWalks
                 ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
                 : null;
-            IRows rows = counted is not null ? new Found(counted) : new Walk(this, request, search, anchor);
+            IRows rows = counted is not null && search is not null
+                ? new Found(counted, (cursor, token) => FoundBeforeAsync(request, search, foundAnchor, counted, cursor, token))
+                : new Walk(this, request, search, anchor);
             var page = await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
             if (plans is not null)
             {
@@ -298,13 +301,89 @@ public sealed class ClientPages(RolloutDbContext db)
     /// collects them (the trigram index on PostgreSQL, FTS5 on SQLite, asked for the text's rarest word where the
     /// provider can say it) and orders them, without sending their ids back and forth.
     /// </summary>
-    private async Task<List<ClientListRow>> FoundAsync(ClientListRequest request, string search, CancellationToken cancellationToken)
+    private async Task<(List<ClientListRow> Ordered, SearchAnchors? Anchor)> FoundAsync(ClientListRequest request, string search,
+        CancellationToken cancellationToken)
     {
         var anchor = _sql.Anchors
             ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
             : null;
-        return await ReadAsync(FoundSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null), cancellationToken,
-            [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search), .. AnchorParameters(anchor)]);
+        return (await ReadAsync(FoundSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null), cancellationToken,
+            [.. FoundParameters(search, anchor)]), anchor);
+    }
+
+    private (string, object?)[] FoundParameters(string search, SearchAnchors? anchor) =>
+        [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search), .. AnchorParameters(anchor)];
+
+    /// <summary>
+    /// How many of the clients a search found come before a cursor whose client is not among them (an edit took it out
+    /// of the search since its page, or it was deleted), in the sort's ascending order as the database orders: the
+    /// status by the workflow's order, a user by name, a text by the database's collation. Null when the cursor names a
+    /// status of another workflow or a user who does not exist.
+    /// </summary>
+    private async Task<int?> FoundBeforeAsync(ClientListRequest request, string search, SearchAnchors? anchor,
+        List<ClientListRow> ordered, ClientCursor cursor, CancellationToken cancellationToken)
+    {
+        var (_, key, _, _) = FoundParts(_sql, request.Sort);
+        string before;
+        (string, object?)[] parameters;
+        switch (request.Sort.Column)
+        {
+            case ClientSortColumn.Status:
+            {
+                var order = request.StatusOrder;
+                int Rank(string? status) =>
+                    int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? IndexOf(order, id) : -1;
+                var at = Rank(cursor.Key);
+                return at < 0 ? null : ordered.Count(r => (Rank(r.Key), r.Id).CompareTo((at, cursor.Id)) < 0);
+            }
+
+            case ClientSortColumn.Assignee or ClientSortColumn.ClientUser when cursor.Key is null:
+                (before, parameters) = ("(u.\"Id\" IS NOT NULL OR c.\"Id\" < @id)", [("id", cursor.Id)]);
+                break;
+            case ClientSortColumn.Assignee or ClientSortColumn.ClientUser:
+            {
+                var user = int.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : 0;
+                var name = await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                if (name is null)
+                {
+                    return null;
+                }
+
+                before = """
+                    (u."Id" IS NOT NULL AND (u."DisplayName" < @name
+                        OR (u."DisplayName" = @name AND (u."Id" < @user OR (u."Id" = @user AND c."Id" < @id)))))
+                    """;
+                parameters = [("name", name), ("user", user), ("id", cursor.Id)];
+                break;
+            }
+
+            case ClientSortColumn.Name:
+                (before, parameters) = ($"({key} < @key OR ({key} = @key AND c.\"Id\" < @id))", [("key", cursor.Key), ("id", cursor.Id)]);
+                break;
+            default:
+                before = cursor.Key is null
+                    ? $"({key} IS NOT NULL OR c.\"Id\" < @id)"
+                    : $"({key} IS NOT NULL AND ({key} < @key OR ({key} = @key AND c.\"Id\" < @id)))";
+                parameters = cursor.Key is null ? [("id", cursor.Id)] : [("key", cursor.Key), ("id", cursor.Id)];
+                break;
+        }
+
+        var counted = await ReadAsync(FoundBeforeSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null, before),
+            cancellationToken, [.. FoundParameters(search, anchor), .. parameters]);
+        return counted[0].Id;
+
+        static int IndexOf(IReadOnlyList<int> order, int status)
+        {
+            for (var i = 0; i < order.Count; i++)
+            {
+                if (order[i] == status)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
     }
 
     /// <summary>@nameAnchor and @descriptionAnchor of <see cref="ClientListSql.AnchoredSearch"/> (no values without anchors).</summary>
@@ -315,7 +394,36 @@ public sealed class ClientPages(RolloutDbContext db)
     /// <summary>The statement of <see cref="FoundAsync"/>: up to <paramref name="rows"/> clients found, in the sort's order.</summary>
     internal static string FoundSql(ClientListSql sql, int inventoryId, ClientSort sort, string search, int rows, bool anchored)
     {
-        var (column, key, join, order) = sort.Column switch
+        var (column, key, join, order) = FoundParts(sql, sort);
+        return $"""
+            {FoundComment}
+            SELECT c."Id", {key} FROM (
+            {sql.Matches(inventoryId, search, rows, column, anchored)}
+            ) c {join}
+            ORDER BY {order}
+            """;
+    }
+
+    /// <summary>How many of the clients of <see cref="FoundSql"/> meet <paramref name="before"/> (as the row's id).</summary>
+    private static string FoundBeforeSql(ClientListSql sql, int inventoryId, ClientSort sort, string search, int rows, bool anchored,
+        string before)
+    {
+        var (column, _, join, _) = FoundParts(sql, sort);
+        return $"""
+            SELECT count(*), NULL FROM (
+            {sql.Matches(inventoryId, search, rows, column, anchored)}
+            ) c {join}
+            WHERE {before}
+            """;
+    }
+
+    /// <summary>
+    /// For a sort of the clients a search found: the column <see cref="ClientListSql.Matches"/> reads, the key of a row,
+    /// the join the order needs and the order.
+    /// </summary>
+    private static (string Column, string Key, string Join, string Order) FoundParts(ClientListSql sql, ClientSort sort)
+    {
+        return sort.Column switch
         {
             ClientSortColumn.Name => ("NameKey", "c.\"NameKey\"", "", "c.\"NameKey\""),
             ClientSortColumn.Status => ("StatusId", "c.\"StatusId\"", "JOIN \"WorkflowStatuses\" s ON s.\"Id\" = c.\"StatusId\"",
@@ -325,13 +433,6 @@ public sealed class ClientPages(RolloutDbContext db)
             ClientSortColumn.Description => Nullable("Description", sql.DescriptionKey),
             _ => Nullable("Values", sql.FieldKey("c.\"Values\"", sort.FieldId)),
         };
-        return $"""
-            {FoundComment}
-            SELECT c."Id", {key} FROM (
-            {sql.Matches(inventoryId, search, rows, column, anchored)}
-            ) c {join}
-            ORDER BY {order}
-            """;
 
         static (string, string, string, string) Nullable(string column, string key) =>
             (column, key, "", $"CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key}, c.\"Id\"");
@@ -909,32 +1010,29 @@ public sealed class ClientPages(RolloutDbContext db)
     /// The clients a search found (no more than <see cref="Bound"/>), all of them in the sort's order as the
     /// database orders them; a page is cut from that list where its cursor's client stands.
     /// </summary>
-    private sealed class Found(List<ClientListRow> ordered) : IRows
+    /// <param name="before">
+    /// For a cursor whose client is not among those found (an edit took it out of the search, or the position is a
+    /// name): how many of them come before it (<see cref="FoundBeforeAsync"/>), null to start over.
+    /// </param>
+    private sealed class Found(List<ClientListRow> ordered, Func<ClientCursor, CancellationToken, Task<int?>> before) : IRows
     {
-        public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
+        public async Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             IEnumerable<ClientListRow> rows = descending ? Enumerable.Reverse(ordered) : ordered;
             if (after is not null)
             {
                 var index = ordered.FindIndex(r => r.Id == after.Id);
-                rows = index >= 0
-                    ? descending ? ordered.Take(index).Reverse() : ordered.Skip(index + 1)
-                    // The cursor's client is no longer among those found (or the position is a name): by its key.
-                    : rows.SkipWhile(r => Compare(r, after) * (descending ? -1 : 1) <= 0);
+                if (index >= 0)
+                {
+                    rows = descending ? ordered.Take(index).Reverse() : ordered.Skip(index + 1);
+                }
+                else if (await before(after, cancellationToken) is { } earlier)
+                {
+                    rows = descending ? ordered.Take(earlier).Reverse() : ordered.Skip(earlier);
+                }
             }
 
-            return Task.FromResult(rows.Take(count).ToList());
-        }
-
-        private static int Compare(ClientListRow row, ClientCursor cursor)
-        {
-            if (row.Key is null || cursor.Key is null)
-            {
-                return row.Key is null == cursor.Key is null ? row.Id.CompareTo(cursor.Id) : row.Key is null ? 1 : -1;
-            }
-
-            var byKey = string.CompareOrdinal(row.Key, cursor.Key);
-            return byKey != 0 ? byKey : row.Id.CompareTo(cursor.Id);
+            return [.. rows.Take(count)];
         }
     }
 }
