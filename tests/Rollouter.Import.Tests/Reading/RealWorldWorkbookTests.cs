@@ -246,6 +246,23 @@ public sealed class RealWorldWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void BuiltInTimeFormats_WithoutACode_ReadAsTheirCodes()
+    {
+        // ECMA-376 Part 1, 18.8.30: 45 is "mm:ss", 46 is "[h]:mm:ss" (elapsed), 47 is "mmss.0"; Excel stores none of
+        // their codes in the workbook.
+        var path = files.RawXlsx("builtin-elapsed.xlsx",
+            """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Uptime</t></is></c><c r="B1" t="inlineStr"><is><t>Lap</t></is></c><c r="C1" t="inlineStr"><is><t>Clock</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>1.5</v></c><c r="B2" s="2"><v>1.5</v></c><c r="C2" s="3"><v>1.5</v></c></row>
+            """,
+            cellXfs: """<xf numFmtId="0"/><xf numFmtId="46"/><xf numFmtId="45"/><xf numFmtId="47"/>""");
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "36:00:00", "12:00:00", "12:00:00");
+    }
+
+    [Fact]
     public void DateTimeJustBeforeTheFullSecond_RoundsAlikeInXlsxStrictXlsxAndXls()
     {
         // 2024-03-15 15:59:59.9996: Excel shows 16:00:00.

@@ -30,11 +30,18 @@ internal static class CellText
     private static readonly DateTime Epoch1900 = new(1899, 12, 30);
     private static readonly DateTime Epoch1904 = new(1904, 1, 1);
 
-    /// <summary>Excel's built-in number formats that show dates or times.</summary>
+    /// <summary>The code of Excel's built-in number format 46 (ECMA-376 Part 1, 18.8.30), which a workbook does not store.</summary>
+    public const string ElapsedHoursCode = "[h]:mm:ss";
+
+    /// <summary>
+    /// Excel's built-in number formats that show dates or times (ECMA-376 Part 1, 18.8.30): 45 is "mm:ss" and 47
+    /// "mmss.0", times of day; 46 is "[h]:mm:ss", an elapsed time, read as that code is.
+    /// </summary>
     public static NumberFormat BuiltIn(int id) => id switch
     {
         14 or 15 or 16 or 17 or (>= 27 and <= 31) or (>= 34 and <= 36) or (>= 50 and <= 58) => new(NumberFormatKind.Date),
-        18 or 19 or 20 or 21 or 32 or 33 or 45 or 46 or 47 => new(NumberFormatKind.Time),
+        46 => new(NumberFormatKind.Elapsed, Code: ElapsedHoursCode),
+        18 or 19 or 20 or 21 or 32 or 33 or 45 or 47 => new(NumberFormatKind.Time),
         22 => new(NumberFormatKind.DateTime),
         9 or 10 => new(NumberFormatKind.Percent),
         _ => NumberFormat.General,
@@ -177,7 +184,7 @@ internal static class CellText
                 // The value as Excel shows it, with every digit it holds: 0.125 in a "0%" cell is "12.5%", not "13%".
                 return Number(value * 100) + "%";
             case NumberFormatKind.Elapsed when double.IsFinite(value) && Math.Abs(value) < 1e9:
-                return Elapsed(value, format.Code ?? "[h]:mm:ss");
+                return Elapsed(value, format.Code ?? ElapsedHoursCode);
             default:
                 return Number(value);
         }
