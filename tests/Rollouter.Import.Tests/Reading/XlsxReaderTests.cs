@@ -61,6 +61,59 @@ public sealed class XlsxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xlsx_OneHiddenRowAndOneHiddenColumn_AreNamedInTheSingular_SeveralInThePlural()
+    {
+        var one = Workbook(sheet =>
+        {
+            string[] headers = ["Name", "Status", "Model", "Location", "Serial"];
+            for (var c = 0; c < headers.Length; c++)
+            {
+                sheet.Cell(1, c + 1).Value = headers[c];
+            }
+
+            for (var r = 2; r <= 8; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+                sheet.Cell(r, 5).Value = $"SN-{r}";
+            }
+
+            sheet.Row(7).Hide();
+            sheet.Column(5).Hide();
+        });
+        var several = Workbook(sheet =>
+        {
+            string[] headers = ["Name", "Status", "Model", "Location", "Serial"];
+            for (var c = 0; c < headers.Length; c++)
+            {
+                sheet.Cell(1, c + 1).Value = headers[c];
+            }
+
+            for (var r = 2; r <= 8; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+                sheet.Cell(r, 5).Value = $"SN-{r}";
+            }
+
+            sheet.Rows(6, 7).Hide();
+            sheet.Columns(4, 5).Hide();
+        });
+
+        using var skipping = files.Open(one);
+        using var including = files.Open(one, new ParseOptions(IncludeHiddenRows: true));
+        using var plural = files.Open(several);
+
+        Assert.Equal(
+            [(FileWarningKind.HiddenRows, "Row 7 is hidden; it is skipped unless you include hidden rows."),
+             (FileWarningKind.HiddenColumns, "Column E is hidden; it is imported like the others.")],
+            skipping.Warnings.Select(w => (w.Kind, w.Message)));
+        Assert.Contains(including.Warnings, w => w.Message == "Row 7 is hidden; it is imported.");
+        Assert.Equal(
+            [(FileWarningKind.HiddenRows, "Rows 6–7 are hidden; they are skipped unless you include hidden rows."),
+             (FileWarningKind.HiddenColumns, "Columns D–E are hidden; they are imported like the others.")],
+            plural.Warnings.Select(w => (w.Kind, w.Message)));
+    }
+
+    [Fact]
     public void Xlsx_ActiveAutoFilter_ReportedWithItsRangeAndFilteredRowsHidden()
     {
         var path = Workbook(sheet =>

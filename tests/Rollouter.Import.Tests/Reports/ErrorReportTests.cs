@@ -4,6 +4,8 @@ using ClosedXML.Excel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Reports;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
@@ -66,7 +68,8 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         Assert.StartsWith("E (Serial number): ", sheet.Cell(3, 7).GetString());
         Assert.StartsWith("D (Department): ", sheet.Cell(4, 7).GetString());
         var both = sheet.Cell(5, 7).GetString();
-        Assert.Matches("^B \\(Status\\): .+; E \\(Serial number\\): .+$", both);
+        Assert.Matches("^B \\(Status\\): .+\\. E \\(Serial number\\): .+$", both);
+        Assert.DoesNotContain(".;", both, StringComparison.Ordinal);
         Assert.NotEqual(sheet.Cell(2, 2).Style.Fill.BackgroundColor, sheet.Cell(2, 3).Style.Fill.BackgroundColor);
     }
 
@@ -152,6 +155,32 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/imports/{importId}/error-report")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateBrowser().GetAsync($"/api/imports/{importId}/error-report")).StatusCode);
+    }
+}
+
+/// <summary>The "Import errors" cell of a row: its messages as sentences, one after the other.</summary>
+public sealed class ErrorReportDescribeTests
+{
+    [Fact]
+    public void Describe_JoinsTheRowsMessagesAsSentences_WithoutAStrayPunctuationMark()
+    {
+        SheetColumn[] columns = [new(0, "A", "Name"), new(1, "B", "Model"), new(4, "E", "Serial number")];
+        ImportRowError[] errors =
+        [
+            new() { Row = 3, Column = "B", Value = "X1", Message = "\"X1\" is not an option of field \"Model\"; add it to the field's options or enable \"Create option if not exists\"." },
+            new() { Row = 3, Column = "E", Value = "bad", Message = "\"bad\" does not match the pattern of field \"Serial number\" (^SN\\d+$)" },
+            new() { Row = 3, Column = "A", Value = "pc-1", Message = "\"pc-1\" appears again in row 9. Did you mean \"PC-1\"?" },
+            new() { Row = 3, Message = "\"Owner\" is required." },
+        ];
+
+        var text = ErrorReport.Describe(errors, columns);
+
+        Assert.Equal(
+            "B (Model): \"X1\" is not an option of field \"Model\"; add it to the field's options or enable \"Create option if not exists\". " +
+            "E (Serial number): \"bad\" does not match the pattern of field \"Serial number\" (^SN\\d+$). " +
+            "A (Name): \"pc-1\" appears again in row 9. Did you mean \"PC-1\"? " +
+            "\"Owner\" is required.",
+            text);
     }
 }
 

@@ -506,7 +506,8 @@ public sealed class SpreadsheetFile : IDisposable
         if (rows.Count > 0)
         {
             var total = rows.Sum(r => r.Item2 - r.Item1 + 1);
-            var treatment = opened.Options.IncludeHiddenRows ? "they are imported" : "they are skipped unless you include hidden rows";
+            var pronoun = total == 1 ? "it is" : "they are";
+            var treatment = opened.Options.IncludeHiddenRows ? $"{pronoun} imported" : $"{pronoun} skipped unless you include hidden rows";
             warnings.Add(new FileWarning(FileWarningKind.HiddenRows,
                 $"{Ranges(rows, "Row", "Rows", n => n.ToString(CultureInfo.InvariantCulture), total)}; {treatment}."));
         }
@@ -514,8 +515,9 @@ public sealed class SpreadsheetFile : IDisposable
         var columns = opened.HiddenColumns.Where(c => c.First < columnCount).Select(c => (c.First, Math.Min(c.Last, columnCount - 1))).ToList();
         if (columns.Count > 0)
         {
+            var total = columns.Sum(c => c.Item2 - c.Item1 + 1);
             warnings.Add(new FileWarning(FileWarningKind.HiddenColumns,
-                $"{Ranges(columns, "Column", "Columns", ColumnLetters.FromIndex, columns.Sum(c => c.Item2 - c.Item1 + 1))}; they are imported like the others."));
+                $"{Ranges(columns, "Column", "Columns", ColumnLetters.FromIndex, total)}; {(total == 1 ? "it is" : "they are")} imported like the others."));
         }
 
         if (opened.AutoFilterRange is { } filter)

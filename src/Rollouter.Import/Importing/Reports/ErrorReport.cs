@@ -91,20 +91,31 @@ public static class ErrorReport
         return written;
     }
 
-    /// <summary>"B (Status): … ; F (Serial): …", in the order the errors were found.</summary>
+    /// <summary>
+    /// "B (Status): …. F (Serial): …", in the order the errors were found: each message a sentence (a full stop added
+    /// where it ends without one), one after the other. The messages hold semicolons of their own, so "; " between
+    /// them read as ".;".
+    /// </summary>
     public static string Describe(IEnumerable<ImportRowError> rowErrors, IReadOnlyList<SheetColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(rowErrors);
         ArgumentNullException.ThrowIfNull(columns);
-        return string.Join("; ", rowErrors.Select(e =>
+        return string.Join(" ", rowErrors.Select(e =>
         {
+            var message = Sentence(e.Message);
             if (string.IsNullOrEmpty(e.Column))
             {
-                return e.Message;
+                return message;
             }
 
             var header = e.Header ?? columns.FirstOrDefault(c => c.Letter == e.Column)?.Header;
-            return string.IsNullOrEmpty(header) ? $"{e.Column}: {e.Message}" : $"{e.Column} ({header}): {e.Message}";
+            return string.IsNullOrEmpty(header) ? $"{e.Column}: {message}" : $"{e.Column} ({header}): {message}";
         }));
+    }
+
+    private static string Sentence(string message)
+    {
+        var text = message.TrimEnd();
+        return text.Length == 0 || text[^1] is '.' or '?' or '!' ? text : text + ".";
     }
 }
