@@ -95,6 +95,29 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal(0, await ClientCountAsync(good));
     }
 
+    [Theory]
+    [InlineData(false, "The import would exceed the client limit (2 of 1)")]
+    [InlineData(true, "has no statuses, so no client can be created.")]
+    public async Task Check_OfAnImportThatFailsAsAWhole_SaysWhy_AsApprovingItWould(bool emptyWorkflow, string reason)
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: emptyWorkflow ? null : 1, emptyWorkflow);
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync(identifier);
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "desks.csv",
+            $"Name\n{Unique("LIM")}\n{Unique("LIM")}\n"));
+        Assert.Equal("WaitingForApproval", import.Status());
+
+        var check = await ApiTestClient.ReadAsync(await client.PostAsync($"/api/imports/{import.Id()}/check", null));
+
+        Assert.True(0 == check["failedRows"]!.GetValue<int>(), check.ToJsonString());
+        var importErrors = check["importErrors"]?.AsArray().Select(e => e!.GetValue<string>()).ToList() ?? [];
+        Assert.Contains(reason, Assert.Single(importErrors), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.Equal("Failed", result.Status());
+        Assert.Equal(importErrors[0], result["failureMessage"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task FailedImport_WithMappingChanged_CanBeApprovedAgain_AndCompletes()
     {

@@ -212,6 +212,26 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Check_OfAFileBeyondTheClientLimit_DoesNotSayEveryRowWouldBeImported_ButWhyTheImportWouldFail()
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: 3);
+        var client = await factory.SignInAsync("manager@demo.test");
+        var csv = $"Name\n{Unique("LIM")}\n{Unique("LIM")}\n{Unique("LIM")}\n{Unique("LIM")}\n";
+        var uploaded = await UploadAsync(client, inventoryId, "limit.csv", Encoding.UTF8.GetBytes(csv), rollout: identifier);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var path = uploaded.Headers.Location!.OriginalString;
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var card = page.TestId("check-result").NormalizedText();
+        Assert.DoesNotContain("would be imported", card, StringComparison.Ordinal);
+        Assert.Contains("The import would exceed the client limit (4 of 3)", page.TestId("check-import-errors").NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal("WaitingForApproval", Status(page));
+    }
+
+    [Fact]
     public async Task FailingImport_ListsItsRows_WithCountsPerColumn_AndFilterByColumn_AndCompletesWhenMappingIsFixedAndApprovedAgain()
     {
         // Headers of its own, so that the mapping this test leaves as the inventory's last one does not change what the

@@ -140,7 +140,9 @@ public sealed record RowErrorDto(int Row, string? Column, string? Header, string
 
 /// <summary>
 /// A dry run's result; <c>toUpdate</c> counts the rows that update existing clients ("Update existing clients"), and
-/// <c>updatedClients</c> names the first of them.
+/// <c>updatedClients</c> names the first of them. <c>importErrors</c> are the reasons the import as a whole would fail
+/// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
+/// <c>failedRows</c> is 0 and <c>importErrors</c> is empty.
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
-    int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null);
+    int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null);

@@ -127,7 +127,10 @@ public sealed class ImportsApiController(
         return await DescribedAsync(await imports.UpdateParseOptionsAsync(id, parsed.Value, User.UserId(), cancellationToken), cancellationToken);
     }
 
-    /// <summary>The dry run: every row checked against the mapping, nothing written.</summary>
+    /// <summary>
+    /// The dry run: every row checked against the mapping, nothing written. The failing rows, and the reasons the import
+    /// as a whole would fail (<c>importErrors</c>: the client limit, a workflow without statuses).
+    /// </summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -148,7 +151,7 @@ public sealed class ImportsApiController(
         var check = result.Value;
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
             [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))],
-            check.ToCreate, check.ToUpdate, check.UpdatedClients));
+            check.ToCreate, check.ToUpdate, check.UpdatedClients, check.ImportErrors));
     }
 
     /// <summary>The cells corrected in the browser (or here) and the value replacements, with who and when.</summary>
