@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Tests.Infrastructure;
@@ -143,6 +144,131 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnEarlierImport_OnceTheLaterImportWasReverted_RestoresTheValueBeforeBoth(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("UNDO-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location\nUNDO-1;Room A\n", updateExisting: true);
+        var second = await ImportAsync(rollout, "Name;Location\nUNDO-1;Room B\n", updateExisting: true);
+        await RequestAsync(rollout, second);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, second)).Status);
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Equal(["Berlin"], (await db.Clients.SingleAsync(c => c.Id == client)).Values[rollout.Database.Fields["Location"]]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnImportWhoseCreatedClientALaterRevertedImportChanged_DeletesItWithItsHistory(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var first = await ImportAsync(rollout, "Name;Location\nMADE-1;Room A\n");
+        var second = await ImportAsync(rollout, "Name;Location\nMADE-1;Room B\n", updateExisting: true);
+        await RequestAsync(rollout, second);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, second)).Status);
+        await using var db = rollout.Database.Database.CreateContext();
+        var client = await db.Clients.Where(c => c.RolloutId == rollout.Id && c.Name == "MADE-1").Select(c => c.Id).SingleAsync();
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+
+        Assert.False(await db.Clients.AnyAsync(c => c.Id == client));
+        Assert.False(await db.ClientHistory.AnyAsync(h => h.ClientId == client));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnImportWithACorrectedCell_IsNotRefusedForItsOwnCorrectionEntry(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var importId = await ImportAsync(rollout, "Name;Location\nFIXED-1;Room A\nFIXED-2;Room B\n",
+            correction: new CellChange(3, "B", "Room C"));
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.False(await db.Clients.AnyAsync(c => c.RolloutId == rollout.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_AfterALaterImportWasRevertedAndAnotherChangeSince_IsRefused_NamingOnlyWhatStillStands(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("SINCE-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location\nSINCE-1;Room A\n", updateExisting: true);
+        var second = await ImportAsync(rollout, "Name;Location\nSINCE-1;Room B\n", updateExisting: true);
+        await RequestAsync(rollout, second);
+        await RunAsync(rollout, second);
+        await using var db = rollout.Database.Database.CreateContext();
+        // What a link does on the client page: an entry on the client (after the revert, so it counts).
+        db.ClientHistory.Add(new ClientHistoryEntry
+        {
+            ClientId = client, At = DateTimeOffset.UtcNow, Action = ClientHistoryAction.Changed,
+            Changes = [new FieldChange("Link", null, "relates to X-1")],
+        });
+        await db.SaveChangesAsync();
+
+        var refused = await TestImports.Lifecycle(db, Cache).RequestRevertAsync(first, rollout.Database.Users["manager"], default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Equal([new RevertConflict(client, "SINCE-1", "Link", null, "relates to X-1")],
+            ImportLifecycle.RevertConflictsOf(refused.Problem!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_WhenOnlyTheLastOfTwoLaterImportsWasReverted_IsRefused_WithTheValueTheMiddleOneLeft(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("ABC-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location\nABC-1;Room A\n", updateExisting: true);
+        await ImportAsync(rollout, "Name;Location\nABC-1;Room B\n", updateExisting: true);
+        var third = await ImportAsync(rollout, "Name;Location\nABC-1;Room C\n", updateExisting: true);
+        await RequestAsync(rollout, third);
+        await RunAsync(rollout, third);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var refused = await TestImports.Lifecycle(db, Cache).RequestRevertAsync(first, rollout.Database.Users["manager"], default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Equal([new RevertConflict(client, "ABC-1", "Location", "Room A", "Room B")],
+            ImportLifecycle.RevertConflictsOf(refused.Problem!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_WhenLaterImportsChangedAValueAndSetItBack_IsRefused_WithoutCallingTheSameValueAConflict(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("BACK-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location;Notes\nBACK-1;Room A;\n", updateExisting: true);
+        await ImportAsync(rollout, "Name;Location;Notes\nBACK-1;Room B;checked\n", updateExisting: true);
+        await ImportAsync(rollout, "Name;Location\nBACK-1;Room A\n", updateExisting: true);
+        var other = await rollout.AddClientAsync("BACK-2", values: new() { ["Location"] = ["Bonn"] });
+        var second = await ImportAsync(rollout, "Name;Location\nBACK-2;Room X\n", updateExisting: true);
+        await ImportAsync(rollout, "Name;Location\nBACK-2;Room Y\n", updateExisting: true);
+        await ImportAsync(rollout, "Name;Location\nBACK-2;Room X\n", updateExisting: true);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var manager = rollout.Database.Users["manager"];
+        var refused = await imports.RequestRevertAsync(first, manager, default);
+        var setBack = await imports.RequestRevertAsync(second, manager, default);
+
+        // Decision 0028: a later change refuses the revert even when it was set back; the list names what differs.
+        Assert.Equal([new RevertConflict(client, "BACK-1", "Notes", null, "checked")], ImportLifecycle.RevertConflictsOf(refused.Problem!));
+        Assert.Equal(ProblemKind.Conflict, setBack.Problem?.Kind);
+        Assert.Equal([new RevertConflict(other, "BACK-2", ImportReverter.ChangedBackField, null, null)],
+            ImportLifecycle.RevertConflictsOf(setBack.Problem!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Revert_WhenALinkIsMadeAfterTheRequest_FailsInTheJob_AndTheImportStaysCompleted(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
@@ -194,7 +320,8 @@ public class ImportRevertTests(RulesDatabases databases)
     }
 
     /// <summary>Uploads <paramref name="csv"/> (headers named as the targets), approves it and runs it to Completed.</summary>
-    private static async Task<int> ImportAsync(TestRollout rollout, string csv, bool updateExisting = false, bool createOptions = false)
+    private static async Task<int> ImportAsync(TestRollout rollout, string csv, bool updateExisting = false, bool createOptions = false,
+        CellChange? correction = null)
     {
         var manager = rollout.Database.Users["manager"];
         await using var db = rollout.Database.Database.CreateContext();
@@ -209,6 +336,11 @@ public class ImportRevertTests(RulesDatabases databases)
         }
 
         (await imports.UpdateMappingAsync(created.Import.Id, mapping, default)).Expect();
+        if (correction is not null)
+        {
+            (await imports.CorrectAsync(created.Import.Id, new CorrectionChanges([correction], []), manager, default)).Expect();
+        }
+
         (await imports.ApproveAsync(created.Import.Id, manager, default)).Expect();
         var done = await imports.RunAsync(created.Import.Id, null, default);
         Assert.True(done.Status == ImportStatus.Completed, done.FailureMessage);

@@ -10,7 +10,17 @@ namespace Rollouter.Import.Importing.Reverting;
 /// A client the import created or changed that was changed since (by a later import, a link, a settings change), so
 /// the revert would throw that change away: the field, the value the import left and the value now.
 /// </summary>
-public sealed record RevertConflict(int ClientId, string Name, string Field, string? ImportValue, string? CurrentValue);
+public sealed record RevertConflict(int ClientId, string Name, string Field, string? ImportValue, string? CurrentValue)
+{
+    /// <summary>Field of a conflict whose change left no history entry (its time alone shows it).</summary>
+    public const string UnknownField = "(changed without a history entry)";
+
+    /// <summary>
+    /// Field of a conflict whose later changes all ended on the values the import left: changed since and set back,
+    /// still a change since (decision 0028), but no field shows a value other than the import's.
+    /// </summary>
+    public const string ChangedBackField = "(changed since, then set back to the import's values)";
+}
 
 /// <summary>How far a running revert is: clients deleted or restored, of the clients the import created or changed.</summary>
 public readonly record struct RevertProgress(int Done, int Total);
@@ -31,8 +41,11 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// <summary>Conflicts listed at most; the message gives the number of clients.</summary>
     public const int MaxConflictsListed = 200;
 
-    /// <summary>Field of a conflict whose change left no history entry (its time alone shows it).</summary>
-    public const string UnknownField = "(changed without a history entry)";
+    /// <inheritdoc cref="RevertConflict.UnknownField"/>
+    public const string UnknownField = RevertConflict.UnknownField;
+
+    /// <inheritdoc cref="RevertConflict.ChangedBackField"/>
+    public const string ChangedBackField = RevertConflict.ChangedBackField;
 
     private const int RestoreBatchSize = 500;
     private const int DeleteBatchSize = 5_000;
@@ -40,22 +53,26 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// <summary>
     /// The clients the import created or changed that were changed after it. A change is a history entry of the
     /// client after the import's own (a created client has none of its own: any entry is later), or, for a created
-    /// client, a last change time other than its creation time. Every way of changing a client writes an entry
-    /// (imports, links and unlinks, shared workflow and custom field settings).
+    /// client, a last change time that is neither its creation time nor the time of one of its history entries. Every
+    /// way of changing a client writes an entry (imports, links and unlinks, shared workflow and custom field settings).
+    /// The import's own entries (its changes, the note of its corrected cells) are none of them, and neither are the
+    /// entries of a later import that was reverted since, nor its revert's: together they changed nothing (the revert
+    /// of that import was itself refused had anything changed after it), so the client holds what this import left.
     /// </summary>
     public async Task<(int Clients, List<RevertConflict> Listed)> FindConflictsAsync(int importId, CancellationToken cancellationToken)
     {
+        var counted = CountedEntries(importId);
         var created = await db.Clients.AsNoTracking()
             .Where(c => c.CreatedByImportId == importId &&
-                        (c.UpdatedAt != c.CreatedAt || db.ClientHistory.Any(h => h.ClientId == c.Id)))
+                        (counted.Any(h => h.ClientId == c.Id) ||
+                         (c.UpdatedAt != c.CreatedAt && !db.ClientHistory.Any(h => h.ClientId == c.Id && h.At == c.UpdatedAt))))
             .OrderBy(c => c.Id)
             .Select(c => new { c.Id, c.Name })
             .ToListAsync(cancellationToken);
-        // An entry of this import's is none of the later ones (a client can have two: its row and a linked client's).
+        // A client can have two entries of this import's: its row and a linked client's.
         var changed = await db.ClientHistory
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed &&
-                        db.ClientHistory.Any(l => l.ClientId == h.ClientId && l.Id > h.Id &&
-                                                  !(l.ImportId == importId && l.Action == ClientHistoryAction.Changed)))
+                        counted.Any(l => l.ClientId == h.ClientId && l.Id > h.Id))
             .GroupBy(h => h.ClientId)
             .Select(g => new { ClientId = g.Key, First = g.Min(h => h.Id) })
             .OrderBy(m => m.ClientId)
@@ -76,18 +93,17 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         var ids = since.Keys.ToList();
         var names = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
-        var later = (await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(cancellationToken))
-            .Where(h => h.Id > since[h.ClientId] && !(h.ImportId == importId && h.Action == ClientHistoryAction.Changed))
-            .OrderBy(h => h.Id)
-            .ToList();
+        var later = await counted.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(cancellationToken);
+        later = [.. later.Where(h => h.Id > since[h.ClientId]).OrderBy(h => h.Id)];
         var listed = new List<RevertConflict>();
         foreach (var id in ids)
         {
             var name = names.GetValueOrDefault(id, $"#{id}");
+            var entries = later.Where(h => h.ClientId == id).ToList();
             var fields = new List<string>();
             var first = new Dictionary<string, string?>(StringComparer.Ordinal);
             var last = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var change in later.Where(h => h.ClientId == id).SelectMany(h => h.Changes))
+            foreach (var change in entries.SelectMany(h => h.Changes))
             {
                 if (!first.ContainsKey(change.Field))
                 {
@@ -98,16 +114,31 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                 last[change.Field] = change.New;
             }
 
-            if (fields.Count == 0)
+            // A field set back to the value the import left is no conflict of its own: the client's other changes are.
+            var differing = fields.Where(f => !string.Equals(first[f], last[f], StringComparison.Ordinal)).ToList();
+            if (entries.Count == 0)
             {
                 listed.Add(new RevertConflict(id, name, UnknownField, null, null));
             }
+            else if (differing.Count == 0)
+            {
+                listed.Add(new RevertConflict(id, name, ChangedBackField, null, null));
+            }
 
-            listed.AddRange(fields.Select(f => new RevertConflict(id, name, f, first[f], last[f])));
+            listed.AddRange(differing.Select(f => new RevertConflict(id, name, f, first[f], last[f])));
         }
 
         return (total, listed);
     }
+
+    /// <summary>
+    /// The history entries that count as a change after <paramref name="importId"/>: every entry but the import's own
+    /// and those of an import that is Reverted now (its changes and its revert's, which undid them).
+    /// </summary>
+    private IQueryable<ClientHistoryEntry> CountedEntries(int importId) =>
+        db.ClientHistory.Where(h => h.ImportId == null ||
+                                    (h.ImportId != importId &&
+                                     !db.Imports.Any(i => i.Id == h.ImportId && i.Status == ImportStatus.Reverted)));
 
     /// <summary>The refusal of a revert because of <paramref name="conflicts"/>: a conflict, with the list for scripts and the page.</summary>
     public static Problem Refusal(int importId, int clients, IReadOnlyList<RevertConflict> conflicts) =>
@@ -253,17 +284,21 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             }
         }
 
-        // The created clients have no links and no history (either would have been a conflict), so they go alone.
+        // The created clients have no links (a link would have been a conflict). Their history holds at most the
+        // import's note of corrected cells and the entries of later imports reverted since: it goes with them, by id
+        // through the history's client index.
         var removed = 0;
         while (true)
         {
-            var deleted = await db.Clients.Where(c => c.CreatedByImportId == importId)
-                .OrderBy(c => c.Id).Take(DeleteBatchSize).ExecuteDeleteAsync(cancellationToken);
-            if (deleted == 0)
+            var batch = await db.Clients.Where(c => c.CreatedByImportId == importId)
+                .OrderBy(c => c.Id).Take(DeleteBatchSize).Select(c => c.Id).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
             {
                 break;
             }
 
+            await db.ClientHistory.Where(h => batch.Contains(h.ClientId)).ExecuteDeleteAsync(cancellationToken);
+            var deleted = await db.Clients.Where(c => batch.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
             removed += deleted;
             done += deleted;
             progress?.Report(new RevertProgress(done, total));
