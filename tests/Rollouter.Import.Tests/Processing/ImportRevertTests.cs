@@ -269,6 +269,85 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Revert_RestoresAMultiSelectionValueThatHoldsTheHistorysSeparator_Exactly(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        await ImportAsync(rollout, "Name;Tags\nSEP-1;\"a; b|c\"\n", tagsSeparator: "|");
+        var later = await ImportAsync(rollout, "Name;Tags\nSEP-1;q\n", updateExisting: true, tagsSeparator: "|");
+        await using var db = rollout.Database.Database.CreateContext();
+        var tags = rollout.Database.Fields["Tags"];
+
+        await RequestAsync(rollout, later);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, later)).Status);
+
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.RolloutId == rollout.Id && c.Name == "SEP-1");
+        Assert.Equal(["a; b", "c"], client.Values[tags]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnEntryWrittenWithoutItsValues_ReadsTheLabelByTheFieldsOptions_OrRefusesRatherThanGuess(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var withOptions = await rollout.AddClientAsync("OLD-OPT", values: new() { ["Software"] = ["App 1", "App 2"] });
+        var free = await rollout.AddClientAsync("OLD-FREE", values: new() { ["Tags"] = ["x", "y"] });
+        var first = await ImportAsync(rollout, "Name;Software\nOLD-OPT;App 3\n", updateExisting: true);
+        var second = await ImportAsync(rollout, "Name;Tags\nOLD-FREE;z\n", updateExisting: true);
+        await using var db = rollout.Database.Database.CreateContext();
+        // As the writer recorded them before it kept the values: the label alone ("App 1; App 2", "x; y").
+        foreach (var entry in await db.ClientHistory.Where(h => h.ImportId == first || h.ImportId == second).ToListAsync())
+        {
+            entry.Changes = [.. entry.Changes.Select(c => new FieldChange(c.Field, c.Old, c.New))];
+        }
+
+        await db.SaveChangesAsync();
+        Assert.Contains(new FieldChange("Tags", "x; y", "z"),
+            (await db.ClientHistory.AsNoTracking().SingleAsync(h => h.ImportId == second)).Changes);
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+        await RequestAsync(rollout, second);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(second, null, default);
+
+        Assert.Equal(["App 1", "App 2"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == withOptions)).Values[rollout.Database.Fields["Software"]]);
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains("\"OLD-FREE\"", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Contains("Tags", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Equal(["z"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == free)).Values[rollout.Database.Fields["Tags"]]);
+        Assert.Equal(ImportStatus.Completed, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == second)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnEntryWrittenWithoutItsValues_WhoseLabelSplitsIntoTheOptionsInTwoWays_IsRefused(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        string p = "P" + unique, q = "Q" + unique;
+        var software = rollout.Database.Fields["Software"];
+        await using var db = rollout.Database.Database.CreateContext();
+        db.CustomFieldOptions.AddRange(
+            new CustomFieldOption { CustomFieldId = software, Name = p, Position = 900 },
+            new CustomFieldOption { CustomFieldId = software, Name = q, Position = 901 },
+            new CustomFieldOption { CustomFieldId = software, Name = $"{p}; {q}", Position = 902 });
+        await db.SaveChangesAsync();
+        var client = await rollout.AddClientAsync("TWO-WAYS", values: new() { ["Software"] = [p, q] });
+        var importId = await ImportAsync(rollout, "Name;Software\nTWO-WAYS;App 3\n", updateExisting: true);
+        var entry = await db.ClientHistory.SingleAsync(h => h.ImportId == importId);
+        Assert.Equal([p, q], entry.Changes.Single().OldValues);
+        entry.Changes = [.. entry.Changes.Select(c => new FieldChange(c.Field, c.Old, c.New))];
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, importId);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains("does not split into the field's options in exactly one way", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Equal(["App 3"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values[software]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Revert_WhenALinkIsMadeAfterTheRequest_FailsInTheJob_AndTheImportStaysCompleted(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
@@ -321,7 +400,7 @@ public class ImportRevertTests(RulesDatabases databases)
 
     /// <summary>Uploads <paramref name="csv"/> (headers named as the targets), approves it and runs it to Completed.</summary>
     private static async Task<int> ImportAsync(TestRollout rollout, string csv, bool updateExisting = false, bool createOptions = false,
-        CellChange? correction = null)
+        CellChange? correction = null, string? tagsSeparator = null)
     {
         var manager = rollout.Database.Users["manager"];
         await using var db = rollout.Database.Database.CreateContext();
@@ -333,6 +412,10 @@ public class ImportRevertTests(RulesDatabases databases)
         foreach (var column in mapping.Columns)
         {
             column.CreateOptions = createOptions && column.Target == "Model";
+            if (column.Target == "Tags" && tagsSeparator is not null)
+            {
+                column.Separator = tagsSeparator;
+            }
         }
 
         (await imports.UpdateMappingAsync(created.Import.Id, mapping, default)).Expect();

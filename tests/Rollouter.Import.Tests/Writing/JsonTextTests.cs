@@ -24,7 +24,11 @@ public class JsonTextTests
     [Fact]
     public void Changes_AreWrittenExactlyAsTheColumnSerializerWritesThem()
     {
-        var changes = new List<FieldChange> { new("Status", null, "Done"), new("Notes", "a\r\nb \"c\"", "Grüße <x>") };
+        var changes = new List<FieldChange>
+        {
+            new("Status", null, "Done"), new("Notes", "a\r\nb \"c\"", "Grüße <x>"),
+            new("Tags", "a; b; c", "q", ["a; b", "c"]), new("Software", "x; y", null, []),
+        };
         var json = new Importing.Writing.JsonText();
 
         Assert.Equal(JsonSerializer.Serialize(changes, Web), json.Changes(changes));

@@ -113,4 +113,15 @@ public class ClientHistoryEntry
     public List<CorrectionNote>? Corrections { get; set; }
 }
 
-public record FieldChange(string Field, string? Old, string? New);
+/// <summary>
+/// One field's change as a person reads it: <see cref="Old"/> and <see cref="New"/> are labels (a status by name, a
+/// user by email, several values joined by "; "). <see cref="OldValues"/> keeps the values before the change exactly
+/// where the label cannot tell them (a multi-selection of several values, or a value that itself holds "; "), so that a
+/// revert restores them as they were; absent (and not stored) otherwise, and in entries written before it was kept.
+/// </summary>
+public record FieldChange(
+    string Field,
+    string? Old,
+    string? New,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? OldValues = null);

@@ -226,17 +226,18 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
             .OrderBy(h => h.Id)
             .ToListAsync(cancellationToken);
-        var restores = new Dictionary<int, Dictionary<string, (string? Before, string? After)>>();
+        // The first change keeps the values themselves too where its label cannot tell them (FieldChange.OldValues).
+        var restores = new Dictionary<int, Dictionary<string, (FieldChange Before, string? After)>>();
         foreach (var entry in entries)
         {
             if (!restores.TryGetValue(entry.ClientId, out var fields))
             {
-                restores[entry.ClientId] = fields = new Dictionary<string, (string? Before, string? After)>(StringComparer.Ordinal);
+                restores[entry.ClientId] = fields = new Dictionary<string, (FieldChange Before, string? After)>(StringComparer.Ordinal);
             }
 
             foreach (var change in entry.Changes)
             {
-                fields[change.Field] = fields.TryGetValue(change.Field, out var known) ? (known.Before, change.New) : (change.Old, change.New);
+                fields[change.Field] = fields.TryGetValue(change.Field, out var known) ? (known.Before, change.New) : (change, change.New);
             }
         }
 
@@ -251,7 +252,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f)
                 .Where(f => f.Key is ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser)
-                .Select(f => f.Value.Before), cancellationToken);
+                .Select(f => f.Value.Before.Old), cancellationToken);
             foreach (var chunk in restores.Keys.Order().Chunk(RestoreBatchSize))
             {
                 var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken);
@@ -260,13 +261,13 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                     var changes = new List<FieldChange>();
                     foreach (var (field, (before, after)) in restores[client.Id])
                     {
-                        var problem = labels.Restore(client, field, before);
+                        var problem = labels.Restore(client, field, before.Old, before.OldValues);
                         if (problem is not null)
                         {
                             return Problem.Conflict($"Import {importId} cannot be reverted: {problem} (client \"{client.Name}\"). Nothing was changed.");
                         }
 
-                        changes.Add(new FieldChange(field, after, before));
+                        changes.Add(new FieldChange(field, after, before.Old));
                     }
 
                     client.UpdatedAt = now;

@@ -8,9 +8,12 @@ namespace Rollouter.Import.Importing.Reverting;
 
 /// <summary>
 /// Reads a value back from what a client's history shows (<see cref="ClientHistoryFields"/>): a status by its name in
-/// the client's workflow, a user by email (or display name, for users without one), a custom field by name with
-/// several values joined by "; ", and "#id" where the writer knew no name. A value that no longer tells one status or
-/// user is a reason to refuse the revert, never a guess.
+/// the client's workflow, a user by email (or display name, for users without one), a custom field by name, and "#id"
+/// where the writer knew no name. Several values of a multi-selection come from the entry's
+/// <see cref="FieldChange.OldValues"/>, exactly; an entry written before they were kept has only the label, values
+/// joined by "; ", which is read against the field's options (the one way to split it into options) and otherwise
+/// refused, as one of the values may hold "; " itself. A value that no longer tells one status, user or set of values is
+/// a reason to refuse the revert, never a guess.
 /// </summary>
 internal sealed class RevertLabels
 {
@@ -18,14 +21,16 @@ internal sealed class RevertLabels
     private readonly Dictionary<(int Workflow, string Name), int> _statuses;
     private readonly Dictionary<string, CustomField> _fields;
     private readonly Dictionary<string, int?> _users;
+    private readonly Dictionary<int, HashSet<string>> _options;
 
     private RevertLabels(Dictionary<int, int> workflowOfInventory, Dictionary<(int, string), int> statuses,
-        Dictionary<string, CustomField> fields, Dictionary<string, int?> users)
+        Dictionary<string, CustomField> fields, Dictionary<string, int?> users, Dictionary<int, HashSet<string>> options)
     {
         _workflowOfInventory = workflowOfInventory;
         _statuses = statuses;
         _fields = fields;
         _users = users;
+        _options = options;
     }
 
     /// <summary>Loads the statuses, fields and the users that <paramref name="userLabels"/> name (null: not one user).</summary>
@@ -35,6 +40,12 @@ internal sealed class RevertLabels
         var statuses = (await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(cancellationToken))
             .ToDictionary(s => (s.WorkflowId, s.Name), s => s.Id);
         var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, StringComparer.Ordinal, cancellationToken);
+        // The options of the multi-selections: the only way to read a label of several values written without them.
+        var multiIds = fields.Values.Where(f => f.IsMultiValued && f.HasOptions).Select(f => f.Id).ToList();
+        var options = (await db.CustomFieldOptions.AsNoTracking().Where(o => multiIds.Contains(o.CustomFieldId))
+                .Select(o => new { o.CustomFieldId, o.Name }).ToListAsync(cancellationToken))
+            .GroupBy(o => o.CustomFieldId)
+            .ToDictionary(g => g.Key, g => g.Select(o => o.Name).ToHashSet(StringComparer.Ordinal));
         var labels = userLabels.OfType<string>().Where(l => !IsId(l, out _)).Distinct(StringComparer.Ordinal).ToList();
         var users = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var chunk in labels.Chunk(500))
@@ -55,11 +66,14 @@ internal sealed class RevertLabels
             }
         }
 
-        return new RevertLabels(workflows, statuses, fields, users);
+        return new RevertLabels(workflows, statuses, fields, users, options);
     }
 
-    /// <summary>Sets <paramref name="field"/> of <paramref name="client"/> back to <paramref name="value"/>; why it cannot, or null.</summary>
-    public string? Restore(Client client, string field, string? value)
+    /// <summary>
+    /// Sets <paramref name="field"/> of <paramref name="client"/> back to <paramref name="value"/> (a label), or to
+    /// <paramref name="values"/> where the history kept them; why it cannot, or null.
+    /// </summary>
+    public string? Restore(Client client, string field, string? value, IReadOnlyList<string>? values = null)
     {
         switch (field)
         {
@@ -124,22 +138,111 @@ internal sealed class RevertLabels
                     return $"the custom field \"{field}\" no longer exists";
                 }
 
-                // A new dictionary, so the change tracker sees the JSON column change.
-                var values = new Dictionary<int, string[]>(client.Values);
-                if (string.IsNullOrEmpty(value))
+                string[] restored;
+                if (values is not null)
                 {
-                    values.Remove(customField.Id);
+                    restored = [.. values];
+                }
+                else if (string.IsNullOrEmpty(value))
+                {
+                    restored = [];
+                }
+                else if (!customField.IsMultiValued || !value.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal))
+                {
+                    restored = [value];
+                }
+                else if (SplitIntoOptions(customField, value) is { } split)
+                {
+                    restored = split;
                 }
                 else
                 {
-                    values[customField.Id] = customField.IsMultiValued
-                        ? value.Split(ClientHistoryFields.ValueSeparator)
-                        : [value];
+                    return $"its {field} value \"{value}\" before the import cannot be told back exactly: the history joins several " +
+                           "values with \"; \" and " + (customField.HasOptions
+                               ? "the label does not split into the field's options in exactly one way"
+                               : "a value of this field (without options) may hold \"; \" itself") +
+                           ". Set the value by hand if needed, or keep the import";
                 }
 
-                client.Values = values;
+                // A new dictionary, so the change tracker sees the JSON column change.
+                var updated = new Dictionary<int, string[]>(client.Values);
+                if (restored.Length == 0)
+                {
+                    updated.Remove(customField.Id);
+                }
+                else
+                {
+                    updated[customField.Id] = restored;
+                }
+
+                client.Values = updated;
                 return null;
         }
+    }
+
+    /// <summary>
+    /// A label of several values ("a; b; c", written without <see cref="FieldChange.OldValues"/>) as the field's options:
+    /// the values when it splits into options in exactly one way ("a; b" and "c", or "a" and "b; c", are two ways when
+    /// all four are options), otherwise null.
+    /// </summary>
+    private string[]? SplitIntoOptions(CustomField field, string label)
+    {
+        if (!_options.TryGetValue(field.Id, out var options) || options.Count == 0)
+        {
+            return null;
+        }
+
+        // Values start at 0 and after each separator and end before one or at the end. For each start, the ways to
+        // split the rest (counted up to 2) and where the one way's first value ends.
+        var separator = ClientHistoryFields.ValueSeparator;
+        var longest = options.Max(o => o.Length);
+        var ends = new List<int>();
+        for (var at = label.IndexOf(separator, StringComparison.Ordinal); at >= 0;
+             at = label.IndexOf(separator, at + 1, StringComparison.Ordinal))
+        {
+            ends.Add(at);
+        }
+
+        ends.Add(label.Length);
+        var ways = new int[label.Length + 1];
+        var next = new int[label.Length + 1];
+        ways[label.Length] = 1;
+        for (var s = ends.Count - 1; s >= 0; s--)
+        {
+            var start = s == 0 ? 0 : ends[s - 1] + separator.Length;
+            if (start >= label.Length)
+            {
+                continue;
+            }
+
+            for (var e = s; e < ends.Count && ends[e] - start <= longest; e++)
+            {
+                var end = ends[e];
+                var after = end == label.Length ? end : end + separator.Length;
+                if (end < start || ways[after] == 0 || !options.Contains(label[start..end]))
+                {
+                    continue;
+                }
+
+                ways[start] = Math.Min(2, ways[start] + ways[after]);
+                next[start] = end;
+            }
+        }
+
+        if (ways[0] != 1)
+        {
+            return null;
+        }
+
+        var result = new List<string>();
+        for (var start = 0; start < label.Length;)
+        {
+            var end = next[start];
+            result.Add(label[start..end]);
+            start = end == label.Length ? end : end + separator.Length;
+        }
+
+        return [.. result];
     }
 
     /// <summary>"#12": the writer's label for an id it had no name for.</summary>

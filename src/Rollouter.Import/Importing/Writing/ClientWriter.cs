@@ -441,7 +441,10 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 return;
             }
 
-            changes.Add(new FieldChange(FieldName(fieldId), Join(old), Join(value)));
+            var oldLabel = Join(old);
+            // Where the label could be read back in two ways, the values themselves, so that a revert restores them exactly.
+            changes.Add(new FieldChange(FieldName(fieldId), oldLabel, Join(value),
+                old is not null && oldLabel is not null && oldLabel.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal) ? old : null));
             if (value.Length == 0)
             {
                 client.Values.Remove(fieldId);

@@ -73,6 +73,17 @@ internal sealed class JsonText
             _writer.WriteString(FieldProperty, change.Field);
             _writer.WriteString(OldProperty, change.Old);
             _writer.WriteString(NewProperty, change.New);
+            if (change.OldValues is { } oldValues)
+            {
+                _writer.WriteStartArray(OldValuesProperty);
+                foreach (var value in oldValues)
+                {
+                    _writer.WriteStringValue(value);
+                }
+
+                _writer.WriteEndArray();
+            }
+
             _writer.WriteEndObject();
         }
 
@@ -83,6 +94,7 @@ internal sealed class JsonText
     private static readonly JsonEncodedText FieldProperty = JsonEncodedText.Encode("field");
     private static readonly JsonEncodedText OldProperty = JsonEncodedText.Encode("old");
     private static readonly JsonEncodedText NewProperty = JsonEncodedText.Encode("new");
+    private static readonly JsonEncodedText OldValuesProperty = JsonEncodedText.Encode("oldValues");
 
     private void Start()
     {
