@@ -17,14 +17,14 @@ public abstract class SessionEndTests(RolloutWebFactory factory)
     private const string Password = "Str0ng!Password";
     private const string NewPassword = "N3w!Password";
 
-    private async Task<(int Id, string Email)> NewUserAsync(string name)
+    private async Task<(int Id, string Email)> NewUserAsync(string name, string role = "Technician", bool keyAccountManager = false)
     {
         var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
         var email = $"{name}.{Guid.NewGuid():N}@example.test";
         var created = await admin.PostAsJsonAsync("/api/users", new
         {
-            displayName = name, email, userCode = "U-S" + Guid.NewGuid().ToString("N")[..12], role = "Technician", password = Password,
-            rolloutIds = new[] { await admin.RolloutIdAsync("W11") },
+            displayName = name, email, userCode = "U-S" + Guid.NewGuid().ToString("N")[..12], role, password = Password,
+            isKeyAccountManager = keyAccountManager, rolloutIds = new[] { await admin.RolloutIdAsync("W11") },
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return ((await ApiTestClient.ReadAsync(created)).Id(), email);
@@ -35,6 +35,21 @@ public abstract class SessionEndTests(RolloutWebFactory factory)
         var response = await session.GetAsync("/rollouts");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+    }
+
+    /// <summary>The review list: key account managers only; anyone else is sent to "access denied".</summary>
+    private static async Task AssertReviewsAsync(HttpClient session, bool allowed)
+    {
+        var response = await session.GetAsync("/reviews");
+        if (allowed)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
+        }
     }
 
     [Fact]
@@ -108,6 +123,41 @@ public abstract class SessionEndTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/rollouts")).StatusCode);
         await factory.SignInAsync(email, Password);
         await ApiTestClient.LoginAsync(factory, email, Password);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ChangingTheKeyAccountManagerFlag_EndsTheTokens_AndTheSessionGoesOnWithTheNewRights(bool wasKeyAccountManager)
+    {
+        // As for a role: the token names the flag, and the token check compares it with the user's on every call.
+        var (id, email) = await NewUserAsync("Kim", "ServiceDesk", wasKeyAccountManager);
+        var session = await factory.SignInAsync(email, Password);
+        var script = await ApiTestClient.LoginAsync(factory, email, Password);
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/rollouts")).StatusCode);
+        await AssertReviewsAsync(session, wasKeyAccountManager);
+
+        Assert.Equal(HttpStatusCode.OK,
+            (await admin.PutAsJsonAsync($"/api/users/{id}", new { isKeyAccountManager = !wasKeyAccountManager })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/rollouts")).StatusCode);
+        await AssertReviewsAsync(session, !wasKeyAccountManager);
+        var fresh = await ApiTestClient.LoginAsync(factory, email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/api/rollouts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AKeyAccountManagerFlagChangedInTheDatabase_EndsTheTokensAtTheNextRequest()
+    {
+        var (id, email) = await NewUserAsync("Kit", "ServiceDesk", keyAccountManager: true);
+        var script = await ApiTestClient.LoginAsync(factory, email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/rollouts")).StatusCode);
+
+        await factory.WithDbAsync(db => db.Users.Where(u => u.Id == id)
+            .ExecuteUpdateAsync(u => u.SetProperty(x => x.IsKeyAccountManager, false)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/rollouts")).StatusCode);
     }
 
     [Fact]

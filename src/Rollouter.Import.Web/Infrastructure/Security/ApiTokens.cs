@@ -13,7 +13,8 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// Bearer tokens of the JSON API: HMAC-SHA256 JWTs signed with <c>Rollouter:Api:SigningKey</c> (base64, at least 32
 /// bytes), or, when that is not configured, with a key generated once and kept in the data folder (several instances
 /// must then be given the same key by configuration). A token names the user's security stamp (as a hash): a new
-/// password, a reset or invitation link or a deactivation changes the stamp and ends every token issued before.
+/// password, a reset or invitation link or a deactivation changes the stamp and ends every token issued before; a
+/// token also names the user's role and key account manager flag, and ends when either changes.
 /// </summary>
 public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
 {
@@ -96,8 +97,8 @@ public static class ApiTokenSetup
 {
     /// <summary>
     /// Registers the bearer scheme. Every request re-reads the user (one small query, no cache: a change applies at once on
-    /// every instance): a token is refused when the user was deactivated, their role changed, or their security stamp
-    /// changed since it was issued.
+    /// every instance): a token is refused when the user was deactivated, their role or key account manager flag changed,
+    /// or their security stamp changed since it was issued.
     /// </summary>
     public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
         string dataFolder)
@@ -128,13 +129,17 @@ public static class ApiTokenSetup
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
                     var user = await db.Users.AsNoTracking()
                         .Where(u => u.Id == userId)
-                        .Select(u => new { u.IsActive, u.Role, u.SecurityStamp })
+                        .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp })
                         .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+                    // The role and the key account manager flag are the token's rights: compared here, like the
+                    // cookie check does, so that whichever page, call or instance changes them, old tokens end.
                     if (user is not { IsActive: true, SecurityStamp: not null } || user.Role != principal.Role()
+                        || user.IsKeyAccountManager != principal.IsKeyAccountManager()
                         || !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(user.SecurityStamp),
                             StringComparison.Ordinal))
                     {
-                        context.Fail("The user is deactivated, their role changed or their password was changed; sign in again.");
+                        context.Fail(
+                            "The user is deactivated, their role or key account manager flag changed or their password was changed; sign in again.");
                     }
                 },
             };
