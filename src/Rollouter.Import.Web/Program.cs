@@ -76,7 +76,11 @@ try
     builder.Services.AddRollouterSettings();
     builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
     builder.Services.Configure<RazorViewEngineOptions>(o => o.ViewLocationExpanders.Add(new FeatureViewLocations()));
-    builder.Services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
+    builder.Services.AddControllersWithViews(o =>
+        {
+            o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            o.ModelValidatorProviders.Add(new NullElementsValidatorProvider());
+        })
         .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

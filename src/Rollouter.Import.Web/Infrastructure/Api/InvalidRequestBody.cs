@@ -17,10 +17,28 @@ public static partial class InvalidRequestBody
         ArgumentNullException.ThrowIfNull(context);
         var body = context.ActionDescriptor.Parameters
             .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType;
-        return ProblemMapping.ToApiResult(ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body)));
+        var details = ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body));
+        // One member at fault is also named in `field`, as a refusal of a service names its field.
+        if (Failed(context.ModelState).Select(failure => Field(failure.Key)).Distinct().ToList() is [{ Length: > 0 } field])
+        {
+            details.Extensions["field"] = field;
+        }
+
+        return ProblemMapping.ToApiResult(details);
     }
 
     public static string Message(ModelStateDictionary modelState, Type? bodyType = null)
+    {
+        var problems = Failed(modelState)
+            .SelectMany(failure => failure.Entry.Errors.Select(error => Describe(failure.Key, error, bodyType)))
+            .Distinct()
+            .ToList();
+        return problems.Count == 0
+            ? "The request body is not valid."
+            : "The request body is not valid: " + string.Join("; ", problems);
+    }
+
+    private static List<(string Key, ModelStateEntry Entry)> Failed(ModelStateDictionary modelState)
     {
         ArgumentNullException.ThrowIfNull(modelState);
         var failed = new List<(string Key, ModelStateEntry Entry)>();
@@ -39,13 +57,34 @@ public static partial class InvalidRequestBody
             failed.RemoveAll(failure => !failure.Key.StartsWith('$'));
         }
 
-        var problems = failed
-            .SelectMany(failure => failure.Entry.Errors.Select(error => Describe(failure.Key, error, bodyType)))
-            .Distinct()
-            .ToList();
-        return problems.Count == 0
-            ? "The request body is not valid."
-            : "The request body is not valid: " + string.Join("; ", problems);
+        return failed;
+    }
+
+    /// <summary>
+    /// The member a model state key names, as the JSON names it: the reader's <c>$.columns[0].lookup</c> and the
+    /// validators' <c>Columns[0].Lookup</c> are both <c>columns[0].lookup</c>; "" for the whole body.
+    /// </summary>
+    private static string Field(string key)
+    {
+        var field = key.TrimStart('$', '.');
+        if (field == "request")
+        {
+            return "";
+        }
+
+        // camelCase each member's first letter; a dictionary's key in brackets stays as sent.
+        var chars = field.ToCharArray();
+        var depth = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            depth += chars[i] switch { '[' => 1, ']' => -1, _ => 0 };
+            if (depth == 0 && (i == 0 || chars[i - 1] == '.'))
+            {
+                chars[i] = char.ToLowerInvariant(chars[i]);
+            }
+        }
+
+        return new string(chars);
     }
 
     private static string Describe(string key, ModelError error, Type? bodyType)
@@ -60,11 +99,12 @@ public static partial class InvalidRequestBody
                 : $"expected {Expected(type)}.";
         }
 
-        var field = key.TrimStart('$', '.');
-        return field.Length == 0 || field == "request" ? message : $"{field}: {message}";
+        var field = Field(key);
+        return field.Length == 0 ? message : $"{field}: {message}";
     }
 
-    private static string Expected(Type type) => type switch
+    /// <summary>What a value of <paramref name="type"/> is, in words ("text", "a whole number", "an object").</summary>
+    internal static string Expected(Type type) => type switch
     {
         _ when type == typeof(string) => "text",
         _ when type == typeof(bool) => "true or false",
