@@ -80,6 +80,7 @@ try
         {
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
             o.ModelValidatorProviders.Add(new NullElementsValidatorProvider());
+            o.Filters.Add(new ClientGoneFilter());
         })
         .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);

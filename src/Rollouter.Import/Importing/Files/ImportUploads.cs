@@ -48,8 +48,9 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
         var max = limits.MaxFileBytes;
         long size = 0;
         var buffer = new byte[81_920];
-        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+        try
         {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             int read;
             while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
             {
@@ -63,6 +64,12 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
 
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
+        }
+        catch
+        {
+            // An upload that breaks off (or a client that goes away) leaves no partial file behind.
+            new ReceivedUpload(path, size).Dispose();
+            throw;
         }
 
         return new ReceivedUpload(path, size);
