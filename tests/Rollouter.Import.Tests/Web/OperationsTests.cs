@@ -45,6 +45,38 @@ public class OperationsTests(RolloutWebFactory factory) : IClassFixture<RolloutW
         Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/error/999999")]
+    [InlineData("/error/99999999999")]
+    [InlineData("/error/0")]
+    [InlineData("/error/-1")]
+    [InlineData("/error/200")]
+    [InlineData("/error/399")]
+    [InlineData("/error/600")]
+    [InlineData("/error/abc")]
+    public async Task AnErrorPageForACodeThatIsNoError_IsNotFound(string path)
+    {
+        // The error pages send the code they show: only 400-599, the codes of errors, make a valid status line.
+        var response = await factory.CreateBrowser().GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Page not found", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/error/400", 400, "Bad request")]
+    [InlineData("/error/404", 404, "Page not found")]
+    [InlineData("/error/413", 413, "File too large")]
+    [InlineData("/error/599", 599, "Something went wrong")]
+    [InlineData("/error", 500, "Something went wrong")]
+    public async Task AnErrorPage_SendsTheCodeItShows(string path, int status, string title)
+    {
+        var response = await factory.CreateBrowser().GetAsync(path);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(title, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task DemoSeeding_RunTwice_AddsNothing()
     {

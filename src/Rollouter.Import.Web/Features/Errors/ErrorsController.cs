@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,10 +10,16 @@ namespace Rollouter.Import.Web.Features.Errors;
 public sealed class ErrorsController : Controller
 {
     [Route("error")]
-    [Route("error/{status:int}")]
-    public IActionResult Error(int? status)
+    [Route("error/{status}")]
+    public IActionResult Error(string? status)
     {
-        var code = status ?? StatusCodes.Status500InternalServerError;
+        // The page sends the code it shows as its own status: only the codes of errors (400-599) make a valid status line,
+        // anything else under /error/ is a page that does not exist.
+        var code = status is null
+            ? StatusCodes.Status500InternalServerError
+            : int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 400 and <= 599
+                ? parsed
+                : StatusCodes.Status404NotFound;
         Response.StatusCode = code;
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
