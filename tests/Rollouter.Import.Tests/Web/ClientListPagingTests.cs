@@ -246,6 +246,53 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Equal(["PC-1118", "PC-1119", "PC-1120"], from["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
         Assert.Null(from["next"]);
     }
+
+    /// <summary>A cursor as the list writes them: base64url of <c>[sort, key, id]</c>.</summary>
+    private static string Cursor(string sort, string? key, int id) =>
+        System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new object?[] { sort, key, id }));
+
+    [Theory]
+    [InlineData("status", "x")]
+    [InlineData("status", null)]
+    [InlineData("status", "007")]
+    [InlineData("status", "-1")]
+    [InlineData("assignee", "x")]
+    [InlineData("assignee", " 1")]
+    [InlineData("clientuser", "x")]
+    [InlineData("name", null)]
+    public async Task AMadeUpCursor_IsRefusedByTheApi_AndThePageShowsTheListsStart(string sort, string? key)
+    {
+        var (inventory, _) = await PagingAsync();
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var browser = await factory.SignInAsync("technician@demo.test");
+        var after = Cursor(sort, key, 2);
+
+        var answer = await api.GetAsync($"/api/inventories/{inventory}/clients?sort={sort}&after={after}");
+        var page = await browser.GetAsync($"/rollouts/W11/inventories/{inventory}?sort={sort}&after={after}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains($"after is not a position in this list sorted by {sort}", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var first = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort={sort}");
+        Assert.Equal(Names(first), Names(await page.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData("status")]
+    [InlineData("assignee")]
+    [InlineData("clientuser")]
+    public async Task TheCursorsOfTheIdSorts_StillWalkOn(string sort)
+    {
+        var (inventory, _) = await PagingAsync();
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+
+        var first = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?sort={sort}&pageSize=10");
+        var second = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?sort={sort}&pageSize=10&after="
+            + Uri.EscapeDataString(first["next"]!.GetValue<string>()));
+
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => $"PC-{i:0000}"),
+            second["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+    }
 }
 
 public sealed class SqliteClientListPagingTests(RolloutWebFactory factory)

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Rollouter.Import.Data.ClientLists;
@@ -17,7 +18,11 @@ public sealed record ClientCursor(string? Key, int Id)
         return Base64Url.EncodeToString(json);
     }
 
-    /// <summary>The cursor, or null when <paramref name="text"/> is not one of <paramref name="sort"/>'s.</summary>
+    /// <summary>
+    /// The cursor, or null when <paramref name="text"/> is not one of <paramref name="sort"/>'s: not this encoding, of
+    /// another sort, or with a key no client of this sort has (<see cref="Fits"/>), e.g. a made-up
+    /// <c>["status","x",2]</c>, which the status walk would otherwise take for "from the start".
+    /// </summary>
     public static ClientCursor? Decode(string? text, ClientSort sort)
     {
         ArgumentNullException.ThrowIfNull(sort);
@@ -32,7 +37,9 @@ public sealed record ClientCursor(string? Key, int Id)
             return parts is [{ ValueKind: JsonValueKind.String } name, { ValueKind: JsonValueKind.String or JsonValueKind.Null } key,
                              { ValueKind: JsonValueKind.Number } id]
                    && name.GetString() == sort.Key && id.TryGetInt32(out var value)
-                ? new ClientCursor(key.ValueKind == JsonValueKind.Null ? null : key.GetString(), value)
+                   && new ClientCursor(key.ValueKind == JsonValueKind.Null ? null : key.GetString(), value) is var cursor
+                   && Fits(cursor.Key, sort)
+                ? cursor
                 : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)
@@ -40,6 +47,24 @@ public sealed record ClientCursor(string? Key, int Id)
             return null;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="key"/> is a sort key a client of <paramref name="sort"/> can have, as the pages write it:
+    /// a status id (every client has a status), a user id or null (a client without one), a name's key (every client
+    /// has a name); any text or null for the description and custom fields.
+    /// </summary>
+    private static bool Fits(string? key, ClientSort sort) => sort.Column switch
+    {
+        ClientSortColumn.Status => IsId(key),
+        ClientSortColumn.Assignee or ClientSortColumn.ClientUser => key is null || IsId(key),
+        ClientSortColumn.Name => key is not null,
+        _ => true,
+    };
+
+    /// <summary>An id as the pages write it (<c>ClientListSql.Number</c>): digits, without sign, spaces or leading zeros.</summary>
+    private static bool IsId(string? key) =>
+        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        && string.Equals(id.ToString(CultureInfo.InvariantCulture), key, StringComparison.Ordinal);
 
     public override string ToString() => $"({Key ?? "null"}, {Id})";
 }
