@@ -70,7 +70,12 @@ public sealed class ImportLifecycle(
             return Problem.Invalid($"Inventory {inventoryId} is not an inventory of rollout {rollout}.", "inventoryId");
         }
 
-        fileName = Path.GetFileName(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim());
+        fileName = ClientImport.FitFileName(Path.GetFileName(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim()));
+        if (fileName.Length == 0)
+        {
+            fileName = "upload";
+        }
+
         var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, cancellationToken);
         if (read.Failed)
         {

@@ -409,6 +409,66 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         using var scope = factory.Services.CreateScope();
         return await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.CountAsync();
     }
+
+    [Fact]
+    public async Task AFileNameLongerThanTheColumn_IsCut_KeepingItsExtension()
+    {
+        // SQLite ignores a column's length; PostgreSQL and SQL Server refused the import's row (a 500).
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var csv = $"Name,Status\n{Unique("LONG")},New\n";
+        var longName = new string('n', 300) + "\u00e9\U0001F600" + new string('m', 300) + ".csv";
+
+        var created = await client.UploadAsync(rolloutId, laptopsId, longName, csv);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(created);
+        var fileName = import["fileName"]!.GetValue<string>();
+        Assert.Equal(400, fileName.Length);
+        Assert.StartsWith(new string('n', 300) + "\u00e9\U0001F600", fileName, StringComparison.Ordinal);
+        Assert.EndsWith("m.csv", fileName, StringComparison.Ordinal);
+        Assert.Equal(fileName, (await client.GetJsonAsync($"/api/imports/{import.Id()}"))["fileName"]!.GetValue<string>());
+        Assert.Equal("WaitingForApproval", import.Status());
+    }
+
+    [Theory]
+    [InlineData(398)]
+    [InlineData(399)]
+    public async Task AFileNameCut_NeverSplitsACharacter(int before)
+    {
+        // A character outside the BMP is two UTF-16 units: cut between them, the name would not be valid text.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var longName = new string('n', before - 4) + "\U0001F600" + new string('m', 100) + ".csv";
+
+        var created = await client.UploadAsync(rolloutId, laptopsId, longName, $"Name\n{Unique("LONG")}\n");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fileName = (await ApiTestClient.ReadAsync(created))["fileName"]!.GetValue<string>();
+        Assert.True(fileName.Length <= 400, fileName.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith(".csv", fileName, StringComparison.Ordinal);
+        Assert.False(char.IsHighSurrogate(fileName[^5]), "the name ends in half a character");
+    }
+
+    [Fact]
+    public async Task AFileNameWithAControlCharacter_IsKeptWithoutIt()
+    {
+        // filename* carries any character, percent-encoded: a NUL is text PostgreSQL refuses.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(laptopsId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "inventoryId" },
+        };
+        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"Name\n{Unique("NUL")}\n"));
+        file.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data")
+        {
+            Name = "file", FileNameStar = "lap\u0000tops\u0007.csv",
+        };
+        form.Add(file);
+
+        var created = await client.PostAsync($"/api/rollouts/{rolloutId}/imports", form);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("laptops.csv", (await ApiTestClient.ReadAsync(created))["fileName"]!.GetValue<string>());
+    }
 }
 
 public sealed class SqliteImportApiTests(RolloutWebFactory factory)

@@ -9,7 +9,7 @@ internal sealed class ImportConfiguration : IEntityTypeConfiguration<ClientImpor
     public void Configure(EntityTypeBuilder<ClientImport> builder)
     {
         builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
-        builder.Property(i => i.FileName).HasMaxLength(400);
+        builder.Property(i => i.FileName).HasMaxLength(ClientImport.FileNameLength);
         builder.Property(i => i.FileSha256).HasMaxLength(64);
         builder.Property(i => i.FailureMessage).HasMaxLength(4000);
         builder.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();

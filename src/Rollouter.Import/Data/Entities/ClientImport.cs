@@ -28,7 +28,47 @@ public class ClientImport
 
     public ImportStatus Status { get; set; } = ImportStatus.Incomplete;
 
+    /// <summary>The longest file name kept (the column's length); a longer one is cut by <see cref="FitFileName"/>.</summary>
+    public const int FileNameLength = 400;
+
+    /// <summary>The longest extension kept when a file name is cut (".xlsx", ".csv": the readers go by it).</summary>
+    private const int ExtensionLength = 16;
+
+    /// <summary>The uploaded file's name as the client sent it, at most <see cref="FileNameLength"/> characters.</summary>
     public required string FileName { get; set; }
+
+    /// <summary>
+    /// <paramref name="name"/> as it can be kept: without control characters (PostgreSQL refuses a NUL in text), and cut to
+    /// <see cref="FileNameLength"/> characters keeping its extension, never between the two halves of a character
+    /// (SQLite ignores a column's length; PostgreSQL and SQL Server refuse a longer value).
+    /// </summary>
+    public static string FitFileName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Any(char.IsControl))
+        {
+            name = string.Concat(name.Where(c => !char.IsControl(c)));
+        }
+
+        if (name.Length <= FileNameLength)
+        {
+            return name;
+        }
+
+        var extension = Path.GetExtension(name);
+        if (extension.Length > ExtensionLength)
+        {
+            extension = "";
+        }
+
+        var keep = FileNameLength - extension.Length;
+        if (char.IsHighSurrogate(name[keep - 1]))
+        {
+            keep--;
+        }
+
+        return name[..keep] + extension;
+    }
 
     public long FileSize { get; set; }
 
