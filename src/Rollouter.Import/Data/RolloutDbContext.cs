@@ -140,6 +140,9 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
+        // No text column keeps a NUL character: PostgreSQL refuses one (a 500 for a name sent through the API with
+        // "\u0000"), SQLite ends strings at it in its functions, and no one types it. Written without it, read as stored.
+        configurationBuilder.Properties<string>().HaveConversion<WithoutNulConverter>();
         // SQLite cannot order or compare DateTimeOffset stored as text; as binary (ticks + offset) it can.
         if (Provider == DatabaseProvider.Sqlite)
         {
@@ -148,3 +151,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         }
     }
 }
+
+/// <summary>A text as stored: without NUL characters (see <see cref="RolloutDbContext"/>'s conventions).</summary>
+internal sealed class WithoutNulConverter() : ValueConverter<string, string>(
+    value => value.Replace("\0", "", StringComparison.Ordinal), value => value);

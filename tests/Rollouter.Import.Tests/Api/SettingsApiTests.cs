@@ -163,6 +163,22 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ANulCharacterInANameSent_IsStoredWithoutIt_NotAServerError()
+    {
+        // PostgreSQL refuses a NUL in a text: the workflow was a 500, the rollout a misleading 409.
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+
+        var workflow = await admin.PostAsJsonAsync("/api/workflows", new { name = "Nul\u0000 flow", statuses = new[] { "To\u0000do" } });
+        var rollout = await admin.PostAsJsonAsync("/api/rollouts", new { name = "Nul\u0000 rollout", identifier = "NUL1" });
+
+        Assert.Equal(HttpStatusCode.Created, workflow.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, rollout.StatusCode);
+        Assert.Equal(["Todo"], await factory.WithDbAsync(db => db.WorkflowStatuses
+            .Where(s => s.Workflow.Name == "Nul flow").Select(s => s.Name).ToListAsync()));
+        Assert.Equal("Nul rollout", await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "NUL1").Select(r => r.Name).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Rollouts_CreatedByAdministrators_MembersAddedByAdministratorsAndMemberManagers()
     {
         var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
