@@ -63,7 +63,8 @@ public sealed class XlsxReaderTests : IDisposable
     [Fact]
     public void Xlsx_OneHiddenRowAndOneHiddenColumn_AreNamedInTheSingular_SeveralInThePlural()
     {
-        var one = Workbook(sheet =>
+        // Rows 2-8 with a name and a serial number; then some rows and columns hidden.
+        string WithHidden(Action<IXLWorksheet> hide) => Workbook(sheet =>
         {
             string[] headers = ["Name", "Status", "Model", "Location", "Serial"];
             for (var c = 0; c < headers.Length; c++)
@@ -77,23 +78,15 @@ public sealed class XlsxReaderTests : IDisposable
                 sheet.Cell(r, 5).Value = $"SN-{r}";
             }
 
+            hide(sheet);
+        });
+        var one = WithHidden(sheet =>
+        {
             sheet.Row(7).Hide();
             sheet.Column(5).Hide();
         });
-        var several = Workbook(sheet =>
+        var several = WithHidden(sheet =>
         {
-            string[] headers = ["Name", "Status", "Model", "Location", "Serial"];
-            for (var c = 0; c < headers.Length; c++)
-            {
-                sheet.Cell(1, c + 1).Value = headers[c];
-            }
-
-            for (var r = 2; r <= 8; r++)
-            {
-                sheet.Cell(r, 1).Value = $"PC-{r}";
-                sheet.Cell(r, 5).Value = $"SN-{r}";
-            }
-
             sheet.Rows(6, 7).Hide();
             sheet.Columns(4, 5).Hide();
         });
