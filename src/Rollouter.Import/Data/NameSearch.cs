@@ -9,8 +9,8 @@ public static class NameSearch
     public const string Escape = "\\";
 
     /// <summary>
-    /// A typed or pasted search text as searched: without control characters (a NUL, which PostgreSQL refuses in a
-    /// parameter and SQLite ends a string at; a tab or line break pasted with it), trimmed; null when nothing is left.
+    /// A typed or pasted search text as searched: without control characters (<see cref="PlainText"/>), trimmed; null
+    /// when nothing is left.
     /// </summary>
     public static string? Clean(string? text)
     {
@@ -19,8 +19,7 @@ public static class NameSearch
             return null;
         }
 
-        var cleaned = text.Any(char.IsControl) ? new string([.. text.Where(c => !char.IsControl(c))]) : text;
-        cleaned = cleaned.Trim();
+        var cleaned = PlainText.WithoutControlCharacters(text).Trim();
         return cleaned.Length == 0 ? null : cleaned;
     }
 

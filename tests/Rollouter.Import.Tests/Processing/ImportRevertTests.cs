@@ -263,7 +263,7 @@ public class ImportRevertTests(RulesDatabases databases)
         // Decision 0028: a later change refuses the revert even when it was set back; the list names what differs.
         Assert.Equal([new RevertConflict(client, "BACK-1", "Notes", null, "checked")], ImportLifecycle.RevertConflictsOf(refused.Problem!));
         Assert.Equal(ProblemKind.Conflict, setBack.Problem?.Kind);
-        Assert.Equal([new RevertConflict(other, "BACK-2", ImportReverter.ChangedBackField, null, null)],
+        Assert.Equal([new RevertConflict(other, "BACK-2", RevertConflict.ChangedBackField, null, null)],
             ImportLifecycle.RevertConflictsOf(setBack.Problem!));
     }
 

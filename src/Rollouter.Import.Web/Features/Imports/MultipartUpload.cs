@@ -33,12 +33,13 @@ public sealed class MultipartUpload : IDisposable
     /// <summary>The text fields read before the end (or before the problem).</summary>
     public IReadOnlyDictionary<string, string> Fields => fields;
 
-    /// <summary>The boundary of a multipart content type; null when the request is not multipart.</summary>
+    /// <summary>The answer to a body that is not a multipart body after all.</summary>
     public const string NotMultipartMessage = "The upload is not a valid multipart body.";
 
     /// <summary>The longest boundary RFC 2046 allows.</summary>
     public const int MaxBoundaryLength = 70;
 
+    /// <summary>The boundary of a multipart content type; null when the request is not multipart.</summary>
     public static string? Boundary(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is { Length: > 0 } boundary

@@ -330,9 +330,9 @@ public sealed class ClientPages(RolloutDbContext db)
         {
             case ClientSortColumn.Status:
             {
-                var order = request.StatusOrder;
+                var order = request.StatusOrder.ToList();
                 int Rank(string? status) =>
-                    int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? IndexOf(order, id) : -1;
+                    int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? order.IndexOf(id) : -1;
                 var at = Rank(cursor.Key);
                 return at < 0 ? null : ordered.Count(r => (Rank(r.Key), r.Id).CompareTo((at, cursor.Id)) < 0);
             }
@@ -357,9 +357,6 @@ public sealed class ClientPages(RolloutDbContext db)
                 break;
             }
 
-            case ClientSortColumn.Name:
-                (before, parameters) = ($"({key} < @key OR ({key} = @key AND c.\"Id\" < @id))", [("key", cursor.Key), ("id", cursor.Id)]);
-                break;
             default:
                 before = cursor.Key is null
                     ? $"({key} IS NOT NULL OR c.\"Id\" < @id)"
@@ -371,19 +368,6 @@ public sealed class ClientPages(RolloutDbContext db)
         var counted = await ReadAsync(FoundBeforeSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null, before),
             cancellationToken, [.. FoundParameters(search, anchor), .. parameters]);
         return counted[0].Id;
-
-        static int IndexOf(IReadOnlyList<int> order, int status)
-        {
-            for (var i = 0; i < order.Count; i++)
-            {
-                if (order[i] == status)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
     }
 
     /// <summary>@nameAnchor and @descriptionAnchor of <see cref="ClientListSql.AnchoredSearch"/> (no values without anchors).</summary>

@@ -107,24 +107,7 @@ public static class ClientSearchIndex
         return HasTrigram(text) ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null;
     }
 
-    private static bool HasTrigram(string text)
-    {
-        if (text.Length < 3)
-        {
-            return false;
-        }
-
-        var characters = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            if (++characters == 3)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool HasTrigram(string text) => text.Length >= 3 && text.EnumerateRunes().Skip(2).Any();
 
     /// <summary>The FTS5 query of a search text in names alone (<see cref="Query"/> with a column filter).</summary>
     public static string? NameQuery(string text) => Query(text) is { } query ? "{NameKey} : " + query : null;

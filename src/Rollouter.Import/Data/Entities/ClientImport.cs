@@ -44,11 +44,7 @@ public class ClientImport
     /// </summary>
     public static string FitFileName(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        if (name.Any(char.IsControl))
-        {
-            name = string.Concat(name.Where(c => !char.IsControl(c)));
-        }
+        name = PlainText.WithoutControlCharacters(name);
 
         if (name.Length <= FileNameLength)
         {

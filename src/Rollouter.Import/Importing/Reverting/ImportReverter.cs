@@ -41,12 +41,6 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// <summary>Conflicts listed at most; the message gives the number of clients.</summary>
     public const int MaxConflictsListed = 200;
 
-    /// <inheritdoc cref="RevertConflict.UnknownField"/>
-    public const string UnknownField = RevertConflict.UnknownField;
-
-    /// <inheritdoc cref="RevertConflict.ChangedBackField"/>
-    public const string ChangedBackField = RevertConflict.ChangedBackField;
-
     private const int RestoreBatchSize = 500;
     private const int DeleteBatchSize = 5_000;
 
@@ -118,11 +112,11 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             var differing = fields.Where(f => !string.Equals(first[f], last[f], StringComparison.Ordinal)).ToList();
             if (entries.Count == 0)
             {
-                listed.Add(new RevertConflict(id, name, UnknownField, null, null));
+                listed.Add(new RevertConflict(id, name, RevertConflict.UnknownField, null, null));
             }
             else if (differing.Count == 0)
             {
-                listed.Add(new RevertConflict(id, name, ChangedBackField, null, null));
+                listed.Add(new RevertConflict(id, name, RevertConflict.ChangedBackField, null, null));
             }
 
             listed.AddRange(differing.Select(f => new RevertConflict(id, name, f, first[f], last[f])));

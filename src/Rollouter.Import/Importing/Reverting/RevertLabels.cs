@@ -11,9 +11,9 @@ namespace Rollouter.Import.Importing.Reverting;
 /// the client's workflow, a user by email (or display name, for users without one), a custom field by name, and "#id"
 /// where the writer knew no name. Several values of a multi-selection come from the entry's
 /// <see cref="FieldChange.OldValues"/>, exactly; an entry written before they were kept has only the label, values
-/// joined by "; ", which is read against the field's options (the one way to split it into options) and otherwise
-/// refused, as one of the values may hold "; " itself. A value that no longer tells one status, user or set of values is
-/// a reason to refuse the revert, never a guess.
+/// joined by "; ", which is read as the field's options where no option holding "; " appears in it (the one way to
+/// split it) and otherwise refused, as one of the values may hold "; " itself. A value that no longer tells one status,
+/// user or set of values is a reason to refuse the revert, never a guess.
 /// </summary>
 internal sealed class RevertLabels
 {
@@ -182,67 +182,20 @@ internal sealed class RevertLabels
 
     /// <summary>
     /// A label of several values ("a; b; c", written without <see cref="FieldChange.OldValues"/>) as the field's options:
-    /// the values when it splits into options in exactly one way ("a; b" and "c", or "a" and "b; c", are two ways when
-    /// all four are options), otherwise null.
+    /// split at every separator when each part is an option and no option holding "; " itself appears in the label (then
+    /// that is the one way to read it), otherwise null.
     /// </summary>
     private string[]? SplitIntoOptions(CustomField field, string label)
     {
-        if (!_options.TryGetValue(field.Id, out var options) || options.Count == 0)
-        {
-            return null;
-        }
-
-        // Values start at 0 and after each separator and end before one or at the end. For each start, the ways to
-        // split the rest (counted up to 2) and where the one way's first value ends.
         var separator = ClientHistoryFields.ValueSeparator;
-        var longest = options.Max(o => o.Length);
-        var ends = new List<int>();
-        for (var at = label.IndexOf(separator, StringComparison.Ordinal); at >= 0;
-             at = label.IndexOf(separator, at + 1, StringComparison.Ordinal))
-        {
-            ends.Add(at);
-        }
-
-        ends.Add(label.Length);
-        var ways = new int[label.Length + 1];
-        var next = new int[label.Length + 1];
-        ways[label.Length] = 1;
-        for (var s = ends.Count - 1; s >= 0; s--)
-        {
-            var start = s == 0 ? 0 : ends[s - 1] + separator.Length;
-            if (start >= label.Length)
-            {
-                continue;
-            }
-
-            for (var e = s; e < ends.Count && ends[e] - start <= longest; e++)
-            {
-                var end = ends[e];
-                var after = end == label.Length ? end : end + separator.Length;
-                if (end < start || ways[after] == 0 || !options.Contains(label[start..end]))
-                {
-                    continue;
-                }
-
-                ways[start] = Math.Min(2, ways[start] + ways[after]);
-                next[start] = end;
-            }
-        }
-
-        if (ways[0] != 1)
+        if (!_options.TryGetValue(field.Id, out var options)
+            || options.Any(o => o.Contains(separator, StringComparison.Ordinal) && label.Contains(o, StringComparison.Ordinal)))
         {
             return null;
         }
 
-        var result = new List<string>();
-        for (var start = 0; start < label.Length;)
-        {
-            var end = next[start];
-            result.Add(label[start..end]);
-            start = end == label.Length ? end : end + separator.Length;
-        }
-
-        return [.. result];
+        var parts = label.Split(separator);
+        return parts.All(options.Contains) ? parts : null;
     }
 
     /// <summary>"#12": the writer's label for an id it had no name for.</summary>
