@@ -260,6 +260,9 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
     [InlineData("assignee", " 1")]
     [InlineData("clientuser", "x")]
     [InlineData("name", null)]
+    [InlineData("status", "999999")]
+    [InlineData("assignee", "999999")]
+    [InlineData("clientuser", "999999")]
     public async Task AMadeUpCursor_IsRefusedByTheApi_AndThePageShowsTheListsStart(string sort, string? key)
     {
         var (inventory, _) = await PagingAsync();

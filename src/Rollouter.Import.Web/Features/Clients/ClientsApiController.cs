@@ -92,8 +92,8 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
-        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, null, false, from,
-            page is null ? null : paging.Page, paging.PageSize), [.. fields.Select(f => f.Id)]);
+        var choice = await ClientListQuery.ReadAsync(Db, new ClientListArguments(search, sort, dir, after, null, false, from,
+            page is null ? null : paging.Page, paging.PageSize), inventory, cancellationToken);
         if (choice.Error is not null)
         {
             return Error(StatusCodes.Status400BadRequest, choice.Error);

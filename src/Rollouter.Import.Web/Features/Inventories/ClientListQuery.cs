@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
@@ -26,10 +27,18 @@ public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? 
 /// </summary>
 public static class ClientListQuery
 {
-    /// <summary>The arguments as a sort and a position. A jump to a name (<c>from</c>) sorts by name.</summary>
-    public static ClientListChoice Read(ClientListArguments arguments, IReadOnlyCollection<int> fieldIds)
+    /// <summary>
+    /// The arguments as a sort and a position, for <paramref name="inventory"/> with its statuses and custom fields
+    /// loaded (<see cref="CompleteAsync"/>). A jump to a name (<c>from</c>) sorts by name. A cursor must name a position
+    /// a client of this list can have: a status of the inventory's workflow, a user who exists (one lookup by key).
+    /// </summary>
+    public static async Task<ClientListChoice> ReadAsync(RolloutDbContext db, ClientListArguments arguments, Inventory inventory,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(inventory);
+        var fieldIds = inventory.CustomFields.Select(f => f.CustomFieldId).ToList();
         var search = NameSearch.Clean(arguments.Search);
         var from = NameSearch.Clean(arguments.From);
         var sort = ClientSort.Parse(from is null ? arguments.Sort : null, fieldIds);
@@ -61,7 +70,7 @@ public static class ClientListQuery
         else if (!string.IsNullOrEmpty(arguments.After) || !string.IsNullOrEmpty(arguments.Before))
         {
             var cursor = ClientCursor.Decode(arguments.After ?? arguments.Before, sort);
-            if (cursor is null)
+            if (cursor is null || !await NamesAPlaceAsync(db, cursor, sort, inventory, cancellationToken))
             {
                 error ??= $"{(arguments.After is not null ? "after" : "before")} is not a position in this list sorted by {sort.Key}: " +
                     "take next from an answer of the same sort.";
@@ -89,6 +98,25 @@ public static class ClientListQuery
         }
 
         return new ClientListChoice(sort, descending, search, position, error);
+    }
+
+    /// <summary>
+    /// Whether a decoded cursor's key is a place in this inventory's list: for the status sort a status of its workflow
+    /// (a status removed since, or another workflow's, would make the walk start again and repeat pages), for the user
+    /// sorts a user who exists or none. The other sorts' keys are any text.
+    /// </summary>
+    private static async Task<bool> NamesAPlaceAsync(RolloutDbContext db, ClientCursor cursor, ClientSort sort, Inventory inventory,
+        CancellationToken cancellationToken)
+    {
+        if (cursor.Key is null || sort.Column is not (ClientSortColumn.Status or ClientSortColumn.Assignee or ClientSortColumn.ClientUser))
+        {
+            return true;
+        }
+
+        var id = int.Parse(cursor.Key, CultureInfo.InvariantCulture);
+        return sort.Column == ClientSortColumn.Status
+            ? inventory.Workflow.Statuses.Any(s => s.Id == id)
+            : await db.Users.AnyAsync(u => u.Id == id, cancellationToken);
     }
 
     /// <summary>

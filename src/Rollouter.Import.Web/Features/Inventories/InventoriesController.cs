@@ -34,8 +34,8 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         }
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
-        var choice = ClientListQuery.Read(new ClientListArguments(search, sort, dir, after, before, last, from, null, PageSize),
-            [.. fields.Select(f => f.Id)]);
+        var choice = await ClientListQuery.ReadAsync(db, new ClientListArguments(search, sort, dir, after, before, last, from, null,
+            PageSize), inventory, cancellationToken);
         if (choice.Error is not null)
         {
             // A link from another sort or an edited address: the list's start, as a person following it would expect.
