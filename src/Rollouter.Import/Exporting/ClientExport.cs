@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Configurations;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reports;
 
@@ -9,7 +10,8 @@ namespace Rollouter.Import.Exporting;
 /// An inventory's clients as an .xlsx that imports back unchanged: the headers are the ones the automatic mapping
 /// maps exactly (Name, Status, Assignee, Client User, Description, Client flag, then the custom fields in order),
 /// users are written by email (the lookup the mapping picks for those headers), multi-selections joined by the
-/// mapping's default separator. Clients are read by name in pages of <see cref="DefaultPageSize"/> (keyset, on the
+/// mapping's default separator, or, for a field whose values hold it, by another that its header names
+/// (<see cref="SeparatorHeader"/>). Clients are read by name in pages of <see cref="DefaultPageSize"/> (keyset, on the
 /// client list's index) and written as they come, so an inventory of any size is exported in bounded memory.
 /// </summary>
 public static class ClientExport
@@ -34,10 +36,15 @@ public static class ClientExport
         var statuses = inventory.Statuses.ToDictionary(s => s.Id, s => s.Name);
         var users = new Dictionary<int, string?>();
         var fields = inventory.CustomFields;
-        var separator = ColumnMapping.DefaultSeparator;
+        var separators = await SeparatorsAsync(db, inventory, cancellationToken);
+        var headers = ImportTemplate.Headers(inventory).ToArray();
+        for (var f = 0; f < fields.Count; f++)
+        {
+            headers[6 + f] = SeparatorHeader.Header(fields[f].Name, separators[f]);
+        }
 
         await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, cancellationToken);
-        await writer.WriteHeaderAsync(ImportTemplate.Headers(inventory));
+        await writer.WriteHeaderAsync(headers);
         var row = new string?[6 + fields.Count];
         var count = 0;
         string? after = null;
@@ -85,7 +92,7 @@ public static class ClientExport
                 for (var f = 0; f < fields.Count; f++)
                 {
                     row[6 + f] = client.Values.TryGetValue(fields[f].Id, out var value) && value.Length > 0
-                        ? value.Length == 1 ? value[0] : string.Join(separator, value)
+                        ? value.Length == 1 ? value[0] : string.Join(separators[f], value)
                         : null;
                 }
 
@@ -108,5 +115,66 @@ public static class ClientExport
 
         await writer.FinishAsync(cancellationToken);
         return count;
+    }
+
+    /// <summary>
+    /// Each custom field's separator in the export (<see cref="SeparatorHeader"/>): the default unless one of the field's
+    /// values holds it, then the next candidate none holds. The database is asked only for the stored values that hold
+    /// the candidate somewhere (a text scan of the inventory's clients; none, in the usual case, for the default), and
+    /// those are read to see which fields' values hold it.
+    /// </summary>
+    private static async Task<string[]> SeparatorsAsync(RolloutDbContext db, InventoryDefinition inventory, CancellationToken cancellationToken)
+    {
+        var fields = inventory.CustomFields;
+        var separators = new string[fields.Count];
+        var open = new HashSet<int>();
+        for (var f = 0; f < fields.Count; f++)
+        {
+            separators[f] = ColumnMapping.DefaultSeparator;
+            if (fields[f].IsMultiValued)
+            {
+                open.Add(fields[f].Id);
+            }
+        }
+
+        foreach (var candidate in SeparatorHeader.Candidates)
+        {
+            if (open.Count == 0)
+            {
+                break;
+            }
+
+            var holding = new HashSet<int>();
+            var pattern = "%" + candidate + "%";
+            await foreach (var json in db.Database.SqlQuery<string>(
+                               $"SELECT \"Values\" AS \"Value\" FROM \"Clients\" WHERE \"InventoryId\" = {inventory.InventoryId} AND \"Values\" LIKE {pattern}")
+                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                foreach (var (field, values) in JsonColumns.Deserialize<Dictionary<int, string[]>>(json))
+                {
+                    if (open.Contains(field) && values.Any(v => v.Contains(candidate, StringComparison.Ordinal)))
+                    {
+                        holding.Add(field);
+                    }
+                }
+
+                if (holding.Count == open.Count)
+                {
+                    break;
+                }
+            }
+
+            for (var f = 0; f < fields.Count; f++)
+            {
+                if (open.Contains(fields[f].Id) && !holding.Contains(fields[f].Id))
+                {
+                    separators[f] = candidate;
+                    open.Remove(fields[f].Id);
+                }
+            }
+        }
+
+        // Every candidate held: the default, and those values split on re-import (the user guide says so).
+        return separators;
     }
 }

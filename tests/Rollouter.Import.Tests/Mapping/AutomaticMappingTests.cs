@@ -183,4 +183,33 @@ public class AutomaticMappingTests
         Assert.Equal([("A", "Apps", "Software", null, "|", false), ("B", "Who", "Assignee", UserLookup.Name, null, false)],
             remembered.Columns.Select(c => (c.Letter, c.Header, c.Target, c.Lookup, c.Separator, c.CreateOptions)));
     }
+
+    [Fact]
+    public void AHeaderThatSaysItsSeparator_IsMappedToTheFieldWithThatSeparator()
+    {
+        // As the export writes a multi-selection whose values hold ";".
+        var columns = Columns("Name", "Tags (separated by |)", "software (Separated By ~)");
+
+        var mapping = AutomaticMapping.Suggest(columns, Inventory());
+
+        Assert.Equal([("Name", null), ("Tags", "|"), ("Software", "~")], mapping.Columns.Select(c => (c.Target, c.Separator)));
+    }
+
+    [Fact]
+    public void AHeaderThatSaysItsSeparator_DecidesOverTheRememberedOne_AndAFieldOfThatVeryNameKeepsIt()
+    {
+        var last = new ImportMapping
+        {
+            Columns = [new ColumnMapping { Letter = "B", Header = "Tags (separated by |)", Target = "Tags", Separator = "," }],
+        };
+        var remembered = AutomaticMapping.Suggest(Columns("Name", "Tags (separated by |)"), Inventory(), last);
+        var named = AutomaticMapping.Suggest(Columns("Apps (separated by |)", "Apps"),
+            Inventory(new CustomField { Id = 50, Name = "Apps (separated by |)", Type = CustomFieldType.MultiSelectionFree }));
+        var notOne = AutomaticMapping.Suggest(Columns("Tags (separated by)", "Software (separated by a b)"), Inventory());
+
+        Assert.Equal(("Tags", "|"), (remembered.Columns[1].Target, remembered.Columns[1].Separator));
+        Assert.Equal(("Apps (separated by |)", ";"), (named.Columns[0].Target, named.Columns[0].Separator));
+        Assert.Null(named.Columns[1].Target);
+        Assert.All(notOne.Columns, c => Assert.Null(c.Target));
+    }
 }

@@ -58,13 +58,27 @@ public static class AutomaticMapping
                          || (errorReport && columns[i].Header == Reports.ErrorReport.RowHeader);
         }
 
-        if (lastMapping is not null)
+        // A header that says its values' separator ("Tags (separated by |)", as the export writes it) is matched by the
+        // name before it, with that separator; unless a target bears the whole header as its name.
+        var targets = Targets(inventory).ToList();
+        var matchedHeaders = columns.Select(c => c.Header).ToArray();
+        var declared = new string?[columns.Count];
+        for (var i = 0; i < columns.Count; i++)
         {
-            ReuseLastMapping(columns, inventory, lastMapping, result, decided, used);
+            if (SeparatorHeader.TryParse(columns[i].Header, out var name, out var separator)
+                && !targets.Any(t => t.Names.Contains(columns[i].Header, StringComparer.Ordinal)))
+            {
+                matchedHeaders[i] = name;
+                declared[i] = separator;
+            }
         }
 
-        var targets = Targets(inventory).ToList();
-        var headers = columns.Select(c => Normalize(c.Header)).ToArray();
+        if (lastMapping is not null)
+        {
+            ReuseLastMapping(columns, inventory, lastMapping, result, decided, used, declared);
+        }
+
+        var headers = matchedHeaders.Select(Normalize).ToArray();
         for (var stage = ExactStage; stage <= CloseSpellingStage; stage++)
         {
             var candidates = new List<(int Column, Candidate Target, int Distance, UserLookup? Lookup)>();
@@ -79,7 +93,7 @@ public static class AutomaticMapping
                 foreach (var target in targets)
                 {
                     // Used targets still count here: a header as close to a taken target as to a free one is a guess.
-                    if (Match(stage, columns[i].Header, headers[i], target) is { } m)
+                    if (Match(stage, matchedHeaders[i], headers[i], target) is { } m)
                     {
                         matches.Add((target, m.Distance, m.Lookup));
                     }
@@ -119,7 +133,7 @@ public static class AutomaticMapping
 
                 if (target.Field is { IsMultiValued: true })
                 {
-                    result[column].Separator = ColumnMapping.DefaultSeparator;
+                    result[column].Separator = declared[column] ?? ColumnMapping.DefaultSeparator;
                 }
             }
         }
@@ -130,7 +144,7 @@ public static class AutomaticMapping
     }
 
     private static void ReuseLastMapping(IReadOnlyList<SheetColumn> columns, InventoryDefinition inventory,
-        ImportMapping lastMapping, ColumnMapping[] result, bool[] decided, HashSet<string> used)
+        ImportMapping lastMapping, ColumnMapping[] result, bool[] decided, HashSet<string> used, string?[] declared)
     {
         var remembered = lastMapping.Columns.Where(c => !string.IsNullOrEmpty(c.Header)).ToList();
         var taken = new bool[remembered.Count];
@@ -179,7 +193,7 @@ public static class AutomaticMapping
                 result[i].Target = last.Target;
                 result[i].Lookup = DefaultFields.IsUser(last.Target) ? last.Lookup ?? ColumnMapping.DefaultLookup : null;
                 result[i].Separator = field is { IsMultiValued: true }
-                    ? last.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator
+                    ? declared[i] ?? (last.Separator is { Length: > 0 } separator ? separator : ColumnMapping.DefaultSeparator)
                     : null;
             }
         }
