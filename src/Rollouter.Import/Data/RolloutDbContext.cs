@@ -21,6 +21,8 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     public DbSet<CustomFieldOption> CustomFieldOptions => Set<CustomFieldOption>();
     public DbSet<Inventory> Inventories => Set<Inventory>();
     public DbSet<InventoryCustomField> InventoryCustomFields => Set<InventoryCustomField>();
+
+    public DbSet<InventoryHiddenField> InventoryHiddenFields => Set<InventoryHiddenField>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<ClientHistoryEntry> ClientHistory => Set<ClientHistoryEntry>();
     public DbSet<ClientLinkType> ClientLinkTypes => Set<ClientLinkType>();
@@ -53,6 +55,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new CustomFieldOptionConfiguration());
         builder.ApplyConfiguration(new InventoryConfiguration());
         builder.ApplyConfiguration(new InventoryCustomFieldConfiguration());
+        builder.ApplyConfiguration(new InventoryHiddenFieldConfiguration());
         builder.ApplyConfiguration(new ClientConfiguration(provider));
         builder.ApplyConfiguration(new ClientHistoryEntryConfiguration());
         builder.ApplyConfiguration(new ClientLinkTypeConfiguration());

@@ -432,6 +432,135 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
             db.InventoryCustomFields.Where(f => f.InventoryId == shared.OwnInventory).Select(f => f.CustomFieldId).ToListAsync()));
     }
 
+    /// <summary>Takes the field off an inventory, as its edit page does: its clients keep their values, hidden.</summary>
+    private Task TakeOffAsync(Shared shared, int inventoryId) => factory.WithDbAsync(async db =>
+    {
+        var inventory = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == inventoryId);
+        var service = new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System);
+        var result = await service.UpdateAsync(inventory.RolloutId, inventory.Id,
+            new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, []), CancellationToken.None);
+        Assert.True(result.Succeeded);
+        return 0;
+    });
+
+    [Theory]
+    [InlineData("rename option")]
+    [InlineData("remove option")]
+    [InlineData("rename field")]
+    [InlineData("change pattern")]
+    public async Task AFieldTakenOffAnotherRolloutsInventory_StillReachesIt_SoAManagerCannotChangeIt(string change)
+    {
+        // The other rollout's client keeps "Red" hidden: a manager of W11 alone must not rename or remove it under them.
+        var shared = await SharedAsync();
+        await TakeOffAsync(shared, shared.OtherInventory);
+        var before = await StateAsync(shared);
+        var manager = await factory.SignInAsync(Manager);
+        var (url, page, fields) = Form(change, shared);
+
+        var (status, answer, _) = await manager.SubmitAsync(url, fields, page);
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("is used by 1 rollout you are not a member of", answer);
+        Assert.Equal(before, await StateAsync(shared));
+    }
+
+    [Fact]
+    public async Task RenamingAnOption_RenamesItInTheHiddenValuesOfAnInventoryTheFieldWasTakenOff_AndAddingItBackShowsThem()
+    {
+        var shared = await SharedAsync();
+        await TakeOffAsync(shared, shared.OtherInventory);
+        var admin = await factory.SignInAsync(Admin);
+        var (url, page, fields) = Form("rename option", shared);
+
+        var (status, _, _) = await admin.SubmitAsync(url, fields, page);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var values = await factory.WithDbAsync(db => db.Clients.AsNoTracking()
+            .Where(c => c.InventoryId == shared.OtherInventory).Select(c => c.Values).SingleAsync());
+        Assert.Equal(["Crimson"], values[shared.Field]);
+        Assert.Equal([shared.OtherInventory], await factory.WithDbAsync(db =>
+            db.InventoryHiddenFields.Where(h => h.CustomFieldId == shared.Field).Select(h => h.InventoryId).ToListAsync()));
+        await factory.WithDbAsync(async db =>
+        {
+            var inventory = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == shared.OtherInventory);
+            var result = await new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(
+                inventory.RolloutId, inventory.Id,
+                new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, [shared.Field]),
+                CancellationToken.None);
+            Assert.True(result.Succeeded);
+            return 0;
+        });
+        Assert.False(await factory.WithDbAsync(db => db.InventoryHiddenFields.AnyAsync(h => h.CustomFieldId == shared.Field)));
+    }
+
+    [Theory]
+    [InlineData("rename option", "rename the option")]
+    [InlineData("remove option", "remove the option")]
+    [InlineData("rename field", "rename the field")]
+    public async Task AnOptionOrFieldChange_WhileAnImportIntoAnInventoryWithTheFieldRuns_IsRefused_AndChangesNothing(string change, string says)
+    {
+        // The running import read the field's name and options when it started and writes what it read.
+        var shared = await SharedAsync();
+        await factory.WithDbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == shared.OtherInventory);
+            db.Imports.Add(new ClientImport
+            {
+                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
+                LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+                CreatedById = await db.Users.Where(u => u.Email == Admin).Select(u => u.Id).SingleAsync(),
+            });
+            await db.SaveChangesAsync();
+        });
+        var before = await StateAsync(shared);
+        var admin = await factory.SignInAsync(Admin);
+        var (url, page, fields) = Form(change, shared);
+
+        var (_, answer, _) = await admin.SubmitAsync(url, fields, page);
+
+        Assert.Contains($"An import into an inventory with this field is running: {says} when it has finished.", answer);
+        Assert.Equal(before, await StateAsync(shared));
+    }
+
+    [Fact]
+    public async Task RenamingAField_CarriesTheRememberedMappingAndTheImportsNotYetWrittenAlong()
+    {
+        var shared = await SharedAsync();
+        var mapping = new ImportMapping
+        {
+            Columns = [new ColumnMapping { Letter = "A", Header = "Name", Target = "Name" },
+                new ColumnMapping { Letter = "B", Header = "Farbe", Target = shared.FieldName }],
+        }.ToJson();
+        var importId = await factory.WithDbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == shared.OwnInventory);
+            inventory.LastImportMapping = mapping;
+            var import = new ClientImport
+            {
+                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "waiting.csv",
+                Status = ImportStatus.WaitingForApproval, Mapping = mapping,
+                CreatedById = await db.Users.Where(u => u.Email == Admin).Select(u => u.Id).SingleAsync(),
+            };
+            db.Imports.Add(import);
+            await db.SaveChangesAsync();
+            return import.Id;
+        });
+        var admin = await factory.SignInAsync(Admin);
+        var (url, page, fields) = Form("rename field", shared);
+
+        var (status, _, _) = await admin.SubmitAsync(url, fields, page);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var (remembered, waiting) = await factory.WithDbAsync(async db => (
+            await db.Inventories.Where(i => i.Id == shared.OwnInventory).Select(i => i.LastImportMapping).SingleAsync(),
+            await db.Imports.Where(i => i.Id == importId).Select(i => i.Mapping).SingleAsync()));
+        foreach (var json in new[] { remembered, waiting })
+        {
+            Assert.NotNull(json);
+            Assert.Equal(fields["Name"], ImportMapping.FromJson(json).Columns[1].Target);
+        }
+    }
+
     [Fact]
     public async Task ApiLists_GiveEachWorkflowAndFieldItsReach_AndWhetherTheCallerMayChangeIt()
     {

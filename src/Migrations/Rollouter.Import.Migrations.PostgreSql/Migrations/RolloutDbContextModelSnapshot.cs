@@ -692,6 +692,21 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.ToTable("InventoryCustomFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.Property<int>("InventoryId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CustomFieldId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("InventoryId", "CustomFieldId");
+
+                    b.HasIndex("CustomFieldId");
+
+                    b.ToTable("InventoryHiddenFields");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")
@@ -1120,6 +1135,21 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Navigation("CustomField");
 
                     b.Navigation("Inventory");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.CustomField", null)
+                        .WithMany()
+                        .HasForeignKey("CustomFieldId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", null)
+                        .WithMany()
+                        .HasForeignKey("InventoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.RolloutMember", b =>

@@ -683,6 +683,21 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.ToTable("InventoryCustomFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.Property<int>("InventoryId")
+                        .HasColumnType("int");
+
+                    b.Property<int>("CustomFieldId")
+                        .HasColumnType("int");
+
+                    b.HasKey("InventoryId", "CustomFieldId");
+
+                    b.HasIndex("CustomFieldId");
+
+                    b.ToTable("InventoryHiddenFields");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")
@@ -1112,6 +1127,21 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Navigation("CustomField");
 
                     b.Navigation("Inventory");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.CustomField", null)
+                        .WithMany()
+                        .HasForeignKey("CustomFieldId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", null)
+                        .WithMany()
+                        .HasForeignKey("InventoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.RolloutMember", b =>

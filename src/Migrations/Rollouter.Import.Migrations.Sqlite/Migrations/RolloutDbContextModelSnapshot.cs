@@ -652,6 +652,21 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.ToTable("InventoryCustomFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.Property<int>("InventoryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CustomFieldId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("InventoryId", "CustomFieldId");
+
+                    b.HasIndex("CustomFieldId");
+
+                    b.ToTable("InventoryHiddenFields");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")
@@ -1072,6 +1087,21 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Navigation("CustomField");
 
                     b.Navigation("Inventory");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.InventoryHiddenField", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.CustomField", null)
+                        .WithMany()
+                        .HasForeignKey("CustomFieldId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Rollouter.Import.Data.Entities.Inventory", null)
+                        .WithMany()
+                        .HasForeignKey("InventoryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Rollouter.Import.Data.Entities.RolloutMember", b =>

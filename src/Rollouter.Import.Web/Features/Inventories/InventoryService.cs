@@ -70,12 +70,20 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
 
         inventory.Name = name;
         inventory.WorkflowId = workflowId;
-        // Values of a field taken away stay on the clients (keyed by field id) and come back if the field is added again.
+        // Values of a field taken away stay on the clients (keyed by field id) and come back if the field is added again;
+        // the field stays known as hidden on the inventory meanwhile (InventoryHiddenField).
         var existing = inventory.CustomFields.ToDictionary(f => f.CustomFieldId);
+        var hidden = await db.InventoryHiddenFields.Where(h => h.InventoryId == inventory.Id).ToListAsync(cancellationToken);
         foreach (var gone in inventory.CustomFields.Where(f => !fieldIds.Contains(f.CustomFieldId)).ToList())
         {
             inventory.CustomFields.Remove(gone);
+            if (inventory.ClientCount > 0 && hidden.All(h => h.CustomFieldId != gone.CustomFieldId))
+            {
+                db.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = inventory.Id, CustomFieldId = gone.CustomFieldId });
+            }
         }
+
+        db.InventoryHiddenFields.RemoveRange(hidden.Where(h => fieldIds.Contains(h.CustomFieldId)));
 
         for (var i = 0; i < fieldIds.Count; i++)
         {
@@ -154,6 +162,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await db.Clients.InInventory(rolloutId, inventoryId).ExecuteDeleteAsync(cancellationToken);
         await ImportLifecycle.DeleteImportsAsync(db, db.Imports.Where(i => i.InventoryId == inventoryId), cancellationToken);
         await db.InventoryCustomFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
+        await db.InventoryHiddenFields.Where(f => f.InventoryId == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         audit?.InventoryDeleted(actorId, rolloutId, inventoryId, inventory.Name, clientCount, importIds);

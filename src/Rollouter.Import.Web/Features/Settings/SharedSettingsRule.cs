@@ -66,7 +66,7 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
         OfAsync(user, UsingWorkflow(workflowId), cancellationToken);
 
     public Task<SettingReach> ReachOfFieldAsync(ClaimsPrincipal user, int fieldId, CancellationToken cancellationToken) =>
-        OfAsync(user, UsingField(fieldId), cancellationToken);
+        OfAsync(user, UsingField(fieldId), cancellationToken, HidingField(fieldId));
 
     /// <summary>The refusal when <paramref name="user"/> may not change the workflow; empty when they may.</summary>
     public async Task<ProblemList> RefusalForWorkflowAsync(ClaimsPrincipal user, int workflowId, CancellationToken cancellationToken) =>
@@ -89,7 +89,10 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
     {
         var uses = await db.InventoryCustomFields.AsNoTracking()
             .Select(f => new { f.Inventory.RolloutId, SettingId = f.CustomFieldId, f.Inventory.ClientCount }).ToListAsync(cancellationToken);
-        return await ByIdAsync(user, uses.Select(u => (u.RolloutId, u.SettingId, u.ClientCount)), cancellationToken);
+        var hidden = await (from h in db.InventoryHiddenFields.AsNoTracking()
+                            join i in db.Inventories on h.InventoryId equals i.Id
+                            select new { i.RolloutId, SettingId = h.CustomFieldId, i.ClientCount }).ToListAsync(cancellationToken);
+        return await ByIdAsync(user, uses.Concat(hidden).Select(u => (u.RolloutId, u.SettingId, u.ClientCount)), cancellationToken);
     }
 
     /// <summary>The ids of the rollouts whose inventories <paramref name="user"/> may switch to a copy.</summary>
@@ -109,18 +112,28 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
 
     private IQueryable<Inventory> UsingWorkflow(int workflowId) => db.Inventories.Where(i => i.WorkflowId == workflowId);
 
-    private IQueryable<Inventory> UsingField(int fieldId) =>
-        db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId));
+    /// <summary>
+    /// The inventories that show the field, and those whose clients keep its values hidden since it was taken off
+    /// (<see cref="InventoryHiddenField"/>): a change of the field or its options reaches both.
+    /// </summary>
+    public IQueryable<Inventory> UsingField(int fieldId) =>
+        db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
+                                  || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId));
+
+    private IQueryable<int> HidingField(int fieldId) =>
+        db.InventoryHiddenFields.Where(h => h.CustomFieldId == fieldId).Select(h => h.InventoryId);
 
     /// <summary>
     /// The rule needs only the rollouts; the pages also show the clients, from the counts kept with the inventories
     /// (<see cref="Inventory.ClientCount"/>), so that a settings page costs the same with a million clients as with ten.
     /// </summary>
-    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, CancellationToken cancellationToken)
+    private async Task<SettingReach> OfAsync(ClaimsPrincipal user, IQueryable<Inventory> inventories, CancellationToken cancellationToken,
+        IQueryable<int>? hiddenIn = null)
     {
         var visible = (await VisibleRolloutIdsAsync(user, cancellationToken)).ToHashSet();
         var used = await inventories.AsNoTracking()
-            .Select(i => new { i.RolloutId, RolloutName = i.Rollout.Name, i.Name, i.ClientCount }).ToListAsync(cancellationToken);
+            .Select(i => new { i.Id, i.RolloutId, RolloutName = i.Rollout.Name, i.Name, i.ClientCount }).ToListAsync(cancellationToken);
+        var hidden = hiddenIn is null ? [] : (await hiddenIn.ToListAsync(cancellationToken)).ToHashSet();
         if (used.Count == 0)
         {
             return SettingReach.None;
@@ -129,7 +142,7 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
         var rolloutIds = used.Select(i => i.RolloutId).Distinct().ToList();
         var names = used.Where(i => visible.Contains(i.RolloutId))
             .OrderBy(i => i.RolloutName, StringComparer.CurrentCulture).ThenBy(i => i.Name, StringComparer.CurrentCulture)
-            .Select(i => $"{i.RolloutName} / {i.Name}").ToList();
+            .Select(i => $"{i.RolloutName} / {i.Name}" + (hidden.Contains(i.Id) ? " (taken off; its clients keep their values)" : "")).ToList();
         return new SettingReach(used.Count, used.Sum(i => i.ClientCount), rolloutIds.Count(id => !visible.Contains(id)), names);
     }
 

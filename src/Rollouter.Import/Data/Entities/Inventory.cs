@@ -42,3 +42,15 @@ public class InventoryCustomField
 
     public int Position { get; set; }
 }
+
+/// <summary>
+/// A custom field taken off an inventory whose clients had values of it: the values stay on the clients, hidden, and
+/// come back if the field is added again, so the field still reaches the inventory's rollout (the shared-settings rule)
+/// and its option changes still reach those clients. Removed when the field is added back or the inventory goes.
+/// </summary>
+public class InventoryHiddenField
+{
+    public int InventoryId { get; set; }
+
+    public int CustomFieldId { get; set; }
+}

@@ -124,12 +124,32 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             return errors.ToResult();
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (form.Name != field.Name)
+        {
+            // Mappings name their fields: the inventories' remembered mappings and their imports not yet written follow
+            // the new name, as they follow a copy (DuplicateAsync); a running import read the old one.
+            if (await RefusalWhileImportingAsync(field.Id, "rename the field", cancellationToken) is { } running)
+            {
+                return Problem.Conflict(running);
+            }
+
+            var inventories = await rule.UsingField(field.Id).ToListAsync(cancellationToken);
+            inventories.ForEach(i => i.LastImportMapping = Remap(i.LastImportMapping, field.Name, form.Name));
+            var ids = inventories.Select(i => i.Id).ToList();
+            var unwritten = await db.Imports.Where(i => ids.Contains(i.InventoryId) && i.Mapping != null
+                && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
+                    || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
+            unwritten.ForEach(i => i.Mapping = Remap(i.Mapping, field.Name, form.Name));
+        }
+
         field.Name = form.Name;
         field.Description = form.Description;
         field.Type = form.Type;
         field.Required = form.Required;
         field.ValidationRegex = form.ValidationRegex;
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return errors.ToResult();
     }
 
@@ -182,6 +202,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         var actorId = user.UserId();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await RefusalWhileImportingAsync(field.Id, "rename the option", cancellationToken) is { } running)
+        {
+            return Problem.Conflict(running);
+        }
+
         var old = option.Name;
         option.Name = clean;
         await db.SaveChangesAsync(cancellationToken);
@@ -252,6 +277,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             return errors.ToResult();
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await RefusalWhileImportingAsync(field.Id, "remove the option", cancellationToken) is { } running)
+        {
+            return Problem.Conflict(running);
+        }
+
         var used = await CountClientsWithOptionAsync(field.Id, option.Name, cancellationToken);
         if (used > 0)
         {
@@ -262,6 +293,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         field.Options.Remove(option);
         db.CustomFieldOptions.Remove(option);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return errors.ToResult();
     }
 
@@ -399,12 +431,19 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
             var place = inventory.CustomFields.Single(f => f.CustomFieldId == field.Id);
             inventory.CustomFields.Remove(place);
+            if (inventory.ClientCount > 0
+                && !await db.InventoryHiddenFields.AnyAsync(h => h.InventoryId == inventory.Id && h.CustomFieldId == field.Id, cancellationToken))
+            {
+                // The original's values stay on the clients, hidden, as when a field is taken off an inventory.
+                db.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = inventory.Id, CustomFieldId = field.Id });
+            }
+
             inventory.CustomFields.Add(new InventoryCustomField { CustomFieldId = copy.Id, Position = place.Position });
-            inventory.LastImportMapping = MapToCopy(inventory.LastImportMapping, field.Name, copy.Name);
+            inventory.LastImportMapping = Remap(inventory.LastImportMapping, field.Name, copy.Name);
             var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
                 && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
                     || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
-            unwritten.ForEach(i => i.Mapping = MapToCopy(i.Mapping, field.Name, copy.Name));
+            unwritten.ForEach(i => i.Mapping = Remap(i.Mapping, field.Name, copy.Name));
 
             await db.SaveChangesAsync(cancellationToken);
             await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), cancellationToken);
@@ -414,8 +453,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         return copy;
     }
 
-    /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/>.</summary>
-    private static string? MapToCopy(string? json, string original, string copy)
+    /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/> (a copy, or the renamed field).</summary>
+    private static string? Remap(string? json, string original, string copy)
     {
         if (json is null)
         {
@@ -468,9 +507,29 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
     }
 
+    /// <summary>The clients of the inventories that show the field or keep its values hidden (<see cref="SharedSettingsRule.UsingField"/>).</summary>
     private IQueryable<Client> ClientsWithField(int fieldId) =>
-        db.Clients.Where(c => db.InventoryCustomFields.Any(f =>
-            f.CustomFieldId == fieldId && f.InventoryId == c.InventoryId && f.Inventory.RolloutId == c.RolloutId));
+        db.Clients.Where(c => rule.UsingField(fieldId).Any(i => i.Id == c.InventoryId && i.RolloutId == c.RolloutId));
+
+    /// <summary>
+    /// Inside the caller's transaction: waits for the write lock of every rollout with an inventory that has the field
+    /// (shown or hidden), in the rollouts' order as <see cref="DuplicateAsync"/> does, so that no import writes values of
+    /// the field meanwhile; then the refusal while an import into one of them runs (it read the field's name and options
+    /// when it started, and would write what it read). Null when the change may go on.
+    /// </summary>
+    private async Task<string?> RefusalWhileImportingAsync(int fieldId, string change, CancellationToken cancellationToken)
+    {
+        var inventories = await rule.UsingField(fieldId).Select(i => new { i.Id, i.RolloutId }).ToListAsync(cancellationToken);
+        foreach (var rollout in inventories.Select(i => i.RolloutId).Distinct().Order())
+        {
+            await RolloutWriteLock.AcquireAsync(db, rollout, cancellationToken);
+        }
+
+        var ids = inventories.Select(i => i.Id).ToList();
+        return await db.Imports.AnyAsync(i => ids.Contains(i.InventoryId) && i.Status == ImportStatus.InProgress, cancellationToken)
+            ? $"An import into an inventory with this field is running: {change} when it has finished."
+            : null;
+    }
 
     /// <summary>Applies <paramref name="change"/> to every client holding <paramref name="option"/>, 1,000 at a time.</summary>
     private async Task ForEachClientWithOptionAsync(int fieldId, string option, Action<Client, string[]> change,
