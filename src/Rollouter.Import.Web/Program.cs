@@ -84,6 +84,7 @@ try
         })
         .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
+    builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ProblemClientErrorFactory>();
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response.StatusCode));
     builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
@@ -144,6 +145,7 @@ try
     // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
     app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
     app.UseRouting();
+    app.UseApiMethodNotAllowed();
     // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
     app.UseRateLimiter();
     app.UseAuthentication();

@@ -98,4 +98,65 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
 
         await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
+
+    [Theory]
+    [InlineData("GET", "/api/imports/1/check", "POST")]
+    [InlineData("GET", "/api/auth/login", "POST")]
+    [InlineData("HEAD", "/api/rollouts", "GET")]
+    [InlineData("HEAD", "/api/imports/1/check", "POST")]
+    public async Task AGetOrHeadOnAnAddressThatTakesOnlyOtherMethods_IsMethodNotAllowed_SayingWhichItTakes(string method, string path, string allowed)
+    {
+        // The static assets' fallback made routing answer these "There is nothing at this address".
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Contains(allowed, response.Content.Headers.Allow);
+        if (method == "GET")
+        {
+            var problem = await ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+            Assert.Equal("This address does not take this method.", problem["detail"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task AGetOfAnAddressThatDoesNotExist_IsStillNotFound()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        await ProblemAsync(await client.GetAsync("/api/imports/abc/check"), HttpStatusCode.NotFound);
+        await ProblemAsync(await client.GetAsync("/api/imports/1/check/more"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ABodyOfAnotherType_IsUnsupportedMediaType_AsProblemDetails_SayingWhatToSend()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        using var text = new StringContent("{}", Encoding.UTF8, new MediaTypeHeaderValue("text/plain"));
+        using var json = new StringContent("{}", Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+        var problem = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/inventories", text),
+            HttpStatusCode.UnsupportedMediaType);
+        var upload = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/imports", json),
+            HttpStatusCode.UnsupportedMediaType);
+
+        Assert.All(new[] { problem, upload }, p => Assert.Equal("This address does not take a body of this type: send JSON " +
+            "(Content-Type: application/json), or a file upload as multipart/form-data.", p["detail"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AQueryParameterThatIsNotValid_IsNamedAsOne_NotAsTheBody()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+
+        var problem = await ProblemAsync(await client.GetAsync($"/api/inventories/{laptops}/clients?pageSize=2147483648"),
+            HttpStatusCode.BadRequest);
+
+        Assert.StartsWith("The query parameter pageSize is not valid: ", problem["detail"]!.GetValue<string>());
+        Assert.DoesNotContain("body", problem["detail"]!.GetValue<string>());
+    }
 }

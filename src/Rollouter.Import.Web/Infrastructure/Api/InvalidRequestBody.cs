@@ -17,7 +17,10 @@ public static partial class InvalidRequestBody
         ArgumentNullException.ThrowIfNull(context);
         var body = context.ActionDescriptor.Parameters
             .FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)?.ParameterType;
-        var details = ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body));
+        // The address's own parameters (query, route), as opposed to the body's members.
+        var parameters = context.ActionDescriptor.Parameters.Where(p => p.BindingInfo?.BindingSource != BindingSource.Body)
+            .Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var details = ProblemMapping.Details(StatusCodes.Status400BadRequest, Message(context.ModelState, body, parameters));
         // One member at fault is also named in `field`, as a refusal of a service names its field.
         if (Failed(context.ModelState).Select(failure => Field(failure.Key)).Distinct().ToList() is [{ Length: > 0 } field])
         {
@@ -27,16 +30,31 @@ public static partial class InvalidRequestBody
         return ProblemMapping.ToApiResult(details);
     }
 
-    public static string Message(ModelStateDictionary modelState, Type? bodyType = null)
+    public static string Message(ModelStateDictionary modelState, Type? bodyType = null, IReadOnlySet<string>? parameters = null)
     {
-        var problems = Failed(modelState)
+        var failed = Failed(modelState);
+        var inAddress = failed.Where(failure => parameters?.Contains(failure.Key) == true).ToList();
+        var address = inAddress
+            .SelectMany(failure => failure.Entry.Errors.Select(error =>
+                $"The query parameter {failure.Key} is not valid: {ErrorText(error)}"))
+            .Distinct()
+            .ToList();
+        var problems = failed.Except(inAddress)
             .SelectMany(failure => failure.Entry.Errors.Select(error => Describe(failure.Key, error, bodyType)))
             .Distinct()
             .ToList();
+        if (address.Count > 0)
+        {
+            return string.Join(" ", address) + (problems.Count == 0 ? "" : " The request body is not valid: " + string.Join("; ", problems));
+        }
+
         return problems.Count == 0
             ? "The request body is not valid."
             : "The request body is not valid: " + string.Join("; ", problems);
     }
+
+    private static string ErrorText(ModelError error) =>
+        string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage;
 
     private static List<(string Key, ModelStateEntry Entry)> Failed(ModelStateDictionary modelState)
     {
@@ -89,7 +107,7 @@ public static partial class InvalidRequestBody
 
     private static string Describe(string key, ModelError error, Type? bodyType)
     {
-        var message = string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "invalid" : error.ErrorMessage;
+        var message = ErrorText(error);
         // System.Text.Json adds where it stopped reading ("Path: $.role | LineNumber: 0 | BytePositionInLine: 20.").
         message = JsonPosition().Replace(message, "").Trim();
         if (message.Contains("could not be converted", StringComparison.Ordinal) && TypeAt(bodyType, key) is { } type)

@@ -81,6 +81,9 @@ public static class ProblemMapping
         ArgumentNullException.ThrowIfNull(details);
         details.Detail ??= status switch
         {
+            // Routing's answer to the upload's [Consumes] names no action, so one sentence covers both kinds of body.
+            StatusCodes.Status415UnsupportedMediaType => "This address does not take a body of this type: send JSON " +
+                "(Content-Type: application/json), or a file upload as multipart/form-data.",
             StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token from POST /api/auth/login.",
             StatusCodes.Status403Forbidden => "Your role does not allow this.",
             StatusCodes.Status404NotFound => "There is nothing at this address.",
