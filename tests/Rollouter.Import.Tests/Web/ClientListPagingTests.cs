@@ -108,6 +108,23 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Equal("PC-0001", Names(await strange.Content.ReadAsStringAsync())[0]);
     }
 
+    [Theory]
+    [InlineData("PC-0001")]
+    [InlineData("A")]
+    [InlineData("%")]
+    public async Task Page_JumpToANameAtTheStart_OffersNoPrevious(string name)
+    {
+        // Previous led to the first page again, showing the same clients.
+        var (inventory, _) = await PagingAsync();
+        var browser = await factory.SignInAsync("technician@demo.test");
+
+        var jumped = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?from={Uri.EscapeDataString(name)}");
+
+        Assert.Equal("PC-0001", Names(jumped)[0]);
+        Assert.Null(Link(jumped, "page-previous"));
+        Assert.NotNull(Link(jumped, "page-next"));
+    }
+
     [Fact]
     public async Task Page_SortsByACustomField_AndCountsASearchUpToAThousand()
     {

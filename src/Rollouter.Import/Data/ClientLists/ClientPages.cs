@@ -274,7 +274,10 @@ public sealed class ClientPages(RolloutDbContext db)
                 // At the name itself: the rows with this key from the lowest id on (or down from the highest).
                 var at = new ClientCursor(Client.KeyOf(name), descending ? int.MaxValue : 0);
                 var list = await rows.FetchAsync(at, descending, size + 1, cancellationToken);
-                return Page(Trim(list, size), true, list.Count > size);
+                // Previous only when a client comes before the first one shown (a jump to the very first name has none).
+                var previous = list.Count == 0
+                    || (await rows.FetchAsync(new ClientCursor(list[0].Key, list[0].Id), !descending, 1, cancellationToken)).Count > 0;
+                return Page(Trim(list, size), previous, list.Count > size);
             }
 
             case ClientPosition.Offset(var skip) when skip > 0:
