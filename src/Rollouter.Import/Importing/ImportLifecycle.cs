@@ -82,7 +82,7 @@ public sealed class ImportLifecycle(
             return read.Problem;
         }
 
-        var (options, rowCount, mapping, validation) = read.Value;
+        var (options, rowCount, mapping, validation, _) = read.Value;
         var import = new ClientImport
         {
             RolloutId = rolloutId,
@@ -125,7 +125,8 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// Replaces the mapping (headers are taken from the file) where <see cref="ImportStatusRules.CanEditMapping"/>
-    /// allows it; the status follows the validation, whose errors come back with the import.
+    /// allows it; the status follows the validation, whose errors come back with the import, except that the mapping the
+    /// import already has (compared by meaning, <see cref="ImportMapping.Same"/>) leaves a Failed import Failed.
     /// </summary>
     public async Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, CancellationToken cancellationToken)
     {
@@ -156,8 +157,9 @@ public sealed class ImportLifecycle(
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var validation = MappingValidation.Validate(mapping, file.Value.Columns, definition);
+        var changed = !ImportMapping.Same(mapping, ImportMapping.FromJson(import.Mapping), definition);
         import.Mapping = mapping.ToJson();
-        import.Status = ImportStatusRules.AfterMapping(validation);
+        import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
         return await SaveAsync(import, validation, cancellationToken);
     }
 
@@ -165,7 +167,8 @@ public sealed class ImportLifecycle(
     /// Reads the kept file again with other parse options (sheet, header row, delimiter, encoding, hidden rows) where
     /// <see cref="ImportStatusRules.CanChangeFileSettings"/> allows it. A problem of the file with these options (the
     /// reader's message) changes nothing; otherwise the effective options, the row count and a mapping suggested anew
-    /// (the current one first, so choices survive by header) are stored and the status follows the validation.
+    /// (the current one first, so choices survive by header) are stored and the status follows the validation. Options
+    /// that read the file as it is read already change nothing: the mapping, the corrections and a Failed status stay.
     /// </summary>
     public async Task<Result<ImportState>> UpdateParseOptionsAsync(int importId, ParseOptions options, int userId,
         CancellationToken cancellationToken)
@@ -195,13 +198,26 @@ public sealed class ImportLifecycle(
             return read.Problem;
         }
 
-        var (used, rowCount, mapping, validation) = read.Value;
-        KeepImportSettings(ImportMapping.FromJson(import.Mapping), mapping);
-        var removed = used.ToJson() == import.ParseOptions ? 0 : await RemoveCorrectionsAsync(import.Id, cancellationToken);
+        var (used, rowCount, mapping, validation, validationOf) = read.Value;
+        var current = ImportMapping.FromJson(import.Mapping);
+        var changed = used.ToJson() != import.ParseOptions;
+        if (changed)
+        {
+            KeepImportSettings(current, mapping);
+        }
+        else
+        {
+            // The file reads as before: its columns are the same, so the import keeps its mapping, its corrections and,
+            // when Failed, its status.
+            mapping = current;
+            validation = validationOf(current);
+        }
+
+        var removed = changed ? await RemoveCorrectionsAsync(import.Id, cancellationToken) : 0;
         import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
-        import.Status = ImportStatusRules.AfterMapping(validation);
+        import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
         var saved = await SaveAsync(import, validation, cancellationToken);
         if (saved.Succeeded)
         {
@@ -728,11 +744,14 @@ public sealed class ImportLifecycle(
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
         var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
-        return new FileReading(spreadsheet.Options, rowCount, mapping,
-            MappingValidation.Validate(mapping, spreadsheet.Columns, definition));
+        var columns = spreadsheet.Columns;
+        return new FileReading(spreadsheet.Options, rowCount, mapping, MappingValidation.Validate(mapping, columns, definition),
+            other => MappingValidation.Validate(other, columns, definition));
     }
 
-    private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation);
+    /// <param name="ValidationOf">Validates another mapping against the file's columns as read.</param>
+    private sealed record FileReading(ParseOptions Options, int RowCount, ImportMapping Mapping, MappingValidation Validation,
+        Func<ImportMapping, MappingValidation> ValidationOf);
 
     /// <summary>
     /// Deletes the imports and everything stored with them (failed rows, file chunks, corrections), inside the caller's

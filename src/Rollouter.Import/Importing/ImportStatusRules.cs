@@ -17,7 +17,8 @@ namespace Rollouter.Import.Importing;
 /// Mapping, file settings and corrections change while Incomplete, Waiting for Approval or Failed; Check and Approve
 /// need Waiting for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting
 /// for Approval) can be discarded, with its file. Corrections leave the status as it is: a Failed import stays Failed,
-/// its failed rows the last run's verdict, until it is checked or approved again. Only a Completed import is reverted, once (a Reverted
+/// its failed rows the last run's verdict, until it is checked or approved again; so does saving the mapping or the file
+/// settings it already has (only a changed one moves it on, decision 0025). Only a Completed import is reverted, once (a Reverted
 /// import is final: nothing more is done to it).
 /// </summary>
 public static class ImportStatusRules
@@ -68,6 +69,17 @@ public static class ImportStatusRules
     {
         ArgumentNullException.ThrowIfNull(validation);
         return validation.CanApprove ? ImportStatus.WaitingForApproval : ImportStatus.Incomplete;
+    }
+
+    /// <summary>
+    /// After the mapping or the file settings are saved again: a changed one as <see cref="AfterMapping(MappingValidation)"/>;
+    /// an unchanged one leaves a Failed import Failed (its failed rows, error report and cell editors stay the last
+    /// run's verdict) as long as its mapping can still be approved.
+    /// </summary>
+    public static ImportStatus AfterMapping(MappingValidation validation, ImportStatus current, bool changed)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        return !changed && current == ImportStatus.Failed && validation.CanApprove ? ImportStatus.Failed : AfterMapping(validation);
     }
 
     public static ImportStatus AfterApproval => ImportStatus.InProgress;

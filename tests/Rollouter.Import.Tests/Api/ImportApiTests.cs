@@ -148,6 +148,42 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal(1, await ClientCountAsync(name));
     }
 
+    [Fact]
+    public async Task FailedImport_WithTheSameMappingOrFileSettingsSavedAgain_StaysFailed_WithItsFailedRowsAndReport()
+    {
+        // Monitors, as above: the Laptops tests' suggestions stay as they are.
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        // LT-0001 is a laptop: its row fails whatever the mapping of the other columns.
+        var csv = $"Name,Status,Department\nLT-0001,New,IT\n{Unique("SAME")},New,IT\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "same.csv", csv));
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        var failed = await client.WaitForResultAsync(import.Id());
+        Assert.Equal("Failed", failed.Status());
+
+        // The very mapping and file settings the import has, as the API gives them.
+        var mapping = await client.PutAsync($"/api/imports/{import.Id()}/mapping",
+            new StringContent(failed["mapping"]!.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, mapping.StatusCode);
+        Assert.Equal("Failed", (await ApiTestClient.ReadAsync(mapping)).Status());
+        var options = await client.PutAsync($"/api/imports/{import.Id()}/parse-options",
+            new StringContent(failed["parseOptions"]!.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, options.StatusCode);
+        var kept = await ApiTestClient.ReadAsync(options);
+        Assert.Equal("Failed", kept.Status());
+        Assert.Equal(failed["mapping"]!.ToJsonString(), kept["mapping"]!.ToJsonString());
+
+        Assert.Equal(1, (await client.GetJsonAsync($"/api/imports/{import.Id()}/errors"))["total"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/imports/{import.Id()}/error-report")).StatusCode);
+
+        // A changed mapping still moves it on (decision 0025).
+        var changed = failed["mapping"]!.DeepClone();
+        changed["updateExisting"] = !changed["updateExisting"]!.GetValue<bool>();
+        var remapped = await client.PutAsync($"/api/imports/{import.Id()}/mapping",
+            new StringContent(changed.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal("WaitingForApproval", (await ApiTestClient.ReadAsync(remapped)).Status());
+    }
+
     private static string[] Headers(JsonNode import) =>
         [.. import["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>())];
 

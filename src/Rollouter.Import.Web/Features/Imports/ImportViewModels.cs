@@ -260,41 +260,6 @@ public sealed class ParseOptionsForm
 /// <summary>The mapping form as posted: one entry per column, plus "Update existing clients".</summary>
 public sealed class MappingForm
 {
-    /// <summary>
-    /// Whether two mappings import the same way: "Update existing clients", and per column the target and the options
-    /// that apply to it (a user lookup left empty is by email; a separator left empty is ";").
-    /// </summary>
-    public static bool Same(ImportMapping a, ImportMapping b, InventoryDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
-        ArgumentNullException.ThrowIfNull(definition);
-        if (a.UpdateExisting != b.UpdateExisting)
-        {
-            return false;
-        }
-
-        (string?, UserLookup?, bool, string?) Meaning(ColumnMapping? c)
-        {
-            if (c is null || string.IsNullOrWhiteSpace(c.Target))
-            {
-                return (null, null, false, null);
-            }
-
-            var target = c.Target;
-            var field = definition.FindField(target);
-            return (target,
-                DefaultFields.IsUser(target) ? c.Lookup ?? ColumnMapping.DefaultLookup : null,
-                field is { HasOptions: true } && c.CreateOptions,
-                field is { IsMultiValued: true } ? c.Separator is { Length: > 0 } s ? s : ColumnMapping.DefaultSeparator : null);
-        }
-
-        var letters = a.Columns.Select(c => c.Letter).Union(b.Columns.Select(c => c.Letter), StringComparer.OrdinalIgnoreCase);
-        return letters.All(letter =>
-            Meaning(a.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase))) ==
-            Meaning(b.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase))));
-    }
-
     public bool UpdateExisting { get; set; }
 
     public List<ColumnForm> Columns { get; set; } = [];

@@ -185,13 +185,16 @@ public sealed class ImportsController(
             options = options with { HeaderRow = null };
         }
 
+        var before = import.ParseOptions;
         var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = $"File settings saved: {result.Value.Import.RowCount} rows; the column-field assignment was suggested anew.";
+        TempData["Message"] = result.Value.Import.ParseOptions == before
+            ? $"File settings unchanged: {result.Value.Import.RowCount} rows; the column-field assignment is kept."
+            : $"File settings saved: {result.Value.Import.RowCount} rows; the column-field assignment was suggested anew.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
@@ -433,7 +436,7 @@ public sealed class ImportsController(
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var shown = form.ToMapping(definition.CustomFields);
-        if (MappingForm.Same(shown, ImportMapping.FromJson(import.Mapping), definition))
+        if (ImportMapping.Same(shown, ImportMapping.FromJson(import.Mapping), definition))
         {
             return (import, false, null);
         }
