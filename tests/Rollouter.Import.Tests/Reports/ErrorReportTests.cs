@@ -64,11 +64,14 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         Assert.Equal(["4", names[2], "New", "+cmd", "IT", "SN12"], Row(sheet, 3, 6));
         Assert.Equal(["5", names[3], "New", "-2", "Nowhere", "SN000004"], Row(sheet, 4, 6));
         Assert.Equal(["6", names[4], "Nope", "@SUM(A1)", "IT", "bad"], Row(sheet, 5, 6));
-        Assert.StartsWith("B (Status): ", sheet.Cell(2, 7).GetString());
-        Assert.StartsWith("E (Serial number): ", sheet.Cell(3, 7).GetString());
-        Assert.StartsWith("D (Department): ", sheet.Cell(4, 7).GetString());
+        // A message names the column where the report shows it (after "Row"): its letter there and its header.
+        Assert.StartsWith("C (Status): ", sheet.Cell(2, 7).GetString());
+        Assert.StartsWith("F (Serial number): ", sheet.Cell(3, 7).GetString());
+        Assert.StartsWith("E (Department): ", sheet.Cell(4, 7).GetString());
+        Assert.Equal(["Status", "Serial number", "Department"], [sheet.Cell("C1").GetString(), sheet.Cell("F1").GetString(), sheet.Cell("E1").GetString()]);
+        Assert.Equal(["Nope", "SN12", "Nowhere"], [sheet.Cell("C2").GetString(), sheet.Cell("F3").GetString(), sheet.Cell("E4").GetString()]);
         var both = sheet.Cell(5, 7).GetString();
-        Assert.Matches("^B \\(Status\\): .+\\. E \\(Serial number\\): .+$", both);
+        Assert.Matches("^C \\(Status\\): .+\\. F \\(Serial number\\): .+$", both);
         Assert.DoesNotContain(".;", both, StringComparison.Ordinal);
         Assert.NotEqual(sheet.Cell(2, 2).Style.Fill.BackgroundColor, sheet.Cell(2, 3).Style.Fill.BackgroundColor);
     }
@@ -162,7 +165,7 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
 public sealed class ErrorReportDescribeTests
 {
     [Fact]
-    public void Describe_JoinsTheRowsMessagesAsSentences_WithoutAStrayPunctuationMark()
+    public void Describe_JoinsTheRowsMessagesAsSentences_WithoutAStrayPunctuationMark_NamingTheReportsColumns()
     {
         SheetColumn[] columns = [new(0, "A", "Name"), new(1, "B", "Model"), new(4, "E", "Serial number")];
         ImportRowError[] errors =
@@ -176,11 +179,23 @@ public sealed class ErrorReportDescribeTests
         var text = ErrorReport.Describe(errors, columns);
 
         Assert.Equal(
-            "B (Model): \"X1\" is not an option of field \"Model\"; add it to the field's options or enable \"Create option if not exists\". " +
-            "E (Serial number): \"bad\" does not match the pattern of field \"Serial number\" (^SN\\d+$). " +
-            "A (Name): \"pc-1\" appears again in row 9. Did you mean \"PC-1\"? " +
+            "C (Model): \"X1\" is not an option of field \"Model\"; add it to the field's options or enable \"Create option if not exists\". " +
+            "F (Serial number): \"bad\" does not match the pattern of field \"Serial number\" (^SN\\d+$). " +
+            "B (Name): \"pc-1\" appears again in row 9. Did you mean \"PC-1\"? " +
             "\"Owner\" is required.",
             text);
+    }
+}
+
+public sealed class ErrorReportLetterTests
+{
+    [Fact]
+    public void Describe_TheFilesColumnZ_IsTheReportsColumnAA()
+    {
+        SheetColumn[] columns = [new(25, "Z", "Notes")];
+        ImportRowError[] errors = [new() { Row = 2, Column = "Z", Value = "x", Message = "Too long." }];
+
+        Assert.Equal("AA (Notes): Too long.", ErrorReport.Describe(errors, columns));
     }
 }
 

@@ -7,7 +7,8 @@ namespace Rollouter.Import.Importing.Reports;
 /// <summary>
 /// The error report of a failed import: a <see cref="RowHeader"/> column with each row's number in the uploaded file,
 /// then the failing rows exactly as the file holds them, under the file's own header row, plus an
-/// <see cref="ErrorsHeader"/> column with every message of the row. The erroneous cells are highlighted.
+/// <see cref="ErrorsHeader"/> column with every message of the row, each naming its column by the report's own letter
+/// (one on from the file's) and header. The erroneous cells are highlighted.
 /// Every cell is stored as text, and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
 /// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
@@ -92,10 +93,13 @@ public static class ErrorReport
     }
 
     /// <summary>
-    /// "B (Status): …. F (Serial): …", in the order the errors were found: each message a sentence (a full stop added
-    /// where it ends without one), one after the other. The messages hold semicolons of their own, so "; " between
-    /// them read as ".;".
+    /// "C (Status): …. G (Serial): …", in the order the errors were found: each message a sentence (a full stop added
+    /// where it ends without one), one after the other. A message names its column as the report shows it: the
+    /// report's own letter (the file's letter moved one on by <see cref="RowHeader"/>) and the header. The messages
+    /// hold semicolons of their own, so "; " between them read as ".;".
     /// </summary>
+    /// <param name="rowErrors">The errors of one row, their columns the uploaded file's letters.</param>
+    /// <param name="columns">The uploaded file's columns.</param>
     public static string Describe(IEnumerable<ImportRowError> rowErrors, IReadOnlyList<SheetColumn> columns)
     {
         ArgumentNullException.ThrowIfNull(rowErrors);
@@ -109,7 +113,9 @@ public static class ErrorReport
             }
 
             var header = e.Header ?? columns.FirstOrDefault(c => c.Letter == e.Column)?.Header;
-            return string.IsNullOrEmpty(header) ? $"{e.Column}: {message}" : $"{e.Column} ({header}): {message}";
+            var index = ColumnLetters.ToIndex(e.Column);
+            var letter = index >= 0 ? ColumnLetters.FromIndex(index + 1) : e.Column;
+            return string.IsNullOrEmpty(header) ? $"{letter}: {message}" : $"{letter} ({header}): {message}";
         }));
     }
 
