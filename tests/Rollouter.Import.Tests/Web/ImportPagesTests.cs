@@ -211,6 +211,29 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.AnyAsync(c => c.Name == good));
     }
 
+    /// <summary>
+    /// Check counts the rows that match existing clients; the run writes only the values that differ, so a row that
+    /// changes nothing updates nothing. The summary says "matches", never that the file updates them.
+    /// </summary>
+    [Fact]
+    public async Task Check_WithUpdateExisting_SaysHowManyClientsTheFileMatches_AndThatOnlyDifferingValuesAreWritten()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", "Name\nLT-0002\nLT-0003\n");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name", ["UpdateExisting"] = "true",
+        }, path);
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var summary = (await response.ReadPageAsync()).TestId("summary-updated-clients").NormalizedText();
+        Assert.Contains("the file matches 2 existing clients", summary, StringComparison.Ordinal);
+        Assert.Contains("(LT-0002, LT-0003) and creates 0.", summary, StringComparison.Ordinal);
+        Assert.Contains("Only the values that differ are written", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("updates", summary, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Check_OfAFileBeyondTheClientLimit_DoesNotSayEveryRowWouldBeImported_ButWhyTheImportWouldFail()
     {

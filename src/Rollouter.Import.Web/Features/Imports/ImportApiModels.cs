@@ -139,8 +139,9 @@ public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Deli
 public sealed record RowErrorDto(int Row, string? Column, string? Header, string? Value, string Message);
 
 /// <summary>
-/// A dry run's result; <c>toUpdate</c> counts the rows that update existing clients ("Update existing clients"), and
-/// <c>updatedClients</c> names the first of them. <c>importErrors</c> are the reasons the import as a whole would fail
+/// A dry run's result; <c>toUpdate</c> counts the rows that match existing clients ("Update existing clients"), and
+/// <c>updatedClients</c> names the first of them: only the values that differ are written, so the run's
+/// <c>counts.updated</c> may be lower (a matched client whose values are the file's already is not changed). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty.
 /// </summary>

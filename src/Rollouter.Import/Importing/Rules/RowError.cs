@@ -32,10 +32,14 @@ public sealed record CheckResult
     /// <summary>Rows without errors that create a client.</summary>
     public required int ToCreate { get; init; }
 
-    /// <summary>Rows without errors that update an existing client of the inventory.</summary>
+    /// <summary>
+    /// Rows without errors that match an existing client of the inventory ("Update existing clients"). The run writes
+    /// only the values that differ from the client's, so it may update fewer: a row whose values are the client's
+    /// already changes nothing. The dry run does not compare them: that would hold every matched client's values.
+    /// </summary>
     public required int ToUpdate { get; init; }
 
-    /// <summary>The names of the first existing clients the file updates ("Update existing clients"), at most <see cref="UpdatedClientsShown"/>.</summary>
+    /// <summary>The names of the first existing clients the file matches (<see cref="ToUpdate"/>), at most <see cref="UpdatedClientsShown"/>.</summary>
     public IReadOnlyList<string> UpdatedClients { get; init; } = [];
 
     public const int UpdatedClientsShown = 5;
