@@ -155,6 +155,19 @@ public sealed class ImportLifecycle(
             }
         }
 
+        // One entry per column of the file at most: the mapping is stored with the import and shown on every poll of it.
+        if (mapping.Columns.Count > file.Value.Columns.Count)
+        {
+            return Problem.Invalid($"The mapping has {mapping.Columns.Count:N0} entries and the file {file.Value.Columns.Count:N0} " +
+                "columns: give at most one entry per column of the file.", "columns");
+        }
+
+        if (mapping.Columns.GroupBy(c => c.Letter, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            return Problem.Invalid($"Column {(twice.Key.Length == 0 ? "(no letter)" : twice.Key)} appears more than once in the mapping: " +
+                "give one entry per column.", "columns");
+        }
+
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
         var validation = MappingValidation.Validate(mapping, file.Value.Columns, definition);
         var changed = !ImportMapping.Same(mapping, ImportMapping.FromJson(import.Mapping), definition);
