@@ -67,6 +67,37 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         Assert.Equal(before, await factory.WithDbAsync(db => db.CustomFields.CountAsync()));
     }
 
+    private static string StampIn(string html) =>
+        HtmlPage.Parse(html).QuerySelector("input[name=Stamp]")?.GetAttribute("value") ?? throw new Xunit.Sdk.XunitException("No stamp");
+
+    [Fact]
+    public async Task Edit_FromAPageOpenedBeforeSomeoneElsesSave_IsRefused_NamingTheFieldAsItIsNow_ThenSavedOnPurpose()
+    {
+        // The form posts every property: it silently undid the other person's required flag and description.
+        var (first, id) = await CreateAsync(new() { ["Name"] = "Serial " + Guid.NewGuid().ToString("N")[..8], ["Type"] = "Input" });
+        var page = $"/settings/custom-fields/{id}";
+        var opened = StampIn(await first.GetStringAsync(page));
+        var second = await factory.SignInAsync("admin@demo.test");
+        var name = (await FieldAsync(id)).Name;
+        var (_, saved, _) = await second.SubmitAsync(page, new()
+        {
+            ["Name"] = name, ["Type"] = "Input", ["Required"] = "true", ["Description"] = "Set by the second", ["Stamp"] = StampIn(await second.GetStringAsync(page)),
+        });
+        Assert.Contains("was saved", saved);
+
+        var (status, refused, _) = await first.SubmitAsync(page, new() { ["Name"] = name + " renamed", ["Type"] = "Input", ["Stamp"] = opened });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"Someone saved this field after you opened the page; nothing was saved. It now reads: name “{name}”, Input, required, " +
+            "pattern “”, description “Set by the second”.", refused);
+        var kept = await FieldAsync(id);
+        Assert.Equal((name, true, "Set by the second"), (kept.Name, kept.Required, kept.Description));
+
+        var (_, again, _) = await first.SubmitAsync(page, new() { ["Name"] = name + " renamed", ["Type"] = "Input", ["Stamp"] = StampIn(refused) });
+        Assert.Contains("was saved", again);
+        Assert.Equal(name + " renamed", (await FieldAsync(id)).Name);
+    }
+
     [Fact]
     public async Task Edit_ChangesNameAndPattern_ButTypeOnlyWhereValuesStayValid()
     {

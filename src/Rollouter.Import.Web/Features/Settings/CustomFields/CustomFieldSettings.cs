@@ -28,6 +28,12 @@ public sealed class CustomFieldForm
 
     /// <summary>On creation of a selection: the options, one per line.</summary>
     public string? Options { get; set; }
+
+    /// <summary>
+    /// The field as the page showed it (<see cref="CustomFieldSettings.StampOf"/>): a save from a page opened before
+    /// someone else's save is refused instead of silently undoing it. Absent: not checked.
+    /// </summary>
+    public string? Stamp { get; set; }
 }
 
 /// <summary>
@@ -54,6 +60,14 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     };
 
     /// <summary>Whether a field of type <paramref name="from"/> may become <paramref name="to"/> without breaking values.</summary>
+    /// <summary>A short fingerprint of what the edit form changes: name, description, type, required flag, pattern.</summary>
+    public static string StampOf(CustomField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var text = string.Join("\n", field.Name, field.Description, field.Type, field.Required, field.ValidationRegex);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
     public static bool CanChangeType(CustomFieldType from, CustomFieldType to) =>
         from == to
         || (from, to) is (CustomFieldType.Input, CustomFieldType.TextArea) or (CustomFieldType.TextArea, CustomFieldType.Input)
@@ -109,6 +123,15 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         var errors = await rule.RefusalForFieldAsync(user, field.Id, cancellationToken);
         if (errors.Failed)
         {
+            return errors.ToResult();
+        }
+
+        if (form.Stamp is { } stamp && stamp != StampOf(field))
+        {
+            // The form posts every property: saved as it is, it would undo what the other person changed.
+            errors.Conflict("", "Someone saved this field after you opened the page; nothing was saved. It now reads: " +
+                $"name “{field.Name}”, {TypeName(field.Type)}, {(field.Required ? "required" : "not required")}, " +
+                $"pattern “{field.ValidationRegex}”, description “{field.Description}”. Check your values below and save again.");
             return errors.ToResult();
         }
 

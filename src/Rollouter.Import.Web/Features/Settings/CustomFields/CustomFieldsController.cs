@@ -84,7 +84,14 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
         db.ChangeTracker.Clear();
         ForbidIf(forbidden);
-        return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, form, cancellationToken) : NotFound();
+        if (await settings.FindAsync(id, cancellationToken) is not { } fresh)
+        {
+            return NotFound();
+        }
+
+        // The form as posted, now of the field as it is: saving it again is a decision made knowing the other change.
+        form.Stamp = CustomFieldSettings.StampOf(fresh);
+        return await PageAsync(fresh, form, cancellationToken);
     }
 
     [HttpPost("{id:int}/options")]
@@ -174,6 +181,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         Type = field.Type,
         Required = field.Required,
         ValidationRegex = field.ValidationRegex,
+        Stamp = CustomFieldSettings.StampOf(field),
     };
 
     private async Task<IActionResult> ChangeAsync(int id, Func<CustomField, Task<Result>> change, string? message,
