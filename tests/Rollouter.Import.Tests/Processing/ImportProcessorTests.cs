@@ -158,7 +158,7 @@ public class ImportProcessorTests(RulesDatabases databases)
         var monitorId = clients["MON-1"].Id;
         var change = Assert.Single(await db.ClientHistory.Where(h => h.ClientId == monitorId).ToListAsync());
         Assert.Equal(importId, change.ImportId);
-        Assert.Equal([new FieldChange("Location", "Berlin", "Hamburg")], change.Changes);
+        Assert.Equal([new FieldChange("Location", "Berlin", "Hamburg", FieldId: location)], change.Changes);
     }
 
     [Theory]

@@ -159,6 +159,10 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         Assert.Equal(2, await DbAsync(db => db.AdvancedLinkMemberships.CountAsync(m => m.ClientId == lt10 || m.ClientId == mon5)));
         Assert.Contains(("Location", "Building C, room 105", "Building B, room 110"),
             Changes(await manager.GetPageAsync($"/rollouts/W11/clients/{mon5}")));
+        // The entry keeps the field's id too: a revert finds the field by it, whatever it is called then.
+        Assert.Contains(new FieldChange("Location", "Building C, room 105", "Building B, room 110", FieldId: location),
+            await DbAsync(async db => (await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == mon5).ToListAsync())
+                .SelectMany(h => h.Changes).ToList()));
 
         // A second advanced link for either client is refused with a clear message.
         var second = await LinkAsync(manager, await IdAsync("LT-0011"),

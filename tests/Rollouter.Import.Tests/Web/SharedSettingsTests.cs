@@ -395,7 +395,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.Equal(["Red"], own.Values[shared.Field]);
         Assert.Equal(["Red"], other[shared.Field]);
         Assert.Equal(
-            [[new FieldChange("My colour", null, "Red")], [new FieldChange("My colour", "Red", "Crimson")]],
+            [[new FieldChange("My colour", null, "Red", FieldId: copy)], [new FieldChange("My colour", "Red", "Crimson", FieldId: copy)]],
             history.Where(h => h.ClientId == own.Id).Select(h => h.Changes));
     }
 

@@ -84,7 +84,7 @@ public class ClientWriterTests
             new FieldChange("Status", "New", "Done"),
             new FieldChange("Assignee", "tech1@example.test", "tech2@example.test"),
             new FieldChange("Description", null, "Moved"),
-            new FieldChange("Location", "Berlin", "Hamburg"),
+            new FieldChange("Location", "Berlin", "Hamburg", FieldId: s.Location),
         ], entry.Changes);
     }
 
@@ -170,7 +170,7 @@ public class ClientWriterTests
         Assert.Equal(["Model 0"], client.Values[s.Model]);
         var entry = Assert.Single(await HistoryAsync(db, linked));
         Assert.Equal((ClientHistoryAction.Changed, 7), (entry.Action, entry.ImportId));
-        Assert.Equal([new FieldChange("Location", "Berlin", "Munich")], entry.Changes);
+        Assert.Equal([new FieldChange("Location", "Berlin", "Munich", FieldId: s.Location)], entry.Changes);
     }
 
     [Theory]

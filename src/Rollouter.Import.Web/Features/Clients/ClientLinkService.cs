@@ -125,7 +125,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
                     : (other, client, clientChanges);
                 keep.Values.TryGetValue(conflict.FieldId, out var kept);
                 change.Values.TryGetValue(conflict.FieldId, out var old);
-                changes.Add(new FieldChange(conflict.FieldName, Join(old), Join(kept)));
+                changes.Add(new FieldChange(conflict.FieldName, Join(old), Join(kept), FieldId: conflict.FieldId));
                 var values = new Dictionary<int, string[]>(change.Values);
                 if (kept is { Length: > 0 })
                 {

@@ -118,10 +118,15 @@ public class ClientHistoryEntry
 /// user by email, several values joined by "; "). <see cref="OldValues"/> keeps the values before the change exactly
 /// where the label cannot tell them (a multi-selection of several values, or a value that itself holds "; "), so that a
 /// revert restores them as they were; absent (and not stored) otherwise, and in entries written before it was kept.
+/// <see cref="FieldId"/> is the custom field's id (null for the default fields, and in entries written before it was
+/// kept): <see cref="Field"/> is the name the field had then, which a rename changes and another field may take, so a
+/// revert finds the field by its id.
 /// </summary>
 public record FieldChange(
     string Field,
     string? Old,
     string? New,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<string>? OldValues = null);
+    IReadOnlyList<string>? OldValues = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? FieldId = null);

@@ -444,7 +444,8 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             var oldLabel = Join(old);
             // Where the label could be read back in two ways, the values themselves, so that a revert restores them exactly.
             changes.Add(new FieldChange(FieldName(fieldId), oldLabel, Join(value),
-                old is not null && oldLabel is not null && oldLabel.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal) ? old : null));
+                old is not null && oldLabel is not null && oldLabel.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal) ? old : null,
+                fieldId));
             if (value.Length == 0)
             {
                 client.Values.Remove(fieldId);

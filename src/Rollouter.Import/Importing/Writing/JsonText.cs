@@ -84,6 +84,11 @@ internal sealed class JsonText
                 _writer.WriteEndArray();
             }
 
+            if (change.FieldId is { } fieldId)
+            {
+                _writer.WriteNumber(FieldIdProperty, fieldId);
+            }
+
             _writer.WriteEndObject();
         }
 
@@ -95,6 +100,7 @@ internal sealed class JsonText
     private static readonly JsonEncodedText OldProperty = JsonEncodedText.Encode("old");
     private static readonly JsonEncodedText NewProperty = JsonEncodedText.Encode("new");
     private static readonly JsonEncodedText OldValuesProperty = JsonEncodedText.Encode("oldValues");
+    private static readonly JsonEncodedText FieldIdProperty = JsonEncodedText.Encode("fieldId");
 
     private void Start()
     {

@@ -243,7 +243,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             db.ClientHistory.Add(new ClientHistoryEntry
             {
                 ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed))],
+                Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed), FieldId: field.Id)],
             });
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -515,7 +515,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 history.Add(new ClientHistoryEntry
                 {
                     ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                    Changes = [new FieldChange(copy.Name, null, string.Join("; ", values))],
+                    Changes = [new FieldChange(copy.Name, null, string.Join("; ", values), FieldId: copy.Id)],
                 });
             }
 
