@@ -70,7 +70,7 @@ public class ImportRevertTests(RulesDatabases databases)
         var entry = await db.ClientHistory.Where(h => h.ClientId == old).OrderByDescending(h => h.Id).FirstAsync();
         Assert.Equal((ClientHistoryAction.Reverted, importId, rollout.Database.Users["manager"]),
             (entry.Action, entry.ImportId, entry.UserId));
-        Assert.Contains(new FieldChange("Location", "Hamburg", "Berlin"), entry.Changes);
+        Assert.Contains(new FieldChange("Location", "Hamburg", "Berlin", FieldId: rollout.Database.Fields["Location"]), entry.Changes);
         Assert.Contains(new FieldChange("Status", "Prepared", "New"), entry.Changes);
         Assert.Contains(new FieldChange("Assignee", "tech@test.example", null), entry.Changes);
     }
@@ -396,6 +396,167 @@ public class ImportRevertTests(RulesDatabases databases)
         var mapping = ImportMapping.FromJson((await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Mapping);
         Assert.Equal(ProblemKind.Conflict, (await imports.UpdateMappingAsync(importId, mapping, default)).Problem?.Kind);
         Assert.Equal(ImportStatus.Reverted, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_AfterTheFieldWasRenamed_AndANewFieldTookItsName_RestoresTheRenamedField(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var notes = await AddFieldAsync(rollout, "Note", CustomFieldType.Input);
+        var client = await rollout.AddClientAsync("RENAMED-1");
+        var importId = await ImportAsync(rollout, $"Name;{notes.Name}\nRENAMED-1;imported note\n", updateExisting: true);
+        await using var db = rollout.Database.Database.CreateContext();
+        var remarks = Unique("Remark");
+        await db.CustomFields.Where(f => f.Id == notes.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Name, remarks));
+        // On no inventory, as a field made in the settings: only the name is the old field's.
+        var taken = new CustomField { Name = notes.Name, Type = CustomFieldType.Input };
+        db.CustomFields.Add(taken);
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        var values = (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values;
+        Assert.False(values.ContainsKey(notes.Id));
+        var entry = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == client).OrderByDescending(h => h.Id).FirstAsync();
+        Assert.Equal(ClientHistoryAction.Reverted, entry.Action);
+        Assert.Equal([new FieldChange(remarks, "imported note", null, FieldId: notes.Id)], entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAFieldNoLongerOnTheClientsInventory_IsRefused_NamingTheField(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var notes = await AddFieldAsync(rollout, "Note", CustomFieldType.Input);
+        await rollout.AddClientAsync("DETACHED-1");
+        var importId = await ImportAsync(rollout, $"Name;{notes.Name}\nDETACHED-1;imported note\n", updateExisting: true);
+        await using var db = rollout.Database.Database.CreateContext();
+        await db.InventoryCustomFields.Where(f => f.CustomFieldId == notes.Id).ExecuteDeleteAsync();
+
+        await RequestAsync(rollout, importId);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains($"the custom field \"{notes.Name}\" is no longer a field of its inventory (client \"DETACHED-1\")",
+            refused.Problem?.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAnEntryWrittenWithoutTheFieldsId_FindsTheFieldByNameOnlyAmongTheInventorysFields_OrRefuses(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var notes = await AddFieldAsync(rollout, "Note", CustomFieldType.Input);
+        var kept = await AddFieldAsync(rollout, "Kept", CustomFieldType.Input);
+        var client = await rollout.AddClientAsync("BYNAME-1");
+        var other = await rollout.AddClientAsync("BYNAME-2");
+        var refusedImport = await ImportAsync(rollout, $"Name;{notes.Name}\nBYNAME-1;imported note\n", updateExisting: true);
+        var revertedImport = await ImportAsync(rollout, $"Name;{kept.Name}\nBYNAME-2;imported\n", updateExisting: true);
+        await using var db = rollout.Database.Database.CreateContext();
+        // As the writer recorded them before it kept the field's id: the name alone.
+        foreach (var entry in await db.ClientHistory.Where(h => h.ImportId == refusedImport || h.ImportId == revertedImport).ToListAsync())
+        {
+            Assert.All(entry.Changes, c => Assert.NotNull(c.FieldId));
+            entry.Changes = [.. entry.Changes.Select(c => c with { FieldId = null })];
+        }
+
+        await db.SaveChangesAsync();
+        await db.CustomFields.Where(f => f.Id == notes.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Name, Unique("Remark")));
+        // The old name now names a field of another inventory: never the field to restore.
+        var taken = new CustomField { Name = notes.Name, Type = CustomFieldType.Input };
+        db.CustomFields.Add(taken);
+        await db.SaveChangesAsync();
+        db.InventoryCustomFields.Add(new InventoryCustomField { InventoryId = rollout.Desktops, CustomFieldId = taken.Id, Position = 100 });
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, revertedImport);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, revertedImport)).Status);
+        await RequestAsync(rollout, refusedImport);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(refusedImport, null, default);
+
+        Assert.False((await db.Clients.AsNoTracking().SingleAsync(c => c.Id == other)).Values.ContainsKey(kept.Id));
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains($"the custom field \"{notes.Name}\" is no longer a field of its inventory", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Contains("\"BYNAME-1\"", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Equal(["imported note"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values[notes.Id]);
+        Assert.Equal(ImportStatus.Completed, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == refusedImport)).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_WhenLaterImportsChangedAFieldAndSetItBackUnderItsNewName_SeesOneFieldSetBack(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var notes = await AddFieldAsync(rollout, "Note", CustomFieldType.Input);
+        var client = await rollout.AddClientAsync("SETBACK-1");
+        var first = await ImportAsync(rollout, $"Name;{notes.Name}\nSETBACK-1;a\n", updateExisting: true);
+        await ImportAsync(rollout, $"Name;{notes.Name}\nSETBACK-1;b\n", updateExisting: true);
+        await using var db = rollout.Database.Database.CreateContext();
+        var remarks = Unique("Remark");
+        await db.CustomFields.Where(f => f.Id == notes.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Name, remarks));
+        await ImportAsync(rollout, $"Name;{remarks}\nSETBACK-1;a\n", updateExisting: true);
+
+        var refused = await TestImports.Lifecycle(db, Cache).RequestRevertAsync(first, rollout.Database.Users["manager"], default);
+
+        // One field (by its id) changed to "b" and set back to "a": no field differs, whatever its name was.
+        Assert.Equal([new RevertConflict(client, "SETBACK-1", RevertConflict.ChangedBackField, null, null)],
+            ImportLifecycle.RevertConflictsOf(refused.Problem!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_OfAValueThatIsNoLongerAnOption_IsRefused_AndAnOptionSpelledOtherwiseIsRestoredAsSpelledNow(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var model = await AddFieldAsync(rollout, "Model", CustomFieldType.Selection, "Latitude 5440", "ThinkPad T14");
+        await using var db = rollout.Database.Database.CreateContext();
+        var device = new Client
+        {
+            Name = "OPTION-1", RolloutId = rollout.Id, InventoryId = rollout.Laptops, StatusId = rollout.Database.Statuses["New"],
+            Values = new() { [model.Id] = ["Latitude 5440"] },
+        };
+        db.Clients.Add(device);
+        await db.SaveChangesAsync();
+        var importId = await ImportAsync(rollout, $"Name;{model.Name}\nOPTION-1;ThinkPad T14\n", updateExisting: true);
+        // Renamed as the settings do: the clients holding it (none now: the import changed the one) keep up.
+        var option = db.CustomFieldOptions.Where(o => o.CustomFieldId == model.Id && o.Position == 0);
+        await option.ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "Latitude 5450"));
+
+        await RequestAsync(rollout, importId);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Contains($"its {model.Name} value \"Latitude 5440\" before the import is no longer an option of that field",
+            refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Contains("\"OPTION-1\"", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Equal(["ThinkPad T14"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
+        Assert.Equal(ImportStatus.Completed, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Status);
+
+        // The importer takes an option ignoring case, and stores it as the option is spelled: so does the revert.
+        await option.ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "LATITUDE 5440"));
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+        Assert.Equal(["LATITUDE 5440"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
+    }
+
+    private static string Unique(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>A new custom field (unique name) on the rollout's inventory Laptops only: the global fields are shared.</summary>
+    private static async Task<CustomField> AddFieldAsync(TestRollout rollout, string prefix, CustomFieldType type, params string[] options)
+    {
+        await using var db = rollout.Database.Database.CreateContext();
+        var field = new CustomField
+        {
+            Name = Unique(prefix), Type = type,
+            Options = [.. options.Select((o, i) => new CustomFieldOption { Name = o, Position = i })],
+        };
+        db.CustomFields.Add(field);
+        await db.SaveChangesAsync();
+        db.InventoryCustomFields.Add(new InventoryCustomField { InventoryId = rollout.Laptops, CustomFieldId = field.Id, Position = 100 });
+        await db.SaveChangesAsync();
+        return field;
     }
 
     /// <summary>Uploads <paramref name="csv"/> (headers named as the targets), approves it and runs it to Completed.</summary>

@@ -94,22 +94,24 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var name = names.GetValueOrDefault(id, $"#{id}");
             var entries = later.Where(h => h.ClientId == id).ToList();
-            var fields = new List<string>();
-            var first = new Dictionary<string, string?>(StringComparer.Ordinal);
-            var last = new Dictionary<string, string?>(StringComparer.Ordinal);
+            // A custom field by its id where the entry kept it (a rename changes its name, another field may take the
+            // name), named as the last entry names it.
+            var fields = new List<FieldKey>();
+            var first = new Dictionary<FieldKey, string?>();
+            var last = new Dictionary<FieldKey, (string Name, string? Value)>();
             foreach (var change in entries.SelectMany(h => h.Changes))
             {
-                if (!first.ContainsKey(change.Field))
+                var key = FieldKey.Of(change);
+                if (first.TryAdd(key, change.Old))
                 {
-                    fields.Add(change.Field);
-                    first[change.Field] = change.Old;
+                    fields.Add(key);
                 }
 
-                last[change.Field] = change.New;
+                last[key] = (change.Field, change.New);
             }
 
             // A field set back to the value the import left is no conflict of its own: the client's other changes are.
-            var differing = fields.Where(f => !string.Equals(first[f], last[f], StringComparison.Ordinal)).ToList();
+            var differing = fields.Where(f => !string.Equals(first[f], last[f].Value, StringComparison.Ordinal)).ToList();
             if (entries.Count == 0)
             {
                 listed.Add(new RevertConflict(id, name, RevertConflict.UnknownField, null, null));
@@ -119,10 +121,20 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
                 listed.Add(new RevertConflict(id, name, RevertConflict.ChangedBackField, null, null));
             }
 
-            listed.AddRange(differing.Select(f => new RevertConflict(id, name, f, first[f], last[f])));
+            listed.AddRange(differing.Select(f => new RevertConflict(id, name, last[f].Name, first[f], last[f].Value)));
         }
 
         return (total, listed);
+    }
+
+    /// <summary>
+    /// A field of the history: a custom field by its id where the entry kept it (<see cref="FieldChange.FieldId"/>),
+    /// otherwise (a default field, an entry written before the id was kept) by its name.
+    /// </summary>
+    private readonly record struct FieldKey(int? Id, string? Name)
+    {
+        public static FieldKey Of(FieldChange change) =>
+            change.FieldId is { } id ? new FieldKey(id, null) : new FieldKey(null, change.Field);
     }
 
     /// <summary>
@@ -220,18 +232,20 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
             .OrderBy(h => h.Id)
             .ToListAsync(cancellationToken);
-        // The first change keeps the values themselves too where its label cannot tell them (FieldChange.OldValues).
-        var restores = new Dictionary<int, Dictionary<string, (FieldChange Before, string? After)>>();
+        // The first change keeps the values themselves too where its label cannot tell them (FieldChange.OldValues),
+        // and the custom field's id (FieldChange.FieldId) where the writer kept it.
+        var restores = new Dictionary<int, Dictionary<FieldKey, (FieldChange Before, string? After)>>();
         foreach (var entry in entries)
         {
             if (!restores.TryGetValue(entry.ClientId, out var fields))
             {
-                restores[entry.ClientId] = fields = new Dictionary<string, (FieldChange Before, string? After)>(StringComparer.Ordinal);
+                restores[entry.ClientId] = fields = [];
             }
 
             foreach (var change in entry.Changes)
             {
-                fields[change.Field] = fields.TryGetValue(change.Field, out var known) ? (known.Before, change.New) : (change, change.New);
+                var key = FieldKey.Of(change);
+                fields[key] = fields.TryGetValue(key, out var known) ? (known.Before, change.New) : (change, change.New);
             }
         }
 
@@ -244,24 +258,22 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
 
         if (restores.Count > 0)
         {
-            var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f)
-                .Where(f => f.Key is ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser)
-                .Select(f => f.Value.Before.Old), cancellationToken);
+            var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f.Values)
+                .Where(f => f.Before is { FieldId: null, Field: ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser })
+                .Select(f => f.Before.Old), cancellationToken);
             foreach (var chunk in restores.Keys.Order().Chunk(RestoreBatchSize))
             {
                 var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken);
                 foreach (var client in clients)
                 {
                     var changes = new List<FieldChange>();
-                    foreach (var (field, (before, after)) in restores[client.Id])
+                    foreach (var (before, after) in restores[client.Id].Values)
                     {
-                        var problem = labels.Restore(client, field, before.Old, before.OldValues);
+                        var problem = labels.Restore(client, before, after, changes);
                         if (problem is not null)
                         {
                             return Problem.Conflict($"Import {importId} cannot be reverted: {problem} (client \"{client.Name}\"). Nothing was changed.");
                         }
-
-                        changes.Add(new FieldChange(field, after, before.Old));
                     }
 
                     client.UpdatedAt = now;

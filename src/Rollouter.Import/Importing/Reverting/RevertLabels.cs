@@ -8,27 +8,33 @@ namespace Rollouter.Import.Importing.Reverting;
 
 /// <summary>
 /// Reads a value back from what a client's history shows (<see cref="ClientHistoryFields"/>): a status by its name in
-/// the client's workflow, a user by email (or display name, for users without one), a custom field by name, and "#id"
-/// where the writer knew no name. Several values of a multi-selection come from the entry's
+/// the client's workflow, a user by email (or display name, for users without one), a custom field by its id (an entry
+/// written before the id was kept: by its name among the fields of the client's inventory now, never another field of
+/// that name), and "#id" where the writer knew no name. Several values of a multi-selection come from the entry's
 /// <see cref="FieldChange.OldValues"/>, exactly; an entry written before they were kept has only the label, values
 /// joined by "; ", which is read as the field's options where no option holding "; " appears in it (the one way to
-/// split it) and otherwise refused, as one of the values may hold "; " itself. A value that no longer tells one status,
-/// user or set of values is a reason to refuse the revert, never a guess.
+/// split it) and otherwise refused, as one of the values may hold "; " itself. A value of a field with options must be
+/// one of its options now (matched as the importer matches: exactly, then ignoring case, and stored as the option is
+/// spelled). A value that no longer tells one status, user, field or set of values, or that is no option, is a reason
+/// to refuse the revert, never a guess.
 /// </summary>
 internal sealed class RevertLabels
 {
     private readonly Dictionary<int, int> _workflowOfInventory;
     private readonly Dictionary<(int Workflow, string Name), int> _statuses;
-    private readonly Dictionary<string, CustomField> _fields;
+    private readonly Dictionary<int, CustomField> _fields;
+    private readonly Dictionary<(int Inventory, string Name), CustomField> _fieldsOfInventories;
     private readonly Dictionary<string, int?> _users;
-    private readonly Dictionary<int, HashSet<string>> _options;
+    private readonly Dictionary<int, FieldOptions> _options;
 
     private RevertLabels(Dictionary<int, int> workflowOfInventory, Dictionary<(int, string), int> statuses,
-        Dictionary<string, CustomField> fields, Dictionary<string, int?> users, Dictionary<int, HashSet<string>> options)
+        Dictionary<int, CustomField> fields, Dictionary<(int, string), CustomField> fieldsOfInventories,
+        Dictionary<string, int?> users, Dictionary<int, FieldOptions> options)
     {
         _workflowOfInventory = workflowOfInventory;
         _statuses = statuses;
         _fields = fields;
+        _fieldsOfInventories = fieldsOfInventories;
         _users = users;
         _options = options;
     }
@@ -39,13 +45,20 @@ internal sealed class RevertLabels
         var workflows = await db.Inventories.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.WorkflowId, cancellationToken);
         var statuses = (await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(cancellationToken))
             .ToDictionary(s => (s.WorkflowId, s.Name), s => s.Id);
-        var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Name, StringComparer.Ordinal, cancellationToken);
-        // The options of the multi-selections: the only way to read a label of several values written without them.
-        var multiIds = fields.Values.Where(f => f.IsMultiValued && f.HasOptions).Select(f => f.Id).ToList();
-        var options = (await db.CustomFieldOptions.AsNoTracking().Where(o => multiIds.Contains(o.CustomFieldId))
+        var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Id, cancellationToken);
+        // Field names are unique, so one name names at most one field of an inventory.
+        var fieldsOfInventories = (await db.InventoryCustomFields.AsNoTracking()
+                .Select(f => new { f.InventoryId, f.CustomFieldId }).ToListAsync(cancellationToken))
+            .Where(f => fields.ContainsKey(f.CustomFieldId))
+            .ToDictionary(f => (f.InventoryId, fields[f.CustomFieldId].Name), f => fields[f.CustomFieldId]);
+        // The options of the fields with options, in their order: a value restored must be one of them, and a label of
+        // several values written without them is read by them.
+        var optionIds = fields.Values.Where(f => f.HasOptions).Select(f => f.Id).ToList();
+        var options = (await db.CustomFieldOptions.AsNoTracking().Where(o => optionIds.Contains(o.CustomFieldId))
+                .OrderBy(o => o.Position).ThenBy(o => o.Id)
                 .Select(o => new { o.CustomFieldId, o.Name }).ToListAsync(cancellationToken))
             .GroupBy(o => o.CustomFieldId)
-            .ToDictionary(g => g.Key, g => g.Select(o => o.Name).ToHashSet(StringComparer.Ordinal));
+            .ToDictionary(g => g.Key, g => new FieldOptions(g.Select(o => o.Name)));
         var labels = userLabels.OfType<string>().Where(l => !IsId(l, out _)).Distinct(StringComparer.Ordinal).ToList();
         var users = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var chunk in labels.Chunk(500))
@@ -66,118 +79,164 @@ internal sealed class RevertLabels
             }
         }
 
-        return new RevertLabels(workflows, statuses, fields, users, options);
+        return new RevertLabels(workflows, statuses, fields, fieldsOfInventories, users, options);
     }
 
     /// <summary>
-    /// Sets <paramref name="field"/> of <paramref name="client"/> back to <paramref name="value"/> (a label), or to
-    /// <paramref name="values"/> where the history kept them; why it cannot, or null.
+    /// Sets the field of <paramref name="before"/> (the import's first change of it) of <paramref name="client"/> back to
+    /// its old label, or to its old values where the history kept them, and adds the change back to
+    /// <paramref name="changes"/> (from <paramref name="current"/>, the label the import left, under the field's name
+    /// now); why it cannot, or null.
     /// </summary>
-    public string? Restore(Client client, string field, string? value, IReadOnlyList<string>? values = null)
+    public string? Restore(Client client, FieldChange before, string? current, List<FieldChange> changes)
     {
-        switch (field)
+        var field = before.Field;
+        var value = before.Old;
+        if (before.FieldId is null)
         {
-            case ClientHistoryFields.Status:
-                if (value is null)
-                {
-                    return "its status before the import is not known";
-                }
-
-                if (IsId(value, out var statusId))
-                {
-                    client.StatusId = statusId;
-                    return null;
-                }
-
-                if (!_workflowOfInventory.TryGetValue(client.InventoryId, out var workflow) ||
-                    !_statuses.TryGetValue((workflow, value), out var status))
-                {
-                    return $"the status \"{value}\" it had before the import is no longer a status of its workflow";
-                }
-
-                client.StatusId = status;
-                return null;
-            case ClientHistoryFields.Assignee:
-            case ClientHistoryFields.ClientUser:
-                int? user = null;
-                if (value is not null)
-                {
-                    if (IsId(value, out var id))
+            switch (field)
+            {
+                case ClientHistoryFields.Status:
+                    if (value is null)
                     {
-                        user = id;
+                        return "its status before the import is not known";
                     }
-                    else if (_users.GetValueOrDefault(value) is { } found)
+
+                    if (IsId(value, out var statusId))
                     {
-                        user = found;
+                        client.StatusId = statusId;
+                    }
+                    else if (_workflowOfInventory.TryGetValue(client.InventoryId, out var workflow) &&
+                             _statuses.TryGetValue((workflow, value), out var status))
+                    {
+                        client.StatusId = status;
                     }
                     else
                     {
-                        return $"the {field} \"{value}\" it had before the import is no longer one user";
+                        return $"the status \"{value}\" it had before the import is no longer a status of its workflow";
                     }
-                }
 
-                if (field == ClientHistoryFields.Assignee)
-                {
-                    client.AssigneeId = user;
-                }
-                else
-                {
-                    client.ClientUserId = user;
-                }
+                    changes.Add(new FieldChange(field, current, value));
+                    return null;
+                case ClientHistoryFields.Assignee:
+                case ClientHistoryFields.ClientUser:
+                    int? user = null;
+                    if (value is not null)
+                    {
+                        if (IsId(value, out var id))
+                        {
+                            user = id;
+                        }
+                        else if (_users.GetValueOrDefault(value) is { } found)
+                        {
+                            user = found;
+                        }
+                        else
+                        {
+                            return $"the {field} \"{value}\" it had before the import is no longer one user";
+                        }
+                    }
 
-                return null;
-            case ClientHistoryFields.Description:
-                client.Description = value;
-                return null;
-            case ClientHistoryFields.Flag:
-                client.Flag = value;
-                return null;
-            default:
-                if (!_fields.TryGetValue(field, out var customField))
-                {
-                    return $"the custom field \"{field}\" no longer exists";
-                }
+                    if (field == ClientHistoryFields.Assignee)
+                    {
+                        client.AssigneeId = user;
+                    }
+                    else
+                    {
+                        client.ClientUserId = user;
+                    }
 
-                string[] restored;
-                if (values is not null)
-                {
-                    restored = [.. values];
-                }
-                else if (string.IsNullOrEmpty(value))
-                {
-                    restored = [];
-                }
-                else if (!customField.IsMultiValued || !value.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal))
-                {
-                    restored = [value];
-                }
-                else if (SplitIntoOptions(customField, value) is { } split)
-                {
-                    restored = split;
-                }
-                else
-                {
-                    return $"its {field} value \"{value}\" before the import cannot be told back exactly: the history joins several " +
-                           "values with \"; \" and " + (customField.HasOptions
-                               ? "the label does not split into the field's options in exactly one way"
-                               : "a value of this field (without options) may hold \"; \" itself") +
-                           ". Set the value by hand if needed, or keep the import";
-                }
-
-                // A new dictionary, so the change tracker sees the JSON column change.
-                var updated = new Dictionary<int, string[]>(client.Values);
-                if (restored.Length == 0)
-                {
-                    updated.Remove(customField.Id);
-                }
-                else
-                {
-                    updated[customField.Id] = restored;
-                }
-
-                client.Values = updated;
-                return null;
+                    changes.Add(new FieldChange(field, current, value));
+                    return null;
+                case ClientHistoryFields.Description:
+                    client.Description = value;
+                    changes.Add(new FieldChange(field, current, value));
+                    return null;
+                case ClientHistoryFields.Flag:
+                    client.Flag = value;
+                    changes.Add(new FieldChange(field, current, value));
+                    return null;
+            }
         }
+
+        // A custom field: by its id, or (an entry written before the id was kept) by its name among the fields of the
+        // client's inventory now. Another field may have taken the name since: never any other field.
+        CustomField? customField;
+        if (before.FieldId is { } fieldId)
+        {
+            if (!_fields.TryGetValue(fieldId, out customField))
+            {
+                return $"the custom field \"{field}\" no longer exists";
+            }
+
+            if (!_fieldsOfInventories.TryGetValue((client.InventoryId, customField.Name), out var onInventory) ||
+                onInventory.Id != fieldId)
+            {
+                return $"the custom field \"{customField.Name}\" is no longer a field of its inventory";
+            }
+        }
+        else if (!_fieldsOfInventories.TryGetValue((client.InventoryId, field), out customField))
+        {
+            return $"the custom field \"{field}\" is no longer a field of its inventory by that name (renamed or removed " +
+                   "since the import, and the history of this import names the field only by its name)";
+        }
+
+        string[] restored;
+        if (before.OldValues is { } values)
+        {
+            restored = [.. values];
+        }
+        else if (string.IsNullOrEmpty(value))
+        {
+            restored = [];
+        }
+        else if (!customField.IsMultiValued || !value.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal))
+        {
+            restored = [value];
+        }
+        else if (SplitIntoOptions(customField, value) is { } split)
+        {
+            restored = split;
+        }
+        else
+        {
+            return $"its {customField.Name} value \"{value}\" before the import cannot be told back exactly: the history joins several " +
+                   "values with \"; \" and " + (customField.HasOptions
+                       ? "the label does not split into the field's options in exactly one way"
+                       : "a value of this field (without options) may hold \"; \" itself") +
+                   ". Set the value by hand if needed, or keep the import";
+        }
+
+        if (customField.HasOptions)
+        {
+            var options = _options.GetValueOrDefault(customField.Id);
+            for (var i = 0; i < restored.Length; i++)
+            {
+                if (options?.Find(restored[i]) is not { } option)
+                {
+                    return $"its {customField.Name} value \"{restored[i]}\" before the import is no longer an option of that field " +
+                           "(renamed or removed since). Set the value by hand if needed, or keep the import";
+                }
+
+                restored[i] = option;
+            }
+        }
+
+        // A new dictionary, so the change tracker sees the JSON column change.
+        var updated = new Dictionary<int, string[]>(client.Values);
+        if (restored.Length == 0)
+        {
+            updated.Remove(customField.Id);
+        }
+        else
+        {
+            updated[customField.Id] = restored;
+        }
+
+        client.Values = updated;
+        changes.Add(new FieldChange(customField.Name, current,
+            restored.Length == 0 ? null : string.Join(ClientHistoryFields.ValueSeparator, restored), FieldId: customField.Id));
+        return null;
     }
 
     /// <summary>
@@ -189,13 +248,34 @@ internal sealed class RevertLabels
     {
         var separator = ClientHistoryFields.ValueSeparator;
         if (!_options.TryGetValue(field.Id, out var options)
-            || options.Any(o => o.Contains(separator, StringComparison.Ordinal) && label.Contains(o, StringComparison.Ordinal)))
+            || options.Names.Any(o => o.Contains(separator, StringComparison.Ordinal) && label.Contains(o, StringComparison.Ordinal)))
         {
             return null;
         }
 
         var parts = label.Split(separator);
-        return parts.All(options.Contains) ? parts : null;
+        return parts.All(options.Names.Contains) ? parts : null;
+    }
+
+    /// <summary>The options of a field, found as the importer finds them (FieldPlan): exactly, then ignoring case.</summary>
+    private sealed class FieldOptions
+    {
+        private readonly Dictionary<string, string> _ignoringCase = new(StringComparer.OrdinalIgnoreCase);
+
+        public FieldOptions(IEnumerable<string> names)
+        {
+            foreach (var name in names)
+            {
+                Names.Add(name);
+                _ignoringCase.TryAdd(name, name);
+            }
+        }
+
+        public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The option <paramref name="value"/> is, as the option is spelled; null when it is none.</summary>
+        public string? Find(string value) =>
+            Names.Contains(value) ? value : _ignoringCase.GetValueOrDefault(value);
     }
 
     /// <summary>"#12": the writer's label for an id it had no name for.</summary>
