@@ -34,8 +34,8 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         LogOptionRenamed(_logger, actorId, fieldId, fieldName, optionId, oldName, newName);
 
     /// <summary>
-    /// A completed import was reverted: the clients it created are gone and the values it changed are back. For the
-    /// revert's run (ImportLifecycle) to call once it has committed.
+    /// A completed import was reverted: the clients it created are gone and the values it changed are back. Written by
+    /// the revert's run (ImportReverter) once it has committed.
     /// </summary>
     public void ImportReverted(int? actorId, int rolloutId, int inventoryId, int importId, int clientsRemoved, int clientsRestored) =>
         LogImportReverted(_logger, actorId, importId, inventoryId, rolloutId, clientsRemoved, clientsRestored);

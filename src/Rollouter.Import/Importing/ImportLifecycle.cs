@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Corrections;
@@ -40,7 +41,8 @@ public sealed class ImportLifecycle(
     ImportProcessor processor,
     IImportQueue queue,
     TimeProvider clock,
-    ILogger<ImportLifecycle> logger)
+    ILogger<ImportLifecycle> logger,
+    AuditLog? audit = null)
 {
     /// <summary>
     /// How long an import In Progress counts as alive after its approval, its resume or its run's last heartbeat
@@ -659,7 +661,7 @@ public sealed class ImportLifecycle(
         return ImportReverter.ConflictsOf(problem);
     }
 
-    private ImportReverter Reverter => new(db, clock, logger);
+    private ImportReverter Reverter => new(db, clock, logger, audit);
 
     /// <summary>The import to change, tracked, unless it does not exist or <paramref name="refuse"/> finds a reason.</summary>
     private async Task<Result<ClientImport>> FindAsync(int importId, Func<ClientImport, Problem?> refuse, CancellationToken cancellationToken)

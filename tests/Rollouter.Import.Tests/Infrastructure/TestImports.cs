@@ -23,13 +23,17 @@ public static class TestImports
         return result.Succeeded ? result.Value : throw new Xunit.Sdk.XunitException($"Refused ({result.Problem.Kind}): {result.Problem.Message}");
     }
 
-    /// <summary>A life cycle over <paramref name="db"/> without the web app; approvals queue nothing (the test runs them).</summary>
-    public static ImportLifecycle Lifecycle(RolloutDbContext db, string cacheFolder)
+    /// <summary>
+    /// A life cycle over <paramref name="db"/> without the web app; approvals queue nothing (the test runs them). Its
+    /// clock is the system's unless <paramref name="clock"/> is given.
+    /// </summary>
+    public static ImportLifecycle Lifecycle(RolloutDbContext db, string cacheFolder, TimeProvider? clock = null)
     {
         var files = new ImportFileStore(db, cacheFolder);
+        clock ??= TimeProvider.System;
         return new ImportLifecycle(db, files, Views, ReaderLimits.Default,
-            new ImportProcessor(db, files, ReaderLimits.Default, TimeProvider.System, NullLogger<ImportProcessor>.Instance),
-            NoImportQueue.Instance, TimeProvider.System, NullLogger<ImportLifecycle>.Instance);
+            new ImportProcessor(db, files, ReaderLimits.Default, clock, NullLogger<ImportProcessor>.Instance),
+            NoImportQueue.Instance, clock, NullLogger<ImportLifecycle>.Instance);
     }
 
     /// <summary>Uploads <paramref name="content"/> as a new import, as the upload step does (kept, read, mapped automatically).</summary>

@@ -118,4 +118,38 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         Assert.Equal("Red", CapturedLogEvents.Value(audit, "OldName"));
         Assert.Equal("Crimson", CapturedLogEvents.Value(audit, "NewName"));
     }
+
+    [Fact]
+    public async Task RevertingAnImport_IsAnAuditEvent_WithTheClientsRemovedAndRestored()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        string kept = $"AUD-{Guid.NewGuid().ToString("N")[..8]}", made = $"AUD-{Guid.NewGuid().ToString("N")[..8]}";
+        await ImportAsync(api, rolloutId, laptops, $"Name,Department\n{kept},IT\n", updateExisting: false);
+        var importId = await ImportAsync(api, rolloutId, laptops, $"Name,Department\n{kept},HR\n{made},IT\n", updateExisting: true);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var reverted = await api.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("Reverted", reverted.Status());
+        var audit = Assert.Single(Audit("ImportReverted"), e => Equals(CapturedLogEvents.Value(e, "ImportId"), importId));
+        Assert.Equal(await UserIdAsync("manager@demo.test"), CapturedLogEvents.Value(audit, "ActorId"));
+        Assert.Equal((rolloutId, laptops), (CapturedLogEvents.Value(audit, "RolloutId"), CapturedLogEvents.Value(audit, "InventoryId")));
+        Assert.Equal((1, 1), (CapturedLogEvents.Value(audit, "ClientsRemoved"), CapturedLogEvents.Value(audit, "ClientsRestored")));
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> (Name, Department), approves it and waits until it is Completed.</summary>
+    private static async Task<int> ImportAsync(HttpClient api, int rolloutId, int inventoryId, string csv, bool updateExisting)
+    {
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, inventoryId, "audit.csv", csv));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            updateExisting,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await api.WaitForResultAsync(import.Id())).Status());
+        return import.Id();
+    }
 }

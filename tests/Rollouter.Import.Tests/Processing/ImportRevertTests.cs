@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -539,6 +540,26 @@ public class ImportRevertTests(RulesDatabases databases)
         await RequestAsync(rollout, importId);
         Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
         Assert.Equal(["LATITUDE 5440"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_IsRevertedAtTheTimeOfItsCommit_NotOfItsStart(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("TIME-1", values: new() { ["Location"] = ["Berlin"] });
+        var importId = await ImportAsync(rollout, "Name;Location\nTIME-1;Hamburg\nTIME-2;Bonn\n", updateExisting: true);
+        await RequestAsync(rollout, importId);
+        // A clock that moves on a second at every reading, as a revert of many clients takes its time.
+        var start = DateTimeOffset.UtcNow.AddHours(1);
+        var clock = new FakeTimeProvider(start) { AutoAdvanceAmount = TimeSpan.FromSeconds(1) };
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var reverted = (await TestImports.Lifecycle(db, Cache, clock).RunRevertAsync(importId, null, default)).Expect();
+
+        var restoredAt = (await db.ClientHistory.AsNoTracking()
+            .Where(h => h.ClientId == client && h.Action == ClientHistoryAction.Reverted).SingleAsync()).At;
+        Assert.True(reverted.RevertedAt > restoredAt, $"Reverted at {reverted.RevertedAt:O}, its client's entry at {restoredAt:O}");
     }
 
     private static string Unique(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..8]}";

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -31,9 +32,9 @@ public readonly record struct RevertProgress(int Done, int Total);
 /// linked clients' shared values included) are set back, each restored client gets a history entry "reverted import
 /// #N", the options it created that no client uses any more are removed, and the import becomes Reverted. Refused,
 /// changing nothing, when a client it created or changed has a history entry after the import's (see
-/// <see cref="FindConflictsAsync"/>).
+/// <see cref="FindConflictsAsync"/>). Once committed, the revert is an audit event (<see cref="AuditLog.ImportReverted"/>).
 /// </summary>
-internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, ILogger logger)
+internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, ILogger logger, AuditLog? audit = null)
 {
     /// <summary>The problem details member that lists the conflicts.</summary>
     public const string ConflictsMember = "conflicts";
@@ -175,12 +176,12 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         }
 
         var started = clock.GetTimestamp();
-        Problem? refused;
+        Result<RevertDone> done;
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await RolloutWriteLock.AcquireAsync(db, import.RolloutId, cancellationToken);
-            refused = await RevertAsync(import, progress, cancellationToken);
-            if (refused is null)
+            done = await RevertAsync(import, progress, cancellationToken);
+            if (done.Succeeded)
             {
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -191,7 +192,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         }
 
         db.ChangeTracker.Clear();
-        if (refused is not null)
+        if (done.Problem is { } refused)
         {
             var listed = ConflictsOf(refused);
             var message = refused.Message + (listed.Count == 0 ? "" : " " + string.Join("; ", listed.Take(10)
@@ -206,11 +207,17 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         }
 
         logger.LogInformation("Import {ImportId} reverted in {Seconds:0.00} s", importId, clock.GetElapsedTime(started).TotalSeconds);
-        return await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
+        var reverted = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
+        audit?.ImportReverted(reverted.RevertedById, reverted.RolloutId, reverted.InventoryId, importId,
+            done.Value.Removed, done.Value.Restored);
+        return reverted;
     }
 
-    /// <summary>The revert inside the caller's transaction; the reason it cannot be done, or null when it is.</summary>
-    private async Task<Problem?> RevertAsync(ClientImport import, IProgress<RevertProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>What a revert did: the clients it deleted, and those whose values it set back.</summary>
+    private readonly record struct RevertDone(int Removed, int Restored);
+
+    /// <summary>The revert inside the caller's transaction: what it did, or the reason it cannot be done.</summary>
+    private async Task<Result<RevertDone>> RevertAsync(ClientImport import, IProgress<RevertProgress>? progress, CancellationToken cancellationToken)
     {
         var importId = import.Id;
         // Under the lock now: what changed between the request and this job counts too.
@@ -317,14 +324,18 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         // Last before the commit: on PostgreSQL it locks the inventory's row until then.
         await ClientCounts.AddAsync(db, current.InventoryId, -removed, cancellationToken);
 
+        // The time of the commit, which follows at once: the restored clients' entries keep the time they were set back.
+        var revertedAt = clock.GetUtcNow();
         var reverted = await db.Imports
             .Where(i => i.Id == importId && i.Status == ImportStatus.Completed)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Status, ImportStatusRules.AfterRevert)
-                .SetProperty(i => i.RevertedAt, now)
+                .SetProperty(i => i.RevertedAt, revertedAt)
                 .SetProperty(i => i.RevertFailureMessage, (string?)null)
                 .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
-        return reverted == 1 ? null : Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+        return reverted == 1
+            ? new RevertDone(removed, restores.Count)
+            : Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
     }
 
     /// <summary>
