@@ -449,7 +449,7 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         {
             var api = await client.PostAsync($"/api/imports/{id}/check", null);
             var path = $"/rollouts/W11/imports/{id}";
-            var form = await RolloutWebFactory.PostFormAsync(page, path + "/check", [], path);
+            var form = await RolloutWebFactory.PostFormAndFollowAsync(page, path + "/check", [], path);
 
             Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (api.StatusCode, form.StatusCode));
             var message = (await ApiTestClient.ReadAsync(api))["detail"]!.GetValue<string>();

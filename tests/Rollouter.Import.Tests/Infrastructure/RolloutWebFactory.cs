@@ -123,6 +123,16 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         return await client.PostAsync(url, content);
     }
 
+    /// <summary>As <see cref="PostFormAsync"/>, then, answered with a redirect, gets the page it leads to, as a browser does.</summary>
+    public static async Task<HttpResponseMessage> PostFormAndFollowAsync(
+        HttpClient client, string url, Dictionary<string, string> fields, string? formPage = null)
+    {
+        var response = await PostFormAsync(client, url, fields, formPage);
+        return response.StatusCode == System.Net.HttpStatusCode.Redirect && response.Headers.Location is { } location
+            ? await client.GetAsync(location.OriginalString)
+            : response;
+    }
+
     public static string AntiforgeryToken(string html) =>
         HtmlPage.Parse(html).AntiforgeryToken();
 

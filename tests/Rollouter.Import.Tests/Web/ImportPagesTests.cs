@@ -114,6 +114,9 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Contains("New Import", list.Actions());
         var listed = Assert.Single(list.QuerySelectorAll("tbody tr"), row => row.Links().Contains(path));
         Assert.Contains("Completed", listed.NormalizedText());
+        // Times say their zone, as the history's do: created and approved in the list, and on the import's page.
+        Assert.Matches(@"\d{4}-\d\d-\d\d \d\d:\d\d UTC.*\d{4}-\d\d-\d\d \d\d:\d\d UTC", listed.NormalizedText());
+        Assert.Matches(@"\d\d:\d\d:\d\d UTC", page.TestId("started").NormalizedText());
     }
 
     [Fact]
@@ -200,7 +203,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var good = Unique("CHK");
         var (client, path) = await UploadCsvAsync("Laptops", $"Name,Status,Department\n{good},New,IT\n{Unique("CHK")},Nope,IT\n");
 
-        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+        var response = await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.ReadPageAsync();
@@ -209,6 +212,22 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal("WaitingForApproval", Status(page));
         using var scope = factory.Services.CreateScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients.AnyAsync(c => c.Name == good));
+    }
+
+    [Fact]
+    public async Task Check_AnswersWithARedirectToItsResult_SoThatReloadingTheResultPostsNothingAgain()
+    {
+        // The result was the answer to the POST: a reload posted the form again, Back and Forward ended on the browser's
+        // "Confirm form resubmission".
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Status,Department\n{Unique("PRG")},Nope,IT\n");
+
+        var posted = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+        var reloaded = await client.GetAsync(path + "/check");
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal(path + "/check#check", posted.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, reloaded.StatusCode);
+        Assert.Contains("1 of 1 rows would fail", (await reloaded.ReadPageAsync()).TestId("check-result").NormalizedText());
     }
 
     /// <summary>
@@ -224,7 +243,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name", ["UpdateExisting"] = "true",
         }, path);
 
-        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+        var response = await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var summary = (await response.ReadPageAsync()).TestId("summary-updated-clients").NormalizedText();
@@ -244,7 +263,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
         var path = uploaded.Headers.Location!.OriginalString;
 
-        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+        var response = await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = await response.ReadPageAsync();

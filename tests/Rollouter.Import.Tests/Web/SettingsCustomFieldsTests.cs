@@ -195,6 +195,12 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         var (_, removed, _) = await manager.SubmitAsync($"{page}/options/{green.Id}/remove", [], page);
         Assert.Contains("The option was removed.", removed);
         Assert.Equal(["Crimson", "Blue"], (await FieldAsync(id)).Options.Select(o => o.Name));
+
+        // The same form again (a second tab, a double click): nothing is removed, and the page says so.
+        var again = await RolloutWebFactory.PostFormAsync(manager, $"{page}/options/{green.Id}/remove", [], page);
+        var answer = SettingsTestSupport.Text(await again.Content.ReadAsStringAsync());
+        Assert.Contains("This option no longer exists.", answer);
+        Assert.DoesNotContain("The option was removed.", answer);
     }
 }
 

@@ -182,7 +182,7 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
     {
         var (client, path, _) = await UploadCsvAsync($"Name,Department,Serial number\n{Unique("PAT")},IT,SN12\n");
 
-        var response = await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path);
+        var response = await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path);
 
         var page = await response.ReadPageAsync();
         // The example is an existing client's serial number (SN and six digits); a pattern over the message's text, not markup.
@@ -217,7 +217,7 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
     {
         var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("ANC")},Nope,IT\n");
         Assert.Equal($"{path}/check#check", (await client.GetPageAsync(path)).TestId("check").GetAttribute("formaction"));
-        var checkedPage = await (await RolloutWebFactory.PostFormAsync(client, path + "/check", [], path)).ReadPageAsync();
+        var checkedPage = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
         Assert.Equal("check", checkedPage.TestId("check-result").Id);
 
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);

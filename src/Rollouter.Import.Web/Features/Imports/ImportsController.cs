@@ -200,7 +200,9 @@ public sealed class ImportsController(
 
     /// <summary>
     /// The dry run: every row checked, nothing written. The mapping form posts with it: a mapping changed on the page
-    /// is saved first, so the check checks what the page shows.
+    /// is saved first, so the check checks what the page shows; then the browser is sent to <see cref="Checked"/>, so
+    /// that reloading the result, or going back and forward, never posts the form again (which could also put back a
+    /// mapping saved since).
     /// </summary>
     [HttpPost("{id:int}/check")]
     public async Task<IActionResult> Check(int id, MappingForm form, CancellationToken cancellationToken)
@@ -218,14 +220,37 @@ public sealed class ImportsController(
             return saved.Refusal;
         }
 
+        if (ImportStatusRules.RefuseCheck(saved.Import) is { } refused)
+        {
+            return await RefuseAsync(saved.Import, refused, cancellationToken);
+        }
+
+        if (saved.Changed)
+        {
+            TempData["Message"] = MappingSavedMessage;
+        }
+
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}/check#check");
+    }
+
+    /// <summary>The dry run's result page (<see cref="Check"/>): the import's page with what would be written and what would fail.</summary>
+    [HttpGet("{id:int}/check")]
+    public async Task<IActionResult> Checked(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return NotFound();
+        }
+
         var result = await imports.CheckAsync(id, cancellationToken);
         if (result.Failed)
         {
-            return await RefuseAsync(saved.Import, result.Problem, cancellationToken);
+            return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        return View(nameof(Details), await PageAsync(saved.Import, cancellationToken, check: result.Value,
-            message: saved.Changed ? MappingSavedMessage : null));
+        return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Value,
+            message: TempData["Message"] as string));
     }
 
     /// <summary>

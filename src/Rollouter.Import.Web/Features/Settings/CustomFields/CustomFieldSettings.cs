@@ -297,7 +297,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         var option = field.Options.SingleOrDefault(o => o.Id == optionId);
         if (option is null)
         {
-            return errors.ToResult();
+            // Removed meanwhile, or another field's: nothing was removed here, and the page must not say it was.
+            return Problem.Invalid("This option no longer exists.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

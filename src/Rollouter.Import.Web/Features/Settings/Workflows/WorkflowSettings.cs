@@ -211,6 +211,8 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         var status = workflow.Statuses.SingleOrDefault(s => s.Id == statusId);
         if (status is null)
         {
+            // Removed meanwhile, or another workflow's: nothing was removed, and the page must not say it was.
+            errors.Invalid("", "This status no longer exists.");
             return errors.ToResult();
         }
 
