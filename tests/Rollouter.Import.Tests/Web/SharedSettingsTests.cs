@@ -403,18 +403,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     public async Task DuplicatingAField_WhileAnImportIntoTheInventoryRuns_RefusesTheSwitch_AndCreatesNothing()
     {
         var shared = await SharedAsync();
-        await factory.WithDbAsync(async db =>
-        {
-            var inventory = await db.Inventories.SingleAsync(i => i.Id == shared.OwnInventory);
-            db.Imports.Add(new ClientImport
-            {
-                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
-                // A live worker's lease: without one the recovery check (every 5 s) takes the import for interrupted and runs it.
-                LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-                CreatedById = await db.Users.Where(u => u.Email == Manager).Select(u => u.Id).SingleAsync(),
-            });
-            await db.SaveChangesAsync();
-        });
+        await RunningImportAsync(shared.OwnInventory, Manager);
         var before = await StateAsync(shared);
         var fields = await factory.WithDbAsync(db => db.CustomFields.CountAsync());
         var manager = await factory.SignInAsync(Manager);
@@ -432,15 +421,28 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
             db.InventoryCustomFields.Where(f => f.InventoryId == shared.OwnInventory).Select(f => f.CustomFieldId).ToListAsync()));
     }
 
-    /// <summary>Takes the field off an inventory, as its edit page does: its clients keep their values, hidden.</summary>
-    private Task TakeOffAsync(Shared shared, int inventoryId) => factory.WithDbAsync(async db =>
+    /// <summary>An import In Progress into the inventory, started by <paramref name="email"/>.</summary>
+    private Task RunningImportAsync(int inventoryId, string email) => factory.WithDbAsync(async db =>
+    {
+        var inventory = await db.Inventories.SingleAsync(i => i.Id == inventoryId);
+        db.Imports.Add(new ClientImport
+        {
+            RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
+            // A live worker's lease: without one the recovery check (every 5 s) takes the import for interrupted and runs it.
+            LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+            CreatedById = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync(),
+        });
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>Sets the inventory's custom fields, as its edit page does (a field taken off keeps its values, hidden).</summary>
+    private Task SetFieldsAsync(int inventoryId, params int[] fieldIds) => factory.WithDbAsync(async db =>
     {
         var inventory = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == inventoryId);
-        var service = new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System);
-        var result = await service.UpdateAsync(inventory.RolloutId, inventory.Id,
-            new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, []), CancellationToken.None);
+        var result = await new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(
+            inventory.RolloutId, inventory.Id,
+            new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, fieldIds), CancellationToken.None);
         Assert.True(result.Succeeded);
-        return 0;
     });
 
     [Theory]
@@ -452,7 +454,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     {
         // The other rollout's client keeps "Red" hidden: a manager of W11 alone must not rename or remove it under them.
         var shared = await SharedAsync();
-        await TakeOffAsync(shared, shared.OtherInventory);
+        await SetFieldsAsync(shared.OtherInventory);
         var before = await StateAsync(shared);
         var manager = await factory.SignInAsync(Manager);
         var (url, page, fields) = Form(change, shared);
@@ -468,7 +470,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     public async Task RenamingAnOption_RenamesItInTheHiddenValuesOfAnInventoryTheFieldWasTakenOff_AndAddingItBackShowsThem()
     {
         var shared = await SharedAsync();
-        await TakeOffAsync(shared, shared.OtherInventory);
+        await SetFieldsAsync(shared.OtherInventory);
         var admin = await factory.SignInAsync(Admin);
         var (url, page, fields) = Form("rename option", shared);
 
@@ -480,16 +482,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.Equal(["Crimson"], values[shared.Field]);
         Assert.Equal([shared.OtherInventory], await factory.WithDbAsync(db =>
             db.InventoryHiddenFields.Where(h => h.CustomFieldId == shared.Field).Select(h => h.InventoryId).ToListAsync()));
-        await factory.WithDbAsync(async db =>
-        {
-            var inventory = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == shared.OtherInventory);
-            var result = await new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(
-                inventory.RolloutId, inventory.Id,
-                new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, [shared.Field]),
-                CancellationToken.None);
-            Assert.True(result.Succeeded);
-            return 0;
-        });
+        await SetFieldsAsync(shared.OtherInventory, shared.Field);
         Assert.False(await factory.WithDbAsync(db => db.InventoryHiddenFields.AnyAsync(h => h.CustomFieldId == shared.Field)));
     }
 
@@ -501,17 +494,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     {
         // The running import read the field's name and options when it started and writes what it read.
         var shared = await SharedAsync();
-        await factory.WithDbAsync(async db =>
-        {
-            var inventory = await db.Inventories.SingleAsync(i => i.Id == shared.OtherInventory);
-            db.Imports.Add(new ClientImport
-            {
-                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
-                LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-                CreatedById = await db.Users.Where(u => u.Email == Admin).Select(u => u.Id).SingleAsync(),
-            });
-            await db.SaveChangesAsync();
-        });
+        await RunningImportAsync(shared.OtherInventory, Admin);
         var before = await StateAsync(shared);
         var admin = await factory.SignInAsync(Admin);
         var (url, page, fields) = Form(change, shared);
