@@ -38,9 +38,18 @@ public static class ClientExport
         var fields = inventory.CustomFields;
         var separators = await SeparatorsAsync(db, inventory, cancellationToken);
         var headers = ImportTemplate.Headers(inventory).ToArray();
+        // The mapping reuses the separator remembered for a header: a column last imported with "|" under the field's
+        // plain name would read this file's ";" as part of the values, so such a header names its ";" too.
+        var remembered = await db.Inventories.Where(i => i.Id == inventoryId).Select(i => i.LastImportMapping)
+            .FirstOrDefaultAsync(cancellationToken) is { } json
+            ? ImportMapping.FromJson(json).Columns
+            : [];
         for (var f = 0; f < fields.Count; f++)
         {
-            headers[6 + f] = SeparatorHeader.Header(fields[f].Name, separators[f]);
+            var name = fields[f].Name;
+            var otherSeparator = fields[f].IsMultiValued && remembered.Any(c => c.Header == name && c.Target == name
+                && c.Separator is { Length: > 0 } s && s != separators[f]);
+            headers[6 + f] = SeparatorHeader.Header(name, separators[f], otherSeparator);
         }
 
         await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, cancellationToken);

@@ -244,6 +244,53 @@ public abstract class ClientExportSeparatorTests(RolloutWebFactory factory)
     }
 }
 
+/// <summary>
+/// A column last imported with another separator under the field's plain name: the mapping would reuse that separator
+/// for the export's plain header and merge the values ("p;q" read as one value). A fixture of its own: it needs
+/// Laptops' Tags to hold no ";".
+/// </summary>
+public abstract class ClientExportRememberedSeparatorTests(RolloutWebFactory factory)
+{
+    [Fact]
+    public async Task AnExportAfterAnImportWithAnotherSeparator_NamesItsSemicolon_AndImportsBackUnchanged()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptopsId = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "pipes.csv",
+            "Name,Status,Department,Tags\nPIPE-0001,New,IT,p|q\n"));
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        foreach (var column in mapping["columns"]!.AsArray().Where(c => c!["target"]?.GetValue<string>() == "Tags"))
+        {
+            column!["separator"] = "|";
+        }
+
+        await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+
+        var exported = await (await client.GetAsync($"/api/inventories/{laptopsId}/export")).Content.ReadAsByteArrayAsync();
+        var sheet = ClientExportTests.Sheet(exported);
+        Assert.Equal("p;q", ClientExportTests.Cell(sheet, ClientExportTests.RowOf(sheet, "PIPE-0001"), "Tags (separated by ;)"));
+
+        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "export.xlsx", exported));
+        var update = JsonNode.Parse(again["mapping"]!.ToJsonString())!;
+        update["updateExisting"] = true;
+        await client.PutAsJsonAsync($"/api/imports/{again.Id()}/mapping", update);
+        await client.PostAsync($"/api/imports/{again.Id()}/approve", null);
+        var result = await client.WaitForResultAsync(again.Id());
+
+        Assert.True(result.Status() == "Completed", result.Json());
+        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+    }
+}
+
+public sealed class SqliteClientExportRememberedSeparatorTests(RolloutWebFactory factory)
+    : ClientExportRememberedSeparatorTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientExportRememberedSeparatorTests(PostgresWebFactory factory)
+    : ClientExportRememberedSeparatorTests(factory), IClassFixture<PostgresWebFactory>;
+
 public sealed class SqliteClientExportSeparatorTests(RolloutWebFactory factory)
     : ClientExportSeparatorTests(factory), IClassFixture<RolloutWebFactory>;
 

@@ -49,6 +49,8 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
     [InlineData("Input", "Backtracking", "The pattern needs backtracking, which can make checking one value take very long: backreference")]
     [InlineData("Input", "With options", "A field of type Input has no options.")]
     [InlineData("Selection", "Twice", "The option \"Red\" appears twice")]
+    [InlineData("Input", "Description", "\"Description\" is the name of a default field: choose another name.")]
+    [InlineData("Input", "client flag", "\"client flag\" is the name of a default field: choose another name.")]
     public async Task Create_WithBadInput_IsRefusedWithTheMessage(string type, string name, string message)
     {
         var manager = await factory.SignInAsync("manager@demo.test");

@@ -15,9 +15,12 @@ public static class SeparatorHeader
     /// </summary>
     public static readonly IReadOnlyList<string> Candidates = [ColumnMapping.DefaultSeparator, "|", "~", "^", "`"];
 
-    /// <summary>The field's name for the default separator (the template's header), else the name with its separator.</summary>
-    public static string Header(string fieldName, string separator) =>
-        separator == ColumnMapping.DefaultSeparator ? fieldName : fieldName + Marker + separator + ")";
+    /// <summary>
+    /// The field's name for the default separator (the template's header), else the name with its separator; with
+    /// <paramref name="always"/> the default is named too (the inventory's remembered mapping splits the column otherwise).
+    /// </summary>
+    public static string Header(string fieldName, string separator, bool always = false) =>
+        separator == ColumnMapping.DefaultSeparator && !always ? fieldName : fieldName + Marker + separator + ")";
 
     /// <summary>
     /// Reads "Name (separated by X)": the name and X, one to three characters without spaces. Any other header is

@@ -597,6 +597,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             errors.Invalid(nameof(CustomFieldForm.Name), "The name can have at most 200 characters.");
         }
+        else if (DefaultFields.All.SelectMany(d => new[] { d, DefaultFields.DisplayName(d) })
+                     .Any(d => string.Equals(d, form.Name.Trim(), StringComparison.OrdinalIgnoreCase))
+                 && !await db.CustomFields.AnyAsync(f => f.Id == id && f.Name == form.Name, cancellationToken))
+        {
+            // Mappings name their targets: a custom field called "Description" would be taken for the default field.
+            errors.Invalid(nameof(CustomFieldForm.Name), $"\"{form.Name}\" is the name of a default field: choose another name.");
+        }
         else
         {
             var upper = form.Name.ToUpperInvariant();
