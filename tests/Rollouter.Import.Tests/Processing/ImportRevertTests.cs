@@ -123,6 +123,30 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Revert_KeepsAnOptionItCreated_ThatAClientHoldsHidden_InAnInventoryTheFieldWasTakenOff(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var used = "Model H-" + Guid.NewGuid().ToString("N")[..8];
+        var importId = await ImportAsync(rollout, $"Name;Model\nHID-1;{used}\n", createOptions: true);
+        await ImportAsync(rollout, $"Name;Model\nHID-2;{used}\n");
+        var model = rollout.Database.Fields["Model"];
+        await using (var edit = rollout.Database.Database.CreateContext())
+        {
+            // Model taken off the inventory: HID-2 keeps its value, hidden (as InventoryService does it).
+            await edit.InventoryCustomFields.Where(f => f.InventoryId == rollout.Laptops && f.CustomFieldId == model).ExecuteDeleteAsync();
+            edit.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = rollout.Laptops, CustomFieldId = model });
+            await edit.SaveChangesAsync();
+        }
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Contains(used, await db.CustomFieldOptions.Where(o => o.CustomFieldId == model).Select(o => o.Name).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Revert_OfAClientChangedByALaterImport_IsRefusedWithTheConflict_AndChangesNothing(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();

@@ -351,8 +351,11 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var fieldId = field.Key;
             var left = field.ToDictionary(o => o.Name, o => o.Id, StringComparer.Ordinal);
-            var inventories = await db.InventoryCustomFields.Where(f => f.CustomFieldId == fieldId)
-                .Select(f => new { f.InventoryId, f.Inventory.RolloutId }).ToListAsync(cancellationToken);
+            // The inventories showing the field and those keeping its values hidden (taken off, InventoryHiddenField).
+            var inventories = await db.Inventories
+                .Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
+                            || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId))
+                .Select(i => new { InventoryId = i.Id, i.RolloutId }).ToListAsync(cancellationToken);
             foreach (var inventory in inventories.TakeWhile(_ => left.Count > 0))
             {
                 // Queries by inventory name the rollout too: the clients' index starts with it.
