@@ -10,4 +10,15 @@ public static class ClientQueries
     /// </summary>
     public static IQueryable<Client> InInventory(this IQueryable<Client> clients, int rolloutId, int inventoryId) =>
         clients.Where(c => c.RolloutId == rolloutId && c.InventoryId == inventoryId);
+
+    /// <summary>
+    /// The inventories that show the custom field, and those whose clients keep its values hidden since it was taken off
+    /// (<see cref="InventoryHiddenField"/>): what a change of the field or its options reaches.
+    /// </summary>
+    public static IQueryable<Inventory> WithField(this RolloutDbContext db, int fieldId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
+                                         || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId));
+    }
 }

@@ -116,9 +116,7 @@ public sealed class SharedSettingsRule(RolloutDbContext db, RolloutAccess access
     /// The inventories that show the field, and those whose clients keep its values hidden since it was taken off
     /// (<see cref="InventoryHiddenField"/>): a change of the field or its options reaches both.
     /// </summary>
-    public IQueryable<Inventory> UsingField(int fieldId) =>
-        db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
-                                  || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId));
+    public IQueryable<Inventory> UsingField(int fieldId) => db.WithField(fieldId);
 
     private IQueryable<int> HidingField(int fieldId) =>
         db.InventoryHiddenFields.Where(h => h.CustomFieldId == fieldId).Select(h => h.InventoryId);

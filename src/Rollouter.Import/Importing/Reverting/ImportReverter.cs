@@ -351,10 +351,8 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var fieldId = field.Key;
             var left = field.ToDictionary(o => o.Name, o => o.Id, StringComparer.Ordinal);
-            // The inventories showing the field and those keeping its values hidden (taken off, InventoryHiddenField).
-            var inventories = await db.Inventories
-                .Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
-                            || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId))
+            // The inventories showing the field and those keeping its values hidden (taken off).
+            var inventories = await db.WithField(fieldId)
                 .Select(i => new { InventoryId = i.Id, i.RolloutId }).ToListAsync(cancellationToken);
             foreach (var inventory in inventories.TakeWhile(_ => left.Count > 0))
             {
