@@ -8,6 +8,7 @@ using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 using Rollouter.Import.Importing.Rules;
+using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Rules;
 
@@ -184,6 +185,30 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.Equal(reports.Select(r => r.Progress.Checked), reports.Select(r => r.Progress.Failed));
         // Failed rows are stored in batches of 5,000 while the rest is checked, not after the last row.
         Assert.InRange(reports.First(r => r.Progress.Checked == 11_000).Recorded, 5_000, 10_000);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_PastTheClientLimit_StopsWritingAtTheFirstClientTooMany_AndStillChecksEveryRow(DatabaseProvider provider)
+    {
+        // QA: 200,000 rows into a rollout limited to 5,000 clients wrote 139,000 of them before failing at the end.
+        const int rows = 12_000;
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync(clientLimit: 100);
+        var csv = new ClientFile("Name", "Status").Rows(rows, i => [$"LIMIT-{i}", i == rows ? "Lost" : "New"]).ToCsv(';');
+        var importId = await PrepareAsync(rollout, csv);
+        var reports = new RecordedProgress();
+
+        var import = await RunAsync(rollout, importId, reports);
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Contains($"client limit ({rows:N0} of 100)", import.FailureMessage);
+        // The row after the limit ends the write (one batch at most was sent), and the check still reaches the last
+        // row and its error.
+        Assert.InRange(reports.All.Max(p => p.Written), 0, ClientWriter.DefaultBatchSize);
+        Assert.Equal(rows, reports.All[^1].Checked);
+        Assert.Equal(1, import.FailedRowCount);
+        await using var db = rollout.Database.Database.CreateContext();
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
     }
 
     [Fact]

@@ -62,16 +62,18 @@ public sealed class CheckPass
     /// <summary>
     /// Yields each row as the writer stores it, for a write in one transaction, and after the last row what the file
     /// imposes on linked clients. A row that is the first to use a new option carries it
-    /// (<see cref="ResolvedRow.NewOptions"/>). Throws <see cref="ImportCheckFailedException"/> as soon as a row fails, or
-    /// after the last row when the import as a whole fails (the client limit), so that the writer rolls back; then
+    /// (<see cref="ResolvedRow.NewOptions"/>). Throws <see cref="ImportCheckFailedException"/> as soon as a row fails or
+    /// a new client goes past the rollout's client limit, or after the last row when the import as a whole fails (the client limit), so that the writer rolls back; then
     /// <see cref="Failures"/> checks the rest.
     /// </summary>
     public IEnumerable<ResolvedRow> ResolvedRows()
     {
         while (CheckNext() is { } row)
         {
-            // A good row can fail an earlier one (two linked clients that disagree): any error ends the writing.
-            if (_errors.Total > 0)
+            // A good row can fail an earlier one (two linked clients that disagree): any error ends the writing. So
+            // does a new client past the rollout's limit: the import fails at the end anyway, and the check of the
+            // rows left then reports their errors and the limit's.
+            if (_errors.Total > 0 || _checker.ClientLimit.IsExceeded(_checker.Name.NewClients))
             {
                 throw new ImportCheckFailedException();
             }
