@@ -9,8 +9,8 @@ public static class NameSearch
     public const string Escape = "\\";
 
     /// <summary>
-    /// A typed or pasted search text as searched: without control characters (<see cref="PlainText"/>), trimmed; null
-    /// when nothing is left.
+    /// A typed or pasted search text as searched: without control characters (<see cref="PlainText"/>), as seen
+    /// (<see cref="PlainText.AsSeen"/>, as names are stored), trimmed; null when nothing is left.
     /// </summary>
     public static string? Clean(string? text)
     {
@@ -19,7 +19,7 @@ public static class NameSearch
             return null;
         }
 
-        var cleaned = PlainText.WithoutControlCharacters(text).Trim();
+        var cleaned = PlainText.AsSeen(PlainText.WithoutControlCharacters(text)).Trim();
         return cleaned.Length == 0 ? null : cleaned;
     }
 

@@ -1,3 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+
 namespace Rollouter.Import.Data;
 
 /// <summary>Text from outside (a search, a file's name) as the app keeps it.</summary>
@@ -12,4 +16,74 @@ public static class PlainText
         ArgumentNullException.ThrowIfNull(text);
         return text.Any(char.IsControl) ? string.Concat(text.Where(c => !char.IsControl(c))) : text;
     }
+
+    /// <summary>
+    /// <paramref name="text"/> as a person sees it, so that two texts that look the same are the same (decision 0041):
+    /// composed (Unicode NFC: "Jörg" typed on a Mac and on Windows), without characters that do not show (zero-width
+    /// space, word joiner, byte order mark, soft hyphen, direction marks), and with every other space character
+    /// (no-break, thin, ideographic …) a plain space. Tabs and line breaks stay (a multi-selection may be separated by
+    /// line breaks); the zero-width joiners stay (they change how some scripts and emoji read). A text never gets
+    /// longer: in the rare case where composing would lengthen it (a composition exclusion such as U+0958), it is
+    /// left uncomposed. Plain ASCII, almost every cell, is returned as it is after one vectorised scan.
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(text))]
+    public static string? AsSeen(string? text)
+    {
+        if (text is null || IsAsSeen(text))
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (IsInvisible(c))
+            {
+                continue;
+            }
+
+            builder.Append(IsOtherSpace(c) ? ' ' : c);
+        }
+
+        var visible = builder.ToString();
+        if (visible.IsNormalized(NormalizationForm.FormC))
+        {
+            return visible;
+        }
+
+        var composed = visible.Normalize(NormalizationForm.FormC);
+        return composed.Length <= visible.Length ? composed : visible;
+    }
+
+    /// <summary>Whether <see cref="AsSeen"/> leaves <paramref name="text"/> as it is.</summary>
+    public static bool IsAsSeen(ReadOnlySpan<char> text)
+    {
+        if (Ascii.IsValid(text))
+        {
+            return true;
+        }
+
+        foreach (var c in text)
+        {
+            if (IsInvisible(c) || IsOtherSpace(c))
+            {
+                return false;
+            }
+        }
+
+        // Uncomposed text left as it is because composing would lengthen it is as seen too (AsSeen is idempotent).
+        return text.IsNormalized(NormalizationForm.FormC)
+            || text.ToString().Normalize(NormalizationForm.FormC).Length > text.Length;
+    }
+
+    private static bool IsInvisible(char c) => c switch
+    {
+        '\u00AD' or '\u061C' or '\u180E' or '\u200B' or '\u200E' or '\u200F' or '\uFEFF' => true,
+        >= '\u202A' and <= '\u202E' => true,
+        >= '\u2060' and <= '\u2064' => true,
+        >= '\u2066' and <= '\u2069' => true,
+        _ => false,
+    };
+
+    private static bool IsOtherSpace(char c) => c != ' ' && c > '\u007F' && char.GetUnicodeCategory(c) == UnicodeCategory.SpaceSeparator;
 }

@@ -1,14 +1,19 @@
+using Rollouter.Import.Data;
+
 namespace Rollouter.Import.Web.Features.Settings;
 
 /// <summary>Checks of names shared by every settings form.</summary>
 public static class SettingsNames
 {
-    /// <summary>Trimmed, or null when blank.</summary>
-    public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>
+    /// As seen (<see cref="PlainText.AsSeen"/>: composed, without invisible characters, as an import reads its cells),
+    /// trimmed, or null when blank: a status or option "Geprüft" typed on a Mac is the one typed on Windows.
+    /// </summary>
+    public static string? Clean(string? value) => PlainText.AsSeen(value) is { } seen && !string.IsNullOrWhiteSpace(seen) ? seen.Trim() : null;
 
-    /// <summary>The lines of a text area, trimmed, without blank ones.</summary>
+    /// <summary>The lines of a text area, each <see cref="Clean"/>ed, without blank ones.</summary>
     public static List<string> Lines(string? text) =>
-        (text ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        (text ?? "").Split('\n').Select(Clean).OfType<string>().ToList();
 
     /// <summary>
     /// The first name that appears twice, ignoring case: names that differ only by case are refused everywhere, because

@@ -36,13 +36,26 @@ public class Client
 
     /// <summary>
     /// The one definition of "the same name, ignoring case", used by the import's checks and stored for the database's
-    /// unique index: the invariant culture's lower case (full Unicode on every database, where SQLite's lower() folds
-    /// only ASCII letters).
+    /// unique index: the name as a person sees it (<see cref="PlainText.AsSeen"/>: composed, without invisible
+    /// characters, odd spaces plain), in the invariant culture's lower case (full Unicode on every database, where
+    /// SQLite's lower() folds only ASCII letters).
     /// </summary>
-    public static string KeyOf(string name) => name.ToLowerInvariant();
+    public static string KeyOf(string name) => PlainText.AsSeen(name).ToLowerInvariant();
 
-    /// <summary><see cref="KeyOf(string)"/> into <paramref name="key"/> (as long as the name); returns its length.</summary>
-    public static int KeyOf(ReadOnlySpan<char> name, Span<char> key) => name.ToLowerInvariant(key);
+    /// <summary>
+    /// <see cref="KeyOf(string)"/> into <paramref name="key"/> (as long as the name); returns its length, which is
+    /// shorter than the name's when the name holds invisible or uncomposed characters.
+    /// </summary>
+    public static int KeyOf(ReadOnlySpan<char> name, Span<char> key)
+    {
+        if (PlainText.IsAsSeen(name))
+        {
+            return name.ToLowerInvariant(key);
+        }
+
+        // Never longer than the name (PlainText.AsSeen), so it fits.
+        return PlainText.AsSeen(name.ToString()).AsSpan().ToLowerInvariant(key);
+    }
 
     // Status and users are plain ids, without foreign-key constraints: a constraint costs a lookup and a row lock
     // per client in a bulk load (31 s instead of 8.6 s for a million clients on PostgreSQL). The importer checks them,

@@ -32,8 +32,9 @@ internal sealed class ExistingNames
     /// <summary>Adds a client; a second name with the same key is ignored (the unique index allows none).</summary>
     public bool TryAdd(int id, int inventoryId, ReadOnlySpan<char> name)
     {
-        var key = name.Length <= StackLimit ? stackalloc char[name.Length] : new char[name.Length];
-        Client.KeyOf(name, key);
+        var buffer = name.Length <= StackLimit ? stackalloc char[name.Length] : new char[name.Length];
+        // A name stored before names were kept as seen may hold invisible or uncomposed characters: its key is shorter.
+        ReadOnlySpan<char> key = buffer[..Client.KeyOf(name, buffer)];
         var hash = string.GetHashCode(key);
         var index = Find(key, hash);
         if (_table[index] != 0)
@@ -80,7 +81,7 @@ internal sealed class ExistingNames
         while (_table[index] != 0)
         {
             ref var entry = ref _entries[_table[index] - 1];
-            if (entry.Hash == hash && entry.Length == key.Length && KeyEquals(_chars.Get(entry.Block, entry.Offset, entry.Length), key))
+            if (entry.Hash == hash && KeyEquals(_chars.Get(entry.Block, entry.Offset, entry.Length), key))
             {
                 return index;
             }
@@ -93,9 +94,13 @@ internal sealed class ExistingNames
 
     private static bool KeyEquals(ReadOnlySpan<char> name, ReadOnlySpan<char> key)
     {
+        if (name.Length < key.Length)
+        {
+            return false;
+        }
+
         var lower = name.Length <= StackLimit ? stackalloc char[name.Length] : new char[name.Length];
-        Client.KeyOf(name, lower);
-        return lower.SequenceEqual(key);
+        return lower[..Client.KeyOf(name, lower)].SequenceEqual(key);
     }
 
     private void Grow()

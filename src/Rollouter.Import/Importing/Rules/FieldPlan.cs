@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
 
@@ -25,6 +26,8 @@ internal sealed class FieldPlan
         {
             _exact.TryAdd(option.Name, option.Name);
             _ignoringCase.TryAdd(option.Name, option.Name);
+            // An option saved before names were kept as seen ("Bu\u0308ro") is found by the cell as seen ("Büro").
+            _ignoringCase.TryAdd(PlainText.AsSeen(option.Name), option.Name);
         }
     }
 

@@ -1,3 +1,4 @@
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 
@@ -18,6 +19,12 @@ internal sealed class StatusRule
         foreach (var status in inventory.Statuses)
         {
             _statuses.TryAdd(status.Name, status);
+        }
+
+        // A status saved before names were kept as seen is found by the cell as seen (decision 0041).
+        foreach (var status in inventory.Statuses)
+        {
+            _statuses.TryAdd(PlainText.AsSeen(status.Name), status);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 
@@ -17,7 +18,7 @@ internal sealed class UserDirectory
     {
         _lookup = lookup;
         // Users without the attribute fall into the group of the empty key, which no cell looks up.
-        foreach (var group in users.GroupBy(u => Key(u)?.Trim() ?? "", StringComparer.OrdinalIgnoreCase)
+        foreach (var group in users.GroupBy(u => PlainText.AsSeen(Key(u))?.Trim() ?? "", StringComparer.OrdinalIgnoreCase)
                      .Where(g => g.Key.Length > 0))
         {
             _users[group.Key] = [.. group];

@@ -82,7 +82,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         ArgumentNullException.ThrowIfNull(form);
         var errors = new ProblemList();
         await CheckAsync(form, 0, errors, cancellationToken);
-        var names = (options ?? SettingsNames.Lines(form.Options)).Select(o => o.Trim()).Where(o => o.Length > 0).ToList();
+        var names = (options ?? SettingsNames.Lines(form.Options)).Select(SettingsNames.Clean).OfType<string>().ToList();
         var hasOptions = form.Type is CustomFieldType.Selection or CustomFieldType.MultiSelection;
         if (!hasOptions && names.Count > 0)
         {
@@ -586,7 +586,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
     private async Task CheckAsync(CustomFieldForm form, int id, ProblemList errors, CancellationToken cancellationToken)
     {
-        form.Name = form.Name?.Trim() ?? "";
+        form.Name = SettingsNames.Clean(form.Name) ?? "";
         form.Description = SettingsNames.Clean(form.Description);
         form.ValidationRegex = string.IsNullOrWhiteSpace(form.ValidationRegex) ? null : form.ValidationRegex;
         if (form.Name.Length == 0)

@@ -142,7 +142,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
 
     private async Task CheckAsync(RolloutForm form, int id, ProblemList errors, CancellationToken cancellationToken)
     {
-        form.Name = form.Name?.Trim() ?? "";
+        form.Name = SettingsNames.Clean(form.Name) ?? "";
         form.Identifier = form.Identifier?.Trim() ?? "";
         if (form.Name.Length == 0)
         {

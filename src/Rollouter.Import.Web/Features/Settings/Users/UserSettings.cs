@@ -251,9 +251,9 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
     private static void Normalize(UserForm form)
     {
-        form.DisplayName = form.DisplayName?.Trim() ?? "";
-        form.Email = form.Email?.Trim() ?? "";
-        form.UserCode = form.UserCode?.Trim() ?? "";
+        form.DisplayName = SettingsNames.Clean(form.DisplayName) ?? "";
+        form.Email = SettingsNames.Clean(form.Email) ?? "";
+        form.UserCode = SettingsNames.Clean(form.UserCode) ?? "";
         form.RolloutIds ??= [];
     }
 

@@ -27,7 +27,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     {
         var errors = new ProblemList();
         var clean = await CheckNameAsync(name, 0, errors, cancellationToken);
-        var names = statuses.Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        var names = statuses.Select(SettingsNames.Clean).OfType<string>().ToList();
         if (names.Count == 0)
         {
             errors.Invalid("Statuses", "Enter at least one status, one per line: a workflow needs a status for new clients.");
