@@ -49,6 +49,8 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
     [InlineData("Input", "Backtracking", "The pattern needs backtracking, which can make checking one value take very long: backreference")]
     [InlineData("Input", "With options", "A field of type Input has no options.")]
     [InlineData("Selection", "Twice", "The option \"Red\" appears twice")]
+    // Composed and decomposed (typed on a Mac): one option as seen (decision 0041).
+    [InlineData("Selection", "Twice as seen", "The option \"B\u00FCro\" appears twice")]
     [InlineData("Input", "Description", "\"Description\" is the name of a default field: choose another name.")]
     [InlineData("Input", "client flag", "\"client flag\" is the name of a default field: choose another name.")]
     public async Task Create_WithBadInput_IsRefusedWithTheMessage(string type, string name, string message)
@@ -61,7 +63,7 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
             ["Name"] = name == "Location" ? "location" : name,
             ["Type"] = type,
             ["ValidationRegex"] = name switch { "Pattern" => "^[0-9", "Backtracking" => @"^(\w+)-\1$", _ => "" },
-            ["Options"] = name switch { "With options" => "A\nB", "Twice" => "Red\nBlue\nred", _ => "" },
+            ["Options"] = name switch { "With options" => "A\nB", "Twice" => "Red\nBlue\nred", "Twice as seen" => "B\u00FCro\nBu\u0308ro\u200B", _ => "" },
         });
 
         Assert.Equal(HttpStatusCode.OK, status);

@@ -34,6 +34,7 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
     [InlineData("", "New", "Enter the workflow's name.")]
     [InlineData("No statuses", " \n ", "Enter at least one status")]
     [InlineData("Twice", "New\nDone\nnew", "The status \"New\" appears twice")]
+    [InlineData("Twice as seen", "Gepr\u00FCft\nGepru\u0308ft", "The status \"Gepr\u00FCft\" appears twice")]
     [InlineData("device ROLLOUT", "New", "Another workflow is already named \"device ROLLOUT\".")]
     public async Task Create_WithBadInput_IsRefusedWithTheMessage(string name, string statuses, string message)
     {
