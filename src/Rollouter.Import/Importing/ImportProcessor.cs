@@ -41,6 +41,9 @@ public sealed class ImportProcessor(
     /// </summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>Checks of one run when the inventory's fields keep changing just before each write.</summary>
+    private const int MaxSettingsRetries = 3;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken cancellationToken)
     {
@@ -117,7 +120,39 @@ public sealed class ImportProcessor(
         }
     }
 
+    /// <summary>
+    /// Runs the check and write; should a custom field of the inventory change between the check's reading of it and
+    /// the writer's lock (a settings change that held the lock), nothing is written and the rows are checked again
+    /// against the field as it is now, up to <see cref="MaxSettingsRetries"/> times.
+    /// </summary>
     private async Task<ClientImport> RunCheckedAsync(
+        ClientImport import, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        for (var run = 1; ; run++)
+        {
+            try
+            {
+                return await RunPassAsync(import, progress, cancellationToken);
+            }
+            catch (ImportSettingsChangedException e)
+            {
+                import = await ReloadAsync(import.Id, cancellationToken);
+                if (run == MaxSettingsRetries)
+                {
+                    logger.LogWarning("Import {ImportId}: the field {Field} changed before each of {Runs} writes; it fails",
+                        import.Id, e.FieldName, run);
+                    return await FailAsync(import,
+                        $"The settings of the field \"{e.FieldName}\" changed while this import was being checked; " +
+                        "nothing was written. Check it again, then approve it.");
+                }
+
+                logger.LogInformation("Import {ImportId}: the field {Field} changed before the write; its rows are checked again",
+                    import.Id, e.FieldName);
+            }
+        }
+    }
+
+    private async Task<ClientImport> RunPassAsync(
         ClientImport import, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         var opened = await files.OpenAsync(import, limits, cancellationToken);

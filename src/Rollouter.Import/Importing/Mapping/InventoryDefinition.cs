@@ -56,6 +56,25 @@ public sealed record InventoryDefinition
             .Where(s => s.WorkflowId == inventory.WorkflowId)
             .OrderBy(s => s.Position).ThenBy(s => s.Id)
             .ToListAsync(cancellationToken);
+        var fields = await LoadFieldsAsync(db, inventoryId, cancellationToken);
+        return new InventoryDefinition
+        {
+            InventoryId = inventory.Id,
+            InventoryName = inventory.Name,
+            RolloutId = inventory.RolloutId,
+            ClientLimit = inventory.ClientLimit,
+            RolloutName = inventory.RolloutName,
+            WorkflowName = inventory.WorkflowName,
+            Statuses = statuses,
+            CustomFields = fields,
+        };
+    }
+
+    /// <summary>The inventory's custom fields in display order, each with its options in order: one query.</summary>
+    public static async Task<List<CustomField>> LoadFieldsAsync(RolloutDbContext db, int inventoryId,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
         var fields = (await db.InventoryCustomFields.AsNoTracking()
                 .Where(f => f.InventoryId == inventoryId)
                 .Include(f => f.CustomField).ThenInclude(f => f.Options)
@@ -68,16 +87,38 @@ public sealed record InventoryDefinition
             field.Options = [.. field.Options.OrderBy(o => o.Position).ThenBy(o => o.Id)];
         }
 
-        return new InventoryDefinition
+        return fields;
+    }
+
+    /// <summary>
+    /// The name of a field whose settings differ in <paramref name="current"/> (the inventory's fields read again) from
+    /// what this definition holds, in a way that matters to the values an import checked against it: a field taken off
+    /// or added, renamed, another type, required flag or pattern, or an option renamed or removed. Options added since
+    /// (another import's, a user's) and a new order are no change. Null when nothing changed.
+    /// </summary>
+    public string? ChangedField(IReadOnlyList<CustomField> current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var byId = current.ToDictionary(f => f.Id);
+        foreach (var field in CustomFields)
         {
-            InventoryId = inventory.Id,
-            InventoryName = inventory.Name,
-            RolloutId = inventory.RolloutId,
-            ClientLimit = inventory.ClientLimit,
-            RolloutName = inventory.RolloutName,
-            WorkflowName = inventory.WorkflowName,
-            Statuses = statuses,
-            CustomFields = fields,
-        };
+            if (!byId.TryGetValue(field.Id, out var now)
+                || !string.Equals(now.Name, field.Name, StringComparison.Ordinal)
+                || now.Type != field.Type
+                || now.Required != field.Required
+                || !string.Equals(now.ValidationRegex, field.ValidationRegex, StringComparison.Ordinal))
+            {
+                return field.Name;
+            }
+
+            var options = now.Options.ToDictionary(o => o.Id, o => o.Name);
+            if (field.Options.Any(o => !options.TryGetValue(o.Id, out var name) || !string.Equals(name, o.Name, StringComparison.Ordinal)))
+            {
+                return field.Name;
+            }
+        }
+
+        var known = CustomFields.Select(f => f.Id).ToHashSet();
+        return current.FirstOrDefault(f => !known.Contains(f.Id))?.Name;
     }
 }

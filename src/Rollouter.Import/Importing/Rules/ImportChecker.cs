@@ -101,5 +101,6 @@ public sealed class ImportChecker
         InventoryId = Inventory.InventoryId,
         UserId = userId,
         FieldNames = Inventory.CustomFields.ToDictionary(f => f.Id, f => f.Name),
+        CheckedAgainst = Inventory,
     };
 }

@@ -55,6 +55,13 @@ public sealed record WriteContext
 
     /// <summary>Names for the history: custom field id → field name.</summary>
     public IReadOnlyDictionary<int, string> FieldNames { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// The inventory as the rows were checked against it (read before the rollout's write lock was taken). Once the
+    /// writer holds the lock it reads the inventory's fields again and stops, writing nothing, when one of them changed
+    /// meanwhile (<see cref="ImportSettingsChangedException"/>): the checked values might no longer be options of it.
+    /// </summary>
+    public Mapping.InventoryDefinition? CheckedAgainst { get; init; }
 }
 
 public sealed record NewOption(int CustomFieldId, string Name);
