@@ -445,6 +445,33 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.True(result.Succeeded);
     });
 
+    [Fact]
+    public async Task TakingAFieldOffAnInventory_WhileAnImportIntoItRuns_IsRefused_AndChangesNothing_ButARenameIsMade()
+    {
+        // The running import would write values of the field after the edit, hidden without the record that keeps
+        // other rollouts from changing the options those clients hold.
+        var shared = await SharedAsync();
+        await RunningImportAsync(shared.OwnInventory, Manager);
+        var inventory = await factory.WithDbAsync(db => db.Inventories.AsNoTracking().SingleAsync(i => i.Id == shared.OwnInventory));
+
+        Task<Result<Inventory>> EditAsync(string name, params int[] fieldIds) => factory.WithDbAsync(db =>
+            new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(inventory.RolloutId,
+                inventory.Id, new Rollouter.Import.Web.Features.Inventories.InventoryInput(name, inventory.WorkflowId, fieldIds),
+                CancellationToken.None));
+
+        var takenOff = await EditAsync(inventory.Name);
+        var renamed = await EditAsync(inventory.Name + " 2", shared.Field);
+
+        Assert.True(takenOff.Failed);
+        Assert.Equal((ProblemKind.Conflict, "CustomFieldIds"), (takenOff.Problem.Kind, takenOff.Problem.Field));
+        Assert.Equal("An import into this inventory is running: change its custom fields or workflow when it has finished.",
+            takenOff.Problem.Message);
+        Assert.True(renamed.Succeeded);
+        Assert.Equal([shared.Field], await factory.WithDbAsync(db =>
+            db.InventoryCustomFields.Where(f => f.InventoryId == shared.OwnInventory).Select(f => f.CustomFieldId).ToListAsync()));
+        Assert.False(await factory.WithDbAsync(db => db.InventoryHiddenFields.AnyAsync(h => h.InventoryId == shared.OwnInventory)));
+    }
+
     [Theory]
     [InlineData("rename option")]
     [InlineData("remove option")]

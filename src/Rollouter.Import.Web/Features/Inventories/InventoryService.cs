@@ -57,9 +57,29 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         }
 
         var (name, workflowId, fieldIds) = valid.Value;
+        var clients = inventory.ClientCount;
+        // Fields added or taken off, or another workflow, change what an import into the inventory checks and writes: such
+        // an edit waits for an import's writer (the rollout's write lock, as deletion takes it) and is refused while an
+        // import into the inventory is In Progress, so that a field taken off is recorded as hidden with the clients
+        // that import wrote, and an import started meanwhile checks its fields again (ClientWriter).
+        var reshaped = workflowId != inventory.WorkflowId
+                       || !inventory.CustomFields.Select(f => f.CustomFieldId).ToHashSet().SetEquals(fieldIds);
+        await using var transaction = reshaped ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        if (reshaped)
+        {
+            await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
+            if (await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken))
+            {
+                return Problem.Conflict("An import into this inventory is running: change its custom fields or workflow " +
+                                        "when it has finished.", workflowId != inventory.WorkflowId ? "WorkflowId" : "CustomFieldIds");
+            }
+
+            // The count as the last import's commit left it.
+            clients = await db.Inventories.Where(i => i.Id == inventoryId).Select(i => i.ClientCount).SingleAsync(cancellationToken);
+        }
+
         if (workflowId != inventory.WorkflowId)
         {
-            var clients = inventory.ClientCount;
             if (clients > 0)
             {
                 return Problem.Invalid($"The workflow cannot change while the inventory has clients ({clients:N0}): " +
@@ -77,7 +97,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         foreach (var gone in inventory.CustomFields.Where(f => !fieldIds.Contains(f.CustomFieldId)).ToList())
         {
             inventory.CustomFields.Remove(gone);
-            if (inventory.ClientCount > 0 && hidden.All(h => h.CustomFieldId != gone.CustomFieldId))
+            if (clients > 0 && hidden.All(h => h.CustomFieldId != gone.CustomFieldId))
             {
                 db.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = inventory.Id, CustomFieldId = gone.CustomFieldId });
             }
@@ -97,7 +117,13 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             }
         }
 
-        return await SaveAsync(inventory, cancellationToken);
+        var saved = await SaveAsync(inventory, cancellationToken);
+        if (saved.Succeeded && transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return saved;
     }
 
     /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients.</summary>
