@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Data;
@@ -20,5 +22,50 @@ public static class ClientQueries
         ArgumentNullException.ThrowIfNull(db);
         return db.Inventories.Where(i => i.CustomFields.Any(f => f.CustomFieldId == fieldId)
                                          || db.InventoryHiddenFields.Any(h => h.InventoryId == i.Id && h.CustomFieldId == fieldId));
+    }
+
+    /// <summary>
+    /// Whether a client of the inventory holds a value of the custom field: its id is a key of the client's stored
+    /// values (the JSON key test the migration that recorded the hidden fields uses). One query, reading the
+    /// inventory's clients through their index until one holds it.
+    /// </summary>
+    public static Task<bool> AnyHoldsValueAsync(this RolloutDbContext db, int rolloutId, int inventoryId, int fieldId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var key = "%\"" + fieldId.ToString(CultureInfo.InvariantCulture) + "\":%";
+        return db.Database.SqlQuery<int>(
+                $"SELECT 1 AS \"Value\" FROM \"Clients\" WHERE \"RolloutId\" = {rolloutId} AND \"InventoryId\" = {inventoryId} AND \"Values\" LIKE {key}")
+            .AnyAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction, after clients of the inventory were deleted or lost values: drops the
+    /// inventory's hidden-field records (<see cref="InventoryHiddenField"/>) that no client of it holds a value for any
+    /// more, so that they stop reaching the field (<see cref="WithField"/>). One query per hidden field of the
+    /// inventory, none when it has none. Returns the fields dropped.
+    /// </summary>
+    public static async Task<List<int>> DropUnheldHiddenFieldsAsync(this RolloutDbContext db, int rolloutId, int inventoryId,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var hidden = await db.InventoryHiddenFields.Where(h => h.InventoryId == inventoryId).Select(h => h.CustomFieldId)
+            .ToListAsync(cancellationToken);
+        var unheld = new List<int>();
+        foreach (var fieldId in hidden)
+        {
+            if (!await db.AnyHoldsValueAsync(rolloutId, inventoryId, fieldId, cancellationToken))
+            {
+                unheld.Add(fieldId);
+            }
+        }
+
+        if (unheld.Count > 0)
+        {
+            await db.InventoryHiddenFields.Where(h => h.InventoryId == inventoryId && unheld.Contains(h.CustomFieldId))
+                .ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return unheld;
     }
 }

@@ -147,6 +147,43 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Revert_OfTheImportThatCreatedTheLastHoldersOfAHiddenField_ForgetsTheHiddenField_SoItNoLongerReachesTheInventory(
+        DatabaseProvider provider)
+    {
+        // A hidden-field record outliving its last holder kept other rollouts from changing the field's options for nobody.
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var field = await AddFieldAsync(rollout, "Hue", CustomFieldType.Selection, "Red", "Blue");
+        await rollout.AddClientAsync("HUE-0");
+        var first = await ImportAsync(rollout, $"Name;{field.Name}\nHUE-1;Red\n");
+        var second = await ImportAsync(rollout, $"Name;{field.Name}\nHUE-2;Blue\n");
+        await using (var edit = rollout.Database.Database.CreateContext())
+        {
+            // The field taken off the inventory: HUE-1 and HUE-2 keep their values, hidden (as InventoryService does it).
+            await edit.InventoryCustomFields.Where(f => f.InventoryId == rollout.Laptops && f.CustomFieldId == field.Id).ExecuteDeleteAsync();
+            edit.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = rollout.Laptops, CustomFieldId = field.Id });
+            await edit.SaveChangesAsync();
+        }
+
+        async Task<List<int>> ReachAsync()
+        {
+            await using var db = rollout.Database.Database.CreateContext();
+            return await db.WithField(field.Id).Select(i => i.Id).ToListAsync();
+        }
+
+        await RequestAsync(rollout, second);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, second)).Status);
+        Assert.Equal([rollout.Laptops], await ReachAsync());
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+        Assert.Empty(await ReachAsync());
+        await using var check = rollout.Database.Database.CreateContext();
+        Assert.False(await check.InventoryHiddenFields.AnyAsync(h => h.InventoryId == rollout.Laptops && h.CustomFieldId == field.Id));
+        Assert.Equal(["HUE-0"], await check.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Name).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Revert_OfAClientChangedByALaterImport_IsRefusedWithTheConflict_AndChangesNothing(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();

@@ -30,7 +30,8 @@ public readonly record struct RevertProgress(int Done, int Total);
 /// Takes a Completed import back in one transaction, under the rollout's write lock (as the import's writer and the
 /// links take it): the clients it created are deleted, the values it changed (its own history entries' old values,
 /// linked clients' shared values included) are set back, each restored client gets a history entry "reverted import
-/// #N", the options it created that no client uses any more are removed, and the import becomes Reverted. Refused,
+/// #N", the options it created that no client uses any more are removed, the inventory's hidden fields no client holds
+/// a value of any more are no longer recorded, and the import becomes Reverted. Refused,
 /// changing nothing, when a client it created or changed has a history entry after the import's (see
 /// <see cref="FindConflictsAsync"/>). Once committed, the revert is an audit event (<see cref="AuditLog.ImportReverted"/>).
 /// </summary>
@@ -319,6 +320,9 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             progress?.Report(new RevertProgress(done, total));
         }
 
+        // A field taken off the inventory whose values only the deleted clients (or the values set back) held is no
+        // longer hidden there: its record would keep other rollouts from changing the field's options for nobody.
+        await db.DropUnheldHiddenFieldsAsync(current.RolloutId, current.InventoryId, cancellationToken);
         await RemoveUnusedOptionsAsync(importId, cancellationToken);
 
         // Last before the commit: on PostgreSQL it locks the inventory's row until then.
