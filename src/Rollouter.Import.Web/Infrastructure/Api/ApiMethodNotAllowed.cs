@@ -6,11 +6,12 @@ using Rollouter.Import.Web.Infrastructure.Problems;
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
 /// <summary>
-/// A GET or HEAD on an API address that takes only other methods answers 405 with <c>Allow</c>, as a PUT or DELETE
-/// there already does. Routing alone answered 404 ("There is nothing at this address"): the static assets' fallback
-/// endpoint (<c>{**path:file}</c>, GET and HEAD) is a candidate for every GET, so routing's 405 never applies to those
-/// two methods, and the fallback's file constraint then refuses an API address. Runs after routing, only when it found
-/// no endpoint.
+/// A method an API address does not take answers 405, with <c>Allow</c> naming exactly the methods the address takes
+/// (the body, problem details, comes from the status code pages). Routing alone got both wrong: the static assets'
+/// fallback endpoint (<c>{**path:file}</c>, GET and HEAD) is a candidate for every path, so a GET or HEAD on a
+/// POST-only address was a 404 ("There is nothing at this address"), and routing's own 405 for a PUT, DELETE or PATCH
+/// listed the fallback's GET and HEAD in <c>Allow</c> beside the address's methods. Runs after routing, only when it
+/// found no endpoint of the app's (none, or routing's 405 or 415 answer, which are not route endpoints).
 /// </summary>
 public static class ApiMethodNotAllowed
 {
@@ -23,13 +24,13 @@ public static class ApiMethodNotAllowed
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (context.GetEndpoint() is null && ApiProblems.IsApi(request)
-                && (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+            if (context.GetEndpoint() is not RouteEndpoint && ApiProblems.IsApi(request))
             {
                 addresses ??= Addresses(context.RequestServices.GetRequiredService<EndpointDataSource>());
                 var allowed = Allowed(addresses, request.Path);
-                if (allowed.Count > 0)
+                if (allowed.Count > 0 && !allowed.Contains(request.Method, StringComparer.OrdinalIgnoreCase))
                 {
+                    // Answered here: routing's 405 endpoint, if it was chosen, never runs (its Allow names the fallback's).
                     context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                     context.Response.Headers.Allow = string.Join(", ", allowed);
                     return;
