@@ -81,6 +81,7 @@ try
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
             o.ModelValidatorProviders.Add(new NullElementsValidatorProvider());
             o.Filters.Add(new ClientGoneFilter());
+            o.Conventions.Add(new ApiResponsesConvention());
         })
         .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);

@@ -195,6 +195,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
     /// <summary>Removes a link of the client (Rollout Manager or higher).</summary>
     [HttpDelete("clients/{id:int}/links/{linkId:int}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]

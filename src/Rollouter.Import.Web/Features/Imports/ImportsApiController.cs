@@ -29,6 +29,7 @@ public sealed class ImportsApiController(
     /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415.
     /// </summary>
     [HttpPost("rollouts/{id:int}/imports")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [DisableRequestSizeLimit]
     [DisableFormValueModelBinding]
     [Consumes("multipart/form-data")]
@@ -77,6 +78,7 @@ public sealed class ImportsApiController(
     }
 
     [HttpGet("imports/{id:int}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Get(int id, CancellationToken cancellationToken)
@@ -87,6 +89,7 @@ public sealed class ImportsApiController(
 
     /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
     [HttpPut("imports/{id:int}/mapping")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken cancellationToken)
@@ -106,6 +109,7 @@ public sealed class ImportsApiController(
     /// problem of the file with these options answers 400 and changes nothing; 409 while In Progress or after Completed.
     /// </summary>
     [HttpPut("imports/{id:int}/parse-options")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -132,6 +136,7 @@ public sealed class ImportsApiController(
     /// as a whole would fail (<c>importErrors</c>: the client limit, a workflow without statuses).
     /// </summary>
     [HttpPost("imports/{id:int}/check")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
@@ -156,6 +161,7 @@ public sealed class ImportsApiController(
 
     /// <summary>The cells corrected in the browser (or here) and the value replacements, with who and when.</summary>
     [HttpGet("imports/{id:int}/corrections")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CorrectionsDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Corrections(int id, CancellationToken cancellationToken)
@@ -170,6 +176,7 @@ public sealed class ImportsApiController(
     /// after Completed.
     /// </summary>
     [HttpPut("imports/{id:int}/corrections")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -187,6 +194,7 @@ public sealed class ImportsApiController(
 
     /// <summary>How many cells a replacement of <c>from</c> in <c>column</c> would change, before it is applied.</summary>
     [HttpGet("imports/{id:int}/corrections/preview")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ReplacementPreviewDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> PreviewReplacement(int id, string? column, string? from, CancellationToken cancellationToken)
@@ -205,6 +213,7 @@ public sealed class ImportsApiController(
 
     /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
     [HttpPost("imports/{id:int}/approve")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
@@ -226,6 +235,7 @@ public sealed class ImportsApiController(
     /// status: a Failed import is kept for its failed rows, a Completed one for its clients' history.
     /// </summary>
     [HttpDelete("imports/{id:int}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -247,6 +257,7 @@ public sealed class ImportsApiController(
     /// when the import is not Completed, or with <c>conflicts</c> when a client it created or changed was changed since.
     /// </summary>
     [HttpPost("imports/{id:int}/revert")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Revert(int id, CancellationToken cancellationToken)
@@ -268,6 +279,7 @@ public sealed class ImportsApiController(
     /// of an answer is the <c>after</c> of the next page; <c>page</c> still works.
     /// </summary>
     [HttpGet("imports/{id:int}/errors")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,

@@ -13,6 +13,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (.xlsx); 409 when no row failed.</summary>
     [HttpGet("imports/{id:int}/error-report")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]

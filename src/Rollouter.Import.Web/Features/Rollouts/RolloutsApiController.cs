@@ -14,6 +14,7 @@ namespace Rollouter.Import.Web.Features.Rollouts;
 public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess access) : ApiControllerBase(db, access)
 {
     [HttpGet("rollouts")]
+    [ProducesResponseType<IReadOnlyList<RolloutDto>>(StatusCodes.Status200OK)]
     public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken cancellationToken) =>
         await Access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
             .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);

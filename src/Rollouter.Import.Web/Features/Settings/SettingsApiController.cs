@@ -25,6 +25,7 @@ public sealed class SettingsApiController(
     private readonly RolloutAccess _access = access;
 
     [HttpGet("custom-fields")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<IReadOnlyList<CustomFieldDefinitionDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> CustomFields(CancellationToken cancellationToken)
     {
@@ -39,6 +40,7 @@ public sealed class SettingsApiController(
     }
 
     [HttpPost("custom-fields")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -71,6 +73,7 @@ public sealed class SettingsApiController(
     }
 
     [HttpGet("workflows")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<IReadOnlyList<WorkflowDto>>(StatusCodes.Status200OK)]
     public async Task<IActionResult> Workflows(CancellationToken cancellationToken)
     {
@@ -87,6 +90,7 @@ public sealed class SettingsApiController(
     }
 
     [HttpPost("workflows")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]

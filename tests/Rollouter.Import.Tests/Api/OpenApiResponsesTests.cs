@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>
+/// The OpenAPI document (<c>/openapi/v1.json</c>) lists the status codes each operation really answers: every
+/// operation is called as a script would get it wrong (no token, a role below the minimum, an id that does not exist,
+/// a body of another type, a query parameter that is not valid) and each answer must be one its operation documents.
+/// </summary>
+public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private const string Missing = "987654";
+
+    private sealed record Operation(string Method, string Path, JsonObject Node)
+    {
+        public IReadOnlyCollection<string> Responses =>
+            [.. (Node["responses"]?.AsObject() ?? []).Select(r => r.Key)];
+
+        public bool HasBody => Node["requestBody"] is not null;
+
+        public IReadOnlyList<string> QueryParameters =>
+            [.. (Node["parameters"]?.AsArray() ?? []).Where(p => p?["in"]?.GetValue<string>() == "query")
+                .Select(p => p?["name"]?.GetValue<string>() ?? "")];
+
+        public override string ToString() => $"{Method} {Path}";
+    }
+
+    private async Task<List<Operation>> OperationsAsync()
+    {
+        var document = JsonNode.Parse(await factory.CreateBrowser().GetStringAsync("/openapi/v1.json"))
+                       ?? throw new InvalidOperationException("No OpenAPI document");
+        var operations = new List<Operation>();
+        foreach (var (path, item) in document["paths"]?.AsObject() ?? [])
+        {
+            foreach (var (method, operation) in item?.AsObject() ?? [])
+            {
+                if (operation is JsonObject node && method is "get" or "post" or "put" or "delete" or "patch")
+                {
+                    operations.Add(new Operation(method.ToUpperInvariant(), path, node));
+                }
+            }
+        }
+
+        Assert.NotEmpty(operations);
+        return operations;
+    }
+
+    /// <summary>The ids of real things in W11, by the segment before <c>{id}</c>; an import the manager uploads.</summary>
+    private async Task<Dictionary<string, string>> RealIdsAsync()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await manager.RolloutIdAsync("W11");
+        var laptops = await manager.InventoryIdAsync(rolloutId, "Laptops");
+        var upload = await manager.UploadAsync(rolloutId, laptops, "openapi.csv",
+            $"Name,Status,Department,Serial number\nOPENAPI-{Guid.NewGuid():N},New,IT,SN-OPENAPI\n");
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var importId = (await ApiTestClient.ReadAsync(upload))["id"]!.GetValue<int>();
+        var clients = await manager.GetJsonAsync($"/api/inventories/{laptops}/clients?pageSize=1");
+        var clientId = clients["items"]![0]!["id"]!.GetValue<int>();
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var userId = await db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync();
+        return new Dictionary<string, string>
+        {
+            ["rollouts"] = Id(rolloutId),
+            ["inventories"] = Id(laptops),
+            ["imports"] = Id(importId),
+            ["clients"] = Id(clientId),
+            ["users"] = Id(userId),
+            ["links"] = "1",
+        };
+    }
+
+    private static string Id(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static string Address(string path, IReadOnlyDictionary<string, string>? ids)
+    {
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (segments[i].StartsWith('{'))
+            {
+                segments[i] = ids is null ? Missing : ids[segments[i - 1]];
+            }
+        }
+
+        return string.Join('/', segments);
+    }
+
+    private static async Task<HttpStatusCode> CallAsync(HttpClient client, Operation operation, string address, string bodyType = "application/json")
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(operation.Method), address);
+        if (operation.HasBody || operation.Method == "POST")
+        {
+            request.Content = new StringContent(bodyType == "application/json" ? "{}" : "some text", Encoding.UTF8,
+                new MediaTypeHeaderValue(bodyType));
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task EveryAnswerOfEveryOperation_IsOneItsOperationDocuments()
+    {
+        var operations = await OperationsAsync();
+        var ids = await RealIdsAsync();
+        var anonymous = factory.CreateBrowser();
+        var clientUser = await ApiTestClient.LoginAsync(factory, "clientuser@demo.test");
+        var keyAccountManager = await ApiTestClient.LoginAsync(factory, "kam@demo.test");
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var undocumented = new List<string>();
+
+        async Task ExpectDocumentedAsync(Operation operation, string who, Task<HttpStatusCode> call)
+        {
+            var status = (int)await call;
+            if (!operation.Responses.Contains(status.ToString(CultureInfo.InvariantCulture)))
+            {
+                undocumented.Add($"{operation} ({who}) answered {status}, documents {string.Join(", ", operation.Responses)}");
+            }
+        }
+
+        foreach (var operation in operations)
+        {
+            var real = Address(operation.Path, ids);
+            await ExpectDocumentedAsync(operation, "no token", CallAsync(anonymous, operation, real));
+            await ExpectDocumentedAsync(operation, "client user", CallAsync(clientUser, operation, real));
+            await ExpectDocumentedAsync(operation, "key account manager", CallAsync(keyAccountManager, operation, real));
+            if (operation.Path.Contains('{', StringComparison.Ordinal))
+            {
+                await ExpectDocumentedAsync(operation, "missing id", CallAsync(manager, operation, Address(operation.Path, null)));
+            }
+
+            if (operation.HasBody || operation.Path.EndsWith("/imports", StringComparison.Ordinal))
+            {
+                await ExpectDocumentedAsync(operation, "text body", CallAsync(manager, operation, real, "text/plain"));
+            }
+
+            foreach (var parameter in operation.QueryParameters)
+            {
+                await ExpectDocumentedAsync(operation, $"{parameter}=x", CallAsync(manager, operation, $"{real}?{parameter}=2147483648x"));
+            }
+        }
+
+        Assert.True(undocumented.Count == 0, string.Join(Environment.NewLine, undocumented));
+    }
+
+    [Fact]
+    public async Task EveryOperationButSignIn_Documents401_AndTheUploadDocumentsItsLimits()
+    {
+        var operations = await OperationsAsync();
+
+        Assert.All(operations.Where(o => o.Path != "/api/auth/login"), o => Assert.Contains("401", o.Responses));
+        var upload = operations.Single(o => o is { Method: "POST", Path: "/api/rollouts/{id}/imports" });
+        Assert.Superset(new HashSet<string> { "201", "400", "401", "403", "404", "413", "415" }, upload.Responses.ToHashSet());
+        var login = operations.Single(o => o.Path == "/api/auth/login");
+        Assert.Superset(new HashSet<string> { "200", "400", "401", "415", "429" }, login.Responses.ToHashSet());
+        foreach (var step in new[] { "check", "approve", "revert", "mapping", "parse-options", "corrections" })
+        {
+            Assert.All(operations.Where(o => o.Path == $"/api/imports/{{id}}/{step}" && o.Method != "GET"),
+                o => Assert.Contains("409", o.Responses));
+        }
+    }
+}
