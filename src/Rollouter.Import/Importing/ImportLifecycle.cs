@@ -493,8 +493,46 @@ public sealed class ImportLifecycle(
     /// <summary>The dry run where <see cref="ImportStatusRules.CanCheck"/> allows it: every row checked, nothing written.</summary>
     public async Task<Result<CheckResult>> CheckAsync(int importId, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCheck, cancellationToken);
-        return found.Failed ? found.Problem : await processor.CheckAsync(importId, null, cancellationToken);
+        var found = await FindAsync(importId, _ => null, cancellationToken);
+        if (found.Failed)
+        {
+            return found.Problem;
+        }
+
+        return await RefuseCheckAsync(found.Value, cancellationToken) is { } refused
+            ? refused
+            : await processor.CheckAsync(importId, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Why the import cannot be checked now (<see cref="ImportStatusRules.RefuseCheck"/>); an Incomplete one is refused
+    /// with the errors of its mapping, the ones the mapping page shows, not only a missing Name.
+    /// </summary>
+    public async Task<Problem?> RefuseCheckAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return ImportStatusRules.CanCheck(import.Status) ? null
+            : ImportStatusRules.RefuseCheck(import, await MappingErrorsAsync(import, cancellationToken));
+    }
+
+    /// <summary>The errors of an Incomplete import's saved mapping against its file and inventory; none for any other status.</summary>
+    public async Task<IReadOnlyList<string>> MappingErrorsAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.Status != ImportStatus.Incomplete)
+        {
+            return [];
+        }
+
+        var file = await DescribeFileAsync(import, cancellationToken);
+        if (file.Failed)
+        {
+            return [];
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        return [.. MappingValidation.Validate(ImportMapping.FromJson(import.Mapping), file.Value.Columns, definition).Errors
+            .Select(e => e.Message)];
     }
 
     /// <summary>
@@ -537,7 +575,8 @@ public sealed class ImportLifecycle(
 
         if (won == 0)
         {
-            return ImportStatusRules.RefuseApproval(import) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
+            return ImportStatusRules.RefuseApproval(import, await MappingErrorsAsync(import, cancellationToken))
+                   ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
         }
 
         var jobId = queue.Enqueue(importId);

@@ -99,18 +99,33 @@ public static class ImportStatusRules
     public static Problem? RefuseCorrection(ClientImport import) => CanCorrect(Status(import)) ? null
         : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: its cells can no longer be corrected.");
 
-    public static Problem? RefuseCheck(ClientImport import) => CanCheck(Status(import)) ? null : Problem.Conflict(import.Status switch
-    {
-        ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: map a column to Name and save the mapping before checking.",
-        _ => $"Import {import.Id} is {Name(import.Status)}: there is nothing to check.",
-    });
+    /// <summary>
+    /// Why the import cannot be checked now; null when it can. An Incomplete import is refused with
+    /// <paramref name="mappingErrors"/>, the errors of its mapping as the mapping page shows them (see
+    /// <c>ImportLifecycle.RefuseCheckAsync</c>).
+    /// </summary>
+    public static Problem? RefuseCheck(ClientImport import, IReadOnlyList<string>? mappingErrors = null) => CanCheck(Status(import))
+        ? null
+        : Problem.Conflict(import.Status switch
+        {
+            ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: {Reasons(mappingErrors)} Correct the mapping and save it before checking.",
+            _ => $"Import {import.Id} is {Name(import.Status)}: there is nothing to check.",
+        });
 
-    public static Problem? RefuseApproval(ClientImport import) => CanApprove(Status(import)) ? null : Problem.Conflict(import.Status switch
-    {
-        ImportStatus.InProgress => $"Import {import.Id} is already In Progress.",
-        ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: map a column to Name first.",
-        _ => $"Import {import.Id} is {Name(import.Status)} and cannot be approved.",
-    });
+    /// <summary>Why the import cannot be approved now; null when it can. As <see cref="RefuseCheck"/> for an Incomplete import.</summary>
+    public static Problem? RefuseApproval(ClientImport import, IReadOnlyList<string>? mappingErrors = null) => CanApprove(Status(import))
+        ? null
+        : Problem.Conflict(import.Status switch
+        {
+            ImportStatus.InProgress => $"Import {import.Id} is already In Progress.",
+            ImportStatus.Incomplete => $"Import {import.Id} is Incomplete: {Reasons(mappingErrors)} Correct the mapping and save it first.",
+            _ => $"Import {import.Id} is {Name(import.Status)} and cannot be approved.",
+        });
+
+    /// <summary>The mapping's errors in one text; without them (the file could not be read) a general sentence.</summary>
+    private static string Reasons(IReadOnlyList<string>? mappingErrors) => mappingErrors is { Count: > 0 }
+        ? string.Join(" ", mappingErrors.Select(e => e.EndsWith('.') ? e : e + "."))
+        : "its mapping has errors.";
 
     public static Problem? RefuseDiscard(ClientImport import) => CanDiscard(Status(import)) ? null
         : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: only an Incomplete import or one Waiting for Approval can be discarded.");

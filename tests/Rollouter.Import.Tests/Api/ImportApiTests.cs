@@ -313,6 +313,41 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task CheckAndApprove_OfAnImportIncompleteForAnotherReasonThanName_NameThatReason()
+    {
+        // Name is mapped; two columns mapped to Department keep the import Incomplete. The refusal said "map a column
+        // to Name" whatever the reason was.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var import = await ApiTestClient.ReadAsync(
+            await client.UploadAsync(rolloutId, laptopsId, "two.csv", $"Name,Department,Dept\n{Unique("TWO")},IT,HR\n"));
+        var remapped = await ApiTestClient.ReadAsync(await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping",
+            new { columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" },
+                new { letter = "C", target = "Department" } } }));
+        Assert.Equal("Incomplete", remapped.Status());
+        var reason = remapped["mappingErrors"]!.AsArray().Single()!["message"]!.GetValue<string>();
+        Assert.Contains("both mapped to Department", reason);
+        var page = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/W11/imports/{import.Id()}";
+
+        var check = await client.PostAsync($"/api/imports/{import.Id()}/check", null);
+        var approve = await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        var form = await RolloutWebFactory.PostFormAndFollowAsync(page, path + "/check", [], path);
+
+        foreach (var response in new[] { check, approve })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var detail = (await ApiTestClient.ReadAsync(response))["detail"]!.GetValue<string>();
+            Assert.Contains(reason, detail);
+            Assert.DoesNotContain("map a column to Name", detail);
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
+        var html = await form.Content.ReadAsStringAsync();
+        Assert.Contains("both mapped to Department", html);
+        Assert.DoesNotContain("map a column to Name", html);
+    }
+
+    [Fact]
     public async Task ApprovingTwiceAtOnce_StartsOneRun()
     {
         var (client, rolloutId, laptopsId) = await ManagerAsync();

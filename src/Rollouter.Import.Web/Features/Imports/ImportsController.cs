@@ -220,7 +220,7 @@ public sealed class ImportsController(
             return saved.Refusal;
         }
 
-        if (ImportStatusRules.RefuseCheck(saved.Import) is { } refused)
+        if (await imports.RefuseCheckAsync(saved.Import, cancellationToken) is { } refused)
         {
             return await RefuseAsync(saved.Import, refused, cancellationToken);
         }
@@ -475,8 +475,9 @@ public sealed class ImportsController(
 
         if (result.Value.Import.Status == ImportStatus.Incomplete)
         {
+            var reasons = string.Join(" ", (result.Value.Validation?.Errors ?? []).Select(e => e.Message));
             return (current, true, await RefuseAsync(current, Import.Problem.Invalid(
-                "The column-field assignment shown was saved, but it does not import the Name yet: map a column to Name first."),
+                $"The column-field assignment shown was saved, but the import stays Incomplete: {reasons}".TrimEnd(' ', ':')),
                 cancellationToken));
         }
 
