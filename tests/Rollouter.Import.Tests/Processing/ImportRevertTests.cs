@@ -405,6 +405,11 @@ public class ImportRevertTests(RulesDatabases databases)
 
         Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
         Assert.Contains("does not split into the field's options in exactly one way", refused.Problem?.Message, StringComparison.Ordinal);
+        // What to do, in this product (it has no page to edit a client's value).
+        var softwareName = (await db.CustomFields.AsNoTracking().SingleAsync(f => f.Id == software)).Name;
+        Assert.Contains($"Keep the import; to set the client's {softwareName} yourself, import a file with the client and that column, " +
+                        "\"Update existing clients\" ticked", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("by hand", refused.Problem?.Message, StringComparison.Ordinal);
         Assert.Equal(["App 3"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values[software]);
     }
 
@@ -593,6 +598,9 @@ public class ImportRevertTests(RulesDatabases databases)
         Assert.Contains($"its {model.Name} value \"Latitude 5440\" before the import is no longer an option of that field",
             refused.Problem?.Message, StringComparison.Ordinal);
         Assert.Contains("\"OPTION-1\"", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.Contains($"Add \"Latitude 5440\" to the options of {model.Name} again (Settings, Custom fields) and revert again, " +
+                        "or keep the import", refused.Problem?.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("by hand", refused.Problem?.Message, StringComparison.Ordinal);
         Assert.Equal(["ThinkPad T14"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
         Assert.Equal(ImportStatus.Completed, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Status);
 

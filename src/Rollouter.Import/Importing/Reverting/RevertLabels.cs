@@ -204,7 +204,8 @@ internal sealed class RevertLabels
                    "values with \"; \" and " + (customField.HasOptions
                        ? "the label does not split into the field's options in exactly one way"
                        : "a value of this field (without options) may hold \"; \" itself") +
-                   ". Set the value by hand if needed, or keep the import";
+                   ". Keep the import; to set the client's " + customField.Name + " yourself, import a file with the client and " +
+                   "that column, \"Update existing clients\" ticked";
         }
 
         if (customField.HasOptions)
@@ -215,7 +216,8 @@ internal sealed class RevertLabels
                 if (options?.Find(restored[i]) is not { } option)
                 {
                     return $"its {customField.Name} value \"{restored[i]}\" before the import is no longer an option of that field " +
-                           "(renamed or removed since). Set the value by hand if needed, or keep the import";
+                           $"(renamed or removed since). Add \"{restored[i]}\" to the options of {customField.Name} again " +
+                           "(Settings, Custom fields) and revert again, or keep the import";
                 }
 
                 restored[i] = option;
