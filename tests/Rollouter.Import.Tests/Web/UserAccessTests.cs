@@ -209,12 +209,130 @@ public abstract class UserAccessTests(RolloutWebFactory factory)
         var byApi = await api.PostAsync($"/api/users/{shared}/invitation", null);
 
         Assert.DoesNotContain($"/settings/users/{shared}/invitation", page);
-        Assert.Contains("only an administrator creates an invitation or password reset link", page);
+        Assert.Contains("or creates an invitation or password reset link for them: ask an administrator", page);
         Assert.Equal(HttpStatusCode.Redirect, byPage.StatusCode);
         Assert.StartsWith("/account/denied", byPage.Headers.Location!.PathAndQuery);
         Assert.Equal(HttpStatusCode.Forbidden, byApi.StatusCode);
         Assert.Contains("ask an administrator", (await ApiTestClient.ReadAsync(byApi))["error"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/rollouts")).StatusCode);
+    }
+
+    /// <summary>What decides a user's standing in every rollout at once, compared before and after.</summary>
+    private static (string Name, string? Email, string Code, Role Role, bool KeyAccountManager, bool Active, string? Stamp) Account(User u) =>
+        (u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive, u.SecurityStamp);
+
+    [Fact]
+    public async Task Pages_AUserAlsoInAnotherRollout_KeepsTheirAccount_TheManagerChangesOnlyWhichOfTheirRolloutsTheyAreIn()
+    {
+        var (shared, email) = await UserInAsync("W11", "SRV");
+        var ids = await factory.WithDbAsync(async db => (
+            W11: await db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync(),
+            Srv: await db.Rollouts.Where(r => r.Identifier == "SRV").Select(r => r.Id).SingleAsync()));
+        var before = await StoredAsync(shared);
+        var session = await factory.SignInAsync(email, Password);
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var url = $"/settings/users/{Invariant(shared)}";
+        Dictionary<string, string> Changed(string field, string value)
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["DisplayName"] = before.DisplayName, ["Email"] = email, ["UserCode"] = before.UserCode, ["Role"] = "Technician",
+                ["IsKeyAccountManager"] = "false", ["RolloutIds"] = Invariant(ids.W11),
+            };
+            form[field] = value;
+            return form;
+        }
+
+        // The page shows the account read-only, offers no deactivation and no link, and says why.
+        var page = HtmlPage.Parse(await manager.PageAsync(url));
+        Assert.True(page.Has("fieldset[disabled][data-testid=account]"), "the account's fields are read-only");
+        Assert.Contains("ask an administrator", page.TestId("account-refusal").NormalizedText());
+        Assert.Null(page.FindForm($"{url}/deactivate"));
+        Assert.Null(page.FindForm($"{url}/invitation"));
+
+        // Crafted posts: a role (to Rollout Manager, who would then manage SRV), the email (and then a link), the user ID,
+        // the name (imports look users up by each), the key account manager flag, deactivation.
+        var refusals = new Dictionary<string, HttpResponseMessage>
+        {
+            ["role"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("Role", "RolloutManager")),
+            ["demoted"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("Role", "ClientUser")),
+            ["email"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("Email", $"taken.{Guid.NewGuid():N}@example.test")),
+            ["user ID"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("UserCode", $"U-T{Guid.NewGuid():N}"[..12])),
+            ["name"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("DisplayName", "Taken Over")),
+            ["key account manager"] = await RolloutWebFactory.PostFormAsync(manager, url, Changed("IsKeyAccountManager", "true")),
+            ["deactivate"] = await RolloutWebFactory.PostFormAsync(manager, $"{url}/deactivate", [], url),
+        };
+
+        foreach (var (what, response) in refusals)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{what}: {(int)response.StatusCode}");
+            var answer = HtmlPage.Parse(SettingsTestSupport.Text(await response.Content.ReadAsStringAsync()));
+            Assert.Contains("is also a member of rollouts you do not manage: ask an administrator", answer.One("[role=alert]").NormalizedText());
+            // The page shows the user as they are, not what was refused.
+            Assert.Equal("Technician", answer.FieldValue("Role"));
+        }
+
+        Assert.Equal(Account(before), Account(await StoredAsync(shared)));
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync("/rollouts")).StatusCode);
+
+        // Reactivating lets the user back into SRV too: an administrator deactivated them, the manager cannot undo it.
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/users/{Invariant(shared)}/deactivate", null)).StatusCode);
+        Assert.Null(HtmlPage.Parse(await manager.PageAsync(url)).FindForm($"{url}/reactivate"));
+        var reactivate = await RolloutWebFactory.PostFormAsync(manager, $"{url}/reactivate", [], url);
+        Assert.Equal(HttpStatusCode.Forbidden, reactivate.StatusCode);
+        Assert.False((await StoredAsync(shared)).IsActive);
+
+        // What stays the manager's: which of their rollouts the user is in. The page's own form (the account's values in
+        // hidden fields, W11 unticked) takes the user out of W11.
+        var (status, list) = await manager.ConfirmAsync(await manager.PageAsync(url), url);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains($"{before.DisplayName} was saved and is no longer in any of your rollouts.", list);
+        Assert.Equal([ids.Srv], (await StoredAsync(shared)).Rollouts.Select(m => m.RolloutId));
+    }
+
+    [Fact]
+    public async Task Api_AUserAlsoInAnotherRollout_KeepsTheirAccount_AnAdministratorStillChangesIt()
+    {
+        var (shared, _) = await UserInAsync("W11", "SRV");
+        var w11 = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync());
+        var before = await StoredAsync(shared);
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var url = $"/api/users/{Invariant(shared)}";
+
+        var refusals = new Dictionary<string, HttpResponseMessage>
+        {
+            ["role"] = await manager.PutAsJsonAsync(url, new { role = "RolloutManager" }),
+            ["demoted"] = await manager.PutAsJsonAsync(url, new { role = "ClientUser" }),
+            ["email"] = await manager.PutAsJsonAsync(url, new { email = $"taken.{Guid.NewGuid():N}@example.test" }),
+            ["user ID"] = await manager.PutAsJsonAsync(url, new { userCode = $"U-T{Guid.NewGuid():N}"[..12] }),
+            ["name"] = await manager.PutAsJsonAsync(url, new { displayName = "Taken Over" }),
+            ["key account manager"] = await manager.PutAsJsonAsync(url, new { isKeyAccountManager = true }),
+            ["deactivate"] = await manager.PostAsync($"{url}/deactivate", null),
+        };
+
+        foreach (var (what, response) in refusals)
+        {
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{what}: {(int)response.StatusCode}");
+            Assert.Contains("ask an administrator", (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
+        }
+
+        Assert.Equal(Account(before), Account(await StoredAsync(shared)));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{url}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsync($"{url}/reactivate", null)).StatusCode);
+        Assert.False((await StoredAsync(shared)).IsActive);
+
+        // The same values, or only the manager's own memberships: accepted.
+        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync(url, new { role = "Technician", displayName = before.DisplayName })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync(url, new { rolloutIds = Array.Empty<int>() })).StatusCode);
+        Assert.DoesNotContain(w11, (await StoredAsync(shared)).Rollouts.Select(m => m.RolloutId));
+
+        // Administrators manage everyone.
+        var promoted = await admin.PutAsJsonAsync(url, new { role = "RolloutManager", email = $"moved.{Guid.NewGuid():N}@example.test" });
+        Assert.Equal(HttpStatusCode.OK, promoted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"{url}/reactivate", null)).StatusCode);
+        Assert.Equal((Role.RolloutManager, true), ((await StoredAsync(shared)).Role, (await StoredAsync(shared)).IsActive));
     }
 
     [Fact]

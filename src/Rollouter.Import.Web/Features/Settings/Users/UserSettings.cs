@@ -51,7 +51,8 @@ public sealed class UserForm
 /// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. A rollout manager
 /// manages only the users of their rollouts, never an administrator (<see cref="UserAccess"/>: callers find the user
 /// through <see cref="FindAsync"/>, which answers null for anyone else), creates users into at least one of their
-/// rollouts, and creates a link only for a user whose every rollout is theirs. Only administrators give the
+/// rollouts, and changes a user's account (name, email, user ID, role, key account manager flag, deactivation, links)
+/// only when every rollout of the user is theirs (<see cref="OwnsAccountAsync"/>). Only administrators give the
 /// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
 /// </summary>
 /// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
@@ -70,6 +71,15 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// <summary>Whether <paramref name="actor"/> still manages the user, e.g. after taking them out of their rollouts.</summary>
     public Task<bool> ManagesAsync(ClaimsPrincipal actor, int id, CancellationToken cancellationToken) =>
         db.Manageable(actor).AnyAsync(u => u.Id == id, cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="actor"/> may change the user's account itself (name, email, user ID, role, key account
+    /// manager flag, active, links): an administrator always; a rollout manager when every rollout of the user is theirs
+    /// (<see cref="UserAccess.OnlyInRolloutsOf"/>). The account is one for the whole installation, so a change to a user
+    /// who is also in another rollout would change that rollout's people too (docs/decisions/0018).
+    /// </summary>
+    public Task<bool> OwnsAccountAsync(ClaimsPrincipal actor, int userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).OnlyInRolloutsOf(db, actor).AnyAsync(cancellationToken);
 
     /// <summary>A new user, with the token of their invitation link when they were invited rather than given a password.</summary>
     public async Task<Result<CreatedUser>> CreateAsync(
@@ -131,6 +141,16 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         ArgumentNullException.ThrowIfNull(user);
         var errors = new ProblemList();
         Normalize(form);
+        if (AccountChanges(user, form) && !await OwnsAccountAsync(actor, user.Id, cancellationToken))
+        {
+            // The account is one for the whole installation: its role, name, email and user ID count in the user's
+            // other rollouts too (docs/decisions/0018, amendment of 2026-12-05). The memberships of the actor's own
+            // rollouts are theirs to change.
+            errors.Forbidden(AskAnAdministrator(user,
+                "to change their name, email, user ID, role or key account manager flag (you change only which of your rollouts they are in)"));
+            return errors.ToResult();
+        }
+
         await CheckAsync(actor, form, user, errors, cancellationToken);
         if (user.Role == Role.Administrator && form.Role != Role.Administrator && user.IsActive
             && !await OtherActiveAdministratorsAsync(user.Id, cancellationToken))
@@ -185,6 +205,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         {
             errors.Invalid("", $"{user.DisplayName} is the last active administrator and stays active.");
         }
+        else if (user.IsActive != active && !await OwnsAccountAsync(actor, user.Id, cancellationToken))
+        {
+            // Deactivating signs the user out of every rollout, and reactivating lets them back into all of them.
+            errors.Forbidden(AskAnAdministrator(user, active ? "to reactivate them" : "to deactivate them"));
+        }
 
         if (errors.Failed || user.IsActive == active)
         {
@@ -215,9 +240,9 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         {
             errors.Invalid("", $"{user.DisplayName} is deactivated: reactivate the user before inviting them.");
         }
-        else if (!await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, actor).AnyAsync(cancellationToken))
+        else if (!await OwnsAccountAsync(actor, user.Id, cancellationToken))
         {
-            errors.Forbidden($"{user.DisplayName} is also a member of rollouts you do not manage: ask an administrator for the link.");
+            errors.Forbidden(AskAnAdministrator(user, "for the link"));
         }
 
         return errors.Failed ? errors.Problem : await NewInvitationTokenAsync(user);
@@ -248,6 +273,17 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             .Select(id => new RolloutMember { RolloutId = id, UserId = userId }));
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>Whether the form changes the account itself rather than only the memberships.</summary>
+    private static bool AccountChanges(User user, UserForm form) =>
+        !string.Equals(form.DisplayName, user.DisplayName, StringComparison.Ordinal)
+        || !string.Equals(form.Email, user.Email ?? "", StringComparison.Ordinal)
+        || !string.Equals(form.UserCode, user.UserCode, StringComparison.Ordinal)
+        || form.Role != user.Role
+        || form.IsKeyAccountManager != user.IsKeyAccountManager;
+
+    private static string AskAnAdministrator(User user, string what) =>
+        $"{user.DisplayName} is also a member of rollouts you do not manage: ask an administrator {what}.";
 
     private static void Normalize(UserForm form)
     {

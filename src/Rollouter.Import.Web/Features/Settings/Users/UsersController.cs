@@ -105,12 +105,14 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
                 return RedirectToAction(nameof(Index));
             }
 
+            // A refusal for the user's other rollouts (or the Administrator role) is shown on the page, answered 403.
+            ForbidIf(forbidden);
+            await db.Entry(user).ReloadAsync(cancellationToken);
             if (forbidden)
             {
-                return Forbid();
+                // Nothing was saved: the page shows the user as they are.
+                form = FormOf(user);
             }
-
-            await db.Entry(user).ReloadAsync(cancellationToken);
         }
 
         return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken));
@@ -151,11 +153,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         var result = await settings.SetActiveAsync(User, user, active, cancellationToken);
         if (Refused(result, out var forbidden))
         {
-            if (forbidden)
-            {
-                return Forbid();
-            }
-
+            ForbidIf(forbidden);
             await db.Entry(user).ReloadAsync(cancellationToken);
             return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
         }
@@ -183,7 +181,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     {
         var manageable = await access.Visible(User).OrderBy(r => r.Name)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
-        var canLink = user is not null && await db.Users.Where(u => u.Id == user.Id).OnlyInRolloutsOf(db, User).AnyAsync(cancellationToken);
-        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, canLink, user?.Id == User.UserId());
+        var ownsAccount = user is null || await settings.OwnsAccountAsync(User, user.Id, cancellationToken);
+        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, ownsAccount, user?.Id == User.UserId());
     }
 }
