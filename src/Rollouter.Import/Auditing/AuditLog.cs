@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Rollouter.Import.Auditing;
 
 /// <summary>
-/// The audit trail: changes that destroy or rename data, or change who may do what, written as structured log events
+/// The audit trail: changes that destroy or rename data, link clients, or change who may do what, written as structured log events
 /// under the category <see cref="Category"/> (docs/operations.md, "Audit events"). Each event says who
 /// (<c>ActorId</c>, the user's id; null for the system), what (the event's name: <c>EventId.Name</c>) and which
 /// (the ids and names involved), so that an operator can route the category to a store of its own and answer "who
@@ -20,6 +20,10 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void InventoryDeleted(int? actorId, int rolloutId, int inventoryId, string inventoryName, int clients,
         IReadOnlyList<int> importIds) =>
         LogInventoryDeleted(_logger, actorId, inventoryId, inventoryName, rolloutId, clients, importIds.Count, importIds);
+
+    /// <summary>A link between two clients was made (an advanced one may have changed shared values on one of them).</summary>
+    public void ClientLinkCreated(int? actorId, int rolloutId, int linkId, int sourceClientId, int targetClientId, string linkType) =>
+        LogClientLinkCreated(_logger, actorId, linkId, linkType, sourceClientId, targetClientId, rolloutId);
 
     /// <summary>A link between two clients was removed.</summary>
     public void ClientLinkDeleted(int? actorId, int rolloutId, int linkId, int sourceClientId, int targetClientId, string linkType) =>
@@ -64,4 +68,9 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} reverted import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ClientsRemoved} clients removed, {ClientsRestored} restored")]
     private static partial void LogImportReverted(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
         int clientsRemoved, int clientsRestored);
+
+    [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]
+    private static partial void LogClientLinkCreated(ILogger logger, int? actorId, int linkId, string linkType,
+        int sourceClientId, int targetClientId, int rolloutId);
 }

@@ -12,7 +12,7 @@ namespace Rollouter.Import.Tests.Logging;
 
 /// <summary>
 /// What an operator reads in the logs: every line of an import's job names the import, and the changes that destroy
-/// or rename data, or change a role, are audit events (category "Audit": who, what, which).
+/// or rename data, link clients, or change a role, are audit events (category "Audit": who, what, which).
 /// </summary>
 public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture<LogCapturingWebFactory>
 {
@@ -74,6 +74,34 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         // Saving the same role again changes no role: no event.
         await admin.PutAsJsonAsync($"/api/users/{technician}", new { role = "ServiceDesk", displayName = "Tina T." });
         Assert.Single(Audit("RoleChanged"), e => Equals(CapturedLogEvents.Value(e, "UserId"), technician));
+    }
+
+    [Fact]
+    public async Task LinkingTwoClients_IsAnAuditEvent_AsUnlinkingIs_ARefusedLinkIsNone()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var plain = await DbAsync(db => db.ClientLinkTypes.Where(t => !t.IsAdvanced).Select(t => new { t.Id, t.OutwardName }).FirstAsync());
+        var pair = await DbAsync(db => db.Clients
+            .Where(c => c.RolloutId == rolloutId && !db.ClientLinks.Any(l => l.SourceClientId == c.Id || l.TargetClientId == c.Id))
+            .OrderBy(c => c.Id).Select(c => c.Id).Take(2).ToListAsync());
+        var (source, target) = (pair[0], pair[1]);
+
+        var linked = await api.PostAsJsonAsync($"/api/clients/{source}/links", new { otherClientId = target, linkTypeId = plain.Id, direction = "outward" });
+        var again = await api.PostAsJsonAsync($"/api/clients/{source}/links", new { otherClientId = target, linkTypeId = plain.Id, direction = "outward" });
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.BadRequest), (linked.StatusCode, again.StatusCode));
+        var linkId = await DbAsync(db => db.ClientLinks.Where(l => l.SourceClientId == source && l.TargetClientId == target).Select(l => l.Id).SingleAsync());
+        var created = Assert.Single(Audit("ClientLinkCreated"), e => Equals(CapturedLogEvents.Value(e, "LinkId"), linkId));
+        Assert.Equal(await UserIdAsync("manager@demo.test"), CapturedLogEvents.Value(created, "ActorId"));
+        Assert.Equal((rolloutId, source, target), (CapturedLogEvents.Value(created, "RolloutId"),
+            CapturedLogEvents.Value(created, "SourceClientId"), CapturedLogEvents.Value(created, "TargetClientId")));
+        Assert.Equal(plain.OutwardName, CapturedLogEvents.Value(created, "LinkType"));
+        Assert.Single(Audit("ClientLinkCreated"), e => Equals(CapturedLogEvents.Value(e, "SourceClientId"), source));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/clients/{source}/links/{linkId}")).StatusCode);
+        var deleted = Assert.Single(Audit("ClientLinkDeleted"), e => Equals(CapturedLogEvents.Value(e, "LinkId"), linkId));
+        Assert.Equal((source, target), (CapturedLogEvents.Value(deleted, "SourceClientId"), CapturedLogEvents.Value(deleted, "TargetClientId")));
     }
 
     [Fact]

@@ -164,6 +164,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         }
 
         await transaction.CommitAsync(cancellationToken);
+        audit.ClientLinkCreated(userId, rolloutId, link.Id, link.SourceClientId, link.TargetClientId, type.OutwardName);
         return new LinkOutcome(link, []);
     }
 
