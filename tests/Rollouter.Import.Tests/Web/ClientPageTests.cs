@@ -189,6 +189,38 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Link_Refused_ShowsTheReason_AndKeepsTheSearchAndItsResults()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (lt35, lt36) = (await IdAsync("LT-0035"), await IdAsync("LT-0036"));
+        var plain = $"{await LinkTypeAsync(false)}:out";
+        Assert.Equal(HttpStatusCode.Redirect, (await LinkAsync(manager, lt35, new() { ["otherClientId"] = lt36.ToString(), ["linkType"] = plain })).StatusCode);
+        var url = $"/rollouts/W11/clients/{lt35}";
+
+        // The user finds LT-0036 again and presses "Add link" as the page's form has it (its hidden fields, the client
+        // and link type chosen): they are already linked. Then a client that is gone meanwhile.
+        foreach (var (other, reason) in new[]
+        {
+            (lt36.ToString(), "\"LT-0035\" and \"LT-0036\" are already linked"),
+            ("999999", "No client 999999 in this rollout."),
+        })
+        {
+            var search = await manager.GetPageAsync($"{url}?find=LT-0036");
+            var form = search.Form($"{url}/links");
+            var fields = form.HiddenFields().Append(new("otherClientId", other)).Append(new("linkType", plain));
+            var refused = await manager.PostAsync($"{url}/links", new FormUrlEncodedContent(fields));
+
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var page = await refused.ReadPageAsync();
+            Assert.Contains(reason, page.TestId("link-error").NormalizedText());
+            Assert.Equal("LT-0036", page.One("[data-testid=add-link] input[type=search][name=find]").GetAttribute("value"));
+            var results = page.Form($"{url}/links");
+            Assert.Equal(["LT-0036 (Laptops)"], results.Texts("label.form-check-label"));
+            Assert.Equal(lt36.ToString(), results.One("input[name=otherClientId]").GetAttribute("value"));
+        }
+    }
+
+    [Fact]
     public async Task LinkingOrUnlinking_WhileAnImportOfTheRolloutRuns_IsRefusedWithAMessage_AndChangesNothing()
     {
         var manager = await factory.SignInAsync("manager@demo.test");

@@ -22,11 +22,15 @@ public sealed record LinkTypeChoice(string Value, string Name, bool Advanced)
     public string Label => Advanced ? $"{Name} (advanced)" : Name;
 }
 
-/// <summary>The second step of an advanced link: which value to keep for each field the two clients disagree on.</summary>
+/// <summary>
+/// The second step of an advanced link: which value to keep for each field the two clients disagree on.
+/// <paramref name="Find"/>: the search the link was chosen from, carried along so that a refusal or a cancel shows it again.
+/// </summary>
 public sealed record LinkChoicePage(
     Rollout Rollout,
     ClientDetails Client,
     ClientSearchHit Other,
     string LinkType,
     string LinkLabel,
-    IReadOnlyList<LinkConflict> Conflicts);
+    IReadOnlyList<LinkConflict> Conflicts,
+    string? Find);

@@ -28,12 +28,14 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     /// <summary>
     /// Links the client to another: <paramref name="linkType"/> is "{typeId}:out" (this client reads the outward name)
     /// or "{typeId}:in"; <paramref name="keep"/> holds, by custom field id, "this" or "other" for each shared field the
-    /// clients disagree on. Without a choice for each, the page asks for it.
+    /// clients disagree on. Without a choice for each, the page asks for it. <paramref name="find"/> is the search the
+    /// form came from: a refused link shows its reason with that search's results again, so the user picks another
+    /// client without searching again.
     /// </summary>
     [HttpPost("{id:int}/links")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
     public async Task<IActionResult> Link(int id, int? otherClientId, string? linkType, Dictionary<int, string>? keep,
-        CancellationToken cancellationToken)
+        string? find, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken);
@@ -46,7 +48,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         if (otherClientId is not { } otherId || typeId is not { } type || linkType is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Details", await PageAsync(id, null,
+            return View("Details", await PageAsync(id, find,
                 otherClientId is null ? "Choose the client to link to." : "Choose a link type.", null, cancellationToken));
         }
 
@@ -63,7 +65,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         if (result.Failed)
         {
             Response.StatusCode = result.Problem.StatusCode();
-            return View("Details", await PageAsync(id, null, result.Problem.Message, null, cancellationToken));
+            return View("Details", await PageAsync(id, find, result.Problem.Message, null, cancellationToken));
         }
 
         if (result.Value.NeedsChoice)
@@ -71,7 +73,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             var other = await db.Clients.Where(c => c.Id == otherId && c.RolloutId == rollout.Id)
                 .Select(c => new ClientSearchHit(c.Id, c.Name, db.Inventories.Where(i => i.Id == c.InventoryId).Select(i => i.Name).First())).FirstAsync(cancellationToken);
             var label = (await LinkTypesAsync(cancellationToken)).FirstOrDefault(t => t.Value == linkType)?.Name ?? "";
-            return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType, label, result.Value.Conflicts));
+            return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType, label, result.Value.Conflicts, NameSearch.Clean(find)));
         }
 
         TempData["Message"] = "The link was added.";
