@@ -99,6 +99,30 @@ public class ImportSettingsRaceTests(RulesDatabases databases)
         Assert.Empty(await check.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Name).ToListAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task AStatusGoneAfterTheRunReadTheWorkflow_IsCheckedAgain_AndNeverWritten(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var importId = await PrepareAsync(rollout, "Name;Status\nRACE-6;Prepared\n");
+
+        // The inventory switched to a workflow without "Prepared" (the shared workflow's statuses stay as they are):
+        // every status the check read is gone, as a removed status is.
+        var import = await RunAsync(rollout, importId, async db =>
+        {
+            var workflow = new Workflow { Name = $"Race {Guid.NewGuid():N}", Statuses = [new WorkflowStatus { Name = "Only", Position = 0 }] };
+            db.Workflows.Add(workflow);
+            await db.SaveChangesAsync();
+            await db.Inventories.Where(i => i.Id == rollout.Laptops).ExecuteUpdateAsync(s => s.SetProperty(i => i.WorkflowId, workflow.Id));
+        });
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        await using var check = rollout.Database.Database.CreateContext();
+        Assert.Empty(await check.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Name).ToListAsync());
+        var error = Assert.Single(await check.ImportRowErrors.Where(e => e.ImportId == importId).ToListAsync());
+        Assert.Equal((2, "Prepared"), (error.Row, error.Value));
+    }
+
     /// <summary>A new selection field (unique name) on the rollout's Laptops only: the global fields are shared.</summary>
     private static async Task<CustomField> AddFieldAsync(TestRollout rollout, params string[] options)
     {

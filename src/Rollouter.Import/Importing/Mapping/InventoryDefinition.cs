@@ -91,6 +91,20 @@ public sealed record InventoryDefinition
     }
 
     /// <summary>
+    /// "Status" when a status the rows were checked against is no longer one of the inventory's workflow (removed, or
+    /// the inventory switched workflow meanwhile); null otherwise. One query. A renamed or added status is no change:
+    /// clients hold the status's id.
+    /// </summary>
+    public async Task<string?> ChangedStatusesAsync(RolloutDbContext db, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var current = (await db.Inventories.AsNoTracking().Where(i => i.Id == InventoryId)
+                .SelectMany(i => i.Workflow.Statuses.Select(s => s.Id)).ToListAsync(cancellationToken))
+            .ToHashSet();
+        return Statuses.All(s => current.Contains(s.Id)) ? null : "Status";
+    }
+
+    /// <summary>
     /// The name of a field whose settings differ in <paramref name="current"/> (the inventory's fields read again) from
     /// what this definition holds, in a way that matters to the values an import checked against it: a field taken off
     /// or added, renamed, another type, required flag or pattern, or an option renamed or removed. Options added since

@@ -52,10 +52,11 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             {
                 await store.LockRolloutAsync(context.RolloutId, cancellationToken);
                 await store.LockInventoryAsync(context.InventoryId, context.RolloutId, cancellationToken);
-                // A rename or removal of an option (or a field) takes this lock too, but may have held it while the rows'
-                // check read the inventory: one query, before any row is written.
+                // A rename or removal of an option (or a field), or a status's removal, takes this lock too, but may have
+                // held it while the rows' check read the inventory: two queries, before any row is written.
                 if (context.CheckedAgainst is { } checkedAgainst
-                    && checkedAgainst.ChangedField(await Mapping.InventoryDefinition.LoadFieldsAsync(db, context.InventoryId, cancellationToken)) is { } changed)
+                    && (checkedAgainst.ChangedField(await Mapping.InventoryDefinition.LoadFieldsAsync(db, context.InventoryId, cancellationToken))
+                        ?? await checkedAgainst.ChangedStatusesAsync(db, cancellationToken)) is { } changed)
                 {
                     throw new ImportSettingsChangedException(changed);
                 }

@@ -229,6 +229,22 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // An import writes clients (with the statuses its check read) under its rollout's write lock: take the lock of
+        // every rollout with an inventory of this workflow, in one order, then look for a running import again. An
+        // import approved after the look above reads the statuses only after this removal commits, or its writer
+        // finds the status gone and checks its rows again (ClientWriter).
+        foreach (var rolloutId in await db.Inventories.Where(i => i.WorkflowId == workflow.Id).Select(i => i.RolloutId)
+                     .Distinct().OrderBy(r => r).ToListAsync(cancellationToken))
+        {
+            await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
+        }
+
+        if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflow.Id, cancellationToken))
+        {
+            errors.Invalid("", "An import into an inventory of this workflow is running: remove the status when it has finished.");
+            return errors.ToResult();
+        }
+
         var inventoryIds = await InventoryIdsAsync(workflow.Id, cancellationToken);
         var clients = await ClientsOn(inventoryIds, statusId).CountAsync(cancellationToken);
         if (clients > 0)
