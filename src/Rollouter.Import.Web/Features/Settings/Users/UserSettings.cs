@@ -275,10 +275,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     }
 
     /// <summary>Whether the form changes the account itself rather than only the memberships.</summary>
+    /// <remarks>The stored values are compared as the form's are normalised (<see cref="Normalize"/>), so that a value stored
+    /// before names were kept as seen does not read as a change.</remarks>
     private static bool AccountChanges(User user, UserForm form) =>
-        !string.Equals(form.DisplayName, user.DisplayName, StringComparison.Ordinal)
-        || !string.Equals(form.Email, user.Email ?? "", StringComparison.Ordinal)
-        || !string.Equals(form.UserCode, user.UserCode, StringComparison.Ordinal)
+        !string.Equals(form.DisplayName, SettingsNames.Clean(user.DisplayName) ?? "", StringComparison.Ordinal)
+        || !string.Equals(form.Email, SettingsNames.Clean(user.Email) ?? "", StringComparison.Ordinal)
+        || !string.Equals(form.UserCode, SettingsNames.Clean(user.UserCode) ?? "", StringComparison.Ordinal)
         || form.Role != user.Role
         || form.IsKeyAccountManager != user.IsKeyAccountManager;
 
