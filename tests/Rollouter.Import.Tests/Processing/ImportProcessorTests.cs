@@ -150,7 +150,8 @@ public class ImportProcessorTests(RulesDatabases databases)
 
         var import = await RunAsync(rollout, importId);
 
-        Assert.Equal((ImportStatus.Completed, 0, 1), (import.Status, import.CreatedCount, import.UpdatedCount));
+        // LT-1 by its row, MON-1 through the link: both are changed clients.
+        Assert.Equal((ImportStatus.Completed, 0, 2), (import.Status, import.CreatedCount, import.UpdatedCount));
         await using var db = database.Database.CreateContext();
         var location = database.Fields["Location"];
         var clients = await db.Clients.Where(c => c.RolloutId == rollout.Id).ToDictionaryAsync(c => c.Name);
@@ -160,6 +161,40 @@ public class ImportProcessorTests(RulesDatabases databases)
         var change = Assert.Single(await db.ClientHistory.Where(h => h.ClientId == monitorId).ToListAsync());
         Assert.Equal(importId, change.ImportId);
         Assert.Equal([new FieldChange("Location", "Berlin", "Hamburg", FieldId: location)], change.Changes);
+    }
+
+    /// <summary>
+    /// QA: LT-1 linked to MON-1, LT-4 to LT-5; every one of the four got a history entry of the import, yet the import
+    /// said 2 updated. The count is of changed clients, through a link too, each once (LT-5 by its row and its link).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Run_UpdatedCount_IncludesClientsChangedThroughALink_EachOnce(DatabaseProvider provider)
+    {
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var laptop = await rollout.AddClientAsync("LT-1", values: new() { ["Location"] = ["Room A"] });
+        var monitor = await rollout.AddClientAsync("MON-1", rollout.Desktops, values: new() { ["Location"] = ["Room A"] });
+        var fourth = await rollout.AddClientAsync("LT-4", values: new() { ["Location"] = ["Room A"] });
+        var fifth = await rollout.AddClientAsync("LT-5", values: new() { ["Location"] = ["Room A"], ["Notes"] = ["old"] });
+        var unchanged = await rollout.AddClientAsync("LT-6", values: new() { ["Location"] = ["Room A"] });
+        await rollout.LinkAsync(laptop, monitor);
+        await rollout.LinkAsync(fourth, fifth);
+        var importId = await PrepareAsync(rollout, """
+            Name;Location;Notes
+            LT-1;Room Z;
+            LT-4;Room Q;
+            LT-5;;new
+            LT-6;Room A;
+            """, updateExisting: true);
+
+        var import = await RunAsync(rollout, importId);
+
+        await using var db = database.Database.CreateContext();
+        var changed = await db.ClientHistory.Where(h => h.ImportId == importId).Select(h => h.ClientId).Distinct().CountAsync();
+        Assert.Equal((ImportStatus.Completed, 0, 4, 4), (import.Status, import.CreatedCount, import.UpdatedCount, changed));
+        Assert.Equal(["Room Q"], (await db.Clients.SingleAsync(c => c.Id == fifth)).Values[database.Fields["Location"]]);
+        Assert.False(await db.ClientHistory.AnyAsync(h => h.ClientId == unchanged));
     }
 
     [Theory]

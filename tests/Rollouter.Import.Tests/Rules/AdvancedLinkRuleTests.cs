@@ -57,6 +57,29 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
         Assert.Equal((2, 0, 1), (result.FailedRowCount, result.ToUpdate, result.ToCreate));
     }
 
+    /// <summary>
+    /// QA: for two linked rows that disagree, Check said toUpdate 0 but still named the first among the clients it
+    /// updates. The names come from the same rows as the count: a row that fails later through the link leaves both.
+    /// </summary>
+    [Fact]
+    public async Task Check_WhenALaterLinkedRowFailsAnEarlierOne_TheEarlierLeavesTheUpdatedClientsToo()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var a = await rollout.AddClientAsync("LT-0004", values: BonnModel1);
+        var b = await rollout.AddClientAsync("LT-0005", values: BonnModel1);
+        await rollout.AddClientAsync("LT-0006", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location").UpdateExisting()
+            .Row("lt-0004", "Room A")
+            .Row("LT-0006", "Room B")
+            .Row("LT-0005", "room a");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal((2, 1), (result.FailedRowCount, result.ToUpdate));
+        Assert.Equal(["LT-0006"], result.UpdatedClients);
+    }
+
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]

@@ -163,7 +163,8 @@ public class ClientWriterTests
 
         var result = await s.WriteAsync([row]);
 
-        Assert.Equal(new WriteResult(1, 0), result);
+        // The linked client is an updated client of the import.
+        Assert.Equal(new WriteResult(1, 1), result);
         await using var db = s.CreateContext();
         var client = await db.Clients.SingleAsync(c => c.Id == linked);
         Assert.Equal(["Munich"], client.Values[s.Location]);
@@ -171,6 +172,39 @@ public class ClientWriterTests
         var entry = Assert.Single(await HistoryAsync(db, linked));
         Assert.Equal((ClientHistoryAction.Changed, 7), (entry.Action, entry.ImportId));
         Assert.Equal([new FieldChange("Location", "Berlin", "Munich", FieldId: s.Location)], entry.Changes);
+    }
+
+    /// <summary>
+    /// A linked client changed by its own row and, in a later batch, through its partner's row (the file's linked updates
+    /// come after its rows) is one updated client; a client whose row and link change nothing is none.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Write_ClientChangedByItsRowAndThroughALink_InSeparateBatches_CountsOnce(DatabaseProvider provider)
+    {
+        await using var s = await WriterScenario.CreateAsync(provider);
+        var a = await s.AddClientAsync("PC-A", new Dictionary<int, string[]> { [s.Location] = ["Berlin"], [s.Model] = ["Model 0"] });
+        var b = await s.AddClientAsync("PC-B", new Dictionary<int, string[]> { [s.Location] = ["Berlin"], [s.Model] = ["Model 0"] });
+        var c = await s.AddClientAsync("PC-C", new Dictionary<int, string[]> { [s.Location] = ["Berlin"] });
+        ResolvedRow Update(int row, int id, string name, Dictionary<int, string[]> values) =>
+            new() { RowNumber = row, ExistingClientId = id, Name = name, Values = values, InAdvancedLink = true };
+        ResolvedRow[] rows =
+        [
+            Update(2, a, "PC-A", new() { [s.Location] = ["Munich"] }),
+            Update(3, b, "PC-B", new() { [s.Model] = ["Model 1"] }),
+            Update(4, c, "PC-C", new() { [s.Location] = ["Berlin"] }),
+            // What PC-A's row imposes on its partner PC-B, after the file's rows.
+            new() { RowNumber = 2, ExistingClientId = a, Name = "PC-A", InAdvancedLink = true, LinkedUpdates = [new LinkedClientUpdate(b, s.Location, ["Munich"])] },
+        ];
+
+        var result = await s.WriteAsync(rows, batchSize: 1);
+
+        Assert.Equal(new WriteResult(0, 2), result);
+        await using var db = s.CreateContext();
+        Assert.Equal(2, (await HistoryAsync(db, b)).Count);
+        var partner = await db.Clients.SingleAsync(x => x.Id == b);
+        Assert.Equal(["Munich"], partner.Values[s.Location]);
+        Assert.Equal(["Model 1"], partner.Values[s.Model]);
     }
 
     [Theory]

@@ -140,8 +140,9 @@ public sealed record RowErrorDto(int Row, string? Column, string? Header, string
 
 /// <summary>
 /// A dry run's result; <c>toUpdate</c> counts the rows that match existing clients ("Update existing clients"), and
-/// <c>updatedClients</c> names the first of them: only the values that differ are written, so the run's
-/// <c>counts.updated</c> may be lower (a matched client whose values are the file's already is not changed). <c>importErrors</c> are the reasons the import as a whole would fail
+/// <c>updatedClients</c> names the first of them (a row that a later row of its linked client fails leaves both): only
+/// the values that differ are written, so the run's <c>counts.updated</c> may be lower (a matched client whose values
+/// are the file's already is not changed), or higher (it counts the clients changed through an advanced link too). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty.
 /// </summary>

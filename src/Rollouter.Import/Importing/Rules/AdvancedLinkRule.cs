@@ -23,19 +23,25 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
 
     public void BeginPass() => _rows = [];
 
+    /// <summary>Whether the client of this inventory is in an advanced link whose shared fields the file maps.</summary>
+    public bool IsLinked(int? clientId) => clientId is { } id && links.ContainsKey(id);
+
     /// <summary>
     /// The second scenario: two rows of the file for directly linked clients must agree on each shared field they both
     /// set. The earlier row is remembered until its partner comes.
     /// </summary>
-    /// <returns>1 when the partner's earlier row, until now counted as good, fails now; else 0.</returns>
-    public int CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    /// <returns>
+    /// The stored name of the partner when its earlier row, until now counted as a good update, fails now (so that the
+    /// count of updates and their names leave it); else null.
+    /// </returns>
+    public string? CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
     {
         if (!buffer.IsUpdate || !links.TryGetValue(buffer.Existing.Value.Id, out var link))
         {
-            return 0;
+            return null;
         }
 
-        var newlyFailed = 0;
+        string? newlyFailed = null;
         var values = new string[]?[link.SharedFields.Length];
         for (var i = 0; i < link.SharedFields.Length; i++)
         {
@@ -59,7 +65,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                 errors.AddToEarlierRow(partner.Row, column, Display(theirs, field, column),
                     $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(current.Name)}\" in row {row.RowNumber}, which gives \"{ErrorText.Shorten(Display(mine, field, column))}\"; directly linked clients must have the same value.",
                     rowAlreadyFailed: partner.Failed);
-                newlyFailed += partner.Failed ? 0 : 1;
+                newlyFailed ??= partner.Failed ? null : link.Partner.Name;
                 partner.Failed = true;
             }
         }
@@ -91,6 +97,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                     ExistingClientId = clientId,
                     Name = row.Name,
                     LinkedUpdates = updates,
+                    InAdvancedLink = true,
                 };
             }
         }

@@ -146,8 +146,13 @@ public sealed class CheckPass
             _errors.BeginRow(row.RowNumber);
             ReadRow(row);
             _checker.Name.CheckRepeat(row, _buffer, _errors);
-            // An earlier row that fails only now was counted as an update.
-            _toUpdate -= _checker.Links.CheckRow(row, _buffer, _errors);
+            // An earlier row that fails only now was counted as an update, and may be among the names shown.
+            if (_checker.Links.CheckRow(row, _buffer, _errors) is { } failedEarlier)
+            {
+                _toUpdate--;
+                _updatedClients.Remove(failedEarlier);
+            }
+
             if (!_errors.RowHasErrors)
             {
                 if (_buffer.IsUpdate)
@@ -298,6 +303,7 @@ public sealed class CheckPass
         {
             RowNumber = row.RowNumber,
             ExistingClientId = buffer.Existing?.Id,
+            InAdvancedLink = _checker.Links.IsLinked(buffer.Existing?.Id),
             // An update keeps the stored spelling of the name: the name only identifies the client here.
             Name = buffer.Existing?.Name ?? buffer.Name ?? throw new InvalidOperationException($"Row {row.RowNumber} has no name, yet no error."),
             StatusId = buffer.StatusId,

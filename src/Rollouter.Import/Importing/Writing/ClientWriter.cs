@@ -43,6 +43,9 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         // New rows of earlier batches in the store's open bulk insert: the database may still refuse them.
         var unconfirmed = new List<(int RowNumber, string Name)>();
         var newOptions = new List<NewOption>();
+        // Linked clients already counted as updated: a partner changed by its own row and then through the link (whose
+        // updates come after the file's rows) is one updated client. Only clients in an advanced link are kept.
+        var linkedCounted = new HashSet<int>();
         int created = 0, updated = 0, written = 0;
 
         try
@@ -83,7 +86,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
                     cancellationToken.ThrowIfCancellationRequested();
                     var (batchCreated, batchUpdated) =
-                        await WriteBatchAsync(store, history, context, batch, unconfirmed, now, cancellationToken);
+                        await WriteBatchAsync(store, history, context, batch, unconfirmed, linkedCounted, now, cancellationToken);
                     created += batchCreated;
                     updated += batchUpdated;
                     written += batch.Count;
@@ -145,6 +148,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         WriteContext context,
         List<ResolvedRow> batch,
         List<(int RowNumber, string Name)> unconfirmed,
+        HashSet<int> linkedCounted,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -206,7 +210,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             }
         }
 
-        var updatedRows = 0;
+        var updatedClients = 0;
         if (updates.Count > 0)
         {
             // The store's open bulk insert ends before any other statement.
@@ -220,19 +224,23 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             {
                 var pending = updates[client.Id];
                 var changes = new List<FieldChange>();
+                var inLink = false;
                 foreach (var row in pending.Rows)
                 {
-                    var before = changes.Count;
                     labels.Apply(client, row, changes);
-                    if (changes.Count > before)
-                    {
-                        updatedRows++;
-                    }
+                    inLink |= row.InAdvancedLink;
                 }
 
+                var byRow = changes.Count > 0;
                 foreach (var linked in pending.Linked)
                 {
                     labels.ApplyValue(client, linked.CustomFieldId, linked.Value, changes);
+                }
+
+                // Each client changed counts once, whether its own row or a linked client's row changed it.
+                if (byRow ? !inLink || linkedCounted.Add(client.Id) : changes.Count > 0 && linkedCounted.Add(client.Id))
+                {
+                    updatedClients++;
                 }
 
                 if (changes.Count > 0)
@@ -253,7 +261,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             await store.InsertHistoryAsync(context, entries, now, cancellationToken);
         }
 
-        return (newRows, updatedRows);
+        return (newRows, updatedClients);
     }
 
     private static IEnumerable<int?> UserIds(IEnumerable<PendingUpdate> updates, List<ClientState> current)

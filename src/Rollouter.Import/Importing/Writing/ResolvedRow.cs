@@ -14,6 +14,12 @@ public sealed record ResolvedRow
     /// <summary>Set when "update existing clients" matched this row to a client of the inventory.</summary>
     public int? ExistingClientId { get; init; }
 
+    /// <summary>
+    /// The existing client is in an advanced link whose shared fields the file maps: its partner's row may impose a
+    /// value on it later in the write, and the writer counts such a client once (<see cref="WriteResult.Updated"/>).
+    /// </summary>
+    public bool InAdvancedLink { get; init; }
+
     public required string Name { get; init; }
 
     public int? StatusId { get; init; }
@@ -66,4 +72,8 @@ public sealed record WriteContext
 
 public sealed record NewOption(int CustomFieldId, string Name);
 
+/// <summary>
+/// What a write did: clients created, and existing clients changed — by their own row or through an advanced link
+/// (a shared value the file imposed on a linked client), each client counted once.
+/// </summary>
 public sealed record WriteResult(int Created, int Updated);
