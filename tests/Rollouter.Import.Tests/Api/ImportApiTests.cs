@@ -209,6 +209,37 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
     private static string[] Headers(JsonNode import) =>
         [.. import["columns"]!.AsArray().Select(c => c!["header"]!.GetValue<string>())];
 
+    /// <summary>
+    /// QA: a CSV separated by ":" was read as one column "Name:Department", and the only message was "No column is
+    /// mapped to Name". The warnings and the mapping errors now say the file was read as one column and which
+    /// delimiter its rows look separated by; ":" (any one character) can be chosen.
+    /// </summary>
+    [Fact]
+    public async Task ParseOptions_ColonCsvReadAsOneColumn_SaysWhichDelimiter_AndAColonSplitsIt()
+    {
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var csv = $"Name:Department\n{Unique("COLON")}:IT\n{Unique("COLON")}:HR\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "colon.csv", csv));
+        Assert.Equal(["Name:Department"], Headers(import));
+        Assert.Contains("The file was read as one column, \"Name:Department\", but its rows look separated by \":\": choose Colon (:) as the delimiter under File settings.",
+            import["warnings"]!.AsArray().Select(w => w!.GetValue<string>()));
+        Assert.Contains(import["mappingErrors"]!.AsArray(), e => e!["message"]!.GetValue<string>().Contains(
+            "The file was read as one column, \"Name:Department\": if \":\" separates its columns, choose it as the delimiter under File settings.", StringComparison.Ordinal));
+
+        var colon = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 1, delimiter = ":" });
+        Assert.Equal(HttpStatusCode.OK, colon.StatusCode);
+        var split = await ApiTestClient.ReadAsync(colon);
+        Assert.Equal(["Name", "Department"], Headers(split));
+        Assert.Equal(":", split["parseOptions"]!["delimiter"]!.GetValue<string>());
+        Assert.Equal("WaitingForApproval", split.Status());
+        Assert.Empty(split["warnings"]!.AsArray());
+
+        var quote = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 1, delimiter = "\"" });
+        Assert.Equal(HttpStatusCode.BadRequest, quote.StatusCode);
+        Assert.Contains("The delimiter must be one character other than a quote or a line break", await quote.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task ParseOptions_SemicolonCsvForcedToComma_AndBackToSemicolon_ChangesTheColumns()
     {

@@ -58,6 +58,34 @@ public sealed class CsvReaderTests : IDisposable
         TestFiles.AssertCells(file.SampleRows[1], "PC-2", "Done", "Model 2");
     }
 
+    /// <summary>
+    /// A file separated by a character that is not detected is read as one column: a warning names the character when
+    /// the header and every sample row hold it as often; a file of one column whose rows disagree, or whose header
+    /// holds none, gets no warning. Any one character can be chosen.
+    /// </summary>
+    [Fact]
+    public void Csv_ReadAsOneColumn_WarnsOfAConsistentDelimiter_WhichCanBeChosen()
+    {
+        var colon = files.WriteText("colon.csv", "Name:Department\nPC-1:IT\nPC-2:HR\n", new UTF8Encoding(false), bom: false);
+        using (var file = files.Open(colon))
+        {
+            Assert.Equal(["Name:Department"], file.Columns.Select(c => c.Header));
+            Assert.Equal("The file was read as one column, \"Name:Department\", but its rows look separated by \":\": choose Colon (:) as the delimiter under File settings.",
+                Assert.Single(file.Warnings, w => w.Kind == FileWarningKind.ReadAsOneColumn).Message);
+        }
+
+        using (var chosen = files.Open(colon, new ParseOptions(Delimiter: ':')))
+        {
+            Assert.Equal(["Name", "Department"], chosen.Columns.Select(c => c.Header));
+            Assert.DoesNotContain(chosen.Warnings, w => w.Kind == FileWarningKind.ReadAsOneColumn);
+        }
+
+        using var names = files.Open(files.WriteText("names.csv", "Name\nPC:1\nPC-2\n", new UTF8Encoding(false), bom: false));
+        using var notes = files.Open(files.WriteText("notes.csv", "Name: notes\nPC-1: a\nPC-2: b: c\n", new UTF8Encoding(false), bom: false));
+        Assert.DoesNotContain(names.Warnings, w => w.Kind == FileWarningKind.ReadAsOneColumn);
+        Assert.DoesNotContain(notes.Warnings, w => w.Kind == FileWarningKind.ReadAsOneColumn);
+    }
+
     [Fact]
     public void Csv_SemicolonsWithDecimalCommas_DetectsSemicolon()
     {

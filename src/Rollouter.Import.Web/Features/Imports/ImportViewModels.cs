@@ -242,8 +242,11 @@ public sealed class ParseOptionsForm
 
     public int? HeaderRow { get; set; }
 
-    /// <summary><c>,</c> <c>;</c> <c>|</c> or "tab".</summary>
+    /// <summary><c>,</c> <c>;</c> <c>|</c> <c>:</c>, "tab", or "other" for <see cref="DelimiterOther"/>.</summary>
     public string? Delimiter { get; set; }
+
+    /// <summary>A delimiter of one's own (any one character but a quote or a line break), with "other".</summary>
+    public string? DelimiterOther { get; set; }
 
     public string? Encoding { get; set; }
 
@@ -252,7 +255,13 @@ public sealed class ParseOptionsForm
     public ParseOptions ToOptions() => new(
         string.IsNullOrWhiteSpace(Sheet) ? null : Sheet,
         HeaderRow,
-        Delimiter switch { null or "" => null, "tab" => '\t', var d => d[0] },
+        Delimiter switch
+        {
+            null or "" => null,
+            "tab" => '\t',
+            "other" => string.IsNullOrEmpty(DelimiterOther) ? null : DelimiterOther[0],
+            var d => d[0],
+        },
         string.IsNullOrWhiteSpace(Encoding) ? null : Encoding,
         IncludeHiddenRows);
 }

@@ -18,6 +18,15 @@
         select.addEventListener('change', function () { update(select); });
     });
 
+    // The CSV delimiter of one's own (File settings) only with "Other".
+    var delimiter = document.querySelector('.delimiter-choice');
+    var delimiterOther = document.querySelector('.delimiter-other');
+    if (delimiter && delimiterOther) {
+        var showDelimiter = function () { delimiterOther.hidden = delimiter.value !== 'other'; };
+        showDelimiter();
+        delimiter.addEventListener('change', showDelimiter);
+    }
+
     // Check and Approve submit the mapping form, so a change made on the page is saved and used, never dropped. As soon
     // as the form differs from what was saved, the summary says so (#mapping-changed), next to the buttons.
     var mappingForm = document.getElementById('mapping-form');

@@ -110,7 +110,7 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
         var hasName = targetColumns.ContainsKey(DefaultFields.Name);
         if (!hasName)
         {
-            errors.Add(new MappingIssue(null, "No column is mapped to Name: every client needs a name."));
+            errors.Add(new MappingIssue(null, "No column is mapped to Name: every client needs a name." + OneColumnHint(columns)));
         }
 
         foreach (var field in inventory.CustomFields)
@@ -123,5 +123,27 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
         }
 
         return new MappingValidation(errors, warnings) { HasName = hasName };
+    }
+
+    /// <summary>
+    /// For a file read as one column whose header holds a likely delimiter ("Name:Department"): the columns were not
+    /// found, rather than not mapped. The file's warnings name the delimiter where its rows agree.
+    /// </summary>
+    private static string OneColumnHint(IReadOnlyList<SheetColumn> columns)
+    {
+        if (columns.Count != 1 || columns[0].Header is not { Length: > 0 } header)
+        {
+            return "";
+        }
+
+        var at = header.IndexOfAny(['\t', ',', ';', '|', ':']);
+        if (at < 0)
+        {
+            return "";
+        }
+
+        var shown = header.Length <= 60 ? header : string.Concat(header.AsSpan(0, 59), "…");
+        var delimiter = header[at] == '\t' ? "a tab" : $"\"{header[at]}\"";
+        return $" The file was read as one column, \"{shown}\": if {delimiter} separates its columns, choose it as the delimiter under File settings.";
     }
 }

@@ -9,7 +9,8 @@ namespace Rollouter.Import.Importing.Reading;
 /// with rows below it), so that cover sheets, empty and header-only sheets are passed over.</param>
 /// <param name="HeaderRow">Row number of the header as the spreadsheet shows it (1-based); null = detected among the
 /// first rows, below titles, logos and "Customer: …" lines (see <see cref="HeaderDetection"/>).</param>
-/// <param name="Delimiter">CSV only: one of <c>,</c> <c>;</c> tab <c>|</c>; null = detect.</param>
+/// <param name="Delimiter">CSV only: <c>,</c> <c>;</c> tab and <c>|</c> are detected, any other character but a quote
+/// or a line break can be chosen (<see cref="IsAllowedDelimiter"/>); null = detect.</param>
 /// <param name="Encoding">CSV only: "utf-8", "utf-16" (little endian), "utf-16BE" or "windows-1252"; null = detect.</param>
 /// <param name="IncludeHiddenRows">Whether rows hidden in the workbook (also rows hidden by a filter) are imported.</param>
 /// <param name="ColumnCount">Found, never chosen: the columns up to the widest data row, as the counting pass
@@ -27,6 +28,14 @@ public sealed record ParseOptions(
     IReadOnlyList<UnnamedColumn>? UnnamedColumns = null)
 {
     public static readonly ParseOptions Detect = new();
+
+    public const string DelimiterRule = "The delimiter must be one character other than a quote or a line break (\"tab\" for a tab).";
+
+    /// <summary>
+    /// Any one character can be chosen as the delimiter (files from other tools use ":" or "~"), except those that
+    /// CSV's quoting and records are made of.
+    /// </summary>
+    public static bool IsAllowedDelimiter(char delimiter) => delimiter is not ('"' or '\r' or '\n' or '\0');
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 

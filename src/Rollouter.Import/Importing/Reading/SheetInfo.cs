@@ -37,6 +37,9 @@ public enum FileWarningKind
 
     /// <summary>The header was found below other rows (a title, a date line), which are not imported.</summary>
     RowsAboveHeader,
+
+    /// <summary>A CSV file read as one column whose header and rows all hold another likely delimiter (":").</summary>
+    ReadAsOneColumn,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

@@ -268,6 +268,11 @@ public sealed class SpreadsheetFile : IDisposable
                 $"Every row below the header (row {header.Number}) is hidden, so nothing would be imported: tick \"Include hidden rows\" under File settings to import them."));
         }
 
+        if (opened.Format == SpreadsheetFormat.Csv && columnCount == 1 && OneColumnDelimiter(header, samples, options.Delimiter) is { } likely)
+        {
+            warnings.Add(new FileWarning(FileWarningKind.ReadAsOneColumn, OneColumnMessage(header, likely)));
+        }
+
         if (options.UnnamedColumns is null)
         {
             // Until the counting pass has looked at every row, the sample tells which columns without a header hold values.
@@ -313,6 +318,52 @@ public sealed class SpreadsheetFile : IDisposable
                 samples.Add(row);
             }
         }
+    }
+
+    /// <summary>
+    /// The delimiter a CSV file read as one column looks separated by instead: one of
+    /// <see cref="Csv.CsvSource.LikelyDelimiters"/> (not the one it was read with) that the header holds and every sample
+    /// row holds as often as the header does. Null when none does so consistently.
+    /// </summary>
+    private static char? OneColumnDelimiter(RowSnapshot header, List<RowSnapshot> samples, char? readWith)
+    {
+        var headerText = header.Cells.FirstOrDefault(c => c.Column == 0).Text;
+        if (string.IsNullOrEmpty(headerText) || samples.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var candidate in Csv.CsvSource.LikelyDelimiters)
+        {
+            var count = headerText.AsSpan().Count(candidate);
+            if (candidate == readWith || count == 0)
+            {
+                continue;
+            }
+
+            if (samples.All(s => s.Cells.FirstOrDefault(c => c.Column == 0).Text is not { Length: > 0 } text || text.AsSpan().Count(candidate) == count))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static string OneColumnMessage(RowSnapshot header, char delimiter)
+    {
+        var headerText = header.Cells.FirstOrDefault(c => c.Column == 0).Text;
+        var shown = headerText.Length <= 60 ? headerText : string.Concat(headerText.AsSpan(0, 59), "…");
+        var (named, choice) = delimiter switch
+        {
+            '\t' => ("tabs", "Tab"),
+            ',' => ("\",\"", "Comma (,)"),
+            ';' => ("\";\"", "Semicolon (;)"),
+            '|' => ("\"|\"", "Pipe (|)"),
+            ':' => ("\":\"", "Colon (:)"),
+            var c => ($"\"{c}\"", $"\"{c}\""),
+        };
+        return $"The file was read as one column, \"{shown}\", but its rows look separated by {named}: choose {choice} as the delimiter under File settings.";
     }
 
     /// <summary>The rest of an enumerator, as an enumerable that leaves it open for reading on.</summary>

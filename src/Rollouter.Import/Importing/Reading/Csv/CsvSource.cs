@@ -8,7 +8,11 @@ namespace Rollouter.Import.Importing.Reading.Csv;
 /// <summary>A delimited text file: encoding and delimiter detected (or given), records streamed.</summary>
 internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int preambleLength, char delimiter, int maxCellLength) : SheetSource
 {
+    /// <summary>The delimiters detected (and named when a file read as one column looks separated by one of them, with <c>:</c>).</summary>
     public static readonly char[] Delimiters = [',', ';', '\t', '|'];
+
+    /// <summary>What a file read as one column may be separated by instead: the detected ones and a colon.</summary>
+    internal static readonly char[] LikelyDelimiters = [',', ';', '\t', '|', ':'];
 
     static CsvSource() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
@@ -24,9 +28,9 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         char chosen;
         if (options.Delimiter is char d)
         {
-            if (!Delimiters.Contains(d))
+            if (!ParseOptions.IsAllowedDelimiter(d))
             {
-                throw new ImportFileException(FileProblemKind.InvalidOption, "The delimiter must be a comma, a semicolon, a tab or a vertical bar (|).");
+                throw new ImportFileException(FileProblemKind.InvalidOption, ParseOptions.DelimiterRule);
             }
 
             chosen = d;
