@@ -127,6 +127,36 @@ public class CustomFieldRuleTests(RulesDatabases databases)
         Assert.Empty(rows[1].Values);
     }
 
+    /// <summary>
+    /// QA: Excel's Alt+Enter lists ("App 1⏎App 2") failed with "… is not an option" and no hint. The message names the
+    /// separator the value holds; with a line break as the column's separator the cell imports as two values.
+    /// </summary>
+    [Fact]
+    public async Task Check_MultiSelectionValueHoldingAnotherSeparator_SaysToChooseIt_AndLineBreakSplitsIt()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Software")
+            .Row("PC-1", "App 1\nApp 2")
+            .Row("PC-2", "App 1, App 2")
+            .Row("PC-3", "App 1;Word");
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(
+            [
+                "\"App 1\nApp 2\" is not an option of field \"Software\". It contains line breaks: if they separate its values, choose Line break as the separator of column B (\"Software\"). Otherwise add it to the field's options or enable \"Create option if not exists\".",
+                "\"App 1, App 2\" is not an option of field \"Software\". It contains \",\": if that separates its values, choose \",\" as the separator of column B (\"Software\"). Otherwise add it to the field's options or enable \"Create option if not exists\".",
+                "\"Word\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\".",
+            ],
+            result.Errors.Select(e => e.Message));
+
+        var lines = FileSpec.With("Name", "Software").Row("PC-1", "App 1\r\nApp 2\n\nApp 3");
+        lines.Column("Software").Separator = "\n";
+        var checker = await rollout.CheckerAsync(lines);
+        Assert.Equal(["App 1", "App 2", "App 3"], Assert.Single(checker.CheckAndResolve(lines.Rows)).Values[database.Fields["Software"]]);
+    }
+
     [Fact]
     public async Task Check_WhenRequiredFieldIsEmptyForNewClient_FailsOnItsColumn()
     {

@@ -59,6 +59,55 @@ public abstract class SeparatorPagesTests(RolloutWebFactory factory)
     }
 
     /// <summary>
+    /// QA: "Office⏎Teams" (Alt+Enter in Excel) could not be imported from the page: the separator was a text box. The
+    /// page offers "Line break", the choice survives the form both ways, the cell imports as two values; before that,
+    /// Check's message says to choose it.
+    /// </summary>
+    [Fact]
+    public async Task LineBreak_IsOfferedAsSeparator_RoundTripsThroughTheForm_AndTheCheckHintsAtIt()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department,Software\n{Unique("SEP")},IT,\"Office\nTeams\"\n", "lines.csv");
+        var page = await client.GetPageAsync(path);
+        var choice = page.TestId("mapping").One("tr[data-letter='C']").One("select[name='Columns[2].SeparatorChoice']");
+        Assert.Equal([";", ",", "|", "newline", "other"], choice.OptionValues());
+        Assert.Equal("Line break", choice.One("option[value='newline']").NormalizedText());
+        Assert.Equal(";", choice.SelectedOption()?.Value);
+
+        var failing = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+        Assert.Contains("It contains line breaks: if they separate its values, choose Line break as the separator of column C (\"Software\").",
+            failing.TestId("check-errors").NormalizedText(), StringComparison.Ordinal);
+
+        var saved = await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            Mapping(("Name", ";", null), ("Department", ";", null), ("Software", "newline", null)), path);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Equal("\n", (await StoredMappingAsync(path)).Columns[2].Separator);
+        page = await client.GetPageAsync(path);
+        Assert.Equal("newline", page.FieldValue("Columns[2].SeparatorChoice"));
+        Assert.Equal("", page.FieldValue("Columns[2].Separator"));
+        var passing = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+        Assert.Contains("All 1 rows would be imported.", passing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OtherSeparator_IsTypedIn_AndShownAsOther_WhileAFormWithoutTheListKeepsItsTypedSeparator()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department,Software\n{Unique("SEP")},IT,Office~Teams\n", "other.csv");
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            Mapping(("Name", ";", null), ("Department", ";", null), ("Software", "other", "~")), path);
+
+        Assert.Equal("~", (await StoredMappingAsync(path)).Columns[2].Separator);
+        var page = await client.GetPageAsync(path);
+        Assert.Equal(("other", "~"), (page.FieldValue("Columns[2].SeparatorChoice"), page.FieldValue("Columns[2].Separator")));
+
+        // A script posting the separator alone, as before the list: what it typed.
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            Mapping(("Name", null, null), ("Department", null, null), ("Software", null, "|")), path);
+        Assert.Equal("|", (await StoredMappingAsync(path)).Columns[2].Separator);
+    }
+
+    /// <summary>
     /// QA: a CSV separated by ":" was read as one column, and the page said only "No column is mapped to Name". The page
     /// says which delimiter the rows look separated by, and File settings offer ":".
     /// </summary>

@@ -295,7 +295,7 @@ public sealed class MappingForm
                 Target = string.IsNullOrWhiteSpace(c.Target) ? null : c.Target,
                 Lookup = DefaultFields.IsUser(c.Target) ? c.Lookup : null,
                 CreateOptions = c.CreateOptions && field?.HasOptions == true,
-                Separator = string.IsNullOrWhiteSpace(c.Separator) || field?.IsMultiValued != true ? null : c.Separator,
+                Separator = field?.IsMultiValued != true ? null : SeparatorChoices.Resolve(c.SeparatorChoice, c.Separator),
             };
         }).OfType<ColumnMapping>()],
     };
@@ -337,7 +337,48 @@ public sealed class ColumnForm
 
     public bool CreateOptions { get; set; }
 
+    /// <summary>The separator chosen from the list (<see cref="SeparatorChoices"/>): a separator, "newline", or "other".</summary>
+    public string? SeparatorChoice { get; set; }
+
+    /// <summary>The separator typed in, for "other" (or posted without a choice, as before the list).</summary>
     public string? Separator { get; set; }
+}
+
+/// <summary>
+/// The value separators a multi-selection column offers on the page. A line break (Excel's Alt+Enter lists) cannot be
+/// typed into a text box, so the page offers a list — the common separators, "Line break" and "Other" with a box — and
+/// posts the choice by name ("newline"), never as the character.
+/// </summary>
+public static class SeparatorChoices
+{
+    public const string LineBreak = "newline";
+
+    public const string Other = "other";
+
+    /// <summary>The list's values and labels, in order; "Other" last.</summary>
+    public static IReadOnlyList<(string Value, string Label)> All { get; } =
+    [
+        (";", "Semicolon (;)"), (",", "Comma (,)"), ("|", "Pipe (|)"), (LineBreak, "Line break"), (Other, "Other"),
+    ];
+
+    /// <summary>The list's value that stands for <paramref name="separator"/>: itself, "newline", or "other".</summary>
+    public static string Choice(string separator) => separator switch
+    {
+        "\n" or "\r\n" => LineBreak,
+        ";" or "," or "|" => separator,
+        _ => Other,
+    };
+
+    /// <summary>
+    /// The separator a posted row means: the chosen one, a line break for "newline", else the text typed in (no choice:
+    /// a form posted without the list). Null (the default, ";") when nothing usable was given.
+    /// </summary>
+    public static string? Resolve(string? choice, string? typed) => choice switch
+    {
+        LineBreak => "\n",
+        ";" or "," or "|" => choice,
+        _ => string.IsNullOrWhiteSpace(typed) ? null : typed,
+    };
 }
 
 /// <summary>Status names, badge colours and the seed's explanations.</summary>

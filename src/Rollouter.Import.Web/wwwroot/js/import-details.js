@@ -27,6 +27,14 @@
         delimiter.addEventListener('change', showDelimiter);
     }
 
+    // A multi-selection's separator: the box for a separator of one's own only with "Other".
+    document.querySelectorAll('.separator-choice').forEach(function (select) {
+        var other = select.closest('.mapping-multi').querySelector('.separator-other');
+        var show = function () { other.hidden = select.value !== 'other'; };
+        show();
+        select.addEventListener('change', show);
+    });
+
     // Check and Approve submit the mapping form, so a change made on the page is saved and used, never dropped. As soon
     // as the form differs from what was saved, the summary says so (#mapping-changed), next to the buttons.
     var mappingForm = document.getElementById('mapping-form');

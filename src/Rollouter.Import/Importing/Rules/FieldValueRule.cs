@@ -22,7 +22,7 @@ internal static class FieldValueRule
             case CustomFieldType.Selection:
             {
                 var value = cell.Trim();
-                var option = FindOption(field, column, value, cell, buffer, errors);
+                var option = FindOption(field, column, value, cell, buffer, errors, multi: false);
                 return option is null || !MatchesPattern(field, column, value, cell, errors) ? null : field.Single(option);
             }
             case CustomFieldType.MultiSelection:
@@ -40,7 +40,7 @@ internal static class FieldValueRule
                 {
                     var value = field.Field.Type == CustomFieldType.MultiSelectionFree
                         ? part
-                        : FindOption(field, column, part, part, buffer, errors);
+                        : FindOption(field, column, part, part, buffer, errors, multi: true);
                     if (value is null || !MatchesPattern(field, column, part, part, errors))
                     {
                         failed = true;
@@ -67,7 +67,7 @@ internal static class FieldValueRule
 
     /// <summary>The option's stored spelling, or a new option (once per name and pass) when the column may create options.</summary>
     private static string? FindOption(FieldPlan field, ColumnPlan column, string value, string cell, RowBuffer buffer,
-        ErrorCollector errors)
+        ErrorCollector errors, bool multi)
     {
         if (field.TryFind(value, out var option))
         {
@@ -78,9 +78,10 @@ internal static class FieldValueRule
         {
             field.OptionsByLooseKey ??= field.Field.Options.GroupBy(o => ErrorText.Loose(o.Name)).ToDictionary(g => g.Key, g => g.First().Name);
             var meant = ErrorText.DidYouMean(field.OptionsByLooseKey, value);
-            errors.Add(column, cell, meant.Length == 0
+            var separator = multi ? OtherSeparatorHint(column, value) : "";
+            errors.Add(column, cell, meant.Length == 0 && separator.Length == 0
                 ? $"\"{ErrorText.Shorten(value)}\" is not an option of field \"{field.Field.Name}\"; add it to the field's options or enable \"Create option if not exists\"."
-                : $"\"{ErrorText.Shorten(value)}\" is not an option of field \"{field.Field.Name}\".{meant} Otherwise add it to the field's options or enable \"Create option if not exists\".");
+                : $"\"{ErrorText.Shorten(value)}\" is not an option of field \"{field.Field.Name}\".{meant}{separator} Otherwise add it to the field's options or enable \"Create option if not exists\".");
             return null;
         }
 
@@ -93,6 +94,30 @@ internal static class FieldValueRule
 
         buffer.NewOptions.Add(field.Create(value));
         return value;
+    }
+
+    /// <summary>
+    /// For a multi-selection value that is no option but holds another common separator (a line break from Excel's
+    /// Alt+Enter, ",", ";", "|"): " It contains line breaks: if they separate its values, choose Line break as the
+    /// separator of column D ("Software")." Else "". Built for a failing value only.
+    /// </summary>
+    internal static string OtherSeparatorHint(ColumnPlan column, string value)
+    {
+        var name = string.IsNullOrEmpty(column.Header) ? $"column {column.Letter}" : $"column {column.Letter} (\"{ErrorText.Shorten(column.Header, 60)}\")";
+        if (value.Contains('\n', StringComparison.Ordinal) && !column.Separator.Contains('\n', StringComparison.Ordinal))
+        {
+            return $" It contains line breaks: if they separate its values, choose Line break as the separator of {name}.";
+        }
+
+        foreach (var other in (ReadOnlySpan<string>)[",", ";", "|"])
+        {
+            if (value.Contains(other, StringComparison.Ordinal) && !column.Separator.Contains(other, StringComparison.Ordinal))
+            {
+                return $" It contains \"{other}\": if that separates its values, choose \"{other}\" as the separator of {name}.";
+            }
+        }
+
+        return "";
     }
 
     private static bool MatchesPattern(FieldPlan field, ColumnPlan column, string value, string cell, ErrorCollector errors)
