@@ -144,6 +144,80 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ACustomFieldAndTheDescription_SortIgnoringCase_OnThePageAndPageByPageInTheApi()
+    {
+        // QA: sorted by byte, a field read "B, Z, a, b, z" where the names read "a, B, b, Z".
+        var (inventory, location) = await CasesAsync();
+        var browser = await factory.SignInAsync("technician@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        // a (CASE-4), B (2), b (5), Z (1), z (3): by byte it would be B, Z, a, b, z.
+        string[] expected = ["CASE-4", "CASE-2", "CASE-5", "CASE-1", "CASE-3"];
+
+        var byField = Names(await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort=f{location}"));
+        var byDescription = Names(await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort=description"));
+        var walked = new List<string>();
+        string? next = null;
+        do
+        {
+            var page = await api.GetJsonAsync($"/api/inventories/{inventory}/clients?sort=f{location}&pageSize=2"
+                + (next is null ? "" : "&after=" + Uri.EscapeDataString(next)));
+            walked.AddRange(page["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+            next = page["next"]?.GetValue<string>();
+        }
+        while (next is not null);
+
+        // Equal keys ("B" and "b") in the order of the clients' ids, as any tie.
+        Assert.Equal(expected, byField);
+        Assert.Equal(expected, byDescription);
+        Assert.Equal(expected, walked);
+    }
+
+    /// <summary>The inventory "Cases" of W11 (made once per app): five clients whose Location and description differ in case.</summary>
+    private async Task<(int Inventory, int Location)> CasesAsync()
+    {
+        await Seeding.WaitAsync();
+        try
+        {
+            using var scope = factory.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var location = await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync();
+            if (await db.Inventories.Where(i => i.Name == "Cases").Select(i => (int?)i.Id).SingleOrDefaultAsync() is { } existing)
+            {
+                return (existing, location);
+            }
+
+            var manager = await factory.SignInAsync("manager@demo.test");
+            var workflow = await db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
+            using var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+                new Dictionary<string, string>
+                {
+                    ["Name"] = "Cases", ["WorkflowId"] = workflow.ToString(),
+                    ["Fields[0].Id"] = location.ToString(), ["Fields[0].Selected"] = "true", ["Fields[0].Position"] = "1",
+                });
+            var inventory = await db.Inventories.SingleAsync(i => i.Name == "Cases");
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
+            // Added in this order, so that ids alone would give neither the byte order nor the expected one.
+            var values = new[] { "Z", "B", "z", "a", "b" };
+            for (var i = 0; i < values.Length; i++)
+            {
+                var value = values[i];
+                db.Clients.Add(new Client
+                {
+                    RolloutId = inventory.RolloutId, InventoryId = inventory.Id, Name = $"CASE-{i + 1}", StatusId = status,
+                    Description = value, Values = new Dictionary<int, string[]> { [location] = [value] },
+                });
+                await db.SaveChangesAsync();
+            }
+
+            return (inventory.Id, location);
+        }
+        finally
+        {
+            Seeding.Release();
+        }
+    }
+
+    [Fact]
     public async Task Api_NextWalksEveryClientOnce_InTheSortAskedFor()
     {
         var (inventory, location) = await PagingAsync();
