@@ -23,7 +23,24 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
     /// The inventory "Paging" of W11 (made once per app): PC-0001 … PC-1120, "Office" in the descriptions of all
     /// but the first 100, a Location (the custom field) counting down.
     /// </summary>
-    private async Task<(int Inventory, int Location)> PagingAsync()
+    private Task<(int Inventory, int Location)> PagingAsync() =>
+        InventoryAsync("Paging", (name, location) => Enumerable.Range(1, Clients).Select(i =>
+            (Name: $"PC-{i:0000}", Description: i <= 100 ? $"Desk {i}" : $"Office {i}", Location: $"Room {Clients - i:0000}")));
+
+    /// <summary>
+    /// The inventory "Cases" of W11 (made once per app): five clients whose Location and description differ in case,
+    /// added in an order that is neither the byte order nor the order ignoring case.
+    /// </summary>
+    private Task<(int Inventory, int Location)> CasesAsync() =>
+        InventoryAsync("Cases", (name, location) => new[] { "date", "Apple", "Elder", "banana", "Cherry" }
+            .Select((value, i) => (Name: $"CASE-{i + 1}", Description: value, Location: value)));
+
+    /// <summary>
+    /// An inventory of W11 with the custom field Location, made once per app through the page, and its clients
+    /// (name, description, Location) added directly.
+    /// </summary>
+    private async Task<(int Inventory, int Location)> InventoryAsync(string name,
+        Func<string, int, IEnumerable<(string Name, string Description, string Location)>> clients)
     {
         await Seeding.WaitAsync();
         try
@@ -31,7 +48,7 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
             using var scope = factory.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
             var location = await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync();
-            if (await db.Inventories.Where(i => i.Name == "Paging").Select(i => (int?)i.Id).SingleOrDefaultAsync() is { } existing)
+            if (await db.Inventories.Where(i => i.Name == name).Select(i => (int?)i.Id).SingleOrDefaultAsync() is { } existing)
             {
                 return (existing, location);
             }
@@ -41,19 +58,19 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
             using var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
                 new Dictionary<string, string>
                 {
-                    ["Name"] = "Paging", ["WorkflowId"] = workflow.ToString(),
+                    ["Name"] = name, ["WorkflowId"] = workflow.ToString(),
                     ["Fields[0].Id"] = location.ToString(), ["Fields[0].Selected"] = "true", ["Fields[0].Position"] = "1",
                 });
-            var inventory = await db.Inventories.SingleAsync(i => i.Name == "Paging");
+            var inventory = await db.Inventories.SingleAsync(i => i.Name == name);
             var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
-            db.Clients.AddRange(Enumerable.Range(1, Clients).Select(i => new Client
+            db.Clients.AddRange(clients(name, location).Select(c => new Client
             {
                 RolloutId = inventory.RolloutId,
                 InventoryId = inventory.Id,
-                Name = $"PC-{i:0000}",
+                Name = c.Name,
                 StatusId = status,
-                Description = i <= 100 ? $"Desk {i}" : $"Office {i}",
-                Values = new Dictionary<int, string[]> { [location] = [$"Room {Clients - i:0000}"] },
+                Description = c.Description,
+                Values = new Dictionary<int, string[]> { [location] = [c.Location] },
             }));
             await db.SaveChangesAsync();
             return (inventory.Id, location);
@@ -150,8 +167,8 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         var (inventory, location) = await CasesAsync();
         var browser = await factory.SignInAsync("technician@demo.test");
         var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
-        // a (CASE-4), B (2), b (5), Z (1), z (3): by byte it would be B, Z, a, b, z.
-        string[] expected = ["CASE-4", "CASE-2", "CASE-5", "CASE-1", "CASE-3"];
+        // Apple (CASE-2), banana (4), Cherry (5), date (1), Elder (3): by byte it would be Apple, Cherry, Elder, banana, date.
+        string[] expected = ["CASE-2", "CASE-4", "CASE-5", "CASE-1", "CASE-3"];
 
         var byField = Names(await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort=f{location}"));
         var byDescription = Names(await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort=description"));
@@ -166,55 +183,9 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         }
         while (next is not null);
 
-        // Equal keys ("B" and "b") in the order of the clients' ids, as any tie.
         Assert.Equal(expected, byField);
         Assert.Equal(expected, byDescription);
         Assert.Equal(expected, walked);
-    }
-
-    /// <summary>The inventory "Cases" of W11 (made once per app): five clients whose Location and description differ in case.</summary>
-    private async Task<(int Inventory, int Location)> CasesAsync()
-    {
-        await Seeding.WaitAsync();
-        try
-        {
-            using var scope = factory.Services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
-            var location = await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync();
-            if (await db.Inventories.Where(i => i.Name == "Cases").Select(i => (int?)i.Id).SingleOrDefaultAsync() is { } existing)
-            {
-                return (existing, location);
-            }
-
-            var manager = await factory.SignInAsync("manager@demo.test");
-            var workflow = await db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
-            using var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
-                new Dictionary<string, string>
-                {
-                    ["Name"] = "Cases", ["WorkflowId"] = workflow.ToString(),
-                    ["Fields[0].Id"] = location.ToString(), ["Fields[0].Selected"] = "true", ["Fields[0].Position"] = "1",
-                });
-            var inventory = await db.Inventories.SingleAsync(i => i.Name == "Cases");
-            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
-            // Added in this order, so that ids alone would give neither the byte order nor the expected one.
-            var values = new[] { "Z", "B", "z", "a", "b" };
-            for (var i = 0; i < values.Length; i++)
-            {
-                var value = values[i];
-                db.Clients.Add(new Client
-                {
-                    RolloutId = inventory.RolloutId, InventoryId = inventory.Id, Name = $"CASE-{i + 1}", StatusId = status,
-                    Description = value, Values = new Dictionary<int, string[]> { [location] = [value] },
-                });
-                await db.SaveChangesAsync();
-            }
-
-            return (inventory.Id, location);
-        }
-        finally
-        {
-            Seeding.Release();
-        }
     }
 
     [Fact]
