@@ -237,7 +237,13 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
 
         var quote = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 1, delimiter = "\"" });
         Assert.Equal(HttpStatusCode.BadRequest, quote.StatusCode);
-        Assert.Contains("The delimiter must be one character other than a quote or a line break", await quote.Content.ReadAsStringAsync());
+        Assert.Contains("The delimiter must be one character: a tab", await quote.Content.ReadAsStringAsync());
+        // The CSV parser splits on printable ASCII or a tab only: "§" was taken, then the intact file called damaged.
+        var section = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 1, delimiter = "\u00A7" });
+        Assert.Equal(HttpStatusCode.BadRequest, section.StatusCode);
+        var refused = await section.Content.ReadAsStringAsync();
+        Assert.Contains("The delimiter must be one character: a tab", refused);
+        Assert.DoesNotContain("damaged", refused);
     }
 
     [Fact]

@@ -142,6 +142,32 @@ public class CorrectionsTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task ReplaceEvery_MatchesTheCellsThatLookTheSame_ZeroWidthSpacesAndDecomposedLettersIncluded()
+    {
+        // QA: the failed rows showed "Shipped" and "Büro" (cells as seen, decision 0041), but "Replace every" compared
+        // the file's bytes, so it found one cell of three, and none of the decomposed ones.
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var created = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "seen.csv",
+            Csv("Name;Status;Location\nSEEN-1;Shipped\u200B;Hall\nSEEN-2;Shi\u00ADpped;Hall\nSEEN-3;Shipped;Hall\nSEEN-4;Bu\u0308ro;Hall\n"), manager);
+        var importId = created.Import.Id;
+        (await imports.ApproveAsync(importId, manager, default)).Expect();
+        Assert.Equal(ImportStatus.Failed, (await imports.RunAsync(importId, null, default)).Status);
+
+        var shipped = (await imports.PreviewReplacementAsync(importId, "B", "Shipped", default)).Expect();
+        var office = (await imports.PreviewReplacementAsync(importId, "B", "B\u00FCro", default)).Expect();
+        (await imports.CorrectAsync(importId, new([], [new ReplacementChange("B", "Shipped", "Done"), new ReplacementChange("B", "B\u00FCro", "New")]),
+            manager, default)).Expect();
+        var check = (await imports.CheckAsync(importId, default)).Expect();
+
+        Assert.Equal([2, 3, 4], shipped.Rows);
+        Assert.Equal([5], office.Rows);
+        Assert.True(check.Succeeded, string.Join("; ", check.Errors.Select(e => $"{e.Row}{e.Column}: {e.Message}")));
+    }
+
+    [Fact]
     public async Task PreviewReplacement_CountsTheMatchingCells_LeavingOutCellsCorrectedOnTheirOwn()
     {
         var (rollout, importId, _) = await FailedAsync("P");

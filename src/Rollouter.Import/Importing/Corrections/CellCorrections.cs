@@ -66,16 +66,23 @@ public sealed class CellCorrections
         var byColumn = replacements
             .Where(r => indexes.ContainsKey(r.Column))
             .GroupBy(r => r.Column, StringComparer.OrdinalIgnoreCase)
-            .Select(g => new ColumnReplacements(indexes[g.Key], g.ToDictionary(r => r.From,
-                r => new Fix(indexes[g.Key], r.To, new CorrectionNote(r.Column, fields.GetValueOrDefault(r.Column),
-                    r.From.Length == 0 ? null : r.From, r.To, r.ById, r.At)), StringComparer.Ordinal)))
+            // Keyed as the cells are looked up (Key): a replacement stored before values were compared as seen then
+            // still matches; of two that are now the same, the later one counts.
+            .Select(g => new ColumnReplacements(indexes[g.Key], g.OrderBy(r => r.At).GroupBy(r => Key(r.From), StringComparer.Ordinal)
+                .ToDictionary(k => k.Key, k => k.Last() is var r ? new Fix(indexes[g.Key], r.To, new CorrectionNote(r.Column,
+                    fields.GetValueOrDefault(r.Column), r.From.Length == 0 ? null : r.From, r.To, r.ById, r.At)) : default,
+                    StringComparer.Ordinal)))
             .ToArray();
         var nameIndex = mapping.NameColumn is { } name && indexes.TryGetValue(name.Letter, out var index) ? index : -1;
         return new CellCorrections(fixes, byColumn, nameIndex, columns.Count);
     }
 
-    /// <summary>How a replacement compares a cell: its text without the spaces around it; an empty cell is "".</summary>
-    public static string Key(string? cell) => cell?.Trim() ?? "";
+    /// <summary>
+    /// How a replacement compares a cell: its text as seen (<see cref="PlainText.AsSeen"/>, as the check reads it and
+    /// the failed rows show it: a zero-width space or a decomposed letter in the file does not hide the cell from
+    /// "Replace every …"), without the spaces around it; an empty cell is "".
+    /// </summary>
+    public static string Key(string? cell) => PlainText.AsSeen(cell)?.Trim() ?? "";
 
     /// <summary>
     /// The rows with the corrections applied (a changed row is a new <see cref="SourceRow"/>; a reader's problem with a

@@ -29,13 +29,15 @@ public sealed record ParseOptions(
 {
     public static readonly ParseOptions Detect = new();
 
-    public const string DelimiterRule = "The delimiter must be one character other than a quote or a line break (\"tab\" for a tab).";
+    public const string DelimiterRule =
+        "The delimiter must be one character: a tab (\"tab\"), or a plain ASCII letter, digit, space or punctuation mark other than a quote, such as : or ~.";
 
     /// <summary>
-    /// Any one character can be chosen as the delimiter (files from other tools use ":" or "~"), except those that
-    /// CSV's quoting and records are made of.
+    /// A tab or any printable ASCII character but the quote can be chosen as the delimiter (files from other tools use
+    /// ":" or "~"): what the CSV parser can split on. "§" or a letter with an accent would be taken and then fail
+    /// to read the file at all.
     /// </summary>
-    public static bool IsAllowedDelimiter(char delimiter) => delimiter is not ('"' or '\r' or '\n' or '\0');
+    public static bool IsAllowedDelimiter(char delimiter) => delimiter == '\t' || (delimiter is >= ' ' and <= '~' && delimiter != '"');
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
