@@ -112,8 +112,9 @@ public class CustomFieldRuleTests(RulesDatabases databases)
 
         Assert.Equal(
             [
-                new RowError(3, "B", "Software", "Word", "\"Word\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
-                new RowError(3, "B", "Software", "Excel", "\"Excel\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
+                // Each error names its part; its value is the whole cell, which the failed row's editor starts from.
+                new RowError(3, "B", "Software", "App 1;Word;Excel", "\"Word\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
+                new RowError(3, "B", "Software", "App 1;Word;Excel", "\"Excel\" is not an option of field \"Software\"; add it to the field's options or enable \"Create option if not exists\"."),
             ],
             result.Errors);
 

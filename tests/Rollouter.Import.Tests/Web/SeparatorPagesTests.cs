@@ -89,6 +89,29 @@ public abstract class SeparatorPagesTests(RolloutWebFactory factory)
         Assert.Contains("All 1 rows would be imported.", passing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verification pass: a failing multi-selection cell's editor held only the failing value ("Teamz" of
+    /// "Office;Teamz"), so saving the fix dropped "Office"; and with Line break as separator it was a one-line text box.
+    /// </summary>
+    [Fact]
+    public async Task AFailingMultiSelectionCell_IsCorrectedFromTheWholeCell_OneValueALineForLineBreaks()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Name,Department,Software\n{Unique("SEP")},IT,Office;Teamz\n{Unique("SEP")},IT,\"Office\nTeamz\"\n", "multi.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            Mapping(("Name", ";", null), ("Department", ";", null), ("Software", ";", null)), path);
+
+        var semicolon = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+        var typed = semicolon.One("[data-testid='cell-editor'][data-row='2'][data-column='C']").One("input[name='Value']");
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
+            Mapping(("Name", ";", null), ("Department", ";", null), ("Software", "newline", null)), path);
+        var lines = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+        var area = lines.One("[data-testid='cell-editor'][data-row='3'][data-column='C']").One("textarea[name='Value']");
+
+        Assert.Equal("Office;Teamz", typed.GetAttribute("value"));
+        Assert.Equal("Office\nTeamz", area.TextContent.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OtherSeparator_IsTypedIn_AndShownAsOther_WhileAFormWithoutTheListKeepsItsTypedSeparator()
     {

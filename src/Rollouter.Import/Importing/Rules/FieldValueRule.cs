@@ -36,12 +36,15 @@ internal static class FieldValueRule
 
                 var count = 0;
                 var failed = false;
+                // An error names the failing part and keeps the whole cell as its value: the failed row's editor then
+                // starts from every value of the cell (correcting only "Teamz" lost "Office" of "Office;Teamz"), and
+                // "Replace every …", which compares whole cells, finds it.
                 foreach (var part in parts)
                 {
                     var value = field.Field.Type == CustomFieldType.MultiSelectionFree
                         ? part
-                        : FindOption(field, column, part, part, buffer, errors, multi: true);
-                    if (value is null || !MatchesPattern(field, column, part, part, errors))
+                        : FindOption(field, column, part, cell, buffer, errors, multi: true);
+                    if (value is null || !MatchesPattern(field, column, part, cell, errors))
                     {
                         failed = true;
                         continue;
