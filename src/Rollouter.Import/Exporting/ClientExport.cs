@@ -9,7 +9,8 @@ namespace Rollouter.Import.Exporting;
 /// <summary>
 /// An inventory's clients as an .xlsx that imports back unchanged: the headers are the ones the automatic mapping
 /// maps exactly (Name, Status, Assignee, Client User, Description, Client flag, then the custom fields in order),
-/// users are written by email (the lookup the mapping picks for those headers), multi-selections joined by the
+/// users are written by email (the lookup the mapping picks for those headers; "Assignee (email)" where the inventory's
+/// remembered mapping looks "Assignee" up otherwise), multi-selections joined by the
 /// mapping's default separator, or, for a field whose values hold it, by another that its header names
 /// (<see cref="SeparatorHeader"/>). Clients are read by name in pages of <see cref="DefaultPageSize"/> (keyset, on the
 /// client list's index) and written as they come, so an inventory of any size is exported in bounded memory.
@@ -50,6 +51,18 @@ public static class ClientExport
             var otherSeparator = fields[f].IsMultiValued && remembered.Any(c => c.Header == name && c.Target == name
                 && c.Separator is { Length: > 0 } s && s != separators[f]);
             headers[6 + f] = SeparatorHeader.Header(name, separators[f], otherSeparator);
+        }
+
+        // Users are written by email. The mapping also reuses the lookup remembered for a header: a column last
+        // imported as "Assignee" by name would look these emails up as names, so such a header says "(email)", which
+        // the mapping reads as the email lookup.
+        foreach (var index in (ReadOnlySpan<int>)[2, 3])
+        {
+            var header = headers[index];
+            if (remembered.Any(c => c.Header == header && c.Lookup is { } lookup && lookup != ColumnMapping.DefaultLookup))
+            {
+                headers[index] = header + " (email)";
+            }
         }
 
         await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, cancellationToken);

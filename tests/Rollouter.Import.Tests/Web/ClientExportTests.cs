@@ -285,6 +285,60 @@ public abstract class ClientExportRememberedSeparatorTests(RolloutWebFactory fac
     }
 }
 
+/// <summary>
+/// Verification pass: after an import that looked assignees up by name, the inventory's remembered mapping made the
+/// export's re-import look its emails up as names, and every row with an assignee failed. The export names its
+/// "(email)" then. A fixture of its own: the remembered mapping changes the inventory's later imports.
+/// </summary>
+public abstract class ClientExportRememberedLookupTests(RolloutWebFactory factory)
+{
+    [Fact]
+    public async Task AnExportAfterAnImportByUserName_NamesItsEmails_AndImportsBackUnchanged()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptopsId = await client.InventoryIdAsync(rolloutId, "Laptops");
+        string technician;
+        using (var scope = factory.Services.CreateScope())
+        {
+            technician = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Users
+                .Where(u => u.Email == "technician@demo.test").Select(u => u.DisplayName).SingleAsync();
+        }
+
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "names.csv",
+            $"Name,Status,Department,Assignee\nLOOK-0001,New,IT,{technician}\n"));
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        foreach (var column in mapping["columns"]!.AsArray().Where(c => c!["target"]?.GetValue<string>() == "Assignee"))
+        {
+            column!["lookup"] = "name";
+        }
+
+        await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+
+        var exported = await (await client.GetAsync($"/api/inventories/{laptopsId}/export")).Content.ReadAsByteArrayAsync();
+        var sheet = ClientExportTests.Sheet(exported);
+        Assert.Equal("technician@demo.test", ClientExportTests.Cell(sheet, ClientExportTests.RowOf(sheet, "LOOK-0001"), "Assignee (email)"));
+
+        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "export.xlsx", exported));
+        var update = JsonNode.Parse(again["mapping"]!.ToJsonString())!;
+        update["updateExisting"] = true;
+        await client.PutAsJsonAsync($"/api/imports/{again.Id()}/mapping", update);
+        await client.PostAsync($"/api/imports/{again.Id()}/approve", null);
+        var result = await client.WaitForResultAsync(again.Id());
+
+        Assert.True(result.Status() == "Completed", result.Json());
+        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+    }
+}
+
+public sealed class SqliteClientExportRememberedLookupTests(RolloutWebFactory factory)
+    : ClientExportRememberedLookupTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientExportRememberedLookupTests(PostgresWebFactory factory)
+    : ClientExportRememberedLookupTests(factory), IClassFixture<PostgresWebFactory>;
+
 public sealed class SqliteClientExportRememberedSeparatorTests(RolloutWebFactory factory)
     : ClientExportRememberedSeparatorTests(factory), IClassFixture<RolloutWebFactory>;
 
