@@ -49,6 +49,27 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task Check_WithCreateOptions_CreatesNoOptionHoldingALineBreak_AndSaysWhatItLikelyIs()
+    {
+        // Verification pass: "Office⏎Teamz" (an Excel list) became one new option holding a line break.
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model", "Software").Row("PC-1", "Model 1\nModel 2", "App 1;Office\nTeamz");
+        file.Column("Model").CreateOptions = true;
+        file.Column("Software").CreateOptions = true;
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Empty(result.OptionsToCreate);
+        Assert.Equal(
+            [
+                "\"Model 1\nModel 2\" holds a line break, which an option of field \"Model\" cannot. Put each value on a row of its own.",
+                "\"Office\nTeamz\" holds a line break, which an option of field \"Software\" cannot. It contains line breaks: if they separate its values, choose Line break as the separator of column C (\"Software\").",
+            ],
+            result.Errors.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Check_WithCreateOptions_CollectsEachNewOptionOnce()
     {
         var database = await databases.GetAsync();

@@ -88,6 +88,16 @@ internal static class FieldValueRule
             return null;
         }
 
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            // The settings take an option a line (SettingsNames.Lines): a created one must not hold a line break, which
+            // is most likely an Excel list (Alt+Enter) of several values.
+            var hint = multi ? OtherSeparatorHint(column, value) : "";
+            errors.Add(column, cell,
+                $"\"{ErrorText.Shorten(value)}\" holds a line break, which an option of field \"{field.Field.Name}\" cannot.{(hint.Length > 0 ? hint : " Put each value on a row of its own.")}");
+            return null;
+        }
+
         if (value.Length > ImportChecker.MaxOptionLength)
         {
             errors.Add(column, cell,
