@@ -33,6 +33,19 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void RoleChanged(int? actorId, int userId, string userName, string oldRole, string newRole) =>
         LogRoleChanged(_logger, actorId, userId, userName, oldRole, newRole);
 
+    /// <summary>A user was deactivated (signed out everywhere, no sign-in) or reactivated.</summary>
+    public void UserActiveChanged(int? actorId, int userId, string userName, bool active)
+    {
+        if (active)
+        {
+            LogUserReactivated(_logger, actorId, userId, userName);
+        }
+        else
+        {
+            LogUserDeactivated(_logger, actorId, userId, userName);
+        }
+    }
+
     /// <summary>An option of a custom field was renamed, in the clients' values too.</summary>
     public void OptionRenamed(int? actorId, int fieldId, string fieldName, int optionId, string oldName, string newName) =>
         LogOptionRenamed(_logger, actorId, fieldId, fieldName, optionId, oldName, newName);
@@ -68,6 +81,14 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} reverted import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ClientsRemoved} clients removed, {ClientsRestored} restored")]
     private static partial void LogImportReverted(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
         int clientsRemoved, int clientsRestored);
+
+    [LoggerMessage(EventId = 9007, EventName = "UserDeactivated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} deactivated user {UserId} ({UserName})")]
+    private static partial void LogUserDeactivated(ILogger logger, int? actorId, int userId, string userName);
+
+    [LoggerMessage(EventId = 9008, EventName = "UserReactivated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} reactivated user {UserId} ({UserName})")]
+    private static partial void LogUserReactivated(ILogger logger, int? actorId, int userId, string userName);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

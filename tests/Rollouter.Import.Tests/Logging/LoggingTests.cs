@@ -77,6 +77,24 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task DeactivatingAndReactivatingAUser_AreAuditEvents_ARefusalOrNoChangeIsNone()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var user = await UserIdAsync("servicedesk@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/users/{user}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/users/{user}/deactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/users/{user}/reactivate", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/api/users/{adminId}/deactivate", null)).StatusCode);
+
+        var deactivated = Assert.Single(Audit("UserDeactivated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), user));
+        Assert.Equal(adminId, CapturedLogEvents.Value(deactivated, "ActorId"));
+        Assert.Single(Audit("UserReactivated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), user));
+        Assert.DoesNotContain(Audit("UserDeactivated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), adminId));
+    }
+
+    [Fact]
     public async Task LinkingTwoClients_IsAnAuditEvent_AsUnlinkingIs_ARefusedLinkIsNone()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

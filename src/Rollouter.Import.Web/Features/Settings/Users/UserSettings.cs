@@ -220,6 +220,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         // Saves the user together with a new stamp when deactivating.
         var result = active ? await users.UpdateAsync(user) : await users.UpdateSecurityStampAsync(user);
         AddIdentityErrors(result, errors);
+        if (result.Succeeded)
+        {
+            audit.UserActiveChanged(actor.UserId(), user.Id, user.DisplayName, active);
+        }
+
         return errors.ToResult();
     }
 
