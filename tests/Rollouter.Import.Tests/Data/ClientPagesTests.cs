@@ -150,8 +150,9 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
         clients.OrderBy(c => user(c) is null).ThenBy(c => user(c) is { } id ? Users[id] : "", StringComparer.Ordinal)
             .ThenBy(c => user(c) ?? 0);
 
+    // Fields and descriptions sort on their lower-cased key (decision 0029, amended 2026-12-05).
     private static IOrderedEnumerable<Client> ByText(IEnumerable<Client> clients, Func<Client, string?> key) =>
-        clients.OrderBy(c => key(c) is null).ThenBy(c => key(c) ?? "", StringComparer.Ordinal);
+        clients.OrderBy(c => key(c) is null).ThenBy(c => key(c)?.ToLowerInvariant() ?? "", StringComparer.Ordinal);
 }
 
 public sealed class SqliteClientPagesData() : ClientPagesData(DatabaseProvider.Sqlite);
