@@ -160,6 +160,39 @@ public abstract class ClientExportTests(RolloutWebFactory factory)
         return result;
     }
 
+    /// <summary>
+    /// Imports <paramref name="csv"/> into the inventory with the suggested mapping, each column of <paramref name="target"/>
+    /// changed by <paramref name="adjust"/>, and expects it Completed: what the inventory then remembers.
+    /// </summary>
+    internal static async Task ImportCsvAsync(HttpClient client, int rolloutId, int inventoryId, string csv, string target,
+        Action<JsonNode> adjust)
+    {
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "before.csv", csv));
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        foreach (var column in mapping["columns"]!.AsArray().Where(c => c!["target"]?.GetValue<string>() == target))
+        {
+            adjust(column!);
+        }
+
+        await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+    }
+
+    /// <summary>Uploads an export with its suggested mapping and "Update existing clients", and expects it to change nothing.</summary>
+    internal static async Task ImportsBackUnchangedAsync(HttpClient client, int rolloutId, int inventoryId, byte[] exported)
+    {
+        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "export.xlsx", exported));
+        var update = JsonNode.Parse(again["mapping"]!.ToJsonString())!;
+        update["updateExisting"] = true;
+        await client.PutAsJsonAsync($"/api/imports/{again.Id()}/mapping", update);
+        await client.PostAsync($"/api/imports/{again.Id()}/approve", null);
+        var result = await client.WaitForResultAsync(again.Id());
+
+        Assert.True(result.Status() == "Completed", result.Json());
+        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+    }
+
     private static string DefaultHeaderTarget(string header) => header switch
     {
         "Client User" => "ClientUser",
@@ -257,31 +290,14 @@ public abstract class ClientExportRememberedSeparatorTests(RolloutWebFactory fac
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
         var laptopsId = await client.InventoryIdAsync(rolloutId, "Laptops");
-        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "pipes.csv",
-            "Name,Status,Department,Tags\nPIPE-0001,New,IT,p|q\n"));
-        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
-        foreach (var column in mapping["columns"]!.AsArray().Where(c => c!["target"]?.GetValue<string>() == "Tags"))
-        {
-            column!["separator"] = "|";
-        }
-
-        await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
-        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
-        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        await ClientExportTests.ImportCsvAsync(client, rolloutId, laptopsId, "Name,Status,Department,Tags\nPIPE-0001,New,IT,p|q\n",
+            "Tags", column => column["separator"] = "|");
 
         var exported = await (await client.GetAsync($"/api/inventories/{laptopsId}/export")).Content.ReadAsByteArrayAsync();
         var sheet = ClientExportTests.Sheet(exported);
         Assert.Equal("p;q", ClientExportTests.Cell(sheet, ClientExportTests.RowOf(sheet, "PIPE-0001"), "Tags (separated by ;)"));
 
-        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "export.xlsx", exported));
-        var update = JsonNode.Parse(again["mapping"]!.ToJsonString())!;
-        update["updateExisting"] = true;
-        await client.PutAsJsonAsync($"/api/imports/{again.Id()}/mapping", update);
-        await client.PostAsync($"/api/imports/{again.Id()}/approve", null);
-        var result = await client.WaitForResultAsync(again.Id());
-
-        Assert.True(result.Status() == "Completed", result.Json());
-        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+        await ClientExportTests.ImportsBackUnchangedAsync(client, rolloutId, laptopsId, exported);
     }
 }
 
@@ -305,31 +321,14 @@ public abstract class ClientExportRememberedLookupTests(RolloutWebFactory factor
                 .Where(u => u.Email == "technician@demo.test").Select(u => u.DisplayName).SingleAsync();
         }
 
-        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "names.csv",
-            $"Name,Status,Department,Assignee\nLOOK-0001,New,IT,{technician}\n"));
-        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
-        foreach (var column in mapping["columns"]!.AsArray().Where(c => c!["target"]?.GetValue<string>() == "Assignee"))
-        {
-            column!["lookup"] = "name";
-        }
-
-        await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping);
-        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
-        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        await ClientExportTests.ImportCsvAsync(client, rolloutId, laptopsId, $"Name,Status,Department,Assignee\nLOOK-0001,New,IT,{technician}\n",
+            "Assignee", column => column["lookup"] = "name");
 
         var exported = await (await client.GetAsync($"/api/inventories/{laptopsId}/export")).Content.ReadAsByteArrayAsync();
         var sheet = ClientExportTests.Sheet(exported);
         Assert.Equal("technician@demo.test", ClientExportTests.Cell(sheet, ClientExportTests.RowOf(sheet, "LOOK-0001"), "Assignee (email)"));
 
-        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "export.xlsx", exported));
-        var update = JsonNode.Parse(again["mapping"]!.ToJsonString())!;
-        update["updateExisting"] = true;
-        await client.PutAsJsonAsync($"/api/imports/{again.Id()}/mapping", update);
-        await client.PostAsync($"/api/imports/{again.Id()}/approve", null);
-        var result = await client.WaitForResultAsync(again.Id());
-
-        Assert.True(result.Status() == "Completed", result.Json());
-        Assert.Equal(0, result["counts"]!["updated"]!.GetValue<int>());
+        await ClientExportTests.ImportsBackUnchangedAsync(client, rolloutId, laptopsId, exported);
     }
 }
 
