@@ -245,7 +245,7 @@ public sealed class ParseOptionsForm
     /// <summary><c>,</c> <c>;</c> <c>|</c> <c>:</c>, "tab", or "other" for <see cref="DelimiterOther"/>.</summary>
     public string? Delimiter { get; set; }
 
-    /// <summary>A delimiter of one's own (any one character but a quote or a line break), with "other".</summary>
+    /// <summary>A delimiter of one's own (a tab or any printable ASCII character but a quote: ParseOptions.IsAllowedDelimiter), with "other".</summary>
     public string? DelimiterOther { get; set; }
 
     public string? Encoding { get; set; }

@@ -136,13 +136,13 @@ public sealed record MappingValidation(IReadOnlyList<MappingIssue> Errors, IRead
             return "";
         }
 
-        var at = header.IndexOfAny(['\t', ',', ';', '|', ':']);
+        var at = header.IndexOfAny(Reading.Csv.CsvSource.LikelyDelimiters);
         if (at < 0)
         {
             return "";
         }
 
-        var shown = header.Length <= 60 ? header : string.Concat(header.AsSpan(0, 59), "…");
+        var shown = Rules.ErrorText.Truncate(header, 60);
         var delimiter = header[at] == '\t' ? "a tab" : $"\"{header[at]}\"";
         return $" The file was read as one column, \"{shown}\": if {delimiter} separates its columns, choose it as the delimiter under File settings.";
     }

@@ -353,7 +353,7 @@ public sealed class SpreadsheetFile : IDisposable
     private static string OneColumnMessage(RowSnapshot header, char delimiter)
     {
         var headerText = header.Cells.FirstOrDefault(c => c.Column == 0).Text;
-        var shown = headerText.Length <= 60 ? headerText : string.Concat(headerText.AsSpan(0, 59), "…");
+        var shown = Rules.ErrorText.Truncate(headerText, 60);
         var (named, choice) = delimiter switch
         {
             '\t' => ("tabs", "Tab"),

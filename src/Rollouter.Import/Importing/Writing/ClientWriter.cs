@@ -224,21 +224,20 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             {
                 var pending = updates[client.Id];
                 var changes = new List<FieldChange>();
-                var inLink = false;
+                var inLink = pending.Linked.Count > 0;
                 foreach (var row in pending.Rows)
                 {
                     labels.Apply(client, row, changes);
                     inLink |= row.InAdvancedLink;
                 }
 
-                var byRow = changes.Count > 0;
                 foreach (var linked in pending.Linked)
                 {
                     labels.ApplyValue(client, linked.CustomFieldId, linked.Value, changes);
                 }
 
-                // Each client changed counts once, whether its own row or a linked client's row changed it.
-                if (byRow ? !inLink || linkedCounted.Add(client.Id) : changes.Count > 0 && linkedCounted.Add(client.Id))
+                // Each client changed counts once: a linked one may be changed by its own row, then through its partner's.
+                if (changes.Count > 0 && (!inLink || linkedCounted.Add(client.Id)))
                 {
                     updatedClients++;
                 }
