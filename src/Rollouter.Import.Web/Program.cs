@@ -145,6 +145,7 @@ try
     app.UseOriginCheck(app.Configuration);
     // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
     app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
+    app.UseApiHeadAsGet();
     app.UseRouting();
     app.UseApiMethodNotAllowed();
     // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.

@@ -102,7 +102,6 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
     [Theory]
     [InlineData("GET", "/api/imports/1/check", "POST")]
     [InlineData("GET", "/api/auth/login", "POST")]
-    [InlineData("HEAD", "/api/rollouts", "GET, POST")]
     [InlineData("HEAD", "/api/imports/1/check", "POST")]
     public async Task AGetOrHeadOnAnAddressThatTakesOnlyOtherMethods_IsMethodNotAllowed_SayingWhichItTakes(string method, string path, string allowed)
     {
@@ -126,13 +125,13 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
     [InlineData("PATCH", "/api/auth/login", "POST")]
     [InlineData("PUT", "/api/clients/1/links", "POST")]
     [InlineData("DELETE", "/api/rollouts/1/imports", "POST")]
-    [InlineData("PUT", "/api/rollouts", "GET, POST")]
-    [InlineData("PUT", "/api/rollouts/1/inventories", "GET, POST")]
-    [InlineData("DELETE", "/api/imports/1/errors", "GET")]
-    [InlineData("PATCH", "/api/inventories/1/clients", "GET")]
-    [InlineData("PATCH", "/api/imports/1", "GET, DELETE")]
-    [InlineData("DELETE", "/api/custom-fields", "GET, POST")]
-    [InlineData("PATCH", "/api/users/1", "GET, PUT")]
+    [InlineData("PUT", "/api/rollouts", "GET, HEAD, POST")]
+    [InlineData("PUT", "/api/rollouts/1/inventories", "GET, HEAD, POST")]
+    [InlineData("DELETE", "/api/imports/1/errors", "GET, HEAD")]
+    [InlineData("PATCH", "/api/inventories/1/clients", "GET, HEAD")]
+    [InlineData("PATCH", "/api/imports/1", "GET, HEAD, DELETE")]
+    [InlineData("DELETE", "/api/custom-fields", "GET, HEAD, POST")]
+    [InlineData("PATCH", "/api/users/1", "GET, HEAD, PUT")]
     public async Task AnyMethodAnAddressDoesNotTake_IsMethodNotAllowed_AllowingExactlyItsMethods_AsProblemDetails(
         string method, string path, string allowed)
     {
@@ -145,6 +144,32 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
         var problem = await ProblemAsync(response, HttpStatusCode.MethodNotAllowed);
         Assert.Equal("This address does not take this method.", problem["detail"]!.GetValue<string>());
         Assert.Equal(allowed.Split(", ").Order(), response.Content.Headers.Allow.Order());
+    }
+
+    [Theory]
+    [InlineData("/api/rollouts")]
+    [InlineData("/api/custom-fields")]
+    public async Task AHeadOnAnAddressThatTakesGet_IsAnsweredAsItsGet(string path)
+    {
+        // RFC 9110, 9.3.2: a server that takes GET takes HEAD. It was 405 (the API's actions take GET only).
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var get = await client.GetAsync(path);
+
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task AHeadWithoutAToken_IsUnauthorized_AsItsGet()
+    {
+        var anonymous = factory.CreateBrowser();
+
+        var head = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/rollouts"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, head.StatusCode);
     }
 
     [Fact]

@@ -12,9 +12,38 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 /// POST-only address was a 404 ("There is nothing at this address"), and routing's own 405 for a PUT, DELETE or PATCH
 /// listed the fallback's GET and HEAD in <c>Allow</c> beside the address's methods. Runs after routing, only when it
 /// found no endpoint of the app's (none, or routing's 405 or 415 answer, which are not route endpoints).
+/// A HEAD is answered as the GET of its address, without the body (RFC 9110, 9.3.2: a server that takes GET takes HEAD).
 /// </summary>
 public static class ApiMethodNotAllowed
 {
+    /// <summary>
+    /// Before routing: a HEAD on the API is routed as a GET. Only the method's text changes; Kestrel still knows the
+    /// request is a HEAD and sends no body, whatever the action writes.
+    /// </summary>
+    public static IApplicationBuilder UseApiHeadAsGet(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(async (context, next) =>
+        {
+            if (!HttpMethods.IsHead(context.Request.Method) || !ApiProblems.IsApi(context.Request))
+            {
+                await next(context);
+                return;
+            }
+
+            context.Request.Method = HttpMethods.Get;
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                // The request's log line says HEAD.
+                context.Request.Method = HttpMethods.Head;
+            }
+        });
+    }
+
     private sealed record Address(TemplateMatcher Matcher, IReadOnlyList<string> IntParameters, IReadOnlyList<string> Methods);
 
     public static IApplicationBuilder UseApiMethodNotAllowed(this IApplicationBuilder app)
@@ -66,6 +95,11 @@ public static class ApiMethodNotAllowed
             {
                 allowed.AddRange(address.Methods.Where(m => !allowed.Contains(m)));
             }
+        }
+
+        if (allowed.Contains(HttpMethods.Get) && !allowed.Contains(HttpMethods.Head))
+        {
+            allowed.Insert(allowed.IndexOf(HttpMethods.Get) + 1, HttpMethods.Head);
         }
 
         return allowed;
