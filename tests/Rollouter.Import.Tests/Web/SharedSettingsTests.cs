@@ -392,11 +392,43 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.Equal([new { CustomFieldId = copy, Position = 0 }], fields);
         Assert.Equal(["Name", "My colour"], ImportMapping.FromJson(mapping).Columns.Select(c => c.Target));
         Assert.Equal(["Crimson"], own.Values[copy]);
-        Assert.Equal(["Red"], own.Values[shared.Field]);
+        Assert.False(own.Values.ContainsKey(shared.Field));
         Assert.Equal(["Red"], other[shared.Field]);
         Assert.Equal(
-            [[new FieldChange("My colour", null, "Red", FieldId: copy)], [new FieldChange("My colour", "Red", "Crimson", FieldId: copy)]],
+            [[new FieldChange(shared.FieldName, "Red", null, FieldId: shared.Field), new FieldChange("My colour", null, "Red", FieldId: copy)],
+                [new FieldChange("My colour", "Red", "Crimson", FieldId: copy)]],
             history.Where(h => h.ClientId == own.Id).Select(h => h.Changes));
+    }
+
+    [Theory]
+    [InlineData("rename option")]
+    [InlineData("remove option")]
+    [InlineData("change pattern")]
+    public async Task AfterTheOtherRolloutSwitchedToACopy_TheOriginalNoLongerReachesIt_SoTheManagerMayChangeTheOriginal(string change)
+    {
+        // The switch left the other rollout's values of the original hidden on its client, and so locked the original
+        // for this manager for good, though the other rollout's inventory now used the copy.
+        var shared = await SharedAsync();
+        var admin = await factory.SignInAsync(Admin);
+        var (_, made, location) = await admin.SubmitAsync($"/settings/custom-fields/{shared.Field}/duplicate",
+            new() { ["Name"] = Unique("Their colour"), ["InventoryIds"] = shared.OtherInventory.ToString(CultureInfo.InvariantCulture) });
+        var copy = int.Parse(location!.Split('/')[^1], CultureInfo.InvariantCulture);
+        var manager = await factory.SignInAsync(Manager);
+        var (url, page, fields) = Form(change, shared);
+        var before = await StateAsync(shared);
+
+        var (status, answer, _) = await manager.SubmitAsync(url, fields, page);
+
+        Assert.Contains("was created as a copy of", made);
+        Assert.NotEqual(before, await StateAsync(shared));
+        Assert.NotEqual(HttpStatusCode.Forbidden, status);
+        Assert.DoesNotContain("you are not a member of", answer);
+        var (other, hidden) = await factory.WithDbAsync(async db => (
+            await db.Clients.Where(c => c.InventoryId == shared.OtherInventory).Select(c => c.Values).SingleAsync(),
+            await db.InventoryHiddenFields.AnyAsync(h => h.CustomFieldId == shared.Field)));
+        Assert.Equal(["Red"], other[copy]);
+        Assert.False(other.ContainsKey(shared.Field));
+        Assert.False(hidden);
     }
 
     [Fact]

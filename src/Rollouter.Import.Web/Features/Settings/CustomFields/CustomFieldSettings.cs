@@ -400,10 +400,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     /// A new field like <paramref name="field"/> (description, type, required flag, pattern, options in order) under
     /// <paramref name="name"/>, and <paramref name="inventoryIds"/> switched to it: each of those inventories (of the
     /// user's rollouts, using the field, no import into it running) then has the copy at the original's place instead
-    /// of the original, each of its clients' values of the original is copied to the copy with a history entry, and its
-    /// remembered mapping and not yet written imports map to the copy where they mapped to the original. The clients'
-    /// values of the original stay, as when a field is taken off an inventory. One transaction: an inventory that
-    /// cannot switch refuses the whole, and nothing is created.
+    /// of the original, each of its clients' values of the original is moved to the copy with a history entry, and its
+    /// remembered mapping and not yet written imports map to the copy where they mapped to the original. The original
+    /// then no longer reaches the inventory (no hidden values are left behind to lock it for the other rollouts). One
+    /// transaction: an inventory that cannot switch refuses the whole, and nothing is created.
     /// </summary>
     public async Task<Result<CustomField>> DuplicateAsync(ClaimsPrincipal user, CustomField field,
         string? name, IReadOnlyList<int> inventoryIds, CancellationToken cancellationToken)
@@ -455,13 +455,6 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
             var place = inventory.CustomFields.Single(f => f.CustomFieldId == field.Id);
             inventory.CustomFields.Remove(place);
-            if (inventory.ClientCount > 0
-                && !await db.InventoryHiddenFields.AnyAsync(h => h.InventoryId == inventory.Id && h.CustomFieldId == field.Id, cancellationToken))
-            {
-                // The original's values stay on the clients, hidden, as when a field is taken off an inventory.
-                db.InventoryHiddenFields.Add(new InventoryHiddenField { InventoryId = inventory.Id, CustomFieldId = field.Id });
-            }
-
             inventory.CustomFields.Add(new InventoryCustomField { CustomFieldId = copy.Id, Position = place.Position });
             inventory.LastImportMapping = Remap(inventory.LastImportMapping, field.Name, copy.Name);
             var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
@@ -470,7 +463,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             unwritten.ForEach(i => i.Mapping = Remap(i.Mapping, field.Name, copy.Name));
 
             await db.SaveChangesAsync(cancellationToken);
-            await CopyValuesAsync(inventory, field.Id, copy, user.UserId(), cancellationToken);
+            await MoveValuesAsync(inventory, field, copy, user.UserId(), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -491,9 +484,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         return columns.Count == 0 ? json : mapping.ToJson();
     }
 
-    /// <summary>Copies each value of field <paramref name="fieldId"/> of the inventory's clients to the copy, with history; 1,000 at a time.</summary>
-    private async Task CopyValuesAsync(Inventory inventory, int fieldId, CustomField copy, int actorId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves each value of <paramref name="original"/> of the inventory's clients to the copy, with history (the
+    /// original emptied, the copy set); 1,000 at a time.
+    /// </summary>
+    private async Task MoveValuesAsync(Inventory inventory, CustomField original, CustomField copy, int actorId, CancellationToken cancellationToken)
     {
+        var fieldId = original.Id;
         var now = clock.GetUtcNow();
         var lastId = 0;
         while (true)
@@ -506,17 +503,24 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             }
 
             var history = new List<ClientHistoryEntry>();
-            foreach (var client in batch.Where(c => c.Values.TryGetValue(fieldId, out var v) && v.Length > 0))
+            foreach (var client in batch.Where(c => c.Values.ContainsKey(fieldId)))
             {
                 var values = client.Values[fieldId];
-                client.Values[copy.Id] = [.. values];
-                client.UpdatedAt = now;
+                client.Values.Remove(fieldId);
                 // The dictionary is changed in place; tell EF Core the JSON column changed.
                 db.Entry(client).Property(c => c.Values).IsModified = true;
+                if (values.Length == 0)
+                {
+                    continue;
+                }
+
+                client.Values[copy.Id] = [.. values];
+                client.UpdatedAt = now;
+                var text = string.Join("; ", values);
                 history.Add(new ClientHistoryEntry
                 {
                     ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                    Changes = [new FieldChange(copy.Name, null, string.Join("; ", values), FieldId: copy.Id)],
+                    Changes = [new FieldChange(original.Name, text, null, FieldId: fieldId), new FieldChange(copy.Name, null, text, FieldId: copy.Id)],
                 });
             }
 
