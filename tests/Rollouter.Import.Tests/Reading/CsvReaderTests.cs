@@ -22,6 +22,42 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("Name;Standort\r\nPC-1;Köln Süd\r\nPC-2;Düsseldorf, Straße 5\r\n", "Köln Süd")]
+    [InlineData("Name,Site\r\nPC-1,Société Générale\r\nPC-2,Crèche\r\n", "Société Générale")]
+    public void Csv_MacRoman_AsExcelForMacWritesCsv_DetectedAndDecoded(string text, string first)
+    {
+        // Read as Windows-1252 it was stored without a word as "Kšln S¸d", "SociŽtŽ GŽnŽrale".
+        using var file = files.Open(files.WriteText("clients.csv", text, Encoding.GetEncoding(10000), bom: false));
+
+        Assert.Equal("macintosh", file.Options.Encoding);
+        Assert.Equal(first, file.SampleRows[0][1]);
+    }
+
+    [Theory]
+    [InlineData("Name;Notes\r\nPC-1;“Don’t move” – Windows™ Pro…\r\nPC-2;Küche\r\n")]
+    [InlineData("Name;Notes\r\nPC-1;Vašek’s desk, “Müller”\r\nPC-2;Café, Straße, Élise\r\n")]
+    public void Csv_Windows1252WithQuotesAndDashesAfterWords_IsNotTakenForMacRoman(string text)
+    {
+        using var file = files.Open(files.WriteText("clients.csv", text, TestFiles.Windows1252, bom: false));
+
+        Assert.Equal("windows-1252", file.Options.Encoding);
+        Assert.Equal(text.Split("\r\n")[1].Split(';')[1], file.SampleRows[0][1]);
+    }
+
+    [Theory]
+    [InlineData("macintosh", 10000)]
+    [InlineData("ibm850", 850)]
+    public void Csv_MacRomanOrDosChosen_Decodes(string name, int codePage)
+    {
+        var path = files.WriteText("clients.csv", "Name;Standort\r\nPC-1;Büro Köln\r\n", Encoding.GetEncoding(codePage), bom: false);
+
+        using var file = files.Open(path, new ParseOptions(HeaderRow: 1, Delimiter: ';', Encoding: name));
+
+        Assert.Equal(name, file.Options.Encoding);
+        Assert.Equal("Büro Köln", file.SampleRows[0][1]);
+    }
+
+    [Theory]
     [InlineData("utf-8", false)]
     [InlineData("utf-8", true)]
     [InlineData("utf-16", true)]

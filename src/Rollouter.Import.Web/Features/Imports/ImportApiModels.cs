@@ -112,7 +112,7 @@ public sealed record ReplacementPreviewDto(string Column, string From, int Cells
 
 /// <summary>
 /// How the kept file is read: <c>sheet</c> (workbooks), <c>headerRow</c> (1-based), <c>delimiter</c> (CSV: <c>,</c>
-/// <c>;</c> <c>\t</c> or "tab", <c>|</c>, <c>:</c> or any other one character but a quote or a line break), <c>encoding</c> (CSV: utf-8, utf-16, utf-16BE, windows-1252) and whether
+/// <c>;</c> <c>\t</c> or "tab", <c>|</c>, <c>:</c> or any other one character but a quote or a line break), <c>encoding</c> (CSV: utf-8, utf-16, utf-16BE, windows-1252, macintosh, ibm850) and whether
 /// hidden rows are imported. A null value is detected.
 /// </summary>
 public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Delimiter, string? Encoding, bool IncludeHiddenRows)

@@ -11,7 +11,7 @@ namespace Rollouter.Import.Importing.Reading;
 /// first rows, below titles, logos and "Customer: …" lines (see <see cref="HeaderDetection"/>).</param>
 /// <param name="Delimiter">CSV only: <c>,</c> <c>;</c> tab and <c>|</c> are detected, any other character but a quote
 /// or a line break can be chosen (<see cref="IsAllowedDelimiter"/>); null = detect.</param>
-/// <param name="Encoding">CSV only: "utf-8", "utf-16" (little endian), "utf-16BE" or "windows-1252"; null = detect.</param>
+/// <param name="Encoding">CSV only: "utf-8", "utf-16" (little endian), "utf-16BE", "windows-1252", "macintosh" (Mac Roman) or "ibm850" (DOS); null = detect.</param>
 /// <param name="IncludeHiddenRows">Whether rows hidden in the workbook (also rows hidden by a filter) are imported.</param>
 /// <param name="ColumnCount">Found, never chosen: the columns up to the widest data row, as the counting pass
 /// (<see cref="SpreadsheetFile.CountRows"/>) found them; null before it ran. Stored so that the mapping step and the

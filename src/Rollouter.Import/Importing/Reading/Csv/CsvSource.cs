@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
@@ -133,7 +134,10 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         }
     }
 
-    /// <summary>BOM first; then UTF-16 by its zero bytes; then UTF-8 if every byte of the file is valid UTF-8; else Windows-1252.</summary>
+    /// <summary>
+    /// BOM first; then UTF-16 by its zero bytes; then UTF-8 if every byte of the file is valid UTF-8; else Mac Roman
+    /// when its accented letters show inside words (<see cref="LooksLikeMacRoman"/>), else Windows-1252.
+    /// </summary>
     internal static (string Name, Encoding Encoding, int Preamble) DetectEncoding(Func<Stream> openStream, ReadOnlySpan<byte> head)
     {
         if (head.StartsWith(FileSniffer.Utf8Bom))
@@ -157,9 +161,63 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             return (name, Create(name), 0);
         }
 
-        return FindInvalidUtf8(openStream, 0) is null
-            ? ("utf-8", Create("utf-8"), 0)
-            : ("windows-1252", Create("windows-1252"), 0);
+        if (FindInvalidUtf8(openStream, 0) is null)
+        {
+            return ("utf-8", Create("utf-8"), 0);
+        }
+
+        var single = LooksLikeMacRoman(openStream) ? "macintosh" : "windows-1252";
+        return (single, Create(single), 0);
+    }
+
+    /// <summary>How much of a file <see cref="LooksLikeMacRoman"/> reads.</summary>
+    private const int MacRomanScanBytes = 4 << 20;
+
+    /// <summary>
+    /// Whether a file that is not UTF-8 was written by Excel for Mac ("Comma Separated Values" is Mac Roman there). Mac
+    /// Roman puts the accented small letters (ä é ö ü …) at 0x80–0x9F, where Windows-1252 has punctuation and a few rare
+    /// letters; Windows-1252 puts them at 0xC0–0xFF, where Mac Roman has punctuation. So it counts, in the first 4 MB,
+    /// the bytes of each range that follow an ASCII letter (inside or at the end of a word), leaving out the bytes
+    /// Windows-1252 writes after words (quotes, apostrophe, ellipsis, dashes, ™, ‹ ›): Mac Roman when the first
+    /// count is clearly the larger.
+    /// </summary>
+    internal static bool LooksLikeMacRoman(Func<Stream> openStream)
+    {
+        using var stream = openStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(MacRomanScanBytes);
+        try
+        {
+            return LooksLikeMacRoman(buffer.AsSpan(0, stream.ReadAtLeast(buffer.AsSpan(0, MacRomanScanBytes), MacRomanScanBytes, throwOnEndOfStream: false)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool LooksLikeMacRoman(ReadOnlySpan<byte> buffer)
+    {
+        var length = buffer.Length;
+        int mac = 0, windows = 0;
+        for (var i = 1; i < length; i++)
+        {
+            var b = buffer[i];
+            if (b < 0x80 || !char.IsAsciiLetter((char)buffer[i - 1]))
+            {
+                continue;
+            }
+
+            if (b <= 0x9F && b is not (0x85 or 0x8B or 0x91 or 0x92 or 0x93 or 0x94 or 0x96 or 0x97 or 0x99 or 0x9B))
+            {
+                mac++;
+            }
+            else if (b >= 0xC0)
+            {
+                windows++;
+            }
+        }
+
+        return mac > 0 && mac > 4 * windows;
     }
 
     private static (string Name, Encoding Encoding, int Preamble) ChosenEncoding(string requested, ReadOnlySpan<byte> head)
@@ -171,8 +229,10 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             "utf-16be" or "unicodefffe" => "utf-16BE",
             "windows-1252" or "cp1252" or "1252" or "ansi" => "windows-1252",
             "iso-8859-1" or "latin1" or "latin-1" => "iso-8859-1",
+            "macintosh" or "mac" or "macroman" or "mac-roman" or "x-mac-roman" => "macintosh",
+            "ibm850" or "cp850" or "850" or "dos" => "ibm850",
             _ => throw new ImportFileException(FileProblemKind.InvalidOption,
-                $"The encoding \"{requested}\" is not supported; choose UTF-8, UTF-16, UTF-16BE or Windows-1252."),
+                $"The encoding \"{requested}\" is not supported; choose UTF-8, UTF-16, UTF-16BE, Windows-1252, macintosh (Mac Roman) or ibm850 (DOS)."),
         };
         byte[] bom = name switch
         {
@@ -191,6 +251,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         "utf-16" => new UnicodeEncoding(false, false, true),
         "utf-16BE" => new UnicodeEncoding(true, false, true),
         "iso-8859-1" => Encoding.Latin1,
+        "macintosh" => Encoding.GetEncoding(10000),
+        "ibm850" => Encoding.GetEncoding(850),
         _ => Encoding.GetEncoding(1252),
     };
 
