@@ -12,6 +12,10 @@ public static class SettingsTestSupport
     /// <summary>A page's text as the user reads it (entities decoded).</summary>
     public static string Text(string html) => WebUtility.HtmlDecode(html);
 
+    /// <summary>The text of the rows of the list marked <c>data-testid=<paramref name="testId"/></c> ("users", "members"): what the list shows, without the search box.</summary>
+    public static string ListText(string html, string testId = "users") => string.Join('\n',
+        new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html).QuerySelectorAll($"[data-testid={testId}] tbody tr").Select(r => r.TextContent));
+
     /// <summary>
     /// Posts a form as a browser does: the page <paramref name="formPage"/> (default <paramref name="url"/>) must hold a
     /// form posting to <paramref name="url"/> with its own antiforgery token. Follows a redirect; returns the final status

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
@@ -36,6 +37,89 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     private Task<User> UserAsync(string code) =>
         factory.WithDbAsync(db => db.Users.AsNoTracking().Include(u => u.Rollouts).SingleAsync(u => u.UserCode == code));
 
+    /// <summary><paramref name="count"/> client users named "{tag} 001"…, emails "{tag}-001@many.test", user IDs "{tag}-001"…, in <paramref name="rolloutId"/> if given.</summary>
+    private Task ManyUsersAsync(string tag, int count, int? rolloutId = null) => factory.WithDbAsync(async db =>
+    {
+        for (var i = 1; i <= count; i++)
+        {
+            var email = $"{tag}-{i:000}@many.test".ToLowerInvariant();
+            db.Users.Add(new User
+            {
+                UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant(),
+                DisplayName = $"{tag} {i:000}", UserCode = $"{tag}-{i:000}", Role = Role.ClientUser, SecurityStamp = Guid.NewGuid().ToString(),
+                Rollouts = rolloutId is int id ? [new RolloutMember { RolloutId = id }] : [],
+            });
+        }
+
+        await db.SaveChangesAsync();
+    });
+
+    private static int Rows(string page, string testId) =>
+        new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page).QuerySelectorAll($"[data-testid={testId}] tbody tr").Length;
+
+    private static string Text(string page, string testId) => string.Join(' ',
+        (new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page).QuerySelector($"[data-testid={testId}]")?.TextContent ?? "")
+            .Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public async Task UsersList_IsSearchedAndPaged_AHundredAtATime()
+    {
+        // Every user was one row of one page: 2,000 client users made a 585 KB page.
+        var tag = "Mny" + Guid.NewGuid().ToString("N")[..6];
+        await ManyUsersAsync(tag, 105);
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var first = await admin.PageAsync($"/settings/users?q={tag}");
+        var second = await admin.PageAsync($"/settings/users?q={tag}&page=2");
+        var byEmail = await admin.PageAsync($"/settings/users?q={tag}-042@MANY");
+        var byUserId = await admin.PageAsync($"/settings/users?q={tag.ToUpperInvariant()}-105");
+        var all = await admin.PageAsync("/settings/users");
+
+        Assert.Equal(100, Rows(first, "users"));
+        Assert.Equal($"Users 1–100 of 105 matching \"{tag}\"", Text(first, "users-count"));
+        Assert.Equal(5, Rows(second, "users"));
+        Assert.Contains($"{tag} 105", second);
+        Assert.DoesNotContain($"{tag} 001", second);
+        Assert.Equal(1, Rows(byEmail, "users"));
+        Assert.Contains($"{tag} 042", byEmail);
+        Assert.Equal(1, Rows(byUserId, "users"));
+        Assert.True(Rows(all, "users") <= 100);
+    }
+
+    [Fact]
+    public async Task RolloutMembers_ArePaged_AndBeyondTwoHundredCandidates_AMemberIsAddedByEmailOrUserId()
+    {
+        // Every member was a row and every other user an option of one select: 2,007 rows and 2,005 options.
+        var tag = "Mbr" + Guid.NewGuid().ToString("N")[..6];
+        var rollout = await factory.WithDbAsync(async db =>
+        {
+            var r = new Rollout { Name = "Members " + tag, Identifier = tag };
+            db.Rollouts.Add(r);
+            await db.SaveChangesAsync();
+            return r.Id;
+        });
+        await ManyUsersAsync(tag, 105, rollout);
+        await ManyUsersAsync(tag + "x", UserSearch.CandidatesListed + 1);
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/rollouts/{rollout}";
+
+        var first = await admin.PageAsync(page);
+        var (_, added, _) = await admin.SubmitAsync($"{page}/members", new() { ["Member"] = $" {tag}X-007@many.test " }, page);
+        var (_, byUserId, _) = await admin.SubmitAsync($"{page}/members", new() { ["Member"] = $"{tag}x-008" }, page);
+        var (_, unknown, _) = await admin.SubmitAsync($"{page}/members", new() { ["Member"] = "nobody@nowhere.test" }, page);
+        var searched = await admin.PageAsync($"{page}?q={tag}x");
+
+        Assert.Equal(100, Rows(first, "members"));
+        Assert.Equal("Members 1–100 of 105", Text(first, "members-count"));
+        Assert.DoesNotContain("<select class=\"form-select\" id=\"UserId\"", first);
+        Assert.Contains("id=\"Member\"", first);
+        Assert.Contains("The member was added.", added);
+        Assert.Contains("The member was added.", byUserId);
+        Assert.Contains("No user you may add has the email or user ID \"nobody@nowhere.test\".", unknown);
+        Assert.Equal(2, Rows(searched, "members"));
+        Assert.Equal(107, await factory.WithDbAsync(db => db.RolloutMembers.CountAsync(m => m.RolloutId == rollout)));
+    }
+
     [Fact]
     public async Task Create_WithPassword_ListsTheUser_WhoCanSignIn()
     {
@@ -51,7 +135,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         Assert.True(location is not null && location.StartsWith("/settings/users/", StringComparison.Ordinal)
                     && int.TryParse(location["/settings/users/".Length..], System.Globalization.CultureInfo.InvariantCulture, out _), location);
         Assert.Contains("Paula Password was created", page);
-        var list = await admin.PageAsync("/settings/users");
+        var list = await admin.PageAsync("/settings/users?q=Paula%20Password");
         var listed = HtmlPage.Parse(list).RowOf("Paula Password");
         Assert.Equal("Paula Password | paula.password@example.test | U-7001 | Rollout Manager | Yes | Active | W11",
             string.Join(" | ", listed.Children.Select(cell => cell.NormalizedText())));
@@ -113,7 +197,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var (_, created, _) = await manager.SubmitAsync("/settings/users/new", await InW11Async(NewUser("Ivy Invited", "U-7004")));
         var link = SettingsTestSupport.InvitationLink(created);
         Assert.StartsWith("http://localhost/account/invitation?user=", link);
-        Assert.Contains("Invited", await manager.PageAsync("/settings/users"));
+        Assert.Contains("Invited", await manager.PageAsync("/settings/users?q=U-7004"));
         var path = new Uri(link).PathAndQuery;
 
         var invitee = factory.CreateBrowser();
@@ -205,7 +289,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
 
         Assert.DoesNotContain("Administrator", HtmlPage.Parse(form).One("select[name=Role]").OptionValues());
         // An administrator does not exist for a rollout manager, even one in the manager's rollout.
-        Assert.DoesNotContain("admin@demo.test", await manager.PageAsync("/settings/users"));
+        Assert.DoesNotContain("admin@demo.test", SettingsTestSupport.ListText(await manager.PageAsync("/settings/users?q=admin%40demo.test")));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         Assert.StartsWith("/account/denied", created.Headers.Location!.PathAndQuery);
         foreach (var response in new[] { editPage, edited, deactivated })

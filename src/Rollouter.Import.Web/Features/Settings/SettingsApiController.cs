@@ -147,7 +147,7 @@ public sealed class SettingsApiController(
             return Refuse(rollout.Problem);
         }
 
-        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, cancellationToken);
+        var added = await rollouts.AddMemberAsync(User, rollout.Value, request.UserId, null, cancellationToken);
         if (added.Failed)
         {
             return Refuse(added.Problem);

@@ -11,6 +11,8 @@ public sealed record UserListItem(
     int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
     bool HasPassword, IReadOnlyList<string> Rollouts);
 
+public sealed record UserListPage(IReadOnlyList<UserListItem> Users, ListWindow Window);
+
 public sealed record RolloutChoice(int Id, string Identifier, string Name);
 
 /// <summary>
@@ -33,9 +35,14 @@ public sealed record MemberItem(int Id, string DisplayName, string? Email, strin
 
 public sealed record UserChoice(int Id, string DisplayName, string? Email, Role Role);
 
+/// <summary>
+/// A rollout's settings page. <paramref name="Members"/>: one page of them, <paramref name="MembersWindow"/> says which;
+/// <paramref name="Candidates"/>: the users that may be added, listed only up to <see cref="UserSearch.CandidatesListed"/>
+/// (null beyond: the manager types an email or user ID).
+/// </summary>
 public sealed record RolloutSettingsPage(
-    Rollout? Rollout, RolloutForm Form, bool CanEdit, IReadOnlyList<MemberItem> Members, IReadOnlyList<UserChoice> Candidates,
-    bool CanManageMembers = false);
+    Rollout? Rollout, RolloutForm Form, bool CanEdit, IReadOnlyList<MemberItem> Members, IReadOnlyList<UserChoice>? Candidates,
+    bool CanManageMembers = false, ListWindow? MembersWindow = null, bool AnyCandidate = false);
 
 public sealed record WorkflowListItem(int Id, string Name, IReadOnlyList<string> Statuses, SettingReach Reach);
 

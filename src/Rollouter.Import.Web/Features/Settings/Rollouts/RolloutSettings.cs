@@ -88,14 +88,26 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         return errors.ToResult();
     }
 
-    public async Task<Result> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the user <paramref name="userId"/>, or the one whose email or user ID is <paramref name="member"/> (the
+    /// page's field when the candidates are too many to list), to the rollout.
+    /// </summary>
+    public async Task<Result> AddMemberAsync(ClaimsPrincipal actor, Rollout rollout, int? userId, string? member,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         var errors = new ProblemList();
         // A rollout manager adds only users they already manage: anyone else is as unknown to them as a user that does not
         // exist (adding a stranger would make them the manager's to edit and to send a reset link to).
-        var user = await db.Manageable(actor).SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        if (user is null)
+        var manageable = db.Manageable(actor);
+        var user = userId is int id
+            ? await manageable.SingleOrDefaultAsync(u => u.Id == id, cancellationToken)
+            : UserSearch.Clean(member) is null ? null : await manageable.Named(member).FirstOrDefaultAsync(cancellationToken);
+        if (user is null && userId is null && UserSearch.Clean(member) is { } typed)
+        {
+            errors.Invalid("Member", $"No user you may add has the email or user ID \"{typed}\".");
+        }
+        else if (user is null)
         {
             errors.Invalid("UserId", "Choose a user to add.");
         }
@@ -103,9 +115,9 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         {
             errors.Invalid("UserId", $"{user.DisplayName} is deactivated: reactivate the user first.");
         }
-        else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == userId, cancellationToken))
+        else if (!await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == user.Id, cancellationToken))
         {
-            db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = userId });
+            db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = user.Id });
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -53,7 +53,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     }
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, string? q, int? page, CancellationToken cancellationToken)
     {
         var rollout = await access.Visible(User).AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rollout is null)
@@ -62,7 +62,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
         }
 
         var form = new RolloutForm { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
-        return await PageAsync(rollout, form, cancellationToken);
+        return await PageAsync(rollout, form, cancellationToken, q, page);
     }
 
     [Authorize(Policy = Policies.Administrator)]
@@ -94,8 +94,8 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     }
 
     [HttpPost("{id:int}/members")]
-    public Task<IActionResult> AddMember(int id, int userId, CancellationToken cancellationToken) =>
-        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, cancellationToken), "The member was added.", cancellationToken);
+    public Task<IActionResult> AddMember(int id, int? userId, string? member, CancellationToken cancellationToken) =>
+        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, member, cancellationToken), "The member was added.", cancellationToken);
 
     [HttpPost("{id:int}/members/{userId:int}/remove")]
     public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken cancellationToken) =>
@@ -123,21 +123,26 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
     private static RolloutForm FormOf(Rollout rollout) =>
         new() { Name = rollout.Name, Identifier = rollout.Identifier, ClientLimit = rollout.ClientLimit };
 
-    private async Task<IActionResult> PageAsync(Rollout rollout, RolloutForm form, CancellationToken cancellationToken)
+    private async Task<IActionResult> PageAsync(Rollout rollout, RolloutForm form, CancellationToken cancellationToken,
+        string? query = null, int? page = null)
     {
-        var members = await db.RolloutMembers.AsNoTracking().Where(m => m.RolloutId == rollout.Id)
-            .OrderBy(m => m.User.DisplayName)
-            .Select(m => new MemberItem(m.UserId, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role, m.User.IsActive))
+        // One page of the members, searched: a rollout's client users run into the thousands.
+        var matching = db.Users.AsNoTracking().Where(u => u.Rollouts.Any(m => m.RolloutId == rollout.Id)).Matching(query);
+        var window = ListWindow.Of(query, page, await matching.CountAsync(cancellationToken));
+        var members = await matching.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip(window.Skip).Take(UserSearch.PageSize)
+            .Select(u => new MemberItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsActive))
             .ToListAsync(cancellationToken);
-        var memberIds = members.Select(m => m.Id).ToList();
-        // A rollout manager adds only users of their other rollouts (Users/UserAccess); others are not named.
+        // A rollout manager adds only users of their other rollouts (Users/UserAccess); others are not named. They are
+        // listed while few; beyond, the manager types the email or user ID.
         var candidates = await db.Manageable(User).AsNoTracking()
-            .Where(u => u.IsActive && !memberIds.Contains(u.Id))
-            .OrderBy(u => u.DisplayName)
+            .Where(u => u.IsActive && !u.Rollouts.Any(m => m.RolloutId == rollout.Id))
+            .OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Take(UserSearch.CandidatesListed + 1)
             .Select(u => new UserChoice(u.Id, u.DisplayName, u.Email, u.Role))
             .ToListAsync(cancellationToken);
         // Settings are for rollout managers and administrators, and the rollout is one they see: they manage its members.
         return View("~/Features/Settings/Rollouts/Edit.cshtml",
-            new RolloutSettingsPage(rollout, form, User.IsAdministrator(), members, candidates, CanManageMembers: true));
+            new RolloutSettingsPage(rollout, form, User.IsAdministrator(), members,
+                candidates.Count > UserSearch.CandidatesListed ? null : candidates, CanManageMembers: true, window,
+                AnyCandidate: candidates.Count > 0));
     }
 }

@@ -21,7 +21,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [HttpGet("")]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> List(CancellationToken cancellationToken)
+    public async Task<IActionResult> List(string? q, CancellationToken cancellationToken)
     {
         if (RequireManager() is { } refusal)
         {
@@ -30,7 +30,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
         // Only rollouts the caller sees are named.
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
-        return Ok(await Db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        return Ok(await Db.Manageable(User).AsNoTracking().Matching(q).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 

@@ -12,17 +12,19 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     private const string Views = "~/Features/Settings/Users/";
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
     {
         // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
         var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
-        var users = await db.Manageable(User).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        var matching = db.Manageable(User).AsNoTracking().Matching(q);
+        var window = ListWindow.Of(q, page, await matching.CountAsync(cancellationToken));
+        var users = await matching.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
                 u.PasswordHash != null,
                 u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
                     .Select(m => m.Rollout.Identifier).ToList()))
             .ToListAsync(cancellationToken);
-        return View(Views + "Index.cshtml", users);
+        return View(Views + "Index.cshtml", new UserListPage(users, window));
     }
 
     [HttpGet("new")]
