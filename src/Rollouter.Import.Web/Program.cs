@@ -66,8 +66,10 @@ try
         o.Cookie.SameSite = SameSiteMode.Lax;
         // Secure whenever the request came over HTTPS (behind a proxy: with the forwarded headers, see docs/operations.md).
         o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        // Each cookie names a session recorded on the server, which signing out deletes and which also ends after this
+        // idle time and at most UserSessions.AbsoluteLifetime after the sign-in (ActiveUserCookieCheck).
         o.SlidingExpiration = true;
-        o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        o.ExpireTimeSpan = UserSessions.IdleTimeout;
     });
     builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     builder.Services.AddApiTokens(builder.Configuration, dataFolder);

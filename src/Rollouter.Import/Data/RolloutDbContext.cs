@@ -13,6 +13,9 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     /// <summary>Cookie and token keys, shared by every instance that uses this database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    /// <summary>The browsers' sign-ins: a sign-in cookie is valid only while its session is here.</summary>
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
     public DbSet<Rollout> Rollouts => Set<Rollout>();
     public DbSet<RolloutMember> RolloutMembers => Set<RolloutMember>();
     public DbSet<Workflow> Workflows => Set<Workflow>();
@@ -47,6 +50,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         }
 
         builder.ApplyConfiguration(new UserConfiguration());
+        builder.ApplyConfiguration(new UserSessionConfiguration());
         builder.ApplyConfiguration(new RolloutConfiguration());
         builder.ApplyConfiguration(new RolloutMemberConfiguration());
         builder.ApplyConfiguration(new WorkflowConfiguration());

@@ -847,6 +847,34 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Workflow", b =>
                 {
                     b.Property<int>("Id")
@@ -1167,6 +1195,17 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .IsRequired();
 
                     b.Navigation("Rollout");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("User");
                 });

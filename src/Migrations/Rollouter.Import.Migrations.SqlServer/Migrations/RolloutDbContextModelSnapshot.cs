@@ -839,6 +839,34 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("varchar(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Workflow", b =>
                 {
                     b.Property<int>("Id")
@@ -1159,6 +1187,17 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .IsRequired();
 
                     b.Navigation("Rollout");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("User");
                 });

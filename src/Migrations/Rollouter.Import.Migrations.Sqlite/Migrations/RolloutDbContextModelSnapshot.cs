@@ -803,6 +803,34 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("UserSessions");
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Workflow", b =>
                 {
                     b.Property<int>("Id")
@@ -1119,6 +1147,17 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Rollout");
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.UserSession", b =>
+                {
+                    b.HasOne("Rollouter.Import.Data.Entities.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.Navigation("User");
                 });

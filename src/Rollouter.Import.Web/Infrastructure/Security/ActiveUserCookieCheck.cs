@@ -11,20 +11,25 @@ using Rollouter.Import.Data.Entities;
 namespace Rollouter.Import.Web.Infrastructure.Security;
 
 /// <summary>
-/// Checks the sign-in cookie against the user on every request, as the API does with its tokens: a deactivated (or
-/// deleted) user, or a cookie issued before the user's security stamp changed (a new password, a reset or invitation
-/// link, a deactivation), is signed out at once; a user whose role, name or key account manager flag changed gets a
-/// fresh cookie with the new claims, so a changed role applies at the next click. One small query per request, none
-/// for anonymous endpoints.
+/// Checks the sign-in cookie against its session and the user on every request, as the API does with its tokens: a
+/// cookie whose session was ended (signed out, idle or too old, see <see cref="UserSessions"/>), of a deactivated (or
+/// deleted) user, or issued before the user's security stamp changed (a new password, a reset or invitation link, a
+/// deactivation), is signed out at once; a user whose role, name or key account manager flag changed gets a fresh
+/// cookie with the new claims, so a changed role applies at the next click. One small query per request (the session
+/// joined to its user), none for anonymous endpoints; every few minutes also a write of the session's last request.
 /// </summary>
 public static class ActiveUserCookieCheck
 {
     /// <summary>
     /// Replaces Identity's own security stamp validator, which re-reads the user every 30 minutes: this check reads the
-    /// stamp in the query it makes anyway, so a changed stamp applies at the next request on every instance.
+    /// stamp in the query it makes anyway, so a changed stamp applies at the next request on every instance. Each
+    /// cookie sign-in records a session, named in the cookie; signing out deletes it.
     /// </summary>
-    public static IServiceCollection AddActiveUserCookieCheck(this IServiceCollection services) =>
-        services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+    public static IServiceCollection AddActiveUserCookieCheck(this IServiceCollection services)
+    {
+        services.AddHostedService<UserSessionPurge>();
+        return services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        {
             o.Events.OnValidatePrincipal = async context =>
             {
                 // Anonymous endpoints (stylesheets, scripts, /health, the sign-in page) need no user: no query for them.
@@ -33,27 +38,69 @@ public static class ActiveUserCookieCheck
                 {
                     await ValidateAsync(context, principal);
                 }
-            });
+            };
+            // Every new cookie (a sign-in, an invitation link, the renewal after one's own new password) gets a new
+            // session; a cookie renewed on its way (sliding expiration, new claims) keeps its own.
+            o.Events.OnSigningIn = async context =>
+            {
+                if (context.Principal?.Identity is ClaimsIdentity identity && context.Principal.UserId() is var userId and > 0)
+                {
+                    foreach (var claim in identity.FindAll(UserSessions.ClaimType).ToList())
+                    {
+                        identity.RemoveClaim(claim);
+                    }
+
+                    var http = context.HttpContext;
+                    var sessionId = await UserSessions.StartAsync(http.RequestServices.GetRequiredService<RolloutDbContext>(),
+                        userId, http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), http.RequestAborted);
+                    identity.AddClaim(new Claim(UserSessions.ClaimType, sessionId));
+                }
+            };
+            // Signing out (the sign-out button, an invitation link opened in a signed-in browser) ends the session on
+            // the server too, so a copy of the cookie no longer works.
+            o.Events.OnSigningOut = async context =>
+            {
+                if (context.HttpContext.User.SessionId() is { Length: > 0 } sessionId)
+                {
+                    await UserSessions.EndAsync(context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>(),
+                        sessionId, context.HttpContext.RequestAborted);
+                }
+            };
+        });
+    }
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
     {
         var userId = principal.UserId();
+        var sessionId = principal.SessionId();
         var services = context.HttpContext.RequestServices;
         var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var db = services.GetRequiredService<RolloutDbContext>();
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.IsActive, u.SecurityStamp, u.Role, u.DisplayName, u.IsKeyAccountManager })
+        // A cookie from before sessions were recorded names none: refused, as an ended one (sign in again).
+        var session = sessionId.Length == 0 ? null : await db.UserSessions.AsNoTracking()
+            .Where(s => s.Id == sessionId && s.UserId == userId)
+            .Select(s => new
+            {
+                s.CreatedAt, s.LastSeenAt, s.ExpiresAt,
+                s.User.IsActive, s.User.SecurityStamp, s.User.Role, s.User.DisplayName, s.User.IsKeyAccountManager,
+            })
             .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
-        if (user is not { IsActive: true } || user.SecurityStamp is null
-            || !string.Equals(principal.FindFirst(stampClaim)?.Value, user.SecurityStamp, StringComparison.Ordinal))
+        if (session is not { IsActive: true } || session.ExpiresAt <= now || session.SecurityStamp is null
+            || !string.Equals(principal.FindFirst(stampClaim)?.Value, session.SecurityStamp, StringComparison.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
         }
 
-        if (principal.Role() != user.Role || principal.DisplayName() != user.DisplayName
-            || principal.IsKeyAccountManager() != user.IsKeyAccountManager)
+        if (now - session.LastSeenAt >= UserSessions.TouchInterval)
+        {
+            await UserSessions.TouchAsync(db, sessionId, session.CreatedAt, now, context.HttpContext.RequestAborted);
+        }
+
+        if (principal.Role() != session.Role || principal.DisplayName() != session.DisplayName
+            || principal.IsKeyAccountManager() != session.IsKeyAccountManager)
         {
             var signIn = services.GetRequiredService<SignInManager<User>>();
             var current = await signIn.UserManager.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -63,7 +110,14 @@ public static class ActiveUserCookieCheck
                 return;
             }
 
-            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(current));
+            // The same session goes on with the new claims.
+            var renewed = await signIn.CreateUserPrincipalAsync(current);
+            if (renewed.Identity is ClaimsIdentity identity)
+            {
+                identity.AddClaim(new Claim(UserSessions.ClaimType, sessionId));
+            }
+
+            context.ReplacePrincipal(renewed);
             context.ShouldRenew = true;
         }
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Web.Infrastructure.Security;
@@ -8,7 +10,9 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// Identity's user manager with its lockout read on the application's clock (<see cref="TimeProvider"/>), as the rest
 /// of the app is, instead of <see cref="DateTimeOffset.UtcNow"/>: the lockout window can then be shown to end in a test.
 /// The rule is Identity's own: <see cref="IdentityOptions.Lockout"/> failures in a row lock the account for its window,
-/// and the count starts again.
+/// and the count starts again. A save that gives the user a new security stamp (a new password, a reset or invitation
+/// link, a deactivation) also deletes the user's sign-in sessions (<see cref="UserSessions"/>): the stamp already
+/// refuses their cookies, and the rows go at once instead of at the purge.
 /// </summary>
 public sealed class RolloutUserManager(
     IUserStore<User> store,
@@ -20,7 +24,8 @@ public sealed class RolloutUserManager(
     IdentityErrorDescriber errors,
     IServiceProvider services,
     ILogger<UserManager<User>> logger,
-    TimeProvider clock)
+    TimeProvider clock,
+    RolloutDbContext db)
     : UserManager<User>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors,
         services, logger)
 {
@@ -41,5 +46,23 @@ public sealed class RolloutUserManager(
         }
 
         return UpdateUserAsync(user);
+    }
+
+    protected override async Task<IdentityResult> UpdateUserAsync(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        // Identity's store saves a user it tracks; one it does not (read without tracking) is compared with its row.
+        var entry = db.Entry(user);
+        var stampChanged = entry.State == EntityState.Detached
+            ? !string.Equals(user.SecurityStamp, await db.Users.Where(u => u.Id == user.Id).Select(u => u.SecurityStamp)
+                .SingleOrDefaultAsync(CancellationToken), StringComparison.Ordinal)
+            : entry.Property(u => u.SecurityStamp).IsModified;
+        var result = await base.UpdateUserAsync(user);
+        if (result.Succeeded && stampChanged)
+        {
+            await UserSessions.EndAllAsync(db, user.Id, CancellationToken);
+        }
+
+        return result;
     }
 }

@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// Signing out ends the session on the server (docs/decisions/0020, fourth QA pass): the sign-in cookie names a session
+/// row, the cookie check reads it with the user, and signing out deletes it, so a copy of the cookie saved before is
+/// refused after it, as an expired one; another browser's session of the same user goes on.
+/// </summary>
+public abstract class SignOutSessionTests(RolloutWebFactory factory)
+{
+    private const string Password = "Str0ng!Password";
+    private const string NewPassword = "N3w!Password";
+
+    private async Task<(int Id, string Email)> NewUserAsync(string name)
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var email = $"{name}.{Guid.NewGuid():N}@example.test";
+        var created = await admin.PostAsJsonAsync("/api/users", new
+        {
+            displayName = name, email, userCode = "U-O" + Guid.NewGuid().ToString("N")[..12], role = "Technician",
+            password = Password, rolloutIds = new[] { await admin.RolloutIdAsync("W11") },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return ((await ApiTestClient.ReadAsync(created)).Id(), email);
+    }
+
+    /// <summary>Signs in through the form; returns the browser and a copy of its sign-in cookie ("Rollouter.Auth=…").</summary>
+    private async Task<(HttpClient Browser, string Cookie)> SignInKeepingACopyAsync(string email, string password = Password)
+    {
+        var browser = factory.CreateBrowser();
+        var response = await RolloutWebFactory.PostFormAsync(browser, "/account/login",
+            new() { ["Email"] = email, ["Password"] = password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("Rollouter.Auth=", StringComparison.Ordinal));
+        return (browser, cookie.Split(';')[0]);
+    }
+
+    /// <summary>A request with nothing but the saved cookie, as from another machine.</summary>
+    private async Task<HttpResponseMessage> ReplayAsync(string cookie, string path = "/rollouts")
+    {
+        var other = factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", cookie);
+        return await other.SendAsync(request);
+    }
+
+    private static void AssertSentToSignIn(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/login", response.Headers.Location!.PathAndQuery);
+    }
+
+    private static Task<HttpResponseMessage> SignOutAsync(HttpClient browser) =>
+        RolloutWebFactory.PostFormAsync(browser, "/account/logout", [], formPage: "/rollouts");
+
+    private Task<int> SessionCountAsync(int userId) =>
+        factory.WithDbAsync(db => db.UserSessions.CountAsync(s => s.UserId == userId));
+
+    [Fact]
+    public async Task ACookieSavedBeforeSigningOut_IsRefusedAfterIt()
+    {
+        var (id, email) = await NewUserAsync("Otto");
+        var (browser, cookie) = await SignInKeepingACopyAsync(email);
+        Assert.Equal(HttpStatusCode.OK, (await ReplayAsync(cookie, "/rollouts")).StatusCode);
+        Assert.Equal(1, await SessionCountAsync(id));
+
+        var signedOut = await SignOutAsync(browser);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        AssertSentToSignIn(await browser.GetAsync("/rollouts"));
+        AssertSentToSignIn(await ReplayAsync(cookie, "/rollouts"));
+        Assert.Equal(0, await SessionCountAsync(id));
+    }
+
+    [Fact]
+    public async Task SigningOutInOneBrowser_DoesNotEndTheUsersSessionInAnother()
+    {
+        var (id, email) = await NewUserAsync("Olga");
+        var (laptop, _) = await SignInKeepingACopyAsync(email);
+        var (phone, phoneCookie) = await SignInKeepingACopyAsync(email);
+        Assert.Equal(2, await SessionCountAsync(id));
+
+        await SignOutAsync(laptop);
+
+        AssertSentToSignIn(await laptop.GetAsync("/rollouts"));
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/rollouts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReplayAsync(phoneCookie)).StatusCode);
+        Assert.Equal(1, await SessionCountAsync(id));
+    }
+
+    [Fact]
+    public async Task ChangingThePassword_DeletesTheOtherSessions_AndThisBrowserGoesOnInANewOne()
+    {
+        var (id, email) = await NewUserAsync("Oren");
+        var (here, hereBefore) = await SignInKeepingACopyAsync(email);
+        var (elsewhere, elsewhereCookie) = await SignInKeepingACopyAsync(email);
+
+        var (_, changed, _) = await here.SubmitAsync("/account/password",
+            new() { ["CurrentPassword"] = Password, ["NewPassword"] = NewPassword, ["ConfirmPassword"] = NewPassword });
+
+        Assert.Contains("Your password was changed.", changed);
+        Assert.Equal(HttpStatusCode.OK, (await here.GetAsync("/rollouts")).StatusCode);
+        AssertSentToSignIn(await elsewhere.GetAsync("/rollouts"));
+        AssertSentToSignIn(await ReplayAsync(elsewhereCookie));
+        AssertSentToSignIn(await ReplayAsync(hereBefore));
+        Assert.Equal(1, await SessionCountAsync(id));
+    }
+
+    [Fact]
+    public async Task ASessionPastItsEnd_IsRefused_AndThePurgeDeletesOnlyEndedOnes()
+    {
+        // Idle for longer than the cookie's sliding expiration, or signed in longer ago than the absolute lifetime:
+        // either way ExpiresAt has passed, and the server refuses the cookie whatever the cookie itself says.
+        var (id, email) = await NewUserAsync("Olaf");
+        var (ended, _) = await SignInKeepingACopyAsync(email);
+        var endedId = await factory.WithDbAsync(db => db.UserSessions.Where(s => s.UserId == id).Select(s => s.Id).SingleAsync());
+        var (live, _) = await SignInKeepingACopyAsync(email);
+        var past = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await factory.WithDbAsync(db => db.UserSessions.Where(s => s.Id == endedId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ExpiresAt, past)));
+
+        AssertSentToSignIn(await ended.GetAsync("/rollouts"));
+        Assert.Equal(HttpStatusCode.OK, (await live.GetAsync("/rollouts")).StatusCode);
+
+        var purged = await factory.WithDbAsync(db => UserSessions.PurgeAsync(db, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.True(purged >= 1);
+        Assert.Equal(1, await SessionCountAsync(id));
+    }
+
+    [Fact]
+    public async Task ACookieNamingNoSession_AsIssuedBeforeSessions_IsRefused()
+    {
+        var (id, email) = await NewUserAsync("Odile");
+        string cookie;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var signIn = scope.ServiceProvider.GetRequiredService<SignInManager<User>>();
+            var user = await signIn.UserManager.FindByIdAsync(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.NotNull(user);
+            var principal = await signIn.CreateUserPrincipalAsync(user);
+            var options = scope.ServiceProvider.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+                .Get(IdentityConstants.ApplicationScheme);
+            var now = DateTimeOffset.UtcNow;
+            var ticket = new AuthenticationTicket(principal,
+                new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now.AddHours(8) }, IdentityConstants.ApplicationScheme);
+            cookie = "Rollouter.Auth=" + options.TicketDataFormat.Protect(ticket);
+        }
+
+        AssertSentToSignIn(await ReplayAsync(cookie));
+        var again = await factory.SignInAsync(email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/rollouts")).StatusCode);
+    }
+}
+
+public sealed class SqliteSignOutSessionTests(RolloutWebFactory factory)
+    : SignOutSessionTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSignOutSessionTests(PostgresWebFactory factory)
+    : SignOutSessionTests(factory), IClassFixture<PostgresWebFactory>;
+
+/// <summary>The cookie check stays one query per request: the session joined to its user (decision 0020).</summary>
+public abstract class SessionCheckStatementsTests(StatementLoggingWebFactory factory)
+{
+    [Fact]
+    public async Task TheCookieCheck_IsOneQuery_ReadingTheSessionWithItsUser()
+    {
+        var browser = await factory.SignInAsync("technician@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account/password")).StatusCode);
+
+        factory.Statements.Clear();
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account/password")).StatusCode);
+        var statements = factory.Statements.Statements;
+
+        var sessionReads = statements.Where(s => s.Contains("\"UserSessions\"", StringComparison.Ordinal)).ToList();
+        Assert.Single(sessionReads);
+        Assert.Contains("\"AspNetUsers\"", sessionReads[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(statements, s => s.Contains("\"AspNetUsers\"", StringComparison.Ordinal) && !sessionReads.Contains(s));
+    }
+}
+
+public sealed class SqliteSessionCheckStatementsTests(StatementLoggingWebFactory factory)
+    : SessionCheckStatementsTests(factory), IClassFixture<StatementLoggingWebFactory>;
+
+public sealed class PostgresSessionCheckStatementsTests(PostgresStatementLoggingWebFactory factory)
+    : SessionCheckStatementsTests(factory), IClassFixture<PostgresStatementLoggingWebFactory>;
