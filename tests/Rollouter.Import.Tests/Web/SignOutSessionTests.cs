@@ -119,6 +119,21 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ANewRole_RenewsTheCookie_InTheSameSession()
+    {
+        // The renewed cookie (new claims) names the session it had: the requests after it go on, and no row is added.
+        var (id, email) = await NewUserAsync("Oscar");
+        var (browser, _) = await SignInKeepingACopyAsync(email);
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}", new { role = "ServiceDesk" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+        Assert.Equal(1, await SessionCountAsync(id));
+    }
+
+    [Fact]
     public async Task ASessionPastItsEnd_IsRefused_AndThePurgeDeletesOnlyEndedOnes()
     {
         // Idle for longer than the cookie's sliding expiration, or signed in longer ago than the absolute lifetime:
