@@ -1,4 +1,7 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rollouter.Import.BrowserTests.Infrastructure;
 using Xunit.Abstractions;
@@ -102,6 +105,69 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
         await Expect(review.GetByTestId("replacements")).ToContainTextAsync("Shipped");
         await Expect(review.GetByRole(AriaRole.Button, new() { Name = "Undo" })).ToHaveCountAsync(0);
         await Step("review", review);
+    }
+
+    [Fact]
+    public async Task Manager_CorrectsACellOfASelectionOfManyOptions_BySearchingTheColumnsOneList_AValueNotInItIsRefused()
+    {
+        // A selection of 40 options (more than a dropdown holds) in an inventory of its own, through the API.
+        var field = Unique("Pick");
+        var inventory = Unique("Many options");
+        using (var http = new HttpClient { BaseAddress = Fixture.App.BaseAddress, Timeout = TimeSpan.FromSeconds(60) })
+        {
+            var login = await http.PostAsJsonAsync("api/auth/login", new { email = "admin@demo.test", password = DemoPassword });
+            login.EnsureSuccessStatusCode();
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+                (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+            var created = await http.PostAsJsonAsync("api/custom-fields", new
+            {
+                name = field, type = "Selection", required = false,
+                options = Enumerable.Range(0, 40).Select(i => $"Opt-{i:00}").ToArray(),
+            });
+            created.EnsureSuccessStatusCode();
+            var fieldId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+            var workflows = await http.GetFromJsonAsync<JsonElement>("api/workflows");
+            var workflowId = workflows.EnumerateArray().First(w => w.GetProperty("name").GetString() == "Device rollout").GetProperty("id").GetInt32();
+            var rollouts = await http.GetFromJsonAsync<JsonElement>("api/rollouts");
+            var rollout = rollouts.EnumerateArray().Single(r => r.GetProperty("identifier").GetString() == "W11").GetProperty("id").GetInt32();
+            (await http.PostAsJsonAsync($"api/rollouts/{rollout}/inventories",
+                new { name = inventory, workflowId, customFieldIds = new[] { fieldId } })).EnsureSuccessStatusCode();
+        }
+
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", inventory, "many-options.csv",
+            Encoding.UTF8.GetBytes($"Name,{field}\n{Unique("MNY")},Opt-4O\n{Unique("MNY")},Opt-4O\n{Unique("MNY")},Nothing\n"));
+        await Expect(Target("B")).ToHaveValueAsync(field);
+        await ApproveAsync("Failed");
+
+        // The column's 40 options are on the page once; each editor searches them.
+        await Expect(Page.Locator("datalist#cell-values-B option")).ToHaveCountAsync(40);
+        var editor = Page.GetByTestId("failed-rows").Locator("[data-testid=cell-editor][data-row=\"2\"][data-column=\"B\"]");
+        await Expect(editor.Locator("select")).ToHaveCountAsync(0);
+        var box = editor.GetByRole(AriaRole.Combobox);
+        await Expect(box).ToHaveAttributeAsync("list", "cell-values-B");
+        await Expect(box).ToHaveAttributeAsync("placeholder", "Search 40 values…");
+
+        // A value not in the list is refused before it is posted; one of the list is saved.
+        await box.FillAsync("Opt-99");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        Assert.Equal("Choose one of the values in the list.", await box.EvaluateAsync<string>("e => e.validationMessage"));
+        await Expect(Page.GetByTestId("corrections")).ToHaveCountAsync(0);
+        await Step("refused");
+        await box.FillAsync("opt-17");
+        Assert.Equal("", await box.EvaluateAsync<string>("e => e.validationMessage"));
+        await box.FillAsync("Opt-17");
+        await editor.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("Row 2, column B corrected to 'Opt-17'");
+        await Expect(Page.GetByTestId("corrected-cells")).ToContainTextAsync("Opt-4O");
+
+        // "Replace every 'Opt-4O'" searches the same list.
+        var replace = Page.Locator("[data-testid=replacement-form][data-column=\"B\"][data-from=\"Opt-4O\"]");
+        await replace.GetByLabel("Replace every 'Opt-4O' in column B with").FillAsync("Opt-04");
+        await replace.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(Page.GetByTestId("replacement-proposal").GetByTestId("replacement-count")).ToContainTextAsync("1 cell");
+        await Step("corrected");
     }
 
     [Fact]

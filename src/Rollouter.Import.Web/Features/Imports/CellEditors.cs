@@ -20,14 +20,33 @@ public enum CellEditorKind
     User,
 }
 
-/// <summary>The editor of one mapped column's cells; <see cref="Values"/> are the valid values (choices, or users as "value — label").</summary>
+/// <summary>
+/// The editor of one mapped column's cells; <see cref="Values"/> are the valid values (choices, or users as "value — label").
+/// A page lists a column's values once (<c>_CellEditorLists.cshtml</c>, a <c>&lt;datalist&gt;</c> the editors refer to),
+/// never once per cell; only a short list of choices (<see cref="MaxDropdownChoices"/>) is a dropdown in every editor.
+/// </summary>
 public sealed record CellEditor(string Letter, string? Field, CellEditorKind Kind, IReadOnlyList<CellChoice> Values, string? Separator = null)
 {
-    /// <summary>The id of the page's list of suggestions for this column (users, options of a multi-selection).</summary>
+    /// <summary>
+    /// A choice of at most this many values is a dropdown in each editor (a workflow's statuses, a short selection); a
+    /// longer one is a search in the column's one list, so a page's size does not grow with options × failing cells.
+    /// </summary>
+    public const int MaxDropdownChoices = 25;
+
+    /// <summary>The id of the page's list of suggestions for this column (users, options of a selection).</summary>
     public string ListId => $"cell-values-{Letter}";
 
     /// <summary>A selection that creates missing options accepts any value: it gets the options suggested instead of a dropdown.</summary>
     public bool FreeText => Kind is CellEditorKind.Text or CellEditorKind.Multi or CellEditorKind.User;
+
+    /// <summary>A choice short enough to be a dropdown in every editor (<see cref="MaxDropdownChoices"/>).</summary>
+    public bool Dropdown => Kind == CellEditorKind.Choice && Values.Count <= MaxDropdownChoices;
+
+    /// <summary>A choice too long for a dropdown: a box that searches the column's list; the value must be one of it.</summary>
+    public bool SearchedChoice => Kind == CellEditorKind.Choice && !Dropdown;
+
+    /// <summary>The page lists this column's values once (<see cref="ListId"/>): every editor but a dropdown's that has values.</summary>
+    public bool Listed => Values.Count > 0 && !Dropdown;
 }
 
 /// <summary>A value to choose and what the person reads for it.</summary>

@@ -1,5 +1,5 @@
 // The import's page (Features/Imports/Details.cshtml): the mapping form's per-column options, the notice that the
-// form differs from the saved mapping, and the progress bar.
+// form differs from the saved mapping, the check of a value searched in a column's list of choices, and the progress bar.
 (function () {
     'use strict';
 
@@ -46,6 +46,29 @@
         mappingForm.addEventListener('change', compare);
         mappingForm.addEventListener('input', compare);
     }
+
+    // A failing cell of a column with many choices (a selection of hundreds of options) is corrected in a box that
+    // searches the column's one list (<datalist>, once a page): a value that is not in the list is refused before it is
+    // posted. Each list is read once, when a box of its column is first used.
+    var choiceSets = {};
+    function choicesOf(id) {
+        if (!choiceSets[id]) {
+            var list = document.getElementById(id);
+            choiceSets[id] = new Set(list ? Array.prototype.map.call(list.options, function (o) { return o.value.trim().toLowerCase(); }) : []);
+        }
+        return choiceSets[id];
+    }
+
+    document.addEventListener('input', function (event) {
+        var input = event.target;
+        if (!(input instanceof HTMLInputElement) || !input.dataset.choices) {
+            return;
+        }
+
+        var value = input.value.trim().toLowerCase();
+        input.setCustomValidity(value === '' || choicesOf(input.dataset.choices).has(value)
+            ? '' : 'Choose one of the values in the list.');
+    });
 
     // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done.
     var card = document.querySelector('[data-progress-url]');
