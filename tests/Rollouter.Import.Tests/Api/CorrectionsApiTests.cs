@@ -95,7 +95,8 @@ public abstract class CorrectionsApiTests(RolloutWebFactory factory)
             Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!.GetValue<string>());
         }
 
-        Assert.Equal("{\"cells\":[],\"replacements\":[]}", (await client.GetJsonAsync($"/api/imports/{id}/corrections")).Json());
+        Assert.Equal("{\"cells\":[],\"replacements\":[],\"total\":0,\"pageSize\":1000,\"next\":null}",
+            (await client.GetJsonAsync($"/api/imports/{id}/corrections")).Json());
     }
 
     [Fact]
@@ -131,6 +132,46 @@ public abstract class CorrectionsApiTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
         Assert.Equal(0, (await ApiTestClient.ReadAsync(removed))["corrections"]!["cells"]!.GetValue<int>());
         Assert.Empty((await client.GetJsonAsync($"/api/imports/{id}/corrections"))["cells"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Get_PagesTheCorrectedCellsByRow_NextIsTheAfterOfTheNextPage_ReplacementsComeWithTheFirst_AndWithoutParametersAThousand()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var csv = "Name,Status\n" + string.Concat(Enumerable.Range(0, 60).Select(_ => $"{Unique("PAGED")},Nope\n"));
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "paged.csv", csv));
+        var id = import.Id();
+        // Rows 2 to 61, column B, stored in reverse so that the order is the list's, not the insertion's.
+        var put = await client.PutAsJsonAsync($"/api/imports/{id}/corrections", new
+        {
+            cells = Enumerable.Range(2, 60).Reverse().Select(row => new { row, column = "B", value = "New" }).ToArray(),
+            replacements = new[] { new { column = "B", from = "Nope", to = "Done" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var pages = new List<JsonNode>();
+        string? after = null;
+        do
+        {
+            var page = await client.GetJsonAsync($"/api/imports/{id}/corrections?pageSize=25{(after is null ? "" : $"&after={Uri.EscapeDataString(after)}")}");
+            pages.Add(page);
+            after = page["next"]?.GetValue<string>();
+        }
+        while (after is not null && pages.Count < 10);
+        var all = await client.GetJsonAsync($"/api/imports/{id}/corrections");
+        var badCursor = await client.GetAsync($"/api/imports/{id}/corrections?after=nonsense");
+
+        Assert.Equal([25, 25, 10], pages.Select(p => p["cells"]!.AsArray().Count));
+        Assert.All(pages, p => Assert.Equal((60, 25), (p["total"]!.GetValue<int>(), p["pageSize"]!.GetValue<int>())));
+        Assert.Equal(Enumerable.Range(2, 60), pages.SelectMany(p => p["cells"]!.AsArray()).Select(c => c!["row"]!.GetValue<int>()));
+        Assert.Equal([1, 0, 0], pages.Select(p => p["replacements"]!.AsArray().Count));
+        Assert.Null(pages[^1]["next"]);
+        Assert.Equal((60, 1000, 1), (all["cells"]!.AsArray().Count, all["pageSize"]!.GetValue<int>(), all["replacements"]!.AsArray().Count));
+        Assert.Null(all["next"]);
+        Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
+        Assert.Equal("application/problem+json", badCursor.Content.Headers.ContentType!.MediaType);
     }
 }
 

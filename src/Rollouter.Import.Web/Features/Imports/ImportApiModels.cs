@@ -90,8 +90,13 @@ public sealed record CellCorrectionDto(int Row, string Column, string? Value, st
 /// <summary>Every cell of <c>column</c> whose value is <c>from</c> ("" for empty cells) is read as <c>to</c>.</summary>
 public sealed record ReplacementDto(string Column, string From, string? To, string By, DateTimeOffset At, int ById);
 
-/// <summary>The corrections of an import: <c>GET /api/imports/{id}/corrections</c>.</summary>
-public sealed record CorrectionsDto(IReadOnlyList<CellCorrectionDto> Cells, IReadOnlyList<ReplacementDto> Replacements);
+/// <summary>
+/// The corrections of an import: <c>GET /api/imports/{id}/corrections</c>. The corrected <c>cells</c> by row, a page of
+/// <c>pageSize</c> (1,000 unless asked otherwise) of <c>total</c>; <c>next</c> is the <c>after=</c> of the next page
+/// (null on the last). The <c>replacements</c> (at most 1,000) come whole with the first page, empty on the later ones.
+/// </summary>
+public sealed record CorrectionsDto(IReadOnlyList<CellCorrectionDto> Cells, IReadOnlyList<ReplacementDto> Replacements,
+    int Total = 0, int PageSize = 0, string? Next = null);
 
 /// <summary>A cell to correct; a null <c>value</c> removes its correction.</summary>
 public sealed record CellChangeDto(int Row, string? Column, string? Value);

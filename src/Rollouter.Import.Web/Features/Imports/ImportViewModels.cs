@@ -148,8 +148,28 @@ public sealed class ImportPage
 
     public string? ErrorColumn { get; init; }
 
-    /// <summary>The cells corrected and the values replaced on this import (who, when, old → new).</summary>
+    /// <summary>
+    /// The corrections card's cells (the newest <see cref="ImportCorrections.PageSize"/>, or those older than
+    /// <see cref="CorrectionsAfter"/>) and every value replacement of this import (who, when, old → new).
+    /// </summary>
     public CorrectionsDto Corrections { get; init; } = new([], []);
+
+    /// <summary>The cells corrected on this import in all (the card lists a page of them).</summary>
+    public int CorrectedCellCount { get; init; }
+
+    /// <summary>Where the card's list starts (corrections-after=): null for the newest.</summary>
+    public string? CorrectionsAfter { get; init; }
+
+    /// <summary>The corrections-after= of the card's older corrections, null when it shows the oldest.</summary>
+    public string? CorrectionsOlder { get; init; }
+
+    /// <summary>The corrections of the failing cells this page lists (failed rows, check), by row and column letter.</summary>
+    public IReadOnlyDictionary<(int Row, string Column), CellCorrectionDto> ListedCellCorrections { get; init; } =
+        new Dictionary<(int, string), CellCorrectionDto>();
+
+    /// <summary>The link to the card's corrections older than <paramref name="after"/> (the newest for null).</summary>
+    public string CorrectionsLink(string? after) =>
+        (after is null ? BasePath : $"{BasePath}?corrections-after={Uri.EscapeDataString(after)}") + "#corrections";
 
     /// <summary>How each mapped column's failing cells are edited (by column letter).</summary>
     public IReadOnlyDictionary<string, CellEditor> Editors { get; init; } = new Dictionary<string, CellEditor>();
@@ -168,7 +188,7 @@ public sealed class ImportPage
 
     /// <summary>The correction of a cell, if it has one.</summary>
     public CellCorrectionDto? CorrectionOf(int row, string? column) => column is null ? null
-        : Corrections.Cells.FirstOrDefault(c => c.Row == row && string.Equals(c.Column, column, StringComparison.OrdinalIgnoreCase));
+        : ListedCellCorrections.GetValueOrDefault((row, column.ToUpperInvariant()));
 
     /// <summary>The replacement that applies to a cell's value, if any (a cell corrected on its own keeps its correction).</summary>
     public ReplacementDto? ReplacementOf(string? column, string? value) => column is null ? null

@@ -159,15 +159,35 @@ public sealed class ImportsApiController(
             check.ToCreate, check.ToUpdate, check.UpdatedClients, check.ImportErrors));
     }
 
-    /// <summary>The cells corrected in the browser (or here) and the value replacements, with who and when.</summary>
+    /// <summary>
+    /// The cells corrected in the browser (or here) and the value replacements, with who and when. The cells by row, by
+    /// keyset: <c>next</c> of an answer is the <c>after</c> of the next page; 1,000 a page unless <c>pageSize</c> says
+    /// otherwise (at most 1,000). The replacements come with the first page.
+    /// </summary>
     [HttpGet("imports/{id:int}/corrections")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CorrectionsDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Corrections(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Corrections(int id, string? after = null, int pageSize = ImportCorrections.ApiDefaultPageSize,
+        CancellationToken cancellationToken = default)
     {
         var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
-        return import.Failed ? Refuse(import.Problem) : Ok(await ImportCorrections.LoadAsync(Db, id, cancellationToken));
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var size = Paging.Of(1, pageSize, PageDto.MaxPageSize).PageSize;
+        after = string.IsNullOrEmpty(after) ? null : after;
+        if (await ImportCorrections.RowPageAsync(Db, id, after, size, cancellationToken) is not var (cells, next))
+        {
+            return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
+        }
+
+        var counts = await ImportCorrections.CountAsync(Db, id, cancellationToken);
+        return Ok(new CorrectionsDto(cells, after is null ? await ImportCorrections.ReplacementsAsync(Db, id, cancellationToken) : [],
+            counts.Cells, size, next));
     }
 
     /// <summary>

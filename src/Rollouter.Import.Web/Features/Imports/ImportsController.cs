@@ -124,7 +124,7 @@ public sealed class ImportsController(
     [HttpGet("{id:int}")]
     [ReviewForKeyAccountManagers]
     public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null, bool last = false,
-        CancellationToken cancellationToken = default)
+        [FromQuery(Name = "corrections-after")] string? correctionsAfter = null, CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
@@ -133,7 +133,7 @@ public sealed class ImportsController(
         }
 
         return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
-            message: TempData["Message"] as string, error: TempData["Error"] as string));
+            message: TempData["Message"] as string, error: TempData["Error"] as string, correctionsAfter: correctionsAfter));
     }
 
     /// <summary>Saves the mapping: Incomplete until Name is mapped, then Waiting for Approval.</summary>
@@ -489,9 +489,9 @@ public sealed class ImportsController(
 
     private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, ListPosition? rows = null,
         string? column = null, string? message = null, string? error = null, CheckResult? check = null,
-        ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null) =>
+        ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null, string? correctionsAfter = null) =>
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, rows, column,
-            message, error, check, proposal, revertConflicts);
+            message, error, check, proposal, revertConflicts, correctionsAfter);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
     {

@@ -90,7 +90,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
-        CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null)
+        CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null,
+        string? correctionsAfter = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(import);
@@ -165,6 +166,14 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             check = check with { Errors = [.. check.Errors.Take(MaxCheckErrorsShown)] };
         }
 
+        // The corrections card lists a page of the corrected cells, newest first; the failing cells listed get their own.
+        var (corrected, olderCorrections, correctionsFrom) =
+            await ImportCorrections.NewestAsync(db, import.Id, correctionsAfter, cancellationToken);
+        var correctionCounts = await ImportCorrections.CountAsync(db, import.Id, cancellationToken);
+        var listedRows = errors.Items.Select(e => e.Row).Concat(check?.Errors.Select(e => e.Row) ?? []).ToHashSet();
+        var listedCorrections = correctionCounts.Cells == 0 ? new Dictionary<(int, string), CellCorrectionDto>()
+            : await ImportCorrections.OfRowsAsync(db, import.Id, listedRows, cancellationToken);
+
         var later = await db.Imports.AsNoTracking()
             .Where(i => i.InventoryId == import.InventoryId && i.Id > import.Id)
             .OrderBy(i => i.Id).Take(MaxLaterImports)
@@ -196,7 +205,12 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             ErrorsBefore = errors.Previous,
             ErrorsAfter = errors.Next,
             ErrorColumn = column,
-            Corrections = await ImportCorrections.LoadAsync(db, import.Id, cancellationToken),
+            Corrections = new CorrectionsDto(corrected, correctionCounts.Replacements == 0 ? []
+                : await ImportCorrections.ReplacementsAsync(db, import.Id, cancellationToken)),
+            CorrectedCellCount = correctionCounts.Cells,
+            CorrectionsAfter = correctionsFrom,
+            CorrectionsOlder = olderCorrections,
+            ListedCellCorrections = listedCorrections,
             Editors = review || !ImportStatusRules.CanCorrect(import.Status)
                 ? new Dictionary<string, CellEditor>()
                 : await CellEditors.LoadAsync(db, rollout.Id, mapping, definition, cancellationToken),

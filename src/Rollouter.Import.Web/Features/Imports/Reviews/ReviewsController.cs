@@ -69,12 +69,13 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     [HttpGet("{rollout}/imports/{id:int}")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null,
-        bool last = false, CancellationToken cancellationToken = default)
+        bool last = false, [FromQuery(Name = "corrections-after")] string? correctionsAfter = null,
+        CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
         return import is null ? NotFound() : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
             RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
-            column: column));
+            column: column, correctionsAfter: correctionsAfter));
     }
 
     /// <summary>What the page's progress bar polls while the import runs.</summary>
