@@ -156,7 +156,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             await _sheet.WriteStartElementAsync(null, "is", Main);
             await _sheet.WriteStartElementAsync(null, "t", Main);
             await _sheet.WriteAttributeStringAsync("xml", "space", null, "preserve");
-            await _sheet.WriteStringAsync(XmlSafe(value));
+            await _sheet.WriteStringAsync(XmlSafe(EscapeLiteralEscapes(value)));
             await _sheet.WriteEndElementAsync();
             await _sheet.WriteEndElementAsync();
             await _sheet.WriteEndElementAsync();
@@ -200,6 +200,33 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     /// <summary>Whether Excel would take the text for a formula (or a DDE call) when typed into a cell.</summary>
     public static bool LooksLikeFormula(string? value) =>
         !string.IsNullOrEmpty(value) && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+
+    /// <summary>
+    /// A text that holds what a reader would take for an OOXML escape (<c>_xHHHH_</c>, as Excel writes a carriage
+    /// return) with its "_" written <c>_x005F_</c>, as Excel does: "Part_x0031_" is read back as "Part_x0031_", not "Part1".
+    /// </summary>
+    internal static string EscapeLiteralEscapes(string value)
+    {
+        if (!value.Contains("_x", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var builder = new StringBuilder(value.Length + 7);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '_' && i + 6 < value.Length && value[i + 1] == 'x' && value[i + 6] == '_'
+                && char.IsAsciiHexDigit(value[i + 2]) && char.IsAsciiHexDigit(value[i + 3]) && char.IsAsciiHexDigit(value[i + 4]) && char.IsAsciiHexDigit(value[i + 5]))
+            {
+                builder.Append("_x005F_");
+                continue;
+            }
+
+            builder.Append(value[i]);
+        }
+
+        return builder.ToString();
+    }
 
     /// <summary>Leaves out what XML 1.0 cannot carry (most control characters, lone surrogates).</summary>
     internal static string XmlSafe(string value)

@@ -39,6 +39,22 @@ public sealed class XlsxStreamWriterTests
     }
 
     [Fact]
+    public async Task TextsThatLookLikeOoxmlEscapes_AreEscapedAsExcelDoes_AndComeBackExactly()
+    {
+        // The reader decodes _xHHHH_ (Excel's carriage return _x000D_): a value that holds such text literally is written
+        // with its "_" as _x005F_, so the export imports back unchanged.
+        string?[] values = ["Part_x0031_", "Part_x005F_x0031_", "a_x000D_\r\nb", "_x_x00_x0041", "Dock on desk 3\r\nmonitor left"];
+        var xlsx = await WriteAsync([.. values.Select((_, i) => $"H_x004{i}_")], values);
+
+        var opened = ImportFileReader.Open(new MemoryStream(xlsx), "export.xlsx");
+
+        using var file = opened.File ?? throw new InvalidOperationException(opened.Problem!.Message);
+        Assert.Equal(values.Select((_, i) => $"H_x004{i}_"), file.Columns.Select(c => c.Header));
+        var row = Assert.Single(file.ReadRows());
+        Assert.Equal(values, Enumerable.Range(0, values.Length).Select(i => row[i]));
+    }
+
+    [Fact]
     public async Task EmptyCellsAreLeftOut_ControlCharactersDropped_AndFormulaLookalikesCarryTheQuotePrefixStyle()
     {
         var xlsx = await WriteAsync(["A", "B", "C", "D"], ["x", null, "bell\u0007here", "=1+1"], ["", "y", null, null]);

@@ -267,6 +267,52 @@ public sealed class XlsxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xlsx_OoxmlEscapes_DecodedInSharedRichInlineFormulaAndHeaderTexts_LikeARealLineBreak()
+    {
+        // Excel writes a carriage return as _x000D_ (the XML itself would turn "\r\n" into "\n"), XlsxWriter a control
+        // character so, and a literal "_x" that looks like an escape as _x005F_x.
+        var path = files.RawXlsx("escapes.xlsx",
+            """
+            <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c><c r="E1" t="s"><v>4</v></c></row>
+            <row r="2"><c r="A2" t="s"><v>5</v></c><c r="B2" t="s"><v>6</v></c><c r="C2" t="s"><v>7</v></c><c r="D2" t="inlineStr"><is><t>inline_x000D_
+            break</t></is></c><c r="E2" t="str"><f>A2&amp;"x"</f><v>Tab_x0009_here</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>PC_x005f_x0032_</t></is></c><c r="B3" t="s"><v>8</v></c><c r="C3" t="inlineStr"><is><t>_x_x00_x00ZZ_ and _X000D_</t></is></c></row>
+            """,
+            sharedStringsXml: """
+            <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Name</t></si><si><t>Notes_x000D_
+            (desk)</t></si><si><t>Owner</t></si><si><t>Inline</t></si><si><t>Formula</t></si>
+            <si><t>Part_x005F_x0031_</t></si><si><t>Dock on desk 3_x000D_
+            monitor left</t></si><si><r><t>Müller_x000D_</t></r><r><rPr><b/></rPr><t xml:space="preserve">
+            IT</t></r></si><si><t>real
+            break</t></si></sst>
+            """);
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal("Notes\r\n(desk)", file.Columns[1].Header);
+        TestFiles.AssertCells(rows[0], "Part_x0031_", "Dock on desk 3\r\nmonitor left", "Müller\r\nIT", "inline\r\nbreak", "Tab\there");
+        TestFiles.AssertCells(rows[1], "PC_x0032_", "real\nbreak", "_x_x00_x00ZZ_ and _X000D_", null, null);
+    }
+
+    [Fact]
+    public void Xlsx_WrittenByClosedXml_AsTheImportTemplateIs_KeepsLineBreaksAndTextsThatLookLikeEscapes()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name_x0031_";
+            sheet.Cell(2, 1).Value = "Part_x0031_";
+            sheet.Cell(3, 1).Value = "Dock on desk 3\r\nmonitor left";
+        });
+
+        using var file = files.Open(path);
+
+        Assert.Equal("Name_x0031_", file.Columns[0].Header);
+        // ClosedXML escapes "_x" as Excel does, but writes "\r\n" as it is, which XML reads as "\n": a line break all the same.
+        Assert.Equal(["Part_x0031_", "Dock on desk 3\nmonitor left"], file.ReadRows().Select(r => r[0]));
+    }
+
+    [Fact]
     public void Xlsx_Date1904SystemAndCustomFormats_ConvertedToIsoDates()
     {
         var path = files.RawXlsx("dates.xlsx",

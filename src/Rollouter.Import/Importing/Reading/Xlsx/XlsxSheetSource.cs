@@ -136,7 +136,44 @@ internal sealed class XlsxSheetSource(
         }
 
         xml.Read();
-        return parts <= 1 ? single ?? "" : builder.ToString();
+        return Unescape(parts <= 1 ? single ?? "" : builder.ToString());
+    }
+
+    /// <summary>
+    /// The text with its OOXML escapes decoded (ECMA-376 Part 1, 22.9.2.19 ST_Xstring): <c>_xHHHH_</c> is the UTF-16
+    /// code unit HHHH. Excel writes a carriage return in a cell as <c>_x000D_</c> (so "\r\n" arrives as
+    /// <c>_x000D_</c> and a line feed), XlsxWriter and others write control characters so, and a literal "_x" that
+    /// could be taken for an escape is written <c>_x005F_x</c>. Text without "_x", almost every cell, is returned as it is.
+    /// </summary>
+    internal static string Unescape(string text)
+    {
+        var at = text.IndexOf("_x", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return text;
+        }
+
+        StringBuilder? builder = null;
+        var copied = 0;
+        while (at >= 0 && at + 7 <= text.Length)
+        {
+            if (text[at + 6] == '_' && IsHex(text[at + 2]) && IsHex(text[at + 3]) && IsHex(text[at + 4]) && IsHex(text[at + 5]))
+            {
+                builder ??= new StringBuilder(text.Length);
+                builder.Append(text, copied, at - copied);
+                builder.Append((char)int.Parse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                copied = at + 7;
+                at = text.IndexOf("_x", copied, StringComparison.Ordinal);
+            }
+            else
+            {
+                at = text.IndexOf("_x", at + 1, StringComparison.Ordinal);
+            }
+        }
+
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
+
+        static bool IsHex(char c) => char.IsAsciiHexDigit(c);
     }
 
     /// <summary>
@@ -287,7 +324,8 @@ internal sealed class XlsxSheetSource(
                     row.Add(column, inline ?? value ?? "");
                     break;
                 case "str":
-                    row.Add(column, value ?? inline ?? "");
+                    // A formula's text result, escaped as any other text (an inline string is unescaped already).
+                    row.Add(column, value is null ? inline ?? "" : Unescape(value));
                     break;
                 case "b":
                     row.Add(column, value is "1" or "true" ? "TRUE" : "FALSE");
