@@ -11,11 +11,15 @@ public static class BiffWorkbook
     /// <summary>A serial date-time stored with the built-in date-time format 22 ("m/d/yy h:mm").</summary>
     public readonly record struct Stamp(double Serial);
 
-    /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14) or
-    /// <see cref="Stamp"/>; null = empty.</param>
+    /// <summary>A number stored with a custom number format (a FORMAT record from 164 on, and an XF for it).</summary>
+    public readonly record struct Formatted(double Value, string Code);
+
+    /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14),
+    /// <see cref="Stamp"/> or <see cref="Formatted"/>; null = empty.</param>
     public static byte[] Create(string sheetName, IReadOnlyList<object?[]> rows, ISet<int>? hiddenRows = null,
         IReadOnlyList<(int Row1, int Row2, int Col1, int Col2)>? merges = null, string streamName = "Workbook")
     {
+        var codes = rows.SelectMany(r => r).OfType<Formatted>().Select(f => f.Code).Distinct().ToList();
         var sheet = new MemoryStream();
         Record(sheet, 0x0809, Bof(0x0010));
         var width = rows.Max(r => r.Length);
@@ -44,6 +48,9 @@ public static class BiffWorkbook
                     case Stamp stamp:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(2), .. BitConverter.GetBytes(stamp.Serial)]);
                         break;
+                    case Formatted formatted:
+                        Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(3 + codes.IndexOf(formatted.Code)), .. BitConverter.GetBytes(formatted.Value)]);
+                        break;
                 }
             }
         }
@@ -58,9 +65,19 @@ public static class BiffWorkbook
         var globals = new MemoryStream();
         Record(globals, 0x0809, Bof(0x0005));
         Record(globals, 0x0042, U16(1200));
+        for (var i = 0; i < codes.Count; i++)
+        {
+            Record(globals, 0x041E, [.. U16(164 + i), .. U16(codes[i].Length), 1, .. Encoding.Unicode.GetBytes(codes[i])]);
+        }
+
         Record(globals, 0x00E0, Xf(0));
         Record(globals, 0x00E0, Xf(14));
         Record(globals, 0x00E0, Xf(22));
+        for (var i = 0; i < codes.Count; i++)
+        {
+            Record(globals, 0x00E0, Xf(164 + i));
+        }
+
         var name = Encoding.Unicode.GetBytes(sheetName);
         var boundSheetRecordLength = 4 + 8 + name.Length;
         var sheetOffset = (int)globals.Length + boundSheetRecordLength + 4; // after this record and the EOF record

@@ -18,6 +18,43 @@ public sealed class OdsReaderTests : IDisposable
     public void Dispose() => files.Dispose();
 
     [Fact]
+    public void Ods_NumberStylesWithTextsAndEmbeddedTexts_ShowTheirZerosAndTexts()
+    {
+        // As LibreOffice writes "DE"000000, 00000-0000 (the "-" embedded 4 digits from the right), and 00000;-00000
+        // (a style for negative values whose "-" is not shown on the positive ones).
+        var path = files.Ods("codes.ods",
+            """
+            <table:table table:name="Clients">
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Asset</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Zip</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Plain</text:p></table:table-cell>
+              </table:table-row>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell>
+                <table:table-cell table:style-name="asset" office:value-type="float" office:value="4711"><text:p>DE004711</text:p></table:table-cell>
+                <table:table-cell table:style-name="zip4" office:value-type="float" office:value="12345678"><text:p>01234-5678</text:p></table:table-cell>
+                <table:table-cell table:style-name="signed" office:value-type="float" office:value="1234"><text:p>01234</text:p></table:table-cell>
+              </table:table-row>
+            </table:table>
+            """,
+            """
+            <number:number-style style:name="N10"><number:text>DE</number:text><number:number number:decimal-places="0" number:min-integer-digits="6"/></number:number-style>
+            <number:number-style style:name="N11"><number:number number:decimal-places="0" number:min-integer-digits="9"><number:embedded-text number:position="4">-</number:embedded-text></number:number></number:number-style>
+            <number:number-style style:name="N12P0" style:volatile="true"><number:number number:decimal-places="0" number:min-integer-digits="5"/></number:number-style>
+            <number:number-style style:name="N12"><number:text>-</number:text><number:number number:decimal-places="0" number:min-integer-digits="5"/><style:map style:condition="value()&gt;=0" style:apply-style-name="N12P0"/></number:number-style>
+            <style:style style:name="asset" style:family="table-cell" style:data-style-name="N10"/>
+            <style:style style:name="zip4" style:family="table-cell" style:data-style-name="N11"/>
+            <style:style style:name="signed" style:family="table-cell" style:data-style-name="N12"/>
+            """);
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "DE004711", "01234-5678", "01234");
+    }
+
+    [Fact]
     public void Ods_TypedValuesRepeatedCellsAndRows_ReadAsTheSpreadsheetShowsThem()
     {
         var path = files.Ods("clients.ods",

@@ -307,6 +307,27 @@ public sealed class RealWorldWorkbookTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ZeroPaddedFormatsWithLiterals_ShowTheirZerosAndLiterals_AsExcelDoes()
+    {
+        // Excel's Zip Code + 4 and Social Security Number formats, a quoted prefix, an escaped "-", a phone number.
+        var path = files.RawXlsx("codes.xlsx",
+            """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Zip</t></is></c><c r="C1" t="inlineStr"><is><t>SSN</t></is></c><c r="D1" t="inlineStr"><is><t>Asset</t></is></c><c r="E1" t="inlineStr"><is><t>Code</t></is></c><c r="F1" t="inlineStr"><is><t>Phone</t></is></c><c r="G1" t="inlineStr"><is><t>Other</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" s="1"><v>12345678</v></c><c r="C2" s="2"><v>12345678</v></c><c r="D2" s="3"><v>4711</v></c><c r="E2" s="4"><v>7</v></c><c r="F2" s="5"><v>305551234</v></c><c r="G2" s="6"><v>12.5</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3" s="1"><v>945012345</v></c><c r="C3" s="2"><v>1</v></c><c r="D3" s="3"><v>12345678</v></c><c r="E3" s="4"><v>1234567</v></c><c r="F3" s="5"><v>1.5</v></c><c r="G3" s="7"><v>-42</v></c></row>
+            """,
+            numFmts: """<numFmt numFmtId="164" formatCode="00000\-0000"/><numFmt numFmtId="165" formatCode="000-00-0000"/><numFmt numFmtId="166" formatCode="&quot;DE&quot;000000"/><numFmt numFmtId="167" formatCode="000\-000"/><numFmt numFmtId="168" formatCode="(000) ###-0000"/><numFmt numFmtId="169" formatCode="0.00&quot; kg&quot;"/><numFmt numFmtId="170" formatCode="00000-0000;[Red]-0"/>""",
+            cellXfs: """<xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="166"/><xf numFmtId="167"/><xf numFmtId="168"/><xf numFmtId="169"/><xf numFmtId="170"/>""");
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        // Decimals and several sections keep today's reading (the number as it is).
+        TestFiles.AssertCells(rows[0], "PC-1", "01234-5678", "012-34-5678", "DE004711", "000-007", "(030) 555-1234", "12.5");
+        TestFiles.AssertCells(rows[1], "PC-2", "94501-2345", "000-00-0001", "DE12345678", "1234-567", "1.5", "-42");
+    }
+
     private string Workbook(Action<IXLWorksheet> fill)
     {
         var path = files.Path($"book-{Guid.NewGuid():N}.xlsx");

@@ -34,6 +34,22 @@ public sealed class XlsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xls_ZeroPaddedFormatsWithLiterals_KeepTheirZerosAndLiterals()
+    {
+        object?[][] rows =
+        [
+            ["Name", "Zip", "SSN", "Asset", "Code"],
+            ["PC-1", new BiffWorkbook.Formatted(12345678, "00000-0000"), new BiffWorkbook.Formatted(12345678, "000-00-0000"),
+                new BiffWorkbook.Formatted(4711, "\"DE\"000000"), new BiffWorkbook.Formatted(7, "000\\-000")],
+        ];
+        var path = files.Write("codes.xls", BiffWorkbook.Create("Clients", rows));
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "01234-5678", "012-34-5678", "DE004711", "000-007");
+    }
+
+    [Fact]
     public void Xls_NamedXlsx_ReadByContent()
     {
         var path = files.Write("clients.xlsx", BiffWorkbook.Create("S", [["Name"], ["PC-1"]]));

@@ -9,7 +9,10 @@ internal enum NumberFormatKind : byte
     DateTime,
     Time,
 
-    /// <summary>An integer shown with leading zeros ("00000"), such as a postcode.</summary>
+    /// <summary>
+    /// An integer shown with leading zeros ("00000"), such as a postcode; with literals (Zip Code + 4 "00000-0000",
+    /// "000-00-0000", <c>"DE"000000</c>) the format's first section is in <see cref="NumberFormat.Code"/>.
+    /// </summary>
     ZeroPadded,
 
     /// <summary>A percent format ("0%", "0.00%"): 0.5 reads "50%".</summary>
@@ -51,6 +54,9 @@ internal static class CellText
     public static NumberFormat Classify(string code)
     {
         bool date = false, time = false, month = false, zeros = true, elapsed = false, percent = false;
+
+        // Digit placeholders (0, #) and literals only, in one section: an integer code such as "00000-0000".
+        var pattern = true;
         var digits = 0;
         for (var i = 0; i < code.Length; i++)
         {
@@ -59,6 +65,7 @@ internal static class CellText
             {
                 case ';':
                     i = code.Length;
+                    pattern = false;
                     continue;
                 case '"':
                     var close = code.IndexOf('"', i + 1);
@@ -75,10 +82,16 @@ internal static class CellText
 
                     i = end < 0 ? code.Length : end;
                     zeros = false;
+                    pattern = false;
                     continue;
-                case '\\' or '_' or '*':
+                case '\\':
                     i++;
                     zeros = false;
+                    continue;
+                case '_' or '*':
+                    i++;
+                    zeros = false;
+                    pattern = false;
                     continue;
                 case '0':
                     digits++;
@@ -86,10 +99,12 @@ internal static class CellText
                 case '%':
                     percent = true;
                     zeros = false;
+                    pattern = false;
                     continue;
             }
 
             zeros = false;
+            pattern &= c is '#' or '-' or ' ' or '(' or ')' or '/' or '+' or '$' or ':' or '!' or '^' or '&' or '\'' or '~' or '{' or '}' or '<' or '>' or '=';
             switch (char.ToLowerInvariant(c))
             {
                 case 'd' or 'y':
@@ -114,6 +129,11 @@ internal static class CellText
         if (zeros && digits > 1)
         {
             return new(NumberFormatKind.ZeroPadded, digits);
+        }
+
+        if (pattern && digits > 1)
+        {
+            return new(NumberFormatKind.ZeroPadded, digits, code);
         }
 
         if (elapsed && !date)
@@ -179,7 +199,9 @@ internal static class CellText
                     _ => dt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
                 };
             case NumberFormatKind.ZeroPadded when value >= 0 && value < 1e15 && value == Math.Floor(value):
-                return ((long)value).ToString(new string('0', format.Digits), CultureInfo.InvariantCulture);
+                return format.Code is { } code
+                    ? Integer((long)value, code)
+                    : ((long)value).ToString(new string('0', format.Digits), CultureInfo.InvariantCulture);
             case NumberFormatKind.Percent when double.IsFinite(value):
                 // The value as Excel shows it, with every digit it holds: 0.125 in a "0%" cell is "12.5%", not "13%".
                 return Number(value * 100) + "%";
@@ -188,6 +210,70 @@ internal static class CellText
             default:
                 return Number(value);
         }
+    }
+
+    /// <summary>
+    /// A whole number in an integer code of digit placeholders and literals, as Excel shows it: the digits fill the
+    /// placeholders from the right, a 0 with no digit left shows "0", a # nothing, the leftmost placeholder takes any
+    /// digits left over; literals (<c>"text"</c>, <c>\x</c>, "-", spaces, parentheses …) stay where they are.
+    /// 12345678 in "00000-0000" is "01234-5678", 4711 in <c>"DE"000000</c> "DE004711".
+    /// </summary>
+    public static string Integer(long value, string code)
+    {
+        // The code's parts, left to right: a placeholder ('0' or '#') or a literal ('\0' with its text).
+        var parts = new List<(char Placeholder, string Literal)>();
+        for (var i = 0; i < code.Length; i++)
+        {
+            var c = code[i];
+            switch (c)
+            {
+                case ';':
+                    i = code.Length;
+                    break;
+                case '"':
+                    var close = code.IndexOf('"', i + 1);
+                    parts.Add(('\0', close < 0 ? code[(i + 1)..] : code[(i + 1)..close]));
+                    i = close < 0 ? code.Length : close;
+                    break;
+                case '\\' when i + 1 < code.Length:
+                    parts.Add(('\0', code[++i].ToString()));
+                    break;
+                case '0' or '#':
+                    parts.Add((c, ""));
+                    break;
+                default:
+                    parts.Add(('\0', c.ToString()));
+                    break;
+            }
+        }
+
+        var digits = value.ToString(CultureInfo.InvariantCulture);
+        var left = digits.Length;
+        var first = parts.FindIndex(p => p.Placeholder != '\0');
+        var pieces = new string[parts.Count];
+        for (var p = parts.Count - 1; p >= 0; p--)
+        {
+            var (placeholder, literal) = parts[p];
+            if (placeholder == '\0')
+            {
+                pieces[p] = literal;
+            }
+            else if (p == first)
+            {
+                pieces[p] = left > 0 ? digits[..left] : placeholder == '0' ? "0" : "";
+                left = 0;
+            }
+            else if (left > 0)
+            {
+                pieces[p] = digits[--left].ToString();
+            }
+            else
+            {
+                pieces[p] = placeholder == '0' ? "0" : "";
+            }
+        }
+
+        return string.Concat(pieces);
     }
 
     public static string Date(DateTime value, bool withTime) =>

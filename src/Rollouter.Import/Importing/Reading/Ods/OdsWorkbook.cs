@@ -127,17 +127,51 @@ internal sealed class OdsStyles
         var dataKind = NumberFormatKind.Number;
         var zeros = 0;
         var wraps = true;
+
+        // A number style's integer code with its texts ("DE" before the number, "-" embedded in it), as an Excel code.
+        var code = new StringBuilder();
+        var literals = false;
+        var conditional = false;
+        var inText = false;
+        var numberAt = -1;
+        var embedded = new List<(int Position, string Text)>();
         while (xml.Read())
         {
+            if (inText && xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace)
+            {
+                code.Append(xml.Value.Replace("\"", "", StringComparison.Ordinal));
+                continue;
+            }
+
             if (xml.NodeType == XmlNodeType.EndElement)
             {
+                if (inText && xml.LocalName is "text" or "embedded-text")
+                {
+                    inText = false;
+                    if (xml.LocalName == "embedded-text")
+                    {
+                        // Kept aside: it is placed among the number's digits when the style ends.
+                        embedded[^1] = (embedded[^1].Position, code.ToString(numberAt, code.Length - numberAt));
+                        code.Length = numberAt;
+                    }
+                    else
+                    {
+                        code.Append('"');
+                    }
+
+                    continue;
+                }
+
                 if (dataStyle is not null && xml.LocalName is "time-style" or "number-style" or "percentage-style" or "date-style")
                 {
+                    var integer = dataKind == NumberFormatKind.ZeroPadded && zeros > 1 && literals && !conditional && numberAt >= 0
+                        ? code.Insert(numberAt, Placeholders(zeros, embedded)).ToString()
+                        : null;
                     dataStyles[dataStyle] = dataKind switch
                     {
                         NumberFormatKind.Elapsed when !wraps => new NumberFormat(NumberFormatKind.Elapsed, Code: "[h]:mm:ss"),
                         NumberFormatKind.Elapsed => new NumberFormat(NumberFormatKind.Time),
-                        NumberFormatKind.ZeroPadded when zeros > 1 => new NumberFormat(NumberFormatKind.ZeroPadded, zeros),
+                        NumberFormatKind.ZeroPadded when zeros > 1 => new NumberFormat(NumberFormatKind.ZeroPadded, zeros, integer),
                         NumberFormatKind.Percent => new NumberFormat(NumberFormatKind.Percent),
                         _ => NumberFormat.General,
                     };
@@ -182,6 +216,10 @@ internal sealed class OdsStyles
                     };
                     wraps = xml.GetAttribute("truncate-on-overflow", Ns.Number) != "false";
                     zeros = 0;
+                    code.Clear();
+                    literals = conditional = inText = false;
+                    numberAt = -1;
+                    embedded.Clear();
                     if (xml.IsEmptyElement && dataStyle is not null)
                     {
                         dataStyles[dataStyle] = NumberFormat.General;
@@ -191,10 +229,52 @@ internal sealed class OdsStyles
                     break;
                 case "number" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded:
                     var decimals = xml.GetAttribute("decimal-places", Ns.Number);
-                    zeros = decimals is null or "0" && int.TryParse(xml.GetAttribute("min-integer-digits", Ns.Number), out var digits) ? digits : 0;
+                    zeros = decimals is null or "0" && xml.GetAttribute("grouping", Ns.Number) is null or "false"
+                        && int.TryParse(xml.GetAttribute("min-integer-digits", Ns.Number), out var digits) ? digits : 0;
+                    numberAt = code.Length;
+                    break;
+                case "text" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded && !xml.IsEmptyElement:
+                    code.Append('"');
+                    literals = inText = true;
+                    break;
+                case "embedded-text" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded && numberAt >= 0 && !xml.IsEmptyElement:
+                    _ = int.TryParse(xml.GetAttribute("position", Ns.Number), out var position);
+                    embedded.Add((position, ""));
+                    literals = inText = true;
+                    break;
+                case "map" when dataStyle is not null:
+                    // Another style for some values (negative ones): the texts of this one are not those of every value.
+                    conditional = true;
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The number's digit placeholders as an Excel code: <paramref name="zeros"/> zeros, texts embedded at their
+    /// position (digits to their right, ODF 16.29.4): 9 zeros with "-" at 4 are "00000\"-\"0000".
+    /// </summary>
+    private static string Placeholders(int zeros, List<(int Position, string Text)> embedded)
+    {
+        var total = Math.Max(zeros, embedded.Count == 0 ? 0 : embedded.Max(e => e.Position));
+        var builder = new StringBuilder();
+        for (var k = total; k >= 0; k--)
+        {
+            foreach (var (position, text) in embedded)
+            {
+                if (position == k && text.Length > 0)
+                {
+                    builder.Append('"').Append(text.Replace("\"", "", StringComparison.Ordinal)).Append('"');
+                }
+            }
+
+            if (k > 0)
+            {
+                builder.Append(k <= zeros ? '0' : '#');
+            }
+        }
+
+        return builder.ToString();
     }
 }
 
