@@ -14,10 +14,16 @@ public static class BiffWorkbook
     /// <summary>A number stored with a custom number format (a FORMAT record from 164 on, and an XF for it).</summary>
     public readonly record struct Formatted(double Value, string Code);
 
+    /// <summary>An error cell: a constant (BOOLERR record, #N/A typed in) or a formula =NA() whose cached result it is.</summary>
+    /// <param name="Code">The BIFF error code: 0x2A #N/A, 0x07 #DIV/0!, 0x17 #REF! …</param>
+    public readonly record struct ErrorCell(byte Code, bool Formula = false);
+
     /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14),
-    /// <see cref="Stamp"/> or <see cref="Formatted"/>; null = empty.</param>
+    /// <see cref="Stamp"/>, <see cref="Formatted"/> or <see cref="ErrorCell"/>; null = empty.</param>
+    /// <param name="small">Whether the workbook stream is kept in the compound file's mini stream (under 4,096 bytes).</param>
     public static byte[] Create(string sheetName, IReadOnlyList<object?[]> rows, ISet<int>? hiddenRows = null,
-        IReadOnlyList<(int Row1, int Row2, int Col1, int Col2)>? merges = null, string streamName = "Workbook")
+        IReadOnlyList<(int Row1, int Row2, int Col1, int Col2)>? merges = null, string streamName = "Workbook",
+        bool small = false)
     {
         var codes = rows.SelectMany(r => r).OfType<Formatted>().Select(f => f.Code).Distinct().ToList();
         var sheet = new MemoryStream();
@@ -47,6 +53,13 @@ public static class BiffWorkbook
                         break;
                     case Stamp stamp:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(2), .. BitConverter.GetBytes(stamp.Serial)]);
+                        break;
+                    case ErrorCell { Formula: false } error:
+                        Record(sheet, 0x0205, [.. U16(r), .. U16(c), .. U16(0), error.Code, 1]);
+                        break;
+                    case ErrorCell error:
+                        // The cached result (type 2, an error, marked by 0xFFFF), no flags, then =NA(): ptgFunc 10.
+                        Record(sheet, 0x0006, [.. U16(r), .. U16(c), .. U16(0), 2, 0, error.Code, 0, 0, 0, 0xFF, 0xFF, .. U16(0), .. U32(0), .. U16(3), 0x21, 0x0A, 0x00]);
                         break;
                     case Formatted formatted:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(3 + codes.IndexOf(formatted.Code)), .. BitConverter.GetBytes(formatted.Value)]);
@@ -85,7 +98,7 @@ public static class BiffWorkbook
         Record(globals, 0x000A, []);
 
         var stream = globals.ToArray().Concat(sheet.ToArray()).ToArray();
-        return CompoundFile.Create((streamName, stream));
+        return small ? CompoundFile.CreateSmall(streamName, stream) : CompoundFile.Create((streamName, stream));
     }
 
     private static byte[] Bof(int type) => [.. U16(0x0600), .. U16(type), .. U16(0x0DBB), .. U16(0x07CC), .. U32(0), .. U32(0x06)];

@@ -88,6 +88,70 @@ public static class CompoundFile
         return file;
     }
 
+    /// <summary>
+    /// One small stream (under 4,096 bytes) kept in the mini stream, as a compound file's writer normally keeps it:
+    /// sector 0 the allocation table, 1 the directory, 2 the mini table, then the mini stream (the root entry's).
+    /// </summary>
+    public static byte[] CreateSmall(string name, byte[] data)
+    {
+        var miniSectors = (data.Length + 63) / 64;
+        if (miniSectors > 64 || miniSectors == 0)
+        {
+            throw new ArgumentException("Not a small stream.");
+        }
+
+        var containerSectors = ((miniSectors * 64) + 511) / 512;
+        var file = new byte[512 * (1 + 3 + containerSectors)];
+        new byte[] { 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1 }.CopyTo(file, 0);
+        Put16(file, 24, 0x003E);
+        Put16(file, 26, 0x0003);
+        Put16(file, 28, 0xFFFE);
+        Put16(file, 30, 9);
+        Put16(file, 32, 6);
+        Put32(file, 44, 1);
+        Put32(file, 48, 1);
+        Put32(file, 56, 4096);
+        Put32(file, 60, 2);
+        Put32(file, 64, 1);
+        Put32(file, 68, EndOfChain);
+        for (var i = 0; i < 109; i++)
+        {
+            Put32(file, 76 + (i * 4), i == 0 ? 0 : Free);
+        }
+
+        var fat = new uint[128];
+        Array.Fill(fat, Free);
+        fat[0] = FatSector;
+        fat[1] = EndOfChain;
+        fat[2] = EndOfChain;
+        Chain(fat, 3, containerSectors);
+        for (var i = 0; i < fat.Length; i++)
+        {
+            Put32(file, 512 + (i * 4), fat[i]);
+        }
+
+        var miniFat = new uint[128];
+        Array.Fill(miniFat, Free);
+        Chain(miniFat, 0, miniSectors);
+        for (var i = 0; i < miniFat.Length; i++)
+        {
+            Put32(file, (512 * 3) + (i * 4), miniFat[i]);
+        }
+
+        data.CopyTo(file, 512 * 4);
+        var directory = 512 * 2;
+        Entry(file, directory, "Root Entry", 5, right: Free, child: 1, start: 3, length: (uint)(miniSectors * 64));
+        Entry(file, directory + 128, name, 2, right: Free, child: Free, start: 0, length: (uint)data.Length);
+        for (var e = 2; e < 4; e++)
+        {
+            Put32(file, directory + (e * 128) + 68, Free);
+            Put32(file, directory + (e * 128) + 72, Free);
+            Put32(file, directory + (e * 128) + 76, Free);
+        }
+
+        return file;
+    }
+
     private static void Chain(uint[] fat, int first, int count)
     {
         for (var i = 0; i < count; i++)

@@ -49,6 +49,32 @@ public sealed class XlsReaderTests : IDisposable
         TestFiles.AssertCells(file.SampleRows[0], "PC-1", "01234-5678", "012-34-5678", "DE004711", "000-007");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Xls_ErrorCells_ConstantsAndFormulaResults_AreRowErrorsNamingTheCell_AsInXlsx(bool inTheMiniStream)
+    {
+        object?[][] rows =
+        [
+            ["Name", "Model", "Lookup", "Ratio"],
+            ["PC-1", "T14", new BiffWorkbook.ErrorCell(0x2A), 1d],
+            ["PC-2", "T14", "ok", new BiffWorkbook.ErrorCell(0x07, Formula: true)],
+            [null, null, new BiffWorkbook.ErrorCell(0x17, Formula: true)],
+        ];
+        var path = files.Write("errors.xls", BiffWorkbook.Create("Clients", rows, small: inTheMiniStream));
+
+        using var file = files.Open(path);
+        var read = file.ReadRows().ToList();
+
+        TestFiles.AssertCells(read[0], "PC-1", "T14", "#N/A", "1");
+        Assert.Equal("cell C2 holds the Excel error #N/A", Assert.Single(read[0].Issues).Message);
+        TestFiles.AssertCells(read[1], "PC-2", "T14", "ok", "#DIV/0!");
+        Assert.Equal("cell D3 holds the Excel error #DIV/0!", Assert.Single(read[1].Issues).Message);
+        Assert.Equal(4, read[2].RowNumber);
+        Assert.Equal("cell C4 holds the Excel error #REF!", Assert.Single(read[2].Issues).Message);
+        Assert.Equal(3, file.CountRows());
+    }
+
     [Fact]
     public void Xls_NamedXlsx_ReadByContent()
     {

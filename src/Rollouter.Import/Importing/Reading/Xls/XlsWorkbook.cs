@@ -9,8 +9,9 @@ namespace Rollouter.Import.Importing.Reading.Xls;
 /// Workbooks read through ExcelDataReader, which streams them: legacy .xls (BIFF, also encrypted with Excel's default
 /// password, which Excel opens without asking), and workbooks in an encrypted package. Hidden rows come from a zero
 /// row height, hidden columns from a zero column width, merged cells from the sheet; ExcelDataReader 3.6 does not
-/// expose auto-filters or error cells (an error cell reads as empty). Opening reads every sheet once, for its rows
-/// with values and its hidden rows.
+/// expose auto-filters or error cells (an error cell reads as empty): a legacy .xls's error cells are found by a light
+/// scan of its records (<see cref="BiffErrorCells"/>). Opening reads every sheet once, for its rows with values and its
+/// hidden rows.
 /// </summary>
 internal sealed class XlsWorkbook : WorkbookFile
 {
@@ -34,23 +35,30 @@ internal sealed class XlsWorkbook : WorkbookFile
     public static XlsWorkbook Open(Func<Stream> openStream, SpreadsheetFormat format, ReaderLimits limits)
     {
         using var reader = CreateReader(openStream);
+        Dictionary<string, Dictionary<long, string>>? errors = null;
+        if (format == SpreadsheetFormat.Xls)
+        {
+            using var stream = openStream();
+            errors = BiffErrorCells.Read(stream);
+        }
+
         var facts = new List<SheetFacts>();
         do
         {
-            facts.Add(ReadFacts(reader, limits));
+            facts.Add(ReadFacts(reader, limits, errors?.GetValueOrDefault(reader.Name)));
         }
         while (reader.NextResult());
 
         return new XlsWorkbook(openStream, format, [.. facts]);
     }
 
-    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new XlsSheetSource(openStream, sheet).ReadRaw(columnCap);
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new XlsSheetSource(openStream, sheet, facts[sheet].Errors).ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options)
     {
         var f = facts[sheet];
         return new OpenedSheet(Format, Sheets, f.Name, options with { Sheet = f.Name, Delimiter = null, Encoding = null },
-            new XlsSheetSource(openStream, sheet))
+            new XlsSheetSource(openStream, sheet, f.Errors))
         {
             HiddenRows = f.HiddenRows,
             HiddenColumns = f.HiddenColumns,
@@ -59,8 +67,10 @@ internal sealed class XlsWorkbook : WorkbookFile
         };
     }
 
-    private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits)
+    private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits, Dictionary<long, string>? errors)
     {
+        errors ??= [];
+        var errorRows = errors.Keys.Select(k => (int)(k >> 16)).ToHashSet();
         var hiddenRows = new List<(int First, int Last)>();
         var rowsWithValues = 0;
         var number = 0;
@@ -77,6 +87,12 @@ internal sealed class XlsWorkbook : WorkbookFile
                 {
                     hiddenRows.Add((number, number));
                 }
+            }
+
+            if (errorRows.Contains(number - 1))
+            {
+                rowsWithValues++;
+                continue;
             }
 
             for (var c = 0; c < reader.FieldCount; c++)
@@ -108,7 +124,7 @@ internal sealed class XlsWorkbook : WorkbookFile
         var merged = (reader.MergeCells ?? [])
             .Select(m => $"{ColumnLetters.FromIndex(m.FromColumn)}{m.FromRow + 1}:{ColumnLetters.FromIndex(m.ToColumn)}{m.ToRow + 1}")
             .ToList();
-        return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged);
+        return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged, errors);
     }
 
     /// <summary>
@@ -137,9 +153,11 @@ internal sealed class XlsWorkbook : WorkbookFile
     }
 
     private sealed record SheetFacts(
-        string Name, bool Hidden, int RowsWithValues, List<(int First, int Last)> HiddenRows, List<(int First, int Last)> HiddenColumns, List<string> MergedRanges);
+        string Name, bool Hidden, int RowsWithValues, List<(int First, int Last)> HiddenRows, List<(int First, int Last)> HiddenColumns, List<string> MergedRanges,
+        Dictionary<long, string> Errors);
 
-    private sealed class XlsSheetSource(Func<Stream> openStream, int index) : SheetSource
+    /// <param name="errors">The sheet's error cells (<see cref="BiffErrorCells.Key"/>), which ExcelDataReader reads as empty.</param>
+    private sealed class XlsSheetSource(Func<Stream> openStream, int index, Dictionary<long, string> errors) : SheetSource
     {
         public override IEnumerable<RawRow> ReadRaw(int columnCap)
         {
@@ -170,6 +188,10 @@ internal sealed class XlsWorkbook : WorkbookFile
                     if (text is not null)
                     {
                         row.Add(c, text);
+                    }
+                    else if (errors.Count > 0 && errors.TryGetValue(BiffErrorCells.Key(number - 1, c), out var error))
+                    {
+                        row.Add(c, error, isError: true);
                     }
                 }
 

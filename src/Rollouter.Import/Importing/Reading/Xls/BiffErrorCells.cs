@@ -1,0 +1,331 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Rollouter.Import.Importing.Reading.Xls;
+
+/// <summary>
+/// The error cells of a legacy .xls (BIFF8) workbook, which ExcelDataReader 3.6 reads as empty cells: a BOOLERR
+/// record holding an error (#N/A typed in) and a FORMULA record whose cached result is an error. A light scan: the
+/// compound file's directory and allocation table, then the record headers of each sheet, reading only the bodies of
+/// these two records. Anything it does not understand (an encrypted workbook, an older BIFF version, a damaged file)
+/// gives no error cells, never a refusal: ExcelDataReader decides whether the file is readable.
+/// </summary>
+internal static class BiffErrorCells
+{
+    private const uint EndOfChain = 0xFFFFFFFE;
+    private const int Bof = 0x0809, Eof = 0x000A, BoundSheet = 0x0085, FilePass = 0x002F, BoolErr = 0x0205, Formula = 0x0006;
+
+    /// <summary>Per sheet name, its error cells by <see cref="Key"/>, the error as Excel shows it; null when unknown.</summary>
+    public static Dictionary<string, Dictionary<long, string>>? Read(Stream file)
+    {
+        try
+        {
+            return file.CanSeek ? Scan(file) : null;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or IndexOutOfRangeException or OverflowException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public static long Key(int row, int column) => ((long)row << 16) | (uint)column;
+
+    private static Dictionary<string, Dictionary<long, string>>? Scan(Stream file)
+    {
+        using var workbook = CompoundStream.OpenWorkbook(file);
+        if (workbook is null)
+        {
+            return null;
+        }
+
+        var header = new byte[4];
+        var body = new byte[8224];
+
+        // The globals: BIFF8 only, not encrypted; the sheets' names and where their records start.
+        var sheets = new List<(string Name, long Offset)>();
+        if (!Next(workbook, header, body, out var type, out var length) || type != Bof || length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(body) != 0x0600)
+        {
+            return null;
+        }
+
+        while (Next(workbook, header, body, out type, out length) && type != Eof)
+        {
+            if (type == FilePass)
+            {
+                return null;
+            }
+
+            if (type == BoundSheet && length >= 8)
+            {
+                var count = body[6];
+                var wide = (body[7] & 1) != 0;
+                var name = wide ? Encoding.Unicode.GetString(body, 8, Math.Min(count * 2, length - 8)) : Encoding.Latin1.GetString(body, 8, Math.Min(count, length - 8));
+                sheets.Add((name, BinaryPrimitives.ReadUInt32LittleEndian(body)));
+            }
+        }
+
+        var result = new Dictionary<string, Dictionary<long, string>>(StringComparer.Ordinal);
+        foreach (var (name, offset) in sheets)
+        {
+            var errors = new Dictionary<long, string>();
+            workbook.Position = offset;
+            if (Next(workbook, header, body, out type, out _) && type == Bof)
+            {
+                while (Next(workbook, header, body, out type, out length) && type != Eof)
+                {
+                    var error = type switch
+                    {
+                        BoolErr when length >= 8 && body[7] == 1 => Text(body[6]),
+                        Formula when length >= 14 && body[6] == 2 && body[12] == 0xFF && body[13] == 0xFF => Text(body[8]),
+                        _ => null,
+                    };
+                    if (error is not null)
+                    {
+                        errors[Key(BinaryPrimitives.ReadUInt16LittleEndian(body), BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(2)))] = error;
+                    }
+                }
+            }
+
+            result[name] = errors;
+        }
+
+        return result;
+    }
+
+    /// <summary>The next record; only the bodies of the records the scan looks at are read, the others skipped.</summary>
+    private static bool Next(Stream stream, byte[] header, byte[] body, out int type, out int length)
+    {
+        type = length = 0;
+        if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
+        {
+            return false;
+        }
+
+        type = BinaryPrimitives.ReadUInt16LittleEndian(header);
+        length = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(2));
+        if (type is Bof or BoundSheet or FilePass or BoolErr or Formula && length <= body.Length)
+        {
+            var wanted = type == Formula ? Math.Min(length, 14) : length;
+            if (stream.ReadAtLeast(body.AsSpan(0, wanted), wanted, throwOnEndOfStream: false) < wanted)
+            {
+                return false;
+            }
+
+            stream.Position += length - wanted;
+            return true;
+        }
+
+        stream.Position += length;
+        return stream.Position <= stream.Length;
+    }
+
+    private static string Text(byte code) => code switch
+    {
+        0x00 => "#NULL!",
+        0x07 => "#DIV/0!",
+        0x0F => "#VALUE!",
+        0x17 => "#REF!",
+        0x1D => "#NAME?",
+        0x24 => "#NUM!",
+        0x2A => "#N/A",
+        0x2B => "#GETTING_DATA",
+        _ => "#VALUE!",
+    };
+
+    /// <summary>One stream of an OLE compound file, read through its sector chain (or the mini stream's).</summary>
+    private sealed class CompoundStream(Stream file, long[] offsets, int sectorSize, long length) : Stream
+    {
+        private long position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => position;
+            set => position = value;
+        }
+
+        /// <summary>The Workbook (or Book) stream, in any case; null when the file holds none.</summary>
+        public static CompoundStream? OpenWorkbook(Stream file)
+        {
+            var header = new byte[512];
+            file.Position = 0;
+            file.ReadExactly(header);
+            var sectorSize = 1 << BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(30));
+            var miniSectorSize = 1 << BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(32));
+            if (sectorSize is not (512 or 4096) || miniSectorSize != 64)
+            {
+                return null;
+            }
+
+            var sectors = (file.Length / sectorSize) + 1;
+
+            // The allocation table: its first 109 sectors listed in the header, the rest in the DIFAT chain.
+            var fatSectors = new List<uint>();
+            for (var i = 0; i < 109; i++)
+            {
+                fatSectors.Add(BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(76 + (i * 4))));
+            }
+
+            var difat = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(68));
+            var buffer = new byte[sectorSize];
+            for (var guard = 0; difat < sectors && guard < sectors; guard++)
+            {
+                ReadSector(file, difat, sectorSize, buffer);
+                for (var i = 0; i < (sectorSize / 4) - 1; i++)
+                {
+                    fatSectors.Add(BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i * 4)));
+                }
+
+                difat = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(sectorSize - 4));
+            }
+
+            var fatCount = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(44));
+            var fat = new uint[Math.Min(fatCount, (uint)fatSectors.Count) * (sectorSize / 4)];
+            for (var f = 0; f * (sectorSize / 4) < fat.Length; f++)
+            {
+                if (fatSectors[f] >= sectors)
+                {
+                    return null;
+                }
+
+                ReadSector(file, fatSectors[f], sectorSize, buffer);
+                for (var i = 0; i < sectorSize / 4; i++)
+                {
+                    fat[(f * (sectorSize / 4)) + i] = BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i * 4));
+                }
+            }
+
+            long[] directorySectors = [.. Chain(fat, BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(48)), sectors).Select(s => Offset(s, sectorSize))];
+            using var directory = new CompoundStream(file, directorySectors, sectorSize, directorySectors.Length * (long)sectorSize);
+            var entry = new byte[128];
+            (uint Start, long Size)? root = null, workbook = null;
+            while (directory.Read(entry) == 128)
+            {
+                var nameLength = Math.Clamp(BinaryPrimitives.ReadUInt16LittleEndian(entry.AsSpan(64)) - 2, 0, 62);
+                var name = Encoding.Unicode.GetString(entry, 0, nameLength & ~1);
+                var start = BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(116));
+                var size = (long)BinaryPrimitives.ReadUInt32LittleEndian(entry.AsSpan(120));
+                if (entry[66] == 5)
+                {
+                    root ??= (start, size);
+                }
+                else if (entry[66] == 2 && workbook is null && (name.Equals("Workbook", StringComparison.OrdinalIgnoreCase) || name.Equals("Book", StringComparison.OrdinalIgnoreCase)))
+                {
+                    workbook = (start, size);
+                }
+            }
+
+            if (workbook is not { } found)
+            {
+                return null;
+            }
+
+            var cutoff = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(56));
+            if (found.Size >= cutoff)
+            {
+                return new CompoundStream(file, [.. Chain(fat, found.Start, sectors).Select(s => Offset(s, sectorSize))], sectorSize, found.Size);
+            }
+
+            // A small stream lives in the mini stream (the root entry's), in 64-byte sectors listed by the mini table.
+            if (root is not { } mini)
+            {
+                return null;
+            }
+
+            var miniStream = Chain(fat, mini.Start, sectors).Select(s => Offset(s, sectorSize)).ToArray();
+            var miniFatChain = Chain(fat, BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(60)), sectors);
+            var miniFat = new List<uint>();
+            foreach (var sector in miniFatChain)
+            {
+                ReadSector(file, sector, sectorSize, buffer);
+                for (var i = 0; i < sectorSize / 4; i++)
+                {
+                    miniFat.Add(BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i * 4)));
+                }
+            }
+
+            var perSector = sectorSize / miniSectorSize;
+            var offsets = Chain([.. miniFat], found.Start, miniFat.Count)
+                .Select(m => m / perSector < miniStream.Length ? miniStream[m / perSector] + (m % perSector * miniSectorSize) : throw new InvalidDataException("A mini sector lies outside the mini stream."))
+                .ToArray();
+            return new CompoundStream(file, offsets, miniSectorSize, found.Size);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var total = 0;
+            while (buffer.Length > 0 && position < length)
+            {
+                var index = position / sectorSize;
+                if (index >= offsets.Length)
+                {
+                    break;
+                }
+
+                var within = (int)(position % sectorSize);
+                var count = (int)Math.Min(Math.Min(buffer.Length, sectorSize - within), length - position);
+                file.Position = offsets[index] + within;
+                var read = file.Read(buffer[..count]);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                position += read;
+                total += read;
+                buffer = buffer[read..];
+            }
+
+            return total;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => length + offset,
+        };
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private static long Offset(uint sector, int sectorSize) => (sector + 1L) * sectorSize;
+
+        private static void ReadSector(Stream file, uint sector, int sectorSize, byte[] buffer)
+        {
+            file.Position = Offset(sector, sectorSize);
+            file.ReadExactly(buffer);
+        }
+
+        /// <summary>The sectors of a chain; a chain longer than the file has sectors (a loop) is damaged.</summary>
+        private static List<uint> Chain(uint[] table, uint start, long limit)
+        {
+            var chain = new List<uint>();
+            for (var sector = start; sector != EndOfChain; sector = table[sector])
+            {
+                if (sector >= table.Length || chain.Count > limit)
+                {
+                    throw new InvalidDataException("A sector chain of the compound file is damaged.");
+                }
+
+                chain.Add(sector);
+            }
+
+            return chain;
+        }
+    }
+}
