@@ -55,6 +55,34 @@ public sealed class OdsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Ods_SpaceBetweenFormattedRuns_IsKept_WhitespaceAroundAndBetweenParagraphsIsNot()
+    {
+        var path = files.Ods("runs.ods",
+            """
+            <table:table table:name="Clients">
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Model</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Notes</text:p></table:table-cell>
+              </table:table-row>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p><text:span text:style-name="T1">Dell</text:span> <text:span text:style-name="T2">Latitude</text:span></text:p></table:table-cell>
+                <table:table-cell office:value-type="string">
+                  <text:p> <text:span>first</text:span>
+                    <text:span>line</text:span> </text:p>
+                  <text:p><text:span>second</text:span><text:span> </text:span><text:span>line</text:span></text:p>
+                </table:table-cell>
+              </table:table-row>
+            </table:table>
+            """);
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "Dell Latitude", "first line\nsecond line");
+    }
+
+    [Fact]
     public void Ods_TypedValuesRepeatedCellsAndRows_ReadAsTheSpreadsheetShowsThem()
     {
         var path = files.Ods("clients.ods",

@@ -642,10 +642,34 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
         builder.Clear();
         var depth = xml.Depth;
         var paragraphs = 0;
+
+        // Whitespace between the elements of a paragraph ("<text:span>Dell</text:span> <text:span>Latitude</text:span>")
+        // is one space (ODF 6.1.2), written before what follows it; at the paragraph's start or end, and between
+        // paragraphs, it is nothing.
+        var paragraphDepth = -1;
+        var paragraphStart = 0;
+        var space = false;
         while (xml.Read() && xml.Depth > depth)
         {
+            if (space && xml.NodeType is XmlNodeType.Element or XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace
+                && !(xml.NodeType == XmlNodeType.Element && xml.LocalName is "annotation" or "note"))
+            {
+                space = false;
+                if (builder.Length > paragraphStart)
+                {
+                    builder.Append(' ');
+                }
+            }
+
             switch (xml.NodeType)
             {
+                case XmlNodeType.EndElement when xml.Depth == paragraphDepth:
+                    paragraphDepth = -1;
+                    space = false;
+                    break;
+                case XmlNodeType.Whitespace when paragraphDepth >= 0:
+                    space = true;
+                    break;
                 case XmlNodeType.Element:
                     switch (xml.LocalName)
                     {
@@ -655,6 +679,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                                 builder.Append('\n');
                             }
 
+                            paragraphDepth = xml.IsEmptyElement ? -1 : xml.Depth;
+                            paragraphStart = builder.Length;
                             break;
                         case "s":
                             builder.Append(' ', Math.Min(Repeat(xml, "c", Ns.Text), 1000));
