@@ -313,6 +313,38 @@ public sealed class XlsxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xlsx_FormulasNeverCalculated_WarnedByColumn_CachedOnesAreNot()
+    {
+        // openpyxl writes a formula without a cached value; Excel's formula in D has one.
+        const string Header = """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Label</t></is></c><c r="C1" t="inlineStr"><is><t>Total</t></is></c><c r="D1" t="inlineStr"><is><t>Excel</t></is></c></row>""";
+        var openpyxl = files.RawXlsx("openpyxl.xlsx", Header +
+            """
+            <row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2"><f>A2&amp;"-x"</f></c><c r="C2" t="str"><f>UPPER(A2)</f></c><c r="D2"><f>1+1</f><v>2</v></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3"><f t="shared" ref="B3:B3" si="0">A3&amp;"-x"</f></c><c r="D3"><f>1+1</f><v>2</v></c></row>
+            """,
+            workbookAfterSheets: """<calcPr calcId="191029"/>""");
+
+        // XlsxWriter writes 0 as every formula's value and asks Excel to calculate them when the file is opened.
+        var xlsxWriter = files.RawXlsx("xlsxwriter.xlsx", Header +
+            """<row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="C2"><f>1+1</f><v>0</v></c></row>""",
+            workbookAfterSheets: """<calcPr calcId="124519" fullCalcOnLoad="1"/>""");
+        var noFormulas = files.RawXlsx("plain.xlsx", Header +
+            """<row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="C2"><v>2</v></c></row>""",
+            workbookAfterSheets: """<calcPr calcId="124519" fullCalcOnLoad="1"/>""");
+
+        using var first = files.Open(openpyxl);
+        using var second = files.Open(xlsxWriter);
+        using var third = files.Open(noFormulas);
+
+        Assert.Equal(
+            "Columns B and C hold formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again.",
+            Assert.Single(first.Warnings).Message);
+        TestFiles.AssertCells(first.SampleRows[0], "PC-1", null, null, "2");
+        Assert.StartsWith("Column C holds formulas that were never calculated", Assert.Single(second.Warnings).Message);
+        Assert.Empty(third.Warnings);
+    }
+
+    [Fact]
     public void Xlsx_Date1904SystemAndCustomFormats_ConvertedToIsoDates()
     {
         var path = files.RawXlsx("dates.xlsx",

@@ -111,4 +111,17 @@ internal sealed record OpenedSheet(
 
     /// <summary>False when the encoding was detected: a message then cannot advise choosing another one at upload.</summary>
     public bool EncodingChosen { get; init; } = true;
+
+    /// <summary>What the reader notes about formulas while it reads rows (shared with the sheet's source).</summary>
+    public FormulaNotes Formulas { get; init; } = new();
+}
+
+/// <summary>
+/// Columns whose formulas were never calculated, noted by a format reader in the rows it has read so far (no extra
+/// pass): an .xlsx formula without a cached value (openpyxl), or any formula of a workbook that asks to be
+/// recalculated when opened (XlsxWriter writes 0 as every formula's value). Only a spreadsheet program calculates them.
+/// </summary>
+internal sealed class FormulaNotes
+{
+    public SortedSet<int> UncalculatedColumns { get; } = [];
 }

@@ -40,6 +40,9 @@ public enum FileWarningKind
 
     /// <summary>A CSV file read as one column whose header and rows all hold another likely delimiter (":").</summary>
     ReadAsOneColumn,
+
+    /// <summary>Columns hold formulas never calculated (an .xlsx written by a program, not saved by Excel).</summary>
+    UncalculatedFormulas,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

@@ -578,6 +578,17 @@ public sealed class SpreadsheetFile : IDisposable
                 : $"The sheet has an auto-filter on {filter} (no rows are filtered out)."));
         }
 
+        var uncalculated = opened.Formulas.UncalculatedColumns.Where(c => c < columnCount).ToList();
+        if (uncalculated.Count > 0)
+        {
+            var letters = uncalculated.Take(10).Select(ColumnLetters.FromIndex).ToList();
+            var named = letters.Count == 1 ? letters[0] : string.Join(", ", letters[..^1]) + " and " + letters[^1];
+            var more = uncalculated.Count > 10 ? $" and {uncalculated.Count - 10} more" : "";
+            warnings.Add(new FileWarning(FileWarningKind.UncalculatedFormulas, uncalculated.Count == 1
+                ? $"Column {named} holds formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again."
+                : $"Columns {named}{more} hold formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again."));
+        }
+
         if (opened.MergedRanges.Count > 0)
         {
             var shown = string.Join(", ", opened.MergedRanges.Take(10));

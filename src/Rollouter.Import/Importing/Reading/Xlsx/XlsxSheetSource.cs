@@ -7,10 +7,12 @@ namespace Rollouter.Import.Importing.Reading.Xlsx;
 /// <summary>
 /// Streams the rows of one worksheet part with an <see cref="XmlReader"/>; only shared strings and styles are held.
 /// The shared strings are the workbook's, disposed with this source when it <paramref name="ownsSharedStrings"/>.
+/// Formulas never calculated (no cached value, or any when the workbook asks to <paramref name="recalculate"/>) are
+/// noted by column in <paramref name="notes"/> as the rows are read.
 /// </summary>
 internal sealed class XlsxSheetSource(
     Func<Stream> openStream, ReaderLimits limits, string part, SharedStrings sharedStrings, NumberFormat[] formats, bool date1904,
-    bool ownsSharedStrings = true) : SheetSource
+    bool ownsSharedStrings = true, FormulaNotes? notes = null, bool recalculate = false) : SheetSource
 {
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
@@ -277,6 +279,7 @@ internal sealed class XlsxSheetSource(
 
             string? value = null;
             string? inline = null;
+            var formula = false;
             var depth = xml.Depth;
             xml.Read();
             while (xml.Depth > depth)
@@ -295,6 +298,7 @@ internal sealed class XlsxSheetSource(
                         continue;
                     }
 
+                    formula |= ReferenceEquals(xml.LocalName, names.F);
                     xml.Skip();
                     continue;
                 }
@@ -303,6 +307,11 @@ internal sealed class XlsxSheetSource(
                 {
                     throw new XmlException("The worksheet ends inside a cell.");
                 }
+            }
+
+            if (formula && (recalculate || (value is null && inline is null)))
+            {
+                notes?.UncalculatedColumns.Add(column);
             }
 
             if (value is null && inline is null)
@@ -384,6 +393,8 @@ internal sealed class XlsxSheetSource(
         public string V { get; } = table.Add("v");
 
         public string Is { get; } = table.Add("is");
+
+        public string F { get; } = table.Add("f");
 
         public string R { get; } = table.Add("r");
 

@@ -17,11 +17,13 @@ internal sealed class XlsxWorkbook : WorkbookFile
     private readonly XlsxSheetScan[] scans;
     private readonly NumberFormat[] formats;
     private readonly bool date1904;
+    private readonly bool recalculate;
     private SharedStrings? strings;
 
     private XlsxWorkbook(Func<Stream> openStream, ReaderLimits limits, List<(string Name, bool Hidden, string Part)> sheets,
-        XlsxSheetScan[] scans, NumberFormat[] formats, bool date1904, SharedStrings strings)
+        XlsxSheetScan[] scans, NumberFormat[] formats, bool date1904, bool recalculate, SharedStrings strings)
     {
+        this.recalculate = recalculate;
         this.openStream = openStream;
         this.limits = limits;
         this.sheets = sheets;
@@ -45,7 +47,7 @@ internal sealed class XlsxWorkbook : WorkbookFile
     {
         package.CheckDeclaredSizes();
         var rels = package.Relationships(workbookPart);
-        var (sheets, date1904) = ReadWorkbook(package, workbookPart, rels);
+        var (sheets, date1904, recalculate) = ReadWorkbook(package, workbookPart, rels);
         if (sheets.Count == 0)
         {
             throw new ImportFileException(FileProblemKind.Empty, "The workbook has no worksheets.");
@@ -57,7 +59,7 @@ internal sealed class XlsxWorkbook : WorkbookFile
         var stringsPart = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target;
         var strings = new SharedStrings(openStream, limits, stringsPart is not null && package.Has(stringsPart) ? stringsPart : null);
         var scans = sheets.Select(s => package.Has(s.Part) ? XlsxSheetScan.Run(package, s.Part) : new XlsxSheetScan()).ToArray();
-        return new XlsxWorkbook(openStream, limits, sheets, scans, formats, date1904, strings);
+        return new XlsxWorkbook(openStream, limits, sheets, scans, formats, date1904, recalculate, strings);
     }
 
     public override IEnumerable<RawRow> Rows(int sheet, int columnCap) =>
@@ -67,10 +69,12 @@ internal sealed class XlsxWorkbook : WorkbookFile
     {
         var (name, _, part) = sheets[sheet];
         var scan = scans[sheet];
-        var source = new XlsxSheetSource(openStream, limits, part, Strings, formats, date1904);
+        var notes = new FormulaNotes();
+        var source = new XlsxSheetSource(openStream, limits, part, Strings, formats, date1904, notes: notes, recalculate: recalculate);
         strings = null;
         return new OpenedSheet(Format, Sheets, name, options with { Sheet = name, Delimiter = null, Encoding = null }, source)
         {
+            Formulas = notes,
             HiddenRows = scan.HiddenRows,
             HiddenColumns = scan.HiddenColumns,
             AutoFilterRange = scan.AutoFilter,
@@ -82,11 +86,14 @@ internal sealed class XlsxWorkbook : WorkbookFile
 
     public override void Dispose() => strings?.Dispose();
 
-    private static (List<(string Name, bool Hidden, string Part)>, bool Date1904) ReadWorkbook(
+    /// <returns>The sheets, the date system, and whether the workbook asks to be recalculated when opened
+    /// (<c>&lt;calcPr fullCalcOnLoad="1"/&gt;</c>, as XlsxWriter and openpyxl write it).</returns>
+    private static (List<(string Name, bool Hidden, string Part)>, bool Date1904, bool Recalculate) ReadWorkbook(
         XlsxPackage package, string workbookPart, Dictionary<string, (string Target, string Type)> rels)
     {
         var sheets = new List<(string, bool, string)>();
         var date1904 = false;
+        var recalculate = false;
         using var xml = package.OpenXml(workbookPart);
         while (xml.Read())
         {
@@ -99,6 +106,10 @@ internal sealed class XlsxWorkbook : WorkbookFile
             {
                 date1904 = xml.GetAttribute("date1904") is "1" or "true";
             }
+            else if (xml.LocalName == "calcPr")
+            {
+                recalculate = xml.GetAttribute("fullCalcOnLoad") is "1" or "true";
+            }
             else if (xml.LocalName == "sheet")
             {
                 var name = xml.GetAttribute("name") ?? "";
@@ -110,7 +121,7 @@ internal sealed class XlsxWorkbook : WorkbookFile
             }
         }
 
-        return (sheets, date1904);
+        return (sheets, date1904, recalculate);
     }
 
     private static NumberFormat[] ReadStyles(XlsxPackage package, string part)
