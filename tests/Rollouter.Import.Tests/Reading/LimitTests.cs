@@ -137,6 +137,28 @@ public sealed class LimitTests : IDisposable
         Assert.Contains("name it .csv", problem.Message);
     }
 
+    [Theory]
+    [InlineData("""<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body><table><tr><td>Name</td></tr><tr><td>PC-1</td></tr></table></body></html>""",
+        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+    [InlineData("""<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><table><tr><td>Name</td></tr></table>""",
+        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+    [InlineData("""
+        <?xml version="1.0"?>
+        <?mso-application progid="Excel.Sheet"?>
+        <Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">
+         <Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">Name</Data></Cell></Row></Table></Worksheet>
+        </Workbook>
+        """,
+        "The file is named .xls but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+    [InlineData("Name\tModel\r\nPC-1\tM1\r\n", "The file is named .xls but holds plain text, not a workbook; if it is a CSV file, name it .csv.")]
+    public void Open_WebPageOrXmlSpreadsheetNamedXls_SaysToSaveItAsXlsxInExcel(string content, string expected)
+    {
+        var problem = files.Problem(files.WriteText("export.xls", content, new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Equal(expected, problem.Message);
+    }
+
     [Fact]
     public void Open_ZipThatIsNotAWorkbook_SaysZipArchive()
     {

@@ -15,6 +15,15 @@ internal enum SniffedContent
     Binary,
 }
 
+/// <summary>What a text file holds (<see cref="FileSniffer.DescribeText"/>).</summary>
+internal enum TextKind
+{
+    Plain,
+    Html,
+    SpreadsheetMl,
+    Xml,
+}
+
 internal enum OleContent
 {
     Workbook,
@@ -108,11 +117,30 @@ internal static class FileSniffer
         _ => "a binary file of an unknown kind",
     };
 
-    public static string DescribeText(ReadOnlySpan<byte> head)
+    /// <summary>
+    /// What a text file holds, by its start: an Excel 2003 XML spreadsheet (SpreadsheetML: its processing instruction
+    /// or namespace), an HTML page (a table exported by a web tool), other XML, or plain text. UTF-8 or ANSI only; a
+    /// UTF-16 text is taken for plain text.
+    /// </summary>
+    public static TextKind DescribeText(ReadOnlySpan<byte> head)
     {
         var start = head.StartsWith(FileSniffer.Utf8Bom) ? head[3..] : head;
-        var text = Encoding.Latin1.GetString(start[..Math.Min(start.Length, 256)]).TrimStart();
-        return text.StartsWith('<') ? "XML or HTML" : "plain text";
+        var text = Encoding.Latin1.GetString(start[..Math.Min(start.Length, 2048)]).TrimStart();
+        if (!text.StartsWith('<'))
+        {
+            return TextKind.Plain;
+        }
+
+        if (text.Contains("progid=\"Excel.Sheet\"", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("urn:schemas-microsoft-com:office:spreadsheet", StringComparison.OrdinalIgnoreCase) && !text.Contains("<html", StringComparison.OrdinalIgnoreCase))
+        {
+            return TextKind.SpreadsheetMl;
+        }
+
+        return text.Contains("<html", StringComparison.OrdinalIgnoreCase) || text.Contains("<table", StringComparison.OrdinalIgnoreCase)
+            || text.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase)
+            ? TextKind.Html
+            : TextKind.Xml;
     }
 
     public static bool HasUtf16Bom(ReadOnlySpan<byte> head) => head.StartsWith(FileSniffer.Utf16LeBom) || head.StartsWith(FileSniffer.Utf16BeBom);

@@ -141,9 +141,20 @@ public static class ImportFileReader
             }
 
             var named = expectsWorkbook ? "a workbook" : "a CSV file";
-            if (content == SniffedContent.Text && expectsWorkbook)
+            if (content is SniffedContent.Text or SniffedContent.Html && expectsWorkbook)
             {
-                return Fail(FileProblemKind.WrongType, $"The file is named {extension} but holds text ({FileSniffer.DescribeText(head)}), not a workbook; if it is a CSV file, name it .csv.");
+                // Web tools export an HTML table or an Excel 2003 XML spreadsheet named .xls, which Excel opens (with a
+                // warning): saving it there as .xlsx is the way forward. Plain text may be a CSV file under a wrong name.
+                return Fail(FileProblemKind.WrongType, (content, FileSniffer.DescribeText(head)) switch
+                {
+                    (SniffedContent.Html, _) or (_, TextKind.Html) =>
+                        $"The file is named {extension} but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.",
+                    (_, TextKind.SpreadsheetMl) =>
+                        $"The file is named {extension} but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.",
+                    (_, TextKind.Xml) =>
+                        $"The file is named {extension} but holds XML, not a workbook: if Excel opens it, save it there as Excel Workbook (.xlsx), then upload that copy.",
+                    _ => $"The file is named {extension} but holds plain text, not a workbook; if it is a CSV file, name it .csv.",
+                });
             }
 
             if (content is SniffedContent.Zip or SniffedContent.Ole && !expectsWorkbook)
