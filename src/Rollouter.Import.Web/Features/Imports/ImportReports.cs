@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
@@ -34,11 +35,7 @@ public static class ImportReports
             return refused;
         }
 
-        var errors = await db.ImportRowErrors.AsNoTracking()
-            .Where(e => e.ImportId == import.Id)
-            .OrderBy(e => e.Row).ThenBy(e => e.Id)
-            .ToListAsync(cancellationToken);
-        if (errors.Count == 0)
+        if (!await db.ImportRowErrors.AnyAsync(e => e.ImportId == import.Id, cancellationToken))
         {
             return Problem.Conflict($"Import {import.Id} has no failed rows.");
         }
@@ -59,7 +56,7 @@ public static class ImportReports
                 FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             try
             {
-                await ErrorReport.WriteAsync(file, errors, output, cancellationToken);
+                await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken);
                 output.Position = 0;
                 return new Download(output, ErrorReport.FileName(import.FileName));
             }
@@ -68,6 +65,38 @@ public static class ImportReports
                 await output.DisposeAsync();
                 throw;
             }
+        }
+    }
+
+    /// <summary>The failed rows' errors read per batch of this many, the next after the last one read.</summary>
+    internal const int ErrorBatch = 5_000;
+
+    /// <summary>
+    /// The import's row errors in the order of their rows (then ids), read <see cref="ErrorBatch"/> at a time through the
+    /// index on (import, row, id), each batch after the last one read: the report holds one batch, never all of them,
+    /// and no query stays open while the report is written.
+    /// </summary>
+    private static async IAsyncEnumerable<ImportRowError> FailedRowsInOrder(RolloutDbContext db, int importId,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var errors = db.ImportRowErrors.AsNoTracking().Where(e => e.ImportId == importId);
+        var batch = await errors.OrderBy(e => e.Row).ThenBy(e => e.Id).Take(ErrorBatch).ToListAsync(cancellationToken);
+        while (true)
+        {
+            foreach (var error in batch)
+            {
+                yield return error;
+            }
+
+            if (batch.Count < ErrorBatch)
+            {
+                yield break;
+            }
+
+            var (row, id) = (batch[^1].Row, batch[^1].Id);
+            // The row bound is what the index seeks to; the id only sorts out the rest of that row's errors.
+            batch = await errors.Where(e => e.Row >= row && (e.Row > row || e.Id > id))
+                .OrderBy(e => e.Row).ThenBy(e => e.Id).Take(ErrorBatch).ToListAsync(cancellationToken);
         }
     }
 

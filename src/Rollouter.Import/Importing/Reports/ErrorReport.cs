@@ -27,18 +27,21 @@ public static class ErrorReport
         + "-errors.xlsx";
 
     /// <summary>
-    /// Writes the report of <paramref name="errors"/> (the import's row errors) for the rows of <paramref name="file"/>
-    /// (opened with the import's parse options) to <paramref name="output"/>, streamed: only the current row is held,
-    /// whatever the number of failed rows. Returns the number of rows written.
+    /// Writes the report of <paramref name="errors"/> (the import's row errors, in the order of their rows) for the rows
+    /// of <paramref name="file"/> (opened with the import's parse options) to <paramref name="output"/>, streamed: the
+    /// file's rows (which come in the order of their numbers) and the errors are read side by side, and only the
+    /// current row and its errors are held, whatever the number of failed rows. Returns the number of rows written.
     /// </summary>
-    public static async Task<int> WriteAsync(SpreadsheetFile file, IEnumerable<ImportRowError> errors, Stream output,
+    public static async Task<int> WriteAsync(SpreadsheetFile file, IAsyncEnumerable<ImportRowError> errors, Stream output,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(errors);
         ArgumentNullException.ThrowIfNull(output);
 
-        var byRow = errors.GroupBy(e => e.Row).ToDictionary(g => g.Key, g => g.ToList());
+        await using var pending = errors.GetAsyncEnumerator(cancellationToken);
+        var more = await pending.MoveNextAsync();
+        var rowErrors = new List<ImportRowError>();
         var columns = file.Columns;
         // The file's column i is the report's i + 1, after the row number.
         var errorColumn = columns.Count + 1;
@@ -63,7 +66,20 @@ public static class ErrorReport
         foreach (var row in file.ReadRows())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!byRow.TryGetValue(row.RowNumber, out var rowErrors))
+            // Errors of rows before this one name rows the file no longer gives (as before, they are left out).
+            while (more && pending.Current.Row < row.RowNumber)
+            {
+                more = await pending.MoveNextAsync();
+            }
+
+            rowErrors.Clear();
+            while (more && pending.Current.Row == row.RowNumber)
+            {
+                rowErrors.Add(pending.Current);
+                more = await pending.MoveNextAsync();
+            }
+
+            if (rowErrors.Count == 0)
             {
                 continue;
             }
