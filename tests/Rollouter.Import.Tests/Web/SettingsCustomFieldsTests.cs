@@ -206,6 +206,39 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         Assert.Contains("This option no longer exists.", answer);
         Assert.DoesNotContain("The option was removed.", answer);
     }
+
+    [Fact]
+    public async Task Options_AreShownAHundredAPage_FoundByName_AndAChangeReturnsToItsPage()
+    {
+        var names = Enumerable.Range(0, 250).Select(i => $"Model {i:D3}").ToList();
+        var (manager, id) = await CreateAsync(new() { ["Name"] = "Model " + Guid.NewGuid().ToString("N")[..8], ["Type"] = "Selection", ["Options"] = string.Join("\n", names) });
+        var page = $"/settings/custom-fields/{id}";
+        static List<string> Rows(string html) =>
+            [.. HtmlPage.Parse(html).TestId("options").QuerySelectorAll("tbody tr").Select(r => r.GetAttribute("data-option") ?? "")];
+
+        var first = await manager.PageAsync(page);
+        var third = await manager.PageAsync($"{page}?page=3");
+        var found = await manager.PageAsync($"{page}?search=l%2012");
+        var second = HtmlPage.Parse(await manager.PageAsync($"{page}?page=2"));
+        var option = (await FieldAsync(id)).Options.Single(o => o.Name == "Model 100");
+        var (_, moved, location) = await manager.SubmitAsync($"{page}/options/{option.Id}/up", new() { ["page"] = "2" }, $"{page}?page=2");
+
+        Assert.Equal(names.Take(100), Rows(first));
+        Assert.Contains("250 options, 100 a page.", first);
+        Assert.Contains("Page 1 of 3", first);
+        Assert.Equal(names.Skip(200), Rows(third));
+        Assert.Equal(["Model 120", "Model 121", "Model 122", "Model 123", "Model 124", "Model 125", "Model 126", "Model 127", "Model 128",
+            "Model 129"], Rows(found));
+        Assert.Contains("10 of 250 options hold “l 12”.", found);
+        // The arrows follow the option's place among all options, not on the page.
+        var firstOnSecond = second.TestId("options").QuerySelector("tbody tr");
+        Assert.Equal("Model 100", firstOnSecond?.GetAttribute("data-option"));
+        Assert.False(firstOnSecond?.QuerySelector("button[aria-label='Move Model 100 up']")?.HasAttribute("disabled"));
+        Assert.Equal("2", firstOnSecond?.QuerySelector("input[name=page]")?.GetAttribute("value"));
+        Assert.Equal($"{page}?page=2#options", location);
+        Assert.Equal(["Model 099", "Model 101"], Rows(moved).Take(2));
+        Assert.Equal("Model 100", (await FieldAsync(id)).Options[99].Name);
+    }
 }
 
 public sealed class SqliteSettingsCustomFieldsTests(RolloutWebFactory factory)

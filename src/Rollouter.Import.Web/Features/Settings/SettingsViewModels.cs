@@ -70,7 +70,34 @@ public sealed record RemoveStatusPage(Workflow Workflow, WorkflowStatus Status, 
 public sealed record CustomFieldListItem(
     int Id, string Name, CustomFieldType Type, bool Required, string? ValidationRegex, int Options, SettingReach Reach);
 
-public sealed record CustomFieldPage(CustomField? Field, CustomFieldForm Form, SettingReach Reach);
+public sealed record CustomFieldPage(CustomField? Field, CustomFieldForm Form, SettingReach Reach, OptionList? Options = null);
+
+/// <summary>
+/// One page of a field's options in their order (<see cref="PageSize"/> a page; four forms each, so 5,000 options on
+/// one page were 20,000 forms), those whose name holds <see cref="Search"/> (ignoring case) where one is given. Each
+/// option with its place among all the field's options (<see cref="Count"/>), which decides its arrows.
+/// </summary>
+public sealed record OptionList(IReadOnlyList<(CustomFieldOption Option, int Place)> Items, int Count, int Matching, string? Search,
+    int Page, int PageCount)
+{
+    public const int PageSize = 100;
+
+    public static OptionList Of(CustomField field, int page, string? search)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var text = string.IsNullOrWhiteSpace(search) ? null : search.Trim();
+        var all = field.Options.OrderBy(o => o.Position).ToList();
+        var matching = all.Select((o, i) => (Option: o, Place: i))
+            .Where(o => text is null || o.Option.Name.Contains(text, StringComparison.OrdinalIgnoreCase)).ToList();
+        var paging = Infrastructure.Paging.Of(page, PageSize).Within(matching.Count);
+        return new OptionList([.. matching.Skip(paging.Skip).Take(PageSize)], all.Count, matching.Count, text, paging.Page,
+            paging.PageCount(matching.Count));
+    }
+
+    /// <summary>The address of page <paramref name="page"/> of this list (the search kept).</summary>
+    public string Link(int fieldId, int page) =>
+        $"/settings/custom-fields/{fieldId}?page={page}" + (Search is null ? "" : "&search=" + Uri.EscapeDataString(Search)) + "#options";
+}
 
 /// <summary>The question before an option is renamed in clients' values: how many clients it changes.</summary>
 public sealed record RenameOptionPage(CustomField Field, CustomFieldOption Option, string NewName, int Clients);

@@ -52,11 +52,12 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
         return View(Views + "Edit.cshtml", new CustomFieldPage(null, form, SettingReach.None));
     }
 
+    /// <summary>The field, and one page of its options (<see cref="OptionList"/>: <paramref name="page"/>, <paramref name="search"/>).</summary>
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, int page, string? search, CancellationToken cancellationToken)
     {
         var field = await settings.FindAsync(id, cancellationToken);
-        return field is null ? NotFound() : await PageAsync(field, FormOf(field), cancellationToken);
+        return field is null ? NotFound() : await PageAsync(field, FormOf(field), cancellationToken, page, search);
     }
 
     [HttpPost("{id:int}")]
@@ -205,9 +206,34 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
             Confirm(message);
         }
 
-        return RedirectToAction(nameof(Edit), new { id });
+        // Back to the page of options the form was on (its hidden page and search).
+        var (page, search) = ListOf(Request);
+        return page > 1 || search is not null
+            ? Redirect(new OptionList([], 0, 0, search, page, page).Link(id, page))
+            : RedirectToAction(nameof(Edit), new { id });
     }
 
-    private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken cancellationToken) =>
-        View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, cancellationToken)));
+    private static (int Page, string? Search) ListOf(HttpRequest request)
+    {
+        if (!request.HasFormContentType)
+        {
+            return (1, null);
+        }
+
+        var page = int.TryParse(request.Form["page"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) ? p : 1;
+        var search = request.Form["search"].ToString();
+        return (page, string.IsNullOrWhiteSpace(search) ? null : search.Trim());
+    }
+
+    private async Task<IActionResult> PageAsync(CustomField field, CustomFieldForm form, CancellationToken cancellationToken,
+        int page = 0, string? search = null)
+    {
+        if (page == 0 && Request.HasFormContentType)
+        {
+            (page, search) = ListOf(Request);
+        }
+
+        return View(Views + "Edit.cshtml", new CustomFieldPage(field, form, await rule.ReachOfFieldAsync(User, field.Id, cancellationToken),
+            OptionList.Of(field, page, search)));
+    }
 }
