@@ -111,11 +111,12 @@ public sealed class MalformedUploadTests(LogCapturingWebFactory factory) : IClas
     }
 
     /// <summary>Sends the inventory and the start of a file, then waits, as a client does before it goes away.</summary>
-    private sealed class StalledContent(string boundary, int inventoryId, TaskCompletionSource sent) : HttpContent
+    private sealed class StalledContent(string boundary, int inventoryId, string? token, TaskCompletionSource sent) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
-            var start = $"--{boundary}\r\nContent-Disposition: form-data; name=\"inventoryId\"\r\n\r\n"
+            var start = (token is null ? "" : $"--{boundary}\r\nContent-Disposition: form-data; name=\"__RequestVerificationToken\"\r\n\r\n{token}\r\n")
+                        + $"--{boundary}\r\nContent-Disposition: form-data; name=\"inventoryId\"\r\n\r\n"
                         + inventoryId.ToString(CultureInfo.InvariantCulture)
                         + $"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\nName\r\n";
             await stream.WriteAsync(Encoding.UTF8.GetBytes(start + new string('x', 200_000)), cancellationToken);
@@ -145,7 +146,9 @@ public sealed class MalformedUploadTests(LogCapturingWebFactory factory) : IClas
         var url = string.Format(CultureInfo.InvariantCulture, path, rolloutId);
         var sent = new TaskCompletionSource();
         using var gone = new CancellationTokenSource();
-        using var content = new StalledContent("XX", laptops, sent);
+        // The page reads nothing after a missing token: it comes first, as the form sends it.
+        var token = api ? null : RolloutWebFactory.AntiforgeryToken(await client.GetStringAsync("/rollouts/W11/imports/new"));
+        using var content = new StalledContent("XX", laptops, token, sent);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=XX");
         var before = await CountAsync();
 

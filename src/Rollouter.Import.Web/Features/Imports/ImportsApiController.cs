@@ -55,7 +55,7 @@ public sealed class ImportsApiController(
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
         }
 
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, cancellationToken);
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"], skipEmptyFile: false, null, cancellationToken);
         if (received.Problem is not null)
         {
             return Refuse(received.Problem);

@@ -70,8 +70,8 @@ public sealed class ImportsController(
 
     /// <summary>
     /// Step 1 posted: the multipart body is streamed section by section (no form binding, no buffering) into the
-    /// import service, as the API does. The antiforgery token, a form field like the others, is validated before the
-    /// import is created. A refused file shows the service's message with its status code.
+    /// import service, as the API does. The antiforgery token (a header, or the form's first field) is validated before
+    /// the rest of the body is read. A refused file shows the service's message with its status code.
     /// </summary>
     [HttpPost("new")]
     [DisableRequestSizeLimit]
@@ -90,18 +90,33 @@ public sealed class ImportsController(
             return await RefuseUploadAsync(null, Import.Problem.Invalid("Choose an inventory and a file."), cancellationToken);
         }
 
-        var tokenField = antiforgeryOptions.Value.FormFieldName;
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId", tokenField],
-            skipEmptyFile: true, cancellationToken);
+        // The antiforgery token is checked before the rest of the body is read: sent as a header, before a byte of it; as
+        // the form's first field (where the page puts it), before the part after it.
+        var header = antiforgeryOptions.Value.HeaderName;
+        MultipartUpload.FirstField? tokenFirst = null;
+        if (!string.IsNullOrEmpty(header) && !string.IsNullOrEmpty(Request.Headers[header]))
+        {
+            if (!await antiforgery.IsRequestValidAsync(HttpContext))
+            {
+                return BadRequest();
+            }
+        }
+        else
+        {
+            tokenFirst = new MultipartUpload.FirstField(antiforgeryOptions.Value.FormFieldName, IsAntiforgeryTokenValidAsync);
+        }
+
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"],
+            skipEmptyFile: true, tokenFirst, cancellationToken);
+        if (received.Rejected)
+        {
+            return BadRequest();
+        }
+
         int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var id) ? id : null;
         if (received.Problem is not null)
         {
             return await RefuseUploadAsync(inventoryId, received.Problem, cancellationToken);
-        }
-
-        if (!await IsAntiforgeryTokenValidAsync(received.Fields.GetValueOrDefault(tokenField)))
-        {
-            return BadRequest();
         }
 
         if (inventoryId is null || received.File is null)
@@ -493,7 +508,7 @@ public sealed class ImportsController(
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, rows, column,
             message, error, check, proposal, revertConflicts, correctionsAfter);
 
-    private async Task<bool> IsAntiforgeryTokenValidAsync(string? token)
+    private async Task<bool> IsAntiforgeryTokenValidAsync(string token)
     {
         var header = antiforgeryOptions.Value.HeaderName;
         if (string.IsNullOrEmpty(token) || string.IsNullOrEmpty(header))

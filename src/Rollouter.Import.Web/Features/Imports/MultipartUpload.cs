@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Rollouter.Import.Importing.Files;
@@ -7,7 +8,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// <summary>
 /// A multipart upload read section by section, for the upload page and the API alike: the part named <c>file</c> is
 /// streamed into a <see cref="ReceivedUpload"/> (size-limited, never buffered), the text fields asked for are read,
-/// every other part is skipped. Disposing deletes the received file. A body that is not a multipart body after all (it
+/// every other part is skipped; no part but the file may pass 4 KB, the whole body the upload limit, chunked or not. Disposing deletes the received file. A body that is not a multipart body after all (it
 /// breaks off before its closing boundary, a part's headers are too long, the boundary is longer than the 70 characters
 /// RFC 2046 allows) is the client's mistake: a <see cref="Problem"/> (400), never an exception. A client that goes away
 /// mid-upload ends the read with an <see cref="OperationCanceledException"/> (which the app answers as 499, not as an
@@ -30,14 +31,41 @@ public sealed class MultipartUpload : IDisposable
     /// <summary>The upload was refused while reading it (a file too large, a body that is not multipart); reading stopped there.</summary>
     public Problem? Problem { get; private set; }
 
+    /// <summary>
+    /// The first part was not the field <see cref="FirstField"/> asked for, or its check said no: nothing after it was
+    /// read (the page's antiforgery token, checked before the rest of the body is looked at).
+    /// </summary>
+    public bool Rejected { get; private set; }
+
     /// <summary>The text fields read before the end (or before the problem).</summary>
     public IReadOnlyDictionary<string, string> Fields => fields;
 
     /// <summary>The answer to a body that is not a multipart body after all.</summary>
     public const string NotMultipartMessage = "The upload is not a valid multipart body.";
 
+    /// <summary>The answer to a second file in one upload.</summary>
+    public const string SecondFileMessage = "The upload holds more than one file; send one file per import.";
+
     /// <summary>The longest boundary RFC 2046 allows.</summary>
     public const int MaxBoundaryLength = 70;
+
+    /// <summary>The most a part other than the file may hold; a form field (an id, a token) is far shorter.</summary>
+    public const int MaxFieldBytes = 4 * 1024;
+
+    /// <summary>The most parts an upload may have; the form has three (token, inventory, file).</summary>
+    public const int MaxSections = 16;
+
+    /// <summary>The answer to a form field longer than <see cref="MaxFieldBytes"/>.</summary>
+    public static string FieldTooLongMessage(string? name) => name is null
+        ? "A part of the upload other than the file is longer than 4 KB."
+        : $"The form field {name} is longer than 4 KB.";
+
+    /// <summary>The answer to an upload of more than <see cref="MaxSections"/> parts.</summary>
+    public static readonly string TooManySectionsMessage =
+        $"The upload has more than {MaxSections} parts; send the inventory and one file.";
+
+    /// <summary>A field that must come first, checked before anything after it is read (the page's antiforgery token).</summary>
+    public sealed record FirstField(string Name, Func<string, Task<bool>> IsValid);
 
     /// <summary>The boundary of a multipart content type; null when the request is not multipart.</summary>
     public static string? Boundary(string? contentType) =>
@@ -48,10 +76,13 @@ public sealed class MultipartUpload : IDisposable
 
     /// <summary>
     /// Reads <paramref name="body"/>. <paramref name="skipEmptyFile"/>: a file part without a file name (what a browser
-    /// sends when no file was chosen) is drained instead of received.
+    /// sends when no file was chosen) is drained instead of received. <paramref name="firstField"/>: the field the body
+    /// must start with, checked before the rest is read. Bounded whether or not the request declared its length: at most
+    /// <see cref="ImportUploads.MaxRequestBytes"/> in all (413 beyond, as for a file too large), <see cref="MaxFieldBytes"/>
+    /// a part other than the file, <see cref="MaxSections"/> parts and one file (400 beyond).
     /// </summary>
     public static async Task<MultipartUpload> ReadAsync(Stream body, string boundary, ImportUploads uploads,
-        IReadOnlyCollection<string> fieldNames, bool skipEmptyFile, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> fieldNames, bool skipEmptyFile, FirstField? firstField, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uploads);
         ArgumentNullException.ThrowIfNull(fieldNames);
@@ -67,59 +98,85 @@ public sealed class MultipartUpload : IDisposable
         var receiving = false;
         try
         {
-            var reader = new MultipartReader(boundary, body);
+            var reader = new MultipartReader(boundary, new CountedBodyStream(body, uploads.MaxRequestBytes));
+            var sections = 0;
+            var files = 0;
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                if (++sections > MaxSections)
                 {
+                    return result.Refuse(Problem.Invalid(TooManySectionsMessage));
+                }
+
+                ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition);
+                var name = disposition is null ? null : HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                if (firstField is not null && sections == 1)
+                {
+                    // Nothing but the expected field is read before its check: a body without it is refused unread.
+                    if (name != firstField.Name || disposition?.IsFileDisposition() != false
+                        || await ReadFieldAsync(section.Body, cancellationToken) is not { } value
+                        || !await firstField.IsValid(value))
+                    {
+                        result.Rejected = true;
+                        return result;
+                    }
+
                     continue;
                 }
 
-                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
-                if (disposition.IsFileDisposition() && name == "file")
+                if (disposition is not null && disposition.IsFileDisposition() && name == "file")
                 {
                     var fileName = disposition.FileNameStar.HasValue
                         ? disposition.FileNameStar.Value
                         : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
                     if (skipEmptyFile && string.IsNullOrEmpty(fileName))
                     {
+                        // Counted against the whole body's limit, as everything is.
                         await section.Body.CopyToAsync(Stream.Null, cancellationToken);
                         continue;
                     }
 
-                    result.File?.Dispose();
-                    result.File = null;
+                    if (++files > 1)
+                    {
+                        return result.Refuse(Problem.Invalid(SecondFileMessage));
+                    }
+
                     result.FileName = fileName;
                     receiving = true;
                     var received = await uploads.ReceiveAsync(new RequestBodyStream(section.Body), cancellationToken);
                     receiving = false;
                     if (received.Failed)
                     {
-                        result.Problem = received.Problem;
-                        return result;
+                        return result.Refuse(received.Problem);
                     }
 
                     result.File = received.Value;
                 }
-                else if (name is not null && fieldNames.Contains(name))
-                {
-                    using var text = new StreamReader(section.Body);
-                    result.fields[name] = await text.ReadToEndAsync(cancellationToken);
-                }
                 else
                 {
-                    await section.Body.CopyToAsync(Stream.Null, cancellationToken);
+                    var known = name is not null && fieldNames.Contains(name);
+                    if (await ReadFieldAsync(section.Body, cancellationToken) is not { } value)
+                    {
+                        return result.Refuse(Problem.Invalid(FieldTooLongMessage(known ? name : null)));
+                    }
+
+                    if (known && name is not null)
+                    {
+                        result.fields[name] = value;
+                    }
                 }
             }
 
             return result;
         }
+        catch (RequestTooLargeException)
+        {
+            receiving = false;
+            return result.Refuse(uploads.TooLarge());
+        }
         catch (Exception e) when (IsTheBodys(e, receiving) && !cancellationToken.IsCancellationRequested)
         {
-            result.Dispose();
-            result.File = null;
-            result.Problem = Problem.Invalid(NotMultipartMessage);
-            return result;
+            return result.Refuse(Problem.Invalid(NotMultipartMessage));
         }
         catch (Exception e) when (IsTheBodys(e, receiving))
         {
@@ -134,6 +191,36 @@ public sealed class MultipartUpload : IDisposable
         }
     }
 
+    /// <summary>Stops the read with <paramref name="problem"/>: no file is kept.</summary>
+    private MultipartUpload Refuse(Problem problem)
+    {
+        Dispose();
+        File = null;
+        Problem = problem;
+        return this;
+    }
+
+    /// <summary>A part's text, read up to <see cref="MaxFieldBytes"/>; null when the part is longer (the rest unread).</summary>
+    private static async Task<string?> ReadFieldAsync(Stream section, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFieldBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await section.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxFieldBytes)
+        {
+            return null;
+        }
+
+        // As a StreamReader reads it: UTF-8, a byte order mark dropped.
+        var text = buffer.AsSpan(0, length);
+        return Encoding.UTF8.GetString(text.StartsWith(Encoding.UTF8.Preamble) ? text[Encoding.UTF8.Preamble.Length..] : text);
+    }
+
     public void Dispose() => File?.Dispose();
 
     /// <summary>
@@ -143,6 +230,56 @@ public sealed class MultipartUpload : IDisposable
     /// </summary>
     private static bool IsTheBodys(Exception e, bool receiving) =>
         e is MalformedBodyException or InvalidDataException || (e is IOException && !receiving);
+
+    /// <summary>The request body passed <see cref="ImportUploads.MaxRequestBytes"/> (not an IOException: never "not multipart").</summary>
+    private sealed class RequestTooLargeException() : Exception("The upload is larger than this installation accepts.");
+
+    /// <summary>
+    /// The request body, counted as it is read: past <paramref name="max"/> bytes a read throws
+    /// <see cref="RequestTooLargeException"/>, so a body without a declared length (chunked) is as bounded as one with it.
+    /// </summary>
+    private sealed class CountedBodyStream(Stream inner, long max) : Stream
+    {
+        private long total;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Counted(int read)
+        {
+            total += read;
+            return total > max ? throw new RequestTooLargeException() : read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     /// <summary>An exception of reading the request, told apart from one of writing the received file.</summary>
     private sealed class MalformedBodyException(Exception inner) : IOException(inner.Message, inner);

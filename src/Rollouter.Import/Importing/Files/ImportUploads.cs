@@ -27,15 +27,24 @@ public sealed class ReceivedUpload(string path, long size) : IDisposable
 /// </summary>
 public sealed class ImportUploads(string folder, ReaderLimits limits)
 {
-    /// <summary>Room for the multipart form around the file in a request's declared length.</summary>
+    /// <summary>Room for the multipart form around the file in a request's length.</summary>
     private const long FormOverheadBytes = 64 * 1024;
+
+    /// <summary>
+    /// The most an upload request may hold: the largest file and room for the form around it. A declared length above it
+    /// is refused before reading a byte (<see cref="RefuseDeclaredLength"/>), a body sent without one (chunked) as soon as
+    /// it passes it while it is read.
+    /// </summary>
+    public long MaxRequestBytes => limits.MaxFileBytes + FormOverheadBytes;
 
     /// <summary>
     /// The refusal of a request whose declared length already passes the limit (refused before reading a byte); null
     /// when the upload may be read, and <see cref="ReceiveAsync"/> still counts it.
     /// </summary>
-    public Problem? RefuseDeclaredLength(long? contentLength) =>
-        contentLength > limits.MaxFileBytes + FormOverheadBytes ? Problem.TooLarge(TooLargeMessage) : null;
+    public Problem? RefuseDeclaredLength(long? contentLength) => contentLength > MaxRequestBytes ? TooLarge() : null;
+
+    /// <summary>The refusal of an upload larger than the limit (413), the same whichever count found it.</summary>
+    public Problem TooLarge() => Problem.TooLarge(TooLargeMessage);
 
     private string TooLargeMessage =>
         $"The file is larger than {FormatBytes(limits.MaxFileBytes)}, the largest file this installation accepts.";
