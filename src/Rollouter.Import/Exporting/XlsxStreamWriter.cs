@@ -21,6 +21,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private const int MarkedStyle = 3;
     private const int MarkedQuotedStyle = 4;
     private const int WrappedStyle = 5;
+    private const int HeaderQuotedStyle = 6;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -72,10 +73,11 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
             """, cancellationToken);
         // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
-        // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell.
+        // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell, 6 bold with the
+        // quote prefix (a header that looks like a formula).
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf></cellXfs></styleSheet>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/></cellXfs></styleSheet>
             """, cancellationToken);
 
         var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(cancellationToken);
@@ -108,7 +110,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         return new XlsxStreamWriter(buffered, zip, stream, sheet);
     }
 
-    /// <summary>The header row: bold.</summary>
+    /// <summary>The header row: bold; a header that looks like a formula carries the quote prefix as a value does.</summary>
     public Task WriteHeaderAsync(IReadOnlyList<string> headers) => WriteRowAsync(headers, HeaderStyle);
 
     /// <summary>One row; a null or empty value leaves its cell out.</summary>
@@ -139,7 +141,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
 
             await _sheet.WriteStartElementAsync(null, "c", Main);
             await _sheet.WriteAttributeStringAsync(null, "r", null, _columnNames[i] + rowNumber);
-            var cellStyle = style != 0 ? style : (look?.Invoke(i) ?? CellLook.Plain, LooksLikeFormula(value)) switch
+            var cellStyle = style == HeaderStyle ? (LooksLikeFormula(value) ? HeaderQuotedStyle : HeaderStyle)
+                : (look?.Invoke(i) ?? CellLook.Plain, LooksLikeFormula(value)) switch
             {
                 (CellLook.Marked, true) => MarkedQuotedStyle,
                 (CellLook.Marked, false) => MarkedStyle,

@@ -73,6 +73,29 @@ public sealed class XlsxStreamWriterTests
     }
 
     [Fact]
+    public async Task HeadersThatLookLikeFormulas_AreBoldWithTheQuotePrefix_AndReadBackExactly()
+    {
+        string[] headers = ["Name", "=Cost", "+Extra", "-Rebate", "@Owner", "\tTabbed", "\rReturned"];
+        var xlsx = await WriteAsync(headers, ["PC-1", "1", "2", "3", "4", "5", "6"]);
+
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(xlsx));
+        var row = workbook.Worksheet(1).Row(1);
+        Assert.False(row.Cell(1).Style.IncludeQuotePrefix);
+        Assert.True(row.Cell(1).Style.Font.Bold);
+        for (var column = 2; column <= headers.Length; column++)
+        {
+            Assert.True(row.Cell(column).Style.IncludeQuotePrefix, headers[column - 1]);
+            Assert.True(row.Cell(column).Style.Font.Bold, headers[column - 1]);
+            Assert.False(row.Cell(column).HasFormula, headers[column - 1]);
+        }
+
+        var opened = ImportFileReader.Open(new MemoryStream(xlsx), "export.xlsx");
+        using var file = opened.File ?? throw new InvalidOperationException(opened.Problem!.Message);
+        // The reader trims headers (a leading tab or return included), as for any file.
+        Assert.Equal(headers.Select(h => h.Trim()), file.Columns.Select(c => c.Header));
+    }
+
+    [Fact]
     public async Task PercentageImportedAsShown_ExportedAndImportedAgain_StaysTheSameValue()
     {
         // A cell holding 0.125 in a "0%" format imports as "12.5%"; the export writes that text; importing it gives it back.

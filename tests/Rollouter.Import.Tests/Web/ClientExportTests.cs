@@ -355,3 +355,45 @@ public sealed class SqliteClientExportTests(RolloutWebFactory factory)
 
 public sealed class PostgresClientExportTests(PostgresWebFactory factory)
     : ClientExportTests(factory), IClassFixture<PostgresWebFactory>;
+
+/// <summary>
+/// Fourth QA pass: a custom field named like a formula ("=Cost") was exported as a bare header cell, which Excel takes
+/// for a formula once the cell is edited. The header carries the quote prefix as values do, and the export still
+/// maps back to the field. A fixture of its own: the field and inventory made here.
+/// </summary>
+public abstract class ClientExportFormulaHeaderTests(RolloutWebFactory factory)
+{
+    [Fact]
+    public async Task AFieldNamedLikeAFormula_IsExportedWithTheQuotePrefix_AndMapsBackToTheField()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var created = await client.PostAsJsonAsync("/api/custom-fields", new { name = "=Cost", type = "Input" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fieldId = (await ApiTestClient.ReadAsync(created))["id"]!.GetValue<int>();
+        var workflowId = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.WorkflowId).SingleAsync());
+        var inventory = await client.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories",
+            new { name = "Formula headers", workflowId, customFieldIds = new[] { fieldId } });
+        Assert.Equal(HttpStatusCode.Created, inventory.StatusCode);
+        var inventoryId = (await ApiTestClient.ReadAsync(inventory))["id"]!.GetValue<int>();
+        await ClientExportTests.ImportCsvAsync(client, rolloutId, inventoryId, "Name,=Cost\nFX-0001,=1+1\n", "=Cost", _ => { });
+
+        var exported = await (await client.GetAsync($"/api/inventories/{inventoryId}/export")).Content.ReadAsByteArrayAsync();
+
+        var sheet = ClientExportTests.Sheet(exported);
+        var header = sheet.Row(1).CellsUsed().Single(c => c.GetString() == "=Cost");
+        Assert.True(header.Style.IncludeQuotePrefix);
+        Assert.True(header.Style.Font.Bold);
+        Assert.False(header.HasFormula);
+        Assert.Equal("=1+1", ClientExportTests.Cell(sheet, ClientExportTests.RowOf(sheet, "FX-0001"), "=Cost"));
+        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "export.xlsx", exported));
+        Assert.Contains(again["mapping"]!["columns"]!.AsArray(), c => c!["target"]?.GetValue<string>() == "=Cost");
+        await ClientExportTests.ImportsBackUnchangedAsync(client, rolloutId, inventoryId, exported);
+    }
+}
+
+public sealed class SqliteClientExportFormulaHeaderTests(RolloutWebFactory factory)
+    : ClientExportFormulaHeaderTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresClientExportFormulaHeaderTests(PostgresWebFactory factory)
+    : ClientExportFormulaHeaderTests(factory), IClassFixture<PostgresWebFactory>;
