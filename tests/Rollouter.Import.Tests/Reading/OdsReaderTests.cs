@@ -157,6 +157,90 @@ public sealed class OdsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Ods_AsLibreOfficeWritesIt_EmptyCellsAndRowsRepeatedToTheSheetsEdge_ReadFineAndFast()
+    {
+        // LibreOffice ends a row with its empty cells repeated to column 16,384 (or 1,024) and a sheet with its empty
+        // rows repeated to row 1,048,576: cheap, and no warning.
+        var path = files.Ods("libreoffice.ods",
+            """
+            <table:table table:name="Clients">
+              <table:table-column table:number-columns-repeated="2"/><table:table-column table:number-columns-repeated="16382"/>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Status</text:p></table:table-cell>
+                <table:table-cell table:number-columns-repeated="16382"/>
+              </table:table-row>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>New</text:p></table:table-cell>
+                <table:table-cell table:number-columns-repeated="1022"/>
+              </table:table-row>
+              <table:table-row table:number-rows-repeated="1048560"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+              <table:table-row table:number-rows-repeated="14"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
+            </table:table>
+            """);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(["Name", "Status"], file.Columns.Select(c => c.Header));
+        TestFiles.AssertCells(Assert.Single(rows), "PC-1", "New");
+        Assert.Equal(1, file.CountRows());
+        Assert.Empty(file.Warnings);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"{watch.Elapsed}");
+    }
+
+    [Fact]
+    public void Ods_RepeatsAndSpansNearIntMaxValue_AreCutAtTheSheetsEdge_NeverOverflow()
+    {
+        const string Header = """<table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row>""";
+        static string Cell(string text, string attributes = "") =>
+            $"""<table:table-cell office:value-type="string" {attributes}><text:p>{text}</text:p></table:table-cell>""";
+
+        // Cells repeated 2,147,483,647 times: the row reaches the sheet's last column, which is too wide to import (it
+        // was "damaged" from an overflow).
+        var wide = files.Ods("wide.ods", $"""
+            <table:table table:name="S">{Header}<table:table-row>{Cell("OD-2")}{Cell("x", "table:number-columns-repeated=\"2147483647\"")}{Cell("y", "table:number-columns-repeated=\"2147483647\"")}{Cell("z")}</table:table-row></table:table>
+            """);
+        var tooWide = files.Problem(wide);
+        Assert.Equal(FileProblemKind.TooManyColumns, tooWide.Kind);
+        Assert.Contains("16,384 columns", tooWide.Message);
+
+        // Columns repeated past the edge, hidden: the same.
+        var columns = files.Ods("columns.ods", $"""
+            <table:table table:name="S"><table:table-column table:number-columns-repeated="2147483647" table:visibility="collapse"/><table:table-column table:number-columns-repeated="2147483647"/>{Header}<table:table-row>{Cell("W1")}{Cell("v", "table:number-columns-repeated=\"2147483000\"")}</table:table-row></table:table>
+            """);
+        Assert.Contains("16,384 columns", files.Problem(columns).Message);
+
+        // A merge of 2,147,483,647 × 2,147,483,647 cells: warned as far as the sheet goes (it was "A2:FXSHRXW-2147483648").
+        var merged = files.Ods("merged.ods", $"""
+            <table:table table:name="S">{Header}<table:table-row>{Cell("M", "table:number-columns-spanned=\"2147483647\" table:number-rows-spanned=\"2147483647\"")}</table:table-row></table:table>
+            """);
+        using (var file = files.Open(merged))
+        {
+            TestFiles.AssertCells(Assert.Single(file.ReadRows()), "M");
+            Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.MergedCells && w.Message.StartsWith("Cells A2:XFD1048576 are merged", StringComparison.Ordinal));
+        }
+
+        // Rows repeated 2,147,483,647 times, twice: hidden and empty, read as far as the sheet goes; holding a value,
+        // more rows than an import takes.
+        var hidden = files.Ods("hidden.ods", $"""
+            <table:table table:name="S">{Header}<table:table-row>{Cell("A1")}</table:table-row><table:table-row table:visibility="collapse" table:number-rows-repeated="2147483647"><table:table-cell/></table:table-row><table:table-row table:visibility="collapse" table:number-rows-repeated="2147483647"><table:table-cell/></table:table-row></table:table>
+            """);
+        using (var file = files.Open(hidden))
+        {
+            TestFiles.AssertCells(Assert.Single(file.ReadRows()), "A1");
+            Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.HiddenRows && w.Message.StartsWith("Rows 3–1048576 are hidden", StringComparison.Ordinal));
+        }
+
+        var tall = files.Ods("tall.ods", $"""
+            <table:table table:name="S">{Header}<table:table-row table:number-rows-repeated="2147483647">{Cell("R")}</table:table-row><table:table-row table:number-rows-repeated="2147483647">{Cell("R")}</table:table-row><table:table-row>{Cell("last")}</table:table-row></table:table>
+            """);
+        Assert.Equal(FileProblemKind.TooLarge, files.Problem(tall).Kind);
+    }
+
+    [Fact]
     public void OpenDocumentTextNamedOds_RefusedAsNotASpreadsheet()
     {
         var path = files.Ods("letter.ods", "", mimeType: "application/vnd.oasis.opendocument.text");

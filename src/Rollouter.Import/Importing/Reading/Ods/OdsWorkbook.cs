@@ -424,6 +424,14 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
     /// <summary>Rows repeated more often than this with the same values are a mistake, not data; they end the sheet.</summary>
     private const int MaxRepeatedRows = 1_100_000;
 
+    /// <summary>
+    /// A sheet's columns and rows, in LibreOffice as in Excel: a repeat or a span past them is cut at the sheet's edge (as
+    /// they open such a file), so no count near int.MaxValue reaches the arithmetic.
+    /// </summary>
+    internal const int SheetColumns = 16_384;
+
+    internal const int SheetRows = 1_048_576;
+
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
         using var package = new XlsxPackage(openStream(), limits);
@@ -483,6 +491,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
     {
         var depth = xml.Depth;
         var number = 1;
+        var columnCount = 0;
         var columnStyles = new List<string?>();
         var cells = new List<(int Column, string Text, bool IsError, int Repeat)>();
         while (xml.Read() && xml.Depth > depth)
@@ -495,7 +504,13 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
             switch (xml.LocalName)
             {
                 case "table-column":
-                    var repeat = Repeat(xml, "number-columns-repeated", Ns.Table);
+                    var repeat = Math.Min(Repeat(xml, "number-columns-repeated", Ns.Table), SheetColumns - columnCount);
+                    if (repeat <= 0)
+                    {
+                        break;
+                    }
+
+                    columnCount += repeat;
                     var columnStyle = xml.GetAttribute("default-cell-style-name", Ns.Table);
                     for (var i = 0; i < repeat && columnStyles.Count <= limits.MaxColumns; i++)
                     {
@@ -505,10 +520,16 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                     yield return new Item.Column(repeat, xml.GetAttribute("visibility", Ns.Table) is "collapse" or "filter");
                     break;
                 case "table-row":
-                    var rows = Repeat(xml, "number-rows-repeated", Ns.Table);
+                    var rows = Math.Min(Repeat(xml, "number-rows-repeated", Ns.Table), SheetRows + 1 - number);
                     var hidden = xml.GetAttribute("visibility", Ns.Table) is "collapse" or "filter";
                     cells.Clear();
                     var merges = xml.IsEmptyElement ? [] : ReadCells(xml, styles, columnStyles, cells, builder, number, facts);
+                    if (rows <= 0)
+                    {
+                        // Past the sheet's last row: nothing a spreadsheet would show.
+                        break;
+                    }
+
                     foreach (var merge in merges)
                     {
                         yield return new Item.Merge(merge);
@@ -561,11 +582,18 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                 continue;
             }
 
-            var repeat = Repeat(xml, "number-columns-repeated", Ns.Table);
+            var repeat = Math.Min(Repeat(xml, "number-columns-repeated", Ns.Table), SheetColumns - column);
+            if (repeat <= 0)
+            {
+                // Past the sheet's last column: nothing a spreadsheet would show.
+                SkipToEnd(xml);
+                continue;
+            }
+
             if (xml.LocalName == "table-cell")
             {
-                var across = Repeat(xml, "number-columns-spanned", Ns.Table);
-                var down = Repeat(xml, "number-rows-spanned", Ns.Table);
+                var across = Math.Min(Repeat(xml, "number-columns-spanned", Ns.Table), SheetColumns - column);
+                var down = Math.Min(Repeat(xml, "number-rows-spanned", Ns.Table), SheetRows + 1 - number);
                 if (across > 1 || down > 1)
                 {
                     merges.Add($"{ColumnLetters.FromIndex(column)}{number}:{ColumnLetters.FromIndex(column + across - 1)}{number + down - 1}");
@@ -577,19 +605,30 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                     cells.Add((column, text, isError, repeat));
                 }
             }
-            else if (!xml.IsEmptyElement)
+            else
             {
                 // A covered cell (under a merge) holds nothing to read: move to its end tag.
-                var inner = xml.Depth;
-                while (xml.Read() && xml.Depth > inner)
-                {
-                }
+                SkipToEnd(xml);
             }
 
             column += repeat;
         }
 
         return merges;
+    }
+
+    /// <summary>Moves the reader from an element's start to its end tag (an empty element: stays).</summary>
+    private static void SkipToEnd(XmlReader xml)
+    {
+        if (xml.IsEmptyElement)
+        {
+            return;
+        }
+
+        var inner = xml.Depth;
+        while (xml.Read() && xml.Depth > inner)
+        {
+        }
     }
 
     /// <summary>The text of a cell as a person reads it; the reader is left on its last node.</summary>
