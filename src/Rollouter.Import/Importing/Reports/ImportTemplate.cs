@@ -22,6 +22,14 @@ public static class ImportTemplate
     /// <summary>Rows below the header that get the dropdowns.</summary>
     public const int ValidatedRows = 10_000;
 
+    /// <summary>
+    /// Excel's limits for a data validation's error and prompt title and message: past them it reports the file as
+    /// damaged ("We found a problem with some content"), so a long field or workflow name is shortened there.
+    /// </summary>
+    public const int MaxValidationTitle = 32;
+
+    public const int MaxValidationMessage = 255;
+
     public static string FileName(string inventoryName)
     {
         var cleaned = new string([.. (inventoryName ?? "").Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')]).Trim('-');
@@ -87,10 +95,10 @@ public static class ImportTemplate
             {
                 validation.ShowErrorMessage = true;
                 validation.ErrorStyle = i == 1 ? XLErrorStyle.Stop : XLErrorStyle.Warning;
-                validation.ErrorTitle = headers[i];
-                validation.ErrorMessage = i == 1
+                validation.ErrorTitle = Shorten(headers[i], MaxValidationTitle);
+                validation.ErrorMessage = Shorten(i == 1
                     ? $"Choose one of the statuses of the workflow \"{inventory.WorkflowName}\"."
-                    : $"Choose one of the options of {headers[i]}.";
+                    : $"Choose one of the options of {headers[i]}.", MaxValidationMessage);
             }
         }
 
@@ -151,6 +159,23 @@ public static class ImportTemplate
         }
 
         return string.Join(" ", parts);
+    }
+
+    /// <summary>At most <paramref name="max"/> characters, ending in "…" when cut (never inside a surrogate pair).</summary>
+    private static string Shorten(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var keep = max - 1;
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(text.AsSpan(0, keep), "…");
     }
 
     /// <summary>Stores the text as text, never as a number, date or formula; a formula-like text gets the quote prefix.</summary>
