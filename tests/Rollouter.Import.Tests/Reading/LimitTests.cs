@@ -82,6 +82,86 @@ public sealed class LimitTests : IDisposable
     }
 
     [Fact]
+    public void ReadRows_XlsxCellsOf200MillionCharacters_AreRowIssuesAndTheirTextIsNeverHeld()
+    {
+        // One inline string and one shared string of 200 million characters each (400 MB as .NET strings), written
+        // in chunks; the first begins with Excel's escaped carriage return, decoded in the kept part.
+        const int Huge = 200_000_000;
+        var path = StreamedXlsx("bigcells.xlsx",
+            sheet =>
+            {
+                sheet.Write("""<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Notes</t></is></c></row>""");
+                sheet.Write("""<row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" t="inlineStr"><is><t>A_x000D_""");
+                WriteRepeated(sheet, 'x', Huge - 2);
+                sheet.Write("""</t></is></c></row>""");
+                sheet.Write("""<row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3" t="s"><v>0</v></c></row>""");
+                sheet.Write("""<row r="4"><c r="A4" t="inlineStr"><is><t>PC-3</t></is></c><c r="B4" t="s"><v>1</v></c></row>""");
+            },
+            strings =>
+            {
+                strings.Write("<si><t>");
+                WriteRepeated(strings, 'y', Huge);
+                strings.Write("</t></si><si><t>short</t></si>");
+            });
+        var limits = new ReaderLimits { MaxCompressionRatio = 1_000_000 };
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        List<SourceRow> rows;
+        using (var file = files.Open(path, limits: limits))
+        {
+            rows = [.. file.ReadRows()];
+            file.CountRows();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 64L * 1024 * 1024, $"Reading allocated {allocated:N0} bytes.");
+        Assert.Equal("cell B2 holds 200,000,000 characters; at most 32,767 are allowed", Assert.Single(rows[0].Issues).Message);
+        Assert.Equal(32_767, rows[0][1]!.Length);
+        Assert.StartsWith("A\rxxx", rows[0][1]);
+        Assert.Equal("cell B3 holds 200,000,000 characters; at most 32,767 are allowed", Assert.Single(rows[1].Issues).Message);
+        Assert.Equal(new string('y', 32_767), rows[1][1]);
+        Assert.Empty(rows[2].Issues);
+        Assert.Equal("short", rows[2][1]);
+    }
+
+    [Fact]
+    public void Open_XlsxSharedStringsBeyondTheirMemoryLimit_RefusedAsTooLarge()
+    {
+        var strings = Enumerable.Range(1, 20_000).Select(i => $"Client {i:D6}").ToArray();
+        var rows = string.Concat(Enumerable.Range(0, strings.Length).Select(i => $"""<row r="{i + 2}"><c r="A{i + 2}" t="s"><v>{i}</v></c></row>"""));
+        var path = files.RawXlsx("clients.xlsx", """<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>""" + rows, strings);
+
+        // 20,000 items of 13 characters take about 1.2 MB by the estimate (26 bytes of text and 32 of bookkeeping each).
+        using (var file = files.Open(path, limits: new ReaderLimits { MaxSharedStringsBytes = 2 * 1024 * 1024 }))
+        {
+            Assert.Equal(strings.Length, file.CountRows());
+        }
+
+        using var limited = files.Open(path, limits: new ReaderLimits { MaxSharedStringsBytes = 1024 * 1024 });
+        var refused = Assert.Throws<ImportFileException>(() => limited.CountRows());
+
+        Assert.Equal(FileProblemKind.TooLarge, refused.Problem.Kind);
+        Assert.StartsWith("The workbook holds more text than can be read safely: its shared strings (the text of its cells) take more than 1.0 MB to read; at most 1.0 MB are allowed.", refused.Message);
+    }
+
+    [Fact]
+    public void ReadRows_XlsxEscapesAcrossChunksAndRuns_DecodedAsInTheWholeText()
+    {
+        // An escape astride the reader's 8,192-character chunks, one split between two runs of rich text, an
+        // underscore before an escape ("_x_x0042_" is "_xB") and underscores that begin none.
+        var text = new string('a', 8_190) + "_x0041_" + "_x_x0042_" + "my_file_x00";
+        var path = files.RawXlsx("escapes.xlsx",
+            $"""<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Notes</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" t="inlineStr"><is><t>{text}</t></is></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3" t="inlineStr"><is><r><t>a_x00</t></r><r><t>43_b</t></r></is></c></row>""");
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal(new string('a', 8_190) + "A_xBmy_file_x00", rows[0][1]);
+        Assert.Equal("aC" + "b", rows[1][1]);
+    }
+
+    [Fact]
     public void ReadRows_MoreRowsThanTheLimit_ThrowsTooLargeAndCountRowsToo()
     {
         var text = "Name\n" + string.Join("\n", Enumerable.Range(1, 20).Select(i => $"PC-{i}"));
@@ -299,6 +379,52 @@ public sealed class LimitTests : IDisposable
         var problem = files.Problem(path, limits: new ReaderLimits { RatioCheckMinBytes = 1024 * 1024 });
 
         Assert.Contains(problem.Kind, new[] { FileProblemKind.TooLarge, FileProblemKind.Corrupt });
+    }
+
+    /// <summary>A hand-made .xlsx (as <see cref="TestFiles.RawXlsx"/>) whose sheet data and shared strings are
+    /// written part by part, so that a test never holds them whole.</summary>
+    private string StreamedXlsx(string fileName, Action<TextWriter> sheetData, Action<TextWriter> sharedStrings)
+    {
+        const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var template = files.RawXlsx("template-" + fileName, "");
+        var path = files.Path(fileName);
+        using var source = ZipFile.OpenRead(template);
+        using var target = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var entry in source.Entries)
+        {
+            using var writer = new StreamWriter(target.CreateEntry(entry.FullName, CompressionLevel.Fastest).Open(), new UTF8Encoding(false), 1 << 16);
+            switch (entry.FullName)
+            {
+                case "xl/worksheets/sheet1.xml":
+                    writer.Write($"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}"><sheetData>""");
+                    sheetData(writer);
+                    writer.Write("</sheetData></worksheet>");
+                    break;
+                case "xl/sharedStrings.xml":
+                    writer.Write($"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">""");
+                    sharedStrings(writer);
+                    writer.Write("</sst>");
+                    break;
+                default:
+                    using (var reader = new StreamReader(entry.Open()))
+                    {
+                        writer.Write(reader.ReadToEnd());
+                    }
+
+                    break;
+            }
+        }
+
+        return path;
+    }
+
+    private static void WriteRepeated(TextWriter writer, char c, int count)
+    {
+        var chunk = new string(c, 1 << 16);
+        for (var left = count; left > 0; left -= chunk.Length)
+        {
+            writer.Write(chunk.AsSpan(0, Math.Min(left, chunk.Length)));
+        }
     }
 
     private string ZipWithZeros(string name, int size)

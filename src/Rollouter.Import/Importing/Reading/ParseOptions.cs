@@ -69,6 +69,13 @@ public sealed record ReaderLimits
     /// <summary>Declared or actual inflated size of one part of a zip-based workbook.</summary>
     public long MaxEntryInflatedBytes { get; init; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Memory the shared strings of an .xlsx may take (estimated: 2 bytes a character, each item cut at
+    /// <see cref="MaxCellLength"/>, and <see cref="Xlsx.SharedStrings.ItemOverheadBytes"/> more an item). A million
+    /// rows with six columns of distinct 15-character texts take about 370 MB; beyond the limit the workbook is refused.
+    /// </summary>
+    public long MaxSharedStringsBytes { get; init; } = 512L * 1024 * 1024;
+
     /// <summary>Declared inflated size of all parts of a zip-based workbook together.</summary>
     public long MaxTotalInflatedBytes { get; init; } = 2048L * 1024 * 1024;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Xml;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
@@ -19,7 +18,7 @@ internal sealed class XlsxSheetSource(
         using var package = new XlsxPackage(openStream(), limits);
         using var xml = package.OpenXml(part);
         var names = new Names(xml.NameTable);
-        var builder = new StringBuilder();
+        var text = new XlsxText(limits.MaxCellLength);
         var row = new RawRow(columnCap);
 
         while (xml.Read())
@@ -69,7 +68,7 @@ internal sealed class XlsxSheetSource(
             row.Reset(number, hidden);
             if (!xml.IsEmptyElement)
             {
-                ReadCells(xml, names, row, builder);
+                ReadCells(xml, names, row, text);
             }
 
             yield return row;
@@ -86,155 +85,7 @@ internal sealed class XlsxSheetSource(
         }
     }
 
-    /// <summary>Reads the text of a shared string item or inline string (plain or rich text; phonetic runs left out).</summary>
-    internal static string ReadStringItem(XmlReader xml, StringBuilder builder)
-    {
-        if (xml.IsEmptyElement)
-        {
-            xml.Read();
-            return "";
-        }
-
-        var depth = xml.Depth;
-        builder.Clear();
-        string? single = null;
-        var parts = 0;
-        xml.Read();
-        while (xml.Depth > depth)
-        {
-            if (xml.NodeType == XmlNodeType.Element)
-            {
-                if (xml.LocalName == "t")
-                {
-                    var text = ReadText(xml);
-                    if (parts++ == 0)
-                    {
-                        single = text;
-                    }
-                    else
-                    {
-                        if (parts == 2)
-                        {
-                            builder.Append(single);
-                        }
-
-                        builder.Append(text);
-                    }
-
-                    continue;
-                }
-
-                if (xml.LocalName == "rPh")
-                {
-                    xml.Skip();
-                    continue;
-                }
-            }
-
-            if (!xml.Read())
-            {
-                throw new XmlException("The text of a cell is cut off.");
-            }
-        }
-
-        xml.Read();
-        return Unescape(parts <= 1 ? single ?? "" : builder.ToString());
-    }
-
-    /// <summary>
-    /// The text with its OOXML escapes decoded (ECMA-376 Part 1, 22.9.2.19 ST_Xstring): <c>_xHHHH_</c> is the UTF-16
-    /// code unit HHHH. Excel writes a carriage return in a cell as <c>_x000D_</c> (so "\r\n" arrives as
-    /// <c>_x000D_</c> and a line feed), XlsxWriter and others write control characters so, and a literal "_x" that
-    /// could be taken for an escape is written <c>_x005F_x</c>. Text without "_x", almost every cell, is returned as it is.
-    /// </summary>
-    internal static string Unescape(string text)
-    {
-        var at = text.IndexOf("_x", StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return text;
-        }
-
-        StringBuilder? builder = null;
-        var copied = 0;
-        while (at >= 0 && at + 7 <= text.Length)
-        {
-            if (text[at + 6] == '_' && IsHex(text[at + 2]) && IsHex(text[at + 3]) && IsHex(text[at + 4]) && IsHex(text[at + 5]))
-            {
-                builder ??= new StringBuilder(text.Length);
-                builder.Append(text, copied, at - copied);
-                builder.Append((char)int.Parse(text.AsSpan(at + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-                copied = at + 7;
-                at = text.IndexOf("_x", copied, StringComparison.Ordinal);
-            }
-            else
-            {
-                at = text.IndexOf("_x", at + 1, StringComparison.Ordinal);
-            }
-        }
-
-        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
-
-        static bool IsHex(char c) => char.IsAsciiHexDigit(c);
-    }
-
-    /// <summary>
-    /// The text of a simple element (&lt;v&gt;, &lt;t&gt;), leaving the reader after its end tag; the common single text
-    /// node is taken directly, anything else goes through the general (slower) content reader.
-    /// </summary>
-    private static string ReadText(XmlReader xml)
-    {
-        if (xml.IsEmptyElement)
-        {
-            xml.Read();
-            return "";
-        }
-
-        xml.Read();
-        if (xml.NodeType == XmlNodeType.EndElement)
-        {
-            xml.Read();
-            return "";
-        }
-
-        if (xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace)
-        {
-            var value = xml.Value;
-            xml.Read();
-            if (xml.NodeType == XmlNodeType.EndElement)
-            {
-                xml.Read();
-                return value;
-            }
-
-            var builder = new StringBuilder(value);
-            while (xml.NodeType != XmlNodeType.EndElement)
-            {
-                if (xml.NodeType is XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace or XmlNodeType.CDATA)
-                {
-                    builder.Append(xml.Value);
-                }
-
-                if (!xml.Read())
-                {
-                    throw new XmlException("The worksheet ends inside a value.");
-                }
-            }
-
-            xml.Read();
-            return builder.ToString();
-        }
-
-        return xml.ReadContentAsString() is var rest && xml.NodeType == XmlNodeType.EndElement ? Finish(xml, rest) : rest;
-
-        static string Finish(XmlReader xml, string text)
-        {
-            xml.Read();
-            return text;
-        }
-    }
-
-    private void ReadCells(XmlReader xml, Names names, RawRow row, StringBuilder builder)
+    private void ReadCells(XmlReader xml, Names names, RawRow row, XlsxText text)
     {
         var lastColumn = -1;
         while (xml.Read())
@@ -279,6 +130,7 @@ internal sealed class XlsxSheetSource(
 
             string? value = null;
             string? inline = null;
+            int valueLength = 0, inlineLength = 0;
             var formula = false;
             var depth = xml.Depth;
             xml.Read();
@@ -288,13 +140,16 @@ internal sealed class XlsxSheetSource(
                 {
                     if (ReferenceEquals(xml.LocalName, names.V))
                     {
-                        value = ReadText(xml);
+                        // Only a formula's text result is escaped text; numbers, indexes and booleans are not.
+                        value = text.ReadElement(xml, unescape: type == "str");
+                        valueLength = text.Length;
                         continue;
                     }
 
                     if (ReferenceEquals(xml.LocalName, names.Is))
                     {
-                        inline = ReadStringItem(xml, builder);
+                        inline = text.ReadStringItem(xml);
+                        inlineLength = text.Length;
                         continue;
                     }
 
@@ -323,18 +178,18 @@ internal sealed class XlsxSheetSource(
             {
                 case "s":
                     // Excel opens a cell whose index is empty or points past the shared strings as an empty cell.
-                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && sharedStrings.TryGet(index, out var shared))
+                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && sharedStrings.TryGet(index, out var shared, out var sharedLength))
                     {
-                        row.Add(column, shared);
+                        row.Add(column, shared, length: sharedLength);
                     }
 
                     break;
                 case "inlineStr":
-                    row.Add(column, inline ?? value ?? "");
+                    row.Add(column, inline ?? value ?? "", length: inline is null ? valueLength : inlineLength);
                     break;
                 case "str":
-                    // A formula's text result, escaped as any other text (an inline string is unescaped already).
-                    row.Add(column, value is null ? inline ?? "" : Unescape(value));
+                    // A formula's text result, unescaped as it was read.
+                    row.Add(column, value ?? inline ?? "", length: value is null ? inlineLength : valueLength);
                     break;
                 case "b":
                     row.Add(column, value is "1" or "true" ? "TRUE" : "FALSE");
@@ -348,15 +203,16 @@ internal sealed class XlsxSheetSource(
                 default:
                     if (value is null)
                     {
-                        row.Add(column, inline ?? "");
+                        row.Add(column, inline ?? "", length: inlineLength);
                     }
-                    else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                    else if (valueLength <= value.Length && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                     {
                         row.Add(column, CellText.Format(number, Format(style), date1904));
                     }
                     else
                     {
-                        row.Add(column, value);
+                        // Not a number, or cut short by the cell length limit (a row error then, not a number).
+                        row.Add(column, value, length: valueLength);
                     }
 
                     break;
