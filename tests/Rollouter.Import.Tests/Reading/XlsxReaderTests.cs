@@ -345,6 +345,58 @@ public sealed class XlsxReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xlsx_TableTotalsRow_NotImportedAndWarned()
+    {
+        // A hand-made table A1:B4 with one totals row (row 4: "Total" and a SUBTOTAL count), as Excel writes it.
+        var sheet = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Model</t></is></c></row>
+            <row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" t="inlineStr"><is><t>T14</t></is></c></row>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3" t="inlineStr"><is><t>T16</t></is></c></row>
+            <row r="4"><c r="A4" t="str"><f>"Total"</f><v>Total</v></c><c r="B4"><f>SUBTOTAL(103,[Model])</f><v>2</v></c></row>
+            """;
+        var withTotals = TableXlsx("totals.xlsx", sheet, """totalsRowCount="1" totalsRowShown="1" ref="A1:B4" """);
+
+        // totalsRowShown alone says only that a totals row was shown once: the table ends at its last data row.
+        var shownOnce = TableXlsx("shown.xlsx", sheet, """totalsRowShown="1" ref="A1:B3" """);
+
+        using var file = files.Open(withTotals);
+        using var other = files.Open(shownOnce);
+
+        Assert.Equal("Row 4 is the totals row of the table Clients: it was not imported.", Assert.Single(file.Warnings).Message);
+        Assert.Equal(FileWarningKind.TotalsRow, file.Warnings[0].Kind);
+        Assert.Equal(["PC-1", "PC-2"], file.ReadRows().Select(r => r[0]));
+        Assert.Equal(2, file.CountRows());
+        Assert.Equal(2, file.SampleRows.Count);
+        Assert.Empty(other.Warnings);
+        Assert.Equal(3, other.ReadRows().Count());
+    }
+
+    [Fact]
+    public void Xlsx_TableTotalsRowMadeByClosedXml_NotImported()
+    {
+        var path = Workbook(sheet =>
+        {
+            sheet.Cell(1, 1).Value = "Name";
+            sheet.Cell(1, 2).Value = "Serial";
+            for (var r = 2; r <= 6; r++)
+            {
+                sheet.Cell(r, 1).Value = $"PC-{r}";
+                sheet.Cell(r, 2).Value = $"SN{r}";
+            }
+
+            var table = sheet.Range(1, 1, 6, 2).CreateTable("Inventory");
+            table.ShowTotalsRow = true;
+            table.Field(0).TotalsRowLabel = "Total";
+            table.Field(1).TotalsRowFunction = XLTotalsRowFunction.Count;
+        });
+
+        using var file = files.Open(path);
+
+        Assert.Contains(file.Warnings, w => w.Message == "Row 7 is the totals row of the table Inventory: it was not imported.");
+        Assert.Equal(["PC-2", "PC-3", "PC-4", "PC-5", "PC-6"], file.ReadRows().Select(r => r[0]));
+    }
+
+    [Fact]
     public void Xlsx_Date1904SystemAndCustomFormats_ConvertedToIsoDates()
     {
         var path = files.RawXlsx("dates.xlsx",
@@ -487,6 +539,22 @@ public sealed class XlsxReaderTests : IDisposable
         Assert.Equal(3000, file.CountRows());
         Assert.Equal(5, file.SampleRows.Count);
         Assert.All(rows, r => Assert.Equal(r.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), r[1]));
+    }
+
+    /// <summary>A hand-made .xlsx whose sheet holds one table "Clients" with the given attributes.</summary>
+    private string TableXlsx(string fileName, string sheetData, string tableAttributes)
+    {
+        var path = files.RawXlsx(fileName, sheetData, afterSheetData: """<tableParts count="1"><tablePart xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></tableParts>""");
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update);
+        Add("xl/worksheets/_rels/sheet1.xml.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/table" Target="../tables/table1.xml"/></Relationships>""");
+        Add("xl/tables/table1.xml", $"""<?xml version="1.0" encoding="UTF-8"?><table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" id="1" name="Table1" displayName="Clients" {tableAttributes}><autoFilter ref="A1:B3"/><tableColumns count="2"><tableColumn id="1" name="Name" totalsRowLabel="Total"/><tableColumn id="2" name="Model" totalsRowFunction="count"/></tableColumns></table>""");
+        return path;
+
+        void Add(string name, string text)
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(text);
+        }
     }
 
     private string Workbook(Action<IXLWorksheet> fill)

@@ -106,6 +106,9 @@ internal sealed record OpenedSheet(
 
     public IReadOnlyList<string> MergedRanges { get; init; } = [];
 
+    /// <summary>Rows that are the totals row of an Excel table (row number → the table's name): never imported.</summary>
+    public IReadOnlyDictionary<int, string> TotalsRows { get; init; } = new Dictionary<int, string>();
+
     /// <summary>Data rows counted by the format reader while opening (a bound check before streaming), if it knows.</summary>
     public int? RowsWithValues { get; init; }
 

@@ -43,6 +43,9 @@ public enum FileWarningKind
 
     /// <summary>Columns hold formulas never calculated (an .xlsx written by a program, not saved by Excel).</summary>
     UncalculatedFormulas,
+
+    /// <summary>A row is the totals row of an Excel table ("Total", SUBTOTAL formulas): it is not imported.</summary>
+    TotalsRow,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

@@ -77,7 +77,7 @@ public sealed class SpreadsheetFile : IDisposable
         var count = 0;
         foreach (var raw in Guarded(source.ReadRaw(width)))
         {
-            if (raw.Number <= HeaderRow || !IsData(raw, Options.IncludeHiddenRows))
+            if (raw.Number <= HeaderRow || !IsData(raw, Options.IncludeHiddenRows) || opened.TotalsRows.ContainsKey(raw.Number))
             {
                 continue;
             }
@@ -111,7 +111,7 @@ public sealed class SpreadsheetFile : IDisposable
         var open = Enumerable.Range(0, known).Count(c => !named[c]);
         foreach (var raw in Guarded(source.ReadRaw(Limits.MaxColumns + 1)))
         {
-            if (raw.Number <= HeaderRow || !IsData(raw, include))
+            if (raw.Number <= HeaderRow || !IsData(raw, include) || opened.TotalsRows.ContainsKey(raw.Number))
             {
                 continue;
             }
@@ -309,6 +309,11 @@ public sealed class SpreadsheetFile : IDisposable
 
         void Keep(RowSnapshot row)
         {
+            if (opened.TotalsRows.ContainsKey(row.Number))
+            {
+                return;
+            }
+
             if (row.Hidden && !include)
             {
                 hiddenSkipped++;
@@ -587,6 +592,12 @@ public sealed class SpreadsheetFile : IDisposable
             warnings.Add(new FileWarning(FileWarningKind.UncalculatedFormulas, uncalculated.Count == 1
                 ? $"Column {named} holds formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again."
                 : $"Columns {named}{more} hold formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again."));
+        }
+
+        foreach (var (row, table) in opened.TotalsRows.Where(t => t.Key > headerRow).OrderBy(t => t.Key).Take(10))
+        {
+            warnings.Add(new FileWarning(FileWarningKind.TotalsRow,
+                $"Row {row.ToString(CultureInfo.InvariantCulture)} is the totals row of the table {table}: it was not imported."));
         }
 
         if (opened.MergedRanges.Count > 0)

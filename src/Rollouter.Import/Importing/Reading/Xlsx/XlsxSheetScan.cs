@@ -5,7 +5,7 @@ namespace Rollouter.Import.Importing.Reading.Xlsx;
 
 /// <summary>
 /// One fast pass over the bytes of a worksheet part that reads no cell values: hidden columns (before the rows),
-/// hidden rows, rows that hold values, and the auto-filter and merged cells (after the rows), for the warnings the
+/// hidden rows, rows that hold values, and the auto-filter, merged cells and tables (after the rows), for the warnings the
 /// mapping step shows. A tag scanner rather than an XML parser: it looks only at the start tags it needs, so a
 /// 100,000-row sheet takes a fraction of the time a full parse would. The streaming reader parses properly.
 /// </summary>
@@ -24,6 +24,9 @@ internal sealed class XlsxSheetScan
     public List<string> MergedRanges { get; } = [];
 
     public int RowsWithValues { get; private set; }
+
+    /// <summary>The relationship ids of the sheet's tables (<c>&lt;tablePart r:id="…"/&gt;</c>, after the rows).</summary>
+    public List<string> TableParts { get; } = [];
 
     public static XlsxSheetScan Run(XlsxPackage package, string part)
     {
@@ -140,6 +143,10 @@ internal sealed class XlsxSheetScan
             else if (name.SequenceEqual("mergeCell"u8) && Text(Attribute(attributes, "ref"u8)) is { } range)
             {
                 scan.MergedRanges.Add(range);
+            }
+            else if (name.SequenceEqual("tablePart"u8) && Text(Attribute(attributes, "id"u8)) is { } table)
+            {
+                scan.TableParts.Add(table);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
@@ -10,6 +11,9 @@ internal sealed class XlsxWorkbook : WorkbookFile
 {
     private const string RelationshipsNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
     private const string StrictRelationshipsNamespace = "http://purl.oclc.org/ooxml/officeDocument/relationships";
+
+    /// <summary>Excel gives a table one totals row at most; more is not taken from a file.</summary>
+    private const int MaxTotalsRows = 10;
 
     private readonly Func<Stream> openStream;
     private readonly ReaderLimits limits;
@@ -81,10 +85,63 @@ internal sealed class XlsxWorkbook : WorkbookFile
             AutoFilterActive = scan.AutoFilterActive,
             MergedRanges = scan.MergedRanges,
             RowsWithValues = scan.RowsWithValues,
+            TotalsRows = scan.TableParts.Count == 0 ? new Dictionary<int, string>() : ReadTotalsRows(part, scan.TableParts),
         };
     }
 
     public override void Dispose() => strings?.Dispose();
+
+    /// <summary>
+    /// The totals rows of the sheet's tables (ListObjects): a table's <c>ref</c> covers its header, data and
+    /// <c>totalsRowCount</c> totals rows at the bottom (ECMA-376 Part 1, 18.5.1.2; <c>totalsRowShown</c> says only
+    /// whether one was ever shown). A table part that is missing or unreadable names no row.
+    /// </summary>
+    private Dictionary<int, string> ReadTotalsRows(string sheetPart, List<string> tableIds)
+    {
+        var rows = new Dictionary<int, string>();
+        using var package = new XlsxPackage(openStream(), limits);
+        var rels = package.Relationships(sheetPart);
+        foreach (var id in tableIds)
+        {
+            if (!rels.TryGetValue(id, out var rel) || !rel.Type.EndsWith("/table", StringComparison.Ordinal) || !package.Has(rel.Target))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var xml = package.OpenXml(rel.Target);
+                if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != "table")
+                {
+                    continue;
+                }
+
+                var name = xml.GetAttribute("displayName") ?? xml.GetAttribute("name") ?? id;
+                var last = LastRow(xml.GetAttribute("ref"));
+                if (int.TryParse(xml.GetAttribute("totalsRowCount"), NumberStyles.None, CultureInfo.InvariantCulture, out var totals) && totals is > 0 and <= MaxTotalsRows && last > totals)
+                {
+                    for (var row = last - totals + 1; row <= last; row++)
+                    {
+                        rows.TryAdd(row, name);
+                    }
+                }
+            }
+            catch (XmlException)
+            {
+                // A damaged table part: its rows are read as any others.
+            }
+        }
+
+        return rows;
+
+        // "A1:D10" → 10; 0 when the reference cannot be read.
+        static int LastRow(string? reference)
+        {
+            var cell = reference?[(reference.IndexOf(':', StringComparison.Ordinal) + 1)..].TrimStart('$') ?? "";
+            var digits = cell.AsSpan().TrimStart("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$");
+            return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var row) ? row : 0;
+        }
+    }
 
     /// <returns>The sheets, the date system, and whether the workbook asks to be recalculated when opened
     /// (<c>&lt;calcPr fullCalcOnLoad="1"/&gt;</c>, as XlsxWriter and openpyxl write it).</returns>
