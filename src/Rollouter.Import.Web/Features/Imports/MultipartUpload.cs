@@ -238,10 +238,25 @@ public sealed class MultipartUpload : IDisposable
     /// The request body, counted as it is read: past <paramref name="max"/> bytes a read throws
     /// <see cref="RequestTooLargeException"/>, so a body without a declared length (chunked) is as bounded as one with it.
     /// </summary>
-    private sealed class CountedBodyStream(Stream inner, long max) : Stream
+    private sealed class CountedBodyStream(Stream inner, long max) : ReadOnlyStream
     {
         private long total;
 
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        private int Counted(int read)
+        {
+            total += read;
+            return total > max ? throw new RequestTooLargeException() : read;
+        }
+    }
+
+    /// <summary>A view of the request body that is only read, forward.</summary>
+    private abstract class ReadOnlyStream : Stream
+    {
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -256,19 +271,8 @@ public sealed class MultipartUpload : IDisposable
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Counted(await inner.ReadAsync(buffer, cancellationToken));
-
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Counted(int read)
-        {
-            total += read;
-            return total > max ? throw new RequestTooLargeException() : read;
-        }
 
         public override void Flush()
         {
@@ -285,22 +289,8 @@ public sealed class MultipartUpload : IDisposable
     private sealed class MalformedBodyException(Exception inner) : IOException(inner.Message, inner);
 
     /// <summary>A read-only view of a request stream whose read failures become <see cref="MalformedBodyException"/>.</summary>
-    private sealed class RequestBodyStream(Stream inner) : Stream
+    private sealed class RequestBodyStream(Stream inner) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override int Read(byte[] buffer, int offset, int count)
         {
             try
@@ -324,18 +314,5 @@ public sealed class MultipartUpload : IDisposable
                 throw new MalformedBodyException(e);
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
