@@ -126,6 +126,61 @@ public sealed class LimitTests : IDisposable
     }
 
     [Fact]
+    public void ReadRows_OdsCellOf200MillionCharacters_IsARowIssueAndItsTextIsNeverHeld()
+    {
+        // One cell of 200 million characters (400 MB as a .NET string) in two paragraphs with a line break, a tab,
+        // spans and whitespace between them, written in chunks; the kept part reads as the whole text would begin.
+        const int Huge = 200_000_000;
+        var path = StreamedOds("bigcell.ods", table =>
+        {
+            table.Write("""<table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Notes</text:p></table:table-cell></table:table-row>""");
+            table.Write("""<table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>A<text:s text:c="2"/><text:tab/></text:p><text:p><text:span>B</text:span> <text:span>""");
+            WriteRepeated(table, 'x', Huge - 9);
+            table.Write("""</text:span><text:line-break/>z</text:p></table:table-cell></table:table-row>""");
+            table.Write("""<table:table-row><table:table-cell office:value-type="string"><text:p>PC-2</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>short</text:p></table:table-cell></table:table-row>""");
+        });
+        var limits = new ReaderLimits { MaxCompressionRatio = 1_000_000 };
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        List<SourceRow> rows;
+        using (var file = files.Open(path, limits: limits))
+        {
+            rows = [.. file.ReadRows()];
+            file.CountRows();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 64L * 1024 * 1024, $"Reading allocated {allocated:N0} bytes.");
+        Assert.Equal("cell B2 holds 200,000,000 characters; at most 32,767 are allowed", Assert.Single(rows[0].Issues).Message);
+        Assert.Equal(32_767, rows[0][1]!.Length);
+        Assert.StartsWith("A  \t\nB xxx", rows[0][1]);
+        Assert.Empty(rows[1].Issues);
+        Assert.Equal("short", rows[1][1]);
+    }
+
+    [Fact]
+    public void ReadRows_OdsCellAskingForTwoBillionSpaces_IsARowIssueWithoutAllocatingThem()
+    {
+        var path = files.Ods("spaces.ods", """<table:table table:name="Data"><table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Notes</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>b</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>PC-2</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>a<text:s text:c="3"/>b</text:p></table:table-cell></table:table-row></table:table>""");
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        List<SourceRow> rows;
+        using (var file = files.Open(path))
+        {
+            rows = [.. file.ReadRows()];
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 64L * 1024 * 1024, $"Reading allocated {allocated:N0} bytes.");
+        Assert.Equal("cell B2 holds 2,000,000,002 characters; at most 32,767 are allowed", Assert.Single(rows[0].Issues).Message);
+        Assert.Equal("a" + new string(' ', 32_766), rows[0][1]);
+        Assert.Empty(rows[1].Issues);
+        Assert.Equal("a   b", rows[1][1]);
+    }
+
+    [Fact]
     public void Open_XlsxSharedStringsBeyondTheirMemoryLimit_RefusedAsTooLarge()
     {
         var strings = Enumerable.Range(1, 20_000).Select(i => $"Client {i:D6}").ToArray();
@@ -413,6 +468,40 @@ public sealed class LimitTests : IDisposable
 
                     break;
             }
+        }
+
+        return path;
+    }
+
+    /// <summary>A hand-made .ods (as <see cref="TestFiles.Ods"/>) with one table "Data" whose rows are written part
+    /// by part, so that a test never holds them whole.</summary>
+    private string StreamedOds(string fileName, Action<TextWriter> rows)
+    {
+        const string Marker = "<!--rows-->";
+        var template = files.Ods("template-" + fileName, $"""<table:table table:name="Data">{Marker}</table:table>""");
+        var path = files.Path(fileName);
+        using var source = ZipFile.OpenRead(template);
+        using var target = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var entry in source.Entries)
+        {
+            string text;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            var level = entry.FullName == "mimetype" ? CompressionLevel.NoCompression : CompressionLevel.Fastest;
+            using var writer = new StreamWriter(target.CreateEntry(entry.FullName, level).Open(), new UTF8Encoding(false), 1 << 16);
+            var at = entry.FullName == "content.xml" ? text.IndexOf(Marker, StringComparison.Ordinal) : -1;
+            if (at < 0)
+            {
+                writer.Write(text);
+                continue;
+            }
+
+            writer.Write(text.AsSpan(0, at));
+            rows(writer);
+            writer.Write(text.AsSpan(at + Marker.Length));
         }
 
         return path;

@@ -301,7 +301,7 @@ internal sealed class OdsSheetFacts(string name, bool hidden)
     public static List<OdsSheetFacts> ReadAll(XmlReader xml, OdsStyles styles, ReaderLimits limits)
     {
         var sheets = new List<OdsSheetFacts>();
-        var builder = new StringBuilder();
+        var text = new OdsText(limits.MaxCellLength);
         while (xml.Read())
         {
             if (xml.NodeType != XmlNodeType.Element)
@@ -320,7 +320,7 @@ internal sealed class OdsSheetFacts(string name, bool hidden)
 
                 var row = new RawRow(0);
                 var columns = 0;
-                foreach (var item in OdsSheetSource.ReadTable(xml, styles, row, builder, limits, facts: true))
+                foreach (var item in OdsSheetSource.ReadTable(xml, styles, row, text, limits, facts: true))
                 {
                     switch (item)
                     {
@@ -459,8 +459,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
             }
 
             var row = new RawRow(columnCap);
-            var builder = new StringBuilder();
-            foreach (var item in ReadTable(xml, styles, row, builder, limits, facts: false))
+            var text = new OdsText(limits.MaxCellLength);
+            foreach (var item in ReadTable(xml, styles, row, text, limits, facts: false))
             {
                 if (item is Item.Row)
                 {
@@ -487,13 +487,13 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
     /// yielded once per repetition that holds something (an empty repeated row only moves the row number on); with
     /// <paramref name="facts"/> a repeated row is yielded once with its count, and cell values are not formatted.
     /// </summary>
-    internal static IEnumerable<Item> ReadTable(XmlReader xml, OdsStyles styles, RawRow row, StringBuilder builder, ReaderLimits limits, bool facts)
+    internal static IEnumerable<Item> ReadTable(XmlReader xml, OdsStyles styles, RawRow row, OdsText builder, ReaderLimits limits, bool facts)
     {
         var depth = xml.Depth;
         var number = 1;
         var columnCount = 0;
         var columnStyles = new List<string?>();
-        var cells = new List<(int Column, string Text, bool IsError, int Repeat)>();
+        var cells = new List<(int Column, string Text, bool IsError, int Length, int Repeat)>();
         while (xml.Read() && xml.Depth > depth)
         {
             if (xml.NodeType != XmlNodeType.Element)
@@ -544,16 +544,16 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                         for (var r = 0; r < Math.Min(rows, MaxRepeatedRows); r++)
                         {
                             row.Reset(number + r, hidden);
-                            foreach (var (column, text, isError, cellRepeat) in cells)
+                            foreach (var (column, text, isError, length, cellRepeat) in cells)
                             {
                                 for (var c = 0; c < cellRepeat && column + c < row.ColumnCap; c++)
                                 {
-                                    row.Add(column + c, text, isError);
+                                    row.Add(column + c, text, isError, length);
                                 }
 
                                 if (cellRepeat > 1)
                                 {
-                                    row.Add(column + cellRepeat - 1, text, isError);
+                                    row.Add(column + cellRepeat - 1, text, isError, length);
                                 }
                             }
 
@@ -569,7 +569,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
 
     /// <summary>The cells of a row with something in them; returns the merged ranges that start in it.</summary>
     private static List<string> ReadCells(XmlReader xml, OdsStyles styles, List<string?> columnStyles,
-        List<(int Column, string Text, bool IsError, int Repeat)> cells, StringBuilder builder, int number, bool facts)
+        List<(int Column, string Text, bool IsError, int Length, int Repeat)> cells, OdsText builder, int number, bool facts)
     {
         var merges = new List<string>();
         var depth = xml.Depth;
@@ -599,10 +599,10 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                     merges.Add($"{ColumnLetters.FromIndex(column)}{number}:{ColumnLetters.FromIndex(column + across - 1)}{number + down - 1}");
                 }
 
-                var (text, isError) = ReadCell(xml, styles, column < columnStyles.Count ? columnStyles[column] : null, builder, facts);
+                var (text, isError, length) = ReadCell(xml, styles, column < columnStyles.Count ? columnStyles[column] : null, builder, facts);
                 if (text is not null)
                 {
-                    cells.Add((column, text, isError, repeat));
+                    cells.Add((column, text, isError, length, repeat));
                 }
             }
             else
@@ -631,8 +631,11 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
         }
     }
 
-    /// <summary>The text of a cell as a person reads it; the reader is left on its last node.</summary>
-    private static (string? Text, bool IsError) ReadCell(XmlReader xml, OdsStyles styles, string? columnStyle, StringBuilder builder, bool facts)
+    /// <summary>
+    /// The text of a cell as a person reads it, and its length (of the paragraphs' text, which is kept only up to the
+    /// cell length limit; -1: the text's own); the reader is left on its last node.
+    /// </summary>
+    private static (string? Text, bool IsError, int Length) ReadCell(XmlReader xml, OdsStyles styles, string? columnStyle, OdsText builder, bool facts)
     {
         var type = xml.GetAttribute("value-type", Ns.Office);
         var error = xml.GetAttribute("value-type", Ns.CalcExt) == "error";
@@ -647,17 +650,18 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
         };
         var style = xml.GetAttribute("style-name", Ns.Table) ?? columnStyle;
         var paragraphs = xml.IsEmptyElement ? null : ReadParagraphs(xml, builder);
+        var length = paragraphs is null ? 0 : (int)Math.Min(builder.Length, int.MaxValue);
         if (facts)
         {
-            return (value is not null || paragraphs is { Length: > 0 } ? "x" : null, false);
+            return (value is not null || length > 0 ? "x" : null, false, -1);
         }
 
         if (error)
         {
-            return (paragraphs is { Length: > 0 } ? paragraphs : "#VALUE!", true);
+            return length > 0 ? (paragraphs, true, length) : ("#VALUE!", true, -1);
         }
 
-        return type switch
+        var (text, isError) = type switch
         {
             "float" or "currency" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) =>
                 (CellText.Format(number, styles.FormatOf(style) is { Kind: NumberFormatKind.ZeroPadded } padded ? padded : NumberFormat.General, false), false),
@@ -671,12 +675,16 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                     : new NumberFormat(NumberFormatKind.Time), false), false),
             "boolean" => (value is "true" or "1" ? "TRUE" : "FALSE", false),
             "string" when value is not null => (value, false),
-            _ => (paragraphs is { Length: > 0 } ? paragraphs : value, false),
+            _ => (length > 0 ? paragraphs : value, false),
         };
+        return (text, isError, ReferenceEquals(text, paragraphs) ? length : -1);
     }
 
-    /// <summary>The text of the cell's paragraphs (joined by line breaks), with spaces, tabs and line breaks expanded.</summary>
-    private static string ReadParagraphs(XmlReader xml, StringBuilder builder)
+    /// <summary>
+    /// The text of the cell's paragraphs (joined by line breaks), with spaces, tabs and line breaks expanded, as far as
+    /// <paramref name="builder"/> keeps it (its <see cref="OdsText.Length"/> is the whole text's).
+    /// </summary>
+    private static string ReadParagraphs(XmlReader xml, OdsText builder)
     {
         builder.Clear();
         var depth = xml.Depth;
@@ -686,7 +694,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
         // is one space (ODF 6.1.2), written before what follows it; at the paragraph's start or end, and between
         // paragraphs, it is nothing.
         var paragraphDepth = -1;
-        var paragraphStart = 0;
+        var paragraphStart = 0L;
         var space = false;
         while (xml.Read() && xml.Depth > depth)
         {
@@ -722,7 +730,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                             paragraphStart = builder.Length;
                             break;
                         case "s":
-                            builder.Append(' ', Math.Min(Repeat(xml, "c", Ns.Text), 1000));
+                            // Counted in full, kept only up to the cell length limit: c="2000000000" costs nothing.
+                            builder.Append(' ', Repeat(xml, "c", Ns.Text));
                             break;
                         case "tab":
                             builder.Append('\t');
@@ -742,7 +751,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
 
                     break;
                 case XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.CDATA:
-                    builder.Append(xml.Value);
+                    builder.AppendValue(xml);
                     break;
             }
         }
