@@ -278,6 +278,39 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task RenamingAnOptionClientsHold_OnTheSecondPageOfOptions_ReturnsThereAfterTheQuestion()
+    {
+        // The question's form carried neither the page nor the search: the confirmed rename went back to page 1.
+        var shared = await SharedAsync();
+        await factory.WithDbAsync(async db =>
+        {
+            var field = await db.CustomFields.Include(f => f.Options).SingleAsync(f => f.Id == shared.Field);
+            for (var i = 0; i < 150; i++)
+            {
+                field.Options.Add(new CustomFieldOption { Name = $"Extra {i:D3}", Position = 3 + i });
+            }
+
+            await db.SaveChangesAsync();
+            var client = await db.Clients.SingleAsync(c => c.InventoryId == shared.OwnInventory);
+            client.Values = new() { [shared.Field] = ["Extra 140"] };
+            await db.SaveChangesAsync();
+        });
+        var option = await factory.WithDbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == shared.Field && o.Name == "Extra 140")
+            .Select(o => o.Id).SingleAsync());
+        var admin = await factory.SignInAsync(Admin);
+        var page = $"/settings/custom-fields/{shared.Field}";
+
+        var (_, question, _) = await admin.SubmitAsync($"{page}/options/{option}",
+            new() { ["OptionName"] = "Extra 140 renamed", ["page"] = "2", ["search"] = "extra" }, $"{page}?page=2&search=extra");
+        var form = HtmlPage.Parse(question).FindForm($"{page}/options/{option}");
+        var answer = await admin.PostAsync($"{page}/options/{option}", new FormUrlEncodedContent(form?.HiddenFields() ?? []));
+
+        Assert.Contains("1 client has the option “Extra 140”", question);
+        Assert.Equal($"{page}?page=2&search=extra#options", answer.Headers.Location?.OriginalString);
+        Assert.Contains($"href=\"{page}?page=2&search=extra#options\"", question);
+    }
+
+    [Fact]
     public async Task RenamingAnOptionClientsHold_AsksFirst_NamingHowManyClientsChange()
     {
         var shared = await SharedAsync();

@@ -99,8 +99,17 @@ public sealed record OptionList(IReadOnlyList<(CustomFieldOption Option, int Pla
         $"/settings/custom-fields/{fieldId}?page={page}" + (Search is null ? "" : "&search=" + Uri.EscapeDataString(Search)) + "#options";
 }
 
-/// <summary>The question before an option is renamed in clients' values: how many clients it changes.</summary>
-public sealed record RenameOptionPage(CustomField Field, CustomFieldOption Option, string NewName, int Clients);
+/// <summary>
+/// The question before an option is renamed in clients' values: how many clients it changes. <paramref name="Page"/>
+/// and <paramref name="Search"/>: the page of options the rename was asked on, where the answer returns.
+/// </summary>
+public sealed record RenameOptionPage(CustomField Field, CustomFieldOption Option, string NewName, int Clients, int Page = 1,
+    string? Search = null)
+{
+    public string Back => Page > 1 || Search is not null
+        ? new OptionList([], 0, 0, Search, Page, Page).Link(Field.Id, Page)
+        : $"/settings/custom-fields/{Field.Id}";
+}
 
 /// <summary>An inventory that may switch to a copy of its workflow or field, or <see cref="Blocker"/>: why it may not.</summary>
 public sealed record SwitchChoice(int InventoryId, string Name, string? Blocker);

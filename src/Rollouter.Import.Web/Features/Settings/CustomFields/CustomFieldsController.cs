@@ -117,8 +117,9 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
             var clients = await settings.RenameOptionImpactAsync(User, field, optionId, optionName, cancellationToken);
             if (clients is { Succeeded: true, Value: > 0 } && optionName is not null)
             {
+                var (page, search) = ListOf(Request);
                 return View(Views + "RenameOption.cshtml",
-                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName.Trim(), clients.Value));
+                    new RenameOptionPage(field, field.Options.Single(o => o.Id == optionId), optionName.Trim(), clients.Value, page, search));
             }
         }
 
