@@ -295,6 +295,18 @@ public sealed class LimitTests : IDisposable
     }
 
     [Fact]
+    public void Open_WebPageNamedCsv_SaysToSaveItInExcel()
+    {
+        // It said only that the file "looks like a web page (HTML), not a CSV file", with no way forward.
+        var problem = files.Problem(files.WriteText("export.csv", "<!DOCTYPE html><html><body><table><tr><td>Name</td></tr></table></body></html>",
+            new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Equal("The file is named .csv but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.",
+            problem.Message);
+    }
+
+    [Fact]
     public void Open_ZipThatIsNotAWorkbook_SaysZipArchive()
     {
         var problem = files.Problem(files.Zip("clients.xlsx", new Dictionary<string, string> { ["readme.txt"] = "hello" }));

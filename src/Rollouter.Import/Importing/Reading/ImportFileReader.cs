@@ -157,6 +157,13 @@ public static class ImportFileReader
                 });
             }
 
+            if (content is SniffedContent.Html && !expectsWorkbook)
+            {
+                // A web page saved or exported under a .csv name: Excel opens its table, and saves it as a real file.
+                return Fail(FileProblemKind.WrongType,
+                    $"The file is named {extension} but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.");
+            }
+
             if (content is SniffedContent.Zip or SniffedContent.Ole && !expectsWorkbook)
             {
                 return Fail(FileProblemKind.WrongType, $"The file is named {extension} but is {(content == SniffedContent.Zip ? "a zip archive such as an .xlsx workbook" : "an Office document such as an .xls workbook")}, not a CSV file; upload it with its real extension.");
