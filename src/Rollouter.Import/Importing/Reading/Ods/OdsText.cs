@@ -12,96 +12,50 @@ namespace Rollouter.Import.Importing.Reading.Ods;
 internal sealed class OdsText(int cap)
 {
     private readonly char[] chunk = new char[8192];
-    private char[] kept = new char[Math.Clamp(cap, 16, 256)];
-    private int count;
+    private readonly CappedText kept = new(cap);
 
     /// <summary>Characters of the text so far, all of them, also those beyond the cap.</summary>
-    public long Length { get; private set; }
+    public long Length => kept.Length;
 
-    public void Clear()
-    {
-        count = 0;
-        Length = 0;
-    }
+    public void Clear() => kept.Clear();
 
     /// <summary>Appends <paramref name="c"/> <paramref name="repeat"/> times; only what fits below the cap is written.</summary>
-    public void Append(char c, long repeat = 1)
-    {
-        if (repeat <= 0)
-        {
-            return;
-        }
-
-        Length = Length > long.MaxValue - repeat ? long.MaxValue : Length + repeat;
-        var take = (int)Math.Min(repeat, cap - count);
-        if (take <= 0)
-        {
-            return;
-        }
-
-        Reserve(take);
-        kept.AsSpan(count, take).Fill(c);
-        count += take;
-    }
+    public void Append(char c, long repeat = 1) => kept.Append(c, repeat);
 
     /// <summary>Appends the current text node's value, chunk by chunk: the whole of a long text is never built.</summary>
     public void AppendValue(XmlReader xml)
     {
         if (!xml.CanReadValueChunk)
         {
-            Append(xml.Value);
+            kept.Append(xml.Value);
             return;
         }
 
         while (true)
         {
-            int read;
-            if (count < cap)
+            if (kept.HasRoom)
             {
-                if (count == kept.Length)
+                var (buffer, at, size) = kept.Room();
+                var read = xml.ReadValueChunk(buffer, at, size);
+                if (read == 0)
                 {
-                    Reserve(1);
+                    return;
                 }
 
-                read = xml.ReadValueChunk(kept, count, kept.Length - count);
-                count += read;
+                kept.Commit(read);
             }
             else
             {
-                read = xml.ReadValueChunk(chunk, 0, chunk.Length);
+                var read = xml.ReadValueChunk(chunk, 0, chunk.Length);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                kept.Append(chunk.AsSpan(0, read));
             }
-
-            if (read == 0)
-            {
-                return;
-            }
-
-            Length += read;
         }
     }
 
-    public override string ToString() => count == 0 ? "" : new string(kept, 0, count);
-
-    private void Append(ReadOnlySpan<char> text)
-    {
-        Length += text.Length;
-        var take = Math.Min(text.Length, cap - count);
-        if (take <= 0)
-        {
-            return;
-        }
-
-        Reserve(take);
-        text[..take].CopyTo(kept.AsSpan(count));
-        count += take;
-    }
-
-    /// <summary>Makes room for <paramref name="more"/> characters (the caller never asks beyond the cap).</summary>
-    private void Reserve(int more)
-    {
-        if (count + more > kept.Length)
-        {
-            Array.Resize(ref kept, (int)Math.Min(Math.Max(kept.Length * 2L, count + more), cap));
-        }
-    }
+    public override string ToString() => kept.ToString();
 }

@@ -20,9 +20,7 @@ internal sealed class XlsxText(int cap)
 {
     private readonly char[] chunk = new char[8192];
     private readonly char[] pending = new char[7];
-    private char[] kept = new char[Math.Clamp(cap, 16, 256)];
-    private int count;
-    private long length;
+    private readonly CappedText kept = new(cap);
     private int pendingCount;
     private bool decode;
 
@@ -80,8 +78,7 @@ internal sealed class XlsxText(int cap)
     private void Begin(bool unescape)
     {
         decode = unescape;
-        count = 0;
-        length = 0;
+        kept.Clear();
         pendingCount = 0;
     }
 
@@ -95,8 +92,8 @@ internal sealed class XlsxText(int cap)
             Emit(pending.AsSpan(0, rest));
         }
 
-        Length = (int)Math.Min(length, int.MaxValue);
-        return count == 0 ? "" : new string(kept, 0, count);
+        Length = (int)Math.Min(kept.Length, int.MaxValue);
+        return kept.ToString();
     }
 
     /// <summary>Appends the text of the element the reader is on and leaves the reader after its end tag; an element
@@ -145,30 +142,24 @@ internal sealed class XlsxText(int cap)
 
         while (true)
         {
-            if (count < cap && pendingCount == 0)
+            if (kept.HasRoom && pendingCount == 0)
             {
-                if (count == kept.Length)
-                {
-                    Array.Resize(ref kept, (int)Math.Min(kept.Length * 2L, cap));
-                }
-
-                var at = count;
-                var read = xml.ReadValueChunk(kept, at, kept.Length - at);
+                var (buffer, at, size) = kept.Room();
+                var read = xml.ReadValueChunk(buffer, at, size);
                 if (read == 0)
                 {
                     return;
                 }
 
-                var text = kept.AsSpan(at, read);
-                if (!decode || !text.Contains('_'))
+                var value = buffer.AsSpan(at, read);
+                if (!decode || !value.Contains('_'))
                 {
-                    count += read;
-                    length += read;
+                    kept.Commit(read);
                 }
                 else
                 {
-                    // Emit writes at count, never beyond what Feed has read: in place is safe.
-                    Feed(text);
+                    // Emit writes at the kept text's end, never beyond what Feed has read: in place is safe.
+                    Feed(value);
                 }
             }
             else
@@ -270,21 +261,5 @@ internal sealed class XlsxText(int cap)
         return true;
     }
 
-    private void Emit(ReadOnlySpan<char> text)
-    {
-        length += text.Length;
-        var take = Math.Min(text.Length, cap - count);
-        if (take <= 0)
-        {
-            return;
-        }
-
-        if (count + take > kept.Length)
-        {
-            Array.Resize(ref kept, (int)Math.Min(Math.Max(kept.Length * 2L, count + take), cap));
-        }
-
-        text[..take].CopyTo(kept.AsSpan(count));
-        count += take;
-    }
+    private void Emit(ReadOnlySpan<char> text) => kept.Append(text);
 }
