@@ -53,9 +53,9 @@ public abstract class SettingsAtScaleTests(StatementLoggingWebFactory factory)
         Assert.Contains("Used by 1 inventory with 10,003 clients: Windows 11 Refresh / Scale.", fieldPage.Body?.TextContent);
         Assert.Contains("Used by 1 inventory with 10,003 clients: Windows 11 Refresh / Scale.", workflowPage.Body?.TextContent);
         Assert.Equal([("Waiting", "10,000+"), ("Ready", "2"), ("Done", "0")], Statuses(workflowPage));
-        // One bounded count a status: none reads more than the bound's clients.
-        Assert.Equal(3, statusCounts.Count);
-        Assert.All(statusCounts, sql => Assert.Contains("LIMIT", sql, StringComparison.OrdinalIgnoreCase));
+        // One statement for all the statuses, each count bounded: none reads more than the bound's clients.
+        var statusCount = Assert.Single(statusCounts);
+        Assert.Contains("LIMIT", statusCount, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
