@@ -35,32 +35,52 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var page = await KeysetPage<ReviewListItem>.ReadAsync(new ListPosition(after, before, last), ReviewList.PageSize,
             i => (i.Status == ImportStatus.Failed ? "0." : "1.") + i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
             {
-                var imports = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
+                var failedFirst = true;
+                var id = 0;
                 if (read.Cursor is not null)
                 {
                     if (read.Cursor.Split('.') is not [var group and ("0" or "1"), var number]
-                        || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                        || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out id))
                     {
                         return null;
                     }
 
-                    var failed = group == "0";
-                    imports = read.Forward
-                        ? failed
-                            ? imports.Where(i => (i.Status == ImportStatus.Failed && i.Id < id) || i.Status != ImportStatus.Failed)
-                            : imports.Where(i => i.Status != ImportStatus.Failed && i.Id < id)
-                        : failed
-                            ? imports.Where(i => i.Status == ImportStatus.Failed && i.Id > id)
-                            : imports.Where(i => i.Status == ImportStatus.Failed || i.Id > id);
+                    failedFirst = group == "0";
                 }
 
-                var ordered = read.Forward
-                    ? imports.OrderBy(i => i.Status == ImportStatus.Failed ? 0 : 1).ThenByDescending(i => i.Id)
-                    : imports.OrderByDescending(i => i.Status == ImportStatus.Failed ? 0 : 1).ThenBy(i => i.Id);
-                return await ordered.Take(count)
-                    .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
-                        i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
-                    .ToListAsync(cancellationToken);
+                // Each group is read on its own, newest first, through the (Status, Id) index or the ids: ordering by
+                // "failed or not" in one statement would sort every visible import for each page.
+                var items = new List<ReviewListItem>();
+                bool[] groups = read.Forward ? [true, false] : [false, true];
+                var started = read.Cursor is null;
+                foreach (var failed in groups)
+                {
+                    var fromCursor = !started && failed == failedFirst;
+                    if (!started && !fromCursor)
+                    {
+                        continue;
+                    }
+
+                    started = true;
+                    var imports = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
+                    imports = failed ? imports.Where(i => i.Status == ImportStatus.Failed) : imports.Where(i => i.Status != ImportStatus.Failed);
+                    if (fromCursor)
+                    {
+                        imports = read.Forward ? imports.Where(i => i.Id < id) : imports.Where(i => i.Id > id);
+                    }
+
+                    var ordered = read.Forward ? imports.OrderByDescending(i => i.Id) : imports.OrderBy(i => i.Id);
+                    items.AddRange(await ordered.Take(count - items.Count)
+                        .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
+                            i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+                        .ToListAsync(cancellationToken));
+                    if (items.Count >= count)
+                    {
+                        break;
+                    }
+                }
+
+                return items;
             });
         return View(new ReviewList(page));
     }
