@@ -59,9 +59,8 @@ public sealed record KeysetPage<T>(IReadOnlyList<T> Items, string? Previous, str
     }
 }
 
-/// <summary>The links of a keyset list's pages (the partial _KeysetPager): <paramref name="BasePath"/> with its filters.</summary>
 /// <summary>
-/// What the pager partial needs: the list's path (with its filters), the positions before and after the page, and a
+/// The links of a keyset list's pages (the partial _KeysetPager). What the pager partial needs: the list's path (with its filters), the positions before and after the page, and a
 /// fragment ("#failed-rows") that brings the reader back to the list rather than the top of the page.
 /// </summary>
 public sealed record KeysetPager(string BasePath, string? Previous, string? Next, string Label, string TestId, string Fragment = "");
