@@ -111,9 +111,16 @@ public sealed class ImportProcessor(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
             db.ChangeTracker.Clear();
             import = await db.Imports.SingleAsync(i => i.Id == importId, CancellationToken.None);
+            if (!ImportStatusRules.CanRun(import.Status))
+            {
+                // The write committed, and the import's end with it: the error came after (a lost connection).
+                logger.LogError(e, "Import {ImportId} is {Status}; an error came after its end", importId, import.Status);
+                return import;
+            }
+
+            logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
             return await FailAsync(import,
                 "An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask " +
                 $"your administrator to look for import {importId} in the log.");
@@ -180,8 +187,11 @@ public sealed class ImportProcessor(
         {
             // One pass: the rows are checked while they are written in one transaction; a failure anywhere rolls it
             // all back, so nothing is written.
+            // The import's end commits with its clients: a crash or a lost connection after the commit cannot leave
+            // the clients written and the import In Progress, to be run again and failed.
             result = await new ClientWriter(clock).WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
-                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken);
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken,
+                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowCount, written, mapping, token));
         }
         catch (ImportFileException e)
         {
@@ -198,21 +208,37 @@ public sealed class ImportProcessor(
             return await RecordFailuresAsync(import.Id, pass, watch, cancellationToken);
         }
 
-        import = await ReloadAsync(import.Id, cancellationToken);
-        var checkedRows = pass.Result.RowCount;
-        var remembered = mapping.ToRemembered().ToJson();
-        import.CreatedCount = result.Created;
-        import.UpdatedCount = result.Updated;
-        import.RowsChecked = checkedRows;
-        import.RowsWritten = checkedRows;
-        await db.Inventories.Where(i => i.Id == import.InventoryId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
+        // Committed: the import is Completed (CompleteInTransactionAsync), whatever happens from here on.
+        import = await ReloadAsync(import.Id, CancellationToken.None);
         logger.LogInformation(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
-            import.Id, checkedRows, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
-        import = await FinishAsync(import, written: true, null);
+            import.Id, import.RowsWritten, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
         await RecordCorrectionsAsync(import, corrections);
         return import;
+    }
+
+    /// <summary>
+    /// Marks the import Completed, with its counts, and remembers its mapping for the inventory: in the writer's
+    /// transaction, just before it commits, so that the clients and the import's end are one.
+    /// </summary>
+    private async Task CompleteInTransactionAsync(int importId, int inventoryId, int checkedRows, WriteResult written,
+        ImportMapping mapping, CancellationToken cancellationToken)
+    {
+        var remembered = mapping.ToRemembered().ToJson();
+        var completed = ImportStatusRules.AfterRun(written: true);
+        var now = clock.GetUtcNow();
+        var stamp = Guid.NewGuid();
+        await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Status, completed)
+            .SetProperty(i => i.CreatedCount, written.Created)
+            .SetProperty(i => i.UpdatedCount, written.Updated)
+            .SetProperty(i => i.RowsChecked, checkedRows)
+            .SetProperty(i => i.RowsWritten, checkedRows)
+            .SetProperty(i => i.FailureMessage, (string?)null)
+            .SetProperty(i => i.FinishedAt, now)
+            .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
+        await db.Inventories.Where(i => i.Id == inventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
     }
 
     /// <summary>
@@ -309,13 +335,16 @@ public sealed class ImportProcessor(
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
 
-    private Task<ClientImport> FailAsync(ClientImport import, string failure) => FinishAsync(import, written: false, failure);
-
-    /// <summary>Ends the run in the status <see cref="ImportStatusRules.AfterRun"/> gives: Completed, or Failed with nothing written.</summary>
-    private async Task<ClientImport> FinishAsync(ClientImport import, bool written, string? failure)
+    /// <summary>
+    /// Ends the run Failed (<see cref="ImportStatusRules.AfterRun"/>), nothing written. A run that wrote its clients is
+    /// Completed in their transaction (<see cref="CompleteInTransactionAsync"/>).
+    /// </summary>
+    private async Task<ClientImport> FailAsync(ClientImport import, string failure)
     {
-        import.Status = ImportStatusRules.AfterRun(written);
+        import.Status = ImportStatusRules.AfterRun(written: false);
         import.FailureMessage = failure;
+        // The heartbeat may have stored the rows written before the roll back: a failed import wrote none.
+        import.RowsWritten = 0;
         import.FinishedAt = clock.GetUtcNow();
         import.ConcurrencyStamp = Guid.NewGuid();
         await db.SaveChangesAsync(CancellationToken.None);

@@ -26,13 +26,16 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
     /// <summary>
     /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
     /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile.
+    /// <paramref name="beforeCommit"/> runs in the transaction after the last row, with what was written: whatever it
+    /// records (the import's own end) commits with the clients, or not at all.
     /// </summary>
     public async Task<WriteResult> WriteAsync(
         RolloutDbContext db,
         WriteContext context,
         IEnumerable<ResolvedRow> rows,
         IProgress<int>? rowsWritten,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<WriteResult, CancellationToken, Task>? beforeCommit = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         await using var store = ClientStore.For(db);
@@ -111,6 +114,11 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
                 // The inventory's client count commits with the clients; last, as it locks the inventory row.
                 await ClientCounts.AddAsync(db, context.InventoryId, created, cancellationToken);
+                if (beforeCommit is not null)
+                {
+                    await beforeCommit(new WriteResult(created, updated), cancellationToken);
+                }
+
                 await transaction.CommitAsync(cancellationToken);
             }
             catch
