@@ -5,7 +5,8 @@ namespace Rollouter.Import.Web.Infrastructure;
 /// <summary>
 /// Serilog, its sinks and levels from the configuration's <c>Serilog</c> section (appsettings.json: the console and a
 /// daily file; docs/operations.md). A relative file path there is placed in the data folder, as the SQLite database is,
-/// not wherever the process happened to start. Without any sink configured the app still writes to the console.
+/// not wherever the process happened to start. Without any sink configured the app still writes to the console. Texts
+/// in the events' properties are escaped where they could forge a line (<see cref="LogTextEnricher"/>).
 /// </summary>
 public static class LoggingSetup
 {
@@ -29,7 +30,8 @@ public static class LoggingSetup
         // The static logger stays the bootstrap one: several apps in one process (the tests) each get a logger of their own.
         builder.Services.AddSerilog((services, logger) =>
         {
-            logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services).Enrich.FromLogContext();
+            logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services).Enrich.FromLogContext()
+                .Enrich.With<LogTextEnricher>();
             if (!anySink)
             {
                 logger.WriteTo.Console();

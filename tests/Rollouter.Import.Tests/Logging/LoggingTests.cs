@@ -58,6 +58,33 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task AnEmailSentToSignIn_CannotForgeALogLine()
+    {
+        var forged = "2026-12-05 11:00:00.000 +00:00 [ERR] Forged admin password reset";
+        var email = $"evil-{Guid.NewGuid().ToString("N")[..8]}@x.test\n{forged}\u2028{forged}\u202E";
+        var browser = factory.CreateBrowser();
+
+        // Five failures, then the throttle's warning names the email.
+        for (var attempt = 0; attempt < 7; attempt++)
+        {
+            await browser.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong" });
+        }
+
+        var throttled = factory.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Sign-in throttled", StringComparison.Ordinal)
+            && e.RenderMessage().Contains("FORGED", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(throttled);
+        Assert.All(throttled, e =>
+        {
+            var line = e.RenderMessage();
+            Assert.DoesNotContain('\n', line);
+            Assert.DoesNotContain('\u2028', line);
+            Assert.DoesNotContain('\u202E', line);
+            Assert.Contains("\\n2026-12-05", line);
+            Assert.Contains("\\u2028", line);
+        });
+    }
+
+    [Fact]
     public async Task ChangingAUsersRole_IsAnAuditEvent_WithWhoWhomAndBothRoles()
     {
         var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
