@@ -797,7 +797,8 @@ public sealed class ImportLifecycle(
 
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
+        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous,
+            await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken));
         var columns = spreadsheet.Columns;
         return new FileReading(spreadsheet.Options, rowCount, mapping, MappingValidation.Validate(mapping, columns, definition),
             other => MappingValidation.Validate(other, columns, definition));

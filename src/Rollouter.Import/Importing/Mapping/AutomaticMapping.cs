@@ -41,8 +41,12 @@ public static class AutomaticMapping
         ("code", UserLookup.UserId),
     ];
 
+    /// <param name="lookupOfValues">
+    /// For a user column whose header does not say which attribute its values are, the attribute its values look like
+    /// (by the column's position), or null for the default.
+    /// </param>
     public static ImportMapping Suggest(IReadOnlyList<SheetColumn> columns, InventoryDefinition inventory,
-        ImportMapping? lastMapping = null)
+        ImportMapping? lastMapping = null, Func<int, UserLookup?>? lookupOfValues = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(inventory);
@@ -128,7 +132,7 @@ public static class AutomaticMapping
                 result[column].Target = target.Target;
                 if (DefaultFields.IsUser(target.Target))
                 {
-                    result[column].Lookup = lookup ?? ColumnMapping.DefaultLookup;
+                    result[column].Lookup = lookup ?? lookupOfValues?.Invoke(column) ?? ColumnMapping.DefaultLookup;
                 }
 
                 if (target.Field is { IsMultiValued: true })
