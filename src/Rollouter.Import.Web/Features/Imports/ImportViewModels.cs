@@ -51,7 +51,6 @@ public sealed record ReviewListItem(
     int Updated,
     int FailedRows);
 
-/// <summary>One page of the review list: failed imports first, then the newest.</summary>
 /// <summary>A page of the imports a key account manager reviews: failed ones first, then the others, newest first.</summary>
 public sealed record ReviewList(KeysetPage<ReviewListItem> Page)
 {

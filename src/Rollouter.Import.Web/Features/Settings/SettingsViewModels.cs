@@ -16,10 +16,6 @@ public sealed record UserListPage(IReadOnlyList<UserListItem> Users, ListWindow 
 public sealed record RolloutChoice(int Id, string Identifier, string Name);
 
 /// <summary>
-/// The user form, with what it offers: the roles the editor may give, the rollouts whose members they manage, and
-/// whether they may create a link for the user (every rollout of the user is theirs).
-/// </summary>
-/// <summary>
 /// A user's page. <paramref name="OwnsAccount"/>: whether the viewer changes the account itself (name, email, user ID,
 /// role, key account manager flag, deactivation, links); a rollout manager does only for a user whose every rollout is
 /// theirs, and otherwise changes only which of their rollouts the user is in (docs/decisions/0018).

@@ -146,7 +146,6 @@ public static class ImportCheckerLoader
         }
     }
 
-    /// <summary>The inventory's clients in advanced links whose shared fields the file maps, each with its partner.</summary>
     /// <summary>
     /// For each mapped field with a pattern, a value of an existing client of the inventory that matches it: the example a
     /// failing cell's message shows ("for example "SN100101""). The newest clients are asked, a few dozen rows in one

@@ -59,7 +59,6 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         _ => type.ToString(),
     };
 
-    /// <summary>Whether a field of type <paramref name="from"/> may become <paramref name="to"/> without breaking values.</summary>
     /// <summary>A short fingerprint of what the edit form changes: name, description, type, required flag, pattern.</summary>
     public static string StampOf(CustomField field)
     {

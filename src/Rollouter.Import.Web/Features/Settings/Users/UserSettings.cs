@@ -47,6 +47,9 @@ public sealed class UserForm
     public List<int> RolloutIds { get; set; } = [];
 }
 
+/// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
+public sealed record CreatedUser(User User, string? InvitationToken);
+
 /// <summary>
 /// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. A rollout manager
 /// manages only the users of their rollouts, never an administrator (<see cref="UserAccess"/>: callers find the user
@@ -55,9 +58,6 @@ public sealed class UserForm
 /// only when every rollout of the user is theirs (<see cref="OwnsAccountAsync"/>). Only administrators give the
 /// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
 /// </summary>
-/// <summary>A user just created, and the token of their invitation link when they were invited.</summary>
-public sealed record CreatedUser(User User, string? InvitationToken);
-
 public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
