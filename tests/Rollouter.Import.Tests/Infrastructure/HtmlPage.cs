@@ -96,6 +96,16 @@ public static class HtmlPage
     public static bool IsFollowable(this IElement pagerLink) =>
         pagerLink.Closest("li")?.ClassList.Contains("disabled") != true;
 
+    /// <summary>
+    /// Fails unless the pager's item <paramref name="testId"/> is shown as leading nowhere: not a link (no href, so no Tab
+    /// stop and not announced as a link), marked aria-disabled, its list item disabled.
+    /// </summary>
+    public static void AssertPagerItemDisabled(this IParentNode page, string testId)
+    {
+        var item = page.TestId(testId);
+        Assert.Equal(("SPAN", null, "true", false), (item.TagName, item.GetAttribute("href"), item.GetAttribute("aria-disabled"), item.IsFollowable()));
+    }
+
     /// <summary>The form posting to <paramref name="action"/>; fails the test when there is none.</summary>
     public static IHtmlFormElement Form(this IParentNode page, string action) =>
         page.FindForm(action) ?? throw new Xunit.Sdk.XunitException($"The page has no form posting to {action}.");

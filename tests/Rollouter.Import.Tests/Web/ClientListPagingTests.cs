@@ -102,9 +102,13 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Contains("1,120 clients", first);
         Assert.Equal(Enumerable.Range(1, 50).Select(i => $"PC-{i:0000}"), Names(first));
         Assert.Null(Link(first, "page-previous"));
+        HtmlPage.Parse(first).AssertPagerItemDisabled("page-first");
+        HtmlPage.Parse(first).AssertPagerItemDisabled("page-previous");
         Assert.Equal(Enumerable.Range(51, 50).Select(i => $"PC-{i:0000}"), Names(second));
         Assert.Equal(Enumerable.Range(1071, 50).Select(i => $"PC-{i:0000}"), Names(last));
         Assert.Null(Link(last, "page-next"));
+        HtmlPage.Parse(last).AssertPagerItemDisabled("page-next");
+        HtmlPage.Parse(last).AssertPagerItemDisabled("page-last");
         Assert.Equal(Enumerable.Range(1021, 50).Select(i => $"PC-{i:0000}"), Names(beforeLast));
         Assert.Equal(Names(first), Names(backToFirst));
     }

@@ -85,6 +85,12 @@ public abstract class KeysetListsTests(RolloutWebFactory factory)
         var forward = new List<int>();
         var page = await client.GetStringAsync(path);
         Assert.Null(Link(page, testId + "-previous"));
+        if (HtmlPage.Parse(page).FindTestId(testId + "-first") is not null)
+        {
+            HtmlPage.Parse(page).AssertPagerItemDisabled(testId + "-first");
+            HtmlPage.Parse(page).AssertPagerItemDisabled(testId + "-previous");
+        }
+
         while (true)
         {
             forward.AddRange(items(page));
@@ -99,6 +105,8 @@ public abstract class KeysetListsTests(RolloutWebFactory factory)
         var backward = new List<List<int>>();
         page = await client.GetStringAsync(Link(await client.GetStringAsync(path), testId + "-last")!);
         Assert.Null(Link(page, testId + "-next"));
+        HtmlPage.Parse(page).AssertPagerItemDisabled(testId + "-next");
+        HtmlPage.Parse(page).AssertPagerItemDisabled(testId + "-last");
         while (true)
         {
             backward.Add([.. items(page)]);
