@@ -38,11 +38,14 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         await Expect(Page.GetByTestId("result")).ToContainTextAsync("2 clients created");
         await Step("completed");
 
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Revert this import" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Revert this import…" }).ClickAsync();
+        await Expect(Page.GetByTestId("revert-impact")).ToContainTextAsync("The 2 clients it created");
+        await Step("confirm");
+        await Page.GetByTestId("confirm-revert").ClickAsync();
 
         await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Reverted", new() { Timeout = JobTimeout });
         await Expect(Page.GetByTestId("reverted")).ToContainTextAsync("2 clients it created were deleted");
-        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Revert this import" })).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Revert this import…" })).ToHaveCountAsync(0);
         await Step("reverted");
 
         await GoToAsync("/rollouts/W11/imports");
@@ -67,7 +70,8 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         await Step("changed-by-a-later-import");
 
         await GoToAsync(first);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Revert this import" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Revert this import…" }).ClickAsync();
+        await Page.GetByTestId("confirm-revert").ClickAsync();
 
         await Expect(Page.GetByTestId("page-error")).ToContainTextAsync("cannot be reverted: 1 client");
         var conflict = Page.GetByTestId("revert-conflicts").GetByRole(AriaRole.Row).Filter(new() { HasText = name });

@@ -109,12 +109,50 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         }
 
         var path = $"/rollouts/W11/imports/{importId}";
-        var form = await RolloutWebFactory.PostFormAsync(await factory.SignInAsync("manager@demo.test"), path + "/revert", [], path);
+        var form = await RolloutWebFactory.PostFormAsync(await factory.SignInAsync("manager@demo.test"), path + "/revert",
+            new() { ["confirmed"] = "true" }, path);
         Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
         var html = await form.ReadPageAsync();
         Assert.Contains(name, html.TestId("revert-conflicts").NormalizedText());
         Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{importId}")).Status());
         Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task Revert_FromThePage_AsksOnAPageOfItsOwn_AndAPostWithoutTheAnswerChangesNothing()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("ASK");
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},IT\n");
+        var path = $"/rollouts/W11/imports/{importId}";
+        var page = await factory.SignInAsync("manager@demo.test");
+
+        var details = await page.GetPageAsync(path);
+        Assert.Equal($"{path}/revert", details.Href("revert"));
+        Assert.Null(details.FindForm($"{path}/revert"));
+
+        var unconfirmed = await RolloutWebFactory.PostFormAsync(page, path + "/revert", [], path);
+        Assert.Equal(HttpStatusCode.Redirect, unconfirmed.StatusCode);
+        Assert.Equal($"{path}/revert", unconfirmed.Headers.Location!.OriginalString);
+        Assert.Null((await client.GetJsonAsync($"/api/imports/{importId}"))["revert"]?["requestedAt"]?.GetValue<string>());
+        Assert.Equal(1, await ClientCountAsync(name));
+
+        var question = await page.GetPageAsync($"{path}/revert");
+        Assert.Equal($"Revert import #{importId} (revert.csv)?", question.One("h1").NormalizedText());
+        Assert.Contains("The 1 client it created in Laptops is deleted", question.TestId("revert-impact").NormalizedText(), StringComparison.Ordinal);
+        var form = question.Form($"{path}/revert");
+        var fields = form.HiddenFields().Where(f => f.Key != "__RequestVerificationToken").ToDictionary(f => f.Key, f => f.Value);
+        Assert.Equal("true", fields["confirmed"]);
+
+        var confirmed = await RolloutWebFactory.PostFormAsync(page, path + "/revert", fields, $"{path}/revert");
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal(path, confirmed.Headers.Location!.OriginalString);
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
+        Assert.Equal(0, await ClientCountAsync(name));
+
+        // Reverted: the question's address leads back to the import, which says why.
+        var again = await page.GetAsync($"{path}/revert");
+        Assert.Equal(path, again.Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         404 => "Page not found",
         403 => "Access denied",
         400 => "Bad request",
+        405 => "This address takes a form",
         413 => "File too large",
         429 => "Too many sign-in attempts",
         _ => "Something went wrong",
@@ -44,6 +45,9 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         404 => "This page does not exist, or you are not allowed to see it.",
         403 => "You are not allowed to do this.",
         400 => "The request could not be understood. Go back and try again.",
+        // A post-only address opened in the address bar, reloaded after a redirect, or restored with the session.
+        405 => "This address only accepts a form sent from its page, so it cannot be opened on its own (from the address " +
+               "bar, a bookmark or a restored tab). Nothing was changed. Go back to the page the form was on and send it again.",
         413 => "The upload is larger than this installation accepts.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +

@@ -27,6 +27,9 @@ public static class FailedRows
         return string.Create(CultureInfo.InvariantCulture, $"{error.Row}.{error.Id}");
     }
 
+    /// <summary>The after= that lists the failed rows from <paramref name="row"/> on (its errors first).</summary>
+    public static string From(int row) => string.Create(CultureInfo.InvariantCulture, $"{row}.0");
+
     public static Task<KeysetPage<ImportRowError>> PageAsync(RolloutDbContext db, int importId, string? column, ListPosition position,
         int size, CancellationToken cancellationToken) =>
         KeysetPage<ImportRowError>.ReadAsync(position, size, Cursor, async (read, count) =>

@@ -80,6 +80,18 @@ public sealed record LaterImport(int Id, ImportStatus Status, string FileName, D
 /// <summary>A replacement shown before it is applied: how many cells it changes, the first rows.</summary>
 public sealed record ReplacementProposal(string Column, string? Field, string From, string To, int Cells, IReadOnlyList<int> Rows);
 
+/// <summary>
+/// An import the rollout does not hold (any more): discarded in another tab, or never one of this rollout. The page says
+/// so and links to the rollout's imports, which the user may see; it tells nothing about imports of other rollouts.
+/// </summary>
+public sealed record ImportGone(Rollout Rollout, int Id);
+
+/// <summary>"Discard import #N?" or "Revert import #N?": the step explained, with the form that does it (confirmed=true).</summary>
+public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
+{
+    public string BasePath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+}
+
 /// <summary>The import's page: file, detection, mapping form, check result, progress and result.</summary>
 public sealed class ImportPage
 {
@@ -127,6 +139,32 @@ public sealed class ImportPage
     public required IReadOnlyList<CustomField> CustomFields { get; init; }
 
     public string? Message { get; init; }
+
+    /// <summary>
+    /// Where <see cref="Message"/> belongs: <see cref="FailedRowsAnchor"/> or <see cref="CorrectionsAnchor"/> (a cell
+    /// corrected, a value replaced), shown at the top of that card, where the reader is; null for the top of the page.
+    /// </summary>
+    public string? MessageAt { get; init; }
+
+    /// <summary>The message for the top of the page: one that belongs to a card the page does not show falls back here.</summary>
+    public string? TopMessage => MessageFor(FailedRowsAnchor) is null && MessageFor(CorrectionsAnchor) is null ? Message : null;
+
+    /// <summary>The message to show at the top of the card <paramref name="place"/>, when it belongs there and the card is shown.</summary>
+    public string? MessageFor(string place) => MessageAt == place && place switch
+    {
+        FailedRowsAnchor => Import.Status == ImportStatus.Failed && ErrorCounts.Count > 0,
+        CorrectionsAnchor => CorrectedCellCount > 0 || Corrections.Replacements.Count > 0,
+        _ => false,
+    } ? Message : null;
+
+    /// <summary>The id of a card's message (<see cref="MessageFor"/>): the fragment a correction's redirect names.</summary>
+    public static string StatusAnchor(string place) => place + "-status";
+
+    public const string CorrectionsAnchor = "corrections";
+
+    /// <summary>The id of a failed row's line (a row and column; "failed-7" for an error of the whole row).</summary>
+    public static string RowAnchor(int row, string? column) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"failed-{row}") + (column is null ? "" : "-" + column);
 
     public string? Error { get; init; }
 
@@ -331,6 +369,12 @@ public sealed class CellCorrectionForm
     public string? Value { get; set; }
 
     public bool Remove { get; set; }
+
+    /// <summary>The failed rows' column filter of the page the form was on, kept after the redirect.</summary>
+    public string? Filter { get; set; }
+
+    /// <summary>"corrections" when posted from the corrections card (back there), else back to the failed rows.</summary>
+    public string? Back { get; set; }
 }
 
 /// <summary>"Replace every <see cref="From"/> in column <see cref="Column"/> with <see cref="To"/>"; <see cref="Remove"/> removes one.</summary>

@@ -144,12 +144,25 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
-            message: TempData["Message"] as string, error: TempData["Error"] as string, correctionsAfter: correctionsAfter));
+            message: TempData["Message"] as string, error: TempData["Error"] as string, correctionsAfter: correctionsAfter,
+            messageAt: TempData["MessageAt"] as string));
     }
+
+    /// <summary>
+    /// The addresses only a form posts to, opened in the address bar (a reload of the page a refused form showed, a
+    /// restored session, a bookmark): the import's page instead of "405 Method Not Allowed". Discard and Revert have their
+    /// confirmation pages, Check its result page, replacements/preview its GET.
+    /// </summary>
+    [HttpGet("{id:int}/mapping")]
+    [HttpGet("{id:int}/parse-options")]
+    [HttpGet("{id:int}/approve")]
+    [HttpGet("{id:int}/corrections")]
+    [HttpGet("{id:int}/replacements")]
+    public IActionResult FormOnly(int id) => RedirectToImport(id);
 
     /// <summary>Saves the mapping: Incomplete until Name is mapped, then Waiting for Approval.</summary>
     [HttpPost("{id:int}/mapping")]
@@ -159,7 +172,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
@@ -188,7 +201,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         // The form posts the header row of the sheet shown; another sheet with that header row left as it was has its
@@ -226,7 +239,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var saved = await SaveShownMappingAsync(import, form, cancellationToken);
@@ -255,7 +268,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var result = await imports.CheckAsync(id, cancellationToken);
@@ -280,7 +293,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var saved = await SaveShownMappingAsync(import, form, cancellationToken);
@@ -302,17 +315,43 @@ public sealed class ImportsController(
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
-    /// <summary>
-    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its file, after the page asked for
-    /// confirmation; back to the list of imports. Refused (409, on the import's page) in any other status.
-    /// </summary>
-    [HttpPost("{id:int}/discard")]
-    public async Task<IActionResult> Discard(int id, CancellationToken cancellationToken)
+    /// <summary>"Discard import #N?": what is deleted, and the form that deletes it; an import that cannot be discarded: its page.</summary>
+    [HttpGet("{id:int}/discard")]
+    public async Task<IActionResult> ConfirmDiscard(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
+        }
+
+        if (ImportStatusRules.RefuseDiscard(import) is { } refused)
+        {
+            TempData["Error"] = refused.Message;
+            return RedirectToImport(id);
+        }
+
+        return View("Discard", new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
+    }
+
+    /// <summary>
+    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its file, once confirmed on
+    /// <see cref="ConfirmDiscard"/> (<paramref name="confirmed"/>): a post without it, from a page whose script did not
+    /// ask, is sent there first and deletes nothing. Back to the list of imports. Refused (409, on the import's page) in
+    /// any other status.
+    /// </summary>
+    [HttpPost("{id:int}/discard")]
+    public async Task<IActionResult> Discard(int id, bool confirmed, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return Gone(id);
+        }
+
+        if (!confirmed && ImportStatusRules.CanDiscard(import.Status))
+        {
+            return RedirectToImport(id, null, "/discard");
         }
 
         var result = await imports.DiscardAsync(id, User.UserId(), cancellationToken);
@@ -336,7 +375,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var value = form.Remove ? null : form.Value ?? "";
@@ -350,21 +389,49 @@ public sealed class ImportsController(
         TempData["Message"] = value is null
             ? $"Row {form.Row}, column {form.Column?.ToUpperInvariant()}: the file's value is used again."
             : $"Row {form.Row}, column {form.Column?.ToUpperInvariant()} corrected to '{value}'. Check or approve the import again to use it.";
-        return RedirectToImport(id, "corrections");
+        if (form.Back == ImportPage.CorrectionsAnchor || import.Status != ImportStatus.Failed)
+        {
+            return RedirectToCard(id, ImportPage.CorrectionsAnchor);
+        }
+
+        // Back to the failed rows, listed from the corrected row on (in the column filter the page had), under the message:
+        // the next failing cell is the next Tab stop.
+        var filter = FailedRows.Column(form.Filter);
+        TempData["MessageAt"] = ImportPage.FailedRowsAnchor;
+        return RedirectToImport(id, ImportPage.StatusAnchor(ImportPage.FailedRowsAnchor),
+            "?" + (filter is null ? "" : "column=" + Uri.EscapeDataString(filter) + "&") + "after=" + FailedRows.From(form.Row));
     }
 
-    /// <summary>"Replace every 'Shipped' in column B with …": shows how many cells it changes before it is applied.</summary>
+    /// <summary>
+    /// "Replace every 'Shipped' in column B with …" posted: sent on to <see cref="ShowReplacementPreview"/>, so the
+    /// preview's address can be reloaded and opened again without posting anything.
+    /// </summary>
     [HttpPost("{id:int}/replacements/preview")]
-    public async Task<IActionResult> PreviewReplacement(int id, ReplacementForm form, CancellationToken cancellationToken)
+    public IActionResult PreviewReplacement(int id, ReplacementForm form)
     {
         ArgumentNullException.ThrowIfNull(form);
+        return RedirectToImport(id, "replacement-proposal", "/replacements/preview?" + string.Join("&",
+            new[] { ("column", form.Column), ("from", form.From), ("to", form.To) }
+                .Select(f => f.Item1 + "=" + Uri.EscapeDataString(f.Item2 ?? ""))));
+    }
+
+    /// <summary>Shows how many cells a replacement changes before it is applied; without a column, the import's page.</summary>
+    [HttpGet("{id:int}/replacements/preview")]
+    public async Task<IActionResult> ShowReplacementPreview(int id, string? column, string? from, string? to,
+        CancellationToken cancellationToken)
+    {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
-        var preview = await imports.PreviewReplacementAsync(id, form.Column, form.From, cancellationToken);
+        if (string.IsNullOrWhiteSpace(column))
+        {
+            return RedirectToImport(id);
+        }
+
+        var preview = await imports.PreviewReplacementAsync(id, column, from, cancellationToken);
         if (preview.Failed)
         {
             return await RefuseAsync(import, preview.Problem, cancellationToken);
@@ -373,7 +440,7 @@ public sealed class ImportsController(
         var field = ImportMapping.FromJson(import.Mapping).Columns
             .FirstOrDefault(c => c.Letter == preview.Value.Column)?.Target;
         var proposal = new ReplacementProposal(preview.Value.Column, field is null ? null : DefaultFields.IsDefault(field) ? DefaultFields.DisplayName(field) : field,
-            preview.Value.From, (form.To ?? "").Trim(), preview.Value.Cells, preview.Value.Rows);
+            preview.Value.From, (to ?? "").Trim(), preview.Value.Cells, preview.Value.Rows);
         return View(nameof(Details), await PageAsync(import, cancellationToken, proposal: proposal));
     }
 
@@ -385,7 +452,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var to = form.Remove ? null : (form.To ?? "").Trim();
@@ -400,19 +467,45 @@ public sealed class ImportsController(
         TempData["Message"] = to is null
             ? $"'{from}' in column {form.Column?.ToUpperInvariant()} is no longer replaced."
             : $"Every '{from}' in column {form.Column?.ToUpperInvariant()} is read as '{to}'. Check or approve the import again to use it.";
-        return RedirectToImport(id, "corrections");
+        return RedirectToCard(id, ImportPage.CorrectionsAnchor);
     }
-    /// <summary>
-    /// "Revert this import": queued, and the page shows its progress; refused, the page lists the clients changed since
-    /// (409) and nothing changes.
-    /// </summary>
-    [HttpPost("{id:int}/revert")]
-    public async Task<IActionResult> Revert(int id, CancellationToken cancellationToken)
+
+    /// <summary>"Revert import #N?": what is undone, and the form that does it; an import that cannot be reverted: its page.</summary>
+    [HttpGet("{id:int}/revert")]
+    public async Task<IActionResult> ConfirmRevert(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
+        }
+
+        if (ImportStatusRules.RefuseRevert(import) is { } refused)
+        {
+            TempData["Error"] = refused.Message;
+            return RedirectToImport(id);
+        }
+
+        return View("Revert", new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
+    }
+
+    /// <summary>
+    /// "Revert this import", once confirmed on <see cref="ConfirmRevert"/> (<paramref name="confirmed"/>; without it the
+    /// post is sent there and changes nothing): queued, and the page shows its progress; refused, the page lists the
+    /// clients changed since (409) and nothing changes.
+    /// </summary>
+    [HttpPost("{id:int}/revert")]
+    public async Task<IActionResult> Revert(int id, bool confirmed, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return Gone(id);
+        }
+
+        if (!confirmed && ImportStatusRules.RefuseRevert(import) is null)
+        {
+            return RedirectToImport(id, null, "/revert");
         }
 
         var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
@@ -447,7 +540,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
@@ -457,9 +550,23 @@ public sealed class ImportsController(
     private const string MappingSavedMessage =
         "The column-field assignment shown on the page differed from the saved one: it was saved and used.";
 
-    private RedirectResult RedirectToImport(int id, string? fragment = null) =>
-        Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}" +
+    private RedirectResult RedirectToImport(int id, string? fragment = null, string? rest = null) =>
+        Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}" + rest +
                  (fragment is null ? "" : "#" + fragment));
+
+    /// <summary>Back to a card of the import's page, its message at the top of the card (the fragment).</summary>
+    private RedirectResult RedirectToCard(int id, string place)
+    {
+        TempData["MessageAt"] = place;
+        return RedirectToImport(id, ImportPage.StatusAnchor(place));
+    }
+
+    /// <summary>An import this rollout does not hold (any more): 404, saying so, with a link to the rollout's imports.</summary>
+    private ViewResult Gone(int id)
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return View("Gone", new ImportGone(RolloutScopedAttribute.Current(HttpContext), id));
+    }
 
     /// <summary>
     /// Saves the mapping the page showed when Check or Approve was clicked, where it differs from the saved one; a form
@@ -504,9 +611,10 @@ public sealed class ImportsController(
 
     private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, ListPosition? rows = null,
         string? column = null, string? message = null, string? error = null, CheckResult? check = null,
-        ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null, string? correctionsAfter = null) =>
+        ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null, string? correctionsAfter = null,
+        string? messageAt = null) =>
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, rows, column,
-            message, error, check, proposal, revertConflicts, correctionsAfter);
+            message, error, check, proposal, revertConflicts, correctionsAfter, messageAt);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string token)
     {

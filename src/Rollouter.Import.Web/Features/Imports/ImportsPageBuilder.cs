@@ -91,7 +91,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
         CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null,
-        string? correctionsAfter = null)
+        string? correctionsAfter = null, string? messageAt = null)
     {
         ArgumentNullException.ThrowIfNull(rollout);
         ArgumentNullException.ThrowIfNull(import);
@@ -197,6 +197,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             MappingWarnings = mappingWarnings,
             CustomFields = definition.CustomFields,
             Message = message,
+            MessageAt = messageAt,
             Error = error,
             Check = check,
             Errors = errors.Items,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 using Rollouter.Import.Web.Infrastructure.Problems;
@@ -13,6 +14,8 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 /// listed the fallback's GET and HEAD in <c>Allow</c> beside the address's methods. Runs after routing, only when it
 /// found no endpoint of the app's (none, or routing's 405 or 415 answer, which are not route endpoints).
 /// A HEAD is answered as the GET of its address, without the body (RFC 9110, 9.3.2: a server that takes GET takes HEAD).
+/// The pages' addresses likewise: a form's address opened in the address bar (a reload, a restored tab) answers 405 with
+/// the error page that says the address takes a form, not "Page not found".
 /// </summary>
 public static class ApiMethodNotAllowed
 {
@@ -53,7 +56,7 @@ public static class ApiMethodNotAllowed
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
-            if (context.GetEndpoint() is not RouteEndpoint && ApiProblems.IsApi(request))
+            if (context.GetEndpoint() is not RouteEndpoint)
             {
                 addresses ??= Addresses(context.RequestServices.GetRequiredService<EndpointDataSource>());
                 var allowed = Allowed(addresses, request.Path);
@@ -73,7 +76,7 @@ public static class ApiMethodNotAllowed
     private static List<Address> Addresses(EndpointDataSource endpoints) =>
     [
         .. endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.TrimStart('/').StartsWith("api/", StringComparison.Ordinal) == true
+            .Where(e => e.Metadata.GetMetadata<ControllerActionDescriptor>() is not null
                         && e.Metadata.GetMetadata<HttpMethodMetadata>() is { HttpMethods.Count: > 0 })
             .Select(e => new Address(
                 new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText ?? ""), new RouteValueDictionary()),

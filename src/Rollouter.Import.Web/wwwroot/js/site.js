@@ -17,14 +17,8 @@
         }
     }
 
-    // <form data-confirm="question">: submitted only when the user confirms (e.g. discarding an import).
-    document.querySelectorAll('form[data-confirm]').forEach(function (form) {
-        form.addEventListener('submit', function (event) {
-            if (!window.confirm(form.dataset.confirm)) {
-                event.preventDefault();
-            }
-        });
-    });
+    // No confirm() dialogs: a step that deletes or undoes data asks on a page of its own (Discard, Revert), which works
+    // without script too.
 
     // <a data-history-back href="…">: back to the previous page; without a history, the link's own address.
     document.querySelectorAll('[data-history-back]').forEach(function (link) {
