@@ -4,7 +4,8 @@ namespace Rollouter.Import;
 
 /// <summary>
 /// What kind of "no" a problem is. The web layer maps each kind to one HTTP status in one place
-/// (Infrastructure/Problems): NotFound 404, Forbidden 403, Invalid 400, Conflict 409, TooLarge 413, UnsupportedType 415.
+/// (Infrastructure/Problems): NotFound 404, Forbidden 403, Invalid 400, Conflict 409, TooLarge 413, UnsupportedType 415,
+/// InsufficientStorage 507.
 /// </summary>
 public enum ProblemKind
 {
@@ -25,6 +26,12 @@ public enum ProblemKind
 
     /// <summary>The upload is not a file the importer reads.</summary>
     UnsupportedType,
+
+    /// <summary>
+    /// The server has no room to write what the request needs (its disk is full): nothing the caller did wrong, and the
+    /// same request succeeds once there is room.
+    /// </summary>
+    InsufficientStorage,
 }
 
 /// <summary>
@@ -61,6 +68,8 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
 
     public static Problem TooLarge(string message) => new(ProblemKind.TooLarge, message);
 
+    public static Problem InsufficientStorage(string message) => new(ProblemKind.InsufficientStorage, message);
+
     /// <summary>A file the readers refuse: too large, not a spreadsheet, or otherwise unreadable.</summary>
     public static Problem FromFile(FileProblem problem)
     {
@@ -69,6 +78,7 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
         {
             FileProblemKind.TooLarge => ProblemKind.TooLarge,
             FileProblemKind.WrongType => ProblemKind.UnsupportedType,
+            FileProblemKind.NoRoom => ProblemKind.InsufficientStorage,
             _ => ProblemKind.Invalid,
         }, problem.Message);
     }

@@ -207,7 +207,12 @@ public sealed class ImportLifecycle(
 
         var import = found.Value;
         var path = await files.GetLocalPathAsync(import, cancellationToken);
-        var read = await ReadAndMapAsync(path, import.FileName, options, import.InventoryId, import.Mapping, cancellationToken);
+        if (path.Failed)
+        {
+            return path.Problem;
+        }
+
+        var read = await ReadAndMapAsync(path.Value, import.FileName, options, import.InventoryId, import.Mapping, cancellationToken);
         if (read.Failed)
         {
             return read.Problem;

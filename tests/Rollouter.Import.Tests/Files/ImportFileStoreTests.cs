@@ -30,7 +30,7 @@ public class ImportFileStoreTests
 
         await using (var db = database.CreateContext())
         {
-            var path = await new ImportFileStore(db, cache).GetLocalPathAsync(import, default);
+            var path = (await new ImportFileStore(db, cache).GetLocalPathAsync(import, default)).Expect();
             Assert.Equal(content, await File.ReadAllBytesAsync(path));
             Assert.EndsWith(".csv", path);
         }
@@ -74,7 +74,7 @@ public class ImportFileStoreTests
         await store.SaveAsync(import.Id, new MemoryStream("Name\nOTHER\n"u8.ToArray()), default);
 
         Assert.False(File.Exists(upload));
-        Assert.Equal("Name\nPC-1\n", await File.ReadAllTextAsync(await store.GetLocalPathAsync(import, default)));
+        Assert.Equal("Name\nPC-1\n", await File.ReadAllTextAsync((await store.GetLocalPathAsync(import, default)).Expect()));
         Assert.Single(Directory.GetFiles(cache));
         Directory.Delete(cache, recursive: true);
     }
@@ -89,7 +89,7 @@ public class ImportFileStoreTests
         var store = new ImportFileStore(db, cache);
         var (_, sha) = await store.SaveAsync(kept.Id, new MemoryStream("Name\nPC-1\n"u8.ToArray()), default);
         kept.FileSha256 = sha;
-        var keptPath = await store.GetLocalPathAsync(kept, default);
+        var keptPath = (await store.GetLocalPathAsync(kept, default)).Expect();
         var gone = Path.Combine(cache, $"import-{kept.Id + 1000}-{sha}.csv");
         var goneHalfWritten = gone + "." + Guid.NewGuid().ToString("N") + ".part";
         var unrelated = Path.Combine(cache, "notes.txt");

@@ -82,8 +82,13 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         }
 
         var path = await files.GetLocalPathAsync(import, cancellationToken);
+        if (path.Failed)
+        {
+            return path.Problem;
+        }
+
         var contentType = ContentTypes.TryGetContentType(import.FileName, out var type) ? type : "application/octet-stream";
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
+        var stream = new FileStream(path.Value, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
         return new Download(stream, import.FileName, contentType);
     }

@@ -21,6 +21,7 @@ public static class ProblemMapping
         ProblemKind.Conflict => StatusCodes.Status409Conflict,
         ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ProblemKind.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
+        ProblemKind.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -9,9 +9,10 @@ namespace Rollouter.Import.Importing.Files;
 
 /// <summary>
 /// Keeps an import's file in the database in chunks, so that any instance sharing the database can process any
-/// import, and gives it back as a local file (readers of zip-based workbooks need to seek).
+/// import, and gives it back as a local file (readers of zip-based workbooks need to seek). <paramref name="createFile"/>
+/// opens each cached copy for writing (a test makes the disk full there).
 /// </summary>
-public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
+public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Func<string, Stream>? createFile = null)
 {
     public const int ChunkSize = 1024 * 1024;
 
@@ -78,7 +79,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
     /// The kept file as a local file in the cache folder (written once per content hash), e.g. for an instance that
     /// did not receive the upload.
     /// </summary>
-    public async Task<string> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
+    public async Task<Result<string>> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(cacheFolder);
         var path = CachePath(import);
@@ -88,7 +89,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         }
 
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
-        await using (var file = File.Create(partial))
+        await using (var file = createFile is null ? File.Create(partial) : createFile(partial))
         {
             await CopyToAsync(import.Id, file, cancellationToken);
         }
@@ -111,7 +112,9 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder)
         }
 
         var path = await GetLocalPathAsync(import, cancellationToken);
-        return ImportFileReader.Open(path, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits, sampleSize);
+        return path.Succeeded
+            ? ImportFileReader.Open(path.Value, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits, sampleSize)
+            : new OpenResult(null, new FileProblem(FileProblemKind.NoRoom, path.Problem.Message));
     }
 
     /// <summary>

@@ -24,9 +24,14 @@ public sealed class ReceivedUpload(string path, long size) : IDisposable
 /// <summary>
 /// Receives uploads into temporary files of <paramref name="folder"/>, for the upload page and the API alike: streamed,
 /// never held in memory, and refused as soon as they pass the size limit (<see cref="ReaderLimits.MaxFileBytes"/>).
+/// <paramref name="createFile"/> opens each new file for writing (a test makes the disk full there).
 /// </summary>
-public sealed class ImportUploads(string folder, ReaderLimits limits)
+public sealed class ImportUploads(string folder, ReaderLimits limits, Func<string, Stream>? createFile = null)
 {
+    private readonly Func<string, Stream> _createFile = createFile ?? (path =>
+        new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous));
+
+
     /// <summary>Room for the multipart form around the file in a request's length.</summary>
     private const long FormOverheadBytes = 64 * 1024;
 
@@ -59,7 +64,7 @@ public sealed class ImportUploads(string folder, ReaderLimits limits)
         var buffer = new byte[81_920];
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            await using var file = _createFile(path);
             int read;
             while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
             {

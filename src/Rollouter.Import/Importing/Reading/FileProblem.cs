@@ -1,6 +1,8 @@
 namespace Rollouter.Import.Importing.Reading;
 
-/// <summary>Why a file cannot be read. The web layer maps kinds to HTTP: TooLarge → 413, WrongType → 415, others → 400.</summary>
+/// <summary>
+/// Why a file cannot be read. The web layer maps kinds to HTTP: TooLarge → 413, WrongType → 415, NoRoom → 507, others → 400.
+/// </summary>
 public enum FileProblemKind
 {
     /// <summary>The file, its rows or its inflated content exceed a <see cref="ReaderLimits"/> bound (HTTP 413).</summary>
@@ -27,6 +29,12 @@ public enum FileProblemKind
 
     /// <summary>The parse options name something the file does not have (sheet, header row, encoding, delimiter).</summary>
     InvalidOption,
+
+    /// <summary>
+    /// Not the file's fault: the server has no room on its disk for the file's local copy (HTTP 507). It can be read again
+    /// once there is room, so it is never remembered as the file's problem.
+    /// </summary>
+    NoRoom,
 }
 
 /// <summary>

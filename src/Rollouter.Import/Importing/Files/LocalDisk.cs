@@ -1,0 +1,57 @@
+namespace Rollouter.Import.Importing.Files;
+
+/// <summary>
+/// The data folder's disk as the importer meets it: whether a failed write means the disk is full, and what the user is
+/// told then. Only the writes of files (an upload received, an import's cached copy) are recognised here.
+/// </summary>
+public static class LocalDisk
+{
+    /// <summary>ENOSPC: no space left on device (Linux, macOS).</summary>
+    private const int NoSpace = 28;
+
+    /// <summary>EDQUOT on Linux: the user's disk quota is used up, which is the same "no room" to the app.</summary>
+    private const int LinuxQuotaExceeded = 122;
+
+    /// <summary>Windows' ERROR_HANDLE_DISK_FULL.</summary>
+    private const int WindowsHandleDiskFull = 0x27;
+
+    /// <summary>Windows' ERROR_DISK_FULL.</summary>
+    private const int WindowsDiskFull = 0x70;
+
+    /// <summary>The refusal of an upload that the server could not write to its disk (507).</summary>
+    public const string UploadMessage = "The server has no room to store this file; ask your administrator.";
+
+    /// <summary>What the import's page, the API and a refused step say when the import's kept file cannot be copied to disk (507).</summary>
+    public const string ReadMessage =
+        "The file cannot be read now: the server's disk is full. Ask your administrator to free some space, then try again.";
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is a write refused because the disk is full: an <see cref="IOException"/>
+    /// whose HResult carries ENOSPC (or EDQUOT) on Linux and macOS, ERROR_DISK_FULL or ERROR_HANDLE_DISK_FULL (in the
+    /// low 16 bits of the HRESULT) on Windows.
+    /// </summary>
+    public static bool IsFull(Exception exception)
+    {
+        if (exception is not IOException io)
+        {
+            return false;
+        }
+
+        var code = io.HResult & 0xFFFF;
+        return OperatingSystem.IsWindows()
+            ? code is WindowsDiskFull or WindowsHandleDiskFull
+            : code == NoSpace || (OperatingSystem.IsLinux() && code == LinuxQuotaExceeded);
+    }
+
+    /// <summary>Deletes a file left half-written, if it is there; a file in use stays for a later sweep.</summary>
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+}
