@@ -37,6 +37,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         405 => "This address takes a form",
         413 => "File too large",
         429 => "Too many sign-in attempts",
+        507 => "No room on the server",
         _ => "Something went wrong",
     };
 
@@ -50,6 +51,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
                "bar, a bookmark or a restored tab). Nothing was changed. Go back to the page the form was on and send it again.",
         413 => "The upload is larger than this installation accepts.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
+        507 => "The server's disk is full, so this cannot be done now. Ask your administrator to free some space, then try again.",
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
              "If it keeps happening, give your administrator the correlation id below.",
     };

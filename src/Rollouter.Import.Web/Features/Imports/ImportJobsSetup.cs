@@ -33,8 +33,9 @@ public static class ImportJobsSetup
         services.AddOptions<ImportSettings>().BindConfiguration(ImportSettings.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(ReaderLimits.Default with { MaxFileBytes = settings.MaxFileBytes });
         services.AddScoped(sp => new ImportFileStore(sp.GetRequiredService<RolloutDbContext>(),
-            Path.Combine(dataFolder, "import-cache")));
-        services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "uploads"), sp.GetRequiredService<ReaderLimits>()));
+            Path.Combine(dataFolder, "import-cache"), logger: sp.GetRequiredService<ILogger<ImportFileStore>>()));
+        services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "uploads"), sp.GetRequiredService<ReaderLimits>(),
+            logger: sp.GetRequiredService<ILogger<ImportUploads>>()));
         services.AddScoped<ImportProcessor>();
         services.AddScoped<IImportQueue, HangfireImportQueue>();
         services.AddScoped<ImportLifecycle>();

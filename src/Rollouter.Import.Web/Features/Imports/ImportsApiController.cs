@@ -26,7 +26,8 @@ public sealed class ImportsApiController(
 {
     /// <summary>
     /// Creates an import from a multipart upload with the fields <c>inventoryId</c> and <c>file</c> (in any order). The
-    /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415.
+    /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415, a disk
+    /// too full to hold it 507.
     /// </summary>
     [HttpPost("rollouts/{id:int}/imports")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -37,6 +38,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, "application/problem+json")]
     public async Task<IActionResult> Create(int id, CancellationToken cancellationToken)
     {
         var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);

@@ -544,7 +544,7 @@ public sealed class ImportsController(
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
-        return file.Succeeded ? file.Value.ToResult() : NotFound();
+        return file.Succeeded ? file.Value.ToResult() : StatusCode(file.Problem.StatusCode());
     }
 
     private const string MappingSavedMessage =

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
@@ -12,7 +13,8 @@ namespace Rollouter.Import.Importing.Files;
 /// import, and gives it back as a local file (readers of zip-based workbooks need to seek). <paramref name="createFile"/>
 /// opens each cached copy for writing (a test makes the disk full there).
 /// </summary>
-public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Func<string, Stream>? createFile = null)
+public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Func<string, Stream>? createFile = null,
+    ILogger<ImportFileStore>? logger = null)
 {
     public const int ChunkSize = 1024 * 1024;
 
@@ -77,7 +79,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
 
     /// <summary>
     /// The kept file as a local file in the cache folder (written once per content hash), e.g. for an instance that
-    /// did not receive the upload.
+    /// did not receive the upload. Written under a temporary name that is deleted should the copy fail; a disk too full
+    /// to hold it is refused (507, <see cref="LocalDisk.ReadMessage"/>), anything else thrown.
     /// </summary>
     public async Task<Result<string>> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
     {
@@ -89,13 +92,27 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         }
 
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
-        await using (var file = createFile is null ? File.Create(partial) : createFile(partial))
+        try
         {
-            await CopyToAsync(import.Id, file, cancellationToken);
-        }
+            await using (var file = createFile is null ? File.Create(partial) : createFile(partial))
+            {
+                await CopyToAsync(import.Id, file, cancellationToken);
+            }
 
-        File.Move(partial, path, overwrite: true);
-        return path;
+            File.Move(partial, path, overwrite: true);
+            return path;
+        }
+        catch (Exception e) when (LocalDisk.IsFull(e))
+        {
+            LocalDisk.TryDelete(partial);
+            logger?.LogError(e, "The file of import {ImportId} could not be copied to {Folder}: the disk is full", import.Id, cacheFolder);
+            return Problem.InsufficientStorage(LocalDisk.ReadMessage);
+        }
+        catch
+        {
+            LocalDisk.TryDelete(partial);
+            throw;
+        }
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class ImportFileViews : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
-    /// <summary>The view of the import's file, or the reader's problem with it (cached alike).</summary>
+    /// <summary>The view of the import's file, or the reader's problem with it (cached alike, but for a full disk).</summary>
     public async Task<Result<ImportFileView>> GetAsync(
         ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken cancellationToken)
     {
@@ -40,6 +40,12 @@ public sealed class ImportFileViews : IDisposable
         else
         {
             result = Problem.FromFile(opened.Problem);
+        }
+
+        if (opened.Problem?.Kind == FileProblemKind.NoRoom)
+        {
+            // The server's disk, not the file: read again on the next request, once there may be room.
+            return result;
         }
 
         _cache.Set(key, result, new MemoryCacheEntryOptions

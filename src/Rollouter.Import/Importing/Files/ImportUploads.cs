@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Files;
@@ -24,9 +25,11 @@ public sealed class ReceivedUpload(string path, long size) : IDisposable
 /// <summary>
 /// Receives uploads into temporary files of <paramref name="folder"/>, for the upload page and the API alike: streamed,
 /// never held in memory, and refused as soon as they pass the size limit (<see cref="ReaderLimits.MaxFileBytes"/>).
+/// A disk too full to hold an upload refuses it (507, <see cref="LocalDisk.UploadMessage"/>) and keeps nothing of it.
 /// <paramref name="createFile"/> opens each new file for writing (a test makes the disk full there).
 /// </summary>
-public sealed class ImportUploads(string folder, ReaderLimits limits, Func<string, Stream>? createFile = null)
+public sealed class ImportUploads(string folder, ReaderLimits limits, Func<string, Stream>? createFile = null,
+    ILogger<ImportUploads>? logger = null)
 {
     private readonly Func<string, Stream> _createFile = createFile ?? (path =>
         new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous));
@@ -57,13 +60,13 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
     public async Task<Result<ReceivedUpload>> ReceiveAsync(Stream upload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
-        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, Guid.NewGuid().ToString("N") + ".upload");
         var max = limits.MaxFileBytes;
         long size = 0;
         var buffer = new byte[81_920];
         try
         {
+            Directory.CreateDirectory(folder);
             await using var file = _createFile(path);
             int read;
             while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
@@ -78,6 +81,13 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
 
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
+        }
+        catch (Exception e) when (LocalDisk.IsFull(e))
+        {
+            // The server's problem, not the file's: refused in words, and the administrator finds why in the log.
+            LocalDisk.TryDelete(path);
+            logger?.LogError(e, "An upload of {Bytes} bytes so far could not be stored in {Folder}: the disk is full", size, folder);
+            return Problem.InsufficientStorage(LocalDisk.UploadMessage);
         }
         catch
         {

@@ -119,7 +119,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
-        return file.Succeeded ? file.Value.ToResult() : NotFound();
+        return file.Succeeded ? file.Value.ToResult() : StatusCode(file.Problem.StatusCode());
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
