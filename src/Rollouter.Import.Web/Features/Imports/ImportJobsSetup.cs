@@ -91,7 +91,8 @@ public static class ImportJobsSetup
     }
 
     /// <summary>
-    /// At start-up: sweeps the local file cache of deleted imports, and runs again every import left In Progress with
+    /// At start-up: sweeps the local file cache of deleted imports and the files a killed process left in the data
+    /// folder (<see cref="ImportRecovery.SweepFilesAsync"/>), and runs again every import left In Progress with
     /// no live run and no waiting job (<see cref="ImportRecovery"/>): on SQLite (in-memory queue) every one after a stop
     /// or crash; on PostgreSQL and SQL Server those whose instance died with the job, or that lost the job between the
     /// approval and the enqueue. The write is one transaction, so nothing of an interrupted run was kept and the job
@@ -99,12 +100,9 @@ public static class ImportJobsSetup
     /// </summary>
     public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
-        await using (var scope = services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<ImportFileStore>().SweepCacheAsync(cancellationToken);
-        }
-
-        await services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: true, cancellationToken);
+        var recovery = services.GetRequiredService<ImportRecovery>();
+        await recovery.SweepFilesAsync(startingUp: true, cancellationToken);
+        await recovery.ResumeAsync(startingUp: true, cancellationToken);
     }
 
     /// <summary>The Hangfire dashboard at /hangfire, for administrators only.</summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -24,9 +25,17 @@ public sealed class ImportRecovery(
     /// <summary>How often every instance looks for interrupted imports.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often every instance sweeps, besides at start-up, the files a killed process left in the data folder
+    /// (<see cref="SweepFilesAsync"/>): a file is swept within this time after it is <see cref="LocalDisk.AbandonedAfter"/> old.
+    /// </summary>
+    public static readonly TimeSpan FileSweepInterval = TimeSpan.FromMinutes(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(CheckInterval, clock);
+        // The start-up swept already (ImportJobsSetup.ResumeInterruptedImportsAsync).
+        var nextSweep = clock.GetUtcNow() + FileSweepInterval;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -40,11 +49,45 @@ public sealed class ImportRecovery(
                     logger.LogWarning(e, "Looking for interrupted imports failed; the next look is in {Seconds} s",
                         CheckInterval.TotalSeconds);
                 }
+
+                if (clock.GetUtcNow() >= nextSweep)
+                {
+                    nextSweep = clock.GetUtcNow() + FileSweepInterval;
+                    try
+                    {
+                        await SweepFilesAsync(startingUp: false, stoppingToken);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        logger.LogWarning(e, "Sweeping abandoned files failed; the next sweep is in {Minutes} min",
+                            FileSweepInterval.TotalMinutes);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// Deletes the files a killed process left in the data folder once they are <see cref="LocalDisk.AbandonedAfter"/>
+    /// old: uploads (<see cref="ImportUploads.SweepAbandoned"/>) and half-written copies in the file cache
+    /// (<see cref="ImportFileStore.SweepPartials"/>); at start-up also the cached copies of imports that no longer exist
+    /// (<see cref="ImportFileStore.SweepCacheAsync"/>). Returns how many went.
+    /// </summary>
+    public async Task<int> SweepFilesAsync(bool startingUp, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var files = scope.ServiceProvider.GetRequiredService<ImportFileStore>();
+        var removed = (startingUp ? await files.SweepCacheAsync(cancellationToken) : files.SweepPartials())
+                      + scope.ServiceProvider.GetRequiredService<ImportUploads>().SweepAbandoned();
+        if (removed > 0)
+        {
+            logger.LogInformation("Swept {Files} files from the data folder: uploads and copies left by a killed process, copies of deleted imports", removed);
+        }
+
+        return removed;
     }
 
     /// <summary>

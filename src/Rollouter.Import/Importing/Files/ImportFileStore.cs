@@ -182,8 +182,9 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
 
     /// <summary>
-    /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted);
-    /// returns how many went. Each instance sweeps its own cache: after a deletion and at start-up.
+    /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted), and
+    /// copies left half-written by a killed process (<see cref="SweepPartials"/>); returns how many went. Each
+    /// instance sweeps its own cache: after a deletion and at start-up.
     /// </summary>
     public async Task<int> SweepCacheAsync(CancellationToken cancellationToken)
     {
@@ -216,6 +217,12 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             }
         }
 
-        return removed;
+        return removed + SweepPartials();
     }
+
+    /// <summary>
+    /// Removes the copies of any import left half-written (<c>.part</c>) once <see cref="LocalDisk.AbandonedAfter"/>
+    /// old: a copy that fails is deleted at once, so these are a killed process's. Returns how many went.
+    /// </summary>
+    public int SweepPartials() => LocalDisk.SweepAbandoned(cacheFolder, "import-*.part");
 }

@@ -99,6 +99,13 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
         return new ReceivedUpload(path, size);
     }
 
+    /// <summary>
+    /// Deletes the uploads a killed process left behind (received when it was killed, or whose import it had just
+    /// committed), once <see cref="LocalDisk.AbandonedAfter"/> old; younger ones may be another instance's, still in
+    /// use. Returns how many went.
+    /// </summary>
+    public int SweepAbandoned() => LocalDisk.SweepAbandoned(folder, "*.upload");
+
     private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
         ? $"{bytes / (1024.0 * 1024):0.#} MB"
         : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";

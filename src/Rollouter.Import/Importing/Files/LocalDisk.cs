@@ -43,6 +43,47 @@ public static class LocalDisk
             : code == NoSpace || (OperatingSystem.IsLinux() && code == LinuxQuotaExceeded);
     }
 
+    /// <summary>
+    /// How long after its last write a file of the data folder's <c>uploads</c> (<c>*.upload</c>) or a half-written copy
+    /// in <c>import-cache</c> (<c>*.part</c>) is taken as abandoned (its process was killed) and swept. Such a file is
+    /// written without pause while it is received or copied (a request body that stalls is cut off by the server within
+    /// seconds), then read while its import is created (opened, rows counted, stored in the database: minutes for the
+    /// largest file) and moved away. An hour after its last write no instance sharing the folder still uses it.
+    /// </summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Deletes the files of <paramref name="folder"/> matching <paramref name="searchPattern"/> last written more than
+    /// <see cref="AbandonedAfter"/> ago, by the file system's own clock (the one that stamped them); returns how many
+    /// went. A file in use or not ours to delete stays for the next sweep.
+    /// </summary>
+    public static int SweepAbandoned(string folder, string searchPattern)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        var before = DateTime.UtcNow - AbandonedAfter;
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, searchPattern))
+        {
+            try
+            {
+                if (File.GetLastWriteTimeUtc(path) < before)
+                {
+                    File.Delete(path);
+                    removed++;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Deletes a file left half-written, if it is there; a file in use stays for a later sweep.</summary>
     public static void TryDelete(string path)
     {
