@@ -20,9 +20,13 @@ using Serilog;
 // Until the app's own logger exists (made from the configuration's Serilog section), what start-up says, and why it
 // failed, goes to the console.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+IConfiguration? configuration = null;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    configuration = builder.Configuration;
+    // Every setting the services below read as they are made, each bad one named (StartupFailureException).
+    StartupChecks.Check(builder.Configuration, builder.Environment.ContentRootPath);
 
     var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
     var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
@@ -101,18 +105,9 @@ try
 
     await using (var scope = app.Services.CreateAsyncScope())
     {
-        try
-        {
-            // Hangfire creates its tables when its storage is made: under the start-up lock too.
-            await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
-                alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
-        }
-        catch (DatabaseVersionException e)
-        {
-            app.Logger.LogCritical("{Message}", e.Message);
-            Environment.ExitCode = 1;
-            return;
-        }
+        // Hangfire creates its tables when its storage is made: under the start-up lock too.
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
+            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
     }
 
     await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
@@ -163,20 +158,25 @@ try
 
     await app.RunAsync();
 }
-catch (OptionsValidationException e)
+// An expected failure (a setting, the database refusing or out of reach, another version's database) is one line on
+// the console and exit code 1; anything else is logged once with its exception, also exit code 1 (not rethrown: the
+// runtime would print it again and abort).
+catch (Exception e) when (StartupChecks.Explain(e, configuration) is { } reason)
 {
-    Log.Fatal("Rollouter.Import did not start: its configuration is not valid. {Failures}", string.Join(" ", e.Failures));
-    Environment.ExitCode = 1;
+    Log.Fatal("Rollouter.Import did not start: {Reason}", reason);
+    return 1;
 }
 catch (Exception e) when (e is not HostAbortedException)
 {
     Log.Fatal(e, "Rollouter.Import did not start");
-    throw;
+    return 1;
 }
 finally
 {
     await Log.CloseAndFlushAsync();
 }
+
+return 0;
 
 /// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

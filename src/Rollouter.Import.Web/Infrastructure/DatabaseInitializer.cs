@@ -23,13 +23,25 @@ public sealed class DatabaseInitializer(
 {
     /// <param name="alsoUnderLock">What else must not run on two instances at once (Hangfire creating its tables).</param>
     /// <param name="cancellationToken">Stops waiting for the lock and the work.</param>
+    /// <exception cref="StartupFailureException">The database refused or could not be reached (the message names the
+    /// connection string setting), or the first administrator's settings are not accepted.</exception>
     public async Task InitializeAsync(Action? alsoUnderLock = null, CancellationToken cancellationToken = default)
     {
-        await EnsureDatabaseExistsAsync(cancellationToken);
-        await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.StartUp, cancellationToken))
+        try
         {
-            await MigrateAndSeedAsync(cancellationToken);
-            alsoUnderLock?.Invoke();
+            await EnsureDatabaseExistsAsync(cancellationToken);
+            await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.StartUp, cancellationToken))
+            {
+                await MigrateAndSeedAsync(cancellationToken);
+                alsoUnderLock?.Invoke();
+            }
+        }
+        catch (Exception e) when (e is not (StartupFailureException or OperationCanceledException)
+            && StartupChecks.DatabaseProblem(e, db.Provider, db.Database.GetDbConnection()) is { } problem)
+        {
+            // The console says the one sentence; the whole exception is here for whoever raises the level to Debug.
+            logger.LogDebug(e, "The database could not be used");
+            throw new StartupFailureException(problem, e);
         }
     }
 
@@ -127,12 +139,23 @@ public sealed class DatabaseInitializer(
         var result = await users.CreateAsync(admin, configured.Password);
         if (!result.Succeeded)
         {
-            throw new InvalidOperationException("The first administrator could not be created: " +
-                string.Join(" ", result.Errors.Select(e => e.Description)));
+            // The user name is the email: when the email is refused, so is the user name, said once.
+            var errors = result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidEmail))
+                ? result.Errors.Where(e => e.Code != nameof(IdentityErrorDescriber.InvalidUserName))
+                : result.Errors;
+            throw new StartupFailureException("the first administrator could not be created. " + string.Join(" ",
+                errors.GroupBy(InitialAdministratorSetting).Select(setting =>
+                    $"{setting.Key} is not accepted: {string.Join(" ", setting.Select(e => e.Description))}")));
         }
 
         logger.LogInformation("Created the first administrator {Email}", configured.Email);
     }
+
+    /// <summary>Which of the two settings an Identity error is about (the user name is the email).</summary>
+    private static string InitialAdministratorSetting(IdentityError error) =>
+        error.Code.StartsWith("Password", StringComparison.Ordinal)
+            ? "Rollouter:InitialAdministrator:Password"
+            : "Rollouter:InitialAdministrator:Email";
 }
 
 /// <summary>The database cannot be used by this version; the message says what to do.</summary>

@@ -1,22 +1,164 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Npgsql;
+using Rollouter.Import.TestData;
 
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// A bad setting stops the app at start-up with a message naming the setting, before the database is touched, instead
-/// of an app that runs and misbehaves. The real app, as its own process, as an operator starts it.
+/// A bad setting, or a database that refuses or cannot be reached, stops the app at start-up with exit code 1 and one
+/// line naming the setting (no stack trace, no secret), instead of an app that runs and misbehaves or a crash (exit 134
+/// with the exception printed twice). The real app, as its own process, as an operator starts it.
 /// </summary>
-public sealed class StartupConfigurationTests
+public sealed partial class StartupConfigurationTests
 {
+    private const string WrongPassword = "Wr0ng-Secret-Pw";
+    private const string ShortKey = "c2hvcnQta2V5"; // base64 of 9 bytes
+    private const string WeakPassword = "weakpass1";
+
     [Theory]
     [InlineData("Rollouter__Imports__Workers", "0", "Rollouter:Imports:Workers must be between 1 and 64.")]
     [InlineData("Rollouter__Imports__MaxFileBytes", "-5", "Rollouter:Imports:MaxFileBytes must be a positive number of bytes.")]
     [InlineData("Rollouter__SignIn__FailuresPerEmail", "0", "Rollouter:SignIn:FailuresPerEmail must be 1 or more.")]
     public async Task ABadSetting_StopsTheStart_NamingTheSetting(string variable, string value, string message)
     {
+        var (exitCode, said, databaseTouched) = await StartAsync(new() { [variable] = value });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, said);
+        Assert.DoesNotContain("   at ", said);
+        Assert.False(databaseTouched, "The database was touched.");
+    }
+
+    public static TheoryData<string, string[], string[], bool> Failures() => new()
+    {
+        {
+            "unknown provider", ["Rollouter__DatabaseProvider=Oracle"],
+            ["Rollouter:DatabaseProvider must be Sqlite, PostgreSql or SqlServer; \"Oracle\" is not."], false
+        },
+        {
+            "no connection string", ["Rollouter__DatabaseProvider=PostgreSql"],
+            ["ConnectionStrings:PostgreSql must be set when Rollouter:DatabaseProvider is PostgreSql"], false
+        },
+        {
+            "wrong password", ["Rollouter__DatabaseProvider=PostgreSql", "ConnectionStrings__PostgreSql=" + Postgres(port: null, WrongPassword)],
+            ["(ConnectionStrings:PostgreSql) could not be used: 28P01: password authentication failed"], false
+        },
+        {
+            "unreachable server", ["Rollouter__DatabaseProvider=PostgreSql", "ConnectionStrings__PostgreSql=" + Postgres(port: 1, WrongPassword)],
+            ["(ConnectionStrings:PostgreSql) could not be used: Failed to connect to"], false
+        },
+        {
+            "values that do not convert",
+            ["Rollouter__Imports__Workers=abc", "Rollouter__Imports__MaxFileBytes=200MB", "Rollouter__SignIn__FailureRefill=2min"],
+            [
+                "Rollouter:Imports:Workers must be a whole number", "Rollouter:Imports:MaxFileBytes must be a whole number",
+                "Rollouter:SignIn:FailureRefill must be a time span written hh:mm:ss",
+            ],
+            false
+        },
+        {
+            "signing key not base64", ["Rollouter__Api__SigningKey=not-base64!"],
+            ["Rollouter:Api:SigningKey must be a base64 key of at least 32 bytes", "the configured one is not base64."], false
+        },
+        {
+            "signing key too short", ["Rollouter__Api__SigningKey=" + ShortKey],
+            ["Rollouter:Api:SigningKey must be a base64 key of at least 32 bytes", "the configured one holds 9 bytes."], false
+        },
+        {
+            "SQLite folder missing", ["ConnectionStrings__Sqlite=Data Source=/nonexistent/dir/x.db"],
+            ["ConnectionStrings:Sqlite names the file /nonexistent/dir/x.db, whose folder /nonexistent/dir does not exist."], false
+        },
+        {
+            "SQLite keyword", ["ConnectionStrings__Sqlite=Foo=bar;Password=" + WrongPassword],
+            ["ConnectionStrings:Sqlite is not a valid SQLite connection string", "'foo'"], false
+        },
+        {
+            "data folder cannot be made", ["Rollouter__DataFolder=/proc/rollouter-data"],
+            ["Rollouter:DataFolder (/proc/rollouter-data) cannot be used"], false
+        },
+        {
+            "data folder is a file", ["Rollouter__DataFolder={data}/a-file"],
+            ["Rollouter:DataFolder must name a folder", "a-file is a file."], false
+        },
+        {
+            "weak initial password",
+            ["Rollouter__InitialAdministrator__Email=it@customer.example", "Rollouter__InitialAdministrator__Password=" + WeakPassword],
+            ["Rollouter:InitialAdministrator:Password is not accepted: Passwords must", "at least one uppercase"], true
+        },
+        {
+            "invalid initial email",
+            ["Rollouter__InitialAdministrator__Email=it at customer", "Rollouter__InitialAdministrator__Password=Str0ng-Initial!"],
+            ["Rollouter:InitialAdministrator:Email is not accepted: Email 'it at customer' is invalid."], true
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public async Task AFailedStart_ExitsWith1_InOneLineNamingTheSetting(
+        string why, string[] variables, string[] messages, bool databaseMade)
+    {
+        var (exitCode, said, databaseTouched) = await StartAsync(variables.ToDictionary(
+            v => v[..v.IndexOf('=', StringComparison.Ordinal)], v => v[(v.IndexOf('=', StringComparison.Ordinal) + 1)..]));
+
+        Assert.True(exitCode == 1, $"{why}: exit code {exitCode}. {said}");
+        foreach (var message in messages)
+        {
+            Assert.Contains(message, said);
+        }
+
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains("Rollouter.Import did not start: ", failure);
+        Assert.DoesNotContain("   at ", said);
+        Assert.DoesNotContain("Unhandled exception", said);
+        Assert.DoesNotContain(WrongPassword, said);
+        Assert.DoesNotContain(ShortKey, said);
+        Assert.DoesNotContain(WeakPassword, said);
+        Assert.Equal(databaseMade, databaseTouched);
+    }
+
+    /// <summary>An exception no check expects is still a failed start: logged once, with its stack, and exit code 1.</summary>
+    [Fact]
+    public async Task AnUnexpectedFailure_IsLoggedOnce_AndExitsWith1()
+    {
+        // Serilog's own configuration reader refuses the level; the app does not check that section itself.
+        var (exitCode, said, _) = await StartAsync(new() { ["Serilog__MinimumLevel__Default"] = "Loud" });
+
+        Assert.Equal(1, exitCode);
+        Assert.Single(Occurrences().Matches(said));
+        Assert.Contains("   at ", said);
+        Assert.DoesNotContain("Unhandled exception", said);
+    }
+
+    [GeneratedRegex("The value Loud is not a valid Serilog level")]
+    private static partial Regex Occurrences();
+
+    private static string Postgres(int? port, string password)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer)
+        {
+            Database = "rollouter_startup_never_made",
+            Password = password,
+            Timeout = 5,
+        };
+        if (port is { } p)
+        {
+            builder.Port = p;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Starts the app in Production with its own data folder ("{data}" in a value) and the variables, and waits for it
+    /// to stop: what it said on stdout and stderr together, and whether it made its SQLite database.
+    /// </summary>
+    private static async Task<(int ExitCode, string Said, bool DatabaseTouched)> StartAsync(Dictionary<string, string> variables)
+    {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-config-").FullName;
         try
         {
+            await File.WriteAllTextAsync(Path.Combine(dataFolder, "a-file"), "");
             var start = new ProcessStartInfo(DotnetHost(),
                 [Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.dll"), "--urls", "http://127.0.0.1:0"])
             {
@@ -29,12 +171,16 @@ public sealed class StartupConfigurationTests
             start.Environment["DOTNET_ENVIRONMENT"] = "Production";
             start.Environment.Remove("ASPNETCORE_URLS");
             start.Environment["Rollouter__DataFolder"] = dataFolder;
-            start.Environment[variable] = value;
+            foreach (var (variable, value) in variables)
+            {
+                start.Environment[variable] = value.Replace("{data}", dataFolder, StringComparison.Ordinal);
+            }
+
             using var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
             // Bounded: an app that ignores the setting runs on; the test stops it and fails.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             try
             {
                 await process.WaitForExitAsync(timeout.Token);
@@ -42,14 +188,10 @@ public sealed class StartupConfigurationTests
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                Assert.Fail($"The app started with {variable}={value}.");
+                Assert.Fail($"The app started with {string.Join(", ", variables.Select(v => $"{v.Key}={v.Value}"))}.");
             }
 
-            var said = await output + await errors;
-            Assert.Equal(1, process.ExitCode);
-            Assert.Contains(message, said);
-            Assert.DoesNotContain("   at ", said);
-            Assert.False(File.Exists(Path.Combine(dataFolder, "rollouter.db")), "The database was touched.");
+            return (process.ExitCode, await output + await errors, File.Exists(Path.Combine(dataFolder, "rollouter.db")));
         }
         finally
         {

@@ -58,13 +58,34 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
         });
     }
 
+    /// <summary>The setting that holds the key (environment variable <c>Rollouter__Api__SigningKey</c>).</summary>
+    public const string SigningKeySetting = "Rollouter:Api:SigningKey";
+
+    private const int MinimumKeyBytes = 32;
+
+    /// <summary>What is wrong with a key's text ("is not base64", "holds 9 bytes"), or null when it is a good key.</summary>
+    public static string? KeyProblem(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        var buffer = new byte[(trimmed.Length * 3 / 4) + 3];
+        return !Convert.TryFromBase64String(trimmed, buffer, out var length) ? "is not base64"
+            : length < MinimumKeyBytes ? $"holds {length} bytes"
+            : null;
+    }
+
     public static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder)
     {
-        var configured = configuration["Rollouter:Api:SigningKey"];
+        var configured = configuration[SigningKeySetting];
+        string? problem;
         byte[] bytes;
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            bytes = Convert.FromBase64String(configured.Trim());
+            // StartupChecks has said what is wrong with a configured key before the services are made.
+            problem = KeyProblem(configured) is { } configuredProblem
+                ? $"{SigningKeySetting} must be a base64 key of at least {MinimumKeyBytes} bytes; the configured one {configuredProblem}."
+                : null;
+            bytes = problem is null ? Convert.FromBase64String(configured.Trim()) : [];
         }
         else
         {
@@ -84,12 +105,16 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
                 }
             }
 
-            bytes = Convert.FromBase64String(File.ReadAllText(path).Trim());
+            var kept = File.ReadAllText(path);
+            problem = KeyProblem(kept) is { } keptProblem
+                ? $"the API signing key kept in {path} {keptProblem}; it must be a base64 key of at least {MinimumKeyBytes} " +
+                  $"bytes. Delete the file (a new key is made at the next start, and API tokens signed with the old one " +
+                  $"end) or set {SigningKeySetting}."
+                : null;
+            bytes = problem is null ? Convert.FromBase64String(kept.Trim()) : [];
         }
 
-        return bytes.Length < 32
-            ? throw new InvalidOperationException("Rollouter:Api:SigningKey must be at least 32 bytes (base64).")
-            : new SymmetricSecurityKey(bytes);
+        return problem is not null ? throw new StartupFailureException(problem) : new SymmetricSecurityKey(bytes);
     }
 }
 

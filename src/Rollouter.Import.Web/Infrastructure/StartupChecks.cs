@@ -1,0 +1,324 @@
+using System.ComponentModel;
+using System.Data.Common;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Rollouter.Import.Data;
+using Rollouter.Import.Web.Features.Imports;
+using Rollouter.Import.Web.Infrastructure.Security;
+
+namespace Rollouter.Import.Web.Infrastructure;
+
+/// <summary>
+/// A start-up that fails for a reason the operator can fix (a setting, the database refusing or out of reach): the
+/// message names the setting and what is wrong, and is all the console shows (docs/operations.md, Logs → Start-up).
+/// </summary>
+public sealed class StartupFailureException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// What is checked before the app's services are made (they read several settings at once), and how a failed start is
+/// told: one line for an expected failure, the exception for anything else.
+/// </summary>
+public static partial class StartupChecks
+{
+    /// <summary>
+    /// Every setting read while the services are made: typed values that do not convert, the provider, its connection
+    /// string, the data folder, the API signing key. Throws one <see cref="StartupFailureException"/> naming each bad
+    /// setting; touches no database. Creates the data folder (as the start would).
+    /// </summary>
+    public static void Check(IConfiguration configuration, string contentRoot)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>();
+        CheckBinding<RolloutOptions>(configuration, RolloutOptions.Section, problems);
+        CheckBinding<ImportSettings>(configuration, ImportSettings.Section, problems);
+        CheckBinding<SignInOptions>(configuration, SignInOptions.Section, problems);
+        if (problems.Count > 0)
+        {
+            // The other checks read these sections.
+            throw new StartupFailureException("its configuration is not valid. " + string.Join(" ", problems));
+        }
+
+        var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
+        var dataFolder = CheckDataFolder(options, contentRoot, problems);
+        CheckDatabase(configuration, options, dataFolder, problems);
+        if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
+            && ApiTokens.KeyProblem(key) is { } keyProblem)
+        {
+            problems.Add($"{ApiTokens.SigningKeySetting} must be a base64 key of at least 32 bytes (e.g. made with " +
+                $"`openssl rand -base64 48`); the configured one {keyProblem}.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new StartupFailureException("its configuration is not valid. " + string.Join(" ", problems));
+        }
+    }
+
+    /// <summary>
+    /// The reason of an expected failure, in a sentence without secrets, or null for an unexpected one (whose exception
+    /// is then logged in full).
+    /// </summary>
+    public static string? Explain(Exception exception, IConfiguration? configuration) => exception switch
+    {
+        StartupFailureException e => Redact(e.Message, configuration),
+        OptionsValidationException e => Redact("its configuration is not valid. " + string.Join(" ", e.Failures), configuration),
+        DatabaseVersionException e => e.Message,
+        // Kestrel could not listen: another process has the port.
+        IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
+            e.Message + " Another process listens there: stop it, or set another address (ASPNETCORE_URLS or --urls).",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A database error during the first connections and the migrations, as one sentence naming the connection string
+    /// setting; null when <paramref name="exception"/> is not the database's (or the network's) answer.
+    /// </summary>
+    public static string? DatabaseProblem(Exception exception, DatabaseProvider provider, DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var database = Chain(exception).OfType<DbException>().FirstOrDefault();
+        var network = Chain(exception).FirstOrDefault(e => e is SocketException or TimeoutException);
+        if (database is null && network is null)
+        {
+            return null;
+        }
+
+        var what = provider == DatabaseProvider.Sqlite
+            ? $"the SQLite database {connection.DataSource}"
+            : $"the {DisplayName(provider)} database \"{connection.Database}\" on {connection.DataSource}";
+        var why = (database ?? network)?.Message.TrimEnd('.');
+        if (network is not null && database is not null && !ReferenceEquals(network, database))
+        {
+            why += $" ({network.Message.TrimEnd('.')})";
+        }
+
+        return $"{what} (ConnectionStrings:{provider}) could not be used: {why}.";
+    }
+
+    private static string DisplayName(DatabaseProvider provider) => provider switch
+    {
+        DatabaseProvider.Sqlite => "SQLite",
+        DatabaseProvider.PostgreSql => "PostgreSQL",
+        DatabaseProvider.SqlServer => "SQL Server",
+        _ => provider.ToString(),
+    };
+
+    private static IEnumerable<Exception> Chain(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>
+    /// The configuration binder says "Failed to convert configuration value at …" with its inner exception; this names
+    /// the setting and what it must be. Walks the section's typed properties (numbers, times, true/false) as the binder
+    /// would convert them.
+    /// </summary>
+    private static void CheckBinding<T>(IConfiguration configuration, string section, List<string> problems)
+    {
+        var before = problems.Count;
+        CheckProperties(typeof(T), configuration.GetSection(section), problems);
+        if (problems.Count > before)
+        {
+            return;
+        }
+
+        try
+        {
+            configuration.GetSection(section).Get<T>();
+        }
+        catch (InvalidOperationException e)
+        {
+            problems.Add(e.Message);
+        }
+    }
+
+    private static void CheckProperties(Type type, IConfigurationSection section, List<string> problems)
+    {
+        foreach (var property in type.GetProperties().Where(p => p.CanWrite && p.GetIndexParameters().Length == 0))
+        {
+            var target = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var child = section.GetSection(property.Name);
+            if (target == typeof(string))
+            {
+                continue;
+            }
+
+            if (target.IsClass)
+            {
+                CheckProperties(target, child, problems);
+                continue;
+            }
+
+            if (child.Value is not { } value || string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+
+            try
+            {
+                TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
+            {
+                problems.Add($"{child.Path} must be {Kind(target)}; \"{value}\" is not.");
+            }
+        }
+    }
+
+    private static string Kind(Type type) =>
+        type == typeof(int) || type == typeof(long) ? "a whole number (digits only, no unit)"
+        : type == typeof(TimeSpan) ? "a time span written hh:mm:ss (e.g. 00:02:00 for two minutes)"
+        : type == typeof(bool) ? "true or false"
+        : $"a {type.Name}";
+
+    private static string? CheckDataFolder(RolloutOptions options, string contentRoot, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(options.DataFolder))
+        {
+            return null; // said by RolloutOptions' own check
+        }
+
+        string folder;
+        try
+        {
+            folder = options.ResolveDataFolder(contentRoot);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            problems.Add($"Rollouter:DataFolder is not a valid path: {e.Message}");
+            return null;
+        }
+
+        if (File.Exists(folder))
+        {
+            problems.Add($"Rollouter:DataFolder must name a folder; {folder} is a file.");
+            return null;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(folder);
+            // The folder must take the database (SQLite), the uploads, the logs and the signing key.
+            var probe = Path.Combine(folder, $".write-check-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return folder;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"Rollouter:DataFolder ({folder}) cannot be used: the folder could not be made or written to " +
+                $"({e.Message.TrimEnd('.')}).");
+            return null;
+        }
+    }
+
+    private static void CheckDatabase(IConfiguration configuration, RolloutOptions options, string? dataFolder,
+        List<string> problems)
+    {
+        DatabaseProvider provider;
+        try
+        {
+            provider = options.Provider;
+        }
+        catch (InvalidOperationException)
+        {
+            problems.Add($"Rollouter:DatabaseProvider must be Sqlite, PostgreSql or SqlServer; \"{options.DatabaseProvider}\" is not.");
+            return;
+        }
+
+        var setting = $"ConnectionStrings:{provider}";
+        var configured = configuration.GetConnectionString(provider.ToString());
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            if (provider != DatabaseProvider.Sqlite)
+            {
+                problems.Add($"{setting} must be set when Rollouter:DatabaseProvider is {provider} (see docs/operations.md, Configuration).");
+            }
+
+            return;
+        }
+
+        try
+        {
+            switch (provider)
+            {
+                case DatabaseProvider.Sqlite:
+                    CheckSqliteFile(new SqliteConnectionStringBuilder(configured), setting, dataFolder, problems);
+                    break;
+                case DatabaseProvider.PostgreSql:
+                    _ = new NpgsqlConnectionStringBuilder(configured);
+                    break;
+                case DatabaseProvider.SqlServer:
+                    _ = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(configured);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or KeyNotFoundException or InvalidOperationException)
+        {
+            problems.Add($"{setting} is not a valid {DisplayName(provider)} connection string: {e.Message.TrimEnd('.')}.");
+        }
+    }
+
+    private static void CheckSqliteFile(SqliteConnectionStringBuilder builder, string setting, string? dataFolder,
+        List<string> problems)
+    {
+        var file = builder.DataSource;
+        if (file == ":memory:" || builder.Mode == SqliteOpenMode.Memory || dataFolder is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            problems.Add($"{setting} must name the database file (Data Source=…).");
+            return;
+        }
+
+        var path = Path.GetFullPath(file, dataFolder);
+        if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+        {
+            problems.Add($"{setting} names the file {path}, whose folder {folder} does not exist.");
+        }
+        else if (Directory.Exists(path))
+        {
+            problems.Add($"{setting} must name a file; {path} is a folder.");
+        }
+    }
+
+    /// <summary>
+    /// A message never shows a secret: the values of passwords in connection strings, the initial administrator's
+    /// password and the signing key are cut out, whatever a library's message repeated.
+    /// </summary>
+    public static string Redact(string message, IConfiguration? configuration)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message = PasswordInConnectionString().Replace(message, "$1=…");
+        if (configuration is null)
+        {
+            return message;
+        }
+
+        var secrets = configuration.GetSection("ConnectionStrings").GetChildren()
+            .SelectMany(c => PasswordInConnectionString().Matches(c.Value ?? "").Select(m => m.Groups[2].Value))
+            .Append(configuration[ApiTokens.SigningKeySetting])
+            .Append(configuration["Rollouter:InitialAdministrator:Password"])
+            .Where(s => !string.IsNullOrWhiteSpace(s) && s.Length >= 3)
+            .Select(s => s?.Trim() ?? "");
+        foreach (var secret in secrets)
+        {
+            message = message.Replace(secret, "…", StringComparison.Ordinal);
+        }
+
+        return message;
+    }
+
+    [GeneratedRegex(@"\b(Password|Pwd)\s*=\s*([^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PasswordInConnectionString();
+
+}
