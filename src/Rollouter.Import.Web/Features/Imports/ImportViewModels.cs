@@ -444,6 +444,19 @@ public static class SeparatorChoices
     };
 }
 
+/// <summary>
+/// Counts as the import pages write them: grouped ("25,000"), the same whatever the server's culture, as the client
+/// list and the settings write theirs.
+/// </summary>
+public static class ImportNumbers
+{
+    /// <summary>"25,000".</summary>
+    public static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>"1 row", "25,000 rows".</summary>
+    public static string Count(int count, string one, string many) => $"{N(count)} {(count == 1 ? one : many)}";
+}
+
 /// <summary>Status names, badge colours and the seed's explanations.</summary>
 public static class ImportStatusDisplay
 {

@@ -78,6 +78,8 @@
 
     var bar = document.getElementById('import-progress');
     var text = document.getElementById('import-progress-text');
+    // Counts grouped as the server writes them ("25,000"), whatever the browser's language.
+    function n(count) { return Number(count).toLocaleString('en-US'); }
     function poll() {
         fetch(card.dataset.progressUrl, { headers: { 'Accept': 'application/json' }, cache: 'no-store' })
             .then(function (response) { return response.json(); })
@@ -93,7 +95,7 @@
                     bar.style.width = share + '%';
                     bar.textContent = share + '%';
                     text.textContent = progress.total > 0
-                        ? progress.reverted + ' of ' + progress.total + ' clients reverted'
+                        ? n(progress.reverted) + ' of ' + n(progress.total) + ' clients reverted'
                         : 'The import is being reverted…';
                     setTimeout(poll, 1000);
                     return;
@@ -106,8 +108,8 @@
                 bar.style.width = percent + '%';
                 bar.textContent = percent + '%';
                 text.textContent = (progress.failed > 0
-                    ? progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.failed + ' failed; nothing will be written'
-                    : progress.checked + ' of ' + progress.total + ' rows checked, ' + progress.written + ' written') +
+                    ? n(progress.checked) + ' of ' + n(progress.total) + ' rows checked, ' + n(progress.failed) + ' failed; nothing will be written'
+                    : n(progress.checked) + ' of ' + n(progress.total) + ' rows checked, ' + n(progress.written) + ' written') +
                     (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : '');
                 setTimeout(poll, 1000);
             })

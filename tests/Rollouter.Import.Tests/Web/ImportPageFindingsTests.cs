@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// What the import's page says, as a QA pass in a browser found it wrong: the failed rows' count of errors and rows, the
+/// wording of a failure of the import as a whole, the values "Replace values" offers once cells are corrected, grouped
+/// numbers, and the accessibility of the error report's button and of the tables' action columns.
+/// </summary>
+public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<int> InventoryIdAsync(string name)
+    {
+        using var scope = factory.Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.SingleAsync(i => i.Name == name)).Id;
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> as the demo's manager; the client and the import's page.</summary>
+    private async Task<(HttpClient Client, string Path)> UploadAsync(int inventoryId, string csv, string rollout = "W11")
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var response = await ImportPagesTests.UploadAsync(client, inventoryId, "findings.csv", Encoding.UTF8.GetBytes(csv), rollout: rollout);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return (client, response.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>A Laptops import of Name, Status (B), Department and (a fourth column) Serial number, approved and Failed.</summary>
+    private async Task<(HttpClient Client, string Path)> FailedLaptopsImportAsync(string csv)
+    {
+        var (client, path) = await UploadAsync(await InventoryIdAsync("Laptops"), csv);
+        string[] targets = ["Name", "Status", "Department", "Serial number"];
+        var columns = csv[..csv.IndexOf('\n', StringComparison.Ordinal)].Split(',').Length;
+        var mapping = new Dictionary<string, string>();
+        for (var i = 0; i < columns; i++)
+        {
+            mapping[$"Columns[{i}].Letter"] = ((char)('A' + i)).ToString();
+            mapping[$"Columns[{i}].Target"] = targets[i];
+        }
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", mapping, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        return (client, path);
+    }
+
+    [Fact]
+    public async Task LargeCounts_AreGroupedOnTheImportPages_AndInTheImportList()
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);
+        var names = Enumerable.Range(1, 1234).Select(_ => Unique("NUM")).ToList();
+        var (client, path) = await UploadAsync(inventoryId, "Name\n" + string.Join("\n", names) + "\n", identifier);
+
+        var page = await client.GetPageAsync(path);
+        Assert.Equal("1,234", page.TestId("row-count").NormalizedText());
+        Assert.Contains("findings.csv, 1,234 rows", page.TestId("summary").NormalizedText(), StringComparison.Ordinal);
+        var check = await client.GetPageAsync(path + "/check");
+        Assert.Contains("All 1,234 rows would be imported.", check.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
+
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Completed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        page = await client.GetPageAsync(path);
+        Assert.Contains("1,234 clients created, 0 updated.", page.TestId("result").NormalizedText(), StringComparison.Ordinal);
+        var id = path[(path.LastIndexOf('/') + 1)..];
+        var list = await client.GetPageAsync($"/rollouts/{identifier}/imports");
+        Assert.Equal("1,234", list.TestId($"created-{id}").NormalizedText());
+
+        // In Progress (approved, its job not yet started): the progress line.
+        var (_, running) = await UploadAsync(inventoryId, "Name\n" + string.Join("\n", names.Select(n => n + "-2")) + "\n", identifier);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var manager = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Users.SingleAsync(u => u.Email == "manager@demo.test");
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, int.Parse(running[(running.LastIndexOf('/') + 1)..],
+                System.Globalization.CultureInfo.InvariantCulture), manager.Id);
+        }
+
+        Assert.Equal("0 of 1,234 rows checked, 0 written", (await client.GetPageAsync(running)).TestId("progress-text").NormalizedText());
+    }
+
+}
+
+public sealed class SqliteImportPageFindingsTests(RolloutWebFactory factory)
+    : ImportPageFindingsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresImportPageFindingsTests(PostgresWebFactory factory)
+    : ImportPageFindingsTests(factory), IClassFixture<PostgresWebFactory>;
