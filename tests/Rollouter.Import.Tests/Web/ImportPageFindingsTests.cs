@@ -54,6 +54,22 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task FailedRowsCard_CountsTheErrorsAndTheRowsApart()
+    {
+        // 4 rows: the first passes, the other 3 fail twice each (Status and Serial number): 6 errors in 3 rows.
+        var csv = $"Host,State,Dept,Serial\n{Unique("CNT")},New,IT,SN100001\n" +
+                  $"{Unique("CNT")},Nope,IT,BAD-1\n{Unique("CNT")},Nope,IT,BAD-2\n{Unique("CNT")},Nope,IT,BAD-3\n";
+        var (client, path) = await FailedLaptopsImportAsync(csv);
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Contains("3 of 4 rows could not be imported", page.TestId("failure").NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal("6 errors in 3 rows", page.TestId("failed-rows-total").NormalizedText());
+        var column = await client.GetPageAsync(path + "?column=B");
+        Assert.Equal("3 errors in column B", column.TestId("failed-rows-total").NormalizedText());
+    }
+
+    [Fact]
     public async Task LargeCounts_AreGroupedOnTheImportPages_AndInTheImportList()
     {
         var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);

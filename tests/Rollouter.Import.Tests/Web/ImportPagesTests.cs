@@ -298,7 +298,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal("60", columns.Link("B (State) 60").One(".badge.text-bg-danger").NormalizedText());
         Assert.Equal("1", columns.Link("C (Dept) 1").One(".badge.text-bg-danger").NormalizedText());
         Assert.Equal(50, FailedRows(page).Count);
-        Assert.Contains("61 failed rows", page.TestId("failed-rows").NormalizedText());
+        Assert.Equal("61 errors in 61 rows", page.TestId("failed-rows-total").NormalizedText());
         var report = await client.GetAsync(path + "/error-report");
         Assert.Contains($"{path}/error-report", page.Links());
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);

@@ -174,7 +174,10 @@ public sealed class ImportPage
 
     public IReadOnlyList<ErrorColumnCount> ErrorCounts { get; init; } = [];
 
-    /// <summary>The failed rows of the column filter (all columns without one).</summary>
+    /// <summary>
+    /// The errors of the failed rows in the column filter (all columns without one): a row that fails in several cells
+    /// counts once for each (the import's <c>FailedRowCount</c> counts the rows).
+    /// </summary>
     public int ErrorTotal { get; init; }
 
     /// <summary>The cursor of the Previous link of the failed rows (before=), null on the first page.</summary>
