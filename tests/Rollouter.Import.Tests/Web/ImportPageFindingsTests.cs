@@ -70,6 +70,30 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ReplaceValues_LeavesOutTheCellsCorrectedOnTheirOwn_OnTheFailedPageAndInTheCheck()
+    {
+        // Row 2 'Nope' and rows 3 and 4 'Bad' fail in column B. Row 2 is corrected to 'Wrong' (still failing), row 3 to
+        // 'New' (passes): only row 4's 'Bad' is left for a replacement.
+        var csv = $"Host,State,Dept\n{Unique("REP")},Nope,IT\n{Unique("REP")},Bad,IT\n{Unique("REP")},Bad,IT\n{Unique("REP")},New,IT\n";
+        var (client, path) = await FailedLaptopsImportAsync(csv);
+        foreach (var (row, value) in new[] { ("2", "Wrong"), ("3", "New") })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(client, path + "/corrections",
+                new() { ["Row"] = row, ["Column"] = "B", ["Value"] = value }, path)).StatusCode);
+        }
+
+        var page = await client.GetPageAsync(path);
+        var check = await client.GetPageAsync(path + "/check");
+
+        foreach (var shown in new[] { page, check })
+        {
+            var offered = shown.QuerySelectorAll("[data-testid=replacement-form]")
+                .Select(f => (f.GetAttribute("data-column"), f.GetAttribute("data-from"), f.One(".text-muted").NormalizedText())).ToList();
+            Assert.Equal([("B", "Bad", "1 failed cell listed")], offered);
+        }
+    }
+
+    [Fact]
     public async Task LargeCounts_AreGroupedOnTheImportPages_AndInTheImportList()
     {
         var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);

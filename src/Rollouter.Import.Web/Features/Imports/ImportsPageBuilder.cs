@@ -93,6 +93,12 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         return new Download(stream, import.FileName, contentType);
     }
 
+    /// <summary>The cells of the import corrected on their own (at most <c>CorrectionChanges.MaxCells</c>), by row and column letter.</summary>
+    private async Task<HashSet<(int Row, string Column)>> CorrectedCellsAsync(int importId, CancellationToken cancellationToken) =>
+        [.. (await db.ImportCellCorrections.AsNoTracking().Where(c => c.ImportId == importId)
+                .Select(c => new { c.Row, c.Column }).ToListAsync(cancellationToken))
+            .Select(c => (c.Row, c.Column.ToUpperInvariant()))];
+
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
         bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
         CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null,
@@ -138,7 +144,10 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
-            failingValues = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id && e.Column != null)
+            // A cell corrected on its own keeps its correction (a replacement leaves it alone): its value is not offered,
+            // nor counted among the cells a replacement would change.
+            failingValues = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id && e.Column != null
+                        && !db.ImportCellCorrections.Any(c => c.ImportId == e.ImportId && c.Row == e.Row && c.Column == e.Column))
                     .GroupBy(e => new { e.Column, e.Header, e.Value })
                     .Select(g => new { g.Key.Column, g.Key.Header, g.Key.Value, Count = g.Count() })
                     .OrderByDescending(g => g.Count).Take(MaxFailingValues)
@@ -158,8 +167,11 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
 
         if (check is not null)
         {
-            // Errors of the import as a whole (no column) have no failing value.
+            // Errors of the import as a whole (no column) have no failing value; a cell corrected on its own is not
+            // offered either (its failing value is its correction, which no replacement changes).
+            var correctedCells = await CorrectedCellsAsync(import.Id, cancellationToken);
             failingValues = [.. check.Errors
+                .Where(e => e.Column is null || !correctedCells.Contains((e.Row, e.Column.ToUpperInvariant())))
                 .GroupBy(e => (e.Column, e.Header, Value: e.Value ?? ""))
                 .Select(g => g.Key.Column is { } letter ? new FailingValue(letter, g.Key.Header, g.Key.Value, g.Count()) : null)
                 .OfType<FailingValue>()
