@@ -70,6 +70,54 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ImportFailedAsAWhole_ByTheClientLimit_SpeaksOfTheImportNotOfRows_AndSaysWhatToDo()
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: 1);
+        var (client, path) = await UploadAsync(inventoryId, $"Name\n{Unique("WHOLE")}\n{Unique("WHOLE")}\n", identifier);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Contains("would exceed the client limit", page.TestId("failure").NormalizedText(), StringComparison.Ordinal);
+        Assert.False(page.HasTestId("failed-rows"));
+        var explanation = page.TestId("status-explanation").NormalizedText();
+        Assert.DoesNotContain("rows could not be imported", explanation, StringComparison.Ordinal);
+        Assert.Contains("as a whole", explanation, StringComparison.Ordinal);
+        var recovery = page.TestId("recovery");
+        Assert.DoesNotContain("failing cells", recovery.NormalizedText(), StringComparison.Ordinal);
+        Assert.False(recovery.HasTestId("recovery-correct"));
+        Assert.Contains("raise the limit", recovery.TestId("recovery-administrator").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains($"/rollouts/{identifier}/imports/new?inventoryId={inventoryId}", recovery.TestId("recovery-file").Links());
+    }
+
+    [Fact]
+    public async Task ImportFailedAsAWhole_ByRunsInterruptedTooOften_SpeaksOfTheImportNotOfRows()
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);
+        var (client, path) = await UploadAsync(inventoryId, $"Name\n{Unique("STOP")}\n", identifier);
+        var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var manager = await db.Users.SingleAsync(u => u.Email == "manager@demo.test");
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, id, manager.Id);
+            // As after five runs each stopped with its server (ImportProcessorTests does the same).
+            await db.Imports.Where(i => i.Id == id).ExecuteUpdateAsync(u => u
+                .SetProperty(i => i.StartedAt, DateTimeOffset.UtcNow).SetProperty(i => i.Attempt, ImportProcessor.MaxAttempts));
+            Assert.Equal(ImportStatus.Failed, (await scope.ServiceProvider.GetRequiredService<ImportLifecycle>()
+                .RunAsync(id, null, CancellationToken.None)).Status);
+        }
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Contains("interrupted", page.TestId("failure").NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("rows could not be imported", page.TestId("status-explanation").NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("failing cells", page.TestId("recovery").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains("approve again", page.TestId("recovery-approve-again").NormalizedText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReplaceValues_LeavesOutTheCellsCorrectedOnTheirOwn_OnTheFailedPageAndInTheCheck()
     {
         // Row 2 'Nope' and rows 3 and 4 'Bad' fail in column B. Row 2 is corrected to 'Wrong' (still failing), row 3 to

@@ -285,6 +285,17 @@ public sealed class ImportPage
     public static string Cell(string? value) =>
         value is null ? "" : value.Length <= 80 ? value : string.Concat(value.AsSpan(0, 79), "…");
 
+    /// <summary>
+    /// The import failed as a whole, not in its rows: no row failed and none is listed (the rollout's client limit, a
+    /// file that cannot be read, a run interrupted too often, a field changed during the run, an unexpected error). Its
+    /// page says so and what to do, never "correct the failing cells below".
+    /// </summary>
+    public bool FailedAsAWhole => Import.Status == ImportStatus.Failed && Import.FailedRowCount == 0 && ErrorCounts.Count == 0;
+
+    /// <summary>The line under the title: the status's explanation, by the kind of failure for a Failed import.</summary>
+    public string StatusExplanation => ImportStatusDisplay.Explanation(Import.Status, Import.CreatedCount, Import.UpdatedCount,
+        NameMapped, FailedAsAWhole);
+
     /// <summary>A column of the saved mapping goes into Name.</summary>
     public bool NameMapped => Mapping.Columns.Any(c => c.Target == DefaultFields.Name);
 
@@ -482,10 +493,14 @@ public static class ImportStatusDisplay
 
     /// <summary>
     /// The original product's words for each status; a completed import that changed nothing says so, and an
-    /// Incomplete import whose Name is mapped (kept Incomplete by another mapping error) is not called empty.
+    /// Incomplete import whose Name is mapped (kept Incomplete by another mapping error) is not called empty, and an
+    /// import that failed as a whole (<see cref="ImportPage.FailedAsAWhole"/>) does not speak of rows.
     /// </summary>
-    public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false) => status switch
+    public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false,
+        bool failedAsAWhole = false) => status switch
     {
+        ImportStatus.Failed when failedAsAWhole =>
+            "The import could not be run, for a reason that concerns it as a whole, not single rows. No Clients have been created or changed. Please read below.",
         ImportStatus.Incomplete when nameMapped =>
             "The column-field assignment has errors, listed under Step 2: correct them and save the mapping to make the import ready for approval.",
         ImportStatus.Completed when created == 0 && updated == 0 =>
