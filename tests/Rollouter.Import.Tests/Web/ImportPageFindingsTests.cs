@@ -174,6 +174,40 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
         Assert.Equal("0 of 1,234 rows checked, 0 written", (await client.GetPageAsync(running)).TestId("progress-text").NormalizedText());
     }
 
+    [Fact]
+    public async Task ErrorReportButton_IsASolidDangerButton_ReadableOnTheRedAlert()
+    {
+        var (client, path) = await FailedLaptopsImportAsync($"Host,State,Dept\n{Unique("BTN")},Nope,IT\n");
+
+        var button = (await client.GetPageAsync(path)).TestId("error-report");
+
+        // btn-outline-danger is #dc3545 on the alert's #f8d7da: 3.39:1, below the 4.5:1 small text needs.
+        Assert.Contains("btn-danger", button.ClassList);
+        Assert.DoesNotContain("btn-outline-danger", button.ClassList);
+    }
+
+    [Fact]
+    public async Task EveryTableHeaderCell_HasAName_OnTheSettingsPagesAndInTheCorrections()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var (client, path) = await FailedLaptopsImportAsync($"Host,State,Dept\n{Unique("TH")},Nope,IT\n");
+        await RolloutWebFactory.PostFormAsync(client, path + "/corrections", new() { ["Row"] = "2", ["Column"] = "B", ["Value"] = "New" }, path);
+
+        var pages = new[]
+        {
+            await admin.GetPageAsync("/settings/workflows/1"),
+            await admin.GetPageAsync("/settings/rollouts/1"),
+            await client.GetPageAsync(path),
+        };
+
+        Assert.True(pages[2].HasTestId("corrected-cells"));
+        foreach (var page in pages)
+        {
+            var headers = page.QuerySelectorAll("table th").ToList();
+            Assert.NotEmpty(headers);
+            Assert.All(headers, th => Assert.NotEqual("", th.NormalizedText()));
+        }
+    }
 }
 
 public sealed class SqliteImportPageFindingsTests(RolloutWebFactory factory)
