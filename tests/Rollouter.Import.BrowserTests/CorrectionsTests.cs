@@ -226,4 +226,44 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
         var row = await SearchClientAsync(name);
         await Expect(row).ToContainTextAsync(location);
     }
+
+    /// <summary>
+    /// Back to the import's page after a mapping change that was not saved: the browser puts the choice back into the form
+    /// (it restores form state), so the notice must say that the form differs from the saved mapping; and the message
+    /// that Approve saved and used it is still there once the page has reloaded itself at the end of the run.
+    /// </summary>
+    [Fact]
+    public async Task Manager_ComesBackToAnUnsavedMappingChange_IsToldItDiffers_AndAfterApprovalThatItWasSavedAndUsed()
+    {
+        var prefix = Unique("BACK");
+        var location = Unique("Building B");
+        // A header no earlier import mapped, so that nothing suggests a field for it.
+        var header = Unique("Place");
+        // Rows enough that the page shows In Progress and reloads itself at the end.
+        var rows = string.Concat(Enumerable.Range(1, 1500).Select(i => $"{prefix}-{i},{location},IT\n"));
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", "Laptops", "back.csv", Encoding.UTF8.GetBytes($"Name,{header},Department\n" + rows));
+        await Expect(Target("B")).ToHaveValueAsync("");
+        await Target("B").SelectOptionAsync("Location");
+        await Expect(Page.GetByTestId("mapping-changed")).ToBeVisibleAsync();
+
+        await Page.GetByLabel("breadcrumb").GetByRole(AriaRole.Link, new() { Name = "Import", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports$"));
+        await Page.GoBackAsync();
+
+        // The unsaved choice is back in the form, step 3 lists the saved mapping: the notice says they differ.
+        await Expect(Target("B")).ToHaveValueAsync("Location");
+        await Expect(Page.GetByTestId("summary")).Not.ToContainTextAsync("→ Location");
+        await Expect(Page.GetByTestId("mapping-changed")).ToBeVisibleAsync();
+        await Step("back-unsaved-change");
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(Page.GetByTestId("progress-text").Filter(new() { HasText = "rows checked" })).ToBeVisibleAsync(new() { Timeout = JobTimeout });
+        await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = JobTimeout });
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("differed from the saved one: it was saved and used");
+        await Expect(Page.GetByTestId("summary")).ToContainTextAsync($"B ({header}) → Location");
+        await Expect(Page.GetByTestId("result")).ToContainTextAsync("1,500 clients created");
+        await Step("completed-with-message");
+    }
 }

@@ -3,6 +3,40 @@
 (function () {
     'use strict';
 
+    // What a form would post, as FormData lists it (in order, disabled and unchecked controls left out): as it is now,
+    // or (defaults) as the server rendered it.
+    function formState(form, defaults) {
+        var values = new URLSearchParams();
+        Array.prototype.forEach.call(form.elements, function (control) {
+            if (!control.name || control.matches(':disabled')) {
+                return;
+            }
+
+            if (control instanceof HTMLSelectElement) {
+                var options = Array.prototype.slice.call(control.options);
+                var chosen = options.filter(function (o) { return defaults ? o.defaultSelected : o.selected; });
+                if (defaults && !control.multiple) {
+                    // A single choice shows its last option marked selected, else its first one that can be chosen.
+                    chosen = chosen.length > 0 ? [chosen[chosen.length - 1]]
+                        : options.filter(function (o) { return !o.disabled; }).slice(0, 1);
+                }
+
+                chosen.forEach(function (o) { values.append(control.name, o.value); });
+            } else if (control instanceof HTMLTextAreaElement) {
+                values.append(control.name, defaults ? control.defaultValue : control.value);
+            } else if (control instanceof HTMLInputElement) {
+                if (control.type === 'checkbox' || control.type === 'radio') {
+                    if (defaults ? control.defaultChecked : control.checked) {
+                        values.append(control.name, control.value);
+                    }
+                } else if (['submit', 'button', 'reset', 'image', 'file'].indexOf(control.type) < 0) {
+                    values.append(control.name, defaults ? control.defaultValue : control.value);
+                }
+            }
+        });
+        return values.toString();
+    }
+
     // Lookup only for Assignee and Client User, "create option" for selections, separator for multi-selections.
     function update(select) {
         var option = select.options[select.selectedIndex];
@@ -36,15 +70,19 @@
     });
 
     // Check and Approve submit the mapping form, so a change made on the page is saved and used, never dropped. As soon
-    // as the form differs from what was saved, the summary says so (#mapping-changed), next to the buttons.
+    // as the form differs from what was saved, the summary says so (#mapping-changed), next to the buttons. What was
+    // saved is what the server wrote into the page (each control's default: selected, checked and value attributes),
+    // not what the form holds when the script starts: after Back, the browser puts the choices made before (and never
+    // saved) back into the form, and the notice must show for them too.
     var mappingForm = document.getElementById('mapping-form');
     var mappingChanged = document.getElementById('mapping-changed');
     if (mappingForm && mappingChanged) {
-        var state = function () { return new URLSearchParams(new FormData(mappingForm)).toString(); };
-        var saved = state();
-        var compare = function () { mappingChanged.hidden = state() === saved; };
+        var compare = function () { mappingChanged.hidden = formState(mappingForm, false) === formState(mappingForm, true); };
         mappingForm.addEventListener('change', compare);
         mappingForm.addEventListener('input', compare);
+        compare();
+        // A page restored from the back-forward cache keeps its script's state; compare again all the same.
+        window.addEventListener('pageshow', compare);
     }
 
     // A failing cell of a column with many choices (a selection of hundreds of options) is corrected in a box that
@@ -70,6 +108,46 @@
             ? '' : 'Choose one of the values in the list.');
     });
 
+    // A message the page showed while the import ran (Approve's "… it was saved and used") is shown again once the page
+    // has reloaded itself at the end of the run: the server shows a message once only, and the reload comes within a
+    // second. Kept for this tab and this import only, and shown once.
+    var keptMessageKey = 'rollouter:kept-message:' + window.location.pathname;
+    function keptMessage() {
+        try {
+            var kept = window.sessionStorage.getItem(keptMessageKey);
+            window.sessionStorage.removeItem(keptMessageKey);
+            return kept;
+        } catch (e) {
+            return null;
+        }
+    }
+
+    var kept = keptMessage();
+    if (kept && !document.querySelector('[data-testid="page-message"]')) {
+        var after = document.querySelector('[data-testid="review-notice"]') || document.querySelector('[data-testid="status-explanation"]');
+        if (after) {
+            var shown = document.createElement('div');
+            shown.className = 'alert alert-success';
+            shown.setAttribute('role', 'status');
+            shown.setAttribute('data-testid', 'page-message');
+            shown.textContent = kept;
+            after.insertAdjacentElement('afterend', shown);
+        }
+    }
+
+    function keepMessage() {
+        var message = document.querySelector('[data-testid="page-message"]');
+        if (!message || !card.hasAttribute('data-keep-message')) {
+            return;
+        }
+
+        try {
+            window.sessionStorage.setItem(keptMessageKey, message.textContent.trim());
+        } catch (e) {
+            // No storage (a private window's limits): the message is not shown again.
+        }
+    }
+
     // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done.
     var card = document.querySelector('[data-progress-url]');
     if (!card) {
@@ -85,6 +163,7 @@
             .then(function (response) { return response.json(); })
             .then(function (progress) {
                 if (progress.done) {
+                    keepMessage();
                     window.location.reload();
                     return;
                 }
