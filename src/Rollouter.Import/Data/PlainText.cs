@@ -18,6 +18,28 @@ public static class PlainText
     }
 
     /// <summary>
+    /// <paramref name="text"/> as one line that shows what it says, for a name from outside that is logged and shown
+    /// (an uploaded file's name): without control characters (<see cref="WithoutControlCharacters"/>, which include
+    /// CR, LF and NEL U+0085), without the line and paragraph separators U+2028 and U+2029, which start a new line in
+    /// a log viewer or an editor as a line feed does, and without the direction marks, embeddings, overrides and
+    /// isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), with which "report", U+202E, "xslx.exe" shows
+    /// as "reportexe.xlsx".
+    /// </summary>
+    public static string OnOneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Any(BreaksOrReorders) ? string.Concat(text.Where(c => !BreaksOrReorders(c))) : text;
+    }
+
+    private static bool BreaksOrReorders(char c) => char.IsControl(c) || c switch
+    {
+        '\u2028' or '\u2029' or '\u061C' or '\u200E' or '\u200F' => true,
+        >= '\u202A' and <= '\u202E' => true,
+        >= '\u2066' and <= '\u2069' => true,
+        _ => false,
+    };
+
+    /// <summary>
     /// <paramref name="text"/> as a person sees it, so that two texts that look the same are the same (decision 0041):
     /// composed (Unicode NFC: "Jörg" typed on a Mac and on Windows), without characters that do not show (zero-width
     /// space, word joiner, byte order mark, soft hyphen, direction marks), and with every other space character

@@ -599,6 +599,28 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("laptops.csv", (await ApiTestClient.ReadAsync(created))["fileName"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task AFileNameWithALineSeparatorOrADirectionOverride_IsKeptWithoutThem()
+    {
+        // U+2028 starts a new line in a log viewer as a line feed does; U+202E shows "xslx.exe" as "exe.xlsx".
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent(laptopsId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "inventoryId" },
+        };
+        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes($"Name\n{Unique("LS")}\n"));
+        file.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("form-data")
+        {
+            Name = "file", FileNameStar = "lap\u2028tops\u2029\u0085\u202E\u2066.csv",
+        };
+        form.Add(file);
+
+        var created = await client.PostAsync($"/api/rollouts/{rolloutId}/imports", form);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("laptops.csv", (await ApiTestClient.ReadAsync(created))["fileName"]!.GetValue<string>());
+    }
 }
 
 public sealed class SqliteImportApiTests(RolloutWebFactory factory)

@@ -38,13 +38,14 @@ public class ClientImport
     public required string FileName { get; set; }
 
     /// <summary>
-    /// <paramref name="name"/> as it can be kept: without control characters (PostgreSQL refuses a NUL in text), and cut to
+    /// <paramref name="name"/> as it can be kept: without control characters (PostgreSQL refuses a NUL in text), line
+    /// separators or direction overrides (a name is logged and shown on one line, as it reads: <see cref="PlainText.OnOneLine"/>), and cut to
     /// <see cref="FileNameLength"/> characters keeping its extension, never between the two halves of a character
     /// (SQLite ignores a column's length; PostgreSQL and SQL Server refuse a longer value).
     /// </summary>
     public static string FitFileName(string name)
     {
-        name = PlainText.WithoutControlCharacters(name);
+        name = PlainText.OnOneLine(name);
 
         if (name.Length <= FileNameLength)
         {
