@@ -148,6 +148,7 @@ try
     // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
     app.UseRateLimiter();
     app.UseAuthentication();
+    app.UseSignedInUserInLogs();
     app.UseAuthorization();
     // Stylesheets and scripts are public: the sign-in page needs them before anyone is signed in.
     app.MapStaticAssets().AllowAnonymous();

@@ -1,4 +1,6 @@
+using Rollouter.Import.Web.Infrastructure.Security;
 using Serilog;
+using Serilog.Context;
 
 namespace Rollouter.Import.Web.Infrastructure;
 
@@ -39,4 +41,27 @@ public static class LoggingSetup
         }, preserveStaticLogger: true);
         return builder;
     }
+
+    /// <summary>
+    /// Every line logged while a signed-in user's request is served, and the request's own line, carries
+    /// <c>UserId</c> (docs/operations.md, Logs). After authentication; an anonymous request carries none. An event that
+    /// names a user itself (an audit event's <c>UserId</c> is the user changed, its <c>ActorId</c> who changed it)
+    /// keeps its own value.
+    /// </summary>
+    public static IApplicationBuilder UseSignedInUserInLogs(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            var userId = context.User.UserId();
+            if (userId <= 0)
+            {
+                await next(context);
+                return;
+            }
+
+            context.RequestServices.GetService<IDiagnosticContext>()?.Set("UserId", userId);
+            using (LogContext.PushProperty("UserId", userId))
+            {
+                await next(context);
+            }
+        });
 }

@@ -58,6 +58,53 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task TheLogFile_NamesTheImportOnEachLineOfItsJob_AndTheUserOnEachLineOfTheirRequests()
+    {
+        // docs/operations.md: grep '"ImportId":42' logs/rollouter-*.log. The messages name the import themselves
+        // ("Import 42 job ended …"), and a plain output template's {Properties} leaves out what the message names.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var managerId = await UserIdAsync("manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var name = $"GREP-{Guid.NewGuid().ToString("N")[..8]}";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "grep.csv", $"Name,Department\n{name},IT\n"));
+        var id = import.Id();
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, id, managerId);
+        }
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(id, CancellationToken.None);
+        }
+
+        var lines = LogFileLines();
+        var ofThisImport = lines.Where(l => l.Contains($"\"ImportId\":{id}", StringComparison.Ordinal)).ToList();
+        Assert.Contains(ofThisImport, l => l.Contains($"Import {id} job ended with Completed", StringComparison.Ordinal));
+        Assert.Contains(ofThisImport, l => l.Contains($"Import {id} created from", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"/api/rollouts/{rolloutId}/imports", StringComparison.Ordinal)
+            && l.Contains("responded 201", StringComparison.Ordinal) && l.Contains($"\"UserId\":{managerId}", StringComparison.Ordinal));
+    }
+
+    /// <summary>The lines of the app's log files (appsettings.json's file sink, in the data folder's logs/).</summary>
+    private List<string> LogFileLines()
+    {
+        var lines = new List<string>();
+        foreach (var path in Directory.EnumerateFiles(Path.Combine(factory.DataFolder, "logs"), "rollouter-*.log"))
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
+
+    [Fact]
     public async Task AnEmailSentToSignIn_CannotForgeALogLine()
     {
         var forged = "2026-12-05 11:00:00.000 +00:00 [ERR] Forged admin password reset";
