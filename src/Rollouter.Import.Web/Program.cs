@@ -17,6 +17,9 @@ using Microsoft.Extensions.Options;
 using Rollouter.Import.Auditing;
 using Serilog;
 
+// One culture whatever the server's (LANG, LC_ALL): English dates and numbers, the Gregorian calendar (decision 0042).
+AppCulture.Apply();
+
 // Until the app's own logger exists (made from the configuration's Serilog section), what start-up says, and why it
 // failed, goes to the console.
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();

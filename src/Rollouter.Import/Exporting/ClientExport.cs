@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Configurations;
@@ -24,7 +25,7 @@ public static class ClientExport
     public static string FileName(string inventoryName, DateTimeOffset at)
     {
         var cleaned = new string([.. (inventoryName ?? "").Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')]).Trim('-');
-        return (cleaned.Length == 0 ? "inventory" : cleaned) + $"-clients-{at:yyyy-MM-dd}.xlsx";
+        return (cleaned.Length == 0 ? "inventory" : cleaned) + string.Create(CultureInfo.InvariantCulture, $"-clients-{at:yyyy-MM-dd}.xlsx");
     }
 
     /// <summary>Writes the inventory's clients, ordered by name, into <paramref name="output"/>. Returns the client count.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Auditing;
@@ -160,7 +161,7 @@ public sealed class ImportLifecycle(
         // One entry per column of the file at most: the mapping is stored with the import and shown on every poll of it.
         if (mapping.Columns.Count > file.Value.Columns.Count)
         {
-            return Problem.Invalid($"The mapping has {mapping.Columns.Count:N0} entries and the file {file.Value.Columns.Count:N0} " +
+            return Problem.Invalid(string.Create(CultureInfo.InvariantCulture, $"The mapping has {mapping.Columns.Count:N0} entries and the file {file.Value.Columns.Count:N0} ") +
                 "columns: give at most one entry per column of the file.", "columns");
         }
 
@@ -294,7 +295,7 @@ public sealed class ImportLifecycle(
             }
             else if (cell.Value?.Length > limits.MaxCellLength)
             {
-                problems.Add(Problem.Invalid($"The value for row {cell.Row} is longer than {limits.MaxCellLength:N0} characters.",
+                problems.Add(Problem.Invalid(string.Create(CultureInfo.InvariantCulture, $"The value for row {cell.Row} is longer than {limits.MaxCellLength:N0} characters."),
                     $"cells[{i}].value"));
             }
             else
@@ -421,8 +422,8 @@ public sealed class ImportLifecycle(
 
         if (storedCells.Count > CorrectionChanges.MaxCells || storedReplacements.Count > CorrectionChanges.MaxReplacements)
         {
-            return Problem.Invalid($"An import holds at most {CorrectionChanges.MaxCells:N0} corrected cells and " +
-                $"{CorrectionChanges.MaxReplacements:N0} replacements; for more, fix the file and upload it as a new import.");
+            return Problem.Invalid(string.Create(CultureInfo.InvariantCulture, $"An import holds at most {CorrectionChanges.MaxCells:N0} corrected cells and " +
+                $"{CorrectionChanges.MaxReplacements:N0} replacements; for more, fix the file and upload it as a new import."));
         }
 
         Result<ImportState> saved;

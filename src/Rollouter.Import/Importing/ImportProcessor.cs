@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Data;
@@ -298,11 +299,11 @@ public sealed class ImportProcessor(
             importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
         var message = check.ImportErrors.Count > 0
             ? string.Join(" ", check.ImportErrors)
-            : $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. The import was " +
-              "cancelled and no clients have been created or changed.";
+            : string.Create(CultureInfo.InvariantCulture, $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. ") +
+              "The import was cancelled and no clients have been created or changed.";
         if (check.ErrorCount > ImportChecker.MaxStoredErrors)
         {
-            message += $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.";
+            message += string.Create(CultureInfo.InvariantCulture, $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.");
         }
 
         return await FailAsync(import, message);

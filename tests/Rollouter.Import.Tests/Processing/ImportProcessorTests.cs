@@ -246,6 +246,39 @@ public class ImportProcessorTests(RulesDatabases databases)
         Assert.Equal(0, await db.Clients.CountAsync(c => c.RolloutId == rollout.Id));
     }
 
+    [Theory]
+    [InlineData("tr-TR")]
+    [InlineData("de-DE")]
+    [InlineData("ar-SA")]
+    public async Task Run_OnAThreadOfAnotherCulture_StoresItsMessageAsTheEnglishUiShowsIt(string culture)
+    {
+        // QA: under LANG=tr_TR the stored message read "1.200 of 1.200 rows …", and a page in another culture then
+        // failed to see that it states the count. A Hangfire worker runs in the culture the job was enqueued in.
+        var csv = new ClientFile("Name", "Status").Rows(1_200, i => [$"CULT-{i}", "Lost"]).ToCsv(';');
+        var (rollout, importId) = await PrepareAsync(DatabaseProvider.Sqlite, csv);
+
+        var import = await InCultureAsync(culture, () => RunAsync(rollout, importId));
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.StartsWith("1,200 of 1,200 rows could not be imported.", import.FailureMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="run"/> with the current culture <paramref name="name"/>, then restores it.</summary>
+    internal static async Task<T> InCultureAsync<T>(string name, Func<Task<T>> run)
+    {
+        var (culture, ui) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture =
+            new System.Globalization.CultureInfo(name);
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, ui);
+        }
+    }
+
     [Fact]
     public async Task Run_ImportNotInProgress_DoesNothing()
     {

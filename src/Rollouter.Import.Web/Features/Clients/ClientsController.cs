@@ -145,7 +145,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     private static (int? TypeId, bool Outward) ParseLinkType(string? value)
     {
         var parts = (value ?? "").Split(':');
-        return parts.Length == 2 && int.TryParse(parts[0], out var id) && parts[1] is "out" or "in"
+        return parts.Length == 2 && int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && parts[1] is "out" or "in"
             ? (id, parts[1] == "out")
             : (null, true);
     }

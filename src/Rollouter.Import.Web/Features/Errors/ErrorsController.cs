@@ -23,7 +23,7 @@ public sealed class ErrorsController : Controller
         Response.StatusCode = code;
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
-            int.TryParse(Response.Headers.RetryAfter, out var seconds) ? seconds : null));
+            int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null));
     }
 }
 

@@ -63,7 +63,7 @@ public sealed class ImportsApiController(
             return Refuse(received.Problem);
         }
 
-        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var parsed) ? parsed : null;
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         if (inventoryId is null || received.File is null)
         {
             return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");

@@ -113,7 +113,7 @@ public sealed class ImportsController(
             return BadRequest();
         }
 
-        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, out var id) ? id : null;
+        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
         if (received.Problem is not null)
         {
             return await RefuseUploadAsync(inventoryId, received.Problem, cancellationToken);

@@ -29,7 +29,7 @@ public static class RolloutClaims
     public const string KeyAccountManagerClaim = "rollouter:kam";
 
     public static int UserId(this ClaimsPrincipal principal) =>
-        int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : 0;
+        int.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : 0;
 
     public static Role? Role(this ClaimsPrincipal principal) =>
         Enum.TryParse<Role>(principal.FindFirstValue(ClaimTypes.Role), out var role) ? role : null;

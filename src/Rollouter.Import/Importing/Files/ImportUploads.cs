@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Importing.Reading;
 
@@ -107,6 +108,6 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
     public int SweepAbandoned() => LocalDisk.SweepAbandoned(folder, "*.upload");
 
     private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
-        ? $"{bytes / (1024.0 * 1024):0.#} MB"
-        : bytes >= 1024 ? $"{bytes / 1024.0:0.#} KB" : $"{bytes} bytes";
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB")
+        : bytes >= 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB") : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 }

@@ -230,7 +230,7 @@ internal sealed class OdsStyles
                 case "number" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded:
                     var decimals = xml.GetAttribute("decimal-places", Ns.Number);
                     zeros = decimals is null or "0" && xml.GetAttribute("grouping", Ns.Number) is null or "false"
-                        && int.TryParse(xml.GetAttribute("min-integer-digits", Ns.Number), out var digits) ? digits : 0;
+                        && int.TryParse(xml.GetAttribute("min-integer-digits", Ns.Number), NumberStyles.Integer, CultureInfo.InvariantCulture, out var digits) ? digits : 0;
                     numberAt = code.Length;
                     break;
                 case "text" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded && !xml.IsEmptyElement:
@@ -238,7 +238,7 @@ internal sealed class OdsStyles
                     literals = inText = true;
                     break;
                 case "embedded-text" when dataStyle is not null && dataKind == NumberFormatKind.ZeroPadded && numberAt >= 0 && !xml.IsEmptyElement:
-                    _ = int.TryParse(xml.GetAttribute("position", Ns.Number), out var position);
+                    _ = int.TryParse(xml.GetAttribute("position", Ns.Number), NumberStyles.Integer, CultureInfo.InvariantCulture, out var position);
                     embedded.Add((position, ""));
                     literals = inText = true;
                     break;

@@ -201,14 +201,14 @@ internal sealed class XlsxWorkbook : WorkbookFile
 
             switch (xml.LocalName)
             {
-                case "numFmt" when int.TryParse(xml.GetAttribute("numFmtId"), out var id):
+                case "numFmt" when int.TryParse(xml.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id):
                     custom[id] = xml.GetAttribute("formatCode") ?? "";
                     break;
                 case "cellXfs":
                     inCellXfs = !xml.IsEmptyElement;
                     break;
                 case "xf" when inCellXfs:
-                    var formatId = int.TryParse(xml.GetAttribute("numFmtId"), out var f) ? f : 0;
+                    var formatId = int.TryParse(xml.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var f) ? f : 0;
                     formats.Add(custom.TryGetValue(formatId, out var code) ? CellText.Classify(code) : CellText.BuiltIn(formatId));
                     break;
             }
