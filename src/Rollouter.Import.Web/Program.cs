@@ -147,7 +147,7 @@ try
     app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
     app.UseApiHeadAsGet();
     app.UseRouting();
-    app.UseApiMethodNotAllowed();
+    app.UseMethodNotAllowed();
     // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.
     app.UseRateLimiter();
     app.UseAuthentication();

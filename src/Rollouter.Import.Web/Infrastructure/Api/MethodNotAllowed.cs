@@ -7,7 +7,7 @@ using Rollouter.Import.Web.Infrastructure.Problems;
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
 /// <summary>
-/// A method an API address does not take answers 405, with <c>Allow</c> naming exactly the methods the address takes
+/// A method an address of the app (API or page) does not take answers 405, with <c>Allow</c> naming exactly the methods the address takes
 /// (the body, problem details, comes from the status code pages). Routing alone got both wrong: the static assets'
 /// fallback endpoint (<c>{**path:file}</c>, GET and HEAD) is a candidate for every path, so a GET or HEAD on a
 /// POST-only address was a 404 ("There is nothing at this address"), and routing's own 405 for a PUT, DELETE or PATCH
@@ -17,7 +17,7 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 /// The pages' addresses likewise: a form's address opened in the address bar (a reload, a restored tab) answers 405 with
 /// the error page that says the address takes a form, not "Page not found".
 /// </summary>
-public static class ApiMethodNotAllowed
+public static class MethodNotAllowed
 {
     /// <summary>
     /// Before routing: a HEAD on the API is routed as a GET. Only the method's text changes; Kestrel still knows the
@@ -49,7 +49,7 @@ public static class ApiMethodNotAllowed
 
     private sealed record Address(TemplateMatcher Matcher, IReadOnlyList<string> IntParameters, IReadOnlyList<string> Methods);
 
-    public static IApplicationBuilder UseApiMethodNotAllowed(this IApplicationBuilder app)
+    public static IApplicationBuilder UseMethodNotAllowed(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         IReadOnlyList<Address>? addresses = null;
