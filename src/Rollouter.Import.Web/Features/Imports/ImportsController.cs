@@ -317,22 +317,8 @@ public sealed class ImportsController(
 
     /// <summary>"Discard import #N?": what is deleted, and the form that deletes it; an import that cannot be discarded: its page.</summary>
     [HttpGet("{id:int}/discard")]
-    public async Task<IActionResult> ConfirmDiscard(int id, CancellationToken cancellationToken)
-    {
-        var import = await FindAsync(id, cancellationToken);
-        if (import is null)
-        {
-            return Gone(id);
-        }
-
-        if (ImportStatusRules.RefuseDiscard(import) is { } refused)
-        {
-            TempData["Error"] = refused.Message;
-            return RedirectToImport(id);
-        }
-
-        return View("Discard", new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
-    }
+    public Task<IActionResult> ConfirmDiscard(int id, CancellationToken cancellationToken) =>
+        ConfirmAsync(id, "Discard", ImportStatusRules.RefuseDiscard, cancellationToken);
 
     /// <summary>
     /// Discards an abandoned import (Incomplete or Waiting for Approval) with its file, once confirmed on
@@ -472,7 +458,15 @@ public sealed class ImportsController(
 
     /// <summary>"Revert import #N?": what is undone, and the form that does it; an import that cannot be reverted: its page.</summary>
     [HttpGet("{id:int}/revert")]
-    public async Task<IActionResult> ConfirmRevert(int id, CancellationToken cancellationToken)
+    public Task<IActionResult> ConfirmRevert(int id, CancellationToken cancellationToken) =>
+        ConfirmAsync(id, "Revert", ImportStatusRules.RefuseRevert, cancellationToken);
+
+    /// <summary>
+    /// A confirmation page (<paramref name="view"/>) for a step that deletes or undoes data; an import the step is
+    /// refused for (<paramref name="refusal"/>) goes back to its page, which says why.
+    /// </summary>
+    private async Task<IActionResult> ConfirmAsync(int id, string view, Func<ClientImport, Problem?> refusal,
+        CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
@@ -480,13 +474,13 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
-        if (ImportStatusRules.RefuseRevert(import) is { } refused)
+        if (refusal(import) is { } refused)
         {
             TempData["Error"] = refused.Message;
             return RedirectToImport(id);
         }
 
-        return View("Revert", new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
+        return View(view, new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
     }
 
     /// <summary>
