@@ -126,7 +126,8 @@ try
     // problem details; the pages with the error pages.
     app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
     {
-        api.UseExceptionHandler();
+        // A disk or database with no room left is a 507 that says so, not "something went wrong".
+        api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StorageFull.StatusCodeOf });
         api.UseStatusCodePages();
     });
     app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
@@ -137,7 +138,10 @@ try
         }
         else
         {
-            pages.UseExceptionHandler("/error");
+            pages.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error", StatusCodeSelector = StorageFull.StatusCodeOf,
+            });
         }
 
         pages.UseStatusCodePagesWithReExecute("/error/{0}");

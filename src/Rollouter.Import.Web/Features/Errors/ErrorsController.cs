@@ -15,8 +15,9 @@ public sealed class ErrorsController : Controller
     {
         // The page sends the code it shows as its own status: only the codes of errors (400-599) make a valid status line,
         // anything else under /error/ is a page that does not exist.
+        // Without a status, the exception handler's re-execution: the status it chose (507 for a full disk), else 500.
         var code = status is null
-            ? StatusCodes.Status500InternalServerError
+            ? Response.StatusCode is >= 500 and <= 599 ? Response.StatusCode : StatusCodes.Status500InternalServerError
             : int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 400 and <= 599
                 ? parsed
                 : StatusCodes.Status404NotFound;
@@ -51,7 +52,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
                "bar, a bookmark or a restored tab). Nothing was changed. Go back to the page the form was on and send it again.",
         413 => "The upload is larger than this installation accepts.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
-        507 => "The server's disk is full, so this cannot be done now. Ask your administrator to free some space, then try again.",
+        507 => Infrastructure.Problems.StorageFull.Message,
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
              "If it keeps happening, give your administrator the correlation id below.",
     };

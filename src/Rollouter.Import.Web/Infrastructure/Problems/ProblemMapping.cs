@@ -89,6 +89,7 @@ public static class ProblemMapping
             StatusCodes.Status403Forbidden => "Your role does not allow this.",
             StatusCodes.Status404NotFound => "There is nothing at this address.",
             StatusCodes.Status405MethodNotAllowed => "This address does not take this method.",
+            StatusCodes.Status507InsufficientStorage => StorageFull.Message,
             >= 500 => "Something went wrong on the server; the error was logged.",
             _ => details.Title ?? ReasonPhrases.GetReasonPhrase(status),
         };
