@@ -65,6 +65,21 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ARolloutsPages_NameTheRolloutInTheirTitle_OncePerTitle()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        var imports = await manager.GetPageAsync("/rollouts/W11/imports");
+        var rollout = await manager.GetPageAsync("/rollouts/W11");
+        var settings = await manager.GetPageAsync("/rollouts");
+
+        // Two tabs of two rollouts' imports tell which is which.
+        Assert.Equal("Imports – Windows 11 Refresh – Rollouter", imports.Title);
+        Assert.Equal(1, rollout.Title?.Split("Windows 11 Refresh").Length - 1);
+        Assert.DoesNotContain("Windows 11 Refresh", settings.Title);
+    }
+
+    [Fact]
     public async Task NewImport_FromAnInventorysPage_PreselectsThatInventory()
     {
         var client = await factory.SignInAsync("manager@demo.test");
