@@ -149,7 +149,7 @@ try
     app.UseOriginCheck(app.Configuration);
     // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
     app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
-    app.UseApiHeadAsGet();
+    app.UseHeadAsGet();
     app.UseRouting();
     app.UseMethodNotAllowed();
     // Before authentication: a flood of sign-in posts from one address is refused before anything is read or hashed.

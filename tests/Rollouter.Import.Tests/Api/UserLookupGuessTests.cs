@@ -52,6 +52,10 @@ public abstract class UserLookupGuessTests(RolloutWebFactory factory)
 
         var assignee = import["mapping"]?["columns"]?.AsArray().Single(c => c?["target"]?.GetValue<string>() == "Assignee");
         Assert.Equal(expected, assignee?["lookup"]?.GetValue<string>(), ignoreCase: true);
+        // The summary names the lookup as the mapping's select does.
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var summary = (await browser.GetPageAsync($"/rollouts/W11/imports/{import.Id()}")).Body?.TextContent ?? "";
+        Assert.Contains("found by " + (expected == "userId" ? "User ID" : expected == "name" ? "Name" : "Email"), summary);
     }
 }
 

@@ -112,6 +112,39 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AFormPostWithoutItsToken_GetsAnErrorPage_NotAnEmptyAnswer()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        // A GET-only page posted to without a token (a stale tab, a script): its 405 page, not an empty 400.
+        var wrongMethod = await client.PostAsync("/rollouts/W11", new FormUrlEncodedContent([]));
+        // An import's form posted with a token of another session: the 400 page.
+        var (_, path, _) = await UploadCsvAsync($"Name\n{Unique("TOKEN")}\n");
+        var staleToken = await client.PostAsync(path + "/discard", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = "CfDJ8-not-this-sessions-token", ["confirmed"] = "true",
+        }));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("This address takes a form", (await wrongMethod.ReadPageAsync()).One("h1").NormalizedText());
+        Assert.Equal(HttpStatusCode.BadRequest, staleToken.StatusCode);
+        Assert.Equal("Bad request", (await staleToken.ReadPageAsync()).One("h1").NormalizedText());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AHeadOnAPage_IsAnsweredAsItsGet()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+
+        var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/rollouts/W11"));
+
+        // Kestrel sends no body for a HEAD; the test server does, so only the status and type are the point here.
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("text/html", head.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task ReplacementPreview_IsShownAtAnAddressThatCanBeReloaded_AndTheReaderLandsOnIt()
     {
         var (client, path, _) = await FailedAsync();

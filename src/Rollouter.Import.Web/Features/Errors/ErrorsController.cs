@@ -6,6 +6,8 @@ namespace Rollouter.Import.Web.Features.Errors;
 
 /// <summary>Friendly error pages: no stack trace, a correlation id to find the request in the log.</summary>
 [AllowAnonymous]
+// Re-executed with the failed request's method: a refused POST's error page must not be refused again for its token.
+[IgnoreAntiforgeryToken]
 [ApiExplorerSettings(IgnoreApi = true)]
 public sealed class ErrorsController : Controller
 {

@@ -20,15 +20,16 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 public static class MethodNotAllowed
 {
     /// <summary>
-    /// Before routing: a HEAD on the API is routed as a GET. Only the method's text changes; Kestrel still knows the
-    /// request is a HEAD and sends no body, whatever the action writes.
+    /// Before routing: a HEAD is routed as a GET, on the API and the pages alike (a page's HEAD was a 404 while its
+    /// 405 named HEAD in <c>Allow</c>). Only the method's text changes; Kestrel still knows the request is a HEAD and
+    /// sends no body, whatever the action writes.
     /// </summary>
-    public static IApplicationBuilder UseApiHeadAsGet(this IApplicationBuilder app)
+    public static IApplicationBuilder UseHeadAsGet(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.Use(async (context, next) =>
         {
-            if (!HttpMethods.IsHead(context.Request.Method) || !ApiProblems.IsApi(context.Request))
+            if (!HttpMethods.IsHead(context.Request.Method))
             {
                 await next(context);
                 return;

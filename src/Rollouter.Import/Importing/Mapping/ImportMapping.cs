@@ -139,6 +139,9 @@ public static class DefaultFields
 
     public static bool IsUser([NotNullWhen(true)] string? target) => target is Assignee or ClientUser;
 
+    /// <summary>How a user column's lookup is named on the pages: "Email", "Name", "User ID".</summary>
+    public static string LookupName(UserLookup lookup) => lookup == UserLookup.UserId ? "User ID" : lookup.ToString();
+
     public static string DisplayName(string target) => target switch
     {
         ClientUser => "Client User",
