@@ -13,8 +13,11 @@ public sealed class ErrorsController : Controller
 {
     [Route("error")]
     [Route("error/{status}")]
-    public IActionResult Error(string? status)
+    public IActionResult Error()
     {
+        // Read from the route, not bound: re-executed with a failed request's method and body (a multipart upload refused
+        // for its token), binding would read that body as a form.
+        var status = RouteData.Values["status"] as string;
         // The page sends the code it shows as its own status: only the codes of errors (400-599) make a valid status line,
         // anything else under /error/ is a page that does not exist.
         // Without a status, the exception handler's re-execution: the status it chose (507 for a full disk), else 500.
