@@ -43,7 +43,7 @@ public static partial class StartupChecks
 
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
         var dataFolder = CheckDataFolder(options, contentRoot, problems);
-        CheckDatabase(configuration, options, dataFolder, problems);
+        CheckDatabase(configuration, options, contentRoot, dataFolderUsable: dataFolder is not null, problems);
         if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
             && ApiTokens.KeyProblem(key) is { } keyProblem)
         {
@@ -218,8 +218,8 @@ public static partial class StartupChecks
         }
     }
 
-    private static void CheckDatabase(IConfiguration configuration, RolloutOptions options, string? dataFolder,
-        List<string> problems)
+    private static void CheckDatabase(IConfiguration configuration, RolloutOptions options, string contentRoot,
+        bool dataFolderUsable, List<string> problems)
     {
         DatabaseProvider provider;
         try
@@ -248,8 +248,10 @@ public static partial class StartupChecks
         {
             switch (provider)
             {
-                case DatabaseProvider.Sqlite:
-                    CheckSqliteFile(new SqliteConnectionStringBuilder(configured), setting, dataFolder, problems);
+                case DatabaseProvider.Sqlite when dataFolderUsable:
+                    // Where the app will look for it: a relative file is placed in the data folder.
+                    CheckSqliteFile(new SqliteConnectionStringBuilder(
+                        DatabaseSetup.ConnectionString(configuration, options, provider, contentRoot)), setting, problems);
                     break;
                 case DatabaseProvider.PostgreSql:
                     _ = new NpgsqlConnectionStringBuilder(configured);
@@ -265,11 +267,10 @@ public static partial class StartupChecks
         }
     }
 
-    private static void CheckSqliteFile(SqliteConnectionStringBuilder builder, string setting, string? dataFolder,
-        List<string> problems)
+    private static void CheckSqliteFile(SqliteConnectionStringBuilder builder, string setting, List<string> problems)
     {
         var file = builder.DataSource;
-        if (file == ":memory:" || builder.Mode == SqliteOpenMode.Memory || dataFolder is null)
+        if (file == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
         {
             return;
         }
@@ -280,7 +281,7 @@ public static partial class StartupChecks
             return;
         }
 
-        var path = Path.GetFullPath(file, dataFolder);
+        var path = Path.GetFullPath(file);
         if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
         {
             problems.Add($"{setting} names the file {path}, whose folder {folder} does not exist.");
@@ -320,5 +321,4 @@ public static partial class StartupChecks
 
     [GeneratedRegex(@"\b(Password|Pwd)\s*=\s*([^;]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PasswordInConnectionString();
-
 }

@@ -103,17 +103,7 @@ public sealed class LimitTests : IDisposable
                 WriteRepeated(strings, 'y', Huge);
                 strings.Write("</t></si><si><t>short</t></si>");
             });
-        var limits = new ReaderLimits { MaxCompressionRatio = 1_000_000 };
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        List<SourceRow> rows;
-        using (var file = files.Open(path, limits: limits))
-        {
-            rows = [.. file.ReadRows()];
-            file.CountRows();
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (rows, allocated) = ReadCountingAllocations(path);
 
         Assert.True(allocated < 64L * 1024 * 1024, $"Reading allocated {allocated:N0} bytes.");
         Assert.Equal("cell B2 holds 200,000,000 characters; at most 32,767 are allowed", Assert.Single(rows[0].Issues).Message);
@@ -123,6 +113,21 @@ public sealed class LimitTests : IDisposable
         Assert.Equal(new string('y', 32_767), rows[1][1]);
         Assert.Empty(rows[2].Issues);
         Assert.Equal("short", rows[2][1]);
+    }
+
+    /// <summary>Reads every row of <paramref name="path"/> and counts them, as an upload does; what it allocated.</summary>
+    private (List<SourceRow> Rows, long Allocated) ReadCountingAllocations(string path)
+    {
+        var limits = new ReaderLimits { MaxCompressionRatio = 1_000_000 };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        List<SourceRow> rows;
+        using (var file = files.Open(path, limits: limits))
+        {
+            rows = [.. file.ReadRows()];
+            file.CountRows();
+        }
+
+        return (rows, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
@@ -139,17 +144,7 @@ public sealed class LimitTests : IDisposable
             table.Write("""</text:span><text:line-break/>z</text:p></table:table-cell></table:table-row>""");
             table.Write("""<table:table-row><table:table-cell office:value-type="string"><text:p>PC-2</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>short</text:p></table:table-cell></table:table-row>""");
         });
-        var limits = new ReaderLimits { MaxCompressionRatio = 1_000_000 };
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        List<SourceRow> rows;
-        using (var file = files.Open(path, limits: limits))
-        {
-            rows = [.. file.ReadRows()];
-            file.CountRows();
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var (rows, allocated) = ReadCountingAllocations(path);
 
         Assert.True(allocated < 64L * 1024 * 1024, $"Reading allocated {allocated:N0} bytes.");
         Assert.Equal("cell B2 holds 200,000,000 characters; at most 32,767 are allowed", Assert.Single(rows[0].Issues).Message);
