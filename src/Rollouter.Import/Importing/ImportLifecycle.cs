@@ -803,8 +803,14 @@ public sealed class ImportLifecycle(
 
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous,
-            await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken));
+        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
+        if (mapping.Columns.Any(c => c.Target is { } target && DefaultFields.IsUser(target)))
+        {
+            // Only a file with a user column asks the rollout's members which attribute its values are.
+            mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous,
+                await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken));
+        }
+
         var columns = spreadsheet.Columns;
         return new FileReading(spreadsheet.Options, rowCount, mapping, MappingValidation.Validate(mapping, columns, definition),
             other => MappingValidation.Validate(other, columns, definition));
