@@ -76,6 +76,14 @@ public abstract partial class ImportPagesTests
             Assert.Empty(editor.QuerySelectorAll("select"));
             var input = (IHtmlInputElement)editor.One("input[name=Value]");
             Assert.Equal(("cell-values-B", "cell-values-B", true), (input.GetAttribute("list"), input.GetAttribute("data-choices"), input.IsRequired));
+            // A screen reader reads the cell's message with its editor: the editor is invalid and described by the
+            // message cell of its own row, which holds the message.
+            var row = editor.Closest("tr") ?? throw new InvalidOperationException("The editor is not in a table row.");
+            var message = row.QuerySelectorAll("td")[3];
+            Assert.False(string.IsNullOrEmpty(message.Id), "The message cell has no id.");
+            Assert.Equal(("true", message.Id), (input.GetAttribute("aria-invalid"), input.GetAttribute("aria-describedby")));
+            Assert.Single(page.QuerySelectorAll($"[id='{message.Id}']"));
+            Assert.False(string.IsNullOrWhiteSpace(message.TextContent), "The message cell is empty.");
         });
     }
 

@@ -187,7 +187,16 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         Assert.Contains("Enter the user's email address.", empty.Page);
         Assert.Contains("Enter a user ID", empty.Page);
         Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.DisplayName == "Dora Duplicate")));
+        // The refused field, not its neighbours, is marked for screen readers and with a red border.
+        Assert.Equal(["UserCode"], InvalidFields(codePage));
+        Assert.Equal(["Email"], InvalidFields(emailPage));
+        Assert.Equal(["DisplayName", "Email", "UserCode"], InvalidFields(empty.Page));
     }
+
+    private static string[] InvalidFields(string page) =>
+        [.. HtmlPage.Parse(page).QuerySelectorAll("[aria-invalid=true]")
+            .Select(field => field.ClassList.Contains("is-invalid") ? field.GetAttribute("name") ?? "(no name)" : "(not red)")
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task Invitation_LinkSetsThePassword_SignsIn_AndWorksOnce()

@@ -71,8 +71,12 @@ public sealed record ErrorColumnCount(string? Column, string? Header, int Count)
 /// <summary>A value that failed in a column, and in how many cells: what "Replace every …" offers.</summary>
 public sealed record FailingValue(string Column, string? Header, string Value, int Count);
 
-/// <summary>One failing cell of the failed rows or the check, with its editor (<c>_CellEditor.cshtml</c>).</summary>
-public sealed record CellEditorView(ImportPage Page, int Row, string? Column, string? Value);
+/// <summary>
+/// One failing cell of the failed rows or the check, with its editor (<c>_CellEditor.cshtml</c>). <see cref="MessageId"/>
+/// is the id of the table cell holding the cell's message: the editor is described by it, so a screen reader reads the
+/// message with the field.
+/// </summary>
+public sealed record CellEditorView(ImportPage Page, int Row, string? Column, string? Value, string MessageId);
 
 /// <summary>A later import of the same inventory, linked from a failed import's page.</summary>
 public sealed record LaterImport(int Id, ImportStatus Status, string FileName, DateTimeOffset CreatedAt);
@@ -165,6 +169,10 @@ public sealed class ImportPage
     /// <summary>The id of a failed row's line (a row and column; "failed-7" for an error of the whole row).</summary>
     public static string RowAnchor(int row, string? column) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"failed-{row}") + (column is null ? "" : "-" + column);
+
+    /// <summary>The id of a failing cell's message in the failed rows ("failed-…") or the check ("check-…").</summary>
+    public static string MessageAnchor(string table, int row, string? column) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{table}-{row}") + (column is null ? "" : "-" + column) + "-message";
 
     public string? Error { get; init; }
 

@@ -1,0 +1,76 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.Rendering;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.AspNetCore.Razor.TagHelpers;
+
+namespace Rollouter.Import.Web.Infrastructure.Forms;
+
+/// <summary>
+/// Marks a form field the page refused: <c>aria-invalid="true"</c>, so a screen reader says "invalid entry" on it, and
+/// Bootstrap's <c>is-invalid</c> border, so a sighted user finds it without reading the summary. The forms write their
+/// fields by hand (<c>name="Email"</c>, no <c>asp-for</c>), so the framework's input tag helper never marks them; this
+/// one looks the field's name up in the page's model state, where <c>ProblemMapping.AddTo</c> put each reason.
+/// </summary>
+[HtmlTargetElement("input", Attributes = "name")]
+[HtmlTargetElement("select", Attributes = "name")]
+[HtmlTargetElement("textarea", Attributes = "name")]
+public sealed class InvalidFieldTagHelper : TagHelper
+{
+    private const string InvalidClass = "is-invalid";
+
+    [ViewContext]
+    [HtmlAttributeNotBound]
+    public ViewContext? ViewContext { get; set; }
+
+    // After the framework's tag helpers, which may write the name themselves.
+    public override int Order => 1000;
+
+    public override void Process(TagHelperContext context, TagHelperOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var modelState = ViewContext?.ViewData.ModelState;
+        if (modelState is null || modelState.IsValid || modelState.ErrorCount == 0)
+        {
+            return;
+        }
+
+        if (output.Attributes.TryGetAttribute("type", out var type)
+            && string.Equals(Text(type.Value), "hidden", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var name = output.Attributes.TryGetAttribute("name", out var attribute) ? Text(attribute.Value) : null;
+        if (string.IsNullOrEmpty(name)
+            || !modelState.TryGetValue(name, out var entry)
+            || entry.ValidationState != ModelValidationState.Invalid || entry.Errors.Count == 0)
+        {
+            return;
+        }
+
+        output.Attributes.SetAttribute("aria-invalid", "true");
+        var classes = output.Attributes.TryGetAttribute("class", out var existing) ? Text(existing.Value) ?? "" : "";
+        if (!classes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(InvalidClass, StringComparer.Ordinal))
+        {
+            output.Attributes.SetAttribute("class", (classes + " " + InvalidClass).Trim());
+        }
+    }
+
+    private static string? Text(object? value) => value switch
+    {
+        null => null,
+        string s => s,
+        HtmlString html => html.Value,
+        IHtmlContent content => Write(content),
+        _ => value.ToString(),
+    };
+
+    private static string Write(IHtmlContent content)
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        content.WriteTo(writer, NullHtmlEncoder.Default);
+        return writer.ToString();
+    }
+}
