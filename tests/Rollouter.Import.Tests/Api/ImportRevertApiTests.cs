@@ -149,6 +149,9 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         Assert.Equal(path, confirmed.Headers.Location!.OriginalString);
         Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
         Assert.Equal(0, await ClientCountAsync(name));
+        // The confirmation shown after the redirect stays true when the revert has already ended by then.
+        var reverted = await page.GetPageAsync(path);
+        Assert.Equal("Revert started: this page shows its progress, then its outcome.", reverted.TestId("page-message").NormalizedText());
 
         // Reverted: the question's address leads back to the import, which says why.
         var again = await page.GetAsync($"{path}/revert");

@@ -510,7 +510,7 @@ public sealed class ImportsController(
                 revertConflicts: ImportLifecycle.RevertConflictsOf(result.Problem)));
         }
 
-        TempData["Message"] = "The import is being reverted.";
+        TempData["Message"] = "Revert started: this page shows its progress, then its outcome.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
