@@ -68,6 +68,8 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
         using var scope = factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var userId = await db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync();
+        var fieldId = await db.CustomFields.OrderBy(f => f.Id).Select(f => f.Id).FirstAsync();
+        var workflowId = await db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
         return new Dictionary<string, string>
         {
             ["rollouts"] = Id(rolloutId),
@@ -75,6 +77,8 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
             ["imports"] = Id(importId),
             ["clients"] = Id(clientId),
             ["users"] = Id(userId),
+            ["custom-fields"] = Id(fieldId),
+            ["workflows"] = Id(workflowId),
             ["links"] = "1",
         };
     }

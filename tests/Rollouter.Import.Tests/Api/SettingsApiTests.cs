@@ -216,6 +216,52 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         Assert.Contains("API1", (await technician.GetStringAsync("/api/rollouts")));
     }
 
+    /// <summary>
+    /// Each 201's Location answers 200 with the object created (QA followed them: custom fields, workflows and rollouts
+    /// had no such address, 404); the reading keeps the rules of the lists: settings for rollout managers and higher,
+    /// a rollout for its members only.
+    /// </summary>
+    [Fact]
+    public async Task EachCreationsLocation_AnswersTheCreatedObject_UnderTheListsRules()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var unique = Guid.NewGuid().ToString("N")[..8];
+
+        var field = await manager.PostAsJsonAsync("/api/custom-fields", new
+        {
+            name = $"Api located {unique}", description = "Where", type = "Selection", required = true, options = new[] { "Here", "There" },
+        });
+        var workflow = await manager.PostAsJsonAsync("/api/workflows", new { name = $"Api located flow {unique}", statuses = new[] { "One", "Two" } });
+        var rollout = await admin.PostAsJsonAsync("/api/rollouts", new { name = $"Api located {unique}", identifier = $"LOC{unique}", clientLimit = 7 });
+
+        foreach (var (created, reader) in new[] { (field, manager), (workflow, manager), (rollout, admin) })
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var location = created.Headers.Location ?? throw new InvalidOperationException("No Location header");
+            var read = await reader.GetAsync(location);
+            Assert.True(read.StatusCode == HttpStatusCode.OK, $"GET {location}: {(int)read.StatusCode} {await read.Content.ReadAsStringAsync()}");
+            Assert.Equal((await ApiTestClient.ReadAsync(created)).ToJsonString(), (await ApiTestClient.ReadAsync(read)).ToJsonString());
+        }
+
+        var rolloutAddress = rollout.Headers.Location!.ToString();
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(field.Headers.Location)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(workflow.Headers.Location)).StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, "Custom field 987654 does not exist."), await ErrorAsync(await manager.GetAsync("/api/custom-fields/987654")));
+        Assert.Equal((HttpStatusCode.NotFound, "Workflow 987654 does not exist."), await ErrorAsync(await manager.GetAsync("/api/workflows/987654")));
+        // Another rollout does not exist for a manager who is not its member; once a member, it does, with its limit.
+        var rolloutId = (await ApiTestClient.ReadAsync(await admin.GetAsync(rolloutAddress))).Id();
+        Assert.Equal((HttpStatusCode.NotFound, $"Rollout {rolloutId} does not exist."), await ErrorAsync(await manager.GetAsync(rolloutAddress)));
+        var otherId = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == DemoSeederIds.Other).Select(r => r.Id).SingleAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/api/rollouts/{otherId}")).StatusCode);
+        var w11 = await manager.GetJsonAsync($"/api/rollouts/{await manager.RolloutIdAsync("W11")}");
+        Assert.Equal("W11", w11["identifier"]!.GetValue<string>());
+        Assert.True(w11.AsObject().ContainsKey("clientLimit"));
+        var w11ForTechnician = await technician.GetJsonAsync($"/api/rollouts/{w11.Id()}");
+        Assert.Equal(w11.ToJsonString(), w11ForTechnician.ToJsonString());
+    }
+
     [Fact]
     public async Task SettingsCalls_AreInTheOpenApiDocument_AndNeedAToken()
     {

@@ -651,6 +651,9 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
             Assert.Equal((2, 2, false), (managers["inventories"]!.GetValue<int>(), managers["clients"]!.GetValue<int>(),
                 managers["changeable"]!.GetValue<bool>()));
             Assert.True(admins["changeable"]!.GetValue<bool>());
+            // The one setting's address gives it as the list does, reach included.
+            Assert.Equal(managers.ToJsonString(), (await manager.GetJsonAsync($"{list}/{id}")).ToJsonString());
+            Assert.Equal(admins.ToJsonString(), (await admin.GetJsonAsync($"{list}/{id}")).ToJsonString());
         }
     }
 
@@ -667,7 +670,8 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["any"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(["GET api/custom-fields", "GET api/workflows", "POST api/custom-fields", "POST api/workflows"], endpoints);
+        Assert.Equal(["GET api/custom-fields", "GET api/custom-fields/{id:int}", "GET api/workflows", "GET api/workflows/{id:int}",
+            "POST api/custom-fields", "POST api/workflows"], endpoints);
     }
 }
 

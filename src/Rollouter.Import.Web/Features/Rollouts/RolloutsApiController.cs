@@ -4,6 +4,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Web.Features.Inventories;
+using Rollouter.Import.Web.Features.Settings;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -18,6 +19,25 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
     public async Task<IReadOnlyList<RolloutDto>> Rollouts(CancellationToken cancellationToken) =>
         await Access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
             .Select(r => new RolloutDto(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// One rollout with its client limit (the address its creation answers with): any member, as the rollout's page shows
+    /// it; another rollout does not exist (404).
+    /// </summary>
+    [HttpGet("rollouts/{id:int}")]
+    [ProducesResponseType<RolloutDetailsDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Rollout(int id, CancellationToken cancellationToken)
+    {
+        var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Member, cancellationToken);
+        if (rollout.Failed)
+        {
+            return Refuse(rollout.Problem);
+        }
+
+        var found = rollout.Value;
+        return Ok(new RolloutDetailsDto(found.Id, found.Identifier, found.Name, found.ClientLimit));
+    }
 
     [HttpGet("rollouts/{id:int}/inventories")]
     [ProducesResponseType<IReadOnlyList<InventoryListItemDto>>(StatusCodes.Status200OK)]

@@ -11,9 +11,10 @@ using Rollouter.Import.Web.Infrastructure.Security;
 namespace Rollouter.Import.Web.Features.Settings;
 
 /// <summary>
-/// Custom fields and workflows (Rollout Manager or higher: listed with their reach, and created; the API changes no
-/// existing one, so the rule of shared settings has nothing to refuse here), rollouts (created by administrators) and their members
-/// (administrators, or rollout managers who are members; another rollout does not exist: 404).
+/// Custom fields and workflows (Rollout Manager or higher: listed and read one by one with their reach, and created; the
+/// API changes no existing one, so the rule of shared settings has nothing to refuse here), rollouts (created by
+/// administrators; read through <see cref="Rollouts.RolloutsApiController"/>) and their members (administrators, or
+/// rollout managers who are members; another rollout does not exist: 404).
 /// </summary>
 [SettingsConflictFilter]
 [Route("api")]
@@ -37,6 +38,27 @@ public sealed class SettingsApiController(
         var list = await Db.CustomFields.AsNoTracking().Include(f => f.Options).OrderBy(f => f.Name).ToListAsync(cancellationToken);
         var reaches = await rule.ReachOfFieldsAsync(User, cancellationToken);
         return Ok(list.Select(f => Describe(f, reaches.GetValueOrDefault(f.Id, SettingReach.None))).ToList());
+    }
+
+    /// <summary>
+    /// One custom field, as the list gives it (the address a creation answers with): every field, as on the settings
+    /// pages, which show each rollout manager every shared field with its reach.
+    /// </summary>
+    [HttpGet("custom-fields/{id:int}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<CustomFieldDefinitionDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> CustomField(int id, CancellationToken cancellationToken)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var field = await Db.CustomFields.AsNoTracking().Include(f => f.Options).SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
+        return field is null
+            ? Refuse(Import.Problem.NotFound($"Custom field {id} does not exist."))
+            : Ok(Describe(field, await rule.ReachOfFieldAsync(User, id, cancellationToken)));
     }
 
     [HttpPost("custom-fields")]
@@ -89,6 +111,26 @@ public sealed class SettingsApiController(
         return Ok(list.Select(w => Describe(w.Id, w.Name, w.Statuses, reaches.GetValueOrDefault(w.Id, SettingReach.None))).ToList());
     }
 
+    /// <summary>One workflow, as the list gives it (the address a creation answers with).</summary>
+    [HttpGet("workflows/{id:int}")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<WorkflowDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Workflow(int id, CancellationToken cancellationToken)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var workflow = await Db.Workflows.AsNoTracking().Where(w => w.Id == id)
+            .Select(w => new { w.Id, w.Name, Statuses = w.Statuses.OrderBy(s => s.Position).Select(s => s.Name).ToList() })
+            .SingleOrDefaultAsync(cancellationToken);
+        return workflow is null
+            ? Refuse(Import.Problem.NotFound($"Workflow {id} does not exist."))
+            : Ok(Describe(workflow.Id, workflow.Name, workflow.Statuses, await rule.ReachOfWorkflowAsync(User, id, cancellationToken)));
+    }
+
     [HttpPost("workflows")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<WorkflowDto>(StatusCodes.Status201Created)]
@@ -114,7 +156,7 @@ public sealed class SettingsApiController(
     }
 
     [HttpPost("rollouts")]
-    [ProducesResponseType<RolloutCreatedDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<RolloutDetailsDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -129,7 +171,7 @@ public sealed class SettingsApiController(
         }
 
         var rollout = created.Value;
-        return Created($"/api/rollouts/{rollout.Id}", new RolloutCreatedDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
+        return Created($"/api/rollouts/{rollout.Id}", new RolloutDetailsDto(rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit));
     }
 
     /// <summary>Adds a member; the answer lists the rollout's members.</summary>

@@ -48,6 +48,7 @@ public sealed record CreateWorkflowRequest(string? Name, IReadOnlyList<string>? 
 
 public sealed record CreateRolloutRequest(string? Name, string? Identifier, int? ClientLimit);
 
-public sealed record RolloutCreatedDto(int Id, string Identifier, string Name, int? ClientLimit);
+/// <summary>A rollout with its client limit (null: none): the answer to its creation and to <c>GET /api/rollouts/{id}</c>.</summary>
+public sealed record RolloutDetailsDto(int Id, string Identifier, string Name, int? ClientLimit);
 
 public sealed record AddMemberRequest(int UserId);
