@@ -148,6 +148,28 @@ public abstract class InventoryAndClientApiTests(RolloutWebFactory factory)
         Assert.False(await DbAsync(db => db.AdvancedLinkMemberships.AnyAsync(m => m.ClientId == lt4 || m.ClientId == mon6)));
     }
 
+    /// <summary>A link needs a <c>linkTypeId</c>: the API lists the types, as the client page offers them, to those who may link.</summary>
+    [Fact]
+    public async Task LinkTypes_AreListedWithTheirReadingsAndSharedFields_ForThoseWhoMayLink()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+
+        var types = (await manager.GetJsonAsync("/api/link-types")).AsArray();
+        var refused = await technician.GetAsync("/api/link-types");
+
+        var usedWith = types.Single(t => t!["outwardName"]!.GetValue<string>() == "is used with")!;
+        Assert.Equal(await LinkTypeAsync(true), usedWith.Id());
+        Assert.Equal(("is used with", true), (usedWith["inwardName"]!.GetValue<string>(), usedWith["advanced"]!.GetValue<bool>()));
+        Assert.Equal(["Department", "Location"], usedWith["sharedFields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        var replaces = types.Single(t => t!["outwardName"]!.GetValue<string>() == "replaces")!;
+        Assert.Equal(await LinkTypeAsync(false), replaces.Id());
+        Assert.Equal(("is replaced by", false), (replaces["inwardName"]!.GetValue<string>(), replaces["advanced"]!.GetValue<bool>()));
+        Assert.Empty(replaces["sharedFields"]!.AsArray());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal(await DbAsync(db => db.ClientLinkTypes.CountAsync()), types.Count);
+    }
+
     [Fact]
     public async Task OpenApiDocument_DescribesTheNewCalls()
     {
@@ -157,6 +179,7 @@ public abstract class InventoryAndClientApiTests(RolloutWebFactory factory)
         Assert.Contains("/api/clients/{id}/links", document);
         Assert.Contains("/api/clients/{id}\"", document);
         Assert.Contains("/api/inventories/{id}/export", document);
+        Assert.Contains("\"/api/link-types\"", document);
     }
 }
 

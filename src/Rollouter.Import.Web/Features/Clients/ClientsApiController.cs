@@ -47,6 +47,13 @@ public sealed record ClientDetailsDto(int Id, string Name, int InventoryId, stri
 public sealed record CreateLinkRequest(int? OtherClientId, int? LinkTypeId, string? Direction,
     IReadOnlyDictionary<string, string>? Keep);
 
+/// <summary>
+/// A link type: <c>outwardName</c> is how the source reads the link ("replaces", <c>direction</c> "outward"),
+/// <c>inwardName</c> how the target reads it ("is replaced by", "inward"); an <c>advanced</c> type shares the values of
+/// <c>sharedFields</c> (custom field names, the keys of a link's <c>keep</c>) between the two clients.
+/// </summary>
+public sealed record LinkTypeDto(int Id, string OutwardName, string InwardName, bool Advanced, IReadOnlyList<string> SharedFields);
+
 public sealed record LinkConflictDto(string Field, string? This, string? Other);
 
 /// <summary>409 of a link whose clients disagree on shared fields (problem details with <c>conflicts</c>): each needs a <c>keep</c> choice.</summary>
@@ -129,6 +136,31 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
 
         var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
+    }
+
+    /// <summary>
+    /// The link types a link may have (every one, as the client page offers them to those who may link: Rollout Manager
+    /// or higher), by outward name.
+    /// </summary>
+    [HttpGet("link-types")]
+    [ProducesResponseType<IReadOnlyList<LinkTypeDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    public async Task<IActionResult> LinkTypes(CancellationToken cancellationToken)
+    {
+        // No rollout in the address: the role alone, as the links' requirement judges it.
+        if (!RolloutRequirement.Manager.RoleAllows(User))
+        {
+            return Error(StatusCodes.Status403Forbidden, RolloutRequirement.Manager.Refusal);
+        }
+
+        var types = await Db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName).ThenBy(t => t.Id)
+            .Select(t => new
+            {
+                t.Id, t.OutwardName, t.InwardName, t.IsAdvanced,
+                Shared = t.SharedFields.Select(f => f.CustomField.Name).OrderBy(n => n).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        return Ok(types.Select(t => new LinkTypeDto(t.Id, t.OutwardName, t.InwardName, t.IsAdvanced, t.Shared)).ToList());
     }
 
     /// <summary>Links the client to another client of its rollout (Rollout Manager or higher).</summary>
