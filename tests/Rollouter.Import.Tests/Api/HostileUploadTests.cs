@@ -29,6 +29,9 @@ public sealed class HostileUploadTests(RolloutWebFactory factory) : IClassFixtur
     private static string FilePart(string fileName, string content) =>
         $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{fileName}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n";
 
+    private static string FilePart(string name, string fileName, string content) =>
+        $"--{Boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{fileName}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n";
+
     private const string End = $"--{Boundary}--\r\n";
 
     [Fact]
@@ -117,6 +120,58 @@ public sealed class HostileUploadTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal(before, await factory.WithDbAsync(db => db.Imports.CountAsync()));
         var uploads = Path.Combine(factory.DataFolder, "uploads");
         Assert.Empty(Directory.Exists(uploads) ? Directory.GetFiles(uploads, "*.upload") : []);
+    }
+
+    /// <summary>
+    /// <c>curl -F inventoryId=1 -F file=@a.csv -F other=@b.csv</c> imported a.csv and said nothing of b.csv: a file in a
+    /// part of another name is refused (400) wherever it comes, and nothing is kept.
+    /// </summary>
+    [Fact]
+    public async Task Api_AFileInAPartNotNamedFile_IsRefusedWith400_BeforeOrAfterTheFile()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var (rollout, laptops) = await IdsAsync();
+        var before = await factory.WithDbAsync(db => db.Imports.CountAsync());
+        var inventory = Field("inventoryId", laptops.ToString(CultureInfo.InvariantCulture));
+
+        foreach (var body in new[]
+                 {
+                     inventory + FilePart("a.csv", "Name\nHOS-OTHER-A") + FilePart("other", "b.csv", "Name\nHOS-OTHER-B"),
+                     inventory + FilePart("other", "b.csv", "Name\nHOS-OTHER-B") + FilePart("a.csv", "Name\nHOS-OTHER-A"),
+                     inventory + FilePart("other", "b.csv", "Name\nHOS-OTHER-B"),
+                 })
+        {
+            using var content = new LazyContent(body, 0, End);
+            var response = await client.PostAsync($"/api/rollouts/{rollout}/imports", content);
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("The upload holds a file in a part not named \"file\"; send one file per import, in the part named \"file\".",
+                (await ApiTestClient.ReadAsync(response))["detail"]!.GetValue<string>());
+        }
+
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Imports.CountAsync()));
+        var uploads = Path.Combine(factory.DataFolder, "uploads");
+        Assert.Empty(Directory.Exists(uploads) ? Directory.GetFiles(uploads, "*.upload") : []);
+    }
+
+    /// <summary>The page reads the upload as the API does: a second file under another name is refused on the form.</summary>
+    [Fact]
+    public async Task Page_AFileInAPartNotNamedFile_IsRefusedOnTheForm()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var token = RolloutWebFactory.AntiforgeryToken(await client.GetStringAsync("/rollouts/W11/imports/new"));
+        var (_, laptops) = await IdsAsync();
+        var before = await factory.WithDbAsync(db => db.Imports.CountAsync());
+        using var content = new LazyContent(Field("__RequestVerificationToken", token)
+            + Field("inventoryId", laptops.ToString(CultureInfo.InvariantCulture))
+            + FilePart("a.csv", "Name\nHOS-PAGE-A") + FilePart("attachment", "b.csv", "Name\nHOS-PAGE-B"), 0, End);
+
+        var response = await client.PostAsync("/rollouts/W11/imports/new", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("The upload holds a file in a part not named \"file\"; send one file per import, in the part named \"file\".",
+            (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Imports.CountAsync()));
     }
 }
 

@@ -8,7 +8,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// <summary>
 /// A multipart upload read section by section, for the upload page and the API alike: the part named <c>file</c> is
 /// streamed into a <see cref="ReceivedUpload"/> (size-limited, never buffered), the text fields asked for are read,
-/// every other part is skipped; no part but the file may pass 4 KB, the whole body the upload limit, chunked or not. Disposing deletes the received file. A body that is not a multipart body after all (it
+/// every other text part is skipped, and a file in a part of another name refuses the upload (400); no part but the file may pass 4 KB, the whole body the upload limit, chunked or not. Disposing deletes the received file. A body that is not a multipart body after all (it
 /// breaks off before its closing boundary, a part's headers are too long, the boundary is longer than the 70 characters
 /// RFC 2046 allows) is the client's mistake: a <see cref="Problem"/> (400), never an exception. A client that goes away
 /// mid-upload ends the read with an <see cref="OperationCanceledException"/> (which the app answers as 499, not as an
@@ -45,6 +45,13 @@ public sealed class MultipartUpload : IDisposable
 
     /// <summary>The answer to a second file in one upload.</summary>
     public const string SecondFileMessage = "The upload holds more than one file; send one file per import.";
+
+    /// <summary>
+    /// The answer to a file sent in a part not named <c>file</c> (<c>-F other=@b.csv</c>): refused rather than ignored,
+    /// so that the file imported is never another than the one meant.
+    /// </summary>
+    public const string MisnamedFileMessage =
+        "The upload holds a file in a part not named \"file\"; send one file per import, in the part named \"file\".";
 
     /// <summary>The longest boundary RFC 2046 allows.</summary>
     public const int MaxBoundaryLength = 70;
@@ -124,7 +131,7 @@ public sealed class MultipartUpload : IDisposable
                     continue;
                 }
 
-                if (disposition is not null && disposition.IsFileDisposition() && name == "file")
+                if (disposition is not null && disposition.IsFileDisposition())
                 {
                     var fileName = disposition.FileNameStar.HasValue
                         ? disposition.FileNameStar.Value
@@ -134,6 +141,12 @@ public sealed class MultipartUpload : IDisposable
                         // Counted against the whole body's limit, as everything is.
                         await section.Body.CopyToAsync(Stream.Null, cancellationToken);
                         continue;
+                    }
+
+                    if (name != "file")
+                    {
+                        // Any file but the one named "file" is refused, before or after it: never silently left out.
+                        return result.Refuse(Problem.Invalid(MisnamedFileMessage));
                     }
 
                     if (++files > 1)
