@@ -22,6 +22,7 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
         var detail = problem["detail"]!.GetValue<string>();
         Assert.False(string.IsNullOrWhiteSpace(detail));
         Assert.Equal(detail, problem["error"]!.GetValue<string>());
+        Assert.StartsWith("https://tools.ietf.org/html/rfc", problem["type"]?.GetValue<string>());
         return problem;
     }
 

@@ -35,6 +35,7 @@ public sealed class DatabaseFullTests(DatabaseFullWebFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
         var problem = await ApiTestClient.ReadAsync(refused);
         Assert.Equal(StorageFull.Message, problem["detail"]?.GetValue<string>());
+        Assert.Equal("https://tools.ietf.org/html/rfc4918#section-11.5", problem["type"]?.GetValue<string>());
         Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(rolloutId, laptops, "room.csv", Csv())).StatusCode);
     }
 

@@ -133,8 +133,12 @@ public sealed class SignInEmailLimitTests(LowSignInLimitsFactory factory) : ICla
 
         Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
         Assert.True(int.Parse(api.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) > 0);
-        var error = (await Api.ApiTestClient.ReadAsync(api))["error"]!.GetValue<string>();
+        var problem = await Api.ApiTestClient.ReadAsync(api);
+        var error = problem["error"]!.GetValue<string>();
         Assert.StartsWith("Too many failed sign-ins for this email address: try again in ", error);
+        // The same shape as every other problem: a type too.
+        Assert.Equal(("https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests", 429),
+            (problem["type"]?.GetValue<string>(), problem["title"]!.GetValue<string>(), problem["status"]!.GetValue<int>()));
         Assert.Equal(HttpStatusCode.TooManyRequests, unknownApi.StatusCode);
         Assert.Equal(error, (await Api.ApiTestClient.ReadAsync(unknownApi))["error"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
@@ -216,8 +220,12 @@ public sealed class SignInAddressLimitTests(LowAddressLimitFactory factory) : IC
 
         Assert.Equal(HttpStatusCode.TooManyRequests, api.StatusCode);
         Assert.NotNull(api.Headers.RetryAfter);
-        Assert.StartsWith("Too many sign-in attempts from your address: try again in ",
-            (await Api.ApiTestClient.ReadAsync(api))["error"]!.GetValue<string>());
+        var problem = await Api.ApiTestClient.ReadAsync(api);
+        Assert.StartsWith("Too many sign-in attempts from your address: try again in ", problem["error"]!.GetValue<string>());
+        Assert.Equal(problem["error"]!.GetValue<string>(), problem["detail"]!.GetValue<string>());
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(("https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests", 429),
+            (problem["type"]?.GetValue<string>(), problem["title"]!.GetValue<string>(), problem["status"]!.GetValue<int>()));
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
         Assert.NotNull(page.Headers.RetryAfter);
         var text = SettingsTestSupport.Text(await page.Content.ReadAsStringAsync());

@@ -60,11 +60,24 @@ public static class ProblemMapping
     /// <summary>Writes <paramref name="details"/> as <c>application/problem+json</c>, past content negotiation and [Produces].</summary>
     public static IActionResult ToApiResult(ProblemDetails details) => new ProblemDetailsResult(details);
 
+    /// <summary>
+    /// The <c>type</c> of the statuses the API answers that ASP.NET Core leaves without one (its defaults cover those of
+    /// RFC 9110, not 429 of RFC 6585 nor 507 of RFC 4918), so that every problem carries a type, the sign-in throttle's
+    /// too; null for the others, which ASP.NET Core fills in.
+    /// </summary>
+    public static string? TypeOf(int status) => status switch
+    {
+        StatusCodes.Status429TooManyRequests => "https://tools.ietf.org/html/rfc6585#section-4",
+        StatusCodes.Status507InsufficientStorage => "https://tools.ietf.org/html/rfc4918#section-11.5",
+        _ => null,
+    };
+
     /// <summary>Problem details for <paramref name="status"/> with <paramref name="message"/> in detail and error.</summary>
     public static ProblemDetails Details(int status, string message)
     {
         var details = new ProblemDetails
         {
+            Type = TypeOf(status),
             Status = status,
             Title = ReasonPhrases.GetReasonPhrase(status),
             Detail = message,
@@ -93,6 +106,7 @@ public static class ProblemMapping
             >= 500 => "Something went wrong on the server; the error was logged.",
             _ => details.Title ?? ReasonPhrases.GetReasonPhrase(status),
         };
+        details.Type ??= TypeOf(status);
         details.Extensions[ErrorMember] = details.Detail;
     }
 
