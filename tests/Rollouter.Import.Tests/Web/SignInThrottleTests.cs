@@ -109,6 +109,8 @@ public sealed class SignInRefusalTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, unknownApi.Status);
         Assert.Equal(unknownApi, wrongApi);
         Assert.Equal(unknownApi, inactiveApi);
+        // One wording, whichever way one signs in: the API's detail is the page's message.
+        Assert.Equal(unknownPage.Message, System.Text.Json.Nodes.JsonNode.Parse(unknownApi.Body)!["detail"]!.GetValue<string>());
     }
 }
 

@@ -14,8 +14,7 @@ public sealed class AccountController(
     SignInManager<User> signIn, PasswordSignIn passwords, KnownDevices devices, ILogger<AccountController> logger) : Controller
 {
     /// <summary>The one answer to an unknown email, a wrong password, a deactivated or a locked-out account.</summary>
-    public const string Refused =
-        "The email or password is not correct, or the account is deactivated or locked for a few minutes after failed sign-ins.";
+    public const string Refused = PasswordSignIn.RefusedMessage;
 
     [AllowAnonymous]
     [HttpGet("login")]

@@ -27,8 +27,8 @@ public sealed class AuthApiController(
     public async Task<IActionResult> Login(LoginRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var refused = Error(StatusCodes.Status401Unauthorized,
-            "Wrong email or password, or the account is deactivated or locked for a few minutes after failed sign-ins.");
+        // The page's words (PasswordSignIn.RefusedMessage): one answer, whichever way one signs in.
+        var refused = Error(StatusCodes.Status401Unauthorized, PasswordSignIn.RefusedMessage);
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
         {
             return refused;

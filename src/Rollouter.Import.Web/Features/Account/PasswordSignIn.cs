@@ -29,6 +29,13 @@ public sealed class PasswordSignIn(
     UserManager<User> users, SignInManager<User> signIn, SignInThrottle throttle, KnownDevices devices,
     ILogger<PasswordSignIn> logger)
 {
+    /// <summary>
+    /// The one answer to an unknown email, a wrong password, a deactivated or a locked-out account, on the sign-in page
+    /// and in the API alike (its 401).
+    /// </summary>
+    public const string RefusedMessage =
+        "The email or password is not correct, or the account is deactivated or locked for a few minutes after failed sign-ins.";
+
     private static readonly User Nobody = new() { DisplayName = "", UserCode = "" };
 
     /// <summary>A hash of a random password, made once with the installation's hasher, for refusals that have no user's hash.</summary>
