@@ -175,8 +175,9 @@ public sealed class ImportLifecycle(
         var validation = MappingValidation.Validate(mapping, file.Value.Columns, definition);
         var changed = !ImportMapping.Same(mapping, ImportMapping.FromJson(import.Mapping), definition);
         import.Mapping = mapping.ToJson();
+        var before = import.Status;
         import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
-        return await SaveAsync(import, validation, cancellationToken);
+        return await SaveMovedOnAsync(import, before, validation, cancellationToken);
     }
 
     /// <summary>
@@ -238,8 +239,9 @@ public sealed class ImportLifecycle(
         import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
+        var before = import.Status;
         import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
-        var saved = await SaveAsync(import, validation, cancellationToken);
+        var saved = await SaveMovedOnAsync(import, before, validation, cancellationToken);
         if (saved.Succeeded)
         {
             logger.LogInformation(
@@ -734,6 +736,48 @@ public sealed class ImportLifecycle(
         }
 
         return new ImportState(import, validation);
+    }
+
+    /// <summary>
+    /// Saves an import whose mapping or file settings were saved. One that leaves Failed (for Waiting for Approval or
+    /// Incomplete) no longer carries the last run's verdict: what approval resets (<see cref="ApproveAsync"/>) is reset
+    /// here, and its failed rows are deleted in the same transaction, so its counts, approver, duration, failed rows and
+    /// error report never describe a run of another mapping. Its corrections stay: they belong to the import (decision 0025).
+    /// </summary>
+    private async Task<Result<ImportState>> SaveMovedOnAsync(ClientImport import, ImportStatus before, MappingValidation? validation,
+        CancellationToken cancellationToken)
+    {
+        if (before != ImportStatus.Failed || import.Status == ImportStatus.Failed)
+        {
+            return await SaveAsync(import, validation, cancellationToken);
+        }
+
+        ForgetLastRun(import);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.ImportRowErrors.Where(e => e.ImportId == import.Id).ExecuteDeleteAsync(cancellationToken);
+        var saved = await SaveAsync(import, validation, cancellationToken);
+        if (saved.Succeeded)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return saved;
+    }
+
+    /// <summary>What a run leaves on an import, as before its approval (the fields <see cref="ApproveAsync"/> resets, and the approver).</summary>
+    private static void ForgetLastRun(ClientImport import)
+    {
+        import.ApprovedById = null;
+        import.ApprovedBy = null;
+        import.ApprovedAt = null;
+        import.StartedAt = null;
+        import.FinishedAt = null;
+        import.Attempt = 0;
+        import.LeaseExpiresAt = null;
+        import.FailureMessage = null;
+        import.FailedRowCount = 0;
+        import.RowsChecked = 0;
+        import.RowsWritten = 0;
     }
 
     private static Problem NotFound(int importId) => Problem.NotFound($"Import {importId} does not exist.");

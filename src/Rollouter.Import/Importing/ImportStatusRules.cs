@@ -18,7 +18,8 @@ namespace Rollouter.Import.Importing;
 /// need Waiting for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting
 /// for Approval) can be discarded, with its file. Corrections leave the status as it is: a Failed import stays Failed,
 /// its failed rows the last run's verdict, until it is checked or approved again; so does saving the mapping or the file
-/// settings it already has (only a changed one moves it on, decision 0025). Only a Completed import is reverted, once (a Reverted
+/// settings it already has (only a changed one moves it on, decision 0025, and then without the last run's verdict:
+/// <c>ImportLifecycle</c> clears its failed rows, counts, approver and times). Only a Completed import is reverted, once (a Reverted
 /// import is final: nothing more is done to it).
 /// </summary>
 public static class ImportStatusRules

@@ -184,6 +184,70 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal("WaitingForApproval", (await ApiTestClient.ReadAsync(remapped)).Status());
     }
 
+    /// <summary>
+    /// QA: a Failed import sent back to Waiting for Approval by a changed mapping or changed file settings still showed
+    /// the old run's failed rows (counts, the errors list, approver and duration), while its error report answered 409.
+    /// Leaving Failed now resets what approval resets and deletes the failed rows; the corrections stay.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FailedImport_MovedOnByAChangedMappingOrFileSettings_CarriesNoVerdictOfTheOldRun(bool fileSettings)
+    {
+        // Monitors, as above: the Laptops tests' suggestions stay as they are. LT-0001 is a laptop, "Nope" no status.
+        var (client, rolloutId, _) = await ManagerAsync();
+        var monitorsId = await client.InventoryIdAsync(rolloutId, "Monitors");
+        var csv = $"Name,Status,Department\nLT-0001,New,IT\n{Unique("REP")},Nope,IT\n{Unique("REP")},New,IT\n";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "rep.csv", csv));
+        // Every column mapped, whatever another test of this class left as the inventory's last mapping.
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            columns = new object[]
+            {
+                new { letter = "A", target = "Name" },
+                new { letter = "B", target = "Status" },
+                new { letter = "C", target = "Department" },
+            },
+        })).StatusCode);
+        await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
+        var failed = await client.WaitForResultAsync(import.Id());
+        Assert.Equal("Failed", failed.Status());
+        Assert.Equal(2, failed["counts"]!["failedRows"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/corrections",
+            new { cells = new[] { new { row = 3, column = "C", value = "HR" } } })).StatusCode);
+
+        var moved = fileSettings
+            ? await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options",
+                new { headerRow = 1, delimiter = ",", encoding = "windows-1252" })
+            : await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+            {
+                columns = new object[]
+                {
+                    new { letter = "A", target = "Name" },
+                    new { letter = "B", target = "Status" },
+                    new { letter = "C", target = (string?)null },
+                },
+            });
+
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        var after = await client.GetJsonAsync($"/api/imports/{import.Id()}");
+        Assert.Equal("WaitingForApproval", after.Status());
+        Assert.Equal(0, after["counts"]!["failedRows"]!.GetValue<int>());
+        Assert.Null(after["failureMessage"]);
+        Assert.Null(after["approvedAt"]);
+        Assert.Null(after["startedAt"]);
+        Assert.Null(after["finishedAt"]);
+        Assert.Equal(0, (await client.GetJsonAsync($"/api/imports/{import.Id()}/errors"))["total"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.GetAsync($"/api/imports/{import.Id()}/error-report")).StatusCode);
+        // A changed mapping keeps the corrections (new file settings remove them, as before: decision 0025).
+        var corrections = await client.GetJsonAsync($"/api/imports/{import.Id()}/corrections");
+        Assert.Equal(fileSettings ? 0 : 1, corrections["cells"]!.AsArray().Count);
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var stored = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == import.Id());
+        Assert.Equal((null, 0, 0), (stored.ApprovedById, stored.Attempt, stored.RowsChecked));
+    }
+
     [Fact]
     public async Task AMappingWithMoreEntriesThanTheFileHasColumns_OrALetterTwice_IsRefused_AndKeepsTheImportAsItWas()
     {

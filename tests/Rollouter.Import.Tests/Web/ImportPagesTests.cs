@@ -135,6 +135,48 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Contains("cannot be approved", await client.GetStringAsync(path));
     }
 
+    /// <summary>
+    /// QA: a Failed import sent back to Waiting for Approval by the mapping form or the file settings form still listed
+    /// "Failed rows 2", the old run's duration and its approver in the rollout's Imports list. It carries no verdict of
+    /// the old run now, on its page or in the list.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task FailedImport_MovedOnByTheMappingOrFileSettingsForm_ShowsNoFailedRowsOfTheOldRun(bool fileSettings)
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name,Status,Department\nLT-0001,New,IT\n{Unique("REP")},Nope,IT\n", "rep.csv");
+        Dictionary<string, string> mapping = new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department",
+        };
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", mapping, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        Assert.Equal(2, FailedRows((await client.GetPageAsync(path))).Count);
+        var id = path[(path.LastIndexOf('/') + 1)..];
+        Assert.Equal("2", (await client.GetPageAsync(Imports)).TestId($"failed-rows-{id}").NormalizedText());
+
+        mapping["Columns[2].Target"] = "";
+        var saved = fileSettings
+            ? await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+                new() { ["HeaderRow"] = "1", ["Delimiter"] = ",", ["Encoding"] = "windows-1252" }, path)
+            : await RolloutWebFactory.PostFormAsync(client, path + "/mapping", mapping, path);
+
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var page = await client.GetPageAsync(path);
+        Assert.Equal("WaitingForApproval", Status(page));
+        Assert.False(page.HasTestId("failed-rows"));
+        Assert.DoesNotContain("Approved", page.QuerySelectorAll("dt").Select(dt => dt.NormalizedText()));
+        Assert.DoesNotContain("Started", page.QuerySelectorAll("dt").Select(dt => dt.NormalizedText()));
+        var listed = Assert.Single((await client.GetPageAsync(Imports)).QuerySelectorAll("tbody tr"), row => row.Links().Contains(path));
+        Assert.Equal("", listed.TestId($"failed-rows-{id}").NormalizedText());
+        // Approved (who, when) and Duration are empty: the import has not been approved in this state.
+        Assert.Equal(["", ""], [listed.Children[5].NormalizedText(), listed.Children[9].NormalizedText()]);
+    }
+
     [Fact]
     public async Task SavedMapping_WithoutName_IsIncomplete_AndWithName_IsWaitingForApproval()
     {
