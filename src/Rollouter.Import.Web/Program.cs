@@ -35,7 +35,7 @@ try
     var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
     builder.AddRollouterLogging(dataFolder);
 
-    builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.Services.AddOptions<RolloutOptions>().BindConfiguration(RolloutOptions.Section).ValidateSettings();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddSingleton<AuditLog>();
     builder.Services.AddRollouterDatabase(builder.Configuration, builder.Environment.ContentRootPath);

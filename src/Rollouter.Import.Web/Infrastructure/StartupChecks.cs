@@ -1,6 +1,8 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Net.Sockets;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -65,6 +67,11 @@ public static partial class StartupChecks
     {
         StartupFailureException e => Redact(e.Message, configuration),
         OptionsValidationException e => Redact("its configuration is not valid. " + string.Join(" ", e.Failures), configuration),
+        // IStartupValidator throws the failures of several settings classes together (one per class).
+        AggregateException e when e.Flatten().InnerExceptions is { Count: > 0 } inner && inner.All(i => i is OptionsValidationException) =>
+            Redact("its configuration is not valid. " + string.Join(" ",
+                inner.OfType<OptionsValidationException>().SelectMany(i => i.Failures)), configuration),
+        AggregateException { InnerExceptions: [var only] } => Explain(only, configuration),
         DatabaseVersionException e => e.Message,
         // Kestrel could not listen: another process has the port.
         IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
@@ -117,7 +124,8 @@ public static partial class StartupChecks
     /// <summary>
     /// The configuration binder says "Failed to convert configuration value at …" with its inner exception; this names
     /// the setting and what it must be. Walks the section's typed properties (numbers, times, true/false) as the binder
-    /// would convert them.
+    /// would convert them, and checks each configured value that converts against its property's validation attributes
+    /// (a range), so that one start names every bad setting, of every section, whether it does not convert or is out of range.
     /// </summary>
     private static void CheckBinding<T>(IConfiguration configuration, string section, List<string> problems)
     {
@@ -146,6 +154,7 @@ public static partial class StartupChecks
             var child = section.GetSection(property.Name);
             if (target == typeof(string))
             {
+                CheckAttributes(property, child, child.Value, problems);
                 continue;
             }
 
@@ -160,13 +169,35 @@ public static partial class StartupChecks
                 continue;
             }
 
+            object? converted;
             try
             {
-                TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
+                converted = TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
             }
             catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException or OverflowException)
             {
                 problems.Add($"{child.Path} must be {Kind(target)}; \"{value}\" is not.");
+                continue;
+            }
+
+            CheckAttributes(property, child, converted, problems);
+        }
+    }
+
+    /// <summary>A configured value against its property's validation attributes, each failure the attribute's message.</summary>
+    private static void CheckAttributes(PropertyInfo property, IConfigurationSection setting, object? value, List<string> problems)
+    {
+        if (setting.Value is null)
+        {
+            return; // not configured: the class's default stands (and RolloutOptions' own check sees it)
+        }
+
+        var context = new ValidationContext(new object()) { MemberName = property.Name, DisplayName = setting.Path };
+        foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
+        {
+            if (attribute.GetValidationResult(value, context) is { ErrorMessage: { } message })
+            {
+                problems.Add(message);
             }
         }
     }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.TestData;
 
 namespace Rollouter.Import.Tests.Web;
@@ -25,7 +28,9 @@ public sealed partial class StartupConfigurationTests
         var (exitCode, said, databaseTouched) = await StartAsync(new() { [variable] = value });
 
         Assert.Equal(1, exitCode);
-        Assert.Contains(message, said);
+        Assert.Contains($"Rollouter.Import did not start: its configuration is not valid. {message}", said);
+        // The attribute's message as the docs quote it, not .NET's "DataAnnotation validation failed for …" around it.
+        Assert.DoesNotContain("DataAnnotation", said);
         Assert.DoesNotContain("   at ", said);
         Assert.False(databaseTouched, "The database was touched.");
     }
@@ -53,6 +58,26 @@ public sealed partial class StartupConfigurationTests
             ["Rollouter__Imports__Workers=abc", "Rollouter__Imports__MaxFileBytes=200MB", "Rollouter__SignIn__FailureRefill=2min"],
             [
                 "Rollouter:Imports:Workers must be a whole number", "Rollouter:Imports:MaxFileBytes must be a whole number",
+                "Rollouter:SignIn:FailureRefill must be a time span written hh:mm:ss",
+            ],
+            false
+        },
+        {
+            // QA: an AggregateException and its stack trace (IStartupValidator throws one per settings class).
+            "two settings out of range, in two sections",
+            ["Rollouter__Imports__Workers=0", "Rollouter__SignIn__AttemptsPerAddressPerMinute=0"],
+            [
+                "its configuration is not valid. Rollouter:Imports:Workers must be between 1 and 64. " +
+                "Rollouter:SignIn:AttemptsPerAddressPerMinute must be 1 or more.",
+            ],
+            false
+        },
+        {
+            // QA: with values that did not convert, the one out of range was not named.
+            "out of range beside values that do not convert",
+            ["Rollouter__Imports__Workers=65", "Rollouter__SignIn__FailureRefill=abc", "Rollouter__DemoData=maybe"],
+            [
+                "Rollouter:DemoData must be true or false; \"maybe\" is not.", "Rollouter:Imports:Workers must be between 1 and 64.",
                 "Rollouter:SignIn:FailureRefill must be a time span written hh:mm:ss",
             ],
             false
@@ -115,6 +140,25 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain(ShortKey, said);
         Assert.DoesNotContain(WeakPassword, said);
         Assert.Equal(databaseMade, databaseTouched);
+    }
+
+    /// <summary>
+    /// The settings classes' own checks at start-up (IStartupValidator, after the services are made) fail together in an
+    /// AggregateException, one OptionsValidationException per class: told in one sentence, each message as written.
+    /// </summary>
+    [Fact]
+    public void TheSettingsClassesChecks_FailingTogether_AreOneSentence_WithTheAttributesOwnMessages()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        services.AddOptions<Rollouter.Import.Web.Features.Imports.ImportSettings>().Configure(o => o.Workers = 0).ValidateSettings();
+        services.AddOptions<Rollouter.Import.Web.Infrastructure.Security.SignInOptions>()
+            .Configure(o => o.AttemptsPerAddressPerMinute = 0).ValidateSettings();
+        using var provider = services.BuildServiceProvider();
+
+        var thrown = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal("its configuration is not valid. Rollouter:Imports:Workers must be between 1 and 64. " +
+            "Rollouter:SignIn:AttemptsPerAddressPerMinute must be 1 or more.", StartupChecks.Explain(thrown, null));
     }
 
     /// <summary>An exception no check expects is still a failed start: logged once, with its stack, and exit code 1.</summary>

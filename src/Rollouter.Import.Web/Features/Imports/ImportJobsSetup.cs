@@ -30,7 +30,7 @@ public static class ImportJobsSetup
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
         var settings = configuration.GetSection(ImportSettings.Section).Get<ImportSettings>() ?? new ImportSettings();
         var dataFolder = options.ResolveDataFolder(contentRoot);
-        services.AddOptions<ImportSettings>().BindConfiguration(ImportSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ImportSettings>().BindConfiguration(ImportSettings.Section).ValidateSettings();
         services.AddSingleton(ReaderLimits.Default with { MaxFileBytes = settings.MaxFileBytes });
         services.AddScoped(sp => new ImportFileStore(sp.GetRequiredService<RolloutDbContext>(),
             Path.Combine(dataFolder, "import-cache"), logger: sp.GetRequiredService<ILogger<ImportFileStore>>()));

@@ -122,7 +122,7 @@ public static class SignInThrottleSetup
     public static IServiceCollection AddSignInThrottle(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(SignInOptions.Section).Get<SignInOptions>() ?? new SignInOptions();
-        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section).ValidateSettings();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<KnownDevices>();
         services.Configure<IdentityOptions>(o =>
