@@ -205,13 +205,14 @@ public sealed class OdsReaderTests : IDisposable
             """);
         var tooWide = files.Problem(wide);
         Assert.Equal(FileProblemKind.TooManyColumns, tooWide.Kind);
-        Assert.Contains("16,384 columns", tooWide.Message);
+        // The sheet's last column (XFD, the 16,384th), named with its row: the header is within the column limit.
+        Assert.Contains("has a value in column XFD of row 2", tooWide.Message);
 
         // Columns repeated past the edge, hidden: the same.
         var columns = files.Ods("columns.ods", $"""
             <table:table table:name="S"><table:table-column table:number-columns-repeated="2147483647" table:visibility="collapse"/><table:table-column table:number-columns-repeated="2147483647"/>{Header}<table:table-row>{Cell("W1")}{Cell("v", "table:number-columns-repeated=\"2147483000\"")}</table:table-row></table:table>
             """);
-        Assert.Contains("16,384 columns", files.Problem(columns).Message);
+        Assert.Contains("has a value in column XFD of row 2", files.Problem(columns).Message);
 
         // A merge of 2,147,483,647 × 2,147,483,647 cells: warned as far as the sheet goes (it was "A2:FXSHRXW-2147483648").
         var merged = files.Ods("merged.ods", $"""

@@ -246,6 +246,13 @@ public sealed class SpreadsheetFile : IDisposable
         var columnCount = Math.Max(Math.Max(header.MaxColumn + 1, minimumWidth), options.ColumnCount ?? 0);
         if (columnCount > limits.MaxColumns)
         {
+            // A header within the limit and a stray value beyond it in a row read so far: the row and the column are
+            // named, as CountRows names one found further down.
+            if (header.MaxColumn < limits.MaxColumns && samples.FirstOrDefault(s => s.MaxColumn >= limits.MaxColumns) is { } wide)
+            {
+                throw TooWide(where, limits, wide.MaxColumn + 1, wide.Number);
+            }
+
             throw new ImportFileException(FileProblemKind.TooManyColumns,
                 $"{where} has {columnCount.ToString("N0", CultureInfo.InvariantCulture)} columns; at most {limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} are supported. Delete the columns that hold nothing to import, or copy the columns to import into a new sheet, and upload it again.");
         }
@@ -433,8 +440,11 @@ public sealed class SpreadsheetFile : IDisposable
         return named;
     }
 
-    private ImportFileException TooWide(int columns, int row) => new(FileProblemKind.TooManyColumns,
-        $"{(Sheet is null ? "The file" : $"Sheet \"{Sheet}\"")} has a value in column {ColumnLetters.FromIndex(columns - 1)} of row {row.ToString(CultureInfo.InvariantCulture)}; at most {Limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} columns (up to {ColumnLetters.FromIndex(Limits.MaxColumns - 1)}) are supported. Delete what is beyond column {ColumnLetters.FromIndex(Limits.MaxColumns - 1)}, or copy the columns to import into a new sheet, and upload it again.");
+    private ImportFileException TooWide(int columns, int row) =>
+        TooWide(Sheet is null ? "The file" : $"Sheet \"{Sheet}\"", Limits, columns, row);
+
+    private static ImportFileException TooWide(string where, ReaderLimits limits, int columns, int row) => new(FileProblemKind.TooManyColumns,
+        $"{where} has a value in column {ColumnLetters.FromIndex(columns - 1)} of row {row.ToString(CultureInfo.InvariantCulture)}; at most {limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} columns (up to {ColumnLetters.FromIndex(limits.MaxColumns - 1)}) are supported. Delete what is beyond column {ColumnLetters.FromIndex(limits.MaxColumns - 1)}, or copy the columns to import into a new sheet, and upload it again.");
 
     internal static IReadOnlyList<SheetColumn> LabelColumns(IReadOnlyList<RawCell> header, int columnCount)
     {
