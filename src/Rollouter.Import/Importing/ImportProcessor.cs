@@ -299,7 +299,7 @@ public sealed class ImportProcessor(
             importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
         var message = check.ImportErrors.Count > 0
             ? string.Join(" ", check.ImportErrors)
-            : string.Create(CultureInfo.InvariantCulture, $"{check.FailedRowCount:N0} of {check.RowCount:N0} rows could not be imported. ") +
+            : string.Create(CultureInfo.InvariantCulture, $"{check.FailedRowCount:N0} of {check.RowCount:N0} {(check.RowCount == 1 ? "row" : "rows")} could not be imported. ") +
               "The import was cancelled and no clients have been created or changed.";
         if (check.ErrorCount > ImportChecker.MaxStoredErrors)
         {

@@ -44,7 +44,7 @@ public abstract partial class BrowserTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         // In Progress shows the live progress bar until the job ends and the page reloads itself; a small file may be
         // done before the page first shows.
-        var progress = Page.GetByTestId("progress-text").Filter(new() { HasText = "rows checked" });
+        var progress = Page.GetByTestId("progress-text").Filter(new() { HasText = " checked, " });
         var done = Page.Locator($"[data-testid=import-status][data-status={expected}]");
         await Expect(progress.Or(done)).ToBeVisibleAsync(new() { Timeout = JobTimeout });
         await Step("approved");

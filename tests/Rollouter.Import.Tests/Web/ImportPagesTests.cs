@@ -177,6 +177,39 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(["", ""], [listed.Children[5].NormalizedText(), listed.Children[9].NormalizedText()]);
     }
 
+    /// <summary>QA: "The first 1 row of the file", "All 1 rows would be imported.": every count on the page agrees with its noun.</summary>
+    [Fact]
+    public async Task AFileOfOneRow_IsCountedInTheSingular_AcrossThePage()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name,Department\n{Unique("ONE")},IT\n", "one.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Department",
+        }, path);
+
+        var page = await client.GetPageAsync(path);
+        Assert.Equal("The first row of the file", page.TestId("preview").One("summary").NormalizedText());
+        var passing = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+        Assert.Contains("The 1 row would be imported.", passing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
+        var settings = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path)).ReadPageAsync();
+        Assert.Contains("File settings unchanged: 1 row;", settings.Body!.NormalizedText(), StringComparison.Ordinal);
+
+        // One row that fails: "1 of 1 row".
+        var (other, failingPath) = await UploadCsvAsync("Monitors", "Name,Department\nLT-0001,IT\n", "one-failing.csv");
+        await RolloutWebFactory.PostFormAsync(other, failingPath + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Department",
+        }, failingPath);
+        var failing = await (await RolloutWebFactory.PostFormAndFollowAsync(other, failingPath + "/check", [], failingPath)).ReadPageAsync();
+        Assert.Contains("1 of 1 row would fail (1 error)", failing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
+        await RolloutWebFactory.PostFormAsync(other, failingPath + "/approve", [], failingPath);
+        Assert.Equal("Failed", (await other.WaitForImportAsync(failingPath)).GetProperty("status").GetString());
+        Assert.Contains("1 of 1 row could not be imported.", (await other.GetPageAsync(failingPath)).Body!.NormalizedText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SavedMapping_WithoutName_IsIncomplete_AndWithName_IsWaitingForApproval()
     {

@@ -86,7 +86,7 @@ public abstract class SeparatorPagesTests(RolloutWebFactory factory)
         Assert.Equal("newline", page.FieldValue("Columns[2].SeparatorChoice"));
         Assert.Equal("", page.FieldValue("Columns[2].Separator"));
         var passing = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
-        Assert.Contains("All 1 rows would be imported.", passing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains("The 1 row would be imported.", passing.TestId("check-result").NormalizedText(), StringComparison.Ordinal);
     }
 
     /// <summary>

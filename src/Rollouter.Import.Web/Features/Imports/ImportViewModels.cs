@@ -477,6 +477,17 @@ public static class ImportNumbers
 
     /// <summary>"1 row", "25,000 rows".</summary>
     public static string Count(int count, string one, string many) => $"{N(count)} {(count == 1 ? one : many)}";
+
+    /// <summary>"The first row", "The first 10 rows" (of the file's preview).</summary>
+    public static string First(int count) => count == 1 ? "The first row" : $"The first {N(count)} rows";
+
+    /// <summary>A dry run that found nothing wrong: "All 25,000 rows would be imported.", "The 1 row would be imported."</summary>
+    public static string AllImported(int count) => count switch
+    {
+        0 => "No row would be imported: there is none below the header.",
+        1 => "The 1 row would be imported.",
+        _ => $"All {N(count)} rows would be imported.",
+    };
 }
 
 /// <summary>Status names, badge colours and the seed's explanations.</summary>

@@ -221,8 +221,8 @@ public sealed class ImportsController(
         }
 
         TempData["Message"] = result.Value.Import.ParseOptions == before
-            ? $"File settings unchanged: {result.Value.Import.RowCount} rows; the column-field assignment is kept."
-            : $"File settings saved: {result.Value.Import.RowCount} rows; the column-field assignment was suggested anew.";
+            ? $"File settings unchanged: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment is kept."
+            : $"File settings saved: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment was suggested anew.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 

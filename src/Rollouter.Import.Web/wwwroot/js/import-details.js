@@ -158,6 +158,8 @@
     var text = document.getElementById('import-progress-text');
     // Counts grouped as the server writes them ("25,000"), whatever the browser's language.
     function n(count) { return Number(count).toLocaleString('en-US'); }
+    // "1 row", "25,000 rows": as ImportNumbers.Count writes them on the server.
+    function count(number, one, many) { return n(number) + ' ' + (Number(number) === 1 ? one : many); }
     function poll() {
         fetch(card.dataset.progressUrl, { headers: { 'Accept': 'application/json' }, cache: 'no-store' })
             .then(function (response) { return response.json(); })
@@ -174,7 +176,7 @@
                     bar.style.width = share + '%';
                     bar.textContent = share + '%';
                     text.textContent = progress.total > 0
-                        ? n(progress.reverted) + ' of ' + n(progress.total) + ' clients reverted'
+                        ? n(progress.reverted) + ' of ' + count(progress.total, 'client', 'clients') + ' reverted'
                         : 'The import is being reverted…';
                     setTimeout(poll, 1000);
                     return;
@@ -187,8 +189,8 @@
                 bar.style.width = percent + '%';
                 bar.textContent = percent + '%';
                 text.textContent = (progress.failed > 0
-                    ? n(progress.checked) + ' of ' + n(progress.total) + ' rows checked, ' + n(progress.failed) + ' failed; nothing will be written'
-                    : n(progress.checked) + ' of ' + n(progress.total) + ' rows checked, ' + n(progress.written) + ' written') +
+                    ? n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.failed) + ' failed; nothing will be written'
+                    : n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.written) + ' written') +
                     (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : '');
                 setTimeout(poll, 1000);
             })
