@@ -302,7 +302,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         Assert.Equal(path + "/check#check", posted.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, reloaded.StatusCode);
-        Assert.Contains("1 of 1 rows would fail", (await reloaded.ReadPageAsync()).TestId("check-result").NormalizedText());
+        Assert.Contains("1 of 1 row would fail", (await reloaded.ReadPageAsync()).TestId("check-result").NormalizedText());
     }
 
     /// <summary>
