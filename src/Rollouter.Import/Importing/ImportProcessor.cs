@@ -315,10 +315,28 @@ public sealed class ImportProcessor(
         return await db.Imports.SingleAsync(i => i.Id == importId, cancellationToken);
     }
 
+    /// <summary>The failure when the database refused a name that no client of the rollout has once rolled back.</summary>
+    public const string UnexplainedNameConflict =
+        "The database refused a client name of this file as taken, but no client in this rollout has that name now. " +
+        "The import was cancelled and no clients have been created or changed. Approve the import again; if it fails " +
+        "the same way, the database compares client names differently from this application: ask your administrator " +
+        "to check the database's set-up.";
+
     private async Task<ClientImport> NameConflictAsync(
         ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientNameConflictException e, CancellationToken cancellationToken)
     {
         import = await ReloadAsync(import.Id, cancellationToken);
+        if (e.Conflicts.Count == 0)
+        {
+            // The database refused a name, but no client of the rollout has any name of the file now: not another
+            // import's doing (that client would be there), and no row of the file to blame. Either the client was
+            // removed meanwhile (approving again succeeds), or the database takes two names for one that the
+            // application holds apart (on SQL Server, a name key without the binary collation of decision 0043).
+            logger.LogWarning(e, "Import {ImportId}: the database refused a client name as taken, but no client of the rollout has a name of the file",
+                import.Id);
+            return await FailAsync(import, UnexplainedNameConflict);
+        }
+
         var nameColumn = checker.Mapping.NameColumn;
         var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
         await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
