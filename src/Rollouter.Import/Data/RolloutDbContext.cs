@@ -54,9 +54,9 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new RolloutConfiguration());
         builder.ApplyConfiguration(new RolloutMemberConfiguration());
         builder.ApplyConfiguration(new WorkflowConfiguration());
-        builder.ApplyConfiguration(new WorkflowStatusConfiguration());
+        builder.ApplyConfiguration(new WorkflowStatusConfiguration(provider));
         builder.ApplyConfiguration(new CustomFieldConfiguration());
-        builder.ApplyConfiguration(new CustomFieldOptionConfiguration());
+        builder.ApplyConfiguration(new CustomFieldOptionConfiguration(provider));
         builder.ApplyConfiguration(new InventoryConfiguration());
         builder.ApplyConfiguration(new InventoryCustomFieldConfiguration());
         builder.ApplyConfiguration(new InventoryHiddenFieldConfiguration());
@@ -70,7 +70,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ImportRowErrorConfiguration());
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
         builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());
-        builder.ApplyConfiguration(new ImportValueReplacementConfiguration());
+        builder.ApplyConfiguration(new ImportValueReplacementConfiguration(provider));
     }
 
     /// <summary>

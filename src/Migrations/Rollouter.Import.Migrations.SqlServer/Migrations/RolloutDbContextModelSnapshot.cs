@@ -160,7 +160,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("NameKey")
                         .IsRequired()
                         .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)");
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("RolloutId")
                         .HasColumnType("int");
@@ -476,7 +477,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)");
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Position")
                         .HasColumnType("int");
@@ -607,7 +609,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("From")
                         .IsRequired()
                         .HasMaxLength(400)
-                        .HasColumnType("nvarchar(400)");
+                        .HasColumnType("nvarchar(400)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("ImportId")
                         .HasColumnType("int");
@@ -899,7 +902,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
+                        .HasColumnType("nvarchar(200)")
+                        .UseCollation("Latin1_General_100_BIN2");
 
                     b.Property<int>("Position")
                         .HasColumnType("int");

@@ -4,11 +4,12 @@ using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Data.Configurations;
 
-internal sealed class CustomFieldOptionConfiguration : IEntityTypeConfiguration<CustomFieldOption>
+internal sealed class CustomFieldOptionConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<CustomFieldOption>
 {
     public void Configure(EntityTypeBuilder<CustomFieldOption> builder)
     {
-        builder.Property(o => o.Name).HasMaxLength(400);
+        // The settings and the import tell options apart ignoring case only (OrdinalIgnoreCase): "ＤＥＬＬ" is not "Dell".
+        builder.Property(o => o.Name).HasMaxLength(400).ComparedOrdinally(provider);
         builder.HasIndex(o => new { o.CustomFieldId, o.Name }).IsUnique();
     }
 }

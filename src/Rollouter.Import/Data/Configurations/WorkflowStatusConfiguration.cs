@@ -4,11 +4,12 @@ using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Data.Configurations;
 
-internal sealed class WorkflowStatusConfiguration : IEntityTypeConfiguration<WorkflowStatus>
+internal sealed class WorkflowStatusConfiguration(DatabaseProvider provider) : IEntityTypeConfiguration<WorkflowStatus>
 {
     public void Configure(EntityTypeBuilder<WorkflowStatus> builder)
     {
-        builder.Property(s => s.Name).HasMaxLength(200);
+        // The settings tell statuses apart ignoring case only (OrdinalIgnoreCase), the import by their exact name.
+        builder.Property(s => s.Name).HasMaxLength(200).ComparedOrdinally(provider);
         builder.HasIndex(s => new { s.WorkflowId, s.Name }).IsUnique();
     }
 }

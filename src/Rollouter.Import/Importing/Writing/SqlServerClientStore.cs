@@ -23,6 +23,11 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
     internal const string LockInventorySql =
         "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
 
+    /// <summary>
+    /// Adds an option the import created unless the field has it: the same name by code point
+    /// (<see cref="Collations.SqlServerBinary"/>, as the column's own collation): under a case- and width-insensitive
+    /// collation an existing "Dell" would stand for a new "ＤＥＬＬ", and the client would keep a value that is no option.
+    /// </summary>
     internal const string CreateOptionSql = """
         INSERT INTO [CustomFieldOptions] ([CustomFieldId], [Name], [Position], [CreatedByImportId])
         SELECT @field, @name,
@@ -30,7 +35,7 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
                          WHERE [CustomFieldId] = @field), -1) + 1,
                @import
         WHERE NOT EXISTS (SELECT 1 FROM [CustomFieldOptions] WITH (UPDLOCK, HOLDLOCK)
-                          WHERE [CustomFieldId] = @field AND [Name] = @name)
+                          WHERE [CustomFieldId] = @field AND [Name] = @name COLLATE Latin1_General_100_BIN2)
         """;
 
     internal const string LoadForUpdateSql = """
