@@ -2,7 +2,8 @@ namespace Rollouter.Import.Data;
 
 /// <summary>
 /// The LIKE pattern of a search by name (the lower-case <c>NameKey</c>) or description: the text anywhere, its own
-/// <c>%</c>, <c>_</c> and <c>\</c> taken literally (escaped with <see cref="Escape"/>).
+/// <c>%</c>, <c>_</c> and <c>\</c> taken literally (escaped with <see cref="Escape"/>), and on SQL Server its <c>[</c>,
+/// which opens a character class there (<c>[1]</c> would match "1").
 /// </summary>
 public static class NameSearch
 {
@@ -23,17 +24,22 @@ public static class NameSearch
         return cleaned.Length == 0 ? null : cleaned;
     }
 
-    public static string Containing(string text)
+    /// <param name="text">The text, in lower case in the pattern.</param>
+    /// <param name="bracketsAreWildcards">SQL Server's LIKE: <c>[</c> is escaped too.</param>
+    public static string Containing(string text, bool bracketsAreWildcards = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return AsWritten(text.ToLowerInvariant());
+        return AsWritten(text.ToLowerInvariant(), bracketsAreWildcards);
     }
 
     /// <summary>The LIKE pattern of a value containing <paramref name="text"/> exactly as written (no case folded).</summary>
-    public static string AsWritten(string text)
+    /// <param name="text">The text.</param>
+    /// <param name="bracketsAreWildcards">SQL Server's LIKE: <c>[</c> is escaped too.</param>
+    public static string AsWritten(string text, bool bracketsAreWildcards = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var escaped = text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+        return "%" + (bracketsAreWildcards ? escaped.Replace("[", "\\[") : escaped) + "%";
     }
 
     /// <summary>

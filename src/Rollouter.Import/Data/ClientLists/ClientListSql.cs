@@ -39,6 +39,12 @@ internal abstract class ClientListSql
     /// </summary>
     public abstract string Search(string text);
 
+    /// <summary>Whether <c>[</c> opens a character class in this database's LIKE (SQL Server's).</summary>
+    protected virtual bool BracketsAreWildcards => false;
+
+    /// <summary>The LIKE pattern of a search for <paramref name="text"/> (<see cref="NameSearch.Containing"/>) in this database.</summary>
+    public string Pattern(string text) => NameSearch.Containing(text, BracketsAreWildcards);
+
     /// <summary>The search's parameters besides @pattern.</summary>
     public virtual (string Name, object? Value)[] SearchParameters(string text) => [];
 
@@ -404,6 +410,8 @@ internal abstract class ClientListSql
 
     private sealed class SqlServer : ClientListSql
     {
+        protected override bool BracketsAreWildcards => true;
+
         public override string? UsersOf(string userColumn, int inventoryId, int most) => null;
 
         public override string FieldKey(string values, int fieldId) =>

@@ -315,7 +315,7 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     private (string, object?)[] FoundParameters(string search, SearchAnchors? anchor) =>
-        [("pattern", NameSearch.Containing(search)), .. _sql.SearchParameters(search), .. AnchorParameters(anchor)];
+        [("pattern", _sql.Pattern(search)), .. _sql.SearchParameters(search), .. AnchorParameters(anchor)];
 
     /// <summary>
     /// How many of the clients a search found come before a cursor whose client is not among them (an edit took it out
@@ -528,7 +528,7 @@ public sealed class ClientPages(RolloutDbContext db)
     public async Task<List<int>> NamedAsync(int rolloutId, string text, int except, int count, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pattern = NameSearch.Containing(text);
+        var pattern = _sql.Pattern(text);
         if (!_sql.Seeks && !_sql.LooksFirst(text))
         {
             return await db.Clients.Where(c => c.RolloutId == rolloutId && c.Id != except && EF.Functions.Like(c.NameKey, pattern, NameSearch.Escape))
@@ -735,7 +735,7 @@ public sealed class ClientPages(RolloutDbContext db)
         private string Where => $"c.\"InventoryId\" = {_inventory} AND {Filter}";
 
         private (string, object?)[] Parameters(params (string, object?)[] more) =>
-            search is null ? more : [.. more, ("pattern", NameSearch.Containing(search)), .. _sql.SearchEachParameters(search)];
+            search is null ? more : [.. more, ("pattern", _sql.Pattern(search)), .. _sql.SearchEachParameters(search)];
 
         /// <summary>
         /// By name, through the index on (inventory, name key): the names after the cursor's. A jump to a name
