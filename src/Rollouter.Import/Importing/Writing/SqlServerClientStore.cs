@@ -17,8 +17,16 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
 {
     internal const string NameIndex = "IX_Clients_RolloutId_NameKey";
 
-    internal const string LockRolloutSql =
-        "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1";
+    /// <summary>
+    /// The rollout's write lock, held to the transaction's end. sp_getapplock says a refusal (-3: chosen as a deadlock
+    /// victim, -999: a parameter or call error) only in its return value: the statement fails then, so that no writer
+    /// goes on without the lock.
+    /// </summary>
+    internal const string LockRolloutSql = """
+        DECLARE @result int;
+        EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction', @LockTimeout = -1;
+        IF @result < 0 THROW 51000, 'The rollout''s write lock was not granted.', 1;
+        """;
 
     internal const string LockInventorySql =
         "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
