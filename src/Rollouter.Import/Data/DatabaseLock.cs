@@ -161,10 +161,19 @@ public sealed class DatabaseLock : IAsyncDisposable
             ? typed
             : throw new InvalidOperationException($"{function} returned {value ?? "NULL"}, not a {typeof(T).Name}.");
 
+    /// <summary>
+    /// The lock's own SQL Server session: not pooled (the lock lives and dies with it), and never reconnected. SqlClient
+    /// silently reopens a broken idle connection by default (ConnectRetryCount 1): a session an administrator or the
+    /// server ended, taking the lock with it, would answer <see cref="IsHeldAsync"/>'s probe on a new session, and the
+    /// holder would go on believing it holds a lock another instance may have taken.
+    /// </summary>
+    internal static string SqlServerSessionConnectionString(string connectionString) =>
+        new SqlConnectionStringBuilder(connectionString) { Pooling = false, ConnectRetryCount = 0 }.ToString();
+
     private static async Task<DatabaseLock?> SqlServerAsync(
         string connectionString, DatabaseLockName name, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var connection = new SqlConnection(new SqlConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        var connection = new SqlConnection(SqlServerSessionConnectionString(connectionString));
         try
         {
             await connection.OpenAsync(cancellationToken);
