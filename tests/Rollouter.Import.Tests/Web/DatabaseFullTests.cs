@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Net;
+using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -75,6 +77,39 @@ public sealed class DatabaseFullTests(DatabaseFullWebFactory factory) : IClassFi
         };
 
         Assert.Equal(full, StorageFull.Is(error));
+    }
+
+    /// <summary>
+    /// SQL Server's: a filegroup full (1105), no space in a filegroup (1101), the log full (9002), Azure SQL's size quota
+    /// (40544); a deadlock (1205) is not for want of room.
+    /// </summary>
+    [Theory]
+    [InlineData(1105, true)]
+    [InlineData(1101, true)]
+    [InlineData(9002, true)]
+    [InlineData(40544, true)]
+    [InlineData(1205, false)]
+    public void SqlServersNoRoomErrors_AreRecognised_OthersAreNot(int number, bool full) =>
+        Assert.Equal(full, StorageFull.Is(new DbUpdateException("saving failed", SqlServerError(number))));
+
+    /// <summary>A SqlException of <paramref name="number"/>: SqlClient makes them only internally.</summary>
+    private static SqlException SqlServerError(int number)
+    {
+        const BindingFlags Internal = BindingFlags.NonPublic | BindingFlags.Instance;
+        var errorConstructor = typeof(SqlError).GetConstructors(Internal)
+            .OrderBy(c => c.GetParameters().Length)
+            .First(c => c.GetParameters() is [{ ParameterType: var n }, ..] && n == typeof(int));
+        var error = (SqlError)errorConstructor.Invoke([.. errorConstructor.GetParameters().Select(p => p.Position switch
+        {
+            0 => number,
+            _ when p.ParameterType == typeof(string) => "test",
+            _ when p.ParameterType == typeof(byte) => (byte)16,
+            _ => p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null,
+        })]);
+        var errors = (SqlErrorCollection)typeof(SqlErrorCollection).GetConstructors(Internal).Single().Invoke([]);
+        typeof(SqlErrorCollection).GetMethod("Add", Internal)!.Invoke(errors, [error]);
+        return (SqlException)typeof(SqlException).GetMethod("CreateException", BindingFlags.NonPublic | BindingFlags.Static,
+            [typeof(SqlErrorCollection), typeof(string)])!.Invoke(null, [errors, "16.0"])!;
     }
 }
 

@@ -18,8 +18,11 @@ public static class StorageFull
     /// <summary>PostgreSQL's disk_full (class 53, insufficient resources).</summary>
     private const string PostgresDiskFull = "53100";
 
-    /// <summary>SQL Server: a filegroup (1105) or the transaction log (9002) is full.</summary>
-    private static readonly int[] SqlServerFull = [1105, 9002];
+    /// <summary>
+    /// SQL Server: a filegroup is full (1105) or has no room for a new database's or object's pages (1101), the
+    /// transaction log is full (9002), or Azure SQL Database's size quota is reached (40544).
+    /// </summary>
+    private static readonly int[] SqlServerFull = [1101, 1105, 9002, 40544];
 
     /// <summary>The message of a request that failed for want of room (507).</summary>
     public const string Message =
