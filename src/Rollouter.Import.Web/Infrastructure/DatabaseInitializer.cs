@@ -60,6 +60,10 @@ public sealed class DatabaseInitializer(
         try
         {
             await creator.CreateAsync(cancellationToken);
+            if (db.Provider == DatabaseProvider.SqlServer)
+            {
+                await SqlServerRowVersioning.TurnOnAfterCreatingAsync(db.Database.GetConnectionString() ?? "", logger, cancellationToken);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -91,6 +95,15 @@ public sealed class DatabaseInitializer(
         {
             // Readers keep working while an import writes.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+        else if (db.Provider == DatabaseProvider.SqlServer)
+        {
+            // Readers keep working while an import writes only with READ_COMMITTED_SNAPSHOT, which is not turned on here.
+            var on = await db.Database.SqlQueryRaw<int>(SqlServerRowVersioning.IsOnSql).SingleAsync(cancellationToken) == 1;
+            if (SqlServerRowVersioning.Warning(db.Database.GetDbConnection().Database, on) is { } warning)
+            {
+                logger.LogWarning("{Warning}", warning);
+            }
         }
 
         if (options.Value.DemoData)

@@ -23,6 +23,12 @@ public sealed class SqlServerScriptTests
         ["#client_updates"] = "Clients",
     };
 
+    /// <summary>SQL Server's own views the app reads (sys.…), with the columns it reads.</summary>
+    private static readonly Dictionary<string, HashSet<string>> SystemViews = new(StringComparer.Ordinal)
+    {
+        ["databases"] = new(StringComparer.Ordinal) { "database_id", "name", "is_read_committed_snapshot_on" },
+    };
+
     private static RolloutDbContext ModelOnlyContext()
     {
         var options = new DbContextOptionsBuilder<RolloutDbContext>();
@@ -62,7 +68,7 @@ public sealed class SqlServerScriptTests
         // Guards the reflection above: a statement moved out of the constants would escape the checks.
         Assert.Subset(SqlServerSql().Keys.ToHashSet(),
             new[] { "CreateOptionSql", "CreateUpdateStagingSql", "FindTakenKeysSql", "LoadForUpdateSql", "LockInventorySql",
-                "LockRolloutSql", "UpdateFromStagingSql" }.Select(n => "SqlServerClientStore." + n).ToHashSet());
+                "LockRolloutSql", "UpdateFromStagingSql" }.Select(n => "SqlServerClientStore." + n).Append("SqlServerRowVersioning.IsOnSql").ToHashSet());
     }
 
     [Theory]
@@ -76,6 +82,11 @@ public sealed class SqlServerScriptTests
         foreach (var create in StagingDefinitions())
         {
             tables[create.Name] = create.Columns;
+        }
+
+        foreach (var (view, columns) in SystemViews)
+        {
+            tables[view] = columns;
         }
 
         var names = new NameCheck(tables);
