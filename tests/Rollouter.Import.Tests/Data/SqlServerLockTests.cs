@@ -32,6 +32,28 @@ public sealed class SqlServerLockTests
     }
 
     [Fact]
+    public void InventoryCheck_HoldsNoLockToTheTransactionsEnd()
+    {
+        // WITH (HOLDLOCK) kept a shared lock on the inventory's row for the whole import: renaming the inventory waited
+        // for it (30 s, then 500), and the count's update at the end could deadlock with the waiting rename.
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(SqlServerClientStore.LockInventorySql), out var errors);
+        Assert.Empty(errors);
+        var hints = new TableHints();
+        fragment.Accept(hints);
+
+        Assert.Empty(hints.Found);
+        // What keeps the inventory there instead: the writer takes the rollout's write lock first, as its deletion does.
+        Assert.Contains("sp_getapplock", SqlServerClientStore.LockRolloutSql, StringComparison.Ordinal);
+    }
+
+    private sealed class TableHints : TSqlFragmentVisitor
+    {
+        public List<TableHintKind> Found { get; } = [];
+
+        public override void Visit(TableHint node) => Found.Add(node.HintKind);
+    }
+
+    [Fact]
     public void SessionLock_ConnectionIsNeitherPooledNorReconnected()
     {
         var builder = new SqlConnectionStringBuilder(DatabaseLock.SqlServerSessionConnectionString(

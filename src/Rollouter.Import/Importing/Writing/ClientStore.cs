@@ -69,8 +69,8 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
     /// <summary>
     /// What the foreign key from clients to their inventory would check per row, once per import: the inventory exists
     /// and belongs to <paramref name="rolloutId"/> (so the unique name index per rollout covers its clients), and it
-    /// stays so until the transaction ends (a key-share lock on PostgreSQL, a held shared lock on SQL Server; SQLite's
-    /// write transaction excludes every other writer).
+    /// stays so until the transaction ends (a key-share lock on PostgreSQL; on SQL Server the rollout's write lock, taken
+    /// before, which the inventory's deletion takes too; SQLite's write transaction excludes every other writer).
     /// </summary>
     public async Task LockInventoryAsync(int inventoryId, int rolloutId, CancellationToken cancellationToken)
     {

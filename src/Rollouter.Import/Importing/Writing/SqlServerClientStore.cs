@@ -28,8 +28,14 @@ internal sealed class SqlServerClientStore(RolloutDbContext db) : ClientStore(db
         IF @result < 0 THROW 51000, 'The rollout''s write lock was not granted.', 1;
         """;
 
+    /// <summary>
+    /// The inventory's rollout, read without holding a lock: a shared lock held to the end (HOLDLOCK) made every rename
+    /// of the inventory wait for the whole import (30 s, then 500) and could deadlock with the count's update at its end.
+    /// The inventory cannot go meanwhile: its deletion (InventoryService.DeleteAsync, the only one) takes the rollout's
+    /// write lock, which the writer holds from before this read to its commit, and an inventory never changes rollout.
+    /// </summary>
     internal const string LockInventorySql =
-        "SELECT [RolloutId] FROM [Inventories] WITH (HOLDLOCK, ROWLOCK) WHERE [Id] = @inventory";
+        "SELECT [RolloutId] FROM [Inventories] WHERE [Id] = @inventory";
 
     /// <summary>
     /// Adds an option the import created unless the field has it: the same name by code point
