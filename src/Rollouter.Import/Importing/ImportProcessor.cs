@@ -202,6 +202,14 @@ public sealed class ImportProcessor(
         {
             return await NameConflictAsync(import, checker, file, e, cancellationToken);
         }
+        catch (ClientLimitExceededException e)
+        {
+            // Rolled back: another import filled the rollout meanwhile, or its limit was lowered.
+            running.RolledBack(pass.RowCount, 0);
+            logger.LogInformation("Import {ImportId}: the rollout's client limit was reached while it ran; nothing was written",
+                import.Id);
+            return await FailAsync(await ReloadAsync(import.Id, cancellationToken), e.Message);
+        }
         catch (ImportCheckFailedException)
         {
             // Rolled back: nothing was written, and the progress says so from here on.

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
 
 namespace Rollouter.Import.Importing.Rules;
 
@@ -15,8 +17,34 @@ internal sealed class ClientLimitRule(int? limit, int existingClients, string ro
     {
         if (limit is { } max && IsExceeded(newClients))
         {
-            importErrors.Add(string.Create(CultureInfo.InvariantCulture,
-                $"The import would exceed the client limit ({existingClients + newClients:N0} of {max:N0}): the rollout holds {existingClients:N0} clients and the file would create {newClients:N0}. The limit of {max:N0} clients is set on rollout \"{rolloutName}\"; an administrator can raise it under Settings → Rollouts → {rolloutName}."));
+            importErrors.Add(Message(max, existingClients, newClients, rolloutName));
         }
     }
+
+    /// <summary>
+    /// The limit checked again by the writer under the rollout's write lock, just before it commits
+    /// <paramref name="newClients"/>: the check counted the rollout's clients when it started, and another import into
+    /// the rollout may have committed since (or an administrator lowered the limit). Reads the rollout's kept counts
+    /// (decision 0031) and its limit as they are now; the check's message when exceeded, otherwise null.
+    /// </summary>
+    public static async Task<string?> RecheckAsync(RolloutDbContext db, int rolloutId, int newClients,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (newClients <= 0)
+        {
+            return null;
+        }
+
+        var rollout = await db.Rollouts.AsNoTracking().Where(r => r.Id == rolloutId)
+            .Select(r => new { r.ClientLimit, r.Name, Clients = r.Inventories.Sum(i => i.ClientCount) })
+            .SingleAsync(cancellationToken);
+        return rollout.ClientLimit is { } max && rollout.Clients + newClients > max
+            ? Message(max, rollout.Clients, newClients, rollout.Name)
+            : null;
+    }
+
+    private static string Message(int max, int existingClients, int newClients, string rolloutName) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"The import would exceed the client limit ({existingClients + newClients:N0} of {max:N0}): the rollout holds {existingClients:N0} clients and the file would create {newClients:N0}. The limit of {max:N0} clients is set on rollout \"{rolloutName}\"; an administrator can raise it under Settings → Rollouts → {rolloutName}.");
 }

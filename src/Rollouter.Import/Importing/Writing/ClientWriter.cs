@@ -25,7 +25,8 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
     /// <summary>
     /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
-    /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile.
+    /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile, and
+    /// <see cref="ClientLimitExceededException"/> when the new clients no longer fit the rollout's client limit.
     /// <paramref name="beforeCommit"/> runs in the transaction after the last row, with what was written: whatever it
     /// records (the import's own end) commits with the clients, or not at all.
     /// </summary>
@@ -110,6 +111,13 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 if (newOptions.Count > 0)
                 {
                     await store.CreateOptionsAsync(context.ImportId, newOptions, cancellationToken);
+                }
+
+                // The check counted the rollout's clients when it started: an import into another inventory may have
+                // committed since (the rollout's lock serialised it with this one), or the limit was lowered.
+                if (await Rules.ClientLimitRule.RecheckAsync(db, context.RolloutId, created, cancellationToken) is { } exceeded)
+                {
+                    throw new ClientLimitExceededException(exceeded);
                 }
 
                 // The inventory's client count commits with the clients; last, as it locks the inventory row.
