@@ -41,7 +41,10 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         factory.Services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: false, CancellationToken.None);
 
     /// <summary>The jobs of the import the storage holds, whatever their state.</summary>
-    private List<string> JobsOf(int importId)
+    private List<string> JobsOf(int importId) => JobsOf(importId, typeof(ImportJob));
+
+    /// <summary>The jobs of <paramref name="jobType"/> for the import the storage holds, whatever their state.</summary>
+    private List<string> JobsOf(int importId, Type jobType)
     {
         var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
         return monitoring.EnqueuedJobs("default", 0, 1000).Select(j => (j.Key, j.Value.Job))
@@ -49,7 +52,7 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
             .Concat(monitoring.SucceededJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
             .Concat(monitoring.FailedJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
             .Concat(monitoring.ScheduledJobs(0, 1000).Select(j => (j.Key, j.Value.Job)))
-            .Where(j => j.Job?.Type == typeof(ImportJob) && j.Job.Args[0] is int id && id == importId)
+            .Where(j => j.Job?.Type == jobType && j.Job.Args[0] is int id && id == importId)
             .Select(j => j.Key)
             .Distinct()
             .ToList();
@@ -65,6 +68,69 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(importId, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A completed import whose revert was asked for <paramref name="askedAgo"/> and has no job: its job died with the
+    /// instance that ran it (a revert is one transaction: nothing of it is left), or was never queued.
+    /// </summary>
+    private async Task<(HttpClient Client, int ImportId)> RevertWithoutJobAsync(TimeSpan askedAgo)
+    {
+        var (client, importId, _) = await InterruptedImportAsync();
+        await RunJobAsync(importId);
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var managerId = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+        (await TestImports.Lifecycle(db, Path.Combine(Path.GetTempPath(), "rollouter-revert-recovery-tests"))
+            .RequestRevertAsync(importId, managerId, CancellationToken.None)).Expect();
+        // Its run's lease long over (set ten minutes ahead above; on SQLite no heartbeat moved it).
+        var asked = DateTimeOffset.UtcNow - askedAgo;
+        await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.RevertRequestedAt, asked)
+            .SetProperty(i => i.LeaseExpiresAt, asked - TimeSpan.FromMinutes(1)));
+        return (client, importId);
+    }
+
+    private static Task<System.Text.Json.Nodes.JsonNode> WaitForRevertAsync(HttpClient client, int importId) =>
+        client.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromSeconds(40));
+
+    [Fact]
+    public async Task ARevertWhoseJobDied_IsQueuedAgainByTheLookEveryFewSeconds_OnceOfSeveralLooks_AndReverts()
+    {
+        // QA: an instance killed during a revert left it to the survivor's Hangfire, about a minute later: only the
+        // start-up queued reverts again, the look every 5 s only imports.
+        var (client, importId) = await RevertWithoutJobAsync(askedAgo: TimeSpan.FromMinutes(1));
+
+        // Several instances look at the same moment (and this one's own look may come first).
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(LookForInterruptedImportsAsync)));
+
+        var reverted = await WaitForRevertAsync(client, importId);
+        Assert.Equal("Reverted", reverted.Status());
+        Assert.Single(JobsOf(importId, typeof(ImportRevertJob)));
+    }
+
+    [Fact]
+    public async Task ARevertJustAskedFor_OrWhoseJobHoldsItsLock_IsLeftToItsJob()
+    {
+        var (client, importId) = await RevertWithoutJobAsync(askedAgo: TimeSpan.Zero);
+        var recovery = Factory.Services.GetRequiredService<ImportRecovery>();
+
+        // Its request queues its job right after asking: the look does not race it.
+        Assert.Empty(await recovery.ResumeRevertsAsync(startingUp: false, CancellationToken.None));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var asked = DateTimeOffset.UtcNow.AddMinutes(-1);
+            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s.SetProperty(i => i.RevertRequestedAt, asked));
+            await using (await DatabaseLock.AcquireAsync(db, DatabaseLock.ImportRun(importId), CancellationToken.None))
+            {
+                // A live revert job holds the import's lock.
+                Assert.Empty(await recovery.ResumeRevertsAsync(startingUp: false, CancellationToken.None));
+                Assert.Empty(JobsOf(importId, typeof(ImportRevertJob)));
+            }
+        }
+
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
     }
 
     [Fact]

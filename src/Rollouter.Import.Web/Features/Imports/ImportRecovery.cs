@@ -14,7 +14,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// (a live run always does, even when a stalled database kept it from renewing its lease) and no job for it waits in
 /// the queue (enqueued, not yet fetched, or scheduled). Of several instances that find it at once, the one whose update
 /// grants the next lease enqueues the job; should two jobs still meet, the import's lock lets one run and the other
-/// finds the import finished.
+/// finds the import finished. A revert asked for whose job died is queued again the same way (<see cref="ResumeRevertsAsync"/>).
 /// </summary>
 public sealed class ImportRecovery(
     IServiceScopeFactory scopes,
@@ -117,7 +117,7 @@ public sealed class ImportRecovery(
                 }
             }
 
-            waiting ??= ImportsWithWaitingJobs();
+            waiting ??= ImportsWithWaitingJobs(typeof(ImportJob));
             if (waiting.Contains(import.Id))
             {
                 continue;
@@ -140,44 +140,92 @@ public sealed class ImportRecovery(
             resumed.Add(import.Id);
         }
 
-        if (startingUp)
-        {
-            await RequeueRevertsAsync(scope.ServiceProvider, db, cancellationToken);
-        }
-
+        await ResumeRevertsAsync(startingUp, cancellationToken);
         return resumed;
     }
 
     /// <summary>
-    /// At start-up, queues again the reverts asked for and not ended: one transaction each, so an interrupted one left
-    /// nothing; a job still waiting elsewhere meets this one at the import's lock and finds the import Reverted.
+    /// Queues again the reverts asked for and not ended whose job is gone: the instance running it was killed, or it
+    /// stopped. A revert is one transaction, so an interrupted one left nothing. As for imports: no run holds the
+    /// import's lock (a live revert job always does), no revert job for it waits in the queue, and a conditional
+    /// <c>UPDATE</c> that grants a lease (<see cref="ImportLifecycle.RunLease"/>) makes one instance of several do it; a
+    /// revert asked for less than <see cref="CheckInterval"/> ago is left to the job its request queued. At start-up
+    /// neither the lease nor that time is waited for. A revert job that failed with an error (rather than died with its
+    /// process) is queued again only at start-up, so that a revert that fails every time is not run every few seconds.
+    /// Two jobs that still meet take turns at the import's lock, and the second finds the import Reverted.
     /// </summary>
-    private async Task RequeueRevertsAsync(IServiceProvider services, RolloutDbContext db, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<int>> ResumeRevertsAsync(bool startingUp, CancellationToken cancellationToken)
     {
-        var pending = await db.Imports
-            .Where(i => i.Status == ImportStatus.Completed && i.RevertRequestedAt != null)
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var now = clock.GetUtcNow();
+        var askedBefore = now - CheckInterval;
+        var candidates = await db.Imports
+            .Where(i => i.Status == ImportStatus.Completed && i.RevertRequestedAt != null &&
+                        (startingUp || (i.RevertRequestedAt < askedBefore &&
+                                        (i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))))
             .Select(i => i.Id)
             .ToListAsync(cancellationToken);
-        foreach (var importId in pending)
+        HashSet<int>? waiting = null;
+        HashSet<int>? failed = null;
+        var requeued = new List<int>();
+        foreach (var importId in candidates)
         {
-            var jobId = services.GetRequiredService<IImportQueue>().EnqueueRevert(importId);
-            logger.LogWarning("The revert of import {ImportId} had not ended; job {JobId} runs it again", importId, jobId);
+            await using (var runLock = await DatabaseLock.TryAcquireAsync(
+                             db, DatabaseLock.ImportRun(importId), TimeSpan.Zero, cancellationToken))
+            {
+                if (runLock is null)
+                {
+                    continue;
+                }
+            }
+
+            waiting ??= ImportsWithWaitingJobs(typeof(ImportRevertJob));
+            failed ??= startingUp ? [] : ImportsWithFailedJobs(typeof(ImportRevertJob));
+            if (waiting.Contains(importId) || failed.Contains(importId))
+            {
+                continue;
+            }
+
+            var leaseEnd = now + ImportLifecycle.RunLease;
+            var granted = await db.Imports
+                .Where(i => i.Id == importId && i.Status == ImportStatus.Completed && i.RevertRequestedAt != null &&
+                            (startingUp || i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, leaseEnd), cancellationToken);
+            if (granted == 0)
+            {
+                continue;
+            }
+
+            var jobId = scope.ServiceProvider.GetRequiredService<IImportQueue>().EnqueueRevert(importId);
+            logger.LogWarning("The revert of import {ImportId} had not ended and no job runs it; job {JobId} runs it again",
+                importId, jobId);
+            requeued.Add(importId);
         }
+
+        return requeued;
     }
 
     /// <summary>
     /// The imports whose job waits for a worker: enqueued and not yet fetched, or scheduled. A job a worker fetched is
     /// not counted: its worker may have died with it (Hangfire hands it out again only after its invisibility timeout).
     /// </summary>
-    private HashSet<int> ImportsWithWaitingJobs()
+    private HashSet<int> ImportsWithWaitingJobs(Type jobType)
     {
-        const int Most = 10_000;
         var monitoring = storage.GetMonitoringApi();
-        return monitoring.Queues()
-            .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, Most).Select(j => j.Value?.Job))
-            .Concat(monitoring.ScheduledJobs(0, Most).Select(j => j.Value?.Job))
-            .Select(job => job?.Type == typeof(ImportJob) && job.Args.Count > 0 && job.Args[0] is int importId ? importId : (int?)null)
+        return ImportIds(monitoring.Queues()
+            .SelectMany(q => monitoring.EnqueuedJobs(q.Name, 0, MostJobsLooked).Select(j => j.Value?.Job))
+            .Concat(monitoring.ScheduledJobs(0, MostJobsLooked).Select(j => j.Value?.Job)), jobType);
+    }
+
+    /// <summary>The imports with a job of <paramref name="jobType"/> that failed with an error (kept by Hangfire).</summary>
+    private HashSet<int> ImportsWithFailedJobs(Type jobType) =>
+        ImportIds(storage.GetMonitoringApi().FailedJobs(0, MostJobsLooked).Select(j => j.Value?.Job), jobType);
+
+    private const int MostJobsLooked = 10_000;
+
+    private static HashSet<int> ImportIds(IEnumerable<Hangfire.Common.Job?> jobs, Type jobType) =>
+        jobs.Select(job => job?.Type == jobType && job.Args.Count > 0 && job.Args[0] is int importId ? importId : (int?)null)
             .OfType<int>()
             .ToHashSet();
-    }
 }

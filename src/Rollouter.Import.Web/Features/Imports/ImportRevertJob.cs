@@ -9,8 +9,8 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// The Hangfire job of a revert asked for (<see cref="HangfireImportQueue.EnqueueRevert"/>): it runs
 /// <see cref="ImportLifecycle.RunRevertAsync"/> while holding the import's <see cref="DatabaseLock"/>, as
 /// <see cref="ImportJob"/> does, so a second job for the same import waits and then finds it Reverted. The revert is
-/// one transaction: a job that dies leaves the import Completed with its revert still asked for, and the next start-up
-/// queues it again (<see cref="ImportRecovery"/>). Its progress is kept in this process (<see cref="ImportProgressRegistry"/>).
+/// one transaction: a job that dies leaves the import Completed with its revert still asked for, and the next look of
+/// any instance queues it again (<see cref="ImportRecovery.ResumeRevertsAsync"/>). Its progress is kept in this process (<see cref="ImportProgressRegistry"/>).
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
 public sealed class ImportRevertJob(

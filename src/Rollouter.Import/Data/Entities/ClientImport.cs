@@ -106,7 +106,8 @@ public class ClientImport
     /// <summary>
     /// Until when the import's run counts as alive without another sign of life: the running job moves it forward
     /// with every heartbeat, approval and a resume grant it to the job about to start. Once it has passed and no run
-    /// holds the import's lock, any instance runs the import again.
+    /// holds the import's lock, any instance runs the import again. For a Completed import whose revert was asked for,
+    /// the lease a resume grants to the revert job it queues again (ImportRecovery).
     /// </summary>
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
