@@ -253,6 +253,12 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         var reverted = await api.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
 
         Assert.Equal("Reverted", reverted.Status());
+        // The event is written once the revert has committed, so a moment after the API shows it Reverted.
+        for (var waited = 0; waited < 100 && !Audit("ImportReverted").Any(e => Equals(CapturedLogEvents.Value(e, "ImportId"), importId)); waited++)
+        {
+            await Task.Delay(50);
+        }
+
         var audit = Assert.Single(Audit("ImportReverted"), e => Equals(CapturedLogEvents.Value(e, "ImportId"), importId));
         Assert.Equal(await UserIdAsync("manager@demo.test"), CapturedLogEvents.Value(audit, "ActorId"));
         Assert.Equal((rolloutId, laptops), (CapturedLogEvents.Value(audit, "RolloutId"), CapturedLogEvents.Value(audit, "InventoryId")));
