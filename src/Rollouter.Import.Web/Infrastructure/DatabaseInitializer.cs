@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace Rollouter.Import.Web.Infrastructure;
 /// </summary>
 public sealed class DatabaseInitializer(
     RolloutDbContext db,
+    DbContextOptions<RolloutDbContext> contextOptions,
     UserManager<User> users,
     DemoSeeder demo,
     IOptions<RolloutOptions> options,
@@ -51,7 +53,8 @@ public sealed class DatabaseInitializer(
     /// </summary>
     private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
     {
-        var creator = db.GetService<IRelationalDatabaseCreator>();
+        await using var quiet = QuietContext();
+        var creator = quiet.GetService<IRelationalDatabaseCreator>();
         if (await creator.ExistsAsync(cancellationToken))
         {
             return;
@@ -79,7 +82,8 @@ public sealed class DatabaseInitializer(
     private async Task MigrateAndSeedAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("Applying migrations for {Provider}", db.Provider);
-        if (await UnknownMigrationsAsync(db, cancellationToken) is { Count: > 0 } unknown)
+        await using var quiet = QuietContext();
+        if (await UnknownMigrationsAsync(quiet, cancellationToken) is { Count: > 0 } unknown)
         {
             throw new DatabaseVersionException(
                 $"The database was made by another version of Rollouter.Import: it records the migration " +
@@ -89,7 +93,7 @@ public sealed class DatabaseInitializer(
                 ", or run the version that made it.");
         }
 
-        await db.Database.MigrateAsync(cancellationToken);
+        await quiet.Database.MigrateAsync(cancellationToken);
         await ClientSearchIndex.EnsureAsync(db, cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
@@ -116,6 +120,15 @@ public sealed class DatabaseInitializer(
         }
     }
 
+    /// <summary>
+    /// A context for the start-up's statements that fail as expected: on a new database EF Core reads the migrations'
+    /// history before the table exists (and Npgsql tells the table's existence by that failure), and of two instances
+    /// creating the database the second's <c>CREATE DATABASE</c> fails. EF Core logs a failed command at Error (with
+    /// its SQL); here at Debug. A statement that really fails still stops the start with its error.
+    /// </summary>
+    private RolloutDbContext QuietContext() => new(new DbContextOptionsBuilder<RolloutDbContext>(contextOptions)
+        .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug))).Options);
+
     /// <summary>Migrations the database records that this version does not have (the database is another version's).</summary>
     public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(RolloutDbContext db, CancellationToken cancellationToken)
     {
@@ -134,9 +147,12 @@ public sealed class DatabaseInitializer(
         var configured = options.Value.InitialAdministrator;
         if (string.IsNullOrWhiteSpace(configured?.Email) || string.IsNullOrWhiteSpace(configured.Password))
         {
+            // Another instance started with DemoData or a first administrator may still seed the database after this
+            // one: the line says what this instance saw, not that the installation has no user.
             logger.LogWarning(
-                "No user exists and no first administrator is configured: set Rollouter:InitialAdministrator:Email " +
-                "and Rollouter:InitialAdministrator:Password, or Rollouter:DemoData=true for a demo");
+                "This instance found no user and creates none: it has no first administrator configured. Unless " +
+                "another instance creates one, set Rollouter:InitialAdministrator:Email and " +
+                "Rollouter:InitialAdministrator:Password, or Rollouter:DemoData=true for a demo");
             return;
         }
 
