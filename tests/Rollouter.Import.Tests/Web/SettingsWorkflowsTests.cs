@@ -70,6 +70,13 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
         Assert.Contains("The status was renamed; its clients keep it.", renamed);
         Assert.Contains("The workflow already has the status \"Closed\", which differs only by case.", clash);
         Assert.Contains("Enter the status's name.", empty);
+        // Of the page's five StatusName fields, only the one of the form that was sent is marked, with what was typed.
+        var marked = HtmlPage.Parse(clash).QuerySelectorAll("[aria-invalid=true]");
+        Assert.Equal(($"{page}/statuses/{statuses[0].Id}", "CLOSED"),
+            (Assert.Single(marked).Closest("form")?.GetAttribute("action"), marked[0].GetAttribute("value")));
+        var markedAdd = HtmlPage.Parse(duplicate).QuerySelectorAll("[aria-invalid=true]");
+        Assert.Equal(($"{page}/statuses", "open"),
+            (Assert.Single(markedAdd).Closest("form")?.GetAttribute("action"), markedAdd[0].GetAttribute("value")));
         Assert.Contains("The workflow was renamed.", workflowRenamed);
         Assert.Equal(["New", "In progress", "Closed"], (await StatusesAsync(id)).Select(s => s.Name));
         var client = await factory.WithDbAsync(db => db.Clients.SingleAsync(c => c.Name == "PH-1"));
