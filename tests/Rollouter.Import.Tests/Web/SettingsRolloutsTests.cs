@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
@@ -74,6 +75,44 @@ public abstract class SettingsRolloutsTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains(message, page);
         Assert.Equal(before, await factory.WithDbAsync(db => db.Rollouts.CountAsync()));
+    }
+
+    [Fact]
+    public async Task ClientLimit_SavedWhileAnImportCommits_IsComparedWithTheClientsItCommitted()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var identifier = "LR" + Guid.NewGuid().ToString("N")[..6];
+        await admin.SubmitAsync("/settings/rollouts/new", new() { ["Name"] = "Limit race " + identifier, ["Identifier"] = identifier, ["ClientLimit"] = "" });
+        var rolloutId = await RolloutIdAsync(identifier);
+        var inventoryId = await factory.WithDbAsync(async db =>
+        {
+            var inventory = new Rollouter.Import.Data.Entities.Inventory
+            {
+                Name = "Desks", RolloutId = rolloutId, WorkflowId = await db.Workflows.Select(w => w.Id).FirstAsync(), ClientCount = 5,
+            };
+            db.Inventories.Add(inventory);
+            await db.SaveChangesAsync();
+            return inventory.Id;
+        });
+
+        // An import's writer: the rollout's write lock, its clients counted (10 more), not committed yet.
+        using var scope = factory.Services.CreateScope();
+        var importDb = scope.ServiceProvider.GetRequiredService<Rollouter.Import.Data.RolloutDbContext>();
+        await using var import = await importDb.Database.BeginTransactionAsync();
+        await Rollouter.Import.Importing.Writing.RolloutWriteLock.AcquireAsync(importDb, rolloutId, CancellationToken.None);
+        await importDb.Inventories.Where(i => i.Id == inventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ClientCount, i => i.ClientCount + 10));
+
+        // A limit of 5, the clients committed so far, is saved meanwhile: it waits for the import's commit.
+        var saving = admin.SubmitAsync($"/settings/rollouts/{rolloutId}",
+            new() { ["Name"] = "Limit race " + identifier, ["Identifier"] = identifier, ["ClientLimit"] = "5" });
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(saving.IsCompleted, "The limit was saved while an import of the rollout was committing its clients.");
+        await import.CommitAsync();
+
+        var (_, page, _) = await saving;
+        Assert.Contains("The rollout already holds 15 clients: the client limit cannot be lower.", page);
+        Assert.Null(await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Id == rolloutId).Select(r => r.ClientLimit).SingleAsync()));
     }
 
     [Fact]

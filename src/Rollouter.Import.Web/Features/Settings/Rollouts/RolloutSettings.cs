@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -65,6 +66,18 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         }
 
         await CheckAsync(form, rollout.Id, errors, cancellationToken);
+        // A limit is compared with the rollout's clients under the rollout's write lock, which an import holds from its
+        // first write to its commit: the count then includes every import that committed, and an import that commits
+        // later checks its new clients against this limit (ClientWriter). Without it, a limit saved while an import
+        // commits could be lower than the clients the rollout then holds.
+        await using var transaction = form.ClientLimit is null || errors.Failed
+            ? null
+            : await db.Database.BeginTransactionAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await RolloutWriteLock.AcquireAsync(db, rollout.Id, cancellationToken);
+        }
+
         if (form.ClientLimit is int limit && !errors.Failed)
         {
             // The counts kept with the inventories (Inventory.ClientCount): no need to count a million clients.
@@ -85,6 +98,11 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         rollout.Identifier = form.Identifier;
         rollout.ClientLimit = form.ClientLimit;
         await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return errors.ToResult();
     }
 
