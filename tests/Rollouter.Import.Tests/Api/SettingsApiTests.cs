@@ -248,6 +248,12 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         var rolloutAddress = rollout.Headers.Location!.ToString();
         Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(field.Headers.Location)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(workflow.Headers.Location)).StatusCode);
+        // A read refused says what the role may not do: see settings (not only change them).
+        using (var refusedRead = await technician.GetAsync(field.Headers.Location))
+        {
+            var detail = System.Text.Json.Nodes.JsonNode.Parse(await refusedRead.Content.ReadAsStringAsync())?["detail"]?.GetValue<string>();
+            Assert.Equal("Only rollout managers and administrators see and change settings.", detail);
+        }
         Assert.Equal((HttpStatusCode.NotFound, "Custom field 987654 does not exist."), await ErrorAsync(await manager.GetAsync("/api/custom-fields/987654")));
         Assert.Equal((HttpStatusCode.NotFound, "Workflow 987654 does not exist."), await ErrorAsync(await manager.GetAsync("/api/workflows/987654")));
         // Another rollout does not exist for a manager who is not its member; once a member, it does, with its limit.

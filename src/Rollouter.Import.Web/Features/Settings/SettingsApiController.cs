@@ -202,7 +202,7 @@ public sealed class SettingsApiController(
 
     private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
         ? null
-        : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators change settings.");
+        : Error(StatusCodes.Status403Forbidden, "Only rollout managers and administrators see and change settings.");
 
     private static CustomFieldDefinitionDto Describe(CustomField f, SettingReach reach) => new(f.Id, f.Name, f.Description,
         f.Type, f.Required, f.ValidationRegex, [.. f.Options.OrderBy(o => o.Position).Select(o => o.Name)],
