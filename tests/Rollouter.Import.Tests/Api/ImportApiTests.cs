@@ -28,6 +28,21 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         return await db.Clients.CountAsync(c => names.Contains(c.Name));
     }
 
+    /// <summary>Maps A, B, C to Name, Status, Department, whatever another test left as the inventory's last mapping.</summary>
+    private static async Task MapNameStatusDepartmentAsync(HttpClient client, int importId)
+    {
+        using var mapped = await client.PutAsJsonAsync($"/api/imports/{importId}/mapping", new
+        {
+            columns = new object[]
+            {
+                new { letter = "A", target = "Name" },
+                new { letter = "B", target = "Status" },
+                new { letter = "C", target = "Department" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.OK, mapped.StatusCode);
+    }
+
     [Fact]
     public async Task ScriptedImport_FromCsv_IsMappedAutomatically_AndCompletesWithTheClients()
     {
@@ -64,15 +79,7 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         var good = Unique("OK");
         var csv = $"Name,Status,Department\n{good},New,IT\n{Unique("BAD")},Nope,IT\nLT-0001,New,HR\n";
         var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "broken.csv", csv));
-        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
-        {
-            columns = new object[]
-            {
-                new { letter = "A", target = "Name" },
-                new { letter = "B", target = "Status" },
-                new { letter = "C", target = "Department" },
-            },
-        })).StatusCode);
+        await MapNameStatusDepartmentAsync(client, import.Id());
 
         var check = await ApiTestClient.ReadAsync(await client.PostAsync($"/api/imports/{import.Id()}/check", null));
         Assert.True(2 == check["failedRows"]!.GetValue<int>(), check.Json());
@@ -200,15 +207,7 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         var csv = $"Name,Status,Department\nLT-0001,New,IT\n{Unique("REP")},Nope,IT\n{Unique("REP")},New,IT\n";
         var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, monitorsId, "rep.csv", csv));
         // Every column mapped, whatever another test of this class left as the inventory's last mapping.
-        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
-        {
-            columns = new object[]
-            {
-                new { letter = "A", target = "Name" },
-                new { letter = "B", target = "Status" },
-                new { letter = "C", target = "Department" },
-            },
-        })).StatusCode);
+        await MapNameStatusDepartmentAsync(client, import.Id());
         await client.PostAsync($"/api/imports/{import.Id()}/approve", null);
         var failed = await client.WaitForResultAsync(import.Id());
         Assert.Equal("Failed", failed.Status());

@@ -35,13 +35,13 @@ public sealed class InvalidFieldTagHelper : TagHelper
     {
         ArgumentNullException.ThrowIfNull(output);
         var modelState = ViewContext?.ViewData.ModelState;
-        if (modelState is null || modelState.IsValid || modelState.ErrorCount == 0)
+        if (modelState is null || modelState.ErrorCount == 0)
         {
             return;
         }
 
-        if (output.Attributes.TryGetAttribute("type", out var type)
-            && string.Equals(Text(type.Value), "hidden", StringComparison.OrdinalIgnoreCase))
+        var kind = output.Attributes.TryGetAttribute("type", out var type) ? Text(type.Value) ?? "text" : "text";
+        if (string.Equals(kind, "hidden", StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
@@ -64,7 +64,7 @@ public sealed class InvalidFieldTagHelper : TagHelper
 
         output.Attributes.SetAttribute("aria-invalid", "true");
         if (request is not null && context.TagName == "input" && request.HasFormContentType
-            && !NotRefilled.Contains(type is null ? "text" : Text(type.Value) ?? "text")
+            && !NotRefilled.Contains(kind)
             && request.Form.TryGetValue(name, out var posted) && posted.Count == 1)
         {
             // The refused text as typed, not the stored value the view writes (a rename refused shows the new name).
