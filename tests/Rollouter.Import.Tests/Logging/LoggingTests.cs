@@ -278,4 +278,30 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         Assert.Equal("Completed", (await api.WaitForResultAsync(import.Id())).Status());
         return import.Id();
     }
+
+    [Fact]
+    public async Task AnInterruptedImportTakenUpAgain_IsLogged_WithItsLeaseTimeWrittenYearFirst()
+    {
+        // QA: "lease until 12/05/2026 14:03:11 +00:00" read month-first; every other time in the logs is year-first.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var name = $"LEASE-{Guid.NewGuid().ToString("N")[..8]}";
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "lease.csv", $"Name,Department\n{name},IT\n"));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), await UserIdAsync("manager@demo.test"));
+        }
+
+        var expired = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        await DbAsync(db => db.Imports.Where(i => i.Id == import.Id())
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LeaseExpiresAt, expired)));
+
+        await factory.Services.GetRequiredService<ImportRecovery>().ResumeAsync(startingUp: false, CancellationToken.None);
+
+        var taken = Assert.Single(factory.Logs.Events, e =>
+            Equals(CapturedLogEvents.Value(e, "ImportId"), import.Id()) &&
+            e.MessageTemplate.Text.Contains("with no run", StringComparison.Ordinal));
+        Assert.Contains("(lease until 2026-01-02 03:04:05Z)", taken.RenderMessage(), StringComparison.Ordinal);
+    }
 }

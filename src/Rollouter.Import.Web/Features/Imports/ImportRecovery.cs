@@ -135,7 +135,7 @@ public sealed class ImportRecovery(
 
             var jobId = scope.ServiceProvider.GetRequiredService<IImportQueue>().Enqueue(import.Id);
             logger.LogWarning(
-                "Import {ImportId} was In Progress with no run (lease until {LeaseExpiresAt}); job {JobId} runs it again",
+                "Import {ImportId} was In Progress with no run (lease until {LeaseExpiresAt:u}); job {JobId} runs it again",
                 import.Id, import.LeaseExpiresAt, jobId);
             resumed.Add(import.Id);
         }
