@@ -32,6 +32,8 @@ try
     StartupChecks.Check(builder.Configuration, builder.Environment.ContentRootPath);
 
     var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
+    // SQLite serves one instance: a second one on the same file stops here, before it touches the database.
+    using var sqliteInstance = SqliteInstanceLock.Acquire(builder.Configuration, rolloutOptions, builder.Environment.ContentRootPath);
     var dataFolder = rolloutOptions.ResolveDataFolder(builder.Environment.ContentRootPath);
     builder.AddRollouterLogging(dataFolder);
 

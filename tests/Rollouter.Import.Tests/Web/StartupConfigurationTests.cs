@@ -174,6 +174,26 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain("Unhandled exception", said);
     }
 
+    [Fact]
+    public async Task ASecondInstanceOnTheSameSqliteFile_DoesNotStart_AndSaysWhy()
+    {
+        // QA: a second `dotnet run` on the same data folder started without a word. SQLite's job queue and locks live
+        // in the process, so at its start it ran the first instance's running import again.
+        using var first = new Infrastructure.RolloutWebFactory();
+        using (var browser = first.CreateClient())
+        {
+            Assert.True((await browser.GetAsync("/health")).IsSuccessStatusCode);
+        }
+
+        var (exitCode, said, _) = await StartAsync(new() { ["Rollouter__DataFolder"] = first.DataFolder });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Rollouter.Import did not start: another instance of Rollouter.Import uses the SQLite database " +
+            Path.Combine(first.DataFolder, "rollouter.db"), said, StringComparison.Ordinal);
+        Assert.Contains("Several instances share a PostgreSQL or SQL Server database", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex("The value Loud is not a valid Serilog level")]
     private static partial Regex Occurrences();
 
