@@ -107,6 +107,45 @@ public class ImportFileStoreTests
         Directory.Delete(cache, recursive: true);
     }
 
+    [Fact]
+    public async Task SweepingTheCache_KeepsACopyWrittenWhileItReadsTheImports()
+    {
+        // An upload (on this instance, or on another sharing the data folder) caches its file while the sweep runs: the
+        // sweep read the imports first, then listed the files, so it took the new import's copy for a deleted one's.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var existing = await AddImportAsync(database);
+        var cache = Directory.CreateTempSubdirectory().FullName;
+        var newcomer = Path.Combine(cache, $"import-{existing.Id + 1}-{new string('a', 64)}.csv");
+        var writeDuringTheRead = new AfterReader(() => File.WriteAllText(newcomer, "Name\nPC-1\n"));
+        await using var db = new RolloutDbContext(new DbContextOptionsBuilder<RolloutDbContext>(database.Options)
+            .AddInterceptors(writeDuringTheRead).Options);
+
+        await new ImportFileStore(db, cache).SweepCacheAsync(default);
+
+        Assert.True(writeDuringTheRead.Ran);
+        Assert.True(File.Exists(newcomer));
+        Directory.Delete(cache, recursive: true);
+    }
+
+    /// <summary>Runs an action once, just after the first query's reader opens: another writer at that moment.</summary>
+    private sealed class AfterReader(Action action) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public bool Ran { get; private set; }
+
+        public override ValueTask<System.Data.Common.DbDataReader> ReaderExecutedAsync(System.Data.Common.DbCommand command,
+            Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, System.Data.Common.DbDataReader result,
+            CancellationToken cancellationToken = default)
+        {
+            if (!Ran)
+            {
+                Ran = true;
+                action();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+
     private static async Task<ClientImport> AddImportAsync(TestDatabase database)
     {
         var rollout = await TestRollout.AddAsync(database, "A");

@@ -193,9 +193,12 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             return 0;
         }
 
+        // The files first, then the imports: a copy cached in between (an upload here, or on another instance sharing
+        // the folder) belongs to an import the list does not have yet, and must not be taken for a deleted one's.
+        var files = Directory.GetFiles(cacheFolder, "import-*");
         var existing = (await db.Imports.AsNoTracking().Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
         var removed = 0;
-        foreach (var path in Directory.EnumerateFiles(cacheFolder, "import-*"))
+        foreach (var path in files)
         {
             // "import-{id}-{sha}{extension}", or the same with ".{guid}.part" while it is written.
             var rest = Path.GetFileName(path)["import-".Length..];
