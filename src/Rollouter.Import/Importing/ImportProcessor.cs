@@ -305,10 +305,15 @@ public sealed class ImportProcessor(
         import.FailedRowCount = check.FailedRowCount;
         logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed, recorded",
             importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
-        var message = check.ImportErrors.Count > 0
-            ? string.Join(" ", check.ImportErrors)
-            : string.Create(CultureInfo.InvariantCulture, $"{check.FailedRowCount:N0} of {check.RowCount:N0} {(check.RowCount == 1 ? "row" : "rows")} could not be imported. ") +
-              "The import was cancelled and no clients have been created or changed.";
+        var rows = string.Create(CultureInfo.InvariantCulture,
+            $"{check.FailedRowCount:N0} of {check.RowCount:N0} {(check.RowCount == 1 ? "row" : "rows")} could not be imported");
+        // The import as a whole (the client limit, a workflow without statuses) and, when rows failed too, those rows:
+        // fixing one of the two alone would fail the next run on the other.
+        var message = check.ImportErrors.Count == 0
+            ? rows + ". The import was cancelled and no clients have been created or changed."
+            : check.FailedRowCount == 0
+                ? string.Join(" ", check.ImportErrors)
+                : string.Join(" ", check.ImportErrors) + $" Besides, {rows}: correct them too.";
         if (check.ErrorCount > ImportChecker.MaxStoredErrors)
         {
             message += string.Create(CultureInfo.InvariantCulture, $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.");

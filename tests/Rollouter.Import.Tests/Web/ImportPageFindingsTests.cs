@@ -92,6 +92,23 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AnImportPastTheClientLimit_WithFailingRowsToo_SaysBoth()
+    {
+        // QA: only the limit was said; the rows' count showed apart, and a user who raised the limit failed again on
+        // the rows (or corrected the rows and failed on the limit).
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: 1);
+        var twice = Unique("BOTH");
+        var (client, path) = await UploadAsync(inventoryId, $"Name\n{twice}\n{twice}\n{Unique("BOTH")}\n", identifier);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+
+        var failure = (await client.GetPageAsync(path)).TestId("failure").NormalizedText();
+
+        Assert.Contains("would exceed the client limit", failure, StringComparison.Ordinal);
+        Assert.Contains("Besides, 1 of 3 rows could not be imported: correct them too.", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ImportFailedAsAWhole_ByRunsInterruptedTooOften_SpeaksOfTheImportNotOfRows()
     {
         var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);
