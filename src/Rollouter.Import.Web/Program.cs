@@ -98,7 +98,7 @@ try
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
     builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ProblemClientErrorFactory>();
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response.StatusCode));
+        ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response));
     builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
     builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
     builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");

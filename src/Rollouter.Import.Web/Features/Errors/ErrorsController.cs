@@ -27,6 +27,11 @@ public sealed class ErrorsController : Controller
                 ? parsed
                 : StatusCodes.Status404NotFound;
         Response.StatusCode = code;
+        if (code == StatusCodes.Status503ServiceUnavailable)
+        {
+            Response.Headers.RetryAfter = Infrastructure.Problems.DatabaseBusy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
             int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null));
@@ -44,6 +49,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         413 => "File too large",
         429 => "Too many sign-in attempts",
         507 => "No room on the server",
+        503 => "The database is busy",
         _ => "Something went wrong",
     };
 
@@ -58,6 +64,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         413 => "The upload is larger than this installation accepts.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
         507 => Infrastructure.Problems.StorageFull.Message,
+        503 => Infrastructure.Problems.DatabaseBusy.Message,
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
              "If it keeps happening, give your administrator the correlation id below.",
     };

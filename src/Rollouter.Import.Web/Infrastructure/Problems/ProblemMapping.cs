@@ -90,6 +90,20 @@ public static class ProblemMapping
     /// Completes problem details made by ASP.NET Core itself (an unknown API path, a method not allowed, an unhandled
     /// exception, a refused token): a detail in words, repeated in <c>error</c>.
     /// </summary>
+    public static void Complete(ProblemDetails details, HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var status = response.StatusCode;
+        if (status == StatusCodes.Status503ServiceUnavailable && !response.HasStarted)
+        {
+            // A database that kept the request waiting (DatabaseBusy): when to try again.
+            response.Headers.RetryAfter = DatabaseBusy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Complete(details, status);
+    }
+
+    /// <inheritdoc cref="Complete(ProblemDetails, HttpResponse)"/>
     public static void Complete(ProblemDetails details, int status)
     {
         ArgumentNullException.ThrowIfNull(details);
@@ -103,6 +117,7 @@ public static class ProblemMapping
             StatusCodes.Status404NotFound => "There is nothing at this address.",
             StatusCodes.Status405MethodNotAllowed => "This address does not take this method.",
             StatusCodes.Status507InsufficientStorage => StorageFull.Message,
+            StatusCodes.Status503ServiceUnavailable => DatabaseBusy.Message,
             >= 500 => "Something went wrong on the server; the error was logged.",
             _ => details.Title ?? ReasonPhrases.GetReasonPhrase(status),
         };

@@ -43,7 +43,12 @@ public static class StorageFull
         return false;
     }
 
-    /// <summary>The status code an unhandled exception is answered with: 507 for want of room, 500 otherwise.</summary>
+    /// <summary>
+    /// The status code an unhandled exception is answered with: 507 for want of room, 503 for a database that kept the
+    /// request waiting too long (<see cref="DatabaseBusy"/>), 500 otherwise.
+    /// </summary>
     public static int StatusCodeOf(Exception exception) =>
-        Is(exception) ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status500InternalServerError;
+        Is(exception) ? StatusCodes.Status507InsufficientStorage
+        : DatabaseBusy.Is(exception) ? StatusCodes.Status503ServiceUnavailable
+        : StatusCodes.Status500InternalServerError;
 }

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// SQLite takes one write at a time: a save made while a large import writes its clients (one transaction) waits for
+/// it, and fails when the busy timeout runs out first. Such a request is a 503 with Retry-After that says to try again,
+/// on the pages and in the API, not "something went wrong". The import's write is a real one here, held open by the
+/// test on a connection of its own; the timeout is made 1 s (30 s in the app's default connection string).
+/// </summary>
+public sealed class DatabaseBusyTests(ShortBusyTimeoutWebFactory factory) : IClassFixture<ShortBusyTimeoutWebFactory>
+{
+    private static byte[] Csv() => Encoding.UTF8.GetBytes($"Name\nBUSY-{Guid.NewGuid().ToString("N")[..8]}\n");
+
+    [Fact]
+    public async Task AnUploadThroughTheApi_WhileAnotherWriteHoldsTheDatabase_Is503SayingToTryAgain()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+
+        var refused = await factory.WhileAnotherWriteAsync(() => client.UploadAsync(rolloutId, laptops, "busy.csv", Csv()));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        var problem = await ApiTestClient.ReadAsync(refused);
+        Assert.Equal(DatabaseBusy.Message, problem["detail"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(rolloutId, laptops, "free.csv", Csv())).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUploadOnThePage_WhileAnotherWriteHoldsTheDatabase_ShowsTheBusyPage()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+        int laptops;
+        using (var scope = factory.Services.CreateScope())
+        {
+            laptops = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories
+                .Where(i => i.Name == "Laptops").Select(i => i.Id).SingleAsync();
+        }
+
+        var refused = await factory.WhileAnotherWriteAsync(() => ImportPagesTests.UploadAsync(browser, laptops, "busy.csv", Csv()));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var text = (await refused.ReadPageAsync()).Body?.TextContent ?? "";
+        Assert.Contains("The database is busy", text, StringComparison.Ordinal);
+        Assert.Contains(DatabaseBusy.Message, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Something went wrong", text, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The app on SQLite with a busy timeout of 1 s, and a way to hold its database's write lock meanwhile.</summary>
+public sealed class ShortBusyTimeoutWebFactory : RolloutWebFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Sqlite"] = "Data Source=rollouter.db;Default Timeout=1",
+    };
+
+    /// <summary>Runs <paramref name="request"/> while another connection holds the database's write lock.</summary>
+    public async Task<T> WhileAnotherWriteAsync<T>(Func<Task<T>> request)
+    {
+        await using var writer = new SqliteConnection($"Data Source={Path.Combine(DataFolder, "rollouter.db")};Pooling=False");
+        await writer.OpenAsync();
+        await using (var begin = writer.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            return await request();
+        }
+        finally
+        {
+            await using var rollback = writer.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            await rollback.ExecuteNonQueryAsync();
+        }
+    }
+}
