@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Tests.Web;
@@ -54,6 +55,41 @@ public sealed class DatabaseBusyTests(ShortBusyTimeoutWebFactory factory) : ICla
         Assert.Contains("The database is busy", text, StringComparison.Ordinal);
         Assert.Contains(DatabaseBusy.Message, text, StringComparison.Ordinal);
         Assert.DoesNotContain("Something went wrong", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnImportsRun_WaitsForAnotherWrite_LongerThanThePagesTimeout_AndCompletes()
+    {
+        // A run is no page: it waits for another write (a second large import, a save) however long that takes,
+        // rather than fail after the pages' busy timeout with "An unexpected error stopped the import".
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "wait.csv",
+            $"Name,Department\nWAIT-{Guid.NewGuid().ToString("N")[..8]},IT\n"));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var managerId = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Users
+                .Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync();
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, import.Id(), managerId);
+        }
+
+        await factory.WhileAnotherWriteAsync(async () =>
+        {
+            var run = Task.Run(async () =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ImportJob>().RunAsync(import.Id(), CancellationToken.None);
+            });
+            // Three times the busy timeout.
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(run.IsCompleted);
+            return run;
+        }).Unwrap();
+
+        var done = await client.GetJsonAsync($"/api/imports/{import.Id()}");
+        Assert.True(done.Status() == "Completed", done.ToJsonString());
+        Assert.Equal(1, done["counts"]?["created"]?.GetValue<int>());
     }
 }
 

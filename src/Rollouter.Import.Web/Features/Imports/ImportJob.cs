@@ -36,6 +36,8 @@ public sealed class ImportJob(
     {
         // Every line the run logs, the engine's and EF Core's included, carries the import's id (docs/operations.md).
         using var logScope = logger.BeginScope(new Dictionary<string, object> { ["ImportId"] = importId });
+        // SQLite: wait for another write (a second import's) as long as it takes, not the pages' busy timeout.
+        SqliteWaits.WaitAsAJob(db);
         await using var runLock = await DatabaseLock.TryAcquireAsync(
             db, DatabaseLock.ImportRun(importId), LockWait, cancellationToken);
         if (runLock is null)

@@ -22,6 +22,8 @@ public sealed class ImportRevertJob(
     [JobDisplayName("Revert import #{0}")]
     public async Task RunAsync(int importId, CancellationToken cancellationToken)
     {
+        // SQLite: wait for another write (an import's) as long as it takes, not the pages' busy timeout.
+        SqliteWaits.WaitAsAJob(db);
         await using var runLock = await DatabaseLock.TryAcquireAsync(
             db, DatabaseLock.ImportRun(importId), ImportJob.LockWait, cancellationToken);
         if (runLock is null)
