@@ -46,7 +46,9 @@ public static class PlainText
     /// (no-break, thin, ideographic …) a plain space. Tabs and line breaks stay (a multi-selection may be separated by
     /// line breaks); the zero-width joiners stay (they change how some scripts and emoji read). A text never gets
     /// longer: in the rare case where composing would lengthen it (a composition exclusion such as U+0958), it is
-    /// left uncomposed. Plain ASCII, almost every cell, is returned as it is after one vectorised scan.
+    /// left uncomposed. Plain ASCII, almost every cell, is returned as it is after one vectorised scan. A character
+    /// that is not valid text, U+FFFE or half of a surrogate pair (Excel's LEFT() or MID() cutting an emoji in two),
+    /// becomes the replacement character U+FFFD, as a decoder does with bytes that are not valid (decision 0044).
     /// </summary>
     [return: NotNullIfNotNull(nameof(text))]
     public static string? AsSeen(string? text)
@@ -57,14 +59,21 @@ public static class PlainText
         }
 
         var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             if (IsInvisible(c))
             {
                 continue;
             }
 
-            builder.Append(IsOtherSpace(c) ? ' ' : c);
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+                continue;
+            }
+
+            builder.Append(IsOtherSpace(c) ? ' ' : IsNotValidText(c) ? ReplacementCharacter : c);
         }
 
         var visible = builder.ToString();
@@ -85,9 +94,17 @@ public static class PlainText
             return true;
         }
 
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (IsInvisible(c) || IsOtherSpace(c))
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            // Normalising a text with U+FFFE or half a surrogate pair throws; AsSeen replaces them first.
+            if (IsInvisible(c) || IsOtherSpace(c) || IsNotValidText(c))
             {
                 return false;
             }
@@ -97,6 +114,15 @@ public static class PlainText
         return text.IsNormalized(NormalizationForm.FormC)
             || text.ToString().Normalize(NormalizationForm.FormC).Length > text.Length;
     }
+
+    /// <summary>The replacement character U+FFFD, which stands for a character that is not valid text.</summary>
+    public const char ReplacementCharacter = '\uFFFD';
+
+    /// <summary>
+    /// Whether <paramref name="c"/>, not part of a surrogate pair, is not valid text: U+FFFE or a lone surrogate, which
+    /// .NET's normalisation refuses ("String contains invalid Unicode code points").
+    /// </summary>
+    private static bool IsNotValidText(char c) => c == '\uFFFE' || char.IsSurrogate(c);
 
     private static bool IsInvisible(char c) => c switch
     {

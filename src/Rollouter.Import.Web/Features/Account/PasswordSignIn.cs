@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -45,7 +46,8 @@ public sealed class PasswordSignIn(
     public async Task<SignInAttempt> CheckAsync(HttpContext context, string email, string password, bool knownDevices)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var normalized = users.NormalizeEmail(email.Trim());
+        // As the email was stored (SettingsNames.Clean): Identity's normaliser throws on U+FFFE or half a surrogate pair.
+        var normalized = users.NormalizeEmail(PlainText.AsSeen(email).Trim());
         var user = await users.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, context.RequestAborted);
         var device = user is not null && knownDevices ? devices.DeviceOf(context, user.Id) : null;
         var key = user is not null && device is not null ? $"device:{user.Id}:{device}" : "email:" + normalized;

@@ -37,7 +37,11 @@ public static class UserSearch
     }
 
     public static string? Clean(string? query) =>
-        PlainText.AsSeen(query?.Trim()) is { Length: > 0 } text ? text[..Math.Min(text.Length, 200)] : null;
+        PlainText.AsSeen(query?.Trim()) is { Length: > 0 } text ? text[..CutAt(text, 200)] : null;
+
+    /// <summary>At most <paramref name="limit"/> characters of <paramref name="text"/>, never half a surrogate pair.</summary>
+    private static int CutAt(string text, int limit) =>
+        text.Length <= limit ? text.Length : char.IsHighSurrogate(text[limit - 1]) ? limit - 1 : limit;
 }
 
 /// <summary>One page of a searched list: <paramref name="Page"/> is 1-based and within the list (the last page past its end).</summary>
