@@ -57,6 +57,28 @@ public abstract class InventoryAndClientApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task CreateInventory_NamedAsSeen_RefusesAnExistingNameWithAnInvisibleCharacter_AndDropsADirectionOverride()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await manager.RolloutIdAsync("W11");
+        var workflowId = await WorkflowIdAsync();
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        object Body(string name) => new { name, workflowId, customFieldIds = Array.Empty<int>() };
+
+        var laptops = await manager.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", Body("Laptops\u200B"));
+        var monitors = await manager.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", Body("Monitors\u2060"));
+        var overridden = await manager.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", Body($"Inv {tag} \u202Egnp.exe"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, laptops.StatusCode);
+        Assert.Contains("already has an inventory named \"Laptops\"", (await ApiTestClient.ReadAsync(laptops))["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, monitors.StatusCode);
+        Assert.Contains("already has an inventory named \"Monitors\"", (await ApiTestClient.ReadAsync(monitors))["error"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, overridden.StatusCode);
+        Assert.Equal($"Inv {tag} gnp.exe", (await ApiTestClient.ReadAsync(overridden))["name"]!.GetValue<string>());
+        Assert.Equal(1, await DbAsync(db => db.Inventories.CountAsync(i => i.Name.StartsWith("Laptops") && i.RolloutId == rolloutId)));
+    }
+
+    [Fact]
     public async Task Client_GivesValuesLinksAndHistory_ToAnyMember_AndIsNotFoundForOthers()
     {
         var clientUser = await ApiTestClient.LoginAsync(factory, "clientuser@demo.test");

@@ -138,6 +138,32 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task CreateEditAndDuplicate_TakeTheNameAsSeen_AndRefuseAnExistingNameWithAnInvisibleCharacter()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var workflow = await WorkflowIdAsync();
+        var laptops = await InventoryIdAsync("Laptops");
+        var name = Unique("Seen");
+        await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", await FormAsync(name + "\u200B", workflow));
+        var id = await InventoryIdAsync(name);
+        var before = await DbAsync(db => db.Inventories.CountAsync());
+
+        var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", await FormAsync("Laptops\u200B", workflow));
+        var edited = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{id}/edit", await FormAsync("\uFEFFMonitors", workflow));
+        var duplicated = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/duplicate",
+            new() { ["name"] = "Monitors\u2060" }, $"/rollouts/W11/inventories/{laptops}/duplicate");
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.Contains("This rollout already has an inventory named \"Laptops\".", (await created.ReadPageAsync()).Body!.NormalizedText());
+        Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
+        Assert.Contains("This rollout already has an inventory named \"Monitors\".", (await edited.ReadPageAsync()).Body!.NormalizedText());
+        Assert.Equal(HttpStatusCode.BadRequest, duplicated.StatusCode);
+        Assert.Contains("already has an inventory named \"Monitors\"", (await duplicated.ReadPageAsync()).Body!.NormalizedText());
+        Assert.Equal(before, await DbAsync(db => db.Inventories.CountAsync()));
+        Assert.Equal(name, await DbAsync(db => db.Inventories.Where(i => i.Id == id).Select(i => i.Name).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Edit_RenamesAndReordersFields_ButKeepsTheWorkflowOfAnInventoryWithClients()
     {
         var manager = await factory.SignInAsync("manager@demo.test");

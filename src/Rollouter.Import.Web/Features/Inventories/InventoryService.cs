@@ -5,6 +5,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Web.Features.Settings;
 
 namespace Rollouter.Import.Web.Features.Inventories;
 
@@ -207,7 +208,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     private async Task<Result<ValidInput>> ValidateAsync(int rolloutId, int? inventoryId, InventoryInput input, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string>();
-        var name = input.Name?.Trim();
+        // As seen, as every settings name (decision 0041): "Laptops" + a zero-width space is "Laptops", and a direction
+        // override cannot make "Inv exe.png" of "Inv gnp.exe".
+        var name = SettingsNames.Clean(input.Name);
         if (string.IsNullOrEmpty(name))
         {
             errors["Name"] = "Enter a name.";
@@ -220,7 +223,8 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         {
             var names = await db.Inventories.Where(i => i.RolloutId == rolloutId && i.Id != (inventoryId ?? 0))
                 .Select(i => i.Name).ToListAsync(cancellationToken);
-            if (names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is { } taken)
+            // A name stored before inventories' names were kept as seen is compared as seen too.
+            if (names.FirstOrDefault(n => string.Equals(SettingsNames.Clean(n), name, StringComparison.OrdinalIgnoreCase)) is { } taken)
             {
                 errors["Name"] = $"This rollout already has an inventory named \"{taken}\".";
             }
