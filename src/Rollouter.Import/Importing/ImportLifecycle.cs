@@ -73,7 +73,7 @@ public sealed class ImportLifecycle(
             return Problem.Invalid($"Inventory {inventoryId} is not an inventory of rollout {rollout}.", "inventoryId");
         }
 
-        fileName = ClientImport.FitFileName(Path.GetFileName(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim()));
+        fileName = ClientImport.FitFileName(ClientImport.WithoutFolders(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim()));
         if (fileName.Length == 0)
         {
             fileName = "upload";

@@ -663,6 +663,57 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         Assert.Equal("laptops.csv", (await ApiTestClient.ReadAsync(created))["fileName"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(@"C:\Users\bob\Desktop\inv.csv", "inv.csv")]
+    [InlineData(@"..\..\win.ini.csv", "win.ini.csv")]
+    [InlineData(@"/etc/passwd.csv", "passwd.csv")]
+    [InlineData(@"C:\fakepath/mixed\folders.csv", "folders.csv")]
+    public async Task AFileNameWithAWindowsPath_IsKeptWithoutItsFolders_AndDownloadedSo(string sent, string kept)
+    {
+        // A browser on Windows, or a script, may send the whole path; only the part after the last \ or / is the name.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        const string boundary = "PATHS";
+        using var content = new StringContent(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"inventoryId\"\r\n\r\n{laptopsId}\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{sent}\"\r\nContent-Type: text/csv\r\n\r\n" +
+            $"Name\n{Unique("PATH")}\n\r\n--{boundary}--\r\n", Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        var created = await client.PostAsync($"/api/rollouts/{rolloutId}/imports", content);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(created);
+        Assert.Equal(kept, import["fileName"]!.GetValue<string>());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var original = await browser.GetAsync($"/rollouts/W11/imports/{import.Id()}/file");
+        Assert.Equal(HttpStatusCode.OK, original.StatusCode);
+        var disposition = original.Content.Headers.ContentDisposition;
+        Assert.Equal(kept, disposition?.FileNameStar ?? disposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task Page_AFileNameWithAWindowsPath_IsKeptWithoutItsFolders()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var (_, _, laptopsId) = await ManagerAsync();
+        var token = RolloutWebFactory.AntiforgeryToken(await browser.GetStringAsync("/rollouts/W11/imports/new"));
+        var name = Unique("PAGEPATH");
+        const string boundary = "PAGEPATHS";
+        using var content = new StringContent(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"__RequestVerificationToken\"\r\n\r\n{token}\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"inventoryId\"\r\n\r\n{laptopsId}\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\Users\\bob\\Desktop\\page inv.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+            $"Name\n{name}\n\r\n--{boundary}--\r\n", Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        var response = await browser.PostAsync("/rollouts/W11/imports/new", content);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await browser.GetPageAsync(response.Headers.Location!.OriginalString);
+        Assert.Contains("page inv.csv", page.Body!.NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Desktop", page.Body!.NormalizedText(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AFileNameWithALineSeparatorOrADirectionOverride_IsKeptWithoutThem()
     {

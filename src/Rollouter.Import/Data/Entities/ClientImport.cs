@@ -38,6 +38,17 @@ public class ClientImport
     public required string FileName { get; set; }
 
     /// <summary>
+    /// The part of <paramref name="name"/> after its last <c>/</c> or <c>\</c>: a browser on Windows (or a script) may
+    /// send the whole path, "C:\Users\bob\Desktop\inv.csv", or "..\..\win.ini.csv"; only "inv.csv" and "win.ini.csv"
+    /// are the file's name. <see cref="Path.GetFileName(string)"/> on Linux cuts at <c>/</c> only.
+    /// </summary>
+    public static string WithoutFolders(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name[(name.LastIndexOfAny(['/', '\\']) + 1)..];
+    }
+
+    /// <summary>
     /// <paramref name="name"/> as it can be kept: without control characters (PostgreSQL refuses a NUL in text), line
     /// separators or direction overrides (a name is logged and shown on one line, as it reads: <see cref="PlainText.OnOneLine"/>), and cut to
     /// <see cref="FileNameLength"/> characters keeping its extension, never between the two halves of a character
