@@ -79,6 +79,19 @@ try
         // idle time and at most UserSessions.AbsoluteLifetime after the sign-in (ActiveUserCookieCheck).
         o.SlidingExpiration = true;
         o.ExpireTimeSpan = UserSessions.IdleTimeout;
+        // The redirects are absolute, made of the request's Host header: on Rollouter:PublicUrl when it is set.
+        var redirectToLogin = o.Events.OnRedirectToLogin;
+        var redirectToAccessDenied = o.Events.OnRedirectToAccessDenied;
+        o.Events.OnRedirectToLogin = context =>
+        {
+            context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
+            return redirectToLogin(context);
+        };
+        o.Events.OnRedirectToAccessDenied = context =>
+        {
+            context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
+            return redirectToAccessDenied(context);
+        };
     });
     builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     builder.Services.AddApiTokens(builder.Configuration, dataFolder);

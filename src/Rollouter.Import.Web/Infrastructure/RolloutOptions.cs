@@ -21,6 +21,12 @@ public sealed class RolloutOptions
     /// <summary>The first administrator of an installation without demo data (created only when no user exists).</summary>
     public InitialAdministrator? InitialAdministrator { get; set; }
 
+    /// <summary>
+    /// The app's address as its users reach it (<c>https://rollouter.example.com/</c>), for the absolute links it makes
+    /// (invitation links, the sign-in redirect); when not set they follow the request's scheme and Host header.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     public string ResolveDataFolder(string contentRoot) => Path.GetFullPath(DataFolder, contentRoot);
 
     public DatabaseProvider Provider => Data.DatabaseProviders.Parse(DatabaseProvider);

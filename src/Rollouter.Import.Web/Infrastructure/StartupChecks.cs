@@ -46,6 +46,11 @@ public static partial class StartupChecks
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
         var dataFolder = CheckDataFolder(options, contentRoot, problems);
         CheckDatabase(configuration, options, contentRoot, dataFolderUsable: dataFolder is not null, problems);
+        if (PublicAddress.Problem(options.PublicUrl) is { } publicUrlProblem)
+        {
+            problems.Add(publicUrlProblem);
+        }
+
         if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
             && ApiTokens.KeyProblem(key) is { } keyProblem)
         {

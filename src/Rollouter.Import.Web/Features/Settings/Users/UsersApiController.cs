@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -188,7 +189,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             ? user
             : user with
             {
-                InvitationUrl = $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(id, invitationToken)}",
+                InvitationUrl = PublicAddress.Absolute(Request, UserSettings.InvitationPath(id, invitationToken)),
             };
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Users;
@@ -177,7 +178,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     };
 
     private string InvitationLink(int userId, string token) =>
-        $"{Request.Scheme}://{Request.Host}{Request.PathBase}{UserSettings.InvitationPath(userId, token)}";
+        PublicAddress.Absolute(Request, UserSettings.InvitationPath(userId, token));
 
     private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken cancellationToken)
     {
