@@ -1,0 +1,72 @@
+using System.Net;
+using System.Text;
+using AngleSharp.Dom;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// What a keyboard, a screen reader and a narrow window get from the pages (the accessibility pass): the markup they
+/// read. What needs the pages' script (where the focus lands) is in the browser tests' AccessibilityTests.
+/// </summary>
+public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private async Task<T> DbAsync<T>(Func<RolloutDbContext, Task<T>> read)
+    {
+        using var scope = factory.Services.CreateScope();
+        return await read(scope.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+
+    private Task<int> InventoryIdAsync(string name) =>
+        DbAsync(db => db.Inventories.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+
+    /// <summary>An import of Laptops with Name, Status and Department mapped; its page.</summary>
+    private async Task<(HttpClient Client, string Path)> UploadAsync(string csv)
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var response = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync("Laptops"), "a11y.csv", Encoding.UTF8.GetBytes(csv));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var path = response.Headers.Location!.OriginalString;
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department",
+        }, path);
+        return (client, path);
+    }
+
+    private async Task<(HttpClient Client, string Path)> FailedImportAsync()
+    {
+        var (client, path) = await UploadAsync($"Name,Status,Department\n{Unique("A11Y")},Nope,IT\n{Unique("A11Y")},New,Nope\n{Unique("A11Y")},Nope,IT\n");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        return (client, path);
+    }
+
+    private static int ImportId(string path) =>
+        int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    // 5. The import page's cards are sections with headings (h2), their parts h3.
+    [Fact]
+    public async Task ImportPage_CardTitlesAreHeadings()
+    {
+        var (client, path) = await FailedImportAsync();
+        var page = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+
+        var headings = page.QuerySelectorAll("main h2").Select(h => h.NormalizedText()).ToList();
+        foreach (var title in new[] { "File", "Step 2: column-field assignment", "Step 3: summary and approval", "Check (nothing was written)", "Failed rows" })
+        {
+            Assert.Contains(title, headings);
+        }
+
+        Assert.Contains("Replace values", page.QuerySelectorAll("main h3").Select(h => h.NormalizedText()));
+        Assert.DoesNotContain(page.QuerySelectorAll("main .card-header"), h => h.LocalName != "h2");
+    }
+}
