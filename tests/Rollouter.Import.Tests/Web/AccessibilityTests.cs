@@ -53,6 +53,43 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
     private static int ImportId(string path) =>
         int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
+    // 2. Every table scrolls inside its own box, so a narrow window (390 px, 320 px) is not widened by it.
+    [Fact]
+    public async Task EveryTable_OfEveryPage_ScrollsInsideItsOwnBox()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var client = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0001").Select(c => c.Id).SingleAsync());
+        var department = await DbAsync(db => db.CustomFields.Where(f => f.Name == "Department").Select(f => f.Id).SingleAsync());
+        var workflow = await DbAsync(db => db.Workflows.Where(w => w.Name == "Device rollout").Select(w => w.Id).SingleAsync());
+        var rollout = await DbAsync(db => db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync());
+        var (_, failed) = await FailedImportAsync();
+        var pages = new List<(HttpClient, string)>
+        {
+            (manager, "/rollouts"), (manager, "/rollouts/W11"), (manager, $"/rollouts/W11/inventories/{laptops}"),
+            (manager, $"/rollouts/W11/inventories/{laptops}/edit"), (manager, "/rollouts/W11/inventories/new"),
+            (manager, $"/rollouts/W11/clients/{client}"), (manager, "/rollouts/W11/imports"), (manager, failed),
+            (admin, "/settings/users"), (admin, "/settings/custom-fields"), (admin, $"/settings/custom-fields/{department}"),
+            (admin, "/settings/workflows"), (admin, $"/settings/workflows/{workflow}"), (admin, "/settings/rollouts"),
+            (admin, $"/settings/rollouts/{rollout}"), (admin, "/settings/link-types"), (admin, "/reviews"),
+        };
+
+        var tables = 0;
+        foreach (var (browser, path) in pages)
+        {
+            var page = await browser.GetPageAsync(path);
+            foreach (var table in page.QuerySelectorAll("table"))
+            {
+                tables++;
+                Assert.True(table.Closest(".table-responsive") is not null,
+                    $"{path}: a table outside .table-responsive widens a narrow window: {table.GetAttribute("data-testid") ?? table.QuerySelector("th")?.NormalizedText()}");
+            }
+        }
+
+        Assert.True(tables > 15, $"only {tables} tables were looked at");
+    }
+
     // 5. The import page's cards are sections with headings (h2), their parts h3.
     [Fact]
     public async Task ImportPage_CardTitlesAreHeadings()
