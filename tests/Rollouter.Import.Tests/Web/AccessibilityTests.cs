@@ -106,4 +106,18 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Contains("Replace values", page.QuerySelectorAll("main h3").Select(h => h.NormalizedText()));
         Assert.DoesNotContain(page.QuerySelectorAll("main .card-header"), h => h.LocalName != "h2");
     }
+
+    // 6. "Skip to content": the first stop of the Tab key, to the page's main part.
+    [Fact]
+    public async Task EveryPage_StartsWithASkipLinkToItsContent()
+    {
+        foreach (var (browser, path) in new[] { (factory.CreateBrowser(), "/account/login"), (await factory.SignInAsync("manager@demo.test"), "/rollouts/W11") })
+        {
+            var page = await browser.GetPageAsync(path);
+            var first = page.Body?.QuerySelector("a[href], button, input:not([type=hidden]), select, textarea");
+            Assert.Equal(("Skip to content", "#content"), (first?.NormalizedText(), first?.GetAttribute("href")));
+            var main = page.One("main");
+            Assert.Equal(("content", "-1"), (main.Id, main.GetAttribute("tabindex")));
+        }
+    }
 }
