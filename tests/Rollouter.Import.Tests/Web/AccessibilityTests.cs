@@ -120,4 +120,17 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
             Assert.Equal(("content", "-1"), (main.Id, main.GetAttribute("tabindex")));
         }
     }
+
+    // 7. The Check's result can take the focus, and its result line is a status.
+    [Fact]
+    public async Task CheckResult_CanTakeTheFocus_AndItsResultLineIsAStatus()
+    {
+        var (client, path) = await UploadAsync($"Name,Status,Department\n{Unique("CHK")},Nope,IT\n");
+        var page = await (await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path)).ReadPageAsync();
+
+        var card = page.One("#check");
+        Assert.Equal("-1", card.GetAttribute("tabindex"));
+        var status = card.QuerySelector("[role=status]");
+        Assert.Equal("1 of 1 row would fail (1 error).", status?.NormalizedText());
+    }
 }

@@ -8,11 +8,17 @@
         input.addEventListener('click', function () { input.select(); });
     });
 
-    // A page answering a form post whose action names a fragment (the import page's Check posts to ".../check#check"):
-    // Chromium does not scroll to the fragment of a POST's answer, so the reader would land at the top.
     if (window.location.hash.length > 1) {
+        // A page answering a form post whose action names a fragment (the import page's Check posts to ".../check#check"),
+        // or a redirect to one (a moved option's button): Chromium does not scroll to the fragment of a POST's answer, so
+        // the reader would land at the top. A target that can take the focus (the Check card, a card's message, a
+        // button) takes it, so the keyboard and a screen reader go on from there; focusing scrolls it into view.
         var target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-        if (target && target.getBoundingClientRect().top > window.innerHeight / 2) {
+        if (target && target.matches('[tabindex], button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled])')) {
+            if (document.activeElement !== target) {
+                target.focus();
+            }
+        } else if (target && target.getBoundingClientRect().top > window.innerHeight / 2) {
             target.scrollIntoView();
         }
     }
