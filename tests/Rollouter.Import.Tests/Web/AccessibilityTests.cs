@@ -90,6 +90,52 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.True(tables > 15, $"only {tables} tables were looked at");
     }
 
+    // 3. A refused form: the summary takes the focus and links each reason to its field; the field names its reason.
+    [Fact]
+    public async Task RefusedForm_SummaryTakesTheFocus_LinksToTheField_AndTheFieldNamesItsReason()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var response = await RolloutWebFactory.PostFormAsync(admin, "/settings/users/new", new()
+        {
+            ["DisplayName"] = "Second admin", ["Email"] = "admin@demo.test", ["UserCode"] = Unique("U"), ["Role"] = "Technician",
+            ["Invite"] = "true",
+        });
+        var page = await response.ReadPageAsync();
+
+        var summary = page.One("[role=alert].validation-summary-errors");
+        Assert.Equal("-1", summary.GetAttribute("tabindex"));
+        Assert.True(summary.HasAttribute("autofocus"), "the summary does not take the focus");
+        var email = page.One("#Email");
+        var link = summary.QuerySelectorAll("a").FirstOrDefault(a => a.GetAttribute("href") == "#Email");
+        Assert.True(link is not null, $"no reason links to #Email: {summary.OuterHtml}");
+        var described = (email.GetAttribute("aria-describedby") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var reasons = described.Select(id => page.GetElementById(id)?.NormalizedText() ?? "").ToList();
+        Assert.Contains(reasons, r => r.Length > 0 && r == link.NormalizedText());
+
+        // UserCode: its reason first, its help text kept.
+        page = await (await RolloutWebFactory.PostFormAsync(admin, "/settings/users/new", new()
+        {
+            ["DisplayName"] = "Second admin", ["Email"] = Unique("a11y") + "@demo.test", ["UserCode"] = "", ["Role"] = "Technician",
+            ["Invite"] = "true",
+        })).ReadPageAsync();
+        summary = page.One("[role=alert].validation-summary-errors");
+        var userCode = page.One("#UserCode");
+        var codeIds = (userCode.GetAttribute("aria-describedby") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("UserCodeHelp", codeIds);
+        Assert.Equal("true", userCode.GetAttribute("aria-invalid"));
+        Assert.Contains(codeIds, id => id != "UserCodeHelp" && page.GetElementById(id)?.NormalizedText() is { Length: > 0 } text
+            && summary.QuerySelectorAll("a[href='#UserCode']").Any(a => a.NormalizedText() == text));
+
+        // The sign-in page: its Email's autofocus does not pull the focus away from the summary.
+        var anonymous = factory.CreateBrowser();
+        var login = await (await RolloutWebFactory.PostFormAsync(anonymous, "/account/login", new()
+        {
+            ["Email"] = "manager@demo.test", ["Password"] = "wrong password",
+        })).ReadPageAsync();
+        Assert.True(login.One("[role=alert].validation-summary-errors").HasAttribute("autofocus"), "the sign-in's summary does not take the focus");
+        Assert.Empty(login.QuerySelectorAll("[autofocus]:not(.validation-summary-errors)"));
+    }
+
     // 5. The import page's cards are sections with headings (h2), their parts h3.
     [Fact]
     public async Task ImportPage_CardTitlesAreHeadings()

@@ -16,8 +16,13 @@ namespace Rollouter.Import.Web.Infrastructure.Forms;
 /// A page shown again after a refused post may hold several forms with a field of that name (a workflow's rename form
 /// on every status and its "New status" form): only the fields of the form that was posted, the one whose action is
 /// the request's address (<see cref="FormActionTagHelper"/>), are marked, and a text field of it shows what was typed.
+/// Each marked field is followed by its reason (<c>invalid-feedback</c>, id <c>{field id}-error</c>), which its
+/// <c>aria-describedby</c> names before its help text, so a screen reader reads why on the field itself; the field's id
+/// is told to the page's summary (<see cref="ErrorSummaryTagHelper"/>), whose items link to it. While a page shows
+/// reasons no field takes <c>autofocus</c>: the summary does.
 /// </summary>
 [HtmlTargetElement("input", Attributes = "name")]
+[HtmlTargetElement("input", Attributes = "asp-for")]
 [HtmlTargetElement("select", Attributes = "name")]
 [HtmlTargetElement("textarea", Attributes = "name")]
 public sealed class InvalidFieldTagHelper : TagHelper
@@ -40,6 +45,8 @@ public sealed class InvalidFieldTagHelper : TagHelper
             return;
         }
 
+        // The summary of reasons takes the focus (a field's autofocus would pull it away: the sign-in's Email).
+        output.Attributes.RemoveAll("autofocus");
         var kind = output.Attributes.TryGetAttribute("type", out var type) ? Text(type.Value) ?? "text" : "text";
         if (string.Equals(kind, "hidden", StringComparison.OrdinalIgnoreCase))
         {
@@ -76,6 +83,41 @@ public sealed class InvalidFieldTagHelper : TagHelper
         {
             output.Attributes.SetAttribute("class", (classes + " " + InvalidClass).Trim());
         }
+
+        Describe(output, name, entry, ViewContext?.HttpContext);
+    }
+
+    /// <summary>
+    /// The field's reason after it, named by its aria-describedby (first, the help text kept after it), and the field's
+    /// id told to the summary. The first field of a name (a radio group's first button) carries the reason; the others
+    /// refer to it.
+    /// </summary>
+    private static void Describe(TagHelperOutput output, string name, ModelStateEntry entry, HttpContext? httpContext)
+    {
+        var fields = ErrorSummaryTagHelper.FieldIds(httpContext);
+        var id = output.Attributes.TryGetAttribute("id", out var idAttribute) ? Text(idAttribute.Value) : null;
+        if (string.IsNullOrEmpty(id))
+        {
+            id = "field-" + name;
+            output.Attributes.SetAttribute("id", id);
+        }
+
+        var first = !fields.TryGetValue(name, out var firstId);
+        var errorId = (first ? id : firstId) + "-error";
+        if (first)
+        {
+            fields[name] = id;
+            var reason = new TagBuilder("div");
+            reason.AddCssClass("invalid-feedback");
+            reason.Attributes["id"] = errorId;
+            reason.Attributes["data-field-error"] = name;
+            reason.InnerHtml.Append(string.Join(" ", entry.Errors.Select(e => e.ErrorMessage)));
+            output.PostElement.AppendHtml(reason);
+        }
+
+        var described = output.Attributes.TryGetAttribute("aria-describedby", out var describedBy) ? Text(describedBy.Value) ?? "" : "";
+        var ids = described.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(d => d != errorId);
+        output.Attributes.SetAttribute("aria-describedby", string.Join(' ', ids.Prepend(errorId)));
     }
 
     /// <summary>Fields whose posted value is never written back: secrets, files, choices the view renders itself.</summary>

@@ -8,7 +8,14 @@
         input.addEventListener('click', function () { input.select(); });
     });
 
-    if (window.location.hash.length > 1) {
+    // A refused form: its summary of reasons (autofocus, the ErrorSummaryTagHelper) takes the focus, so a screen reader
+    // reads the reasons and the keyboard goes on to their links. Here too for a browser that ignores autofocus on it.
+    var summary = document.querySelector('[data-error-summary]');
+    if (summary) {
+        if (document.activeElement !== summary) {
+            summary.focus();
+        }
+    } else if (window.location.hash.length > 1) {
         // A page answering a form post whose action names a fragment (the import page's Check posts to ".../check#check"),
         // or a redirect to one (a moved option's button): Chromium does not scroll to the fragment of a POST's answer, so
         // the reader would land at the top. A target that can take the focus (the Check card, a card's message, a
