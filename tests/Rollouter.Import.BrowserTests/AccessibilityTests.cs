@@ -16,6 +16,47 @@ public sealed class AccessibilityTests(WizardFixture fixture, ITestOutputHelper 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
 
     [Fact]
+    public async Task Keyboard_SkipLinkFirst_RefusedFormsSummaryFocused_MovedOptionKeepsItsButton()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("admin@demo.test");
+
+        // The first Tab reaches "Skip to content", shown; Enter puts the focus on the page's content.
+        await Page.Keyboard.PressAsync("Tab");
+        var skip = Page.GetByRole(AriaRole.Link, new() { Name = "Skip to content" });
+        await Expect(skip).ToBeFocusedAsync();
+        await Expect(skip).ToBeInViewportAsync();
+        await Step("skip-link");
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.Locator("main#content")).ToBeFocusedAsync();
+
+        // A refused form: the summary has the focus; its reason leads to the field.
+        await GoToAsync("/settings/users/new");
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Second admin");
+        await Page.GetByLabel("Email", new() { Exact = true }).FillAsync("admin@demo.test");
+        await Page.GetByLabel("User ID").FillAsync(Unique("U"));
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create user" }).ClickAsync();
+        var summary = Page.Locator("[data-error-summary]");
+        await Expect(summary).ToBeFocusedAsync();
+        await Step("refused");
+        await summary.GetByRole(AriaRole.Link).First.ClickAsync();
+        await Expect(Page.Locator("#Email")).ToBeFocusedAsync();
+
+        // "Move Finance down" by keyboard: the focus is back on that button, and the list says where Finance went.
+        await GoToAsync("/settings/custom-fields");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Department", Exact = true }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Move Finance down" }).FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("order-message")).ToHaveTextAsync("Finance moved to position 2.");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Move Finance down" })).ToBeFocusedAsync();
+        await Step("moved");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Move Finance up" }).FocusAsync();
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.GetByTestId("order-message")).ToHaveTextAsync("Finance moved to position 1.");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Move Finance down" })).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task Check_PutsTheFocusOnItsResult()
     {
         await StartAsync("/rollouts");

@@ -136,6 +136,41 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Empty(login.QuerySelectorAll("[autofocus]:not(.validation-summary-errors)"));
     }
 
+    // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
+    [Fact]
+    public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var field = await DbAsync(db => db.CustomFields.Where(f => f.Name == "Department").Select(f => f.Id).SingleAsync());
+        var finance = await DbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == field && o.Name == "Finance").Select(o => o.Id).SingleAsync());
+        var edit = $"/settings/custom-fields/{field}";
+
+        var moved = await RolloutWebFactory.PostFormAsync(admin, $"{edit}/options/{finance}/down", [], edit);
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        var location = moved.Headers.Location!.OriginalString;
+        Assert.Contains('#', location);
+        var page = await admin.GetPageAsync(location);
+        var button = page.GetElementById(location[(location.IndexOf('#', StringComparison.Ordinal) + 1)..]);
+        Assert.True(button is not null, $"{location} names no element");
+        Assert.Equal("Move Finance down", button.GetAttribute("aria-label"));
+        var message = page.TestId("order-message");
+        Assert.Equal("status", message.GetAttribute("role"));
+        Assert.Equal("Finance moved to position 2.", message.NormalizedText());
+        Assert.Contains(message.Id ?? "-", (button.GetAttribute("aria-describedby") ?? "").Split(' '));
+        await RolloutWebFactory.PostFormAsync(admin, $"{edit}/options/{finance}/up", [], edit);
+
+        var workflow = await DbAsync(db => db.Workflows.Where(w => w.Name == "Device rollout").Select(w => w.Id).SingleAsync());
+        var done = await DbAsync(db => db.WorkflowStatuses.Where(s => s.WorkflowId == workflow && s.Name == "Done").Select(s => s.Id).SingleAsync());
+        var workflowPage = $"/settings/workflows/{workflow}";
+        var up = await RolloutWebFactory.PostFormAsync(admin, $"{workflowPage}/statuses/{done}/up", [], workflowPage);
+        var upLocation = up.Headers.Location!.OriginalString;
+        var after = await admin.GetPageAsync(upLocation);
+        var upButton = after.GetElementById(upLocation[(upLocation.IndexOf('#', StringComparison.Ordinal) + 1)..]);
+        Assert.Equal("Move Done up", upButton?.GetAttribute("aria-label"));
+        Assert.Equal("Done moved to position 3.", after.TestId("order-message").NormalizedText());
+        await RolloutWebFactory.PostFormAsync(admin, $"{workflowPage}/statuses/{done}/down", [], workflowPage);
+    }
+
     // 5. The import page's cards are sections with headings (h2), their parts h3.
     [Fact]
     public async Task ImportPage_CardTitlesAreHeadings()

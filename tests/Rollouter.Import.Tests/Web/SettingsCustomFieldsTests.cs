@@ -235,8 +235,10 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         Assert.Equal("Model 100", firstOnSecond?.GetAttribute("data-option"));
         Assert.False(firstOnSecond?.QuerySelector("button[aria-label='Move Model 100 up']")?.HasAttribute("disabled"));
         Assert.Equal("2", firstOnSecond?.QuerySelector("input[name=page]")?.GetAttribute("value"));
-        Assert.Equal($"{page}?page=2#options", location);
-        Assert.Equal(["Model 099", "Model 101"], Rows(moved).Take(2));
+        // A move follows the option across the page's edge: back to its button on the page that now holds it.
+        Assert.Equal($"{page}#move-up-{option.Id}", location);
+        Assert.Equal(["Model 098", "Model 100"], Rows(moved).TakeLast(2));
+        Assert.Contains("Model 100 moved to position 100.", moved);
         Assert.Equal("Model 100", (await FieldAsync(id)).Options[99].Name);
     }
 }

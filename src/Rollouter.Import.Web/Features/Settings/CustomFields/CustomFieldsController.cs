@@ -129,11 +129,48 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
 
     [HttpPost("{id:int}/options/{optionId:int}/up")]
     public Task<IActionResult> MoveUp(int id, int optionId, CancellationToken cancellationToken) =>
-        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, -1, cancellationToken), null, cancellationToken);
+        MoveAsync(id, optionId, -1, cancellationToken);
 
     [HttpPost("{id:int}/options/{optionId:int}/down")]
     public Task<IActionResult> MoveDown(int id, int optionId, CancellationToken cancellationToken) =>
-        ChangeAsync(id, f => settings.MoveOptionAsync(User, f, optionId, 1, cancellationToken), null, cancellationToken);
+        MoveAsync(id, optionId, 1, cancellationToken);
+
+    /// <summary>
+    /// Moves an option a place and returns to its button on the page of options that now holds it, with "Finance moved
+    /// to position 2." beside the list.
+    /// </summary>
+    private async Task<IActionResult> MoveAsync(int id, int optionId, int direction, CancellationToken cancellationToken)
+    {
+        var field = await settings.FindAsync(id, cancellationToken);
+        if (field is null)
+        {
+            return NotFound();
+        }
+
+        int PlaceOf() => field.Options.OrderBy(o => o.Position).ToList().FindIndex(o => o.Id == optionId);
+        var before = PlaceOf();
+        if (Refused(await settings.MoveOptionAsync(User, field, optionId, direction, cancellationToken), out var forbidden))
+        {
+            db.ChangeTracker.Clear();
+            ForbidIf(forbidden);
+            return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, FormOf(fresh), cancellationToken) : NotFound();
+        }
+
+        var (page, search) = ListOf(Request);
+        if (field.Options.SingleOrDefault(o => o.Id == optionId) is not { } option)
+        {
+            return RedirectToAction(nameof(Edit), new { id });
+        }
+
+        var after = PlaceOf();
+        var button = ConfirmMove(option.Name, optionId, before, after, field.Options.Count, direction);
+        // Without a search, the page of all options that holds its new place (a move may cross a page's end).
+        var shown = search is null ? after / OptionList.PageSize + 1 : page;
+        var address = shown > 1 || search is not null
+            ? new OptionList([], 0, 0, search, shown, shown).Link(id, shown)
+            : $"/settings/custom-fields/{id}#options";
+        return Redirect(address[..address.IndexOf('#', StringComparison.Ordinal)] + "#" + button);
+    }
 
     [HttpPost("{id:int}/options/{optionId:int}/remove")]
     public Task<IActionResult> RemoveOption(int id, int optionId, CancellationToken cancellationToken) =>

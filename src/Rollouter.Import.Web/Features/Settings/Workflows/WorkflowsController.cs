@@ -68,11 +68,38 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
 
     [HttpPost("{id:int}/statuses/{statusId:int}/up")]
     public Task<IActionResult> MoveUp(int id, int statusId, CancellationToken cancellationToken) =>
-        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, -1, cancellationToken), null, cancellationToken);
+        MoveAsync(id, statusId, -1, cancellationToken);
 
     [HttpPost("{id:int}/statuses/{statusId:int}/down")]
     public Task<IActionResult> MoveDown(int id, int statusId, CancellationToken cancellationToken) =>
-        ChangeAsync(id, w => settings.MoveStatusAsync(User, w, statusId, 1, cancellationToken), null, cancellationToken);
+        MoveAsync(id, statusId, 1, cancellationToken);
+
+    /// <summary>Moves a status a place and returns to its button, with "Deployed moved to position 2." beside the list.</summary>
+    private async Task<IActionResult> MoveAsync(int id, int statusId, int direction, CancellationToken cancellationToken)
+    {
+        var workflow = await settings.FindAsync(id, cancellationToken);
+        if (workflow is null)
+        {
+            return NotFound();
+        }
+
+        int PlaceOf() => workflow.Statuses.OrderBy(s => s.Position).ToList().FindIndex(s => s.Id == statusId);
+        var before = PlaceOf();
+        if (Refused(await settings.MoveStatusAsync(User, workflow, statusId, direction, cancellationToken), out var forbidden))
+        {
+            db.ChangeTracker.Clear();
+            ForbidIf(forbidden);
+            return await settings.FindAsync(id, cancellationToken) is { } fresh ? await PageAsync(fresh, cancellationToken) : NotFound();
+        }
+
+        if (workflow.Statuses.SingleOrDefault(s => s.Id == statusId) is not { } status)
+        {
+            return RedirectToAction(nameof(Edit), new { id });
+        }
+
+        var button = ConfirmMove(status.Name, statusId, before, PlaceOf(), workflow.Statuses.Count, direction);
+        return Redirect(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/settings/workflows/{id}#{button}"));
+    }
 
     /// <summary>Asks where the status's clients go before removing it, naming how many there are.</summary>
     [HttpGet("{id:int}/statuses/{statusId:int}/remove")]
