@@ -40,7 +40,8 @@ public sealed class RolloutManagerTests(BrowserFixture fixture, ITestOutputHelpe
             "Location", "Model", "Software", "Tags", "Serial number", "Department", "Notes",
         ]);
         var flag = clients.GetByRole(AriaRole.Row).Filter(new() { HasText = "LT-0013" }).Locator(".client-flag");
-        await Expect(flag).ToHaveTextAsync("Docking station missing");
+        // Not by colour alone: a screen reader reads "Flag:" before it (visually hidden).
+        await Expect(flag).ToHaveTextAsync("Flag: Docking station missing");
         await Expect(flag).ToHaveCSSAsync("background-color", "rgb(220, 53, 69)");
         await Expect(flag).ToHaveCSSAsync("color", "rgb(255, 255, 255)");
         // 40 clients fit on one page of 50: no pager.

@@ -214,4 +214,29 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         var status = card.QuerySelector("[role=status]");
         Assert.Equal("1 of 1 row would fail (1 error).", status?.NormalizedText());
     }
+
+    // 8. Not by colour alone: a client's flag says "Flag:", the chosen column filter is marked, its count is read as rows.
+    [Fact]
+    public async Task FlagAndColumnFilter_AreNotToldByColourAlone()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var w11 = await DbAsync(db => db.Inventories.Where(i => i.Rollout.Identifier == "W11").Select(i => i.Id).ToListAsync());
+        var flagged = await DbAsync(db => db.Clients.Where(c => c.Flag != null && w11.Contains(c.InventoryId))
+            .OrderBy(c => c.Id).Select(c => new { c.Id, c.InventoryId, c.Name }).FirstAsync());
+        var client = await manager.GetPageAsync($"/rollouts/W11/clients/{flagged.Id}");
+        Assert.StartsWith("Flag: ", client.TestId("client-flag").NormalizedText(), StringComparison.Ordinal);
+        var list = await manager.GetPageAsync($"/rollouts/W11/inventories/{flagged.InventoryId}?search={Uri.EscapeDataString(flagged.Name)}");
+        Assert.StartsWith("Flag: ", list.TestId("client-flag").NormalizedText(), StringComparison.Ordinal);
+
+        var (importer, path) = await FailedImportAsync();
+        var page = await importer.GetPageAsync(path);
+        var filters = page.TestId("error-columns").QuerySelectorAll("a");
+        Assert.Equal(["All columns"], filters.Where(a => a.GetAttribute("aria-current") == "true").Select(a => a.NormalizedText()));
+        var statusFilter = filters.Single(a => a.NormalizedText().StartsWith('B'));
+        Assert.EndsWith("2 failing rows", statusFilter.NormalizedText(), StringComparison.Ordinal);
+
+        var filtered = await importer.GetPageAsync(statusFilter.GetAttribute("href")!.Split('#')[0]);
+        Assert.Equal(["B"], filtered.TestId("error-columns").QuerySelectorAll("a[aria-current=true]").Select(a => a.NormalizedText()[..1]));
+        Assert.EndsWith("1 failing row", filtered.TestId("error-columns").QuerySelectorAll("a").Single(a => a.NormalizedText().StartsWith('C')).NormalizedText(), StringComparison.Ordinal);
+    }
 }

@@ -69,7 +69,7 @@ public abstract class ClientPageTests(RolloutWebFactory factory)
         Assert.Contains("advanced", lt1.TestId("client-links").NormalizedText());
         Assert.Contains(("replaces", "LT-0039", $"/rollouts/W11/clients/{await IdAsync("LT-0039")}"), Links(lt40));
         Assert.Contains(("is replaced by", "LT-0040", $"/rollouts/W11/clients/{await IdAsync("LT-0040")}"), Links(lt39));
-        Assert.StartsWith("Docking station missing", lt13.TestId("client-flag").NormalizedText(), StringComparison.Ordinal);
+        Assert.StartsWith("Flag: Docking station missing", lt13.TestId("client-flag").NormalizedText(), StringComparison.Ordinal);
         Assert.Contains("created", lt1.Body!.NormalizedText());
         Assert.Contains("Ada Admin", lt1.Body!.NormalizedText());
         Assert.False(lt1.HasTestId("add-link"));

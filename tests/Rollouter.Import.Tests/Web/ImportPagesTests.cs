@@ -370,8 +370,8 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal("Failed", Status(page));
         Assert.Contains("61 of 61 rows could not be imported", page.Body!.NormalizedText());
         var columns = page.TestId("error-columns");
-        Assert.Equal("60", columns.Link("B (State) 60").One(".badge.text-bg-danger").NormalizedText());
-        Assert.Equal("1", columns.Link("C (Dept) 1").One(".badge.text-bg-danger").NormalizedText());
+        Assert.Equal("60 failing rows", columns.Link("B (State) 60 failing rows").One(".badge.text-bg-danger").NormalizedText());
+        Assert.Equal("1 failing row", columns.Link("C (Dept) 1 failing row").One(".badge.text-bg-danger").NormalizedText());
         Assert.Equal(50, FailedRows(page).Count);
         Assert.Equal("61 errors in 61 rows", page.TestId("failed-rows-total").NormalizedText());
         var report = await client.GetAsync(path + "/error-report");
