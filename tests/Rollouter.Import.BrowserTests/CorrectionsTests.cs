@@ -261,7 +261,7 @@ public sealed class CorrectionsTests(WizardFixture fixture, ITestOutputHelper ou
         await Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(Page.GetByTestId("progress-text").Filter(new() { HasText = " checked, " })).ToBeVisibleAsync(new() { Timeout = JobTimeout });
         await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = JobTimeout });
-        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("differed from the saved one: it was saved and used");
+        await Expect(Page.GetByTestId("page-message")).ToContainTextAsync("differed from the saved one: it was saved and used");
         await Expect(Page.GetByTestId("summary")).ToContainTextAsync($"B ({header}) → Location");
         await Expect(Page.GetByTestId("result")).ToContainTextAsync("1,500 clients created");
         await Step("completed-with-message");

@@ -53,6 +53,34 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
     private static int ImportId(string path) =>
         int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
+    // 1. The progress bar says its value; the figures go to a polite live region; the outcome is a status or an alert.
+    [Fact]
+    public async Task ProgressBar_SaysItsValue_AndTheOutcomeIsAStatusThatCanTakeTheFocus()
+    {
+        var (client, running) = await UploadAsync($"Name,Status,Department\n{Unique("RUN")},New,IT\n{Unique("RUN")},New,IT\n");
+        using (var scope = factory.Services.CreateScope())
+        {
+            var manager = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Users.SingleAsync(u => u.Email == "manager@demo.test");
+            await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, ImportId(running), manager.Id);
+        }
+
+        var page = await client.GetPageAsync(running);
+        var bar = page.One("[role=progressbar]");
+        Assert.Equal(("0", "100", "0"), (bar.GetAttribute("aria-valuemin"), bar.GetAttribute("aria-valuemax"), bar.GetAttribute("aria-valuenow")));
+        Assert.Equal("0 of 2 rows checked, 0 written", bar.GetAttribute("aria-valuetext"));
+        Assert.True(page.Has("[aria-live=polite]"), "no polite live region for the figures");
+
+        var (_, failed) = await FailedImportAsync();
+        var failure = (await client.GetPageAsync(failed)).TestId("failure");
+        Assert.Equal(("alert", "-1"), (failure.GetAttribute("role"), failure.GetAttribute("tabindex")));
+
+        var (_, passing) = await UploadAsync($"Name,Status,Department\n{Unique("OK")},New,IT\n");
+        await RolloutWebFactory.PostFormAsync(client, passing + "/approve", [], passing);
+        Assert.Equal("Completed", (await client.WaitForImportAsync(passing)).GetProperty("status").GetString());
+        var result = (await client.GetPageAsync(passing)).TestId("result");
+        Assert.Equal(("status", "-1"), (result.GetAttribute("role"), result.GetAttribute("tabindex")));
+    }
+
     // 2. Every table scrolls inside its own box, so a narrow window (390 px, 320 px) is not widened by it.
     [Fact]
     public async Task EveryTable_OfEveryPage_ScrollsInsideItsOwnBox()

@@ -148,14 +148,57 @@
         }
     }
 
+    // The page reloaded itself at the end of a run or revert: the focus goes to how it ended (Completed, Failed,
+    // Reverted, the refused revert), so a screen reader reads it and the keyboard goes on from there.
+    var outcomeKey = 'rollouter:focus-outcome:' + window.location.pathname;
+    var focusOutcome = false;
+    try {
+        focusOutcome = window.sessionStorage.getItem(outcomeKey) !== null;
+        window.sessionStorage.removeItem(outcomeKey);
+    } catch (e) {
+        // No storage: the focus stays where the browser puts it.
+    }
+
+    var outcome = document.querySelector('[data-outcome]');
+    if (focusOutcome && outcome && !document.querySelector('[data-error-summary]')) {
+        outcome.focus();
+    }
+
+    function keepOutcomeFocus() {
+        try {
+            window.sessionStorage.setItem(outcomeKey, '1');
+        } catch (e) {
+            // No storage: the focus is not moved after the reload.
+        }
+    }
+
     // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done.
     var card = document.querySelector('[data-progress-url]');
     if (!card) {
         return;
     }
 
+    var progressbar = card.querySelector('[role="progressbar"]');
     var bar = document.getElementById('import-progress');
     var text = document.getElementById('import-progress-text');
+    // A screen reader hears the figures every 10 seconds (a polite live region), not on every poll.
+    var live = document.getElementById('import-progress-live');
+    var announced = 0;
+    function show(share, figures) {
+        bar.style.width = share + '%';
+        bar.textContent = share + '%';
+        text.textContent = figures;
+        if (progressbar) {
+            progressbar.setAttribute('aria-valuenow', String(share));
+            progressbar.setAttribute('aria-valuetext', figures);
+        }
+
+        var now = Date.now();
+        if (live && now - announced >= 10000) {
+            announced = now;
+            live.textContent = figures;
+        }
+    }
     // Counts grouped as the server writes them ("25,000"), whatever the browser's language.
     function n(count) { return Number(count).toLocaleString('en-US'); }
     // "1 row", "25,000 rows": as ImportNumbers.Count writes them on the server.
@@ -166,18 +209,16 @@
             .then(function (progress) {
                 if (progress.done) {
                     keepMessage();
+                    keepOutcomeFocus();
                     window.location.reload();
                     return;
                 }
 
                 var total = Math.max(progress.total, 1);
                 if (progress.reverting) {
-                    var share = Math.round(100 * progress.reverted / total);
-                    bar.style.width = share + '%';
-                    bar.textContent = share + '%';
-                    text.textContent = progress.total > 0
+                    show(Math.round(100 * progress.reverted / total), progress.total > 0
                         ? n(progress.reverted) + ' of ' + count(progress.total, 'client', 'clients') + ' reverted'
-                        : 'The import is being reverted…';
+                        : 'The import is being reverted…');
                     setTimeout(poll, 1000);
                     return;
                 }
@@ -186,12 +227,10 @@
                 var percent = progress.failed > 0
                     ? Math.round(100 * progress.checked / total)
                     : Math.round(100 * (progress.checked + progress.written) / (2 * total));
-                bar.style.width = percent + '%';
-                bar.textContent = percent + '%';
-                text.textContent = (progress.failed > 0
+                show(percent, (progress.failed > 0
                     ? n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.failed) + ' failed; nothing will be written'
                     : n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.written) + ' written') +
-                    (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : '');
+                    (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : ''));
                 setTimeout(poll, 1000);
             })
             .catch(function () { setTimeout(poll, 1000); });
