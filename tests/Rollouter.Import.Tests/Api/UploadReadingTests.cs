@@ -76,6 +76,22 @@ public sealed class UploadReadingTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Contains("System.Xml.XmlException", log);
     }
 
+    [Fact]
+    public async Task Upload_OfAnXlsWithADamagedRecordLength_IsRefusedNamingTheLastWholeRow_InsteadOfImportingTheRowsAboveIt()
+    {
+        // QA: one damaged byte (the length of the record holding XLS-19) gave 201 with 20 of 50 rows and no warning.
+        var (client, rolloutId, laptops) = await ManagerAsync();
+        var prefix = $"XLS{Guid.NewGuid().ToString("N")[..6]}";
+        object?[][] rows = [["Name", "Department"], .. Enumerable.Range(0, 50).Select(i => new object?[] { $"{prefix}-{i}", "IT" })];
+        var content = BiffWorkbook.WithLabelLengthDamaged(BiffWorkbook.Create("Clients", rows), $"{prefix}-19");
+
+        var refused = await client.UploadAsync(rolloutId, laptops, "good.xls", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(refused);
+        Assert.StartsWith("The file is damaged after row 20 of sheet \"Clients\"", problem["detail"]!.GetValue<string>());
+    }
+
     /// <summary>
     /// The app's log files once they hold <paramref name="expected"/>: the file sink writes from the request's thread,
     /// but on a loaded machine the line may reach the file after the response (a flaky read in a full run).

@@ -101,6 +101,30 @@ public static class BiffWorkbook
         return small ? CompoundFile.CreateSmall(streamName, stream) : CompoundFile.Create((streamName, stream));
     }
 
+    /// <summary>
+    /// Damages the length of the LABEL record holding <paramref name="text"/>: its high byte set to 0x0F (21 bytes
+    /// become 3,861), so the record runs past the end of the sheet, as in a QA file with one damaged byte.
+    /// </summary>
+    public static byte[] WithLabelLengthDamaged(byte[] workbook, string text)
+    {
+        var at = workbook.AsSpan().IndexOf(Encoding.Unicode.GetBytes(text));
+        if (at < 0)
+        {
+            throw new ArgumentException($"No text \"{text}\" in the workbook.", nameof(text));
+        }
+
+        // LABEL: type (2), length (2), then row, column, XF, character count (2 each) and a flag byte before the text.
+        var lengthHigh = at - 9 - 1;
+        if (workbook[lengthHigh - 1] != 9 + (text.Length * 2) || workbook[lengthHigh] != 0)
+        {
+            throw new ArgumentException($"\"{text}\" is not the whole text of a LABEL record.", nameof(text));
+        }
+
+        var damaged = workbook.ToArray();
+        damaged[lengthHigh] = 0x0F;
+        return damaged;
+    }
+
     private static byte[] Bof(int type) => [.. U16(0x0600), .. U16(type), .. U16(0x0DBB), .. U16(0x07CC), .. U32(0), .. U32(0x06)];
 
     private static byte[] Xf(int format)

@@ -99,4 +99,40 @@ public sealed class XlsReaderTests : IDisposable
         Assert.Equal(SpreadsheetFormat.Xls, file.Format);
         Assert.Equal("PC-1", file.SampleRows[0][0]);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Xls_ARecordRunningPastTheSheetsEnd_IsRefusedNamingTheLastWholeRow_NotCutSilently(bool inTheMiniStream)
+    {
+        // QA's file: the length of the LABEL record holding "XLS-19" (row 21) damaged from 21 to 3861 bytes.
+        // ExcelDataReader skipped it and ended the sheet: 20 of 50 rows, no warning.
+        object?[][] rows = [["Name", "Department"], .. Enumerable.Range(0, inTheMiniStream ? 5 : 50).Select(i => new object?[] { $"XLS-{i}", "IT" })];
+        var damagedName = inTheMiniStream ? "XLS-3" : "XLS-19";
+        var path = files.Write("damaged.xls", BiffWorkbook.WithLabelLengthDamaged(BiffWorkbook.Create("Clients", rows, small: inTheMiniStream), damagedName));
+
+        using var file = files.Open(path);
+        var counted = Assert.Throws<ImportFileException>(() => file.CountRows());
+        var read = new List<SourceRow>();
+        var streamed = Assert.Throws<ImportFileException>(() => read.AddRange(file.ReadRows()));
+
+        var lastWhole = inTheMiniStream ? 4 : 20;
+        Assert.Equal(FileProblemKind.Corrupt, counted.Problem.Kind);
+        Assert.StartsWith($"The file is damaged after row {lastWhole} of sheet \"Clients\"", counted.Problem.Message);
+        Assert.Contains("save it again there", counted.Problem.Message);
+        Assert.Equal(counted.Problem.Message, streamed.Problem.Message);
+        Assert.Equal(lastWhole, read[^1].RowNumber);
+    }
+
+    [Fact]
+    public void Xls_WithoutDamage_ReadsEveryRow_WhateverTheRecordLengths()
+    {
+        object?[][] rows = [["Name", "Department"], .. Enumerable.Range(0, 50).Select(i => new object?[] { $"XLS-{i}", new string('x', i * 40) })];
+        var path = files.Write("long.xls", BiffWorkbook.Create("Clients", rows));
+
+        using var file = files.Open(path);
+
+        Assert.Equal(50, file.CountRows());
+        Assert.Equal(new string('x', 49 * 40), file.ReadRows().Last()[1]);
+    }
 }

@@ -7,16 +7,34 @@ namespace Rollouter.Import.Importing.Reading.Xls;
 /// The error cells of a legacy .xls (BIFF8) workbook, which ExcelDataReader 3.6 reads as empty cells: a BOOLERR
 /// record holding an error (#N/A typed in) and a FORMULA record whose cached result is an error. A light scan: the
 /// compound file's directory and allocation table, then the record headers of each sheet, reading only the bodies of
-/// these two records. Anything it does not understand (an encrypted workbook, an older BIFF version, a damaged file)
-/// gives no error cells, never a refusal: ExcelDataReader decides whether the file is readable.
+/// these two records, and the row of every cell record. Anything it does not understand (an encrypted workbook, an
+/// older BIFF version, a damaged compound file) gives no error cells, never a refusal: ExcelDataReader decides whether
+/// the file is readable. One kind of damage it does report: a record whose length runs past the end of its sheet (the
+/// next sheet's start, or the end of the workbook stream). ExcelDataReader skips such a record and ends the sheet
+/// there without a word, so every row below it would be lost silently.
 /// </summary>
 internal static class BiffErrorCells
 {
     private const uint EndOfChain = 0xFFFFFFFE;
     private const int Bof = 0x0809, Eof = 0x000A, BoundSheet = 0x0085, FilePass = 0x002F, BoolErr = 0x0205, Formula = 0x0006;
 
-    /// <summary>Per sheet name, its error cells by <see cref="Key"/>, the error as Excel shows it; null when unknown.</summary>
-    public static Dictionary<string, Dictionary<long, string>>? Read(Stream file)
+    /// <summary>The records that hold a cell, each starting with its row (0-based) and column.</summary>
+    private static readonly HashSet<int> CellRecords =
+    [
+        0x0006, // FORMULA
+        0x00BD, // MULRK
+        0x00BE, // MULBLANK
+        0x00D6, // RSTRING
+        0x00FD, // LABELSST
+        0x0201, // BLANK
+        0x0203, // NUMBER
+        0x0204, // LABEL
+        0x0205, // BOOLERR
+        0x027E, // RK
+    ];
+
+    /// <summary>Per sheet name, what the scan found in it; null when unknown.</summary>
+    public static Dictionary<string, BiffSheet>? Read(Stream file)
     {
         try
         {
@@ -30,7 +48,7 @@ internal static class BiffErrorCells
 
     public static long Key(int row, int column) => ((long)row << 16) | (uint)column;
 
-    private static Dictionary<string, Dictionary<long, string>>? Scan(Stream file)
+    private static Dictionary<string, BiffSheet>? Scan(Stream file)
     {
         using var workbook = CompoundStream.OpenWorkbook(file);
         if (workbook is null)
@@ -43,12 +61,12 @@ internal static class BiffErrorCells
 
         // The globals: BIFF8 only, not encrypted; the sheets' names and where their records start.
         var sheets = new List<(string Name, long Offset)>();
-        if (!Next(workbook, header, body, out var type, out var length) || type != Bof || length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(body) != 0x0600)
+        if (!Next(workbook, workbook.Length, header, body, out var type, out var length, out _) || type != Bof || length < 2 || BinaryPrimitives.ReadUInt16LittleEndian(body) != 0x0600)
         {
             return null;
         }
 
-        while (Next(workbook, header, body, out type, out length) && type != Eof)
+        while (Next(workbook, workbook.Length, header, body, out type, out length, out _) && type != Eof)
         {
             if (type == FilePass)
             {
@@ -64,15 +82,25 @@ internal static class BiffErrorCells
             }
         }
 
-        var result = new Dictionary<string, Dictionary<long, string>>(StringComparer.Ordinal);
+        var result = new Dictionary<string, BiffSheet>(StringComparer.Ordinal);
         foreach (var (name, offset) in sheets)
         {
+            // A sheet's records end where the next sheet's begin, or with the workbook stream.
+            var end = sheets.Select(s => s.Offset).Where(o => o > offset).DefaultIfEmpty(workbook.Length).Min();
             var errors = new Dictionary<long, string>();
+            int? damagedAfterRow = null;
             workbook.Position = offset;
-            if (Next(workbook, header, body, out type, out _) && type == Bof)
+            if (Next(workbook, end, header, body, out type, out _, out _) && type == Bof)
             {
-                while (Next(workbook, header, body, out type, out length) && type != Eof)
+                var lastRow = -1;
+                bool pastEnd;
+                while (Next(workbook, end, header, body, out type, out length, out pastEnd) && type != Eof)
                 {
+                    if (CellRecords.Contains(type) && length >= 2)
+                    {
+                        lastRow = Math.Max(lastRow, BinaryPrimitives.ReadUInt16LittleEndian(body));
+                    }
+
                     var error = type switch
                     {
                         BoolErr when length >= 8 && body[7] == 1 => Text(body[6]),
@@ -84,28 +112,53 @@ internal static class BiffErrorCells
                         errors[Key(BinaryPrimitives.ReadUInt16LittleEndian(body), BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(2)))] = error;
                     }
                 }
+
+                if (pastEnd)
+                {
+                    // Cells come in row order: when the damaged record names a later row than the last cell read, that
+                    // row was read whole; otherwise (the same row, or a row that cannot be trusted) it may miss cells.
+                    var damagedRow = CellRecords.Contains(type) && length >= 2 ? BinaryPrimitives.ReadUInt16LittleEndian(body) : -1;
+                    damagedAfterRow = damagedRow > lastRow ? lastRow + 1 : Math.Max(lastRow, 0);
+                }
             }
 
-            result[name] = errors;
+            result[name] = new BiffSheet(errors, damagedAfterRow);
         }
 
         return result;
     }
 
-    /// <summary>The next record; only the bodies of the records the scan looks at are read, the others skipped.</summary>
-    private static bool Next(Stream stream, byte[] header, byte[] body, out int type, out int length)
+    /// <summary>
+    /// The next record before <paramref name="end"/>; only the bodies of the records the scan looks at are read (of a
+    /// cell record, its row and column), the others skipped. A record whose length runs past the end is not read:
+    /// false, with <paramref name="pastEnd"/> set, and of a cell record the start of its body when it lies before the end.
+    /// </summary>
+    private static bool Next(Stream stream, long end, byte[] header, byte[] body, out int type, out int length, out bool pastEnd)
     {
         type = length = 0;
-        if (stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
+        pastEnd = false;
+        if (stream.Position + 4 > end || stream.ReadAtLeast(header, 4, throwOnEndOfStream: false) < 4)
         {
             return false;
         }
 
         type = BinaryPrimitives.ReadUInt16LittleEndian(header);
         length = BinaryPrimitives.ReadUInt16LittleEndian(header.AsSpan(2));
-        if (type is Bof or BoundSheet or FilePass or BoolErr or Formula && length <= body.Length)
+        if (stream.Position + length > end)
         {
-            var wanted = type == Formula ? Math.Min(length, 14) : length;
+            pastEnd = true;
+            var available = (int)Math.Min(Math.Min(length, 4), end - stream.Position);
+            if (!CellRecords.Contains(type) || available < 2 || stream.ReadAtLeast(body.AsSpan(0, available), available, throwOnEndOfStream: false) < available)
+            {
+                length = 0;
+            }
+
+            return false;
+        }
+
+        var wanted = type is Bof or BoundSheet or FilePass or BoolErr ? length : CellRecords.Contains(type) ? Math.Min(length, 14) : 0;
+        if (wanted > 0 && wanted <= body.Length)
+        {
             if (stream.ReadAtLeast(body.AsSpan(0, wanted), wanted, throwOnEndOfStream: false) < wanted)
             {
                 return false;
@@ -116,7 +169,7 @@ internal static class BiffErrorCells
         }
 
         stream.Position += length;
-        return stream.Position <= stream.Length;
+        return true;
     }
 
     private static string Text(byte code) => code switch
@@ -329,3 +382,11 @@ internal static class BiffErrorCells
         }
     }
 }
+
+/// <summary>What <see cref="BiffErrorCells"/> found in one sheet.</summary>
+/// <param name="Errors">The error cells by <see cref="BiffErrorCells.Key"/>, the error as Excel shows it.</param>
+/// <param name="DamagedAfterRow">
+/// When a record runs past the sheet's end: the rows above the damaged record, which are whole (as the spreadsheet
+/// numbers them; 0 when the damage comes before any cell); null for a sheet whose records are intact.
+/// </param>
+internal sealed record BiffSheet(Dictionary<long, string> Errors, int? DamagedAfterRow);

@@ -10,7 +10,8 @@ namespace Rollouter.Import.Importing.Reading.Xls;
 /// password, which Excel opens without asking), and workbooks in an encrypted package. Hidden rows come from a zero
 /// row height, hidden columns from a zero column width, merged cells from the sheet; ExcelDataReader 3.6 does not
 /// expose auto-filters or error cells (an error cell reads as empty): a legacy .xls's error cells are found by a light
-/// scan of its records (<see cref="BiffErrorCells"/>). Opening reads every sheet once, for its rows with values and its
+/// scan of its records (<see cref="BiffErrorCells"/>), which also finds a record running past its sheet's end: such a
+/// sheet is read up to the damage, then refused. Opening reads every sheet once, for its rows with values and its
 /// hidden rows.
 /// </summary>
 internal sealed class XlsWorkbook : WorkbookFile
@@ -35,30 +36,30 @@ internal sealed class XlsWorkbook : WorkbookFile
     public static XlsWorkbook Open(Func<Stream> openStream, SpreadsheetFormat format, ReaderLimits limits)
     {
         using var reader = CreateReader(openStream);
-        Dictionary<string, Dictionary<long, string>>? errors = null;
+        Dictionary<string, BiffSheet>? scanned = null;
         if (format == SpreadsheetFormat.Xls)
         {
             using var stream = openStream();
-            errors = BiffErrorCells.Read(stream);
+            scanned = BiffErrorCells.Read(stream);
         }
 
         var facts = new List<SheetFacts>();
         do
         {
-            facts.Add(ReadFacts(reader, limits, errors?.GetValueOrDefault(reader.Name)));
+            facts.Add(ReadFacts(reader, limits, scanned?.GetValueOrDefault(reader.Name)));
         }
         while (reader.NextResult());
 
         return new XlsWorkbook(openStream, format, [.. facts]);
     }
 
-    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new XlsSheetSource(openStream, sheet, facts[sheet].Errors).ReadRaw(columnCap);
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => Source(sheet).ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options)
     {
         var f = facts[sheet];
         return new OpenedSheet(Format, Sheets, f.Name, options with { Sheet = f.Name, Delimiter = null, Encoding = null },
-            new XlsSheetSource(openStream, sheet, f.Errors))
+            Source(sheet))
         {
             HiddenRows = f.HiddenRows,
             HiddenColumns = f.HiddenColumns,
@@ -67,9 +68,11 @@ internal sealed class XlsWorkbook : WorkbookFile
         };
     }
 
-    private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits, Dictionary<long, string>? errors)
+    private XlsSheetSource Source(int sheet) => new(openStream, sheet, facts[sheet].Name, facts[sheet].Errors, facts[sheet].DamagedAfterRow);
+
+    private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits, BiffSheet? scanned)
     {
-        errors ??= [];
+        var errors = scanned?.Errors ?? [];
         var errorRows = errors.Keys.Select(k => (int)(k >> 16)).ToHashSet();
         var hiddenRows = new List<(int First, int Last)>();
         var rowsWithValues = 0;
@@ -124,7 +127,8 @@ internal sealed class XlsWorkbook : WorkbookFile
         var merged = (reader.MergeCells ?? [])
             .Select(m => $"{ColumnLetters.FromIndex(m.FromColumn)}{m.FromRow + 1}:{ColumnLetters.FromIndex(m.ToColumn)}{m.ToRow + 1}")
             .ToList();
-        return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged, errors);
+        return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged, errors,
+            scanned?.DamagedAfterRow);
     }
 
     /// <summary>
@@ -154,10 +158,11 @@ internal sealed class XlsWorkbook : WorkbookFile
 
     private sealed record SheetFacts(
         string Name, bool Hidden, int RowsWithValues, List<(int First, int Last)> HiddenRows, List<(int First, int Last)> HiddenColumns, List<string> MergedRanges,
-        Dictionary<long, string> Errors);
+        Dictionary<long, string> Errors, int? DamagedAfterRow);
 
     /// <param name="errors">The sheet's error cells (<see cref="BiffErrorCells.Key"/>), which ExcelDataReader reads as empty.</param>
-    private sealed class XlsSheetSource(Func<Stream> openStream, int index, Dictionary<long, string> errors) : SheetSource
+    /// <param name="damagedAfterRow">The whole rows above a record that runs past the sheet's end (<see cref="BiffSheet.DamagedAfterRow"/>).</param>
+    private sealed class XlsSheetSource(Func<Stream> openStream, int index, string name, Dictionary<long, string> errors, int? damagedAfterRow) : SheetSource
     {
         public override IEnumerable<RawRow> ReadRaw(int columnCap)
         {
@@ -171,6 +176,11 @@ internal sealed class XlsWorkbook : WorkbookFile
             var number = 0;
             while (reader.Read())
             {
+                if (damagedAfterRow is { } whole && number >= whole)
+                {
+                    throw Damaged(whole);
+                }
+
                 row.Reset(++number, reader.RowHeight == 0);
                 for (var c = 0; c < reader.FieldCount; c++)
                 {
@@ -197,7 +207,20 @@ internal sealed class XlsWorkbook : WorkbookFile
 
                 yield return row;
             }
+
+            if (damagedAfterRow is { } damaged)
+            {
+                throw Damaged(damaged);
+            }
         }
+
+        /// <summary>
+        /// ExcelDataReader skips a record whose length runs past the sheet's end and ends the sheet there: every row
+        /// below it would be missing without a word.
+        /// </summary>
+        private ImportFileException Damaged(int after) => new(FileProblemKind.Corrupt, after > 0
+            ? $"The file is damaged after row {after.ToString(CultureInfo.InvariantCulture)} of sheet \"{name}\": a record below it runs past the end of the sheet, so the rows below row {after.ToString(CultureInfo.InvariantCulture)} cannot be read. If Excel opens it, save it again there (File › Save As, Excel Workbook .xlsx) and upload that copy."
+            : $"The file is damaged: a record of sheet \"{name}\" runs past the end of the sheet, so its rows cannot be read. If Excel opens it, save it again there (File › Save As, Excel Workbook .xlsx) and upload that copy.");
 
         /// <summary>
         /// The cell's format as this reader understands it. ExcelDataReader gives a date for any format it takes for
