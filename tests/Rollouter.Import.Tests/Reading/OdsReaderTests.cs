@@ -126,6 +126,48 @@ public sealed class OdsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Ods_DatesAndDurations_ReadAsTheirDataStylesShowThem_AsASerialInTheSameExcelFormat()
+    {
+        // A date style without hours (DD.MM.YYYY) shows the date only, one with hours the date and time; a time style
+        // that wraps at 24 hours (HH:MM:SS) the time of day, one that does not ([HH]:MM:SS, N1) the whole duration.
+        var path = files.Ods("dates.ods",
+            """
+            <table:table table:name="Clients">
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>V1</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Stamp</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Clock</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Uptime</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Lap</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>Elapsed</text:p></table:table-cell>
+              </table:table-row>
+              <table:table-row>
+                <table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell>
+                <table:table-cell table:style-name="day" office:value-type="date" office:date-value="2026-12-31T18:00:00"><text:p>31.12.2026</text:p></table:table-cell>
+                <table:table-cell table:style-name="stamp" office:value-type="date" office:date-value="2026-12-31T18:00:00"><text:p>31.12.2026 18:00</text:p></table:table-cell>
+                <table:table-cell table:style-name="clock" office:value-type="date" office:date-value="2026-12-31T18:00:00"><text:p>18:00:00</text:p></table:table-cell>
+                <table:table-cell table:style-name="duration" office:value-type="date" office:date-value="1899-12-31T12:00:00"><text:p>36:00:00</text:p></table:table-cell>
+                <table:table-cell table:style-name="clock" office:value-type="time" office:time-value="PT36H00M00S"><text:p>12:00:00</text:p></table:table-cell>
+                <table:table-cell table:style-name="duration" office:value-type="time" office:time-value="PT36H00M00S"><text:p>36:00:00</text:p></table:table-cell>
+              </table:table-row>
+            </table:table>
+            """,
+            Styles + """
+            <number:date-style style:name="N36"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
+            <number:date-style style:name="N50"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/><number:text> </number:text><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/></number:date-style>
+            <number:time-style style:name="N40"><number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/><number:text>:</number:text><number:seconds number:style="long"/></number:time-style>
+            <style:style style:name="day" style:family="table-cell" style:data-style-name="N36"/>
+            <style:style style:name="stamp" style:family="table-cell" style:data-style-name="N50"/>
+            <style:style style:name="clock" style:family="table-cell" style:data-style-name="N40"/>
+            """);
+
+        using var file = files.Open(path);
+
+        TestFiles.AssertCells(file.SampleRows[0], "PC-1", "2026-12-31", "2026-12-31T18:00:00", "18:00:00", "36:00:00", "12:00:00", "36:00:00");
+    }
+
+    [Fact]
     public void Ods_HiddenRowsColumnsSheetsMergesAndFilter_WarnedLikeXlsx()
     {
         var path = files.Ods("hidden.ods",

@@ -288,6 +288,30 @@ public sealed class RealWorldWorkbookTests : IDisposable
         }
     }
 
+    [Fact]
+    public void IsoDateTimeCells_ReadAsTheSerialInTheSameFormat_DateOnlyDateTimeTimeAndElapsed()
+    {
+        // Strict .xlsx (and openpyxl's iso_dates) store t="d" ISO values. Columns: dd.mm.yyyy, built-in 22 (date and
+        // time), built-in 21 (time of day), [h]:mm:ss, built-in 46 ([h]:mm:ss without its code), General.
+        const string Header = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>V1</t></is></c><c r="B1" t="inlineStr"><is><t>Stamp</t></is></c><c r="C1" t="inlineStr"><is><t>Clock</t></is></c><c r="D1" t="inlineStr"><is><t>Uptime</t></is></c><c r="E1" t="inlineStr"><is><t>Setup</t></is></c><c r="F1" t="inlineStr"><is><t>Plain</t></is></c></row>
+            """;
+        const string NumFmts = """<numFmt numFmtId="164" formatCode="dd\.mm\.yyyy"/><numFmt numFmtId="165" formatCode="[h]:mm:ss"/>""";
+        const string CellXfs = """<xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="22"/><xf numFmtId="21"/><xf numFmtId="165"/><xf numFmtId="46"/>""";
+        var serials = files.RawXlsx("serials.xlsx", Header + """
+            <row r="2"><c r="A2" s="1"><v>46387.75</v></c><c r="B2" s="2"><v>46387.75</v></c><c r="C2" s="3"><v>46387.75</v></c><c r="D2" s="4"><v>1.5</v></c><c r="E2" s="5"><v>1.5</v></c></row>
+            """, numFmts: NumFmts, cellXfs: CellXfs);
+        var iso = files.RawXlsx("iso.xlsx", Header + """
+            <row r="2"><c r="A2" s="1" t="d"><v>2026-12-31T18:00:00</v></c><c r="B2" s="2" t="d"><v>2026-12-31T18:00:00</v></c><c r="C2" s="3" t="d"><v>2026-12-31T18:00:00</v></c><c r="D2" s="4" t="d"><v>1900-01-01T12:00:00</v></c><c r="E2" s="5" t="d"><v>1900-01-01T12:00:00</v></c><c r="F2" t="d"><v>2026-12-31T18:00:00</v></c></row>
+            """, numFmts: NumFmts, cellXfs: CellXfs);
+
+        using var fromSerials = files.Open(serials);
+        using var fromIso = files.Open(iso);
+
+        TestFiles.AssertCells(fromIso.SampleRows[0], "2026-12-31", "2026-12-31T18:00:00", "18:00:00", "36:00:00", "36:00:00", "2026-12-31T18:00:00");
+        Assert.Equal(fromSerials.SampleRows[0].Cells.Take(5), fromIso.SampleRows[0].Cells.Take(5));
+    }
+
     /// <summary>A four-column table with its header in <paramref name="headerRow"/> and 20 rows below.</summary>
     private static void Table(IXLWorksheet sheet, int headerRow)
     {

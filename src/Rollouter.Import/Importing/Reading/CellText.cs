@@ -22,6 +22,14 @@ internal enum NumberFormatKind : byte
     Elapsed,
 }
 
+/// <summary>Which day a workbook counts its serial numbers from (see <see cref="CellText.Serial"/>).</summary>
+internal enum DateSystem : byte
+{
+    Excel1900,
+    Excel1904,
+    OpenDocument,
+}
+
 internal readonly record struct NumberFormat(NumberFormatKind Kind, int Digits = 0, string? Code = null)
 {
     public static readonly NumberFormat General = new(NumberFormatKind.Number);
@@ -274,6 +282,43 @@ internal static class CellText
         }
 
         return string.Concat(pieces);
+    }
+
+    /// <summary>
+    /// A date-time stored as an ISO value (Strict .xlsx's <c>t="d"</c>, .ods's <c>office:date-value</c>) as its format
+    /// shows it, the same text the serial number gives in that format: a date format shows the date only (18:00 or
+    /// not), a date-time format the date and time, a time format the time of day, an elapsed-time format the duration
+    /// since the workbook's day zero. Without a date or time format, the date, and its time when it is not midnight.
+    /// </summary>
+    public static string IsoDate(DateTime value, NumberFormat format, DateSystem system)
+    {
+        value = RoundToSecond(value);
+        return format.Kind switch
+        {
+            NumberFormatKind.Date => Date(value, withTime: false),
+            NumberFormatKind.DateTime => Date(value, withTime: true),
+            NumberFormatKind.Time => value.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+            NumberFormatKind.Elapsed => Format(Serial(value, system), format, system == DateSystem.Excel1904),
+            _ => Date(value, value.TimeOfDay != TimeSpan.Zero),
+        };
+    }
+
+    /// <summary>
+    /// The serial number of a date-time, the inverse of <see cref="TryDate"/>: in Excel's 1900 system 1900-01-01 is 1
+    /// (and day zero, 1899-12-31, is 0), before March 1900 one less than the days since 1899-12-30 because of the
+    /// phantom 29 February; in the 1904 system the days since 1904-01-01; in OpenDocument the days since 1899-12-30
+    /// (LibreOffice's default null date).
+    /// </summary>
+    public static double Serial(DateTime value, DateSystem system)
+    {
+        var epoch = system == DateSystem.Excel1904 ? Epoch1904 : Epoch1900;
+        var days = (value.Date - epoch).Days;
+        if (system == DateSystem.Excel1900 && days is >= 1 and <= 60)
+        {
+            days--;
+        }
+
+        return days + value.TimeOfDay.TotalDays;
     }
 
     public static string Date(DateTime value, bool withTime) =>

@@ -127,6 +127,7 @@ internal sealed class OdsStyles
         var dataKind = NumberFormatKind.Number;
         var zeros = 0;
         var wraps = true;
+        var clock = false;
 
         // A number style's integer code with its texts ("DE" before the number, "-" embedded in it), as an Excel code.
         var code = new StringBuilder();
@@ -173,6 +174,7 @@ internal sealed class OdsStyles
                         NumberFormatKind.Elapsed => new NumberFormat(NumberFormatKind.Time),
                         NumberFormatKind.ZeroPadded when zeros > 1 => new NumberFormat(NumberFormatKind.ZeroPadded, zeros, integer),
                         NumberFormatKind.Percent => new NumberFormat(NumberFormatKind.Percent),
+                        NumberFormatKind.Date => new NumberFormat(clock ? NumberFormatKind.DateTime : NumberFormatKind.Date),
                         _ => NumberFormat.General,
                     };
                     dataStyle = null;
@@ -216,6 +218,7 @@ internal sealed class OdsStyles
                     };
                     wraps = xml.GetAttribute("truncate-on-overflow", Ns.Number) != "false";
                     zeros = 0;
+                    clock = false;
                     code.Clear();
                     literals = conditional = inText = false;
                     numberAt = -1;
@@ -241,6 +244,10 @@ internal sealed class OdsStyles
                     _ = int.TryParse(xml.GetAttribute("position", Ns.Number), NumberStyles.Integer, CultureInfo.InvariantCulture, out var position);
                     embedded.Add((position, ""));
                     literals = inText = true;
+                    break;
+                case "hours" or "minutes" or "seconds" or "am-pm" when dataStyle is not null && dataKind == NumberFormatKind.Date:
+                    // A date style that shows the time of day too.
+                    clock = true;
                     break;
                 case "map" when dataStyle is not null:
                     // Another style for some values (negative ones): the texts of this one are not those of every value.
@@ -668,17 +675,29 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
             "percentage" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) =>
                 (CellText.Format(share, new NumberFormat(NumberFormatKind.Percent), false), false),
             "date" when value is not null && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date) =>
-                (CellText.Date(date, CellText.RoundToSecond(date).TimeOfDay != TimeSpan.Zero), false),
-            "time" when value is not null && TryDuration(value, out var duration) =>
-                (CellText.Format(duration.TotalDays, styles.FormatOf(style) is { Kind: NumberFormatKind.Elapsed } elapsed || duration.TotalDays >= 1
-                    ? new NumberFormat(NumberFormatKind.Elapsed, Code: "[h]:mm:ss")
-                    : new NumberFormat(NumberFormatKind.Time), false), false),
+                (CellText.IsoDate(date, styles.FormatOf(style), DateSystem.OpenDocument), false),
+            "time" when value is not null && TryDuration(value, out var duration) => (Duration(duration, styles.FormatOf(style)), false),
             "boolean" => (value is "true" or "1" ? "TRUE" : "FALSE", false),
             "string" when value is not null => (value, false),
             _ => (length > 0 ? paragraphs : value, false),
         };
         return (text, isError, ReferenceEquals(text, paragraphs) ? length : -1);
     }
+
+    /// <summary>
+    /// A time value (<c>office:time-value</c>, a duration such as PT36H) as its style shows it, as the serial number
+    /// 1.5 shows in the same format: a time style that does not wrap at 24 hours (<c>[HH]:MM:SS</c>) the whole duration
+    /// ("36:00:00"), one that wraps the time of day ("12:00:00"); without a time style, the whole duration from a day
+    /// on and the time of day below it.
+    /// </summary>
+    private static string Duration(TimeSpan duration, NumberFormat format) => format.Kind switch
+    {
+        NumberFormatKind.Elapsed => CellText.Format(duration.TotalDays, format, false),
+        NumberFormatKind.Time => CellText.Format(duration.TotalDays - Math.Floor(duration.TotalDays), format, false),
+        _ => CellText.Format(duration.TotalDays, duration.TotalDays >= 1
+            ? new NumberFormat(NumberFormatKind.Elapsed, Code: CellText.ElapsedHoursCode)
+            : new NumberFormat(NumberFormatKind.Time), false),
+    };
 
     /// <summary>
     /// The text of the cell's paragraphs (joined by line breaks), with spaces, tabs and line breaks expanded, as far as

@@ -224,18 +224,11 @@ internal sealed class XlsxSheetSource(
 
     private NumberFormat Format(int style) => (uint)style < (uint)formats.Length ? formats[style] : NumberFormat.General;
 
-    private static string IsoDate(string value, NumberFormat format)
-    {
-        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date))
-        {
-            return value;
-        }
-
-        date = CellText.RoundToSecond(date);
-        return format.Kind == NumberFormatKind.Time
-            ? date.ToString("HH:mm:ss", CultureInfo.InvariantCulture)
-            : CellText.Date(date, date.TimeOfDay != TimeSpan.Zero || format.Kind == NumberFormatKind.DateTime);
-    }
+    /// <summary>An ISO date-time cell (<c>t="d"</c>, as Strict Open XML stores dates) as its format shows it, as the serial would be.</summary>
+    private string IsoDate(string value, NumberFormat format) =>
+        DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date)
+            ? CellText.IsoDate(date, format, date1904 ? DateSystem.Excel1904 : DateSystem.Excel1900)
+            : value;
 
     /// <summary>Element and attribute names atomized in the reader's name table, compared by reference.</summary>
     internal sealed class Names(XmlNameTable table)
