@@ -161,6 +161,38 @@ public sealed class RealWorldWorkbookTests : IDisposable
             && w.Message.StartsWith($"Sheet \"Clients\" is read: the sheet before it, \"{cover}\", holds no table", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Export Summary")]
+    [InlineData("Exportübersicht")]
+    public void NumbersExportSummaryFirst_TheTableBehindItIsRead_AndTheWarningSaysWhatTheSummaryIs(string summaryName)
+    {
+        // Apple Numbers puts this sheet first when it exports to Excel; the name is translated, its table is not.
+        var path = files.Path($"numbers-{Guid.NewGuid():N}.xlsx");
+        using (var workbook = new XLWorkbook())
+        {
+            var summary = workbook.AddWorksheet(summaryName);
+            summary.Cell(1, 1).Value = "This document was exported from Numbers. Each table was converted to an Excel worksheet. All other objects on each Numbers sheet were placed on separate worksheets. Please be aware that formula calculations may differ in Excel.";
+            summary.Range(1, 1, 1, 3).Merge();
+            summary.Cell(3, 1).Value = "Numbers Sheet Name";
+            summary.Cell(3, 2).Value = "Numbers Table Name";
+            summary.Cell(3, 3).Value = "Excel Worksheet Name";
+            summary.Cell(4, 1).Value = "Sheet 1";
+            summary.Cell(4, 2).Value = "Table 1";
+            summary.Cell(4, 3).Value = "Sheet 1 - Table 1";
+            Table(workbook.AddWorksheet("Sheet 1 - Table 1"), 1);
+            workbook.SaveAs(path);
+        }
+
+        using var file = files.Open(path);
+
+        Assert.Equal("Sheet 1 - Table 1", file.Sheet);
+        Assert.Equal(1, file.HeaderRow);
+        Assert.Equal(["Name", "Status", "Installed", "Count"], file.Columns.Select(c => c.Header));
+        var warning = Assert.Single(file.Warnings, w => w.Kind == FileWarningKind.SheetChosen);
+        Assert.Equal($"Sheet \"Sheet 1 - Table 1\" is read: the sheet before it, \"{summaryName}\", is the summary Apple Numbers adds when it exports a document, not a table to import. Choose another sheet under File settings if that is wrong.",
+            warning.Message);
+    }
+
     [Fact]
     public void EmptyAndHeaderOnlyAndTitleOnlySheetsFirst_TheSheetWithRowsIsRead()
     {

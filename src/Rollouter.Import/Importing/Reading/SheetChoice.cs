@@ -3,8 +3,9 @@ namespace Rollouter.Import.Importing.Reading;
 /// <summary>
 /// Which sheet of a workbook is read: the one the options name, or else the first visible sheet that holds a table
 /// (a header with a row below it that would be imported). Sheets are passed over when they are empty, hold one row (a
-/// title, or a header without rows), or look like a cover page: named "Read me", "Instructions" and the like, or
-/// holding sentences in one column. When no sheet holds a table, the first one with rows is read, and the mapping step
+/// title, or a header without rows), or look like a cover page: named "Read me", "Instructions" and the like, holding
+/// sentences in one column, or the "Export Summary" that Apple Numbers puts first when it exports a document (a
+/// sentence, then a table of its sheets: "Numbers Sheet Name | Numbers Table Name | Excel Worksheet Name"). When no sheet holds a table, the first one with rows is read, and the mapping step
 /// says why nothing is imported (every row hidden, say), so that File settings can fix it.
 /// </summary>
 internal static class SheetChoice
@@ -12,7 +13,7 @@ internal static class SheetChoice
     private static readonly string[] CoverNames =
     [
         "readme", "read me", "instruction", "help", "cover", "info", "about", "notes", "legend", "contents", "changelog",
-        "anleitung", "hinweis", "deckblatt", "legende", "inhalt", "erläuterung", "erlaeuterung",
+        "export summary", "anleitung", "hinweis", "deckblatt", "legende", "inhalt", "erläuterung", "erlaeuterung",
     ];
 
     public static (int Sheet, IReadOnlyList<FileWarning> Warnings) Choose(WorkbookFile workbook, ParseOptions options, ReaderLimits limits)
@@ -34,8 +35,9 @@ internal static class SheetChoice
 
             // The sheet detection chose, or one behind sheets without a table: the mapping step says so on every visit.
             var before = Enumerable.Range(0, index).Where(i => !sheets[i].Hidden).ToList();
-            return before.Count > 0 && !sheets[index].Hidden && before.All(i => Rank(workbook, i, options.IncludeHiddenRows, limits) < MaxRank)
-                ? (index, [Passed(sheets, before, index)])
+            var ranks = before.ToDictionary(i => i, i => Rank(workbook, i, options.IncludeHiddenRows, limits));
+            return before.Count > 0 && !sheets[index].Hidden && ranks.Values.All(r => r.Rank < MaxRank)
+                ? (index, [Passed(sheets, before, index, ranks)])
                 : (index, []);
         }
 
@@ -52,9 +54,11 @@ internal static class SheetChoice
 
         var best = candidates[0];
         var bestRank = -1;
+        var ranked = new Dictionary<int, (int Rank, bool NumbersSummary)>();
         foreach (var i in candidates)
         {
-            var rank = Rank(workbook, i, options.IncludeHiddenRows, limits);
+            ranked[i] = Rank(workbook, i, options.IncludeHiddenRows, limits);
+            var rank = ranked[i].Rank;
             if (rank > bestRank)
             {
                 (best, bestRank) = (i, rank);
@@ -71,40 +75,62 @@ internal static class SheetChoice
             return (best, []);
         }
 
-        return (best, [Passed(sheets, [.. candidates.TakeWhile(i => i != best)], best)]);
+        return (best, [Passed(sheets, [.. candidates.TakeWhile(i => i != best)], best, ranked)]);
     }
 
-    private static FileWarning Passed(IReadOnlyList<SheetInfo> sheets, List<int> before, int chosen)
+    /// <summary>Why the sheets before the chosen one were passed over: Numbers' export summary by name, the others hold no table.</summary>
+    private static FileWarning Passed(IReadOnlyList<SheetInfo> sheets, List<int> before, int chosen, Dictionary<int, (int Rank, bool NumbersSummary)> ranked)
     {
-        var passed = before.Select(i => $"\"{sheets[i].Name}\"").ToList();
+        const string Summary = "the summary Apple Numbers adds when it exports a document";
+        bool IsSummary(int i) => ranked.TryGetValue(i, out var r) && r.NumbersSummary;
+        var reason = before.Count == 1
+            ? IsSummary(before[0])
+                ? $"the sheet before it, \"{sheets[before[0]].Name}\", is {Summary}, not a table to import"
+                : $"the sheet before it, \"{sheets[before[0]].Name}\", holds no table to import"
+            : $"the sheets before it, {string.Join(", ", before.Select(i => IsSummary(i) ? $"\"{sheets[i].Name}\" ({Summary})" : $"\"{sheets[i].Name}\""))}, hold no table to import";
         return new FileWarning(FileWarningKind.SheetChosen,
-            $"Sheet \"{sheets[chosen].Name}\" is read: {(passed.Count == 1 ? "the sheet before it, " + passed[0] + ", holds" : "the sheets before it, " + string.Join(", ", passed) + ", hold")} no table to import. Choose another sheet under File settings if that is wrong.");
+            $"Sheet \"{sheets[chosen].Name}\" is read: {reason}. Choose another sheet under File settings if that is wrong.");
     }
 
     private const int MaxRank = 3;
 
-    /// <summary>3: a table; 2: a table on a cover-like sheet; 1: rows but no table (all hidden, say); 0: nothing.</summary>
-    private static int Rank(WorkbookFile workbook, int sheet, bool includeHidden, ReaderLimits limits)
+    /// <summary>
+    /// 3: a table; 2: a table on a cover-like sheet; 1: rows but no table (all hidden, say); 0: nothing. And whether the
+    /// sheet is the export summary of Apple Numbers.
+    /// </summary>
+    private static (int Rank, bool NumbersSummary) Rank(WorkbookFile workbook, int sheet, bool includeHidden, ReaderLimits limits)
     {
         if (workbook.Sheets[sheet].Rows is 0)
         {
-            return 0;
+            return (0, false);
         }
 
         var window = HeaderDetection.Window(workbook.Rows(sheet, limits.MaxColumns + 1));
         if (window.Count == 0)
         {
-            return 0;
+            return (0, false);
         }
 
+        var summary = IsNumbersSummary(workbook.Sheets[sheet].Name, window);
         var (hasTable, _) = HeaderDetection.Table(window, includeHidden);
         if (!hasTable)
         {
-            return window.Count > 1 ? 1 : 0;
+            return (window.Count > 1 ? 1 : 0, summary);
         }
 
-        return IsCoverName(workbook.Sheets[sheet].Name) || IsProse(window) ? 2 : 3;
+        return (summary || IsCoverName(workbook.Sheets[sheet].Name) || IsProse(window) ? 2 : 3, summary);
     }
+
+    /// <summary>
+    /// The sheet Apple Numbers puts first when it exports a document to Excel: named "Export Summary" (in English), a
+    /// first row "This document was exported from Numbers. …", and a table "Numbers Sheet Name | Numbers Table Name |
+    /// Excel Worksheet Name" listing where each table went.
+    /// </summary>
+    private static bool IsNumbersSummary(string name, List<RowSnapshot> window) =>
+        name.Trim().Equals("Export Summary", StringComparison.OrdinalIgnoreCase)
+        || window.Any(r => r.Cells.Any(c =>
+            c.Text.Trim().Equals("Numbers Sheet Name", StringComparison.OrdinalIgnoreCase)
+            || c.Text.TrimStart().StartsWith("This document was exported from Numbers", StringComparison.OrdinalIgnoreCase)));
 
     private static bool IsCoverName(string name)
     {
