@@ -73,18 +73,25 @@ public sealed class TestFiles : IDisposable
         string beforeSheetData = "",
         string afterSheetData = "",
         string? sharedStringsXml = null,
-        string workbookAfterSheets = "")
+        string workbookAfterSheets = "",
+        string workbookRelationships = "",
+        IReadOnlyDictionary<string, string>? moreParts = null)
     {
         var parts = new Dictionary<string, string>
         {
             ["[Content_Types].xml"] = """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>""",
             ["_rels/.rels"] = """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""",
             ["xl/workbook.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr{(date1904 ? " date1904=\"1\"" : "")}/><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets>{workbookAfterSheets}</workbook>""",
-            ["xl/_rels/workbook.xml.rels"] = """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>""",
+            ["xl/_rels/workbook.xml.rels"] = $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>{workbookRelationships}</Relationships>""",
             ["xl/worksheets/sheet1.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}">{beforeSheetData}<sheetData>{sheetData}</sheetData>{afterSheetData}</worksheet>""",
             ["xl/sharedStrings.xml"] = sharedStringsXml ?? $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">{string.Concat((sharedStrings ?? []).Select(s => $"<si><t>{System.Security.SecurityElement.Escape(s)}</t></si>"))}</sst>""",
             ["xl/styles.xml"] = $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><numFmts>{numFmts}</numFmts><cellStyleXfs count="1"><xf numFmtId="0"/></cellStyleXfs><cellXfs>{cellXfs ?? "<xf numFmtId=\"0\"/>"}</cellXfs></styleSheet>""",
         };
+        foreach (var (name, text) in moreParts ?? new Dictionary<string, string>())
+        {
+            parts[name] = text;
+        }
+
         return Zip(fileName, parts);
     }
 

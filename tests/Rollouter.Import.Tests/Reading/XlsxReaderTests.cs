@@ -565,4 +565,74 @@ public sealed class XlsxReaderTests : IDisposable
         workbook.SaveAs(path);
         return path;
     }
+
+    private const string RichDataSheet =
+        """
+        <row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Country</t></is></c><c r="C1" t="inlineStr"><is><t>Lookup</t></is></c></row>
+        <row r="2"><c r="A2" t="inlineStr"><is><t>PC-1</t></is></c><c r="B2" t="e" vm="1"><v>#VALUE!</v></c><c r="C2" t="e"><v>#N/A</v></c></row>
+        <row r="3"><c r="A3" t="inlineStr"><is><t>PC-2</t></is></c><c r="B3" t="e" vm="2"><v>#VALUE!</v></c></row>
+        <row r="4"><c r="A4" t="inlineStr"><is><t>PC-3</t></is></c><c r="B4" t="e" vm="3"><v>#VALUE!</v></c></row>
+        <row r="5"><c r="A5" t="inlineStr"><is><t>PC-4</t></is></c><c r="B5" t="e" vm="7"><v>#VALUE!</v></c></row>
+        """;
+
+    [Fact]
+    public void Excel365DataTypesAndPicturesInCells_ReadAsExcelShowsThem_APictureOrAnUnknownOneIsARowErrorSayingWhatToDo()
+    {
+        // Excel 365 stores a data type (Geography here) or a picture placed in a cell as #VALUE! with value metadata:
+        // vm → metadata.xml's valueMetadata → futureMetadata XLRICHVALUE → rich value → its _DisplayString.
+        const string Rich = "http://schemas.microsoft.com/office/spreadsheetml/2017/richdata";
+        static string Block(int i) => $$"""<bk><extLst><ext uri="{3e2802c4-a4d2-4d8b-9148-e3be6c30e623}"><xlrd:rvb i="{{i}}"/></ext></extLst></bk>""";
+        var path = files.RawXlsx("datatypes.xlsx", RichDataSheet,
+            workbookRelationships: """
+                <Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sheetMetadata" Target="metadata.xml"/>
+                <Relationship Id="rId5" Type="http://schemas.microsoft.com/office/2017/06/relationships/rdRichValue" Target="richData/rdrichvalue.xml"/>
+                <Relationship Id="rId6" Type="http://schemas.microsoft.com/office/2017/06/relationships/rdRichValueStructure" Target="richData/rdrichvaluestructure.xml"/>
+                """,
+            moreParts: new Dictionary<string, string>
+            {
+                ["xl/metadata.xml"] = $"""
+                    <?xml version="1.0" encoding="UTF-8"?><metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:xlrd="{Rich}">
+                    <metadataTypes count="1"><metadataType name="XLRICHVALUE" minSupportedVersion="120000" copy="1" pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" clearComments="1" assign="1" coerce="1"/></metadataTypes>
+                    <futureMetadata name="XLRICHVALUE" count="3">{Block(0)}{Block(1)}{Block(2)}</futureMetadata>
+                    <valueMetadata count="3"><bk><rc t="1" v="0"/></bk><bk><rc t="1" v="1"/></bk><bk><rc t="1" v="2"/></bk></valueMetadata></metadata>
+                    """.Trim(),
+                ["xl/richData/rdrichvaluestructure.xml"] = $"""
+                    <?xml version="1.0" encoding="UTF-8"?><rvStructures xmlns="{Rich}" count="2">
+                    <s t="_linkedentity2"><k n="%EntityServiceId"/><k n="_DisplayString" t="s"/><k n="%EntityId" t="s"/><k n="%EntityCulture" t="s"/></s>
+                    <s t="_localImage"><k n="_rvRel:LocalImageIdentifier" t="i"/><k n="CalcOrigin" t="i"/></s></rvStructures>
+                    """.Trim(),
+                ["xl/richData/rdrichvalue.xml"] = $"""
+                    <?xml version="1.0" encoding="UTF-8"?><rvData xmlns="{Rich}" count="3">
+                    <rv s="0"><v>268435456</v><v>Germany</v><v>fd7b8dfb-e2b7-4f8f-8b9c-000000000001</v><v>en-US</v></rv>
+                    <rv s="1"><v>0</v><v>5</v></rv>
+                    <rv s="0"><v>268435456</v><v>Côte d'Ivoire</v><v>fd7b8dfb-e2b7-4f8f-8b9c-000000000002</v><v>en-US</v></rv></rvData>
+                    """.Trim(),
+            });
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        TestFiles.AssertCells(rows[0], "PC-1", "Germany", "#N/A");
+        Assert.Equal("cell C2 holds the Excel error #N/A", Assert.Single(rows[0].Issues).Message);
+        Assert.Equal("cell B3 holds a picture placed in the cell, which cannot be imported; delete the picture or type the value into the cell in Excel",
+            Assert.Single(rows[1].Issues).Message);
+        TestFiles.AssertCells(rows[2], "PC-3", "Côte d'Ivoire", null);
+        Assert.Empty(rows[2].Issues);
+        Assert.Equal("cell B5 holds an Excel data type or a picture in the cell; convert it to text in Excel (Data Types › Convert to Text)",
+            Assert.Single(rows[3].Issues).Message);
+        Assert.Equal("Germany", file.SampleRows[0][1]);
+    }
+
+    [Fact]
+    public void Excel365DataTypeWithoutItsRichDataParts_IsARowErrorSayingToConvertItToText()
+    {
+        var path = files.RawXlsx("datatypes-bare.xlsx", RichDataSheet);
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        Assert.Equal("cell B2 holds an Excel data type or a picture in the cell; convert it to text in Excel (Data Types › Convert to Text)",
+            rows[0].Issues[0].Message);
+        Assert.Equal("cell C2 holds the Excel error #N/A", rows[0].Issues[1].Message);
+    }
 }

@@ -1,7 +1,28 @@
 namespace Rollouter.Import.Importing.Reading;
 
+/// <summary>What a cell holds besides a value: each kind but <see cref="Value"/> is a row error naming the cell.</summary>
+internal enum CellKind : byte
+{
+    Value,
+
+    /// <summary>An Excel error (#N/A typed in, or a formula whose result is an error).</summary>
+    Error,
+
+    /// <summary>
+    /// An Excel 365 data type or a picture in the cell whose text could not be read: the sheet holds #VALUE! for it.
+    /// </summary>
+    RichValue,
+
+    /// <summary>A picture placed in the cell (Excel 365): the sheet holds #VALUE! for it.</summary>
+    Picture,
+}
+
 /// <summary>A cell as a format reader found it, before limits and labels apply.</summary>
-internal readonly record struct RawCell(int Column, string Text, bool IsError, int Length);
+internal readonly record struct RawCell(int Column, string Text, CellKind Kind, int Length)
+{
+    /// <summary>Whether the cell is a row error rather than a value (<see cref="CellKind"/>).</summary>
+    public bool IsError => Kind != CellKind.Value;
+}
 
 /// <summary>
 /// One row as a format reader produces it. The reader reuses the instance for the next row, so a consumer copies
@@ -28,21 +49,24 @@ internal sealed class RawRow(int columnCap)
         Cells.Clear();
     }
 
-    public void Add(int column, string text, bool isError = false, int length = -1)
+    public void Add(int column, string text, bool isError = false, int length = -1) =>
+        Add(column, text, isError ? CellKind.Error : CellKind.Value, length);
+
+    public void Add(int column, string text, CellKind kind, int length = -1)
     {
         if (text.Length == 0)
         {
             return;
         }
 
-        if (column > MaxColumn && (isError || !string.IsNullOrWhiteSpace(text)))
+        if (column > MaxColumn && (kind != CellKind.Value || !string.IsNullOrWhiteSpace(text)))
         {
             MaxColumn = column;
         }
 
         if (column < ColumnCap)
         {
-            Cells.Add(new RawCell(column, text, isError, length < 0 ? text.Length : length));
+            Cells.Add(new RawCell(column, text, kind, length < 0 ? text.Length : length));
         }
     }
 }

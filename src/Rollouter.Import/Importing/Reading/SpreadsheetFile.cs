@@ -307,7 +307,7 @@ public sealed class SpreadsheetFile : IDisposable
             sampleRow.Reset(s.Number, false);
             foreach (var cell in s.Cells)
             {
-                sampleRow.Add(cell.Column, cell.Text, cell.IsError, cell.Length);
+                sampleRow.Add(cell.Column, cell.Text, cell.Kind, cell.Length);
             }
 
             return file.ToSourceRow(sampleRow);
@@ -487,7 +487,12 @@ public sealed class SpreadsheetFile : IDisposable
             var text = cell.Text;
             if (cell.IsError)
             {
-                (issues ??= []).Add(new CellIssue(cell.Column, text, $"cell {Reference(cell, raw)} holds the Excel error {text}"));
+                (issues ??= []).Add(new CellIssue(cell.Column, text, cell.Kind switch
+                {
+                    CellKind.Picture => $"cell {Reference(cell, raw)} holds a picture placed in the cell, which cannot be imported; delete the picture or type the value into the cell in Excel",
+                    CellKind.RichValue => $"cell {Reference(cell, raw)} holds an Excel data type or a picture in the cell; convert it to text in Excel (Data Types › Convert to Text)",
+                    _ => $"cell {Reference(cell, raw)} holds the Excel error {text}",
+                }));
             }
             else if (cell.Length > Limits.MaxCellLength)
             {

@@ -7,11 +7,12 @@ namespace Rollouter.Import.Importing.Reading.Xlsx;
 /// Streams the rows of one worksheet part with an <see cref="XmlReader"/>; only shared strings and styles are held.
 /// The shared strings are the workbook's, disposed with this source when it <paramref name="ownsSharedStrings"/>.
 /// Formulas never calculated (no cached value, or any when the workbook asks to <paramref name="recalculate"/>) are
-/// noted by column in <paramref name="notes"/> as the rows are read.
+/// noted by column in <paramref name="notes"/> as the rows are read. A cell holding an Excel 365 rich value (a data type,
+/// a picture in the cell) reads as the text Excel shows for it (<paramref name="richValues"/>).
 /// </summary>
 internal sealed class XlsxSheetSource(
     Func<Stream> openStream, ReaderLimits limits, string part, SharedStrings sharedStrings, NumberFormat[] formats, bool date1904,
-    bool ownsSharedStrings = true, FormulaNotes? notes = null, bool recalculate = false) : SheetSource
+    bool ownsSharedStrings = true, FormulaNotes? notes = null, bool recalculate = false, RichValues? richValues = null) : SheetSource
 {
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
@@ -103,6 +104,7 @@ internal sealed class XlsxSheetSource(
             var column = -1;
             string? type = null;
             var style = 0;
+            var vm = 0;
             while (xml.MoveToNextAttribute())
             {
                 var name = xml.LocalName;
@@ -117,6 +119,10 @@ internal sealed class XlsxSheetSource(
                 else if (ReferenceEquals(name, names.S))
                 {
                     _ = int.TryParse(xml.Value, NumberStyles.None, CultureInfo.InvariantCulture, out style);
+                }
+                else if (ReferenceEquals(name, names.Vm))
+                {
+                    _ = int.TryParse(xml.Value, NumberStyles.None, CultureInfo.InvariantCulture, out vm);
                 }
             }
 
@@ -194,6 +200,18 @@ internal sealed class XlsxSheetSource(
                 case "b":
                     row.Add(column, value is "1" or "true" ? "TRUE" : "FALSE");
                     break;
+                case "e" when vm > 0:
+                    // An Excel 365 data type or picture in the cell: #VALUE! for programs without rich values.
+                    if ((richValues ?? RichValues.None).TryGetText(vm, out var shown))
+                    {
+                        row.Add(column, shown, length: (richValues ?? RichValues.None).LengthOf(vm));
+                    }
+                    else
+                    {
+                        row.Add(column, value ?? "#VALUE!", (richValues ?? RichValues.None).IsPicture(vm) ? CellKind.Picture : CellKind.RichValue);
+                    }
+
+                    break;
                 case "e":
                     row.Add(column, value ?? "#VALUE!", isError: true);
                     break;
@@ -252,5 +270,7 @@ internal sealed class XlsxSheetSource(
         public string S { get; } = table.Add("s");
 
         public string Hidden { get; } = table.Add("hidden");
+
+        public string Vm { get; } = table.Add("vm");
     }
 }

@@ -22,11 +22,13 @@ internal sealed class XlsxWorkbook : WorkbookFile
     private readonly NumberFormat[] formats;
     private readonly bool date1904;
     private readonly bool recalculate;
+    private readonly RichValues richValues;
     private SharedStrings? strings;
 
     private XlsxWorkbook(Func<Stream> openStream, ReaderLimits limits, List<(string Name, bool Hidden, string Part)> sheets,
-        XlsxSheetScan[] scans, NumberFormat[] formats, bool date1904, bool recalculate, SharedStrings strings)
+        XlsxSheetScan[] scans, NumberFormat[] formats, bool date1904, bool recalculate, SharedStrings strings, RichValues richValues)
     {
+        this.richValues = richValues;
         this.recalculate = recalculate;
         this.openStream = openStream;
         this.limits = limits;
@@ -63,18 +65,19 @@ internal sealed class XlsxWorkbook : WorkbookFile
         var stringsPart = rels.Values.FirstOrDefault(r => r.Type.EndsWith("/sharedStrings", StringComparison.Ordinal)).Target;
         var strings = new SharedStrings(openStream, limits, stringsPart is not null && package.Has(stringsPart) ? stringsPart : null);
         var scans = sheets.Select(s => package.Has(s.Part) ? XlsxSheetScan.Run(package, s.Part) : new XlsxSheetScan()).ToArray();
-        return new XlsxWorkbook(openStream, limits, sheets, scans, formats, date1904, recalculate, strings);
+        var richValues = RichValues.Read(package, rels, limits);
+        return new XlsxWorkbook(openStream, limits, sheets, scans, formats, date1904, recalculate, strings, richValues);
     }
 
     public override IEnumerable<RawRow> Rows(int sheet, int columnCap) =>
-        new XlsxSheetSource(openStream, limits, sheets[sheet].Part, Strings, formats, date1904, ownsSharedStrings: false).ReadRaw(columnCap);
+        new XlsxSheetSource(openStream, limits, sheets[sheet].Part, Strings, formats, date1904, ownsSharedStrings: false, richValues: richValues).ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options)
     {
         var (name, _, part) = sheets[sheet];
         var scan = scans[sheet];
         var notes = new FormulaNotes();
-        var source = new XlsxSheetSource(openStream, limits, part, Strings, formats, date1904, notes: notes, recalculate: recalculate);
+        var source = new XlsxSheetSource(openStream, limits, part, Strings, formats, date1904, notes: notes, recalculate: recalculate, richValues: richValues);
         strings = null;
         return new OpenedSheet(Format, Sheets, name, options with { Sheet = name, Delimiter = null, Encoding = null }, source)
         {
