@@ -33,6 +33,35 @@ public sealed class CsvReaderTests : IDisposable
         Assert.Equal(first, file.SampleRows[0][1]);
     }
 
+    [Fact]
+    public void Csv_GuessedAsMacRoman_IsWarnedAbout_AlsoWhenOpenedWithTheStoredSettings_NotOnceAnotherEncodingIsChosen()
+    {
+        // QA: a DOS code page 850 file (old ERP exports) puts its umlauts where Mac Roman has other letters: "Kîln".
+        var path = files.WriteText("erp.csv", "Name;Location\r\nDS-1;Köln\r\nDS-2;Düsseldorf\r\nDS-3;Bäckerei\r\n", Encoding.GetEncoding(850), bom: false);
+        const string Warning = "The file was read as Mac Roman (as Excel for Mac saves CSV files), judging by its accented letters: check the special characters in the sample rows, or choose another encoding under File settings (such as DOS code page 850 or Windows-1252).";
+
+        using var detected = files.Open(path);
+        using var stored = files.Open(path, detected.Options);
+        using var chosen = files.Open(path, detected.Options with { Encoding = "ibm850" });
+
+        Assert.Equal("macintosh", detected.Options.Encoding);
+        Assert.Equal("Kîln", detected.SampleRows[0][1]);
+        Assert.Contains(Warning, detected.Warnings.Select(w => w.Message));
+        Assert.Contains(Warning, stored.Warnings.Select(w => w.Message));
+        Assert.Equal("Köln", chosen.SampleRows[0][1]);
+        Assert.DoesNotContain(chosen.Warnings, w => w.Message.Contains("Mac Roman", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Csv_Windows1252OrUtf8_GetNoEncodingWarning()
+    {
+        using var windows = files.Open(files.WriteText("windows.csv", Umlauts, TestFiles.Windows1252, bom: false));
+        using var utf8 = files.Open(files.WriteText("utf8.csv", Umlauts, new UTF8Encoding(false), bom: false));
+
+        Assert.Empty(windows.Warnings);
+        Assert.Empty(utf8.Warnings);
+    }
+
     [Theory]
     [InlineData("Name;Notes\r\nPC-1;“Don’t move” – Windows™ Pro…\r\nPC-2;Küche\r\n")]
     [InlineData("Name;Notes\r\nPC-1;Vašek’s desk, “Müller”\r\nPC-2;Café, Straße, Élise\r\n")]

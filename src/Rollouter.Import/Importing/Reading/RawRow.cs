@@ -139,6 +139,9 @@ internal sealed record OpenedSheet(
     /// <summary>False when the encoding was detected: a message then cannot advise choosing another one at upload.</summary>
     public bool EncodingChosen { get; init; } = true;
 
+    /// <summary>A CSV file read as Mac Roman because detection guessed it (<see cref="Csv.CsvSource.LooksLikeMacRoman(Func{Stream})"/>): warned about.</summary>
+    public bool MacRomanGuessed { get; init; }
+
     /// <summary>What the reader notes about formulas while it reads rows (shared with the sheet's source).</summary>
     public FormulaNotes Formulas { get; init; } = new();
 }

@@ -46,6 +46,9 @@ public enum FileWarningKind
 
     /// <summary>A row is the totals row of an Excel table ("Total", SUBTOTAL formulas): it is not imported.</summary>
     TotalsRow,
+
+    /// <summary>A CSV file read as Mac Roman, guessed from its accented letters: the user checks them or chooses another encoding.</summary>
+    EncodingGuessed,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

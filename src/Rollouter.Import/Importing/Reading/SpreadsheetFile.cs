@@ -280,6 +280,12 @@ public sealed class SpreadsheetFile : IDisposable
             warnings.Add(new FileWarning(FileWarningKind.ReadAsOneColumn, OneColumnMessage(header, likely)));
         }
 
+        if (opened.MacRomanGuessed)
+        {
+            warnings.Add(new FileWarning(FileWarningKind.EncodingGuessed,
+                "The file was read as Mac Roman (as Excel for Mac saves CSV files), judging by its accented letters: check the special characters in the sample rows, or choose another encoding under File settings (such as DOS code page 850 or Windows-1252)."));
+        }
+
         if (options.UnnamedColumns is null)
         {
             // Until the counting pass has looked at every row, the sample tells which columns without a header hold values.

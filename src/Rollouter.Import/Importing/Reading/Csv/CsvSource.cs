@@ -41,8 +41,11 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             chosen = DetectDelimiter(openStream, encoding, preamble, length);
         }
 
+        // Mac Roman is a guess from the letters it decodes, and DOS code page 850 puts its accented letters at the same
+        // bytes: the file is warned about while Mac Roman is what detection gives (also once stored with the import).
+        var macRomanGuessed = name == "macintosh" && (options.Encoding is null || DetectEncoding(openStream, head).Name == "macintosh");
         var source = new CsvSource(openStream, encoding, preamble, chosen, limits.MaxCellLength);
-        return new CsvFile(source, new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false), name, chosen);
+        return new CsvFile(source, new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false), name, chosen, macRomanGuessed);
     }
 
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
@@ -348,7 +351,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 }
 
 /// <summary>A CSV file as a workbook of one sheet, named after the file.</summary>
-internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding, char delimiter) : WorkbookFile
+internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding, char delimiter, bool macRomanGuessed) : WorkbookFile
 {
     public override SpreadsheetFormat Format => SpreadsheetFormat.Csv;
 
@@ -360,5 +363,6 @@ internal sealed class CsvFile(CsvSource source, SheetInfo sheet, string encoding
         new(Format, Sheets, null, options with { Sheet = null, Encoding = encoding, Delimiter = delimiter }, source)
         {
             EncodingChosen = options.Encoding is not null,
+            MacRomanGuessed = macRomanGuessed,
         };
 }
