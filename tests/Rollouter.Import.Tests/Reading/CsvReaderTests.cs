@@ -34,6 +34,38 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     [Fact]
+    public void Csv_Utf8WithByteOrderMark_AndAWindows1252Byte_IsRefusedNamingTheLine()
+    {
+        byte[] bytes = [.. Encoding.UTF8.GetPreamble(), .. Encoding.ASCII.GetBytes("Name;Location\r\nDS-1;Berlin\r\nDS-2;K"), 0xF6, .. Encoding.ASCII.GetBytes("ln\r\n")];
+
+        var problem = files.Problem(files.Write("bom.csv", bytes));
+
+        Assert.Equal(FileProblemKind.InvalidEncoding, problem.Kind);
+        Assert.Equal("The file starts as UTF-8 (with a byte order mark), but line 3 holds bytes that UTF-8 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.", problem.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Csv_Utf16WithAStrayByteOrALoneSurrogate_IsRefusedNamingTheLine(bool byteOrderMark)
+    {
+        // With a mark, a stray byte at the end (line 4, after the last line break); without one (UTF-16 known by its
+        // zero bytes), half a surrogate pair in line 2.
+        var text = Encoding.Unicode.GetBytes("Name;Location\r\nDS-1;Berlin\r\nDS-2;Köln\r\n");
+        byte[] bytes = byteOrderMark
+            ? [0xFF, 0xFE, .. text, 0x41]
+            : [.. Encoding.Unicode.GetBytes("Name;Location\r\nDS-1;B"), 0x00, 0xD8, .. Encoding.Unicode.GetBytes("erlin\r\nDS-2;Köln\r\n")];
+
+        var problem = files.Problem(files.Write("utf16.csv", bytes));
+
+        Assert.Equal(FileProblemKind.InvalidEncoding, problem.Kind);
+        Assert.Equal(byteOrderMark
+            ? "The file starts as UTF-16 (with a byte order mark), but line 4 holds bytes that UTF-16 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again."
+            : "The file starts as UTF-16, but line 2 holds bytes that UTF-16 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.",
+            problem.Message);
+    }
+
+    [Fact]
     public void Csv_GuessedAsMacRoman_IsWarnedAbout_AlsoWhenOpenedWithTheStoredSettings_NotOnceAnotherEncodingIsChosen()
     {
         // QA: a DOS code page 850 file (old ERP exports) puts its umlauts where Mac Roman has other letters: "Kîln".

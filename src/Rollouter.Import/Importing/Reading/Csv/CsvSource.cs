@@ -26,6 +26,15 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
                 $"The file is not valid UTF-8: line {LineOf(openStream, offset).ToString("N0", CultureInfo.InvariantCulture)} holds bytes that UTF-8 cannot decode; choose another encoding (for example Windows-1252).");
         }
 
+        // Detection takes UTF-8 by its byte order mark and UTF-16 by its mark or zero bytes without reading further:
+        // a byte further down that the encoding cannot decode is named by its line, as under File settings.
+        if (options.Encoding is null && InvalidLine(openStream, name, preamble) is long line)
+        {
+            var label = name == "utf-8" ? "UTF-8" : "UTF-16";
+            throw new ImportFileException(FileProblemKind.InvalidEncoding,
+                $"The file starts as {label}{(preamble > 0 ? " (with a byte order mark)" : "")}, but line {line.ToString("N0", CultureInfo.InvariantCulture)} holds bytes that {label} cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.");
+        }
+
         char chosen;
         if (options.Delimiter is char d)
         {
@@ -285,6 +294,61 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         }
 
         return carry > 0 ? offset : null;
+    }
+
+    /// <summary>
+    /// The line (1-based) of the first bytes a detected UTF-8 (with its byte order mark) or UTF-16 file cannot decode;
+    /// null when every byte is valid, or for other encodings (detected UTF-8 without a mark was checked whole, and the
+    /// single-byte encodings decode every byte).
+    /// </summary>
+    private static long? InvalidLine(Func<Stream> openStream, string name, int preamble) => name switch
+    {
+        "utf-8" when preamble > 0 => FindInvalidUtf8(openStream, preamble) is long offset ? LineOf(openStream, offset) : null,
+        "utf-16" or "utf-16BE" => FindInvalidUtf16(openStream, preamble, bigEndian: name == "utf-16BE"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The line of the first invalid UTF-16 in the file: a low surrogate without a high one before it, a high one
+    /// without a low one after it, or a last byte without its pair; null when the whole file is valid.
+    /// </summary>
+    internal static long? FindInvalidUtf16(Func<Stream> openStream, int skip, bool bigEndian)
+    {
+        using var stream = openStream();
+        stream.Position = skip;
+        var buffer = new byte[1 << 16];
+        long line = 1;
+        var high = false;
+        var carry = 0;
+        int n;
+        while ((n = stream.Read(buffer, carry, buffer.Length - carry)) > 0)
+        {
+            var total = carry + n;
+            var even = total & ~1;
+            for (var i = 0; i < even; i += 2)
+            {
+                var unit = bigEndian ? (buffer[i] << 8) | buffer[i + 1] : buffer[i] | (buffer[i + 1] << 8);
+                var isLow = unit is >= 0xDC00 and <= 0xDFFF;
+                if (high != isLow)
+                {
+                    return line;
+                }
+
+                high = unit is >= 0xD800 and <= 0xDBFF;
+                if (unit == '\n')
+                {
+                    line++;
+                }
+            }
+
+            carry = total - even;
+            if (carry > 0)
+            {
+                buffer[0] = buffer[even];
+            }
+        }
+
+        return high || carry > 0 ? line : null;
     }
 
     /// <summary>The length of <paramref name="span"/> without a multi-byte sequence cut off at its end.</summary>
