@@ -433,7 +433,7 @@ public sealed class ImportLifecycle(
         {
             saved = await SaveAsync(import, null, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
         {
             // Another request corrected the same cell at the same moment: its correction stands.
             return Problem.Conflict($"Import {importId} was corrected meanwhile: reload it.");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,34 @@ public sealed class DatabaseBusyTests(ShortBusyTimeoutWebFactory factory) : ICla
         Assert.Contains("The database is busy", text, StringComparison.Ordinal);
         Assert.Contains(DatabaseBusy.Message, text, StringComparison.Ordinal);
         Assert.DoesNotContain("Something went wrong", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SavesThatTellATakenNameOrAConflict_WhileAnotherWriteHoldsTheDatabase_Are503Too()
+    {
+        // QA: these catch the refused save to say "the name is taken" or "someone else changed it", and did so of a
+        // database that was only busy.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        int workflowId;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            workflowId = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Workflows.Select(w => w.Id).FirstAsync();
+        }
+        var name = $"Busy {Guid.NewGuid().ToString("N")[..8]}";
+
+        var (inventory, field) = await factory.WhileAnotherWriteAsync(async () => (
+            await client.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", new { name, workflowId, customFieldIds = Array.Empty<int>() }),
+            await client.PostAsJsonAsync("/api/custom-fields", new { name, type = "Input" })));
+
+        foreach (var refused in new[] { inventory, field })
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(DatabaseBusy.Message, (await ApiTestClient.ReadAsync(refused))["detail"]?.GetValue<string>());
+        }
+
+        Assert.Equal(HttpStatusCode.Created,
+            (await client.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", new { name, workflowId, customFieldIds = Array.Empty<int>() })).StatusCode);
     }
 
     [Fact]

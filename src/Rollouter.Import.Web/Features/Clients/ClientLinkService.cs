@@ -156,7 +156,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
         {
             // Another request gave one of the clients an advanced link meanwhile: the membership's key refused it.
             db.ChangeTracker.Clear();

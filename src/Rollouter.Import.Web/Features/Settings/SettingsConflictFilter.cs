@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
 using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Features.Settings;
@@ -20,7 +21,8 @@ public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilte
     public void OnException(ExceptionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Exception is not DbUpdateException)
+        // A database that kept the save waiting past its timeout is no conflict: the 503 "try again" (DatabaseBusy).
+        if (context.Exception is not DbUpdateException || BusyDatabase.Is(context.Exception))
         {
             return;
         }

@@ -1,6 +1,4 @@
-using Microsoft.Data.SqlClient;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Rollouter.Import.Data;
 
 namespace Rollouter.Import.Web.Infrastructure.Problems;
 
@@ -12,15 +10,6 @@ namespace Rollouter.Import.Web.Infrastructure.Problems;
 /// </summary>
 public static class DatabaseBusy
 {
-    /// <summary>SQLITE_BUSY and SQLITE_LOCKED.</summary>
-    private static readonly int[] SqliteBusy = [5, 6];
-
-    /// <summary>PostgreSQL's lock_not_available (a lock_timeout ran out).</summary>
-    private const string PostgresLockNotAvailable = "55P03";
-
-    /// <summary>SQL Server's "Lock request time out period exceeded".</summary>
-    private const int SqlServerLockTimeout = 1222;
-
     /// <summary>Seconds a client is asked to wait before it tries again.</summary>
     public const int RetryAfterSeconds = 30;
 
@@ -29,18 +18,6 @@ public static class DatabaseBusy
         "The database is busy with another write (an import writing its clients, for instance), so this could not be " +
         "done now. Try again in a minute.";
 
-    public static bool Is(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SqliteException sqlite && SqliteBusy.Contains(sqlite.SqliteErrorCode)
-                || e is PostgresException { SqlState: PostgresLockNotAvailable }
-                || e is SqlException { Number: SqlServerLockTimeout })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether the request failed for a database that kept it waiting (<see cref="BusyDatabase.Is"/>).</summary>
+    public static bool Is(Exception? exception) => BusyDatabase.Is(exception);
 }

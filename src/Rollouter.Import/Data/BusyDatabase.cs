@@ -1,0 +1,39 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Rollouter.Import.Data;
+
+/// <summary>What a database's refusal means, where the code must tell a busy database from a refused row.</summary>
+public static class BusyDatabase
+{
+    /// <summary>SQLITE_BUSY and SQLITE_LOCKED.</summary>
+    private static readonly int[] SqliteBusy = [5, 6];
+
+    /// <summary>PostgreSQL's lock_not_available (a lock_timeout ran out).</summary>
+    private const string PostgresLockNotAvailable = "55P03";
+
+    /// <summary>SQL Server's "Lock request time out period exceeded".</summary>
+    private const int SqlServerLockTimeout = 1222;
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one inside it) says the database kept the statement waiting past its
+    /// timeout for another connection's lock: on SQLite, one write at a time, a save made while an import writes its
+    /// clients. Nothing of the statement was kept; the same request later succeeds. A handler that turns a refused
+    /// save (<c>DbUpdateException</c>) into "the name is taken" or "someone else changed it" lets this one through.
+    /// </summary>
+    public static bool Is(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SqliteException sqlite && SqliteBusy.Contains(sqlite.SqliteErrorCode)
+                || e is PostgresException { SqlState: PostgresLockNotAvailable }
+                || e is SqlException { Number: SqlServerLockTimeout })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
