@@ -137,6 +137,10 @@ try
         app.UseHsts();
     }
 
+    // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
+    // Outside the exception handlers, so that a request's line gives the status its answer had (503 for a busy
+    // database, 507 for a full disk), not the 500 of the exception they turned into it; they log the exception.
+    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
     // The API answers every error, its own or ASP.NET Core's (an unknown address, a method not allowed, an exception), with
     // problem details; the pages with the error pages.
     app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
@@ -162,8 +166,6 @@ try
         pages.UseStatusCodePagesWithReExecute("/error/{0}");
     });
     app.UseOriginCheck(app.Configuration);
-    // The app's own logger (the static one stays the bootstrap logger), so that request lines reach the configured sinks.
-    app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetService<Serilog.ILogger>());
     app.UseHeadAsGet();
     app.UseRouting();
     app.UseMethodNotAllowed();

@@ -36,6 +36,12 @@ public sealed class DatabaseBusyTests(ShortBusyTimeoutWebFactory factory) : ICla
         var problem = await ApiTestClient.ReadAsync(refused);
         Assert.Equal(DatabaseBusy.Message, problem["detail"]?.GetValue<string>());
         Assert.Equal(HttpStatusCode.Created, (await client.UploadAsync(rolloutId, laptops, "free.csv", Csv())).StatusCode);
+        // QA: the request's log line said 500, what the monitoring counts, though the answer was a 503.
+        var line = Assert.Single(factory.Logs.Events, e =>
+            e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal) &&
+            Equals(CapturedLogEvents.Value(e, "RequestPath"), $"/api/rollouts/{rolloutId}/imports") &&
+            Equals(CapturedLogEvents.Value(e, "StatusCode"), 503));
+        Assert.NotNull(line);
     }
 
     [Fact]
@@ -125,6 +131,14 @@ public sealed class DatabaseBusyTests(ShortBusyTimeoutWebFactory factory) : ICla
 /// <summary>The app on SQLite with a busy timeout of 1 s, and a way to hold its database's write lock meanwhile.</summary>
 public sealed class ShortBusyTimeoutWebFactory : RolloutWebFactory
 {
+    public CapturedLogEvents Logs { get; } = new();
+
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
+    }
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["ConnectionStrings:Sqlite"] = "Data Source=rollouter.db;Default Timeout=1",
