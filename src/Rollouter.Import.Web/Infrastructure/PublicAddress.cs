@@ -22,9 +22,11 @@ public static class PublicAddress
         return Uri.TryCreate(publicUrl.Trim(), UriKind.Absolute, out var uri)
                && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
+               // The app's pages link to its root (/rollouts, /account/login): it cannot be served under a path.
+               && uri.AbsolutePath == "/"
             ? null
-            : $"{Setting} must be the app's address as its users reach it, with http:// or https:// and without a query " +
-              $"(e.g. https://rollouter.example.com/); \"{publicUrl}\" is not.";
+            : $"{Setting} must be the app's address as its users reach it, with http:// or https://, without a path " +
+              $"or a query (e.g. https://rollouter.example.com/): the app is served at the root of its address; \"{publicUrl}\" is not.";
     }
 
     /// <summary>

@@ -23,7 +23,9 @@ public sealed partial class StartupConfigurationTests
     [InlineData("Rollouter__Imports__Workers", "0", "Rollouter:Imports:Workers must be between 1 and 64.")]
     [InlineData("Rollouter__Imports__MaxFileBytes", "-5", "Rollouter:Imports:MaxFileBytes must be a positive number of bytes.")]
     [InlineData("Rollouter__SignIn__FailuresPerEmail", "0", "Rollouter:SignIn:FailuresPerEmail must be 1 or more.")]
-    [InlineData("Rollouter__PublicUrl", "rollouter.example.com", "Rollouter:PublicUrl must be the app's address as its users reach it, with http:// or https:// and without a query (e.g. https://rollouter.example.com/); \"rollouter.example.com\" is not.")]
+    [InlineData("Rollouter__PublicUrl", "rollouter.example.com", "Rollouter:PublicUrl must be the app's address as its users reach it, with http:// or https://, without a path or a query (e.g. https://rollouter.example.com/): the app is served at the root of its address; \"rollouter.example.com\" is not.")]
+    // QA: a path was taken, and the sign-in's ReturnUrl, made of the app's own root paths, led out of it.
+    [InlineData("Rollouter__PublicUrl", "https://rollouter.example.com/app/", "Rollouter:PublicUrl must be the app's address as its users reach it, with http:// or https://, without a path or a query (e.g. https://rollouter.example.com/): the app is served at the root of its address; \"https://rollouter.example.com/app/\" is not.")]
     public async Task ABadSetting_StopsTheStart_NamingTheSetting(string variable, string value, string message)
     {
         var (exitCode, said, databaseTouched) = await StartAsync(new() { [variable] = value });
