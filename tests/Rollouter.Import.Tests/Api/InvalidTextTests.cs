@@ -87,6 +87,25 @@ public abstract class InvalidTextTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Api_AUtf16CsvWithHalfASurrogatePair_IsUploaded_AndWrittenWithU_FFFD()
+    {
+        // Excel's "Unicode Text" (UTF-16 with a byte order mark) of a cell whose emoji LEFT() cut in two.
+        var (client, _, rolloutId, laptopsId) = await OwnRolloutAsync();
+        var name = Unique("U16-");
+        byte[] bytes = [0xFF, 0xFE, .. Rollouter.Import.Tests.Reading.TestFiles.Utf16Units($"Name,Description\r\n{name}\uD800,IT \uD83D\r\n", bigEndian: false)];
+
+        var upload = await client.UploadAsync(rolloutId, laptopsId, "u16.csv", bytes);
+
+        Assert.True(upload.StatusCode == HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
+        var import = await ApiTestClient.ReadAsync(upload);
+        await MapNameAndDescriptionAsync(client, import.Id());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        var written = await factory.WithDbAsync(db => db.Clients.Where(c => c.Name == name + "\uFFFD").Select(c => c.Description).ToListAsync());
+        Assert.Equal(["IT \uFFFD"], written);
+    }
+
+    [Fact]
     public async Task Api_AnXlsxWithHalfASurrogatePair_IsCheckedAndWritten_AndAFailedRowKeepsItsCells()
     {
         var (client, identifier, rolloutId, laptopsId) = await OwnRolloutAsync();

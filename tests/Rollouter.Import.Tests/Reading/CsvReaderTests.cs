@@ -47,22 +47,77 @@ public sealed class CsvReaderTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Csv_Utf16WithAStrayByteOrALoneSurrogate_IsRefusedNamingTheLine(bool byteOrderMark)
+    public void Csv_Utf16WithAStrayByteAtTheEnd_IsRefusedNamingTheLine(bool byteOrderMark)
     {
-        // With a mark, a stray byte at the end (line 4, after the last line break); without one (UTF-16 known by its
-        // zero bytes), half a surrogate pair in line 2.
+        // A last byte without its partner (line 4, after the last line break): the file is cut or damaged. With a mark,
+        // or known as UTF-16 by its zero bytes.
         var text = Encoding.Unicode.GetBytes("Name;Location\r\nDS-1;Berlin\r\nDS-2;Köln\r\n");
-        byte[] bytes = byteOrderMark
-            ? [0xFF, 0xFE, .. text, 0x41]
-            : [.. Encoding.Unicode.GetBytes("Name;Location\r\nDS-1;B"), 0x00, 0xD8, .. Encoding.Unicode.GetBytes("erlin\r\nDS-2;Köln\r\n")];
+        byte[] bytes = byteOrderMark ? [0xFF, 0xFE, .. text, 0x41] : [.. text, 0x41];
 
         var problem = files.Problem(files.Write("utf16.csv", bytes));
 
         Assert.Equal(FileProblemKind.InvalidEncoding, problem.Kind);
         Assert.Equal(byteOrderMark
             ? "The file starts as UTF-16 (with a byte order mark), but line 4 holds bytes that UTF-16 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again."
-            : "The file starts as UTF-16, but line 2 holds bytes that UTF-16 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.",
+            : "The file starts as UTF-16, but line 4 holds bytes that UTF-16 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.",
             problem.Message);
+    }
+
+    [Theory]
+    [InlineData("utf-16", true, null)]
+    [InlineData("utf-16", false, null)]
+    [InlineData("utf-16BE", true, null)]
+    [InlineData("utf-16", true, "utf-16")]
+    [InlineData("utf-16BE", false, "utf-16BE")]
+    public void Csv_Utf16WithHalfASurrogatePair_ReadsItAsUFFFD_AndKeepsTheEmoji(string encoding, bool byteOrderMark, string? chosen)
+    {
+        // Excel's "Unicode Text" is UTF-16, where LEFT() cutting an emoji leaves its first half (decision 0044); built
+        // here, not in attributes, since an attribute's string loses a lone surrogate on its way through metadata.
+        // Its bytes unit by unit: .NET's encoder would write U+FFFD for the lone surrogates already.
+        var bigEndian = encoding == "utf-16BE";
+        var text = "Name;Location\r\nDS-1\uD83D;Berlin \uD83D\uDE00\r\nDS-2;\uDE00Köln\uD83D\r\n";
+        byte[] bytes = [.. byteOrderMark ? (bigEndian ? [0xFE, 0xFF] : [0xFF, 0xFE]) : Array.Empty<byte>(), .. TestFiles.Utf16Units(text, bigEndian)];
+
+        using var file = files.Open(files.Write("unicode.csv", bytes), chosen is null ? null : new ParseOptions { Encoding = chosen });
+
+        Assert.Equal(encoding, file.Options.Encoding);
+        TestFiles.AssertCells(file.SampleRows[0], "DS-1\uFFFD", "Berlin \uD83D\uDE00");
+        TestFiles.AssertCells(file.SampleRows[1], "DS-2", "\uFFFDKöln\uFFFD");
+    }
+
+    [Theory]
+    [InlineData(false, null)]
+    [InlineData(true, null)]
+    [InlineData(false, "utf-8")]
+    public void Csv_Utf8WithAnEncodedHalfOfASurrogatePair_ReadsItAsUFFFD_AsUtf8(bool byteOrderMark, string? chosen)
+    {
+        // ED A0 BD is U+D83D written as if it were a character (Java's modified UTF-8, CESU-8, Python's surrogatepass):
+        // not valid UTF-8, but half a surrogate pair, so U+FFFD (decision 0044), and the file is still UTF-8 (its "ö"
+        // is not read as Windows-1252's "Ã¶"). Both halves of a pair written so are two: CESU-8's emoji reads as two U+FFFD.
+        byte[] bytes =
+        [
+            .. byteOrderMark ? Encoding.UTF8.GetPreamble() : [],
+            .. Encoding.UTF8.GetBytes("Name;Location\r\nDS-1"), 0xED, 0xA0, 0xBD, .. Encoding.UTF8.GetBytes(";Köln\r\nDS-2;x"),
+            0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80, .. Encoding.UTF8.GetBytes("\r\nDS-3;"), 0xED, 0xBF, 0xBF,
+        ];
+
+        using var file = files.Open(files.Write("cesu.csv", bytes), chosen is null ? null : new ParseOptions { Encoding = chosen });
+
+        Assert.Equal("utf-8", file.Options.Encoding);
+        TestFiles.AssertCells(file.SampleRows[0], "DS-1\uFFFD", "Köln");
+        TestFiles.AssertCells(file.SampleRows[1], "DS-2", "x\uFFFD\uFFFD");
+        TestFiles.AssertCells(file.SampleRows[2], "DS-3", "\uFFFD");
+    }
+
+    [Fact]
+    public void Csv_Utf8WithByteOrderMark_AndAByteUtf8CannotDecodeNextToAnEncodedSurrogate_IsStillRefusedNamingTheLine()
+    {
+        byte[] bytes = [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes("Name;Location\r\nDS-1"), 0xED, 0xA0, 0x80, .. Encoding.ASCII.GetBytes(";x\r\nDS-2;K"), 0xF6, .. Encoding.ASCII.GetBytes("ln\r\n")];
+
+        var problem = files.Problem(files.Write("bom.csv", bytes));
+
+        Assert.Equal(FileProblemKind.InvalidEncoding, problem.Kind);
+        Assert.Equal("The file starts as UTF-8 (with a byte order mark), but line 3 holds bytes that UTF-8 cannot decode; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.", problem.Message);
     }
 
     [Fact]

@@ -18,6 +18,10 @@ public sealed class TestFiles : IDisposable
     public static void AssertCells(SourceRow row, params string?[] expected) =>
         Assert.Equal((IEnumerable<string?>)expected, (IEnumerable<string?>)row.Cells);
 
+    /// <summary>A text's UTF-16 code units as bytes, lone surrogates too (.NET's encoder writes U+FFFD for them).</summary>
+    public static byte[] Utf16Units(string text, bool bigEndian) =>
+        [.. text.SelectMany(c => bigEndian ? new[] { (byte)(c >> 8), (byte)c } : [(byte)c, (byte)(c >> 8)])];
+
     public string Path(string fileName) => System.IO.Path.Combine(folder, fileName);
 
     public string Write(string fileName, byte[] bytes)

@@ -20,6 +20,12 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     public static WorkbookFile Open(Func<Stream> openStream, byte[] head, long length, string fileName, ParseOptions options, ReaderLimits limits)
     {
         var (name, encoding, preamble) = options.Encoding is null ? DetectEncoding(openStream, head) : ChosenEncoding(options.Encoding, head);
+        if (name == "utf-8")
+        {
+            // Half a surrogate pair encoded as UTF-8 (ED A0 80) reads as U+FFFD, as in UTF-16 and .xlsx (decision 0044).
+            openStream = EncodedSurrogatesReplaced.Wrap(openStream);
+        }
+
         if (options.Encoding is not null && name == "utf-8" && FindInvalidUtf8(openStream, preamble) is long offset)
         {
             throw new ImportFileException(FileProblemKind.InvalidEncoding,
@@ -68,7 +74,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         };
 
         // UTF-8 (checked byte by byte when the file was opened) is parsed as it is; other encodings through a strict
-        // decoder, so that bytes the encoding cannot decode stop the read instead of turning into replacement characters.
+        // decoder, so that bytes the encoding cannot decode stop the read instead of turning into replacement characters
+        // (UTF-16's half of a surrogate pair aside: it reads as U+FFFD, decision 0044).
         using var reader = encoding is UTF8Encoding
             ? CsvReader.Create(stream, options)
             : CsvReader.Create(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16), options);
@@ -173,7 +180,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             return (name, Create(name), 0);
         }
 
-        if (FindInvalidUtf8(openStream, 0) is null)
+        if (FindInvalidUtf8(EncodedSurrogatesReplaced.Wrap(openStream), 0) is null)
         {
             return ("utf-8", Create("utf-8"), 0);
         }
@@ -256,12 +263,16 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         return (name, Create(name), bom.Length > 0 && head.StartsWith(bom) ? bom.Length : 0);
     }
 
-    /// <summary>Strict decoders: bytes the encoding cannot decode are an error, never a silent replacement character.</summary>
+    /// <summary>
+    /// Strict decoders: bytes the encoding cannot decode are an error, never a silent replacement character. Half a
+    /// surrogate pair is valid bytes for a text that is not valid: U+FFFD (decision 0044; UTF-8's encoded surrogates
+    /// are replaced before, by <see cref="EncodedSurrogatesReplaced"/>).
+    /// </summary>
     private static Encoding Create(string name) => name switch
     {
         "utf-8" => new UTF8Encoding(false, true),
-        "utf-16" => new UnicodeEncoding(false, false, true),
-        "utf-16BE" => new UnicodeEncoding(true, false, true),
+        "utf-16" => Utf16DecoderFallback.Create(bigEndian: false),
+        "utf-16BE" => Utf16DecoderFallback.Create(bigEndian: true),
         "iso-8859-1" => Encoding.Latin1,
         "macintosh" => Encoding.GetEncoding(10000),
         "ibm850" => Encoding.GetEncoding(850),
@@ -309,8 +320,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     };
 
     /// <summary>
-    /// The line of the first invalid UTF-16 in the file: a low surrogate without a high one before it, a high one
-    /// without a low one after it, or a last byte without its pair; null when the whole file is valid.
+    /// The last line of a UTF-16 file whose last byte has no partner (an odd length: the file is cut or damaged); null
+    /// when every byte has its partner. Half a surrogate pair is not refused: it reads as U+FFFD (decision 0044).
     /// </summary>
     internal static long? FindInvalidUtf16(Func<Stream> openStream, int skip, bool bigEndian)
     {
@@ -318,7 +329,6 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         stream.Position = skip;
         var buffer = new byte[1 << 16];
         long line = 1;
-        var high = false;
         var carry = 0;
         int n;
         while ((n = stream.Read(buffer, carry, buffer.Length - carry)) > 0)
@@ -328,13 +338,6 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             for (var i = 0; i < even; i += 2)
             {
                 var unit = bigEndian ? (buffer[i] << 8) | buffer[i + 1] : buffer[i] | (buffer[i + 1] << 8);
-                var isLow = unit is >= 0xDC00 and <= 0xDFFF;
-                if (high != isLow)
-                {
-                    return line;
-                }
-
-                high = unit is >= 0xD800 and <= 0xDBFF;
                 if (unit == '\n')
                 {
                     line++;
@@ -348,7 +351,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             }
         }
 
-        return high || carry > 0 ? line : null;
+        return carry > 0 ? line : null;
     }
 
     /// <summary>The length of <paramref name="span"/> without a multi-byte sequence cut off at its end.</summary>
