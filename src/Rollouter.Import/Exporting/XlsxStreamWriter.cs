@@ -231,7 +231,11 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         return builder.ToString();
     }
 
-    /// <summary>Leaves out what XML 1.0 cannot carry (most control characters, lone surrogates).</summary>
+    /// <summary>
+    /// What XML 1.0 cannot carry: a character that is not valid text (half a surrogate pair, U+FFFE) becomes U+FFFD, as
+    /// the import reads it (decision 0044), so a report or export shows where something was lost and imports back so;
+    /// the other characters XML cannot carry (most control characters, U+FFFF) are left out.
+    /// </summary>
     internal static string XmlSafe(string value)
     {
         var firstBad = -1;
@@ -259,6 +263,10 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             {
                 builder.Append(value, i, width);
                 i += width - 1;
+            }
+            else if (char.IsSurrogate(value[i]) || value[i] == '\uFFFE')
+            {
+                builder.Append('\uFFFD');
             }
         }
 

@@ -139,6 +139,31 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ErrorReport_OfCellsWithHalfASurrogatePairOrUFFFE_ShowsU_FFFDWhereTheyWere_AsTheMessageDoes()
+    {
+        // Excel's LEFT() cutting an emoji saves _xD83D_; U+FFFE is _xFFFE_. The report keeps the file's own cells, and
+        // XML cannot carry these characters: they are written as U+FFFD (decision 0044), not left out.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var name = Unique("SUR");
+        var file = new Rollouter.Import.TestData.ClientFile([.. Header, "Notes_xD83D_"])
+            .Row(name, "New", "_xFFFE_ here", "IT", "BAD_xD800_", "cut _xDE00_");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "sur.xlsx", file.ToXlsx()));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(import.Id())).Status());
+
+        var content = await DownloadAsync(client, $"/api/imports/{import.Id()}/error-report");
+
+        using var workbook = Open(content);
+        var sheet = workbook.Worksheets.First();
+        Assert.Equal([ErrorReport.RowHeader, .. Header, "Notes\uFFFD", ErrorReport.ErrorsHeader], Row(sheet, 1, 8));
+        Assert.Equal(["2", name, "New", "\uFFFD here", "IT", "BAD\uFFFD", "cut \uFFFD"], Row(sheet, 2, 7));
+        var message = sheet.Cell(2, 8).GetString();
+        Assert.StartsWith("F (Serial number): \"BAD\uFFFD\" ", message);
+    }
+
+    [Fact]
     public async Task ErrorReportPage_ForRolloutManager_DownloadsTheReport_BelowIsForbidden_ForeignRolloutIsNotFound()
     {
         var (_, importId, _) = await FailedImportAsync();
