@@ -164,6 +164,69 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Empty(login.QuerySelectorAll("[autofocus]:not(.validation-summary-errors)"));
     }
 
+    /// <summary>
+    /// A refused form as the shared mechanism shows it (decision 0046): one summary, which takes the focus and links each
+    /// of <paramref name="fieldIds"/>; each of those fields is aria-invalid, names its reason first in aria-describedby,
+    /// and its reason is shown once outside the summary. Returns the summary.
+    /// </summary>
+    private static IElement AssertRefusedFields(IDocument page, params string[] fieldIds)
+    {
+        var summaries = page.QuerySelectorAll(".validation-summary-errors, [data-error-summary]").ToList();
+        Assert.True(summaries.Count == 1, $"{summaries.Count} summaries: {string.Join(" | ", summaries.Select(s => s.OuterHtml))}");
+        var summary = summaries[0];
+        Assert.Equal("alert", summary.GetAttribute("role"));
+        Assert.Equal("-1", summary.GetAttribute("tabindex"));
+        Assert.True(summary.HasAttribute("autofocus"), $"the summary does not take the focus: {summary.OuterHtml}");
+        Assert.DoesNotContain(page.QuerySelectorAll("[autofocus]"), e => e != summary);
+        foreach (var id in fieldIds)
+        {
+            var field = page.GetElementById(id);
+            Assert.True(field is not null, $"no field #{id}");
+            Assert.Equal("true", field.GetAttribute("aria-invalid"));
+            var links = summary.QuerySelectorAll("a").Where(a => a.GetAttribute("href") == "#" + id).ToList();
+            Assert.True(links.Count == 1, $"{links.Count} reasons link to #{id}: {summary.OuterHtml}");
+            var reason = links[0].NormalizedText();
+            var describedBy = (field.GetAttribute("aria-describedby") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(describedBy.Length > 0, $"#{id} names no reason");
+            Assert.Equal(reason, page.GetElementById(describedBy[0])?.NormalizedText());
+            // The innermost elements outside the summary that say the reason: one.
+            var shown = page.QuerySelectorAll("*")
+                .Where(e => !summary.Contains(e) && e.NormalizedText() == reason && !e.Children.Any(c => c.NormalizedText() == reason))
+                .ToList();
+            Assert.True(shown.Count == 1, $"#{id}'s reason \"{reason}\" is shown {shown.Count} times: {string.Join(" | ", shown.Select(e => e.OuterHtml))}");
+            Assert.Equal(describedBy[0], shown[0].Id);
+        }
+
+        return summary;
+    }
+
+    // 3b. The inventory form, new and edit: each reason once, under its field, and a summary that takes the focus.
+    [Fact]
+    public async Task InventoryForm_NewAndEdit_ShowEachReasonOnce_WithASummaryThatTakesTheFocus()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var created = await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", new()
+        {
+            ["Name"] = "", ["WorkflowId"] = "",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        var page = await created.ReadPageAsync();
+        var summary = AssertRefusedFields(page, "Name", "WorkflowId");
+        Assert.Equal(["Enter a name.", "Choose a workflow."], summary.QuerySelectorAll("li").Select(li => li.NormalizedText()));
+
+        var monitors = await InventoryIdAsync("Monitors");
+        var workflow = await DbAsync(db => db.Inventories.Where(i => i.Id == monitors).Select(i => i.WorkflowId).SingleAsync());
+        var edited = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{monitors}/edit", new()
+        {
+            ["Name"] = "Laptops", ["WorkflowId"] = workflow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, edited.StatusCode);
+        page = await edited.ReadPageAsync();
+        AssertRefusedFields(page, "Name");
+        Assert.Equal("Laptops", page.FieldValue("Name"));
+        Assert.Equal("This rollout already has an inventory named \"Laptops\".", page.One("#Name-error").NormalizedText());
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

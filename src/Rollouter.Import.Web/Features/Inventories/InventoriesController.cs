@@ -82,7 +82,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
     [HttpGet("new")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
     public async Task<IActionResult> New(CancellationToken cancellationToken) =>
-        View("Edit", await EditorAsync(null, 0, new InventoryForm(), new Dictionary<string, string>(), cancellationToken));
+        View("Edit", await EditorAsync(null, 0, new InventoryForm(), cancellationToken));
 
     [HttpPost("new")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
@@ -93,7 +93,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
         if (result.Failed)
         {
-            return Invalid(await EditorAsync(null, 0, form, result.Problem.ByField(), cancellationToken), result.Problem);
+            return Invalid(await EditorAsync(null, 0, form, cancellationToken), result.Problem);
         }
 
         return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Value.Id}");
@@ -116,7 +116,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             Fields = [.. inventory.CustomFields.OrderBy(f => f.Position).Select((f, i) =>
                 new InventoryFieldChoice { Id = f.CustomFieldId, Selected = true, Position = i + 1 })],
         };
-        return View(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, new Dictionary<string, string>(), cancellationToken));
+        return View(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, cancellationToken));
     }
 
     [HttpPost("{id:int}/edit")]
@@ -134,8 +134,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
         if (result.Failed)
         {
-            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, result.Problem.ByField(), cancellationToken),
-                result.Problem);
+            return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, cancellationToken), result.Problem);
         }
 
         return Redirect($"/rollouts/{rollout.Identifier}/inventories/{id}");
@@ -227,13 +226,13 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             .Select(i => i.ClientCount).FirstOrDefaultAsync(cancellationToken);
 
     private async Task<InventoryEditor> EditorAsync(Inventory? inventory, int clientCount, InventoryForm form,
-        IReadOnlyDictionary<string, string> errors, CancellationToken cancellationToken)
+        CancellationToken cancellationToken)
     {
         var workflows = (await db.Workflows.AsNoTracking().Include(w => w.Statuses).OrderBy(w => w.Name).ToListAsync(cancellationToken))
             .Select(w => new WorkflowOption(w.Id, w.Name, [.. w.Statuses.OrderBy(s => s.Position).Select(s => s.Name)]))
             .ToList();
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name)
             .Select(f => new FieldOption(f.Id, f.Name, f.Type, f.Required)).ToListAsync(cancellationToken);
-        return new InventoryEditor(RolloutScopedAttribute.Current(HttpContext), inventory, clientCount, form, workflows, fields, errors);
+        return new InventoryEditor(RolloutScopedAttribute.Current(HttpContext), inventory, clientCount, form, workflows, fields);
     }
 }

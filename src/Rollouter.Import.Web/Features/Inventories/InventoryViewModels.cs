@@ -43,8 +43,7 @@ public sealed record InventoryEditor(
     int ClientCount,
     InventoryForm Form,
     IReadOnlyList<WorkflowOption> Workflows,
-    IReadOnlyList<FieldOption> CustomFields,
-    IReadOnlyDictionary<string, string> Errors)
+    IReadOnlyList<FieldOption> CustomFields)
 {
     public bool IsNew => Inventory is null;
 

@@ -150,14 +150,6 @@ public static class ProblemMapping
         }
     }
 
-    /// <summary>The reasons by field (the whole form's under ""), for forms that mark each wrong field.</summary>
-    public static IReadOnlyDictionary<string, string> ByField(this Problem problem)
-    {
-        ArgumentNullException.ThrowIfNull(problem);
-        return problem.Reasons.GroupBy(r => r.Field ?? "")
-            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(r => r.Message)), StringComparer.Ordinal);
-    }
-
     /// <summary>Writes problem details whatever the request accepts, past MVC's content negotiation and [Produces].</summary>
     private sealed class ProblemDetailsResult(ProblemDetails details) : IActionResult
     {
