@@ -227,6 +227,22 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal("This rollout already has an inventory named \"Laptops\".", page.One("#Name-error").NormalizedText());
     }
 
+    // 3c. The inventory's Duplicate form: its one field refused through the same summary and reason.
+    [Fact]
+    public async Task InventoryDuplicate_RefusedName_HasTheSummaryThatTakesTheFocus_AndTheFieldNamesItsReason()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync("Laptops");
+        var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{laptops}/duplicate",
+            new() { ["name"] = "Monitors" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+
+        var summary = AssertRefusedFields(page, "name");
+        Assert.Equal("This rollout already has an inventory named \"Monitors\".", summary.NormalizedText());
+        Assert.Equal("Monitors", page.FieldValue("name"));
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

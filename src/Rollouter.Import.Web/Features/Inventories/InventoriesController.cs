@@ -147,7 +147,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var inventory = await FindAsync(id, cancellationToken);
         return inventory is null
             ? NotFound()
-            : View(new InventoryDuplicate(RolloutScopedAttribute.Current(HttpContext), inventory, $"{inventory.Name} (copy)", null));
+            : View(new InventoryDuplicate(RolloutScopedAttribute.Current(HttpContext), inventory, $"{inventory.Name} (copy)"));
     }
 
     [HttpPost("{id:int}/duplicate")]
@@ -164,8 +164,10 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var result = await inventories.DuplicateAsync(rollout.Id, id, name, cancellationToken);
         if (result.Failed)
         {
-            Response.StatusCode = result.Problem.StatusCode();
-            return View("Duplicate", new InventoryDuplicate(rollout, inventory, name, result.Problem.Message));
+            // Each reason under its field: the name's on the one field of the form, the others (the source's workflow or
+            // fields) in the summary.
+            result.Problem.AddTo(ModelState, Response);
+            return View("Duplicate", new InventoryDuplicate(rollout, inventory, name));
         }
 
         return Redirect($"/rollouts/{rollout.Identifier}/inventories/{result.Value.Id}");
