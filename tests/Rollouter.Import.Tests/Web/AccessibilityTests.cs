@@ -243,6 +243,43 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal("Monitors", page.FieldValue("name"));
     }
 
+    // 3d. An inventory's deletion refused while an import into it runs: the reason is the summary, which takes the focus.
+    [Fact]
+    public async Task InventoryDelete_Refused_SaysWhyInASummaryThatTakesTheFocus()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = Unique("A11Y delete");
+        var workflow = await DbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.WorkflowId).SingleAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new", new()
+        {
+            ["Name"] = name, ["WorkflowId"] = workflow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })).StatusCode);
+        var (inventory, user) = await DbAsync(async db => (
+            await db.Inventories.SingleAsync(i => i.Name == name),
+            await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync()));
+        using var scope = factory.Services.CreateScope();
+        // Approved, its job not started yet: In Progress. Its one row fails, so running it at the end writes nothing.
+        var running = (await TestImports.CreateAsync(scope.ServiceProvider, inventory.RolloutId, inventory.Id, "running.csv",
+            "Name;Status\nRUNNING-1;No such status\n"u8.ToArray(), user)).Import.Id;
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, running, user);
+        try
+        {
+            var path = $"/rollouts/W11/inventories/{inventory.Id}/delete";
+            var response = await RolloutWebFactory.PostFormAsync(manager, path, [], path);
+
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            var page = await response.ReadPageAsync();
+            var summary = AssertRefusedFields(page);
+            Assert.Equal("An import into this inventory is running; delete the inventory after it has finished.", summary.NormalizedText());
+            Assert.Equal([summary], page.QuerySelectorAll("[role=alert]"));
+        }
+        finally
+        {
+            Assert.Equal(Rollouter.Import.Data.Entities.ImportStatus.Failed, (await scope.ServiceProvider
+                .GetRequiredService<Rollouter.Import.Importing.ImportLifecycle>().RunAsync(running, null, CancellationToken.None)).Status);
+        }
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

@@ -184,7 +184,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         }
 
         var (clients, imports, running) = await inventories.DeletionImpactAsync(inventory.RolloutId, id, cancellationToken);
-        return View(new InventoryDeletion(RolloutScopedAttribute.Current(HttpContext), inventory, clients, imports, running, null));
+        return View(new InventoryDeletion(RolloutScopedAttribute.Current(HttpContext), inventory, clients, imports, running));
     }
 
     [HttpPost("{id:int}/delete")]
@@ -202,8 +202,8 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         if (deleted.Failed)
         {
             var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, cancellationToken);
-            Response.StatusCode = deleted.Problem.StatusCode();
-            return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running, deleted.Problem.Message));
+            deleted.Problem.AddTo(ModelState, Response);
+            return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running));
         }
 
         TempData["Message"] = $"Inventory \"{inventory.Name}\" was deleted.";

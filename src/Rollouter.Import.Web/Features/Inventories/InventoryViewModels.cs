@@ -69,5 +69,4 @@ public sealed record InventoryEditor(
 
 public sealed record InventoryDuplicate(Rollout Rollout, Inventory Inventory, string? Name);
 
-public sealed record InventoryDeletion(Rollout Rollout, Inventory Inventory, int ClientCount, int ImportCount, bool ImportRunning,
-    string? Error);
+public sealed record InventoryDeletion(Rollout Rollout, Inventory Inventory, int ClientCount, int ImportCount, bool ImportRunning);
