@@ -280,6 +280,25 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         }
     }
 
+    // 3e. A refused upload: the summary takes the focus; a reason about the inventory links to its field.
+    [Fact]
+    public async Task RefusedUpload_HasTheSummaryThatTakesTheFocus_AndTheInventoryFieldNamesItsReason()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var elsewhere = await ImportPagesTests.UploadAsync(manager, 999_999, "a11y.csv", "Name,Status\nA11Y-1,New\n"u8.ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, elsewhere.StatusCode);
+        var page = await elsewhere.ReadPageAsync();
+        var summary = AssertRefusedFields(page, "inventoryId");
+        Assert.Contains("is not an inventory of rollout", summary.NormalizedText());
+
+        var picture = await ImportPagesTests.UploadAsync(manager, await InventoryIdAsync("Laptops"), "a11y.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        Assert.False(picture.IsSuccessStatusCode);
+        page = await picture.ReadPageAsync();
+        summary = AssertRefusedFields(page);
+        Assert.False(string.IsNullOrWhiteSpace(summary.NormalizedText()));
+        Assert.Equal([summary], page.QuerySelectorAll("[role=alert]"));
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

@@ -60,7 +60,7 @@ public sealed record ReviewList(KeysetPage<ReviewListItem> Page)
 }
 
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
-public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId, string? Error);
+public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId);
 
 /// <summary>A column of the file (its zero-based <see cref="Index"/> in a row) with its first sample values.</summary>
 public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples, int Index = 0);

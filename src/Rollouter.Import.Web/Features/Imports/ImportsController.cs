@@ -66,7 +66,7 @@ public sealed class ImportsController(
     /// <summary>Step 1: choose the inventory and the file.</summary>
     [HttpGet("new")]
     public async Task<IActionResult> New(int? inventoryId, CancellationToken cancellationToken) =>
-        View(await NewImportAsync(inventoryId, null, cancellationToken));
+        View(await NewImportAsync(inventoryId, cancellationToken));
 
     /// <summary>
     /// Step 1 posted: the multipart body is streamed section by section (no form binding, no buffering) into the
@@ -626,8 +626,9 @@ public sealed class ImportsController(
 
     private async Task<IActionResult> RefuseUploadAsync(int? inventoryId, Problem problem, CancellationToken cancellationToken)
     {
-        Response.StatusCode = problem.StatusCode();
-        return View(nameof(New), await NewImportAsync(inventoryId, problem.Message, cancellationToken));
+        // The file's reasons are the form's (the summary, which takes the focus); the inventory's is under its field.
+        problem.AddTo(ModelState, Response);
+        return View(nameof(New), await NewImportAsync(inventoryId, cancellationToken));
     }
 
     /// <summary>The import's page again, with the reason the step was refused and its status code.</summary>
@@ -637,13 +638,13 @@ public sealed class ImportsController(
         return View(nameof(Details), await PageAsync(import, cancellationToken, error: problem.Message));
     }
 
-    private async Task<NewImport> NewImportAsync(int? inventoryId, string? error, CancellationToken cancellationToken)
+    private async Task<NewImport> NewImportAsync(int? inventoryId, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var inventories = await db.Inventories.AsNoTracking()
             .Where(i => i.RolloutId == rollout.Id)
             .OrderBy(i => i.Name)
             .ToListAsync(cancellationToken);
-        return new NewImport(rollout, inventories, inventoryId, error);
+        return new NewImport(rollout, inventories, inventoryId);
     }
 }
