@@ -299,6 +299,31 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal([summary], page.QuerySelectorAll("[role=alert]"));
     }
 
+    // 3f. A refused link on a client's page: the summary takes the focus and links to the client chosen, which names it.
+    [Fact]
+    public async Task RefusedLink_HasTheSummaryThatTakesTheFocus_AndTheChosenClientNamesItsReason()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var lt37 = await DbAsync(db => db.Clients.Where(c => c.Name == "LT-0037").Select(c => c.Id).SingleAsync());
+        var url = $"/rollouts/W11/clients/{lt37}";
+        var search = await manager.GetPageAsync($"{url}?find=LT-0038");
+        var type = search.One("select[name=linkType] option[value$=':out']").GetAttribute("value") ?? "";
+        var fields = search.Form($"{url}/links").HiddenFields().Append(new("otherClientId", "999999")).Append(new("linkType", type));
+        var refused = await manager.PostAsync($"{url}/links", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = await refused.ReadPageAsync();
+        var radio = page.One("input[type=radio][name=otherClientId]").Id ?? "";
+        var summary = AssertRefusedFields(page, radio);
+        Assert.Equal("No client 999999 in this rollout.", summary.NormalizedText());
+
+        var none = await manager.PostAsync($"{url}/links", new FormUrlEncodedContent(
+            search.Form($"{url}/links").HiddenFields().Append(new("otherClientId", "999999"))));
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        page = await none.ReadPageAsync();
+        Assert.Equal("Choose a link type.", AssertRefusedFields(page, "linkType").NormalizedText());
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

@@ -10,7 +10,6 @@ public sealed record ClientPage(
     string? Find,
     IReadOnlyList<ClientSearchHit> Found,
     IReadOnlyList<LinkTypeChoice> LinkTypes,
-    string? Error,
     string? Message);
 
 public sealed record ClientSearchHit(int Id, string Name, string Inventory);

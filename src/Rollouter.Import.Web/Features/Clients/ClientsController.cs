@@ -21,7 +21,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Details(int id, string? find, CancellationToken cancellationToken)
     {
-        var page = await PageAsync(id, find, TempData["Error"] as string, TempData["Message"] as string, cancellationToken);
+        var page = await PageAsync(id, find, TempData["Message"] as string, cancellationToken);
         return page is null ? NotFound() : View(page);
     }
 
@@ -44,12 +44,23 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             return NotFound();
         }
 
+        // The page shows the link's own reasons: what binding said of the other form fields (keep's fallback to the whole
+        // form, the token's name not a field id) is not one.
+        ModelState.Clear();
         var (typeId, outward) = ParseLinkType(linkType);
         if (otherClientId is not { } otherId || typeId is not { } type || linkType is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("Details", await PageAsync(id, find,
-                otherClientId is null ? "Choose the client to link to." : "Choose a link type.", null, cancellationToken));
+            if (otherClientId is null)
+            {
+                ModelState.AddModelError("otherClientId", "Choose the client to link to.");
+            }
+            else
+            {
+                ModelState.AddModelError("linkType", "Choose a link type.");
+            }
+
+            return View("Details", await PageAsync(id, find, null, cancellationToken));
         }
 
         var choices = new Dictionary<int, KeepValue>();
@@ -64,8 +75,14 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         var result = await links.LinkAsync(rollout.Id, new LinkRequest(id, otherId, type, outward, choices), User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            Response.StatusCode = result.Problem.StatusCode();
-            return View("Details", await PageAsync(id, find, result.Problem.Message, null, cancellationToken));
+            // Each reason under its field (the client chosen, the link type: the form's linkType), the others the form's.
+            result.Problem.AddTo(ModelState, Response);
+            if (ModelState.Remove("linkTypeId") && result.Problem.Reasons.FirstOrDefault(r => r.Field == "linkTypeId") is { } typeReason)
+            {
+                ModelState.AddModelError("linkType", typeReason.Message);
+            }
+
+            return View("Details", await PageAsync(id, find, null, cancellationToken));
         }
 
         if (result.Value.NeedsChoice)
@@ -93,15 +110,15 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
                 return NotFound();
             }
 
-            Response.StatusCode = removed.Problem.StatusCode();
-            return View("Details", await PageAsync(id, null, removed.Problem.Message, null, cancellationToken));
+            removed.Problem.AddTo(ModelState, Response);
+            return View("Details", await PageAsync(id, null, null, cancellationToken));
         }
 
         TempData["Message"] = "The link was removed.";
         return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 
-    private async Task<ClientPage?> PageAsync(int id, string? find, string? error, string? message, CancellationToken cancellationToken)
+    private async Task<ClientPage?> PageAsync(int id, string? find, string? message, CancellationToken cancellationToken)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken);
@@ -122,7 +139,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             found = [.. ids.Where(hits.ContainsKey).Select(i => hits[i])];
         }
 
-        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], error, message);
+        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], message);
     }
 
     /// <summary>Every link type in both readings; a type whose two names are the same is offered once.</summary>
