@@ -115,6 +115,30 @@ public static class PlainText
             || text.ToString().Normalize(NormalizationForm.FormC).Length > text.Length;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> with each character that is not valid text (U+FFFE, half of a surrogate pair) replaced by
+    /// U+FFFD, and nothing else changed: for a text kept as it came (a file's name), as <see cref="AsSeen"/> does.
+    /// </summary>
+    public static string WithValidCharacters(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        char[]? chars = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (IsNotValidText(text[i]))
+            {
+                chars ??= text.ToCharArray();
+                chars[i] = ReplacementCharacter;
+            }
+        }
+
+        return chars is null ? text : new string(chars);
+    }
+
     /// <summary>The replacement character U+FFFD, which stands for a character that is not valid text.</summary>
     public const char ReplacementCharacter = '\uFFFD';
 

@@ -37,4 +37,22 @@ public sealed class FileNameTests
     {
         Assert.Equal(name, ClientImport.FitFileName(name));
     }
+
+    [Theory]
+    [InlineData("inv\uFFFE.csv", "inv\uFFFD.csv")]
+    [InlineData("inv\uD83D\uDE00.csv", "inv\uD83D\uDE00.csv")] // a whole one stays
+    public void ACharacterThatIsNotValidText_IsTheReplacementCharacter_AsInTheCells(string name, string kept)
+    {
+        // QA: the name kept U+FFFE, which a cell, a search and a setting turn into U+FFFD (decision 0044).
+        Assert.Equal(kept, ClientImport.FitFileName(name));
+    }
+
+    [Fact]
+    public void HalfAnEmoji_IsTheReplacementCharacter()
+    {
+        // Made at run time: an attribute's string cannot carry half a surrogate pair.
+        var half = new string((char)0xD83D, 1);
+        Assert.Equal("inv\uFFFD.csv", ClientImport.FitFileName("inv" + half + ".csv"));
+        Assert.Equal("\uFFFDinv.csv", ClientImport.FitFileName(new string((char)0xDE00, 1) + "inv.csv"));
+    }
 }

@@ -56,7 +56,7 @@ public class ClientImport
     /// </summary>
     public static string FitFileName(string name)
     {
-        name = PlainText.OnOneLine(name);
+        name = PlainText.WithValidCharacters(PlainText.OnOneLine(name));
 
         if (name.Length <= FileNameLength)
         {
