@@ -266,7 +266,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             }
             else if (char.IsSurrogate(value[i]) || value[i] == '\uFFFE')
             {
-                builder.Append('\uFFFD');
+                builder.Append(Data.PlainText.ReplacementCharacter);
             }
         }
 

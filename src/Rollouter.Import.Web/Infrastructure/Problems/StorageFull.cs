@@ -49,6 +49,6 @@ public static class StorageFull
     /// </summary>
     public static int StatusCodeOf(Exception exception) =>
         Is(exception) ? StatusCodes.Status507InsufficientStorage
-        : DatabaseBusy.Is(exception) ? StatusCodes.Status503ServiceUnavailable
+        : Rollouter.Import.Data.BusyDatabase.Is(exception) ? StatusCodes.Status503ServiceUnavailable
         : StatusCodes.Status500InternalServerError;
 }

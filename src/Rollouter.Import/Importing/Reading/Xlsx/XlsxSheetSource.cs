@@ -202,13 +202,14 @@ internal sealed class XlsxSheetSource(
                     break;
                 case "e" when vm > 0:
                     // An Excel 365 data type or picture in the cell: #VALUE! for programs without rich values.
-                    if ((richValues ?? RichValues.None).TryGetText(vm, out var shown))
+                    var rich = richValues ?? RichValues.None;
+                    if (rich.TryGetText(vm, out var shown))
                     {
-                        row.Add(column, shown, length: (richValues ?? RichValues.None).LengthOf(vm));
+                        row.Add(column, shown, length: rich.LengthOf(vm));
                     }
                     else
                     {
-                        row.Add(column, value ?? "#VALUE!", (richValues ?? RichValues.None).IsPicture(vm) ? CellKind.Picture : CellKind.RichValue);
+                        row.Add(column, value ?? "#VALUE!", rich.IsPicture(vm) ? CellKind.Picture : CellKind.RichValue);
                     }
 
                     break;
