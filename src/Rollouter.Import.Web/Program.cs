@@ -26,6 +26,8 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 IConfiguration? configuration = null;
 try
 {
+    // Texts kept as seen need ICU's normalisation (decision 0041): without it the app does not start.
+    StartupChecks.CheckGlobalization();
     var builder = WebApplication.CreateBuilder(args);
     configuration = builder.Configuration;
     // Every setting the services below read as they are made, each bad one named (StartupFailureException).

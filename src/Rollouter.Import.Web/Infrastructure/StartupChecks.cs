@@ -65,6 +65,41 @@ public static partial class StartupChecks
     }
 
     /// <summary>
+    /// Texts are kept as seen (decision 0041: "Jörg" typed on a Mac and on Windows is one name), which needs Unicode
+    /// normalisation from ICU. Without it (.NET's invariant globalization mode) normalising does nothing, and the app
+    /// would keep two clients, options or users that look the same. The project writes
+    /// <c>System.Globalization.Invariant: false</c> into its runtimeconfig, but the variable
+    /// DOTNET_SYSTEM_GLOBALIZATION_INVARIANT, set by Alpine and chiseled .NET images, wins over it; so does a publish
+    /// with InvariantGlobalization=true. Throws a <see cref="StartupFailureException"/> saying what to change or install.
+    /// </summary>
+    public static void CheckGlobalization()
+    {
+        string composed;
+        try
+        {
+            composed = "o\u0308".Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            composed = "";
+        }
+
+        if (composed == "\u00F6")
+        {
+            return;
+        }
+
+        const string Variable = "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT";
+        var cause = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value && value.Trim() is not ("0" or "false" or "False")
+            ? $"{Variable} is \"{value}\": set it to 0 (or remove it) and install ICU"
+            : "install ICU";
+        throw new StartupFailureException(
+            ".NET runs without ICU (invariant globalization mode), so texts cannot be normalised and \"Jörg\" typed on a " +
+            $"Mac and on Windows would be two names: {cause} (the package libicu on Debian and Ubuntu, icu-libs on " +
+            "Alpine), and do not publish the app with InvariantGlobalization=true.");
+    }
+
+    /// <summary>
     /// The reason of an expected failure, in a sentence without secrets, or null for an unexpected one (whose exception
     /// is then logged in full).
     /// </summary>

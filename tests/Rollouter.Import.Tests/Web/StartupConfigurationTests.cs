@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -197,6 +198,60 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// QA: with DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 (the default of Alpine and chiseled .NET images) normalising did
+    /// nothing, and "Jörg" composed and decomposed were two names. The variable wins over the app's runtimeconfig, so the
+    /// app does not start, and says which variable to change.
+    /// </summary>
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    public async Task WithDotnetsInvariantGlobalizationVariableSet_TheAppDoesNotStart_AndSaysWhatToChange(string value)
+    {
+        var (exitCode, said, databaseTouched) = await StartAsync(new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = value });
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains("Rollouter.Import did not start: .NET runs without ICU (invariant globalization mode), so texts cannot be " +
+            $"normalised and \"Jörg\" typed on a Mac and on Windows would be two names: DOTNET_SYSTEM_GLOBALIZATION_INVARIANT is \"{value}\": " +
+            "set it to 0 (or remove it) and install ICU (the package libicu on Debian and Ubuntu, icu-libs on Alpine)", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+        Assert.False(databaseTouched, "The database was touched.");
+    }
+
+    /// <summary>Where normalising does not work (the runtime in invariant globalization mode), the app does not start, and says what to install.</summary>
+    [Fact]
+    public async Task WithoutICU_TheAppDoesNotStart_AndSaysWhatToInstall()
+    {
+        var runtimeConfig = Path.Combine(Path.GetTempPath(), $"rollouter-invariant-{Guid.NewGuid():N}.runtimeconfig.json");
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.runtimeconfig.json")))
+            ?? throw new InvalidOperationException("The app's runtimeconfig.json is empty.");
+        var runtimeOptions = config["runtimeOptions"]?.AsObject() ?? throw new InvalidOperationException("No runtimeOptions.");
+        if (runtimeOptions["configProperties"] is not JsonObject properties)
+        {
+            runtimeOptions["configProperties"] = properties = new JsonObject();
+        }
+
+        // As an app published with InvariantGlobalization=true runs.
+        properties["System.Globalization.Invariant"] = true;
+        await File.WriteAllTextAsync(runtimeConfig, config.ToJsonString());
+        try
+        {
+            var (exitCode, said, databaseTouched) = await StartAsync([], runtimeConfig);
+
+            Assert.Equal(1, exitCode);
+            var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+            Assert.Contains("Rollouter.Import did not start: .NET runs without ICU (invariant globalization mode)", failure, StringComparison.Ordinal);
+            Assert.Contains(": install ICU (the package libicu on Debian and Ubuntu, icu-libs on Alpine), and do not publish the app with InvariantGlobalization=true.", failure, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+            Assert.False(databaseTouched, "The database was touched.");
+        }
+        finally
+        {
+            File.Delete(runtimeConfig);
+        }
+    }
+
     [GeneratedRegex("The value Loud is not a valid Serilog level")]
     private static partial Regex Occurrences();
 
@@ -220,29 +275,14 @@ public sealed partial class StartupConfigurationTests
     /// Starts the app in Production with its own data folder ("{data}" in a value) and the variables, and waits for it
     /// to stop: what it said on stdout and stderr together, and whether it made its SQLite database.
     /// </summary>
-    private static async Task<(int ExitCode, string Said, bool DatabaseTouched)> StartAsync(Dictionary<string, string> variables)
+    private static async Task<(int ExitCode, string Said, bool DatabaseTouched)> StartAsync(Dictionary<string, string> variables,
+        string? runtimeConfig = null)
     {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-config-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dataFolder, "a-file"), "");
-            var start = new ProcessStartInfo(DotnetHost(),
-                [Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.dll"), "--urls", "http://127.0.0.1:0"])
-            {
-                WorkingDirectory = dataFolder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            start.Environment.Remove("ASPNETCORE_URLS");
-            start.Environment["Rollouter__DataFolder"] = dataFolder;
-            foreach (var (variable, value) in variables)
-            {
-                start.Environment[variable] = value.Replace("{data}", dataFolder, StringComparison.Ordinal);
-            }
-
+            var start = AppStart(dataFolder, variables, runtimeConfig);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
@@ -264,6 +304,30 @@ public sealed partial class StartupConfigurationTests
         {
             Directory.Delete(dataFolder, recursive: true);
         }
+    }
+
+    /// <summary>The app as an operator starts it, in Production, with its own data folder ("{data}" in a value) and the variables.</summary>
+    private static ProcessStartInfo AppStart(string dataFolder, Dictionary<string, string> variables, string? runtimeConfig = null)
+    {
+        string[] host = runtimeConfig is null ? [] : ["exec", "--runtimeconfig", runtimeConfig];
+        var start = new ProcessStartInfo(DotnetHost(),
+            [.. host, Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.dll"), "--urls", "http://127.0.0.1:0"])
+        {
+            WorkingDirectory = dataFolder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment.Remove("ASPNETCORE_URLS");
+        start.Environment["Rollouter__DataFolder"] = dataFolder;
+        foreach (var (variable, value) in variables)
+        {
+            start.Environment[variable] = value.Replace("{data}", dataFolder, StringComparison.Ordinal);
+        }
+
+        return start;
     }
 
     private static string DotnetHost() =>
