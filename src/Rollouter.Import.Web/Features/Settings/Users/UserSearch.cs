@@ -23,17 +23,20 @@ public static class UserSearch
             return users;
         }
 
-        var lower = text.ToLowerInvariant();
-        return users.Where(u => u.DisplayName.ToLower().Contains(lower)
-                                || (u.Email != null && u.Email.ToLower().Contains(lower))
-                                || u.UserCode.ToLower().Contains(lower));
+        // Ignoring the case of every letter, also on SQLite, whose lower() folds ASCII letters only ("Özlem").
+        return users.Where(IgnoringCase.Either(
+            IgnoringCase.Containing<User>(u => u.DisplayName, text),
+            IgnoringCase.Containing<User>(u => u.Email, text),
+            IgnoringCase.Containing<User>(u => u.UserCode, text)));
     }
 
     /// <summary>The user whose email or user ID is <paramref name="text"/> (as seen, ignoring case), or null.</summary>
     public static IQueryable<User> Named(this IQueryable<User> users, string? text)
     {
-        var lower = Clean(text)?.ToLowerInvariant() ?? "";
-        return users.Where(u => (u.Email != null && u.Email.ToLower() == lower) || u.UserCode.ToLower() == lower);
+        var cleaned = Clean(text) ?? "";
+        return users.Where(IgnoringCase.Either(
+            IgnoringCase.Equal<User>(u => u.Email, cleaned),
+            IgnoringCase.Equal<User>(u => u.UserCode, cleaned)));
     }
 
     public static string? Clean(string? query) =>
