@@ -70,6 +70,57 @@ public abstract class NonAsciiCaseTests(RolloutWebFactory factory)
             Assert.Contains($"Member {code}", page, StringComparison.Ordinal);
         }
     }
+
+    public static TheoryData<string, string, string> SettingsNames() => new()
+    {
+        { "/api/custom-fields", "Büroraum", "BÜRORAUM" },
+        // Lopsided before: the capital after the small letter was refused, the small one after the capital was taken.
+        { "/api/custom-fields", "ÜBERGABE", "übergabe" },
+        { "/api/workflows", "übergabe", "Übergabe" },
+        { "/api/workflows", "Übergabe", "übergabe" },
+        { "/api/workflows", "Ελληνικά", "ΕΛΛΗΝΙΚΆ" },
+        { "/api/users", "u-jörg", "U-JÖRG" },
+        { "/api/users", "U-JÖRG", "u-jörg" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SettingsNames))]
+    public async Task ASettingsName_DifferingOnlyInTheCaseOfANonAsciiLetter_IsRefusedAsTaken(string path, string first, string second)
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var unique = Unique();
+        object Body(string name) => path switch
+        {
+            "/api/custom-fields" => new { name = $"{name} {unique}", type = "Input" },
+            "/api/workflows" => new { name = $"{name} {unique}", statuses = new[] { "New" } },
+            _ => new
+            {
+                displayName = $"User {name}", email = $"{Guid.NewGuid():N}@example.test", userCode = $"{name}-{unique}",
+                role = "Technician", password = "Str0ng!Password",
+            },
+        };
+
+        var created = await PostAsync(admin, path, Body(first));
+        var taken = await PostAsync(admin, path, Body(second));
+
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        Assert.Equal(HttpStatusCode.Conflict, taken.Status);
+        Assert.Contains(path == "/api/users" ? $"already has the user ID \"{second}-{unique}\"" : $"already named \"{second} {unique}\"",
+            taken.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALinkTypeName_DifferingOnlyInTheCaseOfANonAsciiLetter_IsRefusedAsTaken()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var unique = Unique();
+
+        await admin.SubmitAsync("/settings/link-types/new", new() { ["OutwardName"] = $"übergibt an {unique}", ["InwardName"] = $"übernimmt von {unique}" });
+        var (_, page, _) = await admin.SubmitAsync("/settings/link-types/new",
+            new() { ["OutwardName"] = $"Übergibt an {unique}", ["InwardName"] = $"x {unique}" });
+
+        Assert.Contains($"Another link type is already named \"Übergibt an {unique}\".", page, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteNonAsciiCaseTests(RolloutWebFactory factory)

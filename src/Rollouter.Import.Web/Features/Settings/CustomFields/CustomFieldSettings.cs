@@ -624,8 +624,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
         else
         {
-            var upper = form.Name.ToUpperInvariant();
-            if (await db.CustomFields.AnyAsync(f => f.Id != id && f.Name.ToUpper() == upper, cancellationToken))
+            if (await db.CustomFields.Where(f => f.Id != id).AnyAsync(IgnoringCase.Equal<CustomField>(f => f.Name, form.Name), cancellationToken))
             {
                 errors.Conflict(nameof(CustomFieldForm.Name), $"Another custom field is already named \"{form.Name}\".");
             }

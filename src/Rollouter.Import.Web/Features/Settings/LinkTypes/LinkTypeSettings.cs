@@ -58,8 +58,8 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
         }
         else
         {
-            var upper = outward.ToUpperInvariant();
-            if (await db.ClientLinkTypes.AnyAsync(t => t.Id != type.Id && t.OutwardName.ToUpper() == upper, cancellationToken))
+            if (await db.ClientLinkTypes.Where(t => t.Id != type.Id)
+                    .AnyAsync(IgnoringCase.Equal<ClientLinkType>(t => t.OutwardName, outward), cancellationToken))
             {
                 errors.Conflict(nameof(LinkTypeForm.OutwardName), $"Another link type is already named \"{outward}\".");
             }

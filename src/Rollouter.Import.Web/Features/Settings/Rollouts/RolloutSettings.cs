@@ -191,8 +191,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         else
         {
             // Addresses compare the identifier exactly; identifiers differing only by case are still refused.
-            var upper = form.Identifier.ToUpperInvariant();
-            if (await db.Rollouts.AnyAsync(r => r.Id != id && r.Identifier.ToUpper() == upper, cancellationToken))
+            if (await db.Rollouts.Where(r => r.Id != id).AnyAsync(IgnoringCase.Equal<Rollout>(r => r.Identifier, form.Identifier), cancellationToken))
             {
                 errors.Conflict(nameof(RolloutForm.Identifier), $"Another rollout already has the identifier \"{form.Identifier}\".");
             }

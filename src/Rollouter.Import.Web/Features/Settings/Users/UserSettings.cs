@@ -328,8 +328,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         var id = existing?.Id ?? 0;
         // Imports look users up by user ID ignoring case, so "u-7" and "U-7" would be the same user ID.
-        var code = form.UserCode.ToUpperInvariant();
-        if (form.UserCode.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.UserCode.ToUpper() == code, cancellationToken))
+        if (form.UserCode.Length > 0
+            && await db.Users.Where(u => u.Id != id).AnyAsync(IgnoringCase.Equal<User>(u => u.UserCode, form.UserCode), cancellationToken))
         {
             errors.Conflict(nameof(UserForm.UserCode), $"Another user already has the user ID \"{form.UserCode}\".");
         }

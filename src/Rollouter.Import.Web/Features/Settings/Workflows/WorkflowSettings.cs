@@ -401,8 +401,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
         else
         {
-            var upper = clean.ToUpperInvariant();
-            if (await db.Workflows.AnyAsync(w => w.Id != id && w.Name.ToUpper() == upper, cancellationToken))
+            if (await db.Workflows.Where(w => w.Id != id).AnyAsync(IgnoringCase.Equal<Workflow>(w => w.Name, clean), cancellationToken))
             {
                 errors.Conflict("Name", $"Another workflow is already named \"{clean}\".");
             }
