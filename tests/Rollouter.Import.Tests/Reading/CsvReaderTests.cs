@@ -161,6 +161,33 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     [Theory]
+    // QA: read as Mac Roman, "Tomaû Novak", "Maöa Kralj", "Joûe äef", "sïur" (Windows-1252's š ž œ Š are Mac Roman's
+    // ö û ú ä); Slovenian, Croatian and French names hold no other accented letter.
+    [InlineData("Name,Status,Department,Notes\r\nSI-1,New,IT,Tomaž Novak\r\nSI-2,New,IT,Maša Kralj\r\nSI-3,New,IT,Jože Šef\r\n", "Tomaž Novak")]
+    [InlineData("Name;Notes\r\nFR-1;sœur Œuvre\r\nFR-2;ŒUVRE ŠKODA ŽIVKO\r\n", "sœur Œuvre")]
+    [InlineData("Name;Notes\r\nHR-1;Ivo Žužek Vukšin\r\nHR-2;Živko Šimek\r\n", "Ivo Žužek Vukšin")]
+    public void Csv_Windows1252WhoseOnlyAccentedLettersAreItsOwnInMacRomansRange_IsReadAsWindows1252(string text, string first)
+    {
+        using var file = files.Open(files.WriteText("clients.csv", text, TestFiles.Windows1252, bom: false));
+
+        Assert.Equal("windows-1252", file.Options.Encoding);
+        Assert.Equal(first, file.SampleRows[0].Cells[^1]);
+        Assert.Empty(file.Warnings);
+    }
+
+    [Theory]
+    // Mac Roman files whose ä é ü sit where Windows-1252 has Š Ž Ÿ: a capital after a small letter, or before one.
+    [InlineData("Name;Standort\r\nPC-1;Grün\r\nPC-2;Müller Bäckerei\r\n", "Grün")]
+    [InlineData("Name;Standort\r\nPC-1;Café\r\nPC-2;Émile\r\n", "Café")]
+    public void Csv_MacRomanWithLettersInWindows1252sLetterBytes_IsStillMacRoman(string text, string first)
+    {
+        using var file = files.Open(files.WriteText("clients.csv", text, Encoding.GetEncoding(10000), bom: false));
+
+        Assert.Equal("macintosh", file.Options.Encoding);
+        Assert.Equal(first, file.SampleRows[0][1]);
+    }
+
+    [Theory]
     [InlineData("macintosh", 10000)]
     [InlineData("ibm850", 850)]
     public void Csv_MacRomanOrDosChosen_Decodes(string name, int codePage)

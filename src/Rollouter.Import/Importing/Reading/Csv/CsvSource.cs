@@ -198,7 +198,11 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     /// letters; Windows-1252 puts them at 0xC0–0xFF, where Mac Roman has punctuation. So it counts, in the first 4 MB,
     /// the bytes of each range that follow an ASCII letter (inside or at the end of a word), leaving out the bytes
     /// Windows-1252 writes after words (quotes, apostrophe, ellipsis, dashes, ™, ‹ ›): Mac Roman when the first
-    /// count is clearly the larger.
+    /// count is clearly the larger. Windows-1252's own letters in that range (š ž œ ƒ, Š Ž Œ Ÿ: Slovenian, Croatian,
+    /// Czech, French names) are Mac Roman's ö û ú É, ä é å ü, so they count for Mac Roman only where they cannot be
+    /// Windows-1252's letter (decision 0051): a capital Š Ž Œ Ÿ after a small letter or before one ("MŸller" is
+    /// Mac Roman's "Müller"); a small š ž œ ƒ never, since "Tomaž" and "Maša" read as Windows-1252 as well as "Tomaû"
+    /// and "Maöa" do as Mac Roman. A file whose only such bytes are Windows-1252's letters is Windows-1252.
     /// </summary>
     internal static bool LooksLikeMacRoman(Func<Stream> openStream)
     {
@@ -226,7 +230,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
                 continue;
             }
 
-            if (b <= 0x9F && b is not (0x85 or 0x8B or 0x91 or 0x92 or 0x93 or 0x94 or 0x96 or 0x97 or 0x99 or 0x9B))
+            if (b <= 0x9F && b is not (0x85 or 0x8B or 0x91 or 0x92 or 0x93 or 0x94 or 0x96 or 0x97 or 0x99 or 0x9B)
+                && !IsWindows1252Letter(buffer, i))
             {
                 mac++;
             }
@@ -238,6 +243,18 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 
         return mac > 0 && mac > 4 * windows;
     }
+
+    /// <summary>
+    /// Whether the byte at <paramref name="i"/>, after an ASCII letter, reads as a letter of a word in Windows-1252:
+    /// a small š ž œ ƒ, or a capital Š Ž Œ Ÿ inside a word of capitals (after a capital, not before a small letter).
+    /// </summary>
+    private static bool IsWindows1252Letter(ReadOnlySpan<byte> buffer, int i) => buffer[i] switch
+    {
+        0x83 or 0x9A or 0x9C or 0x9E => true,
+        0x8A or 0x8C or 0x8E or 0x9F => char.IsAsciiLetterUpper((char)buffer[i - 1])
+                                        && (i + 1 >= buffer.Length || !char.IsAsciiLetterLower((char)buffer[i + 1])),
+        _ => false,
+    };
 
     private static (string Name, Encoding Encoding, int Preamble) ChosenEncoding(string requested, ReadOnlySpan<byte> head)
     {
