@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Rollouter.Import.Importing.Rules;
@@ -6,7 +7,8 @@ namespace Rollouter.Import.Importing.Rules;
 /// A custom field's validation pattern, compiled for .NET's non-backtracking engine: checking a value takes time
 /// linear in its length whatever the pattern (a backtracking engine spends 100 ms on one cell for <c>^(a+)+$</c> and
 /// "aaaa…a!"). Patterns that need backtracking (backreferences, lookarounds, atomic groups, conditionals, \G) are
-/// refused when a field is saved; one stored before is reported by the import instead of being run.
+/// refused when a field is saved; one stored before is reported by the import instead of being run. <c>\d</c> is an
+/// ASCII digit, 0 to 9, as an administrator means it (<see cref="WithAsciiDigits"/>).
 /// </summary>
 public static class FieldPattern
 {
@@ -18,7 +20,76 @@ public static class FieldPattern
     /// <exception cref="ArgumentException">Not a valid pattern; <see cref="Problem"/> gives the message.</exception>
     /// <exception cref="NotSupportedException">The pattern needs backtracking; <see cref="Problem"/> gives the message.</exception>
     public static Regex Create(string pattern) =>
-        new(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
+        new(WithAsciiDigits(pattern), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
+
+    /// <summary>
+    /// <paramref name="pattern"/> with <c>\d</c> as <c>[0-9]</c> and <c>\D</c> as <c>[^0-9]</c>, also inside a character
+    /// class: .NET's <c>\d</c> is any Unicode digit, so <c>^\d{5}$</c> took "５０６６７" (fullwidth) and "٥٠٦٦٧"
+    /// (Arabic-Indic), which no system downstream reads as a number (decision 0051). The pattern is read as the engine
+    /// reads it: an escaped backslash (<c>\\d</c>) stays a backslash and a "d", <c>\p{Nd}</c> stays any Unicode digit
+    /// for whoever wants it, a class's own <c>]</c> first (<c>[]d]</c>) and a subtracted class (<c>[a-z-[aeiou]]</c>)
+    /// are followed. <c>\w</c> keeps its meaning: letters of every language belong in names.
+    /// </summary>
+    public static string WithAsciiDigits(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        if (!pattern.Contains("\\d", StringComparison.Ordinal) && !pattern.Contains("\\D", StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        var result = new StringBuilder(pattern.Length + 16);
+        var depth = 0; // the character classes open at this point ([a-z-[aeiou]] nests one in another)
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                var next = pattern[++i];
+                var digits = (next, depth > 0) switch
+                {
+                    ('d', false) => "[0-9]",
+                    ('D', false) => "[^0-9]",
+                    ('d', true) => "0-9",
+                    // Every character but 0 to 9, as ranges a class can hold beside its others.
+                    ('D', true) => "\\u0000-/:-\\uFFFF",
+                    _ => null,
+                };
+                if (digits is null)
+                {
+                    result.Append(c).Append(next);
+                }
+                else
+                {
+                    result.Append(digits);
+                }
+
+                continue;
+            }
+
+            result.Append(c);
+            if (c == '[' && (depth == 0 || pattern[i - 1] == '-'))
+            {
+                depth++;
+                // A "]" right after "[" or "[^" is the class's own character, not its end.
+                if (i + 1 < pattern.Length && pattern[i + 1] == '^')
+                {
+                    result.Append(pattern[++i]);
+                }
+
+                if (i + 1 < pattern.Length && pattern[i + 1] == ']')
+                {
+                    result.Append(pattern[++i]);
+                }
+            }
+            else if (c == ']' && depth > 0)
+            {
+                depth--;
+            }
+        }
+
+        return result.ToString();
+    }
 
     /// <summary>Why <paramref name="pattern"/> cannot be a field's pattern, as a person reads it; null when it can.</summary>
     public static string? Problem(string pattern)
@@ -26,6 +97,8 @@ public static class FieldPattern
         ArgumentNullException.ThrowIfNull(pattern);
         try
         {
+            // The pattern as written, so that a reason names what the administrator wrote; then as it is run.
+            _ = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, Regex.InfiniteMatchTimeout);
             _ = Create(pattern);
             return null;
         }
