@@ -92,6 +92,28 @@ public sealed class UploadReadingTests(RolloutWebFactory factory) : IClassFixtur
         Assert.StartsWith("The file is damaged after row 20 of sheet \"Clients\"", problem["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Upload_OfAnXlsxWhoseSharedStringsDoNotMatchTheirChecksum_IsRefusedNamingThePart_AndCreatesNoImport()
+    {
+        // One byte changed in a stored part: .NET's zip reader gave the changed text, and the upload was 201 with it.
+        var (client, rolloutId, laptops) = await ManagerAsync();
+        var prefix = $"CRC{Guid.NewGuid().ToString("N")[..6]}";
+        var sound = new TestData.ClientFile("Name", "Department").Rows(2000, i => [$"{prefix}-{i:D4}", "IT"]).ToXlsx();
+        var content = DamagedZip.StoredPartChanged(sound, "xl/sharedStrings.xml", $"{prefix}-0017", $"{prefix}-0O17");
+
+        var refused = await client.UploadAsync(rolloutId, laptops, $"{prefix}.xlsx", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(refused);
+        Assert.Equal(
+            "The file is damaged: its part \"xl/sharedStrings.xml\" does not match the checksum the file records for it, so the values read from it may not be the ones that were saved. " +
+            "If Excel opens it, save it again there (File › Save As, Excel Workbook .xlsx) and upload that copy.",
+            problem["detail"]!.GetValue<string>());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var imports = await browser.GetPageAsync("/rollouts/W11/imports");
+        Assert.DoesNotContain(prefix, imports.Body?.TextContent ?? "", StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The app's log files once they hold <paramref name="expected"/>: the file sink writes from the request's thread,
     /// but on a loaded machine the line may reach the file after the response (a flaky read in a full run).

@@ -442,7 +442,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
         using var package = new XlsxPackage(openStream(), limits);
-        using var xml = package.OpenXml("content.xml");
+        var (xml, stream) = package.OpenXmlChecked("content.xml");
+        using var disposeXml = xml;
         var seen = -1;
         var more = xml.Read();
         while (more)
@@ -475,6 +476,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                 }
             }
 
+            // The part's checksum is compared at its end (decision 0051), also when the sheet read is not the last.
+            stream.ReadToEnd();
             yield break;
         }
     }

@@ -382,7 +382,8 @@ internal sealed class XlsbSheetSource(
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
         using var package = new XlsxPackage(openStream(), limits);
-        using var records = new XlsbRecords(package.Open(part));
+        var stream = package.Open(part);
+        using var records = new XlsbRecords(stream);
         var row = new RawRow(columnCap);
         var inRow = false;
         var lastRow = 0;
@@ -408,6 +409,8 @@ internal sealed class XlsbSheetSource(
                         yield return row;
                     }
 
+                    // The part's checksum is compared at its end (decision 0051); the shared strings were read whole.
+                    stream.ReadToEnd();
                     yield break;
                 case >= XlsbRecords.CellRk and <= XlsbRecords.FormulaError or XlsbRecords.CellRichString when inRow:
                     AddCell(records, row);

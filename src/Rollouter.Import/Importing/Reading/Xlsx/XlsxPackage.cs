@@ -75,8 +75,11 @@ internal sealed class XlsxPackage : IDisposable
 
     public bool Has(string part) => entries.ContainsKey(part);
 
-    /// <summary>Opens a part for reading, stopping it when it inflates beyond the limits (declared sizes can lie).</summary>
-    public Stream Open(string part)
+    /// <summary>
+    /// Opens a part for reading, stopping it when it inflates beyond the limits (declared sizes can lie), and refusing
+    /// it when the bytes read to its end do not have the CRC-32 the zip records for it (<see cref="CheckedPartStream"/>).
+    /// </summary>
+    public CheckedPartStream Open(string part)
     {
         if (!entries.TryGetValue(part, out var entry))
         {
@@ -84,12 +87,20 @@ internal sealed class XlsxPackage : IDisposable
         }
 
         var limit = Math.Min(limits.MaxEntryInflatedBytes, Math.Max(limits.RatioCheckMinBytes, entry.CompressedLength * limits.MaxCompressionRatio));
-        return new InflateLimitStream(entry.Open(), limit, () => limit == limits.MaxEntryInflatedBytes
+        var inflated = new InflateLimitStream(entry.Open(), limit, () => limit == limits.MaxEntryInflatedBytes
             ? PartTooLarge(part, limit + 1)
             : RatioTooHigh(part, limits.MaxCompressionRatio + 1));
+        return new CheckedPartStream(inflated, entry.Crc32, entry.Length, () => Damaged(part));
     }
 
     public XmlReader OpenXml(string part) => XmlReader.Create(Open(part), XmlSettings);
+
+    /// <summary>An XML part and the stream under it, for a reader that stops before the part's end and then checks the rest.</summary>
+    public (XmlReader Xml, CheckedPartStream Part) OpenXmlChecked(string part)
+    {
+        var stream = Open(part);
+        return (XmlReader.Create(stream, XmlSettings), stream);
+    }
 
     /// <summary>Relationships of a part: id → (target part path, type).</summary>
     public Dictionary<string, (string Target, string Type)> Relationships(string part)
@@ -148,6 +159,18 @@ internal sealed class XlsxPackage : IDisposable
 
         return string.Join('/', parts);
     }
+
+    /// <summary>
+    /// A part whose bytes are not the ones written (decision 0051): named, with what to do, as a damaged .xls is
+    /// (decision 0047). An OpenDocument file is saved again in the program that made it.
+    /// </summary>
+    private ImportFileException Damaged(string part) => new(FileProblemKind.Corrupt,
+        $"The file is damaged: its part \"{part}\" does not match the checksum the file records for it, so the values read from it may not be the ones that were saved. " +
+        (IsOpenDocument
+            ? "If LibreOffice or Excel opens it, save it again there and upload that copy."
+            : "If Excel opens it, save it again there (File › Save As, Excel Workbook .xlsx) and upload that copy."));
+
+    private bool IsOpenDocument => !entries.ContainsKey("[Content_Types].xml") && entries.ContainsKey("content.xml");
 
     private ImportFileException PartTooLarge(string part, long size) => new(FileProblemKind.TooLarge,
         $"The workbook unpacks to more than it can hold safely: its part \"{part}\" is {ImportFileReader.Megabytes(size)}; at most {ImportFileReader.Megabytes(limits.MaxEntryInflatedBytes)} per part are allowed.");

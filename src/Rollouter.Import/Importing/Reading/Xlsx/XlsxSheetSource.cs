@@ -17,7 +17,8 @@ internal sealed class XlsxSheetSource(
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
         using var package = new XlsxPackage(openStream(), limits);
-        using var xml = package.OpenXml(part);
+        var (xml, stream) = package.OpenXmlChecked(part);
+        using var disposeXml = xml;
         var names = new Names(xml.NameTable);
         var text = new XlsxText(limits.MaxCellLength);
         var row = new RawRow(columnCap);
@@ -40,6 +41,10 @@ internal sealed class XlsxSheetSource(
         {
             if (xml.NodeType == XmlNodeType.EndElement && ReferenceEquals(xml.LocalName, names.SheetData))
             {
+                // Every row is read: the rest of the sheet's part and the shared strings are read to their ends, so
+                // that a part whose checksum does not match refuses the file before a row is written.
+                stream.ReadToEnd();
+                sharedStrings.ReadToEnd();
                 yield break;
             }
 

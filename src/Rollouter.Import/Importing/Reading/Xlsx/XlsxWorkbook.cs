@@ -113,7 +113,8 @@ internal sealed class XlsxWorkbook : WorkbookFile
 
             try
             {
-                using var xml = package.OpenXml(rel.Target);
+                var (xml, stream) = package.OpenXmlChecked(rel.Target);
+                using var disposeXml = xml;
                 if (xml.MoveToContent() != XmlNodeType.Element || xml.LocalName != "table")
                 {
                     continue;
@@ -121,6 +122,7 @@ internal sealed class XlsxWorkbook : WorkbookFile
 
                 var name = xml.GetAttribute("displayName") ?? xml.GetAttribute("name") ?? id;
                 var last = LastRow(xml.GetAttribute("ref"));
+                stream.ReadToEnd();
                 if (int.TryParse(xml.GetAttribute("totalsRowCount"), NumberStyles.None, CultureInfo.InvariantCulture, out var totals) && totals is > 0 and <= MaxTotalsRows && last > totals)
                 {
                     for (var row = last - totals + 1; row <= last; row++)
