@@ -9,7 +9,8 @@ namespace Rollouter.Import.Exporting;
 /// <summary>
 /// Writes a one-sheet .xlsx row by row straight into a stream (also one that cannot seek, such as an HTTP response):
 /// every cell an inline string, so nothing is kept in memory but the current row. Values that Excel would take for a
-/// formula (<c>= + - @</c>) carry its quote prefix; characters XML cannot hold are left out.
+/// formula (<c>= + - @</c>) carry its quote prefix; control characters, which XML cannot hold, are written as Excel
+/// writes them (<c>_x0001_</c>), and read back so.
 /// </summary>
 public sealed class XlsxStreamWriter : IAsyncDisposable
 {
@@ -232,11 +233,18 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// What XML 1.0 cannot carry: a character that is not valid text (half a surrogate pair, U+FFFE) becomes U+FFFD, as
-    /// the import reads it (decision 0044), so a report or export shows where something was lost and imports back so;
-    /// the other characters XML cannot carry (most control characters, U+FFFF) are left out.
+    /// A cell's text as XML 1.0 can carry it. A character that is not valid text (half a surrogate pair, U+FFFE) becomes
+    /// U+FFFD, as the import reads it (decision 0044), so a report or export shows where something was lost and imports
+    /// back so. The other characters XML cannot carry, control characters and U+FFFF, which are valid text, are written
+    /// as Excel writes them in a cell, <c>_xHHHH_</c> (ECMA-376 ST_Xstring), and read back as themselves: an export or a
+    /// fixed error report imports back with the text it was written from. The text must already have its literal
+    /// escapes escaped (<see cref="EscapeLiteralEscapes"/>), so that an escape written here is never taken for text.
     /// </summary>
-    internal static string XmlSafe(string value)
+    internal static string XmlSafe(string value) => XmlSafe(value, escape: true);
+
+    /// <param name="escape">Whether control characters and U+FFFF are written as <c>_xHHHH_</c> (a cell) or left out (a
+    /// sheet's name, which is not read through escapes).</param>
+    private static string XmlSafe(string value, bool escape)
     {
         var firstBad = -1;
         for (var i = 0; i < value.Length; i++)
@@ -255,7 +263,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             return value;
         }
 
-        var builder = new StringBuilder(value.Length);
+        var builder = new StringBuilder(value.Length + 7);
         builder.Append(value, 0, firstBad);
         for (var i = firstBad; i < value.Length; i++)
         {
@@ -267,6 +275,10 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             else if (char.IsSurrogate(value[i]) || value[i] == '\uFFFE')
             {
                 builder.Append(Data.PlainText.ReplacementCharacter);
+            }
+            else if (escape)
+            {
+                builder.Append("_x").Append(((int)value[i]).ToString("X4", CultureInfo.InvariantCulture)).Append('_');
             }
         }
 
@@ -300,7 +312,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             cleaned = cleaned[..31];
         }
 
-        return cleaned.Length == 0 ? "Clients" : XmlSafe(cleaned);
+        return cleaned.Length == 0 ? "Clients" : XmlSafe(cleaned, escape: false);
     }
 
     private static async Task PartAsync(ZipArchive zip, string name, string content, CancellationToken cancellationToken)
