@@ -302,7 +302,8 @@ public sealed class ImportLifecycle(
             }
             else
             {
-                cells.Add((cell.Row, target.Value.Letter, target.Value.Index, cell.Value));
+                // Kept as typed, but a character that is not valid text as U+FFFD, as Check reads it (decision 0044).
+                cells.Add((cell.Row, target.Value.Letter, target.Value.Index, cell.Value is null ? null : PlainText.WithValidCharacters(cell.Value)));
             }
         }
 
@@ -328,7 +329,7 @@ public sealed class ImportLifecycle(
             else
             {
                 replacements.Add((target.Value.Letter, CellCorrections.Key(replacement.From),
-                    replacement.To?.Trim()));
+                    replacement.To is null ? null : PlainText.WithValidCharacters(replacement.To.Trim())));
             }
         }
 

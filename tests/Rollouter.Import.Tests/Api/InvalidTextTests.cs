@@ -163,6 +163,28 @@ public abstract class InvalidTextTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Page_ACellCorrectedWithUFFFE_IsStoredAndShownWithU_FFFD_AsCheckReadsIt()
+    {
+        var (client, identifier, rolloutId, laptopsId) = await OwnRolloutAsync();
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "correct.csv",
+            $"Name,Description\r\n{Unique("COR-")},IT\r\n"));
+        await MapNameAndDescriptionAsync(client, import.Id());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/{identifier}/imports/{import.Id()}";
+
+        var posted = await RolloutWebFactory.PostFormAsync(browser, path + "/corrections",
+            new() { ["Row"] = "2", ["Column"] = "B", ["Value"] = "I\uFFFE T", ["Back"] = "corrections" }, path);
+
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var page = await browser.GetPageAsync(posted.Headers.Location!.OriginalString);
+        var corrected = page.TestId("corrected-cells").QuerySelectorAll("tbody tr").Single().QuerySelectorAll("td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["2", "B (Description)", "IT", "I\uFFFD T"], corrected.Take(4));
+        Assert.Contains("corrected to 'I\uFFFD T'", page.TestId("card-message").NormalizedText(), StringComparison.Ordinal);
+        var api = await client.GetJsonAsync($"/api/imports/{import.Id()}/corrections");
+        Assert.Equal("I\uFFFD T", api["cells"]![0]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Searches_WithUFFFE_AreAnswered()
     {
         var (api, _, laptopsId) = await ManagerAsync();

@@ -364,7 +364,8 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
-        var value = form.Remove ? null : form.Value ?? "";
+        // As stored (decision 0044): the message says what the page then shows.
+        var value = form.Remove ? null : PlainText.WithValidCharacters(form.Value ?? "");
         var result = await imports.CorrectAsync(id, new CorrectionChanges([new CellChange(form.Row, form.Column, value)], []),
             User.UserId(), cancellationToken);
         if (result.Failed)
@@ -441,7 +442,7 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
-        var to = form.Remove ? null : (form.To ?? "").Trim();
+        var to = form.Remove ? null : PlainText.WithValidCharacters((form.To ?? "").Trim());
         var result = await imports.CorrectAsync(id, new CorrectionChanges([], [new ReplacementChange(form.Column, form.From ?? "", to)]),
             User.UserId(), cancellationToken);
         if (result.Failed)
