@@ -39,4 +39,24 @@ public sealed class XlsbReaderTests : IDisposable
         Assert.Contains(file.Warnings, w => w.Kind == FileWarningKind.MergedCells && w.Message.Contains("G1:H1"));
         Assert.Equal(2, file.CountRows());
     }
+
+    [Fact]
+    public void Xlsb_TextThatLooksLikeAnOoxmlEscape_ReadsAsItStands()
+    {
+        // An .xlsb stores text as UTF-16 (XLWideString, [MS-XLSB] 2.5.169), control characters included: the _xHHHH_
+        // escapes are XML's (an .xlsx's ST_Xstring), and Excel writes none here, so a literal "_x0041_" stays.
+        var control = "bell\u0001";
+        var path = files.Write("escapes.xlsb", XlsbFile.Create(new XlsbFile.Sheet("Clients",
+        [
+            ["Name", "Note", "Inline"],
+            ["PC-1", "_x0041_ and _x000D_", "!_x005F_x0041_"],
+            ["PC-2", control, "!" + control],
+        ])));
+
+        using var file = files.Open(path);
+        var rows = file.ReadRows().ToList();
+
+        TestFiles.AssertCells(rows[0], "PC-1", "_x0041_ and _x000D_", "_x005F_x0041_");
+        TestFiles.AssertCells(rows[1], "PC-2", control, control);
+    }
 }
