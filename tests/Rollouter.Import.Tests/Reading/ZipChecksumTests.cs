@@ -6,7 +6,7 @@ using Rollouter.Import.TestData;
 namespace Rollouter.Import.Tests.Reading;
 
 /// <summary>
-/// A zip-based workbook one of whose parts does not have the CRC-32 its zip records is refused (decision 0051), as a
+/// A zip-based workbook one of whose parts does not have the CRC-32 its zip records is refused (decision 0052), as a
 /// damaged .xls is (decision 0047): .NET's ZipArchive reads such a part without a word, so a byte changed in a stored
 /// part, or in a deflated one that still inflates, was imported as other text.
 /// </summary>

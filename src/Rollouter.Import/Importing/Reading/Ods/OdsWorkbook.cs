@@ -476,7 +476,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
                 }
             }
 
-            // The part's checksum is compared at its end (decision 0051), also when the sheet read is not the last.
+            // The part's checksum is compared at its end (decision 0052), also when the sheet read is not the last.
             stream.ReadToEnd();
             yield break;
         }

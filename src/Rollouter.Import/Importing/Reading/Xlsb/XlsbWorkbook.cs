@@ -409,7 +409,7 @@ internal sealed class XlsbSheetSource(
                         yield return row;
                     }
 
-                    // The part's checksum is compared at its end (decision 0051); the shared strings were read whole.
+                    // The part's checksum is compared at its end (decision 0052); the shared strings were read whole.
                     stream.ReadToEnd();
                     yield break;
                 case >= XlsbRecords.CellRk and <= XlsbRecords.FormulaError or XlsbRecords.CellRichString when inRow:

@@ -38,7 +38,7 @@ internal sealed class SharedStrings(Func<Stream> openStream, ReaderLimits limits
 
     /// <summary>
     /// Reads the items no cell has asked for yet, to the part's end, so that its checksum is compared: after a sheet's
-    /// last row, a damaged byte in the strings refuses the file (decision 0051). Excel keeps only the strings its cells
+    /// last row, a damaged byte in the strings refuses the file (decision 0052). Excel keeps only the strings its cells
     /// use, so there is nearly always nothing left to read.
     /// </summary>
     public void ReadToEnd()

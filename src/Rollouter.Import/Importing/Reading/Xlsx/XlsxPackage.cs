@@ -161,7 +161,7 @@ internal sealed class XlsxPackage : IDisposable
     }
 
     /// <summary>
-    /// A part whose bytes are not the ones written (decision 0051): named, with what to do, as a damaged .xls is
+    /// A part whose bytes are not the ones written (decision 0052): named, with what to do, as a damaged .xls is
     /// (decision 0047). An OpenDocument file is saved again in the program that made it.
     /// </summary>
     private ImportFileException Damaged(string part) => new(FileProblemKind.Corrupt,
