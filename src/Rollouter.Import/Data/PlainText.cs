@@ -42,7 +42,8 @@ public static class PlainText
     /// <summary>
     /// <paramref name="text"/> as a person sees it, so that two texts that look the same are the same (decision 0041):
     /// composed (Unicode NFC: "Jörg" typed on a Mac and on Windows), without characters that do not show (zero-width
-    /// space, word joiner, byte order mark, soft hyphen, direction marks), and with every other space character
+    /// space, word joiner, byte order mark, soft hyphen, direction marks, and NUL, which PostgreSQL refuses in a text
+    /// and an .xlsx writes as <c>_x0000_</c>: decision 0040), and with every other space character
     /// (no-break, thin, ideographic …) a plain space. Tabs and line breaks stay (a multi-selection may be separated by
     /// line breaks); the zero-width joiners stay (they change how some scripts and emoji read). A text never gets
     /// longer: in the rare case where composing would lengthen it (a composition exclusion such as U+0958), it is
@@ -91,7 +92,8 @@ public static class PlainText
     {
         if (Ascii.IsValid(text))
         {
-            return true;
+            // A NUL is ASCII too: an .xlsx's _x0000_, an .xls or .xlsb string (decision 0040).
+            return !text.Contains('\0');
         }
 
         for (var i = 0; i < text.Length; i++)
@@ -150,7 +152,7 @@ public static class PlainText
 
     private static bool IsInvisible(char c) => c switch
     {
-        '\u00AD' or '\u061C' or '\u180E' or '\u200B' or '\u200E' or '\u200F' or '\uFEFF' => true,
+        '\0' or '\u00AD' or '\u061C' or '\u180E' or '\u200B' or '\u200E' or '\u200F' or '\uFEFF' => true,
         >= '\u202A' and <= '\u202E' => true,
         >= '\u2060' and <= '\u2064' => true,
         >= '\u2066' and <= '\u2069' => true,
