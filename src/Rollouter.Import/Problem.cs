@@ -80,7 +80,7 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
             FileProblemKind.WrongType => ProblemKind.UnsupportedType,
             FileProblemKind.NoRoom => ProblemKind.InsufficientStorage,
             _ => ProblemKind.Invalid,
-        }, problem.Message);
+        }, problem.Message, problem.Field);
     }
 
     /// <summary>

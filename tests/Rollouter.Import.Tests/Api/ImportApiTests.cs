@@ -366,8 +366,9 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
 
         var header = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { headerRow = 9 });
         Assert.Equal(HttpStatusCode.BadRequest, header.StatusCode);
-        Assert.Equal("The file has no row 9; choose the row that holds the column names.",
-            (await ApiTestClient.ReadAsync(header))["error"]!.GetValue<string>());
+        var headerProblem = await ApiTestClient.ReadAsync(header);
+        Assert.Equal("The file has no row 9; choose the row that holds the column names.", headerProblem["error"]!.GetValue<string>());
+        Assert.Equal("headerRow", headerProblem["field"]?.GetValue<string>());
 
         var encoding = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/parse-options", new { encoding = "utf-8" });
         Assert.Equal(HttpStatusCode.BadRequest, encoding.StatusCode);

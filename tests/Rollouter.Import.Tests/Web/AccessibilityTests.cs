@@ -324,6 +324,72 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal("Choose a link type.", AssertRefusedFields(page, "linkType").NormalizedText());
     }
 
+    // 3g. The import page's file settings refused: the summary takes the focus and links to the setting, which names it.
+    [Fact]
+    public async Task ImportFileSettings_Refused_HaveTheSummaryThatTakesTheFocus_AndTheSettingNamesItsReason()
+    {
+        var (client, path) = await UploadAsync($"Name,Status,Department\n{Unique("HDR")},New,IT\n");
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "50", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var summary = AssertRefusedFields(page, "HeaderRow");
+        Assert.Equal("The file has no row 50; choose the row that holds the column names.", summary.NormalizedText());
+        Assert.Equal("50", page.FieldValue("HeaderRow"));
+        Assert.Equal([summary], page.QuerySelectorAll("[role=alert]"));
+
+        // A delimiter of one's own that is refused: the "Other" box.
+        page = await (await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = "other", ["DelimiterOther"] = "\"", ["Encoding"] = "utf-8" }, path)).ReadPageAsync();
+        AssertRefusedFields(page, "DelimiterOther");
+    }
+
+    // 3h. A refused correction of a failing cell: the summary links to that cell's editor, which names its reason; the
+    // other cells' editors are not marked.
+    [Fact]
+    public async Task ImportCorrection_Refused_LinksToThatCellsEditor_AndNoOther()
+    {
+        var (client, path) = await FailedImportAsync();
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/corrections", new()
+        {
+            ["Row"] = "2", ["Column"] = "B", ["Value"] = new string('x', 32_768), ["Filter"] = "",
+        }, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var editor = page.QuerySelector("[data-testid=cell-editor][data-row='2'][data-column='B'] [name=Value]");
+        Assert.True(editor is not null, "the refused cell's editor is not on the page");
+        var summary = AssertRefusedFields(page, editor.Id ?? "");
+        Assert.Equal("The value for row 2 is longer than 32,767 characters.", summary.NormalizedText());
+        var others = page.QuerySelectorAll("[data-testid=cell-editor] [name=Value]").Where(e => e != editor).ToList();
+        Assert.NotEmpty(others);
+        Assert.DoesNotContain(others, e => e.ClassList.Contains("is-invalid") || (e.GetAttribute("aria-describedby") ?? "").Contains("-error", StringComparison.Ordinal));
+    }
+
+    // 3i. An approval refused through a redirect: the reason is carried to the page, whose summary takes the focus;
+    // reloading the page does not show it again.
+    [Fact]
+    public async Task ImportApproval_RefusedThroughARedirect_ShowsTheSummaryOnce()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var upload = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync("Laptops"), "a11y.csv",
+            Encoding.UTF8.GetBytes($"Rechner,Abteilung\n{Unique("INC")},IT\n"));
+        var path = upload.Headers.Location!.OriginalString;
+        Assert.Equal("Incomplete", (await client.GetPageAsync(path)).TestId("import-status").GetAttribute("data-status"));
+
+        var approved = await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var page = await client.GetPageAsync(approved.Headers.Location!.OriginalString);
+        var summary = AssertRefusedFields(page);
+        Assert.StartsWith($"Import {ImportId(path)} is Incomplete: ", summary.NormalizedText(), StringComparison.Ordinal);
+        Assert.EndsWith("Correct the mapping and save it first.", summary.NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal([summary], page.QuerySelectorAll("[role=alert]"));
+
+        var reloaded = await client.GetPageAsync(path);
+        Assert.Empty(reloaded.QuerySelectorAll("[data-error-summary], .validation-summary-errors"));
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

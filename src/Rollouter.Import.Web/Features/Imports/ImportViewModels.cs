@@ -174,8 +174,6 @@ public sealed class ImportPage
     public static string MessageAnchor(string table, int row, string? column) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{table}-{row}") + (column is null ? "" : "-" + column) + "-message";
 
-    public string? Error { get; init; }
-
     public CheckResult? Check { get; init; }
 
     public IReadOnlyList<ImportRowError> Errors { get; init; } = [];

@@ -14,6 +14,7 @@ using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Imports.Reviews;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -147,8 +148,10 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
+        // A step refused before a redirect (Approve, an address of a step the import no longer allows): its reasons.
+        CarriedRefusal.Restore(TempData, ModelState, HttpContext);
         return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
-            message: TempData["Message"] as string, error: TempData["Error"] as string, correctionsAfter: correctionsAfter,
+            message: TempData["Message"] as string, correctionsAfter: correctionsAfter,
             messageAt: TempData["MessageAt"] as string));
     }
 
@@ -217,7 +220,9 @@ public sealed class ImportsController(
         var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            return await RefuseAsync(import, result.Problem, cancellationToken);
+            // A delimiter refused is one typed under "Other": that box is the field to correct.
+            return await RefuseAsync(import, result.Problem, cancellationToken,
+                delimiterField: form.Delimiter == "other" ? nameof(ParseOptionsForm.DelimiterOther) : nameof(ParseOptionsForm.Delimiter));
         }
 
         TempData["Message"] = result.Value.Import.ParseOptions == before
@@ -305,7 +310,9 @@ public sealed class ImportsController(
         var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            TempData["Error"] = result.Problem.Message;
+            // The page the redirect shows says why, through the summary, as a refused form does.
+            AddReasons(result.Problem);
+            CarriedRefusal.Keep(TempData, ModelState, Request);
         }
         else if (saved.Changed)
         {
@@ -370,7 +377,9 @@ public sealed class ImportsController(
             User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            return await RefuseAsync(import, result.Problem, cancellationToken);
+            // The failed rows from the refused cell on (in the column filter the page had), so its editor is on the page.
+            return await RefuseAsync(import, result.Problem, cancellationToken, rows: import.Status == ImportStatus.Failed
+                ? new ListPosition(FailedRows.From(form.Row), null, false) : null, column: FailedRows.Column(form.Filter));
         }
 
         TempData["Message"] = value is null
@@ -477,7 +486,8 @@ public sealed class ImportsController(
 
         if (refusal(import) is { } refused)
         {
-            TempData["Error"] = refused.Message;
+            AddReasons(refused);
+            CarriedRefusal.Keep(TempData, ModelState, Request);
             return RedirectToImport(id);
         }
 
@@ -506,8 +516,8 @@ public sealed class ImportsController(
         var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            Response.StatusCode = result.Problem.StatusCode();
-            return View(nameof(Details), await PageAsync(import, cancellationToken, error: result.Problem.Message,
+            AddReasons(result.Problem);
+            return View(nameof(Details), await PageAsync(import, cancellationToken,
                 revertConflicts: ImportLifecycle.RevertConflictsOf(result.Problem)));
         }
 
@@ -605,11 +615,11 @@ public sealed class ImportsController(
         pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 
     private Task<ImportPage> PageAsync(ClientImport import, CancellationToken cancellationToken, ListPosition? rows = null,
-        string? column = null, string? message = null, string? error = null, CheckResult? check = null,
+        string? column = null, string? message = null, CheckResult? check = null,
         ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null, string? correctionsAfter = null,
         string? messageAt = null) =>
         pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: false, rows, column,
-            message, error, check, proposal, revertConflicts, correctionsAfter, messageAt);
+            message, check, proposal, revertConflicts, correctionsAfter, messageAt);
 
     private async Task<bool> IsAntiforgeryTokenValidAsync(string token)
     {
@@ -632,11 +642,53 @@ public sealed class ImportsController(
         return View(nameof(New), await NewImportAsync(inventoryId, cancellationToken));
     }
 
-    /// <summary>The import's page again, with the reason the step was refused and its status code.</summary>
-    private async Task<IActionResult> RefuseAsync(ClientImport import, Problem problem, CancellationToken cancellationToken)
+    /// <summary>
+    /// The import's page again, with the reasons the step was refused in the shared summary (which takes the focus and
+    /// links each reason of a field to it), and the refusal's status code. <paramref name="rows"/> and
+    /// <paramref name="column"/>: the failed rows shown, so that a refused cell's editor is among them.
+    /// </summary>
+    private async Task<IActionResult> RefuseAsync(ClientImport import, Problem problem, CancellationToken cancellationToken,
+        ListPosition? rows = null, string? column = null, string delimiterField = nameof(ParseOptionsForm.Delimiter))
     {
+        AddReasons(problem, delimiterField);
+        return View(nameof(Details), await PageAsync(import, cancellationToken, rows: rows, column: column));
+    }
+
+    /// <summary>
+    /// The problem's reasons in model state, each under the page's name for its field (decision 0050), and its status
+    /// code, in place of what binding said about the posted form. The steps name their fields as the API does: a file
+    /// setting (headerRow, sheet, encoding, delimiter), a correction's cell (cells[0].value) or replacement; a field the
+    /// page does not show (a cell's row and column, the mapping's columns) leaves the reason in the summary alone.
+    /// </summary>
+    private void AddReasons(Problem problem, string delimiterField = nameof(ParseOptionsForm.Delimiter))
+    {
+        // Binding's complaints about the posted form are not the step's reasons (as the client page's links, decision 0050).
+        ModelState.Clear();
+        foreach (var reason in problem.Reasons)
+        {
+            ModelState.AddModelError(PageField(reason.Field, delimiterField), reason.Message);
+        }
+
         Response.StatusCode = problem.StatusCode();
-        return View(nameof(Details), await PageAsync(import, cancellationToken, error: problem.Message));
+    }
+
+    /// <summary>The page's form field for a step's field: "cells[0].value" is the cell editor's Value, "headerRow" HeaderRow.</summary>
+    private static string PageField(string? field, string delimiterField)
+    {
+        if (string.IsNullOrEmpty(field))
+        {
+            return "";
+        }
+
+        // A member of one entry of a list (cells[0].value, replacements[0].from): the entry's form has it by that name.
+        var end = field.LastIndexOf("].", StringComparison.Ordinal);
+        var member = end >= 0 ? field[(end + 2)..] : field;
+        return member switch
+        {
+            "" => "",
+            "delimiter" => delimiterField,
+            _ => char.ToUpperInvariant(member[0]) + member[1..],
+        };
     }
 
     private async Task<NewImport> NewImportAsync(int? inventoryId, CancellationToken cancellationToken)

@@ -100,7 +100,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .Select(c => (c.Row, c.Column.ToUpperInvariant()))];
 
     public async Task<ImportPage> PageAsync(Rollout rollout, ClientImport import, CancellationToken cancellationToken,
-        bool review = false, ListPosition? rows = null, string? column = null, string? message = null, string? error = null,
+        bool review = false, ListPosition? rows = null, string? column = null, string? message = null,
         CheckResult? check = null, ReplacementProposal? proposal = null, IReadOnlyList<RevertConflict>? revertConflicts = null,
         string? correctionsAfter = null, string? messageAt = null)
     {
@@ -215,7 +215,6 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             CustomFields = definition.CustomFields,
             Message = message,
             MessageAt = messageAt,
-            Error = error,
             Check = check,
             Errors = errors.Items,
             ErrorCounts = counts,

@@ -15,7 +15,9 @@ namespace Rollouter.Import.Web.Infrastructure.Forms;
 /// one looks the field's name up in the page's model state, where <c>ProblemMapping.AddTo</c> put each reason.
 /// A page shown again after a refused post may hold several forms with a field of that name (a workflow's rename form
 /// on every status and its "New status" form): only the fields of the form that was posted, the one whose action is
-/// the request's address (<see cref="FormActionTagHelper"/>), are marked, and a text field of it shows what was typed.
+/// the request's address (<see cref="FormActionTagHelper"/>; after a redirect, the address <see cref="CarriedRefusal"/>
+/// carried), are marked, and a text field of it shows what was typed; among forms of one address, the one whose
+/// identifying hidden fields hold what was posted (<c>asp-identified-by</c>).
 /// Each marked field is followed by its reason (<c>invalid-feedback</c>, id <c>{field id}-error</c>), which its
 /// <c>aria-describedby</c> names before its help text, so a screen reader reads why on the field itself; the field's id
 /// is told to the page's summary (<see cref="ErrorSummaryTagHelper"/>), whose items link to it. While a page shows
@@ -48,12 +50,18 @@ public sealed class InvalidFieldTagHelper : TagHelper
         // The summary of reasons takes the focus (a field's autofocus would pull it away: the sign-in's Email).
         output.Attributes.RemoveAll("autofocus");
         var kind = output.Attributes.TryGetAttribute("type", out var type) ? Text(type.Value) ?? "text" : "text";
+        var name = output.Attributes.TryGetAttribute("name", out var attribute) ? Text(attribute.Value) : null;
+        var form = context.Items.TryGetValue(FormActionTagHelper.ActionKey, out var scope) ? scope as FormScope : null;
         if (string.Equals(kind, "hidden", StringComparison.OrdinalIgnoreCase))
         {
+            if (name is not null && output.Attributes.TryGetAttribute("value", out var hidden))
+            {
+                form?.Hidden(name, Text(hidden.Value));
+            }
+
             return;
         }
 
-        var name = output.Attributes.TryGetAttribute("name", out var attribute) ? Text(attribute.Value) : null;
         if (string.IsNullOrEmpty(name)
             || !modelState.TryGetValue(name, out var entry)
             || entry.ValidationState != ModelValidationState.Invalid || entry.Errors.Count == 0)
@@ -61,10 +69,10 @@ public sealed class InvalidFieldTagHelper : TagHelper
             return;
         }
 
+        // Only the fields of the form that was posted (to this address; after a redirect, to the address it carried).
         var request = ViewContext?.HttpContext.Request;
-        if (request is not null && HttpMethods.IsPost(request.Method)
-            && context.Items.TryGetValue(FormActionTagHelper.ActionKey, out var action) && action is string formAction
-            && !FormActionTagHelper.Posts(formAction, request))
+        if (request is not null && form is not null && CarriedRefusal.PostedPath(ViewContext?.HttpContext) is { } postedTo
+            && !(FormActionTagHelper.Posts(form.Action, postedTo) && form.HoldsWhatWasPosted(request)))
         {
             return;
         }

@@ -44,6 +44,12 @@ public enum FileProblemKind
 public sealed record FileProblem(FileProblemKind Kind, string Message)
 {
     public Exception? Cause { get; init; }
+
+    /// <summary>
+    /// The parse option at fault (<see cref="FileProblemKind.InvalidOption"/>): "sheet", "headerRow", "delimiter" or
+    /// "encoding", as the API names them; null for a problem of the file itself.
+    /// </summary>
+    public string? Field { get; init; }
 }
 
 /// <summary>

@@ -29,8 +29,8 @@ internal static class SheetChoice
 
             if (index < 0)
             {
-                throw new ImportFileException(FileProblemKind.InvalidOption,
-                    $"The workbook has no sheet named \"{wanted}\"; its sheets are {string.Join(", ", sheets.Select(s => $"\"{s.Name}\""))}.");
+                throw new ImportFileException(new FileProblem(FileProblemKind.InvalidOption,
+                    $"The workbook has no sheet named \"{wanted}\"; its sheets are {string.Join(", ", sheets.Select(s => $"\"{s.Name}\""))}.") { Field = "sheet" });
             }
 
             // The sheet detection chose, or one behind sheets without a table: the mapping step says so on every visit.

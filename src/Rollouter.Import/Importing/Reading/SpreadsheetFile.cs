@@ -187,8 +187,8 @@ public sealed class SpreadsheetFile : IDisposable
 
                     if (raw.Number > chosen || raw.MaxColumn < 0)
                     {
-                        throw new ImportFileException(FileProblemKind.InvalidOption,
-                            $"Row {chosen} is empty, so it cannot be the header row; choose the row that holds the column names.");
+                        throw new ImportFileException(new FileProblem(FileProblemKind.InvalidOption,
+                            $"Row {chosen} is empty, so it cannot be the header row; choose the row that holds the column names.") { Field = "headerRow" });
                     }
 
                     header = RowSnapshot.Of(raw);
@@ -196,7 +196,8 @@ public sealed class SpreadsheetFile : IDisposable
 
                 if (header is null)
                 {
-                    throw new ImportFileException(FileProblemKind.InvalidOption, $"{where} has no row {chosen}; choose the row that holds the column names.");
+                    throw new ImportFileException(new FileProblem(FileProblemKind.InvalidOption,
+                        $"{where} has no row {chosen}; choose the row that holds the column names.") { Field = "headerRow" });
                 }
             }
             else

@@ -46,7 +46,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         {
             if (!ParseOptions.IsAllowedDelimiter(d))
             {
-                throw new ImportFileException(FileProblemKind.InvalidOption, ParseOptions.DelimiterRule);
+                throw new ImportFileException(new FileProblem(FileProblemKind.InvalidOption, ParseOptions.DelimiterRule) { Field = "delimiter" });
             }
 
             chosen = d;
@@ -267,8 +267,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             "iso-8859-1" or "latin1" or "latin-1" => "iso-8859-1",
             "macintosh" or "mac" or "macroman" or "mac-roman" or "x-mac-roman" => "macintosh",
             "ibm850" or "cp850" or "850" or "dos" => "ibm850",
-            _ => throw new ImportFileException(FileProblemKind.InvalidOption,
-                $"The encoding \"{requested}\" is not supported; choose UTF-8, UTF-16, UTF-16BE, Windows-1252, macintosh (Mac Roman) or ibm850 (DOS)."),
+            _ => throw new ImportFileException(new FileProblem(FileProblemKind.InvalidOption,
+                $"The encoding \"{requested}\" is not supported; choose UTF-8, UTF-16, UTF-16BE, Windows-1252, macintosh (Mac Roman) or ibm850 (DOS).") { Field = "encoding" }),
         };
         byte[] bom = name switch
         {
