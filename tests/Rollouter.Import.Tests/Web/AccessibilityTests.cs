@@ -425,6 +425,40 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         await RolloutWebFactory.PostFormAsync(admin, $"{workflowPage}/statuses/{done}/down", [], workflowPage);
     }
 
+    /// <summary>What a screen reader calls a button or link: its aria-label, else its text (visually hidden parts too).</summary>
+    private static string AccessibleName(IElement element) =>
+        element.GetAttribute("aria-label") ?? element.NormalizedText();
+
+    /// <summary>What a screen reader calls a field: its aria-label, else the text of its label.</summary>
+    private static string? LabelOf(IDocument page, IElement field) =>
+        field.GetAttribute("aria-label") ?? page.QuerySelectorAll("label").FirstOrDefault(l => l.GetAttribute("for") == field.Id)?.NormalizedText();
+
+    // 4b. The failing cells' editors: each Save button and each box names its cell, and no two buttons of the failed
+    // rows are called alike ("Save, button" twenty times).
+    [Fact]
+    public async Task FailingCellsEditors_NameTheirCell_OnTheSaveButtonAndTheBox()
+    {
+        var (client, path) = await FailedImportAsync();
+        var page = await client.GetPageAsync(path);
+
+        var editors = page.QuerySelectorAll("[data-testid=cell-editor]").ToList();
+        Assert.Equal(3, editors.Count);
+        var fields = new Dictionary<string, string> { ["B"] = "Status", ["C"] = "Department" };
+        foreach (var editor in editors)
+        {
+            var (row, column) = (editor.GetAttribute("data-row"), editor.GetAttribute("data-column") ?? "");
+            var save = editor.QuerySelectorAll("button[type=submit]").Single();
+            Assert.Equal($"Save row {row}, {fields[column]}", AccessibleName(save));
+            Assert.StartsWith("Save", save.TextContent.Trim(), StringComparison.Ordinal);
+            var box = editor.QuerySelectorAll("[name=Value]").Single();
+            Assert.Equal($"Correct row {row}, {fields[column]} (column {column})", LabelOf(page, box));
+        }
+
+        var names = page.TestId("failed-rows").QuerySelectorAll("button").Select(AccessibleName).ToList();
+        Assert.True(names.Count > 3, string.Join(" | ", names));
+        Assert.Equal(names, names.Distinct());
+    }
+
     // 5. The import page's cards are sections with headings (h2), their parts h3.
     [Fact]
     public async Task ImportPage_CardTitlesAreHeadings()

@@ -74,9 +74,12 @@ public sealed record FailingValue(string Column, string? Header, string Value, i
 /// <summary>
 /// One failing cell of the failed rows or the check, with its editor (<c>_CellEditor.cshtml</c>). <see cref="MessageId"/>
 /// is the id of the table cell holding the cell's message: the editor is described by it, so a screen reader reads the
-/// message with the field.
+/// message with the field. <see cref="EditorId"/> is the id of its box or list, which its label names.
 /// </summary>
-public sealed record CellEditorView(ImportPage Page, int Row, string? Column, string? Value, string MessageId);
+public sealed record CellEditorView(ImportPage Page, int Row, string? Column, string? Value, string MessageId)
+{
+    public string EditorId => (MessageId.EndsWith("-message", StringComparison.Ordinal) ? MessageId[..^"-message".Length] : MessageId) + "-correction";
+}
 
 /// <summary>A later import of the same inventory, linked from a failed import's page.</summary>
 public sealed record LaterImport(int Id, ImportStatus Status, string FileName, DateTimeOffset CreatedAt);
