@@ -81,9 +81,8 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Equal(("status", "-1"), (result.GetAttribute("role"), result.GetAttribute("tabindex")));
     }
 
-    // 2. Every table scrolls inside its own box, so a narrow window (390 px, 320 px) is not widened by it.
-    [Fact]
-    public async Task EveryTable_OfEveryPage_ScrollsInsideItsOwnBox()
+    /// <summary>Seventeen pages, each with the tables of a kind of page: lists, forms, settings, an import that failed.</summary>
+    private async Task<List<(HttpClient Browser, string Path)>> PagesWithTablesAsync()
     {
         var manager = await factory.SignInAsync("manager@demo.test");
         var admin = await factory.SignInAsync("admin@demo.test");
@@ -102,9 +101,15 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
             (admin, "/settings/workflows"), (admin, $"/settings/workflows/{workflow}"), (admin, "/settings/rollouts"),
             (admin, $"/settings/rollouts/{rollout}"), (admin, "/settings/link-types"), (admin, "/reviews"),
         };
+        return pages;
+    }
 
+    // 2. Every table scrolls inside its own box, so a narrow window (390 px, 320 px) is not widened by it.
+    [Fact]
+    public async Task EveryTable_OfEveryPage_ScrollsInsideItsOwnBox()
+    {
         var tables = 0;
-        foreach (var (browser, path) in pages)
+        foreach (var (browser, path) in await PagesWithTablesAsync())
         {
             var page = await browser.GetPageAsync(path);
             foreach (var table in page.QuerySelectorAll("table"))
@@ -112,6 +117,30 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
                 tables++;
                 Assert.True(table.Closest(".table-responsive") is not null,
                     $"{path}: a table outside .table-responsive widens a narrow window: {table.GetAttribute("data-testid") ?? table.QuerySelector("th")?.NormalizedText()}");
+            }
+        }
+
+        Assert.True(tables > 15, $"only {tables} tables were looked at");
+    }
+
+    // 2b. Every table says what it lists (a caption, visually hidden where a heading above says it, or a label), so a
+    // screen reader's list of tables tells them apart.
+    [Fact]
+    public async Task EveryTable_OfEveryPage_HasACaptionOrALabel()
+    {
+        var tables = 0;
+        foreach (var (browser, path) in await PagesWithTablesAsync())
+        {
+            var page = await browser.GetPageAsync(path);
+            foreach (var table in page.QuerySelectorAll("table"))
+            {
+                tables++;
+                var caption = table.Children.FirstOrDefault(c => c.LocalName == "caption")?.NormalizedText();
+                var labelledBy = (table.GetAttribute("aria-labelledby") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(id => page.GetElementById(id)?.NormalizedText() ?? "");
+                var name = caption is { Length: > 0 } ? caption : table.GetAttribute("aria-label") ?? string.Join(" ", labelledBy);
+                Assert.True(name.Trim().Length > 0,
+                    $"{path}: a table without a caption, aria-label or aria-labelledby: {table.GetAttribute("data-testid") ?? table.QuerySelector("th")?.NormalizedText()}");
             }
         }
 
