@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Rollouter.Import.BrowserTests.Infrastructure;
+using Rollouter.Import.BrowserTests.Recovery;
 using Xunit.Abstractions;
 
 namespace Rollouter.Import.BrowserTests;
@@ -54,6 +56,74 @@ public sealed class AccessibilityTests(WizardFixture fixture, ITestOutputHelper 
         await Page.Keyboard.PressAsync("Enter");
         await Expect(Page.GetByTestId("order-message")).ToHaveTextAsync("Finance moved to position 1.");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Move Finance down" })).ToBeFocusedAsync();
+    }
+
+    /// <summary>
+    /// Rows of the import whose run the page follows: enough for a run of several seconds (several polls of the bar) on
+    /// a quiet machine. Imported into a rollout of its own, without a client limit, so the demo rollout's stays as it is.
+    /// </summary>
+    private const int RunningRows = 200_000;
+
+    [Fact]
+    public async Task RunningImport_TheBarSaysItsValueAsItMoves_AndAfterTheReloadTheOutcomeHasTheFocus()
+    {
+        var identifier = "A11Y" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        using (var admin = await AppApi.SignInAsync(Fixture.App, "admin@demo.test"))
+        {
+            var rollout = await admin.PostAsync("api/rollouts", new { name = "Progress " + identifier, identifier, clientLimit = (int?)null });
+            var rolloutId = rollout["id"]!.GetValue<int>();
+            var manager = (await admin.GetAsync("api/users")).AsArray().Single(u => u!["email"]!.GetValue<string>() == "manager@demo.test")!;
+            await admin.PostAsync($"api/rollouts/{rolloutId}/members", new { userId = manager["id"]!.GetValue<int>() });
+            var workflow = (await admin.GetAsync("api/workflows")).AsArray().Single(w => w!["name"]!.GetValue<string>() == "Device rollout")!;
+            await admin.PostAsync($"api/rollouts/{rolloutId}/inventories",
+                new { name = "Desks", workflowId = workflow["id"]!.GetValue<int>(), customFieldIds = Array.Empty<int>() });
+        }
+
+        // What the bar and the live region say, on every page the tab shows (the page reloads itself at the end).
+        var said = new ConcurrentQueue<string>();
+        await StartAsync("/rollouts");
+        await Page.ExposeFunctionAsync("a11yProgressSaid", (string what) => said.Enqueue(what));
+        await Page.AddInitScriptAsync("""
+            document.addEventListener('DOMContentLoaded', function () {
+                var bar = document.querySelector('[role=progressbar]');
+                var live = document.getElementById('import-progress-live');
+                if (!bar || !live) { return; }
+                window.a11yProgressSaid('value:' + bar.getAttribute('aria-valuenow'));
+                new MutationObserver(function () { window.a11yProgressSaid('value:' + bar.getAttribute('aria-valuenow')); })
+                    .observe(bar, { attributes: true, attributeFilter: ['aria-valuenow'] });
+                new MutationObserver(function () { window.a11yProgressSaid('live:' + live.textContent); })
+                    .observe(live, { childList: true, characterData: true, subtree: true });
+            });
+            """);
+        await SignInAsync("manager@demo.test");
+        var prefix = Unique("RUN");
+        var csv = new StringBuilder("Name,Status\n", RunningRows * 20);
+        for (var i = 1; i <= RunningRows; i++)
+        {
+            csv.Append(prefix).Append('-').Append(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(",New\n");
+        }
+
+        await UploadAsync(identifier, "Desks", "running.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+        await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "WaitingForApproval");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+
+        var bar = Page.GetByRole(AriaRole.Progressbar, new() { Name = "Import progress" });
+        await Expect(bar).ToBeVisibleAsync(new() { Timeout = JobTimeout });
+        await Step("running");
+        await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 2 * JobTimeout });
+        await Expect(Page.GetByTestId("result")).ToContainTextAsync(RunningRows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " clients created");
+
+        // The bar said where the run was, more than once on its way; the live region read the figures out.
+        var values = said.Where(s => s.StartsWith("value:", StringComparison.Ordinal)).Select(s => s["value:".Length..]).ToList();
+        Assert.True(values.Distinct().Count() >= 2 && values.Any(v => v is not ("0" or "100")),
+            $"aria-valuenow did not follow the run: {string.Join(", ", values)}");
+        Assert.Contains(said, s => s.StartsWith("live:", StringComparison.Ordinal) && s.Contains(" rows checked, ", StringComparison.Ordinal));
+
+        // After the reload the focus is on how it ended: a status a screen reader reads at once.
+        var result = Page.GetByTestId("result");
+        await Expect(result).ToHaveAttributeAsync("role", "status");
+        await Expect(result).ToBeFocusedAsync();
+        await Step("completed");
     }
 
     [Fact]
