@@ -57,6 +57,48 @@ public abstract class UserLookupGuessTests(RolloutWebFactory factory)
         var summary = (await browser.GetPageAsync($"/rollouts/W11/imports/{import.Id()}")).Body?.TextContent ?? "";
         Assert.Contains("found by " + (expected == "userId" ? "User ID" : expected == "name" ? "Name" : "Email"), summary);
     }
+
+    /// <summary>The lookup the upload's mapping chose for the column mapped to <paramref name="target"/>.</summary>
+    private async Task<string?> GuessedLookupAsync(string csv, string target)
+    {
+        var (rolloutId, inventoryId) = await NewInventoryAsync();
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "guess.csv", csv));
+        var column = import["mapping"]?["columns"]?.AsArray().Single(c => c?["target"]?.GetValue<string>() == target);
+        return column?["lookup"]?.GetValue<string>();
+    }
+
+    /// <summary>
+    /// An assignee must be a Technician or higher: a Service Desk user's name in an Assignee column does not make the
+    /// column "by Name", where no row could be imported; the technician's email in the same column decides. A Client
+    /// User column may hold any member, so the same names there are names.
+    /// </summary>
+    [Fact]
+    public async Task AUserColumn_IsGuessedOnlyByTheMembersWhoseRoleMayHoldItsField()
+    {
+        var assignee = await GuessedLookupAsync(
+            "Name,Assignee\nROLE-1,Sven Servicedesk\nROLE-2,Kai Keyaccount\nROLE-3,technician@demo.test\n", "Assignee");
+        var clientUser = await GuessedLookupAsync(
+            "Name,Client User\nROLE-1,Sven Servicedesk\nROLE-2,Kai Keyaccount\nROLE-3,technician@demo.test\n", "ClientUser");
+
+        Assert.Equal("email", assignee, ignoreCase: true);
+        Assert.Equal("name", clientUser, ignoreCase: true);
+    }
+
+    /// <summary>
+    /// A column empty in the file's first rows is guessed by the values further down, up to the first 100 rows: a
+    /// value below them is not looked for, so a large file is not read through for the guess.
+    /// </summary>
+    [Theory]
+    [InlineData(12, "name")]
+    [InlineData(100, "email")]
+    public async Task AUserColumnEmptyAtTheTop_IsGuessedByTheValuesBelow(int emptyRows, string expected)
+    {
+        var rows = string.Concat(Enumerable.Range(1, emptyRows).Select(i => $"EMPTY-{i},\n"));
+        var lookup = await GuessedLookupAsync($"Name,Assignee\n{rows}BELOW-1,Tina Technician\nBELOW-2,Tina Technician\n", "Assignee");
+
+        Assert.Equal(expected, lookup, ignoreCase: true);
+    }
 }
 
 public sealed class SqliteUserLookupGuessTests(RolloutWebFactory factory)

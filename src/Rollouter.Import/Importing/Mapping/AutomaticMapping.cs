@@ -43,10 +43,10 @@ public static class AutomaticMapping
 
     /// <param name="lookupOfValues">
     /// For a user column whose header does not say which attribute its values are, the attribute its values look like
-    /// (by the column's position), or null for the default.
+    /// (by the column's position and its target, Assignee or Client User), or null for the default.
     /// </param>
     public static ImportMapping Suggest(IReadOnlyList<SheetColumn> columns, InventoryDefinition inventory,
-        ImportMapping? lastMapping = null, Func<int, UserLookup?>? lookupOfValues = null)
+        ImportMapping? lastMapping = null, Func<int, string, UserLookup?>? lookupOfValues = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(inventory);
@@ -132,7 +132,7 @@ public static class AutomaticMapping
                 result[column].Target = target.Target;
                 if (DefaultFields.IsUser(target.Target))
                 {
-                    result[column].Lookup = lookup ?? lookupOfValues?.Invoke(column) ?? ColumnMapping.DefaultLookup;
+                    result[column].Lookup = lookup ?? lookupOfValues?.Invoke(column, target.Target) ?? ColumnMapping.DefaultLookup;
                 }
 
                 if (target.Field is { IsMultiValued: true })

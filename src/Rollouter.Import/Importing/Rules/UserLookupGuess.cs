@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 
@@ -7,38 +8,82 @@ namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
 /// Which attribute a user column's values are, when its header does not say ("Assignee" rather than "Assignee Email"):
-/// the one by which the rollout's active members — the users an import may assign (decision 0018) — find the most of
-/// the file's first values. A column of names is then looked up by name, not by email, where every row would fail.
-/// Without a value any member has, the mapping keeps its default (email).
+/// the one by which the rollout's active members — the users an import may assign (decision 0018) — whose role may hold
+/// the column's field find the most of the column's first values. A column of names is then looked up by name, not by
+/// email, where every row would fail; a column of Service Desk users' names is not guessed as Assignee names, since no
+/// row could be imported that way either.
+/// Without a value any such member has, the mapping keeps its default (email).
 /// </summary>
 internal static class UserLookupGuess
 {
     /// <summary>Email first: of attributes finding as many values, the default wins, then the user ID.</summary>
     private static readonly UserLookup[] Lookups = [UserLookup.Email, UserLookup.UserId, UserLookup.Name];
 
-    /// <summary>The guess for each column of <paramref name="file"/> by its position in <see cref="SpreadsheetFile.Columns"/>.</summary>
-    public static async Task<Func<int, UserLookup?>> ForAsync(RolloutDbContext db, int inventoryId, SpreadsheetFile file,
+    /// <summary>The rows read at most for one column's values: a column empty at the top is still guessed.</summary>
+    internal const int MaxRows = 100;
+
+    /// <summary>The values that are enough for a guess: reading stops at them, before <see cref="MaxRows"/>.</summary>
+    internal const int EnoughValues = 20;
+
+    /// <summary>
+    /// The guess for a column of <paramref name="file"/> by its position in <see cref="SpreadsheetFile.Columns"/> and its
+    /// target (<see cref="DefaultFields.Assignee"/> or <see cref="DefaultFields.ClientUser"/>).
+    /// </summary>
+    public static async Task<Func<int, string, UserLookup?>> ForAsync(RolloutDbContext db, int inventoryId, SpreadsheetFile file,
         CancellationToken cancellationToken)
     {
-        var samples = file.SampleRows;
-        if (samples.Count == 0)
-        {
-            return _ => null;
-        }
-
         var members = await db.RolloutMembers.AsNoTracking()
             .Where(m => m.User.IsActive && db.Inventories.Any(i => i.Id == inventoryId && i.RolloutId == m.RolloutId))
             .Select(m => new UserRecord(m.User.Id, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role))
             .ToListAsync(cancellationToken);
-        var directories = Lookups.Select(lookup => (Lookup: lookup, Directory: new UserDirectory(members, lookup))).ToList();
-        return position =>
+
+        // An assignee must be a Technician or higher (UserRule); a client user may have any role.
+        var assignees = Directories(members.Where(m => m.Role >= Role.Technician));
+        var everyone = Directories(members);
+        return (position, target) =>
         {
-            var column = file.Columns[position].Index;
-            var values = samples.Select(row => PlainText.AsSeen(row[column])?.Trim()).OfType<string>().Where(v => v.Length > 0).ToList();
+            var values = Values(file, file.Columns[position].Index);
+            var directories = target == DefaultFields.Assignee ? assignees : everyone;
             var best = directories
                 .Select(d => (d.Lookup, Found: values.Count(v => d.Directory.TryFind(v, out _, out var found) || found > 1)))
                 .MaxBy(d => d.Found);
             return best.Found > 0 ? best.Lookup : null;
         };
+    }
+
+    private static List<(UserLookup Lookup, UserDirectory Directory)> Directories(IEnumerable<UserRecord> members)
+    {
+        var list = members.ToList();
+        return [.. Lookups.Select(lookup => (lookup, new UserDirectory(list, lookup)))];
+    }
+
+    /// <summary>
+    /// The column's non-empty values as a user sees them, from the first data rows: until <see cref="EnoughValues"/> are
+    /// found or <see cref="MaxRows"/> rows are read, so a column empty in its first rows is guessed too and a large file
+    /// is not read through.
+    /// </summary>
+    private static List<string> Values(SpreadsheetFile file, int column)
+    {
+        var values = new List<string>();
+        try
+        {
+            foreach (var row in file.ReadRows().Take(MaxRows))
+            {
+                if (PlainText.AsSeen(row[column])?.Trim() is { Length: > 0 } value)
+                {
+                    values.Add(value);
+                    if (values.Count == EnoughValues)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        catch (ImportFileException)
+        {
+            // The rows read so far make the guess; counting the rows has said what is wrong with the file.
+        }
+
+        return values;
     }
 }
