@@ -18,6 +18,15 @@ public static class PlainText
     }
 
     /// <summary>
+    /// <paramref name="text"/> without NUL characters, as every text column stores it (decision 0040), and nothing else
+    /// changed: for a text compared with what is stored, or shown before it is stored, where tabs and line breaks are
+    /// part of the value (a replacement's "from" and "to").
+    /// </summary>
+    [return: NotNullIfNotNull(nameof(text))]
+    public static string? WithoutNul(string? text) =>
+        text is null || !text.Contains('\0', StringComparison.Ordinal) ? text : text.Replace("\0", "", StringComparison.Ordinal);
+
+    /// <summary>
     /// <paramref name="text"/> as one line that shows what it says, for a name from outside that is logged and shown
     /// (an uploaded file's name): without control characters (<see cref="WithoutControlCharacters"/>, which include
     /// CR, LF and NEL U+0085), without the line and paragraph separators U+2028 and U+2029, which start a new line in

@@ -321,7 +321,7 @@ public sealed class ImportLifecycle(
                 problems.Add(Problem.Invalid("Say which value to replace (\"from\"; \"\" for empty cells).", $"replacements[{i}].from"));
             }
             else if (CellCorrections.Key(replacement.From).Length > CorrectionChanges.MaxReplacementLength
-                     || replacement.To?.Trim().Length > CorrectionChanges.MaxReplacementLength)
+                     || (replacement.To is { } longTo && CellCorrections.ReplacementValue(longTo).Length > CorrectionChanges.MaxReplacementLength))
             {
                 problems.Add(Problem.Invalid(
                     $"A replacement's values are at most {CorrectionChanges.MaxReplacementLength} characters long.", $"replacements[{i}]"));
@@ -329,7 +329,7 @@ public sealed class ImportLifecycle(
             else
             {
                 replacements.Add((target.Value.Letter, CellCorrections.Key(replacement.From),
-                    replacement.To is null ? null : PlainText.WithValidCharacters(replacement.To.Trim())));
+                    replacement.To is null ? null : CellCorrections.ReplacementValue(replacement.To)));
             }
         }
 

@@ -165,6 +165,26 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
         Assert.Contains("2 cells", proposal.TestId("replacement-count").NormalizedText(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A NUL in the preview's address (only a script or a crafted link sends one) is dropped, as every stored text drops
+    /// it (decision 0040): the preview finds the cells the replacement will change and shows the values as they will be
+    /// stored, not a NUL written into the page (which a browser shows as �).
+    /// </summary>
+    [Fact]
+    public async Task ReplacementPreview_WithANulInItsValues_FindsTheCellsAndShowsTheValuesWithoutIt()
+    {
+        var (client, path, _) = await FailedAsync();
+
+        var preview = await client.GetPageAsync($"{path}/replacements/preview?column=B&from=No%00pe&to=In%00%20Use");
+
+        var proposal = preview.TestId("replacement-proposal");
+        var count = proposal.TestId("replacement-count").NormalizedText();
+        Assert.StartsWith("Replace every 'Nope' in column B (Status) with 'In Use': 2 cells", count, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uFFFD', proposal.TextContent);
+        var form = proposal.One($"form[action='{path}/replacements']");
+        Assert.Equal(("Nope", "In Use"), (Fields(form)["From"], Fields(form)["To"]));
+    }
+
     [Fact]
     public async Task CorrectingACell_LeadsBackToItsRow_WithTheMessageJustAboveIt()
     {

@@ -436,7 +436,7 @@ public sealed class ImportsController(
         var field = ImportMapping.FromJson(import.Mapping).Columns
             .FirstOrDefault(c => c.Letter == preview.Value.Column)?.Target;
         var proposal = new ReplacementProposal(preview.Value.Column, field is null ? null : DefaultFields.IsDefault(field) ? DefaultFields.DisplayName(field) : field,
-            preview.Value.From, (to ?? "").Trim(), preview.Value.Cells, preview.Value.Rows);
+            preview.Value.From, CellCorrections.ReplacementValue(to), preview.Value.Cells, preview.Value.Rows);
         return View(nameof(Details), await PageAsync(import, cancellationToken, proposal: proposal));
     }
 
@@ -451,7 +451,7 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
-        var to = form.Remove ? null : PlainText.WithValidCharacters((form.To ?? "").Trim());
+        var to = form.Remove ? null : CellCorrections.ReplacementValue(form.To);
         var result = await imports.CorrectAsync(id, new CorrectionChanges([], [new ReplacementChange(form.Column, form.From ?? "", to)]),
             User.UserId(), cancellationToken);
         if (result.Failed)

@@ -80,9 +80,16 @@ public sealed class CellCorrections
     /// <summary>
     /// How a replacement compares a cell: its text as seen (<see cref="PlainText.AsSeen"/>, as the check reads it and
     /// the failed rows show it: a zero-width space or a decomposed letter in the file does not hide the cell from
-    /// "Replace every …"), without the spaces around it; an empty cell is "".
+    /// "Replace every …"), without NUL characters, which no stored text holds (decision 0040: a "from" typed with one
+    /// finds the cells its stored replacement will), and without the spaces around it; an empty cell is "".
     /// </summary>
-    public static string Key(string? cell) => PlainText.AsSeen(cell)?.Trim() ?? "";
+    public static string Key(string? cell) => PlainText.AsSeen(PlainText.WithoutNul(cell))?.Trim() ?? "";
+
+    /// <summary>
+    /// A replacement's new value as it is stored and shown: without NUL characters and the spaces around it, and with U+FFFD
+    /// for a character that is not valid text, as Check reads it (decisions 0040, 0044).
+    /// </summary>
+    public static string ReplacementValue(string? to) => PlainText.WithValidCharacters(PlainText.WithoutNul(to ?? "").Trim());
 
     /// <summary>
     /// The rows with the corrections applied (a changed row is a new <see cref="SourceRow"/>; a reader's problem with a
