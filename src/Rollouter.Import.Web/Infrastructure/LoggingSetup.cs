@@ -18,16 +18,12 @@ public static class LoggingSetup
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        var sinks = configuration.GetSection(Section + ":WriteTo");
-        foreach (var sink in sinks.GetChildren())
+        foreach (var (setting, path) in FilePathsInDataFolder(configuration, dataFolder).ToList())
         {
-            var path = sink["Args:path"];
-            if (!string.IsNullOrWhiteSpace(path) && !Path.IsPathRooted(path))
-            {
-                configuration[sink.Path + ":Args:path"] = Path.Combine(dataFolder, path);
-            }
+            configuration[setting] = path;
         }
 
+        var sinks = configuration.GetSection(Section + ":WriteTo");
         var anySink = sinks.GetChildren().Any();
         // The static logger stays the bootstrap one: several apps in one process (the tests) each get a logger of their own.
         builder.Services.AddSerilog((services, logger) =>
@@ -40,6 +36,23 @@ public static class LoggingSetup
             }
         }, preserveStaticLogger: true);
         return builder;
+    }
+
+    /// <summary>
+    /// The sinks' relative file paths placed in the data folder: each setting (<c>Serilog:WriteTo:1:Args:path</c>) with
+    /// the path the app uses.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<string, string?>> FilePathsInDataFolder(IConfiguration configuration, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var sink in configuration.GetSection(Section + ":WriteTo").GetChildren())
+        {
+            var path = sink["Args:path"];
+            if (!string.IsNullOrWhiteSpace(path) && !Path.IsPathRooted(path))
+            {
+                yield return new(sink.Path + ":Args:path", Path.Combine(dataFolder, path));
+            }
+        }
     }
 
     /// <summary>

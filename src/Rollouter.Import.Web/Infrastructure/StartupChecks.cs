@@ -27,7 +27,7 @@ public static partial class StartupChecks
 {
     /// <summary>
     /// Every setting read while the services are made: typed values that do not convert, the provider, its connection
-    /// string, the data folder, the API signing key. Throws one <see cref="StartupFailureException"/> naming each bad
+    /// string, the data folder, the <c>Serilog</c> section, the API signing key. Throws one <see cref="StartupFailureException"/> naming each bad
     /// setting; touches no database. Creates the data folder (as the start would).
     /// </summary>
     public static void Check(IConfiguration configuration, string contentRoot)
@@ -51,6 +51,7 @@ public static partial class StartupChecks
             problems.Add(publicUrlProblem);
         }
 
+        CheckLogging(configuration, dataFolder, problems);
         if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
             && ApiTokens.KeyProblem(key) is { } keyProblem)
         {

@@ -111,6 +111,20 @@ public sealed partial class StartupConfigurationTests
             ["Rollouter:DataFolder must name a folder", "a-file is a file."], false
         },
         {
+            // QA: Serilog's own reader refused the level with a stack trace that did not name the setting.
+            "bad minimum level", ["Serilog__MinimumLevel__Default=Loud"],
+            ["Serilog:MinimumLevel:Default must be Verbose, Debug, Information, Warning, Error or Fatal; \"Loud\" is not."], false
+        },
+        {
+            // QA: a misspelt sink was left out without a word (Serilog's self-log only), so the app logged nowhere.
+            "unknown sink name", ["Serilog__WriteTo__0__Name=Fiel"],
+            ["Serilog:WriteTo:0:Name names \"Fiel\", and no installed Serilog package has a sink, enricher or filter of that name"], false
+        },
+        {
+            "missing Serilog package", ["Serilog__Using__0=Serilog.Sinks.Nope"],
+            ["The Serilog section cannot be read: Could not load file or assembly 'Serilog.Sinks.Nope"], false
+        },
+        {
             "weak initial password",
             ["Rollouter__InitialAdministrator__Email=it@customer.example", "Rollouter__InitialAdministrator__Password=" + WeakPassword],
             ["Rollouter:InitialAdministrator:Password is not accepted: Passwords must", "at least one uppercase"], true
@@ -169,8 +183,10 @@ public sealed partial class StartupConfigurationTests
     [Fact]
     public async Task AnUnexpectedFailure_IsLoggedOnce_AndExitsWith1()
     {
-        // Serilog's own configuration reader refuses the level; the app does not check that section itself.
-        var (exitCode, said, _) = await StartAsync(new() { ["Serilog__MinimumLevel__Default"] = "Loud" });
+        // The kept API signing key is a folder, which nothing checks (a bad Serilog section was the example until it was
+        // checked too).
+        var (exitCode, said, _) = await StartAsync([],
+            prepare: folder => Directory.CreateDirectory(Path.Combine(folder, "api-signing-key")));
 
         Assert.Equal(1, exitCode);
         Assert.Single(Occurrences().Matches(said));
@@ -252,7 +268,7 @@ public sealed partial class StartupConfigurationTests
         }
     }
 
-    [GeneratedRegex("The value Loud is not a valid Serilog level")]
+    [GeneratedRegex("Access to the path '[^']*api-signing-key' is denied")]
     private static partial Regex Occurrences();
 
     private static string Postgres(int? port, string password)
@@ -274,14 +290,16 @@ public sealed partial class StartupConfigurationTests
     /// <summary>
     /// Starts the app in Production with its own data folder ("{data}" in a value) and the variables, and waits for it
     /// to stop: what it said on stdout and stderr together, and whether it made its SQLite database.
+    /// <paramref name="prepare"/> is given the data folder before the start.
     /// </summary>
     private static async Task<(int ExitCode, string Said, bool DatabaseTouched)> StartAsync(Dictionary<string, string> variables,
-        string? runtimeConfig = null)
+        string? runtimeConfig = null, Action<string>? prepare = null)
     {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-config-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dataFolder, "a-file"), "");
+            prepare?.Invoke(dataFolder);
             var start = AppStart(dataFolder, variables, runtimeConfig);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
             var output = process.StandardOutput.ReadToEndAsync();
