@@ -13,7 +13,7 @@ namespace Rollouter.Import.Tests.Jobs;
 
 /// <summary>
 /// Files a killed process left in the data folder (an upload received when the app was killed, or whose import was
-/// committed just before; a cached copy half-written) are swept once they are an hour old: at start-up and every
+/// committed just before; a cached copy half-written; a failed rows report being downloaded) are swept once they are an hour old: at start-up and every
 /// 15 minutes. Younger ones stay, as they may be another instance's, still being written or read.
 /// </summary>
 public sealed class AbandonedFilesTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
@@ -21,6 +21,8 @@ public sealed class AbandonedFilesTests(RolloutWebFactory factory) : IClassFixtu
     private string Uploads => Directory.CreateDirectory(Path.Combine(factory.DataFolder, "uploads")).FullName;
 
     private string Cache => Directory.CreateDirectory(Path.Combine(factory.DataFolder, "import-cache")).FullName;
+
+    private string Reports => Directory.CreateDirectory(Path.Combine(factory.DataFolder, "reports")).FullName;
 
     private static string Write(string folder, string name, TimeSpan age)
     {
@@ -41,11 +43,15 @@ public sealed class AbandonedFilesTests(RolloutWebFactory factory) : IClassFixtu
         var notAnUpload = Write(Uploads, "notes.txt", TimeSpan.FromDays(2));
         var killedCopy = Write(Cache, $"{Path.GetFileName(copy)}.{Guid.NewGuid():N}.part", TimeSpan.FromHours(2));
         var copyInProgress = Write(Cache, $"{Path.GetFileName(copy)}.{Guid.NewGuid():N}.part", TimeSpan.FromMinutes(5));
+        var killedReport = Write(Reports, $"report-{Guid.NewGuid():N}.xlsx", TimeSpan.FromHours(2));
+        var reportInProgress = Write(Reports, $"report-{Guid.NewGuid():N}.xlsx", TimeSpan.FromMinutes(5));
 
         await ImportJobsSetup.ResumeInterruptedImportsAsync(factory.Services);
 
         Assert.False(File.Exists(killedUpload));
         Assert.False(File.Exists(killedCopy));
+        Assert.False(File.Exists(killedReport));
+        Assert.True(File.Exists(reportInProgress));
         Assert.True(File.Exists(uploadInProgress));
         Assert.True(File.Exists(copyInProgress));
         Assert.True(File.Exists(notAnUpload));

@@ -36,6 +36,7 @@ public static class ImportJobsSetup
             Path.Combine(dataFolder, "import-cache"), logger: sp.GetRequiredService<ILogger<ImportFileStore>>()));
         services.AddSingleton(sp => new ImportUploads(Path.Combine(dataFolder, "uploads"), sp.GetRequiredService<ReaderLimits>(),
             logger: sp.GetRequiredService<ILogger<ImportUploads>>()));
+        services.AddSingleton(new ReportFiles(Path.Combine(dataFolder, "reports")));
         services.AddScoped<ImportProcessor>();
         services.AddScoped<IImportQueue, HangfireImportQueue>();
         services.AddScoped<ImportLifecycle>();

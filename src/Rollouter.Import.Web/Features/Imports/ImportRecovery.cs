@@ -72,8 +72,8 @@ public sealed class ImportRecovery(
 
     /// <summary>
     /// Deletes the files a killed process left in the data folder once they are <see cref="LocalDisk.AbandonedAfter"/>
-    /// old: uploads (<see cref="ImportUploads.SweepAbandoned"/>) and half-written copies in the file cache
-    /// (<see cref="ImportFileStore.SweepPartials"/>); at start-up also the cached copies of imports that no longer exist
+    /// old: uploads (<see cref="ImportUploads.SweepAbandoned"/>), failed rows reports (<see cref="ReportFiles.SweepAbandoned"/>)
+    /// and half-written copies in the file cache (<see cref="ImportFileStore.SweepPartials"/>); at start-up also the cached copies of imports that no longer exist
     /// (<see cref="ImportFileStore.SweepCacheAsync"/>). Returns how many went.
     /// </summary>
     public async Task<int> SweepFilesAsync(bool startingUp, CancellationToken cancellationToken)
@@ -81,10 +81,11 @@ public sealed class ImportRecovery(
         await using var scope = scopes.CreateAsyncScope();
         var files = scope.ServiceProvider.GetRequiredService<ImportFileStore>();
         var removed = (startingUp ? await files.SweepCacheAsync(cancellationToken) : files.SweepPartials())
-                      + scope.ServiceProvider.GetRequiredService<ImportUploads>().SweepAbandoned();
+                      + scope.ServiceProvider.GetRequiredService<ImportUploads>().SweepAbandoned()
+                      + scope.ServiceProvider.GetRequiredService<ReportFiles>().SweepAbandoned();
         if (removed > 0)
         {
-            logger.LogInformation("Swept {Files} files from the data folder: uploads and copies left by a killed process, copies of deleted imports", removed);
+            logger.LogInformation("Swept {Files} files from the data folder: uploads, reports and copies left by a killed process, copies of deleted imports", removed);
         }
 
         return removed;

@@ -25,10 +25,11 @@ public static class ImportReports
     /// rows, the file no longer readable) comes back instead.
     /// </summary>
     public static async Task<Result<Download>> ErrorReportAsync(RolloutDbContext db, ImportLifecycle imports,
-        ClientImport import, CancellationToken cancellationToken)
+        ReportFiles reports, ClientImport import, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(imports);
+        ArgumentNullException.ThrowIfNull(reports);
         ArgumentNullException.ThrowIfNull(import);
         if (ImportStatusRules.RefuseErrorReport(import) is { } refused)
         {
@@ -48,12 +49,11 @@ public static class ImportReports
 
         var file = opened.File;
 
-        // Written whole to a temporary file first (deleted when the response closes it): a report that cannot be
-        // finished is an error answer, never half a download, and memory holds only the current row.
+        // Written whole to a file of the data folder first (deleted when the response closes it): a report that cannot
+        // be finished is an error answer, never half a download, and memory holds only the current row.
         using (file)
         {
-            var output = new FileStream(Path.Combine(Path.GetTempPath(), $"rollouter-report-{Guid.NewGuid():N}.xlsx"),
-                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            var output = reports.Create();
             try
             {
                 await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken);

@@ -10,7 +10,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>The workbooks the pages link to: a failed import's error report and an inventory's import template.</summary>
 [Route("rollouts/{rollout}")]
-public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle imports) : Controller
+public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle imports, ReportFiles reports) : Controller
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
     [HttpGet("imports/{id:int}/error-report")]
@@ -24,7 +24,7 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
             return NotFound();
         }
 
-        var report = await ImportReports.ErrorReportAsync(db, imports, import, cancellationToken);
+        var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 

@@ -8,7 +8,7 @@ namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>An import's error report for scripts: Rollout Manager or higher, or a key account manager; member of the import's rollout.</summary>
 [Route("api")]
-public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports)
+public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ReportFiles reports)
     : ApiControllerBase(db, access)
 {
     /// <summary>The failing rows as in the file plus an "Import errors" column (.xlsx); 409 when no row failed.</summary>
@@ -25,7 +25,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
             return Refuse(import.Problem);
         }
 
-        var report = await ImportReports.ErrorReportAsync(Db, imports, import.Value, cancellationToken);
+        var report = await ImportReports.ErrorReportAsync(Db, imports, reports, import.Value, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : Refuse(report.Problem);
     }
 }

@@ -48,7 +48,10 @@ public static class LocalDisk
     /// in <c>import-cache</c> (<c>*.part</c>) is taken as abandoned (its process was killed) and swept. Such a file is
     /// written without pause while it is received or copied (a request body that stalls is cut off by the server within
     /// seconds), then read while its import is created (opened, rows counted, stored in the database: minutes for the
-    /// largest file) and moved away. An hour after its last write no instance sharing the folder still uses it.
+    /// largest file) and moved away. An hour after its last write no instance sharing the folder still uses it. A failed
+    /// rows report in <c>reports</c> (<c>report-*.xlsx</c>) is written whole, then sent and deleted as its download
+    /// ends; a download still running an hour after the report was written keeps reading it, on Linux and macOS, after
+    /// the sweep unlinked it (on Windows the open file is not deleted).
     /// </summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 

@@ -19,7 +19,8 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 /// Manager or higher.
 /// </summary>
 [Route("reviews")]
-public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages)
+public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages,
+    ReportFiles reports)
     : Controller
 {
     /// <summary>
@@ -133,7 +134,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
             return NotFound();
         }
 
-        var report = await ImportReports.ErrorReportAsync(db, imports, import, cancellationToken);
+        var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);
         return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
     }
 
