@@ -66,7 +66,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ClientLinkTypeSharedFieldConfiguration());
         builder.ApplyConfiguration(new ClientLinkConfiguration());
         builder.ApplyConfiguration(new AdvancedLinkMembershipConfiguration());
-        builder.ApplyConfiguration(new ImportConfiguration());
+        builder.ApplyConfiguration(new ImportConfiguration(provider));
         builder.ApplyConfiguration(new ImportRowErrorConfiguration());
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
         builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());

@@ -354,6 +354,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("Status", "Id");
 
+                    b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
+                        .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");
+
                     b.ToTable("Imports");
                 });
 

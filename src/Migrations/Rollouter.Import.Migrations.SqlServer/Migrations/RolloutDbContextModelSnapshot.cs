@@ -347,6 +347,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("Status", "Id");
 
+                    b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
+                        .HasFilter("[Status] = N'Completed' AND [RevertRequestedAt] IS NOT NULL");
+
                     b.ToTable("Imports");
                 });
 

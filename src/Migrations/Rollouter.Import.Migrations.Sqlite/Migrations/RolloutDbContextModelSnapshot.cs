@@ -331,6 +331,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Status", "Id");
 
+                    b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
+                        .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");
+
                     b.ToTable("Imports");
                 });
 

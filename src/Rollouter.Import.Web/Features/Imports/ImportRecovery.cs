@@ -160,13 +160,7 @@ public sealed class ImportRecovery(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
         var now = clock.GetUtcNow();
-        var askedBefore = now - CheckInterval;
-        var candidates = await db.Imports
-            .Where(i => i.Status == ImportStatus.Completed && i.RevertRequestedAt != null &&
-                        (startingUp || (i.RevertRequestedAt < askedBefore &&
-                                        (i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))))
-            .Select(i => i.Id)
-            .ToListAsync(cancellationToken);
+        var candidates = await RevertsToResume(db, startingUp, now).ToListAsync(cancellationToken);
         HashSet<int>? waiting = null;
         HashSet<int>? failed = null;
         var requeued = new List<int>();
@@ -205,6 +199,21 @@ public sealed class ImportRecovery(
         }
 
         return requeued;
+    }
+
+    /// <summary>
+    /// The Completed imports with a revert asked for that <see cref="ResumeRevertsAsync"/> may queue again: read through
+    /// the filtered index of such imports (<c>IX_Imports_RevertsAsked</c>), which holds nearly none, not through every
+    /// Completed import.
+    /// </summary>
+    internal static IQueryable<int> RevertsToResume(RolloutDbContext db, bool startingUp, DateTimeOffset now)
+    {
+        var askedBefore = now - CheckInterval;
+        return db.Imports
+            .Where(i => i.Status == ImportStatus.Completed && i.RevertRequestedAt != null &&
+                        (startingUp || (i.RevertRequestedAt < askedBefore &&
+                                        (i.LeaseExpiresAt == null || i.LeaseExpiresAt < now))))
+            .Select(i => i.Id);
     }
 
     /// <summary>

@@ -1,0 +1,28 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rollouter.Import.Migrations.SqlServer.Migrations
+{
+    /// <inheritdoc />
+    public partial class RevertsAskedIndex : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_RevertsAsked",
+                table: "Imports",
+                columns: new[] { "Status", "RevertRequestedAt" },
+                filter: "[Status] = N'Completed' AND [RevertRequestedAt] IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Imports_RevertsAsked",
+                table: "Imports");
+        }
+    }
+}
