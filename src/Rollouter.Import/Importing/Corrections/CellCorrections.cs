@@ -80,10 +80,10 @@ public sealed class CellCorrections
     /// <summary>
     /// How a replacement compares a cell: its text as seen (<see cref="PlainText.AsSeen"/>, as the check reads it and
     /// the failed rows show it: a zero-width space or a decomposed letter in the file does not hide the cell from
-    /// "Replace every …"), without NUL characters, which no stored text holds (decision 0040: a "from" typed with one
-    /// finds the cells its stored replacement will), and without the spaces around it; an empty cell is "".
+    /// "Replace every …"; AsSeen also drops a NUL, which no stored text holds, so a "from" typed with one finds the cells
+    /// its stored replacement will: decision 0040), without the spaces around it; an empty cell is "".
     /// </summary>
-    public static string Key(string? cell) => PlainText.AsSeen(PlainText.WithoutNul(cell))?.Trim() ?? "";
+    public static string Key(string? cell) => PlainText.AsSeen(cell)?.Trim() ?? "";
 
     /// <summary>
     /// A replacement's new value as it is stored and shown: without NUL characters and the spaces around it, and with U+FFFD
