@@ -180,6 +180,46 @@ public abstract class InvalidTextTests(RolloutWebFactory factory)
         Assert.Equal(["IT"], written);
     }
 
+    /// <summary>
+    /// QA: the mapping step showed a workbook's NUL (an .xlsx's <c>_x0000_</c>) as "�" in the headers and sample values,
+    /// although the check drops it (decision 0040 amended): they are shown as the check reads them, and a failed row
+    /// names its column's header without it (PostgreSQL refuses a NUL in a text).
+    /// </summary>
+    [Fact]
+    public async Task MappingStep_ShowsAWorkbooksNul_AsTheCheckReadsIt_NotAsAReplacementCharacter()
+    {
+        var (client, identifier, rolloutId, laptopsId) = await OwnRolloutAsync();
+        var existing = Unique("NULH-");
+        var first = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "first.csv", $"Name,Description\n{existing},x\n"));
+        await MapNameAndDescriptionAsync(client, first.Id());
+        await client.PostAsync($"/api/imports/{first.Id()}/approve", null);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(first.Id())).Status());
+
+        var file = new ClientFile("Na_x0000_me", "Desc_x0000_ription").Row(existing + "_x0000_", "I_x0000_T");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "preview.xlsx", file.ToXlsx()));
+
+        var columns = (await client.GetJsonAsync($"/api/imports/{import.Id()}"))["columns"]!.AsArray();
+        Assert.Equal(["Name", "Description"], columns.Select(c => c!["header"]!.GetValue<string>()));
+        Assert.Equal([existing, "IT"], columns.Select(c => c!["samples"]![0]!.GetValue<string>()));
+
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var page = await browser.GetPageAsync($"/rollouts/{identifier}/imports/{import.Id()}");
+        var mapping = page.TestId("mapping").QuerySelectorAll("tbody tr")
+            .Select(r => r.QuerySelectorAll("td").Skip(1).Take(2).Select(td => td.NormalizedText()).ToList()).ToList();
+        Assert.Equal([["Name", existing], ["Description", "IT"]], mapping);
+        var preview = page.TestId("preview").QuerySelectorAll("tr").Select(r => r.QuerySelectorAll("th, td").Select(c => c.NormalizedText()).ToList()).ToList();
+        Assert.Equal(["1", "Name", "Description"], preview[1]);
+        Assert.Equal(["2", existing, "IT"], preview[2]);
+
+        // The row fails (the name exists): its error names the column's header as shown, and is stored.
+        await MapNameAndDescriptionAsync(client, import.Id());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(import.Id());
+        Assert.True("Failed" == result.Status() && result["counts"]!["failedRows"]!.GetValue<int>() == 1, result.Json());
+        var error = (await client.GetJsonAsync($"/api/imports/{import.Id()}/errors"))["items"]![0]!;
+        Assert.Equal(("A", "Name"), (error["column"]?.GetValue<string>(), error["header"]?.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Page_CheckOfAnImportWithUFFFE_ShowsItsResult()
     {

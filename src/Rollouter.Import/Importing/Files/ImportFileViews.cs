@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Memory;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Reading;
 
@@ -72,12 +73,23 @@ public sealed record ImportFileView(
     /// <summary>The rows the mapping step shows as a grid below the header: enough to recognise the data.</summary>
     public const int PreviewRows = 10;
 
+    /// <summary>
+    /// The view of an opened file. Its sample values are shown as the check reads a mapped cell
+    /// (<see cref="PlainText.AsSeen"/>: without a NUL, an .xlsx's <c>_x0000_</c>, and the other characters that do not
+    /// show), as its column headers are (<see cref="SpreadsheetFile.Columns"/>), so the mapping step never shows a
+    /// character (a NUL as "�") that the import will not store.
+    /// </summary>
     public static ImportFileView From(SpreadsheetFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return new ImportFileView(file.Format, file.Sheets, file.Sheet, file.Options, file.Columns, file.SampleRows,
-            file.Warnings);
+        return new ImportFileView(file.Format, file.Sheets, file.Sheet, file.Options, file.Columns,
+            [.. file.SampleRows.Select(AsSeen)], file.Warnings);
     }
+
+    private static SourceRow AsSeen(SourceRow row) =>
+        row.Cells.All(c => c is null || PlainText.IsAsSeen(c))
+            ? row
+            : row with { Cells = [.. row.Cells.Select(PlainText.AsSeen)] };
 
     /// <summary>About the memory the view holds: its texts, two bytes a character, and some for each object.</summary>
     public long EstimatedBytes =>

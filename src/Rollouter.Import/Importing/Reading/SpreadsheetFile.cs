@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Rollouter.Import.Data;
 
 namespace Rollouter.Import.Importing.Reading;
 
@@ -54,7 +55,7 @@ public sealed class SpreadsheetFile : IDisposable
     /// <summary>
     /// Columns up to the last one with a header or a value in the sample, or (after <see cref="CountRows"/>, or when
     /// <see cref="ParseOptions.ColumnCount"/> was given) in any data row; a column without a header is "Column K".
-    /// Labels are unique.
+    /// Labels are the headers as seen (<see cref="PlainText.AsSeen"/>, as the check reads a cell), and unique.
     /// </summary>
     public IReadOnlyList<SheetColumn> Columns { get; private set; } = [];
 
@@ -460,7 +461,9 @@ public sealed class SpreadsheetFile : IDisposable
         {
             if (cell.Column < columnCount)
             {
-                texts[cell.Column] = cell.Text.Trim();
+                // As the check reads a mapped cell (decision 0041): a header shown, stored with the mapping and named by
+                // a failed row holds no NUL (an .xlsx's _x0000_) or other character that does not show.
+                texts[cell.Column] = PlainText.AsSeen(cell.Text).Trim();
             }
         }
 
