@@ -454,8 +454,18 @@ public sealed class ImportLifecycle(
     /// How many cells a replacement of <paramref name="from"/> in <paramref name="column"/> would change, and the first
     /// rows, before it is applied (the file is read once); cells corrected on their own are left out.
     /// </summary>
+    public Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
+        CancellationToken cancellationToken) =>
+        PreviewReplacementAsync(importId, column, from, null, cancellationToken);
+
+    /// <summary>
+    /// How many cells a replacement of <paramref name="from"/> in <paramref name="column"/> would change, and the first
+    /// rows, before it is applied (the file is read once); cells corrected on their own are left out. A
+    /// <paramref name="from"/> or <paramref name="to"/> (null: not given) longer than a replacement may be is refused here
+    /// already, naming it, as applying it would be.
+    /// </summary>
     public async Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
-        CancellationToken cancellationToken)
+        string? to, CancellationToken cancellationToken)
     {
         var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, cancellationToken);
         if (found.Failed)
@@ -478,6 +488,14 @@ public sealed class ImportLifecycle(
 
         var letter = target.Value.Letter;
         var key = CellCorrections.Key(from);
+        foreach (var (value, field) in new[] { (key, "from"), (to is null ? null : CellCorrections.ReplacementValue(to), "to") })
+        {
+            if (value?.Length > CorrectionChanges.MaxReplacementLength)
+            {
+                return Problem.Invalid($"A replacement's values are at most {CorrectionChanges.MaxReplacementLength} characters long.", field);
+            }
+        }
+
         var corrected = (await db.ImportCellCorrections.AsNoTracking()
             .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(cancellationToken)).ToHashSet();
         var opened = await OpenFileAsync(import, cancellationToken);

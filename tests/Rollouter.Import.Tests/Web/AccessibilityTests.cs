@@ -419,6 +419,60 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.Empty(reloaded.QuerySelectorAll("[data-error-summary], .validation-summary-errors"));
     }
 
+    // 3j. QA: an encoding chosen under File settings that cannot decode the file was a reason of the form as a whole;
+    // it is the Encoding setting's, which the summary links.
+    [Fact]
+    public async Task ImportEncoding_ThatCannotDecodeTheFile_IsLinkedToTheEncodingSetting()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var upload = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync("Laptops"), "latin.csv",
+            Encoding.Latin1.GetBytes($"Name,Status,Department\n{Unique("ENC")}-Jörg,New,IT\n"));
+        var path = upload.Headers.Location!.OriginalString;
+
+        var response = await RolloutWebFactory.PostFormAsync(client, path + "/parse-options",
+            new() { ["HeaderRow"] = "1", ["Delimiter"] = ",", ["Encoding"] = "utf-8" }, path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var summary = AssertRefusedFields(page, "Encoding");
+        Assert.Equal("The file is not valid UTF-8: line 2 holds bytes that UTF-8 cannot decode; choose another encoding (for example Windows-1252).",
+            summary.NormalizedText());
+    }
+
+    // 3k. QA: a replacement's preview with a new value longer than a replacement may be was shown, and only Apply refused
+    // it, as a reason of no field. The preview refuses it, linked to the replacement's box of the value it replaces.
+    [Fact]
+    public async Task ImportReplacementPreview_Refused_LinksToThatReplacementsBox_AndNoOther()
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var upload = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync("Laptops"), "serial.csv",
+            Encoding.UTF8.GetBytes($"Name,Status,Serial number\n{Unique("REP")},New,BAD1\n{Unique("REP")},New,BAD2\n"));
+        var path = upload.Headers.Location!.OriginalString;
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Serial number",
+        }, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        var tooLong = new string('x', 401);
+
+        var response = await client.GetAsync($"{path}/replacements/preview?column=C&from=BAD1&to={tooLong}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var box = page.QuerySelector("[data-testid=replacement-form][data-column='C'][data-from='BAD1'] [name=To]");
+        Assert.True(box is not null, "the replacement's box is not on the page");
+        var summary = AssertRefusedFields(page, box.Id ?? "");
+        Assert.Equal("A replacement's values are at most 400 characters long.", summary.NormalizedText());
+        Assert.Equal(tooLong, box.GetAttribute("value"));
+        var other = page.QuerySelector("[data-testid=replacement-form][data-column='C'][data-from='BAD2'] [name=To]");
+        Assert.True(other is not null, "the other replacement's box is not on the page");
+        Assert.Null(other.GetAttribute("aria-invalid"));
+        Assert.Null(page.QuerySelector("[data-testid=replacement-proposal]"));
+    }
+
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.
     [Fact]
     public async Task MovingAnOptionOrStatus_ReturnsToTheSameButton_WithAStatusMessage()

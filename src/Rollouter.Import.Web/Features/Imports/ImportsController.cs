@@ -427,9 +427,11 @@ public sealed class ImportsController(
             return RedirectToImport(id);
         }
 
-        var preview = await imports.PreviewReplacementAsync(id, column, from, cancellationToken);
+        var preview = await imports.PreviewReplacementAsync(id, column, from, to, cancellationToken);
         if (preview.Failed)
         {
+            // The form was posted here and sent on with its fields in the address: its own To is the field to link.
+            CarriedRefusal.PostedHere(HttpContext);
             return await RefuseAsync(import, preview.Problem, cancellationToken);
         }
 

@@ -16,6 +16,7 @@ public static class CarriedRefusal
 {
     private const string TempDataKey = "Refusal";
     private static readonly object PostedPathKey = new();
+    private static readonly object QueryPostedKey = new();
 
     /// <summary>Keeps <paramref name="modelState"/>'s reasons, and the address <paramref name="request"/> posted to, for the redirect's page.</summary>
     public static void Keep(ITempDataDictionary tempData, ModelStateDictionary modelState, HttpRequest request)
@@ -72,6 +73,21 @@ public static class CarriedRefusal
         httpContext.Items[PostedPathKey] = carried.Path;
         return true;
     }
+
+    /// <summary>
+    /// For a page a form's post was sent on to with its fields in the address (the replacement's preview, whose GET
+    /// can be reloaded): the form posted to this request's own path, and its fields are the query's
+    /// (<see cref="FormScope.HoldsWhatWasPosted"/>), so a refusal marks that form's fields as after a post.
+    /// </summary>
+    public static void PostedHere(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        httpContext.Items[PostedPathKey] = (httpContext.Request.PathBase + httpContext.Request.Path).Value ?? "";
+        httpContext.Items[QueryPostedKey] = true;
+    }
+
+    /// <summary>Whether the request's query holds what the refused form posted (<see cref="PostedHere"/>).</summary>
+    internal static bool QueryWasPosted(HttpContext? httpContext) => httpContext?.Items[QueryPostedKey] is true;
 
     /// <summary>The address the refused form posted to: the request's own for a post, the carried one after a redirect.</summary>
     internal static string? PostedPath(HttpContext? httpContext)

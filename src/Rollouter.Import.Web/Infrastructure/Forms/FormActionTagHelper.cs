@@ -68,11 +68,23 @@ internal sealed class FormScope(string action, IReadOnlyCollection<string> ident
 
     /// <summary>
     /// Whether the form's identifying fields hold what <paramref name="request"/> posted (always so for a form without
-    /// any, and for a page shown by a GET: what was posted before the redirect is not known field by field).
+    /// any, and for a page shown by a GET: what was posted before the redirect is not known field by field, unless the
+    /// post was sent on with its fields in the address, <see cref="CarriedRefusal.PostedHere"/>).
     /// </summary>
     public bool HoldsWhatWasPosted(HttpRequest request)
     {
-        if (_identity.Count == 0 || !HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
+        if (_identity.Count == 0)
+        {
+            return true;
+        }
+
+        if (CarriedRefusal.QueryWasPosted(request.HttpContext))
+        {
+            return _identity.All(field => request.Query.TryGetValue(field.Key, out var sent) && sent.Count == 1
+                                          && string.Equals(sent.ToString(), field.Value, StringComparison.Ordinal));
+        }
+
+        if (!HttpMethods.IsPost(request.Method) || !request.HasFormContentType)
         {
             return true;
         }

@@ -78,9 +78,10 @@ public sealed class InvalidFieldTagHelper : TagHelper
         }
 
         output.Attributes.SetAttribute("aria-invalid", "true");
-        if (request is not null && context.TagName == "input" && request.HasFormContentType
-            && !NotRefilled.Contains(kind)
-            && request.Form.TryGetValue(name, out var posted) && posted.Count == 1)
+        if (request is not null && context.TagName == "input" && !NotRefilled.Contains(kind)
+            && (request.HasFormContentType ? request.Form.TryGetValue(name, out var posted)
+                : CarriedRefusal.QueryWasPosted(request.HttpContext) && request.Query.TryGetValue(name, out posted))
+            && posted.Count == 1)
         {
             // The refused text as typed, not the stored value the view writes (a rename refused shows the new name).
             output.Attributes.SetAttribute("value", posted.ToString());

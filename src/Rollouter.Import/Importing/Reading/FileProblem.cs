@@ -46,7 +46,8 @@ public sealed record FileProblem(FileProblemKind Kind, string Message)
     public Exception? Cause { get; init; }
 
     /// <summary>
-    /// The parse option at fault (<see cref="FileProblemKind.InvalidOption"/>): "sheet", "headerRow", "delimiter" or
+    /// The parse option at fault (<see cref="FileProblemKind.InvalidOption"/>, and <see cref="FileProblemKind.InvalidEncoding"/>
+    /// for an encoding chosen under File settings that cannot decode the file): "sheet", "headerRow", "delimiter" or
     /// "encoding", as the API names them; null for a problem of the file itself.
     /// </summary>
     public string? Field { get; init; }

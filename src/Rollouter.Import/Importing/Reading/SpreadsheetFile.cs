@@ -570,9 +570,10 @@ public sealed class SpreadsheetFile : IDisposable
         var after = lastRow > 0 ? $" after row {lastRow.ToString(CultureInfo.InvariantCulture)}" : "";
         return ex switch
         {
-            DecoderFallbackException => new ImportFileException(FileProblemKind.InvalidEncoding, encodingChosen
-                ? $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252)."
-                : $"The file holds bytes{after} that are not valid in the encoding it starts with; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again.", ex),
+            // An encoding chosen under File settings is the setting to change; one the file starts with, the file.
+            DecoderFallbackException => new ImportFileException(encodingChosen
+                ? new FileProblem(FileProblemKind.InvalidEncoding, $"The file holds bytes{after} that are not valid in the chosen encoding; choose another encoding (for example Windows-1252).") { Field = "encoding" }
+                : new FileProblem(FileProblemKind.InvalidEncoding, $"The file holds bytes{after} that are not valid in the encoding it starts with; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again."), ex),
             XmlException or InvalidDataException or EndOfStreamException or FormatException or IOException or ArgumentException
                 or InvalidOperationException or IndexOutOfRangeException or NotSupportedException or ExcelDataReader.Exceptions.ExcelReaderException
                 => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),

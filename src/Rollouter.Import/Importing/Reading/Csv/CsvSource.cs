@@ -28,8 +28,8 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
 
         if (options.Encoding is not null && name == "utf-8" && FindInvalidUtf8(openStream, preamble) is long offset)
         {
-            throw new ImportFileException(FileProblemKind.InvalidEncoding,
-                $"The file is not valid UTF-8: line {LineOf(openStream, offset).ToString("N0", CultureInfo.InvariantCulture)} holds bytes that UTF-8 cannot decode; choose another encoding (for example Windows-1252).");
+            throw new ImportFileException(new FileProblem(FileProblemKind.InvalidEncoding,
+                $"The file is not valid UTF-8: line {LineOf(openStream, offset).ToString("N0", CultureInfo.InvariantCulture)} holds bytes that UTF-8 cannot decode; choose another encoding (for example Windows-1252).") { Field = "encoding" });
         }
 
         // Detection takes UTF-8 by its byte order mark and UTF-16 by its mark or zero bytes without reading further:
