@@ -1,6 +1,7 @@
 using Rollouter.Import.Web.Infrastructure.Security;
 using Serilog;
 using Serilog.Context;
+using Serilog.Events;
 
 namespace Rollouter.Import.Web.Infrastructure;
 
@@ -29,7 +30,7 @@ public static class LoggingSetup
         builder.Services.AddSerilog((services, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).ReadFrom.Services(services).Enrich.FromLogContext()
-                .Enrich.With<LogTextEnricher>();
+                .Enrich.With<LogTextEnricher>().Filter.ByExcluding(IsHostingFailedToStart);
             if (!anySink)
             {
                 logger.WriteTo.Console();
@@ -37,6 +38,16 @@ public static class LoggingSetup
         }, preserveStaticLogger: true);
         return builder;
     }
+
+    /// <summary>
+    /// The host's "Hosting failed to start" and its exception: Program.cs says why the start failed right after it, once
+    /// (one line naming the setting for an expected failure, such as an address in use; the exception for another), so
+    /// the host's line would print the same exception a second time.
+    /// </summary>
+    internal static bool IsHostingFailedToStart(LogEvent logEvent) =>
+        logEvent.MessageTemplate.Text == "Hosting failed to start"
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     /// <summary>
     /// The sinks' relative file paths placed in the data folder: each setting (<c>Serilog:WriteTo:1:Args:path</c>) with

@@ -52,6 +52,7 @@ public static partial class StartupChecks
         }
 
         CheckLogging(configuration, dataFolder, problems);
+        CheckAddresses(configuration, problems);
         if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
             && ApiTokens.KeyProblem(key) is { } keyProblem)
         {
@@ -248,6 +249,69 @@ public static partial class StartupChecks
         : type == typeof(TimeSpan) ? "a time span written hh:mm:ss (e.g. 00:02:00 for two minutes)"
         : type == typeof(bool) ? "true or false"
         : $"a {type.Name}";
+
+    /// <summary>
+    /// The addresses to listen on (<c>--urls</c> or ASPNETCORE_URLS, the setting <c>urls</c>), read as Kestrel reads
+    /// them: one it cannot use stopped the start only once the database was set up, with its exception printed twice, and
+    /// "http://nonsense:abc" (a port that is not a number) listened on port 80 of every address.
+    /// </summary>
+    private static void CheckAddresses(IConfiguration configuration, List<string> problems)
+    {
+        if (configuration[WebHostDefaults.ServerUrlsKey] is not { } urls)
+        {
+            return;
+        }
+
+        foreach (var address in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (AddressProblem(address) is { } problem)
+            {
+                problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{address}\", {problem}: write each address to listen on as " +
+                    "http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several separated by \";\".");
+            }
+        }
+    }
+
+    /// <summary>What Kestrel would refuse, or take otherwise than written, in one address to listen on; null when nothing.</summary>
+    internal static string? AddressProblem(string address)
+    {
+        BindingAddress parsed;
+        try
+        {
+            parsed = BindingAddress.Parse(address);
+        }
+        catch (FormatException)
+        {
+            return "which is not an address";
+        }
+
+        if (!string.Equals(parsed.Scheme, "http", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(parsed.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"whose scheme \"{parsed.Scheme}\" is neither http nor https";
+        }
+
+        if (parsed.IsUnixPipe || parsed.IsNamedPipe)
+        {
+            return null;
+        }
+
+        // A port that is not a number is left in the host ("nonsense:abc"), and the scheme's port taken instead.
+        var host = parsed.Host.StartsWith('[') && parsed.Host.IndexOf(']', StringComparison.Ordinal) is var end and > 0
+            ? parsed.Host[(end + 1)..]
+            : parsed.Host;
+        if (host.LastIndexOf(':') is var colon and >= 0)
+        {
+            return $"whose port \"{host[(colon + 1)..]}\" is not a number";
+        }
+
+        if (parsed.Port is < 0 or > 65535)
+        {
+            return $"whose port {parsed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not between 0 and 65535";
+        }
+
+        return parsed.PathBase.Length > 0 ? "which has a path (the app is served at the root of its address)" : null;
+    }
 
     private static string? CheckDataFolder(RolloutOptions options, string contentRoot, List<string> problems)
     {

@@ -194,6 +194,46 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain("Unhandled exception", said);
     }
 
+    /// <summary>
+    /// QA: a bad address to listen on printed Kestrel's exception twice (the host's "Hosting failed to start" and the
+    /// app's own line), after the database was set up; "http://nonsense:abc" even listened on port 80. It is checked
+    /// with the other settings, before the database is touched, and told in one line.
+    /// </summary>
+    [Theory]
+    [InlineData("http://nonsense:abc", "whose port \"abc\" is not a number")]
+    [InlineData("nonsense", "which is not an address")]
+    [InlineData("http://localhost:99999", "whose port 99999 is not between 0 and 65535")]
+    [InlineData("ftp://localhost:5000", "whose scheme \"ftp\" is neither http nor https")]
+    public async Task ABadAddressToListenOn_StopsTheStart_InOneLineNamingTheSetting(string urls, string problem)
+    {
+        var (exitCode, said, databaseTouched) = await StartAsync([], urls: urls);
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains($"Rollouter.Import did not start: its configuration is not valid. --urls (or ASPNETCORE_URLS) holds \"{urls}\", {problem}: " +
+            "write each address to listen on as http://host:port or https://host:port", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", said, StringComparison.Ordinal);
+        Assert.False(databaseTouched, "The database was touched.");
+    }
+
+    /// <summary>An address another process listens on: one line, without the host's own report of the same exception.</summary>
+    [Fact]
+    public async Task AnAddressInUse_StopsTheStart_InOneLine()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var port = ((System.Net.IPEndPoint)other.LocalEndpoint).Port;
+
+        var (exitCode, said, _) = await StartAsync([], urls: $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains("Another process listens there: stop it, or set another address (ASPNETCORE_URLS or --urls).", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting failed to start", said, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ASecondInstanceOnTheSameSqliteFile_DoesNotStart_AndSaysWhy()
     {
@@ -293,14 +333,14 @@ public sealed partial class StartupConfigurationTests
     /// <paramref name="prepare"/> is given the data folder before the start.
     /// </summary>
     private static async Task<(int ExitCode, string Said, bool DatabaseTouched)> StartAsync(Dictionary<string, string> variables,
-        string? runtimeConfig = null, Action<string>? prepare = null)
+        string? runtimeConfig = null, Action<string>? prepare = null, string urls = "http://127.0.0.1:0")
     {
         var dataFolder = Directory.CreateTempSubdirectory("rollouter-config-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(dataFolder, "a-file"), "");
             prepare?.Invoke(dataFolder);
-            var start = AppStart(dataFolder, variables, runtimeConfig);
+            var start = AppStart(dataFolder, variables, runtimeConfig, urls);
             using var process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
             var output = process.StandardOutput.ReadToEndAsync();
             var errors = process.StandardError.ReadToEndAsync();
@@ -325,11 +365,12 @@ public sealed partial class StartupConfigurationTests
     }
 
     /// <summary>The app as an operator starts it, in Production, with its own data folder ("{data}" in a value) and the variables.</summary>
-    private static ProcessStartInfo AppStart(string dataFolder, Dictionary<string, string> variables, string? runtimeConfig = null)
+    private static ProcessStartInfo AppStart(string dataFolder, Dictionary<string, string> variables, string? runtimeConfig = null,
+        string urls = "http://127.0.0.1:0")
     {
         string[] host = runtimeConfig is null ? [] : ["exec", "--runtimeconfig", runtimeConfig];
         var start = new ProcessStartInfo(DotnetHost(),
-            [.. host, Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.dll"), "--urls", "http://127.0.0.1:0"])
+            [.. host, Path.Combine(AppContext.BaseDirectory, "Rollouter.Import.Web.dll"), "--urls", urls])
         {
             WorkingDirectory = dataFolder,
             RedirectStandardOutput = true,
