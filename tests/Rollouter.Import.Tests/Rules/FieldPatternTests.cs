@@ -38,6 +38,19 @@ public class FieldPatternTests
     [InlineData(@"^\\d$", "5", false)]
     [InlineData(@"^\\\d$", @"\5", true)]
     [InlineData(@"^\\\d$", @"\５", false)]
+    // QA: a "[" in a comment was taken for a class, so the \d after it became the text "0-9". A comment (?#…) ends at
+    // its ")"; under the x option "#" starts one to the end of the line, for the group the option holds in.
+    [InlineData(@"^(?#[)\d$", "5", true)]
+    [InlineData(@"^(?#[)\d$", "５", false)]
+    [InlineData("(?x)^ # a [ in a comment\n\\d{2}$", "12", true)]
+    [InlineData("(?x)^ # a [ in a comment\n\\d{2}$", "１2", false)]
+    [InlineData("^(?x: \\d # [\n)#\\d$", "1#2", true)]
+    [InlineData("^(?x: \\d # [\n)#\\d$", "1#２", false)]
+    // Without the x option, or after (?-x), "#" is a character; "(?#" inside a class is three characters.
+    [InlineData(@"^(?x)(?-x)#[a]\d$", "#a5", true)]
+    [InlineData(@"^(?x)(?-x)#[a]\d$", "#a５", false)]
+    [InlineData(@"^[(?#]\d$", "#5", true)]
+    [InlineData(@"^[(?#]\d$", "#５", false)]
     // Whoever wants a digit of any script writes \p{Nd}.
     [InlineData(@"^\p{Nd}{5}$", "５０６６７", true)]
     [InlineData(@"^\p{Nd}{5}$", "٥٠٦٦٧", true)]

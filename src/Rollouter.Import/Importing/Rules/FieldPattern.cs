@@ -28,7 +28,9 @@ public static class FieldPattern
     /// (Arabic-Indic), which no system downstream reads as a number (decision 0051). The pattern is read as the engine
     /// reads it: an escaped backslash (<c>\\d</c>) stays a backslash and a "d", <c>\p{Nd}</c> stays any Unicode digit
     /// for whoever wants it, a class's own <c>]</c> first (<c>[]d]</c>) and a subtracted class (<c>[a-z-[aeiou]]</c>)
-    /// are followed. <c>\w</c> keeps its meaning: letters of every language belong in names.
+    /// are followed, and a comment (<c>(?#…)</c>, and under the x option <c>#</c> to the end of the line, the option
+    /// followed through the groups it holds for) is kept as written, so a <c>[</c> in it opens no class. <c>\w</c> keeps
+    /// its meaning: letters of every language belong in names.
     /// </summary>
     public static string WithAsciiDigits(string pattern)
     {
@@ -40,6 +42,8 @@ public static class FieldPattern
 
         var result = new StringBuilder(pattern.Length + 16);
         var depth = 0; // the character classes open at this point ([a-z-[aeiou]] nests one in another)
+        var extended = false; // the x option (IgnorePatternWhitespace): "#" starts a comment to the end of the line
+        var groups = new Stack<bool>(); // the x option outside each open group, given back at its ")"
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
@@ -67,8 +71,43 @@ public static class FieldPattern
                 continue;
             }
 
+            if (depth == 0 && ((c == '#' && extended) || (c == '(' && pattern.AsSpan(i).StartsWith("(?#"))))
+            {
+                // A comment, kept as written: a "[" or "\\d" in it is text, not a class or a digit. (?#…) ends at the
+                // first ")", a comment of the x option at the end of the line.
+                var close = pattern.IndexOf(c == '#' ? '\n' : ')', i);
+                var last = close < 0 ? pattern.Length - 1 : close;
+                result.Append(pattern, i, last - i + 1);
+                i = last;
+                continue;
+            }
+
             result.Append(c);
-            if (c == '[' && (depth == 0 || pattern[i - 1] == '-'))
+            if (depth == 0 && c == '(')
+            {
+                if (Options(pattern, i) is not { } option)
+                {
+                    groups.Push(extended);
+                }
+                else if (pattern[option.End] == ':')
+                {
+                    // "(?x:…)": the option holds inside the group.
+                    groups.Push(extended);
+                    extended = Extended(option.Letters, extended);
+                }
+                else
+                {
+                    // "(?x)": the option holds to the end of the group around it; its ")" closes no group.
+                    extended = Extended(option.Letters, extended);
+                    result.Append(pattern, i + 1, option.End - i);
+                    i = option.End;
+                }
+            }
+            else if (depth == 0 && c == ')' && groups.Count > 0)
+            {
+                extended = groups.Pop();
+            }
+            else if (c == '[' && (depth == 0 || pattern[i - 1] == '-'))
             {
                 depth++;
                 // A "]" right after "[" or "[^" is the class's own character, not its end.
@@ -89,6 +128,47 @@ public static class FieldPattern
         }
 
         return result.ToString();
+    }
+
+    /// <summary>
+    /// The option letters of an inline option at <paramref name="open"/> ("(?x)", "(?i-x:") and the index of the ")"
+    /// or ":" after them; null for any other group.
+    /// </summary>
+    private static (string Letters, int End)? Options(string pattern, int open)
+    {
+        if (open + 2 >= pattern.Length || pattern[open + 1] != '?')
+        {
+            return null;
+        }
+
+        var end = open + 2;
+        while (end < pattern.Length && "imnsx-".Contains(pattern[end], StringComparison.Ordinal))
+        {
+            end++;
+        }
+
+        return end < pattern.Length && end > open + 2 && pattern[end] is ')' or ':'
+            ? (pattern[(open + 2)..end], end)
+            : null;
+    }
+
+    /// <summary>The x option after <paramref name="letters"/> ("x" turns it on, "-x" off), from <paramref name="before"/>.</summary>
+    private static bool Extended(string letters, bool before)
+    {
+        var on = true;
+        foreach (var letter in letters)
+        {
+            if (letter == '-')
+            {
+                on = false;
+            }
+            else if (letter == 'x')
+            {
+                before = on;
+            }
+        }
+
+        return before;
     }
 
     /// <summary>Why <paramref name="pattern"/> cannot be a field's pattern, as a person reads it; null when it can.</summary>
