@@ -417,24 +417,6 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     [Fact]
-    public void Csv_OpenedFromNonSeekableStream_ReadsRows()
-    {
-        var bytes = Encoding.UTF8.GetBytes("Name,Model\nPC-1,M1\n");
-        using var stream = new NonSeekableStream(bytes);
-
-        var result = ImportFileReader.Open(stream, "clients.csv");
-
-        Assert.True(result.Succeeded, result.Problem?.Message);
-        using var file = result.File!;
-        Assert.Equal("M1", Assert.Single(file.ReadRows())[1]);
-    }
-
-    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override bool CanSeek => false;
-    }
-
-    [Fact]
     public void Csv_ExcelSeparatorLine_SetsTheDelimiterAndIsNotARow()
     {
         var path = files.WriteText("excel.csv", "sep=;\nName;Model\nPC-1;M1,5\n", new UTF8Encoding(false), bom: false);

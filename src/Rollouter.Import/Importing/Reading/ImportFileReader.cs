@@ -41,7 +41,7 @@ public static class ImportFileReader
                 return Fail(FileProblemKind.Corrupt, "The uploaded file could not be found.");
             }
 
-            return Open(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), null, fileName, options, limits, sampleSize);
+            return Open(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), fileName, options, limits, sampleSize);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -50,61 +50,30 @@ public static class ImportFileReader
     }
 
     /// <summary>
-    /// Opens a stream. A seekable stream is read in place and must stay open, unused by others, while the result is
-    /// used; a non-seekable one is copied to a temporary file that disposing the result deletes. Never throws.
+    /// Opens a seekable stream (a workbook in memory), read in place: it must stay open, unused by others, while the
+    /// result is used. Nothing is copied: the data folder is the one place the app writes, and the app reads its files
+    /// from there (<see cref="Open(string, string, ParseOptions?, ReaderLimits?, int)"/>). Never throws but for a
+    /// stream that cannot seek.
     /// </summary>
     public static OpenResult Open(Stream stream, string fileName, ParseOptions? options = null, ReaderLimits? limits = null, int sampleSize = DefaultSampleSize)
     {
-        string? temp = null;
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("The stream must be seekable: the file is read more than once.", nameof(stream));
+        }
+
         try
         {
-            limits ??= ReaderLimits.Default;
-            if (stream.CanSeek)
-            {
-                return Open(() => { stream.Seek(0, SeekOrigin.Begin); return new NonClosingStream(stream); }, null, fileName, options, limits, sampleSize);
-            }
-
-            temp = Path.GetTempFileName();
-            using (var copy = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                var buffer = new byte[1 << 16];
-                long total = 0;
-                int n;
-                while ((n = stream.Read(buffer)) > 0)
-                {
-                    total += n;
-                    if (total > limits.MaxFileBytes)
-                    {
-                        return new OpenResult(null, FileTooLarge(total, limits, exact: false));
-                    }
-
-                    copy.Write(buffer, 0, n);
-                }
-            }
-
-            var path = temp;
-            var result = Open(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), path, fileName, options, limits, sampleSize);
-            if (result.Succeeded)
-            {
-                temp = null;
-            }
-
-            return result;
+            return Open(() => { stream.Seek(0, SeekOrigin.Begin); return new NonClosingStream(stream); }, fileName, options, limits, sampleSize);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             return new OpenResult(null, ToProblem(ex));
         }
-        finally
-        {
-            if (temp is not null)
-            {
-                TryDelete(temp);
-            }
-        }
     }
 
-    private static OpenResult Open(Func<Stream> openStream, string? tempFile, string fileName, ParseOptions? options, ReaderLimits? limits, int sampleSize)
+    private static OpenResult Open(Func<Stream> openStream, string fileName, ParseOptions? options, ReaderLimits? limits, int sampleSize)
     {
         options ??= ParseOptions.Detect;
         limits ??= ReaderLimits.Default;
@@ -125,7 +94,7 @@ public static class ImportFileReader
 
                 if (length > limits.MaxFileBytes)
                 {
-                    return new OpenResult(null, FileTooLarge(length, limits, exact: true));
+                    return new OpenResult(null, FileTooLarge(length, limits));
                 }
 
                 head = new byte[(int)Math.Min(length, 8192)];
@@ -198,7 +167,7 @@ public static class ImportFileReader
 
             var (sheet, warnings) = SheetChoice.Choose(workbook, options, limits);
             opened = workbook.Open(sheet, options);
-            var file = SpreadsheetFile.Create(opened with { Source = WithTempFile(opened.Source, tempFile) }, fileName, limits, sampleSize, warnings);
+            var file = SpreadsheetFile.Create(opened, fileName, limits, sampleSize, warnings);
             opened = null;
             return new OpenResult(file, null);
         }
@@ -238,44 +207,16 @@ public static class ImportFileReader
         throw new ImportFileException(FileProblemKind.WrongType, $"The file is {XlsxWorkbook.DescribeZip(package)}, not a workbook.");
     }
 
-    private static SheetSource WithTempFile(SheetSource source, string? tempFile) =>
-        tempFile is null ? source : new TempFileSource(source, tempFile);
-
     private static FileProblem ToProblem(Exception ex, ParseOptions? options = null) =>
         ex is ImportFileException ife ? ife.Problem : SpreadsheetFile.Translate(ex, 0, encodingChosen: options?.Encoding is not null).Problem;
 
     private static OpenResult Fail(FileProblemKind kind, string message) => new(null, new FileProblem(kind, message));
 
-    private static FileProblem FileTooLarge(long length, ReaderLimits limits, bool exact) => new(FileProblemKind.TooLarge,
-        $"The file is {(exact ? "" : "more than ")}{Megabytes(length)}; at most {Megabytes(limits.MaxFileBytes)} can be imported.");
+    private static FileProblem FileTooLarge(long length, ReaderLimits limits) => new(FileProblemKind.TooLarge,
+        $"The file is {Megabytes(length)}; at most {Megabytes(limits.MaxFileBytes)} can be imported.");
 
     internal static string Megabytes(long bytes) =>
         bytes >= 1024 * 1024
             ? (bytes / (1024.0 * 1024)).ToString(bytes >= 10L * 1024 * 1024 ? "N0" : "N1", CultureInfo.InvariantCulture) + " MB"
             : (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KB";
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            System.IO.File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private sealed class TempFileSource(SheetSource inner, string path) : SheetSource
-    {
-        public override IEnumerable<RawRow> ReadRaw(int columnCap) => inner.ReadRaw(columnCap);
-
-        public override void Dispose()
-        {
-            inner.Dispose();
-            TryDelete(path);
-        }
-    }
 }
