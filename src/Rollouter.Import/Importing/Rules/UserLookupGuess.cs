@@ -40,9 +40,12 @@ internal static class UserLookupGuess
         // An assignee must be a Technician or higher (UserRule); a client user may have any role.
         var assignees = Directories(members.Where(m => m.Role >= Role.Technician));
         var everyone = Directories(members);
+        // Every user column's values from one read of the first rows, made when the first column asks.
+        List<string>[]? byColumn = null;
         return (position, target) =>
         {
-            var values = Values(file, file.Columns[position].Index);
+            byColumn ??= Values(file);
+            var values = byColumn[position];
             var directories = target == DefaultFields.Assignee ? assignees : everyone;
             var best = directories
                 .Select(d => (d.Lookup, Found: values.Count(v => d.Directory.TryFind(v, out _, out var found) || found > 1)))
@@ -58,24 +61,33 @@ internal static class UserLookupGuess
     }
 
     /// <summary>
-    /// The column's non-empty values as a user sees them, from the first data rows: until <see cref="EnoughValues"/> are
-    /// found or <see cref="MaxRows"/> rows are read, so a column empty in its first rows is guessed too and a large file
-    /// is not read through.
+    /// The non-empty values of each column (by its position in <see cref="SpreadsheetFile.Columns"/>) as a user sees
+    /// them, from one read of the first data rows: until each column has <see cref="EnoughValues"/> or
+    /// <see cref="MaxRows"/> rows are read, so a column empty in its first rows is guessed too, a large file is not read
+    /// through, and a file with several user columns is read once for all of them.
     /// </summary>
-    private static List<string> Values(SpreadsheetFile file, int column)
+    private static List<string>[] Values(SpreadsheetFile file)
     {
-        var values = new List<string>();
+        var columns = file.Columns;
+        var values = columns.Select(_ => new List<string>()).ToArray();
+        var open = columns.Count;
         try
         {
             foreach (var row in file.ReadRows().Take(MaxRows))
             {
-                if (PlainText.AsSeen(row[column])?.Trim() is { Length: > 0 } value)
+                for (var position = 0; position < columns.Count; position++)
                 {
-                    values.Add(value);
-                    if (values.Count == EnoughValues)
+                    var found = values[position];
+                    if (found.Count < EnoughValues && PlainText.AsSeen(row[columns[position].Index])?.Trim() is { Length: > 0 } value)
                     {
-                        break;
+                        found.Add(value);
+                        open -= found.Count == EnoughValues ? 1 : 0;
                     }
+                }
+
+                if (open == 0)
+                {
+                    break;
                 }
             }
         }
