@@ -121,6 +121,13 @@ public sealed class ImportProcessor(
                 return import;
             }
 
+            if (FullStorage.Is(e))
+            {
+                // The database's disk or the data folder's: not the file's fault, and nothing an approval alone mends.
+                logger.LogError(e, "Import {ImportId} failed: the disk is full; nothing was written", importId);
+                return await FailAsync(import, DiskFullFailure);
+            }
+
             logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
             return await FailAsync(import,
                 "An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask " +
@@ -328,6 +335,11 @@ public sealed class ImportProcessor(
         return await db.Imports.SingleAsync(i => i.Id == importId, cancellationToken);
     }
 
+    /// <summary>The failure of a run the database's or the data folder's full disk stopped.</summary>
+    public const string DiskFullFailure =
+        "The server's disk is full, so the import could not be written; nothing was written. Ask your administrator to " +
+        "free some space, then approve the import again.";
+
     /// <summary>The failure when the database refused a name that no client of the rollout has once rolled back.</summary>
     public const string UnexplainedNameConflict =
         "The database refused a client name of this file as taken, but no client in this rollout has that name now. " +
@@ -373,13 +385,51 @@ public sealed class ImportProcessor(
     /// </summary>
     private async Task<ClientImport> FailAsync(ClientImport import, string failure)
     {
+        if (!ImportStatusRules.CanRun(import.Status))
+        {
+            return await EndedByAnotherRunAsync(import);
+        }
+
         import.Status = ImportStatusRules.AfterRun(written: false);
         import.FailureMessage = failure;
         // The heartbeat may have stored the rows written before the roll back: a failed import wrote none.
         import.RowsWritten = 0;
         import.FinishedAt = clock.GetUtcNow();
         import.ConcurrencyStamp = Guid.NewGuid();
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another run ended it between this run's read of the import and this write.
+            var now = await ReloadAsync(import.Id, CancellationToken.None);
+            if (ImportStatusRules.CanRun(now.Status))
+            {
+                throw;
+            }
+
+            return await EndedByAnotherRunAsync(now);
+        }
+
+        return import;
+    }
+
+    /// <summary>
+    /// A run about to fail an import that another run of it has ended meanwhile: an instance of a version before the
+    /// SQLite instance lock running beside this one, a job handed out twice. Its outcome stands: a Completed import is
+    /// not made Failed by this run's check, which found the other run's clients "already existing", and the failed rows
+    /// this run recorded are removed from it (a Completed or Reverted import has none).
+    /// </summary>
+    private async Task<ClientImport> EndedByAnotherRunAsync(ClientImport import)
+    {
+        logger.LogWarning("Import {ImportId} was ended {Status} by another run while this one ran; this run's outcome is dropped",
+            import.Id, import.Status);
+        if (import.Status is ImportStatus.Completed or ImportStatus.Reverted)
+        {
+            await db.ImportRowErrors.Where(e => e.ImportId == import.Id).ExecuteDeleteAsync(CancellationToken.None);
+        }
+
         return import;
     }
 
