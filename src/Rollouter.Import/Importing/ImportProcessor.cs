@@ -321,13 +321,24 @@ public sealed class ImportProcessor(
             : check.FailedRowCount == 0
                 ? string.Join(" ", check.ImportErrors)
                 : string.Join(" ", check.ImportErrors) + $" Besides, {rows}: correct them too.";
-        if (check.ErrorCount > ImportChecker.MaxStoredErrors)
+        if (!check.ListsEveryFailedRow)
         {
-            message += string.Create(CultureInfo.InvariantCulture, $" The first {ImportChecker.MaxStoredErrors:N0} of {check.ErrorCount:N0} errors are listed.");
+            message += " " + PartialList(check.ListedRowCount, check.FailedRowCount, check.ListedErrorCount, check.ErrorCount);
         }
 
         return await FailAsync(import, message);
     }
+
+    /// <summary>
+    /// What a failed import says when it lists only some of its failed rows (<see cref="ImportChecker.MaxListedRows"/>,
+    /// <see cref="ImportChecker.MaxListedErrors"/>): how many of them, with how many of the errors, and what to do.
+    /// </summary>
+    public static string PartialList(int listedRows, int failedRows, int listedErrors, int errors) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Only the first {listedRows:N0} of the {failedRows:N0} failed rows are listed, with their {listedErrors:N0} of the {errors:N0} errors ")
+        + string.Create(CultureInfo.InvariantCulture,
+            $"(an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors): ")
+        + "correct them and approve again to see the rest.";
 
     private async Task<ClientImport> ReloadAsync(int importId, CancellationToken cancellationToken)
     {

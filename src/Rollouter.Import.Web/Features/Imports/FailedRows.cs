@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -12,6 +13,20 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// </summary>
 public static class FailedRows
 {
+    /// <summary>
+    /// How many of the import's failed rows are listed (have their errors kept): every one, or the first
+    /// <see cref="ImportChecker.MaxListedRows"/> (fewer when <see cref="ImportChecker.MaxListedErrors"/> came first).
+    /// Counted through the index on (import, row, id).
+    /// </summary>
+    public static async Task<FailedRowsListed> ListedAsync(RolloutDbContext db, ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(import);
+        var listed = await db.ImportRowErrors.Where(e => e.ImportId == import.Id).Select(e => e.Row).Distinct()
+            .CountAsync(cancellationToken);
+        return new FailedRowsListed(Math.Max(import.FailedRowCount, listed), listed);
+    }
+
     /// <summary>A column letter as the filter compares it ("b " → "B"); null for no filter.</summary>
     public static string? Column(string? column) =>
         string.IsNullOrWhiteSpace(column) ? null : column.Trim().ToUpperInvariant();
@@ -71,4 +86,19 @@ public static class FailedRows
         && int.TryParse(row, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
         && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var i)
             ? (r, i) : null;
+}
+
+/// <summary>An import's failed rows (<see cref="FailedRows"/>) and how many of them are listed.</summary>
+public sealed record FailedRowsListed(int FailedRows, int ListedRows)
+{
+    /// <summary>Whether the list holds every failed row.</summary>
+    public bool Complete => ListedRows >= FailedRows;
+
+    /// <summary>"the first 100,000 of the 150,000 failed rows".</summary>
+    public string Part => string.Create(CultureInfo.InvariantCulture, $"the first {ListedRows:N0} of the {FailedRows:N0} failed rows");
+
+    /// <summary>Why the list is partial, and what to do, for the page and the error report.</summary>
+    public string Note => string.Create(CultureInfo.InvariantCulture,
+        $"Only {Part} are listed: an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and " +
+        $"{ImportChecker.MaxListedErrors:N0} errors. Correct these and approve again to see the rest.");
 }

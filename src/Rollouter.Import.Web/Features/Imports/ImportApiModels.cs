@@ -144,6 +144,15 @@ public sealed record ParseOptionsDto(string? Sheet, int? HeaderRow, string? Deli
 public sealed record RowErrorDto(int Row, string? Column, string? Header, string? Value, string Message);
 
 /// <summary>
+/// A page of an import's failed rows (<c>GET /api/imports/{id}/errors</c>): <see cref="PageDto{T}"/>'s members, and
+/// <c>failedRows</c> (every failed row of the run), <c>listedRows</c> (those listed: at most 100,000, fewer when their
+/// errors reach 1,000,000) and <c>complete</c> (false when rows failed beyond those listed: <c>total</c> and the items
+/// are then of the rows listed only).
+/// </summary>
+public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IReadOnlyList<RowErrorDto> Items, string? Next,
+    bool TotalExact, int FailedRows, int ListedRows, bool Complete);
+
+/// <summary>
 /// A dry run's result; <c>toUpdate</c> counts the rows that match existing clients ("Update existing clients"), and
 /// <c>updatedClients</c> names the first of them (a row that a later row of its linked client fails leaves both): only
 /// the values that differ are written, so the run's <c>counts.updated</c> may be lower (a matched client whose values

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -6,6 +7,7 @@ using Rollouter.Import.Exporting;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Importing.Rules;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -41,6 +43,12 @@ public static class ImportReports
             return Problem.Conflict($"Import {import.Id} has no failed rows.");
         }
 
+        // A report of only some of the failed rows says so, lest the rest be taken for imported once these are.
+        var listed = await FailedRows.ListedAsync(db, import, cancellationToken);
+        var note = listed.Complete ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"This report holds {listed.Part} of import {import.Id}: an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors. ")
+              + "The other rows failed too: correct these (on the import's page or in your file) and import again, and the next run lists the rest.";
         var opened = await imports.OpenFileAsync(import, cancellationToken);
         if (!opened.Succeeded)
         {
@@ -56,7 +64,7 @@ public static class ImportReports
             var output = reports.Create();
             try
             {
-                await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken);
+                await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken, note);
                 output.Position = 0;
                 return new Download(output, ErrorReport.FileName(import.FileName));
             }

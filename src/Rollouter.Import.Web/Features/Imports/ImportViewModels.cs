@@ -189,6 +189,9 @@ public sealed class ImportPage
     /// </summary>
     public int ErrorTotal { get; init; }
 
+    /// <summary>The import's failed rows and how many are listed: the counts and the total are of those listed.</summary>
+    public FailedRowsListed Listed { get; init; } = new(0, 0);
+
     /// <summary>The cursor of the Previous link of the failed rows (before=), null on the first page.</summary>
     public string? ErrorsBefore { get; init; }
 

@@ -302,7 +302,7 @@ public sealed class ImportsApiController(
     /// </summary>
     [HttpGet("imports/{id:int}/errors")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<PageDto<RowErrorDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<FailedRowsPageDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> Errors(int id, int? page = null, int pageSize = 50, string? column = null, string? after = null,
         CancellationToken cancellationToken = default)
@@ -324,7 +324,8 @@ public sealed class ImportsApiController(
         string? next;
         if (paging.Page > 1)
         {
-            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): skipping to any page stays bounded.
+            // The errors of at most 100,000 failed rows are kept, at most 1,000,000 (ImportChecker.MaxListedRows and
+            // MaxListedErrors): skipping to any page stays bounded.
             var read = await FailedRows.Query(Db, id, column).Skip(paging.Skip).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
             rows = [.. read.Take(paging.PageSize)];
             next = read.Count > paging.PageSize ? FailedRows.Cursor(rows[^1]) : null;
@@ -342,7 +343,9 @@ public sealed class ImportsApiController(
         }
 
         var items = rows.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message)).ToList();
-        return Ok(new PageDto<RowErrorDto>(total, after is null ? paging.Page : null, paging.PageSize, items, next));
+        var listed = await FailedRows.ListedAsync(Db, import.Value, cancellationToken);
+        return Ok(new FailedRowsPageDto(total, after is null ? paging.Page : null, paging.PageSize, items, next,
+            TotalExact: true, listed.FailedRows, listed.ListedRows, listed.Complete));
     }
 
     private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken cancellationToken) =>

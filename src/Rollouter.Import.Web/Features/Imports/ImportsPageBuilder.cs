@@ -141,6 +141,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         IReadOnlyList<ErrorColumnCount> counts = [];
         IReadOnlyList<FailingValue> failingValues = [];
         var total = 0;
+        var listed = new FailedRowsListed(0, 0);
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
@@ -154,13 +155,15 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                     .ToListAsync(cancellationToken))
                 .Select(g => g.Column is { } letter ? new FailingValue(letter, g.Header, g.Value ?? "", g.Count) : null)
                 .OfType<FailingValue>()];
-            // At most 100,000 failed rows are kept (ImportChecker.MaxStoredErrors): their counts per column are bounded.
+            // The errors of at most 100,000 failed rows are kept, at most 1,000,000 (ImportChecker.MaxListedRows and
+            // MaxListedErrors): their counts per column are bounded, and they count the rows listed.
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
                     .ToListAsync(cancellationToken))
                 .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
             total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Count);
+            listed = await FailedRows.ListedAsync(db, import, cancellationToken);
             errors = await FailedRows.PageAsync(db, import.Id, column, rows ?? ListPosition.First, ImportPage.ErrorPageSize,
                 cancellationToken);
         }
@@ -219,6 +222,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Errors = errors.Items,
             ErrorCounts = counts,
             ErrorTotal = total,
+            Listed = listed,
             ErrorsBefore = errors.Previous,
             ErrorsAfter = errors.Next,
             ErrorColumn = column,

@@ -13,6 +13,8 @@ namespace Rollouter.Import.Importing.Reports;
 /// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
 /// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
+/// When the import lists only some of its failed rows, a note first below the header says so, in the
+/// <see cref="RowHeader"/> column alone: a row whose mapped cells are all empty, which an import skips.
 /// </summary>
 public static class ErrorReport
 {
@@ -32,8 +34,10 @@ public static class ErrorReport
     /// file's rows (which come in the order of their numbers) and the errors are read side by side, and only the
     /// current row and its errors are held, whatever the number of failed rows. Returns the number of rows written.
     /// </summary>
+    /// <param name="note">Written first below the header, in the <see cref="RowHeader"/> column (marked): why the
+    /// report holds only some of the failed rows; null when it holds them all.</param>
     public static async Task<int> WriteAsync(SpreadsheetFile file, IAsyncEnumerable<ImportRowError> errors, Stream output,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, string? note = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(errors);
@@ -59,6 +63,12 @@ public static class ErrorReport
 
         header[errorColumn] = ErrorsHeader;
         await writer.WriteHeaderAsync(header);
+        if (note is not null)
+        {
+            var noteRow = new string?[columns.Count + 2];
+            noteRow[0] = note;
+            await writer.WriteRowAsync(noteRow, i => i == 0 ? CellLook.Marked : CellLook.Plain);
+        }
 
         var written = 0;
         var values = new string?[columns.Count + 2];

@@ -19,7 +19,7 @@ public sealed class CheckPass
     private readonly IEnumerator<SourceRow> _rows;
     private readonly IProgress<int>? _progress;
     private readonly CancellationToken _cancellationToken;
-    private readonly ErrorCollector _errors = new();
+    private readonly ErrorCollector _errors;
     private readonly List<string> _importErrors;
     private readonly RowBuffer _buffer;
     private int _rowCount, _emptyRows, _toCreate, _toUpdate;
@@ -28,8 +28,9 @@ public sealed class CheckPass
     private bool _atEnd;
 
     internal CheckPass(ImportChecker checker, IEnumerator<SourceRow> rows, IProgress<int>? progress, int expectedRowCount,
-        CancellationToken cancellationToken)
+        int maxListedErrors, CancellationToken cancellationToken)
     {
+        _errors = new ErrorCollector(ImportChecker.MaxListedRows, maxListedErrors);
         _checker = checker;
         _rows = rows;
         _progress = progress;
@@ -201,6 +202,8 @@ public sealed class CheckPass
             Errors = _errors.Take(),
             ErrorCount = _errors.Total,
             FailedRowCount = _errors.FailedRows,
+            ListedRowCount = _errors.ListedRows,
+            ListedErrorCount = _errors.ListedErrors,
             RowCount = _rowCount,
             EmptyRowCount = _emptyRows,
             ToCreate = _toCreate,

@@ -1,22 +1,32 @@
 namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
-/// Collects the errors of one pass row by row: keeps the first <see cref="ImportChecker.MaxStoredErrors"/> (until they
-/// are taken, to be recorded), counts every error and every failed row.
+/// Collects the errors of one pass row by row: counts every error and every failed row, and lists whole rows: every
+/// error of the first <c>maxListedRows</c> failed rows is kept (until taken, to be recorded), and a failed row is no
+/// longer listed once <c>maxListedErrors</c> errors are, so that a file failing in many cells of each row stays bounded.
+/// A row listed keeps all its errors (at most one a column, bounded by <see cref="Reading.ReaderLimits.MaxColumns"/>,
+/// and those that belong to no column), so the list never holds half a row.
 /// </summary>
-internal sealed class ErrorCollector
+internal sealed class ErrorCollector(int maxListedRows, int maxListedErrors)
 {
     private const int MaxMessageLength = 2_000;
 
     private List<RowError> _errors = [];
-    private int _stored;
+    private readonly HashSet<int> _listedRows = [];
     private int _rowErrors;
+    private bool _rowListed;
 
     public int Row { get; private set; }
 
     public int Total { get; private set; }
 
     public int FailedRows { get; private set; }
+
+    /// <summary>Failed rows whose errors are kept.</summary>
+    public int ListedRows => _listedRows.Count;
+
+    /// <summary>Errors kept, taken or not.</summary>
+    public int ListedErrors { get; private set; }
 
     public bool RowHasErrors => _rowErrors > 0;
 
@@ -29,6 +39,7 @@ internal sealed class ErrorCollector
     {
         Row = row;
         _rowErrors = 0;
+        _rowListed = false;
     }
 
     /// <summary>An error of the current row; <paramref name="column"/> null for one that belongs to no column of the file.</summary>
@@ -37,28 +48,39 @@ internal sealed class ErrorCollector
         if (_rowErrors++ == 0)
         {
             FailedRows++;
+            _rowListed = TryList(Row);
         }
 
-        Store(Row, column, value, message);
+        Store(_rowListed, Row, column, value, message);
     }
 
     /// <summary>An error of an earlier row, found by a later one (two linked clients that disagree).</summary>
     public void AddToEarlierRow(int row, ColumnPlan column, string? value, string message, bool rowAlreadyFailed)
     {
-        if (!rowAlreadyFailed)
+        bool listed;
+        if (rowAlreadyFailed)
+        {
+            listed = _listedRows.Contains(row);
+        }
+        else
         {
             FailedRows++;
+            listed = TryList(row);
         }
 
-        Store(row, column, value, message);
+        Store(listed, row, column, value, message);
     }
 
-    private void Store(int row, ColumnPlan? column, string? value, string message)
+    /// <summary>Whether a row failing now is listed: while fewer rows and errors than the bounds are.</summary>
+    private bool TryList(int row) =>
+        _listedRows.Count < maxListedRows && ListedErrors < maxListedErrors && _listedRows.Add(row);
+
+    private void Store(bool listed, int row, ColumnPlan? column, string? value, string message)
     {
         Total++;
-        if (_stored < ImportChecker.MaxStoredErrors)
+        if (listed)
         {
-            _stored++;
+            ListedErrors++;
             _errors.Add(new RowError(row, column?.Letter, column?.Header,
                 ErrorText.Truncate(value, ImportChecker.MaxErrorValueLength),
                 ErrorText.Truncate(message, MaxMessageLength)));

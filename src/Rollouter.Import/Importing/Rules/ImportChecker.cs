@@ -12,7 +12,22 @@ namespace Rollouter.Import.Importing.Rules;
 /// </summary>
 public sealed class ImportChecker
 {
-    /// <summary>Errors beyond this many are counted, not kept.</summary>
+    /// <summary>
+    /// A run lists every error of its first this many failed rows (the import's failed rows, the API's, the error
+    /// report); the rows failing after them are counted, not listed.
+    /// </summary>
+    public const int MaxListedRows = 100_000;
+
+    /// <summary>
+    /// A run lists no further failed row once this many errors are listed (the row listed last keeps all its errors):
+    /// the bound on storage when each row fails in many of its up to 500 columns (<see cref="ReaderLimits.MaxColumns"/>).
+    /// </summary>
+    public const int MaxListedErrors = 1_000_000;
+
+    /// <summary>
+    /// The dry run's bound: it holds its errors in memory and gives them in one answer, so it keeps whole rows until
+    /// this many errors are kept (of at most <see cref="MaxListedRows"/> rows) and counts the rest.
+    /// </summary>
     public const int MaxStoredErrors = 100_000;
 
     public const int MaxNameLength = 400;
@@ -79,18 +94,19 @@ public sealed class ImportChecker
     {
         ArgumentNullException.ThrowIfNull(rows);
         using var source = rows.GetEnumerator();
-        return Start(source, progress, expectedRowCount, cancellationToken).CheckAll();
+        return new CheckPass(this, source, progress, expectedRowCount, MaxStoredErrors, cancellationToken).CheckAll();
     }
 
     /// <summary>
     /// Begins a pass over <paramref name="rows"/>, which the caller owns: a real run hands the pass's rows to the writer
-    /// and, should a row fail, goes on with the same enumerator to check the rest.
+    /// and, should a row fail, goes on with the same enumerator to check the rest, listing the errors of the first
+    /// <see cref="MaxListedRows"/> failed rows (at most <see cref="MaxListedErrors"/>, in whole rows).
     /// </summary>
     public CheckPass Start(IEnumerator<SourceRow> rows, IProgress<int>? progress = null, int expectedRowCount = 0,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return new CheckPass(this, rows, progress, expectedRowCount, cancellationToken);
+        return new CheckPass(this, rows, progress, expectedRowCount, MaxListedErrors, cancellationToken);
     }
 
     /// <summary>What the writer needs besides the rows.</summary>

@@ -11,8 +11,9 @@ public sealed record RowError(int Row, string? Column, string? Header, string? V
 public sealed record CheckResult
 {
     /// <summary>
-    /// The stored errors, sorted by row, then column; at most <see cref="ImportChecker.MaxStoredErrors"/>. Empty after
-    /// a real run's <see cref="CheckPass.Failures"/>, which gave them as they were found.
+    /// The stored errors, sorted by row, then column: every error of the rows listed (<see cref="ListedRowCount"/>), at
+    /// most <see cref="ImportChecker.MaxStoredErrors"/> in the dry run, plus the last row's. Empty after a real run's
+    /// <see cref="CheckPass.Failures"/>, which gave them as they were found.
     /// </summary>
     public required IReadOnlyList<RowError> Errors { get; init; }
 
@@ -23,6 +24,18 @@ public sealed record CheckResult
 
     /// <summary>Rows with at least one error.</summary>
     public required int FailedRowCount { get; init; }
+
+    /// <summary>
+    /// Failed rows whose every error is kept: all of them, or the first <see cref="ImportChecker.MaxListedRows"/>, fewer
+    /// when the errors reached their bound first.
+    /// </summary>
+    public int ListedRowCount { get; init; }
+
+    /// <summary>The errors of the <see cref="ListedRowCount"/> rows.</summary>
+    public int ListedErrorCount { get; init; }
+
+    /// <summary>Whether every failed row is listed.</summary>
+    public bool ListsEveryFailedRow => ListedRowCount == FailedRowCount;
 
     /// <summary>Rows checked; rows whose mapped cells are all empty are skipped and not counted.</summary>
     public required int RowCount { get; init; }
