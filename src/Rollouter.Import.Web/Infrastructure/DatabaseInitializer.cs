@@ -85,12 +85,9 @@ public sealed class DatabaseInitializer(
         await using var quiet = QuietContext();
         if (await UnknownMigrationsAsync(quiet, cancellationToken) is { Count: > 0 } unknown)
         {
-            throw new DatabaseVersionException(
-                $"The database was made by another version of Rollouter.Import: it records the migration " +
-                $"{string.Join(", ", unknown)}, which this version does not have. Until the first release the schema's " +
-                "single migration is made anew when the model changes: delete the database to start anew" +
-                (db.Provider == DatabaseProvider.Sqlite ? $" ({db.Database.GetDbConnection().DataSource})" : "") +
-                ", or run the version that made it.");
+            throw new DatabaseVersionException(VersionMessage(unknown, db.Provider == DatabaseProvider.Sqlite
+                ? $" ({db.Database.GetDbConnection().DataSource})"
+                : ""));
         }
 
         await quiet.Database.MigrateAsync(cancellationToken);
@@ -128,6 +125,28 @@ public sealed class DatabaseInitializer(
     /// </summary>
     private RolloutDbContext QuietContext() => new(new DbContextOptionsBuilder<RolloutDbContext>(contextOptions)
         .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug))).Options);
+
+    /// <summary>
+    /// Why a database that records <paramref name="unknown"/> migrations is refused, and what to do. A database made
+    /// before 2026-12-03 records an <c>Initial</c> this version does not have (<c>20261127165931_Initial</c>): it cannot
+    /// be migrated and is made anew. Since then migrations are added on top of that <c>Initial</c>, so any other unknown
+    /// migration was applied by a newer version (a rollback, or an old instance started after another upgraded): the
+    /// database holds data, and is never to be deleted.
+    /// </summary>
+    /// <param name="where">The SQLite file in brackets, or empty.</param>
+    public static string VersionMessage(IReadOnlyList<string> unknown, string where)
+    {
+        ArgumentNullException.ThrowIfNull(unknown);
+        var migrations = string.Join(", ", unknown);
+        return unknown.Any(m => m.EndsWith("_Initial", StringComparison.Ordinal))
+            ? "The database was made by another version of Rollouter.Import: it records the migration " +
+              $"{migrations}, which this version does not have. A database made before 2026-12-03 cannot be migrated: " +
+              $"delete the database to start anew{where}, or run the version that made it."
+            : $"The database{where} was upgraded by a newer version of Rollouter.Import: it records the migration" +
+              $"{(unknown.Count > 1 ? "s" : "")} {migrations}, which this version does not have, and this version " +
+              "cannot use it. Run that version or a newer one, or restore the backup taken before the upgrade " +
+              "(docs/operations.md, Upgrading).";
+    }
 
     /// <summary>Migrations the database records that this version does not have (the database is another version's).</summary>
     public static async Task<IReadOnlyList<string>> UnknownMigrationsAsync(RolloutDbContext db, CancellationToken cancellationToken)

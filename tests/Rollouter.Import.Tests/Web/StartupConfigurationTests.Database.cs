@@ -1,0 +1,74 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>What the app, started as an operator starts it, says of the database it finds (or does not find).</summary>
+public sealed partial class StartupConfigurationTests
+{
+    /// <summary>
+    /// QA: a database upgraded by a newer version (a rollback, or an old instance restarted after another upgraded) was
+    /// refused with "delete the database to start anew", which loses every client. Since 2026-12-03 migrations are added
+    /// on top of <c>Initial</c>: such a database is refused, with the advice to run the newer version or restore the backup.
+    /// </summary>
+    [Fact]
+    public async Task ADatabaseUpgradedByANewerVersion_IsRefused_WithoutTheAdviceToDeleteIt()
+    {
+        var (exitCode, said, _) = await StartAsync([], prepare: folder => MigratedDatabase(folder,
+            "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20991231000000_FutureChange', '10.0.15')"));
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains("Rollouter.Import did not start: The database (", failure, StringComparison.Ordinal);
+        Assert.Contains("rollouter.db) was upgraded by a newer version of Rollouter.Import: it records the migration " +
+            "20991231000000_FutureChange, which this version does not have, and this version cannot use it. Run that version " +
+            "or a newer one, or restore the backup taken before the upgrade", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("delete", failure, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
+    /// <summary>A database made before 2026-12-03 (its Initial was made anew then) cannot be migrated: it is made anew.</summary>
+    [Fact]
+    public async Task ADatabaseMadeBeforeTheInitialMigrationWasMadeAnew_IsRefused_WithTheAdviceToStartAnew()
+    {
+        var (exitCode, said, _) = await StartAsync([], prepare: folder => Execute(folder,
+            "CREATE TABLE \"__EFMigrationsHistory\" (\"MigrationId\" TEXT NOT NULL PRIMARY KEY, \"ProductVersion\" TEXT NOT NULL)",
+            "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20261127165931_Initial', '10.0.0')"));
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains("Rollouter.Import did not start: The database was made by another version of Rollouter.Import: it " +
+            "records the migration 20261127165931_Initial, which this version does not have. A database made before " +
+            "2026-12-03 cannot be migrated: delete the database to start anew (", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
+    private static string SqliteFile(string folder) =>
+        new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "rollouter.db"), Pooling = false }.ToString();
+
+    /// <summary>The data folder's database, made by this version (every migration applied), then the statements.</summary>
+    private static void MigratedDatabase(string folder, params string[] statements)
+    {
+        var options = new DbContextOptionsBuilder<RolloutDbContext>();
+        options.UseRollouterDatabase(DatabaseProvider.Sqlite, SqliteFile(folder));
+        using (var context = new RolloutDbContext(options.Options))
+        {
+            context.Database.Migrate();
+        }
+
+        Execute(folder, statements);
+    }
+
+    private static void Execute(string folder, params string[] statements)
+    {
+        using var connection = new SqliteConnection(SqliteFile(folder));
+        connection.Open();
+        foreach (var sql in statements)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+    }
+}
