@@ -90,6 +90,11 @@ public sealed class DatabaseInitializer(
                 : ""));
         }
 
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await RemoveLeftMigrationLockAsync(quiet, cancellationToken);
+        }
+
         await quiet.Database.MigrateAsync(cancellationToken);
         await ClientSearchIndex.EnsureAsync(db, cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
@@ -115,6 +120,42 @@ public sealed class DatabaseInitializer(
         {
             await EnsureFirstAdministratorAsync(cancellationToken);
         }
+    }
+
+    /// <summary>EF Core's migration lock on SQLite: a table whose one row is taken while a process migrates.</summary>
+    private const string SqliteMigrationLockTable = "__EFMigrationsLock";
+
+    /// <summary>
+    /// On SQLite, EF Core locks the migrations with a row in <c>__EFMigrationsLock</c>, which a process killed while it
+    /// migrated leaves behind; every later <c>MigrateAsync</c> then waits for it forever, without a word. This instance
+    /// holds the SQLite database alone (<see cref="SqliteInstanceLock"/>, taken before the services are made), so a row
+    /// found now was left by a process that is gone: it is removed, and said at Warning. (PostgreSQL and SQL Server lock
+    /// the migrations with a table lock in a transaction, and an application lock owned by the session: both end with
+    /// the session of a process that dies.)
+    /// </summary>
+    private async Task RemoveLeftMigrationLockAsync(RolloutDbContext quiet, CancellationToken cancellationToken)
+    {
+        var exists = await quiet.Database.SqlQueryRaw<long>(
+            "SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '" + SqliteMigrationLockTable + "'")
+            .SingleAsync(cancellationToken);
+        if (exists == 0)
+        {
+            return;
+        }
+
+        var taken = await quiet.Database.SqlQueryRaw<string>(
+            "SELECT \"Timestamp\" AS \"Value\" FROM \"" + SqliteMigrationLockTable + "\"").ToListAsync(cancellationToken);
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        await quiet.Database.ExecuteSqlRawAsync("DELETE FROM \"" + SqliteMigrationLockTable + "\"", cancellationToken);
+        logger.LogWarning(
+            "Removed the migration lock left in the SQLite database {Database} ({Table}, taken at {Timestamp}) by a process " +
+            "that ended while it migrated; without this, applying the migrations would wait for it forever. This instance " +
+            "holds the database alone, so no other process was migrating it",
+            db.Database.GetDbConnection().DataSource, SqliteMigrationLockTable, string.Join(", ", taken));
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -42,6 +44,91 @@ public sealed partial class StartupConfigurationTests
             "records the migration 20261127165931_Initial, which this version does not have. A database made before " +
             "2026-12-03 cannot be migrated: delete the database to start anew (", failure, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// QA: a process killed while it migrated left EF Core's lock row in <c>__EFMigrationsLock</c>, and every later start
+    /// waited at "Applying migrations for Sqlite" forever, without a word. The instance lock says no other process uses
+    /// the file, so the row is removed and said at Warning.
+    /// </summary>
+    [Fact]
+    public async Task AMigrationLockLeftByAKilledProcess_IsRemoved_AndTheAppStarts_SayingSo()
+    {
+        var folder = Directory.CreateTempSubdirectory("rollouter-lock-").FullName;
+        try
+        {
+            // The table as EF Core 10 makes it, and the row it takes while it migrates.
+            MigratedDatabase(folder,
+                "CREATE TABLE IF NOT EXISTS \"__EFMigrationsLock\" (\"Id\" INTEGER NOT NULL CONSTRAINT \"PK___EFMigrationsLock\" PRIMARY KEY, \"Timestamp\" TEXT NOT NULL)",
+                "INSERT INTO \"__EFMigrationsLock\" (\"Id\", \"Timestamp\") VALUES (1, '2026-12-06 03:14:15.9265358+00:00')");
+
+            var said = await ServeAsync(folder, []);
+
+            var warning = Assert.Single(said.Split('\n'), l => l.Contains("Removed the migration lock", StringComparison.Ordinal));
+            Assert.Contains("WRN", warning, StringComparison.Ordinal);
+            Assert.Contains($"Removed the migration lock left in the SQLite database {Path.Combine(folder, "rollouter.db")} " +
+                "(__EFMigrationsLock, taken at 2026-12-06 03:14:15.9265358+00:00) by a process that ended while it migrated",
+                warning, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Starts the app in Production on <paramref name="dataFolder"/>, waits (bounded) until it listens, then ends it:
+    /// what it said on stdout and stderr. Fails when it exits or does not listen within two minutes.
+    /// </summary>
+    private static async Task<string> ServeAsync(string dataFolder, Dictionary<string, string> variables)
+    {
+        var said = new StringBuilder();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Said(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (said)
+            {
+                said.Append(line).Append('\n');
+            }
+
+            if (line.Contains("Now listening on", StringComparison.Ordinal))
+            {
+                listening.TrySetResult();
+            }
+        }
+
+        using var process = Process.Start(AppStart(dataFolder, variables)) ?? throw new InvalidOperationException("The app did not start.");
+        process.OutputDataReceived += (_, e) => Said(e.Data);
+        process.ErrorDataReceived += (_, e) => Said(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exited = process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await Task.WhenAny(listening.Task, exited);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        lock (said)
+        {
+            Assert.True(listening.Task.IsCompleted, $"The app did not listen within two minutes. It said:\n{said}");
+            return said.ToString();
+        }
     }
 
     private static string SqliteFile(string folder) =>
