@@ -8,6 +8,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -30,7 +31,10 @@ public static partial class StartupChecks
     /// string, the data folder, the <c>Serilog</c> section, the API signing key. Throws one <see cref="StartupFailureException"/> naming each bad
     /// setting; touches no database. Creates the data folder (as the start would).
     /// </summary>
-    public static void Check(IConfiguration configuration, string contentRoot)
+    public static void Check(IConfiguration configuration, string contentRoot) => Check(configuration, contentRoot, null);
+
+    /// <param name="createFile">Opens the data folder's check file (<see cref="LocalDisk.WriteCheckFile"/>); a test gives a full disk.</param>
+    internal static void Check(IConfiguration configuration, string contentRoot, Func<string, Stream>? createFile)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
@@ -44,7 +48,7 @@ public static partial class StartupChecks
         }
 
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
-        var dataFolder = CheckDataFolder(options, contentRoot, problems);
+        var dataFolder = CheckDataFolder(options, contentRoot, createFile, problems);
         CheckDatabase(configuration, options, contentRoot, dataFolderUsable: dataFolder is not null, problems);
         if (PublicAddress.Problem(options.PublicUrl) is { } publicUrlProblem)
         {
@@ -125,7 +129,13 @@ public static partial class StartupChecks
     /// A database error during the first connections and the migrations, as one sentence naming the connection string
     /// setting; null when <paramref name="exception"/> is not the database's (or the network's) answer.
     /// </summary>
-    public static string? DatabaseProblem(Exception exception, DatabaseProvider provider, DbConnection connection)
+    public static string? DatabaseProblem(Exception exception, DatabaseProvider provider, DbConnection connection) =>
+        DatabaseProblem(exception, provider, connection, null);
+
+    /// <param name="createFile">Opens the check file written into a SQLite database's folder when SQLite failed to read
+    /// or write (<see cref="LocalDisk.HasNoRoom"/>); a test gives a full disk.</param>
+    internal static string? DatabaseProblem(Exception exception, DatabaseProvider provider, DbConnection connection,
+        Func<string, Stream>? createFile)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var database = Chain(exception).OfType<DbException>().FirstOrDefault();
@@ -144,7 +154,39 @@ public static partial class StartupChecks
             why += $" ({network.Message.TrimEnd('.')})";
         }
 
+        if (DiskFull(exception, database, provider, connection, createFile) is { } full)
+        {
+            return $"{what} (ConnectionStrings:{provider}) could not be used: {full} ({why}). Free some space there, then start again.";
+        }
+
         return $"{what} (ConnectionStrings:{provider}) could not be used: {why}.";
+    }
+
+    /// <summary>SQLite's SQLITE_IOERR ("disk I/O error"): what it says when its file cannot grow on a full disk, among other failures.</summary>
+    private const int SqliteIoError = 10;
+
+    /// <summary>SQLite's SQLITE_FULL.</summary>
+    private const int SqliteFull = 13;
+
+    /// <summary>
+    /// Which disk is full, when that is why the database failed: the database server's (PostgreSQL's disk_full, SQL
+    /// Server's full filegroup or log: <see cref="Problems.StorageFull"/>), or the SQLite file's folder. SQLite says
+    /// "disk I/O error" (or "database or disk is full") when its file cannot grow; its folder is then tried with a check
+    /// file, so that a failing disk is not called full. Null when no disk is found full.
+    /// </summary>
+    private static string? DiskFull(Exception exception, DbException? database, DatabaseProvider provider,
+        DbConnection connection, Func<string, Stream>? createFile)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            return database is SqliteException { SqliteErrorCode: SqliteIoError or SqliteFull }
+                && Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { Length: > 0 } folder
+                && LocalDisk.HasNoRoom(folder, createFile)
+                    ? $"the disk of its folder {folder} is full"
+                    : null;
+        }
+
+        return Problems.StorageFull.Is(exception) ? "the database server's disk is full" : null;
     }
 
     private static string DisplayName(DatabaseProvider provider) => provider switch
@@ -313,7 +355,8 @@ public static partial class StartupChecks
         return parsed.PathBase.Length > 0 ? "which has a path (the app is served at the root of its address)" : null;
     }
 
-    private static string? CheckDataFolder(RolloutOptions options, string contentRoot, List<string> problems)
+    private static string? CheckDataFolder(RolloutOptions options, string contentRoot, Func<string, Stream>? createFile,
+        List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(options.DataFolder))
         {
@@ -340,11 +383,16 @@ public static partial class StartupChecks
         try
         {
             Directory.CreateDirectory(folder);
-            // The folder must take the database (SQLite), the uploads, the logs and the signing key.
-            var probe = Path.Combine(folder, $".write-check-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
+            // The folder must take the database (SQLite), the uploads, the logs and the signing key. A few KB, not an
+            // empty file, which a full disk takes too.
+            LocalDisk.WriteCheckFile(folder, createFile);
             return folder;
+        }
+        catch (Exception e) when (LocalDisk.IsFull(e))
+        {
+            problems.Add($"Rollouter:DataFolder ({folder}) cannot be used: its disk is full ({e.Message.TrimEnd('.')}). " +
+                "Free some space on it, then start again.");
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

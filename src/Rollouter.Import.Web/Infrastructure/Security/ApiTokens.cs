@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Web.Infrastructure.Security;
 
@@ -74,7 +75,12 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
             : null;
     }
 
-    public static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder)
+    public static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder) =>
+        LoadKey(configuration, dataFolder, null);
+
+    /// <param name="createFile">Opens the new key's file (<see cref="LocalDisk.CreateNew"/> by default); a test gives a full disk.</param>
+    /// <exception cref="StartupFailureException">The key is not a good key, or the data folder's disk has no room for a new one.</exception>
+    internal static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder, Func<string, Stream>? createFile)
     {
         var configured = configuration[SigningKeySetting];
         string? problem;
@@ -94,7 +100,26 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
             {
                 Directory.CreateDirectory(dataFolder);
                 var partial = path + "." + Guid.NewGuid().ToString("N");
-                File.WriteAllText(partial, Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)));
+                try
+                {
+                    using var file = (createFile ?? LocalDisk.CreateNew)(partial);
+                    file.Write(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))));
+                    file.Flush();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Nothing half-written stays: a restart loop on a full disk left one empty file per attempt.
+                    LocalDisk.TryDelete(partial);
+                    if (LocalDisk.IsFull(e))
+                    {
+                        throw new StartupFailureException(
+                            $"the data folder's disk is full: the API signing key could not be written to {path} " +
+                            $"({e.Message.TrimEnd('.')}). Free some space on it (or set {SigningKeySetting}), then start again.", e);
+                    }
+
+                    throw;
+                }
+
                 try
                 {
                     File.Move(partial, path, overwrite: false);

@@ -87,6 +87,57 @@ public static class LocalDisk
         return removed;
     }
 
+    /// <summary>
+    /// How many bytes <see cref="WriteCheckFile"/> writes. A file of no bytes is made on a full disk too (it takes no
+    /// block), so a check that writes nothing passes there.
+    /// </summary>
+    public const int CheckFileBytes = 4096;
+
+    /// <summary>A new file, written straight through (no buffer), as the start-up's checks write it.</summary>
+    public static Stream CreateNew(string path) =>
+        new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+
+    /// <summary>
+    /// Writes a check file of <see cref="CheckFileBytes"/> into <paramref name="folder"/> and deletes it, also when the
+    /// write fails; throws what the write threw (<see cref="IsFull"/> tells a full disk).
+    /// </summary>
+    /// <param name="createFile">Opens the new file; by default <see cref="CreateNew"/> (a test gives a full disk).</param>
+    public static void WriteCheckFile(string folder, Func<string, Stream>? createFile = null)
+    {
+        var path = Path.Combine(folder, ".write-check-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var file = (createFile ?? CreateNew)(path);
+            file.Write(new byte[CheckFileBytes]);
+            file.Flush();
+        }
+        finally
+        {
+            TryDelete(path);
+        }
+    }
+
+    /// <summary>
+    /// Whether the disk of <paramref name="folder"/> is full: a check file (<see cref="WriteCheckFile"/>) is refused for
+    /// want of room. False when it is written, or refused for another reason.
+    /// </summary>
+    public static bool HasNoRoom(string folder, Func<string, Stream>? createFile = null)
+    {
+        try
+        {
+            WriteCheckFile(folder, createFile);
+            return false;
+        }
+        catch (Exception e) when (IsFull(e))
+        {
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Deletes a file left half-written, if it is there; a file in use stays for a later sweep.</summary>
     public static void TryDelete(string path)
     {
