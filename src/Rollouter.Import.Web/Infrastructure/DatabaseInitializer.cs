@@ -67,6 +67,8 @@ public sealed class DatabaseInitializer(
             {
                 await SqlServerRowVersioning.TurnOnAfterCreatingAsync(db.Database.GetConnectionString() ?? "", logger, cancellationToken);
             }
+
+            WarnOfNewDatabase();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -77,6 +79,30 @@ public sealed class DatabaseInitializer(
 
             logger.LogInformation("The database was created by another instance");
         }
+    }
+
+    /// <summary>
+    /// A database the app had to create is empty. On a first start that is expected; after a changed or mistyped
+    /// <c>Rollouter:DataFolder</c> or connection string, or a volume not mounted yet, users would find an empty app and
+    /// their writes would go to the wrong place. So it is said at Warning, naming the database and the settings.
+    /// </summary>
+    private void WarnOfNewDatabase()
+    {
+        var connection = db.Database.GetDbConnection();
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            logger.LogWarning(
+                "Created a new, empty SQLite database at {Path}: if you expected your data there, stop the app and check " +
+                "Rollouter:DataFolder and ConnectionStrings:Sqlite, and that the disk or volume holding the data is mounted",
+                Path.GetFullPath(connection.DataSource));
+            return;
+        }
+
+        logger.LogWarning(
+            "Created a new, empty {Provider} database {Database} on {Server}: if you expected your data there, stop the app " +
+            "and check ConnectionStrings:{Setting}",
+            db.Provider == DatabaseProvider.PostgreSql ? "PostgreSQL" : "SQL Server", connection.Database,
+            connection.DataSource, db.Provider.ToString());
     }
 
     private async Task MigrateAndSeedAsync(CancellationToken cancellationToken)

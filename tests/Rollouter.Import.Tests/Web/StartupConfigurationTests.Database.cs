@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Rollouter.Import.Data;
+using Rollouter.Import.TestData;
+using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -74,6 +77,65 @@ public sealed partial class StartupConfigurationTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// QA: a changed or mistyped Rollouter:DataFolder (or a volume not mounted yet) made a new, empty SQLite database
+    /// without a word: users saw an empty app, and their writes went to the wrong disk. The start that creates the file
+    /// says so at Warning, naming it; the next start on the same file does not.
+    /// </summary>
+    [Fact]
+    public async Task ANewSqliteDatabase_IsSaidAtWarning_NamingItsFile_OnTheStartThatMadeIt()
+    {
+        var folder = Directory.CreateTempSubdirectory("rollouter-new-").FullName;
+        try
+        {
+            var first = await ServeAsync(folder, []);
+            var second = await ServeAsync(folder, []);
+
+            var warning = Assert.Single(first.Split('\n'), l => l.Contains("Created a new, empty", StringComparison.Ordinal));
+            Assert.Contains("WRN", warning, StringComparison.Ordinal);
+            Assert.Contains($"Created a new, empty SQLite database at {Path.Combine(folder, "rollouter.db")}: if you expected " +
+                "your data there, stop the app and check Rollouter:DataFolder and ConnectionStrings:Sqlite", warning, StringComparison.Ordinal);
+            Assert.DoesNotContain("Created a new, empty", second, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The same for a PostgreSQL database the app creates because the one named does not exist.</summary>
+    [Fact]
+    public async Task ANewPostgresDatabase_IsSaidAtWarning_NamingIt_OnTheStartThatMadeIt()
+    {
+        var name = PostgresTemplates.NewName("test");
+        var connectionString = new NpgsqlConnectionStringBuilder(TestDatabase.PostgresServer) { Database = name }.ToString();
+        var folder = Directory.CreateTempSubdirectory("rollouter-new-").FullName;
+        Dictionary<string, string> variables = new()
+        {
+            ["Rollouter__DatabaseProvider"] = "PostgreSql",
+            ["ConnectionStrings__PostgreSql"] = connectionString,
+        };
+        try
+        {
+            var first = await ServeAsync(folder, variables);
+            var second = await ServeAsync(folder, variables);
+
+            var warning = Assert.Single(first.Split('\n'), l => l.Contains("Created a new, empty", StringComparison.Ordinal));
+            Assert.Contains("WRN", warning, StringComparison.Ordinal);
+            Assert.Contains($"Created a new, empty PostgreSQL database {name} on ", warning, StringComparison.Ordinal);
+            Assert.Contains(": if you expected your data there, stop the app and check ConnectionStrings:PostgreSql", warning, StringComparison.Ordinal);
+            Assert.DoesNotContain("Created a new, empty", second, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            await using var server = new NpgsqlConnection(TestDatabase.PostgresServer);
+            await server.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", server);
+            await drop.ExecuteNonQueryAsync();
         }
     }
 
