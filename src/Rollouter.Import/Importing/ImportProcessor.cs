@@ -209,6 +209,11 @@ public sealed class ImportProcessor(
         {
             return await NameConflictAsync(import, checker, file, e, cancellationToken);
         }
+        catch (ClientsDeletedException e)
+        {
+            running.RolledBack(pass.RowCount, 0);
+            return await ClientsDeletedAsync(import, checker, file, e, cancellationToken);
+        }
         catch (ClientLimitExceededException e)
         {
             // Rolled back: another import filled the rollout meanwhile, or its limit was lowered.
@@ -386,6 +391,38 @@ public sealed class ImportProcessor(
         return await FailAsync(import,
             "Another import or user created clients with names from this file while it was being written. " +
             "The import was cancelled and no clients have been created or changed.");
+    }
+
+    /// <summary>The failure when clients the file updates were deleted between the run's check and its write.</summary>
+    public const string ClientsDeletedFailure =
+        "Clients this file updates were deleted (by a revert or a user) while it was being written; the rows that name " +
+        "them are listed. The import was cancelled and no clients have been created or changed. Check the import again: " +
+        "those rows then create new clients (Update existing clients creates a client whose name does not exist), and " +
+        "approve it if that is what you want.";
+
+    /// <summary>
+    /// Fails the import naming each row whose client (or linked client) was deleted meanwhile, as a name taken meanwhile
+    /// is named: nothing was written, and the next Check reads the rollout's clients as they are now.
+    /// </summary>
+    private async Task<ClientImport> ClientsDeletedAsync(
+        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientsDeletedException e, CancellationToken cancellationToken)
+    {
+        import = await ReloadAsync(import.Id, cancellationToken);
+        logger.LogWarning("Import {ImportId}: {Rows} rows update clients deleted after the check; nothing was written",
+            import.Id, e.Rows.Count);
+        var nameColumn = checker.Mapping.NameColumn;
+        var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
+        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
+        {
+            await recorder.AddAsync([.. e.Rows.Select(r => new RowError(r.RowNumber, nameColumn?.Letter, header, r.Name, r.Partner is null
+                ? $"Client \"{r.Name}\" was deleted (by a revert or a user) while this import was running; check the import again to create it anew."
+                : $"Client \"{r.Partner}\", which an advanced link ties to \"{r.Name}\" and whose shared value this row sets, was deleted (by a revert or a user) while this import was running; check the import again."))],
+                cancellationToken);
+            await recorder.CompleteAsync();
+        }
+
+        import.FailedRowCount = e.Rows.Select(r => r.RowNumber).Distinct().Count();
+        return await FailAsync(import, ClientsDeletedFailure);
     }
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);

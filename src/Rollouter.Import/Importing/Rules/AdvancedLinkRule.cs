@@ -121,7 +121,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                 continue;
             }
 
-            updates.Add(new LinkedClientUpdate(link.Partner.Id, field.Field.Id, value));
+            updates.Add(new LinkedClientUpdate(link.Partner.Id, field.Field.Id, value, link.Partner.Name));
         }
 
         return updates;

@@ -25,7 +25,8 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
 
     /// <summary>
     /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
-    /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile, and
+    /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile,
+    /// <see cref="ClientsDeletedException"/> when a client the rows update was deleted meanwhile, and
     /// <see cref="ClientLimitExceededException"/> when the new clients no longer fit the rollout's client limit.
     /// <paramref name="beforeCommit"/> runs in the transaction after the last row, with what was written: whatever it
     /// records (the import's own end) commits with the clients, or not at all.
@@ -136,6 +137,15 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 throw;
             }
         }
+        catch (ClientsDeletedException e)
+        {
+            // Rolled back by now. The rows after the batch that found the clients gone may update deleted ones too:
+            // each is named, as the name conflicts are, so that one more Check shows them all as new clients.
+            var deleted = new List<DeletedClient>(e.Rows);
+            deleted.AddRange(await FindDeletedAsync(db, enumerator, cancellationToken));
+            // A file row and its advanced link's update later in the write name the same client.
+            throw new ClientsDeletedException([.. deleted.DistinctBy(d => (d.RowNumber, d.Partner))]);
+        }
         catch (Exception e) when (store.IsNameConflict(e))
         {
             // The transaction is rolled back by now. The names taken can only be in the bulk insert that failed (its
@@ -234,6 +244,13 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             unconfirmed.Clear();
             var changedClients = new List<ClientState>(updates.Count);
             var current = await store.LoadForUpdateAsync(updates.Keys, cancellationToken);
+            if (current.Count < updates.Count)
+            {
+                // The check matched these clients before the rollout's lock was taken; a revert or an inventory's
+                // deletion removed some of them meanwhile. Leaving their rows out would complete the import without them.
+                throw new ClientsDeletedException(Deleted(batch, [.. current.Select(c => c.Id)]));
+            }
+
             // User names are only needed for the history of updates: new clients record no history rows.
             await labels.LoadUsersAsync(UserIds(updates.Values, current), cancellationToken);
             foreach (var client in current)
@@ -295,6 +312,65 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             yield return client.AssigneeId;
             yield return client.ClientUserId;
         }
+    }
+
+    /// <summary>The rows of <paramref name="rows"/> that update, or impose a shared value on, a client not in <paramref name="existing"/>.</summary>
+    private static List<DeletedClient> Deleted(IEnumerable<ResolvedRow> rows, HashSet<int> existing)
+    {
+        var deleted = new List<DeletedClient>();
+        foreach (var row in rows)
+        {
+            if (row.ExistingClientId is { } id && !existing.Contains(id))
+            {
+                deleted.Add(new DeletedClient(row.RowNumber, row.Name));
+            }
+
+            foreach (var partner in row.LinkedUpdates.Where(l => !existing.Contains(l.ClientId)).DistinctBy(l => l.ClientId))
+            {
+                deleted.Add(new DeletedClient(row.RowNumber, row.Name,
+                    partner.ClientName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"#{partner.ClientId}")));
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// After a rollback for deleted clients: the rows not yet written that update a client which no longer exists,
+    /// looked up a thousand rows at a time.
+    /// </summary>
+    private static async Task<List<DeletedClient>> FindDeletedAsync(
+        RolloutDbContext db, IEnumerator<ResolvedRow> remaining, CancellationToken cancellationToken)
+    {
+        var deleted = new List<DeletedClient>();
+        var rows = new List<ResolvedRow>(ConflictLookupBatchSize);
+
+        async Task FlushAsync()
+        {
+            var ids = rows.SelectMany(r => r.LinkedUpdates.Select(l => l.ClientId).Prepend(r.ExistingClientId ?? 0)).Distinct().ToList();
+            var existing = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
+            deleted.AddRange(Deleted(rows, [.. existing]));
+            rows.Clear();
+        }
+
+        while (remaining.MoveNext())
+        {
+            if (remaining.Current is { ExistingClientId: not null } row)
+            {
+                rows.Add(row);
+                if (rows.Count == ConflictLookupBatchSize)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        if (rows.Count > 0)
+        {
+            await FlushAsync();
+        }
+
+        return deleted;
     }
 
     private static PendingUpdate Pending(Dictionary<int, PendingUpdate> updates, int clientId)

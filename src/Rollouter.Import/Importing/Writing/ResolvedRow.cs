@@ -45,8 +45,11 @@ public sealed record ResolvedRow
     public IReadOnlyList<NewOption> NewOptions { get; init; } = [];
 }
 
-/// <summary>A shared custom field value the file imposes on a directly linked client ("the file wins").</summary>
-public sealed record LinkedClientUpdate(int ClientId, int CustomFieldId, string[] Value);
+/// <summary>
+/// A shared custom field value the file imposes on a directly linked client ("the file wins"); its name as the check
+/// read it names it should it be deleted before the write.
+/// </summary>
+public sealed record LinkedClientUpdate(int ClientId, int CustomFieldId, string[] Value, string? ClientName = null);
 
 /// <summary>What the whole write needs besides the rows.</summary>
 public sealed record WriteContext
