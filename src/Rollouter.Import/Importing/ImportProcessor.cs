@@ -197,7 +197,12 @@ public sealed class ImportProcessor(
             // all back, so nothing is written.
             // The import's end commits with its clients: a crash or a lost connection after the commit cannot leave
             // the clients written and the import In Progress, to be run again and failed.
-            result = await new ClientWriter(clock).WriteAsync(db, checker.CreateWriteContext(import.Id, import.ApprovedById),
+            // The corrections' history too: the import does not read Completed before its clients' history names them.
+            var context = checker.CreateWriteContext(import.Id, import.ApprovedById) with
+            {
+                Corrections = corrections.IsEmpty ? null : corrections,
+            };
+            result = await new ClientWriter(clock).WriteAsync(db, context,
                 Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken,
                 (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowCount, written, mapping, token));
         }
@@ -234,7 +239,12 @@ public sealed class ImportProcessor(
         logger.LogInformation(
             "Import {ImportId} checked and wrote {Rows} rows ({Created} new, {Updated} updated clients) in {Seconds:0.00} s",
             import.Id, import.RowsWritten, result.Created, result.Updated, watch.Elapsed.TotalSeconds);
-        await RecordCorrectionsAsync(import, corrections);
+        if (result.CorrectionEntries > 0)
+        {
+            logger.LogInformation("Import {ImportId}: {Entries} history entries name the values corrected in the browser",
+                import.Id, result.CorrectionEntries);
+        }
+
         return import;
     }
 
@@ -260,31 +270,6 @@ public sealed class ImportProcessor(
             .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
         await db.Inventories.Where(i => i.Id == inventoryId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
-    }
-
-    /// <summary>
-    /// The history of each client a corrected row created or changed. After the import's end, on purpose: the clients
-    /// are written and the import is Completed either way, so a problem here is logged, never a failed import.
-    /// </summary>
-    private async Task RecordCorrectionsAsync(ClientImport import, CellCorrections corrections)
-    {
-        if (corrections.CorrectedRowCount == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var entries = await corrections.RecordHistoryAsync(db, import, clock.GetUtcNow(), CancellationToken.None);
-            logger.LogInformation("Import {ImportId}: {Entries} history entries name the values corrected in the browser",
-                import.Id, entries);
-        }
-        catch (Exception e)
-        {
-            // Completed stays: RunAsync must not turn a written import into a failed one.
-            logger.LogError(e, "Import {ImportId} completed, but its corrections could not be added to the clients' history",
-                import.Id);
-        }
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -94,6 +96,135 @@ public class CorrectionsTests(RulesDatabases databases)
         Assert.Equal(("B", "Status", "Nope", "Scheduled", manager), (row5.Column, row5.Field, row5.Original, row5.Value, row5.ById));
         var row2 = entries.Single(e => names[e.ClientId] == "FIXH-1").Corrections!.Single();
         Assert.Equal(("Shipped", "Done"), (row2.Original, row2.Value));
+    }
+
+    /// <summary>
+    /// QA: a kill -9 right after the write committed (about 2 s at 100,000 rows) left the import Completed with 100
+    /// corrected cells, and the clients' history without them for good: it was written after the commit. The process
+    /// dies here as the import's end commits: every statement after it fails.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task CompletedImport_HasItsCorrectionsInTheHistory_EvenWhenTheProcessDiesAsItsEndCommits(DatabaseProvider provider)
+    {
+        var (rollout, importId, _) = await FailedAsync("K" + provider, provider);
+        var manager = rollout.Database.Users["manager"];
+        await CorrectAndApproveAsync(rollout, importId);
+        var killed = new KilledAfterTheImportsEnd();
+
+        await using (var db = Intercepted(rollout, killed))
+        {
+            var error = await Record.ExceptionAsync(() => TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default));
+            Assert.True(killed.Dead, "the import's end was never written");
+            Assert.True(error is null or ProcessKilledException, error?.ToString());
+        }
+
+        await using var check = rollout.Database.Database.CreateContext();
+        var import = await check.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal((ImportStatus.Completed, 4), (import.Status, import.CreatedCount));
+        var names = await check.Clients.Where(c => c.RolloutId == rollout.Id).ToDictionaryAsync(c => c.Id, c => c.Name);
+        var entries = await check.ClientHistory.AsNoTracking().Where(h => h.ImportId == importId).ToListAsync();
+        Assert.Equal([$"FIXK{provider}-1", $"FIXK{provider}-3", $"FIXK{provider}-4"], entries.Select(e => names[e.ClientId]).Order());
+        var row5 = entries.Single(e => names[e.ClientId] == $"FIXK{provider}-4").Corrections!.Single();
+        Assert.Equal(("Nope", "Scheduled", manager), (row5.Original, row5.Value, row5.ById));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task CorrectionsHistoryThatCannotBeWritten_FailsTheImport_AndNothingIsWritten(DatabaseProvider provider)
+    {
+        var (rollout, importId, _) = await FailedAsync("E" + provider, provider);
+        await CorrectAndApproveAsync(rollout, importId);
+        var failing = new FailingCorrectionsLookup();
+
+        ClientImport import;
+        await using (var db = Intercepted(rollout, failing))
+        {
+            import = await TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default);
+        }
+
+        Assert.True(failing.Failed, "the corrections' history was never looked up");
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Equal("An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask your " +
+                     $"administrator to look for import {importId} in the log.", import.FailureMessage);
+        await using var check = rollout.Database.Database.CreateContext();
+        var stored = await check.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal((ImportStatus.Failed, 0, 0), (stored.Status, stored.CreatedCount, stored.RowsWritten));
+        Assert.Empty(await check.Clients.Where(c => c.RolloutId == rollout.Id).Select(c => c.Name).ToListAsync());
+        Assert.False(await check.ClientHistory.AnyAsync(h => h.ImportId == importId));
+        Assert.Equal(0, await check.Inventories.Where(i => i.Id == rollout.Laptops).Select(i => i.ClientCount).SingleAsync());
+
+        // Approved again, it completes with its history.
+        var imports = TestImports.Lifecycle(check, Cache);
+        (await imports.ApproveAsync(importId, rollout.Database.Users["manager"], default)).Expect();
+        Assert.Equal(ImportStatus.Completed, (await imports.RunAsync(importId, null, default)).Status);
+        Assert.Equal(3, await check.ClientHistory.CountAsync(h => h.ImportId == importId && h.Corrections != null));
+    }
+
+    /// <summary>Row 5's status corrected on its own, every "Shipped" (rows 2 and 4) replaced; then approved.</summary>
+    private static async Task CorrectAndApproveAsync(Rules.TestRollout rollout, int importId)
+    {
+        var manager = rollout.Database.Users["manager"];
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        (await imports.CorrectAsync(importId, new CorrectionChanges([new CellChange(5, "B", "Scheduled")],
+            [new ReplacementChange("B", "Shipped", "Done")]), manager, default)).Expect();
+        (await imports.ApproveAsync(importId, manager, default)).Expect();
+    }
+
+    private static RolloutDbContext Intercepted(Rules.TestRollout rollout, IInterceptor interceptor) =>
+        new(new DbContextOptionsBuilder<RolloutDbContext>(rollout.Database.Database.Options).AddInterceptors(interceptor).Options);
+
+    private sealed class ProcessKilledException() : Exception("The process running the import was killed.");
+
+    /// <summary>
+    /// The process dies once the import's end is written in the writer's transaction (its remembered mapping, the last
+    /// statement before the commit): the commit goes through, no statement after it reaches the database.
+    /// </summary>
+    private sealed class KilledAfterTheImportsEnd : DbCommandInterceptor
+    {
+        public bool Dead { get; private set; }
+
+        public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result,
+            CancellationToken cancellationToken = default)
+        {
+            Dead |= command.CommandText.Contains("UPDATE \"Inventories\"", StringComparison.Ordinal)
+                    && command.CommandText.Contains("\"LastImportMapping\"", StringComparison.Ordinal);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Dead ? throw new ProcessKilledException() : ValueTask.FromResult(result);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            Dead ? throw new ProcessKilledException() : ValueTask.FromResult(result);
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+            Dead ? throw new ProcessKilledException() : ValueTask.FromResult(result);
+    }
+
+    /// <summary>The look-up of the corrected rows' clients by name (for their history entries) fails.</summary>
+    private sealed class FailingCorrectionsLookup : DbCommandInterceptor
+    {
+        public bool Failed { get; private set; }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
+            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("\"NameKey\"", StringComparison.Ordinal)
+                && command.CommandText.Contains("\"CreatedByImportId\"", StringComparison.Ordinal))
+            {
+                Failed = true;
+                throw new InvalidOperationException("The corrections' history could not be written (injected).");
+            }
+
+            return ValueTask.FromResult(result);
+        }
     }
 
     [Fact]

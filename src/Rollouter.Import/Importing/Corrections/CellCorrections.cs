@@ -94,7 +94,7 @@ public sealed class CellCorrections
     /// <summary>
     /// The rows with the corrections applied (a changed row is a new <see cref="SourceRow"/>; a reader's problem with a
     /// corrected cell, such as #N/A, goes with the old value). With <paramref name="record"/>, the rows changed are
-    /// remembered with their name for <see cref="RecordHistoryAsync"/>.
+    /// remembered with their name for the history, which the writer adds (<see cref="WriteContext.Corrections"/>).
     /// </summary>
     public IEnumerable<SourceRow> Apply(IEnumerable<SourceRow> rows, bool record = false)
     {
@@ -165,15 +165,15 @@ public sealed class CellCorrections
     }
 
     /// <summary>
-    /// After a completed run that applied the corrections with recording: one history entry for each client a corrected
-    /// row created or updated ("created by import #N (value corrected in the browser by …: 'Shipped' → 'Done')"), in one
-    /// transaction through the writer's bulk insert (a replacement can touch every row). The clients are found by name in
-    /// the rollout, a thousand at a time. Returns the number of entries written.
+    /// In the writer's transaction, after its last row, of a run that applied the corrections with recording: one history
+    /// entry for each client a corrected row created or updated ("created by import #N (value corrected in the browser by
+    /// …: 'Shipped' → 'Done')"), through the writer's bulk insert (a replacement can touch every row), so that it commits
+    /// with the clients and the import's end, or not at all. The clients are found by name in the rollout, a thousand at
+    /// a time: new clients' ids come from the database. Returns the number of entries written.
     /// </summary>
-    public async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientImport import, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientStore store, WriteContext context, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(import);
         if (_corrected is not { Count: > 0 })
         {
             return 0;
@@ -185,31 +185,20 @@ public sealed class CellCorrections
             byKey[Client.KeyOf(row.Name)] = row.Notes;
         }
 
-        var context = new WriteContext
-        {
-            ImportId = import.Id,
-            RolloutId = import.RolloutId,
-            InventoryId = import.InventoryId,
-            UserId = import.ApprovedById,
-        };
         var written = 0;
-        await using var store = ClientStore.For(db);
-        await using (var transaction = await store.BeginAsync(cancellationToken))
+        var rolloutId = context.RolloutId;
+        var importId = context.ImportId;
+        foreach (var keys in byKey.Keys.Chunk(1_000))
         {
-            foreach (var keys in byKey.Keys.Chunk(1_000))
-            {
-                var clients = await db.Clients.AsNoTracking()
-                    .Where(c => c.RolloutId == import.RolloutId && keys.Contains(c.NameKey))
-                    .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
-                    .ToListAsync(cancellationToken);
-                var entries = clients.Select(c => new HistoryRecord(c.Id,
-                    c.CreatedByImportId == import.Id ? ClientHistoryAction.Created : ClientHistoryAction.Changed, [],
-                    byKey[c.NameKey])).ToList();
-                await store.InsertHistoryAsync(context, entries, now, cancellationToken);
-                written += entries.Count;
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+            var clients = await db.Clients.AsNoTracking()
+                .Where(c => c.RolloutId == rolloutId && keys.Contains(c.NameKey))
+                .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
+                .ToListAsync(cancellationToken);
+            var entries = clients.Select(c => new HistoryRecord(c.Id,
+                c.CreatedByImportId == importId ? ClientHistoryAction.Created : ClientHistoryAction.Changed, [],
+                byKey[c.NameKey])).ToList();
+            await store.InsertHistoryAsync(context, entries, now, cancellationToken);
+            written += entries.Count;
         }
 
         return written;

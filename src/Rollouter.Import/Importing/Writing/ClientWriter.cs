@@ -7,7 +7,8 @@ namespace Rollouter.Import.Importing.Writing;
 
 /// <summary>
 /// Writes the checked rows of one import in one transaction: the new options, the new clients, the updated clients,
-/// the linked clients the file imposes shared values on, and a history entry for each client — all or nothing.
+/// the linked clients the file imposes shared values on, a history entry for each client changed, and one for each
+/// client of a row corrected in the browser — all or nothing.
 /// Rows are streamed in batches; each batch goes to the database in a few bulk statements native to the provider.
 /// The clock stamps the clients' CreatedAt/UpdatedAt and their history entries: the job's, so a test can fix it.
 /// </summary>
@@ -51,7 +52,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         // Linked clients already counted as updated: a partner changed by its own row and then through the link (whose
         // updates come after the file's rows) is one updated client. Only clients in an advanced link are kept.
         var linkedCounted = new HashSet<int>();
-        int created = 0, updated = 0, written = 0;
+        int created = 0, updated = 0, written = 0, correctionEntries = 0;
 
         try
         {
@@ -121,11 +122,18 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                     throw new ClientLimitExceededException(exceeded);
                 }
 
+                // The corrections' history commits with the clients it describes: once every row is written, since new
+                // clients' ids come from the database and are looked up by name.
+                if (context.Corrections is { } corrections)
+                {
+                    correctionEntries = await corrections.RecordHistoryAsync(db, store, context, now, cancellationToken);
+                }
+
                 // The inventory's client count commits with the clients; last, as it locks the inventory row.
                 await ClientCounts.AddAsync(db, context.InventoryId, created, cancellationToken);
                 if (beforeCommit is not null)
                 {
-                    await beforeCommit(new WriteResult(created, updated), cancellationToken);
+                    await beforeCommit(new WriteResult(created, updated, correctionEntries), cancellationToken);
                 }
 
                 await transaction.CommitAsync(cancellationToken);
@@ -165,7 +173,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             throw new ClientNameConflictException(conflicts, e);
         }
 
-        return new WriteResult(created, updated);
+        return new WriteResult(created, updated, correctionEntries);
     }
 
     private static async Task<(int Created, int Updated)> WriteBatchAsync(

@@ -71,12 +71,20 @@ public sealed record WriteContext
     /// meanwhile (<see cref="ImportSettingsChangedException"/>): the checked values might no longer be options of it.
     /// </summary>
     public Mapping.InventoryDefinition? CheckedAgainst { get; init; }
+
+    /// <summary>
+    /// The cells corrected in the browser, as the run applied them to its rows: the writer adds one history entry to each
+    /// client a corrected row created or changed, in its transaction after the last row, so that the import's end and
+    /// its clients' history commit together (decision 0025).
+    /// </summary>
+    public Corrections.CellCorrections? Corrections { get; init; }
 }
 
 public sealed record NewOption(int CustomFieldId, string Name);
 
 /// <summary>
 /// What a write did: clients created, and existing clients changed — by their own row or through an advanced link
-/// (a shared value the file imposed on a linked client), each client counted once.
+/// (a shared value the file imposed on a linked client), each client counted once; and the history entries that name
+/// the values corrected in the browser (<see cref="WriteContext.Corrections"/>).
 /// </summary>
-public sealed record WriteResult(int Created, int Updated);
+public sealed record WriteResult(int Created, int Updated, int CorrectionEntries = 0);
