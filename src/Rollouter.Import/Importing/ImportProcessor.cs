@@ -212,12 +212,13 @@ public sealed class ImportProcessor(
         }
         catch (ClientNameConflictException e)
         {
-            return await NameConflictAsync(import, checker, file, e, cancellationToken);
+            running.RolledBack(pass.RowCount, e.Conflicts.Select(c => c.RowNumber).Distinct().Count());
+            return await NameConflictAsync(import, checker, file, pass.RowCount, e, cancellationToken);
         }
         catch (ClientsDeletedException e)
         {
             running.RolledBack(pass.RowCount, 0);
-            return await ClientsDeletedAsync(import, checker, file, e, cancellationToken);
+            return await ClientsDeletedAsync(import, checker, file, pass.RowCount, e, cancellationToken);
         }
         catch (ClientLimitExceededException e)
         {
@@ -349,9 +350,12 @@ public sealed class ImportProcessor(
         "to check the database's set-up.";
 
     private async Task<ClientImport> NameConflictAsync(
-        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientNameConflictException e, CancellationToken cancellationToken)
+        ClientImport import, ImportChecker checker, SpreadsheetFile file, int rowsChecked, ClientNameConflictException e,
+        CancellationToken cancellationToken)
     {
         import = await ReloadAsync(import.Id, cancellationToken);
+        // Every row was checked: the progress says so, also on SQLite, where the run's figures were the process's own.
+        import.RowsChecked = rowsChecked;
         if (e.Conflicts.Count == 0)
         {
             // The database refused a name, but no client of the rollout has any name of the file now: not another
@@ -390,9 +394,11 @@ public sealed class ImportProcessor(
     /// is named: nothing was written, and the next Check reads the rollout's clients as they are now.
     /// </summary>
     private async Task<ClientImport> ClientsDeletedAsync(
-        ClientImport import, ImportChecker checker, SpreadsheetFile file, ClientsDeletedException e, CancellationToken cancellationToken)
+        ClientImport import, ImportChecker checker, SpreadsheetFile file, int rowsChecked, ClientsDeletedException e,
+        CancellationToken cancellationToken)
     {
         import = await ReloadAsync(import.Id, cancellationToken);
+        import.RowsChecked = rowsChecked;
         logger.LogWarning("Import {ImportId}: {Rows} rows update clients deleted after the check; nothing was written",
             import.Id, e.Rows.Count);
         var nameColumn = checker.Mapping.NameColumn;
