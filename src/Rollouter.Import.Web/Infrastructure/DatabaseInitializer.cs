@@ -57,6 +57,13 @@ public sealed class DatabaseInitializer(
         var creator = quiet.GetService<IRelationalDatabaseCreator>();
         if (await creator.ExistsAsync(cancellationToken))
         {
+            if (db.Provider == DatabaseProvider.Sqlite && SqliteFileIsEmpty())
+            {
+                // An empty file is a database without tables: one a start left when it could not write the first page (a
+                // full disk), or one made by hand. This start makes it, and says so as for a file it creates.
+                WarnOfNewDatabase();
+            }
+
             return;
         }
 
@@ -72,7 +79,9 @@ public sealed class DatabaseInitializer(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (!await creator.ExistsAsync(cancellationToken))
+            // SQLite serves one instance (the instance lock): no other made the file, which may be what this failed
+            // creation left (an empty file on a full disk).
+            if (db.Provider == DatabaseProvider.Sqlite || !await creator.ExistsAsync(cancellationToken))
             {
                 throw;
             }
@@ -86,6 +95,12 @@ public sealed class DatabaseInitializer(
     /// <c>Rollouter:DataFolder</c> or connection string, or a volume not mounted yet, users would find an empty app and
     /// their writes would go to the wrong place. So it is said at Warning, naming the database and the settings.
     /// </summary>
+    private bool SqliteFileIsEmpty()
+    {
+        var path = db.Database.GetDbConnection().DataSource;
+        return !string.IsNullOrEmpty(path) && File.Exists(path) && new FileInfo(path).Length == 0;
+    }
+
     private void WarnOfNewDatabase()
     {
         var connection = db.Database.GetDbConnection();

@@ -299,17 +299,51 @@ public static partial class StartupChecks
     /// </summary>
     private static void CheckAddresses(IConfiguration configuration, List<string> problems)
     {
-        if (configuration[WebHostDefaults.ServerUrlsKey] is not { } urls)
+        if (configuration[WebHostDefaults.ServerUrlsKey] is not { Length: > 0 } urls)
         {
+            // Without addresses Kestrel listens on the ports of http_ports and https_ports, each on every address.
+            CheckPorts(configuration, WebHostDefaults.HttpPortsKey, "ASPNETCORE_HTTP_PORTS", problems);
+            CheckPorts(configuration, WebHostDefaults.HttpsPortsKey, "ASPNETCORE_HTTPS_PORTS", problems);
             return;
         }
 
-        foreach (var address in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var addresses = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (addresses.Length == 0)
+        {
+            // " " failed in Kestrel with a stack trace once the database was set up; ";" listened on localhost:5000.
+            problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{urls}\", which names no address: write each address to listen " +
+                "on as http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several separated by \";\".");
+        }
+
+        foreach (var address in addresses)
         {
             if (AddressProblem(address) is { } problem)
             {
                 problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{address}\", {problem}: write each address to listen on as " +
                     "http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several separated by \";\".");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ports Kestrel listens on, on every address, when no address is given (<c>http_ports</c>, <c>https_ports</c>:
+    /// ASPNETCORE_HTTP_PORTS, DOTNET_HTTP_PORTS): "abc" made it listen on port 80 of every address.
+    /// </summary>
+    private static void CheckPorts(IConfiguration configuration, string key, string variable, List<string> problems)
+    {
+        if (configuration[key] is not { Length: > 0 } ports)
+        {
+            return;
+        }
+
+        foreach (var port in ports.Split(';', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                || number is < 0 or > 65535)
+            {
+                problems.Add($"{variable} (the setting {key}) holds \"{ports}\", and \"{port}\" is not a port: write each " +
+                    "port to listen on as a number from 0 to 65535 (e.g. 8080), several separated by \";\", or give whole " +
+                    "addresses with --urls.");
             }
         }
     }
@@ -350,6 +384,12 @@ public static partial class StartupChecks
         if (parsed.Port is < 0 or > 65535)
         {
             return $"whose port {parsed.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not between 0 and 65535";
+        }
+
+        if (parsed.Port == 0 && string.Equals(parsed.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            // Kestrel refuses it with a stack trace: a free port is chosen per address, and localhost is two of them.
+            return "port 0 (a free port) on localhost, which Kestrel cannot bind (use 127.0.0.1:0)";
         }
 
         return parsed.PathBase.Length > 0 ? "which has a path (the app is served at the root of its address)" : null;

@@ -106,6 +106,31 @@ public sealed partial class StartupConfigurationTests
         }
     }
 
+    /// <summary>
+    /// QA: a first start on a full disk left an empty rollouter.db (SQLite could not write its first page), and the next
+    /// start, with room again, took it for an existing database: no warning that a new, empty one was made there.
+    /// </summary>
+    [Fact]
+    public async Task AnEmptySqliteFile_LeftByAFailedFirstStart_IsSaidAtWarning_AsANewDatabase()
+    {
+        var folder = Directory.CreateTempSubdirectory("rollouter-empty-").FullName;
+        try
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, "rollouter.db"), []);
+
+            var said = await ServeAsync(folder, []);
+
+            var warning = Assert.Single(said.Split('\n'), l => l.Contains("Created a new, empty", StringComparison.Ordinal));
+            Assert.Contains("WRN", warning, StringComparison.Ordinal);
+            Assert.Contains($"Created a new, empty SQLite database at {Path.Combine(folder, "rollouter.db")}", warning, StringComparison.Ordinal);
+            Assert.True(new FileInfo(Path.Combine(folder, "rollouter.db")).Length > 0, "the database was not made");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The same for a PostgreSQL database the app creates because the one named does not exist.</summary>
     [Fact]
     public async Task ANewPostgresDatabase_IsSaidAtWarning_NamingIt_OnTheStartThatMadeIt()

@@ -204,6 +204,9 @@ public sealed partial class StartupConfigurationTests
     [InlineData("nonsense", "which is not an address")]
     [InlineData("http://localhost:99999", "whose port 99999 is not between 0 and 65535")]
     [InlineData("ftp://localhost:5000", "whose scheme \"ftp\" is neither http nor https")]
+    [InlineData("http://localhost:0", "port 0 (a free port) on localhost, which Kestrel cannot bind (use 127.0.0.1:0)")]
+    [InlineData(";", "which names no address")]
+    [InlineData(" ", "which names no address")]
     public async Task ABadAddressToListenOn_StopsTheStart_InOneLineNamingTheSetting(string urls, string problem)
     {
         var (exitCode, said, databaseTouched) = await StartAsync([], urls: urls);
@@ -214,6 +217,26 @@ public sealed partial class StartupConfigurationTests
             "write each address to listen on as http://host:port or https://host:port", failure, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
         Assert.DoesNotContain("Hosting failed to start", said, StringComparison.Ordinal);
+        Assert.False(databaseTouched, "The database was touched.");
+    }
+
+    /// <summary>
+    /// Without --urls Kestrel listens on the ports of ASPNETCORE_HTTP_PORTS / _HTTPS_PORTS, on every address. QA: "abc"
+    /// listened on port 80 of every address; a port out of range failed with a stack trace once the database was set up.
+    /// (Only values that a Kestrel without the check refuses are tried here: the test must not listen beyond loopback.)
+    /// </summary>
+    [Theory]
+    [InlineData("ASPNETCORE_HTTP_PORTS", "http_ports", "99999")]
+    [InlineData("ASPNETCORE_HTTPS_PORTS", "https_ports", "8443;70000")]
+    public async Task ABadPortToListenOn_StopsTheStart_InOneLineNamingTheSetting(string variable, string key, string ports)
+    {
+        var (exitCode, said, databaseTouched) = await StartAsync(new() { [variable] = ports }, urls: "");
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains($"{variable} (the setting {key}) holds \"{ports}\", and \"{ports.Split(';')[^1]}\" is not a port: " +
+            "write each port to listen on as a number from 0 to 65535", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
         Assert.False(databaseTouched, "The database was touched.");
     }
 
