@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using AngleSharp.Dom;
@@ -43,5 +45,45 @@ public abstract partial class ImportPagesTests
         Assert.False(review.HasTestId("recovery"));
         Assert.False(review.HasTestId("cell-editor"));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(laterPath)).StatusCode);
+    }
+}
+
+/// <summary>The way back from an import whose clients were deleted between its check and its write (decision 0055).</summary>
+public abstract partial class ImportPagesTests
+{
+    /// <summary>
+    /// QA: such an import's page gave the three ways back of a file with failing cells ("Correct the failing cells
+    /// below …"), though nothing in the file is wrong: checked and approved again, the rows create their clients anew.
+    /// </summary>
+    [Fact]
+    public async Task ImportFailedOnClientsDeletedMeanwhile_SaysToCheckAndApproveAgain_NotToCorrectCells()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Machine,Phase\n{Unique("GONE")},Nope\n", "gone.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+        }, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        // The run's outcome as ImportProcessor leaves it when the clients its rows update were deleted meanwhile.
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Rollouter.Import.Data.RolloutDbContext>();
+            await db.Imports.Where(i => i.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.FailureMessage, Rollouter.Import.Importing.ImportProcessor.ClientsDeletedFailure));
+        }
+
+        var page = await client.GetPageAsync(path);
+
+        var recovery = page.TestId("recovery");
+        var way = Assert.Single(recovery.QuerySelectorAll("li"));
+        Assert.Equal("recovery-check-again", way.GetAttribute("data-testid"));
+        Assert.StartsWith("Check the import again", way.NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Correct the failing cells", recovery.NormalizedText(), StringComparison.Ordinal);
+        // The button it names is there, after it.
+        Assert.Equal("Check", page.TestId("check").NormalizedText());
+        Assert.True(recovery.CompareDocumentPosition(page.TestId("check")).HasFlag(DocumentPositions.Following));
     }
 }
