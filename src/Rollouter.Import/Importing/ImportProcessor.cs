@@ -45,6 +45,15 @@ public sealed class ImportProcessor(
     /// <summary>Checks of one run when the inventory's fields keep changing just before each write.</summary>
     private const int MaxSettingsRetries = 3;
 
+    /// <summary>
+    /// The failed rows listed when names are taken or clients deleted between the check and the write: the first this
+    /// many, with at most <see cref="MaxListedErrors"/> errors (decision 0054's bounds; a test lowers them).
+    /// </summary>
+    internal int MaxListedRows { get; init; } = ImportChecker.MaxListedRows;
+
+    /// <inheritdoc cref="MaxListedRows"/>
+    internal int MaxListedErrors { get; init; } = ImportChecker.MaxListedErrors;
+
     /// <summary>Checks every row and writes nothing: exactly the errors a real run would record.</summary>
     public async Task<Result<CheckResult>> CheckAsync(int importId, IProgress<int>? rowsChecked, CancellationToken cancellationToken)
     {
@@ -202,7 +211,7 @@ public sealed class ImportProcessor(
             {
                 Corrections = corrections.IsEmpty ? null : corrections,
             };
-            result = await new ClientWriter(clock).WriteAsync(db, context,
+            result = await new ClientWriter(clock, maxListedRows: MaxListedRows, maxListedErrors: MaxListedErrors).WriteAsync(db, context,
                 Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken,
                 (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowCount, written, mapping, token));
         }
@@ -212,7 +221,7 @@ public sealed class ImportProcessor(
         }
         catch (ClientNameConflictException e)
         {
-            running.RolledBack(pass.RowCount, e.Conflicts.Select(c => c.RowNumber).Distinct().Count());
+            running.RolledBack(pass.RowCount, e.RowCount);
             return await NameConflictAsync(import, checker, file, pass.RowCount, e, cancellationToken);
         }
         catch (ClientsDeletedException e)
@@ -356,7 +365,7 @@ public sealed class ImportProcessor(
         import = await ReloadAsync(import.Id, cancellationToken);
         // Every row was checked: the progress says so, also on SQLite, where the run's figures were the process's own.
         import.RowsChecked = rowsChecked;
-        if (e.Conflicts.Count == 0)
+        if (e.RowCount == 0)
         {
             // The database refused a name, but no client of the rollout has any name of the file now: not another
             // import's doing (that client would be there), and no row of the file to blame. Either the client was
@@ -376,10 +385,11 @@ public sealed class ImportProcessor(
             await recorder.CompleteAsync();
         }
 
-        import.FailedRowCount = e.Conflicts.Select(c => c.RowNumber).Distinct().Count();
+        import.FailedRowCount = e.RowCount;
         return await FailAsync(import,
             "Another import or user created clients with names from this file while it was being written. " +
-            "The import was cancelled and no clients have been created or changed.");
+            "The import was cancelled and no clients have been created or changed." +
+            (e.Conflicts.Count < e.RowCount ? " " + PartialRace(e.Conflicts.Count, e.RowCount) : ""));
     }
 
     /// <summary>The failure when clients the file updates were deleted between the run's check and its write.</summary>
@@ -400,7 +410,7 @@ public sealed class ImportProcessor(
         import = await ReloadAsync(import.Id, cancellationToken);
         import.RowsChecked = rowsChecked;
         logger.LogWarning("Import {ImportId}: {Rows} rows update clients deleted after the check; nothing was written",
-            import.Id, e.Rows.Count);
+            import.Id, e.RowCount);
         var nameColumn = checker.Mapping.NameColumn;
         var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
         await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
@@ -412,9 +422,21 @@ public sealed class ImportProcessor(
             await recorder.CompleteAsync();
         }
 
-        import.FailedRowCount = e.Rows.Select(r => r.RowNumber).Distinct().Count();
-        return await FailAsync(import, ClientsDeletedFailure);
+        import.FailedRowCount = e.RowCount;
+        return await FailAsync(import, e.ListsEveryRow
+            ? ClientsDeletedFailure
+            : ClientsDeletedFailure + " " + PartialRace(e.ListedRowCount, e.RowCount));
     }
+
+    /// <summary>
+    /// What an import failed by names taken or clients deleted meanwhile says when it lists only some of those rows:
+    /// the next Check reads the rollout's clients as they are now, for every row, so nothing needs correcting first.
+    /// </summary>
+    public static string PartialRace(int listedRows, int rows) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"Only the first {listedRows:N0} of the {rows:N0} failed rows are listed (an import lists at most ")
+        + string.Create(CultureInfo.InvariantCulture,
+            $"{ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors); the others failed the same way.");
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
 

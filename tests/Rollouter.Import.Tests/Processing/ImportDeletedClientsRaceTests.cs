@@ -2,8 +2,13 @@ using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Files;
+using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Rules;
@@ -145,6 +150,66 @@ public class ImportDeletedClientsRaceTests(RulesDatabases databases)
         Assert.Equal(["RACE-2", "RACE-3"], await ClientNamesAsync(check, rollout));
     }
 
+    /// <summary>
+    /// QA (SQLite): 200,000 clients reverted under an import updating them failed it with every row stored, "failedRows
+    /// 200000, listedRows 200000, complete true", past the 100,000 rows an import lists (decision 0054); with a
+    /// million-row file the writer held a million deleted clients. Now the first rows are listed and every one counted,
+    /// so the page, the API and the error report say the list is partial. The bound is lowered to 2 rows.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ClientsRevertedAfterTheCheck_PastTheRowsListed_CountEveryRow_AndListTheFirst(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var manager = rollout.Database.Users["manager"];
+        var first = await PrepareAsync(rollout, "Name;Location\nBIG-1;Berlin\nBIG-2;Berlin\nBIG-3;Berlin\nBIG-4;Berlin\nBIG-5;Berlin\n");
+        await using (var db = rollout.Database.Database.CreateContext())
+        {
+            Assert.Equal(ImportStatus.Completed, (await TestImports.Lifecycle(db, Cache).RunAsync(first, null, default)).Status);
+        }
+
+        var second = await PrepareAsync(rollout, "Name;Location\nBIG-1;Paris\nBIG-2;Paris\nBIG-3;Paris\nBIG-4;Paris\nBIG-5;Paris\n",
+            updateExisting: true);
+
+        var import = await RunAsync(rollout, second, async db =>
+        {
+            var imports = TestImports.Lifecycle(db, Cache);
+            (await imports.RequestRevertAsync(first, manager, default)).Expect();
+            Assert.Equal(ImportStatus.Reverted, (await imports.RunRevertAsync(first, null, default)).Expect().Status);
+        }, maxListedRows: 2);
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.Equal(Failure + " Only the first 2 of the 5 failed rows are listed (an import lists at most 100,000 failed " +
+                     "rows and 1,000,000 errors); the others failed the same way.", import.FailureMessage);
+        Assert.Equal((5, 5, 0), (import.RowsChecked, import.FailedRowCount, import.RowsWritten));
+        await using var check = rollout.Database.Database.CreateContext();
+        var errors = await check.ImportRowErrors.Where(e => e.ImportId == second).OrderBy(e => e.Row).ToListAsync();
+        Assert.Equal([(2, "BIG-1"), (3, "BIG-2")], errors.Select(e => (e.Row, e.Value)));
+        Assert.Empty(await ClientNamesAsync(check, rollout));
+    }
+
+    /// <summary>The same bound for names taken meanwhile (here its errors' bound, 2: a row names one client).</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task NamesTakenAfterTheCheck_PastTheErrorsListed_CountEveryRow_AndListTheFirst(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var second = await PrepareAsync(rollout, "Name;Location\nTAKE-1;Paris\nTAKE-2;Paris\nTAKE-3;Paris\nTAKE-4;Paris\nTAKE-5;Paris\n");
+        var first = await PrepareAsync(rollout, "Name;Location\nTAKE-2;Berlin\nTAKE-3;Berlin\nTAKE-4;Berlin\nTAKE-5;Berlin\n");
+
+        var import = await RunAsync(rollout, second, async db =>
+            Assert.Equal(ImportStatus.Completed, (await TestImports.Lifecycle(db, Cache).RunAsync(first, null, default)).Status),
+            maxListedErrors: 2);
+
+        Assert.Equal(ImportStatus.Failed, import.Status);
+        Assert.EndsWith(" Only the first 2 of the 4 failed rows are listed (an import lists at most 100,000 failed rows " +
+                        "and 1,000,000 errors); the others failed the same way.", import.FailureMessage, StringComparison.Ordinal);
+        Assert.Equal((5, 4, 0), (import.RowsChecked, import.FailedRowCount, import.RowsWritten));
+        await using var check = rollout.Database.Database.CreateContext();
+        var errors = await check.ImportRowErrors.Where(e => e.ImportId == second).OrderBy(e => e.Row).ToListAsync();
+        Assert.Equal([(3, "TAKE-2"), (4, "TAKE-3")], errors.Select(e => (e.Row, e.Value)));
+    }
+
     private static Task<List<string>> ClientNamesAsync(RolloutDbContext db, TestRollout rollout) =>
         db.Clients.Where(c => c.RolloutId == rollout.Id).OrderBy(c => c.Name).Select(c => c.Name).ToListAsync();
 
@@ -180,7 +245,8 @@ public class ImportDeletedClientsRaceTests(RulesDatabases databases)
     /// Runs the import; <paramref name="change"/> is committed (on its own connection) once the run's check has read the
     /// rollout's clients, before the write's transaction begins.
     /// </summary>
-    private static async Task<ClientImport> RunAsync(TestRollout rollout, int importId, Func<RolloutDbContext, Task> change)
+    private static async Task<ClientImport> RunAsync(TestRollout rollout, int importId, Func<RolloutDbContext, Task> change,
+        int maxListedRows = ImportChecker.MaxListedRows, int maxListedErrors = ImportChecker.MaxListedErrors)
     {
         var database = rollout.Database.Database;
         var hook = new AfterCheckLoaded(async () =>
@@ -190,7 +256,13 @@ public class ImportDeletedClientsRaceTests(RulesDatabases databases)
         });
         await using var db = new RolloutDbContext(new DbContextOptionsBuilder<RolloutDbContext>(database.Options)
             .AddInterceptors(hook).Options);
-        var import = await TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default);
+        var processor = new ImportProcessor(db, new ImportFileStore(db, Cache), ReaderLimits.Default, TimeProvider.System,
+            NullLogger<ImportProcessor>.Instance)
+        {
+            MaxListedRows = maxListedRows,
+            MaxListedErrors = maxListedErrors,
+        };
+        var import = await processor.RunAsync(importId, null, default);
         Assert.True(hook.Changed, "the change was never made");
         return import;
     }

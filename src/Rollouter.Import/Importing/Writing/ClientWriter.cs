@@ -11,8 +11,14 @@ namespace Rollouter.Import.Importing.Writing;
 /// client of a row corrected in the browser — all or nothing.
 /// Rows are streamed in batches; each batch goes to the database in a few bulk statements native to the provider.
 /// The clock stamps the clients' CreatedAt/UpdatedAt and their history entries: the job's, so a test can fix it.
+/// The rows named when names are taken or clients deleted meanwhile are bounded as a failed check's are (decision 0054):
+/// every one counted, the first <paramref name="maxListedRows"/> listed, at most <paramref name="maxListedErrors"/> errors.
 /// </summary>
-public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWriter.DefaultBatchSize)
+public sealed class ClientWriter(
+    TimeProvider clock,
+    int batchSize = ClientWriter.DefaultBatchSize,
+    int maxListedRows = Rules.ImportChecker.MaxListedRows,
+    int maxListedErrors = Rules.ImportChecker.MaxListedErrors)
 {
     public const int DefaultBatchSize = 1_000;
 
@@ -145,32 +151,33 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
                 throw;
             }
         }
-        catch (ClientsDeletedException e)
+        catch (ClientsGoneException)
         {
-            // Rolled back by now. The rows after the batch that found the clients gone may update deleted ones too:
-            // each is named, as the name conflicts are, so that one more Check shows them all as new clients.
-            var deleted = new List<DeletedClient>(e.Rows);
-            deleted.AddRange(await FindDeletedAsync(db, enumerator, cancellationToken));
-            // A file row and its advanced link's update later in the write name the same client.
-            throw new ClientsDeletedException([.. deleted.DistinctBy(d => (d.RowNumber, d.Partner))]);
+            // Rolled back by now. The batch that found clients gone, and the rows after it, may update deleted ones:
+            // each is counted, and the first ones named, as the name conflicts are, so that one more Check shows them
+            // all as new clients.
+            var deleted = new DeletedRows(maxListedRows, maxListedErrors);
+            await FindDeletedAsync(db, batch.Concat(Rest(enumerator)), deleted, cancellationToken);
+            throw deleted.ToException();
         }
         catch (Exception e) when (store.IsNameConflict(e))
         {
             // The transaction is rolled back by now. The names taken can only be in the bulk insert that failed (its
             // batches' names are kept until it ends), the batch it failed in, or rows not yet read: the rollout lock
             // kept other writers out of the names written before.
-            List<NameConflict> conflicts;
+            (List<NameConflict> Listed, int Count) conflicts;
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                conflicts = await FindConflictsAsync(store, context.RolloutId, unconfirmed, batch, enumerator, cancellationToken);
+                conflicts = await FindConflictsAsync(store, context.RolloutId, unconfirmed, batch, enumerator,
+                    Math.Min(maxListedRows, maxListedErrors), cancellationToken);
             }
             finally
             {
                 await db.Database.CloseConnectionAsync();
             }
 
-            throw new ClientNameConflictException(conflicts, e);
+            throw new ClientNameConflictException(conflicts.Listed, conflicts.Count, e);
         }
 
         return new WriteResult(created, updated, correctionEntries);
@@ -256,7 +263,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             {
                 // The check matched these clients before the rollout's lock was taken; a revert or an inventory's
                 // deletion removed some of them meanwhile. Leaving their rows out would complete the import without them.
-                throw new ClientsDeletedException(Deleted(batch, [.. current.Select(c => c.Id)]));
+                throw new ClientsGoneException();
             }
 
             // User names are only needed for the history of updates: new clients record no history rows.
@@ -322,48 +329,42 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         }
     }
 
-    /// <summary>The rows of <paramref name="rows"/> that update, or impose a shared value on, a client not in <paramref name="existing"/>.</summary>
-    private static List<DeletedClient> Deleted(IEnumerable<ResolvedRow> rows, HashSet<int> existing)
+    /// <summary>Clients of a batch were missing when loaded for update; the writer names the rows once rolled back.</summary>
+    private sealed class ClientsGoneException : Exception;
+
+    private static IEnumerable<ResolvedRow> Rest(IEnumerator<ResolvedRow> remaining)
     {
-        var deleted = new List<DeletedClient>();
-        foreach (var row in rows)
+        while (remaining.MoveNext())
         {
-            if (row.ExistingClientId is { } id && !existing.Contains(id))
-            {
-                deleted.Add(new DeletedClient(row.RowNumber, row.Name));
-            }
-
-            foreach (var partner in row.LinkedUpdates.Where(l => !existing.Contains(l.ClientId)).DistinctBy(l => l.ClientId))
-            {
-                deleted.Add(new DeletedClient(row.RowNumber, row.Name,
-                    partner.ClientName ?? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"#{partner.ClientId}")));
-            }
+            yield return remaining.Current;
         }
-
-        return deleted;
     }
 
     /// <summary>
-    /// After a rollback for deleted clients: the rows not yet written that update a client which no longer exists,
-    /// looked up a thousand rows at a time.
+    /// After a rollback for deleted clients: the rows that update, or impose a shared value on, a client which no longer
+    /// exists, looked up a thousand rows at a time, into <paramref name="deleted"/> (which keeps only the first).
     /// </summary>
-    private static async Task<List<DeletedClient>> FindDeletedAsync(
-        RolloutDbContext db, IEnumerator<ResolvedRow> remaining, CancellationToken cancellationToken)
+    private static async Task FindDeletedAsync(
+        RolloutDbContext db, IEnumerable<ResolvedRow> remaining, DeletedRows deleted, CancellationToken cancellationToken)
     {
-        var deleted = new List<DeletedClient>();
         var rows = new List<ResolvedRow>(ConflictLookupBatchSize);
 
         async Task FlushAsync()
         {
             var ids = rows.SelectMany(r => r.LinkedUpdates.Select(l => l.ClientId).Prepend(r.ExistingClientId ?? 0)).Distinct().ToList();
-            var existing = await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken);
-            deleted.AddRange(Deleted(rows, [.. existing]));
+            var existing = new HashSet<int>(
+                await db.Clients.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(cancellationToken));
+            foreach (var row in rows)
+            {
+                deleted.Add(row, existing);
+            }
+
             rows.Clear();
         }
 
-        while (remaining.MoveNext())
+        foreach (var row in remaining)
         {
-            if (remaining.Current is { ExistingClientId: not null } row)
+            if (row.ExistingClientId is not null)
             {
                 rows.Add(row);
                 if (rows.Count == ConflictLookupBatchSize)
@@ -377,8 +378,6 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         {
             await FlushAsync();
         }
-
-        return deleted;
     }
 
     private static PendingUpdate Pending(Dictionary<int, PendingUpdate> updates, int clientId)
@@ -392,15 +391,21 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         return pending;
     }
 
-    private static async Task<List<NameConflict>> FindConflictsAsync(
+    /// <summary>
+    /// The rows whose names are taken now, in row order: every one counted, the first <paramref name="maxListed"/> kept
+    /// (a row has one name, so one error).
+    /// </summary>
+    private static async Task<(List<NameConflict> Listed, int Count)> FindConflictsAsync(
         ClientStore store,
         int rolloutId,
         List<(int RowNumber, string Name)> unconfirmed,
         List<ResolvedRow> failedBatch,
         IEnumerator<ResolvedRow> remaining,
+        int maxListed,
         CancellationToken cancellationToken)
     {
         var conflicts = new List<NameConflict>();
+        var count = 0;
         var lookup = new List<NameConflict>(ConflictLookupBatchSize);
 
         async Task FlushAsync()
@@ -413,7 +418,14 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
             var taken = new HashSet<string>(
                 await store.FindTakenKeysAsync(rolloutId, lookup.Select(r => Client.KeyOf(r.Name)).ToList(), cancellationToken),
                 StringComparer.Ordinal);
-            conflicts.AddRange(lookup.Where(r => taken.Contains(Client.KeyOf(r.Name))));
+            foreach (var row in lookup.Where(r => taken.Contains(Client.KeyOf(r.Name))))
+            {
+                if (count++ < maxListed)
+                {
+                    conflicts.Add(row);
+                }
+            }
+
             lookup.Clear();
         }
 
@@ -457,7 +469,7 @@ public sealed class ClientWriter(TimeProvider clock, int batchSize = ClientWrite
         }
 
         await FlushAsync();
-        return conflicts;
+        return (conflicts, count);
     }
 
     private sealed class PendingUpdate
