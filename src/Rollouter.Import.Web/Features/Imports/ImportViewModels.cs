@@ -247,6 +247,14 @@ public sealed class ImportPage
         : Corrections.Replacements.FirstOrDefault(r => string.Equals(r.Column, column, StringComparison.OrdinalIgnoreCase)
                                                        && r.From == Importing.Corrections.CellCorrections.Key(value));
 
+    /// <summary>
+    /// Whether "Replace every …" can take this failing value: a replacement's values are at most
+    /// <see cref="Importing.Corrections.CorrectionChanges.MaxReplacementLength"/> characters (as the preview checks them),
+    /// so a longer one is corrected in its cell or in the file.
+    /// </summary>
+    public static bool Replaceable(string value) =>
+        Importing.Corrections.CellCorrections.Key(value).Length <= Importing.Corrections.CorrectionChanges.MaxReplacementLength;
+
     public CellEditor? EditorOf(string? column) => column is not null && Editors.TryGetValue(column, out var editor) ? editor : null;
 
     /// <summary>The clients changed since the import, when a revert was just refused for them.</summary>
