@@ -4,6 +4,7 @@ using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
@@ -508,6 +509,37 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
                      "replaces: correct it in its cell below, or in your file.", said.NormalizedText());
         // Its cell can still be corrected on its own.
         Assert.NotEmpty(page.QuerySelectorAll("form[action$='/corrections'] input[name=Value]"));
+    }
+
+    // 3m. QA: a failing .xlsx value holding a control character (SN_x0001_500001), previewed with a new value too long:
+    // the refusal is linked to that replacement's box, which keeps what was typed, as for any other value.
+    [Fact]
+    public async Task ImportReplacementPreview_OfAValueWithAControlCharacter_Refused_LinksToItsBox()
+    {
+        var file = new ClientFile("Name", "Status", "Serial number")
+            .Row(Unique("CTL"), "New", "SN_x0001_500001")
+            .Row(Unique("CTL"), "New", "BAD2");
+        var (client, path) = await FailedSerialImportAsync("control.xlsx", file.ToXlsx());
+        var failed = await client.GetPageAsync(path);
+        var form = failed.QuerySelectorAll("[data-testid=replacement-form][data-column='C']")
+            .Single(f => f.GetAttribute("data-from")?.StartsWith("SN", StringComparison.Ordinal) == true);
+        var from = form.QuerySelector("[name=From]")?.GetAttribute("value") ?? "";
+        Assert.Contains('\u0001', from);
+        var tooLong = new string('x', 450);
+
+        var posted = await RolloutWebFactory.PostFormAsync(client, path + "/replacements/preview",
+            new() { ["Column"] = "C", ["From"] = from, ["To"] = tooLong }, path);
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var response = await client.GetAsync(posted.Headers.Location!.OriginalString);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var page = await response.ReadPageAsync();
+        var box = page.QuerySelectorAll("[data-testid=replacement-form][data-column='C']")
+            .Single(f => f.GetAttribute("data-from") == from).QuerySelector("[name=To]");
+        Assert.True(box is not null, "the replacement's box is not on the page");
+        var summary = AssertRefusedFields(page, box.Id ?? "");
+        Assert.Equal("A replacement's values are at most 400 characters long.", summary.NormalizedText());
+        Assert.Equal(tooLong, box.GetAttribute("value"));
     }
 
     // 4. Moving an option or a status by keyboard: back to the same button, with a message it refers to.

@@ -133,11 +133,16 @@ public sealed class InvalidFieldTagHelper : TagHelper
     private static readonly HashSet<string> NotRefilled =
         new(["password", "file", "checkbox", "radio", "hidden", "submit", "button"], StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// An attribute's value as the browser reads it. Razor gives an attribute written as <c>value="@x"</c> as an
+    /// <see cref="HtmlString"/> of the encoded text ("SN&amp;#x1;500001", "R&amp;amp;D"): decoded, so that a replacement's
+    /// From holding a control character or an ampersand is compared with what the browser posts.
+    /// </summary>
     internal static string? Text(object? value) => value switch
     {
         null => null,
         string s => s,
-        HtmlString html => html.Value,
+        HtmlString html => html.Value is { } encoded ? System.Net.WebUtility.HtmlDecode(encoded) : null,
         IHtmlContent content => Write(content),
         _ => value.ToString(),
     };
