@@ -376,14 +376,8 @@ public sealed class ImportProcessor(
             return await FailAsync(import, UnexplainedNameConflict);
         }
 
-        var nameColumn = checker.Mapping.NameColumn;
-        var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
-        {
-            await recorder.AddAsync([.. e.Conflicts.Select(c => new RowError(c.RowNumber, nameColumn?.Letter, header, c.Name,
-                $"Name \"{c.Name}\" was taken by another import or user while this import was running."))], cancellationToken);
-            await recorder.CompleteAsync();
-        }
+        await RecordOnNameColumnAsync(import.Id, checker, file, e.Conflicts.Select(c => (c.RowNumber, c.Name,
+            $"Name \"{c.Name}\" was taken by another import or user while this import was running.")), cancellationToken);
 
         import.FailedRowCount = e.RowCount;
         return await FailAsync(import,
@@ -411,21 +405,29 @@ public sealed class ImportProcessor(
         import.RowsChecked = rowsChecked;
         logger.LogWarning("Import {ImportId}: {Rows} rows update clients deleted after the check; nothing was written",
             import.Id, e.RowCount);
-        var nameColumn = checker.Mapping.NameColumn;
-        var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
-        await using (var recorder = await FailedRowWriter.OpenAsync(db, import.Id, cancellationToken))
-        {
-            await recorder.AddAsync([.. e.Rows.Select(r => new RowError(r.RowNumber, nameColumn?.Letter, header, r.Name, r.Partner is null
-                ? $"Client \"{r.Name}\" was deleted (by a revert or a user) while this import was running; check the import again to create it anew."
-                : $"Client \"{r.Partner}\", which an advanced link ties to \"{r.Name}\" and whose shared value this row sets, was deleted (by a revert or a user) while this import was running; check the import again."))],
-                cancellationToken);
-            await recorder.CompleteAsync();
-        }
+        await RecordOnNameColumnAsync(import.Id, checker, file, e.Rows.Select(r => (r.RowNumber, r.Name, r.Partner is null
+            ? $"Client \"{r.Name}\" was deleted (by a revert or a user) while this import was running; check the import again to create it anew."
+            : $"Client \"{r.Partner}\", which an advanced link ties to \"{r.Name}\" and whose shared value this row sets, was deleted (by a revert or a user) while this import was running; check the import again.")),
+            cancellationToken);
 
         import.FailedRowCount = e.RowCount;
         return await FailAsync(import, e.ListsEveryRow
             ? ClientsDeletedFailure
             : ClientsDeletedFailure + " " + PartialRace(e.ListedRowCount, e.RowCount));
+    }
+
+    /// <summary>
+    /// Records the failed rows of a write that found the rollout changed since its check (names taken, clients deleted),
+    /// each on the file's Name column, with the row's name as its value.
+    /// </summary>
+    private async Task RecordOnNameColumnAsync(int importId, ImportChecker checker, SpreadsheetFile file,
+        IEnumerable<(int Row, string Name, string Message)> rows, CancellationToken cancellationToken)
+    {
+        var nameColumn = checker.Mapping.NameColumn;
+        var header = nameColumn is null ? null : file.Columns.FirstOrDefault(c => c.Letter == nameColumn.Letter)?.Header;
+        await using var recorder = await FailedRowWriter.OpenAsync(db, importId, cancellationToken);
+        await recorder.AddAsync([.. rows.Select(r => new RowError(r.Row, nameColumn?.Letter, header, r.Name, r.Message))], cancellationToken);
+        await recorder.CompleteAsync();
     }
 
     /// <summary>

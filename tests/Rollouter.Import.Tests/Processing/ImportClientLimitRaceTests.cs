@@ -94,43 +94,6 @@ public class ImportClientLimitRaceTests(RulesDatabases databases)
         return created.Import.Id;
     }
 
-    /// <summary>
-    /// Runs the import; <paramref name="change"/> is committed (on its own connection) once the run's check has read the
-    /// rollout's clients, before the write's transaction begins.
-    /// </summary>
-    private static async Task<ClientImport> RunAsync(TestRollout rollout, int importId, Func<RolloutDbContext, Task> change)
-    {
-        var database = rollout.Database.Database;
-        var hook = new AfterCheckLoaded(async () =>
-        {
-            await using var other = database.CreateContext();
-            await change(other);
-        });
-        await using var db = new RolloutDbContext(new DbContextOptionsBuilder<RolloutDbContext>(database.Options)
-            .AddInterceptors(hook).Options);
-        var import = await TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default);
-        Assert.True(hook.Changed, "the change was never made");
-        return import;
-    }
-
-    /// <summary>
-    /// Makes the change once, before the run reads the import's corrected cells: the checker has read everything by then
-    /// (the rollout's clients among it), and the writer has not begun.
-    /// </summary>
-    private sealed class AfterCheckLoaded(Func<Task> change) : DbCommandInterceptor
-    {
-        public bool Changed { get; private set; }
-
-        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command,
-            CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            if (!Changed && command.CommandText.Contains("\"ImportCellCorrections\"", StringComparison.Ordinal))
-            {
-                Changed = true;
-                await change();
-            }
-
-            return result;
-        }
-    }
+    private static Task<ClientImport> RunAsync(TestRollout rollout, int importId, Func<RolloutDbContext, Task> change) =>
+        ChangeAfterTheCheck.RunAsync(rollout.Database.Database, db => TestImports.Lifecycle(db, Cache).RunAsync(importId, null, default), change);
 }
