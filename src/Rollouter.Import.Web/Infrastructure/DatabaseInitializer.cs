@@ -90,17 +90,18 @@ public sealed class DatabaseInitializer(
         }
     }
 
-    /// <summary>
-    /// A database the app had to create is empty. On a first start that is expected; after a changed or mistyped
-    /// <c>Rollouter:DataFolder</c> or connection string, or a volume not mounted yet, users would find an empty app and
-    /// their writes would go to the wrong place. So it is said at Warning, naming the database and the settings.
-    /// </summary>
+    /// <summary>Whether the SQLite file is there with no byte in it: a database without tables, for this start to make.</summary>
     private bool SqliteFileIsEmpty()
     {
         var path = db.Database.GetDbConnection().DataSource;
         return !string.IsNullOrEmpty(path) && File.Exists(path) && new FileInfo(path).Length == 0;
     }
 
+    /// <summary>
+    /// A database the app had to create is empty. On a first start that is expected; after a changed or mistyped
+    /// <c>Rollouter:DataFolder</c> or connection string, or a volume not mounted yet, users would find an empty app and
+    /// their writes would go to the wrong place. So it is said at Warning, naming the database and the settings.
+    /// </summary>
     private void WarnOfNewDatabase()
     {
         var connection = db.Database.GetDbConnection();

@@ -165,9 +165,6 @@ public static partial class StartupChecks
     /// <summary>SQLite's SQLITE_IOERR ("disk I/O error"): what it says when its file cannot grow on a full disk, among other failures.</summary>
     private const int SqliteIoError = 10;
 
-    /// <summary>SQLite's SQLITE_FULL.</summary>
-    private const int SqliteFull = 13;
-
     /// <summary>
     /// Which disk is full, when that is why the database failed: the database server's (PostgreSQL's disk_full, SQL
     /// Server's full filegroup or log: <see cref="Problems.StorageFull"/>), or the SQLite file's folder. SQLite says
@@ -179,14 +176,14 @@ public static partial class StartupChecks
     {
         if (provider == DatabaseProvider.Sqlite)
         {
-            return database is SqliteException { SqliteErrorCode: SqliteIoError or SqliteFull }
+            return (database is SqliteException { SqliteErrorCode: SqliteIoError } || FullStorage.Is(exception))
                 && Path.GetDirectoryName(Path.GetFullPath(connection.DataSource)) is { Length: > 0 } folder
                 && LocalDisk.HasNoRoom(folder, createFile)
                     ? $"the disk of its folder {folder} is full"
                     : null;
         }
 
-        return Problems.StorageFull.Is(exception) ? "the database server's disk is full" : null;
+        return FullStorage.Is(exception) ? "the database server's disk is full" : null;
     }
 
     private static string DisplayName(DatabaseProvider provider) => provider switch
@@ -292,6 +289,11 @@ public static partial class StartupChecks
         : type == typeof(bool) ? "true or false"
         : $"a {type.Name}";
 
+    /// <summary>What a refused address to listen on is told to be instead.</summary>
+    private const string WriteAddresses =
+        ": write each address to listen on as http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several " +
+        "separated by \";\".";
+
     /// <summary>
     /// The addresses to listen on (<c>--urls</c> or ASPNETCORE_URLS, the setting <c>urls</c>), read as Kestrel reads
     /// them: one it cannot use stopped the start only once the database was set up, with its exception printed twice, and
@@ -311,16 +313,14 @@ public static partial class StartupChecks
         if (addresses.Length == 0)
         {
             // " " failed in Kestrel with a stack trace once the database was set up; ";" listened on localhost:5000.
-            problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{urls}\", which names no address: write each address to listen " +
-                "on as http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several separated by \";\".");
+            problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{urls}\", which names no address" + WriteAddresses);
         }
 
         foreach (var address in addresses)
         {
             if (AddressProblem(address) is { } problem)
             {
-                problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{address}\", {problem}: write each address to listen on as " +
-                    "http://host:port or https://host:port (e.g. http://0.0.0.0:8080), several separated by \";\".");
+                problems.Add($"--urls (or ASPNETCORE_URLS) holds \"{address}\", {problem}" + WriteAddresses);
             }
         }
     }
