@@ -131,10 +131,18 @@ public sealed class ImportLifecycle(
     /// allows it; the status follows the validation, whose errors come back with the import, except that the mapping the
     /// import already has (compared by meaning, <see cref="ImportMapping.Same"/>) leaves a Failed import Failed.
     /// </summary>
-    public async Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, CancellationToken cancellationToken)
+    public Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, CancellationToken cancellationToken) =>
+        UpdateMappingAsync(importId, mapping, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UpdateMappingAsync(int, ImportMapping, CancellationToken)"/>, refused (nothing saved) when the import's
+    /// file reading or saved mapping is no longer the one <paramref name="seen"/> names.
+    /// </summary>
+    public async Task<Result<ImportState>> UpdateMappingAsync(int importId, ImportMapping mapping, ImportStamps? seen,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseMappingChange, cancellationToken);
+        var found = await FindAsync(importId, i => ImportStatusRules.RefuseMappingChange(i) ?? seen?.Refuse(i), cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
@@ -187,11 +195,19 @@ public sealed class ImportLifecycle(
     /// (the current one first, so choices survive by header) are stored and the status follows the validation. Options
     /// that read the file as it is read already change nothing: the mapping, the corrections and a Failed status stay.
     /// </summary>
+    public Task<Result<ImportState>> UpdateParseOptionsAsync(int importId, ParseOptions options, int userId,
+        CancellationToken cancellationToken) =>
+        UpdateParseOptionsAsync(importId, options, userId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UpdateParseOptionsAsync(int, ParseOptions, int, CancellationToken)"/>, refused (nothing changed) when
+    /// the import's file reading is no longer the one <paramref name="seen"/> names.
+    /// </summary>
     public async Task<Result<ImportState>> UpdateParseOptionsAsync(int importId, ParseOptions options, int userId,
-        CancellationToken cancellationToken)
+        ImportStamps? seen, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseFileSettingsChange, cancellationToken);
+        var found = await FindAsync(importId, i => ImportStatusRules.RefuseFileSettingsChange(i) ?? seen?.Refuse(i), cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
@@ -261,10 +277,18 @@ public sealed class ImportLifecycle(
     /// whole request (400). Each new cell keeps the file's value as its original, read from the file as far as the last
     /// row named. The status stays as it is.
     /// </summary>
-    public async Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, CancellationToken cancellationToken)
+    public Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, CancellationToken cancellationToken) =>
+        CorrectAsync(importId, changes, userId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CorrectAsync(int, CorrectionChanges, int, CancellationToken)"/>, refused (nothing stored) when the
+    /// import's file reading is no longer the one <paramref name="seen"/> names: its rows and column letters are another's.
+    /// </summary>
+    public async Task<Result<ImportState>> CorrectAsync(int importId, CorrectionChanges changes, int userId, ImportStamps? seen,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, cancellationToken);
+        var found = await FindAsync(importId, i => ImportStatusRules.RefuseCorrection(i) ?? seen?.Refuse(i), cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
@@ -464,10 +488,19 @@ public sealed class ImportLifecycle(
     /// <paramref name="from"/> or <paramref name="to"/> (null: not given) longer than a replacement may be is refused here
     /// already, naming it, as applying it would be.
     /// </summary>
+    public Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
+        string? to, CancellationToken cancellationToken) =>
+        PreviewReplacementAsync(importId, column, from, to, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PreviewReplacementAsync(int, string?, string?, string?, CancellationToken)"/>, refused when the
+    /// import's file reading is no longer the one <paramref name="seen"/> names (the value was chosen among another
+    /// reading's cells).
+    /// </summary>
     public async Task<Result<ReplacementPreview>> PreviewReplacementAsync(int importId, string? column, string? from,
-        string? to, CancellationToken cancellationToken)
+        string? to, ImportStamps? seen, CancellationToken cancellationToken)
     {
-        var found = await FindAsync(importId, ImportStatusRules.RefuseCorrection, cancellationToken);
+        var found = await FindAsync(importId, i => ImportStatusRules.RefuseCorrection(i) ?? seen?.Refuse(i), cancellationToken);
         if (found.Failed)
         {
             return found.Problem;
@@ -567,12 +600,39 @@ public sealed class ImportLifecycle(
     /// conditional UPDATE, so that of two approvals (two tabs, a double click) exactly one wins and queues the run; the
     /// other is refused.
     /// </summary>
-    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken cancellationToken)
+    public Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken cancellationToken) =>
+        ApproveAsync(importId, userId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ApproveAsync(int, int, CancellationToken)"/>, refused (nothing changed) when the import's file reading
+    /// or saved mapping is no longer the one <paramref name="seen"/> names: the run would import rows, or an assignment, the
+    /// approver never saw. The conditional UPDATE then also requires the import unchanged since it was compared, so a change
+    /// saved between the two is refused as a change made meanwhile.
+    /// </summary>
+    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, ImportStamps? seen, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var approvable = ImportStatusRules.Approvable.ToArray();
-        var won = await db.Imports
-            .Where(i => i.Id == importId && approvable.Contains(i.Status))
+        var approving = db.Imports.Where(i => i.Id == importId && approvable.Contains(i.Status));
+        if (seen is not null)
+        {
+            var compared = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
+            if (compared is null)
+            {
+                return NotFound(importId);
+            }
+
+            // A status that refuses the approval says so below, as without fingerprints (a second click: "already In Progress").
+            if (ImportStatusRules.CanApprove(compared.Status) && seen.Refuse(compared) is { } stale)
+            {
+                return stale;
+            }
+
+            var unchanged = compared.ConcurrencyStamp;
+            approving = approving.Where(i => i.ConcurrencyStamp == unchanged);
+        }
+
+        var won = await approving
             .ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.Status, ImportStatusRules.AfterApproval)
                 .SetProperty(i => i.ApprovedById, userId)

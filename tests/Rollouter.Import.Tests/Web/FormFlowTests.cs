@@ -158,7 +158,9 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
 
         Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
         var location = posted.Headers.Location!.OriginalString;
-        Assert.Equal($"{path}/replacements/preview?column=B&from=Nope&to={Uri.EscapeDataString(to)}#replacement-proposal", location);
+        // With the file reading the page showed (decision 0056): a preview of a page loaded before the file settings changed is refused.
+        Assert.Equal($"{path}/replacements/preview?column=B&from=Nope&to={Uri.EscapeDataString(to)}&fileStamp={fields["FileStamp"]}#replacement-proposal",
+            location);
         var preview = await client.GetPageAsync(location);
         var proposal = preview.TestId("replacement-proposal");
         Assert.Equal(("replacement-proposal", "-1"), (proposal.Id, proposal.GetAttribute("tabindex")));

@@ -65,7 +65,9 @@ public sealed record ImportDto(
     ParseOptionsDto? ParseOptions = null,
     IReadOnlyList<SheetDto>? Sheets = null,
     CorrectionCountsDto? Corrections = null,
-    RevertDto? Revert = null);
+    RevertDto? Revert = null,
+    string? FileStamp = null,
+    string? MappingStamp = null);
 
 /// <summary>
 /// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the

@@ -324,6 +324,15 @@ public sealed class ImportPage
 
     public string TargetName(string? target) =>
         target is null ? "Do not import" : DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target) : target;
+
+    /// <summary>
+    /// The file reading this page shows (<see cref="ImportStamps.FileOf"/>): every form that names rows, columns or the
+    /// file settings posts it, so a form of a page loaded before the file settings changed is refused (decision 0056).
+    /// </summary>
+    public string FileStamp => ImportStamps.FileOf(Import);
+
+    /// <summary>The saved column-field assignment this page shows (<see cref="ImportStamps.MappingOf"/>), posted by the mapping form.</summary>
+    public string MappingStamp => ImportStamps.MappingOf(Import);
 }
 
 /// <summary>The file settings form as posted; an empty value means "detect it".</summary>
@@ -342,6 +351,9 @@ public sealed class ParseOptionsForm
     public string? Encoding { get; set; }
 
     public bool IncludeHiddenRows { get; set; }
+
+    /// <summary>The file reading the page showed (<see cref="ImportPage.FileStamp"/>); absent: not checked.</summary>
+    public string? FileStamp { get; set; }
 
     public ParseOptions ToOptions() => new(
         string.IsNullOrWhiteSpace(Sheet) ? null : Sheet,
@@ -363,6 +375,15 @@ public sealed class MappingForm
     public bool UpdateExisting { get; set; }
 
     public List<ColumnForm> Columns { get; set; } = [];
+
+    /// <summary>The file reading the page showed (<see cref="ImportPage.FileStamp"/>); absent: not checked.</summary>
+    public string? FileStamp { get; set; }
+
+    /// <summary>The saved assignment the page showed (<see cref="ImportPage.MappingStamp"/>); absent: not checked.</summary>
+    public string? MappingStamp { get; set; }
+
+    /// <summary>What the page showed, as the import's steps compare it; null when the form carries neither fingerprint.</summary>
+    public ImportStamps? Stamps => FileStamp is null && MappingStamp is null ? null : new ImportStamps(FileStamp, MappingStamp);
 
     /// <summary>
     /// The mapping the form means. A browser posts every row's options, also those hidden for the chosen target (the
@@ -409,6 +430,9 @@ public sealed class CellCorrectionForm
 
     /// <summary>"corrections" when posted from the corrections card (back there), else back to the failed rows.</summary>
     public string? Back { get; set; }
+
+    /// <summary>The file reading the page showed (<see cref="ImportPage.FileStamp"/>): its rows are that reading's.</summary>
+    public string? FileStamp { get; set; }
 }
 
 /// <summary>"Replace every <see cref="From"/> in column <see cref="Column"/> with <see cref="To"/>"; <see cref="Remove"/> removes one.</summary>
@@ -422,6 +446,9 @@ public sealed class ReplacementForm
     public string? To { get; set; }
 
     public bool Remove { get; set; }
+
+    /// <summary>The file reading the page showed (<see cref="ImportPage.FileStamp"/>): its column letters are that reading's.</summary>
+    public string? FileStamp { get; set; }
 }
 
 public sealed class ColumnForm

@@ -89,12 +89,17 @@ public sealed class ImportsApiController(
         return import.Failed ? Refuse(import.Problem) : Ok(await DescribeAsync(import.Value, null, cancellationToken));
     }
 
-    /// <summary>Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete.</summary>
+    /// <summary>
+    /// Replaces the mapping; the answer's <c>mappingErrors</c> say what keeps the import Incomplete. With
+    /// <paramref name="fileStamp"/> (the import's <c>fileStamp</c> the letters were chosen from), refused with 409 and
+    /// nothing stored when the file settings changed since.
+    /// </summary>
     [HttpPut("imports/{id:int}/mapping")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, CancellationToken cancellationToken)
+    public async Task<IActionResult> UpdateMapping(int id, MappingDto mapping, [FromQuery] string? fileStamp,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
@@ -103,7 +108,8 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), cancellationToken), cancellationToken);
+        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), Seen(fileStamp, null), cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>
@@ -195,14 +201,15 @@ public sealed class ImportsApiController(
     /// <summary>
     /// Adds, changes or removes corrections (a null cell <c>value</c> or replacement <c>to</c> removes one) and answers
     /// with the import as <c>GET</c> does; 400 for a row or column the file does not have, 409 while In Progress or
-    /// after Completed.
+    /// after Completed, and with <paramref name="fileStamp"/> when the file settings changed since it was read.
     /// </summary>
     [HttpPut("imports/{id:int}/corrections")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Correct(int id, CorrectionsChangeDto changes, CancellationToken cancellationToken)
+    public async Task<IActionResult> Correct(int id, CorrectionsChangeDto changes, [FromQuery] string? fileStamp,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
@@ -211,7 +218,8 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        return await DescribedAsync(await imports.CorrectAsync(id, changes.ToChanges(), User.UserId(), cancellationToken), cancellationToken);
+        return await DescribedAsync(await imports.CorrectAsync(id, changes.ToChanges(), User.UserId(), Seen(fileStamp, null),
+            cancellationToken), cancellationToken);
     }
 
     /// <summary>How many cells a replacement of <c>from</c> in <c>column</c> would change, before it is applied.</summary>
@@ -233,12 +241,17 @@ public sealed class ImportsApiController(
             : Ok(new ReplacementPreviewDto(preview.Value.Column, preview.Value.From, preview.Value.Cells, preview.Value.Rows));
     }
 
-    /// <summary>Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>.</summary>
+    /// <summary>
+    /// Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>. With
+    /// <paramref name="fileStamp"/> or <paramref name="mappingStamp"/> (the import's, as last read), refused with 409 and
+    /// nothing changed when the file settings or the mapping changed since.
+    /// </summary>
     [HttpPost("imports/{id:int}/approve")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Approve(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Approve(int id, [FromQuery] string? fileStamp, [FromQuery] string? mappingStamp,
+        CancellationToken cancellationToken)
     {
         var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
@@ -246,7 +259,7 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
+        var result = await imports.ApproveAsync(id, User.UserId(), Seen(fileStamp, mappingStamp), cancellationToken);
         return result.Failed
             ? Refuse(result.Problem)
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));
@@ -348,6 +361,14 @@ public sealed class ImportsApiController(
             TotalExact: true, listed.FailedRows, listed.ListedRows, listed.Complete));
     }
 
+    /// <summary>The fingerprints a script sent (an empty one is not sent), as the steps compare them; null without any.</summary>
+    private static ImportStamps? Seen(string? fileStamp, string? mappingStamp) =>
+        string.IsNullOrEmpty(fileStamp) && string.IsNullOrEmpty(mappingStamp)
+            ? null
+            : new ImportStamps(NullIfEmpty(fileStamp), NullIfEmpty(mappingStamp), FromApi: true);
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
     private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken cancellationToken) =>
         result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, cancellationToken));
 
@@ -390,7 +411,7 @@ public sealed class ImportsApiController(
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
-            Revert(import));
+            Revert(import), ImportStamps.FileOf(import), ImportStamps.MappingOf(import));
     }
 
     private RevertDto? Revert(ClientImport import)

@@ -179,7 +179,7 @@ public sealed class ImportsController(
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
-        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), cancellationToken);
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), form.Stamps, cancellationToken);
         if (result.Failed)
         {
             return await RefuseAsync(import, result.Problem, cancellationToken);
@@ -217,7 +217,7 @@ public sealed class ImportsController(
         }
 
         var before = import.ParseOptions;
-        var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), cancellationToken);
+        var result = await imports.UpdateParseOptionsAsync(id, options, User.UserId(), FileOnly(form.FileStamp), cancellationToken);
         if (result.Failed)
         {
             // A delimiter refused is one typed under "Other": that box is the field to correct.
@@ -307,7 +307,10 @@ public sealed class ImportsController(
             return saved.Refusal;
         }
 
-        var result = await imports.ApproveAsync(id, User.UserId(), cancellationToken);
+        // The page's fingerprints; after the shown assignment was saved, the one saved: the run imports what was seen.
+        var seen = form.Stamps is not { } stamps ? null
+            : stamps with { Mapping = saved.Changed && stamps.Mapping is not null ? ImportStamps.MappingOf(saved.Import) : stamps.Mapping };
+        var result = await imports.ApproveAsync(id, User.UserId(), seen, cancellationToken);
         if (result.Failed)
         {
             // The page the redirect shows says why, through the summary, as a refused form does.
@@ -374,7 +377,7 @@ public sealed class ImportsController(
         // As stored (decision 0044): the message says what the page then shows.
         var value = form.Remove ? null : PlainText.WithValidCharacters(form.Value ?? "");
         var result = await imports.CorrectAsync(id, new CorrectionChanges([new CellChange(form.Row, form.Column, value)], []),
-            User.UserId(), cancellationToken);
+            User.UserId(), FileOnly(form.FileStamp), cancellationToken);
         if (result.Failed)
         {
             // The failed rows from the refused cell on (in the column filter the page had), so its editor is on the page.
@@ -406,15 +409,17 @@ public sealed class ImportsController(
     public IActionResult PreviewReplacement(int id, ReplacementForm form)
     {
         ArgumentNullException.ThrowIfNull(form);
+        // The file reading the page showed goes along: the preview is refused for a page loaded before the file settings changed.
         return RedirectToImport(id, "replacement-proposal", "/replacements/preview?" + string.Join("&",
-            new[] { ("column", form.Column), ("from", form.From), ("to", form.To) }
+            new[] { ("column", form.Column), ("from", form.From), ("to", form.To), ("fileStamp", form.FileStamp) }
+                .Where(f => f.Item1 != "fileStamp" || f.Item2 is not null)
                 .Select(f => f.Item1 + "=" + Uri.EscapeDataString(f.Item2 ?? ""))));
     }
 
     /// <summary>Shows how many cells a replacement changes before it is applied; without a column, the import's page.</summary>
     [HttpGet("{id:int}/replacements/preview")]
     public async Task<IActionResult> ShowReplacementPreview(int id, string? column, string? from, string? to,
-        CancellationToken cancellationToken)
+        string? fileStamp, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
@@ -427,7 +432,7 @@ public sealed class ImportsController(
             return RedirectToImport(id);
         }
 
-        var preview = await imports.PreviewReplacementAsync(id, column, from, to, cancellationToken);
+        var preview = await imports.PreviewReplacementAsync(id, column, from, to, FileOnly(fileStamp), cancellationToken);
         if (preview.Failed)
         {
             // The form was posted here and sent on with its fields in the address: its own To is the field to link.
@@ -455,7 +460,7 @@ public sealed class ImportsController(
 
         var to = form.Remove ? null : CellCorrections.ReplacementValue(form.To);
         var result = await imports.CorrectAsync(id, new CorrectionChanges([], [new ReplacementChange(form.Column, form.From ?? "", to)]),
-            User.UserId(), cancellationToken);
+            User.UserId(), FileOnly(form.FileStamp), cancellationToken);
         if (result.Failed)
         {
             return await RefuseAsync(import, result.Problem, cancellationToken);
@@ -583,7 +588,19 @@ public sealed class ImportsController(
     private async Task<(ClientImport Import, bool Changed, IActionResult? Refusal)> SaveShownMappingAsync(
         ClientImport import, MappingForm form, CancellationToken cancellationToken)
     {
-        if (form.Columns.Count == 0 || !ImportStatusRules.CanEditMapping(import.Status))
+        if (!ImportStatusRules.CanEditMapping(import.Status))
+        {
+            return (import, false, null);
+        }
+
+        // A page loaded before the file settings or the saved assignment changed: its columns are another reading's, or
+        // its assignment would undo the one saved since. Nothing is saved, checked or approved; the page as it is now.
+        if (form.Stamps?.Refuse(import) is { } stale)
+        {
+            return (import, false, await RefuseAsync(import, stale, cancellationToken));
+        }
+
+        if (form.Columns.Count == 0)
         {
             return (import, false, null);
         }
@@ -595,7 +612,7 @@ public sealed class ImportsController(
             return (import, false, null);
         }
 
-        var result = await imports.UpdateMappingAsync(import.Id, shown, cancellationToken);
+        var result = await imports.UpdateMappingAsync(import.Id, shown, form.Stamps, cancellationToken);
         var current = await FindAsync(import.Id, cancellationToken) ?? import;
         if (result.Failed)
         {
@@ -612,6 +629,9 @@ public sealed class ImportsController(
 
         return (current, true, null);
     }
+
+    /// <summary>The fingerprint of the file reading a form was made for, as the steps compare it; null when not posted.</summary>
+    private static ImportStamps? FileOnly(string? fileStamp) => fileStamp is null ? null : new ImportStamps(fileStamp);
 
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
         pages.FindAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);

@@ -162,7 +162,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             var unwritten = await db.Imports.Where(i => ids.Contains(i.InventoryId) && i.Mapping != null
                 && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
                     || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
-            unwritten.ForEach(i => i.Mapping = Remap(i.Mapping, field.Name, form.Name));
+            unwritten.ForEach(i => RemapImport(i, field.Name, form.Name));
         }
 
         field.Name = form.Name;
@@ -470,7 +470,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             var unwritten = await db.Imports.Where(i => i.InventoryId == inventory.Id && i.Mapping != null
                 && (i.Status == ImportStatus.Incomplete || i.Status == ImportStatus.WaitingForApproval
                     || i.Status == ImportStatus.Failed)).ToListAsync(cancellationToken);
-            unwritten.ForEach(i => i.Mapping = Remap(i.Mapping, field.Name, copy.Name));
+            unwritten.ForEach(i => RemapImport(i, field.Name, copy.Name));
 
             await db.SaveChangesAsync(cancellationToken);
             await MoveValuesAsync(inventory, field, copy, user.UserId(), cancellationToken);
@@ -478,6 +478,20 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
         await transaction.CommitAsync(cancellationToken);
         return copy;
+    }
+
+    /// <summary>
+    /// An import's mapping following the field's new name (<see cref="Remap"/>); a changed one gets a new concurrency stamp,
+    /// so that a step of the import that read the old mapping before this save is refused as a change made meanwhile.
+    /// </summary>
+    private static void RemapImport(ClientImport import, string original, string copy)
+    {
+        var remapped = Remap(import.Mapping, original, copy);
+        if (remapped != import.Mapping)
+        {
+            import.Mapping = remapped;
+            import.ConcurrencyStamp = Guid.NewGuid();
+        }
     }
 
     /// <summary>A stored mapping with the columns mapped to <paramref name="original"/> mapped to <paramref name="copy"/> (a copy, or the renamed field).</summary>

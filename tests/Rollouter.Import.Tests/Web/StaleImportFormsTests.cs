@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// QA, "things changing under a user's feet": a tab of the import's page opened before the file settings changed in
+/// another tab approved, checked and corrected another sheet's rows, and one opened before a custom field's rename
+/// overwrote the mapping the rename carried along. The page's forms carry what the page showed (decision 0056).
+/// </summary>
+public abstract class StaleImportFormsTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>"two.xlsx": sheet Laptops (Name, Department, Notes) and sheet Rooms (Room, Department, Name of owner).</summary>
+    private static byte[] TwoSheets(string[] laptops, string[] rooms, string secondDepartment = "HR")
+    {
+        using var workbook = new ClosedXML.Excel.XLWorkbook();
+        var first = workbook.AddWorksheet("Laptops");
+        first.Cell(1, 1).Value = "Name";
+        first.Cell(1, 2).Value = "Department";
+        first.Cell(1, 3).Value = "Notes";
+        var second = workbook.AddWorksheet("Rooms");
+        second.Cell(1, 1).Value = "Room";
+        second.Cell(1, 2).Value = "Department";
+        second.Cell(1, 3).Value = "Name of owner";
+        for (var i = 0; i < laptops.Length; i++)
+        {
+            first.Cell(i + 2, 1).Value = laptops[i];
+            first.Cell(i + 2, 2).Value = i == 0 ? "IT" : secondDepartment;
+            first.Cell(i + 2, 3).Value = $"desk {i + 1}";
+            second.Cell(i + 2, 1).Value = rooms[i];
+            second.Cell(i + 2, 2).Value = i == 0 ? "IT" : "HR";
+            second.Cell(i + 2, 3).Value = i == 0 ? "Alice" : "Bob";
+        }
+
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    private async Task<int> InventoryIdAsync(string name) =>
+        await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+
+    private async Task<(HttpClient Client, string Path)> UploadAsync(string inventory, string fileName, byte[] content)
+    {
+        var client = await factory.SignInAsync("manager@demo.test");
+        var response = await ImportPagesTests.UploadAsync(client, await InventoryIdAsync(inventory), fileName, content);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return (client, response.Headers.Location!.OriginalString);
+    }
+
+    private static int ImportId(string path) => int.Parse(path[(path.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+
+    private Task<ClientImport> StoredAsync(string path)
+    {
+        var id = ImportId(path);
+        return factory.WithDbAsync(db => db.Imports.AsNoTracking().SingleAsync(i => i.Id == id));
+    }
+
+    private Task<bool> ClientExistsAsync(string name) => factory.WithDbAsync(db => db.Clients.AnyAsync(c => c.Name == name));
+
+    /// <summary>
+    /// What a browser posts with a button of the form <paramref name="form"/> (and of the fields outside it that name
+    /// it with <c>form=</c>): its hidden and text fields, the ticked boxes, and each list's selected option or, with none
+    /// selected, its first that is not disabled (what the browser shows). <paramref name="changes"/> are what the user
+    /// changed before clicking.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> BrowserPost(IDocument page, IElement form, params (string Name, string Value)[] changes)
+    {
+        var id = form.GetAttribute("id");
+        var controls = form.QuerySelectorAll("input[name], select[name], textarea[name]")
+            .Concat(id is null ? [] : page.QuerySelectorAll($"[form='{id}'][name]"));
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var control in controls)
+        {
+            var name = control.GetAttribute("name")!;
+            switch (control)
+            {
+                case IHtmlInputElement { Type: "checkbox" or "radio" } box:
+                    if (box.IsChecked)
+                    {
+                        fields.Add(new(name, box.Value));
+                    }
+
+                    break;
+                case IHtmlInputElement input:
+                    fields.Add(new(name, input.Value));
+                    break;
+                case IHtmlTextAreaElement area:
+                    fields.Add(new(name, area.Value));
+                    break;
+                case IHtmlSelectElement select:
+                    var shown = select.SelectedOption()
+                                ?? select.QuerySelectorAll<IHtmlOptionElement>("option").FirstOrDefault(o => !o.IsDisabled);
+                    fields.Add(new(name, shown?.Value ?? ""));
+                    break;
+            }
+        }
+
+        foreach (var (name, value) in changes)
+        {
+            fields.RemoveAll(f => f.Key == name);
+            fields.Add(new(name, value));
+        }
+
+        return fields;
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string url, List<KeyValuePair<string, string>> fields) =>
+        client.PostAsync(url, new FormUrlEncodedContent(fields));
+
+    private static string Error(IDocument page) => page.TestId("page-error").NormalizedText();
+
+    /// <summary>The column headers the mapping table shows, in order.</summary>
+    private static string[] Headers(IDocument page) =>
+        [.. page.TestId("mapping").QuerySelectorAll("tbody tr[data-letter]").Select(row => row.Children[1].NormalizedText())];
+
+    /// <summary>Tab 2 (same user): File settings → Sheet "Rooms" → Apply.</summary>
+    private static async Task ChooseRoomsAsync(HttpClient client, string path)
+    {
+        var tab2 = await client.GetPageAsync(path);
+        var applied = await PostAsync(client, path + "/parse-options",
+            BrowserPost(tab2, tab2.Form(path + "/parse-options"), ("Sheet", "Rooms")));
+        Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        Assert.Contains("File settings saved", (await client.GetPageAsync(path)).TestId("page-message").NormalizedText());
+    }
+
+    [Fact]
+    public async Task Approve_FromATabOpenedBeforeAnotherSheetWasChosen_IsRefused_AndWritesNothing()
+    {
+        string[] laptops = [Unique("TS"), Unique("TS")];
+        string[] rooms = [Unique("Berlin"), Unique("Munich")];
+        var (client, path) = await UploadAsync("Laptops", "two.xlsx", TwoSheets(laptops, rooms));
+        var tab1 = await client.GetPageAsync(path);
+        Assert.Equal(["Name", "Department", "Notes"], Headers(tab1));
+        await ChooseRoomsAsync(client, path);
+
+        // Tab 1, still showing the laptops, clicks Approve (a button of the mapping form).
+        var approved = await PostAsync(client, path + "/approve", BrowserPost(tab1, tab1.Form(path + "/mapping")));
+
+        Assert.Equal(HttpStatusCode.Conflict, approved.StatusCode);
+        var page = await approved.ReadPageAsync();
+        Assert.StartsWith("The file settings changed since this page was loaded: the file is now read from sheet \"Rooms\", " +
+                          "with the header in row 1", Error(page));
+        Assert.Contains("Nothing was saved: review the columns below and make your change again.", Error(page));
+        // The page as it is now: the sheet the other tab chose.
+        Assert.Equal(["Room", "Department", "Name of owner"], Headers(page));
+        var stored = await StoredAsync(path);
+        Assert.NotEqual(ImportStatus.InProgress, stored.Status);
+        Assert.NotEqual(ImportStatus.Completed, stored.Status);
+        Assert.Null(stored.ApprovedAt);
+        Assert.DoesNotContain("\"Notes\"", stored.Mapping);
+        Assert.False(await ClientExistsAsync(rooms[0]));
+
+        // Its forms are the current page's: saving its mapping is taken.
+        var saved = await PostAsync(client, path + "/mapping", BrowserPost(page, page.Form(path + "/mapping")));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+    }
+
+    [Fact]
+    public async Task Check_FromATabOpenedBeforeAnotherSheetWasChosen_IsRefused_AndSavesNothing()
+    {
+        var (client, path) = await UploadAsync("Laptops", "two.xlsx", TwoSheets([Unique("TS"), Unique("TS")], [Unique("Berlin"), Unique("Munich")]));
+        var tab1 = await client.GetPageAsync(path);
+        await ChooseRoomsAsync(client, path);
+        var before = await StoredAsync(path);
+
+        var checkedResponse = await PostAsync(client, path + "/check", BrowserPost(tab1, tab1.Form(path + "/mapping")));
+
+        Assert.Equal(HttpStatusCode.Conflict, checkedResponse.StatusCode);
+        Assert.StartsWith("The file settings changed since this page was loaded", Error(await checkedResponse.ReadPageAsync()));
+        Assert.Equal(before.Mapping, (await StoredAsync(path)).Mapping);
+    }
+
+    [Fact]
+    public async Task Correction_FromATabOpenedBeforeAnotherSheetWasChosen_IsRefused_AndStoredNowhere()
+    {
+        // Row 3 of the laptops fails (Marketing is no department); tab 1's Check offers its editor.
+        var (client, path) = await UploadAsync("Laptops", "two.xlsx",
+            TwoSheets([Unique("TS"), Unique("TS")], [Unique("Berlin"), Unique("Munich")], secondDepartment: "Marketing"));
+        var checkedResponse = await RolloutWebFactory.PostFormAndFollowAsync(client, path + "/check", [], path);
+        var tab1 = await checkedResponse.ReadPageAsync();
+        var editor = tab1.QuerySelectorAll("[data-testid=cell-editor]")
+            .Single(f => f.GetAttribute("data-row") == "3" && f.GetAttribute("data-column") == "B");
+        await ChooseRoomsAsync(client, path);
+
+        var corrected = await PostAsync(client, path + "/corrections", BrowserPost(tab1, editor, ("Value", "Sales")));
+
+        Assert.Equal(HttpStatusCode.Conflict, corrected.StatusCode);
+        Assert.StartsWith("The file settings changed since this page was loaded", Error(await corrected.ReadPageAsync()));
+
+        // "Replace every 'Marketing' in column B with Sales" from the same tab: its preview is refused too.
+        var offer = tab1.QuerySelectorAll("[data-testid=replacement-form]").Single(f => f.GetAttribute("data-from") == "Marketing");
+        var previewed = await PostAsync(client, path + "/replacements/preview", BrowserPost(tab1, offer, ("To", "Sales")));
+        Assert.Equal(HttpStatusCode.Redirect, previewed.StatusCode);
+        var preview = await client.GetAsync(previewed.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Conflict, preview.StatusCode);
+        var refused = await preview.ReadPageAsync();
+        Assert.StartsWith("The file settings changed since this page was loaded", Error(refused));
+        Assert.False(refused.HasTestId("replacement-proposal"));
+
+        var id = ImportId(path);
+        Assert.Equal(0, await factory.WithDbAsync(db => db.ImportCellCorrections.CountAsync(c => c.ImportId == id)));
+        Assert.Equal(0, await factory.WithDbAsync(db => db.ImportValueReplacements.CountAsync(r => r.ImportId == id)));
+    }
+
+    [Fact]
+    public async Task SaveMapping_FromATabOpenedBeforeACustomFieldsRename_IsRefused_AndKeepsTheRenamedAssignment()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var name = Unique("Remarks");
+        var created = await admin.PostAsJsonAsync("/api/custom-fields", new { name, type = "TextArea" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fieldId = (await ApiTestClient.ReadAsync(created)).Id();
+        var workflow = await factory.WithDbAsync(db => db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync());
+        var inventory = Unique("Desks");
+        await factory.AddInventoryAsync(inventory, workflow, [fieldId]);
+        var (client, path) = await UploadAsync(inventory, "desks.csv", Encoding.UTF8.GetBytes($"Name,{name}\n{Unique("D")},by the window\n"));
+        var tab1 = await client.GetPageAsync(path);
+        Assert.Equal(name, tab1.TestId("mapping").One("tr[data-letter='B'] select").SelectedOption()?.Value);
+
+        // Someone renames the field; the import's mapping follows the new name.
+        var page = $"/settings/custom-fields/{fieldId}";
+        var settings = await factory.SignInAsync("admin@demo.test");
+        var edit = await settings.GetPageAsync(page);
+        var renamed = await PostAsync(settings, page, BrowserPost(edit, edit.Form(page), ("Name", name + " (desk)")));
+        Assert.Equal(HttpStatusCode.Redirect, renamed.StatusCode);
+        Assert.Contains($"\"{name} (desk)\"", (await StoredAsync(path)).Mapping);
+
+        var saved = await PostAsync(client, path + "/mapping", BrowserPost(tab1, tab1.Form(path + "/mapping")));
+
+        Assert.Equal(HttpStatusCode.Conflict, saved.StatusCode);
+        var refused = await saved.ReadPageAsync();
+        Assert.StartsWith("The column-field assignment was saved since this page was loaded", Error(refused));
+        var stored = await StoredAsync(path);
+        Assert.Contains($"\"{name} (desk)\"", stored.Mapping);
+        Assert.Equal(ImportStatus.WaitingForApproval, stored.Status);
+        Assert.Equal(name + " (desk)", refused.TestId("mapping").One("tr[data-letter='B'] select").SelectedOption()?.Value);
+    }
+
+    [Fact]
+    public async Task Api_StepsGivenTheFileStampTheyWereMadeFor_AreRefusedAfterTheFileSettingsChanged_AndTakenWithTheNewOne()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rollout = await api.RolloutIdAsync("W11");
+        string[] rooms = [Unique("Berlin"), Unique("Munich")];
+        var uploaded = await api.UploadAsync(rollout, await api.InventoryIdAsync(rollout, "Laptops"), "two.xlsx",
+            TwoSheets([Unique("TS"), Unique("TS")], rooms));
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var import = await ApiTestClient.ReadAsync(uploaded);
+        var id = import.Id();
+        var (fileStamp, mappingStamp) = (import["fileStamp"]!.GetValue<string>(), import["mappingStamp"]!.GetValue<string>());
+
+        // Another script (or the page) reads the rooms instead, and maps them.
+        var other = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var sheet = await other.PutAsJsonAsync($"/api/imports/{id}/parse-options", new { sheet = "Rooms", headerRow = 1 });
+        Assert.Equal(HttpStatusCode.OK, sheet.StatusCode);
+        var roomsMapped = await other.PutAsJsonAsync($"/api/imports/{id}/mapping", new
+        {
+            updateExisting = false,
+            columns = new[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        });
+        Assert.Equal("WaitingForApproval", (await ApiTestClient.ReadAsync(roomsMapped)).Status());
+        var current = (await ApiTestClient.ReadAsync(roomsMapped))["fileStamp"]!.GetValue<string>();
+
+        var corrected = await api.PutAsJsonAsync($"/api/imports/{id}/corrections?fileStamp={fileStamp}",
+            new { cells = new[] { new { row = 3, column = "B", value = "Sales" } } });
+        var mapped = await api.PutAsJsonAsync($"/api/imports/{id}/mapping?fileStamp={fileStamp}", new
+        {
+            updateExisting = false,
+            columns = new[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" }, new { letter = "C", target = "Notes" } },
+        });
+        var approvedOnFile = await api.PostAsync($"/api/imports/{id}/approve?fileStamp={fileStamp}", null);
+        var approvedOnMapping = await api.PostAsync($"/api/imports/{id}/approve?fileStamp={current}&mappingStamp={mappingStamp}", null);
+
+        foreach (var (response, field) in new[] { (corrected, "fileStamp"), (mapped, "fileStamp"), (approvedOnFile, "fileStamp"), (approvedOnMapping, "mappingStamp") })
+        {
+            var problem = await ApiTestClient.ReadAsync(response);
+            Assert.True(response.StatusCode == HttpStatusCode.Conflict, problem.Json());
+            Assert.True(problem["field"]?.GetValue<string>() == field, problem.Json());
+            Assert.Contains($"changed since {field} was read", problem["detail"]!.GetValue<string>());
+        }
+
+        var now = await api.GetJsonAsync($"/api/imports/{id}");
+        Assert.Equal("WaitingForApproval", now.Status());
+        Assert.Equal(0, now["corrections"]!["cells"]!.GetValue<int>());
+        Assert.DoesNotContain("Notes", now["mapping"]!.Json());
+        Assert.Null(now["approvedAt"]?.GetValue<DateTimeOffset?>());
+        Assert.Equal(current, now["fileStamp"]!.GetValue<string>());
+
+        // Read again, the script approves the rooms knowingly.
+        var approved = await api.PostAsync(
+            $"/api/imports/{id}/approve?fileStamp={current}&mappingStamp={now["mappingStamp"]!.GetValue<string>()}", null);
+        Assert.Equal(HttpStatusCode.Accepted, approved.StatusCode);
+        Assert.Equal("Completed", (await api.WaitForResultAsync(id)).Status());
+        Assert.True(await ClientExistsAsync(rooms[0]));
+    }
+}
+
+public sealed class SqliteStaleImportFormsTests(RolloutWebFactory factory)
+    : StaleImportFormsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresStaleImportFormsTests(PostgresWebFactory factory)
+    : StaleImportFormsTests(factory), IClassFixture<PostgresWebFactory>;
