@@ -216,14 +216,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
     [Fact]
     public async Task SaveMapping_FromATabOpenedBeforeACustomFieldsRename_IsRefused_AndKeepsTheRenamedAssignment()
     {
-        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
-        var name = Unique("Remarks");
-        var created = await admin.PostAsJsonAsync("/api/custom-fields", new { name, type = "TextArea" });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var fieldId = (await ApiTestClient.ReadAsync(created)).Id();
-        var workflow = await factory.WithDbAsync(db => db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync());
-        var inventory = Unique("Desks");
-        await factory.AddInventoryAsync(inventory, workflow, [fieldId]);
+        var (name, fieldId, inventory, _, _) = await InventoryWithOwnFieldAsync();
         var (client, path) = await UploadAsync(inventory, "desks.csv", Encoding.UTF8.GetBytes($"Name,{name}\n{Unique("D")},by the window\n"));
         var tab1 = await client.GetPageAsync(path);
         Assert.Equal(name, tab1.TestId("mapping").One("tr[data-letter='B'] select").SelectedOption()?.Value);
@@ -245,6 +238,54 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         Assert.Contains($"\"{name} (desk)\"", stored.Mapping);
         Assert.Equal(ImportStatus.WaitingForApproval, stored.Status);
         Assert.Equal(name + " (desk)", refused.TestId("mapping").One("tr[data-letter='B'] select").SelectedOption()?.Value);
+    }
+
+    /// <summary>An own TextArea field, an inventory of the demo rollout with it, and the field's id.</summary>
+    private async Task<(string Field, int FieldId, string Inventory, int InventoryId, int WorkflowId)> InventoryWithOwnFieldAsync()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var name = Unique("Remarks");
+        var created = await admin.PostAsJsonAsync("/api/custom-fields", new { name, type = "TextArea" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fieldId = (await ApiTestClient.ReadAsync(created)).Id();
+        var workflow = await factory.WithDbAsync(db => db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync());
+        var inventory = Unique("Desks");
+        var inventoryId = await factory.AddInventoryAsync(inventory, workflow, [fieldId]);
+        return (name, fieldId, inventory, inventoryId, workflow);
+    }
+
+    [Fact]
+    public async Task MappingToAFieldTakenOffTheInventory_ShowsThatField_NotName_AndSaysTheMappingNeedsAttention()
+    {
+        var (field, _, inventory, inventoryId, workflow) = await InventoryWithOwnFieldAsync();
+        var (client, path) = await UploadAsync(inventory, "desks.csv", Encoding.UTF8.GetBytes($"Name,{field}\n{Unique("D")},by the window\n"));
+        // The inventory's edit page, every field unticked: the field is taken off.
+        var edited = await RolloutWebFactory.PostFormAsync(client, $"/rollouts/W11/inventories/{inventoryId}/edit",
+            new() { ["Name"] = inventory, ["WorkflowId"] = workflow.ToString(CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Equal("WaitingForApproval", page.TestId("import-status").GetAttribute("data-status"));
+        var chosen = page.TestId("mapping").One("tr[data-letter='B'] select").SelectedOption();
+        Assert.Equal((field, $"{field} (not a field of {inventory})"), (chosen?.Value, chosen?.NormalizedText()));
+        Assert.StartsWith("The column-field assignment needs attention", page.TestId("status-explanation").NormalizedText());
+        Assert.Contains($"\"{field}\" is neither a default field nor a custom field of inventory \"{inventory}\"",
+            page.TestId("mapping-issues").NormalizedText());
+
+        // Check posts the assignment as the page shows it: the field, not Name; nothing is saved in its place.
+        var checkedResponse = await PostAsync(client, path + "/check", BrowserPost(page, page.Form(path + "/mapping")));
+        Assert.Equal(HttpStatusCode.Redirect, checkedResponse.StatusCode);
+        var stored = await StoredAsync(path);
+        Assert.Equal(ImportStatus.WaitingForApproval, stored.Status);
+        Assert.Contains($"\"target\":\"{field}\"", stored.Mapping);
+
+        // The API says it too.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var import = await api.GetJsonAsync($"/api/imports/{ImportId(path)}");
+        var error = Assert.Single(import["mappingErrors"]!.AsArray());
+        Assert.Equal("B", error!["column"]!.GetValue<string>());
+        Assert.Contains($"\"{field}\" is neither a default field", error["message"]!.GetValue<string>());
     }
 
     [Fact]

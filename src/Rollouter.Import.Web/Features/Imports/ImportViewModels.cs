@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
@@ -314,7 +315,13 @@ public sealed class ImportPage
 
     /// <summary>The line under the title: the status's explanation, by the kind of failure for a Failed import.</summary>
     public string StatusExplanation => ImportStatusDisplay.Explanation(Import.Status, Import.CreatedCount, Import.UpdatedCount,
-        NameMapped, FailedAsAWhole);
+        NameMapped, FailedAsAWhole, MappingNeedsAttention);
+
+    /// <summary>
+    /// An import that was ready (Waiting for Approval, or Failed) whose saved mapping has errors now: a field it imports
+    /// into was taken off the inventory since it was saved, say. Approved as it is, it would fail with nothing written.
+    /// </summary>
+    public bool MappingNeedsAttention => Import.Status is (ImportStatus.WaitingForApproval or ImportStatus.Failed) && MappingErrors.Count > 0;
 
     /// <summary>A column of the saved mapping goes into Name.</summary>
     public bool NameMapped => Mapping.Columns.Any(c => c.Target == DefaultFields.Name);
@@ -323,7 +330,15 @@ public sealed class ImportPage
         Mapping.Columns.FirstOrDefault(c => string.Equals(c.Letter, letter, StringComparison.OrdinalIgnoreCase));
 
     public string TargetName(string? target) =>
-        target is null ? "Do not import" : DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target) : target;
+        target is null ? "Do not import" : DefaultFields.IsDefault(target) ? DefaultFields.DisplayName(target)
+        : IsMissingField(target) ? $"{target} (not a field of {Import.Inventory.Name})" : target;
+
+    /// <summary>
+    /// A saved target that is neither a default field nor one of the inventory's custom fields (as the mapping's check
+    /// finds them, by exact name): a field taken off the inventory since the mapping was saved, or never one of it.
+    /// </summary>
+    public bool IsMissingField([NotNullWhen(true)] string? target) =>
+        target is not null && !DefaultFields.IsDefault(target) && !CustomFields.Any(f => string.Equals(f.Name, target, StringComparison.Ordinal));
 
     /// <summary>
     /// The file reading this page shows (<see cref="ImportStamps.FileOf"/>): every form that names rows, columns or the
@@ -555,8 +570,13 @@ public static class ImportStatusDisplay
     /// import that failed as a whole (<see cref="ImportPage.FailedAsAWhole"/>) does not speak of rows.
     /// </summary>
     public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false,
-        bool failedAsAWhole = false) => status switch
+        bool failedAsAWhole = false, bool mappingNeedsAttention = false) => status switch
     {
+        ImportStatus.WaitingForApproval when mappingNeedsAttention =>
+            "The column-field assignment needs attention: it has errors, listed under Step 2 (a field it imports into may have been taken off the inventory since it was saved). Correct them and save the mapping: approved as it is, the import would fail with nothing written.",
+        ImportStatus.Failed when mappingNeedsAttention =>
+            Explanation(status, created, updated, nameMapped, failedAsAWhole) +
+            " The column-field assignment needs attention too: correct the errors listed under Step 2 and save the mapping before you approve again.",
         ImportStatus.Failed when failedAsAWhole =>
             "The import could not be run, for a reason that concerns it as a whole, not single rows. No Clients have been created or changed. Please read below.",
         ImportStatus.Incomplete when nameMapped =>

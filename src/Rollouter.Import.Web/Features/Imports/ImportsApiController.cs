@@ -390,7 +390,8 @@ public sealed class ImportsApiController(
                 warnings.AddRange(file.Warnings.Select(w => w.Message));
                 parseOptions = ParseOptionsDto.From(file.Options);
                 sheets = [.. file.Sheets.Select(s => new SheetDto(s.Name, s.Hidden, s.Rows))];
-                if (validation is null && import.Status is ImportStatus.Incomplete)
+                // Also a ready import's: a field its mapping imports into may have been taken off the inventory since.
+                if (validation is null && ImportStatusRules.CanEditMapping(import.Status))
                 {
                     var definition = await InventoryDefinition.LoadAsync(Db, import.InventoryId, cancellationToken);
                     validation = MappingValidation.Validate(mapping, file.Columns, definition);
