@@ -86,6 +86,15 @@ try
         var redirectToAccessDenied = o.Events.OnRedirectToAccessDenied;
         o.Events.OnRedirectToLogin = context =>
         {
+            // A form posted after the session ended (signed out in another tab, expired) was not carried out: the sign-in
+            // page says so (LoginForm.Unsaved). Signing out once more is no change to make again.
+            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+                && context.Request.Path != o.LogoutPath)
+            {
+                context.RedirectUri = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(
+                    context.RedirectUri, LoginForm.UnsavedParameter, "true");
+            }
+
             context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
             return redirectToLogin(context);
         };

@@ -84,6 +84,46 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
         Assert.Equal(0, await SessionCountAsync(id));
     }
 
+    /// <summary>
+    /// QA: a form posted after the session ended (signed out in another tab, expired) was sent to the sign-in page, which
+    /// gave no reason, and after signing in the user found the old values without a word that the change was lost.
+    /// </summary>
+    [Fact]
+    public async Task AFormPostedAfterTheSessionEnded_IsNotSaved_AndTheSignInPageSaysSo()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var laptops = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.Id).SingleAsync());
+        var uploaded = await ImportPagesTests.UploadAsync(browser, laptops, "late.csv",
+            System.Text.Encoding.UTF8.GetBytes($"Name,Department\nLATE-{Guid.NewGuid():N},IT\n"));
+        var path = uploaded.Headers.Location!.OriginalString;
+        var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var page = await browser.GetPageAsync(path);
+        var before = await factory.WithDbAsync(db => db.Imports.Where(i => i.Id == id).Select(i => i.Mapping).SingleAsync());
+        await SignOutAsync(browser);
+
+        // The tab still open posts "Save mapping" with the column taken out of the import.
+        var posted = await browser.PostAsync(path + "/mapping", new FormUrlEncodedContent(
+            [.. page.Form(path + "/mapping").HiddenFields(), new("Columns[0].Target", ""), new("Columns[1].Target", "Department")]));
+
+        AssertSentToSignIn(posted);
+        var signIn = await browser.GetPageAsync(posted.Headers.Location!.PathAndQuery);
+        Assert.Equal("Your session ended, so your last change was not saved; sign in and make it again.",
+            signIn.TestId("session-ended").NormalizedText());
+        Assert.Equal(before, await factory.WithDbAsync(db => db.Imports.Where(i => i.Id == id).Select(i => i.Mapping).SingleAsync()));
+
+        // A wrong password keeps saying it; a page opened (GET) after the session ended says nothing of a change.
+        var wrong = await browser.PostAsync("/account/login", new FormUrlEncodedContent(
+            [.. signIn.Form("/account/login").HiddenFields(), new("Email", "manager@demo.test"), new("Password", "not-it")]));
+        Assert.True((await wrong.ReadPageAsync()).HasTestId("session-ended"));
+        var opened = await browser.GetAsync(path);
+        AssertSentToSignIn(opened);
+        Assert.False((await browser.GetPageAsync(opened.Headers.Location!.PathAndQuery)).HasTestId("session-ended"));
+        // Nor does signing out once more from a page left open.
+        var again = await browser.PostAsync("/account/logout", new FormUrlEncodedContent([new("__RequestVerificationToken", page.AntiforgeryToken())]));
+        AssertSentToSignIn(again);
+        Assert.False((await browser.GetPageAsync(again.Headers.Location!.PathAndQuery)).HasTestId("session-ended"));
+    }
+
     [Fact]
     public async Task SigningOutInOneBrowser_DoesNotEndTheUsersSessionInAnother()
     {

@@ -18,7 +18,8 @@ public sealed class AccountController(
 
     [AllowAnonymous]
     [HttpGet("login")]
-    public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
+    public IActionResult Login(string? returnUrl = null, bool unsaved = false) =>
+        View(new LoginForm { ReturnUrl = returnUrl, Unsaved = unsaved });
 
     [AllowAnonymous]
     [HttpPost("login")]
@@ -187,6 +188,14 @@ public sealed class LoginForm
     public bool RememberMe { get; set; }
 
     public string? ReturnUrl { get; set; }
+
+    /// <summary>
+    /// The sign-in page was reached from a form posted after the session ended (the cookie handler's redirect adds
+    /// <see cref="UnsavedParameter"/> for any request but GET and HEAD): its change was not saved, and the page says so.
+    /// </summary>
+    public bool Unsaved { get; set; }
+
+    public const string UnsavedParameter = "unsaved";
 }
 
 public sealed class PasswordForm
