@@ -279,7 +279,8 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         Assert.False(await DbAsync(db => db.Imports.AnyAsync(i => i.InventoryId == id)));
         Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == monitor || l.TargetClientId == monitor)));
         Assert.False(await DbAsync(db => db.AdvancedLinkMemberships.AnyAsync(m => m.ClientId == monitor)));
-        Assert.Equal(monitorHistory, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor)));
+        // The monitor's link went with the inventory: one entry says so (the link inside the inventory left none).
+        Assert.Equal(monitorHistory + 1, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == monitor)));
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/W11/inventories/{id}")).StatusCode);
         // The monitor's history still says which import changed it, without a link to the deleted import.
         var monitorPage = await manager.GetPageAsync($"/rollouts/W11/clients/{monitor}");
@@ -287,6 +288,62 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             td.NormalizedText().StartsWith($"changed by import #{importId} (deleted with its inventory)", StringComparison.Ordinal)
             && td.QuerySelector("span.text-muted")?.NormalizedText() == "(deleted with its inventory)");
         Assert.DoesNotContain($"/rollouts/W11/imports/{importId}", monitorPage.Links());
+    }
+
+    [Fact]
+    public async Task Delete_LeavesALinkRemovalEntry_OnEachClientOfAnotherInventoryThatWasLinkedToIt()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (desks, chairs) = (Unique("Desks"), Unique("Chairs"));
+        foreach (var name in new[] { desks, chairs })
+        {
+            await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+                await FormAsync(name, await WorkflowIdAsync(), ("Location", 1)));
+        }
+
+        var (desksId, chairsId) = (await InventoryIdAsync(desks), await InventoryIdAsync(chairs));
+        // A name with a quote and a backslash: the entry's JSON is made by the database, and must read back as written.
+        var desk = $"DK \"1\" \\ {desks[^6..]}";
+        var (deskId, otherDeskId, chair1, chair2) = await DbAsync(async db =>
+        {
+            var rollout = await db.Inventories.Where(i => i.Id == desksId).Select(i => i.RolloutId).SingleAsync();
+            var workflow = await db.Inventories.Where(i => i.Id == desksId).Select(i => i.WorkflowId).SingleAsync();
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
+            Client New(int inventory, string name) => new()
+            {
+                InventoryId = inventory, RolloutId = rollout, Name = name, StatusId = status,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            var clients = new[] { New(desksId, desk), New(desksId, $"DK-2 {desks[^6..]}"), New(chairsId, $"CH-1 {chairs[^6..]}"),
+                New(chairsId, $"CH-2 {chairs[^6..]}") };
+            db.Clients.AddRange(clients);
+            await db.SaveChangesAsync();
+            return (clients[0].Id, clients[1].Id, clients[2].Id, clients[3].Id);
+        });
+        var replaces = await DbAsync(db => db.ClientLinkTypes.Where(t => t.OutwardName == "replaces").Select(t => t.Id).SingleAsync());
+        // The desk replaces CH-1 (which reads "is replaced by"), CH-2 replaces the desk, and the desk replaces DK-2 inside Desks.
+        foreach (var (other, reading) in new[] { (chair1, "out"), (chair2, "in"), (otherDeskId, "out") })
+        {
+            var linked = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{deskId}/links",
+                new() { ["otherClientId"] = other.ToString(), ["linkType"] = $"{replaces}:{reading}" }, $"/rollouts/W11/clients/{deskId}");
+            Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+        }
+
+        var entries = await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == chair1 || h.ClientId == chair2));
+
+        var deleted = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{desksId}/delete", []);
+
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        // One entry on each chair, by the manager who deleted the inventory, newest first on the client's page.
+        Assert.Equal(entries + 2, await DbAsync(db => db.ClientHistory.CountAsync(h => h.ClientId == chair1 || h.ClientId == chair2)));
+        foreach (var (chair, reading) in new[] { (chair1, "is replaced by"), (chair2, "replaces") })
+        {
+            var page = await manager.GetPageAsync($"/rollouts/W11/clients/{chair}");
+            Assert.Empty(page.QuerySelectorAll("[data-testid=client-links] li"));
+            var newest = page.TestId("client-history").QuerySelectorAll("tbody tr").First();
+            Assert.Equal("Max Manager", newest.Cell("Who"));
+            Assert.Equal($"Link: {reading} {desk} → (removed with inventory {desks})", newest.Cell("What"));
+        }
     }
 
     [Fact]

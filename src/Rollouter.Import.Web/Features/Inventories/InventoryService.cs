@@ -5,6 +5,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Features.Settings;
 
 namespace Rollouter.Import.Web.Features.Inventories;
@@ -157,8 +158,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken));
 
     /// <summary>
-    /// Deletes the inventory with its clients, their links (also to clients of other inventories), history, and the
-    /// inventory's imports, in one transaction. Refused (a conflict) while one of its imports runs.
+    /// Deletes the inventory with its clients, their links (also to clients of other inventories, each of which gets a
+    /// history entry "Link: … → (removed with inventory …)"), history, and the inventory's imports, in one transaction.
+    /// Refused (a conflict) while one of its imports runs.
     /// </summary>
     public async Task<Result> DeleteAsync(int rolloutId, int inventoryId, int? actorId, CancellationToken cancellationToken)
     {
@@ -181,6 +183,10 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         var clientCount = await clients.CountAsync(cancellationToken);
         var importIds = await db.Imports.Where(i => i.InventoryId == inventoryId).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(cancellationToken);
         var links = db.ClientLinks.Where(l => clients.Contains(l.SourceClientId) || clients.Contains(l.TargetClientId));
+        // The clients of other inventories linked to these keep a history entry saying the link went with the inventory,
+        // as an unlink records it: written before the links go, in this transaction, by one statement.
+        await LinksRemovedWithInventory.RecordAsync(db, rolloutId, inventoryId, inventory.Name, actorId, clock.GetUtcNow(),
+            cancellationToken);
         // Memberships point at clients with a restricting key: they go first, also the partners' of links leaving the inventory.
         await db.AdvancedLinkMemberships.Where(m => links.Select(l => l.Id).Contains(m.ClientLinkId) || clients.Contains(m.ClientId))
             .ExecuteDeleteAsync(cancellationToken);
