@@ -254,7 +254,7 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
         if (foreign != 0)
         {
             var viaW11 = await (await client.GetAsync($"/rollouts/W11/imports/{foreign}")).ReadPageAsync();
-            Assert.Equal($"Import #{foreign} no longer exists in Windows 11 Refresh (it may have been discarded).",
+            Assert.Equal($"Import #{foreign} no longer exists in Windows 11 Refresh (it may have been discarded, or deleted with its inventory).",
                 viaW11.TestId("import-gone").NormalizedText());
         }
     }

@@ -248,6 +248,56 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task StaleLinks_ToAnImportWithoutFailedRows_OrDeletedWithItsInventory_OpenPagesSayingSo_WithTheWayBack()
+    {
+        var other = await RolloutWithKamAsync();
+        var completed = await ImportAsync("admin@demo.test", other, "Desks", $"Name\n{Unique("DESK")}\n", "Completed");
+        var (admin, kam) = (await factory.SignInAsync("admin@demo.test"), await factory.SignInAsync(Kam));
+        var (wizard, review) = ($"/rollouts/{other}/imports/{completed}", $"/reviews/{other}/imports/{completed}");
+
+        // The error report of an import without failed rows (a link kept from when it had failed): the app's page, not a
+        // line of text, saying why, with the way back to the import as each of them sees it.
+        foreach (var (client, path) in new[] { (admin, wizard), (kam, review) })
+        {
+            var response = await client.GetAsync(path + "/error-report");
+
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            var page = await response.ReadPageAsync();
+            Assert.Equal($"No error report for import #{completed}", page.One("h1").NormalizedText());
+            Assert.Equal($"Import {completed} has no failed rows.", page.TestId("download-refused").NormalizedText());
+            Assert.Equal(path, page.Href("import-link"));
+            Assert.NotEmpty(page.NavigationLinks());
+        }
+
+        // The inventory deleted with its import: the reviewer, who may see the rollout, is told as the wizard tells it.
+        int desks;
+        using (var scope = factory.Services.CreateScope())
+        {
+            desks = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories
+                .Where(i => i.Rollout.Identifier == other).Select(i => i.Id).SingleAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await RolloutWebFactory.PostFormAsync(admin, $"/rollouts/{other}/inventories/{desks}/delete", [])).StatusCode);
+        foreach (var path in new[] { review, review + "/error-report", review + "/file" })
+        {
+            var response = await kam.GetAsync(path);
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var page = await response.ReadPageAsync();
+            Assert.Equal($"Import #{completed} no longer exists", page.One("h1").NormalizedText());
+            Assert.Equal($"Import #{completed} no longer exists in Review {other} (it may have been discarded, or deleted with its inventory).",
+                page.TestId("import-gone").NormalizedText());
+            Assert.Equal("/reviews", page.Href("reviews-link"));
+        }
+
+        var report = await (await admin.GetAsync(wizard + "/error-report")).ReadPageAsync();
+        Assert.Equal($"Import #{completed} no longer exists", report.One("h1").NormalizedText());
+        Assert.Equal($"/rollouts/{other}/imports", report.Href("imports-link"));
+    }
+
+    [Fact]
     public async Task Manager_DownloadsTheUploadedFile_FromTheImportPage_ATechnicianIsRefused()
     {
         var csv = $"Name;Department\n{Unique("FILE")};IT\n";

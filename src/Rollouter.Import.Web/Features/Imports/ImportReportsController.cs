@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
-using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -12,7 +11,11 @@ namespace Rollouter.Import.Web.Features.Imports;
 [Route("rollouts/{rollout}")]
 public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle imports, ReportFiles reports) : Controller
 {
-    /// <summary>The failing rows as in the file plus an "Import errors" column (rollout managers and higher).</summary>
+    /// <summary>
+    /// The failing rows as in the file plus an "Import errors" column (rollout managers and higher). A link kept from
+    /// before gets a page: an import without failed rows says so with a link back to it (409), an import deleted since
+    /// "no longer exists" (404).
+    /// </summary>
     [HttpGet("imports/{id:int}/error-report")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
@@ -21,11 +24,11 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
         var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return this.Gone(rollout, id);
         }
 
         var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);
-        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
+        return report.Succeeded ? report.Value.ToResult() : this.ErrorReportRefused(rollout, id, report.Problem);
     }
 
     /// <summary>The inventory's import template; any member of the rollout may download it.</summary>

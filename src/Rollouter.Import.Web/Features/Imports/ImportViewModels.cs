@@ -89,10 +89,20 @@ public sealed record LaterImport(int Id, ImportStatus Status, string FileName, D
 public sealed record ReplacementProposal(string Column, string? Field, string From, string To, int Cells, IReadOnlyList<int> Rows);
 
 /// <summary>
-/// An import the rollout does not hold (any more): discarded in another tab, or never one of this rollout. The page says
-/// so and links to the rollout's imports, which the user may see; it tells nothing about imports of other rollouts.
+/// An import the rollout does not hold (any more): discarded in another tab, deleted with its inventory, or never one of
+/// this rollout. The page says so and links to the rollout's imports, or in the review (<paramref name="Review"/>) to
+/// the reviews, which the user may see; it tells nothing about imports of other rollouts.
 /// </summary>
-public sealed record ImportGone(Rollout Rollout, int Id);
+public sealed record ImportGone(Rollout Rollout, int Id, bool Review = false);
+
+/// <summary>
+/// A download of the import the page offers no more, or never did (an error report of an import without failed rows,
+/// its file no longer readable): the reason, with the way back to the import's page (the review's for a reviewer).
+/// </summary>
+public sealed record ImportDownloadRefused(Rollout Rollout, int Id, string Title, string Message, bool Review = false)
+{
+    public string ImportPath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Id}" : $"/rollouts/{Rollout.Identifier}/imports/{Id}";
+}
 
 /// <summary>"Discard import #N?" or "Revert import #N?": the step explained, with the form that does it (confirmed=true).</summary>
 public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)

@@ -574,11 +574,7 @@ public sealed class ImportsController(
     }
 
     /// <summary>An import this rollout does not hold (any more): 404, saying so, with a link to the rollout's imports.</summary>
-    private ViewResult Gone(int id)
-    {
-        Response.StatusCode = StatusCodes.Status404NotFound;
-        return View("Gone", new ImportGone(RolloutScopedAttribute.Current(HttpContext), id));
-    }
+    private ViewResult Gone(int id) => this.Gone(RolloutScopedAttribute.Current(HttpContext), id);
 
     /// <summary>
     /// Saves the mapping the page showed when Check or Approve was clicked, where it differs from the saved one; a form

@@ -94,7 +94,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
-        return import is null ? NotFound() : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
+        return import is null ? Gone(id) : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
             RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
             column: column, correctionsAfter: correctionsAfter));
     }
@@ -116,14 +116,14 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
         return file.Succeeded ? file.Value.ToResult() : StatusCode(file.Problem.StatusCode());
     }
 
-    /// <summary>The failed rows as in the file plus an "Import errors" column; 409 when no row failed.</summary>
+    /// <summary>The failed rows as in the file plus an "Import errors" column; when no row failed, a page saying so (409).</summary>
     [HttpGet("{rollout}/imports/{id:int}/error-report")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
@@ -131,12 +131,19 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return NotFound();
+            return Gone(id);
         }
 
         var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);
-        return report.Succeeded ? report.Value.ToResult() : StatusCode(report.Problem.StatusCode(), report.Problem.Message);
+        return report.Succeeded ? report.Value.ToResult()
+            : this.ErrorReportRefused(RolloutScopedAttribute.Current(HttpContext), id, report.Problem, review: true);
     }
+
+    /// <summary>
+    /// An import the rollout no longer holds (discarded, deleted with its inventory), for a reviewer who may see the
+    /// rollout: "Import #N no longer exists", as the wizard's page says it, with the way back to the reviews (404).
+    /// </summary>
+    private ViewResult Gone(int id) => this.Gone(RolloutScopedAttribute.Current(HttpContext), id, review: true);
 
     /// <summary>The import of the rollout <see cref="RolloutScopedAttribute"/> let the reviewer into, or null.</summary>
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
