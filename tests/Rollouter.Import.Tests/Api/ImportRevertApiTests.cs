@@ -86,9 +86,20 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
     public async Task Revert_OfAClientChangedByALaterImport_Answers409WithTheConflicts_OnTheApiAndThePage()
     {
         var (client, rolloutId, laptopsId) = await ManagerAsync();
-        var name = Unique("CHG");
-        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},IT\n");
-        await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},HR\n", updateExisting: true);
+        var (name, linked) = (Unique("CHG"), Unique("LNK"));
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},IT\n{linked},IT\n");
+        var laterId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{name},HR\n", updateExisting: true);
+        // Then the manager links the other client to the first: a change by a person, not an import.
+        int clientId, linkedId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            (clientId, linkedId) = (await db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync(),
+                await db.Clients.Where(c => c.Name == linked).Select(c => c.Id).SingleAsync());
+            var replaces = await db.ClientLinkTypes.Where(t => t.OutwardName == "replaces").Select(t => t.Id).SingleAsync();
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/clients/{linkedId}/links",
+                new { otherClientId = clientId, linkTypeId = replaces })).StatusCode);
+        }
 
         var response = await client.PostAsync($"/api/imports/{importId}/revert", null);
 
@@ -96,24 +107,34 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await ApiTestClient.ReadAsync(response);
         Assert.Equal(409, problem["status"]!.GetValue<int>());
-        Assert.StartsWith($"Import {importId} cannot be reverted: 1 client", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith($"Import {importId} cannot be reverted: 2 clients", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!.GetValue<string>());
-        var conflict = problem["conflicts"]!.AsArray().Single()!;
-        using (var scope = factory.Services.CreateScope())
-        {
-            var clientId = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
-                .Where(c => c.Name == name).Select(c => c.Id).SingleAsync();
-            Assert.Equal((clientId, name, "Department", "IT", "HR"), (conflict["clientId"]!.GetValue<int>(),
-                conflict["name"]!.GetValue<string>(), conflict["field"]!.GetValue<string>(),
-                conflict["importValue"]!.GetValue<string>(), conflict["currentValue"]!.GetValue<string>()));
-        }
+        var conflicts = problem["conflicts"]!.AsArray().Select(c => c!).ToList();
+        var department = Assert.Single(conflicts, c => c["field"]!.GetValue<string>() == "Department");
+        Assert.Equal((clientId, name, "IT", "HR"), (department["clientId"]!.GetValue<int>(), department["name"]!.GetValue<string>(),
+            department["importValue"]!.GetValue<string>(), department["currentValue"]!.GetValue<string>()));
+        // Each names who made the value now: the later import (revert it first), or the person who linked the client.
+        Assert.Equal(laterId, department["changedBy"]!["importId"]!.GetValue<int>());
+        Assert.Equal("Max Manager", department["changedBy"]!["user"]!.GetValue<string>());
+        Assert.NotNull(department["changedBy"]!["at"]);
+        var link = Assert.Single(conflicts, c => c["clientId"]!.GetValue<int>() == linkedId);
+        Assert.Equal(("Link", null, $"replaces {name}"), (link["field"]!.GetValue<string>(), link["importValue"]?.GetValue<string>(),
+            link["currentValue"]!.GetValue<string>()));
+        Assert.Null(link["changedBy"]!["importId"]);
+        Assert.Equal("Max Manager", link["changedBy"]!["user"]!.GetValue<string>());
 
         var path = $"/rollouts/W11/imports/{importId}";
         var form = await RolloutWebFactory.PostFormAsync(await factory.SignInAsync("manager@demo.test"), path + "/revert",
             new() { ["confirmed"] = "true" }, path);
         Assert.Equal(HttpStatusCode.Conflict, form.StatusCode);
         var html = await form.ReadPageAsync();
-        Assert.Contains(name, html.TestId("revert-conflicts").NormalizedText());
+        var table = html.TestId("revert-conflicts");
+        var changed = table.RowOf(name);
+        Assert.Equal("Department", changed.Cell("Field"));
+        Assert.Matches($@"^import #{laterId} \(Max Manager\), \d{{4}}-\d\d-\d\d \d\d:\d\d UTC$", changed.Cell("Changed by"));
+        Assert.Equal($"/rollouts/W11/imports/{laterId}", changed.Link($"import #{laterId}").GetAttribute("href"));
+        var linkRow = table.RowOf(linked);
+        Assert.Matches(@"^Max Manager, \d{4}-\d\d-\d\d \d\d:\d\d UTC$", linkRow.Cell("Changed by"));
         Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{importId}")).Status());
         Assert.Equal(1, await ClientCountAsync(name));
     }

@@ -9,9 +9,12 @@ namespace Rollouter.Import.Importing.Reverting;
 
 /// <summary>
 /// A client the import created or changed that was changed since (by a later import, a link, a settings change), so
-/// the revert would throw that change away: the field, the value the import left and the value now.
+/// the revert would throw that change away: the field, the value the import left and the value now, and who made the
+/// value now (<see cref="ChangedBy"/>: the field's last change; for <see cref="ChangedBackField"/> the client's last
+/// change; null for <see cref="UnknownField"/>, which no entry shows).
 /// </summary>
-public sealed record RevertConflict(int ClientId, string Name, string Field, string? ImportValue, string? CurrentValue)
+public sealed record RevertConflict(int ClientId, string Name, string Field, string? ImportValue, string? CurrentValue,
+    RevertConflictChange? ChangedBy = null)
 {
     /// <summary>Field of a conflict whose change left no history entry (its time alone shows it).</summary>
     public const string UnknownField = "(changed without a history entry)";
@@ -21,6 +24,22 @@ public sealed record RevertConflict(int ClientId, string Name, string Field, str
     /// still a change since (decision 0028), but no field shows a value other than the import's.
     /// </summary>
     public const string ChangedBackField = "(changed since, then set back to the import's values)";
+}
+
+/// <summary>
+/// The history entry behind a conflict's value now: the later import that wrote it (<see cref="ImportId"/>, null for a
+/// change made by a person: a link, a settings change), the user the entry names (<see cref="UserId"/> and their
+/// <see cref="User"/> name now; the import's approver for an import) and when. <see cref="ImportExists"/> is false for an
+/// import deleted since with its inventory (its entries stay on linked clients of other inventories): nothing to open.
+/// </summary>
+public sealed record RevertConflictChange(int? ImportId, int? UserId, string? User, DateTimeOffset At)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool ImportExists { get; init; } = true;
+
+    /// <summary>As the job's refusal names it: "import #13" or "Max Manager".</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Label => ImportId is { } id ? $"import #{id}" : User ?? "someone";
 }
 
 /// <summary>How far a running revert is: clients deleted or restored, of the clients the import created or changed.</summary>
@@ -91,6 +110,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             .ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         var later = await counted.AsNoTracking().Where(h => ids.Contains(h.ClientId)).ToListAsync(cancellationToken);
         later = [.. later.Where(h => h.Id > since[h.ClientId]).OrderBy(h => h.Id)];
+        var changedBy = await ChangesAsync(later, cancellationToken);
         var listed = new List<RevertConflict>();
         foreach (var id in ids)
         {
@@ -100,16 +120,19 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             // name), named as the last entry names it.
             var fields = new List<FieldKey>();
             var first = new Dictionary<FieldKey, string?>();
-            var last = new Dictionary<FieldKey, (string Name, string? Value)>();
-            foreach (var change in entries.SelectMany(h => h.Changes))
+            var last = new Dictionary<FieldKey, (string Name, string? Value, long Entry)>();
+            foreach (var entry in entries)
             {
-                var key = FieldKey.Of(change);
-                if (first.TryAdd(key, change.Old))
+                foreach (var change in entry.Changes)
                 {
-                    fields.Add(key);
-                }
+                    var key = FieldKey.Of(change);
+                    if (first.TryAdd(key, change.Old))
+                    {
+                        fields.Add(key);
+                    }
 
-                last[key] = (change.Field, change.New);
+                    last[key] = (change.Field, change.New, entry.Id);
+                }
             }
 
             // A field set back to the value the import left is no conflict of its own: the client's other changes are.
@@ -120,13 +143,34 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             }
             else if (differing.Count == 0)
             {
-                listed.Add(new RevertConflict(id, name, RevertConflict.ChangedBackField, null, null));
+                listed.Add(new RevertConflict(id, name, RevertConflict.ChangedBackField, null, null, changedBy[entries[^1].Id]));
             }
 
-            listed.AddRange(differing.Select(f => new RevertConflict(id, name, last[f].Name, first[f], last[f].Value)));
+            listed.AddRange(differing.Select(f => new RevertConflict(id, name, last[f].Name, first[f], last[f].Value,
+                changedBy[last[f].Entry])));
         }
 
         return (total, listed);
+    }
+
+    /// <summary>
+    /// Who made each of <paramref name="entries"/>, by entry id: the import or the user (by name now) and when. Two small
+    /// queries for the few users and imports they name (the entries are those of the listed clients).
+    /// </summary>
+    private async Task<Dictionary<long, RevertConflictChange>> ChangesAsync(List<ClientHistoryEntry> entries,
+        CancellationToken cancellationToken)
+    {
+        var userIds = entries.Select(h => h.UserId).OfType<int>().Distinct().ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        var importIds = entries.Select(h => h.ImportId).OfType<int>().Distinct().ToList();
+        var imports = (await db.Imports.AsNoTracking().Where(i => importIds.Contains(i.Id)).Select(i => i.Id)
+            .ToListAsync(cancellationToken)).ToHashSet();
+        return entries.ToDictionary(h => h.Id, h => new RevertConflictChange(h.ImportId, h.UserId,
+            h.UserId is { } user ? users.GetValueOrDefault(user) : null, h.At)
+        {
+            ImportExists = h.ImportId is not { } import || imports.Contains(import),
+        });
     }
 
     /// <summary>
@@ -197,7 +241,8 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var listed = ConflictsOf(refused);
             var message = refused.Message + (listed.Count == 0 ? "" : " " + string.Join("; ", listed.Take(10)
-                .Select(c => $"{c.Name}: {c.Field} \"{c.ImportValue}\" → \"{c.CurrentValue}\"")) + (listed.Count > 10 ? "; …" : ""));
+                .Select(c => $"{c.Name}: {c.Field} \"{c.ImportValue}\" → \"{c.CurrentValue}\"" +
+                             (c.ChangedBy is { } by ? $" (by {by.Label})" : ""))) + (listed.Count > 10 ? "; …" : ""));
             await db.Imports.Where(i => i.Id == importId && i.Status == ImportStatus.Completed)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.RevertRequestedAt, (DateTimeOffset?)null)
