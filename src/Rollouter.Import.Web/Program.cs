@@ -84,8 +84,14 @@ try
         // The redirects are absolute, made of the request's Host header: on Rollouter:PublicUrl when it is set.
         var redirectToLogin = o.Events.OnRedirectToLogin;
         var redirectToAccessDenied = o.Events.OnRedirectToAccessDenied;
-        o.Events.OnRedirectToLogin = context =>
+        // An address a page's script polls (ScriptPolled: the import's progress) answers 401 or 403 in JSON instead.
+        o.Events.OnRedirectToLogin = async context =>
         {
+            if (await ScriptPolledAttribute.TryRefuseAsync(context.HttpContext, StatusCodes.Status401Unauthorized))
+            {
+                return;
+            }
+
             // A form posted after the session ended (signed out in another tab, expired) was not carried out: the sign-in
             // page says so (LoginForm.Unsaved). Signing out once more is no change to make again.
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
@@ -96,12 +102,15 @@ try
             }
 
             context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
-            return redirectToLogin(context);
+            await redirectToLogin(context);
         };
-        o.Events.OnRedirectToAccessDenied = context =>
+        o.Events.OnRedirectToAccessDenied = async context =>
         {
-            context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
-            return redirectToAccessDenied(context);
+            if (!await ScriptPolledAttribute.TryRefuseAsync(context.HttpContext, StatusCodes.Status403Forbidden))
+            {
+                context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
+                await redirectToAccessDenied(context);
+            }
         };
     });
     builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);

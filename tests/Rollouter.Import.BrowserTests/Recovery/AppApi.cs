@@ -46,6 +46,16 @@ public sealed class AppApi : IDisposable
             : throw new HttpRequestException($"POST {url} answered {(int)response.StatusCode}: {answer}");
     }
 
+    /// <summary>Puts <paramref name="body"/> as JSON; the answer's JSON (it must succeed).</summary>
+    public async Task<JsonNode> PutAsync(string url, object body)
+    {
+        using var response = await _http.PutAsJsonAsync(url, body);
+        var answer = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode
+            ? JsonNode.Parse(answer)!
+            : throw new HttpRequestException($"PUT {url} answered {(int)response.StatusCode}: {answer}");
+    }
+
     /// <summary>Uploads a CSV into an inventory of a rollout (by identifier and name) and approves it; the import's id.</summary>
     public async Task<int> ApproveCsvAsync(string rollout, string inventory, string csv)
     {

@@ -461,13 +461,17 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         var (_, path) = await UploadCsvAsync("Monitors", $"Name\n{Unique("TECH")}\n");
         var technician = await factory.SignInAsync("technician@demo.test");
 
-        foreach (var page in new[] { Imports, Imports + "/new", path, path + "/progress" })
+        foreach (var page in new[] { Imports, Imports + "/new", path })
         {
             var response = await technician.GetAsync(page);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             Assert.StartsWith("/account/denied", response.Headers.Location!.PathAndQuery);
             Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync(response.Headers.Location)).StatusCode);
         }
+
+        // What the page's script polls answers in JSON, which the script reads: 403, not a redirect to a page.
+        await AssertProblemAsync(await technician.GetAsync(path + "/progress"), HttpStatusCode.Forbidden,
+            "You no longer have access to this: your role does not allow it.");
 
         var denied = await (await technician.GetAsync("/account/denied")).Content.ReadAsStringAsync();
         foreach (var action in new[] { "/mapping", "/check", "/approve" })
@@ -482,6 +486,46 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
             { new StringContent(RolloutWebFactory.AntiforgeryToken(denied)), "__RequestVerificationToken" },
         });
         Assert.StartsWith("/account/denied", upload.Headers.Location!.PathAndQuery);
+    }
+
+    /// <summary>Problem details, as the API answers: the status, <c>application/problem+json</c>, the reason in <c>detail</c>.</summary>
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string detail)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal(detail, problem.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Progress_SignedOutOrNoLongerAllowed_AnswersProblemDetails_WhileThePagesStillRedirect()
+    {
+        var (client, path) = await UploadCsvAsync("Monitors", $"Name\n{Unique("POLL")}\n");
+        var progress = await client.GetAsync(path + "/progress");
+        Assert.Equal(HttpStatusCode.OK, progress.StatusCode);
+        Assert.Equal("application/json", progress.Content.Headers.ContentType?.MediaType);
+
+        // Signed out in another tab: the progress says so in JSON (the script stops); the page still leads to the sign-in.
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await RolloutWebFactory.PostFormAsync(client, "/account/logout", [], formPage: "/rollouts")).StatusCode);
+        await AssertProblemAsync(await client.GetAsync(path + "/progress"), HttpStatusCode.Unauthorized,
+            "You were signed out: sign in again, then reload the page.");
+        var page = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/account/login", page.Headers.Location!.PathAndQuery);
+
+        // An import this rollout does not hold (any more), or a rollout the user is not a member of: 404 in JSON.
+        var manager = await factory.SignInAsync("manager@demo.test");
+        foreach (var gone in new[] { "/rollouts/W11/imports/999999/progress", "/rollouts/SRV/imports/1/progress",
+                     "/reviews/W11/imports/999999/progress" })
+        {
+            var reviewer = gone.StartsWith("/reviews", StringComparison.Ordinal) ? await factory.SignInAsync("kam@demo.test") : manager;
+            await AssertProblemAsync(await reviewer.GetAsync(gone), HttpStatusCode.NotFound,
+                "This no longer exists, or you are no longer a member of its rollout.");
+        }
+
+        Assert.Equal("text/html", (await manager.GetAsync("/rollouts/W11/imports/999999")).Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

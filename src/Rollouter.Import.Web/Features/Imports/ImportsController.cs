@@ -532,8 +532,12 @@ public sealed class ImportsController(
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
-    /// <summary>What the progress bar polls: the running import's rows checked and written, of the total.</summary>
+    /// <summary>
+    /// What the progress bar polls: the running import's rows checked and written, of the total. Its refusals are
+    /// problem details (<see cref="ScriptPolledAttribute"/>: 401 signed out, 403, 404), which the script tells apart.
+    /// </summary>
     [HttpGet("{id:int}/progress")]
+    [ScriptPolled]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);

@@ -172,7 +172,8 @@
         }
     }
 
-    // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done.
+    // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done;
+    // stop, saying why, once the answer says this page cannot follow it any more.
     var card = document.querySelector('[data-progress-url]');
     if (!card) {
         return;
@@ -203,37 +204,114 @@
     function n(count) { return Number(count).toLocaleString('en-US'); }
     // "1 row", "25,000 rows": as ImportNumbers.Count writes them on the server.
     function count(number, one, many) { return n(number) + ' ' + (Number(number) === 1 ? one : many); }
+    // The live region also says, visibly, when the bar cannot follow the import: for good (signed out, no access any
+    // more: stop(), with a link to reload the page) or for now (no connection, the server busy: retrying).
+    function notice(message, reload) {
+        if (!live) {
+            return;
+        }
+
+        live.classList.remove('visually-hidden');
+        live.classList.add('alert', 'alert-warning', 'mt-2', 'mb-0');
+        live.setAttribute('data-state', reload ? 'stopped' : 'retrying');
+        live.textContent = message;
+        if (reload) {
+            var link = document.createElement('a');
+            link.href = window.location.pathname + window.location.search;
+            link.className = 'alert-link';
+            link.textContent = 'reload the page';
+            live.appendChild(link);
+            live.appendChild(document.createTextNode('.'));
+        }
+    }
+
+    function clearNotice() {
+        if (live && live.hasAttribute('data-state')) {
+            live.removeAttribute('data-state');
+            live.classList.remove('alert', 'alert-warning', 'mt-2', 'mb-0');
+            live.classList.add('visually-hidden');
+            live.textContent = '';
+            announced = 0;
+        }
+    }
+
+    // Signed out (in another tab, or the session ended), demoted or taken off the rollout, the import gone: every later
+    // poll would get the same answer, so polling stops and the page says why.
+    function stop() {
+        bar.classList.remove('progress-bar-animated');
+        notice('You were signed out or no longer have access to this import; ', true);
+    }
+
+    // No answer (the network, a server restarting) or the server busy (5xx, 429): tried again later and later (2, 4, 8,
+    // 16, then every 30 seconds), saying so from the third failure in a row on.
+    var failures = 0;
+    function retry(why) {
+        failures++;
+        var delay = Math.min(1000 * Math.pow(2, failures), 30000);
+        if (failures >= 3) {
+            notice(why + ', retrying in ' + (delay / 1000) + ' seconds…', false);
+        }
+
+        setTimeout(poll, delay);
+    }
+
     function poll() {
-        fetch(card.dataset.progressUrl, { headers: { 'Accept': 'application/json' }, cache: 'no-store' })
-            .then(function (response) { return response.json(); })
-            .then(function (progress) {
-                if (progress.done) {
-                    keepMessage();
-                    keepOutcomeFocus();
-                    window.location.reload();
-                    return;
-                }
+        // redirect: 'manual': a redirect (to the sign-in page) is not followed but seen as one (an opaque redirect).
+        fetch(card.dataset.progressUrl, {
+            headers: { 'Accept': 'application/json' }, cache: 'no-store', credentials: 'same-origin', redirect: 'manual',
+        }).then(function (response) {
+            if (response.type === 'opaqueredirect' || response.redirected
+                || [401, 403, 404, 410].indexOf(response.status) >= 0) {
+                stop();
+                return;
+            }
 
-                var total = Math.max(progress.total, 1);
-                if (progress.reverting) {
-                    show(Math.round(100 * progress.reverted / total), progress.total > 0
-                        ? n(progress.reverted) + ' of ' + count(progress.total, 'client', 'clients') + ' reverted'
-                        : 'The import is being reverted…');
-                    setTimeout(poll, 1000);
-                    return;
-                }
+            if (!response.ok) {
+                retry('The server is busy');
+                return;
+            }
 
-                // Once a row failed nothing is written: what is left is checking the rest.
-                var percent = progress.failed > 0
-                    ? Math.round(100 * progress.checked / total)
-                    : Math.round(100 * (progress.checked + progress.written) / (2 * total));
-                show(percent, (progress.failed > 0
-                    ? n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.failed) + ' failed; nothing will be written'
-                    : n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.written) + ' written') +
-                    (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : ''));
-                setTimeout(poll, 1000);
-            })
-            .catch(function () { setTimeout(poll, 1000); });
+            // Not JSON (a sign-in or error page, a proxy's page): not this import's progress.
+            if ((response.headers.get('Content-Type') || '').indexOf('json') < 0) {
+                stop();
+                return;
+            }
+
+            return response.json().then(followed, function () { retry('Connection lost'); });
+        }, function () {
+            retry('Connection lost');
+        });
+    }
+
+    // An answer with the progress: the bar moves (or the page reloads once the run has ended).
+    function followed(progress) {
+        failures = 0;
+        clearNotice();
+        if (progress.done) {
+            keepMessage();
+            keepOutcomeFocus();
+            window.location.reload();
+            return;
+        }
+
+        var total = Math.max(progress.total, 1);
+        if (progress.reverting) {
+            show(Math.round(100 * progress.reverted / total), progress.total > 0
+                ? n(progress.reverted) + ' of ' + count(progress.total, 'client', 'clients') + ' reverted'
+                : 'The import is being reverted…');
+            setTimeout(poll, 1000);
+            return;
+        }
+
+        // Once a row failed nothing is written: what is left is checking the rest.
+        var percent = progress.failed > 0
+            ? Math.round(100 * progress.checked / total)
+            : Math.round(100 * (progress.checked + progress.written) / (2 * total));
+        show(percent, (progress.failed > 0
+            ? n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.failed) + ' failed; nothing will be written'
+            : n(progress.checked) + ' of ' + count(progress.total, 'row', 'rows') + ' checked, ' + n(progress.written) + ' written') +
+            (progress.attempt > 1 ? ' (attempt ' + progress.attempt + ')' : ''));
+        setTimeout(poll, 1000);
     }
 
     setTimeout(poll, 1000);

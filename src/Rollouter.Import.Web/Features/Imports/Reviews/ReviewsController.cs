@@ -99,9 +99,10 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
             column: column, correctionsAfter: correctionsAfter));
     }
 
-    /// <summary>What the page's progress bar polls while the import runs.</summary>
+    /// <summary>What the page's progress bar polls while the import runs; refusals as problem details (<see cref="ScriptPolledAttribute"/>).</summary>
     [HttpGet("{rollout}/imports/{id:int}/progress")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
+    [ScriptPolled]
     public async Task<IActionResult> Progress(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
