@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Rollouter.Import.BrowserTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Rollouter.Import.BrowserTests;
+
+/// <summary>
+/// What a QA pass on small windows (320, 375, 640 and 768 px wide, 1280 px at 200 % zoom), on paper and on a slow
+/// network found: long values that widened whole pages, a failed rows table that hid its reasons, a mapping whose only
+/// control was out of reach on a phone, an upload without feedback. The wizard's app (<see cref="WizardFixture"/>); every
+/// client and import it makes has a unique name.
+/// </summary>
+[Collection(WizardCollection.Name)]
+public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..6].ToUpperInvariant()}";
+
+    /// <summary>QA's file: a 60-character serial number that fails the field's pattern, and an unknown user's 75-character email.</summary>
+    private static readonly string LongSerial = "serial-" + new string('X', 53);
+
+    private static readonly string LongEmail = "an.unknown.user.with.a.very.long.address." + new string('x', 21) + "@example.test";
+
+    private static byte[] LongValuesCsv() => Encoding.UTF8.GetBytes(
+        new ClientFile("Name", "Status", "Serial number", "Client User", "Department")
+            .Row(Unique("QA"), "New", LongSerial, LongEmail, "IT")
+            .Row(Unique("QA"), "New", "SN123456", LongEmail, "IT")
+            .ToCsv());
+
+    private Task<bool> PageScrollsSidewaysAsync() =>
+        Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+
+    /// <summary>The page's width at each window width where it is wider than the window ("320: 739 px"); empty when none is.</summary>
+    private async Task<List<string>> WiderThanTheWindowAsync(params int[] widths)
+    {
+        var wider = new List<string>();
+        foreach (var width in widths)
+        {
+            await Page.SetViewportSizeAsync(width, 800);
+            if (await PageScrollsSidewaysAsync())
+            {
+                wider.Add($"{width}: {await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px");
+            }
+        }
+
+        await Page.SetViewportSizeAsync(1280, 900);
+        return wider;
+    }
+
+    [Fact]
+    public async Task ALongFailingValue_WrapsOnTheCheckTheFailedImportAndThePreview_AtPhoneWidths()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", "Laptops", "long-values.csv", LongValuesCsv());
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Check" }).ClickAsync();
+        await Expect(Page.GetByTestId("check-result")).ToContainTextAsync("2 of 2 rows would fail");
+        Assert.Empty(await WiderThanTheWindowAsync(320, 375, 640));
+        await Step("check");
+
+        await ApproveAsync("Failed");
+        await Expect(Page.GetByTestId("replace-values")).ToContainTextAsync(LongSerial);
+        Assert.Empty(await WiderThanTheWindowAsync(320, 375, 640));
+        await Step("failed");
+
+        var replace = Page.Locator("[data-testid=replacement-form][data-column=D]");
+        await replace.Locator("input[name=To]").FillAsync("clientuser@demo.test");
+        await replace.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Expect(Page.GetByTestId("replacement-count")).ToContainTextAsync(LongEmail);
+        Assert.Empty(await WiderThanTheWindowAsync(320, 375, 640));
+        await Page.SetViewportSizeAsync(375, 667);
+        await Step("preview-at-375");
+    }
+}
