@@ -47,6 +47,41 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         return wider;
     }
 
+    /// <summary>
+    /// Each failing cell of a table (Failed rows, Check) that a reader cannot see without scrolling sideways: its Message
+    /// cell or its correction box past the window's or the table box's right edge; empty when every one is in view.
+    /// </summary>
+    private Task<string[]> FailingCellsOutOfViewAsync(string table) => Page.EvaluateAsync<string[]>(
+        """
+        testId => {
+            const table = document.querySelector(`[data-testid=${testId}]`);
+            const box = table.closest('.table-responsive').getBoundingClientRect();
+            const right = Math.min(box.right, window.innerWidth) + 1;
+            const hidden = [];
+            for (const row of table.querySelectorAll('tbody tr[id], tbody tr:not([class])')) {
+                const message = row.querySelector('[id$=-message]');
+                const editor = row.querySelector('[data-testid=cell-editor] input:not([type=hidden]), [data-testid=cell-editor] select');
+                for (const [name, element] of [['message', message], ['correction', editor]]) {
+                    if (element && element.getBoundingClientRect().right > right) {
+                        hidden.push(`${row.id || 'check'} ${name} ends at ${Math.round(element.getBoundingClientRect().right)} px, the box at ${Math.round(right)} px`);
+                    }
+                }
+            }
+            const scroller = table.closest('.table-responsive');
+            if (scroller.scrollWidth > scroller.clientWidth + 1) {
+                hidden.push(`the table scrolls sideways: ${scroller.scrollWidth} px in ${scroller.clientWidth} px`);
+            }
+            return hidden;
+        }
+        """, table);
+
+    private async Task<string> FailedImportAsync(byte[] csv, string fileName)
+    {
+        await UploadAsync("W11", "Laptops", fileName, csv);
+        await ApproveAsync("Failed");
+        return Page.Url;
+    }
+
     [Fact]
     public async Task ALongFailingValue_WrapsOnTheCheckTheFailedImportAndThePreview_AtPhoneWidths()
     {
@@ -70,5 +105,25 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         Assert.Empty(await WiderThanTheWindowAsync(320, 375, 640));
         await Page.SetViewportSizeAsync(375, 667);
         await Step("preview-at-375");
+    }
+
+    [Fact]
+    public async Task TheFailedRows_ShowEachReasonAndCorrectionBox_At1280AndOnAPhone()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await FailedImportAsync(LongValuesCsv(), "failed-rows.csv");
+
+        await Page.SetViewportSizeAsync(1280, 720);
+        Assert.Empty(await FailingCellsOutOfViewAsync("failed-rows-table"));
+        await Step("at-1280");
+
+        // On a phone each failing cell is a block, every value under its column's name.
+        await Page.SetViewportSizeAsync(375, 667);
+        Assert.Empty(await FailingCellsOutOfViewAsync("failed-rows-table"));
+        Assert.False(await PageScrollsSidewaysAsync());
+        var message = Page.GetByTestId("failed-rows-table").Locator("tbody tr").First.Locator("[id$=-message]");
+        Assert.Equal("\"Message: \"", await message.EvaluateAsync<string>("cell => getComputedStyle(cell, '::before').content"));
+        await Step("at-375");
     }
 }
