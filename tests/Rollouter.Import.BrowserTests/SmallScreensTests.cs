@@ -126,4 +126,30 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         Assert.Equal("\"Message: \"", await message.EvaluateAsync<string>("cell => getComputedStyle(cell, '::before').content"));
         await Step("at-375");
     }
+
+    [Fact]
+    public async Task OnAPhone_EveryColumnsImportInto_IsInView_For45Columns()
+    {
+        var header = new[] { "Name" }.Concat(Enumerable.Range(2, 44).Select(i => $"Column {i} with a header")).ToArray();
+        var file = new ClientFile(header);
+        for (var row = 1; row <= 3; row++)
+        {
+            file.Row([Unique("WIDE"), .. Enumerable.Range(2, 44).Select(i => $"value {row}-{i}")]);
+        }
+
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", "Laptops", "45-columns.csv", Encoding.UTF8.GetBytes(file.ToCsv()));
+        await Page.SetViewportSizeAsync(320, 568);
+
+        var outOfView = await Page.Locator("select[aria-label^='Import column']").EvaluateAllAsync<string[]>(
+            "selects => selects.filter(s => { const r = s.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; })" +
+            ".map(s => `${s.getAttribute('aria-label')}: ${Math.round(s.getBoundingClientRect().left)}–${Math.round(s.getBoundingClientRect().right)} px`)");
+        Assert.Empty(outOfView);
+        Assert.Equal(45, await Page.Locator("select[aria-label^='Import column']").CountAsync());
+        Assert.False(await Page.GetByTestId("mapping").EvaluateAsync<bool>(
+            "table => { const box = table.closest('.table-responsive'); return box.scrollWidth > box.clientWidth + 1; }"));
+        Assert.False(await PageScrollsSidewaysAsync());
+        await Step("mapping-at-320");
+    }
 }
