@@ -152,4 +152,29 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         Assert.False(await PageScrollsSidewaysAsync());
         await Step("mapping-at-320");
     }
+
+    [Fact]
+    public async Task AnUnbrokenDescription_WrapsInItsColumn_AndTheCustomFieldsStayInView()
+    {
+        var name = Unique("DESC");
+        var csv = new ClientFile("Name", "Status", "Department", "Description").Row(name, "New", "IT", new string('D', 160)).ToCsv();
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", "Laptops", "description.csv", Encoding.UTF8.GetBytes(csv));
+        await ApproveAsync("Completed");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Show the clients of Laptops" }).ClickAsync();
+        var row = await SearchClientAsync(name);
+
+        var description = row.Locator("td").Nth(4);
+        await Expect(description).ToHaveTextAsync(new string('D', 160));
+        var box = await description.BoundingBoxAsync();
+        Assert.NotNull(box);
+        // 18rem at 15 px, and the cell's padding.
+        Assert.True(box.Width <= 18 * 15 + 16, $"The description's column is {box.Width:0} px wide.");
+        Assert.True(box.Height < 200, $"The client's row is {box.Height:0} px tall.");
+        Assert.False(await Page.GetByTestId("clients").EvaluateAsync<bool>(
+            "table => { const box = table.closest('.table-responsive'); return box.scrollWidth > box.clientWidth + 1; }"),
+            "The client list scrolls sideways at 1280 px.");
+        await Step("client-list");
+    }
 }
