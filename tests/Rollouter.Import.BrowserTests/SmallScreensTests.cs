@@ -177,4 +177,71 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
             "The client list scrolls sideways at 1280 px.");
         await Step("client-list");
     }
+
+    [Fact]
+    public async Task ASlowUpload_SaysHowFarItIs_AndASecondClickDoesNotStartItAgain()
+    {
+        var fileName = Unique("big").ToLowerInvariant() + ".csv";
+        var file = new ClientFile("Name", "Status", "Description").Rows(1_024, i => [$"{fileName}-{i}", "New", new string('d', 2_000)]);
+        var content = Encoding.UTF8.GetBytes(file.ToCsv());
+        var size = (content.Length / (1024.0 * 1024)).ToString("N1", System.Globalization.CultureInfo.InvariantCulture) + " MB";
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await GoToAsync("/rollouts/W11/imports/new");
+        await Page.GetByLabel("Inventory").SelectOptionAsync(new SelectOptionValue { Label = "Laptops" });
+        await Page.GetByLabel("File (Excel").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = "text/csv", Buffer = content });
+
+        // A slow network: 512 KB/s up, so the 2 MB take seconds.
+        var network = await Page.Context.NewCDPSessionAsync(Page);
+        await network.SendAsync("Network.enable");
+        await network.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = 512 * 1024,
+        });
+        var upload = Page.GetByRole(AriaRole.Button, new() { Name = "Upload" });
+        await upload.ClickAsync();
+
+        var progress = Page.GetByTestId("upload-progress-text");
+        await Expect(progress).ToHaveTextAsync(new Regex($"^Uploading {Regex.Escape(fileName)} \\({Regex.Escape(size)}\\)… ([1-9]|[1-9][0-9]) %$"));
+        await Expect(upload).ToBeDisabledAsync();
+        var bar = Page.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" });
+        await Expect(bar).ToHaveAttributeAsync("aria-valuenow", new Regex("^[1-9][0-9]?$"));
+        await Step("uploading");
+        // A second click (or Enter) while it is sent does not post the form again.
+        await Page.GetByTestId("upload-form").EvaluateAsync("form => form.requestSubmit()");
+
+        await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports/\\d+$"), new() { Timeout = 60_000 });
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Import #" })).ToContainTextAsync(fileName);
+        await network.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = -1,
+        });
+        await Step("uploaded");
+        await GoToAsync("/rollouts/W11/imports");
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = fileName })).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task AnUploadTheServerRefuses_ShowsItsReasons_InTheSharedSummary_WithTheFocus()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await GoToAsync("/rollouts/W11/imports/new");
+        await Page.GetByLabel("File (Excel").SetInputFilesAsync(new FilePayload { Name = "notes.csv", MimeType = "text/csv", Buffer = [] });
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+
+        var summary = Page.GetByTestId("upload-error");
+        await Expect(summary).ToBeVisibleAsync();
+        await Expect(summary).ToBeFocusedAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11/imports/new"));
+        await Step("refused");
+
+        // The form shown with the reasons works as the first: a file chosen again is uploaded.
+        await Page.GetByLabel("File (Excel").SetInputFilesAsync(new FilePayload
+        {
+            Name = "again.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"Name\n{Unique("AGAIN")}\n"),
+        });
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Import #" })).ToContainTextAsync("again.csv");
+    }
 }
