@@ -244,4 +244,36 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         await Page.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Import #" })).ToContainTextAsync("again.csv");
     }
+
+    [Fact]
+    public async Task PrintingAFailedImport_ShowsEveryReason_WithoutTheMenuFormsAndButtons_AndSaysWhereTheWholeListIs()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await FailedImportAsync(LongValuesCsv(), "print.csv");
+
+        // An A4 page's width, printed.
+        await Page.SetViewportSizeAsync(700, 1000);
+        await Page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Expect(Page.Locator("header nav")).ToBeHiddenAsync();
+        Assert.Equal(0, await Page.Locator("main form, main .btn").EvaluateAllAsync<int>(
+            "elements => elements.filter(e => e.getClientRects().length > 0).length"));
+        var clipped = await Page.GetByTestId("failed-rows-table").EvaluateAsync<string[]>(
+            """
+            table => {
+                const box = table.closest('.table-responsive');
+                const right = box.getBoundingClientRect().right + 1;
+                return [...table.querySelectorAll('tbody td')]
+                    .filter(td => td.getBoundingClientRect().right > right || (getComputedStyle(box).overflowX !== 'visible' && box.scrollWidth > box.clientWidth + 1))
+                    .map(td => `${td.closest('tr').id}: ${td.textContent.trim().slice(0, 30)} ends at ${Math.round(td.getBoundingClientRect().right)} px, the page at ${Math.round(right)} px`);
+            }
+            """);
+        Assert.Empty(clipped);
+        await Expect(Page.GetByTestId("failed-rows-print-note")).ToBeVisibleAsync();
+        await Expect(Page.GetByTestId("failed-rows-print-note")).ToContainTextAsync("Download the failed rows (.xlsx)");
+        await Step("printed");
+
+        await Page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await Expect(Page.GetByTestId("failed-rows-print-note")).ToBeHiddenAsync();
+    }
 }
