@@ -187,6 +187,11 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
         Assert.Equal(("Nope", "In Use"), (Fields(form)["From"], Fields(form)["To"]));
     }
 
+    /// <summary>
+    /// QA: after Save the list started at the saved row, so the failed rows before it were gone from the page (behind
+    /// Previous, without a word) while the count said all of them. Every failed row fits on one page here: all are listed,
+    /// the message just above the saved row.
+    /// </summary>
     [Fact]
     public async Task CorrectingACell_LeadsBackToItsRow_WithTheMessageJustAboveIt()
     {
@@ -206,11 +211,14 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
         var status = page.One("#failed-rows-status");
         Assert.Equal(("status", "-1"), (status.GetAttribute("role"), status.GetAttribute("tabindex")));
         Assert.StartsWith("Row 3, column B corrected to", status.NormalizedText(), StringComparison.Ordinal);
-        // The corrected row is the first the list shows under the message; the next editor is row 4's.
+        // Every failed row is listed, row 2 before the one corrected; the message is just above row 3, and the next editor
+        // is row 4's. No page hides a row, and nothing says some are elsewhere.
         var rows = page.TestId("failed-rows-table").QuerySelectorAll("tbody tr");
-        Assert.Equal("failed-3-B", rows[0].Id);
+        Assert.Equal(["failed-2-B", "", "failed-3-B", "failed-4-B"], rows.Select(r => r.GetAttribute("id") ?? ""));
+        Assert.Equal(rows[1], status.Closest("tr"));
         Assert.NotNull(page.GetElementById("failed-4-B")?.QuerySelector("[data-testid=cell-editor]"));
-        Assert.True(page.TestId("errors-previous").IsFollowable());
+        Assert.Null(page.FindTestId("errors-previous"));
+        Assert.Null(page.FindTestId("failed-rows-shown"));
         // Said once, where the reader is: not at the top of the page as well.
         Assert.Empty(page.QuerySelectorAll("main > .alert-success"));
 
@@ -220,6 +228,45 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
         Assert.Equal($"{path}#corrections-status", undone.Headers.Location!.OriginalString);
         var after = await client.GetPageAsync(undone.Headers.Location!.OriginalString);
         Assert.Equal("Row 3, column B: the file's value is used again.", after.One("main > .alert-success").NormalizedText());
+    }
+
+    /// <summary>
+    /// More failed rows than a page holds: the list after Save starts at the saved row, and says how many failed rows come
+    /// before it with the link to them; so does each page after the first.
+    /// </summary>
+    [Fact]
+    public async Task CorrectingACell_InAListLongerThanAPage_SaysHowManyFailedRowsComeBefore()
+    {
+        var csv = new StringBuilder("Name,Status\n");
+        for (var i = 0; i < 55; i++)
+        {
+            csv.Append(Unique("LONG")).Append(",Nope\n");
+        }
+
+        var (client, path, _) = await UploadCsvAsync(csv.ToString(), "long.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        var failed = await client.GetPageAsync(path + "?column=B&last=true");
+        var editor = failed.TestId("failed-rows-table").One("[data-testid=cell-editor][data-row='54'][data-column=B]");
+        var fields = Fields(editor);
+        fields["Value"] = editor.QuerySelectorAll<IHtmlOptionElement>("select[name=Value] option").First(o => o.Value.Length > 0).Value;
+
+        var posted = await RolloutWebFactory.PostFormAsync(client, editor.GetAttribute("action")!, fields, path);
+
+        var page = await client.GetPageAsync(posted.Headers.Location!.OriginalString);
+        var rows = page.TestId("failed-rows-table").QuerySelectorAll("tbody tr[id]");
+        Assert.Equal(["failed-54-B", "failed-55-B", "failed-56-B"], rows.Select(r => r.Id));
+        Assert.StartsWith("Row 54, column B corrected to", page.One("#failed-rows-status").NormalizedText(), StringComparison.Ordinal);
+        var shown = page.TestId("failed-rows-shown");
+        Assert.Equal("Showing rows 54–56; 52 earlier failed rows in column B: Previous", shown.NormalizedText());
+
+        var previous = await client.GetPageAsync(shown.Link("Previous").GetAttribute("href")!);
+        var before = previous.TestId("failed-rows-table").QuerySelectorAll("tbody tr[id]");
+        Assert.Equal(("failed-4-B", "failed-53-B"), (before[0].Id, before[^1].Id));
+        Assert.Equal("Showing rows 4–53; 2 earlier failed rows in column B: Previous", previous.TestId("failed-rows-shown").NormalizedText());
+        var first = await client.GetPageAsync(previous.TestId("failed-rows-shown").Link("Previous").GetAttribute("href")!);
+        Assert.Null(first.FindTestId("failed-rows-shown"));
+        Assert.Equal("failed-2-B", first.TestId("failed-rows-table").QuerySelectorAll("tbody tr[id]")[0].Id);
     }
 
     [Fact]

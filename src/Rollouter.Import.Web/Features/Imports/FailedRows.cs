@@ -45,6 +45,13 @@ public static class FailedRows
     /// <summary>The after= that lists the failed rows from <paramref name="row"/> on (its errors first).</summary>
     public static string From(int row) => string.Create(CultureInfo.InvariantCulture, $"{row}.0");
 
+    /// <summary>The row an after= made by <see cref="From"/> names; null for a pager's cursor or none.</summary>
+    public static int? FromRow(string? after) => after is not null && Parse(after) is (var row, 0) ? row : null;
+
+    /// <summary>How many failed rows (of <paramref name="column"/>, see <see cref="Column"/>) come before <paramref name="row"/>.</summary>
+    public static Task<int> RowsBeforeAsync(RolloutDbContext db, int importId, string? column, int row, CancellationToken cancellationToken) =>
+        Filtered(db, importId, column).Where(e => e.Row < row).Select(e => e.Row).Distinct().CountAsync(cancellationToken);
+
     public static Task<KeysetPage<ImportRowError>> PageAsync(RolloutDbContext db, int importId, string? column, ListPosition position,
         int size, CancellationToken cancellationToken) =>
         KeysetPage<ImportRowError>.ReadAsync(position, size, Cursor, async (read, count) =>

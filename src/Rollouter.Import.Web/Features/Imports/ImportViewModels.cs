@@ -209,6 +209,20 @@ public sealed class ImportPage
     /// <summary>The cursor of the Next link of the failed rows (after=), null on the last page.</summary>
     public string? ErrorsAfter { get; init; }
 
+    /// <summary>
+    /// The row the failed rows were asked to start at (a correction's redirect, <c>after=12.0</c>), or null. When every
+    /// failed row fits on one page they are all listed from the first, and the card's message is shown above that row.
+    /// </summary>
+    public int? ErrorsFromRow { get; init; }
+
+    /// <summary>How many failed rows (in the column filter) come before the first one listed: 0 on the first page.</summary>
+    public int EarlierFailedRows { get; init; }
+
+    /// <summary>The failed rows' Previous page, as the pager links it.</summary>
+    public string? ErrorsPreviousLink => ErrorsBefore is { } before
+        ? ErrorPath(ErrorColumn) + (ErrorColumn is null ? "?" : "&") + "before=" + Uri.EscapeDataString(before) + "#" + FailedRowsAnchor
+        : null;
+
     public string? ErrorColumn { get; init; }
 
     /// <summary>

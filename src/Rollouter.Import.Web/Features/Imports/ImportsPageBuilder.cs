@@ -142,6 +142,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         IReadOnlyList<FailingValue> failingValues = [];
         var total = 0;
         var listed = new FailedRowsListed(0, 0);
+        int? fromRow = null;
+        var earlier = 0;
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
         {
@@ -164,8 +166,21 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                 .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
             total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Count);
             listed = await FailedRows.ListedAsync(db, import, cancellationToken);
+            // Listed from a row on (a correction's redirect, after=12.0) when every failed row fits on one page: all of
+            // them, that row among them, rather than a page that hides the rows before it behind Previous.
+            fromRow = FailedRows.FromRow(rows?.After);
+            if (fromRow is not null && total <= ImportPage.ErrorPageSize)
+            {
+                rows = ListPosition.First;
+            }
+
             errors = await FailedRows.PageAsync(db, import.Id, column, rows ?? ListPosition.First, ImportPage.ErrorPageSize,
                 cancellationToken);
+            // A page after the first says how many failed rows come before it.
+            if (errors.HasPrevious && errors.Items.Count > 0)
+            {
+                earlier = await FailedRows.RowsBeforeAsync(db, import.Id, column, errors.Items[0].Row, cancellationToken);
+            }
         }
 
         if (check is not null)
@@ -225,6 +240,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Listed = listed,
             ErrorsBefore = errors.Previous,
             ErrorsAfter = errors.Next,
+            ErrorsFromRow = fromRow,
+            EarlierFailedRows = earlier,
             ErrorColumn = column,
             Corrections = new CorrectionsDto(corrected, correctionCounts.Replacements == 0 ? []
                 : await ImportCorrections.ReplacementsAsync(db, import.Id, cancellationToken)),
