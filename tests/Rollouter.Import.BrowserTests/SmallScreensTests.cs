@@ -128,6 +128,26 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task TheCorrectionBoxes_HoldAWord_At1024_768_AndAt200PercentZoom()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await FailedImportAsync(LongValuesCsv(), "boxes.csv");
+
+        // 1280 px at 200 % zoom is a 640 px window.
+        foreach (var (width, height) in new[] { (1024, 768), (768, 1024), (640, 360) })
+        {
+            await Page.SetViewportSizeAsync(width, height);
+            var widths = await Page.GetByTestId("failed-rows-table").Locator("[data-testid=cell-editor] input:not([type=hidden]), [data-testid=cell-editor] select")
+                .EvaluateAllAsync<double[]>("boxes => boxes.map(b => b.getBoundingClientRect().width)");
+            Assert.NotEmpty(widths);
+            // 10rem at the app's 15 px: "Scheduled", "N210105" and a serial number are read whole.
+            Assert.All(widths, w => Assert.True(w >= 150, $"At {width} px a correction box is {w:0} px wide: {string.Join(", ", widths.Select(x => x.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))}"));
+            await Step($"at-{width}");
+        }
+    }
+
+    [Fact]
     public async Task OnAPhone_EveryColumnsImportInto_IsInView_For45Columns()
     {
         var header = new[] { "Name" }.Concat(Enumerable.Range(2, 44).Select(i => $"Column {i} with a header")).ToArray();
