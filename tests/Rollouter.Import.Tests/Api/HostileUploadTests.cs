@@ -193,7 +193,7 @@ public sealed class HostileUploadLimitTests(SmallUploadWebFactory factory) : ICl
         var response = await client.PostAsync("/rollouts/W11/imports/new", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("The file is larger than 1 KB, the largest file this installation accepts.",
+        Assert.Equal("The file is larger than 1.0 KB, the largest file this installation accepts.",
             (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());
     }
 

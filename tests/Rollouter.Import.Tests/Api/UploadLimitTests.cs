@@ -23,7 +23,7 @@ public sealed class UploadLimitTests(SmallUploadWebFactory factory) : IClassFixt
         var response = await client.UploadAsync(rolloutId, laptops, "big.csv", csv);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("1 KB", (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
+        Assert.Contains("1.0 KB", (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Created,
             (await client.UploadAsync(rolloutId, laptops, "small.csv", "Name,Department\nSMALL-1,IT\n")).StatusCode);
     }

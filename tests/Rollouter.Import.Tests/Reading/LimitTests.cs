@@ -263,7 +263,7 @@ public sealed class LimitTests : IDisposable
         var problem = files.Problem(path, limits: new ReaderLimits { MaxFileBytes = 1024 });
 
         Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
-        Assert.Contains("at most 1 KB", problem.Message);
+        Assert.Contains("at most 1.0 KB", problem.Message);
     }
 
     [Fact]

@@ -750,7 +750,7 @@ public sealed class ImportPageUploadLimitTests(SmallUploadWebFactory factory) : 
         var response = await ImportPagesTests.UploadAsync(client, laptops, "big.csv", csv);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Contains("1 KB", (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());
+        Assert.Contains("1.0 KB", (await response.ReadPageAsync()).TestId("upload-error").NormalizedText());
         var small = await ImportPagesTests.UploadAsync(client, laptops, "small.csv", "Name,Department\nSMALL-1,IT\n"u8.ToArray());
         Assert.Equal(HttpStatusCode.Redirect, small.StatusCode);
     }

@@ -136,6 +136,29 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, (await api.DeleteAsync($"/api/imports/{id}")).StatusCode);
     }
 
+    /// <summary>
+    /// QA (a first-time user): the File card said "(1,612.3 KB)", "Csv" and "utf-8" where the upload page and File
+    /// settings say "1.6 MB", "CSV" and "UTF-8".
+    /// </summary>
+    [Fact]
+    public async Task FileCard_SaysTheSizeFormatAndEncoding_AsTheRestOfTheAppWritesThem()
+    {
+        var csv = "Name,Description\n" + string.Concat(Enumerable.Range(1, 800).Select(_ => $"{Unique("SIZE")},{new string('d', 2_000)}\n"));
+        var (client, path, _) = await UploadCsvAsync(csv, "size.csv");
+
+        var page = await client.GetPageAsync(path);
+
+        var megabytes = (Encoding.UTF8.GetByteCount(csv) / (1024.0 * 1024)).ToString("N1", System.Globalization.CultureInfo.InvariantCulture);
+        var details = page.TestId("file-details").NormalizedText();
+        Assert.Contains($"File size.csv ({megabytes} MB) Download the uploaded file", details, StringComparison.Ordinal);
+        Assert.Contains("Format CSV", details, StringComparison.Ordinal);
+        Assert.Contains("Encoding UTF-8", details, StringComparison.Ordinal);
+        Assert.Equal($"({megabytes} MB)", page.TestId("file-size").NormalizedText());
+        Assert.Equal("CSV", page.TestId("file-format").NormalizedText());
+        Assert.Equal("UTF-8", page.TestId("file-encoding").NormalizedText());
+        Assert.Equal("UTF-8", page.One("#Encoding").SelectedOption()?.NormalizedText());
+    }
+
     [Fact]
     public async Task Api_DeleteDiscardsAWaitingImport_With204_ButNotForAKeyAccountManagerOrATechnician()
     {

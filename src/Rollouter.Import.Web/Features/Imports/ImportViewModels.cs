@@ -128,6 +128,20 @@ public sealed class ImportPage
 
     public SpreadsheetFormat? Format { get; init; }
 
+    /// <summary>The file's format as the page names it: "CSV", "XLSX", "ODS".</summary>
+    public string FormatName => Format?.ToString().ToUpperInvariant() ?? "";
+
+    /// <summary>The encodings File settings offers (value, name); the File card names the detected one the same way.</summary>
+    public static IReadOnlyList<(string Value, string Name)> Encodings { get; } =
+    [
+        ("utf-8", "UTF-8"), ("utf-16", "UTF-16 (little endian)"), ("utf-16BE", "UTF-16 (big endian)"), ("windows-1252", "Windows-1252"),
+        ("macintosh", "Mac Roman (Excel for Mac)"), ("ibm850", "DOS (code page 850)"),
+    ];
+
+    /// <summary>"UTF-8" for utf-8: an encoding by its name in <see cref="Encodings"/>, another as the reader named it.</summary>
+    public static string EncodingName(string encoding) =>
+        Encodings.FirstOrDefault(e => string.Equals(e.Value, encoding, StringComparison.OrdinalIgnoreCase)).Name ?? encoding;
+
     /// <summary>
     /// The workbook's sheets to choose from (hidden ones left out unless chosen), each with its rows that hold a value;
     /// empty for CSV.

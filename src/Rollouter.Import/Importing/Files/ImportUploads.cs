@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Rollouter.Import.Importing.Reading;
 
@@ -56,7 +55,7 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
     public Problem TooLarge() => Problem.TooLarge(TooLargeMessage);
 
     private string TooLargeMessage =>
-        $"The file is larger than {FormatBytes(limits.MaxFileBytes)}, the largest file this installation accepts.";
+        $"The file is larger than {ByteSizes.Format(limits.MaxFileBytes)}, the largest file this installation accepts.";
 
     public async Task<Result<ReceivedUpload>> ReceiveAsync(Stream upload, CancellationToken cancellationToken)
     {
@@ -107,7 +106,4 @@ public sealed class ImportUploads(string folder, ReaderLimits limits, Func<strin
     /// </summary>
     public int SweepAbandoned() => LocalDisk.SweepAbandoned(folder, "*.upload");
 
-    private static string FormatBytes(long bytes) => bytes >= 1024 * 1024
-        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MB")
-        : bytes >= 1024 ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB") : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
 }

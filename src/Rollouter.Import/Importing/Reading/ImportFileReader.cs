@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Reading.Csv;
 using Rollouter.Import.Importing.Reading.Ods;
 using Rollouter.Import.Importing.Reading.Xls;
@@ -213,10 +213,6 @@ public static class ImportFileReader
     private static OpenResult Fail(FileProblemKind kind, string message) => new(null, new FileProblem(kind, message));
 
     private static FileProblem FileTooLarge(long length, ReaderLimits limits) => new(FileProblemKind.TooLarge,
-        $"The file is {Megabytes(length)}; at most {Megabytes(limits.MaxFileBytes)} can be imported.");
+        $"The file is {ByteSizes.Format(length)}; at most {ByteSizes.Format(limits.MaxFileBytes)} can be imported.");
 
-    internal static string Megabytes(long bytes) =>
-        bytes >= 1024 * 1024
-            ? (bytes / (1024.0 * 1024)).ToString(bytes >= 10L * 1024 * 1024 ? "N0" : "N1", CultureInfo.InvariantCulture) + " MB"
-            : (bytes / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " KB";
 }

@@ -1,4 +1,5 @@
 using System.Xml;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
 
@@ -96,7 +97,7 @@ internal sealed class SharedStrings(Func<Stream> openStream, ReaderLimits limits
     }
 
     private static ImportFileException TooMuchText(ReaderLimits limits) => new(FileProblemKind.TooLarge,
-        $"The workbook holds more text than can be read safely: its shared strings (the text of its cells) take more than {ImportFileReader.Megabytes(limits.MaxSharedStringsBytes)} to read; at most {ImportFileReader.Megabytes(limits.MaxSharedStringsBytes)} are allowed. Delete the sheets and columns the import does not need, or save the sheet as .csv, and upload it again.");
+        $"The workbook holds more text than can be read safely: its shared strings (the text of its cells) take more than {ByteSizes.Format(limits.MaxSharedStringsBytes)} to read; at most {ByteSizes.Format(limits.MaxSharedStringsBytes)} are allowed. Delete the sheets and columns the import does not need, or save the sheet as .csv, and upload it again.");
 
     private void Close()
     {

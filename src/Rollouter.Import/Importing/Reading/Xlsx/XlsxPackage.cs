@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Importing.Reading.Xlsx;
 
@@ -69,7 +70,7 @@ internal sealed class XlsxPackage : IDisposable
         if (total > limits.MaxTotalInflatedBytes)
         {
             throw new ImportFileException(FileProblemKind.TooLarge,
-                $"The workbook unpacks to {ImportFileReader.Megabytes(total)}; at most {ImportFileReader.Megabytes(limits.MaxTotalInflatedBytes)} are allowed.");
+                $"The workbook unpacks to {ByteSizes.Format(total)}; at most {ByteSizes.Format(limits.MaxTotalInflatedBytes)} are allowed.");
         }
     }
 
@@ -173,7 +174,7 @@ internal sealed class XlsxPackage : IDisposable
     private bool IsOpenDocument => !entries.ContainsKey("[Content_Types].xml") && entries.ContainsKey("content.xml");
 
     private ImportFileException PartTooLarge(string part, long size) => new(FileProblemKind.TooLarge,
-        $"The workbook unpacks to more than it can hold safely: its part \"{part}\" is {ImportFileReader.Megabytes(size)}; at most {ImportFileReader.Megabytes(limits.MaxEntryInflatedBytes)} per part are allowed.");
+        $"The workbook unpacks to more than it can hold safely: its part \"{part}\" is {ByteSizes.Format(size)}; at most {ByteSizes.Format(limits.MaxEntryInflatedBytes)} per part are allowed.");
 
     private ImportFileException RatioTooHigh(string part, long ratio) => new(FileProblemKind.TooLarge,
         $"The workbook is compressed suspiciously strongly, as zip bombs are: its part \"{part}\" unpacks to {ratio.ToString("N0", CultureInfo.InvariantCulture)} times its size; at most {limits.MaxCompressionRatio.ToString("N0", CultureInfo.InvariantCulture)} times are allowed.");
