@@ -252,7 +252,7 @@ public sealed class FreshInstallationTests(FreshInstallationFixture fixture, ITe
 
         await ApproveAsync("Completed");
         await Expect(Page.GetByTestId("result")).ToContainTextAsync("3 clients created, 0 updated");
-        await Expect(Page.GetByTestId("status-explanation")).ToContainTextAsync("all Clients have been created");
+        await Expect(Page.GetByTestId("status-explanation")).ToContainTextAsync("all clients have been created");
         await Step("completed");
 
         await Page.GetByRole(AriaRole.Link, new() { Name = "Show the clients of Laptops" }).ClickAsync();

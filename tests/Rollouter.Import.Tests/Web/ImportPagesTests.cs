@@ -223,7 +223,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         var page = await client.GetPageAsync(path);
         Assert.Equal("Incomplete", Status(page));
-        Assert.Contains("It is required to import at least the names of the Clients.", page.Body!.NormalizedText());
+        Assert.Contains("It is required to import at least the names of the clients.", page.Body!.NormalizedText());
         Assert.Equal("", SelectedTarget(page, "A"));
         Assert.DoesNotContain("Approve", page.Actions());
 

@@ -159,6 +159,19 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
         Assert.Equal("UTF-8", page.One("#Encoding").SelectedOption()?.NormalizedText());
     }
 
+    /// <summary>QA: the status lines wrote "Column-Field assignment" and "Clients" where every other line of the page does not.</summary>
+    [Fact]
+    public async Task StatusLines_WriteColumnFieldAssignmentAndClients_AsThePageDoesElsewhere()
+    {
+        var (client, incomplete, _) = await UploadCsvAsync("Something\nx\n", "unmapped.csv");
+        var (_, waiting, _) = await UploadCsvAsync($"Name,Department\n{Unique("CAP")},IT\n", "named.csv");
+
+        Assert.Equal("The second step (column-field assignment) is empty. It is required to import at least the names of the clients.",
+            (await client.GetPageAsync(incomplete)).TestId("status-explanation").NormalizedText());
+        Assert.Equal("The import is ready to be started. After an approval, your file is processed based on your column-field assignment.",
+            (await client.GetPageAsync(waiting)).TestId("status-explanation").NormalizedText());
+    }
+
     [Fact]
     public async Task Api_DeleteDiscardsAWaitingImport_With204_ButNotForAKeyAccountManagerOrATechnician()
     {

@@ -616,18 +616,18 @@ public static class ImportStatusDisplay
             Explanation(status, created, updated, nameMapped, failedAsAWhole) +
             " The column-field assignment needs attention too: correct the errors listed under Step 2 and save the mapping before you approve again.",
         ImportStatus.Failed when failedAsAWhole =>
-            "The import could not be run, for a reason that concerns it as a whole, not single rows. No Clients have been created or changed. Please read below.",
+            "The import could not be run, for a reason that concerns it as a whole, not single rows. No clients have been created or changed. Please read below.",
         ImportStatus.Incomplete when nameMapped =>
             "The column-field assignment has errors, listed under Step 2: correct them and save the mapping to make the import ready for approval.",
         ImportStatus.Completed when created == 0 && updated == 0 =>
             "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.",
-        ImportStatus.Incomplete => "The second step (Column-Field assignment) is empty. It is required to import at least the names of the Clients.",
-        ImportStatus.WaitingForApproval => "The import is ready to be started. After an approval, your file is processed based on your Column-Field assignment.",
+        ImportStatus.Incomplete => "The second step (column-field assignment) is empty. It is required to import at least the names of the clients.",
+        ImportStatus.WaitingForApproval => "The import is ready to be started. After an approval, your file is processed based on your column-field assignment.",
         ImportStatus.InProgress => "Your file is being processed. Depending on the amount of rows, this step can take some time.",
-        ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no Clients have been created. Please read below.",
-        ImportStatus.Completed when created == 0 => "The processing was successfully completed and all Clients have been updated.",
-        ImportStatus.Completed => "The processing was successfully completed and all Clients have been created.",
-        ImportStatus.Reverted => "The import was reverted: the Clients it created were deleted and the values it changed were restored.",
+        ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no clients have been created. Please read below.",
+        ImportStatus.Completed when created == 0 => "The processing was successfully completed and all clients have been updated.",
+        ImportStatus.Completed => "The processing was successfully completed and all clients have been created.",
+        ImportStatus.Reverted => "The import was reverted: the clients it created were deleted and the values it changed were restored.",
         _ => "",
     };
 
