@@ -172,6 +172,24 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
             (await client.GetPageAsync(waiting)).TestId("status-explanation").NormalizedText());
     }
 
+    /// <summary>QA: reverting an import that created clients and updated none spoke of "the values it changed on 0 clients".</summary>
+    [Fact]
+    public async Task RevertOfAnImportThatUpdatedNoClient_SaysOnlyWhatItUndoes()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name,Status,Department\n{Unique("REV")},New,IT\n", "created.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal("Completed", (await api.WaitForResultAsync(id)).Status());
+
+        var question = (await client.GetPageAsync(path + "/revert")).TestId("revert-impact").NormalizedText();
+        var card = (await client.GetPageAsync(path)).TestId("revert-summary").NormalizedText();
+
+        Assert.Equal("The 1 client it created in Laptops is deleted and options it created that no client uses are removed. It is "
+            + "refused, changing nothing, when any of these clients was changed since.", question);
+        Assert.Equal("Takes this import back in one step: the 1 client it created is deleted and options it created that no client "
+            + "uses are removed. It is refused, changing nothing, when any of these clients was changed since.", card);
+    }
+
     [Fact]
     public async Task Api_DeleteDiscardsAWaitingImport_With204_ButNotForAKeyAccountManagerOrATechnician()
     {

@@ -631,6 +631,28 @@ public static class ImportStatusDisplay
         _ => "",
     };
 
+    /// <summary>
+    /// What a revert does, said of what the import did: "the 3 clients it created in Laptops are deleted, the values it
+    /// changed on 2 clients (and on linked clients) are restored, and options it created that no client uses are
+    /// removed"; a part with nothing to undo (no client updated) is left out.
+    /// </summary>
+    public static string RevertImpact(int created, int updated, string? inventory = null)
+    {
+        var parts = new List<string>();
+        if (created > 0)
+        {
+            parts.Add($"the {ImportNumbers.Count(created, "client", "clients")} it created{(inventory is null ? "" : $" in {inventory}")} {(created == 1 ? "is" : "are")} deleted");
+        }
+
+        if (updated > 0)
+        {
+            parts.Add($"the values it changed on {ImportNumbers.Count(updated, "client", "clients")} (and on linked clients) are restored");
+        }
+
+        parts.Add("options it created that no client uses are removed");
+        return parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + (parts.Count > 2 ? "," : "") + " and " + parts[^1];
+    }
+
     public static string Duration(TimeSpan? duration) => duration switch
     {
         null => "",
