@@ -190,6 +190,24 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
             + "uses are removed. It is refused, changing nothing, when any of these clients was changed since.", card);
     }
 
+    /// <summary>QA (a phone): while an import ran, its progress was below the File card, out of the window.</summary>
+    [Fact]
+    public async Task ARunningImport_ShowsItsProgressAboveTheFileCard()
+    {
+        var (client, path, id) = await UploadCsvAsync($"Name\n{Unique("RUN")}\n");
+        using (var scope = factory.Services.CreateScope())
+        {
+            // In Progress without a job: the page as it shows a running import.
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            await db.Imports.Where(i => i.Id == id).ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, ImportStatus.InProgress));
+        }
+
+        var page = await client.GetPageAsync(path);
+
+        var progress = page.TestId("progress-bar");
+        Assert.True(progress.CompareDocumentPosition(page.TestId("file-details")).HasFlag(AngleSharp.Dom.DocumentPositions.Following));
+    }
+
     [Fact]
     public async Task Api_DeleteDiscardsAWaitingImport_With204_ButNotForAKeyAccountManagerOrATechnician()
     {
