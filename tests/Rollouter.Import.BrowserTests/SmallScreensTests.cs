@@ -296,4 +296,18 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         await Page.EmulateMediaAsync(new() { Media = Media.Screen });
         await Expect(Page.GetByTestId("failed-rows-print-note")).ToBeHiddenAsync();
     }
+
+    [Fact]
+    public async Task At768Pixels_TheFileCardsLabels_KeepToOneLine()
+    {
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync("W11", "Laptops", "labels.csv", Encoding.UTF8.GetBytes($"Name,Status\n{Unique("LBL")},New\n"));
+        await Page.SetViewportSizeAsync(768, 1024);
+
+        var wrapped = await Page.GetByTestId("file-details").Locator("dt").EvaluateAllAsync<string[]>(
+            "labels => labels.filter(l => l.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(l).lineHeight)).map(l => l.textContent)");
+        Assert.Empty(wrapped);
+        await Step("file-card-at-768");
+    }
 }
