@@ -138,6 +138,49 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         Assert.Equal(["=1+1", "+cmd", "-2", "@SUM(A1)"], descriptions);
     }
 
+    /// <summary>
+    /// Leftover of decision 0054: a partial report's note (its first row, in the Row column alone) was counted among the
+    /// rows of the report uploaded again ("100,001 rows", and a progress that never reached its total) though the
+    /// import skipped it. The rows shown, checked and run are the report's failed rows.
+    /// </summary>
+    [Fact]
+    public async Task PartialErrorReport_UploadedAgain_CountsOnlyItsFailedRows_NotItsNote_InTheRowsShownCheckedAndRun()
+    {
+        var (client, importId, _) = await FailedImportAsync();
+        // As a run leaves an import that failed in more rows than it lists: the report then starts with its note.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s.SetProperty(i => i.FailedRowCount, 150_000));
+        }
+
+        var content = await DownloadAsync(client, $"/api/imports/{importId}/error-report");
+        using (var workbook = Open(content))
+        {
+            var sheet = workbook.Worksheets.First();
+            Assert.StartsWith($"This report holds the first 4 of the 150,000 failed rows of import {importId}", sheet.Cell(2, 1).GetString());
+            Assert.Equal(6, sheet.LastRowUsed().RowNumber());
+        }
+
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var again = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "laptops-errors.xlsx", content));
+
+        Assert.Equal(4, again["rowCount"]!.GetValue<int>());
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var page = await browser.GetPageAsync($"/rollouts/W11/imports/{again.Id()}");
+        Assert.Equal("4", page.TestId("row-count").NormalizedText());
+        var check = await ApiTestClient.ReadAsync(await client.PostAsync($"/api/imports/{again.Id()}/check", null));
+        Assert.Equal(4, check["rowCount"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{again.Id()}/approve", null)).StatusCode);
+        var result = await client.WaitForResultAsync(again.Id());
+        Assert.Equal("Failed", result.Status());
+        Assert.Equal((4, 4), (result["progress"]!["processed"]!.GetValue<int>(), result["progress"]!["total"]!.GetValue<int>()));
+        // The rows listed are the report's own, by their row numbers in the report (the note's row 2 is not one of them).
+        var errors = await client.GetJsonAsync($"/api/imports/{again.Id()}/errors?pageSize=100");
+        Assert.Equal([3, 4, 5, 6], errors["items"]!.AsArray().Select(e => e!["row"]!.GetValue<int>()).Distinct());
+    }
+
     [Fact]
     public async Task ErrorReport_OfCellsWithHalfASurrogatePairOrUFFFE_ShowsU_FFFDWhereTheyWere_AsTheMessageDoes()
     {

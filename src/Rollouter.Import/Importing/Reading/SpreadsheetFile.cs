@@ -16,6 +16,9 @@ public sealed class SpreadsheetFile : IDisposable
     private readonly RowSnapshot header;
     private readonly int minimumWidth;
     private readonly IReadOnlyList<FileWarning> openingWarnings;
+
+    // An error report's own columns (its Row and Import errors), null for another file: see OnlyReportColumns.
+    private readonly bool[]? reportColumns;
     private int width;
 
     private SpreadsheetFile(OpenedSheet opened, string fileName, ReaderLimits limits, RowSnapshot header, int minimumWidth,
@@ -25,6 +28,7 @@ public sealed class SpreadsheetFile : IDisposable
         this.header = header;
         this.minimumWidth = minimumWidth;
         this.openingWarnings = openingWarnings;
+        reportColumns = ReportColumns(header);
         source = opened.Source;
         FileName = fileName;
         Limits = limits;
@@ -69,7 +73,8 @@ public sealed class SpreadsheetFile : IDisposable
 
     /// <summary>
     /// Streams the data rows below the header: empty rows skipped, hidden rows skipped unless
-    /// <see cref="ParseOptions.IncludeHiddenRows"/>. Throws only <see cref="ImportFileException"/> (damaged content
+    /// <see cref="ParseOptions.IncludeHiddenRows"/>, and in an error report a row holding nothing but the report's own
+    /// columns (its note, see <see cref="OnlyReportColumns"/>). Throws only <see cref="ImportFileException"/> (damaged content
     /// found mid-stream, more rows than <see cref="ReaderLimits.MaxRows"/>, undecodable bytes), after yielding the
     /// rows before the problem: a caller that writes must therefore consume every row before writing.
     /// </summary>
@@ -78,7 +83,8 @@ public sealed class SpreadsheetFile : IDisposable
         var count = 0;
         foreach (var raw in Guarded(source.ReadRaw(width)))
         {
-            if (raw.Number <= HeaderRow || !IsData(raw, Options.IncludeHiddenRows) || opened.TotalsRows.ContainsKey(raw.Number))
+            if (raw.Number <= HeaderRow || !IsData(raw, Options.IncludeHiddenRows) || opened.TotalsRows.ContainsKey(raw.Number)
+                || OnlyReportColumns(reportColumns, raw.MaxColumn, raw.Cells))
             {
                 continue;
             }
@@ -112,7 +118,8 @@ public sealed class SpreadsheetFile : IDisposable
         var open = Enumerable.Range(0, known).Count(c => !named[c]);
         foreach (var raw in Guarded(source.ReadRaw(Limits.MaxColumns + 1)))
         {
-            if (raw.Number <= HeaderRow || !IsData(raw, include) || opened.TotalsRows.ContainsKey(raw.Number))
+            if (raw.Number <= HeaderRow || !IsData(raw, include) || opened.TotalsRows.ContainsKey(raw.Number)
+                || OnlyReportColumns(reportColumns, raw.MaxColumn, raw.Cells))
             {
                 continue;
             }
@@ -324,7 +331,8 @@ public sealed class SpreadsheetFile : IDisposable
 
         void Keep(RowSnapshot row)
         {
-            if (opened.TotalsRows.ContainsKey(row.Number))
+            if (opened.TotalsRows.ContainsKey(row.Number)
+                || (header is { } named && OnlyReportColumns(ReportColumns(named), row.MaxColumn, row.Cells)))
             {
                 return;
             }
@@ -479,6 +487,52 @@ public sealed class SpreadsheetFile : IDisposable
         }
 
         return columns;
+    }
+
+    /// <summary>
+    /// The columns of an error report that are not the file's (<see cref="Reports.ErrorReport.RowHeader"/> and
+    /// <see cref="Reports.ErrorReport.ErrorsHeader"/>), recognised by their labels as the automatic mapping recognises
+    /// them; null when the file is not an error report (it has no <see cref="Reports.ErrorReport.ErrorsHeader"/> column).
+    /// </summary>
+    private static bool[]? ReportColumns(RowSnapshot header)
+    {
+        var columns = LabelColumns(header.Cells, header.MaxColumn + 1);
+        if (!columns.Any(c => c.Header == Reports.ErrorReport.ErrorsHeader))
+        {
+            return null;
+        }
+
+        var own = new bool[columns.Count];
+        foreach (var column in columns)
+        {
+            own[column.Index] = column.Header is Reports.ErrorReport.ErrorsHeader or Reports.ErrorReport.RowHeader;
+        }
+
+        return own;
+    }
+
+    /// <summary>
+    /// Whether a row of an error report holds nothing but the report's own columns (<paramref name="reportColumns"/>):
+    /// the note a partial report starts with (decision 0054), or a row whose every cell of the file was cleared. It holds
+    /// nothing of the file, so it is no data row: not counted, not checked, not sampled, and the rows an upload of the
+    /// report counts are the rows its import checks.
+    /// </summary>
+    private static bool OnlyReportColumns(bool[]? reportColumns, int maxColumn, IEnumerable<RawCell> cells)
+    {
+        if (reportColumns is null || maxColumn >= reportColumns.Length)
+        {
+            return false;
+        }
+
+        foreach (var cell in cells)
+        {
+            if ((cell.IsError || !string.IsNullOrWhiteSpace(cell.Text)) && (cell.Column >= reportColumns.Length || !reportColumns[cell.Column]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsData(RawRow raw, bool includeHidden) => raw.MaxColumn >= 0 && (includeHidden || !raw.Hidden);

@@ -14,7 +14,8 @@ namespace Rollouter.Import.Importing.Reports;
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
 /// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
 /// When the import lists only some of its failed rows, a note first below the header says so, in the
-/// <see cref="RowHeader"/> column alone: a row whose mapped cells are all empty, which an import skips.
+/// <see cref="RowHeader"/> column alone: a row holding nothing of the file, which the reader does not give as a data row
+/// (<see cref="SpreadsheetFile.ReadRows"/>), so the report uploaded again counts, checks and runs only its failed rows.
 /// </summary>
 public static class ErrorReport
 {
