@@ -380,11 +380,14 @@ public sealed class ImportProcessor(
             $"Name \"{c.Name}\" was taken by another import or user while this import was running.")), cancellationToken);
 
         import.FailedRowCount = e.RowCount;
-        return await FailAsync(import,
-            "Another import or user created clients with names from this file while it was being written. " +
-            "The import was cancelled and no clients have been created or changed." +
+        return await FailAsync(import, NamesTakenFailure +
             (e.Conflicts.Count < e.RowCount ? " " + PartialRace(e.Conflicts.Count, e.RowCount) : ""));
     }
+
+    /// <summary>The failure when names of the file were taken between the run's check and its write.</summary>
+    public const string NamesTakenFailure =
+        "Another import or user created clients with names from this file while it was being written. " +
+        "The import was cancelled and no clients have been created or changed.";
 
     /// <summary>The failure when clients the file updates were deleted between the run's check and its write.</summary>
     public const string ClientsDeletedFailure =
@@ -439,6 +442,17 @@ public sealed class ImportProcessor(
             $"Only the first {listedRows:N0} of the {rows:N0} failed rows are listed (an import lists at most ")
         + string.Create(CultureInfo.InvariantCulture,
             $"{ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors); the others failed the same way.");
+
+    /// <summary>
+    /// What failed a Failed import's rows, by the message its run left (<see cref="NamesTakenFailure"/>,
+    /// <see cref="ClientsDeletedFailure"/>, or anything else: the check), so that what the page and the error report
+    /// advise fits it.
+    /// </summary>
+    public static FailedRowsCause CauseOf(string? failureMessage) =>
+        failureMessage is null ? FailedRowsCause.Check
+        : failureMessage.StartsWith(ClientsDeletedFailure, StringComparison.Ordinal) ? FailedRowsCause.ClientsDeleted
+        : failureMessage.StartsWith(NamesTakenFailure, StringComparison.Ordinal) ? FailedRowsCause.NamesTaken
+        : FailedRowsCause.Check;
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
 

@@ -89,3 +89,78 @@ public abstract partial class ImportPagesTests
         Assert.True(recovery.CompareDocumentPosition(page.TestId("check")).HasFlag(DocumentPositions.Following));
     }
 }
+
+/// <summary>What a partial list of failed rows advises, on the page and in the error report (decisions 0054 and 0055).</summary>
+public abstract partial class ImportPagesTests
+{
+    /// <summary>The run's failure (null: the check's own message), the page's advice and the report's.</summary>
+    public static TheoryData<string?, string, string> PartialListAdvice => new()
+    {
+        {
+            null,
+            "Correct these and approve again to see the rest.",
+            "The other rows failed too: correct these (on the import's page or in your file) and import again, and the next run lists the rest."
+        },
+        {
+            Rollouter.Import.Importing.ImportProcessor.ClientsDeletedFailure,
+            "The others failed the same way, and nothing in the file needs correcting: check the import again to see which " +
+            "rows now create new clients, then approve it if that is what you want.",
+            "The other rows failed the same way: the clients they update were deleted (by a revert or a user) while the import " +
+            "ran, and nothing in the file needs correcting. Check the import again on its page to see which rows now create " +
+            "new clients, then approve it if that is what you want."
+        },
+        {
+            "Another import or user created clients with names from this file while it was being written. The import " +
+            "was cancelled and no clients have been created or changed.",
+            "The others failed the same way: check the import again, which reads every row against the clients as they are " +
+            "now and lists each name that is taken.",
+            "The other rows failed the same way: another import or user took their names while the import ran. Check the " +
+            "import again on its page: it reads every row against the clients as they are now and lists each name that is taken."
+        },
+    };
+
+    /// <summary>
+    /// Leftover of decision 0055: an import failed by clients deleted meanwhile, past the rows it lists, said "Correct
+    /// these and approve again to see the rest" above its failed rows, and its report "correct these … and import
+    /// again", though nothing in the file is wrong: checked again, the rows create their clients anew. Names taken
+    /// meanwhile likewise need a Check, which lists the names taken now, rather than a correction of the rows listed.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PartialListAdvice))]
+    public async Task PartialListOfFailedRows_AdvisesWhatFitsWhatFailedThem_OnThePageAndInTheReport(
+        string? failure, string pageAdvice, string reportAdvice)
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Machine,Phase\n{Unique("PART")},Nope\n", "partial.csv");
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+        }, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+        var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        // The run's outcome as ImportProcessor leaves it past the rows it lists: 150,000 rows failed, 1 listed.
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Rollouter.Import.Data.RolloutDbContext>();
+            var imports = db.Imports.Where(i => i.Id == id);
+            await imports.ExecuteUpdateAsync(s => s.SetProperty(i => i.FailedRowCount, 150_000));
+            if (failure is not null)
+            {
+                await imports.ExecuteUpdateAsync(s => s.SetProperty(i => i.FailureMessage,
+                    failure + " " + Rollouter.Import.Importing.ImportProcessor.PartialRace(1, 150_000)));
+            }
+        }
+
+        var page = await client.GetPageAsync(path);
+
+        Assert.Equal("Only the first 1 of the 150,000 failed rows are listed: an import lists at most 100,000 failed rows " +
+                     $"and 1,000,000 errors. {pageAdvice} The counts below are of the rows listed.",
+            page.TestId("failed-rows-partial").NormalizedText());
+        var report = await client.GetAsync(path + "/error-report");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        using var workbook = new ClosedXML.Excel.XLWorkbook(await report.Content.ReadAsStreamAsync());
+        Assert.Equal($"This report holds the first 1 of the 150,000 failed rows of import {id}: an import lists at most " +
+                     $"100,000 failed rows and 1,000,000 errors. {reportAdvice}", workbook.Worksheets.First().Cell(2, 1).GetString());
+    }
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Infrastructure;
 
@@ -24,7 +25,7 @@ public static class FailedRows
         ArgumentNullException.ThrowIfNull(import);
         var listed = await db.ImportRowErrors.Where(e => e.ImportId == import.Id).Select(e => e.Row).Distinct()
             .CountAsync(cancellationToken);
-        return new FailedRowsListed(Math.Max(import.FailedRowCount, listed), listed);
+        return new FailedRowsListed(Math.Max(import.FailedRowCount, listed), listed, ImportProcessor.CauseOf(import.FailureMessage));
     }
 
     /// <summary>A column letter as the filter compares it ("b " → "B"); null for no filter.</summary>
@@ -95,8 +96,11 @@ public static class FailedRows
             ? (r, i) : null;
 }
 
-/// <summary>An import's failed rows (<see cref="FailedRows"/>) and how many of them are listed.</summary>
-public sealed record FailedRowsListed(int FailedRows, int ListedRows)
+/// <summary>
+/// An import's failed rows (<see cref="FailedRows"/>), how many of them are listed, and what failed them (the advice
+/// given when the list is partial differs: rows the check failed are corrected, rows of a write's race are checked again).
+/// </summary>
+public sealed record FailedRowsListed(int FailedRows, int ListedRows, FailedRowsCause Cause = FailedRowsCause.Check)
 {
     /// <summary>Whether the list holds every failed row.</summary>
     public bool Complete => ListedRows >= FailedRows;
@@ -104,8 +108,28 @@ public sealed record FailedRowsListed(int FailedRows, int ListedRows)
     /// <summary>"the first 100,000 of the 150,000 failed rows".</summary>
     public string Part => string.Create(CultureInfo.InvariantCulture, $"the first {ListedRows:N0} of the {FailedRows:N0} failed rows");
 
-    /// <summary>Why the list is partial, and what to do, for the page and the error report.</summary>
+    /// <summary>Why the list is partial, and what to do, for the page.</summary>
     public string Note => string.Create(CultureInfo.InvariantCulture,
         $"Only {Part} are listed: an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and " +
-        $"{ImportChecker.MaxListedErrors:N0} errors. Correct these and approve again to see the rest.");
+        $"{ImportChecker.MaxListedErrors:N0} errors. ") + Cause switch
+    {
+        FailedRowsCause.ClientsDeleted => "The others failed the same way, and nothing in the file needs correcting: check the " +
+            "import again to see which rows now create new clients, then approve it if that is what you want.",
+        FailedRowsCause.NamesTaken => "The others failed the same way: check the import again, which reads every row against " +
+            "the clients as they are now and lists each name that is taken.",
+        _ => "Correct these and approve again to see the rest.",
+    };
+
+    /// <summary>The same, as the first row of the error report of import <paramref name="importId"/> says it.</summary>
+    public string ReportNote(int importId) => string.Create(CultureInfo.InvariantCulture,
+        $"This report holds {Part} of import {importId}: an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors. ") + Cause switch
+    {
+        FailedRowsCause.ClientsDeleted => "The other rows failed the same way: the clients they update were deleted (by a revert " +
+            "or a user) while the import ran, and nothing in the file needs correcting. Check the import again on its page to " +
+            "see which rows now create new clients, then approve it if that is what you want.",
+        FailedRowsCause.NamesTaken => "The other rows failed the same way: another import or user took their names while the " +
+            "import ran. Check the import again on its page: it reads every row against the clients as they are now and " +
+            "lists each name that is taken.",
+        _ => "The other rows failed too: correct these (on the import's page or in your file) and import again, and the next run lists the rest.",
+    };
 }

@@ -45,10 +45,7 @@ public static class ImportReports
 
         // A report of only some of the failed rows says so, lest the rest be taken for imported once these are.
         var listed = await FailedRows.ListedAsync(db, import, cancellationToken);
-        var note = listed.Complete ? null
-            : string.Create(CultureInfo.InvariantCulture,
-                $"This report holds {listed.Part} of import {import.Id}: an import lists at most {ImportChecker.MaxListedRows:N0} failed rows and {ImportChecker.MaxListedErrors:N0} errors. ")
-              + "The other rows failed too: correct these (on the import's page or in your file) and import again, and the next run lists the rest.";
+        var note = listed.Complete ? null : listed.ReportNote(import.Id);
         var opened = await imports.OpenFileAsync(import, cancellationToken);
         if (!opened.Succeeded)
         {
