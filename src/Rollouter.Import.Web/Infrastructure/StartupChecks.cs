@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -56,7 +58,12 @@ public static partial class StartupChecks
         }
 
         CheckLogging(configuration, dataFolder, problems);
+        var beforeAddresses = problems.Count;
         CheckAddresses(configuration, problems);
+        if (problems.Count == beforeAddresses)
+        {
+            CheckCertificates(configuration, contentRoot, problems);
+        }
         if (configuration[ApiTokens.SigningKeySetting] is { } key && !string.IsNullOrWhiteSpace(key)
             && ApiTokens.KeyProblem(key) is { } keyProblem)
         {
@@ -122,6 +129,10 @@ public static partial class StartupChecks
         // Kestrel could not listen: another process has the port.
         IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } e =>
             e.Message + " Another process listens there: stop it, or set another address (ASPNETCORE_URLS or --urls).",
+        // An https address without a certificate that CheckCertificates took for there (a development certificate that
+        // Kestrel finds out of date): Kestrel's own words advise `dotnet dev-certs`, which is for development.
+        InvalidOperationException e when e.Message.StartsWith(KestrelNoCertificate, StringComparison.Ordinal) =>
+            "Kestrel found no certificate for an https address to listen on" + ConfigureCertificate,
         _ => null,
     };
 
@@ -393,6 +404,118 @@ public static partial class StartupChecks
         }
 
         return parsed.PathBase.Length > 0 ? "which has a path (the app is served at the root of its address)" : null;
+    }
+
+    /// <summary>How Kestrel's refusal of an https address without a certificate begins.</summary>
+    private const string KestrelNoCertificate = "Unable to configure HTTPS endpoint.";
+
+    /// <summary>What an https address without a certificate is told to configure.</summary>
+    private const string ConfigureCertificate =
+        ": set Kestrel:Certificates:Default:Path to the certificate's .pfx file and Kestrel:Certificates:Default:Password " +
+        "to its password (or Path to a .pem certificate and Kestrel:Certificates:Default:KeyPath to its key), or listen " +
+        "on http behind a reverse proxy that holds the certificate (see docs/operations.md, HTTPS).";
+
+    /// <summary>The extension that marks ASP.NET Core's development certificate (<c>dotnet dev-certs https</c>).</summary>
+    private const string DevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
+
+    /// <summary>
+    /// An https address to listen on needs a certificate: the default one (Kestrel:Certificates:Default), the
+    /// endpoint's own (Kestrel:Endpoints:NAME:Certificate), or, as Kestrel falls back on it, the user's ASP.NET Core
+    /// development certificate. Without one Kestrel refused the address only once the database was set up, with its
+    /// exception, its stack trace and the advice to run <c>dotnet dev-certs</c>. A certificate file that is configured
+    /// and not there is named too: Kestrel loads the default certificate whatever the addresses, and failed the same way.
+    /// </summary>
+    private static void CheckCertificates(IConfiguration configuration, string contentRoot, List<string> problems)
+    {
+        var kestrel = configuration.GetSection("Kestrel");
+        var endpoints = kestrel.GetSection("Endpoints").GetChildren().ToList();
+        IEnumerable<IConfigurationSection> certificates =
+            [kestrel.GetSection("Certificates:Default"), .. endpoints.Select(e => e.GetSection("Certificate"))];
+        foreach (var certificate in certificates)
+        {
+            foreach (var file in new[] { certificate.GetSection("Path"), certificate.GetSection("KeyPath") })
+            {
+                if (file.Value is { } path && !string.IsNullOrWhiteSpace(path) && !CertificateFileExists(contentRoot, path))
+                {
+                    problems.Add($"{file.Path} names \"{path}\", which is not a file (a relative path is read from " +
+                        $"{contentRoot}): give the path of the certificate's file as the app's process sees it.");
+                }
+            }
+        }
+
+        var needing = new List<string>();
+        if (endpoints.Count > 0)
+        {
+            // Kestrel listens on its endpoints then, and leaves --urls and the ports aside.
+            needing.AddRange(endpoints
+                .Where(e => e["Url"] is { } url && url.Trim().StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+                            && !HasCertificate(e.GetSection("Certificate")) && !e.GetSection("Sni").Exists())
+                .Select(e => $"{e.Path}:Url is \"{e["Url"]}\""));
+        }
+        else if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
+        {
+            needing.AddRange(urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                .Select(a => $"--urls (or ASPNETCORE_URLS) holds \"{a}\""));
+        }
+        else if (configuration[WebHostDefaults.HttpsPortsKey] is { } ports && !string.IsNullOrWhiteSpace(ports))
+        {
+            needing.Add($"ASPNETCORE_HTTPS_PORTS (the setting {WebHostDefaults.HttpsPortsKey}) holds \"{ports}\"");
+        }
+
+        if (needing.Count == 0 || HasCertificate(kestrel.GetSection("Certificates:Default"))
+            || kestrel.GetSection("Certificates:Development").Exists() || HasDevelopmentCertificate())
+        {
+            return;
+        }
+
+        problems.Add(string.Join("; ", needing) + ", an https address, and no certificate is configured for it (nor has this " +
+            "user an ASP.NET Core development certificate)" + ConfigureCertificate);
+    }
+
+    private static bool HasCertificate(IConfigurationSection certificate) =>
+        !string.IsNullOrWhiteSpace(certificate["Path"]) || !string.IsNullOrWhiteSpace(certificate["Subject"]);
+
+    private static bool CertificateFileExists(string contentRoot, string path)
+    {
+        try
+        {
+            return File.Exists(Path.Combine(contentRoot, path));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Whether the user's certificate store holds a valid ASP.NET Core development certificate with its key, where
+    /// Kestrel looks for one when no certificate is configured (on Linux: ~/.dotnet/corefx/cryptography/x509stores/my).
+    /// </summary>
+    private static bool HasDevelopmentCertificate()
+    {
+        try
+        {
+            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+            var now = DateTime.Now;
+            var found = false;
+            foreach (var certificate in store.Certificates)
+            {
+                using (certificate)
+                {
+                    found |= certificate.NotBefore <= now && now <= certificate.NotAfter && certificate.HasPrivateKey
+                             && certificate.Extensions.Any(e => e.Oid?.Value == DevelopmentCertificateOid);
+                }
+            }
+
+            return found;
+        }
+        catch (CryptographicException)
+        {
+            // No store (the user never had a certificate): nothing to find.
+            return false;
+        }
     }
 
     private static string? CheckDataFolder(RolloutOptions options, string contentRoot, Func<string, Stream>? createFile,
