@@ -127,7 +127,13 @@ try
             o.Filters.Add(new ClientGoneFilter());
             o.Conventions.Add(new ApiResponsesConvention());
         })
-        .AddJsonOptions(o => o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+        .AddJsonOptions(o =>
+        {
+            o.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+            // A member the body does not have (a typo, another call's member) is refused, naming it, not ignored: a
+            // mapping sent as "colums" was saved empty (InvalidRequestBody).
+            o.JsonSerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        })
         .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = InvalidRequestBody.Response);
     builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ProblemClientErrorFactory>();
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

@@ -22,7 +22,14 @@ public sealed record ColumnMappingDto(string Letter, string? Target, UserLookup?
     };
 }
 
-public sealed record MappingDto(bool UpdateExisting, IReadOnlyList<ColumnMappingDto>? Columns)
+/// <summary>
+/// The mapping of <c>PUT /api/imports/{id}/mapping</c>: <c>columns</c> is required (an empty list unmaps every column), so
+/// that a body without it, or with it misspelt, never empties the mapping.
+/// </summary>
+public sealed record MappingDto(bool UpdateExisting,
+    [System.ComponentModel.DataAnnotations.Required(ErrorMessage =
+        "give the columns to map ([{{letter, target, …}}], one entry per column of the file); an empty list maps none.")]
+    IReadOnlyList<ColumnMappingDto>? Columns)
 {
     public static MappingDto From(ImportMapping mapping) => new(mapping.UpdateExisting,
         [.. mapping.Columns.Select(c => new ColumnMappingDto(c.Letter, c.Target, c.Lookup, c.CreateOptions, c.Separator))]);

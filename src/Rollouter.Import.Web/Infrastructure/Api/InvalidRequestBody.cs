@@ -110,6 +110,11 @@ public static partial class InvalidRequestBody
         var message = ErrorText(error);
         // System.Text.Json adds where it stopped reading ("Path: $.role | LineNumber: 0 | BytePositionInLine: 20.").
         message = JsonPosition().Replace(message, "").Trim();
+        if (UnmappedMember().Match(message) is { Success: true } unmapped)
+        {
+            return UnknownMember(key, unmapped.Groups["name"].Value, bodyType);
+        }
+
         if (message.Contains("could not be converted", StringComparison.Ordinal) && TypeAt(bodyType, key) is { } type)
         {
             message = type.IsEnum
@@ -154,6 +159,70 @@ public static partial class InvalidRequestBody
         return type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
     }
 
+    /// <summary>
+    /// A member the body's type does not have (JsonUnmappedMemberHandling.Disallow), said with the members it takes and,
+    /// when one is spelt alike, which one was meant: "colums is not a member of the request body; it takes updateExisting
+    /// and columns (did you mean columns?)."
+    /// </summary>
+    private static string UnknownMember(string key, string name, Type? bodyType)
+    {
+        var field = Field(key);
+        var parentKey = key.EndsWith("." + name, StringComparison.Ordinal) ? key[..^(name.Length + 1)] : "$";
+        var parent = Field(parentKey);
+        var message = $"{field} is not a member of {(parent.Length == 0 ? "the request body" : parent)}";
+        if (TypeAt(bodyType, parentKey) is not { } type || MembersOf(type) is not { Count: > 0 } members)
+        {
+            return message + ".";
+        }
+
+        message += $"; it takes {(members.Count == 1 ? members[0] : string.Join(", ", members.Take(members.Count - 1)) + " and " + members[^1])}";
+        return Meant(name, members) is { } meant ? $"{message} (did you mean {meant}?)." : message + ".";
+    }
+
+    /// <summary>The members a body of <paramref name="type"/> takes, as JSON names them (camelCase), in declaration order.</summary>
+    private static List<string> MembersOf(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0
+                && p.GetCustomAttribute<System.Text.Json.Serialization.JsonIgnoreAttribute>() is null)
+            .Select(p => p.GetCustomAttribute<System.Text.Json.Serialization.JsonPropertyNameAttribute>()?.Name
+                ?? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name))];
+
+    /// <summary>
+    /// The member <paramref name="name"/> was probably meant to be: the same letters and digits whatever their case and
+    /// separators ("update_existing"), or at most two letters apart ("colums", "createOption"); null when none is.
+    /// </summary>
+    private static string? Meant(string name, IReadOnlyList<string> members)
+    {
+        static string Letters(string text) => new([.. text.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+        var letters = Letters(name);
+        return members.FirstOrDefault(m => Letters(m) == letters)
+            ?? members.Select(m => (Member: m, Distance: Distance(Letters(m), letters)))
+                .Where(m => m.Distance <= 2 && m.Distance < letters.Length)
+                .OrderBy(m => m.Distance).Select(m => m.Member).FirstOrDefault();
+    }
+
+    /// <summary>The edit distance of two short texts (insertions, deletions and substitutions).</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     [GeneratedRegex(@"\s*Path: .*$")]
     private static partial Regex JsonPosition();
+
+    [GeneratedRegex("^The JSON property '(?<name>.*)' could not be mapped to any \\.NET member", RegexOptions.Singleline)]
+    private static partial Regex UnmappedMember();
 }
