@@ -123,6 +123,8 @@ try
     builder.Services.AddControllersWithViews(o =>
         {
             o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute());
+            // A form too large or too slow is its 413 or 408 error page, not the antiforgery check's 400.
+            o.Filters.Add(new Rollouter.Import.Web.Infrastructure.Forms.FormReadFirst());
             o.ModelValidatorProviders.Add(new NullElementsValidatorProvider());
             o.Filters.Add(new ClientGoneFilter());
             o.Conventions.Add(new ApiResponsesConvention());
@@ -172,7 +174,11 @@ try
     app.UseWhen(context => ApiProblems.IsApi(context.Request), api =>
     {
         // A disk or database with no room left is a 507 that says so, not "something went wrong".
-        api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StorageFull.StatusCodeOf });
+        // A body too large or too slow is the client's 413 or 408, logged in one line (RequestBodyRefusal).
+        api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = StorageFull.StatusCodeOf, SuppressDiagnosticsCallback = RequestBodyRefusal.SuppressDiagnostics,
+        });
         api.UseStatusCodePages();
     });
     app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
@@ -186,6 +192,7 @@ try
             pages.UseExceptionHandler(new ExceptionHandlerOptions
             {
                 ExceptionHandlingPath = "/error", StatusCodeSelector = StorageFull.StatusCodeOf,
+                SuppressDiagnosticsCallback = RequestBodyRefusal.SuppressDiagnostics,
             });
         }
 

@@ -20,9 +20,10 @@ public sealed class ErrorsController : Controller
         var status = RouteData.Values["status"] as string;
         // The page sends the code it shows as its own status: only the codes of errors (400-599) make a valid status line,
         // anything else under /error/ is a page that does not exist.
-        // Without a status, the exception handler's re-execution: the status it chose (507 for a full disk), else 500.
+        // Without a status, the exception handler's re-execution: the status it chose (507 for a full disk, 413 or 408 for
+        // a form too large or too slow), else 500.
         var code = status is null
-            ? Response.StatusCode is >= 500 and <= 599 ? Response.StatusCode : StatusCodes.Status500InternalServerError
+            ? Response.StatusCode is >= 400 and <= 599 ? Response.StatusCode : StatusCodes.Status500InternalServerError
             : int.TryParse(status, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 400 and <= 599
                 ? parsed
                 : StatusCodes.Status404NotFound;
@@ -46,6 +47,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         403 => "Access denied",
         400 => "Bad request",
         405 => "This address takes a form",
+        408 => "The form came too slowly",
         413 => "File too large",
         429 => "Too many sign-in attempts",
         507 => "No room on the server",
@@ -61,7 +63,8 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         // A post-only address opened in the address bar, reloaded after a redirect, or restored with the session.
         405 => "This address only accepts a form sent from its page, so it cannot be opened on its own (from the address " +
                "bar, a bookmark or a restored tab). Nothing was changed. Go back to the page the form was on and send it again.",
-        413 => "The upload is larger than this installation accepts.",
+        408 => "What you sent came too slowly, so the server stopped waiting for it. Nothing was changed. Go back and send it again.",
+        413 => "What you sent (a file or a form) is larger than this installation accepts. Nothing was changed.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
         507 => Infrastructure.Problems.StorageFull.Message,
         503 => Infrastructure.Problems.DatabaseBusy.Message,

@@ -100,6 +100,13 @@ public static class ProblemMapping
             response.Headers.RetryAfter = DatabaseBusy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (RequestBodyRefusal.Find(response.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error)
+            is { } refused)
+        {
+            // A body too large, too slow or unreadable: what happened to it, and what to do.
+            details.Detail ??= RequestBodyRefusal.Message(refused, response.HttpContext);
+        }
+
         Complete(details, status);
     }
 

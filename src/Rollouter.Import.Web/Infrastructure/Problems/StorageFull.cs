@@ -15,11 +15,13 @@ public static class StorageFull
     public static bool Is(Exception? exception) => Rollouter.Import.Data.FullStorage.Is(exception);
 
     /// <summary>
-    /// The status code an unhandled exception is answered with: 507 for want of room, 503 for a database that kept the
-    /// request waiting too long (<see cref="DatabaseBusy"/>), 500 otherwise.
+    /// The status code an unhandled exception is answered with: a request body the server stopped reading its own
+    /// (<see cref="RequestBodyRefusal"/>: 413, 408 or 400), 507 for want of room, 503 for a database that kept the request
+    /// waiting too long (<see cref="DatabaseBusy"/>), 500 otherwise.
     /// </summary>
     public static int StatusCodeOf(Exception exception) =>
-        Is(exception) ? StatusCodes.Status507InsufficientStorage
+        RequestBodyRefusal.Find(exception) is { } refused ? refused.StatusCode
+        : Is(exception) ? StatusCodes.Status507InsufficientStorage
         : Rollouter.Import.Data.BusyDatabase.Is(exception) ? StatusCodes.Status503ServiceUnavailable
         : StatusCodes.Status500InternalServerError;
 }
