@@ -107,6 +107,13 @@ public static class ProblemMapping
             details.Detail ??= RequestBodyRefusal.Message(refused, response.HttpContext);
         }
 
+        if (status == StatusCodes.Status401Unauthorized
+            && response.HttpContext.Items[Security.ApiTokenRefusal.ReasonItem] is string refusal)
+        {
+            // A token sent and refused: why (expired, its user changed, malformed), as WWW-Authenticate says it.
+            details.Detail ??= refusal;
+        }
+
         Complete(details, status);
     }
 
@@ -119,7 +126,7 @@ public static class ProblemMapping
             // Routing's answer to the upload's [Consumes] names no action, so one sentence covers both kinds of body.
             StatusCodes.Status415UnsupportedMediaType => "This address does not take a body of this type: send JSON " +
                 "(Content-Type: application/json), or a file upload as multipart/form-data.",
-            StatusCodes.Status401Unauthorized => "Sign in first: send a bearer token from POST /api/auth/login.",
+            StatusCodes.Status401Unauthorized => Security.ApiTokenRefusal.NoToken,
             StatusCodes.Status403Forbidden => "Your role does not allow this.",
             StatusCodes.Status404NotFound => "There is nothing at this address.",
             StatusCodes.Status405MethodNotAllowed => "This address does not take this method.",

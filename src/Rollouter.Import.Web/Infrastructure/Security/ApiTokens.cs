@@ -183,14 +183,40 @@ public static class ApiTokenSetup
                         .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
                     // The role and the key account manager flag are the token's rights: compared here, like the
                     // cookie check does, so that whichever page, call or instance changes them, old tokens end.
-                    if (user is not { IsActive: true, SecurityStamp: not null } || user.Role != principal.Role()
-                        || user.IsKeyAccountManager != principal.IsKeyAccountManager()
-                        || !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(user.SecurityStamp),
-                            StringComparison.Ordinal))
+                    // Each refusal says which changed (ApiTokenRefusal), in the 401's detail and WWW-Authenticate.
+                    var refusal = user is not { IsActive: true, SecurityStamp: not null }
+                        ? "The user of this token is deactivated, so the token no longer works: ask an administrator to " +
+                          "reactivate the account, then sign in again (POST /api/auth/login)."
+                        : user.Role != principal.Role()
+                        ? $"The user's role changed since this token was issued (from {principal.Role()?.ToString() ?? "none"} to {user.Role}), so " +
+                          "the token no longer works: sign in again (POST /api/auth/login) for a token with the new role."
+                        : user.IsKeyAccountManager != principal.IsKeyAccountManager()
+                        ? "The user's key account manager flag changed since this token was issued, so the token no longer " +
+                          "works: sign in again (POST /api/auth/login) for a token with the new rights."
+                        : !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(user.SecurityStamp),
+                            StringComparison.Ordinal)
+                        ? "The user's password was changed, or their sign-ins were ended (a new password, an invitation or " +
+                          "reset link, a deactivation), since this token was issued, so it no longer works: sign in again " +
+                          "(POST /api/auth/login)."
+                        : null;
+                    if (refusal is not null)
                     {
-                        context.Fail(
-                            "The user is deactivated, their role or key account manager flag changed or their password was changed; sign in again.");
+                        context.Fail(new ApiTokenRefusal.RefusedException(refusal));
                     }
+                },
+                OnChallenge = context =>
+                {
+                    // A token was sent and refused: why, in the header (RFC 6750's error_description) and in the 401's
+                    // problem details (ProblemMapping). Without a token the challenge stays a plain "Bearer".
+                    if (context.AuthenticateFailure is { } failure)
+                    {
+                        var reason = ApiTokenRefusal.Reason(failure);
+                        context.Error = "invalid_token";
+                        context.ErrorDescription = ApiTokenRefusal.HeaderText(reason);
+                        context.HttpContext.Items[ApiTokenRefusal.ReasonItem] = reason;
+                    }
+
+                    return Task.CompletedTask;
                 },
             };
         });
