@@ -95,6 +95,13 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Error(StatusCodes.Status404NotFound, $"Inventory {id} does not exist.");
         }
 
+        // The API pages forward (next, after=); before and last are the list page's links, never silently ignored here.
+        if (new[] { "before", "last" }.FirstOrDefault(Request.Query.ContainsKey) is { } backward)
+        {
+            return Refuse(Import.Problem.Invalid($"The API does not take {backward}: it pages forward, following next (after=); " +
+                "from starts at a name, page at a page within the first 10,000 clients.", backward));
+        }
+
         await ClientListQuery.CompleteAsync(Db, inventory, cancellationToken);
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
@@ -103,14 +110,14 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             page is null ? null : paging.Page, paging.PageSize), inventory, cancellationToken);
         if (choice.Error is not null)
         {
-            return Error(StatusCodes.Status400BadRequest, choice.Error);
+            return Refuse(Import.Problem.Invalid(choice.Error, choice.ErrorField));
         }
 
         var result = await ClientListQuery.PageAsync(Db, inventory, choice, paging.PageSize, cancellationToken);
         if (result.SortRefused is { } refused)
         {
             // Only a sort the request names can be refused.
-            return Error(StatusCodes.Status400BadRequest, ClientListQuery.SortRefusal(sort ?? refused.Key, inventory.ClientCount));
+            return Refuse(Import.Problem.Invalid(ClientListQuery.SortRefusal(sort ?? refused.Key, inventory.ClientCount), "sort"));
         }
 
         var rows = await ClientListQuery.RowsAsync(Db, inventory, result, byEmail: true, cancellationToken);

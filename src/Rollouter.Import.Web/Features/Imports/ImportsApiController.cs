@@ -63,13 +63,19 @@ public sealed class ImportsApiController(
             return Refuse(received.Problem);
         }
 
-        int? inventoryId = received.Fields.TryGetValue("inventoryId", out var value) && int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-        if (inventoryId is null || received.File is null)
+        // Each field at fault named: inventoryId missing or not a number, no file.
+        var inventoryId = InventoryIdOf(received);
+        if (inventoryId.Failed)
         {
-            return Error(StatusCodes.Status400BadRequest, "Send multipart/form-data with the fields inventoryId and file.");
+            return Refuse(inventoryId.Problem);
         }
 
-        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, received.File, User.UserId(), cancellationToken);
+        if (received.File is not { } file)
+        {
+            return Refuse(Import.Problem.Invalid("Send the file to import in the field file (multipart/form-data, with inventoryId).", "file"));
+        }
+
+        var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, file, User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);
@@ -368,6 +374,29 @@ public sealed class ImportsApiController(
             : new ImportStamps(NullIfEmpty(fileStamp), NullIfEmpty(mappingStamp), FromApi: true);
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    /// <summary>The upload's <c>inventoryId</c>, or why it is not one (missing, not a number).</summary>
+    private static Result<int> InventoryIdOf(MultipartUpload received)
+    {
+        if (!received.Fields.TryGetValue("inventoryId", out var value) || string.IsNullOrWhiteSpace(value))
+        {
+            return Import.Problem.Invalid("Send the inventory to import into in the field inventoryId (multipart/form-data, " +
+                "with the file in the field file).", "inventoryId");
+        }
+
+        return int.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : Import.Problem.Invalid($"inventoryId is the id of one of the rollout's inventories (a whole number, as " +
+                $"GET /api/rollouts/{{id}}/inventories gives it), not \"{Shown(value)}\".", "inventoryId");
+    }
+
+    /// <summary>A value sent, as a message quotes it: on one line, its first 40 characters.</summary>
+    private static string Shown(string value)
+    {
+        value = PlainText.OnOneLine(value);
+        var cut = value.Length > 40 && char.IsHighSurrogate(value[39]) ? 39 : 40;
+        return value.Length > 40 ? value[..cut] + "…" : value;
+    }
 
     private async Task<IActionResult> DescribedAsync(Result<ImportState> result, CancellationToken cancellationToken) =>
         result.Failed ? Refuse(result.Problem) : Ok(await DescribeAsync(result.Value.Import, result.Value.Validation, cancellationToken));

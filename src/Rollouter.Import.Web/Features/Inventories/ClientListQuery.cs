@@ -18,8 +18,12 @@ public sealed record ClientListArguments(
     int? Page,
     int PageSize);
 
-/// <summary>The arguments understood: the sort, its direction and where the page starts; or what is wrong with them.</summary>
-public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error);
+/// <summary>
+/// The arguments understood: the sort, its direction and where the page starts; or what is wrong with them, and which
+/// parameter (<see cref="ErrorField"/>: sort, dir, after, before, page, …).
+/// </summary>
+public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error,
+    string? ErrorField = null);
 
 /// <summary>
 /// An inventory's client list for the page and the API alike: reads the arguments, loads the page by keyset
@@ -44,23 +48,32 @@ public static class ClientListQuery
         var sort = ClientSort.Parse(from is null ? arguments.Sort : null, fieldIds);
         var descending = string.Equals(arguments.Dir, "desc", StringComparison.OrdinalIgnoreCase);
         string? error = null;
+        string? field = null;
         if (sort is null)
         {
-            error = $"There is no sort \"{arguments.Sort}\": name, status, assignee, clientuser, description, or f<id> of one of " +
-                "the inventory's custom fields.";
+            (error, field) = ($"There is no sort \"{arguments.Sort}\": name, status, assignee, clientuser, description, or f<id> of one of " +
+                "the inventory's custom fields.", "sort");
             sort = ClientSort.Name;
         }
         else if (!string.IsNullOrEmpty(arguments.Dir) && !descending && !string.Equals(arguments.Dir, "asc", StringComparison.OrdinalIgnoreCase))
         {
-            error = "dir is asc or desc.";
+            (error, field) = ($"dir is asc or desc, not \"{arguments.Dir}\".", "dir");
         }
 
         var position = ClientPosition.First;
-        var starts = new[] { arguments.After, arguments.Before, from }.Count(s => !string.IsNullOrEmpty(s))
-            + (arguments.Last ? 1 : 0) + (arguments.Page > 1 ? 1 : 0);
-        if (starts > 1)
+        // Where the page starts, as given: only the parameters sent are named (the API takes no before or last).
+        string[] starts =
+        [
+            .. new[] { ("after", arguments.After), ("before", arguments.Before), ("last", arguments.Last ? "true" : null), ("from", from),
+                ("page", arguments.Page > 1 ? "page" : null) }.Where(s => !string.IsNullOrEmpty(s.Item2)).Select(s => s.Item1),
+        ];
+        if (starts.Length > 1)
         {
-            error ??= "Give one of after, before, last, from and page.";
+            if (error is null)
+            {
+                (error, field) = ($"Give only one of {string.Join(", ", starts[..^1])} and {starts[^1]}: each says where the page " +
+                    "starts.", starts[1]);
+            }
         }
         else if (from is not null)
         {
@@ -72,8 +85,11 @@ public static class ClientListQuery
             var cursor = ClientCursor.Decode(arguments.After ?? arguments.Before, sort);
             if (cursor is null || !await NamesAPlaceAsync(db, cursor, sort, inventory, cancellationToken))
             {
-                error ??= $"{(arguments.After is not null ? "after" : "before")} is not a position in this list sorted by {sort.Key}: " +
-                    "take next from an answer of the same sort.";
+                if (error is null)
+                {
+                    field = arguments.After is not null ? "after" : "before";
+                    error = $"{field} is not a position in this list sorted by {sort.Key}: take next from an answer of the same sort.";
+                }
             }
             else
             {
@@ -89,7 +105,11 @@ public static class ClientListQuery
             var skip = (long)(page - 1) * arguments.PageSize;
             if (skip > ClientPages.MaxOffset)
             {
-                error ??= $"page reaches the first {ClientPages.MaxOffset:N0} clients at most: follow next (after=) to go further.";
+                if (error is null)
+                {
+                    (error, field) = ($"page reaches the first {ClientPages.MaxOffset:N0} clients at most: follow next (after=) to go further.",
+                        "page");
+                }
             }
             else
             {
@@ -97,7 +117,7 @@ public static class ClientListQuery
             }
         }
 
-        return new ClientListChoice(sort, descending, search, position, error);
+        return new ClientListChoice(sort, descending, search, position, error, field);
     }
 
     /// <summary>
