@@ -185,7 +185,12 @@ public sealed class ImportLifecycle(
         import.Mapping = mapping.ToJson();
         var before = import.Status;
         import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
-        return await SaveMovedOnAsync(import, before, validation, cancellationToken);
+        var asked = (import.Mapping, import.Status);
+        var saved = await SaveMovedOnAsync(import, before, validation, cancellationToken);
+        return saved.Failed && saved.Problem == ChangedMeanwhile(importId)
+            ? await SettleAsync(importId, ImportStatusRules.RefuseMappingChange, seen,
+                i => Task.FromResult((i.Mapping, i.Status) == asked), validation, cancellationToken)
+            : saved;
     }
 
     /// <summary>
@@ -257,7 +262,14 @@ public sealed class ImportLifecycle(
         import.Mapping = mapping.ToJson();
         var before = import.Status;
         import.Status = ImportStatusRules.AfterMapping(validation, import.Status, changed);
+        var asked = (import.ParseOptions, import.RowCount, import.Mapping, import.Status);
         var saved = await SaveMovedOnAsync(import, before, validation, cancellationToken);
+        if (saved.Failed && saved.Problem == ChangedMeanwhile(importId))
+        {
+            return await SettleAsync(importId, ImportStatusRules.RefuseFileSettingsChange, seen,
+                i => Task.FromResult((i.ParseOptions, i.RowCount, i.Mapping, i.Status) == asked), validation, cancellationToken);
+        }
+
         if (saved.Succeeded)
         {
             logger.LogInformation(
@@ -454,14 +466,32 @@ public sealed class ImportLifecycle(
         }
 
         Result<ImportState> saved;
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            saved = await SaveAsync(import, null, cancellationToken);
-        }
-        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
-        {
-            // Another request corrected the same cell at the same moment: its correction stands.
-            return Problem.Conflict($"Import {importId} was corrected meanwhile: reload it.");
+            // The import is claimed first: of two requests that read it alike (the same correction sent twice at once),
+            // the second finds it changed here, before it adds a cell the first added, which the database would refuse
+            // for its unique key and log as an error. It then answers as the first did when that left what it asks.
+            if (!await ClaimAsync(import, cancellationToken))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await SettleAsync(importId, ImportStatusRules.RefuseCorrection, seen,
+                    i => CorrectedAsAskedAsync(importId, cells, originals, replacements, cancellationToken), null, cancellationToken);
+            }
+
+            try
+            {
+                saved = await SaveAsync(import, null, cancellationToken);
+            }
+            catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+            {
+                // Not reached while every change of the corrections claims the import first.
+                return ChangedMeanwhile(importId);
+            }
+
+            if (saved.Succeeded)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
         }
 
         if (saved.Succeeded)
@@ -811,10 +841,105 @@ public sealed class ImportLifecycle(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problem.Conflict($"Import {import.Id} was changed meanwhile (approved in another tab?): reload it.");
+            return ChangedMeanwhile(import.Id);
         }
 
         return new ImportState(import, validation);
+    }
+
+    /// <summary>
+    /// The refusal of a change to an import that another request changed since it was read (an approval, another change;
+    /// in another tab, by a script or by someone else), in words for the pages and the API alike.
+    /// </summary>
+    private static Problem ChangedMeanwhile(int importId) => Problem.Conflict(
+        $"Import {importId} was changed by another request meanwhile, so your change was not saved: reload it, and make your change again if it is still needed.");
+
+    /// <summary>
+    /// Holds <paramref name="import"/> for this transaction, unless another request changed it since it was read: its
+    /// <see cref="ClientImport.ConcurrencyStamp"/> is moved on by a conditional UPDATE (which, on PostgreSQL and SQL Server,
+    /// waits for another transaction holding the row), and the tracked import takes the new stamp as the one it was read
+    /// with, so that saving it later in the transaction succeeds.
+    /// </summary>
+    private async Task<bool> ClaimAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        var read = import.ConcurrencyStamp;
+        var claimed = Guid.NewGuid();
+        var held = await db.Imports.Where(i => i.Id == import.Id && i.ConcurrencyStamp == read)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, claimed), cancellationToken);
+        if (held == 0)
+        {
+            return false;
+        }
+
+        var stamp = db.Entry(import).Property(i => i.ConcurrencyStamp);
+        stamp.OriginalValue = claimed;
+        stamp.CurrentValue = claimed;
+        return true;
+    }
+
+    /// <summary>
+    /// The answer of a step that lost a race to another request which changed the import first (two identical requests
+    /// sent at once, a retry while the first was still running): what the import's status now refuses, as without the
+    /// race; else, when the import is now as this step asks (<paramref name="asAsked"/>), the import, as the other request
+    /// answered it; else <paramref name="seen"/>'s refusal when the page or script saw another version, or
+    /// <see cref="ChangedMeanwhile"/>. Nothing of this step is saved.
+    /// </summary>
+    private async Task<Result<ImportState>> SettleAsync(int importId, Func<ClientImport, Problem?> refuse, ImportStamps? seen,
+        Func<ClientImport, Task<bool>> asAsked, MappingValidation? validation, CancellationToken cancellationToken)
+    {
+        // What this step changed and could not save is forgotten: the import is read as it is now.
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => (e.Entity is ClientImport { } i && i.Id == importId)
+                     || (e.Entity is ImportCellCorrection { } c && c.ImportId == importId)
+                     || (e.Entity is ImportValueReplacement { } r && r.ImportId == importId)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        var now = await db.Imports.SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
+        if (now is null)
+        {
+            return NotFound(importId);
+        }
+
+        if (refuse(now) is { } refused)
+        {
+            return refused;
+        }
+
+        return await asAsked(now) ? new ImportState(now, validation) : seen?.Refuse(now) ?? ChangedMeanwhile(importId);
+    }
+
+    /// <summary>
+    /// Whether the import's stored corrections are those a request asked for: each cell with its value (none where the
+    /// value was removed or is the file's own), each replacement with its value (none where it was removed).
+    /// </summary>
+    private async Task<bool> CorrectedAsAskedAsync(int importId, IReadOnlyList<(int Row, string Letter, int Index, string? Value)> cells,
+        Dictionary<int, Dictionary<int, string?>> originals, IReadOnlyList<(string Letter, string From, string? To)> replacements,
+        CancellationToken cancellationToken)
+    {
+        var storedCells = await db.ImportCellCorrections.AsNoTracking().Where(c => c.ImportId == importId)
+            .ToDictionaryAsync(c => (c.Row, c.Column), c => c.Value, cancellationToken);
+        foreach (var (row, letter, index, value) in cells)
+        {
+            var removed = value is null || value == (originals[row][index] ?? "");
+            if (storedCells.TryGetValue((row, letter), out var stored) ? removed || stored != value : !removed)
+            {
+                return false;
+            }
+        }
+
+        var storedReplacements = await db.ImportValueReplacements.AsNoTracking().Where(r => r.ImportId == importId)
+            .ToDictionaryAsync(r => (r.Column, r.From), r => r.To, cancellationToken);
+        foreach (var (letter, from, to) in replacements)
+        {
+            var removed = to is null || to == from;
+            if (storedReplacements.TryGetValue((letter, from), out var stored) ? removed || stored != to : !removed)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
