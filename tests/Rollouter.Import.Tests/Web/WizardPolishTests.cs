@@ -149,10 +149,12 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
         var page = await client.GetPageAsync(path);
 
         var megabytes = (Encoding.UTF8.GetByteCount(csv) / (1024.0 * 1024)).ToString("N1", System.Globalization.CultureInfo.InvariantCulture);
-        var details = page.TestId("file-details").NormalizedText();
-        Assert.Contains($"File size.csv ({megabytes} MB) Download the uploaded file", details, StringComparison.Ordinal);
-        Assert.Contains("Format CSV", details, StringComparison.Ordinal);
-        Assert.Contains("Encoding UTF-8", details, StringComparison.Ordinal);
+        // What each label of the File card says.
+        var details = page.TestId("file-details").QuerySelectorAll("dt")
+            .ToDictionary(dt => dt.NormalizedText(), dt => dt.NextElementSibling!.NormalizedText());
+        Assert.Equal($"size.csv ({megabytes} MB) Download the uploaded file", details["File"]);
+        Assert.Equal("CSV", details["Format"]);
+        Assert.Equal("UTF-8", details["Encoding"]);
         Assert.Equal($"({megabytes} MB)", page.TestId("file-size").NormalizedText());
         Assert.Equal("CSV", page.TestId("file-format").NormalizedText());
         Assert.Equal("UTF-8", page.TestId("file-encoding").NormalizedText());
@@ -182,10 +184,9 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
         Assert.Equal("Completed", (await api.WaitForResultAsync(id)).Status());
 
         var question = (await client.GetPageAsync(path + "/revert")).TestId("revert-impact").NormalizedText();
-        var card = (await client.GetPageAsync(path)).TestId("revert-summary").NormalizedText();
-
         Assert.Equal("The 1 client it created in Laptops is deleted and options it created that no client uses are removed. It is "
             + "refused, changing nothing, when any of these clients was changed since.", question);
+        var card = (await client.GetPageAsync(path)).TestId("revert-summary").NormalizedText();
         Assert.Equal("Takes this import back in one step: the 1 client it created is deleted and options it created that no client "
             + "uses are removed. It is refused, changing nothing, when any of these clients was changed since.", card);
     }
