@@ -136,7 +136,7 @@ public sealed class RequestBodyLimitTests(KestrelWebFactory factory) : IClassFix
         Assert.Equal("application/problem+json", contentType?.Split(';')[0]);
         var problem = JsonNode.Parse(body)!;
         Assert.Equal(413, problem["status"]!.GetValue<int>());
-        Assert.Equal("The request body is larger than the 30 MB the server takes here, so it was not read and nothing was changed: " +
+        Assert.Equal("The request body is larger than the 28.6 MB the server takes here, so it was not read and nothing was changed: " +
             "send less at once.", problem["detail"]!.GetValue<string>());
         Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!.GetValue<string>());
         Assert.DoesNotContain(LogsOf(path), e => e.Level >= LogEventLevel.Error || e.Exception is not null);

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Rollouter.Import.Importing.Files;
 
 namespace Rollouter.Import.Web.Infrastructure.Problems;
 
@@ -67,10 +67,6 @@ public static class RequestBodyRefusal
         return true;
     }
 
-    private static string Size(long? bytes) => bytes switch
-    {
-        null => "size",
-        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000.0:0.#} MB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes:N0} bytes"),
-    };
+    // As every page and message writes a size (decision 0058): Kestrel's 30,000,000 bytes are "28.6 MB".
+    private static string Size(long? bytes) => bytes is { } known ? ByteSizes.Format(known) : "size";
 }
