@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
@@ -137,7 +138,7 @@ public sealed class DatabaseInitializer(
             await RemoveLeftMigrationLockAsync(quiet, cancellationToken);
         }
 
-        await quiet.Database.MigrateAsync(cancellationToken);
+        await MigrateAsync(quiet, cancellationToken);
         await ClientSearchIndex.EnsureAsync(db, cancellationToken);
         if (db.Provider == DatabaseProvider.Sqlite)
         {
@@ -162,6 +163,52 @@ public sealed class DatabaseInitializer(
         {
             await EnsureFirstAdministratorAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Applies the migrations. When the one that records the name keys as seen is pending (<see cref="NameKeysAsSeen"/>:
+    /// a database that held clients before names were compared as seen, or one that never had the rewrite), the
+    /// migrations before it are applied first, then the keys rewritten, then it and the rest: a start stopped during
+    /// the rewrite does it again, and a later one never.
+    /// </summary>
+    private async Task MigrateAsync(RolloutDbContext quiet, CancellationToken cancellationToken)
+    {
+        var pending = await quiet.Database.GetPendingMigrationsAsync(cancellationToken);
+        if (pending.FirstOrDefault(m => m.EndsWith("_" + NameKeysAsSeen.Migration, StringComparison.Ordinal)) is { } rewrite)
+        {
+            var migrations = quiet.Database.GetMigrations().ToList();
+            var applied = await quiet.Database.GetAppliedMigrationsAsync(cancellationToken);
+            // Up to the one before it, never down: a migration after it that a database has already (applied out of
+            // order) stays, and the clients' columns the rewrite uses are there since Initial.
+            if (migrations.IndexOf(rewrite) is var at and > 0
+                && !applied.Any(m => string.CompareOrdinal(m, migrations[at - 1]) > 0))
+            {
+                await quiet.GetService<IMigrator>().MigrateAsync(migrations[at - 1], cancellationToken);
+            }
+
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var done = await NameKeysAsSeen.RewriteAsync(db, cancellationToken);
+            logger.LogInformation(
+                "Name keys as seen (decision 0041): {Rewritten} of {Clients} clients stored before names were compared as " +
+                "seen got the key of their name as seen, {Kept} kept theirs, in {Seconds:0.0} s",
+                done.Rewritten, done.Clients, done.Kept, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            foreach (var conflict in done.Conflicts)
+            {
+                logger.LogWarning(
+                    "Client {ClientId} \"{Name}\" of rollout {RolloutId} has the same name as seen as client {OtherClientId} " +
+                    "\"{OtherName}\" (both were stored before names were compared as seen): it keeps its old name key, so a " +
+                    "search does not find it by the letters written differently. Keep one of the two: revert the import that " +
+                    "created the other",
+                    conflict.ClientId, conflict.Name, conflict.RolloutId, conflict.OtherClientId, conflict.OtherName);
+            }
+
+            if (done.Kept > done.Conflicts.Count)
+            {
+                logger.LogWarning("{More} more clients keep their old name key for the same reason", done.Kept - done.Conflicts.Count);
+            }
+        }
+
+        await quiet.Database.MigrateAsync(cancellationToken);
     }
 
     /// <summary>EF Core's migration lock on SQLite: a table whose one row is taken while a process migrates.</summary>
