@@ -18,6 +18,7 @@ public sealed class DatabaseLock : IAsyncDisposable
     // Arbitrary constants that keep these advisory locks apart from others (the rollout's write lock is 0x524F4C).
     private const int StartUpClass = 0x524F53;
     private const int ImportRunClass = 0x524F49;
+    private const int UploadKeyClass = 0x524F4B;
 
     private static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
 
@@ -36,6 +37,19 @@ public sealed class DatabaseLock : IAsyncDisposable
 
     /// <summary>Running one import: only its holder checks and writes it.</summary>
     public static DatabaseLockName ImportRun(int importId) => new("ImportRun", ImportRunClass, importId);
+
+    /// <summary>
+    /// The uploads of one user into one rollout with one idempotency key: one at a time, so that a retry waits for the
+    /// upload it repeats. Named by a hash of the three (two keys that share it only wait for each other).
+    /// </summary>
+    public static DatabaseLockName UploadKey(int rolloutId, int userId, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rolloutId}\n{userId}\n{key}")));
+        // Never 0, which names a lock without a key (DatabaseLockName.Resource).
+        return new("UploadKey", UploadKeyClass, BitConverter.ToInt32(hash, 0) is var value and not 0 ? value : 1);
+    }
 
     /// <summary>
     /// Takes the lock, waiting up to <paramref name="wait"/> (zero: not at all, <see cref="Timeout.InfiniteTimeSpan"/>:

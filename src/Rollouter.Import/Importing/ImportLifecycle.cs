@@ -59,8 +59,73 @@ public sealed class ImportLifecycle(
     /// import of <paramref name="userId"/>, counts its rows, and applies the suggested mapping (the inventory's last
     /// one first). The import is Incomplete until Name is mapped, then Waiting for Approval.
     /// </summary>
-    public async Task<Result<ImportState>> CreateAsync(int rolloutId, int inventoryId, string? fileName, ReceivedUpload upload,
-        int userId, CancellationToken cancellationToken)
+    public Task<Result<ImportState>> CreateAsync(int rolloutId, int inventoryId, string? fileName, ReceivedUpload upload,
+        int userId, CancellationToken cancellationToken) =>
+        CreateAsync(rolloutId, inventoryId, fileName, upload, userId, null, cancellationToken);
+
+    /// <summary>How long an upload's idempotency key answers a retry with the import it made.</summary>
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// An upload sent with an idempotency key (the API's <c>Idempotency-Key</c>): the import that <paramref name="userId"/>
+    /// made with that key in the rollout within <see cref="IdempotencyWindow"/>, when it was made of the same file (its
+    /// SHA-256), under the same name, into the same inventory (<c>Created</c> false: nothing new is stored); a new import
+    /// that keeps the key when there is none (<c>Created</c> true). The same key with another file, name or inventory is
+    /// refused (409, field <c>Idempotency-Key</c>). Uploads with one key wait for each other, on every instance
+    /// (<see cref="DatabaseLock.UploadKey"/>), so a retry sent while the first upload is still being stored is answered
+    /// with its import once it is made.
+    /// </summary>
+    public async Task<Result<(ImportState State, bool Created)>> CreateOnceAsync(int rolloutId, int inventoryId, string? fileName,
+        ReceivedUpload upload, int userId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        ArgumentNullException.ThrowIfNull(idempotencyKey);
+        await using var uploadLock = await DatabaseLock.AcquireAsync(db, DatabaseLock.UploadKey(rolloutId, userId, idempotencyKey),
+            cancellationToken);
+        var since = clock.GetUtcNow() - IdempotencyWindow;
+        var first = await db.Imports.AsNoTracking()
+            .Where(i => i.RolloutId == rolloutId && i.CreatedById == userId && i.IdempotencyKey == idempotencyKey && i.CreatedAt >= since)
+            .OrderByDescending(i => i.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (first is null)
+        {
+            var created = await CreateAsync(rolloutId, inventoryId, fileName, upload, userId, idempotencyKey, cancellationToken);
+            if (created.Failed)
+            {
+                return created.Problem;
+            }
+
+            // As stored (its times as the database keeps them), so that a retry's answer, made of the stored import, is the same.
+            var stored = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == created.Value.Import.Id, cancellationToken);
+            return (created.Value with { Import = stored }, true);
+        }
+
+        string sha256;
+        await using (var content = File.OpenRead(upload.Path))
+        {
+            sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content, cancellationToken));
+        }
+
+        var name = KeptFileName(fileName);
+        var other = first.InventoryId != inventoryId ? $"into inventory {inventoryId}, not {first.InventoryId}"
+            : first.FileSha256 != sha256 ? "of another file (its SHA-256 differs)"
+            : first.FileName != name ? $"of a file named \"{name}\", not \"{first.FileName}\""
+            : null;
+        if (other is not null)
+        {
+            return Problem.Conflict(string.Create(CultureInfo.InvariantCulture,
+                $"The Idempotency-Key was used for import {first.Id} ({first.FileName}, uploaded {first.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC), " +
+                $"and this upload is {other}. Nothing was stored: send a new key with a new upload, or this key with that upload to " +
+                $"get import {first.Id} again."), "Idempotency-Key");
+        }
+
+        logger.LogInformation("Upload by user {UserId} with the idempotency key of import {ImportId} ({FileName}) answered with that import",
+            userId, first.Id, first.FileName);
+        return (new ImportState(first), false);
+    }
+
+    private async Task<Result<ImportState>> CreateAsync(int rolloutId, int inventoryId, string? fileName, ReceivedUpload upload,
+        int userId, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         var inventory = await db.Inventories.AsNoTracking()
@@ -73,11 +138,7 @@ public sealed class ImportLifecycle(
             return Problem.Invalid($"Inventory {inventoryId} is not an inventory of rollout {rollout}.", "inventoryId");
         }
 
-        fileName = ClientImport.FitFileName(ClientImport.WithoutFolders(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim()));
-        if (fileName.Length == 0)
-        {
-            fileName = "upload";
-        }
+        fileName = KeptFileName(fileName);
 
         var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, cancellationToken);
         if (read.Failed)
@@ -97,6 +158,7 @@ public sealed class ImportLifecycle(
             Status = ImportStatusRules.AfterMapping(validation),
             CreatedById = userId,
             CreatedAt = clock.GetUtcNow(),
+            IdempotencyKey = idempotencyKey,
         };
 
         // The import and its file are stored together or not at all.
@@ -114,6 +176,13 @@ public sealed class ImportLifecycle(
         logger.LogInformation("Import {ImportId} created from {FileName} ({Rows} rows) into inventory {InventoryId}: {Status}",
             import.Id, fileName, rowCount, inventory.Id, import.Status);
         return new ImportState(import, validation);
+    }
+
+    /// <summary>The name an uploaded file is kept under: without folders, fitted to the column, "upload" when it has none.</summary>
+    public static string KeptFileName(string? fileName)
+    {
+        var kept = ClientImport.FitFileName(ClientImport.WithoutFolders(string.IsNullOrWhiteSpace(fileName) ? "upload" : fileName.Trim()));
+        return kept.Length == 0 ? "upload" : kept;
     }
 
     /// <summary>Opens an import's kept file as the import reads it (columns, samples, warnings).</summary>

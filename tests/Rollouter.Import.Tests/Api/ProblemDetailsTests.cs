@@ -125,7 +125,7 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
     [InlineData("DELETE", "/api/imports/1/approve", "POST")]
     [InlineData("PATCH", "/api/auth/login", "POST")]
     [InlineData("PUT", "/api/clients/1/links", "POST")]
-    [InlineData("DELETE", "/api/rollouts/1/imports", "POST")]
+    [InlineData("DELETE", "/api/rollouts/1/imports", "GET, HEAD, POST")]
     [InlineData("PUT", "/api/rollouts", "GET, HEAD, POST")]
     [InlineData("PUT", "/api/rollouts/1/inventories", "GET, HEAD, POST")]
     [InlineData("DELETE", "/api/imports/1/errors", "GET, HEAD")]

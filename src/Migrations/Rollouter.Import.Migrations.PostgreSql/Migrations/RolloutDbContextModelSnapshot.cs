@@ -292,6 +292,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<int>("InventoryId")
                         .HasColumnType("integer");
 
@@ -353,6 +357,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");

@@ -285,6 +285,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<int>("InventoryId")
                         .HasColumnType("int");
 
@@ -346,6 +351,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("[Status] = N'Completed' AND [RevertRequestedAt] IS NOT NULL");

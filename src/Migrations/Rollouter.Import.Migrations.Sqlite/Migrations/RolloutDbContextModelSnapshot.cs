@@ -269,6 +269,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("InventoryId")
                         .HasColumnType("INTEGER");
 
@@ -330,6 +334,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");

@@ -27,7 +27,9 @@ public sealed class ImportsApiController(
     /// <summary>
     /// Creates an import from a multipart upload with the fields <c>inventoryId</c> and <c>file</c> (in any order). The
     /// file is streamed to disk, never buffered in memory; a file the importer refuses answers 400, 413 or 415, a disk
-    /// too full to hold it 507.
+    /// too full to hold it 507. With <paramref name="idempotencyKey"/> (the header <c>Idempotency-Key</c>), a retry of
+    /// the same upload by the same user within 24 hours answers 200 with the import the first made, nothing stored again;
+    /// another upload under that key is refused (409).
     /// </summary>
     [HttpPost("rollouts/{id:int}/imports")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -35,16 +37,25 @@ public sealed class ImportsApiController(
     [DisableFormValueModelBinding]
     [Consumes("multipart/form-data")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status507InsufficientStorage, "application/problem+json")]
-    public async Task<IActionResult> Create(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create(int id, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
         var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
+        }
+
+        // Checked before the body is read: a key that cannot be kept refuses the upload at once.
+        if (IdempotencyKeyProblem(Request.Headers[IdempotencyKeyHeader]) is { } badKey)
+        {
+            return Refuse(badKey);
         }
 
         if (uploads.RefuseDeclaredLength(Request.ContentLength) is { } tooLarge)
@@ -75,6 +86,27 @@ public sealed class ImportsApiController(
             return Refuse(Import.Problem.Invalid("Send the file to import in the field file (multipart/form-data, with inventoryId).", "file"));
         }
 
+        if (idempotencyKey is not null)
+        {
+            var once = await imports.CreateOnceAsync(rollout.Value.Id, inventoryId.Value, received.FileName, file, User.UserId(),
+                idempotencyKey, cancellationToken);
+            if (once.Failed)
+            {
+                return Refuse(once.Problem);
+            }
+
+            var (state, isNew) = once.Value;
+            var described = await DescribeAsync(state.Import, state.Validation, cancellationToken);
+            if (isNew)
+            {
+                return Created($"/api/imports/{state.Import.Id}", described);
+            }
+
+            // A retry: the import the key made, as GET /api/imports/{id} gives it now.
+            Response.Headers.Location = $"/api/imports/{state.Import.Id}";
+            return Ok(described);
+        }
+
         var result = await imports.CreateAsync(rollout.Value.Id, inventoryId.Value, received.FileName, file, User.UserId(), cancellationToken);
         if (result.Failed)
         {
@@ -84,6 +116,22 @@ public sealed class ImportsApiController(
         var created = result.Value;
         return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, cancellationToken));
     }
+
+    /// <summary>The header of an upload's idempotency key.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Why the upload's idempotency key cannot be kept (empty, sent twice, too long, not printable ASCII); null when it can, or none was sent.</summary>
+    private static Problem? IdempotencyKeyProblem(Microsoft.Extensions.Primitives.StringValues sent) =>
+        sent.Count switch
+        {
+            0 => null,
+            > 1 => Import.Problem.Invalid("Send one Idempotency-Key header, not several.", IdempotencyKeyHeader),
+            _ when sent[0] is not { Length: > 0 and <= ClientImport.IdempotencyKeyLength } key || key.Any(c => c is < '!' or > '~') =>
+                Import.Problem.Invalid(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"The Idempotency-Key is 1 to {ClientImport.IdempotencyKeyLength} printable ASCII characters without spaces ") +
+                    "(a UUID, say): one per upload, sent again with its retries.", IdempotencyKeyHeader),
+            _ => null,
+        };
 
     [HttpGet("imports/{id:int}")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

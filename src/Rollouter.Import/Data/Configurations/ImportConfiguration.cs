@@ -11,6 +11,12 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(32);
         builder.Property(i => i.FileName).HasMaxLength(ClientImport.FileNameLength);
         builder.Property(i => i.FileSha256).HasMaxLength(64);
+        var idempotencyKey = builder.Property(i => i.IdempotencyKey).HasMaxLength(ClientImport.IdempotencyKeyLength);
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            // Keys are told apart ordinally ("ab" and "AB" are two keys), as on the other databases.
+            idempotencyKey.UseCollation(Collations.SqlServerBinary);
+        }
         builder.Property(i => i.FailureMessage).HasMaxLength(4000);
         builder.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();
         builder.HasOne(i => i.Rollout).WithMany().HasForeignKey(i => i.RolloutId).OnDelete(DeleteBehavior.Restrict);
@@ -30,6 +36,8 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         // The imports lists page by keyset on the id, newest first (per rollout; the reviews: failed ones first).
         builder.HasIndex(i => new { i.RolloutId, i.Id });
         builder.HasIndex(i => new { i.Status, i.Id });
+        // A retried upload finds the import its idempotency key made (ImportLifecycle.CreateOnceAsync).
+        builder.HasIndex(i => new { i.RolloutId, i.CreatedById, i.IdempotencyKey });
 
         // The look for reverts to resume, every 5 s on every instance (ImportRecovery.RevertsToResume): only the
         // Completed imports with a revert asked for, nearly always none, so the look reads an empty index instead of

@@ -83,6 +83,15 @@ public class ClientImport
     /// <summary>Hex SHA-256 of the kept file.</summary>
     public string? FileSha256 { get; set; }
 
+    /// <summary>The longest idempotency key kept (the column's length).</summary>
+    public const int IdempotencyKeyLength = 255;
+
+    /// <summary>
+    /// The key a script sent with the upload (the API's <c>Idempotency-Key</c> header), or null: a retry of the upload
+    /// with the same key, by the same user into the same rollout within a day, is answered with this import.
+    /// </summary>
+    public string? IdempotencyKey { get; set; }
+
     /// <summary>Sheet, header row, delimiter, encoding, hidden-row choice (JSON).</summary>
     public string? ParseOptions { get; set; }
 

@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rollouter.Import.Migrations.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class ImportIdempotencyKey : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "IdempotencyKey",
+                table: "Imports",
+                type: "character varying(255)",
+                maxLength: 255,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Imports_RolloutId_CreatedById_IdempotencyKey",
+                table: "Imports",
+                columns: new[] { "RolloutId", "CreatedById", "IdempotencyKey" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Imports_RolloutId_CreatedById_IdempotencyKey",
+                table: "Imports");
+
+            migrationBuilder.DropColumn(
+                name: "IdempotencyKey",
+                table: "Imports");
+        }
+    }
+}
