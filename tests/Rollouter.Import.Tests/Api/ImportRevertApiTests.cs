@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
 
 namespace Rollouter.Import.Tests.Api;
 
@@ -21,14 +22,19 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         return (client, rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"));
     }
 
-    /// <summary>Uploads, maps Name and Department (updating existing clients or not), approves and waits for Completed.</summary>
-    private static async Task<int> ImportAsync(HttpClient client, int rolloutId, int laptopsId, string csv, bool updateExisting = false)
+    /// <summary>
+    /// Uploads, maps Name and Department (or the <paramref name="targets"/>, column by column; updating existing clients or
+    /// not), approves and waits for Completed.
+    /// </summary>
+    private static async Task<int> ImportAsync(HttpClient client, int rolloutId, int laptopsId, string csv, bool updateExisting = false,
+        params string[] targets)
     {
+        targets = targets.Length == 0 ? ["Name", "Department"] : targets;
         var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "revert.csv", csv));
         Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
         {
             updateExisting,
-            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+            columns = targets.Select((target, i) => new { letter = ((char)('A' + i)).ToString(), target }).ToArray(),
         })).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
         Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
@@ -137,6 +143,39 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         Assert.Matches(@"^Max Manager, \d{4}-\d\d-\d\d \d\d:\d\d UTC$", linkRow.Cell("Changed by"));
         Assert.Equal("Completed", (await client.GetJsonAsync($"/api/imports/{importId}")).Status());
         Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
+    public async Task Revert_AfterTheStatusWasRenamed_AndANewStatusTookItsName_PutsBackTheStatusTheClientHad()
+    {
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("STS");
+        await ImportAsync(client, rolloutId, laptopsId, $"Name,Department,Status\n{name},IT,Scheduled\n", false, "Name", "Department", "Status");
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Status\n{name},Done\n", true, "Name", "Status");
+        var (clientId, workflowId, scheduled) = await factory.WithDbAsync(async db =>
+        {
+            var workflow = await db.Inventories.Where(i => i.Id == laptopsId).Select(i => i.WorkflowId).SingleAsync();
+            return (await db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync(), workflow,
+                await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow && s.Name == "Scheduled").Select(s => s.Id).SingleAsync());
+        });
+        // The administrator renames the status, then adds a new one under its old name.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var settings = $"/settings/workflows/{workflowId}";
+        Assert.Equal(HttpStatusCode.OK, (await admin.SubmitAsync($"{settings}/statuses/{scheduled}",
+            new() { ["StatusName"] = "Scheduled (old)" }, settings)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SubmitAsync($"{settings}/statuses", new() { ["StatusName"] = "Scheduled" }, settings)).Status);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
+
+        // The status it had, by its name now; not the new status that took the name.
+        var reverted = await client.GetJsonAsync($"/api/clients/{clientId}");
+        Assert.Equal("Scheduled (old)", reverted["status"]!.GetValue<string>());
+        var entry = reverted["history"]!.AsArray().Select(h => h!).Single(h => h["action"]!.GetValue<string>() == "Reverted");
+        var change = Assert.Single(entry["changes"]!.AsArray());
+        Assert.Equal(("Status", "Done", "Scheduled (old)"),
+            (change!["field"]!.GetValue<string>(), change["old"]!.GetValue<string>(), change["new"]!.GetValue<string>()));
+        Assert.Equal(scheduled, await factory.WithDbAsync(db => db.Clients.Where(c => c.Id == clientId).Select(c => c.StatusId).SingleAsync()));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reverting;
+using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Rules;
 using TestRollout = Rollouter.Import.Tests.Rules.TestRollout;
@@ -586,7 +587,7 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
-    public async Task Revert_OfAValueThatIsNoLongerAnOption_IsRefused_AndAnOptionSpelledOtherwiseIsRestoredAsSpelledNow(DatabaseProvider provider)
+    public async Task Revert_OfAValueWhoseOptionWasRemoved_IsRefused_AndOnceAddedAgainSpelledOtherwiseIsRestoredAsSpelledNow(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
         var model = await AddFieldAsync(rollout, "Model", CustomFieldType.Selection, "Latitude 5440", "ThinkPad T14");
@@ -599,9 +600,8 @@ public class ImportRevertTests(RulesDatabases databases)
         db.Clients.Add(device);
         await db.SaveChangesAsync();
         var importId = await ImportAsync(rollout, $"Name;{model.Name}\nOPTION-1;ThinkPad T14\n", updateExisting: true);
-        // Renamed as the settings do: the clients holding it (none now: the import changed the one) keep up.
-        var option = db.CustomFieldOptions.Where(o => o.CustomFieldId == model.Id && o.Position == 0);
-        await option.ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "Latitude 5450"));
+        // Removed as the settings do, once no client holds it (the import changed the one).
+        await db.CustomFieldOptions.Where(o => o.CustomFieldId == model.Id && o.Position == 0).ExecuteDeleteAsync();
 
         await RequestAsync(rollout, importId);
         var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default);
@@ -616,11 +616,98 @@ public class ImportRevertTests(RulesDatabases databases)
         Assert.Equal(["ThinkPad T14"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
         Assert.Equal(ImportStatus.Completed, (await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId)).Status);
 
-        // The importer takes an option ignoring case, and stores it as the option is spelled: so does the revert.
-        await option.ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "LATITUDE 5440"));
+        // Added again, as the refusal says: looked for by its name, as the importer takes an option (ignoring case), and
+        // stored as the option is spelled.
+        db.CustomFieldOptions.Add(new CustomFieldOption { CustomFieldId = model.Id, Name = "LATITUDE 5440", Position = 5 });
+        await db.SaveChangesAsync();
         await RequestAsync(rollout, importId);
         Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
         Assert.Equal(["LATITUDE 5440"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).Values[model.Id]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_AfterTheStatusUserAndOptionsTheClientHadWereRenamed_AndOthersTookTheirNames_PutsBackThoseItHad(
+        DatabaseProvider provider)
+    {
+        // Decision 0061: the history keeps what an old value named by its id; names are given to others since.
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var statuses = await OwnWorkflowAsync(rollout, "New", "Scheduled", "Done");
+        var colour = await AddFieldAsync(rollout, "Colour", CustomFieldType.Selection, "Red", "Blue");
+        var apps = await AddFieldAsync(rollout, "Apps", CustomFieldType.MultiSelection, "Mail", "Chat", "Maps");
+        await using var db = rollout.Database.Database.CreateContext();
+        var oldEmail = Unique("owner").Replace(' ', '-') + "@test.example";
+        var owner = TestSettings.User(oldEmail, "Owen Owner", Unique("U"), Role.Technician);
+        db.Users.Add(owner);
+        await db.SaveChangesAsync();
+        db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = owner.Id });
+        var device = new Client
+        {
+            Name = "HAD-1", RolloutId = rollout.Id, InventoryId = rollout.Laptops, StatusId = statuses["Scheduled"],
+            AssigneeId = owner.Id, Values = new() { [colour.Id] = ["Red"], [apps.Id] = ["Mail", "Chat"] },
+        };
+        db.Clients.Add(device);
+        await db.SaveChangesAsync();
+        var importId = await ImportAsync(rollout,
+            $"Name;Status;Assignee;{colour.Name};{apps.Name}\nHAD-1;Done;tech@test.example;Blue;Maps\n", updateExisting: true);
+
+        // Renamed, and each old name given to another: a status, a user's email, an option.
+        await db.WorkflowStatuses.Where(s => s.Id == statuses["Scheduled"]).ExecuteUpdateAsync(s => s.SetProperty(x => x.Name, "Scheduled (old)"));
+        db.WorkflowStatuses.Add(new WorkflowStatus { WorkflowId = statuses["Workflow"], Name = "Scheduled", Position = 10 });
+        var newEmail = "renamed-" + oldEmail;
+        await db.Users.Where(u => u.Id == owner.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.Email, newEmail).SetProperty(u => u.NormalizedEmail, newEmail.ToUpperInvariant()));
+        var other = TestSettings.User("other-" + oldEmail, oldEmail, "Oscar Other", Unique("U"), Role.Technician);
+        db.Users.Add(other);
+        await db.CustomFieldOptions.Where(o => o.CustomFieldId == colour.Id && o.Name == "Red").ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "Crimson"));
+        db.CustomFieldOptions.Add(new CustomFieldOption { CustomFieldId = colour.Id, Name = "Red", Position = 10 });
+        await db.CustomFieldOptions.Where(o => o.CustomFieldId == apps.Id && o.Name == "Mail").ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, "E-mail"));
+        db.CustomFieldOptions.Add(new CustomFieldOption { CustomFieldId = apps.Id, Name = "Mail", Position = 10 });
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, importId);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, importId)).Status);
+
+        var client = await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id);
+        Assert.Equal((statuses["Scheduled"], (int?)owner.Id), (client.StatusId, client.AssigneeId));
+        Assert.Equal(["Crimson"], client.Values[colour.Id]);
+        Assert.Equal(["E-mail", "Chat"], client.Values[apps.Id]);
+        // The revert's entry names them as they are called now.
+        var entry = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == device.Id).OrderByDescending(h => h.Id).FirstAsync();
+        Assert.Equal(ClientHistoryAction.Reverted, entry.Action);
+        Assert.Contains(new FieldChange("Status", "Done", "Scheduled (old)"), entry.Changes);
+        Assert.Contains(new FieldChange("Assignee", "tech@test.example", newEmail), entry.Changes);
+        Assert.Contains(new FieldChange(colour.Name, "Blue", "Crimson", FieldId: colour.Id), entry.Changes);
+        Assert.Contains(new FieldChange(apps.Name, "Maps", "E-mail; Chat", FieldId: apps.Id), entry.Changes);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_WhenTheStatusTheClientHadWasRemoved_AndANewOneTookItsName_IsRefused_NamingTheClientAndTheStatus(
+        DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var statuses = await OwnWorkflowAsync(rollout, "New", "Scheduled", "Done");
+        await using var db = rollout.Database.Database.CreateContext();
+        var device = new Client { Name = "GONE-1", RolloutId = rollout.Id, InventoryId = rollout.Laptops, StatusId = statuses["Scheduled"] };
+        db.Clients.Add(device);
+        await db.SaveChangesAsync();
+        var importId = await ImportAsync(rollout, "Name;Status\nGONE-1;Done\n", updateExisting: true);
+        // Removed (no client holds it now), and a status of the same name added: another status.
+        await db.WorkflowStatuses.Where(s => s.Id == statuses["Scheduled"]).ExecuteDeleteAsync();
+        db.WorkflowStatuses.Add(new WorkflowStatus { WorkflowId = statuses["Workflow"], Name = "Scheduled", Position = 10 });
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, importId);
+        var refused = await TestImports.Lifecycle(db, Cache).RunRevertAsync(importId, null, default);
+
+        Assert.Equal(ProblemKind.Conflict, refused.Problem?.Kind);
+        Assert.Equal($"Import {importId} cannot be reverted: the status \"Scheduled\" it had before the import was removed from its " +
+                     "workflow since, so it cannot be put back (a status given that name since is another one); keep the import " +
+                     "(client \"GONE-1\"). Nothing was changed.", refused.Problem?.Message);
+        Assert.Equal(statuses["Done"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == device.Id)).StatusId);
+        var import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId);
+        Assert.Equal((ImportStatus.Completed, refused.Problem?.Message), (import.Status, import.RevertFailureMessage));
     }
 
     [Theory]
@@ -644,6 +731,22 @@ public class ImportRevertTests(RulesDatabases databases)
     }
 
     private static string Unique(string prefix) => $"{prefix} {Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>
+    /// A workflow of the test's own (the shared one's statuses are other tests' too) for the rollout's Laptops: its statuses
+    /// by name, and its id as "Workflow".
+    /// </summary>
+    private static async Task<Dictionary<string, int>> OwnWorkflowAsync(TestRollout rollout, params string[] statuses)
+    {
+        await using var db = rollout.Database.Database.CreateContext();
+        var workflow = TestSettings.Workflow(Unique("Flow"), statuses);
+        db.Workflows.Add(workflow);
+        await db.SaveChangesAsync();
+        await db.Inventories.Where(i => i.Id == rollout.Laptops).ExecuteUpdateAsync(s => s.SetProperty(i => i.WorkflowId, workflow.Id));
+        var ids = workflow.Statuses.ToDictionary(s => s.Name, s => s.Id);
+        ids["Workflow"] = workflow.Id;
+        return ids;
+    }
 
     /// <summary>A new custom field (unique name) on the rollout's inventory Laptops only: the global fields are shared.</summary>
     private static async Task<CustomField> AddFieldAsync(TestRollout rollout, string prefix, CustomFieldType type, params string[] options)

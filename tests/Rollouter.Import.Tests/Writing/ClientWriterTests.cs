@@ -81,8 +81,9 @@ public class ClientWriterTests
         Assert.Equal((ClientHistoryAction.Changed, 7), (entry.Action, entry.ImportId));
         Assert.Equal(
         [
-            new FieldChange("Status", "New", "Done"),
-            new FieldChange("Assignee", "tech1@example.test", "tech2@example.test"),
+            // The old status and user by their ids too, for a revert after a rename (decision 0061).
+            new FieldChange("Status", "New", "Done", OldId: s.New),
+            new FieldChange("Assignee", "tech1@example.test", "tech2@example.test", OldId: s.Tech),
             new FieldChange("Description", null, "Moved"),
             new FieldChange("Location", "Berlin", "Hamburg", FieldId: s.Location),
         ], entry.Changes);

@@ -29,6 +29,7 @@ public class JsonTextTests
             new("Status", null, "Done"), new("Notes", "a\r\nb \"c\"", "Grüße <x>"),
             new("Tags", "a; b; c", "q", ["a; b", "c"]), new("Software", "x; y", null, []),
             new("Location", "Berlin", "Bonn", FieldId: 7), new("Tags", "a; b", null, ["a", "b"], 12),
+            new("Status", "New", "Done", OldId: 3), new("Software", "x; y", "z", ["x", "y"], 4, OldOptionIds: [11, 12]),
         };
         var json = new Importing.Writing.JsonText();
 

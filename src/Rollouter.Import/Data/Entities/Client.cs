@@ -133,7 +133,10 @@ public class ClientHistoryEntry
 /// revert restores them as they were; absent (and not stored) otherwise, and in entries written before it was kept.
 /// <see cref="FieldId"/> is the custom field's id (null for the default fields, and in entries written before it was
 /// kept): <see cref="Field"/> is the name the field had then, which a rename changes and another field may take, so a
-/// revert finds the field by its id.
+/// revert finds the field by its id. An import's change keeps what the old value named by its id too, since a name can
+/// be given to another since (decision 0061): <see cref="OldId"/> the status's or user's (Status, Assignee, Client User),
+/// <see cref="OldOptionIds"/> the options' of a Selection or Multi-Selection, one per old value (only when each is an
+/// option); absent elsewhere and in entries written before they were kept.
 /// </summary>
 public record FieldChange(
     string Field,
@@ -142,4 +145,8 @@ public record FieldChange(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<string>? OldValues = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    int? FieldId = null);
+    int? FieldId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? OldId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<int>? OldOptionIds = null);

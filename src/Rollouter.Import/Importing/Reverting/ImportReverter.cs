@@ -313,7 +313,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             var labels = await RevertLabels.LoadAsync(db, restores.Values.SelectMany(f => f.Values)
                 .Where(f => f.Before is { FieldId: null, Field: ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser })
-                .Select(f => f.Before.Old), cancellationToken);
+                .Select(f => f.Before), cancellationToken);
             foreach (var chunk in restores.Keys.Order().Chunk(RestoreBatchSize))
             {
                 var clients = await db.Clients.Where(c => chunk.Contains(c.Id)).ToListAsync(cancellationToken);

@@ -7,7 +7,11 @@ using Rollouter.Import.Importing.Writing;
 namespace Rollouter.Import.Importing.Reverting;
 
 /// <summary>
-/// Reads a value back from what a client's history shows (<see cref="ClientHistoryFields"/>): a status by its name in
+/// Reads a value back from what a client's history keeps (<see cref="ClientHistoryFields"/>): a status, a user and the
+/// options of a custom field by the ids the entry kept (<see cref="FieldChange.OldId"/>, <see
+/// cref="FieldChange.OldOptionIds"/>; decision 0061), whatever they are called now: a status no longer in the client's
+/// workflow or a user who no longer exists is a reason to refuse, an option removed since is looked for by its name
+/// as below. An entry written before the ids were kept is read by its labels: a status by its name in
 /// the client's workflow, a user by email (or display name, for users without one), a custom field by its id (an entry
 /// written before the id was kept: by its name among the fields of the client's inventory now, never another field of
 /// that name), and "#id" where the writer knew no name. Several values of a multi-selection come from the entry's
@@ -22,29 +26,38 @@ internal sealed class RevertLabels
 {
     private readonly Dictionary<int, int> _workflowOfInventory;
     private readonly Dictionary<(int Workflow, string Name), int> _statuses;
+    private readonly Dictionary<int, (int Workflow, string Name)> _statusesById;
     private readonly Dictionary<int, CustomField> _fields;
     private readonly Dictionary<(int Inventory, string Name), CustomField> _fieldsOfInventories;
     private readonly Dictionary<string, int?> _users;
+    private readonly Dictionary<int, string> _usersById;
     private readonly Dictionary<int, FieldOptions> _options;
 
     private RevertLabels(Dictionary<int, int> workflowOfInventory, Dictionary<(int, string), int> statuses,
-        Dictionary<int, CustomField> fields, Dictionary<(int, string), CustomField> fieldsOfInventories,
-        Dictionary<string, int?> users, Dictionary<int, FieldOptions> options)
+        Dictionary<int, (int, string)> statusesById, Dictionary<int, CustomField> fields,
+        Dictionary<(int, string), CustomField> fieldsOfInventories, Dictionary<string, int?> users,
+        Dictionary<int, string> usersById, Dictionary<int, FieldOptions> options)
     {
         _workflowOfInventory = workflowOfInventory;
         _statuses = statuses;
+        _statusesById = statusesById;
         _fields = fields;
         _fieldsOfInventories = fieldsOfInventories;
         _users = users;
+        _usersById = usersById;
         _options = options;
     }
 
-    /// <summary>Loads the statuses, fields and the users that <paramref name="userLabels"/> name (null: not one user).</summary>
-    public static async Task<RevertLabels> LoadAsync(RolloutDbContext db, IEnumerable<string?> userLabels, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the statuses, fields and options, and the users that <paramref name="userChanges"/> (the Assignee and Client
+    /// User changes to restore) name: by the id they kept, or else by their label (null: not one user).
+    /// </summary>
+    public static async Task<RevertLabels> LoadAsync(RolloutDbContext db, IEnumerable<FieldChange> userChanges, CancellationToken cancellationToken)
     {
         var workflows = await db.Inventories.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.WorkflowId, cancellationToken);
-        var statuses = (await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(cancellationToken))
-            .ToDictionary(s => (s.WorkflowId, s.Name), s => s.Id);
+        var allStatuses = await db.WorkflowStatuses.AsNoTracking().Select(s => new { s.WorkflowId, s.Name, s.Id }).ToListAsync(cancellationToken);
+        var statuses = allStatuses.ToDictionary(s => (s.WorkflowId, s.Name), s => s.Id);
+        var statusesById = allStatuses.ToDictionary(s => s.Id, s => (s.WorkflowId, s.Name));
         var fields = await db.CustomFields.AsNoTracking().ToDictionaryAsync(f => f.Id, cancellationToken);
         // Field names are unique, so one name names at most one field of an inventory.
         var fieldsOfInventories = (await db.InventoryCustomFields.AsNoTracking()
@@ -56,10 +69,24 @@ internal sealed class RevertLabels
         var optionIds = fields.Values.Where(f => f.HasOptions).Select(f => f.Id).ToList();
         var options = (await db.CustomFieldOptions.AsNoTracking().Where(o => optionIds.Contains(o.CustomFieldId))
                 .OrderBy(o => o.Position).ThenBy(o => o.Id)
-                .Select(o => new { o.CustomFieldId, o.Name }).ToListAsync(cancellationToken))
+                .Select(o => new { o.CustomFieldId, o.Name, o.Id }).ToListAsync(cancellationToken))
             .GroupBy(o => o.CustomFieldId)
-            .ToDictionary(g => g.Key, g => new FieldOptions(g.Select(o => o.Name)));
-        var labels = userLabels.OfType<string>().Where(l => !IsId(l, out _)).Distinct(StringComparer.Ordinal).ToList();
+            .ToDictionary(g => g.Key, g => new FieldOptions(g.Select(o => (o.Name, o.Id))));
+        var changes = userChanges.ToList();
+        var ids = changes.Select(c => c.OldId).OfType<int>().Distinct().ToList();
+        var usersById = new Dictionary<int, string>();
+        foreach (var chunk in ids.Chunk(500))
+        {
+            // Named as the writer names them in the history: by email, or display name for a user without one.
+            foreach (var user in await db.Users.AsNoTracking().Where(u => chunk.Contains(u.Id))
+                         .Select(u => new { u.Id, u.Email, u.DisplayName }).ToListAsync(cancellationToken))
+            {
+                usersById[user.Id] = string.IsNullOrEmpty(user.Email) ? user.DisplayName : user.Email;
+            }
+        }
+
+        var labels = changes.Where(c => c.OldId is null).Select(c => c.Old).OfType<string>()
+            .Where(l => !IsId(l, out _)).Distinct(StringComparer.Ordinal).ToList();
         var users = new Dictionary<string, int?>(StringComparer.Ordinal);
         foreach (var chunk in labels.Chunk(500))
         {
@@ -79,7 +106,7 @@ internal sealed class RevertLabels
             }
         }
 
-        return new RevertLabels(workflows, statuses, fields, fieldsOfInventories, users, options);
+        return new RevertLabels(workflows, statuses, statusesById, fields, fieldsOfInventories, users, usersById, options);
     }
 
     /// <summary>
@@ -102,7 +129,21 @@ internal sealed class RevertLabels
                         return "its status before the import is not known";
                     }
 
-                    if (IsId(value, out var statusId))
+                    var restoredStatus = value;
+                    if (before.OldId is { } oldStatus)
+                    {
+                        // The status the client had, whatever it is called now; another one that took its name is not it.
+                        if (!_workflowOfInventory.TryGetValue(client.InventoryId, out var workflowNow) ||
+                            !_statusesById.TryGetValue(oldStatus, out var had) || had.Workflow != workflowNow)
+                        {
+                            return $"the status \"{value}\" it had before the import was removed from its workflow since, so it " +
+                                   "cannot be put back (a status given that name since is another one); keep the import";
+                        }
+
+                        client.StatusId = oldStatus;
+                        restoredStatus = had.Name;
+                    }
+                    else if (IsId(value, out var statusId))
                     {
                         client.StatusId = statusId;
                     }
@@ -116,12 +157,24 @@ internal sealed class RevertLabels
                         return $"the status \"{value}\" it had before the import is no longer a status of its workflow";
                     }
 
-                    changes.Add(new FieldChange(field, current, value));
+                    changes.Add(new FieldChange(field, current, restoredStatus));
                     return null;
                 case ClientHistoryFields.Assignee:
                 case ClientHistoryFields.ClientUser:
                     int? user = null;
-                    if (value is not null)
+                    var restoredUser = value;
+                    if (before.OldId is { } oldUser)
+                    {
+                        // The user the client had, whatever their email or name is now.
+                        if (!_usersById.TryGetValue(oldUser, out var label))
+                        {
+                            return $"the {field} \"{value}\" it had before the import no longer exists";
+                        }
+
+                        user = oldUser;
+                        restoredUser = label;
+                    }
+                    else if (value is not null)
                     {
                         if (IsId(value, out var id))
                         {
@@ -146,7 +199,7 @@ internal sealed class RevertLabels
                         client.ClientUserId = user;
                     }
 
-                    changes.Add(new FieldChange(field, current, value));
+                    changes.Add(new FieldChange(field, current, restoredUser));
                     return null;
                 case ClientHistoryFields.Description:
                     client.Description = value;
@@ -211,8 +264,17 @@ internal sealed class RevertLabels
         if (customField.HasOptions)
         {
             var options = _options.GetValueOrDefault(customField.Id);
+            // The options the client held, by the ids the entry kept, whatever they are called now; one removed since
+            // is looked for by its name, as in an entry written before the ids were kept.
+            var ids = before.OldOptionIds is { } kept && kept.Count == restored.Length ? kept : null;
             for (var i = 0; i < restored.Length; i++)
             {
+                if (ids is not null && options?.Named(ids[i]) is { } byId)
+                {
+                    restored[i] = byId;
+                    continue;
+                }
+
                 if (options?.Find(restored[i]) is not { } option)
                 {
                     return $"its {customField.Name} value \"{restored[i]}\" before the import is no longer an option of that field " +
@@ -263,15 +325,20 @@ internal sealed class RevertLabels
     private sealed class FieldOptions
     {
         private readonly Dictionary<string, string> _ignoringCase = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<int, string> _byId = [];
 
-        public FieldOptions(IEnumerable<string> names)
+        public FieldOptions(IEnumerable<(string Name, int Id)> options)
         {
-            foreach (var name in names)
+            foreach (var (name, id) in options)
             {
                 Names.Add(name);
                 _ignoringCase.TryAdd(name, name);
+                _byId[id] = name;
             }
         }
+
+        /// <summary>The name of the option <paramref name="id"/> now; null when it is no option of the field (any more).</summary>
+        public string? Named(int id) => _byId.GetValueOrDefault(id);
 
         public HashSet<string> Names { get; } = new(StringComparer.Ordinal);
 

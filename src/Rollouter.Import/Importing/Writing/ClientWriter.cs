@@ -77,6 +77,7 @@ public sealed class ClientWriter(
                 }
 
                 await history.LoadStatusesAsync(cancellationToken);
+                await history.LoadOptionsAsync(cancellationToken);
                 await store.StartInsertsAsync(cancellationToken);
                 while (true)
                 {
@@ -481,7 +482,9 @@ public sealed class ClientWriter(
 
     /// <summary>
     /// Turns ids into what a person reads in a client's history: status names, users by email (or display name when
-    /// they have none), custom fields by name, several values joined by "; ".
+    /// they have none), custom fields by name, several values joined by "; ". Each change keeps the ids of what its old
+    /// value named too (the status, the user, the options), so that a revert puts back that one whatever it is called
+    /// by then (decision 0061).
     /// </summary>
     private sealed class HistoryLabels(RolloutDbContext db, WriteContext context)
     {
@@ -494,8 +497,33 @@ public sealed class ClientWriter(
         private readonly Dictionary<int, string> _users = [];
         private Dictionary<int, string> _statuses = [];
 
+        // The options of the import's fields with options, by field and name (as the clients hold them): their ids.
+        private readonly Dictionary<int, Dictionary<string, int>> _options = [];
+
         public async Task LoadStatusesAsync(CancellationToken cancellationToken) =>
             _statuses = await db.WorkflowStatuses.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+
+        /// <summary>Loads the ids of the options of the fields the import writes (under the rollout's lock: no rename meanwhile).</summary>
+        public async Task LoadOptionsAsync(CancellationToken cancellationToken)
+        {
+            var fieldIds = context.FieldNames.Keys.ToList();
+            if (fieldIds.Count == 0)
+            {
+                return;
+            }
+
+            var options = await db.CustomFieldOptions.AsNoTracking().Where(o => fieldIds.Contains(o.CustomFieldId))
+                .Select(o => new { o.CustomFieldId, o.Name, o.Id }).ToListAsync(cancellationToken);
+            foreach (var option in options)
+            {
+                if (!_options.TryGetValue(option.CustomFieldId, out var names))
+                {
+                    _options[option.CustomFieldId] = names = new Dictionary<string, int>(StringComparer.Ordinal);
+                }
+
+                names.TryAdd(option.Name, option.Id);
+            }
+        }
 
         public async Task LoadUsersAsync(IEnumerable<int?> userIds, CancellationToken cancellationToken)
         {
@@ -527,19 +555,19 @@ public sealed class ClientWriter(
         {
             if (row.StatusId is { } status && status != client.StatusId)
             {
-                changes.Add(new FieldChange(Status, StatusName(client.StatusId), StatusName(status)));
+                changes.Add(new FieldChange(Status, StatusName(client.StatusId), StatusName(status), OldId: client.StatusId));
                 client.StatusId = status;
             }
 
             if (row.AssigneeId is { } assignee && assignee != client.AssigneeId)
             {
-                changes.Add(new FieldChange(Assignee, UserName(client.AssigneeId), UserName(assignee)));
+                changes.Add(new FieldChange(Assignee, UserName(client.AssigneeId), UserName(assignee), OldId: client.AssigneeId));
                 client.AssigneeId = assignee;
             }
 
             if (row.ClientUserId is { } clientUser && clientUser != client.ClientUserId)
             {
-                changes.Add(new FieldChange(ClientUser, UserName(client.ClientUserId), UserName(clientUser)));
+                changes.Add(new FieldChange(ClientUser, UserName(client.ClientUserId), UserName(clientUser), OldId: client.ClientUserId));
                 client.ClientUserId = clientUser;
             }
 
@@ -573,7 +601,7 @@ public sealed class ClientWriter(
             // Where the label could be read back in two ways, the values themselves, so that a revert restores them exactly.
             changes.Add(new FieldChange(FieldName(fieldId), oldLabel, Join(value),
                 old is not null && oldLabel is not null && oldLabel.Contains(ClientHistoryFields.ValueSeparator, StringComparison.Ordinal) ? old : null,
-                fieldId));
+                fieldId, OldOptionIds: OptionIds(fieldId, old)));
             if (value.Length == 0)
             {
                 client.Values.Remove(fieldId);
@@ -582,6 +610,26 @@ public sealed class ClientWriter(
             {
                 client.Values[fieldId] = value;
             }
+        }
+
+        /// <summary>The ids of the options <paramref name="values"/> are, in their order; null when one is no option (or none).</summary>
+        private int[]? OptionIds(int fieldId, string[]? values)
+        {
+            if (values is not { Length: > 0 } || !_options.TryGetValue(fieldId, out var options))
+            {
+                return null;
+            }
+
+            var ids = new int[values.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!options.TryGetValue(values[i], out ids[i]))
+                {
+                    return null;
+                }
+            }
+
+            return ids;
         }
 
         private static bool SameText(string? a, string? b) =>

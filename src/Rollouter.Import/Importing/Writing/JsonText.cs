@@ -89,6 +89,22 @@ internal sealed class JsonText
                 _writer.WriteNumber(FieldIdProperty, fieldId);
             }
 
+            if (change.OldId is { } oldId)
+            {
+                _writer.WriteNumber(OldIdProperty, oldId);
+            }
+
+            if (change.OldOptionIds is { } oldOptionIds)
+            {
+                _writer.WriteStartArray(OldOptionIdsProperty);
+                foreach (var id in oldOptionIds)
+                {
+                    _writer.WriteNumberValue(id);
+                }
+
+                _writer.WriteEndArray();
+            }
+
             _writer.WriteEndObject();
         }
 
@@ -101,6 +117,8 @@ internal sealed class JsonText
     private static readonly JsonEncodedText NewProperty = JsonEncodedText.Encode("new");
     private static readonly JsonEncodedText OldValuesProperty = JsonEncodedText.Encode("oldValues");
     private static readonly JsonEncodedText FieldIdProperty = JsonEncodedText.Encode("fieldId");
+    private static readonly JsonEncodedText OldIdProperty = JsonEncodedText.Encode("oldId");
+    private static readonly JsonEncodedText OldOptionIdsProperty = JsonEncodedText.Encode("oldOptionIds");
 
     private void Start()
     {
