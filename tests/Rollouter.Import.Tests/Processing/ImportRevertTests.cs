@@ -266,6 +266,51 @@ public class ImportRevertTests(RulesDatabases databases)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Revert_WhenALaterImportsCorrectedRowLeftTheClientAsItWas_IsNotRefused_AndThatRowRecordsNothing(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("SAME-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location\nSAME-1;Room A\n", updateExisting: true);
+        // The later file would move it; its cell is corrected in the browser to the value the client has.
+        var later = await ImportAsync(rollout, "Name;Location\nSAME-1;Room B\n", updateExisting: true,
+            correction: new CellChange(2, "B", "Room A"));
+        await using var db = rollout.Database.Database.CreateContext();
+        var counts = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == later);
+        Assert.Equal((ImportStatus.Completed, 0, 0), (counts.Status, counts.CreatedCount, counts.UpdatedCount));
+        Assert.False(await db.ClientHistory.AnyAsync(h => h.ClientId == client && h.ImportId == later));
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+
+        Assert.Equal(["Berlin"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values[rollout.Database.Fields["Location"]]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Revert_IsNotRefusedForTheNoteOfACorrectedCell_ThatAnEarlierVersionWroteOnAClientTheRowLeftAsItWas(DatabaseProvider provider)
+    {
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var client = await rollout.AddClientAsync("NOTE-1", values: new() { ["Location"] = ["Berlin"] });
+        var first = await ImportAsync(rollout, "Name;Location\nNOTE-1;Room A\n", updateExisting: true);
+        var later = await ImportAsync(rollout, "Name;Location\nNOTE-2;Room C\n");
+        await using var db = rollout.Database.Database.CreateContext();
+        // As the writer recorded a corrected row until 2026-12-06 whatever it changed: the note alone, no change.
+        db.ClientHistory.Add(new ClientHistoryEntry
+        {
+            ClientId = client, At = DateTimeOffset.UtcNow, UserId = rollout.Database.Users["manager"], ImportId = later,
+            Action = ClientHistoryAction.Changed, Changes = [],
+            Corrections = [new CorrectionNote("B", "Location", "Room B", "Room A", rollout.Database.Users["manager"], DateTimeOffset.UtcNow)],
+        });
+        await db.SaveChangesAsync();
+
+        await RequestAsync(rollout, first);
+        Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
+
+        Assert.Equal(["Berlin"], (await db.Clients.AsNoTracking().SingleAsync(c => c.Id == client)).Values[rollout.Database.Fields["Location"]]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Revert_AfterALaterImportWasRevertedAndAnotherChangeSince_IsRefused_NamingOnlyWhatStillStands(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();

@@ -169,7 +169,9 @@ public sealed class CellCorrections
     /// entry for each client a corrected row created or updated ("created by import #N (value corrected in the browser by
     /// …: 'Shipped' → 'Done')"), through the writer's bulk insert (a replacement can touch every row), so that it commits
     /// with the clients and the import's end, or not at all. The clients are found by name in the rollout, a thousand at
-    /// a time: new clients' ids come from the database. Returns the number of entries written.
+    /// a time: new clients' ids come from the database. A client the row left as it was (the corrected value is the one
+    /// it has) gets none: the import changed nothing there, and an entry would be a change since for the revert of an
+    /// earlier import (decision 0025). Returns the number of entries written.
     /// </summary>
     internal async Task<int> RecordHistoryAsync(RolloutDbContext db, ClientStore store, WriteContext context, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -190,8 +192,11 @@ public sealed class CellCorrections
         var importId = context.ImportId;
         foreach (var keys in byKey.Keys.Chunk(1_000))
         {
+            // Created by this import, or changed by it: the writer's entry of this import, written in this transaction.
             var clients = await db.Clients.AsNoTracking()
-                .Where(c => c.RolloutId == rolloutId && keys.Contains(c.NameKey))
+                .Where(c => c.RolloutId == rolloutId && keys.Contains(c.NameKey) &&
+                            (c.CreatedByImportId == importId ||
+                             db.ClientHistory.Any(h => h.ClientId == c.Id && h.ImportId == importId && h.Action == ClientHistoryAction.Changed)))
                 .Select(c => new { c.Id, c.NameKey, c.CreatedByImportId })
                 .ToListAsync(cancellationToken);
             var entries = clients.Select(c => new HistoryRecord(c.Id,

@@ -184,13 +184,17 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     }
 
     /// <summary>
-    /// The history entries that count as a change after <paramref name="importId"/>: every entry but the import's own
-    /// and those of an import that is Reverted now (its changes and its revert's, which undid them).
+    /// The history entries that count as a change after <paramref name="importId"/>: every entry but the import's own,
+    /// those of an import that is Reverted now (its changes and its revert's, which undid them), and the notes of cells
+    /// corrected in the browser (<see cref="ClientHistoryEntry.Corrections"/>: they change nothing themselves; where their
+    /// row changed the client, that import's own entry says so and counts). Until 2026-12-06 such a note was written also
+    /// for a client its row left as it was.
     /// </summary>
     private IQueryable<ClientHistoryEntry> CountedEntries(int importId) =>
-        db.ClientHistory.Where(h => h.ImportId == null ||
-                                    (h.ImportId != importId &&
-                                     !db.Imports.Any(i => i.Id == h.ImportId && i.Status == ImportStatus.Reverted)));
+        db.ClientHistory.Where(h => h.Corrections == null &&
+                                    (h.ImportId == null ||
+                                     (h.ImportId != importId &&
+                                      !db.Imports.Any(i => i.Id == h.ImportId && i.Status == ImportStatus.Reverted))));
 
     /// <summary>The refusal of a revert because of <paramref name="conflicts"/>: a conflict, with the list for scripts and the page.</summary>
     public static Problem Refusal(int importId, int clients, IReadOnlyList<RevertConflict> conflicts) =>
