@@ -736,6 +736,8 @@ public sealed class ImportLifecycle(
                 .SetProperty(i => i.Status, ImportStatusRules.AfterApproval)
                 .SetProperty(i => i.ApprovedById, userId)
                 .SetProperty(i => i.ApprovedAt, now)
+                // Kept for good: an import that has run is never discarded (decision 0062).
+                .SetProperty(i => i.FirstApprovedAt, i => i.FirstApprovedAt ?? now)
                 .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
                 .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
                 .SetProperty(i => i.Attempt, 0)
@@ -771,10 +773,11 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>
-    /// Discards an abandoned import where <see cref="ImportStatusRules.CanDiscard"/> allows it: the import, its kept file
-    /// (the chunks and this instance's cached copy) and any failed rows of an earlier run go, in one transaction. The
-    /// status is checked again by a conditional UPDATE inside that transaction, which locks the row: an approval racing
-    /// the discard either wins (and the discard is refused) or finds the import gone.
+    /// Discards an abandoned import where <see cref="ImportStatusRules.CanDiscard"/> allows it (never approved, so it
+    /// never ran and no review describes a run of it): the import and its kept file (the chunks and this instance's
+    /// cached copy) go, in one transaction. The status is checked again by a conditional UPDATE inside that transaction,
+    /// which locks the row: an approval racing the discard either wins (and the discard is refused) or finds the import
+    /// gone.
     /// </summary>
     public async Task<Result<ClientImport>> DiscardAsync(int importId, int userId, CancellationToken cancellationToken)
     {
@@ -793,7 +796,7 @@ public sealed class ImportLifecycle(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var held = await db.Imports
-                .Where(i => i.Id == importId && discardable.Contains(i.Status))
+                .Where(i => i.Id == importId && discardable.Contains(i.Status) && i.FirstApprovedAt == null && i.ApprovedAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
             if (held == 0)
             {

@@ -16,7 +16,8 @@ namespace Rollouter.Import.Importing;
 /// </code>
 /// Mapping, file settings and corrections change while Incomplete, Waiting for Approval or Failed; Check and Approve
 /// need Waiting for Approval or Failed; only an import In Progress runs; an abandoned import (Incomplete or Waiting
-/// for Approval) can be discarded, with its file. Corrections leave the status as it is: a Failed import stays Failed,
+/// for Approval, never approved) can be discarded, with its file: one that has run is kept for the reviews, whatever
+/// its status now (decision 0062). Corrections leave the status as it is: a Failed import stays Failed,
 /// its failed rows the last run's verdict, until it is checked or approved again; so does saving the mapping or the file
 /// settings it already has (only a changed one moves it on, decision 0025, and then without the last run's verdict:
 /// <c>ImportLifecycle</c> clears its failed rows, counts, approver and times). Only a Completed import is reverted, once (a Reverted
@@ -40,10 +41,27 @@ public static class ImportStatusRules
 
     public static bool CanApprove(ImportStatus status) => Approvable.Contains(status);
 
-    /// <summary>The statuses of an abandoned import, which can be discarded: nothing of it was ever written.</summary>
+    /// <summary>
+    /// The statuses of an abandoned import, which can be discarded when it never ran (<see cref="HasRun"/>): nothing of it
+    /// was ever written, and no review describes a run of it.
+    /// </summary>
     public static IReadOnlyList<ImportStatus> Discardable { get; } = [ImportStatus.Incomplete, ImportStatus.WaitingForApproval];
 
-    public static bool CanDiscard(ImportStatus status) => Discardable.Contains(status);
+    /// <summary>
+    /// Approved at least once, so it ran (or runs): a Failed import moved back to Waiting for Approval or Incomplete by a
+    /// changed mapping forgets its last run's approver and times, not its first approval.
+    /// </summary>
+    public static bool HasRun(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return import.FirstApprovedAt is not null || import.ApprovedAt is not null;
+    }
+
+    /// <summary>
+    /// Only an abandoned import that never ran is discarded, with its file; one that has run is kept for the key account
+    /// managers' reviews and the import history, whatever its status now (decision 0062).
+    /// </summary>
+    public static bool CanDiscard(ClientImport import) => Discardable.Contains(Status(import)) && !HasRun(import);
 
     /// <summary>Only an approved import runs; a run of any other (a second job, a retry after the end) does nothing.</summary>
     public static bool CanRun(ImportStatus status) => status == ImportStatus.InProgress;
@@ -128,8 +146,23 @@ public static class ImportStatusRules
         ? string.Join(" ", mappingErrors.Select(e => e.EndsWith('.') ? e : e + "."))
         : "its mapping has errors.";
 
-    public static Problem? RefuseDiscard(ClientImport import) => CanDiscard(Status(import)) ? null
-        : Problem.Conflict($"Import {import.Id} is {Name(import.Status)}: only an Incomplete import or one Waiting for Approval can be discarded.");
+    /// <summary>Why the import cannot be discarded, and what to do instead; null when it can.</summary>
+    public static Problem? RefuseDiscard(ClientImport import) => CanDiscard(import) ? null
+        : Problem.Conflict(import.Status switch
+        {
+            ImportStatus.InProgress => $"Import {import.Id} is In Progress and cannot be discarded: an import that has run is kept for " +
+                                       "the reviews and the import history.",
+            ImportStatus.Completed => $"Import {import.Id} is Completed and cannot be discarded: an import that has run is kept for the " +
+                                      "reviews and the import history. To take back what it wrote, revert it.",
+            ImportStatus.Reverted => $"Import {import.Id} is Reverted and cannot be discarded: an import that has run is kept for the " +
+                                     "reviews and the import history.",
+            ImportStatus.Failed => $"Import {import.Id} is Failed and cannot be discarded: an import that has run is kept for the " +
+                                   "reviews and the import history. A failed import wrote nothing: correct it and approve it again, " +
+                                   "or leave it as it is.",
+            _ => $"Import {import.Id} has run before and cannot be discarded: an import that has run is kept for the reviews and " +
+                 "the import history, also once its mapping or file settings changed. Its run failed and wrote nothing: correct " +
+                 "it and approve it again, or leave it as it is.",
+        });
 
     public static Problem? RefuseRevert(ClientImport import) => CanRevert(Status(import))
         ? IsReverting(import) ? Problem.Conflict($"Import {import.Id} is already being reverted.") : null

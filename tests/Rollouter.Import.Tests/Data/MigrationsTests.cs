@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Data;
@@ -73,6 +74,47 @@ public class MigrationsTests
             .Where(t => !t.StartsWith("__EF", StringComparison.Ordinal)) // EF Core's history and lock tables
             .Order();
         Assert.Equal(modelTables, databaseTables);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task ImportFirstApproval_GivesEveryImportApprovedBefore_ItsApprovalAsItsFirst(DatabaseProvider provider)
+    {
+        // Decision 0062: an import that has run is never discarded; the upgrade tells those approved before it.
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var approvedAt = new DateTimeOffset(2026, 11, 30, 9, 15, 0, TimeSpan.Zero);
+        int approved, waiting;
+        await using (var context = database.CreateContext())
+        {
+            var seeded = await new RolloutBuilder("Migrated", "MIG").WithWorkflow("Flow", "New").WithInventory("Laptops")
+                .WithUsers(TestSettings.User("m@test.example", "Max", "U-1", Role.RolloutManager)).SaveAsync(context);
+            ClientImport Import(DateTimeOffset? at) => new()
+            {
+                FileName = "a.csv", RolloutId = seeded.RolloutId, InventoryId = seeded.InventoryId, CreatedById = seeded.Users[0].Id,
+                ApprovedAt = at, ApprovedById = at is null ? null : seeded.Users[0].Id,
+            };
+            var imports = new[] { Import(approvedAt), Import(null) };
+            context.Imports.AddRange(imports);
+            await context.SaveChangesAsync();
+            (approved, waiting) = (imports[0].Id, imports[1].Id);
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            var migrations = context.Database.GetMigrations().ToList();
+            var migrator = context.GetService<IMigrator>();
+            await migrator.MigrateAsync(migrations[migrations.FindIndex(m => m.EndsWith("_ImportFirstApproval", StringComparison.Ordinal)) - 1]);
+            await migrator.MigrateAsync();
+        }
+
+        await using (var context = database.CreateContext())
+        {
+            var first = await context.Imports.AsNoTracking().Where(i => i.Id == approved || i.Id == waiting)
+                .ToDictionaryAsync(i => i.Id, i => i.FirstApprovedAt);
+            Assert.Equal(approvedAt, first[approved]);
+            Assert.Null(first[waiting]);
+        }
     }
 
     [Theory]

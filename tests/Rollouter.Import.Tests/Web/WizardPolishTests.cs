@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -131,9 +132,56 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
             new FormUrlEncodedContent([new("__RequestVerificationToken", RolloutWebFactory.AntiforgeryToken(page))]));
 
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("only an Incomplete import or one Waiting for Approval can be discarded", await refused.Content.ReadAsStringAsync());
+        // What to do instead, as the summary shows it.
+        Assert.Equal($"Import {id} is Failed and cannot be discarded: an import that has run is kept for the reviews and the import " +
+                     "history. A failed import wrote nothing: correct it and approve it again, or leave it as it is.",
+            (await refused.ReadPageAsync()).One("[role=alert].validation-summary-errors").NormalizedText());
         Assert.True((await StoredAsync(id)).Import);
         Assert.Equal(HttpStatusCode.Conflict, (await api.DeleteAsync($"/api/imports/{id}")).StatusCode);
+    }
+
+    /// <summary>
+    /// QA: a Failed import could not be discarded, but once a changed mapping moved it to Waiting for Approval (its last
+    /// run's approver, failed rows and times forgotten) it could, and went with its file and corrections, and from the
+    /// key account managers' reviews. An import that has run is kept, whatever its status now (decision 0062).
+    /// </summary>
+    [Fact]
+    public async Task FailedImport_MovedOnByAChangedMapping_IsStillKept_NoDiscardOnItsPage_TheApiRefusingIt_AndTheReviewsKeepIt()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var id = (await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "moved.csv",
+            $"Name,Status,Department\n{Unique("MOV")},Bogus,IT\n{Unique("MOV")},Bogus2,IT\n"))).Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await api.WaitForResultAsync(id)).Status());
+        Assert.Equal(HttpStatusCode.Conflict, (await api.DeleteAsync($"/api/imports/{id}")).StatusCode);
+        var moved = await api.PutAsJsonAsync($"/api/imports/{id}/mapping", new
+        {
+            updateExisting = false,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "C", target = "Department" } },
+        });
+        Assert.Equal("WaitingForApproval", (await ApiTestClient.ReadAsync(moved)).Status());
+
+        var refused = await api.DeleteAsync($"/api/imports/{id}");
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal($"Import {id} has run before and cannot be discarded: an import that has run is kept for the reviews and the " +
+                     "import history, also once its mapping or file settings changed. Its run failed and wrote nothing: correct it " +
+                     "and approve it again, or leave it as it is.", (await ApiTestClient.ReadAsync(refused))["detail"]!.GetValue<string>());
+        var path = $"/rollouts/W11/imports/{id}";
+        var client = await factory.SignInAsync("manager@demo.test");
+        var page = await client.GetPageAsync(path);
+        Assert.Equal("WaitingForApproval", page.TestId("import-status").GetAttribute("data-status"));
+        Assert.False(page.HasTestId("discard"));
+        Assert.True(page.HasTestId("approve"));
+        // The page's own discard address is refused too, on the import's page, and deletes nothing.
+        var posted = await client.PostAsync(path + "/discard", new FormUrlEncodedContent(
+            [new("confirmed", "true"), new("__RequestVerificationToken", page.AntiforgeryToken())]));
+        Assert.Equal(HttpStatusCode.Conflict, posted.StatusCode);
+        Assert.Equal((true, true), ((await StoredAsync(id)).Import, (await StoredAsync(id)).Chunks > 0));
+        var review = await (await factory.SignInAsync("kam@demo.test")).GetAsync($"/reviews/W11/imports/{id}");
+        Assert.Equal(HttpStatusCode.OK, review.StatusCode);
     }
 
     /// <summary>

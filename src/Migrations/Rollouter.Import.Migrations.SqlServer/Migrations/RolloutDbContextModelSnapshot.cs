@@ -285,6 +285,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("FirstApprovedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")

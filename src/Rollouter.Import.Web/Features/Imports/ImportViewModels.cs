@@ -313,8 +313,8 @@ public sealed class ImportPage
 
     public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
 
-    /// <summary>An abandoned import can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
-    public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import.Status);
+    /// <summary>An abandoned import that never ran can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
+    public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import);
 
     /// <summary>The failed rows as a workbook (the review offers it too).</summary>
     public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);

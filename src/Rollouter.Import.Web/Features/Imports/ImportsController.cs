@@ -331,7 +331,7 @@ public sealed class ImportsController(
         ConfirmAsync(id, "Discard", ImportStatusRules.RefuseDiscard, cancellationToken);
 
     /// <summary>
-    /// Discards an abandoned import (Incomplete or Waiting for Approval) with its file, once confirmed on
+    /// Discards an abandoned import (Incomplete or Waiting for Approval, never approved) with its file, once confirmed on
     /// <see cref="ConfirmDiscard"/> (<paramref name="confirmed"/>): a post without it, from a page whose script did not
     /// ask, is sent there first and deletes nothing. Back to the list of imports. Refused (409, on the import's page) in
     /// any other status.
@@ -345,7 +345,7 @@ public sealed class ImportsController(
             return Gone(id);
         }
 
-        if (!confirmed && ImportStatusRules.CanDiscard(import.Status))
+        if (!confirmed && ImportStatusRules.CanDiscard(import))
         {
             return RedirectToImport(id, null, "/discard");
         }

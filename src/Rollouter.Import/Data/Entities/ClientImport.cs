@@ -112,6 +112,13 @@ public class ClientImport
 
     public DateTimeOffset? ApprovedAt { get; set; }
 
+    /// <summary>
+    /// When the import was first approved; null for one never approved. Unlike <see cref="ApprovedAt"/>, a changed
+    /// mapping or file settings of a Failed import keep it: an import that has run is kept for the reviews whatever its
+    /// status now, and is never discarded (decision 0062).
+    /// </summary>
+    public DateTimeOffset? FirstApprovedAt { get; set; }
+
     /// <summary>When the first run of this approval started; a run again after an interruption keeps it.</summary>
     public DateTimeOffset? StartedAt { get; set; }
 
