@@ -270,14 +270,21 @@ public class ImportRevertTests(RulesDatabases databases)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
         var client = await rollout.AddClientAsync("SAME-1", values: new() { ["Location"] = ["Berlin"] });
+        var moved = await rollout.AddClientAsync("SAME-2", values: new() { ["Location"] = ["Bonn"] });
         var first = await ImportAsync(rollout, "Name;Location\nSAME-1;Room A\n", updateExisting: true);
-        // The later file would move it; its cell is corrected in the browser to the value the client has.
-        var later = await ImportAsync(rollout, "Name;Location\nSAME-1;Room B\n", updateExisting: true,
-            correction: new CellChange(2, "B", "Room A"));
+        // The later file would move SAME-1; its cell is corrected in the browser to the value the client has. SAME-2's
+        // correction does change its client.
+        var later = await ImportAsync(rollout, "Name;Location\nSAME-1;Room B\nSAME-2;Room X\n", updateExisting: true,
+            correction: new CellChange(2, "B", "Room A"), secondCorrection: new CellChange(3, "B", "Room Y"));
         await using var db = rollout.Database.Database.CreateContext();
         var counts = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == later);
-        Assert.Equal((ImportStatus.Completed, 0, 0), (counts.Status, counts.CreatedCount, counts.UpdatedCount));
+        Assert.Equal((ImportStatus.Completed, 0, 1), (counts.Status, counts.CreatedCount, counts.UpdatedCount));
         Assert.False(await db.ClientHistory.AnyAsync(h => h.ClientId == client && h.ImportId == later));
+        // The client it changed has the import's change and the note of its corrected cell.
+        var entries = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == moved && h.ImportId == later).OrderBy(h => h.Id).ToListAsync();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(("Bonn", "Room Y"), (entries[0].Changes.Single().Old, entries[0].Changes.Single().New));
+        Assert.Equal(("Room X", "Room Y"), (entries[1].Corrections?.Single().Original, entries[1].Corrections?.Single().Value));
 
         await RequestAsync(rollout, first);
         Assert.Equal(ImportStatus.Reverted, (await RunAsync(rollout, first)).Status);
@@ -811,7 +818,7 @@ public class ImportRevertTests(RulesDatabases databases)
 
     /// <summary>Uploads <paramref name="csv"/> (headers named as the targets), approves it and runs it to Completed.</summary>
     private static async Task<int> ImportAsync(TestRollout rollout, string csv, bool updateExisting = false, bool createOptions = false,
-        CellChange? correction = null, string? tagsSeparator = null)
+        CellChange? correction = null, string? tagsSeparator = null, CellChange? secondCorrection = null)
     {
         var manager = rollout.Database.Users["manager"];
         await using var db = rollout.Database.Database.CreateContext();
@@ -832,7 +839,8 @@ public class ImportRevertTests(RulesDatabases databases)
         (await imports.UpdateMappingAsync(created.Import.Id, mapping, default)).Expect();
         if (correction is not null)
         {
-            (await imports.CorrectAsync(created.Import.Id, new CorrectionChanges([correction], []), manager, default)).Expect();
+            (await imports.CorrectAsync(created.Import.Id, new CorrectionChanges([correction, .. secondCorrection is null ? [] : new[] { secondCorrection }], []),
+                manager, default)).Expect();
         }
 
         (await imports.ApproveAsync(created.Import.Id, manager, default)).Expect();
