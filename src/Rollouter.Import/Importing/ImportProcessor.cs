@@ -91,8 +91,16 @@ public sealed class ImportProcessor(
             return import;
         }
 
-        // A run again after an interruption starts from the beginning (the interrupted write left nothing) but keeps
-        // the first run's start and counts the attempt.
+        // A run again after an interruption: a version before 2026-12-05 committed the clients and then saved the
+        // import's end in a second statement, so a crash between the two left it In Progress over its own clients.
+        // Run again, every row would fail on its own name and the clients could not be reverted: it is completed.
+        if (import.Attempt > 0 && await WrittenByAnEarlierRunAsync(import, cancellationToken))
+        {
+            return await CompleteWrittenEarlierAsync(import, cancellationToken);
+        }
+
+        // Otherwise the interrupted write left nothing (the import's end commits with its clients): the run starts from
+        // the beginning but keeps the first run's start and counts the attempt.
         import.StartedAt ??= clock.GetUtcNow();
         import.Attempt++;
         import.RowsChecked = 0;
@@ -256,6 +264,92 @@ public sealed class ImportProcessor(
         }
 
         return import;
+    }
+
+    /// <summary>The newest clients read to tell whether an earlier run of an import wrote it (<see cref="WrittenByAnEarlierRunAsync"/>).</summary>
+    internal const int NewestClientsRead = 1_000;
+
+    /// <summary>
+    /// How long before an import's approval a client may have been stamped and yet take its id after the import's
+    /// write began: another import's write that started before and ran beside it, or instances' clocks apart.
+    /// </summary>
+    internal static readonly TimeSpan WriteOverlap = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Whether an earlier run of this approval committed its write (clients created by the import, or history entries
+    /// naming it) without the import's end. Clients take their ids in the order they are written, so an import's
+    /// clients are among the newest: the <see cref="NewestClientsRead"/> newest, by the primary key, are read, and the
+    /// look ends there when one of them is the import's, or one was stamped before the import was approved (less
+    /// <see cref="WriteOverlap"/>), since the import's clients would be newer still. Only when the newest were all written
+    /// after the approval and none by it (other imports wrote that many since) are the inventory's clients asked.
+    /// An import that updates existing clients asks the history too, through its index on the import. So nearly always
+    /// one query, of one index.
+    /// </summary>
+    private async Task<bool> WrittenByAnEarlierRunAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        var importId = import.Id;
+        var newest = await db.Clients.AsNoTracking().OrderByDescending(c => c.Id).Take(NewestClientsRead)
+            .Select(c => new { c.CreatedByImportId, c.CreatedAt }).ToListAsync(cancellationToken);
+        if (newest.Any(c => c.CreatedByImportId == importId))
+        {
+            return true;
+        }
+
+        var before = (import.ApprovedAt ?? import.CreatedAt) - WriteOverlap;
+        if (newest.Count == NewestClientsRead && newest.All(c => c.CreatedAt >= before)
+            && await db.Clients.AnyAsync(c => c.InventoryId == import.InventoryId && c.CreatedByImportId == importId, cancellationToken))
+        {
+            return true;
+        }
+
+        return ReadMapping(import).UpdateExisting
+               && await db.ClientHistory.AnyAsync(h => h.ImportId == importId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Completes an import whose clients an earlier run wrote (<see cref="WrittenByAnEarlierRunAsync"/>), with the counts
+    /// the database tells: the clients it created, and those whose history names it as having changed them; so it
+    /// reads as it did for the run that wrote it, and can be reverted. It is not run again.
+    /// </summary>
+    private async Task<ClientImport> CompleteWrittenEarlierAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        var importId = import.Id;
+        var created = await db.Clients.CountAsync(c => c.InventoryId == import.InventoryId && c.CreatedByImportId == importId,
+            cancellationToken);
+        var updated = await db.ClientHistory
+            .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
+            .Select(h => h.ClientId).Distinct().CountAsync(cancellationToken);
+        var rows = import.RowCount ?? 0;
+        var remembered = ReadMapping(import).ToRemembered().ToJson();
+        var completed = ImportStatusRules.AfterRun(written: true);
+        var now = clock.GetUtcNow();
+        var stamp = Guid.NewGuid();
+        await db.ImportRowErrors.Where(e => e.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+        var ended = await db.Imports.Where(i => i.Id == importId && i.Status == ImportStatus.InProgress)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.Status, completed)
+                .SetProperty(i => i.CreatedCount, created)
+                .SetProperty(i => i.UpdatedCount, updated)
+                .SetProperty(i => i.RowsChecked, rows)
+                .SetProperty(i => i.RowsWritten, rows)
+                .SetProperty(i => i.FailedRowCount, 0)
+                .SetProperty(i => i.FailureMessage, (string?)null)
+                .SetProperty(i => i.FinishedAt, now)
+                .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
+        if (ended == 0)
+        {
+            return await EndedByAnotherRunAsync(await ReloadAsync(importId, CancellationToken.None));
+        }
+
+        await db.Inventories.Where(i => i.Id == import.InventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
+        logger.LogWarning(
+            "Import {ImportId} was In Progress, but an earlier run had written it: {Created} clients created, {Updated} " +
+            "updated. A version before 2026-12-05 committed the clients and then recorded the import's end apart, and " +
+            "stopped between the two. The import is marked Completed instead of run again (each row would fail on its " +
+            "own name), and can be reverted",
+            importId, created, updated);
+        return await ReloadAsync(importId, CancellationToken.None);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -208,6 +210,79 @@ public abstract class ImportJobTests(RolloutWebFactory factory)
         Assert.Equal(2, result["attempt"]!.GetValue<int>());
         Assert.Equal(1, await ClientCountAsync(name));
         Assert.Single(JobsOf(importId));
+    }
+
+    /// <summary>Uploads, maps Name and Department (updating existing clients or not), approves and waits for the result.</summary>
+    private static async Task<JsonNode> ImportAsync(HttpClient client, int rolloutId, int inventoryId, string csv, bool updateExisting)
+    {
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, inventoryId, "written.csv", csv))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{importId}/mapping", new
+        {
+            updateExisting,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        })).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        return await client.WaitForResultAsync(importId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ImportAnOlderVersionLeftInProgressAfterItsWrite_IsCompletedWithItsCounts_NotRunAgain_AndCanBeReverted(
+        bool updateExisting)
+    {
+        // QA: versions before 2026-12-05 committed an import's clients, then saved its end apart; kill -9 between the two
+        // left it In Progress over its own clients. Run again at the next start, every row failed on its own name
+        // ("already exists"), the import was Failed saying no clients had been created, and its revert was refused.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var (changed, created) = (Unique("KEPT"), new[] { Unique("OLD"), Unique("OLD") });
+        Assert.Equal("Completed", (await ImportAsync(client, rolloutId, laptops, $"Name,Department\n{changed},IT\n", false)).Status());
+        // Without "Update existing clients" (the QA's import) it creates clients only; with it, it also changes one.
+        var updated = updateExisting ? 1 : 0;
+        var written = await ImportAsync(client, rolloutId, laptops,
+            $"Name,Department\n{(updateExisting ? changed + ",HR\n" : "")}{created[0]},IT\n{created[1]},IT\n", updateExisting);
+        Assert.Equal(("Completed", 2, updated), (written.Status(), written["counts"]!["created"]!.GetValue<int>(),
+            written["counts"]!["updated"]!.GetValue<int>()));
+        var importId = written.Id();
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            // What such a version left: the clients and their history committed, the import's row as its run began
+            // (its first attempt, the heartbeat's figures, no counts, no end), its lease long over.
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports.Where(i => i.Id == importId)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, ImportStatus.InProgress)
+                    .SetProperty(i => i.Attempt, 1)
+                    .SetProperty(i => i.CreatedCount, 0)
+                    .SetProperty(i => i.UpdatedCount, 0)
+                    .SetProperty(i => i.RowsChecked, 2 + updated)
+                    .SetProperty(i => i.RowsWritten, 2 + updated)
+                    .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
+                    .SetProperty(i => i.LeaseExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-5)));
+        }
+
+        // The next start (of the new version) finds it In Progress with no run.
+        await ImportJobsSetup.ResumeInterruptedImportsAsync(Factory.Services);
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.True(result.Status() == "Completed", result.Json());
+        Assert.Equal((2, updated, 0), (result["counts"]!["created"]!.GetValue<int>(), result["counts"]!["updated"]!.GetValue<int>(),
+            result["counts"]!["failedRows"]!.GetValue<int>()));
+        Assert.Equal(1, result["attempt"]!.GetValue<int>());
+        Assert.Equal(3, await ClientCountAsync(changed) + await ClientCountAsync(created[0]) + await ClientCountAsync(created[1]));
+
+        var revert = await client.PostAsync($"/api/imports/{importId}/revert", null);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, revert.StatusCode);
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
+        Assert.Equal((0, 0), (await ClientCountAsync(created[0]), await ClientCountAsync(created[1])));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var department = await db.CustomFields.Where(f => f.Name == "Department").Select(f => f.Id).SingleAsync();
+            var values = await db.Clients.Where(c => c.Name == changed).Select(c => c.Values).SingleAsync();
+            Assert.Equal(["IT"], values[department]);
+        }
     }
 
     [Fact]
