@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -169,46 +170,97 @@ public sealed class DatabaseInitializer(
     /// Applies the migrations. When the one that records the name keys as seen is pending (<see cref="NameKeysAsSeen"/>:
     /// a database that held clients before names were compared as seen, or one that never had the rewrite), the
     /// migrations before it are applied first, then the keys rewritten, then it and the rest: a start stopped during
-    /// the rewrite does it again, and a later one never.
+    /// the rewrite does it again, and a later one never. The clients it kept on their old key are kept in
+    /// <c>NameKeysKept</c>, and every start tries them again (<see cref="NameKeysAsSeen.RetryKeptAsync"/>).
     /// </summary>
     private async Task MigrateAsync(RolloutDbContext quiet, CancellationToken cancellationToken)
     {
         var pending = await quiet.Database.GetPendingMigrationsAsync(cancellationToken);
-        if (pending.FirstOrDefault(m => m.EndsWith("_" + NameKeysAsSeen.Migration, StringComparison.Ordinal)) is { } rewrite)
+        NameKeyRewrite? rewrite = null;
+        if (pending.FirstOrDefault(m => m.EndsWith("_" + NameKeysAsSeen.Migration, StringComparison.Ordinal)) is { } rewriteMigration)
         {
             var migrations = quiet.Database.GetMigrations().ToList();
             var applied = await quiet.Database.GetAppliedMigrationsAsync(cancellationToken);
             // Up to the one before it, never down: a migration after it that a database has already (applied out of
             // order) stays, and the clients' columns the rewrite uses are there since Initial.
-            if (migrations.IndexOf(rewrite) is var at and > 0
+            if (migrations.IndexOf(rewriteMigration) is var at and > 0
                 && !applied.Any(m => string.CompareOrdinal(m, migrations[at - 1]) > 0))
             {
                 await quiet.GetService<IMigrator>().MigrateAsync(migrations[at - 1], cancellationToken);
             }
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var done = await NameKeysAsSeen.RewriteAsync(db, cancellationToken);
+            rewrite = await NameKeysAsSeen.RewriteAsync(db, cancellationToken);
             logger.LogInformation(
                 "Name keys as seen (decision 0041): {Rewritten} of {Clients} clients stored before names were compared as " +
                 "seen got the key of their name as seen, {Kept} kept theirs, in {Seconds:0.0} s",
-                done.Rewritten, done.Clients, done.Kept, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-            foreach (var conflict in done.Conflicts)
-            {
-                logger.LogWarning(
-                    "Client {ClientId} \"{Name}\" of rollout {RolloutId} has the same name as seen as client {OtherClientId} " +
-                    "\"{OtherName}\" (both were stored before names were compared as seen): it keeps its old name key, so a " +
-                    "search does not find it by the letters written differently. Keep one of the two: revert the import that " +
-                    "created the other",
-                    conflict.ClientId, conflict.Name, conflict.RolloutId, conflict.OtherClientId, conflict.OtherName);
-            }
-
-            if (done.Kept > done.Conflicts.Count)
-            {
-                logger.LogWarning("{More} more clients keep their old name key for the same reason", done.Kept - done.Conflicts.Count);
-            }
+                rewrite.Rewritten, rewrite.Clients, rewrite.Kept, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            WarnOfKeptKeys(rewrite.Conflicts, rewrite.Kept);
         }
 
         await quiet.Database.MigrateAsync(cancellationToken);
+        if (rewrite is not null)
+        {
+            // In place of the mark the table's migration left: a start stopped before this passes over the clients again.
+            await NameKeysAsSeen.RecordKeptAsync(db, rewrite, cancellationToken);
+            return;
+        }
+
+        var retry = await NameKeysAsSeen.RetryKeptAsync(db, cancellationToken);
+        NameKeysAsSeen.LogGiven(logger, retry.Given);
+        if (retry.FullPass is { Clients: > 0 } pass)
+        {
+            // A database the rewrite ran on before the clients it kept were kept: they are found once.
+            logger.LogInformation(
+                "Name keys as seen: {Clients} clients read to find those kept on their old key, {Kept} found, {Given} got " +
+                "the key of their name as seen since their look-alike is gone", pass.Clients, pass.Kept, pass.Rewritten);
+            WarnOfKeptKeys(pass.Conflicts, pass.Kept);
+        }
+        else if (retry.Kept > 0)
+        {
+            logger.LogInformation(
+                "{Kept} clients keep their old name key, since a client of the same name as seen is still in their rollout " +
+                "(named at Warning by the start that rewrote the keys; docs/operations.md, Upgrading)", retry.Kept);
+        }
+    }
+
+    /// <summary>
+    /// Names at Warning each client kept on its old name key (the first <see cref="NameKeysAsSeen.ConflictsListed"/>),
+    /// and the imports whose revert would end it, by number; the rest are counted.
+    /// </summary>
+    private void WarnOfKeptKeys(IReadOnlyList<NameKeyConflict> conflicts, int kept)
+    {
+        foreach (var conflict in conflicts)
+        {
+            logger.LogWarning(
+                "Client {ClientId} \"{Name:l}\" of rollout {RolloutId} has the same name as seen as client {OtherClientId} " +
+                "\"{OtherName:l}\" (both were stored before names were compared as seen): it keeps its old name key, so a " +
+                "search does not find it by the letters written differently. Keep one of the two: {Advice:l}",
+                conflict.ClientId, conflict.Name, conflict.RolloutId, conflict.OtherClientId, conflict.OtherName,
+                KeptKeyAdvice(conflict));
+        }
+
+        if (kept > conflicts.Count)
+        {
+            logger.LogWarning("{More} more clients keep their old name key for the same reason", kept - conflicts.Count);
+        }
+    }
+
+    /// <summary>What ends a client's old name key: the revert of the import that created the other client, or of its own.</summary>
+    public static string KeptKeyAdvice(NameKeyConflict conflict)
+    {
+        ArgumentNullException.ThrowIfNull(conflict);
+        var own = conflict.ImportId is { } ownImport
+            ? string.Create(CultureInfo.InvariantCulture, $"revert import #{ownImport}, which created this one")
+            : null;
+        return conflict.OtherImportId is { } otherImport
+            ? string.Create(CultureInfo.InvariantCulture,
+                  $"revert import #{otherImport}, which created client {conflict.OtherClientId} \"{conflict.OtherName}\", ") +
+              "and this one gets the key of its name as seen at once" + (own is null ? "" : "; or " + own)
+            : own is not null
+                ? own + string.Create(CultureInfo.InvariantCulture,
+                    $" (client {conflict.OtherClientId} was not created by an import)")
+                : "neither was created by an import, so only deleting the inventory that holds one of them removes it";
     }
 
     /// <summary>EF Core's migration lock on SQLite: a table whose one row is taken while a process migrates.</summary>

@@ -28,6 +28,9 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     public DbSet<InventoryHiddenField> InventoryHiddenFields => Set<InventoryHiddenField>();
     public DbSet<Client> Clients => Set<Client>();
     public DbSet<ClientHistoryEntry> ClientHistory => Set<ClientHistoryEntry>();
+
+    /// <summary>Clients kept on their old name key by the upgrade, tried again until they get the key of their name as seen.</summary>
+    public DbSet<NameKeyKept> NameKeysKept => Set<NameKeyKept>();
     public DbSet<ClientLinkType> ClientLinkTypes => Set<ClientLinkType>();
     public DbSet<ClientLink> ClientLinks => Set<ClientLink>();
     public DbSet<AdvancedLinkMembership> AdvancedLinkMemberships => Set<AdvancedLinkMembership>();
@@ -62,6 +65,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new InventoryHiddenFieldConfiguration());
         builder.ApplyConfiguration(new ClientConfiguration(provider));
         builder.ApplyConfiguration(new ClientHistoryEntryConfiguration());
+        builder.ApplyConfiguration(new NameKeyKeptConfiguration());
         builder.ApplyConfiguration(new ClientLinkTypeConfiguration());
         builder.ApplyConfiguration(new ClientLinkTypeSharedFieldConfiguration());
         builder.ApplyConfiguration(new ClientLinkConfiguration());

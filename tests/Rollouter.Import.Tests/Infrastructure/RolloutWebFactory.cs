@@ -38,7 +38,7 @@ public class RolloutWebFactory : WebApplicationFactory<Program>
         }
     }
 
-    private RolloutWebFactory(string postgresDatabase)
+    protected RolloutWebFactory(string postgresDatabase)
     {
         Provider = DatabaseProvider.PostgreSql;
         _postgresDatabase = postgresDatabase;

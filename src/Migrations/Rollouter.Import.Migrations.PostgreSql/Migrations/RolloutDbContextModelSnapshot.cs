@@ -719,6 +719,16 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.ToTable("InventoryHiddenFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.NameKeyKept", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClientId");
+
+                    b.ToTable("NameKeysKept", (string)null);
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")

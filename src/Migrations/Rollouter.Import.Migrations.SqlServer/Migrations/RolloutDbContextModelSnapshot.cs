@@ -714,6 +714,16 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.ToTable("InventoryHiddenFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.NameKeyKept", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("int");
+
+                    b.HasKey("ClientId");
+
+                    b.ToTable("NameKeysKept", (string)null);
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")

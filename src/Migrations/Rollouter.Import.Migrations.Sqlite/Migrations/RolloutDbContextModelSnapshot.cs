@@ -679,6 +679,16 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.ToTable("InventoryHiddenFields");
                 });
 
+            modelBuilder.Entity("Rollouter.Import.Data.Entities.NameKeyKept", b =>
+                {
+                    b.Property<int>("ClientId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClientId");
+
+                    b.ToTable("NameKeysKept", (string)null);
+                });
+
             modelBuilder.Entity("Rollouter.Import.Data.Entities.Rollout", b =>
                 {
                     b.Property<int>("Id")

@@ -38,6 +38,12 @@ public sealed class ImportRevertJob(
                 new Progress(importId, registry), cancellationToken);
             logger.LogInformation("Revert job of import {ImportId} ended: {Outcome}", importId,
                 result.Succeeded ? result.Value.Status.ToString() : result.Problem.Message);
+            if (result.Succeeded && result.Value.Status == Data.Entities.ImportStatus.Reverted)
+            {
+                // A client the upgrade kept on its old name key gets the key of its name as seen once its look-alike,
+                // which this revert may have deleted, is gone (decision 0064).
+                await NameKeysAsSeen.RetryKeptAfterRemovalAsync(db, logger, CancellationToken.None);
+            }
         }
         finally
         {

@@ -18,7 +18,8 @@ public sealed record InventoryInput(string? Name, int? WorkflowId, IReadOnlyList
 /// membership; this checks the input: a refusal names each wrong field ("Name", "WorkflowId", "CustomFieldIds"). The workflow of an inventory that has clients cannot change (their statuses
 /// belong to it): duplicate the inventory instead.
 /// </summary>
-public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null, AuditLog? audit = null)
+public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, ImportFileStore? files = null, AuditLog? audit = null,
+    ILogger<InventoryService>? logger = null)
 {
     public const int MaxNameLength = 200;
 
@@ -199,6 +200,11 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         await db.Inventories.Where(i => i.Id == inventoryId).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         audit?.InventoryDeleted(actorId, rolloutId, inventoryId, inventory.Name, clientCount, importIds);
+        if (logger is not null)
+        {
+            // A client the upgrade kept on its old name key gets its key as seen once its look-alike is gone (decision 0064).
+            await NameKeysAsSeen.RetryKeptAfterRemovalAsync(db, logger, CancellationToken.None);
+        }
         if (files is not null)
         {
             // This instance's cached copies of the deleted imports' files; other instances sweep theirs at start-up.
