@@ -152,8 +152,11 @@ try
     await using (var scope = app.Services.CreateAsyncScope())
     {
         // Hangfire creates its tables when its storage is made: under the start-up lock too.
-        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(
-            alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
+        var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
+        await initializer.InitializeAsync(alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
+        // A key made now for a database in use (a restore into a new data folder) ends the API tokens issued before.
+        app.Services.GetRequiredService<ApiTokens>().WarnOfNewKey(initializer.HeldUsers,
+            app.Services.GetRequiredService<ILogger<ApiTokens>>());
     }
 
     await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);

@@ -25,6 +25,12 @@ public sealed class DatabaseInitializer(
     IOptions<RolloutOptions> options,
     ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>
+    /// Whether the database held users when this start came to seeding, i.e. it was in use before (a restore, an
+    /// upgrade, any later start), not made or left empty by this one.
+    /// </summary>
+    public bool HeldUsers { get; private set; }
+
     /// <param name="alsoUnderLock">What else must not run on two instances at once (Hangfire creating its tables).</param>
     /// <param name="cancellationToken">Stops waiting for the lock and the work.</param>
     /// <exception cref="StartupFailureException">The database refused or could not be reached (the message names the
@@ -156,6 +162,8 @@ public sealed class DatabaseInitializer(
             }
         }
 
+        // Before the demo data or the first administrator: whether this start found a database in use.
+        HeldUsers = await db.Users.AnyAsync(cancellationToken);
         if (options.Value.DemoData)
         {
             await demo.SeedAsync(cancellationToken);

@@ -17,8 +17,33 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// password, a reset or invitation link or a deactivation changes the stamp and ends every token issued before; a
 /// token also names the user's role and key account manager flag, and ends when either changes.
 /// </summary>
-public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
+public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, string? newKeyFile = null)
 {
+    /// <summary>The key file this start made (none was in the data folder and no key is configured), or null.</summary>
+    public string? NewKeyFile => newKeyFile;
+
+    /// <summary>
+    /// Says at Warning that the key this start made (<see cref="NewKeyFile"/>) ends every token issued before, when the
+    /// database already held users at this start (<paramref name="databaseHeldUsers"/>): a database restored or kept
+    /// while the data folder is new (a restore into an empty folder, an app folder replaced with the data folder in
+    /// it), so the tokens its users' scripts hold answer 401. Nothing on a first start, whose database is new too.
+    /// </summary>
+    public void WarnOfNewKey(bool databaseHeldUsers, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        if (newKeyFile is null || !databaseHeldUsers)
+        {
+            return;
+        }
+
+        logger.LogWarning(
+            "Made a new API signing key at {Path}, but the database already holds users: every API token issued before " +
+            "this start no longer works (it is answered 401). If this data folder is new (a restore, a moved or replaced " +
+            "app folder), stop the app, put the api-signing-key file of the backup or of the old data folder in its place, " +
+            "and start again; or set {Setting} (docs/operations.md, Backup and restore)",
+            newKeyFile, SigningKeySetting);
+    }
+
     public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
     /// <summary>The default scheme: <see cref="Scheme"/> under /api, the sign-in cookie everywhere else.</summary>
@@ -76,12 +101,21 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
     }
 
     public static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder) =>
-        LoadKey(configuration, dataFolder, null);
+        LoadKey(configuration, dataFolder, null, out _);
 
+    /// <inheritdoc cref="LoadKey(IConfiguration, string, Func{string, Stream}?, out string?)"/>
+    internal static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder, Func<string, Stream>? createFile) =>
+        LoadKey(configuration, dataFolder, createFile, out _);
+
+    /// <param name="configuration">The app's configuration (<see cref="SigningKeySetting"/>).</param>
+    /// <param name="dataFolder">Where the generated key is kept.</param>
     /// <param name="createFile">Opens the new key's file (<see cref="LocalDisk.CreateNew"/> by default); a test gives a full disk.</param>
+    /// <param name="madeFile">The key's file when this call made it, or null.</param>
     /// <exception cref="StartupFailureException">The key is not a good key, or the data folder's disk has no room for a new one.</exception>
-    internal static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder, Func<string, Stream>? createFile)
+    internal static SymmetricSecurityKey LoadKey(IConfiguration configuration, string dataFolder, Func<string, Stream>? createFile,
+        out string? madeFile)
     {
+        madeFile = null;
         var configured = configuration[SigningKeySetting];
         string? problem;
         byte[] bytes;
@@ -123,6 +157,7 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock)
                 try
                 {
                     File.Move(partial, path, overwrite: false);
+                    madeFile = path;
                 }
                 catch (IOException)
                 {
@@ -153,8 +188,8 @@ public static class ApiTokenSetup
     public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
         string dataFolder)
     {
-        var key = ApiTokens.LoadKey(configuration, dataFolder);
-        services.AddSingleton(sp => new ApiTokens(key, sp.GetRequiredService<TimeProvider>()));
+        var key = ApiTokens.LoadKey(configuration, dataFolder, null, out var madeFile);
+        services.AddSingleton(sp => new ApiTokens(key, sp.GetRequiredService<TimeProvider>(), madeFile));
         services.AddAuthentication().AddJwtBearer(ApiTokens.Scheme, o =>
         {
             o.MapInboundClaims = false;
