@@ -57,6 +57,24 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void ImportReverted(int? actorId, int rolloutId, int inventoryId, int importId, int clientsRemoved, int clientsRestored) =>
         LogImportReverted(_logger, actorId, importId, inventoryId, rolloutId, clientsRemoved, clientsRestored);
 
+    /// <summary>A workflow was renamed.</summary>
+    public void WorkflowRenamed(int? actorId, int workflowId, string oldName, string newName) =>
+        LogWorkflowRenamed(_logger, actorId, workflowId, oldName, newName);
+
+    /// <summary>A status was added to a workflow: every import into an inventory of the workflow accepts it from then on.</summary>
+    public void StatusAdded(int? actorId, int workflowId, string workflowName, int statusId, string statusName) =>
+        LogStatusAdded(_logger, actorId, statusId, statusName, workflowId, workflowName);
+
+    /// <summary>A status was renamed; its clients keep it, each with a history entry.</summary>
+    public void StatusRenamed(int? actorId, int workflowId, string workflowName, int statusId, string oldName, string newName,
+        int clients) =>
+        LogStatusRenamed(_logger, actorId, statusId, workflowId, workflowName, oldName, newName, clients);
+
+    /// <summary>A status was removed; its clients (each with a history entry) moved to <paramref name="movedTo"/>.</summary>
+    public void StatusRemoved(int? actorId, int workflowId, string workflowName, int statusId, string statusName, int clients,
+        string? movedTo) =>
+        LogStatusRemoved(_logger, actorId, statusId, statusName, workflowId, workflowName, clients, movedTo);
+
     [LoggerMessage(EventId = 9001, EventName = "InventoryDeleted", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} deleted inventory {InventoryId} ({InventoryName}) of rollout {RolloutId}, with {ClientCount} clients and {ImportCount} imports {ImportIds}")]
     private static partial void LogInventoryDeleted(ILogger logger, int? actorId, int inventoryId, string inventoryName,
@@ -89,6 +107,25 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     [LoggerMessage(EventId = 9008, EventName = "UserReactivated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} reactivated user {UserId} ({UserName})")]
     private static partial void LogUserReactivated(ILogger logger, int? actorId, int userId, string userName);
+
+    [LoggerMessage(EventId = 9009, EventName = "WorkflowRenamed", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} renamed workflow {WorkflowId} from {OldName} to {NewName}")]
+    private static partial void LogWorkflowRenamed(ILogger logger, int? actorId, int workflowId, string oldName, string newName);
+
+    [LoggerMessage(EventId = 9010, EventName = "StatusAdded", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} added status {StatusId} ({StatusName}) to workflow {WorkflowId} ({WorkflowName})")]
+    private static partial void LogStatusAdded(ILogger logger, int? actorId, int statusId, string statusName, int workflowId,
+        string workflowName);
+
+    [LoggerMessage(EventId = 9011, EventName = "StatusRenamed", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} renamed status {StatusId} of workflow {WorkflowId} ({WorkflowName}) from {OldName} to {NewName}, on {ClientCount} clients")]
+    private static partial void LogStatusRenamed(ILogger logger, int? actorId, int statusId, int workflowId, string workflowName,
+        string oldName, string newName, int clientCount);
+
+    [LoggerMessage(EventId = 9012, EventName = "StatusRemoved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} removed status {StatusId} ({StatusName}) of workflow {WorkflowId} ({WorkflowName}), moving {ClientCount} clients to {MovedTo}")]
+    private static partial void LogStatusRemoved(ILogger logger, int? actorId, int statusId, string statusName, int workflowId,
+        string workflowName, int clientCount, string? movedTo);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

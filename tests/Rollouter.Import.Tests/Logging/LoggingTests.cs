@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
 using Rollouter.Import.Web.Features.Imports;
 using Serilog.Events;
 
@@ -237,6 +238,51 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         Assert.Equal(fieldName, CapturedLogEvents.Value(audit, "FieldName"));
         Assert.Equal("Red", CapturedLogEvents.Value(audit, "OldName"));
         Assert.Equal("Crimson", CapturedLogEvents.Value(audit, "NewName"));
+    }
+
+    [Fact]
+    public async Task ChangingAWorkflow_IsAnAuditEvent_WithTheNamesBeforeAndAfter_AndTheClientsItReached()
+    {
+        // QA: operations.md promised audit events for changes that rename data, but renaming or removing a status wrote none.
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var name = $"Audit flow {Guid.NewGuid():N}"[..20];
+        var workflow = (await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/workflows",
+            new { name, statuses = new[] { "Open", "Done" } }))).Id();
+        var statuses = await DbAsync(db => db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).OrderBy(s => s.Position)
+            .Select(s => s.Id).ToListAsync());
+        await factory.AddInventoryAsync($"Audit {Guid.NewGuid():N}"[..16], workflow, [],
+            ($"AF-{Guid.NewGuid():N}"[..11], statuses[1], []), ($"AF-{Guid.NewGuid():N}"[..11], statuses[1], []));
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var page = $"/settings/workflows/{workflow}";
+        string Of(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/statuses/{Of(statuses[1])}",
+            new() { ["statusName"] = "Finished" }, page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/statuses",
+            new() { ["statusName"] = "Parked" }, page)).StatusCode);
+        var remove = $"{page}/statuses/{Of(statuses[1])}/remove";
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, remove,
+            new() { ["targetStatusId"] = Of(statuses[0]) }, remove)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, page,
+            new() { ["name"] = name + " 2" }, page)).StatusCode);
+
+        var renamed = Assert.Single(Audit("StatusRenamed"), e => Equals(CapturedLogEvents.Value(e, "WorkflowId"), workflow));
+        Assert.Equal((adminId, statuses[1], name, "Done", "Finished", 2),
+            (CapturedLogEvents.Value(renamed, "ActorId"), CapturedLogEvents.Value(renamed, "StatusId"),
+                CapturedLogEvents.Value(renamed, "WorkflowName"), CapturedLogEvents.Value(renamed, "OldName"),
+                CapturedLogEvents.Value(renamed, "NewName"), CapturedLogEvents.Value(renamed, "ClientCount")));
+        var added = Assert.Single(Audit("StatusAdded"), e => Equals(CapturedLogEvents.Value(e, "WorkflowId"), workflow));
+        Assert.Equal((adminId, "Parked"), (CapturedLogEvents.Value(added, "ActorId"), CapturedLogEvents.Value(added, "StatusName")));
+        var removed = Assert.Single(Audit("StatusRemoved"), e => Equals(CapturedLogEvents.Value(e, "WorkflowId"), workflow));
+        Assert.Equal((adminId, "Finished", 2, "Open"),
+            (CapturedLogEvents.Value(removed, "ActorId"), CapturedLogEvents.Value(removed, "StatusName"),
+                CapturedLogEvents.Value(removed, "ClientCount"), CapturedLogEvents.Value(removed, "MovedTo")));
+        var workflowRenamed = Assert.Single(Audit("WorkflowRenamed"), e => Equals(CapturedLogEvents.Value(e, "WorkflowId"), workflow));
+        Assert.Equal((name, name + " 2"),
+            (CapturedLogEvents.Value(workflowRenamed, "OldName"), CapturedLogEvents.Value(workflowRenamed, "NewName")));
+        Assert.Equal($"Audit: user {adminId} renamed status {statuses[1]} of workflow {workflow} (\"{name}\") from \"Done\" to \"Finished\", on 2 clients",
+            renamed.RenderMessage());
     }
 
     [Fact]

@@ -193,7 +193,8 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         var history = await factory.WithDbAsync(db => db.ClientHistory.AsNoTracking()
             .Join(db.Clients, h => h.ClientId, c => c.Id, (h, c) => new { c.Name, h.Changes })
             .Where(h => h.Name.StartsWith("PT-")).OrderBy(h => h.Name).Select(h => h.Changes).ToListAsync());
-        Assert.Equal([[new FieldChange("Colour", "Red; Blue", "Crimson; Blue", FieldId: id)], [new FieldChange("Colour", "Red", "Crimson", FieldId: id)]],
+        Assert.Equal([[new FieldChange("Colour", "Red; Blue", "Crimson; Blue", FieldId: id, Setting: "option renamed")],
+                [new FieldChange("Colour", "Red", "Crimson", FieldId: id, Setting: "option renamed")]],
             history);
 
         var (_, removed, _) = await manager.SubmitAsync($"{page}/options/{green.Id}/remove", [], page);

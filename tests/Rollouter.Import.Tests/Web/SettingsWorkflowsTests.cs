@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
@@ -114,8 +115,85 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
         Assert.All(history, h =>
         {
             Assert.Equal("manager@demo.test", h.Email);
-            Assert.Equal([new FieldChange("Status", "Waiting", "Done")], h.Changes);
+            Assert.Equal([new FieldChange("Status", "Waiting", "Done", Setting: "status \"Waiting\" removed from workflow \"Tablet swap\"")],
+                h.Changes);
         });
+        // The client's page says the change came from the settings, not from an edit of the client.
+        var page = await manager.GetPageAsync($"/rollouts/W11/clients/{await ClientIdAsync("TB-1")}");
+        var newest = page.TestId("client-history").QuerySelectorAll("tbody tr").First();
+        Assert.Equal(("Max Manager", "Status: Waiting → Done (settings change: status \"Waiting\" removed from workflow \"Tablet swap\")"),
+            (newest.Cell("Who"), newest.Cell("What")));
+    }
+
+    private Task<int> ClientIdAsync(string name) =>
+        factory.WithDbAsync(db => db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
+
+    [Fact]
+    public async Task RenamingAStatus_GivesEachOfItsClientsAHistoryEntry_SayingWhichSettingsChangeMadeIt()
+    {
+        // QA: renaming an option wrote an entry on each of its clients; renaming a status wrote none, so a client now
+        // "Finished" still read "Done" as the last status its history named.
+        var (manager, id) = await CreateAsync("Kiosk swap", "Open\nDone");
+        var statuses = await StatusesAsync(id);
+        await factory.AddInventoryAsync("Kiosks", id, [],
+            ("KI-1", statuses[1].Id, []), ("KI-2", statuses[1].Id, []), ("KI-3", statuses[0].Id, []));
+        var page = $"/settings/workflows/{id}";
+
+        var (_, renamed, _) = await manager.SubmitAsync($"{page}/statuses/{statuses[1].Id}", new() { ["StatusName"] = "Finished" }, page);
+
+        Assert.Contains("The status was renamed; its clients keep it.", renamed);
+        foreach (var name in new[] { "KI-1", "KI-2" })
+        {
+            var client = await manager.GetPageAsync($"/rollouts/W11/clients/{await ClientIdAsync(name)}");
+            var newest = client.TestId("client-history").QuerySelectorAll("tbody tr").First();
+            Assert.Equal(("Max Manager", "Status: Done → Finished (settings change: status renamed in workflow \"Kiosk swap\")"),
+                (newest.Cell("Who"), newest.Cell("What")));
+        }
+
+        // A client of another status has no entry: its status reads as it did.
+        var other = await manager.GetPageAsync($"/rollouts/W11/clients/{await ClientIdAsync("KI-3")}");
+        Assert.DoesNotContain(other.TestId("client-history").QuerySelectorAll("tbody tr"), r => r.Cell("What").Contains("Status", StringComparison.Ordinal));
+        // The API gives the same entry, with the settings change in its own member.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var details = await api.GetJsonAsync($"/api/clients/{await ClientIdAsync("KI-1")}");
+        var change = Assert.Single(details["history"]!.AsArray()[0]!["changes"]!.AsArray());
+        Assert.Equal(("Status", "Done", "Finished", "status renamed in workflow \"Kiosk swap\""),
+            (change!["field"]!.GetValue<string>(), change["old"]!.GetValue<string>(), change["new"]!.GetValue<string>(),
+                change["setting"]!.GetValue<string>()));
+        // Renaming it to the name it has writes nothing more.
+        var entries = await factory.WithDbAsync(db => db.ClientHistory.CountAsync());
+        await manager.SubmitAsync($"{page}/statuses/{statuses[1].Id}", new() { ["StatusName"] = "Finished" }, page);
+        Assert.Equal(entries, await factory.WithDbAsync(db => db.ClientHistory.CountAsync()));
+    }
+
+    [Fact]
+    public async Task RenamingAStatus_WhileAnImportIntoAnInventoryOfTheWorkflowRuns_IsRefused_AndChangesNothing()
+    {
+        // The running import read the statuses by name: the clients it writes would read the old name, without the
+        // rename's entry.
+        var (manager, id) = await CreateAsync("Lamp swap", "Open\nDone");
+        var statuses = await StatusesAsync(id);
+        var inventoryId = await factory.AddInventoryAsync("Lamps", id, [], ("LA-1", statuses[1].Id, []));
+        await factory.WithDbAsync(async db =>
+        {
+            var inventory = await db.Inventories.SingleAsync(i => i.Id == inventoryId);
+            db.Imports.Add(new ClientImport
+            {
+                RolloutId = inventory.RolloutId, InventoryId = inventory.Id, FileName = "running.csv", Status = ImportStatus.InProgress,
+                // A live worker's lease: without one the recovery check takes the import for interrupted and runs it.
+                LeaseExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
+                CreatedById = await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync(),
+            });
+            await db.SaveChangesAsync();
+        });
+        var page = $"/settings/workflows/{id}";
+
+        var (_, refused, _) = await manager.SubmitAsync($"{page}/statuses/{statuses[1].Id}", new() { ["StatusName"] = "Finished" }, page);
+
+        Assert.Contains("An import into an inventory of this workflow is running: rename the status when it has finished.", refused);
+        Assert.Equal(["Open", "Done"], (await StatusesAsync(id)).Select(s => s.Name));
+        var client = await ClientIdAsync("LA-1");
+        Assert.False(await factory.WithDbAsync(db => db.ClientHistory.AnyAsync(h => h.ClientId == client)));
     }
 
     [Fact]

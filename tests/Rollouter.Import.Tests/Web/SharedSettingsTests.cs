@@ -428,8 +428,9 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         Assert.False(own.Values.ContainsKey(shared.Field));
         Assert.Equal(["Red"], other[shared.Field]);
         Assert.Equal(
-            [[new FieldChange(shared.FieldName, "Red", null, FieldId: shared.Field), new FieldChange("My colour", null, "Red", FieldId: copy)],
-                [new FieldChange("My colour", "Red", "Crimson", FieldId: copy)]],
+            [[new FieldChange(shared.FieldName, "Red", null, FieldId: shared.Field, Setting: "field duplicated as \"My colour\""),
+                    new FieldChange("My colour", null, "Red", FieldId: copy, Setting: "field duplicated as \"My colour\"")],
+                [new FieldChange("My colour", "Red", "Crimson", FieldId: copy, Setting: "option renamed")]],
             history.Where(h => h.ClientId == own.Id).Select(h => h.Changes));
     }
 

@@ -32,7 +32,11 @@ public sealed record ClientHistoryDto(DateTimeOffset At, UserRefDto? User, int? 
 public sealed record HistoryCorrectionDto(string Column, string? Field, string? Original, string? Value, UserRefDto? By,
     DateTimeOffset At);
 
-public sealed record FieldChangeDto(string Field, string? Old, string? New);
+/// <summary>
+/// One field's change: old and new value as read then; <c>setting</c> names the settings change that made it ("status
+/// renamed in workflow "Standard"", "option renamed"), null for an import's, a link's or a revert's.
+/// </summary>
+public sealed record FieldChangeDto(string Field, string? Old, string? New, string? Setting = null);
 
 /// <summary>A client with everything its page shows; custom values by field name (multi-selections as arrays).</summary>
 public sealed record ClientDetailsDto(int Id, string Name, int InventoryId, string Inventory, string Status,
@@ -264,7 +268,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             [.. c.Links.Select(l => new ClientLinkDto(l.Id, l.LinkTypeId, l.Reading, l.Advanced, l.OtherClientId,
                 l.OtherClientName, l.OtherInventory, l.CreatedAt))],
             [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : h.Reverted ? "Reverted" : "Changed",
-                [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New))],
+                [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New, ch.Setting))],
                 h.Corrections?.Select(k => new HistoryCorrectionDto(k.Column, k.Field, k.Original, k.Value, U(k.By), k.At)).ToList()))]);
     }
 

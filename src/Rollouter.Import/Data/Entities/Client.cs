@@ -137,6 +137,9 @@ public class ClientHistoryEntry
 /// be given to another since (decision 0061): <see cref="OldId"/> the status's or user's (Status, Assignee, Client User),
 /// <see cref="OldOptionIds"/> the options' of a Selection or Multi-Selection, one per old value (only when each is an
 /// option); absent elsewhere and in entries written before they were kept.
+/// <see cref="Setting"/> names the settings change that made the change, as a person
+/// reads it ("status renamed in workflow "Standard"", "option renamed"): null (and not stored) for a change made by an
+/// import, a link or a revert, and in entries written before it was kept.
 /// </summary>
 public record FieldChange(
     string Field,
@@ -149,4 +152,6 @@ public record FieldChange(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     int? OldId = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyList<int>? OldOptionIds = null);
+    IReadOnlyList<int>? OldOptionIds = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Setting = null);

@@ -49,6 +49,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 {
     public static readonly IReadOnlyList<CustomFieldType> Types = Enum.GetValues<CustomFieldType>();
 
+    /// <summary>What the clients of a renamed option read in their history: the settings change that renamed it.</summary>
+    public const string OptionRenamedSetting = "option renamed";
+
+    /// <summary>What the clients of an inventory switched to a field's copy read in their history.</summary>
+    public static string CopiedSetting(string copyName) => $"field duplicated as \"{copyName}\"";
+
     public static string TypeName(CustomFieldType type) => type switch
     {
         CustomFieldType.Input => "Input",
@@ -242,7 +248,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             db.ClientHistory.Add(new ClientHistoryEntry
             {
                 ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed), FieldId: field.Id)],
+                Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed), FieldId: field.Id,
+                    Setting: OptionRenamedSetting)],
             });
         }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -544,7 +551,11 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 history.Add(new ClientHistoryEntry
                 {
                     ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                    Changes = [new FieldChange(original.Name, text, null, FieldId: fieldId), new FieldChange(copy.Name, null, text, FieldId: copy.Id)],
+                    Changes =
+                    [
+                        new FieldChange(original.Name, text, null, FieldId: fieldId, Setting: CopiedSetting(copy.Name)),
+                        new FieldChange(copy.Name, null, text, FieldId: copy.Id, Setting: CopiedSetting(copy.Name)),
+                    ],
                 });
             }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -13,9 +14,10 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// that clients are on moves them to another status of the workflow and removes it in one transaction.
 /// Workflows are shared by rollouts: every change of an existing workflow is refused to a rollout manager while an
 /// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
-/// one is open to them.
+/// one is open to them. Every change of an existing workflow is an audit event; renaming or removing a status leaves a
+/// history entry on each client that had it, saying which settings change it was (<see cref="StatusHistory"/>).
 /// </summary>
-public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule, TimeProvider clock)
+public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule, TimeProvider clock, AuditLog audit)
 {
     public const int NameLength = 200;
 
@@ -66,10 +68,12 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         var clean = await CheckNameAsync(name, workflow.Id, errors, cancellationToken);
-        if (!errors.Failed)
+        if (!errors.Failed && clean != workflow.Name)
         {
+            var old = workflow.Name;
             workflow.Name = clean;
             await db.SaveChangesAsync(cancellationToken);
+            audit.WorkflowRenamed(user.UserId(), workflow.Id, old, clean);
         }
 
         return errors.ToResult();
@@ -87,17 +91,21 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         var clean = CheckStatusName(workflow, name, 0, errors);
         if (!errors.Failed)
         {
-            workflow.Statuses.Add(new WorkflowStatus
-            {
-                Name = clean, Position = Ordering.Next(workflow.Statuses, s => s.Position),
-            });
+            var status = new WorkflowStatus { Name = clean, Position = Ordering.Next(workflow.Statuses, s => s.Position) };
+            workflow.Statuses.Add(status);
             await db.SaveChangesAsync(cancellationToken);
+            audit.StatusAdded(user.UserId(), workflow.Id, workflow.Name, status.Id, clean);
         }
 
         return errors.ToResult();
     }
 
-    /// <summary>Renames a status; clients keep it (they reference its id).</summary>
+    /// <summary>
+    /// Renames a status; clients keep it (they reference its id), and each of them gets a history entry "Status: old →
+    /// new" saying the settings change made it, as an option's rename gives its clients, written by one statement in the
+    /// rename's transaction (<see cref="StatusHistory"/>). Refused while an import into an inventory of the workflow runs:
+    /// it read the statuses by name, and would record the old name on the clients it writes.
+    /// </summary>
     public async Task<Result> RenameStatusAsync(ClaimsPrincipal user, Workflow workflow, int statusId, string? name,
         CancellationToken cancellationToken)
     {
@@ -116,13 +124,57 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         var clean = CheckStatusName(workflow, name, statusId, errors);
-        if (!errors.Failed)
+        if (errors.Failed || clean == status.Name)
         {
-            status.Name = clean;
-            await db.SaveChangesAsync(cancellationToken);
+            return errors.ToResult();
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await RefusalWhileImportingAsync(workflow.Id, "rename the status", cancellationToken) is { } running)
+        {
+            errors.Invalid("", running);
+            return errors.ToResult();
+        }
+
+        var actorId = user.UserId();
+        var old = status.Name;
+        status.Name = clean;
+        await db.SaveChangesAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var clients = await StatusHistory.RecordAsync(db, workflow.Id, statusId, old, clean, StatusHistory.Renamed(workflow.Name),
+            actorId, now, cancellationToken);
+        if (clients > 0)
+        {
+            // Their status reads differently now, as an option's rename changes its clients.
+            await ClientsOn(await InventoryIdsAsync(workflow.Id, cancellationToken), statusId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        audit.StatusRenamed(actorId, workflow.Id, workflow.Name, statusId, old, clean, clients);
         return errors.ToResult();
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction: waits for the write lock of every rollout with an inventory of the workflow, in
+    /// one order, so that no import writes clients meanwhile; then the refusal while an import into one of them runs (it
+    /// read the statuses when it started, and would write what it read). Null when the change may go on.
+    /// </summary>
+    private async Task<string?> RefusalWhileImportingAsync(int workflowId, string change, CancellationToken cancellationToken)
+    {
+        // An import writes clients (with the statuses its check read) under its rollout's write lock: take the lock of
+        // every rollout with an inventory of this workflow, in one order, then look for a running import. An import
+        // approved after this reads the statuses only after the change commits, or its writer finds a status gone and
+        // checks its rows again (ClientWriter).
+        foreach (var rolloutId in await db.Inventories.Where(i => i.WorkflowId == workflowId).Select(i => i.RolloutId)
+                     .Distinct().OrderBy(r => r).ToListAsync(cancellationToken))
+        {
+            await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
+        }
+
+        return await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflowId, cancellationToken)
+            ? $"An import into an inventory of this workflow is running: {change} when it has finished."
+            : null;
     }
 
     /// <summary>
@@ -232,24 +284,16 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // An import writes clients (with the statuses its check read) under its rollout's write lock: take the lock of
-        // every rollout with an inventory of this workflow, in one order, then look for a running import again. An
-        // import approved after the look above reads the statuses only after this removal commits, or its writer
-        // finds the status gone and checks its rows again (ClientWriter).
-        foreach (var rolloutId in await db.Inventories.Where(i => i.WorkflowId == workflow.Id).Select(i => i.RolloutId)
-                     .Distinct().OrderBy(r => r).ToListAsync(cancellationToken))
+        // Looked for again under the rollouts' write locks.
+        if (await RefusalWhileImportingAsync(workflow.Id, "remove the status", cancellationToken) is { } running)
         {
-            await RolloutWriteLock.AcquireAsync(db, rolloutId, cancellationToken);
-        }
-
-        if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.InProgress && i.Inventory.WorkflowId == workflow.Id, cancellationToken))
-        {
-            errors.Invalid("", "An import into an inventory of this workflow is running: remove the status when it has finished.");
+            errors.Invalid("", running);
             return errors.ToResult();
         }
 
         var inventoryIds = await InventoryIdsAsync(workflow.Id, cancellationToken);
         var clients = await ClientsOn(inventoryIds, statusId).CountAsync(cancellationToken);
+        WorkflowStatus? moved = null;
         if (clients > 0)
         {
             var target = workflow.Statuses.SingleOrDefault(s => s.Id == targetStatusId && s.Id != statusId);
@@ -260,23 +304,14 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                 return errors.ToResult();
             }
 
-            // Each moved client's history records the change, as an edit would.
+            // Each moved client's history records the change and the settings change that made it, by one statement
+            // before the clients move (it finds them by the status they leave).
             var now = clock.GetUtcNow();
-            var ids = await ClientsOn(inventoryIds, statusId).Select(c => c.Id).ToListAsync(cancellationToken);
-            foreach (var batch in ids.Chunk(1000))
-            {
-                var entries = batch.Select(id => new ClientHistoryEntry
-                {
-                    ClientId = id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
-                    Changes = [new FieldChange("Status", status.Name, target.Name)],
-                }).ToList();
-                db.ClientHistory.AddRange(entries);
-                await db.SaveChangesAsync(cancellationToken);
-                entries.ForEach(e => db.Entry(e).State = EntityState.Detached);
-            }
-
+            await StatusHistory.RecordAsync(db, workflow.Id, statusId, status.Name, target.Name,
+                StatusHistory.Removed(status.Name, workflow.Name), actorId, now, cancellationToken);
             await ClientsOn(inventoryIds, statusId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), cancellationToken);
+            moved = target;
         }
 
         workflow.Statuses.Remove(status);
@@ -289,6 +324,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        audit.StatusRemoved(actorId, workflow.Id, workflow.Name, statusId, status.Name, clients, moved?.Name);
         return errors.ToResult();
     }
 
