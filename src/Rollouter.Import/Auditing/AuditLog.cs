@@ -57,6 +57,29 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void ImportReverted(int? actorId, int rolloutId, int inventoryId, int importId, int clientsRemoved, int clientsRestored) =>
         LogImportReverted(_logger, actorId, importId, inventoryId, rolloutId, clientsRemoved, clientsRestored);
 
+    /// <summary>A user was created (their rollouts follow as <see cref="RolloutMemberAdded"/>).</summary>
+    public void UserCreated(int? actorId, int userId, string userName, string email, string role, bool keyAccountManager) =>
+        LogUserCreated(_logger, actorId, userId, userName, email, role, keyAccountManager);
+
+    /// <summary>A user's key account manager flag changed: they may now review the imports of their rollouts, or no longer.</summary>
+    public void KeyAccountManagerChanged(int? actorId, int userId, string userName, bool oldValue, bool newValue) =>
+        LogKeyAccountManagerChanged(_logger, actorId, userId, userName, oldValue, newValue);
+
+    /// <summary>
+    /// A user's name, email (the sign-in) or user ID changed: imports look users up by each. <paramref name="changes"/>
+    /// says which, before → after ("email "a@x.test" → "b@x.test"").
+    /// </summary>
+    public void UserDetailsChanged(int? actorId, int userId, string userName, string changes) =>
+        LogUserDetailsChanged(_logger, actorId, userId, userName, changes);
+
+    /// <summary>A user became a member of a rollout: they may now see it, and do there what their role allows.</summary>
+    public void RolloutMemberAdded(int? actorId, int rolloutId, string rolloutIdentifier, int userId, string userName) =>
+        LogRolloutMemberAdded(_logger, actorId, userId, userName, rolloutId, rolloutIdentifier);
+
+    /// <summary>A user was taken off a rollout.</summary>
+    public void RolloutMemberRemoved(int? actorId, int rolloutId, string rolloutIdentifier, int userId, string userName) =>
+        LogRolloutMemberRemoved(_logger, actorId, userId, userName, rolloutId, rolloutIdentifier);
+
     /// <summary>A workflow was renamed.</summary>
     public void WorkflowRenamed(int? actorId, int workflowId, string oldName, string newName) =>
         LogWorkflowRenamed(_logger, actorId, workflowId, oldName, newName);
@@ -126,6 +149,30 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} removed status {StatusId} ({StatusName}) of workflow {WorkflowId} ({WorkflowName}), moving {ClientCount} clients to {MovedTo}")]
     private static partial void LogStatusRemoved(ILogger logger, int? actorId, int statusId, string statusName, int workflowId,
         string workflowName, int clientCount, string? movedTo);
+
+    [LoggerMessage(EventId = 9013, EventName = "UserCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created user {UserId} ({UserName}, {Email}) with the role {Role}, key account manager {KeyAccountManager}")]
+    private static partial void LogUserCreated(ILogger logger, int? actorId, int userId, string userName, string email, string role,
+        bool keyAccountManager);
+
+    [LoggerMessage(EventId = 9014, EventName = "KeyAccountManagerChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed the key account manager flag of user {UserId} ({UserName}) from {OldValue} to {NewValue}")]
+    private static partial void LogKeyAccountManagerChanged(ILogger logger, int? actorId, int userId, string userName, bool oldValue,
+        bool newValue);
+
+    [LoggerMessage(EventId = 9015, EventName = "UserDetailsChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed user {UserId} ({UserName}): {Changes}")]
+    private static partial void LogUserDetailsChanged(ILogger logger, int? actorId, int userId, string userName, string changes);
+
+    [LoggerMessage(EventId = 9016, EventName = "RolloutMemberAdded", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} added user {UserId} ({UserName}) to rollout {RolloutId} ({RolloutIdentifier})")]
+    private static partial void LogRolloutMemberAdded(ILogger logger, int? actorId, int userId, string userName, int rolloutId,
+        string rolloutIdentifier);
+
+    [LoggerMessage(EventId = 9017, EventName = "RolloutMemberRemoved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} removed user {UserId} ({UserName}) from rollout {RolloutId} ({RolloutIdentifier})")]
+    private static partial void LogRolloutMemberRemoved(ILogger logger, int? actorId, int userId, string userName, int rolloutId,
+        string rolloutIdentifier);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -241,6 +241,66 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task CreatingAUser_ChangingTheirFlagOrDetails_AndEachMembership_AreAuditEvents()
+    {
+        // QA: only a role change and a deactivation were audit events; who gave someone a rollout, or made them a
+        // reviewer, left no trace.
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var email = $"audit-{Guid.NewGuid():N}"[..14] + "@demo.test";
+        var created = await api.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Audrey Audit", email, userCode = $"AU-{Guid.NewGuid():N}"[..11], role = "Technician",
+            password = "Audit!2026x", rolloutIds = new[] { rolloutId },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var userId = await UserIdAsync(email);
+        bool Of(LogEvent e) => Equals(CapturedLogEvents.Value(e, "UserId"), userId);
+
+        var made = Assert.Single(Audit("UserCreated"), Of);
+        Assert.Equal((adminId, "Audrey Audit", email, "Technician", false),
+            (CapturedLogEvents.Value(made, "ActorId"), CapturedLogEvents.Value(made, "UserName"), CapturedLogEvents.Value(made, "Email"),
+                CapturedLogEvents.Value(made, "Role"), CapturedLogEvents.Value(made, "KeyAccountManager")));
+        var joined = Assert.Single(Audit("RolloutMemberAdded"), Of);
+        Assert.Equal((adminId, rolloutId, "W11"),
+            (CapturedLogEvents.Value(joined, "ActorId"), CapturedLogEvents.Value(joined, "RolloutId"), CapturedLogEvents.Value(joined, "RolloutIdentifier")));
+
+        // PUT /api/users/{id}: taken off W11, made a key account manager, renamed.
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/users/{userId}", new
+        {
+            displayName = "Audrey Auditor", isKeyAccountManager = true, rolloutIds = Array.Empty<int>(),
+        })).StatusCode);
+
+        var left = Assert.Single(Audit("RolloutMemberRemoved"), Of);
+        Assert.Equal((adminId, rolloutId), (CapturedLogEvents.Value(left, "ActorId"), CapturedLogEvents.Value(left, "RolloutId")));
+        var flag = Assert.Single(Audit("KeyAccountManagerChanged"), Of);
+        Assert.Equal((adminId, false, true),
+            (CapturedLogEvents.Value(flag, "ActorId"), CapturedLogEvents.Value(flag, "OldValue"), CapturedLogEvents.Value(flag, "NewValue")));
+        var details = Assert.Single(Audit("UserDetailsChanged"), Of);
+        Assert.Equal("name \"Audrey Audit\" → \"Audrey Auditor\"", CapturedLogEvents.Value(details, "Changes"));
+
+        // The rollout's page adds and removes members one by one.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/rollouts/{rolloutId}";
+        string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/members",
+            new() { ["userId"] = Id(userId) }, page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/members/{Id(userId)}/remove",
+            [], page)).StatusCode);
+
+        Assert.Equal(2, Audit("RolloutMemberAdded").Count(Of));
+        Assert.Equal(2, Audit("RolloutMemberRemoved").Count(Of));
+        Assert.Equal($"Audit: user {adminId} removed user {userId} (\"Audrey Auditor\") from rollout {rolloutId} (\"W11\")",
+            Audit("RolloutMemberRemoved").Last(Of).RenderMessage());
+
+        // Saving the user unchanged writes none.
+        var events = factory.Logs.Events.Count(e => CapturedLogEvents.Category(e) == "Audit" && Of(e));
+        await api.PutAsJsonAsync($"/api/users/{userId}", new { displayName = "Audrey Auditor", isKeyAccountManager = true });
+        Assert.Equal(events, factory.Logs.Events.Count(e => CapturedLogEvents.Category(e) == "Audit" && Of(e)));
+    }
+
+    [Fact]
     public async Task ChangingAWorkflow_IsAnAuditEvent_WithTheNamesBeforeAndAfter_AndTheClientsItReached()
     {
         // QA: operations.md promised audit events for changes that rename data, but renaming or removing a status wrote none.

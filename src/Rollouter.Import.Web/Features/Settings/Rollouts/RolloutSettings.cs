@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
@@ -26,9 +27,9 @@ public sealed class RolloutForm
 
 /// <summary>
 /// Rollouts: only administrators create and edit them; members are managed by administrators and by rollout managers
-/// who are members of the rollout themselves.
+/// who are members of the rollout themselves. Adding and removing a member are audit events.
 /// </summary>
-public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider clock)
+public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider clock, AuditLog audit)
 {
     public const int IdentifierLength = 32;
 
@@ -137,6 +138,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         {
             db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = user.Id });
             await db.SaveChangesAsync(cancellationToken);
+            audit.RolloutMemberAdded(actor.UserId(), rollout.Id, rollout.Identifier, user.Id, user.DisplayName);
         }
 
         return errors.ToResult();
@@ -165,6 +167,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         {
             db.RolloutMembers.Remove(member);
             await db.SaveChangesAsync(cancellationToken);
+            audit.RolloutMemberRemoved(actor.UserId(), rollout.Id, rollout.Identifier, userId, member.User.DisplayName);
         }
 
         return errors.ToResult();

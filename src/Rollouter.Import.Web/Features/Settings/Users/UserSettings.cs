@@ -56,7 +56,9 @@ public sealed record CreatedUser(User User, string? InvitationToken);
 /// through <see cref="FindAsync"/>, which answers null for anyone else), creates users into at least one of their
 /// rollouts, and changes a user's account (name, email, user ID, role, key account manager flag, deactivation, links)
 /// only when every rollout of the user is theirs (<see cref="OwnsAccountAsync"/>). Only administrators give the
-/// Administrator role. Nobody deactivates themselves, and the last active administrator stays one.
+/// Administrator role. Nobody deactivates themselves, and the last active administrator stays one. Creating a user and
+/// every change of a role, the key account manager flag, a name, email or user ID, a deactivation and each membership
+/// added or removed are audit events, written once the change committed.
 /// </summary>
 public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit)
 {
@@ -130,8 +132,10 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             return errors.Problem ?? Problem.Invalid("The user was not created.");
         }
 
-        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
+        var memberships = await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        audit.UserCreated(actor.UserId(), user.Id, user.DisplayName, user.Email ?? "", user.Role.ToString(), user.IsKeyAccountManager);
+        AuditMemberships(actor, user, memberships);
         var token = form.Invite ? await NewInvitationTokenAsync(user) : null;
         return new CreatedUser(user, token);
     }
@@ -164,6 +168,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             return errors.ToResult();
         }
 
+        var details = DetailChanges(user, form);
+        var oldKeyAccountManager = user.IsKeyAccountManager;
         user.DisplayName = form.DisplayName;
         user.Email = form.Email;
         user.UserName = form.Email;
@@ -179,13 +185,25 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             return errors.ToResult();
         }
 
-        await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
+        var memberships = await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        if (oldRole != user.Role)
+        var actorId = actor.UserId();
+        if (details.Count > 0)
         {
-            audit.RoleChanged(actor.UserId(), user.Id, user.DisplayName, oldRole.ToString(), user.Role.ToString());
+            audit.UserDetailsChanged(actorId, user.Id, user.DisplayName, string.Join("; ", details));
         }
 
+        if (oldRole != user.Role)
+        {
+            audit.RoleChanged(actorId, user.Id, user.DisplayName, oldRole.ToString(), user.Role.ToString());
+        }
+
+        if (oldKeyAccountManager != user.IsKeyAccountManager)
+        {
+            audit.KeyAccountManagerChanged(actorId, user.Id, user.DisplayName, oldKeyAccountManager, user.IsKeyAccountManager);
+        }
+
+        AuditMemberships(actor, user, memberships);
         return Result.Success;
     }
 
@@ -267,16 +285,64 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     public static string InvitationPath(int userId, string token) =>
         $"/account/invitation?user={userId}&token={Uri.EscapeDataString(token)}";
 
-    /// <summary>Sets the user's memberships among the rollouts <paramref name="actor"/> may manage; others stay.</summary>
-    private async Task SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds, CancellationToken cancellationToken)
+    /// <summary>A membership the user gained (<paramref name="Added"/>) or lost, for the audit log.</summary>
+    private sealed record MembershipChange(int RolloutId, string RolloutIdentifier, bool Added);
+
+    /// <summary>
+    /// Sets the user's memberships among the rollouts <paramref name="actor"/> may manage; others stay. Returns those
+    /// added and removed.
+    /// </summary>
+    private async Task<List<MembershipChange>> SetRolloutsAsync(ClaimsPrincipal actor, int userId, IEnumerable<int> rolloutIds,
+        CancellationToken cancellationToken)
     {
-        var manageable = await access.Visible(actor).Select(r => r.Id).ToListAsync(cancellationToken);
-        var wanted = rolloutIds.Intersect(manageable).ToHashSet();
-        var current = await db.RolloutMembers.Where(m => m.UserId == userId && manageable.Contains(m.RolloutId)).ToListAsync(cancellationToken);
-        db.RolloutMembers.RemoveRange(current.Where(m => !wanted.Contains(m.RolloutId)));
-        db.RolloutMembers.AddRange(wanted.Where(id => current.All(m => m.RolloutId != id))
-            .Select(id => new RolloutMember { RolloutId = id, UserId = userId }));
+        var manageable = await access.Visible(actor).Select(r => new { r.Id, r.Identifier }).ToListAsync(cancellationToken);
+        var ids = manageable.Select(r => r.Id).ToList();
+        var wanted = rolloutIds.Intersect(ids).ToHashSet();
+        var current = await db.RolloutMembers.Where(m => m.UserId == userId && ids.Contains(m.RolloutId)).ToListAsync(cancellationToken);
+        var removed = current.Where(m => !wanted.Contains(m.RolloutId)).ToList();
+        var added = wanted.Where(id => current.All(m => m.RolloutId != id)).Order().ToList();
+        db.RolloutMembers.RemoveRange(removed);
+        db.RolloutMembers.AddRange(added.Select(id => new RolloutMember { RolloutId = id, UserId = userId }));
         await db.SaveChangesAsync(cancellationToken);
+        var identifiers = manageable.ToDictionary(r => r.Id, r => r.Identifier);
+        return
+        [
+            .. added.Select(id => new MembershipChange(id, identifiers[id], true)),
+            .. removed.OrderBy(m => m.RolloutId).Select(m => new MembershipChange(m.RolloutId, identifiers[m.RolloutId], false)),
+        ];
+    }
+
+    private void AuditMemberships(ClaimsPrincipal actor, User user, List<MembershipChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Added)
+            {
+                audit.RolloutMemberAdded(actor.UserId(), change.RolloutId, change.RolloutIdentifier, user.Id, user.DisplayName);
+            }
+            else
+            {
+                audit.RolloutMemberRemoved(actor.UserId(), change.RolloutId, change.RolloutIdentifier, user.Id, user.DisplayName);
+            }
+        }
+    }
+
+    /// <summary>The user's name, email and user ID the form changes, each "field "before" → "after"", for the audit log.</summary>
+    private static List<string> DetailChanges(User user, UserForm form)
+    {
+        var changes = new List<string>();
+        void Compare(string what, string? before, string after)
+        {
+            if (!string.Equals(before ?? "", after, StringComparison.Ordinal))
+            {
+                changes.Add($"{what} \"{before}\" → \"{after}\"");
+            }
+        }
+
+        Compare("name", user.DisplayName, form.DisplayName);
+        Compare("email", user.Email, form.Email);
+        Compare("user ID", user.UserCode, form.UserCode);
+        return changes;
     }
 
     /// <summary>Whether the form changes the account itself rather than only the memberships.</summary>
