@@ -46,6 +46,21 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         }
     }
 
+    /// <summary>An option was added to a custom field: imports into its inventories accept it from then on.</summary>
+    public void OptionAdded(int? actorId, int fieldId, string fieldName, int optionId, string optionName) =>
+        LogOptionAdded(_logger, actorId, optionId, optionName, fieldId, fieldName);
+
+    /// <summary>An option no client held was removed from a custom field.</summary>
+    public void OptionRemoved(int? actorId, int fieldId, string fieldName, int optionId, string optionName) =>
+        LogOptionRemoved(_logger, actorId, optionId, optionName, fieldId, fieldName);
+
+    /// <summary>
+    /// A custom field's name, description, type, required flag or pattern changed. <paramref name="changes"/> says which,
+    /// before → after ("required no → yes; pattern (none) → "^SN\d+$"").
+    /// </summary>
+    public void CustomFieldChanged(int? actorId, int fieldId, string fieldName, string changes) =>
+        LogCustomFieldChanged(_logger, actorId, fieldId, fieldName, changes);
+
     /// <summary>An option of a custom field was renamed, in the clients' values too.</summary>
     public void OptionRenamed(int? actorId, int fieldId, string fieldName, int optionId, string oldName, string newName) =>
         LogOptionRenamed(_logger, actorId, fieldId, fieldName, optionId, oldName, newName);
@@ -173,6 +188,20 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} removed user {UserId} ({UserName}) from rollout {RolloutId} ({RolloutIdentifier})")]
     private static partial void LogRolloutMemberRemoved(ILogger logger, int? actorId, int userId, string userName, int rolloutId,
         string rolloutIdentifier);
+
+    [LoggerMessage(EventId = 9018, EventName = "OptionAdded", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} added option {OptionId} ({OptionName}) to custom field {FieldId} ({FieldName})")]
+    private static partial void LogOptionAdded(ILogger logger, int? actorId, int optionId, string optionName, int fieldId,
+        string fieldName);
+
+    [LoggerMessage(EventId = 9019, EventName = "OptionRemoved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} removed option {OptionId} ({OptionName}) of custom field {FieldId} ({FieldName})")]
+    private static partial void LogOptionRemoved(ILogger logger, int? actorId, int optionId, string optionName, int fieldId,
+        string fieldName);
+
+    [LoggerMessage(EventId = 9020, EventName = "CustomFieldChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed custom field {FieldId} ({FieldName}): {Changes}")]
+    private static partial void LogCustomFieldChanged(ILogger logger, int? actorId, int fieldId, string fieldName, string changes);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

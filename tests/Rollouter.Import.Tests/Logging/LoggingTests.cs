@@ -346,6 +346,48 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ChangingACustomFieldOrAddingOrRemovingAnOption_IsAnAuditEvent_WithBeforeAndAfter()
+    {
+        // QA: renaming an option was the only change of a field the audit log saw; a new pattern or required flag, a
+        // renamed field or an option added or removed (what imports accept) left no trace.
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var fieldName = $"Shade {Guid.NewGuid():N}"[..16];
+        var field = (await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/custom-fields",
+            new { name = fieldName, type = "Selection", options = new[] { "Red", "Blue" } }))).Id();
+        var blue = await DbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == field && o.Name == "Blue").Select(o => o.Id).SingleAsync());
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/custom-fields/{field}";
+        bool Of(LogEvent e) => Equals(CapturedLogEvents.Value(e, "FieldId"), field);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/options",
+            new() { ["optionName"] = "Green" }, page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin,
+            $"{page}/options/{blue.ToString(System.Globalization.CultureInfo.InvariantCulture)}/remove", [], page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, page, new()
+        {
+            ["Name"] = fieldName + " 2", ["Type"] = "Selection", ["Required"] = "true", ["ValidationRegex"] = "^[A-Z]",
+        }, page)).StatusCode);
+
+        var added = Assert.Single(Audit("OptionAdded"), Of);
+        Assert.Equal((adminId, fieldName, "Green"),
+            (CapturedLogEvents.Value(added, "ActorId"), CapturedLogEvents.Value(added, "FieldName"), CapturedLogEvents.Value(added, "OptionName")));
+        var removed = Assert.Single(Audit("OptionRemoved"), Of);
+        Assert.Equal((adminId, blue, "Blue"),
+            (CapturedLogEvents.Value(removed, "ActorId"), CapturedLogEvents.Value(removed, "OptionId"), CapturedLogEvents.Value(removed, "OptionName")));
+        var changed = Assert.Single(Audit("CustomFieldChanged"), Of);
+        Assert.Equal((adminId, fieldName + " 2", $"name \"{fieldName}\" → \"{fieldName} 2\"; required no → yes; pattern (none) → \"^[A-Z]\""),
+            (CapturedLogEvents.Value(changed, "ActorId"), CapturedLogEvents.Value(changed, "FieldName"), CapturedLogEvents.Value(changed, "Changes")));
+
+        // Saving the field as it is writes none.
+        await RolloutWebFactory.PostFormAsync(admin, page, new()
+        {
+            ["Name"] = fieldName + " 2", ["Type"] = "Selection", ["Required"] = "true", ["ValidationRegex"] = "^[A-Z]",
+        }, page);
+        Assert.Single(Audit("CustomFieldChanged"), Of);
+    }
+
+    [Fact]
     public async Task RevertingAnImport_IsAnAuditEvent_WithTheClientsRemovedAndRestored()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

@@ -152,6 +152,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             return errors.ToResult();
         }
 
+        var changes = Changes(field, form);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (form.Name != field.Name)
         {
@@ -178,7 +179,46 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         field.ValidationRegex = form.ValidationRegex;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (changes.Count > 0)
+        {
+            audit.CustomFieldChanged(user.UserId(), field.Id, field.Name, string.Join("; ", changes));
+        }
+
         return errors.ToResult();
+    }
+
+    /// <summary>What the form changes of the field, each "what before → after", for the audit log (the description only by name).</summary>
+    private static List<string> Changes(CustomField field, CustomFieldForm form)
+    {
+        static string Quoted(string? text) => text is null ? "(none)" : $"\"{text}\"";
+        static string YesNo(bool value) => value ? "yes" : "no";
+        var changes = new List<string>();
+        if (form.Name != field.Name)
+        {
+            changes.Add($"name {Quoted(field.Name)} → {Quoted(form.Name)}");
+        }
+
+        if (form.Description != field.Description)
+        {
+            changes.Add("description changed");
+        }
+
+        if (form.Type != field.Type)
+        {
+            changes.Add($"type {TypeName(field.Type)} → {TypeName(form.Type)}");
+        }
+
+        if (form.Required != field.Required)
+        {
+            changes.Add($"required {YesNo(field.Required)} → {YesNo(form.Required)}");
+        }
+
+        if (form.ValidationRegex != field.ValidationRegex)
+        {
+            changes.Add($"pattern {Quoted(field.ValidationRegex)} → {Quoted(form.ValidationRegex)}");
+        }
+
+        return changes;
     }
 
     /// <summary>
@@ -198,11 +238,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         var clean = CheckOption(field, name, 0, errors);
         if (!errors.Failed)
         {
-            field.Options.Add(new CustomFieldOption
-            {
-                Name = clean, Position = Ordering.Next(field.Options, o => o.Position),
-            });
+            var option = new CustomFieldOption { Name = clean, Position = Ordering.Next(field.Options, o => o.Position) };
+            field.Options.Add(option);
             await db.SaveChangesAsync(cancellationToken);
+            audit.OptionAdded(user.UserId(), field.Id, field.Name, option.Id, clean);
         }
 
         return errors.ToResult();
@@ -324,6 +363,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         db.CustomFieldOptions.Remove(option);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        audit.OptionRemoved(user.UserId(), field.Id, field.Name, option.Id, option.Name);
         return errors.ToResult();
     }
 
