@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
 
 namespace Rollouter.Import.Tests.Api;
 
@@ -94,6 +96,66 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
         Assert.Equal([ids[2]], Ids(incomplete));
         Assert.Equal([ids[1]], Ids(byName));
         Assert.Equal(1, byName["total"]!.GetValue<int>());
+    }
+
+    /// <summary>Uploads <paramref name="csv"/> (Name, Description) by the manager and maps it, updating existing clients or not.</summary>
+    private static async Task<int> UploadAndMapAsync(HttpClient client, int rolloutId, int inventoryId, string csv, bool updateExisting)
+    {
+        var created = await UploadAsync(client, rolloutId, inventoryId, "who.csv", csv);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await ApiTestClient.ReadAsync(created)).Id();
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsJsonAsync($"/api/imports/{id}/mapping", new
+        {
+            updateExisting,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Description" } },
+        })).StatusCode);
+        return id;
+    }
+
+    private static (int Id, string Name, string? Email) UserOf(JsonNode? user)
+    {
+        Assert.NotNull(user);
+        return (user["id"]!.GetValue<int>(), user["name"]!.GetValue<string>(), user["email"]?.GetValue<string>());
+    }
+
+    private Task<int> UserIdAsync(string email) => factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    [Fact]
+    public async Task AnImport_SaysWhoCreatedApprovedAndRevertedIt_AsTheListDoes()
+    {
+        // QA: GET /api/imports/{id} gave createdAt, approvedAt and revert.revertedAt, but not by whom, though the page
+        // says "Reverted … by Max Manager" and the list names the creator and approver.
+        var (manager, rolloutId, inventoryId) = await OwnRolloutAsync();
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var (kept, added) = (Unique("WHO"), Unique("WHO"));
+        var first = await UploadAndMapAsync(manager, rolloutId, inventoryId, $"Name,Description\n{kept},one\n", updateExisting: false);
+        Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsync($"/api/imports/{first}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await manager.WaitForResultAsync(first)).Status());
+        var importId = await UploadAndMapAsync(manager, rolloutId, inventoryId, $"Name,Description\n{kept},two\n{added},new\n",
+            updateExisting: true);
+        var waiting = await manager.GetJsonAsync($"/api/imports/{importId}");
+        // The administrator approves the manager's upload; the manager reverts it.
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await manager.WaitForResultAsync(importId)).Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var reverted = await manager.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+
+        var (managerId, adminId) = (await UserIdAsync("manager@demo.test"), await UserIdAsync("admin@demo.test"));
+        Assert.Equal((managerId, "Max Manager", "manager@demo.test"), UserOf(waiting["createdBy"]));
+        Assert.Null(waiting["approvedBy"]);
+        Assert.Equal("Reverted", reverted.Status());
+        Assert.Equal((managerId, "Max Manager", "manager@demo.test"), UserOf(reverted["createdBy"]));
+        Assert.Equal((adminId, "Ada Admin", "admin@demo.test"), UserOf(reverted["approvedBy"]));
+        Assert.Equal((managerId, "Max Manager", "manager@demo.test"), UserOf(reverted["revert"]!["revertedBy"]));
+        // The list names them the same way, the reverter too; an import not reverted has none.
+        var items = (await manager.GetJsonAsync($"/api/rollouts/{rolloutId}/imports"))["items"]!.AsArray();
+        var listed = items.Single(i => i!["id"]!.GetValue<int>() == importId)!;
+        Assert.Equal((managerId, "Max Manager", "manager@demo.test"), UserOf(listed["revertedBy"]));
+        Assert.Equal(reverted["revert"]!["revertedAt"]!.GetValue<DateTimeOffset>(), listed["revertedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal((adminId, "Ada Admin", "admin@demo.test"), UserOf(listed["approvedBy"]));
+        var other = items.Single(i => i!["id"]!.GetValue<int>() == first)!;
+        Assert.Null(other["revertedBy"]);
+        Assert.Null(other["revertedAt"]);
     }
 
     [Fact]

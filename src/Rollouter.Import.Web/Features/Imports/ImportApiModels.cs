@@ -2,6 +2,7 @@ using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure.Api;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -49,6 +50,10 @@ public sealed record ProgressDto(int Processed, int Written, int Total, int Fail
 
 public sealed record CountsDto(int Created, int Updated, int FailedRows);
 
+/// <summary>
+/// An import (<c>GET /api/imports/{id}</c>): who created it (<c>createdBy</c>, the upload) and who approved it last
+/// (<c>approvedBy</c>, null before an approval), as the rollout's list of imports names them.
+/// </summary>
 public sealed record ImportDto(
     int Id,
     int RolloutId,
@@ -74,14 +79,17 @@ public sealed record ImportDto(
     CorrectionCountsDto? Corrections = null,
     RevertDto? Revert = null,
     string? FileStamp = null,
-    string? MappingStamp = null);
+    string? MappingStamp = null,
+    UserRefDto? CreatedBy = null,
+    UserRefDto? ApprovedBy = null);
 
 /// <summary>
 /// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the
-/// clients <c>done</c> of <c>total</c>; <c>revertedAt</c> once Reverted; <c>failureMessage</c> when the job refused it.
+/// clients <c>done</c> of <c>total</c>; <c>revertedAt</c> once Reverted; <c>failureMessage</c> when the job refused it;
+/// <c>revertedBy</c> who asked for it (the user the reverted clients' history names), also of a refused one.
 /// </summary>
 public sealed record RevertDto(bool Running, DateTimeOffset? RequestedAt, DateTimeOffset? RevertedAt, string? FailureMessage,
-    int Done, int Total);
+    int Done, int Total, UserRefDto? RevertedBy = null);
 
 /// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
 public sealed record SheetDto(string Name, bool Hidden, int? Rows);

@@ -6,6 +6,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -482,6 +483,12 @@ public sealed class ImportsApiController(
 
         var total = import.RowCount ?? 0;
         var running = progress.Of(import);
+        // Who created, approved and reverted it: one query for the (at most three) users.
+        int?[] named = [import.CreatedById, import.ApprovedById, import.RevertedById];
+        var userIds = named.OfType<int>().Distinct().ToList();
+        var users = await Db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .ToDictionaryAsync(u => u.Id, u => new UserRefDto(u.Id, u.DisplayName, u.Email), cancellationToken);
+        UserRefDto? Named(int? id) => id is { } known ? users.GetValueOrDefault(known) : null;
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
@@ -489,10 +496,11 @@ public sealed class ImportsApiController(
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
-            Revert(import), ImportStamps.FileOf(import), ImportStamps.MappingOf(import));
+            Revert(import, Named(import.RevertedById)), ImportStamps.FileOf(import), ImportStamps.MappingOf(import),
+            Named(import.CreatedById), Named(import.ApprovedById));
     }
 
-    private RevertDto? Revert(ClientImport import)
+    private RevertDto? Revert(ClientImport import, UserRefDto? revertedBy)
     {
         if (import.RevertRequestedAt is null && import.RevertFailureMessage is null)
         {
@@ -501,6 +509,6 @@ public sealed class ImportsApiController(
 
         var running = progress.RevertOf(import.Id);
         return new RevertDto(ImportStatusRules.IsReverting(import), import.RevertRequestedAt, import.RevertedAt,
-            import.RevertFailureMessage, running.Done, running.Total);
+            import.RevertFailureMessage, running.Done, running.Total, revertedBy);
     }
 }
