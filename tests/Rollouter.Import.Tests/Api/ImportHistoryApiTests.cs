@@ -159,6 +159,32 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AFinishedRevert_GivesItsFigures_ClientsRemovedAndRestored()
+    {
+        // QA: once the revert had ended, revert.done and revert.total read 0 and 0 (it had removed 2 and restored 2).
+        var (manager, rolloutId, inventoryId) = await OwnRolloutAsync();
+        var (kept1, kept2) = (Unique("FIG"), Unique("FIG"));
+        var first = await UploadAndMapAsync(manager, rolloutId, inventoryId, $"Name,Description\n{kept1},one\n{kept2},one\n",
+            updateExisting: false);
+        Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsync($"/api/imports/{first}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await manager.WaitForResultAsync(first)).Status());
+        var importId = await UploadAndMapAsync(manager, rolloutId, inventoryId,
+            $"Name,Description\n{kept1},two\n{kept2},two\n{Unique("FIG")},new\n{Unique("FIG")},new\n", updateExisting: true);
+        Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await manager.WaitForResultAsync(importId)).Status());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await manager.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var reverted = await manager.WaitForImportAsync(importId, i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+
+        Assert.Equal("Reverted", reverted.Status());
+        var revert = reverted["revert"]!;
+        Assert.Equal<(int?, int?, int?, int?)>((4, 4, 2, 2), (revert["done"]?.GetValue<int>(), revert["total"]?.GetValue<int>(),
+            revert["removed"]?.GetValue<int>(), revert["restored"]?.GetValue<int>()));
+        // An import never reverted has no revert at all.
+        Assert.Null((await manager.GetJsonAsync($"/api/imports/{first}"))["revert"]);
+    }
+
+    [Fact]
     public async Task TheList_RefusesWhatItCannotRead_AndChecksRoleAndRollout()
     {
         var (client, rolloutId, _) = await OwnRolloutAsync();

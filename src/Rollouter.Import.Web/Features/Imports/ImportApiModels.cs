@@ -85,11 +85,14 @@ public sealed record ImportDto(
 
 /// <summary>
 /// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the
-/// clients <c>done</c> of <c>total</c>; <c>revertedAt</c> once Reverted; <c>failureMessage</c> when the job refused it;
-/// <c>revertedBy</c> who asked for it (the user the reverted clients' history names), also of a refused one.
+/// clients <c>done</c> of <c>total</c> where the instance that answers runs it (null elsewhere); <c>revertedAt</c> once
+/// Reverted, with the finished revert's figures: <c>removed</c> (the clients it created, deleted) and <c>restored</c>
+/// (the clients whose values were set back), <c>done</c> and <c>total</c> both their sum; <c>failureMessage</c> when the
+/// job refused it (the figures null); <c>revertedBy</c> who asked for it (the user the reverted clients' history names),
+/// also of a refused one.
 /// </summary>
 public sealed record RevertDto(bool Running, DateTimeOffset? RequestedAt, DateTimeOffset? RevertedAt, string? FailureMessage,
-    int Done, int Total, UserRefDto? RevertedBy = null);
+    int? Done, int? Total, UserRefDto? RevertedBy = null, int? Removed = null, int? Restored = null);
 
 /// <summary>A sheet of the workbook: its name, whether it is hidden, and its rows that hold a value (null for CSV).</summary>
 public sealed record SheetDto(string Name, bool Hidden, int? Rows);

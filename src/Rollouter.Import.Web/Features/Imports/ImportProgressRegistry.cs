@@ -39,6 +39,9 @@ public sealed class ImportProgressRegistry(DatabaseProvider provider)
 
     public RevertProgress RevertOf(int importId) => _reverting.GetValueOrDefault(importId);
 
+    /// <summary>The revert's clients done, when this process runs it; null when another runs it, or none does.</summary>
+    public RevertProgress? RunningRevertOf(int importId) => _reverting.TryGetValue(importId, out var running) ? running : null;
+
     /// <summary>The import's rows checked, written and failed, of its rows.</summary>
     public ImportProgress Of(ClientImport import)
     {

@@ -496,19 +496,32 @@ public sealed class ImportsApiController(
             new CountsDto(import.CreatedCount, import.UpdatedCount, import.FailedRowCount),
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
-            Revert(import, Named(import.RevertedById)), ImportStamps.FileOf(import), ImportStamps.MappingOf(import),
-            Named(import.CreatedById), Named(import.ApprovedById));
+            await RevertAsync(import, Named(import.RevertedById), cancellationToken), ImportStamps.FileOf(import),
+            ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById));
     }
 
-    private RevertDto? Revert(ClientImport import, UserRefDto? revertedBy)
+    private async Task<RevertDto?> RevertAsync(ClientImport import, UserRefDto? revertedBy, CancellationToken cancellationToken)
     {
         if (import.RevertRequestedAt is null && import.RevertFailureMessage is null)
         {
             return null;
         }
 
-        var running = progress.RevertOf(import.Id);
-        return new RevertDto(ImportStatusRules.IsReverting(import), import.RevertRequestedAt, import.RevertedAt,
-            import.RevertFailureMessage, running.Done, running.Total, revertedBy);
+        var reverting = ImportStatusRules.IsReverting(import);
+        if (import.Status == ImportStatus.Reverted)
+        {
+            // The finished revert's figures, as it left them: it deleted every client the import created (a client goes
+            // only with its inventory, which takes the import along) and gave each client it restored one entry
+            // "reverted import #N" (through the history's import index).
+            var removed = import.CreatedCount;
+            var restored = await Db.ClientHistory.CountAsync(h => h.ImportId == import.Id && h.Action == ClientHistoryAction.Reverted,
+                cancellationToken);
+            return new RevertDto(false, import.RevertRequestedAt, import.RevertedAt, import.RevertFailureMessage,
+                removed + restored, removed + restored, revertedBy, removed, restored);
+        }
+
+        var running = reverting ? progress.RunningRevertOf(import.Id) : null;
+        return new RevertDto(reverting, import.RevertRequestedAt, import.RevertedAt, import.RevertFailureMessage,
+            running?.Done, running?.Total, revertedBy);
     }
 }
