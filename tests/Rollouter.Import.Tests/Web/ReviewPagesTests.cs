@@ -115,6 +115,42 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task TheReviewList_SaysWhoApprovedEachImportAndWhen_AsTheRolloutsImportsListDoes()
+    {
+        // QA: the rollout's imports list had an Approved (by, when) column, the key account managers' reviews had none.
+        var approved = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed", "approved.csv");
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var waiting = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"),
+            "waiting.csv", $"Name\n{Unique("REV")}\n"))).Id();
+        var approvedAt = (await client.GetJsonAsync($"/api/imports/{approved}"))["approvedAt"]!.GetValue<DateTimeOffset>();
+        var kam = await factory.SignInAsync(Kam);
+
+        var page = await kam.GetPageAsync("/reviews");
+
+        var row = page.One($"tr[data-import='{approved}']");
+        Assert.Equal(("Max Manager", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{approvedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC")),
+            Approved(row));
+        Assert.Equal(("", ""), Approved(page.One($"tr[data-import='{waiting}']")));
+        // The same as the rollout's imports list, for the same import.
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var imports = await manager.GetPageAsync("/rollouts/W11/imports");
+        Assert.Equal(Approved(row), Approved(Assert.Single(imports.QuerySelectorAll("tbody tr"),
+            r => r.Links().Contains($"/rollouts/W11/imports/{approved}"))));
+    }
+
+    /// <summary>The Approved column of a list's row: who (the cell's own line) and when (the small line below it).</summary>
+    private static (string Who, string When) Approved(IElement row)
+    {
+        var heads = row.Closest("table")?.QuerySelectorAll("thead th").Select(th => th.NormalizedText()).ToList() ?? [];
+        Assert.Contains("Approved", heads);
+        var cell = row.Children[heads.IndexOf("Approved")];
+        var when = cell.QuerySelector(".small")?.NormalizedText() ?? "";
+        var text = cell.NormalizedText();
+        return (text[..(text.Length - when.Length)].Trim(), when);
+    }
+
+    [Fact]
     public async Task Kam_OpensAFailedImport_ReadOnly_WithFailedRowsByColumn_AndDownloadsTheFileAndTheErrorReport()
     {
         var csv = FailingLaptops();

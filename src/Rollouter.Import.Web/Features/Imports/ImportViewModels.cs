@@ -50,7 +50,9 @@ public sealed record ReviewListItem(
     DateTimeOffset CreatedAt,
     int Created,
     int Updated,
-    int FailedRows);
+    int FailedRows,
+    string? ApprovedBy = null,
+    DateTimeOffset? ApprovedAt = null);
 
 /// <summary>A page of the imports a key account manager reviews: failed ones first, then the others, newest first.</summary>
 public sealed record ReviewList(KeysetPage<ReviewListItem> Page)

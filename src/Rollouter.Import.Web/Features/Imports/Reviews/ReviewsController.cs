@@ -73,7 +73,8 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
                     var ordered = read.Forward ? imports.OrderByDescending(i => i.Id) : imports.OrderBy(i => i.Id);
                     items.AddRange(await ordered.Take(count - items.Count)
                         .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
-                            i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
+                            i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount,
+                            i.ApprovedBy == null ? null : i.ApprovedBy.DisplayName, i.ApprovedAt))
                         .ToListAsync(cancellationToken));
                     if (items.Count >= count)
                     {
