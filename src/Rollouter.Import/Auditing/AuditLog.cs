@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Mapping;
 
 namespace Rollouter.Import.Auditing;
 
@@ -64,6 +66,19 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     /// <summary>An option of a custom field was renamed, in the clients' values too.</summary>
     public void OptionRenamed(int? actorId, int fieldId, string fieldName, int optionId, string oldName, string newName) =>
         LogOptionRenamed(_logger, actorId, fieldId, fieldName, optionId, oldName, newName);
+
+    /// <summary>
+    /// An import's column-field assignment was saved (the page's Save mapping, the mapping the page showed saved with
+    /// Check or Approve, <c>PUT /api/imports/{id}/mapping</c>): who decided what the import writes, the last one being
+    /// the one its run follows. <paramref name="import"/> as saved.
+    /// </summary>
+    public void MappingSaved(int? actorId, ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var mapping = ImportMapping.FromJson(import.Mapping);
+        LogMappingSaved(_logger, actorId, import.Id, import.InventoryId, import.RolloutId,
+            mapping.Columns.Count(c => !string.IsNullOrEmpty(c.Target)), mapping.UpdateExisting, import.Status.ToString());
+    }
 
     /// <summary>
     /// A completed import was reverted: the clients it created are gone and the values it changed are back. Written by
@@ -202,6 +217,11 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     [LoggerMessage(EventId = 9020, EventName = "CustomFieldChanged", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} changed custom field {FieldId} ({FieldName}): {Changes}")]
     private static partial void LogCustomFieldChanged(ILogger logger, int? actorId, int fieldId, string fieldName, string changes);
+
+    [LoggerMessage(EventId = 9021, EventName = "MappingSaved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} saved the mapping of import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ColumnCount} columns imported, update existing clients {UpdateExisting}, now {Status}")]
+    private static partial void LogMappingSaved(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
+        int columnCount, bool updateExisting, string status);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -388,6 +388,41 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task SavingAnImportsMapping_IsAnAuditEvent_NamingWhoSavedItLast()
+    {
+        // QA: who created, approved and reverted an import is kept, but not who decided what it writes.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var import = (await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "mapped.csv",
+            $"Name,Department\nMAP-{Guid.NewGuid().ToString("N")[..8]},IT\n"))).Id();
+        bool Of(LogEvent e) => Equals(CapturedLogEvents.Value(e, "ImportId"), import);
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{import}/mapping", new
+        {
+            updateExisting = true,
+            columns = new object[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        })).StatusCode);
+        // Then the administrator saves another on the import's page.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/rollouts/W11/imports/{import}";
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, page + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name", ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "",
+        }, page)).StatusCode);
+
+        var saved = Audit("MappingSaved").Where(Of).ToList();
+        Assert.Equal(2, saved.Count);
+        Assert.Equal((await UserIdAsync("manager@demo.test"), laptops, rolloutId, 2, true, "WaitingForApproval"),
+            (CapturedLogEvents.Value(saved[0], "ActorId"), CapturedLogEvents.Value(saved[0], "InventoryId"),
+                CapturedLogEvents.Value(saved[0], "RolloutId"), CapturedLogEvents.Value(saved[0], "ColumnCount"),
+                CapturedLogEvents.Value(saved[0], "UpdateExisting"), CapturedLogEvents.Value(saved[0], "Status")));
+        Assert.Equal((await UserIdAsync("admin@demo.test"), 1, false),
+            (CapturedLogEvents.Value(saved[1], "ActorId"), CapturedLogEvents.Value(saved[1], "ColumnCount"),
+                CapturedLogEvents.Value(saved[1], "UpdateExisting")));
+    }
+
+    [Fact]
     public async Task RevertingAnImport_IsAnAuditEvent_WithTheClientsRemovedAndRestored()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

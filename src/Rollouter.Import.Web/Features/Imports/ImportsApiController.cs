@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -23,7 +24,8 @@ public sealed class ImportsApiController(
     RolloutAccess access,
     ImportLifecycle imports,
     ImportUploads uploads,
-    ImportProgressRegistry progress) : ApiControllerBase(db, access)
+    ImportProgressRegistry progress,
+    AuditLog audit) : ApiControllerBase(db, access)
 {
     /// <summary>
     /// Creates an import from a multipart upload with the fields <c>inventoryId</c> and <c>file</c> (in any order). The
@@ -163,8 +165,13 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        return await DescribedAsync(await imports.UpdateMappingAsync(id, mapping.ToMapping(), Seen(fileStamp, null), cancellationToken),
-            cancellationToken);
+        var saved = await imports.UpdateMappingAsync(id, mapping.ToMapping(), Seen(fileStamp, null), cancellationToken);
+        if (saved.Succeeded)
+        {
+            audit.MappingSaved(User.UserId(), saved.Value.Import);
+        }
+
+        return await DescribedAsync(saved, cancellationToken);
     }
 
     /// <summary>

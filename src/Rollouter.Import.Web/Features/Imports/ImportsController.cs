@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
@@ -32,7 +33,8 @@ public sealed class ImportsController(
     ImportUploads uploads,
     ImportsPageBuilder pages,
     IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions) : Controller
+    IOptions<AntiforgeryOptions> antiforgeryOptions,
+    AuditLog audit) : Controller
 {
     /// <summary>The rollout's imports, newest first, 50 a page by keyset on the id.</summary>
     [HttpGet("")]
@@ -184,6 +186,8 @@ public sealed class ImportsController(
         {
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
+
+        audit.MappingSaved(User.UserId(), result.Value.Import);
 
         TempData["Message"] = result.Value.Import.Status != ImportStatus.Incomplete
             ? "Mapping saved. The import is Waiting for Approval."
@@ -618,6 +622,8 @@ public sealed class ImportsController(
         {
             return (current, false, await RefuseAsync(current, result.Problem, cancellationToken));
         }
+
+        audit.MappingSaved(User.UserId(), result.Value.Import);
 
         if (result.Value.Import.Status == ImportStatus.Incomplete)
         {
