@@ -5,7 +5,7 @@ namespace Rollouter.Import;
 /// <summary>
 /// What kind of "no" a problem is. The web layer maps each kind to one HTTP status in one place
 /// (Infrastructure/Problems): NotFound 404, Forbidden 403, Invalid 400, Conflict 409, TooLarge 413, UnsupportedType 415,
-/// InsufficientStorage 507.
+/// InsufficientStorage 507, Gone 410.
 /// </summary>
 public enum ProblemKind
 {
@@ -32,6 +32,13 @@ public enum ProblemKind
     /// same request succeeds once there is room.
     /// </summary>
     InsufficientStorage,
+
+    /// <summary>
+    /// What the request needs was kept and is no longer there, or cannot be read: an import's original file missing from
+    /// the database and the data folder (a database restored without its files), or its copy unreadable. Nothing the
+    /// caller did wrong; it works again once the administrator restores the file.
+    /// </summary>
+    Gone,
 }
 
 /// <summary>
@@ -70,6 +77,8 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
 
     public static Problem InsufficientStorage(string message) => new(ProblemKind.InsufficientStorage, message);
 
+    public static Problem Gone(string message) => new(ProblemKind.Gone, message);
+
     /// <summary>A file the readers refuse: too large, not a spreadsheet, or otherwise unreadable.</summary>
     public static Problem FromFile(FileProblem problem)
     {
@@ -79,6 +88,7 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
             FileProblemKind.TooLarge => ProblemKind.TooLarge,
             FileProblemKind.WrongType => ProblemKind.UnsupportedType,
             FileProblemKind.NoRoom => ProblemKind.InsufficientStorage,
+            FileProblemKind.Missing => ProblemKind.Gone,
             _ => ProblemKind.Invalid,
         }, problem.Message, problem.Field);
     }

@@ -24,7 +24,7 @@ public class ImportFileStoreTests
             var (size, sha) = await new ImportFileStore(db, cache).SaveAsync(import.Id, new MemoryStream(content), default);
             Assert.Equal(content.Length, size);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sha);
-            import.FileSha256 = sha;
+            (import.FileSize, import.FileSha256) = (size, sha);
             Assert.Equal(3, await db.ImportFileChunks.CountAsync(c => c.ImportId == import.Id));
         }
 
@@ -66,7 +66,7 @@ public class ImportFileStoreTests
         var store = new ImportFileStore(db, cache);
         await using (var content = File.OpenRead(upload))
         {
-            (_, import.FileSha256) = await store.SaveAsync(import.Id, content, default);
+            (import.FileSize, import.FileSha256) = await store.SaveAsync(import.Id, content, default);
         }
 
         store.Adopt(import, upload);
@@ -87,8 +87,8 @@ public class ImportFileStoreTests
         var cache = Directory.CreateTempSubdirectory().FullName;
         await using var db = database.CreateContext();
         var store = new ImportFileStore(db, cache);
-        var (_, sha) = await store.SaveAsync(kept.Id, new MemoryStream("Name\nPC-1\n"u8.ToArray()), default);
-        kept.FileSha256 = sha;
+        var (size, sha) = await store.SaveAsync(kept.Id, new MemoryStream("Name\nPC-1\n"u8.ToArray()), default);
+        (kept.FileSize, kept.FileSha256) = (size, sha);
         var keptPath = (await store.GetLocalPathAsync(kept, default)).Expect();
         var gone = Path.Combine(cache, $"import-{kept.Id + 1000}-{sha}.csv");
         var goneHalfWritten = gone + "." + Guid.NewGuid().ToString("N") + ".part";

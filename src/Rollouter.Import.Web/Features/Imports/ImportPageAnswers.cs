@@ -30,4 +30,17 @@ public static class ImportPageAnswers
         return controller.View("~/Features/Imports/DownloadRefused.cshtml",
             new ImportDownloadRefused(rollout, id, $"No error report for import #{id}", problem.Message, review));
     }
+
+    /// <summary>
+    /// The uploaded file refused (no longer on the server or unreadable: 410; a full disk: 507): the reason, which says
+    /// what is still there and what to do, with its status code and a link back to the import (<c>DownloadRefused.cshtml</c>).
+    /// </summary>
+    public static ViewResult OriginalFileRefused(this Controller controller, Rollout rollout, int id, Problem problem, bool review = false)
+    {
+        ArgumentNullException.ThrowIfNull(controller);
+        ArgumentNullException.ThrowIfNull(problem);
+        controller.Response.StatusCode = problem.StatusCode();
+        return controller.View("~/Features/Imports/DownloadRefused.cshtml",
+            new ImportDownloadRefused(rollout, id, $"The file of import #{id} cannot be downloaded", problem.Message, review));
+    }
 }

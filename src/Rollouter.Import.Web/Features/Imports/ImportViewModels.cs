@@ -162,7 +162,14 @@ public sealed class ImportPage
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Why the file's columns and samples cannot be shown (a file the reader refuses, a full disk, a file gone).</summary>
     public string? FileProblem { get; init; }
+
+    /// <summary>
+    /// The kept file is no longer on the server, or cannot be read there (<see cref="FileProblem"/> says which): the page
+    /// offers no download of it.
+    /// </summary>
+    public bool FileMissing { get; init; }
 
     public required ImportMapping Mapping { get; init; }
 
@@ -318,8 +325,11 @@ public sealed class ImportPage
     /// <summary>An abandoned import that never ran can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
     public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import);
 
-    /// <summary>The failed rows as a workbook (the review offers it too).</summary>
-    public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import);
+    /// <summary>
+    /// The failed rows as a workbook (the review offers it too), made of the kept file's rows: not offered while the file
+    /// is missing (the failed rows are still listed on the page).
+    /// </summary>
+    public bool ErrorReport => ImportStatusRules.CanDownloadErrorReport(Import) && !FileMissing;
 
     /// <summary>The page's address: under /reviews for a review, else the wizard's.</summary>
     public string BasePath => Review ? $"/reviews/{Rollout.Identifier}/imports/{Import.Id}" : WizardPath;

@@ -564,7 +564,8 @@ public sealed class ImportsController(
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
-        return file.Succeeded ? file.Value.ToResult() : StatusCode(file.Problem.StatusCode());
+        return file.Succeeded ? file.Value.ToResult()
+            : this.OriginalFileRefused(RolloutScopedAttribute.Current(HttpContext), id, file.Problem);
     }
 
     private const string MappingSavedMessage =

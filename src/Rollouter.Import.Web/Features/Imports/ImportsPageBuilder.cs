@@ -72,7 +72,10 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         };
     }
 
-    /// <summary>The file as it was uploaded (streamed from the kept copy), under its original name.</summary>
+    /// <summary>
+    /// The file as it was uploaded (streamed from the kept copy), under its original name; a file no longer on the server,
+    /// or whose copy cannot be read, is refused as gone (410, <see cref="ImportFileStore.MissingMessage"/>).
+    /// </summary>
     public async Task<Result<Download>> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(import);
@@ -88,9 +91,16 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         }
 
         var contentType = ContentTypes.TryGetContentType(import.FileName, out var type) ? type : "application/octet-stream";
-        var stream = new FileStream(path.Value, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
-            FileOptions.Asynchronous | FileOptions.SequentialScan);
-        return new Download(stream, import.FileName, contentType);
+        try
+        {
+            var stream = new FileStream(path.Value, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
+                FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return new Download(stream, import.FileName, contentType);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return files.Unreadable(import, path.Value, e.Message);
+        }
     }
 
     /// <summary>The cells of the import corrected on their own (at most <c>CorrectionChanges.MaxCells</c>), by row and column letter.</summary>
@@ -117,6 +127,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         SpreadsheetFormat? format = null;
         IReadOnlyList<SheetInfo> sheets = [];
         string? fileProblem = null;
+        var fileMissing = false;
         var described = await imports.DescribeFileAsync(import, cancellationToken);
         if (described.Succeeded)
         {
@@ -135,6 +146,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         else
         {
             fileProblem = described.Problem.Message;
+            fileMissing = described.Problem.Kind == ProblemKind.Gone;
         }
 
         var errors = new KeysetPage<ImportRowError>([], null, null);
@@ -227,6 +239,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Preview = preview,
             Warnings = warnings,
             FileProblem = fileProblem,
+            FileMissing = fileMissing,
             Mapping = mapping,
             MappingErrors = mappingErrors,
             MappingWarnings = mappingWarnings,

@@ -22,6 +22,7 @@ public static class ProblemMapping
         ProblemKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         ProblemKind.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
         ProblemKind.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
+        ProblemKind.Gone => StatusCodes.Status410Gone,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -52,15 +52,20 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
     /// <summary>
     /// Streams the kept file to <paramref name="destination"/>: one query over the chunks in order, each read as a
     /// stream through one small buffer (no 1 MB array per chunk, which would land on the large object heap and bring
-    /// full garbage collections during the import that follows).
+    /// full garbage collections during the import that follows). Returns the bytes written and their SHA-256, so that a
+    /// caller can tell the file from what is left of it.
     /// </summary>
-    public async Task CopyToAsync(int importId, Stream destination, CancellationToken cancellationToken)
+    public async Task<(long Size, string Sha256)> CopyToAsync(int importId, Stream destination, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(destination);
         await using var command = db.ImportFileChunks.AsNoTracking()
             .Where(c => c.ImportId == importId)
             .OrderBy(c => c.Index)
             .Select(c => c.Data)
             .CreateDbCommand();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81_920];
+        long size = 0;
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -68,35 +73,86 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             while (await reader.ReadAsync(cancellationToken))
             {
                 await using var chunk = reader.GetStream(0);
-                await chunk.CopyToAsync(destination, 81_920, cancellationToken);
+                int read;
+                while ((read = await chunk.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    size += read;
+                }
             }
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+
+        return (size, Convert.ToHexStringLower(sha.GetHashAndReset()));
     }
 
     /// <summary>
     /// The kept file as a local file in the cache folder (written once per content hash), e.g. for an instance that
     /// did not receive the upload. Written under a temporary name that is deleted should the copy fail; a disk too full
-    /// to hold it is refused (507, <see cref="LocalDisk.ReadMessage"/>), anything else thrown.
+    /// to hold it is refused (507, <see cref="LocalDisk.ReadMessage"/>). A file the database no longer holds whole (a
+    /// database restored without its files), or a copy that cannot be read or written, is refused as gone (410,
+    /// <see cref="MissingMessage"/>), logged once per request at Warning with its path; a cached copy of another size
+    /// than the file's is not the file, and is fetched again.
     /// </summary>
     public async Task<Result<string>> GetLocalPathAsync(ClientImport import, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(cacheFolder);
-        var path = CachePath(import);
-        if (File.Exists(path))
+        ArgumentNullException.ThrowIfNull(import);
+        if (_gone.TryGetValue(import.Id, out var known))
         {
-            return path;
+            return known;
+        }
+
+        var path = CachePath(import);
+        try
+        {
+            Directory.CreateDirectory(cacheFolder);
+            if (File.Exists(path))
+            {
+                if (new FileInfo(path).Length == import.FileSize)
+                {
+                    // Readable, or the copy is fetched again below (a copy whose rights were taken away, say).
+                    using (File.OpenHandle(path))
+                    {
+                        return path;
+                    }
+                }
+
+                // Not the file (an empty copy made when the database no longer held it, a copy cut short): fetched again.
+                File.Delete(path);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !LocalDisk.IsFull(e))
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException)
+            {
+                return Unreadable(import, path, e.Message);
+            }
         }
 
         var partial = path + "." + Guid.NewGuid().ToString("N") + ".part";
         try
         {
+            (long Size, string Sha256) copied;
             await using (var file = createFile is null ? File.Create(partial) : createFile(partial))
             {
-                await CopyToAsync(import.Id, file, cancellationToken);
+                copied = await CopyToAsync(import.Id, file, cancellationToken);
+            }
+
+            if (copied.Size != import.FileSize || copied.Sha256 != import.FileSha256)
+            {
+                LocalDisk.TryDelete(partial);
+                logger?.LogWarning("The file of import {ImportId} ({FileName}) is no longer on the server: the database holds " +
+                    "{Bytes} of its {Size} bytes{Differing}, and no copy of it is at {Path}", import.Id, import.FileName, copied.Size,
+                    import.FileSize, copied.Size == import.FileSize ? " (another content)" : "", path);
+                return _gone[import.Id] = Problem.Gone(MissingMessage(import));
             }
 
             File.Move(partial, path, overwrite: true);
@@ -108,12 +164,60 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             logger?.LogError(e, "The file of import {ImportId} could not be copied to {Folder}: the disk is full", import.Id, cacheFolder);
             return Problem.InsufficientStorage(LocalDisk.ReadMessage);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LocalDisk.TryDelete(partial);
+            return Unreadable(import, path, e.Message);
+        }
         catch
         {
             LocalDisk.TryDelete(partial);
             throw;
         }
     }
+
+    /// <summary>
+    /// What the import's page, its downloads, the API and a run say of an import whose kept file is no longer on the
+    /// server: which file, what is still there, what to do.
+    /// </summary>
+    public static string MissingMessage(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return $"The original file of import #{import.Id} ({import.FileName}) is no longer on the server. {StillThere}" +
+               "To read, check or approve it again, ask your administrator to restore the file from a backup (operations.md, " +
+               "\"Backup and restore\"), or upload the file again as a new import.";
+    }
+
+    /// <summary>As <see cref="MissingMessage"/>, for a file the server holds but cannot read (the data folder's rights, a disk error).</summary>
+    public static string UnreadableMessage(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        return $"The original file of import #{import.Id} ({import.FileName}) cannot be read on the server. {StillThere}" +
+               "Ask your administrator: the server's log names the file and why (operations.md, \"The data folder\").";
+    }
+
+    private const string StillThere =
+        "The import's data is still here: its column-field assignment, counts and failed rows, and the clients it wrote. ";
+
+    /// <summary>
+    /// The kept file's copy at <paramref name="path"/> cannot be read (or written): logged at Warning with the path and
+    /// the reason (no stack trace: the reason is the file system's), once per request, and refused as gone (410).
+    /// </summary>
+    public Problem Unreadable(ClientImport import, string path, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (_gone.TryGetValue(import.Id, out var known))
+        {
+            return known;
+        }
+
+        logger?.LogWarning("The file of import {ImportId} ({FileName}) cannot be read at {Path}: {Reason}", import.Id, import.FileName,
+            path, reason);
+        return _gone[import.Id] = Problem.Gone(UnreadableMessage(import));
+    }
+
+    /// <summary>The imports of this request (the store is scoped) whose file was found gone: told once, then remembered.</summary>
+    private readonly Dictionary<int, Problem> _gone = [];
 
     /// <summary>
     /// Opens an import's kept file as the import reads it (its parse options, columns, samples, warnings), from the
@@ -131,7 +235,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         var path = await GetLocalPathAsync(import, cancellationToken);
         return path.Succeeded
             ? ImportFileReader.Open(path.Value, import.FileName, ParseOptions.FromJson(import.ParseOptions), limits, sampleSize)
-            : new OpenResult(null, new FileProblem(FileProblemKind.NoRoom, path.Problem.Message));
+            : new OpenResult(null, new FileProblem(path.Problem.Kind == ProblemKind.Gone ? FileProblemKind.Missing : FileProblemKind.NoRoom,
+                path.Problem.Message));
     }
 
     /// <summary>

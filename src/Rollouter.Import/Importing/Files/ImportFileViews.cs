@@ -17,7 +17,10 @@ public sealed class ImportFileViews : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
-    /// <summary>The view of the import's file, or the reader's problem with it (cached alike, but for a full disk).</summary>
+    /// <summary>
+    /// The view of the import's file, or the reader's problem with it (cached alike, but for a full disk and a file no
+    /// longer on the server, which the next request looks for again).
+    /// </summary>
     public async Task<Result<ImportFileView>> GetAsync(
         ClientImport import, Func<CancellationToken, Task<OpenResult>> open, CancellationToken cancellationToken)
     {
@@ -43,9 +46,10 @@ public sealed class ImportFileViews : IDisposable
             result = Problem.FromFile(opened.Problem);
         }
 
-        if (opened.Problem?.Kind == FileProblemKind.NoRoom)
+        if (opened.Problem?.Kind is FileProblemKind.NoRoom or FileProblemKind.Missing)
         {
-            // The server's disk, not the file: read again on the next request, once there may be room.
+            // The server's disk or data, not the file: read again on the next request, once there may be room or the file
+            // was restored.
             return result;
         }
 

@@ -1,7 +1,8 @@
 namespace Rollouter.Import.Importing.Reading;
 
 /// <summary>
-/// Why a file cannot be read. The web layer maps kinds to HTTP: TooLarge → 413, WrongType → 415, NoRoom → 507, others → 400.
+/// Why a file cannot be read. The web layer maps kinds to HTTP: TooLarge → 413, WrongType → 415, NoRoom → 507, Missing → 410,
+/// others → 400.
 /// </summary>
 public enum FileProblemKind
 {
@@ -35,6 +36,13 @@ public enum FileProblemKind
     /// once there is room, so it is never remembered as the file's problem.
     /// </summary>
     NoRoom,
+
+    /// <summary>
+    /// Not the file's fault: the import's kept file is no longer on the server (the database does not hold it whole and no
+    /// copy is in the data folder) or cannot be read there (HTTP 410). Never remembered either: a restored file is read
+    /// at the next request.
+    /// </summary>
+    Missing,
 }
 
 /// <summary>

@@ -122,7 +122,8 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
-        return file.Succeeded ? file.Value.ToResult() : StatusCode(file.Problem.StatusCode());
+        return file.Succeeded ? file.Value.ToResult()
+            : this.OriginalFileRefused(RolloutScopedAttribute.Current(HttpContext), id, file.Problem, review: true);
     }
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; when no row failed, a page saying so (409).</summary>
