@@ -140,6 +140,14 @@ public sealed class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixt
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         using var scope = factory.Services.CreateScope();
         Assert.False(await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Inventories.AnyAsync(i => i.Name == name));
+        // QA: the refusal was a 403 with an empty body, a blank page (also for every form behind a proxy that changes the
+        // Host header). It is the app's page saying why and what to do.
+        var refusal = await response.ReadPageAsync();
+        Assert.Equal("Form refused: sent from another site", refusal.One("h1").NormalizedText());
+        Assert.Equal($"This form was sent from {(header == "Origin" && value != "null" ? value : "a page of another site")}, not from this app's own " +
+            "pages at localhost, so it was refused and nothing was changed. If you sent it from this app, open the app at its own " +
+            "address and send the form again. If the app is reached through a proxy, ask your administrator to keep the Host " +
+            "header or to list that address in Rollouter:AllowedOrigins (operations.md).", refusal.TestId("error-message").NormalizedText());
     }
 
     [Fact]

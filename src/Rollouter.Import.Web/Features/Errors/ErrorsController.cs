@@ -1,6 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Errors;
 
@@ -33,6 +36,22 @@ public sealed class ErrorsController : Controller
             Response.Headers.RetryAfter = Infrastructure.Problems.DatabaseBusy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
+        // An address a page's script fetches (the import's progress) answers its errors as its refusals: problem details.
+        var failed = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.Endpoint
+                     ?? HttpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        if (failed?.Metadata.GetMetadata<ScriptPolledAttribute>() is not null)
+        {
+            var details = new ProblemDetails { Status = code };
+            ProblemMapping.Complete(details, code);
+            return ScriptPolledAttribute.Problem(code, details.Detail ?? "");
+        }
+
+        // A form another site sent (or that reached the app through a proxy that changed its address): why, and what to do.
+        if (code == StatusCodes.Status403Forbidden && HttpContext.Items.TryGetValue(OriginCheck.RefusedFromItem, out var from))
+        {
+            return View(new ErrorPage(code, HttpContext.TraceIdentifier) { CrossSite = true, From = from as string, Host = Request.Host.Value });
+        }
+
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
             int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null));
@@ -41,7 +60,15 @@ public sealed class ErrorsController : Controller
 
 public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfterSeconds = null)
 {
-    public string Title => Status switch
+    /// <summary>A form refused for coming from another site (<see cref="OriginCheck"/>), from <see cref="From"/> when the browser named it.</summary>
+    public bool CrossSite { get; init; }
+
+    public string? From { get; init; }
+
+    /// <summary>The address the request reached the app at, which a proxy may have changed.</summary>
+    public string? Host { get; init; }
+
+    public string Title => CrossSite ? "Form refused: sent from another site" : Status switch
     {
         404 => "Page not found",
         403 => "Access denied",
@@ -55,7 +82,14 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         _ => "Something went wrong",
     };
 
-    public string Message => Status switch
+    /// <summary>Why a form from another site was refused, and what to do when it was this app's own.</summary>
+    private string CrossSiteMessage =>
+        $"This form was sent from {From ?? "a page of another site"}, not from this app's own pages at {Host}, so it was " +
+        "refused and nothing was changed. If you sent it from this app, open the app at its own address and send the form " +
+        "again. If the app is reached through a proxy, ask your administrator to keep the Host header or to list that " +
+        "address in Rollouter:AllowedOrigins (operations.md).";
+
+    public string Message => CrossSite ? CrossSiteMessage : Status switch
     {
         404 => "This page does not exist, or you are not allowed to see it.",
         403 => "You are not allowed to do this.",

@@ -10,7 +10,8 @@ namespace Rollouter.Import.Web.Infrastructure.Problems;
 /// redirect to the sign-in page (signed out: 401 here), to "Access denied" (a role too low: 403), or the HTML "Page not
 /// found" (not a member, the import gone: 404). The pages' own addresses keep their redirects and error pages. The 401
 /// is written from the cookie's sign-in redirect (<see cref="TryRefuseAsync"/>, Program.cs), which comes before MVC;
-/// the 403 and 404 here, from the results the rollout's check or the action gave.
+/// the 403 and 404 here, from the results the rollout's check or the action gave; an error of the server on it (500,
+/// 503, 507) from the error page (<see cref="Problem"/>), which the exception handler runs.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ScriptPolledAttribute : Attribute, IAlwaysRunResultFilter
@@ -54,6 +55,13 @@ public sealed class ScriptPolledAttribute : Attribute, IAlwaysRunResultFilter
     }
 
     /// <summary>
+    /// The answer of such an address to an error of the server (an exception: 500, a busy database: 503, a full disk:
+    /// 507), which the error page (<c>ErrorsController</c>) gives instead of its HTML: problem details with
+    /// <paramref name="message"/>.
+    /// </summary>
+    public static IActionResult Problem(int status, string message) => new Refusal(status, message);
+
+    /// <summary>
     /// Writes the problem details itself, whatever the request accepts, as the API's are shaped (type, title, status,
     /// detail and error); no error page is written over them.
     /// </summary>
@@ -69,7 +77,10 @@ public sealed class ScriptPolledAttribute : Attribute, IAlwaysRunResultFilter
         {
             StatusCodes.Status401Unauthorized => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
             StatusCodes.Status403Forbidden => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
-            _ => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            StatusCodes.Status500InternalServerError => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+            StatusCodes.Status503ServiceUnavailable => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            _ => null,
         };
         http.Response.StatusCode = status;
         http.Response.Headers.CacheControl = "no-store";

@@ -6,10 +6,21 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// cross-site (<c>Sec-Fetch-Site</c>), is refused with 403 before it reaches a form. The API is exempt: it takes bearer
 /// tokens, never the cookie. The origin is the request's own host (port included when the request names one, so that a
 /// proxy that terminates TLS and keeps the Host header passes), or one listed in <c>Rollouter:AllowedOrigins</c>.
+/// The refusal is the error page saying so (<see cref="RefusedFromItem"/>): the status code pages run it, and their
+/// re-execution of the refused request is not checked again (it was answered 403 with an empty body before).
 /// </summary>
 public static class OriginCheck
 {
     public const string AllowedOriginsKey = "Rollouter:AllowedOrigins";
+
+    /// <summary>
+    /// The request's item that says a form was refused here, holding where it came from (the <c>Origin</c>, or null
+    /// when only <c>Sec-Fetch-Site</c> said another site), for the error page to name.
+    /// </summary>
+    public const string RefusedFromItem = "Rollouter.OriginRefused";
+
+    /// <summary>The longest origin the error page repeats (a header may hold anything).</summary>
+    private const int MaxOriginShown = 200;
 
     public static IApplicationBuilder UseOriginCheck(this IApplicationBuilder app, IConfiguration configuration)
     {
@@ -20,8 +31,13 @@ public static class OriginCheck
         return app.Use(next => context =>
         {
             if (ChangesState(context.Request) && !context.Request.Path.StartsWithSegments("/api")
+                && context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is null
                 && !IsSameSite(context.Request, allowed))
             {
+                var origin = context.Request.Headers.Origin.ToString();
+                // "null": a sandboxed page or a file, which names no site.
+                context.Items[RefusedFromItem] = origin.Length == 0 || origin == "null" ? null
+                    : origin.Length > MaxOriginShown ? origin[..MaxOriginShown] + "…" : origin;
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return Task.CompletedTask;
             }
