@@ -695,9 +695,29 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>
+    /// The errors of an import's saved mapping against its file and inventory as they are now, whatever its status: for
+    /// one Waiting for Approval or Failed, those of a field taken off the inventory (or changed) since the mapping was
+    /// saved. None when the file cannot be read (its own problem says why).
+    /// </summary>
+    public async Task<IReadOnlyList<MappingIssue>> MappingIssuesAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var file = await DescribeFileAsync(import, cancellationToken);
+        if (file.Failed)
+        {
+            return [];
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        return MappingValidation.Validate(ImportMapping.FromJson(import.Mapping), file.Value.Columns, definition).Errors;
+    }
+
+    /// <summary>
     /// Moves the import from a status <see cref="ImportStatusRules.CanApprove"/> allows to In Progress in one
     /// conditional UPDATE, so that of two approvals (two tabs, a double click) exactly one wins and queues the run; the
-    /// other is refused.
+    /// other is refused. A saved mapping with errors (a field it imports into taken off the inventory since it was saved)
+    /// is refused first, naming them (409, <see cref="ImportStatusRules.RefuseMappingErrors"/>): its run would fail as a
+    /// whole with nothing written.
     /// </summary>
     public Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken cancellationToken) =>
         ApproveAsync(importId, userId, null, cancellationToken);
@@ -713,20 +733,28 @@ public sealed class ImportLifecycle(
         var now = clock.GetUtcNow();
         var approvable = ImportStatusRules.Approvable.ToArray();
         var approving = db.Imports.Where(i => i.Id == importId && approvable.Contains(i.Status));
-        if (seen is not null)
+        var compared = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
+        if (compared is null)
         {
-            var compared = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
-            if (compared is null)
-            {
-                return NotFound(importId);
-            }
+            return NotFound(importId);
+        }
 
-            // A status that refuses the approval says so below, as without fingerprints (a second click: "already In Progress").
-            if (ImportStatusRules.CanApprove(compared.Status) && seen.Refuse(compared) is { } stale)
+        // A status that refuses the approval says so below, as without fingerprints (a second click: "already In Progress").
+        if (ImportStatusRules.CanApprove(compared.Status))
+        {
+            if (seen?.Refuse(compared) is { } stale)
             {
                 return stale;
             }
 
+            if (ImportStatusRules.RefuseMappingErrors(compared, await MappingIssuesAsync(compared, cancellationToken)) is { } broken)
+            {
+                return broken;
+            }
+        }
+
+        if (seen is not null)
+        {
             var unchanged = compared.ConcurrencyStamp;
             approving = approving.Where(i => i.ConcurrencyStamp == unchanged);
         }

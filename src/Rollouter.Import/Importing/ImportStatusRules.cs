@@ -141,6 +141,30 @@ public static class ImportStatusRules
             _ => $"Import {import.Id} is {Name(import.Status)} and cannot be approved.",
         });
 
+    /// <summary>The member of the problem details that lists a refused mapping's errors (<c>column</c>, <c>message</c>).</summary>
+    public const string MappingErrorsMember = "mappingErrors";
+
+    /// <summary>
+    /// An import that may be approved whose saved mapping has errors against its inventory as it is now (a field taken
+    /// off it since the mapping was saved): refused, naming them, with <c>field</c> the first one's column letter and
+    /// <c>mappingErrors</c> all of them, as the import's <c>mappingErrors</c> give them; null when there are none.
+    /// </summary>
+    public static Problem? RefuseMappingErrors(ClientImport import, IReadOnlyList<MappingIssue> mappingErrors)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        ArgumentNullException.ThrowIfNull(mappingErrors);
+        return mappingErrors.Count == 0 ? null
+            : new Problem(ProblemKind.Conflict, $"Import {import.Id} cannot be approved: its column-field assignment has errors. " +
+                $"{Reasons([.. mappingErrors.Select(e => e.Message)])} Correct the assignment and save it, then approve; nothing was changed.",
+                mappingErrors.FirstOrDefault(e => e.Column is not null)?.Column)
+            {
+                Extensions = new Dictionary<string, object?>
+                {
+                    [MappingErrorsMember] = mappingErrors,
+                },
+            };
+    }
+
     /// <summary>The mapping's errors in one text; without them (the file could not be read) a general sentence.</summary>
     private static string Reasons(IReadOnlyList<string>? mappingErrors) => mappingErrors is { Count: > 0 }
         ? string.Join(" ", mappingErrors.Select(e => e.EndsWith('.') ? e : e + "."))

@@ -288,6 +288,62 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         Assert.Contains($"\"{field}\" is neither a default field", error["message"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// QA: approving an import whose assignment imports into a field taken off the inventory since it was saved was taken:
+    /// the run then failed as a whole, with nothing written. The page's status line and the API's mappingErrors named the
+    /// field already; Approve now refuses at once with those errors (409), the import unchanged and no run queued, on the
+    /// page and through the API, also for a Failed import approved again.
+    /// </summary>
+    [Fact]
+    public async Task Approve_OfAnImportIntoAFieldTakenOffTheInventory_IsRefusedAtOnce_OnThePageAndThroughTheApi_FailedImportsToo()
+    {
+        var (field, _, inventory, inventoryId, workflow) = await InventoryWithOwnFieldAsync();
+        var (client, path) = await UploadAsync(inventory, "desks.csv",
+            Encoding.UTF8.GetBytes($"Name,Status,{field}\n{Unique("D")},New,by the window\n"));
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        // A second import of the same inventory, which fails (a status that does not exist) while the field is there.
+        var failing = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, inventoryId, "failing.csv",
+            $"Name,Status,{field}\n{Unique("D")},Nope,by the door\n"));
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{failing.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await api.WaitForResultAsync(failing.Id())).Status());
+        var edited = await RolloutWebFactory.PostFormAsync(client, $"/rollouts/W11/inventories/{inventoryId}/edit",
+            new() { ["Name"] = inventory, ["WorkflowId"] = workflow.ToString(CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        var message = $"Import {ImportId(path)} cannot be approved: its column-field assignment has errors. Column C (\"{field}\"): " +
+            $"\"{field}\" is neither a default field nor a custom field of inventory \"{inventory}\". Correct the assignment and save it, " +
+            "then approve; nothing was changed.";
+
+        // The page: Approve, a button of the mapping form, as the page shows it.
+        var page = await client.GetPageAsync(path);
+        var approved = await PostAsync(client, path + "/approve", BrowserPost(page, page.Form(path + "/mapping")));
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var refused = await client.GetPageAsync(approved.Headers.Location!.OriginalString);
+        Assert.Equal(message, Error(refused));
+        Assert.Equal("WaitingForApproval", refused.TestId("import-status").GetAttribute("data-status"));
+        var stored = await StoredAsync(path);
+        Assert.Equal((ImportStatus.WaitingForApproval, null, 0), (stored.Status, stored.ApprovedAt, stored.Attempt));
+
+        // The API: 409, the errors as mappingErrors gives them, the import unchanged.
+        var byApi = await api.PostAsync($"/api/imports/{ImportId(path)}/approve", null);
+        Assert.Equal(HttpStatusCode.Conflict, byApi.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(byApi);
+        Assert.Equal(message, problem["detail"]?.GetValue<string>());
+        Assert.Equal("C", problem["field"]?.GetValue<string>());
+        var listed = Assert.Single(problem["mappingErrors"]!.AsArray());
+        var named = Assert.Single((await api.GetJsonAsync($"/api/imports/{ImportId(path)}"))["mappingErrors"]!.AsArray());
+        Assert.Equal(named!.ToJsonString(), listed!.ToJsonString());
+        Assert.Equal(ImportStatus.WaitingForApproval, (await StoredAsync(path)).Status);
+
+        // A Failed import approved again: refused the same way, still Failed with its failed rows.
+        var again = await api.PostAsync($"/api/imports/{failing.Id()}/approve", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.StartsWith($"Import {failing.Id()} cannot be approved: its column-field assignment has errors. Column C",
+            (await ApiTestClient.ReadAsync(again))["detail"]?.GetValue<string>());
+        var failed = await api.GetJsonAsync($"/api/imports/{failing.Id()}");
+        Assert.Equal(("Failed", 1), (failed.Status(), failed["counts"]!["failedRows"]!.GetValue<int>()));
+    }
+
     [Fact]
     public async Task Api_StepsGivenTheFileStampTheyWereMadeFor_AreRefusedAfterTheFileSettingsChanged_AndTakenWithTheNewOne()
     {

@@ -369,7 +369,8 @@ public sealed class ImportPage
 
     /// <summary>
     /// An import that was ready (Waiting for Approval, or Failed) whose saved mapping has errors now: a field it imports
-    /// into was taken off the inventory since it was saved, say. Approved as it is, it would fail with nothing written.
+    /// into was taken off the inventory since it was saved, say. Approve refuses it, naming the errors, until it is saved
+    /// without them (<see cref="ImportStatusRules.RefuseMappingErrors"/>).
     /// </summary>
     public bool MappingNeedsAttention => Import.Status is (ImportStatus.WaitingForApproval or ImportStatus.Failed) && MappingErrors.Count > 0;
 
@@ -623,7 +624,7 @@ public static class ImportStatusDisplay
         bool failedAsAWhole = false, bool mappingNeedsAttention = false) => status switch
     {
         ImportStatus.WaitingForApproval when mappingNeedsAttention =>
-            "The column-field assignment needs attention: it has errors, listed under Step 2 (a field it imports into may have been taken off the inventory since it was saved). Correct them and save the mapping: approved as it is, the import would fail with nothing written.",
+            "The column-field assignment needs attention: it has errors, listed under Step 2 (a field it imports into may have been taken off the inventory since it was saved). Correct them and save the mapping: until then Approve is refused, and nothing is written.",
         ImportStatus.Failed when mappingNeedsAttention =>
             Explanation(status, created, updated, nameMapped, failedAsAWhole) +
             " The column-field assignment needs attention too: correct the errors listed under Step 2 and save the mapping before you approve again.",
