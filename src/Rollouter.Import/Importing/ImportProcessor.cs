@@ -220,8 +220,10 @@ public sealed class ImportProcessor(
                 Corrections = corrections.IsEmpty ? null : corrections,
             };
             result = await new ClientWriter(clock, maxListedRows: MaxListedRows, maxListedErrors: MaxListedErrors).WriteAsync(db, context,
-                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken), new Reporter(running.Written), cancellationToken,
-                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowCount, written, mapping, token));
+                Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken),
+                // A skipped row (nothing in the columns imported) is done once it is read: the figures end at the total.
+                new Reporter(n => running.Written(Math.Min(n + pass.EmptyRowCount, pass.RowsRead))), cancellationToken,
+                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowsRead, written, mapping, token));
         }
         catch (ImportFileException e)
         {
@@ -229,18 +231,18 @@ public sealed class ImportProcessor(
         }
         catch (ClientNameConflictException e)
         {
-            running.RolledBack(pass.RowCount, e.RowCount);
-            return await NameConflictAsync(import, checker, file, pass.RowCount, e, cancellationToken);
+            running.RolledBack(pass.RowsRead, e.RowCount);
+            return await NameConflictAsync(import, checker, file, pass.RowsRead, e, cancellationToken);
         }
         catch (ClientsDeletedException e)
         {
-            running.RolledBack(pass.RowCount, 0);
-            return await ClientsDeletedAsync(import, checker, file, pass.RowCount, e, cancellationToken);
+            running.RolledBack(pass.RowsRead, 0);
+            return await ClientsDeletedAsync(import, checker, file, pass.RowsRead, e, cancellationToken);
         }
         catch (ClientLimitExceededException e)
         {
             // Rolled back: another import filled the rollout meanwhile, or its limit was lowered.
-            running.RolledBack(pass.RowCount, 0);
+            running.RolledBack(pass.RowsRead, 0);
             logger.LogInformation("Import {ImportId}: the rollout's client limit was reached while it ran; nothing was written",
                 import.Id);
             return await FailAsync(await ReloadAsync(import.Id, cancellationToken), e.Message);
@@ -248,7 +250,7 @@ public sealed class ImportProcessor(
         catch (ImportCheckFailedException)
         {
             // Rolled back: nothing was written, and the progress says so from here on.
-            running.RolledBack(pass.RowCount, pass.FailedRowCount);
+            running.RolledBack(pass.RowsRead, pass.FailedRowCount);
             return await RecordFailuresAsync(import.Id, pass, watch, cancellationToken);
         }
 
@@ -402,12 +404,12 @@ public sealed class ImportProcessor(
 
         var check = pass.Result;
         var import = await ReloadAsync(importId, cancellationToken);
-        import.RowsChecked = check.RowCount;
+        import.RowsChecked = check.RowsRead;
         import.FailedRowCount = check.FailedRowCount;
         logger.LogInformation("Import {ImportId} checked {Rows} rows in {Seconds:0.00} s: {FailedRows} failed, recorded",
             importId, check.RowCount, watch.Elapsed.TotalSeconds, check.FailedRowCount);
         var rows = string.Create(CultureInfo.InvariantCulture,
-            $"{check.FailedRowCount:N0} of {check.RowCount:N0} {(check.RowCount == 1 ? "row" : "rows")} could not be imported");
+            $"{check.FailedRowCount:N0} of {check.RowCount:N0} {(check.RowCount == 1 ? "row" : "rows")} could not be imported") + check.SkippedNote();
         // The import as a whole (the client limit, a workflow without statuses) and, when rows failed too, those rows:
         // fixing one of the two alone would fail the next run on the other.
         var message = check.ImportErrors.Count == 0

@@ -181,4 +181,5 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty.
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
-    int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null);
+    int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null,
+    int SkippedRows = 0);

@@ -587,8 +587,9 @@ public static class ImportNumbers
     public static string First(int count) => count == 1 ? "The first row" : $"The first {N(count)} rows";
 
     /// <summary>A dry run that found nothing wrong: "All 25,000 rows would be imported.", "The 1 row would be imported."</summary>
-    public static string AllImported(int count) => count switch
+    public static string AllImported(int count, int skipped = 0) => count switch
     {
+        0 when skipped > 0 => "No row would be imported: every row holds values only in columns that are not imported.",
         0 => "No row would be imported: there is none below the header.",
         1 => "The 1 row would be imported.",
         _ => $"All {N(count)} rows would be imported.",

@@ -51,6 +51,18 @@ public sealed class CheckPass
     /// <summary>Rows checked so far (rows without a mapped value are skipped, not counted).</summary>
     public int RowCount => _rowCount;
 
+    /// <summary>
+    /// Rows read so far that hold no value in a mapped column (values only in columns not imported): skipped, neither
+    /// checked by the rules nor written.
+    /// </summary>
+    public int EmptyRowCount => _emptyRows;
+
+    /// <summary>
+    /// Rows of the file read so far, skipped ones included: what the progress reports, so that it ends at the import's
+    /// row count (the rows that hold a value, in any column).
+    /// </summary>
+    public int RowsRead => _rowCount + _emptyRows;
+
     /// <summary>Rows with at least one error so far.</summary>
     public int FailedRowCount => _errors.FailedRows;
 
@@ -140,6 +152,11 @@ public sealed class CheckPass
             if (IsEmpty(row))
             {
                 _emptyRows++;
+                if (RowsRead % ProgressInterval == 0)
+                {
+                    _progress?.Report(RowsRead);
+                }
+
                 continue;
             }
 
@@ -170,9 +187,9 @@ public sealed class CheckPass
                 }
             }
 
-            if (_rowCount % ProgressInterval == 0)
+            if (RowsRead % ProgressInterval == 0)
             {
-                _progress?.Report(_rowCount);
+                _progress?.Report(RowsRead);
             }
 
             return row;
@@ -190,7 +207,7 @@ public sealed class CheckPass
             return result;
         }
 
-        _progress?.Report(_rowCount);
+        _progress?.Report(RowsRead);
         if (_checker.SetupErrors.Count == 0)
         {
             _checker.ClientLimit.Check(_checker.Name.NewClients, _importErrors);

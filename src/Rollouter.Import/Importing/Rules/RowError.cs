@@ -40,7 +40,26 @@ public sealed record CheckResult
     /// <summary>Rows checked; rows whose mapped cells are all empty are skipped and not counted.</summary>
     public required int RowCount { get; init; }
 
+    /// <summary>
+    /// Rows of the file whose mapped cells are all empty, their values only in columns not imported: skipped, neither
+    /// checked nor written. (A row empty in every column is no row of the file: neither counted at the upload nor read.)
+    /// </summary>
     public required int EmptyRowCount { get; init; }
+
+    /// <summary>Every row of the file the pass read, <see cref="RowCount"/> and <see cref="EmptyRowCount"/>: the import's row count.</summary>
+    public int RowsRead => RowCount + EmptyRowCount;
+
+    /// <summary>
+    /// "; 1 more row, which holds values only in columns that are not imported, was skipped" ("is", unless
+    /// <paramref name="done"/>), so that the counts of a message add up to the file's rows; empty when none was skipped.
+    /// </summary>
+    public string SkippedNote(bool done = true) => EmptyRowCount switch
+    {
+        0 => "",
+        1 => $"; 1 more row, which holds values only in columns that are not imported, {(done ? "was" : "is")} skipped",
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"; {EmptyRowCount:N0} more rows, which hold values only in columns that are not imported, {(done ? "were" : "are")} skipped"),
+    };
 
     /// <summary>Rows without errors that create a client.</summary>
     public required int ToCreate { get; init; }

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>
+/// A row whose values are all in columns that are not imported (a remark beside the table) is a row of the file: the
+/// upload counts it (rows that hold a value), and the run skips it (nothing in the columns imported). A row empty in
+/// every column is no row at all. QA: the progress ended at "2 of 3 rows", the check said "All 2 rows would be
+/// imported" of a file of 3, and a failure "1 of 2 rows could not be imported". Now a skipped row counts as done in the
+/// progress, which ends at its total, and the check and the failure name the skipped rows, so their counts add up to
+/// the file's.
+/// </summary>
+public abstract class SkippedRowsTests(RolloutWebFactory factory)
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Two clients, a row with a value only in column D (not imported) and a row empty in every column.</summary>
+    private static string File(string secondStatus = "New") =>
+        $"Name,Status,Department,Remark\n{Unique("SK")},New,IT,first\n,,,only a remark\n,,,\n{Unique("SK")},{secondStatus},HR,last\n";
+
+    private async Task<(HttpClient Api, JsonNode Import)> UploadAsync(string csv)
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var uploaded = await api.UploadAsync(rolloutId, await api.InventoryIdAsync(rolloutId, "Laptops"), "remarks.csv", csv);
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var import = await ApiTestClient.ReadAsync(uploaded);
+        Assert.Null(import["mapping"]!["columns"]!.AsArray().Single(c => c!["letter"]!.GetValue<string>() == "D")!["target"]?.GetValue<string>());
+        return (api, import);
+    }
+
+    private static (int Processed, int Written, int Total) Progress(JsonNode import) =>
+        (import["progress"]!["processed"]!.GetValue<int>(), import["progress"]!["written"]!.GetValue<int>(),
+            import["progress"]!["total"]!.GetValue<int>());
+
+    [Fact]
+    public async Task ARowWithValuesOnlyInColumnsNotImported_IsSkipped_AndCountedSo_TheProgressEndsAtItsTotal()
+    {
+        var (api, import) = await UploadAsync(File());
+        var id = import.Id();
+        Assert.Equal(3, import["rowCount"]!.GetValue<int>());
+
+        var check = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/imports/{id}/check", null));
+        Assert.Equal((2, (int?)1, 2, 0), (check["rowCount"]!.GetValue<int>(), check["skippedRows"]?.GetValue<int>(),
+            check["toCreate"]!.GetValue<int>(), check["failedRows"]!.GetValue<int>()));
+
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/W11/imports/{id}";
+        var checkedPage = await (await RolloutWebFactory.PostFormAndFollowAsync(browser, path + "/check", new(), formPage: path)).ReadPageAsync();
+        Assert.Equal("All 2 rows would be imported.", checkedPage.TestId("check-summary").NormalizedText());
+        Assert.Equal("1 more row of the file holds values only in columns that are not imported: it is skipped, neither checked nor written.",
+            checkedPage.TestId("check-skipped").NormalizedText());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        var done = await api.WaitForResultAsync(id);
+
+        Assert.Equal("Completed", done.Status());
+        Assert.Equal(2, done["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal((3, 3, 3), Progress(done));
+        var polled = await browser.GetJsonAsync(path + "/progress");
+        Assert.Equal((3, 3, 3), (polled["checked"]!.GetValue<int>(), polled["written"]!.GetValue<int>(), polled["total"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task AFailedImport_NamesTheSkippedRow_SoItsCountsAddUpToTheFilesRows()
+    {
+        var (api, import) = await UploadAsync(File(secondStatus: "Nope"));
+        var id = import.Id();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        var failed = await api.WaitForResultAsync(id);
+
+        Assert.Equal("Failed", failed.Status());
+        Assert.Equal("1 of 2 rows could not be imported; 1 more row, which holds values only in columns that are not imported, " +
+            "was skipped. The import was cancelled and no clients have been created or changed.", failed["failureMessage"]!.GetValue<string>());
+        Assert.Equal(3, Progress(failed).Processed);
+        Assert.Equal(3, Progress(failed).Total);
+    }
+}
+
+public sealed class SqliteSkippedRowsTests(RolloutWebFactory factory)
+    : SkippedRowsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresSkippedRowsTests(PostgresWebFactory factory)
+    : SkippedRowsTests(factory), IClassFixture<PostgresWebFactory>;
