@@ -101,6 +101,13 @@ try
                     context.RedirectUri, LoginForm.UnsavedParameter, "true");
             }
 
+            // A cookie from before sign-ins were kept as sessions (2026-12-05) is refused once: the page says why.
+            if (ActiveUserCookieCheck.SignedInBeforeSessions(context.HttpContext))
+            {
+                context.RedirectUri = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(
+                    context.RedirectUri, LoginForm.UpgradedParameter, "true");
+            }
+
             context.RedirectUri = PublicAddress.Rebase(context.Request, context.RedirectUri);
             await redirectToLogin(context);
         };

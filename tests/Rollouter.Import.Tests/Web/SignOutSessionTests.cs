@@ -80,8 +80,11 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
 
         Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
         AssertSentToSignIn(await browser.GetAsync("/rollouts"));
-        AssertSentToSignIn(await ReplayAsync(cookie, "/rollouts"));
+        var replayed = await ReplayAsync(cookie, "/rollouts");
+        AssertSentToSignIn(replayed);
         Assert.Equal(0, await SessionCountAsync(id));
+        // A session ended is no upgrade: the sign-in page says nothing of one.
+        Assert.False((await factory.CreateBrowser().GetPageAsync(replayed.Headers.Location!.PathAndQuery)).HasTestId("signed-in-anew"));
     }
 
     /// <summary>
@@ -213,7 +216,16 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
             cookie = "Rollouter.Auth=" + options.TicketDataFormat.Protect(ticket);
         }
 
-        AssertSentToSignIn(await ReplayAsync(cookie));
+        var refused = await ReplayAsync(cookie);
+        AssertSentToSignIn(refused);
+        // QA: the sign-in page gave no reason; it says why, once (not after a wrong password).
+        var browser = factory.CreateBrowser();
+        var page = await browser.GetPageAsync(refused.Headers.Location!.PathAndQuery);
+        Assert.Equal("Sign in again: the server was upgraded and signs you in anew, once.",
+            page.TestId("signed-in-anew").NormalizedText());
+        var wrong = await browser.PostAsync("/account/login", new FormUrlEncodedContent(
+            [.. page.Form("/account/login").HiddenFields(), new("Email", email), new("Password", "not-it")]));
+        Assert.False((await wrong.ReadPageAsync()).HasTestId("signed-in-anew"));
         var again = await factory.SignInAsync(email, Password);
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/rollouts")).StatusCode);
     }

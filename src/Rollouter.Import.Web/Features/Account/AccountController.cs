@@ -18,8 +18,8 @@ public sealed class AccountController(
 
     [AllowAnonymous]
     [HttpGet("login")]
-    public IActionResult Login(string? returnUrl = null, bool unsaved = false) =>
-        View(new LoginForm { ReturnUrl = returnUrl, Unsaved = unsaved });
+    public IActionResult Login(string? returnUrl = null, bool unsaved = false, bool upgraded = false) =>
+        View(new LoginForm { ReturnUrl = returnUrl, Unsaved = unsaved, Upgraded = upgraded });
 
     [AllowAnonymous]
     [HttpPost("login")]
@@ -196,6 +196,15 @@ public sealed class LoginForm
     public bool Unsaved { get; set; }
 
     public const string UnsavedParameter = "unsaved";
+
+    /// <summary>
+    /// The sign-in page was reached with a cookie from before sign-ins were kept as sessions on the server (2026-12-05),
+    /// which is refused once (decision 0020): the page says why (the cookie handler's redirect adds
+    /// <see cref="UpgradedParameter"/>). Not carried through a refused sign-in: said once.
+    /// </summary>
+    public bool Upgraded { get; set; }
+
+    public const string UpgradedParameter = "upgraded";
 }
 
 public sealed class PasswordForm

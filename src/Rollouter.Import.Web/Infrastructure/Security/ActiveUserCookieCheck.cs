@@ -69,6 +69,18 @@ public static class ActiveUserCookieCheck
         });
     }
 
+    private const string SignedInBeforeSessionsKey = "rollouter:signed-in-before-sessions";
+
+    /// <summary>
+    /// Whether this request's cookie was refused for naming no session: issued before sign-ins were kept as sessions on
+    /// the server, by a version before 2026-12-05.
+    /// </summary>
+    public static bool SignedInBeforeSessions(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Items.ContainsKey(SignedInBeforeSessionsKey);
+    }
+
     private static async Task ValidateAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
     {
         var userId = principal.UserId();
@@ -89,6 +101,12 @@ public static class ActiveUserCookieCheck
         if (session is not { IsActive: true } || session.ExpiresAt <= now || session.SecurityStamp is null
             || !string.Equals(principal.FindFirst(stampClaim)?.Value, session.SecurityStamp, StringComparison.Ordinal))
         {
+            if (sessionId.Length == 0)
+            {
+                // The sign-in page says why (LoginForm.Upgraded), through the redirect to it.
+                context.HttpContext.Items[SignedInBeforeSessionsKey] = true;
+            }
+
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
             return;
