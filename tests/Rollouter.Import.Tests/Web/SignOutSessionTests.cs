@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
@@ -125,6 +126,62 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
         var again = await browser.PostAsync("/account/logout", new FormUrlEncodedContent([new("__RequestVerificationToken", page.AntiforgeryToken())]));
         AssertSentToSignIn(again);
         Assert.False((await browser.GetPageAsync(again.Headers.Location!.PathAndQuery)).HasTestId("session-ended"));
+    }
+
+    /// <summary>Follows the redirects of <paramref name="response"/> as a browser does; the page it ends on.</summary>
+    private static async Task<HttpResponseMessage> FollowAsync(HttpClient browser, HttpResponseMessage response)
+    {
+        for (var hops = 0; response.StatusCode == HttpStatusCode.Redirect && hops < 5; hops++)
+        {
+            response = await browser.GetAsync(response.Headers.Location!.OriginalString);
+        }
+
+        return response;
+    }
+
+    /// <summary>
+    /// QA: after signing in again, the user whose session ended mid-post was back on the page, showing what was saved
+    /// before, with no word that the change was lost; only the sign-in page had said so. The page they return to says it
+    /// once, and only after such a sign-in.
+    /// </summary>
+    [Fact]
+    public async Task AfterSigningInAgain_ThePageOfTheLostForm_SaysOnceThatTheChangeWasNotSaved()
+    {
+        const string Notice = "Your session had ended when you sent your last change, so it was not saved: make it again.";
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var laptops = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.Id).SingleAsync());
+        var uploaded = await ImportPagesTests.UploadAsync(browser, laptops, "lost.csv",
+            System.Text.Encoding.UTF8.GetBytes($"Name,Department\nLOST-{Guid.NewGuid():N},IT\n"));
+        var path = uploaded.Headers.Location!.OriginalString;
+        var page = await browser.GetPageAsync(path);
+        Assert.False(page.HasTestId("session-ended-notice"));
+        await SignOutAsync(browser);
+        var posted = await browser.PostAsync(path + "/mapping", new FormUrlEncodedContent(
+            [.. page.Form(path + "/mapping").HiddenFields(), new("Columns[0].Target", "Name"), new("Columns[1].Target", "")]));
+        AssertSentToSignIn(posted);
+        var signIn = await browser.GetPageAsync(posted.Headers.Location!.PathAndQuery);
+
+        var signedIn = await browser.PostAsync("/account/login", new FormUrlEncodedContent(
+            [.. signIn.Form("/account/login").HiddenFields(), new("Email", "manager@demo.test"), new("Password", DemoSeeder.Password)]));
+        var back = await FollowAsync(browser, signedIn);
+
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal(path, back.RequestMessage!.RequestUri!.AbsolutePath);
+        var shown = await back.ReadPageAsync();
+        Assert.Equal(Notice, shown.TestId("session-ended-notice").NormalizedText());
+        Assert.Equal("status", shown.TestId("session-ended-notice").GetAttribute("role"));
+        // Once: a reload, or the next page, says nothing of it.
+        Assert.False((await browser.GetPageAsync(path)).HasTestId("session-ended-notice"));
+
+        // A sign-in after a page merely opened signed out (no change lost) says nothing either.
+        await SignOutAsync(browser);
+        var opened = await browser.GetAsync(path);
+        AssertSentToSignIn(opened);
+        var plain = await browser.GetPageAsync(opened.Headers.Location!.PathAndQuery);
+        var again = await FollowAsync(browser, await browser.PostAsync("/account/login", new FormUrlEncodedContent(
+            [.. plain.Form("/account/login").HiddenFields(), new("Email", "manager@demo.test"), new("Password", DemoSeeder.Password)])));
+        Assert.Equal(path, again.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.False((await again.ReadPageAsync()).HasTestId("session-ended-notice"));
     }
 
     [Fact]

@@ -39,6 +39,12 @@ public sealed class AccountController(
                 await signIn.SignInAsync(user, form.RememberMe);
                 devices.Remember(HttpContext, user.Id);
                 logger.LogInformation("User {UserId} signed in", user.Id);
+                if (form.Unsaved)
+                {
+                    // The page the user goes back to shows what was saved before: it says, once, that the change was not.
+                    Infrastructure.Forms.CarriedRefusal.KeepSessionEnded(TempData);
+                }
+
                 return LocalRedirect(Url.IsLocalUrl(form.ReturnUrl) ? form.ReturnUrl : "/");
             case SignInVerdict.Throttled:
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;

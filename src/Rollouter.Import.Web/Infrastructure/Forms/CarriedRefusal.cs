@@ -18,6 +18,29 @@ public static class CarriedRefusal
     private static readonly object PostedPathKey = new();
     private static readonly object QueryPostedKey = new();
 
+    private const string SessionEndedKey = "SessionEnded";
+
+    /// <summary>What the first page after signing in again says when the sign-in followed a form the ended session lost.</summary>
+    public const string SessionEndedMessage =
+        "Your session had ended when you sent your last change, so it was not saved: make it again.";
+
+    /// <summary>
+    /// A sign-in that followed a form posted after the session ended (the sign-in page's "Unsaved"): the page it leads to
+    /// says so once (<see cref="TakeSessionEnded"/>, the layout), as a redirect carries a refusal.
+    /// </summary>
+    public static void KeepSessionEnded(ITempDataDictionary tempData)
+    {
+        ArgumentNullException.ThrowIfNull(tempData);
+        tempData[SessionEndedKey] = true;
+    }
+
+    /// <summary>Whether this page is the first after such a sign-in (<see cref="KeepSessionEnded"/>); read once.</summary>
+    public static bool TakeSessionEnded(ITempDataDictionary tempData)
+    {
+        ArgumentNullException.ThrowIfNull(tempData);
+        return tempData[SessionEndedKey] is true;
+    }
+
     /// <summary>Keeps <paramref name="modelState"/>'s reasons, and the address <paramref name="request"/> posted to, for the redirect's page.</summary>
     public static void Keep(ITempDataDictionary tempData, ModelStateDictionary modelState, HttpRequest request)
     {
