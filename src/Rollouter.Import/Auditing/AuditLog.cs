@@ -128,6 +128,92 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         string? movedTo) =>
         LogStatusRemoved(_logger, actorId, statusId, statusName, workflowId, workflowName, clients, movedTo);
 
+    /// <summary>A status was moved up or down: the first status is the one an import gives a client whose Status cell is empty.</summary>
+    public void StatusMoved(int? actorId, int workflowId, string workflowName, int statusId, string statusName, int oldPosition,
+        int newPosition) =>
+        LogStatusMoved(_logger, actorId, statusId, statusName, workflowId, workflowName, oldPosition, newPosition);
+
+    /// <summary>An option of a custom field was moved up or down: the order of the dropdowns and the import template.</summary>
+    public void OptionMoved(int? actorId, int fieldId, string fieldName, int optionId, string optionName, int oldPosition,
+        int newPosition) =>
+        LogOptionMoved(_logger, actorId, optionId, optionName, fieldId, fieldName, oldPosition, newPosition);
+
+    /// <summary>A workflow was created with its statuses, in their order.</summary>
+    public void WorkflowCreated(int? actorId, int workflowId, string workflowName, IReadOnlyList<string> statuses) =>
+        LogWorkflowCreated(_logger, actorId, workflowId, workflowName, statuses);
+
+    /// <summary>A workflow was duplicated, and <paramref name="inventoryIds"/> switched to the copy.</summary>
+    public void WorkflowDuplicated(int? actorId, int workflowId, string workflowName, int copyId, string copyName,
+        IReadOnlyList<int> inventoryIds) =>
+        LogWorkflowDuplicated(_logger, actorId, workflowId, workflowName, copyId, copyName, inventoryIds);
+
+    /// <summary>A custom field was created: its type, rules and options.</summary>
+    public void CustomFieldCreated(int? actorId, int fieldId, string fieldName, string type, bool required, string? pattern,
+        IReadOnlyList<string> options) =>
+        LogCustomFieldCreated(_logger, actorId, fieldId, fieldName, type, required, pattern, options);
+
+    /// <summary>
+    /// A custom field was duplicated, and <paramref name="inventoryIds"/> switched to the copy (their clients' values moved
+    /// to it, each with a history entry).
+    /// </summary>
+    public void CustomFieldDuplicated(int? actorId, int fieldId, string fieldName, int copyId, string copyName,
+        IReadOnlyList<int> inventoryIds) =>
+        LogCustomFieldDuplicated(_logger, actorId, fieldId, fieldName, copyId, copyName, inventoryIds);
+
+    /// <summary>A rollout was created.</summary>
+    public void RolloutCreated(int? actorId, int rolloutId, string rolloutIdentifier, string rolloutName, int? clientLimit) =>
+        LogRolloutCreated(_logger, actorId, rolloutId, rolloutIdentifier, rolloutName, clientLimit);
+
+    /// <summary>
+    /// A rollout's name, identifier (its addresses) or client limit changed. <paramref name="changes"/> says which,
+    /// before → after ("client limit (none) → 500").
+    /// </summary>
+    public void RolloutChanged(int? actorId, int rolloutId, string rolloutIdentifier, string changes) =>
+        LogRolloutChanged(_logger, actorId, rolloutId, rolloutIdentifier, changes);
+
+    /// <summary>A client link type was created.</summary>
+    public void LinkTypeCreated(int? actorId, int linkTypeId, string outwardName, string inwardName, bool advanced,
+        IReadOnlyList<string> sharedFields) =>
+        LogLinkTypeCreated(_logger, actorId, linkTypeId, outwardName, inwardName, advanced, sharedFields);
+
+    /// <summary>
+    /// A client link type's names, advanced flag or shared fields changed. <paramref name="changes"/> says which, before →
+    /// after ("shared fields "Location" → "Location", "Department"").
+    /// </summary>
+    public void LinkTypeChanged(int? actorId, int linkTypeId, string outwardName, string changes) =>
+        LogLinkTypeChanged(_logger, actorId, linkTypeId, outwardName, changes);
+
+    /// <summary>An inventory was duplicated (same workflow, custom fields and remembered mapping; no clients).</summary>
+    public void InventoryDuplicated(int? actorId, int rolloutId, int inventoryId, string inventoryName, int copyId, string copyName) =>
+        LogInventoryDuplicated(_logger, actorId, inventoryId, inventoryName, copyId, copyName, rolloutId);
+
+    /// <summary>
+    /// A link that lets its holder set the user's password and sign in as them was made: an invitation (a user without
+    /// a password) or a password reset. The link's token is never logged; earlier links of the user stop working.
+    /// </summary>
+    public void SignInLinkCreated(int? actorId, int userId, string userName, bool invitation, DateTimeOffset validUntil)
+    {
+        if (invitation)
+        {
+            LogInvitationLinkCreated(_logger, actorId, userId, userName, validUntil);
+        }
+        else
+        {
+            LogPasswordResetLinkCreated(_logger, actorId, userId, userName, validUntil);
+        }
+    }
+
+    /// <summary>
+    /// An import's file settings (sheet, header row, delimiter, encoding, hidden rows) changed: the file is read anew and
+    /// the column-field assignment suggested anew. <paramref name="changes"/> says which, before → after.
+    /// </summary>
+    public void FileSettingsSaved(int? actorId, ClientImport import, string changes)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        LogFileSettingsSaved(_logger, actorId, import.Id, import.InventoryId, import.RolloutId, changes, import.RowCount ?? 0,
+            import.Status.ToString());
+    }
+
     [LoggerMessage(EventId = 9001, EventName = "InventoryDeleted", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} deleted inventory {InventoryId} ({InventoryName}) of rollout {RolloutId}, with {ClientCount} clients and {ImportCount} imports {ImportIds}")]
     private static partial void LogInventoryDeleted(ILogger logger, int? actorId, int inventoryId, string inventoryName,
@@ -222,6 +308,72 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} saved the mapping of import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ColumnCount} columns imported, update existing clients {UpdateExisting}, now {Status}")]
     private static partial void LogMappingSaved(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
         int columnCount, bool updateExisting, string status);
+
+    [LoggerMessage(EventId = 9022, EventName = "StatusMoved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} moved status {StatusId} ({StatusName}) of workflow {WorkflowId} ({WorkflowName}) from position {OldPosition} to {NewPosition}")]
+    private static partial void LogStatusMoved(ILogger logger, int? actorId, int statusId, string statusName, int workflowId,
+        string workflowName, int oldPosition, int newPosition);
+
+    [LoggerMessage(EventId = 9023, EventName = "OptionMoved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} moved option {OptionId} ({OptionName}) of custom field {FieldId} ({FieldName}) from position {OldPosition} to {NewPosition}")]
+    private static partial void LogOptionMoved(ILogger logger, int? actorId, int optionId, string optionName, int fieldId,
+        string fieldName, int oldPosition, int newPosition);
+
+    [LoggerMessage(EventId = 9024, EventName = "WorkflowCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created workflow {WorkflowId} ({WorkflowName}) with the statuses {Statuses}")]
+    private static partial void LogWorkflowCreated(ILogger logger, int? actorId, int workflowId, string workflowName,
+        IReadOnlyList<string> statuses);
+
+    [LoggerMessage(EventId = 9025, EventName = "WorkflowDuplicated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} duplicated workflow {WorkflowId} ({WorkflowName}) as workflow {CopyId} ({CopyName}), switching the inventories {InventoryIds} to the copy")]
+    private static partial void LogWorkflowDuplicated(ILogger logger, int? actorId, int workflowId, string workflowName, int copyId,
+        string copyName, IReadOnlyList<int> inventoryIds);
+
+    [LoggerMessage(EventId = 9026, EventName = "CustomFieldCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created custom field {FieldId} ({FieldName}) of type {Type}, required {Required}, pattern {Pattern}, options {Options}")]
+    private static partial void LogCustomFieldCreated(ILogger logger, int? actorId, int fieldId, string fieldName, string type,
+        bool required, string? pattern, IReadOnlyList<string> options);
+
+    [LoggerMessage(EventId = 9027, EventName = "CustomFieldDuplicated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} duplicated custom field {FieldId} ({FieldName}) as custom field {CopyId} ({CopyName}), switching the inventories {InventoryIds} to the copy")]
+    private static partial void LogCustomFieldDuplicated(ILogger logger, int? actorId, int fieldId, string fieldName, int copyId,
+        string copyName, IReadOnlyList<int> inventoryIds);
+
+    [LoggerMessage(EventId = 9028, EventName = "RolloutCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created rollout {RolloutId} ({RolloutIdentifier}, {RolloutName}) with the client limit {ClientLimit}")]
+    private static partial void LogRolloutCreated(ILogger logger, int? actorId, int rolloutId, string rolloutIdentifier,
+        string rolloutName, int? clientLimit);
+
+    [LoggerMessage(EventId = 9029, EventName = "RolloutChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed rollout {RolloutId} ({RolloutIdentifier}): {Changes}")]
+    private static partial void LogRolloutChanged(ILogger logger, int? actorId, int rolloutId, string rolloutIdentifier, string changes);
+
+    [LoggerMessage(EventId = 9030, EventName = "LinkTypeCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created link type {LinkTypeId} ({OutwardName} / {InwardName}), advanced {Advanced}, sharing {SharedFields}")]
+    private static partial void LogLinkTypeCreated(ILogger logger, int? actorId, int linkTypeId, string outwardName, string inwardName,
+        bool advanced, IReadOnlyList<string> sharedFields);
+
+    [LoggerMessage(EventId = 9031, EventName = "LinkTypeChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed link type {LinkTypeId} ({OutwardName}): {Changes}")]
+    private static partial void LogLinkTypeChanged(ILogger logger, int? actorId, int linkTypeId, string outwardName, string changes);
+
+    [LoggerMessage(EventId = 9032, EventName = "InventoryDuplicated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} duplicated inventory {InventoryId} ({InventoryName}) as inventory {CopyId} ({CopyName}) in rollout {RolloutId}")]
+    private static partial void LogInventoryDuplicated(ILogger logger, int? actorId, int inventoryId, string inventoryName, int copyId,
+        string copyName, int rolloutId);
+
+    [LoggerMessage(EventId = 9033, EventName = "InvitationLinkCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created an invitation link for user {UserId} ({UserName}), valid until {ValidUntil:u}; earlier links of the user no longer work")]
+    private static partial void LogInvitationLinkCreated(ILogger logger, int? actorId, int userId, string userName, DateTimeOffset validUntil);
+
+    [LoggerMessage(EventId = 9034, EventName = "PasswordResetLinkCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created a password reset link for user {UserId} ({UserName}), valid until {ValidUntil:u}; earlier links of the user no longer work")]
+    private static partial void LogPasswordResetLinkCreated(ILogger logger, int? actorId, int userId, string userName, DateTimeOffset validUntil);
+
+    [LoggerMessage(EventId = 9035, EventName = "FileSettingsSaved", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed the file settings of import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {Changes}; {RowCount} rows, now {Status}")]
+    private static partial void LogFileSettingsSaved(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
+        string changes, int rowCount, string status);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -326,6 +326,7 @@ public sealed class ImportLifecycle(
         }
 
         var removed = changed ? await RemoveCorrectionsAsync(import.Id, cancellationToken) : 0;
+        var previous = ParseOptions.FromJson(import.ParseOptions);
         import.ParseOptions = used.ToJson();
         import.RowCount = rowCount;
         import.Mapping = mapping.ToJson();
@@ -344,10 +345,29 @@ public sealed class ImportLifecycle(
             logger.LogInformation(
                 "Import {ImportId}: file settings changed by user {UserId} to {Options} ({Rows} rows, {Removed} corrections removed): {Status}",
                 importId, userId, import.ParseOptions, rowCount, removed, import.Status);
+            if (changed)
+            {
+                audit?.FileSettingsSaved(userId, saved.Value.Import, FileSettingsChanges(previous, used));
+            }
+
             return saved.Value with { CorrectionsRemoved = removed };
         }
 
         return saved;
+    }
+
+    /// <summary>
+    /// What new file settings changed, for the audit log: "header row 1 → 3; delimiter ";" → ","" (a detected value that
+    /// was not stored yet is "(none)"); when only the columns read differ, says so.
+    /// </summary>
+    private static string FileSettingsChanges(ParseOptions before, ParseOptions after)
+    {
+        static string? Delimiter(char? delimiter) =>
+            delimiter switch { null => null, '\t' => "tab", { } d => d.ToString(CultureInfo.InvariantCulture) };
+        var changes = new AuditChanges().Text("sheet", before.Sheet, after.Sheet).Number("header row", before.HeaderRow, after.HeaderRow)
+            .Text("delimiter", Delimiter(before.Delimiter), Delimiter(after.Delimiter)).Text("encoding", before.Encoding, after.Encoding)
+            .Flag("hidden rows included", before.IncludeHiddenRows, after.IncludeHiddenRows);
+        return changes.Any ? changes.ToString() : "the file's columns read anew";
     }
 
     /// <summary>

@@ -462,6 +462,207 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         return import.Id();
     }
 
+    private static string Of(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static (object? ActorId, object? A, object? B) Said(LogEvent e, string a, string b) =>
+        (CapturedLogEvents.Value(e, "ActorId"), CapturedLogEvents.Value(e, a), CapturedLogEvents.Value(e, b));
+
+    [Fact]
+    public async Task CreatingAWorkflow_MovingAStatus_AndDuplicatingTheWorkflow_AreAuditEvents()
+    {
+        // QA: decision 0065 left creating, duplicating and reordering a workflow out of the audit log, though the first
+        // status is the one an import gives a client whose Status cell is empty.
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var name = $"Made flow {Guid.NewGuid():N}"[..20];
+        var workflow = (await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/workflows",
+            new { name, statuses = new[] { "Open", "Done" } }))).Id();
+        var done = await DbAsync(db => db.WorkflowStatuses.Where(s => s.WorkflowId == workflow && s.Name == "Done").Select(s => s.Id).SingleAsync());
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/workflows/{Of(workflow)}";
+        bool OfWorkflow(LogEvent e) => Equals(CapturedLogEvents.Value(e, "WorkflowId"), workflow);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/statuses/{Of(done)}/up", [], page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/duplicate",
+            new() { ["name"] = name + " copy" }, page)).StatusCode);
+
+        var created = Assert.Single(Audit("WorkflowCreated"), OfWorkflow);
+        Assert.Equal((adminId, name), (CapturedLogEvents.Value(created, "ActorId"), CapturedLogEvents.Value(created, "WorkflowName")));
+        Assert.Equal($"Audit: user {adminId} created workflow {workflow} (\"{name}\") with the statuses [\"Open\", \"Done\"]",
+            created.RenderMessage());
+        var moved = Assert.Single(Audit("StatusMoved"), OfWorkflow);
+        Assert.Equal((adminId, done, "Done", 2, 1),
+            (CapturedLogEvents.Value(moved, "ActorId"), CapturedLogEvents.Value(moved, "StatusId"), CapturedLogEvents.Value(moved, "StatusName"),
+                CapturedLogEvents.Value(moved, "OldPosition"), CapturedLogEvents.Value(moved, "NewPosition")));
+        var copy = await DbAsync(db => db.Workflows.Where(w => w.Name == name + " copy").Select(w => w.Id).SingleAsync());
+        var duplicated = Assert.Single(Audit("WorkflowDuplicated"), OfWorkflow);
+        Assert.Equal((adminId, copy, name + " copy"), Said(duplicated, "CopyId", "CopyName"));
+
+        // Moving the first status up changes nothing and writes none.
+        await RolloutWebFactory.PostFormAsync(admin, $"{page}/statuses/{Of(done)}/up", [], page);
+        Assert.Single(Audit("StatusMoved"), OfWorkflow);
+    }
+
+    [Fact]
+    public async Task CreatingACustomField_MovingAnOption_AndDuplicatingTheField_AreAuditEvents()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var fieldName = $"Tint {Guid.NewGuid():N}"[..16];
+        var field = (await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/custom-fields",
+            new { name = fieldName, type = "Selection", required = true, regex = "^[A-Z]", options = new[] { "Red", "Blue" } }))).Id();
+        var blue = await DbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == field && o.Name == "Blue").Select(o => o.Id).SingleAsync());
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/custom-fields/{Of(field)}";
+        bool OfField(LogEvent e) => Equals(CapturedLogEvents.Value(e, "FieldId"), field);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/options/{Of(blue)}/up", [], page)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{page}/duplicate",
+            new() { ["name"] = fieldName + " 2" }, page)).StatusCode);
+
+        var created = Assert.Single(Audit("CustomFieldCreated"), OfField);
+        Assert.Equal($"Audit: user {adminId} created custom field {field} (\"{fieldName}\") of type \"Selection\", required True, pattern \"^[A-Z]\", options [\"Red\", \"Blue\"]",
+            created.RenderMessage());
+        var moved = Assert.Single(Audit("OptionMoved"), OfField);
+        Assert.Equal((adminId, blue, "Blue", 2, 1),
+            (CapturedLogEvents.Value(moved, "ActorId"), CapturedLogEvents.Value(moved, "OptionId"), CapturedLogEvents.Value(moved, "OptionName"),
+                CapturedLogEvents.Value(moved, "OldPosition"), CapturedLogEvents.Value(moved, "NewPosition")));
+        var copy = await DbAsync(db => db.CustomFields.Where(f => f.Name == fieldName + " 2").Select(f => f.Id).SingleAsync());
+        var duplicated = Assert.Single(Audit("CustomFieldDuplicated"), OfField);
+        Assert.Equal((adminId, copy, fieldName + " 2"), Said(duplicated, "CopyId", "CopyName"));
+    }
+
+    [Fact]
+    public async Task CreatingAndChangingARollout_AreAuditEvents_WithBeforeAndAfter()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var identifier = $"AU{Guid.NewGuid():N}"[..8].ToUpperInvariant();
+        var rollout = (await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/rollouts",
+            new { name = "Audit rollout", identifier }))).Id();
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var page = $"/settings/rollouts/{Of(rollout)}";
+        bool OfRollout(LogEvent e) => Equals(CapturedLogEvents.Value(e, "RolloutId"), rollout);
+        var form = new Dictionary<string, string> { ["Name"] = "Audit rollout 2", ["Identifier"] = identifier + "X", ["ClientLimit"] = "50" };
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, page, form, page)).StatusCode);
+        // Saved again as it is: no event.
+        await RolloutWebFactory.PostFormAsync(admin, page, form, page);
+
+        var created = Assert.Single(Audit("RolloutCreated"), OfRollout);
+        Assert.Equal((adminId, identifier, "Audit rollout"), Said(created, "RolloutIdentifier", "RolloutName"));
+        Assert.Null(CapturedLogEvents.Value(created, "ClientLimit"));
+        var changed = Assert.Single(Audit("RolloutChanged"), OfRollout);
+        Assert.Equal((adminId, identifier + "X",
+                $"name \"Audit rollout\" → \"Audit rollout 2\"; identifier \"{identifier}\" → \"{identifier}X\"; client limit (none) → 50"),
+            Said(changed, "RolloutIdentifier", "Changes"));
+    }
+
+    [Fact]
+    public async Task CreatingAndChangingALinkType_AreAuditEvents_WithBeforeAndAfter()
+    {
+        var adminId = await UserIdAsync("admin@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var outward = $"feeds {Guid.NewGuid():N}"[..14];
+        const string list = "/settings/link-types";
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{list}/new",
+            new() { ["OutwardName"] = outward, ["InwardName"] = "is fed by" }, $"{list}/new")).StatusCode);
+        var (type, location) = await DbAsync(async db => (await db.ClientLinkTypes.Where(t => t.OutwardName == outward).Select(t => t.Id).SingleAsync(),
+            await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync()));
+        var page = $"{list}/{Of(type)}";
+        bool OfType(LogEvent e) => Equals(CapturedLogEvents.Value(e, "LinkTypeId"), type);
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, page, new()
+        {
+            ["OutwardName"] = outward, ["InwardName"] = "is supplied by", ["IsAdvanced"] = "true", ["SharedFieldIds"] = Of(location),
+        }, page)).StatusCode);
+
+        var created = Assert.Single(Audit("LinkTypeCreated"), OfType);
+        Assert.Equal($"Audit: user {adminId} created link type {type} (\"{outward}\" / \"is fed by\"), advanced False, sharing []",
+            created.RenderMessage());
+        var changed = Assert.Single(Audit("LinkTypeChanged"), OfType);
+        Assert.Equal((adminId, outward, "inward name \"is fed by\" → \"is supplied by\"; advanced no → yes; shared fields (none) → \"Location\""),
+            Said(changed, "OutwardName", "Changes"));
+    }
+
+    [Fact]
+    public async Task DuplicatingAnInventory_IsAnAuditEvent()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var monitors = await api.InventoryIdAsync(rolloutId, "Monitors");
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = $"Screens {Guid.NewGuid():N}"[..16];
+        var path = $"/rollouts/W11/inventories/{Of(monitors)}/duplicate";
+
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(manager, path, new() { ["name"] = name }, path)).StatusCode);
+
+        var copy = await DbAsync(db => db.Inventories.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+        var duplicated = Assert.Single(Audit("InventoryDuplicated"), e => Equals(CapturedLogEvents.Value(e, "CopyId"), copy));
+        Assert.Equal((await UserIdAsync("manager@demo.test"), monitors, "Monitors"), Said(duplicated, "InventoryId", "InventoryName"));
+        Assert.Equal((rolloutId, name), (CapturedLogEvents.Value(duplicated, "RolloutId"), CapturedLogEvents.Value(duplicated, "CopyName")));
+    }
+
+    [Fact]
+    public async Task AnInvitationOrPasswordResetLink_IsAnAuditEvent_ThatNeverHoldsItsToken()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        async Task<(int Id, string? Url)> CreateAsync(string? password)
+        {
+            var email = $"link-{Guid.NewGuid():N}"[..13] + "@demo.test";
+            var created = await ApiTestClient.ReadAsync(await api.PostAsJsonAsync("/api/users", new
+            {
+                displayName = "Linda Link", email, userCode = $"LL-{Guid.NewGuid():N}"[..11], role = "Technician", password,
+                rolloutIds = new[] { rolloutId },
+            }));
+            return (created.Id(), created["invitationUrl"]?.GetValue<string>());
+        }
+
+        var (invited, firstUrl) = await CreateAsync(null);
+        var again = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/users/{Of(invited)}/invitation", null));
+        var (withPassword, _) = await CreateAsync("Link!2026x");
+        var reset = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/users/{Of(withPassword)}/invitation", null));
+
+        var invitations = Audit("InvitationLinkCreated").Where(e => Equals(CapturedLogEvents.Value(e, "UserId"), invited)).ToList();
+        Assert.Equal(2, invitations.Count);
+        Assert.All(invitations, e => Assert.Equal((adminId, "Linda Link"), (CapturedLogEvents.Value(e, "ActorId"), CapturedLogEvents.Value(e, "UserName"))));
+        var resetEvent = Assert.Single(Audit("PasswordResetLinkCreated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), withPassword));
+        Assert.Equal(adminId, CapturedLogEvents.Value(resetEvent, "ActorId"));
+        Assert.DoesNotContain(Audit("InvitationLinkCreated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), withPassword));
+
+        // The token opens the user's account: no line of the log holds it, escaped or not.
+        var tokens = new[] { firstUrl, again["invitationUrl"]?.GetValue<string>(), reset["invitationUrl"]?.GetValue<string>() }
+            .Select(url => Assert.IsType<string>(url).Split("token=")[1])
+            .SelectMany(t => new[] { t, Uri.UnescapeDataString(t) }).ToList();
+        var lines = factory.Logs.Events.Select(e => e.RenderMessage() + string.Join(" ", e.Properties.Values)).Concat(LogFileLines()).ToList();
+        Assert.All(tokens, token => Assert.DoesNotContain(lines, l => l.Contains(token, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task ChangingAnImportsFileSettings_IsAnAuditEvent_WithBeforeAndAfter()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var import = (await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "colon.csv",
+            $"Name:Department\nFS-{Guid.NewGuid().ToString("N")[..8]}:IT\n"))).Id();
+        bool OfImport(LogEvent e) => Equals(CapturedLogEvents.Value(e, "ImportId"), import);
+
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{Of(import)}/parse-options",
+            new { headerRow = 1, delimiter = ":" })).StatusCode);
+        // The same settings again change nothing: no second event.
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{Of(import)}/parse-options",
+            new { headerRow = 1, delimiter = ":" })).StatusCode);
+
+        var saved = Assert.Single(Audit("FileSettingsSaved"), OfImport);
+        Assert.Equal((await UserIdAsync("manager@demo.test"), laptops, rolloutId),
+            (CapturedLogEvents.Value(saved, "ActorId"), CapturedLogEvents.Value(saved, "InventoryId"), CapturedLogEvents.Value(saved, "RolloutId")));
+        Assert.Matches("^delimiter (\".\"|\\(none\\)) → \":\"$", Assert.IsType<string>(CapturedLogEvents.Value(saved, "Changes")));
+        Assert.Equal((1, "WaitingForApproval"), (CapturedLogEvents.Value(saved, "RowCount"), CapturedLogEvents.Value(saved, "Status")));
+    }
+
     [Fact]
     public async Task AnInterruptedImportTakenUpAgain_IsLogged_WithItsLeaseTimeWrittenYearFirst()
     {

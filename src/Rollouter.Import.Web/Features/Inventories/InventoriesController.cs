@@ -161,7 +161,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var result = await inventories.DuplicateAsync(rollout.Id, id, name, cancellationToken);
+        var result = await inventories.DuplicateAsync(rollout.Id, id, name, User.UserId(), cancellationToken);
         if (result.Failed)
         {
             // Each reason under its field: the name's on the one field of the form, the others (the source's workflow or

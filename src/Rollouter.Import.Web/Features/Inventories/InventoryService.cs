@@ -129,8 +129,9 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         return saved;
     }
 
-    /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients.</summary>
-    public async Task<Result<Inventory>> DuplicateAsync(int rolloutId, int inventoryId, string? name, CancellationToken cancellationToken)
+    /// <summary>A new inventory with the same workflow and custom fields in the same order; no clients. An audit event.</summary>
+    public async Task<Result<Inventory>> DuplicateAsync(int rolloutId, int inventoryId, string? name, int? actorId,
+        CancellationToken cancellationToken)
     {
         var source = await db.Inventories.AsNoTracking().Include(i => i.CustomFields)
             .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
@@ -146,6 +147,11 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             // The same columns map the same way into the copy.
             result.Value.LastImportMapping = source.LastImportMapping;
             await db.SaveChangesAsync(cancellationToken);
+        }
+
+        if (result.Succeeded)
+        {
+            audit?.InventoryDuplicated(actorId, rolloutId, source.Id, source.Name, result.Value.Id, result.Value.Name);
         }
 
         return result;

@@ -88,7 +88,7 @@ public sealed class SettingsApiController(
             Required = request.Required,
             ValidationRegex = request.Regex,
         };
-        var field = await fields.CreateAsync(form, request.Options ?? [], cancellationToken);
+        var field = await fields.CreateAsync(User, form, request.Options ?? [], cancellationToken);
         return field.Failed
             ? Refuse(field.Problem)
             : Created($"/api/custom-fields/{field.Value.Id}", Describe(field.Value, SettingReach.None));
@@ -144,7 +144,7 @@ public sealed class SettingsApiController(
             return refusal;
         }
 
-        var created = await workflows.CreateAsync(request.Name, request.Statuses ?? [], cancellationToken);
+        var created = await workflows.CreateAsync(User, request.Name, request.Statuses ?? [], cancellationToken);
         if (created.Failed)
         {
             return Refuse(created.Problem);

@@ -43,7 +43,8 @@ public sealed class CustomFieldForm
 /// and an option that clients use cannot be removed (the count is shown).
 /// Fields are shared by rollouts: every change of an existing field or its options is refused to a rollout manager while
 /// an inventory of a rollout they are not a member of uses the field (<see cref="SharedSettingsRule"/>); creating and
-/// duplicating one is open to them.
+/// duplicating one is open to them. Creating, duplicating and every change of a field or its options (moving one too)
+/// is an audit event.
 /// </summary>
 public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule rule, AuditLog audit, TimeProvider clock)
 {
@@ -81,7 +82,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
     public Task<CustomField?> FindAsync(int id, CancellationToken cancellationToken) =>
         db.CustomFields.Include(f => f.Options.OrderBy(o => o.Position)).SingleOrDefaultAsync(f => f.Id == id, cancellationToken);
 
-    public async Task<Result<CustomField>> CreateAsync(CustomFieldForm form, IReadOnlyList<string>? options,
+    public async Task<Result<CustomField>> CreateAsync(ClaimsPrincipal user, CustomFieldForm form, IReadOnlyList<string>? options,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -118,6 +119,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         };
         db.CustomFields.Add(field);
         await db.SaveChangesAsync(cancellationToken);
+        audit.CustomFieldCreated(user.UserId(), field.Id, field.Name, TypeName(field.Type), field.Required, field.ValidationRegex, names);
         return field;
     }
 
@@ -324,6 +326,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
                 o => o.Id == optionId, direction))
         {
             await db.SaveChangesAsync(cancellationToken);
+            // Positions as the page numbers them, from 1.
+            var option = field.Options.Single(o => o.Id == optionId);
+            audit.OptionMoved(user.UserId(), field.Id, field.Name, optionId, option.Name,
+                option.Position + 1 - Math.Sign(direction), option.Position + 1);
         }
 
         return errors.ToResult();
@@ -524,6 +530,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
 
         await transaction.CommitAsync(cancellationToken);
+        audit.CustomFieldDuplicated(user.UserId(), field.Id, field.Name, copy.Id, copy.Name, [.. inventories.Select(i => i.Id)]);
         return copy;
     }
 

@@ -42,7 +42,7 @@ public sealed class CustomFieldsController(RolloutDbContext db, SharedSettingsRu
     {
         if (ModelState.IsValid)
         {
-            if (!Refused(await settings.CreateAsync(form, null, cancellationToken), out _, out var field))
+            if (!Refused(await settings.CreateAsync(User, form, null, cancellationToken), out _, out var field))
             {
                 Confirm($"The custom field {field.Name} was created.");
                 return RedirectToAction(nameof(Edit), new { id = field.Id });

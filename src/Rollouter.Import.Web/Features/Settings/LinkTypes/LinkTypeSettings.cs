@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.LinkTypes;
 
@@ -24,24 +27,25 @@ public sealed class LinkTypeForm
 /// <summary>
 /// Client link types (administrators only). The outward name is unique ignoring case. Shared fields belong to advanced
 /// types only. Whether a type is advanced cannot change once links of it exist: a client has at most one advanced link,
-/// which existing plain links could break.
+/// which existing plain links could break. Creating a type and each change of one are audit events.
 /// </summary>
-public sealed class LinkTypeSettings(RolloutDbContext db)
+public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
 {
     public Task<ClientLinkType?> FindAsync(int id, CancellationToken cancellationToken) =>
         db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
 
-    public async Task<Result<ClientLinkType>> CreateAsync(LinkTypeForm form, CancellationToken cancellationToken)
+    public async Task<Result<ClientLinkType>> CreateAsync(ClaimsPrincipal actor, LinkTypeForm form, CancellationToken cancellationToken)
     {
         var type = new ClientLinkType { OutwardName = "", InwardName = "" };
-        var saved = await SaveAsync(type, form, isNew: true, cancellationToken);
+        var saved = await SaveAsync(actor, type, form, isNew: true, cancellationToken);
         return saved.Failed ? saved.Problem : type;
     }
 
-    public Task<Result> UpdateAsync(ClientLinkType type, LinkTypeForm form, CancellationToken cancellationToken) =>
-        SaveAsync(type, form, isNew: false, cancellationToken);
+    public Task<Result> UpdateAsync(ClaimsPrincipal actor, ClientLinkType type, LinkTypeForm form, CancellationToken cancellationToken) =>
+        SaveAsync(actor, type, form, isNew: false, cancellationToken);
 
-    private async Task<Result> SaveAsync(ClientLinkType type, LinkTypeForm form, bool isNew, CancellationToken cancellationToken)
+    private async Task<Result> SaveAsync(ClaimsPrincipal actor, ClientLinkType type, LinkTypeForm form, bool isNew,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(form);
@@ -95,6 +99,13 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
             return errors.ToResult();
         }
 
+        // The shared fields by name, before and after, for the audit log.
+        var beforeIds = type.SharedFields.Select(f => f.CustomFieldId).ToList();
+        var named = await db.CustomFields.AsNoTracking().Where(f => beforeIds.Contains(f.Id) || fieldIds.Contains(f.Id))
+            .OrderBy(f => f.Name).Select(f => new { f.Id, f.Name }).ToListAsync(cancellationToken);
+        List<string> Names(List<int> ids) => [.. named.Where(f => ids.Contains(f.Id)).Select(f => f.Name)];
+        var changes = new AuditChanges().Text("outward name", type.OutwardName, outward).Text("inward name", type.InwardName, inward)
+            .Flag("advanced", type.IsAdvanced, form.IsAdvanced).List("shared fields", Names(beforeIds), Names(fieldIds));
         type.OutwardName = outward;
         type.InwardName = inward;
         type.IsAdvanced = form.IsAdvanced;
@@ -107,6 +118,15 @@ public sealed class LinkTypeSettings(RolloutDbContext db)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        if (isNew)
+        {
+            audit.LinkTypeCreated(actor.UserId(), type.Id, outward, inward, type.IsAdvanced, Names(fieldIds));
+        }
+        else if (changes.Any)
+        {
+            audit.LinkTypeChanged(actor.UserId(), type.Id, outward, changes.ToString());
+        }
+
         return Result.Success;
     }
 }

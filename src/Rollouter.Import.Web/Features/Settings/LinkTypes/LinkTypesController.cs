@@ -33,7 +33,7 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
     {
         if (ModelState.IsValid)
         {
-            if (!Refused(await settings.CreateAsync(form, cancellationToken), out _, out var type))
+            if (!Refused(await settings.CreateAsync(User, form, cancellationToken), out _, out var type))
             {
                 Confirm($"The link type {type.OutwardName} / {type.InwardName} was created.");
                 return RedirectToAction(nameof(Index));
@@ -67,7 +67,7 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
             return NotFound();
         }
 
-        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(type, form, cancellationToken), out _))
+        if (ModelState.IsValid && !Refused(await settings.UpdateAsync(User, type, form, cancellationToken), out _))
         {
             Confirm($"The link type {type.OutwardName} / {type.InwardName} was saved.");
             return RedirectToAction(nameof(Index));

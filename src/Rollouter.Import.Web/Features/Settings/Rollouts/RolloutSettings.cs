@@ -27,7 +27,8 @@ public sealed class RolloutForm
 
 /// <summary>
 /// Rollouts: only administrators create and edit them; members are managed by administrators and by rollout managers
-/// who are members of the rollout themselves. Adding and removing a member are audit events.
+/// who are members of the rollout themselves. Creating a rollout, changing its name, identifier or client limit, and
+/// adding and removing a member are audit events.
 /// </summary>
 public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider clock, AuditLog audit)
 {
@@ -53,6 +54,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         };
         db.Rollouts.Add(rollout);
         await db.SaveChangesAsync(cancellationToken);
+        audit.RolloutCreated(actor.UserId(), rollout.Id, rollout.Identifier, rollout.Name, rollout.ClientLimit);
         return rollout;
     }
 
@@ -95,6 +97,8 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
             return errors.ToResult();
         }
 
+        var changes = new AuditChanges().Text("name", rollout.Name, form.Name).Text("identifier", rollout.Identifier, form.Identifier)
+            .Number("client limit", rollout.ClientLimit, form.ClientLimit);
         rollout.Name = form.Name;
         rollout.Identifier = form.Identifier;
         rollout.ClientLimit = form.ClientLimit;
@@ -102,6 +106,11 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (changes.Any)
+        {
+            audit.RolloutChanged(actor.UserId(), rollout.Id, rollout.Identifier, changes.ToString());
         }
 
         return errors.ToResult();

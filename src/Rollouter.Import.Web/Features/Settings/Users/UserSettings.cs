@@ -58,9 +58,11 @@ public sealed record CreatedUser(User User, string? InvitationToken);
 /// only when every rollout of the user is theirs (<see cref="OwnsAccountAsync"/>). Only administrators give the
 /// Administrator role. Nobody deactivates themselves, and the last active administrator stays one. Creating a user and
 /// every change of a role, the key account manager flag, a name, email or user ID, a deactivation and each membership
-/// added or removed are audit events, written once the change committed.
+/// added or removed are audit events, written once the change committed; so is each invitation or password reset link
+/// made, without its token.
 /// </summary>
-public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit)
+public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit,
+    TimeProvider clock)
 {
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
@@ -136,7 +138,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         await transaction.CommitAsync(cancellationToken);
         audit.UserCreated(actor.UserId(), user.Id, user.DisplayName, user.Email ?? "", user.Role.ToString(), user.IsKeyAccountManager);
         AuditMemberships(actor, user, memberships);
-        var token = form.Invite ? await NewInvitationTokenAsync(user) : null;
+        var token = form.Invite ? await NewInvitationTokenAsync(actor, user) : null;
         return new CreatedUser(user, token);
     }
 
@@ -268,18 +270,22 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             errors.Forbidden(AskAnAdministrator(user, "for the link"));
         }
 
-        return errors.Failed ? errors.Problem : await NewInvitationTokenAsync(user);
+        return errors.Failed ? errors.Problem : await NewInvitationTokenAsync(actor, user);
     }
 
     /// <summary>
     /// A password-reset token for the invitation link. Changing the security stamp first makes every earlier link of this
     /// user invalid (and ends the user's sessions and API tokens); setting the password changes it again, so a link works
-    /// once.
+    /// once. An audit event names who made the link for whom, an invitation (the user has no password yet) or a password
+    /// reset, never the token.
     /// </summary>
-    private async Task<string> NewInvitationTokenAsync(User user)
+    private async Task<string> NewInvitationTokenAsync(ClaimsPrincipal actor, User user)
     {
         await users.UpdateSecurityStampAsync(user);
-        return await users.GeneratePasswordResetTokenAsync(user);
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        audit.SignInLinkCreated(actor.UserId(), user.Id, user.DisplayName, invitation: user.PasswordHash is null,
+            clock.GetUtcNow() + SettingsSetup.InvitationLifetime);
+        return token;
     }
 
     public static string InvitationPath(int userId, string token) =>

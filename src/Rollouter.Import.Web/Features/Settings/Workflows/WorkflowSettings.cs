@@ -14,7 +14,7 @@ namespace Rollouter.Import.Web.Features.Settings.Workflows;
 /// that clients are on moves them to another status of the workflow and removes it in one transaction.
 /// Workflows are shared by rollouts: every change of an existing workflow is refused to a rollout manager while an
 /// inventory of a rollout they are not a member of uses it (<see cref="SharedSettingsRule"/>); creating and duplicating
-/// one is open to them. Every change of an existing workflow is an audit event; renaming or removing a status leaves a
+/// one is open to them. Creating, duplicating and every change of a workflow (moving a status too) is an audit event; renaming or removing a status leaves a
 /// history entry on each client that had it, saying which settings change it was (<see cref="StatusHistory"/>).
 /// </summary>
 public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rule, TimeProvider clock, AuditLog audit)
@@ -24,9 +24,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
     public Task<Workflow?> FindAsync(int id, CancellationToken cancellationToken) =>
         db.Workflows.Include(w => w.Statuses.OrderBy(s => s.Position)).SingleOrDefaultAsync(w => w.Id == id, cancellationToken);
 
-    public async Task<Result<Workflow>> CreateAsync(string? name, IReadOnlyList<string> statuses,
+    public async Task<Result<Workflow>> CreateAsync(ClaimsPrincipal user, string? name, IReadOnlyList<string> statuses,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(statuses);
         var errors = new ProblemList();
         var clean = await CheckNameAsync(name, 0, errors, cancellationToken);
         var names = statuses.Select(SettingsNames.Clean).OfType<string>().ToList();
@@ -55,6 +56,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync(cancellationToken);
+        audit.WorkflowCreated(user.UserId(), workflow.Id, workflow.Name, names);
         return workflow;
     }
 
@@ -190,6 +192,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
                 s => s.Id == statusId, direction))
         {
             await db.SaveChangesAsync(cancellationToken);
+            // Positions as the page numbers them, from 1.
+            var status = workflow.Statuses.Single(s => s.Id == statusId);
+            audit.StatusMoved(user.UserId(), workflow.Id, workflow.Name, statusId, status.Name,
+                status.Position + 1 - Math.Sign(direction), status.Position + 1);
         }
 
         return errors.ToResult();
@@ -401,6 +407,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        audit.WorkflowDuplicated(user.UserId(), workflow.Id, workflow.Name, copy.Id, copy.Name, [.. inventories.Select(i => i.Id)]);
         return copy;
     }
 

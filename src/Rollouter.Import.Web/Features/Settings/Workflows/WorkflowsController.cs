@@ -37,7 +37,7 @@ public sealed class WorkflowsController(RolloutDbContext db, SharedSettingsRule 
     public async Task<IActionResult> Create(WorkflowCreateForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        if (Refused(await settings.CreateAsync(form.Name, SettingsNames.Lines(form.Statuses), cancellationToken), out _, out var workflow))
+        if (Refused(await settings.CreateAsync(User, form.Name, SettingsNames.Lines(form.Statuses), cancellationToken), out _, out var workflow))
         {
             return View(Views + "New.cshtml", form);
         }
