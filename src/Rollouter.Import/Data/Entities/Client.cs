@@ -94,6 +94,13 @@ public enum ClientHistoryAction
 
     /// <summary>The values an import changed were set back by the revert of that import (<see cref="ClientHistoryEntry.ImportId"/>).</summary>
     Reverted = 3,
+
+    /// <summary>
+    /// A settings change renamed what the client holds (a status, an option: "Status: Scheduled → Planned"), nothing
+    /// else: the client holds the same status, the same option under its new name. Shown as a change; no change since
+    /// for a revert, which puts back statuses and options by their ids (decision 0071).
+    /// </summary>
+    Renamed = 4,
 }
 
 /// <summary>

@@ -188,10 +188,12 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     /// those of an import that is Reverted now (its changes and its revert's, which undid them), and the notes of cells
     /// corrected in the browser (<see cref="ClientHistoryEntry.Corrections"/>: they change nothing themselves; where their
     /// row changed the client, that import's own entry says so and counts). Until 2026-12-06 such a note was written also
-    /// for a client its row left as it was.
+    /// for a client its row left as it was. Nor do the entries of a status's or option's rename
+    /// (<see cref="ClientHistoryAction.Renamed"/>): the client holds the same status or option, and a revert puts those
+    /// back by id (decision 0071); rename entries written before that carry Changed and count.
     /// </summary>
     private IQueryable<ClientHistoryEntry> CountedEntries(int importId) =>
-        db.ClientHistory.Where(h => h.Corrections == null &&
+        db.ClientHistory.Where(h => h.Corrections == null && h.Action != ClientHistoryAction.Renamed &&
                                     (h.ImportId == null ||
                                      (h.ImportId != importId &&
                                       !db.Imports.Any(i => i.Id == h.ImportId && i.Status == ImportStatus.Reverted))));

@@ -288,7 +288,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
             client.UpdatedAt = now;
             db.ClientHistory.Add(new ClientHistoryEntry
             {
-                ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Changed,
+                ClientId = client.Id, At = now, UserId = actorId, Action = ClientHistoryAction.Renamed,
                 Changes = [new FieldChange(fieldName, string.Join("; ", values), string.Join("; ", renamed), FieldId: field.Id,
                     Setting: OptionRenamedSetting)],
             });

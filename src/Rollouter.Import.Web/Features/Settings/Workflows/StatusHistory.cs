@@ -26,10 +26,11 @@ public static class StatusHistory
     /// <summary>
     /// Writes one entry "Status: <paramref name="oldName"/> → <paramref name="newName"/>" on every client of the
     /// workflow's inventories that has the status <paramref name="statusId"/> now (through the clients' status index);
-    /// returns how many.
+    /// returns how many. <paramref name="action"/> is <see cref="ClientHistoryAction.Renamed"/> for a rename (no change
+    /// since for a revert), <see cref="ClientHistoryAction.Changed"/> for clients moved to another status.
     /// </summary>
     public static async Task<int> RecordAsync(RolloutDbContext db, int workflowId, int statusId, string oldName, string newName,
-        string setting, int? actorId, DateTimeOffset at, CancellationToken cancellationToken)
+        string setting, ClientHistoryAction action, int? actorId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var entity = db.Model.FindEntityType(typeof(ClientHistoryEntry));
@@ -46,7 +47,7 @@ public static class StatusHistory
         Add(command, "@status", statusId, DbType.Int32);
         Add(command, "@at", storedAt, null);
         Add(command, "@actor", actorId, DbType.Int32);
-        Add(command, "@action", nameof(ClientHistoryAction.Changed), DbType.String);
+        Add(command, "@action", action.ToString(), DbType.String);
         Add(command, "@changes", storedChanges, DbType.String);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

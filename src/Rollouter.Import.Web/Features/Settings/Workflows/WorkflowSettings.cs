@@ -144,7 +144,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         await db.SaveChangesAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var clients = await StatusHistory.RecordAsync(db, workflow.Id, statusId, old, clean, StatusHistory.Renamed(workflow.Name),
-            actorId, now, cancellationToken);
+            ClientHistoryAction.Renamed, actorId, now, cancellationToken);
         if (clients > 0)
         {
             // Their status reads differently now, as an option's rename changes its clients.
@@ -314,7 +314,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             // before the clients move (it finds them by the status they leave).
             var now = clock.GetUtcNow();
             await StatusHistory.RecordAsync(db, workflow.Id, statusId, status.Name, target.Name,
-                StatusHistory.Removed(status.Name, workflow.Name), actorId, now, cancellationToken);
+                StatusHistory.Removed(status.Name, workflow.Name), ClientHistoryAction.Changed, actorId, now, cancellationToken);
             await ClientsOn(inventoryIds, statusId)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.StatusId, target.Id).SetProperty(c => c.UpdatedAt, now), cancellationToken);
             moved = target;
