@@ -247,6 +247,64 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task LinksSharedBetweenAKamAndARolloutManager_LeadEachToThePageTheyMaySee_ForeignRolloutsStillNotFound()
+    {
+        // QA: a review address sent to the rollout's manager, or a wizard download or list sent to its key account
+        // manager, ended on "Access denied".
+        var csv = FailingLaptops();
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", csv, "Failed", "shared.csv");
+        var foreign = await ImportAsync("admin@demo.test", "SRV", "Servers", $"Name,Status\n{Unique("SRV")},Nope\n", "Failed");
+        var (manager, kam) = (await factory.SignInAsync("manager@demo.test"), await factory.SignInAsync(Kam));
+        var (review, wizard) = ($"/reviews/W11/imports/{id}", $"/rollouts/W11/imports/{id}");
+
+        // The manager, on what the key account manager copied: the wizard's page with the same failed rows, the downloads.
+        foreach (var (from, to) in new[]
+                 {
+                     (review + "?column=B", wizard + "?column=B"), (review + "/file", wizard + "/file"),
+                     (review + "/error-report", wizard + "/error-report"),
+                 })
+        {
+            var response = await manager.GetAsync(from);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(to, response.Headers.Location!.OriginalString);
+        }
+
+        var page = await manager.GetPageAsync(wizard + "?column=B");
+        Assert.Equal("failed-rows", page.TestId("failed-rows").Id);
+        Assert.Contains("is not a status of workflow", page.TestId("failed-rows-table").NormalizedText());
+        Assert.DoesNotContain("does not match", page.TestId("failed-rows-table").NormalizedText());
+        Assert.Contains("Approve", page.Actions());
+        Assert.Equal(csv, Encoding.UTF8.GetString(await manager.GetByteArrayAsync(wizard + "/file")));
+        Assert.Equal(HttpStatusCode.OK, (await manager.GetAsync(wizard + "/error-report")).StatusCode);
+
+        // The key account manager, on what the manager copied: the review's downloads, and the rollout's reviews.
+        foreach (var (from, to) in new[]
+                 {
+                     (wizard + "/file", review + "/file"), (wizard + "/error-report", review + "/error-report"),
+                     ("/rollouts/W11/imports", "/reviews?rollout=W11"), ("/rollouts/W11/imports?after=5", "/reviews?rollout=W11"),
+                 })
+        {
+            var response = await kam.GetAsync(from);
+            Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+            Assert.Equal(to, response.Headers.Location!.OriginalString);
+        }
+
+        Assert.Equal(csv, Encoding.UTF8.GetString(await kam.GetByteArrayAsync(review + "/file")));
+        Assert.Equal(HttpStatusCode.OK, (await kam.GetAsync(review + "/error-report")).StatusCode);
+
+        // Membership decides first, as everywhere: a rollout neither is a member of does not exist.
+        foreach (var path in new[] { "", "/file", "/error-report" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/reviews/SRV/imports/{foreign}{path}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync($"/rollouts/SRV/imports/{foreign}{path}")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync("/rollouts/SRV/imports")).StatusCode);
+        // The wizard's forms stay refused to the key account manager.
+        AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/approve", [], review));
+    }
+
+    [Fact]
     public async Task ServiceDeskWithoutKeyAccountManagement_AndRolloutManager_AreRefusedTheReviews()
     {
         var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
@@ -255,11 +313,14 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         {
             var client = await factory.SignInAsync(email);
             AssertDenied(await client.GetAsync("/reviews"));
-            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}"));
-            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}/file"));
-            AssertDenied(await client.GetAsync($"/reviews/W11/imports/{id}/error-report"));
             Assert.DoesNotContain("/reviews", (await client.GetPageAsync("/rollouts")).Links());
         }
+
+        // A rollout manager opening an import's review is sent to the wizard (LinksSharedBetweenAKamAndARolloutManager…).
+        var serviceDesk = await factory.SignInAsync("servicedesk@demo.test");
+        AssertDenied(await serviceDesk.GetAsync($"/reviews/W11/imports/{id}"));
+        AssertDenied(await serviceDesk.GetAsync($"/reviews/W11/imports/{id}/file"));
+        AssertDenied(await serviceDesk.GetAsync($"/reviews/W11/imports/{id}/error-report"));
 
         var api = await ApiTestClient.LoginAsync(factory, "servicedesk@demo.test");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync($"/api/imports/{id}")).StatusCode);

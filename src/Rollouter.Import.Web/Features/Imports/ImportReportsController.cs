@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Features.Imports.Reviews;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
@@ -17,6 +18,7 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
     /// "no longer exists" (404).
     /// </summary>
     [HttpGet("imports/{id:int}/error-report")]
+    [ReviewForKeyAccountManagers(Suffix = "/error-report")]
     [RolloutScoped(MinimumRole = Role.RolloutManager)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
     {

@@ -38,6 +38,7 @@ public sealed class ImportsController(
 {
     /// <summary>The rollout's imports, newest first, 50 a page by keyset on the id.</summary>
     [HttpGet("")]
+    [ReviewForKeyAccountManagers(List = true)]
     public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
         CancellationToken cancellationToken = default)
     {
@@ -555,6 +556,7 @@ public sealed class ImportsController(
 
     /// <summary>The file as it was uploaded.</summary>
     [HttpGet("{id:int}/file")]
+    [ReviewForKeyAccountManagers(Suffix = "/file")]
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);

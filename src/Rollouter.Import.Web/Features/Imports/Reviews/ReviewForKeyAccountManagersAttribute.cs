@@ -6,15 +6,23 @@ using Rollouter.Import.Web.Infrastructure.Security;
 namespace Rollouter.Import.Web.Features.Imports.Reviews;
 
 /// <summary>
-/// On the wizard's import page: a key account manager below Rollout Manager who opens it (a link from a colleague, a
-/// bookmark) is sent to the review of the same import, with the same failed-rows page and filter, instead of "Access
-/// denied". Runs before <see cref="RolloutScopedAttribute"/> (lower order), which would refuse them; where they may not
-/// review (not a member, not a key account manager) nothing changes and the wizard's own refusal follows. Only GETs:
-/// the wizard's forms stay refused.
+/// On a wizard address a rollout manager may share (the import's page, its file, its error report, the rollout's
+/// imports): a key account manager below Rollout Manager who opens it (a link from a colleague, a bookmark) is sent to
+/// the review's equivalent (<see cref="ReviewPath"/>), with the same query (failed-rows page and filter), instead of
+/// "Access denied"; the browser keeps the fragment (#failed-rows), whose anchors the review page shares. Runs before
+/// <see cref="RolloutScopedAttribute"/> (lower order), which would refuse them; where they may not review (not a member,
+/// not a key account manager) nothing changes and the wizard's own refusal follows (404 for a foreign rollout). Only
+/// GETs: the wizard's forms stay refused. The other way round: <see cref="WizardForManagersAttribute"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ReviewForKeyAccountManagersAttribute : Attribute, IAsyncActionFilter, IOrderedFilter
 {
+    /// <summary>What follows the import's address on both sides ("/file", "/error-report"); "" for the import's page.</summary>
+    public string Suffix { get; init; } = "";
+
+    /// <summary>The rollout's imports (no import id): the reviews filtered by the rollout, its own paging dropped.</summary>
+    public bool List { get; init; }
+
     public int Order => -1;
 
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
@@ -25,14 +33,16 @@ public sealed class ReviewForKeyAccountManagersAttribute : Attribute, IAsyncActi
         var user = http.User;
         if (HttpMethods.IsGet(http.Request.Method) && user.IsKeyAccountManager() && !user.HasRoleAtLeast(Role.RolloutManager)
             && context.RouteData.Values[RolloutScopedAttribute.RouteKey] is string identifier
-            && context.RouteData.Values["id"] is { } id)
+            && (List || context.RouteData.Values["id"] is not null))
         {
             var access = http.RequestServices.GetRequiredService<RolloutAccess>();
             var rollout = await access.RolloutAsync(user, identifier, RolloutRequirement.Reviewer, http.RequestAborted);
             if (rollout.Succeeded)
             {
-                context.Result = new RedirectResult(
-                    $"/reviews/{Uri.EscapeDataString(rollout.Value.Identifier)}/imports/{id}{http.Request.QueryString}");
+                var escaped = Uri.EscapeDataString(rollout.Value.Identifier);
+                context.Result = new RedirectResult(List
+                    ? $"/reviews?rollout={escaped}"
+                    : $"/reviews/{escaped}/imports/{context.RouteData.Values["id"]}{Suffix}{http.Request.QueryString}");
                 return;
             }
         }

@@ -89,6 +89,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
     [HttpGet("{rollout}/imports/{id:int}")]
+    [WizardForManagers]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> Details(int id, string? column = null, string? after = null, string? before = null,
         bool last = false, [FromQuery(Name = "corrections-after")] string? correctionsAfter = null,
@@ -112,6 +113,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
     /// <summary>The file as it was uploaded.</summary>
     [HttpGet("{rollout}/imports/{id:int}/file")]
+    [WizardForManagers(Suffix = "/file")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> OriginalFile(int id, CancellationToken cancellationToken)
     {
@@ -128,6 +130,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
     /// <summary>The failed rows as in the file plus an "Import errors" column; when no row failed, a page saying so (409).</summary>
     [HttpGet("{rollout}/imports/{id:int}/error-report")]
+    [WizardForManagers(Suffix = "/error-report")]
     [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
     public async Task<IActionResult> ErrorReport(int id, CancellationToken cancellationToken)
     {
