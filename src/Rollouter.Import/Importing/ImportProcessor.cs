@@ -337,6 +337,8 @@ public sealed class ImportProcessor(
                 .SetProperty(i => i.FailedRowCount, 0)
                 .SetProperty(i => i.FailureMessage, (string?)null)
                 .SetProperty(i => i.FinishedAt, now)
+            .SetProperty(i => i.LastActivityAt, now)
+                .SetProperty(i => i.LastActivityAt, now)
                 .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
         if (ended == 0)
         {
@@ -373,6 +375,7 @@ public sealed class ImportProcessor(
             .SetProperty(i => i.RowsWritten, checkedRows)
             .SetProperty(i => i.FailureMessage, (string?)null)
             .SetProperty(i => i.FinishedAt, now)
+            .SetProperty(i => i.LastActivityAt, now)
             .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
         await db.Inventories.Where(i => i.Id == inventoryId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
@@ -568,6 +571,7 @@ public sealed class ImportProcessor(
         // The heartbeat may have stored the rows written before the roll back: a failed import wrote none.
         import.RowsWritten = 0;
         import.FinishedAt = clock.GetUtcNow();
+        import.LastActivityAt = import.FinishedAt.Value;
         import.ConcurrencyStamp = Guid.NewGuid();
         try
         {

@@ -106,8 +106,10 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         var firstOther = listed.FindIndex(l => l.Status != nameof(ImportStatus.Failed));
         Assert.True(firstOther > 0, "no failed import listed first");
         Assert.All(listed.Skip(firstOther), l => Assert.NotEqual(nameof(ImportStatus.Failed), l.Status));
-        Assert.Equal(listed.Take(firstOther).Select(l => l.Id).OrderDescending(), listed.Take(firstOther).Select(l => l.Id));
-        Assert.Equal(listed.Skip(firstOther).Select(l => l.Id).OrderDescending(), listed.Skip(firstOther).Select(l => l.Id));
+        // Each group by latest activity, newest first (decision 0090).
+        var activity = page.QuerySelectorAll("[data-testid=reviews] tbody tr[data-import]").Select(r => r.Cell("Last activity")).ToList();
+        Assert.Equal(activity.Take(firstOther).OrderDescending(StringComparer.Ordinal), activity.Take(firstOther));
+        Assert.Equal(activity.Skip(firstOther).OrderDescending(StringComparer.Ordinal), activity.Skip(firstOther));
         Assert.True(ids.IndexOf(desks) < ids.IndexOf(completed), "newest first among the others");
         Assert.Equal($"/reviews/W11/imports/{failed}", page.One($"tr[data-import='{failed}']").Link("broken.csv").GetAttribute("href"));
         Assert.Equal($"/reviews/{other}/imports/{desks}", page.One($"tr[data-import='{desks}']").Link("desks.csv").GetAttribute("href"));
@@ -302,6 +304,131 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync("/rollouts/SRV/imports")).StatusCode);
         // The wizard's forms stay refused to the key account manager.
         AssertDenied(await RolloutWebFactory.PostFormAsync(kam, wizard + "/approve", [], review));
+    }
+
+    [Fact]
+    public async Task TheReviews_AreFilteredByRolloutAndStatus_ThroughTheFormsBookmarkableAddress_AndTheRolloutLinksToItsOwn()
+    {
+        // QA: the reviews took no filter, and the rollout's page had no way to its reviews.
+        var other = await RolloutWithKamAsync();
+        var failedHere = await ImportAsync("admin@demo.test", other, "Desks", $"Name,Status\n{Unique("DESK")},Nope\n", "Failed");
+        var completedHere = await ImportAsync("admin@demo.test", other, "Desks", $"Name\n{Unique("DESK")}\n", "Completed");
+        var failedW11 = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
+        var kam = await factory.SignInAsync(Kam);
+
+        var rolloutPage = await kam.GetPageAsync($"/rollouts/{other}");
+        Assert.Equal($"/reviews?rollout={other}", rolloutPage.Href("rollout-reviews"));
+        Assert.DoesNotContain("rollout-reviews", (await (await factory.SignInAsync("manager@demo.test")).GetStringAsync("/rollouts/W11")));
+
+        var page = await kam.GetPageAsync($"/reviews?rollout={other}");
+        Assert.Equal([failedHere, completedHere], ListedImports(page).Select(l => l.Id));
+        var form = page.Form("/reviews");
+        Assert.Equal("get", form.Method);
+        Assert.Equal(other, form.QuerySelector("select[name=rollout]")!.SelectedOption()!.Value);
+        Assert.Contains("Windows 11 Refresh (W11)", form.QuerySelector("select[name=rollout]")!.NormalizedText());
+        Assert.DoesNotContain("Server Migration", form.NormalizedText());
+        Assert.Equal("", form.QuerySelector("select[name=status]")!.SelectedOption()!.Value);
+
+        var failed = await kam.GetPageAsync("/reviews?status=Failed");
+        Assert.Contains(failedHere, ListedImports(failed).Select(l => l.Id));
+        Assert.Contains(failedW11, ListedImports(failed).Select(l => l.Id));
+        Assert.All(ListedImports(failed), l => Assert.Equal("Failed", l.Status));
+        Assert.Equal("Failed", failed.Form("/reviews").QuerySelector("select[name=status]")!.SelectedOption()!.Value);
+        Assert.Equal([completedHere], ListedImports(await kam.GetPageAsync($"/reviews?rollout={other}&status=completed")).Select(l => l.Id));
+        Assert.Equal("No import matches these filters.",
+            (await kam.GetPageAsync($"/reviews?rollout={other}&status=Reverted")).TestId("no-reviews").NormalizedText());
+
+        var wrong = await kam.GetAsync("/reviews?status=Shipped");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Contains("'Shipped' is not an import status", (await wrong.ReadPageAsync()).TestId("review-filter-error").NormalizedText());
+        Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync("/reviews?rollout=SRV")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await kam.GetAsync("/reviews?rollout=NOPE")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnImportRunAgainAndFailedToday_ComesFirstAmongTheFailed_AndPagesByLatestActivityVisitEveryImportOnce()
+    {
+        // QA: an import re-run and failed again today sorted by its id, at the bottom of the failed ones.
+        var other = await RolloutWithKamAsync();
+        var older = await ImportAsync("admin@demo.test", other, "Desks", $"Name,Status\n{Unique("DESK")},Nope\n", "Failed");
+        var newer = await ImportAsync("admin@demo.test", other, "Desks", $"Name,Status\n{Unique("DESK")},Nope\n", "Failed");
+        var kam = await factory.SignInAsync(Kam);
+        Assert.Equal([newer, older], ListedImports(await kam.GetPageAsync($"/reviews?rollout={other}")).Select(l => l.Id));
+
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.PostAsync($"/api/imports/{older}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await admin.WaitForResultAsync(older)).Status());
+
+        Assert.Equal([older, newer], ListedImports(await kam.GetPageAsync($"/reviews?rollout={other}")).Select(l => l.Id));
+
+        // 120 more, their activity out of id order: the pages list each once, failed first, newest activity first.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var desks = await db.Inventories.SingleAsync(i => i.Rollout.Identifier == other);
+            var adminId = await db.Users.Where(u => u.Email == "admin@demo.test").Select(u => u.Id).SingleAsync();
+            var start = DateTimeOffset.UtcNow.AddDays(-30);
+            foreach (var n in Enumerable.Range(0, 120))
+            {
+                var import = db.Imports.Add(new ClientImport
+                {
+                    RolloutId = desks.RolloutId,
+                    InventoryId = desks.Id,
+                    FileName = $"activity-{n}.csv",
+                    CreatedById = adminId,
+                    CreatedAt = start,
+                    Status = n % 3 == 0 ? ImportStatus.Failed : ImportStatus.Completed,
+                });
+                // Named, not typed: LastActivityAt.
+                import.Property("LastActivityAt").CurrentValue = start.AddMinutes(n * 37 % 120);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var seen = new List<(int Id, string Status, string Activity)>();
+        string? next = $"/reviews?rollout={other}";
+        while (next is not null)
+        {
+            var pageOf = await kam.GetPageAsync(next);
+            seen.AddRange(pageOf.QuerySelectorAll("[data-testid=reviews] tbody tr[data-import]").Select(row =>
+                (int.Parse(row.GetAttribute("data-import")!, System.Globalization.CultureInfo.InvariantCulture), row.GetAttribute("data-status")!,
+                    row.Cell("Last activity"))));
+            next = pageOf.PagerLink("reviews-next");
+            Assert.True(seen.Count <= 200, "the pages do not end");
+        }
+
+        Assert.Equal(122, seen.Count);
+        Assert.Equal(122, seen.Select(s => s.Id).Distinct().Count());
+        Assert.Equal([older, newer], seen.Take(2).Select(s => s.Id));
+        var firstOther = seen.FindIndex(s => s.Status != "Failed");
+        Assert.Equal(2 + 40, firstOther);
+        Assert.All(seen.Skip(firstOther), s => Assert.NotEqual("Failed", s.Status));
+        foreach (var group in new[] { seen.Take(firstOther).ToList(), seen.Skip(firstOther).ToList() })
+        {
+            Assert.Equal(group.Select(s => s.Activity).OrderDescending(StringComparer.Ordinal), group.Select(s => s.Activity));
+        }
+
+        // Back from the last page, Previous by Previous: the same imports.
+        var back = new List<int>();
+        string? previous = $"/reviews?rollout={other}&last=true";
+        while (previous is not null)
+        {
+            var pageOf = await kam.GetPageAsync(previous);
+            // The page before the second is the first, whole: it repeats what the second listed.
+            back.InsertRange(0, ListedImports(pageOf).Select(l => l.Id).Where(id => !back.Contains(id)));
+            previous = pageOf.PagerLink("reviews-previous");
+            Assert.True(back.Count <= 200, "the pages do not end");
+        }
+
+        Assert.Equal(seen.Select(s => s.Id), back);
+
+        // The other tests of the class read the unfiltered list's first page.
+        using (var scope = factory.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Imports
+                .Where(i => i.Rollout.Identifier == other && i.FileName.StartsWith("activity-")).ExecuteDeleteAsync();
+        }
     }
 
     [Fact]

@@ -302,6 +302,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<int>("InventoryId")
                         .HasColumnType("integer");
 
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -357,11 +360,15 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("RevertedById");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
+
+                    b.HasIndex("Status", "LastActivityAt", "Id");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");

@@ -296,6 +296,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<int>("InventoryId")
                         .HasColumnType("int");
 
+                    b.Property<DateTimeOffset>("LastActivityAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("LeaseExpiresAt")
                         .HasColumnType("datetimeoffset");
 
@@ -351,11 +354,15 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("RevertedById");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
+
+                    b.HasIndex("Status", "LastActivityAt", "Id");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("[Status] = N'Completed' AND [RevertRequestedAt] IS NOT NULL");

@@ -279,6 +279,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<int>("InventoryId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("LastActivityAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -334,11 +337,15 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("RevertedById");
 
+                    b.HasIndex("LastActivityAt", "Id");
+
                     b.HasIndex("RolloutId", "Id");
 
                     b.HasIndex("Status", "Id");
 
                     b.HasIndex("RolloutId", "CreatedById", "IdempotencyKey");
+
+                    b.HasIndex("Status", "LastActivityAt", "Id");
 
                     b.HasIndex(new[] { "Status", "RevertRequestedAt" }, "IX_Imports_RevertsAsked")
                         .HasFilter("\"Status\" = 'Completed' AND \"RevertRequestedAt\" IS NOT NULL");

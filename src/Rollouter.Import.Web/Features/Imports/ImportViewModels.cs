@@ -52,11 +52,37 @@ public sealed record ReviewListItem(
     int Updated,
     int FailedRows,
     string? ApprovedBy = null,
-    DateTimeOffset? ApprovedAt = null);
+    DateTimeOffset? ApprovedAt = null,
+    DateTimeOffset? LastActivityAt = null);
 
-/// <summary>A page of the imports a key account manager reviews: failed ones first, then the others, newest first.</summary>
-public sealed record ReviewList(KeysetPage<ReviewListItem> Page)
+/// <summary>
+/// A page of the imports a key account manager reviews: failed ones first, then the others, each by latest activity,
+/// newest first; filtered by <see cref="Rollout"/> (an identifier) and <see cref="Status"/> when given, with the
+/// rollouts the filter offers (<see cref="Rollouts"/>) and the reason a filter was refused (<see cref="Error"/>).
+/// </summary>
+public sealed record ReviewList(KeysetPage<ReviewListItem> Page, IReadOnlyList<(string Identifier, string Name)> Rollouts,
+    string? Rollout = null, ImportStatus? Status = null, string? Error = null)
 {
+    /// <summary>The list's address with its filters: the pager's base, and what a bookmark keeps.</summary>
+    public string Path
+    {
+        get
+        {
+            var query = new List<string>();
+            if (Rollout is not null)
+            {
+                query.Add("rollout=" + Uri.EscapeDataString(Rollout));
+            }
+
+            if (Status is { } status)
+            {
+                query.Add("status=" + status);
+            }
+
+            return query.Count == 0 ? "/reviews" : "/reviews?" + string.Join("&", query);
+        }
+    }
+
     public const int PageSize = 50;
 
     public IReadOnlyList<ReviewListItem> Imports => Page.Items;

@@ -36,6 +36,11 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         // The imports lists page by keyset on the id, newest first (per rollout; the reviews: failed ones first).
         builder.HasIndex(i => new { i.RolloutId, i.Id });
         builder.HasIndex(i => new { i.Status, i.Id });
+        // The reviews list: failed imports, then the others, each by latest activity, newest first (keyset on activity
+        // and id). The first serves the failed group, the second the others and a list filtered by one status.
+        builder.Property(i => i.LastActivityAt).UsePropertyAccessMode(PropertyAccessMode.Property);
+        builder.HasIndex(i => new { i.Status, i.LastActivityAt, i.Id });
+        builder.HasIndex(i => new { i.LastActivityAt, i.Id });
         // A retried upload finds the import its idempotency key made (ImportLifecycle.CreateOnceAsync).
         builder.HasIndex(i => new { i.RolloutId, i.CreatedById, i.IdempotencyKey });
 

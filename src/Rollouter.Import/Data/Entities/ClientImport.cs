@@ -125,6 +125,13 @@ public class ClientImport
     public DateTimeOffset? FinishedAt { get; set; }
 
     /// <summary>
+    /// The import's latest activity, which the reviews list orders by, newest first: its last run's finish (set with
+    /// <see cref="FinishedAt"/>, and kept when a changed mapping clears that), or its creation when it never ran. Read
+    /// and written through the property (ImportConfiguration), so an import made without it has its creation.
+    /// </summary>
+    public DateTimeOffset LastActivityAt { get => field == default ? CreatedAt : field; set; }
+
+    /// <summary>
     /// Runs started for this approval: 1 for the first, one more each time an interrupted run (a crash, a stopped
     /// server) is run again from the start. Approval sets it back to 0.
     /// </summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -24,33 +23,87 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     : Controller
 {
     /// <summary>
-    /// The imports to review, 50 a page by keyset: failed ones first, then the others, each group newest first. The
-    /// cursor is the group (0 failed, 1 other) and the id: "0.123".
+    /// The imports to review, 50 a page by keyset: failed ones first, then the others, each group by latest activity
+    /// (<see cref="ClientImport.LastActivityAt"/>: the last run's finish, or the creation), newest first. Filtered by
+    /// <paramref name="rollout"/> (an identifier; one the user may not see is 404) and <paramref name="status"/> when
+    /// given. The cursor is the group (0 failed, 1 other), the activity's UTC ticks and the id: "0.638…123.45". A rollout
+    /// manager who may not review, sent the reviews of a rollout they manage (<c>?rollout=RB</c>), is sent to its imports.
     /// </summary>
     [HttpGet("")]
-    [Authorize(Policy = Policies.Reviewer)]
-    public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
-        CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Index(string? rollout = null, string? status = null, string? after = null,
+        string? before = null, bool last = false, CancellationToken cancellationToken = default)
     {
-        var visible = access.Visible(User).Select(r => r.Id);
+        if (!await access.AllowsAsync(User, RolloutRequirement.Reviewer))
+        {
+            if (!string.IsNullOrEmpty(rollout)
+                && (await access.RolloutAsync(User, rollout, RolloutRequirement.Manager, cancellationToken)) is { Succeeded: true } managed)
+            {
+                return Redirect($"/rollouts/{Uri.EscapeDataString(managed.Value.Identifier)}/imports");
+            }
+
+            return Forbid();
+        }
+
+        var visibleRollouts = access.Visible(User);
+        var rollouts = await visibleRollouts.OrderBy(r => r.Name).Select(r => new { r.Identifier, r.Name }).ToListAsync(cancellationToken);
+        int? rolloutId = null;
+        if (!string.IsNullOrEmpty(rollout))
+        {
+            var chosen = await access.RolloutAsync(User, rollout, RolloutRequirement.Reviewer, cancellationToken);
+            if (chosen.Failed)
+            {
+                return chosen.Problem.Kind == ProblemKind.NotFound ? NotFound() : Forbid();
+            }
+
+            rolloutId = chosen.Value.Id;
+            rollout = chosen.Value.Identifier;
+        }
+        else
+        {
+            rollout = null;
+        }
+
+        ImportStatus? only = null;
+        string? error = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            if (Enum.TryParse<ImportStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                && !int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            {
+                only = parsed;
+            }
+            else
+            {
+                error = $"'{status}' is not an import status: choose one of the list (Incomplete, Waiting for Approval, In Progress, Failed, Completed, Reverted).";
+                Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+        }
+
+        var visible = visibleRollouts.Select(r => r.Id);
         var page = await KeysetPage<ReviewListItem>.ReadAsync(new ListPosition(after, before, last), ReviewList.PageSize,
-            i => (i.Status == ImportStatus.Failed ? "0." : "1.") + i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
+            i => string.Create(CultureInfo.InvariantCulture,
+                $"{(i.Status == ImportStatus.Failed ? "0" : "1")}.{(i.LastActivityAt ?? i.CreatedAt).UtcTicks}.{i.Id}"), async (read, count) =>
             {
                 var failedFirst = true;
                 var id = 0;
+                var at = DateTimeOffset.MinValue;
                 if (read.Cursor is not null)
                 {
-                    if (read.Cursor.Split('.') is not [var group and ("0" or "1"), var number]
+                    if (read.Cursor.Split('.') is not [var group and ("0" or "1"), var ticksText, var number]
+                        || !long.TryParse(ticksText, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                        || ticks > DateTimeOffset.MaxValue.UtcTicks
                         || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out id))
                     {
                         return null;
                     }
 
                     failedFirst = group == "0";
+                    at = new DateTimeOffset(ticks, TimeSpan.Zero);
                 }
 
-                // Each group is read on its own, newest first, through the (Status, Id) index or the ids: ordering by
-                // "failed or not" in one statement would sort every visible import for each page.
+                // Each group is read on its own, newest activity first, through the (Status, LastActivityAt, Id) or the
+                // (LastActivityAt, Id) index: ordering by "failed or not" in one statement would sort every visible
+                // import for each page.
                 var items = new List<ReviewListItem>();
                 bool[] groups = read.Forward ? [true, false] : [false, true];
                 var started = read.Cursor is null;
@@ -63,18 +116,33 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
                     }
 
                     started = true;
-                    var imports = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
-                    imports = failed ? imports.Where(i => i.Status == ImportStatus.Failed) : imports.Where(i => i.Status != ImportStatus.Failed);
-                    if (fromCursor)
+                    if (only is { } kept && (kept == ImportStatus.Failed) != failed)
                     {
-                        imports = read.Forward ? imports.Where(i => i.Id < id) : imports.Where(i => i.Id > id);
+                        continue;
                     }
 
-                    var ordered = read.Forward ? imports.OrderByDescending(i => i.Id) : imports.OrderBy(i => i.Id);
+                    var imports = db.Imports.AsNoTracking().Where(i => visible.Contains(i.RolloutId));
+                    if (rolloutId is { } onlyRollout)
+                    {
+                        imports = imports.Where(i => i.RolloutId == onlyRollout);
+                    }
+
+                    imports = only is { } one ? imports.Where(i => i.Status == one)
+                        : failed ? imports.Where(i => i.Status == ImportStatus.Failed) : imports.Where(i => i.Status != ImportStatus.Failed);
+                    if (fromCursor)
+                    {
+                        imports = read.Forward
+                            ? imports.Where(i => i.LastActivityAt < at || (i.LastActivityAt == at && i.Id < id))
+                            : imports.Where(i => i.LastActivityAt > at || (i.LastActivityAt == at && i.Id > id));
+                    }
+
+                    var ordered = read.Forward
+                        ? imports.OrderByDescending(i => i.LastActivityAt).ThenByDescending(i => i.Id)
+                        : imports.OrderBy(i => i.LastActivityAt).ThenBy(i => i.Id);
                     items.AddRange(await ordered.Take(count - items.Count)
                         .Select(i => new ReviewListItem(i.Id, i.Status, i.Rollout.Identifier, i.Rollout.Name, i.Inventory.Name, i.FileName,
                             i.CreatedBy.DisplayName, i.CreatedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount,
-                            i.ApprovedBy == null ? null : i.ApprovedBy.DisplayName, i.ApprovedAt))
+                            i.ApprovedBy == null ? null : i.ApprovedBy.DisplayName, i.ApprovedAt, i.LastActivityAt))
                         .ToListAsync(cancellationToken));
                     if (items.Count >= count)
                     {
@@ -84,7 +152,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
                 return items;
             });
-        return View(new ReviewList(page));
+        return View(new ReviewList(page, [.. rollouts.Select(r => (r.Identifier, r.Name))], rollout, only, error));
     }
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
