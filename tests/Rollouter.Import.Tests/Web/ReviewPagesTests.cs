@@ -432,6 +432,31 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task TheReview_ListsTheFailingValuesWithTheirCounts_ReadOnly_AsTheManagersPageOffersThem()
+    {
+        // QA: the manager's page listed the wrong values with their counts inside its replacement forms, which the
+        // review hides; the reviewer had no overview of the failures by value.
+        var csv = $"Name,Status,Department,Serial number\n{Unique("REV")},Nope,IT,SN920001\n{Unique("REV")},Nope,IT,SN920002\n" +
+                  $"{Unique("REV")},Nope,IT,SN920003\n{Unique("REV")},New,HR,SN92\n";
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", csv, "Failed");
+        var kam = await factory.SignInAsync(Kam);
+
+        var review = await kam.GetPageAsync($"/reviews/W11/imports/{id}");
+
+        var values = review.TestId("failing-values");
+        Assert.Equal(["'Nope' in column B (Status): 3 failed cells", "'SN92' in column D (Serial number): 1 failed cell"],
+            values.QuerySelectorAll("li").Select(li => li.NormalizedText()));
+        Assert.Null(values.QuerySelector("form, input, select, button"));
+        Assert.False(review.Has("[data-testid=replace-values]"));
+
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var offered = (await manager.GetPageAsync($"/rollouts/W11/imports/{id}")).QuerySelectorAll("[data-testid=replacement-form]")
+            .Select(f => (f.GetAttribute("data-column"), f.GetAttribute("data-from"))).ToList();
+        Assert.Contains(("B", "Nope"), offered);
+        Assert.False((await manager.GetPageAsync($"/rollouts/W11/imports/{id}")).Has("[data-testid=failing-values]"));
+    }
+
+    [Fact]
     public async Task ServiceDeskWithoutKeyAccountManagement_AndRolloutManager_AreRefusedTheReviews()
     {
         var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
