@@ -106,7 +106,7 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         var firstOther = listed.FindIndex(l => l.Status != nameof(ImportStatus.Failed));
         Assert.True(firstOther > 0, "no failed import listed first");
         Assert.All(listed.Skip(firstOther), l => Assert.NotEqual(nameof(ImportStatus.Failed), l.Status));
-        // Each group by latest activity, newest first (decision 0090).
+        // Each group by latest activity, newest first (decision 0072).
         var activity = page.QuerySelectorAll("[data-testid=reviews] tbody tr[data-import]").Select(r => r.Cell("Last activity")).ToList();
         Assert.Equal(activity.Take(firstOther).OrderDescending(StringComparer.Ordinal), activity.Take(firstOther));
         Assert.Equal(activity.Skip(firstOther).OrderDescending(StringComparer.Ordinal), activity.Skip(firstOther));
