@@ -737,7 +737,8 @@ public sealed class ImportLifecycle(
     /// conditional UPDATE, so that of two approvals (two tabs, a double click) exactly one wins and queues the run; the
     /// other is refused. A saved mapping with errors (a field it imports into taken off the inventory since it was saved)
     /// is refused first, naming them (409, <see cref="ImportStatusRules.RefuseMappingErrors"/>): its run would fail as a
-    /// whole with nothing written.
+    /// whole with nothing written. So is one whose file is no longer on the server or cannot be read there (410,
+    /// <see cref="ImportStatusRules.RefuseFileGone"/>, decision 0073): its run would fail with the file's message.
     /// </summary>
     public Task<Result<ClientImport>> ApproveAsync(int importId, int userId, CancellationToken cancellationToken) =>
         ApproveAsync(importId, userId, null, cancellationToken);
@@ -765,6 +766,14 @@ public sealed class ImportLifecycle(
             if (seen?.Refuse(compared) is { } stale)
             {
                 return stale;
+            }
+
+            // A file no longer on the server (or unreadable there) would fail the run as a whole: refused now, as 0067 says
+            // it. Asked of the store, not of the file's view, which a page may have read before the file went.
+            if (compared.FileSha256 is not null
+                && (await files.GetLocalPathAsync(compared, cancellationToken)).Problem is { Kind: ProblemKind.Gone } gone)
+            {
+                return ImportStatusRules.RefuseFileGone(compared, gone);
             }
 
             if (ImportStatusRules.RefuseMappingErrors(compared, await MappingIssuesAsync(compared, cancellationToken)) is { } broken)

@@ -165,6 +165,17 @@ public static class ImportStatusRules
             };
     }
 
+    /// <summary>
+    /// An import that may be approved whose kept file is no longer on the server, or cannot be read there (decision 0067):
+    /// refused as the file's downloads are (410 Gone), with their words, before anything changes (decision 0073).
+    /// </summary>
+    public static Problem RefuseFileGone(ClientImport import, Problem gone)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        ArgumentNullException.ThrowIfNull(gone);
+        return Problem.Gone($"Import {import.Id} cannot be approved: {gone.Message} Nothing was changed.");
+    }
+
     /// <summary>The mapping's errors in one text; without them (the file could not be read) a general sentence.</summary>
     private static string Reasons(IReadOnlyList<string>? mappingErrors) => mappingErrors is { Count: > 0 }
         ? string.Join(" ", mappingErrors.Select(e => e.EndsWith('.') ? e : e + "."))

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text;
+using AngleSharp.Dom;
+using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Serilog.Events;
@@ -96,6 +99,43 @@ public sealed class MissingFileTests(LogCapturingWebFactory factory) : IClassFix
             Assert.StartsWith(Path.Combine(Cache, $"import-{id}-"), CapturedLogEvents.Value(e, "Path") as string);
         });
         Assert.Empty(Directory.GetFiles(Cache, $"import-{id}-*"));
+    }
+
+    /// <summary>
+    /// Approve of an import whose file is gone: refused at once (410, the file's words, nothing queued), on the page
+    /// through the summary and through the API, instead of a run that failed with the same message (decision 0073).
+    /// </summary>
+    [Fact]
+    public async Task Approve_OfAnImportWhoseFileIsNoLongerOnTheServer_IsRefusedAtOnce_OnThePageAndThroughTheApi()
+    {
+        var id = await UploadAsync("gone.csv", $"Name,Department\n{Unique("GONE")},IT\n");
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/W11/imports/{id}";
+        var page = await manager.GetPageAsync(path);
+        Assert.Equal("WaitingForApproval", page.TestId("import-status").GetAttribute("data-status"));
+        await LoseTheFileAsync(id);
+        var message = $"Import {id} cannot be approved: {Missing(id, "gone.csv")} Nothing was changed.";
+
+        // The page loaded before the file went: its Approve, a button of the mapping form.
+        var form = page.Form(path + "/mapping");
+        var shown = form.HiddenFields()
+            .Concat(form.QuerySelectorAll<IHtmlSelectElement>("select[name]").Select(s => KeyValuePair.Create(s.Name!, s.SelectedOption()?.Value ?? "")))
+            .Concat(form.QuerySelectorAll<IHtmlInputElement>("input[type=checkbox][name]").Where(c => c.IsChecked).Select(c => KeyValuePair.Create(c.Name!, c.Value)));
+        var approved = await manager.PostAsync(path + "/approve", new FormUrlEncodedContent(shown));
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        var refused = await manager.GetPageAsync(approved.Headers.Location!.OriginalString);
+        Assert.Equal(message, refused.TestId("page-error").NormalizedText());
+        Assert.Equal("WaitingForApproval", refused.TestId("import-status").GetAttribute("data-status"));
+
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var byApi = await api.PostAsync($"/api/imports/{id}/approve", null);
+        Assert.Equal(HttpStatusCode.Gone, byApi.StatusCode);
+        Assert.Equal("application/problem+json", byApi.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(message, (await ApiTestClient.ReadAsync(byApi))["detail"]?.GetValue<string>());
+
+        // Nothing changed: never approved, no run, no failure message.
+        var stored = await factory.WithDbAsync(db => db.Imports.AsNoTracking().SingleAsync(i => i.Id == id));
+        Assert.Equal((ImportStatus.WaitingForApproval, null, null, null), (stored.Status, stored.ApprovedAt, stored.FirstApprovedAt, stored.FailureMessage));
     }
 
     [Fact]
