@@ -162,7 +162,9 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
     public async Task AFinishedRevert_GivesItsFigures_ClientsRemovedAndRestored()
     {
         // QA: once the revert had ended, revert.done and revert.total read 0 and 0 (it had removed 2 and restored 2).
-        var (manager, rolloutId, inventoryId) = await OwnRolloutAsync();
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await manager.RolloutIdAsync(identifier);
         var (kept1, kept2) = (Unique("FIG"), Unique("FIG"));
         var first = await UploadAndMapAsync(manager, rolloutId, inventoryId, $"Name,Description\n{kept1},one\n{kept2},one\n",
             updateExisting: false);
@@ -180,6 +182,11 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
         var revert = reverted["revert"]!;
         Assert.Equal<(int?, int?, int?, int?)>((4, 4, 2, 2), (revert["done"]?.GetValue<int>(), revert["total"]?.GetValue<int>(),
             revert["removed"]?.GetValue<int>(), revert["restored"]?.GetValue<int>()));
+        // The import's page says the same in words (it said only "The 2 clients it created were deleted").
+        var page = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync($"/rollouts/{identifier}/imports/{importId}");
+        var at = revert["revertedAt"]!.GetValue<DateTimeOffset>().UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        Assert.Equal($"Reverted by Max Manager on {at} UTC: 2 clients removed (the ones it created), 2 restored to what they had before.",
+            page.TestId("reverted").NormalizedText());
         // An import never reverted has no revert at all.
         Assert.Null((await manager.GetJsonAsync($"/api/imports/{first}"))["revert"]);
     }

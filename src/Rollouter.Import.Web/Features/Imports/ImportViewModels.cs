@@ -334,6 +334,12 @@ public sealed class ImportPage
     /// <summary>The clients changed since the import, when a revert was just refused for them.</summary>
     public IReadOnlyList<RevertConflict> RevertConflicts { get; init; } = [];
 
+    /// <summary>
+    /// A Reverted import's clients set back to what they had before (the ones it created, deleted, are its
+    /// <see cref="ClientImport.CreatedCount"/>); 0 for any other status.
+    /// </summary>
+    public int RevertRestoredCount { get; init; }
+
     /// <summary>"Revert this import": a Completed import with no revert running, in the wizard (not the review).</summary>
     public bool Revertable => !Review && ImportStatusRules.RefuseRevert(Import) is null;
 

@@ -521,8 +521,7 @@ public sealed class ImportsApiController(
             // only with its inventory, which takes the import along) and gave each client it restored one entry
             // "reverted import #N" (through the history's import index).
             var removed = import.CreatedCount;
-            var restored = await Db.ClientHistory.CountAsync(h => h.ImportId == import.Id && h.Action == ClientHistoryAction.Reverted,
-                cancellationToken);
+            var restored = await ImportsPageBuilder.RevertRestoredAsync(Db, import.Id, cancellationToken);
             return new RevertDto(false, import.RevertRequestedAt, import.RevertedAt, import.RevertFailureMessage,
                 removed + restored, removed + restored, revertedBy, removed, restored);
         }

@@ -227,6 +227,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             .Select(i => new LaterImport(i.Id, i.Status, i.FileName, i.CreatedAt))
             .ToListAsync(cancellationToken);
 
+        var restored = import.Status == ImportStatus.Reverted ? await RevertRestoredAsync(db, import.Id, cancellationToken) : 0;
+
         return new ImportPage
         {
             Rollout = rollout,
@@ -269,6 +271,17 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Proposal = proposal,
             LaterImports = later,
             RevertConflicts = revertConflicts ?? [],
+            RevertRestoredCount = restored,
         };
+    }
+
+    /// <summary>
+    /// The clients a finished revert set back to what they had before: one history entry "reverted import #N" each
+    /// (through the history's import index); the page and the API's <c>revert.restored</c> (decision 0066).
+    /// </summary>
+    public static Task<int> RevertRestoredAsync(RolloutDbContext db, int importId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.ClientHistory.CountAsync(h => h.ImportId == importId && h.Action == ClientHistoryAction.Reverted, cancellationToken);
     }
 }
