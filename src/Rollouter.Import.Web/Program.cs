@@ -97,6 +97,14 @@ try
             if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
                 && context.Request.Path != o.LogoutPath)
             {
+                // Back to the page that showed the form (its Referer, when one of the app's pages), not to the address
+                // it posted to, which may take only a form (decision 0074).
+                if (Rollouter.Import.Web.Infrastructure.Forms.LostFormReturn.PageOf(context.Request) is { } page)
+                {
+                    context.RedirectUri = Rollouter.Import.Web.Infrastructure.Forms.LostFormReturn.WithReturnUrl(
+                        context.RedirectUri, o.ReturnUrlParameter, page);
+                }
+
                 context.RedirectUri = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(
                     context.RedirectUri, LoginForm.UnsavedParameter, "true");
             }

@@ -184,6 +184,45 @@ public abstract class SignOutSessionTests(RolloutWebFactory factory)
         Assert.False((await again.ReadPageAsync()).HasTestId("session-ended-notice"));
     }
 
+    /// <summary>
+    /// QA: the sign-in after a lost form led back to the address the form posted to; for one that takes only a form (a
+    /// client's links) that was the "This address takes a form" page. It leads back to the page that showed the form,
+    /// the post's Referer when that is one of the app's pages, with the notice; a Referer of another site is not followed.
+    /// </summary>
+    [Fact]
+    public async Task AfterSigningInAgain_FollowingALostFormOfAnAddressThatTakesOnlyForms_ThePageThatShowedTheFormIsShown()
+    {
+        const string Notice = "Your session had ended when you sent your last change, so it was not saved: make it again.";
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var laptops = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.Id).SingleAsync());
+        var clientId = await factory.WithDbAsync(db => db.Clients.Where(c => c.InventoryId == laptops && c.Name == "LT-0001")
+            .Select(c => c.Id).SingleAsync());
+        var path = $"/rollouts/W11/clients/{clientId}";
+        var page = await browser.GetPageAsync(path + "?find=LT-00");
+        var fields = page.Form(path + "/links").HiddenFields();
+        await SignOutAsync(browser);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, path + "/links") { Content = new FormUrlEncodedContent(fields) };
+        post.Headers.Referrer = new Uri(browser.BaseAddress!, path + "?find=LT-00");
+        var posted = await browser.SendAsync(post);
+        AssertSentToSignIn(posted);
+        var signIn = await browser.GetPageAsync(posted.Headers.Location!.PathAndQuery);
+        var back = await FollowAsync(browser, await browser.PostAsync("/account/login", new FormUrlEncodedContent(
+            [.. signIn.Form("/account/login").HiddenFields(), new("Email", "manager@demo.test"), new("Password", DemoSeeder.Password)])));
+
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+        Assert.Equal(path + "?find=LT-00", back.RequestMessage!.RequestUri!.PathAndQuery);
+        Assert.Equal(Notice, (await back.ReadPageAsync()).TestId("session-ended-notice").NormalizedText());
+
+        // A Referer of another site is not a page to go back to: the posted address stays the return address.
+        await SignOutAsync(browser);
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, path + "/links") { Content = new FormUrlEncodedContent(fields) };
+        foreign.Headers.Referrer = new Uri("https://elsewhere.example/rollouts/W11/clients/1");
+        var refused = await browser.SendAsync(foreign);
+        AssertSentToSignIn(refused);
+        Assert.Equal(path + "/links", (await browser.GetPageAsync(refused.Headers.Location!.PathAndQuery)).FieldValue("ReturnUrl"));
+    }
+
     [Fact]
     public async Task SigningOutInOneBrowser_DoesNotEndTheUsersSessionInAnother()
     {
