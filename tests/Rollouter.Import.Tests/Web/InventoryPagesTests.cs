@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
 using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
@@ -288,6 +290,74 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
             td.NormalizedText().StartsWith($"changed by import #{importId} (deleted with its inventory)", StringComparison.Ordinal)
             && td.QuerySelector("span.text-muted")?.NormalizedText() == "(deleted with its inventory)");
         Assert.DoesNotContain($"/rollouts/W11/imports/{importId}", monitorPage.Links());
+    }
+
+    /// <summary>
+    /// QA: an import may change clients of other inventories (the shared values of an advanced link it imposes on the
+    /// linked client); deleting its inventory deleted that import (its history, failed rows, review) without a word, while
+    /// those clients kept its values. The confirmation page names each such import and the clients it changed elsewhere;
+    /// the delete goes on as decided (decision 0075): the import goes, the other inventory's clients keep their values.
+    /// </summary>
+    [Fact]
+    public async Task DeleteConfirmation_NamesTheImportsThatAlsoChangedClientsOfOtherInventories_AndTheDeleteKeepsThoseValues()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var (desks, chairs) = (Unique("Desks"), Unique("Chairs"));
+        foreach (var name in new[] { desks, chairs })
+        {
+            await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+                await FormAsync(name, await WorkflowIdAsync(), ("Location", 1)));
+        }
+
+        var (desksId, chairsId) = (await InventoryIdAsync(desks), await InventoryIdAsync(chairs));
+        var (desk, chair) = ($"DK-1 {desks[^6..]}", $"CH-1 {chairs[^6..]}");
+        var (deskId, chairId) = await DbAsync(async db =>
+        {
+            var rollout = await db.Inventories.Where(i => i.Id == chairsId).Select(i => i.RolloutId).SingleAsync();
+            var workflow = await db.Inventories.Where(i => i.Id == chairsId).Select(i => i.WorkflowId).SingleAsync();
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == workflow).Select(s => s.Id).FirstAsync();
+            Client New(int inventory, string name) => new()
+            {
+                InventoryId = inventory, RolloutId = rollout, Name = name, StatusId = status,
+                CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+            };
+            var clients = new[] { New(desksId, desk), New(chairsId, chair) };
+            db.Clients.AddRange(clients);
+            await db.SaveChangesAsync();
+            return (clients[0].Id, clients[1].Id);
+        });
+        // The desk "is used with" the chair: an advanced link sharing Location.
+        var usedWith = await DbAsync(db => db.ClientLinkTypes.Where(t => t.IsAdvanced).Select(t => t.Id).SingleAsync());
+        var linked = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/clients/{deskId}/links",
+            new() { ["otherClientId"] = chairId.ToString(), ["linkType"] = $"{usedWith}:out" }, $"/rollouts/W11/clients/{deskId}");
+        Assert.Equal(HttpStatusCode.Redirect, linked.StatusCode);
+
+        // An import into Desks that gives the desk a room: the chair linked to it gets it too.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, desksId, "desks.csv",
+            $"Name,Location\n{desk},Room 5\nDK-2 {desks[^6..]},Room 6\n"));
+        var importId = uploaded["id"]!.GetValue<int>();
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{importId}/mapping", new
+        {
+            updateExisting = true,
+            columns = new[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Location" } },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await api.WaitForResultAsync(importId))["status"]!.GetValue<string>());
+
+        var question = await manager.GetPageAsync($"/rollouts/W11/inventories/{desksId}/delete");
+        var named = question.TestId("delete-reaching-import").NormalizedText();
+        Assert.Equal($"Import #{importId} (desks.csv, Completed) also changed 1 client in other inventories: 1 in {chairs}.", named);
+        Assert.Contains("Those clients stay, with the values the imports gave them", question.TestId("delete-reaching-imports").NormalizedText(),
+            StringComparison.Ordinal);
+        // An inventory without such imports says nothing of it.
+        Assert.False((await manager.GetPageAsync($"/rollouts/W11/inventories/{chairsId}/delete")).HasTestId("delete-reaching-imports"));
+
+        var deleted = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{desksId}/delete", []);
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.Contains("Room 5", (await manager.GetPageAsync($"/rollouts/W11/clients/{chairId}")).One("main").NormalizedText(), StringComparison.Ordinal);
+        Assert.False(await DbAsync(db => db.Imports.AnyAsync(i => i.Id == importId)));
     }
 
     [Fact]

@@ -183,8 +183,15 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return NotFound();
         }
 
-        var (clients, imports, running) = await inventories.DeletionImpactAsync(inventory.RolloutId, id, cancellationToken);
-        return View(new InventoryDeletion(RolloutScopedAttribute.Current(HttpContext), inventory, clients, imports, running));
+        return View(await DeletionAsync(RolloutScopedAttribute.Current(HttpContext), inventory, cancellationToken));
+    }
+
+    /// <summary>What the confirmation page says goes with the inventory, imports that reached other inventories named.</summary>
+    private async Task<InventoryDeletion> DeletionAsync(Rollout rollout, Inventory inventory, CancellationToken cancellationToken)
+    {
+        var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, inventory.Id, cancellationToken);
+        var (reaching, more) = await inventories.ImportsReachingOtherInventoriesAsync(rollout.Id, inventory.Id, cancellationToken);
+        return new InventoryDeletion(rollout, inventory, clients, imports, running) { ReachingImports = reaching, MoreReachingImports = more };
     }
 
     [HttpPost("{id:int}/delete")]
@@ -201,9 +208,8 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var deleted = await inventories.DeleteAsync(rollout.Id, id, User.UserId(), cancellationToken);
         if (deleted.Failed)
         {
-            var (clients, imports, running) = await inventories.DeletionImpactAsync(rollout.Id, id, cancellationToken);
             deleted.Problem.AddTo(ModelState, Response);
-            return View("Delete", new InventoryDeletion(rollout, inventory, clients, imports, running));
+            return View("Delete", await DeletionAsync(rollout, inventory, cancellationToken));
         }
 
         TempData["Message"] = $"Inventory \"{inventory.Name}\" was deleted.";

@@ -164,6 +164,48 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             await db.Imports.CountAsync(i => i.InventoryId == inventoryId, cancellationToken),
             await db.Imports.AnyAsync(i => i.InventoryId == inventoryId && i.Status == ImportStatus.InProgress, cancellationToken));
 
+    /// <summary>The most imports <see cref="ImportsReachingOtherInventoriesAsync"/> names; the rest are counted.</summary>
+    public const int MaxReachingImportsNamed = 20;
+
+    /// <summary>
+    /// The inventory's imports (not Reverted) that also changed clients of other inventories of the rollout (an import
+    /// updates clients by name across the rollout, and imposes shared values on linked clients): deleting the inventory
+    /// deletes them with their history, failed rows and reviews, while those clients keep the values they gave them.
+    /// Each with the clients it changed per other inventory, read from those clients' history (one entry per client and
+    /// import, through the history's import index), oldest import first; at most <see cref="MaxReachingImportsNamed"/>.
+    /// </summary>
+    public async Task<(IReadOnlyList<ImportReachingOtherInventories> Imports, int More)> ImportsReachingOtherInventoriesAsync(
+        int rolloutId, int inventoryId, CancellationToken cancellationToken)
+    {
+        var reached = await (
+                from h in db.ClientHistory
+                join i in db.Imports on h.ImportId equals (int?)i.Id
+                join c in db.Clients on h.ClientId equals c.Id
+                where i.InventoryId == inventoryId && i.Status != ImportStatus.Reverted && h.Action == ClientHistoryAction.Changed
+                      && c.RolloutId == rolloutId && c.InventoryId != inventoryId
+                select new { ImportId = i.Id, c.InventoryId, ClientId = c.Id })
+            .Distinct()
+            .GroupBy(x => new { x.ImportId, x.InventoryId })
+            .Select(g => new { g.Key.ImportId, g.Key.InventoryId, Clients = g.Count() })
+            .ToListAsync(cancellationToken);
+        if (reached.Count == 0)
+        {
+            return ([], 0);
+        }
+
+        var importIds = reached.Select(r => r.ImportId).Distinct().OrderBy(id => id).ToList();
+        var named = importIds.Take(MaxReachingImportsNamed).ToList();
+        var inventoryIds = reached.Select(r => r.InventoryId).Distinct().ToList();
+        var inventoryNames = await db.Inventories.Where(i => inventoryIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
+        var imports = await db.Imports.Where(i => named.Contains(i.Id))
+            .Select(i => new { i.Id, i.FileName, i.Status }).ToDictionaryAsync(i => i.Id, cancellationToken);
+        return ([.. named.Where(imports.ContainsKey).Select(id => new ImportReachingOtherInventories(id, imports[id].FileName, imports[id].Status,
+                [.. reached.Where(r => r.ImportId == id)
+                    .Select(r => new ClientsOfInventory(inventoryNames.GetValueOrDefault(r.InventoryId, $"inventory {r.InventoryId}"), r.Clients))
+                    .OrderBy(r => r.Inventory, StringComparer.OrdinalIgnoreCase)]))],
+            importIds.Count - named.Count);
+    }
+
     /// <summary>
     /// Deletes the inventory with its clients, their links (also to clients of other inventories, each of which gets a
     /// history entry "Link: … → (removed with inventory …)"), history, and the inventory's imports, in one transaction.
@@ -305,3 +347,12 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         }
     }
 }
+
+/// <summary>An import of an inventory about to be deleted that also changed clients of other inventories.</summary>
+public sealed record ImportReachingOtherInventories(int Id, string FileName, ImportStatus Status, IReadOnlyList<ClientsOfInventory> Inventories)
+{
+    public int ClientCount => Inventories.Sum(i => i.Clients);
+}
+
+/// <summary>How many clients of one (other) inventory an import changed.</summary>
+public sealed record ClientsOfInventory(string Inventory, int Clients);

@@ -69,4 +69,11 @@ public sealed record InventoryEditor(
 
 public sealed record InventoryDuplicate(Rollout Rollout, Inventory Inventory, string? Name);
 
-public sealed record InventoryDeletion(Rollout Rollout, Inventory Inventory, int ClientCount, int ImportCount, bool ImportRunning);
+public sealed record InventoryDeletion(Rollout Rollout, Inventory Inventory, int ClientCount, int ImportCount, bool ImportRunning)
+{
+    /// <summary>The imports that go with the inventory and also changed clients of other inventories (decision 0075).</summary>
+    public IReadOnlyList<ImportReachingOtherInventories> ReachingImports { get; init; } = [];
+
+    /// <summary>More such imports than <see cref="ReachingImports"/> names.</summary>
+    public int MoreReachingImports { get; init; }
+}
