@@ -23,6 +23,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private const int MarkedQuotedStyle = 4;
     private const int WrappedStyle = 5;
     private const int HeaderQuotedStyle = 6;
+    private const int CorrectedStyle = 7;
+    private const int CorrectedQuotedStyle = 8;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -75,10 +77,11 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             """, cancellationToken);
         // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
         // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell, 6 bold with the
-        // quote prefix (a header that looks like a formula).
+        // quote prefix (a header that looks like a formula), 7 and 8 as 0 and 2 with a light blue fill (a value corrected
+        // in the browser).
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/></cellXfs></styleSheet>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="9"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/></cellXfs></styleSheet>
             """, cancellationToken);
 
         var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(cancellationToken);
@@ -147,6 +150,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
             {
                 (CellLook.Marked, true) => MarkedQuotedStyle,
                 (CellLook.Marked, false) => MarkedStyle,
+                (CellLook.Corrected, true) => CorrectedQuotedStyle,
+                (CellLook.Corrected, false) => CorrectedStyle,
                 (_, true) => QuotedStyle,
                 (CellLook.Wrapped, false) => WrappedStyle,
                 _ => 0,
@@ -330,4 +335,6 @@ public enum CellLook
     Marked,
     /// <summary>Text wrapped within the column's width.</summary>
     Wrapped,
+    /// <summary>A light blue fill: the value was corrected in the browser, not in the file.</summary>
+    Corrected,
 }

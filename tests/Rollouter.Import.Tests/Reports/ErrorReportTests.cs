@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
@@ -74,6 +75,56 @@ public abstract class ErrorReportTests(RolloutWebFactory factory)
         Assert.Matches("^C \\(Status\\): .+\\. F \\(Serial number\\): .+$", both);
         Assert.DoesNotContain(".;", both, StringComparison.Ordinal);
         Assert.NotEqual(sheet.Cell(2, 2).Style.Fill.BackgroundColor, sheet.Cell(2, 3).Style.Fill.BackgroundColor);
+    }
+
+    [Fact]
+    public async Task ErrorReport_ShowsTheValuesTheRunChecked_WithTheCorrectionsMadeInTheBrowser_EachMarkedWithTheFilesValue()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        string[] names = [Unique("COR"), Unique("COR")];
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "cor.csv",
+            $"Name,Status,Department\n{names[0]},Shipped,Marketing\n{names[1]},New,IT\n"));
+        var id = import.Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(id)).Status());
+        var put = await client.PutAsJsonAsync($"/api/imports/{id}/corrections", new
+        {
+            cells = new[] { new { row = 2, column = "B", value = "Shiped" } },
+            replacements = new[] { new { column = "C", from = "Marketing", to = "IT" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(id)).Status());
+
+        var kam = await factory.SignInAsync("kam@demo.test");
+        foreach (var (reader, url) in new[] { (kam, $"/reviews/W11/imports/{id}/error-report"), (client, $"/api/imports/{id}/error-report") })
+        {
+            using var workbook = Open(await DownloadAsync(reader, url));
+            var sheet = workbook.Worksheets.First();
+            Assert.Equal([ErrorReport.RowHeader, "Name", "Status", "Department", ErrorReport.ErrorsHeader], Row(sheet, 1, 5));
+            Assert.Equal(2, sheet.LastRowUsed().RowNumber());
+            // The values the run checked, which the message names: the corrected status, the replaced department.
+            Assert.Equal(["2", names[0], "Shiped", "IT"], Row(sheet, 2, 4));
+            var errors = sheet.Cell(2, 5).GetString();
+            Assert.StartsWith("C (Status): \"Shiped\" ", errors, StringComparison.Ordinal);
+            Assert.EndsWith("Corrected in the browser, not in the file: C (Status) 'Shipped' → 'Shiped'; D (Department) 'Marketing' → 'IT'.",
+                errors, StringComparison.Ordinal);
+            // The failing cell stays red; the corrected cell that passes has a fill of its own; an untouched one none.
+            var red = sheet.Cell(2, 3).Style.Fill.BackgroundColor;
+            var corrected = sheet.Cell(2, 4).Style.Fill.BackgroundColor;
+            var plain = sheet.Cell(2, 2).Style.Fill.BackgroundColor;
+            Assert.NotEqual(plain, red);
+            Assert.NotEqual(plain, corrected);
+            Assert.NotEqual(red, corrected);
+        }
+
+        // The failed rows listed on the review page name the same value.
+        var page = await kam.GetPageAsync($"/reviews/W11/imports/{id}");
+        var failed = page.TestId("failed-rows-table");
+        Assert.Contains(failed.QuerySelectorAll("td[data-label=Value]"), cell => cell.TextContent == "Shiped");
+        Assert.DoesNotContain(failed.QuerySelectorAll("td[data-label=Value]"), cell => cell.TextContent == "Shipped");
     }
 
     [Fact]

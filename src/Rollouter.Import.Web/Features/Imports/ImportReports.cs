@@ -5,6 +5,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reports;
 using Rollouter.Import.Importing.Rules;
@@ -61,7 +62,11 @@ public static class ImportReports
             var output = reports.Create();
             try
             {
-                await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken, note);
+                // The rows as the run checked them: with the corrections made in the browser, each one marked.
+                var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, ImportMapping.FromJson(import.Mapping),
+                    cancellationToken);
+                await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken, note,
+                    corrections);
                 output.Position = 0;
                 return new Download(output, ErrorReport.FileName(import.FileName));
             }

@@ -117,51 +117,79 @@ public sealed class CellCorrections
     {
         foreach (var row in rows)
         {
-            string?[]? cells = null;
-            List<CorrectionNote>? notes = null;
-            List<int>? changed = null;
-            _cells.TryGetValue(row.RowNumber, out var fixes);
-            if (fixes is not null)
-            {
-                cells = Copy(row);
-                foreach (var fix in fixes)
-                {
-                    cells[fix.Index] = fix.Value;
-                    (notes ??= []).Add(fix.Note);
-                    (changed ??= []).Add(fix.Index);
-                }
-            }
-
-            foreach (var column in _replacements)
-            {
-                if (fixes is not null && Array.Exists(fixes, f => f.Index == column.Index))
-                {
-                    continue;
-                }
-
-                if (column.Values.TryGetValue(Key(row[column.Index]), out var replacement))
-                {
-                    cells ??= Copy(row);
-                    cells[column.Index] = replacement.Value;
-                    (notes ??= []).Add(replacement.Note);
-                    (changed ??= []).Add(column.Index);
-                }
-            }
-
-            // The three are set together: a row no correction changed goes on as it is.
-            if (cells is null || notes is null || changed is null)
+            if (Correct(row) is not { } fixedRow)
             {
                 yield return row;
                 continue;
             }
 
-            if (corrected is not null && _nameIndex >= 0 && cells[_nameIndex]?.Trim() is { Length: > 0 } name)
+            if (corrected is not null && _nameIndex >= 0 && fixedRow.Row[_nameIndex]?.Trim() is { Length: > 0 } name)
             {
-                corrected[row.RowNumber] = new CorrectedRow(name, notes);
+                corrected[row.RowNumber] = new CorrectedRow(name, [.. fixedRow.Cells.Select(c => c.Note)]);
             }
 
-            yield return new SourceRow(row.RowNumber, cells, Without(row.Issues, changed));
+            yield return fixedRow.Row;
         }
+    }
+
+    /// <summary>
+    /// The rows with the corrections applied, as <see cref="Apply"/> gives them, each with the cells a correction changed
+    /// (empty for a row none changed): what the error report shows and marks, so it holds the values the run checked.
+    /// </summary>
+    public IEnumerable<(SourceRow Row, IReadOnlyList<CorrectedCell> Corrected)> ApplyWithCells(IEnumerable<SourceRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows)
+        {
+            if (IsEmpty || Correct(row) is not { } fixedRow)
+            {
+                yield return (row, []);
+                continue;
+            }
+
+            yield return (fixedRow.Row, fixedRow.Cells);
+        }
+    }
+
+    /// <summary>The row with its corrections, and the cells they changed; null when none changes it.</summary>
+    private CorrectedSourceRow? Correct(SourceRow row)
+    {
+        string?[]? cells = null;
+        List<CorrectedCell>? changed = null;
+        _cells.TryGetValue(row.RowNumber, out var fixes);
+        if (fixes is not null)
+        {
+            cells = Copy(row);
+            foreach (var fix in fixes)
+            {
+                (changed ??= []).Add(new CorrectedCell(fix.Index, row[fix.Index], fix.Note));
+                cells[fix.Index] = fix.Value;
+            }
+        }
+
+        foreach (var column in _replacements)
+        {
+            if (fixes is not null && Array.Exists(fixes, f => f.Index == column.Index))
+            {
+                continue;
+            }
+
+            if (column.Values.TryGetValue(Key(row[column.Index]), out var replacement))
+            {
+                cells ??= Copy(row);
+                (changed ??= []).Add(new CorrectedCell(column.Index, row[column.Index], replacement.Note));
+                cells[column.Index] = replacement.Value;
+            }
+        }
+
+        // The two are set together: a row no correction changed goes on as it is.
+        if (cells is null || changed is null)
+        {
+            return null;
+        }
+
+        var indexes = changed.Select(c => c.Index).ToList();
+        return new CorrectedSourceRow(new SourceRow(row.RowNumber, cells, Without(row.Issues, indexes)), changed);
     }
 
     /// <summary>
@@ -291,4 +319,12 @@ public sealed class CellCorrections
     private sealed record ColumnReplacements(int Index, Dictionary<string, Fix> Values);
 
     private sealed record CorrectedRow(string Name, List<CorrectionNote> Notes);
+
+    private sealed record CorrectedSourceRow(SourceRow Row, List<CorrectedCell> Cells);
 }
+
+/// <summary>
+/// A cell a correction changed: its column's index in the file, the value the file holds there, and the correction (its
+/// new value, who, when).
+/// </summary>
+public sealed record CorrectedCell(int Index, string? FileValue, CorrectionNote Note);

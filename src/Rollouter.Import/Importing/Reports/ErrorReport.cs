@@ -1,5 +1,6 @@
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Exporting;
+using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Reports;
@@ -37,8 +38,12 @@ public static class ErrorReport
     /// </summary>
     /// <param name="note">Written first below the header, in the <see cref="RowHeader"/> column (marked): why the
     /// report holds only some of the failed rows; null when it holds them all.</param>
+    /// <param name="corrections">The import's corrections (cells typed in the browser, value replacements): each row
+    /// is shown with them applied, as the run checked it, every corrected cell marked as such (light blue; light red when
+    /// it still fails) and named with the file's value at the end of its row's "Import errors" cell, so that whoever fixes
+    /// the file itself can carry them over (decision 0076). Null: the rows as the file holds them.</param>
     public static async Task<int> WriteAsync(SpreadsheetFile file, IAsyncEnumerable<ImportRowError> errors, Stream output,
-        CancellationToken cancellationToken = default, string? note = null)
+        CancellationToken cancellationToken = default, string? note = null, CellCorrections? corrections = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(errors);
@@ -74,7 +79,8 @@ public static class ErrorReport
         var written = 0;
         var values = new string?[columns.Count + 2];
         var marked = new bool[columns.Count + 2];
-        foreach (var row in file.ReadRows())
+        var corrected = new bool[columns.Count + 2];
+        foreach (var (row, correctedCells) in (corrections ?? CellCorrections.None).ApplyWithCells(file.ReadRows()))
         {
             cancellationToken.ThrowIfCancellationRequested();
             // Errors of rows before this one name rows the file no longer gives (as before, they are left out).
@@ -96,6 +102,7 @@ public static class ErrorReport
             }
 
             Array.Clear(marked);
+            Array.Clear(corrected);
             values[0] = row.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
             for (var i = 0; i < columns.Count; i++)
             {
@@ -110,8 +117,21 @@ public static class ErrorReport
                 }
             }
 
-            values[errorColumn] = Describe(rowErrors, columns);
-            await writer.WriteRowAsync(values, i => i == errorColumn ? CellLook.Wrapped : marked[i] ? CellLook.Marked : CellLook.Plain);
+            foreach (var cell in correctedCells)
+            {
+                if (cell.Index >= 0 && cell.Index < columns.Count)
+                {
+                    corrected[cell.Index + 1] = true;
+                }
+            }
+
+            values[errorColumn] = correctedCells.Count == 0
+                ? Describe(rowErrors, columns)
+                : Describe(rowErrors, columns) + " " + DescribeCorrections(correctedCells, columns);
+            await writer.WriteRowAsync(values, i => i == errorColumn ? CellLook.Wrapped
+                : marked[i] ? CellLook.Marked
+                : corrected[i] ? CellLook.Corrected
+                : CellLook.Plain);
             written++;
         }
 
@@ -145,6 +165,28 @@ public static class ErrorReport
             return string.IsNullOrEmpty(header) ? $"{letter}: {message}" : $"{letter} ({header}): {message}";
         }));
     }
+
+    /// <summary>
+    /// "Corrected in the browser, not in the file: C (Status) 'Shipped' → 'Shiped'; D (Department) 'Marketing' → 'IT'."
+    /// Each corrected cell of a row by the report's letter and header, with the value the file holds there and the one
+    /// the run used (which the report shows), in the order of the file's columns.
+    /// </summary>
+    /// <param name="cells">The corrected cells of one row, their indexes the uploaded file's.</param>
+    /// <param name="columns">The uploaded file's columns.</param>
+    public static string DescribeCorrections(IEnumerable<CorrectedCell> cells, IReadOnlyList<SheetColumn> columns)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        ArgumentNullException.ThrowIfNull(columns);
+        return "Corrected in the browser, not in the file: " + string.Join("; ", cells.OrderBy(c => c.Index).Select(c =>
+        {
+            var header = columns.FirstOrDefault(column => column.Index == c.Index)?.Header;
+            var letter = ColumnLetters.FromIndex(c.Index + 1);
+            var name = string.IsNullOrEmpty(header) ? letter : $"{letter} ({header})";
+            return $"{name} {Quoted(c.FileValue)} → {Quoted(c.Note.Value)}";
+        })) + ".";
+    }
+
+    private static string Quoted(string? value) => string.IsNullOrEmpty(value) ? "(empty)" : $"'{value}'";
 
     private static string Sentence(string message)
     {
