@@ -689,7 +689,9 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
         var original = await browser.GetAsync($"/rollouts/W11/imports/{import.Id()}/file");
         Assert.Equal(HttpStatusCode.OK, original.StatusCode);
         var disposition = original.Content.Headers.ContentDisposition;
-        Assert.Equal(kept, disposition?.FileNameStar ?? disposition?.FileName?.Trim('"'));
+        // Offered under the name kept, with the import's number.
+        Assert.Equal($"{Path.GetFileNameWithoutExtension(kept)}-import-{import.Id()}{Path.GetExtension(kept)}",
+            disposition?.FileNameStar ?? disposition?.FileName?.Trim('"'));
     }
 
     [Fact]

@@ -188,7 +188,7 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
 
         var file = await kam.GetAsync($"{path}/file");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
-        Assert.Equal("broken.csv", file.Content.Headers.ContentDisposition!.FileNameStar ?? file.Content.Headers.ContentDisposition.FileName);
+        Assert.Equal($"broken-import-{id}.csv", file.Content.Headers.ContentDisposition!.FileNameStar ?? file.Content.Headers.ContentDisposition.FileName);
         Assert.Equal(csv, Encoding.UTF8.GetString(await file.Content.ReadAsByteArrayAsync()));
 
         var report = await kam.GetAsync($"{path}/error-report");

@@ -68,7 +68,7 @@ public static class ImportReports
                 await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken, note,
                     corrections);
                 output.Position = 0;
-                return new Download(output, ErrorReport.FileName(import.FileName));
+                return new Download(output, ErrorReport.FileName(import.FileName, import.Id));
             }
             catch
             {

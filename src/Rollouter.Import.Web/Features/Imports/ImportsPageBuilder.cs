@@ -6,6 +6,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reports;
 using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Errors;
@@ -73,7 +74,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     }
 
     /// <summary>
-    /// The file as it was uploaded (streamed from the kept copy), under its original name; a file no longer on the server,
+    /// The file as it was uploaded (streamed from the kept copy), under its original name with the import's number
+    /// ("laptops-import-12.csv", <see cref="DownloadNames.OriginalFile"/>); a file no longer on the server,
     /// or whose copy cannot be read, is refused as gone (410, <see cref="ImportFileStore.MissingMessage"/>).
     /// </summary>
     public async Task<Result<Download>> OriginalFileAsync(ClientImport import, CancellationToken cancellationToken)
@@ -95,7 +97,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         {
             var stream = new FileStream(path.Value, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81_920,
                 FileOptions.Asynchronous | FileOptions.SequentialScan);
-            return new Download(stream, import.FileName, contentType);
+            return new Download(stream, DownloadNames.OriginalFile(import.FileName, import.Id), contentType);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

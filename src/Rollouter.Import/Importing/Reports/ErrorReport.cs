@@ -25,10 +25,11 @@ public static class ErrorReport
 
     public const string ErrorsHeader = "Import errors";
 
-    /// <summary>"laptops.csv" → "laptops-errors.xlsx".</summary>
-    public static string FileName(string importFileName) =>
-        (string.IsNullOrWhiteSpace(Path.GetFileNameWithoutExtension(importFileName)) ? "import" : Path.GetFileNameWithoutExtension(importFileName))
-        + "-errors.xlsx";
+    /// <summary>
+    /// "laptops.csv" of import 12 → "laptops-import-12-errors.xlsx": the import's number tells apart the reports of two
+    /// imports of the same file (<see cref="DownloadNames"/>).
+    /// </summary>
+    public static string FileName(string importFileName, int importId) => DownloadNames.ErrorReport(importFileName, importId);
 
     /// <summary>
     /// Writes the report of <paramref name="errors"/> (the import's row errors, in the order of their rows) for the rows
