@@ -51,4 +51,37 @@ public sealed class ImportDownloadsTests(RolloutWebFactory factory) : IClassFixt
             Assert.Equal($"big-import-{id}-errors.xlsx", await DownloadedNameAsync(api, $"/api/imports/{id}/error-report"));
         }
     }
+
+    [Fact]
+    public async Task Api_DownloadsTheUploadedFile_AsUploaded_ForTheRolloutsManagersAndKeyAccountManagers_InTheOpenApiDocument()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var csv = $"Name;Department\r\n{Unique("APIFILE")};IT\r\n";
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, await api.InventoryIdAsync(rolloutId, "Laptops"),
+            "inventory.csv", csv));
+        var id = import.Id();
+
+        foreach (var email in new[] { "manager@demo.test", "kam@demo.test", "admin@demo.test" })
+        {
+            var reader = await ApiTestClient.LoginAsync(factory, email);
+            var file = await reader.GetAsync($"/api/imports/{id}/file");
+            Assert.True(file.StatusCode == HttpStatusCode.OK, $"{email}: {(int)file.StatusCode} {await file.Content.ReadAsStringAsync()}");
+            Assert.Equal(csv, Encoding.UTF8.GetString(await file.Content.ReadAsByteArrayAsync()));
+            Assert.Equal("text/csv", file.Content.Headers.ContentType?.MediaType);
+            Assert.Equal($"inventory-import-{id}.csv", OfferedName(file));
+        }
+
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        Assert.Equal(HttpStatusCode.Forbidden, (await technician.GetAsync($"/api/imports/{id}/file")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await factory.CreateBrowser().GetAsync($"/api/imports/{id}/file")).StatusCode);
+        var missing = await api.GetAsync("/api/imports/987654/file");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        var document = await api.GetJsonAsync("/openapi/v1.json");
+        var operation = document["paths"]?["/api/imports/{id}/file"]?["get"];
+        Assert.NotNull(operation);
+        Assert.Equal(["200", "401", "403", "404", "410"], [.. (operation["responses"]?.AsObject() ?? []).Select(r => r.Key).Order(StringComparer.Ordinal)]);
+    }
 }

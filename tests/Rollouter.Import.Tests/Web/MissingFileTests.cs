@@ -154,6 +154,11 @@ public sealed class MissingFileTests(LogCapturingWebFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.Gone, report.StatusCode);
         Assert.Equal("application/problem+json", report.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Missing(id, "failing.csv"), (await ApiTestClient.ReadAsync(report))["detail"]?.GetValue<string>());
+        // The API's download of the file is refused the same way.
+        var file = await api.GetAsync($"/api/imports/{id}/file");
+        Assert.Equal(HttpStatusCode.Gone, file.StatusCode);
+        Assert.Equal("application/problem+json", file.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Missing(id, "failing.csv"), (await ApiTestClient.ReadAsync(file))["detail"]?.GetValue<string>());
 
         var manager = await factory.SignInAsync("manager@demo.test");
         var page = await manager.GetPageAsync($"/rollouts/W11/imports/{id}");
