@@ -497,6 +497,40 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AnImportOfAnotherRollout_AskedForInThisOne_IsNotSaidToBeGone_AndLinksWhereTheUserMayOpenIt()
+    {
+        var other = await RolloutWithKamAsync();
+        var elsewhere = await ImportAsync("admin@demo.test", other, "Desks", $"Name\n{Unique("DESK")}\n", "Completed");
+        var (admin, kam) = (await factory.SignInAsync("admin@demo.test"), await factory.SignInAsync(Kam));
+        var manager = await factory.SignInAsync("manager@demo.test");
+        const int never = 987_654;
+
+        // The reviewer, a member of both rollouts: the import's review in the rollout that holds it.
+        foreach (var path in new[] { $"/reviews/W11/imports/{elsewhere}", $"/reviews/W11/imports/{elsewhere}/error-report" })
+        {
+            var response = await kam.GetAsync(path);
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            var page = await response.ReadPageAsync();
+            Assert.Equal($"There is no import #{elsewhere} in Windows 11 Refresh", page.One("h1").NormalizedText());
+            Assert.Equal($"There is no import #{elsewhere} in Windows 11 Refresh. Import #{elsewhere} is in Review {other}: open it there.",
+                page.TestId("import-gone").NormalizedText());
+            Assert.Equal($"/reviews/{other}/imports/{elsewhere}", page.Href("elsewhere-link"));
+        }
+
+        // The wizard's page: the wizard's page there, for one who may open it.
+        var wizard = await (await admin.GetAsync($"/rollouts/W11/imports/{elsewhere}")).ReadPageAsync();
+        Assert.Equal($"/rollouts/{other}/imports/{elsewhere}", wizard.Href("elsewhere-link"));
+
+        // Not a member of the other rollout: nothing of it is told. A number that never was an import: no guess why.
+        var foreign = await (await manager.GetAsync($"/rollouts/W11/imports/{elsewhere}")).ReadPageAsync();
+        Assert.Equal($"There is no import #{elsewhere} in Windows 11 Refresh.", foreign.TestId("import-gone").NormalizedText());
+        Assert.False(foreign.HasTestId("elsewhere-link"));
+        var response2 = await kam.GetAsync($"/reviews/W11/imports/{never}");
+        Assert.Equal(HttpStatusCode.NotFound, response2.StatusCode);
+        Assert.Equal($"There is no import #{never} in Windows 11 Refresh.", (await response2.ReadPageAsync()).TestId("import-gone").NormalizedText());
+    }
+
+    [Fact]
     public async Task StaleLinks_ToAnImportWithoutFailedRows_OrDeletedWithItsInventory_OpenPagesSayingSo_WithTheWayBack()
     {
         var other = await RolloutWithKamAsync();
@@ -535,14 +569,13 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
 
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
             var page = await response.ReadPageAsync();
-            Assert.Equal($"Import #{completed} no longer exists", page.One("h1").NormalizedText());
-            Assert.Equal($"Import #{completed} no longer exists in Review {other} (it may have been discarded, or deleted with its inventory).",
-                page.TestId("import-gone").NormalizedText());
+            Assert.Equal($"There is no import #{completed} in Review {other}", page.One("h1").NormalizedText());
+            Assert.Equal($"There is no import #{completed} in Review {other}.", page.TestId("import-gone").NormalizedText());
             Assert.Equal("/reviews", page.Href("reviews-link"));
         }
 
         var report = await (await admin.GetAsync(wizard + "/error-report")).ReadPageAsync();
-        Assert.Equal($"Import #{completed} no longer exists", report.One("h1").NormalizedText());
+        Assert.Equal($"There is no import #{completed} in Review {other}", report.One("h1").NormalizedText());
         Assert.Equal($"/rollouts/{other}/imports", report.Href("imports-link"));
     }
 

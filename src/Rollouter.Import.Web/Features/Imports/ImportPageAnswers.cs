@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Imports;
 
@@ -10,12 +13,37 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// </summary>
 public static class ImportPageAnswers
 {
-    /// <summary>An import the rollout does not hold (any more): 404, "Import #N no longer exists" (<c>Gone.cshtml</c>).</summary>
-    public static ViewResult Gone(this Controller controller, Rollout rollout, int id, bool review = false)
+    /// <summary>
+    /// An import the rollout does not hold: 404, "There is no import #N in Windows 11 Refresh" (<c>Gone.cshtml</c>), with
+    /// a link to it in the rollout that holds it when the user may open it there (the review's page for a reviewer's
+    /// address or a user who may only review it, else the wizard's). The app keeps nothing of a discarded import, so the
+    /// page does not guess why there is none (decision 0077).
+    /// </summary>
+    public static async Task<ViewResult> GoneAsync(this Controller controller, Rollout rollout, int id, CancellationToken cancellationToken,
+        bool review = false)
     {
         ArgumentNullException.ThrowIfNull(controller);
+        ArgumentNullException.ThrowIfNull(rollout);
+        var services = controller.HttpContext.RequestServices;
+        var db = services.GetRequiredService<RolloutDbContext>();
+        var access = services.GetRequiredService<RolloutAccess>();
+        ImportElsewhere? elsewhere = null;
+        if (await db.Imports.AsNoTracking().Where(i => i.Id == id && i.RolloutId != rollout.Id).Select(i => i.Rollout)
+                .FirstOrDefaultAsync(cancellationToken) is { } other)
+        {
+            var wizard = await access.AllowsAsync(controller.User, other, RolloutRequirement.Manager);
+            var reviewer = await access.AllowsAsync(controller.User, other, RolloutRequirement.Reviewer);
+            var path = reviewer && (review || !wizard) ? $"/reviews/{other.Identifier}/imports/{id}"
+                : wizard ? $"/rollouts/{other.Identifier}/imports/{id}"
+                : null;
+            if (path is not null)
+            {
+                elsewhere = new ImportElsewhere(other.Name, path);
+            }
+        }
+
         controller.Response.StatusCode = StatusCodes.Status404NotFound;
-        return controller.View("~/Features/Imports/Gone.cshtml", new ImportGone(rollout, id, review));
+        return controller.View("~/Features/Imports/Gone.cshtml", new ImportGone(rollout, id, review, elsewhere));
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
     /// <summary>
     /// The failing rows as in the file plus an "Import errors" column (rollout managers and higher). A link kept from
     /// before gets a page: an import without failed rows says so with a link back to it (409), an import deleted since
-    /// "no longer exists" (404).
+    /// "There is no import #N in …" (404).
     /// </summary>
     [HttpGet("imports/{id:int}/error-report")]
     [ReviewForKeyAccountManagers(Suffix = "/error-report")]
@@ -26,7 +26,7 @@ public sealed class ImportReportsController(RolloutDbContext db, ImportLifecycle
         var import = await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RolloutId == rollout.Id, cancellationToken);
         if (import is null)
         {
-            return this.Gone(rollout, id);
+            return await this.GoneAsync(rollout, id, cancellationToken);
         }
 
         var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);

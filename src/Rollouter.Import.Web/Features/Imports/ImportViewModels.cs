@@ -121,7 +121,10 @@ public sealed record ReplacementProposal(string Column, string? Field, string Fr
 /// this rollout. The page says so and links to the rollout's imports, or in the review (<paramref name="Review"/>) to
 /// the reviews, which the user may see; it tells nothing about imports of other rollouts.
 /// </summary>
-public sealed record ImportGone(Rollout Rollout, int Id, bool Review = false);
+public sealed record ImportGone(Rollout Rollout, int Id, bool Review = false, ImportElsewhere? Elsewhere = null);
+
+/// <summary>The rollout that holds an import asked for in another one, and the address of its page there.</summary>
+public sealed record ImportElsewhere(string RolloutName, string Path);
 
 /// <summary>
 /// A download of the import the page offers no more, or never did (an error report of an import without failed rows,

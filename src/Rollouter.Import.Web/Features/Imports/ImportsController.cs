@@ -148,7 +148,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         // A step refused before a redirect (Approve, an address of a step the import no longer allows): its reasons.
@@ -178,7 +178,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
@@ -209,7 +209,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         // The form posts the header row of the sheet shown; another sheet with that header row left as it was has its
@@ -249,7 +249,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var saved = await SaveShownMappingAsync(import, form, cancellationToken);
@@ -278,7 +278,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var result = await imports.CheckAsync(id, cancellationToken);
@@ -303,7 +303,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var saved = await SaveShownMappingAsync(import, form, cancellationToken);
@@ -347,7 +347,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         if (!confirmed && ImportStatusRules.CanDiscard(import))
@@ -376,7 +376,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         // As stored (decision 0044): the message says what the page then shows.
@@ -429,7 +429,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         if (string.IsNullOrWhiteSpace(column))
@@ -460,7 +460,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var to = form.Remove ? null : CellCorrections.ReplacementValue(form.To);
@@ -493,7 +493,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         if (refusal(import) is { } refused)
@@ -517,7 +517,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         if (!confirmed && ImportStatusRules.RefuseRevert(import) is null)
@@ -562,7 +562,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
@@ -585,7 +585,8 @@ public sealed class ImportsController(
     }
 
     /// <summary>An import this rollout does not hold (any more): 404, saying so, with a link to the rollout's imports.</summary>
-    private ViewResult Gone(int id) => this.Gone(RolloutScopedAttribute.Current(HttpContext), id);
+    private Task<ViewResult> GoneAsync(int id, CancellationToken cancellationToken) =>
+        this.GoneAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken);
 
     /// <summary>
     /// Saves the mapping the page showed when Check or Approve was clicked, where it differs from the saved one; a form

@@ -164,7 +164,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         CancellationToken cancellationToken = default)
     {
         var import = await FindAsync(id, cancellationToken);
-        return import is null ? Gone(id) : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
+        return import is null ? await GoneAsync(id, cancellationToken) : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
             RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
             column: column, correctionsAfter: correctionsAfter));
     }
@@ -188,7 +188,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var file = await pages.OriginalFileAsync(import, cancellationToken);
@@ -205,7 +205,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return Gone(id);
+            return await GoneAsync(id, cancellationToken);
         }
 
         var report = await ImportReports.ErrorReportAsync(db, imports, reports, import, cancellationToken);
@@ -214,10 +214,12 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     }
 
     /// <summary>
-    /// An import the rollout no longer holds (discarded, deleted with its inventory), for a reviewer who may see the
-    /// rollout: "Import #N no longer exists", as the wizard's page says it, with the way back to the reviews (404).
+    /// An import the rollout does not hold (discarded, deleted with its inventory, another rollout's, never made), for a
+    /// reviewer who may see the rollout: "There is no import #N in …", as the wizard's page says it, with the way back to
+    /// the reviews and, where the reviewer may see it in another rollout, a link there (404).
     /// </summary>
-    private ViewResult Gone(int id) => this.Gone(RolloutScopedAttribute.Current(HttpContext), id, review: true);
+    private Task<ViewResult> GoneAsync(int id, CancellationToken cancellationToken) =>
+        this.GoneAsync(RolloutScopedAttribute.Current(HttpContext), id, cancellationToken, review: true);
 
     /// <summary>The import of the rollout <see cref="RolloutScopedAttribute"/> let the reviewer into, or null.</summary>
     private Task<ClientImport?> FindAsync(int id, CancellationToken cancellationToken) =>
