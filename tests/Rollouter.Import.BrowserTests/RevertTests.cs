@@ -44,7 +44,7 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         await Page.GetByTestId("confirm-revert").ClickAsync();
 
         await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Reverted", new() { Timeout = JobTimeout });
-        await Expect(Page.GetByTestId("reverted")).ToContainTextAsync("2 clients removed (the ones it created), 0 restored to what they had before");
+        await Expect(Page.GetByTestId("reverted")).ToContainTextAsync("2 clients removed (the ones it created).");
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Revert this import…" })).ToHaveCountAsync(0);
         await Step("reverted");
 

@@ -212,6 +212,10 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         // The confirmation shown after the redirect stays true when the revert has already ended by then.
         var reverted = await page.GetPageAsync(path);
         Assert.Equal("Revert started: this page shows its progress, then its outcome.", reverted.TestId("page-message").NormalizedText());
+        // Said of what the import did: it created a client and changed none.
+        Assert.EndsWith("1 client removed (the one it created).", reverted.TestId("reverted").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains("The 1 client it created was deleted.", reverted.Body!.NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("values it changed", reverted.Body!.NormalizedText(), StringComparison.Ordinal);
 
         // Reverted: the question's address leads back to the import, which says why.
         var again = await page.GetAsync($"{path}/revert");

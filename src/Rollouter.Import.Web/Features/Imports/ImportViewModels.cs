@@ -676,9 +676,58 @@ public static class ImportStatusDisplay
         ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no clients have been created. Please read below.",
         ImportStatus.Completed when created == 0 => "The processing was successfully completed and all clients have been updated.",
         ImportStatus.Completed => "The processing was successfully completed and all clients have been created.",
-        ImportStatus.Reverted => "The import was reverted: the clients it created were deleted and the values it changed were restored.",
+        ImportStatus.Reverted => "The import was reverted. " + Reverted(created, updated),
         _ => "",
     };
+
+    /// <summary>
+    /// What a revert did, said of what the import had done, a part with nothing to undo left out: "The 1 client it
+    /// created was deleted.", "The values it changed on 2 clients were restored.", both joined by "and"; "The import had
+    /// changed nothing, so there was nothing to undo." when it had created and changed no client.
+    /// </summary>
+    public static string Reverted(int created, int updated)
+    {
+        var parts = new List<string>();
+        if (created > 0)
+        {
+            parts.Add($"the {ImportNumbers.Count(created, "client", "clients")} it created {(created == 1 ? "was" : "were")} deleted");
+        }
+
+        if (updated > 0)
+        {
+            parts.Add($"the values it changed on {ImportNumbers.Count(updated, "client", "clients")} were restored");
+        }
+
+        if (parts.Count == 0)
+        {
+            return "The import had changed nothing, so there was nothing to undo.";
+        }
+
+        var sentence = string.Join(" and ", parts);
+        return string.Concat("T", sentence.AsSpan(1), ".");
+    }
+
+    /// <summary>
+    /// A finished revert's figures, for the Reverted card: "2 clients removed (the ones it created), 300 restored to what
+    /// they had before.", a figure of 0 left out; "nothing to undo: the import had created and changed no client." when
+    /// both are.
+    /// </summary>
+    public static string RevertFigures(int removed, int restored)
+    {
+        var parts = new List<string>();
+        if (removed > 0)
+        {
+            parts.Add($"{ImportNumbers.Count(removed, "client", "clients")} removed ({(removed == 1 ? "the one" : "the ones")} it created)");
+        }
+
+        if (restored > 0)
+        {
+            var what = parts.Count == 0 ? ImportNumbers.Count(restored, "client", "clients") : ImportNumbers.N(restored);
+            parts.Add($"{what} restored to what {(restored == 1 ? "it" : "they")} had before");
+        }
+
+        return parts.Count == 0 ? "nothing to undo: the import had created and changed no client." : string.Join(", ", parts) + ".";
+    }
 
     /// <summary>
     /// What a revert does, said of what the import did: "the 3 clients it created in Laptops are deleted, the values it
