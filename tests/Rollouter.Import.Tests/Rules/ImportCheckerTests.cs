@@ -28,6 +28,19 @@ public class ImportCheckerTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task Check_OverALimitOfOneClient_SaysOneClient_NotOneClients()
+    {
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync(clientLimit: 1);
+        await rollout.AddClientAsync("PC-1");
+
+        var result = await rollout.CheckAsync(FileSpec.With("Name").Row("PC-2"));
+
+        Assert.Equal(
+            [$"The import would exceed the client limit (2 of 1): the rollout holds 1 client and the file would create 1. The limit of 1 client is set on rollout \"{rollout.Name}\"; an administrator can raise it under Settings → Rollouts → {rollout.Name}."],
+            result.ImportErrors);
+    }
+
+    [Fact]
     public async Task Load_CountsNoClients_AndChecksTheLimitAgainstTheClientsItReads()
     {
         var rules = await databases.GetAsync();
@@ -41,7 +54,7 @@ public class ImportCheckerTests(RulesDatabases databases)
 
         var result = (await ImportCheckerLoader.LoadAsync(db, rollout.Laptops, file.Mapping, file.Columns)).Check(file.Rows);
 
-        Assert.Contains("the rollout holds 1 clients and the file would create 2", Assert.Single(result.ImportErrors), StringComparison.Ordinal);
+        Assert.Contains("the rollout holds 1 client and the file would create 2", Assert.Single(result.ImportErrors), StringComparison.Ordinal);
         Assert.DoesNotContain(log.ReadingClients, s => s.Contains("COUNT(", StringComparison.OrdinalIgnoreCase));
     }
 

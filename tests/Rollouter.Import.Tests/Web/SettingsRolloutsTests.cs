@@ -116,6 +116,31 @@ public abstract class SettingsRolloutsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ARolloutOfOneClient_SaysOneClient_OnItsPage_AndWhenTheLimitIsSetBelowIt()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var identifier = "ONE" + Guid.NewGuid().ToString("N")[..6];
+        await admin.SubmitAsync("/settings/rollouts/new", new() { ["Name"] = "One " + identifier, ["Identifier"] = identifier, ["ClientLimit"] = "" });
+        var rolloutId = await RolloutIdAsync(identifier);
+        await factory.WithDbAsync(async db =>
+        {
+            db.Inventories.Add(new Rollouter.Import.Data.Entities.Inventory
+            {
+                Name = "Desks", RolloutId = rolloutId, WorkflowId = await db.Workflows.Select(w => w.Id).FirstAsync(), ClientCount = 1,
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        var (_, refused, _) = await admin.SubmitAsync($"/settings/rollouts/{rolloutId}",
+            new() { ["Name"] = "One " + identifier, ["Identifier"] = identifier, ["ClientLimit"] = "0" });
+        Assert.Contains("The rollout already holds 1 client: the client limit cannot be lower.", refused);
+
+        var page = (await admin.GetPageAsync($"/rollouts/{identifier}")).Body!.NormalizedText();
+        Assert.Contains("1 client.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("1 clients", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientLimit_BelowTheRolloutsClients_IsRefused()
     {
         var admin = await factory.SignInAsync("admin@demo.test");

@@ -222,7 +222,9 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
         var (_, page, _) = await manager.SubmitAsync($"/settings/workflows/{id}/statuses/{statuses[0].Id}/remove",
             new() { ["TargetStatusId"] = foreign.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
-        Assert.Contains("choose the status they get instead", page);
+        // One client: "1 client has …, … it gets", not "1 clients have".
+        Assert.Contains("1 client has the status", page);
+        Assert.Contains("choose the status it gets instead", page);
         Assert.Equal(2, (await StatusesAsync(id)).Count);
         Assert.Equal(statuses[0].Id, await factory.WithDbAsync(db => db.Clients.Where(c => c.Name == "DK-1").Select(c => c.StatusId).SingleAsync()));
     }

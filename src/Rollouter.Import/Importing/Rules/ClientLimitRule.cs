@@ -46,5 +46,9 @@ internal sealed class ClientLimitRule(int? limit, int existingClients, string ro
 
     private static string Message(int max, int existingClients, int newClients, string rolloutName) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"The import would exceed the client limit ({existingClients + newClients:N0} of {max:N0}): the rollout holds {existingClients:N0} clients and the file would create {newClients:N0}. The limit of {max:N0} clients is set on rollout \"{rolloutName}\"; an administrator can raise it under Settings → Rollouts → {rolloutName}.");
+            $"The import would exceed the client limit ({existingClients + newClients:N0} of {max:N0}): the rollout holds {Clients(existingClients)} and the file would create {newClients:N0}. The limit of {Clients(max)} is set on rollout \"{rolloutName}\"; an administrator can raise it under Settings → Rollouts → {rolloutName}.");
+
+    /// <summary>"1 client", "25,000 clients".</summary>
+    private static string Clients(int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? "client" : "clients")}");
 }

@@ -88,7 +88,7 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
             if (count > limit)
             {
                 errors.Invalid(nameof(RolloutForm.ClientLimit),
-                    $"The rollout already holds {count:N0} clients: the client limit cannot be lower.");
+                    $"The rollout already holds {SettingReach.Count(count, "client", "clients")}: the client limit cannot be lower.");
             }
         }
 

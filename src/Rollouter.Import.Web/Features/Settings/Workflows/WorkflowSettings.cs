@@ -306,7 +306,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
             if (target is null)
             {
                 errors.Invalid("TargetStatusId",
-                    $"{clients:N0} clients have the status \"{status.Name}\": choose the status they get instead.");
+                    $"{SettingReach.Count(clients, "client has", "clients have")} the status \"{status.Name}\": choose the status {(clients == 1 ? "it gets" : "they get")} instead.");
                 return errors.ToResult();
             }
 
