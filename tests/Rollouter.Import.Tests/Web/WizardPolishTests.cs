@@ -220,6 +220,10 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
             (await client.GetPageAsync(incomplete)).TestId("status-explanation").NormalizedText());
         Assert.Equal("The import is ready to be started. After an approval, your file is processed based on your column-field assignment.",
             (await client.GetPageAsync(waiting)).TestId("status-explanation").NormalizedText());
+        // A reviewer neither uploaded the file nor assigned its columns.
+        var kam = await factory.SignInAsync("kam@demo.test");
+        Assert.Equal("The import is ready to be started. Once a rollout manager approves it, the file is processed based on the column-field assignment saved for it.",
+            (await kam.GetPageAsync(waiting.Replace("/rollouts/", "/reviews/", StringComparison.Ordinal))).TestId("status-explanation").NormalizedText());
     }
 
     /// <summary>QA: reverting an import that created clients and updated none spoke of "the values it changed on 0 clients".</summary>

@@ -400,7 +400,7 @@ public sealed class ImportPage
 
     /// <summary>The line under the title: the status's explanation, by the kind of failure for a Failed import.</summary>
     public string StatusExplanation => ImportStatusDisplay.Explanation(Import.Status, Import.CreatedCount, Import.UpdatedCount,
-        NameMapped, FailedAsAWhole, MappingNeedsAttention);
+        NameMapped, FailedAsAWhole, MappingNeedsAttention, Review);
 
     /// <summary>
     /// An import that was ready (Waiting for Approval, or Failed) whose saved mapping has errors now: a field it imports
@@ -656,9 +656,14 @@ public static class ImportStatusDisplay
     /// Incomplete import whose Name is mapped (kept Incomplete by another mapping error) is not called empty, and an
     /// import that failed as a whole (<see cref="ImportPage.FailedAsAWhole"/>) does not speak of rows.
     /// </summary>
+    /// <param name="review">Said to a reviewer (the review's page), who neither uploaded the file nor assigned its
+    /// columns: "the file", "the column-field assignment saved for it", never "your".</param>
     public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false,
-        bool failedAsAWhole = false, bool mappingNeedsAttention = false) => status switch
+        bool failedAsAWhole = false, bool mappingNeedsAttention = false, bool review = false) => status switch
     {
+        ImportStatus.WaitingForApproval when review && !mappingNeedsAttention =>
+            "The import is ready to be started. Once a rollout manager approves it, the file is processed based on the column-field assignment saved for it.",
+        ImportStatus.InProgress when review => "The file is being processed. Depending on the amount of rows, this step can take some time.",
         ImportStatus.WaitingForApproval when mappingNeedsAttention =>
             "The column-field assignment needs attention: it has errors, listed under Step 2 (a field it imports into may have been taken off the inventory since it was saved). Correct them and save the mapping: until then Approve is refused, and nothing is written.",
         ImportStatus.Failed when mappingNeedsAttention =>
