@@ -497,6 +497,30 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AClientsHistory_LinksTheImportThatCreatedIt_ToItsReviewForAKeyAccountManager_ToTheWizardForAManager()
+    {
+        var name = Unique("HIST");
+        var importId = await ImportAsync("manager@demo.test", "W11", "Laptops", $"Name,Department\n{name},IT\n", "Completed");
+        int clientId;
+        using (var scope = factory.Services.CreateScope())
+        {
+            clientId = await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+                .Where(c => c.CreatedByImportId == importId).Select(c => c.Id).SingleAsync();
+        }
+
+        var text = $"created by import #{importId}";
+        var path = $"/rollouts/W11/clients/{clientId}";
+        var kam = await (await factory.SignInAsync(Kam)).GetPageAsync(path);
+        Assert.Equal($"/reviews/W11/imports/{importId}", kam.Link(text).GetAttribute("href"));
+        var manager = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync(path);
+        Assert.Equal($"/rollouts/W11/imports/{importId}", manager.Link(text).GetAttribute("href"));
+        // Who may open the import nowhere reads the words without a link.
+        var technician = await (await factory.SignInAsync("technician@demo.test")).GetPageAsync(path);
+        Assert.Contains(text, technician.Body!.NormalizedText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(technician.QuerySelectorAll("a"), a => a.TextContent.Contains(text, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AnImportOfAnotherRollout_AskedForInThisOne_IsNotSaidToBeGone_AndLinksWhereTheUserMayOpenIt()
     {
         var other = await RolloutWithKamAsync();

@@ -10,7 +10,20 @@ public sealed record ClientPage(
     string? Find,
     IReadOnlyList<ClientSearchHit> Found,
     IReadOnlyList<LinkTypeChoice> LinkTypes,
-    string? Message);
+    string? Message)
+{
+    /// <summary>
+    /// The viewer may review the rollout's imports but not open them in the wizard (a key account manager below Rollout
+    /// Manager): the history links an import to its review page.
+    /// </summary>
+    public bool CanReview { get; init; }
+
+    /// <summary>Where the history links import <paramref name="importId"/>, or null when the viewer may open it nowhere.</summary>
+    public string? ImportPath(int importId) =>
+        CanManage ? $"/rollouts/{Rollout.Identifier}/imports/{importId}"
+        : CanReview ? $"/reviews/{Rollout.Identifier}/imports/{importId}"
+        : null;
+}
 
 public sealed record ClientSearchHit(int Id, string Name, string Inventory);
 

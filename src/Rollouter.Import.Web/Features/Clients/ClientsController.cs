@@ -139,7 +139,12 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             found = [.. ids.Where(hits.ContainsKey).Select(i => hits[i])];
         }
 
-        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], message);
+        // A key account manager below Rollout Manager reads an import on its review page.
+        var canReview = !canManage && await access.AllowsAsync(User, rollout, RolloutRequirement.Reviewer);
+        return new ClientPage(rollout, client, canManage, find, found, canManage ? await LinkTypesAsync(cancellationToken) : [], message)
+        {
+            CanReview = canReview,
+        };
     }
 
     /// <summary>Every link type in both readings; a type whose two names are the same is offered once.</summary>
