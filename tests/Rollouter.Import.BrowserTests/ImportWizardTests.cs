@@ -237,10 +237,11 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         await Step("failed-rows-of-status");
 
         var file = await Page.RunAndWaitForDownloadAsync(() => Page.GetByTestId("original-file").ClickAsync());
-        Assert.Equal("for-review.csv", file.SuggestedFilename);
+        // Offered under its name with the import's number, as the error report is.
+        Assert.Matches("^for-review-import-[0-9]+\\.csv$", file.SuggestedFilename);
         Assert.Equal(csv, await File.ReadAllTextAsync(await file.PathAsync()));
         var report = await Page.RunAndWaitForDownloadAsync(() => Page.GetByTestId("error-report").ClickAsync());
-        Assert.EndsWith(".xlsx", report.SuggestedFilename, StringComparison.Ordinal);
+        Assert.Matches("^for-review-import-[0-9]+-errors\\.xlsx$", report.SuggestedFilename);
         using (var content = File.OpenRead(await report.PathAsync()))
         using (var workbook = new XLWorkbook(content))
         {
