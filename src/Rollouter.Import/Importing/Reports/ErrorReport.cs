@@ -7,7 +7,8 @@ namespace Rollouter.Import.Importing.Reports;
 
 /// <summary>
 /// The error report of a failed import: a <see cref="RowHeader"/> column with each row's number in the uploaded file,
-/// then the failing rows exactly as the file holds them, under the file's own header row, plus an
+/// then the failing rows as the run checked them (the file's cells with the corrections made in the browser applied, each
+/// corrected cell marked), under the file's own header row, plus an
 /// <see cref="ErrorsHeader"/> column with every message of the row, each naming its column by the report's own letter
 /// (one on from the file's) and header. The erroneous cells are highlighted.
 /// Every cell is stored as text, and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
