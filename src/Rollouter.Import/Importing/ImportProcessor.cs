@@ -337,7 +337,6 @@ public sealed class ImportProcessor(
                 .SetProperty(i => i.FailedRowCount, 0)
                 .SetProperty(i => i.FailureMessage, (string?)null)
                 .SetProperty(i => i.FinishedAt, now)
-            .SetProperty(i => i.LastActivityAt, now)
                 .SetProperty(i => i.LastActivityAt, now)
                 .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
         if (ended == 0)
