@@ -117,6 +117,57 @@ public static class HtmlPage
     public static IReadOnlyList<KeyValuePair<string, string>> HiddenFields(this IParentNode form) =>
         [.. form.QuerySelectorAll<IHtmlInputElement>("input[type=hidden][name]").Select(i => KeyValuePair.Create(i.Name!, i.Value))];
 
+    /// <summary>
+    /// What a browser posts for <paramref name="form"/> as the server wrote it, in order: every named control of the form
+    /// (also one outside it naming it in <c>form=</c>), not disabled, a checkbox or radio only when checked, a select's
+    /// option marked selected (else its first that can be chosen); buttons and files left out.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> Submission(this IHtmlFormElement form)
+    {
+        var id = form.Id;
+        var owner = form.Owner ?? throw new InvalidOperationException("The form is in no document.");
+        var values = new List<KeyValuePair<string, string>>();
+        foreach (var control in owner.QuerySelectorAll("input[name], select[name], textarea[name]"))
+        {
+            var mine = control.GetAttribute("form") is { } named ? named == id : control.Closest("form") == form;
+            if (!mine || control.HasAttribute("disabled") || control.Closest("fieldset[disabled]") is not null)
+            {
+                continue;
+            }
+
+            var name = control.GetAttribute("name") ?? "";
+            switch (control)
+            {
+                case IHtmlSelectElement select:
+                    var options = select.QuerySelectorAll<IHtmlOptionElement>("option").ToList();
+                    var chosen = options.LastOrDefault(o => o.HasAttribute("selected")) ?? options.FirstOrDefault(o => !o.HasAttribute("disabled"));
+                    if (chosen is not null)
+                    {
+                        values.Add(KeyValuePair.Create(name, chosen.Value));
+                    }
+
+                    break;
+                case IHtmlTextAreaElement area:
+                    values.Add(KeyValuePair.Create(name, area.Value));
+                    break;
+                case IHtmlInputElement input when input.Type is "checkbox" or "radio":
+                    if (input.HasAttribute("checked"))
+                    {
+                        values.Add(KeyValuePair.Create(name, input.GetAttribute("value") ?? "on"));
+                    }
+
+                    break;
+                case IHtmlInputElement input when input.Type is "submit" or "button" or "reset" or "image" or "file":
+                    break;
+                case IHtmlInputElement input:
+                    values.Add(KeyValuePair.Create(name, input.GetAttribute("value") ?? ""));
+                    break;
+            }
+        }
+
+        return values;
+    }
+
     /// <summary>The antiforgery token a form on the page carries; fails when it carries none.</summary>
     public static string AntiforgeryToken(this IParentNode page) =>
         page.QuerySelector<IHtmlInputElement>("input[name=__RequestVerificationToken]")?.Value

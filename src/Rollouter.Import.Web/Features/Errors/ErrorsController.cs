@@ -52,6 +52,13 @@ public sealed class ErrorsController : Controller
             return View(new ErrorPage(code, HttpContext.TraceIdentifier) { CrossSite = true, From = from as string, Host = Request.Host.Value });
         }
 
+        // A form past one of its limits (more values than the address takes): which limit, not "File too large".
+        if (code == StatusCodes.Status413PayloadTooLarge
+            && Infrastructure.Forms.FormLimit.Find(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error) is { } limit)
+        {
+            return View(new ErrorPage(code, HttpContext.TraceIdentifier) { FormLimit = Infrastructure.Forms.FormLimit.Message(limit) });
+        }
+
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
             int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null));
@@ -65,10 +72,13 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
 
     public string? From { get; init; }
 
+    /// <summary>Why a form past one of its limits was refused (<see cref="Infrastructure.Forms.FormLimit"/>); null for any other error.</summary>
+    public string? FormLimit { get; init; }
+
     /// <summary>The address the request reached the app at, which a proxy may have changed.</summary>
     public string? Host { get; init; }
 
-    public string Title => CrossSite ? "Form refused: sent from another site" : Status switch
+    public string Title => CrossSite ? "Form refused: sent from another site" : FormLimit is not null ? "The form is too large" : Status switch
     {
         404 => "Page not found",
         403 => "Access denied",
@@ -89,7 +99,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         "again. If the app is reached through a proxy, ask your administrator to keep the Host header or to list that " +
         "address in Rollouter:AllowedOrigins (operations.md).";
 
-    public string Message => CrossSite ? CrossSiteMessage : Status switch
+    public string Message => CrossSite ? CrossSiteMessage : FormLimit ?? Status switch
     {
         404 => "This page does not exist, or you are not allowed to see it.",
         403 => "You are not allowed to do this.",

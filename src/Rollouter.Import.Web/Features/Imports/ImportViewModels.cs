@@ -473,6 +473,19 @@ public sealed class ParseOptionsForm
 /// <summary>The mapping form as posted: one entry per column, plus "Update existing clients".</summary>
 public sealed class MappingForm
 {
+    /// <summary>
+    /// The values one column's row posts at most: Letter, Target, Lookup, CreateOptions, SeparatorChoice and Separator,
+    /// and two more to spare.
+    /// </summary>
+    public const int ValuesPerColumn = 8;
+
+    /// <summary>
+    /// The values the form may post (Save mapping, Check and Approve): a row's at most for each column a file may have
+    /// (500), and the antiforgery token, the stamps and Update existing with room to spare. ASP.NET Core's default of
+    /// 1,024 refused a file of 205 columns or more with "Bad request".
+    /// </summary>
+    public const int MaxValues = Rollouter.Import.Importing.Reading.ReaderLimits.DefaultMaxColumns * ValuesPerColumn + 100;
+
     public bool UpdateExisting { get; set; }
 
     public List<ColumnForm> Columns { get; set; } = [];

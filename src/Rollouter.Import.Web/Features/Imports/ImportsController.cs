@@ -172,6 +172,7 @@ public sealed class ImportsController(
 
     /// <summary>Saves the mapping: Incomplete until Name is mapped, then Waiting for Approval.</summary>
     [HttpPost("{id:int}/mapping")]
+    [RequestFormLimits(ValueCountLimit = MappingForm.MaxValues)]
     public async Task<IActionResult> SaveMapping(int id, MappingForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -243,6 +244,7 @@ public sealed class ImportsController(
     /// mapping saved since).
     /// </summary>
     [HttpPost("{id:int}/check")]
+    [RequestFormLimits(ValueCountLimit = MappingForm.MaxValues)]
     public async Task<IActionResult> Check(int id, MappingForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
@@ -297,6 +299,7 @@ public sealed class ImportsController(
     /// yet is saved and the approval refused.
     /// </summary>
     [HttpPost("{id:int}/approve")]
+    [RequestFormLimits(ValueCountLimit = MappingForm.MaxValues)]
     public async Task<IActionResult> Approve(int id, MappingForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);

@@ -36,6 +36,11 @@ public static class RequestBodyRefusal
     {
         ArgumentNullException.ThrowIfNull(refused);
         ArgumentNullException.ThrowIfNull(context);
+        if (Forms.FormLimit.Find(refused) is { } limit)
+        {
+            return Forms.FormLimit.Message(limit);
+        }
+
         return refused.StatusCode switch
         {
             StatusCodes.Status413PayloadTooLarge =>

@@ -61,7 +61,10 @@ public sealed record ReaderLimits
     /// <summary>Data rows (the header not counted).</summary>
     public int MaxRows { get; init; } = 1_000_000;
 
-    public int MaxColumns { get; init; } = 500;
+    /// <summary>The columns a file may have (<see cref="MaxColumns"/>'s default, which the app does not change).</summary>
+    public const int DefaultMaxColumns = 500;
+
+    public int MaxColumns { get; init; } = DefaultMaxColumns;
 
     /// <summary>Characters in one cell (Excel's own limit is 32,767). Longer cells are a row error, not a file error.</summary>
     public int MaxCellLength { get; init; } = 32_767;
