@@ -15,6 +15,9 @@ namespace Rollouter.Import.Importing.Reports;
 /// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
 /// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
+/// A cell holds at most Excel's <see cref="MaxCellLength"/> characters, or Excel calls the file damaged: a longer text (the
+/// "Import errors" of a row failing in many columns, a header) and a value the reader cut at that length end in
+/// <see cref="CutMarker"/> (<see cref="Fit"/>), and the row's "Import errors" say which of its cells were cut.
 /// When the import lists only some of its failed rows, a note first below the header says so, in the
 /// <see cref="RowHeader"/> column alone: a row holding nothing of the file, which the reader does not give as a data row
 /// (<see cref="SpreadsheetFile.ReadRows"/>), so the report uploaded again counts, checks and runs only its failed rows.
@@ -25,6 +28,33 @@ public static class ErrorReport
     public const string RowHeader = "Row";
 
     public const string ErrorsHeader = "Import errors";
+
+    /// <summary>The most characters Excel holds in a cell (and the reader keeps of one: <see cref="ReaderLimits.MaxCellLength"/>).</summary>
+    public const int MaxCellLength = 32_767;
+
+    /// <summary>The end of a text cut to <see cref="MaxCellLength"/> characters, so that the cut is seen.</summary>
+    public const string CutMarker = " [… cut here: Excel holds at most 32,767 characters in a cell]";
+
+    /// <summary>
+    /// <paramref name="text"/> as a cell of the report holds it: unchanged up to <see cref="MaxCellLength"/> characters;
+    /// longer, or <paramref name="cut"/> (a value the reader already cut at that length), its start and
+    /// <see cref="CutMarker"/>, <see cref="MaxCellLength"/> characters in all (a character of two code units is not split).
+    /// </summary>
+    public static string? Fit(string? text, bool cut = false)
+    {
+        if (text is null || (!cut && text.Length <= MaxCellLength))
+        {
+            return text;
+        }
+
+        var keep = Math.Min(text.Length, MaxCellLength - CutMarker.Length);
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(text.AsSpan(0, keep), CutMarker);
+    }
 
     /// <summary>
     /// "laptops.csv" of import 12 → "laptops-import-12-errors.xlsx": the import's number tells apart the reports of two
@@ -66,7 +96,7 @@ public static class ErrorReport
         header[0] = RowHeader;
         for (var i = 0; i < columns.Count; i++)
         {
-            header[i + 1] = i < file.HeaderTexts.Count ? file.HeaderTexts[i] ?? "" : "";
+            header[i + 1] = Fit(i < file.HeaderTexts.Count ? file.HeaderTexts[i] ?? "" : "") ?? "";
         }
 
         header[errorColumn] = ErrorsHeader;
@@ -74,7 +104,7 @@ public static class ErrorReport
         if (note is not null)
         {
             var noteRow = new string?[columns.Count + 2];
-            noteRow[0] = note;
+            noteRow[0] = Fit(note);
             await writer.WriteRowAsync(noteRow, i => i == 0 ? CellLook.Marked : CellLook.Plain);
         }
 
@@ -106,9 +136,18 @@ public static class ErrorReport
             Array.Clear(marked);
             Array.Clear(corrected);
             values[0] = row.RowNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            List<string>? cutColumns = null;
             for (var i = 0; i < columns.Count; i++)
             {
-                values[i + 1] = row[i];
+                var value = row[i];
+                // Longer than a cell holds, or cut by the reader at that length (its row error says how long it was).
+                var cut = value is not null && (value.Length > MaxCellLength
+                    || (value.Length >= MaxCellLength && row.Issues.Any(issue => issue.ColumnIndex == i)));
+                values[i + 1] = Fit(value, cut);
+                if (cut)
+                {
+                    (cutColumns ??= []).Add(ColumnLetters.FromIndex(i + 1));
+                }
             }
 
             foreach (var error in rowErrors)
@@ -119,6 +158,14 @@ public static class ErrorReport
                 }
             }
 
+            var described = Describe(rowErrors, columns);
+            if (cutColumns is not null)
+            {
+                // Said first, so that it stays when the messages themselves are cut.
+                described = $"{string.Join(", ", cutColumns)}: cut in this report to Excel's 32,767 characters a cell (marked at its end); " +
+                            $"the uploaded file holds the whole value. {described}";
+            }
+
             foreach (var cell in correctedCells)
             {
                 if (cell.Index >= 0 && cell.Index < columns.Count)
@@ -127,9 +174,12 @@ public static class ErrorReport
                 }
             }
 
-            values[errorColumn] = correctedCells.Count == 0
-                ? Describe(rowErrors, columns)
-                : Describe(rowErrors, columns) + " " + DescribeCorrections(correctedCells, columns);
+            if (correctedCells.Count > 0)
+            {
+                described += " " + DescribeCorrections(correctedCells, columns);
+            }
+
+            values[errorColumn] = Fit(described);
             await writer.WriteRowAsync(values, i => i == errorColumn ? CellLook.Wrapped
                 : marked[i] ? CellLook.Marked
                 : corrected[i] ? CellLook.Corrected
