@@ -44,10 +44,26 @@ public sealed record ClientDetails(
     IReadOnlyList<LinkView> Links,
     IReadOnlyList<HistoryView> History)
 {
-    /// <summary>The most history entries shown; older ones are left out.</summary>
+    /// <summary>The most history entries on a page (the client's page, <c>GET /api/clients/{id}</c>); older ones on the next.</summary>
     public const int HistoryLimit = 500;
 
-    public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken cancellationToken)
+    /// <summary>The entries the client's history holds in all (every page together).</summary>
+    public int HistoryTotal { get; init; }
+
+    /// <summary>How many entries newer than this page's come before it (0 on the first page).</summary>
+    public int HistoryNewer { get; init; }
+
+    /// <summary>The entries this page shows of the stored ones (an import's corrections are shown with its entry).</summary>
+    public int HistoryShown { get; init; }
+
+    /// <summary>The cursor of the page of older entries (the id of this page's oldest entry); null when there are none.</summary>
+    public long? HistoryOlder { get; init; }
+
+    /// <param name="historyAfter">Only the entries older than this one (the cursor <see cref="HistoryOlder"/> of the
+    /// page before), so that a history of any length is read a page at a time; an id not of this client's history is
+    /// taken as none: the newest entries.</param>
+    public static async Task<ClientDetails?> LoadAsync(RolloutDbContext db, int rolloutId, int clientId, CancellationToken cancellationToken,
+        long? historyAfter = null)
     {
         var client = await db.Clients.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == clientId && c.RolloutId == rolloutId, cancellationToken);
@@ -80,10 +96,25 @@ public sealed record ClientDetails(
             .Select(l => new LinkView(l.Id, l.ClientLinkTypeId, l.FromSource ? l.OutwardName : l.InwardName, l.IsAdvanced,
                 l.OtherId, l.OtherName, l.OtherInventory, l.CreatedAt))
             .ToList();
-        var history = await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId)
+        var entriesOfClient = db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId);
+        var historyTotal = await entriesOfClient.CountAsync(cancellationToken);
+        var anchor = historyAfter is { } afterId
+            ? await entriesOfClient.Where(h => h.Id == afterId).Select(h => new { h.At, h.Id }).FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var older = anchor is null ? entriesOfClient
+            : entriesOfClient.Where(h => h.At < anchor.At || (h.At == anchor.At && h.Id < anchor.Id));
+        var newer = anchor is null ? 0 : historyTotal - await older.CountAsync(cancellationToken);
+        // One more than a page, to know whether there are older ones.
+        var history = await older
             .OrderByDescending(h => h.At).ThenByDescending(h => h.Id)
-            .Take(HistoryLimit)
+            .Take(HistoryLimit + 1)
             .ToListAsync(cancellationToken);
+        long? olderCursor = null;
+        if (history.Count > HistoryLimit)
+        {
+            history.RemoveAt(HistoryLimit);
+            olderCursor = history[^1].Id;
+        }
 
         var userIds = history.Select(h => h.UserId)
             .Concat(history.SelectMany(h => h.Corrections ?? []).Select(c => (int?)c.ById))
@@ -102,7 +133,8 @@ public sealed record ClientDetails(
         var entries = changes.Select(h => new HistoryView(h.At, User(h.UserId), h.ImportId,
             h.Action == ClientHistoryAction.Created, h.Changes, h.ImportId is not { } id || imports.Contains(id),
             Reverted: h.Action == ClientHistoryAction.Reverted)).ToList();
-        if (!changes.Any(h => h.Action == ClientHistoryAction.Created))
+        // On the page of the oldest entries only.
+        if (olderCursor is null && !changes.Any(h => h.Action == ClientHistoryAction.Created))
         {
             // A bulk import records the creation on the client itself.
             entries.Add(new HistoryView(client.CreatedAt, User(client.CreatedById), client.CreatedByImportId, true, [],
@@ -141,6 +173,12 @@ public sealed record ClientDetails(
             [.. fields.Select(f => new FieldValue(f.Id, f.Name, f.Type,
                 client.Values.TryGetValue(f.Id, out var value) ? value : []))],
             [.. links.OrderBy(l => l.Reading, StringComparer.OrdinalIgnoreCase).ThenBy(l => l.OtherClientName, StringComparer.OrdinalIgnoreCase)],
-            entries);
+            entries)
+        {
+            HistoryTotal = historyTotal,
+            HistoryNewer = newer,
+            HistoryShown = history.Count,
+            HistoryOlder = olderCursor,
+        };
     }
 }

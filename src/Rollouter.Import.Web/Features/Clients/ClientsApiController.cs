@@ -41,7 +41,14 @@ public sealed record FieldChangeDto(string Field, string? Old, string? New, stri
 /// <summary>A client with everything its page shows; custom values by field name (multi-selections as arrays).</summary>
 public sealed record ClientDetailsDto(int Id, string Name, int InventoryId, string Inventory, string Status,
     UserRefDto? Assignee, UserRefDto? ClientUser, string? Description, string? Flag, IReadOnlyDictionary<string, object?> Values,
-    IReadOnlyList<ClientLinkDto> Links, IReadOnlyList<ClientHistoryDto> History);
+    IReadOnlyList<ClientLinkDto> Links, IReadOnlyList<ClientHistoryDto> History)
+{
+    /// <summary>The entries the client's history holds in all; <see cref="History"/> holds at most 500 of them.</summary>
+    public int HistoryTotal { get; init; }
+
+    /// <summary>The <c>historyAfter</c> of the next page of older entries; null when this page holds the oldest.</summary>
+    public string? HistoryNext { get; init; }
+}
 
 /// <summary>
 /// A link to another client of the rollout: <c>direction</c> "outward" (default: this client is the source and reads
@@ -133,19 +140,37 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             !result.FoundMore));
     }
 
-    /// <summary>The client: default fields, custom values, links and history (newest first).</summary>
+    /// <summary>
+    /// The client: default fields, custom values, links and history (newest first, at most 500 entries:
+    /// <c>historyTotal</c> says how many there are, <c>historyNext</c> is the <paramref name="historyAfter"/> of the next
+    /// 500 older ones).
+    /// </summary>
     [HttpGet("clients/{id:int}")]
     [ProducesResponseType<ClientDetailsDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Client(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Client(int id, string? historyAfter, CancellationToken cancellationToken)
     {
+        long? after = null;
+        if (historyAfter is not null)
+        {
+            if (!long.TryParse(historyAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Refuse(Rollouter.Import.Problem.Invalid(
+                    $"historyAfter \"{historyAfter}\" is not a cursor of this API: pass the historyNext of the client's last answer, or leave it out for the newest entries.",
+                    "historyAfter"));
+            }
+
+            after = parsed;
+        }
+
         var rollout = await Access.ClientRolloutAsync(User, id, RolloutRequirement.Member, cancellationToken);
         if (rollout.Failed)
         {
             return Refuse(rollout.Problem);
         }
 
-        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, cancellationToken);
+        var details = await ClientDetails.LoadAsync(Db, rollout.Value.Id, id, cancellationToken, after);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.") : Ok(ToDto(details));
     }
 
@@ -269,7 +294,11 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
                 l.OtherClientName, l.OtherInventory, l.CreatedAt))],
             [.. c.History.Select(h => new ClientHistoryDto(h.At, U(h.User), h.ImportId, h.Created ? "Created" : h.Reverted ? "Reverted" : "Changed",
                 [.. h.Changes.Select(ch => new FieldChangeDto(ch.Field, ch.Old, ch.New, ch.Setting))],
-                h.Corrections?.Select(k => new HistoryCorrectionDto(k.Column, k.Field, k.Original, k.Value, U(k.By), k.At)).ToList()))]);
+                h.Corrections?.Select(k => new HistoryCorrectionDto(k.Column, k.Field, k.Original, k.Value, U(k.By), k.At)).ToList()))])
+        {
+            HistoryTotal = c.HistoryTotal,
+            HistoryNext = c.HistoryOlder?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     /// <summary>Every custom field of the inventory by name: a string, an array for multi-valued fields, or null.</summary>

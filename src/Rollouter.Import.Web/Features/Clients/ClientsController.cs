@@ -19,9 +19,9 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     public const int SearchLimit = 20;
 
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Details(int id, string? find, CancellationToken cancellationToken)
+    public async Task<IActionResult> Details(int id, string? find, long? historyAfter, CancellationToken cancellationToken)
     {
-        var page = await PageAsync(id, find, TempData["Message"] as string, cancellationToken);
+        var page = await PageAsync(id, find, TempData["Message"] as string, cancellationToken, historyAfter);
         return page is null ? NotFound() : View(page);
     }
 
@@ -118,10 +118,11 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
         return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 
-    private async Task<ClientPage?> PageAsync(int id, string? find, string? message, CancellationToken cancellationToken)
+    private async Task<ClientPage?> PageAsync(int id, string? find, string? message, CancellationToken cancellationToken,
+        long? historyAfter = null)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
-        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken);
+        var client = await ClientDetails.LoadAsync(db, rollout.Id, id, cancellationToken, historyAfter);
         if (client is null)
         {
             return null;
