@@ -16,6 +16,48 @@ public sealed record ClientRow(
 {
     public string Value(CustomField field) =>
         Values.TryGetValue(field.Id, out var value) ? string.Join(", ", value) : "";
+
+    /// <summary>The most characters of a value the list shows; the client page shows it whole.</summary>
+    public const int ClipLength = 200;
+
+    /// <summary>The most lines of a value the list shows (its line breaks are kept).</summary>
+    public const int ClipLines = 4;
+
+    /// <summary>
+    /// <paramref name="text"/> as a cell of the list shows it: at most <see cref="ClipLength"/> characters and
+    /// <see cref="ClipLines"/> lines, ending in "…" when cut (a character of two code units is not split), and whether it
+    /// was cut. One client with a 32,767-character description or 3,000 lines of notes made its row 180,000 px tall.
+    /// </summary>
+    public static (string Text, bool Clipped) Clip(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return ("", false);
+        }
+
+        var end = Math.Min(text.Length, ClipLength);
+        var lines = 1;
+        for (var i = 0; i < end; i++)
+        {
+            if (text[i] == '\n' && ++lines > ClipLines)
+            {
+                end = i;
+                break;
+            }
+        }
+
+        if (end == text.Length)
+        {
+            return (text, false);
+        }
+
+        if (end > 0 && char.IsHighSurrogate(text[end - 1]))
+        {
+            end--;
+        }
+
+        return (string.Concat(text.AsSpan(0, end).TrimEnd(), "…"), true);
+    }
 }
 
 /// <summary>
