@@ -37,20 +37,80 @@
         return values.toString();
     }
 
-    // Lookup only for Assignee and Client User, "create option" for selections, separator for multi-selections.
+    // Many custom fields: "Another custom field…" takes the field from a box that searches the page's one list of them
+    // (#mapping-fields, with each field's kind), read once.
+    var fieldKinds = null;
+    function kindOfField(name) {
+        if (!fieldKinds) {
+            fieldKinds = {};
+            var list = document.getElementById('mapping-fields');
+            if (list) {
+                Array.prototype.forEach.call(list.options, function (o) { fieldKinds[o.value.trim().toLowerCase()] = o.dataset.kind; });
+            }
+        }
+        return fieldKinds[name.trim().toLowerCase()] || 'none';
+    }
+
+    // Lookup only for Assignee and Client User, "create option" for selections, separator for multi-selections; the box
+    // of "Another custom field…" only when that is chosen.
     function update(select) {
         var option = select.options[select.selectedIndex];
         var kind = option ? option.dataset.kind : 'none';
         var row = select.closest('tr');
+        var fieldBox = row.querySelector('.mapping-field');
+        if (fieldBox) {
+            fieldBox.hidden = kind !== 'other';
+            if (kind === 'other') {
+                kind = kindOfField(fieldBox.querySelector('input').value);
+            }
+        }
         row.querySelector('.mapping-user').hidden = kind !== 'user';
         row.querySelector('.mapping-select').hidden = kind !== 'select' && kind !== 'multi';
         row.querySelector('.mapping-multi').hidden = kind !== 'multi';
+        row.dataset.mapped = option && option.value !== '' ? 'true' : 'false';
     }
 
     document.querySelectorAll('.mapping-target').forEach(function (select) {
         update(select);
-        select.addEventListener('change', function () { update(select); });
+        select.addEventListener('change', function () { update(select); filterColumns(); });
+        var fieldBox = select.closest('tr').querySelector('.mapping-field input');
+        if (fieldBox) {
+            fieldBox.addEventListener('input', function () { update(select); });
+        }
     });
+
+    // Find a column by its header, or show only the columns imported or not (shown with JavaScript only: without it every
+    // column is listed, as before).
+    var filter = document.querySelector('[data-testid="mapping-filter"]');
+    var mappingRows = Array.prototype.slice.call(document.querySelectorAll('[data-testid="mapping"] tbody tr[data-letter]'));
+    function filterColumns() {
+        if (!filter) {
+            return;
+        }
+
+        var find = filter.querySelector('[data-mapping-find]').value.trim().toLowerCase();
+        var show = filter.querySelector('[data-mapping-show]').value;
+        var shown = 0;
+        mappingRows.forEach(function (row) {
+            var header = (row.children[1] ? row.children[1].textContent : '').toLowerCase();
+            var letter = row.dataset.letter.toLowerCase();
+            var mapped = row.dataset.mapped === 'true';
+            var visible = (find === '' || header.indexOf(find) >= 0 || letter === find)
+                && (show === 'all' || (show === 'mapped') === mapped);
+            row.hidden = !visible;
+            if (visible) {
+                shown++;
+            }
+        });
+        filter.querySelector('[data-mapping-shown]').textContent = shown + ' of ' + mappingRows.length + ' columns shown';
+    }
+
+    if (filter && mappingRows.length > 0) {
+        filter.hidden = false;
+        filter.querySelector('[data-mapping-find]').addEventListener('input', filterColumns);
+        filter.querySelector('[data-mapping-show]').addEventListener('change', filterColumns);
+        filterColumns();
+    }
 
     // The CSV delimiter of one's own (File settings) only with "Other".
     var delimiter = document.querySelector('.delimiter-choice');
