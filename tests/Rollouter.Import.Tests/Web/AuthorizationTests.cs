@@ -96,7 +96,11 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
 
         var imports = await client.GetAsync("/rollouts/W11/imports");
         Assert.Equal(HttpStatusCode.Redirect, imports.StatusCode);
-        Assert.StartsWith("/account/denied", imports.Headers.Location!.PathAndQuery);
+        // A key account manager is sent to the rollout's reviews, which they may read; the others are refused.
+        Assert.StartsWith(email == "kam@demo.test" ? "/reviews?rollout=W11" : "/account/denied", PathOf(imports.Headers.Location));
+        var newImport = await client.GetAsync("/rollouts/W11/imports/new");
+        Assert.Equal(HttpStatusCode.Redirect, newImport.StatusCode);
+        Assert.StartsWith("/account/denied", PathOf(newImport.Headers.Location));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/rollouts/W11/inventories/{laptops}")).StatusCode);
         Assert.DoesNotContain("/rollouts/W11/imports", await client.GetStringAsync("/rollouts/W11"));
     }
@@ -115,7 +119,8 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
         var rolloutId = await DbAsync(db => db.Rollouts.Where(r => r.Identifier == rollout).Select(r => r.Id).SingleAsync());
 
         // The same requirement (a member who is a rollout manager or higher) behind a page and an API call.
-        var onPage = await page.GetAsync($"/rollouts/{rollout}/imports");
+        // A new import's page: the imports list sends a key account manager to the reviews instead of refusing.
+        var onPage = await page.GetAsync($"/rollouts/{rollout}/imports/new");
         var onApi = await api.PostAsync($"/api/rollouts/{rolloutId}/inventories",
             new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         var byRule = await DbAsync(async db =>
@@ -132,7 +137,7 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
         {
             HttpStatusCode.OK => "Allowed",
             HttpStatusCode.NotFound => "NotFound",
-            HttpStatusCode.Redirect when onPage.Headers.Location!.PathAndQuery.StartsWith("/account/denied", StringComparison.Ordinal) => "Forbidden",
+            HttpStatusCode.Redirect when PathOf(onPage.Headers.Location).StartsWith("/account/denied", StringComparison.Ordinal) => "Forbidden",
             var other => other.ToString(),
         });
         Assert.Equal(expected, onApi.StatusCode switch
@@ -167,6 +172,10 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
             Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(page)).StatusCode);
         }
     }
+
+    /// <summary>A redirect's path and query, whether the app answered it absolute (the sign-in's) or relative (a controller's).</summary>
+    private static string PathOf(Uri? location) =>
+        location is null ? "" : location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString;
 }
 
 public sealed class SqliteAuthorizationTests(RolloutWebFactory factory)
