@@ -231,6 +231,14 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Apply file settings" })).ToHaveCountAsync(0);
         await Step("review-read-only");
 
+        // The review's Check: the saved assignment against the current settings, read-only (decision 0080).
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Check", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex($"/reviews/W11/imports/{id}/check#check$"));
+        await Expect(Page.GetByTestId("check-summary")).ToHaveTextAsync("1 of 2 rows would fail (1 error).");
+        await Expect(Page.GetByTestId("check-errors")).ToContainTextAsync("\"Shipped\" is not a status of workflow");
+        await Expect(StatusBadge).ToHaveTextAsync("Failed");
+        await Step("review-check");
+
         await Page.GetByTestId("error-columns").GetByRole(AriaRole.Link, new() { Name = "B (Status)" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("[?&]column=B"));
         await Expect(Page.GetByTestId("failed-rows").Locator("tbody tr")).ToHaveCountAsync(1);

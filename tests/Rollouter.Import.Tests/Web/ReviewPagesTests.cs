@@ -178,7 +178,9 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         Assert.DoesNotContain("parse-options-form", html);
         Assert.DoesNotContain("Save mapping", page.Actions());
         Assert.DoesNotContain("Approve", page.Actions());
-        Assert.DoesNotContain("Check", page.Actions());
+        // Check is the review's own, read-only (a link to its result, decision 0080), not the wizard's form button.
+        Assert.Equal(path + "/check#check", page.Href("check"));
+        Assert.Equal("a", page.TestId("check").LocalName);
         Assert.DoesNotContain("Open it in the import wizard", page.Body!.NormalizedText());
         Assert.DoesNotContain($"/rollouts/W11/imports/{id}", html);
 
@@ -224,7 +226,8 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         Assert.Equal(2, (await api.GetJsonAsync($"/api/imports/{id}/errors"))["total"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/imports/{id}/error-report")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await api.PostAsync($"/api/imports/{id}/check", null)).StatusCode);
+        // The dry run stores nothing: a key account manager may check (decision 0080); the import stays as it was.
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/imports/{id}/check", null)).StatusCode);
         using var mapping = new StringContent("{\"updateExisting\":false,\"columns\":[{\"letter\":\"A\",\"target\":\"Name\"}]}",
             Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.Forbidden, (await api.PutAsync($"/api/imports/{id}/mapping", mapping)).StatusCode);

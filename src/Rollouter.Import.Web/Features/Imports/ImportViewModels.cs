@@ -365,6 +365,12 @@ public sealed class ImportPage
 
     public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status);
 
+    /// <summary>
+    /// The review's read-only Check (decision 0080): a link to the dry run of the saved assignment, where the status
+    /// allows a check (Waiting for Approval, Failed); it writes nothing.
+    /// </summary>
+    public bool ReviewCheckable => Review && ImportStatusRules.CanCheck(Import.Status);
+
     public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
 
     /// <summary>An abandoned import that never ran can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>

@@ -16,7 +16,8 @@ namespace Rollouter.Import.Web.Features.Imports;
 
 /// <summary>
 /// The import wizard's steps for scripts: Rollout Manager or higher, member of the import's rollout. Key account
-/// managers who are members may read an import and its failed rows (GET), never change it.
+/// managers who are members may read an import and its failed rows (GET) and check it (the dry run, which stores
+/// nothing), never change it.
 /// </summary>
 [Route("api")]
 public sealed class ImportsApiController(
@@ -203,7 +204,8 @@ public sealed class ImportsApiController(
 
     /// <summary>
     /// The dry run: every row checked against the mapping, nothing written. The failing rows, and the reasons the import
-    /// as a whole would fail (<c>importErrors</c>: the client limit, a workflow without statuses).
+    /// as a whole would fail (<c>importErrors</c>: the client limit, a workflow without statuses). It stores nothing, so
+    /// whoever may read the import may check it: its key account managers too (decision 0080).
     /// </summary>
     [HttpPost("imports/{id:int}/check")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -211,7 +213,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
     {
-        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
         if (import.Failed)
         {
             return Refuse(import.Problem);

@@ -275,6 +275,7 @@ public sealed class ImportsController(
 
     /// <summary>The dry run's result page (<see cref="Check"/>): the import's page with what would be written and what would fail.</summary>
     [HttpGet("{id:int}/check")]
+    [ReviewForKeyAccountManagers(Suffix = "/check")]
     public async Task<IActionResult> Checked(int id, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);

@@ -29,7 +29,7 @@ public sealed class RolloutRequirement : IAuthorizationRequirement
     public static RolloutRequirement Manager { get; } =
         new(Role.RolloutManager, false, "Your role does not allow this: rollout managers and administrators only.");
 
-    /// <summary>Reads an import and its failed rows (the API): who manages imports, and key account managers.</summary>
+    /// <summary>Reads an import and its failed rows, and checks it (the API's dry run): who manages imports, and key account managers.</summary>
     public static RolloutRequirement ImportReader { get; } =
         new(Role.RolloutManager, true, "Only rollout managers and administrators manage imports.");
 

@@ -15,7 +15,7 @@ namespace Rollouter.Import.Web.Features.Imports.Reviews;
 /// opening the import's page read-only, with the uploaded file and the error report to download. Key account managers
 /// and administrators only (403 for everyone else); a rollout the user is not a member of does not exist (404), as
 /// everywhere. Nothing here changes an import: the wizard's forms post to /rollouts/…/imports, which need Rollout
-/// Manager or higher.
+/// Manager or higher; the review's Check reads the file and writes nothing.
 /// </summary>
 [Route("reviews")]
 public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access, ImportLifecycle imports, ImportsPageBuilder pages,
@@ -167,6 +167,34 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         return import is null ? await GoneAsync(id, cancellationToken) : View("~/Features/Imports/Details.cshtml", await pages.PageAsync(
             RolloutScopedAttribute.Current(HttpContext), import, cancellationToken, review: true, rows: new ListPosition(after, before, last),
             column: column, correctionsAfter: correctionsAfter));
+    }
+
+    /// <summary>
+    /// The dry run, read-only (decision 0080): every row of the import (Waiting for Approval or Failed) checked against
+    /// its saved column-field assignment and the inventory's settings as they are now, the corrections applied, and the
+    /// review's page with the result the manager's Check shows. A GET, as the manager's result page is: it reads, stores
+    /// nothing on the import and changes nothing, so it needs no form. A status that allows no check, or a file no longer
+    /// on the server, is said on the page with its status code (409, 410).
+    /// </summary>
+    [HttpGet("{rollout}/imports/{id:int}/check")]
+    [WizardForManagers(Suffix = "/check")]
+    [RolloutScoped(MinimumRole = Role.Administrator, KeyAccountManagers = true)]
+    public async Task<IActionResult> Check(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return await GoneAsync(id, cancellationToken);
+        }
+
+        var result = await imports.CheckAsync(id, cancellationToken);
+        if (result.Failed)
+        {
+            result.Problem.AddTo(ModelState, Response);
+        }
+
+        return View("~/Features/Imports/Details.cshtml", await pages.PageAsync(RolloutScopedAttribute.Current(HttpContext), import,
+            cancellationToken, review: true, check: result.Succeeded ? result.Value : null));
     }
 
     /// <summary>What the page's progress bar polls while the import runs; refusals as problem details (<see cref="ScriptPolledAttribute"/>).</summary>
