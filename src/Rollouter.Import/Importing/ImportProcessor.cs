@@ -223,7 +223,7 @@ public sealed class ImportProcessor(
                 Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken),
                 // A skipped row (nothing in the columns imported) is done once it is read: the figures end at the total.
                 new Reporter(n => running.Written(Math.Min(n + pass.EmptyRowCount, pass.RowsRead))), cancellationToken,
-                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result.RowsRead, written, mapping, token));
+                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result, written, mapping, token));
         }
         catch (ImportFileException e)
         {
@@ -359,9 +359,12 @@ public sealed class ImportProcessor(
     /// Marks the import Completed, with its counts, and remembers its mapping for the inventory: in the writer's
     /// transaction, just before it commits, so that the clients and the import's end are one.
     /// </summary>
-    private async Task CompleteInTransactionAsync(int importId, int inventoryId, int checkedRows, WriteResult written,
+    private async Task CompleteInTransactionAsync(int importId, int inventoryId, CheckResult check, WriteResult written,
         ImportMapping mapping, CancellationToken cancellationToken)
     {
+        var checkedRows = check.RowsRead;
+        // The rows skipped, their values all in columns not imported: counted, and the first listed (decision 0081).
+        var skippedRows = SkippedRows.Format(check.SkippedRows);
         var remembered = mapping.ToRemembered().ToJson();
         var completed = ImportStatusRules.AfterRun(written: true);
         var now = clock.GetUtcNow();
@@ -372,6 +375,8 @@ public sealed class ImportProcessor(
             .SetProperty(i => i.UpdatedCount, written.Updated)
             .SetProperty(i => i.RowsChecked, checkedRows)
             .SetProperty(i => i.RowsWritten, checkedRows)
+            .SetProperty(i => i.SkippedRowCount, check.EmptyRowCount)
+            .SetProperty(i => i.SkippedRows, skippedRows)
             .SetProperty(i => i.FailureMessage, (string?)null)
             .SetProperty(i => i.FinishedAt, now)
             .SetProperty(i => i.LastActivityAt, now)

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Api;
@@ -61,6 +64,75 @@ public abstract class SkippedRowsTests(RolloutWebFactory factory)
         Assert.Equal((3, 3, 3), Progress(done));
         var polled = await browser.GetJsonAsync(path + "/progress");
         Assert.Equal((3, 3, 3), (polled["checked"]!.GetValue<int>(), polled["written"]!.GetValue<int>(), polled["total"]!.GetValue<int>()));
+    }
+
+    /// <summary>Uploads <paramref name="csv"/>, approves it and waits for Completed.</summary>
+    private async Task<(HttpClient Api, int Id)> CompleteAsync(string csv)
+    {
+        var (api, import) = await UploadAsync(csv);
+        var id = import.Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        var done = await api.WaitForResultAsync(id);
+        Assert.True(done.Status() == "Completed", done.ToJsonString());
+        return (api, id);
+    }
+
+    [Fact]
+    public async Task ACompletedImport_NamesTheRowsItSkipped_OnItsPageTheReviewAndInTheApi()
+    {
+        // QA: a failed run's message and the Check said a row was skipped; a Completed import said nothing of it
+        // (decision 0069's "not done"). Rows 3, 5, 6, 7 and 9 hold only a remark in column D, which is not imported.
+        var (api, id) = await CompleteAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,\n,,,a remark\n{Unique("SK")},New,IT,\n" +
+            $",,,section\n,,,notes\n,,,more notes\n{Unique("SK")},New,HR,\n,,,the end\n");
+
+        var import = await api.GetJsonAsync($"/api/imports/{id}");
+        const string Sentence = "Rows 3, 5–7 and 9 had nothing to import and were skipped: their values are only in columns that are not imported.";
+        Assert.Equal(5, import["skipped"]!["count"]!.GetValue<int>());
+        Assert.Equal([3, 5, 6, 7, 9], import["skipped"]!["rows"]!.AsArray().Select(r => r!.GetValue<int>()));
+        Assert.Equal(Sentence, import["skipped"]!["message"]!.GetValue<string>());
+        var page = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync($"/rollouts/W11/imports/{id}");
+        Assert.StartsWith("Completed. 3 clients created, 0 updated.", page.TestId("result").NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal(Sentence, page.TestId("result-skipped").NormalizedText());
+        var review = await (await factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
+        Assert.Equal(Sentence, review.TestId("result-skipped").NormalizedText());
+    }
+
+    [Fact]
+    public async Task ACompletedImport_ListsTheFirst100SkippedRows_AndCountsTheRest()
+    {
+        var rows = string.Concat(Enumerable.Repeat(",,,only a remark\n", 150));
+        var (api, id) = await CompleteAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,\n" + rows);
+
+        var import = await api.GetJsonAsync($"/api/imports/{id}");
+        Assert.Equal(150, import["skipped"]!["count"]!.GetValue<int>());
+        Assert.Equal(Enumerable.Range(3, 100), import["skipped"]!["rows"]!.AsArray().Select(r => r!.GetValue<int>()));
+        var page = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync($"/rollouts/W11/imports/{id}");
+        Assert.Equal("Rows 3–102 and 50 more had nothing to import and were skipped: their values are only in columns that are not imported.",
+            page.TestId("result-skipped").NormalizedText());
+    }
+
+    [Fact]
+    public async Task ACompletedImport_WithoutSkippedRows_OrCompletedBeforeTheyWereRecorded_SaysNothingOfThem()
+    {
+        var (api, none) = await CompleteAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,fine\n");
+        var (_, earlier) = await CompleteAsync(File());
+        // An import completed before the run recorded its skipped rows: both columns empty, as the migration leaves them.
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            await db.Database.ExecuteSqlRawAsync(
+                """UPDATE "Imports" SET "SkippedRowCount" = NULL, "SkippedRows" = NULL WHERE "Id" = {0}""", earlier);
+        }
+
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var withNone = await api.GetJsonAsync($"/api/imports/{none}");
+        Assert.Equal((0, 0), (withNone["skipped"]!["count"]!.GetValue<int>(), withNone["skipped"]!["rows"]!.AsArray().Count));
+        Assert.Null(withNone["skipped"]!["message"]);
+        Assert.False((await manager.GetPageAsync($"/rollouts/W11/imports/{none}")).HasTestId("result-skipped"));
+        Assert.Null((await api.GetJsonAsync($"/api/imports/{earlier}"))["skipped"]);
+        var page = await manager.GetPageAsync($"/rollouts/W11/imports/{earlier}");
+        Assert.StartsWith("Completed. 2 clients created", page.TestId("result").NormalizedText(), StringComparison.Ordinal);
+        Assert.False(page.HasTestId("result-skipped"));
     }
 
     [Fact]

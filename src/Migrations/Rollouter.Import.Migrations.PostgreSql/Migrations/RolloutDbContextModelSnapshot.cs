@@ -339,6 +339,13 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<int>("RowsWritten")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("SkippedRowCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SkippedRows")
+                        .HasMaxLength(1100)
+                        .HasColumnType("character varying(1100)");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 

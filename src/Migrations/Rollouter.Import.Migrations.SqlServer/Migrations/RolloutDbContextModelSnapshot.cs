@@ -333,6 +333,13 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<int>("RowsWritten")
                         .HasColumnType("int");
 
+                    b.Property<int?>("SkippedRowCount")
+                        .HasColumnType("int");
+
+                    b.Property<string>("SkippedRows")
+                        .HasMaxLength(1100)
+                        .HasColumnType("nvarchar(1100)");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("datetimeoffset");
 

@@ -316,6 +316,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                     b.Property<int>("RowsWritten")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("SkippedRowCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SkippedRows")
+                        .HasMaxLength(1100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");
 

@@ -1,4 +1,5 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
@@ -81,7 +82,29 @@ public sealed record ImportDto(
     string? FileStamp = null,
     string? MappingStamp = null,
     UserRefDto? CreatedBy = null,
-    UserRefDto? ApprovedBy = null);
+    UserRefDto? ApprovedBy = null,
+    SkippedDto? Skipped = null);
+
+/// <summary>
+/// The rows a Completed run skipped, their values all in columns not imported: <c>count</c>, the first
+/// <see cref="ClientImport.SkippedRowsListed"/> row numbers (<c>rows</c>, as the spreadsheet numbers them) and the page's
+/// sentence (<c>message</c>, null for none). Null for an import that has not completed, or completed before they were
+/// recorded (decision 0081).
+/// </summary>
+public sealed record SkippedDto(int Count, IReadOnlyList<int> Rows, string? Message)
+{
+    public static SkippedDto? Of(ClientImport import)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (import.SkippedRowCount is not { } count)
+        {
+            return null;
+        }
+
+        var rows = SkippedRows.Parse(import.SkippedRows);
+        return new SkippedDto(count, rows, SkippedRows.Sentence(count, rows));
+    }
+}
 
 /// <summary>
 /// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the

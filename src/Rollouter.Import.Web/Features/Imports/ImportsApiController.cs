@@ -506,7 +506,7 @@ public sealed class ImportsApiController(
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
             await RevertAsync(import, Named(import.RevertedById), cancellationToken), ImportStamps.FileOf(import),
-            ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById));
+            ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById), SkippedDto.Of(import));
     }
 
     private async Task<RevertDto?> RevertAsync(ClientImport import, UserRefDto? revertedBy, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
             idempotencyKey.UseCollation(Collations.SqlServerBinary);
         }
         builder.Property(i => i.FailureMessage).HasMaxLength(4000);
+        builder.Property(i => i.SkippedRows).HasMaxLength(ClientImport.SkippedRowsLength);
         builder.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();
         builder.HasOne(i => i.Rollout).WithMany().HasForeignKey(i => i.RolloutId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(i => i.Inventory).WithMany().HasForeignKey(i => i.InventoryId)

@@ -157,6 +157,24 @@ public class ClientImport
 
     public int FailedRowCount { get; set; }
 
+    /// <summary>
+    /// The rows a Completed run skipped, their values all in columns not imported (decision 0069); null for an import
+    /// that has not completed, or completed before this was recorded (decision 0081).
+    /// </summary>
+    public int? SkippedRowCount { get; set; }
+
+    /// <summary>The skipped rows listed at most (<see cref="SkippedRows"/>): the rest are counted only.</summary>
+    public const int SkippedRowsListed = 100;
+
+    /// <summary>The column's length: <see cref="SkippedRowsListed"/> row numbers of up to 10 digits, each with a comma.</summary>
+    public const int SkippedRowsLength = SkippedRowsListed * 11;
+
+    /// <summary>
+    /// The first <see cref="SkippedRowsListed"/> of those rows, as the spreadsheet numbers them, ascending and
+    /// comma-separated ("4,9,12"; <c>Importing.SkippedRows</c> reads and writes it); null with <see cref="SkippedRowCount"/>.
+    /// </summary>
+    public string? SkippedRows { get; set; }
+
     /// <summary>A problem with the import as a whole (e.g. the client limit), shown above the failed rows.</summary>
     public string? FailureMessage { get; set; }
 

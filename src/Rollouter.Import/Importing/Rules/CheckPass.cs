@@ -25,6 +25,7 @@ public sealed class CheckPass
     private int _rowCount, _emptyRows, _toCreate, _toUpdate;
     private CheckResult? _result;
     private readonly List<string> _updatedClients = new(CheckResult.UpdatedClientsShown);
+    private readonly List<int> _skippedRows = [];
     private bool _atEnd;
 
     internal CheckPass(ImportChecker checker, IEnumerator<SourceRow> rows, IProgress<int>? progress, int expectedRowCount,
@@ -152,6 +153,11 @@ public sealed class CheckPass
             if (IsEmpty(row))
             {
                 _emptyRows++;
+                if (_skippedRows.Count < Data.Entities.ClientImport.SkippedRowsListed)
+                {
+                    _skippedRows.Add(row.RowNumber);
+                }
+
                 if (RowsRead % ProgressInterval == 0)
                 {
                     _progress?.Report(RowsRead);
@@ -223,6 +229,7 @@ public sealed class CheckPass
             ListedErrorCount = _errors.ListedErrors,
             RowCount = _rowCount,
             EmptyRowCount = _emptyRows,
+            SkippedRows = _skippedRows,
             ToCreate = _toCreate,
             ToUpdate = _toUpdate,
             OptionsToCreate = [.. _checker.Fields.SelectMany(f => f.CreatedOptions)],

@@ -46,6 +46,12 @@ public sealed record CheckResult
     /// </summary>
     public required int EmptyRowCount { get; init; }
 
+    /// <summary>
+    /// The first <see cref="Data.Entities.ClientImport.SkippedRowsListed"/> of the <see cref="EmptyRowCount"/> rows, by
+    /// their number in the spreadsheet, ascending: what a Completed run records (decision 0081).
+    /// </summary>
+    public IReadOnlyList<int> SkippedRows { get; init; } = [];
+
     /// <summary>Every row of the file the pass read, <see cref="RowCount"/> and <see cref="EmptyRowCount"/>: the import's row count.</summary>
     public int RowsRead => RowCount + EmptyRowCount;
 
