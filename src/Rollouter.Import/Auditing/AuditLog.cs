@@ -187,6 +187,18 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void InventoryDuplicated(int? actorId, int rolloutId, int inventoryId, string inventoryName, int copyId, string copyName) =>
         LogInventoryDuplicated(_logger, actorId, inventoryId, inventoryName, copyId, copyName, rolloutId);
 
+    /// <summary>An inventory was created, with its workflow and custom fields (in their order).</summary>
+    public void InventoryCreated(int? actorId, int rolloutId, int inventoryId, string inventoryName, string workflowName,
+        IReadOnlyList<string> customFields) =>
+        LogInventoryCreated(_logger, actorId, inventoryId, inventoryName, rolloutId, workflowName, customFields);
+
+    /// <summary>
+    /// An inventory's name, workflow or custom fields (which, and their order) changed. <paramref name="changes"/> says
+    /// which, before → after ("name "Laptops" → "Notebooks"; custom fields "Location" → "Location", "Owner"").
+    /// </summary>
+    public void InventoryChanged(int? actorId, int rolloutId, int inventoryId, string inventoryName, string changes) =>
+        LogInventoryChanged(_logger, actorId, inventoryId, inventoryName, rolloutId, changes);
+
     /// <summary>
     /// A link that lets its holder set the user's password and sign in as them was made: an invitation (a user without
     /// a password) or a password reset. The link's token is never logged; earlier links of the user stop working.
@@ -374,6 +386,16 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} changed the file settings of import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {Changes}; {RowCount} rows, now {Status}")]
     private static partial void LogFileSettingsSaved(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
         string changes, int rowCount, string status);
+
+    [LoggerMessage(EventId = 9036, EventName = "InventoryCreated", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} created inventory {InventoryId} ({InventoryName}) in rollout {RolloutId} with the workflow {WorkflowName} and the custom fields {CustomFields}")]
+    private static partial void LogInventoryCreated(ILogger logger, int? actorId, int inventoryId, string inventoryName, int rolloutId,
+        string workflowName, IReadOnlyList<string> customFields);
+
+    [LoggerMessage(EventId = 9037, EventName = "InventoryChanged", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} changed inventory {InventoryId} ({InventoryName}) in rollout {RolloutId}: {Changes}")]
+    private static partial void LogInventoryChanged(ILogger logger, int? actorId, int inventoryId, string inventoryName, int rolloutId,
+        string changes);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -604,6 +604,67 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task CreatingAndEditingAnInventory_AreAuditEvents_WithBeforeAndAfter_ASaveWithoutChangeIsNone()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var managerId = await UserIdAsync("manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var (workflow, location, serial, department) = await DbAsync(async db => (
+            await db.Workflows.Where(w => w.Name == "Device rollout").Select(w => w.Id).SingleAsync(),
+            await db.CustomFields.Where(f => f.Name == "Location").Select(f => f.Id).SingleAsync(),
+            await db.CustomFields.Where(f => f.Name == "Serial number").Select(f => f.Id).SingleAsync(),
+            await db.CustomFields.Where(f => f.Name == "Department").Select(f => f.Id).SingleAsync()));
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var name = $"Docks {Guid.NewGuid():N}"[..14];
+        Dictionary<string, string> Form(string inventoryName, params int[] fields)
+        {
+            var form = new Dictionary<string, string> { ["Name"] = inventoryName, ["WorkflowId"] = Of(workflow) };
+            for (var i = 0; i < fields.Length; i++)
+            {
+                form[$"Fields[{Of(i)}].Id"] = Of(fields[i]);
+                form[$"Fields[{Of(i)}].Selected"] = "true";
+                form[$"Fields[{Of(i)}].Position"] = Of(i + 1);
+            }
+
+            return form;
+        }
+
+        // Created on the page, then edited: renamed, a field added and the order changed; saved again as it is.
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(manager, "/rollouts/W11/inventories/new",
+            Form(name, serial, location), "/rollouts/W11/inventories/new")).StatusCode);
+        var inventory = await DbAsync(db => db.Inventories.Where(i => i.Name == name).Select(i => i.Id).SingleAsync());
+        var edit = $"/rollouts/W11/inventories/{Of(inventory)}/edit";
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await RolloutWebFactory.PostFormAsync(manager, edit, Form(name + " 2", location, serial, department), edit)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await RolloutWebFactory.PostFormAsync(manager, edit, Form(name + " 2", location, serial, department), edit)).StatusCode);
+        // Created through the API.
+        var created = await api.PostAsJsonAsync($"/api/rollouts/{Of(rolloutId)}/inventories",
+            new { name = name + " api", workflowId = workflow, customFieldIds = Array.Empty<int>() });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fromApi = await DbAsync(db => db.Inventories.Where(i => i.Name == name + " api").Select(i => i.Id).SingleAsync());
+
+        bool OfInventory(LogEvent e) => Equals(CapturedLogEvents.Value(e, "InventoryId"), inventory);
+        var made = Assert.Single(Audit("InventoryCreated"), OfInventory);
+        Assert.Equal($"Audit: user {Of(managerId)} created inventory {Of(inventory)} (\"{name}\") in rollout {Of(rolloutId)} with the workflow " +
+                     "\"Device rollout\" and the custom fields [\"Serial number\", \"Location\"]", made.RenderMessage());
+        var changed = Assert.Single(Audit("InventoryChanged"), OfInventory);
+        Assert.Equal((managerId, name + " 2",
+                $"name \"{name}\" → \"{name} 2\"; custom fields \"Serial number\", \"Location\" → \"Location\", \"Serial number\", \"Department\""),
+            Said(changed, "InventoryName", "Changes"));
+        Assert.Equal(rolloutId, CapturedLogEvents.Value(changed, "RolloutId"));
+        var apiMade = Assert.Single(Audit("InventoryCreated"), e => Equals(CapturedLogEvents.Value(e, "InventoryId"), fromApi));
+        Assert.Equal((managerId, name + " api", "Device rollout"), Said(apiMade, "InventoryName", "WorkflowName"));
+        // A duplicate is its own event, not a creation.
+        var duplicate = $"/rollouts/W11/inventories/{Of(inventory)}/duplicate";
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await RolloutWebFactory.PostFormAsync(manager, duplicate, new() { ["name"] = name + " copy" }, duplicate)).StatusCode);
+        var copy = await DbAsync(db => db.Inventories.Where(i => i.Name == name + " copy").Select(i => i.Id).SingleAsync());
+        Assert.DoesNotContain(Audit("InventoryCreated"), e => Equals(CapturedLogEvents.Value(e, "InventoryId"), copy));
+        Assert.Single(Audit("InventoryDuplicated"), e => Equals(CapturedLogEvents.Value(e, "CopyId"), copy));
+    }
+
+    [Fact]
     public async Task AnInvitationOrPasswordResetLink_IsAnAuditEvent_ThatNeverHoldsItsToken()
     {
         var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");

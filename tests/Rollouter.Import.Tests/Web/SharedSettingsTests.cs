@@ -507,7 +507,8 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         var inventory = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == inventoryId);
         var result = await new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(
             inventory.RolloutId, inventory.Id,
-            new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, fieldIds), CancellationToken.None);
+            new Rollouter.Import.Web.Features.Inventories.InventoryInput(inventory.Name, inventory.WorkflowId, fieldIds), null,
+            CancellationToken.None);
         Assert.True(result.Succeeded);
     });
 
@@ -522,7 +523,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
 
         Task<Result<Inventory>> EditAsync(string name, params int[] fieldIds) => factory.WithDbAsync(db =>
             new Rollouter.Import.Web.Features.Inventories.InventoryService(db, TimeProvider.System).UpdateAsync(inventory.RolloutId,
-                inventory.Id, new Rollouter.Import.Web.Features.Inventories.InventoryInput(name, inventory.WorkflowId, fieldIds),
+                inventory.Id, new Rollouter.Import.Web.Features.Inventories.InventoryInput(name, inventory.WorkflowId, fieldIds), null,
                 CancellationToken.None));
 
         var takenOff = await EditAsync(inventory.Name);

@@ -37,7 +37,7 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
         }
 
         var result = await inventories.CreateAsync(rollout.Value.Id,
-            new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), cancellationToken);
+            new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Refuse(result.Problem);

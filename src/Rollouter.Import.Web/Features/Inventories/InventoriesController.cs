@@ -90,7 +90,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var result = await inventories.CreateAsync(rollout.Id,
-            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
+            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Invalid(await EditorAsync(null, 0, form, cancellationToken), result.Problem);
@@ -131,7 +131,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         }
 
         var result = await inventories.UpdateAsync(rollout.Id, id,
-            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), cancellationToken);
+            new InventoryInput(form.Name, form.WorkflowId, form.ChosenFieldIds()), User.UserId(), cancellationToken);
         if (result.Failed)
         {
             return Invalid(await EditorAsync(inventory, await ClientCountAsync(id, cancellationToken), form, cancellationToken), result.Problem);

@@ -23,7 +23,21 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
 {
     public const int MaxNameLength = 200;
 
-    public async Task<Result<Inventory>> CreateAsync(int rolloutId, InventoryInput input, CancellationToken cancellationToken)
+    /// <summary>A new inventory. An audit event, <c>InventoryCreated</c> (its workflow and custom fields in order).</summary>
+    public async Task<Result<Inventory>> CreateAsync(int rolloutId, InventoryInput input, int? actorId, CancellationToken cancellationToken)
+    {
+        var result = await CreateUnloggedAsync(rolloutId, input, cancellationToken);
+        if (result.Succeeded)
+        {
+            var (workflow, fields) = await DescribeAsync(result.Value.WorkflowId, [.. result.Value.CustomFields.OrderBy(f => f.Position)
+                .Select(f => f.CustomFieldId)], cancellationToken);
+            audit?.InventoryCreated(actorId, rolloutId, result.Value.Id, result.Value.Name, workflow, fields);
+        }
+
+        return result;
+    }
+
+    private async Task<Result<Inventory>> CreateUnloggedAsync(int rolloutId, InventoryInput input, CancellationToken cancellationToken)
     {
         var valid = await ValidateAsync(rolloutId, null, input, cancellationToken);
         if (valid.Failed)
@@ -44,7 +58,12 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         return await SaveAsync(inventory, cancellationToken);
     }
 
-    public async Task<Result<Inventory>> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// The inventory's name, workflow or custom fields (in order) changed. An audit event, <c>InventoryChanged</c>, each
+    /// before → after; a save that changes nothing writes none.
+    /// </summary>
+    public async Task<Result<Inventory>> UpdateAsync(int rolloutId, int inventoryId, InventoryInput input, int? actorId,
+        CancellationToken cancellationToken)
     {
         var inventory = await db.Inventories.Include(i => i.CustomFields)
             .FirstOrDefaultAsync(i => i.Id == inventoryId && i.RolloutId == rolloutId, cancellationToken);
@@ -91,6 +110,10 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             }
         }
 
+        var beforeName = inventory.Name;
+        var (beforeWorkflow, beforeFields) = await DescribeAsync(inventory.WorkflowId,
+            [.. inventory.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomFieldId)], cancellationToken);
+        var (afterWorkflow, afterFields) = await DescribeAsync(workflowId, fieldIds, cancellationToken);
         inventory.Name = name;
         inventory.WorkflowId = workflowId;
         // Values of a field taken away stay on the clients (keyed by field id) and come back if the field is added again;
@@ -126,6 +149,13 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             await transaction.CommitAsync(cancellationToken);
         }
 
+        var changes = new AuditChanges().Text("name", beforeName, name).Text("workflow", beforeWorkflow, afterWorkflow)
+            .List("custom fields", beforeFields, afterFields);
+        if (saved.Succeeded && changes.Any)
+        {
+            audit?.InventoryChanged(actorId, rolloutId, inventoryId, name, changes.ToString());
+        }
+
         return saved;
     }
 
@@ -141,7 +171,8 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         }
 
         var fieldIds = source.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomFieldId).ToList();
-        var result = await CreateAsync(rolloutId, new InventoryInput(name, source.WorkflowId, fieldIds), cancellationToken);
+        // Its own event, InventoryDuplicated, rather than InventoryCreated.
+        var result = await CreateUnloggedAsync(rolloutId, new InventoryInput(name, source.WorkflowId, fieldIds), cancellationToken);
         if (result.Succeeded && source.LastImportMapping is not null)
         {
             // The same columns map the same way into the copy.
@@ -260,6 +291,22 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         }
 
         return Result.Success;
+    }
+
+    /// <summary>A workflow's name and custom fields' names in the given order, for an audit event.</summary>
+    private async Task<(string Workflow, IReadOnlyList<string> Fields)> DescribeAsync(int workflowId, IReadOnlyList<int> fieldIds,
+        CancellationToken cancellationToken)
+    {
+        if (audit is null)
+        {
+            return ("", []);
+        }
+
+        var workflow = await db.Workflows.Where(w => w.Id == workflowId).Select(w => w.Name).FirstOrDefaultAsync(cancellationToken);
+        var names = fieldIds.Count == 0
+            ? new Dictionary<int, string>()
+            : await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).ToDictionaryAsync(f => f.Id, f => f.Name, cancellationToken);
+        return (workflow ?? $"workflow {workflowId}", [.. fieldIds.Select(id => names.GetValueOrDefault(id, $"field {id}"))]);
     }
 
     private sealed record ValidInput(string Name, int WorkflowId, List<int> FieldIds);
