@@ -183,6 +183,11 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void LinkTypeChanged(int? actorId, int linkTypeId, string outwardName, string changes) =>
         LogLinkTypeChanged(_logger, actorId, linkTypeId, outwardName, changes);
 
+    /// <summary>A client link type no link used was deleted.</summary>
+    public void LinkTypeDeleted(int? actorId, int linkTypeId, string outwardName, string inwardName, bool advanced,
+        IReadOnlyList<string> sharedFields) =>
+        LogLinkTypeDeleted(_logger, actorId, linkTypeId, outwardName, inwardName, advanced, sharedFields);
+
     /// <summary>An inventory was duplicated (same workflow, custom fields and remembered mapping; no clients).</summary>
     public void InventoryDuplicated(int? actorId, int rolloutId, int inventoryId, string inventoryName, int copyId, string copyName) =>
         LogInventoryDuplicated(_logger, actorId, inventoryId, inventoryName, copyId, copyName, rolloutId);
@@ -396,6 +401,11 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} changed inventory {InventoryId} ({InventoryName}) in rollout {RolloutId}: {Changes}")]
     private static partial void LogInventoryChanged(ILogger logger, int? actorId, int inventoryId, string inventoryName, int rolloutId,
         string changes);
+
+    [LoggerMessage(EventId = 9038, EventName = "LinkTypeDeleted", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} deleted link type {LinkTypeId} ({OutwardName} / {InwardName}), advanced {Advanced}, sharing {SharedFields}")]
+    private static partial void LogLinkTypeDeleted(ILogger logger, int? actorId, int linkTypeId, string outwardName, string inwardName,
+        bool advanced, IReadOnlyList<string> sharedFields);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -586,6 +586,31 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task DeletingALinkType_IsAnAuditEvent_ARefusedDeletionIsNone()
+    {
+        var adminId = await UserIdAsync("admin@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var outward = $"trails {Guid.NewGuid():N}"[..15];
+        const string list = "/settings/link-types";
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, $"{list}/new",
+            new() { ["OutwardName"] = outward, ["InwardName"] = "is trailed by" }, $"{list}/new")).StatusCode);
+        var (type, replaces) = await DbAsync(async db => (await db.ClientLinkTypes.Where(t => t.OutwardName == outward).Select(t => t.Id).SingleAsync(),
+            await db.ClientLinkTypes.Where(t => t.OutwardName == "replaces").Select(t => t.Id).SingleAsync()));
+
+        // The demo's "replaces" links two laptops: refused, no event.
+        Assert.Equal(HttpStatusCode.Conflict, (await api.DeleteAsync($"/api/link-types/{Of(replaces)}")).StatusCode);
+        var path = $"{list}/{Of(type)}/delete";
+        Assert.Equal(HttpStatusCode.Redirect, (await RolloutWebFactory.PostFormAsync(admin, path, new(), path)).StatusCode);
+
+        Assert.DoesNotContain(Audit("LinkTypeDeleted"), e => Equals(CapturedLogEvents.Value(e, "LinkTypeId"), replaces));
+        var deleted = Assert.Single(Audit("LinkTypeDeleted"), e => Equals(CapturedLogEvents.Value(e, "LinkTypeId"), type));
+        Assert.Equal($"Audit: user {Of(adminId)} deleted link type {Of(type)} (\"{outward}\" / \"is trailed by\"), advanced False, sharing []",
+            deleted.RenderMessage());
+        Assert.Equal(adminId, CapturedLogEvents.Value(deleted, "ActorId"));
+    }
+
+    [Fact]
     public async Task DuplicatingAnInventory_IsAnAuditEvent()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

@@ -29,7 +29,7 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
             $"/settings/workflows/{workflow}/statuses/{status}/remove", $"/settings/workflows/{workflow}/duplicate",
             "/settings/custom-fields", "/settings/custom-fields/new", $"/settings/custom-fields/{field}",
             $"/settings/custom-fields/{field}/duplicate",
-            "/settings/link-types", "/settings/link-types/new", $"/settings/link-types/{linkType}",
+            "/settings/link-types", "/settings/link-types/new", $"/settings/link-types/{linkType}", $"/settings/link-types/{linkType}/delete",
         ];
     }
 
@@ -47,7 +47,7 @@ public sealed class SettingsAuthorizationTests(RolloutWebFactory factory) : ICla
             "/settings/custom-fields/new", $"/settings/custom-fields/{field}", $"/settings/custom-fields/{field}/options",
             $"/settings/custom-fields/{field}/options/{option}", $"/settings/custom-fields/{field}/options/{option}/up",
             $"/settings/custom-fields/{field}/options/{option}/remove", $"/settings/custom-fields/{field}/duplicate",
-            "/settings/link-types/new", $"/settings/link-types/{linkType}",
+            "/settings/link-types/new", $"/settings/link-types/{linkType}", $"/settings/link-types/{linkType}/delete",
         ];
     }
 

@@ -5,6 +5,7 @@ using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Features.Inventories;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Features.Settings.LinkTypes;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
 
@@ -75,7 +76,7 @@ public sealed class LinkConflictProblem : Microsoft.AspNetCore.Mvc.ProblemDetail
 
 /// <summary>An inventory's clients and single clients for scripts: any member of the rollout; links: Rollout Manager or higher.</summary>
 [Route("api")]
-public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess access, ClientLinkService links)
+public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess access, ClientLinkService links, LinkTypeSettings linkTypes)
     : ApiControllerBase(db, access)
 {
     /// <summary>
@@ -259,6 +260,26 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         var details = await ClientDetails.LoadAsync(Db, rolloutId, id, cancellationToken);
         return details is null ? Error(StatusCodes.Status404NotFound, $"Client {id} does not exist.")
             : Created($"/api/clients/{id}", ToDto(details));
+    }
+
+    /// <summary>
+    /// Deletes a link type no link uses (administrators, as the settings pages; link types belong to no rollout): 204; 409
+    /// naming how many links use it and between which inventories (decision 0082); 404 for no such type.
+    /// </summary>
+    [HttpDelete("link-types/{id:int}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> DeleteLinkType(int id, CancellationToken cancellationToken)
+    {
+        if (!RolloutRequirement.Administrator.RoleAllows(User))
+        {
+            return Error(StatusCodes.Status403Forbidden, RolloutRequirement.Administrator.Refusal);
+        }
+
+        var deleted = await linkTypes.DeleteAsync(User, id, cancellationToken);
+        return deleted.Succeeded ? NoContent() : Refuse(deleted.Problem);
     }
 
     /// <summary>Removes a link of the client (Rollout Manager or higher).</summary>

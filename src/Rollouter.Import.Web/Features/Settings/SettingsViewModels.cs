@@ -120,4 +120,7 @@ public sealed record DuplicatePage(
 
 public sealed record LinkTypeListItem(int Id, string OutwardName, string InwardName, bool IsAdvanced, IReadOnlyList<string> SharedFields, int Links);
 
+/// <summary>The confirmation of a link type's deletion: the type, and the links that use it (then it is not deleted).</summary>
+public sealed record LinkTypeDeletion(ClientLinkType Type, LinkTypeUse Use);
+
 public sealed record LinkTypePage(ClientLinkType? Type, LinkTypeForm Form, IReadOnlyList<CustomField> Fields, int Links);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Auditing;
@@ -24,15 +25,136 @@ public sealed class LinkTypeForm
     public List<int> SharedFieldIds { get; set; } = [];
 }
 
+/// <summary>How many links of one type join clients of two inventories (the same one twice for links within one).</summary>
+public sealed record LinksBetween(string Rollout, string RolloutIdentifier, string SourceInventory, string TargetInventory, int Links)
+{
+    /// <summary>"3 links between Laptops and Monitors in Windows 11 Refresh", "1 link within Laptops in …".</summary>
+    public string Describe()
+    {
+        var links = Links == 1 ? "1 link" : string.Create(CultureInfo.InvariantCulture, $"{Links:N0} links");
+        return string.Equals(SourceInventory, TargetInventory, StringComparison.Ordinal)
+            ? $"{links} within {SourceInventory} in {Rollout}"
+            : $"{links} between {SourceInventory} and {TargetInventory} in {Rollout}";
+    }
+}
+
+/// <summary>A link of a type, as the confirmation names it: its two clients, each with its inventory, in its rollout.</summary>
+public sealed record LinkOfType(string RolloutIdentifier, int SourceClientId, string SourceClient, string SourceInventory,
+    int TargetClientId, string TargetClient, string TargetInventory);
+
+/// <summary>
+/// The links that use a link type: their count, grouped by the inventories they join, and the first of them by
+/// client. A type in use is not deleted (decision 0082).
+/// </summary>
+public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between, IReadOnlyList<LinkOfType> First)
+{
+    public static readonly LinkTypeUse None = new(0, [], []);
+
+    public bool InUse => Links > 0;
+
+    /// <summary>The refusal: how many links, between which inventories, and what to do.</summary>
+    public string Refusal(ClientLinkType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var count = Links == 1 ? "1 link uses" : string.Create(CultureInfo.InvariantCulture, $"{Links:N0} links use");
+        return $"The link type \"{type.OutwardName}\" cannot be deleted: {count} it ({string.Join("; ", Between.Select(b => b.Describe()))}). " +
+               "Remove those links on the clients' pages first, or rename the link type instead.";
+    }
+}
+
 /// <summary>
 /// Client link types (administrators only). The outward name is unique ignoring case. Shared fields belong to advanced
 /// types only. Whether a type is advanced cannot change once links of it exist: a client has at most one advanced link,
-/// which existing plain links could break. Creating a type and each change of one are audit events.
+/// which existing plain links could break. A type no link uses is deleted; one in use is refused, naming its links by
+/// inventory (decision 0082). Creating, changing and deleting a type are audit events.
 /// </summary>
 public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
 {
     public Task<ClientLinkType?> FindAsync(int id, CancellationToken cancellationToken) =>
         db.ClientLinkTypes.Include(t => t.SharedFields).SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+
+    /// <summary>The most links <see cref="UseAsync"/> names one by one; the rest are counted by inventory.</summary>
+    public const int MaxLinksNamed = 20;
+
+    /// <summary>The links of the type: counted by rollout and the two inventories they join, and the first ones named.</summary>
+    public async Task<LinkTypeUse> UseAsync(int typeId, CancellationToken cancellationToken)
+    {
+        var links = from l in db.ClientLinks
+            where l.ClientLinkTypeId == typeId
+            join source in db.Clients on l.SourceClientId equals source.Id
+            join target in db.Clients on l.TargetClientId equals target.Id
+            select new { l.Id, source.RolloutId, SourceId = source.Id, Source = source.Name, SourceInventory = source.InventoryId,
+                TargetId = target.Id, Target = target.Name, TargetInventory = target.InventoryId };
+        var groups = await links.GroupBy(l => new { l.RolloutId, l.SourceInventory, l.TargetInventory })
+            .Select(g => new { g.Key.RolloutId, g.Key.SourceInventory, g.Key.TargetInventory, Links = g.Count() })
+            .ToListAsync(cancellationToken);
+        if (groups.Count == 0)
+        {
+            return LinkTypeUse.None;
+        }
+
+        var first = await links.OrderBy(l => l.Id).Take(MaxLinksNamed).ToListAsync(cancellationToken);
+        var inventoryIds = groups.SelectMany(g => new[] { g.SourceInventory, g.TargetInventory }).Distinct().ToList();
+        var rolloutIds = groups.Select(g => g.RolloutId).Distinct().ToList();
+        var inventories = await db.Inventories.Where(i => inventoryIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
+        var rollouts = await db.Rollouts.Where(r => rolloutIds.Contains(r.Id))
+            .ToDictionaryAsync(r => r.Id, r => new { r.Name, r.Identifier }, cancellationToken);
+        string Inventory(int id) => inventories.GetValueOrDefault(id, $"inventory {id}");
+        string Identifier(int id) => rollouts.TryGetValue(id, out var r) ? r.Identifier : "";
+        var between = groups
+            .Select(g => new LinksBetween(rollouts.TryGetValue(g.RolloutId, out var r) ? r.Name : $"rollout {g.RolloutId}",
+                Identifier(g.RolloutId), Inventory(g.SourceInventory), Inventory(g.TargetInventory), g.Links))
+            .OrderByDescending(b => b.Links).ThenBy(b => b.Rollout, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(b => b.SourceInventory, StringComparer.OrdinalIgnoreCase).ThenBy(b => b.TargetInventory, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        return new LinkTypeUse(groups.Sum(g => g.Links), between,
+            [.. first.Select(l => new LinkOfType(Identifier(l.RolloutId), l.SourceId, l.Source, Inventory(l.SourceInventory), l.TargetId,
+                l.Target, Inventory(l.TargetInventory)))]);
+    }
+
+    /// <summary>
+    /// Deletes a link type no link uses, with its shared fields; refused (a conflict) while links use it, naming how many
+    /// and between which inventories, also when a link of it was made meanwhile. An audit event.
+    /// </summary>
+    public async Task<Result> DeleteAsync(ClaimsPrincipal actor, int typeId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var type = await FindAsync(typeId, cancellationToken);
+        if (type is null)
+        {
+            return Problem.NotFound($"Link type {typeId} does not exist.");
+        }
+
+        var use = await UseAsync(typeId, cancellationToken);
+        if (use.InUse)
+        {
+            return Problem.Conflict(use.Refusal(type));
+        }
+
+        var sharedIds = type.SharedFields.Select(f => f.CustomFieldId).ToList();
+        var shared = await db.CustomFields.AsNoTracking().Where(f => sharedIds.Contains(f.Id)).OrderBy(f => f.Name)
+            .Select(f => f.Name).ToListAsync(cancellationToken);
+        db.ClientLinkTypes.Remove(type);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        {
+            // A link of the type was made meanwhile: its key refuses the delete.
+            db.ChangeTracker.Clear();
+            await transaction.RollbackAsync(CancellationToken.None);
+            var now = await UseAsync(typeId, cancellationToken);
+            return Problem.Conflict(now.InUse
+                ? now.Refusal(type)
+                : $"The link type \"{type.OutwardName}\" could not be deleted: clients were being linked by it. Open it again and retry.");
+        }
+
+        audit.LinkTypeDeleted(actor.UserId(), type.Id, type.OutwardName, type.InwardName, type.IsAdvanced, shared);
+        return Result.Success;
+    }
 
     public async Task<Result<ClientLinkType>> CreateAsync(ClaimsPrincipal actor, LinkTypeForm form, CancellationToken cancellationToken)
     {

@@ -76,6 +76,48 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
         return await PageAsync(type, form, cancellationToken);
     }
 
+    /// <summary>
+    /// Asks before deleting a link type: one no link uses is deleted; for one in use the page says how many links, between
+    /// which inventories, names the first of them, and offers no Delete (decision 0082).
+    /// </summary>
+    [HttpGet("{id:int}/delete")]
+    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
+    {
+        var type = await settings.FindAsync(id, cancellationToken);
+        return type is null
+            ? NotFound()
+            : View(Views + "Delete.cshtml", new LinkTypeDeletion(type, await settings.UseAsync(id, cancellationToken)));
+    }
+
+    [HttpPost("{id:int}/delete")]
+    [ActionName(nameof(Delete))]
+    public async Task<IActionResult> DeleteConfirmed(int id, CancellationToken cancellationToken)
+    {
+        var type = await settings.FindAsync(id, cancellationToken);
+        if (type is null)
+        {
+            return NotFound();
+        }
+
+        var (outward, inward) = (type.OutwardName, type.InwardName);
+        var result = await settings.DeleteAsync(User, id, cancellationToken);
+        if (result.Problem?.Kind == ProblemKind.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (Refused(result, out _))
+        {
+            var again = await settings.FindAsync(id, cancellationToken);
+            return again is null
+                ? NotFound()
+                : View(Views + "Delete.cshtml", new LinkTypeDeletion(again, await settings.UseAsync(id, cancellationToken)));
+        }
+
+        Confirm($"The link type {outward} / {inward} was deleted.");
+        return RedirectToAction(nameof(Index));
+    }
+
     private async Task<IActionResult> PageAsync(ClientLinkType? type, LinkTypeForm form, CancellationToken cancellationToken)
     {
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken);
