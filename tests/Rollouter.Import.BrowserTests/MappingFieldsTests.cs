@@ -117,6 +117,52 @@ public sealed class MappingFieldsTests(WizardFixture fixture, ITestOutputHelper 
         await Expect(FieldBox("C")).ToBeHiddenAsync();
     }
 
+    /// <summary>
+    /// "Columns not imported" is where a user maps the columns left one after the other: choosing "Another custom
+    /// field…" there keeps the row, with its box, until a field is typed, as an empty box imports nothing.
+    /// </summary>
+    [Fact]
+    public async Task AmongTheColumnsNotImported_AnotherCustomField_KeepsTheRowAndItsBox_UntilAFieldIsTyped()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var (rollout, warranty) = await WideInventoryAsync(tag);
+        await StartAsync("/rollouts");
+        await SignInAsync("manager@demo.test");
+        await UploadAsync(rollout, "Wide", "wide-left.csv", WideFile(tag));
+        var importId = int.Parse(Regex.Match(Page.Url, @"/imports/(\d+)$").Groups[1].Value, CultureInfo.InvariantCulture);
+
+        await ShowColumns.SelectOptionAsync(new SelectOptionValue { Label = "Columns not imported" });
+        await Expect(ShownCount).ToHaveTextAsync($"{Columns - 2} of {Columns} columns shown");
+        await Target("C").SelectOptionAsync(new SelectOptionValue { Label = "Another custom field…" });
+
+        // Nothing typed yet: the column imports nothing, so it stays among those not imported, its box ready.
+        await Expect(ColumnRow("C")).ToBeVisibleAsync();
+        await Expect(FieldBox("C")).ToBeVisibleAsync();
+        await Expect(ShownCount).ToHaveTextAsync($"{Columns - 2} of {Columns} columns shown");
+        await Step("another-field-chosen");
+        await FieldBox("C").PressSequentiallyAsync(warranty);
+        // The row stays while the user types; the next choice of the filter counts it as imported.
+        await Expect(ColumnRow("C")).ToBeVisibleAsync();
+        await ShowColumns.SelectOptionAsync(new SelectOptionValue { Label = "Columns imported" });
+        await Expect(ShownCount).ToHaveTextAsync($"3 of {Columns} columns shown");
+        await Expect(ColumnRow("C")).ToBeVisibleAsync();
+
+        // "Another custom field…" with an empty box is "Do not import" for the server: not among the columns imported.
+        await ShowColumns.SelectOptionAsync(new SelectOptionValue { Label = "All columns" });
+        await Target("D").SelectOptionAsync(new SelectOptionValue { Label = "Another custom field…" });
+        await Expect(FieldBox("D")).ToBeVisibleAsync();
+        await ShowColumns.SelectOptionAsync(new SelectOptionValue { Label = "Columns imported" });
+        await Expect(ShownCount).ToHaveTextAsync($"3 of {Columns} columns shown");
+        await Expect(ColumnRow("D")).ToBeHiddenAsync();
+        await Step("empty-box-not-imported");
+
+        await SaveMappingAsync();
+        using var api = await AppApi.SignInAsync(Fixture.App, "manager@demo.test");
+        var columns = (await api.ImportAsync(importId))["mapping"]!["columns"]!.AsArray();
+        Assert.Equal(warranty, columns.Single(c => c!["letter"]!.GetValue<string>() == "C")!["target"]!.GetValue<string>());
+        Assert.DoesNotContain(columns, c => c!["letter"]!.GetValue<string>() == "D" && !string.IsNullOrEmpty(c["target"]?.GetValue<string>()));
+    }
+
     [Fact]
     public async Task TheColumnFilter_FindsColumnsByHeader_AndShowsThoseImportedOrNot_WithoutLosingAHiddenChoice()
     {

@@ -52,22 +52,27 @@
     }
 
     // Lookup only for Assignee and Client User, "create option" for selections, separator for multi-selections; the box
-    // of "Another custom field…" only when that is chosen.
+    // of "Another custom field…" only when that is chosen. A column is imported when it has a field: "Another custom
+    // field…" with an empty box is "Do not import" for the server, so the filter counts it among the columns not imported
+    // (and does not hide the row, with its box, when it is chosen there).
     function update(select) {
         var option = select.options[select.selectedIndex];
         var kind = option ? option.dataset.kind : 'none';
+        var mapped = !!option && option.value !== '';
         var row = select.closest('tr');
         var fieldBox = row.querySelector('.mapping-field');
         if (fieldBox) {
             fieldBox.hidden = kind !== 'other';
             if (kind === 'other') {
-                kind = kindOfField(fieldBox.querySelector('input').value);
+                var typed = fieldBox.querySelector('input').value;
+                mapped = typed.trim() !== '';
+                kind = kindOfField(typed);
             }
         }
         row.querySelector('.mapping-user').hidden = kind !== 'user';
         row.querySelector('.mapping-select').hidden = kind !== 'select' && kind !== 'multi';
         row.querySelector('.mapping-multi').hidden = kind !== 'multi';
-        row.dataset.mapped = option && option.value !== '' ? 'true' : 'false';
+        row.dataset.mapped = mapped ? 'true' : 'false';
     }
 
     document.querySelectorAll('.mapping-target').forEach(function (select) {
