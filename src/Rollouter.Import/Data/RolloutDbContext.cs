@@ -40,6 +40,9 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
     public DbSet<ImportCellCorrection> ImportCellCorrections => Set<ImportCellCorrection>();
     public DbSet<ImportValueReplacement> ImportValueReplacements => Set<ImportValueReplacement>();
 
+    /// <summary>The earlier runs of imports approved again (the latest run is on the import).</summary>
+    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+
     public DatabaseProvider Provider => DatabaseProviders.FromProviderName(Database.ProviderName);
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -75,6 +78,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
         builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());
         builder.ApplyConfiguration(new ImportValueReplacementConfiguration(provider));
+        builder.ApplyConfiguration(new ImportRunConfiguration());
     }
 
     /// <summary>

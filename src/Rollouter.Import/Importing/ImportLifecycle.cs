@@ -782,34 +782,58 @@ public sealed class ImportLifecycle(
             }
         }
 
-        if (seen is not null)
+        // The import's last run (a Failed one approved again) is kept as an earlier run, as it was read: the UPDATE then
+        // also requires the import unchanged since, so the run kept is the one the approval replaces (decision 0083).
+        var lastRun = compared.ApprovedAt is not null && ImportStatusRules.CanApprove(compared.Status) ? compared : null;
+        if (seen is not null || lastRun is not null)
         {
             var unchanged = compared.ConcurrencyStamp;
             approving = approving.Where(i => i.ConcurrencyStamp == unchanged);
         }
 
-        var won = await approving
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(i => i.Status, ImportStatusRules.AfterApproval)
-                .SetProperty(i => i.ApprovedById, userId)
-                .SetProperty(i => i.ApprovedAt, now)
-                // Kept for good: an import that has run is never discarded (decision 0062).
-                .SetProperty(i => i.FirstApprovedAt, i => i.FirstApprovedAt ?? now)
-                .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
-                .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
-                .SetProperty(i => i.Attempt, 0)
-                // The run about to start has this long to take over; after that any instance runs the import.
-                .SetProperty(i => i.LeaseExpiresAt, now + RunLease)
-                // A new attempt: what an earlier, failed run found no longer describes it.
-                .SetProperty(i => i.FailureMessage, (string?)null)
-                .SetProperty(i => i.FailedRowCount, 0)
-                .SetProperty(i => i.RowsChecked, 0)
-                .SetProperty(i => i.RowsWritten, 0)
-                .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
-        // The UPDATE went past the change tracker: a copy tracked by an earlier step of this unit of work is stale now.
-        foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
+        var transaction = lastRun is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        int won;
+        try
         {
-            stale.State = EntityState.Detached;
+            won = await approving
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, ImportStatusRules.AfterApproval)
+                    .SetProperty(i => i.ApprovedById, userId)
+                    .SetProperty(i => i.ApprovedAt, now)
+                    // Kept for good: an import that has run is never discarded (decision 0062).
+                    .SetProperty(i => i.FirstApprovedAt, i => i.FirstApprovedAt ?? now)
+                    .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
+                    .SetProperty(i => i.FinishedAt, (DateTimeOffset?)null)
+                    .SetProperty(i => i.Attempt, 0)
+                    // The run about to start has this long to take over; after that any instance runs the import.
+                    .SetProperty(i => i.LeaseExpiresAt, now + RunLease)
+                    // A new attempt: what an earlier, failed run found no longer describes it.
+                    .SetProperty(i => i.FailureMessage, (string?)null)
+                    .SetProperty(i => i.FailedRowCount, 0)
+                    .SetProperty(i => i.RowsChecked, 0)
+                    .SetProperty(i => i.RowsWritten, 0)
+                    .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
+            // The UPDATE went past the change tracker: a copy tracked by an earlier step of this unit of work is stale now.
+            foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
+            {
+                stale.State = EntityState.Detached;
+            }
+
+            if (won > 0 && lastRun is not null && transaction is not null)
+            {
+                // The UPDATE holds the import's row until the commit: no other step records a run of it meanwhile.
+                var run = await KeepRunAsync(lastRun, lastRun.Status, lastRun.RowCount, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                db.Entry(run).State = EntityState.Detached;
+            }
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
         }
 
         var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
@@ -1019,7 +1043,8 @@ public sealed class ImportLifecycle(
         // What this step changed and could not save is forgotten: the import is read as it is now.
         foreach (var entry in db.ChangeTracker.Entries().Where(e => (e.Entity is ClientImport { } i && i.Id == importId)
                      || (e.Entity is ImportCellCorrection { } c && c.ImportId == importId)
-                     || (e.Entity is ImportValueReplacement { } r && r.ImportId == importId)).ToList())
+                     || (e.Entity is ImportValueReplacement { } r && r.ImportId == importId)
+                     || (e.Entity is ImportRun { } run && run.ImportId == importId)).ToList())
         {
             entry.State = EntityState.Detached;
         }
@@ -1085,8 +1110,21 @@ public sealed class ImportLifecycle(
             return await SaveAsync(import, validation, cancellationToken);
         }
 
-        ForgetLastRun(import);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The run it forgets is kept as an earlier run (decision 0083), recorded once: the claim holds the import's row
+        // (and refuses one changed since it was read, as the save would).
+        if (import.ApprovedAt is not null)
+        {
+            if (!await ClaimAsync(import, cancellationToken))
+            {
+                return ChangedMeanwhile(import.Id);
+            }
+
+            // As the run left it: the file settings just changed may have counted the rows anew.
+            await KeepRunAsync(import, before, db.Entry(import).Property(i => i.RowCount).OriginalValue, cancellationToken);
+        }
+
+        ForgetLastRun(import);
         await db.ImportRowErrors.Where(e => e.ImportId == import.Id).ExecuteDeleteAsync(cancellationToken);
         var saved = await SaveAsync(import, validation, cancellationToken);
         if (saved.Succeeded)
@@ -1095,6 +1133,18 @@ public sealed class ImportLifecycle(
         }
 
         return saved;
+    }
+
+    /// <summary>
+    /// Adds the last run <paramref name="import"/> carries to its earlier runs (saved with the step's changes), numbered
+    /// after those kept. Called inside the transaction that holds the import's row and replaces that run.
+    /// </summary>
+    private async Task<ImportRun> KeepRunAsync(ClientImport import, ImportStatus outcome, int? rowCount, CancellationToken cancellationToken)
+    {
+        var kept = await db.ImportRuns.Where(r => r.ImportId == import.Id).MaxAsync(r => (int?)r.Number, cancellationToken) ?? 0;
+        var run = ImportRun.Of(import, kept + 1, outcome, rowCount);
+        db.ImportRuns.Add(run);
+        return run;
     }
 
     /// <summary>What a run leaves on an import, as before its approval (the fields <see cref="ApproveAsync"/> resets, and the approver).</summary>
@@ -1206,6 +1256,7 @@ public sealed class ImportLifecycle(
         ArgumentNullException.ThrowIfNull(db);
         var ids = imports.Select(i => i.Id);
         await db.ImportRowErrors.Where(e => ids.Contains(e.ImportId)).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportRuns.Where(r => ids.Contains(r.ImportId)).ExecuteDeleteAsync(cancellationToken);
         await db.ImportFileChunks.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
         await db.ImportCellCorrections.Where(c => ids.Contains(c.ImportId)).ExecuteDeleteAsync(cancellationToken);
         await db.ImportValueReplacements.Where(r => ids.Contains(r.ImportId)).ExecuteDeleteAsync(cancellationToken);

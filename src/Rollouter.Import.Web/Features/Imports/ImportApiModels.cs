@@ -83,7 +83,8 @@ public sealed record ImportDto(
     string? MappingStamp = null,
     UserRefDto? CreatedBy = null,
     UserRefDto? ApprovedBy = null,
-    SkippedDto? Skipped = null);
+    SkippedDto? Skipped = null,
+    IReadOnlyList<ImportRunDto>? Runs = null);
 
 /// <summary>
 /// The rows a Completed run skipped, their values all in columns not imported: <c>count</c>, the first
@@ -105,6 +106,16 @@ public sealed record SkippedDto(int Count, IReadOnlyList<int> Rows, string? Mess
         return new SkippedDto(count, rows, SkippedRows.Sentence(count, rows));
     }
 }
+
+/// <summary>
+/// One run of an import (the import's <c>runs</c>, newest first): its number (1 for the first approval), who approved it
+/// and when, when it started and finished, its <c>outcome</c> (InProgress while it runs, then Completed or Failed;
+/// Completed also once the import is reverted), the file's rows it read, its counts, its failure message and how many
+/// times it was started. <c>latest</c> marks the run the import's own status, counts and failed rows are of; the failed
+/// rows of the others are not kept (decision 0083).
+/// </summary>
+public sealed record ImportRunDto(int Number, bool Latest, UserRefDto? ApprovedBy, DateTimeOffset? ApprovedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt, ImportStatus Outcome, int? RowCount, CountsDto Counts, string? FailureMessage, int Attempts);
 
 /// <summary>
 /// The import's revert: <c>running</c> from the request until the job ends (the status stays Completed), with the

@@ -322,6 +322,15 @@ public sealed class ImportPage
     /// <summary>The imports of the same inventory made after this one.</summary>
     public IReadOnlyList<LaterImport> LaterImports { get; init; } = [];
 
+    /// <summary>The import's runs, newest first: the latest (the one this page's status, counts and failed rows are of) and the earlier ones.</summary>
+    public IReadOnlyList<ImportRunEntry> Runs { get; init; } = [];
+
+    /// <summary>The runs before the latest, newest first ("Earlier runs"): every run when the import was not approved since its last.</summary>
+    public IReadOnlyList<ImportRunEntry> EarlierRuns => [.. Runs.Where(r => !r.Latest)];
+
+    /// <summary>The run the import carries now, if it was approved since its last run was kept.</summary>
+    public ImportRunEntry? LatestRun => Runs.FirstOrDefault(r => r.Latest);
+
     /// <summary>Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review.</summary>
     public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status);
 

@@ -506,7 +506,10 @@ public sealed class ImportsApiController(
             import.FailureMessage, import.CreatedAt, import.ApprovedAt, import.StartedAt, import.FinishedAt, import.Attempt,
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
             await RevertAsync(import, Named(import.RevertedById), cancellationToken), ImportStamps.FileOf(import),
-            ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById), SkippedDto.Of(import));
+            ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById), SkippedDto.Of(import),
+            [.. (await ImportRunHistory.ReadAsync(Db, import, cancellationToken)).Select(r => new ImportRunDto(r.Number, r.Latest,
+                r.ApprovedBy is { } by ? new UserRefDto(by.Id, by.DisplayName, by.Email) : null, r.ApprovedAt, r.StartedAt, r.FinishedAt,
+                r.Outcome, r.RowCount, new CountsDto(r.Created, r.Updated, r.FailedRows), r.FailureMessage, r.Attempts))]);
     }
 
     private async Task<RevertDto?> RevertAsync(ClientImport import, UserRefDto? revertedBy, CancellationToken cancellationToken)

@@ -272,6 +272,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             FailingValues = failingValues,
             Proposal = proposal,
             LaterImports = later,
+            Runs = await ImportRunHistory.ReadAsync(db, import, cancellationToken),
             RevertConflicts = revertConflicts ?? [],
             RevertRestoredCount = restored,
         };

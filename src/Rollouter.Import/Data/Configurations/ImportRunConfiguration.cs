@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Rollouter.Import.Data.Entities;
+
+namespace Rollouter.Import.Data.Configurations;
+
+internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRun>
+{
+    public void Configure(EntityTypeBuilder<ImportRun> builder)
+    {
+        builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.FailureMessage).HasMaxLength(4000);
+        builder.HasOne(r => r.Import).WithMany().HasForeignKey(r => r.ImportId);
+        builder.HasOne(r => r.ApprovedBy).WithMany().HasForeignKey(r => r.ApprovedById).OnDelete(DeleteBehavior.Restrict);
+        // An import's runs, by number: one run per number (two approvals cannot both record one).
+        builder.HasIndex(r => new { r.ImportId, r.Number }).IsUnique();
+    }
+}
