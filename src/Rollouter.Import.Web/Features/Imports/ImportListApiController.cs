@@ -32,15 +32,16 @@ public sealed class ImportListApiController(RolloutDbContext db, RolloutAccess a
     /// The rollout's imports, newest first, <paramref name="pageSize"/> (1–1,000; 50 unless given) a page by keyset:
     /// <c>next</c> of an answer is the <c>after</c> of the next page. <paramref name="status"/> keeps the imports of one
     /// status (Incomplete, WaitingForApproval, InProgress, Failed, Completed, Reverted), <paramref name="fileName"/> those
-    /// of one file name, as the upload kept it (without folders).
+    /// of one file name, as the upload kept it (without folders), <paramref name="inventoryId"/> those of one inventory
+    /// (an import's later imports: the ids above it).
     /// </summary>
     [HttpGet("rollouts/{id:int}/imports")]
     [ProducesResponseType<PageDto<ImportSummaryDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Imports(int id, string? status = null, string? fileName = null, string? after = null,
-        int pageSize = 50, CancellationToken cancellationToken = default)
+    public async Task<IActionResult> Imports(int id, string? status = null, string? fileName = null, int? inventoryId = null,
+        string? after = null, int pageSize = 50, CancellationToken cancellationToken = default)
     {
         var rollout = await Access.RolloutAsync(User, id, RolloutRequirement.ImportReader, cancellationToken);
         if (rollout.Failed)
@@ -66,6 +67,11 @@ public sealed class ImportListApiController(RolloutDbContext db, RolloutAccess a
             // As the upload keeps it: "C:\Users\bob\inv.csv" finds inv.csv.
             var kept = ImportLifecycle.KeptFileName(fileName);
             imports = imports.Where(i => i.FileName == kept);
+        }
+
+        if (inventoryId is { } inventory)
+        {
+            imports = imports.Where(i => i.InventoryId == inventory);
         }
 
         int? before = null;

@@ -31,9 +31,14 @@ public sealed record ImportListItem(
 }
 
 /// <summary>A page of the rollout's imports, newest first.</summary>
-public sealed record ImportList(Rollout Rollout, KeysetPage<ImportListItem> Page, string? Message = null)
+public sealed record ImportList(Rollout Rollout, KeysetPage<ImportListItem> Page, string? Message = null,
+    ImportListInventory? Inventory = null, string? Error = null)
 {
     public const int PageSize = 50;
+
+    /// <summary>The list's address with its filter: the pager's base.</summary>
+    public string Path => $"/rollouts/{Rollout.Identifier}/imports" + (Inventory is { } only
+        ? "?inventory=" + only.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
 
     public IReadOnlyList<ImportListItem> Imports => Page.Items;
 }
@@ -61,7 +66,7 @@ public sealed record ReviewListItem(
 /// rollouts the filter offers (<see cref="Rollouts"/>) and the reason a filter was refused (<see cref="Error"/>).
 /// </summary>
 public sealed record ReviewList(KeysetPage<ReviewListItem> Page, IReadOnlyList<(string Identifier, string Name)> Rollouts,
-    string? Rollout = null, ImportStatus? Status = null, string? Error = null)
+    string? Rollout = null, ImportStatus? Status = null, string? Error = null, ImportListInventory? Inventory = null)
 {
     /// <summary>The list's address with its filters: the pager's base, and what a bookmark keeps.</summary>
     public string Path
@@ -77,6 +82,11 @@ public sealed record ReviewList(KeysetPage<ReviewListItem> Page, IReadOnlyList<(
             if (Status is { } status)
             {
                 query.Add("status=" + status);
+            }
+
+            if (Inventory is { } inventory)
+            {
+                query.Add("inventory=" + inventory.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             return query.Count == 0 ? "/reviews" : "/reviews?" + string.Join("&", query);
@@ -110,8 +120,11 @@ public sealed record CellEditorView(ImportPage Page, int Row, string? Column, st
     public string EditorId => (MessageId.EndsWith("-message", StringComparison.Ordinal) ? MessageId[..^"-message".Length] : MessageId) + "-correction";
 }
 
-/// <summary>A later import of the same inventory, linked from a failed import's page.</summary>
+/// <summary>A later import of the same inventory, linked from a failed import's page; or the earlier one, linked from every import's page.</summary>
 public sealed record LaterImport(int Id, ImportStatus Status, string FileName, DateTimeOffset CreatedAt);
+
+/// <summary>The inventory an imports list is filtered by.</summary>
+public sealed record ImportListInventory(int Id, string Name);
 
 /// <summary>A replacement shown before it is applied: how many cells it changes, the first rows.</summary>
 public sealed record ReplacementProposal(string Column, string? Field, string From, string To, int Cells, IReadOnlyList<int> Rows);
@@ -319,8 +332,28 @@ public sealed class ImportPage
     /// <summary>A replacement to confirm (after "Preview").</summary>
     public ReplacementProposal? Proposal { get; init; }
 
-    /// <summary>The imports of the same inventory made after this one.</summary>
+    /// <summary>The imports of the same inventory made after this one, the first <see cref="ImportsPageBuilder.MaxLaterImports"/>.</summary>
     public IReadOnlyList<LaterImport> LaterImports { get; init; } = [];
+
+    /// <summary>How many imports of the same inventory were made after this one (<see cref="LaterImports"/> lists the first of them).</summary>
+    public int LaterImportCount { get; init; }
+
+    /// <summary>The import of the same inventory made just before this one, if any.</summary>
+    public LaterImport? EarlierImport { get; init; }
+
+    /// <summary>
+    /// Every later import, listed: the wizard's imports list of the inventory from the page after this import (its
+    /// keyset <c>before=</c>), or the reviews of the inventory for a reviewer.
+    /// </summary>
+    public string LaterImportsListPath => Review
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"/reviews?rollout={Uri.EscapeDataString(Rollout.Identifier)}&inventory={Import.InventoryId}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"/rollouts/{Rollout.Identifier}/imports?inventory={Import.InventoryId}&before={Import.Id}");
+
+    /// <summary>The page of an import of this rollout, in the wizard or the review as this page is.</summary>
+    public string ImportPath(int id) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"/{(Review ? "reviews" : "rollouts")}/{Rollout.Identifier}/imports/{id}");
 
     /// <summary>The import's runs, newest first: the latest (the one this page's status, counts and failed rows are of) and the earlier ones.</summary>
     public IReadOnlyList<ImportRunEntry> Runs { get; init; } = [];

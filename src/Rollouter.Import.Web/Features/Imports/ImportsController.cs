@@ -36,17 +36,37 @@ public sealed class ImportsController(
     IOptions<AntiforgeryOptions> antiforgeryOptions,
     AuditLog audit) : Controller
 {
-    /// <summary>The rollout's imports, newest first, 50 a page by keyset on the id.</summary>
+    /// <summary>
+    /// The rollout's imports, newest first, 50 a page by keyset on the id; with <paramref name="inventory"/>, those of that
+    /// inventory only (an import page's "10 of 37 later imports" links here, <c>before=</c> the import: the page of the
+    /// imports after it). An inventory the rollout does not hold lists every import, saying so (404).
+    /// </summary>
     [HttpGet("")]
     [ReviewForKeyAccountManagers(List = true)]
-    public async Task<IActionResult> Index(string? after = null, string? before = null, bool last = false,
+    public async Task<IActionResult> Index(int? inventory = null, string? after = null, string? before = null, bool last = false,
         CancellationToken cancellationToken = default)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
+        var only = inventory is { } inventoryId
+            ? await db.Inventories.AsNoTracking().Where(i => i.Id == inventoryId && i.RolloutId == rollout.Id)
+                .Select(i => new ImportListInventory(i.Id, i.Name)).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        string? error = null;
+        if (inventory is not null && only is null)
+        {
+            error = string.Create(CultureInfo.InvariantCulture, $"There is no inventory {inventory} in {rollout.Name}: every import of the rollout is listed.");
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
         var page = await KeysetPage<ImportListItem>.ReadAsync(new ListPosition(after, before, last), ImportList.PageSize,
             i => i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
             {
                 var imports = db.Imports.Where(i => i.RolloutId == rollout.Id);
+                if (only is not null)
+                {
+                    imports = imports.Where(i => i.InventoryId == only.Id);
+                }
+
                 if (read.Cursor is not null)
                 {
                     if (!int.TryParse(read.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -64,7 +84,7 @@ public sealed class ImportsController(
                         i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
                     .ToListAsync(cancellationToken);
             });
-        return View(new ImportList(rollout, page, TempData["Message"] as string));
+        return View(new ImportList(rollout, page, TempData["Message"] as string, only, error));
     }
 
     /// <summary>Step 1: choose the inventory and the file.</summary>

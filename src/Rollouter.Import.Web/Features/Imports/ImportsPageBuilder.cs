@@ -26,7 +26,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
     private const int SampleCount = 3;
     private const int MaxCheckErrorsShown = 500;
     private const int MaxFailingValues = 20;
-    private const int MaxLaterImports = 10;
+    /// <summary>The later imports of the same inventory a failed import's page lists; it counts the others and links to them.</summary>
+    public const int MaxLaterImports = 10;
     private static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     /// <summary>The import of <paramref name="rollout"/> with its inventory and users, or null.</summary>
@@ -223,11 +224,26 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         var listedCorrections = correctionCounts.Cells == 0 ? new Dictionary<(int, string), CellCorrectionDto>()
             : await ImportCorrections.OfRowsAsync(db, import.Id, listedRows, cancellationToken);
 
-        var later = await db.Imports.AsNoTracking()
-            .Where(i => i.InventoryId == import.InventoryId && i.Id > import.Id)
-            .OrderBy(i => i.Id).Take(MaxLaterImports)
+        // The later imports of the inventory (a failed import's page lists the first ten and counts the others, only when
+        // there are more), and the one just before this import, which every import's page links back to.
+        var sameInventory = db.Imports.AsNoTracking().Where(i => i.InventoryId == import.InventoryId);
+        List<LaterImport> later = [];
+        var laterCount = 0;
+        if (import.Status == ImportStatus.Failed)
+        {
+            later = await sameInventory.Where(i => i.Id > import.Id)
+                .OrderBy(i => i.Id).Take(MaxLaterImports + 1)
+                .Select(i => new LaterImport(i.Id, i.Status, i.FileName, i.CreatedAt))
+                .ToListAsync(cancellationToken);
+            laterCount = later.Count > MaxLaterImports
+                ? await sameInventory.CountAsync(i => i.Id > import.Id, cancellationToken)
+                : later.Count;
+            later = [.. later.Take(MaxLaterImports)];
+        }
+
+        var earlierImport = await sameInventory.Where(i => i.Id < import.Id).OrderByDescending(i => i.Id)
             .Select(i => new LaterImport(i.Id, i.Status, i.FileName, i.CreatedAt))
-            .ToListAsync(cancellationToken);
+            .FirstOrDefaultAsync(cancellationToken);
 
         var restored = import.Status == ImportStatus.Reverted ? await RevertRestoredAsync(db, import.Id, cancellationToken) : 0;
 
@@ -272,6 +288,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             FailingValues = failingValues,
             Proposal = proposal,
             LaterImports = later,
+            LaterImportCount = laterCount,
+            EarlierImport = earlierImport,
             Runs = await ImportRunHistory.ReadAsync(db, import, cancellationToken),
             RevertConflicts = revertConflicts ?? [],
             RevertRestoredCount = restored,

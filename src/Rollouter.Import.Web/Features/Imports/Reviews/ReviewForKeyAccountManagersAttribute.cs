@@ -20,7 +20,7 @@ public sealed class ReviewForKeyAccountManagersAttribute : Attribute, IAsyncActi
     /// <summary>What follows the import's address on both sides ("/file", "/error-report"); "" for the import's page.</summary>
     public string Suffix { get; init; } = "";
 
-    /// <summary>The rollout's imports (no import id): the reviews filtered by the rollout, its own paging dropped.</summary>
+    /// <summary>The rollout's imports (no import id): the reviews filtered by the rollout (and its inventory filter), its own paging dropped.</summary>
     public bool List { get; init; }
 
     public int Order => -1;
@@ -40,8 +40,12 @@ public sealed class ReviewForKeyAccountManagersAttribute : Attribute, IAsyncActi
             if (rollout.Succeeded)
             {
                 var escaped = Uri.EscapeDataString(rollout.Value.Identifier);
+                // The rollout's imports of one inventory (?inventory=7) are the reviews of that inventory.
+                var inventory = http.Request.Query["inventory"].ToString();
                 context.Result = new RedirectResult(List
-                    ? $"/reviews?rollout={escaped}"
+                    ? $"/reviews?rollout={escaped}" + (int.TryParse(inventory, System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out var inventoryId)
+                        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"&inventory={inventoryId}") : "")
                     : $"/reviews/{escaped}/imports/{context.RouteData.Values["id"]}{Suffix}{http.Request.QueryString}");
                 return;
             }

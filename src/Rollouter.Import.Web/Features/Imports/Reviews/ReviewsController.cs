@@ -30,7 +30,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     /// manager who may not review, sent the reviews of a rollout they manage (<c>?rollout=RB</c>), is sent to its imports.
     /// </summary>
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? rollout = null, string? status = null, string? after = null,
+    public async Task<IActionResult> Index(string? rollout = null, string? status = null, int? inventory = null, string? after = null,
         string? before = null, bool last = false, CancellationToken cancellationToken = default)
     {
         if (!await access.AllowsAsync(User, RolloutRequirement.Reviewer))
@@ -80,6 +80,19 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         }
 
         var visible = visibleRollouts.Select(r => r.Id);
+        // One inventory's imports (a failed import's review links them when it has more later imports than it lists): of a
+        // rollout the user may see, else 404, as a rollout.
+        ImportListInventory? onlyInventory = null;
+        if (inventory is { } inventoryId)
+        {
+            onlyInventory = await db.Inventories.AsNoTracking().Where(i => i.Id == inventoryId && visible.Contains(i.RolloutId))
+                .Select(i => new ImportListInventory(i.Id, i.Name)).SingleOrDefaultAsync(cancellationToken);
+            if (onlyInventory is null)
+            {
+                return NotFound();
+            }
+        }
+
         var page = await KeysetPage<ReviewListItem>.ReadAsync(new ListPosition(after, before, last), ReviewList.PageSize,
             i => string.Create(CultureInfo.InvariantCulture,
                 $"{(i.Status == ImportStatus.Failed ? "0" : "1")}.{(i.LastActivityAt ?? i.CreatedAt).UtcTicks}.{i.Id}"), async (read, count) =>
@@ -127,6 +140,11 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
                         imports = imports.Where(i => i.RolloutId == onlyRollout);
                     }
 
+                    if (onlyInventory is not null)
+                    {
+                        imports = imports.Where(i => i.InventoryId == onlyInventory.Id);
+                    }
+
                     imports = only is { } one ? imports.Where(i => i.Status == one)
                         : failed ? imports.Where(i => i.Status == ImportStatus.Failed) : imports.Where(i => i.Status != ImportStatus.Failed);
                     if (fromCursor)
@@ -152,7 +170,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
                 return items;
             });
-        return View(new ReviewList(page, [.. rollouts.Select(r => (r.Identifier, r.Name))], rollout, only, error));
+        return View(new ReviewList(page, [.. rollouts.Select(r => (r.Identifier, r.Name))], rollout, only, error, onlyInventory));
     }
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
