@@ -70,6 +70,7 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
         var userId = await db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync();
         var fieldId = await db.CustomFields.OrderBy(f => f.Id).Select(f => f.Id).FirstAsync();
         var workflowId = await db.Workflows.OrderBy(w => w.Id).Select(w => w.Id).FirstAsync();
+        var linkTypeId = await db.ClientLinkTypes.OrderBy(t => t.Id).Select(t => t.Id).FirstOrDefaultAsync();
         return new Dictionary<string, string>
         {
             ["rollouts"] = Id(rolloutId),
@@ -80,6 +81,7 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
             ["custom-fields"] = Id(fieldId),
             ["workflows"] = Id(workflowId),
             ["links"] = "1",
+            ["link-types"] = Id(linkTypeId),
         };
     }
 
