@@ -116,6 +116,46 @@ public sealed class TokenRefusalTests(RolloutWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ChangingTheEmail_EndsTheSessionsAndTokens_SayingWhy_AndTheUserSignsInWithTheNewAddress()
+    {
+        // QA (onboarding): the email changed without a new security stamp, so a link sent to the old address still
+        // opened the account; the user's sessions and tokens now end as after a new password.
+        var (id, email) = await NewUserAsync("Mail");
+        var script = await ApiTestClient.LoginAsync(factory, email, Password);
+        var session = await factory.SignInAsync(email, Password);
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var newEmail = $"mail.{Guid.NewGuid():N}@example.test";
+
+        var saved = await admin.PutAsJsonAsync($"/api/users/{id}", new { email = newEmail });
+
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var notice = (await ApiTestClient.ReadAsync(saved))["notice"]!.GetValue<string>();
+        Assert.Contains($"The email address changed from {email} to {newEmail}. Links made before this change no longer work", notice,
+            StringComparison.Ordinal);
+        var (detail, _) = await RefusedAsync(script);
+        Assert.StartsWith("The user's email address was changed since this token was issued", detail, StringComparison.Ordinal);
+        var signedOut = await session.GetAsync("/rollouts");
+        Assert.Equal(HttpStatusCode.Redirect, signedOut.StatusCode);
+        Assert.StartsWith("/account/login", signedOut.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await (await ApiTestClient.LoginAsync(factory, newEmail, Password)).GetAsync("/api/rollouts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ADemotionSavedWithANewEmail_StillNamesTheRoleChange()
+    {
+        var (id, email) = await NewUserAsync("Both");
+        var script = await ApiTestClient.LoginAsync(factory, email, Password);
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}",
+            new { role = "Technician", email = $"both.{Guid.NewGuid():N}@example.test" })).StatusCode);
+
+        var (detail, _) = await RefusedAsync(script);
+        Assert.StartsWith("The user's role changed since this token was issued (from RolloutManager to Technician)", detail,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMalformedToken_SaysSo_AndNoTokenStillSaysToSignIn()
     {
         var (malformed, challenge) = await RefusedAsync(WithToken("not-a-token"));

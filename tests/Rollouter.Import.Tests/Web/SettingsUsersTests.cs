@@ -244,6 +244,60 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Invitation_SentToAMistypedEmail_NoLongerOpensTheAccount_OnceTheEmailIsCorrected()
+    {
+        // QA (onboarding): the link made for "anna@exmaple.test" still said "Choose your password for anna@example.test"
+        // after the correction, and setting a password through it signed in as Anna.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var form = NewUser("Anna Typo", "U-7031");
+        form["Email"] = "anna.typo@exmaple.test";
+        var (_, created, _) = await admin.SubmitAsync("/settings/users/new", form);
+        var oldLink = new Uri(SettingsTestSupport.InvitationLink(created)).PathAndQuery;
+        var id = (await UserAsync("U-7031")).Id;
+        // Someone holding the link opens it before the correction, and sends the form after it.
+        var stranger = factory.CreateBrowser();
+        var oldForm = await stranger.PageAsync(oldLink);
+        Assert.Contains("anna.typo@exmaple.test", oldForm);
+
+        form["Email"] = "anna.typo@example.test";
+        var (_, saved, _) = await admin.SubmitAsync($"/settings/users/{id}", form);
+
+        Assert.Contains("Anna Typo was saved.", Text(saved, "settings-message"));
+        Assert.Equal("The email address changed from anna.typo@exmaple.test to anna.typo@example.test. Links made before this " +
+            "change no longer work: the invitation link sent to anna.typo@exmaple.test cannot be used. Send a new one to " +
+            "anna.typo@example.test. Create a new invitation link", Text(saved, "links-ended"));
+        Assert.Contains("This link is not valid", await factory.CreateBrowser().PageAsync(oldLink));
+        var fields = SettingsTestSupport.InvitationFields(oldLink);
+        fields["Password"] = fields["ConfirmPassword"] = StrongPassword;
+        var post = await stranger.PostAsync("/account/invitation", new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken",
+            HtmlPage.Parse(oldForm).FindForm("/account/invitation")!.AntiforgeryToken()))));
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Contains("This link is not valid", SettingsTestSupport.Text(await post.Content.ReadAsStringAsync()));
+        Assert.Null((await UserAsync("U-7031")).PasswordHash);
+
+        var (_, renewed) = await admin.ConfirmAsync(saved, $"/settings/users/{id}/invitation");
+        var newLink = new Uri(SettingsTestSupport.InvitationLink(renewed)).PathAndQuery;
+        Assert.Contains("anna.typo@example.test", await factory.CreateBrowser().PageAsync(newLink));
+    }
+
+    [Fact]
+    public async Task Edit_WithTheSameEmail_SaysNothingAboutLinks_AndTheLinkStillWorks()
+    {
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var form = NewUser("Otto Other", "U-7032");
+        var (_, created, _) = await admin.SubmitAsync("/settings/users/new", form);
+        var link = new Uri(SettingsTestSupport.InvitationLink(created)).PathAndQuery;
+        var id = (await UserAsync("U-7032")).Id;
+
+        form["DisplayName"] = "Otto Renamed";
+        var (_, saved, _) = await admin.SubmitAsync($"/settings/users/{id}", form);
+
+        Assert.Contains("Otto Renamed was saved.", Text(saved, "settings-message"));
+        Assert.Equal("", Text(saved, "links-ended"));
+        Assert.Contains("otto.other@example.test", await factory.CreateBrowser().PageAsync(link));
+    }
+
+    [Fact]
     public async Task Invitation_WithAForgedToken_IsNotValid()
     {
         var admin = await factory.SignInAsync("admin@demo.test");

@@ -9,13 +9,14 @@ namespace Rollouter.Import.Web.Features.Settings;
 public sealed record UserDto(
     int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
     IReadOnlyList<string> Rollouts,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? InvitationUrl = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Notice = null)
 {
     /// <summary>A user as a query gives it, naming only the rollouts among <paramref name="visibleRollouts"/> (ids).</summary>
     public static Expression<Func<User, UserDto>> Projection(List<int> visibleRollouts) =>
         u => new UserDto(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
             u.Rollouts.Where(m => visibleRollouts.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
-                .Select(m => m.Rollout.Identifier).ToList(), null);
+                .Select(m => m.Rollout.Identifier).ToList(), null, null);
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -185,6 +186,9 @@ public static class ApiTokenSetup
     /// every instance): a token is refused when the user was deactivated, their role or key account manager flag changed,
     /// or their security stamp changed since it was issued.
     /// </summary>
+    private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
+        !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(stamp), StringComparison.Ordinal);
+
     public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
         string dataFolder)
     {
@@ -214,7 +218,7 @@ public static class ApiTokenSetup
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
                     var user = await db.Users.AsNoTracking()
                         .Where(u => u.Id == userId)
-                        .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp })
+                        .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail })
                         .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
                     // The role and the key account manager flag are the token's rights: compared here, like the
                     // cookie check does, so that whichever page, call or instance changes them, old tokens end.
@@ -228,8 +232,13 @@ public static class ApiTokenSetup
                         : user.IsKeyAccountManager != principal.IsKeyAccountManager()
                         ? "The user's key account manager flag changed since this token was issued, so the token no longer " +
                           "works: sign in again (POST /api/auth/login) for a token with the new rights."
-                        : !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(user.SecurityStamp),
-                            StringComparison.Ordinal)
+                        : StampDiffers(principal, user.SecurityStamp)
+                          && !string.Equals(context.HttpContext.RequestServices.GetRequiredService<ILookupNormalizer>()
+                              .NormalizeEmail(principal.FindFirstValue(ClaimTypes.Name)), user.NormalizedEmail, StringComparison.Ordinal)
+                        ? "The user's email address was changed since this token was issued, so the token no longer works " +
+                          "(a changed email also ends the user's sign-ins and links): sign in again with the new address " +
+                          "(POST /api/auth/login)."
+                        : StampDiffers(principal, user.SecurityStamp)
                         ? "The user's password was changed, or their sign-ins were ended (a new password, an invitation or " +
                           "reset link, a deactivation), since this token was issued, so it no longer works: sign in again " +
                           "(POST /api/auth/login)."

@@ -51,6 +51,24 @@ public sealed class UserForm
 public sealed record CreatedUser(User User, string? InvitationToken);
 
 /// <summary>
+/// What a save of a user did beyond the values: <paramref name="EmailChanged"/> when the email address changed, which
+/// gave the user a new security stamp, so that every invitation or password reset link made before, and their sessions
+/// and API tokens, no longer work (docs/decisions/0085); <paramref name="WasInvited"/> when the user has no password yet,
+/// so the link they were sent was one of those.
+/// </summary>
+public sealed record SavedUser(bool EmailChanged, bool WasInvited)
+{
+    /// <summary>What the save says about the links, or null when the email did not change.</summary>
+    public string? LinksNotice(string displayName, string? previousEmail, string? email) => !EmailChanged
+        ? null
+        : WasInvited
+            ? $"The email address changed from {previousEmail} to {email}. Links made before this change no longer work: " +
+              $"the invitation link sent to {previousEmail} cannot be used. Send a new one to {email}."
+            : $"The email address changed from {previousEmail} to {email}. Links made before this change no longer work, " +
+              $"and {displayName}'s sessions and API tokens ended: they sign in with {email} and their password.";
+}
+
+/// <summary>
 /// Users: create (with a password or an invitation link), edit, deactivate, rollout memberships. A rollout manager
 /// manages only the users of their rollouts, never an administrator (<see cref="UserAccess"/>: callers find the user
 /// through <see cref="FindAsync"/>, which answers null for anyone else), creates users into at least one of their
@@ -142,7 +160,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         return new CreatedUser(user, token);
     }
 
-    public async Task<Result> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the user's account and memberships. A changed email address (other than in its letters' case) also gives
+    /// the user a new security stamp: the invitation or reset link made for the old address no longer opens the account,
+    /// and the user's sessions and API tokens end, as after a new password (docs/decisions/0085).
+    /// </summary>
+    public async Task<Result<SavedUser>> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
         var errors = new ProblemList();
@@ -152,9 +175,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             // The account is one for the whole installation: its role, name, email and user ID count in the user's
             // other rollouts too (docs/decisions/0018, amendment of 2026-12-05). The memberships of the actor's own
             // rollouts are theirs to change.
-            errors.Forbidden(AskAnAdministrator(user,
+            return Problem.Forbidden(AskAnAdministrator(user,
                 "to change their name, email, user ID, role or key account manager flag (you change only which of your rollouts they are in)"));
-            return errors.ToResult();
         }
 
         await CheckAsync(actor, form, user, errors, cancellationToken);
@@ -167,10 +189,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (errors.Failed)
         {
-            return errors.ToResult();
+            return errors.Problem;
         }
 
         var details = DetailChanges(user, form);
+        var emailChanged = !string.Equals(users.NormalizeEmail(form.Email), users.NormalizeEmail(user.Email), StringComparison.Ordinal);
+        var saved = new SavedUser(emailChanged, user.PasswordHash is null);
         var oldKeyAccountManager = user.IsKeyAccountManager;
         user.DisplayName = form.DisplayName;
         user.Email = form.Email;
@@ -180,11 +204,12 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         user.Role = form.Role;
         user.IsKeyAccountManager = form.IsKeyAccountManager;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await users.UpdateAsync(user);
+        // A link is a password-reset token, which names the stamp: a new stamp voids the links made for the old address.
+        var result = emailChanged ? await users.UpdateSecurityStampAsync(user) : await users.UpdateAsync(user);
         if (!result.Succeeded)
         {
             AddIdentityErrors(result, errors);
-            return errors.ToResult();
+            return errors.Problem ?? Problem.Invalid("The user was not saved.");
         }
 
         var memberships = await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
@@ -206,7 +231,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         }
 
         AuditMemberships(actor, user, memberships);
-        return Result.Success;
+        return saved;
     }
 
     /// <summary>

@@ -115,6 +115,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
                 ? [.. rollouts]
                 : await Db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(cancellationToken),
         };
+        var previousEmail = user.Email;
         var updated = await settings.UpdateAsync(User, user, form, cancellationToken);
         if (updated.Failed)
         {
@@ -122,8 +123,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         }
 
         // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
-        return Ok(await DescribeAsync(id, null, cancellationToken) ?? new UserDto(user.Id, user.DisplayName, user.Email, user.UserCode,
-            user.Role, user.IsKeyAccountManager, user.IsActive, []));
+        var described = await DescribeAsync(id, null, cancellationToken) ?? new UserDto(user.Id, user.DisplayName, user.Email,
+            user.UserCode, user.Role, user.IsKeyAccountManager, user.IsActive, []);
+        return Ok(described with { Notice = updated.Value.LinksNotice(user.DisplayName, previousEmail, user.Email) });
     }
 
     [HttpPost("{id:int}/deactivate")]

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -8,9 +9,16 @@ using Rollouter.Import.Web.Infrastructure.Security;
 namespace Rollouter.Import.Web.Features.Settings.Users;
 
 [Route("settings/users")]
-public sealed class UsersController(RolloutDbContext db, RolloutAccess access, UserSettings settings) : SettingsControllerBase
+public sealed class UsersController(RolloutDbContext db, RolloutAccess access, UserSettings settings,
+    SignInManager<User> signIn) : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/Users/";
+
+    /// <summary>After a save that changed the email: what it did to the links (shown once on the user's page, with a new link's button).</summary>
+    public const string LinksEndedKey = "SettingsLinksEnded";
+
+    /// <summary>Set with <see cref="LinksEndedKey"/> when the user was invited and has no password yet: the page offers a new link.</summary>
+    public const string OfferInvitationKey = "SettingsOfferInvitation";
 
     [HttpGet("")]
     public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
@@ -95,9 +103,22 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         ModelState.Remove(nameof(UserForm.Password));
         if (ModelState.IsValid)
         {
+            var previousEmail = user.Email;
             var result = await settings.UpdateAsync(User, user, form, cancellationToken);
-            if (!Refused(result, out var forbidden))
+            if (!Refused(result, out var forbidden, out var saved))
             {
+                if (saved.EmailChanged && user.Id == User.UserId())
+                {
+                    // One's own new address ends one's sessions with the new stamp: this one goes on with a new cookie,
+                    // as after changing one's own password.
+                    await signIn.RefreshSignInAsync(user);
+                }
+                else if (saved.LinksNotice(user.DisplayName, previousEmail, user.Email) is { } notice)
+                {
+                    TempData[LinksEndedKey] = notice;
+                    TempData[OfferInvitationKey] = saved.WasInvited && user.IsActive;
+                }
+
                 if (await settings.ManagesAsync(User, id, cancellationToken))
                 {
                     Confirm($"{user.DisplayName} was saved.");
