@@ -43,6 +43,25 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
     }
 
     [Theory]
+    [InlineData("Selection")]
+    [InlineData("MultiSelection")]
+    public async Task ASelectionWithoutOptions_IsCreated_AndItsPageSaysImportsFailUntilItHasSome(string type)
+    {
+        // QA (onboarding): such a field was created without a word, and every import into it then failed unless
+        // "Create option if not exists" was ticked (decision 0086: warned, not refused).
+        var name = "No options " + type;
+        var (manager, id) = await CreateAsync(new() { ["Name"] = name, ["Type"] = type, ["Options"] = "" });
+
+        var page = HtmlPage.Parse(await manager.PageAsync($"/settings/custom-fields/{id}"));
+
+        Assert.Equal($"{name} has no options yet, so an import fails every row that gives it a value, unless the import's " +
+            "column for it has \"Create option if not exists\" ticked. Add the options below (New option), one at a time.",
+            page.TestId("no-options").NormalizedText());
+        await manager.SubmitAsync($"/settings/custom-fields/{id}/options", new() { ["OptionName"] = "Red" }, $"/settings/custom-fields/{id}");
+        Assert.Null(HtmlPage.Parse(await manager.PageAsync($"/settings/custom-fields/{id}")).QuerySelector("[data-testid=no-options]"));
+    }
+
+    [Theory]
     [InlineData("Input", "", "Enter the field's name.")]
     [InlineData("Input", "Location", "Another custom field is already named \"location\".")]
     [InlineData("Input", "Pattern", "The pattern is not a valid regular expression: Invalid pattern '^[0-9' at offset 5. Unterminated [] set.")]

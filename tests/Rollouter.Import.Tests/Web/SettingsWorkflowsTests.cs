@@ -49,6 +49,19 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
         Assert.Equal(before, await factory.WithDbAsync(db => db.Workflows.CountAsync()));
     }
 
+    [Theory]
+    [InlineData("No statuses", "", "Enter at least one status, one per line: a workflow needs a status for new clients.")]
+    [InlineData("", "New", "Enter the workflow's name.")]
+    public async Task Create_WithAnEmptyBox_SaysOnlyTheAppsMessage(string name, string statuses, string message)
+    {
+        // QA (onboarding): an empty box also showed ASP.NET Core's "The Statuses field is required.".
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        var (_, page, _) = await manager.SubmitAsync("/settings/workflows/new", new() { ["Name"] = name, ["Statuses"] = statuses });
+
+        Assert.Equal([message], HtmlPage.Parse(page).QuerySelectorAll("[role=alert] li").Select(li => li.NormalizedText()));
+    }
+
     [Fact]
     public async Task Statuses_AreAddedRenamedAndReordered_AndClientsKeepARenamedStatus()
     {

@@ -53,12 +53,16 @@ public sealed record StatusItem(int Id, string Name, int Clients)
 
 public sealed record WorkflowPage(Workflow Workflow, IReadOnlyList<StatusItem> Statuses, SettingReach Reach);
 
+/// <remarks>
+/// Both may be missing (null): <see cref="Workflows.WorkflowSettings"/> says what is wrong in its own words, and a
+/// non-nullable string would add ASP.NET Core's "The Statuses field is required." beside them.
+/// </remarks>
 public sealed class WorkflowCreateForm
 {
-    public string Name { get; set; } = "";
+    public string? Name { get; set; }
 
     /// <summary>One status per line, in order.</summary>
-    public string Statuses { get; set; } = "";
+    public string? Statuses { get; set; }
 }
 
 public sealed record RemoveStatusPage(Workflow Workflow, WorkflowStatus Status, int Clients, int? TargetStatusId, SettingReach Reach);
