@@ -298,6 +298,36 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Invitation_OpenedWhileSignedIn_SaysWhoIsSignedOut_AndChangesNothingUntilConfirmed()
+    {
+        // QA (onboarding): an administrator who opened a new user's link in their own browser and set a password was
+        // silently replaced by the invited user.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var (_, created, _) = await admin.SubmitAsync("/settings/users/new", NewUser("Sam Signed", "U-7033"));
+        var link = new Uri(SettingsTestSupport.InvitationLink(created)).PathAndQuery;
+
+        var page = HtmlPage.Parse(await admin.PageAsync(link));
+
+        Assert.Equal("You are signed in as Ada Admin (admin@demo.test). Choosing a password here signs you out and signs in as " +
+            "sam.signed@example.test. If this link is not for you, go back and send it to sam.signed@example.test.",
+            page.TestId("signed-in-as").NormalizedText());
+        // A form from a page that did not say so (opened before signing in) changes nothing, and the page now says it.
+        var fields = SettingsTestSupport.InvitationFields(link);
+        fields["Password"] = fields["ConfirmPassword"] = StrongPassword;
+        var (status, asked, location) = await admin.SubmitAsync("/account/invitation", fields, formPage: link);
+        Assert.Equal((HttpStatusCode.OK, (string?)null), (status, location));
+        Assert.Contains("You are signed in as Ada Admin (admin@demo.test): your password was not set.", asked);
+        Assert.Null((await UserAsync("U-7033")).PasswordHash);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/settings/users")).StatusCode);
+
+        fields["SignedInAs"] = page.QuerySelector("input[name=SignedInAs]")?.GetAttribute("value") ?? "";
+        var (_, home, confirmed) = await admin.SubmitAsync("/account/invitation", fields, formPage: link);
+        Assert.Equal("/rollouts", confirmed);
+        Assert.Contains("Sam Signed", home);
+        Assert.NotNull((await UserAsync("U-7033")).PasswordHash);
+    }
+
+    [Fact]
     public async Task Invitation_WithAForgedToken_IsNotValid()
     {
         var admin = await factory.SignInAsync("admin@demo.test");

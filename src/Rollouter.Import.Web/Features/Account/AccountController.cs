@@ -76,8 +76,22 @@ public sealed class AccountController(
             return View("InvitationInvalid");
         }
 
-        return View(new InvitationForm { User = user, Token = token, Email = invitee.Email ?? "" });
+        var form = new InvitationForm { User = user, Token = token, Email = invitee.Email ?? "" };
+        if (SignedInOtherThan(invitee) is { } signedIn)
+        {
+            // Said before anything changes: setting the password ends this browser's session (decision 0087).
+            form.SignedInAs = signedIn.Id;
+            form.SignedInName = signedIn.Name;
+        }
+
+        return View(form);
     }
+
+    /// <summary>Who is signed in in this browser, when it is someone other than <paramref name="invitee"/>.</summary>
+    private (int Id, string Name)? SignedInOtherThan(User invitee) =>
+        User.Identity?.IsAuthenticated == true && User.UserId() is var id and > 0 && id != invitee.Id
+            ? (id, User.Identity.Name is { Length: > 0 } email && email != User.DisplayName() ? $"{User.DisplayName()} ({email})" : User.DisplayName())
+            : null;
 
     [AllowAnonymous]
     [HttpPost("invitation")]
@@ -91,6 +105,17 @@ public sealed class AccountController(
         }
 
         form.Email = invitee.Email ?? "";
+        if (SignedInOtherThan(invitee) is { } signedIn && form.SignedInAs != signedIn.Id)
+        {
+            // The page did not say that this browser's user would be signed out (opened before they signed in, or
+            // another user since): it says so now, and nothing changed.
+            form.SignedInAs = signedIn.Id;
+            form.SignedInName = signedIn.Name;
+            ModelState.AddModelError("", $"You are signed in as {signedIn.Name}: your password was not set. " +
+                "Read the note above and choose the password again to go on.");
+            return View(form);
+        }
+
         if (!ModelState.IsValid)
         {
             return View(form);
@@ -240,6 +265,15 @@ public sealed class InvitationForm
 
     /// <summary>Shown, not posted back.</summary>
     public string Email { get; set; } = "";
+
+    /// <summary>
+    /// The id of the user signed in in this browser when the page said that setting the password signs them out; 0 when
+    /// nobody was. A post from another signed-in user than the page named changes nothing and asks again.
+    /// </summary>
+    public int SignedInAs { get; set; }
+
+    /// <summary>Who is signed in, as the page names them; shown, not posted back.</summary>
+    public string? SignedInName { get; set; }
 
     [Required(ErrorMessage = "Choose a password.")]
     [DataType(DataType.Password)]
