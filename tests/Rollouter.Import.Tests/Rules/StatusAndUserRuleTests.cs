@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Rules;
 
@@ -54,6 +55,51 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
                 new RowError(2, "C", "ClientUser", "nobody@test.example", "No user with email \"nobody@test.example\" in this rollout."),
             ],
             result.Errors);
+    }
+
+    [Fact]
+    public async Task AnUpdateNamingTheUserItsClientAlreadyHas_IsNoChange_EvenWhenTheyLeftTheRolloutOrLostTheRole()
+    {
+        // QA (onboarding): a manager's own export failed to import back once its assignee had left the rollout or become
+        // Service Desk ("No user with email …", "… an assignee must be a Technician or higher"), though the client keeps
+        // that user (decision 0088).
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var users = database.Users;
+        var left = await rollout.AddClientAsync("PC-1");
+        var demoted = await rollout.AddClientAsync("PC-2");
+        await rollout.AddClientAsync("PC-3");
+        await using (var db = database.Database.CreateContext())
+        {
+            // Otto is no member of the rollout, Olga is deactivated, Sam is Service Desk.
+            await db.Clients.Where(c => c.Id == left).ExecuteUpdateAsync(c => c
+                .SetProperty(x => x.AssigneeId, users["outsider"]).SetProperty(x => x.ClientUserId, users["old"]));
+            await db.Clients.Where(c => c.Id == demoted).ExecuteUpdateAsync(c => c.SetProperty(x => x.AssigneeId, users["desk"]));
+        }
+
+        var file = FileSpec.With("Name", "Assignee", "ClientUser").UpdateExisting()
+            .Row("PC-1", "Outsider@Test.Example", "old@test.example")
+            .Row("PC-2", "desk@test.example", "")
+            // A new assignment still follows the rules: another client's user, and a new client.
+            .Row("PC-3", "outsider@test.example", "")
+            .Row("PC-4", "desk@test.example", "");
+        var checker = await rollout.CheckerAsync(file);
+
+        Assert.Equal(
+            [
+                new RowError(4, "B", "Assignee", "outsider@test.example", "No user with email \"outsider@test.example\" in this rollout."),
+                new RowError(5, "B", "Assignee", "desk@test.example", "\"desk@test.example\" is a Service Desk user; an assignee must be a Technician or higher."),
+            ],
+            checker.Check(file.Rows).Errors);
+        var good = FileSpec.With("Name", "Assignee", "ClientUser").UpdateExisting()
+            .Row("PC-1", "outsider@test.example", "old@test.example").Row("PC-2", "desk@test.example", "");
+        var rows = (await rollout.CheckerAsync(good)).CheckAndResolve(good.Rows).ToList();
+        // Nothing is written for those fields: the clients keep their users.
+        Assert.Equal([(null, null), (null, null)], rows.Select(r => (r.AssigneeId, r.ClientUserId)));
+
+        var byName = FileSpec.With("Name", "Assignee").UpdateExisting().Row("PC-1", "otto outsider");
+        byName.Column("Assignee").Lookup = UserLookup.Name;
+        Assert.Empty((await rollout.CheckAsync(byName)).Errors);
     }
 
     [Fact]

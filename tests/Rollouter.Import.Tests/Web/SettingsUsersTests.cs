@@ -328,6 +328,36 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task RemovingAMemberOrLoweringTheRole_SaysHowManyClientsStillHaveThem()
+    {
+        // QA (onboarding): the clients keep such a user, and an import naming them there is no change (decision 0088);
+        // the save now says how many there are.
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var form = await InW11Async(NewUser("Jorg Leaving", "U-7034", password: StrongPassword));
+        await admin.SubmitAsync("/settings/users/new", form);
+        var id = (await UserAsync("U-7034")).Id;
+        await factory.WithDbAsync(async db =>
+        {
+            var w11 = await db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync();
+            var clients = await db.Clients.Where(c => c.RolloutId == w11).OrderBy(c => c.Id).Select(c => c.Id).Take(3).ToListAsync();
+            await db.Clients.Where(c => clients.Take(2).Contains(c.Id)).ExecuteUpdateAsync(c => c.SetProperty(x => x.AssigneeId, id));
+            return await db.Clients.Where(c => c.Id == clients[2]).ExecuteUpdateAsync(c => c.SetProperty(x => x.ClientUserId, id));
+        });
+
+        form["Role"] = "ServiceDesk";
+        var (_, demoted, _) = await admin.SubmitAsync($"/settings/users/{id}", form);
+        Assert.Equal("Jorg Leaving was saved. They stay assignee of 2 clients: the clients keep them, and an import that names " +
+            "them on such a client changes nothing there, but a Service Desk user cannot be made the assignee of another.",
+            Text(demoted, "settings-message"));
+
+        form.Remove("RolloutIds");
+        var (_, removed, _) = await admin.SubmitAsync($"/settings/users/{id}", form);
+        Assert.Equal("Jorg Leaving was saved. They stay assignee of 2 clients and client user of 1 client in W11: the clients " +
+            "keep them, and an import that names them on such a client changes nothing there, but cannot give them another.",
+            Text(removed, "settings-message"));
+    }
+
+    [Fact]
     public async Task Invitation_WithAForgedToken_IsNotValid()
     {
         var admin = await factory.SignInAsync("admin@demo.test");

@@ -272,10 +272,10 @@ public sealed class CheckPass
                     _checker.Status.Read(column, cell, buffer, errors);
                     break;
                 case ColumnKind.Assignee:
-                    buffer.AssigneeId = UserRule.Read(column, cell, errors, assignee: true);
+                    buffer.AssigneeId = UserRule.Read(column, cell, errors, assignee: true, buffer.Existing);
                     break;
                 case ColumnKind.ClientUser:
-                    buffer.ClientUserId = UserRule.Read(column, cell, errors, assignee: false);
+                    buffer.ClientUserId = UserRule.Read(column, cell, errors, assignee: false, buffer.Existing);
                     break;
                 case ColumnKind.Description:
                     buffer.Description = string.IsNullOrWhiteSpace(cell) ? null : cell;

@@ -57,6 +57,15 @@ internal sealed class ColumnPlan(int index, string letter, string? header, Colum
         set => _users = value;
     }
 
+    /// <summary>
+    /// The users the inventory's clients have in this column's field (assignees or client users), by id, whether or not
+    /// they are still active members with the role: an update row naming the one its client already has is no change
+    /// (decision 0088). Empty unless the import updates clients.
+    /// </summary>
+    public IReadOnlyDictionary<int, UserRecord> CurrentUsers { get; set; } = EmptyUsers;
+
+    private static readonly Dictionary<int, UserRecord> EmptyUsers = [];
+
     // Out of line, so that the getters stay small enough to inline in the per-cell loop.
     private T NotLoaded<T>(string member) =>
         throw new InvalidOperationException($"Column {Letter} has no {member}: the checker's loader sets it.");

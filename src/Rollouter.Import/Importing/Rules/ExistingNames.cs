@@ -17,20 +17,30 @@ internal sealed class ExistingNames
 
     private readonly CharBlocks _chars = new();
     private Entry[] _entries;
+    private Users[]? _users;
     private int[] _table;
     private int _count;
 
     /// <param name="expectedCount">How many clients the rollout has: the arrays are made big enough once.</param>
-    public ExistingNames(int expectedCount = 0)
+    /// <param name="keepUsers">Whether each client's assignee and client user are kept too (8 bytes a client), for an
+    /// import that updates clients and maps a user column.</param>
+    public ExistingNames(int expectedCount = 0, bool keepUsers = false)
     {
         _entries = new Entry[Math.Max(expectedCount, 16)];
+        _users = keepUsers ? new Users[_entries.Length] : null;
         _table = new int[CapacityFor(_entries.Length)];
     }
 
     public int Count => _count;
 
+    /// <summary>Whether the clients' assignees and client users are kept (<see cref="ExistingClient.AssigneeId"/>).</summary>
+    public bool KeepsUsers => _users is not null;
+
     /// <summary>Adds a client; a second name with the same key is ignored (the unique index allows none).</summary>
-    public bool TryAdd(int id, int inventoryId, ReadOnlySpan<char> name)
+    public bool TryAdd(int id, int inventoryId, ReadOnlySpan<char> name) => TryAdd(id, inventoryId, name, null, null);
+
+    /// <summary>Adds a client with its assignee and client user (kept when <see cref="KeepsUsers"/>).</summary>
+    public bool TryAdd(int id, int inventoryId, ReadOnlySpan<char> name, int? assigneeId, int? clientUserId)
     {
         var buffer = name.Length <= StackLimit ? stackalloc char[name.Length] : new char[name.Length];
         // A name stored before names were kept as seen may hold invisible or uncomposed characters: its key is shorter.
@@ -45,10 +55,19 @@ internal sealed class ExistingNames
         if (_count == _entries.Length)
         {
             Array.Resize(ref _entries, _entries.Length * 2);
+            if (_users is not null)
+            {
+                Array.Resize(ref _users, _entries.Length);
+            }
         }
 
         var (block, offset) = _chars.Append(name);
         _entries[_count] = new Entry(hash, id, inventoryId, offset, block, (ushort)name.Length);
+        if (_users is not null)
+        {
+            _users[_count] = new Users(assigneeId ?? 0, clientUserId ?? 0);
+        }
+
         _table[index] = ++_count;
         if (_count > _table.Length * MaxLoad)
         {
@@ -69,7 +88,16 @@ internal sealed class ExistingNames
         }
 
         ref var entry = ref _entries[slot - 1];
-        client = new ExistingClient(entry.Id, entry.InventoryId, _chars.Get(entry.Block, entry.Offset, entry.Length).ToString());
+        var name = _chars.Get(entry.Block, entry.Offset, entry.Length).ToString();
+        if (_users is null)
+        {
+            client = new ExistingClient(entry.Id, entry.InventoryId, name);
+            return true;
+        }
+
+        var users = _users[slot - 1];
+        client = new ExistingClient(entry.Id, entry.InventoryId, name,
+            users.Assignee == 0 ? null : users.Assignee, users.ClientUser == 0 ? null : users.ClientUser);
         return true;
     }
 
@@ -131,4 +159,7 @@ internal sealed class ExistingNames
     }
 
     private readonly record struct Entry(int Hash, int Id, int InventoryId, int Offset, ushort Block, ushort Length);
+
+    /// <summary>A client's assignee and client user ids, 0 for none (ids start at 1).</summary>
+    private readonly record struct Users(int Assignee, int ClientUser);
 }

@@ -40,14 +40,46 @@ public static class ImportCheckerLoader
         // Sized up front, from the inventories' kept counts rather than a count of the rollout's clients (tens of
         // milliseconds among a million): growing a large array leaves the old one on the large object heap until a full
         // collection. The client limit is checked against the clients read.
-        var existing = new ExistingNames(inventories.Sum(i => i.ClientCount));
+        // An update that maps a user column also reads each client's assignee and client user, in the same query: a
+        // cell naming the user its client already has is no change (UserRule, decision 0088). No query per row.
+        var userColumns = plans.Where(p => p.Kind is ColumnKind.Assignee or ColumnKind.ClientUser).ToList();
+        var keepUsers = mapping.UpdateExisting && userColumns.Count > 0;
+        var existing = new ExistingNames(inventories.Sum(i => i.ClientCount), keepUsers);
         var existingCount = 0;
-        await foreach (var client in db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)
-                           .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
-                           .WithCancellation(cancellationToken))
+        var clients = db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId);
+        if (keepUsers)
         {
-            existing.TryAdd(client.Id, client.InventoryId, client.Name);
-            existingCount++;
+            var assignees = new HashSet<int>();
+            var clientUsers = new HashSet<int>();
+            await foreach (var client in clients.Select(c => new { c.Id, c.Name, c.InventoryId, c.AssigneeId, c.ClientUserId })
+                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                existing.TryAdd(client.Id, client.InventoryId, client.Name, client.AssigneeId, client.ClientUserId);
+                existingCount++;
+                if (client.InventoryId == inventory.InventoryId)
+                {
+                    if (client.AssigneeId is { } assignee)
+                    {
+                        assignees.Add(assignee);
+                    }
+
+                    if (client.ClientUserId is { } clientUser)
+                    {
+                        clientUsers.Add(clientUser);
+                    }
+                }
+            }
+
+            await LoadCurrentUsersAsync(db, userColumns, assignees, clientUsers, cancellationToken);
+        }
+        else
+        {
+            await foreach (var client in clients.Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+                               .WithCancellation(cancellationToken))
+            {
+                existing.TryAdd(client.Id, client.InventoryId, client.Name);
+                existingCount++;
+            }
         }
 
         await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);
@@ -143,6 +175,29 @@ public static class ImportCheckerLoader
             }
 
             column.Users = directory;
+        }
+    }
+
+    /// <summary>
+    /// The users the inventory's clients have as assignee and client user, whoever they are now (a member or not, active
+    /// or not, any role), one query by their ids: an update row's cell naming its client's own is no change.
+    /// </summary>
+    private static async Task LoadCurrentUsersAsync(RolloutDbContext db, List<ColumnPlan> userColumns, HashSet<int> assignees,
+        HashSet<int> clientUsers, CancellationToken cancellationToken)
+    {
+        var ids = assignees.Union(clientUsers).ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+            .Select(u => new UserRecord(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role))
+            .ToDictionaryAsync(u => u.Id, cancellationToken);
+        foreach (var column in userColumns)
+        {
+            var mine = column.Kind == ColumnKind.Assignee ? assignees : clientUsers;
+            column.CurrentUsers = users.Where(u => mine.Contains(u.Key)).ToDictionary(u => u.Key, u => u.Value);
         }
     }
 

@@ -25,12 +25,18 @@ internal sealed class UserDirectory
         }
     }
 
-    private string? Key(UserRecord user) => _lookup switch
+    private string? Key(UserRecord user) => KeyOf(user, _lookup);
+
+    private static string? KeyOf(UserRecord user, UserLookup lookup) => lookup switch
     {
         UserLookup.Name => user.DisplayName,
         UserLookup.UserId => user.UserCode,
         _ => user.Email,
     };
+
+    /// <summary>Whether <paramref name="value"/> (a cell as seen, trimmed) names <paramref name="user"/> by <paramref name="lookup"/>, ignoring case, as a lookup would.</summary>
+    public static bool Names(UserRecord user, UserLookup lookup, string value) =>
+        string.Equals(PlainText.AsSeen(KeyOf(user, lookup))?.Trim(), value, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the value names exactly one user; <paramref name="found"/> is how many it names.</summary>
     public bool TryFind(string value, [NotNullWhen(true)] out UserRecord? user, out int found)

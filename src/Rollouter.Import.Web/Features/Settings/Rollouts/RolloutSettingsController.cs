@@ -95,15 +95,28 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
 
     [HttpPost("{id:int}/members")]
     public Task<IActionResult> AddMember(int id, int? userId, string? member, CancellationToken cancellationToken) =>
-        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, member, cancellationToken), "The member was added.", cancellationToken);
+        ChangeMembersAsync(id, r => settings.AddMemberAsync(User, r, userId, member, cancellationToken), () => "The member was added.", cancellationToken);
 
     [HttpPost("{id:int}/members/{userId:int}/remove")]
-    public Task<IActionResult> RemoveMember(int id, int userId, CancellationToken cancellationToken) =>
-        ChangeMembersAsync(id, r => settings.RemoveMemberAsync(User, r, userId, cancellationToken), "The member was removed.", cancellationToken);
+    public async Task<IActionResult> RemoveMember(int id, int userId, CancellationToken cancellationToken)
+    {
+        var done = "The member was removed.";
+        return await ChangeMembersAsync(id, async r =>
+        {
+            var removed = await settings.RemoveMemberAsync(User, r, userId, cancellationToken);
+            // The clients that still have the member keep them (decision 0088): the confirmation says how many.
+            if (removed.Succeeded && await UserSettings.ClientsKeptInAsync(db, userId, r.Id, r.Identifier, cancellationToken) is { } kept)
+            {
+                done += " " + kept;
+            }
+
+            return removed;
+        }, () => done, cancellationToken);
+    }
 
     /// <summary>A change of a visible rollout's members: 404 for another rollout, 403 or the page with the message when refused.</summary>
     private async Task<IActionResult> ChangeMembersAsync(
-        int id, Func<Rollout, Task<Result>> change, string done, CancellationToken cancellationToken)
+        int id, Func<Rollout, Task<Result>> change, Func<string> done, CancellationToken cancellationToken)
     {
         var rollout = await access.Visible(User).SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rollout is null)
@@ -116,7 +129,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
             return forbidden ? Forbid() : await PageAsync(rollout, FormOf(rollout), cancellationToken);
         }
 
-        Confirm(done);
+        Confirm(done());
         return RedirectToAction(nameof(Edit), new { id });
     }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Users;
@@ -56,7 +57,10 @@ public sealed record CreatedUser(User User, string? InvitationToken);
 /// and API tokens, no longer work (docs/decisions/0085); <paramref name="WasInvited"/> when the user has no password yet,
 /// so the link they were sent was one of those.
 /// </summary>
-public sealed record SavedUser(bool EmailChanged, bool WasInvited)
+/// <remarks><paramref name="ClientsKept"/>: when the save took the user out of a rollout or lowered their role below
+/// Technician, how many clients still have them ("They stay assignee of 66,667 clients in W11; …"), else null
+/// (decision 0088).</remarks>
+public sealed record SavedUser(bool EmailChanged, bool WasInvited, string? ClientsKept = null)
 {
     /// <summary>What the save says about the links, or null when the email did not change.</summary>
     public string? LinksNotice(string displayName, string? previousEmail, string? email) => !EmailChanged
@@ -214,6 +218,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         var memberships = await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        saved = saved with
+        {
+            ClientsKept = await ClientsKeptAsync(user, memberships,
+                oldRole >= Role.Technician && user.Role < Role.Technician, cancellationToken),
+        };
         var actorId = actor.UserId();
         if (details.Count > 0)
         {
@@ -341,6 +350,68 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             .. added.Select(id => new MembershipChange(id, identifiers[id], true)),
             .. removed.OrderBy(m => m.RolloutId).Select(m => new MembershipChange(m.RolloutId, identifiers[m.RolloutId], false)),
         ];
+    }
+
+    /// <summary>
+    /// After the user left rollouts (<paramref name="changes"/>) or lost the right to be an assignee
+    /// (<paramref name="demoted"/>): how many clients still have them, which keep them (an import naming them there is
+    /// no change, decision 0088). Counted only on such a save, by the (inventory, assignee) index for assignees.
+    /// </summary>
+    private async Task<string?> ClientsKeptAsync(User user, List<MembershipChange> changes, bool demoted,
+        CancellationToken cancellationToken)
+    {
+        var removed = changes.Where(c => !c.Added).ToList();
+        var parts = new List<string>();
+        foreach (var change in removed)
+        {
+            if (await HeldInAsync(db, user.Id, change.RolloutId, cancellationToken) is { } held)
+            {
+                parts.Add($"{held} in {change.RolloutIdentifier}");
+            }
+        }
+
+        if (parts.Count > 0)
+        {
+            return Kept(string.Join("; ", parts));
+        }
+
+        if (demoted && removed.Count == 0)
+        {
+            var assignee = await db.Clients.CountAsync(c => c.AssigneeId == user.Id, cancellationToken);
+            if (assignee > 0)
+            {
+                return $"They stay assignee of {ImportNumbers.Count(assignee, "client", "clients")}: the clients keep them, and an " +
+                       $"import that names them on such a client changes nothing there, but a {user.Role.DisplayName()} user " +
+                       "cannot be made the assignee of another.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>After a member left the rollout (its page's Remove, or the user's page): the clients that still have them there.</summary>
+    public static async Task<string?> ClientsKeptInAsync(RolloutDbContext db, int userId, int rolloutId, string identifier,
+        CancellationToken cancellationToken) =>
+        await HeldInAsync(db, userId, rolloutId, cancellationToken) is { } held ? Kept($"{held} in {identifier}") : null;
+
+    private static string Kept(string held) =>
+        $"They stay {held}: the clients keep them, and an import that names them on such a client changes nothing there, " +
+        "but cannot give them another.";
+
+    /// <summary>"assignee of 66,667 clients and client user of 3 clients" of the rollout, or null for none.</summary>
+    private static async Task<string?> HeldInAsync(RolloutDbContext db, int userId, int rolloutId, CancellationToken cancellationToken)
+    {
+        // Assignees by the clients' (inventory, assignee) index, an inventory of the rollout at a time.
+        var inventories = await db.Inventories.Where(i => i.RolloutId == rolloutId).Select(i => i.Id).ToListAsync(cancellationToken);
+        var assignee = await db.Clients.CountAsync(c => inventories.Contains(c.InventoryId) && c.AssigneeId == userId, cancellationToken);
+        var clientUser = await db.Clients.CountAsync(c => c.RolloutId == rolloutId && c.ClientUserId == userId, cancellationToken);
+        return (assignee, clientUser) switch
+        {
+            (0, 0) => null,
+            (_, 0) => $"assignee of {ImportNumbers.Count(assignee, "client", "clients")}",
+            (0, _) => $"client user of {ImportNumbers.Count(clientUser, "client", "clients")}",
+            _ => $"assignee of {ImportNumbers.Count(assignee, "client", "clients")} and client user of {ImportNumbers.Count(clientUser, "client", "clients")}",
+        };
     }
 
     private void AuditMemberships(ClaimsPrincipal actor, User user, List<MembershipChange> changes)

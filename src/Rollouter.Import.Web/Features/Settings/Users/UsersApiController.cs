@@ -125,7 +125,9 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
         var described = await DescribeAsync(id, null, cancellationToken) ?? new UserDto(user.Id, user.DisplayName, user.Email,
             user.UserCode, user.Role, user.IsKeyAccountManager, user.IsActive, []);
-        return Ok(described with { Notice = updated.Value.LinksNotice(user.DisplayName, previousEmail, user.Email) });
+        var notices = new[] { updated.Value.LinksNotice(user.DisplayName, previousEmail, user.Email), updated.Value.ClientsKept }
+            .OfType<string>().ToList();
+        return Ok(described with { Notice = notices.Count == 0 ? null : string.Join(" ", notices) });
     }
 
     [HttpPost("{id:int}/deactivate")]

@@ -119,13 +119,14 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
                     TempData[OfferInvitationKey] = saved.WasInvited && user.IsActive;
                 }
 
+                var kept = saved.ClientsKept is { } clients ? " " + clients : "";
                 if (await settings.ManagesAsync(User, id, cancellationToken))
                 {
-                    Confirm($"{user.DisplayName} was saved.");
+                    Confirm($"{user.DisplayName} was saved.{kept}");
                     return RedirectToAction(nameof(Edit), new { id });
                 }
 
-                Confirm($"{user.DisplayName} was saved and is no longer in any of your rollouts.");
+                Confirm($"{user.DisplayName} was saved and is no longer in any of your rollouts.{kept}");
                 return RedirectToAction(nameof(Index));
             }
 
