@@ -20,4 +20,15 @@ public sealed class CompletedSentenceTests
     [InlineData(0, 0, 40, "The processing was successfully completed. Every client in the file already had these values, so nothing was changed.")]
     public void ACompletedImport_SaysWhatItCreatedUpdatedAndLeftUnchanged(int created, int updated, int rows, string expected) =>
         Assert.Equal(expected, ImportStatusDisplay.Explanation(ImportStatus.Completed, created, updated, rows: rows));
+
+    /// <summary>
+    /// Rows the run recorded as skipped (values only in columns not imported, decision 0081) are said as skipped, not as
+    /// unchanged, and do not keep "all clients have been created" from being true of the rest.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 10, 200_000, 5, "The processing was successfully completed: 10 clients updated, 199,985 rows unchanged, 5 rows skipped.")]
+    [InlineData(150, 0, 153, 3, "The processing was successfully completed and all clients have been created.")]
+    [InlineData(120, 30, 151, 1, "The processing was successfully completed: 120 clients created, 30 updated, 1 row skipped.")]
+    public void SkippedRows_AreSaidAsSkipped_NotAsUnchanged(int created, int updated, int rows, int skipped, string expected) =>
+        Assert.Equal(expected, ImportStatusDisplay.Explanation(ImportStatus.Completed, created, updated, rows: rows, skipped: skipped));
 }

@@ -458,7 +458,7 @@ public sealed class ImportPage
 
     /// <summary>The line under the title: the status's explanation, by the kind of failure for a Failed import.</summary>
     public string StatusExplanation => ImportStatusDisplay.Explanation(Import.Status, Import.CreatedCount, Import.UpdatedCount,
-        NameMapped, FailedAsAWhole, MappingNeedsAttention, Review, Import.RowCount ?? 0);
+        NameMapped, FailedAsAWhole, MappingNeedsAttention, Review, Import.RowCount ?? 0, Import.SkippedRowCount ?? 0);
 
     /// <summary>
     /// An import that was ready (Waiting for Approval, or Failed) whose saved mapping has errors now: a field it imports
@@ -745,8 +745,10 @@ public static class ImportStatusDisplay
     /// columns: "the file", "the column-field assignment saved for it", never "your".</param>
     /// <param name="rows">The file's rows holding a value (<see cref="ClientImport.RowCount"/>): a Completed import's
     /// rows that neither created nor changed a client are said to be unchanged.</param>
+    /// <param name="skipped">Of those rows, the ones the run skipped (values only in columns not imported, decision 0081):
+    /// said as skipped, not unchanged; 0 for an import completed before they were recorded.</param>
     public static string Explanation(ImportStatus status, int created = 0, int updated = 0, bool nameMapped = false,
-        bool failedAsAWhole = false, bool mappingNeedsAttention = false, bool review = false, int rows = 0) => status switch
+        bool failedAsAWhole = false, bool mappingNeedsAttention = false, bool review = false, int rows = 0, int skipped = 0) => status switch
     {
         ImportStatus.WaitingForApproval when review && !mappingNeedsAttention =>
             "The import is ready to be started. Once a rollout manager approves it, the file is processed based on the column-field assignment saved for it.",
@@ -766,7 +768,7 @@ public static class ImportStatusDisplay
         ImportStatus.WaitingForApproval => "The import is ready to be started. After an approval, your file is processed based on your column-field assignment.",
         ImportStatus.InProgress => "Your file is being processed. Depending on the amount of rows, this step can take some time.",
         ImportStatus.Failed => "One or more rows could not be imported. The import was cancelled and no clients have been created. Please read below.",
-        ImportStatus.Completed => Completed(created, updated, rows),
+        ImportStatus.Completed => Completed(created, updated, rows, skipped),
         ImportStatus.Reverted => "The import was reverted. " + Reverted(created, updated),
         _ => "",
     };
@@ -775,12 +777,13 @@ public static class ImportStatusDisplay
     /// A Completed import that changed something, with its counts: the original product's "The processing was
     /// successfully completed and all clients have been created." when every row created a client, else what it did,
     /// "The processing was successfully completed: 10 clients updated, 199,990 rows unchanged." or "…: 120 clients
-    /// created, 30 updated." A row is unchanged when it named a client that already had its values (or held values only
-    /// in columns not imported); a count of nothing is left out.
+    /// created, 30 updated, 3 rows skipped." A row is unchanged when it named a client that already had its values (or,
+    /// for an import completed before skipped rows were recorded, held values only in columns not imported); a skipped
+    /// row is one the run recorded as holding values only in columns not imported; a count of nothing is left out.
     /// </summary>
-    public static string Completed(int created, int updated, int rows)
+    public static string Completed(int created, int updated, int rows, int skipped = 0)
     {
-        if (updated == 0 && created > 0 && created >= rows)
+        if (updated == 0 && created > 0 && created >= rows - skipped)
         {
             return "The processing was successfully completed and all clients have been created.";
         }
@@ -798,10 +801,15 @@ public static class ImportStatusDisplay
 
         // Clients an advanced link changed in other inventories count as updated without a row of their own: no
         // unchanged rows are claimed then.
-        var unchanged = rows - created - updated;
+        var unchanged = rows - skipped - created - updated;
         if (unchanged > 0)
         {
             parts.Add(ImportNumbers.Count(unchanged, "row", "rows") + " unchanged");
+        }
+
+        if (skipped > 0)
+        {
+            parts.Add(ImportNumbers.Count(skipped, "row", "rows") + " skipped");
         }
 
         return "The processing was successfully completed: " + string.Join(", ", parts) + ".";
