@@ -53,7 +53,7 @@ public abstract class SkippedRowsTests(RolloutWebFactory factory)
         var path = $"/rollouts/W11/imports/{id}";
         var checkedPage = await (await RolloutWebFactory.PostFormAndFollowAsync(browser, path + "/check", new(), formPage: path)).ReadPageAsync();
         Assert.Equal("All 2 rows would be imported.", checkedPage.TestId("check-summary").NormalizedText());
-        Assert.Equal("1 more row of the file holds values only in columns that are not imported: it is skipped, neither checked nor written.",
+        Assert.Equal("Row 3 had nothing to import and was skipped: its values are only in columns that are not imported.",
             checkedPage.TestId("check-skipped").NormalizedText());
 
         Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
@@ -95,6 +95,36 @@ public abstract class SkippedRowsTests(RolloutWebFactory factory)
         Assert.Equal(Sentence, page.TestId("result-skipped").NormalizedText());
         var review = await (await factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
         Assert.Equal(Sentence, review.TestId("result-skipped").NormalizedText());
+    }
+
+    [Fact]
+    public async Task TheCheck_NamesTheRowsItSkipped_OnTheManagersAndTheReviewsCheckCard_AndInTheApi()
+    {
+        // QA: the check counted them ("5 more rows of the file hold values only in columns …") where a Completed
+        // import names them; a manager looking for the remark lines had to find them in the file.
+        var (api, import) = await UploadAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,\n,,,a remark\n{Unique("SK")},New,IT,\n" +
+            $",,,section\n,,,notes\n,,,more notes\n{Unique("SK")},New,HR,\n,,,the end\n");
+        var id = import.Id();
+        const string Sentence = "Rows 3, 5–7 and 9 had nothing to import and were skipped: their values are only in columns that are not imported.";
+
+        var check = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/imports/{id}/check", null));
+        Assert.Equal(5, check["skippedRows"]!.GetValue<int>());
+        Assert.Equal(5, check["skipped"]!["count"]!.GetValue<int>());
+        Assert.Equal([3, 5, 6, 7, 9], check["skipped"]!["rows"]!.AsArray().Select(r => r!.GetValue<int>()));
+        Assert.Equal(Sentence, check["skipped"]!["message"]!.GetValue<string>());
+
+        var path = $"/rollouts/W11/imports/{id}";
+        var managerPage = await (await RolloutWebFactory.PostFormAndFollowAsync(await factory.SignInAsync("manager@demo.test"), path + "/check",
+            new(), formPage: path)).ReadPageAsync();
+        Assert.Equal(Sentence, managerPage.TestId("check-skipped").NormalizedText());
+        var reviewPage = await (await factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}/check");
+        Assert.Equal(Sentence, reviewPage.TestId("check-skipped").NormalizedText());
+
+        // None skipped: no line, and the API's skipped says so.
+        var (_, plain) = await UploadAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,fine\n");
+        var none = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/imports/{plain.Id()}/check", null));
+        Assert.Equal((0, 0), (none["skipped"]!["count"]!.GetValue<int>(), none["skipped"]!["rows"]!.AsArray().Count));
+        Assert.Null(none["skipped"]!["message"]);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure.Api;
 
@@ -104,6 +105,13 @@ public sealed record SkippedDto(int Count, IReadOnlyList<int> Rows, string? Mess
 
         var rows = SkippedRows.Parse(import.SkippedRows);
         return new SkippedDto(count, rows, SkippedRows.Sentence(count, rows));
+    }
+
+    /// <summary>The rows a check skipped, named as a Completed import names them: never null, count 0 for none.</summary>
+    public static SkippedDto Of(CheckResult check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return new SkippedDto(check.EmptyRowCount, check.SkippedRows, SkippedRows.Sentence(check.EmptyRowCount, check.SkippedRows));
     }
 }
 
@@ -212,8 +220,9 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// the values that differ are written, so the run's <c>counts.updated</c> may be lower (a matched client whose values
 /// are the file's already is not changed), or higher (it counts the clients changed through an advanced link too). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
-/// <c>failedRows</c> is 0 and <c>importErrors</c> is empty.
+/// <c>failedRows</c> is 0 and <c>importErrors</c> is empty. <c>skipped</c> names the rows counted in <c>skippedRows</c>,
+/// in the shape of the import's <c>skipped</c> (decision 0081).
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
     int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null,
-    int SkippedRows = 0);
+    int SkippedRows = 0, SkippedDto? Skipped = null);
