@@ -89,6 +89,10 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         {
             displayName = "Api Copy", email = "api.copy@example.test", userCode = "u-0002", rolloutIds = new[] { w11 },
         }));
+        var adminsCode = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Api Copy", email = "api.copy@example.test", userCode = "u-0001", rolloutIds = new[] { w11 },
+        }));
         var weak = await ErrorAsync(await manager.PostAsJsonAsync("/api/users", new
         {
             displayName = "Api Weak", email = "api.weak@example.test", userCode = "U-8004", password = "weak", rolloutIds = new[] { w11 },
@@ -101,7 +105,10 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         }));
 
         Assert.Equal((HttpStatusCode.Forbidden, "Only administrators make someone an Administrator."), admin);
-        Assert.Equal((HttpStatusCode.Conflict, "Another user already has the user ID \"u-0002\"."), duplicate);
+        // The holder is named to whoever may see them; an administrator does not exist for a rollout manager.
+        Assert.Equal((HttpStatusCode.Conflict,
+            "Max Manager (manager@demo.test) already has the user ID \"u-0002\": choose another, or change theirs first on their page (Settings → Users)."), duplicate);
+        Assert.Equal((HttpStatusCode.Conflict, "Another user already has the user ID \"u-0001\"."), adminsCode);
         Assert.Equal(HttpStatusCode.BadRequest, weak.Status);
         Assert.Contains("Passwords must be at least 8 characters.", weak.Error);
         Assert.Equal(HttpStatusCode.BadRequest, missing.Status);

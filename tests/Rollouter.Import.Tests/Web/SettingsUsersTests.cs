@@ -181,7 +181,9 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var (_, emailPage, _) = await admin.SubmitAsync("/settings/users/new", sameEmail);
         var empty = await admin.SubmitAsync("/settings/users/new", new() { ["Invite"] = "true" });
 
-        Assert.Contains("Another user already has the user ID \"u-0001\".", codePage);
+        // The first administrator has U-0001 from the installation: the refusal names them and where to change it.
+        Assert.Contains("Ada Admin (admin@demo.test) already has the user ID \"u-0001\": choose another, or change theirs first on their page (Settings → Users).",
+            HtmlPage.Parse(codePage).Body!.NormalizedText(), StringComparison.Ordinal);
         Assert.Contains("Another user already has the email address MANAGER@demo.test.", emailPage);
         Assert.Contains("Enter the user's name.", empty.Page);
         Assert.Contains("Enter the user's email address.", empty.Page);

@@ -497,9 +497,15 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         var id = existing?.Id ?? 0;
         // Imports look users up by user ID ignoring case, so "u-7" and "U-7" would be the same user ID.
         if (form.UserCode.Length > 0
-            && await db.Users.Where(u => u.Id != id).AnyAsync(IgnoringCase.Equal<User>(u => u.UserCode, form.UserCode), cancellationToken))
+            && await db.Users.Where(u => u.Id != id).Where(IgnoringCase.Equal<User>(u => u.UserCode, form.UserCode))
+                .Select(u => new { u.Id, u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken) is { } holder)
         {
-            errors.Conflict(nameof(UserForm.UserCode), $"Another user already has the user ID \"{form.UserCode}\".");
+            // The holder is named to whoever may see them (the first administrator has U-0001 from the installation);
+            // to anyone else they do not exist, as on their page.
+            var who = holder.Email is { } holderEmail ? $"{holder.DisplayName} ({holderEmail})" : holder.DisplayName;
+            errors.Conflict(nameof(UserForm.UserCode), await db.Manageable(actor).AnyAsync(u => u.Id == holder.Id, cancellationToken)
+                ? $"{who} already has the user ID \"{form.UserCode}\": choose another, or change theirs first on their page (Settings → Users)."
+                : $"Another user already has the user ID \"{form.UserCode}\".");
         }
 
         var email = users.NormalizeEmail(form.Email);
