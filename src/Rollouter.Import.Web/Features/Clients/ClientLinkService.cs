@@ -142,7 +142,24 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        {
+            // The link type was deleted between its read above and this insert: its delete, finding no link of it yet,
+            // went through (decision 0082), and the foreign key refused the link. Anything else is not ours to explain.
+            db.ChangeTracker.Clear();
+            await transaction.RollbackAsync(cancellationToken);
+            if (await db.ClientLinkTypes.AnyAsync(t => t.Id == type.Id, cancellationToken))
+            {
+                throw;
+            }
+
+            return Problem.Conflict($"The link type \"{type.OutwardName}\" was deleted meanwhile: reload the page.");
+        }
+
         if (type.IsAdvanced)
         {
             db.AdvancedLinkMemberships.AddRange(
