@@ -306,7 +306,8 @@ public sealed class SmallScreensTests(WizardFixture fixture, ITestOutputHelper o
         await Page.SetViewportSizeAsync(768, 1024);
 
         var wrapped = await Page.GetByTestId("file-details").Locator("dt").EvaluateAllAsync<string[]>(
-            "labels => labels.filter(l => l.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(l).lineHeight)).map(l => l.textContent)");
+            "labels => labels.filter(l => { const text = document.createRange(); text.selectNodeContents(l); " +
+            "return text.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(l).lineHeight); }).map(l => l.textContent)");
         Assert.Empty(wrapped);
         await Step("file-card-at-768");
     }
