@@ -507,8 +507,9 @@ public sealed class ImportsApiController(
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
             await RevertAsync(import, Named(import.RevertedById), cancellationToken), ImportStamps.FileOf(import),
             ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById), SkippedDto.Of(import),
-            [.. (await ImportRunHistory.ReadAsync(Db, import, cancellationToken)).Select(r => new ImportRunDto(r.Number, r.Latest,
-                r.ApprovedBy is { } by ? new UserRefDto(by.Id, by.DisplayName, by.Email) : null, r.ApprovedAt, r.StartedAt, r.FinishedAt,
+            [.. (await ImportRunHistory.ReadAsync(Db, import, cancellationToken, latestApprover: false)).Select(r => new ImportRunDto(r.Number, r.Latest,
+                r.Latest ? Named(import.ApprovedById) : r.ApprovedBy is { } by ? new UserRefDto(by.Id, by.DisplayName, by.Email) : null,
+                r.ApprovedAt, r.StartedAt, r.FinishedAt,
                 r.Outcome, r.RowCount, new CountsDto(r.Created, r.Updated, r.FailedRows), r.FailureMessage, r.Attempts))]);
     }
 
