@@ -181,14 +181,15 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, stri
 
 public static class ApiTokenSetup
 {
+    /// <summary>Whether the token's stamp is not the user's current security stamp: a sign-in or link ended since.</summary>
+    private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
+        !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(stamp), StringComparison.Ordinal);
+
     /// <summary>
     /// Registers the bearer scheme. Every request re-reads the user (one small query, no cache: a change applies at once on
     /// every instance): a token is refused when the user was deactivated, their role or key account manager flag changed,
     /// or their security stamp changed since it was issued.
     /// </summary>
-    private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
-        !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(stamp), StringComparison.Ordinal);
-
     public static IServiceCollection AddApiTokens(this IServiceCollection services, IConfiguration configuration,
         string dataFolder)
     {

@@ -2,7 +2,6 @@ using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Rules;
 
-/// <summary>A client of the rollout that holds a name, as the name rule looks it up.</summary>
 /// <summary>
 /// A client of the rollout as the name rule finds it; its assignee and client user only when the import updates and maps
 /// a user column (<see cref="ExistingNames.KeepsUsers"/>), for the user rule's "no change" (decision 0088).

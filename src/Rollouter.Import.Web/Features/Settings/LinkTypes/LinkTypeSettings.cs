@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.LinkTypes;
@@ -31,7 +31,7 @@ public sealed record LinksBetween(string Rollout, string RolloutIdentifier, stri
     /// <summary>"3 links between Laptops and Monitors in Windows 11 Refresh", "1 link within Laptops in …".</summary>
     public string Describe()
     {
-        var links = Links == 1 ? "1 link" : string.Create(CultureInfo.InvariantCulture, $"{Links:N0} links");
+        var links = ImportNumbers.Count(Links, "link", "links");
         return string.Equals(SourceInventory, TargetInventory, StringComparison.Ordinal)
             ? $"{links} within {SourceInventory} in {Rollout}"
             : $"{links} between {SourceInventory} and {TargetInventory} in {Rollout}";
@@ -56,7 +56,7 @@ public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between,
     public string Refusal(ClientLinkType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var count = Links == 1 ? "1 link uses" : string.Create(CultureInfo.InvariantCulture, $"{Links:N0} links use");
+        var count = ImportNumbers.Count(Links, "link uses", "links use");
         return $"The link type \"{type.OutwardName}\" cannot be deleted: {count} it ({string.Join("; ", Between.Select(b => b.Describe()))}). " +
                "Remove those links on the clients' pages first, or rename the link type instead.";
     }
