@@ -68,7 +68,8 @@ public sealed class ImportProcessor(
         try
         {
             var mapping = ReadMapping(import);
-            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken);
+            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken,
+                compareValues: true);
             var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
             return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, cancellationToken);
         }

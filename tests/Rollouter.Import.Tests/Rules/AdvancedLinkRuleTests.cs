@@ -34,6 +34,29 @@ public class AdvancedLinkRuleTests(RulesDatabases databases)
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task TheCheck_CountsALinkedClientTheFileChanges_AsTheRunCountsIt_ButNotAmongTheUnchangedRows(DatabaseProvider provider)
+    {
+        // The run counts the clients it changes, a linked client in another inventory too (decision 0026): the Check's
+        // toChange is that count, and its unchanged rows are only the matched clients already as in the file.
+        var database = await databases.GetAsync(provider);
+        var rollout = await database.NewRolloutAsync();
+        var a = await rollout.AddClientAsync("PC-A", values: BonnModel1);
+        var b = await rollout.AddClientAsync("PC-B", rollout.Desktops, values: BonnModel1);
+        await rollout.AddClientAsync("PC-C", values: BonnModel1);
+        await rollout.LinkAsync(a, b);
+        var file = FileSpec.With("Name", "Location", "Model").UpdateExisting()
+            .Row("PC-A", "Berlin", "Model 1")
+            .Row("PC-C", "Bonn", "Model 1");
+
+        var result = await rollout.CheckAsync(file, compareValues: true);
+
+        Assert.Equal((2, (int?)2, (int?)1, 1), (result.ToUpdate, result.ToChange, result.Unchanged, result.ChangedThroughLinksOnly));
+        Assert.Equal(["PC-A"], result.ChangedClients);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
     public async Task Check_WhenLinkedRowsGiveDifferentSharedValues_FailsEachRowNamingTheOther(DatabaseProvider provider)
     {
         var database = await databases.GetAsync(provider);

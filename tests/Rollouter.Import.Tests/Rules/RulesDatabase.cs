@@ -219,14 +219,15 @@ public sealed class TestRollout(RulesDatabase database, int id, int laptops, int
         await db.SaveChangesAsync();
     }
 
-    public async Task<ImportChecker> CheckerAsync(FileSpec file, int? inventoryId = null)
+    public async Task<ImportChecker> CheckerAsync(FileSpec file, int? inventoryId = null, bool compareValues = false)
     {
         await using var db = Database.Database.CreateContext();
-        return await ImportCheckerLoader.LoadAsync(db, inventoryId ?? Laptops, file.Mapping, file.Columns);
+        return await ImportCheckerLoader.LoadAsync(db, inventoryId ?? Laptops, file.Mapping, file.Columns, compareValues: compareValues);
     }
 
-    public async Task<CheckResult> CheckAsync(FileSpec file, int? inventoryId = null) =>
-        (await CheckerAsync(file, inventoryId)).Check(file.Rows);
+    /// <param name="compareValues">As the dry run (the Check) does: counts the clients the file would change.</param>
+    public async Task<CheckResult> CheckAsync(FileSpec file, int? inventoryId = null, bool compareValues = false) =>
+        (await CheckerAsync(file, inventoryId, compareValues)).Check(file.Rows);
 }
 
 /// <summary>A file made in a test: its columns, a mapping of each header to the target of the same name, and its rows.</summary>

@@ -217,12 +217,15 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// <summary>
 /// A dry run's result; <c>toUpdate</c> counts the rows that match existing clients ("Update existing clients"), and
 /// <c>updatedClients</c> names the first of them (a row that a later row of its linked client fails leaves both): only
-/// the values that differ are written, so the run's <c>counts.updated</c> may be lower (a matched client whose values
-/// are the file's already is not changed), or higher (it counts the clients changed through an advanced link too). <c>importErrors</c> are the reasons the import as a whole would fail
+/// the values that differ are written, so of those, <c>toChange</c> counts the clients the run would change, compared
+/// value by value as the run compares (with the clients changed only through an advanced link: the run's
+/// <c>counts.updated</c>), <c>changedClients</c> names the first, and <c>unchanged</c> counts the matched clients that
+/// already hold the file's values (the run's "rows unchanged"; decision 0100). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty. <c>skipped</c> names the rows counted in <c>skippedRows</c>,
 /// in the shape of the import's <c>skipped</c> (decision 0081).
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
     int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null,
-    int SkippedRows = 0, SkippedDto? Skipped = null);
+    int SkippedRows = 0, SkippedDto? Skipped = null, int ToChange = 0, int Unchanged = 0,
+    IReadOnlyList<string>? ChangedClients = null);

@@ -700,6 +700,34 @@ public static class ImportNumbers
     /// <summary>"25,000".</summary>
     public static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// What the dry run of an update found among the clients the file matches (decision 0100), after "the file matches
+    /// 200,000 existing clients": ": 10 would change (PC-0000020, PC-0000040, …), 199,990 are already as in the file",
+    /// and the clients without a row that an advanced link would change ("; 2 more clients would change through an
+    /// advanced link"); empty when the file matches none.
+    /// </summary>
+    public static string MatchedOutcome(Rollouter.Import.Importing.Rules.CheckResult check)
+    {
+        var unchanged = check.Unchanged ?? 0;
+        var changing = check.ToUpdate - unchanged;
+        var text = "";
+        if (check.ToUpdate > 0)
+        {
+            var names = check.ChangedClients.Count > 0
+                ? $" ({string.Join(", ", check.ChangedClients)}{(changing > check.ChangedClients.Count ? ", …" : "")})"
+                : "";
+            text = $": {N(changing)} would change{names}, {N(unchanged)} {(unchanged == 1 ? "is" : "are")} already as in the file";
+        }
+
+        var throughLinks = check.ChangedThroughLinksOnly;
+        if (throughLinks > 0)
+        {
+            text += $"; {Count(throughLinks, "more client", "more clients")} would change through an advanced link";
+        }
+
+        return text;
+    }
+
     /// <summary>"1 row", "25,000 rows".</summary>
     public static string Count(int count, string one, string many) => $"{N(count)} {(count == 1 ? one : many)}";
 

@@ -228,7 +228,8 @@ public sealed class ImportsApiController(
         var check = result.Value;
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
             [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))],
-            check.ToCreate, check.ToUpdate, check.UpdatedClients, check.ImportErrors, check.EmptyRowCount, SkippedDto.Of(check)));
+            check.ToCreate, check.ToUpdate, check.UpdatedClients, check.ImportErrors, check.EmptyRowCount, SkippedDto.Of(check),
+            check.ToChange ?? 0, check.Unchanged ?? 0, check.ChangedClients));
     }
 
     /// <summary>

@@ -31,17 +31,17 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
     /// set. The earlier row is remembered until its partner comes.
     /// </summary>
     /// <returns>
-    /// The stored name of the partner when its earlier row, until now counted as a good update, fails now (so that the
-    /// count of updates and their names leave it); else null.
+    /// The partner (its id and stored name) when its earlier row, until now counted as a good update, fails now (so that
+    /// the count of updates and their names leave it); else null.
     /// </returns>
-    public string? CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
+    public LinkedClient? CheckRow(SourceRow row, RowBuffer buffer, ErrorCollector errors)
     {
         if (!buffer.IsUpdate || !links.TryGetValue(buffer.Existing.Value.Id, out var link))
         {
             return null;
         }
 
-        string? newlyFailed = null;
+        LinkedClient? newlyFailed = null;
         var values = new string[]?[link.SharedFields.Length];
         for (var i = 0; i < link.SharedFields.Length; i++)
         {
@@ -65,7 +65,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                 errors.AddToEarlierRow(partner.Row, column, Display(theirs, field, column),
                     $"Field \"{field.Field.Name}\" is shared with the linked client \"{ErrorText.Shorten(current.Name)}\" in row {row.RowNumber}, which gives \"{ErrorText.Shorten(Display(mine, field, column))}\"; directly linked clients must have the same value.",
                     rowAlreadyFailed: partner.Failed);
-                newlyFailed ??= partner.Failed ? null : link.Partner.Name;
+                newlyFailed ??= partner.Failed ? null : link.Partner;
                 partner.Failed = true;
             }
         }
@@ -100,6 +100,27 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
                     InAdvancedLink = true,
                 };
             }
+        }
+    }
+
+    /// <summary>
+    /// The clients <see cref="UpdatesOfFile"/> would change, each once, after the whole file is checked: for the dry
+    /// run's count of clients changed (the writer's). Only good rows impose; <c>Matched</c> says whether the client has
+    /// a good row of its own in the file (a matched client, counted among the file's updates).
+    /// </summary>
+    public IEnumerable<(int Id, string Name, bool Matched)> ClientsChangedThroughLinks()
+    {
+        var seen = new HashSet<int>();
+        foreach (var (clientId, row) in _rows)
+        {
+            if (row.Failed || !links.TryGetValue(clientId, out var link) || Updates(row, link).Count == 0
+                || !seen.Add(link.Partner.Id))
+            {
+                continue;
+            }
+
+            yield return (link.Partner.Id, link.Partner.Name,
+                _rows.TryGetValue(link.Partner.Id, out var partnerRow) && !partnerRow.Failed);
         }
     }
 

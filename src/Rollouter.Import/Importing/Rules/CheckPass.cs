@@ -25,6 +25,10 @@ public sealed class CheckPass
     private int _rowCount, _emptyRows, _toCreate, _toUpdate;
     private CheckResult? _result;
     private readonly List<string> _updatedClients = new(CheckResult.UpdatedClientsShown);
+
+    // The dry run of an update (ImportChecker.Current): the matched clients a good row would change, and the first names.
+    private readonly HashSet<int> _changing = [];
+    private readonly List<string> _changedClients = new(CheckResult.UpdatedClientsShown);
     private readonly List<int> _skippedRows = [];
     private bool _atEnd;
 
@@ -174,7 +178,11 @@ public sealed class CheckPass
             if (_checker.Links.CheckRow(row, _buffer, _errors) is { } failedEarlier)
             {
                 _toUpdate--;
-                _updatedClients.Remove(failedEarlier);
+                _updatedClients.Remove(failedEarlier.Name);
+                if (_changing.Remove(failedEarlier.Id))
+                {
+                    _changedClients.Remove(failedEarlier.Name);
+                }
             }
 
             if (!_errors.RowHasErrors)
@@ -182,9 +190,16 @@ public sealed class CheckPass
                 if (_buffer.IsUpdate)
                 {
                     _toUpdate++;
-                    if (_updatedClients.Count < CheckResult.UpdatedClientsShown && _buffer.Existing is { } existing)
+                    var existing = _buffer.Existing.Value;
+                    if (_updatedClients.Count < CheckResult.UpdatedClientsShown)
                     {
                         _updatedClients.Add(existing.Name);
+                    }
+
+                    if (_checker.Current is { } current && current.Changes(_buffer) && _changing.Add(existing.Id)
+                        && _changedClients.Count < CheckResult.UpdatedClientsShown)
+                    {
+                        _changedClients.Add(existing.Name);
                     }
                 }
                 else
@@ -220,6 +235,28 @@ public sealed class CheckPass
             _checker.Status.CheckCanCreate(_checker.Name.NewClients, _importErrors);
         }
 
+        // What the file imposes on linked clients (the writer's updates after the file's rows): a matched client whose
+        // own row changed nothing changes through its partner's; a client without a row of its own is counted apart.
+        int? toChange = null, unchanged = null;
+        if (_checker.Current is not null)
+        {
+            var throughLinksOnly = 0;
+            foreach (var (clientId, name, matched) in _checker.Links.ClientsChangedThroughLinks())
+            {
+                if (!matched)
+                {
+                    throughLinksOnly++;
+                }
+                else if (_changing.Add(clientId) && _changedClients.Count < CheckResult.UpdatedClientsShown)
+                {
+                    _changedClients.Add(name);
+                }
+            }
+
+            toChange = _changing.Count + throughLinksOnly;
+            unchanged = Math.Max(0, _toUpdate - _changing.Count);
+        }
+
         return _result = new CheckResult
         {
             Errors = _errors.Take(),
@@ -232,6 +269,9 @@ public sealed class CheckPass
             SkippedRows = _skippedRows,
             ToCreate = _toCreate,
             ToUpdate = _toUpdate,
+            ToChange = toChange,
+            Unchanged = unchanged,
+            ChangedClients = _changedClients,
             OptionsToCreate = [.. _checker.Fields.SelectMany(f => f.CreatedOptions)],
             ImportErrors = _importErrors,
             UpdatedClients = _updatedClients,

@@ -83,6 +83,12 @@ public sealed class ImportChecker
     internal AdvancedLinkRule Links { get; }
 
     /// <summary>
+    /// What the inventory's clients hold in the mapped columns, for the dry run of an update to count the clients it
+    /// would change; null for a real run (its writer compares) and without "Update existing clients".
+    /// </summary>
+    internal CurrentValues? Current { get; init; }
+
+    /// <summary>
     /// Checks every row against every rule and writes nothing: the dry run, and exactly the errors a real run gives.
     /// </summary>
     /// <param name="rows">The file's data rows, streamed.</param>

@@ -15,8 +15,11 @@ public static class ImportCheckerLoader
 {
     private const int MaxHeaderLength = 400;
 
+    /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
+    /// columns (<see cref="CurrentValues"/>), in the query of the rollout's clients, to count the matched clients the
+    /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not: its writer compares.</param>
     public static async Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
-        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default)
+        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default, bool compareValues = false)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(mapping);
@@ -47,7 +50,49 @@ public static class ImportCheckerLoader
         var existing = new ExistingNames(inventories.Sum(i => i.ClientCount), keepUsers);
         var existingCount = 0;
         var clients = db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId);
-        if (keepUsers)
+        CurrentValues? current = null;
+        if (compareValues && mapping.UpdateExisting)
+        {
+            // The inventory's clients with what they hold, the others of the rollout by name only: each client read
+            // once, as before, in two queries instead of one.
+            var inventoryClientId = inventory.InventoryId;
+            current = new CurrentValues(inventories.SingleOrDefault(i => i.Id == inventoryClientId)?.ClientCount ?? 0,
+                [.. fields.Where(f => f.Column is not null)],
+                plans.Any(p => p.Kind == ColumnKind.Description), plans.Any(p => p.Kind == ColumnKind.Flag));
+            var assignees = new HashSet<int>();
+            var clientUsers = new HashSet<int>();
+            await foreach (var client in clients.Where(c => c.InventoryId == inventoryClientId)
+                               .Select(c => new { c.Id, c.Name, c.AssigneeId, c.ClientUserId, c.StatusId, c.Description, c.Flag, c.Values })
+                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                existing.TryAdd(client.Id, inventoryClientId, client.Name, client.AssigneeId, client.ClientUserId);
+                current.Add(client.Id, client.StatusId, client.Description, client.Flag, client.Values);
+                existingCount++;
+                if (client.AssigneeId is { } assignee)
+                {
+                    assignees.Add(assignee);
+                }
+
+                if (client.ClientUserId is { } clientUser)
+                {
+                    clientUsers.Add(clientUser);
+                }
+            }
+
+            await foreach (var client in clients.Where(c => c.InventoryId != inventoryClientId)
+                               .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+                               .WithCancellation(cancellationToken))
+            {
+                existing.TryAdd(client.Id, client.InventoryId, client.Name);
+                existingCount++;
+            }
+
+            if (keepUsers)
+            {
+                await LoadCurrentUsersAsync(db, userColumns, assignees, clientUsers, cancellationToken);
+            }
+        }
+        else if (keepUsers)
         {
             var assignees = new HashSet<int>();
             var clientUsers = new HashSet<int>();
@@ -92,7 +137,10 @@ public static class ImportCheckerLoader
             new StatusRule(inventory),
             new RequiredFieldsRule(fields),
             new ClientLimitRule(inventory.ClientLimit, existingCount, inventory.RolloutName),
-            new AdvancedLinkRule(links));
+            new AdvancedLinkRule(links))
+        {
+            Current = current,
+        };
     }
 
     /// <summary>One plan per mapped column; a field's pattern that does not compile is an error of the whole import.</summary>

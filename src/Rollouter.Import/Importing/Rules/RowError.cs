@@ -73,12 +73,35 @@ public sealed record CheckResult
     /// <summary>
     /// Rows without errors that match an existing client of the inventory ("Update existing clients"). The run writes
     /// only the values that differ from the client's, so it may update fewer: a row whose values are the client's
-    /// already changes nothing. The dry run does not compare them: that would hold every matched client's values.
+    /// already changes nothing. How many would change is <see cref="ToChange"/>.
     /// </summary>
     public required int ToUpdate { get; init; }
 
     /// <summary>The names of the first existing clients the file matches (<see cref="ToUpdate"/>), at most <see cref="UpdatedClientsShown"/>.</summary>
     public IReadOnlyList<string> UpdatedClients { get; init; } = [];
+
+    /// <summary>
+    /// The dry run's count of existing clients the run would change, compared value by value as the writer compares
+    /// (decision 0100): the matched clients whose row (or a linked partner's row) sets a value they do not hold, and
+    /// clients changed only through an advanced link. What the run's <c>UpdatedCount</c> then says. Null for a real
+    /// run's pass, whose writer compares.
+    /// </summary>
+    public int? ToChange { get; init; }
+
+    /// <summary>
+    /// The dry run's matched clients that already hold every value their row sets (<see cref="ToUpdate"/> less those
+    /// that would change): the run's "rows unchanged". Null for a real run's pass.
+    /// </summary>
+    public int? Unchanged { get; init; }
+
+    /// <summary>
+    /// The names of the first matched clients that would change (<see cref="ToChange"/>), at most
+    /// <see cref="UpdatedClientsShown"/>; empty for a real run's pass.
+    /// </summary>
+    public IReadOnlyList<string> ChangedClients { get; init; } = [];
+
+    /// <summary>Of <see cref="ToChange"/>, the clients without a row of their own, changed through an advanced link.</summary>
+    public int ChangedThroughLinksOnly => (ToChange ?? 0) - ((ToUpdate - (Unchanged ?? ToUpdate)));
 
     public const int UpdatedClientsShown = 5;
 
