@@ -128,6 +128,27 @@ public abstract class SkippedRowsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task TheRolloutsListOfImports_GivesEachImportsSkippedRows_AsTheImportDoes()
+    {
+        // QA: GET /api/imports/{id} said which rows the run skipped, the rollout's list of imports did not.
+        var (api, skipping) = await CompleteAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,\n,,,a remark\n,,,section\n");
+        var (_, none) = await CompleteAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,fine\n");
+        var (_, waiting) = await UploadAsync($"Name,Status,Department,Remark\n{Unique("SK")},New,IT,\n,,,a remark\n");
+
+        var list = await api.GetJsonAsync($"/api/rollouts/{await api.RolloutIdAsync("W11")}/imports?pageSize=1000");
+        JsonNode Item(int id) => list["items"]!.AsArray().Single(i => i!["id"]!.GetValue<int>() == id)!;
+
+        Assert.Equal((await api.GetJsonAsync($"/api/imports/{skipping}"))["skipped"]!.ToJsonString(), Item(skipping)["skipped"]!.ToJsonString());
+        Assert.Equal(2, Item(skipping)["skipped"]!["count"]!.GetValue<int>());
+        Assert.Equal([3, 4], Item(skipping)["skipped"]!["rows"]!.AsArray().Select(r => r!.GetValue<int>()));
+        Assert.Equal("Rows 3 and 4 had nothing to import and were skipped: their values are only in columns that are not imported.",
+            Item(skipping)["skipped"]!["message"]!.GetValue<string>());
+        Assert.Equal((0, 0), (Item(none)["skipped"]!["count"]!.GetValue<int>(), Item(none)["skipped"]!["rows"]!.AsArray().Count));
+        // Not run yet: nothing recorded, as GET /api/imports/{id} says.
+        Assert.Null(Item(waiting.Id())["skipped"]);
+    }
+
+    [Fact]
     public async Task ACompletedImport_ListsTheFirst100SkippedRows_AndCountsTheRest()
     {
         var rows = string.Concat(Enumerable.Repeat(",,,only a remark\n", 150));

@@ -98,12 +98,18 @@ public sealed record SkippedDto(int Count, IReadOnlyList<int> Rows, string? Mess
     public static SkippedDto? Of(ClientImport import)
     {
         ArgumentNullException.ThrowIfNull(import);
-        if (import.SkippedRowCount is not { } count)
+        return Of(import.SkippedRowCount, import.SkippedRows);
+    }
+
+    /// <summary>From the import's two columns (<see cref="ClientImport.SkippedRowCount"/>, <see cref="ClientImport.SkippedRows"/>), as a list reads them.</summary>
+    public static SkippedDto? Of(int? skippedRowCount, string? skippedRows)
+    {
+        if (skippedRowCount is not { } count)
         {
             return null;
         }
 
-        var rows = SkippedRows.Parse(import.SkippedRows);
+        var rows = SkippedRows.Parse(skippedRows);
         return new SkippedDto(count, rows, SkippedRows.Sentence(count, rows));
     }
 

@@ -14,12 +14,14 @@ namespace Rollouter.Import.Web.Features.Imports;
 /// <summary>
 /// An import in the rollout's list (<c>GET /api/rollouts/{id}/imports</c>): what the imports page shows of it, with the
 /// file's size and SHA-256 (hex, as stored at the upload), so that a script can find the import an upload made when its
-/// answer was lost; and who reverted it and when (null unless Reverted).
+/// answer was lost; who reverted it and when (null unless Reverted); and the rows its Completed run skipped, in the shape
+/// of <c>GET /api/imports/{id}</c>'s <c>skipped</c> (null before the run completed, or for a run completed before they
+/// were recorded; decision 0081), read in the list's one query.
 /// </summary>
 public sealed record ImportSummaryDto(int Id, ImportStatus Status, string FileName, long FileSize, string? FileSha256,
     int InventoryId, string Inventory, UserRefDto CreatedBy, DateTimeOffset CreatedAt, UserRefDto? ApprovedBy,
     DateTimeOffset? ApprovedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, int? RowCount, CountsDto Counts,
-    UserRefDto? RevertedBy = null, DateTimeOffset? RevertedAt = null);
+    UserRefDto? RevertedBy = null, DateTimeOffset? RevertedAt = null, SkippedDto? Skipped = null);
 
 /// <summary>
 /// The rollout's imports for scripts, newest first, as the imports page lists them: the import history per rollout.
@@ -102,12 +104,13 @@ public sealed class ImportListApiController(RolloutDbContext db, RolloutAccess a
                 RevertedBy = i.Status != ImportStatus.Reverted || i.RevertedBy == null
                     ? null
                     : new UserRefDto(i.RevertedBy.Id, i.RevertedBy.DisplayName, i.RevertedBy.Email),
-                i.RevertedAt,
+                i.RevertedAt, i.SkippedRowCount, i.SkippedRows,
             })
             .ToListAsync(cancellationToken);
         var items = rows.Take(size).Select(i => new ImportSummaryDto(i.Id, i.Status, i.FileName, i.FileSize, i.FileSha256,
             i.InventoryId, i.Inventory, i.CreatedBy, i.CreatedAt, i.ApprovedBy, i.ApprovedAt, i.StartedAt, i.FinishedAt, i.RowCount,
-            new CountsDto(i.CreatedCount, i.UpdatedCount, i.FailedRowCount), i.RevertedBy, i.RevertedAt)).ToList();
+            new CountsDto(i.CreatedCount, i.UpdatedCount, i.FailedRowCount), i.RevertedBy, i.RevertedAt,
+            SkippedDto.Of(i.SkippedRowCount, i.SkippedRows))).ToList();
         var next = rows.Count > size ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null;
         return Ok(new PageDto<ImportSummaryDto>(total, before is null ? 1 : null, size, items, next));
     }
