@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Infrastructure;
+using Serilog.Events;
 
 namespace Rollouter.Import.Tests.Api;
 
@@ -14,6 +15,9 @@ namespace Rollouter.Import.Tests.Api;
 /// (decision 0082), and the link's insert failed on the foreign key. Now the link is refused in words, 409 through the
 /// API, and nothing is written. The race needs two writers at once, so it is run on PostgreSQL (SQLite serialises the
 /// link's transaction and the delete: the delete waits for the link, then is refused as the type is in use).
+/// Amended (decision 0101): both were refused in words, but Entity Framework logged the foreign key's failure as an error
+/// ("An exception occurred in the database while saving changes"), so an operator read an error for a person's ordinary
+/// refusal. The link and the delete now lock the type's row first, and the log has no error.
 /// </summary>
 public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory) : IClassFixture<PostgresRaceWebFactory>
 {
@@ -36,13 +40,21 @@ public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory
 
     private Task<int> ClientIdAsync(string name) => DbAsync(db => db.Clients.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
 
-    /// <summary>Deletes the type, as an administrator would on its page, once the link has read it and before it is inserted.</summary>
+    /// <summary>
+    /// Deletes the type, as an administrator would on its page, once the link has read it: at the last moment before the
+    /// link takes the type (its lock, or without one its insert).
+    /// </summary>
     private async Task DeleteBeforeTheLinkIsInsertedAsync(int typeId)
     {
         var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
-        factory.Race.Once(sql => sql.Contains("INSERT INTO \"ClientLinks\"", StringComparison.Ordinal), async () =>
+        factory.Race.Once(sql => sql.Contains("FOR SHARE", StringComparison.Ordinal)
+                                 || sql.Contains("INSERT INTO \"ClientLinks\"", StringComparison.Ordinal), async () =>
             Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/link-types/{typeId}")).StatusCode));
     }
+
+    /// <summary>The events at Warning or above logged since <paramref name="from"/> (an index into the captured events).</summary>
+    private List<string> ErrorsSince(int from) =>
+        [.. factory.Logs.Events.Skip(from).Where(e => e.Level >= LogEventLevel.Warning).Select(e => $"{e.Level} {e.RenderMessage()}")];
 
     [Fact]
     public async Task ALinkOfATypeDeletedMeanwhile_ThroughTheApi_Is409SayingSo_AndWritesNothing()
@@ -51,6 +63,7 @@ public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory
         var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var (lt31, lt32) = (await ClientIdAsync("LT-0031"), await ClientIdAsync("LT-0032"));
         await DeleteBeforeTheLinkIsInsertedAsync(typeId);
+        var logged = factory.Logs.Events.Count;
 
         var response = await manager.PostAsJsonAsync($"/api/clients/{lt31}/links", new { otherClientId = lt32, linkTypeId = typeId });
 
@@ -60,6 +73,7 @@ public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory
         Assert.Equal($"The link type \"{name}\" was deleted meanwhile: reload the page.",
             System.Text.Json.Nodes.JsonNode.Parse(body)!["detail"]!.GetValue<string>());
         Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == lt31 && l.TargetClientId == lt32)));
+        Assert.Empty(ErrorsSince(logged));
     }
 
     [Fact]
@@ -70,6 +84,7 @@ public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory
         var (lt33, lt34) = (await ClientIdAsync("LT-0033"), await ClientIdAsync("LT-0034"));
         var url = $"/rollouts/W11/clients/{lt33}";
         await DeleteBeforeTheLinkIsInsertedAsync(typeId);
+        var logged = factory.Logs.Events.Count;
 
         var response = await RolloutWebFactory.PostFormAsync(manager, $"{url}/links",
             new() { ["otherClientId"] = lt34.ToString(System.Globalization.CultureInfo.InvariantCulture), ["linkType"] = $"{typeId}:out" }, url);
@@ -79,5 +94,32 @@ public sealed class LinkTypeDeletedMeanwhileTests(PostgresRaceWebFactory factory
         var page = await response.ReadPageAsync();
         Assert.Contains($"The link type \"{name}\" was deleted meanwhile: reload the page.", page.TestId("link-error").NormalizedText(), StringComparison.Ordinal);
         Assert.False(await DbAsync(db => db.ClientLinks.AnyAsync(l => l.SourceClientId == lt33 && l.TargetClientId == lt34)));
+        Assert.Empty(ErrorsSince(logged));
+    }
+
+    [Fact]
+    public async Task ALinkMadeWhileItsTypeIsDeleted_RefusesTheDelete_NamingTheLink_AndLogsNoError()
+    {
+        // The other way round: the delete found no link of the type, and a link of it commits before the delete takes
+        // the type (its lock, or without one its DELETE, which then failed on the foreign key).
+        var (typeId, name) = await NewLinkTypeAsync();
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var (lt35, lt36) = (await ClientIdAsync("LT-0035"), await ClientIdAsync("LT-0036"));
+        factory.Race.Once(sql => sql.Contains("FOR UPDATE", StringComparison.Ordinal)
+                                 || sql.Contains("DELETE FROM \"ClientLinkType", StringComparison.Ordinal), async () =>
+            Assert.Equal(HttpStatusCode.Created,
+                (await manager.PostAsJsonAsync($"/api/clients/{lt35}/links", new { otherClientId = lt36, linkTypeId = typeId })).StatusCode));
+        var logged = factory.Logs.Events.Count;
+
+        var response = await admin.DeleteAsync($"/api/link-types/{typeId}");
+
+        Assert.True(factory.Race.Ran, "the link was never made");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{(int)response.StatusCode} {body}");
+        Assert.StartsWith($"The link type \"{name}\" cannot be deleted: 1 link uses it",
+            System.Text.Json.Nodes.JsonNode.Parse(body)!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(await DbAsync(db => db.ClientLinkTypes.AnyAsync(t => t.Id == typeId)), name);
+        Assert.Empty(ErrorsSince(logged));
     }
 }

@@ -3,6 +3,7 @@ using Rollouter.Import.Auditing;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
+using Rollouter.Import.Web.Features.Settings.LinkTypes;
 
 namespace Rollouter.Import.Web.Features.Clients;
 
@@ -108,6 +109,14 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
             }
         }
 
+        // The type is read above without a lock: an administrator may have deleted it since. Locked now, it cannot go
+        // until this link commits, and a delete that went through is seen here, before the insert would fail on the
+        // foreign key (which Entity Framework logs as an error; decision 0101).
+        if (!await LinkTypeRowLock.ForLinkAsync(db, type.Id, cancellationToken))
+        {
+            return Problem.Conflict(DeletedMeanwhile(type));
+        }
+
         var now = clock.GetUtcNow();
         var link = new ClientLink
         {
@@ -148,8 +157,8 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         }
         catch (DbUpdateException e) when (!BusyDatabase.Is(e))
         {
-            // The link type was deleted between its read above and this insert: its delete, finding no link of it yet,
-            // went through (decision 0082), and the foreign key refused the link. Anything else is not ours to explain.
+            // The type's lock above keeps its delete out; should the foreign key refuse the link all the same (a
+            // database that did not honour the lock), the person still gets words. Anything else is not ours to explain.
             db.ChangeTracker.Clear();
             await transaction.RollbackAsync(cancellationToken);
             if (await db.ClientLinkTypes.AnyAsync(t => t.Id == type.Id, cancellationToken))
@@ -157,7 +166,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
                 throw;
             }
 
-            return Problem.Conflict($"The link type \"{type.OutwardName}\" was deleted meanwhile: reload the page.");
+            return Problem.Conflict(DeletedMeanwhile(type));
         }
 
         if (type.IsAdvanced)
@@ -184,6 +193,9 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         audit.ClientLinkCreated(userId, rolloutId, link.Id, link.SourceClientId, link.TargetClientId, type.OutwardName);
         return new LinkOutcome(link, []);
     }
+
+    private static string DeletedMeanwhile(ClientLinkType type) =>
+        $"The link type \"{type.OutwardName}\" was deleted meanwhile: reload the page.";
 
     /// <summary>Removes a link of the client, with a history entry on both clients, unless it is not the client's or an import of the rollout runs.</summary>
     public async Task<Result> UnlinkAsync(int rolloutId, int clientId, int linkId, int userId, CancellationToken cancellationToken)

@@ -121,7 +121,9 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
         ArgumentNullException.ThrowIfNull(actor);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var type = await FindAsync(typeId, cancellationToken);
-        if (type is null)
+        // Locked before its links are counted: a link being made of it commits first and is counted, one made later
+        // waits for the delete and finds the type gone; the delete never fails on the links' foreign key (decision 0101).
+        if (type is null || !await LinkTypeRowLock.ForDeleteAsync(db, typeId, cancellationToken))
         {
             return Problem.NotFound($"Link type {typeId} does not exist.");
         }
@@ -143,7 +145,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
         }
         catch (DbUpdateException e) when (!BusyDatabase.Is(e))
         {
-            // A link of the type was made meanwhile: its key refuses the delete.
+            // A link of the type was made meanwhile, which the type's lock above prevents: its key refuses the delete.
             db.ChangeTracker.Clear();
             await transaction.RollbackAsync(CancellationToken.None);
             var now = await UseAsync(typeId, cancellationToken);
