@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using AngleSharp.Dom;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 
@@ -96,5 +100,55 @@ public abstract partial class ImportPagesTests
         Assert.Null(all[0]["failureMessage"]);
         Assert.All(all.Skip(1), r => Assert.Contains("could not be imported", r["failureMessage"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Equal(all[0]["approvedAt"]!.GetValue<DateTimeOffset>(), import["approvedAt"]!.GetValue<DateTimeOffset>());
+    }
+
+    /// <summary>
+    /// An import approved again and again lists its 20 latest earlier runs, on its page, its review and in the API, and
+    /// says how many older ones it does not list, instead of a card (and an API answer) that grows with every approval.
+    /// </summary>
+    [Fact]
+    public async Task ManyEarlierRuns_TheLatestTwentyAreListed_AndTheOlderOnesCounted()
+    {
+        var (client, path) = await UploadCsvAsync("Laptops", $"Machine,Phase,Department\n{Unique("RUNS")},Nope,IT\n", "many-runs.csv");
+        var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        await RolloutWebFactory.PostFormAsync(client, path + "/mapping", new()
+        {
+            ["Columns[0].Letter"] = "A", ["Columns[0].Target"] = "Name",
+            ["Columns[1].Letter"] = "B", ["Columns[1].Target"] = "Status",
+            ["Columns[2].Letter"] = "C", ["Columns[2].Target"] = "Department",
+        }, path);
+        await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
+        Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
+
+        // 24 runs before this one, as 24 earlier approvals would have kept them.
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var import = await db.Imports.SingleAsync(i => i.Id == id);
+            var approvedAt = import.ApprovedAt ?? DateTimeOffset.UtcNow;
+            import.FirstApprovedAt = approvedAt.AddHours(-25);
+            for (var number = 1; number <= 24; number++)
+            {
+                var run = ImportRun.Of(import, number, ImportStatus.Failed, 1);
+                run.ApprovedAt = approvedAt.AddHours(number - 25);
+                db.ImportRuns.Add(run);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var review = await (await Factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
+        foreach (var page in new[] { await client.GetPageAsync(path), review })
+        {
+            Assert.Equal(Enumerable.Range(5, 20).Reverse(), EarlierRuns(page).Keys);
+            Assert.Contains("This is run 25 of the import", page.TestId("earlier-runs-note").NormalizedText(), StringComparison.Ordinal);
+            Assert.Equal("The 20 latest earlier runs are listed; 4 older runs are not (runs 1–4).",
+                page.TestId("earlier-runs-not-shown").NormalizedText());
+        }
+
+        var api = await ApiTestClient.LoginAsync(Factory, "manager@demo.test");
+        var json = await api.GetJsonAsync($"/api/imports/{id}");
+        Assert.Equal([25, .. Enumerable.Range(5, 20).Reverse()], json["runs"]!.AsArray().Select(r => r!["number"]!.GetValue<int>()));
+        Assert.Equal(4, json["runsNotShown"]!.GetValue<int>());
     }
 }

@@ -85,7 +85,8 @@ public sealed record ImportDto(
     UserRefDto? CreatedBy = null,
     UserRefDto? ApprovedBy = null,
     SkippedDto? Skipped = null,
-    IReadOnlyList<ImportRunDto>? Runs = null);
+    IReadOnlyList<ImportRunDto>? Runs = null,
+    int RunsNotShown = 0);
 
 /// <summary>
 /// The rows a Completed run skipped, their values all in columns not imported: <c>count</c>, the first

@@ -17,9 +17,23 @@ public sealed record ImportRunEntry(int Number, bool Latest, User? ApprovedBy, D
     public TimeSpan? Duration => StartedAt is { } started && FinishedAt is { } finished ? finished - started : null;
 }
 
-/// <summary>The runs of an import, newest first: the latest (on the import, when it is approved) and the earlier ones kept.</summary>
+/// <summary>
+/// The runs of an import, newest first: the latest (on the import, when it is approved) and the last
+/// <see cref="EarlierShown"/> earlier ones kept; runs are numbered 1, 2, … without gaps, so the oldest shown tells how many
+/// older ones are not (<see cref="NotShown"/>).
+/// </summary>
 public static class ImportRunHistory
 {
+    /// <summary>How many earlier runs a page or the API lists at most, newest first (decision 0102).</summary>
+    public const int EarlierShown = 20;
+
+    /// <summary>How many earlier runs are older than those listed in <paramref name="runs"/> (as read by <see cref="ReadAsync"/>).</summary>
+    public static int NotShown(IReadOnlyList<ImportRunEntry> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return runs.Count > 0 && !runs[^1].Latest ? runs[^1].Number - 1 : 0;
+    }
+
     /// <param name="latestApprover">Whether to read the latest run's approver when the import does not carry it; false for
     /// a caller that names the approver itself (the API, from the users it has read already).</param>
     public static async Task<IReadOnlyList<ImportRunEntry>> ReadAsync(RolloutDbContext db, ClientImport import,
@@ -35,6 +49,7 @@ public static class ImportRunHistory
         var earlier = !mayHaveEarlier ? [] : await db.ImportRuns.AsNoTracking().Include(r => r.ApprovedBy)
             .Where(r => r.ImportId == import.Id)
             .OrderByDescending(r => r.Number)
+            .Take(EarlierShown)
             .ToListAsync(cancellationToken);
         var runs = new List<ImportRunEntry>(earlier.Count + 1);
         if (import.ApprovedAt is not null && import.Status is ImportStatus.InProgress or ImportStatus.Failed

@@ -361,6 +361,9 @@ public sealed class ImportPage
     /// <summary>The runs before the latest, newest first ("Earlier runs"): every run when the import was not approved since its last.</summary>
     public IReadOnlyList<ImportRunEntry> EarlierRuns => [.. Runs.Where(r => !r.Latest)];
 
+    /// <summary>The earlier runs older than those listed (<see cref="ImportRunHistory.EarlierShown"/> at most are).</summary>
+    public int EarlierRunsNotShown => ImportRunHistory.NotShown(Runs);
+
     /// <summary>The run the import carries now, if it was approved since its last run was kept.</summary>
     public ImportRunEntry? LatestRun => Runs.FirstOrDefault(r => r.Latest);
 

@@ -499,6 +499,7 @@ public sealed class ImportsApiController(
         var users = await Db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => new UserRefDto(u.Id, u.DisplayName, u.Email), cancellationToken);
         UserRefDto? Named(int? id) => id is { } known ? users.GetValueOrDefault(known) : null;
+        var runs = await ImportRunHistory.ReadAsync(Db, import, cancellationToken, latestApprover: false);
         return new ImportDto(import.Id, import.RolloutId, import.InventoryId, import.Status, import.FileName, import.FileSize,
             import.RowCount, columns, warnings, MappingDto.From(mapping),
             [.. (validation?.Errors ?? []).Select(e => new MappingIssueDto(e.Column, e.Message))],
@@ -508,10 +509,11 @@ public sealed class ImportsApiController(
             parseOptions, sheets, await ImportCorrections.CountAsync(Db, import.Id, cancellationToken),
             await RevertAsync(import, Named(import.RevertedById), cancellationToken), ImportStamps.FileOf(import),
             ImportStamps.MappingOf(import), Named(import.CreatedById), Named(import.ApprovedById), SkippedDto.Of(import),
-            [.. (await ImportRunHistory.ReadAsync(Db, import, cancellationToken, latestApprover: false)).Select(r => new ImportRunDto(r.Number, r.Latest,
+            [.. runs.Select(r => new ImportRunDto(r.Number, r.Latest,
                 r.Latest ? Named(import.ApprovedById) : r.ApprovedBy is { } by ? new UserRefDto(by.Id, by.DisplayName, by.Email) : null,
                 r.ApprovedAt, r.StartedAt, r.FinishedAt,
-                r.Outcome, r.RowCount, new CountsDto(r.Created, r.Updated, r.FailedRows), r.FailureMessage, r.Attempts))]);
+                r.Outcome, r.RowCount, new CountsDto(r.Created, r.Updated, r.FailedRows), r.FailureMessage, r.Attempts))],
+            ImportRunHistory.NotShown(runs));
     }
 
     private async Task<RevertDto?> RevertAsync(ClientImport import, UserRefDto? revertedBy, CancellationToken cancellationToken)
