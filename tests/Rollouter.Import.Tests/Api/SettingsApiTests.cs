@@ -276,6 +276,58 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task LoweringARole_CountsOnlyTheClientsOfRolloutsTheCallerSees()
+    {
+        // Security QA 1: a rollout manager lowering a user's role was told how many clients that user held in a rollout
+        // the manager cannot see ("They stay assignee of 3 clients: …"), counted across the installation.
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+        var code = "U-" + Guid.NewGuid().ToString("N")[..8];
+        var created = await ApiTestClient.ReadAsync(await admin.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Hidden Holder", email = code.ToLowerInvariant() + "@example.test", userCode = code, role = "Technician",
+            password = "Str0ng!Password", rolloutIds = new[] { w11 },
+        }));
+        var userId = created.Id();
+        var hidden = "H" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await factory.WithDbAsync(async db =>
+        {
+            var workflow = await db.Workflows.Include(w => w.Statuses).OrderBy(w => w.Id).FirstAsync();
+            var adminId = await db.Users.Where(u => u.Email == "admin@demo.test").Select(u => u.Id).SingleAsync();
+            var rollout = new Rollout
+            {
+                Name = "Hidden " + hidden, Identifier = hidden, CreatedAt = DateTimeOffset.UtcNow,
+                Members = [new RolloutMember { UserId = adminId }, new RolloutMember { UserId = userId }],
+            };
+            var inventory = new Inventory { Name = "Racks", Rollout = rollout, Workflow = workflow, CreatedAt = DateTimeOffset.UtcNow };
+            db.Inventories.Add(inventory);
+            await db.SaveChangesAsync();
+            db.Clients.AddRange(Enumerable.Range(1, 3).Select(i => new Client
+            {
+                RolloutId = rollout.Id, InventoryId = inventory.Id, Name = $"{hidden}-{i}", StatusId = workflow.Statuses[0].Id,
+                AssigneeId = userId, CreatedAt = DateTimeOffset.UtcNow, CreatedById = adminId, UpdatedAt = DateTimeOffset.UtcNow,
+            }));
+            await db.SaveChangesAsync();
+            return rollout.Id;
+        });
+        // The administrator takes them out of the hidden rollout: every rollout left is the manager's.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{userId}", new { rolloutIds = new[] { w11 } })).StatusCode);
+
+        var byManager = await manager.PutAsJsonAsync($"/api/users/{userId}", new { role = "ServiceDesk" });
+        var managerSaw = await ApiTestClient.ReadAsync(byManager);
+        Assert.Equal(HttpStatusCode.OK, byManager.StatusCode);
+        Assert.Equal("ServiceDesk", managerSaw["role"]!.GetValue<string>());
+        Assert.Null(managerSaw["notice"]);
+
+        Assert.Equal(HttpStatusCode.OK, (await manager.PutAsJsonAsync($"/api/users/{userId}", new { role = "Technician" })).StatusCode);
+        var adminSaw = await ApiTestClient.ReadAsync(await admin.PutAsJsonAsync($"/api/users/{userId}", new { role = "ServiceDesk" }));
+        Assert.Equal($"They stay assignee of 3 clients in {hidden}: the clients keep them, and an import that names them on such a " +
+            "client changes nothing there, but a Service Desk user cannot be made the assignee of another.",
+            adminSaw["notice"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task SettingsCalls_AreInTheOpenApiDocument_AndNeedAToken()
     {
         var document = await factory.CreateBrowser().GetStringAsync("/openapi/v1.json");

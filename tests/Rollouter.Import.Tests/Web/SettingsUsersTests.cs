@@ -348,7 +348,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
 
         form["Role"] = "ServiceDesk";
         var (_, demoted, _) = await admin.SubmitAsync($"/settings/users/{id}", form);
-        Assert.Equal("Jorg Leaving was saved. They stay assignee of 2 clients: the clients keep them, and an import that names " +
+        Assert.Equal("Jorg Leaving was saved. They stay assignee of 2 clients in W11: the clients keep them, and an import that names " +
             "them on such a client changes nothing there, but a Service Desk user cannot be made the assignee of another.",
             Text(demoted, "settings-message"));
 

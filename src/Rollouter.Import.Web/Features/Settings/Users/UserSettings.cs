@@ -220,7 +220,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         await transaction.CommitAsync(cancellationToken);
         saved = saved with
         {
-            ClientsKept = await ClientsKeptAsync(user, memberships,
+            ClientsKept = await ClientsKeptAsync(actor, user, memberships,
                 oldRole >= Role.Technician && user.Role < Role.Technician, cancellationToken),
         };
         var actorId = actor.UserId();
@@ -357,7 +357,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// (<paramref name="demoted"/>): how many clients still have them, which keep them (an import naming them there is
     /// no change, decision 0088). Counted only on such a save, by the (inventory, assignee) index for assignees.
     /// </summary>
-    private async Task<string?> ClientsKeptAsync(User user, List<MembershipChange> changes, bool demoted,
+    private async Task<string?> ClientsKeptAsync(ClaimsPrincipal actor, User user, List<MembershipChange> changes, bool demoted,
         CancellationToken cancellationToken)
     {
         var removed = changes.Where(c => !c.Added).ToList();
@@ -375,18 +375,49 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             return Kept(string.Join("; ", parts));
         }
 
-        if (demoted && removed.Count == 0)
+        if (demoted && removed.Count == 0 && await AssigneeInVisibleAsync(actor, user.Id, cancellationToken) is { } assignee)
         {
-            var assignee = await db.Clients.CountAsync(c => c.AssigneeId == user.Id, cancellationToken);
-            if (assignee > 0)
-            {
-                return $"They stay assignee of {ImportNumbers.Count(assignee, "client", "clients")}: the clients keep them, and an " +
-                       $"import that names them on such a client changes nothing there, but a {user.Role.DisplayName()} user " +
-                       "cannot be made the assignee of another.";
-            }
+            return $"They stay assignee of {assignee}: the clients keep them, and an import that names them on such a client " +
+                   $"changes nothing there, but a {user.Role.DisplayName()} user cannot be made the assignee of another.";
         }
 
         return null;
+    }
+
+    /// <summary>How many rollouts a demoted user's kept clients are named in, at most; beyond, "and N more rollouts".</summary>
+    private const int RolloutsNamed = 10;
+
+    /// <summary>
+    /// "3 clients in R2 and 1 client in W11": the clients that have the user as assignee in the rollouts
+    /// <paramref name="actor"/> sees (an administrator every rollout), each rollout named; null for none. A rollout
+    /// manager never learns of clients in rollouts they cannot see (docs/decisions/0088, amendment). By the clients'
+    /// (inventory, assignee) index, the inventories of the visible rollouts.
+    /// </summary>
+    private async Task<string?> AssigneeInVisibleAsync(ClaimsPrincipal actor, int userId, CancellationToken cancellationToken)
+    {
+        var visible = access.Visible(actor).Select(r => r.Id);
+        var inventories = db.Inventories.Where(i => visible.Contains(i.RolloutId)).Select(i => i.Id);
+        var held = await db.Clients.Where(c => c.AssigneeId == userId && inventories.Contains(c.InventoryId))
+            .GroupBy(c => c.RolloutId).Select(g => new { RolloutId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        if (held.Count == 0)
+        {
+            return null;
+        }
+
+        var ids = held.Select(h => h.RolloutId).ToList();
+        var identifiers = await db.Rollouts.Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Identifier, cancellationToken);
+        var named = held.Select(h => (Identifier: identifiers.GetValueOrDefault(h.RolloutId, ""), h.Count))
+            .OrderBy(h => h.Identifier, StringComparer.Ordinal).ToList();
+        var parts = named.Take(RolloutsNamed)
+            .Select(h => $"{ImportNumbers.Count(h.Count, "client", "clients")} in {h.Identifier}").ToList();
+        if (named.Count > RolloutsNamed)
+        {
+            var rest = named.Skip(RolloutsNamed).ToList();
+            parts.Add($"{ImportNumbers.Count(rest.Sum(h => h.Count), "client", "clients")} in " +
+                      $"{ImportNumbers.Count(rest.Count, "more rollout", "more rollouts")}");
+        }
+
+        return parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
     }
 
     /// <summary>After a member left the rollout (its page's Remove, or the user's page): the clients that still have them there.</summary>
