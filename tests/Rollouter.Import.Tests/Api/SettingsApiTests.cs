@@ -120,6 +120,54 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task Users_TooLongValues_AreRefusedWithThePagesMessages_NothingStored()
+    {
+        // Security QA 2: the API skipped the form's length checks: a 2,000,000-character name was stored on SQLite (the
+        // users page then weighed 2 MB), and on PostgreSQL a 300-character one was told "Someone else changed the same
+        // settings…" (22001 value too long).
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        async Task<(HttpStatusCode Status, string Error, string? Field)> RefusalAsync(HttpResponseMessage response)
+        {
+            var body = await ApiTestClient.ReadAsync(response);
+            return (response.StatusCode, body["error"]!.GetValue<string>(), body["field"]?.GetValue<string>());
+        }
+
+        var name = await RefusalAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = new string('n', 2_000_000), email = $"long.{tag}@example.test", userCode = "U-L" + tag, rolloutIds = new[] { w11 },
+        }));
+        var shortName = await RefusalAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = new string('n', 300), email = $"long.{tag}@example.test", userCode = "U-L" + tag, rolloutIds = new[] { w11 },
+        }));
+        var email = await RefusalAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Long Mail", email = new string('m', 290) + "@example.test", userCode = "U-L" + tag, rolloutIds = new[] { w11 },
+        }));
+        var code = await RefusalAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Long Code", email = $"long.{tag}@example.test", userCode = new string('U', 5_000), rolloutIds = new[] { w11 },
+        }));
+
+        Assert.Equal((HttpStatusCode.BadRequest, "The name can have at most 200 characters.", "displayName"), name);
+        Assert.Equal((HttpStatusCode.BadRequest, "The name can have at most 200 characters.", "displayName"), shortName);
+        Assert.Equal((HttpStatusCode.BadRequest, "The email address can have at most 256 characters.", "email"), email);
+        Assert.Equal((HttpStatusCode.BadRequest, "The user ID can have at most 50 characters.", "userCode"), code);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.DisplayName.Length > 200 || u.UserCode.Length > 50)));
+
+        // The same for a change.
+        var created = await ApiTestClient.ReadAsync(await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Short " + tag, email = $"short.{tag}@example.test", userCode = "U-S" + tag, rolloutIds = new[] { w11 },
+        }));
+        var renamed = await RefusalAsync(await manager.PutAsJsonAsync($"/api/users/{created.Id()}", new { displayName = new string('n', 201) }));
+        Assert.Equal((HttpStatusCode.BadRequest, "The name can have at most 200 characters.", "displayName"), renamed);
+        Assert.Equal("Short " + tag, (await manager.GetJsonAsync($"/api/users/{created.Id()}"))["displayName"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task CustomFields_CreateAndList_WithRefusals()
     {
         var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

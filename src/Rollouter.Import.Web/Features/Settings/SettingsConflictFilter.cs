@@ -18,6 +18,9 @@ public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilte
     public const string Message =
         "Someone else changed the same settings at the same moment, so this change was not saved. Reload the page and try again.";
 
+    public const string TooLongMessage =
+        "A value is longer than the database keeps, so this change was not saved. Shorten the longest value and try again.";
+
     public void OnException(ExceptionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -28,21 +31,27 @@ public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilte
         }
 
         context.ExceptionHandled = true;
+        // A value longer than its column is no conflict: it is refused as the input it is (400), never as someone
+        // else's change, which reloading would not cure.
+        var tooLong = ValueTooLong.Is(context.Exception);
+        var status = tooLong ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        var message = tooLong ? TooLongMessage : Message;
         if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
         {
-            context.Result = ProblemMapping.ToApiResult(ProblemMapping.Details(StatusCodes.Status409Conflict, Message));
+            context.Result = ProblemMapping.ToApiResult(ProblemMapping.Details(status, message));
             return;
         }
 
         var viewData = new ViewDataDictionary(new Microsoft.AspNetCore.Mvc.ModelBinding.EmptyModelMetadataProvider(), context.ModelState)
         {
             ["Title"] = "Not saved",
+            ["Message"] = message,
         };
         context.Result = new ViewResult
         {
             ViewName = "~/Features/Settings/Conflict.cshtml",
             ViewData = viewData,
-            StatusCode = StatusCodes.Status409Conflict,
+            StatusCode = status,
         };
     }
 }

@@ -86,6 +86,9 @@ public sealed record SavedUser(bool EmailChanged, bool WasInvited, string? Clien
 public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, RolloutAccess access, AuditLog audit,
     TimeProvider clock)
 {
+    /// <summary>The longest name, email address and user ID (<see cref="UserForm"/>'s attributes, the columns' sizes).</summary>
+    public const int DisplayNameLength = 200, EmailLength = 256, UserCodeLength = 50;
+
     /// <summary>Roles <paramref name="actor"/> may give.</summary>
     public static IReadOnlyList<Role> AssignableRoles(ClaimsPrincipal actor) =>
         [.. Enum.GetValues<Role>().Where(r => r != Role.Administrator || actor.IsAdministrator()).OrderDescending()];
@@ -501,12 +504,22 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
     private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, ProblemList errors, CancellationToken cancellationToken)
     {
+        // The page's form checks the same lengths (UserForm's attributes); the API reaches here without them, and the
+        // database would refuse a longer value (PostgreSQL, SQL Server) or keep it (SQLite).
         if (form.DisplayName.Length == 0)
         {
             errors.Invalid(nameof(UserForm.DisplayName), "Enter the user's name.");
         }
+        else if (form.DisplayName.Length > DisplayNameLength)
+        {
+            errors.Invalid(nameof(UserForm.DisplayName), "The name can have at most 200 characters.");
+        }
 
-        if (form.Email.Length == 0 || !new EmailAddressAttribute().IsValid(form.Email))
+        if (form.Email.Length > EmailLength)
+        {
+            errors.Invalid(nameof(UserForm.Email), "The email address can have at most 256 characters.");
+        }
+        else if (form.Email.Length == 0 || !new EmailAddressAttribute().IsValid(form.Email))
         {
             errors.Invalid(nameof(UserForm.Email), "Enter a valid email address.");
         }
@@ -514,6 +527,10 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         if (form.UserCode.Length == 0)
         {
             errors.Invalid(nameof(UserForm.UserCode), "Enter a user ID (the one imports can look the user up by, e.g. U-0042).");
+        }
+        else if (form.UserCode.Length > UserCodeLength)
+        {
+            errors.Invalid(nameof(UserForm.UserCode), "The user ID can have at most 50 characters.");
         }
 
         if (!Enum.IsDefined(form.Role))
@@ -527,7 +544,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         var id = existing?.Id ?? 0;
         // Imports look users up by user ID ignoring case, so "u-7" and "U-7" would be the same user ID.
-        if (form.UserCode.Length > 0
+        if (form.UserCode.Length is > 0 and <= UserCodeLength
             && await db.Users.Where(u => u.Id != id).Where(IgnoringCase.Equal<User>(u => u.UserCode, form.UserCode))
                 .Select(u => new { u.Id, u.DisplayName, u.Email }).FirstOrDefaultAsync(cancellationToken) is { } holder)
         {
@@ -540,7 +557,7 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         }
 
         var email = users.NormalizeEmail(form.Email);
-        if (form.Email.Length > 0 && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == email, cancellationToken))
+        if (form.Email.Length is > 0 and <= EmailLength && await db.Users.AnyAsync(u => u.Id != id && u.NormalizedEmail == email, cancellationToken))
         {
             errors.Conflict(nameof(UserForm.Email), $"Another user already has the email address {form.Email}.");
         }

@@ -76,7 +76,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         var created = await settings.CreateAsync(User, form, cancellationToken);
         if (created.Failed)
         {
-            return Refuse(created.Problem);
+            return Refuse(InRequestTerms(created.Problem));
         }
 
         var (user, token) = created.Value;
@@ -119,7 +119,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         var updated = await settings.UpdateAsync(User, user, form, cancellationToken);
         if (updated.Failed)
         {
-            return Refuse(updated.Problem);
+            return Refuse(InRequestTerms(updated.Problem));
         }
 
         // A user taken out of all the caller's rollouts is no longer theirs to see (404 from now on): no rollout is named.
@@ -196,6 +196,11 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
                 InvitationUrl = PublicAddress.Absolute(Request, UserSettings.InvitationPath(id, invitationToken)),
             };
     }
+
+    /// <summary>The problem with its <c>field</c> named as the request body names it (<c>displayName</c>, not the form's <c>DisplayName</c>).</summary>
+    private static Import.Problem InRequestTerms(Import.Problem problem) => problem.Field is { } field
+        ? problem with { Field = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field) }
+        : problem;
 
     private static IActionResult UserNotFound(int id) => Error(StatusCodes.Status404NotFound, $"User {id} does not exist.");
 
