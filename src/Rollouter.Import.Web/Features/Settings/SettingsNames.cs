@@ -19,6 +19,27 @@ public static class SettingsNames
     /// The first name that appears twice, ignoring case: names that differ only by case are refused everywhere, because
     /// people cannot tell "Done" from "done" in a dropdown even where imports compare exactly.
     /// </summary>
-    public static string? FirstDuplicate(IEnumerable<string> names) =>
-        names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key;
+    public static string? FirstDuplicate(IEnumerable<string> names)
+    {
+        // One pass with a set, named as first written ("Red" of "Red", "Blue", "red").
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            if (!seen.TryAdd(name, name))
+            {
+                return seen[name];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The names of a long list for an audit line: the first <paramref name="shown"/>, then "… and 950 more", so that
+    /// the line stays readable and bounded however long the list.
+    /// </summary>
+    public static IReadOnlyList<string> Bounded(IReadOnlyList<string> names, int shown = 50) =>
+        names.Count <= shown
+            ? names
+            : [.. names.Take(shown), $"… and {(names.Count - shown).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} more"];
 }

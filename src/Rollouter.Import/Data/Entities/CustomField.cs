@@ -26,6 +26,13 @@ public class CustomField
     /// <summary>A .NET regular expression a value must match, when set.</summary>
     public string? ValidationRegex { get; set; }
 
+    /// <summary>
+    /// The most options a field has (settings pages, API, an import's "Create option if not exists"): far more than a
+    /// real list of models or departments, few enough that every page and list showing them stays fast
+    /// (docs/decisions/0120).
+    /// </summary>
+    public const int MaxOptions = 1_000;
+
     public List<CustomFieldOption> Options { get; set; } = [];
 
     public bool HasOptions => Type is CustomFieldType.Selection or CustomFieldType.MultiSelection;

@@ -94,6 +94,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             errors.Invalid(nameof(CustomFieldForm.Options), $"A field of type {TypeName(form.Type)} has no options.");
         }
+        else if (names.Count > CustomField.MaxOptions)
+        {
+            errors.Invalid(nameof(CustomFieldForm.Options), TooManyOptions(names.Count));
+        }
         else if (SettingsNames.FirstDuplicate(names) is { } duplicate)
         {
             errors.Conflict(nameof(CustomFieldForm.Options), $"The option \"{duplicate}\" appears twice (compared ignoring case).");
@@ -119,7 +123,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         };
         db.CustomFields.Add(field);
         await db.SaveChangesAsync(cancellationToken);
-        audit.CustomFieldCreated(user.UserId(), field.Id, field.Name, TypeName(field.Type), field.Required, field.ValidationRegex, names);
+        audit.CustomFieldCreated(user.UserId(), field.Id, field.Name, TypeName(field.Type), field.Required, field.ValidationRegex,
+            SettingsNames.Bounded(names));
         return field;
     }
 
@@ -238,6 +243,12 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
 
         var clean = CheckOption(field, name, 0, errors);
+        if (!errors.Failed && field.Options.Count >= CustomField.MaxOptions)
+        {
+            errors.Invalid("OptionName",
+                $"The field \"{field.Name}\" has {N(field.Options.Count)} options, the most a field can have: remove one before adding another.");
+        }
+
         if (!errors.Failed)
         {
             var option = new CustomFieldOption { Name = clean, Position = Ordering.Next(field.Options, o => o.Position) };
@@ -745,6 +756,13 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         var clean = CheckOption(field, name, optionId, errors);
         return errors.ToResult((option, clean));
     }
+
+    /// <summary>"A field can have at most 1,000 options, and 1,200 were entered. …" (a new field's list).</summary>
+    private static string TooManyOptions(int count) =>
+        $"A field can have at most {N(CustomField.MaxOptions)} options, and {N(count)} were entered. Keep the list to the values " +
+        "people choose from; for free text, use a Multi-Selection without options or an Input field.";
+
+    private static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The trimmed name (blank when refused as blank).</summary>
     private static string CheckOption(CustomField field, string? name, int optionId, ProblemList errors)

@@ -35,6 +35,11 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         {
             errors.Invalid("Statuses", "Enter at least one status, one per line: a workflow needs a status for new clients.");
         }
+        else if (names.Count > Workflow.MaxStatuses)
+        {
+            errors.Invalid("Statuses", $"A workflow can have at most {Workflow.MaxStatuses} statuses, and " +
+                $"{names.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} were entered.");
+        }
         else if (SettingsNames.FirstDuplicate(names) is { } duplicate)
         {
             errors.Conflict("Statuses", $"The status \"{duplicate}\" appears twice (names are compared ignoring case).");
@@ -56,7 +61,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         };
         db.Workflows.Add(workflow);
         await db.SaveChangesAsync(cancellationToken);
-        audit.WorkflowCreated(user.UserId(), workflow.Id, workflow.Name, names);
+        audit.WorkflowCreated(user.UserId(), workflow.Id, workflow.Name, SettingsNames.Bounded(names));
         return workflow;
     }
 
@@ -91,6 +96,12 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         }
 
         var clean = CheckStatusName(workflow, name, 0, errors);
+        if (!errors.Failed && workflow.Statuses.Count >= Workflow.MaxStatuses)
+        {
+            errors.Invalid("StatusName",
+                $"The workflow \"{workflow.Name}\" has {workflow.Statuses.Count} statuses, the most a workflow can have: remove one before adding another.");
+        }
+
         if (!errors.Failed)
         {
             var status = new WorkflowStatus { Name = clean, Position = Ordering.Next(workflow.Statuses, s => s.Position) };
