@@ -6,7 +6,9 @@ using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Web.Features.Clients;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Features.Settings;
+using Rollouter.Import.Web.Infrastructure.Api;
 
 namespace Rollouter.Import.Web.Features.Inventories;
 
@@ -309,6 +311,12 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         return (workflow ?? $"workflow {workflowId}", [.. fieldIds.Select(id => names.GetValueOrDefault(id, $"field {id}"))]);
     }
 
+    /// <summary>
+    /// The most custom fields an inventory has: an import reads at most 500 columns (<c>ReaderLimits.DefaultMaxColumns</c>),
+    /// Name among them.
+    /// </summary>
+    public const int MaxCustomFields = Import.Importing.Reading.ReaderLimits.DefaultMaxColumns;
+
     private sealed record ValidInput(string Name, int WorkflowId, List<int> FieldIds);
 
     /// <summary>The input made valid, or every reason it is not (one per field).</summary>
@@ -351,23 +359,36 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         }
 
         var fieldIds = new List<int>();
-        foreach (var id in input.CustomFieldIds ?? [])
+        var requested = input.CustomFieldIds ?? [];
+        if (requested.Count > MaxCustomFields)
         {
-            if (fieldIds.Contains(id))
+            // Refused before anything is looked up: 40,000 ids were one statement of 40,000 parameters, past SQLite's limit.
+            errors["CustomFieldIds"] = $"An inventory can have at most {MaxCustomFields} custom fields (an import reads at most " +
+                $"{MaxCustomFields} columns), and {ImportNumbers.N(requested.Count)} were chosen.";
+        }
+        else
+        {
+            var seen = new HashSet<int>();
+            foreach (var id in requested)
             {
-                errors["CustomFieldIds"] = "A custom field can be chosen once.";
+                if (seen.Add(id))
+                {
+                    fieldIds.Add(id);
+                }
+                else
+                {
+                    errors["CustomFieldIds"] = "A custom field can be chosen once.";
+                }
             }
-
-            fieldIds.Add(id);
         }
 
         if (fieldIds.Count > 0)
         {
-            var known = await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(cancellationToken);
-            var unknown = fieldIds.Except(known).ToList();
+            var known = (await db.CustomFields.Where(f => fieldIds.Contains(f.Id)).Select(f => f.Id).ToListAsync(cancellationToken)).ToHashSet();
+            var unknown = fieldIds.Where(id => !known.Contains(id)).ToList();
             if (unknown.Count > 0)
             {
-                errors["CustomFieldIds"] = $"No custom field with id {string.Join(", ", unknown)}.";
+                errors["CustomFieldIds"] = $"No custom field with id {IdList.Bounded(unknown)}.";
             }
         }
 

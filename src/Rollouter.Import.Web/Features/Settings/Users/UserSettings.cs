@@ -117,7 +117,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         var errors = new ProblemList();
         Normalize(form);
         await CheckAsync(actor, form, null, errors, cancellationToken);
-        if (!actor.IsAdministrator() && !await access.Visible(actor).AnyAsync(r => form.RolloutIds.Contains(r.Id), cancellationToken))
+        if (!actor.IsAdministrator()
+            && !(await access.Visible(actor).Select(r => r.Id).ToListAsync(cancellationToken)).Intersect(form.RolloutIds).Any())
         {
             // A rollout manager manages the users of their rollouts: a user outside all of them would be out of reach at once.
             errors.Invalid(nameof(UserForm.RolloutIds), "Choose at least one of your rollouts for the user.");
@@ -341,7 +342,9 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         var manageable = await access.Visible(actor).Select(r => new { r.Id, r.Identifier }).ToListAsync(cancellationToken);
         var ids = manageable.Select(r => r.Id).ToList();
         var wanted = rolloutIds.Intersect(ids).ToHashSet();
-        var current = await db.RolloutMembers.Where(m => m.UserId == userId && ids.Contains(m.RolloutId)).ToListAsync(cancellationToken);
+        var manageableIds = ids.ToHashSet();
+        var current = (await db.RolloutMembers.Where(m => m.UserId == userId).ToListAsync(cancellationToken))
+            .Where(m => manageableIds.Contains(m.RolloutId)).ToList();
         var removed = current.Where(m => !wanted.Contains(m.RolloutId)).ToList();
         var added = wanted.Where(id => current.All(m => m.RolloutId != id)).Order().ToList();
         db.RolloutMembers.RemoveRange(removed);
@@ -499,7 +502,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         form.DisplayName = SettingsNames.Clean(form.DisplayName) ?? "";
         form.Email = SettingsNames.Clean(form.Email) ?? "";
         form.UserCode = SettingsNames.Clean(form.UserCode) ?? "";
-        form.RolloutIds ??= [];
+        // Each rollout once, compared in memory (SetRolloutsAsync): a list of 40,000 ids is never a statement's parameters.
+        form.RolloutIds = form.RolloutIds is null ? [] : [.. form.RolloutIds.Distinct()];
     }
 
     private async Task CheckAsync(ClaimsPrincipal actor, UserForm form, User? existing, ProblemList errors, CancellationToken cancellationToken)

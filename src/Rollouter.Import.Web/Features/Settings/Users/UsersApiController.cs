@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Api;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -62,6 +63,11 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             return refusal;
         }
 
+        if (TooManyRollouts(request.RolloutIds) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var form = new UserForm
         {
             DisplayName = request.DisplayName ?? "",
@@ -96,6 +102,11 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         if (RequireManager() is { } refusal)
         {
             return refusal;
+        }
+
+        if (TooManyRollouts(request.RolloutIds) is { } tooMany)
+        {
+            return tooMany;
         }
 
         var user = await settings.FindAsync(User, id, cancellationToken);
@@ -201,6 +212,18 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     private static Import.Problem InRequestTerms(Import.Problem problem) => problem.Field is { } field
         ? problem with { Field = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field) }
         : problem;
+
+    /// <summary>The most rollouts one request names (each once); far more than anyone is a member of.</summary>
+    public const int MaxRolloutIds = 1_000;
+
+    /// <summary>400 for a <c>rolloutIds</c> of more than <see cref="MaxRolloutIds"/> rollouts, each counted once; else null.</summary>
+    private static IActionResult? TooManyRollouts(IReadOnlyList<int>? rolloutIds) =>
+        rolloutIds is not null && rolloutIds.Distinct().Count() > MaxRolloutIds
+            ? Refuse(Import.Problem.Invalid(
+                $"A request can name at most {ImportNumbers.N(MaxRolloutIds)} rollouts in rolloutIds, and it named " +
+                $"{ImportNumbers.N(rolloutIds.Distinct().Count())}; nothing was changed.",
+                "rolloutIds"))
+            : null;
 
     private static IActionResult UserNotFound(int id) => Error(StatusCodes.Status404NotFound, $"User {id} does not exist.");
 

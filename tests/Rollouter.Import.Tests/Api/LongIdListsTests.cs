@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
+
+namespace Rollouter.Import.Tests.Api;
+
+/// <summary>
+/// Long id lists in request bodies (security QA 4): 40,000 <c>customFieldIds</c> or <c>rolloutIds</c> were one
+/// statement of 40,000 parameters, a 500 on SQLite ("too many SQL variables"). They are counted once, bounded, and a
+/// refusal names at most ten of them.
+/// </summary>
+public abstract class LongIdListsTests(RolloutWebFactory factory)
+{
+    private static async Task<(HttpStatusCode Status, string Error)> RefusalAsync(HttpResponseMessage response) =>
+        (response.StatusCode, (await ApiTestClient.ReadAsync(response))["error"]!.GetValue<string>());
+
+    [Fact]
+    public async Task AnInventoryWithFortyThousandFieldIds_OrTwelveUnknownOnes_IsA400_NamingTenAtMost()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+        var workflowId = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.WorkflowId).SingleAsync());
+        var name = "Ids " + Guid.NewGuid().ToString("N")[..8];
+
+        var many = await RefusalAsync(await manager.PostAsJsonAsync($"/api/rollouts/{w11}/inventories",
+            new { name, workflowId, customFieldIds = Enumerable.Range(1, 40_000).ToArray() }));
+        var unknown = await RefusalAsync(await manager.PostAsJsonAsync($"/api/rollouts/{w11}/inventories",
+            new { name, workflowId, customFieldIds = Enumerable.Range(900_001, 12).ToArray() }));
+
+        Assert.Equal((HttpStatusCode.BadRequest,
+            "An inventory can have at most 500 custom fields (an import reads at most 500 columns), and 40,000 were chosen."), many);
+        Assert.Equal((HttpStatusCode.BadRequest,
+            "No custom field with id 900001, 900002, 900003, 900004, 900005, 900006, 900007, 900008, 900009, 900010 and 2 more."), unknown);
+        Assert.False(await factory.WithDbAsync(db => db.Inventories.AnyAsync(i => i.Name == name)));
+    }
+
+    [Fact]
+    public async Task AUserWithFortyThousandRolloutIds_IsA400_AndOneRolloutSentFortyThousandTimes_IsOne()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+        var code = "U-" + Guid.NewGuid().ToString("N")[..8];
+
+        var many = await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Many Rollouts", email = code.ToLowerInvariant() + "@example.test", userCode = code,
+            rolloutIds = Enumerable.Range(1, 40_000).ToArray(),
+        });
+        var manyBody = await ApiTestClient.ReadAsync(many);
+        var repeated = await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "One Rollout", email = code.ToLowerInvariant() + "@example.test", userCode = code,
+            rolloutIds = Enumerable.Repeat(w11, 40_000).ToArray(),
+        });
+        var user = await ApiTestClient.ReadAsync(repeated);
+        var changed = await manager.PutAsJsonAsync($"/api/users/{user.Id()}", new { rolloutIds = Enumerable.Repeat(w11, 40_000).ToArray() });
+
+        Assert.Equal((HttpStatusCode.BadRequest, "A request can name at most 1,000 rollouts in rolloutIds, and it named 40,000; nothing was changed.",
+            "rolloutIds"), (many.StatusCode, manyBody["error"]!.GetValue<string>(), manyBody["field"]?.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+        Assert.Equal(["W11"], user["rollouts"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(1, await factory.WithDbAsync(db => db.RolloutMembers.CountAsync(m => m.UserId == user.Id())));
+    }
+}
+
+public sealed class SqliteLongIdListsTests(RolloutWebFactory factory)
+    : LongIdListsTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresLongIdListsTests(PostgresWebFactory factory)
+    : LongIdListsTests(factory), IClassFixture<PostgresWebFactory>;
