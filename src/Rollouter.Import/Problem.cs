@@ -5,7 +5,7 @@ namespace Rollouter.Import;
 /// <summary>
 /// What kind of "no" a problem is. The web layer maps each kind to one HTTP status in one place
 /// (Infrastructure/Problems): NotFound 404, Forbidden 403, Invalid 400, Conflict 409, TooLarge 413, UnsupportedType 415,
-/// InsufficientStorage 507, Gone 410.
+/// InsufficientStorage 507, Gone 410, Busy 429.
 /// </summary>
 public enum ProblemKind
 {
@@ -39,6 +39,12 @@ public enum ProblemKind
     /// caller did wrong; it works again once the administrator restores the file.
     /// </summary>
     Gone,
+
+    /// <summary>
+    /// The server is already doing this work, or as much of it as it does at once (a dry run of the same import, or too
+    /// many dry runs): nothing wrong with the request; the same request succeeds a moment later.
+    /// </summary>
+    Busy,
 }
 
 /// <summary>
@@ -68,6 +74,8 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
     public static Problem Invalid(string message, string? field = null) => new(ProblemKind.Invalid, message, field);
 
     public static Problem NotFound(string message) => new(ProblemKind.NotFound, message);
+
+    public static Problem Busy(string message) => new(ProblemKind.Busy, message);
 
     public static Problem Forbidden(string message) => new(ProblemKind.Forbidden, message);
 

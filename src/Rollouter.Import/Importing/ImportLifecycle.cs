@@ -43,7 +43,8 @@ public sealed class ImportLifecycle(
     IImportQueue queue,
     TimeProvider clock,
     ILogger<ImportLifecycle> logger,
-    AuditLog? audit = null)
+    AuditLog? audit = null,
+    DryRunLimiter? dryRuns = null)
 {
     /// <summary>
     /// How long an import In Progress counts as alive after its approval, its resume or its run's last heartbeat
@@ -648,6 +649,14 @@ public sealed class ImportLifecycle(
             }
         }
 
+        // Reads the whole file as a dry run does: bounded with them (decision 0121).
+        var slot = dryRuns?.TryEnter(importId, "a preview of a replacement");
+        if (slot is not null && slot.Failed)
+        {
+            return slot.Problem;
+        }
+
+        using var held = slot?.Value;
         var corrected = (await db.ImportCellCorrections.AsNoTracking()
             .Where(c => c.ImportId == importId && c.Column == letter).Select(c => c.Row).ToListAsync(cancellationToken)).ToHashSet();
         var opened = await OpenFileAsync(import, cancellationToken);
@@ -678,9 +687,22 @@ public sealed class ImportLifecycle(
             return found.Problem;
         }
 
-        return await RefuseCheckAsync(found.Value, cancellationToken) is { } refused
-            ? refused
-            : await processor.CheckAsync(importId, null, cancellationToken);
+        if (await RefuseCheckAsync(found.Value, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        // One dry run of an import at a time, and a few at once in all (decision 0121): each reads the whole file.
+        var slot = dryRuns?.TryEnter(importId, "a check");
+        if (slot is not null && slot.Failed)
+        {
+            return slot.Problem;
+        }
+
+        using (slot?.Value)
+        {
+            return await processor.CheckAsync(importId, null, cancellationToken);
+        }
     }
 
     /// <summary>

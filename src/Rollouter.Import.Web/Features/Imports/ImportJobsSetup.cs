@@ -40,6 +40,7 @@ public static class ImportJobsSetup
         services.AddScoped<ImportProcessor>();
         services.AddScoped<IImportQueue, HangfireImportQueue>();
         services.AddScoped<ImportLifecycle>();
+        services.AddSingleton(new DryRunLimiter(settings.MaxConcurrentChecks ?? DryRunLimiter.DefaultMaxConcurrent));
         services.AddSingleton<ImportFileViews>();
         services.AddScoped<ImportsPageBuilder>();
         services.AddScoped<ImportJob>();

@@ -14,4 +14,11 @@ public sealed class ImportSettings
     /// <summary>Hangfire workers of this instance, i.e. imports it runs at the same time.</summary>
     [Range(1, 64, ErrorMessage = "Rollouter:Imports:Workers must be between {1} and {2}.")]
     public int Workers { get; set; } = 2;
+
+    /// <summary>
+    /// Dry runs (Check, a key account manager's too) and replacement previews this instance runs at once, each reading a
+    /// whole file; empty: the machine's processors, at least 2. One more is refused with 429 (decision 0121).
+    /// </summary>
+    [Range(1, 64, ErrorMessage = "Rollouter:Imports:MaxConcurrentChecks must be between {1} and {2}.")]
+    public int? MaxConcurrentChecks { get; set; }
 }

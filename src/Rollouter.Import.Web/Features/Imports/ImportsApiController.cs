@@ -208,6 +208,7 @@ public sealed class ImportsApiController(
     /// whoever may read the import may check it: its key account managers too (decision 0080).
     /// </summary>
     [HttpPost("imports/{id:int}/check")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -289,6 +290,7 @@ public sealed class ImportsApiController(
 
     /// <summary>How many cells a replacement of <c>from</c> in <c>column</c> would change, before it is applied.</summary>
     [HttpGet("imports/{id:int}/corrections/preview")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ReplacementPreviewDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

@@ -725,7 +725,7 @@ public sealed class ImportsController(
             ModelState.AddModelError(PageField(reason.Field, delimiterField), reason.Message);
         }
 
-        Response.StatusCode = problem.StatusCode();
+        Response.SetStatus(problem);
     }
 
     /// <summary>The page's form field for a step's field: "cells[0].value" is the cell editor's Value, "headerRow" HeaderRow.</summary>

@@ -23,6 +23,7 @@ public static class ProblemMapping
         ProblemKind.UnsupportedType => StatusCodes.Status415UnsupportedMediaType,
         ProblemKind.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
         ProblemKind.Gone => StatusCodes.Status410Gone,
+        ProblemKind.Busy => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -30,6 +31,21 @@ public static class ProblemMapping
     {
         ArgumentNullException.ThrowIfNull(problem);
         return StatusCode(problem.Kind);
+    }
+
+    /// <summary>When to try again after a <see cref="ProblemKind.Busy"/> refusal (a dry run running already), in seconds.</summary>
+    public const int BusyRetryAfterSeconds = 5;
+
+    /// <summary>Sets the response's status code for <paramref name="problem"/>, and Retry-After when it says to try again later.</summary>
+    public static void SetStatus(this HttpResponse response, Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(problem);
+        response.StatusCode = problem.StatusCode();
+        if (problem.Kind == ProblemKind.Busy)
+        {
+            response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>
@@ -55,7 +71,7 @@ public static class ProblemMapping
             details.Extensions[name] = value;
         }
 
-        return ToApiResult(details);
+        return problem.Kind == ProblemKind.Busy ? new ProblemDetailsResult(details, BusyRetryAfterSeconds) : ToApiResult(details);
     }
 
     /// <summary>Writes <paramref name="details"/> as <c>application/problem+json</c>, past content negotiation and [Produces].</summary>
@@ -148,7 +164,7 @@ public static class ProblemMapping
     {
         ArgumentNullException.ThrowIfNull(response);
         problem.AddTo(modelState, prefix);
-        response.StatusCode = problem.StatusCode();
+        response.SetStatus(problem);
     }
 
     /// <summary>
@@ -166,11 +182,16 @@ public static class ProblemMapping
     }
 
     /// <summary>Writes problem details whatever the request accepts, past MVC's content negotiation and [Produces].</summary>
-    private sealed class ProblemDetailsResult(ProblemDetails details) : IActionResult
+    private sealed class ProblemDetailsResult(ProblemDetails details, int? retryAfterSeconds = null) : IActionResult
     {
         public Task ExecuteResultAsync(ActionContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
+            if (retryAfterSeconds is { } seconds)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             return TypedResults.Problem(details).ExecuteAsync(context.HttpContext);
         }
     }
