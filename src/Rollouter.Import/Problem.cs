@@ -102,8 +102,9 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
     }
 
     /// <summary>
-    /// One problem of several reasons (a form with more than one wrong field): the kind is the gravest (Forbidden before
-    /// Conflict before the rest), the message every reason's in turn.
+    /// One problem of several reasons (a form with more than one wrong field): the kind is the gravest (Forbidden, then
+    /// Invalid, then Conflict, then the first's: a request that breaks a rule is a 400 whatever else it would run into, as
+    /// a conflict is for a request that is fine), the message every reason's in turn.
     /// </summary>
     public static Problem Combine(IReadOnlyList<Problem> reasons)
     {
@@ -120,6 +121,7 @@ public sealed record Problem(ProblemKind Kind, string Message, string? Field = n
 
         var all = reasons.SelectMany(r => r.Reasons).ToList();
         var kind = all.Any(r => r.Kind == ProblemKind.Forbidden) ? ProblemKind.Forbidden
+            : all.Any(r => r.Kind == ProblemKind.Invalid) ? ProblemKind.Invalid
             : all.Any(r => r.Kind == ProblemKind.Conflict) ? ProblemKind.Conflict
             : all[0].Kind;
         return new Problem(kind, string.Join(" ", all.Select(r => r.Message))) { Reasons = all };

@@ -36,6 +36,29 @@ public abstract class LongIdListsTests(RolloutWebFactory factory)
         Assert.False(await factory.WithDbAsync(db => db.Inventories.AnyAsync(i => i.Name == name)));
     }
 
+    /// <summary>
+    /// QA: one field sent 600 times was refused as "600 were chosen" past the 500 bound, and the API named the form's
+    /// <c>CustomFieldIds</c> instead of the body's <c>customFieldIds</c>. Each id counts once; a repeated one is named so.
+    /// </summary>
+    [Fact]
+    public async Task AnInventoryWithOneFieldIdRepeated600Times_IsRefusedAsChosenTwice_NotPastTheBound_InTheBodysTerms()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+        var (workflowId, fieldId) = await factory.WithDbAsync(async db => (
+            await db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.WorkflowId).SingleAsync(),
+            await db.CustomFields.OrderBy(f => f.Id).Select(f => f.Id).FirstAsync()));
+        var name = "Ids " + Guid.NewGuid().ToString("N")[..8];
+
+        var response = await manager.PostAsJsonAsync($"/api/rollouts/{w11}/inventories",
+            new { name, workflowId, customFieldIds = Enumerable.Repeat(fieldId, 600).ToArray() });
+        var body = await ApiTestClient.ReadAsync(response);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "A custom field can be chosen once.", "customFieldIds"),
+            (response.StatusCode, body["error"]!.GetValue<string>(), body["field"]?.GetValue<string>()));
+        Assert.False(await factory.WithDbAsync(db => db.Inventories.AnyAsync(i => i.Name == name)));
+    }
+
     [Fact]
     public async Task AUserWithFortyThousandRolloutIds_IsA400_AndOneRolloutSentFortyThousandTimes_IsOne()
     {

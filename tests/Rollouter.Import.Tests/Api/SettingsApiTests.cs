@@ -119,6 +119,29 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.Email!.StartsWith("api.") && u.UserCode != "U-8001" && u.UserCode != "U-8002")));
     }
 
+    /// <summary>
+    /// QA: a blank name with an email another user has was a 409 ("Enter the user's name. Another user already has the
+    /// email address …"), so a script reading 409 as "taken" missed that the request itself was wrong. A request that
+    /// breaks a rule is a 400, whatever else it runs into; the message still names both.
+    /// </summary>
+    [Fact]
+    public async Task Users_ABlankNameAndATakenEmail_IsA400_NamingBoth()
+    {
+        var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var w11 = await manager.RolloutIdAsync("W11");
+
+        var response = await manager.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "   ", email = "technician@demo.test", userCode = "U-B" + Guid.NewGuid().ToString("N")[..8],
+            role = "Technician", rolloutIds = new[] { w11 },
+        });
+        var body = await ApiTestClient.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Enter the user's name.", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Another user already has the email address technician@demo.test.", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Users_TooLongValues_AreRefusedWithThePagesMessages_NothingStored()
     {
@@ -373,6 +396,11 @@ public abstract class SettingsApiTests(RolloutWebFactory factory)
         Assert.Equal($"They stay assignee of 3 clients in {hidden}: the clients keep them, and an import that names them on such a " +
             "client changes nothing there, but a Service Desk user cannot be made the assignee of another.",
             adminSaw["notice"]!.GetValue<string>());
+        // QA: lowered from Technician to Client User, the notice said "a Client User user".
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{userId}", new { role = "Technician" })).StatusCode);
+        var clientUser = await ApiTestClient.ReadAsync(await admin.PutAsJsonAsync($"/api/users/{userId}", new { role = "ClientUser" }));
+        Assert.EndsWith("changes nothing there, but a Client User cannot be made the assignee of another.",
+            clientUser["notice"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -106,8 +106,10 @@ public abstract partial class ImportPagesTests
     /// An import approved again and again lists its 20 latest earlier runs, on its page, its review and in the API, and
     /// says how many older ones it does not list, instead of a card (and an API answer) that grows with every approval.
     /// </summary>
-    [Fact]
-    public async Task ManyEarlierRuns_TheLatestTwentyAreListed_AndTheOlderOnesCounted()
+    [Theory]
+    [InlineData(24, "4 older runs are not (runs 1–4).")]
+    [InlineData(21, "1 older run is not (run 1).")]
+    public async Task ManyEarlierRuns_TheLatestTwentyAreListed_AndTheOlderOnesCounted(int kept, string notShown)
     {
         var (client, path) = await UploadCsvAsync("Laptops", $"Machine,Phase,Department\n{Unique("RUNS")},Nope,IT\n", "many-runs.csv");
         var id = int.Parse(path[(path.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -120,17 +122,17 @@ public abstract partial class ImportPagesTests
         await RolloutWebFactory.PostFormAsync(client, path + "/approve", [], path);
         Assert.Equal("Failed", (await client.WaitForImportAsync(path)).GetProperty("status").GetString());
 
-        // 24 runs before this one, as 24 earlier approvals would have kept them.
+        // Runs before this one, as as many earlier approvals would have kept them.
         using (var scope = Factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
             var import = await db.Imports.SingleAsync(i => i.Id == id);
             var approvedAt = import.ApprovedAt ?? DateTimeOffset.UtcNow;
-            import.FirstApprovedAt = approvedAt.AddHours(-25);
-            for (var number = 1; number <= 24; number++)
+            import.FirstApprovedAt = approvedAt.AddHours(-kept - 1);
+            for (var number = 1; number <= kept; number++)
             {
                 var run = ImportRun.Of(import, number, ImportStatus.Failed, 1);
-                run.ApprovedAt = approvedAt.AddHours(number - 25);
+                run.ApprovedAt = approvedAt.AddHours(number - kept - 1);
                 db.ImportRuns.Add(run);
             }
 
@@ -140,15 +142,14 @@ public abstract partial class ImportPagesTests
         var review = await (await Factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
         foreach (var page in new[] { await client.GetPageAsync(path), review })
         {
-            Assert.Equal(Enumerable.Range(5, 20).Reverse(), EarlierRuns(page).Keys);
-            Assert.Contains("This is run 25 of the import", page.TestId("earlier-runs-note").NormalizedText(), StringComparison.Ordinal);
-            Assert.Equal("The 20 latest earlier runs are listed; 4 older runs are not (runs 1–4).",
-                page.TestId("earlier-runs-not-shown").NormalizedText());
+            Assert.Equal(Enumerable.Range(kept - 19, 20).Reverse(), EarlierRuns(page).Keys);
+            Assert.Contains($"This is run {kept + 1} of the import", page.TestId("earlier-runs-note").NormalizedText(), StringComparison.Ordinal);
+            Assert.Equal("The 20 latest earlier runs are listed; " + notShown, page.TestId("earlier-runs-not-shown").NormalizedText());
         }
 
         var api = await ApiTestClient.LoginAsync(Factory, "manager@demo.test");
         var json = await api.GetJsonAsync($"/api/imports/{id}");
-        Assert.Equal([25, .. Enumerable.Range(5, 20).Reverse()], json["runs"]!.AsArray().Select(r => r!["number"]!.GetValue<int>()));
-        Assert.Equal(4, json["runsNotShown"]!.GetValue<int>());
+        Assert.Equal([kept + 1, .. Enumerable.Range(kept - 19, 20).Reverse()], json["runs"]!.AsArray().Select(r => r!["number"]!.GetValue<int>()));
+        Assert.Equal(kept - 20, json["runsNotShown"]!.GetValue<int>());
     }
 }

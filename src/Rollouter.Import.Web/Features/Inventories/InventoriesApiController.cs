@@ -40,7 +40,7 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
             new InventoryInput(request.Name, request.WorkflowId, request.CustomFieldIds), User.UserId(), cancellationToken);
         if (result.Failed)
         {
-            return Refuse(result.Problem);
+            return Refuse(InRequestTerms(result.Problem));
         }
 
         var definition = await InventoryDefinition.LoadAsync(Db, result.Value.Id, cancellationToken);

@@ -358,28 +358,33 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             errors["WorkflowId"] = "This workflow has no statuses yet; clients need one.";
         }
 
+        // Each id once: a field chosen twice is refused below, and the bound counts fields, not ids sent.
         var fieldIds = new List<int>();
-        var requested = input.CustomFieldIds ?? [];
-        if (requested.Count > MaxCustomFields)
+        var seen = new HashSet<int>();
+        var chosenTwice = false;
+        foreach (var id in input.CustomFieldIds ?? [])
+        {
+            if (seen.Add(id))
+            {
+                fieldIds.Add(id);
+            }
+            else
+            {
+                chosenTwice = true;
+            }
+        }
+
+        if (chosenTwice)
+        {
+            errors["CustomFieldIds"] = "A custom field can be chosen once.";
+        }
+
+        if (fieldIds.Count > MaxCustomFields)
         {
             // Refused before anything is looked up: 40,000 ids were one statement of 40,000 parameters, past SQLite's limit.
             errors["CustomFieldIds"] = $"An inventory can have at most {MaxCustomFields} custom fields (an import reads at most " +
-                $"{MaxCustomFields} columns), and {ImportNumbers.N(requested.Count)} were chosen.";
-        }
-        else
-        {
-            var seen = new HashSet<int>();
-            foreach (var id in requested)
-            {
-                if (seen.Add(id))
-                {
-                    fieldIds.Add(id);
-                }
-                else
-                {
-                    errors["CustomFieldIds"] = "A custom field can be chosen once.";
-                }
-            }
+                $"{MaxCustomFields} columns), and {ImportNumbers.N(fieldIds.Count)} were chosen.";
+            fieldIds.Clear();
         }
 
         if (fieldIds.Count > 0)

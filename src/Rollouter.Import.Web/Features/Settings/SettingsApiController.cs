@@ -90,7 +90,7 @@ public sealed class SettingsApiController(
         };
         var field = await fields.CreateAsync(User, form, request.Options ?? [], cancellationToken);
         return field.Failed
-            ? Refuse(InRequestTerms(field.Problem))
+            ? Refuse(InRequestTerms(field.Problem, nameof(CustomFieldForm.ValidationRegex), "regex"))
             : Created($"/api/custom-fields/{field.Value.Id}", Describe(field.Value, SettingReach.None));
     }
 
@@ -147,7 +147,7 @@ public sealed class SettingsApiController(
         var created = await workflows.CreateAsync(User, request.Name, request.Statuses ?? [], cancellationToken);
         if (created.Failed)
         {
-            return Refuse(InRequestTerms(created.Problem));
+            return Refuse(InRequestTerms(created.Problem, nameof(CustomFieldForm.ValidationRegex), "regex"));
         }
 
         var workflow = created.Value;
@@ -200,16 +200,6 @@ public sealed class SettingsApiController(
             .Select(m => m.User).Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 
-    /// <summary>
-    /// The problem with its <c>field</c> named as the request body names it (<c>options</c>, <c>statuses</c>, <c>regex</c>),
-    /// not as the page's form does (<c>Options</c>, <c>ValidationRegex</c>).
-    /// </summary>
-    private static Import.Problem InRequestTerms(Import.Problem problem) => problem.Field is { } field
-        ? problem with
-        {
-            Field = field == nameof(CustomFieldForm.ValidationRegex) ? "regex" : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field),
-        }
-        : problem;
 
     private IActionResult? RequireManager() => User.HasRoleAtLeast(Role.RolloutManager)
         ? null

@@ -27,6 +27,19 @@ public abstract class ApiControllerBase(RolloutDbContext db, RolloutAccess acces
     protected static IActionResult Refuse(Problem problem, params (string Name, object? Value)[] extensions) =>
         problem.ToApiResult(extensions);
 
+    /// <summary>
+    /// The problem with its <c>field</c> named as the request body names it (<c>displayName</c>, <c>customFieldIds</c>), not
+    /// as the page's form does (<c>DisplayName</c>, <c>CustomFieldIds</c>): the services behind both name the form's
+    /// property. <paramref name="formProperty"/>, if given, is named <paramref name="bodyMember"/> instead of its camel-case name.
+    /// </summary>
+    protected static Problem InRequestTerms(Problem problem, string? formProperty = null, string? bodyMember = null) =>
+        problem.Field is { } field
+            ? problem with
+            {
+                Field = field == formProperty && bodyMember is not null ? bodyMember : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field),
+            }
+            : problem;
+
     protected static IActionResult Error(int statusCode, string message) =>
         ProblemMapping.ToApiResult(ProblemMapping.Details(statusCode, message));
 }

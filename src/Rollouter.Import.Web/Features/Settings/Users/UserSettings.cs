@@ -383,8 +383,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
 
         if (demoted && removed.Count == 0 && await AssigneeInVisibleAsync(actor, user.Id, cancellationToken) is { } assignee)
         {
+            // "a Service Desk user", but "a Client User", not "a Client User user".
+            var role = user.Role.DisplayName();
+            var who = role.EndsWith(" User", StringComparison.Ordinal) ? role : role + " user";
             return $"They stay assignee of {assignee}: the clients keep them, and an import that names them on such a client " +
-                   $"changes nothing there, but a {user.Role.DisplayName()} user cannot be made the assignee of another.";
+                   $"changes nothing there, but a {who} cannot be made the assignee of another.";
         }
 
         return null;

@@ -208,11 +208,6 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             };
     }
 
-    /// <summary>The problem with its <c>field</c> named as the request body names it (<c>displayName</c>, not the form's <c>DisplayName</c>).</summary>
-    private static Import.Problem InRequestTerms(Import.Problem problem) => problem.Field is { } field
-        ? problem with { Field = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(field) }
-        : problem;
-
     /// <summary>The most rollouts one request names (each once); far more than anyone is a member of.</summary>
     public const int MaxRolloutIds = 1_000;
 
