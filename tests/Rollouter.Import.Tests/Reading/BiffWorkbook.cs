@@ -18,6 +18,14 @@ public static class BiffWorkbook
     /// <param name="Code">The BIFF error code: 0x2A #N/A, 0x07 #DIV/0!, 0x17 #REF! …</param>
     public readonly record struct ErrorCell(byte Code, bool Formula = false);
 
+    /// <summary>
+    /// A formula cell whose stored result is the number <paramref name="Result"/>: its parsed tokens (rgce), written as
+    /// they stand, or, for a cell of a shared formula (<paramref name="SharedFrom"/>, the row of the group's first cell,
+    /// 0-based), the token tExp pointing to it; the group's first cell writes the SHRFMLA record with the tokens, for its
+    /// rows down to <paramref name="SharedTo"/>, as LibreOffice Calc writes a formula filled down.
+    /// </summary>
+    public readonly record struct Formula(double Result, byte[]? Tokens = null, int? SharedFrom = null, int SharedTo = 0);
+
     /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14),
     /// <see cref="Stamp"/>, <see cref="Formatted"/> or <see cref="ErrorCell"/>; null = empty.</param>
     /// <param name="small">Whether the workbook stream is kept in the compound file's mini stream (under 4,096 bytes).</param>
@@ -61,6 +69,19 @@ public static class BiffWorkbook
                         // The cached result (type 2, an error, marked by 0xFFFF), no flags, then =NA(): ptgFunc 10.
                         Record(sheet, 0x0006, [.. U16(r), .. U16(c), .. U16(0), 2, 0, error.Code, 0, 0, 0, 0xFF, 0xFF, .. U16(0), .. U32(0), .. U16(3), 0x21, 0x0A, 0x00]);
                         break;
+                    case Formula formula:
+                    {
+                        var shared = formula.SharedFrom is not null;
+                        byte[] tokens = shared ? [0x01, .. U16(formula.SharedFrom ?? 0), .. U16(c)] : formula.Tokens ?? [];
+                        Record(sheet, 0x0006, [.. U16(r), .. U16(c), .. U16(0), .. BitConverter.GetBytes(formula.Result), .. U16(shared ? 0x0008 : 0), .. U32(0), .. U16(tokens.Length), .. tokens]);
+                        if (shared && formula.SharedFrom == r && formula.Tokens is { } rgce)
+                        {
+                            Record(sheet, 0x04BC, [.. U16(r), .. U16(formula.SharedTo), (byte)c, (byte)c, 0, (byte)(formula.SharedTo - r + 1), .. U16(rgce.Length), .. rgce]);
+                        }
+
+                        break;
+                    }
+
                     case Formatted formatted:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(3 + codes.IndexOf(formatted.Code)), .. BitConverter.GetBytes(formatted.Value)]);
                         break;

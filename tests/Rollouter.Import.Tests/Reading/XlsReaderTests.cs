@@ -75,6 +75,50 @@ public sealed class XlsReaderTests : IDisposable
         Assert.Equal(3, file.CountRows());
     }
 
+    // Tokens as LibreOffice Calc 7.4 writes them: ="x"&"y"; =UPPER(A2); =IF(A3="";"";"ok") filled down (a shared
+    // formula, tRefNV); =IF(A3="";"big";5); =LEN("ab"&A4); =1+1.
+    private static readonly byte[] Concatenated = [0x17, 1, 0, (byte)'x', 0x17, 1, 0, (byte)'y', 0x08];
+    private static readonly byte[] Upper = [0x44, 1, 0, 0, 0xC0, 0x41, 0x71, 0];
+    private static readonly byte[] IfOk =
+        [0x4C, 0, 0, 0xFC, 0xC0, 0x17, 0, 0, 0x0B, 0x19, 0x02, 7, 0, 0x17, 0, 0, 0x19, 0x08, 0x0C, 0, 0x17, 2, 0, (byte)'o', (byte)'k', 0x19, 0x08, 3, 0, 0x42, 3, 1, 0];
+    private static readonly byte[] IfBigOrFive =
+        [0x44, 2, 0, 0, 0xC0, 0x17, 0, 0, 0x0B, 0x19, 0x02, 10, 0, 0x17, 3, 0, (byte)'b', (byte)'i', (byte)'g', 0x19, 0x08, 7, 0, 0x1E, 5, 0, 0x19, 0x08, 3, 0, 0x42, 3, 1, 0];
+    private static readonly byte[] Length = [0x17, 2, 0, (byte)'a', (byte)'b', 0x44, 3, 0, 0, 0xC0, 0x08, 0x41, 0x20, 0];
+    private static readonly byte[] OnePlusOne = [0x1E, 1, 0, 0x1E, 1, 0, 0x03];
+
+    [Fact]
+    public void Xls_TextFormulasStoredAsNumbers_AreRowErrorsAndWarned_NotImportedAsZero()
+    {
+        // LibreOffice Calc saves the text result of a formula it did not recalculate (one it read from an .ods or
+        // .fods with its value) as the number 0 in an .xls, without the STRING record that holds the text.
+        object?[][] rows =
+        [
+            ["Name", "Description", "Check", "Size", "Count"],
+            ["PC-1", new BiffWorkbook.Formula(0, Concatenated), new BiffWorkbook.Formula(0, IfOk, SharedFrom: 1, SharedTo: 3), new BiffWorkbook.Formula(0, IfBigOrFive), new BiffWorkbook.Formula(2, OnePlusOne)],
+            ["PC-2", "plain", new BiffWorkbook.Formula(0, SharedFrom: 1), 5d, new BiffWorkbook.Formula(3, Length)],
+            ["PC-3", new BiffWorkbook.Formula(0, Upper), new BiffWorkbook.Formula(0, SharedFrom: 1), 7d, 1d],
+        ];
+        var path = files.Write("calc.xls", BiffWorkbook.Create("Data", rows));
+
+        using var file = files.Open(path);
+        var read = file.ReadRows().ToList();
+
+        TestFiles.AssertCells(read[0], "PC-1", "0", "0", "0", "2");
+        Assert.Equal(
+            [
+                "cell B2 holds a formula that gives text, but the file stores the number 0 as its result (LibreOffice Calc saves a text formula so in an .xls when it did not recalculate it); save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that",
+                "cell C2 holds a formula that gives text, but the file stores the number 0 as its result (LibreOffice Calc saves a text formula so in an .xls when it did not recalculate it); save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that",
+            ],
+            read[0].Issues.Select(i => i.Message));
+        Assert.Equal([2], read[1].Issues.Select(i => i.ColumnIndex));
+        Assert.Equal([1, 2], read[2].Issues.Select(i => i.ColumnIndex));
+        Assert.Contains(file.Warnings, w => w.Message ==
+            "Sheet \"Data\", columns B (rows 2 and 4) and C (rows 2–4): formulas that give text, but the .xls stores a number as each result (LibreOffice Calc saves 0 for a text formula it did not recalculate), so these cells are not imported and a row that imports one fails. Save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that.");
+        Assert.Contains(file.Warnings, w => w.Message ==
+            "Sheet \"Data\", column D (row 2): formulas that can give text, but the .xls stores a number as their result, which may not be what the cells show: check these values in the sample rows, and if they are wrong, save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that.");
+        Assert.Equal(2, file.Warnings.Count(w => w.Message.Contains("formulas that", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Xls_NamedXlsx_ReadByContent()
     {

@@ -15,6 +15,12 @@ internal enum CellKind : byte
 
     /// <summary>A picture placed in the cell (Excel 365): the sheet holds #VALUE! for it.</summary>
     Picture,
+
+    /// <summary>
+    /// A formula that gives text whose stored result is a number (an .xls saved by LibreOffice Calc without recalculating
+    /// stores 0): the number is not what the cell shows.
+    /// </summary>
+    TextFormulaResultMissing,
 }
 
 /// <summary>A cell as a format reader found it, before limits and labels apply.</summary>
@@ -142,9 +148,23 @@ internal sealed record OpenedSheet(
     /// <summary>A CSV file read as Mac Roman because detection guessed it (<see cref="Csv.CsvSource.LooksLikeMacRoman(Func{Stream})"/>): warned about.</summary>
     public bool MacRomanGuessed { get; init; }
 
+    /// <summary>
+    /// Formulas of an .xls that give text, or may, whose stored result is a number (<see cref="TextFormulaCell"/>), found
+    /// when the workbook was opened.
+    /// </summary>
+    public IReadOnlyList<TextFormulaCell> TextFormulas { get; init; } = [];
+
     /// <summary>What the reader notes about formulas while it reads rows (shared with the sheet's source).</summary>
     public FormulaNotes Formulas { get; init; } = new();
 }
+
+/// <summary>
+/// A formula cell whose stored result is a number although the formula gives text (<paramref name="Always"/>: its
+/// number is not its result, the cell is a row error) or may give text (an IF with a text branch: warned about only).
+/// </summary>
+/// <param name="Row">As the spreadsheet numbers it.</param>
+/// <param name="Column">Zero-based.</param>
+internal sealed record TextFormulaCell(int Row, int Column, bool Always);
 
 /// <summary>
 /// Columns whose formulas were never calculated, noted by a format reader in the rows it has read so far (no extra

@@ -49,6 +49,12 @@ public enum FileWarningKind
 
     /// <summary>A CSV file read as Mac Roman, guessed from its accented letters: the user checks them or chooses another encoding.</summary>
     EncodingGuessed,
+
+    /// <summary>
+    /// An .xls holds formulas that give text but store a number as their result (LibreOffice Calc saves 0 for a text
+    /// formula it did not recalculate).
+    /// </summary>
+    TextFormulaResults,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

@@ -555,6 +555,7 @@ public sealed class SpreadsheetFile : IDisposable
                 {
                     CellKind.Picture => $"cell {Reference(cell, raw)} holds a picture placed in the cell, which cannot be imported; delete the picture or type the value into the cell in Excel",
                     CellKind.RichValue => $"cell {Reference(cell, raw)} holds an Excel data type or a picture in the cell; convert it to text in Excel (Data Types › Convert to Text)",
+                    CellKind.TextFormulaResultMissing => $"cell {Reference(cell, raw)} holds a formula that gives text, but the file stores the number {text} as its result (LibreOffice Calc saves a text formula so in an .xls when it did not recalculate it); save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that",
                     _ => $"cell {Reference(cell, raw)} holds the Excel error {text}",
                 }));
             }
@@ -674,6 +675,19 @@ public sealed class SpreadsheetFile : IDisposable
                 : $"Columns {named}{more} hold formulas that were never calculated (the file was not saved by Excel), so their values are missing or 0: open the file in Excel, save it, and upload it again."));
         }
 
+        var textFormulas = opened.TextFormulas.Where(t => t.Row > headerRow && t.Column < columnCount).ToList();
+        if (textFormulas.Any(t => t.Always))
+        {
+            warnings.Add(new FileWarning(FileWarningKind.TextFormulaResults,
+                $"{Cells(opened.Sheet, textFormulas.Where(t => t.Always))}: formulas that give text, but the .xls stores a number as each result (LibreOffice Calc saves 0 for a text formula it did not recalculate), so these cells are not imported and a row that imports one fails. Save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that."));
+        }
+
+        if (textFormulas.Any(t => !t.Always))
+        {
+            warnings.Add(new FileWarning(FileWarningKind.TextFormulaResults,
+                $"{Cells(opened.Sheet, textFormulas.Where(t => !t.Always))}: formulas that can give text, but the .xls stores a number as their result, which may not be what the cells show: check these values in the sample rows, and if they are wrong, save the file as .xlsx or .ods (in Excel or LibreOffice) and upload that."));
+        }
+
         foreach (var (row, table) in opened.TotalsRows.Where(t => t.Key > headerRow).OrderBy(t => t.Key).Take(10))
         {
             warnings.Add(new FileWarning(FileWarningKind.TotalsRow,
@@ -690,6 +704,46 @@ public sealed class SpreadsheetFile : IDisposable
         }
 
         return warnings;
+    }
+
+    /// <summary>"Sheet "Data", columns E (rows 3–7) and G (row 9)": formula cells by column, their rows as ranges.</summary>
+    private static string Cells(string? sheet, IEnumerable<TextFormulaCell> cells)
+    {
+        static string Join(List<string> parts) => parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1];
+        var columns = cells.GroupBy(c => c.Column).OrderBy(g => g.Key).ToList();
+        var described = columns.Take(10).Select(column =>
+        {
+            var ranges = new List<(int First, int Last)>();
+            foreach (var row in column.Select(c => c.Row).Order())
+            {
+                if (ranges.Count > 0 && ranges[^1].Last + 1 >= row)
+                {
+                    ranges[^1] = (ranges[^1].First, row);
+                }
+                else
+                {
+                    ranges.Add((row, row));
+                }
+            }
+
+            var shown = ranges.Take(10).Select(r => r.First == r.Last
+                ? r.First.ToString(CultureInfo.InvariantCulture)
+                : $"{r.First.ToString(CultureInfo.InvariantCulture)}–{r.Last.ToString(CultureInfo.InvariantCulture)}").ToList();
+            if (ranges.Count > 10)
+            {
+                shown.Add($"{(ranges.Count - 10).ToString(CultureInfo.InvariantCulture)} more ranges");
+            }
+
+            var word = ranges.Count == 1 && ranges[0].First == ranges[0].Last ? "row" : "rows";
+            return $"{ColumnLetters.FromIndex(column.Key)} ({word} {Join(shown)})";
+        }).ToList();
+        if (columns.Count > 10)
+        {
+            described.Add($"{(columns.Count - 10).ToString(CultureInfo.InvariantCulture)} more columns");
+        }
+
+        var word = columns.Count == 1 ? "column" : "columns";
+        return sheet is null ? $"{char.ToUpperInvariant(word[0])}{word[1..]} {Join(described)}" : $"Sheet \"{sheet}\", {word} {Join(described)}";
     }
 
     private static string Ranges(List<(int First, int Last)> ranges, string one, string many, Func<int, string> name, int total)

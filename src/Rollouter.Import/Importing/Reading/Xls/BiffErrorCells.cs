@@ -7,7 +7,9 @@ namespace Rollouter.Import.Importing.Reading.Xls;
 /// The error cells of a legacy .xls (BIFF8) workbook, which ExcelDataReader 3.6 reads as empty cells: a BOOLERR
 /// record holding an error (#N/A typed in) and a FORMULA record whose cached result is an error. A light scan: the
 /// compound file's directory and allocation table, then the record headers of each sheet, reading only the bodies of
-/// these two records, and the row of every cell record. Anything it does not understand (an encrypted workbook, an
+/// these two records, and the row of every cell record. It also notes the formulas that give text but whose stored
+/// result is a number (<see cref="BiffSheet.TextFormulas"/>), reading the bodies of FORMULA records and of the shared
+/// and array formulas (SHRFMLA, ARRAY) they point to. Anything it does not understand (an encrypted workbook, an
 /// older BIFF version, a damaged compound file) gives no error cells, never a refusal: ExcelDataReader decides whether
 /// the file is readable. One kind of damage it does report: a record whose length runs past the end of its sheet (the
 /// next sheet's start, or the end of the workbook stream). ExcelDataReader skips such a record and ends the sheet
@@ -16,7 +18,8 @@ namespace Rollouter.Import.Importing.Reading.Xls;
 internal static class BiffErrorCells
 {
     private const uint EndOfChain = 0xFFFFFFFE;
-    private const int Bof = 0x0809, Eof = 0x000A, BoundSheet = 0x0085, FilePass = 0x002F, BoolErr = 0x0205, Formula = 0x0006;
+    private const int Bof = 0x0809, Eof = 0x000A, BoundSheet = 0x0085, FilePass = 0x002F, BoolErr = 0x0205, Formula = 0x0006,
+        SharedFormula = 0x04BC, ArrayFormula = 0x0221;
 
     /// <summary>The records that hold a cell, each starting with its row (0-based) and column.</summary>
     private static readonly HashSet<int> CellRecords =
@@ -88,6 +91,9 @@ internal static class BiffErrorCells
             // A sheet's records end where the next sheet's begin, or with the workbook stream.
             var end = sheets.Select(s => s.Offset).Where(o => o > offset).DefaultIfEmpty(workbook.Length).Min();
             var errors = new Dictionary<long, string>();
+            var textFormulas = new Dictionary<long, FormulaResultType>();
+            var sharedTypes = new Dictionary<long, FormulaResultType>();
+            var pointing = new List<(long Cell, long Base)>();
             int? damagedAfterRow = null;
             workbook.Position = offset;
             if (Next(workbook, end, header, body, out type, out _, out _) && type == Bof)
@@ -111,6 +117,36 @@ internal static class BiffErrorCells
                     {
                         errors[Key(BinaryPrimitives.ReadUInt16LittleEndian(body), BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(2)))] = error;
                     }
+                    else if (type == Formula && length >= 22 && (body[12] != 0xFF || body[13] != 0xFF))
+                    {
+                        // A number stored as the result: a text formula's result is lost so (LibreOffice Calc writes 0).
+                        var cell = Key(BinaryPrimitives.ReadUInt16LittleEndian(body), BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(2)));
+                        var tokens = Tokens(body, length, 20);
+                        if (tokens.Length == 5 && tokens[0] == 0x01)
+                        {
+                            pointing.Add((cell, Key(BinaryPrimitives.ReadUInt16LittleEndian(tokens[1..]), BinaryPrimitives.ReadUInt16LittleEndian(tokens[3..]))));
+                        }
+                        else if (BiffFormulaResult.Of(tokens) is var formulaType && formulaType is FormulaResultType.Text or FormulaResultType.MaybeText)
+                        {
+                            textFormulas[cell] = formulaType;
+                        }
+                    }
+                    else if (type == SharedFormula && length >= 10)
+                    {
+                        sharedTypes[Key(BinaryPrimitives.ReadUInt16LittleEndian(body), body[4])] = BiffFormulaResult.Of(Tokens(body, length, 8));
+                    }
+                    else if (type == ArrayFormula && length >= 14)
+                    {
+                        sharedTypes[Key(BinaryPrimitives.ReadUInt16LittleEndian(body), body[4])] = BiffFormulaResult.Of(Tokens(body, length, 12));
+                    }
+                }
+
+                foreach (var (cell, shared) in pointing)
+                {
+                    if (sharedTypes.GetValueOrDefault(shared) is var sharedType && sharedType is FormulaResultType.Text or FormulaResultType.MaybeText)
+                    {
+                        textFormulas[cell] = sharedType;
+                    }
                 }
 
                 if (pastEnd)
@@ -122,7 +158,7 @@ internal static class BiffErrorCells
                 }
             }
 
-            result[name] = new BiffSheet(errors, damagedAfterRow);
+            result[name] = new BiffSheet(errors, damagedAfterRow, textFormulas);
         }
 
         return result;
@@ -156,7 +192,8 @@ internal static class BiffErrorCells
             return false;
         }
 
-        var wanted = type is Bof or BoundSheet or FilePass or BoolErr ? length : CellRecords.Contains(type) ? Math.Min(length, 14) : 0;
+        var wanted = type is Bof or BoundSheet or FilePass or BoolErr or Formula or SharedFormula or ArrayFormula ? length
+            : CellRecords.Contains(type) ? Math.Min(length, 14) : 0;
         if (wanted > 0 && wanted <= body.Length)
         {
             if (stream.ReadAtLeast(body.AsSpan(0, wanted), wanted, throwOnEndOfStream: false) < wanted)
@@ -170,6 +207,13 @@ internal static class BiffErrorCells
 
         stream.Position += length;
         return true;
+    }
+
+    /// <summary>A formula's tokens: the count (cce) at <paramref name="at"/>, the tokens after it, cut at the record's end.</summary>
+    private static ReadOnlySpan<byte> Tokens(byte[] body, int length, int at)
+    {
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(body.AsSpan(at));
+        return body.AsSpan(at + 2, Math.Min(count, length - at - 2));
     }
 
     private static string Text(byte code) => code switch
@@ -385,8 +429,13 @@ internal static class BiffErrorCells
 
 /// <summary>What <see cref="BiffErrorCells"/> found in one sheet.</summary>
 /// <param name="Errors">The error cells by <see cref="BiffErrorCells.Key"/>, the error as Excel shows it.</param>
+/// <param name="TextFormulas">
+/// Formulas that give text (<see cref="FormulaResultType.Text"/>) or may (<see cref="FormulaResultType.MaybeText"/>) but
+/// whose stored result is a number, by <see cref="BiffErrorCells.Key"/>: LibreOffice Calc saves the text result of a
+/// formula it did not recalculate as the number 0.
+/// </param>
 /// <param name="DamagedAfterRow">
 /// When a record runs past the sheet's end: the rows above the damaged record, which are whole (as the spreadsheet
 /// numbers them; 0 when the damage comes before any cell); null for a sheet whose records are intact.
 /// </param>
-internal sealed record BiffSheet(Dictionary<long, string> Errors, int? DamagedAfterRow);
+internal sealed record BiffSheet(Dictionary<long, string> Errors, int? DamagedAfterRow, Dictionary<long, FormulaResultType> TextFormulas);

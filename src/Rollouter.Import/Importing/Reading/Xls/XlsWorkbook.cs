@@ -65,10 +65,11 @@ internal sealed class XlsWorkbook : WorkbookFile
             HiddenColumns = f.HiddenColumns,
             MergedRanges = f.MergedRanges,
             RowsWithValues = f.RowsWithValues,
+            TextFormulas = [.. f.TextFormulas.OrderBy(t => t.Key).Select(t => new TextFormulaCell((int)(t.Key >> 16) + 1, (int)(t.Key & 0xFFFF), t.Value == FormulaResultType.Text))],
         };
     }
 
-    private XlsSheetSource Source(int sheet) => new(openStream, sheet, facts[sheet].Name, facts[sheet].Errors, facts[sheet].DamagedAfterRow);
+    private XlsSheetSource Source(int sheet) => new(openStream, sheet, facts[sheet].Name, facts[sheet].Errors, facts[sheet].DamagedAfterRow, facts[sheet].TextFormulas);
 
     private static SheetFacts ReadFacts(IExcelDataReader reader, ReaderLimits limits, BiffSheet? scanned)
     {
@@ -128,7 +129,7 @@ internal sealed class XlsWorkbook : WorkbookFile
             .Select(m => $"{ColumnLetters.FromIndex(m.FromColumn)}{m.FromRow + 1}:{ColumnLetters.FromIndex(m.ToColumn)}{m.ToRow + 1}")
             .ToList();
         return new SheetFacts(reader.Name, reader.VisibleState is "hidden" or "veryhidden", rowsWithValues, hiddenRows, hiddenColumns, merged, errors,
-            scanned?.DamagedAfterRow);
+            scanned?.DamagedAfterRow, scanned?.TextFormulas ?? []);
     }
 
     /// <summary>
@@ -158,11 +159,16 @@ internal sealed class XlsWorkbook : WorkbookFile
 
     private sealed record SheetFacts(
         string Name, bool Hidden, int RowsWithValues, List<(int First, int Last)> HiddenRows, List<(int First, int Last)> HiddenColumns, List<string> MergedRanges,
-        Dictionary<long, string> Errors, int? DamagedAfterRow);
+        Dictionary<long, string> Errors, int? DamagedAfterRow, Dictionary<long, FormulaResultType> TextFormulas);
 
     /// <param name="errors">The sheet's error cells (<see cref="BiffErrorCells.Key"/>), which ExcelDataReader reads as empty.</param>
     /// <param name="damagedAfterRow">The whole rows above a record that runs past the sheet's end (<see cref="BiffSheet.DamagedAfterRow"/>).</param>
-    private sealed class XlsSheetSource(Func<Stream> openStream, int index, string name, Dictionary<long, string> errors, int? damagedAfterRow) : SheetSource
+    /// <param name="textFormulas">
+    /// Formulas that give text but whose stored result is a number (<see cref="BiffSheet.TextFormulas"/>): one that always
+    /// gives text is a row error, as its number is not its result; one that may give text is read, and warned about.
+    /// </param>
+    private sealed class XlsSheetSource(Func<Stream> openStream, int index, string name, Dictionary<long, string> errors, int? damagedAfterRow,
+        Dictionary<long, FormulaResultType> textFormulas) : SheetSource
     {
         public override IEnumerable<RawRow> ReadRaw(int columnCap)
         {
@@ -197,7 +203,14 @@ internal sealed class XlsWorkbook : WorkbookFile
                     };
                     if (text is not null)
                     {
-                        row.Add(c, text);
+                        if (textFormulas.Count > 0 && textFormulas.GetValueOrDefault(BiffErrorCells.Key(number - 1, c)) == FormulaResultType.Text)
+                        {
+                            row.Add(c, text, CellKind.TextFormulaResultMissing);
+                        }
+                        else
+                        {
+                            row.Add(c, text);
+                        }
                     }
                     else if (errors.Count > 0 && errors.TryGetValue(BiffErrorCells.Key(number - 1, c), out var error))
                     {
