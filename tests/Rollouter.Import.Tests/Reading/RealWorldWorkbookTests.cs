@@ -213,6 +213,55 @@ public sealed class RealWorldWorkbookTests : IDisposable
     }
 
     [Fact]
+    public void TheTemplateNotFilledIn_IsRefusedAsAHeaderWithoutRows_NotItsHelpSheetImported()
+    {
+        // LibreOffice QA: the app's own template, uploaded as downloaded, imported its "Help" sheet (13 rows).
+        var inventory = new Rollouter.Import.Importing.Mapping.InventoryDefinition
+        {
+            InventoryId = 1,
+            InventoryName = "Laptops",
+            RolloutId = 1,
+            WorkflowName = "Standard",
+            Statuses = [new Rollouter.Import.Data.Entities.WorkflowStatus { Id = 1, Name = "New" }],
+            CustomFields = [new Rollouter.Import.Data.Entities.CustomField { Id = 1, Name = "Serial number", Type = Rollouter.Import.Data.Entities.CustomFieldType.Input }],
+        };
+        using var template = new MemoryStream();
+        Rollouter.Import.Importing.Reports.ImportTemplate.Write(inventory, template);
+        var path = files.Write("template.xlsx", template.ToArray());
+
+        var problem = files.Problem(path);
+
+        Assert.Equal(FileProblemKind.NoDataRows, problem.Kind);
+        Assert.Equal("Sheet \"Clients\" has a header (row 1) but no rows below it.", problem.Message);
+    }
+
+    [Theory]
+    [InlineData("Help")]
+    [InlineData("Read me")]
+    public void AHeaderWithoutRowsBehindACoverSheetWithATable_IsRefused_NotTheCoverSheetImported(string cover)
+    {
+        var path = files.Path($"header-only-{Guid.NewGuid():N}.xlsx");
+        using (var workbook = new XLWorkbook())
+        {
+            var help = workbook.AddWorksheet(cover);
+            help.Cell(1, 1).Value = "Column";
+            help.Cell(1, 2).Value = "What it takes";
+            help.Cell(2, 1).Value = "Name";
+            help.Cell(2, 2).Value = "Required, unique in the rollout";
+            help.Cell(3, 1).Value = "Status";
+            help.Cell(3, 2).Value = "One of the workflow's statuses";
+            var clients = workbook.AddWorksheet("Clients");
+            clients.Cell(1, 1).Value = "Name";
+            clients.Cell(1, 2).Value = "Status";
+            workbook.SaveAs(path);
+        }
+
+        var problem = files.Problem(path);
+
+        Assert.Equal("Sheet \"Clients\" has a header (row 1) but no rows below it.", problem.Message);
+    }
+
+    [Fact]
     public void FirstSheetIsAOneColumnList_ItIsStillRead()
     {
         var path = files.Path("lists.xlsx");

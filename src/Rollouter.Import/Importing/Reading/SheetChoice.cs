@@ -5,8 +5,10 @@ namespace Rollouter.Import.Importing.Reading;
 /// (a header with a row below it that would be imported). Sheets are passed over when they are empty, hold one row (a
 /// title, or a header without rows), or look like a cover page: named "Read me", "Instructions" and the like, holding
 /// sentences in one column, or the "Export Summary" that Apple Numbers puts first when it exports a document (a
-/// sentence, then a table of its sheets: "Numbers Sheet Name | Numbers Table Name | Excel Worksheet Name"). When no sheet holds a table, the first one with rows is read, and the mapping step
-/// says why nothing is imported (every row hidden, say), so that File settings can fix it.
+/// sentence, then a table of its sheets: "Numbers Sheet Name | Numbers Table Name | Excel Worksheet Name"). A header
+/// without rows (a template not filled in) wins over a cover sheet's table, so that its refusal ("has a header but no
+/// rows below it") is what the user reads, not the help sheet imported. When no sheet holds a table, the first one with
+/// rows is read, and the mapping step says why nothing is imported (every row hidden, say), so that File settings can fix it.
 /// </summary>
 internal static class SheetChoice
 {
@@ -92,11 +94,12 @@ internal static class SheetChoice
             $"Sheet \"{sheets[chosen].Name}\" is read: {reason}. Choose another sheet under File settings if that is wrong.");
     }
 
-    private const int MaxRank = 3;
+    private const int MaxRank = 4;
 
     /// <summary>
-    /// 3: a table; 2: a table on a cover-like sheet; 1: rows but no table (all hidden, say); 0: nothing. And whether the
-    /// sheet is the export summary of Apple Numbers.
+    /// 4: a table; 3: a header without rows (two or more column names, on a sheet not named as a cover); 2: a table on a
+    /// cover-like sheet; 1: rows but no table (all hidden, say); 0: nothing. And whether the sheet is the export summary
+    /// of Apple Numbers.
     /// </summary>
     private static (int Rank, bool NumbersSummary) Rank(WorkbookFile workbook, int sheet, bool includeHidden, ReaderLimits limits)
     {
@@ -112,14 +115,21 @@ internal static class SheetChoice
         }
 
         var summary = IsNumbersSummary(workbook.Sheets[sheet].Name, window);
+        var cover = summary || IsCoverName(workbook.Sheets[sheet].Name);
         var (hasTable, _) = HeaderDetection.Table(window, includeHidden);
         if (!hasTable)
         {
-            return (window.Count > 1 ? 1 : 0, summary);
+            // A header without rows on a sheet not named as a cover (a template not filled in yet) is the sheet meant
+            // for the data: read, it gives the refusal that says so, rather than the help sheet's table behind it.
+            return (window.Count > 1 ? 1 : !cover && IsHeaderOnly(window) ? 3 : 0, summary);
         }
 
-        return (summary || IsCoverName(workbook.Sheets[sheet].Name) || IsProse(window) ? 2 : 3, summary);
+        return (cover || IsProse(window) ? 2 : MaxRank, summary);
     }
+
+    /// <summary>One row of at least two texts (column names), nothing below it: a title or a logo is one cell.</summary>
+    private static bool IsHeaderOnly(List<RowSnapshot> window) =>
+        window.Count == 1 && window[0].Cells.Count(c => !c.IsError && !string.IsNullOrWhiteSpace(c.Text)) >= 2;
 
     /// <summary>
     /// The sheet Apple Numbers puts first when it exports a document to Excel: named "Export Summary" (in English), a
