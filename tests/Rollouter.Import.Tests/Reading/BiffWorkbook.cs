@@ -26,6 +26,9 @@ public static class BiffWorkbook
     /// </summary>
     public readonly record struct Formula(double Result, byte[]? Tokens = null, int? SharedFrom = null, int SharedTo = 0);
 
+    /// <summary>A formula whose stored result is the empty text (type 3), as Calc writes =IF(A8="";"";"ok") filled down past the rows.</summary>
+    public readonly record struct EmptyTextFormula;
+
     /// <param name="rows">Cells per row: string, double, DateTime (stored as a serial with the date format 14),
     /// <see cref="Stamp"/>, <see cref="Formatted"/> or <see cref="ErrorCell"/>; null = empty.</param>
     /// <param name="small">Whether the workbook stream is kept in the compound file's mini stream (under 4,096 bytes).</param>
@@ -82,6 +85,9 @@ public static class BiffWorkbook
                         break;
                     }
 
+                    case EmptyTextFormula:
+                        Record(sheet, 0x0006, [.. U16(r), .. U16(c), .. U16(0), 3, 0, 0, 0, 0, 0, 0xFF, 0xFF, .. U16(0), .. U32(0), .. U16(3), 0x17, 0, 0]);
+                        break;
                     case Formatted formatted:
                         Record(sheet, 0x0203, [.. U16(r), .. U16(c), .. U16(3 + codes.IndexOf(formatted.Code)), .. BitConverter.GetBytes(formatted.Value)]);
                         break;

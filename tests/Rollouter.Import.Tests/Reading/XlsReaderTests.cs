@@ -120,6 +120,21 @@ public sealed class XlsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Xls_FormulasGivingEmptyTextBelowTheTable_AreNotCountedAsRowsOfTheSheet()
+    {
+        // LibreOffice QA: a helper column =IF(A8="";"";"ok") filled down to row 299 listed the sheet as "299 rows".
+        var rows = new List<object?[]> { new object?[] { "Name", "Department", "Check" } };
+        rows.AddRange(Enumerable.Range(1, 3).Select(i => new object?[] { $"PC-{i}", "IT", "ok" }));
+        rows.AddRange(Enumerable.Range(0, 50).Select(_ => new object?[] { null, null, new BiffWorkbook.EmptyTextFormula() }));
+        var path = files.Write("filled-down.xls", BiffWorkbook.Create("Data", rows));
+
+        using var file = files.Open(path);
+
+        Assert.Equal([new SheetInfo("Data", false, 4)], file.Sheets);
+        Assert.Equal(3, file.CountRows());
+    }
+
+    [Fact]
     public void Xls_NamedXlsx_ReadByContent()
     {
         var path = files.Write("clients.xlsx", BiffWorkbook.Create("S", [["Name"], ["PC-1"]]));

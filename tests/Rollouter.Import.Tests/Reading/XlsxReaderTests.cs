@@ -10,6 +10,31 @@ public sealed class XlsxReaderTests : IDisposable
     public void Dispose() => files.Dispose();
 
     [Fact]
+    public void FormulasGivingEmptyTextBelowTheTable_AreNotCountedAsRowsOfTheSheet()
+    {
+        // LibreOffice QA: a helper column =IF(A8="";"";"ok") filled down to row 299 listed the sheet as "299 rows"; Calc
+        // writes each empty result as <v></v>. One row with an attribute on its value takes the tag-by-tag scan.
+        var data = new System.Text.StringBuilder("""<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c><c r="B1" t="inlineStr"><is><t>Check</t></is></c></row>""");
+        for (var r = 2; r <= 4; r++)
+        {
+            data.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>PC-{r}</t></is></c><c r="B{r}" t="str"><f>IF(A{r}="","","ok")</f><v>ok</v></c></row>""");
+        }
+
+        for (var r = 5; r <= 299; r++)
+        {
+            var value = r == 7 ? """<v xml:space="preserve"></v>""" : "<v></v>";
+            data.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<row r="{r}"><c r="A{r}" s="0"/><c r="B{r}" t="str"><f>IF(A{r}="","","ok")</f>{value}</c></row>""");
+        }
+
+        var path = files.RawXlsx("filled-down.xlsx", data.ToString());
+
+        using var file = files.Open(path);
+
+        Assert.Equal([new SheetInfo("Data", false, 4)], file.Sheets);
+        Assert.Equal(3, file.CountRows());
+    }
+
+    [Fact]
     public void Xlsx_HiddenRows_ReportedAsRangesAndSkippedUnlessIncluded()
     {
         var path = Workbook(sheet =>

@@ -101,7 +101,8 @@ internal sealed class XlsWorkbook : WorkbookFile
 
             for (var c = 0; c < reader.FieldCount; c++)
             {
-                if (reader.GetValue(c) is not null)
+                // A formula's empty text ("" from =IF(A8="";"";"ok") filled down) is no value, as the rows read take it.
+                if (reader.GetValue(c) is { } value && (value is not string text || !string.IsNullOrWhiteSpace(text)))
                 {
                     rowsWithValues++;
                     break;

@@ -37,9 +37,19 @@ internal sealed class XlsxSheetScan
         var lastRow = 0;
         var rowHasValue = false;
         var inAutoFilter = false;
+
+        // Inside a <v> whose text is still to be seen: an empty <v></v> (LibreOffice's "" from a formula filled down,
+        // =IF(A8="";"";"ok")) is no value, so its row is not counted.
+        var inValue = false;
         while (true)
         {
             var lt = buffer.AsSpan(start, end - start).IndexOf((byte)'<');
+            if (inValue && (lt > 0 || (lt < 0 && end > start)))
+            {
+                rowHasValue = true;
+                inValue = false;
+            }
+
             int gt;
             if (lt < 0 || (gt = buffer.AsSpan(start + lt, end - start - lt).IndexOf((byte)'>')) < 0)
             {
@@ -76,9 +86,10 @@ internal sealed class XlsxSheetScan
                 case (byte)'c' when tag.Length == 1 || tag[1] is (byte)' ' or (byte)'/':
                     continue;
                 case (byte)'v' when tag.Length == 1:
-                    rowHasValue = true;
+                    inValue = true;
                     continue;
                 case (byte)'/' when tag.Length == 2 && tag[1] is (byte)'c' or (byte)'v' or (byte)'f' or (byte)'t':
+                    inValue = false;
                     continue;
             }
 
@@ -86,6 +97,7 @@ internal sealed class XlsxSheetScan
             var name = Name(closing ? tag[1..] : tag, out var attributes);
             if (closing)
             {
+                inValue = false;
                 if (name.SequenceEqual("row"u8) && rowHasValue)
                 {
                     scan.RowsWithValues++;
@@ -99,7 +111,11 @@ internal sealed class XlsxSheetScan
                 continue;
             }
 
-            if (name.SequenceEqual("v"u8) || name.SequenceEqual("is"u8))
+            if (name.SequenceEqual("v"u8))
+            {
+                inValue = tag[^1] != '/';
+            }
+            else if (name.SequenceEqual("is"u8))
             {
                 rowHasValue |= tag[^1] != '/';
             }
@@ -155,7 +171,7 @@ internal sealed class XlsxSheetScan
 
     /// <summary>
     /// The length of the rest of a row up to and including its <c>&lt;/row&gt;</c>, and whether it holds a value
-    /// (<c>&lt;v&gt;</c> or an inline <c>&lt;is&gt;</c>); length 0 when the tag-by-tag scan must decide: the end is not
+    /// (<c>&lt;v&gt;</c> with text, or an inline <c>&lt;is&gt;</c>); length 0 when the tag-by-tag scan must decide: the end is not
     /// in the buffer, or the row has prefixed names, attributes on values or anything else with a colon.
     /// </summary>
     private static (int Length, bool HasValue) SkipRow(ReadOnlySpan<byte> rest)
@@ -172,7 +188,22 @@ internal sealed class XlsxSheetScan
             return (0, false);
         }
 
-        return (close + "</row>"u8.Length, row.IndexOf("<v>"u8) >= 0 || row.IndexOf("<is>"u8) >= 0);
+        return (close + "</row>"u8.Length, HasValue(row) || row.IndexOf("<is>"u8) >= 0);
+    }
+
+    /// <summary>Whether a row's cells hold a <c>&lt;v&gt;</c> with text: an empty <c>&lt;v&gt;&lt;/v&gt;</c> is none.</summary>
+    private static bool HasValue(ReadOnlySpan<byte> row)
+    {
+        for (var at = row.IndexOf("<v>"u8); at >= 0; at = row.IndexOf("<v>"u8))
+        {
+            row = row[(at + "<v>"u8.Length)..];
+            if (!row.StartsWith("</v>"u8))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The local name of a tag (any namespace prefix dropped) and the rest of it.</summary>
