@@ -299,9 +299,9 @@ public sealed class LimitTests : IDisposable
 
     [Theory]
     [InlineData("""<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head><body><table><tr><td>Name</td></tr><tr><td>PC-1</td></tr></table></body></html>""",
-        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.")]
     [InlineData("""<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><table><tr><td>Name</td></tr></table>""",
-        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+        "The file is named .xls but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.")]
     [InlineData("""
         <?xml version="1.0"?>
         <?mso-application progid="Excel.Sheet"?>
@@ -309,7 +309,7 @@ public sealed class LimitTests : IDisposable
          <Worksheet ss:Name="Sheet1"><Table><Row><Cell><Data ss:Type="String">Name</Data></Cell></Row></Table></Worksheet>
         </Workbook>
         """,
-        "The file is named .xls but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.")]
+        "The file is named .xls but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.")]
     [InlineData("Name\tModel\r\nPC-1\tM1\r\n", "The file is named .xls but holds plain text, not a workbook; if it is a CSV file, name it .csv.")]
     public void Open_WebPageOrXmlSpreadsheetNamedXls_SaysToSaveItAsXlsxInExcel(string content, string expected)
     {
@@ -317,6 +317,55 @@ public sealed class LimitTests : IDisposable
 
         Assert.Equal(FileProblemKind.WrongType, problem.Kind);
         Assert.Equal(expected, problem.Message);
+    }
+
+    [Theory]
+    [InlineData(".xltx")]
+    [InlineData(".xltm")]
+    public void Open_ExcelTemplateAsLibreOfficeSavesIt_IsReadAsAWorkbook(string extension)
+    {
+        // LibreOffice QA: Calc saves "Excel 2007-365 Template" as .xltx, an .xlsx package; it was refused by its name.
+        var bytes = new TestData.ClientFile("Name", "Department").Rows(3, i => [$"PC-{i}", "IT"]).ToXlsx();
+        using var file = files.Open(files.Write("clients" + extension, bytes));
+
+        Assert.Equal(SpreadsheetFormat.Xlsx, file.Format);
+        Assert.Equal(3, file.CountRows());
+    }
+
+    [Fact]
+    public void Open_OpenDocumentTemplate_IsReadAsOds()
+    {
+        var path = files.Ods("clients.ots",
+            """
+            <table:table table:name="Clients">
+            <table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row>
+            <table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell></table:table-row>
+            </table:table>
+            """,
+            mimeType: "application/vnd.oasis.opendocument.spreadsheet-template");
+
+        using var file = files.Open(path);
+
+        Assert.Equal(SpreadsheetFormat.Ods, file.Format);
+        TestFiles.AssertCells(Assert.Single(file.ReadRows()), "PC-1");
+    }
+
+    [Theory]
+    [InlineData("clients.fods")]
+    [InlineData("clients.ods")]
+    public void Open_FlatOpenDocumentSpreadsheet_IsRefusedNamingTheFormatsToSaveAs(string fileName)
+    {
+        const string Fods = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+            <office:body><office:spreadsheet><table:table table:name="Clients"><table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>
+            </office:document>
+            """;
+        var problem = files.Problem(files.WriteText(fileName, Fods, new UTF8Encoding(false), bom: false));
+
+        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
+        Assert.Equal("The file is a flat OpenDocument spreadsheet (.fods), which cannot be read: open it in LibreOffice Calc, save it as ODF Spreadsheet (.ods) or Excel 2007-365 (.xlsx), then upload that copy.",
+            problem.Message);
     }
 
     [Fact]
@@ -327,7 +376,7 @@ public sealed class LimitTests : IDisposable
             new UTF8Encoding(false), bom: false));
 
         Assert.Equal(FileProblemKind.WrongType, problem.Kind);
-        Assert.Equal("The file is named .csv but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.",
+        Assert.Equal("The file is named .csv but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.",
             problem.Message);
     }
 

@@ -22,6 +22,9 @@ internal enum TextKind
     Html,
     SpreadsheetMl,
     Xml,
+
+    /// <summary>A flat OpenDocument spreadsheet (.fods): the whole document as one XML file.</summary>
+    FlatOds,
 }
 
 internal enum OleContent
@@ -129,6 +132,13 @@ internal static class FileSniffer
         if (!text.StartsWith('<'))
         {
             return TextKind.Plain;
+        }
+
+        // LibreOffice's root tag lists its namespaces before the mime type, so the whole head is looked at.
+        var whole = Encoding.Latin1.GetString(start);
+        if (whole.Contains("<office:document ", StringComparison.Ordinal) && whole.Contains("application/vnd.oasis.opendocument.spreadsheet", StringComparison.Ordinal))
+        {
+            return TextKind.FlatOds;
         }
 
         if (text.Contains("progid=\"Excel.Sheet\"", StringComparison.OrdinalIgnoreCase)

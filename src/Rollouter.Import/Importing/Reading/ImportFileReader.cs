@@ -16,7 +16,7 @@ public sealed record OpenResult(SpreadsheetFile? File, FileProblem? Problem)
 }
 
 /// <summary>
-/// Opens .xlsx, .xlsm, .xls, .xlsb, .ods and .csv files for the wizard and the job. The content decides how a file is
+/// Opens .xlsx, .xlsm, .xls, .xlsb, .ods (and their templates: .xltx, .xltm, .xlt, .ots) and .csv files for the wizard and the job. The content decides how a file is
 /// read, the extension only what the user meant: a workbook named .xls that is really .xlsx (or the other way round) is
 /// read, any other mismatch is refused with a message saying what the file looks like.
 /// </summary>
@@ -26,7 +26,11 @@ public static class ImportFileReader
 
     private static readonly string[] CsvExtensions = [".csv", ".txt", ".tsv"];
 
-    private static readonly string[] WorkbookExtensions = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"];
+    /// <summary>
+    /// Workbooks by name, the templates too: an Excel template (.xltx, .xltm, .xlt) is a workbook of its kind, an
+    /// OpenDocument template (.ots) an .ods; the content decides how each is read.
+    /// </summary>
+    private static readonly string[] WorkbookExtensions = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx", ".xltm", ".xlt", ".ots"];
 
     /// <summary>The file types the reader takes, as messages name them.</summary>
     public const string SupportedTypes = ".xlsx, .xlsm, .xls, .xlsb, .ods or .csv";
@@ -103,6 +107,13 @@ public static class ImportFileReader
 
             var content = FileSniffer.Sniff(head);
             var expectsWorkbook = WorkbookExtensions.Contains(extension);
+            if (extension == ".fods" || (content == SniffedContent.Text && expectsWorkbook && FileSniffer.DescribeText(head) == TextKind.FlatOds))
+            {
+                // LibreOffice's flat XML spreadsheet: one XML file, which the .ods reader (a zip's content.xml) does not take.
+                return Fail(FileProblemKind.WrongType,
+                    "The file is a flat OpenDocument spreadsheet (.fods), which cannot be read: open it in LibreOffice Calc, save it as ODF Spreadsheet (.ods) or Excel 2007-365 (.xlsx), then upload that copy.");
+            }
+
             if (!expectsWorkbook && !CsvExtensions.Contains(extension))
             {
                 return Fail(FileProblemKind.WrongType,
@@ -117,11 +128,11 @@ public static class ImportFileReader
                 return Fail(FileProblemKind.WrongType, (content, FileSniffer.DescribeText(head)) switch
                 {
                     (SniffedContent.Html, _) or (_, TextKind.Html) =>
-                        $"The file is named {extension} but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.",
+                        $"The file is named {extension} but is a web page (HTML), as some web tools export a table, not a workbook: open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.",
                     (_, TextKind.SpreadsheetMl) =>
-                        $"The file is named {extension} but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel, save it as Excel Workbook (.xlsx), then upload that copy.",
+                        $"The file is named {extension} but is an Excel 2003 XML spreadsheet, which cannot be read: open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.",
                     (_, TextKind.Xml) =>
-                        $"The file is named {extension} but holds XML, not a workbook: if Excel opens it, save it there as Excel Workbook (.xlsx), then upload that copy.",
+                        $"The file is named {extension} but holds XML, not a workbook: if Excel or LibreOffice opens it, save it there as Excel Workbook (.xlsx) or ODF Spreadsheet (.ods), then upload that copy.",
                     _ => $"The file is named {extension} but holds plain text, not a workbook; if it is a CSV file, name it .csv.",
                 });
             }
@@ -130,7 +141,7 @@ public static class ImportFileReader
             {
                 // A web page saved or exported under a .csv name: Excel opens its table, and saves it as a real file.
                 return Fail(FileProblemKind.WrongType,
-                    $"The file is named {extension} but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.");
+                    $"The file is named {extension} but is a web page (HTML), not a CSV file: if it holds a table, open it in Excel or LibreOffice, save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that copy.");
             }
 
             if (content is SniffedContent.Zip or SniffedContent.Ole && !expectsWorkbook)

@@ -631,8 +631,8 @@ public sealed class SpreadsheetFile : IDisposable
                 : new FileProblem(FileProblemKind.InvalidEncoding, $"The file holds bytes{after} that are not valid in the encoding it starts with; save it again as UTF-8 (in Excel: File › Save As › CSV UTF-8) and upload it again."), ex),
             XmlException or InvalidDataException or EndOfStreamException or FormatException or IOException or ArgumentException
                 or InvalidOperationException or IndexOutOfRangeException or NotSupportedException or ExcelDataReader.Exceptions.ExcelReaderException
-                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
-            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet. If Excel opens it, save it again there (File › Save As) and upload that copy.", ex),
+                => new ImportFileException(FileProblemKind.Corrupt, $"The file is damaged or incomplete: it cannot be read{after}. If Excel or LibreOffice opens it, save it again there (File › Save As) and upload that copy.", ex),
+            _ => new ImportFileException(FileProblemKind.Corrupt, $"The file cannot be read{after}: it is damaged or not a valid spreadsheet. If Excel or LibreOffice opens it, save it again there (File › Save As) and upload that copy.", ex),
         };
     }
 
