@@ -361,7 +361,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// <summary>
     /// After the user left rollouts (<paramref name="changes"/>) or lost the right to be an assignee
     /// (<paramref name="demoted"/>): how many clients still have them, which keep them (an import naming them there is
-    /// no change, decision 0088). Counted only on such a save, by the (inventory, assignee) index for assignees.
+    /// no change, decision 0088). Counted only on such a save, by the (inventory, assignee) and (inventory, client user)
+    /// indexes.
     /// </summary>
     private async Task<string?> ClientsKeptAsync(ClaimsPrincipal actor, User user, List<MembershipChange> changes, bool demoted,
         CancellationToken cancellationToken)
@@ -441,10 +442,11 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// <summary>"assignee of 66,667 clients and client user of 3 clients" of the rollout, or null for none.</summary>
     private static async Task<string?> HeldInAsync(RolloutDbContext db, int userId, int rolloutId, CancellationToken cancellationToken)
     {
-        // Assignees by the clients' (inventory, assignee) index, an inventory of the rollout at a time.
+        // By the clients' (inventory, assignee) and (inventory, client user) indexes, an inventory of the rollout at a
+        // time: the rollout's own index leads with the name, so a count by rollout would read every client of it.
         var inventories = await db.Inventories.Where(i => i.RolloutId == rolloutId).Select(i => i.Id).ToListAsync(cancellationToken);
         var assignee = await db.Clients.CountAsync(c => inventories.Contains(c.InventoryId) && c.AssigneeId == userId, cancellationToken);
-        var clientUser = await db.Clients.CountAsync(c => c.RolloutId == rolloutId && c.ClientUserId == userId, cancellationToken);
+        var clientUser = await db.Clients.CountAsync(c => inventories.Contains(c.InventoryId) && c.ClientUserId == userId, cancellationToken);
         return (assignee, clientUser) switch
         {
             (0, 0) => null,
