@@ -405,9 +405,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientLinkTypeId");
-
                     b.HasIndex("TargetClientId");
+
+                    b.HasIndex("ClientLinkTypeId", "Id");
 
                     b.HasIndex("SourceClientId", "TargetClientId", "ClientLinkTypeId")
                         .IsUnique();

@@ -399,9 +399,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientLinkTypeId");
-
                     b.HasIndex("TargetClientId");
+
+                    b.HasIndex("ClientLinkTypeId", "Id");
 
                     b.HasIndex("SourceClientId", "TargetClientId", "ClientLinkTypeId")
                         .IsUnique();

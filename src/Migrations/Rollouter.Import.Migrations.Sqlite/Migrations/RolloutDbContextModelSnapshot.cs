@@ -380,9 +380,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientLinkTypeId");
-
                     b.HasIndex("TargetClientId");
+
+                    b.HasIndex("ClientLinkTypeId", "Id");
 
                     b.HasIndex("SourceClientId", "TargetClientId", "ClientLinkTypeId")
                         .IsUnique();

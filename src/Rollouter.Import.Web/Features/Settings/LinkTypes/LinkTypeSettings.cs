@@ -46,18 +46,28 @@ public sealed record LinkOfType(string RolloutIdentifier, int SourceClientId, st
 /// The links that use a link type: their count, grouped by the inventories they join, and the first of them by
 /// client. A type in use is not deleted (decision 0082).
 /// </summary>
-public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between, IReadOnlyList<LinkOfType> First)
+/// <remarks>
+/// <see cref="Links"/> and <see cref="Between"/> count at most <see cref="LinkTypeSettings.MaxLinksCounted"/> links, the
+/// first by id; <see cref="More"/> says there are more (decision 0090).
+/// </remarks>
+public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between, IReadOnlyList<LinkOfType> First, bool More = false)
 {
     public static readonly LinkTypeUse None = new(0, [], []);
 
     public bool InUse => Links > 0;
 
+    /// <summary>"3 links use", "1 link uses", "More than 10,000 links use" (capitalised for the start of a sentence).</summary>
+    public string CountUse(bool capital = false) => More
+        ? $"{(capital ? "More" : "more")} than {ImportNumbers.Count(Links, "link use", "links use")}"
+        : ImportNumbers.Count(Links, "link uses", "links use");
+
     /// <summary>The refusal: how many links, between which inventories, and what to do.</summary>
     public string Refusal(ClientLinkType type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        var count = ImportNumbers.Count(Links, "link uses", "links use");
-        return $"The link type \"{type.OutwardName}\" cannot be deleted: {count} it ({string.Join("; ", Between.Select(b => b.Describe()))}). " +
+        var between = string.Join("; ", Between.Select(b => b.Describe()));
+        return $"The link type \"{type.OutwardName}\" cannot be deleted: {CountUse()} it " +
+               $"({(More ? $"the first {Links:N0}: " : "")}{between}). " +
                "Remove those links on the clients' pages first, or rename the link type instead.";
     }
 }
@@ -76,11 +86,28 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
     /// <summary>The most links <see cref="UseAsync"/> names one by one; the rest are counted by inventory.</summary>
     public const int MaxLinksNamed = 20;
 
-    /// <summary>The links of the type: counted by rollout and the two inventories they join, and the first ones named.</summary>
+    /// <summary>
+    /// The most links a link type's pages count (<see cref="UseAsync"/>, the list, the type's page): beyond it they say
+    /// "10,000+" or "more than 10,000", so that none of them reads every link of a type used a million times (decision
+    /// 0090, as a workflow's page counts a status's clients, decision 0038).
+    /// </summary>
+    public const int MaxLinksCounted = 10_000;
+
+    /// <summary>The type's links, counted up to <see cref="MaxLinksCounted"/> and one more, through the (type, id) index.</summary>
+    public static IQueryable<ClientLink> Counted(RolloutDbContext db, int typeId)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return db.ClientLinks.Where(l => l.ClientLinkTypeId == typeId).OrderBy(l => l.Id).Take(MaxLinksCounted + 1);
+    }
+
+    /// <summary>
+    /// The links of the type: counted by rollout and the two inventories they join, and the first ones named; the first
+    /// <see cref="MaxLinksCounted"/> by id when there are more.
+    /// </summary>
     public async Task<LinkTypeUse> UseAsync(int typeId, CancellationToken cancellationToken)
     {
-        var links = from l in db.ClientLinks
-            where l.ClientLinkTypeId == typeId
+        var more = await Counted(db, typeId).CountAsync(cancellationToken) > MaxLinksCounted;
+        var links = from l in db.ClientLinks.Where(l => l.ClientLinkTypeId == typeId).OrderBy(l => l.Id).Take(MaxLinksCounted)
             join source in db.Clients on l.SourceClientId equals source.Id
             join target in db.Clients on l.TargetClientId equals target.Id
             select new { l.Id, source.RolloutId, SourceId = source.Id, Source = source.Name, SourceInventory = source.InventoryId,
@@ -109,7 +136,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
             .ToList();
         return new LinkTypeUse(groups.Sum(g => g.Links), between,
             [.. first.Select(l => new LinkOfType(Identifier(l.RolloutId), l.SourceId, l.Source, Inventory(l.SourceInventory), l.TargetId,
-                l.Target, Inventory(l.TargetInventory)))]);
+                l.Target, Inventory(l.TargetInventory)))], more);
     }
 
     /// <summary>

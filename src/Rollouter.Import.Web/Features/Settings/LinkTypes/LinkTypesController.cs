@@ -20,7 +20,7 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
         var types = await db.ClientLinkTypes.AsNoTracking().OrderBy(t => t.OutwardName)
             .Select(t => new LinkTypeListItem(t.Id, t.OutwardName, t.InwardName, t.IsAdvanced,
                 t.SharedFields.OrderBy(f => f.CustomField.Name).Select(f => f.CustomField.Name).ToList(),
-                db.ClientLinks.Count(l => l.ClientLinkTypeId == t.Id)))
+                db.ClientLinks.Where(l => l.ClientLinkTypeId == t.Id).OrderBy(l => l.Id).Take(LinkTypeSettings.MaxLinksCounted + 1).Count()))
             .ToListAsync(cancellationToken);
         return View(Views + "Index.cshtml", types);
     }
@@ -121,7 +121,7 @@ public sealed class LinkTypesController(RolloutDbContext db, LinkTypeSettings se
     private async Task<IActionResult> PageAsync(ClientLinkType? type, LinkTypeForm form, CancellationToken cancellationToken)
     {
         var fields = await db.CustomFields.AsNoTracking().OrderBy(f => f.Name).ToListAsync(cancellationToken);
-        var links = type is null ? 0 : await db.ClientLinks.CountAsync(l => l.ClientLinkTypeId == type.Id, cancellationToken);
+        var links = type is null ? 0 : await LinkTypeSettings.Counted(db, type.Id).CountAsync(cancellationToken);
         return View(Views + "Edit.cshtml", new LinkTypePage(type, form, fields, links));
     }
 }
