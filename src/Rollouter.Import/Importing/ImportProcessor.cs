@@ -68,9 +68,14 @@ public sealed class ImportProcessor(
         try
         {
             var mapping = ReadMapping(import);
-            var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken,
-                compareValues: true);
             var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
+            // A small file's names are read first, and only their clients looked up (decision 0091): a check of a few
+            // rows reads a few clients, however many the rollout has.
+            var checker = import.RowCount is { } count && count <= ImportCheckerLoader.MaxRowsLookedUpByName
+                ? await ImportCheckerLoader.LoadForRowsAsync(db, import.InventoryId, mapping, file.Columns,
+                    corrections.Apply(file.ReadRows()), cancellationToken, compareValues: true)
+                : await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken,
+                    compareValues: true);
             return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, cancellationToken);
         }
         catch (ImportFileException e)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
 
@@ -15,11 +16,40 @@ public static class ImportCheckerLoader
 {
     private const int MaxHeaderLength = 400;
 
+    /// <summary>
+    /// The most rows of a file whose check reads only the clients its names name (<see cref="LoadForRowsAsync"/>); a
+    /// larger file's check reads every name of the rollout, once.
+    /// </summary>
+    public const int MaxRowsLookedUpByName = 10_000;
+
+    /// <summary>The names looked up in one statement, through the rollout's (RolloutId, NameKey) index.</summary>
+    private const int NamesPerLookup = 500;
+
     /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
     /// columns (<see cref="CurrentValues"/>), in the query of the rollout's clients, to count the matched clients the
     /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not: its writer compares.</param>
-    public static async Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
-        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default, bool compareValues = false)
+    public static Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
+        IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default, bool compareValues = false) =>
+        LoadAsync(db, inventoryId, mapping, columns, null, compareValues, cancellationToken);
+
+    /// <summary>
+    /// The checker of a small file (at most <see cref="MaxRowsLookedUpByName"/> rows, as the dry run reads it): the
+    /// rollout's clients are looked up by the names in <paramref name="rows"/> instead of all read, so that checking a
+    /// few rows costs the same among a million clients as among a hundred (issue 13; decision 0091). The client limit
+    /// is checked against the inventories' kept counts, which commit with their clients.
+    /// </summary>
+    /// <param name="compareValues">As <see cref="LoadAsync(RolloutDbContext, int, ImportMapping, IReadOnlyList{SheetColumn}, CancellationToken, bool)"/>'s:
+    /// the values of the clients the names name only.</param>
+    public static Task<ImportChecker> LoadForRowsAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
+        IReadOnlyList<SheetColumn> columns, IEnumerable<SourceRow> rows, CancellationToken cancellationToken = default,
+        bool compareValues = false)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return LoadAsync(db, inventoryId, mapping, columns, rows, compareValues, cancellationToken);
+    }
+
+    private static async Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
+        IReadOnlyList<SheetColumn> columns, IEnumerable<SourceRow>? rows, bool compareValues, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(mapping);
@@ -49,21 +79,31 @@ public static class ImportCheckerLoader
         var keepUsers = mapping.UpdateExisting && userColumns.Count > 0;
         var existing = new ExistingNames(inventories.Sum(i => i.ClientCount), keepUsers);
         var existingCount = 0;
-        var clients = db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId);
+        var name = plans.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
+        var named = rows is null ? null : await NamedClientsAsync(db, inventory.RolloutId, rows, name, cancellationToken);
+        if (named is not null)
+        {
+            existing = new ExistingNames(Math.Min(inventories.Sum(i => i.ClientCount), MaxRowsLookedUpByName), keepUsers);
+        }
+
+        List<IQueryable<Client>> sources = named ?? [db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)];
         CurrentValues? current = null;
         if (compareValues && mapping.UpdateExisting)
         {
             // The inventory's clients with what they hold, the others of the rollout by name only: each client read
-            // once, as before, in two queries instead of one.
+            // once, in two queries a source instead of one (decision 0100).
             var inventoryClientId = inventory.InventoryId;
-            current = new CurrentValues(inventories.SingleOrDefault(i => i.Id == inventoryClientId)?.ClientCount ?? 0,
+            var expected = inventories.SingleOrDefault(i => i.Id == inventoryClientId)?.ClientCount ?? 0;
+            current = new CurrentValues(named is null ? expected : Math.Min(expected, MaxRowsLookedUpByName),
                 [.. fields.Where(f => f.Column is not null)],
                 plans.Any(p => p.Kind == ColumnKind.Description), plans.Any(p => p.Kind == ColumnKind.Flag));
             var assignees = new HashSet<int>();
             var clientUsers = new HashSet<int>();
-            await foreach (var client in clients.Where(c => c.InventoryId == inventoryClientId)
+            await foreach (var client in sources.ToAsyncEnumerable().SelectMany(source => source
+                               .Where(c => c.InventoryId == inventoryClientId)
                                .Select(c => new { c.Id, c.Name, c.AssigneeId, c.ClientUserId, c.StatusId, c.Description, c.Flag, c.Values })
-                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+                               .AsAsyncEnumerable())
+                               .WithCancellation(cancellationToken))
             {
                 existing.TryAdd(client.Id, inventoryClientId, client.Name, client.AssigneeId, client.ClientUserId);
                 current.Add(client.Id, client.StatusId, client.Description, client.Flag, client.Values);
@@ -79,8 +119,9 @@ public static class ImportCheckerLoader
                 }
             }
 
-            await foreach (var client in clients.Where(c => c.InventoryId != inventoryClientId)
-                               .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+            await foreach (var client in sources.ToAsyncEnumerable().SelectMany(source => source
+                               .Where(c => c.InventoryId != inventoryClientId)
+                               .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable())
                                .WithCancellation(cancellationToken))
             {
                 existing.TryAdd(client.Id, client.InventoryId, client.Name);
@@ -96,8 +137,9 @@ public static class ImportCheckerLoader
         {
             var assignees = new HashSet<int>();
             var clientUsers = new HashSet<int>();
-            await foreach (var client in clients.Select(c => new { c.Id, c.Name, c.InventoryId, c.AssigneeId, c.ClientUserId })
-                               .AsAsyncEnumerable().WithCancellation(cancellationToken))
+            await foreach (var client in sources.ToAsyncEnumerable().SelectMany(source => source
+                               .Select(c => new { c.Id, c.Name, c.InventoryId, c.AssigneeId, c.ClientUserId }).AsAsyncEnumerable())
+                               .WithCancellation(cancellationToken))
             {
                 existing.TryAdd(client.Id, client.InventoryId, client.Name, client.AssigneeId, client.ClientUserId);
                 existingCount++;
@@ -119,7 +161,8 @@ public static class ImportCheckerLoader
         }
         else
         {
-            await foreach (var client in clients.Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable()
+            await foreach (var client in sources.ToAsyncEnumerable().SelectMany(source => source
+                               .Select(c => new { c.Id, c.Name, c.InventoryId }).AsAsyncEnumerable())
                                .WithCancellation(cancellationToken))
             {
                 existing.TryAdd(client.Id, client.InventoryId, client.Name);
@@ -127,11 +170,16 @@ public static class ImportCheckerLoader
             }
         }
 
+        if (named is not null)
+        {
+            // Only the file's names were read: the rollout's clients are the inventories' kept counts.
+            existingCount = inventories.Sum(i => i.ClientCount);
+        }
+
         await LoadPatternExamplesAsync(db, inventory, fields, cancellationToken);
         var links = mapping.UpdateExisting
             ? await LoadLinksAsync(db, inventory, fields, cancellationToken)
             : [];
-        var name = plans.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
         return new ImportChecker(inventory, mapping, [.. plans], fields, setupErrors,
             new NameRule(name, existing, inventoryNames, inventory.InventoryId, mapping.UpdateExisting),
             new StatusRule(inventory),
@@ -141,6 +189,45 @@ public static class ImportCheckerLoader
         {
             Current = current,
         };
+    }
+
+    /// <summary>
+    /// The clients of the rollout whose name key is the key of a name in <paramref name="rows"/> (as the name rule reads
+    /// the cell: as seen, trimmed), a few hundred keys a statement through the (RolloutId, NameKey) index; and those
+    /// the name-key rewrite kept on an older key (decision 0064, nearly always none), as a full read would find them by
+    /// their name. Null when the name column is not mapped.
+    /// </summary>
+    private static async Task<List<IQueryable<Client>>?> NamedClientsAsync(RolloutDbContext db, int rolloutId, IEnumerable<SourceRow> rows, ColumnPlan name,
+        CancellationToken cancellationToken)
+    {
+        if (name.Index < 0)
+        {
+            return null;
+        }
+
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (PlainText.AsSeen(row[name.Index])?.Trim() is { Length: > 0 and <= ImportChecker.MaxNameLength } seen)
+            {
+                keys.Add(Client.KeyOf(seen));
+            }
+        }
+
+        var inRollout = db.Clients.AsNoTracking().Where(c => c.RolloutId == rolloutId);
+        List<IQueryable<Client>> queries = [.. keys.Chunk(NamesPerLookup).Select(chunk =>
+        {
+            var some = chunk.ToList();
+            return inRollout.Where(c => some.Contains(c.NameKey));
+        })];
+        // The kept ones by their ids, read first: a join would have the rollout's clients probed one by one.
+        var kept = await db.NameKeysKept.Select(k => k.ClientId).ToListAsync(cancellationToken);
+        if (kept.Count > 0)
+        {
+            queries.Add(inRollout.Where(c => kept.Contains(c.Id)));
+        }
+
+        return queries;
     }
 
     /// <summary>One plan per mapped column; a field's pattern that does not compile is an error of the whole import.</summary>
