@@ -93,6 +93,9 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
     /// </summary>
     public const int MaxLinksCounted = 10_000;
 
+    /// <summary>The clients of the links read by id in one statement.</summary>
+    private const int ClientsPerRead = 2_000;
+
     /// <summary>The type's links, counted up to <see cref="MaxLinksCounted"/> and one more, through the (type, id) index.</summary>
     public static IQueryable<ClientLink> Counted(RolloutDbContext db, int typeId)
     {
@@ -107,20 +110,40 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
     public async Task<LinkTypeUse> UseAsync(int typeId, CancellationToken cancellationToken)
     {
         var more = await Counted(db, typeId).CountAsync(cancellationToken) > MaxLinksCounted;
-        var links = from l in db.ClientLinks.Where(l => l.ClientLinkTypeId == typeId).OrderBy(l => l.Id).Take(MaxLinksCounted)
-            join source in db.Clients on l.SourceClientId equals source.Id
-            join target in db.Clients on l.TargetClientId equals target.Id
-            select new { l.Id, source.RolloutId, SourceId = source.Id, Source = source.Name, SourceInventory = source.InventoryId,
-                TargetId = target.Id, Target = target.Name, TargetInventory = target.InventoryId };
-        var groups = await links.GroupBy(l => new { l.RolloutId, l.SourceInventory, l.TargetInventory })
+        // The first links by id (the type's index), then their clients by id: a join of the links with the clients'
+        // table would be planned as a read of every client to hash (hundreds of milliseconds among a million).
+        var read = await db.ClientLinks.Where(l => l.ClientLinkTypeId == typeId).OrderBy(l => l.Id).Take(MaxLinksCounted)
+            .Select(l => new { l.Id, l.SourceClientId, l.TargetClientId }).ToListAsync(cancellationToken);
+        var clientIds = read.SelectMany(l => new[] { l.SourceClientId, l.TargetClientId }).Distinct().ToList();
+        var clients = new Dictionary<int, (int RolloutId, int InventoryId, string Name)>();
+        foreach (var chunk in clientIds.Chunk(ClientsPerRead))
+        {
+            var some = chunk.ToList();
+            foreach (var c in await db.Clients.AsNoTracking().Where(c => some.Contains(c.Id))
+                         .Select(c => new { c.Id, c.RolloutId, c.InventoryId, c.Name }).ToListAsync(cancellationToken))
+            {
+                clients[c.Id] = (c.RolloutId, c.InventoryId, c.Name);
+            }
+        }
+
+        // A link whose client went meanwhile is left out, as the join left it out.
+        var links = read.Where(l => clients.ContainsKey(l.SourceClientId) && clients.ContainsKey(l.TargetClientId))
+            .Select(l => (l.Id, Source: clients[l.SourceClientId], SourceId: l.SourceClientId, Target: clients[l.TargetClientId],
+                TargetId: l.TargetClientId))
+            .ToList();
+        var groups = links.GroupBy(l => (l.Source.RolloutId, SourceInventory: l.Source.InventoryId, TargetInventory: l.Target.InventoryId))
             .Select(g => new { g.Key.RolloutId, g.Key.SourceInventory, g.Key.TargetInventory, Links = g.Count() })
-            .ToListAsync(cancellationToken);
+            .ToList();
         if (groups.Count == 0)
         {
             return LinkTypeUse.None;
         }
 
-        var first = await links.OrderBy(l => l.Id).Take(MaxLinksNamed).ToListAsync(cancellationToken);
+        var first = links.Take(MaxLinksNamed).Select(l => new
+        {
+            l.Source.RolloutId, l.SourceId, Source = l.Source.Name, SourceInventory = l.Source.InventoryId, l.TargetId,
+            Target = l.Target.Name, TargetInventory = l.Target.InventoryId,
+        }).ToList();
         var inventoryIds = groups.SelectMany(g => new[] { g.SourceInventory, g.TargetInventory }).Distinct().ToList();
         var rolloutIds = groups.Select(g => g.RolloutId).Distinct().ToList();
         var inventories = await db.Inventories.Where(i => inventoryIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, cancellationToken);
