@@ -7,7 +7,7 @@ namespace Rollouter.Import.Importing;
 /// Bounds the work that reads an import's whole file without writing anything: the dry run (Check, a key account
 /// manager's too) and the preview of a value replacement. At most one of them per import at a time, and at most
 /// <see cref="MaxConcurrent"/> in the whole process; beyond, the request is refused at once as
-/// <see cref="ProblemKind.Busy"/> (429 with Retry-After), never queued (docs/decisions/0121). Sixteen checks of a
+/// <see cref="ProblemKind.Busy"/> (429 with Retry-After), never queued (docs/decisions/0099). Sixteen checks of a
 /// 200,000-row import at once took 46 s each and 0.9 GB, and slowed every other user's pages to seconds. One instance
 /// of the app counts its own; several instances each allow as many.
 /// </summary>

@@ -649,7 +649,7 @@ public sealed class ImportLifecycle(
             }
         }
 
-        // Reads the whole file as a dry run does: bounded with them (decision 0121).
+        // Reads the whole file as a dry run does: bounded with them (decision 0099).
         var slot = dryRuns?.TryEnter(importId, "a preview of a replacement");
         if (slot is not null && slot.Failed)
         {
@@ -692,7 +692,7 @@ public sealed class ImportLifecycle(
             return refused;
         }
 
-        // One dry run of an import at a time, and a few at once in all (decision 0121): each reads the whole file.
+        // One dry run of an import at a time, and a few at once in all (decision 0099): each reads the whole file.
         var slot = dryRuns?.TryEnter(importId, "a check");
         if (slot is not null && slot.Failed)
         {

@@ -69,7 +69,7 @@ public sealed class ImportProcessor(
         {
             var mapping = ReadMapping(import);
             var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
-            // A small file's names are read first, and only their clients looked up (decision 0091): a check of a few
+            // A small file's names are read first, and only their clients looked up (decision 0090): a check of a few
             // rows reads a few clients, however many the rollout has.
             var checker = import.RowCount is { } count && count <= ImportCheckerLoader.MaxRowsLookedUpByName
                 ? await ImportCheckerLoader.LoadForRowsAsync(db, import.InventoryId, mapping, file.Columns,

@@ -7,7 +7,7 @@ namespace Rollouter.Import.Tests.Api;
 
 /// <summary>
 /// The Check of a small file (the manager's, a key account manager's, POST /api/imports/{id}/check) among many clients
-/// (issue 13; decision 0091): it looks up the clients its names name, a few hundred names a statement, instead of
+/// (issue 13; decision 0090): it looks up the clients its names name, a few hundred names a statement, instead of
 /// reading every client of the rollout (a second among a million), and finds the same failures and updates.
 /// </summary>
 public abstract class CheckStatementsTests(StatementLoggingWebFactory factory)

@@ -15,7 +15,7 @@ namespace Rollouter.Import.Tests.Api;
 /// (decision 0082), and the link's insert failed on the foreign key. Now the link is refused in words, 409 through the
 /// API, and nothing is written. The race needs two writers at once, so it is run on PostgreSQL (SQLite serialises the
 /// link's transaction and the delete: the delete waits for the link, then is refused as the type is in use).
-/// Amended (decision 0101): both were refused in words, but Entity Framework logged the foreign key's failure as an error
+/// Amended (decision 0092): both were refused in words, but Entity Framework logged the foreign key's failure as an error
 /// ("An exception occurred in the database while saving changes"), so an operator read an error for a person's ordinary
 /// refusal. The link and the delete now lock the type's row first, and the log has no error.
 /// </summary>

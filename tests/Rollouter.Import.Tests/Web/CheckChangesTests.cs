@@ -12,7 +12,7 @@ namespace Rollouter.Import.Tests.Web;
 /// QA: a manager's export imported back with 10 edited rows out of 200,000 got the Check's "the file matches 200,000
 /// existing clients" and toUpdate 200000, while the run then said "10 clients updated, 199,985 rows unchanged". The
 /// Check now compares the matched clients' values as the run does, and says how many would change and how many are
-/// already as in the file, in the same figures the run then gives (decision 0100).
+/// already as in the file, in the same figures the run then gives (decision 0091).
 /// </summary>
 public abstract partial class CheckChangesTests(RolloutWebFactory factory)
 {

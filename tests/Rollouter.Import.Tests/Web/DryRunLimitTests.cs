@@ -7,7 +7,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// Dry runs are bounded (security QA 5, decision 0121): sixteen checks of a 200,000-row import at once each read the
+/// Dry runs are bounded (security QA 5, decision 0099): sixteen checks of a 200,000-row import at once each read the
 /// whole file (46 s, 1.36 GB, other pages 3–5 s), and a key account manager's Check is a GET a link from another site
 /// can start. One check or replacement preview of an import at a time, and a few in all: beyond, 429 with Retry-After
 /// and a sentence, on the pages and in the API. The test holds the slots itself, as a check running meanwhile would.

@@ -324,7 +324,7 @@ public abstract partial class ImportPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var summary = (await response.ReadPageAsync()).TestId("summary-updated-clients").NormalizedText();
         Assert.Contains("the file matches 2 existing clients", summary, StringComparison.Ordinal);
-        // Only the name is mapped, so neither client would change (decision 0100).
+        // Only the name is mapped, so neither client would change (decision 0091).
         Assert.Contains("2 existing clients: 0 would change, 2 are already as in the file; it creates 0 new clients.", summary, StringComparison.Ordinal);
         Assert.Contains("Only the values that differ are written", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("updates", summary, StringComparison.Ordinal);

@@ -8,7 +8,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// The most options a field and statuses a workflow have (security QA 3, decision 0120): 200,000 options were stored
+/// The most options a field and statuses a workflow have (security QA 3, decision 0098): 200,000 options were stored
 /// in 140 s, the audit line named them all, and every list and page showing them took seconds and hundreds of MB.
 /// </summary>
 public sealed class SettingsLimitsTests(LogCapturingWebFactory factory) : IClassFixture<LogCapturingWebFactory>

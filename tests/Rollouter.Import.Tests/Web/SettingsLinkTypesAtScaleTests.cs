@@ -8,7 +8,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// A link type used more often than its pages count (issue 13: no page grows slower with the links; decision 0090): the
+/// A link type used more often than its pages count (issue 13: no page grows slower with the links; decision 0089): the
 /// list, the type's page, the delete confirmation and the API's refusal count its links up to 10,000 and say "10,000+"
 /// or "more than 10,000" beyond, the confirmation grouping the first 10,000 by inventory.
 /// </summary>

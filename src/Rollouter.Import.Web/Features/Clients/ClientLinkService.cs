@@ -111,7 +111,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
 
         // The type is read above without a lock: an administrator may have deleted it since. Locked now, it cannot go
         // until this link commits, and a delete that went through is seen here, before the insert would fail on the
-        // foreign key (which Entity Framework logs as an error; decision 0101).
+        // foreign key (which Entity Framework logs as an error; decision 0092).
         if (!await LinkTypeRowLock.ForLinkAsync(db, type.Id, cancellationToken))
         {
             return Problem.Conflict(DeletedMeanwhile(type));

@@ -227,7 +227,7 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// the values that differ are written, so of those, <c>toChange</c> counts the clients the run would change, compared
 /// value by value as the run compares (with the clients changed only through an advanced link: the run's
 /// <c>counts.updated</c>), <c>changedClients</c> names the first, and <c>unchanged</c> counts the matched clients that
-/// already hold the file's values (the run's "rows unchanged"; decision 0100). <c>importErrors</c> are the reasons the import as a whole would fail
+/// already hold the file's values (the run's "rows unchanged"; decision 0091). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty. <c>skipped</c> names the rows counted in <c>skippedRows</c>,
 /// in the shape of the import's <c>skipped</c> (decision 0081).

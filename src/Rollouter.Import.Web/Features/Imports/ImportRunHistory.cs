@@ -24,7 +24,7 @@ public sealed record ImportRunEntry(int Number, bool Latest, User? ApprovedBy, D
 /// </summary>
 public static class ImportRunHistory
 {
-    /// <summary>How many earlier runs a page or the API lists at most, newest first (decision 0102).</summary>
+    /// <summary>How many earlier runs a page or the API lists at most, newest first (decision 0093).</summary>
     public const int EarlierShown = 20;
 
     /// <summary>How many earlier runs are older than those listed in <paramref name="runs"/> (as read by <see cref="ReadAsync"/>).</summary>

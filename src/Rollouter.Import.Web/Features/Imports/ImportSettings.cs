@@ -17,7 +17,7 @@ public sealed class ImportSettings
 
     /// <summary>
     /// Dry runs (Check, a key account manager's too) and replacement previews this instance runs at once, each reading a
-    /// whole file; empty: the machine's processors, at least 2. One more is refused with 429 (decision 0121).
+    /// whole file; empty: the machine's processors, at least 2. One more is refused with 429 (decision 0099).
     /// </summary>
     [Range(1, 64, ErrorMessage = "Rollouter:Imports:MaxConcurrentChecks must be between {1} and {2}.")]
     public int? MaxConcurrentChecks { get; set; }

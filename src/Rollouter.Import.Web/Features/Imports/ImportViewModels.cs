@@ -704,7 +704,7 @@ public static class ImportNumbers
     public static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// What the dry run of an update found among the clients the file matches (decision 0100), after "the file matches
+    /// What the dry run of an update found among the clients the file matches (decision 0091), after "the file matches
     /// 200,000 existing clients": ": 10 would change (PC-0000020, PC-0000040, …), 199,990 are already as in the file",
     /// and the clients without a row that an advanced link would change ("; 2 more clients would change through an
     /// advanced link"); empty when the file matches none.

@@ -18,7 +18,7 @@ internal sealed class ClientLinkConfiguration : IEntityTypeConfiguration<ClientL
             .OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(l => new { l.SourceClientId, l.TargetClientId, l.ClientLinkTypeId }).IsUnique();
         builder.HasIndex(l => l.TargetClientId);
-        // A type's links in id order (the first counted and named when the type is deleted, decision 0090): also the
+        // A type's links in id order (the first counted and named when the type is deleted, decision 0089): also the
         // index of the foreign key to the type.
         builder.HasIndex(l => new { l.ClientLinkTypeId, l.Id });
     }

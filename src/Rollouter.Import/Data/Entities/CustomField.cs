@@ -29,7 +29,7 @@ public class CustomField
     /// <summary>
     /// The most options a field has (settings pages, API, an import's "Create option if not exists"): far more than a
     /// real list of models or departments, few enough that every page and list showing them stays fast
-    /// (docs/decisions/0120).
+    /// (docs/decisions/0098).
     /// </summary>
     public const int MaxOptions = 1_000;
 

@@ -7,7 +7,7 @@ public class Workflow
 
     public required string Name { get; set; }
 
-    /// <summary>The most statuses a workflow has (settings pages and API; docs/decisions/0120).</summary>
+    /// <summary>The most statuses a workflow has (settings pages and API; docs/decisions/0098).</summary>
     public const int MaxStatuses = 200;
 
     public List<WorkflowStatus> Statuses { get; set; } = [];

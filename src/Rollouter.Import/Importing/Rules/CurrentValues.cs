@@ -5,7 +5,7 @@ namespace Rollouter.Import.Importing.Rules;
 
 /// <summary>
 /// What the inventory's clients hold now in the columns an update maps, for the dry run to tell a matched row that
-/// would change its client from one whose client already has the file's values (decision 0100), compared as the writer
+/// would change its client from one whose client already has the file's values (decision 0091), compared as the writer
 /// compares (<c>ClientWriter.HistoryLabels.Apply</c>): the status by id, the users by id (<see cref="ExistingClient"/>),
 /// description and flag as text (empty as none), a custom field's values in their order. The texts are kept as a 64-bit
 /// hash each, not as text: 8 bytes a mapped column and client instead of the values' characters (decision 0026's

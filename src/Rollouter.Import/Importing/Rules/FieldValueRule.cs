@@ -108,7 +108,7 @@ internal static class FieldValueRule
 
         if (field.Field.Options.Count + field.CreatedOptions.Count >= CustomField.MaxOptions)
         {
-            // The settings refuse a field of more options (docs/decisions/0120): an import does not go past them either.
+            // The settings refuse a field of more options (docs/decisions/0098): an import does not go past them either.
             errors.Add(column, cell, string.Create(CultureInfo.InvariantCulture,
                 $"\"{ErrorText.Shorten(value)}\" would be a new option of field \"{field.Field.Name}\", which can have at most {CustomField.MaxOptions:N0} options " +
                 $"({field.Field.Options.Count:N0} now, {field.CreatedOptions.Count:N0} more created by earlier rows of this file). Use one of its options, or remove options no client uses first."));

@@ -35,7 +35,7 @@ public static class ImportCheckerLoader
     /// <summary>
     /// The checker of a small file (at most <see cref="MaxRowsLookedUpByName"/> rows, as the dry run reads it): the
     /// rollout's clients are looked up by the names in <paramref name="rows"/> instead of all read, so that checking a
-    /// few rows costs the same among a million clients as among a hundred (issue 13; decision 0091). The client limit
+    /// few rows costs the same among a million clients as among a hundred (issue 13; decision 0090). The client limit
     /// is checked against the inventories' kept counts, which commit with their clients.
     /// </summary>
     /// <param name="compareValues">As <see cref="LoadAsync(RolloutDbContext, int, ImportMapping, IReadOnlyList{SheetColumn}, CancellationToken, bool)"/>'s:
@@ -91,7 +91,7 @@ public static class ImportCheckerLoader
         if (compareValues && mapping.UpdateExisting)
         {
             // The inventory's clients with what they hold, the others of the rollout by name only: each client read
-            // once, in two queries a source instead of one (decision 0100).
+            // once, in two queries a source instead of one (decision 0091).
             var inventoryClientId = inventory.InventoryId;
             var expected = inventories.SingleOrDefault(i => i.Id == inventoryClientId)?.ClientCount ?? 0;
             current = new CurrentValues(named is null ? expected : Math.Min(expected, MaxRowsLookedUpByName),

@@ -82,7 +82,7 @@ public sealed record CheckResult
 
     /// <summary>
     /// The dry run's count of existing clients the run would change, compared value by value as the writer compares
-    /// (decision 0100): the matched clients whose row (or a linked partner's row) sets a value they do not hold, and
+    /// (decision 0091): the matched clients whose row (or a linked partner's row) sets a value they do not hold, and
     /// clients changed only through an advanced link. What the run's <c>UpdatedCount</c> then says. Null for a real
     /// run's pass, whose writer compares.
     /// </summary>

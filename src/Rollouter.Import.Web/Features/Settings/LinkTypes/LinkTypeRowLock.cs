@@ -5,7 +5,7 @@ namespace Rollouter.Import.Web.Features.Settings.LinkTypes;
 
 /// <summary>
 /// The row of a link type, locked until the caller's transaction ends, so that a link of the type and the type's delete
-/// never interleave (decision 0082, amended by decision 0101): a link holds it shared before its insert, a delete
+/// never interleave (decision 0082, amended by decision 0092): a link holds it shared before its insert, a delete
 /// exclusively before it counts the links. Whichever comes second waits for the first to commit and then sees what it
 /// did: the link finds the type gone, the delete finds the link. So neither save fails on the links' foreign key,
 /// which Entity Framework would log as an error for what is a person's ordinary refusal. PostgreSQL: FOR SHARE and

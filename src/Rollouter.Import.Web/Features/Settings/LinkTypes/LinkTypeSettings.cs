@@ -48,7 +48,7 @@ public sealed record LinkOfType(string RolloutIdentifier, int SourceClientId, st
 /// </summary>
 /// <remarks>
 /// <see cref="Links"/> and <see cref="Between"/> count at most <see cref="LinkTypeSettings.MaxLinksCounted"/> links, the
-/// first by id; <see cref="More"/> says there are more (decision 0090).
+/// first by id; <see cref="More"/> says there are more (decision 0089).
 /// </remarks>
 public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between, IReadOnlyList<LinkOfType> First, bool More = false)
 {
@@ -89,7 +89,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
     /// <summary>
     /// The most links a link type's pages count (<see cref="UseAsync"/>, the list, the type's page): beyond it they say
     /// "10,000+" or "more than 10,000", so that none of them reads every link of a type used a million times (decision
-    /// 0090, as a workflow's page counts a status's clients, decision 0038).
+    /// 0089, as a workflow's page counts a status's clients, decision 0038).
     /// </summary>
     public const int MaxLinksCounted = 10_000;
 
@@ -172,7 +172,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var type = await FindAsync(typeId, cancellationToken);
         // Locked before its links are counted: a link being made of it commits first and is counted, one made later
-        // waits for the delete and finds the type gone; the delete never fails on the links' foreign key (decision 0101).
+        // waits for the delete and finds the type gone; the delete never fails on the links' foreign key (decision 0092).
         if (type is null || !await LinkTypeRowLock.ForDeleteAsync(db, typeId, cancellationToken))
         {
             return Problem.NotFound($"Link type {typeId} does not exist.");
