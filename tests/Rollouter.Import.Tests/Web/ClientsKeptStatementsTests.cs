@@ -47,7 +47,7 @@ public abstract class ClientsKeptStatementsTests(StatementLoggingWebFactory fact
         var removed = await NoticeAsync(await admin.PutAsJsonAsync($"/api/users/{id}", new { rolloutIds = Array.Empty<int>() }));
         var removalReads = factory.Statements.ReadingClients;
 
-        Assert.Equal("They stay assignee of 3 clients: the clients keep them, and an import that names them on such a client " +
+        Assert.Equal("They stay assignee of 3 clients in W11: the clients keep them, and an import that names them on such a client " +
             "changes nothing there, but a Service Desk user cannot be made the assignee of another.", demoted);
         Assert.Equal("They stay assignee of 3 clients and client user of 3 clients in W11: the clients keep them, and an import " +
             "that names them on such a client changes nothing there, but cannot give them another.", removed);
