@@ -1,4 +1,5 @@
 using Rollouter.Import.Data;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Features.Settings;
 
@@ -41,5 +42,5 @@ public static class SettingsNames
     public static IReadOnlyList<string> Bounded(IReadOnlyList<string> names, int shown = 50) =>
         names.Count <= shown
             ? names
-            : [.. names.Take(shown), $"… and {(names.Count - shown).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} more"];
+            : [.. names.Take(shown), $"… and {ImportNumbers.N(names.Count - shown)} more"];
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
@@ -12,7 +12,7 @@ public static class IdList
     public static string Bounded(IReadOnlyCollection<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var named = string.Join(", ", ids.Take(Named).Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        return ids.Count <= Named ? named : $"{named} and {(ids.Count - Named).ToString("N0", CultureInfo.InvariantCulture)} more";
+        var named = string.Join(", ", ids.Take(Named).Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return ids.Count <= Named ? named : $"{named} and {ImportNumbers.N(ids.Count - Named)} more";
     }
 }

@@ -9,6 +9,7 @@ using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Rules;
 using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Features.Settings.CustomFields;
 
@@ -246,7 +247,7 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         if (!errors.Failed && field.Options.Count >= CustomField.MaxOptions)
         {
             errors.Invalid("OptionName",
-                $"The field \"{field.Name}\" has {N(field.Options.Count)} options, the most a field can have: remove one before adding another.");
+                $"The field \"{field.Name}\" has {ImportNumbers.N(field.Options.Count)} options, the most a field can have: remove one before adding another.");
         }
 
         if (!errors.Failed)
@@ -759,10 +760,8 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
 
     /// <summary>"A field can have at most 1,000 options, and 1,200 were entered. …" (a new field's list).</summary>
     private static string TooManyOptions(int count) =>
-        $"A field can have at most {N(CustomField.MaxOptions)} options, and {N(count)} were entered. Keep the list to the values " +
+        $"A field can have at most {ImportNumbers.N(CustomField.MaxOptions)} options, and {ImportNumbers.N(count)} were entered. Keep the list to the values " +
         "people choose from; for free text, use a Multi-Selection without options or an Input field.";
-
-    private static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The trimmed name (blank when refused as blank).</summary>
     private static string CheckOption(CustomField field, string? name, int optionId, ProblemList errors)

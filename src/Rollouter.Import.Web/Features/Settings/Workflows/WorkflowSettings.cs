@@ -5,6 +5,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing.Writing;
 using Rollouter.Import.Web.Infrastructure.Security;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Features.Settings.Workflows;
 
@@ -38,7 +39,7 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         else if (names.Count > Workflow.MaxStatuses)
         {
             errors.Invalid("Statuses", $"A workflow can have at most {Workflow.MaxStatuses} statuses, and " +
-                $"{names.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} were entered.");
+                $"{ImportNumbers.N(names.Count)} were entered.");
         }
         else if (SettingsNames.FirstDuplicate(names) is { } duplicate)
         {
