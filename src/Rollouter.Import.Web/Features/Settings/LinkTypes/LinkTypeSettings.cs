@@ -67,7 +67,7 @@ public sealed record LinkTypeUse(int Links, IReadOnlyList<LinksBetween> Between,
         ArgumentNullException.ThrowIfNull(type);
         var between = string.Join("; ", Between.Select(b => b.Describe()));
         return $"The link type \"{type.OutwardName}\" cannot be deleted: {CountUse()} it " +
-               $"({(More ? $"the first {Links:N0}: " : "")}{between}). " +
+               $"({(More ? $"the first {ImportNumbers.N(Links)}: " : "")}{between}). " +
                "Remove those links on the clients' pages first, or rename the link type instead.";
     }
 }
@@ -109,11 +109,16 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
     /// </summary>
     public async Task<LinkTypeUse> UseAsync(int typeId, CancellationToken cancellationToken)
     {
-        var more = await Counted(db, typeId).CountAsync(cancellationToken) > MaxLinksCounted;
-        // The first links by id (the type's index), then their clients by id: a join of the links with the clients'
-        // table would be planned as a read of every client to hash (hundreds of milliseconds among a million).
-        var read = await db.ClientLinks.Where(l => l.ClientLinkTypeId == typeId).OrderBy(l => l.Id).Take(MaxLinksCounted)
-            .Select(l => new { l.Id, l.SourceClientId, l.TargetClientId }).ToListAsync(cancellationToken);
+        // The first links by id (the type's index), one more than counted to tell whether there are more, then their
+        // clients by id: a join of the links with the clients' table would be planned as a read of every client to hash
+        // (hundreds of milliseconds among a million).
+        var read = await Counted(db, typeId).Select(l => new { l.Id, l.SourceClientId, l.TargetClientId }).ToListAsync(cancellationToken);
+        var more = read.Count > MaxLinksCounted;
+        if (more)
+        {
+            read.RemoveAt(read.Count - 1);
+        }
+
         var clientIds = read.SelectMany(l => new[] { l.SourceClientId, l.TargetClientId }).Distinct().ToList();
         var clients = new Dictionary<int, (int RolloutId, int InventoryId, string Name)>();
         foreach (var chunk in clientIds.Chunk(ClientsPerRead))
