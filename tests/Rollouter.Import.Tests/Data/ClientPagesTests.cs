@@ -34,6 +34,12 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
 
     public int Software { get; private set; }
 
+    /// <summary>An import (an id only: clients and history keep plain ids) that created some clients and changed others.</summary>
+    public const int Import = 987_654;
+
+    /// <summary>The clients <see cref="Import"/> created or changed.</summary>
+    public HashSet<int> Imported { get; } = [];
+
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync(provider);
@@ -110,6 +116,35 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
             Clients.Add(client);
         }
 
+        // Import created every third client and changed every fifth from the second on (one by a linked client's row too,
+        // so two entries), and a client of the other inventory; another import changed one more.
+        foreach (var (client, i) in Clients.Select((c, i) => (c, i)))
+        {
+            if (i % 3 == 0)
+            {
+                client.CreatedByImportId = Import;
+                Imported.Add(client.Id);
+            }
+
+            if (i % 5 == 1)
+            {
+                var entries = i == 1 ? 2 : 1;
+                for (var e = 0; e < entries; e++)
+                {
+                    db.ClientHistory.Add(new ClientHistoryEntry { ClientId = client.Id, ImportId = Import, Action = ClientHistoryAction.Changed });
+                }
+
+                Imported.Add(client.Id);
+            }
+
+            if (i == 2)
+            {
+                db.ClientHistory.Add(new ClientHistoryEntry { ClientId = client.Id, ImportId = Import + 1, Action = ClientHistoryAction.Changed });
+            }
+        }
+
+        await db.SaveChangesAsync();
+
         // Many more clients the searches find in the other inventory than in this one.
         db.Clients.AddRange(Enumerable.Range(1, OtherInventorysClients).Select(i => new Client
         {
@@ -118,6 +153,7 @@ public class ClientPagesData(DatabaseProvider provider) : IAsyncLifetime
             Name = $"MON-{i}",
             StatusId = statusIds[0],
             Description = "same",
+            CreatedByImportId = i == 1 ? Import : null,
         }));
         await db.SaveChangesAsync();
     }
@@ -188,7 +224,7 @@ public abstract class ClientPagesTests(ClientPagesData data)
 
     private protected async Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search = null,
         int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null, int size = Size,
-        int? clients = null, (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000)
+        int? clients = null, (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000, int? import = null)
     {
         clients ??= data.Clients.Count;
         await using var db = data.Database.CreateContext();
@@ -197,17 +233,18 @@ public abstract class ClientPagesTests(ClientPagesData data)
             ? new ClientPages(db) { Bound = bound, Statements = statements, UsersLooked = looked, ManyUsers = memory, WalkBound = walkBound }
             : new ClientPages(db) { Bound = bound, Statements = statements, WalkBound = walkBound };
         return await pages.LoadAsync(
-            new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size),
+            new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id, clients.Value, statuses, sort, descending, search, position, size,
+                import),
             default);
     }
 
     /// <summary>Next from the first page to the last, then Previous from the last page back to the first.</summary>
     private async Task<(List<int> Forward, List<List<int>> Backward)> WalkAsync(ClientSort sort, bool descending, string? search = null,
         int bound = ClientPages.SearchBound, List<(string, (string, object?)[])>? statements = null,
-        (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000)
+        (int Looked, ManyUsersMemory Memory)? users = null, int walkBound = 10_000, int? import = null)
     {
         Task<ClientListPage> PageAsync(ClientSort sort, bool descending, ClientPosition position, string? search, int bound) =>
-            this.PageAsync(sort, descending, position, search, bound, statements, users: users, walkBound: walkBound);
+            this.PageAsync(sort, descending, position, search, bound, statements, users: users, walkBound: walkBound, import: import);
 
         var forward = new List<int>();
         var page = await PageAsync(sort, descending, ClientPosition.First, search, bound);
@@ -265,6 +302,32 @@ public abstract class ClientPagesTests(ClientPagesData data)
 
         Assert.Equal(expected, forward);
         AssertBackward(expected, backward);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sorts))]
+    public async Task EverySort_FilteredByAnImport_PagesTheClientsItCreatedOrChanged_Counted_AndWalkedWhenMany(string key, bool descending)
+    {
+        // Decision 0130: the clients the import created (CreatedByImportId) or changed (its history entries), not those
+        // of another import nor the other inventory's; collected and counted when few, walked (filtered) when many.
+        var sort = Sort(key);
+        var expected = data.Expected(sort, descending, c => data.Imported.Contains(c.Id));
+        Assert.InRange(expected.Count, Size + 1, 20);
+
+        var (collected, collectedBack) = await WalkAsync(sort, descending, import: ClientPagesData.Import);
+        var (walked, walkedBack) = await WalkAsync(sort, descending, bound: 2, import: ClientPagesData.Import);
+        var counted = await PageAsync(sort, descending, ClientPosition.First, import: ClientPagesData.Import);
+        var many = await PageAsync(sort, descending, ClientPosition.First, bound: 2, import: ClientPagesData.Import);
+        var searched = await PageAsync(sort, descending, ClientPosition.First, search: "same", size: 100, import: ClientPagesData.Import);
+
+        Assert.Equal(expected, collected);
+        AssertBackward(expected, collectedBack);
+        Assert.Equal(expected, walked);
+        AssertBackward(expected, walkedBack);
+        Assert.Equal((expected.Count, false), (counted.Found, counted.FoundMore));
+        Assert.Equal((2, true), (many.Found, many.FoundMore));
+        Assert.Equal(data.Expected(sort, descending, c => data.Imported.Contains(c.Id) && c.Description == "same"),
+            searched.Rows.Select(r => r.Id));
     }
 
     [Theory]

@@ -180,6 +180,8 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedByImportId");
+
                     b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("RolloutId", "NameKey")

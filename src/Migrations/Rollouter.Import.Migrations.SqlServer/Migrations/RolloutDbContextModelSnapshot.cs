@@ -178,6 +178,8 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedByImportId");
+
                     b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("RolloutId", "NameKey")

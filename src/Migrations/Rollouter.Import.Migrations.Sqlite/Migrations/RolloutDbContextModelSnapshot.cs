@@ -166,6 +166,8 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CreatedByImportId");
+
                     b.HasIndex("InventoryId", "NameKey");
 
                     b.HasIndex("RolloutId", "NameKey")

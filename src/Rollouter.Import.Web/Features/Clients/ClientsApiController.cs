@@ -84,14 +84,16 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     /// <c>after</c> of the next page. <paramref name="sort"/>: name (default), status, assignee, clientuser,
     /// description or f&lt;id&gt; of a custom field; <paramref name="dir"/> asc or desc; <paramref name="search"/> finds a
     /// text in the name or the description, ignoring case (counted up to 1,000); <paramref name="from"/> starts at a name.
-    /// <paramref name="page"/> still works within the first 10,000 clients.
+    /// <paramref name="page"/> still works within the first 10,000 clients. <paramref name="importId"/>: only the clients
+    /// that import (one into this inventory) created or changed, counted as a search (decision 0130).
     /// </summary>
     [HttpGet("inventories/{id:int}/clients")]
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Clients(int id, string? search = null, string? sort = null, string? dir = null,
-        string? after = null, string? from = null, int? page = null, int pageSize = 50, CancellationToken cancellationToken = default)
+        string? after = null, string? from = null, int? page = null, int pageSize = 50, int? importId = null,
+        CancellationToken cancellationToken = default)
     {
         // The inventory read once, as the list needs it, and the access checked on its rollout before anything else.
         var inventory = await ClientListQuery.HeadAsync(Db, null, id, cancellationToken);
@@ -119,7 +121,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         var choice = await ClientListQuery.ReadAsync(Db, new ClientListArguments(search, sort, dir, after, null, false, from,
-            page is null ? null : paging.Page, paging.PageSize), inventory, cancellationToken);
+            page is null ? null : paging.Page, paging.PageSize, importId), inventory, cancellationToken);
         if (choice.Error is not null)
         {
             return Refuse(Import.Problem.Invalid(choice.Error, choice.ErrorField));

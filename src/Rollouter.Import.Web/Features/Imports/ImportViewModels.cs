@@ -703,6 +703,9 @@ public static class ImportNumbers
     /// <summary>"25,000".</summary>
     public static string N(int count) => count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>An id in an address, without separators.</summary>
+    public static string Id(int id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// What the dry run of an update found among the clients the file matches (decision 0091), after "the file matches
     /// 200,000 existing clients": ": 10 would change (PC-0000020, PC-0000040, …), 199,990 are already as in the file",
@@ -916,6 +919,24 @@ public static class ImportStatusDisplay
         parts.Add("options it created that no client uses are removed");
         return parts.Count == 1 ? parts[0] : string.Join(", ", parts[..^1]) + (parts.Count > 2 ? "," : "") + " and " + parts[^1];
     }
+
+    /// <summary>
+    /// The link to the clients an import created or changed (the inventory's list filtered by it, decision 0130): "Show
+    /// the 1,234 clients it created or changed"; of a Reverted import, whose clients created are deleted, those it
+    /// changed. Null when there are none to show.
+    /// </summary>
+    public static string? ImportedClientsText(int created, int updated, bool reverted)
+    {
+        var count = reverted ? updated : created + updated;
+        var what = reverted ? "changed" : created == 0 ? "changed" : updated == 0 ? "created" : "created or changed";
+        return count <= 0 ? null
+            : count == 1 ? $"Show the client it {what}"
+            : $"Show the {ImportNumbers.N(count)} clients it {what}";
+    }
+
+    /// <summary>The inventory's client list filtered by the import (<see cref="ImportedClientsText"/>).</summary>
+    public static string ImportedClientsPath(string rollout, int inventoryId, int importId) =>
+        $"/rollouts/{rollout}/inventories/{ImportNumbers.Id(inventoryId)}?import={ImportNumbers.Id(importId)}";
 
     public static string Duration(TimeSpan? duration) => duration switch
     {

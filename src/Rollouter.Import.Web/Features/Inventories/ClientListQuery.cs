@@ -16,14 +16,16 @@ public sealed record ClientListArguments(
     bool Last,
     string? From,
     int? Page,
-    int PageSize);
+    int PageSize,
+    int? Import = null);
 
 /// <summary>
 /// The arguments understood: the sort, its direction and where the page starts; or what is wrong with them, and which
 /// parameter (<see cref="ErrorField"/>: sort, dir, after, before, page, …).
 /// </summary>
+/// <see cref="ImportId"/>: only the clients that import created or changed (an import into this inventory).
 public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error,
-    string? ErrorField = null);
+    string? ErrorField = null, int? ImportId = null);
 
 /// <summary>
 /// An inventory's client list for the page and the API alike: reads the arguments, loads the page by keyset
@@ -117,8 +119,29 @@ public static class ClientListQuery
             }
         }
 
-        return new ClientListChoice(sort, descending, search, position, error, field);
+        int? importId = null;
+        if (arguments.Import is { } import)
+        {
+            // Only an import into this inventory: another's (of this rollout or any other) is told as one that does not
+            // exist, so an id says nothing about another rollout.
+            if (await db.Imports.AnyAsync(i => i.Id == import && i.InventoryId == inventory.Id && i.RolloutId == inventory.RolloutId,
+                    cancellationToken))
+            {
+                importId = import;
+            }
+            else if (error is null)
+            {
+                (error, field) = (ImportRefusal(import, inventory.Name), "importId");
+            }
+        }
+
+        return new ClientListChoice(sort, descending, search, position, error, field, importId);
     }
+
+    /// <summary>Why a filter by an import was refused: no such import into this inventory.</summary>
+    public static string ImportRefusal(int import, string inventory) =>
+        $"There is no import #{import.ToString(CultureInfo.InvariantCulture)} into the inventory \"{inventory}\": " +
+        "give the number of one of its imports.";
 
     /// <summary>
     /// Whether a decoded cursor's key is a place in this inventory's list: for the status sort a status of its workflow
@@ -204,7 +227,7 @@ public static class ClientListQuery
         ArgumentNullException.ThrowIfNull(choice);
         var statuses = inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id).ToList();
         return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, inventory.ClientCount, statuses, choice.Sort,
-            choice.Descending, choice.Search, choice.Position, size), cancellationToken);
+            choice.Descending, choice.Search, choice.Position, size, choice.ImportId), cancellationToken);
     }
 
     /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>

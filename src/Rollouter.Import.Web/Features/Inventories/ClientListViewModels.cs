@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 
@@ -75,7 +76,9 @@ public sealed record ClientList(
     bool Descending,
     int Total,
     bool TotalIsAtLeast,
-    ClientListPage Page)
+    ClientListPage Page,
+    int? ImportId = null,
+    string? ImportNotice = null)
 {
     public const string DefaultSort = "name";
 
@@ -90,6 +93,12 @@ public sealed record ClientList(
     /// clients, or those a counted search found.
     /// </summary>
     public bool OffersEverySort => Inventory.ClientCount <= ClientPages.SortBound || (Page.Found is not null && !Page.FoundMore);
+
+    /// <summary>The filter's chip: "Created or changed by import #9" (null without the filter).</summary>
+    public string? ImportChip => ImportId is { } id ? $"Created or changed by import #{id.ToString(CultureInfo.InvariantCulture)}" : null;
+
+    /// <summary>The list as it is without the import's filter (the chip's remove link).</summary>
+    public string WithoutImportLink => (this with { ImportId = null }).Link(Sort.Key, Descending);
 
     /// <summary>The sort the address asked for and the list could not do (too many clients), with the reason.</summary>
     public string? SortNotice => Page.SortRefused is { } refused
@@ -107,6 +116,11 @@ public sealed record ClientList(
         if (IsSearch)
         {
             query.Add("search=" + Uri.EscapeDataString(Search));
+        }
+
+        if (ImportId is { } import)
+        {
+            query.Add("import=" + import.ToString(CultureInfo.InvariantCulture));
         }
 
         if (sort != DefaultSort || descending)
@@ -141,5 +155,6 @@ public sealed record ClientList(
     public string SortLink(string sort) => Link(sort, Sort.Key == sort && !Descending);
 
     public string CountText => (TotalIsAtLeast ? $"{Total:N0}+" : Total.ToString("N0")) + (Total == 1 && !TotalIsAtLeast ? " client" : " clients")
-        + (IsSearch ? $" matching “{Search}”" : "");
+        + (IsSearch ? $" matching “{Search}”" : "")
+        + (ImportId is { } id ? $" created or changed by import #{id.ToString(CultureInfo.InvariantCulture)}" : "");
 }

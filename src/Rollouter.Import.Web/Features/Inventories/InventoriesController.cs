@@ -24,7 +24,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
     /// </summary>
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Clients(int id, string? search, string? sort = null, string? dir = null, string? after = null,
-        string? before = null, bool last = false, string? from = null, CancellationToken cancellationToken = default)
+        string? before = null, bool last = false, string? from = null, int? import = null, CancellationToken cancellationToken = default)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var inventory = await ClientListQuery.InventoryAsync(db, rollout.Id, id, cancellationToken);
@@ -35,7 +35,16 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var choice = await ClientListQuery.ReadAsync(db, new ClientListArguments(search, sort, dir, after, before, last, from, null,
-            PageSize), inventory, cancellationToken);
+            PageSize, import), inventory, cancellationToken);
+        string? notice = null;
+        if (choice.ErrorField == "importId" && choice.Error is not null)
+        {
+            // An import that is not this inventory's: every client, and why, rather than an empty list.
+            notice = choice.Error + " The list shows every client.";
+            choice = await ClientListQuery.ReadAsync(db, new ClientListArguments(search, sort, dir, after, before, last, from, null,
+                PageSize), inventory, cancellationToken);
+        }
+
         if (choice.Error is not null)
         {
             // A link from another sort or an edited address: the list's start, as a person following it would expect.
@@ -46,7 +55,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var clients = await ClientListQuery.RowsAsync(db, inventory, page, byEmail: false, cancellationToken);
         var total = page.Found ?? inventory.ClientCount;
         return View(new ClientList(rollout, inventory, fields, clients, choice.Search, choice.Sort, choice.Descending, total,
-            page.FoundMore, page));
+            page.FoundMore, page, choice.ImportId, notice));
     }
 
     /// <summary>

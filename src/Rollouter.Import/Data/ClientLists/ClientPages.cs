@@ -37,7 +37,10 @@ public abstract record ClientPosition
     internal sealed record Offset(int Rows) : ClientPosition;
 }
 
-/// <summary>What the list shows: an inventory's clients in a sort, optionally those a search finds.</summary>
+/// <summary>
+/// What the list shows: an inventory's clients in a sort, optionally those a search finds, and optionally only those
+/// import <see cref="ImportId"/> created or changed (decision 0130).
+/// </summary>
 /// <param name="Clients">The inventory's client count (<see cref="Entities.Inventory.ClientCount"/>).</param>
 /// <param name="StatusOrder">The inventory's workflow's status ids in the workflow's order (the status sort).</param>
 public sealed record ClientListRequest(
@@ -49,7 +52,8 @@ public sealed record ClientListRequest(
     bool Descending,
     string? Search,
     ClientPosition Position,
-    int Size);
+    int Size,
+    int? ImportId = null);
 
 public sealed record ClientListRow(int Id, string? Key);
 
@@ -177,7 +181,15 @@ public sealed class ClientPages(RolloutDbContext db)
             // The clients found in the sort's order, when they are few enough to be paged in memory.
             List<ClientListRow>? counted = null;
             SearchAnchors? foundAnchor = null;
-            if (search is not null)
+            var imported = request.ImportId is { } importId ? await ImportedAsync(request, importId, search, cancellationToken) : null;
+            if (imported is not null)
+            {
+                // The import's clients, counted as a search's: up to SearchBound, "1,000+" beyond.
+                var shown = Math.Min(Bound, SearchBound);
+                (found, foundMore) = imported.Count > Bound ? (shown, true) : (Math.Min(imported.Count, shown), imported.Count > shown);
+                counted = imported.Count > Bound ? null : imported;
+            }
+            else if (search is not null)
             {
                 var shown = Math.Min(Bound, SearchBound);
                 var broad = new BroadSearch(db.Database.GetConnectionString() ?? "", request.InventoryId, request.Clients, Bound,
@@ -213,9 +225,11 @@ public sealed class ClientPages(RolloutDbContext db)
             var anchor = counted is null && search is not null && _sql.Anchors && AnchorsWalks
                 ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
                 : null;
-            IRows rows = counted is not null && search is not null
+            IRows rows = counted is not null && imported is not null
+                ? new Found(counted, (_, _) => Task.FromResult<int?>(null))
+                : counted is not null && search is not null
                 ? new Found(counted, (cursor, token) => FoundBeforeAsync(request, search, foundAnchor, counted, cursor, token))
-                : new Walk(this, request, search, anchor);
+                : new Walk(this, request, search, anchor, request.ImportId is { } only ? ImportCondition(only) : null);
             var page = await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
             if (plans is not null)
             {
@@ -294,6 +308,54 @@ public sealed class ClientPages(RolloutDbContext db)
                 return Page(Trim(list, size), false, list.Count > size);
             }
         }
+    }
+
+    /// <summary>
+    /// The condition on the client <c>c</c> that import <paramref name="importId"/> created it or changed it (a history
+    /// entry of the import's: its change, the note of its corrected cells, its revert).
+    /// </summary>
+    internal static string ImportCondition(int importId) =>
+        $"(c.\"CreatedByImportId\" = {ClientListSql.Number(importId)} OR EXISTS (SELECT 1 FROM \"ClientHistory\" h " +
+        $"WHERE h.\"ClientId\" = c.\"Id\" AND h.\"ImportId\" = {ClientListSql.Number(importId)}))";
+
+    /// <summary>
+    /// The clients of the inventory import <paramref name="importId"/> created or changed (and the search finds), in the
+    /// sort's order, when the import touched no more than <see cref="Bound"/> clients; otherwise a list of
+    /// <see cref="Bound"/> + 1 rows that only says "more" (the sort's walk, filtered by <see cref="ImportCondition"/>,
+    /// pages them). The clients are found through the index on the creating import and the history's on its import:
+    /// each read is bounded, so an import of a million clients costs what one of 5,001 does.
+    /// </summary>
+    private async Task<List<ClientListRow>> ImportedAsync(ClientListRequest request, int importId, string? search,
+        CancellationToken cancellationToken)
+    {
+        var created = await db.Clients.AsNoTracking()
+            .Where(c => c.CreatedByImportId == importId && c.InventoryId == request.InventoryId)
+            .Select(c => c.Id).Take(Bound + 1).ToListAsync(cancellationToken);
+        // A client has a few entries of one import at most (its row, a linked client's row, its corrected cells, a revert).
+        var entriesRead = (Bound + 1) * 4;
+        var changed = await db.ClientHistory.AsNoTracking().Where(h => h.ImportId == importId)
+            .Select(h => h.ClientId).Take(entriesRead).ToListAsync(cancellationToken);
+        var ids = new HashSet<int>(created);
+        ids.UnionWith(changed);
+        if (created.Count > Bound || changed.Count >= entriesRead || ids.Count > Bound)
+        {
+            return [.. Enumerable.Repeat(new ClientListRow(0, null), Bound + 1)];
+        }
+
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var (_, key, join, order) = FoundParts(_sql, request.Sort);
+        var searched = search is null ? "" : $" AND {_sql.SearchEach(search)}";
+        return await ReadAsync($"""
+            SELECT c."Id", {key} FROM "Clients" c {join}
+            WHERE c."InventoryId" = {ClientListSql.Number(request.InventoryId)}
+              AND c."Id" IN ({string.Join(", ", ids.Order().Select(ClientListSql.Number))}){searched}
+            ORDER BY {order}
+            """, cancellationToken,
+            search is null ? [] : [("pattern", _sql.Pattern(search)), .. _sql.SearchEachParameters(search)]);
     }
 
     private static List<ClientListRow> Trim(List<ClientListRow> list, int size) =>
@@ -712,12 +774,13 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     /// <summary>Every client of the inventory (or those the search finds among them), read by walking the sort's index.</summary>
-    private sealed class Walk(ClientPages pages, ClientListRequest request, string? search, SearchAnchors? anchor) : IRows
+    /// <remarks><paramref name="only"/>: a condition every client walked must meet too (the import's, <see cref="ImportCondition"/>).</remarks>
+    private sealed class Walk(ClientPages pages, ClientListRequest request, string? search, SearchAnchors? anchor, string? only = null) : IRows
     {
         private readonly ClientListSql _sql = pages._sql;
-        private readonly string _inventory = ClientListSql.Number(request.InventoryId);
+        private readonly string _inventory = ClientListSql.Number(request.InventoryId) + (only is null ? "" : $" AND {only}");
 
-        private string Filter => search is null ? "1 = 1" : _sql.SearchEach(search);
+        private string Filter => (search is null ? "1 = 1" : _sql.SearchEach(search)) + (only is null ? "" : $" AND {only}");
 
         public Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken) =>
             request.Sort.Column switch
