@@ -56,6 +56,55 @@ public class AutomaticMappingTests
             byAttribute.Columns.Select(c => (c.Target!, c.Lookup!.Value)));
     }
 
+    /// <summary>Laptops as the parity QA had it: "Serial number", no "Serial" (decision 0133).</summary>
+    private static InventoryDefinition QaLaptops()
+    {
+        var id = 100;
+        CustomField Field(string name, CustomFieldType type) => new() { Id = ++id, Name = name, Type = type };
+        return Inventory() with
+        {
+            CustomFields = [Field("Location", CustomFieldType.Input), Field("Model", CustomFieldType.Selection),
+                Field("Department", CustomFieldType.Selection), Field("Serial number", CustomFieldType.Input)],
+        };
+    }
+
+    [Fact]
+    public void Suggest_MapsASnipeItExportsHeaders()
+    {
+        // The QA's 08-snipe-it-export.csv (parity finding 11).
+        var columns = Columns("Asset Tag", "Asset Name", "Serial", "Model", "Category", "Status", "Checked Out To", "Location",
+            "Notes", "Purchase Date");
+
+        var targets = Targets(AutomaticMapping.Suggest(columns, QaLaptops()));
+
+        Assert.Equal([null, "Name", "Serial number", "Model", null, "Status", "ClientUser", "Location", null, null],
+            columns.Select(c => targets[c.Header]));
+    }
+
+    [Fact]
+    public void Suggest_MapsAServiceNowAssetExportsHeaders_AssignedToAsTheClientUser()
+    {
+        // The QA's 09-servicenow-export.csv: in ServiceNow's asset tables "Assigned to" is the device's user.
+        var columns = Columns("Name", "Serial number", "Assigned to", "Location", "Department", "State", "Model ID", "Assignment group");
+
+        var targets = Targets(AutomaticMapping.Suggest(columns, QaLaptops()));
+
+        Assert.Equal(["Name", "Serial number", "ClientUser", "Location", "Department", "Status", "Model", null],
+            columns.Select(c => targets[c.Header]));
+        // Without ServiceNow's "Model ID", "Assigned to" is the technician, as before; "Display name" is the name.
+        Assert.Equal(["Name", "Assignee"], AutomaticMapping.Suggest(Columns("Display name", "Assigned to"), QaLaptops()).Columns.Select(c => c.Target));
+    }
+
+    [Fact]
+    public void Suggest_OtherToolsAliases_NeverTakeATargetAnExactHeaderHas()
+    {
+        var columns = Columns("Asset Name", "Serial", "Name", "Serial Number", "Checked Out To", "Client User");
+
+        var targets = Targets(AutomaticMapping.Suggest(columns, QaLaptops()));
+
+        Assert.Equal([null, null, "Name", "Serial number", null, "ClientUser"], columns.Select(c => targets[c.Header]));
+    }
+
     [Fact]
     public void Suggest_MatchesCloseSpellings()
     {

@@ -17,6 +17,38 @@ namespace Rollouter.Import.Tests.Web;
 public abstract partial class CheckChangesTests(RolloutWebFactory factory)
 {
     [Fact]
+    public async Task AnUpdateWithAMisspeltName_TheCheckNamesTheClientItWouldCreate_AndARequiredFieldsErrorSaysNoClientHasTheName()
+    {
+        // QA (parity finding 7): "QA-D2O" for "QA-D2" with Update existing ticked created a client the Check did not name.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptopsId = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var typo = $"LT-00O1-{Guid.NewGuid().ToString("N")[..6]}";
+        var missing = $"LT-00O2-{Guid.NewGuid().ToString("N")[..6]}";
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptopsId, "typo.csv",
+            $"Name,Department\nLT-0001,HR\n{typo},IT\n{missing},\n"));
+        var id = import.Id();
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{id}/mapping", new
+        {
+            updateExisting = true,
+            columns = new[] { new { letter = "A", target = "Name" }, new { letter = "B", target = "Department" } },
+        })).StatusCode);
+
+        var check = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/imports/{id}/check", null));
+
+        Assert.Equal((1, 1), (check["toCreate"]!.GetValue<int>(), check["toUpdate"]!.GetValue<int>()));
+        Assert.Equal([typo], check["createdClients"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var error = Assert.Single(check["errors"]!.AsArray())!;
+        Assert.Equal($"Field \"Department\" is required: no client of Laptops is named \"{missing}\", so this row would create one.",
+            error["message"]!.GetValue<string>());
+        var path = $"/rollouts/W11/imports/{id}";
+        var page = await (await RolloutWebFactory.PostFormAndFollowAsync(await factory.SignInAsync("manager@demo.test"),
+            path + "/check", new(), formPage: path)).ReadPageAsync();
+        Assert.Contains($"it creates 1 new client ({typo}): no client of Laptops has that name.",
+            page.TestId("summary-updated-clients").NormalizedText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnExportImportedBackWithThreeEdits_TheCheckSaysThreeWouldChange_AndTheRunAgrees()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

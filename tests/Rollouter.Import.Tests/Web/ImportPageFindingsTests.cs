@@ -70,6 +70,23 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AnImportWhoseRowsFailOnlyAsAWhole_ForARequiredFieldWithoutAColumn_OffersOnlyWaysThatWork()
+    {
+        // QA (parity finding 6): every row failed "Field "Department" is required" as "(row)", with no editor, yet the
+        // page offered "Correct the failing cells below" first (decision 0132).
+        var (client, path) = await FailedLaptopsImportAsync($"Name,State\n{Unique("NOCOL")},New\n{Unique("NOCOL")},New\n");
+
+        var page = await client.GetPageAsync(path);
+
+        var recovery = page.TestId("recovery");
+        Assert.False(recovery.HasTestId("recovery-correct"));
+        Assert.DoesNotContain("failing cells", recovery.NormalizedText(), StringComparison.Ordinal);
+        Assert.StartsWith("The file has no column for the required field Department: add one to the file and upload it as a new import, " +
+            "or map a column to it", recovery.TestId("recovery-required-column").NormalizedText(), StringComparison.Ordinal);
+        Assert.Contains("#mapping", recovery.TestId("recovery-required-column").Links());
+    }
+
+    [Fact]
     public async Task ImportFailedAsAWhole_ByTheClientLimit_SpeaksOfTheImportNotOfRows_AndSaysWhatToDo()
     {
         var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: 1);

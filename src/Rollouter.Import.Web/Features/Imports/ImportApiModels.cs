@@ -230,9 +230,10 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// already hold the file's values (the run's "rows unchanged"; decision 0091). <c>importErrors</c> are the reasons the import as a whole would fail
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty. <c>skipped</c> names the rows counted in <c>skippedRows</c>,
-/// in the shape of the import's <c>skipped</c> (decision 0081).
+/// in the shape of the import's <c>skipped</c> (decision 0081). <c>createdClients</c> names the first five clients the
+/// rows would create (with "Update existing clients": names no client of the inventory has; decision 0131).
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
     int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null,
     int SkippedRows = 0, SkippedDto? Skipped = null, int ToChange = 0, int Unchanged = 0,
-    IReadOnlyList<string>? ChangedClients = null);
+    IReadOnlyList<string>? ChangedClients = null, IReadOnlyList<string>? CreatedClients = null);

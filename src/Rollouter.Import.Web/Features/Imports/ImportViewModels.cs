@@ -31,14 +31,48 @@ public sealed record ImportListItem(
 }
 
 /// <summary>A page of the rollout's imports, newest first.</summary>
+/// <param name="Status">The status filter; <paramref name="File"/> a part of the file name; <paramref name="Count"/> the
+/// imports these filters keep (null without them; decision 0134).</param>
 public sealed record ImportList(Rollout Rollout, KeysetPage<ImportListItem> Page, string? Message = null,
-    ImportListInventory? Inventory = null, string? Error = null)
+    ImportListInventory? Inventory = null, string? Error = null, ImportStatus? Status = null, string? File = null, int? Count = null)
 {
     public const int PageSize = 50;
 
-    /// <summary>The list's address with its filter: the pager's base.</summary>
-    public string Path => $"/rollouts/{Rollout.Identifier}/imports" + (Inventory is { } only
-        ? "?inventory=" + only.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+    /// <summary>The list's address with its filters: the pager's base.</summary>
+    public string Path => PathWith(Status, File);
+
+    /// <summary>The list of the inventory filter (if any) without the status and file filters (the form's "Clear").</summary>
+    public string Unfiltered => PathWith(null, null);
+
+    public bool IsFiltered => Status is not null || File is not null;
+
+    /// <summary>"3 imports with status Failed whose file name contains “q3”" (null without the filters).</summary>
+    public string? CountText => Count is { } count
+        ? ImportNumbers.Count(count, "import", "imports")
+          + (Status is { } status ? " with status " + ImportStatusDisplay.Name(status) : "")
+          + (File is { } file ? $" whose file name contains “{file}”" : "")
+        : null;
+
+    private string PathWith(ImportStatus? status, string? file)
+    {
+        var query = new List<string>();
+        if (Inventory is { } only)
+        {
+            query.Add("inventory=" + only.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (status is { } kept)
+        {
+            query.Add("status=" + kept.ToString());
+        }
+
+        if (file is not null)
+        {
+            query.Add("file=" + Uri.EscapeDataString(file));
+        }
+
+        return $"/rollouts/{Rollout.Identifier}/imports" + (query.Count == 0 ? "" : "?" + string.Join("&", query));
+    }
 
     public IReadOnlyList<ImportListItem> Imports => Page.Items;
 }
@@ -459,6 +493,18 @@ public sealed class ImportPage
     /// </summary>
     public bool FailedAsAWhole => Import.Status == ImportStatus.Failed && Import.FailedRowCount == 0 && ErrorCounts.Count == 0;
 
+    /// <summary>
+    /// Every error of the failed rows is one of the whole row, "(row)", with no cell to correct: a required field no
+    /// column is mapped to, say. The page then offers only what can work (decision 0132), never "correct the failing
+    /// cells below".
+    /// </summary>
+    public bool FailedWithoutCells => Import.Status == ImportStatus.Failed && ErrorCounts.Count > 0 && ErrorCounts.All(c => c.Column is null);
+
+    /// <summary>The inventory's required fields that no column of the saved mapping imports into, by name.</summary>
+    public IReadOnlyList<string> RequiredFieldsWithoutColumn =>
+        [.. CustomFields.Where(f => f.Required && !Mapping.Columns.Any(c => string.Equals(c.Target, f.Name, StringComparison.Ordinal)))
+            .Select(f => f.Name)];
+
     /// <summary>The line under the title: the status's explanation, by the kind of failure for a Failed import.</summary>
     public string StatusExplanation => ImportStatusDisplay.Explanation(Import.Status, Import.CreatedCount, Import.UpdatedCount,
         NameMapped, FailedAsAWhole, MappingNeedsAttention, Review, Import.RowCount ?? 0, Import.SkippedRowCount ?? 0);
@@ -732,6 +778,22 @@ public static class ImportNumbers
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// After "it creates 2 new clients" of an update's dry run (decision 0131): " (QA-D2O, PC-9): no client of Docking
+    /// has these names" (", …" after the fifth), so a misspelt name shows before it creates a client; empty for none.
+    /// </summary>
+    public static string CreatedOutcome(Rollouter.Import.Importing.Rules.CheckResult check, string inventory)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (check.ToCreate == 0 || check.CreatedClients.Count == 0)
+        {
+            return "";
+        }
+
+        var more = check.ToCreate > check.CreatedClients.Count ? ", …" : "";
+        return $" ({string.Join(", ", check.CreatedClients)}{more}): no client of {inventory} has {(check.ToCreate == 1 ? "that name" : "these names")}";
     }
 
     /// <summary>"1 row", "25,000 rows".</summary>

@@ -230,7 +230,7 @@ public sealed class ImportsApiController(
         return Ok(new CheckResultDto(check.RowCount, check.FailedRowCount, check.ErrorCount,
             [.. check.Errors.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message))],
             check.ToCreate, check.ToUpdate, check.UpdatedClients, check.ImportErrors, check.EmptyRowCount, SkippedDto.Of(check),
-            check.ToChange ?? 0, check.Unchanged ?? 0, check.ChangedClients));
+            check.ToChange ?? 0, check.Unchanged ?? 0, check.ChangedClients, check.CreatedClients));
     }
 
     /// <summary>

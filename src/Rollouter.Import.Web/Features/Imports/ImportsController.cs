@@ -44,7 +44,7 @@ public sealed class ImportsController(
     [HttpGet("")]
     [ReviewForKeyAccountManagers(List = true)]
     public async Task<IActionResult> Index(int? inventory = null, string? after = null, string? before = null, bool last = false,
-        CancellationToken cancellationToken = default)
+        string? status = null, string? file = null, CancellationToken cancellationToken = default)
     {
         var rollout = RolloutScopedAttribute.Current(HttpContext);
         var only = inventory is { } inventoryId
@@ -58,15 +58,48 @@ public sealed class ImportsController(
             Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
+        // The filters by status and by file name (decision 0134): a status by its name as the API takes it, a file name
+        // by a part of it, ignoring case. An unknown status is said and left out.
+        ImportStatus? chosen = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (Enum.GetNames<ImportStatus>().FirstOrDefault(n => string.Equals(n, status.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                chosen = Enum.Parse<ImportStatus>(name);
+            }
+            else
+            {
+                error ??= $"There is no status \"{status}\": every status is listed.";
+            }
+        }
+
+        var part = string.IsNullOrWhiteSpace(file) ? null : file.Trim();
+        var partKey = part?.ToLowerInvariant();
+        IQueryable<ClientImport> Filtered()
+        {
+            var imports = db.Imports.Where(i => i.RolloutId == rollout.Id);
+            if (only is not null)
+            {
+                imports = imports.Where(i => i.InventoryId == only.Id);
+            }
+
+            if (chosen is { } kept)
+            {
+                imports = imports.Where(i => i.Status == kept);
+            }
+
+            if (partKey is not null)
+            {
+                imports = imports.Where(i => i.FileName.ToLower().Contains(partKey));
+            }
+
+            return imports;
+        }
+
         var page = await KeysetPage<ImportListItem>.ReadAsync(new ListPosition(after, before, last), ImportList.PageSize,
             i => i.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
             {
-                var imports = db.Imports.Where(i => i.RolloutId == rollout.Id);
-                if (only is not null)
-                {
-                    imports = imports.Where(i => i.InventoryId == only.Id);
-                }
-
+                var imports = Filtered();
                 if (read.Cursor is not null)
                 {
                     if (!int.TryParse(read.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -84,7 +117,8 @@ public sealed class ImportsController(
                         i.FinishedAt, i.CreatedCount, i.UpdatedCount, i.FailedRowCount))
                     .ToListAsync(cancellationToken);
             });
-        return View(new ImportList(rollout, page, TempData["Message"] as string, only, error));
+        var count = chosen is not null || part is not null ? await Filtered().CountAsync(cancellationToken) : (int?)null;
+        return View(new ImportList(rollout, page, TempData["Message"] as string, only, error, chosen, part, count));
     }
 
     /// <summary>Step 1: choose the inventory and the file.</summary>

@@ -22,15 +22,31 @@ public static class AutomaticMapping
 
     private static readonly Dictionary<string, string[]> Aliases = new()
     {
+        // "Asset Name": Snipe-IT's export; "Display name": ServiceNow's (decision 0133).
         [DefaultFields.Name] = ["Client", "Client Name", "Hostname", "Host", "Computer", "Computer Name", "Device",
-            "Device Name", "Gerätename", "Rechnername", "Gerät"],
+            "Device Name", "Gerätename", "Rechnername", "Gerät", "Asset Name", "Display name"],
         [DefaultFields.Status] = ["State", "Workflow Status", "Client Status", "Zustand"],
         [DefaultFields.Assignee] = ["Assigned To", "Technician", "Assigned Technician", "Bearbeiter", "Techniker",
             "Zugewiesen an", "Zuständig"],
-        [DefaultFields.ClientUser] = ["User", "End User", "Owner", "Client Owner", "Benutzer", "Anwender", "Nutzer"],
+        // "Checked Out To": the person a Snipe-IT asset is checked out to (decision 0133).
+        [DefaultFields.ClientUser] = ["User", "End User", "Owner", "Client Owner", "Benutzer", "Anwender", "Nutzer",
+            "Checked Out To"],
         [DefaultFields.Description] = ["Desc", "Beschreibung"],
         [DefaultFields.ClientFlag] = ["Flag", "Red Note", "Markierung"],
     };
+
+    /// <summary>
+    /// Names other tools give a custom field's usual names (Snipe-IT's "Serial", ServiceNow's "Model ID"): a custom
+    /// field named like one of a family takes the others as aliases (decision 0133).
+    /// </summary>
+    private static readonly string[][] FieldFamilies =
+    [
+        ["Serial number", "Serial", "Serial No", "Serial Nr", "Serial #", "Seriennummer"],
+        ["Model", "Model ID", "Model Name", "Modell"],
+    ];
+
+    /// <summary>ServiceNow's "Assigned to": in its asset and CI tables the person who uses the device.</summary>
+    private const string ServiceNowAssignedTo = "assignedto";
 
     // What a user column's header may end with to say which attribute its values are ("Assignee Email").
     private static readonly (string Suffix, UserLookup Lookup)[] LookupSuffixes =
@@ -64,7 +80,10 @@ public static class AutomaticMapping
 
         // A header that says its values' separator ("Tags (separated by |)", as the export writes it) is matched by the
         // name before it, with that separator; unless a target bears the whole header as its name.
-        var targets = Targets(inventory).ToList();
+        // A ServiceNow asset or CI export (it has "Model ID", which its task tables lack): "Assigned to" is the device's
+        // user there, the Client User; elsewhere it stays the Assignee, the technician (decision 0133).
+        var serviceNowAssets = columns.Any(c => Normalize(c.Header) == "modelid");
+        var targets = Targets(inventory, serviceNowAssets).ToList();
         var matchedHeaders = columns.Select(c => c.Header).ToArray();
         var declared = new string?[columns.Count];
         for (var i = 0; i < columns.Count; i++)
@@ -325,17 +344,27 @@ public static class AutomaticMapping
         return builder.ToString();
     }
 
-    private static IEnumerable<Candidate> Targets(InventoryDefinition inventory)
+    private static IEnumerable<Candidate> Targets(InventoryDefinition inventory, bool serviceNowAssets = false)
     {
         foreach (var target in DefaultFields.All)
         {
             var display = DefaultFields.DisplayName(target);
-            yield return new Candidate(target, null, display == target ? [target] : [display, target], Aliases[target]);
+            var aliases = Aliases[target];
+            if (serviceNowAssets)
+            {
+                aliases = target == DefaultFields.Assignee ? [.. aliases.Where(a => Normalize(a) != ServiceNowAssignedTo)]
+                    : target == DefaultFields.ClientUser ? [.. aliases, "Assigned to"]
+                    : aliases;
+            }
+
+            yield return new Candidate(target, null, display == target ? [target] : [display, target], aliases);
         }
 
         foreach (var field in inventory.CustomFields)
         {
-            yield return new Candidate(field.Name, field, [field.Name], []);
+            var name = Normalize(field.Name);
+            var family = FieldFamilies.FirstOrDefault(f => f.Any(n => Normalize(n) == name));
+            yield return new Candidate(field.Name, field, [field.Name], family is null ? [] : [.. family.Where(n => Normalize(n) != name)]);
         }
     }
 

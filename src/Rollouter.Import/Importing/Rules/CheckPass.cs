@@ -29,6 +29,8 @@ public sealed class CheckPass
     // The dry run of an update (ImportChecker.Current): the matched clients a good row would change, and the first names.
     private readonly HashSet<int> _changing = [];
     private readonly List<string> _changedClients = new(CheckResult.UpdatedClientsShown);
+
+    private readonly List<string> _createdClients = new(CheckResult.UpdatedClientsShown);
     private readonly List<int> _skippedRows = [];
     private bool _atEnd;
 
@@ -205,6 +207,10 @@ public sealed class CheckPass
                 else
                 {
                     _toCreate++;
+                    if (_createdClients.Count < CheckResult.UpdatedClientsShown && _buffer.Name is { } name)
+                    {
+                        _createdClients.Add(name);
+                    }
                 }
             }
 
@@ -231,7 +237,14 @@ public sealed class CheckPass
         _progress?.Report(RowsRead);
         if (_checker.SetupErrors.Count == 0)
         {
+            var errorsBefore = _importErrors.Count;
             _checker.ClientLimit.Check(_checker.Name.NewClients, _importErrors);
+            if (_importErrors.Count > errorsBefore && _checker.Mapping.UpdateExisting && _createdClients.Count > 0)
+            {
+                // With Update existing clients, the new clients are names no client of the inventory has (decision 0131).
+                _importErrors[^1] += $" No client of {_checker.Inventory.InventoryName} is named {string.Join(", ", _createdClients.Select(n => $"\"{ErrorText.Shorten(n)}\""))}" +
+                    $"{(_checker.Name.NewClients > _createdClients.Count ? ", …" : "")}, so {(_checker.Name.NewClients == 1 ? "that row creates a client" : "those rows create clients")}.";
+            }
             _checker.Status.CheckCanCreate(_checker.Name.NewClients, _importErrors);
         }
 
@@ -275,6 +288,7 @@ public sealed class CheckPass
             OptionsToCreate = [.. _checker.Fields.SelectMany(f => f.CreatedOptions)],
             ImportErrors = _importErrors,
             UpdatedClients = _updatedClients,
+            CreatedClients = _createdClients,
         };
     }
 

@@ -183,7 +183,7 @@ public static class ImportCheckerLoader
         return new ImportChecker(inventory, mapping, [.. plans], fields, setupErrors,
             new NameRule(name, existing, inventoryNames, inventory.InventoryId, mapping.UpdateExisting),
             new StatusRule(inventory),
-            new RequiredFieldsRule(fields),
+            new RequiredFieldsRule(fields, mapping.UpdateExisting ? inventory.InventoryName : null),
             new ClientLimitRule(inventory.ClientLimit, existingCount, inventory.RolloutName),
             new AdvancedLinkRule(links))
         {

@@ -105,6 +105,13 @@ public sealed record CheckResult
 
     public const int UpdatedClientsShown = 5;
 
+    /// <summary>
+    /// The names of the first clients the file's rows without errors would create (<see cref="ToCreate"/>), at most
+    /// <see cref="UpdatedClientsShown"/>: with "Update existing clients", the names no client of the inventory has
+    /// (decision 0131).
+    /// </summary>
+    public IReadOnlyList<string> CreatedClients { get; init; } = [];
+
     /// <summary>Options that "Create option if not exists" adds when the import commits, once per field and name.</summary>
     public required IReadOnlyList<Writing.NewOption> OptionsToCreate { get; init; }
 
