@@ -13,7 +13,12 @@ public static class DatabaseSetup
         var options = configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new RolloutOptions();
         var provider = options.Provider;
         var connectionString = ConnectionString(configuration, options, provider, contentRoot);
-        services.AddDbContext<RolloutDbContext>(o => o.UseRollouterDatabase(provider, connectionString));
+        // The options are made once for the app (a singleton), not for every request's context: they are the same for
+        // every request, and making them (the PostgreSQL connection string parsed twice, EF's options extensions made and
+        // compared with the cached ones) was about 2 % of the app's CPU under bench/load (docs/performance.md,
+        // 2026-12-06). Whatever else configures the context (the tests' interceptors) must be a singleton too.
+        services.AddDbContext<RolloutDbContext>(o => o.UseRollouterDatabase(provider, connectionString),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 

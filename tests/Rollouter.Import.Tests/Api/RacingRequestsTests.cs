@@ -37,7 +37,7 @@ public class RaceWebFactory : RolloutWebFactory
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<ILogEventSink>(Logs);
-            services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(Race));
+            services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(Race), ServiceLifetime.Singleton);
         });
     }
 }

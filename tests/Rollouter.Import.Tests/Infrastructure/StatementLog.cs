@@ -65,7 +65,7 @@ public class StatementLoggingWebFactory : RolloutWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(Statements)));
+        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(Statements), ServiceLifetime.Singleton));
     }
 }
 

@@ -134,7 +134,7 @@ public sealed class DatabaseFullWebFactory : RolloutWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_full)));
+        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_full), ServiceLifetime.Singleton));
     }
 
     private sealed class FullOnImportInsert : DbCommandInterceptor

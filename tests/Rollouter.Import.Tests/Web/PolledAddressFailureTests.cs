@@ -67,7 +67,7 @@ public sealed class BusyImportReadsWebFactory : RolloutWebFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_busy)));
+        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_busy), ServiceLifetime.Singleton));
     }
 
     private sealed class BusyOnImportRead : DbCommandInterceptor

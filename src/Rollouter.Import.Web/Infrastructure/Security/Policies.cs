@@ -19,6 +19,7 @@ public static class Policies
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddScoped<IAuthorizationHandler, RolloutAuthorizationHandler>();
+        builder.Services.AddScoped<RolloutMemberships>();
         return builder
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(RolloutManager, p => p.RequireAuthenticatedUser().AddRequirements(RolloutRequirement.Manager))

@@ -12,9 +12,8 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// that lists what the user's rollouts hold, such as the reviews), only the role counts. Scoped: a request asks about
 /// its rollout's membership once.
 /// </summary>
-public sealed class RolloutAuthorizationHandler(RolloutDbContext db) : AuthorizationHandler<RolloutRequirement>
+public sealed class RolloutAuthorizationHandler(RolloutDbContext db, RolloutMemberships memberships) : AuthorizationHandler<RolloutRequirement>
 {
-    private readonly Dictionary<int, bool> _membership = [];
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, RolloutRequirement requirement)
     {
@@ -42,11 +41,11 @@ public sealed class RolloutAuthorizationHandler(RolloutDbContext db) : Authoriza
             return true;
         }
 
-        if (!_membership.TryGetValue(rolloutId, out var member))
+        var userId = context.User.UserId();
+        if (memberships.Known(rolloutId, userId) is not { } member)
         {
-            var userId = context.User.UserId();
-            _membership[rolloutId] = member =
-                await db.RolloutMembers.AnyAsync(m => m.RolloutId == rolloutId && m.UserId == userId);
+            member = await db.RolloutMembers.AnyAsync(m => m.RolloutId == rolloutId && m.UserId == userId);
+            memberships.Remember(rolloutId, userId, member);
         }
 
         return member;
@@ -54,4 +53,18 @@ public sealed class RolloutAuthorizationHandler(RolloutDbContext db) : Authoriza
 
     /// <summary>The user is not a member of the rollout: it does not exist for them.</summary>
     public sealed class NotMemberReason(IAuthorizationHandler handler) : AuthorizationFailureReason(handler, "Not a member of the rollout.");
+}
+
+/// <summary>
+/// The memberships a request has read (scoped: one request's), so that it asks about one rollout once: read by
+/// <see cref="RolloutAuthorizationHandler"/> or, with the rollout itself in one statement, by <see cref="RolloutAccess"/>.
+/// </summary>
+public sealed class RolloutMemberships
+{
+    private readonly Dictionary<(int RolloutId, int UserId), bool> _known = [];
+
+    /// <summary>Whether the user is a member of the rollout, if this request has read it; else null.</summary>
+    public bool? Known(int rolloutId, int userId) => _known.TryGetValue((rolloutId, userId), out var member) ? member : null;
+
+    public void Remember(int rolloutId, int userId, bool member) => _known[(rolloutId, userId)] = member;
 }

@@ -542,14 +542,24 @@ public sealed class ClientPages(RolloutDbContext db)
         var transaction = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(cancellationToken)
             : null;
-        await db.Database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", cancellationToken);
+        // Sent with the page's first statement, in the same round trip (Npgsql sends the BEGIN with it too): as a
+        // statement of its own it cost a round trip of the app and PostgreSQL on every list request (docs/performance.md,
+        // 2026-12-06). The statements that need it are all made by Command.
+        _planSetting = PlanSetting;
         return transaction;
     }
+
+    /// <summary>Plans for the statement's values (<see cref="PlansForTheirValuesAsync"/>), until the transaction ends.</summary>
+    internal const string PlanSetting = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+
+    // The setting still to send before the next statement of Command, or null.
+    private string? _planSetting;
 
     private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
+        command.CommandText = _planSetting + sql;
+        _planSetting = null;
         Statements?.Add((sql, parameters.Where(p => p.Value is not null).ToArray()));
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         // A statement names only the parameters it was given a value for.

@@ -1,0 +1,86 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using static Rollouter.Import.Tests.Reports.ReportTestData;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// What one client list request costs the database in round trips (issue 13: the lists are the most frequent requests,
+/// and under bench/load every round trip is CPU of the app and of PostgreSQL that the other requests wait for).
+/// </summary>
+public abstract class ListRequestRoundTripsTests(StatementLoggingWebFactory factory)
+{
+    [Fact]
+    public async Task TheListPageAndTheApi_ReadTheRolloutAndTheMembershipInOneStatement()
+    {
+        var page = await factory.SignInAsync("technician@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        factory.Statements.Clear();
+        var shown = await page.GetAsync($"/rollouts/W11/inventories/{laptops}");
+        var pageStatements = factory.Statements.Statements;
+        factory.Statements.Clear();
+        var listed = await api.GetAsync($"/api/inventories/{laptops}/clients?pageSize=5");
+        var apiStatements = factory.Statements.Statements;
+
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        // The membership is read with the rollout (an EXISTS of the same statement), not asked again on its own.
+        Assert.All([pageStatements, apiStatements], statements =>
+        {
+            var members = Assert.Single(statements, s => s.Contains("\"RolloutMembers\"", StringComparison.Ordinal));
+            Assert.Contains("FROM \"Rollouts\"", members, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task AnotherRolloutsList_IsStillNotFound()
+    {
+        // The technician is a member of W11 only: the membership read with the rollout still refuses the others.
+        var page = await factory.SignInAsync("technician@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var other = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Rollout.Identifier != "W11")
+            .Select(i => new { i.Id, i.Rollout.Identifier }).FirstAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await page.GetAsync($"/rollouts/{other.Identifier}/inventories/{other.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/inventories/{other.Id}/clients")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheListSetting_GoesWithTheListsFirstStatement()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        factory.Statements.Clear();
+        var listed = await api.GetAsync($"/api/inventories/{laptops}/clients?pageSize=5&search=a");
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        // PostgreSQL's "plan for the values" (ClientPages) is no statement of its own: it goes with the page's first.
+        Assert.DoesNotContain(factory.Statements.Statements, s => s.Contains("plan_cache_mode", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheDatabaseOptions_AreMadeOnceForTheApp()
+    {
+        // Made for every request's context, they were about 2 % of the app's CPU under bench/load.
+        using var first = factory.Services.CreateScope();
+        using var second = factory.Services.CreateScope();
+
+        Assert.Same(first.ServiceProvider.GetRequiredService<DbContextOptions<RolloutDbContext>>(),
+            second.ServiceProvider.GetRequiredService<DbContextOptions<RolloutDbContext>>());
+        Assert.NotSame(first.ServiceProvider.GetRequiredService<RolloutDbContext>(),
+            second.ServiceProvider.GetRequiredService<RolloutDbContext>());
+    }
+}
+
+public sealed class SqliteListRequestRoundTripsTests(StatementLoggingWebFactory factory)
+    : ListRequestRoundTripsTests(factory), IClassFixture<StatementLoggingWebFactory>;
+
+public sealed class PostgresListRequestRoundTripsTests(PostgresStatementLoggingWebFactory factory)
+    : ListRequestRoundTripsTests(factory), IClassFixture<PostgresStatementLoggingWebFactory>;
