@@ -253,6 +253,14 @@ public sealed class ImportProcessor(
                 import.Id);
             return await FailAsync(await ReloadAsync(import.Id, cancellationToken), e.Message);
         }
+        catch (OptionLimitExceededException e)
+        {
+            // Rolled back: another import or a rollout manager added options to the field meanwhile.
+            running.RolledBack(pass.RowsRead, 0);
+            logger.LogInformation("Import {ImportId}: a field's option limit was reached while it ran; nothing was written",
+                import.Id);
+            return await FailAsync(await ReloadAsync(import.Id, cancellationToken), e.Message);
+        }
         catch (ImportCheckFailedException)
         {
             // Rolled back: nothing was written, and the progress says so from here on.

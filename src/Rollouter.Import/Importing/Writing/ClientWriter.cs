@@ -34,7 +34,8 @@ public sealed class ClientWriter(
     /// Writes every row or nothing. Progress reports the number of rows written so far, once per batch.
     /// Throws <see cref="ClientNameConflictException"/> when another writer took one of the names meanwhile,
     /// <see cref="ClientsDeletedException"/> when a client the rows update was deleted meanwhile, and
-    /// <see cref="ClientLimitExceededException"/> when the new clients no longer fit the rollout's client limit.
+    /// <see cref="ClientLimitExceededException"/> when the new clients no longer fit the rollout's client limit, and
+    /// <see cref="OptionLimitExceededException"/> when the new options no longer fit their field's.
     /// <paramref name="beforeCommit"/> runs in the transaction after the last row, with what was written: whatever it
     /// records (the import's own end) commits with the clients, or not at all.
     /// </summary>
@@ -117,8 +118,15 @@ public sealed class ClientWriter(
                 await store.FinishAsync(cancellationToken);
 
                 // Once, after the last row: one statement, and the open bulk insert of new clients is not interrupted.
+                // Each field's options are counted again under its row lock: another import or a rollout manager may
+                // have added some since the check read the field (decision 0100).
                 if (newOptions.Count > 0)
                 {
+                    if (await Rules.OptionLimitRule.RecheckAsync(db, newOptions, cancellationToken) is { } tooMany)
+                    {
+                        throw new OptionLimitExceededException(tooMany);
+                    }
+
                     await store.CreateOptionsAsync(context.ImportId, newOptions, cancellationToken);
                 }
 

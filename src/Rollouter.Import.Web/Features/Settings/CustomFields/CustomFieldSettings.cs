@@ -244,20 +244,32 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         }
 
         var clean = CheckOption(field, name, 0, errors);
-        if (!errors.Failed && field.Options.Count >= CustomField.MaxOptions)
+        if (errors.Failed)
+        {
+            return errors.ToResult();
+        }
+
+        // The options are counted under the field's row lock, as an import's writer counts those it creates: whatever
+        // adds options at the same moment, the field never passes the limit (decision 0100).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await CustomFieldRowLock.ForNewOptionsAsync(db, field.Id, cancellationToken))
+        {
+            return Problem.NotFound($"The field \"{field.Name}\" was deleted meanwhile: reload the page.");
+        }
+
+        var count = await db.CustomFieldOptions.CountAsync(o => o.CustomFieldId == field.Id, cancellationToken);
+        if (count >= CustomField.MaxOptions)
         {
             errors.Invalid("OptionName",
-                $"The field \"{field.Name}\" has {ImportNumbers.N(field.Options.Count)} options, the most a field can have: remove one before adding another.");
+                $"The field \"{field.Name}\" has {ImportNumbers.N(count)} options, the most a field can have: remove one before adding another.");
+            return errors.ToResult();
         }
 
-        if (!errors.Failed)
-        {
-            var option = new CustomFieldOption { Name = clean, Position = Ordering.Next(field.Options, o => o.Position) };
-            field.Options.Add(option);
-            await db.SaveChangesAsync(cancellationToken);
-            audit.OptionAdded(user.UserId(), field.Id, field.Name, option.Id, clean);
-        }
-
+        var option = new CustomFieldOption { Name = clean, Position = Ordering.Next(field.Options, o => o.Position) };
+        field.Options.Add(option);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        audit.OptionAdded(user.UserId(), field.Id, field.Name, option.Id, clean);
         return errors.ToResult();
     }
 
