@@ -405,10 +405,17 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// </summary>
     private async Task<string?> AssigneeInVisibleAsync(ClaimsPrincipal actor, int userId, CancellationToken cancellationToken)
     {
+        // The visible inventories are read first and counted by their ids, as HeldInAsync counts a rollout's: grouped by
+        // inventory, the count reads only the (inventory, assignee) index (an index-only scan on PostgreSQL). Grouped by
+        // rollout through a subquery, it read every client row of the user from the table (docs/performance.md).
         var visible = access.Visible(actor).Select(r => r.Id);
-        var inventories = db.Inventories.Where(i => visible.Contains(i.RolloutId)).Select(i => i.Id);
-        var held = await db.Clients.Where(c => c.AssigneeId == userId && inventories.Contains(c.InventoryId))
-            .GroupBy(c => c.RolloutId).Select(g => new { RolloutId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var rolloutOf = await db.Inventories.Where(i => visible.Contains(i.RolloutId))
+            .ToDictionaryAsync(i => i.Id, i => i.RolloutId, cancellationToken);
+        var inventories = rolloutOf.Keys.ToList();
+        var counts = await db.Clients.Where(c => inventories.Contains(c.InventoryId) && c.AssigneeId == userId)
+            .GroupBy(c => c.InventoryId).Select(g => new { InventoryId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var held = counts.GroupBy(c => rolloutOf[c.InventoryId])
+            .Select(g => new { RolloutId = g.Key, Count = g.Sum(c => c.Count) }).ToList();
         if (held.Count == 0)
         {
             return null;
