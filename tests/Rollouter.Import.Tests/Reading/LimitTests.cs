@@ -350,24 +350,6 @@ public sealed class LimitTests : IDisposable
         TestFiles.AssertCells(Assert.Single(file.ReadRows()), "PC-1");
     }
 
-    [Theory]
-    [InlineData("clients.fods")]
-    [InlineData("clients.ods")]
-    public void Open_FlatOpenDocumentSpreadsheet_IsRefusedNamingTheFormatsToSaveAs(string fileName)
-    {
-        const string Fods = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
-            <office:body><office:spreadsheet><table:table table:name="Clients"><table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>
-            </office:document>
-            """;
-        var problem = files.Problem(files.WriteText(fileName, Fods, new UTF8Encoding(false), bom: false));
-
-        Assert.Equal(FileProblemKind.WrongType, problem.Kind);
-        Assert.Equal("The file is a flat OpenDocument spreadsheet (.fods), which cannot be read: open it in LibreOffice Calc, save it as ODF Spreadsheet (.ods) or Excel 2007-365 (.xlsx), then upload that copy.",
-            problem.Message);
-    }
-
     [Fact]
     public void Open_WebPageNamedCsv_SaysToSaveItInExcel()
     {

@@ -293,4 +293,172 @@ public sealed class OdsReaderTests : IDisposable
         Assert.Equal(FileProblemKind.WrongType, problem.Kind);
         Assert.Contains("not a spreadsheet", problem.Message);
     }
+
+    // Flat OpenDocument spreadsheets (.fods, decision 0097 amended): the same document as one XML file, read by the
+    // same code as an .ods.
+
+    /// <summary>A sheet of every kind of value LibreOffice writes: repeated rows and cells, styles, a formula's error.</summary>
+    private const string EveryKindOfValue =
+        """
+        <table:table table:name="Clients">
+          <table:table-column table:number-columns-repeated="16384"/>
+          <table:table-row>
+            <table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Count</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Installed</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Uptime</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Progress</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Zip</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Ok</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Ratio</text:p></table:table-cell>
+            <table:table-cell office:value-type="string"><text:p>Day</text:p></table:table-cell>
+            <table:table-cell table:number-columns-repeated="16375"/>
+          </table:table-row>
+          <table:table-row table:number-rows-repeated="2">
+            <table:table-cell office:value-type="string"><text:p>PC<text:s text:c="2"/>1 &amp; <text:span>co</text:span></text:p></table:table-cell>
+            <table:table-cell office:value-type="float" office:value="0.30000000000000004"><text:p>0.3</text:p></table:table-cell>
+            <table:table-cell office:value-type="date" office:date-value="2024-03-15T15:59:59.9996"><text:p>15.03.24</text:p></table:table-cell>
+            <table:table-cell table:style-name="duration" office:value-type="time" office:time-value="PT36H00M00S"><text:p>36:00:00</text:p></table:table-cell>
+            <table:table-cell office:value-type="percentage" office:value="0.5"><text:p>50%</text:p></table:table-cell>
+            <table:table-cell table:style-name="zip" office:value-type="float" office:value="1234"><text:p>01234</text:p></table:table-cell>
+            <table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p></table:table-cell>
+            <table:table-cell table:formula="of:=1/0" office:value-type="float" office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>
+            <table:table-cell table:style-name="day" office:value-type="date" office:date-value="2026-12-31T18:00:00"><text:p>31.12.2026</text:p></table:table-cell>
+            <table:table-cell table:number-columns-repeated="16375"/>
+          </table:table-row>
+          <table:table-row table:number-rows-repeated="1048573"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+        </table:table>
+        """;
+
+    private const string DayStyle =
+        """
+        <number:date-style style:name="N36"><number:day number:style="long"/><number:text>.</number:text><number:month number:style="long"/><number:text>.</number:text><number:year number:style="long"/></number:date-style>
+        <style:style style:name="day" style:family="table-cell" style:data-style-name="N36"/>
+        """;
+
+    private const string HiddenAndMerged =
+        """
+        <table:table table:name="Secret" table:style-name="hiddenTable"><table:table-row><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>y</text:p></table:table-cell></table:table-row></table:table>
+        <table:table table:name="Clients">
+          <table:table-column/><table:table-column table:visibility="collapse"/>
+          <table:table-row><table:table-cell office:value-type="string" table:number-columns-spanned="2"><text:p>Name</text:p></table:table-cell><table:covered-table-cell/></table:table-row>
+          <table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>
+          <table:table-row table:visibility="collapse" table:number-rows-repeated="2"><table:table-cell office:value-type="string"><text:p>PC-2</text:p></table:table-cell></table:table-row>
+          <table:table-row table:visibility="filter"><table:table-cell office:value-type="string"><text:p>PC-5</text:p></table:table-cell></table:table-row>
+          <table:table-row><table:table-cell office:value-type="string"><text:p>PC-6</text:p></table:table-cell></table:table-row>
+        </table:table>
+        <table:table table:name="Notes"><table:table-row><table:table-cell office:value-type="string"><text:p>Note</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>n1</text:p></table:table-cell></table:table-row></table:table>
+        """;
+
+    private const string Filter =
+        """<table:database-ranges><table:database-range table:name="__Anonymous_Sheet_DB__1" table:target-range-address="Clients.A1:Clients.B6" table:display-filter-buttons="true"><table:filter><table:filter-condition table:field-number="0" table:value="PC-1" table:operator="="/></table:filter></table:database-range></table:database-ranges>""";
+
+    /// <summary>What a reader makes of a file: its format, sheets, sheet read, columns, rows, count and warnings.</summary>
+    private static string Read(SpreadsheetFile file, bool includeHidden = false) => string.Join("\n",
+        [
+            file.Format.ToString(),
+            string.Join(" | ", file.Sheets.Select(s => $"{s.Name} hidden={s.Hidden} rows={s.Rows}")),
+            file.Sheet,
+            string.Join(" | ", file.Columns.Select(c => c.Header)),
+            .. file.ReadRows().Select(r => $"{r.RowNumber}: {string.Join(" | ", r.Cells)}"),
+            $"count {file.CountRows()}",
+            .. file.Warnings.Select(w => $"{w.Kind}: {w.Message}"),
+        ]);
+
+    [Fact]
+    public void Fods_TheSameSheetAsAnOds_ReadsTheSameValues_ColumnsSheetsAndCount()
+    {
+        var ods = files.Ods("clients.ods", EveryKindOfValue, Styles + DayStyle);
+        var fods = files.Fods("clients.fods", EveryKindOfValue, Styles + DayStyle);
+
+        using var fromOds = files.Open(ods);
+        using var fromFods = files.Open(fods);
+        var read = Read(fromFods);
+
+        Assert.Equal(Read(fromOds), read);
+        Assert.Equal(SpreadsheetFormat.Ods, fromFods.Format);
+        var rows = fromFods.ReadRows().ToList();
+        Assert.Equal([2, 3], rows.Select(r => r.RowNumber));
+        TestFiles.AssertCells(rows[1], "PC  1 & co", "0.3", "2024-03-15T16:00:00", "36:00:00", "50%", "01234", "TRUE", "#DIV/0!", "2026-12-31");
+        Assert.Equal(3, Assert.Single(fromFods.Sheets).Rows);
+    }
+
+    [Fact]
+    public void Fods_HiddenSheetsRowsColumnsMergesAndFilter_AreReadAndWarnedAsInAnOds()
+    {
+        var ods = files.Ods("hidden.ods", HiddenAndMerged, Styles, afterTables: Filter);
+        var fods = files.Fods("hidden.fods", HiddenAndMerged, Styles, afterTables: Filter);
+
+        using var fromOds = files.Open(ods);
+        using var fromFods = files.Open(fods);
+        using var notes = files.Open(fods, new ParseOptions(Sheet: "Notes"));
+        using var including = files.Open(fods, new ParseOptions(IncludeHiddenRows: true));
+
+        Assert.Equal(Read(fromOds), Read(fromFods));
+        Assert.Equal([new SheetInfo("Secret", true, 2), new SheetInfo("Clients", false, 6), new SheetInfo("Notes", false, 2)], fromFods.Sheets);
+        Assert.Equal("Clients", fromFods.Sheet);
+        Assert.Equal([2, 6], fromFods.ReadRows().Select(r => r.RowNumber));
+        Assert.Equal([2, 3, 4, 5, 6], including.ReadRows().Select(r => r.RowNumber));
+        Assert.Contains(fromFods.Warnings, w => w.Kind == FileWarningKind.HiddenRows && w.Message.StartsWith("Rows 3–5 are hidden", StringComparison.Ordinal));
+        Assert.Contains(fromFods.Warnings, w => w.Kind == FileWarningKind.HiddenColumns && w.Message.StartsWith("Column B is hidden", StringComparison.Ordinal));
+        Assert.Contains(fromFods.Warnings, w => w.Kind == FileWarningKind.MergedCells && w.Message.Contains("A1:B1"));
+        Assert.Contains(fromFods.Warnings, w => w.Kind == FileWarningKind.AutoFilter && w.Message.Contains("A1:B6") && w.Message.Contains("active"));
+        Assert.Equal("Notes", notes.Sheet);
+        Assert.Equal(["Note"], notes.Columns.Select(c => c.Header));
+    }
+
+    [Fact]
+    public void Fods_RowsRepeatedPastTheImportsBound_AreRefusedAsInAnOds_EmptyOnesToTheSheetsEdgeAreNot()
+    {
+        const string Header = """<table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row>""";
+        const string Cell = """<table:table-cell office:value-type="string"><text:p>R</text:p></table:table-cell>""";
+        var tall = $"""<table:table table:name="S">{Header}<table:table-row table:number-rows-repeated="2147483647">{Cell}</table:table-row><table:table-row table:number-rows-repeated="2147483647">{Cell}</table:table-row><table:table-row>{Cell}</table:table-row></table:table>""";
+        var edge = $"""<table:table table:name="S">{Header}<table:table-row>{Cell}</table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row></table:table>""";
+
+        var fromOds = files.Problem(files.Ods("tall.ods", tall));
+        var fromFods = files.Problem(files.Fods("tall.fods", tall));
+        using var edgeFile = files.Open(files.Fods("edge.fods", edge));
+
+        Assert.Equal(FileProblemKind.TooLarge, fromFods.Kind);
+        Assert.Equal((fromOds.Kind, fromOds.Message), (fromFods.Kind, fromFods.Message));
+        TestFiles.AssertCells(Assert.Single(edgeFile.ReadRows()), "R");
+        Assert.Empty(edgeFile.Warnings);
+    }
+
+    [Theory]
+    [InlineData("clients.fods")]
+    [InlineData("clients.ods")]
+    [InlineData("clients.xml")]
+    [InlineData("clients.xlsx")]
+    [InlineData("clients.csv")]
+    [InlineData("clients")]
+    public void Fods_IsRecognisedByItsContent_WhateverItsName(string fileName)
+    {
+        var path = files.Fods(fileName, """<table:table table:name="Clients"><table:table-row><table:table-cell office:value-type="string"><text:p>Name</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>PC-1</text:p></table:table-cell></table:table-row></table:table>""");
+
+        using var file = files.Open(path);
+
+        Assert.Equal(SpreadsheetFormat.Ods, file.Format);
+        TestFiles.AssertCells(Assert.Single(file.ReadRows()), "PC-1");
+    }
+
+    [Fact]
+    public void Fods_OfATextDocument_OrWithADtd_IsRefused_AndReadsNoEntity()
+    {
+        // A flat text document (.fodt) is not taken for a spreadsheet (its mime type is not one): refused as other XML.
+        var text = files.Fods("letter.fods", "", mimeType: "application/vnd.oasis.opendocument.text");
+        var secret = files.WriteText("secret.txt", "TOP-SECRET", new System.Text.UTF8Encoding(false), bom: false);
+        var withDtd = files.WriteText("entity.fods", TestFiles.FodsText(
+                """<table:table table:name="S"><table:table-row><table:table-cell office:value-type="string"><text:p>&secret;</text:p></table:table-cell></table:table-row></table:table>""")
+            .Replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE office:document [<!ENTITY secret SYSTEM \"{new Uri(secret).AbsoluteUri}\">]>", StringComparison.Ordinal),
+            new System.Text.UTF8Encoding(false), bom: false);
+
+        var notASpreadsheet = files.Problem(text);
+        var dtd = files.Problem(withDtd);
+
+        Assert.Equal(FileProblemKind.WrongType, notASpreadsheet.Kind);
+        Assert.StartsWith("The file is named .fods but holds XML, not a workbook", notASpreadsheet.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("TOP-SECRET", dtd.Message);
+    }
 }

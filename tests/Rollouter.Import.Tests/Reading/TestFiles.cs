@@ -111,6 +111,26 @@ public sealed class TestFiles : IDisposable
         });
     }
 
+    /// <summary>
+    /// The same spreadsheet as <see cref="Ods"/> makes, as LibreOffice's flat XML (.fods): one XML document holding the
+    /// styles and the body.
+    /// </summary>
+    public string Fods(string fileName, string tables, string automaticStyles = "", string afterTables = "", string mimeType = "application/vnd.oasis.opendocument.spreadsheet") =>
+        WriteText(fileName, FodsText(tables, automaticStyles, afterTables, mimeType), new UTF8Encoding(false), bom: false);
+
+    public static string FodsText(string tables, string automaticStyles = "", string afterTables = "", string mimeType = "application/vnd.oasis.opendocument.spreadsheet") =>
+        $"""
+        <?xml version="1.0" encoding="UTF-8"?>
+        <office:document {OdsNamespaces}office:version="1.3" office:mimetype="{mimeType}">
+        <office:font-face-decls/><office:styles><style:default-style style:family="table-cell"/></office:styles>
+        <office:automatic-styles>{automaticStyles}</office:automatic-styles>
+        <office:master-styles><style:master-page style:name="Default"><style:header><text:p><text:sheet-name>???</text:sheet-name></text:p></style:header></style:master-page></office:master-styles>
+        <office:body><office:spreadsheet>{tables}{afterTables}</office:spreadsheet></office:body>
+        </office:document>
+        """;
+
+    private const string OdsNamespaces = """xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" """;
+
     public void Dispose()
     {
         try

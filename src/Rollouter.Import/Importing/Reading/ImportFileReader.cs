@@ -16,7 +16,7 @@ public sealed record OpenResult(SpreadsheetFile? File, FileProblem? Problem)
 }
 
 /// <summary>
-/// Opens .xlsx, .xlsm, .xls, .xlsb, .ods (and their templates: .xltx, .xltm, .xlt, .ots) and .csv files for the wizard and the job. The content decides how a file is
+/// Opens .xlsx, .xlsm, .xls, .xlsb, .ods, .fods (and their templates: .xltx, .xltm, .xlt, .ots) and .csv files for the wizard and the job. The content decides how a file is
 /// read, the extension only what the user meant: a workbook named .xls that is really .xlsx (or the other way round) is
 /// read, any other mismatch is refused with a message saying what the file looks like.
 /// </summary>
@@ -28,12 +28,13 @@ public static class ImportFileReader
 
     /// <summary>
     /// Workbooks by name, the templates too: an Excel template (.xltx, .xltm, .xlt) is a workbook of its kind, an
-    /// OpenDocument template (.ots) an .ods; the content decides how each is read.
+    /// OpenDocument template (.ots) an .ods, a flat OpenDocument spreadsheet (.fods) one XML file; the content decides
+    /// how each is read.
     /// </summary>
-    private static readonly string[] WorkbookExtensions = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx", ".xltm", ".xlt", ".ots"];
+    private static readonly string[] WorkbookExtensions = [".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".fods", ".xltx", ".xltm", ".xlt", ".ots"];
 
     /// <summary>The file types the reader takes, as messages name them.</summary>
-    public const string SupportedTypes = ".xlsx, .xlsm, .xls, .xlsb, .ods or .csv";
+    public const string SupportedTypes = ".xlsx, .xlsm, .xls, .xlsb, .ods, .fods or .csv";
 
     /// <summary>Opens a file on disk. Never throws: problems come back as <see cref="OpenResult.Problem"/>.</summary>
     public static OpenResult Open(string path, string fileName, ParseOptions? options = null, ReaderLimits? limits = null, int sampleSize = DefaultSampleSize)
@@ -107,21 +108,17 @@ public static class ImportFileReader
 
             var content = FileSniffer.Sniff(head);
             var expectsWorkbook = WorkbookExtensions.Contains(extension);
-            if (extension == ".fods" || (content == SniffedContent.Text && expectsWorkbook && FileSniffer.DescribeText(head) == TextKind.FlatOds))
-            {
-                // LibreOffice's flat XML spreadsheet: one XML file, which the .ods reader (a zip's content.xml) does not take.
-                return Fail(FileProblemKind.WrongType,
-                    "The file is a flat OpenDocument spreadsheet (.fods), which cannot be read: open it in LibreOffice Calc, save it as ODF Spreadsheet (.ods) or Excel 2007-365 (.xlsx), then upload that copy.");
-            }
-
-            if (!expectsWorkbook && !CsvExtensions.Contains(extension))
+            // LibreOffice's flat XML spreadsheet, whatever its name (.fods, or saved as .ods or .xml): read by the .ods
+            // reader from one XML file instead of a zip's content.xml and styles.xml (decision 0097, amended).
+            var flat = content == SniffedContent.Text && FileSniffer.DescribeText(head) == TextKind.FlatOds;
+            if (!flat && !expectsWorkbook && !CsvExtensions.Contains(extension))
             {
                 return Fail(FileProblemKind.WrongType,
                     $"Files of type \"{(extension.Length == 0 ? "(none)" : extension)}\" cannot be imported; use {SupportedTypes}.");
             }
 
             var named = expectsWorkbook ? "a workbook" : "a CSV file";
-            if (content is SniffedContent.Text or SniffedContent.Html && expectsWorkbook)
+            if (!flat && content is SniffedContent.Text or SniffedContent.Html && expectsWorkbook)
             {
                 // Web tools export an HTML table or an Excel 2003 XML spreadsheet named .xls, which Excel opens (with a
                 // warning): saving it there as .xlsx is the way forward. Plain text may be a CSV file under a wrong name.
@@ -168,6 +165,9 @@ public static class ImportFileReader
                         workbook = XlsWorkbook.Open(openStream, ole == OleContent.EncryptedPackage ? SpreadsheetFormat.Xlsx : SpreadsheetFormat.Xls, limits);
                     }
 
+                    break;
+                case SniffedContent.Text when flat:
+                    workbook = OdsWorkbook.OpenFlat(openStream, limits);
                     break;
                 case SniffedContent.Text:
                     workbook = CsvSource.Open(openStream, head, length, fileName, options, limits);

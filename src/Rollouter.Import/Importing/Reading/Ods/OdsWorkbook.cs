@@ -11,6 +11,8 @@ namespace Rollouter.Import.Importing.Reading.Ods;
 /// <c>table:number-columns-repeated</c>, which a sheet ends with a million times over) are expanded only where they hold
 /// something; hidden rows and columns come from <c>table:visibility</c>, hidden sheets from their table style, merged
 /// cells from the spans, filters from the database ranges. Opening reads the content once for these facts.
+/// A flat OpenDocument spreadsheet (.fods, LibreOffice's "Flat XML ODF Spreadsheet") is the same document as one XML
+/// file: its styles and body are read from that file by the same code (<see cref="OdsContent"/>).
 /// </summary>
 internal static class Ns
 {
@@ -26,14 +28,14 @@ internal sealed class OdsWorkbook : WorkbookFile
 {
     private const string MimeType = "application/vnd.oasis.opendocument.spreadsheet";
 
-    private readonly Func<Stream> openStream;
+    private readonly OdsContent content;
     private readonly ReaderLimits limits;
     private readonly OdsStyles styles;
     private readonly List<OdsSheetFacts> facts;
 
-    private OdsWorkbook(Func<Stream> openStream, ReaderLimits limits, OdsStyles styles, List<OdsSheetFacts> facts)
+    private OdsWorkbook(OdsContent content, ReaderLimits limits, OdsStyles styles, List<OdsSheetFacts> facts)
     {
-        this.openStream = openStream;
+        this.content = content;
         this.limits = limits;
         this.styles = styles;
         this.facts = facts;
@@ -52,12 +54,7 @@ internal sealed class OdsWorkbook : WorkbookFile
         if (package.Has("mimetype"))
         {
             using var reader = new StreamReader(package.Open("mimetype"), Encoding.ASCII);
-            var mime = reader.ReadToEnd().Trim();
-            if (!mime.StartsWith(MimeType, StringComparison.Ordinal))
-            {
-                throw new ImportFileException(FileProblemKind.WrongType,
-                    $"The file is an OpenDocument file but not a spreadsheet ({(mime.Contains("text", StringComparison.Ordinal) ? "a text document" : mime)}), so it cannot be read as a workbook.");
-            }
+            CheckMimeType(reader.ReadToEnd().Trim());
         }
 
         package.CheckDeclaredSizes();
@@ -75,21 +72,56 @@ internal sealed class OdsWorkbook : WorkbookFile
             facts = OdsSheetFacts.ReadAll(xml, styles, limits);
         }
 
-        if (facts.Count == 0)
-        {
-            throw new ImportFileException(FileProblemKind.Empty, "The spreadsheet has no sheets.");
-        }
-
-        return new OdsWorkbook(openStream, limits, styles, facts);
+        return Create(new OdsContent(openStream, limits, flat: false), limits, styles, facts);
     }
 
-    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new OdsSheetSource(openStream, limits, styles, sheet).ReadRaw(columnCap);
+    /// <summary>
+    /// A flat OpenDocument spreadsheet: one XML document (<c>office:document</c>) holding what an .ods keeps in
+    /// <c>styles.xml</c> and <c>content.xml</c>, in that order (<c>office:styles</c>, <c>office:automatic-styles</c>,
+    /// then <c>office:body</c>); streamed, without a DTD or external entities, bounded by the file's size.
+    /// </summary>
+    public static OdsWorkbook OpenFlat(Func<Stream> openStream, ReaderLimits limits)
+    {
+        var styles = new OdsStyles();
+        List<OdsSheetFacts> facts;
+        using (var xml = XmlReader.Create(openStream(), XlsxPackage.XmlSettings))
+        {
+            xml.MoveToContent();
+            if (xml.LocalName != "document" || xml.NamespaceURI != Ns.Office)
+            {
+                throw new ImportFileException(FileProblemKind.WrongType,
+                    $"The file holds XML but not an OpenDocument spreadsheet (its root element is \"{xml.Name}\"), so it cannot be read as a workbook.");
+            }
+
+            CheckMimeType(xml.GetAttribute("mimetype", Ns.Office) ?? MimeType);
+            styles.Read(xml, untilBody: true);
+            facts = OdsSheetFacts.ReadAll(xml, styles, limits);
+        }
+
+        return Create(new OdsContent(openStream, limits, flat: true), limits, styles, facts);
+    }
+
+    private static void CheckMimeType(string mime)
+    {
+        if (!mime.StartsWith(MimeType, StringComparison.Ordinal))
+        {
+            throw new ImportFileException(FileProblemKind.WrongType,
+                $"The file is an OpenDocument file but not a spreadsheet ({(mime.Contains("text", StringComparison.Ordinal) ? "a text document" : mime)}), so it cannot be read as a workbook.");
+        }
+    }
+
+    private static OdsWorkbook Create(OdsContent content, ReaderLimits limits, OdsStyles styles, List<OdsSheetFacts> facts) =>
+        facts.Count == 0
+            ? throw new ImportFileException(FileProblemKind.Empty, "The spreadsheet has no sheets.")
+            : new OdsWorkbook(content, limits, styles, facts);
+
+    public override IEnumerable<RawRow> Rows(int sheet, int columnCap) => new OdsSheetSource(content, limits, styles, sheet).ReadRaw(columnCap);
 
     public override OpenedSheet Open(int sheet, ParseOptions options)
     {
         var f = facts[sheet];
         return new OpenedSheet(Format, Sheets, f.Name, options with { Sheet = f.Name, Delimiter = null, Encoding = null },
-            new OdsSheetSource(openStream, limits, styles, sheet))
+            new OdsSheetSource(content, limits, styles, sheet))
         {
             HiddenRows = f.HiddenRows,
             HiddenColumns = f.HiddenColumns,
@@ -424,8 +456,50 @@ internal sealed class OdsSheetFacts(string name, bool hidden)
     }
 }
 
-/// <summary>Streams the rows of one sheet of an .ods file.</summary>
-internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limits, OdsStyles styles, int index) : SheetSource
+/// <summary>
+/// Where the sheets' XML is read from on each read of the rows: <c>content.xml</c> in the zip of an .ods (its checksum
+/// compared once read, decision 0052), or the whole file of a flat .fods.
+/// </summary>
+internal sealed class OdsContent(Func<Stream> openStream, ReaderLimits limits, bool flat)
+{
+    public Reader Open()
+    {
+        if (flat)
+        {
+            return new Reader(XmlReader.Create(openStream(), XlsxPackage.XmlSettings), null, null);
+        }
+
+        var package = new XlsxPackage(openStream(), limits);
+        try
+        {
+            var (xml, part) = package.OpenXmlChecked("content.xml");
+            return new Reader(xml, part, package);
+        }
+        catch
+        {
+            package.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The XML of the sheets, and what holds it open.</summary>
+    internal sealed class Reader(XmlReader xml, CheckedPartStream? part, IDisposable? package) : IDisposable
+    {
+        public XmlReader Xml { get; } = xml;
+
+        /// <summary>Reads the rest of a zip's part, so that its checksum is compared, also when the sheet read is not the last.</summary>
+        public void Finish() => part?.ReadToEnd();
+
+        public void Dispose()
+        {
+            Xml.Dispose();
+            package?.Dispose();
+        }
+    }
+}
+
+/// <summary>Streams the rows of one sheet of an .ods (or flat .fods) file.</summary>
+internal sealed class OdsSheetSource(OdsContent content, ReaderLimits limits, OdsStyles styles, int index) : SheetSource
 {
 
     /// <summary>Rows repeated more often than this with the same values are a mistake, not data; they end the sheet.</summary>
@@ -441,9 +515,8 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
 
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
-        using var package = new XlsxPackage(openStream(), limits);
-        var (xml, stream) = package.OpenXmlChecked("content.xml");
-        using var disposeXml = xml;
+        using var opened = content.Open();
+        var xml = opened.Xml;
         var seen = -1;
         var more = xml.Read();
         while (more)
@@ -477,7 +550,7 @@ internal sealed class OdsSheetSource(Func<Stream> openStream, ReaderLimits limit
             }
 
             // The part's checksum is compared at its end (decision 0052), also when the sheet read is not the last.
-            stream.ReadToEnd();
+            opened.Finish();
             yield break;
         }
     }
