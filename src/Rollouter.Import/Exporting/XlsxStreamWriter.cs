@@ -53,20 +53,45 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
 
     /// <summary>Starts the workbook: the package parts, then the sheet's opening, ready for rows.</summary>
     /// <param name="columnWidths">Widths (in characters) of the first columns; null or 0 leaves a column's default.</param>
+    /// <param name="customProperties">The workbook's custom document properties (docProps/custom.xml, text values: Excel
+    /// shows them under File, Info, Properties, and keeps them when the file is saved again); null writes none.</param>
     public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken cancellationToken,
-        IReadOnlyList<double?>? columnWidths = null)
+        IReadOnlyList<double?>? columnWidths = null, IReadOnlyList<KeyValuePair<string, string>>? customProperties = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var buffered = new AsyncBufferedOutput(output);
         var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
-        await PartAsync(zip, "[Content_Types].xml", """
+        var custom = customProperties is { Count: > 0 };
+        var customType = custom
+            ? """<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>"""
+            : "";
+        var customRelationship = custom
+            ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>"""
+            : "";
+        await PartAsync(zip, "[Content_Types].xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{customType}</Types>
             """, cancellationToken);
-        await PartAsync(zip, "_rels/.rels", """
+        await PartAsync(zip, "_rels/.rels", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>{customRelationship}</Relationships>
             """, cancellationToken);
+        if (custom && customProperties is not null)
+        {
+            var properties = new System.Text.StringBuilder();
+            var pid = 2;
+            foreach (var (name, value) in customProperties)
+            {
+                properties.Append(CultureInfo.InvariantCulture,
+                    $$"""<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="{{pid++}}" name="{{System.Security.SecurityElement.Escape(name)}}"><vt:lpwstr>{{System.Security.SecurityElement.Escape(value)}}</vt:lpwstr></property>""");
+            }
+
+            await PartAsync(zip, "docProps/custom.xml", $"""
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{properties}</Properties>
+                """, cancellationToken);
+        }
+
         await PartAsync(zip, "xl/workbook.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{System.Security.SecurityElement.Escape(SheetName(sheetName))}" sheetId="1" r:id="rId1"/></sheets></workbook>

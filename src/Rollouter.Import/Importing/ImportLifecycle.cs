@@ -8,6 +8,7 @@ using Rollouter.Import.Importing.Corrections;
 using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Importing.Mapping;
 using Rollouter.Import.Importing.Reading;
+using Rollouter.Import.Importing.Reports;
 using Rollouter.Import.Importing.Reverting;
 using Rollouter.Import.Importing.Rules;
 
@@ -18,6 +19,51 @@ namespace Rollouter.Import.Importing;
 /// corrections the step removed (new file settings: they named cells of the file as read before).
 /// </summary>
 public sealed record ImportState(ClientImport Import, MappingValidation? Validation = null, int CorrectionsRemoved = 0);
+
+/// <summary>
+/// An uploaded file that is a failed rows report (decision 0120): the import it is of (null when it names none the
+/// uploader's import can be matched to), the report's rows and that import's, that import's status, whether its values
+/// can be applied to it, and the sentence the pages and the API show.
+/// </summary>
+public sealed record ReportOrigin(int? ImportId, int Rows, int? RowsInImport, ImportStatus? Status, bool CanApply, string Message);
+
+/// <summary>
+/// A report applied to its import: the values that became corrections, the report's rows without a row number (not
+/// applied), its rows whose number is no data row of the import, and its columns not applied (not imported by it).
+/// </summary>
+public sealed record ReportApplied(int ImportId, int Applied, int RowsWithoutNumber, int RowsNotInImport,
+    IReadOnlyList<string> ColumnsNotApplied)
+{
+    /// <summary>"3 values from the report applied as corrections: check or approve again." and what was not applied.</summary>
+    public string Message
+    {
+        get
+        {
+            var text = Applied == 0
+                ? "No value of the report differs from the import's: nothing was corrected."
+                : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{Applied:N0} {(Applied == 1 ? "value" : "values")} from the report applied as {(Applied == 1 ? "a correction" : "corrections")}: check or approve again.");
+            if (RowsWithoutNumber > 0)
+            {
+                text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $" {RowsWithoutNumber:N0} {(RowsWithoutNumber == 1 ? "row" : "rows")} without a row number {(RowsWithoutNumber == 1 ? "was not applied: add it" : "were not applied: add them")} to a new import.");
+            }
+
+            if (RowsNotInImport > 0)
+            {
+                text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $" {RowsNotInImport:N0} {(RowsNotInImport == 1 ? "row names" : "rows name")} no data row of the import and {(RowsNotInImport == 1 ? "was" : "were")} not applied.");
+            }
+
+            if (ColumnsNotApplied.Count > 0)
+            {
+                text += $" Not applied, as the import does not import {(ColumnsNotApplied.Count == 1 ? "it" : "them")}: {string.Join(", ", ColumnsNotApplied)}.";
+            }
+
+            return text;
+        }
+    }
+}
 
 /// <summary>
 /// Every step of an import's life, for the pages, the API, the job, the benchmark and the tests alike:
@@ -1204,6 +1250,291 @@ public sealed class ImportLifecycle(
         import.RowsChecked = 0;
         import.RowsWritten = 0;
     }
+
+    /// <summary>
+    /// What <paramref name="import"/>'s file is, when it is one of this app's failed rows reports (decision 0120): the
+    /// import it came from, if its mark names one of the same rollout and inventory, with how many of that import's rows
+    /// it holds and whether its values can be applied to it (<see cref="ApplyReportAsync"/>); a report of no import the
+    /// uploader can see, or one without the mark (written before it, or saved again as CSV), only warned about. Null
+    /// when the file is no report, or the import has been approved (it is an import of its own then).
+    /// </summary>
+    public async Task<ReportOrigin?> DescribeReportOriginAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        if (!ImportStatusRules.CanDiscard(import))
+        {
+            return null;
+        }
+
+        var mark = await ReadReportMarkAsync(import, cancellationToken);
+        if (mark is null)
+        {
+            var headers = ImportMapping.FromJson(import.Mapping).Columns.Select(c => c.Header);
+            return ErrorReportMark.LooksLikeReport(headers)
+                ? new ReportOrigin(null, import.RowCount ?? 0, null, null, false,
+                    "This file looks like a failed rows report (its \"Row\" and \"Import errors\" columns), downloaded before " +
+                    "reports named their import, or saved again as CSV: importing it creates only the clients of its rows, and " +
+                    "the import it came from stays as it is. To import every row, correct the failed import on its own page, or " +
+                    "fix the whole file and upload it.")
+                : null;
+        }
+
+        var source = await SourceOfReportAsync(import, mark, cancellationToken);
+        var rows = import.RowCount ?? 0;
+        if (source is null)
+        {
+            return new ReportOrigin(null, rows, null, null, false,
+                "This file is the failed rows report of an import of another inventory or rollout: it is imported as a file " +
+                "of its own, and creates only the clients of its rows.");
+        }
+
+        var total = source.RowCount ?? 0;
+        var canApply = ImportStatusRules.CanCorrect(source.Status);
+        return new ReportOrigin(source.Id, rows, total, source.Status, canApply,
+            canApply ? ReportMessage(source.Id, rows, total) : ReportWarning(source, rows));
+    }
+
+    /// <summary>
+    /// Applies the report uploaded as <paramref name="reportImportId"/> to the import it is the failed rows report of
+    /// (decision 0120): each of its cells (a row with its number in the "Row" column, a column that import maps to a
+    /// field) that differs from that import's current value (the file's, or an earlier correction) becomes a correction
+    /// of it, through <see cref="CorrectAsync(int, CorrectionChanges, int, ImportStamps?, CancellationToken)"/> and its
+    /// bounds; then the uploaded report is discarded. Refused, nothing changed: an import approved already (404-like
+    /// kinds: Conflict), a file without the mark or of another rollout's or inventory's import (Invalid), an import that
+    /// no longer takes corrections (Conflict).
+    /// </summary>
+    public async Task<Result<ReportApplied>> ApplyReportAsync(int reportImportId, int userId, CancellationToken cancellationToken)
+    {
+        var report = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == reportImportId, cancellationToken);
+        if (report is null)
+        {
+            return NotFound(reportImportId);
+        }
+
+        if (!ImportStatusRules.CanDiscard(report))
+        {
+            return Problem.Conflict($"Import {reportImportId} has been approved: it is an import of its own now, and its values " +
+                                    "are no longer applied to another import.");
+        }
+
+        var mark = await ReadReportMarkAsync(report, cancellationToken);
+        if (mark is null)
+        {
+            return Problem.Invalid($"The file of import {reportImportId} does not say which import it is the failed rows report of " +
+                                   "(it is no report, was downloaded before reports named their import, or was saved again as CSV): " +
+                                   "its values cannot be applied. Correct the failed import on its own page instead.");
+        }
+
+        var source = await SourceOfReportAsync(report, mark, cancellationToken);
+        if (source is null)
+        {
+            return Problem.Invalid($"The file of import {reportImportId} is the failed rows report of an import of another " +
+                                   "inventory or rollout: its values can only be applied to an import of the same inventory.");
+        }
+
+        if (!ImportStatusRules.CanCorrect(source.Status))
+        {
+            return Problem.Conflict(ReportWarning(source, report.RowCount ?? 0) + " Nothing was applied.");
+        }
+
+        var collected = await CollectReportChangesAsync(report, source, cancellationToken);
+        if (collected.Failed)
+        {
+            return collected.Problem;
+        }
+
+        var found = collected.Value;
+        if (found.Changes.Count > 0)
+        {
+            var corrected = await CorrectAsync(source.Id, new CorrectionChanges(found.Changes, []), userId, null, cancellationToken);
+            if (corrected.Failed)
+            {
+                return corrected.Problem;
+            }
+        }
+
+        var discarded = await DiscardAsync(report.Id, userId, cancellationToken);
+        if (discarded.Failed)
+        {
+            logger.LogWarning("The report uploaded as import {ReportId} was applied to import {ImportId}, but not discarded: {Problem}",
+                report.Id, source.Id, discarded.Problem.Message);
+        }
+
+        logger.LogInformation("The report uploaded as import {ReportId} applied to import {ImportId} by user {UserId}: {Applied} values",
+            report.Id, source.Id, userId, found.Changes.Count);
+        return new ReportApplied(source.Id, found.Changes.Count, found.RowsWithoutNumber, found.RowsNotInImport, found.ColumnsNotApplied);
+    }
+
+    private async Task<ErrorReportMark?> ReadReportMarkAsync(ClientImport import, CancellationToken cancellationToken)
+    {
+        if (import.FileSha256 is null)
+        {
+            return null;
+        }
+
+        var path = await files.GetLocalPathAsync(import, cancellationToken);
+        return path.Succeeded ? ErrorReportMark.Read(path.Value) : null;
+    }
+
+    /// <summary>The import a report's mark names, when it is of the upload's rollout and inventory; otherwise null.</summary>
+    private Task<ClientImport?> SourceOfReportAsync(ClientImport upload, ErrorReportMark mark, CancellationToken cancellationToken) =>
+        mark.RolloutId != upload.RolloutId || mark.ImportId == upload.Id
+            ? Task.FromResult<ClientImport?>(null)
+            : db.Imports.AsNoTracking()
+                .Where(i => i.Id == mark.ImportId && i.RolloutId == upload.RolloutId && i.InventoryId == upload.InventoryId)
+                .SingleOrDefaultAsync(cancellationToken);
+
+    private static string Count(int n, string one, string many) =>
+        string.Create(CultureInfo.InvariantCulture, $"{n:N0} {(n == 1 ? one : many)}");
+
+    private static string ReportMessage(int sourceId, int rows, int total)
+    {
+        var others = Math.Max(0, total - rows);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"This file is the failed rows report of import #{sourceId}: it holds {rows:N0} of its {Count(total, "row", "rows")}. ") +
+               $"Importing it alone creates only those clients; import #{sourceId}'s other {Count(others, "row stays", "rows stay")} unimported.";
+    }
+
+    private static string ReportWarning(ClientImport source, int rows)
+    {
+        var since = source.Status switch
+        {
+            ImportStatus.Completed => "which has been approved again since and Completed",
+            ImportStatus.Reverted => "which has been approved again, Completed and Reverted since",
+            ImportStatus.InProgress => "which is being imported now",
+            _ => $"which is {ImportStatusRules.Name(source.Status)} now",
+        };
+        return $"This file is the failed rows report of import #{source.Id}, {since}: importing it creates the clients of its " +
+               $"{Count(rows, "row", "rows")} as a new import.";
+    }
+
+    private sealed record ReportChanges(List<CellChange> Changes, int RowsWithoutNumber, int RowsNotInImport,
+        IReadOnlyList<string> ColumnsNotApplied);
+
+    /// <summary>
+    /// The report's cells that differ from <paramref name="source"/>'s current values, each as a cell change of it: the
+    /// report's columns matched to the source's by their place after "Row" and their header (else by a header of the
+    /// source's found once), only those the source maps to a field; rows by their number in "Row".
+    /// </summary>
+    private async Task<Result<ReportChanges>> CollectReportChangesAsync(ClientImport report, ClientImport source,
+        CancellationToken cancellationToken)
+    {
+        var openedReport = await OpenFileAsync(report, cancellationToken);
+        if (!openedReport.Succeeded)
+        {
+            return Problem.FromFile(openedReport.Problem);
+        }
+
+        using var reportFile = openedReport.File;
+        var openedSource = await OpenFileAsync(source, cancellationToken);
+        if (!openedSource.Succeeded)
+        {
+            return Problem.FromFile(openedSource.Problem);
+        }
+
+        using var sourceFile = openedSource.File;
+        var mapping = ImportMapping.FromJson(source.Mapping);
+        var imported = mapping.Columns.Where(c => c.Target is not null)
+            .Select(c => c.Letter).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var rowColumn = reportFile.Columns.FirstOrDefault(c => c.Header == ErrorReport.RowHeader);
+        if (rowColumn is null)
+        {
+            return Problem.Invalid($"The file of import {report.Id} has no \"{ErrorReport.RowHeader}\" column: its rows cannot be " +
+                                   $"matched to import #{source.Id}'s.");
+        }
+
+        // The report's column index → the source's column.
+        var matched = new Dictionary<int, SheetColumn>();
+        var notApplied = new List<string>();
+        foreach (var column in reportFile.Columns)
+        {
+            if (column.Header is ErrorReport.RowHeader or ErrorReport.ErrorsHeader)
+            {
+                continue;
+            }
+
+            var byPlace = column.Index - rowColumn.Index - 1;
+            var target = byPlace >= 0 && byPlace < sourceFile.Columns.Count && SameHeader(sourceFile.Columns[byPlace].Header, column.Header)
+                ? sourceFile.Columns[byPlace]
+                : sourceFile.Columns.Count(c => SameHeader(c.Header, column.Header)) == 1
+                    ? sourceFile.Columns.Single(c => SameHeader(c.Header, column.Header))
+                    : null;
+            if (target is null || !imported.Contains(target.Letter))
+            {
+                notApplied.Add(string.IsNullOrEmpty(column.Header) ? column.Letter : $"{column.Letter} ({column.Header})");
+                continue;
+            }
+
+            matched[column.Index] = target;
+        }
+
+        var wanted = new Dictionary<int, Dictionary<int, string>>();
+        var withoutNumber = 0;
+        try
+        {
+            foreach (var row in reportFile.ReadRows())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!int.TryParse(row[rowColumn.Index]?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    || number < 1)
+                {
+                    withoutNumber++;
+                    continue;
+                }
+
+                var values = wanted.TryGetValue(number, out var known) ? known : wanted[number] = [];
+                foreach (var (index, target) in matched)
+                {
+                    var value = row[index] ?? "";
+                    // A cell the report cut to Excel's limit is not the value: the file's stays.
+                    if (!value.EndsWith(ErrorReport.CutMarker, StringComparison.Ordinal))
+                    {
+                        values[target.Index] = value;
+                    }
+                }
+            }
+        }
+        catch (ImportFileException e)
+        {
+            return Problem.FromFile(e.Problem);
+        }
+
+        var changes = new List<CellChange>();
+        var found = new HashSet<int>();
+        if (wanted.Count > 0)
+        {
+            var corrections = await CellCorrections.LoadAsync(db, source.Id, sourceFile.Columns, mapping, cancellationToken);
+            try
+            {
+                foreach (var row in corrections.Apply(sourceFile.ReadRows()))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!wanted.TryGetValue(row.RowNumber, out var values))
+                    {
+                        continue;
+                    }
+
+                    found.Add(row.RowNumber);
+                    foreach (var (index, value) in values.OrderBy(v => v.Key))
+                    {
+                        if (value != (row[index] ?? ""))
+                        {
+                            changes.Add(new CellChange(row.RowNumber, sourceFile.Columns[index].Letter, value));
+                        }
+                    }
+                }
+            }
+            catch (ImportFileException e)
+            {
+                return Problem.FromFile(e.Problem);
+            }
+        }
+
+        return new ReportChanges(changes, withoutNumber, wanted.Keys.Count(r => !found.Contains(r)), notApplied);
+    }
+
+    private static bool SameHeader(string? a, string? b) =>
+        string.Equals((a ?? "").Trim(), (b ?? "").Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static Problem NotFound(int importId) => Problem.NotFound($"Import {importId} does not exist.");
 

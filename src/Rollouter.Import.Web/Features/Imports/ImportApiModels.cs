@@ -86,7 +86,30 @@ public sealed record ImportDto(
     UserRefDto? ApprovedBy = null,
     SkippedDto? Skipped = null,
     IReadOnlyList<ImportRunDto>? Runs = null,
-    int RunsNotShown = 0);
+    int RunsNotShown = 0,
+    ReportOfDto? ReportOf = null);
+
+/// <summary>
+/// The import's file is a failed rows report (decision 0120): <c>importId</c> the import it is of (null when the file
+/// names none of this inventory: a report written before reports named their import, saved again as CSV, or of another
+/// inventory or rollout), <c>rows</c> its rows, <c>rowsInImport</c> that import's, <c>status</c> that import's,
+/// <c>canApply</c> whether <c>POST /api/imports/{id}/apply-report</c> can apply its values to that import, and the
+/// page's sentence (<c>message</c>). Null for any other file, and once the import has been approved.
+/// </summary>
+public sealed record ReportOfDto(int? ImportId, int Rows, int? RowsInImport, ImportStatus? Status, bool CanApply, string Message)
+{
+    public static ReportOfDto? From(ReportOrigin? origin) => origin is null ? null
+        : new ReportOfDto(origin.ImportId, origin.Rows, origin.RowsInImport, origin.Status, origin.CanApply, origin.Message);
+}
+
+/// <summary>
+/// A failed rows report applied to its import (<c>POST /api/imports/{id}/apply-report</c>): the import corrected
+/// (<c>importId</c>, and as <c>GET /api/imports/{importId}</c> gives it, <c>import</c>), the values that became
+/// corrections (<c>applied</c>), what was not applied (<c>rowsWithoutNumber</c>, <c>rowsNotInImport</c>,
+/// <c>columnsNotApplied</c>) and the page's sentence (<c>message</c>). The uploaded report is discarded.
+/// </summary>
+public sealed record ReportAppliedDto(int ImportId, int Applied, int RowsWithoutNumber, int RowsNotInImport,
+    IReadOnlyList<string> ColumnsNotApplied, string Message, ImportDto Import);
 
 /// <summary>
 /// The rows a Completed run skipped, their values all in columns not imported: <c>count</c>, the first

@@ -66,7 +66,7 @@ public static class ImportReports
                 var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, ImportMapping.FromJson(import.Mapping),
                     cancellationToken);
                 await ErrorReport.WriteAsync(file, FailedRowsInOrder(db, import.Id, cancellationToken), output, cancellationToken, note,
-                    corrections);
+                    corrections, new ErrorReportMark(import.Id, import.RolloutId));
                 output.Position = 0;
                 return new Download(output, ErrorReport.FileName(import.FileName, import.Id));
             }

@@ -193,6 +193,12 @@ public sealed class ImportPage
 {
     public const int ErrorPageSize = 50;
 
+    /// <summary>
+    /// The import's file is a failed rows report (decision 0120): of which import, and whether its values can be applied
+    /// to that import instead of importing it alone; null for any other file, or once the import has been approved.
+    /// </summary>
+    public ReportOrigin? ReportOrigin { get; init; }
+
     public required Rollout Rollout { get; init; }
 
     public required ClientImport Import { get; init; }

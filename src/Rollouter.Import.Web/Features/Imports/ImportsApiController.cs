@@ -333,6 +333,39 @@ public sealed class ImportsApiController(
     }
 
     /// <summary>
+    /// Applies the failed rows report uploaded as import <paramref name="id"/> to the import it is of (its
+    /// <c>reportOf.importId</c>, decision 0120): each of its values that differs from that import's becomes a correction
+    /// of it, and this import is discarded. 200 with what was applied and the corrected import; 400 when the file names
+    /// no import of the same inventory (no report, a report without its mark, another rollout's); 409 when this import
+    /// has been approved or that import no longer takes corrections (Completed, Reverted, In Progress).
+    /// </summary>
+    [HttpPost("imports/{id:int}/apply-report")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ReportAppliedDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> ApplyReport(int id, CancellationToken cancellationToken)
+    {
+        var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
+        if (import.Failed)
+        {
+            return Refuse(import.Problem);
+        }
+
+        var result = await imports.ApplyReportAsync(id, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return Refuse(result.Problem);
+        }
+
+        var applied = result.Value;
+        var corrected = await Db.Imports.AsNoTracking().SingleAsync(i => i.Id == applied.ImportId, cancellationToken);
+        return Ok(new ReportAppliedDto(applied.ImportId, applied.Applied, applied.RowsWithoutNumber, applied.RowsNotInImport,
+            applied.ColumnsNotApplied, applied.Message, await DescribeAsync(corrected, null, cancellationToken)));
+    }
+
+    /// <summary>
     /// Discards an abandoned import (Incomplete or Waiting for Approval) with its kept file: 204. 409 in any other
     /// status: a Failed import is kept for its failed rows, a Completed one for its clients' history.
     /// </summary>
@@ -515,7 +548,8 @@ public sealed class ImportsApiController(
                 r.Latest ? Named(import.ApprovedById) : r.ApprovedBy is { } by ? new UserRefDto(by.Id, by.DisplayName, by.Email) : null,
                 r.ApprovedAt, r.StartedAt, r.FinishedAt,
                 r.Outcome, r.RowCount, new CountsDto(r.Created, r.Updated, r.FailedRows), r.FailureMessage, r.Attempts))],
-            ImportRunHistory.NotShown(runs));
+            ImportRunHistory.NotShown(runs),
+            ReportOfDto.From(await imports.DescribeReportOriginAsync(import, cancellationToken)));
     }
 
     private async Task<RevertDto?> RevertAsync(ClientImport import, UserRefDto? revertedBy, CancellationToken cancellationToken)

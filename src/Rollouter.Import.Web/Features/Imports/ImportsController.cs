@@ -424,6 +424,31 @@ public sealed class ImportsController(
     }
 
     /// <summary>
+    /// The failed rows report uploaded as import <paramref name="id"/>, applied to the import it is of (decision 0120):
+    /// its values that differ become corrections of that import, this upload is discarded, and the page of that import
+    /// says how many were applied. Refused (a report of another inventory or rollout, one without its mark, an import
+    /// that no longer takes corrections): this import's page, with the reason.
+    /// </summary>
+    [HttpPost("{id:int}/apply-report")]
+    public async Task<IActionResult> ApplyReport(int id, CancellationToken cancellationToken)
+    {
+        var import = await FindAsync(id, cancellationToken);
+        if (import is null)
+        {
+            return await GoneAsync(id, cancellationToken);
+        }
+
+        var result = await imports.ApplyReportAsync(id, User.UserId(), cancellationToken);
+        if (result.Failed)
+        {
+            return await RefuseAsync(import, result.Problem, cancellationToken);
+        }
+
+        TempData["Message"] = result.Value.Message;
+        return RedirectToImport(result.Value.ImportId);
+    }
+
+    /// <summary>
     /// A failing cell corrected in place, or its correction undone (<see cref="CellCorrectionForm.Remove"/>). The file
     /// stays as uploaded; Check and the next approval read the corrected value.
     /// </summary>

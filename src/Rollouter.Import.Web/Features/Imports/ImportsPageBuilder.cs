@@ -293,6 +293,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Runs = await ImportRunHistory.ReadAsync(db, import, cancellationToken),
             RevertConflicts = revertConflicts ?? [],
             RevertRestoredCount = restored,
+            // A failed rows report uploaded as this import: what it is of, before anything else (decision 0120).
+            ReportOrigin = await imports.DescribeReportOriginAsync(import, cancellationToken),
         };
     }
 

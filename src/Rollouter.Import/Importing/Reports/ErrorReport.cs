@@ -74,8 +74,11 @@ public static class ErrorReport
     /// is shown with them applied, as the run checked it, every corrected cell marked as such (light blue; light red when
     /// it still fails) and named with the file's value at the end of its row's "Import errors" cell, so that whoever fixes
     /// the file itself can carry them over (decision 0076). Null: the rows as the file holds them.</param>
+    /// <param name="mark">The import and rollout the report is of, written into the workbook's properties so that the
+    /// report, fixed and uploaded again, is known for what it is (<see cref="ErrorReportMark"/>, decision 0120).</param>
     public static async Task<int> WriteAsync(SpreadsheetFile file, IAsyncEnumerable<ImportRowError> errors, Stream output,
-        CancellationToken cancellationToken = default, string? note = null, CellCorrections? corrections = null)
+        CancellationToken cancellationToken = default, string? note = null, CellCorrections? corrections = null,
+        ErrorReportMark? mark = null)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(errors);
@@ -90,7 +93,8 @@ public static class ErrorReport
         var widths = new double?[columns.Count + 2];
         widths[0] = 8;
         widths[errorColumn] = 80;
-        await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", cancellationToken, widths);
+        await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", cancellationToken, widths,
+            mark?.ToProperties());
 
         var header = new string[columns.Count + 2];
         header[0] = RowHeader;

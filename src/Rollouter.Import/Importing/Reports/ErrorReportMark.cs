@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Xml;
+
+namespace Rollouter.Import.Importing.Reports;
+
+/// <summary>
+/// What an error report says of itself: the import whose failed rows it holds, and that import's rollout. Written by
+/// <see cref="ErrorReport.WriteAsync"/> as two custom document properties of the workbook (docProps/custom.xml: Excel
+/// shows them under File, Info, Properties and keeps them when the file is saved again; LibreOffice too), read back when
+/// a file is uploaded (decision 0120). It only says what the file is: whether the uploader may change that import is
+/// decided by the import itself (same rollout and inventory as the upload, a status that allows corrections), never by
+/// the file.
+/// </summary>
+public sealed record ErrorReportMark(int ImportId, int RolloutId)
+{
+    /// <summary>The custom property holding the import's id.</summary>
+    public const string ImportProperty = "Rollouter failed rows report of import";
+
+    /// <summary>The custom property holding the import's rollout's id.</summary>
+    public const string RolloutProperty = "Rollouter rollout";
+
+    /// <summary>The custom properties part is read only up to this size: it holds two short values.</summary>
+    private const int MaxPartLength = 64 * 1024;
+
+    /// <summary>The properties <see cref="ErrorReport.WriteAsync"/> writes into the workbook.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ToProperties() =>
+    [
+        new(ImportProperty, ImportId.ToString(CultureInfo.InvariantCulture)),
+        new(RolloutProperty, RolloutId.ToString(CultureInfo.InvariantCulture)),
+    ];
+
+    /// <summary>
+    /// The mark of the workbook at <paramref name="path"/>; null when it is no workbook (a CSV, a file that is no zip), has
+    /// no custom properties, or not both of this app's (a report written before 2026-12-06, or another workbook).
+    /// </summary>
+    public static ErrorReportMark? Read(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            var part = zip.GetEntry("docProps/custom.xml");
+            if (part is null || part.Length > MaxPartLength)
+            {
+                return null;
+            }
+
+            using var stream = part.Open();
+            using var reader = XmlReader.Create(stream, new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+                MaxCharactersInDocument = MaxPartLength * 4,
+            });
+            int? importId = null;
+            int? rolloutId = null;
+            while (reader.Read())
+            {
+                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "property")
+                {
+                    continue;
+                }
+
+                var name = reader.GetAttribute("name");
+                if (name is not (ImportProperty or RolloutProperty))
+                {
+                    continue;
+                }
+
+                var text = new System.Text.StringBuilder();
+                using (var value = reader.ReadSubtree())
+                {
+                    while (value.Read() && text.Length < 32)
+                    {
+                        if (value.NodeType == XmlNodeType.Text)
+                        {
+                            text.Append(value.Value);
+                        }
+                    }
+                }
+
+                if (int.TryParse(text.ToString().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+                {
+                    if (name == ImportProperty)
+                    {
+                        importId = id;
+                    }
+                    else
+                    {
+                        rolloutId = id;
+                    }
+                }
+            }
+
+            return importId is { } import && rolloutId is { } rollout ? new ErrorReportMark(import, rollout) : null;
+        }
+        catch (Exception e) when (e is InvalidDataException or XmlException or IOException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether a file with these headers looks like an error report of this app: it has the report's own
+    /// <see cref="ErrorReport.RowHeader"/> and <see cref="ErrorReport.ErrorsHeader"/> columns (as the automatic mapping
+    /// recognises them). A report written before the mark, or one saved again as CSV, is known only this way.
+    /// </summary>
+    public static bool LooksLikeReport(IEnumerable<string?> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var list = headers.ToList();
+        return list.Contains(ErrorReport.ErrorsHeader) && list.Contains(ErrorReport.RowHeader);
+    }
+}

@@ -1,0 +1,215 @@
+using System.Net.Http.Json;
+using System.Net;
+using System.Text;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Importing.Reports;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using static Rollouter.Import.Tests.Reports.ReportTestData;
+
+namespace Rollouter.Import.Tests.Reports;
+
+/// <summary>
+/// QA finding 4 (decision 0120): the failed rows report, fixed and uploaded again, imported only its rows and said "all
+/// clients have been created", the other rows of the failed import never imported. The upload now says what the file
+/// is, and its values can be applied to the import it came from, which then imports every row.
+/// </summary>
+public sealed class ErrorReportUploadedAgainTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
+{
+    private const int Rows = 21;
+
+    /// <summary>21 rows, the 8th with a status the workflow does not have: the import fails on that row alone.</summary>
+    private async Task<(HttpClient Api, int RolloutId, int Laptops, int ImportId, string[] Names)> FailedImportAsync()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await api.RolloutIdAsync("W11");
+        var laptops = await api.InventoryIdAsync(rolloutId, "Laptops");
+        var names = Enumerable.Range(1, Rows).Select(i => Unique($"REP{i}")).ToArray();
+        var csv = new StringBuilder("Name,Status,Department\n");
+        for (var i = 0; i < Rows; i++)
+        {
+            csv.Append(names[i]).Append(i == 7 ? ",Shipped" : ",New").Append(",IT\n");
+        }
+
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "one-bad-row.csv", csv.ToString()));
+        Assert.Equal("WaitingForApproval", import.Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var failed = await api.WaitForResultAsync(import.Id());
+        Assert.Equal("Failed", failed.Status());
+        Assert.Equal(1, failed["counts"]!["failedRows"]!.GetValue<int>());
+        return (api, rolloutId, laptops, import.Id(), names);
+    }
+
+    /// <summary>The import's report, its failed row's Status fixed (and, with <paramref name="addedRow"/>, a row added without a number).</summary>
+    private static async Task<byte[]> FixedReportAsync(HttpClient api, int importId, string? addedRow = null)
+    {
+        var response = await api.GetAsync($"/api/imports/{importId}/error-report");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var workbook = Open(await response.Content.ReadAsByteArrayAsync());
+        var sheet = workbook.Worksheets.First();
+        Assert.Equal(["Row", "Name", "Status", "Department", "Import errors"], Row(sheet, 1, 5));
+        Assert.Equal("9", sheet.Cell(2, 1).GetString());
+        Assert.Equal("Shipped", sheet.Cell(2, 3).GetString());
+        sheet.Cell(2, 3).SetValue("Scheduled");
+        if (addedRow is not null)
+        {
+            sheet.Cell(3, 2).SetValue(addedRow);
+            sheet.Cell(3, 3).SetValue("New");
+            sheet.Cell(3, 4).SetValue("IT");
+        }
+
+        return Save(workbook);
+    }
+
+    private async Task<int> CountAsync(string[] names)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.CountAsync(c => names.Contains(c.Name));
+    }
+
+    [Fact]
+    public async Task Api_FixedReportUploadedAgain_NamesItsImport_AndAppliedToIt_TheImportCompletesWithEveryRow()
+    {
+        var (api, rolloutId, laptops, importId, names) = await FailedImportAsync();
+        var report = await FixedReportAsync(api, importId);
+
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "one-bad-row-import-errors.xlsx", report));
+
+        var reportOf = uploaded["reportOf"]!;
+        Assert.Equal((importId, 1, Rows, true), (reportOf["importId"]!.GetValue<int>(), reportOf["rows"]!.GetValue<int>(),
+            reportOf["rowsInImport"]!.GetValue<int>(), reportOf["canApply"]!.GetValue<bool>()));
+        Assert.Equal($"This file is the failed rows report of import #{importId}: it holds 1 of its 21 rows. Importing it alone " +
+                     $"creates only those clients; import #{importId}'s other 20 rows stay unimported.",
+            reportOf["message"]!.GetValue<string>());
+
+        var applied = await api.PostAsync($"/api/imports/{uploaded.Id()}/apply-report", null);
+        Assert.True(applied.StatusCode == HttpStatusCode.OK, await applied.Content.ReadAsStringAsync());
+        var answer = await ApiTestClient.ReadAsync(applied);
+        Assert.Equal((importId, 1), (answer["importId"]!.GetValue<int>(), answer["applied"]!.GetValue<int>()));
+        Assert.Equal("1 value from the report applied as a correction: check or approve again.", answer["message"]!.GetValue<string>());
+        Assert.Equal(1, answer["import"]!["corrections"]!["cells"]!.GetValue<int>());
+        // The upload was the report's vehicle only: discarded.
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/imports/{uploaded.Id()}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var result = await api.WaitForResultAsync(importId);
+        Assert.True("Completed" == result.Status(), result.Json());
+        Assert.Equal(Rows, result["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal(Rows, await CountAsync(names));
+    }
+
+    [Fact]
+    public async Task Page_FixedReportUploadedAgain_SaysWhatItIsFirst_AndItsButtonAppliesItsValues_NotItsAddedRow()
+    {
+        var (api, rolloutId, laptops, importId, names) = await FailedImportAsync();
+        var added = Unique("ADDED");
+        var report = await FixedReportAsync(api, importId, addedRow: added);
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "one-bad-row-import-errors.xlsx", report));
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var path = $"/rollouts/W11/imports/{uploaded.Id()}";
+
+        var page = await browser.GetPageAsync(path);
+
+        Assert.Equal($"This file is the failed rows report of import #{importId}: it holds 2 of its 21 rows. Importing it alone " +
+                     $"creates only those clients; import #{importId}'s other 19 rows stay unimported.",
+            page.TestId("report-origin").QuerySelector("p")!.NormalizedText());
+        Assert.Equal($"Apply its values to import #{importId}", page.TestId("apply-report").NormalizedText());
+        // Before anything else on the page: right under the title, before the status is explained.
+        var text = page.Body!.TextContent;
+        Assert.True(text.IndexOf("This file is the failed rows report", StringComparison.Ordinal)
+                    < text.IndexOf(page.TestId("status-explanation").TextContent, StringComparison.Ordinal));
+
+        var landed = await RolloutWebFactory.PostFormAndFollowAsync(browser, path + "/apply-report", [], path);
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        Assert.EndsWith($"/imports/{importId}", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        var original = await landed.ReadPageAsync();
+        Assert.Equal("1 value from the report applied as a correction: check or approve again. 1 row without a row number was " +
+                     "not applied: add it to a new import.", original.TestId("page-message").NormalizedText());
+        Assert.False((await browser.GetAsync(path)).IsSuccessStatusCode);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var result = await api.WaitForResultAsync(importId);
+        Assert.True("Completed" == result.Status(), result.Json());
+        Assert.Equal(Rows, result["counts"]!["created"]!.GetValue<int>());
+        Assert.Equal(Rows, await CountAsync(names));
+        Assert.Equal(0, await CountAsync([added]));
+    }
+
+    [Fact]
+    public async Task ReportOfAnImportCompletedSince_IsOnlyWarnedAbout_AndCannotBeApplied()
+    {
+        var (api, rolloutId, laptops, importId, _) = await FailedImportAsync();
+        var report = await FixedReportAsync(api, importId);
+        var corrected = await api.PutAsJsonAsync($"/api/imports/{importId}/corrections",
+            new { cells = new[] { new { row = 9, column = "B", value = "Scheduled" } } });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await api.WaitForResultAsync(importId)).Status());
+
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "one-bad-row-import-errors.xlsx", report));
+
+        var reportOf = uploaded["reportOf"]!;
+        Assert.False(reportOf["canApply"]!.GetValue<bool>());
+        Assert.Equal($"This file is the failed rows report of import #{importId}, which has been approved again since and " +
+                     "Completed: importing it creates the clients of its 1 row as a new import.", reportOf["message"]!.GetValue<string>());
+        var page = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync($"/rollouts/W11/imports/{uploaded.Id()}");
+        Assert.Contains("which has been approved again since and Completed", page.TestId("report-origin").NormalizedText());
+        Assert.False(page.HasTestId("apply-report"));
+        var refused = await api.PostAsync($"/api/imports/{uploaded.Id()}/apply-report", null);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Nothing was applied.", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("WaitingForApproval", (await api.GetJsonAsync($"/api/imports/{uploaded.Id()}")).Status());
+    }
+
+    [Fact]
+    public async Task ReportWrittenBeforeTheMark_IsRecognisedByItsColumns_AndOnlyWarnedAbout()
+    {
+        var (api, rolloutId, laptops, importId, _) = await FailedImportAsync();
+        var fixedReport = await FixedReportAsync(api, importId);
+        Assert.Contains(ErrorReportMark.ImportProperty, Part(fixedReport, "docProps/custom.xml"));
+        byte[] old;
+        using (var workbook = Open(fixedReport))
+        {
+            workbook.CustomProperties.Delete(ErrorReportMark.ImportProperty);
+            workbook.CustomProperties.Delete(ErrorReportMark.RolloutProperty);
+            old = Save(workbook);
+        }
+
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, "old-report.xlsx", old));
+
+        var reportOf = uploaded["reportOf"]!;
+        Assert.Null(reportOf["importId"]);
+        Assert.False(reportOf["canApply"]!.GetValue<bool>());
+        Assert.StartsWith("This file looks like a failed rows report", reportOf["message"]!.GetValue<string>());
+        var refused = await api.PostAsync($"/api/imports/{uploaded.Id()}/apply-report", null);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("does not say which import it is the failed rows report of", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Failed", (await api.GetJsonAsync($"/api/imports/{importId}")).Status());
+    }
+
+    [Fact]
+    public async Task ReportOfAnotherRolloutsImport_IsNotNamed_AndItsValuesAreRefused()
+    {
+        var (api, _, _, importId, _) = await FailedImportAsync();
+        var report = await FixedReportAsync(api, importId);
+        var (other, desks) = await OwnRollouts.AddAsync(factory, clientLimit: null);
+        var otherId = await api.RolloutIdAsync(other);
+
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(otherId, desks, "one-bad-row-import-errors.xlsx", report));
+
+        var reportOf = uploaded["reportOf"]!;
+        Assert.Null(reportOf["importId"]);
+        Assert.Null(reportOf["rowsInImport"]);
+        Assert.False(reportOf["canApply"]!.GetValue<bool>());
+        Assert.DoesNotContain(importId.ToString(System.Globalization.CultureInfo.InvariantCulture), reportOf["message"]!.GetValue<string>());
+        var refused = await api.PostAsync($"/api/imports/{uploaded.Id()}/apply-report", null);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("another inventory or rollout", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("Failed", (await api.GetJsonAsync($"/api/imports/{importId}")).Status());
+        Assert.Equal(0, (await api.GetJsonAsync($"/api/imports/{importId}"))["corrections"]!["cells"]!.GetValue<int>());
+    }
+}
