@@ -123,7 +123,14 @@ public sealed class ErrorReportUploadedAgainTests(RolloutWebFactory factory) : I
         Assert.True(text.IndexOf("This file is the failed rows report", StringComparison.Ordinal)
                     < text.IndexOf(page.TestId("status-explanation").TextContent, StringComparison.Ordinal));
 
-        var landed = await RolloutWebFactory.PostFormAndFollowAsync(browser, path + "/apply-report", [], path);
+        // The form posts its own antiforgery token, as a browser sends it.
+        var form = page.TestId("report-origin").QuerySelector("form")!;
+        Assert.Equal(path + "/apply-report", form.GetAttribute("action"));
+        var token = form.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        var posted = await browser.PostAsync(path + "/apply-report",
+            new FormUrlEncodedContent([new("__RequestVerificationToken", token)]));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var landed = await browser.GetAsync(posted.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
         Assert.EndsWith($"/imports/{importId}", landed.RequestMessage!.RequestUri!.AbsolutePath);
         var original = await landed.ReadPageAsync();

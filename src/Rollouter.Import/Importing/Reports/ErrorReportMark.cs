@@ -39,6 +39,17 @@ public sealed record ErrorReportMark(int ImportId, int RolloutId)
         ArgumentNullException.ThrowIfNull(path);
         try
         {
+            // Only a zip (an .xlsx) can hold the mark: a CSV is not opened as an archive.
+            Span<byte> signature = stackalloc byte[4];
+            using (var file = File.OpenRead(path))
+            {
+                if (file.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4
+                    || signature[0] != (byte)'P' || signature[1] != (byte)'K' || signature[2] != 3 || signature[3] != 4)
+                {
+                    return null;
+                }
+            }
+
             using var zip = ZipFile.OpenRead(path);
             var part = zip.GetEntry("docProps/custom.xml");
             if (part is null || part.Length > MaxPartLength)
@@ -95,7 +106,8 @@ public sealed record ErrorReportMark(int ImportId, int RolloutId)
 
             return importId is { } import && rolloutId is { } rollout ? new ErrorReportMark(import, rollout) : null;
         }
-        catch (Exception e) when (e is InvalidDataException or XmlException or IOException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or XmlException or IOException or NotSupportedException
+                                      or UnauthorizedAccessException)
         {
             return null;
         }
