@@ -346,6 +346,40 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Equal(Names(first), Names(await page.Content.ReadAsStringAsync()));
     }
 
+    /// <summary>
+    /// Hand-edited cursors whose key no stored text can hold: an escaped lone surrogate (the JSON reader threw) or a NUL
+    /// (PostgreSQL refused it, 22021): both were a 500; the API names after=, the page (after= or before=) shows the list's start.
+    /// </summary>
+    [Theory]
+    [InlineData("name", "\\ud800", "after")]
+    [InlineData("name", "a\\udfffb", "before")]
+    [InlineData("name", "a\\u0000b", "after")]
+    [InlineData("name", "a\\u0000b", "before")]
+    [InlineData("description", "\\ud800x", "after")]
+    [InlineData("description", "a\\u0000", "after")]
+    [InlineData("f", "\\ud800", "before")]
+    [InlineData("f", "x\\u0000", "after")]
+    public async Task ACursorWithAKeyNoClientCanHold_IsRefusedByTheApi_AndThePageShowsTheListsStart(string sort, string escapedKey,
+        string field)
+    {
+        var (inventory, location) = await PagingAsync();
+        sort = sort == "f" ? $"f{location}" : sort;
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var browser = await factory.SignInAsync("technician@demo.test");
+        var cursor = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes($"[\"{sort}\",\"{escapedKey}\",2]"));
+
+        // The API pages forward only (after=); the page takes both.
+        var answer = await api.GetAsync($"/api/inventories/{inventory}/clients?sort={sort}&after={cursor}");
+        var page = await browser.GetAsync($"/rollouts/W11/inventories/{inventory}?sort={sort}&{field}={cursor}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains($"after is not a position in this list sorted by {sort}", await answer.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var first = await browser.GetStringAsync($"/rollouts/W11/inventories/{inventory}?sort={sort}");
+        Assert.Equal(Names(first), Names(await page.Content.ReadAsStringAsync()));
+    }
+
     [Theory]
     [InlineData("status")]
     [InlineData("assignee")]

@@ -21,7 +21,9 @@ public sealed record ClientCursor(string? Key, int Id)
     /// <summary>
     /// The cursor, or null when <paramref name="text"/> is not one of <paramref name="sort"/>'s: not this encoding, of
     /// another sort, or with a key no client of this sort has (<see cref="Fits"/>), e.g. a made-up
-    /// <c>["status","x",2]</c>, which the status walk would otherwise take for "from the start".
+    /// <c>["status","x",2]</c>, which the status walk would otherwise take for "from the start"; or a key no stored text
+    /// can hold (a hand-made <c>"\ud800"</c> or <c>"\u0000"</c>: decisions 0040 and 0044 keep both out of every client's
+    /// values), which the JSON reader or PostgreSQL would otherwise refuse with an exception.
     /// </summary>
     public static ClientCursor? Decode(string? text, ClientSort sort)
     {
@@ -42,7 +44,7 @@ public sealed record ClientCursor(string? Key, int Id)
                 ? cursor
                 : null;
         }
-        catch (Exception e) when (e is FormatException or JsonException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
             return null;
         }
@@ -53,13 +55,38 @@ public sealed record ClientCursor(string? Key, int Id)
     /// a status id (every client has a status), a user id or null (a client without one), a name's key (every client
     /// has a name); any text or null for the description and custom fields.
     /// </summary>
-    private static bool Fits(string? key, ClientSort sort) => sort.Column switch
+    private static bool Fits(string? key, ClientSort sort) => (key is null || IsStorable(key)) && sort.Column switch
     {
         ClientSortColumn.Status => IsId(key),
         ClientSortColumn.Assignee or ClientSortColumn.ClientUser => key is null || IsId(key),
         ClientSortColumn.Name => key is not null,
         _ => true,
     };
+
+    /// <summary>Whether <paramref name="key"/> is well-formed UTF-16 without U+0000: a text a database column can hold.</summary>
+    private static bool IsStorable(string key)
+    {
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            if (c == '\0' || char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 >= key.Length || !char.IsLowSurrogate(key[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>An id as the pages write it (<c>ClientListSql.Number</c>): digits, without sign, spaces or leading zeros.</summary>
     private static bool IsId(string? key) =>
