@@ -177,4 +177,35 @@ public sealed class FailedRowsListTests(RolloutWebFactory factory) : IClassFixtu
         Assert.Equal(100_000, dryRun["rowCount"]!.GetValue<int>());
         Assert.Equal(100_000, dryRun["failedRows"]!.GetValue<int>());
     }
+
+    /// <summary>
+    /// Failed rows paged while the import is approved again: the new run deletes the last run's errors and writes its
+    /// own with new ids, and the walk went on from the old cursor's id, listing its row again. The API refuses the old
+    /// cursor (400, after) and the page says so with a link to the first page (decision 0141).
+    /// </summary>
+    [Fact]
+    public async Task FailedRowsPagedWhileTheImportRunsAgain_SayToStartAgain_InsteadOfListingARowTwice()
+    {
+        var (api, browser, importId, path) = await FailedImportAsync(600);
+        var first = await ErrorsAsync(api, importId, "pageSize=50");
+        var second = await ErrorsAsync(api, importId, "pageSize=50&after=" + Uri.EscapeDataString(first["next"]!.GetValue<string>()));
+        var next = second["next"]!.GetValue<string>();
+        var finished = (await api.GetJsonAsync($"/api/imports/{importId}"))["finishedAt"]?.ToJsonString();
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        await api.WaitForImportAsync(importId, i => i.Status() == "Failed" && i["finishedAt"]?.ToJsonString() != finished,
+            TimeSpan.FromMinutes(2));
+        var third = await api.GetAsync($"/api/imports/{importId}/errors?pageSize=50&after={Uri.EscapeDataString(next)}");
+        var page = await browser.GetPageAsync($"{path}?after={Uri.EscapeDataString(next)}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, third.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(third);
+        Assert.Equal("after", problem["field"]?.GetValue<string>());
+        Assert.Equal("The import ran again since this page was read: start again from the first page of its failed rows.",
+            problem["detail"]?.GetValue<string>());
+        var notice = page.TestId("failed-rows-restart");
+        Assert.StartsWith("The import ran again since this page was read: start again from the first page of its failed rows.",
+            notice.NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal($"{path}#failed-rows", notice.QuerySelector("a")?.GetAttribute("href"));
+    }
 }

@@ -313,6 +313,33 @@ public abstract class ClientListPagingTests(RolloutWebFactory factory)
         Assert.Null(from["next"]);
     }
 
+    /// <summary>
+    /// from= jumps to a name in the name sort, in the direction asked for (it answered ascending for dir=desc, and
+    /// following its next with dir=desc walked back over the clients shown); with another sort it is refused, naming from.
+    /// </summary>
+    [Fact]
+    public async Task Api_FromHonoursDescending_AndIsRefusedWithAnotherSort()
+    {
+        var (inventory, _) = await PagingAsync();
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var path = $"/api/inventories/{inventory}/clients";
+
+        var descending = await api.GetJsonAsync($"{path}?sort=name&dir=desc&from=PC-0005&pageSize=3");
+        var next = await api.GetJsonAsync($"{path}?sort=name&dir=desc&pageSize=3&after="
+            + Uri.EscapeDataString(descending["next"]!.GetValue<string>()));
+        var status = await api.GetAsync($"{path}?sort=status&from=PC-0005");
+        var name = await api.GetJsonAsync($"{path}?sort=name&from=PC-0005&pageSize=2");
+
+        Assert.Equal(["PC-0005", "PC-0004", "PC-0003"], descending["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Equal(["PC-0002", "PC-0001"], next["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+        Assert.Null(next["next"]);
+        Assert.Equal(HttpStatusCode.BadRequest, status.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(status);
+        Assert.Equal("from", problem["field"]?.GetValue<string>());
+        Assert.Equal("from= jumps to a name: it works with the name sort only.", problem["detail"]?.GetValue<string>());
+        Assert.Equal(["PC-0005", "PC-0006"], name["items"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
+    }
+
     /// <summary>A cursor as the list writes them: base64url of <c>[sort, key, id]</c>.</summary>
     private static string Cursor(string sort, string? key, int id) =>
         System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new object?[] { sort, key, id }));

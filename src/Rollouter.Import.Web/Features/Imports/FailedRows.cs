@@ -43,6 +43,24 @@ public static class FailedRows
         return string.Create(CultureInfo.InvariantCulture, $"{error.Row}.{error.Id}");
     }
 
+    /// <summary>Why a cursor of the failed rows of a run the import replaced since is refused (decision 0141).</summary>
+    public const string RanAgain = "The import ran again since this page was read: start again from the first page of its failed rows.";
+
+    /// <summary>
+    /// Whether the after= or before= of <paramref name="position"/> names a failed row of a run that is no longer the
+    /// import's last (decision 0141): each run deletes the errors of the one before and writes its own with new ids, so
+    /// the walk would go on among the new run's rows from an id none of them has, listing the boundary row again. One
+    /// lookup by key; a <see cref="From"/> position (id 0) and a cursor that is not one are never stale.
+    /// </summary>
+    public static async Task<bool> RanAgainAsync(RolloutDbContext db, int importId, ListPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(position);
+        var cursor = !string.IsNullOrEmpty(position.After) ? position.After : position.Before;
+        return !string.IsNullOrEmpty(cursor) && Parse(cursor) is (_, > 0 and var id)
+            && !await db.ImportRowErrors.AnyAsync(e => e.Id == id && e.ImportId == importId, cancellationToken);
+    }
+
     /// <summary>The after= that lists the failed rows from <paramref name="row"/> on (its errors first).</summary>
     public static string From(int row) => string.Create(CultureInfo.InvariantCulture, $"{row}.0");
 

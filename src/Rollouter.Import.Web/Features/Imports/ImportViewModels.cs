@@ -324,6 +324,9 @@ public sealed class ImportPage
     /// <summary>The cursor of the Next link of the failed rows (after=), null on the last page.</summary>
     public string? ErrorsAfter { get; init; }
 
+    /// <summary>Why the failed rows start at the first page although Next or Previous was followed: the import ran again since.</summary>
+    public string? ErrorsRestart { get; init; }
+
     /// <summary>
     /// The row the failed rows were asked to start at (a correction's redirect, <c>after=12.0</c>), or null. When every
     /// failed row fits on one page they are all listed from the first, and the card's message is shown above that row.

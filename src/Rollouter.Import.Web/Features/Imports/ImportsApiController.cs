@@ -445,6 +445,11 @@ public sealed class ImportsApiController(
         }
         else
         {
+            if (after is not null && await FailedRows.RanAgainAsync(Db, id, new ListPosition(After: after), cancellationToken))
+            {
+                return Refuse(Import.Problem.Invalid(FailedRows.RanAgain, "after"));
+            }
+
             var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, cancellationToken);
             if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
             {

@@ -158,6 +158,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
         var total = 0;
         var listed = new FailedRowsListed(0, 0);
         int? fromRow = null;
+        string? errorsRestart = null;
         var earlier = 0;
         column = FailedRows.Column(column);
         if (import.Status == ImportStatus.Failed)
@@ -187,6 +188,12 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             if (fromRow is not null && total <= ImportPage.ErrorPageSize)
             {
                 rows = ListPosition.First;
+            }
+
+            // A Next or Previous of a run replaced since: the first page, saying so (decision 0141).
+            if (rows is not null && await FailedRows.RanAgainAsync(db, import.Id, rows, cancellationToken))
+            {
+                (rows, errorsRestart) = (ListPosition.First, FailedRows.RanAgain);
             }
 
             errors = await FailedRows.PageAsync(db, import.Id, column, rows ?? ListPosition.First, ImportPage.ErrorPageSize,
@@ -273,6 +280,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Listed = listed,
             ErrorsBefore = errors.Previous,
             ErrorsAfter = errors.Next,
+            ErrorsRestart = errorsRestart,
             ErrorsFromRow = fromRow,
             EarlierFailedRows = earlier,
             ErrorColumn = column,

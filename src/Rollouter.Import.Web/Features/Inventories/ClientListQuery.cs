@@ -24,8 +24,12 @@ public sealed record ClientListArguments(
 /// parameter (<see cref="ErrorField"/>: sort, dir, after, before, page, …).
 /// </summary>
 /// <see cref="ImportId"/>: only the clients that import created or changed (an import into this inventory).
+/// <param name="Restart">
+/// The error is that the cursor's order changed since its page (a status moved: decision 0140): the page says so, with a
+/// link to the first page, rather than showing the list's start silently.
+/// </param>
 public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error,
-    string? ErrorField = null, int? ImportId = null);
+    string? ErrorField = null, int? ImportId = null, bool Restart = false);
 
 /// <summary>
 /// An inventory's client list for the page and the API alike: reads the arguments, loads the page by keyset
@@ -35,7 +39,8 @@ public static class ClientListQuery
 {
     /// <summary>
     /// The arguments as a sort and a position, for <paramref name="inventory"/> with its statuses and custom fields
-    /// loaded (<see cref="CompleteAsync"/>). A jump to a name (<c>from</c>) sorts by name. A cursor must name a position
+    /// loaded (<see cref="CompleteAsync"/>). A jump to a name (<c>from</c>) works in the name sort only, either direction
+    /// (with another <c>sort</c> it is refused: before, the sort and <c>dir=desc</c> were dropped). A cursor must name a position
     /// a client of this list can have: a status of the inventory's workflow, a user who exists (one lookup by key).
     /// </summary>
     public static async Task<ClientListChoice> ReadAsync(RolloutDbContext db, ClientListArguments arguments, Inventory inventory,
@@ -47,10 +52,11 @@ public static class ClientListQuery
         var fieldIds = inventory.CustomFields.Select(f => f.CustomFieldId).ToList();
         var search = NameSearch.Clean(arguments.Search);
         var from = NameSearch.Clean(arguments.From);
-        var sort = ClientSort.Parse(from is null ? arguments.Sort : null, fieldIds);
+        var sort = ClientSort.Parse(arguments.Sort, fieldIds);
         var descending = string.Equals(arguments.Dir, "desc", StringComparison.OrdinalIgnoreCase);
         string? error = null;
         string? field = null;
+        var restart = false;
         if (sort is null)
         {
             (error, field) = ($"There is no sort \"{arguments.Sort}\": name, status, assignee, clientuser, description, or f<id> of one of " +
@@ -60,6 +66,10 @@ public static class ClientListQuery
         else if (!string.IsNullOrEmpty(arguments.Dir) && !descending && !string.Equals(arguments.Dir, "asc", StringComparison.OrdinalIgnoreCase))
         {
             (error, field) = ($"dir is asc or desc, not \"{arguments.Dir}\".", "dir");
+        }
+        else if (from is not null && sort.Column != ClientSortColumn.Name)
+        {
+            (error, field) = (FromNeedsTheNameSort, "from");
         }
 
         var position = ClientPosition.First;
@@ -80,7 +90,6 @@ public static class ClientListQuery
         else if (from is not null)
         {
             position = ClientPosition.FromName(from);
-            descending = false;
         }
         else if (!string.IsNullOrEmpty(arguments.After) || !string.IsNullOrEmpty(arguments.Before))
         {
@@ -91,6 +100,18 @@ public static class ClientListQuery
                 {
                     field = arguments.After is not null ? "after" : "before";
                     error = $"{field} is not a position in this list sorted by {sort.Key}: take next from an answer of the same sort.";
+                }
+            }
+            else if (sort.Column == ClientSortColumn.Status && cursor.Place is { } order
+                     && order != ClientCursor.StatusOrderPlace(StatusOrder(inventory)))
+            {
+                // The walk goes on from the cursor's status in the workflow's order: moved, it would skip or repeat the
+                // clients of the statuses that changed sides (decision 0140).
+                if (error is null)
+                {
+                    field = arguments.After is not null ? "after" : "before";
+                    error = Reordered;
+                    restart = true;
                 }
             }
             else
@@ -135,7 +156,20 @@ public static class ClientListQuery
             }
         }
 
-        return new ClientListChoice(sort, descending, search, position, error, field, importId);
+        return new ClientListChoice(sort, descending, search, position, error, field, importId, restart);
+    }
+
+    /// <summary>Why <c>from</c> with another sort than the name is refused.</summary>
+    public const string FromNeedsTheNameSort = "from= jumps to a name: it works with the name sort only.";
+
+    /// <summary>Why a status sort's cursor is refused after its workflow's statuses were reordered (decision 0140).</summary>
+    public const string Reordered = "The workflow's statuses were reordered since this page was read: start again from the first page.";
+
+    /// <summary>The inventory's workflow's status ids in the workflow's order, as the status sort walks them.</summary>
+    public static List<int> StatusOrder(Inventory inventory)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        return [.. inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id)];
     }
 
     /// <summary>Why a filter by an import was refused: no such import into this inventory.</summary>
@@ -225,7 +259,7 @@ public static class ClientListQuery
     {
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(choice);
-        var statuses = inventory.Workflow.Statuses.OrderBy(s => s.Position).ThenBy(s => s.Id).Select(s => s.Id).ToList();
+        var statuses = StatusOrder(inventory);
         return new ClientPages(db).LoadAsync(new ClientListRequest(inventory.RolloutId, inventory.Id, inventory.ClientCount, statuses, choice.Sort,
             choice.Descending, choice.Search, choice.Position, size, choice.ImportId), cancellationToken);
     }

@@ -82,6 +82,9 @@ public sealed record ClientList(
 {
     public const string DefaultSort = "name";
 
+    /// <summary>Why the Next or Previous followed was refused (the order it walked changed): shown with a link to the first page.</summary>
+    public string? Restart { get; init; }
+
     /// <summary>The default columns the list sorts by, with their headers; each custom field sorts too (f&lt;id&gt;).</summary>
     public static readonly IReadOnlyList<(string Sort, string Label)> Columns =
         [("name", "Name"), ("status", "Status"), ("assignee", "Assignee"), ("clientuser", "Client User"), ("description", "Description")];

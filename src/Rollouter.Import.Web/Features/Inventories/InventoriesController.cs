@@ -45,9 +45,12 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
                 PageSize), inventory, cancellationToken);
         }
 
+        string? restart = null;
         if (choice.Error is not null)
         {
-            // A link from another sort or an edited address: the list's start, as a person following it would expect.
+            // A link from another sort or an edited address: the list's start, as a person following it would expect; a
+            // Next or Previous of an order changed since (a status moved) says so (decision 0140).
+            restart = choice.Restart ? choice.Error : null;
             choice = choice with { Position = ClientPosition.First, Error = null };
         }
 
@@ -55,7 +58,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         var clients = await ClientListQuery.RowsAsync(db, inventory, page, byEmail: false, cancellationToken);
         var total = page.Found ?? inventory.ClientCount;
         return View(new ClientList(rollout, inventory, fields, clients, choice.Search, choice.Sort, choice.Descending, total,
-            page.FoundMore, page, choice.ImportId, notice));
+            page.FoundMore, page, choice.ImportId, notice) { Restart = restart });
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace Rollouter.Import.Data.ClientLists;
@@ -8,14 +10,29 @@ namespace Rollouter.Import.Data.ClientLists;
 /// A position in a sorted client list: the sort key of a client (the name key, the status or user id, the description's
 /// or a custom field's sort text; null where the client has none) and its id. Written into URLs as an opaque text
 /// (<see cref="Encode"/>) that also names its sort, so that a cursor of one sort is never read as another's.
+/// <see cref="Place"/> is where the key stood when the page was read, for the sorts whose order is not the key's own
+/// (decision 0140): the user's display name for the user sorts (the walk goes on after that name, not the user's
+/// current one), the fingerprint of the workflow's status order for the status sort (<see cref="StatusOrderPlace"/>: a
+/// reordered workflow refuses the cursor). Cursors written before it have none and walk as they did.
 /// </summary>
-public sealed record ClientCursor(string? Key, int Id)
+public sealed record ClientCursor(string? Key, int Id, string? Place = null)
 {
     public string Encode(ClientSort sort)
     {
         ArgumentNullException.ThrowIfNull(sort);
-        var json = JsonSerializer.SerializeToUtf8Bytes(new object?[] { sort.Key, Key, Id });
+        var json = JsonSerializer.SerializeToUtf8Bytes(Place is null ? new object?[] { sort.Key, Key, Id } : new object?[] { sort.Key, Key, Id, Place });
         return Base64Url.EncodeToString(json);
+    }
+
+    /// <summary>
+    /// The status sort's <see cref="Place"/>: a fingerprint of the workflow's status ids in order (the first 12
+    /// characters of their SHA-256 in base64url), which changes when a status is moved, added or removed.
+    /// </summary>
+    public static string StatusOrderPlace(IEnumerable<int> statusOrder)
+    {
+        ArgumentNullException.ThrowIfNull(statusOrder);
+        var text = string.Join(",", statusOrder.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
     }
 
     /// <summary>
@@ -36,13 +53,17 @@ public sealed record ClientCursor(string? Key, int Id)
         try
         {
             var parts = JsonSerializer.Deserialize<JsonElement[]>(Base64Url.DecodeFromChars(text));
-            return parts is [{ ValueKind: JsonValueKind.String } name, { ValueKind: JsonValueKind.String or JsonValueKind.Null } key,
-                             { ValueKind: JsonValueKind.Number } id]
-                   && name.GetString() == sort.Key && id.TryGetInt32(out var value)
-                   && new ClientCursor(key.ValueKind == JsonValueKind.Null ? null : key.GetString(), value) is var cursor
-                   && Fits(cursor.Key, sort)
-                ? cursor
-                : null;
+            if (parts is not [{ ValueKind: JsonValueKind.String } name, { ValueKind: JsonValueKind.String or JsonValueKind.Null } key,
+                    { ValueKind: JsonValueKind.Number } id, .. var rest]
+                || rest is not ([] or [{ ValueKind: JsonValueKind.String }])
+                || name.GetString() != sort.Key || !id.TryGetInt32(out var value))
+            {
+                return null;
+            }
+
+            var cursor = new ClientCursor(key.ValueKind == JsonValueKind.Null ? null : key.GetString(), value,
+                rest is [var place] ? place.GetString() : null);
+            return Fits(cursor.Key, sort) && FitsPlace(cursor, sort) ? cursor : null;
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {
@@ -61,6 +82,17 @@ public sealed record ClientCursor(string? Key, int Id)
         ClientSortColumn.Assignee or ClientSortColumn.ClientUser => key is null || IsId(key),
         ClientSortColumn.Name => key is not null,
         _ => true,
+    };
+
+    /// <summary>
+    /// Whether the cursor's <see cref="Place"/> is one its sort writes: a status order's fingerprint, a user's name (a
+    /// text a column can hold, for a cursor that names a user), none for the other sorts (and the clients without a user).
+    /// </summary>
+    private static bool FitsPlace(ClientCursor cursor, ClientSort sort) => cursor.Place is not { } place || sort.Column switch
+    {
+        ClientSortColumn.Status => place.Length == 12 && place.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'),
+        ClientSortColumn.Assignee or ClientSortColumn.ClientUser => cursor.Key is not null && IsStorable(place),
+        _ => false,
     };
 
     /// <summary>Whether <paramref name="key"/> is well-formed UTF-16 without U+0000: a text a database column can hold.</summary>

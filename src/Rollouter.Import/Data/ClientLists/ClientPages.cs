@@ -66,9 +66,15 @@ public sealed record ClientListRow(int Id, string? Key);
 public sealed record ClientListPage(ClientSort Sort, bool Descending, IReadOnlyList<ClientListRow> Rows, bool HasPrevious, bool HasNext,
     int? Found, bool FoundMore, ClientSort? SortRefused = null)
 {
-    public ClientCursor? FirstCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[0].Key, Rows[0].Id);
+    /// <summary>Where the first row's key stood when the page was read (<see cref="ClientCursor.Place"/>).</summary>
+    public string? FirstPlace { get; init; }
 
-    public ClientCursor? LastCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[^1].Key, Rows[^1].Id);
+    /// <summary>Where the last row's key stood when the page was read (<see cref="ClientCursor.Place"/>).</summary>
+    public string? LastPlace { get; init; }
+
+    public ClientCursor? FirstCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[0].Key, Rows[0].Id, FirstPlace);
+
+    public ClientCursor? LastCursor => Rows.Count == 0 ? null : new ClientCursor(Rows[^1].Key, Rows[^1].Id, LastPlace);
 }
 
 /// <summary>
@@ -138,7 +144,8 @@ public sealed class ClientPages(RolloutDbContext db)
     /// Searches that found more than <see cref="Bound"/> clients, remembered for <see cref="BroadSearchMemory"/>: the
     /// next pages of such a search (or the same search again) walk the sort at once instead of collecting 5,001
     /// matches again only to show "1,000+" (44 ms of PostgreSQL's CPU for "floor 3" among a million clients). Keyed by
-    /// the database, the inventory, its client count (so an import, a delete or a revert forgets them) and the text.
+    /// the database, the inventory, its client count, the database's newest client id (so an import, a delete or a
+    /// revert forgets them, also a revert and an import of as many clients: decision 0142) and the text.
     /// The pages themselves are always read afresh: what an edit within the minute can leave behind is "1,000+" where
     /// the search now finds 1,000 or fewer.
     /// </summary>
@@ -192,7 +199,11 @@ public sealed class ClientPages(RolloutDbContext db)
             else if (search is not null)
             {
                 var shown = Math.Min(Bound, SearchBound);
-                var broad = new BroadSearch(db.Database.GetConnectionString() ?? "", request.InventoryId, request.Clients, Bound,
+                // The newest client's id of the database: ids are never given twice (identity, AUTOINCREMENT), so any
+                // client added anywhere raises it, and with the count unchanged nothing was removed either (decision 0142).
+                // One read of the primary key's last entry.
+                var newest = await db.Clients.MaxAsync(c => (int?)c.Id, cancellationToken) ?? 0;
+                var broad = new BroadSearch(db.Database.GetConnectionString() ?? "", request.InventoryId, request.Clients, newest, Bound,
                     search.ToLowerInvariant());
                 if (BroadSearches.Remember(broad))
                 {
@@ -226,11 +237,13 @@ public sealed class ClientPages(RolloutDbContext db)
                 ? await SearchAnchor.ChooseAsync(db.Database.GetDbConnection(), search, cancellationToken)
                 : null;
             IRows rows = counted is not null && imported is not null
-                ? new Found(counted, (_, _) => Task.FromResult<int?>(null))
+                ? new Found(counted, (_, _) => Task.FromResult<int?>(null), (_, _) => Task.FromResult(false))
                 : counted is not null && search is not null
-                ? new Found(counted, (cursor, token) => FoundBeforeAsync(request, search, foundAnchor, counted, cursor, token))
+                ? new Found(counted, (cursor, token) => FoundBeforeAsync(request, search, foundAnchor, counted, cursor, token),
+                    (cursor, token) => RenamedAsync(request, cursor, token))
                 : new Walk(this, request, search, anchor, request.ImportId is { } only ? ImportCondition(only) : null);
-            var page = await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused };
+            var page = await PlacedAsync(request, await PageAsync(request, rows, found, foundMore, cancellationToken) with { SortRefused = refused },
+                cancellationToken);
             if (plans is not null)
             {
                 await plans.CommitAsync(cancellationToken);
@@ -241,6 +254,52 @@ public sealed class ClientPages(RolloutDbContext db)
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// The page with the places of its first and last keys (decision 0140): the status order's fingerprint for the
+    /// status sort; for the user sorts the display names of the first and last rows' users as they are now, one lookup
+    /// by key (the walk ordered them by these names a moment ago), so that the next page goes on after the name the
+    /// reader saw even if the user is renamed in between.
+    /// </summary>
+    private async Task<ClientListPage> PlacedAsync(ClientListRequest request, ClientListPage page, CancellationToken cancellationToken)
+    {
+        if (page.Rows.Count == 0)
+        {
+            return page;
+        }
+
+        switch (request.Sort.Column)
+        {
+            case ClientSortColumn.Status:
+            {
+                var place = ClientCursor.StatusOrderPlace(request.StatusOrder);
+                return page with { FirstPlace = place, LastPlace = place };
+            }
+
+            case ClientSortColumn.Assignee or ClientSortColumn.ClientUser:
+            {
+                static int? User(ClientListRow row) =>
+                    int.TryParse(row.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+                var (first, last) = (User(page.Rows[0]), User(page.Rows[^1]));
+                int[] ids = [.. new[] { first, last }.OfType<int>().Distinct()];
+                if (ids.Length == 0)
+                {
+                    return page;
+                }
+
+                var names = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName })
+                    .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+                return page with
+                {
+                    FirstPlace = first is { } f ? names.GetValueOrDefault(f) : null,
+                    LastPlace = last is { } l ? names.GetValueOrDefault(l) : null,
+                };
+            }
+
+            default:
+                return page;
         }
     }
 
@@ -408,7 +467,9 @@ public sealed class ClientPages(RolloutDbContext db)
             case ClientSortColumn.Assignee or ClientSortColumn.ClientUser:
             {
                 var user = int.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : 0;
-                var name = await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                // The name the cursor's page showed (decision 0140); a cursor from before it: the user's name now.
+                var name = cursor.Place
+                    ?? await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
                 if (name is null)
                 {
                     return null;
@@ -433,6 +494,21 @@ public sealed class ClientPages(RolloutDbContext db)
         var counted = await ReadAsync(FoundBeforeSql(_sql, request.InventoryId, request.Sort, search, Bound + 1, anchor is not null, before),
             cancellationToken, [.. FoundParameters(search, anchor), .. parameters]);
         return counted[0].Id;
+    }
+
+    /// <summary>
+    /// Whether the user of a user sort's cursor has another name now than the one its page showed (one lookup by key).
+    /// </summary>
+    private async Task<bool> RenamedAsync(ClientListRequest request, ClientCursor cursor, CancellationToken cancellationToken)
+    {
+        if (request.Sort.Column is not (ClientSortColumn.Assignee or ClientSortColumn.ClientUser) || cursor.Place is not { } shown
+            || !int.TryParse(cursor.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var user))
+        {
+            return false;
+        }
+
+        var name = await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+        return !string.Equals(name, shown, StringComparison.Ordinal);
     }
 
     /// <summary>@nameAnchor and @descriptionAnchor of <see cref="ClientListSql.AnchoredSearch"/> (no values without anchors).</summary>
@@ -948,10 +1024,12 @@ public sealed class ClientPages(RolloutDbContext db)
 
             Task UserAsync(int user, int? afterId, bool seek = false) => OfAsync(_sql.OneValue($"c.\"{column}\"", user), afterId, seek);
 
-            // The users after this one in the walk's order.
-            async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user)
+            // The users after this one in the walk's order: after (its name, its id), the name as given (the cursor's page
+            // showed it: a user renamed since keeps the others in their place, decision 0140) or the user's name now.
+            async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user, string? shown = null)
             {
-                var name = await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                var name = shown
+                    ?? await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
                 return name is null
                     ? ("1 = 1", [])
                     : (_sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending), [("name", name), ("user", user)]);
@@ -1054,7 +1132,7 @@ public sealed class ClientPages(RolloutDbContext db)
             else
             {
                 await UserAsync(user.Value, after.Id);
-                var (bound, parameters) = await AfterAsync(user.Value);
+                var (bound, parameters) = await AfterAsync(user.Value, after.Place);
                 await InOrderAsync(bound, parameters);
                 if (!descending)
                 {
@@ -1074,14 +1152,17 @@ public sealed class ClientPages(RolloutDbContext db)
     /// For a cursor whose client is not among those found (an edit took it out of the search, or the position is a
     /// name): how many of them come before it (<see cref="FoundBeforeAsync"/>), null to start over.
     /// </param>
-    private sealed class Found(List<ClientListRow> ordered, Func<ClientCursor, CancellationToken, Task<int?>> before) : IRows
+    private sealed class Found(List<ClientListRow> ordered, Func<ClientCursor, CancellationToken, Task<int?>> before,
+        Func<ClientCursor, CancellationToken, Task<bool>> renamed) : IRows
     {
         public async Task<List<ClientListRow>> FetchAsync(ClientCursor? after, bool descending, int count, CancellationToken cancellationToken)
         {
             IEnumerable<ClientListRow> rows = descending ? Enumerable.Reverse(ordered) : ordered;
             if (after is not null)
             {
-                var index = ordered.FindIndex(r => r.Id == after.Id);
+                // A cursor whose user was renamed since its page: its client stands elsewhere now; the page goes on from
+                // the name the cursor's page showed (decision 0140).
+                var index = await renamed(after, cancellationToken) ? -1 : ordered.FindIndex(r => r.Id == after.Id);
                 if (index >= 0)
                 {
                     rows = descending ? ordered.Take(index).Reverse() : ordered.Skip(index + 1);
@@ -1098,7 +1179,9 @@ public sealed class ClientPages(RolloutDbContext db)
 }
 
 /// <summary>A search of an inventory (see <see cref="BroadSearchMemory"/>).</summary>
-internal sealed record BroadSearch(string Database, int InventoryId, int Clients, int Bound, string Text);
+/// <param name="Newest">The highest client id of the database when the search was made: a write that removes clients and
+/// adds as many leaves <paramref name="Clients"/> as it was, but not this (decision 0142).</param>
+internal sealed record BroadSearch(string Database, int InventoryId, int Clients, int Newest, int Bound, string Text);
 
 /// <summary>The searches that found many clients lately: each for a minute, at most 10,000 of them.</summary>
 internal sealed class BroadSearchMemory(TimeProvider? time = null) : Recollection<BroadSearch>(Duration, time)
