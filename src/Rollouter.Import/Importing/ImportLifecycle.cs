@@ -21,7 +21,7 @@ namespace Rollouter.Import.Importing;
 public sealed record ImportState(ClientImport Import, MappingValidation? Validation = null, int CorrectionsRemoved = 0);
 
 /// <summary>
-/// An uploaded file that is a failed rows report (decision 0120): the import it is of (null when it names none the
+/// An uploaded file that is a failed rows report (decision 0101): the import it is of (null when it names none the
 /// uploader's import can be matched to), the report's rows and that import's, that import's status, whether its values
 /// can be applied to it, and the sentence the pages and the API show.
 /// </summary>
@@ -927,7 +927,7 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// The approved import's mapping becomes its inventory's last mapping, offered to the next upload
-    /// (<see cref="ImportMapping.ToRemembered"/>: columns, lookups and separators, never the ticks; decisions 0026, 0120):
+    /// (<see cref="ImportMapping.ToRemembered"/>: columns, lookups and separators, never the ticks; decisions 0026, 0101):
     /// approved, the mapping has been used, whatever the run then finds, so a file fixed after a failed run and uploaded
     /// again is mapped as before. Called inside the approval's transaction.
     /// </summary>
@@ -1252,7 +1252,7 @@ public sealed class ImportLifecycle(
     }
 
     /// <summary>
-    /// What <paramref name="import"/>'s file is, when it is one of this app's failed rows reports (decision 0120): the
+    /// What <paramref name="import"/>'s file is, when it is one of this app's failed rows reports (decision 0101): the
     /// import it came from, if its mark names one of the same rollout and inventory, with how many of that import's rows
     /// it holds and whether its values can be applied to it (<see cref="ApplyReportAsync"/>); a report of no import the
     /// uploader can see, or one without the mark (written before it, or saved again as CSV), only warned about. Null
@@ -1296,7 +1296,7 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// Applies the report uploaded as <paramref name="reportImportId"/> to the import it is the failed rows report of
-    /// (decision 0120): each of its cells (a row with its number in the "Row" column, a column that import maps to a
+    /// (decision 0101): each of its cells (a row with its number in the "Row" column, a column that import maps to a
     /// field) that differs from that import's current value (the file's, or an earlier correction) becomes a correction
     /// of it, through <see cref="CorrectAsync(int, CorrectionChanges, int, ImportStamps?, CancellationToken)"/> and its
     /// bounds; then the uploaded report is discarded. Refused, nothing changed: an import approved already (404-like

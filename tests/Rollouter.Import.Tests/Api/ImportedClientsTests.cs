@@ -5,7 +5,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Api;
 
 /// <summary>
-/// "What did this import do?" (decision 0130): the client list filtered by an import (<c>?import=</c> on the page,
+/// "What did this import do?" (decision 0103): the client list filtered by an import (<c>?import=</c> on the page,
 /// <c>importId=</c> in the API), linked from a Completed or Reverted import's page and from its revert confirmation.
 /// </summary>
 public abstract class ImportedClientsTests(RolloutWebFactory factory)

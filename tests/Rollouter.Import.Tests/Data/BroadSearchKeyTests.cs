@@ -8,7 +8,7 @@ namespace Rollouter.Import.Tests.Data;
 
 /// <summary>
 /// A search that found many clients is remembered for a minute, keyed by what every client write changes (decision
-/// 0034, amended by 0142): a revert of the newest clients and an import of as many others leave the inventory's count
+/// 0034, amended by 0110): a revert of the newest clients and an import of as many others leave the inventory's count
 /// where it was, and the list said "1,000+" for a search that now finds one client.
 /// </summary>
 public abstract class BroadSearchKeyTests(DatabaseProvider provider)

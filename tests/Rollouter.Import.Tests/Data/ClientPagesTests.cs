@@ -308,7 +308,7 @@ public abstract class ClientPagesTests(ClientPagesData data)
     [MemberData(nameof(Sorts))]
     public async Task EverySort_FilteredByAnImport_PagesTheClientsItCreatedOrChanged_Counted_AndWalkedWhenMany(string key, bool descending)
     {
-        // Decision 0130: the clients the import created (CreatedByImportId) or changed (its history entries), not those
+        // Decision 0103: the clients the import created (CreatedByImportId) or changed (its history entries), not those
         // of another import nor the other inventory's; collected and counted when few, walked (filtered) when many.
         var sort = Sort(key);
         var expected = data.Expected(sort, descending, c => data.Imported.Contains(c.Id));

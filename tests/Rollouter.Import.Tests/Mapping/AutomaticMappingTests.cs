@@ -56,7 +56,7 @@ public class AutomaticMappingTests
             byAttribute.Columns.Select(c => (c.Target!, c.Lookup!.Value)));
     }
 
-    /// <summary>Laptops as the parity QA had it: "Serial number", no "Serial" (decision 0133).</summary>
+    /// <summary>Laptops as the parity QA had it: "Serial number", no "Serial" (decision 0106).</summary>
     private static InventoryDefinition QaLaptops()
     {
         var id = 100;

@@ -13,7 +13,7 @@ using static Rollouter.Import.Tests.Reports.ReportTestData;
 namespace Rollouter.Import.Tests.Reports;
 
 /// <summary>
-/// QA finding 4 (decision 0120): the failed rows report, fixed and uploaded again, imported only its rows and said "all
+/// QA finding 4 (decision 0101): the failed rows report, fixed and uploaded again, imported only its rows and said "all
 /// clients have been created", the other rows of the failed import never imported. The upload now says what the file
 /// is, and its values can be applied to the import it came from, which then imports every row.
 /// </summary>

@@ -181,7 +181,7 @@ public sealed class FailedRowsListTests(RolloutWebFactory factory) : IClassFixtu
     /// <summary>
     /// Failed rows paged while the import is approved again: the new run deletes the last run's errors and writes its
     /// own with new ids, and the walk went on from the old cursor's id, listing its row again. The API refuses the old
-    /// cursor (400, after) and the page says so with a link to the first page (decision 0141).
+    /// cursor (400, after) and the page says so with a link to the first page (decision 0109).
     /// </summary>
     [Fact]
     public async Task FailedRowsPagedWhileTheImportRunsAgain_SayToStartAgain_InsteadOfListingARowTwice()

@@ -199,7 +199,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
 
         var result = await rollout.CheckAsync(file, rollout.Desktops);
 
-        // With Update existing clients, the row fails because its name is no client's (a typo, often): it says so (decision 0131).
+        // With Update existing clients, the row fails because its name is no client's (a typo, often): it says so (decision 0104).
         Assert.Equal([new RowError(3, null, null, null,
             "Field \"Rack\" is required: no client of Desktops is named \"PC-2\", so this row would create one.")], result.Errors);
         Assert.Equal((0, 1), (result.ToCreate, result.ToUpdate));

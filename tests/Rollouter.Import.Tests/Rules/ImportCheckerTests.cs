@@ -24,7 +24,7 @@ public class ImportCheckerTests(RulesDatabases databases)
         Assert.False(result.Succeeded);
         Assert.Equal(
             [$"The import would exceed the client limit (4 of 3): the rollout holds 2 clients and the file would create 2. The limit of 3 clients is set on rollout \"{rollout.Name}\"; an administrator can raise it under Settings → Rollouts → {rollout.Name}." +
-                // With Update existing clients, the new clients are names no client has (decision 0131).
+                // With Update existing clients, the new clients are names no client has (decision 0104).
                 " No client of Laptops is named \"PC-3\", \"PC-4\", so those rows create clients."],
             result.ImportErrors);
     }

@@ -10,7 +10,7 @@ namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
 /// A walk through the client list (the API's next, the page's Next) while someone changes the order it walks: a user
-/// renamed, a workflow's status moved (decision 0140). Only clients whose own value changed may move; the others come
+/// renamed, a workflow's status moved (decision 0108). Only clients whose own value changed may move; the others come
 /// exactly once, or the walk is refused with a sentence that says to start again.
 /// </summary>
 public abstract class ClientListWalkTests(RolloutWebFactory factory)

@@ -7,7 +7,7 @@ using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Tests.Web;
 
-/// <summary>The rollout's Imports page filtered by status and by a part of the file name (parity QA, decision 0134).</summary>
+/// <summary>The rollout's Imports page filtered by status and by a part of the file name (parity QA, decision 0107).</summary>
 public sealed class ImportListFiltersTests(RolloutWebFactory factory) : IClassFixture<RolloutWebFactory>
 {
     [Fact]

@@ -73,7 +73,7 @@ public abstract class ImportPageFindingsTests(RolloutWebFactory factory)
     public async Task AnImportWhoseRowsFailOnlyAsAWhole_ForARequiredFieldWithoutAColumn_OffersOnlyWaysThatWork()
     {
         // QA (parity finding 6): every row failed "Field "Department" is required" as "(row)", with no editor, yet the
-        // page offered "Correct the failing cells below" first (decision 0132).
+        // page offered "Correct the failing cells below" first (decision 0105).
         var (client, path) = await FailedLaptopsImportAsync($"Name,State\n{Unique("NOCOL")},New\n{Unique("NOCOL")},New\n");
 
         var page = await client.GetPageAsync(path);

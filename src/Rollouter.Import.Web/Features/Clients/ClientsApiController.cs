@@ -85,7 +85,7 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
     /// description or f&lt;id&gt; of a custom field; <paramref name="dir"/> asc or desc; <paramref name="search"/> finds a
     /// text in the name or the description, ignoring case (counted up to 1,000); <paramref name="from"/> starts at a name.
     /// <paramref name="page"/> still works within the first 10,000 clients. <paramref name="importId"/>: only the clients
-    /// that import (one into this inventory) created or changed, counted as a search (decision 0130).
+    /// that import (one into this inventory) created or changed, counted as a search (decision 0103).
     /// </summary>
     [HttpGet("inventories/{id:int}/clients")]
     [ProducesResponseType<PageDto<ClientDto>>(StatusCodes.Status200OK)]

@@ -43,12 +43,12 @@ public static class FailedRows
         return string.Create(CultureInfo.InvariantCulture, $"{error.Row}.{error.Id}");
     }
 
-    /// <summary>Why a cursor of the failed rows of a run the import replaced since is refused (decision 0141).</summary>
+    /// <summary>Why a cursor of the failed rows of a run the import replaced since is refused (decision 0109).</summary>
     public const string RanAgain = "The import ran again since this page was read: start again from the first page of its failed rows.";
 
     /// <summary>
     /// Whether the after= or before= of <paramref name="position"/> names a failed row of a run that is no longer the
-    /// import's last (decision 0141): each run deletes the errors of the one before and writes its own with new ids, so
+    /// import's last (decision 0109): each run deletes the errors of the one before and writes its own with new ids, so
     /// the walk would go on among the new run's rows from an id none of them has, listing the boundary row again. One
     /// lookup by key; a <see cref="From"/> position (id 0) and a cursor that is not one are never stale.
     /// </summary>

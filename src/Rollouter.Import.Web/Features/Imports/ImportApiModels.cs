@@ -90,7 +90,7 @@ public sealed record ImportDto(
     ReportOfDto? ReportOf = null);
 
 /// <summary>
-/// The import's file is a failed rows report (decision 0120): <c>importId</c> the import it is of (null when the file
+/// The import's file is a failed rows report (decision 0101): <c>importId</c> the import it is of (null when the file
 /// names none of this inventory: a report written before reports named their import, saved again as CSV, or of another
 /// inventory or rollout), <c>rows</c> its rows, <c>rowsInImport</c> that import's, <c>status</c> that import's,
 /// <c>canApply</c> whether <c>POST /api/imports/{id}/apply-report</c> can apply its values to that import, and the
@@ -254,7 +254,7 @@ public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IRead
 /// (the client limit, a workflow without statuses) even when no row fails: the import would be written only when
 /// <c>failedRows</c> is 0 and <c>importErrors</c> is empty. <c>skipped</c> names the rows counted in <c>skippedRows</c>,
 /// in the shape of the import's <c>skipped</c> (decision 0081). <c>createdClients</c> names the first five clients the
-/// rows would create (with "Update existing clients": names no client of the inventory has; decision 0131).
+/// rows would create (with "Update existing clients": names no client of the inventory has; decision 0104).
 /// </summary>
 public sealed record CheckResultDto(int RowCount, int FailedRows, int ErrorCount, IReadOnlyList<RowErrorDto> Errors,
     int ToCreate = 0, int ToUpdate = 0, IReadOnlyList<string>? UpdatedClients = null, IReadOnlyList<string>? ImportErrors = null,

@@ -32,7 +32,7 @@ public sealed record ImportListItem(
 
 /// <summary>A page of the rollout's imports, newest first.</summary>
 /// <param name="Status">The status filter; <paramref name="File"/> a part of the file name; <paramref name="Count"/> the
-/// imports these filters keep (null without them; decision 0134).</param>
+/// imports these filters keep (null without them; decision 0107).</param>
 public sealed record ImportList(Rollout Rollout, KeysetPage<ImportListItem> Page, string? Message = null,
     ImportListInventory? Inventory = null, string? Error = null, ImportStatus? Status = null, string? File = null, int? Count = null)
 {
@@ -194,7 +194,7 @@ public sealed class ImportPage
     public const int ErrorPageSize = 50;
 
     /// <summary>
-    /// The import's file is a failed rows report (decision 0120): of which import, and whether its values can be applied
+    /// The import's file is a failed rows report (decision 0101): of which import, and whether its values can be applied
     /// to that import instead of importing it alone; null for any other file, or once the import has been approved.
     /// </summary>
     public ReportOrigin? ReportOrigin { get; init; }
@@ -504,7 +504,7 @@ public sealed class ImportPage
 
     /// <summary>
     /// Every error of the failed rows is one of the whole row, "(row)", with no cell to correct: a required field no
-    /// column is mapped to, say. The page then offers only what can work (decision 0132), never "correct the failing
+    /// column is mapped to, say. The page then offers only what can work (decision 0105), never "correct the failing
     /// cells below".
     /// </summary>
     public bool FailedWithoutCells => Import.Status == ImportStatus.Failed && ErrorCounts.Count > 0 && ErrorCounts.All(c => c.Column is null);
@@ -790,7 +790,7 @@ public static class ImportNumbers
     }
 
     /// <summary>
-    /// After "it creates 2 new clients" of an update's dry run (decision 0131): " (QA-D2O, PC-9): no client of Docking
+    /// After "it creates 2 new clients" of an update's dry run (decision 0104): " (QA-D2O, PC-9): no client of Docking
     /// has these names" (", …" after the fifth), so a misspelt name shows before it creates a client; empty for none.
     /// </summary>
     public static string CreatedOutcome(Rollouter.Import.Importing.Rules.CheckResult check, string inventory)
@@ -992,7 +992,7 @@ public static class ImportStatusDisplay
     }
 
     /// <summary>
-    /// The link to the clients an import created or changed (the inventory's list filtered by it, decision 0130): "Show
+    /// The link to the clients an import created or changed (the inventory's list filtered by it, decision 0103): "Show
     /// the 1,234 clients it created or changed"; of a Reverted import, whose clients created are deleted, those it
     /// changed. Null when there are none to show.
     /// </summary>

@@ -334,7 +334,7 @@ public sealed class ImportsApiController(
 
     /// <summary>
     /// Applies the failed rows report uploaded as import <paramref name="id"/> to the import it is of (its
-    /// <c>reportOf.importId</c>, decision 0120): each of its values that differs from that import's becomes a correction
+    /// <c>reportOf.importId</c>, decision 0101): each of its values that differs from that import's becomes a correction
     /// of it, and this import is discarded. 200 with what was applied and the corrected import; 400 when the file names
     /// no import of the same inventory (no report, a report without its mark, another rollout's); 409 when this import
     /// has been approved or that import no longer takes corrections (Completed, Reverted, In Progress).

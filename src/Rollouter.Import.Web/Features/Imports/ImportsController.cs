@@ -58,7 +58,7 @@ public sealed class ImportsController(
             Response.StatusCode = StatusCodes.Status404NotFound;
         }
 
-        // The filters by status and by file name (decision 0134): a status by its name as the API takes it, a file name
+        // The filters by status and by file name (decision 0107): a status by its name as the API takes it, a file name
         // by a part of it, ignoring case. An unknown status is said and left out.
         ImportStatus? chosen = null;
         if (!string.IsNullOrWhiteSpace(status))
@@ -424,7 +424,7 @@ public sealed class ImportsController(
     }
 
     /// <summary>
-    /// The failed rows report uploaded as import <paramref name="id"/>, applied to the import it is of (decision 0120):
+    /// The failed rows report uploaded as import <paramref name="id"/>, applied to the import it is of (decision 0101):
     /// its values that differ become corrections of that import, this upload is discarded, and the page of that import
     /// says how many were applied. Refused (a report of another inventory or rollout, one without its mark, an import
     /// that no longer takes corrections): this import's page, with the reason.

@@ -190,7 +190,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
                 rows = ListPosition.First;
             }
 
-            // A Next or Previous of a run replaced since: the first page, saying so (decision 0141).
+            // A Next or Previous of a run replaced since: the first page, saying so (decision 0109).
             if (rows is not null && await FailedRows.RanAgainAsync(db, import.Id, rows, cancellationToken))
             {
                 (rows, errorsRestart) = (ListPosition.First, FailedRows.RanAgain);
@@ -301,7 +301,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             Runs = await ImportRunHistory.ReadAsync(db, import, cancellationToken),
             RevertConflicts = revertConflicts ?? [],
             RevertRestoredCount = restored,
-            // A failed rows report uploaded as this import: what it is of, before anything else (decision 0120).
+            // A failed rows report uploaded as this import: what it is of, before anything else (decision 0101).
             ReportOrigin = await imports.DescribeReportOriginAsync(import, cancellationToken),
         };
     }

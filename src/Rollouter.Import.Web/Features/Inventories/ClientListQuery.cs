@@ -25,7 +25,7 @@ public sealed record ClientListArguments(
 /// </summary>
 /// <see cref="ImportId"/>: only the clients that import created or changed (an import into this inventory).
 /// <param name="Restart">
-/// The error is that the cursor's order changed since its page (a status moved: decision 0140): the page says so, with a
+/// The error is that the cursor's order changed since its page (a status moved: decision 0108): the page says so, with a
 /// link to the first page, rather than showing the list's start silently.
 /// </param>
 public sealed record ClientListChoice(ClientSort Sort, bool Descending, string? Search, ClientPosition Position, string? Error,
@@ -106,7 +106,7 @@ public static class ClientListQuery
                      && order != ClientCursor.StatusOrderPlace(StatusOrder(inventory)))
             {
                 // The walk goes on from the cursor's status in the workflow's order: moved, it would skip or repeat the
-                // clients of the statuses that changed sides (decision 0140).
+                // clients of the statuses that changed sides (decision 0108).
                 if (error is null)
                 {
                     field = arguments.After is not null ? "after" : "before";
@@ -162,7 +162,7 @@ public static class ClientListQuery
     /// <summary>Why <c>from</c> with another sort than the name is refused.</summary>
     public const string FromNeedsTheNameSort = "from= jumps to a name: it works with the name sort only.";
 
-    /// <summary>Why a status sort's cursor is refused after its workflow's statuses were reordered (decision 0140).</summary>
+    /// <summary>Why a status sort's cursor is refused after its workflow's statuses were reordered (decision 0108).</summary>
     public const string Reordered = "The workflow's statuses were reordered since this page was read: start again from the first page.";
 
     /// <summary>The inventory's workflow's status ids in the workflow's order, as the status sort walks them.</summary>

@@ -49,7 +49,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
         if (choice.Error is not null)
         {
             // A link from another sort or an edited address: the list's start, as a person following it would expect; a
-            // Next or Previous of an order changed since (a status moved) says so (decision 0140).
+            // Next or Previous of an order changed since (a status moved) says so (decision 0108).
             restart = choice.Restart ? choice.Error : null;
             choice = choice with { Position = ClientPosition.First, Error = null };
         }

@@ -11,7 +11,7 @@ namespace Rollouter.Import.Data.ClientLists;
 /// or a custom field's sort text; null where the client has none) and its id. Written into URLs as an opaque text
 /// (<see cref="Encode"/>) that also names its sort, so that a cursor of one sort is never read as another's.
 /// <see cref="Place"/> is where the key stood when the page was read, for the sorts whose order is not the key's own
-/// (decision 0140): the user's display name for the user sorts (the walk goes on after that name, not the user's
+/// (decision 0108): the user's display name for the user sorts (the walk goes on after that name, not the user's
 /// current one), the fingerprint of the workflow's status order for the status sort (<see cref="StatusOrderPlace"/>: a
 /// reordered workflow refuses the cursor). Cursors written before it have none and walk as they did.
 /// </summary>

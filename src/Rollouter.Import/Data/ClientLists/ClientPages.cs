@@ -39,7 +39,7 @@ public abstract record ClientPosition
 
 /// <summary>
 /// What the list shows: an inventory's clients in a sort, optionally those a search finds, and optionally only those
-/// import <see cref="ImportId"/> created or changed (decision 0130).
+/// import <see cref="ImportId"/> created or changed (decision 0103).
 /// </summary>
 /// <param name="Clients">The inventory's client count (<see cref="Entities.Inventory.ClientCount"/>).</param>
 /// <param name="StatusOrder">The inventory's workflow's status ids in the workflow's order (the status sort).</param>
@@ -145,7 +145,7 @@ public sealed class ClientPages(RolloutDbContext db)
     /// next pages of such a search (or the same search again) walk the sort at once instead of collecting 5,001
     /// matches again only to show "1,000+" (44 ms of PostgreSQL's CPU for "floor 3" among a million clients). Keyed by
     /// the database, the inventory, its client count, the database's newest client id (so an import, a delete or a
-    /// revert forgets them, also a revert and an import of as many clients: decision 0142) and the text.
+    /// revert forgets them, also a revert and an import of as many clients: decision 0110) and the text.
     /// The pages themselves are always read afresh: what an edit within the minute can leave behind is "1,000+" where
     /// the search now finds 1,000 or fewer.
     /// </summary>
@@ -200,7 +200,7 @@ public sealed class ClientPages(RolloutDbContext db)
             {
                 var shown = Math.Min(Bound, SearchBound);
                 // The newest client's id of the database: ids are never given twice (identity, AUTOINCREMENT), so any
-                // client added anywhere raises it, and with the count unchanged nothing was removed either (decision 0142).
+                // client added anywhere raises it, and with the count unchanged nothing was removed either (decision 0110).
                 // One read of the primary key's last entry.
                 var newest = await db.Clients.MaxAsync(c => (int?)c.Id, cancellationToken) ?? 0;
                 var broad = new BroadSearch(db.Database.GetConnectionString() ?? "", request.InventoryId, request.Clients, newest, Bound,
@@ -258,7 +258,7 @@ public sealed class ClientPages(RolloutDbContext db)
     }
 
     /// <summary>
-    /// The page with the places of its first and last keys (decision 0140): the status order's fingerprint for the
+    /// The page with the places of its first and last keys (decision 0108): the status order's fingerprint for the
     /// status sort; for the user sorts the display names of the first and last rows' users as they are now, one lookup
     /// by key (the walk ordered them by these names a moment ago), so that the next page goes on after the name the
     /// reader saw even if the user is renamed in between.
@@ -467,7 +467,7 @@ public sealed class ClientPages(RolloutDbContext db)
             case ClientSortColumn.Assignee or ClientSortColumn.ClientUser:
             {
                 var user = int.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : 0;
-                // The name the cursor's page showed (decision 0140); a cursor from before it: the user's name now.
+                // The name the cursor's page showed (decision 0108); a cursor from before it: the user's name now.
                 var name = cursor.Place
                     ?? await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
                 if (name is null)
@@ -1025,7 +1025,7 @@ public sealed class ClientPages(RolloutDbContext db)
             Task UserAsync(int user, int? afterId, bool seek = false) => OfAsync(_sql.OneValue($"c.\"{column}\"", user), afterId, seek);
 
             // The users after this one in the walk's order: after (its name, its id), the name as given (the cursor's page
-            // showed it: a user renamed since keeps the others in their place, decision 0140) or the user's name now.
+            // showed it: a user renamed since keeps the others in their place, decision 0108) or the user's name now.
             async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user, string? shown = null)
             {
                 var name = shown
@@ -1161,7 +1161,7 @@ public sealed class ClientPages(RolloutDbContext db)
             if (after is not null)
             {
                 // A cursor whose user was renamed since its page: its client stands elsewhere now; the page goes on from
-                // the name the cursor's page showed (decision 0140).
+                // the name the cursor's page showed (decision 0108).
                 var index = await renamed(after, cancellationToken) ? -1 : ordered.FindIndex(r => r.Id == after.Id);
                 if (index >= 0)
                 {
@@ -1180,7 +1180,7 @@ public sealed class ClientPages(RolloutDbContext db)
 
 /// <summary>A search of an inventory (see <see cref="BroadSearchMemory"/>).</summary>
 /// <param name="Newest">The highest client id of the database when the search was made: a write that removes clients and
-/// adds as many leaves <paramref name="Clients"/> as it was, but not this (decision 0142).</param>
+/// adds as many leaves <paramref name="Clients"/> as it was, but not this (decision 0110).</param>
 internal sealed record BroadSearch(string Database, int InventoryId, int Clients, int Newest, int Bound, string Text);
 
 /// <summary>The searches that found many clients lately: each for a minute, at most 10,000 of them.</summary>

@@ -47,7 +47,7 @@ internal sealed class ClientConfiguration(DatabaseProvider provider) : IEntityTy
         builder.HasIndex(c => new { c.InventoryId, c.AssigneeId, c.Id });
         builder.HasIndex(c => new { c.InventoryId, c.ClientUserId, c.Id });
 
-        // The clients an import created: the client list filtered by an import (decision 0130) and its revert find them
+        // The clients an import created: the client list filtered by an import (decision 0103) and its revert find them
         // without reading the table (a million-row scan on PostgreSQL for each page or revert otherwise).
         builder.HasIndex(c => c.CreatedByImportId);
 

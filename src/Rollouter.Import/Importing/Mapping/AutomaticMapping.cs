@@ -22,13 +22,13 @@ public static class AutomaticMapping
 
     private static readonly Dictionary<string, string[]> Aliases = new()
     {
-        // "Asset Name": Snipe-IT's export; "Display name": ServiceNow's (decision 0133).
+        // "Asset Name": Snipe-IT's export; "Display name": ServiceNow's (decision 0106).
         [DefaultFields.Name] = ["Client", "Client Name", "Hostname", "Host", "Computer", "Computer Name", "Device",
             "Device Name", "Gerätename", "Rechnername", "Gerät", "Asset Name", "Display name"],
         [DefaultFields.Status] = ["State", "Workflow Status", "Client Status", "Zustand"],
         [DefaultFields.Assignee] = ["Assigned To", "Technician", "Assigned Technician", "Bearbeiter", "Techniker",
             "Zugewiesen an", "Zuständig"],
-        // "Checked Out To": the person a Snipe-IT asset is checked out to (decision 0133).
+        // "Checked Out To": the person a Snipe-IT asset is checked out to (decision 0106).
         [DefaultFields.ClientUser] = ["User", "End User", "Owner", "Client Owner", "Benutzer", "Anwender", "Nutzer",
             "Checked Out To"],
         [DefaultFields.Description] = ["Desc", "Beschreibung"],
@@ -37,7 +37,7 @@ public static class AutomaticMapping
 
     /// <summary>
     /// Names other tools give a custom field's usual names (Snipe-IT's "Serial", ServiceNow's "Model ID"): a custom
-    /// field named like one of a family takes the others as aliases (decision 0133).
+    /// field named like one of a family takes the others as aliases (decision 0106).
     /// </summary>
     private static readonly string[][] FieldFamilies =
     [
@@ -81,7 +81,7 @@ public static class AutomaticMapping
         // A header that says its values' separator ("Tags (separated by |)", as the export writes it) is matched by the
         // name before it, with that separator; unless a target bears the whole header as its name.
         // A ServiceNow asset or CI export (it has "Model ID", which its task tables lack): "Assigned to" is the device's
-        // user there, the Client User; elsewhere it stays the Assignee, the technician (decision 0133).
+        // user there, the Client User; elsewhere it stays the Assignee, the technician (decision 0106).
         var serviceNowAssets = columns.Any(c => Normalize(c.Header) == "modelid");
         var targets = Targets(inventory, serviceNowAssets).ToList();
         var matchedHeaders = columns.Select(c => c.Header).ToArray();

@@ -75,7 +75,7 @@ public static class ErrorReport
     /// it still fails) and named with the file's value at the end of its row's "Import errors" cell, so that whoever fixes
     /// the file itself can carry them over (decision 0076). Null: the rows as the file holds them.</param>
     /// <param name="mark">The import and rollout the report is of, written into the workbook's properties so that the
-    /// report, fixed and uploaded again, is known for what it is (<see cref="ErrorReportMark"/>, decision 0120).</param>
+    /// report, fixed and uploaded again, is known for what it is (<see cref="ErrorReportMark"/>, decision 0101).</param>
     public static async Task<int> WriteAsync(SpreadsheetFile file, IAsyncEnumerable<ImportRowError> errors, Stream output,
         CancellationToken cancellationToken = default, string? note = null, CellCorrections? corrections = null,
         ErrorReportMark? mark = null)

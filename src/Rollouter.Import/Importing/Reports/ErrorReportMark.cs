@@ -8,7 +8,7 @@ namespace Rollouter.Import.Importing.Reports;
 /// What an error report says of itself: the import whose failed rows it holds, and that import's rollout. Written by
 /// <see cref="ErrorReport.WriteAsync"/> as two custom document properties of the workbook (docProps/custom.xml: Excel
 /// shows them under File, Info, Properties and keeps them when the file is saved again; LibreOffice too), read back when
-/// a file is uploaded (decision 0120). It only says what the file is: whether the uploader may change that import is
+/// a file is uploaded (decision 0101). It only says what the file is: whether the uploader may change that import is
 /// decided by the import itself (same rollout and inventory as the upload, a status that allows corrections), never by
 /// the file.
 /// </summary>

@@ -241,7 +241,7 @@ public sealed class CheckPass
             _checker.ClientLimit.Check(_checker.Name.NewClients, _importErrors);
             if (_importErrors.Count > errorsBefore && _checker.Mapping.UpdateExisting && _createdClients.Count > 0)
             {
-                // With Update existing clients, the new clients are names no client of the inventory has (decision 0131).
+                // With Update existing clients, the new clients are names no client of the inventory has (decision 0104).
                 _importErrors[^1] += $" No client of {_checker.Inventory.InventoryName} is named {string.Join(", ", _createdClients.Select(n => $"\"{ErrorText.Shorten(n)}\""))}" +
                     $"{(_checker.Name.NewClients > _createdClients.Count ? ", …" : "")}, so {(_checker.Name.NewClients == 1 ? "that row creates a client" : "those rows create clients")}.";
             }

@@ -6,7 +6,7 @@ namespace Rollouter.Import.Importing.Rules;
 /// A required custom field must have a value for a new client, whether or not the file maps it. (Updates leave
 /// unmapped and empty cells unchanged, so they cannot empty a field.) With "Update existing clients", the message says
 /// why the row is a new client (<paramref name="updatingInventory"/>, the inventory's name): a misspelt name is the
-/// usual cause (decision 0131).
+/// usual cause (decision 0104).
 /// </summary>
 internal sealed class RequiredFieldsRule(IReadOnlyList<FieldPlan> fields, string? updatingInventory = null)
 {

@@ -108,7 +108,7 @@ public sealed record CheckResult
     /// <summary>
     /// The names of the first clients the file's rows without errors would create (<see cref="ToCreate"/>), at most
     /// <see cref="UpdatedClientsShown"/>: with "Update existing clients", the names no client of the inventory has
-    /// (decision 0131).
+    /// (decision 0104).
     /// </summary>
     public IReadOnlyList<string> CreatedClients { get; init; } = [];
 
