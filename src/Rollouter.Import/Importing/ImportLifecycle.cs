@@ -859,8 +859,7 @@ public sealed class ImportLifecycle(
             approving = approving.Where(i => i.ConcurrencyStamp == unchanged);
         }
 
-        // One transaction: the approval, the run it replaces (kept) and the inventory's last mapping are one.
-        var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var transaction = lastRun is null ? null : await db.Database.BeginTransactionAsync(cancellationToken);
         int won;
         try
         {
@@ -888,24 +887,21 @@ public sealed class ImportLifecycle(
                 stale.State = EntityState.Detached;
             }
 
-            if (won > 0)
+            if (won > 0 && lastRun is not null && transaction is not null)
             {
-                // The UPDATE holds the import's row until the commit: no other step records a run of it, or changes its
-                // mapping, meanwhile.
-                if (lastRun is not null)
-                {
-                    var run = await KeepRunAsync(lastRun, lastRun.Status, lastRun.RowCount, cancellationToken);
-                    await db.SaveChangesAsync(cancellationToken);
-                    db.Entry(run).State = EntityState.Detached;
-                }
-
-                await RememberMappingAsync(importId, cancellationToken);
+                // The UPDATE holds the import's row until the commit: no other step records a run of it meanwhile.
+                var run = await KeepRunAsync(lastRun, lastRun.Status, lastRun.RowCount, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                db.Entry(run).State = EntityState.Detached;
             }
         }
         finally
         {
-            await transaction.DisposeAsync();
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
         }
 
         var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
@@ -923,22 +919,6 @@ public sealed class ImportLifecycle(
         var jobId = queue.Enqueue(importId);
         logger.LogInformation("Import {ImportId} approved by user {UserId}; job {JobId} queued", importId, userId, jobId);
         return import;
-    }
-
-    /// <summary>
-    /// The approved import's mapping becomes its inventory's last mapping, offered to the next upload
-    /// (<see cref="ImportMapping.ToRemembered"/>: columns, lookups and separators, never the ticks; decisions 0026, 0101):
-    /// approved, the mapping has been used, whatever the run then finds, so a file fixed after a failed run and uploaded
-    /// again is mapped as before. Called inside the approval's transaction.
-    /// </summary>
-    private async Task RememberMappingAsync(int importId, CancellationToken cancellationToken)
-    {
-        var approved = await db.Imports.AsNoTracking().Where(i => i.Id == importId)
-            .Select(i => new { i.InventoryId, i.Mapping })
-            .SingleAsync(cancellationToken);
-        var remembered = ImportMapping.FromJson(approved.Mapping).ToRemembered().ToJson();
-        await db.Inventories.Where(i => i.Id == approved.InventoryId)
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
     }
 
     /// <summary>

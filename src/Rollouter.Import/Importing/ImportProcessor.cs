@@ -229,7 +229,7 @@ public sealed class ImportProcessor(
                 Prefetch.Ahead(pass.ResolvedRows(), PrefetchRows, cancellationToken),
                 // A skipped row (nothing in the columns imported) is done once it is read: the figures end at the total.
                 new Reporter(n => running.Written(Math.Min(n + pass.EmptyRowCount, pass.RowsRead))), cancellationToken,
-                (written, token) => CompleteInTransactionAsync(import.Id, pass.Result, written, token));
+                (written, token) => CompleteInTransactionAsync(import.Id, import.InventoryId, pass.Result, written, mapping, token));
         }
         catch (ImportFileException e)
         {
@@ -336,6 +336,7 @@ public sealed class ImportProcessor(
             .Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
             .Select(h => h.ClientId).Distinct().CountAsync(cancellationToken);
         var rows = import.RowCount ?? 0;
+        var remembered = ReadMapping(import).ToRemembered().ToJson();
         var completed = ImportStatusRules.AfterRun(written: true);
         var now = clock.GetUtcNow();
         var stamp = Guid.NewGuid();
@@ -357,6 +358,8 @@ public sealed class ImportProcessor(
             return await EndedByAnotherRunAsync(await ReloadAsync(importId, CancellationToken.None));
         }
 
+        await db.Inventories.Where(i => i.Id == import.InventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
         logger.LogWarning(
             "Import {ImportId} was In Progress, but an earlier run had written it: {Created} clients created, {Updated} " +
             "updated. A version before 2026-12-05 committed the clients and then recorded the import's end apart, and " +
@@ -367,16 +370,16 @@ public sealed class ImportProcessor(
     }
 
     /// <summary>
-    /// Marks the import Completed, with its counts: in the writer's transaction, just before it commits, so that the
-    /// clients and the import's end are one. (Its mapping became the inventory's last one when it was approved,
-    /// <see cref="ImportLifecycle.ApproveAsync(int, int, ImportStamps?, CancellationToken)"/>.)
+    /// Marks the import Completed, with its counts, and remembers its mapping for the inventory: in the writer's
+    /// transaction, just before it commits, so that the clients and the import's end are one.
     /// </summary>
-    private async Task CompleteInTransactionAsync(int importId, CheckResult check, WriteResult written,
-        CancellationToken cancellationToken)
+    private async Task CompleteInTransactionAsync(int importId, int inventoryId, CheckResult check, WriteResult written,
+        ImportMapping mapping, CancellationToken cancellationToken)
     {
         var checkedRows = check.RowsRead;
         // The rows skipped, their values all in columns not imported: counted, and the first listed (decision 0081).
         var skippedRows = SkippedRows.Format(check.SkippedRows);
+        var remembered = mapping.ToRemembered().ToJson();
         var completed = ImportStatusRules.AfterRun(written: true);
         var now = clock.GetUtcNow();
         var stamp = Guid.NewGuid();
@@ -392,6 +395,8 @@ public sealed class ImportProcessor(
             .SetProperty(i => i.FinishedAt, now)
             .SetProperty(i => i.LastActivityAt, now)
             .SetProperty(i => i.ConcurrencyStamp, stamp), cancellationToken);
+        await db.Inventories.Where(i => i.Id == inventoryId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastImportMapping, remembered), cancellationToken);
     }
 
     /// <summary>

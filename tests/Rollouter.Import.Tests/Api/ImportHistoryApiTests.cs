@@ -185,8 +185,8 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
         // The import's page says the same in words (it said only "The 2 clients it created were deleted").
         var page = await (await factory.SignInAsync("manager@demo.test")).GetPageAsync($"/rollouts/{identifier}/imports/{importId}");
         var at = revert["revertedAt"]!.GetValue<DateTimeOffset>().UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        Assert.Equal($"Reverted by Max Manager on {at} UTC: 2 clients removed (the ones it created), 2 restored to what they had before.",
-            page.TestId("reverted").NormalizedText());
+        Assert.Equal($"Reverted by Max Manager on {at} UTC: 2 clients removed (the ones it created), 2 restored to what they had before. "
+            + "Show the 2 clients it changed", page.TestId("reverted").NormalizedText());
         // An import never reverted has no revert at all.
         Assert.Null((await manager.GetJsonAsync($"/api/imports/{first}"))["revert"]);
     }

@@ -81,6 +81,16 @@ public sealed class SqlServerSearchPatternTests
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
+            // The search's key reads the newest client id first (decision 0110): answered "none", so the page goes on to
+            // the statement this test looks at.
+            if (command.CommandText.Contains("MAX(", StringComparison.Ordinal))
+            {
+                var table = new System.Data.DataTable();
+                table.Columns.Add("max", typeof(int));
+                table.Rows.Add(DBNull.Value);
+                return ValueTask.FromResult(InterceptionResult<DbDataReader>.SuppressWithResult(table.CreateDataReader()));
+            }
+
             Commands.Add((command.CommandText,
                 command.Parameters.Cast<DbParameter>().ToDictionary(p => p.ParameterName, p => (object?)p.Value)));
             throw new InvalidOperationException("No SQL Server here: the command was recorded.");

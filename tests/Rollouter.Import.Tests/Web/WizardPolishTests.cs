@@ -237,7 +237,7 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
 
         var question = (await client.GetPageAsync(path + "/revert")).TestId("revert-impact").NormalizedText();
         Assert.Equal("The 1 client it created in Laptops is deleted and options it created that no client uses are removed. It is "
-            + "refused, changing nothing, when any of these clients was changed since.", question);
+            + "refused, changing nothing, when any of these clients was changed since. Show the client it created", question);
         var card = (await client.GetPageAsync(path)).TestId("revert-summary").NormalizedText();
         Assert.Equal("Takes this import back in one step: the 1 client it created is deleted and options it created that no client "
             + "uses are removed. It is refused, changing nothing, when any of these clients was changed since.", card);
