@@ -721,6 +721,9 @@ public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : Cli
         // The application's connections prepare what they run often (PostgreSqlConnectionString), and PostgreSQL may
         // then plan a prepared statement once for any values. The list's walks and collections must never get such a
         // generic plan (decisions 0035, 0036); EF's small lookups should, as that saves their planning on each request.
+        // A connection of its own: a pooled one keeps what the class's other tests prepared on it, and those can fill the
+        // connection's prepared statements so that the lookup is pushed out.
+        NpgsqlConnection.ClearAllPools();
         await using var db = data.Database.CreateContext();
         Assert.True(new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxAutoPrepare > 0);
         // One connection for every page and for the check: prepared statements belong to a connection.
