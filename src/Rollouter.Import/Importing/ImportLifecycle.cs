@@ -41,18 +41,18 @@ public sealed record ReportApplied(int ImportId, int Applied, int RowsWithoutNum
         {
             var text = Applied == 0
                 ? "No value of the report differs from the import's: nothing was corrected."
-                : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"{Applied:N0} {(Applied == 1 ? "value" : "values")} from the report applied as {(Applied == 1 ? "a correction" : "corrections")}: check or approve again.");
+                : $"{ImportLifecycle.Count(Applied, "value", "values")} from the report applied as " +
+                  $"{(Applied == 1 ? "a correction" : "corrections")}: check or approve again.";
             if (RowsWithoutNumber > 0)
             {
-                text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $" {RowsWithoutNumber:N0} {(RowsWithoutNumber == 1 ? "row" : "rows")} without a row number {(RowsWithoutNumber == 1 ? "was not applied: add it" : "were not applied: add them")} to a new import.");
+                text += $" {ImportLifecycle.Count(RowsWithoutNumber, "row", "rows")} without a row number " +
+                        $"{(RowsWithoutNumber == 1 ? "was not applied: add it" : "were not applied: add them")} to a new import.";
             }
 
             if (RowsNotInImport > 0)
             {
-                text += string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $" {RowsNotInImport:N0} {(RowsNotInImport == 1 ? "row names" : "rows name")} no data row of the import and {(RowsNotInImport == 1 ? "was" : "were")} not applied.");
+                text += $" {ImportLifecycle.Count(RowsNotInImport, "row names", "rows name")} no data row of the import and " +
+                        $"{(RowsNotInImport == 1 ? "was" : "were")} not applied.";
             }
 
             if (ColumnsNotApplied.Count > 0)
@@ -1364,7 +1364,8 @@ public sealed class ImportLifecycle(
                 .Where(i => i.Id == mark.ImportId && i.RolloutId == upload.RolloutId && i.InventoryId == upload.InventoryId)
                 .SingleOrDefaultAsync(cancellationToken);
 
-    private static string Count(int n, string one, string many) =>
+    /// <summary>"1 row", "25,000 rows" (invariant, as every count in an import's messages).</summary>
+    internal static string Count(int n, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{n:N0} {(n == 1 ? one : many)}");
 
     private static string ReportMessage(int sourceId, int rows, int total)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Features.Inventories;
 
@@ -174,7 +175,7 @@ public static class ClientListQuery
 
     /// <summary>Why a filter by an import was refused: no such import into this inventory.</summary>
     public static string ImportRefusal(int import, string inventory) =>
-        $"There is no import #{import.ToString(CultureInfo.InvariantCulture)} into the inventory \"{inventory}\": " +
+        $"There is no import #{ImportNumbers.Id(import)} into the inventory \"{inventory}\": " +
         "give the number of one of its imports.";
 
     /// <summary>

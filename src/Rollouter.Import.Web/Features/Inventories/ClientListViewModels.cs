@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 
 namespace Rollouter.Import.Web.Features.Inventories;
 
@@ -98,7 +99,7 @@ public sealed record ClientList(
     public bool OffersEverySort => Inventory.ClientCount <= ClientPages.SortBound || (Page.Found is not null && !Page.FoundMore);
 
     /// <summary>The filter's chip: "Created or changed by import #9" (null without the filter).</summary>
-    public string? ImportChip => ImportId is { } id ? $"Created or changed by import #{id.ToString(CultureInfo.InvariantCulture)}" : null;
+    public string? ImportChip => ImportId is { } id ? $"Created or changed by import #{ImportNumbers.Id(id)}" : null;
 
     /// <summary>The list as it is without the import's filter (the chip's remove link).</summary>
     public string WithoutImportLink => (this with { ImportId = null }).Link(Sort.Key, Descending);
@@ -159,5 +160,5 @@ public sealed record ClientList(
 
     public string CountText => (TotalIsAtLeast ? $"{Total:N0}+" : Total.ToString("N0")) + (Total == 1 && !TotalIsAtLeast ? " client" : " clients")
         + (IsSearch ? $" matching “{Search}”" : "")
-        + (ImportId is { } id ? $" created or changed by import #{id.ToString(CultureInfo.InvariantCulture)}" : "");
+        + (ImportId is { } id ? $" created or changed by import #{ImportNumbers.Id(id)}" : "");
 }

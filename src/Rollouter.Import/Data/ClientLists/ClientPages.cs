@@ -116,8 +116,6 @@ public sealed class ClientPages(RolloutDbContext db)
 
     private readonly ClientListSql _sql = ClientListSql.For(db.Provider);
 
-    private RolloutDbContext Db => db;
-
     /// <summary>
     /// How many clients a search collects before it walks the sort's index instead: more than it shows counted, since
     /// a sort's walk filtered by a search that finds 0.1 % of a million clients reads 50,000 of them for a page, where
@@ -468,8 +466,7 @@ public sealed class ClientPages(RolloutDbContext db)
             {
                 var user = int.TryParse(cursor.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : 0;
                 // The name the cursor's page showed (decision 0108); a cursor from before it: the user's name now.
-                var name = cursor.Place
-                    ?? await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                var name = cursor.Place ?? await UserNameAsync(user, cancellationToken);
                 if (name is null)
                 {
                     return null;
@@ -507,9 +504,12 @@ public sealed class ClientPages(RolloutDbContext db)
             return false;
         }
 
-        var name = await db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
-        return !string.Equals(name, shown, StringComparison.Ordinal);
+        return !string.Equals(await UserNameAsync(user, cancellationToken), shown, StringComparison.Ordinal);
     }
+
+    /// <summary>The user's display name now, by which the user sorts order (one lookup by key); null for none.</summary>
+    private Task<string?> UserNameAsync(int user, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == user).Select(u => (string?)u.DisplayName).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>@nameAnchor and @descriptionAnchor of <see cref="ClientListSql.AnchoredSearch"/> (no values without anchors).</summary>
     private static (string, object?)[] AnchorParameters(SearchAnchors? anchor) =>
@@ -1028,8 +1028,7 @@ public sealed class ClientPages(RolloutDbContext db)
             // showed it: a user renamed since keeps the others in their place, decision 0108) or the user's name now.
             async Task<(string Bound, (string, object?)[] Parameters)> AfterAsync(int user, string? shown = null)
             {
-                var name = shown
-                    ?? await pages.Db.Users.Where(u => u.Id == user).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken);
+                var name = shown ?? await pages.UserNameAsync(user, cancellationToken);
                 return name is null
                     ? ("1 = 1", [])
                     : (_sql.After("u.\"DisplayName\"", "u.\"Id\"", "@name", "@user", descending), [("name", name), ("user", user)]);
