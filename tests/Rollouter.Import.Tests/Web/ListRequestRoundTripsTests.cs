@@ -39,6 +39,70 @@ public abstract class ListRequestRoundTripsTests(StatementLoggingWebFactory fact
     }
 
     [Fact]
+    public async Task TheListPageAndTheApi_ReadTheInventoryItsStatusesAndItsFieldsInOneStatement()
+    {
+        var page = await factory.SignInAsync("technician@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+        await page.GetAsync($"/rollouts/W11/inventories/{laptops}");
+        await api.GetAsync($"/api/inventories/{laptops}/clients?pageSize=5");
+
+        factory.Statements.Clear();
+        var shown = await page.GetAsync($"/rollouts/W11/inventories/{laptops}");
+        var pageStatements = factory.Statements.Statements;
+        factory.Statements.Clear();
+        var listed = await api.GetAsync($"/api/inventories/{laptops}/clients?pageSize=5&search=a");
+        var apiStatements = factory.Statements.Statements;
+
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        // Three lookups by key, one round trip: the inventory, its workflow's statuses, its custom fields (2026-12-07).
+        Assert.All([pageStatements, apiStatements], statements =>
+        {
+            var inventory = Assert.Single(statements, s => s.Contains("\"WorkflowStatuses\"", StringComparison.Ordinal));
+            Assert.Contains("FROM \"Inventories\"", inventory, StringComparison.Ordinal);
+            Assert.Contains("\"InventoryCustomFields\"", inventory, StringComparison.Ordinal);
+            Assert.Single(statements, s => s.Contains("\"InventoryCustomFields\"", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task TheListPageAndTheApi_ShowTheInventorysOwnStatusesAndFields()
+    {
+        // Read in one statement, the statuses and fields are still the inventory's own, in the fields' order.
+        var page = await factory.SignInAsync("technician@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var inventories = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Rollout.Identifier == "W11")
+            .Select(i => new
+            {
+                i.Id,
+                i.Name,
+                Statuses = i.Workflow.Statuses.Select(s => s.Name).ToList(),
+                Fields = i.CustomFields.OrderBy(f => f.Position).ThenBy(f => f.CustomFieldId).Select(f => f.CustomField.Name).ToList(),
+            })
+            .ToListAsync());
+        Assert.True(inventories.Count >= 2);
+
+        foreach (var inventory in inventories)
+        {
+            var html = await page.GetStringAsync($"/rollouts/W11/inventories/{inventory.Id}");
+            var fieldsShown = inventory.Fields.Select(f => html.IndexOf($">{System.Net.WebUtility.HtmlEncode(f)}<", StringComparison.Ordinal)).ToList();
+            Assert.All(fieldsShown, at => Assert.True(at >= 0));
+            Assert.Equal(fieldsShown.Order(), fieldsShown);
+            var others = inventories.Where(o => o.Id != inventory.Id).SelectMany(o => o.Fields).Except(inventory.Fields);
+            Assert.All(others, f => Assert.DoesNotContain($">{System.Net.WebUtility.HtmlEncode(f)}<", html, StringComparison.Ordinal));
+
+            var json = await api.GetStringAsync($"/api/inventories/{inventory.Id}/clients?pageSize=20");
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            foreach (var client in doc.RootElement.GetProperty("items").EnumerateArray())
+            {
+                Assert.Contains(client.GetProperty("status").GetString(), inventory.Statuses);
+                Assert.All(client.GetProperty("values").EnumerateObject(), v => Assert.Contains(v.Name, inventory.Fields));
+            }
+        }
+    }
+
+    [Fact]
     public async Task AnotherRolloutsList_IsStillNotFound()
     {
         // The technician is a member of W11 only: the membership read with the rollout still refuses the others.

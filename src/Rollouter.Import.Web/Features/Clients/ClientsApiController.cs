@@ -95,8 +95,9 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
         string? after = null, string? from = null, int? page = null, int pageSize = 50, int? importId = null,
         CancellationToken cancellationToken = default)
     {
-        // The inventory read once, as the list needs it, and the access checked on its rollout before anything else.
-        var inventory = await ClientListQuery.HeadAsync(Db, null, id, cancellationToken);
+        // The inventory read once, as the list needs it (with its statuses and fields, one statement), and the access
+        // checked on its rollout before anything else.
+        var inventory = await ClientListQuery.InventoryAsync(Db, null, id, cancellationToken);
         var access = await Access.InventoryRolloutAsync(User, inventory, id, RolloutRequirement.Member, cancellationToken);
         if (access.Failed)
         {
@@ -115,8 +116,6 @@ public sealed class ClientsApiController(RolloutDbContext db, RolloutAccess acce
             return Refuse(Import.Problem.Invalid($"The API does not take {backward}: it pages forward, following next (after=); " +
                 "from starts at a name, page at a page within the first 10,000 clients.", backward));
         }
-
-        await ClientListQuery.CompleteAsync(Db, inventory, cancellationToken);
 
         var fields = inventory.CustomFields.Select(f => f.CustomField).ToList();
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);

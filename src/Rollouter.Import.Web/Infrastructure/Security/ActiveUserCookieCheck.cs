@@ -81,6 +81,22 @@ public static class ActiveUserCookieCheck
         return context.Items.ContainsKey(SignedInBeforeSessionsKey);
     }
 
+    /// <summary>
+    /// The session joined to its user, compiled once: the query of every signed-in page request, whose translation EF
+    /// would otherwise look up in its cache, after walking the expression for its parameters, each time
+    /// (docs/performance.md, 2026-12-07).
+    /// </summary>
+    private static readonly CompiledPerModel<Func<RolloutDbContext, string, int, CancellationToken, Task<SessionCheck?>>> SessionQuery =
+        new(() => EF.CompileAsyncQuery((RolloutDbContext db, string sessionId, int userId, CancellationToken cancellationToken) =>
+            db.UserSessions.AsNoTracking()
+                .Where(s => s.Id == sessionId && s.UserId == userId)
+                .Select(s => new SessionCheck(s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.User.IsActive, s.User.SecurityStamp,
+                    s.User.Role, s.User.DisplayName, s.User.IsKeyAccountManager))
+                .SingleOrDefault()));
+
+    private sealed record SessionCheck(DateTimeOffset CreatedAt, DateTimeOffset LastSeenAt, DateTimeOffset ExpiresAt, bool IsActive,
+        string? SecurityStamp, Role Role, string DisplayName, bool IsKeyAccountManager);
+
     private static async Task ValidateAsync(CookieValidatePrincipalContext context, ClaimsPrincipal principal)
     {
         var userId = principal.UserId();
@@ -90,14 +106,7 @@ public static class ActiveUserCookieCheck
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var db = services.GetRequiredService<RolloutDbContext>();
         // A cookie from before sessions were recorded names none: refused, as an ended one (sign in again).
-        var session = sessionId.Length == 0 ? null : await db.UserSessions.AsNoTracking()
-            .Where(s => s.Id == sessionId && s.UserId == userId)
-            .Select(s => new
-            {
-                s.CreatedAt, s.LastSeenAt, s.ExpiresAt,
-                s.User.IsActive, s.User.SecurityStamp, s.User.Role, s.User.DisplayName, s.User.IsKeyAccountManager,
-            })
-            .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+        var session = sessionId.Length == 0 ? null : await SessionQuery.For(db)(db, sessionId, userId, context.HttpContext.RequestAborted);
         if (session is not { IsActive: true } || session.ExpiresAt <= now || session.SecurityStamp is null
             || !string.Equals(principal.FindFirst(stampClaim)?.Value, session.SecurityStamp, StringComparison.Ordinal))
         {

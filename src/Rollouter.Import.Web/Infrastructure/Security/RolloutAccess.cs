@@ -38,13 +38,13 @@ public sealed class RolloutAccess(RolloutDbContext db, IAuthorizationService aut
     /// <summary>The rollout with this identifier (the pages' addresses), if the user may do this in it.</summary>
     public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, string identifier, RolloutRequirement requirement,
         CancellationToken cancellationToken) =>
-        await AuthorizeAsync(user, await WithMembershipAsync(user, db.Rollouts.Where(r => r.Identifier == identifier), cancellationToken),
+        await AuthorizeAsync(user, Remember(user, await ByIdentifier.For(db)(db, identifier, user.UserId(), cancellationToken)),
             requirement, $"Rollout {identifier} does not exist.");
 
     /// <summary>The rollout with this id (the API's addresses), if the user may do this in it.</summary>
     public async Task<Result<Rollout>> RolloutAsync(ClaimsPrincipal user, int rolloutId, RolloutRequirement requirement,
         CancellationToken cancellationToken) =>
-        await AuthorizeAsync(user, await WithMembershipAsync(user, db.Rollouts.Where(r => r.Id == rolloutId), cancellationToken),
+        await AuthorizeAsync(user, Remember(user, await ById.For(db)(db, rolloutId, user.UserId(), cancellationToken)),
             requirement, $"Rollout {rolloutId} does not exist.");
 
     /// <summary>An import, if the user may do this in its rollout.</summary>
@@ -93,33 +93,44 @@ public sealed class RolloutAccess(RolloutDbContext db, IAuthorizationService aut
 
     private async Task<Result<Rollout>> OfAsync(ClaimsPrincipal user, int? rolloutId, RolloutRequirement requirement,
         string notFound, CancellationToken cancellationToken) =>
-        await AuthorizeAsync(user, rolloutId is null ? null
-            : await WithMembershipAsync(user, db.Rollouts.Where(r => r.Id == rolloutId), cancellationToken), requirement, notFound);
+        await AuthorizeAsync(user, rolloutId is not { } id ? null
+            : Remember(user, await ById.For(db)(db, id, user.UserId(), cancellationToken)), requirement, notFound);
 
     /// <summary>
     /// The rollout, and in the same statement whether the user is a member of it, which the authorization then takes
     /// from <see cref="RolloutMemberships"/> instead of asking again: one round trip fewer on nearly every request (the
-    /// membership was a statement of its own, docs/performance.md, 2026-12-06). Administrators are members of all.
+    /// membership was a statement of its own, docs/performance.md, 2026-12-06). Administrators are members of all (their
+    /// row's answer is not remembered: the authorization does not ask for them). Compiled once, by identifier (the
+    /// pages) and by id (the API, an import's, an inventory's or a client's rollout): the lookup of nearly every request,
+    /// whose translation EF would otherwise look up in its cache each time (docs/performance.md, 2026-12-07).
     /// </summary>
-    private async Task<Rollout?> WithMembershipAsync(ClaimsPrincipal user, IQueryable<Rollout> rollouts,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        var userId = user.UserId();
-        if (user.IsAdministrator() || userId <= 0)
-        {
-            return await rollouts.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
-        }
+    private static readonly CompiledPerModel<Func<RolloutDbContext, string, int, CancellationToken, Task<RolloutWithMembership?>>> ByIdentifier =
+        new(() => EF.CompileAsyncQuery((RolloutDbContext db, string identifier, int userId, CancellationToken cancellationToken) =>
+            db.Rollouts.AsNoTracking().Where(r => r.Identifier == identifier)
+                .Select(r => new RolloutWithMembership(r, r.Members.Any(m => m.UserId == userId)))
+                .FirstOrDefault()));
 
-        var found = await rollouts.AsNoTracking()
-            .Select(r => new { Rollout = r, Member = r.Members.Any(m => m.UserId == userId) })
-            .FirstOrDefaultAsync(cancellationToken);
+    private static readonly CompiledPerModel<Func<RolloutDbContext, int, int, CancellationToken, Task<RolloutWithMembership?>>> ById =
+        new(() => EF.CompileAsyncQuery((RolloutDbContext db, int rolloutId, int userId, CancellationToken cancellationToken) =>
+            db.Rollouts.AsNoTracking().Where(r => r.Id == rolloutId)
+                .Select(r => new RolloutWithMembership(r, r.Members.Any(m => m.UserId == userId)))
+                .FirstOrDefault()));
+
+    private sealed record RolloutWithMembership(Rollout Rollout, bool Member);
+
+    private Rollout? Remember(ClaimsPrincipal user, RolloutWithMembership? found)
+    {
         if (found is null)
         {
             return null;
         }
 
-        memberships.Remember(found.Rollout.Id, userId, found.Member);
+        var userId = user.UserId();
+        if (!user.IsAdministrator() && userId > 0)
+        {
+            memberships.Remember(found.Rollout.Id, userId, found.Member);
+        }
+
         return found.Rollout;
     }
 
