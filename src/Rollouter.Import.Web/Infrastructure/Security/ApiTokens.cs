@@ -181,6 +181,19 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, stri
 
 public static class ApiTokenSetup
 {
+    /// <summary>
+    /// The token's user as every API request checks it, compiled once per model (docs/performance.md, 2026-12-07): EF
+    /// would otherwise walk the expression for its parameters and look up its translation on each request.
+    /// </summary>
+    private static readonly CompiledPerModel<Func<RolloutDbContext, int, CancellationToken, Task<TokenUser?>>> TokenUserQuery =
+        new(() => EF.CompileAsyncQuery((RolloutDbContext db, int userId, CancellationToken cancellationToken) =>
+            db.Users.AsNoTracking()
+                .Where(u => u.Id == userId)
+                .Select(u => new TokenUser(u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail))
+                .SingleOrDefault()));
+
+    private sealed record TokenUser(bool IsActive, Role Role, bool IsKeyAccountManager, string? SecurityStamp, string? NormalizedEmail);
+
     /// <summary>Whether the token's stamp is not the user's current security stamp: a sign-in or link ended since.</summary>
     private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
         !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(stamp), StringComparison.Ordinal);
@@ -217,10 +230,7 @@ public static class ApiTokenSetup
                         "JwtBearer raised OnTokenValidated without the token's principal.");
                     var userId = principal.UserId();
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
-                    var user = await db.Users.AsNoTracking()
-                        .Where(u => u.Id == userId)
-                        .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail })
-                        .SingleOrDefaultAsync(context.HttpContext.RequestAborted);
+                    var user = await TokenUserQuery.For(db)(db, userId, context.HttpContext.RequestAborted);
                     // The role and the key account manager flag are the token's rights: compared here, like the
                     // cookie check does, so that whichever page, call or instance changes them, old tokens end.
                     // Each refusal says which changed (ApiTokenRefusal), in the 401's detail and WWW-Authenticate.
