@@ -187,7 +187,12 @@ public sealed class ImportLifecycle(
 
         fileName = KeptFileName(fileName);
 
-        var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, inventory.LastImportMapping, cancellationToken);
+        // The mapping last used for the inventory: its latest approved import's, whatever its run found (a run that failed
+        // stores none), then the one its last completed run remembered. Read from the imports, never by writing the
+        // inventory's row, which a running import holds (decisions 0102, 0130).
+        var approved = await LatestApprovedMappingAsync(inventory.Id, cancellationToken);
+        var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, approved ?? inventory.LastImportMapping,
+            cancellationToken, approved is null ? null : inventory.LastImportMapping);
         if (read.Failed)
         {
             return read.Problem;
@@ -223,6 +228,21 @@ public sealed class ImportLifecycle(
         logger.LogInformation("Import {ImportId} created from {FileName} ({Rows} rows) into inventory {InventoryId}: {Status}",
             import.Id, fileName, rowCount, inventory.Id, import.Status);
         return new ImportState(import, validation);
+    }
+
+    /// <summary>
+    /// The mapping of the inventory's import approved last (by its approval, then the newest), whatever its status now;
+    /// null when none was ever approved. Only what <see cref="ImportMapping.ToRemembered"/> keeps: never "Update existing
+    /// clients" or "Create option if not exists" (decision 0026). A plain read: it waits for no running import.
+    /// </summary>
+    private async Task<string?> LatestApprovedMappingAsync(int inventoryId, CancellationToken cancellationToken)
+    {
+        var mapping = await db.Imports.AsNoTracking()
+            .Where(i => i.InventoryId == inventoryId && i.FirstApprovedAt != null && i.Mapping != null)
+            .OrderByDescending(i => i.ApprovedAt ?? i.FirstApprovedAt).ThenByDescending(i => i.Id)
+            .Select(i => i.Mapping)
+            .FirstOrDefaultAsync(cancellationToken);
+        return string.IsNullOrWhiteSpace(mapping) ? null : ImportMapping.FromJson(mapping).ToRemembered().ToJson();
     }
 
     /// <summary>The name an uploaded file is kept under: without folders, fitted to the column, "upload" when it has none.</summary>
@@ -1563,7 +1583,8 @@ public sealed class ImportLifecycle(
     /// both need. A file the reader refuses gives its problem.
     /// </summary>
     private async Task<Result<FileReading>> ReadAndMapAsync(
-        string path, string fileName, ParseOptions? options, int inventoryId, string? previousMapping, CancellationToken cancellationToken)
+        string path, string fileName, ParseOptions? options, int inventoryId, string? previousMapping, CancellationToken cancellationToken,
+        string? fallbackMapping = null)
     {
         var opened = ImportFileReader.Open(path, fileName, options, limits);
         if (!opened.Succeeded)
@@ -1584,12 +1605,13 @@ public sealed class ImportLifecycle(
 
         var definition = await InventoryDefinition.LoadAsync(db, inventoryId, cancellationToken);
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
-        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous);
+        var fallback = string.IsNullOrWhiteSpace(fallbackMapping) ? null : ImportMapping.FromJson(fallbackMapping);
+        var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous, fallbackMapping: fallback);
         if (mapping.Columns.Any(c => c.Target is { } target && DefaultFields.IsUser(target)))
         {
             // Only a file with a user column asks the rollout's members which attribute its values are.
             mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous,
-                await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken));
+                await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken), fallback);
         }
 
         var columns = spreadsheet.Columns;

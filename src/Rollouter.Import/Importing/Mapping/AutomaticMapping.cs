@@ -5,7 +5,8 @@ using Rollouter.Import.Importing.Reading;
 namespace Rollouter.Import.Importing.Mapping;
 
 /// <summary>
-/// Proposes a mapping for a file's columns: first the inventory's last mapping, for columns whose header it knows,
+/// Proposes a mapping for a file's columns: first the inventory's last mapping, for columns whose header it knows
+/// (the mapping of its latest approved import, then the one its last completed run remembered, decision 0130),
 /// then by header: exact, then ignoring case, spaces and punctuation, then common aliases, then close spelling.
 /// Each target is used once; a column that could mean two targets equally well is left unmapped. Of the last mapping
 /// only which column goes to which field, the user lookups and the separators are reused: the suggestion always has
@@ -61,8 +62,13 @@ public static class AutomaticMapping
     /// For a user column whose header does not say which attribute its values are, the attribute its values look like
     /// (by the column's position and its target, Assignee or Client User), or null for the default.
     /// </param>
+    /// <param name="fallbackMapping">
+    /// A mapping asked after <paramref name="lastMapping"/>, for the columns that one does not decide (a header it does
+    /// not know, a field it names that is gone): the inventory's remembered mapping behind its latest approved import's.
+    /// </param>
     public static ImportMapping Suggest(IReadOnlyList<SheetColumn> columns, InventoryDefinition inventory,
-        ImportMapping? lastMapping = null, Func<int, string, UserLookup?>? lookupOfValues = null)
+        ImportMapping? lastMapping = null, Func<int, string, UserLookup?>? lookupOfValues = null,
+        ImportMapping? fallbackMapping = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(inventory);
@@ -96,9 +102,12 @@ public static class AutomaticMapping
             }
         }
 
-        if (lastMapping is not null)
+        foreach (var last in new[] { lastMapping, fallbackMapping })
         {
-            ReuseLastMapping(columns, inventory, lastMapping, result, decided, used, declared);
+            if (last is not null)
+            {
+                ReuseLastMapping(columns, inventory, last, result, decided, used, declared);
+            }
         }
 
         var headers = matchedHeaders.Select(Normalize).ToArray();
