@@ -30,6 +30,20 @@ public static class BenchImport
         try
         {
             var importId = await PrepareAsync(database, file, cache);
+            if (Environment.GetEnvironmentVariable("BENCH_DROP_INDEX") is { Length: > 0 } dropped)
+            {
+                // "Before" an index was added: the same code with that index dropped from the bench's fresh database.
+                if (!System.Text.RegularExpressions.Regex.IsMatch(dropped, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                {
+                    Console.Error.WriteLine($"BENCH_DROP_INDEX: {dropped} is no index name");
+                    return 2;
+                }
+
+                await using var drop = database.CreateContext();
+                await drop.Database.ExecuteSqlRawAsync(string.Concat("DROP INDEX \"", dropped, "\""));
+                Console.WriteLine("dropped index " + dropped);
+            }
+
             if (Environment.GetEnvironmentVariable("BENCH_COLD_CACHE") == "1")
             {
                 foreach (var cachedFile in Directory.EnumerateFiles(cache))
