@@ -154,8 +154,9 @@ internal abstract class ClientListSql
     /// <summary>
     /// The first <paramref name="rows"/> clients the search's index finds after the client <c>@edge</c> of the user
     /// <c>@edgeUser</c> in the users' walk (<see cref="UsersAhead"/>), sorted: the client's and the user's id.
+    /// <paramref name="only"/>: a condition on the client <c>c</c> every client found meets too (an import's, or "1 = 1").
     /// </summary>
-    public virtual string UsersSought(string userColumn, int inventoryId, string userBound, bool descending, int rows) =>
+    public virtual string UsersSought(string userColumn, int inventoryId, string userBound, string only, bool descending, int rows) =>
         throw new NotSupportedException("Only where the users' walk looks ahead (UsersAhead).");
 
     /// <summary>
@@ -259,7 +260,7 @@ internal abstract class ClientListSql
                 LEFT JOIN LATERAL (
                     SELECT f."Id", count(*) OVER () AS "Found" FROM (
                         SELECT c."Id" FROM (
-                            SELECT c."Id", c."{userColumn}", c."NameKey", c."Description" FROM "Clients" c
+                            SELECT c."Id", c."{userColumn}", c."NameKey", c."Description", c."CreatedByImportId" FROM "Clients" c
                             WHERE c."InventoryId" = {inventory} AND c."{userColumn}" BETWEEN u."Id" AND u."Id"
                             ORDER BY c."{userColumn}" {direction}, c."Id" {direction} LIMIT {Number(walkBound)}) c
                         WHERE {filter}
@@ -391,7 +392,7 @@ internal abstract class ClientListSql
             : ($"""(u."DisplayName", u."Id") <= {EdgeUser}""", """c."Id" <= CASE WHEN u."Id" = @edgeUser THEN @edge ELSE 2147483647 END""");
 
         // The FTS5 table's matches (a CROSS JOIN from it, as Seek), each one's client and user, after the edge, sorted.
-        public override string UsersSought(string userColumn, int inventoryId, string userBound, bool descending, int rows)
+        public override string UsersSought(string userColumn, int inventoryId, string userBound, string only, bool descending, int rows)
         {
             var direction = Direction(descending);
             var op = descending ? "<" : ">";
@@ -399,7 +400,7 @@ internal abstract class ClientListSql
                 SELECT c."Id", u."Id" FROM "ClientSearch" CROSS JOIN "Clients" c ON c."Id" = "ClientSearch".rowid
                 CROSS JOIN "AspNetUsers" u
                 WHERE "ClientSearch" MATCH @match AND c."InventoryId" = {Number(inventoryId)} AND u."Id" = c."{userColumn}"
-                  AND {userBound}
+                  AND {only} AND {userBound}
                   AND ((u."DisplayName", u."Id") {op} {EdgeUser}
                        OR (u."Id" = @edgeUser AND c."Id" {op} @edge))
                 ORDER BY u."DisplayName" {direction}, u."Id" {direction}, c."Id" {direction}

@@ -803,7 +803,7 @@ public sealed class ClientPages(RolloutDbContext db)
             """;
         var walked = await ReadAsync($"""
             SELECT c."Id", {key} FROM (
-                SELECT c."Id", c."NameKey", c."Description", c."StatusId", c."AssigneeId", c."ClientUserId" {along}
+                SELECT c."Id", c."NameKey", c."Description", c."StatusId", c."AssigneeId", c."ClientUserId", c."CreatedByImportId" {along}
                 LIMIT {ClientListSql.Number(WalkBound)}) c
             WHERE {search.Filter}
             ORDER BY {order}
@@ -1100,7 +1100,8 @@ public sealed class ClientPages(RolloutDbContext db)
                 rows.AddRange(walked);
                 if (walked.Count < rest)
                 {
-                    rows.AddRange(await pages.ReadAsync(_sql.UsersSought(column, request.InventoryId, userBound, descending, rest - walked.Count),
+                    rows.AddRange(await pages.ReadAsync(_sql.UsersSought(column, request.InventoryId, userBound, only ?? "1 = 1", descending,
+                        rest - walked.Count),
                         cancellationToken, Parameters(edge)));
                 }
             }
