@@ -1607,12 +1607,17 @@ public sealed class ImportLifecycle(
         var previous = string.IsNullOrWhiteSpace(previousMapping) ? null : ImportMapping.FromJson(previousMapping);
         var fallback = string.IsNullOrWhiteSpace(fallbackMapping) ? null : ImportMapping.FromJson(fallbackMapping);
         var mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous, fallbackMapping: fallback);
+        var firstValues = UserLookupGuess.FirstValuesOf(spreadsheet);
         if (mapping.Columns.Any(c => c.Target is { } target && DefaultFields.IsUser(target)))
         {
             // Only a file with a user column asks the rollout's members which attribute its values are.
             mapping = AutomaticMapping.Suggest(spreadsheet.Columns, definition, previous,
-                await UserLookupGuess.ForAsync(db, inventoryId, spreadsheet, cancellationToken), fallback);
+                await UserLookupGuess.ForAsync(db, inventoryId, firstValues, cancellationToken), fallback);
         }
+
+        // A separator remembered from the last import (or the default) that none of the column's first values holds,
+        // where they hold another common one, is that other one (decision 0140).
+        SeparatorGuess.Adjust(mapping, spreadsheet.Columns, definition, firstValues);
 
         var columns = spreadsheet.Columns;
         return new FileReading(spreadsheet.Options, rowCount, mapping, MappingValidation.Validate(mapping, columns, definition),

@@ -29,9 +29,18 @@ internal static class UserLookupGuess
     /// The guess for a column of <paramref name="file"/> by its position in <see cref="SpreadsheetFile.Columns"/> and its
     /// target (<see cref="DefaultFields.Assignee"/> or <see cref="DefaultFields.ClientUser"/>).
     /// </summary>
-    public static async Task<Func<int, string, UserLookup?>> ForAsync(RolloutDbContext db, int inventoryId, SpreadsheetFile file,
-        CancellationToken cancellationToken)
+    public static Task<Func<int, string, UserLookup?>> ForAsync(RolloutDbContext db, int inventoryId, SpreadsheetFile file,
+        CancellationToken cancellationToken) =>
+        ForAsync(db, inventoryId, FirstValuesOf(file), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ForAsync(RolloutDbContext, int, SpreadsheetFile, CancellationToken)"/>, with the columns' first values
+    /// read by <paramref name="firstValues"/> (<see cref="FirstValuesOf"/>), which other guesses of the same upload share.
+    /// </summary>
+    public static async Task<Func<int, string, UserLookup?>> ForAsync(RolloutDbContext db, int inventoryId,
+        Func<List<string>[]> firstValues, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(firstValues);
         var members = await db.RolloutMembers.AsNoTracking()
             .Where(m => m.User.IsActive && db.Inventories.Any(i => i.Id == inventoryId && i.RolloutId == m.RolloutId))
             .Select(m => new UserRecord(m.User.Id, m.User.DisplayName, m.User.Email, m.User.UserCode, m.User.Role))
@@ -40,18 +49,26 @@ internal static class UserLookupGuess
         // An assignee must be a Technician or higher (UserRule); a client user may have any role.
         var assignees = Directories(members.Where(m => m.Role >= Role.Technician));
         var everyone = Directories(members);
-        // Every user column's values from one read of the first rows, made when the first column asks.
-        List<string>[]? byColumn = null;
         return (position, target) =>
         {
-            byColumn ??= Values(file);
-            var values = byColumn[position];
+            var values = firstValues()[position];
             var directories = target == DefaultFields.Assignee ? assignees : everyone;
             var best = directories
                 .Select(d => (d.Lookup, Found: values.Count(v => d.Directory.TryFind(v, out _, out var found) || found > 1)))
                 .MaxBy(d => d.Found);
             return best.Found > 0 ? best.Lookup : null;
         };
+    }
+
+    /// <summary>
+    /// The columns' first values (<see cref="Values"/>), read once, when the first guess asks for them: every user column
+    /// and every multi-selection column of an upload from one read of its first rows.
+    /// </summary>
+    public static Func<List<string>[]> FirstValuesOf(SpreadsheetFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        List<string>[]? values = null;
+        return () => values ??= Values(file);
     }
 
     private static List<(UserLookup Lookup, UserDirectory Directory)> Directories(IEnumerable<UserRecord> members)
