@@ -102,6 +102,62 @@ public sealed class ErrorReportUploadedAgainTests(RolloutWebFactory factory) : I
         Assert.Equal(Rows, await CountAsync(names));
     }
 
+    /// <summary>
+    /// The report opened in LibreOffice and saved as .ods, or as flat .fods: LibreOffice keeps the workbook's custom
+    /// properties as <c>meta:user-defined</c> (in meta.xml, or in the flat document's office:meta). Before, only an
+    /// .xlsx's docProps/custom.xml was read: such a report was only "looks like a failed rows report … saved again as
+    /// CSV", and its values could not be applied.
+    /// </summary>
+    [Theory]
+    [InlineData("ods")]
+    [InlineData("fods")]
+    public async Task FixedReportSavedAsOpenDocument_NamesItsImport_AndAppliesToIt(string format)
+    {
+        var (api, rolloutId, laptops, importId, names) = await FailedImportAsync();
+        const string Office = "urn:oasis:names:tc:opendocument:xmlns:office:1.0";
+        const string Ns = $"""xmlns:office="{Office}" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" """;
+        static string Row(params string[] cells) => "<table:table-row>" + string.Concat(cells.Select(c =>
+            $"<table:table-cell office:value-type=\"string\"><text:p>{System.Security.SecurityElement.Escape(c)}</text:p></table:table-cell>")) + "</table:table-row>";
+        var table = "<table:table table:name=\"Import errors\">" + Row("Row", "Name", "Status", "Department", "Import errors") +
+                    Row("9", names[7], "Scheduled", "IT", "C (Status): \"Shipped\" is not a status.") + "</table:table>";
+        var meta = $"<meta:user-defined meta:name=\"{ErrorReportMark.ImportProperty}\">{importId}</meta:user-defined>" +
+                   $"<meta:user-defined meta:name=\"{ErrorReportMark.RolloutProperty}\">{rolloutId}</meta:user-defined>";
+        byte[] file;
+        if (format == "fods")
+        {
+            file = Encoding.UTF8.GetBytes($"""<?xml version="1.0" encoding="UTF-8"?><office:document {Ns}office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:meta>{meta}</office:meta><office:body><office:spreadsheet>{table}</office:spreadsheet></office:body></office:document>""");
+        }
+        else
+        {
+            using var zipped = new MemoryStream();
+            using (var zip = new System.IO.Compression.ZipArchive(zipped, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                void Part(string name, string text)
+                {
+                    using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false));
+                    writer.Write(text);
+                }
+
+                Part("mimetype", "application/vnd.oasis.opendocument.spreadsheet");
+                Part("META-INF/manifest.xml", """<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/></manifest:manifest>""");
+                Part("meta.xml", $"""<?xml version="1.0" encoding="UTF-8"?><office:document-meta {Ns}office:version="1.3"><office:meta>{meta}</office:meta></office:document-meta>""");
+                Part("content.xml", $"""<?xml version="1.0" encoding="UTF-8"?><office:document-content {Ns}office:version="1.3"><office:body><office:spreadsheet>{table}</office:spreadsheet></office:body></office:document-content>""");
+            }
+
+            file = zipped.ToArray();
+        }
+
+        var uploaded = await ApiTestClient.ReadAsync(await api.UploadAsync(rolloutId, laptops, $"one-bad-row-import-errors.{format}", file));
+
+        Assert.True(uploaded["reportOf"]?["importId"]?.GetValue<int>() == importId, uploaded.Json());
+        var applied = await api.PostAsync($"/api/imports/{uploaded.Id()}/apply-report", null);
+        Assert.True(applied.StatusCode == HttpStatusCode.OK, await applied.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var result = await api.WaitForResultAsync(importId);
+        Assert.True("Completed" == result.Status(), result.Json());
+        Assert.Equal(Rows, await CountAsync(names));
+    }
+
     [Fact]
     public async Task Page_FixedReportUploadedAgain_SaysWhatItIsFirst_AndItsButtonAppliesItsValues_NotItsAddedRow()
     {

@@ -39,77 +39,141 @@ public sealed record ErrorReportMark(int ImportId, int RolloutId)
         ArgumentNullException.ThrowIfNull(path);
         try
         {
-            // Only a zip (an .xlsx) can hold the mark: a CSV is not opened as an archive.
-            Span<byte> signature = stackalloc byte[4];
+            // Only a zip (an .xlsx, an .ods) or a flat OpenDocument (.fods) can hold the mark: a CSV is not opened as either.
+            Span<byte> signature = stackalloc byte[5];
+            int read;
             using (var file = File.OpenRead(path))
             {
-                if (file.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4
-                    || signature[0] != (byte)'P' || signature[1] != (byte)'K' || signature[2] != 3 || signature[3] != 4)
-                {
-                    return null;
-                }
+                read = file.ReadAtLeast(signature, 5, throwOnEndOfStream: false);
             }
 
-            using var zip = ZipFile.OpenRead(path);
-            var part = zip.GetEntry("docProps/custom.xml");
-            if (part is null || part.Length > MaxPartLength)
+            if (read >= 4 && signature[0] == (byte)'P' && signature[1] == (byte)'K' && signature[2] == 3 && signature[3] == 4)
             {
+                using var zip = ZipFile.OpenRead(path);
+                // Excel keeps the properties in docProps/custom.xml; LibreOffice, saving the report as .ods, in meta.xml.
+                if (zip.GetEntry("docProps/custom.xml") is { Length: <= MaxPartLength } custom)
+                {
+                    using var stream = custom.Open();
+                    return ReadProperties(stream, "property");
+                }
+
+                if (zip.GetEntry("meta.xml") is { Length: <= MaxPartLength } meta)
+                {
+                    using var stream = meta.Open();
+                    return ReadProperties(stream, "user-defined");
+                }
+
                 return null;
             }
 
-            using var stream = part.Open();
-            using var reader = XmlReader.Create(stream, new XmlReaderSettings
+            // A flat .fods (LibreOffice's "Flat XML ODF Spreadsheet") holds its office:meta before its body.
+            var bom = read >= 3 && signature[0] == 0xEF && signature[1] == 0xBB && signature[2] == 0xBF;
+            if (bom || (read == 5 && signature[0] == (byte)'<' && (signature[1] == (byte)'?' || signature[1] == (byte)'o')))
             {
-                DtdProcessing = DtdProcessing.Prohibit,
-                XmlResolver = null,
-                MaxCharactersInDocument = MaxPartLength * 4,
-            });
-            int? importId = null;
-            int? rolloutId = null;
-            while (reader.Read())
-            {
-                if (reader.NodeType != XmlNodeType.Element || reader.LocalName != "property")
-                {
-                    continue;
-                }
-
-                var name = reader.GetAttribute("name");
-                if (name is not (ImportProperty or RolloutProperty))
-                {
-                    continue;
-                }
-
-                var text = new System.Text.StringBuilder();
-                using (var value = reader.ReadSubtree())
-                {
-                    while (value.Read() && text.Length < 32)
-                    {
-                        if (value.NodeType == XmlNodeType.Text)
-                        {
-                            text.Append(value.Value);
-                        }
-                    }
-                }
-
-                if (int.TryParse(text.ToString().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-                {
-                    if (name == ImportProperty)
-                    {
-                        importId = id;
-                    }
-                    else
-                    {
-                        rolloutId = id;
-                    }
-                }
+                using var stream = File.OpenRead(path);
+                return ReadProperties(stream, "user-defined", stopAt: "body");
             }
 
-            return importId is { } import && rolloutId is { } rollout ? new ErrorReportMark(import, rollout) : null;
+            return null;
         }
         catch (Exception e) when (e is InvalidDataException or XmlException or IOException or NotSupportedException
                                       or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// The mark among the properties of <paramref name="stream"/>: the elements named <paramref name="element"/> (Excel's
+    /// <c>property</c>, OpenDocument's <c>meta:user-defined</c>) whose <c>name</c> attribute is one of the two, until an
+    /// element named <paramref name="stopAt"/> (a flat document's body, not read).
+    /// </summary>
+    private static ErrorReportMark? ReadProperties(Stream stream, string element, string? stopAt = null)
+    {
+        using var reader = XmlReader.Create(stream, new XmlReaderSettings
+        {
+            DtdProcessing = DtdProcessing.Prohibit,
+            XmlResolver = null,
+            MaxCharactersInDocument = stopAt is null ? MaxPartLength * 4 : 0,
+        });
+        int? importId = null;
+        int? rolloutId = null;
+        var elements = 0;
+        while (reader.Read())
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                continue;
+            }
+
+            // A flat document's properties come first: its body, and anything past a few thousand elements, is not read.
+            if (stopAt is not null && (reader.LocalName == stopAt || ++elements > 10_000))
+            {
+                break;
+            }
+
+            if (reader.LocalName != element)
+            {
+                continue;
+            }
+
+            var name = reader.GetAttribute("name") ?? AttributeByLocalName(reader, "name");
+            if (name is not (ImportProperty or RolloutProperty))
+            {
+                continue;
+            }
+
+            var text = new System.Text.StringBuilder();
+            using (var value = reader.ReadSubtree())
+            {
+                while (value.Read() && text.Length < 32)
+                {
+                    if (value.NodeType == XmlNodeType.Text)
+                    {
+                        text.Append(value.Value);
+                    }
+                }
+            }
+
+            if (int.TryParse(text.ToString().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                if (name == ImportProperty)
+                {
+                    importId = id;
+                }
+                else
+                {
+                    rolloutId = id;
+                }
+            }
+        }
+
+        return importId is { } import && rolloutId is { } rollout ? new ErrorReportMark(import, rollout) : null;
+    }
+
+    /// <summary>An attribute by its local name in any namespace (OpenDocument's <c>meta:name</c>).</summary>
+    private static string? AttributeByLocalName(XmlReader reader, string localName)
+    {
+        if (!reader.MoveToFirstAttribute())
+        {
+            return null;
+        }
+
+        try
+        {
+            do
+            {
+                if (reader.LocalName == localName)
+                {
+                    return reader.Value;
+                }
+            }
+            while (reader.MoveToNextAttribute());
+            return null;
+        }
+        finally
+        {
+            reader.MoveToElement();
         }
     }
 
