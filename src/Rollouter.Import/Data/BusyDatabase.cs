@@ -36,4 +36,12 @@ public static class BusyDatabase
 
         return false;
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is the database's fault rather than the request's: busy
+    /// (<see cref="Is"/>), or out of reach, too slow or read-only (<see cref="UnavailableDatabase"/>). A handler that
+    /// turns a refused save into "the name is taken" or "someone else changed it" lets these through, to be answered
+    /// 503 with what happened.
+    /// </summary>
+    public static bool IsBusyOrUnavailable(Exception? exception) => Is(exception) || UnavailableDatabase.Find(exception) is not null;
 }

@@ -638,7 +638,7 @@ public sealed class ImportLifecycle(
             {
                 saved = await SaveAsync(import, null, cancellationToken);
             }
-            catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+            catch (DbUpdateException e) when (!BusyDatabase.IsBusyOrUnavailable(e))
             {
                 // Not reached while every change of the corrections claims the import first.
                 return ChangedMeanwhile(importId);

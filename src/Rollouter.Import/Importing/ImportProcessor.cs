@@ -151,6 +151,23 @@ public sealed class ImportProcessor(
                 return await FailAsync(import, DiskFullFailure);
             }
 
+            if (UnavailableDatabase.IsUnreachable(e))
+            {
+                // The connection broke (a restarted or failed-over server, the session ended, the network): as after a
+                // crash, the write left nothing and the import stays In Progress, run again once its lease runs out
+                // (ImportRecovery), up to MaxAttempts runs (decision 0150). Before, it failed "unexpectedly" when the
+                // database was back by the time of this reload, and was run again when it was not.
+                logger.LogWarning(e, "Import {ImportId} lost its database connection; nothing was written, and it stays " +
+                                     "In Progress to be run again", importId);
+                return import;
+            }
+
+            if (BusyDatabase.Is(e) || UnavailableDatabase.Find(e) is not null)
+            {
+                logger.LogError(e, "Import {ImportId} was stopped by the database; nothing was written", importId);
+                return await FailAsync(import, DatabaseFailure(UnavailableDatabase.Find(e)));
+            }
+
             logger.LogError(e, "Import {ImportId} failed unexpectedly; nothing was written", importId);
             return await FailAsync(import,
                 "An unexpected error stopped the import; nothing was written. Approve it again to retry, or ask " +
@@ -464,6 +481,24 @@ public sealed class ImportProcessor(
     }
 
     /// <summary>The failure of a run the database's or the data folder's full disk stopped.</summary>
+    /// <summary>
+    /// The failure of a run the database stopped: a lock it waited for past the database's lock timeout (null:
+    /// PostgreSQL's lock_timeout, SQL Server's LOCK_TIMEOUT, SQLite's busy timeout of a job), a
+    /// statement past its statement_timeout, or a database that accepts no writes (decision 0150).
+    /// </summary>
+    public static string DatabaseFailure(DatabaseOutage? outage) => outage switch
+    {
+        DatabaseOutage.ReadOnly => "The database accepts no changes (it is read-only), so the import could not be " +
+                                   "written; nothing was written. Approve it again once the database accepts changes, or " +
+                                   "ask your administrator.",
+        DatabaseOutage.TimedOut => "The database stopped the import because a statement took longer than it allows " +
+                                   "(its statement_timeout); nothing was written. Approve it again; if it happens again, ask " +
+                                   "your administrator to allow imports more time.",
+        _ => "The database stopped the import after it waited too long for another session's write (the database's " +
+             "lock timeout); nothing was written. Approve it again; if it happens again, ask your administrator which " +
+             "session holds the inventory's clients.",
+    };
+
     public const string DiskFullFailure =
         "The server's disk is full, so the import could not be written; nothing was written. Ask your administrator to " +
         "free some space, then approve the import again.";

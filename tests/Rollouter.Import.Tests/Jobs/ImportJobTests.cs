@@ -447,6 +447,102 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
             .CountAsync(c => c.Name.StartsWith(prefix)));
     }
 
+    /// <summary>
+    /// Holds the inventory's row as an UPDATE would, runs <paramref name="start"/> (an approval, a revert), waits until a
+    /// session of the app waits for that row (the job's write, at the end of its transaction), ends that session as a
+    /// restarted server or an administrator would, and lets go of the row. The import's lock, in a session of its own,
+    /// stays held: the job lives on and sees its write's connection broken.
+    /// </summary>
+    private async Task EndTheWritingSessionAsync(int inventoryId, Func<Task> start)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        await using var hold = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+        await hold.OpenAsync();
+        await using var holding = await hold.BeginTransactionAsync();
+        await using (var select = new Npgsql.NpgsqlCommand(
+                         "SELECT 1 FROM \"Inventories\" WHERE \"Id\" = @id FOR NO KEY UPDATE", hold, holding))
+        {
+            select.Parameters.AddWithValue("id", inventoryId);
+            Assert.Equal(1, await select.ExecuteScalarAsync());
+        }
+
+        // Not awaited yet: should the request itself wait for the row, its session is the one ended, and it fails.
+        var started = start();
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        List<int> writers;
+        while ((writers = await db.Database.SqlQueryRaw<int>(
+                   "SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND {0} = ANY(pg_blocking_pids(pid))",
+                   hold.ProcessID).ToListAsync()).Count == 0)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "No session of the app came to wait for the inventory's row");
+            await Task.Delay(20);
+        }
+
+        foreach (var pid in writers)
+        {
+            await db.Database.SqlQueryRaw<bool>("SELECT pg_terminate_backend({0}) AS \"Value\"", pid).ToListAsync();
+        }
+
+        await holding.RollbackAsync();
+        await started;
+    }
+
+    [Fact]
+    public async Task RunWhoseWritingSessionEnds_WritesNothing_AndIsRunAgain_NotFailed()
+    {
+        // QA: the server restarted (or the session was ended) while the run wrote: the import was Failed with "An
+        // unexpected error stopped the import" when the database was back by the time the run looked, and run again
+        // when it was not. It is run again, as after a crash (decision 0150).
+        const int rows = 2_000;
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "LOST-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new ClientFile("Name").Rows(rows, i => [prefix + i], first: 0).ToCsv();
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "lost.csv", csv))).Id();
+
+        await EndTheWritingSessionAsync(servers, async () =>
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode));
+
+        var result = await client.WaitForResultAsync(importId);
+        Assert.Equal("Completed", result.Status());
+        Assert.Equal(2, result["attempt"]!.GetValue<int>());
+        Assert.Equal(rows, result["counts"]!["created"]!.GetValue<int>());
+        await using var check = Factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        Assert.Equal(rows, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
+        Assert.Equal(await db.Clients.CountAsync(c => c.InventoryId == servers),
+            await db.Inventories.Where(i => i.Id == servers).Select(i => i.ClientCount).SingleAsync());
+    }
+
+    [Fact]
+    public async Task RevertWhoseWritingSessionEnds_ChangesNothing_AndIsRunAgain_NotLeftRunning()
+    {
+        // QA: the revert's job failed with the broken connection, and a failed revert job is queued again only at the
+        // next start-up: the revert showed "running" until someone restarted the app (decision 0150).
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "UNDO-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new ClientFile("Name").Rows(50, i => [prefix + i], first: 0).ToCsv();
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "undo.csv", csv))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(importId)).Status());
+
+        await EndTheWritingSessionAsync(servers, async () =>
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode));
+
+        var reverted = await client.WaitForImportAsync(importId,
+            i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+        Assert.Equal("Reverted", reverted.Status());
+        await using var check = Factory.Services.CreateAsyncScope();
+        var db = check.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
+        Assert.Equal(await db.Clients.CountAsync(c => c.InventoryId == servers),
+            await db.Inventories.Where(i => i.Id == servers).Select(i => i.ClientCount).SingleAsync());
+    }
+
     /// <summary>The sessions holding the run lock of the import.</summary>
     private static Task<List<int>> LockHoldersAsync(RolloutDbContext db, int importId) =>
         db.Database.SqlQueryRaw<int>(

@@ -155,7 +155,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        catch (DbUpdateException e) when (!BusyDatabase.IsBusyOrUnavailable(e))
         {
             // The type's lock above keeps its delete out; should the foreign key refuse the link all the same (a
             // database that did not honour the lock), the person still gets words. Anything else is not ours to explain.
@@ -182,7 +182,7 @@ public sealed class ClientLinkService(RolloutDbContext db, TimeProvider clock, A
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        catch (DbUpdateException e) when (!BusyDatabase.IsBusyOrUnavailable(e))
         {
             // Another request gave one of the clients an advanced link meanwhile: the membership's key refused it.
             db.ChangeTracker.Clear();

@@ -42,6 +42,11 @@ public sealed class ErrorsController : Controller
         if (failed?.Metadata.GetMetadata<ScriptPolledAttribute>() is not null)
         {
             var details = new ProblemDetails { Status = code };
+            if (code == StatusCodes.Status503ServiceUnavailable)
+            {
+                details.Detail = Infrastructure.Problems.DatabaseBusy.MessageFor(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error);
+            }
+
             ProblemMapping.Complete(details, code);
             return ScriptPolledAttribute.Problem(code, details.Detail ?? "");
         }
@@ -61,7 +66,13 @@ public sealed class ErrorsController : Controller
 
         // The request id, which Serilog attaches as RequestId to every log event of the request, the failure included.
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
-            int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null));
+            int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null)
+        {
+            // A 503: the database busy, out of reach, too slow or read-only (decision 0150).
+            Database = code == StatusCodes.Status503ServiceUnavailable
+                ? Infrastructure.Problems.DatabaseBusy.Describe(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error)
+                : null,
+        });
     }
 }
 
@@ -74,6 +85,9 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
 
     /// <summary>Why a form past one of its limits was refused (<see cref="Infrastructure.Forms.FormLimit"/>); null for any other error.</summary>
     public string? FormLimit { get; init; }
+
+    /// <summary>What kept the database from doing a request answered 503: the page's title and sentence.</summary>
+    public (string Title, string Message)? Database { get; init; }
 
     /// <summary>The address the request reached the app at, which a proxy may have changed.</summary>
     public string? Host { get; init; }
@@ -88,7 +102,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         413 => "File too large",
         429 => "Too many sign-in attempts",
         507 => "No room on the server",
-        503 => "The database is busy",
+        503 => Database?.Title ?? "The database is busy",
         _ => "Something went wrong",
     };
 
@@ -111,7 +125,7 @@ public sealed record ErrorPage(int Status, string CorrelationId, int? RetryAfter
         413 => "What you sent (a file or a form) is larger than this installation accepts. Nothing was changed.",
         429 => $"Too many sign-in attempts came from your address. Wait {RetryAfterSeconds ?? 60} seconds, then sign in again.",
         507 => Infrastructure.Problems.StorageFull.Message,
-        503 => Infrastructure.Problems.DatabaseBusy.Message,
+        503 => Database?.Message ?? Infrastructure.Problems.DatabaseBusy.Message,
         _ => "An unexpected error occurred. Nothing you did was lost; please try again. " +
              "If it keeps happening, give your administrator the correlation id below.",
     };

@@ -45,6 +45,16 @@ public sealed class ImportRevertJob(
                 await NameKeysAsSeen.RetryKeptAfterRemovalAsync(db, logger, CancellationToken.None);
             }
         }
+        catch (Exception e) when (UnavailableDatabase.IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
+        {
+            // The database's connection broke (a restarted server, the session ended): the revert is one transaction, so
+            // nothing changed, and it is still asked for. The job ends without an error, so that the next look of any
+            // instance queues it again, as after a crash (ImportRecovery.ResumeRevertsAsync), once the database answers;
+            // a job failed with an error is queued again only at the next start-up, and the revert showed "running"
+            // until then (decision 0150).
+            logger.LogWarning(e, "The revert of import {ImportId} lost its database connection; nothing was changed, " +
+                                 "and it is run again", importId);
+        }
         finally
         {
             registry.RemoveRevert(importId);

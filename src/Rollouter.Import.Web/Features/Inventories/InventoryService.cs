@@ -412,7 +412,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
             await db.SaveChangesAsync(cancellationToken);
             return inventory;
         }
-        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        catch (DbUpdateException e) when (!BusyDatabase.IsBusyOrUnavailable(e))
         {
             // Another request took the name meanwhile (the unique index on rollout and name).
             db.ChangeTracker.Clear();

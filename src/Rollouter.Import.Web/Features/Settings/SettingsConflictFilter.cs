@@ -24,8 +24,9 @@ public sealed class SettingsConflictFilterAttribute : Attribute, IExceptionFilte
     public void OnException(ExceptionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        // A database that kept the save waiting past its timeout is no conflict: the 503 "try again" (DatabaseBusy).
-        if (context.Exception is not DbUpdateException || BusyDatabase.Is(context.Exception))
+        // A database that kept the save waiting past its timeout, or out of reach or read-only, is no conflict: the 503
+        // "try again" (DatabaseBusy).
+        if (context.Exception is not DbUpdateException || BusyDatabase.IsBusyOrUnavailable(context.Exception))
         {
             return;
         }

@@ -117,8 +117,14 @@ public static class ProblemMapping
             response.Headers.RetryAfter = DatabaseBusy.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (RequestBodyRefusal.Find(response.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error)
-            is { } refused)
+        var error = response.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        if (status == StatusCodes.Status503ServiceUnavailable && error is not null)
+        {
+            // Busy, out of reach, too slow or read-only: which (decision 0150).
+            details.Detail ??= DatabaseBusy.MessageFor(error);
+        }
+
+        if (RequestBodyRefusal.Find(error) is { } refused)
         {
             // A body too large, too slow or unreadable: what happened to it, and what to do.
             details.Detail ??= RequestBodyRefusal.Message(refused, response.HttpContext);

@@ -198,7 +198,7 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (!BusyDatabase.Is(e))
+        catch (DbUpdateException e) when (!BusyDatabase.IsBusyOrUnavailable(e))
         {
             // A link of the type was made meanwhile, which the type's lock above prevents: its key refuses the delete.
             db.ChangeTracker.Clear();

@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// The database out of reach (stopped, restarting, the network gone), too slow or read-only while people work
+/// (decision 0150): a page says so on a page with words, the API in problem details, both 503 with Retry-After, never
+/// "something went wrong" nor a 500 without a word. The database's failure is made by an interceptor, as Npgsql gives it
+/// (a refused connection), on every statement while <see cref="DatabaseUnavailableWebFactory.WhileUnreachableAsync"/> runs.
+/// </summary>
+public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory factory) : IClassFixture<DatabaseUnavailableWebFactory>
+{
+    [Fact]
+    public async Task APageOfASignedInUser_WhileTheDatabaseCannotBeReached_SaysSoOnAPage()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+
+        // QA: the check of the sign-in cookie failed with the database, and failed the error page again from its
+        // cache: the browser got a 500 without a word.
+        var refused = await factory.WhileUnreachableAsync(() => browser.GetAsync("/rollouts"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        var page = await refused.ReadPageAsync();
+        Assert.Equal("The database cannot be reached", page.QuerySelector("h1")?.NormalizedText());
+        Assert.Equal(DatabaseBusy.UnreachableMessage, page.TestId("error-message").NormalizedText());
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheApi_WhileTheDatabaseCannotBeReached_Is503SayingSo()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+
+        var refused = await factory.WhileUnreachableAsync(() => client.GetAsync($"/api/rollouts/{rolloutId}/inventories"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(30), refused.Headers.RetryAfter?.Delta);
+        var problem = await ApiTestClient.ReadAsync(refused);
+        Assert.Equal(DatabaseBusy.UnreachableMessage, problem["detail"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/rollouts/{rolloutId}/inventories")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("57P01", DatabaseOutage.Unreachable)] // admin_shutdown: the server stopped or restarted (fast)
+    [InlineData("57P03", DatabaseOutage.Unreachable)] // cannot_connect_now: shutting down or starting up
+    [InlineData("53300", DatabaseOutage.Unreachable)] // too_many_connections
+    [InlineData("08006", DatabaseOutage.Unreachable)] // connection_failure
+    [InlineData("57014", DatabaseOutage.TimedOut)] // query_canceled: statement_timeout
+    [InlineData("25006", DatabaseOutage.ReadOnly)] // read_only_sql_transaction: default_transaction_read_only, a standby
+    [InlineData("23505", null)] // unique_violation: the request's, not the database's
+    [InlineData("55P03", null)] // lock_not_available: a busy database (DatabaseBusy), not an outage
+    public void PostgreSqlsStates_AreTold(string state, DatabaseOutage? outage) =>
+        Assert.Equal(outage, UnavailableDatabase.Find(new DbUpdateException("saving failed",
+            new PostgresException("the server said no", "FATAL", "FATAL", state))));
+
+    [Fact]
+    public void ConnectionFailures_ReadOnlyFiles_AndTheRequestsOwnCancellation_AreTold()
+    {
+        Assert.Equal(DatabaseOutage.Unreachable, UnavailableDatabase.Find(new InvalidOperationException("transient",
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException(111)))));
+        Assert.Equal(DatabaseOutage.Unreachable, UnavailableDatabase.Find(
+            new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.Equal(DatabaseOutage.TimedOut, UnavailableDatabase.Find(
+            new NpgsqlException("Exception while reading from stream", new TimeoutException())));
+        Assert.Equal(DatabaseOutage.ReadOnly, UnavailableDatabase.Find(new SqliteException("attempt to write a readonly database", 8)));
+        // A request the browser gave up: Npgsql's cancellation says 57014 inside it, which is no time-out of the database.
+        Assert.Null(UnavailableDatabase.Find(new OperationCanceledException("cancelled",
+            new PostgresException("canceling statement due to user request", "ERROR", "ERROR", "57014"))));
+        Assert.Null(UnavailableDatabase.Find(new SqliteException("database is locked", 5)));
+        Assert.Null(UnavailableDatabase.Find(new InvalidOperationException("a bug")));
+    }
+}
+
+/// <summary>The app, whose database cannot be reached while <see cref="WhileUnreachableAsync"/> runs: every statement fails as Npgsql fails a refused connection.</summary>
+public sealed class DatabaseUnavailableWebFactory : RolloutWebFactory
+{
+    private readonly Unreachable _unreachable = new();
+
+    public async Task<T> WhileUnreachableAsync<T>(Func<Task<T>> request)
+    {
+        _unreachable.Armed = true;
+        try
+        {
+            return await request();
+        }
+        finally
+        {
+            _unreachable.Armed = false;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_unreachable), ServiceLifetime.Singleton));
+    }
+
+    private sealed class Unreachable : DbCommandInterceptor
+    {
+        public volatile bool Armed;
+
+        private Exception? Failure => Armed
+            ? new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused))
+            : null;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+    }
+}
