@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
@@ -54,6 +55,23 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/rollouts/{rolloutId}/inventories")).StatusCode);
     }
 
+    [Fact]
+    public async Task ASettingsSave_WhileTheDatabaseIsReadOnly_Is503SayingSo_NotSomeoneElsesChange()
+    {
+        // QA: PostgreSQL with default_transaction_read_only = on refused the new workflow, and the settings' handler of a
+        // refused save told it as "Someone else changed the same settings at the same moment" (409).
+        var client = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var name = "RO-" + Guid.NewGuid().ToString("N")[..8];
+
+        var refused = await factory.WhileReadOnlyAsync(() =>
+            client.PostAsJsonAsync("/api/workflows", new { name, statuses = new[] { "New" } }));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(DatabaseBusy.ReadOnlyMessage, (await ApiTestClient.ReadAsync(refused))["detail"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created,
+            (await client.PostAsJsonAsync("/api/workflows", new { name, statuses = new[] { "New" } })).StatusCode);
+    }
+
     [Theory]
     [InlineData("57P01", DatabaseOutage.Unreachable)] // admin_shutdown: the server stopped or restarted (fast)
     [InlineData("57P03", DatabaseOutage.Unreachable)] // cannot_connect_now: shutting down or starting up
@@ -103,6 +121,20 @@ public sealed class DatabaseUnavailableWebFactory : RolloutWebFactory
         }
     }
 
+    /// <summary>Runs <paramref name="request"/> while the database refuses every INSERT as a read-only PostgreSQL does (25006).</summary>
+    public async Task<T> WhileReadOnlyAsync<T>(Func<Task<T>> request)
+    {
+        _unreachable.ReadOnly = true;
+        try
+        {
+            return await request();
+        }
+        finally
+        {
+            _unreachable.ReadOnly = false;
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -113,20 +145,24 @@ public sealed class DatabaseUnavailableWebFactory : RolloutWebFactory
     {
         public volatile bool Armed;
 
-        private Exception? Failure => Armed
-            ? new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused))
-            : null;
+        public volatile bool ReadOnly;
+
+        private Exception? Failure(DbCommand command) =>
+            Armed ? new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused))
+            : ReadOnly && command.CommandText.Contains("INSERT INTO", StringComparison.Ordinal)
+                ? new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006")
+                : null;
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
 
         public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
-            Failure is { } failure ? throw failure : ValueTask.FromResult(result);
+            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
     }
 }
