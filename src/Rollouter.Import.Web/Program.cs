@@ -207,7 +207,7 @@ try
         }
         else
         {
-            // The error page is made in a scope of its own (decision 0150): the failed request's cookie sign-in, whose
+            // The error page is made in a scope of its own (decision 0115): the failed request's cookie sign-in, whose
             // check of the user's session failed with the database, would otherwise fail it again from its cache, and
             // the browser got a 500 without a word instead of "The database cannot be reached".
             pages.UseExceptionHandler(new ExceptionHandlerOptions

@@ -21,7 +21,7 @@ public enum DatabaseOutage
 }
 
 /// <summary>
-/// Whether a failure means the database was out of reach, too slow or read-only (decision 0150): the same request
+/// Whether a failure means the database was out of reach, too slow or read-only (decision 0115): the same request
 /// succeeds once the database is back, and nothing of the failed one was kept (each write is a transaction). Requests
 /// answer it with 503 and a sentence that says what happened, an import's run with a failure that says so or, for a
 /// lost connection, by being run again, never with "something went wrong".

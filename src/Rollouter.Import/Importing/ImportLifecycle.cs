@@ -189,7 +189,7 @@ public sealed class ImportLifecycle(
 
         // The mapping last used for the inventory: its latest approved import's, whatever its run found (a run that failed
         // stores none), then the one its last completed run remembered. Read from the imports, never by writing the
-        // inventory's row, which a running import holds (decisions 0102, 0130).
+        // inventory's row, which a running import holds (decisions 0102, 0112).
         var approved = await LatestApprovedMappingAsync(inventory.Id, cancellationToken);
         var read = await ReadAndMapAsync(upload.Path, fileName, null, inventory.Id, approved ?? inventory.LastImportMapping,
             cancellationToken, approved is null ? null : inventory.LastImportMapping);
@@ -1616,7 +1616,7 @@ public sealed class ImportLifecycle(
         }
 
         // A separator remembered from the last import (or the default) that none of the column's first values holds,
-        // where they hold another common one, is that other one (decision 0140).
+        // where they hold another common one, is that other one (decision 0113).
         SeparatorGuess.Adjust(mapping, spreadsheet.Columns, definition, firstValues);
 
         var columns = spreadsheet.Columns;

@@ -155,7 +155,7 @@ public sealed class ImportProcessor(
             {
                 // The connection broke (a restarted or failed-over server, the session ended, the network): as after a
                 // crash, the write left nothing and the import stays In Progress, run again once its lease runs out
-                // (ImportRecovery), up to MaxAttempts runs (decision 0150). Before, it failed "unexpectedly" when the
+                // (ImportRecovery), up to MaxAttempts runs (decision 0115). Before, it failed "unexpectedly" when the
                 // database was back by the time of this reload, and was run again when it was not.
                 logger.LogWarning(e, "Import {ImportId} lost its database connection; nothing was written, and it stays " +
                                      "In Progress to be run again", importId);
@@ -484,7 +484,7 @@ public sealed class ImportProcessor(
     /// <summary>
     /// The failure of a run the database stopped: a lock it waited for past the database's lock timeout (null:
     /// PostgreSQL's lock_timeout, SQL Server's LOCK_TIMEOUT, SQLite's busy timeout of a job), a
-    /// statement past its statement_timeout, or a database that accepts no writes (decision 0150).
+    /// statement past its statement_timeout, or a database that accepts no writes (decision 0115).
     /// </summary>
     public static string DatabaseFailure(DatabaseOutage? outage) => outage switch
     {

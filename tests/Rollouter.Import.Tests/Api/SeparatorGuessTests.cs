@@ -9,7 +9,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Api;
 
 /// <summary>
-/// A multi-selection column is split by the separator its values hold (decision 0140). Before, the upload offered the
+/// A multi-selection column is split by the separator its values hold (decision 0113). Before, the upload offered the
 /// separator the inventory's last import used ("|"), or ";", whatever the new file held: "Office;Teams" was one value,
 /// which failed as no option of Software, or, with "Create option if not exists" ticked, was created as one new option
 /// "Office;Teams", the Check finding nothing wrong.

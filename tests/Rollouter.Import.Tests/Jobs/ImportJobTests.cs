@@ -493,7 +493,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     {
         // QA: the server restarted (or the session was ended) while the run wrote: the import was Failed with "An
         // unexpected error stopped the import" when the database was back by the time the run looked, and run again
-        // when it was not. It is run again, as after a crash (decision 0150).
+        // when it was not. It is run again, as after a crash (decision 0115).
         const int rows = 2_000;
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
@@ -520,7 +520,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     public async Task RevertWhoseWritingSessionEnds_ChangesNothing_AndIsRunAgain_NotLeftRunning()
     {
         // QA: the revert's job failed with the broken connection, and a failed revert job is queued again only at the
-        // next start-up: the revert showed "running" until someone restarted the app (decision 0150).
+        // next start-up: the revert showed "running" until someone restarted the app (decision 0115).
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");

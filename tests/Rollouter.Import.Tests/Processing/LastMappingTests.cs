@@ -11,7 +11,7 @@ using Rollouter.Import.Tests.Rules;
 namespace Rollouter.Import.Tests.Processing;
 
 /// <summary>
-/// The mapping a new upload is offered (decision 0130): the one of the inventory's latest approved import, whatever its
+/// The mapping a new upload is offered (decision 0112): the one of the inventory's latest approved import, whatever its
 /// run found, then the one the last completed run remembered; never one never approved, never a field that is gone.
 /// </summary>
 [Collection(RulesDatabaseCollection.Name)]

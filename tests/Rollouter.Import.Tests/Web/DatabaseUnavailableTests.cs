@@ -17,7 +17,7 @@ namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
 /// The database out of reach (stopped, restarting, the network gone), too slow or read-only while people work
-/// (decision 0150): a page says so on a page with words, the API in problem details, both 503 with Retry-After, never
+/// (decision 0115): a page says so on a page with words, the API in problem details, both 503 with Retry-After, never
 /// "something went wrong" nor a 500 without a word. The database's failure is made by an interceptor, as Npgsql gives it
 /// (a refused connection), on every statement while <see cref="DatabaseUnavailableWebFactory.WhileUnreachableAsync"/> runs.
 /// </summary>

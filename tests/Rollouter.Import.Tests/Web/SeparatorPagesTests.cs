@@ -71,7 +71,7 @@ public abstract class SeparatorPagesTests(RolloutWebFactory factory)
         var choice = page.TestId("mapping").One("tr[data-letter='C']").One("select[name='Columns[2].SeparatorChoice']");
         Assert.Equal([";", ",", "|", "newline", "other"], choice.OptionValues());
         Assert.Equal("Line break", choice.One("option[value='newline']").NormalizedText());
-        // The column's values are lines: Line break is offered at once (decision 0140). Chosen ";", the Check hints at it.
+        // The column's values are lines: Line break is offered at once (decision 0113). Chosen ";", the Check hints at it.
         Assert.Equal("newline", choice.SelectedOption()?.Value);
         await RolloutWebFactory.PostFormAsync(client, path + "/mapping",
             Mapping(("Name", ";", null), ("Department", ";", null), ("Software", ";", null)), path);

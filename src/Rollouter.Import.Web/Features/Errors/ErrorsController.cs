@@ -68,7 +68,7 @@ public sealed class ErrorsController : Controller
         return View(new ErrorPage(code, HttpContext.TraceIdentifier,
             int.TryParse(Response.Headers.RetryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : null)
         {
-            // A 503: the database busy, out of reach, too slow or read-only (decision 0150).
+            // A 503: the database busy, out of reach, too slow or read-only (decision 0115).
             Database = code == StatusCodes.Status503ServiceUnavailable
                 ? Infrastructure.Problems.DatabaseBusy.Describe(HttpContext.Features.Get<IExceptionHandlerFeature>()?.Error)
                 : null,

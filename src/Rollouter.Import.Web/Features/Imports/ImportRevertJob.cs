@@ -51,7 +51,7 @@ public sealed class ImportRevertJob(
             // nothing changed, and it is still asked for. The job ends without an error, so that the next look of any
             // instance queues it again, as after a crash (ImportRecovery.ResumeRevertsAsync), once the database answers;
             // a job failed with an error is queued again only at the next start-up, and the revert showed "running"
-            // until then (decision 0150).
+            // until then (decision 0115).
             logger.LogWarning(e, "The revert of import {ImportId} lost its database connection; nothing was changed, " +
                                  "and it is run again", importId);
         }

@@ -8,7 +8,7 @@ namespace Rollouter.Import.Web.Infrastructure.Problems;
 /// large import writes its clients (one transaction) fails after the busy timeout (30 s). It is answered 503 with
 /// <c>Retry-After</c> and a sentence the user can act on ("try again in a minute"), on the pages and in the API, rather
 /// than "something went wrong". So is a database out of reach, too slow or read-only (<see cref="UnavailableDatabase"/>,
-/// decision 0150), each with its own sentence (<see cref="MessageFor"/>).
+/// decision 0115), each with its own sentence (<see cref="MessageFor"/>).
 /// </summary>
 public static class DatabaseBusy
 {

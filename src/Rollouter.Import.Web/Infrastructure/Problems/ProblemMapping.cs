@@ -120,7 +120,7 @@ public static class ProblemMapping
         var error = response.HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
         if (status == StatusCodes.Status503ServiceUnavailable && error is not null)
         {
-            // Busy, out of reach, too slow or read-only: which (decision 0150).
+            // Busy, out of reach, too slow or read-only: which (decision 0115).
             details.Detail ??= DatabaseBusy.MessageFor(error);
         }
 

@@ -18,7 +18,7 @@ public static class StorageFull
     /// The status code an unhandled exception is answered with: a request body the server stopped reading its own
     /// (<see cref="RequestBodyRefusal"/>: 413, 408 or 400), 507 for want of room, 503 for a database that kept the request
     /// waiting too long (<see cref="DatabaseBusy"/>) or out of reach, too slow or read-only
-    /// (<see cref="Rollouter.Import.Data.UnavailableDatabase"/>, decision 0150), 500 otherwise.
+    /// (<see cref="Rollouter.Import.Data.UnavailableDatabase"/>, decision 0115), 500 otherwise.
     /// </summary>
     public static int StatusCodeOf(Exception exception) =>
         RequestBodyRefusal.Find(exception) is { } refused ? refused.StatusCode

@@ -6,7 +6,7 @@ namespace Rollouter.Import.Importing.Mapping;
 
 /// <summary>
 /// Proposes a mapping for a file's columns: first the inventory's last mapping, for columns whose header it knows
-/// (the mapping of its latest approved import, then the one its last completed run remembered, decision 0130),
+/// (the mapping of its latest approved import, then the one its last completed run remembered, decision 0112),
 /// then by header: exact, then ignoring case, spaces and punctuation, then common aliases, then close spelling.
 /// Each target is used once; a column that could mean two targets equally well is left unmapped. Of the last mapping
 /// only which column goes to which field, the user lookups and the separators are reused: the suggestion always has

@@ -5,7 +5,7 @@ using Rollouter.Import.Importing.Reading;
 namespace Rollouter.Import.Importing.Mapping;
 
 /// <summary>
-/// The separator suggested for a multi-selection column, checked against the column's first values (decision 0140). The
+/// The separator suggested for a multi-selection column, checked against the column's first values (decision 0113). The
 /// suggestion is the separator the inventory's last import used for the field, or the default ";"; a file whose values
 /// are separated otherwise ("Office|Teams", or an Excel list made with Alt+Enter) was split by it into nothing: each
 /// whole cell became one value, which failed as no option, or, with "Create option if not exists" ticked, became one new
