@@ -480,7 +480,6 @@ public sealed class ImportProcessor(
         return await db.Imports.SingleAsync(i => i.Id == importId, cancellationToken);
     }
 
-    /// <summary>The failure of a run the database's or the data folder's full disk stopped.</summary>
     /// <summary>
     /// The failure of a run the database stopped: a lock it waited for past the database's lock timeout (null:
     /// PostgreSQL's lock_timeout, SQL Server's LOCK_TIMEOUT, SQLite's busy timeout of a job), a
@@ -499,6 +498,7 @@ public sealed class ImportProcessor(
              "session holds the inventory's clients.",
     };
 
+    /// <summary>The failure of a run the database's or the data folder's full disk stopped.</summary>
     public const string DiskFullFailure =
         "The server's disk is full, so the import could not be written; nothing was written. Ask your administrator to " +
         "free some space, then approve the import again.";
