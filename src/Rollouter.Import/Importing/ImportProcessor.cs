@@ -162,7 +162,7 @@ public sealed class ImportProcessor(
                 return import;
             }
 
-            if (BusyDatabase.Is(e) || UnavailableDatabase.Find(e) is not null)
+            if (BusyDatabase.IsBusyOrUnavailable(e))
             {
                 logger.LogError(e, "Import {ImportId} was stopped by the database; nothing was written", importId);
                 return await FailAsync(import, DatabaseFailure(UnavailableDatabase.Find(e)));
