@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Recreates the single Initial migration of every provider from the current model.
-# Only for the time before the first release: afterwards, add migrations instead (see README).
+# Only for the time before the first release: afterwards, add migrations instead (see docs/development.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
