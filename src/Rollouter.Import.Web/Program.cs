@@ -201,23 +201,28 @@ try
     });
     app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
     {
-        if (app.Environment.IsDevelopment())
+        // Development (the demo under dotnet run): the developer exception page for what nobody expected, and the error
+        // pages below for what the app answers on purpose (a refused body, a full disk, a busy database; decision 0140).
+        var development = app.Environment.IsDevelopment();
+        if (development)
         {
             pages.UseDeveloperExceptionPage();
-        }
-        else
-        {
-            // The error page is made in a scope of its own (decision 0115): the failed request's cookie sign-in, whose
-            // check of the user's session failed with the database, would otherwise fail it again from its cache, and
-            // the browser got a 500 without a word instead of "The database cannot be reached".
-            pages.UseExceptionHandler(new ExceptionHandlerOptions
-            {
-                ExceptionHandlingPath = "/error", StatusCodeSelector = StorageFull.StatusCodeOf,
-                SuppressDiagnosticsCallback = RequestBodyRefusal.SuppressDiagnostics, CreateScopeForErrors = true,
-            });
+            pages.Use(DevelopmentErrors.ThrowSetAside);
         }
 
+        // The error page is made in a scope of its own (decision 0115): the failed request's cookie sign-in, whose
+        // check of the user's session failed with the database, would otherwise fail it again from its cache, and
+        // the browser got a 500 without a word instead of "The database cannot be reached".
+        pages.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/error", StatusCodeSelector = StorageFull.StatusCodeOf,
+            SuppressDiagnosticsCallback = RequestBodyRefusal.SuppressDiagnostics, CreateScopeForErrors = true,
+        });
         pages.UseStatusCodePagesWithReExecute("/error/{0}");
+        if (development)
+        {
+            pages.Use(DevelopmentErrors.SetAsideUnexpected);
+        }
     });
     app.UseOriginCheck(app.Configuration);
     app.UseHeadAsGet();
