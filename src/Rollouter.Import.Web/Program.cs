@@ -155,7 +155,14 @@ try
     builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ProblemClientErrorFactory>();
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response));
-    builder.Services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+    // The OpenAPI document reads these options, not the controllers': enums are strings there too (decision 0130).
+    builder.Services.ConfigureHttpJsonOptions(o =>
+        o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+    builder.Services.AddOpenApi(o =>
+    {
+        o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
+        o.AddOperationTransformer<OpenApiContract>();
+    });
     builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
     builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
 

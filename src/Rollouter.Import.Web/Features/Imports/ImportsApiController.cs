@@ -153,6 +153,7 @@ public sealed class ImportsApiController(
     /// nothing stored when the file settings changed since.
     /// </summary>
     [HttpPut("imports/{id:int}/mapping")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -180,6 +181,8 @@ public sealed class ImportsApiController(
     /// problem of the file with these options answers 400 and changes nothing; 409 while In Progress or after Completed.
     /// </summary>
     [HttpPut("imports/{id:int}/parse-options")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -208,6 +211,7 @@ public sealed class ImportsApiController(
     /// whoever may read the import may check it: its key account managers too (decision 0080).
     /// </summary>
     [HttpPost("imports/{id:int}/check")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<CheckResultDto>(StatusCodes.Status200OK)]
@@ -270,6 +274,7 @@ public sealed class ImportsApiController(
     /// after Completed, and with <paramref name="fileStamp"/> when the file settings changed since it was read.
     /// </summary>
     [HttpPut("imports/{id:int}/corrections")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -290,6 +295,7 @@ public sealed class ImportsApiController(
 
     /// <summary>How many cells a replacement of <c>from</c> in <c>column</c> would change, before it is applied.</summary>
     [HttpGet("imports/{id:int}/corrections/preview")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ReplacementPreviewDto>(StatusCodes.Status200OK)]
@@ -314,6 +320,7 @@ public sealed class ImportsApiController(
     /// nothing changed when the file settings or the mapping changed since.
     /// </summary>
     [HttpPost("imports/{id:int}/approve")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -340,6 +347,7 @@ public sealed class ImportsApiController(
     /// has been approved or that import no longer takes corrections (Completed, Reverted, In Progress).
     /// </summary>
     [HttpPost("imports/{id:int}/apply-report")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ReportAppliedDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

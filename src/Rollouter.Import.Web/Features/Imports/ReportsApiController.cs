@@ -20,7 +20,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
     /// ("laptops-import-12.csv"); 410 when it is no longer on the server or cannot be read (decision 0067).
     /// </summary>
     [HttpGet("imports/{id:int}/file")]
-    [ProducesResponseType<FileStreamResult>(StatusCodes.Status200OK, "application/octet-stream")]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, "text/csv", Rollouter.Import.Exporting.XlsxStreamWriter.ContentType, "application/octet-stream")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
@@ -42,7 +42,7 @@ public sealed class ReportsApiController(RolloutDbContext db, RolloutAccess acce
     /// </summary>
     [HttpGet("imports/{id:int}/error-report")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<FileContentResult>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, Rollouter.Import.Exporting.XlsxStreamWriter.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]

@@ -50,7 +50,7 @@ public sealed class InventoriesApiController(RolloutDbContext db, RolloutAccess 
     /// <summary>The inventory's clients as .xlsx (streamed), headers as the importer maps them: see the README.</summary>
     [HttpGet("inventories/{id:int}/export")]
     [Produces(XlsxStreamWriter.ContentType, "application/json")]
-    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProducesResponseType<Stream>(StatusCodes.Status200OK, XlsxStreamWriter.ContentType)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> Export(int id, CancellationToken cancellationToken)
     {
