@@ -50,6 +50,59 @@ public sealed class QueryFieldTests(RolloutWebFactory factory) : IClassFixture<R
         }
     }
 
+    /// <summary>
+    /// QA (the API as a contract): an import's failed rows and its corrections refused a made-up <c>after</c>, and the
+    /// failed rows <c>after</c> with <c>page</c>, without naming the parameter, as every other list does.
+    /// </summary>
+    [Theory]
+    [InlineData("errors?after=abc", "after", "after is not a position in this list: take next from an answer.")]
+    [InlineData("errors?after=3.1&page=2", "page", "Give after or page, not both: each says where the page starts.")]
+    [InlineData("corrections?after=abc", "after", "after is not a position in this list: take next from an answer.")]
+    [InlineData("errors?column=Status", "column", "column is a column letter of the file, such as B (as each failed row's column gives it), not \"Status\".")]
+    public async Task AnImportListsCursorThatIsNotValid_IsNamedInField(string query, string field, string message)
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var upload = await client.UploadAsync(rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"), "cursor.csv",
+            $"Name,Status\nCURSOR-{Guid.NewGuid():N},Nope\n");
+        var id = (await ApiTestClient.ReadAsync(upload)).Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        Assert.Equal("Failed", (await client.WaitForResultAsync(id)).Status());
+
+        var problem = await BadRequestAsync(await client.GetAsync($"/api/imports/{id}/{query}"));
+
+        Assert.Equal((field, message), (problem["field"]?.GetValue<string>(), problem["detail"]?.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// QA (the API as a contract): a call sent without a body (a script's variable that came out empty) was told "The
+    /// request body is not valid: A non-empty request body is required.; The request field is required.", ASP.NET's
+    /// words with the parameter's name; now what is missing and what to send (decision 0131).
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "/api/auth/login", false, "The request body is empty: send a JSON object (Content-Type: application/json) with email and password.")]
+    [InlineData("PUT", "/api/imports/{id}/mapping", true, "The request body is empty: send a JSON object (Content-Type: application/json) with updateExisting and columns.")]
+    public async Task ACallWithAnEmptyBody_SaysItIsEmptyAndWhatToSend(string method, string path, bool asManager, string message)
+    {
+        var client = factory.CreateBrowser();
+        if (asManager)
+        {
+            client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+            var rolloutId = await client.RolloutIdAsync("W11");
+            var upload = await client.UploadAsync(rolloutId, await client.InventoryIdAsync(rolloutId, "Laptops"), "empty-body.csv",
+                $"Name\nEMPTY-{Guid.NewGuid():N}\n");
+            path = path.Replace("{id}", (await ApiTestClient.ReadAsync(upload)).Id().ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent("", Encoding.UTF8, "application/json"),
+        };
+        var problem = await BadRequestAsync(await client.SendAsync(request));
+
+        Assert.Equal(message, problem["detail"]?.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("abc", true, "inventoryId", "inventoryId is the id of one of the rollout's inventories (a whole number, as GET /api/rollouts/{id}/inventories gives it), not \"abc\".")]
     [InlineData(null, true, "inventoryId", "Send the inventory to import into in the field inventoryId")]

@@ -32,6 +32,14 @@ public static class FailedRows
     public static string? Column(string? column) =>
         string.IsNullOrWhiteSpace(column) ? null : column.Trim().ToUpperInvariant();
 
+    /// <summary>Whether <paramref name="column"/> can be a column letter (one to three letters, as A to XFD).</summary>
+    public static bool IsColumnLetter(string column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        var letters = column.Trim();
+        return letters.Length is >= 1 and <= 3 && letters.All(char.IsAsciiLetter);
+    }
+
     /// <summary>The import's failed rows in row order, only those of <paramref name="column"/> (see <see cref="Column"/>) when given.</summary>
     public static IQueryable<ImportRowError> Query(RolloutDbContext db, int importId, string? column) =>
         Filtered(db, importId, column).OrderBy(e => e.Row).ThenBy(e => e.Id);

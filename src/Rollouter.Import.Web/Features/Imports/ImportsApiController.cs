@@ -260,7 +260,7 @@ public sealed class ImportsApiController(
         after = string.IsNullOrEmpty(after) ? null : after;
         if (await ImportCorrections.RowPageAsync(Db, id, after, size, cancellationToken) is not var (cells, next))
         {
-            return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
+            return Refuse(Import.Problem.Invalid("after is not a position in this list: take next from an answer.", "after"));
         }
 
         var counts = await ImportCorrections.CountAsync(Db, id, cancellationToken);
@@ -434,10 +434,17 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
+        // A header ("Status") or any other text matched no failed row and answered an empty list, as if none failed there.
+        if (!string.IsNullOrWhiteSpace(column) && !FailedRows.IsColumnLetter(column))
+        {
+            return Refuse(Import.Problem.Invalid(
+                $"column is a column letter of the file, such as B (as each failed row's column gives it), not \"{column.Trim()}\".", "column"));
+        }
+
         var paging = Paging.Of(page ?? 1, pageSize, PageDto.MaxPageSize);
         if (after is not null && page is not null)
         {
-            return Error(StatusCodes.Status400BadRequest, "Give after or page, not both.");
+            return Refuse(Import.Problem.Invalid("Give after or page, not both: each says where the page starts.", "page"));
         }
 
         var total = await FailedRows.Query(Db, id, column).CountAsync(cancellationToken);
@@ -461,7 +468,7 @@ public sealed class ImportsApiController(
             var keyset = await FailedRows.PageAsync(Db, id, column, new ListPosition(After: after), paging.PageSize, cancellationToken);
             if (after is not null && keyset.Previous is null && keyset.Items.Count > 0)
             {
-                return Error(StatusCodes.Status400BadRequest, "after is not a position in this list: take next from an answer.");
+                return Refuse(Import.Problem.Invalid("after is not a position in this list: take next from an answer.", "after"));
             }
 
             rows = [.. keyset.Items];

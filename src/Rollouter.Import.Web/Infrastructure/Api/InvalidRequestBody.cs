@@ -33,6 +33,14 @@ public static partial class InvalidRequestBody
     public static string Message(ModelStateDictionary modelState, Type? bodyType = null, IReadOnlySet<string>? parameters = null)
     {
         var failed = Failed(modelState);
+        // No body at all (a script's variable that came out empty): say so and what to send, rather than ASP.NET's
+        // "A non-empty request body is required.; The request field is required." (decision 0131).
+        if (bodyType is not null && failed.Any(failure => failure.Key.Length == 0
+                && failure.Entry.Errors.Any(error => error.ErrorMessage.Contains("non-empty request body", StringComparison.Ordinal))))
+        {
+            return EmptyBody(bodyType);
+        }
+
         var inAddress = failed.Where(failure => parameters?.Contains(failure.Key) == true).ToList();
         var address = inAddress
             .SelectMany(failure => failure.Entry.Errors.Select(error =>
@@ -51,6 +59,19 @@ public static partial class InvalidRequestBody
         return problems.Count == 0
             ? "The request body is not valid."
             : "The request body is not valid: " + string.Join("; ", problems);
+    }
+
+    /// <summary>"The request body is empty: send a JSON object (Content-Type: application/json) with email and password."</summary>
+    private static string EmptyBody(Type bodyType)
+    {
+        var members = MembersOf(bodyType);
+        var with = members.Count switch
+        {
+            0 => "",
+            1 => $" with {members[0]}",
+            _ => $" with {string.Join(", ", members.Take(members.Count - 1))} and {members[^1]}",
+        };
+        return $"The request body is empty: send a JSON object (Content-Type: application/json){with}.";
     }
 
     private static string ErrorText(ModelError error) =>
