@@ -1,12 +1,9 @@
-using System.Data.Common;
 using System.Net;
 using System.Reflection;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rollouter.Import.Data;
@@ -114,37 +111,10 @@ public sealed class DatabaseFullTests(DatabaseFullWebFactory factory) : IClassFi
 }
 
 /// <summary>The app, whose database refuses to store a new import as a full disk would while <see cref="WhileFullAsync"/> runs.</summary>
-public sealed class DatabaseFullWebFactory : RolloutWebFactory
+public sealed class DatabaseFullWebFactory : FailingStatementsWebFactory
 {
-    private readonly FullOnImportInsert _full = new();
-
-    public async Task<T> WhileFullAsync<T>(Func<Task<T>> request)
-    {
-        _full.Armed = true;
-        try
-        {
-            return await request();
-        }
-        finally
-        {
-            _full.Armed = false;
-        }
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_full), ServiceLifetime.Singleton));
-    }
-
-    private sealed class FullOnImportInsert : DbCommandInterceptor
-    {
-        public volatile bool Armed;
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            Armed && command.CommandText.Contains("INSERT INTO \"Imports\"", StringComparison.Ordinal)
-                ? throw new SqliteException("SQLite Error 13: 'database or disk is full'.", 13)
-                : ValueTask.FromResult(result);
-    }
+    public Task<T> WhileFullAsync<T>(Func<Task<T>> request) =>
+        WhileFailingAsync(command => command.CommandText.Contains("INSERT INTO \"Imports\"", StringComparison.Ordinal)
+            ? new SqliteException("SQLite Error 13: 'database or disk is full'.", 13)
+            : null, request);
 }

@@ -1,12 +1,8 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
@@ -104,65 +100,14 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
 }
 
 /// <summary>The app, whose database cannot be reached while <see cref="WhileUnreachableAsync"/> runs: every statement fails as Npgsql fails a refused connection.</summary>
-public sealed class DatabaseUnavailableWebFactory : RolloutWebFactory
+public sealed class DatabaseUnavailableWebFactory : FailingStatementsWebFactory
 {
-    private readonly Unreachable _unreachable = new();
-
-    public async Task<T> WhileUnreachableAsync<T>(Func<Task<T>> request)
-    {
-        _unreachable.Armed = true;
-        try
-        {
-            return await request();
-        }
-        finally
-        {
-            _unreachable.Armed = false;
-        }
-    }
+    public Task<T> WhileUnreachableAsync<T>(Func<Task<T>> request) =>
+        WhileFailingAsync(_ => new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused)), request);
 
     /// <summary>Runs <paramref name="request"/> while the database refuses every INSERT as a read-only PostgreSQL does (25006).</summary>
-    public async Task<T> WhileReadOnlyAsync<T>(Func<Task<T>> request)
-    {
-        _unreachable.ReadOnly = true;
-        try
-        {
-            return await request();
-        }
-        finally
-        {
-            _unreachable.ReadOnly = false;
-        }
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_unreachable), ServiceLifetime.Singleton));
-    }
-
-    private sealed class Unreachable : DbCommandInterceptor
-    {
-        public volatile bool Armed;
-
-        public volatile bool ReadOnly;
-
-        private Exception? Failure(DbCommand command) =>
-            Armed ? new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused))
-            : ReadOnly && command.CommandText.Contains("INSERT INTO", StringComparison.Ordinal)
-                ? new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006")
-                : null;
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
-            Failure(command) is { } failure ? throw failure : ValueTask.FromResult(result);
-    }
+    public Task<T> WhileReadOnlyAsync<T>(Func<Task<T>> request) =>
+        WhileFailingAsync(command => command.CommandText.Contains("INSERT INTO", StringComparison.Ordinal)
+            ? new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006")
+            : null, request);
 }

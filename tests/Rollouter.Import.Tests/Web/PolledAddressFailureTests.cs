@@ -1,12 +1,6 @@
-using System.Data.Common;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
@@ -47,37 +41,10 @@ public sealed class PolledAddressFailureTests(BusyImportReadsWebFactory factory)
 }
 
 /// <summary>The app, whose database refuses every read of an import as a busy SQLite does while <see cref="WhileBusyAsync"/> runs.</summary>
-public sealed class BusyImportReadsWebFactory : RolloutWebFactory
+public sealed class BusyImportReadsWebFactory : FailingStatementsWebFactory
 {
-    private readonly BusyOnImportRead _busy = new();
-
-    public async Task<T> WhileBusyAsync<T>(Func<Task<T>> requests)
-    {
-        _busy.Armed = true;
-        try
-        {
-            return await requests();
-        }
-        finally
-        {
-            _busy.Armed = false;
-        }
-    }
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<RolloutDbContext>(o => o.AddInterceptors(_busy), ServiceLifetime.Singleton));
-    }
-
-    private sealed class BusyOnImportRead : DbCommandInterceptor
-    {
-        public volatile bool Armed;
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
-            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            Armed && command.CommandText.Contains("FROM \"Imports\"", StringComparison.Ordinal)
-                ? throw new SqliteException("SQLite Error 5: 'database is locked'.", 5)
-                : ValueTask.FromResult(result);
-    }
+    public Task<T> WhileBusyAsync<T>(Func<Task<T>> requests) =>
+        WhileFailingAsync(command => command.CommandText.Contains("FROM \"Imports\"", StringComparison.Ordinal)
+            ? new SqliteException("SQLite Error 5: 'database is locked'.", 5)
+            : null, requests);
 }
