@@ -58,6 +58,15 @@ internal static class FileSniffer
     private static readonly byte[] WorkbookStream = Encoding.Unicode.GetBytes("Workbook");
     private static readonly byte[] BookStream = Encoding.Unicode.GetBytes("Book");
 
+    /// <summary>How much of a file's start <see cref="Sniff"/> and <see cref="DescribeText"/> are given.</summary>
+    public const int HeadLength = 8192;
+
+    /// <summary>
+    /// Whether the file starting with <paramref name="head"/> (its first <see cref="HeadLength"/> bytes) is a flat
+    /// OpenDocument spreadsheet (.fods), whatever its name: the one check the reader and the failed rows report's mark use.
+    /// </summary>
+    public static bool IsFlatOds(ReadOnlySpan<byte> head) => Sniff(head) == SniffedContent.Text && DescribeText(head) == TextKind.FlatOds;
+
     public static SniffedContent Sniff(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8))

@@ -102,7 +102,7 @@ public static class ImportFileReader
                     return new OpenResult(null, FileTooLarge(length, limits));
                 }
 
-                head = new byte[(int)Math.Min(length, 8192)];
+                head = new byte[(int)Math.Min(length, FileSniffer.HeadLength)];
                 stream.ReadExactly(head);
             }
 
@@ -110,7 +110,7 @@ public static class ImportFileReader
             var expectsWorkbook = WorkbookExtensions.Contains(extension);
             // LibreOffice's flat XML spreadsheet, whatever its name (.fods, or saved as .ods or .xml): read by the .ods
             // reader from one XML file instead of a zip's content.xml and styles.xml (decision 0097, amended).
-            var flat = content == SniffedContent.Text && FileSniffer.DescribeText(head) == TextKind.FlatOds;
+            var flat = FileSniffer.IsFlatOds(head);
             if (!flat && !expectsWorkbook && !CsvExtensions.Contains(extension))
             {
                 return Fail(FileProblemKind.WrongType,

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
+using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Reports;
 
@@ -40,14 +41,16 @@ public sealed record ErrorReportMark(int ImportId, int RolloutId)
         try
         {
             // Only a zip (an .xlsx, an .ods) or a flat OpenDocument (.fods) can hold the mark: a CSV is not opened as either.
-            Span<byte> signature = stackalloc byte[5];
-            int read;
+            // The file's start is told by the reader's own checks (FileSniffer), so that a file the reader imports as a
+            // flat .fods is the one whose mark is read.
+            byte[] head;
             using (var file = File.OpenRead(path))
             {
-                read = file.ReadAtLeast(signature, 5, throwOnEndOfStream: false);
+                head = new byte[(int)Math.Min(file.Length, FileSniffer.HeadLength)];
+                file.ReadExactly(head);
             }
 
-            if (read >= 4 && signature[0] == (byte)'P' && signature[1] == (byte)'K' && signature[2] == 3 && signature[3] == 4)
+            if (FileSniffer.Sniff(head) == SniffedContent.Zip)
             {
                 using var zip = ZipFile.OpenRead(path);
                 // Excel keeps the properties in docProps/custom.xml; LibreOffice, saving the report as .ods, in meta.xml.
@@ -67,8 +70,7 @@ public sealed record ErrorReportMark(int ImportId, int RolloutId)
             }
 
             // A flat .fods (LibreOffice's "Flat XML ODF Spreadsheet") holds its office:meta before its body.
-            var bom = read >= 3 && signature[0] == 0xEF && signature[1] == 0xBB && signature[2] == 0xBF;
-            if (bom || (read == 5 && signature[0] == (byte)'<' && (signature[1] == (byte)'?' || signature[1] == (byte)'o')))
+            if (FileSniffer.IsFlatOds(head))
             {
                 using var stream = File.OpenRead(path);
                 return ReadProperties(stream, "user-defined", stopAt: "body");
