@@ -771,6 +771,51 @@ public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : Cli
     private sealed record PreparedStatement(string Sql, int Parameters, long Generic, long Custom);
 
     [Fact]
+    public async Task APagesStatements_AreNeverCompiledByJit_HoweverDearThePlannerEstimatesThem()
+    {
+        // bench/pages-at-scale --walks (2026-12-07): a broad search filtered by an import, among a million clients, was
+        // estimated above PostgreSQL's JIT thresholds and compiled on every request, 500-1,000 ms for 174 ms of work
+        // (decision 0150). Here every statement is made dear enough (jit_above_cost = 0) and auto_explain reports each
+        // plan to this connection: the page's walks carry no JIT, a statement after the page does (JIT is there to be seen).
+        await using var db = data.Database.CreateContext();
+        await db.Database.OpenConnectionAsync();
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var plans = new List<string>();
+        void Collect(object? sender, NpgsqlNoticeEventArgs e) => plans.Add(e.Notice.MessageText);
+        connection.Notice += Collect;
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET client_min_messages = log; SET jit_above_cost = 0");
+            var statuses = data.Statuses.Values.OrderBy(s => s).Select(s => s.Id).ToList();
+
+            foreach (var sort in new[] { ClientSort.Name, new ClientSort(ClientSortColumn.Status), new ClientSort(ClientSortColumn.Assignee) })
+            {
+                var page = await new ClientPages(db) { Bound = 1 }.LoadAsync(new ClientListRequest(data.Inventory.RolloutId, data.Inventory.Id,
+                    data.Clients.Count, statuses, sort, false, "same", ClientPosition.First, 2, ClientPagesData.Import), default);
+                Assert.NotNull(page);
+            }
+
+            var pagePlans = plans.ToList();
+            plans.Clear();
+            await db.Database.ExecuteSqlRawAsync("SELECT count(*) FROM \"Clients\" WHERE \"InventoryId\" = {0}", data.Inventory.Id);
+
+            // The walks, searches and looks the list writes itself (`"Clients" c`; EF writes `"Clients" AS c` for its
+            // bounded lookups, such as the import's first 5,001 clients, sent before the setting and estimated small).
+            var walks = pagePlans.Where(p => p.Contains("FROM \"Clients\" c", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(walks);
+            Assert.All(walks, p => Assert.False(p.Contains("JIT:", StringComparison.Ordinal), p));
+            Assert.Contains(plans, p => p.Contains("JIT:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            connection.Notice -= Collect;
+            await db.Database.ExecuteSqlRawAsync("RESET ALL");
+            NpgsqlConnection.ClearPool(connection);
+        }
+    }
+
+    [Fact]
     public async Task ASearch_AsksTheTrigramIndexForItsRarestWord_AndChecksTheWholeTextOnWhatItFinds()
     {
         // Every client's description has "floor" and every name "pc": asked for every trigram of "desk 512, floor", the
