@@ -15,17 +15,21 @@ public static class SqliteWaits
     /// <summary>The longest a job's statement waits for another write.</summary>
     public static readonly TimeSpan ForJobs = TimeSpan.FromMinutes(30);
 
-    /// <summary>Makes every statement of <paramref name="db"/> wait up to <see cref="ForJobs"/>; other providers unchanged.</summary>
+    /// <summary>
+    /// Makes every statement of <paramref name="db"/> wait up to <see cref="ForJobs"/>: on every database EF Core's own
+    /// commands (their command timeout, 30 s by default, or the connection string's <c>Command Timeout</c>, is meant for
+    /// the pages: a large revert's deletes took longer, decision 0121), on SQLite the writer's too.
+    /// </summary>
     public static void WaitAsAJob(RolloutDbContext db)
     {
         ArgumentNullException.ThrowIfNull(db);
+        db.Database.SetCommandTimeout(ForJobs);
         if (db.Database.GetDbConnection() is not SqliteConnection connection)
         {
             return;
         }
 
-        // EF Core's own commands, and the writer's (made on the connection: they take its default timeout).
-        db.Database.SetCommandTimeout(ForJobs);
+        // The writer's commands, made on the connection: they take its default timeout.
         connection.DefaultTimeout = (int)ForJobs.TotalSeconds;
     }
 }

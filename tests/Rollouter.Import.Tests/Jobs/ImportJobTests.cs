@@ -453,7 +453,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     /// restarted server or an administrator would, and lets go of the row. The import's lock, in a session of its own,
     /// stays held: the job lives on and sees its write's connection broken.
     /// </summary>
-    private async Task EndTheWritingSessionAsync(int inventoryId, Func<Task> start)
+    private async Task EndTheWritingSessionAsync(int inventoryId, Func<Task> start, string end = "pg_terminate_backend")
     {
         await using var scope = Factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
@@ -481,7 +481,9 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
 
         foreach (var pid in writers)
         {
-            await db.Database.SqlQueryRaw<bool>("SELECT pg_terminate_backend({0}) AS \"Value\"", pid).ToListAsync();
+            await db.Database.SqlQueryRaw<bool>(end == "pg_cancel_backend"
+                ? "SELECT pg_cancel_backend({0}) AS \"Value\""
+                : "SELECT pg_terminate_backend({0}) AS \"Value\"", pid).ToListAsync();
         }
 
         await holding.RollbackAsync();
@@ -541,6 +543,128 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
         Assert.Equal(0, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
         Assert.Equal(await db.Clients.CountAsync(c => c.InventoryId == servers),
             await db.Inventories.Where(i => i.Id == servers).Select(i => i.ClientCount).SingleAsync());
+    }
+
+    [Fact]
+    public async Task RevertStoppedByTheDatabase_EndsRefusedWithTheReason_AtOnce_AndCanBeAskedAgain()
+    {
+        // QA: a revert whose statement the database stopped (its statement_timeout, a lock timeout; here the server
+        // cancels the statement as a timeout does) failed its job, and a failed revert job is queued again only at the
+        // next start-up: the page showed "Reverting" until someone restarted the app (decision 0120).
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "STOP-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new ClientFile("Name").Rows(50, i => [prefix + i], first: 0).ToCsv();
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "stop.csv", csv))).Id();
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(importId)).Status());
+
+        await EndTheWritingSessionAsync(servers, async () =>
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode),
+            end: "pg_cancel_backend");
+
+        // Within seconds, not at the next start-up: no longer running, still Completed, and why.
+        var refused = await client.WaitForImportAsync(importId,
+            i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromSeconds(30));
+        Assert.Equal("Completed", refused.Status());
+        var message = refused["revert"]!["failureMessage"]!.GetValue<string>();
+        Assert.StartsWith("The database stopped the revert because a statement took longer than it allows", message);
+        Assert.Contains("nothing was changed. Revert it again", message);
+        var browser = await Factory.SignInAsync("admin@demo.test");
+        var page = await browser.GetStringAsync($"/rollouts/SRV/imports/{importId}");
+        Assert.Contains("The database stopped the revert", page);
+        Assert.DoesNotContain("The import is being reverted", page);
+        await using (var check = Factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(50, await check.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+                .CountAsync(c => c.Name.StartsWith(prefix)));
+        }
+
+        // Asked again, it reverts.
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var reverted = await client.WaitForImportAsync(importId,
+            i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromMinutes(1));
+        Assert.Equal("Reverted", reverted.Status());
+        Assert.Null(reverted["revert"]!["failureMessage"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ImportAndRevertLongerThanTheDatabasesStatementTimeout_AreNotStoppedByIt_WhileThePagesKeepIt()
+    {
+        // QA: an operator's statement_timeout meant for the pages failed every import whose write took longer (decision
+        // 0121): the job's own transaction lifts it; the pages keep it.
+        const int rows = 40_000;
+        var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("SRV");
+        var servers = await client.InventoryIdAsync(rolloutId, "Servers");
+        var prefix = "SLOW-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = new ClientFile("Name", "Department").Rows(rows, i => [prefix + i, "IT"], first: 0).ToCsv();
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, servers, "slow.csv", csv))).Id();
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var adminId = await db.Users.Where(u => u.Email == "admin@demo.test").Select(u => u.Id).SingleAsync();
+        await TestImports.ApproveWithoutJobAsync(scope.ServiceProvider, importId, adminId);
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Database;
+        await SetStatementTimeoutAsync(db, database, "'200ms'");
+        try
+        {
+            // The pages keep the operator's guard: a statement longer than it is stopped.
+            await using (var page = Factory.Services.CreateAsyncScope())
+            {
+                var pageDb = page.ServiceProvider.GetRequiredService<RolloutDbContext>();
+                var stopped = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
+                    pageDb.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(0.5)").ToListAsync());
+                Assert.Equal("57014", stopped.SqlState);
+            }
+
+            await RunJobAsync(importId);
+            var result = await client.GetJsonAsync($"/api/imports/{importId}");
+            Assert.True(result.Status() == "Completed", result.Json());
+            Assert.Equal(rows, result["counts"]!["created"]!.GetValue<int>());
+
+            // The revert asked for without the guard (the request's look for conflicts reads every client it created)
+            // and without a job; its job then runs with the guard.
+            await SetStatementTimeoutAsync(db, database, "DEFAULT");
+            await using (var revertScope = Factory.Services.CreateAsyncScope())
+            {
+                var revertDb = revertScope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+                (await TestImports.Lifecycle(revertDb, Path.Combine(Path.GetTempPath(), "rollouter-revert-timeout-tests"))
+                    .RequestRevertAsync(importId, adminId, CancellationToken.None)).Expect();
+            }
+
+            await SetStatementTimeoutAsync(db, database, "'200ms'");
+            await using (var job = Factory.Services.CreateAsyncScope())
+            {
+                await job.ServiceProvider.GetRequiredService<ImportRevertJob>().RunAsync(importId, CancellationToken.None);
+            }
+
+            var reverted = await client.GetJsonAsync($"/api/imports/{importId}");
+            Assert.True(reverted.Status() == "Reverted", reverted.Json());
+        }
+        finally
+        {
+            await SetStatementTimeoutAsync(db, database, "DEFAULT");
+        }
+
+        Assert.Equal(0, await db.Clients.CountAsync(c => c.Name.StartsWith(prefix)));
+    }
+
+    /// <summary>
+    /// Sets the test database's statement_timeout as an operator would (<c>ALTER DATABASE</c>), and clears the app's
+    /// pool, so that its sessions from now on have it.
+    /// </summary>
+    private static async Task SetStatementTimeoutAsync(RolloutDbContext db, string? database, string value)
+    {
+        await using (var admin = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var alter = new Npgsql.NpgsqlCommand(
+                "ALTER DATABASE \"" + database + "\" SET statement_timeout = " + value, admin);
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        Npgsql.NpgsqlConnection.ClearPool((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
     }
 
     /// <summary>The sessions holding the run lock of the import.</summary>

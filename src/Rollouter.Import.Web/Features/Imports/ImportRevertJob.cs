@@ -45,15 +45,18 @@ public sealed class ImportRevertJob(
                 await NameKeysAsSeen.RetryKeptAfterRemovalAsync(db, logger, CancellationToken.None);
             }
         }
-        catch (Exception e) when (UnavailableDatabase.IsUnreachable(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (BusyDatabase.IsBusyOrUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
-            // The database's connection broke (a restarted server, the session ended): the revert is one transaction, so
+            // The database's connection broke (a restarted server, the session ended), or the database stopped the revert
+            // and then refused the record of why too (read-only, still timing out): the revert is one transaction, so
             // nothing changed, and it is still asked for. The job ends without an error, so that the next look of any
-            // instance queues it again, as after a crash (ImportRecovery.ResumeRevertsAsync), once the database answers;
-            // a job failed with an error is queued again only at the next start-up, and the revert showed "running"
-            // until then (decision 0115).
-            logger.LogWarning(e, "The revert of import {ImportId} lost its database connection; nothing was changed, " +
-                                 "and it is run again", importId);
+            // instance queues it again, as after a crash (ImportRecovery.ResumeRevertsAsync), once the database answers
+            // and accepts changes (the look's own lease is a write); a job failed with an error is queued again only at
+            // the next start-up, and the revert showed "running" until then (decisions 0115, 0120). A revert the
+            // database stopped whose refusal could be recorded ends refused, with the reason (ImportReverter).
+            logger.LogWarning(e, "The revert of import {ImportId} was stopped by the database ({Outage}); nothing was " +
+                                 "changed, and it is run again once the database answers and accepts changes", importId,
+                UnavailableDatabase.Find(e)?.ToString() ?? "busy");
         }
         finally
         {

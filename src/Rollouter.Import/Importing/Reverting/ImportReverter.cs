@@ -228,8 +228,10 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
 
         var started = clock.GetTimestamp();
         Result<RevertDone> done;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        try
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await JobTimeouts.LiftStatementTimeoutAsync(db, cancellationToken);
             await RolloutWriteLock.AcquireAsync(db, import.RolloutId, cancellationToken);
             done = await RevertAsync(import, progress, cancellationToken);
             if (done.Succeeded)
@@ -240,6 +242,15 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             {
                 await transaction.RollbackAsync(cancellationToken);
             }
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && StoppedByDatabase(e) is { } stopped)
+        {
+            // The database stopped the revert (its lock or statement timeout, no changes accepted, a full disk): the
+            // transaction left nothing, and the revert ends refused with a sentence that says why, rather than showing
+            // "running" until the next start-up (decision 0120). A lost connection is not this: the job leaves that
+            // revert asked for, to be run again.
+            logger.LogError(e, "The revert of import {ImportId} was stopped by the database; nothing was changed", importId);
+            done = stopped;
         }
 
         db.ChangeTracker.Clear();
@@ -263,6 +274,38 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         audit?.ImportReverted(reverted.RevertedById, reverted.RolloutId, reverted.InventoryId, importId,
             done.Value.Removed, done.Value.Restored);
         return reverted;
+    }
+
+    /// <summary>
+    /// The refusal of a revert the database stopped (decision 0120): its lock timeout or statement timeout, a database that
+    /// accepts no changes, a full disk; null for any other failure, and for a lost connection (the revert is run again).
+    /// </summary>
+    internal static Problem? StoppedByDatabase(Exception exception)
+    {
+        if (FullStorage.Is(exception))
+        {
+            return Problem.InsufficientStorage(
+                "The server's disk is full, so the import could not be reverted; nothing was changed. Ask your " +
+                "administrator to free some space, then revert it again.");
+        }
+
+        var outage = UnavailableDatabase.Find(exception);
+        return outage switch
+        {
+            DatabaseOutage.Unreachable => null,
+            DatabaseOutage.TimedOut => Problem.Busy(
+                "The database stopped the revert because a statement took longer than it allows (its statement_timeout " +
+                "or command timeout); nothing was changed. Revert it again; if it happens again, ask your administrator " +
+                "to allow reverts more time."),
+            DatabaseOutage.ReadOnly => Problem.Busy(
+                "The database accepts no changes (it is read-only), so the import could not be reverted; nothing was " +
+                "changed. Revert it again once the database accepts changes, or ask your administrator."),
+            _ when BusyDatabase.Is(exception) => Problem.Busy(
+                "The database stopped the revert after it waited too long for another session's write (the database's " +
+                "lock timeout); nothing was changed. Revert it again; if it happens again, ask your administrator which " +
+                "session holds the inventory's clients."),
+            _ => null,
+        };
     }
 
     /// <summary>What a revert did: the clients it deleted, and those whose values it set back.</summary>

@@ -58,8 +58,25 @@ internal abstract class ClientStore(RolloutDbContext db) : IAsyncDisposable
         _ => throw new NotSupportedException($"No client writer for {db.Provider}."),
     };
 
-    public virtual async Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken) =>
-        await Db.Database.BeginTransactionAsync(cancellationToken);
+    /// <summary>
+    /// Begins the writer's transaction; on PostgreSQL without the operator's statement timeout, which is meant for the
+    /// pages, not for a job's write (<see cref="JobTimeouts"/>).
+    /// </summary>
+    public virtual async Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await JobTimeouts.LiftStatementTimeoutAsync(Db, cancellationToken);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+
+        return transaction;
+    }
 
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
