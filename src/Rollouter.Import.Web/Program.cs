@@ -155,7 +155,7 @@ try
     builder.Services.AddSingleton<Microsoft.AspNetCore.Mvc.Infrastructure.IClientErrorFactory, ProblemClientErrorFactory>();
     builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         ProblemMapping.Complete(context.ProblemDetails, context.HttpContext.Response));
-    // The OpenAPI document reads these options, not the controllers': enums are strings there too (decision 0130).
+    // The OpenAPI document reads these options, not the controllers': enums are strings there too (decision 0118).
     builder.Services.ConfigureHttpJsonOptions(o =>
         o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
     builder.Services.AddOpenApi(o =>
@@ -209,7 +209,7 @@ try
     app.UseWhen(context => !ApiProblems.IsApi(context.Request), pages =>
     {
         // Development (the demo under dotnet run): the developer exception page for what nobody expected, and the error
-        // pages below for what the app answers on purpose (a refused body, a full disk, a busy database; decision 0140).
+        // pages below for what the app answers on purpose (a refused body, a full disk, a busy database; decision 0120).
         var development = app.Environment.IsDevelopment();
         if (development)
         {

@@ -4,7 +4,7 @@ namespace Rollouter.Import.Data;
 
 /// <summary>
 /// The time limits of a background job's own write transaction (an import's write, a revert), which are not the
-/// pages' (decision 0121). An operator's PostgreSQL <c>statement_timeout</c> (or <c>idle_in_transaction_session_timeout</c>)
+/// pages' (decision 0117). An operator's PostgreSQL <c>statement_timeout</c> (or <c>idle_in_transaction_session_timeout</c>)
 /// set for the database or the app's role guards interactive requests: a 1,000,000-row import writes for about 25 s in
 /// one transaction, and such a guard failed it. The job's transaction lifts both (<c>SET LOCAL</c>: the pages' sessions,
 /// and this pooled session once the transaction ends, keep the operator's), and bounds its lock waits instead to

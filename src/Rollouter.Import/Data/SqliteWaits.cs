@@ -18,7 +18,7 @@ public static class SqliteWaits
     /// <summary>
     /// Makes every statement of <paramref name="db"/> wait up to <see cref="ForJobs"/>: on every database EF Core's own
     /// commands (their command timeout, 30 s by default, or the connection string's <c>Command Timeout</c>, is meant for
-    /// the pages: a large revert's deletes took longer, decision 0121), on SQLite the writer's too.
+    /// the pages: a large revert's deletes took longer, decision 0117), on SQLite the writer's too.
     /// </summary>
     public static void WaitAsAJob(RolloutDbContext db)
     {

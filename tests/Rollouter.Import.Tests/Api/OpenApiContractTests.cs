@@ -10,7 +10,7 @@ using Rollouter.Import.Tests.Web;
 namespace Rollouter.Import.Tests.Api;
 
 /// <summary>
-/// The OpenAPI document (<c>/openapi/v1.json</c>) as a contract a client is generated from (decision 0130). QA: every
+/// The OpenAPI document (<c>/openapi/v1.json</c>) as a contract a client is generated from (decision 0118). QA: every
 /// enum was declared an integer (<c>"ImportStatus": {"type": "integer"}</c>) while the API sends its name
 /// (<c>"status": "Completed"</c>), so a generated client failed on the first import it read; the downloads were declared
 /// as a JSON object (ASP.NET's <c>FileStreamResult</c>, with <c>fileStream</c> and <c>entityTag</c>) and also as

@@ -77,7 +77,7 @@ public sealed class QueryFieldTests(RolloutWebFactory factory) : IClassFixture<R
     /// <summary>
     /// QA (the API as a contract): a call sent without a body (a script's variable that came out empty) was told "The
     /// request body is not valid: A non-empty request body is required.; The request field is required.", ASP.NET's
-    /// words with the parameter's name; now what is missing and what to send (decision 0131).
+    /// words with the parameter's name; now what is missing and what to send (decision 0119).
     /// </summary>
     [Theory]
     [InlineData("POST", "/api/auth/login", false, "The request body is empty: send a JSON object (Content-Type: application/json) with email and password.")]

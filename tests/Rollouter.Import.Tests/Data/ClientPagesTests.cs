@@ -775,7 +775,7 @@ public sealed class PostgresClientPagesTests(PostgresClientPagesData data) : Cli
     {
         // bench/pages-at-scale --walks (2026-12-07): a broad search filtered by an import, among a million clients, was
         // estimated above PostgreSQL's JIT thresholds and compiled on every request, 500-1,000 ms for 174 ms of work
-        // (decision 0150). Here every statement is made dear enough (jit_above_cost = 0) and auto_explain reports each
+        // (decision 0121). Here every statement is made dear enough (jit_above_cost = 0) and auto_explain reports each
         // plan to this connection: the page's walks carry no JIT, a statement after the page does (JIT is there to be seen).
         await using var db = data.Database.CreateContext();
         await db.Database.OpenConnectionAsync();

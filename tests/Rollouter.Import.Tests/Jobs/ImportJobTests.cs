@@ -550,7 +550,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     {
         // QA: a revert whose statement the database stopped (its statement_timeout, a lock timeout; here the server
         // cancels the statement as a timeout does) failed its job, and a failed revert job is queued again only at the
-        // next start-up: the page showed "Reverting" until someone restarted the app (decision 0120).
+        // next start-up: the page showed "Reverting" until someone restarted the app (decision 0116).
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");
         var servers = await client.InventoryIdAsync(rolloutId, "Servers");
@@ -593,7 +593,7 @@ public sealed class PostgresImportJobTests(PostgresWebFactory factory)
     public async Task ImportAndRevertLongerThanTheDatabasesStatementTimeout_AreNotStoppedByIt_WhileThePagesKeepIt()
     {
         // QA: an operator's statement_timeout meant for the pages failed every import whose write took longer (decision
-        // 0121): the job's own transaction lifts it; the pages keep it.
+        // 0117): the job's own transaction lifts it; the pages keep it.
         const int rows = 40_000;
         var client = await ApiTestClient.LoginAsync(Factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("SRV");

@@ -16,7 +16,7 @@ public sealed class DevelopmentWebFactory : RolloutWebFactory
 }
 
 /// <summary>
-/// QA of the docs (decision 0140): the user guide quotes the pages a refused form shows ("The form is too large", 413),
+/// QA of the docs (decision 0120): the user guide quotes the pages a refused form shows ("The form is too large", 413),
 /// but under <c>dotnet run</c>, the Development environment the README's demo runs in, such a form showed ASP.NET Core's
 /// developer exception page with its stack trace. What the app answers on purpose is the same page in every
 /// environment; only an unexpected error shows the developer page there.

@@ -52,7 +52,7 @@ public sealed class ImportRevertJob(
             // nothing changed, and it is still asked for. The job ends without an error, so that the next look of any
             // instance queues it again, as after a crash (ImportRecovery.ResumeRevertsAsync), once the database answers
             // and accepts changes (the look's own lease is a write); a job failed with an error is queued again only at
-            // the next start-up, and the revert showed "running" until then (decisions 0115, 0120). A revert the
+            // the next start-up, and the revert showed "running" until then (decisions 0115, 0116). A revert the
             // database stopped whose refusal could be recorded ends refused, with the reason (ImportReverter).
             logger.LogWarning(e, "The revert of import {ImportId} was stopped by the database ({Outage}); nothing was " +
                                  "changed, and it is run again once the database answers and accepts changes", importId,

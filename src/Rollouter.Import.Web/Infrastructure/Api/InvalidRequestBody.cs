@@ -34,7 +34,7 @@ public static partial class InvalidRequestBody
     {
         var failed = Failed(modelState);
         // No body at all (a script's variable that came out empty): say so and what to send, rather than ASP.NET's
-        // "A non-empty request body is required.; The request field is required." (decision 0131).
+        // "A non-empty request body is required.; The request field is required." (decision 0119).
         if (bodyType is not null && failed.Any(failure => failure.Key.Length == 0
                 && failure.Entry.Errors.Any(error => error.ErrorMessage.Contains("non-empty request body", StringComparison.Ordinal))))
         {

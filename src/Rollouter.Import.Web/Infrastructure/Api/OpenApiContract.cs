@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
 /// <summary>
-/// The OpenAPI document says what the API really sends (decision 0130). The API controllers produce
+/// The OpenAPI document says what the API really sends (decision 0118). The API controllers produce
 /// <c>application/json</c> by default, so ApiExplorer also lists an empty <c>application/json</c> entry beside a
 /// download's own type (the .xlsx, the uploaded file): a client generated from the document then tried to read an
 /// error report as JSON. An answer that names another type keeps only its own; its body is a binary string (declared as

@@ -7,7 +7,7 @@ namespace Rollouter.Import.Web.Infrastructure.Problems;
 /// The pages' errors in the Development environment, which <c>dotnet run</c> (the demo) uses: the developer exception
 /// page, with its stack trace, shows only what nobody expected (a 500). What the app answers on purpose — a request body
 /// it refused (a form too large, too slow: 413, 408), a full disk (507), a busy or unreachable database (503) — gets the
-/// error pages users see in every other environment, with the sentences the user guide quotes (decision 0140).
+/// error pages users see in every other environment, with the sentences the user guide quotes (decision 0120).
 /// The exception handler sits between the two middlewares below: <see cref="SetAsideUnexpected"/>, inside it, keeps an
 /// unexpected exception from it; <see cref="ThrowSetAside"/>, outside it, throws that exception again to the developer
 /// exception page.

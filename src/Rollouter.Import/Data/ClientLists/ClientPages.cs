@@ -629,7 +629,7 @@ public sealed class ClientPages(RolloutDbContext db)
     /// Plans for the statement's values (<see cref="PlansForTheirValuesAsync"/>), and runs them without JIT compilation,
     /// until the transaction ends. Each statement reads at most a page's walk or a search's matches; the planner's
     /// estimate of one can still pass <c>jit_above_cost</c> (an import's filter on a broad search: 998,695, compiled
-    /// with inlining for 500-1,000 ms, for 174 ms of work; decision 0150).
+    /// with inlining for 500-1,000 ms, for 174 ms of work; decision 0121).
     /// </summary>
     internal const string PlanSetting = "SET LOCAL plan_cache_mode = force_custom_plan;\nSET LOCAL jit = off;\n";
 

@@ -247,7 +247,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         {
             // The database stopped the revert (its lock or statement timeout, no changes accepted, a full disk): the
             // transaction left nothing, and the revert ends refused with a sentence that says why, rather than showing
-            // "running" until the next start-up (decision 0120). A lost connection is not this: the job leaves that
+            // "running" until the next start-up (decision 0116). A lost connection is not this: the job leaves that
             // revert asked for, to be run again.
             logger.LogError(e, "The revert of import {ImportId} was stopped by the database; nothing was changed", importId);
             done = stopped;
@@ -277,7 +277,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     }
 
     /// <summary>
-    /// The refusal of a revert the database stopped (decision 0120): its lock timeout or statement timeout, a database that
+    /// The refusal of a revert the database stopped (decision 0116): its lock timeout or statement timeout, a database that
     /// accepts no changes, a full disk; null for any other failure, and for a lost connection (the revert is run again).
     /// </summary>
     internal static Problem? StoppedByDatabase(Exception exception)
