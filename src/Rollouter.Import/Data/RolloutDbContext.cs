@@ -78,7 +78,7 @@ public class RolloutDbContext(DbContextOptions<RolloutDbContext> options)
         builder.ApplyConfiguration(new ImportFileChunkConfiguration(provider));
         builder.ApplyConfiguration(new ImportCellCorrectionConfiguration());
         builder.ApplyConfiguration(new ImportValueReplacementConfiguration(provider));
-        builder.ApplyConfiguration(new ImportRunConfiguration());
+        builder.ApplyConfiguration(new ImportRunConfiguration(provider));
     }
 
     /// <summary>

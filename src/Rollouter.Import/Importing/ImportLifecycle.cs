@@ -837,9 +837,29 @@ public sealed class ImportLifecycle(
     /// approver never saw. The conditional UPDATE then also requires the import unchanged since it was compared, so a change
     /// saved between the two is refused as a change made meanwhile.
     /// </summary>
-    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, ImportStamps? seen, CancellationToken cancellationToken)
+    public Task<Result<ClientImport>> ApproveAsync(int importId, int userId, ImportStamps? seen, CancellationToken cancellationToken) =>
+        ApproveAsync(importId, userId, seen, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ApproveAsync(int, int, ImportStamps?, CancellationToken)"/>, with the API's <c>Idempotency-Key</c>
+    /// (decision 0160): an approval of this import by <paramref name="userId"/> with <paramref name="idempotencyKey"/>
+    /// within <see cref="IdempotencyWindow"/> (its latest run's or an earlier one's) answers the import as it is now and
+    /// starts no run; the key used by that user to approve another import within that window is refused (409, field
+    /// <c>Idempotency-Key</c>), nothing changed; otherwise the approval keeps the key with its run.
+    /// </summary>
+    public async Task<Result<ClientImport>> ApproveAsync(int importId, int userId, ImportStamps? seen, string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        if (idempotencyKey is not null)
+        {
+            var keyed = await ApprovedWithKeyAsync(importId, userId, idempotencyKey, now, cancellationToken);
+            if (keyed is not null)
+            {
+                return keyed;
+            }
+        }
+
         var approvable = ImportStatusRules.Approvable.ToArray();
         var approving = db.Imports.Where(i => i.Id == importId && approvable.Contains(i.Status));
         var compared = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
@@ -888,6 +908,7 @@ public sealed class ImportLifecycle(
                     .SetProperty(i => i.Status, ImportStatusRules.AfterApproval)
                     .SetProperty(i => i.ApprovedById, userId)
                     .SetProperty(i => i.ApprovedAt, now)
+                    .SetProperty(i => i.ApprovalIdempotencyKey, idempotencyKey)
                     // Kept for good: an import that has run is never discarded (decision 0062).
                     .SetProperty(i => i.FirstApprovedAt, i => i.FirstApprovedAt ?? now)
                     .SetProperty(i => i.StartedAt, (DateTimeOffset?)null)
@@ -932,12 +953,64 @@ public sealed class ImportLifecycle(
 
         if (won == 0)
         {
+            // A retry that raced its first approval (sent before that one answered) lost to it: answered as a retry.
+            if (idempotencyKey is not null
+                && await ApprovedWithKeyAsync(importId, userId, idempotencyKey, now, cancellationToken) is { } raced)
+            {
+                return raced;
+            }
+
             return ImportStatusRules.RefuseApproval(import, await MappingErrorsAsync(import, cancellationToken))
                    ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
         }
 
         var jobId = queue.Enqueue(importId);
         logger.LogInformation("Import {ImportId} approved by user {UserId}; job {JobId} queued", importId, userId, jobId);
+        return import;
+    }
+
+    /// <summary>
+    /// What an approval with <paramref name="idempotencyKey"/> by <paramref name="userId"/> answers when the key was used
+    /// within <see cref="IdempotencyWindow"/>: the import as it is now when it approved this import (its latest run or an
+    /// earlier one), a 409 naming the import it approved when that is another; null when the key is new.
+    /// </summary>
+    private async Task<Result<ClientImport>?> ApprovedWithKeyAsync(int importId, int userId, string idempotencyKey,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - IdempotencyWindow;
+        var latest = await db.Imports.AsNoTracking()
+            .Where(i => i.ApprovedById == userId && i.ApprovalIdempotencyKey == idempotencyKey && i.ApprovedAt >= since)
+            .OrderByDescending(i => i.ApprovedAt)
+            .Select(i => new { i.Id, i.FileName, i.ApprovedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        var earlier = await db.ImportRuns.AsNoTracking()
+            .Where(r => r.ApprovedById == userId && r.ApprovalIdempotencyKey == idempotencyKey && r.ApprovedAt >= since)
+            .OrderByDescending(r => r.ApprovedAt)
+            .Select(r => new { Id = r.ImportId, r.Import.FileName, r.ApprovedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        // Within the window a key approves one import (another is refused below): this one's use wins, else the newest.
+        var first = latest?.Id == importId ? latest : earlier?.Id == importId ? earlier : latest ?? earlier;
+        if (first is null)
+        {
+            return null;
+        }
+
+        if (first.Id != importId)
+        {
+            return Problem.Conflict(string.Create(CultureInfo.InvariantCulture,
+                $"The Idempotency-Key was used to approve import {first.Id} ({first.FileName}, approved " +
+                $"{first.ApprovedAt?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC), not import {importId}. Nothing was changed: send a " +
+                $"new key with each approval, and the same key only with its retries."), "Idempotency-Key");
+        }
+
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
+        if (import is null)
+        {
+            return NotFound(importId);
+        }
+
+        logger.LogInformation("Approval of import {ImportId} by user {UserId} with the idempotency key of an approval of it answered without a new run",
+            importId, userId);
         return import;
     }
 
@@ -1241,6 +1314,7 @@ public sealed class ImportLifecycle(
         import.ApprovedById = null;
         import.ApprovedBy = null;
         import.ApprovedAt = null;
+        import.ApprovalIdempotencyKey = null;
         import.StartedAt = null;
         import.FinishedAt = null;
         import.Attempt = 0;

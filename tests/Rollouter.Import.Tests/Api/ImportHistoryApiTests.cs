@@ -279,6 +279,65 @@ public abstract class ImportHistoryApiTests(RolloutWebFactory factory)
         Assert.NotEqual(first, (await ApiTestClient.ReadAsync(later)).Id());
     }
 
+    private static async Task<HttpResponseMessage> ApproveAsync(HttpClient client, int importId, params string[] keys)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/imports/{importId}/approve");
+        foreach (var key in keys)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    private static int RunCount(JsonNode import) => import["runs"]!.AsArray().Count;
+
+    [Fact]
+    public async Task AnApprovalRetriedWithItsIdempotencyKey_AfterItsRunFailed_StartsNoSecondRun()
+    {
+        // API pass: a script retried POST …/approve after a timeout; the first run had already failed, and the retry
+        // started a second run. Its Idempotency-Key answers the retry with the import now, as the upload's does.
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: 1);
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync(identifier);
+        var csv = $"Name\n{Unique("APK")}\n{Unique("APK")}\n";
+        var importId = (await ApiTestClient.ReadAsync(await UploadAsync(client, rolloutId, inventoryId, "approve.csv", csv))).Id();
+        var key = Guid.NewGuid().ToString();
+
+        var first = await ApproveAsync(client, importId, key);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var failed = await client.WaitForResultAsync(importId);
+        Assert.Equal("Failed", failed.Status());
+        Assert.Equal(1, RunCount(failed));
+
+        var retry = await ApproveAsync(client, importId, key);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.Equal($"/api/imports/{importId}", retry.Headers.Location?.OriginalString);
+        var answered = await ApiTestClient.ReadAsync(retry);
+        Assert.Equal("Failed", answered.Status());
+        Assert.Equal(failed["approvedAt"]!.GetValue<DateTimeOffset>(), answered["approvedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(1, RunCount(await client.GetJsonAsync($"/api/imports/{importId}")));
+
+        // The key on another import is refused, nothing changed; a new key approves again, as without one.
+        var otherId = (await ApiTestClient.ReadAsync(await UploadAsync(client, rolloutId, inventoryId, "other.csv", csv))).Id();
+        var refused = await ProblemAsync(await ApproveAsync(client, otherId, key), HttpStatusCode.Conflict);
+        Assert.Equal("Idempotency-Key", refused["field"]!.GetValue<string>());
+        Assert.StartsWith($"The Idempotency-Key was used to approve import {importId} (approve.csv, approved ",
+            refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("WaitingForApproval", (await client.GetJsonAsync($"/api/imports/{otherId}")).Status());
+        Assert.Equal(HttpStatusCode.Accepted, (await ApproveAsync(client, importId, Guid.NewGuid().ToString())).StatusCode);
+        var second = await client.WaitForResultAsync(importId);
+        Assert.Equal(2, RunCount(second));
+
+        // The first key still answers without a run, though its run is an earlier one now; a bad key is a 400.
+        Assert.Equal(HttpStatusCode.Accepted, (await ApproveAsync(client, importId, key)).StatusCode);
+        Assert.Equal(2, RunCount(await client.GetJsonAsync($"/api/imports/{importId}")));
+        var bad = await ProblemAsync(await ApproveAsync(client, importId, "a key"), HttpStatusCode.BadRequest);
+        Assert.Equal("Idempotency-Key", bad["field"]!.GetValue<string>());
+        Assert.Contains("one per approval", bad["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(256, "k", 1)]
     [InlineData(1, "a key", 1)]

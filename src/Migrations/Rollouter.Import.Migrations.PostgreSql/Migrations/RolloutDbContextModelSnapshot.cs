@@ -250,6 +250,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -361,13 +365,13 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
-
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
 
                     b.HasIndex("RevertedById");
+
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
 
@@ -630,6 +634,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -674,7 +682,7 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("ImportId", "Number")
                         .IsUnique();

@@ -243,6 +243,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -355,13 +360,13 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
-
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
 
                     b.HasIndex("RevertedById");
+
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
 
@@ -624,6 +629,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<DateTimeOffset?>("ApprovedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -668,7 +678,7 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("ImportId", "Number")
                         .IsUnique();

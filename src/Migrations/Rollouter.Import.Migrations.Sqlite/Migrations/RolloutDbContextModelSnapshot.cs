@@ -227,6 +227,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ApprovedAt")
                         .HasColumnType("INTEGER");
 
@@ -338,13 +342,13 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
-
                     b.HasIndex("CreatedById");
 
                     b.HasIndex("InventoryId");
 
                     b.HasIndex("RevertedById");
+
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
 
@@ -592,6 +596,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ApprovalIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("ApprovedAt")
                         .HasColumnType("INTEGER");
 
@@ -636,7 +644,7 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ApprovedById");
+                    b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("ImportId", "Number")
                         .IsUnique();

@@ -57,7 +57,7 @@ public sealed class ImportsApiController(
         }
 
         // Checked before the body is read: a key that cannot be kept refuses the upload at once.
-        if (IdempotencyKeyProblem(Request.Headers[IdempotencyKeyHeader]) is { } badKey)
+        if (IdempotencyKeyProblem(Request.Headers[IdempotencyKeyHeader], "upload") is { } badKey)
         {
             return Refuse(badKey);
         }
@@ -121,19 +121,19 @@ public sealed class ImportsApiController(
         return Created($"/api/imports/{created.Import.Id}", await DescribeAsync(created.Import, created.Validation, cancellationToken));
     }
 
-    /// <summary>The header of an upload's idempotency key.</summary>
+    /// <summary>The header of an upload's or an approval's idempotency key.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    /// <summary>Why the upload's idempotency key cannot be kept (empty, sent twice, too long, not printable ASCII); null when it can, or none was sent.</summary>
-    private static Problem? IdempotencyKeyProblem(Microsoft.Extensions.Primitives.StringValues sent) =>
+    /// <summary>Why the idempotency key of an upload or approval (<paramref name="call"/>) cannot be kept (empty, sent twice, too long, not printable ASCII); null when it can, or none was sent.</summary>
+    private static Problem? IdempotencyKeyProblem(Microsoft.Extensions.Primitives.StringValues sent, string call) =>
         sent.Count switch
         {
             0 => null,
             > 1 => Import.Problem.Invalid("Send one Idempotency-Key header, not several.", IdempotencyKeyHeader),
             _ when sent[0] is not { Length: > 0 and <= ClientImport.IdempotencyKeyLength } key || key.Any(c => c is < '!' or > '~') =>
                 Import.Problem.Invalid(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"The Idempotency-Key is 1 to {ClientImport.IdempotencyKeyLength} printable ASCII characters without spaces ") +
-                    "(a UUID, say): one per upload, sent again with its retries.", IdempotencyKeyHeader),
+                    $"The Idempotency-Key is 1 to {ClientImport.IdempotencyKeyLength} printable ASCII characters without spaces " +
+                    $"(a UUID, say): one per {call}, sent again with its retries."), IdempotencyKeyHeader),
             _ => null,
         };
 
@@ -317,7 +317,9 @@ public sealed class ImportsApiController(
     /// <summary>
     /// Approves the import and enqueues the job: 202, then poll <c>GET /api/imports/{id}</c>. With
     /// <paramref name="fileStamp"/> or <paramref name="mappingStamp"/> (the import's, as last read), refused with 409 and
-    /// nothing changed when the file settings or the mapping changed since.
+    /// nothing changed when the file settings or the mapping changed since. With <paramref name="idempotencyKey"/> (the
+    /// header <c>Idempotency-Key</c>), a retry of an approval of this import by the same user within 24 hours answers 202
+    /// with the import as it is now and starts no run; the key of an approval of another import is refused (409).
     /// </summary>
     [HttpPost("imports/{id:int}/approve")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status410Gone, "application/problem+json")]
@@ -325,7 +327,7 @@ public sealed class ImportsApiController(
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Approve(int id, [FromQuery] string? fileStamp, [FromQuery] string? mappingStamp,
-        CancellationToken cancellationToken)
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, CancellationToken cancellationToken)
     {
         var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
@@ -333,7 +335,12 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        var result = await imports.ApproveAsync(id, User.UserId(), Seen(fileStamp, mappingStamp), cancellationToken);
+        if (IdempotencyKeyProblem(Request.Headers[IdempotencyKeyHeader], "approval") is { } badKey)
+        {
+            return Refuse(badKey);
+        }
+
+        var result = await imports.ApproveAsync(id, User.UserId(), Seen(fileStamp, mappingStamp), idempotencyKey, cancellationToken);
         return result.Failed
             ? Refuse(result.Problem)
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));

@@ -17,6 +17,12 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
             // Keys are told apart ordinally ("ab" and "AB" are two keys), as on the other databases.
             idempotencyKey.UseCollation(Collations.SqlServerBinary);
         }
+
+        var approvalKey = builder.Property(i => i.ApprovalIdempotencyKey).HasMaxLength(ClientImport.IdempotencyKeyLength);
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            approvalKey.UseCollation(Collations.SqlServerBinary);
+        }
         builder.Property(i => i.FailureMessage).HasMaxLength(4000);
         builder.Property(i => i.SkippedRows).HasMaxLength(ClientImport.SkippedRowsLength);
         builder.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();
@@ -44,6 +50,8 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         builder.HasIndex(i => new { i.LastActivityAt, i.Id });
         // A retried upload finds the import its idempotency key made (ImportLifecycle.CreateOnceAsync).
         builder.HasIndex(i => new { i.RolloutId, i.CreatedById, i.IdempotencyKey });
+        // A retried approval finds the approval its key made, of this import or another (ImportLifecycle.ApproveAsync).
+        builder.HasIndex(i => new { i.ApprovedById, i.ApprovalIdempotencyKey });
 
         // The look for reverts to resume, every 5 s on every instance (ImportRecovery.RevertsToResume): only the
         // Completed imports with a revert asked for, nearly always none, so the look reads an empty index instead of

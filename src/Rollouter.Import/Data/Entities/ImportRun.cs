@@ -23,6 +23,9 @@ public class ImportRun
 
     public DateTimeOffset? ApprovedAt { get; set; }
 
+    /// <summary>The key a script sent with the run's approval (<see cref="ClientImport.ApprovalIdempotencyKey"/>), or null.</summary>
+    public string? ApprovalIdempotencyKey { get; set; }
+
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
@@ -58,6 +61,7 @@ public class ImportRun
             Number = number,
             ApprovedById = import.ApprovedById,
             ApprovedAt = import.ApprovedAt,
+            ApprovalIdempotencyKey = import.ApprovalIdempotencyKey,
             StartedAt = import.StartedAt,
             FinishedAt = import.FinishedAt,
             Outcome = outcome,
