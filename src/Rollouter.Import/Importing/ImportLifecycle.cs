@@ -316,6 +316,15 @@ public sealed class ImportLifecycle(
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        // A target named in another case is that field, kept in its own spelling (as headers are matched, AutomaticMapping).
+        foreach (var column in mapping.Columns)
+        {
+            if (column.Target is { } target)
+            {
+                column.Target = definition.Spelled(target);
+            }
+        }
+
         var validation = MappingValidation.Validate(mapping, file.Value.Columns, definition);
         var changed = !ImportMapping.Same(mapping, ImportMapping.FromJson(import.Mapping), definition);
         import.Mapping = mapping.ToJson();

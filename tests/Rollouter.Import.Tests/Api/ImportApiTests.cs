@@ -73,6 +73,36 @@ public abstract class ImportApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task AMappingsTargets_InAnotherCase_AreTheFields_SavedInTheirOwnSpelling()
+    {
+        // API pass: "target":"name" was saved as it was sent, and the import stayed Incomplete with a mapping error.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var name = Unique("CASE");
+        var import = await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptopsId, "case.csv",
+            $"Name,Status,Department\n{name},New,IT\n"));
+
+        using var mapped = await client.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", new
+        {
+            columns = new object[]
+            {
+                new { letter = "A", target = "name" },
+                new { letter = "B", target = "STATUS" },
+                new { letter = "C", target = "department" },
+            },
+        });
+
+        var saved = await ApiTestClient.ReadAsync(mapped);
+        Assert.True(mapped.StatusCode == HttpStatusCode.OK, saved.ToJsonString());
+        Assert.Equal("WaitingForApproval", saved.Status());
+        Assert.Empty(saved["mappingErrors"]!.AsArray());
+        Assert.Equal(["Name", "Status", "Department"],
+            saved["mapping"]!["columns"]!.AsArray().Select(c => c!["target"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        Assert.Equal("Completed", (await client.WaitForResultAsync(import.Id())).Status());
+        Assert.Equal(1, await ClientCountAsync(name));
+    }
+
+    [Fact]
     public async Task FailingFile_EndsFailed_WithEveryFailedRowListed_AndWritesNothing()
     {
         var (client, rolloutId, laptopsId) = await ManagerAsync();

@@ -26,6 +26,26 @@ public sealed record InventoryDefinition
     /// <summary>The inventory's custom fields in display order, each with its options in order.</summary>
     public required IReadOnlyList<CustomField> CustomFields { get; init; }
 
+    /// <summary>
+    /// The target a mapping names, in the field's own spelling: a default field's key or a custom field's name that
+    /// <paramref name="target"/> names ignoring case (a script's <c>"name"</c> is Name), the exact spelling first; the
+    /// target as given when it names none, or two fields that differ only in case (the mapping's error names it then).
+    /// </summary>
+    public string Spelled(string target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (DefaultFields.IsDefault(target) || FindField(target) is not null)
+        {
+            return target;
+        }
+
+        var matches = DefaultFields.All.Concat(CustomFields.Select(f => f.Name))
+            .Where(name => string.Equals(name, target, StringComparison.OrdinalIgnoreCase))
+            .Take(2)
+            .ToList();
+        return matches.Count == 1 ? matches[0] : target;
+    }
+
     public CustomField? FindField(string? name)
     {
         if (name is null)
