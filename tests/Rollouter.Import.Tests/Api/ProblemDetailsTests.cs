@@ -89,6 +89,25 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task ABodyThatIsNotJson_SaysWhereItBreaksOff()
+    {
+        // API pass: the reader's "LineNumber: 2 | BytePositionInLine: 2" was cut off with its path, leaving a script's
+        // author to hunt for the broken line.
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        using var content = new StringContent("{\n  \"name\": \"Desks\",\n  oops\n}", Encoding.UTF8,
+            new MediaTypeHeaderValue("application/json"));
+
+        var problem = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/inventories", content),
+            HttpStatusCode.BadRequest);
+
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.StartsWith("The request body is not valid", detail, StringComparison.Ordinal);
+        Assert.Contains("(line 3, byte 3)", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnUploadThatIsNotASpreadsheet_IsUnsupportedMediaType()
     {
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

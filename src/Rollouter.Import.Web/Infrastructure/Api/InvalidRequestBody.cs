@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
@@ -130,6 +131,9 @@ public static partial class InvalidRequestBody
     {
         var message = ErrorText(error);
         // System.Text.Json adds where it stopped reading ("Path: $.role | LineNumber: 0 | BytePositionInLine: 20.").
+        // The member's name says where for the sentences below; a body that is no JSON keeps the place it breaks off at,
+        // counted from 1 as editors count ("… (line 1, byte 3)."; decision 0162).
+        var position = JsonLineAndByte().Match(message);
         message = JsonPosition().Replace(message, "").Trim();
         if (UnmappedMember().Match(message) is { Success: true } unmapped)
         {
@@ -141,6 +145,12 @@ public static partial class InvalidRequestBody
             message = type.IsEnum
                 ? $"\"{type.Name}\" takes one of: {string.Join(", ", Enum.GetNames(type))}."
                 : $"expected {Expected(type)}.";
+        }
+        else if (position.Success)
+        {
+            var at = string.Create(CultureInfo.InvariantCulture,
+                $"(line {long.Parse(position.Groups["line"].Value, CultureInfo.InvariantCulture) + 1}, byte {long.Parse(position.Groups["byte"].Value, CultureInfo.InvariantCulture) + 1})");
+            message = message.EndsWith('.') ? $"{message[..^1]} {at}." : $"{message} {at}";
         }
 
         var field = Field(key);
@@ -243,6 +253,9 @@ public static partial class InvalidRequestBody
 
     [GeneratedRegex(@"\s*Path: .*$")]
     private static partial Regex JsonPosition();
+
+    [GeneratedRegex(@"LineNumber: (?<line>\d+) \| BytePositionInLine: (?<byte>\d+)")]
+    private static partial Regex JsonLineAndByte();
 
     [GeneratedRegex("^The JSON property '(?<name>.*)' could not be mapped to any \\.NET member", RegexOptions.Singleline)]
     private static partial Regex UnmappedMember();
