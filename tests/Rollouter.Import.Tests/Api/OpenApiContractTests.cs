@@ -169,6 +169,19 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
         Assert.Equal(["Incomplete", "WaitingForApproval", "InProgress", "Failed", "Completed", "Reverted"], statuses);
     }
 
+    [Theory]
+    [InlineData("/api/rollouts/{id}/imports")]
+    [InlineData("/api/imports/{id}/approve")]
+    public async Task TheCallsThatTakeAnIdempotencyKey_DeclareItsHeader(string path)
+    {
+        // The approval takes the upload's Idempotency-Key since 2026-12-07 (decision 0160): a generated client sends it.
+        var document = await DocumentAsync();
+
+        var parameters = document["paths"]?[path]?["post"]?["parameters"]?.AsArray() ?? [];
+
+        Assert.Contains(parameters, p => p?["in"]?.GetValue<string>() == "header" && p["name"]?.GetValue<string>() == "Idempotency-Key");
+    }
+
     [Fact]
     public async Task TheDownloads_AreDeclaredAsTheirFilesTypes_BinaryAndNotJson()
     {
