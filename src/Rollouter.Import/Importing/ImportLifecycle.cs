@@ -851,7 +851,7 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// As <see cref="ApproveAsync(int, int, ImportStamps?, CancellationToken)"/>, with the API's <c>Idempotency-Key</c>
-    /// (decision 0160): an approval of this import by <paramref name="userId"/> with <paramref name="idempotencyKey"/>
+    /// (decision 0122): an approval of this import by <paramref name="userId"/> with <paramref name="idempotencyKey"/>
     /// within <see cref="IdempotencyWindow"/> (its latest run's or an earlier one's) answers the import as it is now and
     /// starts no run; the key used by that user to approve another import within that window is refused (409, field
     /// <c>Idempotency-Key</c>), nothing changed; otherwise the approval keeps the key with its run.

@@ -174,7 +174,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     [InlineData("/api/imports/{id}/approve")]
     public async Task TheCallsThatTakeAnIdempotencyKey_DeclareItsHeader(string path)
     {
-        // The approval takes the upload's Idempotency-Key since 2026-12-07 (decision 0160): a generated client sends it.
+        // The approval takes the upload's Idempotency-Key since 2026-12-07 (decision 0122): a generated client sends it.
         var document = await DocumentAsync();
 
         var parameters = document["paths"]?[path]?["post"]?["parameters"]?.AsArray() ?? [];

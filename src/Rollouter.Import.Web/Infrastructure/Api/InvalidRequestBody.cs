@@ -132,7 +132,7 @@ public static partial class InvalidRequestBody
         var message = ErrorText(error);
         // System.Text.Json adds where it stopped reading ("Path: $.role | LineNumber: 0 | BytePositionInLine: 20.").
         // The member's name says where for the sentences below; a body that is no JSON keeps the place it breaks off at,
-        // counted from 1 as editors count ("… (line 1, byte 3)."; decision 0162).
+        // counted from 1 as editors count ("… (line 1, byte 3)."; decision 0124).
         var position = JsonLineAndByte().Match(message);
         message = JsonPosition().Replace(message, "").Trim();
         if (UnmappedMember().Match(message) is { Success: true } unmapped)

@@ -95,7 +95,7 @@ public class ClientImport
     /// <summary>
     /// The key a script sent with the latest approval (the API's <c>Idempotency-Key</c> header on approve), or null: a
     /// retry of that approval with the same key, by the same approver within a day, is answered with this import and
-    /// starts no run (decision 0160). An earlier run keeps its approval's key (<see cref="ImportRun.ApprovalIdempotencyKey"/>).
+    /// starts no run (decision 0122). An earlier run keeps its approval's key (<see cref="ImportRun.ApprovalIdempotencyKey"/>).
     /// </summary>
     public string? ApprovalIdempotencyKey { get; set; }
 
