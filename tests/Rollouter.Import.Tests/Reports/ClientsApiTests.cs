@@ -51,6 +51,31 @@ public abstract class ClientsApiTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ThePageNamesUsersByName_AndTheApiByEmail_WhicheverWasAskedFirst()
+    {
+        // The rows statement is compiled once per model (ClientListQuery.RowParts): whether users are named by email is
+        // a value of each request, not of the first one that compiled it. The API first, then the page, then the API.
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var laptops = await InventoryIdAsync(factory, "Laptops");
+
+        var before = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?search=lt-0026");
+        var page = await browser.GetStringAsync($"/rollouts/W11/inventories/{laptops}?search=lt-0026");
+        var after = await api.GetJsonAsync($"/api/inventories/{laptops}/clients?search=lt-0026");
+
+        Assert.Contains("<td class=\"cell-name\">Tina Technician</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"cell-name\">Clara Client</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("technician@demo.test", page, StringComparison.Ordinal);
+        foreach (var answer in new[] { before, after })
+        {
+            var client = answer["items"]![0]!;
+            Assert.Equal("LT-0026", client["name"]!.GetValue<string>());
+            Assert.Equal("technician@demo.test", client["assignee"]!.GetValue<string>());
+            Assert.Equal("clientuser@demo.test", client["clientUser"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Clients_NameEachClientsOwnStatus()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
