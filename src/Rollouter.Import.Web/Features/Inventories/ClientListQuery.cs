@@ -363,7 +363,7 @@ public static class ClientListQuery
     /// <see cref="RowsAsync"/>'s statement, compiled once per model: the rows statement of every list page and API list
     /// request, whose LINQ expression (two user subqueries) EF otherwise walked for its parameters and looked up in its
     /// query cache each time (a profile under <c>bench/load</c>: 3.6 % of the app's samples under this method, most of
-    /// it EF's pipeline; docs/performance.md, 2026-12-07 "The rows statement compiled"). The same SQL as before.
+    /// it EF's pipeline; docs/performance.md, 2026-12-07 "Where a list request's CPU goes now"). The same SQL as before.
     /// </summary>
     private static readonly CompiledPerModel<Func<RolloutDbContext, List<int>, bool, IAsyncEnumerable<RowPart>>> RowParts =
         new(() => EF.CompileAsyncQuery((RolloutDbContext db, List<int> ids, bool byEmail) =>
