@@ -235,9 +235,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientId");
-
                     b.HasIndex("ImportId");
+
+                    b.HasIndex("ClientId", "At", "Id");
 
                     b.ToTable("ClientHistory");
                 });

@@ -228,9 +228,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientId");
-
                     b.HasIndex("ImportId");
+
+                    b.HasIndex("ClientId", "At", "Id");
 
                     b.ToTable("ClientHistory");
                 });

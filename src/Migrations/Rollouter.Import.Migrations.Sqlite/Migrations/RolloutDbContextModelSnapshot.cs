@@ -214,9 +214,9 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ClientId");
-
                     b.HasIndex("ImportId");
+
+                    b.HasIndex("ClientId", "At", "Id");
 
                     b.ToTable("ClientHistory");
                 });

@@ -59,6 +59,14 @@ public sealed record ClientDetails(
     /// <summary>The cursor of the page of older entries (the id of this page's oldest entry); null when there are none.</summary>
     public long? HistoryOlder { get; init; }
 
+    /// <summary>
+    /// A page of <paramref name="entries"/> (one client's), newest first, and one more, to know whether there are older
+    /// ones: through the index on (client, time, id), which hands them out in this order, so that a client changed by
+    /// 75,000 imports has its page read as one of 5 (decision 0160).
+    /// </summary>
+    internal static IQueryable<ClientHistoryEntry> HistoryPage(IQueryable<ClientHistoryEntry> entries) =>
+        entries.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Take(HistoryLimit + 1);
+
     /// <param name="historyAfter">Only the entries older than this one (the cursor <see cref="HistoryOlder"/> of the
     /// page before), so that a history of any length is read a page at a time; an id not of this client's history is
     /// taken as none: the newest entries.</param>
@@ -102,11 +110,7 @@ public sealed record ClientDetails(
             : null;
         var older = anchor is null ? entriesOfClient
             : entriesOfClient.Where(h => h.At < anchor.At || (h.At == anchor.At && h.Id < anchor.Id));
-        // One more than a page, to know whether there are older ones.
-        var history = await older
-            .OrderByDescending(h => h.At).ThenByDescending(h => h.Id)
-            .Take(HistoryLimit + 1)
-            .ToListAsync(cancellationToken);
+        var history = await HistoryPage(older).ToListAsync(cancellationToken);
         var fullPage = history.Count > HistoryLimit;
         // The first page of a history that fits on it is the whole history: counted only when there is more (nearly every
         // client's page, the one the load benchmark opens, stays one query).

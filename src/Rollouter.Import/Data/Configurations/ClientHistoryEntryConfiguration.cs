@@ -11,7 +11,10 @@ internal sealed class ClientHistoryEntryConfiguration : IEntityTypeConfiguration
         builder.Property(h => h.Action).HasConversion<string>().HasMaxLength(16);
         builder.Property(h => h.Changes).HasJsonConversion();
         builder.Property(h => h.Corrections).HasNullableJsonConversion();
-        builder.HasIndex(h => h.ClientId);
+        // A client's history is read newest first, a page at a time (the client's page, GET /api/clients/{id}): this index
+        // hands out a page without reading the client's other entries, and counts them from the index alone; it also
+        // serves every look-up by client (decision 0160).
+        builder.HasIndex(h => new { h.ClientId, h.At, h.Id });
         builder.HasIndex(h => h.ImportId);
     }
 }
