@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
+using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Rollouts;
@@ -10,11 +11,14 @@ public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access
     [HttpGet("")]
     public IActionResult Home() => RedirectToAction(nameof(Index));
 
+    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0161).</summary>
     [HttpGet("rollouts")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
     {
-        var rollouts = await access.Visible(User)
-            .OrderBy(r => r.Name)
+        var matching = access.Visible(User).Matching(q);
+        var window = ListWindow.Of(q, page, await matching.CountAsync(cancellationToken));
+        var rollouts = await matching
+            .OrderBy(r => r.Name).ThenBy(r => r.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(r => new RolloutListItem(
                 r.Identifier,
                 r.Name,
@@ -22,7 +26,7 @@ public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access
                 r.Inventories.Sum(i => i.ClientCount),
                 r.ClientLimit))
             .ToListAsync(cancellationToken);
-        return View(rollouts);
+        return View(new RolloutListPage(rollouts, window));
     }
 
     [RolloutScoped]

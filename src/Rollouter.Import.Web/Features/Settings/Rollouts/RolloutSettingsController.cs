@@ -16,14 +16,17 @@ namespace Rollouter.Import.Web.Features.Settings.Rollouts;
 public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess access, RolloutSettings settings)
     : SettingsControllerBase
 {
+    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0161).</summary>
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
     {
-        var rollouts = await access.Visible(User).AsNoTracking().OrderBy(r => r.Name)
+        var matching = access.Visible(User).AsNoTracking().Matching(q);
+        var window = ListWindow.Of(q, page, await matching.CountAsync(cancellationToken));
+        var rollouts = await matching.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(r => new RolloutSettingsItem(r.Id, r.Identifier, r.Name, r.ClientLimit, r.Members.Count,
                 r.Inventories.Sum(i => i.ClientCount)))
             .ToListAsync(cancellationToken);
-        return View("~/Features/Settings/Rollouts/Index.cshtml", rollouts);
+        return View("~/Features/Settings/Rollouts/Index.cshtml", new RolloutSettingsList(rollouts, window));
     }
 
     [Authorize(Policy = Policies.Administrator)]

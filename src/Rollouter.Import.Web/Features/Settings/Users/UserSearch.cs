@@ -30,6 +30,19 @@ public static class UserSearch
             IgnoringCase.Containing<User>(u => u.UserCode, text)));
     }
 
+    /// <summary>
+    /// The rollouts whose name or identifier contains <paramref name="query"/> (as seen, ignoring case); all without one.
+    /// The rollouts lists (the Rollouts page, the rollouts settings) search and page as the users lists do: an
+    /// installation with 2,000 rollouts listed them all on one page of 540 KB (decision 0161).
+    /// </summary>
+    public static IQueryable<Rollout> Matching(this IQueryable<Rollout> rollouts, string? query)
+    {
+        var text = Clean(query);
+        return text is null ? rollouts : rollouts.Where(IgnoringCase.Either(
+            IgnoringCase.Containing<Rollout>(r => r.Name, text),
+            IgnoringCase.Containing<Rollout>(r => r.Identifier, text)));
+    }
+
     /// <summary>The user whose email or user ID is <paramref name="text"/> (as seen, ignoring case), or null.</summary>
     public static IQueryable<User> Named(this IQueryable<User> users, string? text)
     {
@@ -66,4 +79,5 @@ public sealed record ListWindow(string? Query, int Page, int Total)
 }
 
 /// <summary>What the users lists' search box and pages show: the window, the list's address and what it lists.</summary>
-public sealed record UserListSearch(ListWindow Window, string Path, string Noun, string TestId);
+public sealed record UserListSearch(ListWindow Window, string Path, string Noun, string TestId,
+    string Placeholder = "Name, email or user ID");
