@@ -159,6 +159,45 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
         Assert.True(undocumented.Count == 0, string.Join(Environment.NewLine, undocumented));
     }
 
+    /// <summary>
+    /// Mutation testing (docs/development.md): the answer of every operation that changes something to a role below
+    /// rollout manager, in a rollout the user is a member of. The test above accepts any documented answer, so a write
+    /// operation whose check were loosened to <see cref="Web.Infrastructure.Security.RolloutRequirement.ImportReader"/>
+    /// (or whose check were left out) passed it: a key account manager, read-only on imports, could then approve,
+    /// correct, revert or discard one. Only the dry run (<c>POST /api/imports/{id}/check</c>) is theirs.
+    /// </summary>
+    [Fact]
+    public async Task EveryOperationThatChangesSomething_RefusesAKeyAccountManagerAndATechnician_With403()
+    {
+        var operations = await OperationsAsync();
+        var ids = await RealIdsAsync();
+        var keyAccountManager = await ApiTestClient.LoginAsync(factory, "kam@demo.test");
+        var technician = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        var allowed = new List<string>();
+
+        var writes = operations.Where(o => o.Method != "GET" && o.Path != "/api/auth/login").ToList();
+        Assert.Contains(writes, o => o is { Method: "POST", Path: "/api/imports/{id}/approve" });
+        foreach (var operation in writes)
+        {
+            var real = Address(operation.Path, ids);
+            var kamMay = operation is { Method: "POST", Path: "/api/imports/{id}/check" };
+            var kam = await CallAsync(keyAccountManager, operation, real);
+            if (kam != HttpStatusCode.Forbidden && !kamMay)
+            {
+                allowed.Add($"{operation} (key account manager) answered {(int)kam}");
+            }
+
+            var tech = await CallAsync(technician, operation, real);
+            if (tech != HttpStatusCode.Forbidden)
+            {
+                allowed.Add($"{operation} (technician) answered {(int)tech}");
+            }
+        }
+
+        Assert.True(allowed.Count == 0, string.Join(Environment.NewLine, allowed));
+        Assert.Equal("WaitingForApproval", (await keyAccountManager.GetJsonAsync($"/api/imports/{ids["imports"]}"))["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task EveryOperationButSignIn_Documents401_AndTheUploadDocumentsItsLimits()
     {

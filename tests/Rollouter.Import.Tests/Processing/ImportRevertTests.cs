@@ -510,6 +510,31 @@ public class ImportRevertTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task ARevertAskedForAlready_AndAnImportNotCompleted_AreRefused_WithTheirReasons()
+    {
+        // Mutation testing (docs/development.md): without the first check of RefuseRevert, the second request fell
+        // through to the conditional UPDATE and answered "was changed meanwhile: reload it"; without CanRevert, so did a
+        // Waiting for Approval import. Both stay 409 either way: what the user reads is the reason.
+        var rollout = await (await databases.GetAsync()).NewRolloutAsync();
+        var importId = await ImportAsync(rollout, "Name\nASKED-1\n");
+        await RequestAsync(rollout, importId);
+
+        await using var db = rollout.Database.Database.CreateContext();
+        var imports = TestImports.Lifecycle(db, Cache);
+        var manager = rollout.Database.Users["manager"];
+        var again = await imports.RequestRevertAsync(importId, manager, default);
+        var waiting = await imports.CreateAsync(Path.Combine(Cache, "uploads"), rollout.Id, rollout.Laptops, "waiting.csv",
+            Encoding.UTF8.GetBytes("Name\nASKED-2\n"), manager);
+        var notCompleted = await imports.RequestRevertAsync(waiting.Import.Id, manager, default);
+
+        Assert.Equal((ProblemKind.Conflict, $"Import {importId} is already being reverted."), (again.Problem?.Kind, again.Problem?.Message));
+        Assert.Equal((ProblemKind.Conflict, $"Import {waiting.Import.Id} is Waiting for Approval: only a Completed import can be reverted."),
+            (notCompleted.Problem?.Kind, notCompleted.Problem?.Message));
+        var unchanged = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == waiting.Import.Id);
+        Assert.Equal((ImportStatus.WaitingForApproval, null), (unchanged.Status, unchanged.RevertRequestedAt));
+    }
+
+    [Fact]
     public async Task ARevertedImport_CannotBeRevertedApprovedOrCheckedAgain()
     {
         var rollout = await (await databases.GetAsync()).NewRolloutAsync();
