@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Rollouter.Import.Data;
@@ -30,9 +31,14 @@ public static class JobTimeouts
             return;
         }
 
-        // Constants only: SET takes no parameters. 1800000 ms is LockWait (30 min).
-        await db.Database.ExecuteSqlRawAsync(
-            "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0; " +
-            "SET LOCAL lock_timeout = 1800000", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(LiftStatement, cancellationToken);
     }
+
+    /// <summary>
+    /// The statement of <see cref="LiftStatementTimeoutAsync"/>: SET takes no parameters, so the lock wait is written in
+    /// it, in milliseconds, from <see cref="LockWait"/> (a whole number of milliseconds made of a constant, no input).
+    /// </summary>
+    private static readonly string LiftStatement =
+        "SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0; SET LOCAL lock_timeout = " +
+        ((long)LockWait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 }

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Api;
 
 namespace Rollouter.Import.Tests.Api;
 
@@ -217,6 +218,33 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
 
         Assert.True(allowed.Count == 0, string.Join(Environment.NewLine, allowed));
         Assert.Equal("WaitingForApproval", (await keyAccountManager.GetJsonAsync($"/api/imports/{ids["imports"]}"))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EveryOperation_Documents503_AndEveryWritingOne507_AsProblemDetails_SayingWhatTheyMean()
+    {
+        // QA: 503 (the database busy or unavailable) and 507 (a full disk) were described once in docs/api.md, in no
+        // operation: a client generated from the document had no type for them (decision 0142).
+        var operations = await OperationsAsync();
+
+        foreach (var operation in operations)
+        {
+            var writes = operation.Method != "GET" || operation.Responses.Contains("410");
+            foreach (var status in writes ? new[] { "503", "507" } : ["503"])
+            {
+                var response = operation.Node["responses"]?[status];
+                Assert.True(response is not null, $"{operation} does not list {status}");
+                Assert.NotNull(response["content"]?["application/problem+json"]?["schema"]);
+                Assert.Equal(status == "503" ? OpenApiContract.DatabaseUnavailableDescription : OpenApiContract.DiskFullDescription,
+                    response["description"]?.GetValue<string>());
+            }
+
+            Assert.Equal("integer", operation.Node["responses"]?["503"]?["headers"]?["Retry-After"]?["schema"]?["type"]?.GetValue<string>());
+            Assert.Equal(writes, operation.Responses.Contains("507"));
+        }
+
+        Assert.Contains(operations, o => o is { Method: "GET", Path: "/api/rollouts" } && !o.Responses.Contains("507"));
+        Assert.Contains(operations, o => o is { Method: "GET", Path: "/api/imports/{id}/error-report" } && o.Responses.Contains("507"));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Tests.Infrastructure;
 
 namespace Rollouter.Import.Tests.Api;
@@ -202,20 +204,40 @@ public sealed class ProblemDetailsTests(RolloutWebFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task ABodyOfAnotherType_IsUnsupportedMediaType_AsProblemDetails_SayingWhatToSend()
+    public async Task ABodyOfAnotherType_IsUnsupportedMediaType_AsProblemDetails_SayingWhatThisCallTakes()
     {
+        // QA: every call said the same "send JSON …, or a file upload as multipart/form-data", whichever it was.
         var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
         using var text = new StringContent("{}", Encoding.UTF8, new MediaTypeHeaderValue("text/plain"));
         using var json = new StringContent("{}", Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        using var form = new MultipartFormDataContent { { new StringContent("x"), "name" } };
 
         var problem = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/inventories", text),
+            HttpStatusCode.UnsupportedMediaType);
+        var multipart = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/inventories", form),
             HttpStatusCode.UnsupportedMediaType);
         var upload = await ProblemAsync(await client.PostAsync($"/api/rollouts/{rolloutId}/imports", json),
             HttpStatusCode.UnsupportedMediaType);
 
-        Assert.All(new[] { problem, upload }, p => Assert.Equal("This address does not take a body of this type: send JSON " +
-            "(Content-Type: application/json), or a file upload as multipart/form-data.", p["detail"]!.GetValue<string>()));
+        Assert.All(new[] { problem, multipart }, p => Assert.Equal(
+            "This call takes a JSON body (Content-Type: application/json).", p["detail"]!.GetValue<string>()));
+        Assert.Equal("This call takes multipart/form-data, with the file in the field `file` and the inventory's id in " +
+                     "the field `inventoryId`.", upload["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void TheOnlyCallThatSaysWhichBodyItTakes_IsTheUpload_AndItTakesMultipart()
+    {
+        // Routing answers 415 for a call's [Consumes] without naming the call, and the answer says what the upload takes
+        // (ProblemMapping.MultipartBodyOnly): a second call with [Consumes] would need its own sentence.
+        var actions = factory.Services.GetRequiredService<IActionDescriptorCollectionProvider>().ActionDescriptors.Items;
+        var consuming = actions.Where(a => a.EndpointMetadata.OfType<Microsoft.AspNetCore.Mvc.ConsumesAttribute>().Any()).ToList();
+
+        var upload = Assert.Single(consuming);
+        Assert.Equal("api/rollouts/{id:int}/imports", upload.AttributeRouteInfo?.Template);
+        Assert.Equal(["multipart/form-data"],
+            upload.EndpointMetadata.OfType<Microsoft.AspNetCore.Mvc.ConsumesAttribute>().SelectMany(c => c.ContentTypes));
     }
 
     [Fact]

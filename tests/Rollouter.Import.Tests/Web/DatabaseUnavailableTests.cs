@@ -2,12 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
+using Serilog.Core;
 
 namespace Rollouter.Import.Tests.Web;
 
@@ -68,6 +71,53 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
             (await client.PostAsJsonAsync("/api/workflows", new { name, statuses = new[] { "New" } })).StatusCode);
     }
 
+    [Fact]
+    public async Task ARevertStoppedByAnUnexpectedError_EndsRefusedSayingSo_WithTheErrorLogged_AndCanBeAskedAgain()
+    {
+        // A revert that failed with an error neither the database's outage nor its refusal (decision 0116: a bug, a
+        // database file that is not the app's) failed its Hangfire job, which is queued again only at the next
+        // start-up: the page showed the revert running until someone restarted the app (decision 0141).
+        var client = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var prefix = "BUG-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = string.Join("\n", ["Name,Department", .. Enumerable.Range(0, 5).Select(i => $"{prefix}{i},IT")]) + "\n";
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "bug.csv", csv))).Id();
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+        var completed = await client.WaitForResultAsync(importId);
+        Assert.True(completed.Status() == "Completed", completed.ToJsonString());
+
+        var refused = await factory.WhileClientDeletesFailAsync(async () =>
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+            return await client.WaitForImportAsync(importId,
+                i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromSeconds(30));
+        });
+
+        Assert.Equal("Completed", refused.Status());
+        Assert.Equal("An unexpected error stopped the revert; nothing was changed. Revert it again, or ask your " +
+                     $"administrator to look for import {importId} in the log.",
+            refused["revert"]?["failureMessage"]?.GetValue<string>());
+        var browser = await factory.SignInAsync("admin@demo.test");
+        var page = await browser.GetStringAsync($"/rollouts/W11/imports/{importId}");
+        Assert.Contains("An unexpected error stopped the revert", page);
+        Assert.DoesNotContain("The import is being reverted", page);
+        var logged = factory.Logs.Events.Where(e => e.Exception?.Message == DatabaseUnavailableWebFactory.Bug &&
+                                                    Equals(CapturedLogEvents.Value(e, "ImportId"), importId)).ToList();
+        Assert.Equal(Serilog.Events.LogEventLevel.Error, Assert.Single(logged).Level);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(5, await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+                .CountAsync(c => c.Name.StartsWith(prefix)));
+        }
+
+        // Asked again, it reverts.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var reverted = await client.WaitForImportAsync(importId,
+            i => i["revert"]?["running"]?.GetValue<bool>() != true, TimeSpan.FromSeconds(30));
+        Assert.Equal("Reverted", reverted.Status());
+    }
+
     [Theory]
     [InlineData("57P01", DatabaseOutage.Unreachable)] // admin_shutdown: the server stopped or restarted (fast)
     [InlineData("57P03", DatabaseOutage.Unreachable)] // cannot_connect_now: shutting down or starting up
@@ -102,6 +152,24 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
 /// <summary>The app, whose database cannot be reached while <see cref="WhileUnreachableAsync"/> runs: every statement fails as Npgsql fails a refused connection.</summary>
 public sealed class DatabaseUnavailableWebFactory : FailingStatementsWebFactory
 {
+    /// <summary>The message of the error <see cref="WhileClientDeletesFailAsync"/> throws.</summary>
+    public const string Bug = "A bug in the revert (made by the test).";
+
+    /// <summary>The app's log events.</summary>
+    public CapturedLogEvents Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+
+    /// <summary>Runs <paramref name="request"/> while every DELETE of clients fails with an error no database gives (a bug).</summary>
+    public Task<T> WhileClientDeletesFailAsync<T>(Func<Task<T>> request) =>
+        WhileFailingAsync(command => command.CommandText.Contains("DELETE FROM \"Clients\"", StringComparison.Ordinal)
+            ? new InvalidOperationException(Bug)
+            : null, request);
+
     public Task<T> WhileUnreachableAsync<T>(Func<Task<T>> request) =>
         WhileFailingAsync(_ => new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused)), request);
 

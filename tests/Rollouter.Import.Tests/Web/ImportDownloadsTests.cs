@@ -82,6 +82,6 @@ public sealed class ImportDownloadsTests(RolloutWebFactory factory) : IClassFixt
         var document = await api.GetJsonAsync("/openapi/v1.json");
         var operation = document["paths"]?["/api/imports/{id}/file"]?["get"];
         Assert.NotNull(operation);
-        Assert.Equal(["200", "401", "403", "404", "410"], [.. (operation["responses"]?.AsObject() ?? []).Select(r => r.Key).Order(StringComparer.Ordinal)]);
+        Assert.Equal(["200", "401", "403", "404", "410", "503", "507"], [.. (operation["responses"]?.AsObject() ?? []).Select(r => r.Key).Order(StringComparer.Ordinal)]);
     }
 }

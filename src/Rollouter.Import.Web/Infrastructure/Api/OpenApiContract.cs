@@ -9,10 +9,21 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 /// download's own type (the .xlsx, the uploaded file): a client generated from the document then tried to read an
 /// error report as JSON. An answer that names another type keeps only its own; its body is a binary string (declared as
 /// <see cref="Stream"/> on the action). Enums are strings through the same JSON options the controllers use
-/// (<c>Program</c>: <c>ConfigureHttpJsonOptions</c>).
+/// (<c>Program</c>: <c>ConfigureHttpJsonOptions</c>). The 503 and 507 every operation may answer say what they mean,
+/// the 503 with its <c>Retry-After</c>.
 /// </summary>
 public sealed class OpenApiContract : IOpenApiOperationTransformer
 {
+    /// <summary>The description of every operation's 503.</summary>
+    public const string DatabaseUnavailableDescription =
+        "The database is busy, cannot be reached, took too long or accepts no changes (the detail says which); nothing " +
+        "of the request was kept. Send it again after Retry-After.";
+
+    /// <summary>The description of a writing operation's 507.</summary>
+    public const string DiskFullDescription =
+        "The server's disk (the database's or the data folder's) is full; nothing of the request was kept. Send it " +
+        "again once the administrator has made room.";
+
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operation);
@@ -27,6 +38,24 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
             {
                 content.Remove("application/json");
             }
+        }
+
+        // The database's and the disk's answers, which ApiResponsesConvention lists on the operations they may come from:
+        // what they mean, and when to try again (decision 0142).
+        if (operation.Responses.TryGetValue("503", out var unavailable) && unavailable is OpenApiResponse busy)
+        {
+            busy.Description = DatabaseUnavailableDescription;
+            busy.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            busy.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = "Seconds to wait before sending the request again (30).",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            };
+        }
+
+        if (operation.Responses.TryGetValue("507", out var full) && full is OpenApiResponse noRoom)
+        {
+            noRoom.Description = DiskFullDescription;
         }
 
         return Task.CompletedTask;

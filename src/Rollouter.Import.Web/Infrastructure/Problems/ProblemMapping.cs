@@ -14,6 +14,15 @@ public static class ProblemMapping
     /// <summary>The member that repeats <c>detail</c>, kept for scripts that read <c>{error}</c>.</summary>
     public const string ErrorMember = "error";
 
+    /// <summary>The 415 of a call that takes a JSON body, sent a body of another type.</summary>
+    public const string JsonBodyOnly =
+        "This call takes a JSON body (Content-Type: application/json).";
+
+    /// <summary>The 415 of the upload (<c>POST /api/rollouts/{id}/imports</c>), sent a body that is not multipart.</summary>
+    public const string MultipartBodyOnly =
+        "This call takes multipart/form-data, with the file in the field `file` and the inventory's id in the field " +
+        "`inventoryId`.";
+
     public static int StatusCode(ProblemKind kind) => kind switch
     {
         ProblemKind.NotFound => StatusCodes.Status404NotFound,
@@ -146,9 +155,9 @@ public static class ProblemMapping
         ArgumentNullException.ThrowIfNull(details);
         details.Detail ??= status switch
         {
-            // Routing's answer to the upload's [Consumes] names no action, so one sentence covers both kinds of body.
-            StatusCodes.Status415UnsupportedMediaType => "This address does not take a body of this type: send JSON " +
-                "(Content-Type: application/json), or a file upload as multipart/form-data.",
+            // Routing's answer to an action's [Consumes], which names no action: the upload's, the one call with one
+            // (a test checks). A call that takes JSON answers from its action (ProblemClientErrorFactory).
+            StatusCodes.Status415UnsupportedMediaType => MultipartBodyOnly,
             StatusCodes.Status401Unauthorized => Security.ApiTokenRefusal.NoToken,
             StatusCodes.Status403Forbidden => "Your role does not allow this.",
             StatusCodes.Status404NotFound => "There is nothing at this address.",

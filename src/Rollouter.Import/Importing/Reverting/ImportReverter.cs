@@ -252,6 +252,15 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             logger.LogError(e, "The revert of import {ImportId} was stopped by the database; nothing was changed", importId);
             done = stopped;
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && !UnavailableDatabase.IsUnreachable(e))
+        {
+            // Any other error (a bug, a database file that is not the app's): the transaction left nothing, and the
+            // revert ends refused with a sentence that says so and where to look, as an import's run that fails
+            // unexpectedly does (ImportProcessor), rather than failing its job and showing "running" until the next
+            // start-up (decision 0141). A lost connection is not this: the job leaves that revert asked for.
+            logger.LogError(e, "The revert of import {ImportId} failed unexpectedly; nothing was changed", importId);
+            done = UnexpectedFailure(importId);
+        }
 
         db.ChangeTracker.Clear();
         if (done.Problem is { } refused)
@@ -275,6 +284,14 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             done.Value.Removed, done.Value.Restored);
         return reverted;
     }
+
+    /// <summary>
+    /// The refusal of a revert stopped by an unexpected error (decision 0141): nothing was changed, the user may ask
+    /// again, the administrator finds the error in the log by the import's number.
+    /// </summary>
+    internal static Problem UnexpectedFailure(int importId) => Problem.Conflict(
+        "An unexpected error stopped the revert; nothing was changed. Revert it again, or ask your administrator to " +
+        $"look for import {importId} in the log.");
 
     /// <summary>
     /// The refusal of a revert the database stopped (decision 0116): its lock timeout or statement timeout, a database that
