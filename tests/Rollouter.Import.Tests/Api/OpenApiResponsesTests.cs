@@ -224,7 +224,7 @@ public sealed class OpenApiResponsesTests(RolloutWebFactory factory) : IClassFix
     public async Task EveryOperation_Documents503_AndEveryWritingOne507_AsProblemDetails_SayingWhatTheyMean()
     {
         // QA: 503 (the database busy or unavailable) and 507 (a full disk) were described once in docs/api.md, in no
-        // operation: a client generated from the document had no type for them (decision 0142).
+        // operation: a client generated from the document had no type for them (decision 0127).
         var operations = await OperationsAsync();
 
         foreach (var operation in operations)

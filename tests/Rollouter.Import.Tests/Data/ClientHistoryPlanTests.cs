@@ -10,7 +10,7 @@ namespace Rollouter.Import.Tests.Data;
 /// A client's page shows its history 500 entries at a time, newest first. With an index on the client alone, the
 /// database read every entry of the client and sorted them for each page: a client changed by 75,000 imports took
 /// about a second to open on PostgreSQL. The index on (client, time, id) hands out the page in its order: no sort, on
-/// SQLite and PostgreSQL (SQL Server's migration makes the same index). Decision 0160.
+/// SQLite and PostgreSQL (SQL Server's migration makes the same index). Decision 0128.
 /// </summary>
 public abstract class ClientHistoryPlanTests(DatabaseProvider provider)
 {

@@ -76,7 +76,7 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
     {
         // A revert that failed with an error neither the database's outage nor its refusal (decision 0116: a bug, a
         // database file that is not the app's) failed its Hangfire job, which is queued again only at the next
-        // start-up: the page showed the revert running until someone restarted the app (decision 0141).
+        // start-up: the page showed the revert running until someone restarted the app (decision 0126).
         var client = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");
         var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");

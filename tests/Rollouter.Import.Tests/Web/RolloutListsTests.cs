@@ -7,7 +7,7 @@ namespace Rollouter.Import.Tests.Web;
 /// <summary>
 /// The rollouts lists (the Rollouts page, the rollouts settings) are searched by name or identifier and paged, 100
 /// rollouts a page: an installation with 2,000 rollouts listed every one on one page of 540 KB, an administrator's
-/// start page (decision 0161).
+/// start page (decision 0129).
 /// </summary>
 public abstract class RolloutListsTests(RolloutWebFactory factory)
 {

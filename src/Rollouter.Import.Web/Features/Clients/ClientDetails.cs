@@ -62,7 +62,7 @@ public sealed record ClientDetails(
     /// <summary>
     /// A page of <paramref name="entries"/> (one client's), newest first, and one more, to know whether there are older
     /// ones: through the index on (client, time, id), which hands them out in this order, so that a client changed by
-    /// 75,000 imports has its page read as one of 5 (decision 0160).
+    /// 75,000 imports has its page read as one of 5 (decision 0128).
     /// </summary>
     internal static IQueryable<ClientHistoryEntry> HistoryPage(IQueryable<ClientHistoryEntry> entries) =>
         entries.OrderByDescending(h => h.At).ThenByDescending(h => h.Id).Take(HistoryLimit + 1);

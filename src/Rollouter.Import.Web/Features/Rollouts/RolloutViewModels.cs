@@ -5,7 +5,7 @@ namespace Rollouter.Import.Web.Features.Rollouts;
 
 public sealed record RolloutListItem(string Identifier, string Name, int InventoryCount, int ClientCount, int? ClientLimit);
 
-/// <summary>One page of the rollouts the user sees, searched (decision 0161).</summary>
+/// <summary>One page of the rollouts the user sees, searched (decision 0129).</summary>
 public sealed record RolloutListPage(IReadOnlyList<RolloutListItem> Rollouts, ListWindow Window);
 
 public sealed record InventoryListItem(int Id, string Name, string Workflow, int CustomFieldCount, int ClientCount);

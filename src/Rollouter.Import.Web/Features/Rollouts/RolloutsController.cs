@@ -11,7 +11,7 @@ public sealed class RolloutsController(RolloutDbContext db, RolloutAccess access
     [HttpGet("")]
     public IActionResult Home() => RedirectToAction(nameof(Index));
 
-    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0161).</summary>
+    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0129).</summary>
     [HttpGet("rollouts")]
     public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public sealed record InvitationCreated(User User, string Link);
 
 public sealed record RolloutSettingsItem(int Id, string Identifier, string Name, int? ClientLimit, int Members, int Clients);
 
-/// <summary>One page of the rollouts settings' list, searched (decision 0161).</summary>
+/// <summary>One page of the rollouts settings' list, searched (decision 0129).</summary>
 public sealed record RolloutSettingsList(IReadOnlyList<RolloutSettingsItem> Rollouts, Users.ListWindow Window);
 
 public sealed record MemberItem(int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsActive);

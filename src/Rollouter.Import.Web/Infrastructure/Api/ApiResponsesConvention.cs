@@ -42,7 +42,7 @@ public sealed class ApiResponsesConvention : IActionModelConvention
         // Every call reads the database (the caller's token names a user it checks, the sign-in its password): busy,
         // out of reach, too slow or read-only is a 503 (decision 0115). A call that writes (to the database, or the
         // import's file copied to the data folder by a call that reads it: those that answer 410 when it is gone) may
-        // find the disk full: 507 (decision 0142).
+        // find the disk full: 507 (decision 0127).
         Add(action, StatusCodes.Status503ServiceUnavailable, true);
         Add(action, StatusCodes.Status507InsufficientStorage, Writes(action));
     }

@@ -41,7 +41,7 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
         }
 
         // The database's and the disk's answers, which ApiResponsesConvention lists on the operations they may come from:
-        // what they mean, and when to try again (decision 0142).
+        // what they mean, and when to try again (decision 0127).
         if (operation.Responses.TryGetValue("503", out var unavailable) && unavailable is OpenApiResponse busy)
         {
             busy.Description = DatabaseUnavailableDescription;

@@ -13,7 +13,7 @@ internal sealed class ClientHistoryEntryConfiguration : IEntityTypeConfiguration
         builder.Property(h => h.Corrections).HasNullableJsonConversion();
         // A client's history is read newest first, a page at a time (the client's page, GET /api/clients/{id}): this index
         // hands out a page without reading the client's other entries, and counts them from the index alone; it also
-        // serves every look-up by client (decision 0160).
+        // serves every look-up by client (decision 0128).
         builder.HasIndex(h => new { h.ClientId, h.At, h.Id });
         builder.HasIndex(h => h.ImportId);
     }

@@ -257,7 +257,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             // Any other error (a bug, a database file that is not the app's): the transaction left nothing, and the
             // revert ends refused with a sentence that says so and where to look, as an import's run that fails
             // unexpectedly does (ImportProcessor), rather than failing its job and showing "running" until the next
-            // start-up (decision 0141). A lost connection is not this: the job leaves that revert asked for.
+            // start-up (decision 0126). A lost connection is not this: the job leaves that revert asked for.
             logger.LogError(e, "The revert of import {ImportId} failed unexpectedly; nothing was changed", importId);
             done = UnexpectedFailure(importId);
         }
@@ -286,7 +286,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
     }
 
     /// <summary>
-    /// The refusal of a revert stopped by an unexpected error (decision 0141): nothing was changed, the user may ask
+    /// The refusal of a revert stopped by an unexpected error (decision 0126): nothing was changed, the user may ask
     /// again, the administrator finds the error in the log by the import's number.
     /// </summary>
     internal static Problem UnexpectedFailure(int importId) => Problem.Conflict(

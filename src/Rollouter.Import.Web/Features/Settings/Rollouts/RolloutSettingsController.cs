@@ -16,7 +16,7 @@ namespace Rollouter.Import.Web.Features.Settings.Rollouts;
 public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess access, RolloutSettings settings)
     : SettingsControllerBase
 {
-    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0161).</summary>
+    /// <summary>The rollouts the user sees, 100 a page, searched by name or identifier (decision 0129).</summary>
     [HttpGet("")]
     public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
     {

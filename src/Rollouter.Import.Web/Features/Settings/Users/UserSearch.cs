@@ -33,7 +33,7 @@ public static class UserSearch
     /// <summary>
     /// The rollouts whose name or identifier contains <paramref name="query"/> (as seen, ignoring case); all without one.
     /// The rollouts lists (the Rollouts page, the rollouts settings) search and page as the users lists do: an
-    /// installation with 2,000 rollouts listed them all on one page of 540 KB (decision 0161).
+    /// installation with 2,000 rollouts listed them all on one page of 540 KB (decision 0129).
     /// </summary>
     public static IQueryable<Rollout> Matching(this IQueryable<Rollout> rollouts, string? query)
     {
