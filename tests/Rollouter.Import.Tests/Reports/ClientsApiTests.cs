@@ -53,8 +53,8 @@ public abstract class ClientsApiTests(RolloutWebFactory factory)
     [Fact]
     public async Task ThePageNamesUsersByName_AndTheApiByEmail_WhicheverWasAskedFirst()
     {
-        // The rows statement is compiled once per model (ClientListQuery.RowParts): whether users are named by email is
-        // a value of each request, not of the first one that compiled it. The API first, then the page, then the API.
+        // Whether users are named by email is a value of each request, not of the first one that built (or, were the
+        // rows statement compiled, compiled) it: decision 0125. The API first, then the page, then the API.
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var browser = await factory.SignInAsync("manager@demo.test");
         var laptops = await InventoryIdAsync(factory, "Laptops");

@@ -359,48 +359,6 @@ public static class ClientListQuery
             choice.Descending, choice.Search, choice.Position, size, choice.ImportId), cancellationToken);
     }
 
-    /// <summary>
-    /// <see cref="RowsAsync"/>'s statement, compiled once per model: the rows statement of every list page and API list
-    /// request, whose LINQ expression (two user subqueries) EF otherwise walked for its parameters and looked up in its
-    /// query cache each time (a profile under <c>bench/load</c>: 3.6 % of the app's samples under this method, most of
-    /// it EF's pipeline; docs/performance.md, 2026-12-07 "Where a list request's CPU goes now"). The same SQL as before.
-    /// </summary>
-    private static readonly CompiledPerModel<Func<RolloutDbContext, List<int>, bool, IAsyncEnumerable<RowPart>>> RowParts =
-        new(() => EF.CompileAsyncQuery((RolloutDbContext db, List<int> ids, bool byEmail) =>
-            db.Clients.AsNoTracking()
-                .Where(c => ids.Contains(c.Id))
-                .Select(c => new RowPart
-                {
-                    Id = c.Id,
-                    Name = c.Name,
-                    StatusId = c.StatusId,
-                    Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
-                    ClientUser = db.Users.Where(u => u.Id == c.ClientUserId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
-                    Description = c.Description,
-                    Flag = c.Flag,
-                    Values = c.Values,
-                })));
-
-    /// <summary>One client of a page as <see cref="RowsAsync"/>'s statement reads it.</summary>
-    private sealed class RowPart
-    {
-        public int Id { get; init; }
-
-        public string Name { get; init; } = "";
-
-        public int StatusId { get; init; }
-
-        public string? Assignee { get; init; }
-
-        public string? ClientUser { get; init; }
-
-        public string? Description { get; init; }
-
-        public string? Flag { get; init; }
-
-        public Dictionary<int, string[]> Values { get; init; } = [];
-    }
-
     /// <summary>Why a sort was refused (<see cref="ClientListPage.SortRefused"/>), naming it.</summary>
     public static string SortRefusal(string sort, int clients) =>
         $"Sorting by {sort} works for lists of up to {ClientPages.SortBound:N0} clients, and this inventory holds {clients:N0}: " +
@@ -423,12 +381,20 @@ public static class ClientListQuery
             return [];
         }
 
-        var found = new List<RowPart>(ids.Count);
-        await foreach (var part in RowParts.For(db)(db, ids, byEmail).WithCancellation(cancellationToken))
-        {
-            found.Add(part);
-        }
-
+        var found = await db.Clients.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new
+            {
+                c.Id,
+                c.Name,
+                c.StatusId,
+                Assignee = db.Users.Where(u => u.Id == c.AssigneeId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
+                ClientUser = db.Users.Where(u => u.Id == c.ClientUserId).Select(u => byEmail ? u.Email : u.DisplayName).FirstOrDefault(),
+                c.Description,
+                c.Flag,
+                c.Values,
+            })
+            .ToListAsync(cancellationToken);
         // A client's status is always one of its inventory's workflow: the workflow cannot change while the inventory
         // has clients, and a status is removed only after its clients have moved to another.
         var statuses = inventory.Workflow.Statuses.ToDictionary(s => s.Id, s => s.Name);
