@@ -1,5 +1,7 @@
+using System.Globalization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Rollouter.Import.Web.Infrastructure.Problems;
 
 namespace Rollouter.Import.Web.Infrastructure.Api;
 
@@ -48,7 +50,8 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
             busy.Headers ??= new Dictionary<string, IOpenApiHeader>();
             busy.Headers["Retry-After"] = new OpenApiHeader
             {
-                Description = "Seconds to wait before sending the request again (30).",
+                Description = "Seconds to wait before sending the request again (" +
+                    DatabaseBusy.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture) + ").",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
             };
         }
