@@ -77,7 +77,16 @@ public sealed class DatabaseInitializer(
 
         try
         {
-            await creator.CreateAsync(cancellationToken);
+            if (db.Provider == DatabaseProvider.Sqlite)
+            {
+                // The app's connections open the file without creating it (Mode=ReadWrite, decision 0140): this start,
+                // and only it, makes it.
+                await CreateSqliteFileAsync(cancellationToken);
+            }
+            else
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
             if (db.Provider == DatabaseProvider.SqlServer)
             {
                 await SqlServerRowVersioning.TurnOnAfterCreatingAsync(db.Database.GetConnectionString() ?? "", logger, cancellationToken);
@@ -96,6 +105,17 @@ public sealed class DatabaseInitializer(
 
             logger.LogInformation("The database was created by another instance");
         }
+    }
+
+    /// <summary>Makes the SQLite file (an empty database), with the connection string's settings but allowed to create it.</summary>
+    private async Task CreateSqliteFileAsync(CancellationToken cancellationToken)
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString())
+        {
+            Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate, Pooling = false,
+        };
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ToString());
+        await connection.OpenAsync(cancellationToken);
     }
 
     /// <summary>Whether the SQLite file is there with no byte in it: a database without tables, for this start to make.</summary>
@@ -142,6 +162,7 @@ public sealed class DatabaseInitializer(
 
         if (db.Provider == DatabaseProvider.Sqlite)
         {
+            await RefuseAnotherApplicationsFileAsync(quiet, cancellationToken);
             await RemoveLeftMigrationLockAsync(quiet, cancellationToken);
         }
 
@@ -269,6 +290,33 @@ public sealed class DatabaseInitializer(
                 ? own + string.Create(CultureInfo.InvariantCulture,
                     $" (client {conflict.OtherClientId} was not created by an import)")
                 : "neither was created by an import, so only deleting the inventory that holds one of them removes it";
+    }
+
+    /// <summary>
+    /// A SQLite file that holds tables but no record of this application's migrations is another application's database
+    /// (a file put in place by mistake, a wrong <c>ConnectionStrings:Sqlite</c>): migrating it would write this app's tables
+    /// and its demo data or first administrator beside the other application's, without a word. The start is refused,
+    /// naming the file and some of its tables (decision 0140).
+    /// </summary>
+    private async Task RefuseAnotherApplicationsFileAsync(RolloutDbContext quiet, CancellationToken cancellationToken)
+    {
+        var tables = await quiet.Database.SqlQueryRaw<string>(
+                "SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+            .ToListAsync(cancellationToken);
+        // EF Core's migration lock table alone is what a first start stopped at once leaves.
+        tables.RemoveAll(t => t == SqliteMigrationLockTable);
+        if (tables.Count == 0 || tables.Contains(HistoryRepository.DefaultTableName))
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(db.Database.GetDbConnection().DataSource);
+        throw new StartupFailureException(
+            $"the SQLite database {path} (ConnectionStrings:Sqlite) is not Rollouter.Import's: it holds the " +
+            $"table{(tables.Count > 1 ? "s" : "")} {string.Join(", ", tables.Take(5))}{(tables.Count > 5 ? ", …" : "")} " +
+            "and none of this application's migrations, so nothing was written to it. Put Rollouter.Import's database " +
+            "there (restore it from a backup, docs/operations.md, Backup and restore), or point Rollouter:DataFolder or " +
+            "ConnectionStrings:Sqlite at it; to start with a new, empty database, move that file away.");
     }
 
     /// <summary>EF Core's migration lock on SQLite: a table whose one row is taken while a process migrates.</summary>

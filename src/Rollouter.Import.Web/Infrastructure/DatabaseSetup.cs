@@ -17,12 +17,26 @@ public static class DatabaseSetup
         // every request, and making them (the PostgreSQL connection string parsed twice, EF's options extensions made and
         // compared with the cached ones) was about 2 % of the app's CPU under bench/load (docs/performance.md,
         // 2026-12-06). Whatever else configures the context (the tests' interceptors) must be a singleton too.
-        services.AddDbContext<RolloutDbContext>(o => o.UseRollouterDatabase(provider, connectionString),
+        // SQLite: a file deleted, moved away, damaged or replaced while the app runs is told, not written past (decision 0140).
+        services.AddSingleton<SqliteFileGuard>();
+        services.AddDbContext<RolloutDbContext>((sp, o) =>
+            {
+                o.UseRollouterDatabase(provider, connectionString);
+                if (provider == DatabaseProvider.Sqlite)
+                {
+                    o.AddInterceptors(sp.GetRequiredService<SqliteFileGuard>());
+                }
+            },
             contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 
-    /// <summary>The configured provider's connection string; a relative SQLite file is placed in the data folder.</summary>
+    /// <summary>
+    /// The configured provider's connection string; a relative SQLite file is placed in the data folder, and opened
+    /// without creating it (<c>Mode=ReadWrite</c>, decision 0140): the start-up makes the file when it is not there
+    /// (<see cref="DatabaseInitializer"/>, said at Warning), and a connection opened later never makes a new, empty one
+    /// in place of a file deleted while the app runs.
+    /// </summary>
     public static string ConnectionString(
         IConfiguration configuration, RolloutOptions options, DatabaseProvider provider, string contentRoot)
     {
@@ -39,7 +53,10 @@ public static class DatabaseSetup
         Directory.CreateDirectory(dataFolder);
         if (string.IsNullOrWhiteSpace(configured))
         {
-            return new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataFolder, "rollouter.db") }.ToString();
+            return new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(dataFolder, "rollouter.db"), Mode = SqliteOpenMode.ReadWrite,
+            }.ToString();
         }
 
         // A relative SQLite file is placed in the data folder, not wherever the process happened to start.
@@ -47,6 +64,11 @@ public static class DatabaseSetup
         if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
         {
             builder.DataSource = Path.Combine(dataFolder, builder.DataSource);
+        }
+
+        if (builder.Mode == SqliteOpenMode.ReadWriteCreate && builder.DataSource != ":memory:")
+        {
+            builder.Mode = SqliteOpenMode.ReadWrite;
         }
 
         return builder.ToString();

@@ -18,6 +18,15 @@ public enum DatabaseOutage
 
     /// <summary>The database accepts no writes (a read-only database or standby, a read-only SQLite file).</summary>
     ReadOnly,
+
+    /// <summary>
+    /// The SQLite file is missing, damaged or not this application's (decision 0140): deleted or its folder removed
+    /// (SQLITE_CANTOPEN, or the web app's check of a pooled connection, SqliteFileGuard), overwritten in part
+    /// (SQLITE_CORRUPT), not a database (SQLITE_NOTADB), or a database without this application's tables (an empty file,
+    /// another application's). Only an administrator mends it (a backup restored, the app restarted); nothing of the
+    /// failed statement was kept.
+    /// </summary>
+    Damaged,
 }
 
 /// <summary>
@@ -40,8 +49,14 @@ public static class UnavailableDatabase
     /// <summary>SQLITE_READONLY: the database file (or its folder) cannot be written.</summary>
     private const int SqliteReadOnly = 8;
 
-    /// <summary>SQLITE_CANTOPEN: the database file cannot be opened (deleted with its folder, no access).</summary>
+    /// <summary>SQLITE_CANTOPEN: the database file cannot be opened (deleted, its folder removed, no access).</summary>
     private const int SqliteCantOpen = 14;
+
+    /// <summary>SQLITE_CORRUPT ("database disk image is malformed") and SQLITE_NOTADB ("file is not a database").</summary>
+    private static readonly int[] SqliteDamaged = [11, 26];
+
+    /// <summary>SQLITE_ERROR, which says "no such table: …" of a file without this application's tables.</summary>
+    private const int SqliteError = 1;
 
     /// <summary>
     /// SQL Server's network and availability errors: no server at the address or the connection broken (53, 40, 64,
@@ -80,8 +95,8 @@ public static class UnavailableDatabase
                         : null;
                 case SqliteException { SqliteErrorCode: SqliteReadOnly }:
                     return DatabaseOutage.ReadOnly;
-                case SqliteException { SqliteErrorCode: SqliteCantOpen }:
-                    return DatabaseOutage.Unreachable;
+                case SqliteException sqlite when IsDamagedFile(sqlite):
+                    return DatabaseOutage.Damaged;
                 case SqlException sql:
                     return sql.Number == SqlServerTimeout ? DatabaseOutage.TimedOut
                         : sql.Number == SqlServerReadOnly ? DatabaseOutage.ReadOnly
@@ -92,6 +107,16 @@ public static class UnavailableDatabase
 
         return null;
     }
+
+    /// <summary>
+    /// Whether SQLite says its file is missing, damaged or not this application's. The app's tables are made at start-up
+    /// and never dropped, so a statement that finds no such table runs on a file that is not the one the app started on
+    /// (emptied, replaced by another application's, made anew).
+    /// </summary>
+    private static bool IsDamagedFile(SqliteException sqlite) =>
+        sqlite.SqliteErrorCode == SqliteCantOpen
+        || SqliteDamaged.Contains(sqlite.SqliteErrorCode)
+        || sqlite.SqliteErrorCode == SqliteError && sqlite.Message.Contains("no such table", StringComparison.Ordinal);
 
     /// <summary>Whether the database's connection was lost or could not be made (<see cref="DatabaseOutage.Unreachable"/>).</summary>
     public static bool IsUnreachable(Exception? exception) => Find(exception) == DatabaseOutage.Unreachable;

@@ -35,12 +35,19 @@ public static class DatabaseBusy
         "The database accepts no changes right now (it is read-only, during maintenance for instance), so this could " +
         "not be saved and nothing of it was kept. Try again later; if it keeps happening, tell your administrator.";
 
+    /// <summary>The message of a request that failed because the SQLite file is missing, damaged or not this application's (503, decision 0140).</summary>
+    public const string DamagedMessage =
+        "The database file is missing, damaged or not this application's, so this could not be done and nothing of it " +
+        "was kept. Tell your administrator: the app's log names the file and what is wrong with it, and it must be " +
+        "restored from a backup.";
+
     /// <summary>The error page's title and sentence for a 503 caused by <paramref name="error"/> (a busy database when it names no outage).</summary>
     public static (string Title, string Message) Describe(Exception? error) => UnavailableDatabase.Find(error) switch
     {
         DatabaseOutage.Unreachable => ("The database cannot be reached", UnreachableMessage),
         DatabaseOutage.TimedOut => ("The database did not answer in time", TimedOutMessage),
         DatabaseOutage.ReadOnly => ("The database accepts no changes", ReadOnlyMessage),
+        DatabaseOutage.Damaged => ("The database file cannot be used", DamagedMessage),
         _ => ("The database is busy", Message),
     };
 

@@ -252,7 +252,8 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
             logger.LogError(e, "The revert of import {ImportId} was stopped by the database; nothing was changed", importId);
             done = stopped;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && !UnavailableDatabase.IsUnreachable(e))
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+                                  && UnavailableDatabase.Find(e) is not (DatabaseOutage.Unreachable or DatabaseOutage.Damaged))
         {
             // Any other error (a bug, a database file that is not the app's): the transaction left nothing, and the
             // revert ends refused with a sentence that says so and where to look, as an import's run that fails
@@ -309,7 +310,8 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         var outage = UnavailableDatabase.Find(exception);
         return outage switch
         {
-            DatabaseOutage.Unreachable => null,
+            // A file missing, damaged or not this application's takes no refusal either: left asked for (decision 0140).
+            DatabaseOutage.Unreachable or DatabaseOutage.Damaged => null,
             DatabaseOutage.TimedOut => Problem.Busy(
                 "The database stopped the revert because a statement took longer than it allows (its statement_timeout " +
                 "or command timeout); nothing was changed. Revert it again; if it happens again, ask your administrator " +
