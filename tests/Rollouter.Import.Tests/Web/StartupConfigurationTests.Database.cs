@@ -33,6 +33,29 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// QA (decision 0140): another application's SQLite file put in place of rollouter.db (a wrong file restored, a
+    /// wrong ConnectionStrings:Sqlite) was migrated without a word: this app's tables and its demo data were written
+    /// beside the other application's. The start is refused, naming the file and its tables, and the file is left as it was.
+    /// </summary>
+    [Fact]
+    public async Task AnotherApplicationsSqliteFile_IsRefused_NamingIt_AndLeftAsItWas()
+    {
+        string? database = null;
+        var (exitCode, said, _) = await StartAsync([], prepare: folder =>
+        {
+            database = Path.Combine(folder, "rollouter.db");
+            Execute(folder, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)", "INSERT INTO notes (body) VALUES ('kept')");
+        });
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains($"Rollouter.Import did not start: the SQLite database {database} (ConnectionStrings:Sqlite) is not " +
+            "Rollouter.Import's: it holds the table notes and none of this application's migrations, so nothing was " +
+            "written to it. Put Rollouter.Import's database there (restore it from a backup", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
     /// <summary>A database made before 2026-12-03 (its Initial was made anew then) cannot be migrated: it is made anew.</summary>
     [Fact]
     public async Task ADatabaseMadeBeforeTheInitialMigrationWasMadeAnew_IsRefused_WithTheAdviceToStartAnew()

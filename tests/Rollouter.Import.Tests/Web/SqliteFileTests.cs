@@ -1,0 +1,134 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// The SQLite file deleted, damaged or replaced while the app runs (decision 0140): a page says so on a 503 page, the API
+/// in problem details, the log names the file and the cause at Error; nothing is written to a file no one sees, and no
+/// new, empty database is made in its place. Each test has an app of its own, since it spoils its file.
+/// </summary>
+public sealed class SqliteFileTests
+{
+    [Fact]
+    public async Task TheFileDeletedWhileTheAppRuns_IsA503SayingSo_NotWrittenPast_NorMadeAnew()
+    {
+        using var factory = new SqliteFileWebFactory();
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+
+        // QA: the pooled connections kept the deleted file open, and the app went on reading and writing it, lost at
+        // the next start; a new connection made a new, empty file in its place.
+        File.Delete(factory.Database);
+        var page = await browser.GetAsync("/rollouts");
+        var call = await api.GetAsync("/api/rollouts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        var html = await page.ReadPageAsync();
+        Assert.Equal("The database file cannot be used", html.QuerySelector("h1")?.NormalizedText());
+        Assert.Equal(DatabaseBusy.DamagedMessage, html.TestId("error-message").NormalizedText());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
+        Assert.False(File.Exists(factory.Database), "a new database file was made in place of the deleted one");
+        var logged = Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Error
+            && e.RenderMessage().StartsWith($"The SQLite database {factory.Database} cannot be used: the file is missing", StringComparison.Ordinal));
+        Assert.Contains("restore it from a backup", logged.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherApplicationsFile_PutInPlaceWhileTheAppRuns_IsA503SayingSo()
+    {
+        using var factory = new SqliteFileWebFactory();
+        var browser = await factory.SignInAsync("kam@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+
+        // QA: "no such table: UserSessions" was a 500 "Something went wrong" on every page and call.
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { factory.Database, factory.Database + "-wal", factory.Database + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        await using (var other = new SqliteConnection($"Data Source={factory.Database};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var create = other.CreateCommand();
+            create.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var page = await browser.GetAsync("/rollouts");
+        var call = await api.GetAsync("/api/rollouts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal(DatabaseBusy.DamagedMessage, (await page.ReadPageAsync()).TestId("error-message").NormalizedText());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
+        Assert.Contains(factory.Logs.Events, e => e.Level == LogEventLevel.Error && e.RenderMessage().StartsWith(
+            $"The SQLite database {factory.Database} cannot be used: the file holds none of this application's tables",
+            StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(14, "unable to open database file", DatabaseOutage.Damaged)]
+    [InlineData(11, "database disk image is malformed", DatabaseOutage.Damaged)]
+    [InlineData(26, "file is not a database", DatabaseOutage.Damaged)]
+    [InlineData(1, "no such table: AspNetUsers", DatabaseOutage.Damaged)]
+    [InlineData(1, "near \"SELEC\": syntax error", null)] // the app's own mistake, not the file's
+    [InlineData(19, "UNIQUE constraint failed: Clients.NameKey", null)] // the request's
+    public void SqlitesFailures_OfAFileMissingDamagedOrNotTheApps_AreTold(int code, string message, DatabaseOutage? outage) =>
+        Assert.Equal(outage, UnavailableDatabase.Find(new InvalidOperationException("reading failed", new SqliteException(message, code))));
+
+    /// <summary>
+    /// The app's connections open the file without creating it: a connection opened after the file was deleted fails
+    /// rather than making a new, empty database in its place (the start-up makes the file, said at Warning).
+    /// </summary>
+    [Fact]
+    public void TheAppsSqliteConnectionString_DoesNotCreateTheFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("rollouter-mode-").FullName;
+        try
+        {
+            var configuration = new ConfigurationBuilder().Build();
+            var connectionString = DatabaseSetup.ConnectionString(configuration, new RolloutOptions { DataFolder = folder },
+                DatabaseProvider.Sqlite, folder);
+
+            using var connection = new SqliteConnection(connectionString);
+            var refused = Assert.Throws<SqliteException>(connection.Open);
+
+            Assert.Equal(14, refused.SqliteErrorCode);
+            Assert.False(File.Exists(Path.Combine(folder, "rollouter.db")));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>The app on a SQLite file of its own, with its log events captured.</summary>
+public sealed class SqliteFileWebFactory : RolloutWebFactory
+{
+    public CapturedLogEvents Logs { get; } = new();
+
+    /// <summary>The app's SQLite file.</summary>
+    public string Database => Path.Combine(DataFolder, "rollouter.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
+    }
+}
