@@ -118,6 +118,47 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
         Assert.Equal("Reverted", reverted.Status());
     }
 
+    [Fact]
+    public async Task AnImportsRun_WhoseDatabaseFileIsDamaged_WritesNothing_StaysInProgress_AndRunsAgainOnceTheFileIsBack()
+    {
+        // QA (decision 0140): SQLite's "database disk image is malformed" was an unexpected error: the run tried to
+        // record a failure in the damaged file ("An unexpected error stopped the import").
+        var client = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var prefix = "DMG-" + Guid.NewGuid().ToString("N")[..8] + "-";
+        var csv = string.Join("\n", ["Name,Department", .. Enumerable.Range(0, 5).Select(i => $"{prefix}{i},IT")]) + "\n";
+        var importId = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, "damaged.csv", csv))).Id();
+
+        var during = await factory.WhileClientsReadDamagedAsync(async () =>
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!factory.Logs.Events.Any(e => Equals(CapturedLogEvents.Value(e, "ImportId"), importId)
+                       && e.MessageTemplate.Text.Contains("the database file is missing, damaged", StringComparison.Ordinal))
+                   && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+
+            return await ApiTestClient.ReadAsync(await client.GetAsync($"/api/imports/{importId}"));
+        });
+
+        Assert.Equal("InProgress", during.Status());
+        var logged = Assert.Single(factory.Logs.Events, e => Equals(CapturedLogEvents.Value(e, "ImportId"), importId)
+            && e.MessageTemplate.Text.Contains("the database file is missing, damaged", StringComparison.Ordinal));
+        Assert.Equal(Serilog.Events.LogEventLevel.Error, logged.Level);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Clients
+                .CountAsync(c => c.Name.StartsWith(prefix)));
+        }
+
+        // The file back, the look for interrupted imports runs it again once its lease runs out.
+        var completed = await client.WaitForImportAsync(importId, i => i.Status() != "InProgress", TimeSpan.FromSeconds(90));
+        Assert.Equal("Completed", completed.Status());
+    }
+
     [Theory]
     [InlineData("57P01", DatabaseOutage.Unreachable)] // admin_shutdown: the server stopped or restarted (fast)
     [InlineData("57P03", DatabaseOutage.Unreachable)] // cannot_connect_now: shutting down or starting up
@@ -168,6 +209,12 @@ public sealed class DatabaseUnavailableWebFactory : FailingStatementsWebFactory
     public Task<T> WhileClientDeletesFailAsync<T>(Func<Task<T>> request) =>
         WhileFailingAsync(command => command.CommandText.Contains("DELETE FROM \"Clients\"", StringComparison.Ordinal)
             ? new InvalidOperationException(Bug)
+            : null, request);
+
+    /// <summary>Runs <paramref name="request"/> while every read of clients fails as SQLite's damaged file does (SQLITE_CORRUPT).</summary>
+    public Task<T> WhileClientsReadDamagedAsync<T>(Func<Task<T>> request) =>
+        WhileFailingAsync(command => command.CommandText.Contains("FROM \"Clients\"", StringComparison.Ordinal)
+            ? new SqliteException("database disk image is malformed", 11)
             : null, request);
 
     public Task<T> WhileUnreachableAsync<T>(Func<Task<T>> request) =>

@@ -42,7 +42,8 @@ public sealed class SqliteFileTests
         Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
         Assert.False(File.Exists(factory.Database), "a new database file was made in place of the deleted one");
         var logged = Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Error
-            && e.RenderMessage().StartsWith($"The SQLite database {factory.Database} cannot be used: the file is missing", StringComparison.Ordinal));
+            && Equals(CapturedLogEvents.Value(e, "Path"), factory.Database)
+            && (CapturedLogEvents.Value(e, "Cause") as string ?? "").StartsWith("the file is missing", StringComparison.Ordinal));
         Assert.Contains("restore it from a backup", logged.RenderMessage(), StringComparison.Ordinal);
     }
 
@@ -75,9 +76,10 @@ public sealed class SqliteFileTests
         Assert.Equal(DatabaseBusy.DamagedMessage, (await page.ReadPageAsync()).TestId("error-message").NormalizedText());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
         Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
-        Assert.Contains(factory.Logs.Events, e => e.Level == LogEventLevel.Error && e.RenderMessage().StartsWith(
-            $"The SQLite database {factory.Database} cannot be used: the file holds none of this application's tables",
-            StringComparison.Ordinal));
+        Assert.Contains(factory.Logs.Events, e => e.Level == LogEventLevel.Error
+            && Equals(CapturedLogEvents.Value(e, "Path"), factory.Database)
+            && (CapturedLogEvents.Value(e, "Cause") as string ?? "").StartsWith(
+                "the file holds none of this application's tables", StringComparison.Ordinal));
     }
 
     [Theory]
