@@ -13,7 +13,7 @@ namespace Rollouter.Import.Web.Infrastructure;
 /// statement fails as SQLite's "unable to open database file" does, which the app answers 503 with a sentence
 /// (<see cref="UnavailableDatabase"/>: <see cref="DatabaseOutage.Damaged"/>). A statement SQLite refuses because its file
 /// is missing, damaged or not this application's is logged at Error, naming the file and the cause, at most once every
-/// <see cref="LogEvery"/>.
+/// <see cref="LogEvery"/> for the same cause.
 /// </summary>
 public sealed class SqliteFileGuard(ILogger<SqliteFileGuard> logger) : DbConnectionInterceptor, IDbCommandInterceptor
 {
@@ -22,6 +22,10 @@ public sealed class SqliteFileGuard(ILogger<SqliteFileGuard> logger) : DbConnect
 
     /// <summary>How often the cause is logged while it lasts (each request's failure is logged too, as any other).</summary>
     public static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _lock = new();
+
+    private string? _lastCause;
 
     private long _lastLoggedTicks;
 
@@ -89,19 +93,25 @@ public sealed class SqliteFileGuard(ILogger<SqliteFileGuard> logger) : DbConnect
             return;
         }
 
+        var cause = Cause(error);
         var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastLoggedTicks);
-        if (last != 0 && now - last < (long)LogEvery.TotalMilliseconds
-            || Interlocked.CompareExchange(ref _lastLoggedTicks, now, last) != last)
+        lock (_lock)
         {
-            return;
+            // Once every LogEvery for one cause; a new cause (the file deleted, then another put in its place) at once.
+            if (_lastCause == cause && now - _lastLoggedTicks < (long)LogEvery.TotalMilliseconds)
+            {
+                return;
+            }
+
+            _lastCause = cause;
+            _lastLoggedTicks = now;
         }
 
         logger.LogError(
             "The SQLite database {Path} cannot be used: {Cause:l} ({Error:l}). Nothing is read from it or written to it " +
             "until it is mended: stop the app, put the database back (restore it from a backup, docs/operations.md, " +
             "Backup and restore), and start the app again",
-            file, Cause(error), error?.GetBaseException().Message.TrimEnd('.'));
+            file, cause, error?.GetBaseException().Message.TrimEnd('.'));
     }
 
     /// <summary>The cause in words, as an operator tells the cases apart.</summary>

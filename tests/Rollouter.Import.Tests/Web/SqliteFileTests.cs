@@ -55,19 +55,20 @@ public sealed class SqliteFileTests
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
 
         // QA: "no such table: UserSessions" was a 500 "Something went wrong" on every page and call.
-        SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { factory.Database, factory.Database + "-wal", factory.Database + "-shm" })
-        {
-            File.Delete(file);
-        }
-
-        await using (var other = new SqliteConnection($"Data Source={factory.Database};Pooling=False"))
+        var otherFile = Path.Combine(factory.DataFolder, "other.db");
+        await using (var other = new SqliteConnection($"Data Source={otherFile};Pooling=False"))
         {
             await other.OpenAsync();
             await using var create = other.CreateCommand();
             create.CommandText = "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)";
             await create.ExecuteNonQueryAsync();
         }
+
+        // Put in place at once (a rename), as a copy made beside it and moved over it.
+        SqliteConnection.ClearAllPools();
+        File.Delete(factory.Database + "-wal");
+        File.Delete(factory.Database + "-shm");
+        File.Move(otherFile, factory.Database, overwrite: true);
 
         var page = await browser.GetAsync("/rollouts");
         var call = await api.GetAsync("/api/rollouts");
