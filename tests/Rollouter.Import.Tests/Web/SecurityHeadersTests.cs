@@ -52,6 +52,42 @@ public sealed class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixt
         }
     }
 
+    /// <summary>
+    /// QA (personal data, decision 0160): pages, API answers and downloads that name people (client users, assignees,
+    /// users' emails) said nothing of caching, so a shared proxy or the browser's disk could keep them after the session;
+    /// only the client export and the polled progress said no-store. Every such response now says no-store; the
+    /// stylesheets and scripts keep their own caching.
+    /// </summary>
+    [Fact]
+    public async Task ResponsesThatNamePeople_AreNotStored_StylesheetsKeepTheirCaching()
+    {
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var kam = await factory.SignInAsync("kam@demo.test");
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var api = await Api.ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var (laptops, client, failed) = await ExamplesAsync();
+
+        foreach (var (browser, path) in new[]
+                 {
+                     (manager, $"/rollouts/W11/inventories/{laptops}"), (manager, $"/rollouts/W11/clients/{client}"),
+                     (manager, $"/rollouts/W11/imports/{failed}"), (kam, $"/reviews/W11/imports/{failed}"),
+                     (admin, "/settings/users"), (api, $"/api/inventories/{laptops}/clients"), (api, $"/api/clients/{client}"),
+                     (api, $"/api/imports/{failed}/error-report"), (api, $"/api/imports/{failed}/errors"),
+                     (api, $"/api/imports/{failed}/file"), (manager, $"/rollouts/W11/imports/{failed}/error-report"),
+                     (api, "/api/rollouts"), (manager, "/no-such-page"),
+                 })
+        {
+            var response = await browser.GetAsync(path);
+            Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode}");
+            Assert.True(response.Headers.CacheControl?.NoStore == true,
+                $"{path} answered Cache-Control \"{response.Headers.CacheControl}\", which lets a proxy or the browser keep it");
+        }
+
+        var stylesheet = await factory.CreateBrowser().GetAsync("/css/site.css");
+        Assert.Equal(HttpStatusCode.OK, stylesheet.StatusCode);
+        Assert.False(stylesheet.Headers.CacheControl?.NoStore == true, $"the stylesheet answered {stylesheet.Headers.CacheControl}");
+    }
+
     [Fact]
     public async Task NoPage_HoldsAnInlineScriptStyleOrHandler()
     {
