@@ -277,6 +277,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<DateTimeOffset?>("FileDeletedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(400)

@@ -103,7 +103,7 @@ public static class ImportJobsSetup
     public static async Task ResumeInterruptedImportsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         var recovery = services.GetRequiredService<ImportRecovery>();
-        await recovery.SweepFilesAsync(startingUp: true, cancellationToken);
+        await recovery.SweepFilesAsync(cancellationToken);
         await recovery.ResumeAsync(startingUp: true, cancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
@@ -20,7 +21,8 @@ public sealed class ImportRecovery(
     IServiceScopeFactory scopes,
     JobStorage storage,
     TimeProvider clock,
-    ILogger<ImportRecovery> logger) : BackgroundService
+    ILogger<ImportRecovery> logger,
+    IOptions<ImportSettings>? settings = null) : BackgroundService
 {
     /// <summary>How often every instance looks for interrupted imports.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
@@ -55,7 +57,7 @@ public sealed class ImportRecovery(
                     nextSweep = clock.GetUtcNow() + FileSweepInterval;
                     try
                     {
-                        await SweepFilesAsync(startingUp: false, stoppingToken);
+                        await SweepFilesAsync(stoppingToken);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
@@ -73,22 +75,54 @@ public sealed class ImportRecovery(
     /// <summary>
     /// Deletes the files a killed process left in the data folder once they are <see cref="LocalDisk.AbandonedAfter"/>
     /// old: uploads (<see cref="ImportUploads.SweepAbandoned"/>), failed rows reports (<see cref="ReportFiles.SweepAbandoned"/>)
-    /// and half-written copies in the file cache (<see cref="ImportFileStore.SweepPartials"/>); at start-up also the cached copies of imports that no longer exist
-    /// (<see cref="ImportFileStore.SweepCacheAsync"/>). Returns how many went.
+    /// and half-written copies in the file cache (<see cref="ImportFileStore.SweepPartials"/>), and the cached copies of imports that no longer exist
+    /// or whose file was deleted under the retention (<see cref="ImportFileStore.SweepCacheAsync"/>: before 2026-12-07 at
+    /// start-up only); first the retention of uploaded files deletes the files of imports past it (<see cref="ImportSettings.KeepFilesDays"/>).
+    /// Returns how many went.
     /// </summary>
-    public async Task<int> SweepFilesAsync(bool startingUp, CancellationToken cancellationToken)
+    public async Task<int> SweepFilesAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var files = scope.ServiceProvider.GetRequiredService<ImportFileStore>();
-        var removed = (startingUp ? await files.SweepCacheAsync(cancellationToken) : files.SweepPartials())
+        var expired = await DeleteExpiredFilesAsync(files, cancellationToken);
+        // The cached copies of deleted imports, and of files deleted under the retention (by any instance), go at every
+        // sweep: a list of the folder and of the imports' ids.
+        var removed = await files.SweepCacheAsync(cancellationToken)
                       + scope.ServiceProvider.GetRequiredService<ImportUploads>().SweepAbandoned()
                       + scope.ServiceProvider.GetRequiredService<ReportFiles>().SweepAbandoned();
         if (removed > 0)
         {
-            logger.LogInformation("Swept {Files} files from the data folder: uploads, reports and copies left by a killed process, copies of deleted imports", removed);
+            logger.LogInformation("Swept {Files} files from the data folder: uploads, reports and copies left by a killed process, copies of deleted imports and of deleted files", removed);
         }
 
-        return removed;
+        return removed + expired;
+    }
+
+    /// <summary>The most files the retention deletes in one sweep (the rest go with the next, 15 minutes later).</summary>
+    public const int ExpiredFilesPerSweep = 1000;
+
+    /// <summary>
+    /// The retention of uploaded files (<see cref="ImportSettings.KeepFilesDays"/>, decision 0161): deletes the kept files
+    /// of imports whose last activity is older than that, at most <see cref="ExpiredFilesPerSweep"/>, and logs how many.
+    /// </summary>
+    private async Task<int> DeleteExpiredFilesAsync(ImportFileStore files, CancellationToken cancellationToken)
+    {
+        var days = (settings?.Value ?? new ImportSettings()).KeepFilesDays;
+        if (days <= 0)
+        {
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var deleted = await files.DeleteExpiredFilesAsync(now - TimeSpan.FromDays(days), now, ExpiredFilesPerSweep, cancellationToken);
+        if (deleted > 0)
+        {
+            logger.LogInformation(
+                "Deleted the uploaded files of {Imports} imports whose last activity is more than {Days} days ago (Rollouter:Imports:KeepFilesDays)",
+                deleted, days);
+        }
+
+        return deleted;
     }
 
     /// <summary>

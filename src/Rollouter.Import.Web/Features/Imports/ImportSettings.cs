@@ -21,4 +21,13 @@ public sealed class ImportSettings
     /// </summary>
     [Range(1, 64, ErrorMessage = "Rollouter:Imports:MaxConcurrentChecks must be between {1} and {2}.")]
     public int? MaxConcurrentChecks { get; set; }
+
+    /// <summary>
+    /// The retention of uploaded files (decision 0161): an import's kept file (its chunks in the database and the copies in
+    /// the data folder's import-cache) is deleted this many days after the import's last activity (its last run's end,
+    /// or its upload when it never ran), whatever its status but In Progress; the import itself, its counts, failed rows
+    /// and the clients it wrote stay. 0 keeps every file for as long as its import (before 2026-12-07, the only way).
+    /// </summary>
+    [Range(0, 36500, ErrorMessage = "Rollouter:Imports:KeepFilesDays must be between {1} and {2} days (0 keeps every file).")]
+    public int KeepFilesDays { get; set; } = 90;
 }

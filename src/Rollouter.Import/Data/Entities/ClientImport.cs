@@ -83,6 +83,13 @@ public class ClientImport
     /// <summary>Hex SHA-256 of the kept file.</summary>
     public string? FileSha256 { get; set; }
 
+    /// <summary>
+    /// When the kept file was deleted under the retention of uploaded files (<c>Rollouter:Imports:KeepFilesDays</c>,
+    /// decision 0161), or null while it is kept: the import's page and API then say so instead of "no longer on the
+    /// server" (a file lost), and nothing of it is fetched again.
+    /// </summary>
+    public DateTimeOffset? FileDeletedAt { get; set; }
+
     /// <summary>The longest idempotency key kept (the column's length).</summary>
     public const int IdempotencyKeyLength = 255;
 

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -106,6 +107,12 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             return known;
         }
 
+        if (import.FileDeletedAt is { } deletedAt)
+        {
+            // Deleted on purpose (the retention of uploaded files): said as such, not logged, nothing fetched.
+            return _gone[import.Id] = Problem.Gone(DeletedMessage(import, deletedAt));
+        }
+
         var path = CachePath(import);
         try
         {
@@ -194,6 +201,64 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         ArgumentNullException.ThrowIfNull(import);
         return $"The original file of import #{import.Id} ({import.FileName}) cannot be read on the server. {StillThere}" +
                "Ask your administrator: the server's log names the file and why (operations.md, \"The data folder\").";
+    }
+
+    /// <summary>
+    /// As <see cref="MissingMessage"/>, for a file deleted on purpose under the retention of uploaded files
+    /// (<see cref="DeleteExpiredFilesAsync"/>, decision 0161): when, why, and that only a new upload imports its rows.
+    /// </summary>
+    public static string DeletedMessage(ClientImport import, DateTimeOffset deletedAt)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var on = deletedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return $"The original file of import #{import.Id} ({import.FileName}) was deleted on {on}: this server keeps uploaded " +
+               $"files only for a while after their import's last run (its retention of uploaded files). {StillThere}" +
+               "To import the file's rows, upload the file again as a new import.";
+    }
+
+    /// <summary>
+    /// The retention of uploaded files (decision 0161): deletes the kept file of each import whose last activity
+    /// (<see cref="ClientImport.LastActivityAt"/>: its last run's end, or its upload when it never ran) is before
+    /// <paramref name="cutoff"/>, whatever its status but In Progress: its chunks in the database and this instance's cached
+    /// copy (other instances' go with their next sweep, <see cref="SweepCacheAsync"/>). The import is marked
+    /// <see cref="ClientImport.FileDeletedAt"/> in the same transaction, and its concurrency stamp changes, so that a
+    /// step begun on it before refuses and is read again. The import, its mapping, counts, failed rows and the clients it
+    /// wrote stay. At most <paramref name="batch"/> imports, the oldest first; returns how many files went.
+    /// </summary>
+    public async Task<int> DeleteExpiredFilesAsync(DateTimeOffset cutoff, DateTimeOffset now, int batch,
+        CancellationToken cancellationToken)
+    {
+        var expired = await db.Imports.AsNoTracking()
+            .Where(i => i.FileDeletedAt == null && i.Status != ImportStatus.InProgress && i.LastActivityAt < cutoff)
+            .OrderBy(i => i.LastActivityAt).ThenBy(i => i.Id)
+            .Select(i => new { i.Id, i.FileName, i.FileSha256 })
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        var deleted = 0;
+        foreach (var import in expired)
+        {
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                // Approved (In Progress) or run again meanwhile: kept.
+                var marked = await db.Imports
+                    .Where(i => i.Id == import.Id && i.FileDeletedAt == null && i.Status != ImportStatus.InProgress &&
+                                i.LastActivityAt < cutoff)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.FileDeletedAt, now)
+                        .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
+                if (marked == 0)
+                {
+                    continue;
+                }
+
+                await db.ImportFileChunks.Where(c => c.ImportId == import.Id).ExecuteDeleteAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            Forget(new ClientImport { Id = import.Id, FileName = import.FileName, FileSha256 = import.FileSha256 });
+            deleted++;
+        }
+
+        return deleted;
     }
 
     private const string StillThere =
@@ -287,9 +352,10 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         Path.Combine(cacheFolder, $"import-{import.Id}-{import.FileSha256}{Path.GetExtension(import.FileName)}");
 
     /// <summary>
-    /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted), and
+    /// Removes this instance's cached copies of files whose import no longer exists (its inventory was deleted) or whose
+    /// file was deleted under the retention of uploaded files (<see cref="DeleteExpiredFilesAsync"/>), and
     /// copies left half-written by a killed process (<see cref="SweepPartials"/>); returns how many went. Each
-    /// instance sweeps its own cache: after a deletion and at start-up.
+    /// instance sweeps its own cache: after a deletion, at start-up and every 15 minutes.
     /// </summary>
     public async Task<int> SweepCacheAsync(CancellationToken cancellationToken)
     {
@@ -301,7 +367,9 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         // The files first, then the imports: a copy cached in between (an upload here, or on another instance sharing
         // the folder) belongs to an import the list does not have yet, and must not be taken for a deleted one's.
         var files = Directory.GetFiles(cacheFolder, "import-*");
-        var existing = (await db.Imports.AsNoTracking().Select(i => i.Id).ToListAsync(cancellationToken)).ToHashSet();
+        // An import whose file was deleted under the retention of uploaded files counts as gone here too.
+        var existing = (await db.Imports.AsNoTracking().Where(i => i.FileDeletedAt == null).Select(i => i.Id)
+            .ToListAsync(cancellationToken)).ToHashSet();
         var removed = 0;
         foreach (var path in files)
         {

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Tests.Web;
+using Rollouter.Import.Web.Features.Imports;
+using Serilog.Events;
+
+namespace Rollouter.Import.Tests.Jobs;
+
+/// <summary>
+/// QA (personal data, decision 0161): every uploaded file (people's names and emails in its cells) was kept for as long
+/// as its import, in the database and in the data folder's import-cache, for ever unless the inventory was deleted. Now
+/// the file of an import whose last activity is more than Rollouter:Imports:KeepFilesDays (90) days ago is deleted by the
+/// sweep every instance runs at start-up and every 15 minutes: its chunks, the cached copy, the import marked; the
+/// import's page and API say when and why, and what stays. 0 keeps every file.
+/// </summary>
+public sealed class FileRetentionTests(LogCapturingWebFactory factory) : IClassFixture<LogCapturingWebFactory>
+{
+    private string Cache => Directory.CreateDirectory(Path.Combine(factory.DataFolder, "import-cache")).FullName;
+
+    private static string Deleted(int id, string fileName, DateTimeOffset on) =>
+        $"The original file of import #{id} ({fileName}) was deleted on {on.UtcDateTime:yyyy-MM-dd}: this server keeps uploaded " +
+        "files only for a while after their import's last run (its retention of uploaded files). The import's data is still " +
+        "here: its column-field assignment, counts and failed rows, and the clients it wrote. To import the file's rows, " +
+        "upload the file again as a new import.";
+
+    private ImportRecovery Recovery(int keepFilesDays) => new(factory.Services.GetRequiredService<IServiceScopeFactory>(),
+        factory.Services.GetRequiredService<JobStorage>(), TimeProvider.System, NullLogger<ImportRecovery>.Instance,
+        Options.Create(new ImportSettings { KeepFilesDays = keepFilesDays }));
+
+    private async Task<int> FailedImportAsync(HttpClient api, string fileName)
+    {
+        var rolloutId = await ApiTestClient.RolloutIdAsync(api, "W11");
+        var laptops = await ApiTestClient.InventoryIdAsync(api, rolloutId, "Laptops");
+        var id = ApiTestClient.Id(await ApiTestClient.ReadAsync(await ApiTestClient.UploadAsync(api, rolloutId, laptops, fileName,
+            $"Name,Status,Client User\nKEPT-{Guid.NewGuid():N},No such status,jane.doe@customer.example\n")));
+        await api.PostAsync($"/api/imports/{id}/approve", null);
+        await ApiTestClient.WaitForResultAsync(api, id);
+        return id;
+    }
+
+    private Task AgeAsync(int id, TimeSpan age) => factory.WithDbAsync(db => db.Imports.Where(i => i.Id == id)
+        .ExecuteUpdateAsync(s => s.SetProperty(i => i.LastActivityAt, DateTimeOffset.UtcNow - age)));
+
+    private async Task<(int Chunks, DateTimeOffset? DeletedAt)> StoredAsync(int id)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return (await db.ImportFileChunks.CountAsync(c => c.ImportId == id),
+            await db.Imports.Where(i => i.Id == id).Select(i => i.FileDeletedAt).SingleAsync());
+    }
+
+    [Fact]
+    public async Task AFileWhoseImportEndedMoreThanTheRetentionAgo_IsDeleted_ItsPageAndApiSaySo_AYoungerOneStays()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var old = await FailedImportAsync(api, "old.csv");
+        var young = await FailedImportAsync(api, "young.csv");
+        await AgeAsync(old, TimeSpan.FromDays(91));
+        await AgeAsync(young, TimeSpan.FromDays(89));
+        Assert.Single(Directory.GetFiles(Cache, $"import-{old}-*"));
+
+        await Recovery(keepFilesDays: 90).SweepFilesAsync(CancellationToken.None);
+
+        var (chunks, deletedAt) = await StoredAsync(old);
+        Assert.Equal(0, chunks);
+        var on = Assert.NotNull(deletedAt);
+        Assert.Empty(Directory.GetFiles(Cache, $"import-{old}-*"));
+        Assert.NotEqual(0, (await StoredAsync(young)).Chunks);
+        Assert.Null((await StoredAsync(young)).DeletedAt);
+        Assert.Single(Directory.GetFiles(Cache, $"import-{young}-*"));
+
+        // The page says when and why, offers neither download; the failed rows stay.
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var page = await manager.GetPageAsync($"/rollouts/W11/imports/{old}");
+        Assert.Equal(Deleted(old, "old.csv", on), page.TestId("file-problem").NormalizedText());
+        Assert.DoesNotContain("Download the uploaded file", page.Links());
+        var download = await manager.GetAsync($"/rollouts/W11/imports/{old}/file");
+        Assert.Equal(HttpStatusCode.Gone, download.StatusCode);
+        Assert.Equal(Deleted(old, "old.csv", on), (await download.ReadPageAsync()).TestId("download-refused").NormalizedText());
+
+        var file = await api.GetAsync($"/api/imports/{old}/file");
+        Assert.Equal(HttpStatusCode.Gone, file.StatusCode);
+        Assert.Contains(Deleted(old, "old.csv", on), await file.Content.ReadAsStringAsync());
+        var errors = await api.GetJsonAsync($"/api/imports/{old}/errors");
+        Assert.NotEqual(0, errors["total"]!.GetValue<int>());
+
+        // Deleted on purpose: not logged as a lost file.
+        Assert.DoesNotContain(factory.Logs.Events, e => e.Level >= LogEventLevel.Warning
+            && Equals(CapturedLogEvents.Value(e, "ImportId"), old));
+    }
+
+    [Fact]
+    public async Task WithKeepFilesDaysZero_EveryFileIsKept()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var id = await FailedImportAsync(api, "kept.csv");
+        await AgeAsync(id, TimeSpan.FromDays(3650));
+
+        await Recovery(keepFilesDays: 0).SweepFilesAsync(CancellationToken.None);
+
+        Assert.NotEqual(0, (await StoredAsync(id)).Chunks);
+        Assert.Null((await StoredAsync(id)).DeletedAt);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"/api/imports/{id}/file")).StatusCode);
+    }
+}
