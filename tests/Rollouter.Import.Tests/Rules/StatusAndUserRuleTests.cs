@@ -26,6 +26,47 @@ public class StatusAndUserRuleTests(RulesDatabases databases)
             result.Errors);
     }
 
+    /// <summary>
+    /// Mutation testing (security pass, 2026-12-07): the list of statuses stops at 20 and says so with ", …"; no test had a
+    /// workflow that long, so a list of every status, of 19, or without the ellipsis passed.
+    /// </summary>
+    [Fact]
+    public async Task Check_WhenTheWorkflowHasMoreThan20Statuses_ListsTheFirst20AndAnEllipsis_And20AreListedWhole()
+    {
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        await using (var db = database.Database.CreateContext())
+        {
+            static Rollouter.Import.Data.Entities.Workflow Long(string name, int statuses) => new()
+            {
+                Name = name,
+                Statuses = [.. Enumerable.Range(1, statuses).Select(n => new Rollouter.Import.Data.Entities.WorkflowStatus
+                {
+                    Name = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"S{n:00}"),
+                    Position = n,
+                })],
+            };
+            var longer = Long($"Long {rollout.Id}", 21);
+            var twenty = Long($"Twenty {rollout.Id}", 20);
+            db.Workflows.AddRange(longer, twenty);
+            await db.SaveChangesAsync();
+            await db.Inventories.Where(i => i.Id == rollout.Laptops).ExecuteUpdateAsync(i => i.SetProperty(x => x.WorkflowId, longer.Id));
+            await db.Inventories.Where(i => i.Id == rollout.Desktops).ExecuteUpdateAsync(i => i.SetProperty(x => x.WorkflowId, twenty.Id));
+        }
+
+        var first20 = string.Join(", ", Enumerable.Range(1, 20).Select(n => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"S{n:00}")));
+
+        var laptops = await rollout.CheckAsync(FileSpec.With("Name", "Status").Row("PC-1", "Shipped").Row("PC-2", "S21"));
+        var desktops = await rollout.CheckAsync(FileSpec.With("Name", "Status", "Rack").Row("PC-3", "Shipped", "R1"), rollout.Desktops);
+
+        Assert.Equal(
+            [new RowError(2, "B", "Status", "Shipped", $"\"Shipped\" is not a status of workflow \"Long {rollout.Id}\" ({first20}, …).")],
+            laptops.Errors);
+        Assert.Equal(
+            [new RowError(2, "B", "Status", "Shipped", $"\"Shipped\" is not a status of workflow \"Twenty {rollout.Id}\" ({first20}).")],
+            desktops.Errors);
+    }
+
     [Fact]
     public async Task CheckAndResolve_WhenStatusIsEmpty_GivesNewClientsTheFirstStatusAndLeavesUpdatesUnchanged()
     {
