@@ -102,6 +102,27 @@ public sealed class TokenRefusalTests(RolloutWebFactory factory) : IClassFixture
         Assert.Contains("error_description=\"The user's role changed", challenge, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Mutation testing (security pass, 2026-12-07): taking the key account manager flag away keeps the security stamp,
+    /// so only the flag's own comparison ends the tokens issued with it; no test changed the flag, and a token without
+    /// that comparison went on reading the imports' failed rows as a key account manager.
+    /// </summary>
+    [Fact]
+    public async Task ATokenOfAUserNoLongerAKeyAccountManager_IsRefused_SayingSo()
+    {
+        var (id, email) = await NewUserAsync("Kam");
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}", new { role = "ClientUser", isKeyAccountManager = true })).StatusCode);
+        var script = await ApiTestClient.LoginAsync(factory, email, Password);
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/rollouts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync($"/api/users/{id}", new { isKeyAccountManager = false })).StatusCode);
+
+        var (detail, challenge) = await RefusedAsync(script);
+
+        Assert.StartsWith("The user's key account manager flag changed since this token was issued", detail, StringComparison.Ordinal);
+        Assert.Contains("error_description=\"The user's key account manager flag changed", challenge, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ATokenEndedByANewPassword_SaysSo()
     {

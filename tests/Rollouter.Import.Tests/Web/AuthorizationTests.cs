@@ -84,6 +84,27 @@ public abstract class AuthorizationTests(RolloutWebFactory factory)
         }
     }
 
+    /// <summary>
+    /// Mutation testing (security pass, 2026-12-07): administrators are members of every rollout, not only of those they
+    /// were added to. The demo's administrator is a member of both rollouts, so an authorization that asked
+    /// administrators for their membership like anyone else passed every test.
+    /// </summary>
+    [Fact]
+    public async Task Administrator_OpensARolloutTheyWereNeverAddedTo_PagesAndApiAlike_AndAManagerDoesNot()
+    {
+        var identifier = "NA" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var rolloutId = await DbAsync(async db =>
+            (await new Rollouter.Import.TestData.RolloutBuilder("Not added " + identifier, identifier).WithInventory("Phones").SaveAsync(db)).RolloutId);
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var adminApi = await Api.ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/rollouts/{identifier}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/rollouts/{identifier}/imports/new")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await adminApi.GetAsync($"/api/rollouts/{rolloutId}/inventories")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/rollouts/{identifier}")).StatusCode);
+    }
+
     [Theory]
     [InlineData("technician@demo.test")]
     [InlineData("servicedesk@demo.test")]

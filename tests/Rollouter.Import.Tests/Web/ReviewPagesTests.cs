@@ -251,6 +251,25 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/imports/{foreign}/error-report")).StatusCode);
     }
 
+    /// <summary>
+    /// Mutation testing (security pass, 2026-12-07): every wizard address of an import checks that the import is in the
+    /// address's rollout. The error report's did it apart from the others, and no test asked for another rollout's
+    /// import there: without its check, a rollout manager downloaded the failed rows of a rollout they are not in.
+    /// </summary>
+    [Fact]
+    public async Task Manager_AskingForAnotherRolloutsImportUnderTheirOwnRollout_GetsNotFound_NeitherPageNorDownload()
+    {
+        var foreign = await ImportAsync("admin@demo.test", "SRV", "Servers", $"Name,Status\n{Unique("SRV")},Nope\n", "Failed");
+        var manager = await factory.SignInAsync("manager@demo.test");
+
+        foreach (var path in new[] { "", "/file", "/error-report", "/progress", "/check" })
+        {
+            var response = await manager.GetAsync($"/rollouts/W11/imports/{foreign}{path}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Null(response.Content.Headers.ContentDisposition);
+        }
+    }
+
     [Fact]
     public async Task LinksSharedBetweenAKamAndARolloutManager_LeadEachToThePageTheyMaySee_ForeignRolloutsStillNotFound()
     {
