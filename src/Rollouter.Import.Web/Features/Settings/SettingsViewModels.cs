@@ -20,8 +20,23 @@ public sealed record RolloutChoice(int Id, string Identifier, string Name);
 /// role, key account manager flag, deactivation, links); a rollout manager does only for a user whose every rollout is
 /// theirs, and otherwise changes only which of their rollouts the user is in (docs/decisions/0018).
 /// </summary>
+/// <remarks><paramref name="Rollouts"/>: on the new user's page, the rollouts to tick; <paramref name="Memberships"/>: on an
+/// existing user's page, their rollouts (decision 0131).</remarks>
 public sealed record UserPage(
-    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool OwnsAccount, bool IsSelf);
+    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool OwnsAccount, bool IsSelf,
+    UserRollouts? Memberships = null);
+
+/// <summary>
+/// A user's rollouts on their page (decision 0131): one page of those the viewer manages, searched (<paramref name="Window"/>),
+/// each removable; and, when the viewer searched for one to add (<paramref name="Find"/>), the first
+/// <see cref="UserRollouts.FoundListed"/> of the viewer's other rollouts matching it (<paramref name="MoreFound"/> when
+/// there are more).
+/// </summary>
+public sealed record UserRollouts(IReadOnlyList<RolloutChoice> Rollouts, Users.ListWindow Window, string? Find,
+    IReadOnlyList<RolloutChoice> Found, bool MoreFound)
+{
+    public const int FoundListed = 20;
+}
 
 public sealed record InvitationCreated(User User, string Link);
 

@@ -173,7 +173,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     /// the user a new security stamp: the invitation or reset link made for the old address no longer opens the account,
     /// and the user's sessions and API tokens end, as after a new password (docs/decisions/0085).
     /// </summary>
-    public async Task<Result<SavedUser>> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken cancellationToken)
+    public async Task<Result<SavedUser>> UpdateAsync(ClaimsPrincipal actor, User user, UserForm form, CancellationToken cancellationToken,
+        bool setRollouts = true)
     {
         ArgumentNullException.ThrowIfNull(user);
         var errors = new ProblemList();
@@ -220,7 +221,8 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
             return errors.Problem ?? Problem.Invalid("The user was not saved.");
         }
 
-        var memberships = await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken);
+        // The user's page leaves the memberships to its add and remove buttons (decision 0131); the API sets them.
+        var memberships = setRollouts ? await SetRolloutsAsync(actor, user.Id, form.RolloutIds, cancellationToken) : [];
         await transaction.CommitAsync(cancellationToken);
         saved = saved with
         {
@@ -284,6 +286,65 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         }
 
         return errors.ToResult();
+    }
+
+    /// <summary>
+    /// The user's page adds the user to one rollout at a time (decision 0131): one <paramref name="actor"/> manages
+    /// (<see cref="RolloutAccess.Visible"/>; any other, or none chosen, is refused as unknown), and not one they are
+    /// already in (409). The same rules as the memberships the page's form set before: a rollout manager's own
+    /// rollouts only; the membership is an audit event. Answers what the page confirms.
+    /// </summary>
+    public async Task<Result<string>> AddRolloutAsync(ClaimsPrincipal actor, User user, int? rolloutId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var rollout = rolloutId is int id
+            ? await access.Visible(actor).Where(r => r.Id == id).Select(r => new { r.Id, r.Identifier, r.Name }).SingleOrDefaultAsync(cancellationToken)
+            : null;
+        if (rollout is null)
+        {
+            return Problem.Invalid(rolloutId is null
+                ? "Choose a rollout to add the user to: search by its name or identifier."
+                : "There is no such rollout among the rollouts you manage: search again by its name or identifier.", "RolloutId");
+        }
+
+        if (await db.RolloutMembers.AnyAsync(m => m.RolloutId == rollout.Id && m.UserId == user.Id, cancellationToken))
+        {
+            return Problem.Conflict($"{user.DisplayName} is already a member of {rollout.Name} ({rollout.Identifier}).", "RolloutId");
+        }
+
+        db.RolloutMembers.Add(new RolloutMember { RolloutId = rollout.Id, UserId = user.Id });
+        await db.SaveChangesAsync(cancellationToken);
+        AuditMemberships(actor, user, [new MembershipChange(rollout.Id, rollout.Identifier, true)]);
+        return $"{user.DisplayName} was added to {rollout.Name} ({rollout.Identifier}).";
+    }
+
+    /// <summary>
+    /// The user's page takes the user out of one rollout <paramref name="actor"/> manages (decision 0131); a rollout the
+    /// user is not in (any more) is said so. Answers what the page confirms, with the clients that keep the user there
+    /// (decision 0088), as the form's save said.
+    /// </summary>
+    public async Task<Result<string>> RemoveRolloutAsync(ClaimsPrincipal actor, User user, int rolloutId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var rollout = await access.Visible(actor).Where(r => r.Id == rolloutId)
+            .Select(r => new { r.Id, r.Identifier, r.Name }).SingleOrDefaultAsync(cancellationToken);
+        if (rollout is null)
+        {
+            return Problem.NotFound("There is no such rollout among the rollouts you manage.");
+        }
+
+        var member = await db.RolloutMembers.SingleOrDefaultAsync(m => m.RolloutId == rollout.Id && m.UserId == user.Id, cancellationToken);
+        if (member is null)
+        {
+            return Problem.Conflict($"{user.DisplayName} is not a member of {rollout.Name} ({rollout.Identifier}).");
+        }
+
+        db.RolloutMembers.Remove(member);
+        await db.SaveChangesAsync(cancellationToken);
+        var change = new MembershipChange(rollout.Id, rollout.Identifier, false);
+        var kept = await ClientsKeptAsync(actor, user, [change], false, cancellationToken);
+        AuditMemberships(actor, user, [change]);
+        return $"{user.DisplayName} was removed from {rollout.Name} ({rollout.Identifier}).{(kept is null ? "" : " " + kept)}";
     }
 
     /// <summary>

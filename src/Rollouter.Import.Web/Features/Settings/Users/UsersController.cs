@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings.Users;
@@ -68,8 +69,12 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         return View(Views + "Edit.cshtml", await PageAsync(null, form, cancellationToken));
     }
 
+    /// <summary>
+    /// The user's page: their account, and their rollouts among those the viewer manages, 100 a page, searched by
+    /// <paramref name="q"/>; <paramref name="find"/> lists the viewer's other rollouts to add the user to (decision 0131).
+    /// </summary>
     [HttpGet("{id:int}")]
-    public async Task<IActionResult> Edit(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Edit(int id, string? q, int? page, string? find, CancellationToken cancellationToken)
     {
         var user = await db.Manageable(User).AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
         if (user is null)
@@ -86,11 +91,16 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             IsKeyAccountManager = user.IsKeyAccountManager,
             RolloutIds = await db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(cancellationToken),
         };
-        return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken));
+        return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken, q, page, find));
     }
 
+    /// <summary>
+    /// Saves the account. The page's form sends <paramref name="keepRollouts"/>: its memberships are changed one at a time by
+    /// <see cref="AddRollout"/> and <see cref="RemoveRollout"/> (decision 0131); a form without it sets them to its
+    /// <see cref="UserForm.RolloutIds"/> among the editor's rollouts, as before.
+    /// </summary>
     [HttpPost("{id:int}")]
-    public async Task<IActionResult> Update(int id, UserForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Update(int id, UserForm form, [FromForm] bool keepRollouts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
         var user = await settings.FindAsync(User, id, cancellationToken);
@@ -104,7 +114,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         if (ModelState.IsValid)
         {
             var previousEmail = user.Email;
-            var result = await settings.UpdateAsync(User, user, form, cancellationToken);
+            var result = await settings.UpdateAsync(User, user, form, cancellationToken, setRollouts: !keepRollouts);
             if (!Refused(result, out var forbidden, out var saved))
             {
                 if (saved.EmailChanged && user.Id == User.UserId())
@@ -141,6 +151,56 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         }
 
         return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken));
+    }
+
+    /// <summary>Adds the user to one of the viewer's rollouts (decision 0131); a refusal is said on the page.</summary>
+    [HttpPost("{id:int}/rollouts")]
+    public async Task<IActionResult> AddRollout(int id, int? rolloutId, string? find, CancellationToken cancellationToken)
+    {
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var added = await settings.AddRolloutAsync(User, user, rolloutId, cancellationToken);
+        if (added.Failed)
+        {
+            added.Problem.AddTo(ModelState, Response);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken, find: find));
+        }
+
+        Confirm(added.Value);
+        return RedirectToAction(nameof(Edit), new { id });
+    }
+
+    /// <summary>Takes the user out of one of the viewer's rollouts (decision 0131); a refusal is said on the page.</summary>
+    [HttpPost("{id:int}/rollouts/remove")]
+    public async Task<IActionResult> RemoveRollout(int id, int? rolloutId, CancellationToken cancellationToken)
+    {
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        Result<string> removed = rolloutId is int rollout
+            ? await settings.RemoveRolloutAsync(User, user, rollout, cancellationToken)
+            : Import.Problem.Invalid("Choose a rollout to remove the user from.", "RolloutId");
+        if (removed.Failed)
+        {
+            removed.Problem.AddTo(ModelState, Response);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
+        }
+
+        if (await settings.ManagesAsync(User, id, cancellationToken))
+        {
+            Confirm(removed.Value);
+            return RedirectToAction(nameof(Edit), new { id });
+        }
+
+        Confirm($"{removed.Value} {user.DisplayName} is no longer in any of your rollouts.");
+        return RedirectToAction(nameof(Index));
     }
 
     [HttpPost("{id:int}/deactivate")]
@@ -202,11 +262,30 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     private string InvitationLink(int userId, string token) =>
         PublicAddress.Absolute(Request, UserSettings.InvitationPath(userId, token));
 
-    private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken cancellationToken)
+    private async Task<UserPage> PageAsync(User? user, UserForm form, CancellationToken cancellationToken, string? query = null,
+        int? page = null, string? find = null)
     {
-        var manageable = await access.Visible(User).OrderBy(r => r.Name)
+        if (user is null)
+        {
+            var manageable = await access.Visible(User).OrderBy(r => r.Name)
+                .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+            return new UserPage(null, form, UserSettings.AssignableRoles(User), manageable, true, false);
+        }
+
+        // The user's rollouts among the viewer's, a page at a time: an administrator sees 2,000 rollouts, and a page of
+        // them all as checkboxes was 620 KB (decision 0131).
+        var userId = user.Id;
+        var visible = access.Visible(User).AsNoTracking();
+        var theirs = visible.Where(r => r.Members.Any(m => m.UserId == userId)).Matching(query);
+        var window = ListWindow.Of(query, page, await theirs.CountAsync(cancellationToken));
+        var rollouts = await theirs.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
-        var ownsAccount = user is null || await settings.OwnsAccountAsync(User, user.Id, cancellationToken);
-        return new UserPage(user, form, UserSettings.AssignableRoles(User), manageable, ownsAccount, user?.Id == User.UserId());
+        var findText = UserSearch.Clean(find);
+        var found = findText is null ? [] : await visible.Where(r => !r.Members.Any(m => m.UserId == userId)).Matching(findText)
+            .OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
+            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var ownsAccount = await settings.OwnsAccountAsync(User, userId, cancellationToken);
+        return new UserPage(user, form, UserSettings.AssignableRoles(User), [], ownsAccount, userId == User.UserId(),
+            new UserRollouts(rollouts, window, findText, [.. found.Take(UserRollouts.FoundListed)], found.Count > UserRollouts.FoundListed));
     }
 }
