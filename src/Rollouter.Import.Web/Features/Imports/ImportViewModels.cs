@@ -96,11 +96,13 @@ public sealed record ReviewListItem(
 
 /// <summary>
 /// A page of the imports a key account manager reviews: failed ones first, then the others, each by latest activity,
-/// newest first; filtered by <see cref="Rollout"/> (an identifier) and <see cref="Status"/> when given, with the
-/// rollouts the filter offers (<see cref="Rollouts"/>) and the reason a filter was refused (<see cref="Error"/>).
+/// newest first; filtered by <see cref="Rollout"/> (an identifier) or <see cref="Query"/> (the rollouts whose name or
+/// identifier contains it, decision 0132) and <see cref="Status"/> when given, with the reason a filter was refused
+/// (<see cref="Error"/>).
 /// </summary>
-public sealed record ReviewList(KeysetPage<ReviewListItem> Page, IReadOnlyList<(string Identifier, string Name)> Rollouts,
-    string? Rollout = null, ImportStatus? Status = null, string? Error = null, ImportListInventory? Inventory = null)
+public sealed record ReviewList(KeysetPage<ReviewListItem> Page,
+    string? Rollout = null, ImportStatus? Status = null, string? Error = null, ImportListInventory? Inventory = null,
+    string? Query = null)
 {
     /// <summary>The list's address with its filters: the pager's base, and what a bookmark keeps.</summary>
     public string Path
@@ -111,6 +113,11 @@ public sealed record ReviewList(KeysetPage<ReviewListItem> Page, IReadOnlyList<(
             if (Rollout is not null)
             {
                 query.Add("rollout=" + Uri.EscapeDataString(Rollout));
+            }
+
+            if (Query is not null)
+            {
+                query.Add("q=" + Uri.EscapeDataString(Query));
             }
 
             if (Status is { } status)

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
+using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -29,9 +30,12 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
     /// given. The cursor is the group (0 failed, 1 other), the activity's UTC ticks and the id: "0.638…123.45". A rollout
     /// manager who may not review, sent the reviews of a rollout they manage (<c>?rollout=RB</c>), is sent to its imports.
     /// </summary>
+    /// <remarks><paramref name="q"/>, the filter's search box (decision 0132): the rollout whose identifier it is (ignoring
+    /// case), else every rollout of the user whose name or identifier contains it; the box replaced a list of every
+    /// rollout (2,000 options for an administrator).</remarks>
     [HttpGet("")]
     public async Task<IActionResult> Index(string? rollout = null, string? status = null, int? inventory = null, string? after = null,
-        string? before = null, bool last = false, CancellationToken cancellationToken = default)
+        string? before = null, bool last = false, string? q = null, CancellationToken cancellationToken = default)
     {
         if (!await access.AllowsAsync(User, RolloutRequirement.Reviewer))
         {
@@ -45,7 +49,15 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
         }
 
         var visibleRollouts = access.Visible(User);
-        var rollouts = await visibleRollouts.OrderBy(r => r.Name).Select(r => new { r.Identifier, r.Name }).ToListAsync(cancellationToken);
+        var query = string.IsNullOrEmpty(rollout) ? UserSearch.Clean(q) : null;
+        if (query is not null && await visibleRollouts.Where(IgnoringCase.Equal<Rollout>(r => r.Identifier, query))
+                .Select(r => r.Identifier).FirstOrDefaultAsync(cancellationToken) is { } identifier)
+        {
+            // The box holds a rollout's identifier (as the filter shows one): that rollout alone, as ?rollout= does.
+            rollout = identifier;
+            query = null;
+        }
+
         int? rolloutId = null;
         if (!string.IsNullOrEmpty(rollout))
         {
@@ -79,7 +91,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
             }
         }
 
-        var visible = visibleRollouts.Select(r => r.Id);
+        var visible = visibleRollouts.Matching(query).Select(r => r.Id);
         // One inventory's imports (a failed import's review links them when it has more later imports than it lists): of a
         // rollout the user may see, else 404, as a rollout.
         ImportListInventory? onlyInventory = null;
@@ -170,7 +182,7 @@ public sealed class ReviewsController(RolloutDbContext db, RolloutAccess access,
 
                 return items;
             });
-        return View(new ReviewList(page, [.. rollouts.Select(r => (r.Identifier, r.Name))], rollout, only, error, onlyInventory));
+        return View(new ReviewList(page, rollout, only, error, onlyInventory, query));
     }
 
     /// <summary>The import's page, read-only: file, settings, mapping, counts, failed rows (filterable by column).</summary>
