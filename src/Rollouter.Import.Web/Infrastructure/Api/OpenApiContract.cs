@@ -56,6 +56,18 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
             };
         }
 
+        // A list paged by the Link header (decision 0133): the header is part of its 200.
+        if (context?.Description.ActionDescriptor.EndpointMetadata.OfType<NextPageLinkAttribute>().Any() == true
+            && operation.Responses.TryGetValue("200", out var listed) && listed is OpenApiResponse list)
+        {
+            list.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            list.Headers["Link"] = new OpenApiHeader
+            {
+                Description = NextPageLinkAttribute.Description,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
+        }
+
         if (operation.Responses.TryGetValue("507", out var full) && full is OpenApiResponse noRoom)
         {
             noRoom.Description = DiskFullDescription;
@@ -63,4 +75,15 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// A list that answers an array and names its next page in the <c>Link</c> header (<c>rel="next"</c>), absent on the last
+/// page (<c>GET /api/rollouts</c>, decision 0133); the OpenAPI document lists the header on its 200.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NextPageLinkAttribute : Attribute
+{
+    public const string Description =
+        "The next page's address, <…>; rel=\"next\" (RFC 8288), when more items follow; absent on the last page.";
 }
