@@ -283,11 +283,11 @@ public abstract class UserAccessTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Forbidden, reactivate.StatusCode);
         Assert.False((await StoredAsync(shared)).IsActive);
 
-        // What stays the manager's: which of their rollouts the user is in. The page's own form (the account's values in
-        // hidden fields, W11 unticked) takes the user out of W11.
-        var (status, list) = await manager.ConfirmAsync(await manager.PageAsync(url), url);
+        // What stays the manager's: which of their rollouts the user is in. The page's Remove beside W11 (its rollouts
+        // list, decision 0131) takes the user out of W11; the manager no longer manages them.
+        var (status, list, _) = await manager.SubmitAsync($"{url}/rollouts/remove", new() { ["rolloutId"] = Invariant(ids.W11) }, url);
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains($"{before.DisplayName} was saved and is no longer in any of your rollouts.", list);
+        Assert.Contains($"{before.DisplayName} was removed from Windows 11 Refresh (W11). {before.DisplayName} is no longer in any of your rollouts.", list);
         Assert.Equal([ids.Srv], (await StoredAsync(shared)).Rollouts.Select(m => m.RolloutId));
     }
 
