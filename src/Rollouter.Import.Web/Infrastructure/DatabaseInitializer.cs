@@ -79,7 +79,7 @@ public sealed class DatabaseInitializer(
         {
             if (db.Provider == DatabaseProvider.Sqlite)
             {
-                // The app's connections open the file without creating it (Mode=ReadWrite, decision 0140): this start,
+                // The app's connections open the file without creating it (Mode=ReadWrite, decision 0134): this start,
                 // and only it, makes it.
                 await CreateSqliteFileAsync(cancellationToken);
             }
@@ -296,7 +296,7 @@ public sealed class DatabaseInitializer(
     /// A SQLite file that holds tables but no record of this application's migrations is another application's database
     /// (a file put in place by mistake, a wrong <c>ConnectionStrings:Sqlite</c>): migrating it would write this app's tables
     /// and its demo data or first administrator beside the other application's, without a word. The start is refused,
-    /// naming the file and some of its tables (decision 0140).
+    /// naming the file and some of its tables (decision 0134).
     /// </summary>
     private async Task RefuseAnotherApplicationsFileAsync(RolloutDbContext quiet, CancellationToken cancellationToken)
     {

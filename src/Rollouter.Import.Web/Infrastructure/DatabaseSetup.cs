@@ -17,7 +17,7 @@ public static class DatabaseSetup
         // every request, and making them (the PostgreSQL connection string parsed twice, EF's options extensions made and
         // compared with the cached ones) was about 2 % of the app's CPU under bench/load (docs/performance.md,
         // 2026-12-06). Whatever else configures the context (the tests' interceptors) must be a singleton too.
-        // SQLite: a file deleted, moved away, damaged or replaced while the app runs is told, not written past (decision 0140).
+        // SQLite: a file deleted, moved away, damaged or replaced while the app runs is told, not written past (decision 0134).
         services.AddSingleton<SqliteFileGuard>();
         services.AddDbContext<RolloutDbContext>((sp, o) =>
             {
@@ -33,7 +33,7 @@ public static class DatabaseSetup
 
     /// <summary>
     /// The configured provider's connection string; a relative SQLite file is placed in the data folder, and opened
-    /// without creating it (<c>Mode=ReadWrite</c>, decision 0140): the start-up makes the file when it is not there
+    /// without creating it (<c>Mode=ReadWrite</c>, decision 0134): the start-up makes the file when it is not there
     /// (<see cref="DatabaseInitializer"/>, said at Warning), and a connection opened later never makes a new, empty one
     /// in place of a file deleted while the app runs.
     /// </summary>

@@ -6,7 +6,7 @@ using Rollouter.Import.Data;
 namespace Rollouter.Import.Web.Infrastructure;
 
 /// <summary>
-/// Watches the SQLite file the app started on (decision 0140). A connection taken from SQLite's pool keeps the file it
+/// Watches the SQLite file the app started on (decision 0134). A connection taken from SQLite's pool keeps the file it
 /// opened even after that file was deleted, moved away or its folder removed: the app went on reading and writing a file
 /// no one can see any more, and every write since was lost at the next start, without a word. So before a connection is
 /// opened (from the pool or anew) the file must still be at its path; when it is not, the pool is emptied and the

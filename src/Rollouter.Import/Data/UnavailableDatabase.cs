@@ -20,7 +20,7 @@ public enum DatabaseOutage
     ReadOnly,
 
     /// <summary>
-    /// The SQLite file is missing, damaged or not this application's (decision 0140): deleted or its folder removed
+    /// The SQLite file is missing, damaged or not this application's (decision 0134): deleted or its folder removed
     /// (SQLITE_CANTOPEN, or the web app's check of a pooled connection, SqliteFileGuard), overwritten in part
     /// (SQLITE_CORRUPT), not a database (SQLITE_NOTADB), or a database without this application's tables (an empty file,
     /// another application's). Only an administrator mends it (a backup restored, the app restarted); nothing of the

@@ -138,7 +138,7 @@ public sealed class ImportProcessor(
             db.ChangeTracker.Clear();
             if (UnavailableDatabase.Find(e) == DatabaseOutage.Damaged)
             {
-                // The SQLite file is missing, damaged or not this application's (decision 0140): nothing was written,
+                // The SQLite file is missing, damaged or not this application's (decision 0134): nothing was written,
                 // and no failure can be recorded in it. The import stays In Progress in the file the app started on, run
                 // again once that file is back (a restore and a restart), as after a crash.
                 logger.LogError(e, "Import {ImportId} stopped: the database file is missing, damaged or not this " +

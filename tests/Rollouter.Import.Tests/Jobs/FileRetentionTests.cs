@@ -16,7 +16,7 @@ using Serilog.Events;
 namespace Rollouter.Import.Tests.Jobs;
 
 /// <summary>
-/// QA (personal data, decision 0161): every uploaded file (people's names and emails in its cells) was kept for as long
+/// QA (personal data, decision 0136): every uploaded file (people's names and emails in its cells) was kept for as long
 /// as its import, in the database and in the data folder's import-cache, for ever unless the inventory was deleted. Now
 /// the file of an import whose last activity is more than Rollouter:Imports:KeepFilesDays (90) days ago is deleted by the
 /// sweep every instance runs at start-up and every 15 minutes: its chunks, the cached copy, the import marked; the

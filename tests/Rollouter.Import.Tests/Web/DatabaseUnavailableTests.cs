@@ -121,7 +121,7 @@ public sealed class DatabaseUnavailableTests(DatabaseUnavailableWebFactory facto
     [Fact]
     public async Task AnImportsRun_WhoseDatabaseFileIsDamaged_WritesNothing_StaysInProgress_AndRunsAgainOnceTheFileIsBack()
     {
-        // QA (decision 0140): SQLite's "database disk image is malformed" was an unexpected error: the run tried to
+        // QA (decision 0134): SQLite's "database disk image is malformed" was an unexpected error: the run tried to
         // record a failure in the damaged file ("An unexpected error stopped the import").
         var client = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
         var rolloutId = await client.RolloutIdAsync("W11");

@@ -53,7 +53,7 @@ public sealed class SecurityHeadersTests(RolloutWebFactory factory) : IClassFixt
     }
 
     /// <summary>
-    /// QA (personal data, decision 0160): pages, API answers and downloads that name people (client users, assignees,
+    /// QA (personal data, decision 0135): pages, API answers and downloads that name people (client users, assignees,
     /// users' emails) said nothing of caching, so a shared proxy or the browser's disk could keep them after the session;
     /// only the client export and the polled progress said no-store. Every such response now says no-store; the
     /// stylesheets and scripts keep their own caching.

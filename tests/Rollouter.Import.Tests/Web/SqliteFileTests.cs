@@ -14,7 +14,7 @@ using Serilog.Events;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// The SQLite file deleted, damaged or replaced while the app runs (decision 0140): a page says so on a 503 page, the API
+/// The SQLite file deleted, damaged or replaced while the app runs (decision 0134): a page says so on a 503 page, the API
 /// in problem details, the log names the file and the cause at Error; nothing is written to a file no one sees, and no
 /// new, empty database is made in its place. Each test has an app of its own, since it spoils its file.
 /// </summary>

@@ -34,7 +34,7 @@ public sealed partial class StartupConfigurationTests
     }
 
     /// <summary>
-    /// QA (decision 0140): another application's SQLite file put in place of rollouter.db (a wrong file restored, a
+    /// QA (decision 0134): another application's SQLite file put in place of rollouter.db (a wrong file restored, a
     /// wrong ConnectionStrings:Sqlite) was migrated without a word: this app's tables and its demo data were written
     /// beside the other application's. The start is refused, naming the file and its tables, and the file is left as it was.
     /// </summary>

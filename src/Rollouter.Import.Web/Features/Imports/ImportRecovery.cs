@@ -102,7 +102,7 @@ public sealed class ImportRecovery(
     public const int ExpiredFilesPerSweep = 1000;
 
     /// <summary>
-    /// The retention of uploaded files (<see cref="ImportSettings.KeepFilesDays"/>, decision 0161): deletes the kept files
+    /// The retention of uploaded files (<see cref="ImportSettings.KeepFilesDays"/>, decision 0136): deletes the kept files
     /// of imports whose last activity is older than that, at most <see cref="ExpiredFilesPerSweep"/>, and logs how many.
     /// </summary>
     private async Task<int> DeleteExpiredFilesAsync(ImportFileStore files, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed class ImportSettings
     public int? MaxConcurrentChecks { get; set; }
 
     /// <summary>
-    /// The retention of uploaded files (decision 0161): an import's kept file (its chunks in the database and the copies in
+    /// The retention of uploaded files (decision 0136): an import's kept file (its chunks in the database and the copies in
     /// the data folder's import-cache) is deleted this many days after the import's last activity (its last run's end,
     /// or its upload when it never ran), whatever its status but In Progress; the import itself, its counts, failed rows
     /// and the clients it wrote stay. 0 keeps every file for as long as its import (before 2026-12-07, the only way).

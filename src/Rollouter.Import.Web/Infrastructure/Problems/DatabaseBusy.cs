@@ -35,7 +35,7 @@ public static class DatabaseBusy
         "The database accepts no changes right now (it is read-only, during maintenance for instance), so this could " +
         "not be saved and nothing of it was kept. Try again later; if it keeps happening, tell your administrator.";
 
-    /// <summary>The message of a request that failed because the SQLite file is missing, damaged or not this application's (503, decision 0140).</summary>
+    /// <summary>The message of a request that failed because the SQLite file is missing, damaged or not this application's (503, decision 0134).</summary>
     public const string DamagedMessage =
         "The database file is missing, damaged or not this application's, so this could not be done and nothing of it " +
         "was kept. Tell your administrator: the app's log names the file and what is wrong with it, and it must be " +

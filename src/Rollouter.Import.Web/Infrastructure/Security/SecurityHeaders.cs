@@ -7,7 +7,7 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// Set when the response starts, so that the error pages written after an exception carry them too.
 /// A response that says nothing of caching itself is <c>Cache-Control: no-store</c> (<see cref="NoStore"/>): pages,
 /// API answers and downloads name people (client users, assignees, users' emails) and hold an inventory's data, which
-/// neither a shared proxy nor the browser's disk may keep after the session (decision 0160). The stylesheets and
+/// neither a shared proxy nor the browser's disk may keep after the session (decision 0135). The stylesheets and
 /// scripts keep the caching their static-asset endpoint gives them.
 /// </summary>
 public static class SecurityHeaders

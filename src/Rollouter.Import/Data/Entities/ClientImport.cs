@@ -85,7 +85,7 @@ public class ClientImport
 
     /// <summary>
     /// When the kept file was deleted under the retention of uploaded files (<c>Rollouter:Imports:KeepFilesDays</c>,
-    /// decision 0161), or null while it is kept: the import's page and API then say so instead of "no longer on the
+    /// decision 0136), or null while it is kept: the import's page and API then say so instead of "no longer on the
     /// server" (a file lost), and nothing of it is fetched again.
     /// </summary>
     public DateTimeOffset? FileDeletedAt { get; set; }

@@ -205,7 +205,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
 
     /// <summary>
     /// As <see cref="MissingMessage"/>, for a file deleted on purpose under the retention of uploaded files
-    /// (<see cref="DeleteExpiredFilesAsync"/>, decision 0161): when, why, and that only a new upload imports its rows.
+    /// (<see cref="DeleteExpiredFilesAsync"/>, decision 0136): when, why, and that only a new upload imports its rows.
     /// </summary>
     public static string DeletedMessage(ClientImport import, DateTimeOffset deletedAt)
     {
@@ -217,7 +217,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
     }
 
     /// <summary>
-    /// The retention of uploaded files (decision 0161): deletes the kept file of each import whose last activity
+    /// The retention of uploaded files (decision 0136): deletes the kept file of each import whose last activity
     /// (<see cref="ClientImport.LastActivityAt"/>: its last run's end, or its upload when it never ran) is before
     /// <paramref name="cutoff"/>, whatever its status but In Progress: its chunks in the database and this instance's cached
     /// copy (other instances' go with their next sweep, <see cref="SweepCacheAsync"/>). The import is marked

@@ -27,7 +27,7 @@ public sealed class ImportFileViews : IDisposable
         ArgumentNullException.ThrowIfNull(import);
         ArgumentNullException.ThrowIfNull(open);
         var key = (import.Id, import.FileSha256, import.ParseOptions);
-        // A file deleted under the retention of uploaded files (decision 0161) is said so at once, not shown from memory.
+        // A file deleted under the retention of uploaded files (decision 0136) is said so at once, not shown from memory.
         if (import.FileDeletedAt is null && _cache.TryGetValue(key, out Result<ImportFileView>? known) && known is not null)
         {
             return known;

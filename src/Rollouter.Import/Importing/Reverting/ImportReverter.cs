@@ -310,7 +310,7 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         var outage = UnavailableDatabase.Find(exception);
         return outage switch
         {
-            // A file missing, damaged or not this application's takes no refusal either: left asked for (decision 0140).
+            // A file missing, damaged or not this application's takes no refusal either: left asked for (decision 0134).
             DatabaseOutage.Unreachable or DatabaseOutage.Damaged => null,
             DatabaseOutage.TimedOut => Problem.Busy(
                 "The database stopped the revert because a statement took longer than it allows (its statement_timeout " +
