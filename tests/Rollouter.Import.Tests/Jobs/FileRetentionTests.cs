@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -96,6 +97,70 @@ public sealed class FileRetentionTests(LogCapturingWebFactory factory) : IClassF
         // Deleted on purpose: not logged as a lost file.
         Assert.DoesNotContain(factory.Logs.Events, e => e.Level >= LogEventLevel.Warning
             && Equals(CapturedLogEvents.Value(e, "ImportId"), old));
+    }
+
+    /// <summary>
+    /// QA (personal data): the file went, but its failing cells stayed in the database, as the failed rows' values and
+    /// quoted in their reasons, and the corrections typed in the browser: people's emails kept for as long as the
+    /// import. Now they go in the file's transaction; the rows, columns and reasons stay, and every reader says why.
+    /// </summary>
+    [Fact]
+    public async Task WhenTheFileIsDeleted_TheFailedRowsValuesAndCorrectionsGo_ThePageApiAndReviewShowTheReasonsAndSaySo()
+    {
+        const string email = "jane.doe@customer.example";
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var id = await FailedImportAsync(api, "people.csv");
+        var put = await api.PutAsJsonAsync($"/api/imports/{id}/corrections", new
+        {
+            cells = new[] { new { row = 2, column = "C", value = "john.roe@customer.example" } },
+            replacements = new[] { new { column = "B", from = "No such status", to = "Nor this one" } },
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var before = await api.GetJsonAsync($"/api/imports/{id}/errors");
+        Assert.Contains(email, before.ToJsonString());
+        await AgeAsync(id, TimeSpan.FromDays(91));
+
+        await Recovery(keepFilesDays: 90).SweepFilesAsync(CancellationToken.None);
+
+        // Nothing of the cells is left: no value, no reason quoting one, no correction or replacement.
+        var on = Assert.NotNull((await StoredAsync(id)).DeletedAt);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            var errors = await db.ImportRowErrors.Where(e => e.ImportId == id).ToListAsync();
+            Assert.Equal(before["total"]!.GetValue<int>(), errors.Count);
+            Assert.All(errors, e => Assert.Null(e.Value));
+            Assert.All(errors, e => Assert.DoesNotContain(email, e.Message, StringComparison.Ordinal));
+            Assert.All(errors, e => Assert.DoesNotContain("No such status", e.Message, StringComparison.Ordinal));
+            Assert.Equal(0, await db.ImportCellCorrections.CountAsync(c => c.ImportId == id));
+            Assert.Equal(0, await db.ImportValueReplacements.CountAsync(r => r.ImportId == id));
+        }
+
+        var sentence = $"The failed cells' values, and the corrections made in the browser, were deleted with the uploaded file on " +
+                       $"{on.UtcDateTime:yyyy-MM-dd} (this server's retention of uploaded files): the rows, columns and reasons " +
+                       "stay, and a reason shows \"…\" where it quoted the value.";
+
+        // The API: the same rows and reasons, no values, and why.
+        var after = await api.GetJsonAsync($"/api/imports/{id}/errors");
+        Assert.Equal(before["total"]!.GetValue<int>(), after["total"]!.GetValue<int>());
+        Assert.Equal(sentence, after["valuesDeleted"]!.GetValue<string>());
+        var items = after["items"]!.AsArray();
+        Assert.All(items, i => Assert.Null(i!["value"]));
+        Assert.Contains(items, i => i!["column"]!.GetValue<string>() == "C"
+            && i["message"]!.GetValue<string>() == "No user with email \"…\" in this rollout.");
+        Assert.DoesNotContain(email, after.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await api.GetJsonAsync($"/api/imports/{id}"))["corrections"]!["cells"]!.GetValue<int>());
+
+        // The manager's page and the key account manager's review: the rows and reasons, the sentence, no Value column.
+        foreach (var (user, path) in new[] { ("manager@demo.test", $"/rollouts/W11/imports/{id}"), ("kam@demo.test", $"/reviews/W11/imports/{id}") })
+        {
+            var page = await (await factory.SignInAsync(user)).GetPageAsync(path);
+            Assert.Equal(sentence, page.TestId("failed-rows-values-deleted").NormalizedText());
+            var table = page.TestId("failed-rows-table");
+            Assert.Contains("No user with email \"…\" in this rollout.", table.NormalizedText(), StringComparison.Ordinal);
+            Assert.DoesNotContain("Value", table.QuerySelectorAll("th").Select(th => th.NormalizedText()));
+            Assert.DoesNotContain(email, page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

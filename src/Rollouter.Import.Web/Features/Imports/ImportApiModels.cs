@@ -239,10 +239,12 @@ public sealed record RowErrorDto(int Row, string? Column, string? Header, string
 /// A page of an import's failed rows (<c>GET /api/imports/{id}/errors</c>): <see cref="PageDto{T}"/>'s members, and
 /// <c>failedRows</c> (every failed row of the run), <c>listedRows</c> (those listed: at most 100,000, fewer when their
 /// errors reach 1,000,000) and <c>complete</c> (false when rows failed beyond those listed: <c>total</c> and the items
-/// are then of the rows listed only).
+/// are then of the rows listed only), and <c>valuesDeleted</c> (why every item's <c>value</c> is null: the sentence the page
+/// shows once the import's file, and the cells' values with it, was deleted under the retention of uploaded files;
+/// null while they are kept; decision 0136).
 /// </summary>
 public sealed record FailedRowsPageDto(int Total, int? Page, int PageSize, IReadOnlyList<RowErrorDto> Items, string? Next,
-    bool TotalExact, int FailedRows, int ListedRows, bool Complete);
+    bool TotalExact, int FailedRows, int ListedRows, bool Complete, string? ValuesDeleted = null);
 
 /// <summary>
 /// A dry run's result; <c>toUpdate</c> counts the rows that match existing clients ("Update existing clients"), and

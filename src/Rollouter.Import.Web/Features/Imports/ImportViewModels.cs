@@ -420,6 +420,12 @@ public sealed class ImportPage
     /// <summary>Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review.</summary>
     public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status);
 
+    /// <summary>
+    /// Why the failed rows show no values: their file was deleted under the retention of uploaded files, and the cells'
+    /// values with it (decision 0136); null while they are kept.
+    /// </summary>
+    public string? ValuesDeleted => Import.FileDeletedAt is { } deletedAt ? ImportFileStore.ValuesDeletedMessage(deletedAt) : null;
+
     /// <summary>The correction of a cell, if it has one.</summary>
     public CellCorrectionDto? CorrectionOf(int row, string? column) => column is null ? null
         : ListedCellCorrections.GetValueOrDefault((row, column.ToUpperInvariant()));

@@ -485,7 +485,8 @@ public sealed class ImportsApiController(
         var items = rows.Select(e => new RowErrorDto(e.Row, e.Column, e.Header, e.Value, e.Message)).ToList();
         var listed = await FailedRows.ListedAsync(Db, import.Value, cancellationToken);
         return Ok(new FailedRowsPageDto(total, after is null ? paging.Page : null, paging.PageSize, items, next,
-            TotalExact: true, listed.FailedRows, listed.ListedRows, listed.Complete));
+            TotalExact: true, listed.FailedRows, listed.ListedRows, listed.Complete,
+            import.Value.FileDeletedAt is { } deletedAt ? ImportFileStore.ValuesDeletedMessage(deletedAt) : null));
     }
 
     /// <summary>The fingerprints a script sent (an empty one is not sent), as the steps compare them; null without any.</summary>

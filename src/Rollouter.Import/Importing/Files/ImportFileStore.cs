@@ -222,8 +222,9 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
     /// <paramref name="cutoff"/>, whatever its status but In Progress: its chunks in the database and this instance's cached
     /// copy (other instances' go with their next sweep, <see cref="SweepCacheAsync"/>). The import is marked
     /// <see cref="ClientImport.FileDeletedAt"/> in the same transaction, and its concurrency stamp changes, so that a
-    /// step begun on it before refuses and is read again. The import, its mapping, counts, failed rows and the clients it
-    /// wrote stay. At most <paramref name="batch"/> imports, the oldest first; returns how many files went.
+    /// step begun on it before refuses and is read again; the failed rows' values and the corrections go in the same
+    /// transaction (<see cref="DeleteCellValuesAsync"/>). The import, its mapping, counts, failed rows (row, column,
+    /// reason) and the clients it wrote stay. At most <paramref name="batch"/> imports, the oldest first; returns how many files went.
     /// </summary>
     public async Task<int> DeleteExpiredFilesAsync(DateTimeOffset cutoff, DateTimeOffset now, int batch,
         CancellationToken cancellationToken)
@@ -251,6 +252,7 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
                 }
 
                 await db.ImportFileChunks.Where(c => c.ImportId == import.Id).ExecuteDeleteAsync(cancellationToken);
+                await DeleteCellValuesAsync(import.Id, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
 
@@ -259,6 +261,46 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// The cells of the file that the database holds beside it (decision 0136): each failed row's value, cleared, and
+    /// quoted in its reason ("No user with email "…" in this rollout."), and the corrections made in the browser and
+    /// the value replacements, deleted. One statement each, set-based (an import keeps up to 100,000 failed rows, none
+    /// of them read into memory); the rows, columns, headers and reasons stay, as do the counts.
+    /// </summary>
+    private async Task DeleteCellValuesAsync(int importId, CancellationToken cancellationToken)
+    {
+        // A reason quotes its cell as ErrorText.Shorten does: the value, cut to 100 characters and "…". The rules read
+        // the value trimmed, so the trimmed form is replaced as well; "" and null are quoted as nothing.
+        await db.ImportRowErrors.Where(e => e.ImportId == importId && e.Value != null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Message, e => e.Value == "" ? e.Message : e.Message
+                    .Replace("\"" + ((e.Value ?? "").Length <= QuotedValueLength ? e.Value ?? ""
+                        : (e.Value ?? "").Substring(0, QuotedValueLength) + "…") + "\"", DeletedValue)
+                    .Replace("\"" + ((e.Value ?? "").Trim().Length <= QuotedValueLength ? (e.Value ?? "").Trim()
+                        : (e.Value ?? "").Trim().Substring(0, QuotedValueLength) + "…") + "\"", DeletedValue))
+                .SetProperty(e => e.Value, (string?)null), cancellationToken);
+        await db.ImportCellCorrections.Where(c => c.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportValueReplacements.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>How long a value quoted in a failed row's reason is before it is cut (<c>ErrorText.Shorten</c>).</summary>
+    private const int QuotedValueLength = 100;
+
+    /// <summary>What a failed row's reason quotes instead of its value once the file is deleted.</summary>
+    public const string DeletedValue = "\"…\"";
+
+    /// <summary>
+    /// What the failed rows say (page, review, API) once the file, and with it the cells' values and the corrections,
+    /// was deleted under the retention of uploaded files (<see cref="DeleteExpiredFilesAsync"/>).
+    /// </summary>
+    public static string ValuesDeletedMessage(DateTimeOffset deletedAt)
+    {
+        var on = deletedAt.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return $"The failed cells' values, and the corrections made in the browser, were deleted with the uploaded file on {on} " +
+               "(this server's retention of uploaded files): the rows, columns and reasons stay, and a reason shows \"…\" " +
+               "where it quoted the value.";
     }
 
     private const string StillThere =
