@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Importing.Files;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Tests.Web;
@@ -160,6 +161,80 @@ public sealed class FileRetentionTests(LogCapturingWebFactory factory) : IClassF
             Assert.Contains("No user with email \"…\" in this rollout.", table.NormalizedText(), StringComparison.Ordinal);
             Assert.DoesNotContain("Value", table.QuerySelectorAll("th").Select(th => th.NormalizedText()));
             Assert.DoesNotContain(email, page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
+    /// The values go in one statement per table on each provider: a value quoted whole, cut to 100 characters as the
+    /// rules quote it, or trimmed; a one-letter value that other words of its reason hold leaves them alone; every row
+    /// of the import, none of another import's.
+    /// </summary>
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task TheValuesAndTheirQuotesInTheReasonsGo_OnEachProvider(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var rollout = await TestRollout.AddAsync(database, "A");
+        var longValue = "Jane Doe, " + new string('x', 150);
+        var now = DateTimeOffset.UtcNow;
+        int oldId, keptId;
+        await using (var db = database.CreateContext())
+        {
+            var user = new User { UserName = "m@x.test", Email = "m@x.test", DisplayName = "M", UserCode = "U-1" };
+            ClientImport Import(string name, TimeSpan age) => new()
+            {
+                RolloutId = rollout.RolloutId, InventoryId = rollout.InventoryId, FileName = name, CreatedBy = user,
+                Status = ImportStatus.Failed, LastActivityAt = now - age,
+            };
+            var old = Import("old.csv", TimeSpan.FromDays(91));
+            var kept = Import("kept.csv", TimeSpan.FromDays(1));
+            db.Imports.AddRange(old, kept);
+            await db.SaveChangesAsync();
+            (oldId, keptId) = (old.Id, kept.Id);
+            db.ImportRowErrors.AddRange(
+                new ImportRowError { ImportId = oldId, Row = 2, Column = "C", Value = "jane.doe@customer.example",
+                    Message = "No user with email \"jane.doe@customer.example\" in this rollout." },
+                new ImportRowError { ImportId = oldId, Row = 3, Column = "A", Value = longValue,
+                    Message = $"Name \"{longValue[..100]}…\" already exists in this inventory; enable \"Update existing clients\" to update it." },
+                new ImportRowError { ImportId = oldId, Row = 4, Column = "C", Value = "  Jane Doe ",
+                    Message = "No user named \"Jane Doe\" in this rollout." },
+                new ImportRowError { ImportId = oldId, Row = 5, Column = "B", Value = "a",
+                    Message = "\"a\" is not a status of workflow \"a\u00e0 Standard\" (New, Done)." },
+                new ImportRowError { ImportId = oldId, Row = 6, Column = null, Value = null, Message = "The row has no name." },
+                new ImportRowError { ImportId = keptId, Row = 2, Column = "C", Value = "jane.doe@customer.example",
+                    Message = "No user with email \"jane.doe@customer.example\" in this rollout." });
+            db.ImportCellCorrections.Add(new ImportCellCorrection { ImportId = oldId, Row = 2, Column = "C",
+                Value = "john.roe@customer.example", Original = "jane.doe@customer.example", By = user, At = now });
+            db.ImportValueReplacements.Add(new ImportValueReplacement { ImportId = oldId, Column = "B", From = "a", To = "New",
+                By = user, At = now });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal(1, await new ImportFileStore(db, Cache).DeleteExpiredFilesAsync(now - TimeSpan.FromDays(90), now, 10,
+                CancellationToken.None));
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            var errors = await db.ImportRowErrors.Where(e => e.ImportId == oldId).OrderBy(e => e.Row)
+                .Select(e => new { e.Row, e.Column, e.Value, e.Message }).ToListAsync();
+            Assert.All(errors, e => Assert.Null(e.Value));
+            Assert.Equal([
+                "No user with email \"…\" in this rollout.",
+                "Name \"…\" already exists in this inventory; enable \"Update existing clients\" to update it.",
+                "No user named \"…\" in this rollout.",
+                "\"…\" is not a status of workflow \"a\u00e0 Standard\" (New, Done).",
+                "The row has no name.",
+            ], errors.Select(e => e.Message));
+            Assert.Equal([2, 3, 4, 5, 6], errors.Select(e => e.Row));
+            Assert.Equal(0, await db.ImportCellCorrections.CountAsync(c => c.ImportId == oldId));
+            Assert.Equal(0, await db.ImportValueReplacements.CountAsync(r => r.ImportId == oldId));
+            // Another import, younger than the retention, keeps its values.
+            Assert.Equal("jane.doe@customer.example",
+                await db.ImportRowErrors.Where(e => e.ImportId == keptId).Select(e => e.Value).SingleAsync());
         }
     }
 
