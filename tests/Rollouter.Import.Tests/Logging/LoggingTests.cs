@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
@@ -106,30 +107,23 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task AnEmailSentToSignIn_CannotForgeALogLine()
+    public void TextSentByAClient_CannotForgeALogLine()
     {
+        // Any property of any event, as a file name or a header reaches them (a throttled sign-in no longer names the
+        // email typed: decision 0139).
         var forged = "2026-12-05 11:00:00.000 +00:00 [ERR] Forged admin password reset";
-        var email = $"evil-{Guid.NewGuid().ToString("N")[..8]}@x.test\n{forged}\u2028{forged}\u202E";
-        var browser = factory.CreateBrowser();
+        var text = $"evil-{Guid.NewGuid().ToString("N")[..8]}\n{forged}\u2028{forged}\u202E";
+        var logger = factory.Services.GetRequiredService<ILogger<LoggingTests>>();
 
-        // Five failures, then the throttle's warning names the email.
-        for (var attempt = 0; attempt < 7; attempt++)
-        {
-            await browser.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong" });
-        }
+        logger.LogWarning("Text from a client: {Text}", text);
 
-        var throttled = factory.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Sign-in throttled", StringComparison.Ordinal)
-            && e.RenderMessage().Contains("FORGED", StringComparison.Ordinal)).ToList();
-        Assert.NotEmpty(throttled);
-        Assert.All(throttled, e =>
-        {
-            var line = e.RenderMessage();
-            Assert.DoesNotContain('\n', line);
-            Assert.DoesNotContain('\u2028', line);
-            Assert.DoesNotContain('\u202E', line);
-            Assert.Contains("\\n2026-12-05", line);
-            Assert.Contains("\\u2028", line);
-        });
+        var line = Assert.Single(factory.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Text from a client", StringComparison.Ordinal)
+            && e.RenderMessage().Contains(text[..12], StringComparison.Ordinal)).RenderMessage();
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain('\u2028', line);
+        Assert.DoesNotContain('\u202E', line);
+        Assert.Contains("\\n2026-12-05", line);
+        Assert.Contains("\\u2028", line);
     }
 
     [Fact]

@@ -1,6 +1,11 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
+using Rollouter.Import.Web.Features.Account;
 using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Tests.Logging;
@@ -54,5 +59,45 @@ public sealed class PersonalDataInLogsTests(LogCapturingWebFactory factory) : IC
             var line = lines.FirstOrDefault(l => l.Contains(secret, StringComparison.Ordinal));
             Assert.True(line is null, $"{what} was logged: {line}");
         }
+    }
+
+    [Fact]
+    public async Task AThrottledSignIn_LogsTheUsersIdOrAHash_NeverTheTextTyped()
+    {
+        // A password typed into the email field: its text (as typed, or as normalized) is in no line of the log.
+        var typed = $"Typed-Secret!{Guid.NewGuid():N}"[..24];
+        var known = "  Servicedesk@Demo.Test ";
+        var browser = factory.CreateBrowser();
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 7; attempt++)
+        {
+            answers.Add((await browser.PostAsJsonAsync("/api/auth/login", new { email = typed, password = "wrong" })).StatusCode);
+            answers.Add((await browser.PostAsJsonAsync("/api/auth/login", new { email = known, password = "wrong" })).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+        var throttled = factory.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("Sign-in throttled", StringComparison.Ordinal)).ToList();
+        var lines = factory.Logs.Events
+            .Select(e => $"{e.RenderMessage()} {string.Join(' ', e.Properties.Select(p => p.Value.ToString()))} {e.Exception}")
+            .ToList();
+        foreach (var text in new[] { typed, typed.ToUpperInvariant(), "servicedesk@demo.test" })
+        {
+            var line = lines.FirstOrDefault(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
+            Assert.True(line is null, $"the text typed was logged: {line}");
+        }
+
+        // Still useful: the unknown email's attempts by a hash that is the same each time, the user's by their id.
+        var hash = PasswordSignIn.EmailHash(typed.ToUpperInvariant());
+        Assert.Equal(12, hash.Length);
+        Assert.Contains(throttled, e => Equals(CapturedLogEvents.Value(e, "EmailHash"), hash));
+        var servicedesk = await UserIdAsync("servicedesk@demo.test");
+        Assert.Contains(throttled, e => Equals(CapturedLogEvents.Value(e, "UserId"), servicedesk));
+    }
+
+    private async Task<int> UserIdAsync(string email)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
     }
 }

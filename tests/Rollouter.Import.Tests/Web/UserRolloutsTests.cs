@@ -85,6 +85,82 @@ public abstract class UserRolloutsTests(RolloutWebFactory factory)
         Assert.Equal(10, Rows(foundOne, "user-rollouts-found"));
     }
 
+    private static int Boxes(string page, string testId, bool? ticked = null) =>
+        new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page)
+            .QuerySelectorAll($"[data-testid={testId}] input[name=RolloutIds]")
+            .Count(i => ticked is null || i.HasAttribute("checked") == ticked);
+
+    /// <summary>Posts the new user's form as a browser does, with a field sent several times (rollouts ticked).</summary>
+    private static async Task<HttpResponseMessage> PostNewUserAsync(HttpClient client, params (string Name, string Value)[] fields)
+    {
+        var token = RolloutWebFactory.AntiforgeryToken(await client.GetStringAsync("/settings/users/new"));
+        return await client.PostAsync("/settings/users/new", new FormUrlEncodedContent(
+            fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)).Append(new("__RequestVerificationToken", token))));
+    }
+
+    [Fact]
+    public async Task TheNewUserPage_WithManyRollouts_OffersTwenty_FindsOthers_AndKeepsThoseTickedAcrossASearch()
+    {
+        var tag = "UN" + Guid.NewGuid().ToString("N")[..6];
+        var rollouts = await RolloutsAsync(tag, 130, 0);
+        var admin = await factory.SignInAsync("admin@demo.test");
+
+        var first = await admin.PageAsync("/settings/users/new");
+        var found = await admin.PageAsync($"/settings/users/new?find={tag}-12");
+
+        // 20 of the administrator's rollouts as checkboxes, whatever the installation holds, with a note and a search.
+        Assert.Equal(20, Boxes(first, "new-user-rollouts"));
+        Assert.True(first.Length < 40_000, $"{first.Length} characters");
+        Assert.Contains("The first 20 of your", Text(first, "new-user-rollouts-found-more"));
+        Assert.Equal(10, Boxes(found, "new-user-rollouts-found"));
+
+        // Find with one ticked: nothing is created, the form comes back as sent (but its password), the tick kept.
+        var searched = await PostNewUserAsync(admin, ("DisplayName", "Nina " + tag), ("Email", $"{tag}@new.test"), ("UserCode", tag),
+            ("Role", "Technician"), ("Invite", "false"), ("Password", "Str0ng!Passw0rd"), ("ConfirmPassword", "Str0ng!Passw0rd"),
+            ("RolloutIds", Id(rollouts[4])), ("find", $"{tag}-12"), ("findRollouts", "true"));
+        var again = await searched.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, searched.StatusCode);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == tag)));
+        Assert.Contains($"value=\"Nina {tag}\"", again);
+        Assert.DoesNotContain("Str0ng!Passw0rd", again);
+        Assert.Equal(1, Boxes(again, "new-user-rollouts-chosen", ticked: true));
+        Assert.Contains($"{tag}-005", Text(again, "new-user-rollouts-chosen"));
+        Assert.Equal(10, Boxes(again, "new-user-rollouts-found", ticked: false));
+
+        // Create with the one kept and one found: the user is in those two.
+        var created = await PostNewUserAsync(admin, ("DisplayName", "Nina " + tag), ("Email", $"{tag}@new.test"), ("UserCode", tag),
+            ("Role", "Technician"), ("Invite", "false"), ("Password", "Str0ng!Passw0rd"), ("ConfirmPassword", "Str0ng!Passw0rd"),
+            ("RolloutIds", Id(rollouts[4])), ("RolloutIds", Id(rollouts[120])), ("find", $"{tag}-12"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var userId = await UserIdAsync($"{tag}@new.test".ToLowerInvariant());
+        Assert.Equal([rollouts[4], rollouts[120]], await MembershipsAsync(userId));
+    }
+
+    [Fact]
+    public async Task ANewUsersRollouts_AreAManagersOwn_AndOneIsStillNeeded()
+    {
+        var tag = "UM" + Guid.NewGuid().ToString("N")[..6];
+        var others = await RolloutsAsync(tag, 3, 0);
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var managerId = await UserIdAsync("manager@demo.test");
+        var theirs = await RolloutsAsync(tag + "M", 2, 2, managerId);
+
+        var page = await manager.PageAsync($"/settings/users/new?find={tag}");
+        var searched = await PostNewUserAsync(manager, ("DisplayName", "Max " + tag), ("RolloutIds", Id(others[0])),
+            ("RolloutIds", Id(theirs[0])), ("find", tag), ("findRollouts", "true"));
+        var refused = await PostNewUserAsync(manager, ("DisplayName", "Otto " + tag), ("Email", $"{tag}@new.test"), ("UserCode", tag),
+            ("Role", "Technician"), ("Invite", "true"), ("RolloutIds", Id(others[0])));
+
+        // Only the manager's own rollouts are found or kept ticked; another's one ticked by hand is not.
+        Assert.Equal(2, Boxes(page, "new-user-rollouts"));
+        Assert.DoesNotContain($"{tag}-001", page);
+        var again = await searched.Content.ReadAsStringAsync();
+        Assert.Equal(1, Boxes(again, "new-user-rollouts-chosen", ticked: true));
+        Assert.DoesNotContain($"value=\"{Id(others[0])}\"", again);
+        Assert.Contains("Choose at least one of your rollouts for the user.", await refused.Content.ReadAsStringAsync());
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == tag)));
+    }
+
     [Fact]
     public async Task AddingAndRemovingOneRollout_ChangesOnlyThatMembership_AndSavingTheAccountKeepsThem()
     {

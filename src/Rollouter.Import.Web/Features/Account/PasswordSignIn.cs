@@ -53,9 +53,19 @@ public sealed class PasswordSignIn(
         var key = user is not null && device is not null ? $"device:{user.Id}:{device}" : "email:" + normalized;
         if (throttle.Blocked(key) is { } wait)
         {
-            // At most the address limit's rate per client, so an attack cannot flood the log.
-            logger.LogWarning("Sign-in throttled after too many failures for {Email} (known browser: {KnownBrowser})",
-                normalized, device is not null);
+            // At most the address limit's rate per client, so an attack cannot flood the log. Never the text typed: a
+            // password typed into the email field would land in the log. A user's id, or a short hash of the text, which
+            // tells repeated attempts at one unknown email apart from others (decision 0139).
+            if (user is not null)
+            {
+                logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser})",
+                    user.Id, device is not null);
+            }
+            else
+            {
+                logger.LogWarning("Sign-in throttled after too many failures for an unknown email, hashed {EmailHash}", EmailHash(normalized));
+            }
+
             return new SignInAttempt(SignInVerdict.Throttled, RetryAfter: wait);
         }
 
@@ -97,6 +107,10 @@ public sealed class PasswordSignIn(
         throttle.Failed(key);
         return new SignInAttempt(SignInVerdict.Refused);
     }
+
+    /// <summary>The first 12 hex digits of the SHA-256 of the normalized email: the same text gives the same hash, which names no text.</summary>
+    public static string EmailHash(string? normalized) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(normalized ?? "")))[..12];
 
     private void HashDummy(string password)
     {

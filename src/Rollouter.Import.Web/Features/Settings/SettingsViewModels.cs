@@ -20,11 +20,19 @@ public sealed record RolloutChoice(int Id, string Identifier, string Name);
 /// role, key account manager flag, deactivation, links); a rollout manager does only for a user whose every rollout is
 /// theirs, and otherwise changes only which of their rollouts the user is in (docs/decisions/0018).
 /// </summary>
-/// <remarks><paramref name="Rollouts"/>: on the new user's page, the rollouts to tick; <paramref name="Memberships"/>: on an
+/// <remarks><paramref name="Picker"/>: on the new user's page, the rollouts to tick (decision 0138); <paramref name="Memberships"/>: on an
 /// existing user's page, their rollouts (decision 0131).</remarks>
 public sealed record UserPage(
-    User? User, UserForm Form, IReadOnlyList<Role> Roles, IReadOnlyList<RolloutChoice> Rollouts, bool OwnsAccount, bool IsSelf,
-    UserRollouts? Memberships = null);
+    User? User, UserForm Form, IReadOnlyList<Role> Roles, bool OwnsAccount, bool IsSelf,
+    UserRollouts? Memberships = null, RolloutPicker? Picker = null);
+
+/// <summary>
+/// The new user's rollouts (decision 0138): those ticked (<paramref name="Chosen"/>, kept across searches), and the first
+/// <see cref="UserRollouts.FoundListed"/> of the editor's other rollouts, matching <paramref name="Find"/> when given
+/// (<paramref name="MoreFound"/> when there are more); <paramref name="Total"/>: how many rollouts the editor manages.
+/// </summary>
+public sealed record RolloutPicker(IReadOnlyList<RolloutChoice> Chosen, string? Find, IReadOnlyList<RolloutChoice> Found,
+    bool MoreFound, int Total);
 
 /// <summary>
 /// A user's rollouts on their page (decision 0131): one page of those the viewer manages, searched (<paramref name="Window"/>),

@@ -37,13 +37,28 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         return View(Views + "Index.cshtml", new UserListPage(users, window));
     }
 
+    /// <summary>The new user's page; <paramref name="find"/> lists the editor's rollouts matching it to tick (decision 0138).</summary>
     [HttpGet("new")]
-    public async Task<IActionResult> New(CancellationToken cancellationToken) => View(Views + "Edit.cshtml", await PageAsync(null, new UserForm(), cancellationToken));
+    public async Task<IActionResult> New(string? find, CancellationToken cancellationToken) =>
+        View(Views + "Edit.cshtml", await PageAsync(null, new UserForm(), cancellationToken, find: find));
 
+    /// <summary>
+    /// Creates the user; with <paramref name="findRollouts"/> (the form's Find button) it creates nothing and shows the
+    /// form again as it was sent, but for its password, with the rollouts matching <paramref name="find"/> to tick and
+    /// those ticked still ticked (decision 0138).
+    /// </summary>
     [HttpPost("new")]
-    public async Task<IActionResult> Create(UserForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Create(UserForm form, [FromForm] string? find, [FromForm] bool findRollouts,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
+        if (findRollouts)
+        {
+            ModelState.Clear();
+            form.Password = form.ConfirmPassword = null;
+            return View(Views + "Edit.cshtml", await PageAsync(null, form, cancellationToken, find: find));
+        }
+
         if (ModelState.IsValid)
         {
             if (Refused(await settings.CreateAsync(User, form, cancellationToken), out var forbidden, out var created))
@@ -66,7 +81,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         }
 
         form.Password = form.ConfirmPassword = null;
-        return View(Views + "Edit.cshtml", await PageAsync(null, form, cancellationToken));
+        return View(Views + "Edit.cshtml", await PageAsync(null, form, cancellationToken, find: find));
     }
 
     /// <summary>
@@ -267,9 +282,8 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     {
         if (user is null)
         {
-            var manageable = await access.Visible(User).OrderBy(r => r.Name)
-                .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
-            return new UserPage(null, form, UserSettings.AssignableRoles(User), manageable, true, false);
+            return new UserPage(null, form, UserSettings.AssignableRoles(User), true, false,
+                Picker: await PickerAsync(form, find, cancellationToken));
         }
 
         // The user's rollouts among the viewer's, a page at a time: an administrator sees 2,000 rollouts, and a page of
@@ -285,7 +299,27 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             .OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
         var ownsAccount = await settings.OwnsAccountAsync(User, userId, cancellationToken);
-        return new UserPage(user, form, UserSettings.AssignableRoles(User), [], ownsAccount, userId == User.UserId(),
+        return new UserPage(user, form, UserSettings.AssignableRoles(User), ownsAccount, userId == User.UserId(),
             new UserRollouts(rollouts, window, findText, [.. found.Take(UserRollouts.FoundListed)], found.Count > UserRollouts.FoundListed));
+    }
+
+    /// <summary>
+    /// The new user's rollouts (decision 0138): those ticked, kept across searches, and the first
+    /// <see cref="UserRollouts.FoundListed"/> of the editor's others by name (matching <paramref name="find"/> when given):
+    /// an administrator of 2,000 rollouts got a page of 2,000 checkboxes.
+    /// </summary>
+    private async Task<RolloutPicker> PickerAsync(UserForm form, string? find, CancellationToken cancellationToken)
+    {
+        var visible = access.Visible(User).AsNoTracking();
+        List<int> ticked = [.. (form.RolloutIds ?? []).Distinct()];
+        var chosen = ticked.Count == 0 ? [] : await visible.Where(r => ticked.Contains(r.Id))
+            .OrderBy(r => r.Name).ThenBy(r => r.Id).Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var findText = UserSearch.Clean(find);
+        var others = visible.Where(r => !ticked.Contains(r.Id));
+        var found = await (findText is null ? others : others.Matching(findText))
+            .OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
+            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var total = await visible.CountAsync(cancellationToken);
+        return new RolloutPicker(chosen, findText, [.. found.Take(UserRollouts.FoundListed)], found.Count > UserRollouts.FoundListed, total);
     }
 }
