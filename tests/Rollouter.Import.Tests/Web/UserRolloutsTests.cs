@@ -132,7 +132,7 @@ public abstract class UserRolloutsTests(RolloutWebFactory factory)
             ("Role", "Technician"), ("Invite", "false"), ("Password", "Str0ng!Passw0rd"), ("ConfirmPassword", "Str0ng!Passw0rd"),
             ("RolloutIds", Id(rollouts[4])), ("RolloutIds", Id(rollouts[120])), ("find", $"{tag}-12"));
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
-        var userId = await UserIdAsync($"{tag}@new.test".ToLowerInvariant());
+        var userId = await factory.WithDbAsync(db => db.Users.Where(u => u.UserCode == tag).Select(u => u.Id).SingleAsync());
         Assert.Equal([rollouts[4], rollouts[120]], await MembershipsAsync(userId));
     }
 
