@@ -18,8 +18,9 @@ public sealed class OpenApiContract : IOpenApiOperationTransformer
 {
     /// <summary>The description of every operation's 503.</summary>
     public const string DatabaseUnavailableDescription =
-        "The database is busy, cannot be reached, took too long or accepts no changes (the detail says which); nothing " +
-        "of the request was kept. Send it again after Retry-After.";
+        "The database is busy, cannot be reached, took too long, accepts no changes, or its SQLite file is missing, " +
+        "damaged or not this application's (the detail says which); nothing of the request was kept. Send it again " +
+        "after Retry-After; a file missing or damaged needs the administrator first.";
 
     /// <summary>The description of a writing operation's 507.</summary>
     public const string DiskFullDescription =
