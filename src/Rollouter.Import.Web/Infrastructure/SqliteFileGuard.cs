@@ -61,13 +61,32 @@ public sealed class SqliteFileGuard(ILogger<SqliteFileGuard> logger) : DbConnect
         return Task.CompletedTask;
     }
 
+    /// <summary>The last connection string seen and its file: the app has one, so it is parsed once, not at every open.</summary>
+    private sealed record KnownFile(string ConnectionString, string? File);
+
+    private KnownFile? _known;
+
     /// <summary>The file of a SQLite connection to a file; null for an in-memory database or another provider.</summary>
-    private static string? FileOf(DbConnection? connection) =>
-        connection is SqliteConnection sqlite
-        && new SqliteConnectionStringBuilder(sqlite.ConnectionString) is { Mode: not SqliteOpenMode.Memory } builder
-        && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:"
+    private string? FileOf(DbConnection? connection)
+    {
+        if (connection is not SqliteConnection sqlite)
+        {
+            return null;
+        }
+
+        var connectionString = sqlite.ConnectionString;
+        if (_known is { } known && known.ConnectionString == connectionString)
+        {
+            return known.File;
+        }
+
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var file = builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:"
             ? Path.GetFullPath(builder.DataSource)
             : null;
+        _known = new KnownFile(connectionString, file);
+        return file;
+    }
 
     private void Check(DbConnection connection)
     {

@@ -255,10 +255,10 @@ internal sealed class ImportReverter(RolloutDbContext db, TimeProvider clock, IL
         catch (Exception e) when (!cancellationToken.IsCancellationRequested
                                   && UnavailableDatabase.Find(e) is not (DatabaseOutage.Unreachable or DatabaseOutage.Damaged))
         {
-            // Any other error (a bug, a database file that is not the app's): the transaction left nothing, and the
-            // revert ends refused with a sentence that says so and where to look, as an import's run that fails
-            // unexpectedly does (ImportProcessor), rather than failing its job and showing "running" until the next
-            // start-up (decision 0126). A lost connection is not this: the job leaves that revert asked for.
+            // Any other error (a bug): the transaction left nothing, and the revert ends refused with a sentence that
+            // says so and where to look, as an import's run that fails unexpectedly does (ImportProcessor), rather than
+            // failing its job and showing "running" until the next start-up (decision 0126). A lost connection, or a
+            // SQLite file missing, damaged or not the app's (decision 0134), is not this: the job leaves that revert asked for.
             logger.LogError(e, "The revert of import {ImportId} failed unexpectedly; nothing was changed", importId);
             done = UnexpectedFailure(importId);
         }
