@@ -104,7 +104,6 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             UserCode = user.UserCode,
             Role = user.Role,
             IsKeyAccountManager = user.IsKeyAccountManager,
-            RolloutIds = await db.RolloutMembers.Where(m => m.UserId == id).Select(m => m.RolloutId).ToListAsync(cancellationToken),
         };
         return View(Views + "Edit.cshtml", await PageAsync(user, form, cancellationToken, q, page, find));
     }
@@ -271,7 +270,6 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         UserCode = user.UserCode,
         Role = user.Role,
         IsKeyAccountManager = user.IsKeyAccountManager,
-        RolloutIds = [.. db.RolloutMembers.Where(m => m.UserId == user.Id).Select(m => m.RolloutId)],
     };
 
     private string InvitationLink(int userId, string token) =>
@@ -295,12 +293,26 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         var rollouts = await theirs.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
         var findText = UserSearch.Clean(find);
-        var found = findText is null ? [] : await visible.Where(r => !r.Members.Any(m => m.UserId == userId)).Matching(findText)
-            .OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
-            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var (found, moreFound) = findText is null ? ([], false)
+            : await FirstFoundAsync(visible.Where(r => !r.Members.Any(m => m.UserId == userId)).Matching(findText), cancellationToken);
         var ownsAccount = await settings.OwnsAccountAsync(User, userId, cancellationToken);
         return new UserPage(user, form, UserSettings.AssignableRoles(User), ownsAccount, userId == User.UserId(),
-            new UserRollouts(rollouts, window, findText, [.. found.Take(UserRollouts.FoundListed)], found.Count > UserRollouts.FoundListed));
+            new UserRollouts(rollouts, window, findText, found, moreFound));
+    }
+
+    /// <summary>The first <see cref="UserRollouts.FoundListed"/> of <paramref name="rollouts"/> by name, and whether more match.</summary>
+    private static async Task<(List<RolloutChoice> Found, bool More)> FirstFoundAsync(IQueryable<Rollout> rollouts,
+        CancellationToken cancellationToken)
+    {
+        var found = await rollouts.OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
+            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var more = found.Count > UserRollouts.FoundListed;
+        if (more)
+        {
+            found.RemoveAt(UserRollouts.FoundListed);
+        }
+
+        return (found, more);
     }
 
     /// <summary>
@@ -316,10 +328,8 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
             .OrderBy(r => r.Name).ThenBy(r => r.Id).Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
         var findText = UserSearch.Clean(find);
         var others = visible.Where(r => !ticked.Contains(r.Id));
-        var found = await (findText is null ? others : others.Matching(findText))
-            .OrderBy(r => r.Name).ThenBy(r => r.Id).Take(UserRollouts.FoundListed + 1)
-            .Select(r => new RolloutChoice(r.Id, r.Identifier, r.Name)).ToListAsync(cancellationToken);
+        var (found, moreFound) = await FirstFoundAsync(findText is null ? others : others.Matching(findText), cancellationToken);
         var total = await visible.CountAsync(cancellationToken);
-        return new RolloutPicker(chosen, findText, [.. found.Take(UserRollouts.FoundListed)], found.Count > UserRollouts.FoundListed, total);
+        return new RolloutPicker(chosen, findText, found, moreFound, total);
     }
 }
