@@ -150,7 +150,7 @@ public sealed class RolloutSettingsController(RolloutDbContext db, RolloutAccess
             .ToListAsync(cancellationToken);
         // A rollout manager adds only users of their other rollouts (Users/UserAccess); others are not named. They are
         // listed while few; beyond, the manager types the email or user ID.
-        var candidates = await db.Manageable(User).AsNoTracking()
+        var candidates = await (await db.ManageableListAsync(User, cancellationToken)).AsNoTracking()
             .Where(u => u.IsActive && !u.Rollouts.Any(m => m.RolloutId == rollout.Id))
             .OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Take(UserSearch.CandidatesListed + 1)
             .Select(u => new UserChoice(u.Id, u.DisplayName, u.Email, u.Role))

@@ -32,7 +32,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
         // Only rollouts the caller sees are named.
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
-        return Ok(await Db.Manageable(User).AsNoTracking().Matching(q).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+        return Ok(await (await Db.ManageableListAsync(User, cancellationToken)).AsNoTracking().Matching(q).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
             .Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
     }
 

@@ -26,7 +26,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     {
         // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
         var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
-        var matching = db.Manageable(User).AsNoTracking().Matching(q);
+        var matching = (await db.ManageableListAsync(User, cancellationToken)).AsNoTracking().Matching(q);
         var window = ListWindow.Of(q, page, await matching.CountAsync(cancellationToken));
         var users = await matching.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip(window.Skip).Take(UserSearch.PageSize)
             .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
