@@ -136,6 +136,79 @@ public abstract class UserRolloutsTests(RolloutWebFactory factory)
         Assert.Equal([rollouts[4], rollouts[120]], await MembershipsAsync(userId));
     }
 
+    /// <summary>
+    /// What a browser without script sends for Enter in a field of the new user's form (HTML's implicit submission): the
+    /// form's fields as shown, with <paramref name="typed"/> typed into them and <paramref name="ticks"/> ticked, and the
+    /// name and value of the form's default button, its first submit button in tree order.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> EnterIn(string page, Dictionary<string, string> typed, params int[] ticks)
+    {
+        var form = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(page)
+            .QuerySelector("form.settings-form") as AngleSharp.Html.Dom.IHtmlFormElement ?? throw new InvalidOperationException("No form");
+        var fields = new List<KeyValuePair<string, string>>();
+        foreach (var element in form.Elements)
+        {
+            switch (element)
+            {
+                case AngleSharp.Html.Dom.IHtmlInputElement { Type: "checkbox" or "radio" } box:
+                    if (box.IsChecked || (box.Type == "checkbox" && ticks.Select(Id).Contains(box.Value)))
+                    {
+                        fields.Add(new(box.Name ?? "", box.Value));
+                    }
+
+                    break;
+                case AngleSharp.Html.Dom.IHtmlInputElement { Type: "submit" or "button" or "image" }:
+                    break;
+                case AngleSharp.Html.Dom.IHtmlInputElement { Name: { Length: > 0 } name } input:
+                    fields.Add(new(name, typed.TryGetValue(name, out var value) ? value : input.Value));
+                    break;
+                case AngleSharp.Html.Dom.IHtmlSelectElement { Name: { Length: > 0 } name } select:
+                    fields.Add(new(name, select.Value ?? ""));
+                    break;
+            }
+        }
+
+        var defaultButton = form.Elements.OfType<AngleSharp.Html.Dom.IHtmlButtonElement>().First(b => b.Type == "submit");
+        if (defaultButton.Name is { Length: > 0 } button)
+        {
+            fields.Add(new(button, defaultButton.Value));
+        }
+
+        return fields;
+    }
+
+    [Fact]
+    public async Task TheNewUserPage_WithoutScript_EnterInTheRolloutSearchFinds_AndEnterInAnotherFieldCreates()
+    {
+        var tag = "UE" + Guid.NewGuid().ToString("N")[..6];
+        var rollouts = await RolloutsAsync(tag, 30, 0);
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var account = new Dictionary<string, string>
+        {
+            ["DisplayName"] = "Enzo " + tag, ["Email"] = $"{tag}@enter.test".ToLowerInvariant(), ["UserCode"] = tag,
+        };
+
+        // Name, email and user ID typed, one rollout ticked, a text typed into the search box, then Enter there.
+        var blank = await admin.PageAsync($"/settings/users/new?find={tag}-00");
+        var searched = await admin.PostAsync("/settings/users/new", new FormUrlEncodedContent(
+            EnterIn(blank, new(account) { ["find"] = $"{tag}-01" }, rollouts[2])));
+        var again = await searched.Content.ReadAsStringAsync();
+
+        // It searched: nothing is created, the form is back with what was typed and ticked, and the 10 rollouts found.
+        Assert.Equal(HttpStatusCode.OK, searched.StatusCode);
+        Assert.False(await factory.WithDbAsync(db => db.Users.AnyAsync(u => u.UserCode == tag)));
+        Assert.Contains($"value=\"Enzo {tag}\"", again);
+        Assert.Contains($"{tag}-003", Text(again, "new-user-rollouts-chosen"));
+        Assert.Equal(10, Boxes(again, "new-user-rollouts-found", ticked: false));
+        Assert.Contains($"{tag}-015", Text(again, "new-user-rollouts-found"));
+
+        // One of those found ticked, Enter in the name (the search box as the page shows it): the user is created in both.
+        var created = await admin.PostAsync("/settings/users/new", new FormUrlEncodedContent(EnterIn(again, new(), rollouts[14])));
+        Assert.True(created.StatusCode is HttpStatusCode.OK or HttpStatusCode.Redirect, created.StatusCode.ToString());
+        var userId = await factory.WithDbAsync(db => db.Users.Where(u => u.UserCode == tag).Select(u => u.Id).SingleAsync());
+        Assert.Equal([rollouts[2], rollouts[14]], await MembershipsAsync(userId));
+    }
+
     [Fact]
     public async Task ANewUsersRollouts_AreAManagersOwn_AndOneIsStillNeeded()
     {

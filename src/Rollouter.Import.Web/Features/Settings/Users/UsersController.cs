@@ -45,14 +45,16 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     /// <summary>
     /// Creates the user; with <paramref name="findRollouts"/> (the form's Find button) it creates nothing and shows the
     /// form again as it was sent, but for its password, with the rollouts matching <paramref name="find"/> to tick and
-    /// those ticked still ticked (decision 0138).
+    /// those ticked still ticked (decision 0138). <paramref name="enter"/>: sent by the form's default button, Enter in
+    /// any field without script; it finds when the search box holds another text than <paramref name="shownFind"/>, the
+    /// one the page listed the rollouts of (Enter typed in the search box), and creates otherwise (decision 0151).
     /// </summary>
     [HttpPost("new")]
     public async Task<IActionResult> Create(UserForm form, [FromForm] string? find, [FromForm] bool findRollouts,
-        CancellationToken cancellationToken)
+        [FromForm] bool enter, [FromForm] string? shownFind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(form);
-        if (findRollouts)
+        if (findRollouts || (enter && !string.Equals(UserSearch.Clean(find), UserSearch.Clean(shownFind), StringComparison.Ordinal)))
         {
             ModelState.Clear();
             form.Password = form.ConfirmPassword = null;
