@@ -162,6 +162,7 @@ try
     {
         o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
         o.AddOperationTransformer<OpenApiContract>();
+        o.AddSchemaTransformer<OpenApiListBounds>();
     });
     builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
     builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");

@@ -182,6 +182,22 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
         Assert.Contains(parameters, p => p?["in"]?.GetValue<string>() == "header" && p["name"]?.GetValue<string>() == "Idempotency-Key");
     }
 
+    [Theory]
+    [InlineData("/api/users", "post")]
+    [InlineData("/api/users/{id}", "put")]
+    public async Task AUsersRolloutIds_DeclareTheirBound(string path, string method)
+    {
+        // More than 1,000 different rollouts is a 400 (field rolloutIds): the document says so, as maxItems and in words,
+        // so a client generated from it knows the limit before the server refuses (decision 0152).
+        var document = await DocumentAsync();
+
+        var body = Resolve(document, document["paths"]?[path]?[method]?["requestBody"]?["content"]?["application/json"]?["schema"]);
+        var rolloutIds = Resolve(document, body["properties"]?["rolloutIds"]);
+
+        Assert.Equal(1_000, rolloutIds["maxItems"]?.GetValue<int>());
+        Assert.Contains("more than 1,000 different rollouts is 400", rolloutIds["description"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheDownloads_AreDeclaredAsTheirFilesTypes_BinaryAndNotJson()
     {

@@ -88,3 +88,30 @@ public sealed class NextPageLinkAttribute : Attribute
     public const string Description =
         "The next page's address, <…>; rel=\"next\" (RFC 8288), when more items follow; absent on the last page.";
 }
+
+/// <summary>
+/// The bound the API puts on a user's <c>rolloutIds</c> (<c>POST /api/users</c>, <c>PUT /api/users/{id}</c>): more than
+/// <see cref="Features.Settings.Users.UsersApiController.MaxRolloutIds"/> different rollouts is a 400 naming the field. The
+/// document declares it as the array's <c>maxItems</c>, with a sentence, so a client generated from it knows the limit
+/// before the server refuses (decision 0152).
+/// </summary>
+public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
+{
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.JsonPropertyInfo is { } property
+            && (property.DeclaringType == typeof(Features.Settings.CreateUserRequest)
+                || property.DeclaringType == typeof(Features.Settings.UpdateUserRequest))
+            && string.Equals(property.Name, "rolloutIds", StringComparison.OrdinalIgnoreCase))
+        {
+            var most = Features.Settings.Users.UsersApiController.MaxRolloutIds;
+            schema.MaxItems = most;
+            schema.Description = "The rollouts the user is a member of (a rollout manager: among their own); each counts once, " +
+                "and more than " + Features.Imports.ImportNumbers.N(most) + " different rollouts is 400 (field rolloutIds).";
+        }
+
+        return Task.CompletedTask;
+    }
+}
