@@ -35,6 +35,14 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
     public void RoleChanged(int? actorId, int userId, string userName, string oldRole, string newRole) =>
         LogRoleChanged(_logger, actorId, userId, userName, oldRole, newRole);
 
+    /// <summary>
+    /// A user was erased (decision 0160): renamed, deactivated, out of every rollout, their email rewritten in the client
+    /// history and their values cleared from failed rows and corrections. Names the ids and counts only: never the name or
+    /// email the user had.
+    /// </summary>
+    public void UserErased(int? actorId, int userId, int historyEntries, int failedCells, int corrections) =>
+        LogUserErased(_logger, actorId, userId, historyEntries, failedCells, corrections);
+
     /// <summary>A user was deactivated (signed out everywhere, no sign-in) or reactivated.</summary>
     public void UserActiveChanged(int? actorId, int userId, string userName, bool active)
     {
@@ -406,6 +414,11 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} deleted link type {LinkTypeId} ({OutwardName} / {InwardName}), advanced {Advanced}, sharing {SharedFields}")]
     private static partial void LogLinkTypeDeleted(ILogger logger, int? actorId, int linkTypeId, string outwardName, string inwardName,
         bool advanced, IReadOnlyList<string> sharedFields);
+
+    [LoggerMessage(EventId = 9039, EventName = "UserErased", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} erased user {UserId}: {HistoryEntries} client history entries rewritten, {FailedCells} failed cells and {Corrections} corrections cleared")]
+    private static partial void LogUserErased(ILogger logger, int? actorId, int userId, int historyEntries, int failedCells,
+        int corrections);
 
     [LoggerMessage(EventId = 9006, EventName = "ClientLinkCreated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} created link {LinkId} ({LinkType}) from client {SourceClientId} to client {TargetClientId} in rollout {RolloutId}")]

@@ -164,6 +164,28 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task ErasingAUser_IsAnAuditEvent_NamingTheIdsOnly_NeverTheNameOrEmailTheyHad()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        var email = $"gone.{Guid.NewGuid():N}@example.test"[..30];
+        var created = await admin.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Gordon Gone", email, userCode = $"GG-{Guid.NewGuid():N}"[..11], role = "Technician", rolloutIds = Array.Empty<int>(),
+        });
+        var user = (await ApiTestClient.ReadAsync(created))["id"]!.GetValue<int>();
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsJsonAsync($"/api/users/{user}/erase", new { confirmEmail = "no@example.test" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/users/{user}/erase", new { confirmEmail = email })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/users/{user}/erase", new { confirmEmail = email })).StatusCode);
+
+        var erased = Assert.Single(Audit("UserErased"), e => Equals(CapturedLogEvents.Value(e, "UserId"), user));
+        Assert.Equal(adminId, CapturedLogEvents.Value(erased, "ActorId"));
+        Assert.DoesNotContain("Gordon", erased.RenderMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(email, erased.RenderMessage(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task LinkingTwoClients_IsAnAuditEvent_AsUnlinkingIs_ARefusedLinkIsNone()
     {
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

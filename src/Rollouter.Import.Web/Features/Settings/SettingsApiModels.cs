@@ -31,6 +31,9 @@ public sealed record CreateUserRequest(
 public sealed record UpdateUserRequest(
     string? DisplayName, string? Email, string? UserCode, Role? Role, bool? IsKeyAccountManager, IReadOnlyList<int>? RolloutIds);
 
+/// <summary>An erasure of a user (decision 0160): <c>confirmEmail</c> repeats the user's email address, as the page asks it typed.</summary>
+public sealed record EraseUserRequest(string? ConfirmEmail);
+
 /// <summary>
 /// A custom field; <c>inventories</c> and <c>clients</c>: how many use it (in every rollout), <c>changeable</c>: whether the
 /// caller may change it (every inventory using it is in one of their rollouts, or they are an administrator).

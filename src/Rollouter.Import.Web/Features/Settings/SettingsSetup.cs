@@ -17,6 +17,7 @@ public static class SettingsSetup
     public static IServiceCollection AddRollouterSettings(this IServiceCollection services)
     {
         services.AddScoped<UserSettings>();
+        services.AddScoped<UserErasure>();
         services.AddScoped<RolloutSettings>();
         services.AddScoped<WorkflowSettings>();
         services.AddScoped<CustomFieldSettings>();

@@ -271,9 +271,21 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
     /// </summary>
     private async Task DeleteCellValuesAsync(int importId, CancellationToken cancellationToken)
     {
+        await ClearValuesAsync(db.ImportRowErrors.Where(e => e.ImportId == importId), cancellationToken);
+        await db.ImportCellCorrections.Where(c => c.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+        await db.ImportValueReplacements.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Clears the value of each of <paramref name="errors"/> and makes its reason's quote of it "…" (decision 0136), in one
+    /// set-based statement; also an erased user's failed cells (UserErasure). Returns how many rows had a value.
+    /// </summary>
+    public static Task<int> ClearValuesAsync(IQueryable<ImportRowError> errors, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
         // A reason quotes its cell as ErrorText.Shorten does: the value, cut to 100 characters and "…". The rules read
         // the value trimmed, so the trimmed form is replaced as well; "" and null are quoted as nothing.
-        await db.ImportRowErrors.Where(e => e.ImportId == importId && e.Value != null)
+        return errors.Where(e => e.Value != null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(e => e.Message, e => e.Value == "" ? e.Message : e.Message
                     .Replace("\"" + ((e.Value ?? "").Length <= QuotedValueLength ? e.Value ?? ""
@@ -281,8 +293,6 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
                     .Replace("\"" + ((e.Value ?? "").Trim().Length <= QuotedValueLength ? (e.Value ?? "").Trim()
                         : (e.Value ?? "").Trim().Substring(0, QuotedValueLength) + "…") + "\"", DeletedValue))
                 .SetProperty(e => e.Value, (string?)null), cancellationToken);
-        await db.ImportCellCorrections.Where(c => c.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
-        await db.ImportValueReplacements.Where(r => r.ImportId == importId).ExecuteDeleteAsync(cancellationToken);
     }
 
     /// <summary>How long a value quoted in a failed row's reason is before it is cut (<c>ErrorText.Shorten</c>).</summary>

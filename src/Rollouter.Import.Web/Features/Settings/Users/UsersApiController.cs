@@ -15,7 +15,7 @@ namespace Rollouter.Import.Web.Features.Settings.Users;
 /// </summary>
 [SettingsConflictFilter]
 [Route("api/users")]
-public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access, UserSettings settings)
+public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access, UserSettings settings, UserErasure erasure)
     : ApiControllerBase(db, access)
 {
     private readonly RolloutAccess _access = access;
@@ -153,6 +153,42 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
+
+    /// <summary>
+    /// Erases the user (administrators only, decision 0160): renamed to "Erased user N", deactivated, out of every rollout,
+    /// their email rewritten in the client history and their values cleared from failed rows and corrections. The body
+    /// repeats their email (<c>confirmEmail</c>). An erased user erased again: 200, nothing changed, the notice says so.
+    /// </summary>
+    [HttpPost("{id:int}/erase")]
+    [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> Erase(int id, EraseUserRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var erased = await erasure.EraseAsync(User, user, request.ConfirmEmail, cancellationToken);
+        if (erased.Failed)
+        {
+            return Refuse(InRequestTerms(erased.Problem));
+        }
+
+        var described = await DescribeAsync(id, null, cancellationToken) ?? new UserDto(user.Id, user.DisplayName, user.Email,
+            user.UserCode, user.Role, user.IsKeyAccountManager, user.IsActive, []);
+        return Ok(described with { Notice = erased.Value.Notice(id) });
+    }
 
     /// <summary>A new invitation or password reset link (earlier ones stop working, and so do the user's sessions and tokens).</summary>
     [HttpPost("{id:int}/invitation")]

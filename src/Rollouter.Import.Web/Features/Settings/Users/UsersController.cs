@@ -11,7 +11,7 @@ namespace Rollouter.Import.Web.Features.Settings.Users;
 
 [Route("settings/users")]
 public sealed class UsersController(RolloutDbContext db, RolloutAccess access, UserSettings settings,
-    SignInManager<User> signIn) : SettingsControllerBase
+    SignInManager<User> signIn, UserErasure erasure) : SettingsControllerBase
 {
     private const string Views = "~/Features/Settings/Users/";
 
@@ -224,6 +224,30 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
 
     [HttpPost("{id:int}/reactivate")]
     public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
+
+    /// <summary>
+    /// Erases the user (administrators only, decision 0160) once <paramref name="confirmEmail"/> repeats their email; a
+    /// refusal is said on the page (403 for anyone but an administrator).
+    /// </summary>
+    [HttpPost("{id:int}/erase")]
+    public async Task<IActionResult> Erase(int id, [FromForm] string? confirmEmail, CancellationToken cancellationToken)
+    {
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        if (Refused(await erasure.EraseAsync(User, user, confirmEmail, cancellationToken), out var forbidden, out var erased))
+        {
+            ForbidIf(forbidden);
+            await db.Entry(user).ReloadAsync(cancellationToken);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
+        }
+
+        Confirm(erased.Notice(id));
+        return RedirectToAction(nameof(Edit), new { id });
+    }
 
     /// <summary>A new invitation link (earlier ones stop working); also how a forgotten password is reset.</summary>
     [HttpPost("{id:int}/invitation")]
