@@ -168,7 +168,7 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     {
         var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
         var adminId = await UserIdAsync("admin@demo.test");
-        var email = $"gone.{Guid.NewGuid():N}@example.test"[..30];
+        var email = $"gone.{Guid.NewGuid().ToString("N")[..8]}@example.test";
         var created = await admin.PostAsJsonAsync("/api/users", new
         {
             displayName = "Gordon Gone", email, userCode = $"GG-{Guid.NewGuid():N}"[..11], role = "Technician", rolloutIds = Array.Empty<int>(),

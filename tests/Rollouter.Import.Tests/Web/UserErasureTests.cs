@@ -18,7 +18,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
     private const string StrongPassword = "Str0ng!Password";
 
     /// <summary>A technician of W11 with a password, an email with a LIKE wildcard ("_"), and a client assigned to them.</summary>
-    private async Task<(int UserId, string Email, int ClientId, int InventoryId, int ImportId)> ErinAsync(HttpClient admin, string tag)
+    private async Task<(int UserId, string Email, int ClientId, int InventoryId, int ImportId, int OtherId)> ErinAsync(HttpClient admin, string tag)
     {
         var w11 = await factory.WithDbAsync(db => db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync());
         var email = $"erin_{tag}@example.test";
@@ -35,6 +35,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
         {
             var user = await db.Users.SingleAsync(u => u.Email == email);
             var client = await db.Clients.Where(c => c.InventoryId == laptops).OrderBy(c => c.Id).FirstAsync();
+            var other = await db.Clients.Where(c => c.InventoryId == laptops).OrderBy(c => c.Id).Skip(1).FirstAsync();
             client.AssigneeId = user.Id;
             var at = DateTimeOffset.UtcNow;
             db.ClientHistory.AddRange(
@@ -47,12 +48,13 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
                 new ClientHistoryEntry
                 {
                     ClientId = client.Id, At = at.AddSeconds(1), Action = ClientHistoryAction.Changed,
-                    Changes =
-                    [
-                        new FieldChange(ClientHistoryFields.ClientUser, email, null, OldValues: [email], OldId: user.Id),
-                        // A text that holds the email is a text: kept (a revert puts texts back from these labels).
-                        new FieldChange(ClientHistoryFields.Description, email, "someone else"),
-                    ],
+                    Changes = [new FieldChange(ClientHistoryFields.ClientUser, email, null, OldValues: [email], OldId: user.Id)],
+                },
+                // On another client, a text that holds the email is a text: kept (a revert puts texts back from these labels).
+                new ClientHistoryEntry
+                {
+                    ClientId = other.Id, At = at, Action = ClientHistoryAction.Changed,
+                    Changes = [new FieldChange(ClientHistoryFields.Description, email, "someone else")],
                 },
                 // Another person whose email the LIKE's "_" would match unescaped.
                 new ClientHistoryEntry
@@ -70,7 +72,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
                 ImportId = import, Row = 8, Column = "C", Value = email, Original = "erin", ById = user.Id, At = at,
             });
             await db.SaveChangesAsync();
-            return (user.Id, email, client.Id, client.InventoryId, import);
+            return (user.Id, email, client.Id, client.InventoryId, import, other.Id);
         });
     }
 
@@ -87,7 +89,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
     {
         var tag = Guid.NewGuid().ToString("N")[..8];
         var admin = await factory.SignInAsync("admin@demo.test");
-        var (id, email, clientId, inventoryId, importId) = await ErinAsync(admin, tag);
+        var (id, email, clientId, inventoryId, importId, otherId) = await ErinAsync(admin, tag);
         var session = await factory.SignInAsync(email, StrongPassword);
         var token = await ApiTestClient.LoginAsync(factory, email, StrongPassword);
         var adminApi = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
@@ -148,8 +150,10 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
         var mine = history.TakeLast(3).ToList();
         Assert.Equal($"erased-{id}@invalid", mine[0].Changes[0].New);
         Assert.Equal($"erased-{id}@invalid", Assert.Single(mine[0].Corrections ?? []).Value);
-        Assert.Equal(($"erased-{id}@invalid", (IReadOnlyList<string>?)[$"erased-{id}@invalid"]), (mine[1].Changes[0].Old, mine[1].Changes[0].OldValues));
-        Assert.Equal(email, mine[1].Changes[1].Old);
+        Assert.Equal($"erased-{id}@invalid", mine[1].Changes[0].Old);
+        Assert.Equal([$"erased-{id}@invalid"], mine[1].Changes[0].OldValues ?? []);
+        Assert.Equal(email, await factory.WithDbAsync(async db => (await db.ClientHistory.AsNoTracking()
+            .Where(h => h.ClientId == otherId).OrderBy(h => h.At).ToListAsync()).Last().Changes[0].Old));
         Assert.Equal($"erinx{tag}@example.test", mine[2].Changes[0].New);
         var error = Assert.Single(errors);
         Assert.Equal((null, "No user with email \"…\" in this rollout."), (error.Value, error.Message));
