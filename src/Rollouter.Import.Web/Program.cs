@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Razor;
+using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Features.Account;
@@ -177,6 +178,9 @@ try
         // Hangfire creates its tables when its storage is made: under the start-up lock too.
         var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
         await initializer.InitializeAsync(alsoUnderLock: () => app.Services.GetRequiredService<Hangfire.JobStorage>());
+        // From now on the SQLite file at the path must stay the one the start-up opened (decisions 0134, 0140).
+        app.Services.GetRequiredService<SqliteFileGuard>().Serve(
+            scope.ServiceProvider.GetRequiredService<RolloutDbContext>().Database.GetDbConnection());
         // A key made now for a database in use (a restore into a new data folder) ends the API tokens issued before.
         app.Services.GetRequiredService<ApiTokens>().WarnOfNewKey(initializer.HeldUsers,
             app.Services.GetRequiredService<ILogger<ApiTokens>>());

@@ -362,7 +362,10 @@ public sealed class DatabaseInitializer(
     /// its SQL); here at Debug. A statement that really fails still stops the start with its error.
     /// </summary>
     private RolloutDbContext QuietContext() => new(new DbContextOptionsBuilder<RolloutDbContext>(contextOptions)
-        .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug))).Options);
+        .ConfigureWarnings(w => w.Log((RelationalEventId.CommandError, LogLevel.Debug),
+            // A damaged SQLite file is found by the start-up's first reads: its one line says so (decision 0140), not
+            // EF's errors with their stack traces before it.
+            (RelationalEventId.ConnectionError, LogLevel.Debug), (CoreEventId.QueryIterationFailed, LogLevel.Debug))).Options);
 
     /// <summary>
     /// Why a database that records <paramref name="unknown"/> migrations is refused, and what to do. A database made

@@ -170,8 +170,19 @@ public static partial class StartupChecks
             return $"{what} (ConnectionStrings:{provider}) could not be used: {full} ({why}). Free some space there, then start again.";
         }
 
+        if (provider == DatabaseProvider.Sqlite && database is SqliteException { SqliteErrorCode: SqliteCorrupt or SqliteNotADatabase })
+        {
+            // Decision 0140: what is wrong in words, and what to do, as docs/operations.md says.
+            return $"{what} (ConnectionStrings:{provider}) could not be used: {SqliteFileGuard.Cause(database)} ({why}). " +
+                "Restore it from a backup (docs/operations.md, Backup and restore; delete its -wal and -shm files first), " +
+                "or move it away to start with a new, empty database.";
+        }
+
         return $"{what} (ConnectionStrings:{provider}) could not be used: {why}.";
     }
+
+    /// <summary>SQLite's SQLITE_CORRUPT ("database disk image is malformed") and SQLITE_NOTADB ("file is not a database").</summary>
+    private const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
 
     /// <summary>SQLite's SQLITE_IOERR ("disk I/O error"): what it says when its file cannot grow on a full disk, among other failures.</summary>
     private const int SqliteIoError = 10;

@@ -77,10 +77,111 @@ public sealed class SqliteFileTests
         Assert.Equal(DatabaseBusy.DamagedMessage, (await page.ReadPageAsync()).TestId("error-message").NormalizedText());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
         Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
+        // Another file moved over the app's is a file replaced while the app ran (decision 0140): said so, whatever it holds.
         Assert.Contains(factory.Logs.Events, e => e.Level == LogEventLevel.Error
             && Equals(CapturedLogEvents.Value(e, "Path"), factory.Database)
-            && (CapturedLogEvents.Value(e, "Cause") as string ?? "").StartsWith(
-                "the file holds none of this application's tables", StringComparison.Ordinal));
+            && Equals(CapturedLogEvents.Value(e, "Cause"), SqliteFileGuard.ReplacedCause));
+    }
+
+    /// <summary>
+    /// QA (decision 0140): an older copy of the app's own database moved over its file while it ran passed every check:
+    /// the pooled connections went on with the old file (its WAL and shared memory still at the path), new ones read the
+    /// copy mixed with the old file's WAL, and at the stop the old WAL was written into the copy. Now the first
+    /// connection opened after the move notices the file is not the one it opened: 503, one Error line, and every
+    /// request refused until the app is restarted, the file put back then. The app still answers what needs no database.
+    /// </summary>
+    [Fact]
+    public async Task AnOlderCopyMovedOverTheFileWhileTheAppRuns_IsRefusedUntilTheRestart_SayingSo()
+    {
+        using var factory = new SqliteFileWebFactory();
+        var browser = await factory.SignInAsync("manager@demo.test");
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+
+        // A backup of this very database (what an operator restores), put in place with mv while the app runs.
+        var backup = Path.Combine(factory.DataFolder, "backup.db");
+        await using (var copier = new SqliteConnection($"Data Source={factory.Database};Pooling=False"))
+        {
+            await copier.OpenAsync();
+            await using var copy = copier.CreateCommand();
+            copy.CommandText = $"VACUUM INTO '{backup}'";
+            await copy.ExecuteNonQueryAsync();
+        }
+
+        File.Move(backup, factory.Database, overwrite: true);
+        var page = await browser.GetAsync("/rollouts");
+        var call = await api.GetAsync("/api/rollouts");
+        var later = await browser.GetAsync("/rollouts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        var html = await page.ReadPageAsync();
+        Assert.Equal("The database file cannot be used", html.QuerySelector("h1")?.NormalizedText());
+        Assert.Equal(DatabaseBusy.DamagedMessage, html.TestId("error-message").NormalizedText());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, call.StatusCode);
+        Assert.Equal(DatabaseBusy.DamagedMessage, (await ApiTestClient.ReadAsync(call))["detail"]?.GetValue<string>());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, later.StatusCode);
+        var logged = Assert.Single(factory.Logs.Events, e => e.Level == LogEventLevel.Error
+            && Equals(CapturedLogEvents.Value(e, "Path"), factory.Database)
+            && Equals(CapturedLogEvents.Value(e, "Cause"), SqliteFileGuard.ReplacedCause));
+        Assert.Contains("replaced while the app ran", logged.RenderMessage(), StringComparison.Ordinal);
+        Assert.Contains("until the app is restarted", logged.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// QA (decision 0140): the file cut to 0 bytes while the app ran (WAL mode) was served by the pooled connections from
+    /// what they held (pages in their cache and in the WAL), reads and writes alike, while a new connection found no
+    /// table; the WAL written back at the stop left a file of holes that the next start could not use. Now a 503 as
+    /// the other cases, said at Error, and refused until the restart.
+    /// </summary>
+    [Fact]
+    public async Task TheFileEmptiedWhileTheAppRuns_IsA503SayingSo()
+    {
+        using var factory = new SqliteFileWebFactory();
+        var browser = await factory.SignInAsync("manager@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+
+        await using (var file = new FileStream(factory.Database, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            file.SetLength(0);
+        }
+
+        var page = await browser.GetAsync("/rollouts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
+        Assert.Equal(DatabaseBusy.DamagedMessage, (await page.ReadPageAsync()).TestId("error-message").NormalizedText());
+        Assert.Contains(factory.Logs.Events, e => e.Level == LogEventLevel.Error
+            && Equals(CapturedLogEvents.Value(e, "Path"), factory.Database)
+            && Equals(CapturedLogEvents.Value(e, "Cause"), SqliteFileGuard.EmptiedCause));
+    }
+
+    /// <summary>The file the app opened is told from another put at its path by its device and inode (Linux).</summary>
+    [Fact]
+    public void AFileIdentity_TellsAFileMovedInPlace_FromTheOneThatWasThere()
+    {
+        var folder = Directory.CreateTempSubdirectory("rollouter-identity-").FullName;
+        try
+        {
+            var path = Path.Combine(folder, "a.db");
+            File.WriteAllBytes(path, [1, 2, 3]);
+            var first = FileIdentity.Of(path);
+            File.WriteAllBytes(Path.Combine(folder, "b.db"), [4, 5, 6, 7]);
+            File.Move(Path.Combine(folder, "b.db"), path, overwrite: true);
+            var second = FileIdentity.Of(path);
+
+            Assert.Equal(3, first?.Size);
+            Assert.Equal(4, second?.Size);
+            Assert.Null(FileIdentity.Of(Path.Combine(folder, "none.db")));
+            if (OperatingSystem.IsLinux())
+            {
+                Assert.True(first is { Known: true } && second is { Known: true }, "statx gave no inode on Linux");
+                Assert.False(second?.SameFileAs(first ?? default), "a file moved in place was taken for the one that was there");
+                Assert.True(FileIdentity.Of(path)?.SameFileAs(second ?? default));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Theory]

@@ -56,6 +56,36 @@ public sealed partial class StartupConfigurationTests
         Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// QA (decision 0140): a start on a damaged SQLite file logged the guard's line for a running app ("stop the app, put
+    /// the database back") and EF Core's error with its stack trace before the start-up's own line, which named SQLite's
+    /// error and gave no advice. Now the start-up's line is the one line at Error or above, saying what is wrong and
+    /// what to do, and no stack trace is shown.
+    /// </summary>
+    [Fact]
+    public async Task ADamagedSqliteFile_StopsTheStart_WithOneLineThatSaysWhatToDo()
+    {
+        string? database = null;
+        var (exitCode, said, _) = await StartAsync([], prepare: folder =>
+        {
+            database = Path.Combine(folder, "rollouter.db");
+            MigratedDatabase(folder);
+            // Every page after the first overwritten, as a disk or a copy cut short in the middle leaves it.
+            using var file = new FileStream(database, FileMode.Open, FileAccess.Write);
+            file.Position = 4096;
+            file.Write(Enumerable.Repeat((byte)0xFF, (int)(file.Length - 4096)).ToArray());
+        });
+
+        Assert.Equal(1, exitCode);
+        var failure = Assert.Single(said.Split('\n'), l => l.Contains("did not start", StringComparison.Ordinal));
+        Assert.Contains($"Rollouter.Import did not start: the SQLite database {database} (ConnectionStrings:Sqlite) could " +
+            "not be used: the file is damaged (overwritten or cut short in part) (SQLite Error 11: ", failure, StringComparison.Ordinal);
+        Assert.Contains("Restore it from a backup (docs/operations.md, Backup and restore; delete its -wal and -shm files " +
+            "first), or move it away to start with a new, empty database.", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain(said.Split('\n'), l => l.Contains(" ERR]", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", said, StringComparison.Ordinal);
+    }
+
     /// <summary>A database made before 2026-12-03 (its Initial was made anew then) cannot be migrated: it is made anew.</summary>
     [Fact]
     public async Task ADatabaseMadeBeforeTheInitialMigrationWasMadeAnew_IsRefused_WithTheAdviceToStartAnew()
