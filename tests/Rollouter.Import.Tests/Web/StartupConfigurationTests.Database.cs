@@ -152,6 +152,9 @@ public sealed partial class StartupConfigurationTests
             Assert.Contains($"Created a new, empty SQLite database at {Path.Combine(folder, "rollouter.db")}: if you expected " +
                 "your data there, stop the app and check Rollouter:DataFolder and ConnectionStrings:Sqlite", warning, StringComparison.Ordinal);
             Assert.DoesNotContain("Created a new, empty", second, StringComparison.Ordinal);
+            // QA (decision 0140): the first start said at Error that "the file is missing" before it made it (EF Core asks
+            // whether the file exists by opening it, and the running app's file guard took that for a file gone).
+            Assert.DoesNotContain(first.Split('\n'), l => l.Contains(" ERR]", StringComparison.Ordinal));
         }
         finally
         {
@@ -206,6 +209,9 @@ public sealed partial class StartupConfigurationTests
             Assert.Contains($"Created a new, empty PostgreSQL database {name} on ", warning, StringComparison.Ordinal);
             Assert.Contains(": if you expected your data there, stop the app and check ConnectionStrings:PostgreSql", warning, StringComparison.Ordinal);
             Assert.DoesNotContain("Created a new, empty", second, StringComparison.Ordinal);
+            // QA (decision 0140): the first start said at Error that "the file is missing" before it made it (EF Core asks
+            // whether the file exists by opening it, and the running app's file guard took that for a file gone).
+            Assert.DoesNotContain(first.Split('\n'), l => l.Contains(" ERR]", StringComparison.Ordinal));
         }
         finally
         {
