@@ -13,7 +13,9 @@ namespace Rollouter.Import.Web.Infrastructure;
 /// statement fails as SQLite's "unable to open database file" does, which the app answers 503 with a sentence
 /// (<see cref="UnavailableDatabase"/>: <see cref="DatabaseOutage.Damaged"/>). A statement SQLite refuses because its file
 /// is missing, damaged or not this application's is logged at Error, naming the file and the cause, at most once every
-/// <see cref="LogEvery"/> for the same cause.
+/// <see cref="LogEvery"/> for the same cause. Decision 0140: once the start-up is done (<see cref="Serve"/>), the file at the
+/// path must also be the one the app opened (its device and inode, <see cref="FileIdentity"/>) and not emptied; another
+/// file moved there, or the file cut to 0 bytes, is refused at every connection until the app is restarted.
 /// </summary>
 public sealed class SqliteFileGuard(ILogger<SqliteFileGuard> logger) : DbConnectionInterceptor, IDbCommandInterceptor
 {
