@@ -1083,8 +1083,25 @@ public sealed class ImportLifecycle(
     /// with the list (<see cref="RevertConflictsOf"/>), when a client the import created or changed was changed since;
     /// the queued job looks again under the rollout's lock. Of two requests (two tabs) one wins.
     /// </summary>
-    public async Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, CancellationToken cancellationToken)
+    public Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, CancellationToken cancellationToken) =>
+        RequestRevertAsync(importId, userId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RequestRevertAsync(int, int, CancellationToken)"/>, with the API's <c>Idempotency-Key</c> (or the
+    /// revert page's own key; decision 0171): a revert of this import that <paramref name="userId"/> asked for with
+    /// <paramref name="idempotencyKey"/> answers the import as it is now (reverting, Reverted, or still Completed with the
+    /// job's refusal) and asks for nothing; the key used by that user for another import's revert within
+    /// <see cref="IdempotencyWindow"/> is refused (409, field <c>Idempotency-Key</c>), nothing changed; otherwise the
+    /// revert asked for keeps the key.
+    /// </summary>
+    public async Task<Result<ClientImport>> RequestRevertAsync(int importId, int userId, string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
+        if (idempotencyKey is not null && await RevertedWithKeyAsync(importId, userId, idempotencyKey, cancellationToken) is { } keyed)
+        {
+            return keyed;
+        }
+
         var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
         if (import is null)
         {
@@ -1108,6 +1125,7 @@ public sealed class ImportLifecycle(
             .ExecuteUpdateAsync(s => s
                 .SetProperty(i => i.RevertRequestedAt, now)
                 .SetProperty(i => i.RevertedById, userId)
+                .SetProperty(i => i.RevertIdempotencyKey, idempotencyKey)
                 .SetProperty(i => i.RevertFailureMessage, (string?)null)
                 .SetProperty(i => i.ConcurrencyStamp, Guid.NewGuid()), cancellationToken);
         foreach (var stale in db.ChangeTracker.Entries<ClientImport>().Where(e => e.Entity.Id == importId).ToList())
@@ -1118,11 +1136,59 @@ public sealed class ImportLifecycle(
         import = await db.Imports.AsNoTracking().SingleAsync(i => i.Id == importId, cancellationToken);
         if (won == 0)
         {
+            // A retry that raced its first request (sent before the first answered): the winner kept the key.
+            if (idempotencyKey is not null
+                && await RevertedWithKeyAsync(importId, userId, idempotencyKey, cancellationToken) is { } raced)
+            {
+                return raced;
+            }
+
             return ImportStatusRules.RefuseRevert(import) ?? Problem.Conflict($"Import {importId} was changed meanwhile: reload it.");
         }
 
         var jobId = queue.EnqueueRevert(importId);
         logger.LogInformation("Revert of import {ImportId} asked for by user {UserId}; job {JobId} queued", importId, userId, jobId);
+        return import;
+    }
+
+    /// <summary>
+    /// What a revert asked for with <paramref name="idempotencyKey"/> by <paramref name="userId"/> answers when the key
+    /// was used: this import as it is now when it asked for this import's revert (at any time: an import's revert is asked
+    /// for once, or again only after its job refused it), a 409 naming the import when it asked for another's within
+    /// <see cref="IdempotencyWindow"/>; null when the key is new.
+    /// </summary>
+    private async Task<Result<ClientImport>?> RevertedWithKeyAsync(int importId, int userId, string idempotencyKey,
+        CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow() - IdempotencyWindow;
+        var used = await db.Imports.AsNoTracking()
+            .Where(i => i.RevertedById == userId && i.RevertIdempotencyKey == idempotencyKey
+                        && (i.Id == importId || i.RevertRequestedAt >= since))
+            .OrderByDescending(i => i.Id == importId)
+            .ThenByDescending(i => i.RevertRequestedAt)
+            .Select(i => new { i.Id, i.FileName, i.RevertRequestedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (used is null)
+        {
+            return null;
+        }
+
+        if (used.Id != importId)
+        {
+            return Problem.Conflict(string.Create(CultureInfo.InvariantCulture,
+                $"The Idempotency-Key was used to revert import {used.Id} ({used.FileName}, asked for " +
+                $"{used.RevertRequestedAt?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC), not import {importId}. Nothing was changed: send a " +
+                $"new key with each revert, and the same key only with its retries."), "Idempotency-Key");
+        }
+
+        var import = await db.Imports.AsNoTracking().SingleOrDefaultAsync(i => i.Id == importId, cancellationToken);
+        if (import is null)
+        {
+            return NotFound(importId);
+        }
+
+        logger.LogInformation("Revert of import {ImportId} by user {UserId} with the idempotency key of its revert answered without a new one",
+            importId, userId);
         return import;
     }
 

@@ -264,6 +264,57 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
         Assert.Equal($"Import {importId} has already been reverted.", (await ApiTestClient.ReadAsync(again))["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/imports/{importId}/approve", null)).StatusCode);
     }
+
+    private static Task<HttpResponseMessage> RevertAsync(HttpClient client, int importId, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/imports/{importId}/revert");
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task ARevertRetriedWithItsIdempotencyKey_IsAnsweredWithTheImport_AndAsksForNoSecondRevert()
+    {
+        // QA (scripts that retry, decision 0171): a script whose revert answer was lost retried it and got 409 "Import N is
+        // already being reverted." (or "… has already been reverted."), which it could not tell from someone else's revert.
+        var (client, rolloutId, laptopsId) = await ManagerAsync();
+        var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{Unique("RKY")},IT\n");
+        var otherId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{Unique("RKY")},IT\n");
+        var key = Guid.NewGuid().ToString();
+
+        var first = await RevertAsync(client, importId, key);
+        var retried = await RevertAsync(client, importId, key);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, retried.StatusCode));
+        var asked = (await ApiTestClient.ReadAsync(first))["revert"]!["requestedAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(asked, (await ApiTestClient.ReadAsync(retried))["revert"]!["requestedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, importId)).Status());
+        var afterwards = await RevertAsync(client, importId, key);
+        Assert.Equal(HttpStatusCode.Accepted, afterwards.StatusCode);
+        Assert.Equal($"/api/imports/{importId}", afterwards.Headers.Location?.OriginalString);
+        var answered = await ApiTestClient.ReadAsync(afterwards);
+        Assert.Equal("Reverted", answered.Status());
+        Assert.Equal(asked, answered["revert"]!["requestedAt"]!.GetValue<DateTimeOffset>());
+
+        // Without the key, as before: 409. A key that cannot be kept: 400. The key on another import: 409, nothing asked.
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/imports/{importId}/revert", null)).StatusCode);
+        var bad = await RevertAsync(client, otherId, "a key");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("Idempotency-Key", (await ApiTestClient.ReadAsync(bad))["field"]!.GetValue<string>());
+        var reused = await RevertAsync(client, otherId, key);
+        Assert.Equal(HttpStatusCode.Conflict, reused.StatusCode);
+        var problem = await ApiTestClient.ReadAsync(reused);
+        Assert.Equal("Idempotency-Key", problem["field"]!.GetValue<string>());
+        Assert.StartsWith($"The Idempotency-Key was used to revert import {importId} (revert.csv, asked for ",
+            problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var other = await client.GetJsonAsync($"/api/imports/{otherId}");
+        Assert.Equal("Completed", other.Status());
+        Assert.Null(other["revert"]);
+
+        // A new key reverts the other import.
+        Assert.Equal(HttpStatusCode.Accepted, (await RevertAsync(client, otherId, Guid.NewGuid().ToString())).StatusCode);
+        Assert.Equal("Reverted", (await WaitForRevertAsync(client, otherId)).Status());
+    }
 }
 
 public sealed class SqliteImportRevertApiTests(RolloutWebFactory factory)

@@ -172,6 +172,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     [Theory]
     [InlineData("/api/rollouts/{id}/imports")]
     [InlineData("/api/imports/{id}/approve")]
+    [InlineData("/api/imports/{id}/revert")]
     public async Task TheCallsThatTakeAnIdempotencyKey_DeclareItsHeader(string path)
     {
         // The approval takes the upload's Idempotency-Key since 2026-12-07 (decision 0122): a generated client sends it.

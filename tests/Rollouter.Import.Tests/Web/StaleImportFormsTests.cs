@@ -401,6 +401,102 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         Assert.Equal("Completed", (await api.WaitForResultAsync(id)).Status());
         Assert.True(await ClientExistsAsync(rooms[0]));
     }
+
+    // QA "the wizard under a browser's habits" (decisions 0170, 0171): a double click on a button posts its form twice
+    // (the browser shows the second answer), and Back after a post shows a page whose form can be sent again.
+
+    /// <summary>A file whose third column ("Xyz") no header rule maps: the tests map it to Description on the page.</summary>
+    private static byte[] ThreeColumns(string name) => Encoding.UTF8.GetBytes($"Name,Department,Xyz\n{name},IT,by the window\n");
+
+    private const string ColumnC = "Columns[2].Target";
+
+    private static bool ShowsARefusal(IDocument page) => page.QuerySelector("[data-testid='page-error']") is not null;
+
+    [Fact]
+    public async Task SaveMapping_PostedTwice_AsADoubleClickSendsIt_IsSaved_AndTheSecondAnswerIsNoRefusal()
+    {
+        // QA: the user maps column C and double-clicks Save mapping. The first post saved the assignment; the second, made
+        // for the page loaded before that save, was refused with "The column-field assignment was saved since this page was
+        // loaded … Nothing was saved", the answer the browser shows: the user believed their change was lost.
+        var (client, path) = await UploadAsync("Laptops", "twice.csv", ThreeColumns(Unique("TW")));
+        var page = await client.GetPageAsync(path);
+        var form = BrowserPost(page, page.Form(path + "/mapping"), (ColumnC, "Description"));
+
+        var first = await PostAsync(client, path + "/mapping", form);
+        var second = await PostAsync(client, path + "/mapping", form);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        var shown = await client.GetPageAsync(path);
+        Assert.False(ShowsARefusal(shown));
+        Assert.StartsWith("Mapping saved.", shown.TestId("page-message").NormalizedText(), StringComparison.Ordinal);
+        Assert.Equal("Description", shown.TestId("mapping").One("tr[data-letter='C'] select").SelectedOption()?.Value);
+
+        // The page's form with the assignment it was loaded with (C not imported) would undo the save: still refused (0056).
+        var undoing = await PostAsync(client, path + "/mapping", BrowserPost(page, page.Form(path + "/mapping")));
+        Assert.Equal(HttpStatusCode.Conflict, undoing.StatusCode);
+        Assert.StartsWith("The column-field assignment was saved since this page was loaded", Error(await undoing.ReadPageAsync()));
+        Assert.Contains("\"Description\"", (await StoredAsync(path)).Mapping);
+    }
+
+    [Fact]
+    public async Task Approve_PostedTwice_StartsOneRun_AndTheSecondAnswerIsTheImportRunning_NotARefusal()
+    {
+        // QA: a double click on Approve (after mapping column C on the page) showed "Import N is already In Progress." (or
+        // "… Completed and cannot be approved") in the page's summary of reasons, though the approval had worked. The page's
+        // Approve now carries a key of its own, as a script's Idempotency-Key (decision 0122): the second post is answered
+        // as the first.
+        var name = Unique("AP2");
+        var (client, path) = await UploadAsync("Laptops", "approve-twice.csv", ThreeColumns(name));
+        var page = await client.GetPageAsync(path);
+        var form = BrowserPost(page, page.Form(path + "/mapping"), (ColumnC, "Description"));
+
+        var first = await PostAsync(client, path + "/approve", form);
+        var second = await PostAsync(client, path + "/approve", form);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        var shown = await client.GetPageAsync(second.Headers.Location!.OriginalString);
+        Assert.False(ShowsARefusal(shown), shown.QuerySelector("[data-testid='page-error']")?.NormalizedText());
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var done = await api.WaitForResultAsync(ImportId(path));
+        Assert.Equal("Completed", done.Status());
+        Assert.Single(done["runs"]!.AsArray());
+        Assert.True(await ClientExistsAsync(name));
+
+        // A page loaded afterwards has a key of its own: the key is the page's, not the import's.
+        Assert.NotEqual(page.One("input[name='ApprovalKey']").GetAttribute("value"),
+            (await client.GetPageAsync(path)).QuerySelector("input[name='ApprovalKey']")?.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task Revert_ConfirmedTwice_AsksForOneRevert_AndTheSecondAnswerIsItsProgress_NotARefusal()
+    {
+        // QA: a double click on "Revert import #N" answered the second post with 409 "Import N is already being
+        // reverted." on the import's page, though the revert had started. The confirmation page's form carries a key of its
+        // own (decision 0171): the second post is answered as the first.
+        var name = Unique("RV2");
+        var (client, path) = await UploadAsync("Laptops", "revert-twice.csv", ThreeColumns(name));
+        var page = await client.GetPageAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, path + "/approve", BrowserPost(page, page.Form(path + "/mapping")))).StatusCode);
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        Assert.Equal("Completed", (await api.WaitForResultAsync(ImportId(path))).Status());
+        var confirm = await client.GetPageAsync(path + "/revert");
+        var form = BrowserPost(confirm, confirm.Form(path + "/revert"));
+
+        var first = await PostAsync(client, path + "/revert", form);
+        var second = await PostAsync(client, path + "/revert", form);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        Assert.False(ShowsARefusal(await client.GetPageAsync(second.Headers.Location!.OriginalString)));
+        var reverted = await api.WaitForImportAsync(ImportId(path), i => i["revert"]?["running"]?.GetValue<bool>() != true,
+            TimeSpan.FromMinutes(1));
+        Assert.Equal("Reverted", reverted.Status());
+        Assert.False(await ClientExistsAsync(name));
+
+        // Another page's form (reloaded since) is another request: refused, saying why.
+        var later = await PostAsync(client, path + "/revert", [new("confirmed", "true"), new("requestKey", Guid.NewGuid().ToString("N"))]);
+        Assert.Equal(HttpStatusCode.Conflict, later.StatusCode);
+        Assert.Equal($"Import {ImportId(path)} has already been reverted.", Error(await later.ReadPageAsync()));
+    }
 }
 
 public sealed class SqliteStaleImportFormsTests(RolloutWebFactory factory)

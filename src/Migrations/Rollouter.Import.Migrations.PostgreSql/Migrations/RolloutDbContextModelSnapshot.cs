@@ -327,6 +327,10 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("RevertIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
                     b.Property<DateTimeOffset?>("RevertRequestedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -372,11 +376,11 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("RevertedById");
-
                     b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("RevertedById", "RevertIdempotencyKey");
 
                     b.HasIndex("RolloutId", "Id");
 

@@ -322,6 +322,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("nvarchar(4000)");
 
+                    b.Property<string>("RevertIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .UseCollation("Latin1_General_100_BIN2");
+
                     b.Property<DateTimeOffset?>("RevertRequestedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -367,11 +372,11 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("RevertedById");
-
                     b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("RevertedById", "RevertIdempotencyKey");
 
                     b.HasIndex("RolloutId", "Id");
 

@@ -304,6 +304,10 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RevertIdempotencyKey")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("RevertRequestedAt")
                         .HasColumnType("INTEGER");
 
@@ -349,11 +353,11 @@ namespace Rollouter.Import.Migrations.Sqlite.Migrations
 
                     b.HasIndex("InventoryId");
 
-                    b.HasIndex("RevertedById");
-
                     b.HasIndex("ApprovedById", "ApprovalIdempotencyKey");
 
                     b.HasIndex("LastActivityAt", "Id");
+
+                    b.HasIndex("RevertedById", "RevertIdempotencyKey");
 
                     b.HasIndex("RolloutId", "Id");
 

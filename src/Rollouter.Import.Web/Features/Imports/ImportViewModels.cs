@@ -193,6 +193,12 @@ public sealed record ImportDownloadRefused(Rollout Rollout, int Id, string Title
 public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 {
     public string BasePath => $"/rollouts/{Rollout.Identifier}/imports/{Import.Id}";
+
+    /// <summary>
+    /// The key of this page's form, new with each page load: the revert's form posted twice (a double click, sent again
+    /// after Back) asks for one revert and is answered as the first (decision 0171).
+    /// </summary>
+    public string RequestKey { get; } = Guid.NewGuid().ToString("N");
 }
 
 /// <summary>The import's page: file, detection, mapping form, check result, progress and result.</summary>
@@ -563,6 +569,12 @@ public sealed class ImportPage
 
     /// <summary>The saved column-field assignment this page shows (<see cref="ImportStamps.MappingOf"/>), posted by the mapping form.</summary>
     public string MappingStamp => ImportStamps.MappingOf(Import);
+
+    /// <summary>
+    /// The key of this page's Approve, new with each page load and posted by the mapping form: the same form posted again
+    /// (a double click, Back and Approve again) is answered as its first approval and starts no second run (decision 0170).
+    /// </summary>
+    public string ApprovalKey { get; } = Guid.NewGuid().ToString("N");
 }
 
 /// <summary>The file settings form as posted; an empty value means "detect it".</summary>
@@ -624,6 +636,19 @@ public sealed class MappingForm
 
     /// <summary>The saved assignment the page showed (<see cref="ImportPage.MappingStamp"/>); absent: not checked.</summary>
     public string? MappingStamp { get; set; }
+
+    /// <summary>
+    /// The key of the page's Approve (<see cref="ImportPage.ApprovalKey"/>, one per page load): the same form posted twice
+    /// is one approval (decision 0170, as the API's <c>Idempotency-Key</c>, decision 0122); absent: not checked.
+    /// </summary>
+    public string? ApprovalKey { get; set; }
+
+    /// <summary>
+    /// A page's key (Approve's, a revert's confirmation) as the import keeps it: "page:" and 1 to 64 printable ASCII
+    /// characters; null for none or another.
+    /// </summary>
+    public static string? ValidApprovalKey(string? key) =>
+        key is { Length: > 0 and <= 64 } && key.All(c => c is >= '!' and <= '~') ? "page:" + key : null;
 
     /// <summary>What the page showed, as the import's steps compare it; null when the form carries neither fingerprint.</summary>
     public ImportStamps? Stamps => FileStamp is null && MappingStamp is null ? null : new ImportStamps(FileStamp, MappingStamp);

@@ -405,12 +405,16 @@ public sealed class ImportsApiController(
     /// Takes a Completed import back: 202 with the import, whose <c>revert.running</c> is true until the job ends (poll
     /// <c>GET /api/imports/{id}</c> until <c>status</c> is Reverted, or <c>revert.failureMessage</c> says why not). 409
     /// when the import is not Completed, or with <c>conflicts</c> when a client it created or changed was changed since.
+    /// With <paramref name="idempotencyKey"/> (the header <c>Idempotency-Key</c>), a retry of the revert this user asked
+    /// for with it answers 202 with the import as it is now and asks for no second revert; the key of another import's
+    /// revert is refused (409; decision 0171).
     /// </summary>
     [HttpPost("imports/{id:int}/revert")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ImportDto>(StatusCodes.Status202Accepted)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<IActionResult> Revert(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> Revert(int id, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        CancellationToken cancellationToken)
     {
         var import = await Access.ImportAsync(User, id, RolloutRequirement.Manager, cancellationToken);
         if (import.Failed)
@@ -418,7 +422,12 @@ public sealed class ImportsApiController(
             return Refuse(import.Problem);
         }
 
-        var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
+        if (IdempotencyKeyProblem(Request.Headers[IdempotencyKeyHeader], "revert") is { } badKey)
+        {
+            return Refuse(badKey);
+        }
+
+        var result = await imports.RequestRevertAsync(id, User.UserId(), idempotencyKey, cancellationToken);
         return result.Failed
             ? Refuse(result.Problem)
             : Accepted($"/api/imports/{id}", await DescribeAsync(result.Value, null, cancellationToken));

@@ -237,7 +237,8 @@ public sealed class ImportsController(
         }
 
         var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
-        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields), form.Stamps, cancellationToken);
+        var result = await imports.UpdateMappingAsync(id, form.ToMapping(definition.CustomFields),
+            await StampsOfAsync(import, form, cancellationToken), cancellationToken);
         if (result.Failed)
         {
             return await RefuseAsync(import, result.Problem, cancellationToken);
@@ -308,7 +309,7 @@ public sealed class ImportsController(
             return await GoneAsync(id, cancellationToken);
         }
 
-        var saved = await SaveShownMappingAsync(import, form, cancellationToken);
+        var saved = await SaveShownMappingAsync(import, form, await StampsOfAsync(import, form, cancellationToken), cancellationToken);
         if (saved.Refusal is not null)
         {
             return saved.Refusal;
@@ -364,16 +365,19 @@ public sealed class ImportsController(
             return await GoneAsync(id, cancellationToken);
         }
 
-        var saved = await SaveShownMappingAsync(import, form, cancellationToken);
+        var shownStamps = await StampsOfAsync(import, form, cancellationToken);
+        var saved = await SaveShownMappingAsync(import, form, shownStamps, cancellationToken);
         if (saved.Refusal is not null)
         {
             return saved.Refusal;
         }
 
         // The page's fingerprints; after the shown assignment was saved, the one saved: the run imports what was seen.
-        var seen = form.Stamps is not { } stamps ? null
+        var seen = shownStamps is not { } stamps ? null
             : stamps with { Mapping = saved.Changed && stamps.Mapping is not null ? ImportStamps.MappingOf(saved.Import) : stamps.Mapping };
-        var result = await imports.ApproveAsync(id, User.UserId(), seen, cancellationToken);
+        // The page's own key (decision 0170): the same form posted twice (a double click, Back and Approve again) is one
+        // approval, answered as the first, never a refusal saying the import is already In Progress.
+        var result = await imports.ApproveAsync(id, User.UserId(), seen, MappingForm.ValidApprovalKey(form.ApprovalKey), cancellationToken);
         if (result.Failed)
         {
             // The page the redirect shows says why, through the summary, as a refused form does.
@@ -595,7 +599,7 @@ public sealed class ImportsController(
     /// clients changed since (409) and nothing changes.
     /// </summary>
     [HttpPost("{id:int}/revert")]
-    public async Task<IActionResult> Revert(int id, bool confirmed, CancellationToken cancellationToken)
+    public async Task<IActionResult> Revert(int id, bool confirmed, string? requestKey, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
@@ -608,7 +612,9 @@ public sealed class ImportsController(
             return RedirectToImport(id, null, "/revert");
         }
 
-        var result = await imports.RequestRevertAsync(id, User.UserId(), cancellationToken);
+        // The confirmation page's key: its form posted twice (a double click, sent again after Back) is the revert it
+        // asked for, answered as the first was, not "already being reverted" (decision 0171).
+        var result = await imports.RequestRevertAsync(id, User.UserId(), MappingForm.ValidApprovalKey(requestKey), cancellationToken);
         if (result.Failed)
         {
             AddReasons(result.Problem);
@@ -616,7 +622,11 @@ public sealed class ImportsController(
                 revertConflicts: ImportLifecycle.RevertConflictsOf(result.Problem)));
         }
 
-        TempData["Message"] = "Revert started: this page shows its progress, then its outcome.";
+        if (ImportStatusRules.IsReverting(result.Value))
+        {
+            TempData["Message"] = "Revert started: this page shows its progress, then its outcome.";
+        }
+
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
@@ -677,7 +687,7 @@ public sealed class ImportsController(
     /// Incomplete is saved and refused with its errors.
     /// </summary>
     private async Task<(ClientImport Import, bool Changed, IActionResult? Refusal)> SaveShownMappingAsync(
-        ClientImport import, MappingForm form, CancellationToken cancellationToken)
+        ClientImport import, MappingForm form, ImportStamps? shownStamps, CancellationToken cancellationToken)
     {
         if (!ImportStatusRules.CanEditMapping(import.Status))
         {
@@ -686,7 +696,7 @@ public sealed class ImportsController(
 
         // A page loaded before the file settings or the saved assignment changed: its columns are another reading's, or
         // its assignment would undo the one saved since. Nothing is saved, checked or approved; the page as it is now.
-        if (form.Stamps?.Refuse(import) is { } stale)
+        if (shownStamps?.Refuse(import) is { } stale)
         {
             return (import, false, await RefuseAsync(import, stale, cancellationToken));
         }
@@ -703,7 +713,7 @@ public sealed class ImportsController(
             return (import, false, null);
         }
 
-        var result = await imports.UpdateMappingAsync(import.Id, shown, form.Stamps, cancellationToken);
+        var result = await imports.UpdateMappingAsync(import.Id, shown, shownStamps, cancellationToken);
         var current = await FindAsync(import.Id, cancellationToken) ?? import;
         if (result.Failed)
         {
@@ -721,6 +731,28 @@ public sealed class ImportsController(
         }
 
         return (current, true, null);
+    }
+
+    /// <summary>
+    /// The fingerprints a mapping form (Save mapping, Check, Approve) is held to. A form whose assignment is the one saved
+    /// undoes nothing, whenever its page was loaded: its own save posted again (a double click, the page's form sent again
+    /// after Back), or the same choice made in two tabs. The saved assignment's fingerprint is then the import's own, so
+    /// it is not refused as "saved since this page was loaded" when nothing of the page's would be lost (decision 0170);
+    /// the file reading's fingerprint is kept, and so is the page's when its assignment differs from the saved one
+    /// (decision 0056).
+    /// </summary>
+    private async Task<ImportStamps?> StampsOfAsync(ClientImport import, MappingForm form, CancellationToken cancellationToken)
+    {
+        if (form.Stamps is not { Mapping: { } mapping } stamps || mapping == ImportStamps.MappingOf(import)
+            || form.Columns.Count == 0 || (stamps.File is { } file && file != ImportStamps.FileOf(import)))
+        {
+            return form.Stamps;
+        }
+
+        var definition = await InventoryDefinition.LoadAsync(db, import.InventoryId, cancellationToken);
+        return ImportMapping.Same(form.ToMapping(definition.CustomFields), ImportMapping.FromJson(import.Mapping), definition)
+            ? stamps with { Mapping = ImportStamps.MappingOf(import) }
+            : stamps;
     }
 
     /// <summary>The fingerprint of the file reading a form was made for, as the steps compare it; null when not posted.</summary>

@@ -23,6 +23,13 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         {
             approvalKey.UseCollation(Collations.SqlServerBinary);
         }
+
+        var revertKey = builder.Property(i => i.RevertIdempotencyKey).HasMaxLength(ClientImport.IdempotencyKeyLength);
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            revertKey.UseCollation(Collations.SqlServerBinary);
+        }
+
         builder.Property(i => i.FailureMessage).HasMaxLength(4000);
         builder.Property(i => i.SkippedRows).HasMaxLength(ClientImport.SkippedRowsLength);
         builder.Property(i => i.ConcurrencyStamp).IsConcurrencyToken();
@@ -52,6 +59,8 @@ internal sealed class ImportConfiguration(DatabaseProvider provider) : IEntityTy
         builder.HasIndex(i => new { i.RolloutId, i.CreatedById, i.IdempotencyKey });
         // A retried approval finds the approval its key made, of this import or another (ImportLifecycle.ApproveAsync).
         builder.HasIndex(i => new { i.ApprovedById, i.ApprovalIdempotencyKey });
+        // A retried revert finds the revert its key asked for, of this import or another (ImportLifecycle.RequestRevertAsync).
+        builder.HasIndex(i => new { i.RevertedById, i.RevertIdempotencyKey });
 
         // The look for reverts to resume, every 5 s on every instance (ImportRecovery.RevertsToResume): only the
         // Completed imports with a revert asked for, nearly always none, so the look reads an empty index instead of

@@ -201,6 +201,13 @@ public class ClientImport
     /// <summary>Who asked for the revert (and is named in the reverted clients' history).</summary>
     public int? RevertedById { get; set; }
 
+    /// <summary>
+    /// The key sent with the revert asked for last (the API's <c>Idempotency-Key</c> header on revert, or the revert
+    /// page's own key), or null: a retry of that request with the same key, by the same user, is answered with this import
+    /// as it is now and asks for no second revert (decision 0171).
+    /// </summary>
+    public string? RevertIdempotencyKey { get; set; }
+
     public User? RevertedBy { get; set; }
 
     /// <summary>When the revert committed and the import became Reverted.</summary>
