@@ -575,6 +575,13 @@ public sealed class ImportPage
     /// (a double click, Back and Approve again) is answered as its first approval and starts no second run (decision 0170).
     /// </summary>
     public string ApprovalKey { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// A key a page's form posted (<see cref="ApprovalKey"/>, <see cref="ImportConfirmation.RequestKey"/>) as the import
+    /// keeps it: "page:" and 1 to 64 printable ASCII characters; null for none or another.
+    /// </summary>
+    public static string? StoredKey(string? key) =>
+        key is { Length: > 0 and <= 64 } && key.All(c => c is >= '!' and <= '~') ? "page:" + key : null;
 }
 
 /// <summary>The file settings form as posted; an empty value means "detect it".</summary>
@@ -642,13 +649,6 @@ public sealed class MappingForm
     /// is one approval (decision 0170, as the API's <c>Idempotency-Key</c>, decision 0122); absent: not checked.
     /// </summary>
     public string? ApprovalKey { get; set; }
-
-    /// <summary>
-    /// A page's key (Approve's, a revert's confirmation) as the import keeps it: "page:" and 1 to 64 printable ASCII
-    /// characters; null for none or another.
-    /// </summary>
-    public static string? ValidApprovalKey(string? key) =>
-        key is { Length: > 0 and <= 64 } && key.All(c => c is >= '!' and <= '~') ? "page:" + key : null;
 
     /// <summary>What the page showed, as the import's steps compare it; null when the form carries neither fingerprint.</summary>
     public ImportStamps? Stamps => FileStamp is null && MappingStamp is null ? null : new ImportStamps(FileStamp, MappingStamp);

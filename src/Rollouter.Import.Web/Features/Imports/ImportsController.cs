@@ -377,7 +377,7 @@ public sealed class ImportsController(
             : stamps with { Mapping = saved.Changed && stamps.Mapping is not null ? ImportStamps.MappingOf(saved.Import) : stamps.Mapping };
         // The page's own key (decision 0170): the same form posted twice (a double click, Back and Approve again) is one
         // approval, answered as the first, never a refusal saying the import is already In Progress.
-        var result = await imports.ApproveAsync(id, User.UserId(), seen, MappingForm.ValidApprovalKey(form.ApprovalKey), cancellationToken);
+        var result = await imports.ApproveAsync(id, User.UserId(), seen, ImportPage.StoredKey(form.ApprovalKey), cancellationToken);
         if (result.Failed)
         {
             // The page the redirect shows says why, through the summary, as a refused form does.
@@ -614,7 +614,7 @@ public sealed class ImportsController(
 
         // The confirmation page's key: its form posted twice (a double click, sent again after Back) is the revert it
         // asked for, answered as the first was, not "already being reverted" (decision 0171).
-        var result = await imports.RequestRevertAsync(id, User.UserId(), MappingForm.ValidApprovalKey(requestKey), cancellationToken);
+        var result = await imports.RequestRevertAsync(id, User.UserId(), ImportPage.StoredKey(requestKey), cancellationToken);
         if (result.Failed)
         {
             AddReasons(result.Problem);
