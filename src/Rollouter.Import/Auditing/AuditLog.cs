@@ -36,7 +36,7 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         LogRoleChanged(_logger, actorId, userId, userName, oldRole, newRole);
 
     /// <summary>
-    /// A user was erased (decision 0160): renamed, deactivated, out of every rollout, their email rewritten in the client
+    /// A user was erased (decision 0144): renamed, deactivated, out of every rollout, their email rewritten in the client
     /// history and their values cleared from failed rows and corrections. Names the ids and counts only: never the name or
     /// email the user had.
     /// </summary>

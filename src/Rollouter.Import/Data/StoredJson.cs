@@ -7,7 +7,7 @@ public static class StoredJson
 {
     /// <summary>
     /// <paramref name="value"/> as a JSON string, quoted and escaped exactly as the JSON columns store it (only quotes,
-    /// backslashes and control characters escaped; decision 0160 matches an erased user's email in the stored text by it).
+    /// backslashes and control characters escaped; decision 0144 matches an erased user's email in the stored text by it).
     /// </summary>
     public static string String(string value) => JsonColumns.Serialize(value);
 }

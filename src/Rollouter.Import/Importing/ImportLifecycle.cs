@@ -1088,7 +1088,7 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// As <see cref="RequestRevertAsync(int, int, CancellationToken)"/>, with the API's <c>Idempotency-Key</c> (or the
-    /// revert page's own key; decision 0171): a revert of this import that <paramref name="userId"/> asked for with
+    /// revert page's own key; decision 0146): a revert of this import that <paramref name="userId"/> asked for with
     /// <paramref name="idempotencyKey"/> answers the import as it is now (reverting, Reverted, or still Completed with the
     /// job's refusal) and asks for nothing; the key used by that user for another import's revert within
     /// <see cref="IdempotencyWindow"/> is refused (409, field <c>Idempotency-Key</c>), nothing changed; otherwise the

@@ -275,7 +275,7 @@ public abstract class ImportRevertApiTests(RolloutWebFactory factory)
     [Fact]
     public async Task ARevertRetriedWithItsIdempotencyKey_IsAnsweredWithTheImport_AndAsksForNoSecondRevert()
     {
-        // QA (scripts that retry, decision 0171): a script whose revert answer was lost retried it and got 409 "Import N is
+        // QA (scripts that retry, decision 0146): a script whose revert answer was lost retried it and got 409 "Import N is
         // already being reverted." (or "… has already been reverted."), which it could not tell from someone else's revert.
         var (client, rolloutId, laptopsId) = await ManagerAsync();
         var importId = await ImportAsync(client, rolloutId, laptopsId, $"Name,Department\n{Unique("RKY")},IT\n");

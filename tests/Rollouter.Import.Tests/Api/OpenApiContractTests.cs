@@ -189,7 +189,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     public async Task AUsersRolloutIds_DeclareTheirBound(string path, string method)
     {
         // More than 1,000 different rollouts is a 400 (field rolloutIds): the document says so, as maxItems and in words,
-        // so a client generated from it knows the limit before the server refuses (decision 0152).
+        // so a client generated from it knows the limit before the server refuses (decision 0143).
         var document = await DocumentAsync();
 
         var body = Resolve(document, document["paths"]?[path]?[method]?["requestBody"]?["content"]?["application/json"]?["schema"]);

@@ -12,7 +12,7 @@ namespace Rollouter.Import.Tests.Web;
 /// (decision 0018). The filter checked every membership of every user against the manager's memberships, a second
 /// read of the memberships inside the first: at 50,000 users a manager of 500 rollouts waited 0.12–0.38 s for a search
 /// the administrator had in 0.04 s. The manager's rollouts are now read once, first, and each user's memberships are
-/// checked against them (decision 0150), with the same users listed.
+/// checked against them (decision 0141), with the same users listed.
 /// </summary>
 public abstract partial class ManagersUsersListTests(StatementLoggingWebFactory factory)
 {

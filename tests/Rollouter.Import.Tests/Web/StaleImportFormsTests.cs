@@ -402,7 +402,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         Assert.True(await ClientExistsAsync(rooms[0]));
     }
 
-    // QA "the wizard under a browser's habits" (decisions 0170, 0171): a double click on a button posts its form twice
+    // QA "the wizard under a browser's habits" (decisions 0145, 0146): a double click on a button posts its form twice
     // (the browser shows the second answer), and Back after a post shows a page whose form can be sent again.
 
     /// <summary>
@@ -476,7 +476,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
     {
         // QA: a double click on "Revert import #N" answered the second post with 409 "Import N is already being
         // reverted." on the import's page, though the revert had started. The confirmation page's form carries a key of its
-        // own (decision 0171): the second post is answered as the first.
+        // own (decision 0146): the second post is answered as the first.
         var name = Unique("RV2");
         var (client, path) = await UploadAsync("Laptops", "revert-twice.csv", ThreeColumns(name));
         var page = await client.GetPageAsync(path);

@@ -10,7 +10,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// An administrator's Erase of a user (decision 0160): the person's email is nowhere the app shows or exports, their
+/// An administrator's Erase of a user (decision 0144): the person's email is nowhere the app shows or exports, their
 /// sessions and tokens end, the history names them by the erased label; refusals; a second erase says so.
 /// </summary>
 public abstract class UserErasureTests(RolloutWebFactory factory)

@@ -196,7 +196,7 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 
     /// <summary>
     /// The key of this page's form, new with each page load: the revert's form posted twice (a double click, sent again
-    /// after Back) asks for one revert and is answered as the first (decision 0171).
+    /// after Back) asks for one revert and is answered as the first (decision 0146).
     /// </summary>
     public string RequestKey { get; } = Guid.NewGuid().ToString("N");
 }
@@ -572,7 +572,7 @@ public sealed class ImportPage
 
     /// <summary>
     /// The key of this page's Approve, new with each page load and posted by the mapping form: the same form posted again
-    /// (a double click, Back and Approve again) is answered as its first approval and starts no second run (decision 0170).
+    /// (a double click, Back and Approve again) is answered as its first approval and starts no second run (decision 0145).
     /// </summary>
     public string ApprovalKey { get; } = Guid.NewGuid().ToString("N");
 
@@ -646,7 +646,7 @@ public sealed class MappingForm
 
     /// <summary>
     /// The key of the page's Approve (<see cref="ImportPage.ApprovalKey"/>, one per page load): the same form posted twice
-    /// is one approval (decision 0170, as the API's <c>Idempotency-Key</c>, decision 0122); absent: not checked.
+    /// is one approval (decision 0145, as the API's <c>Idempotency-Key</c>, decision 0122); absent: not checked.
     /// </summary>
     public string? ApprovalKey { get; set; }
 

@@ -407,7 +407,7 @@ public sealed class ImportsApiController(
     /// when the import is not Completed, or with <c>conflicts</c> when a client it created or changed was changed since.
     /// With <paramref name="idempotencyKey"/> (the header <c>Idempotency-Key</c>), a retry of the revert this user asked
     /// for with it answers 202 with the import as it is now and asks for no second revert; the key of another import's
-    /// revert is refused (409; decision 0171).
+    /// revert is refused (409; decision 0146).
     /// </summary>
     [HttpPost("imports/{id:int}/revert")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]

@@ -375,7 +375,7 @@ public sealed class ImportsController(
         // The page's fingerprints; after the shown assignment was saved, the one saved: the run imports what was seen.
         var seen = shownStamps is not { } stamps ? null
             : stamps with { Mapping = saved.Changed && stamps.Mapping is not null ? ImportStamps.MappingOf(saved.Import) : stamps.Mapping };
-        // The page's own key (decision 0170): the same form posted twice (a double click, Back and Approve again) is one
+        // The page's own key (decision 0145): the same form posted twice (a double click, Back and Approve again) is one
         // approval, answered as the first, never a refusal saying the import is already In Progress.
         var result = await imports.ApproveAsync(id, User.UserId(), seen, ImportPage.StoredKey(form.ApprovalKey), cancellationToken);
         if (result.Failed)
@@ -613,7 +613,7 @@ public sealed class ImportsController(
         }
 
         // The confirmation page's key: its form posted twice (a double click, sent again after Back) is the revert it
-        // asked for, answered as the first was, not "already being reverted" (decision 0171).
+        // asked for, answered as the first was, not "already being reverted" (decision 0146).
         var result = await imports.RequestRevertAsync(id, User.UserId(), ImportPage.StoredKey(requestKey), cancellationToken);
         if (result.Failed)
         {
@@ -737,7 +737,7 @@ public sealed class ImportsController(
     /// The fingerprints a mapping form (Save mapping, Check, Approve) is held to. A form whose assignment is the one saved
     /// undoes nothing, whenever its page was loaded: its own save posted again (a double click, the page's form sent again
     /// after Back), or the same choice made in two tabs. The saved assignment's fingerprint is then the import's own, so
-    /// it is not refused as "saved since this page was loaded" when nothing of the page's would be lost (decision 0170);
+    /// it is not refused as "saved since this page was loaded" when nothing of the page's would be lost (decision 0145);
     /// the file reading's fingerprint is kept, and so is the page's when its assignment differs from the saved one
     /// (decision 0056).
     /// </summary>

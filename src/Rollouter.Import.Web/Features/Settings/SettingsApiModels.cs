@@ -31,7 +31,7 @@ public sealed record CreateUserRequest(
 public sealed record UpdateUserRequest(
     string? DisplayName, string? Email, string? UserCode, Role? Role, bool? IsKeyAccountManager, IReadOnlyList<int>? RolloutIds);
 
-/// <summary>An erasure of a user (decision 0160): <c>confirmEmail</c> repeats the user's email address, as the page asks it typed.</summary>
+/// <summary>An erasure of a user (decision 0144): <c>confirmEmail</c> repeats the user's email address, as the page asks it typed.</summary>
 public sealed record EraseUserRequest(string? ConfirmEmail);
 
 /// <summary>

@@ -93,7 +93,7 @@ public sealed class NextPageLinkAttribute : Attribute
 /// The bound the API puts on a user's <c>rolloutIds</c> (<c>POST /api/users</c>, <c>PUT /api/users/{id}</c>): more than
 /// <see cref="Features.Settings.Users.UsersApiController.MaxRolloutIds"/> different rollouts is a 400 naming the field. The
 /// document declares it as the array's <c>maxItems</c>, with a sentence, so a client generated from it knows the limit
-/// before the server refuses (decision 0152).
+/// before the server refuses (decision 0143).
 /// </summary>
 public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
 {

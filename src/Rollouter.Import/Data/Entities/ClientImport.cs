@@ -204,7 +204,7 @@ public class ClientImport
     /// <summary>
     /// The key sent with the revert asked for last (the API's <c>Idempotency-Key</c> header on revert, or the revert
     /// page's own key), or null: a retry of that request with the same key, by the same user, is answered with this import
-    /// as it is now and asks for no second revert (decision 0171).
+    /// as it is now and asks for no second revert (decision 0146).
     /// </summary>
     public string? RevertIdempotencyKey { get; set; }
 

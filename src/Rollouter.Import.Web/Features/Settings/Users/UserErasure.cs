@@ -30,7 +30,7 @@ public sealed record ErasedUser(bool AlreadyErased, int HistoryEntries, int Fail
 }
 
 /// <summary>
-/// An administrator's Erase of a user (decision 0160, the design of 0137): the account is kept (clients, history and
+/// An administrator's Erase of a user (decision 0144, the design of 0137): the account is kept (clients, history and
 /// imports refer to it by id, decision 0006) but renamed to "Erased user N", <c>erased-N@invalid</c>, <c>ERASED-N</c>
 /// (N the user's id), without a password, with a new security stamp (sessions and tokens end), deactivated and out of
 /// every rollout; every client history entry that names the user's email as an Assignee or Client User value (Old, New,

@@ -155,7 +155,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
     public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
 
     /// <summary>
-    /// Erases the user (administrators only, decision 0160): renamed to "Erased user N", deactivated, out of every rollout,
+    /// Erases the user (administrators only, decision 0144): renamed to "Erased user N", deactivated, out of every rollout,
     /// their email rewritten in the client history and their values cleared from failed rows and corrections. The body
     /// repeats their email (<c>confirmEmail</c>). An erased user erased again: 200, nothing changed, the notice says so.
     /// </summary>

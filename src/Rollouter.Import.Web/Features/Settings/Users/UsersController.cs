@@ -47,7 +47,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     /// form again as it was sent, but for its password, with the rollouts matching <paramref name="find"/> to tick and
     /// those ticked still ticked (decision 0138). <paramref name="enter"/>: sent by the form's default button, Enter in
     /// any field without script; it finds when the search box holds another text than <paramref name="shownFind"/>, the
-    /// one the page listed the rollouts of (Enter typed in the search box), and creates otherwise (decision 0151).
+    /// one the page listed the rollouts of (Enter typed in the search box), and creates otherwise (decision 0142).
     /// </summary>
     [HttpPost("new")]
     public async Task<IActionResult> Create(UserForm form, [FromForm] string? find, [FromForm] bool findRollouts,
@@ -226,7 +226,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     public Task<IActionResult> Reactivate(int id, CancellationToken cancellationToken) => SetActiveAsync(id, true, cancellationToken);
 
     /// <summary>
-    /// Erases the user (administrators only, decision 0160) once <paramref name="confirmEmail"/> repeats their email; a
+    /// Erases the user (administrators only, decision 0144) once <paramref name="confirmEmail"/> repeats their email; a
     /// refusal is said on the page (403 for anyone but an administrator).
     /// </summary>
     [HttpPost("{id:int}/erase")]
