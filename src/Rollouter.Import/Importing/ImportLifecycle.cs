@@ -122,8 +122,18 @@ public sealed class ImportLifecycle(
     /// (<see cref="DatabaseLock.UploadKey"/>), so a retry sent while the first upload is still being stored is answered
     /// with its import once it is made.
     /// </summary>
+    public Task<Result<(ImportState State, bool Created)>> CreateOnceAsync(int rolloutId, int inventoryId, string? fileName,
+        ReceivedUpload upload, int userId, string idempotencyKey, CancellationToken cancellationToken) =>
+        CreateOnceAsync(rolloutId, inventoryId, fileName, upload, userId, idempotencyKey, anotherUploadIsNew: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CreateOnceAsync(int, int, string?, ReceivedUpload, int, string, CancellationToken)"/>; with
+    /// <paramref name="anotherUploadIsNew"/> (the upload page's key, decision 0150) another file, name or inventory under
+    /// the key is a new import that keeps the key (the form sent again after Back with another file chosen), not a refusal:
+    /// the latest import of the key answers its own form sent twice.
+    /// </summary>
     public async Task<Result<(ImportState State, bool Created)>> CreateOnceAsync(int rolloutId, int inventoryId, string? fileName,
-        ReceivedUpload upload, int userId, string idempotencyKey, CancellationToken cancellationToken)
+        ReceivedUpload upload, int userId, string idempotencyKey, bool anotherUploadIsNew, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(upload);
         ArgumentNullException.ThrowIfNull(idempotencyKey);
@@ -134,7 +144,7 @@ public sealed class ImportLifecycle(
             .Where(i => i.RolloutId == rolloutId && i.CreatedById == userId && i.IdempotencyKey == idempotencyKey && i.CreatedAt >= since)
             .OrderByDescending(i => i.Id)
             .FirstOrDefaultAsync(cancellationToken);
-        if (first is null)
+        if (first is null || (anotherUploadIsNew && !await IsSameUploadAsync(first, inventoryId, fileName, upload, cancellationToken)))
         {
             var created = await CreateAsync(rolloutId, inventoryId, fileName, upload, userId, idempotencyKey, cancellationToken);
             if (created.Failed)
@@ -169,6 +179,20 @@ public sealed class ImportLifecycle(
         logger.LogInformation("Upload by user {UserId} with the idempotency key of import {ImportId} ({FileName}) answered with that import",
             userId, first.Id, first.FileName);
         return (new ImportState(first), false);
+    }
+
+    /// <summary>Whether <paramref name="upload"/> is the one <paramref name="first"/> was made of: its inventory, file (SHA-256) and name.</summary>
+    private static async Task<bool> IsSameUploadAsync(ClientImport first, int inventoryId, string? fileName, ReceivedUpload upload,
+        CancellationToken cancellationToken)
+    {
+        if (first.InventoryId != inventoryId || first.FileName != KeptFileName(fileName))
+        {
+            return false;
+        }
+
+        await using var content = File.OpenRead(upload.Path);
+        var sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content, cancellationToken));
+        return first.FileSha256 == sha256;
     }
 
     private async Task<Result<ImportState>> CreateAsync(int rolloutId, int inventoryId, string? fileName, ReceivedUpload upload,

@@ -502,6 +502,84 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, later.StatusCode);
         Assert.Equal($"Import {ImportId(path)} has already been reverted.", Error(await later.ReadPageAsync()));
     }
+
+    /// <summary>What a browser without script posts with the upload page <paramref name="page"/>: its fields in order, then the file.</summary>
+    private static async Task<HttpResponseMessage> PostUploadAsync(HttpClient client, IDocument page, int inventoryId, string fileName,
+        byte[] content)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var field in BrowserPost(page, page.TestId("upload-form"), ("inventoryId", inventoryId.ToString(CultureInfo.InvariantCulture))))
+        {
+            if (field.Key != "file")
+            {
+                form.Add(new StringContent(field.Value), field.Key);
+            }
+        }
+
+        form.Add(new ByteArrayContent(content), "file", fileName);
+        return await client.PostAsync("/rollouts/W11/imports/new", form);
+    }
+
+    private Task<int> ImportsNamedAsync(string fileName) => factory.WithDbAsync(db => db.Imports.CountAsync(i => i.FileName == fileName));
+
+    [Fact]
+    public async Task Upload_PostedTwice_MakesOneImport_AndTheSecondOpensIt_ANewPageLoadANewOne()
+    {
+        // QA: without script (or Back and Upload again) the upload form sent twice made two imports of the same file,
+        // both waiting in the rollout. The page's key (decision 0150) makes the second post open the first's import.
+        var fileName = Unique("twice") + ".csv";
+        var content = ThreeColumns(Unique("UP2"));
+        var client = await factory.SignInAsync("manager@demo.test");
+        var inventoryId = await InventoryIdAsync("Laptops");
+        var page = await client.GetPageAsync("/rollouts/W11/imports/new");
+
+        var first = await PostUploadAsync(client, page, inventoryId, fileName, content);
+        var second = await PostUploadAsync(client, page, inventoryId, fileName, content);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        Assert.Equal(first.Headers.Location!.OriginalString, second.Headers.Location!.OriginalString);
+        Assert.Equal(1, await ImportsNamedAsync(fileName));
+        Assert.False(ShowsARefusal(await client.GetPageAsync(second.Headers.Location!.OriginalString)));
+
+        // Back, another file chosen, Upload: that file's import, not a refusal of the key.
+        var otherName = Unique("other") + ".csv";
+        var other = await PostUploadAsync(client, page, inventoryId, otherName, ThreeColumns(Unique("UP2")));
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.NotEqual(first.Headers.Location!.OriginalString, other.Headers.Location!.OriginalString);
+        Assert.Equal(1, await ImportsNamedAsync(otherName));
+
+        // The same file uploaded again from a page loaded anew is a second import, as the user asked.
+        var again = await PostUploadAsync(client, await client.GetPageAsync("/rollouts/W11/imports/new"), inventoryId, fileName, content);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.NotEqual(first.Headers.Location!.OriginalString, again.Headers.Location!.OriginalString);
+        Assert.Equal(2, await ImportsNamedAsync(fileName));
+    }
+
+    [Fact]
+    public async Task Discard_ConfirmedTwice_TheSecondLandsWhereTheFirstDid_NotOnANotFoundPage()
+    {
+        // QA: a double click on "Discard import #N" answered the second post with a 404 page, "There is no import #N in …",
+        // though the first had discarded it. The form names what it discards (decision 0151): the second post is answered
+        // as the first, and nothing of the import is kept.
+        var (client, path) = await UploadAsync("Laptops", "discard-twice.csv", ThreeColumns(Unique("DI2")));
+        var id = ImportId(path);
+        var confirm = await client.GetPageAsync(path + "/discard");
+        var form = BrowserPost(confirm, confirm.Form(path + "/discard"));
+
+        var first = await PostAsync(client, path + "/discard", form);
+        var second = await PostAsync(client, path + "/discard", form);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
+        Assert.Equal(("/rollouts/W11/imports", "/rollouts/W11/imports"),
+            (first.Headers.Location!.OriginalString, second.Headers.Location!.OriginalString));
+        Assert.Contains($"Import #{id} (discard-twice.csv) was discarded with its file.",
+            (await client.GetPageAsync("/rollouts/W11/imports")).QuerySelector("[role='status']")?.TextContent.Trim());
+        Assert.False(await factory.WithDbAsync(db => db.Imports.AnyAsync(i => i.Id == id)));
+
+        // The form's token names its import: posted to another number that is not there, it is that number's 404.
+        var elsewhere = await PostAsync(client, $"/rollouts/W11/imports/{id + 100000}/discard", form);
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
 }
 
 public sealed class SqliteStaleImportFormsTests(RolloutWebFactory factory)

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Microsoft.AspNetCore.DataProtection;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Importing;
 using Rollouter.Import.Importing.Files;
@@ -140,7 +141,14 @@ public sealed record ReviewList(KeysetPage<ReviewListItem> Page,
 }
 
 /// <summary>Step 1: the inventory and the file; <see cref="Error"/> is the reason the last upload was refused.</summary>
-public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId);
+public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Inventories, int? InventoryId)
+{
+    /// <summary>
+    /// The key of this page's upload, new with each page load and posted before the file: the same form sent twice (a
+    /// double click without script, Back and Upload again) makes one import, and the second post opens it (decision 0150).
+    /// </summary>
+    public string UploadKey { get; } = Guid.NewGuid().ToString("N");
+}
 
 /// <summary>A column of the file (its zero-based <see cref="Index"/> in a row) with its first sample values.</summary>
 public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples, int Index = 0);
@@ -199,6 +207,53 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
     /// after Back) asks for one revert and is answered as the first (decision 0146).
     /// </summary>
     public string RequestKey { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// What the discard's form says of the import it discards (<see cref="DiscardedImport"/>), protected: its second post,
+    /// which finds the import gone, is answered as the first was (decision 0151).
+    /// </summary>
+    public string? DiscardToken { get; init; }
+}
+
+/// <summary>
+/// The import a discard's confirmation page showed, as its form carries it (protected by the app's data protection, for
+/// the user who loaded it): a discard's form posted again after the first deleted the import lands where the first did,
+/// "Import #N (file) was discarded", though nothing of the import is kept (decision 0151).
+/// </summary>
+public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, string FileName)
+{
+    private const string Purpose = "Rollouter.Import.DiscardForm.v1";
+
+    public string Protect(IDataProtectionProvider protection) =>
+        protection.CreateProtector(Purpose).Protect(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{RolloutId}|{ImportId}|{UserId}|{FileName}"));
+
+    /// <summary>The import the token names, or null for a token that is not one of this app's (or is damaged).</summary>
+    public static DiscardedImport? Unprotect(IDataProtectionProvider protection, string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = protection.CreateProtector(Purpose).Unprotect(token);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+
+        var parts = text.Split('|', 4);
+        var style = System.Globalization.NumberStyles.None;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return parts.Length == 4 && int.TryParse(parts[0], style, culture, out var rollout)
+               && int.TryParse(parts[1], style, culture, out var import) && int.TryParse(parts[2], style, culture, out var user)
+            ? new DiscardedImport(rollout, import, user, parts[3])
+            : null;
+    }
 }
 
 /// <summary>The import's page: file, detection, mapping form, check result, progress and result.</summary>

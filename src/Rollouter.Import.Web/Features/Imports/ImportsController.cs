@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ public sealed class ImportsController(
     ImportsPageBuilder pages,
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
+    IDataProtectionProvider protection,
     AuditLog audit) : Controller
 {
     /// <summary>
@@ -164,7 +166,7 @@ public sealed class ImportsController(
             tokenFirst = new MultipartUpload.FirstField(antiforgeryOptions.Value.FormFieldName, IsAntiforgeryTokenValidAsync);
         }
 
-        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId"],
+        using var received = await MultipartUpload.ReadAsync(Request.Body, boundary, uploads, ["inventoryId", "uploadKey"],
             skipEmptyFile: true, tokenFirst, cancellationToken);
         if (received.Rejected)
         {
@@ -183,14 +185,35 @@ public sealed class ImportsController(
                 inventoryId is null ? "Choose the inventory to import into." : "Choose the file to import."), cancellationToken);
         }
 
-        var result = await imports.CreateAsync(rollout.Id, inventoryId.Value, received.FileName, received.File, User.UserId(),
-            cancellationToken);
-        if (result.Failed)
+        // The page's key (one per page load): the same form sent again (a double click without script, Back and Upload
+        // again) is answered with the import its first post made, and makes none (decision 0150). Another file chosen
+        // before sending it again is a new import; a form without the key (a page loaded before it had one) makes one.
+        var key = ImportPage.StoredKey(received.Fields.GetValueOrDefault("uploadKey"));
+        int importId;
+        if (key is null)
         {
-            return await RefuseUploadAsync(inventoryId, result.Problem, cancellationToken);
+            var result = await imports.CreateAsync(rollout.Id, inventoryId.Value, received.FileName, received.File, User.UserId(),
+                cancellationToken);
+            if (result.Failed)
+            {
+                return await RefuseUploadAsync(inventoryId, result.Problem, cancellationToken);
+            }
+
+            importId = result.Value.Import.Id;
+        }
+        else
+        {
+            var once = await imports.CreateOnceAsync(rollout.Id, inventoryId.Value, received.FileName, received.File, User.UserId(),
+                key, anotherUploadIsNew: true, cancellationToken);
+            if (once.Failed)
+            {
+                return await RefuseUploadAsync(inventoryId, once.Problem, cancellationToken);
+            }
+
+            importId = once.Value.State.Import.Id;
         }
 
-        return Redirect($"/rollouts/{rollout.Identifier}/imports/{result.Value.Import.Id}");
+        return Redirect(string.Create(CultureInfo.InvariantCulture, $"/rollouts/{rollout.Identifier}/imports/{importId}"));
     }
 
     /// <summary>Steps 2 and 3: the file, the mapping form, the summary with approval, progress and result.</summary>
@@ -404,12 +427,12 @@ public sealed class ImportsController(
     /// any other status.
     /// </summary>
     [HttpPost("{id:int}/discard")]
-    public async Task<IActionResult> Discard(int id, bool confirmed, CancellationToken cancellationToken)
+    public async Task<IActionResult> Discard(int id, bool confirmed, string? discardToken, CancellationToken cancellationToken)
     {
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return await GoneAsync(id, cancellationToken);
+            return DiscardedBefore(id, discardToken) ?? await GoneAsync(id, cancellationToken);
         }
 
         if (!confirmed && ImportStatusRules.CanDiscard(import))
@@ -420,12 +443,35 @@ public sealed class ImportsController(
         var result = await imports.DiscardAsync(id, User.UserId(), cancellationToken);
         if (result.Failed)
         {
+            // Gone meanwhile: the same form's first post, sent just before, discarded it.
+            if (result.Problem.Kind == ProblemKind.NotFound)
+            {
+                return DiscardedBefore(id, discardToken) ?? await GoneAsync(id, cancellationToken);
+            }
+
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = $"Import #{id} ({import.FileName}) was discarded with its file.";
+        return DiscardedAnswer(id, import.FileName);
+    }
+
+    /// <summary>Where a discard lands: the rollout's imports, saying which import was discarded.</summary>
+    private RedirectResult DiscardedAnswer(int id, string fileName)
+    {
+        TempData["Message"] = $"Import #{id} ({fileName}) was discarded with its file.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports");
     }
+
+    /// <summary>
+    /// A discard's form posted again once the import is gone (a double click, Back and Discard again): its token says the
+    /// page showed this import of this rollout to this user, so it is answered as the first post was (decision 0151);
+    /// null for a form without one, or another's.
+    /// </summary>
+    private IActionResult? DiscardedBefore(int id, string? discardToken) =>
+        DiscardedImport.Unprotect(protection, discardToken) is { } shown && shown.ImportId == id
+        && shown.RolloutId == RolloutScopedAttribute.Current(HttpContext).Id && shown.UserId == User.UserId()
+            ? DiscardedAnswer(id, shown.FileName)
+            : null;
 
     /// <summary>
     /// The failed rows report uploaded as import <paramref name="id"/>, applied to the import it is of (decision 0101):
@@ -590,7 +636,13 @@ public sealed class ImportsController(
             return RedirectToImport(id);
         }
 
-        return View(view, new ImportConfirmation(RolloutScopedAttribute.Current(HttpContext), import));
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        return View(view, new ImportConfirmation(rollout, import)
+        {
+            DiscardToken = view == "Discard"
+                ? new DiscardedImport(rollout.Id, import.Id, User.UserId(), import.FileName).Protect(protection)
+                : null,
+        });
     }
 
     /// <summary>
