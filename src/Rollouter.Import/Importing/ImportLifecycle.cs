@@ -128,7 +128,7 @@ public sealed class ImportLifecycle(
 
     /// <summary>
     /// As <see cref="CreateOnceAsync(int, int, string?, ReceivedUpload, int, string, CancellationToken)"/>; with
-    /// <paramref name="anotherUploadIsNew"/> (the upload page's key, decision 0150) another file, name or inventory under
+    /// <paramref name="anotherUploadIsNew"/> (the upload page's key, decision 0147) another file, name or inventory under
     /// the key is a new import that keeps the key (the form sent again after Back with another file chosen), not a refusal:
     /// the latest import of the key answers its own form sent twice.
     /// </summary>

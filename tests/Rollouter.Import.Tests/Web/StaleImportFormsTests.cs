@@ -526,7 +526,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
     public async Task Upload_PostedTwice_MakesOneImport_AndTheSecondOpensIt_ANewPageLoadANewOne()
     {
         // QA: without script (or Back and Upload again) the upload form sent twice made two imports of the same file,
-        // both waiting in the rollout. The page's key (decision 0150) makes the second post open the first's import.
+        // both waiting in the rollout. The page's key (decision 0147) makes the second post open the first's import.
         var fileName = Unique("twice") + ".csv";
         var content = ThreeColumns(Unique("UP2"));
         var client = await factory.SignInAsync("manager@demo.test");
@@ -559,7 +559,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
     public async Task Discard_ConfirmedTwice_TheSecondLandsWhereTheFirstDid_NotOnANotFoundPage()
     {
         // QA: a double click on "Discard import #N" answered the second post with a 404 page, "There is no import #N in …",
-        // though the first had discarded it. The form names what it discards (decision 0151): the second post is answered
+        // though the first had discarded it. The form names what it discards (decision 0148): the second post is answered
         // as the first, and nothing of the import is kept.
         var (client, path) = await UploadAsync("Laptops", "discard-twice.csv", ThreeColumns(Unique("DI2")));
         var id = ImportId(path);

@@ -145,7 +145,7 @@ public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Invento
 {
     /// <summary>
     /// The key of this page's upload, new with each page load and posted before the file: the same form sent twice (a
-    /// double click without script, Back and Upload again) makes one import, and the second post opens it (decision 0150).
+    /// double click without script, Back and Upload again) makes one import, and the second post opens it (decision 0147).
     /// </summary>
     public string UploadKey { get; } = Guid.NewGuid().ToString("N");
 }
@@ -210,7 +210,7 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 
     /// <summary>
     /// What the discard's form says of the import it discards (<see cref="DiscardedImport"/>), protected: its second post,
-    /// which finds the import gone, is answered as the first was (decision 0151).
+    /// which finds the import gone, is answered as the first was (decision 0148).
     /// </summary>
     public string? DiscardToken { get; init; }
 }
@@ -218,7 +218,7 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 /// <summary>
 /// The import a discard's confirmation page showed, as its form carries it (protected by the app's data protection, for
 /// the user who loaded it): a discard's form posted again after the first deleted the import lands where the first did,
-/// "Import #N (file) was discarded", though nothing of the import is kept (decision 0151).
+/// "Import #N (file) was discarded", though nothing of the import is kept (decision 0148).
 /// </summary>
 public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, string FileName)
 {

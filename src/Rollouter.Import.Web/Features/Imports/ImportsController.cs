@@ -186,7 +186,7 @@ public sealed class ImportsController(
         }
 
         // The page's key (one per page load): the same form sent again (a double click without script, Back and Upload
-        // again) is answered with the import its first post made, and makes none (decision 0150). Another file chosen
+        // again) is answered with the import its first post made, and makes none (decision 0147). Another file chosen
         // before sending it again is a new import; a form without the key (a page loaded before it had one) makes one.
         var key = ImportPage.StoredKey(received.Fields.GetValueOrDefault("uploadKey"));
         int importId;
@@ -464,7 +464,7 @@ public sealed class ImportsController(
 
     /// <summary>
     /// A discard's form posted again once the import is gone (a double click, Back and Discard again): its token says the
-    /// page showed this import of this rollout to this user, so it is answered as the first post was (decision 0151);
+    /// page showed this import of this rollout to this user, so it is answered as the first post was (decision 0148);
     /// null for a form without one, or another's.
     /// </summary>
     private IActionResult? DiscardedBefore(int id, string? discardToken) =>
