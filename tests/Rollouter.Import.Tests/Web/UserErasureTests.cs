@@ -166,6 +166,74 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
         Assert.Contains("This user was erased", await admin.PageAsync(userPage));
     }
 
+    /// <summary>
+    /// QA (decision 0170): a user whose email was changed (decision 0085) was still named by the earlier address in the
+    /// history entries written before the change (an import set them as assignee: a New without an id), and an earlier
+    /// run's failure message quoting them stayed. The history's import changes that keep the user's id beside the old
+    /// address tell the earlier address: its entries are rewritten too, and the failure messages' quotes become "…".
+    /// </summary>
+    [Fact]
+    public async Task Erase_AlsoRewritesTheHistoryNamingAnEarlierEmail_AndClearsFailureMessagesQuotingThem()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var admin = await factory.SignInAsync("admin@demo.test");
+        var (id, email, clientId, _, importId, otherId) = await ErinAsync(admin, tag);
+        var earlier = $"erin.before_{tag}@example.test";
+        var name = $"Erin {tag}";
+        var (assigned, unassigned, keptOther) = await factory.WithDbAsync(async db =>
+        {
+            var technician = await db.Users.Where(u => u.Email == "technician@demo.test").Select(u => u.Id).SingleAsync();
+            var at = DateTimeOffset.UtcNow.AddDays(-30);
+            // Written while Erin had the earlier address: an import set her (no id kept for a New), a later import set
+            // another assignee and kept her id beside the address she had then.
+            var set = new ClientHistoryEntry
+            {
+                ClientId = otherId, At = at, Action = ClientHistoryAction.Changed, ImportId = importId,
+                Changes = [new FieldChange(ClientHistoryFields.Assignee, null, earlier)],
+            };
+            var unset = new ClientHistoryEntry
+            {
+                ClientId = otherId, At = at.AddDays(1), Action = ClientHistoryAction.Changed, ImportId = importId,
+                Changes = [new FieldChange(ClientHistoryFields.Assignee, earlier, "technician@demo.test", OldId: id)],
+            };
+            // Another person's entry with the technician's id: not Erin, whatever it shows.
+            var other = new ClientHistoryEntry
+            {
+                ClientId = otherId, At = at.AddDays(2), Action = ClientHistoryAction.Changed, ImportId = importId,
+                Changes = [new FieldChange(ClientHistoryFields.ClientUser, "technician@demo.test", null, OldId: technician)],
+            };
+            db.ClientHistory.AddRange(set, unset, other);
+            db.ImportRuns.Add(new ImportRun
+            {
+                ImportId = importId, Number = 1, Outcome = ImportStatus.Failed,
+                FailureMessage = $"The import failed on \"{earlier}\" and on \"{name.ToUpperInvariant()}\"; nothing was written.",
+            });
+            await db.Imports.Where(i => i.Id == importId).ExecuteUpdateAsync(s => s.SetProperty(i => i.FailureMessage,
+                $"The import failed on \"{email}\"; nothing was written."));
+            await db.SaveChangesAsync();
+            return (set.Id, unset.Id, other.Id);
+        });
+
+        var (status, erased, _) = await admin.SubmitAsync($"/settings/users/{id}/erase", new() { ["ConfirmEmail"] = email },
+            $"/settings/users/{id}");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("4 client history entries now name them", erased);
+        Assert.Contains("The history entries include those naming 1 earlier email address of theirs.", erased);
+        Assert.Contains("Their quoted email or name became \"…\" in 2 run failure messages.", WebUtility.HtmlDecode(erased));
+        var (history, runMessage, importMessage) = await factory.WithDbAsync(async db => (
+            await db.ClientHistory.AsNoTracking().Where(h => h.Id == assigned || h.Id == unassigned || h.Id == keptOther)
+                .OrderBy(h => h.Id).ToListAsync(),
+            await db.ImportRuns.Where(r => r.ImportId == importId).Select(r => r.FailureMessage).SingleAsync(),
+            await db.Imports.Where(i => i.Id == importId).Select(i => i.FailureMessage).SingleAsync()));
+        Assert.Equal($"erased-{id}@invalid", history[0].Changes[0].New);
+        Assert.Equal($"erased-{id}@invalid", history[1].Changes[0].Old);
+        Assert.Equal("technician@demo.test", history[2].Changes[0].Old);
+        Assert.Equal("The import failed on \"…\" and on \"…\"; nothing was written.", runMessage);
+        Assert.Equal("The import failed on \"…\"; nothing was written.", importMessage);
+        Assert.DoesNotContain(earlier, (await admin.PageAsync($"/rollouts/W11/clients/{otherId}")), StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task Erase_IsRefused_ForOneself_ForARolloutManager_AndWithoutTheConfirmation_ByTheApiToo()
     {

@@ -16,7 +16,8 @@ namespace Rollouter.Import.Web.Features.Settings.Users;
 /// What an erasure did: <paramref name="AlreadyErased"/> when the user had been erased before (nothing changed), else how
 /// many history entries were rewritten and how many failed cells and corrections named the person.
 /// </summary>
-public sealed record ErasedUser(bool AlreadyErased, int HistoryEntries, int FailedCells, int Corrections)
+public sealed record ErasedUser(bool AlreadyErased, int HistoryEntries, int FailedCells, int Corrections,
+    int EarlierEmails = 0, int FailureMessages = 0)
 {
     /// <summary>What the page confirms and the API answers in <c>notice</c>.</summary>
     public string Notice(int userId) => AlreadyErased
@@ -25,6 +26,8 @@ public sealed record ErasedUser(bool AlreadyErased, int HistoryEntries, int Fail
           $"everywhere, out of every rollout, with no password. {ImportNumbers.Count(HistoryEntries, "client history entry", "client history entries")} " +
           $"now name them as {UserErasure.Email(userId)}; {ImportNumbers.Count(FailedCells, "failed cell", "failed cells")} " +
           $"and {ImportNumbers.Count(Corrections, "correction", "corrections")} that held their email or name were cleared. " +
+          (EarlierEmails > 0 ? $"The history entries include those naming {ImportNumbers.Count(EarlierEmails, "earlier email address", "earlier email addresses")} of theirs. " : "") +
+          (FailureMessages > 0 ? $"Their quoted email or name became \"…\" in {ImportNumbers.Count(FailureMessages, "run failure message", "run failure messages")}. " : "") +
           "Their clients keep them as assignee or client user, under the new name. Texts typed into other fields (a note " +
           "naming them) are not changed.";
 }
@@ -115,8 +118,24 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
         var name = user.DisplayName;
         var newName = Name(user.Id);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var history = await RewriteHistoryAsync(user.Id, email, newEmail, cancellationToken);
+        // The addresses the user had before an email change (decision 0085) that the history names them by (decision 0170).
+        var earlier = await EarlierEmailsAsync(user.Id, email, cancellationToken);
+        var rewrittenIds = new HashSet<long>();
+        foreach (var address in earlier.Prepend(email))
+        {
+            await RewriteHistoryAsync(user.Id, address, newEmail, rewrittenIds, cancellationToken);
+        }
+
+        var history = rewrittenIds.Count;
         var (failedCells, corrections) = await ClearImportValuesAsync(email, name, cancellationToken);
+        foreach (var address in earlier)
+        {
+            var (cells, notes) = await ClearImportValuesAsync(address, address, cancellationToken);
+            failedCells += cells;
+            corrections += notes;
+        }
+
+        var failureMessages = await ClearFailureMessagesAsync([.. earlier.Prepend(email), name], cancellationToken);
         await db.RolloutMembers.Where(m => m.UserId == user.Id).ExecuteDeleteAsync(cancellationToken);
         user.DisplayName = newName;
         user.Email = newEmail;
@@ -136,7 +155,93 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
 
         await transaction.CommitAsync(cancellationToken);
         audit.UserErased(actor.UserId(), user.Id, history, failedCells, corrections);
-        return new ErasedUser(false, history, failedCells, corrections);
+        return new ErasedUser(false, history, failedCells, corrections, earlier.Count, failureMessages);
+    }
+
+    /// <summary>
+    /// The email addresses the user had before their current one that the history names them by (decision 0170): the
+    /// app keeps no list of a user's earlier addresses (an email change is an audit event in the log, which expires), but
+    /// an import's change of an Assignee or Client User keeps the old user's id beside the address it had then
+    /// (<see cref="FieldChange.OldId"/>): every such label of this user that is not their current address is an earlier
+    /// one. An address another user holds now is left out (the history's entries naming it may name them).
+    /// </summary>
+    private async Task<List<string>> EarlierEmailsAsync(int userId, string email, CancellationToken cancellationToken)
+    {
+        var pattern = "%" + EscapeLike(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"oldId\":{userId}")) + "%";
+        var provider = DatabaseProviders.FromProviderName(db.Database.ProviderName);
+        var found = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        long after = 0;
+        while (true)
+        {
+            var ids = await CandidatesAsync(provider, after, pattern, cancellationToken);
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            after = ids[^1];
+            var changes = await db.ClientHistory.AsNoTracking().Where(h => ids.Contains(h.Id)).Select(h => h.Changes)
+                .ToListAsync(cancellationToken);
+            found.UnionWith(changes.SelectMany(c => c)
+                .Where(c => c.OldId == userId && c.Setting is null && c.Field is ClientHistoryFields.Assignee or ClientHistoryFields.ClientUser)
+                .Select(c => c.Old?.Trim()).OfType<string>().Where(old => old.Length > 0 && old.Contains('@', StringComparison.Ordinal)));
+        }
+
+        found.Remove(email);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var normalized = found.Select(f => users.NormalizeEmail(f)).ToList();
+        var heldByOthers = (await db.Users.Where(u => u.Id != userId && u.NormalizedEmail != null && normalized.Contains(u.NormalizedEmail))
+            .Select(u => u.NormalizedEmail).ToListAsync(cancellationToken)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return [.. found.Where(f => !heldByOthers.Contains(users.NormalizeEmail(f) ?? "")).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The failure messages of the imports' latest runs and of their earlier runs (<see cref="ImportRun"/>, decision 0083)
+    /// that quote one of <paramref name="texts"/> (the user's addresses and name) whole, as a failed row's reason quotes
+    /// its cell: the quote becomes "…" (<see cref="ImportFileStore.DeletedValue"/>), as the failed rows' reasons' do. Found
+    /// with a case-insensitive search of the text; how many messages changed.
+    /// </summary>
+    private async Task<int> ClearFailureMessagesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var quoted = "\"" + text + "\"";
+            var upper = quoted.ToUpperInvariant();
+            var pattern = new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(quoted),
+                System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+                TimeSpan.FromSeconds(1));
+            foreach (var import in await db.Imports.Where(i => i.FailureMessage != null && i.FailureMessage.ToUpper().Contains(upper))
+                         .ToListAsync(cancellationToken))
+            {
+                var message = pattern.Replace(import.FailureMessage ?? "", ImportFileStore.DeletedValue);
+                if (message != import.FailureMessage)
+                {
+                    import.FailureMessage = message;
+                    import.ConcurrencyStamp = Guid.NewGuid();
+                    changed++;
+                }
+            }
+
+            foreach (var run in await db.ImportRuns.Where(r => r.FailureMessage != null && r.FailureMessage.ToUpper().Contains(upper))
+                         .ToListAsync(cancellationToken))
+            {
+                var message = pattern.Replace(run.FailureMessage ?? "", ImportFileStore.DeletedValue);
+                if (message != run.FailureMessage)
+                {
+                    run.FailureMessage = message;
+                    changed++;
+                }
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return changed;
     }
 
     /// <summary>
@@ -146,23 +251,23 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
     /// only the Assignee and Client User values equal to the email are changed: a text field that happens to hold it is
     /// left as it is (a revert puts texts back from these labels).
     /// </summary>
-    private async Task<int> RewriteHistoryAsync(int userId, string email, string newEmail, CancellationToken cancellationToken)
+    private async Task RewriteHistoryAsync(int userId, string email, string newEmail, HashSet<long> rewrittenIds,
+        CancellationToken cancellationToken)
     {
         if (email.Length == 0)
         {
-            return 0;
+            return;
         }
 
         var pattern = "%" + EscapeLike(StoredJson.String(email)) + "%";
         var provider = DatabaseProviders.FromProviderName(db.Database.ProviderName);
-        var rewritten = 0;
         long after = 0;
         while (true)
         {
             var ids = await CandidatesAsync(provider, after, pattern, cancellationToken);
             if (ids.Count == 0)
             {
-                return rewritten;
+                return;
             }
 
             after = ids[^1];
@@ -176,7 +281,7 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
                 {
                     entry.Changes = changes;
                     entry.Corrections = notes;
-                    rewritten++;
+                    rewrittenIds.Add(entry.Id);
                 }
             }
 
@@ -230,7 +335,9 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
         }
 
         bool Same(string? label) => string.Equals(label, email, StringComparison.OrdinalIgnoreCase);
-        var old = Same(change.Old) || (change.OldId == userId && change.Old is not null) ? newEmail : change.Old;
+        // An Old kept with another user's id names that user, whatever address it shows (an address given to another since).
+        var old = (Same(change.Old) && (change.OldId is null || change.OldId == userId)) || (change.OldId == userId && change.Old is not null)
+            ? newEmail : change.Old;
         var @new = Same(change.New) ? newEmail : change.New;
         var oldValues = change.OldValues is { } values && values.Any(Same)
             ? values.Select(v => Same(v) ? newEmail : v).ToList()
