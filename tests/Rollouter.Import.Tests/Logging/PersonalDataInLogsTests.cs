@@ -6,6 +6,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
 using Rollouter.Import.Web.Infrastructure;
+using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Logging;
 
@@ -85,10 +86,14 @@ public sealed class PersonalDataInLogsTests(LogCapturingWebFactory factory) : IC
             Assert.True(line is null, $"the text typed was logged: {line}");
         }
 
-        // Still useful: the unknown email's attempts by a hash that is the same each time, the user's by their id.
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        // Still useful: the unknown email's attempts by a hash that is the same each time, the user's by their id. The
+        // hash is keyed (decision 0171): the plain SHA-256 of a guessed text, which anyone can compute, is in no line.
+        var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(typed.ToUpperInvariant())))[..12];
+        var hash = factory.Services.GetRequiredService<TypedTextHash>().Of(typed.ToUpperInvariant());
+        Assert.NotEqual(plain, hash);
         Assert.Contains(throttled, e => Equals(CapturedLogEvents.Value(e, "EmailHash"), hash));
+        Assert.All(throttled, e => Assert.NotEqual(plain, CapturedLogEvents.Value(e, "EmailHash")));
         var servicedesk = await UserIdAsync("servicedesk@demo.test");
         Assert.Contains(throttled, e => Equals(CapturedLogEvents.Value(e, "UserId"), servicedesk));
     }

@@ -28,7 +28,7 @@ public sealed record SignInAttempt(SignInVerdict Verdict, User? User = null, Tim
 /// </summary>
 public sealed class PasswordSignIn(
     UserManager<User> users, SignInManager<User> signIn, SignInThrottle throttle, KnownDevices devices,
-    ILogger<PasswordSignIn> logger)
+    TypedTextHash typedTextHash, ILogger<PasswordSignIn> logger)
 {
     /// <summary>
     /// The one answer to an unknown email, a wrong password, a deactivated or a locked-out account, on the sign-in page
@@ -55,7 +55,8 @@ public sealed class PasswordSignIn(
         {
             // At most the address limit's rate per client, so an attack cannot flood the log. Never the text typed: a
             // password typed into the email field would land in the log. A user's id, or a short hash of the text, which
-            // tells repeated attempts at one unknown email apart from others (decision 0139).
+            // tells repeated attempts at one unknown email apart from others (decision 0139), keyed by the installation's
+            // secret so that a guessed address cannot be tested against the log (decision 0171).
             if (user is not null)
             {
                 logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser})",
@@ -63,7 +64,7 @@ public sealed class PasswordSignIn(
             }
             else
             {
-                logger.LogWarning("Sign-in throttled after too many failures for an unknown email, hashed {EmailHash}", EmailHash(normalized));
+                logger.LogWarning("Sign-in throttled after too many failures for an unknown email, hashed {EmailHash}", typedTextHash.Of(normalized));
             }
 
             return new SignInAttempt(SignInVerdict.Throttled, RetryAfter: wait);
@@ -107,10 +108,6 @@ public sealed class PasswordSignIn(
         throttle.Failed(key);
         return new SignInAttempt(SignInVerdict.Refused);
     }
-
-    /// <summary>The first 12 hex digits of the SHA-256 of the normalized email: the same text gives the same hash, which names no text.</summary>
-    public static string EmailHash(string? normalized) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(normalized ?? "")))[..12];
 
     private void HashDummy(string password)
     {

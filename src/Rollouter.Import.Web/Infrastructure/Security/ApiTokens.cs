@@ -208,6 +208,8 @@ public static class ApiTokenSetup
     {
         var key = ApiTokens.LoadKey(configuration, dataFolder, null, out var madeFile);
         services.AddSingleton(sp => new ApiTokens(key, sp.GetRequiredService<TimeProvider>(), madeFile));
+        // The sign-in log's hash of a typed email is keyed by the same secret every instance holds (decision 0171).
+        services.AddSingleton(new TypedTextHash(key.Key));
         services.AddAuthentication().AddJwtBearer(ApiTokens.Scheme, o =>
         {
             o.MapInboundClaims = false;
