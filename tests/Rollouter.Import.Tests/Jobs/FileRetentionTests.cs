@@ -101,6 +101,38 @@ public sealed class FileRetentionTests(LogCapturingWebFactory factory) : IClassF
     }
 
     /// <summary>
+    /// QA (decision 0172): once its file was deleted, a Failed import's page still offered Check and Approve (and the
+    /// review its Check), each then refused with "the original file … was deleted": buttons that cannot work. The page
+    /// now says what the file's absence stops instead of offering them; Discard of an import that never ran stays.
+    /// </summary>
+    [Fact]
+    public async Task AnImportWhoseFileWasDeleted_OffersNoCheckApproveOrCorrection_AndSaysWhy()
+    {
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var id = await FailedImportAsync(api, "gone.csv");
+        var manager = await factory.SignInAsync("manager@demo.test");
+        var before = await manager.GetPageAsync($"/rollouts/W11/imports/{id}");
+        Assert.NotNull(before.TestId("approve"));
+        Assert.NotNull(before.TestId("check"));
+        await AgeAsync(id, TimeSpan.FromDays(91));
+
+        await Recovery(keepFilesDays: 90).SweepFilesAsync(CancellationToken.None);
+
+        var page = await manager.GetPageAsync($"/rollouts/W11/imports/{id}");
+        Assert.Null(page.QuerySelector("[data-testid='approve']"));
+        Assert.Null(page.QuerySelector("[data-testid='check']"));
+        Assert.Null(page.QuerySelector("[data-testid='cell-editor']"));
+        Assert.Null(page.QuerySelector("[data-testid='replacement-form']"));
+        Assert.Equal("This import can no longer be checked, corrected or approved: each reads the uploaded file, which is " +
+                     "no longer on this server (see the file above). To import the file's rows, upload the file again as a new import.",
+            page.TestId("summary-file-gone").NormalizedText());
+        var review = await (await factory.SignInAsync("kam@demo.test")).GetPageAsync($"/reviews/W11/imports/{id}");
+        Assert.Null(review.QuerySelector("[data-testid='check']"));
+        // The API refuses them as before, saying the file is gone (410).
+        Assert.Equal(HttpStatusCode.Gone, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+    }
+
+    /// <summary>
     /// QA (personal data): the file went, but its failing cells stayed in the database, as the failed rows' values and
     /// quoted in their reasons, and the corrections typed in the browser: people's emails kept for as long as the
     /// import. Now they go in the file's transaction; the rows, columns and reasons stay, and every reader says why.

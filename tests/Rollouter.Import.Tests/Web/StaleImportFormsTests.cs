@@ -5,6 +5,7 @@ using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
@@ -579,6 +580,64 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         // The form's token names its import: posted to another number that is not there, it is that number's 404.
         var elsewhere = await PostAsync(client, $"/rollouts/W11/imports/{id + 100000}/discard", form);
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    /// <summary>
+    /// QA (decision 0173): the discard form's token never expired, and a form posted after the import's inventory was
+    /// deleted (which deletes its imports) said "was discarded". Now a token older than a day is not honoured (that
+    /// number's 404, as a form without one), and an import gone with its inventory is said to be.
+    /// </summary>
+    [Fact]
+    public async Task Discard_ASecondPostADayLater_IsNotFound_AndOneAfterTheInventoryWasDeleted_SaysSo()
+    {
+        var (client, path) = await UploadAsync("Laptops", "discard-late.csv", ThreeColumns(Unique("DL")));
+        var id = ImportId(path);
+        var confirm = await client.GetPageAsync(path + "/discard");
+        var form = BrowserPost(confirm, confirm.Form(path + "/discard"));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, path + "/discard", form)).StatusCode);
+        var (rolloutId, inventoryId, userId) = await factory.WithDbAsync(async db => (
+            await db.Rollouts.Where(r => r.Identifier == "W11").Select(r => r.Id).SingleAsync(),
+            await db.Inventories.Where(i => i.Name == "Laptops").Select(i => i.Id).SingleAsync(),
+            await db.Users.Where(u => u.Email == "manager@demo.test").Select(u => u.Id).SingleAsync()));
+        var protection = factory.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+        List<KeyValuePair<string, string>> WithToken(DateTimeOffset issuedAt, int inventory) =>
+        [
+            .. form.Where(f => f.Key != "discardToken"),
+            new("discardToken", new Rollouter.Import.Web.Features.Imports.DiscardedImport(rolloutId, id, userId, "discard-late.csv",
+                inventory, issuedAt).Protect(protection)),
+        ];
+
+        // Within the day: as the first post; a day and an hour later: that number's 404.
+        var soon = await PostAsync(client, path + "/discard", WithToken(DateTimeOffset.UtcNow.AddHours(-23), inventoryId));
+        var late = await PostAsync(client, path + "/discard", WithToken(DateTimeOffset.UtcNow.AddHours(-25), inventoryId));
+
+        Assert.Equal(HttpStatusCode.Redirect, soon.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+        Assert.Contains($"There is no import #{id}", (await late.ReadPageAsync()).Body?.TextContent);
+
+        // An import deleted with its inventory: the form says that, not "was discarded".
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var workflowId = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Id == inventoryId).Select(i => i.WorkflowId).SingleAsync());
+        var created = await api.PostAsJsonAsync($"/api/rollouts/{rolloutId}/inventories", new { name = Unique("Gone"), workflowId });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var goneInventory = ApiTestClient.Id(await ApiTestClient.ReadAsync(created));
+        var goneName = await factory.WithDbAsync(db => db.Inventories.Where(i => i.Id == goneInventory).Select(i => i.Name).SingleAsync());
+        var (_, goneImport) = await UploadAsync(goneName, "with-inventory.csv", ThreeColumns(Unique("DG")));
+        var goneConfirm = await client.GetPageAsync(goneImport + "/discard");
+        var goneForm = BrowserPost(goneConfirm, goneConfirm.Form(goneImport + "/discard"));
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var deleted = await scope.ServiceProvider.GetRequiredService<Rollouter.Import.Web.Features.Inventories.InventoryService>()
+                .DeleteAsync(rolloutId, goneInventory, userId, CancellationToken.None);
+            Assert.False(deleted.Failed);
+        }
+
+        var afterDeletion = await PostAsync(client, goneImport + "/discard", goneForm);
+
+        Assert.Equal(HttpStatusCode.Redirect, afterDeletion.StatusCode);
+        var message = (await client.GetPageAsync("/rollouts/W11/imports")).QuerySelector("[role='status']")?.TextContent.Trim();
+        Assert.Contains($"Import #{ImportId(goneImport)} (with-inventory.csv) is no longer here: its inventory was deleted, with its imports and their files.", message);
+        Assert.DoesNotContain("was discarded", message);
     }
 }
 

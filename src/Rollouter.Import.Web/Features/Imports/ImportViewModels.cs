@@ -218,15 +218,23 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 /// <summary>
 /// The import a discard's confirmation page showed, as its form carries it (protected by the app's data protection, for
 /// the user who loaded it): a discard's form posted again after the first deleted the import lands where the first did,
-/// "Import #N (file) was discarded", though nothing of the import is kept (decision 0148).
+/// "Import #N (file) was discarded", though nothing of the import is kept (decision 0148). It holds the inventory, so a
+/// form posted after the inventory was deleted (with its imports) says that instead, and when the page was loaded
+/// (<see cref="IssuedAt"/>): it is honoured for <see cref="Lifetime"/>, as the idempotency keys are (decision 0173).
 /// </summary>
-public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, string FileName)
+public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, string FileName, int InventoryId, DateTimeOffset IssuedAt)
 {
-    private const string Purpose = "Rollouter.Import.DiscardForm.v1";
+    /// <summary>How long a discard's form is answered as the first post once its import is gone (a day, as idempotency keys).</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    private const string Purpose = "Rollouter.Import.DiscardForm.v2";
 
     public string Protect(IDataProtectionProvider protection) =>
         protection.CreateProtector(Purpose).Protect(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{RolloutId}|{ImportId}|{UserId}|{FileName}"));
+            $"{RolloutId}|{ImportId}|{UserId}|{InventoryId}|{IssuedAt.ToUnixTimeSeconds()}|{FileName}"));
+
+    /// <summary>Whether the form is too old to be answered as its first post at <paramref name="now"/>.</summary>
+    public bool ExpiredAt(DateTimeOffset now) => now - IssuedAt > Lifetime || IssuedAt - now > TimeSpan.FromMinutes(5);
 
     /// <summary>The import the token names, or null for a token that is not one of this app's (or is damaged).</summary>
     public static DiscardedImport? Unprotect(IDataProtectionProvider protection, string? token)
@@ -246,12 +254,14 @@ public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, st
             return null;
         }
 
-        var parts = text.Split('|', 4);
+        var parts = text.Split('|', 6);
         var style = System.Globalization.NumberStyles.None;
         var culture = System.Globalization.CultureInfo.InvariantCulture;
-        return parts.Length == 4 && int.TryParse(parts[0], style, culture, out var rollout)
+        return parts.Length == 6 && int.TryParse(parts[0], style, culture, out var rollout)
                && int.TryParse(parts[1], style, culture, out var import) && int.TryParse(parts[2], style, culture, out var user)
-            ? new DiscardedImport(rollout, import, user, parts[3])
+               && int.TryParse(parts[3], style, culture, out var inventory) && long.TryParse(parts[4], style, culture, out var issued)
+               && issued <= DateTimeOffset.MaxValue.ToUnixTimeSeconds()
+            ? new DiscardedImport(rollout, import, user, parts[5], inventory, DateTimeOffset.FromUnixTimeSeconds(issued))
             : null;
     }
 }
@@ -478,8 +488,11 @@ public sealed class ImportPage
     /// <summary>The run the import carries now, if it was approved since its last run was kept.</summary>
     public ImportRunEntry? LatestRun => Runs.FirstOrDefault(r => r.Latest);
 
-    /// <summary>Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review.</summary>
-    public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status);
+    /// <summary>
+    /// Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review, and not
+    /// once the uploaded file is gone (a correction names a cell of it; decision 0172).
+    /// </summary>
+    public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status) && !FileMissing;
 
     /// <summary>
     /// Why the failed rows show no values: their file was deleted under the retention of uploaded files, and the cells'
@@ -520,20 +533,32 @@ public sealed class ImportPage
 
     public bool Reverting => ImportStatusRules.IsReverting(Import);
 
-    /// <summary>The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>.</summary>
-    public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status);
+    /// <summary>
+    /// The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>, while the
+    /// uploaded file is there (the mapping is checked against its columns; decision 0172).
+    /// </summary>
+    public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status) && !FileMissing;
 
-    public bool FileSettingsEditable => !Review && ImportStatusRules.CanChangeFileSettings(Import.Status);
+    public bool FileSettingsEditable => !Review && ImportStatusRules.CanChangeFileSettings(Import.Status) && !FileMissing;
 
-    public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status);
+    /// <summary>Check reads every row of the uploaded file: not offered once it is gone (decision 0172).</summary>
+    public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status) && !FileMissing;
 
     /// <summary>
     /// The review's read-only Check (decision 0080): a link to the dry run of the saved assignment, where the status
     /// allows a check (Waiting for Approval, Failed); it writes nothing.
     /// </summary>
-    public bool ReviewCheckable => Review && ImportStatusRules.CanCheck(Import.Status);
+    public bool ReviewCheckable => Review && ImportStatusRules.CanCheck(Import.Status) && !FileMissing;
 
-    public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status);
+    /// <summary>A run reads the uploaded file: not offered once it is gone (decision 0172; the approval refuses it, 410).</summary>
+    public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status) && !FileMissing;
+
+    /// <summary>
+    /// What the import's status would allow (Check, Approve, corrections) but the missing file does not: said on the
+    /// summary instead of the buttons (decision 0172); false while the file is there or the status allows none of them.
+    /// </summary>
+    public bool NeedsTheFileAgain => FileMissing && !Review && (ImportStatusRules.CanApprove(Import.Status)
+        || ImportStatusRules.CanCheck(Import.Status) || ImportStatusRules.CanCorrect(Import.Status));
 
     /// <summary>An abandoned import that never ran can be thrown away: <see cref="ImportStatusRules.CanDiscard"/>.</summary>
     public bool Discardable => !Review && ImportStatusRules.CanDiscard(Import);

@@ -36,6 +36,7 @@ public sealed class ImportsController(
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions,
     IDataProtectionProvider protection,
+    TimeProvider clock,
     AuditLog audit) : Controller
 {
     /// <summary>
@@ -432,7 +433,7 @@ public sealed class ImportsController(
         var import = await FindAsync(id, cancellationToken);
         if (import is null)
         {
-            return DiscardedBefore(id, discardToken) ?? await GoneAsync(id, cancellationToken);
+            return await DiscardedBeforeAsync(id, discardToken, cancellationToken) ?? await GoneAsync(id, cancellationToken);
         }
 
         if (!confirmed && ImportStatusRules.CanDiscard(import))
@@ -446,7 +447,7 @@ public sealed class ImportsController(
             // Gone meanwhile: the same form's first post, sent just before, discarded it.
             if (result.Problem.Kind == ProblemKind.NotFound)
             {
-                return DiscardedBefore(id, discardToken) ?? await GoneAsync(id, cancellationToken);
+                return await DiscardedBeforeAsync(id, discardToken, cancellationToken) ?? await GoneAsync(id, cancellationToken);
             }
 
             return await RefuseAsync(import, result.Problem, cancellationToken);
@@ -465,13 +466,27 @@ public sealed class ImportsController(
     /// <summary>
     /// A discard's form posted again once the import is gone (a double click, Back and Discard again): its token says the
     /// page showed this import of this rollout to this user, so it is answered as the first post was (decision 0148);
-    /// null for a form without one, or another's.
+    /// when the import's inventory is gone too, it was deleted with it, and the answer says so; null for a form without a
+    /// token, another's, or one older than <see cref="DiscardedImport.Lifetime"/> (decision 0173): a 404 then.
     /// </summary>
-    private IActionResult? DiscardedBefore(int id, string? discardToken) =>
-        DiscardedImport.Unprotect(protection, discardToken) is { } shown && shown.ImportId == id
-        && shown.RolloutId == RolloutScopedAttribute.Current(HttpContext).Id && shown.UserId == User.UserId()
-            ? DiscardedAnswer(id, shown.FileName)
-            : null;
+    private async Task<IActionResult?> DiscardedBeforeAsync(int id, string? discardToken, CancellationToken cancellationToken)
+    {
+        var rollout = RolloutScopedAttribute.Current(HttpContext);
+        if (DiscardedImport.Unprotect(protection, discardToken) is not { } shown || shown.ImportId != id
+            || shown.RolloutId != rollout.Id || shown.UserId != User.UserId() || shown.ExpiredAt(clock.GetUtcNow()))
+        {
+            return null;
+        }
+
+        if (!await db.Inventories.AnyAsync(i => i.Id == shown.InventoryId && i.RolloutId == rollout.Id, cancellationToken))
+        {
+            TempData["Message"] = $"Import #{id} ({shown.FileName}) is no longer here: its inventory was deleted, with its " +
+                                  "imports and their files.";
+            return Redirect($"/rollouts/{rollout.Identifier}/imports");
+        }
+
+        return DiscardedAnswer(id, shown.FileName);
+    }
 
     /// <summary>
     /// The failed rows report uploaded as import <paramref name="id"/>, applied to the import it is of (decision 0101):
@@ -640,7 +655,8 @@ public sealed class ImportsController(
         return View(view, new ImportConfirmation(rollout, import)
         {
             DiscardToken = view == "Discard"
-                ? new DiscardedImport(rollout.Id, import.Id, User.UserId(), import.FileName).Protect(protection)
+                ? new DiscardedImport(rollout.Id, import.Id, User.UserId(), import.FileName, import.InventoryId, clock.GetUtcNow())
+                    .Protect(protection)
                 : null,
         });
     }
