@@ -34,6 +34,33 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
 
     private Task<int> UserIdAsync(string email) => DbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 
+    /// <summary>
+    /// QA (decision 0174): the upload's and the discard's lines named the uploaded file ("Import 12 created from Jane Doe's
+    /// laptops.xlsx"), and a file's name may name a person, kept 14 days in the logs. Lines at Information and above now
+    /// name the import and the file's extension only.
+    /// </summary>
+    [Fact]
+    public async Task AnUploadedFilesName_IsInNoLine_TheImportAndItsExtensionAre()
+    {
+        var client = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var rolloutId = await client.RolloutIdAsync("W11");
+        var laptops = await client.InventoryIdAsync(rolloutId, "Laptops");
+        var person = $"Jane Doe {Guid.NewGuid().ToString("N")[..8]}";
+        var id = (await ApiTestClient.ReadAsync(await client.UploadAsync(rolloutId, laptops, $"{person} laptops.csv",
+            $"Name,Department\nFN-{Guid.NewGuid().ToString("N")[..8]},IT\n"))).Id();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/imports/{id}")).StatusCode);
+
+        var lines = factory.Logs.Events
+            .Select(e => $"{e.RenderMessage()} {string.Join(' ', e.Properties.Select(p => p.Value.ToString()))} {e.Exception}")
+            .ToList();
+        Assert.DoesNotContain(lines, l => l.Contains(person, StringComparison.OrdinalIgnoreCase));
+        var ofThisImport = factory.Logs.Events.Where(e => Equals(CapturedLogEvents.Value(e, "ImportId"), id)).ToList();
+        Assert.Contains(ofThisImport, e => e.RenderMessage().StartsWith($"Import {id} created from an uploaded \"csv\" file", StringComparison.Ordinal)
+            || e.RenderMessage().StartsWith($"Import {id} created from an uploaded csv file", StringComparison.Ordinal));
+        Assert.Contains(ofThisImport, e => e.MessageTemplate.Text.Contains("discarded", StringComparison.Ordinal)
+            && Equals(CapturedLogEvents.Value(e, "Extension"), "csv"));
+    }
+
     [Fact]
     public async Task EveryLineOfAnImportsJob_NamesTheImport_EvenTheDatabaseCommands()
     {

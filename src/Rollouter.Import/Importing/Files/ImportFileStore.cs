@@ -156,8 +156,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             if (copied.Size != import.FileSize || copied.Sha256 != import.FileSha256)
             {
                 LocalDisk.TryDelete(partial);
-                logger?.LogWarning("The file of import {ImportId} ({FileName}) is no longer on the server: the database holds " +
-                    "{Bytes} of its {Size} bytes{Differing}, and no copy of it is at {Path}", import.Id, import.FileName, copied.Size,
+                logger?.LogWarning("The file of import {ImportId} (file type {Extension}) is no longer on the server: the database holds " +
+                    "{Bytes} of its {Size} bytes{Differing}, and no copy of it is at {Path}", import.Id, LoggedFileName.Extension(import.FileName), copied.Size,
                     import.FileSize, copied.Size == import.FileSize ? " (another content)" : "", path);
                 return _gone[import.Id] = Problem.Gone(MissingMessage(import));
             }
@@ -328,8 +328,8 @@ public sealed class ImportFileStore(RolloutDbContext db, string cacheFolder, Fun
             return known;
         }
 
-        logger?.LogWarning("The file of import {ImportId} ({FileName}) cannot be read at {Path}: {Reason}", import.Id, import.FileName,
-            path, reason);
+        logger?.LogWarning("The file of import {ImportId} (file type {Extension}) cannot be read at {Path}: {Reason}", import.Id,
+            LoggedFileName.Extension(import.FileName), path, reason);
         return _gone[import.Id] = Problem.Gone(UnreadableMessage(import));
     }
 
