@@ -49,7 +49,8 @@ try
     builder.Services.AddScoped<RolloutAccess>();
     builder.Services.AddScoped<InventoryService>();
     builder.Services.AddScoped<ClientLinkService>();
-    builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>();
+    builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>()
+        .ProtectKeysAtRest(builder.Configuration, builder.Environment.ContentRootPath);
 
     builder.Services
         .AddIdentityCore<User>(o =>

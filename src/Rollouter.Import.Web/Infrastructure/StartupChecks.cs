@@ -71,6 +71,11 @@ public static partial class StartupChecks
                 $"`openssl rand -base64 48`); the configured one {keyProblem}.");
         }
 
+        if (DataProtectionKeysAtRest.Problem(configuration, contentRoot) is { } keysAtRest)
+        {
+            problems.Add(keysAtRest);
+        }
+
         if (problems.Count > 0)
         {
             throw new StartupFailureException("its configuration is not valid. " + string.Join(" ", problems));
