@@ -207,7 +207,8 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
     /// </summary>
     private async Task<int> ClearFailureMessagesAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
-        var changed = 0;
+        // A message quoting both the email and the name counts once.
+        var changed = new HashSet<(bool Run, long Id)>();
         foreach (var text in texts.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var quoted = "\"" + text + "\"";
@@ -223,7 +224,7 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
                 {
                     import.FailureMessage = message;
                     import.ConcurrencyStamp = Guid.NewGuid();
-                    changed++;
+                    changed.Add((false, import.Id));
                 }
             }
 
@@ -234,14 +235,14 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
                 if (message != run.FailureMessage)
                 {
                     run.FailureMessage = message;
-                    changed++;
+                    changed.Add((true, run.Id));
                 }
             }
 
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return changed;
+        return changed.Count;
     }
 
     /// <summary>
