@@ -133,6 +133,8 @@ try
     builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     builder.Services.AddApiTokens(builder.Configuration, dataFolder);
     builder.Services.AddSignInThrottle(builder.Configuration);
+    // Behind a reverse proxy: the client's address and scheme from the proxies listed only (decision 0180).
+    builder.Services.AddTrustedProxies(builder.Configuration);
     builder.Services.AddScoped<PasswordSignIn>();
     builder.Services.AddRollouterSettings();
     builder.Services.AddAuthorizationBuilder().AddRolloutPolicies();
@@ -165,6 +167,7 @@ try
         o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true;
         o.AddOperationTransformer<OpenApiContract>();
         o.AddSchemaTransformer<OpenApiListBounds>();
+        o.AddDocumentTransformer<OpenApiPublicServer>();
     });
     builder.Services.AddRollouterImports(builder.Configuration, builder.Environment.ContentRootPath);
     builder.Services.AddHealthChecks().AddDbContextCheck<RolloutDbContext>("database");
@@ -189,6 +192,9 @@ try
 
     await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
 
+    // The client's address and scheme as the trusted proxy forwards them, first, so that HSTS, the Secure cookies, the
+    // sign-in limit and the links all see them; forwarded headers the app does not take are logged once (decision 0180).
+    app.UseTrustedProxies(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rollouter.Import.Web.Proxy"));
     // Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
     app.UseSecurityHeaders();
     if (!app.Environment.IsDevelopment())

@@ -57,6 +57,11 @@ public static partial class StartupChecks
             problems.Add(publicUrlProblem);
         }
 
+        if (Security.TrustedProxies.Problem(configuration) is { } proxiesProblem)
+        {
+            problems.Add(proxiesProblem);
+        }
+
         CheckLogging(configuration, dataFolder, problems);
         var beforeAddresses = problems.Count;
         CheckAddresses(configuration, problems);

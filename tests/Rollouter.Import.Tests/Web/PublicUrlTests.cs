@@ -59,6 +59,19 @@ public sealed class PublicUrlTests(PublicUrlWebFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task TheOpenApiServer_IsTheConfiguredAddress_WhateverTheHostHeader()
+    {
+        // Behind a proxy that forwards neither Host nor scheme the document named http://127.0.0.1:8080/ (decision 0181).
+        var browser = factory.CreateBrowser();
+        browser.DefaultRequestHeaders.Host = Forged;
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await browser.GetStringAsync("/openapi/v1.json"))!;
+
+        var server = Assert.Single(document["servers"]!.AsArray());
+        Assert.Equal(PublicUrlWebFactory.PublicUrl, server!["url"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TheRedirectToSignIn_IsOnTheConfiguredAddress_WhateverTheHostHeader()
     {
         var browser = factory.CreateBrowser();
