@@ -60,31 +60,35 @@ public abstract class LongIdListsTests(RolloutWebFactory factory)
     }
 
     [Fact]
-    public async Task AUserWithFortyThousandRolloutIds_IsA400_AndOneRolloutSentFortyThousandTimes_IsOne()
+    public async Task AUserWithFortyThousandRolloutIds_IsA400_AndTheBoundCountsTheIdsAsSent_ARepeatedOneIgnoredWithin()
     {
         var manager = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
         var w11 = await manager.RolloutIdAsync("W11");
         var code = "U-" + Guid.NewGuid().ToString("N")[..8];
+        object Request(string name, int[] ids) => new
+        {
+            displayName = name, email = code.ToLowerInvariant() + "@example.test", userCode = code, rolloutIds = ids,
+        };
 
-        var many = await manager.PostAsJsonAsync("/api/users", new
-        {
-            displayName = "Many Rollouts", email = code.ToLowerInvariant() + "@example.test", userCode = code,
-            rolloutIds = Enumerable.Range(1, 40_000).ToArray(),
-        });
+        var many = await manager.PostAsJsonAsync("/api/users", Request("Many Rollouts", [.. Enumerable.Range(1, 40_000)]));
         var manyBody = await ApiTestClient.ReadAsync(many);
-        var repeated = await manager.PostAsJsonAsync("/api/users", new
-        {
-            displayName = "One Rollout", email = code.ToLowerInvariant() + "@example.test", userCode = code,
-            rolloutIds = Enumerable.Repeat(w11, 40_000).ToArray(),
-        });
-        var user = await ApiTestClient.ReadAsync(repeated);
-        var changed = await manager.PutAsJsonAsync($"/api/users/{user.Id()}", new { rolloutIds = Enumerable.Repeat(w11, 40_000).ToArray() });
+        // One rollout sent 1,001 times was accepted: the bound counted different rollouts, the document's maxItems ids
+        // (decision 0162). Now the ids are counted as sent, and within the bound a repeated one is still ignored.
+        var repeated = await manager.PostAsJsonAsync("/api/users", Request("One Rollout", [.. Enumerable.Repeat(w11, 1_001)]));
+        var repeatedBody = await ApiTestClient.ReadAsync(repeated);
+        var within = await manager.PostAsJsonAsync("/api/users", Request("One Rollout", [.. Enumerable.Repeat(w11, 1_000)]));
+        var user = await ApiTestClient.ReadAsync(within);
+        var changed = await manager.PutAsJsonAsync($"/api/users/{user.Id()}", new { rolloutIds = new[] { w11, w11 } });
+        var changedTooMany = await manager.PutAsJsonAsync($"/api/users/{user.Id()}", new { rolloutIds = Enumerable.Repeat(w11, 1_001).ToArray() });
 
         Assert.Equal((HttpStatusCode.BadRequest, "A request can name at most 1,000 rollouts in rolloutIds, and it named 40,000; nothing was changed.",
             "rolloutIds"), (many.StatusCode, manyBody["error"]!.GetValue<string>(), manyBody["field"]?.GetValue<string>()));
-        Assert.Equal(HttpStatusCode.Created, repeated.StatusCode);
+        Assert.Equal((HttpStatusCode.BadRequest, "A request can name at most 1,000 rollouts in rolloutIds, and it named 1,001; nothing was changed.",
+            "rolloutIds"), (repeated.StatusCode, repeatedBody["error"]!.GetValue<string>(), repeatedBody["field"]?.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Created, within.StatusCode);
         Assert.Equal(["W11"], user["rollouts"]!.AsArray().Select(r => r!.GetValue<string>()));
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, changedTooMany.StatusCode);
         Assert.Equal(1, await factory.WithDbAsync(db => db.RolloutMembers.CountAsync(m => m.UserId == user.Id())));
     }
 }

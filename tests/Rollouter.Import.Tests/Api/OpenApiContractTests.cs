@@ -188,15 +188,47 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     [InlineData("/api/users/{id}", "put")]
     public async Task AUsersRolloutIds_DeclareTheirBound(string path, string method)
     {
-        // More than 1,000 different rollouts is a 400 (field rolloutIds): the document says so, as maxItems and in words,
-        // so a client generated from it knows the limit before the server refuses (decision 0143).
+        // More than 1,000 ids, counted as sent, is a 400 (field rolloutIds): the document says so, as maxItems and in words,
+        // so a client generated from it knows the limit before the server refuses (decisions 0143 and 0162).
         var document = await DocumentAsync();
 
         var body = Resolve(document, document["paths"]?[path]?[method]?["requestBody"]?["content"]?["application/json"]?["schema"]);
         var rolloutIds = Resolve(document, body["properties"]?["rolloutIds"]);
 
         Assert.Equal(1_000, rolloutIds["maxItems"]?.GetValue<int>());
-        Assert.Contains("more than 1,000 different rollouts is 400", rolloutIds["description"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+        Assert.Contains("more than 1,000 ids, counted as sent, is 400", rolloutIds["description"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/api/rollouts")]
+    [InlineData("/api/users")]
+    public async Task TheListsPagedByTheLinkHeader_DeclareItAndTheirAfter(string path)
+    {
+        // GET /api/users pages as GET /api/rollouts since 2026-12-07 (decision 0161): a generated client reads the header.
+        var document = await DocumentAsync();
+
+        var operation = document["paths"]?[path]?["get"];
+        var parameters = operation?["parameters"]?.AsArray() ?? [];
+
+        Assert.NotNull(operation?["responses"]?["200"]?["headers"]?["Link"]);
+        Assert.NotNull(operation?["responses"]?["400"]);
+        Assert.Contains(parameters, p => p?["name"]?.GetValue<string>() == "after");
+        Assert.Contains(parameters, p => p?["name"]?.GetValue<string>() == "pageSize");
+    }
+
+    [Fact]
+    public async Task AnInventorysCustomFieldIds_DeclareTheirBound()
+    {
+        // More than 500 custom fields, or one twice, is a 400 (field customFieldIds); the document said only "an array of
+        // integers" (decision 0163).
+        var document = await DocumentAsync();
+
+        var body = Resolve(document, document["paths"]?["/api/rollouts/{id}/inventories"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]);
+        var fields = Resolve(document, body["properties"]?["customFieldIds"]);
+
+        Assert.Equal(500, fields["maxItems"]?.GetValue<int>());
+        Assert.True(fields["uniqueItems"]?.GetValue<bool>());
+        Assert.Contains("more than 500 is 400", fields["description"]?.GetValue<string>() ?? "", StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Features.Imports;
 using Rollouter.Import.Web.Features.Settings.CustomFields;
 using Rollouter.Import.Web.Features.Settings.LinkTypes;
 using Rollouter.Import.Web.Features.Settings.Rollouts;
 using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Features.Settings.Workflows;
+
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Settings;
 
@@ -11,7 +14,21 @@ public sealed record UserListItem(
     int Id, string DisplayName, string? Email, string UserCode, Role Role, bool IsKeyAccountManager, bool IsActive,
     bool HasPassword, IReadOnlyList<string> Rollouts);
 
-public sealed record UserListPage(IReadOnlyList<UserListItem> Users, ListWindow Window);
+/// <summary>
+/// A page of Settings › Users: by name, then id, reached by keyset (<c>after</c>, <c>before</c>, <c>last</c>), and the
+/// list's count, which for a rollout manager stops at <see cref="UserSearch.CountBound"/> (<paramref name="TotalIsAtLeast"/>:
+/// "1,000+ users"), decision 0160.
+/// </summary>
+public sealed record UserListPage(KeysetPage<UserListItem> Page, string? Query, int Total, bool TotalIsAtLeast)
+{
+    public IReadOnlyList<UserListItem> Users => Page.Items;
+
+    public string CountText => Total == 0
+        ? "No users" + Matching
+        : (TotalIsAtLeast ? $"{ImportNumbers.N(Total)}+ users" : ImportNumbers.Count(Total, "user", "users")) + Matching;
+
+    private string Matching => Query is null ? "" : $" matching \"{Query}\"";
+}
 
 public sealed record RolloutChoice(int Id, string Identifier, string Name);
 

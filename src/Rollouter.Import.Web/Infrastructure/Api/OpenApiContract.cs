@@ -91,9 +91,11 @@ public sealed class NextPageLinkAttribute : Attribute
 
 /// <summary>
 /// The bound the API puts on a user's <c>rolloutIds</c> (<c>POST /api/users</c>, <c>PUT /api/users/{id}</c>): more than
-/// <see cref="Features.Settings.Users.UsersApiController.MaxRolloutIds"/> different rollouts is a 400 naming the field. The
-/// document declares it as the array's <c>maxItems</c>, with a sentence, so a client generated from it knows the limit
-/// before the server refuses (decision 0143).
+/// <see cref="Features.Settings.Users.UsersApiController.MaxRolloutIds"/> ids as sent is a 400 naming the field; and on an
+/// inventory's <c>customFieldIds</c> (<c>POST /api/rollouts/{id}/inventories</c>): more than
+/// <see cref="Features.Inventories.InventoryService.MaxCustomFields"/>, or one twice, is a 400. The document declares them as
+/// the array's <c>maxItems</c> (and <c>uniqueItems</c>), with a sentence, so a client generated from it knows the limit
+/// before the server refuses (decisions 0143, 0162 and 0163).
 /// </summary>
 public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
 {
@@ -108,8 +110,20 @@ public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
         {
             var most = Features.Settings.Users.UsersApiController.MaxRolloutIds;
             schema.MaxItems = most;
-            schema.Description = "The rollouts the user is a member of (a rollout manager: among their own); each counts once, " +
-                "and more than " + Features.Imports.ImportNumbers.N(most) + " different rollouts is 400 (field rolloutIds).";
+            schema.Description = "The rollouts the user is a member of (a rollout manager: among their own); a repeated id is " +
+                "ignored, and more than " + Features.Imports.ImportNumbers.N(most) + " ids, counted as sent, is 400 (field rolloutIds).";
+        }
+        else if (context.JsonPropertyInfo is { } fields
+            && fields.DeclaringType == typeof(Features.Inventories.CreateInventoryRequest)
+            && string.Equals(fields.Name, "customFieldIds", StringComparison.OrdinalIgnoreCase))
+        {
+            // An inventory's custom fields (decision 0163): each once, at most as many as an import reads columns.
+            var most = Features.Inventories.InventoryService.MaxCustomFields;
+            schema.MaxItems = most;
+            schema.UniqueItems = true;
+            schema.Description = "The inventory's custom fields, each once (a repeated id is 400); more than " +
+                Features.Imports.ImportNumbers.N(most) + " is 400 (field customFieldIds): an import reads at most " +
+                Features.Imports.ImportNumbers.N(most) + " columns.";
         }
 
         return Task.CompletedTask;

@@ -1,5 +1,8 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure;
 
 namespace Rollouter.Import.Web.Features.Settings.Users;
 
@@ -10,6 +13,63 @@ namespace Rollouter.Import.Web.Features.Settings.Users;
 public static class UserSearch
 {
     public const int PageSize = 100;
+
+    /// <summary>
+    /// A rollout manager's users list counts up to this many users; beyond, it says "1,000+ users". Counting every user of
+    /// a manager's 500 rollouts (36,785 of 50,006) cost 0.12–0.2 s a page; the first 1,001 cost a thousandth of it
+    /// (decision 0160). An administrator's count reads the users' table alone and stays exact.
+    /// </summary>
+    public const int CountBound = 1_000;
+
+    /// <summary>
+    /// How many of <paramref name="users"/> there are: all of them when <paramref name="exact"/>, else at most
+    /// <see cref="CountBound"/>, with whether there are more.
+    /// </summary>
+    public static async Task<(int Total, bool AtLeast)> CountAsync(IQueryable<User> users, bool exact, CancellationToken cancellationToken)
+    {
+        if (exact)
+        {
+            return (await users.CountAsync(cancellationToken), false);
+        }
+
+        var counted = await users.Take(CountBound + 1).CountAsync(cancellationToken);
+        return counted > CountBound ? (CountBound, true) : (counted, false);
+    }
+
+    /// <summary>
+    /// <paramref name="users"/> by name, then id, from a keyset read: after (forward) or before (backward, in reverse
+    /// order) the user whose id is the read's cursor, or from the start or the end; null for a cursor that is not one of
+    /// <paramref name="users"/> (then the list starts again at its first page).
+    /// </summary>
+    public static async Task<IQueryable<User>?> AfterOrBeforeAsync(this IQueryable<User> users, KeysetRead read,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var from = users;
+        if (read.Cursor is not null)
+        {
+            var at = int.TryParse(read.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? await users.Where(u => u.Id == id).Select(u => new { u.Id, u.DisplayName }).FirstOrDefaultAsync(cancellationToken)
+                : null;
+            if (at is null)
+            {
+                return null;
+            }
+
+            // The name's bound stands alone as well, so that the database starts its walk of the (name, id) index there:
+            // "name > x OR (name = x AND id > y)" alone was a filter on every user before the page (31 ms and 1,580
+            // buffers at the 29,900th of 36,785 users on PostgreSQL, 0.5 ms and 462 buffers so).
+            from = read.Forward
+                ? users.Where(u => string.Compare(u.DisplayName, at.DisplayName) >= 0
+                    && (string.Compare(u.DisplayName, at.DisplayName) > 0 || u.Id > at.Id))
+                : users.Where(u => string.Compare(u.DisplayName, at.DisplayName) <= 0
+                    && (string.Compare(u.DisplayName, at.DisplayName) < 0 || u.Id < at.Id));
+        }
+
+        return read.Forward
+            ? from.OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            : from.OrderByDescending(u => u.DisplayName).ThenByDescending(u => u.Id);
+    }
 
     /// <summary>A rollout's page offers its candidates in a list up to this many; beyond, the manager types an email or user ID.</summary>
     public const int CandidatesListed = 200;
@@ -79,5 +139,7 @@ public sealed record ListWindow(string? Query, int Page, int Total)
 }
 
 /// <summary>What the users lists' search box and pages show: the window, the list's address and what it lists.</summary>
+/// <paramref name="Keyset"/>: the list pages by keyset (Settings › Users, decision 0160): its links replace the numbered
+/// pages, and <paramref name="CountText"/> replaces "Users 1–100 of …".
 public sealed record UserListSearch(ListWindow Window, string Path, string Noun, string TestId,
-    string Placeholder = "Name, email or user ID");
+    string Placeholder = "Name, email or user ID", KeysetPager? Keyset = null, string? CountText = null);

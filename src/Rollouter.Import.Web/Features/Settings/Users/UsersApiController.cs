@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -20,10 +21,20 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 {
     private readonly RolloutAccess _access = access;
 
+    /// <summary>
+    /// The users the caller manages, by name, then id: the same array as ever, at most <paramref name="pageSize"/> (1–1,000;
+    /// 1,000 unless given) an answer, as <c>GET /api/rollouts</c> pages (decisions 0133 and 0161). When more follow, the
+    /// answer's <c>Link</c> header names the next page (<c>rel="next"</c>): the same call with <c>after</c>, the id of this
+    /// page's last user. <paramref name="q"/> keeps the users whose name, email or user ID contains it, ignoring case. An
+    /// <paramref name="after"/> that is not one of the caller's users is 400.
+    /// </summary>
     [HttpGet("")]
+    [NextPageLink]
     [ProducesResponseType<IReadOnlyList<UserDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    public async Task<IActionResult> List(string? q, CancellationToken cancellationToken)
+    public async Task<IActionResult> List(string? q = null, string? after = null, int pageSize = PageDto.MaxPageSize,
+        CancellationToken cancellationToken = default)
     {
         if (RequireManager() is { } refusal)
         {
@@ -32,8 +43,37 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
         // Only rollouts the caller sees are named.
         var visible = await _access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
-        return Ok(await (await Db.ManageableListAsync(User, cancellationToken)).AsNoTracking().Matching(q).OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
-            .Select(UserDto.Projection(visible)).ToListAsync(cancellationToken));
+        var theirs = (await Db.ManageableListAsync(User, cancellationToken)).AsNoTracking();
+        // By keyset on (name, id), the order of the list: a user created meanwhile moves no page.
+        var users = await theirs.Matching(q).AfterOrBeforeAsync(new KeysetRead(true, string.IsNullOrEmpty(after) ? null : after),
+            cancellationToken);
+        if (users is null)
+        {
+            return Refuse(Import.Problem.Invalid(
+                "after is not a position in this list: take the next page's address from the Link header of an answer.", "after"));
+        }
+
+        var size = Paging.Of(1, pageSize, PageDto.MaxPageSize).PageSize;
+        var page = await users.Take(size + 1).Select(UserDto.Projection(visible)).ToListAsync(cancellationToken);
+        if (page.Count > size)
+        {
+            page.RemoveAt(size);
+            var query = new List<string>();
+            if (UserSearch.Clean(q) is { } text)
+            {
+                query.Add("q=" + Uri.EscapeDataString(text));
+            }
+
+            if (pageSize != PageDto.MaxPageSize)
+            {
+                query.Add("pageSize=" + size.ToString(CultureInfo.InvariantCulture));
+            }
+
+            query.Add("after=" + page[^1].Id.ToString(CultureInfo.InvariantCulture));
+            Response.Headers.Link = $"</api/users?{string.Join("&", query)}>; rel=\"next\"";
+        }
+
+        return Ok(page);
     }
 
     [HttpGet("{id:int}")]
@@ -244,15 +284,18 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
             };
     }
 
-    /// <summary>The most rollouts one request names (each once); far more than anyone is a member of.</summary>
+    /// <summary>The most rollouts one request names, counted as sent; far more than anyone is a member of.</summary>
     public const int MaxRolloutIds = 1_000;
 
-    /// <summary>400 for a <c>rolloutIds</c> of more than <see cref="MaxRolloutIds"/> rollouts, each counted once; else null.</summary>
+    /// <summary>
+    /// 400 for a <c>rolloutIds</c> of more than <see cref="MaxRolloutIds"/> ids as sent, a repeated id counted each time
+    /// (the OpenAPI document's <c>maxItems</c>; a repeated id is otherwise ignored, decision 0162); else null.
+    /// </summary>
     private static IActionResult? TooManyRollouts(IReadOnlyList<int>? rolloutIds) =>
-        rolloutIds is not null && rolloutIds.Distinct().Count() > MaxRolloutIds
+        rolloutIds is not null && rolloutIds.Count > MaxRolloutIds
             ? Refuse(Import.Problem.Invalid(
                 $"A request can name at most {ImportNumbers.N(MaxRolloutIds)} rollouts in rolloutIds, and it named " +
-                $"{ImportNumbers.N(rolloutIds.Distinct().Count())}; nothing was changed.",
+                $"{ImportNumbers.N(rolloutIds.Count)}; nothing was changed.",
                 "rolloutIds"))
             : null;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -21,20 +22,30 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     /// <summary>Set with <see cref="LinksEndedKey"/> when the user was invited and has no password yet: the page offers a new link.</summary>
     public const string OfferInvitationKey = "SettingsOfferInvitation";
 
+    /// <summary>
+    /// The users the viewer manages, 100 a page by name, then id, searched by <paramref name="q"/>; the pages are reached by
+    /// keyset (<paramref name="after"/>, <paramref name="before"/>: a user's id; <paramref name="last"/>), so a deep page
+    /// costs what the first does, and a rollout manager's count stops at <see cref="UserSearch.CountBound"/> (decision 0160).
+    /// </summary>
     [HttpGet("")]
-    public async Task<IActionResult> Index(string? q, int? page, CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? q, string? after, string? before, bool last, CancellationToken cancellationToken)
     {
         // Only rollouts the viewer sees are named: another rollout does not exist for a rollout manager.
         var visible = await access.Visible(User).Select(r => r.Id).ToListAsync(cancellationToken);
         var matching = (await db.ManageableListAsync(User, cancellationToken)).AsNoTracking().Matching(q);
-        var window = ListWindow.Of(q, page, await matching.CountAsync(cancellationToken));
-        var users = await matching.OrderBy(u => u.DisplayName).ThenBy(u => u.Id).Skip(window.Skip).Take(UserSearch.PageSize)
-            .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
-                u.PasswordHash != null,
-                u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
-                    .Select(m => m.Rollout.Identifier).ToList()))
-            .ToListAsync(cancellationToken);
-        return View(Views + "Index.cshtml", new UserListPage(users, window));
+        var page = await KeysetPage<UserListItem>.ReadAsync(new ListPosition(after, before, last), UserSearch.PageSize,
+            u => u.Id.ToString(CultureInfo.InvariantCulture), async (read, count) =>
+            {
+                var users = await matching.AfterOrBeforeAsync(read, cancellationToken);
+                return users is null ? null : await users.Take(count)
+                    .Select(u => new UserListItem(u.Id, u.DisplayName, u.Email, u.UserCode, u.Role, u.IsKeyAccountManager, u.IsActive,
+                        u.PasswordHash != null,
+                        u.Rollouts.Where(m => visible.Contains(m.RolloutId)).OrderBy(m => m.Rollout.Identifier)
+                            .Select(m => m.Rollout.Identifier).ToList()))
+                    .ToListAsync(cancellationToken);
+            });
+        var (total, atLeast) = await UserSearch.CountAsync(matching, User.IsAdministrator(), cancellationToken);
+        return View(Views + "Index.cshtml", new UserListPage(page, UserSearch.Clean(q), total, atLeast));
     }
 
     /// <summary>The new user's page; <paramref name="find"/> lists the editor's rollouts matching it to tick (decision 0138).</summary>
