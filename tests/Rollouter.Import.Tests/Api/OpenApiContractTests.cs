@@ -223,8 +223,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
         // integers" (decision 0163).
         var document = await DocumentAsync();
 
-        var body = Resolve(document, document["paths"]?["/api/rollouts/{id}/inventories"]?["post"]?["requestBody"]?["content"]?["application/json"]?["schema"]);
-        var fields = Resolve(document, body["properties"]?["customFieldIds"]);
+        var fields = Resolve(document, document["components"]?["schemas"]?["CreateInventoryRequest"]?["properties"]?["customFieldIds"]);
 
         Assert.Equal(500, fields["maxItems"]?.GetValue<int>());
         Assert.True(fields["uniqueItems"]?.GetValue<bool>());
