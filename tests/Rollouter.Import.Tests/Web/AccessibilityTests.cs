@@ -148,6 +148,46 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.True(tables > 15, $"only {tables} tables were looked at");
     }
 
+    // 2c. A link or button repeated on each row of a table names its row (decision 0151): a screen reader's list of links
+    // (or a voice command, "click Edit") otherwise offers "Edit, Duplicate, Delete, Edit, Duplicate, Delete" for two
+    // inventories, with nothing telling which is which.
+    [Fact]
+    public async Task EveryLinkAndButtonOfATablesRows_NamesItsRow()
+    {
+        var controls = 0;
+        var repeated = new List<string>();
+        foreach (var (browser, path) in await PagesWithTablesAsync())
+        {
+            var page = await browser.GetPageAsync(path);
+            foreach (var table in page.QuerySelectorAll("table"))
+            {
+                // What each name leads to: a link's address, a button's form address; one name for two places is ambiguous.
+                var targets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                foreach (var control in table.QuerySelectorAll("tbody a[href], tbody button"))
+                {
+                    controls++;
+                    var name = (control.GetAttribute("aria-label") ?? control.TextContent).Trim();
+                    name = string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                    var target = control.LocalName == "a"
+                        ? control.GetAttribute("href") ?? ""
+                        : control.GetAttribute("formaction") ?? control.Closest("form")?.GetAttribute("action") ?? "";
+                    if (!targets.TryGetValue(name, out var seen))
+                    {
+                        targets[name] = seen = [];
+                    }
+
+                    seen.Add(target);
+                }
+
+                repeated.AddRange(targets.Where(t => t.Value.Count > 1)
+                    .Select(t => $"{path}: {t.Value.Count} different links or buttons of table {table.GetAttribute("data-testid") ?? table.QuerySelector("caption")?.NormalizedText()} are all named \"{t.Key}\""));
+            }
+        }
+
+        Assert.True(repeated.Count == 0, string.Join("\n", repeated));
+        Assert.True(controls > 30, $"only {controls} links and buttons were looked at");
+    }
+
     // 3. A refused form: the summary takes the focus and links each reason to its field; the field names its reason.
     [Fact]
     public async Task RefusedForm_SummaryTakesTheFocus_LinksToTheField_AndTheFieldNamesItsReason()
