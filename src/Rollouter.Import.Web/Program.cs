@@ -133,7 +133,7 @@ try
     builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
     builder.Services.AddApiTokens(builder.Configuration, dataFolder);
     builder.Services.AddSignInThrottle(builder.Configuration);
-    // Behind a reverse proxy: the client's address and scheme from the proxies listed only (decision 0180).
+    // Behind a reverse proxy: the client's address and scheme from the proxies listed only (decision 0155).
     builder.Services.AddTrustedProxies(builder.Configuration);
     builder.Services.AddScoped<PasswordSignIn>();
     builder.Services.AddRollouterSettings();
@@ -193,7 +193,7 @@ try
     await ImportJobsSetup.ResumeInterruptedImportsAsync(app.Services);
 
     // The client's address and scheme as the trusted proxy forwards them, first, so that HSTS, the Secure cookies, the
-    // sign-in limit and the links all see them; forwarded headers the app does not take are logged once (decision 0180).
+    // sign-in limit and the links all see them; forwarded headers the app does not take are logged once (decision 0155).
     app.UseTrustedProxies(app.Configuration, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Rollouter.Import.Web.Proxy"));
     // Every response, from the first middleware on: the security headers; over HTTPS also HSTS (not for localhost).
     app.UseSecurityHeaders();

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Rollouter.Import.BrowserTests;
 
 /// <summary>
-/// Every page a user reaches without importing, scanned by axe-core (WCAG 2.0/2.1 A and AA, decision 0150) as each role
+/// Every page a user reaches without importing, scanned by axe-core (WCAG 2.0/2.1 A and AA, decision 0162) as each role
 /// sees it: signed out, administrator, rollout manager, key account manager. The demo data is read, never changed. The
 /// wizard's steps are scanned by <see cref="AxeScanWizardTests"/>. A failure names each page, rule, element and the
 /// rule's help page; docs/development.md tells how to read it.
@@ -165,7 +165,7 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
 }
 
 /// <summary>
-/// The import wizard's steps and an import's states, scanned by axe-core (decision 0150): the upload refused, a mapping
+/// The import wizard's steps and an import's states, scanned by axe-core (decision 0162): the upload refused, a mapping
 /// with errors, a Check's summary with failing rows, a running import, a completed one and its revert's confirmation,
 /// a failed one with its corrections, and its review by a key account manager. The wizard's app
 /// (<see cref="WizardFixture"/>): the imports have unique names, the running one a rollout of its own.

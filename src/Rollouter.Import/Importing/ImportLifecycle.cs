@@ -251,7 +251,7 @@ public sealed class ImportLifecycle(
         files.Adopt(import, upload.Path);
         logger.LogInformation("Import {ImportId} created from an uploaded {Extension} file ({Rows} rows) into inventory {InventoryId}: {Status}",
             import.Id, LoggedFileName.Extension(fileName), rowCount, inventory.Id, import.Status);
-        // The name may name a person (decision 0174): at Debug only, off in the shipped configuration.
+        // The name may name a person (decision 0153): at Debug only, off in the shipped configuration.
         logger.LogDebug("Import {ImportId} is the file {FileName}", import.Id, fileName);
         return new ImportState(import, validation);
     }

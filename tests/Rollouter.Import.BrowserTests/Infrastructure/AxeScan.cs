@@ -7,7 +7,7 @@ namespace Rollouter.Import.BrowserTests.Infrastructure;
 
 /// <summary>
 /// An axe-core scan of the page as it is shown (WCAG 2.0 and 2.1, levels A and AA), kept per page so that one test
-/// walks many pages and fails once, naming every page, rule, element and help address (decision 0150). axe's script
+/// walks many pages and fails once, naming every page, rule, element and help address (decision 0162). axe's script
 /// ships inside the Deque.AxeCore.Playwright package and is evaluated by Playwright, which the app's
 /// Content-Security-Policy does not restrict: the app's policy stays as it is.
 /// </summary>

@@ -73,7 +73,7 @@ public abstract class LongIdListsTests(RolloutWebFactory factory)
         var many = await manager.PostAsJsonAsync("/api/users", Request("Many Rollouts", [.. Enumerable.Range(1, 40_000)]));
         var manyBody = await ApiTestClient.ReadAsync(many);
         // One rollout sent 1,001 times was accepted: the bound counted different rollouts, the document's maxItems ids
-        // (decision 0162). Now the ids are counted as sent, and within the bound a repeated one is still ignored.
+        // (decision 0160). Now the ids are counted as sent, and within the bound a repeated one is still ignored.
         var repeated = await manager.PostAsJsonAsync("/api/users", Request("One Rollout", [.. Enumerable.Repeat(w11, 1_001)]));
         var repeatedBody = await ApiTestClient.ReadAsync(repeated);
         var within = await manager.PostAsJsonAsync("/api/users", Request("One Rollout", [.. Enumerable.Repeat(w11, 1_000)]));

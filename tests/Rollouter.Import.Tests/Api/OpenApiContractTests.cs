@@ -189,7 +189,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     public async Task AUsersRolloutIds_DeclareTheirBound(string path, string method)
     {
         // More than 1,000 ids, counted as sent, is a 400 (field rolloutIds): the document says so, as maxItems and in words,
-        // so a client generated from it knows the limit before the server refuses (decisions 0143 and 0162).
+        // so a client generated from it knows the limit before the server refuses (decisions 0143 and 0160).
         var document = await DocumentAsync();
 
         var body = Resolve(document, document["paths"]?[path]?[method]?["requestBody"]?["content"]?["application/json"]?["schema"]);
@@ -204,7 +204,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     [InlineData("/api/users")]
     public async Task TheListsPagedByTheLinkHeader_DeclareItAndTheirAfter(string path)
     {
-        // GET /api/users pages as GET /api/rollouts since 2026-12-07 (decision 0161): a generated client reads the header.
+        // GET /api/users pages as GET /api/rollouts since 2026-12-07 (decision 0159): a generated client reads the header.
         var document = await DocumentAsync();
 
         var operation = document["paths"]?[path]?["get"];
@@ -220,7 +220,7 @@ public sealed class OpenApiContractTests(RolloutWebFactory factory) : IClassFixt
     public async Task AnInventorysCustomFieldIds_DeclareTheirBound()
     {
         // More than 500 custom fields, or one twice, is a 400 (field customFieldIds); the document said only "an array of
-        // integers" (decision 0163).
+        // integers" (decision 0161).
         var document = await DocumentAsync();
 
         var fields = Resolve(document, document["components"]?["schemas"]?["CreateInventoryRequest"]?["properties"]?["customFieldIds"]);

@@ -70,7 +70,7 @@ public sealed class UploadReadingTests(RolloutWebFactory factory) : IClassFixtur
         var message = await refused.Content.ReadAsStringAsync();
         Assert.Contains("damaged", message);
         Assert.Contains("save it again there", message);
-        // The file's name is not logged at Warning (it may name a person, decision 0174): its extension is.
+        // The file's name is not logged at Warning (it may name a person, decision 0153): its extension is.
         var log = await LogAsync("An uploaded xlsx file was refused as damaged");
         var line = Assert.Single(log.Split('\n'), l => l.Contains("An uploaded xlsx file was refused as damaged", StringComparison.Ordinal));
         Assert.DoesNotContain("damaged.xlsx", log, StringComparison.Ordinal);

@@ -101,7 +101,7 @@ public sealed class FileRetentionTests(LogCapturingWebFactory factory) : IClassF
     }
 
     /// <summary>
-    /// QA (decision 0172): once its file was deleted, a Failed import's page still offered Check and Approve (and the
+    /// QA (decision 0151): once its file was deleted, a Failed import's page still offered Check and Approve (and the
     /// review its Check), each then refused with "the original file … was deleted": buttons that cannot work. The page
     /// now says what the file's absence stops instead of offering them; Discard of an import that never ran stays.
     /// </summary>

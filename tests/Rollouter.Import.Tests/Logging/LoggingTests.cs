@@ -35,7 +35,7 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
     private Task<int> UserIdAsync(string email) => DbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 
     /// <summary>
-    /// QA (decision 0174): the upload's and the discard's lines named the uploaded file ("Import 12 created from Jane Doe's
+    /// QA (decision 0153): the upload's and the discard's lines named the uploaded file ("Import 12 created from Jane Doe's
     /// laptops.xlsx"), and a file's name may name a person, kept 14 days in the logs. Lines at Information and above now
     /// name the import and the file's extension only.
     /// </summary>

@@ -87,7 +87,7 @@ public sealed class PersonalDataInLogsTests(LogCapturingWebFactory factory) : IC
         }
 
         // Still useful: the unknown email's attempts by a hash that is the same each time, the user's by their id. The
-        // hash is keyed (decision 0171): the plain SHA-256 of a guessed text, which anyone can compute, is in no line.
+        // hash is keyed (decision 0150): the plain SHA-256 of a guessed text, which anyone can compute, is in no line.
         var plain = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
             System.Text.Encoding.UTF8.GetBytes(typed.ToUpperInvariant())))[..12];
         var hash = factory.Services.GetRequiredService<TypedTextHash>().Of(typed.ToUpperInvariant());

@@ -148,7 +148,7 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
         Assert.True(tables > 15, $"only {tables} tables were looked at");
     }
 
-    // 2c. A link or button repeated on each row of a table names its row (decision 0151): a screen reader's list of links
+    // 2c. A link or button repeated on each row of a table names its row (decision 0163): a screen reader's list of links
     // (or a voice command, "click Edit") otherwise offers "Edit, Duplicate, Delete, Edit, Duplicate, Delete" for two
     // inventories, with nothing telling which is which.
     [Fact]

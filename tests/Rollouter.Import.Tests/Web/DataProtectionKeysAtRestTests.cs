@@ -8,7 +8,7 @@ using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Tests.Web;
 
-/// <summary>The app with Rollouter:DataProtection:CertificatePath set to a certificate made for it (decision 0175).</summary>
+/// <summary>The app with Rollouter:DataProtection:CertificatePath set to a certificate made for it (decision 0154).</summary>
 public sealed class KeysAtRestWebFactory : RolloutWebFactory
 {
     private const string Password = "test-only-password";
@@ -34,7 +34,7 @@ public sealed class KeysAtRestWebFactory : RolloutWebFactory
 }
 
 /// <summary>
-/// QA (personal data, decision 0175): the data protection keys, which encrypt the sign-in cookies, were stored in the
+/// QA (personal data, decision 0154): the data protection keys, which encrypt the sign-in cookies, were stored in the
 /// database in the clear (the start-up warned "No XML encryptor configured"): whoever read the database or a backup
 /// could read every cookie. With a certificate configured, the keys are stored encrypted with it, and the app still reads
 /// them (a sign-in's cookie opens the next page).

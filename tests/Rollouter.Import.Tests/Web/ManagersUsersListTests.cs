@@ -98,7 +98,7 @@ public abstract partial class ManagersUsersListTests(StatementLoggingWebFactory 
     {
         // The plain list and its deep pages counted every user of the manager's rollouts and skipped to the page: at
         // 36,785 users of 500 rollouts page 300 took 0.23–0.45 s. The count now stops past 1,000 and the pages follow
-        // the last user shown (decision 0160).
+        // the last user shown (decision 0158).
         var tag = "KS" + Guid.NewGuid().ToString("N")[..6];
         await ManyInW11Async(tag, 1_001);
         var manager = await factory.SignInAsync("manager@demo.test");
@@ -140,7 +140,7 @@ public abstract partial class ManagersUsersListTests(StatementLoggingWebFactory 
     public async Task GetApiUsers_AnswersAThousandAtMost_TheNextPageInTheLinkHeader()
     {
         // The API answered every user in one array: 840 KB for a manager's search "schmidt" among 50,000 users
-        // (decision 0161, as GET /api/rollouts since decision 0133).
+        // (decision 0159, as GET /api/rollouts since decision 0133).
         var tag = "AP" + Guid.NewGuid().ToString("N")[..6];
         await ManyInW11Async(tag, 1_001);
         var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");

@@ -61,7 +61,7 @@ public sealed class PublicUrlTests(PublicUrlWebFactory factory) : IClassFixture<
     [Fact]
     public async Task TheOpenApiServer_IsTheConfiguredAddress_WhateverTheHostHeader()
     {
-        // Behind a proxy that forwards neither Host nor scheme the document named http://127.0.0.1:8080/ (decision 0181).
+        // Behind a proxy that forwards neither Host nor scheme the document named http://127.0.0.1:8080/ (decision 0156).
         var browser = factory.CreateBrowser();
         browser.DefaultRequestHeaders.Host = Forged;
 

@@ -93,7 +93,7 @@ public sealed class NoTrustedProxyFactory : TrustedProxyFactory
 }
 
 /// <summary>
-/// Behind a reverse proxy (decision 0180): the client's address and scheme are taken from the proxy's X-Forwarded-For
+/// Behind a reverse proxy (decision 0155): the client's address and scheme are taken from the proxy's X-Forwarded-For
 /// and X-Forwarded-Proto when it is one of <c>Rollouter:TrustedProxies</c>, and from nobody else, so a client that reaches
 /// the app directly cannot pick the address the sign-in limit counts, nor claim HTTPS.
 /// </summary>

@@ -70,7 +70,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
         var admin = await factory.SignInAsync("admin@demo.test");
 
         var first = await admin.PageAsync($"/settings/users?q={tag}");
-        // The pages follow the last user shown (decision 0160): Next is ?q=…&after=<that user's id>.
+        // The pages follow the last user shown (decision 0158): Next is ?q=…&after=<that user's id>.
         var next = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(first).QuerySelector("[data-testid=users-next]")?.GetAttribute("href");
         var second = await admin.PageAsync(next ?? "/settings/users?no-next-link");
         var byEmail = await admin.PageAsync($"/settings/users?q={tag}-042@MANY");

@@ -583,7 +583,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
     }
 
     /// <summary>
-    /// QA (decision 0173): the discard form's token never expired, and a form posted after the import's inventory was
+    /// QA (decision 0152): the discard form's token never expired, and a form posted after the import's inventory was
     /// deleted (which deletes its imports) said "was discarded". Now a token older than a day is not honoured (that
     /// number's 404, as a form without one), and an import gone with its inventory is said to be.
     /// </summary>

@@ -27,7 +27,7 @@ public sealed partial class StartupConfigurationTests
     [InlineData("Rollouter__PublicUrl", "rollouter.example.com", "Rollouter:PublicUrl must be the app's address as its users reach it, with http:// or https://, without a path or a query (e.g. https://rollouter.example.com/): the app is served at the root of its address; \"rollouter.example.com\" is not.")]
     // QA: a path was taken, and the sign-in's ReturnUrl, made of the app's own root paths, led out of it.
     [InlineData("Rollouter__PublicUrl", "https://rollouter.example.com/app/", "Rollouter:PublicUrl must be the app's address as its users reach it, with http:// or https://, without a path or a query (e.g. https://rollouter.example.com/): the app is served at the root of its address; \"https://rollouter.example.com/app/\" is not.")]
-    // Behind a proxy (decision 0180): an entry that is neither an address nor a network is named, not ignored.
+    // Behind a proxy (decision 0155): an entry that is neither an address nor a network is named, not ignored.
     [InlineData("Rollouter__TrustedProxies", "127.0.0.1, proxy.internal", "Rollouter:TrustedProxies lists the addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto the app takes, each an IP address (127.0.0.1, ::1) or a network (10.0.0.0/8), separated by commas; \"proxy.internal\" is not.")]
     public async Task ABadSetting_StopsTheStart_NamingTheSetting(string variable, string value, string message)
     {

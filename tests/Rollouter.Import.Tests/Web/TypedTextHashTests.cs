@@ -4,7 +4,7 @@ using Rollouter.Import.Web.Infrastructure.Security;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// QA (decision 0171): the throttled sign-in's log line named an unknown email by the plain SHA-256 of the text typed
+/// QA (decision 0150): the throttled sign-in's log line named an unknown email by the plain SHA-256 of the text typed
 /// (decision 0139), so whoever read the log could test a guessed address against it. The hash is now keyed by the
 /// installation's API signing key: the same on every instance and after a restart (each loads the same key), and
 /// another installation's key, or none, gives another.

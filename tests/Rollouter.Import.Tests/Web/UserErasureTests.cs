@@ -167,7 +167,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
     }
 
     /// <summary>
-    /// QA (decision 0170): a user whose email was changed (decision 0085) was still named by the earlier address in the
+    /// QA (decision 0149): a user whose email was changed (decision 0085) was still named by the earlier address in the
     /// history entries written before the change (an import set them as assignee: a New without an id), and an earlier
     /// run's failure message quoting them stayed. The history's import changes that keep the user's id beside the old
     /// address tell the earlier address: its entries are rewritten too, and the failure messages' quotes become "…".

@@ -56,7 +56,7 @@ public sealed class PasswordSignIn(
             // At most the address limit's rate per client, so an attack cannot flood the log. Never the text typed: a
             // password typed into the email field would land in the log. A user's id, or a short hash of the text, which
             // tells repeated attempts at one unknown email apart from others (decision 0139), keyed by the installation's
-            // secret so that a guessed address cannot be tested against the log (decision 0171).
+            // secret so that a guessed address cannot be tested against the log (decision 0150).
             if (user is not null)
             {
                 logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser})",

@@ -220,7 +220,7 @@ public sealed record ImportConfirmation(Rollout Rollout, ClientImport Import)
 /// the user who loaded it): a discard's form posted again after the first deleted the import lands where the first did,
 /// "Import #N (file) was discarded", though nothing of the import is kept (decision 0148). It holds the inventory, so a
 /// form posted after the inventory was deleted (with its imports) says that instead, and when the page was loaded
-/// (<see cref="IssuedAt"/>): it is honoured for <see cref="Lifetime"/>, as the idempotency keys are (decision 0173).
+/// (<see cref="IssuedAt"/>): it is honoured for <see cref="Lifetime"/>, as the idempotency keys are (decision 0152).
 /// </summary>
 public sealed record DiscardedImport(int RolloutId, int ImportId, int UserId, string FileName, int InventoryId, DateTimeOffset IssuedAt)
 {
@@ -490,7 +490,7 @@ public sealed class ImportPage
 
     /// <summary>
     /// Cells can be corrected and values replaced: <see cref="ImportStatusRules.CanCorrect"/>, not in a review, and not
-    /// once the uploaded file is gone (a correction names a cell of it; decision 0172).
+    /// once the uploaded file is gone (a correction names a cell of it; decision 0151).
     /// </summary>
     public bool Correctable => !Review && ImportStatusRules.CanCorrect(Import.Status) && !FileMissing;
 
@@ -535,13 +535,13 @@ public sealed class ImportPage
 
     /// <summary>
     /// The mapping form (and the file settings) can be saved: <see cref="ImportStatusRules.CanEditMapping"/>, while the
-    /// uploaded file is there (the mapping is checked against its columns; decision 0172).
+    /// uploaded file is there (the mapping is checked against its columns; decision 0151).
     /// </summary>
     public bool Editable => !Review && ImportStatusRules.CanEditMapping(Import.Status) && !FileMissing;
 
     public bool FileSettingsEditable => !Review && ImportStatusRules.CanChangeFileSettings(Import.Status) && !FileMissing;
 
-    /// <summary>Check reads every row of the uploaded file: not offered once it is gone (decision 0172).</summary>
+    /// <summary>Check reads every row of the uploaded file: not offered once it is gone (decision 0151).</summary>
     public bool Checkable => !Review && ImportStatusRules.CanCheck(Import.Status) && !FileMissing;
 
     /// <summary>
@@ -550,12 +550,12 @@ public sealed class ImportPage
     /// </summary>
     public bool ReviewCheckable => Review && ImportStatusRules.CanCheck(Import.Status) && !FileMissing;
 
-    /// <summary>A run reads the uploaded file: not offered once it is gone (decision 0172; the approval refuses it, 410).</summary>
+    /// <summary>A run reads the uploaded file: not offered once it is gone (decision 0151; the approval refuses it, 410).</summary>
     public bool Approvable => !Review && ImportStatusRules.CanApprove(Import.Status) && !FileMissing;
 
     /// <summary>
     /// What the import's status would allow (Check, Approve, corrections) but the missing file does not: said on the
-    /// summary instead of the buttons (decision 0172); false while the file is there or the status allows none of them.
+    /// summary instead of the buttons (decision 0151); false while the file is there or the status allows none of them.
     /// </summary>
     public bool NeedsTheFileAgain => FileMissing && !Review && (ImportStatusRules.CanApprove(Import.Status)
         || ImportStatusRules.CanCheck(Import.Status) || ImportStatusRules.CanCorrect(Import.Status));

@@ -467,7 +467,7 @@ public sealed class ImportsController(
     /// A discard's form posted again once the import is gone (a double click, Back and Discard again): its token says the
     /// page showed this import of this rollout to this user, so it is answered as the first post was (decision 0148);
     /// when the import's inventory is gone too, it was deleted with it, and the answer says so; null for a form without a
-    /// token, another's, or one older than <see cref="DiscardedImport.Lifetime"/> (decision 0173): a 404 then.
+    /// token, another's, or one older than <see cref="DiscardedImport.Lifetime"/> (decision 0152): a 404 then.
     /// </summary>
     private async Task<IActionResult?> DiscardedBeforeAsync(int id, string? discardToken, CancellationToken cancellationToken)
     {

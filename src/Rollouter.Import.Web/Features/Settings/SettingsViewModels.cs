@@ -17,7 +17,7 @@ public sealed record UserListItem(
 /// <summary>
 /// A page of Settings › Users: by name, then id, reached by keyset (<c>after</c>, <c>before</c>, <c>last</c>), and the
 /// list's count, which for a rollout manager stops at <see cref="UserSearch.CountBound"/> (<paramref name="TotalIsAtLeast"/>:
-/// "1,000+ users"), decision 0160.
+/// "1,000+ users"), decision 0158.
 /// </summary>
 public sealed record UserListPage(KeysetPage<UserListItem> Page, string? Query, int Total, bool TotalIsAtLeast)
 {

@@ -95,7 +95,7 @@ public sealed class NextPageLinkAttribute : Attribute
 /// inventory's <c>customFieldIds</c> (<c>POST /api/rollouts/{id}/inventories</c>): more than
 /// <see cref="Features.Inventories.InventoryService.MaxCustomFields"/>, or one twice, is a 400. The document declares them as
 /// the array's <c>maxItems</c> (and <c>uniqueItems</c>), with a sentence, so a client generated from it knows the limit
-/// before the server refuses (decisions 0143, 0162 and 0163).
+/// before the server refuses (decisions 0143, 0160 and 0161).
 /// </summary>
 public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
 {
@@ -117,7 +117,7 @@ public sealed class OpenApiListBounds : IOpenApiSchemaTransformer
             && fields.DeclaringType == typeof(Features.Inventories.CreateInventoryRequest)
             && string.Equals(fields.Name, "customFieldIds", StringComparison.OrdinalIgnoreCase))
         {
-            // An inventory's custom fields (decision 0163): each once, at most as many as an import reads columns.
+            // An inventory's custom fields (decision 0161): each once, at most as many as an import reads columns.
             var most = Features.Inventories.InventoryService.MaxCustomFields;
             schema.MaxItems = most;
             schema.UniqueItems = true;

@@ -7,7 +7,7 @@ namespace Rollouter.Import.Web.Infrastructure.Api;
 /// <summary>
 /// The OpenAPI document's <c>servers</c> name <c>Rollouter:PublicUrl</c> when it is set, as every absolute link the app
 /// makes does (decision 0045): ASP.NET Core writes the request's scheme and Host, which behind a proxy that does not
-/// forward them is the app's own <c>http://127.0.0.1:8080/</c>, and which a forged Host header chooses (decision 0181).
+/// forward them is the app's own <c>http://127.0.0.1:8080/</c>, and which a forged Host header chooses (decision 0156).
 /// </summary>
 public sealed class OpenApiPublicServer(IOptions<RolloutOptions> options) : IOpenApiDocumentTransformer
 {

@@ -208,7 +208,7 @@ public static class ApiTokenSetup
     {
         var key = ApiTokens.LoadKey(configuration, dataFolder, null, out var madeFile);
         services.AddSingleton(sp => new ApiTokens(key, sp.GetRequiredService<TimeProvider>(), madeFile));
-        // The sign-in log's hash of a typed email is keyed by the same secret every instance holds (decision 0171).
+        // The sign-in log's hash of a typed email is keyed by the same secret every instance holds (decision 0150).
         services.AddSingleton(new TypedTextHash(key.Key));
         services.AddAuthentication().AddJwtBearer(ApiTokens.Scheme, o =>
         {

@@ -9,7 +9,7 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// in the database (<c>DataProtectionKeys</c>); without more they are stored in the clear, and whoever reads the database
 /// or a backup can read the cookies. With <see cref="CertificatePathSetting"/> (a PKCS#12 file with its private key, and
 /// <see cref="CertificatePasswordSetting"/>) every key made from then on is stored encrypted with that certificate
-/// (ASP.NET Core's <c>ProtectKeysWithCertificate</c>), and read with it (decision 0175). Every instance needs the same
+/// (ASP.NET Core's <c>ProtectKeysWithCertificate</c>), and read with it (decision 0154). Every instance needs the same
 /// certificate file. Keys made before stay as they were (readable until they expire, 90 days).
 /// </summary>
 public static class DataProtectionKeysAtRest

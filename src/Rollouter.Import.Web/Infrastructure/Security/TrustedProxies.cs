@@ -5,7 +5,7 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 
 /// <summary>
 /// Behind a reverse proxy the client's address and scheme are in the proxy's <c>X-Forwarded-For</c> and
-/// <c>X-Forwarded-Proto</c> (decision 0180). <c>Rollouter:TrustedProxies</c> names the proxies (addresses or networks,
+/// <c>X-Forwarded-Proto</c> (decision 0155). <c>Rollouter:TrustedProxies</c> names the proxies (addresses or networks,
 /// <c>127.0.0.1</c>, <c>10.0.0.0/8</c>, <c>::1</c>) whose headers the app takes: from any other address they are ignored,
 /// so a client that reaches the app directly cannot choose the address the sign-in limit counts, nor say it came over
 /// HTTPS. ASP.NET Core's own <c>ASPNETCORE_FORWARDEDHEADERS_ENABLED=true</c> still works, and takes the headers from any

@@ -9,7 +9,7 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// key derived (HKDF) from the API signing key (<c>Rollouter:Api:SigningKey</c>, or the key kept in the data folder),
 /// which every instance of an installation shares and which survives restarts: the same text gives the same 12 hex
 /// digits on every instance and after a restart, so repeated attempts at one address still show as one hash, but whoever
-/// reads the logs without the key cannot test a guessed address against it (decision 0171). The derivation's label keeps
+/// reads the logs without the key cannot test a guessed address against it (decision 0150). The derivation's label keeps
 /// these hashes apart from the tokens' signatures: neither tells anything of the other, nor of the key.
 /// </summary>
 public sealed class TypedTextHash

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Rollouter.Import.Importing.Files;
 
 /// <summary>
-/// What the logs say of an uploaded file's name (decision 0174): a name may carry a person's name ("Jane Doe laptops.xlsx"),
+/// What the logs say of an uploaded file's name (decision 0153): a name may carry a person's name ("Jane Doe laptops.xlsx"),
 /// and logs are kept 14 days and copied to wherever they are collected, so lines at Information and above name the import
 /// by its id and the file by its extension only; the name itself is written once, at Debug (off in the shipped
 /// configuration), where an operator who needs it turns it on.

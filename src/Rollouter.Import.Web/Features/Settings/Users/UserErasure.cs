@@ -118,7 +118,7 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
         var name = user.DisplayName;
         var newName = Name(user.Id);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The addresses the user had before an email change (decision 0085) that the history names them by (decision 0170).
+        // The addresses the user had before an email change (decision 0085) that the history names them by (decision 0149).
         var earlier = await EarlierEmailsAsync(user.Id, email, cancellationToken);
         var rewrittenIds = new HashSet<long>();
         foreach (var address in earlier.Prepend(email))
@@ -159,7 +159,7 @@ public sealed class UserErasure(RolloutDbContext db, UserManager<User> users, Au
     }
 
     /// <summary>
-    /// The email addresses the user had before their current one that the history names them by (decision 0170): the
+    /// The email addresses the user had before their current one that the history names them by (decision 0149): the
     /// app keeps no list of a user's earlier addresses (an email change is an audit event in the log, which expires), but
     /// an import's change of an Assignee or Client User keeps the old user's id beside the address it had then
     /// (<see cref="FieldChange.OldId"/>): every such label of this user that is not their current address is an earlier

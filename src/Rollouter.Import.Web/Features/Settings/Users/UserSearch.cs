@@ -17,7 +17,7 @@ public static class UserSearch
     /// <summary>
     /// A rollout manager's users list counts up to this many users; beyond, it says "1,000+ users". Counting every user of
     /// a manager's 500 rollouts (36,785 of 50,006) cost 0.12–0.2 s a page; the first 1,001 cost a thousandth of it
-    /// (decision 0160). An administrator's count reads the users' table alone and stays exact.
+    /// (decision 0158). An administrator's count reads the users' table alone and stays exact.
     /// </summary>
     public const int CountBound = 1_000;
 
@@ -139,7 +139,7 @@ public sealed record ListWindow(string? Query, int Page, int Total)
 }
 
 /// <summary>What the users lists' search box and pages show: the window, the list's address and what it lists.</summary>
-/// <paramref name="Keyset"/>: the list pages by keyset (Settings › Users, decision 0160): its links replace the numbered
+/// <paramref name="Keyset"/>: the list pages by keyset (Settings › Users, decision 0158): its links replace the numbered
 /// pages, and <paramref name="CountText"/> replaces "Users 1–100 of …".
 public sealed record UserListSearch(ListWindow Window, string Path, string Noun, string TestId,
     string Placeholder = "Name, email or user ID", KeysetPager? Keyset = null, string? CountText = null);

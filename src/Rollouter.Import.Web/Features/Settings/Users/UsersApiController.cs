@@ -23,7 +23,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     /// <summary>
     /// The users the caller manages, by name, then id: the same array as ever, at most <paramref name="pageSize"/> (1–1,000;
-    /// 1,000 unless given) an answer, as <c>GET /api/rollouts</c> pages (decisions 0133 and 0161). When more follow, the
+    /// 1,000 unless given) an answer, as <c>GET /api/rollouts</c> pages (decisions 0133 and 0159). When more follow, the
     /// answer's <c>Link</c> header names the next page (<c>rel="next"</c>): the same call with <c>after</c>, the id of this
     /// page's last user. <paramref name="q"/> keeps the users whose name, email or user ID contains it, ignoring case. An
     /// <paramref name="after"/> that is not one of the caller's users is 400.
@@ -289,7 +289,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
 
     /// <summary>
     /// 400 for a <c>rolloutIds</c> of more than <see cref="MaxRolloutIds"/> ids as sent, a repeated id counted each time
-    /// (the OpenAPI document's <c>maxItems</c>; a repeated id is otherwise ignored, decision 0162); else null.
+    /// (the OpenAPI document's <c>maxItems</c>; a repeated id is otherwise ignored, decision 0160); else null.
     /// </summary>
     private static IActionResult? TooManyRollouts(IReadOnlyList<int>? rolloutIds) =>
         rolloutIds is not null && rolloutIds.Count > MaxRolloutIds

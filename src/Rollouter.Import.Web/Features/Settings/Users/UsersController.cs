@@ -25,7 +25,7 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
     /// <summary>
     /// The users the viewer manages, 100 a page by name, then id, searched by <paramref name="q"/>; the pages are reached by
     /// keyset (<paramref name="after"/>, <paramref name="before"/>: a user's id; <paramref name="last"/>), so a deep page
-    /// costs what the first does, and a rollout manager's count stops at <see cref="UserSearch.CountBound"/> (decision 0160).
+    /// costs what the first does, and a rollout manager's count stops at <see cref="UserSearch.CountBound"/> (decision 0158).
     /// </summary>
     [HttpGet("")]
     public async Task<IActionResult> Index(string? q, string? after, string? before, bool last, CancellationToken cancellationToken)
