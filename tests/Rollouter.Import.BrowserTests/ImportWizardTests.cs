@@ -35,7 +35,7 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         await StartAsync("/rollouts");
         await SignInAsync("manager@demo.test");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Windows 11 Refresh" }).First.ClickAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Laptops", Level = 1 })).ToBeVisibleAsync();
         await Step("laptops");
 
@@ -194,7 +194,7 @@ public sealed class ImportWizardTests(WizardFixture fixture, ITestOutputHelper o
         await Step("option-exists");
 
         await GoToAsync("/rollouts/W11");
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         var row = await SearchClientAsync(names[0]);
         await Expect(row).ToContainTextAsync(model);
         await Step("client-with-new-model");

@@ -51,7 +51,7 @@ public sealed class RevertTests(WizardFixture fixture, ITestOutputHelper output)
         await GoToAsync("/rollouts/W11/imports");
         await Expect(Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "undo.csv" }).First).ToContainTextAsync("Reverted");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Windows 11 Refresh" }).First.ClickAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search clients" }).FillAsync(names[0]);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("[?&]search="));

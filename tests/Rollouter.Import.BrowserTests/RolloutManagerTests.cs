@@ -26,10 +26,10 @@ public sealed class RolloutManagerTests(BrowserFixture fixture, ITestOutputHelpe
         await rollouts.GetByRole(AriaRole.Link, new() { Name = "Windows 11 Refresh" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("/rollouts/W11$"));
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Windows 11 Refresh", Level = 1 })).ToBeVisibleAsync();
-        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Monitors" })).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Monitors", Exact = true })).ToBeVisibleAsync();
         await Step("rollout");
 
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Laptops", Level = 1 })).ToBeVisibleAsync();
         await Expect(Page.GetByTestId("client-count")).ToHaveTextAsync("40 clients");
         var clients = Page.GetByTestId("clients");

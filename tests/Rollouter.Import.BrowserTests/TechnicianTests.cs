@@ -17,7 +17,7 @@ public sealed class TechnicianTests(BrowserFixture fixture, ITestOutputHelper ou
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Import" })).ToHaveCountAsync(0);
         await Step("rollout-without-import");
 
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("client-count")).ToHaveTextAsync("40 clients");
         await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Import" })).ToHaveCountAsync(0);
         await Step("laptops-without-import");

@@ -140,7 +140,9 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
 
         var (user, history, errors, corrections, members) = await factory.WithDbAsync(async db => (
             await db.Users.AsNoTracking().SingleAsync(u => u.Id == id),
-            await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId).OrderBy(h => h.At).ToListAsync(),
+            // By id, the order they were written in: another test of the class writes on the same client, at times that
+            // may fall between these (its entries are a second or two apart, as these are).
+            await db.ClientHistory.AsNoTracking().Where(h => h.ClientId == clientId).OrderBy(h => h.Id).ToListAsync(),
             await db.ImportRowErrors.AsNoTracking().Where(e => e.Row == 7 && e.Header == "Assignee" && e.ImportId == importId).ToListAsync(),
             await db.ImportCellCorrections.AsNoTracking().Where(c => c.ById == id).ToListAsync(),
             await db.RolloutMembers.CountAsync(m => m.UserId == id)));
@@ -153,7 +155,7 @@ public abstract class UserErasureTests(RolloutWebFactory factory)
         Assert.Equal($"erased-{id}@invalid", mine[1].Changes[0].Old);
         Assert.Equal([$"erased-{id}@invalid"], mine[1].Changes[0].OldValues ?? []);
         Assert.Equal(email, await factory.WithDbAsync(async db => (await db.ClientHistory.AsNoTracking()
-            .Where(h => h.ClientId == otherId).OrderBy(h => h.At).ToListAsync()).Last().Changes[0].Old));
+            .Where(h => h.ClientId == otherId).OrderBy(h => h.Id).ToListAsync()).Last().Changes[0].Old));
         Assert.Equal($"erinx{tag}@example.test", mine[2].Changes[0].New);
         var error = Assert.Single(errors);
         Assert.Equal((null, "No user with email \"…\" in this rollout."), (error.Value, error.Message));
