@@ -54,19 +54,7 @@ public sealed class RolloutsApiController(RolloutDbContext db, RolloutAccess acc
         if (page.Count > size)
         {
             page.RemoveAt(size);
-            var query = new List<string>();
-            if (UserSearch.Clean(q) is { } text)
-            {
-                query.Add("q=" + Uri.EscapeDataString(text));
-            }
-
-            if (pageSize != PageDto.MaxPageSize)
-            {
-                query.Add("pageSize=" + size.ToString(CultureInfo.InvariantCulture));
-            }
-
-            query.Add("after=" + page[^1].Id.ToString(CultureInfo.InvariantCulture));
-            Response.Headers.Link = $"</api/rollouts?{string.Join("&", query)}>; rel=\"next\"";
+            NextPageLinkAttribute.SetNext(Response, "/api/rollouts", UserSearch.Clean(q), pageSize, size, page[^1].Id);
         }
 
         return Ok(page);

@@ -87,6 +87,30 @@ public sealed class NextPageLinkAttribute : Attribute
 {
     public const string Description =
         "The next page's address, <…>; rel=\"next\" (RFC 8288), when more items follow; absent on the last page.";
+
+    /// <summary>
+    /// Sets the answer's <c>Link</c> to the next page of <paramref name="path"/> (<c>GET /api/rollouts</c>,
+    /// <c>GET /api/users</c>): the search <paramref name="q"/> as the list cleaned it, the page size when the caller gave
+    /// one (<paramref name="askedPageSize"/> other than <see cref="PageDto.MaxPageSize"/>: <paramref name="pageSize"/>, as
+    /// clamped), and <c>after</c>, the id of the page's last item (decisions 0133 and 0159).
+    /// </summary>
+    public static void SetNext(HttpResponse response, string path, string? q, int askedPageSize, int pageSize, int lastId)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var query = new List<string>();
+        if (q is not null)
+        {
+            query.Add("q=" + Uri.EscapeDataString(q));
+        }
+
+        if (askedPageSize != PageDto.MaxPageSize)
+        {
+            query.Add("pageSize=" + pageSize.ToString(CultureInfo.InvariantCulture));
+        }
+
+        query.Add("after=" + lastId.ToString(CultureInfo.InvariantCulture));
+        response.Headers.Link = $"<{path}?{string.Join("&", query)}>; rel=\"next\"";
+    }
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data;
@@ -58,19 +57,7 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         if (page.Count > size)
         {
             page.RemoveAt(size);
-            var query = new List<string>();
-            if (UserSearch.Clean(q) is { } text)
-            {
-                query.Add("q=" + Uri.EscapeDataString(text));
-            }
-
-            if (pageSize != PageDto.MaxPageSize)
-            {
-                query.Add("pageSize=" + size.ToString(CultureInfo.InvariantCulture));
-            }
-
-            query.Add("after=" + page[^1].Id.ToString(CultureInfo.InvariantCulture));
-            Response.Headers.Link = $"</api/users?{string.Join("&", query)}>; rel=\"next\"";
+            NextPageLinkAttribute.SetNext(Response, "/api/users", UserSearch.Clean(q), pageSize, size, page[^1].Id);
         }
 
         return Ok(page);
