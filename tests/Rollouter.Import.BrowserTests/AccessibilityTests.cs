@@ -75,13 +75,7 @@ public sealed class AccessibilityTests(WizardFixture fixture, ITestOutputHelper 
         var identifier = "A11Y" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         using (var admin = await AppApi.SignInAsync(Fixture.App, "admin@demo.test"))
         {
-            var rollout = await admin.PostAsync("api/rollouts", new { name = "Progress " + identifier, identifier, clientLimit = (int?)null });
-            var rolloutId = rollout["id"]!.GetValue<int>();
-            var manager = (await admin.GetAsync("api/users")).AsArray().Single(u => u!["email"]!.GetValue<string>() == "manager@demo.test")!;
-            await admin.PostAsync($"api/rollouts/{rolloutId}/members", new { userId = manager["id"]!.GetValue<int>() });
-            var workflow = (await admin.GetAsync("api/workflows")).AsArray().Single(w => w!["name"]!.GetValue<string>() == "Device rollout")!;
-            await admin.PostAsync($"api/rollouts/{rolloutId}/inventories",
-                new { name = "Desks", workflowId = workflow["id"]!.GetValue<int>(), customFieldIds = Array.Empty<int>() });
+            await admin.RolloutWithDesksAsync("Progress " + identifier, identifier, "manager@demo.test");
         }
 
         // What the bar and the live region say, on every page the tab shows (the page reloads itself at the end).

@@ -27,18 +27,9 @@ public sealed class ProgressPollTests(WizardFixture fixture, ITestOutputHelper o
     {
         var identifier = "POLL" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         using var admin = await AppApi.SignInAsync(Fixture.App, "admin@demo.test");
-        var rollout = await admin.PostAsync("api/rollouts", new { name = "Polls " + identifier, identifier, clientLimit = (int?)null });
-        var rolloutId = rollout["id"]!.GetValue<int>();
+        await admin.RolloutWithDesksAsync("Polls " + identifier, identifier, "manager@demo.test", "kam@demo.test");
         var users = (await admin.GetAsync("api/users")).AsArray();
         int UserId(string email) => users.Single(u => u!["email"]!.GetValue<string>() == email)!["id"]!.GetValue<int>();
-        foreach (var member in new[] { "manager@demo.test", "kam@demo.test" })
-        {
-            await admin.PostAsync($"api/rollouts/{rolloutId}/members", new { userId = UserId(member) });
-        }
-
-        var workflow = (await admin.GetAsync("api/workflows")).AsArray().Single(w => w!["name"]!.GetValue<string>() == "Device rollout")!;
-        await admin.PostAsync($"api/rollouts/{rolloutId}/inventories",
-            new { name = "Desks", workflowId = workflow["id"]!.GetValue<int>(), customFieldIds = Array.Empty<int>() });
 
         // The manager's tab: its polls find no connection until the test lets them through.
         var connected = false;
