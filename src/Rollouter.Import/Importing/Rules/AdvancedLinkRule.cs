@@ -148,24 +148,8 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
         return updates;
     }
 
-    private static bool SameValue(string[] a, string[] b)
-    {
-        if (a.Length != b.Length)
-        {
-            return false;
-        }
-
-        // Multi-selections are sets: the order of the values does not matter.
-        foreach (var value in a)
-        {
-            if (Array.IndexOf(b, value) < 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Multi-selections are sets: the order of the values does not matter; as the writer compares (decision 0170).</summary>
+    private static bool SameValue(string[] a, string[] b) => ClientValues.Same(a, b);
 
     private static string Display(string[] value, FieldPlan field, ColumnPlan column) =>
         string.Join(field.Field.IsMultiValued ? column.Separator : "", value);

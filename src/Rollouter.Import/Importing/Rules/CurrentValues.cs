@@ -7,7 +7,8 @@ namespace Rollouter.Import.Importing.Rules;
 /// What the inventory's clients hold now in the columns an update maps, for the dry run to tell a matched row that
 /// would change its client from one whose client already has the file's values (decision 0091), compared as the writer
 /// compares (<c>ClientWriter.HistoryLabels.Apply</c>): the status by id, the users by id (<see cref="ExistingClient"/>),
-/// description and flag as text (empty as none), a custom field's values in their order. The texts are kept as a 64-bit
+/// description and flag as text (empty as none), a custom field's values as a set, texts without the white space around
+/// them (<see cref="ClientValues"/>, decision 0170). The texts are kept as a 64-bit
 /// hash each, not as text: 8 bytes a mapped column and client instead of the values' characters (decision 0026's
 /// 210 MB for a million clients). Filled from the query of the rollout's clients the check makes anyway.
 /// </summary>
@@ -99,13 +100,28 @@ internal sealed class CurrentValues
         return false;
     }
 
-    /// <summary>A text's hash; 0 for none or empty (the writer takes an empty text as none), never 0 otherwise.</summary>
-    private ulong Hash(string? text) =>
-        string.IsNullOrEmpty(text) ? 0 : NonZero(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text.AsSpan())));
+    /// <summary>
+    /// A text's hash without the white space around it and with every line break as LF, as the writer compares (<see cref="ClientValues.SameText"/>);
+    /// 0 for none or empty (the writer takes an empty text as none), never 0 otherwise.
+    /// </summary>
+    private static ulong Hash(string? text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (trimmed.Contains('\r'))
+        {
+            trimmed = ClientValues.Key(trimmed.ToString());
+        }
 
-    /// <summary>A value's hash, its parts in their order; 0 for none (an empty value is no value).</summary>
+        return trimmed.IsEmpty ? 0 : NonZero(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(trimmed)));
+    }
+
+    /// <summary>
+    /// A value's hash as the writer compares it (<see cref="ClientValues.Same"/>): its parts trimmed, as a set (in
+    /// ordinal order, each once); 0 for none (an empty value is no value).
+    /// </summary>
     private ulong Hash(string[] value)
     {
+        value = ClientValues.Normalized(value);
         if (value.Length == 0)
         {
             return 0;

@@ -579,13 +579,13 @@ public sealed class ClientWriter(
                 client.ClientUserId = clientUser;
             }
 
-            if (row.Description is { } description && !SameText(description, client.Description))
+            if (row.Description is { } description && !ClientValues.SameText(description, client.Description))
             {
                 changes.Add(new FieldChange(Description, client.Description, description));
                 client.Description = description;
             }
 
-            if (row.Flag is { } flag && !SameText(flag, client.Flag))
+            if (row.Flag is { } flag && !ClientValues.SameText(flag, client.Flag))
             {
                 changes.Add(new FieldChange(Flag, client.Flag, flag));
                 client.Flag = flag;
@@ -600,7 +600,8 @@ public sealed class ClientWriter(
         public void ApplyValue(ClientState client, int fieldId, string[] value, List<FieldChange> changes)
         {
             client.Values.TryGetValue(fieldId, out var old);
-            if ((old ?? []).AsSpan().SequenceEqual(value))
+            // A set, without the spaces around its values (decision 0170): the same selection in another order is no change.
+            if (ClientValues.Same(old, value))
             {
                 return;
             }
@@ -639,9 +640,6 @@ public sealed class ClientWriter(
 
             return ids;
         }
-
-        private static bool SameText(string? a, string? b) =>
-            string.IsNullOrEmpty(a) ? string.IsNullOrEmpty(b) : string.Equals(a, b, StringComparison.Ordinal);
 
         private static string? Join(string[]? value) => value switch
         {

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using ClosedXML.Excel;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Rollouter.Import.Data;
+using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Tests.Api;
+using Rollouter.Import.Tests.Infrastructure;
+
+namespace Rollouter.Import.Tests.Web;
+
+/// <summary>
+/// QA (round trip): a rollout manager exports an inventory, edits a few cells in Excel (or saves it as CSV) and imports
+/// it back with "Update existing clients". Only the cells edited may change a client: a multi-selection in another order
+/// and a value that differs only by the spaces around it are no change, in the Check and in the run (decision 0170).
+/// Each test has a rollout and inventory of its own ("Desks"), whose clients are stored as the writer stores them,
+/// and goes through the real path: export, file, upload, mapping, Check, approval, the written clients.
+/// </summary>
+public abstract class RoundTripTests(RolloutWebFactory factory)
+{
+    private static readonly string[] FieldNames = ["Location", "Model", "Software", "Tags", "Notes"];
+
+    [Fact]
+    public async Task SelectionsReorderedAndSpacesAroundValues_AreNoChange_OnlyTheEditedCellChangesItsClient()
+    {
+        var desks = await DesksAsync(
+            new Desk("D-1", "Desk 1", null, ["Room 1"], ["Latitude 5440"], ["Office", "Teams"], ["alpha", "beta"], ["Line 1\nLine 2"]),
+            new Desk("D-2", "Desk 2", "Check cable", ["Room 2"], null, ["VPN", "Office"], null, null),
+            // Stored with spaces around its values: a Location imported while the field was a Text Area, which keeps them.
+            new Desk("D-3", "Desk 3 ", null, [" Room 3 "], null, null, ["gamma "], ["Note 3\n"]),
+            new Desk("D-4", "Desk 4", null, ["Room 4"], null, null, null, null));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        Edit(sheet, "D-1", "Software", "Teams;Office");
+        Edit(sheet, "D-1", "Tags", "beta ; alpha");
+        Edit(sheet, "D-2", "Location", "Room 2 ");
+        Edit(sheet, "D-2", "Description", " Desk 2");
+        Edit(sheet, "D-2", "Client flag", "Check cable ");
+        Edit(sheet, "D-2", "Software", " Office; VPN ");
+        Edit(sheet, "D-3", "Location", "Room 3");
+        Edit(sheet, "D-3", "Description", "Desk 3");
+        Edit(sheet, "D-3", "Notes", "Note 3");
+        Edit(sheet, "D-4", "Location", "Room 44");
+        using var edited = new MemoryStream();
+        workbook.SaveAs(edited);
+
+        var (check, done) = await ImportBackAsync(desks, "export.xlsx", edited.ToArray());
+
+        Assert.Equal((4, 1, 3), (check["toUpdate"]!.GetValue<int>(), check["toChange"]!.GetValue<int>(), check["unchanged"]!.GetValue<int>()));
+        Assert.Equal(["D-4"], check["changedClients"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1, done["counts"]!["updated"]!.GetValue<int>());
+        var clients = await ClientsAsync(desks.InventoryId);
+        // Nothing was written for the others: their values as stored, in their order, with their spaces.
+        Assert.Equal(["Office", "Teams"], clients["D-1"].Values[desks.Fields["Software"]]);
+        Assert.Equal(["alpha", "beta"], clients["D-1"].Values[desks.Fields["Tags"]]);
+        Assert.Equal(["VPN", "Office"], clients["D-2"].Values[desks.Fields["Software"]]);
+        Assert.Equal((" Room 3 ", "Desk 3 "), (clients["D-3"].Values[desks.Fields["Location"]][0], clients["D-3"].Description));
+        Assert.Equal(["Room 44"], clients["D-4"].Values[desks.Fields["Location"]]);
+        Assert.Equal(["D-4"], await ChangedByImportAsync(done.Id()));
+    }
+
+    /// <summary>
+    /// The export opened and saved as CSV, as Excel does it in German (UTF-8 with a byte order mark, ";", CR LF, a field
+    /// quoted only where it holds ";", a quote or a line break) and as LibreOffice Calc does with "Quote all text cells"
+    /// (no byte order mark, ",", LF); a line break inside a cell as Windows Notepad saves it again, CR LF. One cell is
+    /// edited; leading zeros, long numbers, values that start like a formula, accents and line breaks come back as they
+    /// were, and only the edited client changes.
+    /// </summary>
+    [Theory]
+    [InlineData("excel")]
+    [InlineData("libreoffice")]
+    public async Task TheExportSavedAsCsv_ImportsBackUnchanged_ButForTheEditedCell(string shape)
+    {
+        var desks = await DesksAsync(
+            new Desk("D-1", "-5 Grad", "+49 89 1234", ["00123"], null, ["Teams", "Office"], ["=SUM(A1)", "@home"], ["Line 1\nLine 2"]),
+            new Desk("D-2", "Café \"Zürich\"", null, ["123456789012345678"], ["ThinkPad T14"], null, ["a,b"], ["Ünïcödé ñ; 1,5"]),
+            new Desk("D-3", "Desk 3", null, ["Room 3"], null, ["VPN"], null, null));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        Edit(sheet, "D-3", "Location", "Room 33");
+
+        var (separator, lineEnd, quoteAll, bom) = shape == "excel" ? (';', "\r\n", false, true) : (',', "\n", true, false);
+        var csv = new StringBuilder();
+        var columns = sheet.LastColumnUsed()!.ColumnNumber();
+        foreach (var row in sheet.RowsUsed())
+        {
+            csv.AppendJoin(separator, Enumerable.Range(1, columns).Select(c =>
+            {
+                var text = row.Cell(c).GetString().Replace("\n", "\r\n", StringComparison.Ordinal);
+                return quoteAll && text.Length > 0 || text.IndexOfAny([separator, '"', '\r', '\n']) >= 0
+                    ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+                    : text;
+            })).Append(lineEnd);
+        }
+
+        var (check, done) = await ImportBackAsync(desks, "export.csv", [.. (bom ? Encoding.UTF8.GetPreamble() : []), .. Encoding.UTF8.GetBytes(csv.ToString())]);
+
+        Assert.Equal((3, 1), (check["toUpdate"]!.GetValue<int>(), check["toChange"]!.GetValue<int>()));
+        Assert.Equal(["D-3"], check["changedClients"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1, done["counts"]!["updated"]!.GetValue<int>());
+        Assert.Equal(["D-3"], await ChangedByImportAsync(done.Id()));
+        var clients = await ClientsAsync(desks.InventoryId);
+        Assert.Equal(["Room 33"], clients["D-3"].Values[desks.Fields["Location"]]);
+        Assert.Equal(["00123"], clients["D-1"].Values[desks.Fields["Location"]]);
+        Assert.Equal(["123456789012345678"], clients["D-2"].Values[desks.Fields["Location"]]);
+    }
+
+    private sealed record Desk(string Name, string? Description, string? Flag, string[]? Location, string[]? Model,
+        string[]? Software, string[]? Tags, string[]? Notes);
+
+    private sealed record Desks(HttpClient Api, int RolloutId, int InventoryId, Dictionary<string, int> Fields);
+
+    /// <summary>A rollout of the test's own with the inventory "Desks" (the demo's Location, Model, Software, Tags, Notes) and its clients.</summary>
+    private async Task<Desks> DesksAsync(params Desk[] desks)
+    {
+        var (identifier, inventoryId) = await OwnRollouts.AddAsync(factory, clientLimit: null);
+        Dictionary<string, int> fields;
+        using (var scope = factory.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+            fields = await db.CustomFields.Where(f => FieldNames.Contains(f.Name)).ToDictionaryAsync(f => f.Name, f => f.Id);
+            var inventory = await db.Inventories.Include(i => i.Workflow).ThenInclude(w => w.Statuses).SingleAsync(i => i.Id == inventoryId);
+            for (var i = 0; i < FieldNames.Length; i++)
+            {
+                db.InventoryCustomFields.Add(new InventoryCustomField { InventoryId = inventoryId, CustomFieldId = fields[FieldNames[i]], Position = i });
+            }
+
+            var status = inventory.Workflow.Statuses.OrderBy(s => s.Position).First().Id;
+            foreach (var desk in desks)
+            {
+                var values = new Dictionary<int, string[]>();
+                foreach (var (name, value) in new[] { ("Location", desk.Location), ("Model", desk.Model), ("Software", desk.Software), ("Tags", desk.Tags), ("Notes", desk.Notes) })
+                {
+                    if (value is not null)
+                    {
+                        values[fields[name]] = value;
+                    }
+                }
+
+                db.Clients.Add(new Client
+                {
+                    RolloutId = inventory.RolloutId, InventoryId = inventoryId, StatusId = status, Name = desk.Name,
+                    Description = desk.Description, Flag = desk.Flag, Values = values,
+                    CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+                });
+            }
+
+            inventory.ClientCount = desks.Length;
+            await db.SaveChangesAsync();
+        }
+
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        return new Desks(api, await api.RolloutIdAsync(identifier), inventoryId, fields);
+    }
+
+    /// <summary>Uploads the file, keeps the automatic mapping with Update existing clients, checks, approves and waits.</summary>
+    private static async Task<(JsonNode Check, JsonNode Done)> ImportBackAsync(Desks desks, string fileName, byte[] file)
+    {
+        var api = desks.Api;
+        var import = await ApiTestClient.ReadAsync(await api.UploadAsync(desks.RolloutId, desks.InventoryId, fileName, file));
+        var id = import.Id();
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        mapping["updateExisting"] = true;
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/imports/{id}/mapping", mapping)).StatusCode);
+        var check = await ApiTestClient.ReadAsync(await api.PostAsync($"/api/imports/{id}/check", null));
+        Assert.True(check["failedRows"]!.GetValue<int>() == 0, check.Json());
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{id}/approve", null)).StatusCode);
+        var done = await api.WaitForResultAsync(id);
+        Assert.True(done.Status() == "Completed", done.Json());
+        return (check, done);
+    }
+
+    private async Task<Dictionary<string, Client>> ClientsAsync(int inventoryId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        return await db.Clients.AsNoTracking().Where(c => c.InventoryId == inventoryId).ToDictionaryAsync(c => c.Name);
+    }
+
+    /// <summary>The names of the clients the import recorded a change of, in name order.</summary>
+    private async Task<string[]> ChangedByImportAsync(int importId)
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RolloutDbContext>();
+        var ids = await db.ClientHistory.Where(h => h.ImportId == importId && h.Action == ClientHistoryAction.Changed)
+            .Select(h => h.ClientId).ToListAsync();
+        return [.. (await db.Clients.Where(c => ids.Contains(c.Id)).Select(c => c.Name).ToListAsync()).Order(StringComparer.Ordinal)];
+    }
+
+    private static void Edit(IXLWorksheet sheet, string name, string header, string value)
+    {
+        var row = ClientExportTests.RowOf(sheet, name);
+        var column = sheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
+        sheet.Cell(row, column).Value = value;
+    }
+}
+
+public sealed class SqliteRoundTripTests(RolloutWebFactory factory)
+    : RoundTripTests(factory), IClassFixture<RolloutWebFactory>;
+
+public sealed class PostgresRoundTripTests(PostgresWebFactory factory)
+    : RoundTripTests(factory), IClassFixture<PostgresWebFactory>;
