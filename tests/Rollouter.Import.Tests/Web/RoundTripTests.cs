@@ -21,7 +21,7 @@ namespace Rollouter.Import.Tests.Web;
 /// </summary>
 public abstract class RoundTripTests(RolloutWebFactory factory)
 {
-    private static readonly string[] FieldNames = ["Location", "Model", "Software", "Tags", "Notes"];
+    private static readonly string[] FieldNames = ["Location", "Model", "Software", "Tags", "Notes", "Serial number"];
 
     [Fact]
     public async Task SelectionsReorderedAndSpacesAroundValues_AreNoChange_OnlyTheEditedCellChangesItsClient()
@@ -111,8 +111,50 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
         Assert.Equal(["123456789012345678"], clients["D-2"].Values[desks.Fields["Location"]]);
     }
 
+    /// <summary>
+    /// A client whose value the field's pattern, set since, refuses ("Serial number" must be "SN" and six digits; the
+    /// settings page counts such clients but changes none): its untouched export imported back fails no row, changes
+    /// nothing there, and updates the cell edited in another row. The same value typed anew on another client, or a
+    /// changed value, is still checked against the pattern (decision 0171).
+    /// </summary>
+    [Fact]
+    public async Task AValueThePatternSetSinceRefuses_ImportsBackAsNoChange_ButIsCheckedWhereItChanges()
+    {
+        var desks = await DesksAsync(
+            new Desk("D-1", "Desk 1", null, ["Room 1"], null, null, null, null, ["SN-1234"]),
+            new Desk("D-2", "Desk 2", null, ["Room 2"], null, null, null, null, ["SN000002"]),
+            new Desk("D-3", "Desk 3", null, ["Room 3"], null, null, null, null, ["SN000003"]));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        Edit(sheet, "D-2", "Location", "Room 22");
+
+        using var wrong = new XLWorkbook(new MemoryStream(exported));
+        Edit(wrong.Worksheet(1), "D-3", "Serial number", "SN-1234");
+        using var wrongFile = new MemoryStream();
+        wrong.SaveAs(wrongFile);
+        var refused = await ApiTestClient.ReadAsync(await desks.Api.UploadAsync(desks.RolloutId, desks.InventoryId, "wrong.xlsx", wrongFile.ToArray()));
+        var mapping = JsonNode.Parse(refused["mapping"]!.ToJsonString())!;
+        mapping["updateExisting"] = true;
+        await desks.Api.PutAsJsonAsync($"/api/imports/{refused.Id()}/mapping", mapping);
+        var wrongCheck = await ApiTestClient.ReadAsync(await desks.Api.PostAsync($"/api/imports/{refused.Id()}/check", null));
+        var error = Assert.Single(wrongCheck["errors"]!.AsArray())!;
+        Assert.StartsWith("\"SN-1234\" does not match the pattern of field \"Serial number\"", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var edited = new MemoryStream();
+        workbook.SaveAs(edited);
+        var (check, done) = await ImportBackAsync(desks, "export.xlsx", edited.ToArray());
+
+        Assert.Equal((3, 1), (check["toUpdate"]!.GetValue<int>(), check["toChange"]!.GetValue<int>()));
+        Assert.Equal(["D-2"], check["changedClients"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1, done["counts"]!["updated"]!.GetValue<int>());
+        var clients = await ClientsAsync(desks.InventoryId);
+        Assert.Equal(["SN-1234"], clients["D-1"].Values[desks.Fields["Serial number"]]);
+        Assert.Equal(["Room 22"], clients["D-2"].Values[desks.Fields["Location"]]);
+    }
+
     private sealed record Desk(string Name, string? Description, string? Flag, string[]? Location, string[]? Model,
-        string[]? Software, string[]? Tags, string[]? Notes);
+        string[]? Software, string[]? Tags, string[]? Notes, string[]? Serial = null);
 
     private sealed record Desks(HttpClient Api, int RolloutId, int InventoryId, Dictionary<string, int> Fields);
 
@@ -135,7 +177,7 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
             foreach (var desk in desks)
             {
                 var values = new Dictionary<int, string[]>();
-                foreach (var (name, value) in new[] { ("Location", desk.Location), ("Model", desk.Model), ("Software", desk.Software), ("Tags", desk.Tags), ("Notes", desk.Notes) })
+                foreach (var (name, value) in new[] { ("Location", desk.Location), ("Model", desk.Model), ("Software", desk.Software), ("Tags", desk.Tags), ("Notes", desk.Notes), ("Serial number", desk.Serial) })
                 {
                     if (value is not null)
                     {

@@ -340,6 +340,14 @@ public sealed class CheckPass
                 case ColumnKind.Field:
                 {
                     var field = column.Field;
+                    if (field.Pattern is not null && buffer.IsUpdate && _checker.Current is { } current
+                        && FieldValueRule.AsRead(column, field, cell) is { } value && current.Holds(buffer, field, value))
+                    {
+                        // The value the client already has, which a pattern set since may refuse: no change, nothing
+                        // to write or check, so that an export imports back (decision 0171).
+                        break;
+                    }
+
                     buffer.Values[field.Index] = FieldValueRule.Read(column, field, cell, buffer, errors);
                     break;
                 }

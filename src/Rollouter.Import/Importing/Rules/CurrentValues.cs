@@ -101,6 +101,21 @@ internal sealed class CurrentValues
     }
 
     /// <summary>
+    /// Whether the update row's client already holds <paramref name="value"/> in <paramref name="field"/>, as the writer
+    /// compares (<see cref="ClientValues.Same"/>): such a cell is no change (decision 0171).
+    /// </summary>
+    public bool Holds(RowBuffer buffer, FieldPlan field, string[] value)
+    {
+        if (buffer.Existing is not { } client || !_slots.TryGetValue(client.Id, out var slot))
+        {
+            return false;
+        }
+
+        var i = Array.IndexOf(_fields, field);
+        return i >= 0 && Hash(value) == _hashes[slot * _width + 2 + i];
+    }
+
+    /// <summary>
     /// A text's hash without the white space around it and with every line break as LF, as the writer compares (<see cref="ClientValues.SameText"/>);
     /// 0 for none or empty (the writer takes an empty text as none), never 0 otherwise.
     /// </summary>

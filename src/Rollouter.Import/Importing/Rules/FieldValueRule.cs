@@ -69,6 +69,27 @@ internal static class FieldValueRule
         }
     }
 
+    /// <summary>
+    /// The cell's value as the rule reads it before options and pattern (a multi-selection split at the column's
+    /// separator, an Input or Selection trimmed, a Text Area as written), to compare with the value a client already
+    /// has; null for an empty cell.
+    /// </summary>
+    public static string[]? AsRead(ColumnPlan column, FieldPlan field, string? cell)
+    {
+        if (string.IsNullOrWhiteSpace(cell))
+        {
+            return null;
+        }
+
+        return field.Field.Type switch
+        {
+            CustomFieldType.MultiSelection or CustomFieldType.MultiSelectionFree =>
+                cell.Split(column.Separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            CustomFieldType.TextArea => [cell],
+            _ => [cell.Trim()],
+        };
+    }
+
     /// <summary>The option's stored spelling, or a new option (once per name and pass) when the column may create options.</summary>
     private static string? FindOption(FieldPlan field, ColumnPlan column, string value, string cell, RowBuffer buffer,
         ErrorCollector errors, bool multi)

@@ -88,7 +88,9 @@ public static class ImportCheckerLoader
 
         List<IQueryable<Client>> sources = named ?? [db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)];
         CurrentValues? current = null;
-        if (compareValues && mapping.UpdateExisting)
+        // The run too where a mapped field has a pattern: a cell holding the value its client already has is no change,
+        // whatever the pattern says (decision 0171), in the run as in the Check.
+        if ((compareValues || fields.Any(f => f.Column is not null && f.Pattern is not null)) && mapping.UpdateExisting)
         {
             // The inventory's clients with what they hold, the others of the rollout by name only: each client read
             // once, in two queries a source instead of one (decision 0091).
