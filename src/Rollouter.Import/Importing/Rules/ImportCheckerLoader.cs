@@ -27,7 +27,8 @@ public static class ImportCheckerLoader
 
     /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
     /// columns (<see cref="CurrentValues"/>), in the query of the rollout's clients, to count the matched clients the
-    /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not: its writer compares.</param>
+    /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not (its writer compares), unless it maps a
+    /// field with a pattern: a cell holding its client's value is then no change (decision 0171).</param>
     public static Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
         IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default, bool compareValues = false) =>
         LoadAsync(db, inventoryId, mapping, columns, null, compareValues, cancellationToken);
