@@ -149,6 +149,20 @@ ensure_chromium() {
 }
 
 # ---------------------------------------------------------------------------------------------------------
+# nginx for the tests of the documented reverse proxy configuration (NginxConfigurationTests start their own
+# instance as a process, with its own configuration and files; the system's service is never used).
+# ---------------------------------------------------------------------------------------------------------
+ensure_nginx() {
+    if [[ -x /usr/sbin/nginx ]]; then
+        return 0
+    fi
+    apt_install nginx || return 1
+    [[ -x /usr/sbin/nginx ]] || { warn "the nginx package did not install /usr/sbin/nginx"; return 1; }
+    # The package starts the system's service on port 80 where systemd runs: the tests do not need it.
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------------------------------------
 # Test results
 # ---------------------------------------------------------------------------------------------------------
 # Names of the tests that failed, with the first lines of their messages, so that a CI log's tail says which.
@@ -199,6 +213,7 @@ command -v dotnet >/dev/null 2>&1 || die "dotnet not found: install the .NET SDK
 
 ensure_postgres || die "PostgreSQL is not available for the tests"
 ensure_chromium || die "Chromium (/usr/bin/chromium) is not available for the browser tests"
+ensure_nginx || die "nginx (/usr/sbin/nginx) is not available for the reverse proxy tests"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if [[ -f .config/dotnet-tools.json ]]; then
