@@ -31,8 +31,9 @@ try
     StartupChecks.CheckGlobalization();
     var builder = WebApplication.CreateBuilder(args);
     configuration = builder.Configuration;
-    // Every setting the services below read as they are made, each bad one named (StartupFailureException).
-    StartupChecks.Check(builder.Configuration, builder.Environment.ContentRootPath);
+    // Every setting the services below read as they are made, each bad one named (StartupFailureException); the data
+    // protection keys' certificate, when one is configured, is read there once and used below (decision 0154).
+    var keysCertificate = StartupChecks.Check(builder.Configuration, builder.Environment.ContentRootPath);
 
     var rolloutOptions = builder.Configuration.GetSection(RolloutOptions.Section).Get<RolloutOptions>() ?? new();
     // SQLite serves one instance: a second one on the same file stops here, before it touches the database.
@@ -50,7 +51,7 @@ try
     builder.Services.AddScoped<InventoryService>();
     builder.Services.AddScoped<ClientLinkService>();
     builder.Services.AddDataProtection().SetApplicationName("Rollouter.Import").PersistKeysToDbContext<RolloutDbContext>()
-        .ProtectKeysAtRest(builder.Configuration, builder.Environment.ContentRootPath);
+        .ProtectKeysAtRest(keysCertificate);
 
     builder.Services
         .AddIdentityCore<User>(o =>

@@ -30,13 +30,14 @@ public static partial class StartupChecks
 {
     /// <summary>
     /// Every setting read while the services are made: typed values that do not convert, the provider, its connection
-    /// string, the data folder, the <c>Serilog</c> section, the API signing key. Throws one <see cref="StartupFailureException"/> naming each bad
-    /// setting; touches no database. Creates the data folder (as the start would).
+    /// string, the data folder, the <c>Serilog</c> section, the API signing key, the data protection keys' certificate.
+    /// Throws one <see cref="StartupFailureException"/> naming each bad setting; touches no database. Creates the data
+    /// folder (as the start would). Returns that certificate, read once here for the services (decision 0154), or null.
     /// </summary>
-    public static void Check(IConfiguration configuration, string contentRoot) => Check(configuration, contentRoot, null);
+    public static X509Certificate2? Check(IConfiguration configuration, string contentRoot) => Check(configuration, contentRoot, null);
 
     /// <param name="createFile">Opens the data folder's check file (<see cref="LocalDisk.WriteCheckFile"/>); a test gives a full disk.</param>
-    internal static void Check(IConfiguration configuration, string contentRoot, Func<string, Stream>? createFile)
+    internal static X509Certificate2? Check(IConfiguration configuration, string contentRoot, Func<string, Stream>? createFile)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
@@ -76,15 +77,19 @@ public static partial class StartupChecks
                 $"`openssl rand -base64 48`); the configured one {keyProblem}.");
         }
 
-        if (DataProtectionKeysAtRest.Problem(configuration, contentRoot) is { } keysAtRest)
+        var (keysCertificate, keysAtRest) = DataProtectionKeysAtRest.Load(configuration, contentRoot);
+        if (keysAtRest is not null)
         {
             problems.Add(keysAtRest);
         }
 
         if (problems.Count > 0)
         {
+            keysCertificate?.Dispose();
             throw new StartupFailureException("its configuration is not valid. " + string.Join(" ", problems));
         }
+
+        return keysCertificate;
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ public sealed class KeysAtRestWebFactory : RolloutWebFactory
 
     private readonly string _certificate = MakeCertificate();
 
+    /// <summary>The certificate file made for this factory (a full path).</summary>
+    public string CertificatePath => _certificate;
+
     private static string MakeCertificate()
     {
         using var rsa = RSA.Create(2048);
@@ -51,6 +54,19 @@ public sealed class DataProtectionKeysAtRestTests(KeysAtRestWebFactory factory) 
         Assert.NotEmpty(keys);
         Assert.All(keys, xml => Assert.Contains("encryptedSecret", xml ?? "", StringComparison.Ordinal));
         Assert.All(keys, xml => Assert.DoesNotContain("<masterKey", xml ?? "", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Decision 0154's start-up read the certificate file twice: once to check it, once more for the keys. It is read once
+    /// now, by the check, and that certificate is the one the keys are encrypted with.
+    /// </summary>
+    [Fact]
+    public async Task TheCertificateFile_IsReadOnce_ForTheCheckAndTheKeys()
+    {
+        var browser = await factory.SignInAsync("manager@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/rollouts")).StatusCode);
+
+        Assert.Equal(1, DataProtectionKeysAtRest.ReadsOf(factory.CertificatePath));
     }
 
     [Fact]

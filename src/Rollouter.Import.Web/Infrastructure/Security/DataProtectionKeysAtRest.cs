@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
@@ -18,18 +19,16 @@ public static class DataProtectionKeysAtRest
 
     public const string CertificatePasswordSetting = "Rollouter:DataProtection:CertificatePassword";
 
-    /// <summary>Encrypts the keys at rest with the configured certificate; nothing when none is configured.</summary>
-    /// <exception cref="StartupFailureException">The configured certificate cannot be used (<see cref="Problem"/>).</exception>
-    public static IDataProtectionBuilder ProtectKeysAtRest(this IDataProtectionBuilder builder, IConfiguration configuration,
-        string contentRoot)
+    /// <summary>How many times each certificate file was read, by full path: a test's own file is read once a start.</summary>
+    private static readonly ConcurrentDictionary<string, int> Reads = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Encrypts the keys at rest with the certificate <see cref="Load"/> read (the start-up's checks read it once,
+    /// <see cref="StartupChecks.Check(IConfiguration, string)"/>); nothing when none is configured.
+    /// </summary>
+    public static IDataProtectionBuilder ProtectKeysAtRest(this IDataProtectionBuilder builder, X509Certificate2? certificate)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var (certificate, problem) = Load(configuration, contentRoot);
-        if (problem is not null)
-        {
-            throw new StartupFailureException(problem);
-        }
-
         return certificate is null ? builder
             : builder.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
     }
@@ -42,7 +41,14 @@ public static class DataProtectionKeysAtRest
         return problem;
     }
 
-    private static (X509Certificate2? Certificate, string? Problem) Load(IConfiguration configuration, string contentRoot)
+    /// <summary>How many times the certificate file at <paramref name="path"/> (a full path) was read in this process.</summary>
+    internal static int ReadsOf(string path) => Reads.TryGetValue(path, out var count) ? count : 0;
+
+    /// <summary>
+    /// The configured certificate, read from its file, or what is wrong with it as a sentence; neither when none is
+    /// configured. The caller owns the certificate.
+    /// </summary>
+    public static (X509Certificate2? Certificate, string? Problem) Load(IConfiguration configuration, string contentRoot)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var configured = configuration[CertificatePathSetting];
@@ -58,6 +64,7 @@ public static class DataProtectionKeysAtRest
                           "file holding the certificate and its private key.");
         }
 
+        Reads.AddOrUpdate(path, 1, (_, count) => count + 1);
         try
         {
             var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, configuration[CertificatePasswordSetting],
