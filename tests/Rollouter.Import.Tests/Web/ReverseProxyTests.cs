@@ -111,6 +111,30 @@ public sealed class ReverseProxyTests(TrustedProxyFactory factory) : IClassFixtu
         Assert.Equal(401, await factory.FailedSignInAsync("192.168.50.7", "203.0.113.12", "c1@nowhere.test"));
     }
 
+    /// <summary>
+    /// Decision 0201: an operator could not tell from the log who hammered the sign-in. The address limit's refusal is
+    /// logged with the client's address as forwarded by the trusted proxy (never the proxy's), a line a minute per
+    /// address, not a line per refused request.
+    /// </summary>
+    [Fact]
+    public async Task ASignInFloodRefused_IsLoggedWithTheClientsAddress_NotALinePerRequest()
+    {
+        var statuses = new List<int>();
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            statuses.Add(await factory.FailedSignInAsync(TrustedProxyFactory.Proxy, "203.0.113.30", $"flood{attempt}@nowhere.test"));
+        }
+
+        Assert.Equal(6, statuses.Count(s => s == 429));
+        var lines = factory.Logs.Events.Where(e => Equals(CapturedLogEvents.Value(e, "ClientAddress"), "203.0.113.30")).ToList();
+        // One, or two when the attempts straddle a minute's turn.
+        Assert.InRange(lines.Count, 1, 2);
+        Assert.All(lines, e => Assert.Equal(LogEventLevel.Warning, e.Level));
+        Assert.StartsWith("Sign-in attempts from 203.0.113.30 refused", lines[0].RenderMessage().Replace("\"", "", StringComparison.Ordinal),
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(factory.Logs.Events, e => Equals(CapturedLogEvents.Value(e, "ClientAddress"), TrustedProxyFactory.Proxy));
+    }
+
     [Fact]
     public async Task AClientThatReachesTheAppDirectly_CannotChooseItsAddress()
     {

@@ -56,15 +56,17 @@ public sealed class PasswordSignIn(
             // At most the address limit's rate per client, so an attack cannot flood the log. Never the text typed: a
             // password typed into the email field would land in the log. A user's id, or a short hash of the text, which
             // tells repeated attempts at one unknown email apart from others (decision 0139), keyed by the installation's
-            // secret so that a guessed address cannot be tested against the log (decision 0150).
+            // secret so that a guessed address cannot be tested against the log (decision 0150). The client's address tells
+            // an operator where the attempts come from (decision 0201).
             if (user is not null)
             {
-                logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser})",
-                    user.Id, device is not null);
+                logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser}), " +
+                    "this one from {ClientAddress}", user.Id, device is not null, SignInThrottle.AddressOf(context));
             }
             else
             {
-                logger.LogWarning("Sign-in throttled after too many failures for an unknown email, hashed {EmailHash}", typedTextHash.Of(normalized));
+                logger.LogWarning("Sign-in throttled after too many failures for an unknown email, hashed {EmailHash}, this one " +
+                    "from {ClientAddress}", typedTextHash.Of(normalized), SignInThrottle.AddressOf(context));
             }
 
             return new SignInAttempt(SignInVerdict.Throttled, RetryAfter: wait);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
@@ -50,6 +51,9 @@ public sealed class SignInThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _failures;
     private readonly TimeSpan _refill;
 
+    /// <summary>The minute each address's refusal was last logged in, forgotten all at once past 10,000 addresses.</summary>
+    private readonly ConcurrentDictionary<string, long> _refusalsLogged = new(StringComparer.Ordinal);
+
     public SignInThrottle(IOptions<SignInOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +78,27 @@ public sealed class SignInThrottle : IDisposable
         _failures.GetStatistics(key) is { CurrentAvailablePermits: < 1 } ? _refill : null;
 
     public void Failed(string key) => _failures.AttemptAcquire(key, 1).Dispose();
+
+    /// <summary>
+    /// Whether a refusal of <paramref name="address"/>'s sign-in attempts by the address limit is to be logged: the first
+    /// of each minute only, so that a flood from one address is a line a minute, not a line a request (decision 0201).
+    /// </summary>
+    public bool FirstRefusalThisMinute(string address)
+    {
+        var minute = Environment.TickCount64 / 60_000;
+        if (_refusalsLogged.Count >= 10_000)
+        {
+            _refusalsLogged.Clear();
+        }
+
+        if (_refusalsLogged.TryGetValue(address, out var logged) && logged == minute)
+        {
+            return false;
+        }
+
+        _refusalsLogged[address] = minute;
+        return true;
+    }
 
     public void Dispose() => _failures.Dispose();
 
@@ -145,6 +170,17 @@ public static class SignInThrottleSetup
             o.OnRejected = async (rejected, _) =>
             {
                 var wait = RetryAfterOf(rejected.Lease) ?? TimeSpan.FromMinutes(1);
+                // Who hammers the sign-in, as the app sees the address (after the trusted proxy's X-Forwarded-For): a
+                // line a minute per address at most (decision 0201).
+                var services = rejected.HttpContext.RequestServices;
+                var address = SignInThrottle.AddressOf(rejected.HttpContext);
+                if (services.GetRequiredService<SignInThrottle>().FirstRefusalThisMinute(address))
+                {
+                    services.GetRequiredService<ILogger<SignInThrottle>>().LogWarning(
+                        "Sign-in attempts from {ClientAddress} refused: more than {AttemptsPerMinute} a minute from one " +
+                        "address; further refusals of it are not logged until the next minute", address, perMinute);
+                }
+
                 var response = rejected.HttpContext.Response;
                 response.Headers.RetryAfter = SignInThrottle.RetryAfterSeconds(wait);
                 if (ApiProblems.IsApi(rejected.HttpContext.Request))
