@@ -159,7 +159,8 @@ ensure_nginx() {
     apt_install nginx || return 1
     [[ -x /usr/sbin/nginx ]] || { warn "the nginx package did not install /usr/sbin/nginx"; return 1; }
     # The package starts the system's service on port 80 where systemd runs: the tests do not need it.
-    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+    # Without systemd (a container), the package's init script may have started it: stop that too.
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || as_root service nginx stop >/dev/null 2>&1 || true
 }
 
 # ---------------------------------------------------------------------------------------------------------
