@@ -55,6 +55,15 @@ internal sealed class RawRow(int columnCap)
         Cells.Clear();
     }
 
+    /// <summary>A value past <see cref="ColumnCap"/> that holds more than blanks: only its column is kept, in <see cref="MaxColumn"/>.</summary>
+    public void AddBeyondCap(int column)
+    {
+        if (column > MaxColumn)
+        {
+            MaxColumn = column;
+        }
+    }
+
     public void Add(int column, string text, bool isError = false, int length = -1) =>
         Add(column, text, isError ? CellKind.Error : CellKind.Value, length);
 
