@@ -296,7 +296,7 @@ public sealed class EveryRouteAccessTests(RolloutWebFactory factory, ITestOutput
 
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         output.WriteLine($"{asked} requests, each with its twin for things that do not exist");
-        Assert.True(asked > 150, $"Only {asked} requests: did the routes move?");
+        Assert.True(asked > 100, $"Only {asked} requests: did the routes move?");
         Assert.Equal(before, await SnapshotAsync(foreign));
     }
 }
