@@ -2,7 +2,7 @@ namespace Rollouter.Import.Importing;
 
 /// <summary>
 /// What counts as a change of a client's value, for the dry run (<c>CurrentValues</c>), the writer
-/// (<c>ClientWriter.HistoryLabels</c>) and the advanced links (<c>AdvancedLinkRule</c>) alike (decision 0170): a text is
+/// (<c>ClientWriter.HistoryLabels</c>) and the advanced links (<c>AdvancedLinkRule</c>) alike (decision 0164): a text is
 /// compared without the white space around it (spaces, tabs, line breaks), which a person does not see in a cell and an
 /// Input's value is stored without anyway, and with a line break as one whether written CR LF, CR or LF (an .xlsx's
 /// <c>_x000D_</c>, a CSV saved on Windows); a custom field's values as a set (a multi-selection in another order, or

@@ -96,7 +96,7 @@ public sealed class PersonalDataInLogsTests(LogCapturingWebFactory factory) : IC
         Assert.All(throttled, e => Assert.NotEqual(plain, CapturedLogEvents.Value(e, "EmailHash")));
         var servicedesk = await UserIdAsync("servicedesk@demo.test");
         Assert.Contains(throttled, e => Equals(CapturedLogEvents.Value(e, "UserId"), servicedesk));
-        // Where the attempts came from (decision 0201).
+        // Where the attempts came from (decision 0167).
         Assert.All(throttled, e => Assert.NotNull(CapturedLogEvents.Value(e, "ClientAddress")));
     }
 

@@ -16,7 +16,7 @@ namespace Rollouter.Import.Tests.Web;
 /// Every route of the app, page and API, every method, asked by the demo's rollout manager for the things of a rollout
 /// they are not a member of (its rollout, inventory, import, client, link; a workflow, field, status and option only it
 /// uses; a user only in it): each answers as the same request for things that do not exist does, shows none of it, and
-/// changes nothing of it (decision 0190). A route added later with a parameter this test cannot fill fails it, so that
+/// changes nothing of it (decision 0168). A route added later with a parameter this test cannot fill fails it, so that
 /// it is asked too.
 /// </summary>
 public sealed class EveryRouteAccessTests(RolloutWebFactory factory, ITestOutputHelper output) : IClassFixture<RolloutWebFactory>

@@ -112,7 +112,7 @@ public sealed class ReverseProxyTests(TrustedProxyFactory factory) : IClassFixtu
     }
 
     /// <summary>
-    /// Decision 0201: an operator could not tell from the log who hammered the sign-in. The address limit's refusal is
+    /// Decision 0167: an operator could not tell from the log who hammered the sign-in. The address limit's refusal is
     /// logged with the client's address as forwarded by the trusted proxy (never the proxy's), a line a minute per
     /// address, not a line per refused request.
     /// </summary>

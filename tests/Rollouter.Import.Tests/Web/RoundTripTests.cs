@@ -15,7 +15,7 @@ namespace Rollouter.Import.Tests.Web;
 /// <summary>
 /// QA (round trip): a rollout manager exports an inventory, edits a few cells in Excel (or saves it as CSV) and imports
 /// it back with "Update existing clients". Only the cells edited may change a client: a multi-selection in another order
-/// and a value that differs only by the spaces around it are no change, in the Check and in the run (decision 0170).
+/// and a value that differs only by the spaces around it are no change, in the Check and in the run (decision 0164).
 /// Each test has a rollout and inventory of its own ("Desks"), whose clients are stored as the writer stores them,
 /// and goes through the real path: export, file, upload, mapping, Check, approval, the written clients.
 /// </summary>
@@ -115,7 +115,7 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
     /// A client whose value the field's pattern, set since, refuses ("Serial number" must be "SN" and six digits; the
     /// settings page counts such clients but changes none): its untouched export imported back fails no row, changes
     /// nothing there, and updates the cell edited in another row. The same value typed anew on another client, or a
-    /// changed value, is still checked against the pattern (decision 0171).
+    /// changed value, is still checked against the pattern (decision 0165).
     /// </summary>
     [Fact]
     public async Task AValueThePatternSetSinceRefuses_ImportsBackAsNoChange_ButIsCheckedWhereItChanges()

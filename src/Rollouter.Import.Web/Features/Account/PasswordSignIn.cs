@@ -57,7 +57,7 @@ public sealed class PasswordSignIn(
             // password typed into the email field would land in the log. A user's id, or a short hash of the text, which
             // tells repeated attempts at one unknown email apart from others (decision 0139), keyed by the installation's
             // secret so that a guessed address cannot be tested against the log (decision 0150). The client's address tells
-            // an operator where the attempts come from (decision 0201).
+            // an operator where the attempts come from (decision 0167).
             if (user is not null)
             {
                 logger.LogWarning("Sign-in throttled after too many failures for user {UserId} (known browser: {KnownBrowser}), " +

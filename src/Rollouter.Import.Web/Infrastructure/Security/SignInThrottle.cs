@@ -81,7 +81,7 @@ public sealed class SignInThrottle : IDisposable
 
     /// <summary>
     /// Whether a refusal of <paramref name="address"/>'s sign-in attempts by the address limit is to be logged: the first
-    /// of each minute only, so that a flood from one address is a line a minute, not a line a request (decision 0201).
+    /// of each minute only, so that a flood from one address is a line a minute, not a line a request (decision 0167).
     /// </summary>
     public bool FirstRefusalThisMinute(string address)
     {
@@ -171,7 +171,7 @@ public static class SignInThrottleSetup
             {
                 var wait = RetryAfterOf(rejected.Lease) ?? TimeSpan.FromMinutes(1);
                 // Who hammers the sign-in, as the app sees the address (after the trusted proxy's X-Forwarded-For): a
-                // line a minute per address at most (decision 0201).
+                // line a minute per address at most (decision 0167).
                 var services = rejected.HttpContext.RequestServices;
                 var address = SignInThrottle.AddressOf(rejected.HttpContext);
                 if (services.GetRequiredService<SignInThrottle>().FirstRefusalThisMinute(address))

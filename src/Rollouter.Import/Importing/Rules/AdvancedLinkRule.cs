@@ -148,7 +148,7 @@ internal sealed class AdvancedLinkRule(Dictionary<int, LinkEnd> links)
         return updates;
     }
 
-    /// <summary>Multi-selections are sets: the order of the values does not matter; as the writer compares (decision 0170).</summary>
+    /// <summary>Multi-selections are sets: the order of the values does not matter; as the writer compares (decision 0164).</summary>
     private static bool SameValue(string[] a, string[] b) => ClientValues.Same(a, b);
 
     private static string Display(string[] value, FieldPlan field, ColumnPlan column) =>

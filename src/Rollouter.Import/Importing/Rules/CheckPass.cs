@@ -344,7 +344,7 @@ public sealed class CheckPass
                         && FieldValueRule.AsRead(column, field, cell) is { } value && current.Holds(buffer, field, value))
                     {
                         // The value the client already has, which a pattern set since may refuse: no change, nothing
-                        // to write or check, so that an export imports back (decision 0171).
+                        // to write or check, so that an export imports back (decision 0165).
                         break;
                     }
 

@@ -8,7 +8,7 @@ namespace Rollouter.Import.Importing.Rules;
 /// would change its client from one whose client already has the file's values (decision 0091), compared as the writer
 /// compares (<c>ClientWriter.HistoryLabels.Apply</c>): the status by id, the users by id (<see cref="ExistingClient"/>),
 /// description and flag as text (empty as none), a custom field's values as a set, texts without the white space around
-/// them (<see cref="ClientValues"/>, decision 0170). The texts are kept as a 64-bit
+/// them (<see cref="ClientValues"/>, decision 0164). The texts are kept as a 64-bit
 /// hash each, not as text: 8 bytes a mapped column and client instead of the values' characters (decision 0026's
 /// 210 MB for a million clients). Filled from the query of the rollout's clients the check makes anyway.
 /// </summary>
@@ -102,7 +102,7 @@ internal sealed class CurrentValues
 
     /// <summary>
     /// Whether the update row's client already holds <paramref name="value"/> in <paramref name="field"/>, as the writer
-    /// compares (<see cref="ClientValues.Same"/>): such a cell is no change (decision 0171).
+    /// compares (<see cref="ClientValues.Same"/>): such a cell is no change (decision 0165).
     /// </summary>
     public bool Holds(RowBuffer buffer, FieldPlan field, string[] value)
     {

@@ -28,7 +28,7 @@ public static class ImportCheckerLoader
     /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
     /// columns (<see cref="CurrentValues"/>), in the query of the rollout's clients, to count the matched clients the
     /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not (its writer compares), unless it maps a
-    /// field with a pattern: a cell holding its client's value is then no change (decision 0171).</param>
+    /// field with a pattern: a cell holding its client's value is then no change (decision 0165).</param>
     public static Task<ImportChecker> LoadAsync(RolloutDbContext db, int inventoryId, ImportMapping mapping,
         IReadOnlyList<SheetColumn> columns, CancellationToken cancellationToken = default, bool compareValues = false) =>
         LoadAsync(db, inventoryId, mapping, columns, null, compareValues, cancellationToken);
@@ -90,7 +90,7 @@ public static class ImportCheckerLoader
         List<IQueryable<Client>> sources = named ?? [db.Clients.AsNoTracking().Where(c => c.RolloutId == inventory.RolloutId)];
         CurrentValues? current = null;
         // The run too where a mapped field has a pattern: a cell holding the value its client already has is no change,
-        // whatever the pattern says (decision 0171), in the run as in the Check.
+        // whatever the pattern says (decision 0165), in the run as in the Check.
         if ((compareValues || fields.Any(f => f.Column is not null && f.Pattern is not null)) && mapping.UpdateExisting)
         {
             // The inventory's clients with what they hold, the others of the rollout by name only: each client read

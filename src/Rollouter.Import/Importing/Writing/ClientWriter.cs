@@ -600,7 +600,7 @@ public sealed class ClientWriter(
         public void ApplyValue(ClientState client, int fieldId, string[] value, List<FieldChange> changes)
         {
             client.Values.TryGetValue(fieldId, out var old);
-            // A set, without the spaces around its values (decision 0170): the same selection in another order is no change.
+            // A set, without the spaces around its values (decision 0164): the same selection in another order is no change.
             if (ClientValues.Same(old, value))
             {
                 return;
