@@ -4,6 +4,8 @@ using AngleSharp.Dom;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Rollouter.Import.Data;
+using Rollouter.Import.Data.ClientLists;
+using Rollouter.Import.Data.Entities;
 using Rollouter.Import.TestData;
 using Rollouter.Import.Tests.Api;
 using Rollouter.Import.Tests.Infrastructure;
@@ -186,6 +188,104 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
 
         Assert.True(repeated.Count == 0, string.Join("\n", repeated));
         Assert.True(controls > 30, $"only {controls} links and buttons were looked at");
+    }
+
+    // 2d. The replaced values' Remove buttons all post to one address (the replacement is in the form's fields), so 2c
+    // cannot tell them apart: each names the value and column of its replacement (decision 0163).
+    [Fact]
+    public async Task EveryRemoveOfAReplacement_NamesTheValueAndColumnItRemoves()
+    {
+        var (client, path) = await FailedImportAsync();
+        var page = await client.GetPageAsync(path);
+        foreach (var (column, to) in new[] { ("B", "New"), ("C", "IT") })
+        {
+            var form = page.One($"[data-testid=replacement-form][data-column='{column}'][data-from='Nope']");
+            var stamp = form.QuerySelector("[name=FileStamp]")?.GetAttribute("value") ?? "";
+            var applied = await RolloutWebFactory.PostFormAsync(client, path + "/replacements", new()
+            {
+                ["Column"] = column, ["From"] = "Nope", ["To"] = to, ["FileStamp"] = stamp,
+            }, path);
+            Assert.Equal(HttpStatusCode.Redirect, applied.StatusCode);
+        }
+
+        page = await client.GetPageAsync(path);
+        var names = page.QuerySelectorAll($"form[action='{path}/replacements'] button")
+            .Select(b => string.Join(' ', b.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["Remove the replacement of 'Nope' in column B", "Remove the replacement of 'Nope' in column C"], names);
+    }
+
+    // 2e. A title attribute is a tooltip only a mouse shows: keyboard, touch and screen-magnifier users never see it and
+    // screen readers read it inconsistently. Whatever one says is also in its element's text, name or description
+    // (decision 0180): the client list's downloads, its filter chip's remove link, its headers that sort no long list.
+    [Fact]
+    public async Task NoTitleAttribute_IsTheOnlyStatementOfWhatItSays()
+    {
+        var pages = await PagesWithTablesAsync();
+        var (manager, failed) = await FailedImportAsync();
+        var laptops = await InventoryIdAsync("Laptops");
+        pages.Add((manager, $"/rollouts/W11/inventories/{laptops}?import={ImportId(failed)}"));
+        // An inventory too large for the description and custom field sorts (its count as if it held one client more).
+        var large = await DbAsync(async db =>
+        {
+            var template = await db.Inventories.AsNoTracking().SingleAsync(i => i.Id == laptops);
+            var inventory = new Inventory { RolloutId = template.RolloutId, Name = Unique("Large"), WorkflowId = template.WorkflowId };
+            db.Inventories.Add(inventory);
+            await db.SaveChangesAsync();
+            var status = await db.WorkflowStatuses.Where(s => s.WorkflowId == template.WorkflowId).Select(s => s.Id).FirstAsync();
+            db.Clients.Add(new Client { RolloutId = inventory.RolloutId, InventoryId = inventory.Id, Name = Unique("BIG"), StatusId = status });
+            await db.SaveChangesAsync();
+            await db.Inventories.Where(i => i.Id == inventory.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.ClientCount, ClientPages.SortBound + 1));
+            return inventory.Id;
+        });
+        pages.Add((manager, $"/rollouts/W11/inventories/{large}"));
+        try
+        {
+            await AssertNoTitleOnlyAsync(pages, manager, large, laptops, ImportId(failed));
+        }
+        finally
+        {
+            // Its true count again: the rollout's client limit counts it, and the class's other tests import into W11.
+            await DbAsync(db => db.Inventories.Where(i => i.Id == large).ExecuteUpdateAsync(u => u.SetProperty(i => i.ClientCount, 1)));
+        }
+    }
+
+    private static async Task AssertNoTitleOnlyAsync(List<(HttpClient Browser, string Path)> pages, HttpClient manager, int large, int laptops, int import)
+    {
+        var hidden = new List<string>();
+        foreach (var (browser, path) in pages)
+        {
+            var page = await browser.GetPageAsync(path);
+            string Texts(string? ids) => string.Join(" ", (ids ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(id => page.GetElementById(id)?.NormalizedText() ?? ""));
+            foreach (var element in page.QuerySelectorAll("body [title]"))
+            {
+                var title = string.Join(' ', (element.GetAttribute("title") ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                var said = string.Join(" ", element.GetAttribute("aria-label"), element.NormalizedText(),
+                    Texts(element.GetAttribute("aria-labelledby")), Texts(element.GetAttribute("aria-describedby")));
+                if (!said.Contains(title, StringComparison.Ordinal))
+                {
+                    hidden.Add($"{path}: <{element.LocalName}> says \"{title}\" only in its title");
+                }
+            }
+        }
+
+        Assert.True(hidden.Count == 0, string.Join("\n", hidden));
+        var list = await manager.GetPageAsync($"/rollouts/W11/inventories/{large}");
+        // Department is a list of options, sorted by an index: its header stays a sort link.
+        Assert.Equal($"Sorting by Description works for lists of up to {ClientPages.SortBound.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} clients: search first.",
+            list.TestId("sort-bound-note").NormalizedText());
+        var description = list.QuerySelectorAll("[data-testid=clients] th").Single(th => th.NormalizedText() == "Description");
+        Assert.Equal("sort-bound-note", description.GetAttribute("aria-describedby"));
+        var laptopsList = await manager.GetPageAsync($"/rollouts/W11/inventories/{laptops}?import={import}");
+        var remove = laptopsList.TestId("import-filter-remove");
+        Assert.Equal("true", remove.One("span").GetAttribute("aria-hidden"));
+        Assert.Matches(@"^Remove the filter: Created or changed by import #[\d,]+ \(show every client\)$", remove.One(".visually-hidden").NormalizedText());
+        foreach (var (link, help) in new[] { ("download-template", "Download template: an .xlsx with this inventory's columns"), ("export", "Export: every client as an .xlsx") })
+        {
+            var described = laptopsList.GetElementById(laptopsList.TestId(link).GetAttribute("aria-describedby") ?? "")?.NormalizedText() ?? "";
+            Assert.StartsWith(help, described, StringComparison.Ordinal);
+        }
     }
 
     // 3. A refused form: the summary takes the focus and links each reason to its field; the field names its reason.
