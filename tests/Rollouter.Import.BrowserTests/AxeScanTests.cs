@@ -38,6 +38,8 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
         await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("clients")).ToBeVisibleAsync();
         await _axe.ScanAsync(Page, "client list");
+        // Every control's focus, by Tab (decision 0181): the menu, the search, the downloads, the sort links, the clients.
+        Assert.True(await _axe.FocusRingsAsync(Page, "client list") > 20, "the Tab key reached few controls of the client list");
         await Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search clients" }).FillAsync("no such client anywhere");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(Page).ToHaveURLAsync(new Regex("[?&]search="));
@@ -90,6 +92,13 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
         await _axe.ScanAsync(Page, "rollouts settings");
         await GoToAsync("/settings/rollouts/new");
         await _axe.ScanAsync(Page, "new rollout");
+        // A settings form refused (the identifier taken), and the focus drawn on each of its controls.
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Axe rollout");
+        await Page.GetByLabel("Identifier").FillAsync("W11");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create rollout" }).ClickAsync();
+        await Expect(Page.Locator("[data-error-summary]")).ToBeVisibleAsync();
+        await _axe.ScanAsync(Page, "new rollout refused");
+        await _axe.FocusRingsAsync(Page, "new rollout refused");
         await GoToAsync("/settings/rollouts");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Windows 11 Refresh" }).Last.ClickAsync();
         await _axe.ScanAsync(Page, "a rollout's settings");
@@ -132,6 +141,12 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
         await _axe.ScanAsync(Page, "client list, narrow window");
         await GoToAsync("/rollouts/W11/imports");
         await _axe.ScanAsync(Page, "imports list, narrow window");
+        // The menu opened by its button (decision 0181): scanned, and the focus drawn on each of its links.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
+        await Expect(Page.Locator("#main-navigation.show")).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Menu" })).ToHaveAttributeAsync("aria-expanded", "true");
+        await _axe.ScanAsync(Page, "menu opened, narrow window");
+        await _axe.FocusRingsAsync(Page, "menu opened, narrow window", stops: 12);
         await Page.SetViewportSizeAsync(1280, 900);
 
         // The rollout manager.
@@ -195,6 +210,7 @@ public sealed class AxeScanWizardTests(WizardFixture fixture, ITestOutputHelper 
         await Expect(Page.Locator("[data-error-summary]")).ToBeVisibleAsync();
         await Step("upload-refused");
         await _axe.ScanAsync(Page, "upload refused");
+        await _axe.FocusRingsAsync(Page, "upload refused");
 
         // Mapping with errors: two columns into Status, no column into Name.
         await UploadAsync("W11", "Laptops", "mapping.csv", Encoding.UTF8.GetBytes($"Hostname,Status,State\n{Unique("AXE")},New,Nope\n{Unique("AXE")},New,New\n"));
@@ -204,6 +220,7 @@ public sealed class AxeScanWizardTests(WizardFixture fixture, ITestOutputHelper 
         await Expect(StatusBadge).ToHaveAttributeAsync("data-status", "Incomplete");
         await Step("mapping-errors");
         await _axe.ScanAsync(Page, "mapping with errors");
+        await _axe.FocusRingsAsync(Page, "mapping with errors");
         await GoToAsync(new Uri(Page.Url).AbsolutePath + "/discard");
         await _axe.ScanAsync(Page, "discard (confirmation)");
 
@@ -220,6 +237,7 @@ public sealed class AxeScanWizardTests(WizardFixture fixture, ITestOutputHelper 
         await ApproveAsync("Failed");
         await Expect(Page.GetByTestId("failed-rows")).ToBeVisibleAsync();
         await _axe.ScanAsync(Page, "failed, with corrections");
+        await _axe.FocusRingsAsync(Page, "failed, with corrections");
         var failedImport = new Uri(Page.Url).AbsolutePath;
         var replace = Page.Locator("[data-testid=replacement-form][data-column=\"B\"][data-from=\"Nope\"]");
         await replace.GetByLabel("Replace every 'Nope' in column B with").SelectOptionAsync("New");
