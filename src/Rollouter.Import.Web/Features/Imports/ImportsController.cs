@@ -275,7 +275,8 @@ public sealed class ImportsController(
             : result.Value.Validation?.HasName == true
                 ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
                 : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
-        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+        // To the message, which takes the focus (decision 0183): a status shown as the page loads is not read out.
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}#{ImportPage.PageMessageAnchor}");
     }
 
     /// <summary>
@@ -313,7 +314,7 @@ public sealed class ImportsController(
         TempData["Message"] = result.Value.Import.ParseOptions == before
             ? $"File settings unchanged: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment is kept."
             : $"File settings saved: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment was suggested anew.";
-        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}#{ImportPage.PageMessageAnchor}");
     }
 
     /// <summary>
