@@ -38,7 +38,7 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
         await Page.GetByRole(AriaRole.Link, new() { Name = "Laptops", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("clients")).ToBeVisibleAsync();
         await _axe.ScanAsync(Page, "client list");
-        // Every control's focus, by Tab (decision 0181): the menu, the search, the downloads, the sort links, the clients.
+        // Every control's focus, by Tab (decision 0171): the menu, the search, the downloads, the sort links, the clients.
         Assert.True(await _axe.FocusRingsAsync(Page, "client list") > 20, "the Tab key reached few controls of the client list");
         await Page.GetByRole(AriaRole.Searchbox, new() { Name = "Search clients" }).FillAsync("no such client anywhere");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -141,7 +141,7 @@ public sealed class AxeScanTests(BrowserFixture fixture, ITestOutputHelper outpu
         await _axe.ScanAsync(Page, "client list, narrow window");
         await GoToAsync("/rollouts/W11/imports");
         await _axe.ScanAsync(Page, "imports list, narrow window");
-        // The menu opened by its button (decision 0181): scanned, and the focus drawn on each of its links.
+        // The menu opened by its button (decision 0171): scanned, and the focus drawn on each of its links.
         await Page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
         await Expect(Page.Locator("#main-navigation.show")).ToBeVisibleAsync();
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Menu" })).ToHaveAttributeAsync("aria-expanded", "true");

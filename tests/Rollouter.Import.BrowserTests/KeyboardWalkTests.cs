@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Rollouter.Import.BrowserTests;
 
 /// <summary>
-/// The whole wizard with the keyboard alone (decision 0183): upload, mapping, Check, Approve, a failing cell's
+/// The whole wizard with the keyboard alone (decision 0173): upload, mapping, Check, Approve, a failing cell's
 /// correction, Approve again, the result and the revert. Each control is reached by Tab from the top of its page (no
 /// click, no focus set by the test) and operated by Enter, Space or the arrow keys; where a step reloads the page the
 /// focus is where the user guide says. The wizard's app (<see cref="WizardFixture"/>): the import's names are unique.

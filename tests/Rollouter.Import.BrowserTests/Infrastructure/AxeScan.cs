@@ -41,7 +41,7 @@ public sealed class AxeScan(ITestOutputHelper output)
         var result = await page.RunAxe(options);
         _pages.Add(name);
         var found = 0;
-        // "Needs review": what axe could not decide. Each was reviewed by hand (decision 0182); one not reviewed fails.
+        // "Needs review": what axe could not decide. Each was reviewed by hand (decision 0172); one not reviewed fails.
         foreach (var incomplete in result.Incomplete)
         {
             foreach (var node in incomplete.Nodes)
@@ -55,18 +55,18 @@ public sealed class AxeScan(ITestOutputHelper output)
                 if (reviewed.Rule is null)
                 {
                     found++;
-                    _violations.Add("incomplete result not reviewed (decision 0182): " + line);
+                    _violations.Add("incomplete result not reviewed (decision 0172): " + line);
                 }
             }
         }
 
-        // A title attribute whose text is nowhere else in its element's text, name or description (decision 0180): a
+        // A title attribute whose text is nowhere else in its element's text, name or description (decision 0170): a
         // tooltip only a mouse shows.
         var titled = await page.EvaluateAsync<string[]>(TitleOnlyScript);
         foreach (var element in titled)
         {
             found++;
-            var line = $"{name} ({page.Url}): title-only: a title attribute says what nothing else does (decision 0180). HTML: {Shorten(element)}";
+            var line = $"{name} ({page.Url}): title-only: a title attribute says what nothing else does (decision 0170). HTML: {Shorten(element)}";
             _violations.Add(line);
             output.WriteLine("  " + line);
         }
@@ -96,7 +96,7 @@ public sealed class AxeScan(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The incomplete ("needs review") results of axe reviewed by hand and known to be fine (decision 0182): rule, what
+    /// The incomplete ("needs review") results of axe reviewed by hand and known to be fine (decision 0172): rule, what
     /// identifies them (target, HTML and axe's reasons) and why they are fine. A new one fails the scan until reviewed.
     /// </summary>
     public static readonly IReadOnlyList<(string Rule, Func<string, string, string, bool> Matches, string Why)> ReviewedIncomplete =
@@ -133,7 +133,7 @@ public sealed class AxeScan(ITestOutputHelper output)
     /// <summary>
     /// Presses Tab through <paramref name="page"/> from its start (at most <paramref name="stops"/> times, until the
     /// focus comes back) and keeps, as a violation, every control whose focus is not drawn as a solid outline of at
-    /// least 2 px with 3:1 against the background behind it (WCAG 2.4.7 and 1.4.11, decision 0181). Returns the number
+    /// least 2 px with 3:1 against the background behind it (WCAG 2.4.7 and 1.4.11, decision 0171). Returns the number
     /// of controls reached.
     /// </summary>
     public async Task<int> FocusRingsAsync(IPage page, string name, int stops = 80)
@@ -162,7 +162,7 @@ public sealed class AxeScan(ITestOutputHelper output)
             reached++;
             if (ring.Style is "none" or "auto" || ring.Width < 2 || ring.Ratio < 3)
             {
-                var line = $"{name} ({page.Url}): focus-ring: <{ring.Tag}> \"{ring.Label}\" shows its focus as outline {ring.Style} {ring.Width}px at {ring.Ratio}:1 against its background (2 px solid, 3:1 wanted; decision 0181)";
+                var line = $"{name} ({page.Url}): focus-ring: <{ring.Tag}> \"{ring.Label}\" shows its focus as outline {ring.Style} {ring.Width}px at {ring.Ratio}:1 against its background (2 px solid, 3:1 wanted; decision 0171)";
                 _violations.Add(line);
                 output.WriteLine("  " + line);
             }

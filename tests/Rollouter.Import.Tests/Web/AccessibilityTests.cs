@@ -217,7 +217,7 @@ public sealed class AccessibilityTests(RolloutWebFactory factory) : IClassFixtur
 
     // 2e. A title attribute is a tooltip only a mouse shows: keyboard, touch and screen-magnifier users never see it and
     // screen readers read it inconsistently. Whatever one says is also in its element's text, name or description
-    // (decision 0180): the client list's downloads, its filter chip's remove link, its headers that sort no long list.
+    // (decision 0170): the client list's downloads, its filter chip's remove link, its headers that sort no long list.
     [Fact]
     public async Task NoTitleAttribute_IsTheOnlyStatementOfWhatItSays()
     {

@@ -275,7 +275,7 @@ public sealed class ImportsController(
             : result.Value.Validation?.HasName == true
                 ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
                 : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
-        // To the message, which takes the focus (decision 0183): a status shown as the page loads is not read out.
+        // To the message, which takes the focus (decision 0173): a status shown as the page loads is not read out.
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}#{ImportPage.PageMessageAnchor}");
     }
 
