@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
@@ -39,6 +40,27 @@ public static class PlainText
         ArgumentNullException.ThrowIfNull(text);
         return text.Any(BreaksOrReorders) ? string.Concat(text.Where(c => !BreaksOrReorders(c))) : text;
     }
+
+    /// <summary>
+    /// Where <paramref name="text"/> holds its first line break or control character, or -1: a character of Unicode
+    /// category Cc (tab, CR, LF, NEL U+0085, BEL …) or the line and paragraph separators U+2028 and U+2029. A name (a
+    /// status, an option, a user's name, a client's name) holds none of them (decision 0190).
+    /// </summary>
+    public static int IndexOfLineBreakOrControl(ReadOnlySpan<char> text) => text.IndexOfAny(LineBreaksAndControls);
+
+    /// <summary>
+    /// "a line break", "a tab" or "the control character U+0007": what <see cref="IndexOfLineBreakOrControl"/> found, said
+    /// so that a person knows what to look for.
+    /// </summary>
+    public static string DescribeLineBreakOrControl(char c) => c switch
+    {
+        '\r' or '\n' or '\u0085' or '\u2028' or '\u2029' => "a line break",
+        '\t' => "a tab",
+        _ => string.Create(CultureInfo.InvariantCulture, $"the control character U+{(int)c:X4}"),
+    };
+
+    private static readonly SearchValues<char> LineBreaksAndControls = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(i => (char)i)) + "\u2028\u2029");
 
     private static bool BreaksOrReorders(char c) => char.IsControl(c) || c switch
     {

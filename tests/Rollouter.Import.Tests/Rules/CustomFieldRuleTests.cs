@@ -70,6 +70,26 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     }
 
     [Fact]
+    public async Task Check_WithCreateOptions_CreatesNoOptionHoldingATabOrAControlCharacter()
+    {
+        // Decision 0190: an option is a name, one line without control characters, as the settings take it.
+        var database = await databases.GetAsync();
+        var rollout = await database.NewRolloutAsync();
+        var file = FileSpec.With("Name", "Model").Row("PC-1", "Model\t1").Row("PC-2", "Model\u00072").Row("PC-3", "Model Z");
+        file.Column("Model").CreateOptions = true;
+
+        var result = await rollout.CheckAsync(file);
+
+        Assert.Equal(["Model Z"], result.OptionsToCreate.Select(o => o.Name));
+        Assert.Equal(
+            [
+                "\"Model\t1\" holds a tab, which an option of field \"Model\" cannot. Remove it from the cell, or use one of the field's options.",
+                "\"Model\u00072\" holds the control character U+0007, which an option of field \"Model\" cannot. Remove it from the cell, or use one of the field's options.",
+            ],
+            result.Errors.Select(e => e.Message));
+    }
+
+    [Fact]
     public async Task Check_WithCreateOptions_CollectsEachNewOptionOnce()
     {
         var database = await databases.GetAsync();

@@ -64,6 +64,35 @@ public class NameRuleTests(RulesDatabases databases)
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task Check_ANewNameWithALineBreakOrAControlCharacter_FailsTheRow_AStoredOneIsStillUpdated(DatabaseProvider provider)
+    {
+        // Decision 0190: a name is one line. "PC-1⏎spare" (Excel's Alt+Enter) made a client whose name broke the
+        // template's lists, exports and searches; one stored before is still found by its name as it is.
+        var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
+        var stored = await rollout.AddClientAsync("Old\nname");
+        var file = FileSpec.With("Name", "Location").UpdateExisting()
+            .Row("PC-1\nspare", "Berlin").Row("PC-2\tB", "Bonn").Row("PC-3\u2028", "Köln").Row("PC-4\u0007", "Ulm").Row("old\nname", "Kiel").Row(" PC-5\r\n", "Jena");
+        var good = FileSpec.With("Name", "Location").UpdateExisting().Row("PC-3\u2028", "Köln").Row("old\nname", "Kiel").Row(" PC-5\r\n", "Jena");
+        var checker = await rollout.CheckerAsync(good);
+
+        var result = await rollout.CheckAsync(file);
+        var rows = checker.CheckAndResolve(good.Rows).ToList();
+
+        Assert.Equal(
+            [
+                new RowError(2, "A", "Name", "PC-1\nspare", "Name \"PC-1\nspare\" holds a line break, which a client's name cannot: a name is one line. Remove it from the cell."),
+                new RowError(3, "A", "Name", "PC-2\tB", "Name \"PC-2\tB\" holds a tab, which a client's name cannot: a name is one line. Remove it from the cell."),
+                new RowError(5, "A", "Name", "PC-4\u0007", "Name \"PC-4\u0007\" holds the control character U+0007, which a client's name cannot: a name is one line. Remove it from the cell."),
+            ],
+            result.Errors);
+        Assert.Equal((2, 1), (result.ToCreate, result.ToUpdate));
+        Assert.Equal(stored, rows.Single(r => r.ExistingClientId is not null).ExistingClientId);
+        Assert.Equal(["PC-3", "PC-5"], rows.Where(r => r.ExistingClientId is null).Select(r => r.Name));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
     public async Task Check_WhenNameAppearsTwiceInFile_FailsTheLaterRowNamingTheFirst(DatabaseProvider provider)
     {
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();

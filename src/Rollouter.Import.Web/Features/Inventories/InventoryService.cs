@@ -334,6 +334,10 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
         {
             errors["Name"] = $"The name is too long: {name.Length} characters, at most {MaxNameLength}.";
         }
+        else if (SettingsNames.LineBreakOrControl(name, "An inventory's name") is { } broken)
+        {
+            errors["Name"] = broken;
+        }
         else
         {
             var names = await db.Inventories.Where(i => i.RolloutId == rolloutId && i.Id != (inventoryId ?? 0))

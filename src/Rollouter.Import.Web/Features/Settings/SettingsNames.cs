@@ -12,6 +12,25 @@ public static class SettingsNames
     /// </summary>
     public static string? Clean(string? value) => PlainText.AsSeen(value) is { } seen && !string.IsNullOrWhiteSpace(seen) ? seen.Trim() : null;
 
+    /// <summary>
+    /// Why <paramref name="name"/> (as <see cref="Clean"/>ed) cannot be a name, or null when it can: a line break, a tab or
+    /// another control character inside it ("A status name cannot hold a line break or a control character: it holds a
+    /// line break after \"Ready\"."). Those around it are trimmed as spaces are. One check for every settings name, on the
+    /// pages and in the API (decision 0190); <paramref name="what"/> names it ("A status name").
+    /// </summary>
+    public static string? LineBreakOrControl(string? name, string what)
+    {
+        if (name is null || PlainText.IndexOfLineBreakOrControl(name) is not (>= 0 and var at))
+        {
+            return null;
+        }
+
+        var before = name[..at];
+        var shown = before.Length > 40 ? "…" + before[^40..] : before;
+        var where = at == 0 ? "at its start" : $"after \"{shown}\"";
+        return $"{what} cannot hold a line break or a control character: it holds {PlainText.DescribeLineBreakOrControl(name[at])} {where}.";
+    }
+
     /// <summary>The lines of a text area, each <see cref="Clean"/>ed, without blank ones.</summary>
     public static List<string> Lines(string? text) =>
         (text ?? "").Split('\n').Select(Clean).OfType<string>().ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 
 namespace Rollouter.Import.Importing.Rules;
@@ -110,13 +111,16 @@ internal static class FieldValueRule
             return null;
         }
 
-        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        if (PlainText.IndexOfLineBreakOrControl(value) is >= 0 and var at)
         {
             // The settings take an option a line (SettingsNames.Lines): a created one must not hold a line break, which
-            // is most likely an Excel list (Alt+Enter) of several values.
-            var hint = multi ? OtherSeparatorHint(column, value) : "";
-            errors.Add(column, cell,
-                $"\"{ErrorText.Shorten(value)}\" holds a line break, which an option of field \"{field.Field.Name}\" cannot.{(hint.Length > 0 ? hint : " Put each value on a row of its own.")}");
+            // is most likely an Excel list (Alt+Enter) of several values, nor a tab or another control character, which
+            // no option name holds (decision 0190).
+            var what = PlainText.DescribeLineBreakOrControl(value[at]);
+            var hint = multi && what == "a line break" ? OtherSeparatorHint(column, value) : "";
+            errors.Add(column, cell, what == "a line break"
+                ? $"\"{ErrorText.Shorten(value)}\" holds a line break, which an option of field \"{field.Field.Name}\" cannot.{(hint.Length > 0 ? hint : " Put each value on a row of its own.")}"
+                : $"\"{ErrorText.Shorten(value)}\" holds {what}, which an option of field \"{field.Field.Name}\" cannot. Remove it from the cell, or use one of the field's options.");
             return null;
         }
 

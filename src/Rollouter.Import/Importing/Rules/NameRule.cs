@@ -1,3 +1,4 @@
+using Rollouter.Import.Data;
 using Rollouter.Import.Importing.Reading;
 
 namespace Rollouter.Import.Importing.Rules;
@@ -71,6 +72,16 @@ internal sealed class NameRule
         buffer.Name = name;
         if (!_existing.TryGetValue(buffer.SetKey(name), out var existing))
         {
+            if (PlainText.IndexOfLineBreakOrControl(name) is >= 0 and var at)
+            {
+                // A name is one line (decision 0190): a new client's name with a line break (Excel's Alt+Enter) or a
+                // control character would break the template's lists, exports and searches. A client stored with one
+                // before is still found and updated by its name as it is.
+                errors.Add(Column, cell,
+                    $"Name \"{ErrorText.Shorten(name)}\" holds {PlainText.DescribeLineBreakOrControl(name[at])}, which a client's name cannot: a name is one line. Remove it from the cell.");
+                return;
+            }
+
             buffer.IsNew = true;
             return;
         }

@@ -107,6 +107,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             errors.Invalid(nameof(CustomFieldForm.Options), $"The option \"{tooLong[..20]}…\" is longer than 400 characters.");
         }
+        else if (names.Select(n => SettingsNames.LineBreakOrControl(n, "An option name")).OfType<string>().FirstOrDefault() is { } broken)
+        {
+            errors.Invalid(nameof(CustomFieldForm.Options), broken);
+        }
 
         if (errors.Failed)
         {
@@ -711,6 +715,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         {
             errors.Invalid(nameof(CustomFieldForm.Name), "The name can have at most 200 characters.");
         }
+        else if (SettingsNames.LineBreakOrControl(form.Name, "A custom field's name") is { } broken)
+        {
+            errors.Invalid(nameof(CustomFieldForm.Name), broken);
+        }
         else if (DefaultFields.All.SelectMany(d => new[] { d, DefaultFields.DisplayName(d) })
                      .Any(d => string.Equals(d, form.Name.Trim(), StringComparison.OrdinalIgnoreCase))
                  && !await db.CustomFields.AnyAsync(f => f.Id == id && f.Name == form.Name, cancellationToken))
@@ -790,6 +798,10 @@ public sealed class CustomFieldSettings(RolloutDbContext db, SharedSettingsRule 
         else if (clean.Length > 400)
         {
             errors.Invalid("OptionName", "An option can have at most 400 characters.");
+        }
+        else if (SettingsNames.LineBreakOrControl(clean, "An option name") is { } broken)
+        {
+            errors.Invalid("OptionName", broken);
         }
         else if (field.Options.FirstOrDefault(o => o.Id != optionId && string.Equals(o.Name, clean, StringComparison.OrdinalIgnoreCase))
                  is { } same)

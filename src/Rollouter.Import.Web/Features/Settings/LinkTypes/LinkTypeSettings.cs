@@ -239,6 +239,10 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
         {
             errors.Invalid(nameof(LinkTypeForm.OutwardName), "The outward name can have at most 200 characters.");
         }
+        else if (SettingsNames.LineBreakOrControl(outward, "The outward name") is { } brokenOutward)
+        {
+            errors.Invalid(nameof(LinkTypeForm.OutwardName), brokenOutward);
+        }
         else
         {
             if (await db.ClientLinkTypes.Where(t => t.Id != type.Id)
@@ -255,6 +259,10 @@ public sealed class LinkTypeSettings(RolloutDbContext db, AuditLog audit)
         else if (inward.Length > 200)
         {
             errors.Invalid(nameof(LinkTypeForm.InwardName), "The inward name can have at most 200 characters.");
+        }
+        else if (SettingsNames.LineBreakOrControl(inward, "The inward name") is { } brokenInward)
+        {
+            errors.Invalid(nameof(LinkTypeForm.InwardName), brokenInward);
         }
 
         var fieldIds = (form.SharedFieldIds ?? []).Distinct().ToList();

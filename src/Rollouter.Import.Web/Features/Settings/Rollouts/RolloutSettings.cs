@@ -194,6 +194,10 @@ public sealed partial class RolloutSettings(RolloutDbContext db, TimeProvider cl
         {
             errors.Invalid(nameof(RolloutForm.Name), "The name can have at most 200 characters.");
         }
+        else if (SettingsNames.LineBreakOrControl(form.Name, "A rollout's name") is { } broken)
+        {
+            errors.Invalid(nameof(RolloutForm.Name), broken);
+        }
 
         if (!IdentifierPattern().IsMatch(form.Identifier))
         {

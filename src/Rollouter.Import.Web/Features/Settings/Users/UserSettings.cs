@@ -591,10 +591,18 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         {
             errors.Invalid(nameof(UserForm.DisplayName), "The name can have at most 200 characters.");
         }
+        else if (SettingsNames.LineBreakOrControl(form.DisplayName, "A user's name") is { } brokenName)
+        {
+            errors.Invalid(nameof(UserForm.DisplayName), brokenName);
+        }
 
         if (form.Email.Length > EmailLength)
         {
             errors.Invalid(nameof(UserForm.Email), "The email address can have at most 256 characters.");
+        }
+        else if (SettingsNames.LineBreakOrControl(form.Email, "An email address") is { } brokenEmail)
+        {
+            errors.Invalid(nameof(UserForm.Email), brokenEmail);
         }
         else if (form.Email.Length == 0 || !new EmailAddressAttribute().IsValid(form.Email))
         {
@@ -608,6 +616,10 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
         else if (form.UserCode.Length > UserCodeLength)
         {
             errors.Invalid(nameof(UserForm.UserCode), "The user ID can have at most 50 characters.");
+        }
+        else if (SettingsNames.LineBreakOrControl(form.UserCode, "A user ID") is { } brokenCode)
+        {
+            errors.Invalid(nameof(UserForm.UserCode), brokenCode);
         }
 
         if (!Enum.IsDefined(form.Role))

@@ -49,6 +49,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         {
             errors.Invalid("Statuses", $"The status \"{tooLong[..20]}…\" is longer than {NameLength} characters.");
         }
+        else if (names.Select(n => SettingsNames.LineBreakOrControl(n, "A status name")).OfType<string>().FirstOrDefault() is { } broken)
+        {
+            errors.Invalid("Statuses", broken);
+        }
 
         if (errors.Failed)
         {
@@ -454,6 +458,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         {
             errors.Invalid("Name", $"The name can have at most {NameLength} characters.");
         }
+        else if (SettingsNames.LineBreakOrControl(clean, "A workflow name") is { } broken)
+        {
+            errors.Invalid("Name", broken);
+        }
         else
         {
             if (await db.Workflows.Where(w => w.Id != id).AnyAsync(IgnoringCase.Equal<Workflow>(w => w.Name, clean), cancellationToken))
@@ -476,6 +484,10 @@ public sealed class WorkflowSettings(RolloutDbContext db, SharedSettingsRule rul
         else if (clean.Length > NameLength)
         {
             errors.Invalid("StatusName", $"The name can have at most {NameLength} characters.");
+        }
+        else if (SettingsNames.LineBreakOrControl(clean, "A status name") is { } broken)
+        {
+            errors.Invalid("StatusName", broken);
         }
         else if (workflow.Statuses.FirstOrDefault(s => s.Id != statusId && string.Equals(s.Name, clean, StringComparison.OrdinalIgnoreCase))
                  is { } same)
