@@ -80,7 +80,7 @@ public abstract class FormFlowTests(RolloutWebFactory factory)
 
         var discarded = await RolloutWebFactory.PostFormAsync(client, path + "/discard", Fields(form), $"{path}/discard");
         Assert.Equal(HttpStatusCode.Redirect, discarded.StatusCode);
-        Assert.Equal("/rollouts/W11/imports", discarded.Headers.Location!.OriginalString);
+        Assert.Equal("/rollouts/W11/imports#page-message", discarded.Headers.Location!.OriginalString);
         Assert.False(await StoredAsync(id));
     }
 

@@ -273,7 +273,7 @@ public abstract class InventoryPagesTests(RolloutWebFactory factory)
         var response = await RolloutWebFactory.PostFormAsync(manager, $"/rollouts/W11/inventories/{id}/delete", []);
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/rollouts/W11", response.Headers.Location!.OriginalString);
+        Assert.Equal("/rollouts/W11#page-message", response.Headers.Location!.OriginalString);
         Assert.Contains($"Inventory \"{name}\" was deleted.", (await manager.GetPageAsync("/rollouts/W11")).Body!.NormalizedText());
         Assert.False(await DbAsync(db => db.Inventories.AnyAsync(i => i.Id == id)));
         Assert.False(await DbAsync(db => db.Clients.AnyAsync(c => c.InventoryId == id)));

@@ -112,7 +112,7 @@ public abstract class WizardPolishTests(RolloutWebFactory factory)
         var discarded = await RolloutWebFactory.PostFormAsync(client, path + "/discard", new() { ["confirmed"] = "true" }, path);
 
         Assert.Equal(HttpStatusCode.Redirect, discarded.StatusCode);
-        Assert.Equal("/rollouts/W11/imports", discarded.Headers.Location!.OriginalString);
+        Assert.Equal("/rollouts/W11/imports#page-message", discarded.Headers.Location!.OriginalString);
         Assert.Contains($"Import #{id} (abandoned.csv) was discarded with its file.", await client.GetStringAsync("/rollouts/W11/imports"));
         Assert.Equal((false, 0), await StoredAsync(id));
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(path)).StatusCode);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Rollouter.Import.Data.Entities;
+using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Account;
@@ -176,7 +177,7 @@ public sealed class AccountController(
         // A new cookie with the new security stamp; the old stamp in every other cookie and token no longer matches.
         await signIn.RefreshSignInAsync(user);
         logger.LogInformation("User {UserId} changed their password", user.Id);
-        TempData["PasswordChanged"] = "Your password was changed. You were signed out everywhere else, and your API tokens stopped working.";
+        TempData[PageMessage.PasswordKey] = "Your password was changed. You were signed out everywhere else, and your API tokens stopped working.";
         return RedirectToAction(nameof(Password));
     }
 

@@ -4,6 +4,7 @@ using Rollouter.Import.Data;
 using Rollouter.Import.Data.ClientLists;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Clients;
@@ -21,7 +22,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
     [HttpGet("{id:int}")]
     public async Task<IActionResult> Details(int id, string? find, long? historyAfter, CancellationToken cancellationToken)
     {
-        var page = await PageAsync(id, find, TempData["Message"] as string, cancellationToken, historyAfter);
+        var page = await PageAsync(id, find, TempData[PageMessage.Key] as string, cancellationToken, historyAfter);
         return page is null ? NotFound() : View(page);
     }
 
@@ -93,7 +94,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             return View("ChooseValues", new LinkChoicePage(rollout, client, other, linkType, label, result.Value.Conflicts, NameSearch.Clean(find)));
         }
 
-        TempData["Message"] = "The link was added.";
+        TempData[PageMessage.Key] = "The link was added.";
         return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 
@@ -114,7 +115,7 @@ public sealed class ClientsController(RolloutDbContext db, RolloutAccess access,
             return View("Details", await PageAsync(id, null, null, cancellationToken));
         }
 
-        TempData["Message"] = "The link was removed.";
+        TempData[PageMessage.Key] = "The link was removed.";
         return Redirect($"/rollouts/{rollout.Identifier}/clients/{id}");
     }
 

@@ -373,12 +373,6 @@ public sealed class ImportPage
 
     public const string CorrectionsAnchor = "corrections";
 
-    /// <summary>
-    /// The id of the page's message (<see cref="TopMessage"/>): the fragment of the redirect after a saved mapping or file
-    /// settings, so the message takes the focus (site.js) and is read out.
-    /// </summary>
-    public const string PageMessageAnchor = "page-message";
-
     /// <summary>The id of a failed row's line (a row and column; "failed-7" for an error of the whole row).</summary>
     public static string RowAnchor(int row, string? column) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"failed-{row}") + (column is null ? "" : "-" + column);

@@ -121,7 +121,7 @@ public sealed class ImportsController(
                     .ToListAsync(cancellationToken);
             });
         var count = chosen is not null || part is not null ? await Filtered().CountAsync(cancellationToken) : (int?)null;
-        return View(new ImportList(rollout, page, TempData["Message"] as string, only, error, chosen, part, count));
+        return View(new ImportList(rollout, page, TempData[PageMessage.Key] as string, only, error, chosen, part, count));
     }
 
     /// <summary>Step 1: choose the inventory and the file.</summary>
@@ -232,7 +232,7 @@ public sealed class ImportsController(
         // A step refused before a redirect (Approve, an address of a step the import no longer allows): its reasons.
         CarriedRefusal.Restore(TempData, ModelState, HttpContext);
         return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
-            message: TempData["Message"] as string, correctionsAfter: correctionsAfter,
+            message: TempData[PageMessage.Key] as string, correctionsAfter: correctionsAfter,
             messageAt: TempData["MessageAt"] as string));
     }
 
@@ -270,13 +270,13 @@ public sealed class ImportsController(
 
         audit.MappingSaved(User.UserId(), result.Value.Import);
 
-        TempData["Message"] = result.Value.Import.Status != ImportStatus.Incomplete
+        TempData[PageMessage.Key] = result.Value.Import.Status != ImportStatus.Incomplete
             ? "Mapping saved. The import is Waiting for Approval."
             : result.Value.Validation?.HasName == true
                 ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
                 : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
-        // To the message, which takes the focus (decision 0173): a status shown as the page loads is not read out.
-        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}#{ImportPage.PageMessageAnchor}");
+        // The redirect names the message, which takes the focus (PageMessageRedirect, decisions 0173 and 0180).
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
     /// <summary>
@@ -311,10 +311,10 @@ public sealed class ImportsController(
                 delimiterField: form.Delimiter == "other" ? nameof(ParseOptionsForm.DelimiterOther) : nameof(ParseOptionsForm.Delimiter));
         }
 
-        TempData["Message"] = result.Value.Import.ParseOptions == before
+        TempData[PageMessage.Key] = result.Value.Import.ParseOptions == before
             ? $"File settings unchanged: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment is kept."
             : $"File settings saved: {ImportNumbers.Count(result.Value.Import.RowCount ?? 0, "row", "rows")}; the column-field assignment was suggested anew.";
-        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}#{ImportPage.PageMessageAnchor}");
+        return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 
     /// <summary>
@@ -347,7 +347,7 @@ public sealed class ImportsController(
 
         if (saved.Changed)
         {
-            TempData["Message"] = MappingSavedMessage;
+            TempData[PageMessage.Key] = MappingSavedMessage;
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}/check#check");
@@ -371,7 +371,7 @@ public sealed class ImportsController(
         }
 
         return View(nameof(Details), await PageAsync(import, cancellationToken, check: result.Value,
-            message: TempData["Message"] as string));
+            message: TempData[PageMessage.Key] as string));
     }
 
     /// <summary>
@@ -411,7 +411,7 @@ public sealed class ImportsController(
         }
         else if (saved.Changed)
         {
-            TempData["Message"] = MappingSavedMessage;
+            TempData[PageMessage.Key] = MappingSavedMessage;
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
@@ -460,7 +460,7 @@ public sealed class ImportsController(
     /// <summary>Where a discard lands: the rollout's imports, saying which import was discarded.</summary>
     private RedirectResult DiscardedAnswer(int id, string fileName)
     {
-        TempData["Message"] = $"Import #{id} ({fileName}) was discarded with its file.";
+        TempData[PageMessage.Key] = $"Import #{id} ({fileName}) was discarded with its file.";
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports");
     }
 
@@ -481,7 +481,7 @@ public sealed class ImportsController(
 
         if (!await db.Inventories.AnyAsync(i => i.Id == shown.InventoryId && i.RolloutId == rollout.Id, cancellationToken))
         {
-            TempData["Message"] = $"Import #{id} ({shown.FileName}) is no longer here: its inventory was deleted, with its " +
+            TempData[PageMessage.Key] = $"Import #{id} ({shown.FileName}) is no longer here: its inventory was deleted, with its " +
                                   "imports and their files.";
             return Redirect($"/rollouts/{rollout.Identifier}/imports");
         }
@@ -510,7 +510,7 @@ public sealed class ImportsController(
             return await RefuseAsync(import, result.Problem, cancellationToken);
         }
 
-        TempData["Message"] = result.Value.Message;
+        TempData[PageMessage.Key] = result.Value.Message;
         return RedirectToImport(result.Value.ImportId);
     }
 
@@ -539,7 +539,7 @@ public sealed class ImportsController(
                 ? new ListPosition(FailedRows.From(form.Row), null, false) : null, column: FailedRows.Column(form.Filter));
         }
 
-        TempData["Message"] = value is null
+        TempData[PageMessage.Key] = value is null
             ? $"Row {form.Row}, column {form.Column?.ToUpperInvariant()}: the file's value is used again."
             : $"Row {form.Row}, column {form.Column?.ToUpperInvariant()} corrected to '{value}'. Check or approve the import again to use it.";
         if (form.Back == ImportPage.CorrectionsAnchor || import.Status != ImportStatus.Failed)
@@ -621,7 +621,7 @@ public sealed class ImportsController(
         }
 
         var from = CellCorrections.Key(form.From);
-        TempData["Message"] = to is null
+        TempData[PageMessage.Key] = to is null
             ? $"'{from}' in column {form.Column?.ToUpperInvariant()} is no longer replaced."
             : $"Every '{from}' in column {form.Column?.ToUpperInvariant()} is read as '{to}'. Check or approve the import again to use it.";
         return RedirectToCard(id, ImportPage.CorrectionsAnchor);
@@ -693,7 +693,7 @@ public sealed class ImportsController(
 
         if (ImportStatusRules.IsReverting(result.Value))
         {
-            TempData["Message"] = "Revert started: this page shows its progress, then its outcome.";
+            TempData[PageMessage.Key] = "Revert started: this page shows its progress, then its outcome.";
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");

@@ -8,6 +8,7 @@ using Rollouter.Import.Exporting;
 using Rollouter.Import.Web.Features.Clients;
 using Rollouter.Import.Web.Infrastructure;
 using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Inventories;
@@ -224,7 +225,7 @@ public sealed class InventoriesController(RolloutDbContext db, InventoryService 
             return View("Delete", await DeletionAsync(rollout, inventory, cancellationToken));
         }
 
-        TempData["Message"] = $"Inventory \"{inventory.Name}\" was deleted.";
+        TempData[PageMessage.Key] = $"Inventory \"{inventory.Name}\" was deleted.";
         return Redirect($"/rollouts/{rollout.Identifier}");
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Rollouter.Import.Web.Features.Settings.Users;
 using Rollouter.Import.Web.Infrastructure.Problems;
+using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Security;
 
 namespace Rollouter.Import.Web.Features.Settings;
@@ -16,7 +17,7 @@ namespace Rollouter.Import.Web.Features.Settings;
 [Authorize(Policy = Policies.RolloutManager)]
 public abstract class SettingsControllerBase : Controller
 {
-    public const string MessageKey = "SettingsMessage";
+    public const string MessageKey = PageMessage.SettingsKey;
 
     /// <summary>A confirmation shown once on the next page.</summary>
     protected void Confirm(string message) => TempData[MessageKey] = message;
