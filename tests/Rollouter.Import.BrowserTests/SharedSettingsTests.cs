@@ -40,7 +40,7 @@ public sealed class SharedSettingsTests(BrowserFixture fixture, ITestOutputHelpe
         await Expect(Page.GetByTestId("reach")).ToHaveTextAsync("Used by no inventory.");
         await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Rename workflow" })).ToBeEnabledAsync();
         await Expect(Page.GetByTestId("statuses").Locator("tbody tr")).ToHaveCountAsync(4);
-        await Expect(Page).ToHaveURLAsync(new Regex("/settings/workflows/[0-9]+$"));
+        await Expect(Page).ToHaveURLAsync(new Regex("/settings/workflows/[0-9]+#page-message$"));
         await Step("copy");
     }
 }

@@ -14,7 +14,7 @@ public abstract class SettingsCustomFieldsTests(RolloutWebFactory factory)
         var (status, page, location) = await manager.SubmitAsync("/settings/custom-fields/new", form);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"The custom field {form["Name"]} was created.", page);
-        return (manager, int.Parse(location!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        return (manager, int.Parse(location!.Split('#')[0].Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private Task<CustomField> FieldAsync(int id) => factory.WithDbAsync(db =>

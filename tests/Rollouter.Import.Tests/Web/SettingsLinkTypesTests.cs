@@ -102,7 +102,7 @@ public abstract class SettingsLinkTypesTests(RolloutWebFactory factory)
         Assert.NotNull(confirmation.FindForm(path));
         var (status, page, redirectedTo) = await admin.SubmitAsync(path, new());
 
-        Assert.Equal((HttpStatusCode.OK, "/settings/link-types"), (status, redirectedTo));
+        Assert.Equal((HttpStatusCode.OK, "/settings/link-types#page-message"), (status, redirectedTo));
         Assert.Contains("The link type mistyped / is mistyped was deleted.", page);
         Assert.DoesNotContain("mistyped", SettingsTestSupport.ListText(page, "link-types"));
         Assert.False(await factory.WithDbAsync(db => db.ClientLinkTypes.AnyAsync(t => t.Id == type)));

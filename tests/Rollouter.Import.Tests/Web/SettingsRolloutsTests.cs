@@ -25,7 +25,7 @@ public abstract class SettingsRolloutsTests(RolloutWebFactory factory)
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("The rollout Printer Swap was created.", page);
         var id = await RolloutIdAsync("PRN-26");
-        Assert.Equal($"/settings/rollouts/{id}", location);
+        Assert.Equal($"/settings/rollouts/{id}#page-message", location);
         var technician = await UserIdAsync("technician@demo.test");
         var (_, added, _) = await admin.SubmitAsync($"/settings/rollouts/{id}/members",
             new() { ["UserId"] = technician.ToString(System.Globalization.CultureInfo.InvariantCulture) }, location);

@@ -135,7 +135,7 @@ public abstract class SettingsUsersTests(RolloutWebFactory factory)
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(location is not null && location.StartsWith("/settings/users/", StringComparison.Ordinal)
-                    && int.TryParse(location["/settings/users/".Length..], System.Globalization.CultureInfo.InvariantCulture, out _), location);
+                    && int.TryParse(location["/settings/users/".Length..].Split('#')[0], System.Globalization.CultureInfo.InvariantCulture, out _), location);
         Assert.Contains("Paula Password was created", page);
         var list = await admin.PageAsync("/settings/users?q=Paula%20Password");
         var listed = HtmlPage.Parse(list).RowOf("Paula Password");

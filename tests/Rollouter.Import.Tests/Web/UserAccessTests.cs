@@ -390,7 +390,7 @@ public abstract class UserAccessTests(RolloutWebFactory factory)
             ["DisplayName"] = user.DisplayName, ["Email"] = email, ["UserCode"] = user.UserCode, ["Role"] = "Technician",
         });
 
-        Assert.Equal("/settings/users", location);
+        Assert.Equal("/settings/users#page-message", location);
         Assert.Contains($"{user.DisplayName} was saved and is no longer in any of your rollouts.", list);
         Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync($"/settings/users/{inside}")).StatusCode);
     }
