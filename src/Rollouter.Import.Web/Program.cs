@@ -147,7 +147,7 @@ try
             o.Filters.Add(new Rollouter.Import.Web.Infrastructure.Forms.FormReadFirst());
             o.ModelValidatorProviders.Add(new NullElementsValidatorProvider());
             o.Filters.Add(new ClientGoneFilter());
-            // The redirect after an action that set the page's message names it, so it takes the focus (decision 0180).
+            // The redirect after an action that set the page's message names it, so it takes the focus (decision 0175).
             o.Filters.Add(new Rollouter.Import.Web.Infrastructure.Forms.PageMessageRedirect());
             o.Conventions.Add(new ApiResponsesConvention());
         })

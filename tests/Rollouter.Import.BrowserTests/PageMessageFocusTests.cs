@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Rollouter.Import.BrowserTests;
 
 /// <summary>
-/// After an action, the message at the top of the page it returns to has the focus (decision 0180), so a screen reader
+/// After an action, the message at the top of the page it returns to has the focus (decision 0175), so a screen reader
 /// reads it: a setting created, an import discarded. The in-process <c>PageMessageFocusTests</c> check every kind of
 /// page's redirect and message; here the browser's focus.
 /// </summary>
@@ -36,7 +36,8 @@ public sealed class PageMessageFocusTests(BrowserFixture fixture, ITestOutputHel
         await Page.GetByTestId("discard").ClickAsync();
         await Page.GetByTestId("confirm-discard").PressAsync("Enter");
 
-        var message = Page.GetByTestId("message");
+        // Found by what a user sees (an alert with the sentence), not by a test id the fix added.
+        var message = Page.Locator(".alert", new() { HasText = "was discarded with its file." });
         await Expect(message).ToContainTextAsync($"({file}) was discarded with its file.");
         await Expect(message).ToBeFocusedAsync();
     }

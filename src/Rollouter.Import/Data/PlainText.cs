@@ -44,7 +44,7 @@ public static class PlainText
     /// <summary>
     /// Where <paramref name="text"/> holds its first line break or control character, or -1: a character of Unicode
     /// category Cc (tab, CR, LF, NEL U+0085, BEL …) or the line and paragraph separators U+2028 and U+2029. A name (a
-    /// status, an option, a user's name, a client's name) holds none of them (decision 0190).
+    /// status, an option, a user's name, a client's name) holds none of them (decision 0174).
     /// </summary>
     public static int IndexOfLineBreakOrControl(ReadOnlySpan<char> text) => text.IndexOfAny(LineBreaksAndControls);
 

@@ -72,7 +72,7 @@ public class CustomFieldRuleTests(RulesDatabases databases)
     [Fact]
     public async Task Check_WithCreateOptions_CreatesNoOptionHoldingATabOrAControlCharacter()
     {
-        // Decision 0190: an option is a name, one line without control characters, as the settings take it.
+        // Decision 0174: an option is a name, one line without control characters, as the settings take it.
         var database = await databases.GetAsync();
         var rollout = await database.NewRolloutAsync();
         var file = FileSpec.With("Name", "Model").Row("PC-1", "Model\t1").Row("PC-2", "Model\u00072").Row("PC-3", "Model Z");

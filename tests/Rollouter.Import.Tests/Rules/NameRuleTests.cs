@@ -66,7 +66,7 @@ public class NameRuleTests(RulesDatabases databases)
     [InlineData(DatabaseProvider.PostgreSql)]
     public async Task Check_ANewNameWithALineBreakOrAControlCharacter_FailsTheRow_AStoredOneIsStillUpdated(DatabaseProvider provider)
     {
-        // Decision 0190: a name is one line. "PC-1⏎spare" (Excel's Alt+Enter) made a client whose name broke the
+        // Decision 0174: a name is one line. "PC-1⏎spare" (Excel's Alt+Enter) made a client whose name broke the
         // template's lists, exports and searches; one stored before is still found by its name as it is.
         var rollout = await (await databases.GetAsync(provider)).NewRolloutAsync();
         var stored = await rollout.AddClientAsync("Old\nname");

@@ -7,7 +7,7 @@ using Rollouter.Import.Tests.Infrastructure;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// A name is one line (decision 0190): a status, an option, a user's name, an inventory's name holding a line break, a
+/// A name is one line (decision 0174): a status, an option, a user's name, an inventory's name holding a line break, a
 /// tab or another control character is refused with the field's message, in the API (400, the member in <c>field</c>)
 /// and on the pages (the form's error); those around a name are trimmed as spaces are.
 /// </summary>

@@ -7,7 +7,7 @@ using Rollouter.Import.Web.Infrastructure.Forms;
 namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
-/// After an action, the page's message takes the focus (decision 0180): the redirect answering the post names it
+/// After an action, the page's message takes the focus (decision 0175): the redirect answering the post names it
 /// (<c>#page-message</c>) and the page it leads to shows the message with that id, <c>role="status"</c> and
 /// <c>tabindex="-1"</c>, so site.js can focus it and a screen reader reads it. One action of each kind of page (the
 /// browser test <c>PageMessageFocusTests</c> checks where the focus lands).

@@ -275,7 +275,7 @@ public sealed class ImportsController(
             : result.Value.Validation?.HasName == true
                 ? "Mapping saved. The import stays Incomplete until the errors listed under Step 2 are corrected."
                 : "Mapping saved. The import stays Incomplete until a column is mapped to Name.";
-        // The redirect names the message, which takes the focus (PageMessageRedirect, decisions 0173 and 0180).
+        // The redirect names the message, which takes the focus (PageMessageRedirect, decisions 0173 and 0175).
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");
     }
 

@@ -16,7 +16,7 @@ public static class SettingsNames
     /// Why <paramref name="name"/> (as <see cref="Clean"/>ed) cannot be a name, or null when it can: a line break, a tab or
     /// another control character inside it ("A status name cannot hold a line break or a control character: it holds a
     /// line break after \"Ready\"."). Those around it are trimmed as spaces are. One check for every settings name, on the
-    /// pages and in the API (decision 0190); <paramref name="what"/> names it ("A status name").
+    /// pages and in the API (decision 0174); <paramref name="what"/> names it ("A status name").
     /// </summary>
     public static string? LineBreakOrControl(string? name, string what)
     {

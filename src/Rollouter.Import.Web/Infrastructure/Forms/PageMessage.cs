@@ -8,7 +8,7 @@ namespace Rollouter.Import.Web.Infrastructure.Forms;
 /// <summary>
 /// The message a page shows once at its top after an action (a POST answered by a redirect: "Mapping saved.", "Alice
 /// was saved.", "The link was added.", "Your password was changed."): it takes the focus, so a screen reader reads it
-/// and the keyboard goes on from it (decisions 0173, 0180). A status already on the page as it loads is not read out.
+/// and the keyboard goes on from it (decisions 0173, 0175). A status already on the page as it loads is not read out.
 /// The redirect names it (<c>#page-message</c>, <see cref="PageMessageRedirect"/>), the message carries that id and
 /// <c>tabindex="-1"</c> (<see cref="PageMessageTagHelper"/>), and site.js focuses a fragment's target that can take
 /// the focus (decision 0046); without script the browser opens the page at the message.

@@ -115,7 +115,7 @@ internal static class FieldValueRule
         {
             // The settings take an option a line (SettingsNames.Lines): a created one must not hold a line break, which
             // is most likely an Excel list (Alt+Enter) of several values, nor a tab or another control character, which
-            // no option name holds (decision 0190).
+            // no option name holds (decision 0174).
             var what = PlainText.DescribeLineBreakOrControl(value[at]);
             var hint = multi && what == "a line break" ? OtherSeparatorHint(column, value) : "";
             errors.Add(column, cell, what == "a line break"

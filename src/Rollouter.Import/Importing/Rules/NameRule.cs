@@ -74,7 +74,7 @@ internal sealed class NameRule
         {
             if (PlainText.IndexOfLineBreakOrControl(name) is >= 0 and var at)
             {
-                // A name is one line (decision 0190): a new client's name with a line break (Excel's Alt+Enter) or a
+                // A name is one line (decision 0174): a new client's name with a line break (Excel's Alt+Enter) or a
                 // control character would break the template's lists, exports and searches. A client stored with one
                 // before is still found and updated by its name as it is.
                 errors.Add(Column, cell,
