@@ -16,7 +16,7 @@ public abstract class SettingsWorkflowsTests(RolloutWebFactory factory)
             new() { ["Name"] = name, ["Statuses"] = statuses });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains($"The workflow {name} was created.", page);
-        return (manager, int.Parse(location!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
+        return (manager, int.Parse(location!.Split('#')[0].Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private Task<List<WorkflowStatus>> StatusesAsync(int workflowId) => factory.WithDbAsync(db =>

@@ -361,7 +361,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         var countAfterRefusals = await workflows();
         var (_, made, location) = await manager.SubmitAsync(duplicate,
             new() { ["Name"] = "Mine", ["InventoryIds"] = empty.ToString(CultureInfo.InvariantCulture) });
-        var copy = int.Parse(location!.Split('/')[^1], CultureInfo.InvariantCulture);
+        var copy = int.Parse(location!.Split('#')[0].Split('/')[^1], CultureInfo.InvariantCulture);
         var (_, renamed, _) = await manager.SubmitAsync($"/settings/workflows/{copy}", new() { ["Name"] = "Mine, renamed" });
 
         Assert.Contains("cannot switch: it has a client, whose status belongs to this workflow", offered);
@@ -401,7 +401,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         var offered = await manager.PageAsync(duplicate);
         var (_, made, location) = await manager.SubmitAsync(duplicate,
             new() { ["Name"] = "My colour", ["InventoryIds"] = shared.OwnInventory.ToString(CultureInfo.InvariantCulture) });
-        var copy = int.Parse(location!.Split('/')[^1], CultureInfo.InvariantCulture);
+        var copy = int.Parse(location!.Split('#')[0].Split('/')[^1], CultureInfo.InvariantCulture);
         var options = await factory.WithDbAsync(db => db.CustomFieldOptions.Where(o => o.CustomFieldId == copy).OrderBy(o => o.Position)
             .Select(o => new { o.Id, o.Name }).ToListAsync());
         var (_, refusedOnOriginal, _) = await manager.SubmitAsync($"/settings/custom-fields/{shared.Field}/options",
@@ -446,7 +446,7 @@ public abstract class SharedSettingsTests(RolloutWebFactory factory)
         var admin = await factory.SignInAsync(Admin);
         var (_, made, location) = await admin.SubmitAsync($"/settings/custom-fields/{shared.Field}/duplicate",
             new() { ["Name"] = Unique("Their colour"), ["InventoryIds"] = shared.OtherInventory.ToString(CultureInfo.InvariantCulture) });
-        var copy = int.Parse(location!.Split('/')[^1], CultureInfo.InvariantCulture);
+        var copy = int.Parse(location!.Split('#')[0].Split('/')[^1], CultureInfo.InvariantCulture);
         var manager = await factory.SignInAsync(Manager);
         var (url, page, fields) = Form(change, shared);
         var before = await StateAsync(shared);

@@ -571,7 +571,7 @@ public abstract class StaleImportFormsTests(RolloutWebFactory factory)
         var second = await PostAsync(client, path + "/discard", form);
 
         Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (first.StatusCode, second.StatusCode));
-        Assert.Equal(("/rollouts/W11/imports", "/rollouts/W11/imports"),
+        Assert.Equal(("/rollouts/W11/imports#page-message", "/rollouts/W11/imports#page-message"),
             (first.Headers.Location!.OriginalString, second.Headers.Location!.OriginalString));
         Assert.Contains($"Import #{id} (discard-twice.csv) was discarded with its file.",
             (await client.GetPageAsync("/rollouts/W11/imports")).QuerySelector("[role='status']")?.TextContent.Trim());

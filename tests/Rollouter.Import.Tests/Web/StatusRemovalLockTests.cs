@@ -21,7 +21,7 @@ public sealed class StatusRemovalLockTests(PostgresWebFactory factory) : IClassF
         var manager = await factory.SignInAsync("manager@demo.test");
         var (_, _, location) = await manager.SubmitAsync("/settings/workflows/new",
             new() { ["Name"] = "Lock swap", ["Statuses"] = "Waiting\nDone" });
-        var workflowId = int.Parse(location!.Split('/')[^1], CultureInfo.InvariantCulture);
+        var workflowId = int.Parse(location!.Split('#')[0].Split('/')[^1], CultureInfo.InvariantCulture);
         var statuses = await factory.WithDbAsync(db => db.WorkflowStatuses.AsNoTracking().Where(s => s.WorkflowId == workflowId)
             .OrderBy(s => s.Position).Select(s => s.Id).ToListAsync());
         var inventoryId = await factory.AddInventoryAsync("Lock swap", workflowId, []);
