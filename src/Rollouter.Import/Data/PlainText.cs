@@ -52,12 +52,13 @@ public static class PlainText
     /// "a line break", "a tab" or "the control character U+0007": what <see cref="IndexOfLineBreakOrControl"/> found, said
     /// so that a person knows what to look for.
     /// </summary>
-    public static string DescribeLineBreakOrControl(char c) => c switch
-    {
-        '\r' or '\n' or '\u0085' or '\u2028' or '\u2029' => "a line break",
-        '\t' => "a tab",
-        _ => string.Create(CultureInfo.InvariantCulture, $"the control character U+{(int)c:X4}"),
-    };
+    public static string DescribeLineBreakOrControl(char c) =>
+        IsLineBreak(c) ? "a line break"
+        : c == '\t' ? "a tab"
+        : string.Create(CultureInfo.InvariantCulture, $"the control character U+{(int)c:X4}");
+
+    /// <summary>Whether <paramref name="c"/> breaks a line: CR, LF, NEL U+0085, U+2028 or U+2029.</summary>
+    public static bool IsLineBreak(char c) => c is '\r' or '\n' or '\u0085' or '\u2028' or '\u2029';
 
     private static readonly SearchValues<char> LineBreaksAndControls = SearchValues.Create(
         string.Concat(Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Select(i => (char)i)) + "\u2028\u2029");

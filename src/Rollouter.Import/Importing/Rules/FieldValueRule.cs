@@ -117,8 +117,9 @@ internal static class FieldValueRule
             // is most likely an Excel list (Alt+Enter) of several values, nor a tab or another control character, which
             // no option name holds (decision 0174).
             var what = PlainText.DescribeLineBreakOrControl(value[at]);
-            var hint = multi && what == "a line break" ? OtherSeparatorHint(column, value) : "";
-            errors.Add(column, cell, what == "a line break"
+            var lineBreak = PlainText.IsLineBreak(value[at]);
+            var hint = multi && lineBreak ? OtherSeparatorHint(column, value) : "";
+            errors.Add(column, cell, lineBreak
                 ? $"\"{ErrorText.Shorten(value)}\" holds a line break, which an option of field \"{field.Field.Name}\" cannot.{(hint.Length > 0 ? hint : " Put each value on a row of its own.")}"
                 : $"\"{ErrorText.Shorten(value)}\" holds {what}, which an option of field \"{field.Field.Name}\" cannot. Remove it from the cell, or use one of the field's options.");
             return null;
