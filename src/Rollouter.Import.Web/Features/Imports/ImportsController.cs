@@ -231,8 +231,16 @@ public sealed class ImportsController(
 
         // A step refused before a redirect (Approve, an address of a step the import no longer allows): its reasons.
         CarriedRefusal.Restore(TempData, ModelState, HttpContext);
+        // "Revert started" for a revert that ended before this page was asked for (a small import): the page says how it
+        // ended instead, and that outcome takes the focus the message would have had (import-details.js).
+        var message = TempData[PageMessage.Key] as string;
+        if (message == RevertStarted && !ImportStatusRules.IsReverting(import))
+        {
+            message = null;
+        }
+
         return View(await PageAsync(import, cancellationToken, rows: new ListPosition(after, before, last), column: column,
-            message: TempData[PageMessage.Key] as string, correctionsAfter: correctionsAfter,
+            message: message, correctionsAfter: correctionsAfter,
             messageAt: TempData["MessageAt"] as string));
     }
 
@@ -662,6 +670,9 @@ public sealed class ImportsController(
         });
     }
 
+    /// <summary>The message of a revert just asked for, while it runs.</summary>
+    public const string RevertStarted = "Revert started: this page shows its progress, then its outcome.";
+
     /// <summary>
     /// "Revert this import", once confirmed on <see cref="ConfirmRevert"/> (<paramref name="confirmed"/>; without it the
     /// post is sent there and changes nothing): queued, and the page shows its progress; refused, the page lists the
@@ -693,7 +704,7 @@ public sealed class ImportsController(
 
         if (ImportStatusRules.IsReverting(result.Value))
         {
-            TempData[PageMessage.Key] = "Revert started: this page shows its progress, then its outcome.";
+            TempData[PageMessage.Key] = RevertStarted;
         }
 
         return Redirect($"/rollouts/{RolloutScopedAttribute.Current(HttpContext).Identifier}/imports/{id}");

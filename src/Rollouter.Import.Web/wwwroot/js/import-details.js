@@ -224,6 +224,12 @@
         // No storage: the focus stays where the browser puts it.
     }
 
+    // An action's redirect that names the page's message (#page-message, decision 0175) to a page without it: the action
+    // ended before the page was asked for (a small import's revert), and how it ended is the message.
+    if (window.location.hash === '#page-message' && !document.getElementById('page-message')) {
+        focusOutcome = true;
+    }
+
     var outcome = document.querySelector('[data-outcome]');
     if (focusOutcome && outcome && !document.querySelector('[data-error-summary]')) {
         outcome.focus();
