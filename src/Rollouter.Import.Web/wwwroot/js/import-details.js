@@ -243,6 +243,16 @@
         }
     }
 
+    // Approve: how the run ends takes the focus also when it ended before the page it leads to was shown (a small file
+    // on a busy server), when no reload of the page follows to move it there.
+    document.addEventListener('submit', function (event) {
+        var submitter = event.submitter;
+        var action = (submitter && submitter.getAttribute('formaction')) || event.target.getAttribute('action') || '';
+        if (/\/approve$/.test(action)) {
+            keepOutcomeFocus();
+        }
+    });
+
     // While the import runs or is reverted: poll its progress (data-progress-url) every second, reload when it is done;
     // stop, saying why, once the answer says this page cannot follow it any more.
     var card = document.querySelector('[data-progress-url]');
