@@ -25,6 +25,17 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private const int HeaderQuotedStyle = 6;
     private const int CorrectedStyle = 7;
     private const int CorrectedQuotedStyle = 8;
+    private const int TextStyle = 9;
+
+    /// <summary>
+    /// The longest value a cell of a text column is written with the Text format: some Excel versions show a cell
+    /// formatted as Text that holds more than 255 characters as "####" (the formula bar still shows the text), so a
+    /// longer value keeps the General format. It is an inline string either way, read back as written (decision 0200).
+    /// </summary>
+    public const int MaxTextFormatLength = 255;
+
+    /// <summary>A column's width where a text column has none given: Excel's default for Calibri 11.</summary>
+    private const double DefaultColumnWidth = 9.140625;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -40,11 +51,13 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private readonly Stream _sheetStream;
     private readonly XmlWriter _sheet;
     private readonly List<string> _columnNames = [];
+    private readonly int _textColumns;
     private int _row;
     private bool _finished;
 
-    private XlsxStreamWriter(AsyncBufferedOutput output, ZipArchive zip, Stream sheetStream, XmlWriter sheet)
+    private XlsxStreamWriter(AsyncBufferedOutput output, ZipArchive zip, Stream sheetStream, XmlWriter sheet, int textColumns)
     {
+        _textColumns = textColumns;
         _output = output;
         _zip = zip;
         _sheetStream = sheetStream;
@@ -55,10 +68,16 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     /// <param name="columnWidths">Widths (in characters) of the first columns; null or 0 leaves a column's default.</param>
     /// <param name="customProperties">The workbook's custom document properties (docProps/custom.xml, text values: Excel
     /// shows them under File, Info, Properties, and keeps them when the file is saved again); null writes none.</param>
+    /// <param name="textColumns">How many of the first columns are text columns: formatted as Text (<c>@</c>) for the
+    /// whole column (the column's style, so a row added below the data takes it too) and in each of their cells below
+    /// the header, so that what a person types there stays as typed ("00124", "1-2", a 20-digit serial number) instead
+    /// of being converted by Excel into a number or a date (decision 0200).</param>
     public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken cancellationToken,
-        IReadOnlyList<double?>? columnWidths = null, IReadOnlyList<KeyValuePair<string, string>>? customProperties = null)
+        IReadOnlyList<double?>? columnWidths = null, IReadOnlyList<KeyValuePair<string, string>>? customProperties = null,
+        int textColumns = 0)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentOutOfRangeException.ThrowIfNegative(textColumns);
         var buffered = new AsyncBufferedOutput(output);
         var zip = await ZipArchive.CreateAsync(buffered, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
         var custom = customProperties is { Count: > 0 };
@@ -103,10 +122,10 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
         // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell, 6 bold with the
         // quote prefix (a header that looks like a formula), 7 and 8 as 0 and 2 with a light blue fill (a value corrected
-        // in the browser).
+        // in the browser), 9 the Text format (a cell of a text column).
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="9"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/></cellXfs></styleSheet>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="10"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>
             """, cancellationToken);
 
         var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(cancellationToken);
@@ -115,28 +134,42 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         await sheet.WriteStartElementAsync(null, "worksheet", Main);
         // The header row stays in view while scrolling.
         await sheet.WriteRawAsync("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>");
-        if (columnWidths?.Any(w => w > 0) == true)
+        var described = Math.Max(columnWidths?.Count ?? 0, textColumns);
+        if (textColumns > 0 || columnWidths?.Any(w => w > 0) == true)
         {
             await sheet.WriteStartElementAsync(null, "cols", Main);
-            for (var i = 0; i < columnWidths.Count; i++)
+            for (var i = 0; i < described; i++)
             {
-                if (columnWidths[i] is > 0 and var width)
+                var width = columnWidths is not null && i < columnWidths.Count && columnWidths[i] is > 0 and var given ? given : (double?)null;
+                var text = i < textColumns;
+                if (width is null && !text)
                 {
-                    var n = (i + 1).ToString(CultureInfo.InvariantCulture);
-                    await sheet.WriteStartElementAsync(null, "col", Main);
-                    await sheet.WriteAttributeStringAsync(null, "min", null, n);
-                    await sheet.WriteAttributeStringAsync(null, "max", null, n);
-                    await sheet.WriteAttributeStringAsync(null, "width", null, width.ToString(CultureInfo.InvariantCulture));
-                    await sheet.WriteAttributeStringAsync(null, "customWidth", null, "1");
-                    await sheet.WriteEndElementAsync();
+                    continue;
                 }
+
+                var n = (i + 1).ToString(CultureInfo.InvariantCulture);
+                await sheet.WriteStartElementAsync(null, "col", Main);
+                await sheet.WriteAttributeStringAsync(null, "min", null, n);
+                await sheet.WriteAttributeStringAsync(null, "max", null, n);
+                await sheet.WriteAttributeStringAsync(null, "width", null, (width ?? DefaultColumnWidth).ToString(CultureInfo.InvariantCulture));
+                if (text)
+                {
+                    await sheet.WriteAttributeStringAsync(null, "style", null, TextStyle.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (width is not null)
+                {
+                    await sheet.WriteAttributeStringAsync(null, "customWidth", null, "1");
+                }
+
+                await sheet.WriteEndElementAsync();
             }
 
             await sheet.WriteEndElementAsync();
         }
 
         await sheet.WriteStartElementAsync(null, "sheetData", Main);
-        return new XlsxStreamWriter(buffered, zip, stream, sheet);
+        return new XlsxStreamWriter(buffered, zip, stream, sheet, textColumns);
     }
 
     /// <summary>The header row: bold; a header that looks like a formula carries the quote prefix as a value does.</summary>
@@ -179,7 +212,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
                 (CellLook.Corrected, false) => CorrectedStyle,
                 (_, true) => QuotedStyle,
                 (CellLook.Wrapped, false) => WrappedStyle,
-                _ => 0,
+                _ => i < _textColumns && value.Length <= MaxTextFormatLength ? TextStyle : 0,
             };
             if (cellStyle != 0)
             {

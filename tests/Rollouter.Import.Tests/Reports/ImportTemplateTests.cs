@@ -74,6 +74,56 @@ public abstract class ImportTemplateTests(RolloutWebFactory factory)
         Assert.DoesNotContain(sheet.DataValidations, v => v.Ranges.Any(r => r.Contains(sheet.Cell(2, freeText))));
     }
 
+    /// <summary>
+    /// Every column of the template is formatted as Text (decision 0200), for the whole column: what a person types into
+    /// it ("00124", "1-2", a 20-digit serial number) stays as typed in Excel instead of becoming 124, a date or 1.2E+19,
+    /// on the first row as on the ten-thousandth and past it. Typed as text into the cells and uploaded, the values are
+    /// imported as typed.
+    /// </summary>
+    [Fact]
+    public async Task Template_EveryColumnIsText_ForEveryRow_AndValuesTypedThereImportAsTyped()
+    {
+        var (content, laptops) = await DownloadAsync("manager@demo.test");
+        using var workbook = Open(content);
+        var sheet = workbook.Worksheets.First();
+        var headers = Row(sheet, 1, 6 + laptops.CustomFields.Count);
+        for (var c = 1; c <= headers.Length; c++)
+        {
+            foreach (var row in (int[])[2, 3, ImportTemplate.ValidatedRows + 1, ImportTemplate.ValidatedRows + 500])
+            {
+                // 49 is Excel's built-in "@", Text.
+                Assert.True(sheet.Cell(row, c).Style.NumberFormat.NumberFormatId == 49,
+                    $"cell {sheet.Cell(row, c).Address} ({headers[c - 1]}) has number format {sheet.Cell(row, c).Style.NumberFormat.NumberFormatId}, not Text");
+            }
+        }
+
+        var name = Unique("0");
+        var typed = new Dictionary<string, string>
+        {
+            ["Name"] = name, ["Description"] = "1-2", ["Location"] = "00124", ["Tags"] = "12345678901234567890",
+            ["Department"] = "IT",
+        };
+        for (var i = 0; i < headers.Length; i++)
+        {
+            if (typed.TryGetValue(headers[i], out var value))
+            {
+                sheet.Cell(2, i + 1).SetValue(value);
+            }
+        }
+
+        var api = await ApiTestClient.LoginAsync(factory, "manager@demo.test");
+        var created = await api.UploadAsync(laptops.RolloutId, laptops.InventoryId, "template.xlsx", Save(workbook));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var import = await ApiTestClient.ReadAsync(created);
+        Assert.Equal(HttpStatusCode.Accepted, (await api.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var result = await api.WaitForResultAsync(import.Id());
+        Assert.True("Completed" == result.Status(), result.Json());
+        var client = (await api.GetJsonAsync($"/api/inventories/{laptops.InventoryId}/clients?search={name}"))["items"]![0]!;
+        Assert.Equal((name, "1-2"), (client["name"]!.GetValue<string>(), client["description"]!.GetValue<string>()));
+        Assert.Equal("00124", client["values"]!["Location"]!.GetValue<string>());
+        Assert.Equal(["12345678901234567890"], client["values"]!["Tags"]!.AsArray().Select(v => v!.GetValue<string>()));
+    }
+
     [Fact]
     public async Task Template_FilledInAndUploaded_IsMappedCompletely_AndImports()
     {

@@ -30,6 +30,12 @@ public static class ImportTemplate
 
     public const int MaxValidationMessage = 255;
 
+    /// <summary>Excel's built-in number format "@", Text: a value typed into the cell is kept as typed.</summary>
+    public const int TextFormatId = 49;
+
+    /// <summary>A column's width (in characters) in the template and the export, from its header.</summary>
+    public static double ColumnWidth(string header) => Math.Clamp((header ?? "").Length + 4, 14, 40);
+
     public static string FileName(string inventoryName)
     {
         var cleaned = new string([.. (inventoryName ?? "").Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')]).Trim('-');
@@ -62,7 +68,10 @@ public static class ImportTemplate
         {
             var column = i + 1;
             SetText(sheet.Cell(1, column), headers[i]);
-            sheet.Column(column).Width = Math.Clamp(headers[i].Length + 4, 14, 40);
+            sheet.Column(column).Width = ColumnWidth(headers[i]);
+            // Text (@) for the whole column, so Excel keeps "00124", "1-2" or a 20-digit serial number as typed
+            // instead of converting it into a number or a date (decision 0200).
+            sheet.Column(column).Style.NumberFormat.NumberFormatId = TextFormatId;
             var field = i >= 6 ? inventory.CustomFields[i - 6] : null;
             var note = field is null ? DefaultNote(i) : FieldNote(field);
             notes.Add((headers[i], note));
