@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Rollouter.Import.Importing.Reading;
 
@@ -137,6 +138,52 @@ public sealed class CsvReaderTests : IDisposable
         Assert.Contains(Warning, stored.Warnings.Select(w => w.Message));
         Assert.Equal("Köln", chosen.SampleRows[0][1]);
         Assert.DoesNotContain(chosen.Warnings, w => w.Message.Contains("Mac Roman", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Excel's "CSV (Comma delimited)" writes Windows-1252 and a "?" for each letter it cannot hold (decision 0201): such
+    /// a "?" inside or at the start of a word, or a word of only "?" (Greek, Chinese), is a lost letter; a "?" after a
+    /// word, a single one standing alone and a web address's query are not.
+    /// </summary>
+    [Theory]
+    [InlineData("Wroc?aw", true)]
+    [InlineData("?ód?", true)]
+    [InlineData("Ji?í Dvo?ák", true)]
+    [InlineData("????? ???", true)]
+    [InlineData("PC-?? 3", true)]
+    [InlineData("Which one?", false)]
+    [InlineData("Is it?? Yes", false)]
+    [InlineData("? unknown", false)]
+    [InlineData("https://intranet/asset?id=12", false)]
+    [InlineData("Size 2?3", false)]
+    public void LostLetterScan_FindsTheQuestionMarksThatStandForLetters(string text, bool lost) =>
+        Assert.Equal(lost, LostLetterScan.HoldsLostLetter(text));
+
+    [Fact]
+    public void Csv_Windows1252WithQuestionMarksForLetters_IsWarnedAbout_AfterEveryRowWasRead_AndWithTheStoredSettings()
+    {
+        // Rows 2–7 are the sample and hold none; rows 8 and 10 hold what Excel wrote for "Wrocław" and "Łódź".
+        var text = new StringBuilder("Name;Location\r\n");
+        for (var i = 1; i <= 6; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"PC-{i};Köln?\r\n");
+        }
+
+        text.Append("PC-7;Wroc?aw\r\nPC-8;Bonn\r\nPC-9;?ód?\r\n");
+        var path = files.WriteText("ansi.csv", text.ToString(), TestFiles.Windows1252, bom: false);
+        const string Warning = "The file was read as Windows-1252, and 2 cells hold a \"?\" where a letter belongs (the first in row 8, column B: \"Wroc?aw\"). Excel's \"CSV (Comma delimited)\" writes a \"?\" for each letter that this encoding cannot hold (such as ł, ř, ő, Greek, Cyrillic or Chinese letters), so those letters are not in the file and cannot be read back. Save the sheet in Excel as \"CSV UTF-8 (Comma delimited)\" or as Excel Workbook (.xlsx) and upload that; if the question marks are meant, import the file as it is.";
+
+        using var file = files.Open(path);
+        Assert.DoesNotContain(file.Warnings, w => w.Message.Contains("where a letter belongs", StringComparison.Ordinal));
+        file.CountRows();
+        using var stored = files.Open(path, file.Options);
+        using var utf8 = files.Open(files.WriteText("utf8.csv", text.ToString(), new UTF8Encoding(false), bom: false));
+        utf8.CountRows();
+
+        Assert.Equal("windows-1252", file.Options.Encoding);
+        Assert.Contains(Warning, file.Warnings.Select(w => w.Message));
+        Assert.Contains(Warning, stored.Warnings.Select(w => w.Message));
+        Assert.DoesNotContain(utf8.Warnings, w => w.Message.Contains("where a letter belongs", StringComparison.Ordinal));
     }
 
     [Fact]

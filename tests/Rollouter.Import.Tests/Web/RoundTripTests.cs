@@ -23,6 +23,9 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
 {
     private static readonly string[] FieldNames = ["Location", "Model", "Software", "Tags", "Notes", "Serial number"];
 
+    /// <summary>Excel's built-in number format 49, "@" (Text).</summary>
+    private const int TextFormat = 49;
+
     [Fact]
     public async Task SelectionsReorderedAndSpacesAroundValues_AreNoChange_OnlyTheEditedCellChangesItsClient()
     {
@@ -151,6 +154,146 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
         var clients = await ClientsAsync(desks.InventoryId);
         Assert.Equal(["SN-1234"], clients["D-1"].Values[desks.Fields["Serial number"]]);
         Assert.Equal(["Room 22"], clients["D-2"].Values[desks.Fields["Location"]]);
+    }
+
+    /// <summary>
+    /// The export's cells are formatted as Text (decision 0200): the cells that hold a value, the empty cells of a client's
+    /// row, and the rows below the data where a person adds clients, so that Excel keeps what is typed there ("00124",
+    /// "1-2", a 20-digit serial number) instead of converting it. A value longer than 255 characters keeps the General
+    /// format (some Excel versions show a Text cell of more than 255 characters as "####"). Values typed as text into an
+    /// existing row and into a row added below import back as typed: one client updated, one created.
+    /// </summary>
+    [Fact]
+    public async Task TheExportsColumnsAreText_ForItsRowsAndRowsAddedBelow_AndValuesTypedThereImportBackAsTyped()
+    {
+        var longNote = string.Concat(Enumerable.Repeat("A note of forty characters, for length. ", 8));
+        var desks = await DesksAsync(
+            new Desk("D-1", "Desk 1", null, ["Room 1"], null, ["Office"], null, [longNote]),
+            new Desk("D-2", "Desk 2", null, ["Room 2"], null, null, null, null));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        var columns = sheet.Row(1).CellsUsed().Count();
+        Assert.Equal(6 + FieldNames.Length, columns);
+        var notes = sheet.Row(1).CellsUsed().Single(c => c.GetString() == "Notes").Address.ColumnNumber;
+        var d1 = ClientExportTests.RowOf(sheet, "D-1");
+        for (var c = 1; c <= columns; c++)
+        {
+            foreach (var row in (int[])[2, 3, 4, 1_000, 100_000])
+            {
+                var cell = sheet.Cell(row, c);
+                var expected = row == d1 && c == notes ? 0 : TextFormat;
+                Assert.True(cell.Style.NumberFormat.NumberFormatId == expected,
+                    $"cell {cell.Address} ({sheet.Cell(1, c).GetString()}, \"{cell.GetString()}\") has number format {cell.Style.NumberFormat.NumberFormatId}, not {expected}");
+            }
+        }
+
+        // Typed as text, as Excel keeps what is typed into a Text cell (ClosedXML's SetValue of a string; its Value setter
+        // converts "00124" and "1-2" whatever the cell's format).
+        var d2 = ClientExportTests.RowOf(sheet, "D-2");
+        var added = sheet.LastRowUsed()!.RowNumber() + 1;
+        foreach (var (row, header, value) in new[] { (d2, "Location", "00124"), (d2, "Description", "1-2"), (added, "Name", "0042"),
+                     (added, "Location", "12345678901234567890"), (added, "Tags", "3-4"), (added, "Description", "1/2") })
+        {
+            sheet.Cell(row, sheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber).SetValue(value);
+        }
+
+        using var edited = new MemoryStream();
+        workbook.SaveAs(edited);
+        var (check, done) = await ImportBackAsync(desks, "export.xlsx", edited.ToArray());
+
+        Assert.Equal((2, 1, 1), (check["toUpdate"]!.GetValue<int>(), check["toChange"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>()));
+        Assert.Equal((1, 1), (done["counts"]!["updated"]!.GetValue<int>(), done["counts"]!["created"]!.GetValue<int>()));
+        var clients = await ClientsAsync(desks.InventoryId);
+        Assert.Equal(("00124", "1-2"), (Assert.Single(clients["D-2"].Values[desks.Fields["Location"]]), clients["D-2"].Description));
+        Assert.Equal(("12345678901234567890", "3-4", "1/2"), (Assert.Single(clients["0042"].Values[desks.Fields["Location"]]),
+            Assert.Single(clients["0042"].Values[desks.Fields["Tags"]]), clients["0042"].Description));
+        Assert.Equal(longNote, clients["D-1"].Values[desks.Fields["Notes"]][0]);
+    }
+
+    /// <summary>
+    /// The export saved by Excel as "CSV (Comma delimited)": Windows-1252, with a "?" for each letter it cannot hold
+    /// ("Wrocław" → "Wroc?aw", "Łódź" → "?ód?"). The letters cannot be read back, but the upload says so (decision 0201),
+    /// naming the first such cell, also where it is far below the sample rows, and the import's page says it again
+    /// (the warning is stored with the file's settings). With Update existing clients, "Wroc?aw-07" would be a new client
+    /// beside "Wrocław-07": the Check shows it among the clients to create.
+    /// </summary>
+    [Fact]
+    public async Task TheExportSavedAsAnsiCsv_WarnsWhereExcelWroteAQuestionMarkForALetter()
+    {
+        var desks = await DesksAsync(
+            new Desk("D-1", "Desk 1", null, ["Köln"], null, null, null, null),
+            new Desk("D-2", "Desk 2", null, ["Zürich"], null, null, null, null),
+            new Desk("D-3", "Desk 3", null, ["Room 3"], null, null, null, null),
+            new Desk("D-4", "Desk 4", null, ["Room 4"], null, null, null, null),
+            new Desk("D-5", "Desk 5", null, ["Room 5"], null, null, null, null),
+            new Desk("D-6", "Which one?", null, ["Room 6"], null, null, null, null),
+            new Desk("Wrocław-07", "Desk 7", null, ["Łódź"], null, null, null, null));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        var csv = new StringBuilder();
+        var columns = sheet.LastColumnUsed()!.ColumnNumber();
+        foreach (var row in sheet.RowsUsed())
+        {
+            csv.AppendJoin(',', Enumerable.Range(1, columns).Select(c => row.Cell(c).GetString())).Append("\r\n");
+        }
+
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var ansi = Encoding.GetEncoding(1252, new EncoderReplacementFallback("?"), DecoderFallback.ExceptionFallback);
+        var upload = await desks.Api.UploadAsync(desks.RolloutId, desks.InventoryId, "export.csv", ansi.GetBytes(csv.ToString()));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var import = await ApiTestClient.ReadAsync(upload);
+
+        const string Warning = "The file was read as Windows-1252, and 2 cells hold a \"?\" where a letter belongs (the first in row 8, column A: \"Wroc?aw-07\").";
+        Assert.Contains(import["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith(Warning, StringComparison.Ordinal));
+        var shown = await desks.Api.GetJsonAsync($"/api/imports/{import.Id()}");
+        Assert.Contains(shown["warnings"]!.AsArray(), w => w!.GetValue<string>().StartsWith(Warning, StringComparison.Ordinal));
+
+        var mapping = JsonNode.Parse(import["mapping"]!.ToJsonString())!;
+        mapping["updateExisting"] = true;
+        Assert.Equal(HttpStatusCode.OK, (await desks.Api.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping)).StatusCode);
+        var check = await ApiTestClient.ReadAsync(await desks.Api.PostAsync($"/api/imports/{import.Id()}/check", null));
+        Assert.Equal((6, 1), (check["toUpdate"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>()));
+    }
+
+    /// <summary>
+    /// The export saved as CSV on a Mac, whose files write "é" as "e" and a combining accent (NFD): the names, values and
+    /// texts are the clients' composed ones as a person sees them (decision 0041), so the Check finds every client by
+    /// its name, none would change but the edited one, and nothing is created.
+    /// </summary>
+    [Fact]
+    public async Task TheExportSavedAsCsvInDecomposedUnicode_FindsEveryClient_AndChangesOnlyTheEditedCell()
+    {
+        var desks = await DesksAsync(
+            new Desk("Café-01", "Bürotisch", "Prüfen", ["Köln"], null, null, ["Zoë", "Jiří"], ["Ärger\nÜbergabe"]),
+            new Desk("Łódź-02", "Desk 2", null, ["Room 2"], null, null, null, null));
+        var exported = await desks.Api.GetByteArrayAsync($"/api/inventories/{desks.InventoryId}/export");
+        using var workbook = new XLWorkbook(new MemoryStream(exported));
+        var sheet = workbook.Worksheet(1);
+        Edit(sheet, "Łódź-02", "Location", "Room 22");
+        var csv = new StringBuilder();
+        var columns = sheet.LastColumnUsed()!.ColumnNumber();
+        foreach (var row in sheet.RowsUsed())
+        {
+            csv.AppendJoin(',', Enumerable.Range(1, columns).Select(c =>
+            {
+                var text = row.Cell(c).GetString().Normalize(NormalizationForm.FormD);
+                return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+            })).Append('\n');
+        }
+
+        Assert.Contains("Cafe\u0301-01", csv.ToString(), StringComparison.Ordinal);
+        var (check, done) = await ImportBackAsync(desks, "export.csv", Encoding.UTF8.GetBytes(csv.ToString()));
+
+        Assert.Equal((2, 0, 1), (check["toUpdate"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>(), check["toChange"]!.GetValue<int>()));
+        Assert.Equal(["Łódź-02"], check["changedClients"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1, done["counts"]!["updated"]!.GetValue<int>());
+        Assert.Equal(["Łódź-02"], await ChangedByImportAsync(done.Id()));
+        var clients = await ClientsAsync(desks.InventoryId);
+        Assert.Equal(2, clients.Count);
+        Assert.Equal(["Zoë", "Jiří"], clients["Café-01"].Values[desks.Fields["Tags"]]);
     }
 
     private sealed record Desk(string Name, string? Description, string? Flag, string[]? Location, string[]? Model,

@@ -18,6 +18,9 @@ namespace Rollouter.Import.Importing.Reading;
 /// job offer and read the columns that only rows far below the header fill.</param>
 /// <param name="UnnamedColumns">Found with <paramref name="ColumnCount"/>: each column that holds values but has no
 /// header, with the first row that fills it (for the warning "Column K has values from row 37 on but no header").</param>
+/// <param name="LostLetters">Found with <paramref name="ColumnCount"/> in a CSV read in a single-byte encoding: the cells
+/// holding a "?" where a letter belongs, as Excel writes the letters the encoding cannot hold (decision 0201); null when
+/// none was found.</param>
 public sealed record ParseOptions(
     string? Sheet = null,
     int? HeaderRow = null,
@@ -25,7 +28,8 @@ public sealed record ParseOptions(
     string? Encoding = null,
     bool IncludeHiddenRows = false,
     int? ColumnCount = null,
-    IReadOnlyList<UnnamedColumn>? UnnamedColumns = null)
+    IReadOnlyList<UnnamedColumn>? UnnamedColumns = null,
+    LostLetters? LostLetters = null)
 {
     public static readonly ParseOptions Detect = new();
 

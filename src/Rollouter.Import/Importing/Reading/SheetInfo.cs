@@ -55,6 +55,12 @@ public enum FileWarningKind
     /// formula it did not recalculate).
     /// </summary>
     TextFormulaResults,
+
+    /// <summary>
+    /// A CSV file read in a single-byte encoding holds "?" where letters belong, as Excel's "CSV (Comma delimited)" writes
+    /// the letters the encoding cannot hold: they cannot be read back (decision 0201).
+    /// </summary>
+    LettersLost,
 }
 
 /// <summary>Something in the file the rollout manager should know before importing ("Rows 14–20 are hidden").</summary>

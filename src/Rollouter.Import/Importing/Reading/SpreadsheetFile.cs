@@ -116,12 +116,19 @@ public sealed class SpreadsheetFile : IDisposable
         // none, a row narrower than the known width needs no look at its cells (nearly every row of nearly every file).
         var unnamed = new SortedDictionary<int, int>();
         var open = Enumerable.Range(0, known).Count(c => !named[c]);
+        var scanLetters = opened.Format == SpreadsheetFormat.Csv && LostLetterScan.IsSingleByte(Options.Encoding);
+        var lost = scanLetters ? LostLetterScan.Add(null, header.Number, header.Cells) : null;
         foreach (var raw in Guarded(source.ReadRaw(Limits.MaxColumns + 1)))
         {
             if (raw.Number <= HeaderRow || !IsData(raw, include) || opened.TotalsRows.ContainsKey(raw.Number)
                 || OnlyReportColumns(reportColumns, raw.MaxColumn, raw.Cells))
             {
                 continue;
+            }
+
+            if (scanLetters)
+            {
+                lost = LostLetterScan.Add(lost, raw.Number, raw.Cells);
             }
 
             if (++count > Limits.MaxRows)
@@ -159,6 +166,7 @@ public sealed class SpreadsheetFile : IDisposable
         {
             ColumnCount = known,
             UnnamedColumns = [.. unnamed.Select(u => new UnnamedColumn(u.Key, u.Value))],
+            LostLetters = lost,
         };
         Describe(known);
         return count;
@@ -295,6 +303,18 @@ public sealed class SpreadsheetFile : IDisposable
                 "The file was read as Mac Roman (as Excel for Mac saves CSV files), judging by its accented letters: check the special characters in the sample rows, or choose another encoding under File settings (such as DOS code page 850 or Windows-1252)."));
         }
 
+        if (options.ColumnCount is null && LostLetterScan.IsSingleByte(opened.Format == SpreadsheetFormat.Csv ? options.Encoding : null))
+        {
+            // Until the counting pass has looked at every row, the header and the sample tell where letters were lost.
+            var lost = LostLetterScan.Add(null, header.Number, header.Cells);
+            foreach (var sample in samples)
+            {
+                lost = LostLetterScan.Add(lost, sample.Number, sample.Cells);
+            }
+
+            options = options with { LostLetters = lost };
+        }
+
         if (options.UnnamedColumns is null)
         {
             // Until the counting pass has looked at every row, the sample tells which columns without a header hold values.
@@ -423,6 +443,11 @@ public sealed class SpreadsheetFile : IDisposable
         if (Options.UnnamedColumns is { Count: > 0 } unnamed)
         {
             warnings.Add(new FileWarning(FileWarningKind.UnnamedColumns, DescribeUnnamed(unnamed)));
+        }
+
+        if (Options.LostLetters is { } lost && opened.Format == SpreadsheetFormat.Csv)
+        {
+            warnings.Add(new FileWarning(FileWarningKind.LettersLost, LostLetterScan.Message(Options.Encoding, lost)));
         }
 
         Warnings = warnings;
