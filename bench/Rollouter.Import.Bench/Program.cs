@@ -83,8 +83,11 @@ switch (command)
             options.GetValueOrDefault("connection"),
             options.TryGetValue("queries", out var queries) ? int.Parse(queries, CultureInfo.InvariantCulture) : 5000);
 
+    case "routes":
+        return BenchRoutes.Run(options["app"]);
+
     default:
-        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|sqlitefloor|open|read|import|process|revert|load|viaapp|rules|export|usercheck --option value …");
+        Console.Error.WriteLine("usage: generate|closedxml|psqlcopy|sqlitefloor|open|read|import|process|revert|load|viaapp|rules|export|usercheck|routes --option value …");
         return 2;
 }
 
