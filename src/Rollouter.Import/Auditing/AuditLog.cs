@@ -56,6 +56,14 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         }
     }
 
+    /// <summary>
+    /// A user's sign-ins were ended (decision 0182): by an administrator or rollout manager (End sign-ins,
+    /// <c>POST /api/users/{id}/sign-out</c>), or by the user themselves (Sign out everywhere, <c>actorId</c> = <c>userId</c>,
+    /// their own browser or token kept). Counts the browser sessions and API tokens that ended.
+    /// </summary>
+    public void SignInsEnded(int? actorId, int userId, string userName, int sessions, int tokens) =>
+        LogSignInsEnded(_logger, actorId, userId, userName, sessions, tokens);
+
     /// <summary>An option was added to a custom field: imports into its inventories accept it from then on.</summary>
     public void OptionAdded(int? actorId, int fieldId, string fieldName, int optionId, string optionName) =>
         LogOptionAdded(_logger, actorId, optionId, optionName, fieldId, fieldName);
@@ -263,6 +271,10 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
         Message = "Audit: user {ActorId} reverted import {ImportId} of inventory {InventoryId} in rollout {RolloutId}: {ClientsRemoved} clients removed, {ClientsRestored} restored")]
     private static partial void LogImportReverted(ILogger logger, int? actorId, int importId, int inventoryId, int rolloutId,
         int clientsRemoved, int clientsRestored);
+
+    [LoggerMessage(EventId = 9040, EventName = "SignInsEnded", Level = LogLevel.Information,
+        Message = "Audit: user {ActorId} ended the sign-ins of user {UserId} ({UserName}): {Sessions} browser sessions, {Tokens} API tokens")]
+    private static partial void LogSignInsEnded(ILogger logger, int? actorId, int userId, string userName, int sessions, int tokens);
 
     [LoggerMessage(EventId = 9007, EventName = "UserDeactivated", Level = LogLevel.Information,
         Message = "Audit: user {ActorId} deactivated user {UserId} ({UserName})")]

@@ -64,7 +64,7 @@ public sealed class TokenRefusalTests(RolloutWebFactory factory) : IClassFixture
         var key = (SymmetricSecurityKey)factory.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
             .Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters.IssuerSigningKey;
         var issued = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
-        var token = new ApiTokens(key, new FakeTimeProvider(issued)).Create(user);
+        var token = new ApiTokens(key, new FakeTimeProvider(issued)).Create(user, "an-expired-token");
 
         var (detail, challenge) = await RefusedAsync(WithToken(token));
 

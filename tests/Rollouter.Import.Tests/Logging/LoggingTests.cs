@@ -190,6 +190,39 @@ public sealed class LoggingTests(LogCapturingWebFactory factory) : IClassFixture
         Assert.DoesNotContain(Audit("UserDeactivated"), e => Equals(CapturedLogEvents.Value(e, "UserId"), adminId));
     }
 
+    /// <summary>Ending someone's sign-ins, or one's own everywhere else, names who did it to whom and how many (decision 0182).</summary>
+    [Fact]
+    public async Task EndingAUsersSignIns_AndSigningOutEverywhere_AreAuditEvents_ARefusalIsNone()
+    {
+        var admin = await ApiTestClient.LoginAsync(factory, "admin@demo.test");
+        var adminId = await UserIdAsync("admin@demo.test");
+        const string Password = "Str0ng!Password";
+        var email = $"ended.{Guid.NewGuid().ToString("N")[..8]}@example.test";
+        var created = await admin.PostAsJsonAsync("/api/users", new
+        {
+            displayName = "Ed Ended", email, userCode = $"EE-{Guid.NewGuid():N}"[..11], role = "Technician", password = Password,
+            rolloutIds = Array.Empty<int>(),
+        });
+        var user = (await ApiTestClient.ReadAsync(created))["id"]!.GetValue<int>();
+        var theirs = await ApiTestClient.LoginAsync(factory, email, Password);
+        await ApiTestClient.LoginAsync(factory, email, Password);
+
+        Assert.Equal(HttpStatusCode.OK, (await theirs.PostAsync("/api/auth/logout-everywhere", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/users/{user}/sign-out", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/api/users/{adminId}/sign-out", null)).StatusCode);
+
+        var events = Audit("SignInsEnded").Where(e => Equals(CapturedLogEvents.Value(e, "UserId"), user)).ToList();
+        Assert.Equal(2, events.Count);
+        foreach (var (e, actor) in events.Zip([user, adminId]))
+        {
+            Assert.Equal(actor, CapturedLogEvents.Value(e, "ActorId"));
+            Assert.Equal(0, CapturedLogEvents.Value(e, "Sessions"));
+            Assert.Equal(1, CapturedLogEvents.Value(e, "Tokens"));
+        }
+
+        Assert.DoesNotContain(Audit("SignInsEnded"), e => Equals(CapturedLogEvents.Value(e, "UserId"), adminId));
+    }
+
     [Fact]
     public async Task ErasingAUser_IsAnAuditEvent_NamingTheIdsOnly_NeverTheNameOrEmailTheyHad()
     {

@@ -973,6 +973,9 @@ namespace Rollouter.Import.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("IsApiToken")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 

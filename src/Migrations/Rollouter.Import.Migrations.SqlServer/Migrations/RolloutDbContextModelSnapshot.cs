@@ -972,6 +972,9 @@ namespace Rollouter.Import.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<bool>("IsApiToken")
+                        .HasColumnType("bit");
+
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("datetimeoffset");
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Rollouter.Import.Auditing;
+using Rollouter.Import.Data;
 using Rollouter.Import.Data.Entities;
 using Rollouter.Import.Web.Infrastructure.Forms;
 using Rollouter.Import.Web.Infrastructure.Security;
@@ -12,7 +14,8 @@ namespace Rollouter.Import.Web.Features.Account;
 
 [Route("account")]
 public sealed class AccountController(
-    SignInManager<User> signIn, PasswordSignIn passwords, KnownDevices devices, ILogger<AccountController> logger) : Controller
+    SignInManager<User> signIn, PasswordSignIn passwords, KnownDevices devices, ILogger<AccountController> logger,
+    RolloutDbContext db, TimeProvider clock, AuditLog audit) : Controller
 {
     /// <summary>The one answer to an unknown email, a wrong password, a deactivated or a locked-out account.</summary>
     public const string Refused = PasswordSignIn.RefusedMessage;
@@ -178,6 +181,21 @@ public sealed class AccountController(
         await signIn.RefreshSignInAsync(user);
         logger.LogInformation("User {UserId} changed their password", user.Id);
         TempData[PageMessage.PasswordKey] = "Your password was changed. You were signed out everywhere else, and your API tokens stopped working.";
+        return RedirectToAction(nameof(Password));
+    }
+
+    /// <summary>
+    /// Signs the user out everywhere but this browser (decision 0181): every other browser session and every API token
+    /// of theirs ends at its next request; the Your password page says how many.
+    /// </summary>
+    [HttpPost("sign-out-everywhere")]
+    public async Task<IActionResult> SignOutEverywhere()
+    {
+        var userId = User.UserId();
+        var ended = await UserSessions.EndAllButAsync(db, userId, User.SessionId(), clock.GetUtcNow(), HttpContext.RequestAborted);
+        audit.SignInsEnded(userId, userId, User.DisplayName(), ended.Sessions, ended.Tokens);
+        logger.LogInformation("User {UserId} signed out everywhere else", userId);
+        TempData[PageMessage.PasswordKey] = SignInsEnded.OwnMessage(ended, fromBrowser: true);
         return RedirectToAction(nameof(Password));
     }
 

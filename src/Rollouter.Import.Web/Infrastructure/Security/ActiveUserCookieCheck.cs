@@ -89,7 +89,7 @@ public static class ActiveUserCookieCheck
     private static readonly CompiledPerModel<Func<RolloutDbContext, string, int, CancellationToken, Task<SessionCheck?>>> SessionQuery =
         new(() => EF.CompileAsyncQuery((RolloutDbContext db, string sessionId, int userId, CancellationToken cancellationToken) =>
             db.UserSessions.AsNoTracking()
-                .Where(s => s.Id == sessionId && s.UserId == userId)
+                .Where(s => s.Id == sessionId && s.UserId == userId && !s.IsApiToken)
                 .Select(s => new SessionCheck(s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.User.IsActive, s.User.SecurityStamp,
                     s.User.Role, s.User.DisplayName, s.User.IsKeyAccountManager))
                 .SingleOrDefault()));

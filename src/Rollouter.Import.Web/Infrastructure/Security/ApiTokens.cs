@@ -16,7 +16,10 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// bytes), or, when that is not configured, with a key generated once and kept in the data folder (several instances
 /// must then be given the same key by configuration). A token names the user's security stamp (as a hash): a new
 /// password, a reset or invitation link or a deactivation changes the stamp and ends every token issued before; a
-/// token also names the user's role and key account manager flag, and ends when either changes.
+/// token also names the user's role and key account manager flag, and ends when either changes. Each token is recorded
+/// (a <see cref="UserSession"/> with <see cref="UserSession.IsApiToken"/>, named by the token's <c>jti</c>, never the
+/// token itself): signing it out (<c>POST /api/auth/logout</c>), signing out everywhere or an administrator ending the
+/// user's sign-ins deletes the record, and the token is refused from the next request on (decision 0180).
 /// </summary>
 public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, string? newKeyFile = null)
 {
@@ -61,9 +64,24 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, stri
     public static string StampOf(string? securityStamp) =>
         Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(securityStamp ?? "")));
 
-    public string Create(User user)
+    /// <summary>The 401's detail for a token that was signed out (its record deleted) while its user and stamp stayed.</summary>
+    public const string SignedOut =
+        "This token was signed out (POST /api/auth/logout, a sign-out everywhere, or an administrator ended the user's " +
+        "sign-ins), so it no longer works: sign in again (POST /api/auth/login) for a new one.";
+
+    /// <summary>The 401's detail for a token issued before tokens were recorded (it names no record).</summary>
+    public const string IssuedBeforeRecords =
+        "This token was issued before the server was upgraded to let tokens be signed out, so it no longer works: sign in " +
+        "again (POST /api/auth/login) for a new one, once.";
+
+    /// <summary>The token's claim that names its record (<see cref="UserSessions.StartTokenAsync"/>): JWT's own <c>jti</c>.</summary>
+    public const string IdClaim = JwtRegisteredClaimNames.Jti;
+
+    /// <summary>A new token of <paramref name="user"/>, named <paramref name="tokenId"/> (its record's id).</summary>
+    public string Create(User user, string tokenId)
     {
         ArgumentNullException.ThrowIfNull(user);
+        ArgumentException.ThrowIfNullOrEmpty(tokenId);
         var now = clock.GetUtcNow().UtcDateTime;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
@@ -80,6 +98,7 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, stri
                 new Claim(ClaimTypes.Role, user.Role.ToString()),
                 new Claim(RolloutClaims.DisplayNameClaim, user.DisplayName),
                 new Claim(StampClaim, StampOf(user.SecurityStamp)),
+                new Claim(IdClaim, tokenId),
                 .. user.IsKeyAccountManager ? [new Claim(RolloutClaims.KeyAccountManagerClaim, "true")] : Array.Empty<Claim>(),
             ]),
         });
@@ -182,17 +201,21 @@ public sealed class ApiTokens(SymmetricSecurityKey key, TimeProvider clock, stri
 public static class ApiTokenSetup
 {
     /// <summary>
-    /// The token's user as every API request checks it, compiled once per model (docs/performance.md, 2026-12-07): EF
-    /// would otherwise walk the expression for its parameters and look up its translation on each request.
+    /// The token's user as every API request checks it, with whether the token's record is still there (an
+    /// <c>EXISTS</c> on the record's primary key, in the same statement), compiled once per model (docs/performance.md,
+    /// 2026-12-07): EF would otherwise walk the expression for its parameters and look up its translation on each request.
     /// </summary>
-    private static readonly CompiledPerModel<Func<RolloutDbContext, int, CancellationToken, Task<TokenUser?>>> TokenUserQuery =
-        new(() => EF.CompileAsyncQuery((RolloutDbContext db, int userId, CancellationToken cancellationToken) =>
+    private static readonly CompiledPerModel<Func<RolloutDbContext, int, string, CancellationToken, Task<TokenUser?>>> TokenUserQuery =
+        new(() => EF.CompileAsyncQuery((RolloutDbContext db, int userId, string tokenId, CancellationToken cancellationToken) =>
             db.Users.AsNoTracking()
                 .Where(u => u.Id == userId)
-                .Select(u => new TokenUser(u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail))
+                .Select(u => new TokenUser(u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail,
+                    db.UserSessions.Any(s => s.Id == tokenId && s.UserId == userId && s.IsApiToken)))
                 .SingleOrDefault()));
 
-    private sealed record TokenUser(bool IsActive, Role Role, bool IsKeyAccountManager, string? SecurityStamp, string? NormalizedEmail);
+    private sealed record TokenUser(bool IsActive, Role Role, bool IsKeyAccountManager, string? SecurityStamp, string? NormalizedEmail,
+        bool Recorded);
+
 
     /// <summary>Whether the token's stamp is not the user's current security stamp: a sign-in or link ended since.</summary>
     private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
@@ -231,8 +254,9 @@ public static class ApiTokenSetup
                     var principal = context.Principal ?? throw new InvalidOperationException(
                         "JwtBearer raised OnTokenValidated without the token's principal.");
                     var userId = principal.UserId();
+                    var tokenId = principal.FindFirstValue(ApiTokens.IdClaim) ?? "";
                     var db = context.HttpContext.RequestServices.GetRequiredService<RolloutDbContext>();
-                    var user = await TokenUserQuery.For(db)(db, userId, context.HttpContext.RequestAborted);
+                    var user = await TokenUserQuery.For(db)(db, userId, tokenId, context.HttpContext.RequestAborted);
                     // The role and the key account manager flag are the token's rights: compared here, like the
                     // cookie check does, so that whichever page, call or instance changes them, old tokens end.
                     // Each refusal says which changed (ApiTokenRefusal), in the 401's detail and WWW-Authenticate.
@@ -255,6 +279,10 @@ public static class ApiTokenSetup
                         ? "The user's password was changed, or their sign-ins were ended (a new password, an invitation or " +
                           "reset link, a deactivation), since this token was issued, so it no longer works: sign in again " +
                           "(POST /api/auth/login)."
+                        : tokenId.Length == 0
+                        ? ApiTokens.IssuedBeforeRecords
+                        : !user.Recorded
+                        ? ApiTokens.SignedOut
                         : null;
                     if (refusal is not null)
                     {

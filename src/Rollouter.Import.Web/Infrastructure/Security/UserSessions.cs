@@ -11,7 +11,9 @@ namespace Rollouter.Import.Web.Infrastructure.Security;
 /// names its session, signing out deletes it, and <see cref="ActiveUserCookieCheck"/> refuses a cookie whose session is
 /// gone or past <see cref="UserSession.ExpiresAt"/>. A session ends after <see cref="IdleTimeout"/> without a request
 /// (the cookie's own sliding expiration) and at the latest <see cref="AbsoluteLifetime"/> after the sign-in, however
-/// busy; a new security stamp (password, link, deactivation) deletes all of the user's sessions.
+/// busy; a new security stamp (password, link, deactivation) deletes all of the user's sessions. API tokens are recorded
+/// in the same table (<see cref="UserSession.IsApiToken"/>, decision 0180), so that one can be signed out on its own
+/// and "sign out everywhere" and "end sign-ins" end browsers and tokens alike.
 /// </summary>
 public static class UserSessions
 {
@@ -70,7 +72,58 @@ public static class UserSessions
         return db.UserSessions.Where(s => s.Id == sessionId).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>Ends every session of the user, as a new security stamp does.</summary>
+    /// <summary>
+    /// Records a new API token of the user and returns its id (the token's <c>jti</c>), 128 random bits: the token lasts
+    /// <paramref name="lifetime"/>, and the record as long (then the purge deletes it). The record holds the id only,
+    /// never the token.
+    /// </summary>
+    public static async Task<string> StartTokenAsync(RolloutDbContext db, int userId, DateTimeOffset now, TimeSpan lifetime,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var id = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        await db.UserSessions.AddAsync(new UserSession
+        {
+            Id = id, UserId = userId, CreatedAt = now, LastSeenAt = now, ExpiresAt = now + lifetime, IsApiToken = true,
+        }, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>Ends one API token of the user (its record): it is refused from the next request on; false when it had none.</summary>
+    public static async Task<bool> EndTokenAsync(RolloutDbContext db, int userId, string tokenId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        return await db.UserSessions.Where(s => s.Id == tokenId && s.UserId == userId && s.IsApiToken)
+            .ExecuteDeleteAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>How many browser sessions and API tokens a sign-out everywhere ended.</summary>
+    public readonly record struct Ended(int Sessions, int Tokens)
+    {
+        public int Total => Sessions + Tokens;
+    }
+
+    /// <summary>
+    /// Ends every browser session and API token of the user but <paramref name="keptId"/> (the caller's own session or
+    /// token; null for none), and says how many of them were still valid: the ones that had already ended on their own
+    /// (idle, too old, expired; not yet purged) are deleted too but not counted. One transaction.
+    /// </summary>
+    public static async Task<Ended> EndAllButAsync(RolloutDbContext db, int userId, string? keptId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var kept = keptId ?? "";
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var others = db.UserSessions.Where(s => s.UserId == userId && s.Id != kept);
+        var sessions = await others.Where(s => !s.IsApiToken && s.ExpiresAt > now).ExecuteDeleteAsync(cancellationToken);
+        var tokens = await others.Where(s => s.IsApiToken && s.ExpiresAt > now).ExecuteDeleteAsync(cancellationToken);
+        await others.ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new Ended(sessions, tokens);
+    }
+
+    /// <summary>Ends every session and API token record of the user, as a new security stamp does.</summary>
     public static Task EndAllAsync(RolloutDbContext db, int userId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);

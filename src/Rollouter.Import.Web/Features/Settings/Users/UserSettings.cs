@@ -289,6 +289,36 @@ public sealed class UserSettings(RolloutDbContext db, UserManager<User> users, R
     }
 
     /// <summary>
+    /// Ends every sign-in of the user (decision 0182): all their browser sessions and API tokens, at their next request, on
+    /// every instance; nothing else changes (password, links, role). The same rules as deactivating: an administrator, or a
+    /// rollout manager when every rollout of the user is theirs (403 otherwise); not oneself (Sign out everywhere is for
+    /// that). An audit event names who ended whose sign-ins and how many.
+    /// </summary>
+    public async Task<Result<UserSessions.Ended>> EndSignInsAsync(ClaimsPrincipal actor, User user, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var errors = new ProblemList();
+        if (user.Id == actor.UserId())
+        {
+            errors.Invalid("", "To end your own other sign-ins, use \"Sign out everywhere\" on the \"Your password\" page " +
+                "(POST /api/auth/logout-everywhere): it keeps the browser or token you use.");
+        }
+        else if (!await OwnsAccountAsync(actor, user.Id, cancellationToken))
+        {
+            errors.Forbidden(AskAnAdministrator(user, "to end their sign-ins"));
+        }
+
+        if (errors.Failed)
+        {
+            return errors.Problem;
+        }
+
+        var ended = await UserSessions.EndAllButAsync(db, user.Id, null, clock.GetUtcNow(), cancellationToken);
+        audit.SignInsEnded(actor.UserId(), user.Id, user.DisplayName, ended.Sessions, ended.Tokens);
+        return ended;
+    }
+
+    /// <summary>
     /// The user's page adds the user to one rollout at a time (decision 0131): one <paramref name="actor"/> manages
     /// (<see cref="RolloutAccess.Visible"/>; any other, or none chosen, is refused as unknown), and not one they are
     /// already in (409). The same rules as the memberships the page's form set before: a rollout manager's own

@@ -217,6 +217,36 @@ public sealed class UsersApiController(RolloutDbContext db, RolloutAccess access
         return Ok(described with { Notice = erased.Value.Notice(id) });
     }
 
+    /// <summary>
+    /// Ends every sign-in of the user (decision 0182): all their browser sessions and API tokens, from their next request
+    /// on. Answers how many ended. 403 for a user also in rollouts the caller does not manage; 400 for oneself (use
+    /// <c>POST /api/auth/logout-everywhere</c>).
+    /// </summary>
+    [HttpPost("{id:int}/sign-out")]
+    [ProducesResponseType<Account.SignOutResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> EndSignIns(int id, CancellationToken cancellationToken)
+    {
+        if (RequireManager() is { } refusal)
+        {
+            return refusal;
+        }
+
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return UserNotFound(id);
+        }
+
+        var ended = await settings.EndSignInsAsync(User, user, cancellationToken);
+        return ended.Failed
+            ? Refuse(ended.Problem)
+            : Ok(new Account.SignOutResponse(ended.Value.Sessions, ended.Value.Tokens,
+                SignInsEnded.UserMessage(user.DisplayName, ended.Value)));
+    }
+
     /// <summary>A new invitation or password reset link (earlier ones stop working, and so do the user's sessions and tokens).</summary>
     [HttpPost("{id:int}/invitation")]
     [ProducesResponseType<UserDto>(StatusCodes.Status200OK)]

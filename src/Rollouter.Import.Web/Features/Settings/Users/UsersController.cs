@@ -260,6 +260,30 @@ public sealed class UsersController(RolloutDbContext db, RolloutAccess access, U
         return RedirectToAction(nameof(Edit), new { id });
     }
 
+    /// <summary>
+    /// Ends every sign-in of the user (decision 0182), once confirmed on the page (a disclosure, no script needed); the
+    /// page then says how many browser sessions and API tokens ended. 403 for a user also in rollouts the actor does not
+    /// manage, as for deactivating.
+    /// </summary>
+    [HttpPost("{id:int}/sign-out")]
+    public async Task<IActionResult> EndSignIns(int id, CancellationToken cancellationToken)
+    {
+        var user = await settings.FindAsync(User, id, cancellationToken);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        if (Refused(await settings.EndSignInsAsync(User, user, cancellationToken), out var forbidden, out var ended))
+        {
+            ForbidIf(forbidden);
+            return View(Views + "Edit.cshtml", await PageAsync(user, FormOf(user), cancellationToken));
+        }
+
+        Confirm(SignInsEnded.UserMessage(user.DisplayName, ended));
+        return RedirectToAction(nameof(Edit), new { id });
+    }
+
     /// <summary>A new invitation link (earlier ones stop working); also how a forgotten password is reset.</summary>
     [HttpPost("{id:int}/invitation")]
     public async Task<IActionResult> Invite(int id, CancellationToken cancellationToken)
