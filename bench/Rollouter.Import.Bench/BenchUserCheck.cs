@@ -9,7 +9,8 @@ namespace Rollouter.Import.Bench;
 /// <summary>
 /// What the per-request user check costs: the query the cookie check and the bearer token validation make on every
 /// request (a new DbContext, one row by primary key), with the security stamp and, for comparison, without it as
-/// before; the cookie check now reads the browser's session joined to its user (decision 0020, 2026-12-05). Rounds
+/// before; the cookie check now reads the browser's session joined to its user (decision 0020, 2026-12-05), and the
+/// token check whether the token's record is still there, in the same statement (decision 0180, 2026-12-08). Rounds
 /// alternate the variants so that a busy machine slows all alike; CPU time of this process per query, the median of
 /// the rounds.
 /// </summary>
@@ -20,6 +21,7 @@ public static class BenchUserCheck
         await using var database = await BenchDatabase.CreateAsync(provider, connection);
         var userId = database.UserId;
         const string sessionId = "0123456789abcdef0123456789abcdef";
+        const string tokenId = "fedcba9876543210fedcba9876543210";
         await using (var setup = database.CreateContext())
         {
             var now = DateTimeOffset.UtcNow;
@@ -27,11 +29,28 @@ public static class BenchUserCheck
             {
                 Id = sessionId, UserId = userId, CreatedAt = now, LastSeenAt = now, ExpiresAt = now.AddHours(8),
             });
+            setup.UserSessions.Add(new Rollouter.Import.Data.Entities.UserSession
+            {
+                Id = tokenId, UserId = userId, CreatedAt = now, LastSeenAt = now, ExpiresAt = now.AddHours(8), IsApiToken = true,
+            });
             await setup.SaveChangesAsync();
         }
 
+        // As the app makes them since 2026-12-07: compiled once (ApiTokenSetup's CompiledPerModel).
+        var tokenBefore = EF.CompileAsyncQuery((RolloutDbContext db, int id) => db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail, Recorded = true })
+            .SingleOrDefault());
+        var tokenRecorded = EF.CompileAsyncQuery((RolloutDbContext db, int id, string token) => db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new
+            {
+                u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail,
+                Recorded = db.UserSessions.Any(s => s.Id == token && s.UserId == id && s.IsApiToken),
+            })
+            .SingleOrDefault());
         var variants = new (string Name, Func<RolloutDbContext, Task<bool>> Query)[]
         {
+            ("compiled: token check until 2026-12-07 (5 columns)", async db => await tokenBefore(db, userId) is { Recorded: true }),
+            ("compiled: token check with the token's record (5 columns + EXISTS)", async db => await tokenRecorded(db, userId, tokenId) is { Recorded: true }),
             ("cookie check, before (4 columns)", async db => await db.Users.AsNoTracking().Where(u => u.Id == userId)
                 .Select(u => new { u.IsActive, u.Role, u.DisplayName, u.IsKeyAccountManager }).SingleOrDefaultAsync() is not null),
             ("cookie check, with the stamp (5 columns)", async db => await db.Users.AsNoTracking().Where(u => u.Id == userId)
@@ -51,6 +70,18 @@ public static class BenchUserCheck
                     .Select(u => new { u.IsActive, u.Role, u.SecurityStamp }).SingleOrDefaultAsync();
                 return SHA256.HashData(Encoding.UTF8.GetBytes(user?.SecurityStamp ?? "")).Length > 0;
             }),
+            ("token check until 2026-12-07 (5 columns: active, role, flag, stamp, email)", async db =>
+                await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                    .Select(u => new { u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail })
+                    .SingleOrDefaultAsync() is not null),
+            ("token check with the token's record (the same 5 columns + EXISTS by its id)", async db =>
+                await db.Users.AsNoTracking().Where(u => u.Id == userId)
+                    .Select(u => new
+                    {
+                        u.IsActive, u.Role, u.IsKeyAccountManager, u.SecurityStamp, u.NormalizedEmail,
+                        Recorded = db.UserSessions.Any(s => s.Id == tokenId && s.UserId == userId && s.IsApiToken),
+                    })
+                    .SingleOrDefaultAsync() is { Recorded: true }),
         };
 
         const int rounds = 7;
