@@ -351,6 +351,23 @@ public abstract class SessionCheckStatementsTests(StatementLoggingWebFactory fac
         Assert.Contains("\"AspNetUsers\"", sessionReads[0], StringComparison.Ordinal);
         Assert.DoesNotContain(statements, s => s.Contains("\"AspNetUsers\"", StringComparison.Ordinal) && !sessionReads.Contains(s));
     }
+
+    /// <summary>The token check reads the user and whether the token's record is there in one statement (decision 0180).</summary>
+    [Fact]
+    public async Task TheTokenCheck_IsOneQuery_ReadingTheUserWithTheTokensRecord()
+    {
+        var script = await ApiTestClient.LoginAsync(factory, "technician@demo.test");
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/rollouts")).StatusCode);
+
+        factory.Statements.Clear();
+        Assert.Equal(HttpStatusCode.OK, (await script.GetAsync("/api/rollouts")).StatusCode);
+        var statements = factory.Statements.Statements;
+
+        var checks = statements.Where(s => s.Contains("\"UserSessions\"", StringComparison.Ordinal)).ToList();
+        Assert.Single(checks);
+        Assert.Contains("\"AspNetUsers\"", checks[0], StringComparison.Ordinal);
+        Assert.Contains("EXISTS", checks[0], StringComparison.OrdinalIgnoreCase);
+    }
 }
 
 public sealed class SqliteSessionCheckStatementsTests(StatementLoggingWebFactory factory)
