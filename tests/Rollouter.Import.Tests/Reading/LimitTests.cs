@@ -69,8 +69,9 @@ public sealed class LimitTests : IDisposable
         var problem = files.Problem(path);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
+        // Since decision 0210 a record of more than 16,384 columns (Excel's own number) is refused as it is read.
         Assert.Equal(FileProblemKind.TooManyColumns, problem.Kind);
-        Assert.StartsWith("The file has 100,000 columns; at most 500 are supported.", problem.Message);
+        Assert.StartsWith("The file has more than 16,384 columns in row 1; at most 500 are supported.", problem.Message);
         Assert.True(allocated < 50 * size, $"{allocated:N0} bytes allocated to refuse a file of {size:N0} bytes");
     }
 
@@ -646,5 +647,134 @@ public sealed class LimitTests : IDisposable
         }
 
         File.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>
+    /// Security review (decision 0210): CsvHelper has no bound on a field's length. A CSV of one 60 MB cell cost the app
+    /// 775 MB before the cell was cut to 32,767 characters and its row failed. A cell past 128 KB, more than 32,767
+    /// characters take in any encoding, now refuses the file when the reader reaches it, having read little more.
+    /// </summary>
+    [Fact]
+    public void Open_CsvCellFarPastTheLongestValue_IsRefusedNamingItsRowAndColumn_AfterReadingLittleOfIt()
+    {
+        var path = files.WriteText("long.csv", "Name,Notes\nA1,short\nA2," + new string('x', 8 * 1024 * 1024) + "\n", new UTF8Encoding(false), bom: false);
+        var size = new FileInfo(path).Length;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var problem = ReadProblem(path);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Equal("Row 3 holds more than 128 KB of text in column B; a cell holds at most 32,767 characters. " +
+            "Shorten the value and upload the file again. Nothing was imported.", problem.Message);
+        Assert.True(allocated < size / 2, $"{allocated:N0} bytes allocated to refuse a file of {size:N0} bytes");
+    }
+
+    /// <summary>A quote never closed: the value runs on over lines; it is refused at the cell's bound, not at the end of the file.</summary>
+    [Fact]
+    public void Open_CsvQuoteNeverClosed_IsRefusedAtTheCellsBound_NamingTheRowWhereItOpens()
+    {
+        var body = string.Concat(Enumerable.Repeat("more text, and more\n", 800_000));
+        var path = files.WriteText("open.csv", "sep=,\nName,Notes\n\"A\nB\",x\nA2,\"" + body, new UTF8Encoding(false), bom: false);
+        var size = new FileInfo(path).Length;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var problem = ReadProblem(path);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Excel's sep= line is not a row, and a quoted line break does not end one: the value opens in row 3.
+        Assert.Equal(FileProblemKind.Corrupt, problem.Kind);
+        Assert.Equal("Row 3 opens a quoted value in column B that runs on for more than 128 KB (a cell holds at most 32,767 " +
+            "characters): probably its closing quote is missing; check the quotes in row 3. Nothing was imported.", problem.Message);
+        Assert.True(allocated < size / 4, $"{allocated:N0} bytes allocated to refuse a file of {size:N0} bytes");
+    }
+
+    /// <summary>
+    /// The longest cells a spreadsheet holds are not refused: 32,767 characters of three UTF-8 bytes each (CJK), of
+    /// UTF-16, or with doubled quotes; they read whole.
+    /// </summary>
+    [Theory]
+    [InlineData("utf-8", '\u6F22')]
+    [InlineData("utf-16", 'é')]
+    [InlineData("utf-8", '"')]
+    public void Open_CsvCellOfTheMostCharactersAllowed_ReadsWhole(string encoding, char letter)
+    {
+        var value = new string(letter, 32_767);
+        var cell = letter == '"' ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        var text = "Name,Notes\nA1," + cell + "\n";
+        var path = files.WriteText("max.csv", text, encoding == "utf-8" ? new UTF8Encoding(false) : Encoding.Unicode, bom: encoding != "utf-8");
+
+        using var file = files.Open(path);
+
+        Assert.Equal(value, file.SampleRows[0][1]);
+    }
+
+    /// <summary>A record's bound counts every cell of it (here lowered to 10,000 bytes); the file is refused naming the row.</summary>
+    [Fact]
+    public void Open_CsvRecordPastItsBound_IsRefusedNamingTheRow()
+    {
+        var row = "A2," + string.Join(",", Enumerable.Repeat(new string('r', 200), 60));
+        var path = files.WriteText("record.csv", "Name,Notes\nA1,x\n" + row + "\nA3,y\n", new UTF8Encoding(false), bom: false);
+
+        var problem = ReadProblem(path, new ReaderLimits { MaxCsvRecordBytes = 10_000 });
+
+        Assert.Equal(FileProblemKind.TooLarge, problem.Kind);
+        Assert.Equal("Row 3 is longer than 10,000 bytes, which no spreadsheet row is. Nothing was imported.", problem.Message);
+    }
+
+    /// <summary>
+    /// A record of more delimiters than Excel has columns is refused as it is read, even when the cells past the column
+    /// limit are empty: a 62 MB record of 31 million columns cost 920 MB before CsvHelper handed over its first field.
+    /// </summary>
+    [Fact]
+    public void Open_CsvRecordOfMoreColumnsThanExcelHas_IsRefused_EvenWhenTheyAreEmpty()
+    {
+        var path = files.WriteText("commas.csv", "Name,Notes\nA1" + new string(',', 20_000) + "\n", new UTF8Encoding(false), bom: false);
+
+        var problem = files.Problem(path);
+
+        Assert.Equal(FileProblemKind.TooManyColumns, problem.Kind);
+        Assert.StartsWith("The file has more than 16,384 columns in row 2; at most 500 are supported.", problem.Message);
+    }
+
+    /// <summary>A UTF-16 cell is bounded by its bytes too (two a character), and its row and column named.</summary>
+    [Fact]
+    public void Open_Utf16CsvCellFarPastTheLongestValue_IsRefused()
+    {
+        var path = files.WriteText("long16.csv", "Name,Notes\r\nA1,b\r\nA2,c\r\n" + new string(',', 3) + new string('x', 70_000) + "\r\n", Encoding.Unicode, bom: true);
+
+        var problem = ReadProblem(path);
+
+        Assert.Equal("Row 4 holds more than 128 KB of text in column D; a cell holds at most 32,767 characters. " +
+            "Shorten the value and upload the file again. Nothing was imported.", problem.Message);
+    }
+
+    /// <summary>
+    /// The file's problem, found when it is opened (the header and the first rows) or else when its rows are counted, as
+    /// an upload does: a bound is checked as the bytes are read, a buffer ahead of the rows the reader hands over.
+    /// </summary>
+    private FileProblem ReadProblem(string path, ReaderLimits? limits = null)
+    {
+        var result = ImportFileReader.Open(path, Path.GetFileName(path), null, limits);
+        if (!result.Succeeded)
+        {
+            return result.Problem!;
+        }
+
+        using var file = result.File!;
+        return Assert.Throws<ImportFileException>(() => file.CountRows()).Problem;
+    }
+
+    /// <summary>A cell far down, past the rows the upload reads, stops the rows' stream when it is reached.</summary>
+    [Fact]
+    public void ReadRows_CsvCellFarPastTheLongestValue_FarDown_StopsTheStreamNamingIt()
+    {
+        var rows = string.Concat(Enumerable.Range(1, 3000).Select(i => $"R{i},v\n"));
+        var path = files.WriteText("down.csv", "Name,Notes\n" + rows + "R3001,\"" + new string('q', 300_000) + "\"\n", new UTF8Encoding(false), bom: false);
+        using var file = files.Open(path);
+
+        var problem = Assert.Throws<ImportFileException>(() => file.ReadRows().Count()).Problem;
+
+        Assert.StartsWith("Row 3,002 opens a quoted value in column B that runs on for more than 128 KB", problem.Message);
     }
 }

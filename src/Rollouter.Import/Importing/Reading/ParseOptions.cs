@@ -73,6 +73,24 @@ public sealed record ReaderLimits
     /// <summary>Characters in one cell (Excel's own limit is 32,767). Longer cells are a row error, not a file error.</summary>
     public int MaxCellLength { get; init; } = 32_767;
 
+    /// <summary>
+    /// Bytes of one CSV cell: 128 KB, more than any cell of <see cref="MaxCellLength"/> characters takes in any encoding
+    /// (3 bytes a character in UTF-8 at most). A longer cell refuses the file as soon as it is read (decision 0210).
+    /// </summary>
+    public long MaxCsvCellBytes { get; init; } = 128 * 1024;
+
+    /// <summary>
+    /// Bytes of one CSV record (a row; a quoted line break does not end it): 16 MB, which holds 500 columns of 32,767
+    /// characters of Latin text. A longer record refuses the file as soon as it is read (decision 0210).
+    /// </summary>
+    public long MaxCsvRecordBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Columns of one CSV record, counted by its delimiters, also the empty ones: 16,384, Excel's own number of columns.
+    /// A wider record refuses the file as soon as it is read (decision 0210).
+    /// </summary>
+    public int MaxCsvRecordColumns { get; init; } = 16_384;
+
     /// <summary>Declared or actual inflated size of one part of a zip-based workbook.</summary>
     public long MaxEntryInflatedBytes { get; init; } = 1024L * 1024 * 1024;
 

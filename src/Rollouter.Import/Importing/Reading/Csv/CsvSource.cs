@@ -7,7 +7,7 @@ using CsvHelper;
 namespace Rollouter.Import.Importing.Reading.Csv;
 
 /// <summary>A delimited text file: encoding and delimiter detected (or given), records streamed.</summary>
-internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int preambleLength, char delimiter, int maxCellLength) : SheetSource
+internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int preambleLength, char delimiter, ReaderLimits limits) : SheetSource
 {
     /// <summary>The delimiters detected (and named when a file read as one column looks separated by one of them, with <c>:</c>).</summary>
     public static readonly char[] Delimiters = [',', ';', '\t', '|'];
@@ -59,16 +59,22 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         // Mac Roman is a guess from the letters it decodes, and DOS code page 850 puts its accented letters at the same
         // bytes: the file is warned about while Mac Roman is what detection gives (also once stored with the import).
         var macRomanGuessed = name == "macintosh" && (options.Encoding is null || DetectEncoding(openStream, head).Name == "macintosh");
-        var source = new CsvSource(openStream, encoding, preamble, chosen, limits.MaxCellLength);
+        var source = new CsvSource(openStream, encoding, preamble, chosen, limits);
         return new CsvFile(source, new SheetInfo(Path.GetFileNameWithoutExtension(fileName), false), name, chosen, macRomanGuessed);
     }
 
     public override IEnumerable<RawRow> ReadRaw(int columnCap)
     {
-        using var stream = openStream();
-        stream.Position = preambleLength;
+        var file = openStream();
+        file.Position = preambleLength;
+        var utf16 = encoding.CodePage is 1200 or 1201;
+
+        // Every byte passes the bounds of a cell, a record and its columns before CsvHelper buffers it (decision 0210).
+        using var stream = new CsvBoundsStream(file, delimiter, utf16 ? 2 : 1, encoding.CodePage == 1201, limits);
         var unterminated = false;
-        var options = Options(delimiter) with
+        var hintSkipped = false;
+        var maxCellLength = limits.MaxCellLength;
+        var options = Options(delimiter, limits) with
         {
             OnMalformedRecord = record => unterminated |= record.Reason == CsvMalformedReason.UnterminatedQuote,
         };
@@ -81,7 +87,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             : CsvReader.Create(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16), options);
         var row = new RawRow(columnCap);
         var number = 0;
-        while (Read(reader, number))
+        while (Read(reader, number, hintSkipped, limits))
         {
             number++;
             if (unterminated)
@@ -95,6 +101,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
             {
                 // Excel's "sep=;" line names the delimiter and is not shown as a row: the header below it is row 1.
                 number = 0;
+                hintSkipped = true;
                 continue;
             }
 
@@ -133,7 +140,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     /// shows them as rows, so row numbers match), malformed quotes recovered as Excel does, and records bounded so that a
     /// quote that is never closed cannot make one record of a whole large file.
     /// </summary>
-    private static CsvReaderOptions Options(char? separator) => new()
+    private static CsvReaderOptions Options(char? separator, ReaderLimits limits) => new()
     {
         Separator = separator,
         HasHeader = false,
@@ -142,12 +149,9 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         DetectSeparatorHint = false,
         AllowLineBreaksInQuotes = true,
         MalformedData = CsvMalformedDataHandling.Recover,
-        MaxRecordSize = MaxRecordBytes,
+        MaxRecordSize = (int)Math.Min(int.MaxValue / 4, 2 * limits.MaxCsvRecordBytes),
         PoolStrings = true,
     };
-
-    /// <summary>The largest record read: 500 columns of 32,767 characters of 3 UTF-8 bytes each, and then some.</summary>
-    private const int MaxRecordBytes = 64 * 1024 * 1024;
 
     /// <summary>Whether the UTF-8 value holds more than white space, as <see cref="string.IsNullOrWhiteSpace"/> tells.</summary>
     internal static bool HoldsText(ReadOnlySpan<byte> utf8)
@@ -171,19 +175,49 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     private static bool IsSeparatorHint(ReadOnlySpan<byte> record) =>
         record.Length == 5 && record.StartsWith("sep="u8) && Delimiters.Contains((char)record[4]);
 
-    private static bool Read(CsvReader reader, int number)
+    private static bool Read(CsvReader reader, int number, bool hintSkipped, ReaderLimits limits)
     {
         try
         {
             return reader.Read();
         }
+        catch (CsvBoundException ex)
+        {
+            throw Refusal(ex, hintSkipped, limits);
+        }
         catch (CsvFormatException ex)
         {
+            // CsvHelper's own bound, twice the record's: not reached while the bounds stream stops a record first.
             var row = number + 1;
             throw new ImportFileException(FileProblemKind.Corrupt,
-                $"Row {row} is longer than {MaxRecordBytes / 1024 / 1024} MB, which no spreadsheet row is: probably a quoted value whose closing quote is missing; check the quotes in row {row}.", ex);
+                $"Row {row.ToString("N0", CultureInfo.InvariantCulture)} is longer than {Size(limits.MaxCsvRecordBytes)}, which no spreadsheet row is: probably a quoted value whose closing quote is missing; check the quotes in row {row.ToString("N0", CultureInfo.InvariantCulture)}.", ex);
         }
     }
+
+    /// <summary>The refusal of a cell, a record or a record's columns past its bound (decision 0210).</summary>
+    internal static ImportFileException Refusal(CsvBoundException bound, bool hintSkipped, ReaderLimits limits)
+    {
+        var row = (bound.Record - (hintSkipped ? 1 : 0)).ToString("N0", CultureInfo.InvariantCulture);
+        var column = ColumnLetters.FromIndex(bound.Column);
+        var characters = limits.MaxCellLength.ToString("N0", CultureInfo.InvariantCulture);
+        return bound.Bound switch
+        {
+            CsvBound.Cell when bound.Quoted => new ImportFileException(FileProblemKind.Corrupt,
+                $"Row {row} opens a quoted value in column {column} that runs on for more than {Size(limits.MaxCsvCellBytes)} (a cell holds at most {characters} characters): probably its closing quote is missing; check the quotes in row {row}. Nothing was imported.", bound),
+            CsvBound.Cell => new ImportFileException(FileProblemKind.TooLarge,
+                $"Row {row} holds more than {Size(limits.MaxCsvCellBytes)} of text in column {column}; a cell holds at most {characters} characters. Shorten the value and upload the file again. Nothing was imported.", bound),
+            CsvBound.Record => new ImportFileException(bound.Quoted ? FileProblemKind.Corrupt : FileProblemKind.TooLarge,
+                $"Row {row} is longer than {Size(limits.MaxCsvRecordBytes)}, which no spreadsheet row is{(bound.Quoted ? ": probably a quoted value whose closing quote is missing; check the quotes in row " + row : "")}. Nothing was imported.", bound),
+            _ => new ImportFileException(FileProblemKind.TooManyColumns,
+                $"The file has more than {limits.MaxCsvRecordColumns.ToString("N0", CultureInfo.InvariantCulture)} columns in row {row}; at most {limits.MaxColumns.ToString("N0", CultureInfo.InvariantCulture)} are supported. Delete the columns that hold nothing to import, or copy the columns to import into a new sheet, and upload it again. Nothing was imported.", bound),
+        };
+    }
+
+    /// <summary>A bound in bytes as a message names it: "16 MB", "128 KB", "300 bytes".</summary>
+    private static string Size(long bytes) =>
+        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? (bytes / 1024 / 1024).ToString("N0", CultureInfo.InvariantCulture) + " MB"
+        : bytes >= 1024 && bytes % 1024 == 0 ? (bytes / 1024).ToString("N0", CultureInfo.InvariantCulture) + " KB"
+        : bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
 
     /// <summary>
     /// BOM first; then UTF-16 by its zero bytes; then UTF-8 if every byte of the file is valid UTF-8; else Mac Roman
@@ -454,7 +488,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         stream.ReadExactly(bytes);
         var chars = new char[encoding.GetMaxCharCount(bytes.Length)];
         var count = encoding.GetDecoder().GetChars(bytes, 0, bytes.Length, chars, 0, flush: false);
-        using var reader = CsvReader.FromText(new string(chars, 0, count), Options(null) with { DetectSeparatorHint = true });
+        using var reader = CsvReader.FromText(new string(chars, 0, count), Options(null, ReaderLimits.Default) with { DetectSeparatorHint = true });
         try
         {
             return reader.Separator is char separator && Delimiters.Contains(separator) ? separator : ',';
