@@ -19,7 +19,7 @@ namespace Rollouter.Import.Tests.Web;
 /// changes nothing of it (decision 0168). A route added later with a parameter this test cannot fill fails it, so that
 /// it is asked too.
 /// </summary>
-public sealed class EveryRouteAccessTests(RolloutWebFactory factory, ITestOutputHelper output) : IClassFixture<RolloutWebFactory>
+public abstract class EveryRouteAccessTests(RolloutWebFactory factory, ITestOutputHelper output)
 {
     private const string Own = DemoSeederIds.Own;
     private const string Other = DemoSeederIds.Other;
@@ -300,3 +300,11 @@ public sealed class EveryRouteAccessTests(RolloutWebFactory factory, ITestOutput
         Assert.Equal(before, await SnapshotAsync(foreign));
     }
 }
+
+/// <summary>Every route asked on SQLite, the embedded default.</summary>
+public sealed class SqliteEveryRouteAccessTests(RolloutWebFactory factory, ITestOutputHelper output)
+    : EveryRouteAccessTests(factory, output), IClassFixture<RolloutWebFactory>;
+
+/// <summary>Every route asked on PostgreSQL: its queries (case, collation, raw SQL) are not SQLite's.</summary>
+public sealed class PostgresEveryRouteAccessTests(PostgresWebFactory factory, ITestOutputHelper output)
+    : EveryRouteAccessTests(factory, output), IClassFixture<PostgresWebFactory>;
