@@ -20,9 +20,12 @@ internal enum CsvBound
 /// file (1-based, Excel's <c>sep=</c> line counted), <see cref="Column"/> the cell's (0-based), <see cref="Quoted"/>
 /// whether the cell opened with a quote.
 /// </summary>
-internal sealed class CsvBoundException(CsvBound bound, long record, int column, bool quoted)
+internal sealed class CsvBoundException(CsvBound bound, long record, int column, bool quoted, bool separatorLine)
     : Exception($"CSV record {record} broke its {bound} bound at column {column}.")
 {
+    /// <summary>Whether the file's first line is Excel's <c>sep=</c> line, which is not a row.</summary>
+    public bool SeparatorLine { get; } = separatorLine;
+
     public CsvBound Bound { get; } = bound;
 
     public long Record { get; } = record;
@@ -63,6 +66,10 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
     private bool atCellStart = true;
     private bool afterCr;
     private int oddByte = -1;
+    private readonly byte[] head = new byte[6];
+    private int headLength;
+    private bool headDecided;
+    private bool separatorLine;
 
     public override bool CanRead => true;
 
@@ -119,6 +126,11 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
 
     private void Look(ReadOnlySpan<byte> bytes)
     {
+        if (!headDecided && unitBytes == 1)
+        {
+            Head(bytes);
+        }
+
         if (unitBytes == 2)
         {
             LookUtf16(bytes);
@@ -177,6 +189,31 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
         }
     }
 
+    /// <summary>
+    /// Whether the first line is Excel's <c>sep=;</c> (as <see cref="CsvSource"/> skips it): the rows a refusal names
+    /// are then counted below it, also when the bound breaks before the reader has handed over the first line.
+    /// </summary>
+    private void Head(ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            if (b is (byte)'\r' or (byte)'\n')
+            {
+                headDecided = true;
+                separatorLine = headLength == 5 && head.AsSpan(0, 4).SequenceEqual("sep="u8) && CsvSource.Delimiters.Contains((char)head[4]);
+                return;
+            }
+
+            if (headLength == head.Length)
+            {
+                headDecided = true;
+                return;
+            }
+
+            head[headLength++] = b;
+        }
+    }
+
     /// <summary>One delimiter, quote, line break, or (after a quote or a CR) any unit, of <paramref name="size"/> bytes.</summary>
     private void Unit(int unit, int size)
     {
@@ -228,7 +265,7 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
             atCellStart = true;
             if (column >= maxColumns)
             {
-                throw new CsvBoundException(CsvBound.Columns, record, column, false);
+                throw new CsvBoundException(CsvBound.Columns, record, column, false, separatorLine);
             }
 
             return;
@@ -265,7 +302,7 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
         cellBytes += size;
         if (cellBytes > maxCell)
         {
-            throw new CsvBoundException(CsvBound.Cell, record, column, cellQuoted);
+            throw new CsvBoundException(CsvBound.Cell, record, column, cellQuoted, separatorLine);
         }
 
         Count(size);
@@ -276,7 +313,7 @@ internal sealed class CsvBoundsStream(Stream inner, char delimiter, int unitByte
         recordBytes += size;
         if (recordBytes > maxRecord)
         {
-            throw new CsvBoundException(CsvBound.Record, record, column, inQuotes);
+            throw new CsvBoundException(CsvBound.Record, record, column, inQuotes, separatorLine);
         }
     }
 }

@@ -197,7 +197,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
     /// <summary>The refusal of a cell, a record or a record's columns past its bound (decision 0210).</summary>
     internal static ImportFileException Refusal(CsvBoundException bound, bool hintSkipped, ReaderLimits limits)
     {
-        var row = (bound.Record - (hintSkipped ? 1 : 0)).ToString("N0", CultureInfo.InvariantCulture);
+        var row = (bound.Record - (hintSkipped || bound.SeparatorLine ? 1 : 0)).ToString("N0", CultureInfo.InvariantCulture);
         var column = ColumnLetters.FromIndex(bound.Column);
         var characters = limits.MaxCellLength.ToString("N0", CultureInfo.InvariantCulture);
         return bound.Bound switch
