@@ -26,6 +26,8 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     private const int CorrectedStyle = 7;
     private const int CorrectedQuotedStyle = 8;
     private const int TextStyle = 9;
+    private const int MarkedTextStyle = 10;
+    private const int CorrectedTextStyle = 11;
 
     /// <summary>
     /// The longest value a cell of a text column is written with the Text format: some Excel versions show a cell
@@ -122,10 +124,11 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         // Styles: 0 normal, 1 bold (the header), 2 text with Excel's quote prefix (a value that looks like a formula),
         // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell, 6 bold with the
         // quote prefix (a header that looks like a formula), 7 and 8 as 0 and 2 with a light blue fill (a value corrected
-        // in the browser), 9 the Text format (a cell of a text column).
+        // in the browser), 9 the Text format (a cell of a text column), 10 and 11 as 3 and 7 with the Text format (a marked
+        // or corrected cell of a text column: the error report's, decision 0221).
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="10"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>
+            <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="12"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/></cellXfs></styleSheet>
             """, cancellationToken);
 
         var stream = await zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).OpenAsync(cancellationToken);
@@ -207,12 +210,12 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
                 : (look?.Invoke(i) ?? CellLook.Plain, LooksLikeFormula(value)) switch
             {
                 (CellLook.Marked, true) => MarkedQuotedStyle,
-                (CellLook.Marked, false) => MarkedStyle,
+                (CellLook.Marked, false) => IsText(i, value) ? MarkedTextStyle : MarkedStyle,
                 (CellLook.Corrected, true) => CorrectedQuotedStyle,
-                (CellLook.Corrected, false) => CorrectedStyle,
+                (CellLook.Corrected, false) => IsText(i, value) ? CorrectedTextStyle : CorrectedStyle,
                 (_, true) => QuotedStyle,
                 (CellLook.Wrapped, false) => WrappedStyle,
-                _ => i < _textColumns && value.Length <= MaxTextFormatLength ? TextStyle : 0,
+                _ => IsText(i, value) ? TextStyle : 0,
             };
             if (cellStyle != 0)
             {
@@ -231,6 +234,9 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
 
         await _sheet.WriteEndElementAsync();
     }
+
+    /// <summary>Whether the cell is written with the Text format: in a text column, at most <see cref="MaxTextFormatLength"/> characters.</summary>
+    private bool IsText(int column, string value) => column < _textColumns && value.Length <= MaxTextFormatLength;
 
     /// <summary>Ends the sheet and the package; without it, disposing leaves the archive incomplete.</summary>
     public async Task FinishAsync(CancellationToken cancellationToken)

@@ -76,6 +76,7 @@ public sealed class ImportProcessor(
                     corrections.Apply(file.ReadRows()), cancellationToken, compareValues: true)
                 : await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken,
                     compareValues: true);
+            checker.SingleByteEncoding = SingleByteEncoding(file);
             return checker.Check(corrections.Apply(file.ReadRows()), rowsChecked, import.RowCount ?? 0, cancellationToken);
         }
         catch (ImportFileException e)
@@ -232,6 +233,7 @@ public sealed class ImportProcessor(
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var mapping = ReadMapping(import);
         var checker = await ImportCheckerLoader.LoadAsync(db, import.InventoryId, mapping, file.Columns, cancellationToken);
+        checker.SingleByteEncoding = SingleByteEncoding(file);
         // The cells corrected in the browser replace the file's between the reader and the checker.
         var corrections = await CellCorrections.LoadAsync(db, import.Id, file.Columns, mapping, cancellationToken);
         // The rows are read once: the write takes them first, and should a row fail, the check goes on with the same
@@ -618,6 +620,10 @@ public sealed class ImportProcessor(
         : FailedRowsCause.Check;
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
+
+    /// <summary>The CSV's single-byte encoding, in which a "?" may stand for a lost letter (decision 0220); else null.</summary>
+    private static string? SingleByteEncoding(SpreadsheetFile file) =>
+        file.Format == SpreadsheetFormat.Csv && LostLetterScan.IsSingleByte(file.Options.Encoding) ? file.Options.Encoding : null;
 
     /// <summary>
     /// Ends the run Failed (<see cref="ImportStatusRules.AfterRun"/>), nothing written. A run that wrote its clients is

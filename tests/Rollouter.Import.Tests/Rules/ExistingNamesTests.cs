@@ -59,4 +59,26 @@ public class ExistingNamesTests
         Assert.Equal(count + 1, longClient.Id);
         Assert.False(names.TryGetValue($"client-{count:D7}", out _));
     }
+
+    /// <summary>Decision 0220: each "?" stands for one non-ASCII letter of a client of the inventory, the rest the same.</summary>
+    [Fact]
+    public void LostLetterMatch_NamesTheInventorysClientWhoseLettersWereWrittenAsQuestionMarks()
+    {
+        var names = new ExistingNames(4);
+        names.TryAdd(1, 1, "Wrocław-07");
+        names.TryAdd(2, 1, "Jiří");
+        names.TryAdd(3, 2, "Łódź");
+        names.TryAdd(4, 1, "Wroclaw-08");
+
+        Assert.True(names.TryGetLostLetterMatch(Client.KeyOf("WROC?AW-07"), 1, out var wroclaw));
+        Assert.Equal(new ExistingClient(1, 1, "Wrocław-07"), wroclaw);
+        Assert.True(names.TryGetLostLetterMatch(Client.KeyOf("Ji?í"), 1, out var jiri));
+        Assert.Equal("Jiří", jiri.Name);
+        // An ASCII letter is not lost, "?" stands for one letter, the other inventory's client is not this one's.
+        Assert.False(names.TryGetLostLetterMatch(Client.KeyOf("Wroc?aw-08"), 1, out _));
+        Assert.False(names.TryGetLostLetterMatch(Client.KeyOf("Ji??í"), 1, out _));
+        Assert.False(names.TryGetLostLetterMatch(Client.KeyOf("?ód?"), 1, out _));
+        Assert.True(names.TryGetLostLetterMatch(Client.KeyOf("?ód?"), 2, out var lodz));
+        Assert.Equal("Łódź", lodz.Name);
+    }
 }

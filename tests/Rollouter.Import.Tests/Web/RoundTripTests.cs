@@ -217,7 +217,8 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
     /// ("Wrocław" → "Wroc?aw", "Łódź" → "?ód?"). The letters cannot be read back, but the upload says so (decision 0201),
     /// naming the first such cell, also where it is far below the sample rows, and the import's page says it again
     /// (the warning is stored with the file's settings). With Update existing clients, "Wroc?aw-07" would be a new client
-    /// beside "Wrocław-07": the Check shows it among the clients to create.
+    /// beside "Wrocław-07": its row fails instead, in the Check and the run, naming the client meant (decision 0220); the
+    /// error report's cells have the Text format (decision 0221); the same name in a CSV UTF-8 is meant, and created.
     /// </summary>
     [Fact]
     public async Task TheExportSavedAsAnsiCsv_WarnsWhereExcelWroteAQuestionMarkForALetter()
@@ -255,7 +256,40 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
         mapping["updateExisting"] = true;
         Assert.Equal(HttpStatusCode.OK, (await desks.Api.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping)).StatusCode);
         var check = await ApiTestClient.ReadAsync(await desks.Api.PostAsync($"/api/imports/{import.Id()}/check", null));
-        Assert.Equal((6, 1), (check["toUpdate"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>()));
+        // "Wroc?aw-07" is not created beside "Wrocław-07": its row fails, naming the client meant (decision 0220).
+        Assert.Equal((6, 0, 1), (check["toUpdate"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>(), check["failedRows"]!.GetValue<int>()));
+        const string Meant = "Name \"Wroc?aw-07\" would create a client, but it is probably \"Wrocław-07\", whose letters the file lost: it was read as Windows-1252";
+        var error = check["errors"]!.AsArray().Single()!;
+        Assert.Equal((8, "A"), (error["row"]!.GetValue<int>(), error["column"]!.GetValue<string>()));
+        Assert.StartsWith(Meant, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await desks.Api.PostAsync($"/api/imports/{import.Id()}/approve", null)).StatusCode);
+        var done = await desks.Api.WaitForResultAsync(import.Id());
+        Assert.Equal("Failed", done.Status());
+        var clients = await ClientsAsync(desks.InventoryId);
+        Assert.Equal(7, clients.Count);
+        Assert.DoesNotContain("Wroc?aw-07", clients.Keys);
+
+        // The error report's cells have the Text format (decision 0221): a value corrected there is kept as typed.
+        using (var report = new XLWorkbook(new MemoryStream(await desks.Api.GetByteArrayAsync($"/api/imports/{import.Id()}/error-report"))))
+        {
+            var reportSheet = report.Worksheet(1);
+            Assert.Equal("Wroc?aw-07", reportSheet.Cell(2, 2).GetString());
+            for (var c = 1; c <= columns + 1; c++)
+            {
+                var cell = reportSheet.Cell(2, c);
+                Assert.True(cell.Style.NumberFormat.NumberFormatId == TextFormat,
+                    $"report cell {cell.Address} (\"{cell.GetString()}\") has number format {cell.Style.NumberFormat.NumberFormatId}, not Text");
+            }
+
+            Assert.Equal(TextFormat, reportSheet.Column(2).Style.NumberFormat.NumberFormatId);
+        }
+
+        // A "?" that is meant imports from a file that can hold every letter (CSV UTF-8): then it is not a lost letter.
+        var utf8 = await ApiTestClient.ReadAsync(await desks.Api.UploadAsync(desks.RolloutId, desks.InventoryId, "meant.csv",
+            Encoding.UTF8.GetBytes("Name,Description\r\nWroc?aw-07,Meant\r\n")));
+        var meantCheck = await ApiTestClient.ReadAsync(await desks.Api.PostAsync($"/api/imports/{utf8.Id()}/check", null));
+        Assert.Equal((1, 0), (meantCheck["toCreate"]!.GetValue<int>(), meantCheck["failedRows"]!.GetValue<int>()));
     }
 
     /// <summary>

@@ -91,12 +91,7 @@ public static class LostLetterScan
     public static string Message(string? encoding, LostLetters lost)
     {
         ArgumentNullException.ThrowIfNull(lost);
-        var label = encoding switch
-        {
-            "macintosh" => "Mac Roman",
-            "ibm850" => "DOS code page 850",
-            _ => "Windows-1252",
-        };
+        var label = Label(encoding);
         var cells = lost.Cells == 1
             ? "1 cell holds"
             : lost.Cells.ToString("N0", CultureInfo.InvariantCulture) + " cells hold";
@@ -108,6 +103,14 @@ public static class LostLetterScan
             + "in Excel as \"CSV UTF-8 (Comma delimited)\" or as Excel Workbook (.xlsx) and upload that; if the question marks "
             + "are meant, import the file as it is.";
     }
+
+    /// <summary>The single-byte encoding's name as the messages give it.</summary>
+    public static string Label(string? encoding) => encoding switch
+    {
+        "macintosh" => "Mac Roman",
+        "ibm850" => "DOS code page 850",
+        _ => "Windows-1252",
+    };
 
     private static string Shorten(string text)
     {

@@ -21,6 +21,11 @@ internal sealed class ExistingNames
     private int[] _table;
     private int _count;
 
+    // Built on the first name with a lost letter (decision 0220): the inventory's names holding a non-ASCII letter, by
+    // their key with each such letter written "?", as Excel's single-byte CSV writes it.
+    private Dictionary<string, List<int>>? _lostLetterKeys;
+    private int _lostLetterInventory;
+
     /// <param name="expectedCount">How many clients the rollout has: the arrays are made big enough once.</param>
     /// <param name="keepUsers">Whether each client's assignee and client user are kept too (8 bytes a client), for an
     /// import that updates clients and maps a user column.</param>
@@ -99,6 +104,125 @@ internal sealed class ExistingNames
         client = new ExistingClient(entry.Id, entry.InventoryId, name,
             users.Assignee == 0 ? null : users.Assignee, users.ClientUser == 0 ? null : users.ClientUser);
         return true;
+    }
+
+    /// <summary>
+    /// The client of <paramref name="inventoryId"/> whose name <paramref name="key"/> (a <see cref="Client.KeyOf(string)"/>
+    /// holding "?") probably is: its key with each "?" standing for one non-ASCII letter (a letter beyond U+FFFF as two),
+    /// every other character the same (decision 0220). The first client added, should several match. The index of such
+    /// names is built on the first call, one pass over the names added; a check of a file without "?" never builds it.
+    /// </summary>
+    public bool TryGetLostLetterMatch(ReadOnlySpan<char> key, int inventoryId, out ExistingClient client)
+    {
+        client = default;
+        if (key.IndexOf('?') < 0)
+        {
+            return false;
+        }
+
+        if (_lostLetterKeys is null || _lostLetterInventory != inventoryId)
+        {
+            BuildLostLetterKeys(inventoryId);
+        }
+
+        var skeleton = new string(key);
+        if (_lostLetterKeys is null || !_lostLetterKeys.TryGetValue(LostLetterSkeleton(skeleton), out var candidates))
+        {
+            return false;
+        }
+
+        foreach (var slot in candidates)
+        {
+            ref var entry = ref _entries[slot];
+            var name = _chars.Get(entry.Block, entry.Offset, entry.Length);
+            if (LostLettersOnly(key, Client.KeyOf(name.ToString())))
+            {
+                client = new ExistingClient(entry.Id, entry.InventoryId, name.ToString());
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="key"/> is <paramref name="stored"/> with some of its non-ASCII letters written "?".</summary>
+    private static bool LostLettersOnly(ReadOnlySpan<char> key, ReadOnlySpan<char> stored)
+    {
+        if (key.Length != stored.Length)
+        {
+            return false;
+        }
+
+        var lost = false;
+        for (var i = 0; i < key.Length; i++)
+        {
+            if (key[i] == stored[i])
+            {
+                continue;
+            }
+
+            if (key[i] != '?' || !IsLostLetter(stored[i]))
+            {
+                return false;
+            }
+
+            lost = true;
+        }
+
+        return lost;
+    }
+
+    /// <summary>A letter that a single-byte CSV may have written "?": any non-ASCII letter (a surrogate: half of one).</summary>
+    private static bool IsLostLetter(char c) => c > '\u007f' && (char.IsLetter(c) || char.IsSurrogate(c));
+
+    private static string LostLetterSkeleton(string key)
+    {
+        var i = 0;
+        while (i < key.Length && !IsLostLetter(key[i]))
+        {
+            i++;
+        }
+
+        if (i == key.Length)
+        {
+            return key;
+        }
+
+        var chars = key.ToCharArray();
+        for (; i < chars.Length; i++)
+        {
+            if (IsLostLetter(chars[i]))
+            {
+                chars[i] = '?';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    private void BuildLostLetterKeys(int inventoryId)
+    {
+        var keys = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var slot = 0; slot < _count; slot++)
+        {
+            ref var entry = ref _entries[slot];
+            var name = _chars.Get(entry.Block, entry.Offset, entry.Length);
+            if (entry.InventoryId != inventoryId || !name.ContainsAnyExceptInRange('\u0000', '\u007f'))
+            {
+                continue;
+            }
+
+            var skeleton = LostLetterSkeleton(Client.KeyOf(name.ToString()));
+            if (!keys.TryGetValue(skeleton, out var slots))
+            {
+                keys[skeleton] = slots = [];
+            }
+
+            slots.Add(slot);
+        }
+
+        _lostLetterKeys = keys;
+        _lostLetterInventory = inventoryId;
     }
 
     /// <summary>The table's slot that holds <paramref name="key"/>, or the empty one where it would go.</summary>

@@ -74,6 +74,16 @@ public sealed class ImportChecker
 
     internal NameRule Name { get; }
 
+    /// <summary>
+    /// The encoding of a CSV read in a single-byte encoding (Windows-1252, Mac Roman, DOS 850), else null: a new name
+    /// whose "?" stand for the letters of a stored client's name then fails its row (decision 0220).
+    /// </summary>
+    public string? SingleByteEncoding
+    {
+        get => Name.SingleByteEncoding;
+        set => Name.SingleByteEncoding = value;
+    }
+
     internal StatusRule Status { get; }
 
     internal RequiredFieldsRule RequiredFields { get; }

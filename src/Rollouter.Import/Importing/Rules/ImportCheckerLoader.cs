@@ -25,6 +25,9 @@ public static class ImportCheckerLoader
     /// <summary>The names looked up in one statement, through the rollout's (RolloutId, NameKey) index.</summary>
     private const int NamesPerLookup = 500;
 
+    /// <summary>The most ranges of names read for the names with a lost letter of a small file (decision 0220).</summary>
+    private const int MaxLostLetterRanges = 200;
+
     /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
     /// columns (<see cref="CurrentValues"/>), in the query of the rollout's clients, to count the matched clients the
     /// file would change (<see cref="CheckResult.ToChange"/>). A real run does not (its writer compares), unless it maps a
@@ -81,7 +84,7 @@ public static class ImportCheckerLoader
         var existing = new ExistingNames(inventories.Sum(i => i.ClientCount), keepUsers);
         var existingCount = 0;
         var name = plans.FirstOrDefault(c => c.Kind == ColumnKind.Name) ?? ColumnPlan.Unmapped;
-        var named = rows is null ? null : await NamedClientsAsync(db, inventory.RolloutId, rows, name, cancellationToken);
+        var named = rows is null ? null : await NamedClientsAsync(db, inventory.RolloutId, inventory.InventoryId, rows, name, cancellationToken);
         if (named is not null)
         {
             existing = new ExistingNames(Math.Min(inventories.Sum(i => i.ClientCount), MaxRowsLookedUpByName), keepUsers);
@@ -200,7 +203,7 @@ public static class ImportCheckerLoader
     /// the name-key rewrite kept on an older key (decision 0064, nearly always none), as a full read would find them by
     /// their name. Null when the name column is not mapped.
     /// </summary>
-    private static async Task<List<IQueryable<Client>>?> NamedClientsAsync(RolloutDbContext db, int rolloutId, IEnumerable<SourceRow> rows, ColumnPlan name,
+    private static async Task<List<IQueryable<Client>>?> NamedClientsAsync(RolloutDbContext db, int rolloutId, int inventoryId, IEnumerable<SourceRow> rows, ColumnPlan name,
         CancellationToken cancellationToken)
     {
         if (name.Index < 0)
@@ -209,11 +212,17 @@ public static class ImportCheckerLoader
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var lostLetterPrefixes = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (PlainText.AsSeen(row[name.Index])?.Trim() is { Length: > 0 and <= ImportChecker.MaxNameLength } seen)
             {
-                keys.Add(Client.KeyOf(seen));
+                var key = Client.KeyOf(seen);
+                keys.Add(key);
+                if (LostLetterScan.HoldsLostLetter(seen))
+                {
+                    lostLetterPrefixes.Add(key[..key.IndexOf('?', StringComparison.Ordinal)]);
+                }
             }
         }
 
@@ -223,6 +232,7 @@ public static class ImportCheckerLoader
             var some = chunk.ToList();
             return inRollout.Where(c => some.Contains(c.NameKey));
         })];
+        queries.AddRange(LostLetterCandidates(db, inventoryId, lostLetterPrefixes));
         // The kept ones by their ids, read first: a join would have the rollout's clients probed one by one.
         var kept = await db.NameKeysKept.Select(k => k.ClientId).ToListAsync(cancellationToken);
         if (kept.Count > 0)
@@ -231,6 +241,47 @@ public static class ImportCheckerLoader
         }
 
         return queries;
+    }
+
+    /// <summary>
+    /// The clients of the inventory that a name with a lost letter ("wroc?aw-07", decision 0220) may be: those whose name
+    /// key starts with the name's key up to its first "?" ("wroc"), a range of the (InventoryId, NameKey) index each,
+    /// compared in memory by the name rule. Nothing for a file without such a name. A prefix that another one starts is
+    /// read once; past <see cref="MaxLostLetterRanges"/> ranges, or for a name starting with "?", the inventory's clients.
+    /// </summary>
+    private static IEnumerable<IQueryable<Client>> LostLetterCandidates(RolloutDbContext db, int inventoryId,
+        SortedSet<string> prefixes)
+    {
+        if (prefixes.Count == 0)
+        {
+            return [];
+        }
+
+        var inInventory = db.Clients.AsNoTracking().Where(c => c.InventoryId == inventoryId);
+        var ranges = new List<string>();
+        foreach (var prefix in prefixes)
+        {
+            // Sorted ordinally: a prefix that starts with the one kept last is inside its range.
+            if (ranges.Count > 0 && prefix.StartsWith(ranges[^1], StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            ranges.Add(prefix);
+        }
+
+        if (ranges[0].Length == 0 || ranges.Count > MaxLostLetterRanges)
+        {
+            return [inInventory];
+        }
+
+        return ranges.Select(prefix =>
+        {
+            // Every key that starts with the prefix sorts between it and the prefix followed by the last code point,
+            // as SQLite (BINARY), PostgreSQL ("C") and SQL Server (BIN2) compare the column.
+            var end = prefix + char.ConvertFromUtf32(0x10FFFF);
+            return inInventory.Where(c => string.Compare(c.NameKey, prefix) >= 0 && string.Compare(c.NameKey, end) < 0);
+        });
     }
 
     /// <summary>One plan per mapped column; a field's pattern that does not compile is an error of the whole import.</summary>

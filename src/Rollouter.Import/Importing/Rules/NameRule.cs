@@ -37,6 +37,14 @@ internal sealed class NameRule
 
     public ColumnPlan Column { get; }
 
+    /// <summary>
+    /// The file's single-byte encoding (<see cref="LostLetterScan.IsSingleByte"/>) when it is a CSV read in one, else
+    /// null: then a new name with a lost letter ("Wroc?aw-07") that is a stored client of the inventory but for those
+    /// letters ("Wrocław-07") fails its row instead of creating a near-duplicate (decision 0220). A UTF-8 file or a
+    /// workbook can hold every letter: its "?" is meant.
+    /// </summary>
+    public string? SingleByteEncoding { get; set; }
+
     /// <summary>Rows of this pass with a valid name that is new to the rollout and to the file.</summary>
     public int NewClients { get; private set; }
 
@@ -79,6 +87,17 @@ internal sealed class NameRule
                 // before is still found and updated by its name as it is.
                 errors.Add(Column, cell,
                     $"Name \"{ErrorText.Shorten(name)}\" holds {PlainText.DescribeLineBreakOrControl(name[at])}, which a client's name cannot: a name is one line. Remove it from the cell.");
+                return;
+            }
+
+            if (SingleByteEncoding is { } encoding && LostLetterScan.HoldsLostLetter(name)
+                && _existing.TryGetLostLetterMatch(buffer.Key, _inventoryId, out var meant))
+            {
+                errors.Add(Column, cell,
+                    $"Name \"{ErrorText.Shorten(name)}\" would create a client, but it is probably \"{ErrorText.Shorten(meant.Name)}\", " +
+                    $"whose letters the file lost: it was read as {LostLetterScan.Label(encoding)}, and Excel's \"CSV (Comma delimited)\" " +
+                    "writes a \"?\" for each letter that encoding cannot hold. Save the sheet in Excel as \"CSV UTF-8 (Comma delimited)\" " +
+                    "or as Excel Workbook (.xlsx) and upload that; if the \"?\" is meant, such a file imports the name as it is.");
                 return;
             }
 
