@@ -504,6 +504,29 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task ACellFailingTwice_CountsAsOneFailingRowAndOneFailedCell_OnTheReview_WithItsErrorsCountedApart()
+    {
+        // QA (a key account manager's morning review): a multi-selection cell with two unknown options fails twice, and
+        // the review said "D (Software) 3 failing rows" for two rows and "'Foo;Bar' … 2 failed cells" for one cell: every
+        // error was counted as a row and a cell.
+        var csv = $"Name,Status,Department,Software\n{Unique("REV")},New,IT,Foo;Bar\n{Unique("REV")},New,IT,Office;Baz\n" +
+                  $"{Unique("REV")},Nope,IT,Office\n";
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", csv, "Failed");
+        var kam = await factory.SignInAsync(Kam);
+
+        var review = await kam.GetPageAsync($"/reviews/W11/imports/{id}");
+
+        Assert.Equal(["All columns", "B (Status) 1 failing row", "D (Software) 2 failing rows"],
+            review.TestId("error-columns").QuerySelectorAll("a").Select(a => a.NormalizedText()));
+        Assert.Equal(["'Foo;Bar' in column D (Software): 1 failed cell", "'Nope' in column B (Status): 1 failed cell",
+                "'Office;Baz' in column D (Software): 1 failed cell"],
+            review.TestId("failing-values").QuerySelectorAll("li").Select(li => li.NormalizedText()).Order(StringComparer.Ordinal));
+        Assert.Equal("4 errors in 3 rows", review.TestId("failed-rows-total").NormalizedText());
+        Assert.Equal("3 errors in column D",
+            (await kam.GetPageAsync($"/reviews/W11/imports/{id}?column=D")).TestId("failed-rows-total").NormalizedText());
+    }
+
+    [Fact]
     public async Task ServiceDeskWithoutKeyAccountManagement_AndRolloutManager_AreRefusedTheReviews()
     {
         var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");

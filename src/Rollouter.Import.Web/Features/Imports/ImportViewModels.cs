@@ -153,8 +153,11 @@ public sealed record NewImport(Rollout Rollout, IReadOnlyList<Inventory> Invento
 /// <summary>A column of the file (its zero-based <see cref="Index"/> in a row) with its first sample values.</summary>
 public sealed record ImportColumn(string Letter, string Header, IReadOnlyList<string?> Samples, int Index = 0);
 
-/// <summary>Failed rows per column (letter and header), for the filter.</summary>
-public sealed record ErrorColumnCount(string? Column, string? Header, int Count);
+/// <summary>
+/// Failed rows per column (letter and header), for the filter: <see cref="Count"/> the rows failing in the column,
+/// <see cref="Errors"/> their errors there (more when a cell fails more than once, as a multi-selection's unknown options).
+/// </summary>
+public sealed record ErrorColumnCount(string? Column, string? Header, int Count, int Errors);
 
 /// <summary>A value that failed in a column, and in how many cells: what "Replace every …" offers.</summary>
 public sealed record FailingValue(string Column, string? Header, string Value, int Count);

@@ -168,19 +168,21 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             failingValues = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id && e.Column != null
                         && !db.ImportCellCorrections.Any(c => c.ImportId == e.ImportId && c.Row == e.Row && c.Column == e.Column))
                     .GroupBy(e => new { e.Column, e.Header, e.Value })
-                    .Select(g => new { g.Key.Column, g.Key.Header, g.Key.Value, Count = g.Count() })
+                    .Select(g => new { g.Key.Column, g.Key.Header, g.Key.Value, Count = g.Select(e => e.Row).Distinct().Count() })
                     .OrderByDescending(g => g.Count).Take(MaxFailingValues)
                     .ToListAsync(cancellationToken))
                 .Select(g => g.Column is { } letter ? new FailingValue(letter, g.Header, g.Value ?? "", g.Count) : null)
                 .OfType<FailingValue>()];
             // The errors of at most 100,000 failed rows are kept, at most 1,000,000 (ImportChecker.MaxListedRows and
-            // MaxListedErrors): their counts per column are bounded, and they count the rows listed.
+            // MaxListedErrors): their counts per column are bounded, and they count the rows listed. A cell can fail more
+            // than once (a multi-selection with two unknown options), so a column's failing rows and failing values are
+            // counted by row, its errors apart (decision 0230).
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
-                    .Select(g => new { g.Key.Column, g.Key.Header, Count = g.Count() })
+                    .Select(g => new { g.Key.Column, g.Key.Header, Errors = g.Count(), Rows = g.Select(e => e.Row).Distinct().Count() })
                     .ToListAsync(cancellationToken))
                 .OrderBy(c => c.Column is null ? int.MaxValue : ColumnLetters.ToIndex(c.Column))
-                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Count))];
-            total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Count);
+                .Select(c => new ErrorColumnCount(c.Column, c.Header, c.Rows, c.Errors))];
+            total = counts.Where(c => column is null || c.Column == column).Sum(c => c.Errors);
             listed = await FailedRows.ListedAsync(db, import, cancellationToken);
             // Listed from a row on (a correction's redirect, after=12.0) when every failed row fits on one page: all of
             // them, that row among them, rather than a page that hides the rows before it behind Previous.
@@ -213,7 +215,8 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             failingValues = [.. check.Errors
                 .Where(e => e.Column is null || !correctedCells.Contains((e.Row, e.Column.ToUpperInvariant())))
                 .GroupBy(e => (e.Column, e.Header, Value: e.Value ?? ""))
-                .Select(g => g.Key.Column is { } letter ? new FailingValue(letter, g.Key.Header, g.Key.Value, g.Count()) : null)
+                .Select(g => g.Key.Column is { } letter
+                    ? new FailingValue(letter, g.Key.Header, g.Key.Value, g.Select(e => e.Row).Distinct().Count()) : null)
                 .OfType<FailingValue>()
                 .OrderByDescending(v => v.Count).Take(MaxFailingValues)];
         }
