@@ -527,6 +527,31 @@ public abstract class ReviewPagesTests(RolloutWebFactory factory)
     }
 
     [Fact]
+    public async Task TheReviewsCheck_ListsTheValuesThatWouldFail_OverEveryRow_NotOnlyTheFirst500Shown()
+    {
+        // QA: the key account manager's Check of a failed import showed the first 500 failing cells and no overview,
+        // so with 600 rows failing on one status the reviewer could not tell what would still fail, nor how often.
+        var csv = new StringBuilder("Name,Status,Department,Serial number\n");
+        for (var i = 0; i < 600; i++)
+        {
+            csv.Append(Unique("REV")).Append(",Nope,IT,SN9").Append((30_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        csv.Append(Unique("REV")).Append(",New,IT,SN92\n");
+        var id = await ImportAsync("manager@demo.test", "W11", "Laptops", csv.ToString(), "Failed");
+        var kam = await factory.SignInAsync(Kam);
+
+        var check = (await kam.GetPageAsync($"/reviews/W11/imports/{id}/check")).TestId("check-result");
+
+        Assert.Equal(500, check.TestId("check-errors").QuerySelectorAll("tbody tr").Length);
+        var values = check.TestId("failing-values");
+        Assert.Equal("Values that would fail most often", values.QuerySelector("h3")!.NormalizedText());
+        Assert.Equal(["'Nope' in column B (Status): 600 failing cells", "'SN92' in column D (Serial number): 1 failing cell"],
+            values.QuerySelectorAll("li").Select(li => li.NormalizedText()));
+        Assert.Null(values.QuerySelector("form, input, select, button"));
+    }
+
+    [Fact]
     public async Task ServiceDeskWithoutKeyAccountManagement_AndRolloutManager_AreRefusedTheReviews()
     {
         var id = await ImportAsync("manager@demo.test", "W11", "Laptops", FailingLaptops(), "Failed");
