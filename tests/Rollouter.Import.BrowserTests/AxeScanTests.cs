@@ -270,6 +270,9 @@ public sealed class AxeScanWizardTests(WizardFixture fixture, ITestOutputHelper 
         await review.GotoAsync(failedImport.Replace("/rollouts/", "/reviews/", StringComparison.Ordinal));
         await Expect(review.GetByTestId("review-notice")).ToBeVisibleAsync();
         await _axe.ScanAsync(review, "a failed import's review");
+        await review.GotoAsync(failedImport.Replace("/rollouts/", "/reviews/", StringComparison.Ordinal) + "/check");
+        await Expect(review.GetByTestId("check-result").GetByTestId("failing-values")).ToBeVisibleAsync();
+        await _axe.ScanAsync(review, "a failed import's check on its review, with the values that would fail");
 
         // A new user's invitation link, and the page it opens for them.
         var settings = await NewBrowserContextPageAsync();
