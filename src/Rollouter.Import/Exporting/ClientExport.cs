@@ -68,7 +68,7 @@ public static class ClientExport
 
         // Every column is text (the product has no number or date field: a status, a user's email, an option and a value
         // are texts): formatted as Text, in the cells and for the rows a person adds below, so that Excel keeps what is
-        // typed there as typed (decision 0200). The template's columns are so too.
+        // typed there as typed (decision 0176). The template's columns are so too.
         await using var writer = await XlsxStreamWriter.CreateAsync(output, SheetName, cancellationToken,
             [.. headers.Select(h => (double?)ImportTemplate.ColumnWidth(h))], textColumns: headers.Length);
         await writer.WriteHeaderAsync(headers);

@@ -32,7 +32,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     /// <summary>
     /// The longest value a cell of a text column is written with the Text format: some Excel versions show a cell
     /// formatted as Text that holds more than 255 characters as "####" (the formula bar still shows the text), so a
-    /// longer value keeps the General format. It is an inline string either way, read back as written (decision 0200).
+    /// longer value keeps the General format. It is an inline string either way, read back as written (decision 0176).
     /// </summary>
     public const int MaxTextFormatLength = 255;
 
@@ -73,7 +73,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
     /// <param name="textColumns">How many of the first columns are text columns: formatted as Text (<c>@</c>) for the
     /// whole column (the column's style, so a row added below the data takes it too) and in each of their cells below
     /// the header, so that what a person types there stays as typed ("00124", "1-2", a 20-digit serial number) instead
-    /// of being converted by Excel into a number or a date (decision 0200).</param>
+    /// of being converted by Excel into a number or a date (decision 0176).</param>
     public static async Task<XlsxStreamWriter> CreateAsync(Stream output, string sheetName, CancellationToken cancellationToken,
         IReadOnlyList<double?>? columnWidths = null, IReadOnlyList<KeyValuePair<string, string>>? customProperties = null,
         int textColumns = 0)
@@ -125,7 +125,7 @@ public sealed class XlsxStreamWriter : IAsyncDisposable
         // 3 and 4 the same marked with a light red fill (a cell in error), 5 text wrapped in its cell, 6 bold with the
         // quote prefix (a header that looks like a formula), 7 and 8 as 0 and 2 with a light blue fill (a value corrected
         // in the browser), 9 the Text format (a cell of a text column), 10 and 11 as 3 and 7 with the Text format (a marked
-        // or corrected cell of a text column: the error report's, decision 0221).
+        // or corrected cell of a text column: the error report's, decision 0185).
         await PartAsync(zip, "xl/styles.xml", $"""
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <styleSheet xmlns="{Main}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="4"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="12"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment wrapText="1" vertical="top"/></xf><xf numFmtId="49" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyNumberFormat="1" quotePrefix="1"/><xf numFmtId="0" fontId="0" fillId="3" borderId="0" xfId="0" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1" quotePrefix="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="0" fillId="2" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/><xf numFmtId="49" fontId="0" fillId="3" borderId="0" xfId="0" applyNumberFormat="1" applyFill="1"/></cellXfs></styleSheet>

@@ -621,7 +621,7 @@ public sealed class ImportProcessor(
 
     private static ImportMapping ReadMapping(ClientImport import) => ImportMapping.FromJson(import.Mapping);
 
-    /// <summary>The CSV's single-byte encoding, in which a "?" may stand for a lost letter (decision 0220); else null.</summary>
+    /// <summary>The CSV's single-byte encoding, in which a "?" may stand for a lost letter (decision 0184); else null.</summary>
     private static string? SingleByteEncoding(SpreadsheetFile file) =>
         file.Format == SpreadsheetFormat.Csv && LostLetterScan.IsSingleByte(file.Options.Encoding) ? file.Options.Encoding : null;
 

@@ -8,7 +8,7 @@ using Rollouter.Import.Tests.Web;
 namespace Rollouter.Import.Tests.Api;
 
 /// <summary>
-/// Security review (decision 0210): a CSV cell, record or row of columns far past what a spreadsheet holds is refused
+/// Security review (decision 0183): a CSV cell, record or row of columns far past what a spreadsheet holds is refused
 /// through the real upload (the API and the page), naming its row and column, and no import is kept. Before, a 60 MB
 /// cell or a quote never closed was read whole into memory (775 MB for 60 MB) and the file accepted.
 /// </summary>

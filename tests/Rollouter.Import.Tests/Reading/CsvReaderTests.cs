@@ -141,7 +141,7 @@ public sealed class CsvReaderTests : IDisposable
     }
 
     /// <summary>
-    /// Excel's "CSV (Comma delimited)" writes Windows-1252 and a "?" for each letter it cannot hold (decision 0201): such
+    /// Excel's "CSV (Comma delimited)" writes Windows-1252 and a "?" for each letter it cannot hold (decision 0177): such
     /// a "?" inside or at the start of a word, or a word of only "?" (Greek, Chinese), is a lost letter; a "?" after a
     /// word, a single one standing alone and a web address's query are not.
     /// </summary>

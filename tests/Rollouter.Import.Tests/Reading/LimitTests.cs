@@ -69,7 +69,7 @@ public sealed class LimitTests : IDisposable
         var problem = files.Problem(path);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        // Since decision 0210 a record of more than 16,384 columns (Excel's own number) is refused as it is read.
+        // Since decision 0183 a record of more than 16,384 columns (Excel's own number) is refused as it is read.
         Assert.Equal(FileProblemKind.TooManyColumns, problem.Kind);
         Assert.StartsWith("The file has more than 16,384 columns in row 1; at most 500 are supported.", problem.Message);
         Assert.True(allocated < 50 * size, $"{allocated:N0} bytes allocated to refuse a file of {size:N0} bytes");
@@ -650,7 +650,7 @@ public sealed class LimitTests : IDisposable
     }
 
     /// <summary>
-    /// Security review (decision 0210): CsvHelper has no bound on a field's length. A CSV of one 60 MB cell cost the app
+    /// Security review (decision 0183): CsvHelper has no bound on a field's length. A CSV of one 60 MB cell cost the app
     /// 775 MB before the cell was cut to 32,767 characters and its row failed. A cell past 128 KB, more than 32,767
     /// characters take in any encoding, now refuses the file when the reader reaches it, having read little more.
     /// </summary>

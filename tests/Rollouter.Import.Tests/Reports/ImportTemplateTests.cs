@@ -75,7 +75,7 @@ public abstract class ImportTemplateTests(RolloutWebFactory factory)
     }
 
     /// <summary>
-    /// Every column of the template is formatted as Text (decision 0200), for the whole column: what a person types into
+    /// Every column of the template is formatted as Text (decision 0176), for the whole column: what a person types into
     /// it ("00124", "1-2", a 20-digit serial number) stays as typed in Excel instead of becoming 124, a date or 1.2E+19,
     /// on the first row as on the ten-thousandth and past it. Typed as text into the cells and uploaded, the values are
     /// imported as typed.

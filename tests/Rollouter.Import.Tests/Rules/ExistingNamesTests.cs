@@ -60,7 +60,7 @@ public class ExistingNamesTests
         Assert.False(names.TryGetValue($"client-{count:D7}", out _));
     }
 
-    /// <summary>Decision 0220: each "?" stands for one non-ASCII letter of a client of the inventory, the rest the same.</summary>
+    /// <summary>Decision 0184: each "?" stands for one non-ASCII letter of a client of the inventory, the rest the same.</summary>
     [Fact]
     public void LostLetterMatch_NamesTheInventorysClientWhoseLettersWereWrittenAsQuestionMarks()
     {

@@ -7,7 +7,7 @@ namespace Rollouter.Import.Tests.Web;
 
 /// <summary>
 /// An inventory's delete confirmation names the imports that also changed clients of other inventories
-/// (<c>InventoryPagesTests</c>). Issue 13, decision 0190: to find those clients it asked for "the rollout's clients but
+/// (<c>InventoryPagesTests</c>). Issue 13, decision 0179: to find those clients it asked for "the rollout's clients but
 /// this inventory's", which no index serves (PostgreSQL read every client of the rollout: 99–119 ms for the inventory
 /// holding a million, growing with them), and joined the history with the inventory's imports, which PostgreSQL
 /// estimated as an average share of the whole history and read all of it (315 ms for an inventory of 5,000 imports

@@ -157,7 +157,7 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
     }
 
     /// <summary>
-    /// The export's cells are formatted as Text (decision 0200): the cells that hold a value, the empty cells of a client's
+    /// The export's cells are formatted as Text (decision 0176): the cells that hold a value, the empty cells of a client's
     /// row, and the rows below the data where a person adds clients, so that Excel keeps what is typed there ("00124",
     /// "1-2", a 20-digit serial number) instead of converting it. A value longer than 255 characters keeps the General
     /// format (some Excel versions show a Text cell of more than 255 characters as "####"). Values typed as text into an
@@ -214,11 +214,11 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
 
     /// <summary>
     /// The export saved by Excel as "CSV (Comma delimited)": Windows-1252, with a "?" for each letter it cannot hold
-    /// ("Wrocław" → "Wroc?aw", "Łódź" → "?ód?"). The letters cannot be read back, but the upload says so (decision 0201),
+    /// ("Wrocław" → "Wroc?aw", "Łódź" → "?ód?"). The letters cannot be read back, but the upload says so (decision 0177),
     /// naming the first such cell, also where it is far below the sample rows, and the import's page says it again
     /// (the warning is stored with the file's settings). With Update existing clients, "Wroc?aw-07" would be a new client
-    /// beside "Wrocław-07": its row fails instead, in the Check and the run, naming the client meant (decision 0220); the
-    /// error report's cells have the Text format (decision 0221); the same name in a CSV UTF-8 is meant, and created.
+    /// beside "Wrocław-07": its row fails instead, in the Check and the run, naming the client meant (decision 0184); the
+    /// error report's cells have the Text format (decision 0185); the same name in a CSV UTF-8 is meant, and created.
     /// </summary>
     [Fact]
     public async Task TheExportSavedAsAnsiCsv_WarnsWhereExcelWroteAQuestionMarkForALetter()
@@ -256,7 +256,7 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
         mapping["updateExisting"] = true;
         Assert.Equal(HttpStatusCode.OK, (await desks.Api.PutAsJsonAsync($"/api/imports/{import.Id()}/mapping", mapping)).StatusCode);
         var check = await ApiTestClient.ReadAsync(await desks.Api.PostAsync($"/api/imports/{import.Id()}/check", null));
-        // "Wroc?aw-07" is not created beside "Wrocław-07": its row fails, naming the client meant (decision 0220).
+        // "Wroc?aw-07" is not created beside "Wrocław-07": its row fails, naming the client meant (decision 0184).
         Assert.Equal((6, 0, 1), (check["toUpdate"]!.GetValue<int>(), check["toCreate"]!.GetValue<int>(), check["failedRows"]!.GetValue<int>()));
         const string Meant = "Name \"Wroc?aw-07\" would create a client, but it is probably \"Wrocław-07\", whose letters the file lost: it was read as Windows-1252";
         var error = check["errors"]!.AsArray().Single()!;
@@ -270,7 +270,7 @@ public abstract class RoundTripTests(RolloutWebFactory factory)
         Assert.Equal(7, clients.Count);
         Assert.DoesNotContain("Wroc?aw-07", clients.Keys);
 
-        // The error report's cells have the Text format (decision 0221): a value corrected there is kept as typed.
+        // The error report's cells have the Text format (decision 0185): a value corrected there is kept as typed.
         using (var report = new XLWorkbook(new MemoryStream(await desks.Api.GetByteArrayAsync($"/api/imports/{import.Id()}/error-report"))))
         {
             var reportSheet = report.Worksheet(1);

@@ -176,7 +176,7 @@ public sealed class ImportsPageBuilder(RolloutDbContext db, ImportLifecycle impo
             // The errors of at most 100,000 failed rows are kept, at most 1,000,000 (ImportChecker.MaxListedRows and
             // MaxListedErrors): their counts per column are bounded, and they count the rows listed. A cell can fail more
             // than once (a multi-selection with two unknown options), so a column's failing rows and failing values are
-            // counted by row, its errors apart (decision 0230).
+            // counted by row, its errors apart (decision 0186).
             counts = [.. (await db.ImportRowErrors.Where(e => e.ImportId == import.Id).GroupBy(e => new { e.Column, e.Header })
                     .Select(g => new { g.Key.Column, g.Key.Header, Errors = g.Count(), Rows = g.Select(e => e.Row).Distinct().Count() })
                     .ToListAsync(cancellationToken))

@@ -211,7 +211,7 @@ public sealed class InventoryService(RolloutDbContext db, TimeProvider clock, Im
     /// import, through the history's import index), oldest import first; at most <see cref="MaxReachingImportsNamed"/>.
     /// The other inventories are named by id, so that their clients are read through the clients' inventory index: "the
     /// rollout's clients but this inventory's" read every client of the rollout, a million for the inventory that holds
-    /// them (decision 0190).
+    /// them (decision 0179).
     /// </summary>
     public async Task<(IReadOnlyList<ImportReachingOtherInventories> Imports, int More)> ImportsReachingOtherInventoriesAsync(
         int rolloutId, int inventoryId, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Rollouter.Import.Importing.Reading;
 /// <param name="FirstText">The first one's text, at most <see cref="LostLetterScan.MaxShownLength"/> characters.</param>
 public sealed record LostLetters(int Cells, int FirstRow, int FirstColumn, string FirstText);
 
-/// <summary>Finds the "?" that stand where a letter was (decision 0201).</summary>
+/// <summary>Finds the "?" that stand where a letter was (decision 0177).</summary>
 public static class LostLetterScan
 {
     public const int MaxShownLength = 60;

@@ -19,7 +19,7 @@ namespace Rollouter.Import.Importing.Reading;
 /// <param name="UnnamedColumns">Found with <paramref name="ColumnCount"/>: each column that holds values but has no
 /// header, with the first row that fills it (for the warning "Column K has values from row 37 on but no header").</param>
 /// <param name="LostLetters">Found with <paramref name="ColumnCount"/> in a CSV read in a single-byte encoding: the cells
-/// holding a "?" where a letter belongs, as Excel writes the letters the encoding cannot hold (decision 0201); null when
+/// holding a "?" where a letter belongs, as Excel writes the letters the encoding cannot hold (decision 0177); null when
 /// none was found.</param>
 public sealed record ParseOptions(
     string? Sheet = null,
@@ -75,19 +75,19 @@ public sealed record ReaderLimits
 
     /// <summary>
     /// Bytes of one CSV cell: 128 KB, more than any cell of <see cref="MaxCellLength"/> characters takes in any encoding
-    /// (3 bytes a character in UTF-8 at most). A longer cell refuses the file as soon as it is read (decision 0210).
+    /// (3 bytes a character in UTF-8 at most). A longer cell refuses the file as soon as it is read (decision 0183).
     /// </summary>
     public long MaxCsvCellBytes { get; init; } = 128 * 1024;
 
     /// <summary>
     /// Bytes of one CSV record (a row; a quoted line break does not end it): 16 MB, which holds 500 columns of 32,767
-    /// characters of Latin text. A longer record refuses the file as soon as it is read (decision 0210).
+    /// characters of Latin text. A longer record refuses the file as soon as it is read (decision 0183).
     /// </summary>
     public long MaxCsvRecordBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>
     /// Columns of one CSV record, counted by its delimiters, also the empty ones: 16,384, Excel's own number of columns.
-    /// A wider record refuses the file as soon as it is read (decision 0210).
+    /// A wider record refuses the file as soon as it is read (decision 0183).
     /// </summary>
     public int MaxCsvRecordColumns { get; init; } = 16_384;
 

@@ -58,7 +58,7 @@ public enum FileWarningKind
 
     /// <summary>
     /// A CSV file read in a single-byte encoding holds "?" where letters belong, as Excel's "CSV (Comma delimited)" writes
-    /// the letters the encoding cannot hold: they cannot be read back (decision 0201).
+    /// the letters the encoding cannot hold: they cannot be read back (decision 0177).
     /// </summary>
     LettersLost,
 }

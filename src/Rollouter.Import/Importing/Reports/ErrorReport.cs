@@ -11,7 +11,7 @@ namespace Rollouter.Import.Importing.Reports;
 /// corrected cell marked), under the file's own header row, plus an
 /// <see cref="ErrorsHeader"/> column with every message of the row, each naming its column by the report's own letter
 /// (one on from the file's) and header. The erroneous cells are highlighted.
-/// Every cell is stored as text, the row numbers' and the file's columns with Excel's Text format (decision 0221), and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
+/// Every cell is stored as text, the row numbers' and the file's columns with Excel's Text format (decision 0185), and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
 /// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
 /// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
@@ -94,8 +94,8 @@ public static class ErrorReport
         widths[0] = 8;
         widths[errorColumn] = 80;
         // The row numbers and the file's columns have Excel's Text format, as the export's and the template's (decision
-        // 0200): a value corrected in the report ("00124", "1-2", "1E5") is kept as typed, not converted by Excel
-        // (decision 0221). The "Import errors" column keeps General: it is read by a person, never imported.
+        // 0176): a value corrected in the report ("00124", "1-2", "1E5") is kept as typed, not converted by Excel
+        // (decision 0185). The "Import errors" column keeps General: it is read by a person, never imported.
         await using var writer = await XlsxStreamWriter.CreateAsync(output, file.Sheet ?? "", cancellationToken, widths,
             mark?.ToProperties(), textColumns: columns.Count + 1);
 

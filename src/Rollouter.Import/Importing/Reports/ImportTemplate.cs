@@ -70,7 +70,7 @@ public static class ImportTemplate
             SetText(sheet.Cell(1, column), headers[i]);
             sheet.Column(column).Width = ColumnWidth(headers[i]);
             // Text (@) for the whole column, so Excel keeps "00124", "1-2" or a 20-digit serial number as typed
-            // instead of converting it into a number or a date (decision 0200).
+            // instead of converting it into a number or a date (decision 0176).
             sheet.Column(column).Style.NumberFormat.NumberFormatId = TextFormatId;
             var field = i >= 6 ? inventory.CustomFields[i - 6] : null;
             var note = field is null ? DefaultNote(i) : FieldNote(field);

@@ -21,7 +21,7 @@ internal sealed class ExistingNames
     private int[] _table;
     private int _count;
 
-    // Built on the first name with a lost letter (decision 0220): the inventory's names holding a non-ASCII letter, by
+    // Built on the first name with a lost letter (decision 0184): the inventory's names holding a non-ASCII letter, by
     // their key with each such letter written "?", as Excel's single-byte CSV writes it.
     private Dictionary<string, List<int>>? _lostLetterKeys;
     private int _lostLetterInventory;
@@ -109,7 +109,7 @@ internal sealed class ExistingNames
     /// <summary>
     /// The client of <paramref name="inventoryId"/> whose name <paramref name="key"/> (a <see cref="Client.KeyOf(string)"/>
     /// holding "?") probably is: its key with each "?" standing for one non-ASCII letter (a letter beyond U+FFFF as two),
-    /// every other character the same (decision 0220). The first client added, should several match. The index of such
+    /// every other character the same (decision 0184). The first client added, should several match. The index of such
     /// names is built on the first call, one pass over the names added; a check of a file without "?" never builds it.
     /// </summary>
     public bool TryGetLostLetterMatch(ReadOnlySpan<char> key, int inventoryId, out ExistingClient client)

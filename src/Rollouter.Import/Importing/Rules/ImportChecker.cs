@@ -76,7 +76,7 @@ public sealed class ImportChecker
 
     /// <summary>
     /// The encoding of a CSV read in a single-byte encoding (Windows-1252, Mac Roman, DOS 850), else null: a new name
-    /// whose "?" stand for the letters of a stored client's name then fails its row (decision 0220).
+    /// whose "?" stand for the letters of a stored client's name then fails its row (decision 0184).
     /// </summary>
     public string? SingleByteEncoding
     {

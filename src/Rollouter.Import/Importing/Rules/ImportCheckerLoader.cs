@@ -25,7 +25,7 @@ public static class ImportCheckerLoader
     /// <summary>The names looked up in one statement, through the rollout's (RolloutId, NameKey) index.</summary>
     private const int NamesPerLookup = 500;
 
-    /// <summary>The most ranges of names read for the names with a lost letter of a small file (decision 0220).</summary>
+    /// <summary>The most ranges of names read for the names with a lost letter of a small file (decision 0184).</summary>
     private const int MaxLostLetterRanges = 200;
 
     /// <param name="compareValues">The dry run's: an update also reads what the inventory's clients hold in the mapped
@@ -244,7 +244,7 @@ public static class ImportCheckerLoader
     }
 
     /// <summary>
-    /// The clients of the inventory that a name with a lost letter ("wroc?aw-07", decision 0220) may be: those whose name
+    /// The clients of the inventory that a name with a lost letter ("wroc?aw-07", decision 0184) may be: those whose name
     /// key starts with the name's key up to its first "?" ("wroc"), a range of the (InventoryId, NameKey) index each,
     /// compared in memory by the name rule. Nothing for a file without such a name. A prefix that another one starts is
     /// read once; past <see cref="MaxLostLetterRanges"/> ranges, or for a name starting with "?", the inventory's clients.

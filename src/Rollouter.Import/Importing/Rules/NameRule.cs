@@ -40,7 +40,7 @@ internal sealed class NameRule
     /// <summary>
     /// The file's single-byte encoding (<see cref="LostLetterScan.IsSingleByte"/>) when it is a CSV read in one, else
     /// null: then a new name with a lost letter ("Wroc?aw-07") that is a stored client of the inventory but for those
-    /// letters ("Wrocław-07") fails its row instead of creating a near-duplicate (decision 0220). A UTF-8 file or a
+    /// letters ("Wrocław-07") fails its row instead of creating a near-duplicate (decision 0184). A UTF-8 file or a
     /// workbook can hold every letter: its "?" is meant.
     /// </summary>
     public string? SingleByteEncoding { get; set; }

@@ -69,7 +69,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         file.Position = preambleLength;
         var utf16 = encoding.CodePage is 1200 or 1201;
 
-        // Every byte passes the bounds of a cell, a record and its columns before CsvHelper buffers it (decision 0210).
+        // Every byte passes the bounds of a cell, a record and its columns before CsvHelper buffers it (decision 0183).
         using var stream = new CsvBoundsStream(file, delimiter, utf16 ? 2 : 1, encoding.CodePage == 1201, limits);
         var unterminated = false;
         var hintSkipped = false;
@@ -194,7 +194,7 @@ internal sealed class CsvSource(Func<Stream> openStream, Encoding encoding, int 
         }
     }
 
-    /// <summary>The refusal of a cell, a record or a record's columns past its bound (decision 0210).</summary>
+    /// <summary>The refusal of a cell, a record or a record's columns past its bound (decision 0183).</summary>
     internal static ImportFileException Refusal(CsvBoundException bound, bool hintSkipped, ReaderLimits limits)
     {
         var row = (bound.Record - (hintSkipped || bound.SeparatorLine ? 1 : 0)).ToString("N0", CultureInfo.InvariantCulture);
