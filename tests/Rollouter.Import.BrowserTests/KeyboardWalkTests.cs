@@ -78,7 +78,19 @@ public sealed class KeyboardWalkTests(WizardFixture fixture, ITestOutputHelper o
         await TabToAsync(inventory);
         await ArrowToOptionAsync(inventory, "Laptops");
         await TabToAsync(Page.GetByLabel("File (Excel"));
-        var chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.Keyboard.PressAsync("Space"));
+        IFileChooser chooser;
+        try
+        {
+            chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.Keyboard.PressAsync("Space"), new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Chromium on a loaded machine now and then drops the first key's request for the dialog (CI, 2026-12-08,
+            // after three runs that passed): the field still has the focus, and Space again opens it.
+            await Expect(Page.GetByLabel("File (Excel")).ToBeFocusedAsync();
+            chooser = await Page.RunAndWaitForFileChooserAsync(() => Page.Keyboard.PressAsync("Space"));
+        }
+
         await chooser.SetFilesAsync(new FilePayload { Name = "keyboard.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes($"Name,Status,Department\n{name},Nope,IT\n") });
         await TabToAsync(Page.GetByRole(AriaRole.Button, new() { Name = "Upload" }));
         await Page.Keyboard.PressAsync("Enter");
