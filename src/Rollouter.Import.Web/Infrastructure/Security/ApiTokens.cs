@@ -216,7 +216,6 @@ public static class ApiTokenSetup
     private sealed record TokenUser(bool IsActive, Role Role, bool IsKeyAccountManager, string? SecurityStamp, string? NormalizedEmail,
         bool Recorded);
 
-
     /// <summary>Whether the token's stamp is not the user's current security stamp: a sign-in or link ended since.</summary>
     private static bool StampDiffers(ClaimsPrincipal principal, string stamp) =>
         !string.Equals(principal.FindFirstValue(ApiTokens.StampClaim), ApiTokens.StampOf(stamp), StringComparison.Ordinal);

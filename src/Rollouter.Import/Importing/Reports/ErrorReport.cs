@@ -11,8 +11,9 @@ namespace Rollouter.Import.Importing.Reports;
 /// corrected cell marked), under the file's own header row, plus an
 /// <see cref="ErrorsHeader"/> column with every message of the row, each naming its column by the report's own letter
 /// (one on from the file's) and header. The erroneous cells are highlighted.
-/// Every cell is stored as text, the row numbers' and the file's columns with Excel's Text format (decision 0185), and one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so
-/// nothing in the report ever runs as a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
+/// Every cell is stored as text, the row numbers' and the file's columns with Excel's Text format (decision 0185), and
+/// one that starts like a formula (<c>= + - @</c>) also gets Excel's quote prefix, so nothing in the report ever runs as
+/// a formula. Written row by row (<see cref="XlsxStreamWriter"/>), never held whole.
 /// Uploaded as an import, it maps and imports like the original: the file's headers are unchanged and the automatic
 /// mapping leaves <see cref="RowHeader"/> and <see cref="ErrorsHeader"/> unmapped.
 /// A cell holds at most Excel's <see cref="MaxCellLength"/> characters, or Excel calls the file damaged: a longer text (the
